@@ -1,0 +1,44 @@
+"""Small predicates for actions (what a user may *do*; what it may *see* is visible_to)."""
+
+from .models import Membership, Organisation
+
+
+def membership(user) -> Membership | None:
+    return getattr(user, "membership", None) if user and user.is_authenticated else None
+
+
+def org_kind(user) -> str:
+    if user and user.is_authenticated and user.is_superuser:
+        return "superuser"
+    m = membership(user)
+    return m.organisation.kind if m else ""
+
+
+def is_government(user) -> bool:
+    return org_kind(user) in ("superuser", Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
+
+
+def is_committee(user) -> bool:
+    return org_kind(user) in ("superuser", Organisation.Kind.COMMITTEE)
+
+
+def is_department(user) -> bool:
+    return org_kind(user) in ("superuser", Organisation.Kind.DEPARTMENT)
+
+
+def is_enterprise_user(user) -> bool:
+    return org_kind(user) == Organisation.Kind.ENTERPRISE
+
+
+def can_write(user) -> bool:
+    if user and user.is_authenticated and user.is_superuser:
+        return True
+    m = membership(user)
+    return bool(m and m.can_write)
+
+
+def can_approve(user) -> bool:
+    if user and user.is_authenticated and user.is_superuser:
+        return True
+    m = membership(user)
+    return bool(m and m.can_approve)

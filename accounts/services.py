@@ -1,0 +1,118 @@
+"""Writes for organisations, competence and users. Every change writes an event."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from core.events import record
+from core.models import SecurityLog
+from core.security import log_security
+from core.services import NotPermitted, ServiceError
+
+from .models import Competence, DepartmentType, Membership, Organisation, Sector
+from .scope import clear_scope, scope_for
+
+User = get_user_model()
+
+
+def create_organisation(actor, *, kind: str, name: str, region, department_type: DepartmentType | None = None,
+                        parent: Organisation | None = None, code: str | None = None, phone: str = "") -> Organisation:
+    """Create an organisation at ``region``. Departments need a department type."""
+    if kind == Organisation.Kind.DEPARTMENT and department_type is None:
+        raise ServiceError("行业部门必须指定部门类型。", "department_type")
+    if kind == Organisation.Kind.TOWNSHIP and region.level != "township":
+        raise ServiceError("乡镇（街道）机构必须设在乡级区划。", "region")
+    with transaction.atomic():
+        org = Organisation(kind=kind, name=name, region=region, department_type=department_type, parent=parent,
+                           code=code or None, phone=phone)
+        org.set_region_codes(region)
+        org.full_clean()
+        org.save()
+        record(actor, "organisation.created", org, to_state="active", data={"kind": kind, "region": region.code})
+    return org
+
+
+def ensure_organisation(actor, *, kind, name, region, **kwargs) -> Organisation:
+    """Idempotent variant used by demo data: same kind+name+region is reused."""
+    existing = Organisation.objects.filter(kind=kind, name=name, region=region).first()
+    return existing or create_organisation(actor, kind=kind, name=name, region=region, **kwargs)
+
+
+def can_manage_competence(actor, department: Organisation) -> bool:
+    scope = scope_for(actor)
+    if scope.everything:
+        return True
+    membership = getattr(actor, "membership", None)
+    return (
+        membership is not None and membership.can_write
+        and membership.organisation.kind == Organisation.Kind.COMMITTEE
+        and Organisation.objects.visible_to(actor).filter(pk=department.pk).exists()
+    )
+
+
+def set_competence(actor, *, department: Organisation, sector: Sector, role: str = Competence.Role.LEAD,
+                   region=None) -> Competence:
+    """Give (or change) a department's competence for a sector. Committee office or superuser only."""
+    if department.kind != Organisation.Kind.DEPARTMENT:
+        raise ServiceError("只能为行业部门设置监管职责。", "department")
+    if actor is not None and not can_manage_competence(actor, department):
+        raise NotPermitted()
+    region = region or department.region
+    with transaction.atomic():
+        comp, created = Competence.objects.get_or_create(
+            department=department, sector=sector, region=region, defaults={"role": role}
+        )
+        old = "" if created else comp.role
+        if not created and comp.role != role:
+            Competence.objects.filter(pk=comp.pk).update(role=role)
+            comp.role = role
+        if created or old != role:
+            record(actor, "competence.set", department, from_state=old, to_state=role,
+                   data={"sector": sector.code, "region": region.code})
+    return comp
+
+
+def remove_competence(actor, competence: Competence) -> None:
+    if actor is not None and not can_manage_competence(actor, competence.department):
+        raise NotPermitted()
+    with transaction.atomic():
+        record(actor, "competence.removed", competence.department, from_state=competence.role,
+               data={"sector": competence.sector.code, "region": competence.region.code})
+        competence.delete()
+
+
+def create_user(actor, *, username: str, password: str | None, organisation: Organisation, role: str,
+                full_name: str = "", email: str = "", phone: str = "", title: str = "", is_inspector: bool = False, inspector_cert: str = "") -> User:
+    """Create a login placed in ``organisation`` with ``role``."""
+    if User.objects.filter(username=username).exists():
+        raise ServiceError("用户名已存在。", "username")
+    valid_roles = Membership.ENTERPRISE_ROLES if organisation.kind == Organisation.Kind.ENTERPRISE else (
+        Membership.GOVERNMENT_ROLES | {Membership.Role.EXPERT})
+    if role not in valid_roles:
+        raise ServiceError(f"角色“{role}”不适用于该类型单位。", "role")
+    with transaction.atomic():
+        user = User(username=username, email=email, first_name=full_name)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role, phone=phone,
+                                               title=title, is_inspector=is_inspector,
+                                               inspector_cert=inspector_cert)
+        record(actor, "user.created", membership, to_state=role, data={"organisation": organisation.pk})
+    return user
+
+
+def change_role(actor, membership: Membership, role: str, request=None) -> Membership:
+    """Change a user's role; written to the event trail and the security log."""
+    old = membership.role
+    if old == role:
+        return membership
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(role=role)
+        membership.role = role
+        record(actor, "user.role_changed", membership, from_state=old, to_state=role)
+        log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor,
+                     target=membership.user.username, old=old, new=role)
+    clear_scope(membership.user)
+    return membership

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+]

@@ -1,0 +1,84 @@
+"""Login (with lock-out and security log), logout, password change, profile, organisation pages."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.models import SecurityLog
+from core.security import log_security
+from core.views import get_visible_or_404
+
+from .models import Organisation
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。",
+        "inactive": "该账户已停用。",
+        "locked": "登录失败次数过多，账户已临时锁定，请稍后再试。",
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except PermissionDenied:
+            from django import forms
+
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LockoutAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_security(SecurityLog.Kind.LOGIN, request=self.request, user=form.get_user())
+        return response
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        log_security(SecurityLog.Kind.LOGOUT, request=request, user=request.user)
+    logout(request)
+    return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_security(SecurityLog.Kind.PASSWORD_CHANGED, request=self.request, user=self.request.user)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+    def get_success_url(self):
+        return "/accounts/profile/"
+
+
+@login_required
+def profile(request):
+    return render(request, "accounts/profile.html", {})
+
+
+@login_required
+def organisation_list(request):
+    orgs = (Organisation.objects.visible_to(request.user).exclude(kind=Organisation.Kind.ENTERPRISE)
+            .select_related("region", "department_type").order_by("region__code", "kind", "name"))
+    return render(request, "accounts/organisation_list.html", {"orgs": orgs})
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    org = get_visible_or_404(Organisation.objects.select_related("region", "department_type"), request.user, pk=pk)
+    competences = org.competences.select_related("sector", "region").order_by("sector__sort_order")
+    members = org.memberships.select_related("user").order_by("user__username")
+    return render(request, "accounts/organisation_detail.html", {"org": org, "competences": competences, "members": members})

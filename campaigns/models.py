@@ -1,0 +1,3 @@
+"""专项行动与调度 models."""
+
+from django.db import models  # noqa: F401

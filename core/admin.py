@@ -1,0 +1,81 @@
+"""Django admin with a change log of every edit made there (outside the services)."""
+
+from django.contrib import admin
+from django.forms.models import model_to_dict
+
+from .models import ChangeLog, Event, Notification, OutboxMessage, SecurityLog
+from .request_context import current_request_id
+
+
+def _snapshot(obj) -> dict:
+    data = model_to_dict(obj)
+    return {k: (v if isinstance(v, (str, int, float, bool, type(None))) else str(v)) for k, v in data.items()}
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Writes a ChangeLog row (pre/post JSON, user, request id) for every admin save/delete."""
+
+    def save_model(self, request, obj, form, change):
+        pre = None
+        if change and obj.pk:
+            old = type(obj).objects.filter(pk=obj.pk).first()
+            pre = _snapshot(old) if old else None
+        super().save_model(request, obj, form, change)
+        ChangeLog.objects.create(
+            user=request.user, user_name=request.user.get_username(),
+            action=ChangeLog.Action.UPDATE if change else ChangeLog.Action.CREATE,
+            object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
+            pre=pre, post=_snapshot(obj), request_id=current_request_id(),
+        )
+
+    def delete_model(self, request, obj):
+        ChangeLog.objects.create(
+            user=request.user, user_name=request.user.get_username(), action=ChangeLog.Action.DELETE,
+            object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
+            pre=_snapshot(obj), post=None, request_id=current_request_id(),
+        )
+        super().delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Trails are append-only: visible to superusers, never editable or deletable."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_name", "verb", "object_type", "object_id", "from_state", "to_state")
+    list_filter = ("verb", "object_type")
+    search_fields = ("object_repr", "actor_name", "request_id")
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user_name", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+
+
+@admin.register(SecurityLog)
+class SecurityLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "username", "ip")
+    list_filter = ("kind",)
+    search_fields = ("username",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "kind", "title", "read_at")
+
+
+@admin.register(OutboxMessage)
+class OutboxAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "channel", "recipient_name", "address", "subject", "status")
+    list_filter = ("channel", "status", "kind")

@@ -1,0 +1,51 @@
+"""Writing domain events. Services call ``record`` inside their transaction."""
+
+from django.db import transaction
+
+from .models import Event
+from .request_context import current_request_id
+
+
+class EventOutsideTransaction(RuntimeError):
+    pass
+
+
+def actor_fields(actor) -> dict:
+    """Actor, name copy, organisation and role of a user (or of nobody, for system jobs)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_name": "系统", "actor_org": None, "actor_role": "system"}
+    membership = getattr(actor, "membership", None)
+    return {
+        "actor": actor,
+        "actor_name": actor.get_full_name() or actor.get_username(),
+        "actor_org": membership.organisation if membership else None,
+        "actor_role": membership.role if membership else ("superuser" if actor.is_superuser else ""),
+    }
+
+
+def object_type_of(obj) -> str:
+    return obj._meta.label_lower
+
+
+def record(actor, verb: str, obj, *, from_state: str = "", to_state: str = "", note: str = "",
+           data: dict | None = None, using: str = "default") -> Event:
+    """Write one event about ``obj``. Must run inside ``transaction.atomic`` so the event
+    commits (or rolls back) together with the change it describes."""
+    if not transaction.get_connection(using).in_atomic_block:
+        raise EventOutsideTransaction("events are written inside the service's transaction")
+    return Event.objects.using(using).create(
+        **actor_fields(actor),
+        verb=verb,
+        object_type=object_type_of(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        from_state=from_state or "",
+        to_state=to_state or "",
+        note=note or "",
+        data=data or {},
+        request_id=current_request_id(),
+    )
+
+
+def events_for(obj):
+    return Event.objects.filter(object_type=object_type_of(obj), object_id=obj.pk).select_related("actor_org")

@@ -1,0 +1,67 @@
+"""The scoping queryset every scoped model uses: ``Model.objects.visible_to(user)``.
+
+A user's scope (``accounts.scope.scope_for``) is one of: everything (superuser), nothing,
+a region code at one level (optionally limited to a set of sectors, for industry
+departments), or an explicit set of enterprises (enterprise staff, engaged agencies).
+Subclasses say where their region codes, enterprise and sector live.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class ScopedQuerySet(models.QuerySet):
+    #: prefix of the RegionCodes fields ("" when the model has them itself)
+    region_prefix: str = ""
+    #: path to the enterprise id ("pk" for Enterprise itself); None when rows have no enterprise
+    enterprise_field: str | None = None
+    #: path to a sector FK ("sector"), or the name of a sector M2M when ``sector_m2m``
+    sector_field: str | None = None
+    sector_m2m: bool = False
+    #: rows an enterprise user may also see without an enterprise link (e.g. regions) — none by default
+    enterprise_users_see_region: bool = False
+
+    def visible_to(self, user):
+        from accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.nothing:
+            return self.none()
+        if scope.enterprise_ids is not None:
+            if self.enterprise_field is None:
+                return self.none()
+            return self.filter(**{f"{self.enterprise_field}__in": sorted(scope.enterprise_ids)})
+        qs = self.filter(**{f"{self.region_prefix}{scope.level}_code": scope.region_code})
+        if scope.sector_ids is not None and self.sector_field:
+            qs = qs.filter(self.sector_q(scope.sector_ids))
+        return qs
+
+    def sector_q(self, sector_ids) -> Q:
+        ids = sorted(sector_ids)
+        if not self.sector_m2m:
+            return Q(**{f"{self.sector_field}__in": ids})
+        field = self.model._meta.get_field(self.sector_field)
+        through = field.remote_field.through
+        src = field.m2m_field_name()
+        dst = field.m2m_reverse_field_name()
+        return Q(Exists(through.objects.filter(**{src: OuterRef("pk"), f"{dst}__in": ids})))
+
+    def in_region(self, region):
+        """Rows in ``region`` or below (for filters; not a security boundary)."""
+        return self.filter(**{f"{self.region_prefix}{region.level}_code": region.code})
+
+
+def scoped_queryset(*, region_prefix="", enterprise_field=None, sector_field=None, sector_m2m=False):
+    """Build a ScopedQuerySet subclass configured for one model."""
+    return type(
+        "ConfiguredScopedQuerySet",
+        (ScopedQuerySet,),
+        {
+            "region_prefix": region_prefix,
+            "enterprise_field": enterprise_field,
+            "sector_field": sector_field,
+            "sector_m2m": sector_m2m,
+        },
+    )

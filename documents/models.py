@@ -1,0 +1,3 @@
+"""文书 models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""API routes of enterprises, included under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,114 @@
+"""生产经营单位 (enterprises): the registry every hazard, inspection and case hangs on."""
+
+from django.db import models
+
+from core.models import RegionCodes
+from core.querysets import ScopedQuerySet
+
+from .validators import validate_credit_code
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    enterprise_field = "pk"
+    sector_field = "sectors"
+    sector_m2m = True
+
+
+class Enterprise(RegionCodes):
+    """A production or business unit, placed at a township. ``high_risk`` is derived from its
+    sectors unless ``high_risk_override`` says otherwise (with a reason)."""
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", "正常经营"
+        SUSPENDED = "suspended", "停产整顿"
+        CLOSED = "closed", "关闭"
+
+    class Scale(models.TextChoices):
+        ABOVE = "above", "规上"
+        BELOW = "below", "规下"
+
+    class StandardisationGrade(models.TextChoices):
+        GRADE1 = "1", "一级"
+        GRADE2 = "2", "二级"
+        GRADE3 = "3", "三级"
+        NONE = "none", "未达标"
+
+    name = models.CharField("单位名称", max_length=150, db_index=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
+    region = models.ForeignKey("regions.Region", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="enterprises")
+    address = models.CharField("地址", max_length=200, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    sectors = models.ManyToManyField("accounts.Sector", verbose_name="行业领域", related_name="enterprises")
+    high_risk = models.BooleanField("高危行业企业", default=False, db_index=True)
+    high_risk_override = models.BooleanField("人工认定高危", null=True, blank=True)
+    high_risk_reason = models.CharField("认定理由", max_length=200, blank=True)
+    scale = models.CharField("规模", max_length=8, choices=Scale.choices, default=Scale.BELOW)
+    employees = models.PositiveIntegerField("从业人员数", default=0)
+    legal_representative = models.CharField("法定代表人", max_length=60, blank=True)
+    principal_name = models.CharField("主要负责人", max_length=60, blank=True)
+    principal_phone = models.CharField("主要负责人电话", max_length=20, blank=True)
+    controller_name = models.CharField("实际控制人", max_length=60, blank=True)
+    controller_phone = models.CharField("实际控制人电话", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPERATING, db_index=True)
+    standardisation_grade = models.CharField("安全生产标准化等级", max_length=4, choices=StandardisationGrade.choices, default=StandardisationGrade.NONE)
+    # Cross-cutting standards apply when flagged (工贸 art.2: hazchem, fire, gas, special equipment).
+    uses_hazchem = models.BooleanField("涉及危险化学品", default=False)
+    fire_key_unit = models.BooleanField("消防安全重点单位", default=False)
+    uses_gas = models.BooleanField("使用燃气", default=False)
+    has_special_equipment = models.BooleanField("使用特种设备", default=False)
+    organisation = models.OneToOneField("accounts.Organisation", verbose_name="登录单位", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="enterprise")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "生产经营单位"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["county_code", "status"], name="enterprise_county_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SafetyManager(models.Model):
+    """A safety manager (安全管理人员) of an enterprise."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="safety_managers")
+    name = models.CharField("姓名", max_length=60)
+    phone = models.CharField("电话", max_length=20, blank=True)
+    full_time = models.BooleanField("专职", default=True)
+    certificate_no = models.CharField("安全管理人员证书号", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全管理人员"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EngagementQuerySet(ScopedQuerySet):
+    enterprise_field = "enterprise"
+    region_prefix = "enterprise__"
+
+
+class Engagement(models.Model):
+    """A third-party agency engaged by (or for) an enterprise; the agency sees only these."""
+
+    class EngagedBy(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业委托"
+        GOVERNMENT = "government", "政府购买服务"
+
+    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="engagements")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="engagements")
+    engaged_by = models.CharField("委托方", max_length=12, choices=EngagedBy.choices, default=EngagedBy.ENTERPRISE)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "第三方服务委托"

@@ -1,0 +1,128 @@
+"""Writes for the enterprise registry. Every change writes an event."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Organisation
+from core.events import record
+from core.services import ServiceError
+
+from .models import Engagement, Enterprise
+from .validators import coordinates_error, credit_code_error, normalise_credit_code
+
+PROFILE_FIELDS = [
+    "name", "address", "longitude", "latitude", "scale", "employees", "legal_representative", "principal_name",
+    "principal_phone", "controller_name", "controller_phone", "standardisation_grade", "uses_hazchem",
+    "fire_key_unit", "uses_gas", "has_special_equipment", "high_risk_override", "high_risk_reason",
+]
+
+
+def derive_high_risk(sectors, override: bool | None) -> bool:
+    if override is not None:
+        return override
+    return any(s.high_risk for s in sectors)
+
+
+def _validate(region, sectors, data) -> None:
+    if region is None or region.level != "township":
+        raise ServiceError("所在区划须为乡镇（街道）。", "region")
+    if not sectors:
+        raise ServiceError("至少选择一个行业领域。", "sectors")
+    error = coordinates_error(data.get("longitude"), data.get("latitude"))
+    if error:
+        raise ServiceError(error, "longitude")
+    if data.get("high_risk_override") is not None and not (data.get("high_risk_reason") or "").strip():
+        raise ServiceError("人工认定（或取消）高危须填写理由。", "high_risk_reason")
+
+
+def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **data) -> Enterprise:
+    """Register an enterprise at a township with one or more sectors."""
+    code = normalise_credit_code(credit_code)
+    error = credit_code_error(code)
+    if error:
+        raise ServiceError(error, "credit_code")
+    if Enterprise.objects.filter(credit_code=code).exists():
+        raise ServiceError("该统一社会信用代码已登记。", "credit_code")
+    sectors = list(sectors)
+    _validate(region, sectors, data)
+    with transaction.atomic():
+        ent = Enterprise(name=name.strip(), credit_code=code, region=region,
+                         **{k: v for k, v in data.items() if k in PROFILE_FIELDS or k == "status"})
+        ent.set_region_codes(region)
+        ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+        try:
+            ent.full_clean(exclude=["sectors"])
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise ServiceError(messages[0], field)
+        ent.save()
+        ent.sectors.set(sectors)
+        record(actor, "enterprise.created", ent, to_state=ent.status,
+               data={"credit_code": code, "sectors": sorted(s.code for s in sectors)})
+    return ent
+
+
+def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **data) -> Enterprise:
+    """Edit the profile. Records changed fields (old → new) in the event."""
+    region = region or ent.region
+    sectors = list(sectors) if sectors is not None else list(ent.sectors.all())
+    merged = {f: getattr(ent, f) for f in PROFILE_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in PROFILE_FIELDS})
+    _validate(region, sectors, merged)
+    with transaction.atomic():
+        before = {f: getattr(ent, f) for f in PROFILE_FIELDS}
+        before_sectors = sorted(ent.sectors.values_list("code", flat=True))
+        for f, v in merged.items():
+            setattr(ent, f, v)
+        ent.region = region
+        ent.set_region_codes(region)
+        ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+        ent.save()
+        ent.sectors.set(sectors)
+        changes = {f: [str(before[f]), str(merged[f])] for f in PROFILE_FIELDS if before[f] != merged[f]}
+        after_sectors = sorted(s.code for s in sectors)
+        if after_sectors != before_sectors:
+            changes["sectors"] = [before_sectors, after_sectors]
+        if changes:
+            record(actor, "enterprise.updated", ent, data={"changes": changes})
+    return ent
+
+
+def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "") -> Enterprise:
+    """Compare-and-set the status (operating / suspended / closed)."""
+    old = ent.status
+    if old == status:
+        return ent
+    with transaction.atomic():
+        if Enterprise.objects.filter(pk=ent.pk, status=old).update(status=status) != 1:
+            from core.services import StaleState
+
+            raise StaleState()
+        ent.status = status
+        record(actor, "enterprise.status", ent, from_state=old, to_state=status, note=note)
+    return ent
+
+
+def ensure_enterprise_organisation(actor, ent: Enterprise) -> Organisation:
+    """The organisation enterprise users log in under (created on first need)."""
+    if ent.organisation_id:
+        return ent.organisation
+    with transaction.atomic():
+        org = Organisation(kind=Organisation.Kind.ENTERPRISE, name=ent.name, region=ent.region, code=ent.credit_code)
+        org.set_region_codes(ent.region)
+        org.save()
+        Enterprise.objects.filter(pk=ent.pk).update(organisation=org)
+        ent.organisation = org
+        record(actor, "enterprise.organisation_created", ent, data={"organisation": org.pk})
+    return org
+
+
+def engage_agency(actor, *, agency: Organisation, enterprise: Enterprise, start, end=None,
+                  engaged_by: str = Engagement.EngagedBy.ENTERPRISE, note: str = "") -> Engagement:
+    if agency.kind != Organisation.Kind.AGENCY:
+        raise ServiceError("只能委托第三方机构。", "agency")
+    with transaction.atomic():
+        eng = Engagement.objects.create(agency=agency, enterprise=enterprise, start=start, end=end,
+                                        engaged_by=engaged_by, note=note)
+        record(actor, "enterprise.agency_engaged", enterprise, data={"agency": agency.pk, "engagement": eng.pk})
+    return eng

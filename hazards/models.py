@@ -1,0 +1,3 @@
+"""隐患台账 models."""
+
+from django.db import models  # noqa: F401

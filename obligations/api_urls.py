@@ -1,0 +1,3 @@
+"""API routes of obligations, included under /api/v1/."""
+
+urlpatterns: list = []

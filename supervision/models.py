@@ -1,0 +1,3 @@
+"""挂牌督办 models."""
+
+from django.db import models  # noqa: F401
