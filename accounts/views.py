@@ -24,11 +24,17 @@ class LockoutAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
+        from django import forms
+
+        from .backends import is_locked_out
+
+        username = self.cleaned_data.get("username")
+        if username and is_locked_out(username):
+            log_security(SecurityLog.Kind.LOCKED_OUT, request=self.request, username=username)
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
             return super().clean()
         except PermissionDenied:
-            from django import forms
-
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
 
 

@@ -134,8 +134,9 @@ def load_base(ctx: dict) -> dict:
         for e in ents[10:13]:
             ent_services.engage_agency(None, agency=orgs["agency"], enterprise=e, start=datetime.date(2026, 1, 1))
 
-    if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD, first_name="系统管理员")
+    admin = User.objects.filter(username="admin").first() or User.objects.create_superuser(
+        "admin", "admin@example.invalid", DEMO_PASSWORD, first_name="系统管理员")
+    ctx["users"]["admin"] = admin
     ctx["logins"].append(("admin", "系统管理员", "—", "超级用户"))
     _user(ctx, "tj_anweiban", "市安委办 周明", orgs["province_committee"], Membership.Role.OFFICER)
     _user(ctx, "hb_anweiban", "区安委办 李静", orgs["committee"], Membership.Role.OFFICER)

@@ -12,7 +12,7 @@ def home_context(user) -> dict:
     scope = scope_for(user)
     cards = []
     for app in settings.INSTALLED_APPS:
-        if "." in app:
+        if "." in app or app == "core":
             continue
         try:
             module = import_module(f"{app}.home")

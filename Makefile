@@ -1,0 +1,51 @@
+# Qingling — the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV := QINGLING_DEV=1
+PYTEST_ARGS ?=
+
+.PHONY: run test setup system-deps system-deps-test demo bench bench-province lint ci clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	$(VENV)/bin/pip check
+	touch $@
+
+setup: $(VENV)/.installed system-deps
+
+system-deps:
+	./scripts/system-deps.sh run
+
+system-deps-test:
+	./scripts/system-deps.sh test
+
+demo: setup
+	$(DEV) $(PY) manage.py migrate --noinput -v0
+	$(DEV) $(PY) manage.py load_regions
+	$(DEV) $(PY) manage.py load_demo
+
+run: demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup system-deps-test
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v0
+	$(DEV) $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(DEV) $(PY) bench/run.py --profile county
+
+bench-province: setup
+	$(PY) bench/run.py --profile province
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles var

@@ -1,0 +1,74 @@
+"""Login, lock-out, logout, password change and the security log."""
+
+from django.test import override_settings
+
+from core.models import SecurityLog
+from core.demo import DEMO_PASSWORD
+
+
+def test_anonymous_user_is_sent_to_login(client, world):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_login_with_demo_password_reaches_home_and_is_logged(client, world):
+    response = client.post("/accounts/login/", {"username": "hb_anweiban", "password": DEMO_PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert "河北区安全生产委员会办公室" in response.content.decode()
+    assert SecurityLog.objects.filter(kind="login", username="hb_anweiban").exists()
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client, world):
+    response = client.post("/accounts/login/", {"username": "hb_anweiban", "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+    assert SecurityLog.objects.filter(kind="login_failed", username="hb_anweiban").count() == 1
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_it_locks_out_after_repeated_failures_even_with_the_right_password(client, world):
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "hb_yingji", "password": "nope"})
+    response = client.post("/accounts/login/", {"username": "hb_yingji", "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+    assert "锁定" in response.content.decode()
+    assert SecurityLog.objects.filter(kind="locked_out", username="hb_yingji").exists()
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
+def test_lockout_expires(client, world):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "hb_yingji", "password": "nope"})
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+        response = client.post("/accounts/login/", {"username": "hb_yingji", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_logout_is_post_only_and_logged(client, world):
+    client.force_login(world.user("committee"))
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert SecurityLog.objects.filter(kind="logout", username="hb_anweiban").exists()
+
+
+def test_password_change(client, world):
+    client.force_login(world.user("commerce"))
+    response = client.post("/accounts/password/", {
+        "old_password": DEMO_PASSWORD, "new_password1": "An0ther-Secret-2026", "new_password2": "An0ther-Secret-2026"})
+    assert response.status_code == 302
+    assert SecurityLog.objects.filter(kind="password_changed", username="hb_shangwu").exists()
+
+
+def test_role_change_is_in_the_event_trail_and_security_log(world):
+    from accounts import services
+    from core.models import Event
+
+    membership = world.user("commerce").membership
+    services.change_role(world.user("commerce_lead"), membership, "viewer")
+    assert Event.objects.filter(verb="user.role_changed", from_state="officer", to_state="viewer").exists()
+    assert SecurityLog.objects.filter(kind="role_changed").exists()

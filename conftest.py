@@ -1,0 +1,51 @@
+"""Project-wide fixtures: the personas world, browser launch arguments for Debian's chromium."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def world(db):
+    """Regions fixture + the demo district's organisations, enterprises and personas."""
+    from core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def tworld(transactional_db):
+    """The same world for transactional (live_server / browser) tests."""
+    from core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    have_chromium = os.path.exists(CHROMIUM)
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)"))
+        if "e2e" in item.keywords and not have_chromium and not os.environ.get("CI"):
+            # In CI a missing browser is a failure, never a skip.
+            item.add_marker(pytest.mark.skip(reason="chromium not installed (make test installs it)"))

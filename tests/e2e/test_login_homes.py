@@ -1,0 +1,40 @@
+"""Browser: two personas log in through the real login page and see their own home."""
+
+import pytest
+
+from core.demo import DEMO_PASSWORD
+from enterprises.models import Enterprise
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def test_committee_officer_and_enterprise_principal_see_their_homes(page, live_server, tworld):
+    login(page, live_server, "hb_anweiban")
+    assert page.inner_text("[data-testid=home-title]") == "河北区安全生产委员会办公室 · 经办人"
+    total = Enterprise.objects.visible_to(tworld.user("committee")).count()
+    assert page.inner_text("[data-testid=value-enterprises]") == str(total)
+    page.screenshot(path="/tmp/qingling-home-committee.png", full_page=True)
+    page.click("text=退出")
+    page.wait_for_url("**/accounts/login/**")
+
+    login(page, live_server, "qy_xinlong")
+    assert page.inner_text("[data-testid=home-title]") == "天津市河北区鑫隆商贸有限公司 · 主要负责人"
+    assert page.inner_text("[data-testid=value-own]") == "天津市河北区鑫隆商贸有限公司"
+    assert page.locator("[data-testid=value-enterprises]").count() == 0
+
+
+def test_wrong_password_shows_the_error_in_chinese(page, live_server, tworld):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "hb_anweiban")
+    page.fill("#id_password", "wrong-password")
+    page.click("button[type=submit]")
+    assert "用户名或密码错误" in page.inner_text("[data-testid=form-errors]")
