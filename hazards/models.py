@@ -1,3 +1,236 @@
-"""隐患台账 models."""
+"""The hazard ledger (隐患台账): hazards, their sources, plans, acceptances, extensions, evidence."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import RegionCodes
+
+from . import workflow
+from .querysets import SELF_CHANNELS, HazardQuerySet
+
+
+class Hazard(RegionCodes):
+    """One hazard of one enterprise. Status changes only through ``hazards.services`` (compare-
+    and-set + event). ``overdue`` is derived from the deadline, never stored."""
+
+    class Status(models.TextChoices):
+        REGISTERED = workflow.REGISTERED, "已登记"
+        RECTIFYING = workflow.RECTIFYING, "整改中"
+        PENDING_ACCEPTANCE = workflow.PENDING_ACCEPTANCE, "待验收"
+        CLOSED = workflow.CLOSED, "已销号"
+        MERGED = workflow.MERGED, "已合并"
+        VOID = workflow.VOID, "已作废"
+
+    class Grade(models.TextChoices):
+        GENERAL = workflow.GENERAL, "一般"
+        MAJOR = workflow.MAJOR, "重大"
+
+    class Category(models.TextChoices):
+        BEHAVIOUR = "behaviour", "人的不安全行为"
+        STATE = "state", "物的不安全状态"
+        MANAGEMENT = "management", "管理缺陷"
+
+    class Channel(models.TextChoices):
+        SELF_CHECK = "self_check", "企业自查"
+        ENTERPRISE_THIRD_PARTY = "enterprise_third_party", "企业委托第三方"
+        INSPECTION = "inspection", "部门检查"
+        SUPERVISION = "supervision", "督导检查"
+        TIP = "tip", "举报核实"
+        GOVERNMENT_THIRD_PARTY = "government_third_party", "政府购买服务第三方"
+        ACCIDENT = "accident", "事故举一反三"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="生产经营单位", on_delete=models.PROTECT, related_name="hazards")
+    sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="hazards")
+    location = models.CharField("隐患部位", max_length=200, blank=True)
+    description = models.TextField("隐患描述")
+    category = models.CharField("隐患类别", max_length=12, choices=Category.choices, default=Category.STATE)
+    grade = models.CharField("隐患等级", max_length=8, choices=Grade.choices, db_index=True)
+    sub_grade = models.CharField("地方细分等级", max_length=20, blank=True)
+    basis_item = models.ForeignKey("standards.Item", verbose_name="判定依据", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards")
+    basis_reason = models.TextField("无对应条款时的判定理由", blank=True)
+    channel = models.CharField("发现渠道", max_length=24, choices=Channel.choices, db_index=True)
+    found_on = models.DateField("发现日期")
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发现人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finder_name = models.CharField("发现人（单位）", max_length=120, blank=True)
+    deadline = models.DateField("整改期限", null=True, blank=True, db_index=True)
+    original_deadline = models.DateField("原定整改期限", null=True, blank=True)
+    responsible_person = models.CharField("整改责任人", max_length=60, blank=True)
+    responsible_phone = models.CharField("责任人电话", max_length=20, blank=True)
+    stop_production = models.BooleanField("需停产停业整改", default=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True)
+    status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
+    # 双报告: to the competent department and to the workers' congress
+    reported_to = models.ForeignKey("accounts.Organisation", verbose_name="报告主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField("报告主管部门时间", null=True, blank=True)
+    reported_to_congress_at = models.DateTimeField("报告职代会时间", null=True, blank=True)
+    merged_into = models.ForeignKey("self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_hazards")
+    first_reported_at = models.DateTimeField("最早报告时间", default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True, db_index=True)
+    reopen_count = models.PositiveSmallIntegerField("重新打开次数", default=0)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by_org = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患"
+        ordering = ["-first_reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["county_code", "status", "deadline"], name="hazard_county_status_idx"),
+            models.Index(fields=["township_code", "status"], name="hazard_township_status_idx"),
+            models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),
+            models.Index(fields=["grade", "channel", "first_reported_at"], name="hazard_dispatch_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(grade="major") | models.Q(basis_item__isnull=False) | ~models.Q(basis_reason=""),
+                name="hazard_major_has_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description[:30]}"
+
+    @property
+    def number(self) -> str:
+        return f"YH{self.county_code or '000000'}-{self.pk or 0:07d}"
+
+    def is_open(self) -> bool:
+        return self.status in workflow.OPEN_STATES
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open() and self.deadline is not None and self.deadline < today
+
+    @property
+    def is_self_found(self) -> bool:
+        return self.channel in SELF_CHANNELS
+
+    def leniency_marker(self) -> bool:
+        """Self-found, reported, under effective rectification with a plan (seed 000 三(三)2(1)①)."""
+        return (
+            self.is_self_found and self.reported_at is not None
+            and self.status in (workflow.RECTIFYING, workflow.PENDING_ACCEPTANCE)
+            and hasattr(self, "plan") and not self.is_overdue()
+        )
+
+
+class HazardSource(models.Model):
+    """One report of a hazard (self-check, inspection, tip …). A merged hazard's sources move to
+    the survivor, which keeps the earliest channel."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="sources")
+    channel = models.CharField("渠道", max_length=24, choices=Hazard.Channel.choices)
+    reported_at = models.DateTimeField("报告时间", default=timezone.now)
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reference = models.CharField("来源记录", max_length=80, blank=True, help_text="e.g. inspections.record:12 or tips.tip:5")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患来源"
+        ordering = ["reported_at", "id"]
+
+
+class GovernancePlan(models.Model):
+    """治理方案: the six elements required before a major hazard may be rectifying."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="plan")
+    goal_tasks = models.TextField("治理的目标和任务")
+    measures = models.TextField("采取的方法和措施")
+    funds_materials = models.TextField("经费和物资的落实")
+    funds_amount = models.DecimalField("治理资金（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    responsible = models.TextField("负责治理的机构和人员")
+    deadline = models.DateField("治理时限")
+    safety_emergency = models.TextField("安全措施和应急预案")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "治理方案"
+
+
+class Acceptance(models.Model):
+    """A completion submission and its decision (验收 / 销号 or 退回)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待验收"
+        ACCEPTED = "accepted", "验收通过"
+        REJECTED = "rejected", "验收不通过"
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", "现场验收"
+        DOCUMENTS = "documents", "书面验收"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="acceptances")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    evidence_note = models.TextField("整改完成情况")
+    decision = models.CharField("结论", max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    mode = models.CharField("验收方式", max_length=10, choices=Mode.choices, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by_org = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField("意见/理由", blank=True)
+    next_steps = models.TextField("下一步要求", blank=True)
+    assessment_report = models.CharField("第三方评估报告", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改验收"
+        ordering = ["-submitted_at", "-id"]
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: both deadlines are kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        DENIED = "denied", "不予批准"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField("延期理由")
+    old_deadline = models.DateField("原期限", null=True)
+    requested_deadline = models.DateField("申请延至")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.hazard_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """Photos and documents of a hazard (jpg / png / pdf, content-sniffed, SHA-256 stored).
+    Served only through scoped views, never by URL."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "隐患照片"
+        EVIDENCE = "evidence", "整改证据"
+        DOCUMENT = "document", "文件"
+        ASSESSMENT = "assessment", "第三方评估报告"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.PHOTO)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    exif_time = models.CharField("拍摄时间", max_length=40, blank=True)
+    exif_gps = models.CharField("拍摄位置", max_length=60, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]

@@ -1,0 +1,364 @@
+"""The only code that writes hazards. Every transition: guard (workflow.refusal), one
+transaction, compare-and-set on the status, one event in the same transaction."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Organisation, Sector
+from accounts.scope import scope_for
+from core.events import record
+from core.services import NotPermitted, ServiceError, StaleState
+
+from . import workflow
+from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+
+CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
+                         "has_special_equipment": "special_equipment"}
+
+
+# ---------------------------------------------------------------- who is acting
+
+def actor_kind(actor, hazard_or_enterprise) -> str | None:
+    """The actor's kind for this hazard (or enterprise), or None when it is out of their scope."""
+    if actor is None:
+        return "superuser"  # system jobs and bulk loaders act with full authority
+    if not actor.is_authenticated or not actor.is_active:
+        return None
+    if actor.is_superuser:
+        return "superuser"
+    membership = getattr(actor, "membership", None)
+    if membership is None or not membership.can_write:
+        return None
+    enterprise = getattr(hazard_or_enterprise, "enterprise", hazard_or_enterprise)
+    from enterprises.models import Enterprise
+
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        return None
+    if isinstance(hazard_or_enterprise, Hazard) and not scope_for(actor).allows_sector(hazard_or_enterprise.sector_id):
+        return None
+    kind = membership.organisation.kind
+    return kind if kind in workflow.ACTOR_KINDS else None
+
+
+def _require_kind(actor, obj) -> str:
+    kind = actor_kind(actor, obj)
+    if kind is None:
+        raise NotPermitted("该隐患不在您的管辖范围内，或您没有办理权限。")
+    return kind
+
+
+def default_channel(actor, enterprise) -> str:
+    kind = actor_kind(actor, enterprise)
+    if kind == "enterprise":
+        return Hazard.Channel.SELF_CHECK
+    if kind == "agency":
+        from enterprises.models import Engagement
+
+        eng = Engagement.objects.filter(agency=actor.membership.organisation, enterprise=enterprise).order_by("-start").first()
+        if eng and eng.engaged_by == Engagement.EngagedBy.GOVERNMENT:
+            return Hazard.Channel.GOVERNMENT_THIRD_PARTY
+        return Hazard.Channel.ENTERPRISE_THIRD_PARTY
+    if kind == "department":
+        return Hazard.Channel.INSPECTION
+    if kind in ("committee", "township"):
+        return Hazard.Channel.SUPERVISION
+    return Hazard.Channel.INSPECTION
+
+
+def allowed_sectors(enterprise) -> set[int]:
+    """Sectors a hazard of this enterprise may be filed under: its own (and their parents),
+    plus the cross-cutting ones it is flagged for."""
+    ids = set()
+    for s in enterprise.sectors.all():
+        ids.add(s.pk)
+        if s.parent_id:
+            ids.add(s.parent_id)
+    codes = [code for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(enterprise, flag)]
+    ids |= set(Sector.objects.filter(code__in=codes).values_list("pk", flat=True))
+    return ids
+
+
+def _org(actor):
+    m = getattr(actor, "membership", None) if actor is not None else None
+    return m.organisation if m else None
+
+
+# ---------------------------------------------------------------- registration
+
+def register_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
+                    found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
+                    basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
+                    responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
+                    sub_grade: str = "", source_reference: str = "", finder_name: str = "",
+                    notify_people: bool = True) -> Hazard:
+    """Register a hazard in the ledger.
+
+    Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
+    is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
+    its standard item (判定依据) or a written reason. Effects: a hazard in ``registered``, its
+    first source, an event; for 重大, alerts to the principal and the actual controller.
+    """
+    kind = _require_kind(actor, enterprise)
+    description = (description or "").strip()
+    if not description:
+        raise ServiceError("请填写隐患描述。", "description")
+    if grade not in Hazard.Grade.values:
+        raise ServiceError("隐患等级须为“一般”或“重大”。", "grade")
+    if category not in Hazard.Category.values:
+        raise ServiceError("隐患类别无效。", "category")
+    channel = channel or default_channel(actor, enterprise)
+    if channel not in Hazard.Channel.values:
+        raise ServiceError("发现渠道无效。", "channel")
+    if kind == "enterprise" and channel not in (Hazard.Channel.SELF_CHECK, Hazard.Channel.ENTERPRISE_THIRD_PARTY, Hazard.Channel.ACCIDENT):
+        raise ServiceError("企业登记的隐患渠道只能是企业自查、企业委托第三方或事故举一反三。", "channel")
+    if sector is None or sector.pk not in allowed_sectors(enterprise):
+        raise ServiceError("行业领域与该单位的行业不符。", "sector")
+    if actor is not None and not scope_for(actor).allows_sector(sector.pk):
+        raise ServiceError("该行业领域不在您的监管职责范围内。", "sector")
+    today = timezone.localdate()
+    found_on = found_on or today
+    if found_on > today:
+        raise ServiceError("发现日期不能晚于今天。", "found_on")
+    if deadline is not None and deadline < found_on:
+        raise ServiceError("整改期限不能早于发现日期。", "deadline")
+    if grade == Hazard.Grade.MAJOR:
+        if basis_item is None and not basis_reason.strip():
+            raise ServiceError("重大隐患须选择判定依据条款，或说明无对应条款时的判定理由。", "basis_item")
+        if deadline is None:
+            raise ServiceError("重大隐患须确定整改期限。", "deadline")
+    now = timezone.now()
+    with transaction.atomic():
+        hazard = Hazard(
+            enterprise=enterprise, sector=sector, description=description, grade=grade, channel=channel,
+            found_on=found_on, location=location, category=category, basis_item=basis_item,
+            basis_reason=basis_reason.strip(), deadline=deadline, original_deadline=deadline,
+            responsible_person=responsible_person, responsible_phone=responsible_phone,
+            stop_production=stop_production, sub_grade=sub_grade, status=Hazard.Status.REGISTERED,
+            status_changed_at=now, first_reported_at=now, created_at=now,
+            found_by=actor if actor is not None and actor.is_authenticated else None,
+            finder_name=finder_name or (_org(actor).name if _org(actor) else ""),
+            created_by=actor if actor is not None and actor.is_authenticated else None, created_by_org=_org(actor),
+        )
+        hazard.set_region_codes(enterprise.region)
+        hazard.save()
+        HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=now, organisation=_org(actor),
+                                    reference=source_reference)
+        record(actor, "hazard.registered", hazard, to_state=hazard.status,
+               data={"grade": grade, "channel": channel, "enterprise": enterprise.pk, "sector": sector.code,
+                     "basis_item": basis_item.pk if basis_item else None})
+        if grade == Hazard.Grade.MAJOR and notify_people:
+            from .alerts import notify_major_registered
+
+            notify_major_registered(hazard)
+    return hazard
+
+
+# ---------------------------------------------------------------- transitions
+
+def _context(hazard, actor, **facts) -> workflow.Context:
+    return workflow.Context(grade=hazard.grade, **facts)
+
+
+def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, note: str = "", data=None,
+                updates: dict | None = None) -> Hazard:
+    kind = _require_kind(actor, hazard)
+    reason = workflow.refusal(hazard.status, action, kind, ctx)
+    if reason:
+        raise ServiceError(reason)
+    old = hazard.status
+    new = workflow.target_state(old, action)
+    now = timezone.now()
+    fields = {"status": new, **(updates or {})}
+    if new != old:
+        fields["status_changed_at"] = now
+    won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
+    if won != 1:
+        raise StaleState()
+    hazard.refresh_from_db()
+    record(actor, f"hazard.{action}", hazard, from_state=old, to_state=new, note=note, data=data or {})
+    return hazard
+
+
+def report_hazard(actor, hazard: Hazard, *, department: Organisation, to_congress: bool = True, note: str = "") -> Hazard:
+    """双报告: the enterprise reports a major hazard to its competent department and its workers' congress."""
+    if department.kind != Organisation.Kind.DEPARTMENT:
+        raise ServiceError("请选择负有安全监管职责的部门。", "department")
+    if department.county_code != hazard.county_code and department.city_code != hazard.city_code and \
+            department.province_code != hazard.province_code:
+        raise ServiceError("报告部门须为属地主管部门。", "department")
+    now = timezone.now()
+    with transaction.atomic():
+        updates = {"reported_to": department, "reported_at": now}
+        if to_congress:
+            updates["reported_to_congress_at"] = now
+        hazard = _transition(actor, hazard, "report", _context(hazard, actor), note=note, updates=updates,
+                             data={"department": department.pk, "department_name": department.name, "congress": to_congress})
+    return hazard
+
+
+PLAN_FIELDS = ("goal_tasks", "measures", "funds_materials", "responsible", "deadline", "safety_emergency")
+
+
+def submit_plan(actor, hazard: Hazard, *, plan: dict | None = None, deadline: datetime.date | None = None,
+                note: str = "") -> Hazard:
+    """Start rectification. A 重大 hazard needs the six-element governance plan (治理方案)."""
+    plan = plan or {}
+    missing = [label for key, label in workflow.PLAN_ELEMENTS if not str(plan.get(key) or "").strip()]
+    if hazard.grade == Hazard.Grade.MAJOR and missing:
+        raise ServiceError(f"治理方案缺少：{'、'.join(missing)}。", next(k for k, lbl in workflow.PLAN_ELEMENTS if lbl == missing[0]))
+    plan_deadline = plan.get("deadline") or deadline
+    with transaction.atomic():
+        updates = {}
+        if plan_deadline and hazard.deadline is None:
+            updates = {"deadline": plan_deadline, "original_deadline": plan_deadline}
+        has_plan = not missing
+        hazard = _transition(actor, hazard, "submit_plan", _context(hazard, actor, has_plan=has_plan), note=note,
+                             updates=updates, data={"plan": has_plan})
+        if has_plan:
+            GovernancePlan.objects.create(
+                hazard=hazard, goal_tasks=plan["goal_tasks"], measures=plan["measures"],
+                funds_materials=plan["funds_materials"], funds_amount=plan.get("funds_amount"),
+                responsible=plan["responsible"], deadline=plan["deadline"], safety_emergency=plan["safety_emergency"],
+                created_by=actor if actor is not None and actor.is_authenticated else None)
+    return hazard
+
+
+def close_now(actor, hazard: Hazard, *, evidence_note: str) -> Hazard:
+    """一般 hazard fixed at once: closed with evidence."""
+    with transaction.atomic():
+        hazard = _transition(actor, hazard, "close_now", _context(hazard, actor, has_evidence=bool(evidence_note.strip())),
+                             note=evidence_note, updates={"closed_at": timezone.now()})
+    return hazard
+
+
+def submit_completion(actor, hazard: Hazard, *, evidence_note: str, assessment_report: str = "") -> Acceptance:
+    """The enterprise submits completion evidence; the hazard waits for acceptance."""
+    with transaction.atomic():
+        _transition(actor, hazard, "submit_completion", _context(hazard, actor, has_evidence=bool(evidence_note.strip())),
+                    note=evidence_note)
+        return Acceptance.objects.create(hazard=hazard, submitted_by=actor if actor is not None and actor.is_authenticated else None,
+                                         evidence_note=evidence_note, assessment_report=assessment_report)
+
+
+def _pending_acceptance(hazard) -> Acceptance:
+    acc = hazard.acceptances.filter(decision=Acceptance.Decision.PENDING).order_by("-submitted_at").first()
+    if acc is None:
+        raise ServiceError("没有待验收的整改材料。")
+    return acc
+
+
+def accept(actor, hazard: Hazard, *, mode: str = Acceptance.Mode.ON_SITE, opinion: str = "") -> Hazard:
+    """验收通过并销号. For 重大 only the competent department; never the submitter."""
+    acc = _pending_acceptance(hazard)
+    if mode not in Acceptance.Mode.values:
+        raise ServiceError("请选择验收方式。", "mode")
+    is_submitter = actor is not None and acc.submitted_by_id == getattr(actor, "pk", None)
+    now = timezone.now()
+    with transaction.atomic():
+        hazard = _transition(actor, hazard, "accept", _context(hazard, actor, is_submitter=is_submitter), note=opinion,
+                             updates={"closed_at": now}, data={"mode": mode, "acceptance": acc.pk})
+        if Acceptance.objects.filter(pk=acc.pk, decision=Acceptance.Decision.PENDING).update(
+                decision=Acceptance.Decision.ACCEPTED, mode=mode, decided_by=actor if actor is not None and actor.is_authenticated else None,
+                decided_by_org=_org(actor), decided_at=now, reason=opinion) != 1:
+            raise StaleState()
+    return hazard
+
+
+def reject(actor, hazard: Hazard, *, reason: str, next_steps: str = "", mode: str = Acceptance.Mode.ON_SITE) -> Hazard:
+    """验收不通过: back to rectifying, with who / why / what next; the submitter is told."""
+    acc = _pending_acceptance(hazard)
+    now = timezone.now()
+    with transaction.atomic():
+        hazard = _transition(actor, hazard, "reject", _context(hazard, actor, has_reason=bool(reason.strip())), note=reason,
+                             data={"next_steps": next_steps, "acceptance": acc.pk})
+        if Acceptance.objects.filter(pk=acc.pk, decision=Acceptance.Decision.PENDING).update(
+                decision=Acceptance.Decision.REJECTED, mode=mode, decided_by=actor if actor is not None and actor.is_authenticated else None,
+                decided_by_org=_org(actor), decided_at=now, reason=reason, next_steps=next_steps) != 1:
+            raise StaleState()
+        from .alerts import notify_rejected
+
+        notify_rejected(hazard, acc, reason, next_steps)
+    return hazard
+
+
+def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, reason: str) -> ExtensionRequest:
+    pending = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
+    if hazard.deadline and new_deadline <= hazard.deadline:
+        raise ServiceError("申请延至日期须晚于当前整改期限。", "new_deadline")
+    with transaction.atomic():
+        _transition(actor, hazard, "request_extension",
+                    _context(hazard, actor, has_reason=bool(reason.strip()), pending_extension=pending),
+                    note=reason, data={"requested_deadline": new_deadline.isoformat()})
+        return ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
+                                               reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
+
+
+def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
+    ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    with transaction.atomic():
+        updates = {"deadline": ext.requested_deadline} if (ext and approve) else {}
+        hazard = _transition(actor, hazard, "decide_extension", _context(hazard, actor, pending_extension=ext is not None),
+                             note=note, updates=updates,
+                             data={"approved": approve, "old_deadline": str(ext.old_deadline) if ext else None,
+                                   "new_deadline": str(ext.requested_deadline) if ext else None})
+        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionRequest.Status.PENDING).update(
+            status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED,
+            decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
+            decision_note=note)
+    return hazard
+
+
+def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
+    """De-duplicate: ``hazard`` becomes merged into ``into``; the survivor keeps every source and
+    the earliest channel and first-report time. The merged one is counted nowhere."""
+    if into.pk == hazard.pk:
+        raise ServiceError("不能合并到自身。", "into")
+    if into.enterprise_id != hazard.enterprise_id:
+        raise ServiceError("只能合并同一单位的隐患。", "into")
+    if into.status in workflow.FINAL_STATES:
+        raise ServiceError("目标隐患已合并或作废。", "into")
+    _require_kind(actor, into)
+    with transaction.atomic():
+        hazard = _transition(actor, hazard, "merge", _context(hazard, actor, has_reason=bool(reason.strip())),
+                             note=reason, updates={"merged_into": into}, data={"into": into.pk})
+        HazardSource.objects.filter(hazard=hazard).update(hazard=into)
+        earliest = HazardSource.objects.filter(hazard=into).order_by("reported_at", "id").first()
+        updates = {"first_reported_at": min(into.first_reported_at, hazard.first_reported_at)}
+        if earliest is not None:
+            updates["channel"] = earliest.channel
+        if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
+            updates.update(grade=Hazard.Grade.MAJOR, basis_item=hazard.basis_item, basis_reason=hazard.basis_reason)
+        Hazard.objects.filter(pk=into.pk).update(**updates)
+        into.refresh_from_db()
+        record(actor, "hazard.merged_in", into, from_state=into.status, to_state=into.status, note=reason,
+               data={"merged": hazard.pk, "channel": into.channel})
+    return hazard
+
+
+def void(actor, hazard: Hazard, *, reason: str) -> Hazard:
+    with transaction.atomic():
+        return _transition(actor, hazard, "void", _context(hazard, actor, has_reason=bool(reason.strip())), note=reason)
+
+
+def reopen(actor, hazard: Hazard, *, reason: str, deadline: datetime.date | None = None) -> Hazard:
+    """A closed hazard found again: back to rectifying, history kept, counted as not rectified."""
+    if deadline is not None and deadline < timezone.localdate():
+        raise ServiceError("新的整改期限不能早于今天。", "deadline")
+    updates = {"closed_at": None, "reopen_count": F("reopen_count") + 1}
+    if deadline:
+        updates["deadline"] = deadline
+    with transaction.atomic():
+        return _transition(actor, hazard, "reopen", _context(hazard, actor, has_reason=bool(reason.strip())), note=reason,
+                           updates=updates, data={"deadline": deadline.isoformat() if deadline else None})
+
+
+def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "") -> HazardSource:
+    """Another report of the same hazard (e.g. a tip verified as already in the ledger)."""
+    _require_kind(actor, hazard)
+    with transaction.atomic():
+        src = HazardSource.objects.create(hazard=hazard, channel=channel, organisation=_org(actor), reference=reference, note=note)
+        record(actor, "hazard.source_added", hazard, data={"channel": channel, "reference": reference})
+    return src
