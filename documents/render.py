@@ -1,0 +1,127 @@
+"""Rendering official documents: python-docx building blocks → .docx bytes; LibreOffice → PDF.
+
+Every app builds its 公文 with ``new_document(title)`` + helpers and returns ``to_bytes(doc)``;
+``docx_to_pdf`` converts when LibreOffice (Debian ``libreoffice-writer-nogui``) is installed.
+"""
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FONT = "Noto Serif CJK SC"
+HEADING_FONT = "Noto Sans CJK SC"
+
+
+def _set_font(run, name=FONT, size=None, bold=None):
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+
+
+def new_document(title: str, subtitle: str = "") -> Document:
+    """An A4 document (210 × 297 mm, 公文 margins) with a centred title."""
+    doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(p.add_run(title), HEADING_FONT, 20, True)
+    if subtitle:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(subtitle), FONT, 14)
+    return doc
+
+
+def paragraph(doc, text: str, *, bold: bool = False, align: str = "left", size: int | None = None):
+    p = doc.add_paragraph()
+    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    _set_font(p.add_run(text), FONT, size, bold)
+    return p
+
+
+def table(doc, rows: list[list[str]], *, header: bool = False, widths_mm: list[int] | None = None):
+    """A bordered table; ``rows`` are lists of cell texts."""
+    t = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    t.style = "Table Grid"
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            cell = t.cell(i, j)
+            cell.text = ""
+            _set_font(cell.paragraphs[0].add_run(str(text)), FONT, 12, header and i == 0)
+            if widths_mm and j < len(widths_mm):
+                cell.width = Mm(widths_mm[j])
+    return t
+
+
+def to_bytes(doc) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a .docx (paragraphs and table cells) — for tests and previews."""
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+class PdfConversionError(RuntimeError):
+    pass
+
+
+def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
+    """Convert .docx bytes to PDF with LibreOffice headless (own profile per call, so parallel
+    conversions don't collide). Raises PdfConversionError if LibreOffice is missing or fails
+    (soffice exits 0 even on failure, so the output file is checked)."""
+    soffice = soffice_path()
+    if not soffice:
+        raise PdfConversionError("LibreOffice is not installed (scripts/system-deps.sh installs it).")
+    with tempfile.TemporaryDirectory(prefix="qingling-pdf-") as tmp:
+        src = Path(tmp) / "document.docx"
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", tmp, str(src)],
+            capture_output=True, timeout=timeout, env={**os.environ, "HOME": tmp},
+        )
+        out = Path(tmp) / "document.pdf"
+        if not out.exists():
+            raise PdfConversionError(f"conversion failed: {result.stderr.decode(errors='replace')[:500]}")
+        return out.read_bytes()
+
+
+def pdf_text(data: bytes) -> str:
+    """Text of a PDF via pdftotext (poppler-utils), whitespace removed (it spaces digits and CJK)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        out = subprocess.run(["pdftotext", "-layout", fh.name, "-"], capture_output=True, timeout=60, check=True)
+    return "".join(out.stdout.decode("utf-8").split())
