@@ -12,6 +12,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request):
+    """Transactional tests (live_server, browser, races) flush every table after themselves,
+    including the rows data migrations loaded; put those back before the next one."""
+    if {"transactional_db", "live_server", "tworld"} & set(request.fixturenames) or \
+            any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db")):
+        request.getfixturevalue("transactional_db")
+        from core.testing import restore_migration_data
+
+        restore_migration_data()
+    yield
+
+
 @pytest.fixture
 def world(db):
     """Regions fixture + the demo district's organisations, enterprises and personas."""

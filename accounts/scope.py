@@ -10,7 +10,7 @@
 * no membership → nothing.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 

@@ -131,8 +131,8 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
     n_events = 0
     created = 0
     for chunk_start in range(0, profile.hazards, batch):
-        hazards, plans = [], []
-        for i in range(chunk_start, min(chunk_start + batch, profile.hazards)):
+        hazards = []
+        for _ in range(chunk_start, min(chunk_start + batch, profile.hazards)):
             ent, codes = ents[rng.randrange(len(ents))]
             grade = "major" if rng.random() < profile.major_share else "general"
             channel = weighted(rng, CHANNELS)

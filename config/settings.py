@@ -192,8 +192,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingling@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 
-# Public tip form: requests per address per hour.
+# Public tip form: requests per address per hour; upload limits; salt of stored address hashes.
 TIP_RATE_LIMIT_PER_HOUR = int(os.environ.get("TIP_RATE_LIMIT_PER_HOUR", "10"))
+TIP_PHOTO_MAX_BYTES = int(os.environ.get("TIP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+TIP_VIDEO_MAX_BYTES = int(os.environ.get("TIP_VIDEO_MAX_BYTES", str(50 * 1024 * 1024)))
+TIP_MAX_FILES = int(os.environ.get("TIP_MAX_FILES", "6"))
+TIP_IP_SALT = os.environ.get("TIP_IP_SALT", "") or SECRET_KEY
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -216,6 +220,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have fields named status / level / channel with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "OutboxChannelEnum": "core.models.OutboxMessage.Channel",
+        "OutboxStatusEnum": "core.models.OutboxMessage.Status",
+        "RegionLevelEnum": "regions.models.Region.Level",
+        "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",
+        "StandardStatusEnum": "standards.models.Standard.Status",
+        "HazardChannelEnum": "hazards.models.Hazard.Channel",
+        "HazardStatusEnum": "hazards.models.Hazard.Status",
+        "ExtensionStatusEnum": "hazards.models.ExtensionRequest.Status",
+        "ListingLevelEnum": "supervision.models.Listing.Level",
+        "ListingStatusEnum": "supervision.models.Listing.Status",
+        "InspectionRecordStatusEnum": "inspections.models.Record.Status",
+        "DecisionStatusEnum": "enforcement.models.Decision.Status",
+        "CreditListingStatusEnum": "enforcement.models.CreditListing.Status",
+        "CreditRepairStatusEnum": "enforcement.models.CreditRepair.Status",
+        "TipChannelEnum": "tips.models.Tip.Channel",
+        "TipStatusEnum": "tips.models.Tip.Status",
+        "RewardStatusEnum": "tips.models.Reward.Status",
+        "RiskLevelEnum": "risks.models.Level",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

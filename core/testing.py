@@ -143,3 +143,39 @@ def check_matrix(client, world: World, url: str, expected: dict, *, method: str 
             problems.append(f"{persona}: got {status}, expected {want}")
     client.logout()
     assert not problems, f"{method.upper()} {url}:\n  " + "\n  ".join(problems)
+
+
+def restore_migration_data() -> bool:
+    """Re-run every data migration (RunPython) in dependency order when a transactional test's
+    flush emptied the tables they fill (sectors, standards, policies, band tables …).
+
+    Returns True when data was restored. A no-op while the data is still there.
+    """
+    from django.apps import apps as global_apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    from accounts.models import Sector
+
+    if Sector.objects.exists():
+        return False
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    seen, plan = set(), []
+    for leaf in loader.graph.leaf_nodes():
+        for node in loader.graph.forwards_plan(leaf):
+            if node not in seen:
+                seen.add(node)
+                plan.append(node)
+
+    class _Editor:  # data functions only read .connection from it
+        pass
+
+    editor = _Editor()
+    editor.connection = connection
+    for node in plan:
+        migration = loader.graph.nodes[node]
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(global_apps, editor)
+    return True

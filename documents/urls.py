@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("hazards/<int:pk>/report.docx", views.hazard_report, name="hazard_report"),
+    path("listings/<int:pk>/notice.docx", views.listing_notice, name="listing_notice"),
+    path("hazards/<int:pk>/acceptance.docx", views.hazard_acceptance, name="hazard_acceptance"),
+]

@@ -1,3 +1,325 @@
-"""执法与信用 models."""
+"""执法与信用: cases, parties, decisions (penalty, 不予处罚, 停产整顿, 移送, 按日连续处罚),
+enterprise measures, typical cases, accountability, notices, credit list, repairs and bans."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import RegionCodes
+
+from . import workflow
+from .querysets import CaseQuerySet, DecisionQuerySet, EnterpriseScopedQuerySet, OwnRegionQuerySet
+
+USER = settings.AUTH_USER_MODEL
+ORG = "accounts.Organisation"
+
+
+class PenaltyArticle(models.Model):
+    """One penalty clause of 安全生产法 (2021) with its fine ranges (元) for the entity and for
+    responsible persons — reference data loaded by migration (DOMAIN.md §5.1). A null range
+    means the clause does not fine that party; a null minimum means "up to the maximum"."""
+
+    article = models.PositiveSmallIntegerField("条")
+    item = models.CharField("款/项", max_length=20, blank=True)
+    conduct = models.CharField("违法行为", max_length=200)
+    entity_min = models.DecimalField("单位罚款下限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    entity_max = models.DecimalField("单位罚款上限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    person_min = models.DecimalField("个人罚款下限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    person_max = models.DecimalField("个人罚款上限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "处罚依据条款"
+        ordering = ["sort_order", "article", "item"]
+        constraints = [models.UniqueConstraint(fields=["article", "item"], name="penalty_article_unique")]
+
+    def __str__(self) -> str:
+        return f"安全生产法第{self.article}条{self.item}：{self.conduct}"
+
+    @property
+    def citation(self) -> str:
+        return f"《中华人民共和国安全生产法》第{self.article}条{self.item}"
+
+    def range_for(self, party_kind: str):
+        if party_kind == CaseParty.Kind.ENTITY:
+            return self.entity_min, self.entity_max
+        return self.person_min, self.person_max
+
+
+class LeniencyPolicy(models.Model):
+    """A jurisdiction's switch for proposing 不予处罚 on self-found, reported, rectifying hazards.
+    The nearest row up the region tree applies; with no row the policy is on."""
+
+    region = models.OneToOneField("regions.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField("自查自报自改不予处罚", default=True)
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不予处罚政策"
+
+    def __str__(self) -> str:
+        return f"{self.region} {'开启' if self.enabled else '关闭'}"
+
+
+class Case(models.Model):
+    """立案: one enforcement case against one enterprise, from filing to closing.
+    ``origin`` is a generic reference ("inspections.finding:12", "tips.tip:5", "hazards.hazard:3")."""
+
+    class Stage(models.TextChoices):
+        FILED = workflow.FILED, "立案"
+        INVESTIGATING = workflow.INVESTIGATING, "调查取证"
+        NOTIFIED = workflow.NOTIFIED, "告知"
+        DECIDED = workflow.DECIDED, "决定"
+        EXECUTING = workflow.EXECUTING, "执行"
+        CLOSED = workflow.CLOSED, "结案"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="当事单位", on_delete=models.PROTECT, related_name="cases")
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name="关联隐患", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    origin = models.CharField("案件来源", max_length=80, blank=True)
+    title = models.CharField("案由", max_length=200)
+    facts = models.TextField("违法事实", blank=True)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices, default=Stage.FILED, db_index=True)
+    opened_by_org = models.ForeignKey(ORG, verbose_name="立案单位", on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(USER, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_on = models.DateField("立案日期", default=timezone.localdate)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法案件"
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title[:30]}"
+
+    @property
+    def number(self) -> str:
+        return f"AJ{self.enterprise.county_code or '000000'}-{self.pk or 0:06d}"
+
+
+class CaseParty(models.Model):
+    """当事人: the entity (the enterprise) or a person with a role in it."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "单位"
+        PERSON = "person", "个人"
+
+    class Role(models.TextChoices):
+        ENTITY = "entity", "生产经营单位"
+        PRINCIPAL = "principal", "主要负责人"
+        OTHER_HEAD = "other_head", "其他负责人"
+        SAFETY_MANAGER = "safety_manager", "安全生产管理人员"
+        OTHER = "other", "其他直接责任人员"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    role = models.CharField("身份", max_length=16, choices=Role.choices)
+    name = models.CharField("姓名/名称", max_length=150)
+    position = models.CharField("职务", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当事人"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
+
+class Decision(models.Model):
+    """A decision in a case about one party. Penalties carry a catalogue article and an amount
+    (元) within the article's range for that party; 不予处罚 is not a penalty."""
+
+    class Kind(models.TextChoices):
+        PENALTY = "penalty", "行政处罚"
+        NO_PENALTY = "no_penalty", "不予行政处罚"
+        SUSPENSION = "suspension", "责令停产停业整顿"
+        RESUMPTION = "resumption", "复产复查决定"
+        TRANSFER = "transfer", "移送司法机关"
+        DAILY_FINE = "daily_fine", "按日连续处罚"
+
+    class Status(models.TextChoices):
+        EFFECTIVE = "effective", "已生效"
+        REVOKED = "revoked", "已撤销"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    party = models.ForeignKey(CaseParty, verbose_name="当事人", on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField("决定类型", max_length=12, choices=Kind.choices, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.EFFECTIVE)
+    article = models.ForeignKey(PenaltyArticle, verbose_name="处罚依据", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, default=0)
+    reason = models.TextField("理由", blank=True)
+    dangerous_ops = models.BooleanField("涉嫌危险作业罪", default=False)
+    correction_deadline = models.DateField("改正期限", null=True, blank=True)
+    corrected_on = models.DateField("改正日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", default=timezone.localdate, db_index=True)
+    decided_by = models.ForeignKey(USER, verbose_name="决定人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by_org = models.ForeignKey(ORG, verbose_name="决定机关", null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "处理决定"
+        ordering = ["decided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.party.name}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.case.number}-{self.pk or 0:03d}"
+
+
+class EnterpriseMeasure(models.Model):
+    """曝光 / 约谈 / 联合惩戒 of an enterprise."""
+
+    class Kind(models.TextChoices):
+        EXPOSURE = "exposure", "曝光"
+        INTERVIEW = "interview", "约谈"
+        JOINT_PUNISHMENT = "joint_punishment", "联合惩戒"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures")
+    kind = models.CharField("措施", max_length=20, choices=Kind.choices)
+    date = models.DateField("日期", default=timezone.localdate)
+    note = models.CharField("说明", max_length=300, blank=True)
+    organisation = models.ForeignKey(ORG, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "曝光约谈联合惩戒"
+        ordering = ["-date", "-id"]
+
+
+class TypicalCase(models.Model):
+    """公布的典型执法案例 (with the 危险作业罪 flag)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="typical")
+    title = models.CharField("标题", max_length=200)
+    summary = models.TextField("案例简介")
+    dangerous_ops = models.BooleanField("危险作业罪案例", default=False)
+    published_on = models.DateField("公布日期", default=timezone.localdate)
+    organisation = models.ForeignKey(ORG, verbose_name="公布单位", on_delete=models.PROTECT, related_name="+")
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "典型执法案例"
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Accountability(RegionCodes):
+    """责任倒查: an official held accountable (person, measure, date)."""
+
+    person_name = models.CharField("被问责人", max_length=60)
+    person_position = models.CharField("职务", max_length=100, blank=True)
+    measure = models.CharField("问责方式", max_length=100)
+    reason = models.TextField("事由", blank=True)
+    date = models.DateField("日期", default=timezone.localdate)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(ORG, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+
+    objects = OwnRegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任倒查追责问责"
+        ordering = ["-date", "-id"]
+
+
+class OversightNotice(RegionCodes):
+    """约谈通报街道及部门: an interview or notice addressed to a township or department."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "约谈"
+        NOTICE = "notice", "通报"
+
+    target = models.ForeignKey(ORG, verbose_name="对象单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("方式", max_length=12, choices=Kind.choices)
+    date = models.DateField("日期", default=timezone.localdate)
+    reason = models.TextField("事由", blank=True)
+    organisation = models.ForeignKey(ORG, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+
+    objects = OwnRegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "约谈通报街道及部门"
+        ordering = ["-date", "-id"]
+
+
+class CreditListing(models.Model):
+    """严重失信主体名单 entry: proposed → listed → repaired / expired."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "拟列入"
+        LISTED = "listed", "已列入"
+        REPAIRED = "repaired", "已信用修复"
+        EXPIRED = "expired", "期满移出"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField("列入事由")
+    start = models.DateField("起始日期", default=timezone.localdate)
+    duration_months = models.PositiveSmallIntegerField("期限（月）", default=36)
+    public = models.BooleanField("向社会公开", default=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    proposed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(ORG, verbose_name="提出单位", on_delete=models.PROTECT, related_name="+")
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "严重失信主体名单"
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_status_display()}"
+
+
+class CreditRepair(models.Model):
+    """信用修复 application and its decision (decided by someone other than the proposer)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "准予修复"
+        DENIED = "denied", "不予修复"
+
+    listing = models.ForeignKey(CreditListing, on_delete=models.PROTECT, related_name="repairs")
+    statement = models.TextField("修复申请说明")
+    applied_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用修复"
+        ordering = ["-applied_at", "-id"]
+
+
+class SectorBan(models.Model):
+    """行业禁入 of a principal: five years or lifetime."""
+
+    class Term(models.TextChoices):
+        FIVE_YEARS = "five_years", "五年内不得担任"
+        LIFETIME = "lifetime", "终身不得担任"
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person_name = models.CharField("人员", max_length=60)
+    term = models.CharField("期限", max_length=12, choices=Term.choices)
+    start = models.DateField("起始日期", default=timezone.localdate)
+    reason = models.TextField("事由", blank=True)
+    organisation = models.ForeignKey(ORG, verbose_name="决定单位", on_delete=models.PROTECT, related_name="+")
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行业禁入"
+        ordering = ["-start", "-id"]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enforcement"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("cases/new/", views.case_open, name="case_open"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("decisions/<int:pk>/document/", views.decision_document, name="decision_document"),
+    path("credit/", views.credit_list, name="credit_list"),
+    path("credit/<int:pk>/<slug:action>/", views.credit_action, name="credit_action"),
+    path("typical/", views.typical_list, name="typical_list"),
+    path("accountability/", views.accountability_list, name="accountability_list"),
+]

@@ -1,5 +1,6 @@
 """生产经营单位 (enterprises): the registry every hazard, inspection and case hangs on."""
 
+from django.conf import settings
 from django.db import models
 
 from core.models import RegionCodes
@@ -112,3 +113,47 @@ class Engagement(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "第三方服务委托"
+
+
+class ImportJob(models.Model):
+    """One upload of an enterprise file (xlsx/csv): a dry run or a real run, its progress and
+    its per-row errors ``[{"row": 5, "column": "统一社会信用代码", "reason": "…"}]``.
+    Visible only to the user who uploaded it (and superusers)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("文件", upload_to="imports/enterprises/%Y/%m/")
+    file_name = models.CharField("文件名", max_length=200)
+    dry_run = models.BooleanField("试运行", default=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总行数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    parent = models.ForeignKey("self", verbose_name="对应试运行", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{'试运行' if self.dry_run else '导入'}）"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else int(self.processed * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -5,9 +5,10 @@ from django.db import transaction
 
 from accounts.models import Organisation
 from core.events import record
-from core.services import ServiceError
+from core.services import NotPermitted, ServiceError
 
-from .models import Engagement, Enterprise
+from . import permissions as perms
+from .models import Engagement, Enterprise, SafetyManager
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 PROFILE_FIELDS = [
@@ -35,8 +36,23 @@ def _validate(region, sectors, data) -> None:
         raise ServiceError("人工认定（或取消）高危须填写理由。", "high_risk_reason")
 
 
+def _check_actor_scope(actor, region, sectors) -> None:
+    """Government writers only, and only inside their region (and, for industry departments, sectors)."""
+    if actor is None:
+        return
+    if not perms.can_register(actor):
+        raise NotPermitted("只有具有经办权限的政府部门人员可以登记或修改生产经营单位。")
+    if region is not None and not perms.region_allowed(actor, region):
+        raise ServiceError("所选乡镇（街道）不在您的管辖范围内。", "region")
+    if sectors and not perms.sectors_allowed(actor, sectors):
+        raise ServiceError("所选行业领域均不在您部门的监管职责内。", "sectors")
+
+
 def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **data) -> Enterprise:
     """Register an enterprise at a township with one or more sectors."""
+    _check_actor_scope(actor, region, list(sectors or []))
+    if not (name or "").strip():
+        raise ServiceError("单位名称为必填项。", "name")
     code = normalise_credit_code(credit_code)
     error = credit_code_error(code)
     if error:
@@ -66,6 +82,9 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     """Edit the profile. Records changed fields (old → new) in the event."""
     region = region or ent.region
     sectors = list(sectors) if sectors is not None else list(ent.sectors.all())
+    _check_actor_scope(actor, region, sectors)
+    if "name" in data and not (data["name"] or "").strip():
+        raise ServiceError("单位名称为必填项。", "name")
     merged = {f: getattr(ent, f) for f in PROFILE_FIELDS}
     merged.update({k: v for k, v in data.items() if k in PROFILE_FIELDS})
     _validate(region, sectors, merged)
@@ -77,6 +96,11 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         ent.region = region
         ent.set_region_codes(region)
         ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+        try:
+            ent.full_clean(exclude=["sectors", "credit_code", "organisation"], validate_unique=False)
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise ServiceError(messages[0], field)
         ent.save()
         ent.sectors.set(sectors)
         changes = {f: [str(before[f]), str(merged[f])] for f in PROFILE_FIELDS if before[f] != merged[f]}
@@ -85,6 +109,42 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
             changes["sectors"] = [before_sectors, after_sectors]
         if changes:
             record(actor, "enterprise.updated", ent, data={"changes": changes})
+    return ent
+
+
+CONTACT_FIELDS = ["principal_phone", "controller_phone"]
+
+
+def update_contacts(actor, ent: Enterprise, *, safety_managers=None, **data) -> Enterprise:
+    """The enterprise's own contacts: principal / controller phones and the safety managers
+    (a list of dicts name, phone, full_time, certificate_no — replaces the current list)."""
+    if actor is not None and not perms.can_edit_contacts(actor, ent):
+        raise NotPermitted()
+    unknown = set(data) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ServiceError("企业只能修改联系方式和安全管理人员。", sorted(unknown)[0])
+    for f, v in data.items():
+        if len(v or "") > 20:
+            raise ServiceError("电话不能超过20个字符。", f)
+    with transaction.atomic():
+        changes = {f: [getattr(ent, f), v or ""] for f, v in data.items() if getattr(ent, f) != (v or "")}
+        if changes:
+            Enterprise.objects.filter(pk=ent.pk).update(**{f: new for f, (_, new) in changes.items()})
+            for f, (_, new) in changes.items():
+                setattr(ent, f, new)
+        if safety_managers is not None:
+            old = [(m.name, m.phone, m.full_time, m.certificate_no) for m in ent.safety_managers.order_by("id")]
+            new = [((m.get("name") or "").strip(), (m.get("phone") or "").strip(), bool(m.get("full_time", True)),
+                    (m.get("certificate_no") or "").strip()) for m in safety_managers]
+            if any(not n for n, *_ in new):
+                raise ServiceError("安全管理人员姓名为必填项。", "safety_managers")
+            if old != new:
+                ent.safety_managers.all().delete()
+                SafetyManager.objects.bulk_create([
+                    SafetyManager(enterprise=ent, name=n, phone=p, full_time=ft, certificate_no=c) for n, p, ft, c in new])
+                changes["safety_managers"] = [len(old), len(new)]
+        if changes:
+            record(actor, "enterprise.contacts_updated", ent, data={"changes": {k: [str(a), str(b)] for k, (a, b) in changes.items()}})
     return ent
 
 

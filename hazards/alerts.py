@@ -1,5 +1,7 @@
 """Who is told what about hazards. Each alert has a dedupe key, so it is sent once."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 
 from core.notifications import notify
@@ -37,3 +39,66 @@ def notify_rejected(hazard, acceptance, reason: str, next_steps: str) -> None:
     notify(kind="hazard.rejected", dedupe_key=f"hazard:{hazard.pk}:rejected:{acceptance.pk}",
            title=f"隐患整改验收未通过：{hazard.number}", body=f"理由：{reason}；下一步：{next_steps or '按要求继续整改'}",
            url=f"/hazards/{hazard.pk}/", obj=hazard, user=acceptance.submitted_by, channels=("inapp", "email"))
+
+
+# ---------------------------------------------------------------- deadline alerts (send_hazard_alerts)
+
+DEADLINE_KINDS = {"due7": "整改期限还有7天", "due1": "整改期限还有1天", "overdue": "已逾期未整改"}
+
+
+def deadline_kind(deadline, today) -> str | None:
+    """Which alert is due for a deadline today: 7 days before, 1 day before, or overdue.
+    A missed run still sends the alert of the window it falls in (each once)."""
+    days = (deadline - today).days
+    if days < 0:
+        return "overdue"
+    if days <= 1:
+        return "due1"
+    if days <= 7:
+        return "due7"
+    return None
+
+
+def department_users(hazard):
+    """Users of the departments competent (lead) for the hazard's sector in its county."""
+    from accounts.models import Competence, Membership, Organisation
+
+    sector_ids = [hazard.sector_id] + ([hazard.sector.parent_id] if hazard.sector.parent_id else [])
+    orgs = Organisation.objects.filter(
+        kind=Organisation.Kind.DEPARTMENT, is_active=True, county_code=hazard.county_code,
+        competences__sector_id__in=sector_ids, competences__role=Competence.Role.LEAD).distinct()
+    return User.objects.filter(membership__organisation__in=orgs, is_active=True,
+                               membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER]).distinct()
+
+
+def send_deadline_alerts(today=None) -> int:
+    """Alert the responsible person, the enterprise's principals and the competent department's
+    users at 7 days and 1 day before the deadline and when overdue — each exactly once per
+    deadline (the key holds the deadline date, so an approved extension re-arms the alerts).
+    Returns how many new alerts were created."""
+    from django.utils import timezone
+
+    from .models import Hazard
+
+    today = today or timezone.localdate()
+    sent = 0
+    horizon = today + datetime.timedelta(days=7)
+    hazards = (Hazard.objects.open().filter(deadline__isnull=False, deadline__lte=horizon)
+               .select_related("enterprise", "sector"))
+    for hazard in hazards.iterator(chunk_size=200):
+        kind = deadline_kind(hazard.deadline, today)
+        if kind is None:
+            continue
+        base = f"hazard:{hazard.pk}:{kind}:{hazard.deadline.isoformat()}"
+        title = f"隐患{DEADLINE_KINDS[kind]}：{hazard.enterprise.name}"
+        body = f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline:%Y-%m-%d}。"
+        url = f"/hazards/{hazard.pk}/"
+        recipients = {u.pk: u for u in _enterprise_users(hazard.enterprise)}
+        recipients.update({u.pk: u for u in department_users(hazard)})
+        for user in recipients.values():
+            sent += notify(kind=f"hazard.{kind}", dedupe_key=f"{base}:user:{user.pk}", title=title, body=body, url=url,
+                           obj=hazard, user=user, channels=("inapp", "email"))
+        if hazard.responsible_phone:
+            sent += notify(kind=f"hazard.{kind}", dedupe_key=f"{base}:responsible", title=title, body=body, obj=hazard,
+                           name=hazard.responsible_person, phone=hazard.responsible_phone, channels=("sms",))
+    return sent

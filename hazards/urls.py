@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import detail, importing, ledger, register
 
 app_name = "hazards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", ledger.ledger, name="ledger"),
+    path("export.xlsx", ledger.export, name="export"),
+    path("new/", register.register, name="register"),
+    path("import/", importing.import_page, name="import"),
+    path("<int:pk>/", detail.detail, name="detail"),
+    path("<int:pk>/actions/<str:action>/", detail.act, name="act"),
+    path("<int:pk>/attachments/", detail.upload, name="upload"),
+    path("<int:pk>/attachments/<int:att_pk>/", detail.download, name="download"),
+]

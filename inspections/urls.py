@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import planning, records
 
 app_name = "inspections"
-urlpatterns: list = []
+urlpatterns = [
+    path("", records.index, name="index"),
+    path("records/new/", records.record_new, name="record_new"),
+    path("records/<int:pk>/", records.record_detail, name="record"),
+    path("records/<int:pk>/items/<int:item_pk>/", records.item_set, name="item_set"),
+    path("records/<int:pk>/findings/", records.finding_add, name="finding_add"),
+    path("records/<int:pk>/sign/", records.sign, name="sign"),
+    path("records/<int:pk>/addendum/", records.addendum, name="addendum"),
+    path("records/<int:pk>/record.docx", records.record_docx, name="record_docx"),
+    path("records/<int:pk>/orders/<int:item_pk>.docx", records.order_docx, name="order_docx"),
+    path("plans/new/", planning.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", planning.plan_detail, name="plan"),
+    path("spot-checks/", planning.spot_checks, name="spot_checks"),
+    path("spot-checks/new/<int:enterprise_pk>/", planning.spot_check_new, name="spot_check_new"),
+    path("visits/new/", planning.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", planning.visit_detail, name="visit"),
+    path("reviews/new/", planning.review_new, name="review_new"),
+    path("reviews/<int:pk>/", planning.review_detail, name="review"),
+    path("reviews/<int:pk>/report.docx", planning.review_docx, name="review_docx"),
+]

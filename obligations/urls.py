@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "obligations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("enterprise/<int:pk>/", views.enterprise_detail, name="enterprise"),
+    path("enterprise/<int:pk>/add/<slug:kind>/", views.add_record, name="add"),
+    path("enterprise/<int:pk>/remark/", views.add_remark, name="remark"),
+]

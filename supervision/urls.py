@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.listing_list, name="list"),
+    path("board/", views.board, name="board"),
+    path("propose/", views.propose, name="propose"),
+    path("<int:pk>/", views.listing_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.listing_action, name="action"),
+]

@@ -1,3 +1,233 @@
-"""举报奖励 models."""
+"""举报奖励 models: public tips, their attachments, rewards, reward policy, deadlines,
+holidays and the rate-limit trail. Reporter identities are stored only encrypted (Fernet)."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import RegionCodes
+
+from . import workflow
+from .querysets import TipQuerySet
+
+
+class Tip(RegionCodes):
+    """A public (or hotline) tip about a hazard. The tracking code is stored only as a SHA-256
+    hash plus a short prefix; the reporter's identity only as Fernet tokens."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = workflow.SUBMITTED, "已提交"
+        ACCEPTED = workflow.ACCEPTED, "已受理"
+        VERIFYING = workflow.VERIFYING, "核查中"
+        VERIFIED = workflow.VERIFIED, "已核查"
+        REWARD_DECIDED = workflow.REWARD_DECIDED, "已决定奖励"
+        CLOSED = workflow.CLOSED, "已办结"
+        TRANSFERRED = workflow.TRANSFERRED, "已移交"
+
+    class Result(models.TextChoices):
+        TRUE = workflow.RESULT_TRUE, "属实"
+        PARTLY = workflow.RESULT_PARTLY, "部分属实"
+        UNFOUNDED = workflow.RESULT_UNFOUNDED, "不属实"
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "网上举报"
+        HOTLINE = "hotline", "12350热线"
+
+    tracking_prefix = models.CharField("查询码前缀", max_length=4, db_index=True)
+    tracking_hash = models.CharField("查询码摘要", max_length=64, unique=True)
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    region = models.ForeignKey("regions.Region", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField("地址", max_length=200)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="被举报单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    enterprise_name = models.CharField("被举报单位名称", max_length=150, blank=True)
+    sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    content = models.TextField("举报内容")
+    anonymous = models.BooleanField("匿名举报", default=True)
+    internal_whistleblower = models.BooleanField("企业内部吹哨人", default=False)
+    reporter_name_enc = models.TextField("举报人姓名（密文）", blank=True)
+    reporter_phone_enc = models.TextField("举报人电话（密文）", blank=True)
+    reporter_contact_enc = models.TextField("其他联系方式（密文）", blank=True)
+    ip_hash = models.CharField("来源地址摘要", max_length=64, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
+    assigned_org = models.ForeignKey("accounts.Organisation", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
+    result = models.CharField("核查结果", max_length=10, choices=Result.choices, blank=True)
+    result_note = models.TextField("核查情况", blank=True)
+    feedback = models.TextField("向举报人反馈", blank=True)
+    transfer_unit = models.CharField("移交单位", max_length=120, blank=True)
+    transfer_reason = models.TextField("移交理由", blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name="重复举报", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates")
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name="关联隐患", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    fine_amount = models.DecimalField("罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    accept_deadline = models.DateField("受理期限", null=True, blank=True)
+    handle_deadline = models.DateField("办理期限", null=True, blank=True)
+    reward_deadline = models.DateField("奖励决定期限", null=True, blank=True)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    verified_at = models.DateTimeField("核查时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = TipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报"
+        ordering = ["-submitted_at", "-id"]
+        permissions = [("reveal_identity", "查看举报人身份")]
+        indexes = [models.Index(fields=["assigned_org", "status"], name="tip_org_status_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"JB{self.county_code or '000000'}-{self.pk or 0:06d}"
+
+    @property
+    def current_deadline(self):
+        return {
+            workflow.SUBMITTED: self.accept_deadline, workflow.ACCEPTED: self.handle_deadline,
+            workflow.VERIFYING: self.handle_deadline, workflow.VERIFIED: self.reward_deadline,
+        }.get(self.status)
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        d = self.current_deadline
+        return d is not None and d < today
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.reporter_name_enc or self.reporter_phone_enc or self.reporter_contact_enc)
+
+
+class TipAttachment(models.Model):
+    """A photo or video uploaded with a tip (type checked by magic bytes)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "照片"
+        VIDEO = "video", "视频"
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="tips/%Y/%m/")
+    content_type = models.CharField("格式", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报附件"
+        ordering = ["id"]
+
+
+class RewardPolicy(models.Model):
+    """奖励标准 (data): a percentage of the fine with a floor and a cap, or a fixed amount;
+    ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖)."""
+
+    class Kind(models.TextChoices):
+        PERCENT_OF_FINE = "percent", "按罚款比例"
+        FIXED = "fixed", "固定金额"
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=80)
+    kind = models.CharField("计算方式", max_length=8, choices=Kind.choices)
+    percent = models.DecimalField("比例（%）", max_digits=5, decimal_places=2, default=0)
+    min_amount = models.DecimalField("最低（元）", max_digits=12, decimal_places=2, default=0)
+    max_amount = models.DecimalField("最高（元）", max_digits=12, decimal_places=2, default=0)
+    fixed_amount = models.DecimalField("固定金额（元）", max_digits=12, decimal_places=2, default=0)
+    internal_topup_percent = models.DecimalField("内部吹哨人上浮（%）", max_digits=5, decimal_places=2, default=20)
+    basis = models.CharField("依据", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报奖励标准"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reward(models.Model):
+    """One reward line of a tip (line 1: the reporter; line 2: the 一案双奖 second reward).
+    Decided by the handling unit, approved by a leader other than the decider, then paid."""
+
+    class Status(models.TextChoices):
+        DECIDED = "decided", "待审批"
+        APPROVED = "approved", "已批准"
+        PAID = "paid", "已发放"
+
+    class Line(models.TextChoices):
+        REPORTER = "reporter", "举报人奖励"
+        SECOND = "second", "一案双奖"
+
+    tip = models.ForeignKey(Tip, on_delete=models.PROTECT, related_name="rewards")
+    line = models.CharField("奖励项", max_length=8, choices=Line.choices, default=Line.REPORTER)
+    beneficiary = models.CharField("受奖对象", max_length=120, blank=True)
+    policy = models.ForeignKey(RewardPolicy, verbose_name="奖励标准", on_delete=models.PROTECT, related_name="+")
+    fine_amount = models.DecimalField("罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField("奖励金额（元）", max_digits=12, decimal_places=2)
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name="奖励单位", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DECIDED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("决定时间", default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    paid_on = models.DateField("发放日期", null=True, blank=True, db_index=True)
+    method = models.CharField("发放方式", max_length=40, blank=True)
+    collected = models.BooleanField("已领取", default=False)
+    collect_note = models.CharField("领取方式说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报奖励"
+        ordering = ["tip", "line"]
+        constraints = [models.UniqueConstraint(fields=["tip", "line"], name="reward_tip_line_unique")]
+
+
+class DeadlineRule(models.Model):
+    """Deadline of a tip stage in working days (data; defaults in services.DEFAULT_DEADLINES)."""
+
+    class Stage(models.TextChoices):
+        ACCEPT = "accept", "受理"
+        HANDLE = "handle", "办理（自受理起）"
+        REWARD = "reward", "奖励决定（自核查起）"
+
+    stage = models.CharField("环节", max_length=8, choices=Stage.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField("工作日")
+    basis = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报办理期限"
+
+
+class Holiday(models.Model):
+    """A public holiday (or, with ``is_workday``, a make-up working weekend day 调休)."""
+
+    date = models.DateField("日期", unique=True)
+    name = models.CharField("名称", max_length=40, blank=True)
+    is_workday = models.BooleanField("调休上班", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日"
+        ordering = ["date"]
+
+
+class TipAttempt(models.Model):
+    """One public submission or lookup attempt, for per-address rate limiting.
+    Only a salted hash of the address is stored."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        TRACK = "track", "查询"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    ip_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "举报访问记录"
+        indexes = [models.Index(fields=["kind", "ip_hash", "created_at"], name="tipattempt_idx")]

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tips"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("hotline/", views.hotline, name="hotline"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/files/<int:att_pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/rewards/<int:reward_pk>/<str:action>/", views.reward_act, name="reward_act"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]

@@ -2,8 +2,8 @@
 
 from django.test import override_settings
 
-from core.models import SecurityLog
 from core.demo import DEMO_PASSWORD
+from core.models import SecurityLog
 
 
 def test_anonymous_user_is_sent_to_login(client, world):

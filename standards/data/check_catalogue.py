@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: UP031  (stdlib-only checker kept Python-2-style portable)
 """Validate standards/data/catalogue.json (and key_inspection_items.json if present).
 
 Stdlib only. Usage:

@@ -32,8 +32,8 @@ def test_same_seed_same_data_and_a_trail_for_every_state(db, django_db_blocker):
         assert h.county_code == h.enterprise.county_code
     # regenerate in a clean state: same seed → same fingerprint
     Event.objects.all().delete()
-    from hazards.models import HazardSource
     from enterprises.models import Enterprise
+    from hazards.models import HazardSource
 
     HazardSource.objects.all().delete()
     Hazard.objects.all().delete()

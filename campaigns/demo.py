@@ -1,0 +1,46 @@
+"""Demo campaigns for the demo district: the 2023 special campaign and the 2024–2026 治本攻坚 plan,
+plus a few leadership activities (idempotent)."""
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Activity, Campaign
+from .services import create_campaign
+
+PHASES_2023 = (
+    ("动员部署", datetime.date(2023, 4, 1), datetime.date(2023, 4, 30)),
+    ("自查自改和督导帮扶", datetime.date(2023, 5, 1), datetime.date(2023, 6, 30)),
+    ("精准执法", datetime.date(2023, 7, 1), datetime.date(2023, 11, 30)),
+    ("总结提高", datetime.date(2023, 12, 1), datetime.date(2023, 12, 31)),
+)
+PHASES_2024 = (
+    ("动员部署", datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)),
+    ("排查整治", datetime.date(2024, 4, 1), datetime.date(2025, 12, 31)),
+    ("巩固提升", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+)
+TARGETS = {"2024": {"rectification_rate": 80}, "2025": {"rectification_rate": 90}, "2026": {"rectification_rate": 95}}
+
+
+def load(ctx):
+    district = ctx["district"]
+    committee = ctx["orgs"]["committee"]
+    if not Campaign.objects.filter(region=district, name__startswith="重大事故隐患专项排查整治2023").exists():
+        create_campaign(None, name="重大事故隐患专项排查整治2023行动", issuer=committee, region=district,
+                        start=datetime.date(2023, 4, 1), end=datetime.date(2023, 12, 31),
+                        first_report_date=datetime.date(2023, 4, 10), phases=PHASES_2023)
+    if not Campaign.objects.filter(region=district, name__startswith="安全生产治本攻坚三年行动").exists():
+        create_campaign(None, name="安全生产治本攻坚三年行动（2024—2026年）", issuer=committee, region=district,
+                        start=datetime.date(2024, 1, 1), end=datetime.date(2026, 12, 31),
+                        first_report_date=datetime.date(2024, 1, 8), phases=PHASES_2024, targets=TARGETS)
+    today = timezone.localdate()
+    for key, kind, days_ago, count in (("committee", "study", 20, None), ("committee", "research", 14, None),
+                                       ("emergency", "onsite", 10, None), ("emergency", "inspectors", 30, 6),
+                                       ("township0", "preach", 5, None), ("commerce", "media", 12, None)):
+        unit = ctx["orgs"][key]
+        if not Activity.objects.filter(unit=unit, kind=kind).exists():
+            act = Activity(unit=unit, kind=kind, date=today - datetime.timedelta(days=days_ago), count=count,
+                           participants="主要负责同志及相关科室", summary="示范数据",
+                           created_at=timezone.now() - datetime.timedelta(days=days_ago))
+            act.set_region_codes(unit.region)
+            act.save()

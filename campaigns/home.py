@@ -1,0 +1,16 @@
+"""Home-page card: has the user's unit submitted this week's dispatch table?"""
+
+from django.utils import timezone
+
+from .access import own_org
+from .dispatch import week_of
+from .models import Submission
+
+
+def cards(user) -> list[dict]:
+    org = own_org(user)
+    if org is None or not org.is_government:
+        return []
+    done = Submission.objects.filter(unit=org, week=week_of(timezone.now())).exists()
+    return [{"key": "dispatch_week", "title": "本周调度表", "value": "已报送" if done else "未报送",
+             "url": f"/campaigns/dispatch/?unit={org.pk}", "hint": "每周一12时前报送"}]

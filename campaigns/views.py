@@ -1,0 +1,153 @@
+"""Dispatch-table pages: a unit's table (view / submit / xlsx), the roll-up with 催报, the activity log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.models import SecurityLog
+from core.services import ServiceError
+
+from . import rows as R
+from . import services
+from .access import can_view_unit, committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
+from .forms import ActivityForm
+from .models import Activity, Campaign, Submission
+from .tables import lines_for, reporting_units, rollup, unit_table
+from .xlsx import export_bytes
+
+
+def _table_from_request(request):
+    unit = resolve_unit(request.user, request.GET.get("unit"))
+    as_of = parse_as_of(request.GET.get("as_of"))
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = Campaign.objects.visible_to(request.user).filter(pk=int(request.GET["campaign"])).first()
+    return unit_table(unit, as_of, campaign)
+
+
+@login_required
+def index(request):
+    government_org_or_404(request.user)
+    return render(request, "campaigns/index.html", {"campaigns": Campaign.objects.visible_to(request.user).prefetch_related("phases"),
+                                                     "org": own_org(request.user)})
+
+
+@login_required
+def dispatch_table(request):
+    try:
+        table = _table_from_request(request)
+    except ServiceError as exc:
+        return HttpResponseBadRequest(exc.message)
+    org = own_org(request.user)
+    can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
+    units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
+    history = Submission.objects.filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
+    return render(request, "campaigns/dispatch.html", {
+        "table": table, "sections": lines_for(table.values, table.auto), "can_submit": can_submit, "history": history, "units": units,
+        "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
+    })
+
+
+@login_required
+@require_POST
+def dispatch_submit(request):
+    unit = resolve_unit(request.user, request.POST.get("unit"))
+    try:
+        as_of = parse_as_of(request.POST.get("as_of"))
+        campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
+        if campaign is None:
+            raise ServiceError("请选择专项行动。", "campaign")
+        manual = {r.code: request.POST.get(f"row_{r.code}") for r in R.ROWS if f"row_{r.code}" in request.POST}
+        sub = services.submit(request.user, unit=unit, campaign=campaign, as_of=as_of, manual=manual,
+                              note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        if exc.code == "permission_denied":
+            return HttpResponse(exc.message, status=403)
+        table = unit_table(unit, parse_as_of(None))
+        return render(request, "campaigns/dispatch.html", {
+            "table": table, "sections": lines_for(table.values, table.auto), "can_submit": True, "history": [],
+            "as_of_value": request.POST.get("as_of", ""), "error": exc.message, "error_field": exc.field,
+        }, status=400)
+    messages.success(request, f"已报送（第{sub.version}版）。")
+    return redirect(f"/campaigns/dispatch/?unit={unit.pk}&as_of={sub.as_of.isoformat()}".replace("+", "%2B"))
+
+
+@login_required
+def dispatch_export(request):
+    try:
+        table = _table_from_request(request)
+    except ServiceError as exc:
+        return HttpResponseBadRequest(exc.message)
+    data = export_bytes(table.unit.name, table.as_of, table.values, table.auto)
+    SecurityLog.objects.create(kind=SecurityLog.Kind.EXPORT, user=request.user, username=request.user.get_username(),
+                               detail={"what": "dispatch_table", "unit": table.unit.pk})
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="dispatch-{table.unit.pk}-{timezone.localtime(table.as_of):%Y%m%d}.xlsx"'
+    return resp
+
+
+@login_required
+def submission_detail(request, pk: int):
+    sub = Submission.objects.select_related("unit", "campaign").filter(pk=pk).first()
+    if sub is None or not can_view_unit(request.user, sub.unit):
+        from django.http import Http404
+
+        raise Http404
+    return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set())})
+
+
+@login_required
+def rollup_view(request):
+    committee = committee_or_404(request.user)
+    try:
+        as_of = parse_as_of(request.GET.get("as_of"))
+    except ServiceError as exc:
+        return HttpResponseBadRequest(exc.message)
+    data = rollup(committee, as_of)
+    sections = []
+    if data["campaign"] is not None:
+        for key, title in R.SECTIONS.items():
+            sections.append({"title": title, "rows": [
+                {"row": r, "departments": data["groups"]["department"]["values"].get(r.code),
+                 "townships": data["groups"]["township"]["values"].get(r.code), "live": data["live"].get(r.code)}
+                for r in R.rows_of_section(key)]})
+    return render(request, "campaigns/rollup.html", {"data": data, "sections": sections, "committee": committee,
+                                                      "as_of_value": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M")})
+
+
+@login_required
+@require_POST
+def remind(request):
+    committee = committee_or_404(request.user)
+    campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
+    if campaign is None:
+        return HttpResponseBadRequest("请选择专项行动。")
+    try:
+        n = services.remind_missing(request.user, committee=committee, campaign=campaign)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=403)
+    messages.success(request, f"已向 {n} 个单位发送催报提醒。" if n else "本周已催报过，未重复发送。")
+    return redirect("campaigns:rollup")
+
+
+@login_required
+def activities(request):
+    org = government_org_or_404(request.user)
+    if org is None:
+        return redirect("campaigns:index")
+    form = ActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_activity(request.user, unit=org, **form.cleaned_data)
+            messages.success(request, "已登记。")
+            return redirect("campaigns:activities")
+        except ServiceError as exc:
+            from core.views import service_error_to_form
+
+            service_error_to_form(form, exc)
+    items = Activity.objects.filter(unit=org)[:200]
+    return render(request, "campaigns/activities.html", {"form": form, "items": items, "org": org},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,82 @@
+"""Statistics, the five-colour board and the quarterly bulletin pages (government users only)."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
+
+from hazards.models import Hazard
+from regions.models import Region
+
+from .access import government_org_or_404
+from .board import DEFAULT_RULES, HEX, LABELS, active_rules, board
+from .bulletin import bulletin_docx
+from .models import BoardSnapshot
+from .stats import statistics
+
+
+def _region(user):
+    org = government_org_or_404(user)
+    if org is None:  # superuser without membership: the first county
+        return Region.objects.filter(level="county").order_by("code").first(), "系统管理员"
+    return org.region, org.name
+
+
+@login_required
+def stats(request):
+    region, _ = _region(request.user)
+    grade = request.GET.get("grade", "")
+    if grade not in ("", "major", "general"):
+        grade = ""
+    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade)
+    return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
+                                                     "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": data["by_channel"],
+                                                                               "trend": data["trend"]}, default=str)})
+
+
+def boundary_url(region) -> str | None:
+    """GeoJSON of ``region``'s sub-regions from the configurable static directory, if present."""
+    directory = getattr(settings, "QINGLING_BOUNDARY_DIR", "vendor/maps/boundaries")
+    path = f"{directory.rstrip('/')}/{region.code}.json"
+    return static(path) if finders.find(path) else None
+
+
+@login_required
+def board_view(request):
+    region, _ = _region(request.user)
+    items = board(region)
+    weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
+    history = {}
+    for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):
+        history.setdefault(snap.region.code, {})[snap.week] = snap.colour
+    hist_rows = [{"name": i["name"], "cells": [(history.get(i["code"], {}).get(w), HEX.get(history.get(i["code"], {}).get(w), "#fff"))
+                                              for w in weeks]} for i in items]
+    return render(request, "campaigns/board.html", {
+        "region": region, "items": items, "rules": active_rules(), "defaults": DEFAULT_RULES, "labels": LABELS,
+        "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
+        "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),
+    })
+
+
+@login_required
+def bulletin(request):
+    region, issuer = _region(request.user)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+        if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+            raise ValueError
+    except ValueError:
+        return HttpResponse("年份或季度无效。", status=400)
+    if request.GET.get("download"):
+        data = bulletin_docx(region, issuer, year, quarter, today)
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
+        return resp
+    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": board(region)})

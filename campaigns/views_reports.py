@@ -1,0 +1,51 @@
+"""Enterprise statistics reports: enterprises submit theirs; government sees who is missing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.services import ServiceError
+from enterprises.models import Enterprise
+
+from .access import own_org
+from .models import EnterpriseReport
+from .reports import due_date, last_closed_period, missing, submit_report
+
+
+def _period(request):
+    year, quarter = last_closed_period(timezone.localdate())
+    try:
+        year = int(request.GET.get("year") or year)
+        quarter = int(request.GET.get("quarter") if request.GET.get("quarter") not in (None, "") else quarter)
+    except ValueError:
+        year, quarter = last_closed_period(timezone.localdate())
+    return year, quarter if quarter in (0, 1, 2, 3, 4) else 0
+
+
+@login_required
+def reports(request):
+    org = own_org(request.user)
+    year, quarter = _period(request)
+    ent = getattr(org, "enterprise", None) if org is not None and org.kind == "enterprise" else None
+    if ent is not None:
+        error = None
+        if request.method == "POST":
+            try:
+                submit_report(request.user, enterprise=ent, year=int(request.POST.get("year", 0) or 0),
+                              quarter=int(request.POST.get("quarter", -1) or 0), remarks=request.POST.get("remarks", ""))
+                messages.success(request, "已报送。")
+                return redirect("campaigns:reports")
+            except (ServiceError, ValueError) as exc:
+                error = getattr(exc, "message", "输入无效。")
+        return render(request, "campaigns/reports_enterprise.html", {
+            "enterprise": ent, "items": EnterpriseReport.objects.filter(enterprise=ent), "year": year, "quarter": quarter,
+            "due": due_date(year, quarter), "error": error}, status=400 if error else 200)
+    if (org is None and not request.user.is_superuser) or (org is not None and not org.is_government):
+        raise Http404
+    ents = Enterprise.objects.visible_to(request.user)
+    return render(request, "campaigns/reports_government.html", {
+        "year": year, "quarter": quarter, "due": due_date(year, quarter),
+        "missing": missing(ents, year, quarter).order_by("name")[:500],
+        "submitted": EnterpriseReport.objects.visible_to(request.user).filter(year=year, quarter=quarter).select_related("enterprise")})

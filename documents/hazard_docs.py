@@ -1,0 +1,119 @@
+"""公文 about major hazards: 重大事故隐患报告表, 挂牌督办通知书, 隐患整改验收（销号）意见.
+Each builder takes model instances and returns .docx bytes (documents.render)."""
+
+from django.utils import timezone
+
+from .render import new_document, paragraph, table, to_bytes
+
+
+def _d(value) -> str:
+    if not value:
+        return "—"
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _basis(hazard) -> str:
+    item = hazard.basis_item
+    if item is None:
+        return f"无对应条款，判定理由：{hazard.basis_reason or '—'}"
+    std = item.standard
+    ref = item.official_ref or item.number
+    return f"《{std.title}》{std.doc_number}{(' ' + ref) if ref else ''}：{item.summary_zh}"
+
+
+def hazard_report_docx(hazard) -> bytes:
+    """重大事故隐患报告表: enterprise, description, basis item, the plan's six elements, 双报告."""
+    from hazards.workflow import PLAN_ELEMENTS
+
+    ent = hazard.enterprise
+    doc = new_document("重大事故隐患报告表", f"编号：{hazard.number}")
+    table(doc, [
+        ["单位名称", ent.name],
+        ["统一社会信用代码", ent.credit_code],
+        ["地址", ent.address or "—"],
+        ["主要负责人及电话", f"{ent.principal_name or '—'} {ent.principal_phone}"],
+        ["行业领域", str(hazard.sector)],
+        ["隐患部位", hazard.location or "—"],
+        ["隐患描述（现状及成因）", hazard.description],
+        ["判定依据", _basis(hazard)],
+        ["发现日期及渠道", f"{_d(hazard.found_on)} {hazard.get_channel_display()}"],
+        ["整改期限", _d(hazard.deadline)],
+        ["整改责任人", f"{hazard.responsible_person or '—'} {hazard.responsible_phone}"],
+        ["是否停产停业整改", "是" if hazard.stop_production else "否"],
+        ["当前状态", hazard.get_status_display()],
+    ], widths_mm=[45, 111])
+    paragraph(doc, "治理方案（六要素）", bold=True)
+    plan = getattr(hazard, "plan", None) if hasattr(hazard, "plan") else None
+    if plan is None:
+        paragraph(doc, "尚未制定治理方案。")
+    else:
+        rows = []
+        for key, label in PLAN_ELEMENTS:
+            value = getattr(plan, key)
+            rows.append([label, _d(value) if key == "deadline" else str(value)])
+        if plan.funds_amount is not None:
+            rows.append(["治理资金（万元）", str(plan.funds_amount)])
+        table(doc, rows, widths_mm=[45, 111])
+    paragraph(doc, "双报告情况", bold=True)
+    table(doc, [
+        ["报告负有安全生产监督管理职责的部门", f"{hazard.reported_to.name}（{_d(hazard.reported_at)}）" if hazard.reported_to else "未报告"],
+        ["报告职工大会或职工代表大会", _d(hazard.reported_to_congress_at) if hazard.reported_to_congress_at else "未报告"],
+    ], widths_mm=[80, 76])
+    paragraph(doc, f"主要负责人（签字）：                      报告日期：{_d(timezone.localdate())}", align="right")
+    return to_bytes(doc)
+
+
+def listing_notice_docx(listing) -> bytes:
+    """挂牌督办通知书 in the 安委会's name to the responsible department and the enterprise."""
+    hazard = listing.hazard
+    ent = hazard.enterprise
+    body_name = listing.listing_body.name.replace("办公室", "")
+    doc = new_document("重大事故隐患挂牌督办通知书", listing.notice_number or f"（待审批）{listing.number}")
+    paragraph(doc, f"{listing.responsible_department.name}、{ent.name}：")
+    paragraph(doc, (f"经研究，决定对{ent.name}存在的重大事故隐患（{hazard.number}：{hazard.description}）"
+                    f"实行{listing.get_level_display()}督办。现将有关要求通知如下："), align="justify")
+    table(doc, [
+        ["生产经营单位", ent.name],
+        ["单位地址", ent.address or "—"],
+        ["隐患描述", hazard.description],
+        ["判定依据", _basis(hazard)],
+        ["督办责任部门", listing.responsible_department.name],
+        ["整改期限", _d(listing.deadline)],
+        ["督办要求", listing.requirements],
+        ["进展报告", f"每{listing.report_every_days}天向督办责任部门报告一次整改进展"],
+    ], widths_mm=[40, 116])
+    paragraph(doc, ("请督办责任部门加强督促指导，生产经营单位落实治理方案（目标任务、措施、经费物资、机构人员、时限要求、"
+                    "安全措施和应急预案），按期完成整改。整改完成并经验收销号后，可申请摘牌。"), align="justify")
+    if listing.public_notice:
+        paragraph(doc, "本督办事项将向社会公告。")
+    paragraph(doc, body_name, align="right")
+    paragraph(doc, _d(listing.approved_at or listing.proposed_at), align="right")
+    return to_bytes(doc)
+
+
+def acceptance_docx(acceptance) -> bytes:
+    """隐患整改验收（销号）意见 for an accepted acceptance."""
+    hazard = acceptance.hazard
+    ent = hazard.enterprise
+    doc = new_document("隐患整改验收（销号）意见", f"隐患编号：{hazard.number}")
+    decider = acceptance.decided_by.get_full_name() if acceptance.decided_by else "—"
+    table(doc, [
+        ["生产经营单位", ent.name],
+        ["隐患等级", hazard.get_grade_display()],
+        ["隐患描述", hazard.description],
+        ["判定依据", _basis(hazard) if hazard.grade == "major" or hazard.basis_item_id else "—"],
+        ["整改完成情况", acceptance.evidence_note],
+        ["第三方评估报告", acceptance.assessment_report or "—"],
+        ["验收方式", acceptance.get_mode_display() or "—"],
+        ["验收结论", acceptance.get_decision_display()],
+        ["验收意见", acceptance.reason or "—"],
+        ["验收单位", acceptance.decided_by_org.name if acceptance.decided_by_org else "—"],
+        ["验收人", decider],
+        ["验收日期", _d(acceptance.decided_at)],
+        ["销号时间", _d(hazard.closed_at)],
+    ], widths_mm=[40, 116])
+    paragraph(doc, "经验收，该隐患已整改完毕，同意销号。" if acceptance.decision == "accepted" else "经验收，该隐患未整改到位。")
+    paragraph(doc, f"验收单位（盖章）：{acceptance.decided_by_org.name if acceptance.decided_by_org else ''}", align="right")
+    return to_bytes(doc)

@@ -1,0 +1,90 @@
+"""重大事故隐患报告表, 挂牌督办通知书, 验收（销号）意见: facts in the .docx / PDF, scoped and logged downloads."""
+
+import shutil
+
+import pytest
+
+from core.models import SecurityLog
+from core.testing import check_matrix, client_as
+from documents import hazard_docs
+from documents.render import docx_text, pdf_text
+from supervision.tests.helpers import close_hazard, listed, major_hazard
+
+HAS_PDF = bool(shutil.which("soffice") and shutil.which("pdftotext"))
+
+DETAIL = {"anon": "login", "committee": 200, "province": 200, "commerce": 200, "emergency": 200, "township": 200,
+          "housing": 404, "township_other": 404, "other_region": 404, "enterprise": 200, "enterprise_other": 404,
+          "agency": 404, "nobody": 404}
+
+
+def test_hazard_report_has_the_facts(world):
+    hazard = major_hazard(world)
+    close_hazard(world, hazard)  # reports (双报告), adds the plan, accepts
+    hazard.refresh_from_db()
+    text = docx_text(hazard_docs.hazard_report_docx(hazard))
+    for fact in ("重大事故隐患报告表", "天津市河北区鑫隆商贸有限公司", "安全出口锁闭", "可能导致群死群伤", "拆除门锁，清理通道",
+                 "2万元，已落实", "行政部 张三", "封闭该区域", "2030年1月31日", "河北区商务局", hazard.number,
+                 "报告职工大会或职工代表大会"):
+        assert fact in text, fact
+    assert "未报告" not in text
+
+
+def test_listing_notice_and_acceptance_have_the_facts(world):
+    listing = listed(world)
+    text = docx_text(hazard_docs.listing_notice_docx(listing))
+    for fact in ("挂牌督办通知书", listing.notice_number, "河北区商务局", "天津市河北区鑫隆商贸有限公司", "县级挂牌督办",
+                 "限期整改，每月报告进展", f"{listing.deadline.year}年{listing.deadline.month}月{listing.deadline.day}日",
+                 "河北区安全生产委员会"):
+        assert fact in text, fact
+    close_hazard(world, listing.hazard)
+    acc = listing.hazard.acceptances.get(decision="accepted")
+    text = docx_text(hazard_docs.acceptance_docx(acc))
+    for fact in ("隐患整改验收（销号）意见", "门锁已拆除，通道已清理", "现场验收", "验收通过", "现场核查，整改到位", "河北区商务局",
+                 "商务局科长 吴敏", "同意销号"):
+        assert fact in text, fact
+
+
+def test_download_matrix_and_security_log(client, world):
+    listing = listed(world)
+    hazard = listing.hazard
+    close_hazard(world, hazard)
+    for url in (f"/documents/hazards/{hazard.pk}/report.docx", f"/documents/listings/{listing.pk}/notice.docx",
+                f"/documents/hazards/{hazard.pk}/acceptance.docx"):
+        check_matrix(client, world, url, DETAIL)
+    assert SecurityLog.objects.filter(kind="download", username="qy_xinlong").count() == 3
+    log = SecurityLog.objects.filter(kind="download", username="hb_anweiban", detail__document="listing_notice").get()
+    assert log.detail["object_id"] == listing.pk
+
+
+def test_construction_hazard_report_not_for_commerce(client, world):
+    hazard = major_hazard(world, construction=True)
+    check_matrix(client, world, f"/documents/hazards/{hazard.pk}/report.docx", {
+        "housing": 200, "enterprise_other": 200, "commerce": 404, "enterprise": 404, "other_region": 404, "anon": "login"})
+
+
+def test_missing_documents_and_bad_format(client, world):
+    hazard = major_hazard(world)
+    client_as(client, world, "committee")
+    assert client.get(f"/documents/hazards/{hazard.pk}/acceptance.docx").status_code == 404  # not accepted yet
+    assert client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=odt").status_code == 400
+    assert client.get("/documents/listings/999999/notice.docx").status_code == 404
+
+
+def test_pdf_is_503_without_libreoffice(client, world, monkeypatch):
+    hazard = major_hazard(world)
+    monkeypatch.setattr("documents.views.soffice_path", lambda: None)
+    client_as(client, world, "committee")
+    r = client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=pdf")
+    assert r.status_code == 503 and "LibreOffice" in r.content.decode()
+
+
+@pytest.mark.skipif(not HAS_PDF, reason="LibreOffice not installed")
+def test_listing_notice_pdf_keeps_the_chinese_facts(client, world):
+    listing = listed(world)
+    client_as(client, world, "enterprise")
+    r = client.get(f"/documents/listings/{listing.pk}/notice.docx?format=pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = pdf_text(r.content)
+    for fact in ("挂牌督办通知书", "天津市河北区鑫隆商贸有限公司", "安全出口锁闭", "河北区商务局"):
+        assert fact in text, fact
+    assert "\ufffd" not in text

@@ -1,0 +1,69 @@
+"""Scoped, logged downloads of generated 公文 (.docx, or PDF with ?format=pdf)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+
+from core.models import SecurityLog
+from core.security import log_security
+from core.views import get_visible_or_404
+
+from . import hazard_docs
+from .render import PdfConversionError, docx_to_pdf, soffice_path
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _send(request, data: bytes, filename: str, kind: str, obj) -> HttpResponse:
+    fmt = request.GET.get("format", "docx")
+    if fmt not in ("docx", "pdf"):
+        return HttpResponse("format 只能是 docx 或 pdf。", status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "pdf":
+        if not soffice_path():
+            return HttpResponse("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。", status=503,
+                                content_type="text/plain; charset=utf-8")
+        try:
+            data = docx_to_pdf(data)
+        except PdfConversionError:
+            return HttpResponse("PDF 生成失败，请稍后重试或下载 Word 版本。", status=503, content_type="text/plain; charset=utf-8")
+    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
+                 object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt)
+    response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else DOCX)
+    name = f"{filename}.{fmt}"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def hazard_report(request, pk: int):
+    from hazards.models import Hazard
+
+    hazard = get_visible_or_404(Hazard.objects.select_related("enterprise", "sector", "basis_item__standard", "reported_to"),
+                                request.user, pk=pk)
+    if hazard.grade != Hazard.Grade.MAJOR:
+        raise Http404("仅重大事故隐患有报告表")
+    return _send(request, hazard_docs.hazard_report_docx(hazard), f"重大事故隐患报告表-{hazard.number}", "hazard_report", hazard)
+
+
+@login_required
+def listing_notice(request, pk: int):
+    from supervision.models import Listing
+
+    listing = get_visible_or_404(Listing.objects.select_related("hazard__enterprise", "listing_body", "responsible_department"),
+                                 request.user, pk=pk)
+    return _send(request, hazard_docs.listing_notice_docx(listing), f"挂牌督办通知书-{listing.notice_number or listing.number}",
+                 "listing_notice", listing)
+
+
+@login_required
+def hazard_acceptance(request, pk: int):
+    from hazards.models import Acceptance, Hazard
+
+    hazard = get_visible_or_404(Hazard.objects.select_related("enterprise"), request.user, pk=pk)
+    acceptance = (hazard.acceptances.filter(decision=Acceptance.Decision.ACCEPTED)
+                  .select_related("decided_by", "decided_by_org").order_by("-decided_at", "-id").first())
+    if acceptance is None:
+        raise Http404("该隐患尚无验收通过记录")
+    return _send(request, hazard_docs.acceptance_docx(acceptance), f"隐患整改验收销号意见-{hazard.number}",
+                 "hazard_acceptance", hazard)

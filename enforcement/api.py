@@ -1,0 +1,120 @@
+"""API: scoped cases (with parties and decisions), decisions, credit list, typical cases; a
+penalty can be decided through POST /api/v1/cases/{id}/penalties/ (400 names the field)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.permissions import is_government
+from core.api import ScopedReadOnlyViewSet
+
+from . import rules, services
+from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TypicalCase
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseParty
+        fields = ["id", "kind", "role", "name", "position"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    party = PartySerializer(read_only=True)
+    article = serializers.StringRelatedField()
+    case = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "case", "kind", "status", "party", "article", "amount", "reason", "dangerous_ops",
+                  "correction_deadline", "corrected_on", "decided_on"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    parties = PartySerializer(many=True, read_only=True)
+    number = serializers.CharField(read_only=True)
+    double_penalty = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "enterprise", "enterprise_name", "title", "stage", "origin", "opened_on", "closed_on",
+                  "parties", "double_penalty"]
+
+    def get_double_penalty(self, obj) -> bool:
+        return services.is_double_penalty(obj)
+
+
+class PenaltyInputSerializer(serializers.Serializer):
+    party = serializers.IntegerField()
+    article = serializers.PrimaryKeyRelatedField(queryset=PenaltyArticle.objects.all())
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseViewSet(ScopedReadOnlyViewSet):
+    serializer_class = CaseSerializer
+    filterset_fields = ["stage"]
+
+    def base_queryset(self):
+        return Case.objects.select_related("enterprise").prefetch_related("parties").order_by("-id")
+
+    @extend_schema(request=PenaltyInputSerializer, responses={201: DecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def penalties(self, request, pk=None):
+        case = self.get_object()
+        if not is_government(request.user) or not services.can_handle(request.user, case):
+            raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
+        data = PenaltyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        party = case.parties.filter(pk=data.validated_data["party"]).first()
+        decision = services.decide_penalty(request.user, case, party=party, article=data.validated_data["article"],
+                                           amount=data.validated_data["amount"], reason=data.validated_data["reason"])
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionViewSet(ScopedReadOnlyViewSet):
+    serializer_class = DecisionSerializer
+    filterset_fields = ["kind"]
+
+    def base_queryset(self):
+        return Decision.objects.select_related("party", "article").order_by("-id")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if is_government(self.request.user) else qs.exclude(kind=Decision.Kind.TRANSFER)
+
+
+class CreditListingSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = CreditListing
+        fields = ["id", "enterprise", "enterprise_name", "reason", "start", "duration_months", "public", "status"]
+
+
+class CreditListingViewSet(ScopedReadOnlyViewSet):
+    serializer_class = CreditListingSerializer
+
+    def base_queryset(self):
+        return CreditListing.objects.select_related("enterprise").order_by("-id")
+
+
+class TypicalCaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TypicalCase
+        fields = ["id", "enterprise", "title", "summary", "dangerous_ops", "published_on"]
+
+
+class TypicalCaseViewSet(ScopedReadOnlyViewSet):
+    serializer_class = TypicalCaseSerializer
+
+    def base_queryset(self):
+        return TypicalCase.objects.order_by("-id")
+
+
+def credit_status_payload(enterprise) -> dict:
+    s = rules.credit_status(enterprise)
+    return {"code": s["code"], "label": s["label"], "bans": [b.get_term_display() for b in s["bans"]]}

@@ -1,0 +1,31 @@
+"""安全生产法 (2021) penalty clauses with fine ranges in 元 (DOMAIN.md §5.1; conduct summaries are
+our own words). Loaded by migration 0002; None = no fine for that party / no lower bound."""
+
+W = 10000
+
+# (sort, article, item, conduct, entity_min, entity_max, person_min, person_max)
+ARTICLES = [
+    (10, 94, "", "主要负责人未履行安全生产管理职责", None, None, 2 * W, 5 * W),
+    (11, 94, "逾期", "主要负责人未履行职责，逾期未改正", None, None, 5 * W, 10 * W),
+    (20, 96, "", "其他负责人、安全生产管理人员未履行安全生产管理职责", None, None, 1 * W, 3 * W),
+    (30, 97, "(五)", "未如实记录事故隐患排查治理情况或未向从业人员通报", None, 10 * W, None, None),
+    (31, 97, "(五)逾期", "同上，逾期未改正", 10 * W, 20 * W, 2 * W, 5 * W),
+    (40, 99, "(四)", "关闭、破坏安全监控、报警、防护设备或篡改、隐瞒、销毁其数据", None, 5 * W, None, None),
+    (41, 99, "(四)逾期", "同上，逾期未改正", 5 * W, 20 * W, 1 * W, 2 * W),
+    (50, 101, "(四)", "未建立安全风险分级管控制度或未按要求采取管控措施", None, 10 * W, None, None),
+    (51, 101, "(四)逾期", "同上，逾期未改正", 10 * W, 20 * W, 2 * W, 5 * W),
+    (52, 101, "(五)", "未建立事故隐患排查治理制度，或重大事故隐患排查治理情况未按规定报告", None, 10 * W, None, None),
+    (53, 101, "(五)逾期", "同上，逾期未改正", 10 * W, 20 * W, 2 * W, 5 * W),
+    (60, 102, "", "未采取措施消除事故隐患", None, 5 * W, None, None),
+    (61, 102, "拒不执行", "拒不执行消除事故隐患的责令", None, None, 5 * W, 10 * W),
+    (70, 114, "(一)", "发生一般事故", 30 * W, 100 * W, None, None),
+    (71, 114, "(二)", "发生较大事故", 100 * W, 200 * W, None, None),
+    (72, 114, "(三)", "发生重大事故", 200 * W, 1000 * W, None, None),
+    (73, 114, "(四)", "发生特别重大事故", 1000 * W, 2000 * W, None, None),
+]
+
+
+def load(PenaltyArticle) -> None:
+    for sort, article, item, conduct, emin, emax, pmin, pmax in ARTICLES:
+        PenaltyArticle.objects.update_or_create(article=article, item=item, defaults=dict(
+            conduct=conduct, entity_min=emin, entity_max=emax, person_min=pmin, person_max=pmax, sort_order=sort))

@@ -1,0 +1,102 @@
+"""Forms of the case actions (each validated here, then one service call)."""
+
+from django import forms
+
+from .models import CaseParty, Decision, EnterpriseMeasure, PenaltyArticle
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+TEXT = {"class": "form-control"}
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            css = "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else (
+                "form-select" if isinstance(f.widget, forms.Select) else "form-control")
+            f.widget.attrs.setdefault("class", css)
+
+
+class OpenCaseForm(BootstrapForm):
+    enterprise = forms.ModelChoiceField(label="当事单位", queryset=None)
+    title = forms.CharField(label="案由", max_length=200)
+    facts = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    hazard = forms.IntegerField(label="关联隐患编号（可选）", required=False, min_value=1)
+    origin = forms.CharField(label="案件来源（可选）", max_length=80, required=False,
+                             help_text="例如 inspections.finding:12 或 tips.tip:5")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from enterprises.models import Enterprise
+
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+
+
+class PartyForm(BootstrapForm):
+    name = forms.CharField(label="姓名", max_length=150)
+    role = forms.ChoiceField(label="身份", choices=[c for c in CaseParty.Role.choices if c[0] != "entity"])
+    position = forms.CharField(label="职务", max_length=60, required=False)
+
+
+class AdvanceForm(BootstrapForm):
+    stage_action = forms.ChoiceField(label="操作", choices=[(a, a) for a in ("investigate", "notify", "decide", "execute", "close")])
+    note = forms.CharField(label="说明", required=False)
+
+
+class PartyChoiceForm(BootstrapForm):
+    party = forms.ModelChoiceField(label="当事人", queryset=CaseParty.objects.none())
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.all()
+
+
+class PenaltyForm(PartyChoiceForm):
+    article = forms.ModelChoiceField(label="处罚依据", queryset=PenaltyArticle.objects.all())
+    amount = forms.DecimalField(label="罚款金额（元）", max_digits=14, decimal_places=2, min_value=0)
+    reason = forms.CharField(label="说明", required=False)
+
+
+class TransferForm(PartyChoiceForm):
+    reason = forms.CharField(label="移送理由")
+    dangerous_ops = forms.BooleanField(label="涉嫌危险作业罪", required=False)
+
+
+class DailyFineForm(PartyChoiceForm):
+    amount_per_day = forms.DecimalField(label="每日罚款（元）", max_digits=14, decimal_places=2, min_value=0)
+    correction_deadline = forms.DateField(label="改正期限", widget=DATE)
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuspensionForm(BootstrapForm):
+    reason = forms.CharField(label="理由")
+    correction_deadline = forms.DateField(label="整顿期限", widget=DATE, required=False)
+
+
+class CorrectionForm(BootstrapForm):
+    decision = forms.ModelChoiceField(label="按日连续处罚决定", queryset=Decision.objects.none())
+    corrected_on = forms.DateField(label="改正日期", widget=DATE)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = case.decisions.filter(kind=Decision.Kind.DAILY_FINE)
+
+
+class MeasureForm(BootstrapForm):
+    kind = forms.ChoiceField(label="措施", choices=EnterpriseMeasure.Kind.choices)
+    note = forms.CharField(label="说明", required=False)
+
+
+class TypicalForm(BootstrapForm):
+    title = forms.CharField(label="标题", max_length=200)
+    summary = forms.CharField(label="案例简介", widget=forms.Textarea(attrs={"rows": 3}))
+    dangerous_ops = forms.BooleanField(label="危险作业罪案例", required=False)
+
+
+class ListingForm(BootstrapForm):
+    reason = forms.CharField(label="列入事由")
+    duration_months = forms.IntegerField(label="期限（月）", initial=36, min_value=1, max_value=120)
+    public = forms.BooleanField(label="向社会公开", required=False, initial=True)

@@ -1,0 +1,96 @@
+"""Rules of enforcement that are computed, never stored: 按日连续处罚 accrual, the art. 113
+closure proposal, the 不予处罚 proposal and an enterprise's credit status."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+CLOSURE_WINDOWS = ((3, 180), (4, 365))  # 安全生产法 art. 113(1): 3 penalties in 180 days or 4 in a year
+
+
+def daily_fine_accrual(amount_per_day, correction_deadline: datetime.date,
+                       corrected_on_or_today: datetime.date) -> tuple[int, Decimal]:
+    """按日连续处罚 (art. 112): the original fine per day, counted from the day after the
+    correction deadline up to and including the day of correction (or today while uncorrected).
+    Returns (days, total). Nothing accrues on or before the deadline."""
+    days = max(0, (corrected_on_or_today - correction_deadline).days)
+    return days, (Decimal(amount_per_day) * days).quantize(Decimal("0.01"))
+
+
+def closure_grounds(penalty_dates) -> str | None:
+    """The art. 113 ground met by these penalty dates, or None. "Within N days" means the first
+    and last penalty lie fewer than N days apart (3 penalties on days 0 and 179: yes; 0 and 180,
+    spread over 181 days: no)."""
+    dates = sorted(penalty_dates)
+    for count, days in CLOSURE_WINDOWS:
+        for i in range(len(dates) - count + 1):
+            if (dates[i + count - 1] - dates[i]).days < days:
+                return f"{days}日内受到{count}次行政处罚"
+    return None
+
+
+def closure_proposal(enterprise) -> str | None:
+    """提请关闭 (art. 113): the enterprise has an open major hazard and enough entity penalties.
+    Returns the reason text to show, or None."""
+    from hazards.models import Hazard
+
+    from .models import CaseParty, Decision
+
+    if not Hazard.objects.filter(enterprise=enterprise).open().major().exists():
+        return None
+    dates = list(Decision.objects.filter(case__enterprise=enterprise, kind=Decision.Kind.PENALTY,
+                                         status=Decision.Status.EFFECTIVE, party__kind=CaseParty.Kind.ENTITY)
+                 .values_list("decided_on", flat=True))
+    ground = closure_grounds(dates)
+    if ground is None:
+        return None
+    return f"存在未消除的重大事故隐患，且{ground}，建议依据安全生产法第一百一十三条提请予以关闭。"
+
+
+def leniency_policy_enabled(region) -> bool:
+    """The nearest LeniencyPolicy up the region tree; on when none is set."""
+    from .models import LeniencyPolicy
+
+    codes = [region.code, *region.ancestor_codes()]
+    rows = sorted(LeniencyPolicy.objects.filter(region__code__in=codes).select_related("region"),
+                  key=lambda p: len(p.region.code), reverse=True)
+    return rows[0].enabled if rows else True
+
+
+def leniency_proposed(case) -> bool:
+    """不予处罚 is proposed when the case's hazard carries the ledger's leniency marker
+    (self-found, reported, under effective rectification) and the jurisdiction's policy is on,
+    unless a 不予处罚 decision already exists."""
+    hazard = case.hazard
+    if hazard is None or not hazard.leniency_marker():
+        return False
+    if not leniency_policy_enabled(case.enterprise.region):
+        return False
+    return not case.decisions.filter(kind="no_penalty", status="effective").exists()
+
+
+def listing_end(listing) -> datetime.date:
+    start = listing.start
+    month = start.month - 1 + listing.duration_months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                          31, 31, 30, 31, 30, 31][month - 1])
+    return datetime.date(year, month, day)
+
+
+def credit_status(enterprise, today: datetime.date | None = None) -> dict:
+    """The enterprise's credit status for its profile: {"code", "label", "listing", "bans"}.
+    code: "listed" (严重失信, in force), "proposed" (拟列入), "good"."""
+    from .models import CreditListing, SectorBan
+
+    today = today or timezone.localdate()
+    listings = list(CreditListing.objects.filter(enterprise=enterprise, status__in=["listed", "proposed"]))
+    bans = list(SectorBan.objects.filter(enterprise=enterprise))
+    in_force = [x for x in listings if x.status == "listed" and listing_end(x) >= today]
+    if in_force:
+        return {"code": "listed", "label": "严重失信主体", "listing": in_force[0], "bans": bans}
+    proposed = [x for x in listings if x.status == "proposed"]
+    if proposed:
+        return {"code": "proposed", "label": "拟列入严重失信主体名单", "listing": proposed[0], "bans": bans}
+    return {"code": "good", "label": "无失信记录", "listing": None, "bans": bans}

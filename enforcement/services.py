@@ -1,0 +1,488 @@
+"""The only code that writes enforcement records: guard, one transaction, compare-and-set on
+the case stage, one event in the same transaction."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation
+from core.events import record
+from core.services import NotPermitted, ServiceError, StaleState
+
+from . import rules, workflow
+from .models import (
+    Accountability,
+    Case,
+    CaseParty,
+    CreditListing,
+    CreditRepair,
+    Decision,
+    EnterpriseMeasure,
+    OversightNotice,
+    PenaltyArticle,
+    SectorBan,
+    TypicalCase,
+)
+
+# ---------------------------------------------------------------- who may act
+
+def _org(actor):
+    m = getattr(actor, "membership", None) if actor is not None else None
+    return m.organisation if m else None
+
+
+def _is_super(actor) -> bool:
+    return actor is None or (actor.is_authenticated and actor.is_superuser)
+
+
+def _government_writer(actor, enterprise=None, kinds=("department",)) -> Organisation | None:
+    """The acting organisation of a government writer who can see ``enterprise``; refuses others."""
+    if _is_super(actor):
+        return _org(actor)
+    m = getattr(actor, "membership", None)
+    if not actor.is_authenticated or m is None or not m.can_write or m.organisation.kind not in kinds:
+        raise NotPermitted("您没有办理该执法事项的权限。")
+    if enterprise is not None:
+        from enterprises.models import Enterprise
+
+        if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+            raise NotPermitted("该单位不在您的管辖范围内。")
+    return m.organisation
+
+
+def can_handle(actor, case: Case) -> bool:
+    """Writers of a case: members (with write rights) of the department that opened it."""
+    if actor is None or (actor.is_authenticated and actor.is_superuser):
+        return True
+    m = getattr(actor, "membership", None)
+    return bool(actor.is_authenticated and m and m.can_write and m.organisation_id == case.opened_by_org_id)
+
+
+def _require_handler(actor, case: Case) -> None:
+    if not can_handle(actor, case):
+        raise NotPermitted("只有立案单位的执法人员可以办理该案件。")
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _decision_org(actor, case):
+    return _org(actor) or case.opened_by_org
+
+
+# ---------------------------------------------------------------- cases
+
+def open_case(actor, *, enterprise, title: str, facts: str = "", hazard=None, origin: str = "",
+              opened_on: datetime.date | None = None) -> Case:
+    """立案. The enterprise becomes the entity party; its principal (if known) a person party."""
+    org = _government_writer(actor, enterprise)
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写案由。", "title")
+    if hazard is not None and hazard.enterprise_id != enterprise.pk:
+        raise ServiceError("关联隐患不属于该单位。", "hazard")
+    if hazard is not None and not origin:
+        origin = f"hazards.hazard:{hazard.pk}"
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        raise ServiceError("立案日期不能晚于今天。", "opened_on")
+    if org is None:
+        raise ServiceError("请指定立案单位。", "opened_by_org")
+    with transaction.atomic():
+        case = Case.objects.create(enterprise=enterprise, hazard=hazard, origin=origin[:80], title=title, facts=facts,
+                                   opened_by_org=org, opened_by=_user(actor), opened_on=opened_on)
+        CaseParty.objects.create(case=case, kind=CaseParty.Kind.ENTITY, role=CaseParty.Role.ENTITY, name=enterprise.name)
+        if enterprise.principal_name:
+            CaseParty.objects.create(case=case, kind=CaseParty.Kind.PERSON, role=CaseParty.Role.PRINCIPAL,
+                                     name=enterprise.principal_name, position="主要负责人")
+        record(actor, "case.opened", case, to_state=case.stage, data={"enterprise": enterprise.pk, "origin": case.origin})
+    return case
+
+
+def add_party(actor, case: Case, *, name: str, role: str, position: str = "") -> CaseParty:
+    _require_handler(actor, case)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写当事人姓名。", "name")
+    if role not in CaseParty.Role.values or role == CaseParty.Role.ENTITY:
+        raise ServiceError("当事人身份无效。", "role")
+    with transaction.atomic():
+        party = CaseParty.objects.create(case=case, kind=CaseParty.Kind.PERSON, role=role, name=name, position=position)
+        record(actor, "case.party_added", case, data={"party": party.pk, "name": name, "role": role})
+    return party
+
+
+def advance(actor, case: Case, action: str, *, note: str = "") -> Case:
+    """Move the case along the transition table (compare-and-set on the stage)."""
+    _require_handler(actor, case)
+    ctx = workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(),
+                           has_note=bool(note.strip()))
+    reason = workflow.refusal(case.stage, action, ctx)
+    if reason:
+        raise ServiceError(reason, "action")
+    old, new = case.stage, workflow.target_state(case.stage, action)
+    updates = {"stage": new}
+    if new == workflow.CLOSED:
+        updates["closed_on"] = timezone.localdate()
+    with transaction.atomic():
+        if Case.objects.filter(pk=case.pk, stage=old).update(**updates) != 1:
+            raise StaleState()
+        for k, v in updates.items():
+            setattr(case, k, v)
+        record(actor, f"case.{action}", case, from_state=old, to_state=new, note=note)
+    return case
+
+
+# ---------------------------------------------------------------- decisions
+
+def _check_decision_stage(case: Case) -> None:
+    if case.stage not in workflow.DECISION_STAGES:
+        raise ServiceError("案件须在告知之后方可作出决定。", "kind")
+
+
+def _party(case: Case, party) -> CaseParty:
+    if party is None or party.case_id != case.pk:
+        raise ServiceError("请选择本案当事人。", "party")
+    return party
+
+
+def _amount(value, field="amount") -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError("请填写有效金额。", field)
+    if not amount.is_finite() or amount <= 0:
+        raise ServiceError("金额须大于零。", field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _fmt(v) -> str:
+    return f"{v:,.0f}元" if v is not None else "不限"
+
+
+def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal) -> None:
+    """The amount must lie in the article's range for this party; the refusal shows the range."""
+    low, high = article.range_for(party_kind)
+    who = "单位" if party_kind == CaseParty.Kind.ENTITY else "个人"
+    if low is None and high is None:
+        raise ServiceError(f"第{article.article}条{article.item}不设对{who}的罚款。", "amount")
+    if (low is not None and amount < low) or (high is not None and amount > high):
+        raise ServiceError(f"罚款金额超出法定幅度：第{article.article}条{article.item}对{who}为"
+                           f"{_fmt(low or Decimal(0))}至{_fmt(high)}。", "amount")
+
+
+def _create_decision(actor, case, party, kind, *, verb, **fields) -> Decision:
+    decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
+                                       decided_by_org=_decision_org(actor, case), **fields)
+    record(actor, verb, case, data={"decision": decision.pk, "kind": kind, "party": party.name,
+                                    "amount": str(decision.amount)})
+    return decision
+
+
+def _decided_on(value) -> datetime.date:
+    value = value or timezone.localdate()
+    if value > timezone.localdate():
+        raise ServiceError("决定日期不能晚于今天。", "decided_on")
+    return value
+
+
+def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArticle, amount, reason: str = "",
+                   decided_on: datetime.date | None = None) -> Decision:
+    """行政处罚决定 with a catalogue article; the amount must be within its range for the party."""
+    _require_handler(actor, case)
+    _check_decision_stage(case)
+    party = _party(case, party)
+    if article is None:
+        raise ServiceError("请选择处罚依据条款。", "article")
+    amount = _amount(amount)
+    check_amount(article, party.kind, amount)
+    decided_on = _decided_on(decided_on)
+    with transaction.atomic():
+        return _create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty", article=article,
+                                amount=amount, reason=reason, decided_on=decided_on)
+
+
+def is_double_penalty(case: Case) -> bool:
+    """一案双罚: the entity and its principal are both penalised in this case."""
+    roles = set(case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE)
+                .values_list("party__role", flat=True))
+    return {CaseParty.Role.ENTITY, CaseParty.Role.PRINCIPAL} <= roles
+
+
+def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -> Decision:
+    """不予行政处罚 for the entity — the officer confirms the automatic proposal (or decides it
+    with a written reason where no proposal exists)."""
+    _require_handler(actor, case)
+    _check_decision_stage(case)
+    proposed = rules.leniency_proposed(case)
+    reason = (reason or "").strip()
+    if not proposed and not reason:
+        raise ServiceError("本案不符合自查自报自改不予处罚条件，须说明不予处罚的理由。", "reason")
+    if case.decisions.filter(kind=Decision.Kind.NO_PENALTY, status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("本案已作出不予处罚决定。", "reason")
+    reason = reason or "当事人自查发现重大事故隐患，已按规定报告并正在有效整改，依据《中华人民共和国行政处罚法》第三十三条不予行政处罚。"
+    entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    with transaction.atomic():
+        return _create_decision(actor, case, entity, Decision.Kind.NO_PENALTY, verb="case.no_penalty", reason=reason,
+                                decided_on=_decided_on(decided_on))
+
+
+def order_suspension(actor, case: Case, *, reason: str, correction_deadline: datetime.date | None = None) -> Decision:
+    """责令停产停业整顿: the enterprise becomes suspended."""
+    from enterprises.models import Enterprise
+    from enterprises.services import set_enterprise_status
+
+    _require_handler(actor, case)
+    _check_decision_stage(case)
+    if not (reason or "").strip():
+        raise ServiceError("请填写停产整顿的理由。", "reason")
+    ent = Enterprise.objects.get(pk=case.enterprise_id)
+    if ent.status != Enterprise.Status.OPERATING:
+        raise ServiceError(f"该单位当前状态为“{ent.get_status_display()}”，不能责令停产整顿。", "reason")
+    entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    with transaction.atomic():
+        decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",
+                                    reason=reason, correction_deadline=correction_deadline)
+        set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED, note=f"{case.number} 责令停产整顿")
+    return decision
+
+
+def resume(actor, case: Case, *, reason: str) -> Decision:
+    """复产复查: after review, a suspended enterprise resumes operating."""
+    from enterprises.models import Enterprise
+    from enterprises.services import set_enterprise_status
+
+    _require_handler(actor, case)
+    if not (reason or "").strip():
+        raise ServiceError("请填写复查意见。", "reason")
+    ent = Enterprise.objects.get(pk=case.enterprise_id)
+    if ent.status != Enterprise.Status.SUSPENDED or not case.decisions.filter(kind=Decision.Kind.SUSPENSION).exists():
+        raise ServiceError("该单位未在本案中被责令停产整顿。", "reason")
+    entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    with transaction.atomic():
+        decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason)
+        set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营")
+    return decision
+
+
+def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False) -> Decision:
+    """移送司法机关 of a person (with the 危险作业罪 flag)."""
+    _require_handler(actor, case)
+    party = _party(case, party)
+    if party.kind != CaseParty.Kind.PERSON:
+        raise ServiceError("移送司法机关的对象须为个人。", "party")
+    if not (reason or "").strip():
+        raise ServiceError("请填写移送理由。", "reason")
+    with transaction.atomic():
+        return _create_decision(actor, case, party, Decision.Kind.TRANSFER, verb="case.transfer", reason=reason,
+                                dangerous_ops=bool(dangerous_ops))
+
+
+def daily_fine(actor, case: Case, *, party: CaseParty, amount_per_day, correction_deadline: datetime.date,
+               reason: str = "") -> Decision:
+    """按日连续处罚: the original fine per day, accruing from the day after the deadline."""
+    _require_handler(actor, case)
+    _check_decision_stage(case)
+    party = _party(case, party)
+    per_day = _amount(amount_per_day, "amount_per_day")
+    if correction_deadline is None:
+        raise ServiceError("请填写改正期限。", "correction_deadline")
+    with transaction.atomic():
+        return _create_decision(actor, case, party, Decision.Kind.DAILY_FINE, verb="case.daily_fine", amount=per_day,
+                                reason=reason, correction_deadline=correction_deadline)
+
+
+def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> tuple[int, Decimal]:
+    end = decision.corrected_on or today or timezone.localdate()
+    return rules.daily_fine_accrual(decision.amount, decision.correction_deadline, end)
+
+
+def record_correction(actor, decision: Decision, *, corrected_on: datetime.date) -> Decision:
+    """The party corrected: accrual of a 按日连续处罚 stops on that day."""
+    _require_handler(actor, decision.case)
+    if decision.kind != Decision.Kind.DAILY_FINE:
+        raise ServiceError("只有按日连续处罚需要登记改正日期。", "corrected_on")
+    if corrected_on is None or corrected_on > timezone.localdate():
+        raise ServiceError("改正日期无效。", "corrected_on")
+    with transaction.atomic():
+        if Decision.objects.filter(pk=decision.pk, corrected_on__isnull=True).update(corrected_on=corrected_on) != 1:
+            raise StaleState()
+        decision.corrected_on = corrected_on
+        days, total = daily_fine_total(decision)
+        record(actor, "case.corrected", decision.case, data={"decision": decision.pk, "days": days, "total": str(total)})
+    return decision
+
+
+# ---------------------------------------------------------------- measures and publication
+
+def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = None, note: str = "",
+                case: Case | None = None) -> EnterpriseMeasure:
+    """曝光 / 约谈 / 联合惩戒 of an enterprise."""
+    org = _government_writer(actor, enterprise, kinds=("department", "committee"))
+    if kind not in EnterpriseMeasure.Kind.values:
+        raise ServiceError("措施类型无效。", "kind")
+    with transaction.atomic():
+        m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=_decided_on(date),
+                                             note=note, organisation=org or enterprise.organisation, created_by=_user(actor))
+        record(actor, f"enforcement.{kind}", enterprise, note=note, data={"measure": m.pk})
+    return m
+
+
+def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_ops: bool = False,
+                    published_on: datetime.date | None = None) -> TypicalCase:
+    """公布典型执法案例."""
+    _require_handler(actor, case)
+    if not (title or "").strip():
+        raise ServiceError("请填写标题。", "title")
+    if not (summary or "").strip():
+        raise ServiceError("请填写案例简介。", "summary")
+    with transaction.atomic():
+        t = TypicalCase.objects.create(enterprise=case.enterprise, case=case, title=title.strip(), summary=summary,
+                                       dangerous_ops=bool(dangerous_ops), published_on=_decided_on(published_on),
+                                       organisation=_decision_org(actor, case))
+        record(actor, "case.published", case, data={"typical": t.pk, "dangerous_ops": t.dangerous_ops})
+    return t
+
+
+# ---------------------------------------------------------------- accountability and notices
+
+def _gov_org(actor) -> Organisation:
+    org = _government_writer(actor, kinds=("department", "committee"))
+    if org is None:
+        raise ServiceError("超级用户须以单位身份登记。", "organisation")
+    return org
+
+
+def record_accountability(actor, *, person_name: str, measure: str, date: datetime.date | None = None,
+                          person_position: str = "", reason: str = "", case: Case | None = None) -> Accountability:
+    """责任倒查: an official held accountable."""
+    org = _gov_org(actor)
+    if not (person_name or "").strip():
+        raise ServiceError("请填写被问责人。", "person_name")
+    if not (measure or "").strip():
+        raise ServiceError("请填写问责方式。", "measure")
+    with transaction.atomic():
+        row = Accountability(person_name=person_name.strip(), person_position=person_position, measure=measure,
+                             reason=reason, date=_decided_on(date), case=case, organisation=org)
+        row.set_region_codes(org.region)
+        row.save()
+        record(actor, "enforcement.accountability", row, data={"person": row.person_name})
+    return row
+
+
+def record_notice(actor, *, target: Organisation, kind: str, date: datetime.date | None = None,
+                  reason: str = "") -> OversightNotice:
+    """约谈 / 通报 a township office or a department of the actor's region."""
+    org = _gov_org(actor)
+    if target is None or target.kind not in (Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT):
+        raise ServiceError("对象须为街道（乡镇）或部门。", "target")
+    if not Organisation.objects.visible_to(actor).filter(pk=target.pk).exists():
+        raise ServiceError("对象单位不在您的辖区内。", "target")
+    if kind not in OversightNotice.Kind.values:
+        raise ServiceError("方式无效。", "kind")
+    with transaction.atomic():
+        row = OversightNotice(target=target, kind=kind, date=_decided_on(date), reason=reason, organisation=org)
+        row.set_region_codes(org.region)
+        row.save()
+        record(actor, f"enforcement.notice_{kind}", row, data={"target": target.pk})
+    return row
+
+
+# ---------------------------------------------------------------- credit
+
+def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | None = None, duration_months: int = 36,
+                    public: bool = True, case: Case | None = None) -> CreditListing:
+    """拟列入严重失信主体名单 (accident or penalised entities)."""
+    org = _government_writer(actor, enterprise)
+    if not (reason or "").strip():
+        raise ServiceError("请填写列入事由。", "reason")
+    if not duration_months or int(duration_months) < 1 or int(duration_months) > 120:
+        raise ServiceError("期限须为1至120个月。", "duration_months")
+    with transaction.atomic():
+        row = CreditListing.objects.create(enterprise=enterprise, case=case, reason=reason, start=start or timezone.localdate(),
+                                           duration_months=int(duration_months), public=bool(public),
+                                           proposed_by=_user(actor), organisation=org or case.opened_by_org)
+        record(actor, "credit.proposed", row, to_state=row.status)
+    return row
+
+
+def _listing_transition(actor, listing: CreditListing, old: str, new: str, verb: str, note: str = "") -> CreditListing:
+    with transaction.atomic():
+        if CreditListing.objects.filter(pk=listing.pk, status=old).update(status=new) != 1:
+            raise StaleState()
+        listing.status = new
+        record(actor, verb, listing, from_state=old, to_state=new, note=note)
+    return listing
+
+
+def confirm_listing(actor, listing: CreditListing) -> CreditListing:
+    """A leader confirms the proposal: the entity is listed."""
+    _government_writer(actor, listing.enterprise)
+    if not _is_super(actor) and not actor.membership.can_approve:
+        raise NotPermitted("列入名单须由负责人审批。")
+    if listing.status != CreditListing.Status.PROPOSED:
+        raise ServiceError("只有拟列入的记录可以确认列入。", "status")
+    return _listing_transition(actor, listing, CreditListing.Status.PROPOSED, CreditListing.Status.LISTED, "credit.listed")
+
+
+def expire_listing(actor, listing: CreditListing) -> CreditListing:
+    _government_writer(actor, listing.enterprise)
+    if listing.status != CreditListing.Status.LISTED or rules.listing_end(listing) >= timezone.localdate():
+        raise ServiceError("名单期限尚未届满。", "status")
+    return _listing_transition(actor, listing, CreditListing.Status.LISTED, CreditListing.Status.EXPIRED, "credit.expired")
+
+
+def apply_repair(actor, listing: CreditListing, *, statement: str) -> CreditRepair:
+    """信用修复申请 — by the enterprise itself or recorded by an officer on its behalf."""
+    from enterprises.models import Enterprise
+
+    if not _is_super(actor) and not Enterprise.objects.visible_to(actor).filter(pk=listing.enterprise_id).exists():
+        raise NotPermitted()
+    if listing.status != CreditListing.Status.LISTED:
+        raise ServiceError("只有已列入名单的记录可以申请信用修复。", "statement")
+    if not (statement or "").strip():
+        raise ServiceError("请填写修复申请说明。", "statement")
+    if listing.repairs.filter(status=CreditRepair.Status.PENDING).exists():
+        raise ServiceError("已有待审核的修复申请。", "statement")
+    with transaction.atomic():
+        repair = CreditRepair.objects.create(listing=listing, statement=statement, applied_by=_user(actor))
+        record(actor, "credit.repair_applied", listing, data={"repair": repair.pk})
+    return repair
+
+
+def decide_repair(actor, repair: CreditRepair, *, approve: bool, note: str = "") -> CreditRepair:
+    """信用修复决定 — by someone other than the proposer of the listing and the applicant."""
+    _government_writer(actor, repair.listing.enterprise)
+    uid = getattr(actor, "pk", None)
+    if uid is not None and uid in (repair.listing.proposed_by_id, repair.applied_by_id):
+        raise ServiceError("信用修复须由列入提出人和申请人以外的人员审核。", "approve")
+    new = CreditRepair.Status.APPROVED if approve else CreditRepair.Status.DENIED
+    with transaction.atomic():
+        if CreditRepair.objects.filter(pk=repair.pk, status=CreditRepair.Status.PENDING).update(
+                status=new, decided_by=_user(actor), decided_at=timezone.now(), decision_note=note) != 1:
+            raise StaleState()
+        repair.status = new
+        record(actor, "credit.repair_decided", repair.listing, note=note, data={"repair": repair.pk, "approve": bool(approve)})
+        if approve:
+            _listing_transition(actor, repair.listing, CreditListing.Status.LISTED, CreditListing.Status.REPAIRED,
+                                "credit.repaired", note)
+    return repair
+
+
+def ban_person(actor, *, enterprise, person_name: str, term: str, reason: str = "", case: Case | None = None,
+               start: datetime.date | None = None) -> SectorBan:
+    """行业禁入 for a principal (five years / lifetime)."""
+    org = _government_writer(actor, enterprise)
+    if not (person_name or "").strip():
+        raise ServiceError("请填写人员姓名。", "person_name")
+    if term not in SectorBan.Term.values:
+        raise ServiceError("期限无效。", "term")
+    with transaction.atomic():
+        ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name.strip(), term=term,
+                                       reason=reason, start=start or timezone.localdate(),
+                                       organisation=org or case.opened_by_org)
+        record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term})
+    return ban

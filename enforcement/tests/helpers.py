@@ -1,0 +1,46 @@
+"""Shared builders for enforcement tests (everything through the services)."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Sector
+from enforcement import services
+from enforcement.models import CaseParty, PenaltyArticle
+from hazards import services as hz
+
+PLAN = dict(goal_tasks="消除隐患", measures="加装报警装置", funds_materials="5万元，已落实", responsible="设备部 张三",
+            deadline=datetime.date(2030, 1, 31), safety_emergency="停用该区域，配备灭火器材，应急预案已修订")
+
+
+def article(num, item=""):
+    return PenaltyArticle.objects.get(article=num, item=item)
+
+
+def major_hazard(world, *, actor="enterprise", report=True, plan=True, ent=None):
+    ent = ent or world.ent_commerce
+    h = hz.register_hazard(world.user(actor), enterprise=ent, sector=Sector.objects.get(code="commerce"),
+                           description="安全出口锁闭", grade="major", basis_reason="可能导致群死群伤",
+                           deadline=timezone.localdate() + datetime.timedelta(days=30))
+    if report:
+        h = hz.report_hazard(world.user("enterprise"), h, department=world.org("commerce"))
+    if plan:
+        h = hz.submit_plan(world.user(actor), h, plan=PLAN)
+    return h
+
+
+def notified_case(world, persona="commerce", ent=None, hazard=None, title="未如实记录隐患排查治理情况"):
+    actor = world.user(persona)
+    case = services.open_case(actor, enterprise=ent or world.ent_commerce, title=title, facts="检查发现隐患台账缺失。",
+                              hazard=hazard)
+    services.advance(actor, case, "investigate")
+    services.advance(actor, case, "notify")
+    return case
+
+
+def entity(case):
+    return case.parties.get(kind=CaseParty.Kind.ENTITY)
+
+
+def principal(case):
+    return case.parties.get(role=CaseParty.Role.PRINCIPAL)

@@ -1,0 +1,51 @@
+"""Section 三 numbers from enforcement.dispatch."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from enforcement import dispatch, services
+
+from .helpers import article, entity, major_hazard, notified_case, principal
+
+
+def test_unit_and_region_rows(world):
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=7)
+    com, emg = world.user("commerce"), world.user("emergency")
+    art = article(101, "(五)逾期")
+    c1 = notified_case(world)
+    services.decide_penalty(com, c1, party=entity(c1), article=art, amount=150000)
+    services.decide_penalty(com, c1, party=principal(c1), article=art, amount=30000)
+    services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True)
+    services.order_suspension(com, c1, reason="停产整顿")
+    services.publish_typical(com, c1, title="某商贸公司一案双罚", summary="……", dangerous_ops=True)
+    c2 = notified_case(world, hazard=major_hazard(world))
+    services.decide_no_penalty(com, c2)  # not a penalty
+    old = notified_case(world)  # outside the window
+    services.decide_penalty(com, old, party=entity(old), article=article(102), amount=1000,
+                            decided_on=start - datetime.timedelta(days=1))
+    c3 = notified_case(world, persona="emergency", ent=world.ent_construction)
+    services.decide_penalty(emg, c3, party=entity(c3), article=article(102), amount=20000)
+    for kind in ("exposure", "interview"):
+        services.add_measure(com, enterprise=world.ent_commerce, kind=kind)
+        services.add_measure(emg, enterprise=world.ent_commerce, kind=kind)
+    services.record_accountability(world.user("committee"), person_name="某科长", measure="诫勉谈话")
+    services.record_notice(world.user("committee"), target=world.org("township0"), kind="notice")
+
+    unit = dispatch.unit_rows(world.org("commerce"), start, today)
+    assert unit["3.3"] == 2 and unit["3.3_amount"] == Decimal("18.0000")
+    assert (unit["3.4"], unit["3.5"], unit["3.6"], unit["3.7"]) == (1, 1, 1, 1)
+    assert (unit["3.8"], unit["3.8_dangerous_ops"], unit["3.9"], unit["3.10"]) == (1, 1, 0, 0)
+    committee = dispatch.unit_rows(world.org("committee"), start, today)
+    assert committee["3.9"] == 1 and committee["3.10"] == 1 and committee["3.3"] == 0
+
+    region = dispatch.region_rows(world.district, start, today)
+    assert region["3.3"] == 3 and region["3.3_amount"] == Decimal("20.0000")
+    assert region["3.7"] == 1  # the same enterprise exposed/interviewed by two units counts once
+    assert region["3.9"] == 1 and region["3.10"] == 1
+    other = dispatch.region_rows(world.ent_other_region.region.parent, start, today)
+    assert all(v == 0 for v in other.values())
+    later = dispatch.region_rows(world.district, start - datetime.timedelta(days=1), today)
+    assert later["3.3"] == 4

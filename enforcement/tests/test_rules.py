@@ -1,0 +1,52 @@
+"""Pure rules: 按日连续处罚 accrual and the art. 113 windows."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from enforcement.rules import closure_grounds, daily_fine_accrual, listing_end
+
+D = datetime.date
+
+
+@pytest.mark.parametrize("deadline,end,days", [
+    (D(2025, 1, 31), D(2025, 2, 1), 1),
+    (D(2025, 1, 31), D(2025, 3, 1), 29),      # February of a common year
+    (D(2024, 1, 31), D(2024, 3, 1), 30),      # leap year
+    (D(2024, 12, 30), D(2025, 1, 2), 3),      # year end
+    (D(2025, 4, 30), D(2025, 4, 30), 0),      # corrected on the deadline: nothing
+    (D(2025, 4, 30), D(2025, 4, 1), 0),       # corrected early
+])
+def test_daily_fine_accrual(deadline, end, days):
+    got_days, total = daily_fine_accrual(Decimal("10000"), deadline, end)
+    assert got_days == days and total == Decimal(10000 * days)
+
+
+def test_daily_fine_stops_on_correction():
+    deadline = D(2025, 12, 25)
+    running = daily_fine_accrual(5000, deadline, D(2026, 1, 10))
+    stopped = daily_fine_accrual(5000, deadline, D(2025, 12, 31))
+    assert running == (16, Decimal("80000.00")) and stopped == (6, Decimal("30000.00"))
+
+
+def test_closure_windows():
+    base = D(2025, 1, 1)
+    at = [base + datetime.timedelta(days=n) for n in (0, 90, 179)]
+    assert closure_grounds(at) == "180日内受到3次行政处罚"
+    spread = [base + datetime.timedelta(days=n) for n in (0, 90, 180)]  # over 181 days
+    assert closure_grounds(spread) is None
+    four = [base + datetime.timedelta(days=n) for n in (0, 181, 300, 364)]
+    assert closure_grounds(four) == "365日内受到4次行政处罚"
+    four_late = [base + datetime.timedelta(days=n) for n in (0, 181, 300, 365)]
+    assert closure_grounds(four_late) is None
+    assert closure_grounds([]) is None
+
+
+def test_listing_end_month_arithmetic():
+    class L:
+        start = D(2024, 1, 31)
+        duration_months = 1
+    assert listing_end(L) == D(2024, 2, 29)
+    L.duration_months = 36
+    assert listing_end(L) == D(2027, 1, 31)

@@ -1,0 +1,193 @@
+"""Cases and decisions through the services."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.models import Event
+from core.services import NotPermitted, ServiceError
+from enforcement import rules, services
+from enforcement.models import Case, CreditListing, Decision, LeniencyPolicy
+from enterprises.models import Enterprise
+
+from .helpers import article, entity, major_hazard, notified_case, principal
+
+
+def test_open_case_adds_parties_and_event(world):
+    case = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="占用消防通道")
+    assert case.stage == "filed" and case.opened_by_org == world.org("commerce")
+    assert {p.role for p in case.parties.all()} == {"entity", "principal"}
+    assert Event.objects.filter(object_type="enforcement.case", object_id=case.pk, verb="case.opened").exists()
+
+
+@pytest.mark.parametrize("persona", ["commerce", "other_region", "township", "enterprise", "nobody"])
+def test_open_case_scope(world, persona):
+    if persona == "commerce":
+        with pytest.raises(NotPermitted):  # construction enterprise is outside 商务局's sectors
+            services.open_case(world.user(persona), enterprise=world.ent_construction, title="x")
+    else:
+        with pytest.raises(NotPermitted):
+            services.open_case(world.user(persona), enterprise=world.ent_commerce, title="x")
+
+
+def test_only_the_opening_department_handles_the_case(world):
+    case = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="x")
+    with pytest.raises(NotPermitted):
+        services.advance(world.user("emergency"), case, "investigate")
+    services.advance(world.user("commerce_lead"), case, "investigate")
+
+
+def test_amount_ranges_per_article_and_party(world):
+    case = notified_case(world)
+    art = article(101, "(五)逾期")  # entity 10–20万, persons 2–5万
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount="50000")
+    assert err.value.field == "amount" and "100,000元至200,000元" in err.value.message
+    with pytest.raises(ServiceError, match="20,000元至50,000元"):
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount="60000")
+    with pytest.raises(ServiceError, match="不设对个人的罚款"):
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102), amount="1000")
+    with pytest.raises(ServiceError, match="0元至50,000元"):
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount="50001")
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount="abc")
+    assert err.value.field == "amount"
+    d = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount="200000")
+    assert d.amount == Decimal("200000.00")
+
+
+def test_decisions_need_the_notice_stage(world):
+    case = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="x")
+    with pytest.raises(ServiceError, match="告知之后"):
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000)
+
+
+def test_double_penalty(world):
+    case = notified_case(world)
+    art = article(101, "(五)逾期")
+    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=150000)
+    assert not services.is_double_penalty(case)
+    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=30000)
+    assert services.is_double_penalty(case)
+    services.advance(world.user("commerce"), case, "decide")
+    services.advance(world.user("commerce"), case, "close")
+    assert case.stage == "closed" and case.closed_on
+
+
+def test_leniency_proposal_for_self_found_reported_rectifying(world):
+    case = notified_case(world, hazard=major_hazard(world))
+    assert rules.leniency_proposed(case)
+    d = services.decide_no_penalty(world.user("commerce"), case)
+    assert d.kind == "no_penalty" and "不予行政处罚" in d.reason
+    assert not rules.leniency_proposed(case)
+    assert not Decision.objects.penalties().filter(case=case).exists()
+
+
+def test_no_leniency_when_not_reported_or_not_rectifying(world):
+    assert not rules.leniency_proposed(notified_case(world, hazard=major_hazard(world, report=False)))
+    assert not rules.leniency_proposed(notified_case(world, hazard=major_hazard(world, plan=False)))
+
+
+def test_no_leniency_for_inspection_found(world):
+    h = major_hazard(world, actor="commerce", report=False)
+    assert h.channel == "inspection"
+    case = notified_case(world, hazard=h)
+    assert not rules.leniency_proposed(case)
+    with pytest.raises(ServiceError) as err:
+        services.decide_no_penalty(world.user("commerce"), case)
+    assert err.value.field == "reason"
+
+
+def test_no_leniency_when_policy_off(world):
+    LeniencyPolicy.objects.create(region=world.district, enabled=False)
+    case = notified_case(world, hazard=major_hazard(world))
+    assert not rules.leniency_proposed(case)
+    LeniencyPolicy.objects.create(region=world.ent_commerce.region, enabled=True)  # nearer row wins
+    assert rules.leniency_proposed(case)
+
+
+def _penalise_on(world, day):
+    case = notified_case(world)
+    return services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
+                                   decided_on=day)
+
+
+@pytest.mark.parametrize("offsets,expected", [
+    ((0, 60, 179), True), ((0, 60, 180), False), ((0, 100, 200, 364), True), ((0, 100, 200, 365), False)])
+def test_closure_flag(world, offsets, expected):
+    major_hazard(world)
+    first = timezone.localdate() - datetime.timedelta(days=400)
+    for n in offsets:
+        _penalise_on(world, first + datetime.timedelta(days=n))
+    assert bool(rules.closure_proposal(world.ent_commerce)) is expected
+
+
+def test_closure_flag_needs_open_major_hazard(world):
+    today = timezone.localdate()
+    for n in (0, 1, 2):
+        _penalise_on(world, today - datetime.timedelta(days=n))
+    assert rules.closure_proposal(world.ent_commerce) is None
+
+
+def test_suspension_and_resumption(world):
+    case = notified_case(world)
+    with pytest.raises(ServiceError, match="未在本案中"):
+        services.resume(world.user("commerce"), case, reason="复查合格")
+    services.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除")
+    ent = Enterprise.objects.get(pk=world.ent_commerce.pk)
+    assert ent.status == "suspended"
+    with pytest.raises(ServiceError, match="停产整顿"):
+        services.order_suspension(world.user("commerce"), Case.objects.get(pk=case.pk), reason="again")
+    services.resume(world.user("commerce_lead"), case, reason="复查合格")
+    assert Enterprise.objects.get(pk=ent.pk).status == "operating"
+    verbs = list(Event.objects.filter(object_type="enterprises.enterprise", object_id=ent.pk,
+                                      verb="enterprise.status").values_list("to_state", flat=True))
+    assert verbs == ["suspended", "operating"]
+
+
+def test_transfer_and_daily_fine(world):
+    case = notified_case(world)
+    with pytest.raises(ServiceError, match="个人"):
+        services.transfer(world.user("commerce"), case, party=entity(case), reason="x")
+    t = services.transfer(world.user("commerce"), case, party=principal(case), reason="拒不执行停产指令", dangerous_ops=True)
+    assert t.dangerous_ops
+    deadline = timezone.localdate() - datetime.timedelta(days=10)
+    d = services.daily_fine(world.user("commerce"), case, party=entity(case), amount_per_day=1000,
+                            correction_deadline=deadline)
+    assert services.daily_fine_total(d) == (10, Decimal("10000.00"))
+    services.record_correction(world.user("commerce"), d, corrected_on=deadline + datetime.timedelta(days=4))
+    assert services.daily_fine_total(d, today=timezone.localdate() + datetime.timedelta(days=99)) == (4, Decimal("4000.00"))
+
+
+def test_credit_listing_and_repair(world):
+    listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="一年内多次处罚")
+    assert rules.credit_status(world.ent_commerce)["code"] == "proposed"
+    with pytest.raises(NotPermitted):
+        services.confirm_listing(world.user("commerce"), listing)
+    services.confirm_listing(world.user("commerce_lead"), listing)
+    assert rules.credit_status(world.ent_commerce)["code"] == "listed"
+    repair = services.apply_repair(world.user("enterprise"), listing, statement="已整改完毕并缴纳罚款")
+    with pytest.raises(ServiceError, match="以外的人员"):
+        services.decide_repair(world.user("commerce"), repair, approve=True)  # the proposer
+    with pytest.raises(NotPermitted):
+        services.decide_repair(world.user("enterprise"), repair, approve=True)
+    services.decide_repair(world.user("commerce_lead"), repair, approve=True, note="同意修复")
+    assert CreditListing.objects.get(pk=listing.pk).status == "repaired"
+    assert rules.credit_status(world.ent_commerce)["code"] == "good"
+
+
+def test_bans_measures_accountability_notices(world):
+    ban = services.ban_person(world.user("commerce"), enterprise=world.ent_commerce, person_name="负责人01", term="five_years")
+    assert rules.credit_status(world.ent_commerce)["bans"] == [ban]
+    with pytest.raises(ServiceError) as err:
+        services.add_measure(world.user("commerce"), enterprise=world.ent_commerce, kind="bogus")
+    assert err.value.field == "kind"
+    with pytest.raises(ServiceError) as err:
+        services.record_notice(world.user("committee"), target=world.org("other_emergency"), kind="notice")
+    assert err.value.field == "target"
+    n = services.record_notice(world.user("committee"), target=world.org("township0"), kind="interview", reason="隐患整治不力")
+    assert n.county_code == world.district.code
+    a = services.record_accountability(world.user("committee"), person_name="某科长", measure="诫勉谈话")
+    assert a.organisation == world.org("committee")

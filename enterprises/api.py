@@ -1,0 +1,117 @@
+"""/api/v1/enterprises/: scoped CRUD. Reads come from ``visible_to``; every write goes through the
+services (bad input → 400 {field: [reason]}; refused → 403; out of scope → 404). DELETE closes the
+enterprise (status "closed") — the registry never loses rows other records point at."""
+
+from django.db import transaction
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.models import Sector
+from core.api import ScopedViewSetMixin
+from regions.models import Region
+
+from . import permissions as perms
+from . import services
+from .filters import EnterpriseFilter
+from .models import Enterprise, SafetyManager
+from .validators import credit_code_error, normalise_credit_code
+
+
+class SafetyManagerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SafetyManager
+        fields = ["name", "phone", "full_time", "certificate_no"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level=Region.Level.TOWNSHIP))
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.filter(is_active=True))
+    credit_code = serializers.CharField(max_length=40)
+    safety_managers = SafetyManagerSerializer(many=True, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "credit_code", "region", "region_name", "county_code", "township_code", "address",
+                  "longitude", "latitude", "sectors", "high_risk", "high_risk_override", "high_risk_reason", "scale",
+                  "employees", "legal_representative", "principal_name", "principal_phone", "controller_name",
+                  "controller_phone", "status", "standardisation_grade", "uses_hazchem", "fire_key_unit", "uses_gas",
+                  "has_special_equipment", "safety_managers", "created_at", "updated_at"]
+        read_only_fields = ["county_code", "township_code", "high_risk", "created_at", "updated_at"]
+
+    def validate_credit_code(self, value):
+        if self.instance is not None:
+            if normalise_credit_code(value) != self.instance.credit_code:
+                raise serializers.ValidationError("统一社会信用代码登记后不可修改。")
+            return self.instance.credit_code
+        code = normalise_credit_code(value)
+        error = credit_code_error(code)
+        if error:
+            raise serializers.ValidationError(error)
+        return code
+
+    def validate_sectors(self, value):
+        if not value:
+            raise serializers.ValidationError("至少选择一个行业领域。")
+        return value
+
+
+CONTACT_KEYS = {"principal_phone", "controller_phone", "safety_managers"}
+
+
+class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                        mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+
+    def base_queryset(self):
+        return Enterprise.objects.select_related("region").prefetch_related("sectors", "safety_managers")
+
+    def create(self, request, *args, **kwargs):
+        if not perms.can_register(request.user):
+            raise PermissionDenied("只有具有经办权限的政府部门人员可以登记生产经营单位。")
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        managers = data.pop("safety_managers", None)
+        with transaction.atomic():
+            ent = services.create_enterprise(self.request.user, **data)
+            if managers:
+                services.update_contacts(self.request.user, ent, safety_managers=managers)
+        serializer.instance = ent
+
+    def update(self, request, *args, **kwargs):
+        ent = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(ent, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = request.user
+        if perms.can_edit_profile(user, ent):
+            managers = data.pop("safety_managers", None)
+            data.pop("credit_code", None)
+            new_status = data.pop("status", None)
+            with transaction.atomic():
+                services.update_enterprise(user, ent, **data)
+                if new_status:
+                    services.set_enterprise_status(user, ent, new_status)
+                if managers is not None:
+                    services.update_contacts(user, ent, safety_managers=managers)
+        elif perms.can_edit_contacts(user, ent):
+            sent = set(request.data.keys()) if hasattr(request.data, "keys") else set()
+            if sent - CONTACT_KEYS:
+                raise PermissionDenied("企业只能修改主要负责人、实际控制人电话和安全管理人员。")
+            services.update_contacts(user, ent, **{k: v for k, v in data.items() if k in CONTACT_KEYS})
+        else:
+            raise PermissionDenied()
+        ent = self.base_queryset().get(pk=ent.pk)
+        return Response(self.get_serializer(ent).data)
+
+    def destroy(self, request, *args, **kwargs):
+        ent = self.get_object()
+        if not perms.can_edit_profile(request.user, ent):
+            raise PermissionDenied()
+        services.set_enterprise_status(request.user, ent, Enterprise.Status.CLOSED, note="通过接口关闭")
+        return Response(status=status.HTTP_204_NO_CONTENT)

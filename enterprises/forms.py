@@ -1,0 +1,116 @@
+"""Forms of the registry pages. Services do the writing; forms only parse and normalise input."""
+
+from django import forms
+
+from accounts.models import Sector
+from regions.models import Region
+
+from .models import Enterprise
+from .validators import credit_code_error, normalise_credit_code
+
+PROFILE_FORM_FIELDS = [
+    "name", "credit_code", "region", "sectors", "address", "longitude", "latitude", "scale", "employees",
+    "legal_representative", "principal_name", "principal_phone", "controller_name", "controller_phone", "status",
+    "standardisation_grade", "uses_hazchem", "fire_key_unit", "uses_gas", "has_special_equipment",
+    "high_risk_override", "high_risk_reason",
+]
+
+
+class BootstrapMixin:
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+    region = forms.ModelChoiceField(label="所在乡镇（街道）", queryset=Region.objects.none())
+    sectors = forms.ModelMultipleChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
+                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    high_risk_override = forms.NullBooleanField(label="人工认定高危", required=False, widget=forms.NullBooleanSelect())
+
+    class Meta:
+        model = Enterprise
+        fields = PROFILE_FORM_FIELDS
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=Region.Level.TOWNSHIP)
+        if self.instance.pk:
+            self.fields["credit_code"].disabled = True
+        self.fields["high_risk_override"].widget.choices = [
+            ("unknown", "按行业自动判定"), ("true", "认定为高危"), ("false", "认定为非高危")]
+        self._style()
+
+    def clean_credit_code(self):
+        if self.instance.pk:
+            return self.instance.credit_code
+        code = normalise_credit_code(self.cleaned_data.get("credit_code"))
+        error = credit_code_error(code)
+        if error:
+            raise forms.ValidationError(error)
+        return code
+
+    def _post_clean(self):  # the service validates and writes; skip ModelForm's instance construction
+        pass
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("credit_code", None)
+        data.pop("status", None)
+        return data
+
+
+class ContactsForm(BootstrapMixin, forms.Form):
+    principal_phone = forms.CharField(label="主要负责人电话", max_length=20, required=False)
+    controller_phone = forms.CharField(label="实际控制人电话", max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class SafetyManagerForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="姓名", max_length=60, required=False)
+    phone = forms.CharField(label="电话", max_length=20, required=False)
+    full_time = forms.BooleanField(label="专职", required=False, initial=True)
+    certificate_no = forms.CharField(label="证书号", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and (data.get("phone") or data.get("certificate_no")) and not data.get("DELETE"):
+            self.add_error("name", "请填写安全管理人员姓名。")
+        return data
+
+
+SafetyManagerFormSet = forms.formset_factory(SafetyManagerForm, extra=1, can_delete=True, max_num=50,
+                                             validate_max=True)
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("只支持 .xlsx 或 .csv 文件。")
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError("文件不能超过20MB。")
+        return f

@@ -1,0 +1,359 @@
+"""Bulk import of the enterprise registry (xlsx / csv rows → enterprises), keyed by credit code.
+
+``import_enterprises(actor, rows, dry_run)`` is synchronous and the only entry point that writes:
+it validates every row (each bad row is reported with its row number, column and reason), then —
+unless it is a dry run — creates new enterprises and updates existing ones (by credit code) in ONE
+transaction with bulk statements and one event per changed enterprise. Unchanged rows write nothing,
+so re-running a file is a no-op. The column layout is documented in docs/import-formats.md.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions as perms
+from accounts.models import Sector
+from accounts.scope import scope_for
+from core.events import actor_fields
+from core.models import Event
+from core.request_context import current_request_id
+from core.services import NotPermitted
+from regions.models import Region
+
+from .models import Enterprise
+from .validators import coordinates_error, credit_code_error, normalise_credit_code
+
+# key, Chinese header, required
+COLUMNS = [
+    ("name", "单位名称", True),
+    ("credit_code", "统一社会信用代码", True),
+    ("township", "乡镇（街道）代码", True),
+    ("sectors", "行业领域", True),
+    ("address", "地址", False),
+    ("longitude", "经度", False),
+    ("latitude", "纬度", False),
+    ("scale", "规模", False),
+    ("employees", "从业人员数", False),
+    ("legal_representative", "法定代表人", False),
+    ("principal_name", "主要负责人", False),
+    ("principal_phone", "主要负责人电话", False),
+    ("controller_name", "实际控制人", False),
+    ("controller_phone", "实际控制人电话", False),
+    ("status", "经营状态", False),
+    ("uses_hazchem", "涉及危险化学品", False),
+    ("fire_key_unit", "消防安全重点单位", False),
+    ("uses_gas", "使用燃气", False),
+    ("has_special_equipment", "使用特种设备", False),
+]
+HEADER = {key: header for key, header, _ in COLUMNS}
+REQUIRED = [key for key, _, required in COLUMNS if required]
+TEXT_FIELDS = ["name", "address", "legal_representative", "principal_name", "principal_phone", "controller_name",
+               "controller_phone"]
+BOOL_FIELDS = ["uses_hazchem", "fire_key_unit", "uses_gas", "has_special_equipment"]
+TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
+FALSE = {"否", "n", "no", "false", "0", "", "无"}
+SPLIT = re.compile(r"[、,，;；/\s]+")
+SIX = Decimal("0.000001")
+MAX_ROWS = 50_000
+BATCH = 500
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e["row"] for e in self.errors})
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "errors": self.errors, "dry_run": self.dry_run}
+
+
+def canonical_header(text) -> str:
+    text = str(text or "").strip().rstrip("*＊").strip()
+    return text.replace("(", "（").replace(")", "）").replace("（必填）", "")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class _Row:
+    def __init__(self, number, raw):
+        self.number = number
+        self.raw = raw
+        self.errors: list[dict] = []
+        self.data: dict = {}
+
+    def error(self, key, reason):
+        self.errors.append({"row": self.number, "column": HEADER.get(key, key), "reason": reason})
+
+
+class _Context:
+    """Reference data read once per import (townships, sectors, the actor's scope)."""
+
+    def __init__(self, actor, codes):
+        self.scope = scope_for(actor) if actor is not None else None
+        self.townships = {r.code: r for r in Region.objects.filter(code__in=codes, level=Region.Level.TOWNSHIP)}
+        self.sectors = list(Sector.objects.filter(is_active=True))
+        self.sector_lookup = {s.code.lower(): s for s in self.sectors}
+        self.sector_lookup.update({s.name: s for s in self.sectors})
+        self.scales = {v: v for v in Enterprise.Scale.values} | {str(lbl): v for v, lbl in Enterprise.Scale.choices}
+        self.statuses = {v: v for v in Enterprise.Status.values} | {str(lbl): v for v, lbl in Enterprise.Status.choices}
+        self.max_len = {f: Enterprise._meta.get_field(f).max_length for f in TEXT_FIELDS}
+
+    def region_allowed(self, region) -> bool:
+        s = self.scope
+        if s is None or s.everything:
+            return True
+        return bool(s.region_path) and (region.path == s.region_path or region.path.startswith(s.region_path + "/"))
+
+    def sectors_allowed(self, sectors) -> bool:
+        s = self.scope
+        return s is None or s.everything or s.sector_ids is None or any(x.pk in s.sector_ids for x in sectors)
+
+
+def _clean_row(row: _Row, ctx: _Context, present: set) -> None:
+    raw, data = row.raw, row.data
+    for key in TEXT_FIELDS:
+        if key in present:
+            data[key] = _text(raw.get(HEADER[key]))
+            if len(data[key]) > ctx.max_len[key]:
+                row.error(key, f"不能超过{ctx.max_len[key]}个字符。")
+    if not data.get("name"):
+        row.error("name", "单位名称为必填项。")
+    code = normalise_credit_code(_text(raw.get(HEADER["credit_code"])))
+    data["credit_code"] = code
+    if not code:
+        row.error("credit_code", "统一社会信用代码为必填项。")
+    else:
+        problem = credit_code_error(code)
+        if problem:
+            row.error("credit_code", problem)
+    township = _text(raw.get(HEADER["township"]))
+    region = ctx.townships.get(township)
+    if not township:
+        row.error("township", "乡镇（街道）代码为必填项。")
+    elif region is None:
+        row.error("township", f"未知的乡镇（街道）代码“{township}”。")
+    elif not ctx.region_allowed(region):
+        row.error("township", f"乡镇（街道）“{region.name}”不在您的管辖范围内。")
+    data["region"] = region
+    tokens = [t for t in SPLIT.split(_text(raw.get(HEADER["sectors"]))) if t]
+    sectors = []
+    for token in tokens:
+        sector = ctx.sector_lookup.get(token) or ctx.sector_lookup.get(token.lower())
+        if sector is None:
+            row.error("sectors", f"未知的行业领域“{token}”。")
+        elif sector not in sectors:
+            sectors.append(sector)
+    if not tokens:
+        row.error("sectors", "行业领域为必填项。")
+    elif sectors and not ctx.sectors_allowed(sectors):
+        row.error("sectors", "所列行业领域均不在您部门的监管职责内。")
+    data["sectors"] = sectors
+    if "longitude" in present or "latitude" in present:
+        coords = {}
+        for key in ("longitude", "latitude"):
+            text = _text(raw.get(HEADER.get(key)))
+            try:
+                coords[key] = Decimal(text).quantize(SIX) if text else None
+            except InvalidOperation:
+                row.error(key, f"“{text}”不是数字。")
+                coords[key] = None
+        if not any(e["column"] in (HEADER["longitude"], HEADER["latitude"]) for e in row.errors):
+            problem = coordinates_error(coords["longitude"], coords["latitude"])
+            if problem:
+                row.error("longitude", problem)
+        data.update(coords)
+    if "scale" in present:
+        text = _text(raw.get(HEADER["scale"]))
+        data["scale"] = ctx.scales.get(text or Enterprise.Scale.BELOW)
+        if data["scale"] is None:
+            row.error("scale", f"规模应为“规上”或“规下”，而非“{text}”。")
+    if "status" in present:
+        text = _text(raw.get(HEADER["status"]))
+        data["status"] = ctx.statuses.get(text or Enterprise.Status.OPERATING)
+        if data["status"] is None:
+            row.error("status", f"经营状态应为正常经营、停产整顿或关闭，而非“{text}”。")
+    if "employees" in present:
+        text = _text(raw.get(HEADER["employees"]))
+        try:
+            data["employees"] = int(text) if text else 0
+            if data["employees"] < 0:
+                raise ValueError
+        except ValueError:
+            row.error("employees", f"从业人员数应为非负整数，而非“{text}”。")
+    for key in BOOL_FIELDS:
+        if key in present:
+            text = _text(raw.get(HEADER[key])).lower()
+            if text in TRUE:
+                data[key] = True
+            elif text in FALSE:
+                data[key] = False
+            else:
+                row.error(key, f"应填“是”或“否”，而非“{text}”。")
+
+
+def _profile_keys(present) -> list[str]:
+    keys = [k for k in TEXT_FIELDS + BOOL_FIELDS + ["scale", "status", "employees"] if k in present or k == "name"]
+    if "longitude" in present or "latitude" in present:
+        keys += ["longitude", "latitude"]
+    return keys
+
+
+def _existing(codes) -> tuple[dict, dict]:
+    by_code, sector_ids = {}, {}
+    codes = sorted(codes)
+    for i in range(0, len(codes), BATCH):
+        for ent in Enterprise.objects.filter(credit_code__in=codes[i:i + BATCH]).select_related("region"):
+            by_code[ent.credit_code] = ent
+    through = Enterprise.sectors.through
+    ids = [e.pk for e in by_code.values()]
+    for i in range(0, len(ids), BATCH):
+        for ent_id, sector_id in through.objects.filter(enterprise_id__in=ids[i:i + BATCH]).values_list(
+                "enterprise_id", "sector_id"):
+            sector_ids.setdefault(ent_id, set()).add(sector_id)
+    return by_code, sector_ids
+
+
+def _visible_ids(actor, ids) -> set:
+    if actor is None or scope_for(actor).everything:
+        return set(ids)
+    ids = sorted(ids)
+    visible = set()
+    for i in range(0, len(ids), BATCH):
+        visible.update(Enterprise.objects.visible_to(actor).filter(pk__in=ids[i:i + BATCH]).values_list("pk", flat=True))
+    return visible
+
+
+def _event(base, verb, ent, data, to_state=""):
+    return Event(**base, verb=verb, object_type="enterprises.enterprise", object_id=ent.pk,
+                 object_repr=str(ent)[:200], to_state=to_state, data=data)
+
+
+def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source: str = "") -> ImportResult:
+    """Validate ``rows`` (dicts keyed by the Chinese headers; optional "_row" = spreadsheet row
+    number, else index + 2) and, unless ``dry_run``, write the good rows atomically."""
+    if actor is not None and not (perms.is_government(actor) and perms.can_write(actor)):
+        raise NotPermitted("只有具有经办权限的政府部门人员可以导入生产经营单位。")
+    rows = list(rows)
+    result = ImportResult(total=len(rows), dry_run=dry_run)
+    if len(rows) > MAX_ROWS:
+        result.errors.append({"row": 0, "column": "", "reason": f"单次最多导入{MAX_ROWS}行。"})
+        return result
+    present = set()
+    headers = {canonical_header(h) for r in rows[:1] for h in r if h != "_row"}
+    for key, header, required in COLUMNS:
+        if header in headers:
+            present.add(key)
+        elif required and rows:
+            result.errors.append({"row": 1, "column": header, "reason": f"缺少必填列“{header}”。"})
+    if result.errors:
+        return result
+    rows = [{canonical_header(k): v for k, v in r.items()} | {"_row": r.get("_row", i + 2)} for i, r in enumerate(rows)]
+    ctx = _Context(actor, {_text(r.get(HEADER["township"])) for r in rows})
+    cleaned: list[_Row] = []
+    first_seen: dict[str, int] = {}
+    for i, raw in enumerate(rows):
+        row = _Row(raw["_row"], raw)
+        _clean_row(row, ctx, present)
+        code = row.data["credit_code"]
+        if code and not credit_code_error(code):
+            if code in first_seen:
+                row.error("credit_code", f"与第{first_seen[code]}行的统一社会信用代码重复。")
+            else:
+                first_seen[code] = row.number
+        cleaned.append(row)
+        if progress and (i + 1) % BATCH == 0:
+            progress(i + 1, len(rows))
+    good = [r for r in cleaned if not r.errors]
+    existing, existing_sectors = _existing({r.data["credit_code"] for r in good})
+    visible = _visible_ids(actor, [e.pk for e in existing.values()])
+    for row in good:
+        ent = existing.get(row.data["credit_code"])
+        if ent is not None and ent.pk not in visible:
+            row.error("credit_code", "该统一社会信用代码已由其他辖区或行业登记，您无权修改。")
+    for row in cleaned:
+        result.errors.extend(row.errors)
+    good = [r for r in good if not r.errors]
+    keys = _profile_keys(present)
+    creates, updates = [], []
+    for row in good:
+        d = row.data
+        ent = existing.get(d["credit_code"])
+        sector_ids = {s.pk for s in d["sectors"]}
+        if ent is None:
+            creates.append(row)
+            continue
+        changes = {k: [str(getattr(ent, k)), str(d[k])] for k in keys if getattr(ent, k) != d[k]}
+        if ent.region_id != d["region"].pk:
+            changes["region"] = [ent.region.code, d["region"].code]
+        old_sectors = existing_sectors.get(ent.pk, set())
+        if old_sectors != sector_ids:
+            changes["sectors"] = [sorted(old_sectors), sorted(sector_ids)]
+        if changes:
+            updates.append((row, ent, changes))
+    result.created, result.updated = len(creates), len(updates)
+    result.unchanged = len(good) - len(creates) - len(updates)
+    if dry_run or not (creates or updates):
+        return result
+    _write(actor, creates, updates, keys, source)
+    return result
+
+
+def _write(actor, creates, updates, keys, source) -> None:
+    now = timezone.now()
+    base = {**actor_fields(actor), "request_id": current_request_id(), "created_at": now, "note": source[:200]}
+    through = Enterprise.sectors.through
+    with transaction.atomic():
+        new_objects = []
+        for row in creates:
+            d = row.data
+            ent = Enterprise(credit_code=d["credit_code"], region=d["region"], **{k: d[k] for k in keys})
+            ent.set_region_codes(d["region"])
+            ent.high_risk = any(s.high_risk for s in d["sectors"])
+            ent.created_at = ent.updated_at = now
+            new_objects.append((ent, d["sectors"]))
+        for i in range(0, len(new_objects), BATCH):
+            Enterprise.objects.bulk_create([e for e, _ in new_objects[i:i + BATCH]])
+        links = [through(enterprise_id=e.pk, sector_id=s.pk) for e, sectors in new_objects for s in sectors]
+        events = [_event(base, "enterprise.created", e, {"credit_code": e.credit_code, "source": "import",
+                                                         "sectors": sorted(s.code for s in sectors)}, e.status)
+                  for e, sectors in new_objects]
+        changed_objects, resectored = [], []
+        for row, ent, changes in updates:
+            d = row.data
+            for k in keys:
+                setattr(ent, k, d[k])
+            ent.region = d["region"]
+            ent.set_region_codes(d["region"])
+            ent.high_risk = (ent.high_risk_override if ent.high_risk_override is not None
+                             else any(s.high_risk for s in d["sectors"]))
+            ent.updated_at = now
+            changed_objects.append(ent)
+            if "sectors" in changes:
+                resectored.append(ent.pk)
+                links += [through(enterprise_id=ent.pk, sector_id=s.pk) for s in d["sectors"]]
+            events.append(_event(base, "enterprise.updated", ent, {"changes": changes, "source": "import"}))
+        fields = list(dict.fromkeys(keys + ["region", "province_code", "city_code", "county_code", "township_code",
+                                            "high_risk", "updated_at"]))
+        Enterprise.objects.bulk_update(changed_objects, fields, batch_size=BATCH)
+        for i in range(0, len(resectored), BATCH):
+            through.objects.filter(enterprise_id__in=resectored[i:i + BATCH]).delete()
+        through.objects.bulk_create(links, batch_size=BATCH * 2)
+        Event.objects.bulk_create(events, batch_size=BATCH)

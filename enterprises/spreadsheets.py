@@ -1,0 +1,117 @@
+"""Reading uploaded enterprise files (xlsx / csv) and writing the template and the list export."""
+
+import csv
+import io
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from accounts.models import Sector
+from core.services import ServiceError
+
+from .importing import COLUMNS, MAX_ROWS
+from .validators import make_credit_code
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows_from_matrix(matrix) -> list[dict]:
+    rows = []
+    header = None
+    for number, values in enumerate(matrix, 1):
+        values = list(values)
+        if header is None:
+            header = [str(v).strip() if v is not None else "" for v in values]
+            if not any(header):
+                raise ServiceError("第1行应为表头（列名）。", "file")
+            continue
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
+        row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+        row["_row"] = number
+        rows.append(row)
+    if header is None:
+        raise ServiceError("文件为空。", "file")
+    return rows
+
+
+def read_rows(data: bytes, filename: str) -> list[dict]:
+    """Rows of an uploaded file as dicts keyed by header text, each with its spreadsheet "_row"."""
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ServiceError("CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）。", "file")
+        return _rows_from_matrix(csv.reader(io.StringIO(text)))
+    if name.endswith(".xlsx"):
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+            raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
+        try:
+            return _rows_from_matrix(wb.worksheets[0].iter_rows(values_only=True))
+        finally:
+            wb.close()
+    raise ServiceError("只支持 .xlsx 或 .csv 文件。", "file")
+
+
+def template_workbook() -> bytes:
+    """The import template: headers (required ones marked *), one example row, and a sheet of sectors."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "生产经营单位"
+    ws.append([h + ("*" if required else "") for _, h, required in COLUMNS])
+    ws.append(["示例：天津市某某商贸有限公司", make_credit_code("91120105MA0000001"), "120105001", "commerce、light_industry",
+               "天津市河北区示范路1号", "117.2", "39.15", "规下", 25, "张三", "李四", "13800000000", "王五",
+               "13900000000", "正常经营", "否", "是", "是", "否"])
+    for col in ws.columns:
+        ws.column_dimensions[col[0].column_letter].width = 18
+    ref = wb.create_sheet("行业领域代码")
+    ref.append(["代码", "名称", "上级", "高危行业"])
+    for s in Sector.objects.filter(is_active=True).select_related("parent"):
+        ref.append([s.code, s.name, s.parent.name if s.parent else "", "是" if s.high_risk else "否"])
+    notes = wb.create_sheet("填写说明")
+    for line in [
+        "第1行为表头，请勿修改列名；带*的列为必填。",
+        "统一社会信用代码：18位，字母大写（小写会自动转换），不含I、O、Z、S、V。",
+        "乡镇（街道）代码：9位统计用区划代码。",
+        "行业领域：填代码或名称，多个用顿号、逗号或分号分隔。",
+        "经纬度：WGS-84 小数，须在中国境内。",
+        "规模：规上/规下；经营状态：正常经营/停产整顿/关闭；是否类：是/否。",
+        "已登记的单位按统一社会信用代码更新；未变化的行不会产生任何记录。",
+    ]:
+        notes.append([line])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+EXPORT_HEADERS = ["单位名称", "统一社会信用代码", "乡镇（街道）", "乡镇（街道）代码", "行业领域", "高危行业企业", "规模",
+                  "从业人员数", "主要负责人", "主要负责人电话", "经营状态", "地址", "经度", "纬度"]
+
+
+def export_workbook(queryset) -> tuple[bytes, int]:
+    """The filtered list as xlsx (write-only, streamed rows). Returns (bytes, row count)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("生产经营单位")
+    ws.append(EXPORT_HEADERS)
+    n = 0
+    for ent in queryset.select_related("region").prefetch_related("sectors").iterator(chunk_size=1000):
+        ws.append([ent.name, ent.credit_code, ent.region.name, ent.region.code,
+                   "、".join(s.name for s in ent.sectors.all()), "是" if ent.high_risk else "否",
+                   ent.get_scale_display(), ent.employees, ent.principal_name, ent.principal_phone,
+                   ent.get_status_display(), ent.address,
+                   float(ent.longitude) if ent.longitude is not None else None,
+                   float(ent.latitude) if ent.latitude is not None else None])
+        n += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), n

@@ -1,0 +1,142 @@
+"""List (filters, sort, pagination, xlsx export), detail, create, edit and contacts pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.events import events_for
+from core.models import SecurityLog
+from core.security import log_security
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from .. import permissions as perms
+from .. import services
+from ..filters import EnterpriseFilter
+from ..forms import ContactsForm, EnterpriseForm, SafetyManagerFormSet
+from ..models import Enterprise
+from ..queries import supervising_departments
+from ..spreadsheets import XLSX_TYPE, export_workbook
+
+PAGE_SIZE = 50
+EXPORT_MAX_ROWS = 100_000
+
+
+def _filtered(request):
+    base = Enterprise.objects.visible_to(request.user)
+    fs = EnterpriseFilter(request.GET, queryset=base, request=request)
+    return fs, (fs.qs if fs.is_valid() else base.none())
+
+
+@login_required
+def enterprise_list(request):
+    fs, qs = _filtered(request)
+    qs = qs.select_related("region").prefetch_related("sectors")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "enterprises/enterprise_list.html", {
+        "filter": fs, "page_obj": page, "enterprises": page.object_list,
+        "querystring_without_page": params.urlencode(), "can_register": perms.can_register(request.user),
+    })
+
+
+@login_required
+def enterprise_export(request):
+    fs, qs = _filtered(request)
+    if not fs.is_valid():
+        return HttpResponse("筛选条件有误：" + "；".join(f"{k}: {v[0]}" for k, v in fs.errors.items()), status=400)
+    total = qs.count()
+    if total > EXPORT_MAX_ROWS:
+        return HttpResponse(f"导出行数超过{EXPORT_MAX_ROWS}，请缩小筛选范围。", status=400)
+    content, n = export_workbook(qs)
+    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="enterprises", rows=n,
+                 filters={k: v for k, v in request.GET.items() if k != "page"})
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    from standards.applicability import applicable_key_lists, applicable_standards
+
+    return render(request, "enterprises/enterprise_detail.html", {
+        "ent": ent, "sectors": list(ent.sectors.all()), "managers": list(ent.safety_managers.order_by("id")),
+        "supervisors": supervising_departments(ent), "standards": applicable_standards(ent),
+        "key_lists": applicable_key_lists(ent), "events": list(events_for(ent).order_by("-created_at")[:20]),
+        "can_edit": perms.can_edit_profile(request.user, ent),
+        "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
+    })
+
+
+@login_required
+def enterprise_create(request):
+    if not perms.can_register(request.user):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ent = services.create_enterprise(request.user, credit_code=data["credit_code"], status=data["status"],
+                                             **form.service_kwargs())
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, f"已登记：{ent.name}")
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "title": "登记生产经营单位"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def enterprise_edit(request, pk: int):
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    if not perms.can_edit_profile(request.user, ent):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
+                          initial={"sectors": list(ent.sectors.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_enterprise(request.user, ent, **form.service_kwargs())
+                services.set_enterprise_status(request.user, ent, form.cleaned_data["status"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "ent": ent, "title": f"编辑：{ent.name}"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def enterprise_contacts(request, pk: int):
+    ent = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+    if not perms.can_edit_contacts(request.user, ent):
+        raise PermissionDenied
+    initial = [{"name": m.name, "phone": m.phone, "full_time": m.full_time, "certificate_no": m.certificate_no}
+               for m in ent.safety_managers.order_by("id")]
+    post = request.POST if request.method == "POST" else None
+    form = ContactsForm(post, initial={"principal_phone": ent.principal_phone, "controller_phone": ent.controller_phone})
+    formset = SafetyManagerFormSet(post, initial=initial, prefix="sm", form_kwargs={"empty_permitted": False})
+    if post is not None and form.is_valid() and formset.is_valid():
+        managers = [f.cleaned_data for f in formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")]
+        try:
+            services.update_contacts(request.user, ent, safety_managers=managers, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "联系方式已保存。")
+            return redirect("enterprises:detail", pk=ent.pk)
+    invalid = post is not None
+    return render(request, "enterprises/enterprise_contacts.html", {"form": form, "formset": formset, "ent": ent},
+                  status=400 if invalid else 200)

@@ -1,0 +1,165 @@
+"""One input form per hazard action and the single dispatcher both the pages and the API use.
+
+``run_action(actor, hazard, action, data)`` maps validated input (a form's ``cleaned_data`` or a
+serializer's ``validated_data``) to the matching function of ``hazards.services``.
+"""
+
+from django import forms
+
+from accounts.models import Organisation
+
+from . import services, workflow
+from .models import Acceptance, Hazard
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+class _Base(forms.Form):
+    def __init__(self, *args, hazard: Hazard, **kwargs):
+        self.hazard = hazard
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+
+def report_departments(hazard):
+    """Departments a 双报告 may go to: those at the hazard's county, city or province."""
+    return Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT, is_active=True).filter(
+        county_code=hazard.county_code) | Organisation.objects.filter(
+        kind=Organisation.Kind.DEPARTMENT, is_active=True, county_code="", city_code=hazard.city_code)
+
+
+class ReportForm(_Base):
+    department = forms.ModelChoiceField(label="报告主管部门", queryset=Organisation.objects.none())
+    to_congress = forms.BooleanField(label="同时报告职工代表大会", required=False, initial=True)
+    note = forms.CharField(label="说明", required=False, widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = report_departments(self.hazard).order_by("name")
+
+
+class PlanForm(_Base):
+    goal_tasks = forms.CharField(label="治理的目标和任务", required=False, widget=TEXT)
+    measures = forms.CharField(label="采取的方法和措施", required=False, widget=TEXT)
+    funds_materials = forms.CharField(label="经费和物资的落实", required=False, widget=TEXT)
+    funds_amount = forms.DecimalField(label="治理资金（万元）", required=False, max_digits=12, decimal_places=2, min_value=0)
+    responsible = forms.CharField(label="负责治理的机构和人员", required=False, widget=TEXT)
+    deadline = forms.DateField(label="治理的时限", required=False, widget=DATE)
+    safety_emergency = forms.CharField(label="安全措施和应急预案", required=False, widget=TEXT)
+    note = forms.CharField(label="说明", required=False, widget=TEXT)
+
+
+class EvidenceForm(_Base):
+    evidence_note = forms.CharField(label="整改完成情况", widget=TEXT)
+    evidence = forms.FileField(label="整改证据（jpg/png/pdf）", required=False)
+
+
+class CompletionForm(EvidenceForm):
+    assessment_report = forms.CharField(label="第三方评估报告（编号或说明）", required=False, max_length=200)
+
+
+class AcceptForm(_Base):
+    mode = forms.ChoiceField(label="验收方式", choices=Acceptance.Mode.choices)
+    opinion = forms.CharField(label="验收意见", required=False, widget=TEXT)
+
+
+class RejectForm(_Base):
+    mode = forms.ChoiceField(label="验收方式", choices=Acceptance.Mode.choices)
+    reason = forms.CharField(label="不通过理由", widget=TEXT)
+    next_steps = forms.CharField(label="下一步要求", required=False, widget=TEXT)
+
+
+class ExtensionForm(_Base):
+    new_deadline = forms.DateField(label="申请延至", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=TEXT)
+
+
+class DecideExtensionForm(_Base):
+    approve = forms.TypedChoiceField(label="审批结论", choices=[("1", "批准"), ("0", "不予批准")],
+                                     coerce=lambda v: v == "1")
+    note = forms.CharField(label="审批意见", required=False, widget=TEXT)
+
+
+class MergeForm(_Base):
+    into = forms.ModelChoiceField(label="合并到（同一单位的隐患）", queryset=Hazard.objects.none())
+    reason = forms.CharField(label="理由", widget=TEXT)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = merge_targets(self.hazard, user)
+
+
+def merge_targets(hazard, user):
+    return (Hazard.objects.visible_to(user).filter(enterprise_id=hazard.enterprise_id)
+            .exclude(pk=hazard.pk).exclude(status__in=workflow.FINAL_STATES))
+
+
+class ReasonForm(_Base):
+    reason = forms.CharField(label="理由", widget=TEXT)
+
+
+class ReopenForm(_Base):
+    reason = forms.CharField(label="理由（再次发现的情况）", widget=TEXT)
+    deadline = forms.DateField(label="新的整改期限", required=False, widget=DATE)
+
+
+FORMS = {
+    "report": ReportForm, "submit_plan": PlanForm, "close_now": EvidenceForm, "submit_completion": CompletionForm,
+    "accept": AcceptForm, "reject": RejectForm, "request_extension": ExtensionForm,
+    "decide_extension": DecideExtensionForm, "merge": MergeForm, "void": ReasonForm, "reopen": ReopenForm,
+}
+assert set(FORMS) == set(workflow.ACTIONS)
+
+
+def make_form(action, hazard, user, data=None, files=None):
+    kwargs = {"hazard": hazard, "prefix": action}
+    if action == "merge":
+        kwargs["user"] = user
+    return FORMS[action](data, files, **kwargs)
+
+
+def available_for(user, hazard) -> list[str]:
+    """The actions the user may take on this hazard now (state / actor / grade rules)."""
+    kind = services.actor_kind(user, hazard)
+    if kind is None:
+        return []
+    return workflow.available_actions(hazard.status, kind, hazard.grade)
+
+
+def run_action(actor, hazard, action: str, data: dict):
+    """Call the service of ``action`` with validated ``data``; raises ServiceError on refusal."""
+    if action == "report":
+        return services.report_hazard(actor, hazard, department=data["department"],
+                                      to_congress=data.get("to_congress", True), note=data.get("note", ""))
+    if action == "submit_plan":
+        plan = {k: data.get(k) for k in services.PLAN_FIELDS}
+        plan["funds_amount"] = data.get("funds_amount")
+        has_any = any(data.get(k) for k in services.PLAN_FIELDS)
+        return services.submit_plan(actor, hazard, plan=plan if has_any else None, deadline=data.get("deadline"),
+                                    note=data.get("note", ""))
+    if action == "close_now":
+        return services.close_now(actor, hazard, evidence_note=data["evidence_note"])
+    if action == "submit_completion":
+        return services.submit_completion(actor, hazard, evidence_note=data["evidence_note"],
+                                          assessment_report=data.get("assessment_report", ""))
+    if action == "accept":
+        return services.accept(actor, hazard, mode=data["mode"], opinion=data.get("opinion", ""))
+    if action == "reject":
+        return services.reject(actor, hazard, reason=data["reason"], next_steps=data.get("next_steps", ""),
+                               mode=data.get("mode", Acceptance.Mode.ON_SITE))
+    if action == "request_extension":
+        return services.request_extension(actor, hazard, new_deadline=data["new_deadline"], reason=data["reason"])
+    if action == "decide_extension":
+        return services.decide_extension(actor, hazard, approve=data["approve"], note=data.get("note", ""))
+    if action == "merge":
+        return services.merge(actor, hazard, into=data["into"], reason=data["reason"])
+    if action == "void":
+        return services.void(actor, hazard, reason=data["reason"])
+    if action == "reopen":
+        return services.reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
+    raise ValueError(action)

@@ -1,0 +1,208 @@
+"""REST API of the hazard ledger: scoped list / create / detail with the ledger's FilterSet, and
+one endpoint per action: ``POST /api/v1/hazards/{id}/actions/{action}/`` (same guards as the pages)."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action as drf_action
+from rest_framework.response import Response
+
+from accounts.models import Organisation, Sector
+from core.api import ScopedViewSetMixin
+from enterprises.models import Enterprise
+
+from . import services, workflow
+from .actions import available_for, merge_targets, report_departments, run_action
+from .filters import HazardFilter
+from .models import Acceptance, Hazard
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    sector_code = serializers.CharField(source="sector.code", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Hazard
+        fields = ["id", "number", "enterprise", "enterprise_name", "sector", "sector_code", "description", "location",
+                  "category", "grade", "basis_item", "basis_reason", "channel", "found_on", "deadline",
+                  "original_deadline", "responsible_person", "status", "overdue", "reported_at", "closed_at",
+                  "first_reported_at", "merged_into", "county_code", "township_code"]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class HazardDetailSerializer(HazardSerializer):
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(HazardSerializer.Meta):
+        fields = HazardSerializer.Meta.fields + ["available_actions"]
+        read_only_fields = fields
+
+    def get_available_actions(self, obj) -> list[str]:
+        return available_for(self.context["request"].user, obj)
+
+
+class HazardCreateSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
+    description = serializers.CharField()
+    grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
+    category = serializers.ChoiceField(choices=Hazard.Category.choices, default=Hazard.Category.STATE)
+    channel = serializers.ChoiceField(choices=Hazard.Channel.choices, required=False)
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    basis_item = serializers.IntegerField(required=False, allow_null=True)
+    basis_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    found_on = serializers.DateField(required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    responsible_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    stop_production = serializers.BooleanField(required=False, default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+
+    def validate_basis_item(self, value):
+        if value is None:
+            return None
+        from standards.models import Item
+
+        item = Item.objects.filter(pk=value).first()
+        if item is None:
+            raise serializers.ValidationError("判定依据条款不存在。")
+        return item
+
+
+# ---------------------------------------------------------------- one serializer per action
+
+class ReportSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
+    to_congress = serializers.BooleanField(default=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_department(self, value):
+        if not report_departments(self.context["hazard"]).filter(pk=value.pk).exists():
+            raise serializers.ValidationError("报告部门须为属地主管部门。")
+        return value
+
+
+class PlanSerializer(serializers.Serializer):
+    goal_tasks = serializers.CharField(required=False, allow_blank=True, default="")
+    measures = serializers.CharField(required=False, allow_blank=True, default="")
+    funds_materials = serializers.CharField(required=False, allow_blank=True, default="")
+    funds_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0)
+    responsible = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(required=False, allow_null=True)
+    safety_emergency = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseNowSerializer(serializers.Serializer):
+    evidence_note = serializers.CharField()
+
+
+class CompletionSerializer(CloseNowSerializer):
+    assessment_report = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AcceptSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
+
+
+class ExtensionSerializer(serializers.Serializer):
+    new_deadline = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class DecideExtensionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField()
+    reason = serializers.CharField()
+
+    def validate_into(self, value):
+        target = merge_targets(self.context["hazard"], self.context["request"].user).filter(pk=value).first()
+        if target is None:
+            raise serializers.ValidationError("目标隐患不存在、不是同一单位或已合并/作废。")
+        return target
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReopenSerializer(ReasonSerializer):
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+ACTION_SERIALIZERS = {
+    "report": ReportSerializer, "submit_plan": PlanSerializer, "close_now": CloseNowSerializer,
+    "submit_completion": CompletionSerializer, "accept": AcceptSerializer, "reject": RejectSerializer,
+    "request_extension": ExtensionSerializer, "decide_extension": DecideExtensionSerializer,
+    "merge": MergeSerializer, "void": ReasonSerializer, "reopen": ReopenSerializer,
+}
+assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
+
+
+class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    """隐患台账 — only hazards inside the caller's scope; other ids are 404."""
+
+    filterset_class = HazardFilter
+    queryset = Hazard.objects.none()  # for the schema; get_queryset scopes
+
+    def base_queryset(self):
+        return Hazard.objects.select_related("enterprise", "sector")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return HazardCreateSerializer
+        if self.action == "retrieve":
+            return HazardDetailSerializer
+        return HazardSerializer
+
+    @extend_schema(request=HazardCreateSerializer, responses={201: HazardDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        ser = HazardCreateSerializer(data=request.data, context={"request": request})
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        hazard = services.register_hazard(request.user, **data)
+        return Response(HazardDetailSerializer(hazard, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="hazards_action",
+        summary="办理隐患操作（双报告、治理方案、销号、验收、退回、延期、合并、作废、重新打开）",
+        parameters=[OpenApiParameter("action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(workflow.ACTIONS),
+                                     description="操作代码")],
+        request=PolymorphicProxySerializer(component_name="HazardActionInput", serializers=list(ACTION_SERIALIZERS.values()),
+                                           resource_type_field_name=None),
+        responses={200: HazardDetailSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
+                   404: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
+    @drf_action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def perform_action(self, request, pk=None, action_name=None):
+        if action_name not in ACTION_SERIALIZERS:
+            raise Http404("未知操作")
+        hazard = self.get_object()
+        ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
+        ser.is_valid(raise_exception=True)
+        run_action(request.user, hazard, action_name, dict(ser.validated_data))
+        hazard.refresh_from_db()
+        return Response(HazardDetailSerializer(hazard, context={"request": request}).data)

@@ -1,0 +1,97 @@
+"""Demo ledger for 河北区: ~40 hazards across channels and states, all made through the services.
+Idempotent: it does nothing when the demo hazards exist already (source reference "demo:<n>")."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Sector
+
+from . import services
+from .models import Hazard, HazardSource
+
+GENERAL_TEXTS = ["灭火器压力不足", "疏散指示标志损坏", "配电箱未上锁", "电气线路私拉乱接", "货架超高堆放",
+                 "安全警示标识缺失", "劳动防护用品未佩戴", "应急照明失效", "特种设备未按期检验", "气瓶未固定"]
+MAJOR_TEXTS = ["安全出口锁闭、疏散通道堵塞", "燃气管道未安装泄漏报警装置", "危险化学品储存超量",
+               "深基坑未按方案支护", "有限空间作业未审批"]
+
+
+def _plan(deadline):
+    return dict(goal_tasks="消除隐患，恢复安全状态", measures="制定整改措施并落实到岗", funds_materials="资金已落实",
+                funds_amount=5, responsible="企业安全管理部门", deadline=deadline, safety_emergency="整改期间设置警戒区，应急预案已修订")
+
+
+@transaction.atomic
+def load(ctx: dict) -> None:
+    if HazardSource.objects.filter(reference__startswith="demo:").exists():
+        return
+    users = ctx["users"]
+    ents = ctx["enterprises"]
+    today = timezone.localdate()
+    commerce = Sector.objects.get(code="commerce")
+    n = 0
+
+    def reg(actor, ent, text, grade="general", sector=None, days=20, found_ago=10, **kw):
+        nonlocal n
+        n += 1
+        sector = sector or next(iter(ent.sectors.all()))
+        return services.register_hazard(
+            users[actor], enterprise=ent, sector=sector, description=text, grade=grade,
+            found_on=today - datetime.timedelta(days=found_ago), deadline=today + datetime.timedelta(days=days),
+            basis_reason="依据判定标准，可能导致群死群伤" if grade == "major" else "", source_reference=f"demo:{n}",
+            responsible_person=f"责任人{n:02d}", responsible_phone=f"1370000{n:04d}", notify_people=False, **kw)
+
+    xinlong, star, hotel = ents[0], ents[1], ents[2]
+    # General hazards by inspection (commerce bureau) across commerce enterprises, some closed at once.
+    for i in range(12):
+        ent = ents[i % 6]
+        h = reg("hb_shangwu", ent, GENERAL_TEXTS[i % len(GENERAL_TEXTS)], sector=commerce, days=15 + i)
+        if i % 3 == 0:
+            services.close_now(users["hb_shangwu"], h, evidence_note="现场已整改完毕")
+        elif i % 3 == 1:
+            services.submit_plan(users["hb_shangwu"], h)
+    # Self-found by the enterprise, some rectifying, some pending acceptance.
+    for i in range(6):
+        h = reg("qy_xinlong", xinlong, f"自查：{GENERAL_TEXTS[(i + 3) % len(GENERAL_TEXTS)]}", sector=commerce, days=10 + i)
+        if i >= 2:
+            services.submit_plan(users["qy_xinlong"], h)
+        if i >= 4:
+            services.submit_completion(users["qy_xinlong"], h, evidence_note="已整改，照片留存")
+    # Overdue: found long ago, deadline passed (registered with a past deadline through the service).
+    for i in range(4):
+        ent = ents[6 + i % 3]
+        h = reg("hb_zhujian", ent, f"施工现场{GENERAL_TEXTS[i]}", found_ago=40, days=-(5 + i))
+        services.submit_plan(users["hb_zhujian"], h)
+    # Emergency bureau (comprehensive) across other sectors.
+    for i in range(8):
+        ent = ents[11 + i]
+        channel = ("inspection", "tip", "government_third_party", "supervision", "accident")[i % 5]
+        reg("hb_yingji", ent, GENERAL_TEXTS[(i + 5) % len(GENERAL_TEXTS)], days=25, channel=channel)
+    # Major hazards: with plan and 双报告, one pending acceptance, one closed, one reopened.
+    majors = []
+    for i, ent in enumerate([xinlong, star, hotel, ents[3], ents[5]]):
+        actor = "qy_xinlong" if ent == xinlong else "hb_shangwu"
+        h = reg(actor, ent, MAJOR_TEXTS[i % len(MAJOR_TEXTS)] if i != 3 else MAJOR_TEXTS[0], grade="major",
+                sector=commerce, days=30 + i)
+        majors.append(h)
+    m0 = services.report_hazard(users["qy_xinlong"], majors[0], department=ctx["orgs"]["commerce"])
+    services.submit_plan(users["qy_xinlong"], m0, plan=_plan(m0.deadline))
+    for h in majors[1:4]:
+        services.submit_plan(users["hb_shangwu"], h, plan=_plan(h.deadline))
+    services.submit_completion(users["qy_xinlong"], majors[0], evidence_note="已拆除门锁，恢复疏散通道")
+    m1 = Hazard.objects.get(pk=majors[1].pk)
+    services.submit_completion(None, m1, evidence_note="已加装泄漏报警装置")
+    m1.refresh_from_db()
+    services.accept(users["hb_shangwu_lead"], m1, mode="on_site", opinion="现场核查已整改到位")
+    m2 = Hazard.objects.get(pk=majors[2].pk)
+    services.submit_completion(None, m2, evidence_note="已清理超量储存")
+    m2.refresh_from_db()
+    services.accept(users["hb_shangwu_lead"], m2, mode="documents", opinion="书面验收通过")
+    m2.refresh_from_db()
+    services.reopen(users["hb_shangwu"], m2, reason="复查时再次发现超量储存", deadline=today + datetime.timedelta(days=15))
+    # One duplicate merged into its original, one voided registration.
+    dup = reg("hb_yingji", ents[3], MAJOR_TEXTS[0] + "（重复登记）", sector=commerce, channel="inspection")
+    services.merge(users["hb_yingji"], dup, into=Hazard.objects.get(pk=majors[3].pk), reason="与已登记隐患重复")
+    wrong = reg("hb_yingji", ents[4], "登记错误的隐患", sector=commerce)
+    services.void(users["hb_yingji"], wrong, reason="误登记")

@@ -1,0 +1,92 @@
+"""Register and import forms of the hazard ledger."""
+
+from django import forms
+from django.db.models import Q
+
+from accounts.models import Sector
+from accounts.permissions import is_enterprise_user
+from enterprises.models import Enterprise
+
+from . import services
+from .models import Hazard
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def writable_enterprises(user):
+    """Enterprises the user may register hazards for (visible and a writing membership)."""
+    if not (user.is_authenticated and (user.is_superuser or getattr(getattr(user, "membership", None), "can_write", False))):
+        return Enterprise.objects.none()
+    return Enterprise.objects.visible_to(user)
+
+
+def applicable_items(enterprise):
+    """Standard items that may serve as 判定依据 for this enterprise: current standards in force
+    whose sectors intersect the enterprise's sectors (and their parents), or cross-cutting ones."""
+    try:
+        from standards.models import Item
+    except ImportError:  # pragma: no cover - standards is always installed
+        return []
+    if enterprise is None:
+        return Item.objects.none()
+    sector_ids = services.allowed_sectors(enterprise)
+    return (Item.objects.filter(standard__is_current=True, standard__status="in_force")
+            .filter(Q(standard__sectors__in=sector_ids)).select_related("standard").distinct()
+            .order_by("standard__code", "sort_order", "id"))
+
+
+class RegisterForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=Enterprise.objects.none())
+    sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.none())
+    grade = forms.ChoiceField(label="隐患等级", choices=Hazard.Grade.choices)
+    category = forms.ChoiceField(label="隐患类别", choices=Hazard.Category.choices)
+    channel = forms.ChoiceField(label="发现渠道", choices=[("", "按登记单位自动确定")] + list(Hazard.Channel.choices),
+                                required=False)
+    location = forms.CharField(label="隐患部位", max_length=200, required=False)
+    description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}))
+    basis_item = forms.ModelChoiceField(label="判定依据条款（重大隐患）", queryset=Hazard._meta.get_field("basis_item")
+                                        .related_model.objects.none(), required=False)
+    basis_reason = forms.CharField(label="无对应条款时的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    found_on = forms.DateField(label="发现日期", required=False, widget=DATE)
+    deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
+    responsible_person = forms.CharField(label="整改责任人", max_length=60, required=False)
+    responsible_phone = forms.CharField(label="责任人电话", max_length=20, required=False)
+    stop_production = forms.BooleanField(label="需停产停业整改", required=False)
+    photo = forms.FileField(label="隐患照片（jpg/png/pdf）", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        ents = writable_enterprises(user)
+        self.fields["enterprise"].queryset = ents
+        enterprise = None
+        if is_enterprise_user(user):
+            enterprise = ents.first()
+            self.fields["enterprise"].initial = enterprise.pk if enterprise else None
+            self.fields["enterprise"].disabled = True
+            self.fields["channel"].choices = [("", "企业自查"), (Hazard.Channel.ENTERPRISE_THIRD_PARTY, "企业委托第三方"),
+                                              (Hazard.Channel.ACCIDENT, "事故举一反三")]
+        else:
+            raw = self.data.get("enterprise") or self.initial.get("enterprise")
+            if raw:
+                enterprise = ents.filter(pk=raw).first() if str(raw).isdigit() else None
+        self.enterprise = enterprise
+        sectors = Sector.objects.filter(is_active=True)
+        if enterprise is not None:
+            sectors = sectors.filter(pk__in=services.allowed_sectors(enterprise))
+        self.fields["sector"].queryset = sectors
+        self.fields["basis_item"].queryset = applicable_items(enterprise) if enterprise else \
+            self.fields["basis_item"].queryset
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="隐患台账文件（.xlsx）")
+    dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)

@@ -1,0 +1,165 @@
+"""Importing an existing hazard ledger from xlsx (regulators bringing in their old ledgers).
+
+Every row goes through ``services.register_hazard`` (and ``close_now`` for 已销号 rows) inside
+one transaction: a dry run, or any bad row, rolls everything back and reports every problem as
+``{"row": 5, "column": "隐患等级", "reason": "…"}``. Enterprise and sector lookups are cached.
+"""
+
+import datetime
+import io
+import zipfile
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from accounts.models import Sector
+from core.services import NotPermitted, ServiceError
+from enterprises.models import Enterprise
+
+from . import services
+from .models import Hazard
+
+MAX_ROWS = 5000
+REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
+COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
+                      "责任人电话", "隐患部位", "整改情况"]
+FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患描述", "grade": "隐患等级", "sector": "行业领域",
+                "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限", "basis_item": "判定依据条款编码",
+                "basis_reason": "判定理由", "evidence_note": "整改情况", None: "—"}
+GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
+CHANNELS = {label: value for value, label in Hazard.Channel.choices}
+STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value, column, errors, row):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        errors.append({"row": row, "column": column, "reason": "日期格式应为 YYYY-MM-DD。"})
+        return None
+
+
+def read_rows(data: bytes) -> list[dict]:
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
+    rows, header = [], None
+    for number, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
+        values = list(values)
+        if header is None:
+            header = [_text(v).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise ServiceError(f"表头缺少列：{'、'.join(missing)}。", "file")
+            continue
+        if not any(_text(v) for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
+        row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+        row["_row"] = number
+        rows.append(row)
+    if header is None:
+        raise ServiceError("文件为空。", "file")
+    return rows
+
+
+def import_hazards(actor, file, dry_run: bool = True) -> dict:
+    """Import a ledger file (a path, bytes or an uploaded file). Returns
+    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``."""
+    if hasattr(file, "read"):
+        data = file.read()
+    elif isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    else:
+        with open(file, "rb") as fh:
+            data = fh.read()
+    rows = read_rows(data)
+    errors: list[dict] = []
+    codes = {_text(r.get("统一社会信用代码")).upper() for r in rows}
+    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes).prefetch_related("sectors")}
+    sectors = {}
+    for s in Sector.objects.all():
+        sectors[s.name] = sectors[s.code] = s
+    from standards.models import Item
+
+    item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""}
+    items = {i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)}
+    created = closed = 0
+    try:
+        with transaction.atomic():
+            for r in rows:
+                n = r["_row"]
+                row_errors: list[dict] = []
+                code = _text(r.get("统一社会信用代码")).upper()
+                ent = enterprises.get(code)
+                if ent is None:
+                    row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "未找到该单位（请先导入单位名录）。"})
+                grade = GRADES.get(_text(r.get("隐患等级")))
+                if grade is None:
+                    row_errors.append({"row": n, "column": "隐患等级", "reason": "应为“一般”或“重大”。"})
+                sector = sectors.get(_text(r.get("行业领域")))
+                if sector is None:
+                    row_errors.append({"row": n, "column": "行业领域", "reason": "未知的行业领域。"})
+                channel_text = _text(r.get("发现渠道"))
+                channel = CHANNELS.get(channel_text) if channel_text else None
+                if channel_text and channel is None:
+                    row_errors.append({"row": n, "column": "发现渠道", "reason": "未知的发现渠道。"})
+                status = STATUSES.get(_text(r.get("状态")))
+                if status is None:
+                    row_errors.append({"row": n, "column": "状态", "reason": "应为“已登记”或“已销号”。"})
+                item_code = _text(r.get("判定依据条款编码"))
+                item = items.get(item_code) if item_code else None
+                if item_code and item is None:
+                    row_errors.append({"row": n, "column": "判定依据条款编码", "reason": "未找到该条款编码。"})
+                found_on = _date(r.get("发现日期"), "发现日期", row_errors, n)
+                deadline = _date(r.get("整改期限"), "整改期限", row_errors, n)
+                if status == "closed" and grade == "major":
+                    row_errors.append({"row": n, "column": "状态", "reason": "重大隐患须在平台内验收销号，不能以已销号状态导入。"})
+                if row_errors:
+                    errors.extend(row_errors)
+                    continue
+                try:
+                    with transaction.atomic():
+                        hazard = services.register_hazard(
+                            actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
+                            channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
+                            basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
+                            responsible_person=_text(r.get("整改责任人"))[:60],
+                            responsible_phone=_text(r.get("责任人电话"))[:20],
+                            source_reference=f"import:row{n}", notify_people=False)
+                        created += 1
+                        if status == "closed":
+                            services.close_now(actor, hazard, evidence_note=_text(r.get("整改情况")) or "导入：原台账已销号")
+                            closed += 1
+                except ServiceError as exc:
+                    column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
+                    errors.append({"row": n, "column": column, "reason": exc.message})
+            if dry_run or errors:
+                raise _Rollback()
+    except _Rollback:
+        pass
+    committed = not dry_run and not errors
+    return {"total": len(rows), "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
+            "committed": committed}

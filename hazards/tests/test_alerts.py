@@ -1,0 +1,64 @@
+"""send_hazard_alerts: 7 days, 1 day, overdue — each once; an extension re-arms them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from core.models import Notification, OutboxMessage
+from hazards import services
+
+from .conftest import PLAN, make_major
+
+pytestmark = pytest.mark.django_db
+START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def kinds(user):
+    return sorted(Notification.objects.filter(recipient=user, kind__startswith="hazard.due").values_list("kind", flat=True)
+                  ) + sorted(Notification.objects.filter(recipient=user, kind="hazard.overdue").values_list("kind", flat=True))
+
+
+def test_alerts_are_sent_once_per_window(world):
+    with time_machine.travel(START, tick=False):
+        h = make_major(world, days=10, responsible_person="张三", responsible_phone="13700000099", notify_people=False)
+        call_command("send_hazard_alerts")
+        assert Notification.objects.count() == 0  # 10 days left
+    with time_machine.travel(START + datetime.timedelta(days=3), tick=False):
+        call_command("send_hazard_alerts")
+        first = Notification.objects.count()
+        call_command("send_hazard_alerts")
+        assert Notification.objects.count() == first
+    principal, dept = world.user("enterprise"), world.user("commerce")
+    assert kinds(principal) == ["hazard.due7"] and kinds(dept) == ["hazard.due7"]
+    assert not Notification.objects.filter(recipient=world.user("housing")).exists()
+    assert OutboxMessage.objects.filter(kind="hazard.due7", channel="sms", address="13700000099").count() == 1
+    with time_machine.travel(START + datetime.timedelta(days=9), tick=False):
+        call_command("send_hazard_alerts")
+        call_command("send_hazard_alerts")
+    assert kinds(principal) == ["hazard.due1", "hazard.due7"]
+    with time_machine.travel(START + datetime.timedelta(days=11), tick=False):
+        call_command("send_hazard_alerts")
+        call_command("send_hazard_alerts")
+    assert kinds(principal) == ["hazard.due1", "hazard.due7", "hazard.overdue"]
+    assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms").count() == 1
+    # an approved extension re-arms the alerts for the new deadline
+    with time_machine.travel(START + datetime.timedelta(days=11), tick=False):
+        h.refresh_from_db()
+        services.submit_plan(world.user("enterprise"), h, plan=PLAN)
+        h.refresh_from_db()
+        services.request_extension(world.user("enterprise"), h, new_deadline=h.deadline + datetime.timedelta(days=5),
+                                   reason="设备到货延迟")
+        h.refresh_from_db()
+        services.decide_extension(world.user("commerce_lead"), h, approve=True)
+        call_command("send_hazard_alerts")
+    assert kinds(principal).count("hazard.due7") == 2
+
+
+def test_closed_hazards_get_no_alerts(world):
+    with time_machine.travel(START, tick=False):
+        h = make_major(world, days=1, notify_people=False)
+        services.void(world.user("commerce"), h, reason="误登记")
+        call_command("send_hazard_alerts")
+    assert not Notification.objects.filter(kind__startswith="hazard.due").exists()

@@ -1,0 +1,103 @@
+"""REST API: scoped list with the ledger's FilterSet, create, detail, one endpoint per action."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.testing import client_as
+from hazards.models import Hazard
+
+from .conftest import PLAN, make_general
+
+pytestmark = pytest.mark.django_db
+J = "application/json"
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type=J)
+
+
+def test_list_is_scoped_and_filtered(client, world, hazard, construction_hazard):
+    client_as(client, world, "commerce")
+    ids = [r["id"] for r in client.get("/api/v1/hazards/").json()["results"]]
+    assert ids == [hazard.pk]
+    client_as(client, world, "emergency")
+    assert client.get("/api/v1/hazards/?grade=major").json()["count"] == 1
+    assert client.get("/api/v1/hazards/?sector=construction").json()["count"] == 1
+    assert client.get("/api/v1/hazards/?overdue=true").json()["count"] == 0
+    response = client.get("/api/v1/hazards/?region=1x")
+    assert response.status_code == 400 and "region" in response.json()
+
+
+def test_create_and_detail(client, world):
+    client_as(client, world, "commerce")
+    deadline = (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
+    response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_commerce.pk, "sector": "commerce",
+                                                 "description": "安全出口锁闭", "grade": "major", "deadline": deadline})
+    assert response.status_code == 400 and "basis_item" in response.json()
+    response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_construction.pk, "sector": "construction",
+                                                 "description": "x", "grade": "general"})
+    assert response.status_code == 400 and "enterprise" in response.json()
+    response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_commerce.pk, "sector": "commerce",
+                                                 "description": "安全出口锁闭", "grade": "major", "deadline": deadline,
+                                                 "basis_reason": "可能导致群死群伤"})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["channel"] == "inspection" and "void" in body["available_actions"]
+    assert client.get(f"/api/v1/hazards/{body['id']}/").json()["number"] == body["number"]
+
+
+def test_actions_loop_with_400_404_409(client, world, hazard):
+    url = f"/api/v1/hazards/{hazard.pk}/actions"
+    client_as(client, world, "enterprise")
+    r = post(client, f"{url}/submit_plan/", {"goal_tasks": "x"})
+    assert r.status_code == 400 and "measures" in r.json()
+    plan = {**PLAN, "deadline": "2030-01-31"}
+    assert post(client, f"{url}/submit_plan/", plan).json()["status"] == "rectifying"
+    r = post(client, f"{url}/request_extension/", {"new_deadline": "2020-01-01", "reason": "x"})
+    assert r.status_code == 400 and "new_deadline" in r.json()
+    assert post(client, f"{url}/submit_completion/", {}).status_code == 400
+    assert post(client, f"{url}/submit_completion/", {"evidence_note": "已整改"}).json()["status"] == "pending_acceptance"
+    client_as(client, world, "commerce")
+    r = post(client, f"{url}/reject/", {"reason": "出口仍上锁", "next_steps": "拆除门锁"})
+    assert r.status_code == 200 and r.json()["status"] == "rectifying"
+    client_as(client, world, "enterprise")
+    post(client, f"{url}/submit_completion/", {"evidence_note": "门锁已拆除"})
+    client_as(client, world, "commerce_lead")
+    assert post(client, f"{url}/accept/", {"mode": "bogus"}).status_code == 400
+    assert post(client, f"{url}/accept/", {"mode": "on_site"}).json()["status"] == "closed"
+    assert post(client, f"{url}/nonsense/", {}).status_code == 404
+
+
+def test_stale_state_is_409(client, world, monkeypatch):
+    h = make_general(world)
+    from hazards import services
+
+    original = services._transition
+
+    def racing(actor, hazard, *a, **kw):
+        Hazard.objects.filter(pk=hazard.pk).update(status="void")  # someone else acted first
+        return original(actor, hazard, *a, **kw)
+
+    monkeypatch.setattr(services, "_transition", racing)
+    client_as(client, world, "commerce")
+    r = post(client, f"/api/v1/hazards/{h.pk}/actions/void/", {"reason": "重复"})
+    assert r.status_code == 409
+
+
+def test_merge_validates_target(client, world, hazard):
+    other = make_general(world)
+    elsewhere = make_general(world, ent=world.ent_commerce2)
+    client_as(client, world, "commerce")
+    r = post(client, f"/api/v1/hazards/{other.pk}/actions/merge/", {"into": elsewhere.pk, "reason": "重复"})
+    assert r.status_code == 400 and "into" in r.json()
+    r = post(client, f"/api/v1/hazards/{other.pk}/actions/merge/", {"into": hazard.pk, "reason": "重复"})
+    assert r.status_code == 200 and r.json()["status"] == "merged"
+
+
+def test_schema_documents_the_actions(client, world):
+    client_as(client, world, "committee")
+    schema = client.get("/api/schema/?format=json").json()
+    assert "/api/v1/hazards/{id}/actions/{action_name}/" in schema["paths"]
+    assert "HazardActionInput" in str(schema["paths"]["/api/v1/hazards/{id}/actions/{action_name}/"])

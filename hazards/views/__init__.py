@@ -1,0 +1,1 @@
+"""Pages of the hazard ledger (split by topic)."""

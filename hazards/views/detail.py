@@ -1,0 +1,145 @@
+"""Hazard detail, the action forms posting to the services, evidence upload and download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.events import events_for
+from core.models import SecurityLog
+from core.security import log_security
+from core.services import NotPermitted, ServiceError, StaleState
+from core.views import get_visible_or_404, service_error_to_form
+
+from .. import services, workflow
+from ..actions import available_for, make_form, run_action
+from ..evidence import add_attachment, check_upload
+from ..filters import listing_model
+from ..models import Attachment, Hazard
+
+EVIDENCE_ACTIONS = ("close_now", "submit_completion")
+STATE_LABELS = dict(Hazard.Status.choices)
+VERB_LABELS = {"hazard.registered": "登记隐患", "hazard.attachment_added": "上传附件", "hazard.merged_in": "合并重复隐患",
+               "hazard.source_added": "新增来源"}
+
+
+def verb_label(verb: str) -> str:
+    if verb in VERB_LABELS:
+        return VERB_LABELS[verb]
+    t = workflow.TRANSITIONS.get(verb.removeprefix("hazard."))
+    return t.label if t else verb
+
+
+def _hazard(request, pk):
+    return get_visible_or_404(
+        Hazard.objects.select_related("enterprise", "sector", "basis_item__standard", "reported_to", "merged_into",
+                                      "created_by_org"), request.user, pk=pk)
+
+
+def _context(request, hazard, forms=None):
+    actions = available_for(request.user, hazard)
+    forms = forms or {}
+    action_forms = [(a, workflow.TRANSITIONS[a].label, forms.get(a) or make_form(a, hazard, request.user))
+                    for a in actions]
+    attachments = list(hazard.attachments.all())
+    by_event = {}
+    for att in attachments:
+        by_event.setdefault(att.pk, att)
+    timeline = []
+    for ev in events_for(hazard).select_related("actor_org"):
+        att = by_event.get((ev.data or {}).get("attachment")) if ev.verb == "hazard.attachment_added" else None
+        timeline.append((ev, att, verb_label(ev.verb), STATE_LABELS.get(ev.to_state, ev.to_state)))
+    listings = []
+    if listing_model() is not None:
+        try:
+            listings = list(hazard.listings.all())
+        except Exception:  # noqa: BLE001 - the supervision app's shape is not ours
+            listings = []
+    return {
+        "hazard": hazard, "action_forms": action_forms, "attachments": attachments, "timeline": timeline,
+        "sources": hazard.sources.select_related("organisation"), "plan": getattr(hazard, "plan", None),
+        "acceptances": hazard.acceptances.select_related("submitted_by", "decided_by", "decided_by_org"),
+        "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
+        "merged_hazards": hazard.merged_hazards.all(), "listings": listings,
+        "can_upload": services.actor_kind(request.user, hazard) is not None and hazard.status not in workflow.FINAL_STATES,
+        "overdue": hazard.is_overdue(),
+    }
+
+
+@login_required
+def detail(request, pk: int):
+    hazard = _hazard(request, pk)
+    return render(request, "hazards/detail.html", _context(request, hazard))
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    hazard = _hazard(request, pk)
+    if action not in workflow.TRANSITIONS:
+        raise Http404("未知操作")
+    form = make_form(action, hazard, request.user, request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            upload = form.cleaned_data.get("evidence") if action in EVIDENCE_ACTIONS else None
+            checked = check_upload(upload) if upload else None
+            with transaction.atomic():
+                run_action(request.user, hazard, action, form.cleaned_data)
+                if checked is not None:
+                    add_attachment(request.user, hazard, checked, original_name=upload.name, kind=Attachment.Kind.EVIDENCE)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+            status = 403 if isinstance(exc, NotPermitted) else 409 if isinstance(exc, StaleState) else 400
+        else:
+            messages.success(request, f"已完成：{workflow.TRANSITIONS[action].label}。")
+            return redirect("hazards:detail", pk=hazard.pk)
+    hazard.refresh_from_db()
+    ctx = _context(request, hazard, {action: form})
+    ctx["failed_action"] = action
+    if action not in [a for a, _, _ in ctx["action_forms"]]:
+        ctx["action_forms"].append((action, workflow.TRANSITIONS[action].label, form))
+    return render(request, "hazards/detail.html", ctx, status=status)
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    hazard = _hazard(request, pk)
+    if services.actor_kind(request.user, hazard) is None or hazard.status in workflow.FINAL_STATES:
+        raise PermissionDenied("您不能为该隐患上传附件。")
+    f = request.FILES.get("evidence")
+    kind = request.POST.get("kind") or Attachment.Kind.PHOTO
+    try:
+        if f is None:
+            raise ServiceError("请选择文件。", "evidence")
+        add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
+    except ServiceError as exc:
+        ctx = _context(request, hazard)
+        ctx["upload_error"] = exc.message
+        return render(request, "hazards/detail.html", ctx, status=400)
+    messages.success(request, "附件已上传。")
+    return redirect("hazards:detail", pk=hazard.pk)
+
+
+@login_required
+def download(request, pk: int, att_pk: int):
+    hazard = _hazard(request, pk)
+    att = hazard.attachments.filter(pk=att_pk).first()
+    if att is None:
+        raise Http404("附件不存在")
+    try:
+        handle = att.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("附件文件缺失")
+    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what="hazards.attachment",
+                 hazard=hazard.pk, attachment=att.pk, sha256=att.sha256)
+    ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(att.content_type, "bin")
+    response = FileResponse(handle, content_type=att.content_type, as_attachment=att.content_type == "application/pdf",
+                            filename=f"hazard-{hazard.pk}-{att.pk}.{ext}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,50 @@
+"""Registering a hazard from the ledger page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from core.services import ServiceError
+from core.views import service_error_to_form
+
+from .. import services
+from ..evidence import add_attachment, check_upload
+from ..forms import RegisterForm, writable_enterprises
+from ..models import Attachment
+
+
+@login_required
+def register(request):
+    if not writable_enterprises(request.user).exists():
+        raise PermissionDenied("您没有登记隐患的权限。")
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                checked = check_upload(data["photo"]) if data.get("photo") else None
+                with transaction.atomic():
+                    hazard = services.register_hazard(
+                        request.user, enterprise=data["enterprise"], sector=data["sector"],
+                        description=data["description"], grade=data["grade"], channel=data["channel"] or None,
+                        found_on=data["found_on"], location=data["location"], category=data["category"],
+                        basis_item=data["basis_item"], basis_reason=data["basis_reason"], deadline=data["deadline"],
+                        responsible_person=data["responsible_person"], responsible_phone=data["responsible_phone"],
+                        stop_production=data["stop_production"])
+                    if checked is not None:
+                        add_attachment(request.user, hazard, checked, original_name=data["photo"].name,
+                                       kind=Attachment.Kind.PHOTO)
+            except ServiceError as exc:
+                if exc.field == "evidence":
+                    exc.field = "photo"
+                service_error_to_form(form, exc)
+            else:
+                messages.success(request, f"已登记隐患 {hazard.number}。")
+                return redirect("hazards:detail", pk=hazard.pk)
+        status = 400
+    else:
+        form = RegisterForm(initial={"enterprise": request.GET.get("enterprise")}, user=request.user)
+        status = 200
+    return render(request, "hazards/register.html", {"form": form}, status=status)

@@ -1,0 +1,36 @@
+"""Dispatch-table rows fed by inspections (DISPATCH_TABLE.md 2.1–2.9, 3.1, 3.2, 4.8).
+
+``unit_rows`` counts what the organisation itself did; ``region_rows`` counts every unit of the
+region subtree, each enterprise once in the distinct-enterprise rows (2.x)."""
+
+import datetime
+
+from .models import SPOT_FIELDS, SpotCheck, Visit
+
+VISIT_ROWS = {"3.1": Visit.Kind.HELP_TOWNSHIP, "3.2": Visit.Kind.HELP_ENTERPRISE, "4.8": Visit.Kind.SUPERVISION}
+ROW_CODES = ("2.1", *SPOT_FIELDS, *VISIT_ROWS)
+
+
+def _day(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _rows(spot_checks, visits, start, as_of) -> dict[str, int]:
+    start, as_of = _day(start), _day(as_of)
+    checks = spot_checks.filter(checked_on__gte=start, checked_on__lte=as_of)
+    rows = {"2.1": checks.values("enterprise_id").distinct().count()}
+    for code, field in SPOT_FIELDS.items():
+        rows[code] = checks.filter(**{field: True}).values("enterprise_id").distinct().count()
+    visits = visits.filter(visited_on__gte=start, visited_on__lte=as_of)
+    for code, kind in VISIT_ROWS.items():
+        rows[code] = visits.filter(kind=kind).count()
+    return rows
+
+
+def unit_rows(unit, start, as_of) -> dict[str, int]:
+    return _rows(SpotCheck.objects.filter(organisation=unit), Visit.objects.filter(organisation=unit), start, as_of)
+
+
+def region_rows(region, start, as_of) -> dict[str, int]:
+    return _rows(SpotCheck.objects.filter(**{f"organisation__{region.level}_code": region.code}),
+                 Visit.objects.filter(**{f"organisation__{region.level}_code": region.code}), start, as_of)

@@ -1,0 +1,171 @@
+"""Inspection forms (Bootstrap classes added in ``BootstrapMixin``)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from enterprises.models import Enterprise
+from hazards.models import Hazard
+from regions.models import Region
+
+from .models import SPOT_FIELDS, Record, RecordItem, Visit
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            w = f.widget
+            if isinstance(w, forms.CheckboxInput):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, forms.Select) and not isinstance(w, forms.SelectMultiple):
+                w.attrs.setdefault("class", "form-select")
+            else:
+                w.attrs.setdefault("class", "form-control")
+
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class RecordForm(BootstrapMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位")
+    kind = forms.ChoiceField(label="检查类型", choices=Record.Kind.choices)
+    inspected_on = forms.DateField(label="检查日期", widget=DATE)
+    inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
+                                                widget=forms.CheckboxSelectMultiple)
+    location = forms.CharField(label="检查场所", max_length=200, required=False)
+
+    def __init__(self, *args, user=None, inspectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        self.fields["inspectors"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
+        self.fields["inspectors"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["inspectors"].widget.attrs = {}
+
+
+class ItemForm(BootstrapMixin, forms.Form):
+    result = forms.ChoiceField(label="结论", choices=RecordItem.Result.choices)
+    note = forms.CharField(label="说明/隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    grade = forms.ChoiceField(label="隐患等级", required=False, choices=[("", "—"), *Hazard.Grade.choices])
+    deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
+    photo = forms.FileField(label="照片", required=False)
+
+    def clean_photo(self):
+        """Photos are checked by their content (magic bytes + Pillow), never by their name."""
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            from core.services import ServiceError
+            from hazards.evidence import check_upload
+
+            try:
+                checked = check_upload(photo)
+            except ServiceError as exc:
+                raise forms.ValidationError(exc.message)
+            if checked.extension not in ("jpg", "png"):
+                raise forms.ValidationError("照片须为 JPG 或 PNG 图片。")
+            photo.seek(0)
+        return photo
+
+
+class FindingForm(ItemForm):
+    text = forms.CharField(label="检查内容/部位", max_length=300)
+    field_order = ["text", "note", "grade", "deadline", "photo"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["result"]
+
+
+class AddendumForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label="计划名称", max_length=150)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份", min_value=1, max_value=12, required=False)
+    planned_count = forms.IntegerField(label="计划检查家次", min_value=1)
+    max_per_enterprise = forms.IntegerField(label="同一企业年度检查上限", min_value=1, initial=2)
+    high_risk_only = forms.BooleanField(label="仅高危行业企业", required=False)
+    sectors = forms.ModelMultipleChoiceField(None, label="目标行业", required=False)
+    townships = forms.ModelMultipleChoiceField(Region.objects.none(), label="目标乡镇（街道）", required=False)
+    standardisation_grades = forms.MultipleChoiceField(label="标准化等级", required=False,
+                                                       choices=Enterprise.StandardisationGrade.choices)
+
+    def __init__(self, *args, org=None, **kwargs):
+        from accounts.models import Sector
+
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = Sector.objects.filter(is_active=True)
+        if org is not None:
+            self.fields["townships"].queryset = Region.objects.filter(level="township", path__startswith=org.region.path + "/")
+
+
+class DrawForm(BootstrapMixin, forms.Form):
+    count = forms.IntegerField(label="抽取企业数", min_value=1)
+    per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, initial=2)
+    seed = forms.IntegerField(label="随机种子（留空自动生成）", required=False, min_value=0, max_value=2**62)
+    reason = forms.CharField(label="重新抽取原因", required=False, max_length=200)
+
+
+class SpotCheckForm(BootstrapMixin, forms.Form):
+    checked_on = forms.DateField(label="抽查日期", widget=DATE)
+    via_permit_records = forms.BooleanField(label="2.6 通过作业票记录发现", required=False)
+    contractor_unqualified = forms.BooleanField(label="2.7① 承包承租单位不具备安全生产条件或资质", required=False)
+    no_agreement = forms.BooleanField(label="2.7② 未签订安全生产管理协议", required=False)
+    unclear_duties = forms.BooleanField(label="2.7③ 安全生产管理职责不明确", required=False)
+    not_unified = forms.BooleanField(label="2.7④ 未纳入统一协调管理", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import SPOT_QUESTIONS
+
+        super().__init__(*args, **kwargs)
+        for code, field in SPOT_FIELDS.items():
+            if code == "2.7":
+                continue
+            self.fields[field] = forms.BooleanField(label=f"{code} {SPOT_QUESTIONS[code]}", required=False)
+            self.fields[f"{field}_note"] = forms.CharField(label=f"{code} 问题说明", required=False, max_length=500)
+        for name, f in self.fields.items():
+            if name.startswith("q"):
+                f.widget.attrs.setdefault("class", "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else "form-control")
+
+    def answers(self):
+        return {code: self.cleaned_data.get(field, False) for code, field in SPOT_FIELDS.items() if code != "2.7"}
+
+    def notes(self):
+        return {code: self.cleaned_data.get(f"{field}_note", "") for code, field in SPOT_FIELDS.items() if code != "2.7"}
+
+
+class VisitForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
+    visited_on = forms.DateField(label="日期", widget=DATE)
+    township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False)
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False)
+    target_organisation = forms.ModelChoiceField(None, label="被督导单位", required=False)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, org=None, **kwargs):
+        from accounts.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        path = org.region.path if org else "-"
+        self.fields["township"].queryset = Region.objects.filter(level="township", path__startswith=path + "/")
+        self.fields["target_organisation"].queryset = Organisation.objects.filter(
+            kind__in=["committee", "department", "township"], region__path__startswith=path).exclude(pk=getattr(org, "pk", None))
+
+
+class ReviewImportForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label="批次名称", max_length=150)
+    file = forms.FileField(label="隐患清单（xlsx，第一列为隐患编号）")
+    inspector = forms.ModelChoiceField(get_user_model().objects.none(), label="复查人员")
+
+    def __init__(self, *args, inspectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
+        self.fields["inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ReviewConclusionForm(BootstrapMixin, forms.Form):
+    conclusion = forms.ChoiceField(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
+    note = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.FileField(label="照片", required=False)

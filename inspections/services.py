@@ -1,0 +1,420 @@
+"""The only code that writes inspection rows. Findings reach the hazard ledger only through
+``hazards.services.register_hazard`` (channel "inspection", source "inspections.record:<pk>")."""
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation
+from core.events import record as record_event
+from core.services import NotPermitted, ServiceError, StaleState
+from enterprises.models import Enterprise
+
+from . import checklist
+from .draw import draw as pure_draw
+from .models import (
+    SPOT_FIELDS,
+    Addendum,
+    Conflict,
+    Draw,
+    InspectorProfile,
+    Plan,
+    Record,
+    RecordInspector,
+    RecordItem,
+    SpotCheck,
+    Visit,
+)
+
+GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
+
+
+# ---------------------------------------------------------------- who may act
+
+def acting_org(actor) -> Organisation | None:
+    """The actor's government organisation when they may write, else None."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    m = getattr(actor, "membership", None)
+    if m is None or not m.can_write or m.organisation.kind not in GOVERNMENT_KINDS or not m.organisation.is_active:
+        return None
+    return m.organisation
+
+
+def can_inspect(actor) -> bool:
+    return acting_org(actor) is not None
+
+
+def can_plan(actor) -> bool:
+    org = acting_org(actor)
+    return org is not None and org.kind == Organisation.Kind.DEPARTMENT
+
+
+def _require_org(actor, *, department: bool = False) -> Organisation:
+    org = acting_org(actor)
+    if org is None or (department and org.kind != Organisation.Kind.DEPARTMENT):
+        raise NotPermitted("只有负有安全监管职责的部门经办人员可以办理。" if department else "只有政府部门经办人员可以办理。")
+    return org
+
+
+def _require_enterprise(actor, enterprise) -> None:
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise NotPermitted("该单位不在您的管辖范围内。")
+
+
+def inspectors_of(org) -> list:
+    """Users of ``org`` marked as inspectors, ordered by id (the draw's inspector pool)."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(
+        membership__organisation=org, membership__is_inspector=True, is_active=True).order_by("pk"))
+
+
+# ---------------------------------------------------------------- plans and draws
+
+def create_plan(actor, *, title: str, year: int, planned_count: int, month: int | None = None, sectors=(),
+                high_risk_only: bool = False, townships=(), standardisation_grades=(), max_per_enterprise: int = 2) -> Plan:
+    org = _require_org(actor, department=True)
+    if not (title or "").strip():
+        raise ServiceError("请填写计划名称。", "title")
+    if month is not None and not 1 <= month <= 12:
+        raise ServiceError("月份须在1到12之间。", "month")
+    if planned_count < 1:
+        raise ServiceError("计划检查家次须至少为1。", "planned_count")
+    bad = [g for g in standardisation_grades if g not in Enterprise.StandardisationGrade.values]
+    if bad:
+        raise ServiceError("标准化等级无效。", "standardisation_grades")
+    for t in townships:
+        if t.level != "township" or not t.path.startswith(org.region.path):
+            raise ServiceError("目标乡镇须在本部门辖区内。", "townships")
+    with transaction.atomic():
+        plan = Plan(department=org, title=title.strip(), year=year, month=month, high_risk_only=high_risk_only,
+                    standardisation_grades=list(standardisation_grades), planned_count=planned_count,
+                    max_per_enterprise=max_per_enterprise, created_by=actor)
+        plan.set_region_codes(org.region)
+        plan.save()
+        plan.sectors.set(sectors)
+        plan.townships.set(townships)
+        record_event(actor, "inspection.plan_created", plan, data={"planned_count": planned_count})
+    return plan
+
+
+def plan_pool(plan: Plan, actor) -> list[int]:
+    """Ordered ids of the enterprises the plan may draw: visible to the actor, operating, matching
+    the target filters and below the yearly frequency limit."""
+    qs = Enterprise.objects.visible_to(actor).filter(status=Enterprise.Status.OPERATING)
+    sector_ids = list(plan.sectors.values_list("pk", flat=True))
+    if sector_ids:
+        qs = qs.filter(sectors__in=sector_ids)
+    if plan.high_risk_only:
+        qs = qs.filter(high_risk=True)
+    township_ids = list(plan.townships.values_list("pk", flat=True))
+    if township_ids:
+        qs = qs.filter(region_id__in=township_ids)
+    if plan.standardisation_grades:
+        qs = qs.filter(standardisation_grade__in=plan.standardisation_grades)
+    ids = sorted(set(qs.values_list("pk", flat=True)))
+    if plan.max_per_enterprise:
+        from django.db.models import Count
+
+        full = set(Record.objects.filter(organisation=plan.department, inspected_on__year=plan.year, enterprise_id__in=ids)
+                   .values("enterprise_id").annotate(n=Count("id")).filter(n__gte=plan.max_per_enterprise)
+                   .values_list("enterprise_id", flat=True))
+        ids = [i for i in ids if i not in full]
+    return ids
+
+
+def conflict_pairs(inspector_ids, enterprise_ids) -> list[list[int]]:
+    """Recusal as (inspector, enterprise) pairs: declared conflicts plus 'not in the inspector's
+    own township'."""
+    pairs = set(Conflict.objects.filter(inspector_id__in=inspector_ids, enterprise_id__in=enterprise_ids)
+                .values_list("inspector_id", "enterprise_id"))
+    homes = dict(InspectorProfile.objects.filter(user_id__in=inspector_ids, home_township__isnull=False)
+                 .values_list("user_id", "home_township_id"))
+    if homes:
+        for ent_id, region_id in Enterprise.objects.filter(pk__in=enterprise_ids).values_list("pk", "region_id"):
+            for ins, home in homes.items():
+                if home == region_id:
+                    pairs.add((ins, ent_id))
+    return sorted([list(p) for p in pairs])
+
+
+def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, seed: int | None = None, reason: str = "") -> Draw:
+    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded."""
+    org = _require_org(actor, department=True)
+    if plan.department_id != org.pk:
+        raise NotPermitted("只能为本部门的计划抽取。")
+    current = plan.draws.filter(superseded=False).first()
+    if current and not (reason or "").strip():
+        raise ServiceError("重新抽取须说明原因。", "reason")
+    enterprises = plan_pool(plan, actor)
+    inspectors = [u.pk for u in inspectors_of(org)]
+    conflicts = conflict_pairs(inspectors, enterprises)
+    seed = seed if seed is not None else secrets.randbits(48)
+    result = pure_draw(seed, enterprises, inspectors, count, per_enterprise, conflicts)
+    with transaction.atomic():
+        new = Draw(plan=plan, department=org, seed=seed, enterprise_pool=enterprises, inspector_pool=inspectors,
+                   conflicts=conflicts, count=count, per_enterprise=per_enterprise, result=result, created_by=actor,
+                   redraw_reason=(reason or "").strip() if current else "")
+        new.set_region_codes(org.region)
+        new.save()
+        if current:
+            if Draw.objects.filter(pk=current.pk, superseded=False).update(superseded=True, superseded_by=new) != 1:
+                raise StaleState()
+            record_event(actor, "inspection.draw_superseded", current, note=reason, data={"by": new.pk})
+        record_event(actor, "inspection.drawn", new, data={"seed": seed, "count": count})
+    return new
+
+
+def replay(draw_row: Draw) -> list[dict]:
+    """Recompute a recorded draw from its seed and pool snapshot (audit)."""
+    return pure_draw(draw_row.seed, draw_row.enterprise_pool, draw_row.inspector_pool, draw_row.count,
+                     draw_row.per_enterprise, draw_row.conflicts)
+
+
+def declare_conflict(actor, *, inspector, enterprise, reason: str) -> Conflict:
+    _require_org(actor)
+    _require_enterprise(actor, enterprise)
+    if not (reason or "").strip():
+        raise ServiceError("请填写回避原因。", "reason")
+    with transaction.atomic():
+        c, _ = Conflict.objects.get_or_create(inspector=inspector, enterprise=enterprise, defaults={"reason": reason.strip()})
+        record_event(actor, "inspection.conflict_declared", c, data={"inspector": inspector.pk})
+    return c
+
+
+# ---------------------------------------------------------------- records
+
+def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date, kind: str = Record.Kind.ROUTINE,
+                  location: str = "", summary: str = "", plan: Plan | None = None, draw: Draw | None = None) -> Record:
+    org = _require_org(actor)
+    _require_enterprise(actor, enterprise)
+    if kind not in Record.Kind.values:
+        raise ServiceError("检查类型无效。", "kind")
+    if inspected_on > timezone.localdate():
+        raise ServiceError("检查日期不能晚于今天。", "inspected_on")
+    inspectors = list(dict.fromkeys(inspectors))
+    if not inspectors:
+        raise ServiceError("至少需要一名检查人员。", "inspectors")
+    for u in inspectors:
+        m = Membership.objects.filter(user=u).select_related("organisation").first()
+        if m is None or not m.is_inspector:
+            raise ServiceError(f"{u.get_full_name() or u} 不是执法检查人员。", "inspectors")
+        if kind != Record.Kind.JOINT and m.organisation_id != org.pk:
+            raise ServiceError("非联合检查的检查人员须为本单位人员。", "inspectors")
+    if Conflict.objects.filter(enterprise=enterprise, inspector__in=inspectors).exists():
+        raise ServiceError("检查人员与该单位存在回避关系。", "inspectors")
+    with transaction.atomic():
+        rec = Record.objects.create(enterprise=enterprise, organisation=org, kind=kind, inspected_on=inspected_on,
+                                    location=location, summary=summary, plan=plan, draw=draw, created_by=actor)
+        RecordInspector.objects.bulk_create([RecordInspector(record=rec, user=u) for u in inspectors])
+        RecordItem.objects.bulk_create([RecordItem(record=rec, sort_order=i, **line)
+                                        for i, line in enumerate(checklist.lines_for(enterprise))])
+        record_event(actor, "inspection.record_created", rec, to_state=rec.status,
+                     data={"inspectors": [u.pk for u in inspectors], "kind": kind})
+    return rec
+
+
+def _require_editable(actor, rec: Record) -> None:
+    _require_org(actor)
+    _require_enterprise(actor, rec.enterprise)
+    if rec.locked:
+        raise ServiceError("检查记录已由全部检查人员签名锁定，不能修改；如需更正请添加补正说明。", "record", code="locked")
+    if rec.inspectors.filter(signed_at__isnull=False).exists():
+        raise ServiceError("已有检查人员签名，记录不能再修改。", "record", code="locked")
+
+
+def update_record(actor, rec: Record, **fields) -> Record:
+    _require_editable(actor, rec)
+    allowed = {"location", "summary", "kind"}
+    with transaction.atomic():
+        changed = {k: v for k, v in fields.items() if k in allowed}
+        if Record.objects.filter(pk=rec.pk, status=Record.Status.DRAFT).update(**changed) != 1:
+            raise StaleState()
+        rec.refresh_from_db()
+        record_event(actor, "inspection.record_updated", rec, data={"fields": sorted(changed)})
+    return rec
+
+
+def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str = "",
+             deadline: datetime.date | None = None, photo=None) -> RecordItem:
+    """Answer one checklist line. A hazard needs a description and a grade (重大 also a deadline)."""
+    from hazards.models import Hazard
+
+    _require_editable(actor, item.record)
+    if result not in RecordItem.Result.values:
+        raise ServiceError("检查结论无效。", "result")
+    note = (note or "").strip()
+    if result == RecordItem.Result.HAZARD:
+        if not note:
+            raise ServiceError("发现隐患时须描述隐患情况。", "note")
+        if grade not in Hazard.Grade.values:
+            raise ServiceError("请选择隐患等级。", "grade")
+        if grade == Hazard.Grade.MAJOR and deadline is None:
+            raise ServiceError("重大隐患须确定整改期限。", "deadline")
+        if deadline is not None and deadline < item.record.inspected_on:
+            raise ServiceError("整改期限不能早于检查日期。", "deadline")
+    else:
+        grade, deadline = "", None
+    with transaction.atomic():
+        item.result, item.note, item.grade, item.deadline = result, note, grade, deadline
+        if photo is not None:
+            item.photo = photo
+        item.save()
+        record_event(actor, "inspection.item_set", item.record, data={"item": item.pk, "result": result})
+    return item
+
+
+def add_finding(actor, rec: Record, *, text: str, note: str, grade: str, deadline=None, photo=None) -> RecordItem:
+    """A hazard outside the generated checklist."""
+    _require_editable(actor, rec)
+    if not (text or "").strip():
+        raise ServiceError("请填写检查内容。", "text")
+    with transaction.atomic():
+        item = RecordItem.objects.create(record=rec, text=text.strip()[:300], sort_order=10000 + rec.items.count())
+        set_item(actor, item, result=RecordItem.Result.HAZARD, note=note, grade=grade, deadline=deadline, photo=photo)
+    return item
+
+
+def _sector_for(actor, rec: Record, item: RecordItem):
+    from accounts.models import Sector
+    from accounts.scope import scope_for
+    from hazards.services import allowed_sectors
+
+    allowed = allowed_sectors(rec.enterprise)
+    scope = scope_for(actor)
+    candidates = []
+    if item.standard_item_id:
+        candidates += list(item.standard_item.standard.sectors.values_list("pk", flat=True))
+    if item.key_item_id:
+        candidates.append(item.key_item.key_list.sector_id)
+    candidates += sorted(rec.enterprise.sectors.values_list("pk", flat=True))
+    for pk in candidates:
+        if pk in allowed and scope.allows_sector(pk):
+            return Sector.objects.get(pk=pk)
+    for pk in sorted(allowed):
+        if scope.allows_sector(pk):
+            return Sector.objects.get(pk=pk)
+    raise ServiceError("无法确定隐患所属行业领域。", "record")
+
+
+def _register_findings(actor, rec: Record) -> None:
+    from hazards.models import Hazard
+    from hazards.services import register_hazard
+
+    for item in rec.items.filter(result=RecordItem.Result.HAZARD, hazard__isnull=True).select_related(
+            "standard_item__standard", "key_item__key_list"):
+        basis_reason = ""
+        if item.grade == Hazard.Grade.MAJOR and item.standard_item_id is None:
+            basis_reason = f"现场检查认定：{item.text}"
+        hazard = register_hazard(
+            actor, enterprise=rec.enterprise, sector=_sector_for(actor, rec, item), description=item.note,
+            grade=item.grade, channel=Hazard.Channel.INSPECTION, found_on=rec.inspected_on,
+            location=rec.location, basis_item=item.standard_item, basis_reason=basis_reason, deadline=item.deadline,
+            source_reference=f"inspections.record:{rec.pk}",
+            finder_name=", ".join(ri.user.get_full_name() or ri.user.username for ri in rec.inspectors.all()),
+        )
+        RecordItem.objects.filter(pk=item.pk, hazard__isnull=True).update(hazard=hazard)
+
+
+def sign(actor, rec: Record) -> Record:
+    """The actor signs as one of the record's inspectors; the last signature locks the record
+    and files its findings in the hazard ledger."""
+    _require_org(actor)
+    _require_enterprise(actor, rec.enterprise)
+    mine = rec.inspectors.filter(user=actor).first()
+    if mine is None:
+        raise NotPermitted("只有本记录的检查人员可以签名。")
+    if mine.signed_at is not None:
+        raise ServiceError("您已签名。", "record")
+    now = timezone.now()
+    with transaction.atomic():
+        if RecordInspector.objects.filter(pk=mine.pk, signed_at__isnull=True).update(signed_at=now) != 1:
+            raise StaleState()
+        record_event(actor, "inspection.signed", rec)
+        if not rec.inspectors.filter(signed_at__isnull=True).exists():
+            if Record.objects.filter(pk=rec.pk, status=Record.Status.DRAFT).update(status=Record.Status.LOCKED, locked_at=now) != 1:
+                raise StaleState()
+            rec.refresh_from_db()
+            _register_findings(actor, rec)
+            record_event(actor, "inspection.locked", rec, from_state=Record.Status.DRAFT, to_state=Record.Status.LOCKED)
+    rec.refresh_from_db()
+    return rec
+
+
+def add_addendum(actor, rec: Record, *, text: str) -> Addendum:
+    _require_org(actor)
+    _require_enterprise(actor, rec.enterprise)
+    if not (text or "").strip():
+        raise ServiceError("请填写补正内容。", "text")
+    if not rec.inspectors.filter(user=actor).exists() and rec.organisation_id != actor.membership.organisation_id:
+        raise NotPermitted("只有检查单位人员可以补正。")
+    with transaction.atomic():
+        a = Addendum.objects.create(record=rec, text=text.strip(), author=actor)
+        record_event(actor, "inspection.addendum", rec, note=text.strip())
+    return a
+
+
+# ---------------------------------------------------------------- spot-checks and visits
+
+def record_spot_check(actor, *, enterprise, checked_on: datetime.date, answers: dict | None = None,
+                      notes: dict | None = None, via_permit_records: bool = False, contractor_unqualified: bool = False,
+                      no_agreement: bool = False, unclear_duties: bool = False, not_unified: bool = False) -> SpotCheck:
+    """``answers`` maps "2.2".."2.9" → True when the problem was found (2.7 is derived from its
+    four sub-conditions when any of them is given)."""
+    org = _require_org(actor)
+    _require_enterprise(actor, enterprise)
+    if checked_on > timezone.localdate():
+        raise ServiceError("抽查日期不能晚于今天。", "checked_on")
+    answers = {k: bool(v) for k, v in (answers or {}).items()}
+    unknown = set(answers) - set(SPOT_FIELDS)
+    if unknown:
+        raise ServiceError(f"未知的抽查问题：{', '.join(sorted(unknown))}", "answers")
+    subs = [contractor_unqualified, no_agreement, unclear_duties, not_unified]
+    answers["2.7"] = any(subs) or answers.get("2.7", False)
+    if via_permit_records and not answers.get("2.6"):
+        answers["2.6"] = True
+    notes = {k: str(v).strip() for k, v in (notes or {}).items() if k in SPOT_FIELDS and str(v).strip()}
+    with transaction.atomic():
+        sc = SpotCheck(enterprise=enterprise, organisation=org, checked_on=checked_on, notes=notes, created_by=actor,
+                       q2_6_via_permit_records=via_permit_records, q2_7_contractor_unqualified=contractor_unqualified,
+                       q2_7_no_agreement=no_agreement, q2_7_unclear_duties=unclear_duties, q2_7_not_unified=not_unified)
+        for code, field in SPOT_FIELDS.items():
+            setattr(sc, field, answers.get(code, False))
+        sc.save()
+        record_event(actor, "inspection.spot_check", sc, data={"answers": sc.answers()})
+    return sc
+
+
+def record_visit(actor, *, kind: str, visited_on: datetime.date, content: str, township=None, enterprise=None,
+                 target_organisation=None) -> Visit:
+    org = _require_org(actor)
+    if kind not in Visit.Kind.values:
+        raise ServiceError("类型无效。", "kind")
+    if visited_on > timezone.localdate():
+        raise ServiceError("日期不能晚于今天。", "visited_on")
+    if not (content or "").strip():
+        raise ServiceError("请填写内容。", "content")
+    if kind == Visit.Kind.HELP_TOWNSHIP:
+        if township is None or township.level != "township" or not township.path.startswith(org.region.path):
+            raise ServiceError("请选择本辖区内的乡镇（街道）。", "township")
+        enterprise = target_organisation = None
+    elif kind == Visit.Kind.HELP_ENTERPRISE:
+        if enterprise is None:
+            raise ServiceError("请选择企业。", "enterprise")
+        _require_enterprise(actor, enterprise)
+        township = target_organisation = None
+    else:
+        if target_organisation is None or target_organisation.kind not in GOVERNMENT_KINDS or \
+                not target_organisation.region.path.startswith(org.region.path) or target_organisation.pk == org.pk:
+            raise ServiceError("请选择被督导的下级政府或部门。", "target_organisation")
+        township = enterprise = None
+    with transaction.atomic():
+        v = Visit(organisation=org, kind=kind, visited_on=visited_on, content=content.strip(), township=township,
+                  enterprise=enterprise, target_organisation=target_organisation, created_by=actor)
+        v.set_region_codes(org.region)
+        v.save()
+        record_event(actor, "inspection.visit", v, data={"kind": kind})
+    return v

@@ -1,0 +1,1 @@
+"""Inspection pages (records, planning, spot-checks, visits, reviews)."""

@@ -1,0 +1,171 @@
+"""Plans and 双随机 draws, spot-checks, visits and batch reviews."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+from enterprises.models import Enterprise
+
+from .. import documents, forms, review, services
+from ..models import SPOT_FIELDS, SPOT_QUESTIONS, Plan, ReviewBatch, SpotCheck, Visit
+from .records import docx_response
+
+
+def _obligation_summary(enterprise):
+    """obligations' summary when that app provides one; None otherwise."""
+    for module in ("obligations.selectors", "obligations.services", "obligations.summary"):
+        try:
+            fn = getattr(__import__(module, fromlist=["obligation_summary"]), "obligation_summary", None)
+        except ImportError:
+            continue
+        if fn is not None:
+            try:
+                return fn(enterprise, timezone.localdate())
+            except Exception:  # noqa: BLE001 - the side panel must never break the spot-check page
+                return None
+    return None
+
+
+@login_required
+def plan_new(request):
+    if not services.can_plan(request.user):
+        raise PermissionDenied("只有行业部门可以制定检查计划。")
+    org = request.user.membership.organisation
+    form = forms.PlanForm(request.POST or None, org=org, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            return redirect("inspections:plan", pk=plan.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "制定检查计划"}, status=400 if form.errors else 200)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_visible_or_404(Plan.objects.select_related("department"), request.user, pk=pk)
+    can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
+    form = forms.DrawForm(request.POST or None)
+    if request.method == "POST":
+        if not can_draw:
+            raise PermissionDenied("只能为本部门的计划抽取。")
+        if form.is_valid():
+            try:
+                services.make_draw(request.user, plan, **form.cleaned_data)
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+            else:
+                messages.success(request, "抽取完成。")
+                return redirect("inspections:plan", pk=plan.pk)
+    names = dict(Enterprise.objects.filter(pk__in={r["enterprise"] for d in plan.draws.all() for r in d.result})
+                 .values_list("pk", "name"))
+    from django.contrib.auth import get_user_model
+
+    users = {u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(
+        pk__in={i for d in plan.draws.all() for r in d.result for i in r["inspectors"]})}
+    draws = [(d, [(names.get(r["enterprise"], r["enterprise"]), [users.get(i, i) for i in r["inspectors"]]) for r in d.result])
+             for d in plan.draws.all()]
+    return render(request, "inspections/plan.html", {"plan": plan, "form": form, "can_draw": can_draw, "draws": draws},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def spot_check_new(request, enterprise_pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_pk)
+    if not services.can_inspect(request.user):
+        raise PermissionDenied("只有政府部门经办人员可以填写抽查记录。")
+    form = forms.SpotCheckForm(request.POST or None, initial={"checked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("checked_on", "via_permit_records", "contractor_unqualified",
+                                                  "no_agreement", "unclear_duties", "not_unified")}
+        try:
+            services.record_spot_check(request.user, enterprise=enterprise, answers=form.answers(), notes=form.notes(), **data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "抽查记录已保存。")
+            return redirect("inspections:spot_checks")
+    return render(request, "inspections/spot_check.html", {
+        "form": form, "enterprise": enterprise, "summary": _obligation_summary(enterprise)}, status=400 if form.errors else 200)
+
+
+@login_required
+def spot_checks(request):
+    rows = SpotCheck.objects.visible_to(request.user).select_related("enterprise", "organisation")[:200]
+    return render(request, "inspections/spot_checks.html", {"rows": rows, "questions": SPOT_QUESTIONS, "fields": SPOT_FIELDS})
+
+
+@login_required
+def visit_new(request):
+    if not services.can_inspect(request.user):
+        raise PermissionDenied("只有政府部门经办人员可以填报。")
+    org = request.user.membership.organisation
+    form = forms.VisitForm(request.POST or None, user=request.user, org=org, initial={"visited_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_visit(request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("inspections:index")
+    return render(request, "inspections/form.html", {"form": form, "title": "帮扶指导 / 督导检查"}, status=400 if form.errors else 200)
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = get_visible_or_404(Visit.objects, request.user, pk=pk)
+    return render(request, "inspections/visit.html", {"visit": visit})
+
+
+@login_required
+def review_new(request):
+    if not services.can_inspect(request.user):
+        raise PermissionDenied("只有政府部门经办人员可以导入复查批次。")
+    inspectors = services.inspectors_of(request.user.membership.organisation)
+    form = forms.ReviewImportForm(request.POST or None, request.FILES or None, inspectors=inspectors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ids = review.parse_hazard_ids(form.cleaned_data["file"].read())
+            batch = review.import_batch(request.user, title=form.cleaned_data["title"], hazard_ids=ids,
+                                        inspector=form.cleaned_data["inspector"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            return redirect("inspections:review", pk=batch.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "导入整改复查批次", "multipart": True},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def review_detail(request, pk: int):
+    batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
+    form = forms.ReviewConclusionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        task = batch.tasks.filter(pk=request.POST.get("task") or 0).first() if str(request.POST.get("task", "")).isdigit() else None
+        if task is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                review.conclude(request.user, task, **form.cleaned_data)
+            except ServiceError as exc:
+                if exc.code == "permission_denied":
+                    raise PermissionDenied(exc.message)
+                service_error_to_form(form, exc)
+            else:
+                return redirect("inspections:review", pk=batch.pk)
+    return render(request, "inspections/review.html", {
+        "batch": batch, "tasks": batch.tasks.select_related("hazard__enterprise", "inspector"), "form": form},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def review_docx(request, pk: int):
+    batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
+    return docx_response(documents.review_docx(batch), f"整改复查意见书-{batch.pk}.docx")

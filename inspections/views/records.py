@@ -1,0 +1,170 @@
+"""Inspection records: list, new, the phone-friendly record page, signing, documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from .. import documents, forms, services
+from ..models import Plan, Record, RecordItem, Visit
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(data: bytes, name: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    resp = HttpResponse(data, content_type=DOCX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+@login_required
+def index(request):
+    user = request.user
+    ctx = {
+        "records": Record.objects.visible_to(user).select_related("enterprise", "organisation")[:100],
+        "plans": Plan.objects.visible_to(user)[:20],
+        "visits": Visit.objects.visible_to(user)[:20],
+        "can_inspect": services.can_inspect(user),
+        "can_plan": services.can_plan(user),
+    }
+    return render(request, "inspections/index.html", ctx)
+
+
+@login_required
+def record_new(request):
+    if not services.can_inspect(request.user):
+        raise PermissionDenied("只有政府部门经办人员可以填写检查记录。")
+    inspectors = services.inspectors_of(request.user.membership.organisation)
+    if request.method == "POST":
+        form = forms.RecordForm(request.POST, user=request.user, inspectors=inspectors)
+        if form.is_valid():
+            try:
+                rec = services.create_record(request.user, **form.cleaned_data)
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+            else:
+                return redirect("inspections:record", pk=rec.pk)
+    else:
+        initial = {"inspected_on": timezone.localdate(), "inspectors": [request.user.pk]}
+        if request.GET.get("enterprise", "").isdigit():
+            initial["enterprise"] = int(request.GET["enterprise"])
+        form = forms.RecordForm(initial=initial, user=request.user, inspectors=inspectors)
+    return render(request, "inspections/record_new.html", {"form": form})
+
+
+def _record_ctx(request, rec, **extra):
+    ctx = {
+        "record": rec,
+        "items": [(item, forms.ItemForm(prefix=f"i{item.pk}", initial={
+            "result": item.result, "note": item.note, "grade": item.grade, "deadline": item.deadline}))
+            for item in rec.items.select_related("hazard")],
+        "inspectors": rec.inspectors.select_related("user"),
+        "addenda": rec.addenda.select_related("author"),
+        "finding_form": forms.FindingForm(prefix="f"),
+        "addendum_form": forms.AddendumForm(),
+        "can_edit": not rec.locked and services.can_inspect(request.user) and not rec.inspectors.filter(signed_at__isnull=False).exists(),
+        "can_sign": rec.inspectors.filter(user=request.user, signed_at__isnull=True).exists(),
+        "can_inspect": services.can_inspect(request.user),
+        "findings": rec.items.filter(result=RecordItem.Result.HAZARD),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@login_required
+def record_detail(request, pk: int):
+    rec = get_visible_or_404(Record.objects.select_related("enterprise", "organisation"), request.user, pk=pk)
+    return render(request, "inspections/record.html", _record_ctx(request, rec))
+
+
+@login_required
+@require_POST
+def item_set(request, pk: int, item_pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    try:
+        item = rec.items.get(pk=item_pk)
+    except RecordItem.DoesNotExist:
+        raise Http404
+    form = forms.ItemForm(request.POST, request.FILES, prefix=f"i{item.pk}")
+    if form.is_valid():
+        try:
+            services.set_item(request.user, item, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(f"/inspections/records/{rec.pk}/#item-{item.pk}")
+    ctx = _record_ctx(request, rec)
+    ctx["items"] = [(i, form if i.pk == item.pk else f) for i, f in ctx["items"]]
+    return render(request, "inspections/record.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def finding_add(request, pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    form = forms.FindingForm(request.POST, request.FILES, prefix="f")
+    if form.is_valid():
+        try:
+            services.add_finding(request.user, rec, **form.cleaned_data)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已添加隐患。")
+            return redirect("inspections:record", pk=rec.pk)
+    return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=400)
+
+
+@login_required
+@require_POST
+def sign(request, pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    try:
+        rec = services.sign(request.user, rec)
+    except ServiceError as exc:
+        if exc.code == "permission_denied":
+            raise PermissionDenied(exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签名，记录已锁定。" if rec.locked else "已签名，等待其他检查人员签名。")
+    return redirect("inspections:record", pk=rec.pk)
+
+
+@login_required
+@require_POST
+def addendum(request, pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    form = forms.AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_addendum(request.user, rec, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                raise PermissionDenied(exc.message)
+            service_error_to_form(form, exc)
+        else:
+            return redirect("inspections:record", pk=rec.pk)
+    return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=400)
+
+
+@login_required
+def record_docx(request, pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    return docx_response(documents.record_docx(rec), f"现场检查记录-{rec.number}.docx")
+
+
+@login_required
+def order_docx(request, pk: int, item_pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    item = rec.items.filter(pk=item_pk, result=RecordItem.Result.HAZARD).first()
+    if item is None:
+        raise Http404
+    return docx_response(documents.order_docx(rec, item), f"责令限期整改指令书-{rec.number}-{item.pk}.docx")

@@ -1,0 +1,119 @@
+"""REST API for obligation records: scoped reads, writes through the services (400 with
+field and reason, 403 when the caller may not write for that enterprise)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin
+from core.views import get_visible_or_404
+from enterprises.models import Enterprise
+
+from . import services
+from .models import (
+    EmergencyDrill,
+    Outsourcing,
+    PrincipalCheck,
+    ResponsibilityList,
+    SafetyCostExtraction,
+    SafetyOrganisation,
+    SpecialWorker,
+    WorkPermit,
+)
+from .summary import obligation_summary
+
+
+class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Enterprise.objects.visible_to(self.context["request"].user)
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    enterprise = VisibleEnterpriseField()
+    #: the service called on create; receives (actor, enterprise, **validated_data)
+    service = None
+
+    def create(self, validated_data):
+        enterprise = validated_data.pop("enterprise")
+        return type(self).service(self.context["request"].user, enterprise, **validated_data)
+
+
+def _serializer(model, fields, service, extra=None):
+    meta = type("Meta", (), {"model": model, "fields": ["id", "enterprise", *fields, "created_at"],
+                             "read_only_fields": ["created_at"]})
+    attrs = {"Meta": meta, "service": staticmethod(service), **(extra or {})}
+    return type(f"{model.__name__}Serializer", (RecordSerializer,), attrs)
+
+
+class WorkerChoices(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return SpecialWorker.objects.visible_to(self.context["request"].user)
+
+
+PrincipalCheckSerializer = _serializer(
+    PrincipalCheck, ["kind", "held_on", "leader", "participants", "findings", "hazard_ids", "register_hazards"],
+    services.record_principal_check,
+    {"hazard_ids": serializers.ListField(read_only=True),
+     "register_hazards": serializers.BooleanField(write_only=True, required=False, default=False)})
+ListSerializer = _serializer(ResponsibilityList, ["kind", "title", "text", "issued_on"], services.add_responsibility_list)
+StaffingSerializer = _serializer(SafetyOrganisation, ["has_institution", "institution_name", "full_time_managers",
+                                                      "part_time_managers", "as_of"], services.set_safety_organisation)
+WorkerSerializer = _serializer(SpecialWorker, ["name", "id_tail", "operation", "certificate_no", "issued_on",
+                                               "reviewed_on", "expires_on", "review_due_on"], services.add_special_worker,
+                               {"expires_on": serializers.DateField(read_only=True),
+                                "review_due_on": serializers.DateField(read_only=True)})
+PermitSerializer = _serializer(WorkPermit, ["kind", "operation", "number", "work_on", "location", "approved_by", "workers"],
+                               services.add_work_permit, {"workers": WorkerChoices(many=True)})
+OutsourcingSerializer = _serializer(Outsourcing, ["kind", "counterpart", "scope", "qualification_ok", "agreement_signed",
+                                                  "duties_defined", "unified_management", "start", "end", "chaotic"],
+                                    services.add_outsourcing, {"chaotic": serializers.BooleanField(read_only=True)})
+DrillSerializer = _serializer(EmergencyDrill, ["kind", "plan", "held_on", "scenario", "participants", "evaluation"],
+                              services.add_drill)
+CostSerializer = _serializer(SafetyCostExtraction, ["year", "industry", "category", "base", "ratio_percent", "amount",
+                                                    "used_amount", "use", "required_amount", "below_required"],
+                             services.add_cost_extraction,
+                             {"required_amount": serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True),
+                              "below_required": serializers.BooleanField(read_only=True)})
+
+
+def _viewset(model, serializer_class, doc):
+    class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+        __doc__ = doc
+        filterset_fields = ["enterprise"]
+
+        def base_queryset(self):
+            return model.objects.order_by("-id")
+
+    RecordViewSet.serializer_class = serializer_class
+    RecordViewSet.__name__ = f"{model.__name__}ViewSet"
+    return RecordViewSet
+
+
+PrincipalCheckViewSet = _viewset(PrincipalCheck, PrincipalCheckSerializer, "主要负责人带队检查和专题研究")
+ListViewSet = _viewset(ResponsibilityList, ListSerializer, "安全生产责任清单（文本）")
+StaffingViewSet = _viewset(SafetyOrganisation, StaffingSerializer, "安全管理机构和人员")
+WorkerViewSet = _viewset(SpecialWorker, WorkerSerializer, "特种作业人员和证书")
+PermitViewSet = _viewset(WorkPermit, PermitSerializer, "作业票（人员须持有效证书）")
+OutsourcingViewSet = _viewset(Outsourcing, OutsourcingSerializer, "外包外租")
+DrillViewSet = _viewset(EmergencyDrill, DrillSerializer, "应急演练")
+CostViewSet = _viewset(SafetyCostExtraction, CostSerializer, "安全生产费用提取")
+
+
+class SummarySerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    questions = serializers.DictField(child=serializers.BooleanField())
+    items = serializers.ListField(child=serializers.DictField())
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+@extend_schema(responses=SummarySerializer)
+@api_view(["GET"])
+def summary(request, pk: int):
+    """Due/overdue obligations and the dispatch-table section 二 answers for one enterprise."""
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    facts = obligation_summary(enterprise, timezone.localdate())
+    return Response({k: (str(v) if k in ("today", "last_drill_on", "cost_shortfall") and v is not None else v)
+                     for k, v in facts.items()})

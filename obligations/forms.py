@@ -1,0 +1,121 @@
+"""Forms for the enterprise's own obligation records (one per record kind) and remarks."""
+
+from django import forms
+
+from .models import EmergencyDrill, Operation, Outsourcing, PrincipalCheck, ResponsibilityList, WorkPermit
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class PrincipalCheckForm(BootstrapForm):
+    kind = forms.ChoiceField(label="类型", choices=PrincipalCheck.Kind.choices)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    leader = forms.CharField(label="带队/主持人", max_length=60)
+    participants = forms.CharField(label="参加人员", max_length=300)
+    findings = forms.CharField(label="发现问题/研究结论（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    register_hazards = forms.BooleanField(label="将发现的问题登记为自查隐患", required=False)
+
+
+class ResponsibilityListForm(BootstrapForm):
+    kind = forms.ChoiceField(label="类型", choices=ResponsibilityList.Kind.choices)
+    title = forms.CharField(label="标题", max_length=120)
+    issued_on = forms.DateField(label="印发日期", widget=DATE)
+    text = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    file = forms.FileField(label="文件（PDF/Word，10MB以内）", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f and f.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("文件不能超过10MB。")
+        if f and not f.name.lower().endswith((".pdf", ".doc", ".docx", ".jpg", ".png")):
+            raise forms.ValidationError("只接受PDF、Word或图片文件。")
+        return f
+
+
+class SafetyOrganisationForm(BootstrapForm):
+    has_institution = forms.BooleanField(label="已设置安全管理机构", required=False)
+    institution_name = forms.CharField(label="机构名称", required=False, max_length=120)
+    full_time_managers = forms.IntegerField(label="专职安全管理人员（人）", min_value=0, max_value=10000)
+    part_time_managers = forms.IntegerField(label="兼职安全管理人员（人）", min_value=0, max_value=10000)
+    as_of = forms.DateField(label="填报日期", widget=DATE)
+
+
+class SpecialWorkerForm(BootstrapForm):
+    name = forms.CharField(label="姓名", max_length=60)
+    id_tail = forms.CharField(label="身份证后四位", max_length=4, required=False)
+    operation = forms.ChoiceField(label="作业类别", choices=Operation.choices)
+    certificate_no = forms.CharField(label="证书编号", max_length=40)
+    issued_on = forms.DateField(label="初领/换证日期", widget=DATE)
+    reviewed_on = forms.DateField(label="最近复审日期", required=False, widget=DATE)
+
+
+class WorkPermitForm(BootstrapForm):
+    kind = forms.ChoiceField(label="作业票类型", choices=WorkPermit.Kind.choices)
+    operation = forms.ChoiceField(label="所需特种作业类别", choices=Operation.choices)
+    number = forms.CharField(label="作业票编号", max_length=40)
+    work_on = forms.DateField(label="作业日期", widget=DATE)
+    location = forms.CharField(label="作业地点", max_length=120)
+    approved_by = forms.CharField(label="审批人", max_length=60)
+    workers = forms.ModelMultipleChoiceField(label="作业人员", queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import SpecialWorker
+
+        self.fields["workers"].queryset = SpecialWorker.objects.filter(enterprise=enterprise)
+
+
+class OutsourcingForm(BootstrapForm):
+    kind = forms.ChoiceField(label="类型", choices=Outsourcing.Kind.choices)
+    counterpart = forms.CharField(label="承包/承租单位", max_length=150)
+    scope = forms.CharField(label="项目/场所", max_length=200, required=False)
+    qualification_ok = forms.BooleanField(label="具备安全生产条件或相应资质", required=False)
+    agreement_signed = forms.BooleanField(label="签订安全生产管理协议", required=False)
+    duties_defined = forms.BooleanField(label="明确各自安全生产管理职责", required=False)
+    unified_management = forms.BooleanField(label="纳入本单位统一协调管理", required=False)
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", required=False, widget=DATE)
+
+
+class DrillForm(BootstrapForm):
+    kind = forms.ChoiceField(label="演练类型", choices=EmergencyDrill.Kind.choices)
+    plan = forms.CharField(label="应急预案", max_length=150)
+    held_on = forms.DateField(label="演练日期", widget=DATE)
+    scenario = forms.CharField(label="演练情景", max_length=200)
+    participants = forms.IntegerField(label="参演人数", min_value=1, max_value=100000)
+    evaluation = forms.CharField(label="评估总结", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设工程施工"), ("fireworks", "烟花爆竹"),
+              ("other", "其他行业（标准待补充）")]
+
+
+class CostForm(BootstrapForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    industry = forms.ChoiceField(label="适用行业", choices=INDUSTRIES)
+    category = forms.CharField(label="工程类别（建设工程填写，如“房屋建筑工程”）", required=False, max_length=60)
+    base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元）", min_value=0, max_digits=16, decimal_places=2)
+    ratio_percent = forms.DecimalField(label="企业提取比例（%）", required=False, min_value=0, max_digits=6, decimal_places=3)
+    amount = forms.DecimalField(label="提取金额（元）", min_value=0, max_digits=16, decimal_places=2)
+    used_amount = forms.DecimalField(label="使用金额（元）", required=False, min_value=0, max_digits=16, decimal_places=2)
+    use = forms.CharField(label="使用情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RemarkForm(BootstrapForm):
+    topic = forms.CharField(label="事项", max_length=40, required=False)
+    text = forms.CharField(label="监管意见", widget=forms.Textarea(attrs={"rows": 3}))

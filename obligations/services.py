@@ -1,0 +1,369 @@
+"""Writes for enterprise obligations. Enterprise users write their own records; government
+users may add remarks; the system (actor None) writes demo data. Every write records an event."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions as perms
+from accounts.scope import scope_for
+from core.events import record
+from core.services import NotPermitted, ServiceError
+
+from . import rules
+from .models import (
+    CostRate,
+    CostRateTable,
+    EmergencyDrill,
+    ObligationRule,
+    Outsourcing,
+    PrincipalCheck,
+    Remark,
+    ResponsibilityList,
+    SafetyCostExtraction,
+    SafetyOrganisation,
+    SpecialWorker,
+    StaffingRule,
+    WorkPermit,
+)
+from .reference import ensure_defaults
+
+# ---------------------------------------------------------------- who may write
+
+
+def can_write_records(user, enterprise) -> bool:
+    """Staff (not viewers) of the enterprise itself, or a superuser."""
+    if user is None:
+        return False
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return (perms.is_enterprise_user(user) and perms.can_write(user)
+            and scope_for(user).enterprise_ids is not None and enterprise.pk in scope_for(user).enterprise_ids)
+
+
+def can_remark(user, enterprise) -> bool:
+    from enterprises.models import Enterprise
+
+    return (perms.is_government(user) and perms.can_write(user)
+            and Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists())
+
+
+def _require_writer(actor, enterprise) -> None:
+    if actor is not None and not can_write_records(actor, enterprise):
+        raise NotPermitted("只有本单位人员可以填报主体责任记录。")
+
+
+def _not_future(day, field: str) -> None:
+    if not isinstance(day, datetime.date):
+        raise ServiceError("请填写有效日期。", field)
+    if day > timezone.localdate():
+        raise ServiceError("日期不能晚于今天。", field)
+
+
+def _required(value, field: str, label: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        raise ServiceError(f"请填写{label}。", field)
+    return value
+
+
+# ---------------------------------------------------------------- rules as data
+
+
+def rule(code: str) -> int:
+    row = ObligationRule.objects.filter(code=code).first()
+    if row is None:
+        ensure_defaults()
+        row = ObligationRule.objects.get(code=code)
+    return row.value
+
+
+def principal_check_months(enterprise) -> int:
+    return rule("principal_check_months_high_risk" if enterprise.high_risk else "principal_check_months")
+
+
+def drill_months_for(enterprise) -> int:
+    months = list(enterprise.sectors.values_list("drill_months", flat=True))
+    return rules.drill_months(months) if months else rule("drill_months_default")
+
+
+def staffing_rule_for(enterprise) -> StaffingRule | None:
+    if not StaffingRule.objects.exists():
+        ensure_defaults()
+    return (StaffingRule.objects.filter(high_risk=enterprise.high_risk, min_employees__lte=enterprise.employees)
+            .order_by("-min_employees").first())
+
+
+def current_cost_table() -> CostRateTable | None:
+    table = CostRateTable.objects.filter(is_current=True).order_by("-effective_from", "-version").first()
+    if table is None:
+        ensure_defaults()
+        table = CostRateTable.objects.filter(is_current=True).order_by("-effective_from", "-version").first()
+    return table
+
+
+def compute_required_cost(table, industry: str, category: str, base) -> Decimal | None:
+    """Required amount under ``table`` or None when the table has no rate for the industry."""
+    qs = CostRate.objects.filter(table=table, industry=industry)
+    if qs.filter(method=CostRate.Method.FLAT).exists():
+        qs = qs.filter(category=category)
+    bands = [(r.method, r.lower, r.upper, r.rate_percent) for r in qs]
+    if not bands:
+        return None
+    return rules.required_cost(base, bands)
+
+
+# ---------------------------------------------------------------- hazard ledger link
+
+
+def _register_findings(actor, check: PrincipalCheck, lines: list[str]) -> list[int]:
+    """Send each finding to the hazard ledger as a self-check hazard, if the hazards app
+    offers ``register_hazard`` (written concurrently; absent → findings stay text only)."""
+    try:
+        from hazards import services as hazard_services
+    except ImportError:
+        return []
+    register = getattr(hazard_services, "register_hazard", None)
+    if register is None:
+        return []
+    sector = check.enterprise.sectors.order_by("sort_order").first()
+    ids = []
+    for line in lines:
+        hazard = register(actor, enterprise=check.enterprise, description=line, grade="general",
+                          channel="self_check", found_on=check.held_on, sector=sector)
+        ids.append(hazard.pk)
+    return ids
+
+
+# ---------------------------------------------------------------- writes
+
+
+def record_principal_check(actor, enterprise, *, kind: str, held_on, leader: str, participants: str,
+                           findings: str = "", register_hazards: bool = False) -> PrincipalCheck:
+    """主要负责人带队检查 / 专题研究. With ``register_hazards`` each line of the findings is
+    registered as a self-check hazard and its id kept in ``hazard_ids``."""
+    _require_writer(actor, enterprise)
+    if kind not in PrincipalCheck.Kind.values:
+        raise ServiceError("类型无效。", "kind")
+    _not_future(held_on, "held_on")
+    leader = _required(leader, "leader", "带队/主持人")
+    participants = _required(participants, "participants", "参加人员")
+    with transaction.atomic():
+        check = PrincipalCheck.objects.create(enterprise=enterprise, kind=kind, held_on=held_on, leader=leader,
+                                              participants=participants, findings=findings or "", created_by=actor)
+        if register_hazards and kind == PrincipalCheck.Kind.CHECK:
+            lines = [ln.strip() for ln in (findings or "").splitlines() if ln.strip()]
+            check.hazard_ids = _register_findings(actor, check, lines)
+            if check.hazard_ids:
+                check.save(update_fields=["hazard_ids"])
+        record(actor, f"obligations.principal_{kind}", check, to_state="recorded",
+               data={"enterprise": enterprise.pk, "hazards": check.hazard_ids})
+    return check
+
+
+def add_responsibility_list(actor, enterprise, *, kind: str, title: str, issued_on, text: str = "",
+                            file=None) -> ResponsibilityList:
+    _require_writer(actor, enterprise)
+    if kind not in ResponsibilityList.Kind.values:
+        raise ServiceError("清单类型无效。", "kind")
+    _not_future(issued_on, "issued_on")
+    title = _required(title, "title", "标题")
+    if not (text or "").strip() and not file:
+        raise ServiceError("请填写清单内容或上传文件。", "text")
+    with transaction.atomic():
+        row = ResponsibilityList(enterprise=enterprise, kind=kind, title=title, text=text or "", issued_on=issued_on,
+                                 created_by=actor)
+        if file:
+            row.file = file
+        row.save()
+        record(actor, "obligations.list_added", row, to_state=kind, data={"enterprise": enterprise.pk})
+    return row
+
+
+def set_safety_organisation(actor, enterprise, *, has_institution: bool, institution_name: str = "",
+                            full_time_managers: int = 0, part_time_managers: int = 0, as_of=None) -> SafetyOrganisation:
+    _require_writer(actor, enterprise)
+    as_of = as_of or timezone.localdate()
+    _not_future(as_of, "as_of")
+    if has_institution and not (institution_name or "").strip():
+        raise ServiceError("已设置机构的，请填写机构名称。", "institution_name")
+    for field, value in (("full_time_managers", full_time_managers), ("part_time_managers", part_time_managers)):
+        if value is None or int(value) < 0 or int(value) > 10000:
+            raise ServiceError("人数须为0到10000之间的整数。", field)
+    with transaction.atomic():
+        row = SafetyOrganisation.objects.create(
+            enterprise=enterprise, has_institution=bool(has_institution), institution_name=institution_name or "",
+            full_time_managers=int(full_time_managers), part_time_managers=int(part_time_managers), as_of=as_of,
+            created_by=actor)
+        record(actor, "obligations.safety_organisation_set", row, data={
+            "enterprise": enterprise.pk, "institution": row.has_institution,
+            "full_time": row.full_time_managers, "part_time": row.part_time_managers})
+    return row
+
+
+def add_special_worker(actor, enterprise, *, name: str, operation: str, certificate_no: str, issued_on,
+                       reviewed_on=None, id_tail: str = "") -> SpecialWorker:
+    """Register a certified worker; expiry (6 years) and 复审 due date (3 years) follow the rules."""
+    _require_writer(actor, enterprise)
+    name = _required(name, "name", "姓名")
+    certificate_no = _required(certificate_no, "certificate_no", "证书编号")
+    from .models import Operation
+
+    if operation not in Operation.values:
+        raise ServiceError("作业类别无效。", "operation")
+    _not_future(issued_on, "issued_on")
+    if reviewed_on is not None:
+        _not_future(reviewed_on, "reviewed_on")
+        if reviewed_on < issued_on:
+            raise ServiceError("复审日期不能早于发证日期。", "reviewed_on")
+    expires, review_due = rules.certificate_dates(issued_on, reviewed_on, rule("certificate_validity_years"),
+                                                  rule("certificate_review_years"))
+    with transaction.atomic():
+        worker = SpecialWorker.objects.create(
+            enterprise=enterprise, name=name, id_tail=id_tail or "", operation=operation, certificate_no=certificate_no,
+            issued_on=issued_on, reviewed_on=reviewed_on, expires_on=expires, review_due_on=review_due, created_by=actor)
+        record(actor, "obligations.worker_added", worker, data={"enterprise": enterprise.pk, "operation": operation})
+    return worker
+
+
+def certificate_problem(worker: SpecialWorker, operation: str, on) -> str | None:
+    """Why ``worker`` may not do ``operation`` on ``on`` (None when certified)."""
+    if worker.operation != operation:
+        return f"{worker.name}持有的是“{worker.get_operation_display()}”证书，不能从事该作业。"
+    if on < worker.issued_on:
+        return f"{worker.name}的证书于{worker.issued_on}才取得。"
+    if on > worker.expires_on:
+        return f"{worker.name}的特种作业操作证已于{worker.expires_on}过期。"
+    if on > worker.review_due_on:
+        return f"{worker.name}的特种作业操作证应于{worker.review_due_on}前复审，逾期未复审。"
+    return None
+
+
+def add_work_permit(actor, enterprise, *, kind: str, operation: str, number: str, work_on, location: str,
+                    approved_by: str, workers) -> WorkPermit:
+    """本企业 作业票. Refused when a named worker has no valid certificate for the operation
+    on the permit's date (wrong type, expired, 复审 overdue) or belongs to another enterprise."""
+    _require_writer(actor, enterprise)
+    from .models import Operation
+
+    if kind not in WorkPermit.Kind.values:
+        raise ServiceError("作业票类型无效。", "kind")
+    if operation not in Operation.values:
+        raise ServiceError("作业类别无效。", "operation")
+    if not isinstance(work_on, datetime.date):
+        raise ServiceError("请填写有效日期。", "work_on")
+    number = _required(number, "number", "作业票编号")
+    location = _required(location, "location", "作业地点")
+    approved_by = _required(approved_by, "approved_by", "审批人")
+    workers = list(workers or [])
+    if not workers:
+        raise ServiceError("作业票须列明作业人员。", "workers")
+    for worker in workers:
+        if worker.enterprise_id != enterprise.pk:
+            raise ServiceError(f"{worker.name}不是本单位登记的特种作业人员。", "workers")
+        problem = certificate_problem(worker, operation, work_on)
+        if problem:
+            raise ServiceError(problem + "无证人员不得上岗作业。", "workers")
+    with transaction.atomic():
+        permit = WorkPermit.objects.create(enterprise=enterprise, kind=kind, operation=operation, number=number,
+                                           work_on=work_on, location=location, approved_by=approved_by, created_by=actor)
+        permit.workers.set(workers)
+        record(actor, "obligations.permit_added", permit, data={"enterprise": enterprise.pk,
+                                                                 "workers": [w.pk for w in workers]})
+    return permit
+
+
+def add_outsourcing(actor, enterprise, *, kind: str, counterpart: str, start, scope: str = "", end=None,
+                    qualification_ok=False, agreement_signed=False, duties_defined=False,
+                    unified_management=False) -> Outsourcing:
+    _require_writer(actor, enterprise)
+    if kind not in Outsourcing.Kind.values:
+        raise ServiceError("类型无效。", "kind")
+    counterpart = _required(counterpart, "counterpart", "承包/承租单位")
+    if not isinstance(start, datetime.date):
+        raise ServiceError("请填写有效日期。", "start")
+    if end is not None and end < start:
+        raise ServiceError("结束日期不能早于开始日期。", "end")
+    with transaction.atomic():
+        row = Outsourcing.objects.create(
+            enterprise=enterprise, kind=kind, counterpart=counterpart, scope=scope or "", start=start, end=end,
+            qualification_ok=bool(qualification_ok), agreement_signed=bool(agreement_signed),
+            duties_defined=bool(duties_defined), unified_management=bool(unified_management), created_by=actor)
+        record(actor, "obligations.outsourcing_added", row, to_state="chaotic" if row.chaotic else "managed",
+               data={"enterprise": enterprise.pk})
+    return row
+
+
+def add_drill(actor, enterprise, *, plan: str, held_on, scenario: str, participants, evaluation: str = "",
+              kind: str = EmergencyDrill.Kind.SPECIAL) -> EmergencyDrill:
+    _require_writer(actor, enterprise)
+    if kind not in EmergencyDrill.Kind.values:
+        raise ServiceError("演练类型无效。", "kind")
+    plan = _required(plan, "plan", "应急预案")
+    scenario = _required(scenario, "scenario", "演练情景")
+    _not_future(held_on, "held_on")
+    try:
+        participants = int(participants)
+    except (TypeError, ValueError):
+        raise ServiceError("参演人数须为整数。", "participants")
+    if participants < 1 or participants > 100000:
+        raise ServiceError("参演人数须至少1人。", "participants")
+    with transaction.atomic():
+        drill = EmergencyDrill.objects.create(enterprise=enterprise, kind=kind, plan=plan, held_on=held_on,
+                                              scenario=scenario, participants=participants,
+                                              evaluation=evaluation or "", created_by=actor)
+        record(actor, "obligations.drill_added", drill, data={"enterprise": enterprise.pk})
+    return drill
+
+
+def _decimal(value, field: str, label: str) -> Decimal:
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError(f"{label}须为数字。", field)
+    if not value.is_finite() or value < 0 or value >= Decimal("1e14"):
+        raise ServiceError(f"{label}须为非负数。", field)
+    return value.quantize(Decimal("0.01"))
+
+
+def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, amount, category: str = "",
+                        ratio_percent=None, used_amount=0, use: str = "") -> SafetyCostExtraction:
+    """Record a year's safety-cost extraction; the required amount comes from the current rate table."""
+    _require_writer(actor, enterprise)
+    today = timezone.localdate()
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ServiceError("年度无效。", "year")
+    if year < 2000 or year > today.year:
+        raise ServiceError("年度无效。", "year")
+    industry = _required(industry, "industry", "适用行业")
+    base = _decimal(base, "base", "计提依据")
+    amount = _decimal(amount, "amount", "提取金额")
+    used_amount = _decimal(used_amount or 0, "used_amount", "使用金额")
+    ratio = None if ratio_percent in (None, "") else _decimal(ratio_percent, "ratio_percent", "提取比例")
+    table = current_cost_table()
+    if CostRate.objects.filter(table=table, industry=industry, method=CostRate.Method.FLAT).exists() and not \
+            CostRate.objects.filter(table=table, industry=industry, category=category).exists():
+        raise ServiceError("请选择该行业的工程类别。", "category")
+    required = compute_required_cost(table, industry, category, base)
+    with transaction.atomic():
+        row = SafetyCostExtraction.objects.create(
+            enterprise=enterprise, year=year, industry=industry, category=category or "", base=base, amount=amount,
+            ratio_percent=ratio, used_amount=used_amount, use=use or "", rate_table=table if required is not None else None,
+            required_amount=required, created_by=actor)
+        record(actor, "obligations.cost_added", row, to_state="below" if row.below_required else "ok",
+               data={"enterprise": enterprise.pk, "required": str(required), "amount": str(amount)})
+    return row
+
+
+def add_remark(actor, enterprise, *, topic: str, text: str) -> Remark:
+    if not can_remark(actor, enterprise):
+        raise NotPermitted("只有辖区内的监管人员可以填写监管意见。")
+    text = _required(text, "text", "意见")
+    with transaction.atomic():
+        row = Remark.objects.create(enterprise=enterprise, topic=(topic or "综合")[:40], text=text, created_by=actor)
+        record(actor, "obligations.remark_added", row, data={"enterprise": enterprise.pk})
+    return row

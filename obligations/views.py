@@ -1,0 +1,129 @@
+"""Self-check dashboard (enterprise), scoped enterprise list (government), record forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.scope import scope_for
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+from enterprises.models import Enterprise
+
+from . import forms, services
+from .models import (
+    EmergencyDrill,
+    Outsourcing,
+    PrincipalCheck,
+    Remark,
+    ResponsibilityList,
+    SafetyCostExtraction,
+    SafetyOrganisation,
+    SpecialWorker,
+    WorkPermit,
+)
+from .summary import obligation_summary
+
+# kind → (title, form class, service function)
+KINDS = {
+    "check": ("主要负责人带队检查/专题研究", forms.PrincipalCheckForm, services.record_principal_check),
+    "list": ("安全生产责任清单", forms.ResponsibilityListForm, services.add_responsibility_list),
+    "staffing": ("安全管理机构和人员", forms.SafetyOrganisationForm, services.set_safety_organisation),
+    "worker": ("特种作业人员", forms.SpecialWorkerForm, services.add_special_worker),
+    "permit": ("作业票", forms.WorkPermitForm, services.add_work_permit),
+    "outsourcing": ("外包外租", forms.OutsourcingForm, services.add_outsourcing),
+    "drill": ("应急演练", forms.DrillForm, services.add_drill),
+    "cost": ("安全生产费用提取", forms.CostForm, services.add_cost_extraction),
+}
+
+
+@login_required
+def dashboard(request):
+    """Enterprise users see their own self-check page; others a list of scoped enterprises."""
+    scope = scope_for(request.user)
+    if scope.kind == "enterprise" and scope.enterprise_ids and len(scope.enterprise_ids) == 1:
+        return enterprise_detail(request, next(iter(scope.enterprise_ids)))
+    today = timezone.localdate()
+    rows = []
+    enterprises = Enterprise.objects.visible_to(request.user).filter(status=Enterprise.Status.OPERATING).order_by("name")
+    only = request.GET.get("only")
+    for ent in enterprises[:300]:
+        summary = obligation_summary(ent, today)
+        if only == "overdue" and not summary["overdue"]:
+            continue
+        rows.append({"enterprise": ent, "due": summary["due"], "overdue": summary["overdue"],
+                     "problems": [k for k, v in summary["questions"].items() if v]})
+    return render(request, "obligations/list.html", {"rows": rows, "only": only, "truncated": enterprises.count() > 300})
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    today = timezone.localdate()
+    ctx = {
+        "enterprise": enterprise,
+        "summary": obligation_summary(enterprise, today),
+        "can_write": services.can_write_records(request.user, enterprise),
+        "can_remark": services.can_remark(request.user, enterprise),
+        "remark_form": forms.RemarkForm(),
+        "checks": PrincipalCheck.objects.filter(enterprise=enterprise)[:10],
+        "lists": ResponsibilityList.objects.filter(enterprise=enterprise)[:10],
+        "staffing": SafetyOrganisation.objects.filter(enterprise=enterprise).first(),
+        "workers": SpecialWorker.objects.filter(enterprise=enterprise),
+        "permits": WorkPermit.objects.filter(enterprise=enterprise).prefetch_related("workers")[:10],
+        "outsourcing": Outsourcing.objects.filter(enterprise=enterprise)[:10],
+        "drills": EmergencyDrill.objects.filter(enterprise=enterprise)[:10],
+        "costs": SafetyCostExtraction.objects.filter(enterprise=enterprise)[:5],
+        "remarks": Remark.objects.filter(enterprise=enterprise).select_related("created_by")[:10],
+        "kinds": {k: v[0] for k, v in KINDS.items()},
+    }
+    return render(request, "obligations/enterprise.html", ctx)
+
+
+@login_required
+def add_record(request, pk: int, kind: str):
+    if kind not in KINDS:
+        raise Http404("未知记录类型")
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    if not services.can_write_records(request.user, enterprise):
+        raise PermissionDenied("只有本单位人员可以填报。")
+    title, form_class, service = KINDS[kind]
+    extra = {"enterprise": enterprise} if kind == "permit" else {}
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **extra)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items()}
+            if kind == "cost" and data.get("used_amount") is None:
+                data["used_amount"] = 0
+            try:
+                service(request.user, enterprise, **data)
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+            else:
+                messages.success(request, f"{title}已保存。")
+                return redirect("obligations:enterprise", pk=enterprise.pk)
+    else:
+        form = form_class(**extra)
+    return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise}, status=200)
+
+
+@login_required
+@require_POST
+def add_remark(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    if not services.can_remark(request.user, enterprise):
+        raise PermissionDenied("无权填写监管意见。")
+    form = forms.RemarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_remark(request.user, enterprise, **form.cleaned_data)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "监管意见已保存。")
+    else:
+        messages.error(request, "请填写监管意见。")
+    return redirect("obligations:enterprise", pk=enterprise.pk)

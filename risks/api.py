@@ -1,0 +1,102 @@
+"""REST API for risk points, assessments and band tables (scoped; writes via the services)."""
+
+from rest_framework import mixins, serializers, viewsets
+
+from core.api import ScopedViewSetMixin
+from enterprises.models import Enterprise
+
+from . import services
+from .models import Band, BandTable, Level, Method, RiskAssessment, RiskPoint
+
+
+class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Enterprise.objects.visible_to(self.context["request"].user)
+
+
+class VisiblePointField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return RiskPoint.objects.visible_to(self.context["request"].user)
+
+
+class RiskPointSerializer(serializers.ModelSerializer):
+    enterprise = VisibleEnterpriseField()
+    colour = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = RiskPoint
+        fields = ["id", "enterprise", "code", "name", "category", "location", "hazard_factors", "consequences",
+                  "longitude", "latitude", "control_measures", "monitoring", "review_on", "responsible_unit",
+                  "responsible_person", "responsible_phone", "supervising_department", "emergency_plan",
+                  "emergency_resources", "level", "colour"]
+        read_only_fields = ["level"]
+        validators = []
+
+    def create(self, data):
+        enterprise = data.pop("enterprise")
+        return services.create_risk_point(self.context["request"].user, enterprise, **data)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    risk_point = VisiblePointField()
+    method = serializers.ChoiceField(choices=Method.choices)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    factor_l = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    factor_e = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    factor_c = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    factor_s = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    colour = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["id", "risk_point", "method", "factor_l", "factor_e", "factor_c", "factor_s", "score", "band_table",
+                  "level", "colour", "reason", "assessed_on"]
+        read_only_fields = ["score", "band_table", "assessed_on"]
+
+    def create(self, data):
+        factors = {k: data[f"factor_{k}"] for k in "lecs" if data.get(f"factor_{k}") is not None}
+        return services.assess(self.context["request"].user, data["risk_point"], method=data["method"], factors=factors,
+                               level=data.get("level", ""), reason=data.get("reason", ""))
+
+
+class BandSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Band
+        fields = ["level", "min_score"]
+
+
+class BandTableSerializer(serializers.ModelSerializer):
+    bands = BandSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BandTable
+        fields = ["id", "method", "code", "version", "name", "source", "is_default", "bands"]
+
+
+class RiskPointViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """风险点（按辖区和行业过滤）。"""
+
+    serializer_class = RiskPointSerializer
+    filterset_fields = ["enterprise", "level"]
+
+    def base_queryset(self):
+        return RiskPoint.objects.order_by("id")
+
+
+class AssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """风险评估（LEC / LS / 直接判定）。"""
+
+    serializer_class = AssessmentSerializer
+    filterset_fields = ["risk_point", "enterprise"]
+
+    def base_queryset(self):
+        return RiskAssessment.objects.order_by("-id")
+
+
+class BandTableViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """分级标准（各版本）。"""
+
+    serializer_class = BandTableSerializer
+
+    def base_queryset(self):
+        return BandTable.objects.prefetch_related("bands").order_by("method", "code", "version")

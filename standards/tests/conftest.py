@@ -1,0 +1,1 @@
+from standards.testing import catalogue  # noqa: F401

@@ -1,0 +1,129 @@
+"""Catalogue pages: browse standards (by sector, status, search in item summaries), standard and item
+detail, key inspection lists and publishing a new list version (competent departments)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from core.services import ServiceError
+from core.views import service_error_to_form
+
+from . import permissions as perms
+from . import services
+from .filters import ItemFilter, StandardFilter
+from .models import Item, KeyInspectionList, Standard
+
+SEARCH_LIMIT = 200
+
+
+def _get(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("不存在")
+
+
+@login_required
+def standard_list(request):
+    base = Standard.objects.annotate(n_items=Count("items", filter=Q(items__counts=True))).prefetch_related("sectors")
+    fs = StandardFilter(request.GET, queryset=base)
+    standards = fs.qs.order_by("code", "-version") if fs.is_valid() else base.none()
+    q = (request.GET.get("q") or "").strip()
+    items = []
+    if q and fs.is_valid():
+        item_fs = ItemFilter({"q": q, "status": request.GET.get("status", ""),
+                              "sector": request.GET.get("sector", ""), "current": "true"},
+                             queryset=Item.objects.select_related("standard", "article"))
+        items = list(item_fs.qs.order_by("standard__code", "sort_order")[:SEARCH_LIMIT]) if item_fs.is_valid() else []
+    by_sector = {}
+    for std in standards:
+        for sector in std.sectors.all():
+            by_sector.setdefault(sector, []).append(std)
+    return render(request, "standards/standard_list.html", {
+        "filter": fs, "standards": standards, "items": items, "q": q, "search_limit": SEARCH_LIMIT,
+        "key_lists": KeyInspectionList.objects.current().select_related("sector"),
+    })
+
+
+@login_required
+def standard_detail(request, pk: int):
+    std = _get(Standard.objects.select_related("supersedes").prefetch_related("sectors", "superseded_by"), pk=pk)
+    articles = std.articles.select_related("sector").prefetch_related(
+        Prefetch("items", queryset=Item.objects.order_by("sort_order", "id")))
+    versions = Standard.objects.filter(code=std.code).order_by("-version")
+    return render(request, "standards/standard_detail.html", {
+        "std": std, "articles": articles, "versions": versions,
+        "counted": std.items.filter(counts=True).count(),
+    })
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = _get(Item.objects.select_related("standard", "article"), pk=pk)
+    other_versions = Item.objects.filter(code=item.code).exclude(pk=item.pk).select_related("standard")
+    return render(request, "standards/item_detail.html", {"item": item, "other_versions": other_versions})
+
+
+@login_required
+def key_list_list(request):
+    lists = KeyInspectionList.objects.select_related("sector").annotate(n_items=Count("items")).order_by(
+        "sector__sort_order", "-version")
+    return render(request, "standards/key_list_list.html", {"lists": lists})
+
+
+@login_required
+def key_list_detail(request, pk: int):
+    key_list = _get(KeyInspectionList.objects.select_related("sector", "organisation"), pk=pk)
+    return render(request, "standards/key_list_detail.html", {
+        "key_list": key_list, "items": key_list.items.all(),
+        "versions": KeyInspectionList.objects.filter(sector=key_list.sector).order_by("-version"),
+        "can_edit": key_list.is_current and perms.can_edit_key_list(request.user, key_list.sector),
+    })
+
+
+class KeyListForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    items = forms.CharField(label="检查事项（每行一项；可用“|”分隔中文摘要与英文摘要）",
+                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 12}))
+    note = forms.CharField(label="修订说明", max_length=200, required=False,
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def clean_items(self):
+        parsed = []
+        for line in self.cleaned_data["items"].splitlines():
+            if not line.strip():
+                continue
+            zh, _, en = line.partition("|")
+            if len(zh.strip()) > 200:
+                raise forms.ValidationError("每项摘要不能超过200个字符。")
+            parsed.append({"summary_zh": zh.strip(), "summary_en": en.strip()})
+        if not parsed:
+            raise forms.ValidationError("至少需要一项检查事项。")
+        return parsed
+
+
+@login_required
+def key_list_revise(request, pk: int):
+    key_list = _get(KeyInspectionList.objects.select_related("sector"), pk=pk)
+    if not key_list.is_current:
+        raise Http404("只能修订当前版本")
+    if not perms.can_edit_key_list(request.user, key_list.sector):
+        raise PermissionDenied
+    initial = {"title": key_list.title, "items": "\n".join(
+        f"{i.summary_zh} | {i.summary_en}" if i.summary_en else i.summary_zh for i in key_list.items.all())}
+    form = KeyListForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.publish_key_list(request.user, key_list.sector, title=form.cleaned_data["title"],
+                                            items=form.cleaned_data["items"], note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, f"已发布第{new.version}版。")
+            return redirect("standards:key_list_detail", pk=new.pk)
+    return render(request, "standards/key_list_form.html", {"form": form, "key_list": key_list},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,139 @@
+"""挂牌督办 API: scoped list/detail, propose (create) and the workflow actions."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from accounts.models import Organisation
+from core.api import ScopedViewSetMixin
+from core.services import NotPermitted
+from hazards.models import Hazard
+
+from . import services
+from .models import Listing, ProgressReport
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "date", "percentage", "text", "created_at"]
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
+    enterprise = serializers.CharField(source="hazard.enterprise.name", read_only=True)
+    listing_body_name = serializers.CharField(source="listing_body.name", read_only=True)
+    responsible_department_name = serializers.CharField(source="responsible_department.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    progress_reports = ProgressReportSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = ["id", "hazard", "hazard_number", "enterprise", "level", "listing_body", "listing_body_name",
+                  "responsible_department", "responsible_department_name", "deadline", "requirements",
+                  "report_every_days", "status", "notice_number", "public_notice", "published_at", "proposed_at",
+                  "approved_at", "delisted_at", "overdue", "progress_reports"]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class ProposeSerializer(serializers.Serializer):
+    hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all())
+    responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
+    deadline = serializers.DateField()
+    requirements = serializers.CharField()
+    report_every_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    public_notice = serializers.BooleanField(default=True)
+
+    def validate_hazard(self, hazard):
+        if not Hazard.objects.visible_to(self.context["request"].user).filter(pk=hazard.pk).exists():
+            raise serializers.ValidationError("隐患不存在或不在您的管辖范围内。")
+        return hazard
+
+
+class ApproveSerializer(serializers.Serializer):
+    public_notice = serializers.BooleanField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ListingReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    percentage = serializers.IntegerField(min_value=0, max_value=100)
+    text = serializers.CharField()
+
+
+class DelistingRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DelistingDecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     GenericViewSet):
+    """挂牌督办: a listing is visible to whoever can see its hazard."""
+
+    serializer_class = ListingSerializer
+    filterset_fields = ["status", "level"]
+
+    def base_queryset(self):
+        return (Listing.objects.select_related("hazard__enterprise", "listing_body", "responsible_department")
+                .prefetch_related("progress_reports").order_by("-proposed_at", "-id"))
+
+    def _input(self, serializer_class):
+        s = serializer_class(data=self.request.data, context={"request": self.request})
+        s.is_valid(raise_exception=True)
+        return s.validated_data
+
+    def _done(self, listing, code=status.HTTP_200_OK):
+        listing = self.base_queryset().get(pk=listing.pk)
+        return Response(ListingSerializer(listing).data, status=code)
+
+    @extend_schema(request=ProposeSerializer, responses=ListingSerializer)
+    def create(self, request, *args, **kwargs):
+        if services.proposing_office(request.user) is None:
+            raise NotPermitted("只有省、市、县级安委会办公室可以提出挂牌督办。")
+        d = self._input(ProposeSerializer)
+        return self._done(services.propose_listing(request.user, **d), status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApproveSerializer, responses=ListingSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        d = self._input(ApproveSerializer)
+        return self._done(services.approve(request.user, self.get_object(), **d))
+
+    @extend_schema(request=ListingReasonSerializer, responses=ListingSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        d = self._input(ListingReasonSerializer)
+        return self._done(services.decline(request.user, self.get_object(), reason=d["reason"]))
+
+    @extend_schema(request=ProgressSerializer, responses=ListingSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        d = self._input(ProgressSerializer)
+        listing = self.get_object()
+        services.report_progress(request.user, listing, **d)
+        return self._done(listing, status.HTTP_201_CREATED)
+
+    @extend_schema(request=DelistingRequestSerializer, responses=ListingSerializer)
+    @action(detail=True, methods=["post"], url_path="request-delisting")
+    def request_delisting(self, request, pk=None):
+        d = self._input(DelistingRequestSerializer)
+        return self._done(services.request_delisting(request.user, self.get_object(), **d))
+
+    @extend_schema(request=DelistingDecisionSerializer, responses=ListingSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-delisting")
+    def decide_delisting(self, request, pk=None):
+        d = self._input(DelistingDecisionSerializer)
+        return self._done(services.decide_delisting(request.user, self.get_object(), **d))

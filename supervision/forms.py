@@ -1,0 +1,96 @@
+"""Forms of the 挂牌督办 pages (validation only; services decide)."""
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Organisation
+
+from . import workflow
+from .models import Listing
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+
+
+class ProposeForm(forms.Form):
+    hazard = forms.ModelChoiceField(label="重大事故隐患", queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
+    responsible_department = forms.ModelChoiceField(label="督办责任部门", queryset=None,
+                                                    widget=forms.Select(attrs={"class": "form-select"}))
+    deadline = forms.DateField(label="整改期限", widget=DATE)
+    requirements = forms.CharField(label="督办要求", widget=TEXT)
+    report_every_days = forms.IntegerField(label="进展报告周期（天）", initial=workflow.DEFAULT_REPORT_EVERY_DAYS, min_value=1,
+                                           max_value=366, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True,
+                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, *args, hazards=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hazard"].queryset = hazards
+        self.fields["hazard"].label_from_instance = lambda h: f"{h.number} {h.enterprise.name}：{h.description[:30]}"
+        self.fields["responsible_department"].queryset = departments if departments is not None else Organisation.objects.none()
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("整改期限不能早于今天。")
+        return value
+
+
+class ApproveForm(forms.Form):
+    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True,
+                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    note = forms.CharField(label="审批意见", required=False, widget=TEXT)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=TEXT)
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label="报告日期", widget=DATE, initial=timezone.localdate)
+    percentage = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100,
+                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    text = forms.CharField(label="整改进展", widget=TEXT)
+
+
+class DelistingRequestForm(forms.Form):
+    note = forms.CharField(label="摘牌申请说明", required=False, widget=TEXT)
+
+
+class DelistingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审批结论", choices=[("accept", "同意摘牌"), ("refuse", "不同意摘牌")],
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label="意见或理由", required=False, widget=TEXT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "不同意摘牌须填写理由。")
+        return data
+
+
+class ListingFilter(forms.Form):
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + list(Listing.Status.choices),
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    level = forms.ChoiceField(label="层级", required=False, choices=[("", "全部层级")] + list(Listing.Level.choices),
+                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    overdue = forms.BooleanField(label="仅看逾期", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    q = forms.CharField(label="关键词", required=False, max_length=60,
+                        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "单位名称、隐患描述、文号"}))
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["level"]:
+            qs = qs.filter(level=d["level"])
+        if d["overdue"]:
+            qs = qs.overdue()
+        if d["q"]:
+            from django.db.models import Q
+
+            qs = qs.filter(Q(hazard__enterprise__name__icontains=d["q"]) | Q(hazard__description__icontains=d["q"])
+                           | Q(notice_number__icontains=d["q"]))
+        return qs

@@ -1,0 +1,157 @@
+"""Permission matrix for every 挂牌督办 page and API endpoint."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.testing import check_matrix, client_as
+
+from .helpers import listed, major_hazard, propose
+
+LOGGED_IN = ["committee", "committee_lead", "province", "emergency", "commerce", "housing", "township",
+             "township_other", "other_region", "enterprise", "enterprise_other", "agency", "nobody"]
+
+COMMERCE_DETAIL = {
+    "anon": "login", "committee": 200, "committee_lead": 200, "province": 200, "emergency": 200, "commerce": 200,
+    "housing": 404, "township": 200, "township_other": 404, "other_region": 404, "enterprise": 200,
+    "enterprise_safety": 200, "enterprise_other": 404, "agency": 404, "nobody": 404,
+}
+
+
+@pytest.mark.parametrize("url", ["/supervision/", "/supervision/board/", "/supervision/?status=listed&level=county&overdue=on&q=鑫隆"])
+def test_list_and_board_open_to_logged_in_users(client, world, url):
+    listed(world)
+    check_matrix(client, world, url, {"anon": "login", **{p: 200 for p in LOGGED_IN}})
+
+
+def test_list_and_board_are_scoped(client, world):
+    listing = listed(world)
+    for persona, visible in (("committee", True), ("commerce", True), ("housing", False), ("other_region", False),
+                             ("enterprise", True), ("enterprise_other", False), ("nobody", False)):
+        client_as(client, world, persona)
+        for url in ("/supervision/", "/supervision/board/"):
+            html = client.get(url).content.decode()
+            assert (f"/supervision/{listing.pk}/" in html) is visible, (persona, url)
+
+
+def test_detail_matrix_commerce_hazard(client, world):
+    listing = listed(world)
+    check_matrix(client, world, f"/supervision/{listing.pk}/", COMMERCE_DETAIL)
+
+
+def test_detail_matrix_construction_hazard(client, world):
+    listing = listed(world, major_hazard(world, construction=True), department="housing")
+    check_matrix(client, world, f"/supervision/{listing.pk}/", {
+        "anon": "login", "committee": 200, "housing": 200, "commerce": 404, "emergency": 200, "enterprise": 404,
+        "enterprise_other": 200, "other_region": 404, "nobody": 404,
+    })
+
+
+def test_propose_page_only_for_committee_offices(client, world):
+    check_matrix(client, world, "/supervision/propose/", {
+        "anon": "login", "committee": 200, "committee_lead": 200, "province": 200, "emergency": 403, "commerce": 403,
+        "township": 403, "other_region": 403, "enterprise": 403, "agency": 403, "nobody": 403,
+    })
+
+
+def test_propose_page_posts_and_shows_field_errors(client, world):
+    hazard = major_hazard(world)
+    client_as(client, world, "committee")
+    bad = client.post("/supervision/propose/", {"hazard": hazard.pk, "responsible_department": world.org("commerce").pk,
+                                                "deadline": "", "requirements": "x", "report_every_days": 30})
+    assert bad.status_code == 400 and 'data-field="deadline"' in bad.content.decode()
+    foreign = client.post("/supervision/propose/", {"hazard": hazard.pk, "responsible_department": world.org("other_emergency").pk,
+                                                    "deadline": "2030-01-01", "requirements": "x", "report_every_days": 30})
+    assert foreign.status_code == 400 and 'data-field="responsible_department"' in foreign.content.decode()
+    ok = client.post("/supervision/propose/", {"hazard": hazard.pk, "responsible_department": world.org("commerce").pk,
+                                               "deadline": "2030-01-01", "requirements": "限期整改", "report_every_days": 30,
+                                               "public_notice": "on"})
+    assert ok.status_code == 302
+    assert hazard.listings.get().status == "proposed"
+
+
+def test_approve_action_matrix(client, world):
+    listing = propose(world, major_hazard(world))
+    url = f"/supervision/{listing.pk}/approve/"
+    check_matrix(client, world, url, {
+        "anon": "login", "other_region": 404, "housing": 404, "enterprise_other": 404, "nobody": 404,
+        "emergency": 403, "township": 403, "committee": 302, "commerce": 302, "enterprise": 302,
+    }, method="post", data={"approve-public_notice": "on"})
+    listing.refresh_from_db()
+    assert listing.status == "proposed"
+    check_matrix(client, world, url, {"committee_lead": 302}, method="post", data={"approve-public_notice": "on"})
+    listing.refresh_from_db()
+    assert listing.status == "listed"
+
+
+def test_progress_form_errors_name_the_field(client, world):
+    listing = listed(world)
+    client_as(client, world, "enterprise")
+    r = client.post(f"/supervision/{listing.pk}/report_progress/", {"report_progress-date": timezone.localdate().isoformat(),
+                                                                    "report_progress-percentage": 150,
+                                                                    "report_progress-text": "x"})
+    assert r.status_code == 400 and 'data-field="percentage"' in r.content.decode()
+    r = client.post(f"/supervision/{listing.pk}/report_progress/", {"report_progress-date": timezone.localdate().isoformat(),
+                                                                    "report_progress-percentage": 50,
+                                                                    "report_progress-text": "已完成一半"})
+    assert r.status_code == 302 and listing.progress_reports.count() == 1
+    assert client.post(f"/supervision/{listing.pk}/nonsense/").status_code == 404
+
+
+def test_api_list_and_detail_matrix(client, world):
+    listing = listed(world)
+    check_matrix(client, world, "/api/v1/listings/", {"anon": (401, 403), **{p: 200 for p in LOGGED_IN}})
+    expected = {p: s for p, s in COMMERCE_DETAIL.items() if p != "anon"}
+    check_matrix(client, world, f"/api/v1/listings/{listing.pk}/", {"anon": (401, 403), **expected})
+    client_as(client, world, "commerce")
+    assert client.get("/api/v1/listings/").json()["results"][0]["notice_number"] == listing.notice_number
+    client_as(client, world, "housing")
+    assert client.get("/api/v1/listings/").json()["results"] == []
+
+
+def test_api_workflow_and_bad_input(client, world):
+    hazard = major_hazard(world)
+    body = {"hazard": hazard.pk, "responsible_department": world.org("commerce").pk,
+            "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(), "requirements": "限期整改"}
+    check_matrix(client, world, "/api/v1/listings/", {
+        "anon": (401, 403), "emergency": 403, "commerce": 403, "enterprise": 403, "other_region": 403, "nobody": 403,
+    }, method="post", data=body, content_type="application/json")
+    client_as(client, world, "committee")
+    r = client.post("/api/v1/listings/", {**body, "deadline": "bad"}, content_type="application/json")
+    assert r.status_code == 400 and "deadline" in r.json()
+    r = client.post("/api/v1/listings/", {**body, "responsible_department": world.org("other_emergency").pk},
+                    content_type="application/json")
+    assert r.status_code == 400 and "responsible_department" in r.json()
+    r = client.post("/api/v1/listings/", body, content_type="application/json")
+    assert r.status_code == 201
+    pk = r.json()["id"]
+    assert client.post(f"/api/v1/listings/{pk}/approve/", {}, content_type="application/json").status_code == 400
+    client_as(client, world, "other_region")
+    assert client.post(f"/api/v1/listings/{pk}/approve/", {}, content_type="application/json").status_code == 404
+    client_as(client, world, "committee_lead")
+    r = client.post(f"/api/v1/listings/{pk}/approve/", {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "listed"
+    client_as(client, world, "enterprise")
+    r = client.post(f"/api/v1/listings/{pk}/progress/", {"date": timezone.localdate().isoformat(), "percentage": 101,
+                                                         "text": "x"}, content_type="application/json")
+    assert r.status_code == 400 and "percentage" in r.json()
+    r = client.post(f"/api/v1/listings/{pk}/progress/", {"date": timezone.localdate().isoformat(), "percentage": 40,
+                                                         "text": "进行中"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["progress_reports"][0]["percentage"] == 40
+    r = client.post(f"/api/v1/listings/{pk}/request-delisting/", {}, content_type="application/json")
+    assert r.status_code == 400 and "销号" in str(r.json())
+
+
+def test_board_counts_and_overdue_highlight(client, world):
+    from supervision.models import Listing
+
+    late = listed(world)
+    Listing.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    propose(world, major_hazard(world, description="另一处重大隐患"))
+    client_as(client, world, "committee")
+    html = client.get("/supervision/board/").content.decode()
+    assert 'data-testid="count-total">2<' in html and 'data-testid="count-overdue">1<' in html
+    assert 'data-testid="count-proposed">1<' in html and "逾期3天" in html and 'data-overdue="1"' in html
+    listing_html = client.get("/supervision/?overdue=on").content.decode()
+    assert listing_html.count('data-testid="listing-row"') == 1

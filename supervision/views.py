@@ -1,0 +1,166 @@
+"""挂牌督办 pages: list with filters, board, detail with actions, propose."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.events import events_for
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from . import services, workflow
+from .forms import (
+    ApproveForm,
+    DelistingDecisionForm,
+    DelistingRequestForm,
+    ListingFilter,
+    ProgressForm,
+    ProposeForm,
+    ReasonForm,
+)
+from .models import Listing
+
+
+def _listings(user):
+    return (Listing.objects.visible_to(user)
+            .select_related("hazard__enterprise", "listing_body", "responsible_department"))
+
+
+@login_required
+def listing_list(request):
+    filt = ListingFilter(request.GET or None)
+    qs = filt.apply(_listings(request.user)).order_by("-proposed_at", "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/listing_list.html", {
+        "filter": filt, "page": page, "today": timezone.localdate(),
+        "can_propose": services.proposing_office(request.user) is not None,
+    })
+
+
+@login_required
+def board(request):
+    """Listed hazards by level and status, overdue highlighted, with counts."""
+    today = timezone.localdate()
+    qs = _listings(request.user).filter(status__in=workflow.ACTIVE_STATES).order_by("deadline", "id")
+    counts = qs.aggregate(
+        total=Count("id"), proposed=Count("id", filter=Q(status=workflow.PROPOSED)),
+        listed=Count("id", filter=Q(status=workflow.LISTED)),
+        delisting=Count("id", filter=Q(status=workflow.DELISTING_REQUESTED)),
+        overdue=Count("id", filter=Q(status__in=workflow.SUPERVISED_STATES, deadline__lt=today)),
+    )
+    counts["delisted"] = Listing.objects.visible_to(request.user).filter(status=workflow.DELISTED).count()
+    columns = []
+    for level, label in Listing.Level.choices:
+        rows = [item for item in qs if item.level == level]
+        columns.append({"level": level, "label": label, "groups": [
+            {"status": status, "label": slabel, "items": [r for r in rows if r.status == status]}
+            for status, slabel in Listing.Status.choices if status in workflow.ACTIVE_STATES
+        ], "count": len(rows)})
+    return render(request, "supervision/board.html", {"columns": columns, "counts": counts, "today": today,
+                                                     "can_propose": services.proposing_office(request.user) is not None})
+
+
+def _action_forms(listing, roles, data=None, action=None):
+    available = workflow.available_actions(listing.status, roles)
+    classes = {"approve": ApproveForm, "decline": ReasonForm, "report_progress": ProgressForm,
+               "request_delisting": DelistingRequestForm, "decide_delisting": DelistingDecisionForm}
+    if "accept_delisting" in available or "refuse_delisting" in available:
+        available = [a for a in available if a not in ("accept_delisting", "refuse_delisting")] + ["decide_delisting"]
+    labels = {**{a: t.label for a, t in workflow.TRANSITIONS.items()}, "decide_delisting": "审批摘牌申请"}
+    return [{"action": a, "label": labels[a], "form": classes[a](data if a == action else None, prefix=a)}
+            for a in available]
+
+
+@login_required
+def listing_detail(request, pk: int, bound=None):
+    listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
+    roles = services.roles_for(request.user, listing)
+    forms_ = bound if bound is not None else _action_forms(listing, roles)
+    return render(request, "supervision/listing_detail.html", {
+        "listing": listing, "hazard": listing.hazard, "roles": roles, "action_forms": forms_,
+        "reports": listing.progress_reports.select_related("reported_by"), "events": events_for(listing),
+        "today": timezone.localdate(),
+    }, status=400 if bound is not None else 200)
+
+
+def _run(request, listing, action, form):
+    user = request.user
+    d = form.cleaned_data
+    if action == "approve":
+        services.approve(user, listing, public_notice=d["public_notice"], note=d.get("note", ""))
+        return "已批准挂牌督办。"
+    if action == "decline":
+        services.decline(user, listing, reason=d["reason"])
+        return "已决定不予挂牌。"
+    if action == "report_progress":
+        services.report_progress(user, listing, date=d["date"], text=d["text"], percentage=d["percentage"])
+        return "进展报告已提交。"
+    if action == "request_delisting":
+        services.request_delisting(user, listing, note=d.get("note", ""))
+        return "摘牌申请已提交。"
+    services.decide_delisting(user, listing, accept=d["decision"] == "accept", reason=d.get("reason", ""))
+    return "已办理摘牌申请。"
+
+
+ACTIONS = ("approve", "decline", "report_progress", "request_delisting", "decide_delisting")
+
+
+@login_required
+@require_POST
+def listing_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("未知操作")
+    listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
+    roles = services.roles_for(request.user, listing)
+    forms_ = _action_forms(listing, roles, request.POST, action)
+    entry = next((f for f in forms_ if f["action"] == action), None)
+    if entry is None:
+        if not roles:
+            raise PermissionDenied("您没有办理权限。")
+        messages.error(request, "当前状态不能执行该操作，或您没有办理权限。")
+        return redirect("supervision:detail", pk=listing.pk)
+    form = entry["form"]
+    if form.is_valid():
+        try:
+            messages.success(request, _run(request, listing, action, form))
+            return redirect("supervision:detail", pk=listing.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return listing_detail(request, pk, bound=forms_)
+
+
+@login_required
+def propose(request):
+    office = services.proposing_office(request.user)
+    if office is None:
+        raise PermissionDenied("只有省、市、县级安委会办公室可以提出挂牌督办。")
+    hazards = services.listable_hazards(request.user)
+    departments = services.department_choices().filter(
+        **{f"{office.region.level}_code": office.region.code}).order_by("region__code", "name")
+    initial = {}
+    if request.method == "GET" and request.GET.get("hazard", "").isdigit():
+        hazard = hazards.filter(pk=int(request.GET["hazard"])).first()
+        if hazard is not None:
+            initial["hazard"] = hazard.pk
+            department = services.competent_department(hazard)
+            initial["responsible_department"] = department.pk if department else None
+    form = ProposeForm(request.POST or None, initial=initial, hazards=hazards, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            listing = services.propose_listing(
+                request.user, hazard=d["hazard"], responsible_department=d["responsible_department"],
+                deadline=d["deadline"], requirements=d["requirements"], report_every_days=d["report_every_days"],
+                public_notice=d["public_notice"])
+            messages.success(request, "挂牌督办建议已提交，待安委会负责人审批。")
+            return redirect("supervision:detail", pk=listing.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return render(request, "supervision/propose.html", {"form": form, "office": office},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,54 @@
+"""Browser, phone viewport: an inspector fills a record with one finding, signs it, and the
+finding lands in the hazard ledger."""
+
+import pytest
+
+from core.demo import DEMO_PASSWORD
+from hazards.models import Hazard, HazardSource
+from inspections.models import Record
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "hb_yingji")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+    ent = tworld.ent_commerce
+    page.goto(f"{live_server.url}/inspections/records/new/")
+    assert no_horizontal_scroll(page)
+    page.select_option("#id_enterprise", str(ent.pk))
+    page.select_option("#id_kind", "unannounced")
+    page.fill("#id_location", "一号仓库")
+    page.click("[data-testid=create-record]")
+    page.wait_for_selector("[data-testid=record-title]")
+    assert no_horizontal_scroll(page)
+
+    first = page.locator("[data-testid=item]").first
+    first.locator("select[name$=result]").select_option("hazard")
+    first.locator("select[name$=grade]").select_option("general")
+    first.locator("textarea[name$=note]").fill("安全出口被货物堵塞")
+    first.locator("[data-testid=save-item]").click()
+    page.wait_for_selector("text=已保存")
+    assert no_horizontal_scroll(page)
+
+    page.click("[data-testid=sign]")
+    page.wait_for_selector("text=已签名，记录已锁定")
+    assert page.inner_text("[data-testid=record-status]") == "已签名锁定"
+    assert page.locator("[data-testid=save-item]").count() == 0
+    page.screenshot(path="/tmp/qingling-inspection-mobile.png", full_page=False)
+
+    rec = Record.objects.get(enterprise=ent)
+    assert rec.locked and rec.kind == "unannounced"
+    hazard = Hazard.objects.get(enterprise=ent, description="安全出口被货物堵塞")
+    assert hazard.channel == Hazard.Channel.INSPECTION and hazard.grade == "general"
+    assert hazard.basis_item_id == rec.items.get(hazard=hazard).standard_item_id
+    assert HazardSource.objects.filter(hazard=hazard, reference=f"inspections.record:{rec.pk}").exists()

@@ -1,0 +1,96 @@
+"""Staff API for tips (/api/v1/tips/). Identity fields never appear in answers; the reveal
+endpoint answers them only to users holding ``tips.reveal_identity``."""
+
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.permissions import is_government
+from core.api import ScopedReadOnlyViewSet
+
+from . import services
+from .models import Reward, Tip
+
+
+class RewardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reward
+        fields = ["id", "line", "beneficiary", "amount", "status", "paid_on", "method", "collected"]
+
+
+class TipSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    assigned_org_name = serializers.CharField(source="assigned_org.name", read_only=True)
+    sector_code = serializers.CharField(source="sector.code", read_only=True)
+    rewards = RewardSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Tip
+        fields = ["id", "number", "channel", "status", "township_code", "county_code", "address", "enterprise",
+                  "enterprise_name", "sector_code", "content", "anonymous", "internal_whistleblower", "assigned_org",
+                  "assigned_org_name", "result", "result_note", "transfer_unit", "transfer_reason", "duplicate_of",
+                  "hazard", "accept_deadline", "handle_deadline", "reward_deadline", "submitted_at", "rewards"]
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VerifySerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=Tip.Result.choices)
+    note = serializers.CharField()
+    feedback = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer):
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField()
+
+
+class TipViewSet(ScopedReadOnlyViewSet):
+    serializer_class = TipSerializer
+
+    def base_queryset(self):
+        return Tip.objects.select_related("assigned_org", "sector").prefetch_related("rewards")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Tip.objects.none()
+        if not is_government(self.request.user):
+            raise PermissionDenied("仅政府工作人员可以查看举报。")
+        return super().get_queryset()
+
+    def _act(self, request, serializer_cls, fn):
+        tip = self.get_object()
+        ser = serializer_cls(data=request.data)
+        ser.is_valid(raise_exception=True)
+        tip = fn(tip, ser.validated_data)
+        return Response(TipSerializer(tip).data)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, NoteSerializer, lambda t, d: services.accept(request.user, t, note=d["note"]))
+
+    @action(detail=True, methods=["post"], url_path="start-verification")
+    def start_verification(self, request, pk=None):
+        return self._act(request, NoteSerializer, lambda t, d: services.start_verification(request.user, t, note=d["note"]))
+
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._act(request, VerifySerializer, lambda t, d: services.verify(request.user, t, **d))
+
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        return self._act(request, TransferSerializer, lambda t, d: services.transfer(request.user, t, **d))
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(request, NoteSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"]))
+
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        tip = self.get_object()
+        if not services.can_reveal(request.user):
+            raise PermissionDenied("您无权查看举报人身份。")
+        return Response(services.reveal_identity(request.user, tip, request=request))

@@ -1,0 +1,99 @@
+"""Forms of the public tip page and the staff actions."""
+
+from django import forms
+
+from accounts.models import Organisation, Sector
+
+from .models import Reward, RewardPolicy, Tip
+
+
+class PublicTipForm(forms.Form):
+    township = forms.CharField(label="乡镇（街道）", max_length=12, error_messages={"required": "请选择到乡镇（街道）一级。"})
+    address = forms.CharField(label="详细地址", max_length=200, error_messages={"required": "请填写地址。"})
+    longitude = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6,
+                                   error_messages={"invalid": "经度须为数字。"})
+    latitude = forms.DecimalField(label="纬度", required=False, max_digits=9, decimal_places=6,
+                                  error_messages={"invalid": "纬度须为数字。"})
+    enterprise = forms.IntegerField(label="被举报单位（从名录中选择）", required=False, widget=forms.Select)
+    enterprise_name = forms.CharField(label="或填写单位名称", max_length=150, required=False)
+    sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
+                                    error_messages={"required": "请选择行业领域。", "invalid_choice": "行业领域无效。"})
+    content = forms.CharField(label="举报内容", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+                              error_messages={"required": "请填写举报内容。"})
+    anonymous = forms.BooleanField(label="匿名举报", required=False, initial=True)
+    internal_whistleblower = forms.BooleanField(label="我是该单位员工（企业内部吹哨人，须实名）", required=False)
+    name = forms.CharField(label="姓名", max_length=40, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    contact = forms.CharField(label="其他联系方式", max_length=100, required=False)
+    captcha = forms.CharField(label="验证码（请计算图中算式）", max_length=8, error_messages={"required": "请填写验证码。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label="举报查询码", max_length=40, error_messages={"required": "请输入查询码。"},
+                           widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
+
+
+def _styled(form):
+    for field in form.fields.values():
+        css = "form-check-input" if isinstance(field, forms.BooleanField) else (
+            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        field.widget.attrs.setdefault("class", css)
+    return form
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class NoteForm(StyledForm):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(StyledForm):
+    result = forms.ChoiceField(label="核查结果", choices=Tip.Result.choices)
+    note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))
+    feedback = forms.CharField(label="向举报人反馈", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    hazard = forms.IntegerField(label="关联已有隐患（编号ID，可选）", required=False)
+    register = forms.BooleanField(label="登记为新隐患", required=False)
+    grade = forms.ChoiceField(label="隐患等级", choices=[("general", "一般"), ("major", "重大")], required=False)
+    description = forms.CharField(label="隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
+
+
+class RewardForm(StyledForm):
+    line = forms.ChoiceField(label="奖励项", choices=Reward.Line.choices)
+    policy = forms.ModelChoiceField(label="奖励标准", queryset=RewardPolicy.objects.filter(is_active=True))
+    fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
+    beneficiary = forms.CharField(label="受奖对象（一案双奖时必填）", required=False, max_length=120)
+    collect_note = forms.CharField(label="领取方式说明", required=False, max_length=200)
+
+
+class PayForm(StyledForm):
+    paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.CharField(label="发放方式", max_length=40)
+    collected = forms.BooleanField(label="已领取", required=False)
+
+
+class TransferForm(StyledForm):
+    to_org = forms.ModelChoiceField(label="移交至平台内单位（可选）", required=False,
+                                    queryset=Organisation.objects.filter(kind__in=("department", "committee", "township")))
+    unit = forms.CharField(label="或写明平台外接收单位", required=False, max_length=120)
+    reason = forms.CharField(label="移交理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(StyledForm):
+    to_org = forms.ModelChoiceField(label="改派至", queryset=Organisation.objects.filter(kind__in=("department", "township")))
+    reason = forms.CharField(label="改派理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DuplicateForm(StyledForm):
+    original = forms.IntegerField(label="原举报ID")
+
+

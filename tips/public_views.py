@@ -1,0 +1,115 @@
+"""Public pages (no login): the tip form with its cascading region / enterprise lookups, the
+captcha image, the receipt and the tracking page. Rate-limited per (hashed) address."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.security import client_ip
+from core.services import ServiceError
+from core.views import service_error_to_form
+from enterprises.models import Enterprise
+from regions.models import Region
+
+from . import captcha, services
+from .forms import PublicTipForm, TrackForm
+from .models import Reward
+
+
+@require_GET
+def regions(request):
+    """Children of a region: ?parent=<code> (empty: provinces). [{code, name, level}]."""
+    parent = request.GET.get("parent", "").strip()
+    if parent and not parent.isdigit():
+        return JsonResponse({"parent": ["区划代码无效。"]}, status=400)
+    qs = Region.objects.filter(parent__code=parent) if parent else Region.objects.filter(parent__isnull=True)
+    return JsonResponse({"results": [{"code": r.code, "name": r.name, "level": r.level} for r in qs.order_by("code")[:500]]})
+
+
+@require_GET
+def enterprises(request):
+    """Operating enterprises of a township by name: ?township=<code>&q=<name>; ids and names only, ≤ 20."""
+    code = request.GET.get("township", "").strip()
+    q = request.GET.get("q", "").strip()[:50]
+    if not (code.isdigit() and len(code) == 9):
+        return JsonResponse({"township": ["请先选择乡镇（街道）。"]}, status=400)
+    qs = Enterprise.objects.filter(region__code=code, status=Enterprise.Status.OPERATING)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return JsonResponse({"results": [{"id": e.pk, "name": e.name} for e in qs.order_by("name")[:20]]})
+
+
+@never_cache
+def captcha_image(request):
+    question = captcha.new_challenge(request.session)
+    return HttpResponse(captcha.render_png(question), content_type="image/png")
+
+
+@never_cache
+def new_tip(request):
+    form = PublicTipForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            services.check_rate("submit", client_ip(request))
+        except ServiceError as exc:
+            form.is_valid()
+            form.add_error(None, exc.message)
+            return render(request, "tips/public_form.html", {"form": form}, status=429)
+        captcha_ok = captcha.check(request.session, request.POST.get("captcha", ""))
+        if form.is_valid():
+            if not captcha_ok:
+                form.add_error("captcha", "验证码错误或已失效，请重新计算图中算式。")
+            else:
+                tip = _submit(request, form)
+                if tip is not None:
+                    tip_obj, code = tip
+                    return render(request, "tips/public_receipt.html", {"tip": tip_obj, "code": code})
+    return render(request, "tips/public_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _form_to_kwargs(form, request) -> dict | None:
+    """submit_tip keyword arguments (without region) from a valid form, or None with a form error."""
+    d = form.cleaned_data
+    enterprise = Enterprise.objects.filter(pk=d["enterprise"]).first() if d.get("enterprise") else None
+    if d.get("enterprise") and enterprise is None:
+        form.add_error("enterprise", "所选单位不存在。")
+        return None
+    return dict(sector=d["sector"], address=d["address"], content=d["content"], enterprise=enterprise,
+                enterprise_name=d.get("enterprise_name", ""), longitude=d.get("longitude"), latitude=d.get("latitude"),
+                anonymous=d.get("anonymous", False), name=d.get("name", ""), phone=d.get("phone", ""),
+                contact=d.get("contact", ""), internal_whistleblower=d.get("internal_whistleblower", False),
+                files=request.FILES.getlist("files"), ip=client_ip(request))
+
+
+def _submit(request, form):
+    kwargs = _form_to_kwargs(form, request)
+    if kwargs is None:
+        return None
+    region = Region.objects.filter(code=form.cleaned_data["township"]).first()
+    try:
+        return services.submit_tip(None, region=region, **kwargs)
+    except ServiceError as exc:
+        if exc.field == "region":
+            exc.field = "township"
+        service_error_to_form(form, exc)
+        return None
+
+
+@never_cache
+def track(request):
+    form = TrackForm(request.POST or None)
+    tip = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_rate("track", client_ip(request))
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "tips/public_track.html", {"form": form}, status=429)
+        tip = services.find_by_code(form.cleaned_data["code"])
+        if tip is None:
+            form.add_error("code", "查询码不正确，请核对后重新输入。")
+            status = 404
+    rewards = list(tip.rewards.filter(line=Reward.Line.REPORTER)) if tip else []
+    return render(request, "tips/public_track.html", {"form": form, "tip": tip, "rewards": rewards}, status=status)

@@ -1,0 +1,177 @@
+"""Staff pages: the tip inbox, the detail with its timeline and actions, hotline entry,
+identity reveal (permitted users only) and attachment download."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_government
+from core.events import events_for
+from core.services import ServiceError
+from core.views import get_visible_or_404
+from hazards.models import Hazard
+
+from . import services, workflow
+from .forms import DuplicateForm, NoteForm, PayForm, PublicTipForm, ReassignForm, RewardForm, TransferForm, VerifyForm
+from .models import Reward, Tip
+from .public_views import Region, _form_to_kwargs
+
+
+def _require_government(user):
+    if not is_government(user):
+        raise PermissionDenied("仅政府工作人员可以查看举报。")
+
+
+def inbox(request):
+    _require_government(request.user)
+    qs = Tip.objects.visible_to(request.user).select_related("assigned_org", "sector")
+    status = request.GET.get("status", "")
+    if status in Tip.Status.values:
+        qs = qs.filter(status=status)
+    channel = request.GET.get("channel", "")
+    if channel in Tip.Channel.values:
+        qs = qs.filter(channel=channel)
+    tips = list(qs[:500])
+    if request.GET.get("overdue") == "1":
+        today = timezone.localdate()
+        tips = [t for t in tips if t.is_overdue(today)]
+    return render(request, "tips/inbox.html", {"tips": tips, "statuses": Tip.Status.choices, "status": status,
+                                               "channel": channel, "can_hotline": services.hotline_allowed(request.user)})
+
+
+def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = None, status: int = 200):
+    _require_government(request.user)
+    tip = get_visible_or_404(Tip.objects.select_related("assigned_org", "sector", "hazard"), request.user, pk=pk)
+    handler = services.is_handler(request.user, tip)
+    facts = workflow.Facts(is_handler=handler, result=tip.result)
+    forms = forms or {}
+    ctx = {
+        "tip": tip, "events": events_for(tip), "handler": handler,
+        "actions": workflow.allowed_actions(tip.status, facts) if handler else [],
+        "can_reassign": services.covering_committee(request.user, tip) and tip.status not in workflow.FINAL_STATES,
+        "can_reveal": services.can_reveal(request.user) and tip.has_identity, "revealed": revealed,
+        "rewards": tip.rewards.select_related("decided_by", "approved_by"), "attachments": tip.attachments.all(),
+        "note_form": forms.get("note", NoteForm()), "verify_form": forms.get("verify", VerifyForm()),
+        "reward_form": forms.get("reward", RewardForm()), "pay_form": forms.get("pay", PayForm()),
+        "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
+        "duplicate_form": forms.get("duplicate", DuplicateForm()),
+    }
+    return render(request, "tips/detail.html", ctx, status=status)
+
+
+ACTION_FORMS = {"accept": ("note", NoteForm), "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
+                "decide_reward": ("reward", RewardForm), "close": ("note", NoteForm), "transfer": ("transfer", TransferForm),
+                "reassign": ("reassign", ReassignForm), "mark_duplicate": ("duplicate", DuplicateForm)}
+
+
+@require_POST
+def act(request, pk: int, action: str):
+    _require_government(request.user)
+    tip = get_visible_or_404(Tip.objects, request.user, pk=pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    key, form_cls = ACTION_FORMS[action]
+    form = form_cls(request.POST)
+    if form.is_valid():
+        try:
+            _run(request, tip, action, form.cleaned_data)
+            return redirect("tips:detail", pk=tip.pk)
+        except ServiceError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+    return detail(request, pk, forms={key: form}, status=400)
+
+
+def _run(request, tip, action, d):
+    user = request.user
+    if action == "accept":
+        services.accept(user, tip, note=d["note"])
+    elif action == "start_verification":
+        services.start_verification(user, tip, note=d["note"])
+    elif action == "close":
+        services.close(user, tip, feedback=d["note"])
+    elif action == "verify":
+        hazard = None
+        if d.get("hazard"):
+            hazard = Hazard.objects.visible_to(user).filter(pk=d["hazard"]).first()
+            if hazard is None:
+                raise ServiceError("隐患不存在或不在您的管辖范围内。", "hazard")
+        register = None
+        if d.get("register"):
+            register = {"description": d.get("description") or tip.content[:500], "grade": d.get("grade") or "general",
+                        "deadline": d.get("deadline"), "basis_reason": "举报核实" if d.get("grade") == "major" else ""}
+        services.verify(user, tip, result=d["result"], note=d["note"], feedback=d.get("feedback", ""), hazard=hazard,
+                        register=register, fine_amount=d.get("fine_amount"))
+    elif action == "decide_reward":
+        services.decide_reward(user, tip, policy=d["policy"], fine_amount=d.get("fine_amount"), line=d["line"],
+                               beneficiary=d.get("beneficiary", ""), collect_note=d.get("collect_note", ""))
+    elif action == "transfer":
+        services.transfer(user, tip, unit=d.get("unit", ""), reason=d["reason"], to_org=d.get("to_org"))
+    elif action == "reassign":
+        services.reassign(user, tip, to_org=d["to_org"], reason=d["reason"])
+    elif action == "mark_duplicate":
+        original = Tip.objects.visible_to(user).filter(pk=d["original"]).first()
+        if original is None:
+            raise ServiceError("原举报不存在或无权查看。", "original")
+        services.mark_duplicate(user, tip, original=original)
+
+
+@require_POST
+def reward_act(request, pk: int, reward_pk: int, action: str):
+    _require_government(request.user)
+    tip = get_visible_or_404(Tip.objects, request.user, pk=pk)
+    reward = tip.rewards.filter(pk=reward_pk).first()
+    if reward is None or action not in ("approve", "pay"):
+        raise Http404
+    form = PayForm(request.POST) if action == "pay" else NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            if action == "approve":
+                services.approve_reward(request.user, reward)
+            else:
+                services.pay_reward(request.user, reward, **form.cleaned_data)
+            return redirect("tips:detail", pk=tip.pk)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return detail(request, pk, forms={"pay": form} if action == "pay" else {"note": form}, status=400)
+
+
+@require_POST
+def reveal(request, pk: int):
+    _require_government(request.user)
+    tip = get_visible_or_404(Tip.objects, request.user, pk=pk)
+    if not services.can_reveal(request.user):
+        raise PermissionDenied("您无权查看举报人身份。")
+    return detail(request, pk, revealed=services.reveal_identity(request.user, tip, request=request))
+
+
+def attachment(request, pk: int, att_pk: int):
+    _require_government(request.user)
+    tip = get_visible_or_404(Tip.objects, request.user, pk=pk)
+    att = tip.attachments.filter(pk=att_pk).first()
+    if att is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=False)
+
+
+def hotline(request):
+    """Staff enter a 12350 hotline call on the caller's behalf (same form as the public one)."""
+    if not services.hotline_allowed(request.user):
+        raise PermissionDenied("仅政府工作人员可以录入热线举报。")
+    form = PublicTipForm(request.POST or None)
+    form.fields["captcha"].required = False
+    if request.method == "POST" and form.is_valid():
+        kwargs = _form_to_kwargs(form, request)
+        if kwargs is not None:
+            try:
+                tip, code = services.submit_tip(request.user, channel=Tip.Channel.HOTLINE,
+                                                region=Region.objects.filter(code=form.cleaned_data["township"]).first(), **kwargs)
+                return render(request, "tips/public_receipt.html", {"tip": tip, "code": code})
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "tips/hotline.html", {"form": form}, status=400 if form.errors else 200)
+
+
+__all__ = ["inbox", "detail", "act", "reward_act", "reveal", "attachment", "hotline", "Reward"]
