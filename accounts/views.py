@@ -6,14 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.models import SecurityLog
 from core.security import log_security
-from core.views import get_visible_or_404
+from core.services import NotPermitted, ServiceError
+from core.views import get_visible_or_404, service_error_to_form
 
-from .models import Organisation
+from . import services
+from .forms import CompetenceForm
+from .models import Competence, Organisation
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -84,7 +87,40 @@ def organisation_list(request):
 
 @login_required
 def organisation_detail(request, pk: int):
+    """Organisation page; the committee office edits a department's competence here
+    (管行业必须管安全: department × sector × region, lead or assist)."""
     org = get_visible_or_404(Organisation.objects.select_related("region", "department_type"), request.user, pk=pk)
+    can_edit = org.kind == Organisation.Kind.DEPARTMENT and services.can_manage_competence(request.user, org)
+    form = CompetenceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("只有安委办可以调整部门监管职责。")
+        if form.is_valid():
+            try:
+                services.set_competence(request.user, department=org, sector=form.cleaned_data["sector"],
+                                        role=form.cleaned_data["role"])
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+            else:
+                messages.success(request, "监管职责已更新。")
+                return redirect("accounts:organisation_detail", pk=org.pk)
+        status = 400
     competences = org.competences.select_related("sector", "region").order_by("sector__sort_order")
     members = org.memberships.select_related("user").order_by("user__username")
-    return render(request, "accounts/organisation_detail.html", {"org": org, "competences": competences, "members": members})
+    return render(request, "accounts/organisation_detail.html", {
+        "org": org, "competences": competences, "members": members, "can_edit": can_edit, "form": form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def competence_remove(request, pk: int, competence_pk: int):
+    org = get_visible_or_404(Organisation.objects.all(), request.user, pk=pk)
+    competence = get_object_or_404(Competence, pk=competence_pk, department=org)
+    try:
+        services.remove_competence(request.user, competence)
+    except NotPermitted:
+        raise PermissionDenied("只有安委办可以调整部门监管职责。")
+    messages.success(request, "已删除该项监管职责。")
+    return redirect("accounts:organisation_detail", pk=org.pk)

@@ -74,7 +74,16 @@ def enterprise_detail(request, pk: int):
         "key_lists": applicable_key_lists(ent), "events": list(events_for(ent).order_by("-created_at")[:20]),
         "can_edit": perms.can_edit_profile(request.user, ent),
         "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
+        **_enforcement_facts(ent),
     })
+
+
+def _enforcement_facts(ent) -> dict:
+    """Credit status (严重失信主体名单, sector bans) and the art. 113 closure proposal, from the
+    enforcement app — read-only facts for the profile."""
+    from enforcement.rules import closure_proposal, credit_status
+
+    return {"credit": credit_status(ent), "closure": closure_proposal(ent)}
 
 
 @login_required
