@@ -65,3 +65,28 @@ def scoped_queryset(*, region_prefix="", enterprise_field=None, sector_field=Non
             "sector_m2m": sector_m2m,
         },
     )
+
+
+class ThroughEnterpriseQuerySet(ScopedQuerySet):
+    """Rows that hang on an enterprise (records, cases, risk points …): their region codes, id and
+    sectors are the enterprise's. Set ``enterprise_path`` to the FK path of the enterprise
+    ("enterprise", "case__enterprise" …); the rest is derived. The sector filter is an Exists on
+    the enterprise's sector M2M table — a join through it would duplicate rows."""
+
+    enterprise_path = "enterprise"
+    region_prefix = "enterprise__"
+    enterprise_field = "enterprise"
+    sector_field = "enterprise"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.region_prefix = f"{cls.enterprise_path}__"
+        cls.enterprise_field = cls.enterprise_path
+        cls.sector_field = cls.enterprise_path
+
+    def sector_q(self, sector_ids) -> Q:
+        from enterprises.models import Enterprise
+
+        through = Enterprise.sectors.through
+        return Q(Exists(through.objects.filter(enterprise_id=OuterRef(f"{self.enterprise_path}_id"),
+                                               sector_id__in=sorted(sector_ids))))

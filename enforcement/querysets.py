@@ -6,16 +6,11 @@ third-party agencies see nothing here. Rows without an enterprise (accountabilit
 townships and departments) carry their own region codes.
 """
 
-from django.db.models import Exists, OuterRef, Q
-
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, ThroughEnterpriseQuerySet
 
 
-class EnterpriseScopedQuerySet(ScopedQuerySet):
-    region_prefix = "enterprise__"
-    enterprise_field = "enterprise"
-    sector_field = "enterprise__sectors"
-    enterprise_path = "enterprise_id"
+class EnterpriseScopedQuerySet(ThroughEnterpriseQuerySet):
+    """Scoped through the enterprise; third-party agencies see no enforcement records."""
 
     def visible_to(self, user):
         from accounts.scope import scope_for
@@ -24,13 +19,6 @@ class EnterpriseScopedQuerySet(ScopedQuerySet):
             return self.none()
         return super().visible_to(user)
 
-    def sector_q(self, sector_ids) -> Q:
-        from enterprises.models import Enterprise
-
-        through = Enterprise.sectors.through
-        return Q(Exists(through.objects.filter(enterprise_id=OuterRef(self.enterprise_path),
-                                               sector_id__in=sorted(sector_ids))))
-
 
 class CaseQuerySet(EnterpriseScopedQuerySet):
     def open(self):
@@ -38,9 +26,7 @@ class CaseQuerySet(EnterpriseScopedQuerySet):
 
 
 class DecisionQuerySet(EnterpriseScopedQuerySet):
-    region_prefix = "case__enterprise__"
-    enterprise_field = "case__enterprise"
-    enterprise_path = "case__enterprise_id"
+    enterprise_path = "case__enterprise"
 
     def penalties(self):
         return self.filter(kind="penalty", status="effective")

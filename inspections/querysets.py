@@ -6,34 +6,19 @@
   and to committee offices of its region and above (region codes copied from the owner).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from core.querysets import ScopedQuerySet
-
-
-def _enterprise_sector_q(enterprise_path: str, sector_ids) -> Q:
-    from enterprises.models import Enterprise
-
-    through = Enterprise.sectors.through
-    return Q(Exists(through.objects.filter(enterprise_id=OuterRef(f"{enterprise_path}_id"), sector_id__in=sorted(sector_ids))))
+from core.querysets import ScopedQuerySet, ThroughEnterpriseQuerySet
 
 
-class EnterpriseLinkedQuerySet(ScopedQuerySet):
-    region_prefix = "enterprise__"
-    enterprise_field = "enterprise"
-    sector_field = "enterprise"
-
-    def sector_q(self, sector_ids) -> Q:
-        return _enterprise_sector_q("enterprise", sector_ids)
+class EnterpriseLinkedQuerySet(ThroughEnterpriseQuerySet):
+    """Records, spot-checks, conflicts: scoped through their enterprise."""
 
 
-class RecordChildQuerySet(ScopedQuerySet):
-    region_prefix = "record__enterprise__"
-    enterprise_field = "record__enterprise"
-    sector_field = "record__enterprise"
+class RecordChildQuerySet(ThroughEnterpriseQuerySet):
+    """Checklist lines, signatures, addenda: scoped through their record's enterprise."""
 
-    def sector_q(self, sector_ids) -> Q:
-        return _enterprise_sector_q("record__enterprise", sector_ids)
+    enterprise_path = "record__enterprise"
 
 
 class DepartmentOwnedQuerySet(ScopedQuerySet):

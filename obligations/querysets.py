@@ -1,23 +1,10 @@
 """Scoping for every obligations row: through its enterprise (region codes, sectors, id)."""
 
-from django.db.models import Exists, OuterRef, Q
-
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, ThroughEnterpriseQuerySet
 
 
-class EnterpriseRowQuerySet(ScopedQuerySet):
-    """Rows with an ``enterprise`` FK. The sector filter runs an Exists on the enterprise's
-    sector M2M table (a join through ``enterprise__sectors`` would duplicate rows)."""
-
-    enterprise_field = "enterprise"
-    region_prefix = "enterprise__"
-    sector_field = "enterprise__sectors"
-
-    def sector_q(self, sector_ids) -> Q:
-        from enterprises.models import Enterprise
-
-        through = Enterprise.sectors.through
-        return Q(Exists(through.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector_id__in=sorted(sector_ids))))
+class EnterpriseRowQuerySet(ThroughEnterpriseQuerySet):
+    """Rows with an ``enterprise`` FK, scoped through the enterprise."""
 
 
 class RuleQuerySet(ScopedQuerySet):
