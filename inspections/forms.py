@@ -169,3 +169,30 @@ class ReviewConclusionForm(BootstrapMixin, forms.Form):
     conclusion = forms.ChoiceField(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
     note = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label="照片", required=False)
+
+
+class HomeTownshipForm(BootstrapMixin, forms.Form):
+    inspector = forms.ModelChoiceField(label="执法检查人员", queryset=None)
+    township = forms.ModelChoiceField(label="居住乡镇（街道）", queryset=None, required=False)
+
+    def __init__(self, *args, inspectors=(), townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["inspector"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
+        self.fields["inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["township"].queryset = townships
+
+
+class ConflictForm(BootstrapMixin, forms.Form):
+    inspector = forms.ModelChoiceField(label="执法检查人员", queryset=None)
+    enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=None)
+    reason = forms.CharField(label="回避原因", max_length=200)
+
+    def __init__(self, *args, inspectors=(), enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["inspector"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
+        self.fields["inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["enterprise"].queryset = enterprises

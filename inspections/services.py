@@ -174,6 +174,23 @@ def replay(draw_row: Draw) -> list[dict]:
                      draw_row.per_enterprise, draw_row.conflicts)
 
 
+def set_home_township(actor, *, inspector, township) -> InspectorProfile:
+    """Record where an inspector lives: the draw never sends them to inspect there (回避)."""
+    org = _require_org(actor, department=True)
+    if inspector not in inspectors_of(org):
+        raise ServiceError("只能设置本单位执法检查人员的回避信息。", "inspector")
+    if township is not None and (township.level != "township" or not township.path.startswith(org.region.path)):
+        raise ServiceError("请选择本辖区内的乡镇（街道）。", "township")
+    with transaction.atomic():
+        profile, _ = InspectorProfile.objects.get_or_create(user=inspector)
+        old = profile.home_township.code if profile.home_township_id else ""
+        InspectorProfile.objects.filter(pk=profile.pk).update(home_township=township)
+        profile.refresh_from_db()
+        record_event(actor, "inspection.home_township_set", profile, from_state=old,
+                     to_state=township.code if township else "", data={"inspector": inspector.pk})
+    return profile
+
+
 def declare_conflict(actor, *, inspector, enterprise, reason: str) -> Conflict:
     _require_org(actor)
     _require_enterprise(actor, enterprise)

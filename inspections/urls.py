@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import planning, records
+from .views import planning, records, recusal
 
 app_name = "inspections"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<int:pk>/addendum/", records.addendum, name="addendum"),
     path("records/<int:pk>/record.docx", records.record_docx, name="record_docx"),
     path("records/<int:pk>/orders/<int:item_pk>.docx", records.order_docx, name="order_docx"),
+    path("recusal/", recusal.recusal, name="recusal"),
     path("plans/new/", planning.plan_new, name="plan_new"),
     path("plans/<int:pk>/", planning.plan_detail, name="plan"),
     path("spot-checks/", planning.spot_checks, name="spot_checks"),

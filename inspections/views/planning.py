@@ -17,18 +17,10 @@ from .records import docx_response
 
 
 def _obligation_summary(enterprise):
-    """obligations' summary when that app provides one; None otherwise."""
-    for module in ("obligations.selectors", "obligations.services", "obligations.summary"):
-        try:
-            fn = getattr(__import__(module, fromlist=["obligation_summary"]), "obligation_summary", None)
-        except ImportError:
-            continue
-        if fn is not None:
-            try:
-                return fn(enterprise, timezone.localdate())
-            except Exception:  # noqa: BLE001 - the side panel must never break the spot-check page
-                return None
-    return None
+    """The enterprise's obligation records, shown beside the nine questions."""
+    from obligations.summary import obligation_summary
+
+    return obligation_summary(enterprise, timezone.localdate())
 
 
 @login_required

@@ -1,0 +1,53 @@
+"""Recusal (回避) facts the 双随机 draw honours: inspectors' home townships and declared conflicts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from core.services import ServiceError
+from core.views import service_error_to_form
+from enterprises.models import Enterprise
+from regions.models import Region
+
+from .. import forms, services
+from ..models import Conflict, InspectorProfile
+
+
+@login_required
+def recusal(request):
+    """Department page: who lives where, who declared which conflict; editable by its officers."""
+    org = services.acting_org(request.user)
+    if org is None or org.kind != "department":
+        raise PermissionDenied("只有负有安全监管职责的部门可以管理检查人员回避信息。")
+    inspectors = services.inspectors_of(org)
+    townships = Region.objects.filter(level="township", path__startswith=org.region.path + "/").order_by("code")
+    enterprises = Enterprise.objects.visible_to(request.user).order_by("name")
+    home_form = forms.HomeTownshipForm(request.POST if request.POST.get("form") == "home" else None,
+                                       inspectors=inspectors, townships=townships, prefix="home")
+    conflict_form = forms.ConflictForm(request.POST if request.POST.get("form") == "conflict" else None,
+                                       inspectors=inspectors, enterprises=enterprises, prefix="conflict")
+    status = 200
+    if request.method == "POST":
+        form = home_form if request.POST.get("form") == "home" else conflict_form
+        if form.is_valid():
+            try:
+                if form is home_form:
+                    services.set_home_township(request.user, inspector=form.cleaned_data["inspector"],
+                                               township=form.cleaned_data["township"])
+                else:
+                    services.declare_conflict(request.user, inspector=form.cleaned_data["inspector"],
+                                              enterprise=form.cleaned_data["enterprise"], reason=form.cleaned_data["reason"])
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+            else:
+                messages.success(request, "回避信息已保存。")
+                return redirect("inspections:recusal")
+        status = 400
+    profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors).select_related("home_township")}
+    conflicts = (Conflict.objects.visible_to(request.user).filter(inspector__in=inspectors)
+                 .select_related("inspector", "enterprise").order_by("inspector_id", "enterprise__name"))
+    rows = [{"user": u, "home": profiles.get(u.pk).home_township if u.pk in profiles else None} for u in inspectors]
+    return render(request, "inspections/recusal.html", {
+        "rows": rows, "conflicts": conflicts, "home_form": home_form, "conflict_form": conflict_form,
+    }, status=status)
