@@ -32,8 +32,8 @@ def concrete(path: str, pk) -> str:
 
 
 def test_every_operation_survives_garbage(client, world, operations):
-    from hazards import services
     from accounts.models import Sector
+    from hazards import services
 
     h = services.register_hazard(world.user("commerce"), enterprise=world.ent_commerce,
                                  sector=Sector.objects.get(code="commerce"), description="灭火器失效", grade="general")
