@@ -57,6 +57,13 @@ def notify_listed(listing) -> None:
     for user in list(enterprise_users(listing)) + list(org_users(listing.responsible_department)):
         notify(kind="listing.listed", dedupe_key=f"listing:{listing.pk}:listed:user:{user.pk}", title=title, body=body,
                url=_url(listing), obj=listing, user=user, channels=CHANNELS)
+    # The principal and the actual controller are told by SMS whether or not they have a login.
+    ent = listing.hazard.enterprise
+    for who, name, phone in (("principal", ent.principal_name, ent.principal_phone),
+                             ("controller", ent.controller_name, ent.controller_phone)):
+        if phone:
+            notify(kind="listing.listed", dedupe_key=f"listing:{listing.pk}:listed:{who}", title=title, body=body,
+                   obj=listing, name=name, phone=phone, channels=("sms",))
 
 
 def notify_delisting_decided(listing, accepted: bool, reason: str) -> None:

@@ -163,3 +163,14 @@ def test_home_cards_are_scoped(world):
     listed(world)
     assert {c["key"]: c["value"] for c in cards(world.user("commerce"))} == {"listings": 1, "listings_overdue": 0}
     assert cards(world.user("housing")) == []
+
+
+def test_listing_alerts_reach_the_principal_and_the_actual_controller_by_sms(world):
+    from core.models import OutboxMessage
+
+    hazard = major_hazard(world)
+    listing = services.approve(world.user("committee_lead"), propose(world, hazard))
+    ent = hazard.enterprise
+    sms = set(OutboxMessage.objects.filter(kind="listing.listed", channel="sms", object_id=listing.pk)
+              .values_list("address", flat=True))
+    assert sms == {ent.principal_phone, ent.controller_phone}
