@@ -39,10 +39,12 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
+	rm -f bench-county.sqlite3 bench-county.sqlite3-wal bench-county.sqlite3-shm
 	$(DEV) $(PY) bench/run.py --profile county
 
 bench-province: setup
-	$(PY) bench/run.py --profile province
+	@test -n "$$DATABASE_URL" || { echo "bench-province needs DATABASE_URL=postgres://… (a dedicated database)"; exit 2; }
+	$(DEV) $(PY) bench/run.py --profile province
 
 ci:
 	bash .ci/run
