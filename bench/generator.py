@@ -58,6 +58,18 @@ DESCRIPTIONS = ["安全出口锁闭", "消防通道被占用", "灭火器过期�
                 "起重机械未经验收使用", "液化气瓶违规存放", "应急照明损坏", "安全防护栏缺失"]
 
 
+def next_alert_as_left(status: str, deadline: datetime.date, today: datetime.date):
+    """``next_alert_on`` as a daily send_hazard_alerts run through yesterday would have left it:
+    the first alert stage (7 days before, 1 day before, overdue) starting today or later."""
+    if status not in ("registered", "rectifying", "pending_acceptance"):
+        return None
+    for start in (deadline - datetime.timedelta(days=7), deadline - datetime.timedelta(days=1),
+                  deadline + datetime.timedelta(days=1)):
+        if start >= today:
+            return start
+    return None
+
+
 def weighted(rng, pairs):
     values, weights = zip(*pairs)
     return rng.choices(values, weights)[0]
@@ -183,6 +195,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
             for _ in path[1:]:
                 times.append(min(times[-1] + datetime.timedelta(days=rng.randrange(1, 40), minutes=rng.randrange(600)), now))
             h.status_changed_at = times[-1]
+            h.next_alert_on = next_alert_as_left(status, deadline, today)
             if status == "closed":
                 h.closed_at = times[-1]
             hazards.append((h, path, times))

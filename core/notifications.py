@@ -73,3 +73,60 @@ def notify(*, kind: str, dedupe_key: str, title: str, body: str = "", url: str =
             if status == OutboxMessage.Status.PENDING:
                 transaction.on_commit(lambda pk=msg.pk: _deliver(pk))
     return created_any
+
+
+# ---------------------------------------------------------------- bulk (periodic jobs)
+
+def _chunks(items, size=500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def notify_bulk(alerts: list[dict]) -> int:
+    """Many alerts at once, for periodic jobs: the same rows and dedupe keys as ``notify`` but
+    inserted in batches. Each alert is a dict with kind, dedupe_key, title, body, url, obj_type,
+    obj_id, channels and either ``user`` = (pk, name, email, phone) or name/phone/email.
+    Existing keys are skipped (exactly once); returns the number of new messages."""
+    notes, outbox = [], []
+    for a in alerts:
+        user = a.get("user")
+        for channel in a["channels"]:
+            key = f"{a['dedupe_key']}:{channel}"[:200]
+            if channel == "inapp":
+                if user is not None:
+                    notes.append(Notification(recipient_id=user[0], kind=a["kind"], title=a["title"], body=a.get("body", ""),
+                                              url=a.get("url", ""), object_type=a.get("obj_type", ""),
+                                              object_id=a.get("obj_id"), dedupe_key=key))
+                continue
+            if user is not None:
+                address = user[2] if channel == "email" else user[3]
+                name = user[1]
+            else:
+                address = a.get("email" if channel == "email" else "phone") or ""
+                name = a.get("name", "")
+            outbox.append(OutboxMessage(
+                channel=channel, recipient_user_id=user[0] if user else None, recipient_name=name, address=address,
+                subject=a["title"], body=a.get("body", ""), kind=a["kind"], object_type=a.get("obj_type", ""),
+                object_id=a.get("obj_id"), dedupe_key=key,
+                status=OutboxMessage.Status.PENDING if address else OutboxMessage.Status.SKIPPED))
+    created = 0
+    new_outbox_keys = []
+    with transaction.atomic():
+        for model, rows in ((Notification, notes), (OutboxMessage, outbox)):
+            for chunk in _chunks(rows):
+                keys = [r.dedupe_key for r in chunk]
+                existing = set(model.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+                fresh = [r for r in chunk if r.dedupe_key not in existing]
+                model.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent run may have won a key
+                created += len(fresh)
+                if model is OutboxMessage:
+                    new_outbox_keys += [r.dedupe_key for r in fresh if r.status == OutboxMessage.Status.PENDING]
+        if new_outbox_keys:
+            transaction.on_commit(lambda keys=tuple(new_outbox_keys): _deliver_keys(keys))
+    return created
+
+
+def _deliver_keys(keys) -> None:
+    for chunk in _chunks(list(keys)):
+        for pk in OutboxMessage.objects.filter(dedupe_key__in=chunk, status=OutboxMessage.Status.PENDING).values_list("pk", flat=True):
+            _deliver(pk)

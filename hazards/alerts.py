@@ -71,34 +71,96 @@ def department_users(hazard):
                                membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER]).distinct()
 
 
-def send_deadline_alerts(today=None) -> int:
+def next_alert_after(kind: str, deadline: datetime.date) -> datetime.date | None:
+    """After the ``kind`` alert went out, when the following one falls due (None: that was the last)."""
+    if kind == "due7":
+        return deadline - datetime.timedelta(days=1)
+    if kind == "due1":
+        return deadline + datetime.timedelta(days=1)
+    return None
+
+
+class _Recipients:
+    """Recipient look-ups cached for one pass: enterprise principals per enterprise, competent
+    department staff per (county, sector) — a province pass touches thousands of hazards but
+    only hundreds of enterprises' and departments' user lists."""
+
+    def __init__(self):
+        self.enterprises: dict = {}
+        self.departments: dict = {}
+
+    @staticmethod
+    def _rows(qs):
+        return [(u.pk, u.get_full_name() or u.username, u.email, getattr(getattr(u, "membership", None), "phone", ""))
+                for u in qs.select_related("membership")]
+
+    def for_hazard(self, hazard) -> list[tuple]:
+        ent = hazard.enterprise
+        if ent.pk not in self.enterprises:
+            self.enterprises[ent.pk] = self._rows(_enterprise_users(ent))
+        key = (hazard.county_code, hazard.sector_id)
+        if key not in self.departments:
+            self.departments[key] = self._rows(department_users(hazard))
+        merged = {row[0]: row for row in self.enterprises[ent.pk] + self.departments[key]}
+        return list(merged.values())
+
+
+def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
     """Alert the responsible person, the enterprise's principals and the competent department's
     users at 7 days and 1 day before the deadline and when overdue — each exactly once per
-    deadline (the key holds the deadline date, so an approved extension re-arms the alerts).
-    Returns how many new alerts were created."""
+    deadline (the dedupe key holds the deadline date, so an approved extension re-arms them).
+
+    Only hazards whose ``next_alert_on`` has come are read (an indexed range scan, not a walk
+    over every open hazard); after sending, ``next_alert_on`` moves to the next stage by
+    compare-and-set, so two overlapping runs cannot advance it twice, and the dedupe keys make
+    sure nobody is told twice. Returns how many new messages were created."""
+    from django.db import transaction
     from django.utils import timezone
 
+    from core.notifications import notify_bulk
+
+    from . import workflow
     from .models import Hazard
 
     today = today or timezone.localdate()
+    due = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, next_alert_on__isnull=False, next_alert_on__lte=today)
+           .order_by().select_related("enterprise", "sector"))
+    recipients = _Recipients()
     sent = 0
-    horizon = today + datetime.timedelta(days=7)
-    hazards = (Hazard.objects.open().filter(deadline__isnull=False, deadline__lte=horizon)
-               .select_related("enterprise", "sector"))
-    for hazard in hazards.iterator(chunk_size=200):
-        kind = deadline_kind(hazard.deadline, today)
-        if kind is None:
-            continue
-        base = f"hazard:{hazard.pk}:{kind}:{hazard.deadline.isoformat()}"
-        title = f"隐患{DEADLINE_KINDS[kind]}：{hazard.enterprise.name}"
-        body = f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline:%Y-%m-%d}。"
-        url = f"/hazards/{hazard.pk}/"
-        recipients = {u.pk: u for u in _enterprise_users(hazard.enterprise)}
-        recipients.update({u.pk: u for u in department_users(hazard)})
-        for user in recipients.values():
-            sent += notify(kind=f"hazard.{kind}", dedupe_key=f"{base}:user:{user.pk}", title=title, body=body, url=url,
-                           obj=hazard, user=user, channels=("inapp", "email"))
-        if hazard.responsible_phone:
-            sent += notify(kind=f"hazard.{kind}", dedupe_key=f"{base}:responsible", title=title, body=body, obj=hazard,
-                           name=hazard.responsible_person, phone=hazard.responsible_phone, channels=("sms",))
+    chunk: list = []
+
+    def flush(hazards) -> int:
+        alerts, moves = [], {}
+        for hazard in hazards:
+            if hazard.deadline is None:
+                kind, following = None, None
+            else:
+                kind = deadline_kind(hazard.deadline, today)
+                following = next_alert_after(kind, hazard.deadline) if kind else hazard.deadline - datetime.timedelta(days=7)
+            moves.setdefault((hazard.next_alert_on, following), []).append(hazard.pk)
+            if kind is None:
+                continue
+            base = f"hazard:{hazard.pk}:{kind}:{hazard.deadline.isoformat()}"
+            title = f"隐患{DEADLINE_KINDS[kind]}：{hazard.enterprise.name}"
+            body = f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline:%Y-%m-%d}。"
+            common = {"kind": f"hazard.{kind}", "title": title, "body": body, "url": f"/hazards/{hazard.pk}/",
+                      "obj_type": "hazards.hazard", "obj_id": hazard.pk}
+            for user in recipients.for_hazard(hazard):
+                alerts.append({**common, "dedupe_key": f"{base}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
+            if hazard.responsible_phone:
+                alerts.append({**common, "dedupe_key": f"{base}:responsible", "name": hazard.responsible_person,
+                               "phone": hazard.responsible_phone, "channels": ("sms",)})
+        with transaction.atomic():
+            created = notify_bulk(alerts)
+            for (old, following), pks in moves.items():
+                Hazard.objects.filter(pk__in=pks, next_alert_on=old).update(next_alert_on=following)
+        return created
+
+    for hazard in due.iterator(chunk_size=batch_size):
+        chunk.append(hazard)
+        if len(chunk) >= batch_size:
+            sent += flush(chunk)
+            chunk = []
+    if chunk:
+        sent += flush(chunk)
     return sent

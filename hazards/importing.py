@@ -1,8 +1,10 @@
 """Importing an existing hazard ledger from xlsx (regulators bringing in their old ledgers).
 
-Every row goes through ``services.register_hazard`` (and ``close_now`` for 已销号 rows) inside
-one transaction: a dry run, or any bad row, rolls everything back and reports every problem as
-``{"row": 5, "column": "隐患等级", "reason": "…"}``. Enterprise and sector lookups are cached.
+Every row is validated by ``services.build_hazard`` — the same checks as registering one hazard
+on the page — and every problem is reported as ``{"row": 5, "column": "隐患等级", "reason": "…"}``.
+A dry run, or a file with any bad row, writes nothing. Otherwise ``services.register_many`` writes
+the hazards, their sources and their events (registered, and close_now for 已销号 rows) in
+batches inside one transaction: all or nothing. Enterprise, sector and scope look-ups are cached.
 """
 
 import datetime
@@ -31,9 +33,6 @@ GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐�
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
 
-
-class _Rollback(Exception):
-    pass
 
 
 def _text(value) -> str:
@@ -98,7 +97,7 @@ def import_hazards(actor, file, dry_run: bool = True) -> dict:
     rows = read_rows(data)
     errors: list[dict] = []
     codes = {_text(r.get("统一社会信用代码")).upper() for r in rows}
-    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes).prefetch_related("sectors")}
+    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes).select_related("region").prefetch_related("sectors")}
     sectors = {}
     for s in Sector.objects.all():
         sectors[s.name] = sectors[s.code] = s
@@ -107,59 +106,61 @@ def import_hazards(actor, file, dry_run: bool = True) -> dict:
     item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""}
     items = {i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)}
     created = closed = 0
-    try:
-        with transaction.atomic():
-            for r in rows:
-                n = r["_row"]
-                row_errors: list[dict] = []
-                code = _text(r.get("统一社会信用代码")).upper()
-                ent = enterprises.get(code)
-                if ent is None:
-                    row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "未找到该单位（请先导入单位名录）。"})
-                grade = GRADES.get(_text(r.get("隐患等级")))
-                if grade is None:
-                    row_errors.append({"row": n, "column": "隐患等级", "reason": "应为“一般”或“重大”。"})
-                sector = sectors.get(_text(r.get("行业领域")))
-                if sector is None:
-                    row_errors.append({"row": n, "column": "行业领域", "reason": "未知的行业领域。"})
-                channel_text = _text(r.get("发现渠道"))
-                channel = CHANNELS.get(channel_text) if channel_text else None
-                if channel_text and channel is None:
-                    row_errors.append({"row": n, "column": "发现渠道", "reason": "未知的发现渠道。"})
-                status = STATUSES.get(_text(r.get("状态")))
-                if status is None:
-                    row_errors.append({"row": n, "column": "状态", "reason": "应为“已登记”或“已销号”。"})
-                item_code = _text(r.get("判定依据条款编码"))
-                item = items.get(item_code) if item_code else None
-                if item_code and item is None:
-                    row_errors.append({"row": n, "column": "判定依据条款编码", "reason": "未找到该条款编码。"})
-                found_on = _date(r.get("发现日期"), "发现日期", row_errors, n)
-                deadline = _date(r.get("整改期限"), "整改期限", row_errors, n)
-                if status == "closed" and grade == "major":
-                    row_errors.append({"row": n, "column": "状态", "reason": "重大隐患须在平台内验收销号，不能以已销号状态导入。"})
-                if row_errors:
-                    errors.extend(row_errors)
-                    continue
-                try:
-                    with transaction.atomic():
-                        hazard = services.register_hazard(
-                            actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
-                            channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
-                            basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
-                            responsible_person=_text(r.get("整改责任人"))[:60],
-                            responsible_phone=_text(r.get("责任人电话"))[:20],
-                            source_reference=f"import:row{n}", notify_people=False)
-                        created += 1
-                        if status == "closed":
-                            services.close_now(actor, hazard, evidence_note=_text(r.get("整改情况")) or "导入：原台账已销号")
-                            closed += 1
-                except ServiceError as exc:
-                    column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
-                    errors.append({"row": n, "column": column, "reason": exc.message})
-            if dry_run or errors:
-                raise _Rollback()
-    except _Rollback:
-        pass
+    entries = []
+    cache = services.prime_cache(actor, enterprises.values(), {})  # scope and sector checks, once per file
+    for r in rows:
+        n = r["_row"]
+        row_errors: list[dict] = []
+        code = _text(r.get("统一社会信用代码")).upper()
+        ent = enterprises.get(code)
+        if ent is None:
+            row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "未找到该单位（请先导入单位名录）。"})
+        grade = GRADES.get(_text(r.get("隐患等级")))
+        if grade is None:
+            row_errors.append({"row": n, "column": "隐患等级", "reason": "应为“一般”或“重大”。"})
+        sector = sectors.get(_text(r.get("行业领域")))
+        if sector is None:
+            row_errors.append({"row": n, "column": "行业领域", "reason": "未知的行业领域。"})
+        channel_text = _text(r.get("发现渠道"))
+        channel = CHANNELS.get(channel_text) if channel_text else None
+        if channel_text and channel is None:
+            row_errors.append({"row": n, "column": "发现渠道", "reason": "未知的发现渠道。"})
+        status = STATUSES.get(_text(r.get("状态")))
+        if status is None:
+            row_errors.append({"row": n, "column": "状态", "reason": "应为“已登记”或“已销号”。"})
+        item_code = _text(r.get("判定依据条款编码"))
+        item = items.get(item_code) if item_code else None
+        if item_code and item is None:
+            row_errors.append({"row": n, "column": "判定依据条款编码", "reason": "未找到该条款编码。"})
+        found_on = _date(r.get("发现日期"), "发现日期", row_errors, n)
+        deadline = _date(r.get("整改期限"), "整改期限", row_errors, n)
+        if status == "closed" and grade == "major":
+            row_errors.append({"row": n, "column": "状态", "reason": "重大隐患须在平台内验收销号，不能以已销号状态导入。"})
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        try:
+            # The same validation as registering one hazard on the page (services.build_hazard).
+            hazard = services.build_hazard(
+                actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
+                channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
+                basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
+                responsible_person=_text(r.get("整改责任人"))[:60],
+                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache)
+        except ServiceError as exc:
+            column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
+            errors.append({"row": n, "column": column, "reason": exc.message})
+            continue
+        note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
+        entries.append((hazard, f"import:row{n}", note))
+    created = len(entries)
+    closed = sum(1 for _, _, note in entries if note is not None)
+    if not dry_run and not errors:
+        try:
+            with transaction.atomic():  # all or nothing
+                services.register_many(actor, entries)
+        except ServiceError as exc:
+            errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
     committed = not dry_run and not errors
     return {"total": len(rows), "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
             "committed": committed}

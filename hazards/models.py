@@ -68,6 +68,10 @@ class Hazard(RegionCodes):
     first_reported_at = models.DateTimeField("最早报告时间", default=timezone.now, db_index=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True, db_index=True)
     reopen_count = models.PositiveSmallIntegerField("重新打开次数", default=0)
+    # Scheduling of deadline alerts (Healthchecks' alert_after): the date the next 7-day / 1-day /
+    # overdue alert falls due; None once the last one went out or the hazard left the open states.
+    # Not a status: overdue stays derived from the deadline.
+    next_alert_on = models.DateField("下次期限提醒日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by_org = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -82,6 +86,9 @@ class Hazard(RegionCodes):
             models.Index(fields=["township_code", "status"], name="hazard_township_status_idx"),
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),
             models.Index(fields=["grade", "channel", "first_reported_at"], name="hazard_dispatch_idx"),
+            models.Index(fields=["sector", "status", "deadline"], name="hazard_sector_status_idx"),
+            models.Index(fields=["next_alert_on"], name="hazard_next_alert_idx",
+                         condition=models.Q(next_alert_on__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

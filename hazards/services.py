@@ -19,6 +19,11 @@ CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "us
                          "has_special_equipment": "special_equipment"}
 
 
+def first_alert_on(deadline: datetime.date | None) -> datetime.date | None:
+    """When the first deadline alert (7 days before) falls due for ``deadline``."""
+    return deadline - datetime.timedelta(days=7) if deadline else None
+
+
 # ---------------------------------------------------------------- who is acting
 
 def actor_kind(actor, hazard_or_enterprise) -> str | None:
@@ -88,20 +93,52 @@ def _org(actor):
 
 # ---------------------------------------------------------------- registration
 
-def register_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
-                    found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
-                    basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
-                    responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
-                    sub_grade: str = "", source_reference: str = "", finder_name: str = "",
-                    notify_people: bool = True) -> Hazard:
-    """Register a hazard in the ledger.
+def prime_cache(actor, enterprises, cache: dict) -> dict:
+    """Fill ``build_hazard``'s cache for many enterprises with a few queries (imports): which of
+    them the actor may act on (one scoped query), and the sectors each may have hazards in.
+    ``enterprises`` must have ``sectors`` prefetched."""
+    from enterprises.models import Enterprise
+
+    enterprises = list(enterprises)
+    ids = [e.pk for e in enterprises]
+    visible = set()
+    for i in range(0, len(ids), 900):
+        visible |= set(Enterprise.objects.visible_to(actor).filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
+    cross = dict(Sector.objects.filter(code__in=CROSS_CUTTING_SECTORS.values()).values_list("code", "pk"))
+    kind_of_actor = None
+    for ent in enterprises:
+        if ent.pk in visible and kind_of_actor is None:
+            kind_of_actor = actor_kind(actor, ent)  # the same for every enterprise the actor can see
+        cache[("kind", ent.pk)] = kind_of_actor if ent.pk in visible else None
+        allowed = set()
+        for s in ent.sectors.all():
+            allowed.add(s.pk)
+            if s.parent_id:
+                allowed.add(s.parent_id)
+        allowed |= {cross[code] for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(ent, flag) and code in cross}
+        cache[("sectors", ent.pk)] = allowed
+    return cache
+
+
+def build_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
+                 found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
+                 basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
+                 responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
+                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None) -> Hazard:
+    """Validate a registration and return the unsaved hazard (status ``registered``).
 
     Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
     is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
-    its standard item (判定依据) or a written reason. Effects: a hazard in ``registered``, its
-    first source, an event; for 重大, alerts to the principal and the actual controller.
+    its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a dict kept by a
+    batch caller) memoises the per-enterprise checks. The actor kind is left on ``_actor_kind``.
     """
-    kind = _require_kind(actor, enterprise)
+    cache = cache if cache is not None else {}
+    key = ("kind", enterprise.pk)
+    if key not in cache:
+        cache[key] = actor_kind(actor, enterprise)
+    kind = cache[key]
+    if kind is None:
+        raise NotPermitted("该隐患不在您的管辖范围内，或您没有办理权限。")
     description = (description or "").strip()
     if not description:
         raise ServiceError("请填写隐患描述。", "description")
@@ -109,12 +146,19 @@ def register_hazard(actor, *, enterprise, sector, description: str, grade: str, 
         raise ServiceError("隐患等级须为“一般”或“重大”。", "grade")
     if category not in Hazard.Category.values:
         raise ServiceError("隐患类别无效。", "category")
-    channel = channel or default_channel(actor, enterprise)
+    if not channel:
+        key = ("channel", enterprise.pk)
+        if key not in cache:
+            cache[key] = default_channel(actor, enterprise)
+        channel = cache[key]
     if channel not in Hazard.Channel.values:
         raise ServiceError("发现渠道无效。", "channel")
     if kind == "enterprise" and channel not in (Hazard.Channel.SELF_CHECK, Hazard.Channel.ENTERPRISE_THIRD_PARTY, Hazard.Channel.ACCIDENT):
         raise ServiceError("企业登记的隐患渠道只能是企业自查、企业委托第三方或事故举一反三。", "channel")
-    if sector is None or sector.pk not in allowed_sectors(enterprise):
+    key = ("sectors", enterprise.pk)
+    if key not in cache:
+        cache[key] = allowed_sectors(enterprise)
+    if sector is None or sector.pk not in cache[key]:
         raise ServiceError("行业领域与该单位的行业不符。", "sector")
     if actor is not None and not scope_for(actor).allows_sector(sector.pk):
         raise ServiceError("该行业领域不在您的监管职责范围内。", "sector")
@@ -130,30 +174,85 @@ def register_hazard(actor, *, enterprise, sector, description: str, grade: str, 
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
     now = timezone.now()
+    org = _org(actor)
+    user = actor if actor is not None and actor.is_authenticated else None
+    hazard = Hazard(
+        enterprise=enterprise, sector=sector, description=description, grade=grade, channel=channel,
+        found_on=found_on, location=location, category=category, basis_item=basis_item,
+        basis_reason=basis_reason.strip(), deadline=deadline, original_deadline=deadline,
+        next_alert_on=first_alert_on(deadline),
+        responsible_person=responsible_person, responsible_phone=responsible_phone,
+        stop_production=stop_production, sub_grade=sub_grade, status=Hazard.Status.REGISTERED,
+        status_changed_at=now, first_reported_at=now, created_at=now, found_by=user,
+        finder_name=finder_name or (org.name if org else ""), created_by=user, created_by_org=org,
+    )
+    hazard.set_region_codes(enterprise.region)
+    hazard._actor_kind = kind
+    return hazard
+
+
+def _registered_event_data(hazard) -> dict:
+    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
+            "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
+
+
+def register_hazard(actor, *, source_reference: str = "", notify_people: bool = True, **fields) -> Hazard:
+    """Register a hazard in the ledger (see ``build_hazard`` for the preconditions).
+
+    Effects: a hazard in ``registered``, its first source, an event; for 重大, alerts to the
+    principal and the actual controller.
+    """
+    hazard = build_hazard(actor, **fields)
     with transaction.atomic():
-        hazard = Hazard(
-            enterprise=enterprise, sector=sector, description=description, grade=grade, channel=channel,
-            found_on=found_on, location=location, category=category, basis_item=basis_item,
-            basis_reason=basis_reason.strip(), deadline=deadline, original_deadline=deadline,
-            responsible_person=responsible_person, responsible_phone=responsible_phone,
-            stop_production=stop_production, sub_grade=sub_grade, status=Hazard.Status.REGISTERED,
-            status_changed_at=now, first_reported_at=now, created_at=now,
-            found_by=actor if actor is not None and actor.is_authenticated else None,
-            finder_name=finder_name or (_org(actor).name if _org(actor) else ""),
-            created_by=actor if actor is not None and actor.is_authenticated else None, created_by_org=_org(actor),
-        )
-        hazard.set_region_codes(enterprise.region)
         hazard.save()
-        HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=now, organisation=_org(actor),
-                                    reference=source_reference)
-        record(actor, "hazard.registered", hazard, to_state=hazard.status,
-               data={"grade": grade, "channel": channel, "enterprise": enterprise.pk, "sector": sector.code,
-                     "basis_item": basis_item.pk if basis_item else None})
-        if grade == Hazard.Grade.MAJOR and notify_people:
+        HazardSource.objects.create(hazard=hazard, channel=hazard.channel, reported_at=hazard.first_reported_at,
+                                    organisation=_org(actor), reference=source_reference)
+        record(actor, "hazard.registered", hazard, to_state=hazard.status, data=_registered_event_data(hazard))
+        if hazard.grade == Hazard.Grade.MAJOR and notify_people:
             from .alerts import notify_major_registered
 
             notify_major_registered(hazard)
     return hazard
+
+
+def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
+    """Bulk path for imports: ``entries`` are (hazard from ``build_hazard``, source reference,
+    evidence note or None). A non-None note closes the hazard at once (一般, 立即整改) — the
+    ``close_now`` guard is checked for each. Writes exactly what ``register_hazard`` +
+    ``close_now`` write (rows, sources, one event per transition) in batches, inside the
+    caller's transaction. Returns how many were closed."""
+    from core.events import actor_fields, build, record_many
+
+    for hazard, _, note in entries:
+        if note is not None:
+            reason = workflow.refusal(workflow.REGISTERED, "close_now", hazard._actor_kind,
+                                      workflow.Context(grade=hazard.grade, has_evidence=bool(note.strip())))
+            if reason:
+                raise ServiceError(reason, "status")
+    info = actor_fields(actor)
+    org = _org(actor)
+    closed = 0
+    for i in range(0, len(entries), batch_size):
+        chunk = entries[i:i + batch_size]
+        for hazard, _, note in chunk:
+            if note is not None:
+                hazard.status = Hazard.Status.CLOSED
+                hazard.closed_at = hazard.status_changed_at
+                hazard.next_alert_on = None
+        Hazard.objects.bulk_create([h for h, _, _ in chunk])
+        HazardSource.objects.bulk_create([
+            HazardSource(hazard=h, channel=h.channel, reported_at=h.first_reported_at, organisation=org, reference=ref)
+            for h, ref, _ in chunk])
+        events = []
+        for hazard, _, note in chunk:
+            events.append(build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
+                                data=_registered_event_data(hazard), actor_info=info))
+            if note is not None:
+                events.append(build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED,
+                                    to_state=workflow.CLOSED, note=note, actor_info=info))
+                closed += 1
+        record_many(events)
+    return closed
 
 
 # ---------------------------------------------------------------- transitions
@@ -174,6 +273,11 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
     fields = {"status": new, **(updates or {})}
     if new != old:
         fields["status_changed_at"] = now
+    # Re-arm the deadline alerts when the deadline changes or the hazard reopens; stop them when it closes.
+    if new not in workflow.OPEN_STATES:
+        fields["next_alert_on"] = None
+    elif "deadline" in fields or old not in workflow.OPEN_STATES:
+        fields["next_alert_on"] = first_alert_on(fields.get("deadline", hazard.deadline))
     won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
     if won != 1:
         raise StaleState()

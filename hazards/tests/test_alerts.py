@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from accounts.models import Sector
 from core.models import Notification, OutboxMessage
 from hazards import services
 
@@ -62,3 +63,51 @@ def test_closed_hazards_get_no_alerts(world):
         services.void(world.user("commerce"), h, reason="误登记")
         call_command("send_hazard_alerts")
     assert not Notification.objects.filter(kind__startswith="hazard.due").exists()
+
+
+def test_the_schedule_moves_through_the_three_stages_and_stops(world):
+    import time_machine
+    from django.utils import timezone
+
+    from hazards.alerts import send_deadline_alerts
+
+    today = timezone.localdate()
+    h = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                 sector=Sector.objects.get(code="commerce"), description="配电箱门未关闭", grade="general",
+                                 deadline=today + datetime.timedelta(days=10))
+    assert h.next_alert_on == today + datetime.timedelta(days=3)
+    assert send_deadline_alerts(today) == 0  # not yet due
+    for offset, expected_next in ((3, 9), (9, 11), (11, None)):
+        day = today + datetime.timedelta(days=offset)
+        with time_machine.travel(day):
+            assert send_deadline_alerts(day) > 0
+            assert send_deadline_alerts(day) == 0  # a second pass sends nothing
+        h.refresh_from_db()
+        assert h.next_alert_on == (today + datetime.timedelta(days=expected_next) if expected_next else None)
+
+
+def test_closing_stops_and_reopening_rearms_the_schedule(world):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    h = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                 sector=Sector.objects.get(code="commerce"), description="灭火器压力不足", grade="general",
+                                 deadline=today + datetime.timedelta(days=3))
+    h = services.close_now(world.user("enterprise"), h, evidence_note="已更换")
+    assert h.next_alert_on is None
+    h = services.reopen(world.user("commerce"), h, reason="复查又发现", deadline=today + datetime.timedelta(days=20))
+    assert h.next_alert_on == today + datetime.timedelta(days=13)
+
+
+def test_a_pass_reads_only_hazards_whose_alert_is_due(world, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from hazards.alerts import send_deadline_alerts
+
+    today = timezone.localdate()
+    for i in range(30):  # far from their deadline: never read
+        services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                 sector=Sector.objects.get(code="commerce"), description=f"远期隐患{i}", grade="general",
+                                 deadline=today + datetime.timedelta(days=60))
+    with django_assert_max_num_queries(3):
+        assert send_deadline_alerts(today) == 0
