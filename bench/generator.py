@@ -108,14 +108,32 @@ def _insert(model, objs, batch: int) -> None:
         model.objects.bulk_create(objs, batch_size=batch)
 
 
+GENERATED_DEPARTMENTS = ("emergency", "commerce", "housing", "transport", "market")
+
+
 def ensure_county_orgs(county: Region) -> Organisation:
-    """A committee office and the main departments for a county (created through plain ORM here:
-    tiny, and the services would do exactly this)."""
-    committee = Organisation.objects.filter(kind=Organisation.Kind.COMMITTEE, region=county).first()
-    if committee is None:
-        committee = Organisation(kind=Organisation.Kind.COMMITTEE, name=f"{county.name}安全生产委员会办公室", region=county)
-        committee.set_region_codes(county)
-        committee.save()
+    """A committee office and the main departments of a county with their lead competences and
+    two officers each — made through the account services, exactly as an administrator would."""
+    from django.contrib.auth import get_user_model
+
+    from accounts import services as acc
+    from accounts.models import DepartmentType, Membership
+
+    committee = acc.ensure_organisation(None, kind=Organisation.Kind.COMMITTEE, name=f"{county.name}安全生产委员会办公室",
+                                        region=county)
+    User = get_user_model()
+    for dtype in DepartmentType.objects.filter(code__in=GENERATED_DEPARTMENTS).prefetch_related("default_sectors"):
+        dept = acc.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name=f"{county.name}{dtype.name}",
+                                       region=county, department_type=dtype)
+        if not dept.competences.exists():
+            for sector in dtype.default_sectors.all():
+                acc.set_competence(None, department=dept, sector=sector)
+        for n in (1, 2):
+            username = f"gen{county.code}{dtype.code}{n}"
+            if not User.objects.filter(username=username).exists():
+                acc.create_user(None, username=username, password=None, organisation=dept, role=Membership.Role.OFFICER,
+                                full_name=f"{dtype.name}执法员{n}", email=f"{username}@example.invalid",
+                                phone=f"1370{county.code}{n}"[:11])
     return committee
 
 
@@ -175,7 +193,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
     created = 0
     for chunk_start in range(0, profile.hazards, batch):
         hazards = []
-        for _ in range(chunk_start, min(chunk_start + batch, profile.hazards)):
+        for i in range(chunk_start, min(chunk_start + batch, profile.hazards)):
             ent, codes = ents[rng.randrange(len(ents))]
             grade = "major" if rng.random() < profile.major_share else "general"
             channel = weighted(rng, CHANNELS)
@@ -196,6 +214,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
                 times.append(min(times[-1] + datetime.timedelta(days=rng.randrange(1, 40), minutes=rng.randrange(600)), now))
             h.status_changed_at = times[-1]
             h.next_alert_on = next_alert_as_left(status, deadline, today)
+            h.responsible_person, h.responsible_phone = f"整改责任人{i % 997}", f"136{i:08d}"
             if status == "closed":
                 h.closed_at = times[-1]
             hazards.append((h, path, times))

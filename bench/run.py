@@ -21,6 +21,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("QINGLING_DEV", "1")
 os.environ.setdefault("DEBUG", "0")  # no query log, no debug pages: measure what production runs
+# Alerts are delivered to in-memory mail and a logging SMS adapter: B5 measures the platform's
+# work (scan, recipients, outbox, delivery bookkeeping), not a console printing thousands of mails.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
 def setup_db(profile: str, seed: int) -> None:

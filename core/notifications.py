@@ -127,6 +127,34 @@ def notify_bulk(alerts: list[dict]) -> int:
 
 
 def _deliver_keys(keys) -> None:
+    """Deliver pending outbox messages in batches: e-mails over one connection, SMS through the
+    adapter, statuses updated in bulk (a failed message is marked with its error, never raised)."""
+    from django.core.mail import EmailMessage, get_connection
+
+    sms_backend = get_sms_backend()
     for chunk in _chunks(list(keys)):
-        for pk in OutboxMessage.objects.filter(dedupe_key__in=chunk, status=OutboxMessage.Status.PENDING).values_list("pk", flat=True):
-            _deliver(pk)
+        messages = list(OutboxMessage.objects.filter(dedupe_key__in=chunk, status=OutboxMessage.Status.PENDING))
+        sent, failed = [], []
+        emails = [m for m in messages if m.channel == OutboxMessage.Channel.EMAIL]
+        if emails:
+            try:
+                get_connection(fail_silently=False).send_messages(
+                    [EmailMessage(m.subject, m.body, None, [m.address]) for m in emails])
+                sent += [m.pk for m in emails]
+            except Exception as exc:  # the whole batch failed at the mail server: record it
+                log.exception("e-mail batch delivery failed")
+                failed += [(m.pk, str(exc)) for m in emails]
+        for m in messages:
+            if m.channel != OutboxMessage.Channel.SMS:
+                continue
+            try:
+                sms_backend.send(m.address, f"{m.subject}：{m.body}")
+                sent.append(m.pk)
+            except Exception as exc:
+                log.exception("SMS delivery of outbox message %s failed", m.pk)
+                failed.append((m.pk, str(exc)))
+        if sent:
+            OutboxMessage.objects.filter(pk__in=sent, status=OutboxMessage.Status.PENDING).update(
+                status=OutboxMessage.Status.SENT, sent_at=timezone.now())
+        for pk, error in failed:
+            OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])

@@ -1,6 +1,7 @@
 """SMS adapter interface. Production plugs a gateway class in via SMS_BACKEND."""
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -16,7 +17,7 @@ class BaseSmsBackend:
 class ConsoleSmsBackend(BaseSmsBackend):
     """Writes messages to the log (development and tests)."""
 
-    sent: list[tuple[str, str]] = []
+    sent: deque = deque(maxlen=1000)  # the latest messages, for tests and the dev console
 
     def send(self, phone: str, text: str) -> None:
         ConsoleSmsBackend.sent.append((phone, text))

@@ -81,27 +81,54 @@ def next_alert_after(kind: str, deadline: datetime.date) -> datetime.date | None
 
 
 class _Recipients:
-    """Recipient look-ups cached for one pass: enterprise principals per enterprise, competent
-    department staff per (county, sector) — a province pass touches thousands of hazards but
-    only hundreds of enterprises' and departments' user lists."""
+    """Recipients for a batch of hazards, looked up with two queries per batch: the enterprises'
+    principals, and the staff of departments that lead each hazard's sector (or its parent) in
+    its county — the same people ``_enterprise_users`` and ``department_users`` name."""
 
     def __init__(self):
         self.enterprises: dict = {}
         self.departments: dict = {}
 
     @staticmethod
-    def _rows(qs):
-        return [(u.pk, u.get_full_name() or u.username, u.email, getattr(getattr(u, "membership", None), "phone", ""))
-                for u in qs.select_related("membership")]
+    def _row(u):
+        return (u.pk, u.get_full_name() or u.username, u.email, getattr(getattr(u, "membership", None), "phone", ""))
+
+    def prime(self, hazards) -> None:
+        from accounts.models import Competence, Membership, Organisation
+
+        orgs = {h.enterprise.organisation_id for h in hazards if h.enterprise.organisation_id} - set(self.enterprises)
+        if orgs:
+            by_org = {o: [] for o in orgs}
+            for u in (User.objects.filter(membership__organisation_id__in=orgs, is_active=True,
+                                          membership__role=Membership.Role.PRINCIPAL).select_related("membership")):
+                by_org[u.membership.organisation_id].append(self._row(u))
+            self.enterprises.update(by_org)
+        wanted = {(h.county_code, h.sector_id, h.sector.parent_id) for h in hazards} - set(self.departments)
+        if not wanted:
+            return
+        counties = {w[0] for w in wanted}
+        sectors = {w[1] for w in wanted} | {w[2] for w in wanted if w[2]}
+        leads: dict = {}
+        for county, sector, dept in Competence.objects.filter(
+                role=Competence.Role.LEAD, sector_id__in=sectors, department__kind=Organisation.Kind.DEPARTMENT,
+                department__is_active=True, department__county_code__in=counties).values_list(
+                "department__county_code", "sector_id", "department_id"):
+            leads.setdefault((county, sector), set()).add(dept)
+        depts = set().union(*leads.values()) if leads else set()
+        staff: dict = {d: [] for d in depts}
+        if depts:
+            for u in (User.objects.filter(membership__organisation_id__in=depts, is_active=True,
+                                          membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER])
+                      .select_related("membership")):
+                staff[u.membership.organisation_id].append(self._row(u))
+        for county, sector, parent in wanted:
+            ids = leads.get((county, sector), set()) | (leads.get((county, parent), set()) if parent else set())
+            rows = {r[0]: r for d in ids for r in staff[d]}
+            self.departments[(county, sector, parent)] = list(rows.values())
 
     def for_hazard(self, hazard) -> list[tuple]:
-        ent = hazard.enterprise
-        if ent.pk not in self.enterprises:
-            self.enterprises[ent.pk] = self._rows(_enterprise_users(ent))
-        key = (hazard.county_code, hazard.sector_id)
-        if key not in self.departments:
-            self.departments[key] = self._rows(department_users(hazard))
-        merged = {row[0]: row for row in self.enterprises[ent.pk] + self.departments[key]}
+        own = self.enterprises.get(hazard.enterprise.organisation_id, []) if hazard.enterprise.organisation_id else []
+        merged = {row[0]: row for row in own + self.departments[(hazard.county_code, hazard.sector_id, hazard.sector.parent_id)]}
         return list(merged.values())
 
 
@@ -131,6 +158,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
 
     def flush(hazards) -> int:
         alerts, moves = [], {}
+        recipients.prime(hazards)
         for hazard in hazards:
             if hazard.deadline is None:
                 kind, following = None, None
