@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Sector
 from accounts.reference import load_reference_data
+from core.bulk import insert
 from core.models import Event
 from enterprises.models import Enterprise
 from enterprises.validators import make_credit_code
@@ -80,32 +81,8 @@ def _batches(items, size):
         yield items[i:i + size]
 
 
-def _copy_insert(model, objs) -> None:
-    """PostgreSQL bulk path: ids preallocated from the table's sequence, rows streamed with COPY.
-    Writes exactly what ``bulk_create`` would (every concrete field through its own db prep)."""
-    if not objs:
-        return
-    meta = model._meta
-    with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [meta.db_table, len(objs)])
-        ids = sorted(r[0] for r in cur.fetchall())
-        for obj, pk in zip(objs, ids):
-            obj.pk = pk
-            obj._state.adding = False
-        fields = meta.concrete_fields
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        preps = [(f, f.get_db_prep_save) for f in fields]
-        with cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([prep(f.pre_save(obj, True), connection) for f, prep in preps])
-
-
 def _insert(model, objs, batch: int) -> None:
-    if connection.vendor == "postgresql":
-        _copy_insert(model, objs)
-    else:
-        model.objects.bulk_create(objs, batch_size=batch)
+    insert(model, objs, batch_size=batch)
 
 
 GENERATED_DEPARTMENTS = ("emergency", "commerce", "housing", "transport", "market")
