@@ -221,7 +221,12 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
     ``close_now`` guard is checked for each. Writes exactly what ``register_hazard`` +
     ``close_now`` write (rows, sources, one event per transition) in batches, inside the
     caller's transaction. Returns how many were closed."""
-    from core.events import actor_fields, build, record_many
+    from core.bulk import insert
+    from core.events import EventOutsideTransaction, actor_fields, build
+    from core.models import Event
+
+    if not transaction.get_connection().in_atomic_block:
+        raise EventOutsideTransaction("register_many runs inside the caller's transaction")
 
     for hazard, _, note in entries:
         if note is not None:
@@ -239,8 +244,8 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
                 hazard.status = Hazard.Status.CLOSED
                 hazard.closed_at = hazard.status_changed_at
                 hazard.next_alert_on = None
-        Hazard.objects.bulk_create([h for h, _, _ in chunk])
-        HazardSource.objects.bulk_create([
+        insert(Hazard, [h for h, _, _ in chunk])
+        insert(HazardSource, [
             HazardSource(hazard=h, channel=h.channel, reported_at=h.first_reported_at, organisation=org, reference=ref)
             for h, ref, _ in chunk])
         events = []
@@ -251,7 +256,7 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
                 events.append(build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED,
                                     to_state=workflow.CLOSED, note=note, actor_info=info))
                 closed += 1
-        record_many(events)
+        insert(Event, events)
     return closed
 
 
