@@ -155,3 +155,28 @@ def test_board_counts_and_overdue_highlight(client, world):
     assert 'data-testid="count-proposed">1<' in html and "逾期3天" in html and 'data-overdue="1"' in html
     listing_html = client.get("/supervision/?overdue=on").content.decode()
     assert listing_html.count('data-testid="listing-row"') == 1
+
+
+def test_decline_and_decide_delisting_endpoints(client, world):
+    from supervision.tests.helpers import close_hazard, listed, major_hazard, propose
+
+    proposal = propose(world, major_hazard(world, description="有限空间作业未审批"))
+    url = f"/api/v1/listings/{proposal.pk}/decline/"
+    check_matrix(client, world, url, {
+        "anon": (401, 403), "other_region": 404, "enterprise_other": 404, "housing": 404,
+        "committee": (400, 403),  # the proposer may not decide its own proposal
+    }, method="post", data={"reason": "不符合挂牌条件"}, content_type="application/json")
+    client.force_login(world.user("committee_lead"))
+    assert client.post(url, {"reason": "不符合挂牌条件"}, content_type="application/json").status_code == 200
+
+    listing = listed(world)
+    close_hazard(world, listing.hazard)
+    from supervision import services
+
+    services.request_delisting(world.user("committee"), listing, note="已销号，申请摘牌")
+    url = f"/api/v1/listings/{listing.pk}/decide-delisting/"
+    check_matrix(client, world, url, {"anon": (401, 403), "other_region": 404, "enterprise_other": 404},
+                 method="post", data={"accept": True, "reason": "验收合格"}, content_type="application/json")
+    client.force_login(world.user("committee_lead"))
+    response = client.post(url, {"accept": True, "reason": "验收合格"}, content_type="application/json")
+    assert response.status_code == 200, response.content
