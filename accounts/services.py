@@ -103,6 +103,25 @@ def create_user(actor, *, username: str, password: str | None, organisation: Org
     return user
 
 
+def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: str | None = None) -> Membership:
+    """Mark (or unmark) a government user as a law-enforcement inspector (执法检查人员), who can be
+    drawn for 双随机 inspections and sign records."""
+    if membership.organisation.kind == Organisation.Kind.ENTERPRISE and is_inspector:
+        raise ServiceError("企业人员不能设为执法检查人员。", "is_inspector")
+    old = membership.is_inspector
+    updates = {"is_inspector": is_inspector}
+    if cert is not None:
+        updates["inspector_cert"] = cert
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(**updates)
+        for field, value in updates.items():
+            setattr(membership, field, value)
+        if old != is_inspector or cert is not None:
+            record(actor, "user.inspector_set", membership, from_state=str(old), to_state=str(is_inspector),
+                   data={"cert": membership.inspector_cert})
+    return membership
+
+
 def change_role(actor, membership: Membership, role: str, request=None) -> Membership:
     """Change a user's role; written to the event trail and the security log."""
     old = membership.role

@@ -110,7 +110,20 @@ def ensure_county_orgs(county: Region) -> Organisation:
             if not User.objects.filter(username=username).exists():
                 acc.create_user(None, username=username, password=None, organisation=dept, role=Membership.Role.OFFICER,
                                 full_name=f"{dtype.name}执法员{n}", email=f"{username}@example.invalid",
-                                phone=f"1370{county.code}{n}"[:11])
+                                phone=f"1370{county.code}{n}"[:11], is_inspector=True,
+                                inspector_cert=f"ZF{county.code}{dtype.code[:4]}{n}")
+        # datasets generated before the officers were marked as inspectors
+        for m in Membership.objects.filter(organisation=dept, user__username__startswith=f"gen{county.code}{dtype.code}",
+                                           role=Membership.Role.OFFICER, is_inspector=False):
+            acc.set_inspector(None, m, is_inspector=True)
+        leader = f"gen{county.code}{dtype.code}L"
+        if not User.objects.filter(username=leader).exists():  # approves rewards (not the decider)
+            acc.create_user(None, username=leader, password=None, organisation=dept, role=Membership.Role.LEADER,
+                            full_name=f"{dtype.name}负责人", email=f"{leader}@example.invalid")
+    username = f"gen{county.code}committee1"
+    if not User.objects.filter(username=username).exists():
+        acc.create_user(None, username=username, password=None, organisation=committee, role=Membership.Role.OFFICER,
+                        full_name="安委办工作人员", email=f"{username}@example.invalid")
     return committee
 
 
@@ -138,7 +151,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
     existing = Enterprise.objects.filter(name__startswith=prefix).count()
     if existing >= profile.enterprises:
         log(f"dataset already present ({existing} enterprises)\n")
-        return {"skipped": True}
+        return {"skipped": True, **generate_activity(profile_name, seed, stdout=stdout, batch=batch)}
     ents, ent_sectors = [], []
     through = Enterprise.sectors.through
     for i in range(profile.enterprises):
@@ -212,7 +225,15 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
             n_events += len(events)
             created += len(hazards)
         log(f"hazards: {created}/{profile.hazards}, events {n_events} ({time.monotonic() - started:.1f}s)\n")
+    activity = generate_activity(profile_name, seed, stdout=stdout, batch=batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-    return {"enterprises": len(ents), "hazards": created, "events": n_events, "seconds": round(time.monotonic() - started, 1)}
+    return {"enterprises": len(ents), "hazards": created, "events": n_events, **activity,
+            "seconds": round(time.monotonic() - started, 1)}
+
+
+def generate_activity(profile_name: str, seed: int, **kwargs) -> dict:
+    from bench.generator_activity import generate_activity as run
+
+    return run(profile_name, seed, **kwargs)

@@ -72,3 +72,19 @@ def test_role_change_is_in_the_event_trail_and_security_log(world):
     services.change_role(world.user("commerce_lead"), membership, "viewer")
     assert Event.objects.filter(verb="user.role_changed", from_state="officer", to_state="viewer").exists()
     assert SecurityLog.objects.filter(kind="role_changed").exists()
+
+
+def test_set_inspector_writes_an_event_and_refuses_enterprise_staff(world):
+    import pytest
+
+    from accounts import services
+    from core.models import Event
+    from core.services import ServiceError
+
+    m = world.user("township").membership
+    services.set_inspector(world.user("committee"), m, is_inspector=True, cert="12010599999")
+    m.refresh_from_db()
+    assert m.is_inspector and m.inspector_cert == "12010599999"
+    assert Event.objects.filter(verb="user.inspector_set", to_state="True").exists()
+    with pytest.raises(ServiceError):
+        services.set_inspector(None, world.user("enterprise").membership, is_inspector=True)

@@ -31,12 +31,8 @@ def test_same_seed_same_data_and_a_trail_for_every_state(db, django_db_blocker):
         assert (h.closed_at is not None) == (h.status == workflow.CLOSED)
         assert h.county_code == h.enterprise.county_code
     # regenerate in a clean state: same seed → same fingerprint
-    Event.objects.all().delete()
-    from enterprises.models import Enterprise
-    from hazards.models import HazardSource
+    from tests.bench.test_generator_activity import wipe_generated
 
-    HazardSource.objects.all().delete()
-    Hazard.objects.all().delete()
-    Enterprise.objects.filter(name__startswith="GEN").delete()
+    wipe_generated()
     generate("tiny", seed=7)
     assert fingerprint() == first
