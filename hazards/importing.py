@@ -58,12 +58,14 @@ def _date(value, column, errors, row):
         return None
 
 
-def read_rows(data: bytes) -> list[dict]:
+def iter_rows(data: bytes):
+    """Yield the data rows of the first sheet as {header: value, "_row": number}, streaming
+    (openpyxl read-only): memory stays flat however long the file is."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
-    rows, header = [], None
+    header, count = None, 0
     for number, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
         values = list(values)
         if header is None:
@@ -74,19 +76,43 @@ def read_rows(data: bytes) -> list[dict]:
             continue
         if not any(_text(v) for v in values):
             continue
-        if len(rows) >= MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
         row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
         row["_row"] = number
-        rows.append(row)
+        yield row
     if header is None:
         raise ServiceError("文件为空。", "file")
-    return rows
 
 
-def import_hazards(actor, file, dry_run: bool = True) -> dict:
+def read_rows(data: bytes) -> list[dict]:
+    return list(iter_rows(data))
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Abort(Exception):
+    """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
+
+
+def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000) -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
-    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``."""
+    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
+
+    Rows stream through in chunks: each chunk is validated (``services.build_hazard``) and, while
+    no row so far was bad, written (``services.register_many``) — all inside one transaction that
+    is rolled back at the end on a dry run or if any row was bad. So every bad row is reported,
+    nothing is written unless every row is good, and memory is bounded by the chunk."""
     if hasattr(file, "read"):
         data = file.read()
     elif isinstance(file, bytes | bytearray):
@@ -94,20 +120,46 @@ def import_hazards(actor, file, dry_run: bool = True) -> dict:
     else:
         with open(file, "rb") as fh:
             data = fh.read()
-    rows = read_rows(data)
     errors: list[dict] = []
-    codes = {_text(r.get("统一社会信用代码")).upper() for r in rows}
-    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes).select_related("region").prefetch_related("sectors")}
     sectors = {}
     for s in Sector.objects.all():
         sectors[s.name] = sectors[s.code] = s
     from standards.models import Item
 
-    item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""}
-    items = {i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)}
-    created = closed = 0
+    enterprises: dict = {}
+    items: dict = {}
+    cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
+    total = created = closed = 0
+    try:
+        with transaction.atomic():
+            for rows in _chunks(iter_rows(data), chunk_size):
+                total += len(rows)
+                codes = {_text(r.get("统一社会信用代码")).upper() for r in rows} - set(enterprises)
+                fresh = list(Enterprise.objects.filter(credit_code__in=codes).select_related("region").prefetch_related("sectors"))
+                enterprises.update({e.credit_code: e for e in fresh})
+                services.prime_cache(actor, fresh, cache)
+                item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""} - set(items)
+                items.update({i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)})
+                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors)
+                created += len(entries)
+                closed += sum(1 for _, _, note in entries if note is not None)
+                if not dry_run and not errors:
+                    try:
+                        services.register_many(actor, entries)
+                    except ServiceError as exc:
+                        errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
+            if dry_run or errors:
+                raise _Abort()
+    except _Abort:
+        pass
+    committed = not dry_run and not errors
+    return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
+            "committed": committed}
+
+
+def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
+    """Check each row; bad ones go to ``errors``, good ones come back as register_many entries."""
     entries = []
-    cache = services.prime_cache(actor, enterprises.values(), {})  # scope and sector checks, once per file
     for r in rows:
         n = r["_row"]
         row_errors: list[dict] = []
@@ -153,14 +205,4 @@ def import_hazards(actor, file, dry_run: bool = True) -> dict:
             continue
         note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
         entries.append((hazard, f"import:row{n}", note))
-    created = len(entries)
-    closed = sum(1 for _, _, note in entries if note is not None)
-    if not dry_run and not errors:
-        try:
-            with transaction.atomic():  # all or nothing
-                services.register_many(actor, entries)
-        except ServiceError as exc:
-            errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
-    committed = not dry_run and not errors
-    return {"total": len(rows), "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
-            "committed": committed}
+    return entries
