@@ -157,33 +157,29 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000) ->
             "committed": committed}
 
 
+def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda text: text):
+    """The column's value looked up in ``table``; a miss is reported for this row."""
+    text = _text(row.get(column))
+    if optional and not text:
+        return None
+    value = table.get(key(text))
+    if value is None:
+        row_errors.append({"row": row["_row"], "column": column, "reason": reason})
+    return value
+
+
 def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
     """Check each row; bad ones go to ``errors``, good ones come back as register_many entries."""
     entries = []
     for r in rows:
         n = r["_row"]
         row_errors: list[dict] = []
-        code = _text(r.get("统一社会信用代码")).upper()
-        ent = enterprises.get(code)
-        if ent is None:
-            row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "未找到该单位（请先导入单位名录）。"})
-        grade = GRADES.get(_text(r.get("隐患等级")))
-        if grade is None:
-            row_errors.append({"row": n, "column": "隐患等级", "reason": "应为“一般”或“重大”。"})
-        sector = sectors.get(_text(r.get("行业领域")))
-        if sector is None:
-            row_errors.append({"row": n, "column": "行业领域", "reason": "未知的行业领域。"})
-        channel_text = _text(r.get("发现渠道"))
-        channel = CHANNELS.get(channel_text) if channel_text else None
-        if channel_text and channel is None:
-            row_errors.append({"row": n, "column": "发现渠道", "reason": "未知的发现渠道。"})
-        status = STATUSES.get(_text(r.get("状态")))
-        if status is None:
-            row_errors.append({"row": n, "column": "状态", "reason": "应为“已登记”或“已销号”。"})
-        item_code = _text(r.get("判定依据条款编码"))
-        item = items.get(item_code) if item_code else None
-        if item_code and item is None:
-            row_errors.append({"row": n, "column": "判定依据条款编码", "reason": "未找到该条款编码。"})
+        ent = _pick(r, row_errors, "统一社会信用代码", enterprises, "未找到该单位（请先导入单位名录）。", key=str.upper)
+        grade = _pick(r, row_errors, "隐患等级", GRADES, "应为“一般”或“重大”。")
+        sector = _pick(r, row_errors, "行业领域", sectors, "未知的行业领域。")
+        channel = _pick(r, row_errors, "发现渠道", CHANNELS, "未知的发现渠道。", optional=True)
+        status = _pick(r, row_errors, "状态", STATUSES, "应为“已登记”或“已销号”。")
+        item = _pick(r, row_errors, "判定依据条款编码", items, "未找到该条款编码。", optional=True)
         found_on = _date(r.get("发现日期"), "发现日期", row_errors, n)
         deadline = _date(r.get("整改期限"), "整改期限", row_errors, n)
         if status == "closed" and grade == "major":
