@@ -24,7 +24,10 @@ def copy_insert(model, objs) -> None:
         fields = meta.concrete_fields
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         preps = [(f, f.get_db_prep_save) for f in fields]
-        with cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
+        # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
+        # violation) into django.db exceptions like every other query does.
+        with connection.wrap_database_errors, \
+                cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([prep(f.pre_save(obj, True), connection) for f, prep in preps])
 

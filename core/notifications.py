@@ -117,13 +117,30 @@ def notify_bulk(alerts: list[dict]) -> int:
                 keys = [r.dedupe_key for r in chunk]
                 existing = set(model.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
                 fresh = [r for r in chunk if r.dedupe_key not in existing]
-                model.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent run may have won a key
+                _insert_new(model, fresh)
                 created += len(fresh)
                 if model is OutboxMessage:
                     new_outbox_keys += [r.dedupe_key for r in fresh if r.status == OutboxMessage.Status.PENDING]
         if new_outbox_keys:
             transaction.on_commit(lambda keys=tuple(new_outbox_keys): _deliver_keys(keys))
     return created
+
+
+def _insert_new(model, rows) -> None:
+    """Insert rows whose keys were not there a moment ago: COPY on PostgreSQL (core.bulk); if a
+    concurrent run inserted one of the keys meanwhile, redo the batch skipping conflicts."""
+    from core.bulk import insert
+
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            insert(model, rows)
+    except IntegrityError:
+        for r in rows:
+            r.pk = None
+            r._state.adding = True
+        model.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _deliver_keys(keys) -> None:

@@ -34,3 +34,16 @@ def test_a_failing_sms_gateway_marks_messages_failed(transactional_db, settings)
         notify_bulk(alerts(2, ("sms",)))
     failed = OutboxMessage.objects.filter(status="failed")
     assert failed.count() == 2 and "gateway down" in failed.first().error
+
+
+def test_a_key_won_by_a_concurrent_run_is_skipped_not_raised(db):
+    from core.models import OutboxMessage
+    from core.notifications import _insert_new
+
+    def row(key):
+        return OutboxMessage(channel="sms", address="13800000000", subject="提醒", kind="t", dedupe_key=key)
+
+    OutboxMessage.objects.create(channel="sms", address="13800000000", subject="提醒", kind="t", dedupe_key="race:1")
+    with transaction.atomic():
+        _insert_new(OutboxMessage, [row("race:1"), row("race:2")])
+    assert sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == ["race:1", "race:2"]
