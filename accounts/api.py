@@ -18,7 +18,8 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class SectorViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sectors are public reference data for every logged-in user."""
+    """Sectors are public reference data for every logged-in user (no region or sector scope
+    applies to the list of sectors itself), hence no visible_to here."""
 
     serializer_class = SectorSerializer
     queryset = Sector.objects.filter(is_active=True).select_related("parent")

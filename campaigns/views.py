@@ -44,7 +44,7 @@ def dispatch_table(request):
     org = own_org(request.user)
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
-    history = Submission.objects.filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
+    history = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
     return render(request, "campaigns/dispatch.html", {
         "table": table, "sections": lines_for(table.values, table.auto), "can_submit": can_submit, "history": history, "units": units,
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
@@ -148,6 +148,6 @@ def activities(request):
             from core.views import service_error_to_form
 
             service_error_to_form(form, exc)
-    items = Activity.objects.filter(unit=org)[:200]
+    items = Activity.objects.visible_to(request.user).filter(unit=org)[:200]
     return render(request, "campaigns/activities.html", {"form": form, "items": items, "org": org},
                   status=400 if request.method == "POST" else 200)
