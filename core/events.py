@@ -29,8 +29,9 @@ def object_type_of(obj) -> str:
 
 def build(actor, verb: str, obj, *, from_state: str = "", to_state: str = "", note: str = "",
           data: dict | None = None, actor_info: dict | None = None, at=None) -> Event:
-    """An unsaved event (bulk paths save many with ``record_many``). ``actor_info`` lets a batch
-    compute the actor's organisation and role once."""
+    """An unsaved event (bulk paths save many at once with ``core.bulk.insert`` inside the
+    transaction of the change). ``actor_info`` lets a batch compute the actor's organisation and
+    role once."""
     extra = {"created_at": at} if at is not None else {}
     return Event(
         **(actor_info if actor_info is not None else actor_fields(actor)),
@@ -56,13 +57,6 @@ def record(actor, verb: str, obj, *, from_state: str = "", to_state: str = "", n
     event = build(actor, verb, obj, from_state=from_state, to_state=to_state, note=note, data=data)
     event.save(using=using)
     return event
-
-
-def record_many(events: list[Event], using: str = "default", batch_size: int = 2000) -> None:
-    """Save events built with ``build`` — same rule: inside the transaction of the change."""
-    if not transaction.get_connection(using).in_atomic_block:
-        raise EventOutsideTransaction("events are written inside the service's transaction")
-    Event.objects.using(using).bulk_create(events, batch_size=batch_size)
 
 
 def events_for(obj):

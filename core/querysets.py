@@ -48,24 +48,6 @@ class ScopedQuerySet(models.QuerySet):
         dst = field.m2m_reverse_field_name()
         return Q(Exists(through.objects.filter(**{src: OuterRef("pk"), f"{dst}__in": ids})))
 
-    def in_region(self, region):
-        """Rows in ``region`` or below (for filters; not a security boundary)."""
-        return self.filter(**{f"{self.region_prefix}{region.level}_code": region.code})
-
-
-def scoped_queryset(*, region_prefix="", enterprise_field=None, sector_field=None, sector_m2m=False):
-    """Build a ScopedQuerySet subclass configured for one model."""
-    return type(
-        "ConfiguredScopedQuerySet",
-        (ScopedQuerySet,),
-        {
-            "region_prefix": region_prefix,
-            "enterprise_field": enterprise_field,
-            "sector_field": sector_field,
-            "sector_m2m": sector_m2m,
-        },
-    )
-
 
 class ThroughEnterpriseQuerySet(ScopedQuerySet):
     """Rows that hang on an enterprise (records, cases, risk points …): their region codes, id and

@@ -1,6 +1,5 @@
 """Helpers shared by every app's services.py (the only code that writes)."""
 
-from django.db import transaction
 
 
 class ServiceError(Exception):
@@ -24,14 +23,3 @@ class StaleState(ServiceError):
 class NotPermitted(ServiceError):
     def __init__(self, message: str = "您无权执行此操作。"):
         super().__init__(message, None, "permission_denied")
-
-
-def compare_and_set(model, pk, field: str, old, new, **extra) -> bool:
-    """Change ``field`` from ``old`` to ``new`` only if it still is ``old``.
-
-    Returns True when this caller won. Works the same on SQLite and PostgreSQL: the
-    UPDATE's row count is the lock (Healthchecks style, no select_for_update).
-    """
-    assert transaction.get_connection().in_atomic_block, "call compare_and_set inside a transaction"
-    updated = model.objects.filter(pk=pk, **{field: old}).update(**{field: new}, **extra)
-    return updated == 1

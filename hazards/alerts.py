@@ -59,18 +59,6 @@ def deadline_kind(deadline, today) -> str | None:
     return None
 
 
-def department_users(hazard):
-    """Users of the departments competent (lead) for the hazard's sector in its county."""
-    from accounts.models import Competence, Membership, Organisation
-
-    sector_ids = [hazard.sector_id] + ([hazard.sector.parent_id] if hazard.sector.parent_id else [])
-    orgs = Organisation.objects.filter(
-        kind=Organisation.Kind.DEPARTMENT, is_active=True, county_code=hazard.county_code,
-        competences__sector_id__in=sector_ids, competences__role=Competence.Role.LEAD).distinct()
-    return User.objects.filter(membership__organisation__in=orgs, is_active=True,
-                               membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER]).distinct()
-
-
 def next_alert_after(kind: str, deadline: datetime.date) -> datetime.date | None:
     """After the ``kind`` alert went out, when the following one falls due (None: that was the last)."""
     if kind == "due7":
@@ -83,7 +71,7 @@ def next_alert_after(kind: str, deadline: datetime.date) -> datetime.date | None
 class _Recipients:
     """Recipients for a batch of hazards, looked up with two queries per batch: the enterprises'
     principals, and the staff of departments that lead each hazard's sector (or its parent) in
-    its county — the same people ``_enterprise_users`` and ``department_users`` name."""
+    its county."""
 
     def __init__(self):
         self.enterprises: dict = {}

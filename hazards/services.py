@@ -73,16 +73,21 @@ def default_channel(actor, enterprise) -> str:
     return Hazard.Channel.INSPECTION
 
 
-def allowed_sectors(enterprise) -> set[int]:
+def cross_cutting_sector_ids() -> dict[str, int]:
+    return dict(Sector.objects.filter(code__in=CROSS_CUTTING_SECTORS.values()).values_list("code", "pk"))
+
+
+def allowed_sectors(enterprise, cross: dict[str, int] | None = None) -> set[int]:
     """Sectors a hazard of this enterprise may be filed under: its own (and their parents),
-    plus the cross-cutting ones it is flagged for."""
+    plus the cross-cutting ones it is flagged for. ``cross`` (code → id) saves a query per call
+    when a batch checks many enterprises."""
+    cross = cross if cross is not None else cross_cutting_sector_ids()
     ids = set()
     for s in enterprise.sectors.all():
         ids.add(s.pk)
         if s.parent_id:
             ids.add(s.parent_id)
-    codes = [code for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(enterprise, flag)]
-    ids |= set(Sector.objects.filter(code__in=codes).values_list("pk", flat=True))
+    ids |= {cross[code] for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(enterprise, flag) and code in cross}
     return ids
 
 
@@ -104,19 +109,13 @@ def prime_cache(actor, enterprises, cache: dict) -> dict:
     visible = set()
     for i in range(0, len(ids), 900):
         visible |= set(Enterprise.objects.visible_to(actor).filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
-    cross = dict(Sector.objects.filter(code__in=CROSS_CUTTING_SECTORS.values()).values_list("code", "pk"))
+    cross = cross_cutting_sector_ids()
     kind_of_actor = None
     for ent in enterprises:
         if ent.pk in visible and kind_of_actor is None:
             kind_of_actor = actor_kind(actor, ent)  # the same for every enterprise the actor can see
         cache[("kind", ent.pk)] = kind_of_actor if ent.pk in visible else None
-        allowed = set()
-        for s in ent.sectors.all():
-            allowed.add(s.pk)
-            if s.parent_id:
-                allowed.add(s.parent_id)
-        allowed |= {cross[code] for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(ent, flag) and code in cross}
-        cache[("sectors", ent.pk)] = allowed
+        cache[("sectors", ent.pk)] = allowed_sectors(ent, cross)
     return cache
 
 
