@@ -46,8 +46,18 @@ def test_permissions(client, world):
 
 
 def test_draw_never_sends_an_inspector_home(world):
-    """The pure draw honours the home-township rule passed as conflicts (property tested elsewhere)."""
-    result = draw_module.draw(7, [1, 2, 3], [10, 11, 12], 3, 2, [[10, 1], [11, 2]])
-    for a in result:
-        assert not ({10} & set(a["inspectors"]) and a["enterprise"] == 1)
-        assert not ({11} & set(a["inspectors"]) and a["enterprise"] == 2)
+    """A home township recorded on the page becomes a recusal pair, and the draw honours it."""
+    from inspections import services
+
+    inspector, other = world.user("emergency2"), world.user("emergency")
+    home_ent, elsewhere = world.ent_commerce, world.ent_commerce2  # 光复道街道 vs 望海楼街道
+    services.set_home_township(world.user("emergency"), inspector=inspector, township=home_ent.region)
+    pairs = services.conflict_pairs([inspector.pk, other.pk], [home_ent.pk, elsewhere.pk])
+    assert pairs == [[inspector.pk, home_ent.pk]]
+    for seed in range(20):
+        for a in draw_module.draw(seed, [home_ent.pk, elsewhere.pk], [inspector.pk, other.pk, 999], 2, 2, pairs):
+            assert not (a["enterprise"] == home_ent.pk and inspector.pk in a["inspectors"])
+        # 10 and 11 recused from enterprises 1 and 2 in a pure draw as well
+        for a in draw_module.draw(seed, [1, 2, 3], [10, 11, 12], 3, 2, [[10, 1], [11, 2]]):
+            assert not ({10} & set(a["inspectors"]) and a["enterprise"] == 1)
+            assert not ({11} & set(a["inspectors"]) and a["enterprise"] == 2)
