@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet
 
+from .filters import OrganisationFilter
 from .models import Competence, Organisation, Sector
 from .scope import scope_for
 
@@ -48,7 +49,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class OrganisationViewSet(ScopedReadOnlyViewSet):
     serializer_class = OrganisationSerializer
-    filterset_fields = ["kind"]
+    filterset_class = OrganisationFilter  # the organisation list page's FilterSet
 
     def base_queryset(self):
         return (Organisation.objects.select_related("region", "department_type")

@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from . import services
+from .filters import OrganisationFilter
 from .forms import CompetenceForm
 from .models import Competence, Organisation
 
@@ -73,19 +74,37 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return "/accounts/profile/"
 
 
-@login_required
 def profile(request):
     return render(request, "accounts/profile.html", {})
 
 
-@login_required
-def organisation_list(request):
-    orgs = (Organisation.objects.visible_to(request.user).exclude(kind=Organisation.Kind.ENTERPRISE)
-            .select_related("region", "department_type").order_by("region__code", "kind", "name"))
-    return render(request, "accounts/organisation_list.html", {"orgs": orgs})
+class OrganisationList(ScopedListView):
+    """Government units (enterprises have their own registry) in the user's scope."""
+
+    name = "accounts.organisations"
+    url_name = "accounts:organisation_list"
+    title = "机构"
+    model = Organisation
+    filterset_class = OrganisationFilter
+    template_name = "accounts/organisation_list.html"
+    row_template = "accounts/_organisation_row.html"
+    select_related = ("region", "department_type")
+    ordering = ("region__code", "kind", "name")
+    columns = (Column("名称", "name"), Column("类型", "get_kind_display"), Column("部门类型", "department_type"),
+               Column("区划", "region.name"))
+    empty_text = "暂无机构"
+    export_name = "organisations"
+    export_url_name = "accounts:organisation_export"
+
+    @classmethod
+    def scoped_queryset(cls, user):
+        return super().scoped_queryset(user).exclude(kind=Organisation.Kind.ENTERPRISE)
 
 
-@login_required
+organisation_list = OrganisationList.as_view()
+organisation_export = OrganisationList.as_view(mode="export")
+
+
 def organisation_detail(request, pk: int):
     """Organisation page; the committee office edits a department's competence here
     (管行业必须管安全: department × sector × region, lead or assist)."""
@@ -113,7 +132,6 @@ def organisation_detail(request, pk: int):
     }, status=status)
 
 
-@login_required
 @require_POST
 def competence_remove(request, pk: int, competence_pk: int):
     org = get_visible_or_404(Organisation.objects.all(), request.user, pk=pk)

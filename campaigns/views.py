@@ -1,7 +1,6 @@
 """Dispatch-table pages: a unit's table (view / submit / xlsx), the roll-up with 催报, the activity log."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,14 +27,12 @@ def _table_from_request(request):
     return unit_table(unit, as_of, campaign)
 
 
-@login_required
 def index(request):
     government_org_or_404(request.user)
     return render(request, "campaigns/index.html", {"campaigns": Campaign.objects.visible_to(request.user).prefetch_related("phases"),
                                                      "org": own_org(request.user)})
 
 
-@login_required
 def dispatch_table(request):
     try:
         table = _table_from_request(request)
@@ -51,7 +48,6 @@ def dispatch_table(request):
     })
 
 
-@login_required
 @require_POST
 def dispatch_submit(request):
     unit = resolve_unit(request.user, request.POST.get("unit"))
@@ -75,7 +71,6 @@ def dispatch_submit(request):
     return redirect(f"/campaigns/dispatch/?unit={unit.pk}&as_of={sub.as_of.isoformat()}".replace("+", "%2B"))
 
 
-@login_required
 def dispatch_export(request):
     try:
         table = _table_from_request(request)
@@ -89,7 +84,6 @@ def dispatch_export(request):
     return resp
 
 
-@login_required
 def submission_detail(request, pk: int):
     sub = Submission.objects.select_related("unit", "campaign").filter(pk=pk).first()
     if sub is None or not can_view_unit(request.user, sub.unit):
@@ -99,7 +93,6 @@ def submission_detail(request, pk: int):
     return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set())})
 
 
-@login_required
 def rollup_view(request):
     committee = committee_or_404(request.user)
     try:
@@ -118,7 +111,6 @@ def rollup_view(request):
                                                       "as_of_value": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M")})
 
 
-@login_required
 @require_POST
 def remind(request):
     committee = committee_or_404(request.user)
@@ -133,7 +125,6 @@ def remind(request):
     return redirect("campaigns:rollup")
 
 
-@login_required
 def activities(request):
     org = government_org_or_404(request.user)
     if org is None:

@@ -1,14 +1,9 @@
-"""Request id and login-required middleware."""
+"""Request id middleware. (Login is required by django.contrib.auth.middleware.LoginRequiredMiddleware;
+public views are marked with django.contrib.auth.decorators.login_not_required.)"""
 
 import uuid
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-
 from .request_context import request_id_var
-
-# Paths reachable without logging in (the public tip form lives under /public/).
-PUBLIC_PREFIXES = ("/accounts/login/", "/public/", "/static/", "/api/", "/healthz", "/favicon.ico")
 
 
 class RequestIdMiddleware:
@@ -28,19 +23,3 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
-
-
-class LoginRequiredMiddleware:
-    """Anonymous users are sent to the login page for every non-public page.
-
-    The API answers 401/403 itself (DRF), so it is excluded here.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            if not request.path.startswith("/admin/"):
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        return self.get_response(request)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .querysets import RecipientQuerySet
+
 REGION_LEVELS = ("province", "city", "county", "township")
 
 
@@ -135,6 +137,8 @@ class Notification(models.Model):
     object_id = models.BigIntegerField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = RecipientQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "站内消息"

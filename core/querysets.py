@@ -72,3 +72,12 @@ class ThroughEnterpriseQuerySet(ScopedQuerySet):
         through = Enterprise.sectors.through
         return Q(Exists(through.objects.filter(enterprise_id=OuterRef(f"{self.enterprise_path}_id"),
                                                sector_id__in=sorted(sector_ids))))
+
+
+class RecipientQuerySet(models.QuerySet):
+    """Personal rows (notifications): each user sees only their own, whatever their scope."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)

@@ -1,11 +1,13 @@
 """Shared view helpers and the home / health / inbox pages."""
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .filters import NotificationFilter
+from .lists import Column, ScopedListView
 from .models import Notification
 from .services import ServiceError
 
@@ -23,24 +25,34 @@ def service_error_to_form(form, error: ServiceError) -> None:
     form.add_error(field, error.message)
 
 
+@login_not_required
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@login_required
 def home(request):
     from .home import home_context
 
     return render(request, "core/home.html", home_context(request.user))
 
 
-@login_required
-def inbox(request):
-    items = request.user.notifications.all()[:200]
-    return render(request, "core/inbox.html", {"items": items})
+class Inbox(ScopedListView):
+    """The user's own notifications (Notification.objects.visible_to(user) = the recipient's)."""
+
+    name = "core.inbox"
+    url_name = "inbox"
+    title = "站内消息"
+    model = Notification
+    filterset_class = NotificationFilter
+    template_name = "core/inbox.html"
+    row_template = "core/_inbox_row.html"
+    columns = (Column("时间", "created_at"), Column("标题", "title"), Column("内容", "body"), Column(""))
+    empty_text = "暂无消息"
 
 
-@login_required
+inbox = Inbox.as_view()
+
+
 @require_POST
 def inbox_read(request, pk: int):
     Notification.objects.filter(recipient=request.user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -11,6 +11,7 @@ from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
 
 from . import rules, services
+from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
 from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TypicalCase
 
 
@@ -56,7 +57,7 @@ class PenaltyInputSerializer(serializers.Serializer):
 
 class CaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = CaseSerializer
-    filterset_fields = ["stage"]
+    filterset_class = CaseFilter  # the case list page's FilterSet
 
     def base_queryset(self):
         return Case.objects.select_related("enterprise").prefetch_related("parties").order_by("-id")
@@ -97,6 +98,7 @@ class CreditListingSerializer(serializers.ModelSerializer):
 
 class CreditListingViewSet(ScopedReadOnlyViewSet):
     serializer_class = CreditListingSerializer
+    filterset_class = CreditListingFilter  # the credit list page's FilterSet
 
     def base_queryset(self):
         return CreditListing.objects.select_related("enterprise").order_by("-id")
@@ -110,6 +112,7 @@ class TypicalCaseSerializer(serializers.ModelSerializer):
 
 class TypicalCaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = TypicalCaseSerializer
+    filterset_class = TypicalCaseFilter  # the typical-case page's FilterSet
 
     def base_queryset(self):
         return TypicalCase.objects.order_by("-id")

@@ -5,6 +5,7 @@ from . import views
 app_name = "enforcement"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
+    path("cases/export.xlsx", views.case_export, name="case_export"),
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("credit/<int:pk>/<slug:action>/", views.credit_action, name="credit_action"),
     path("typical/", views.typical_list, name="typical_list"),
     path("accountability/", views.accountability_list, name="accountability_list"),
+    path("accountability/export.xlsx", views.accountability_export, name="accountability_export"),
 ]

@@ -2,15 +2,13 @@
 cases, accountability. Reads via visible_to; writes via one service call per POST."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
+from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
@@ -18,26 +16,35 @@ from core.views import get_visible_or_404, service_error_to_form
 
 from . import forms, rules, services, workflow
 from .documents import render_decision, renderable
+from .filters import AccountabilityFilter, CaseFilter, CreditListingFilter, TypicalCaseFilter
 from .models import Accountability, Case, CreditListing, Decision, OversightNotice, TypicalCase
 
 
-@login_required
-def case_list(request):
-    qs = Case.objects.visible_to(request.user).select_related("enterprise", "opened_by_org")
-    stage, q = request.GET.get("stage", ""), request.GET.get("q", "").strip()
-    if stage in Case.Stage.values:
-        qs = qs.filter(stage=stage)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(enterprise__name__icontains=q))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/case_list.html", {
-        "page_obj": page, "stages": Case.Stage.choices, "stage": stage, "q": q,
-        "can_open": is_government(request.user) and services._org(request.user) is not None
-        and request.user.membership.organisation.kind == "department" and request.user.membership.can_write,
-    })
+class CaseList(ScopedListView):
+    name = "enforcement.cases"
+    url_name = "enforcement:case_list"
+    title = "执法案件"
+    model = Case
+    filterset_class = CaseFilter
+    template_name = "enforcement/case_list.html"
+    row_template = "enforcement/_case_row.html"
+    select_related = ("enterprise", "opened_by_org")
+    columns = (Column("案号", "number"), Column("当事单位", "enterprise.name"), Column("案由", "title"),
+               Column("阶段", "get_stage_display"), Column("立案单位", "opened_by_org.name"), Column("立案日期", "opened_on"))
+    empty_text = "暂无案件"
+    export_name = "cases"
+    export_url_name = "enforcement:case_export"
+
+    def extra_context(self, request):
+        user = request.user
+        return {"can_open": is_government(user) and services._org(user) is not None
+                and user.membership.organisation.kind == "department" and user.membership.can_write}
 
 
-@login_required
+case_list = CaseList.as_view()
+case_export = CaseList.as_view(mode="export")
+
+
 def case_open(request):
     if not is_government(request.user):
         raise Http404
@@ -121,13 +128,11 @@ def _detail_context(request, case, action_forms):
     }
 
 
-@login_required
 def case_detail(request, pk: int):
     case = get_visible_or_404(Case.objects.select_related("enterprise", "hazard", "opened_by_org"), request.user, pk=pk)
     return render(request, "enforcement/case_detail.html", _detail_context(request, case, _action_forms(case)))
 
 
-@login_required
 @require_POST
 def case_action(request, pk: int, action: str):
     case = get_visible_or_404(Case.objects.select_related("enterprise", "hazard", "opened_by_org"), request.user, pk=pk)
@@ -151,7 +156,6 @@ def case_action(request, pk: int, action: str):
     return render(request, "enforcement/case_detail.html", ctx, status=400)
 
 
-@login_required
 def decision_document(request, pk: int):
     decision = get_visible_or_404(Decision.objects.select_related("case__enterprise", "party", "article"),
                                   request.user, pk=pk)
@@ -166,13 +170,27 @@ def decision_document(request, pk: int):
     return response
 
 
-@login_required
-def credit_list(request):
-    rows = CreditListing.objects.visible_to(request.user).select_related("enterprise").prefetch_related("repairs")
-    return render(request, "enforcement/credit_list.html", {"rows": rows[:500], "government": is_government(request.user)})
+class CreditList(ScopedListView):
+    name = "enforcement.credit"
+    url_name = "enforcement:credit_list"
+    title = "严重失信主体名单"
+    model = CreditListing
+    filterset_class = CreditListingFilter
+    template_name = "enforcement/credit_list.html"
+    row_template = "enforcement/_credit_row.html"
+    select_related = ("enterprise",)
+    columns = (Column("单位", "enterprise.name"), Column("事由", "reason"), Column("起始", "start"),
+               Column("期限（月）", "duration_months"), Column("公开", "public"), Column("状态", "get_status_display"),
+               Column("操作"))
+    empty_text = "暂无记录"
+
+    def extra_context(self, request):
+        return {"government": is_government(request.user)}
 
 
-@login_required
+credit_list = CreditList.as_view()
+
+
 @require_POST
 def credit_action(request, pk: int, action: str):
     listing = get_visible_or_404(CreditListing.objects.select_related("enterprise"), request.user, pk=pk)
@@ -191,25 +209,55 @@ def credit_action(request, pk: int, action: str):
     except NotPermitted as e:
         raise PermissionDenied(e.message)
     except ServiceError as e:
-        messages.error(request, e.message)
-        return render(request, "enforcement/credit_list.html", {
-            "rows": CreditListing.objects.visible_to(request.user).select_related("enterprise")[:500],
-            "government": is_government(request.user), "error": e}, status=400)
+        view = CreditList()
+        view.setup(request)
+        return view.render_list(request, {"error": e}, status=400)
     messages.success(request, "已办理。")
     return redirect("enforcement:credit_list")
 
 
-@login_required
-def typical_list(request):
-    rows = TypicalCase.objects.visible_to(request.user).select_related("enterprise", "organisation")
-    return render(request, "enforcement/typical_list.html", {"rows": rows[:500]})
+class TypicalList(ScopedListView):
+    name = "enforcement.typical"
+    url_name = "enforcement:typical_list"
+    title = "典型执法案例"
+    model = TypicalCase
+    filterset_class = TypicalCaseFilter
+    template_name = "enforcement/typical_list.html"
+    row_template = "enforcement/_typical_row.html"
+    select_related = ("enterprise", "organisation")
+    columns = (Column("案例"),)
+    empty_text = "暂无典型案例"
 
 
-@login_required
-def accountability_list(request):
-    if not is_government(request.user):
-        raise Http404
-    return render(request, "enforcement/accountability_list.html", {
-        "rows": Accountability.objects.visible_to(request.user).select_related("organisation")[:500],
-        "notices": OversightNotice.objects.visible_to(request.user).select_related("target", "organisation")[:500],
-    })
+typical_list = TypicalList.as_view()
+
+
+class AccountabilityList(ScopedListView):
+    """责任倒查 (government only): accountability measures, with the 约谈/通报 notices below."""
+
+    name = "enforcement.accountability"
+    url_name = "enforcement:accountability_list"
+    title = "责任倒查追责问责"
+    model = Accountability
+    filterset_class = AccountabilityFilter
+    template_name = "enforcement/accountability_list.html"
+    row_template = "enforcement/_accountability_row.html"
+    select_related = ("organisation",)
+    columns = (Column("被问责人", "person_name"), Column("职务", "person_position"), Column("问责方式", "measure"),
+               Column("日期", "date"), Column("实施单位", "organisation.name"))
+    empty_text = "暂无记录"
+    export_name = "accountability"
+    export_url_name = "enforcement:accountability_export"
+
+    def check_access(self, request):
+        if not is_government(request.user):
+            raise Http404
+
+    def extra_context(self, request):
+        notices = OversightNotice.objects.visible_to(request.user).select_related("target", "organisation")
+        return {"notices": notices[:NOTICES_SHOWN], "notices_total": notices.count(), "notices_shown": NOTICES_SHOWN}
+
+
+NOTICES_SHOWN = 100
+accountability_list = AccountabilityList.as_view()
+accountability_export = AccountabilityList.as_view(mode="export")

@@ -1,17 +1,14 @@
 """The enterprise FilterSet shared by the list page, its export and the API."""
 
 import django_filters
-from django import forms
-from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Sector
+from core.lists import RegionCodeFilter, YesNoFilter
 
 from .models import Enterprise
-
-LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -27,11 +24,9 @@ class SectorCodeFilter(django_filters.ModelChoiceFilter):
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或信用代码", method="filter_q")
-    region = django_filters.CharFilter(label="区划代码（县/乡镇）", method="filter_region", validators=[
-        RegexValidator(r"^(\d{2}|\d{4}|\d{6}|\d{9})$", "区划代码应为2、4、6或9位数字。")])
+    region = RegionCodeFilter()
     sector = SectorCodeFilter(method="filter_sector")
-    high_risk = django_filters.BooleanFilter(label="高危行业企业", widget=forms.Select(
-        choices=[("", "全部"), ("true", "是"), ("false", "否")]))
+    high_risk = YesNoFilter(label="高危行业企业")
     status = django_filters.ChoiceFilter(label="状态", choices=Enterprise.Status.choices)
     sort = django_filters.OrderingFilter(
         label="排序",
@@ -50,13 +45,6 @@ class EnterpriseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
-
-    def filter_region(self, queryset, name, value):
-        value = value.strip()
-        level = LEVEL_BY_LENGTH.get(len(value))
-        if not value.isdigit() or level is None:  # pragma: no cover - the validator refuses it first
-            return queryset.none()
-        return queryset.filter(**{f"{level}_code": value})
 
     def filter_sector(self, queryset, name, value):
         if value is None:

@@ -3,15 +3,11 @@
 import django_filters
 from django import forms
 from django.apps import apps
-from django.core.validators import RegexValidator
-from django.utils import timezone
 
-from accounts.models import Sector
+from core.lists import OverdueFilter, RegionCodeFilter, SearchFilter, YesNoFilter
+from enterprises.filters import SectorCodeFilter
 
 from .models import Hazard
-
-LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
-YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
 def listing_model():
@@ -25,18 +21,15 @@ def listing_model():
 
 
 class HazardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="描述或单位", method="filter_q")
-    region = django_filters.CharFilter(label="区划代码（县/乡镇）", method="filter_region", validators=[
-        RegexValidator(r"^(\d{2}|\d{4}|\d{6}|\d{9})$", "区划代码应为2、4、6或9位数字。")])
-    sector = django_filters.ModelChoiceFilter(
-        label="行业领域", queryset=Sector.objects.filter(is_active=True), to_field_name="code", method="filter_sector")
+    q = SearchFilter(label="描述或单位", fields=("description", "enterprise__name", "location"))
+    region = RegionCodeFilter()
+    sector = SectorCodeFilter(method="filter_sector")
     enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
     grade = django_filters.ChoiceFilter(label="隐患等级", choices=Hazard.Grade.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=Hazard.Status.choices)
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices)
-    overdue = django_filters.BooleanFilter(label="逾期未改", method="filter_overdue",
-                                           widget=forms.Select(choices=YES_NO))
-    listed = django_filters.BooleanFilter(label="挂牌督办", method="filter_listed", widget=forms.Select(choices=YES_NO))
+    overdue = OverdueFilter(label="逾期未改")
+    listed = YesNoFilter(label="挂牌督办", method="filter_listed")
     item = django_filters.CharFilter(label="判定依据条款编码", field_name="basis_item__code")
     found_from = django_filters.DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte",
                                            widget=forms.DateInput(attrs={"type": "date"}))
@@ -60,32 +53,10 @@ class HazardFilter(django_filters.FilterSet):
         if listing_model() is None:
             self.filters.pop("listed", None)
 
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        from django.db.models import Q
-
-        return queryset.filter(Q(description__icontains=value) | Q(enterprise__name__icontains=value)
-                               | Q(location__icontains=value))
-
-    def filter_region(self, queryset, name, value):
-        value = value.strip()
-        level = LEVEL_BY_LENGTH.get(len(value))
-        if not value.isdigit() or level is None:  # pragma: no cover - the validator refuses it first
-            return queryset.none()
-        return queryset.filter(**{f"{level}_code": value})
-
     def filter_sector(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(sector_id__in=sorted(value.with_descendants()))
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        today = timezone.localdate()
-        return queryset.overdue(today) if value else queryset.not_overdue(today)
 
     def filter_listed(self, queryset, name, value):
         if value is None:

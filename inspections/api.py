@@ -10,6 +10,7 @@ from core.api import ScopedViewSetMixin
 from enterprises.models import Enterprise
 
 from . import services
+from .filters import RecordFilter, SpotCheckFilter
 from .models import Draw, Plan, Record, RecordItem, SpotCheck, Visit
 
 
@@ -105,6 +106,7 @@ class DrawViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RecordSerializer
+    filterset_class = RecordFilter  # the inspections index page's FilterSet
 
     def base_queryset(self):
         return Record.objects.prefetch_related("inspectors")
@@ -124,6 +126,7 @@ class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class SpotCheckViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SpotCheckSerializer
+    filterset_class = SpotCheckFilter  # the spot-check page's FilterSet
 
     def base_queryset(self):
         return SpotCheck.objects.all()

@@ -5,6 +5,7 @@ from .views import planning, records, recusal
 app_name = "inspections"
 urlpatterns = [
     path("", records.index, name="index"),
+    path("records/export.xlsx", records.records_export, name="records_export"),
     path("records/new/", records.record_new, name="record_new"),
     path("records/<int:pk>/", records.record_detail, name="record"),
     path("records/<int:pk>/items/<int:item_pk>/", records.item_set, name="item_set"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("plans/new/", planning.plan_new, name="plan_new"),
     path("plans/<int:pk>/", planning.plan_detail, name="plan"),
     path("spot-checks/", planning.spot_checks, name="spot_checks"),
+    path("spot-checks/export.xlsx", planning.spot_checks_export, name="spot_checks_export"),
     path("spot-checks/new/<int:enterprise_pk>/", planning.spot_check_new, name="spot_check_new"),
     path("visits/new/", planning.visit_new, name="visit_new"),
     path("visits/<int:pk>/", planning.visit_detail, name="visit"),

@@ -1,7 +1,6 @@
 """Self-check dashboard (enterprise), scoped enterprise list (government), record forms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,11 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_for
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from . import forms, services
+from .filters import ObligationEnterpriseFilter
 from .models import (
     EmergencyDrill,
     Outsourcing,
@@ -25,7 +26,7 @@ from .models import (
     SpecialWorker,
     WorkPermit,
 )
-from .summary import obligation_summary
+from .summary import obligation_summaries, obligation_summary
 
 # kind → (title, form class, service function)
 KINDS = {
@@ -40,26 +41,52 @@ KINDS = {
 }
 
 
-@login_required
+class ObligationList(ScopedListView):
+    """Government users: the scoped operating enterprises with their due/overdue obligations."""
+
+    name = "obligations.list"
+    url_name = "obligations:dashboard"
+    title = "企业主体责任落实情况"
+    model = Enterprise
+    filterset_class = ObligationEnterpriseFilter
+    template_name = "obligations/list.html"
+    row_template = "obligations/_list_row.html"
+    ordering = ("name", "id")
+    columns = (Column("单位", "name"), Column("待办", lambda e: e.summary["due"]),
+               Column("逾期", lambda e: e.summary["overdue"]), Column("调度表第二部分问题", lambda e: "、".join(e.problems)))
+    testid = "enterprise-table"
+    empty_text = "无可查看的单位"
+    export_name = "obligations"
+    export_url_name = "obligations:export"
+
+    @classmethod
+    def scoped_queryset(cls, user):
+        return super().scoped_queryset(user).filter(status=Enterprise.Status.OPERATING)
+
+    def rows_for_page(self, rows):
+        summaries = obligation_summaries(rows, timezone.localdate())
+        for ent in rows:
+            ent.summary = summaries[ent.pk]
+            ent.problems = [k for k, v in ent.summary["questions"].items() if v]
+        return rows
+
+    def export(self, request, filterset, qs):
+        self.export_rows = self.rows_for_page(list(qs))
+        return super().export(request, filterset, self.export_rows)
+
+
+_obligation_list = ObligationList.as_view()
+obligation_export = ObligationList.as_view(mode="export")
+
+
 def dashboard(request):
-    """Enterprise users see their own self-check page; others a list of scoped enterprises."""
+    """Enterprise users see their own self-check page; others the list of scoped enterprises."""
     scope = scope_for(request.user)
     if scope.kind == "enterprise" and scope.enterprise_ids and len(scope.enterprise_ids) == 1:
         return enterprise_detail(request, next(iter(scope.enterprise_ids)))
-    today = timezone.localdate()
-    rows = []
-    enterprises = Enterprise.objects.visible_to(request.user).filter(status=Enterprise.Status.OPERATING).order_by("name")
-    only = request.GET.get("only")
-    for ent in enterprises[:300]:
-        summary = obligation_summary(ent, today)
-        if only == "overdue" and not summary["overdue"]:
-            continue
-        rows.append({"enterprise": ent, "due": summary["due"], "overdue": summary["overdue"],
-                     "problems": [k for k, v in summary["questions"].items() if v]})
-    return render(request, "obligations/list.html", {"rows": rows, "only": only, "truncated": enterprises.count() > 300})
+    return _obligation_list(request)
 
 
-@login_required
 def enterprise_detail(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
     today = timezone.localdate()
@@ -83,7 +110,6 @@ def enterprise_detail(request, pk: int):
     return render(request, "obligations/enterprise.html", ctx)
 
 
-@login_required
 def add_record(request, pk: int, kind: str):
     if kind not in KINDS:
         raise Http404("未知记录类型")
@@ -110,7 +136,6 @@ def add_record(request, pk: int, kind: str):
     return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise}, status=200)
 
 
-@login_required
 @require_POST
 def add_remark(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)

@@ -6,6 +6,7 @@ from core.api import ScopedViewSetMixin
 from enterprises.models import Enterprise
 
 from . import services
+from .filters import RiskPointFilter
 from .models import Band, BandTable, Level, Method, RiskAssessment, RiskPoint
 
 
@@ -77,7 +78,7 @@ class RiskPointViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     """风险点（按辖区和行业过滤）。"""
 
     serializer_class = RiskPointSerializer
-    filterset_fields = ["enterprise", "level"]
+    filterset_class = RiskPointFilter  # the risk list page's FilterSet
 
     def base_queryset(self):
         return RiskPoint.objects.order_by("id")

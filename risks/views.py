@@ -3,19 +3,18 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.models import SecurityLog
-from core.security import log_security
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from . import exports, services
+from .filters import RiskPointFilter
 from .forms import AssessmentForm, RiskPointForm
 from .models import COLOURS, LEVEL_ORDER, Level, RiskPoint
 
@@ -23,47 +22,41 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _points(request, enterprise=None):
-    qs = RiskPoint.objects.visible_to(request.user).select_related("enterprise", "enterprise__region__parent")
-    if enterprise is not None:
-        qs = qs.filter(enterprise=enterprise)
-    level = request.GET.get("level", "")
-    if level in Level.values:
-        qs = qs.filter(level=level)
-    elif level == "major_large":
-        qs = qs.filter(level__in=["major", "large"])
-    return qs.order_by("enterprise__name", "code"), level
+class RiskPointList(ScopedListView):
+    name = "risks.list"
+    url_name = "risks:list"
+    title = "风险分级管控"
+    model = RiskPoint
+    filterset_class = RiskPointFilter
+    template_name = "risks/list.html"
+    select_related = ("enterprise", "enterprise__region__parent")
+    ordering = ("enterprise__name", "code")
+    row_url_name = "risks:point"
+    testid = "register"
+    empty_text = "无风险点"
+    export_name = "risk-register"
+    export_url_name = "risks:register_xlsx"
+
+    def get_columns(self, request, filterset):
+        view = (filterset.form.cleaned_data.get("view") if filterset.is_valid() else None) or "basic"
+        return tuple(Column(header, getter) for header, getter in exports.LIST_VIEWS[view][1])
+
+    def extra_context(self, request):
+        own = Enterprise.objects.visible_to(request.user)
+        writable = [e for e in own[:5] if services.can_manage_points(request.user, e)] if own.count() <= 5 else []
+        view = request.GET.get("view") if request.GET.get("view") in exports.LIST_VIEWS else "basic"
+        return {"writable": writable, "view": view, "views": exports.LIST_VIEWS, "level": request.GET.get("level", ""),
+                "view_title": exports.LIST_VIEWS[view][0]}
+
+    def export(self, request, filterset, qs):
+        """The four lists (基础/防控/应急/监管清单) of exactly the filtered points."""
+        return self.export_response(request, exports.register_xlsx(qs), qs.count(), content_type=XLSX)
 
 
-@login_required
-def point_list(request):
-    points, level = _points(request)
-    own = Enterprise.objects.visible_to(request.user)
-    writable = [e for e in own[:5] if services.can_manage_points(request.user, e)] if own.count() <= 5 else []
-    view = request.GET.get("view", "basic")
-    if view not in exports.LIST_VIEWS:
-        view = "basic"
-    title, columns = exports.LIST_VIEWS[view]
-    rows = [[g(p) for _, g in columns] for p in points[:1000]]
-    return render(request, "risks/list.html", {"points": points[:1000], "level": level, "levels": Level.choices,
-                                               "writable": writable, "view": view, "views": exports.LIST_VIEWS,
-                                               "headers": [h for h, _ in columns], "rows": rows, "view_title": title})
+point_list = RiskPointList.as_view()
+register_xlsx = RiskPointList.as_view(mode="export")
 
 
-@login_required
-def register_xlsx(request):
-    points, _ = _points(request)
-    enterprise_id = request.GET.get("enterprise")
-    if enterprise_id:
-        enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_id)
-        points = points.filter(enterprise=enterprise)
-    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="risks.register", count=points.count())
-    response = HttpResponse(exports.register_xlsx(points), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="risk-register.xlsx"'
-    return response
-
-
-@login_required
 def point_add(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
     if not services.can_manage_points(request.user, enterprise):
@@ -80,7 +73,6 @@ def point_add(request, pk: int):
     return render(request, "risks/form.html", {"form": form, "title": "登记风险点", "enterprise": enterprise})
 
 
-@login_required
 def point_detail(request, pk: int):
     point = get_visible_or_404(RiskPoint.objects.select_related("enterprise"), request.user, pk=pk)
     can_assess = services.can_assess(request.user, point.enterprise)
@@ -104,7 +96,6 @@ def point_detail(request, pk: int):
                                                  "can_assess": can_assess, "colours": COLOURS})
 
 
-@login_required
 def point_card(request, pk: int):
     point = get_visible_or_404(RiskPoint.objects.select_related("enterprise"), request.user, pk=pk)
     if not point.level:
@@ -115,7 +106,6 @@ def point_card(request, pk: int):
     return response
 
 
-@login_required
 def risk_map(request):
     """Risk points by township and colour: an ECharts chart with the table beside it."""
     qs = RiskPoint.objects.visible_to(request.user).exclude(level="")

@@ -3,12 +3,12 @@ detail, key inspection lists and publishing a new list version (competent depart
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import service_error_to_form
 
@@ -27,29 +27,46 @@ def _get(queryset, **lookup):
         raise Http404("不存在")
 
 
-@login_required
-def standard_list(request):
-    base = Standard.objects.annotate(n_items=Count("items", filter=Q(items__counts=True))).prefetch_related("sectors")
-    fs = StandardFilter(request.GET, queryset=base)
-    standards = fs.qs.order_by("code", "-version") if fs.is_valid() else base.none()
-    q = (request.GET.get("q") or "").strip()
-    items = []
-    if q and fs.is_valid():
-        item_fs = ItemFilter({"q": q, "status": request.GET.get("status", ""),
-                              "sector": request.GET.get("sector", ""), "current": "true"},
-                             queryset=Item.objects.select_related("standard", "article"))
-        items = list(item_fs.qs.order_by("standard__code", "sort_order")[:SEARCH_LIMIT]) if item_fs.is_valid() else []
-    by_sector = {}
-    for std in standards:
-        for sector in std.sectors.all():
-            by_sector.setdefault(sector, []).append(std)
-    return render(request, "standards/standard_list.html", {
-        "filter": fs, "standards": standards, "items": items, "q": q, "search_limit": SEARCH_LIMIT,
-        "key_lists": KeyInspectionList.objects.current().select_related("sector"),
-    })
+class StandardList(ScopedListView):
+    """The catalogue (reference data: every logged-in user sees all of it) and the item search."""
+
+    name = "standards.list"
+    url_name = "standards:list"
+    title = "重大事故隐患判定标准"
+    model = Standard
+    filterset_class = StandardFilter
+    template_name = "standards/standard_list.html"
+    row_template = "standards/_standard_row.html"
+    prefetch_related = ("sectors",)
+    ordering = ("code", "-version")
+    columns = (Column("标准", "short_title"), Column("文号", "doc_number"), Column("适用行业", "sectors"),
+               Column("状态", "get_status_display"), Column("条目数", "n_items"), Column("版本", "version"),
+               Column("核实", "get_verified_display"))
+    testid = "standard-table"
+    empty_text = "没有符合条件的标准。"
+    page_size = 100
+
+    @classmethod
+    def scoped_queryset(cls, user):
+        return super().scoped_queryset(user).annotate(n_items=Count("items", filter=Q(items__counts=True)))
+
+    def extra_context(self, request):
+        q = (request.GET.get("q") or "").strip()
+        items = []
+        if q:
+            item_fs = ItemFilter({"q": q, "status": request.GET.get("status", ""),
+                                  "sector": request.GET.get("sector", ""), "current": "true"},
+                                 queryset=Item.objects.select_related("standard", "article"))
+            if item_fs.is_valid():
+                items = list(item_fs.qs.order_by("standard__code", "sort_order")[:SEARCH_LIMIT + 1])
+        return {"items": items[:SEARCH_LIMIT], "more_items": len(items) > SEARCH_LIMIT, "q": q,
+                "search_limit": SEARCH_LIMIT,
+                "key_lists": KeyInspectionList.objects.current().select_related("sector")}
 
 
-@login_required
+standard_list = StandardList.as_view()
+
+
 def standard_detail(request, pk: int):
     std = _get(Standard.objects.select_related("supersedes").prefetch_related("sectors", "superseded_by"), pk=pk)
     articles = std.articles.select_related("sector").prefetch_related(
@@ -61,21 +78,18 @@ def standard_detail(request, pk: int):
     })
 
 
-@login_required
 def item_detail(request, pk: int):
     item = _get(Item.objects.select_related("standard", "article"), pk=pk)
     other_versions = Item.objects.filter(code=item.code).exclude(pk=item.pk).select_related("standard")
     return render(request, "standards/item_detail.html", {"item": item, "other_versions": other_versions})
 
 
-@login_required
 def key_list_list(request):
     lists = KeyInspectionList.objects.select_related("sector").annotate(n_items=Count("items")).order_by(
         "sector__sort_order", "-version")
     return render(request, "standards/key_list_list.html", {"lists": lists})
 
 
-@login_required
 def key_list_detail(request, pk: int):
     key_list = _get(KeyInspectionList.objects.select_related("sector", "organisation"), pk=pk)
     return render(request, "standards/key_list_detail.html", {
@@ -106,7 +120,6 @@ class KeyListForm(forms.Form):
         return parsed
 
 
-@login_required
 def key_list_revise(request, pk: int):
     key_list = _get(KeyInspectionList.objects.select_related("sector"), pk=pk)
     if not key_list.is_current:

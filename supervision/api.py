@@ -12,6 +12,7 @@ from core.services import NotPermitted
 from hazards.models import Hazard
 
 from . import services
+from .filters import ListingFilter
 from .models import Listing, ProgressReport
 
 
@@ -84,7 +85,7 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     """挂牌督办: a listing is visible to whoever can see its hazard."""
 
     serializer_class = ListingSerializer
-    filterset_fields = ["status", "level"]
+    filterset_class = ListingFilter  # the list page's FilterSet
 
     def base_queryset(self):
         return (Listing.objects.select_related("hazard__enterprise", "listing_body", "responsible_department")

@@ -6,7 +6,6 @@ from django.utils import timezone
 from accounts.models import Organisation
 
 from . import workflow
-from .models import Listing
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
@@ -67,30 +66,3 @@ class DelistingDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", "不同意摘牌须填写理由。")
         return data
-
-
-class ListingFilter(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + list(Listing.Status.choices),
-                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    level = forms.ChoiceField(label="层级", required=False, choices=[("", "全部层级")] + list(Listing.Level.choices),
-                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    overdue = forms.BooleanField(label="仅看逾期", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-    q = forms.CharField(label="关键词", required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "单位名称、隐患描述、文号"}))
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        d = self.cleaned_data
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
-        if d["level"]:
-            qs = qs.filter(level=d["level"])
-        if d["overdue"]:
-            qs = qs.overdue()
-        if d["q"]:
-            from django.db.models import Q
-
-            qs = qs.filter(Q(hazard__enterprise__name__icontains=d["q"]) | Q(hazard__description__icontains=d["q"])
-                           | Q(notice_number__icontains=d["q"]))
-        return qs

@@ -25,6 +25,10 @@ class ListingQuerySet(ScopedQuerySet):
         today = today or timezone.localdate()
         return self.supervised().filter(deadline__lt=today)
 
+    def not_overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.exclude(status__in=workflow.SUPERVISED_STATES, deadline__lt=today)
+
 
 class ProgressReportQuerySet(ScopedQuerySet):
     region_prefix = "listing__hazard__"

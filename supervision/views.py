@@ -1,9 +1,7 @@
 """挂牌督办 pages: list with filters, board, detail with actions, propose."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,15 +9,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.events import events_for
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from . import services, workflow
+from .filters import ListingFilter
 from .forms import (
     ApproveForm,
     DelistingDecisionForm,
     DelistingRequestForm,
-    ListingFilter,
     ProgressForm,
     ProposeForm,
     ReasonForm,
@@ -32,18 +31,33 @@ def _listings(user):
             .select_related("hazard__enterprise", "listing_body", "responsible_department"))
 
 
-@login_required
-def listing_list(request):
-    filt = ListingFilter(request.GET or None)
-    qs = filt.apply(_listings(request.user)).order_by("-proposed_at", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "supervision/listing_list.html", {
-        "filter": filt, "page": page, "today": timezone.localdate(),
-        "can_propose": services.proposing_office(request.user) is not None,
-    })
+class ListingList(ScopedListView):
+    name = "supervision.list"
+    url_name = "supervision:list"
+    title = "挂牌督办"
+    model = Listing
+    filterset_class = ListingFilter
+    template_name = "supervision/listing_list.html"
+    row_template = "supervision/_listing_row.html"
+    select_related = ("hazard__enterprise", "listing_body", "responsible_department")
+    ordering = ("-proposed_at", "-id")
+    columns = (Column("文号", lambda row: row.notice_number or row.number), Column("层级", "get_level_display"),
+               Column("生产经营单位", "hazard.enterprise.name"), Column("隐患", "hazard.description"),
+               Column("责任部门", "responsible_department.name"), Column("整改期限", "deadline"),
+               Column("状态", "get_status_display"))
+    testid = "listing-table"
+    empty_text = "暂无挂牌督办记录。"
+    export_name = "listings"
+    export_url_name = "supervision:export"
+
+    def extra_context(self, request):
+        return {"can_propose": services.proposing_office(request.user) is not None}
 
 
-@login_required
+listing_list = ListingList.as_view()
+listing_export = ListingList.as_view(mode="export")
+
+
 def board(request):
     """Listed hazards by level and status, overdue highlighted, with counts."""
     today = timezone.localdate()
@@ -77,7 +91,6 @@ def _action_forms(listing, roles, data=None, action=None):
             for a in available]
 
 
-@login_required
 def listing_detail(request, pk: int, bound=None):
     listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
     roles = services.roles_for(request.user, listing)
@@ -111,7 +124,6 @@ def _run(request, listing, action, form):
 ACTIONS = ("approve", "decline", "report_progress", "request_delisting", "decide_delisting")
 
 
-@login_required
 @require_POST
 def listing_action(request, pk: int, action: str):
     if action not in ACTIONS:
@@ -135,7 +147,6 @@ def listing_action(request, pk: int, action: str):
     return listing_detail(request, pk, bound=forms_)
 
 
-@login_required
 def propose(request):
     office = services.proposing_office(request.user)
     if office is None:

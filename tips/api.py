@@ -10,6 +10,7 @@ from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
 
 from . import services
+from .filters import TipFilter
 from .models import Reward, Tip
 
 
@@ -50,6 +51,7 @@ class TransferSerializer(serializers.Serializer):
 
 class TipViewSet(ScopedReadOnlyViewSet):
     serializer_class = TipSerializer
+    filterset_class = TipFilter  # the inbox page's FilterSet
 
     def base_queryset(self):
         return Tip.objects.select_related("assigned_org", "sector").prefetch_related("rewards")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import RegionCodes
 
 from . import workflow
-from .querysets import TipQuerySet
+from .querysets import DEADLINE_FIELD_BY_STATE, TipQuerySet
 
 
 class Tip(RegionCodes):
@@ -91,10 +91,8 @@ class Tip(RegionCodes):
 
     @property
     def current_deadline(self):
-        return {
-            workflow.SUBMITTED: self.accept_deadline, workflow.ACCEPTED: self.handle_deadline,
-            workflow.VERIFYING: self.handle_deadline, workflow.VERIFIED: self.reward_deadline,
-        }.get(self.status)
+        field = DEADLINE_FIELD_BY_STATE.get(self.status)
+        return getattr(self, field) if field else None
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()

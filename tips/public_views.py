@@ -1,6 +1,7 @@
 """Public pages (no login): the tip form with its cascading region / enterprise lookups, the
 captcha image, the receipt and the tracking page. Rate-limited per (hashed) address."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,7 @@ from .forms import PublicTipForm, TrackForm
 from .models import Reward
 
 
+@login_not_required
 @require_GET
 def regions(request):
     """Children of a region: ?parent=<code> (empty: provinces). [{code, name, level}]."""
@@ -27,6 +29,7 @@ def regions(request):
     return JsonResponse({"results": [{"code": r.code, "name": r.name, "level": r.level} for r in qs.order_by("code")[:500]]})
 
 
+@login_not_required
 @require_GET
 def enterprises(request):
     """Operating enterprises of a township by name: ?township=<code>&q=<name>; ids and names only, ≤ 20."""
@@ -40,12 +43,14 @@ def enterprises(request):
     return JsonResponse({"results": [{"id": e.pk, "name": e.name} for e in qs.order_by("name")[:20]]})
 
 
+@login_not_required
 @never_cache
 def captcha_image(request):
     question = captcha.new_challenge(request.session)
     return HttpResponse(captcha.render_png(question), content_type="image/png")
 
 
+@login_not_required
 @never_cache
 def new_tip(request):
     form = PublicTipForm(request.POST or None)
@@ -96,6 +101,7 @@ def _submit(request, form):
         return None
 
 
+@login_not_required
 @never_cache
 def track(request):
     form = TrackForm(request.POST or None)

@@ -1,9 +1,22 @@
 """Tip scope: the handling unit, and committee offices whose region covers the tip's township.
 Enterprise users, agencies and other departments never see tips."""
 
+import datetime
+
 from django.db.models import Q
+from django.utils import timezone
 
 from core.querysets import ScopedQuerySet
+
+from . import workflow
+
+# The deadline that runs in each state (the tip's "current deadline"); states not named have none.
+DEADLINE_FIELD_BY_STATE = {
+    workflow.SUBMITTED: "accept_deadline",
+    workflow.ACCEPTED: "handle_deadline",
+    workflow.VERIFYING: "handle_deadline",
+    workflow.VERIFIED: "reward_deadline",
+}
 
 
 class TipQuerySet(ScopedQuerySet):
@@ -21,6 +34,18 @@ class TipQuerySet(ScopedQuerySet):
         return self.filter(q)
 
     def open(self):
-        from .workflow import OPEN_STATES
+        return self.filter(status__in=workflow.OPEN_STATES)
 
-        return self.filter(status__in=OPEN_STATES)
+    def _overdue_q(self, today: datetime.date | None) -> Q:
+        today = today or timezone.localdate()
+        q = Q(pk__in=[])
+        for state, field in DEADLINE_FIELD_BY_STATE.items():
+            q |= Q(status=state, **{f"{field}__lt": today})
+        return q
+
+    def overdue(self, today: datetime.date | None = None):
+        """Tips whose current deadline (see DEADLINE_FIELD_BY_STATE) has passed — in the database."""
+        return self.filter(self._overdue_q(today))
+
+    def not_overdue(self, today: datetime.date | None = None):
+        return self.exclude(self._overdue_q(today))

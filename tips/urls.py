@@ -5,6 +5,7 @@ from . import views
 app_name = "tips"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("export.xlsx", views.inbox_export, name="export"),
     path("hotline/", views.hotline, name="hotline"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),

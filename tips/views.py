@@ -4,16 +4,17 @@ identity reveal (permitted users only) and attachment download."""
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
 from core.events import events_for
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404
 from hazards.models import Hazard
 
 from . import services, workflow
+from .filters import TipFilter
 from .forms import DuplicateForm, NoteForm, PayForm, PublicTipForm, ReassignForm, RewardForm, TransferForm, VerifyForm
 from .models import Reward, Tip
 from .public_views import Region, _form_to_kwargs
@@ -24,21 +25,32 @@ def _require_government(user):
         raise PermissionDenied("仅政府工作人员可以查看举报。")
 
 
-def inbox(request):
-    _require_government(request.user)
-    qs = Tip.objects.visible_to(request.user).select_related("assigned_org", "sector")
-    status = request.GET.get("status", "")
-    if status in Tip.Status.values:
-        qs = qs.filter(status=status)
-    channel = request.GET.get("channel", "")
-    if channel in Tip.Channel.values:
-        qs = qs.filter(channel=channel)
-    tips = list(qs[:500])
-    if request.GET.get("overdue") == "1":
-        today = timezone.localdate()
-        tips = [t for t in tips if t.is_overdue(today)]
-    return render(request, "tips/inbox.html", {"tips": tips, "statuses": Tip.Status.choices, "status": status,
-                                               "channel": channel, "can_hotline": services.hotline_allowed(request.user)})
+class TipInbox(ScopedListView):
+    name = "tips.inbox"
+    url_name = "tips:inbox"
+    title = "举报受理"
+    model = Tip
+    filterset_class = TipFilter
+    template_name = "tips/inbox.html"
+    row_template = "tips/_inbox_row.html"
+    select_related = ("assigned_org", "sector")
+    columns = (Column("编号", "number"), Column("提交时间", "submitted_at"), Column("被举报单位", "enterprise_name"),
+               Column("行业", "sector.name"), Column("承办单位", "assigned_org.name"), Column("状态", "get_status_display"),
+               Column("当前期限", "current_deadline"))
+    testid = "tip-table"
+    empty_text = "暂无举报"
+    export_name = "tips"
+    export_url_name = "tips:export"
+
+    def check_access(self, request):
+        _require_government(request.user)
+
+    def extra_context(self, request):
+        return {"can_hotline": services.hotline_allowed(request.user)}
+
+
+inbox = TipInbox.as_view()
+inbox_export = TipInbox.as_view(mode="export")
 
 
 def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = None, status: int = 200):

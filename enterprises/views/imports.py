@@ -1,6 +1,5 @@
 """Import page: upload (dry run or real), job status (htmx polling), run a checked file, template."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,6 @@ def _own_job(request, pk) -> ImportJob:
     return job
 
 
-@login_required
 def import_page(request):
     _require_importer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
@@ -46,7 +44,6 @@ def import_page(request):
                   status=400 if form.errors else 200)
 
 
-@login_required
 def import_job(request, pk: int):
     _require_importer(request.user)
     job = _own_job(request, pk)
@@ -55,7 +52,6 @@ def import_job(request, pk: int):
     return render(request, template, {"job": job, "errors": errors, "more_errors": len(job.errors) - len(errors)})
 
 
-@login_required
 @require_POST
 def import_run(request, pk: int):
     """Import the file of a finished dry run for real (only its good rows)."""
@@ -69,7 +65,6 @@ def import_run(request, pk: int):
     return redirect("enterprises:import_job", pk=job.pk)
 
 
-@login_required
 def import_template(request):
     _require_importer(request.user)
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what="enterprise_import_template")

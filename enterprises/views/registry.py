@@ -1,17 +1,13 @@
-"""List (filters, sort, pagination, xlsx export), detail, create, edit and contacts pages."""
+"""List and xlsx export (one scoped list, core.lists), detail, create, edit and contacts pages."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from core.events import events_for
-from core.models import SecurityLog
-from core.security import log_security
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
@@ -27,43 +23,41 @@ PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
 
 
-def _filtered(request):
-    base = Enterprise.objects.visible_to(request.user)
-    fs = EnterpriseFilter(request.GET, queryset=base, request=request)
-    return fs, (fs.qs if fs.is_valid() else base.none())
+class EnterpriseList(ScopedListView):
+    name = "enterprises.list"
+    url_name = "enterprises:list"
+    title = "生产经营单位"
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    template_name = "enterprises/enterprise_list.html"
+    row_template = "enterprises/_enterprise_row.html"
+    select_related = ("region",)
+    prefetch_related = ("sectors",)
+    columns = (Column("单位名称", "name"), Column("统一社会信用代码", "credit_code"), Column("乡镇（街道）", "region.name"),
+               Column("行业领域", "sectors"), Column("高危", "high_risk"), Column("从业人员", "employees"),
+               Column("状态", "get_status_display"))
+    page_size = PAGE_SIZE
+    testid = "enterprise-table"
+    empty_text = "没有符合条件的单位。"
+    export_name = "enterprises"
+    export_url_name = "enterprises:export"
+
+    def extra_context(self, request):
+        return {"can_register": perms.can_register(request.user)}
+
+    def export(self, request, filterset, qs):
+        total = qs.count()
+        if total > EXPORT_MAX_ROWS:
+            return HttpResponse(f"导出行数超过{EXPORT_MAX_ROWS}，请缩小筛选范围。", status=400,
+                                content_type="text/plain; charset=utf-8")
+        content, n = export_workbook(qs)
+        return self.export_response(request, content, n, content_type=XLSX_TYPE)
 
 
-@login_required
-def enterprise_list(request):
-    fs, qs = _filtered(request)
-    qs = qs.select_related("region").prefetch_related("sectors")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "enterprises/enterprise_list.html", {
-        "filter": fs, "page_obj": page, "enterprises": page.object_list,
-        "querystring_without_page": params.urlencode(), "can_register": perms.can_register(request.user),
-    })
+enterprise_list = EnterpriseList.as_view()
+enterprise_export = EnterpriseList.as_view(mode="export")
 
 
-@login_required
-def enterprise_export(request):
-    fs, qs = _filtered(request)
-    if not fs.is_valid():
-        return HttpResponse("筛选条件有误：" + "；".join(f"{k}: {v[0]}" for k, v in fs.errors.items()), status=400)
-    total = qs.count()
-    if total > EXPORT_MAX_ROWS:
-        return HttpResponse(f"导出行数超过{EXPORT_MAX_ROWS}，请缩小筛选范围。", status=400)
-    content, n = export_workbook(qs)
-    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="enterprises", rows=n,
-                 filters={k: v for k, v in request.GET.items() if k != "page"})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
-    return response
-
-
-@login_required
 def enterprise_detail(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
     from standards.applicability import applicable_key_lists, applicable_standards
@@ -86,7 +80,6 @@ def _enforcement_facts(ent) -> dict:
     return {"credit": credit_status(ent), "closure": closure_proposal(ent)}
 
 
-@login_required
 def enterprise_create(request):
     if not perms.can_register(request.user):
         raise PermissionDenied
@@ -105,7 +98,6 @@ def enterprise_create(request):
                   status=400 if form.errors else 200)
 
 
-@login_required
 def enterprise_edit(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
     if not perms.can_edit_profile(request.user, ent):
@@ -126,7 +118,6 @@ def enterprise_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@login_required
 def enterprise_contacts(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     if not perms.can_edit_contacts(request.user, ent):

@@ -36,7 +36,7 @@ def test_ledger_filters_and_overdue(client, world, hazard):
     body = client.get("/hazards/?sort=-deadline&sector=commerce&found_from=2000-01-01").content.decode()
     assert hazard.number in body
     response = client.get("/hazards/?region=12x")
-    assert response.status_code == 200 and "区划代码应为" in response.content.decode()
+    assert response.status_code == 400 and "区划代码应为" in response.content.decode()
 
 
 def _many(world, n):

@@ -1,13 +1,6 @@
-"""The ledger list (filters, sort, pagination) and its xlsx export."""
+"""The ledger list and its xlsx export: one scoped list (core.lists) over HazardFilter."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-
-from core.models import SecurityLog
-from core.security import log_security
+from core.lists import Column, ScopedListView
 
 from ..exports import XLSX_TYPE, ledger_workbook
 from ..filters import HazardFilter, listing_model
@@ -17,42 +10,32 @@ from ..models import Hazard
 PAGE_SIZE = 50
 
 
-def ledger_queryset(user):
-    return Hazard.objects.visible_to(user).select_related("enterprise", "sector", "basis_item")
+class HazardLedger(ScopedListView):
+    name = "hazards.ledger"
+    url_name = "hazards:ledger"
+    title = "隐患台账"
+    model = Hazard
+    filterset_class = HazardFilter
+    template_name = "hazards/ledger.html"
+    row_template = "hazards/_ledger_row.html"
+    select_related = ("enterprise", "sector", "basis_item")
+    columns = (Column("编号", "number"), Column("单位", "enterprise.name"), Column("行业", "sector.name"),
+               Column("等级", "get_grade_display"), Column("隐患描述", "description"),
+               Column("渠道", "get_channel_display"), Column("发现日期", "found_on"), Column("整改期限", "deadline"),
+               Column("状态", "get_status_display"))
+    page_size = PAGE_SIZE
+    testid = "ledger"
+    empty_text = "没有符合条件的隐患。"
+    export_name = "hazards"
+    export_url_name = "hazards:export"
+
+    def extra_context(self, request):
+        return {"can_register": writable_enterprises(request.user).exists(), "has_listing": listing_model() is not None}
+
+    def export(self, request, filterset, qs):
+        content, count = ledger_workbook(qs)
+        return self.export_response(request, content, count, content_type=XLSX_TYPE)
 
 
-def _style(form):
-    for field in form.fields.values():
-        field.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(field.widget, "choices")
-                                      else "form-control form-control-sm")
-    return form
-
-
-@login_required
-def ledger(request):
-    f = HazardFilter(request.GET, queryset=ledger_queryset(request.user), request=request)
-    qs = f.qs if f.is_valid() else Hazard.objects.none()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "hazards/ledger.html", {
-        "filter": f, "form": _style(f.form), "page_obj": page, "hazards": page.object_list,
-        "querystring_without_page": params.urlencode(), "today": timezone.localdate(),
-        "can_register": writable_enterprises(request.user).exists(), "has_listing": listing_model() is not None,
-    })
-
-
-@login_required
-def export(request):
-    f = HazardFilter(request.GET, queryset=ledger_queryset(request.user), request=request)
-    if not f.is_valid():
-        return HttpResponse("筛选条件有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()),
-                        status=400, content_type="text/plain; charset=utf-8")
-    qs = f.qs
-    content, count = ledger_workbook(qs)
-    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger", rows=count,
-                 filters={k: v for k, v in request.GET.items()})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"hazards-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+ledger = HazardLedger.as_view()
+export = HazardLedger.as_view(mode="export")

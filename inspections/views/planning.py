@@ -1,18 +1,19 @@
 """Plans and 双随机 draws, spot-checks, visits and batch reviews."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from .. import documents, forms, review, services
-from ..models import SPOT_FIELDS, SPOT_QUESTIONS, Plan, ReviewBatch, SpotCheck, Visit
+from ..filters import SpotCheckFilter
+from ..models import Plan, ReviewBatch, SpotCheck, Visit
 from .records import docx_response
 
 
@@ -23,7 +24,6 @@ def _obligation_summary(enterprise):
     return obligation_summary(enterprise, timezone.localdate())
 
 
-@login_required
 def plan_new(request):
     if not services.can_plan(request.user):
         raise PermissionDenied("只有行业部门可以制定检查计划。")
@@ -39,7 +39,6 @@ def plan_new(request):
     return render(request, "inspections/form.html", {"form": form, "title": "制定检查计划"}, status=400 if form.errors else 200)
 
 
-@login_required
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(Plan.objects.select_related("department"), request.user, pk=pk)
     can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
@@ -67,7 +66,6 @@ def plan_detail(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@login_required
 def spot_check_new(request, enterprise_pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_pk)
     if not services.can_inspect(request.user):
@@ -87,13 +85,27 @@ def spot_check_new(request, enterprise_pk: int):
         "form": form, "enterprise": enterprise, "summary": _obligation_summary(enterprise)}, status=400 if form.errors else 200)
 
 
-@login_required
-def spot_checks(request):
-    rows = SpotCheck.objects.visible_to(request.user).select_related("enterprise", "organisation")[:200]
-    return render(request, "inspections/spot_checks.html", {"rows": rows, "questions": SPOT_QUESTIONS, "fields": SPOT_FIELDS})
+class SpotCheckList(ScopedListView):
+    name = "inspections.spot_checks"
+    url_name = "inspections:spot_checks"
+    title = "自查自改抽查记录"
+    model = SpotCheck
+    filterset_class = SpotCheckFilter
+    template_name = "inspections/spot_checks.html"
+    row_template = "inspections/_spot_check_row.html"
+    select_related = ("enterprise", "organisation")
+    ordering = ("-checked_on", "-id")
+    columns = (Column("日期", "checked_on"), Column("企业", "enterprise.name"), Column("抽查单位", "organisation.name"),
+               Column("发现问题", lambda r: "、".join(code for code, yes in r.answers.items() if yes)))
+    empty_text = "暂无"
+    export_name = "spot-checks"
+    export_url_name = "inspections:spot_checks_export"
 
 
-@login_required
+spot_checks = SpotCheckList.as_view()
+spot_checks_export = SpotCheckList.as_view(mode="export")
+
+
 def visit_new(request):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以填报。")
@@ -110,13 +122,11 @@ def visit_new(request):
     return render(request, "inspections/form.html", {"form": form, "title": "帮扶指导 / 督导检查"}, status=400 if form.errors else 200)
 
 
-@login_required
 def visit_detail(request, pk: int):
     visit = get_visible_or_404(Visit.objects, request.user, pk=pk)
     return render(request, "inspections/visit.html", {"visit": visit})
 
 
-@login_required
 def review_new(request):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以导入复查批次。")
@@ -135,7 +145,6 @@ def review_new(request):
                   status=400 if form.errors else 200)
 
 
-@login_required
 def review_detail(request, pk: int):
     batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
     form = forms.ReviewConclusionForm(request.POST or None, request.FILES or None)
@@ -157,7 +166,6 @@ def review_detail(request, pk: int):
         status=400 if form.errors else 200)
 
 
-@login_required
 def review_docx(request, pk: int):
     batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
     return docx_response(documents.review_docx(batch), f"整改复查意见书-{batch.pk}.docx")

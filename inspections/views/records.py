@@ -1,17 +1,18 @@
 """Inspection records: list, new, the phone-friendly record page, signing, documents."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from .. import documents, forms, services
+from ..filters import RecordFilter
 from ..models import Plan, Record, RecordItem, Visit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -25,20 +26,38 @@ def docx_response(data: bytes, name: str) -> HttpResponse:
     return resp
 
 
-@login_required
-def index(request):
-    user = request.user
-    ctx = {
-        "records": Record.objects.visible_to(user).select_related("enterprise", "organisation")[:100],
-        "plans": Plan.objects.visible_to(user)[:20],
-        "visits": Visit.objects.visible_to(user)[:20],
-        "can_inspect": services.can_inspect(user),
-        "can_plan": services.can_plan(user),
-    }
-    return render(request, "inspections/index.html", ctx)
+RECENT = 20
 
 
-@login_required
+class RecordList(ScopedListView):
+    """The inspections index: the inspection records (filtered, paged), with the latest plans and visits."""
+
+    name = "inspections.records"
+    url_name = "inspections:index"
+    title = "现场检查记录"
+    model = Record
+    filterset_class = RecordFilter
+    template_name = "inspections/index.html"
+    row_template = "inspections/_record_row.html"
+    select_related = ("enterprise", "organisation")
+    columns = (Column("编号", "number"), Column("被检查单位", "enterprise.name"), Column("状态", "get_status_display"),
+               Column("检查日期", "inspected_on"), Column("检查类型", "get_kind_display"))
+    empty_text = "暂无"
+    export_name = "inspection-records"
+    export_url_name = "inspections:records_export"
+
+    def extra_context(self, request):
+        user = request.user
+        plans, visits = Plan.objects.visible_to(user), Visit.objects.visible_to(user)
+        return {"plans": plans[:RECENT], "plans_total": plans.count(), "visits": visits[:RECENT],
+                "visits_total": visits.count(), "recent": RECENT,
+                "can_inspect": services.can_inspect(user), "can_plan": services.can_plan(user)}
+
+
+index = RecordList.as_view()
+records_export = RecordList.as_view(mode="export")
+
+
 def record_new(request):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以填写检查记录。")
@@ -79,13 +98,11 @@ def _record_ctx(request, rec, **extra):
     return ctx
 
 
-@login_required
 def record_detail(request, pk: int):
     rec = get_visible_or_404(Record.objects.select_related("enterprise", "organisation"), request.user, pk=pk)
     return render(request, "inspections/record.html", _record_ctx(request, rec))
 
 
-@login_required
 @require_POST
 def item_set(request, pk: int, item_pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
@@ -107,7 +124,6 @@ def item_set(request, pk: int, item_pk: int):
     return render(request, "inspections/record.html", ctx, status=400)
 
 
-@login_required
 @require_POST
 def finding_add(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
@@ -123,7 +139,6 @@ def finding_add(request, pk: int):
     return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=400)
 
 
-@login_required
 @require_POST
 def sign(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
@@ -138,7 +153,6 @@ def sign(request, pk: int):
     return redirect("inspections:record", pk=rec.pk)
 
 
-@login_required
 @require_POST
 def addendum(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
@@ -155,13 +169,11 @@ def addendum(request, pk: int):
     return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=400)
 
 
-@login_required
 def record_docx(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
     return docx_response(documents.record_docx(rec), f"现场检查记录-{rec.number}.docx")
 
 
-@login_required
 def order_docx(request, pk: int, item_pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
     item = rec.items.filter(pk=item_pk, result=RecordItem.Result.HAZARD).first()

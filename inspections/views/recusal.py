@@ -1,7 +1,6 @@
 """Recusal (回避) facts the 双随机 draw honours: inspectors' home townships and declared conflicts."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
@@ -14,7 +13,6 @@ from .. import forms, services
 from ..models import Conflict, InspectorProfile
 
 
-@login_required
 def recusal(request):
     """Department page: who lives where, who declared which conflict; editable by its officers."""
     org = services.acting_org(request.user)

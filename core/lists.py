@@ -1,0 +1,332 @@
+"""The scoped list layer: one way to show, filter, page and export a list.
+
+A list page declares what it lists; this base does the rest, the same way for every list:
+
+    class CaseList(ScopedListView):
+        name = "enforcement.cases"              # registry key (tests are generated per entry)
+        model = Case                            # rows come from Case.objects.visible_to(user) — first
+        filterset_class = CaseFilter            # ONE django-filter FilterSet (page, API and export)
+        template_name = "enforcement/case_list.html"   # extends base.html, includes "_list.html"
+        row_template = "enforcement/_case_row.html"    # one <tr> per row
+        columns = (Column("案号", "number"), Column("当事单位", "enterprise.name"), …)
+        select_related = ("enterprise",)
+
+Guarantees:
+
+* the scope is applied before any filter (``Model.objects.visible_to(user)``);
+* every filter runs in the database through the FilterSet (querysets such as
+  ``Tip.objects.overdue()``), so nothing is capped before it is filtered;
+* an invalid filter value is a Chinese form error and status 400 (never silently ignored), the
+  API answers 400 with ``{field: [reason]}`` through django-filter's DRF backend;
+* one pager (``templates/_pagination.html``) whose links keep every filter, the total is shown;
+* ``mode="export"`` (``path("export.xlsx", CaseList.as_view(mode="export"))``) exports exactly
+  the filtered rows — the same FilterSet and scope as the page — and logs the export.
+
+The API uses the same FilterSet: ``filterset_class = CaseList.filterset_class`` on the viewset
+and ``CaseList.scoped_queryset(user)`` (or ``visible_to`` on the same model) as its queryset.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A row template that shows each column's value (row.cells) — for lists without a special layout.
+GENERIC_ROW = "_list_row.html"
+
+# name → list view class; filled by ScopedListView subclasses that set ``name``.
+REGISTRY: dict[str, type[ScopedListView]] = {}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its Chinese header and how to read its value for the export.
+
+    ``value`` is a dotted attribute path ("enterprise.name"; a ``get_x_display`` method is called)
+    or a callable taking the row; "" means the column is shown but not exported.
+    """
+
+    label: str
+    value: str | Callable[[Any], Any] = ""
+
+    def read(self, row):
+        if callable(self.value):
+            return self.value(row)
+        obj = row
+        for part in self.value.split("."):
+            if obj is None:
+                return None
+            obj = getattr(obj, part)
+            if callable(obj) and not hasattr(obj, "all"):
+                obj = obj()
+        if hasattr(obj, "all"):  # a many-to-many manager: its names joined
+            return "、".join(str(x) for x in obj.all())
+        return obj
+
+
+def style_form(form):
+    """Bootstrap classes on a filter form's widgets (kept on the widget, rendered by _list.html)."""
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+    return form
+
+
+def filter_errors_text(filterset) -> str:
+    """The FilterSet's errors as one Chinese line: "筛选条件有误：状态：选择一个有效的选项…"."""
+    form = filterset.form
+    parts = []
+    for name, errors in filterset.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        parts.append(f"{label}：{''.join(errors)}")
+    return "筛选条件有误：" + "；".join(parts)
+
+
+class ScopedListView(View):
+    """Base of every list page (and its export); see the module docstring."""
+
+    name: str = ""
+    url_name: str = ""  # the page's URL name ("enforcement:case_list"), used by the generated tests
+    model = None
+    filterset_class = None
+    template_name: str = ""
+    row_template: str = GENERIC_ROW
+    row_url_name: str = ""  # with GENERIC_ROW: the first cell links to reverse(row_url_name, args=[row.pk])
+    columns: tuple[Column, ...] = ()
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ()
+    page_size = 50
+    title: str = ""
+    empty_text = "没有符合条件的记录。"
+    testid = "list"
+    export_name: str | None = None  # file stem of the export; None: the list offers no export
+    export_url_name: str = ""  # URL name of as_view(mode="export"); the page links it with its filters
+    mode = "page"  # "page" or "export" (set through as_view(mode=...))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("name"):
+            REGISTRY[cls.name] = cls
+
+    # ---------------------------------------------------------------- hooks
+
+    def check_access(self, request) -> None:
+        """Raise PermissionDenied / Http404 for users who may not open the list at all."""
+
+    @classmethod
+    def scoped_queryset(cls, user):
+        """The rows the user may see, before any filter (shared with the API viewset)."""
+        qs = cls.model.objects.visible_to(user)
+        if cls.select_related:
+            qs = qs.select_related(*cls.select_related)
+        if cls.prefetch_related:
+            qs = qs.prefetch_related(*cls.prefetch_related)
+        if cls.ordering:
+            qs = qs.order_by(*cls.ordering)
+        return qs
+
+    def extra_context(self, request) -> dict:
+        return {}
+
+    def get_columns(self, request, filterset) -> tuple[Column, ...]:
+        """The columns for this request (a list may offer several column sets, e.g. ?view=)."""
+        return self.columns
+
+    def rows_for_page(self, rows: list) -> list:
+        """Decorate the rows of one page (e.g. computed summaries); must not query per row."""
+        return rows
+
+    def export(self, request, filterset, qs) -> HttpResponse:
+        """The filtered rows as an xlsx workbook of the declared columns."""
+        from openpyxl import Workbook
+
+        columns = [c for c in self.get_columns(request, filterset) if c.value]
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(self.title or self.name)
+        ws.append([c.label for c in columns])
+        count = 0
+        for row in qs.iterator(chunk_size=500) if not self.prefetch_related else qs:
+            ws.append([_cell(c.read(row)) for c in columns])
+            count += 1
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return self.export_response(request, buffer.getvalue(), count)
+
+    # ---------------------------------------------------------------- machinery
+
+    def filtered(self, request):
+        """(filterset, rows): the FilterSet bound to the query string, and the filtered rows
+        (none at all when a filter value is invalid)."""
+        base = self.scoped_queryset(request.user)
+        filterset = self.filterset_class(request.GET, queryset=base, request=request)
+        return filterset, (filterset.qs if filterset.is_valid() else base.none())
+
+    def export_response(self, request, content: bytes, count: int, content_type: str = XLSX_TYPE,
+                        extension: str = "xlsx") -> HttpResponse:
+        from core.models import SecurityLog
+        from core.security import log_security
+
+        log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=self.name, rows=count,
+                     filters={k: v for k, v in request.GET.items() if k != "page"})
+        response = HttpResponse(content, content_type=content_type)
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.{extension}"'
+        return response
+
+    def get(self, request, *args, **kwargs):
+        if self.mode == "export":
+            return self.render_export(request)
+        return self.render_list(request)
+
+    def render_export(self, request) -> HttpResponse:
+        """Exactly the rows the page shows (all pages), or 400 with the Chinese filter errors."""
+        self.check_access(request)
+        if self.export_name is None:
+            raise PermissionDenied("此列表不提供导出。")
+        filterset, qs = self.filtered(request)
+        if not filterset.is_valid():
+            return HttpResponse(filter_errors_text(filterset), status=400, content_type="text/plain; charset=utf-8")
+        return self.export(request, filterset, qs)
+
+    def render_list(self, request, extra: dict | None = None, status: int | None = None):
+        """The page; ``extra``/``status`` let an action re-show the list with its error (400)."""
+        self.check_access(request)
+        filterset, qs = self.filtered(request)
+        valid = filterset.is_valid()
+        page = Paginator(qs, self.page_size).get_page(request.GET.get("page"))
+        page.object_list = self.rows_for_page(list(page.object_list))
+        columns = self.get_columns(request, filterset)
+        if self.row_template == GENERIC_ROW:
+            for row in page.object_list:
+                row.cells = [c.read(row) for c in columns]
+        context = {
+            "list": self, "filter": filterset, "form": style_form(filterset.form), "page_obj": page,
+            "rows": page.object_list, "total": page.paginator.count, "columns": columns,
+            "row_template": self.row_template, "export_query": _query_without_page(request),
+            "export_url": reverse(self.export_url_name) if self.export_url_name else None,
+            "today": timezone.localdate(),
+        }
+        context.update(self.extra_context(request))
+        context.update(extra or {})
+        return render(request, self.template_name, context, status=status or (200 if valid else 400))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) or hasattr(value, "isoformat"):
+        if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+    if hasattr(value, "quantize"):  # Decimal
+        return float(value)
+    return str(value)
+
+
+def registered(name: str) -> type[ScopedListView]:
+    return REGISTRY[name]
+
+
+
+# ---------------------------------------------------------------- shared filters
+
+YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes / no / unset — and an error for anything else (Django's own field silently reads
+    "maybe" as unset)."""
+
+    TRUE = ("true", "True", "1", "on")
+    FALSE = ("false", "False", "0", "off")
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value is True or value in self.TRUE:
+            return True
+        if value is False or value in self.FALSE:
+            return False
+        raise forms.ValidationError("请选择“是”或“否”。", code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter shown as a select (全部 / 是 / 否); invalid values are a form error."""
+
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=YES_NO))
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search over several fields (icontains, OR-ed); blank means no filter."""
+
+    def __init__(self, *args, fields: tuple[str, ...] = (), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", "关键词")
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        query = Q()
+        for name in self.search_fields:
+            query |= Q(**{f"{name}__icontains": value})
+        return qs.filter(query)
+
+
+class OverdueFilter(YesNoFilter):
+    """逾期 yes/no through the model's own querysets (``overdue()`` / ``not_overdue()``), so the
+    rule lives with the model and runs in the database."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.overdue() if value else qs.not_overdue()
+
+
+LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """A region code of any level (2/4/6/9 digits) matched against the row's RegionCodes
+    (``prefix`` for rows whose codes live on a related model, e.g. "hazard__")."""
+
+    def __init__(self, *args, prefix: str = "", **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("label", "区划代码（县/乡镇）")
+        kwargs.setdefault("validators", [RegexValidator(r"^(\d{2}|\d{4}|\d{6}|\d{9})$", "区划代码应为2、4、6或9位数字。")])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.prefix}{LEVEL_BY_LENGTH[len(value)]}_code": value})

@@ -1,0 +1,361 @@
+"""Generated tests for every registered list (core.lists.REGISTRY).
+
+For each list a factory makes N rows that belong to 鑫隆商贸 (commerce sector, 光复道街道,
+河北区). Expected visibility comes from the scope rules in docs/architecture.md, written here as
+literals — not from the list code: the district committee sees them; another district, a
+department of another sector and another enterprise see none of them; anonymous users are sent
+to the login page. The query count of the page must not grow between 5 and 50 rows.
+"""
+
+import datetime
+import itertools
+
+import django_filters
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from core.lists import REGISTRY
+from core.testing import client_as
+
+URL_PATTERNS = get_resolver().url_patterns  # importing the URLconf imports every list view (fills REGISTRY)
+
+
+SEQ = itertools.count(1)  # unique suffixes across factory calls within a test
+
+
+def clone(obj, n: int, **vary) -> list[int]:
+    """``obj`` plus n-1 copies (fields in ``vary`` computed from a fresh sequence number)."""
+    pks = [obj.pk]
+    for _ in range(1, n):
+        i = next(SEQ)
+        obj.pk = obj.id = None
+        obj._state.adding = True
+        for field, make in vary.items():
+            setattr(obj, field, make(i))
+        obj.save()
+        pks.append(obj.pk)
+    return pks
+
+
+def _hazards(world, n):
+    from hazards.tests.conftest import make_general
+
+    return clone(make_general(world), n)
+
+
+def _enterprises(world, n):
+    seed = world.ent_commerce
+    sectors = list(seed.sectors.all())
+    base = type(seed).objects.get(pk=seed.pk)
+    pks = clone(base, n, credit_code=lambda i: f"91120105MA{i:08d}", name=lambda i: f"测试商贸{i}号",
+                organisation=lambda i: None)
+    for ent in type(seed).objects.filter(pk__in=pks[1:]):
+        ent.sectors.set(sectors)
+    return pks
+
+
+def _listings(world, n):
+    from supervision.tests.helpers import listed
+
+    return clone(listed(world), n)
+
+
+def _cases(world, n):
+    from enforcement.tests.helpers import notified_case
+
+    return clone(notified_case(world), n)
+
+
+def _credit(world, n):
+    from enforcement import services
+
+    return clone(services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚"), n)
+
+
+def _typical(world, n):
+    from enforcement import services
+    from enforcement.tests.helpers import notified_case
+
+    case = notified_case(world)
+    row = services.publish_typical(world.user("commerce_lead"), case, title="典型案例", summary="案情简介")
+    return clone(row, n)
+
+
+def _tips(world, n):
+    from accounts.models import Sector
+    from tips import services
+
+    ent = world.ent_commerce
+    tip, _ = services.submit_tip(None, region=ent.region, sector=Sector.objects.get(code="commerce"), address="示范路1号",
+                                 enterprise=ent, content="仓库堆放货物堵塞疏散通道。")
+    return clone(tip, n, tracking_hash=lambda i: f"{i:064d}")
+
+
+def _records(world, n):
+    from inspections.models import Record
+
+    row = Record.objects.create(enterprise=world.ent_commerce, organisation=world.org("commerce"),
+                                inspected_on=timezone.localdate(), location="门店")
+    return clone(row, n)
+
+
+def _spot_checks(world, n):
+    from inspections.models import SpotCheck
+
+    row = SpotCheck.objects.create(enterprise=world.ent_commerce, organisation=world.org("commerce"),
+                                   checked_on=timezone.localdate(), q2_8=True)
+    return clone(row, n)
+
+
+def _risk_points(world, n):
+    from risks.models import RiskPoint
+
+    row = RiskPoint.objects.create(enterprise=world.ent_commerce, code=f"FX-{next(SEQ)}", name="仓库", category="火灾",
+                                   location="一层仓库", hazard_factors="可燃物堆放")
+    return clone(row, n, code=lambda i: f"FX-{i}")
+
+
+def _notifications(world, n):
+    from core.models import Notification
+
+    row = Notification.objects.create(recipient=world.user("committee"), kind="test", title="待办提醒",
+                                      dedupe_key=f"lists-test-{next(SEQ)}")
+    return clone(row, n, dedupe_key=lambda i: f"lists-test-{i}")
+
+
+def _standards(world, n):
+    from standards.models import Standard
+
+    row = Standard.objects.filter(is_current=True).order_by("id").first()
+    row = Standard.objects.get(pk=row.pk)
+    row.pk = row.id = None
+    row._state.adding = True
+    row.code = f"LISTS-{next(SEQ)}"
+    row.supersedes = None
+    row.save()
+    return clone(row, n, code=lambda i: f"LISTS-{i}")
+
+
+def _organisations(world, n):
+    from accounts import services
+    from accounts.models import Organisation
+
+    row = services.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name=f"河北区测试局{next(SEQ)}",
+                                       region=world.district, department_type=world.org("commerce").department_type)
+    return clone(row, n, name=lambda i: f"河北区测试局{i}")
+
+
+def _accountability(world, n):
+    from enforcement import services
+
+    row = services.record_accountability(world.user("committee"), person_name="张某", measure="诫勉谈话")
+    return clone(row, n)
+
+
+FACTORIES = {
+    "enforcement.accountability": _accountability,
+    "accounts.organisations": _organisations,
+    "standards.list": _standards,
+    "core.inbox": _notifications,
+    "inspections.records": _records,
+    "inspections.spot_checks": _spot_checks,
+    "risks.list": _risk_points,
+    "hazards.ledger": _hazards,
+    "enterprises.list": _enterprises,
+    "supervision.list": _listings,
+    "enforcement.cases": _cases,
+    "enforcement.credit": _credit,
+    "enforcement.typical": _typical,
+    "tips.inbox": _tips,
+    "obligations.list": _enterprises,
+}
+
+# persona → what it gets for a list of 鑫隆商贸's rows: "all", "none", a status code or "login".
+# Tips are for government staff only (403 for enterprise users).
+MATRIX = {
+    "committee": "all", "other_region": "none", "housing": "none", "enterprise_other": "none", "anon": "login",
+}
+OVERRIDES = {
+    "tips.inbox": {"enterprise_other": 403},
+    # the determination standards are reference data: every logged-in user reads the whole catalogue
+    "standards.list": {"other_region": "all", "housing": "all", "enterprise_other": "all"},
+    # 责任倒查 records are placed in a region and belong to no sector; government staff only (404 otherwise)
+    "enforcement.accountability": {"housing": "all", "enterprise_other": 404},
+    # units are placed in a region and belong to no sector: every government user of the region sees them
+    "accounts.organisations": {"housing": "all"},
+    # an enterprise user's /obligations/ is its own self-check page, not the list
+    "obligations.list": {"enterprise_other": 200},
+}
+
+
+def test_every_registered_list_has_a_factory():
+    assert set(REGISTRY) == set(FACTORIES)
+
+
+def _in_page_queryset(response, pks) -> int:
+    return response.context["page_obj"].paginator.object_list.filter(pk__in=pks).count()
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_permission_matrix(client, world, name):
+    view = REGISTRY[name]
+    pks = FACTORIES[name](world, 3)
+    url = reverse(view.url_name)
+    problems = []
+    for persona, base in MATRIX.items():
+        want = OVERRIDES.get(name, {}).get(persona, base)
+        client_as(client, world, persona)
+        response = client.get(url)
+        if want == "login":
+            ok = response.status_code == 302 and "/accounts/login/" in response["Location"]
+        elif isinstance(want, int):
+            ok = response.status_code == want
+        else:
+            seen = _in_page_queryset(response, pks) if response.status_code == 200 else None
+            ok = seen == (len(pks) if want == "all" else 0)
+        if not ok:
+            problems.append(f"{persona}: {response.status_code}, expected {want}")
+    assert not problems, f"{name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_query_count_does_not_grow(client, world, name):
+    view = REGISTRY[name]
+    url = reverse(view.url_name)
+    pks = FACTORIES[name](world, 5)
+    client_as(client, world, "committee")
+    client.get(url)  # warm caches (session, reference tables)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response
+
+    few, response = count()
+    assert _in_page_queryset(response, pks) == 5
+    more = FACTORIES[name](world, 45)
+    many, response = count()
+    assert _in_page_queryset(response, more) == 45
+    assert many <= few, f"{name}: {few} queries with 5 rows, {many} with 50"
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_invalid_filter_is_a_chinese_form_error(client, world, name):
+    view = REGISTRY[name]
+    client_as(client, world, "committee")
+    strict = (django_filters.ChoiceFilter, django_filters.BooleanFilter, django_filters.DateFilter,
+              django_filters.NumberFilter)
+    field = next(n for n, f in view.filterset_class.base_filters.items() if isinstance(f, strict))
+    response = client.get(reverse(view.url_name), {field: "no-such-value"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'data-field="{field}"' in html and "筛选条件有误" in html
+
+
+def test_export_is_exactly_the_filtered_rows(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    _cases(world, 3)
+    client_as(client, world, "committee")
+    response = client.get(reverse("enforcement:case_export"), {"stage": "notified"})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.max_row - 1 == 3
+    assert client.get(reverse("enforcement:case_export"), {"stage": "zzz"}).status_code == 400
+    assert client.get(reverse("enforcement:case_export"), {"stage": "filed"}).status_code == 200
+
+
+# ---------------------------------------------------------------- the reported bugs, at scale
+
+
+def test_tips_overdue_filter_finds_an_old_tip_among_600(client, world):
+    from tips.models import Tip
+
+    pks = _tips(world, 600)
+    oldest = Tip.objects.filter(pk__in=pks).order_by("submitted_at", "id").first()
+    today = timezone.localdate()
+    Tip.objects.filter(pk__in=pks).update(accept_deadline=today + datetime.timedelta(days=5))
+    Tip.objects.filter(pk=oldest.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=400),
+                                            accept_deadline=today - datetime.timedelta(days=1))
+    client_as(client, world, "committee")
+    response = client.get(reverse("tips:inbox"), {"overdue": "true"})
+    assert response.status_code == 200
+    assert response.context["total"] == 1 and [t.pk for t in response.context["rows"]] == [oldest.pk]
+    response = client.get(reverse("tips:inbox"), {"overdue": "false"})
+    assert response.context["total"] == 599
+
+
+def _follow_next(client, response):
+    html = response.content.decode()
+    marker = 'data-testid="page-next"'
+    assert marker in html, "no next-page link"
+    start = html.rindex('href="', 0, html.index(marker)) + len('href="')
+    href = html[start:html.index('"', start)].replace("&amp;", "&")
+    return client.get(response.wsgi_request.path + href), href
+
+
+def test_case_list_page_two_keeps_its_filter(client, world):
+    from enforcement.models import Case
+
+    pks = _cases(world, 60)
+    Case.objects.filter(pk__in=pks[:5]).update(stage=Case.Stage.FILED)
+    client_as(client, world, "committee")
+    first = client.get(reverse("enforcement:case_list"), {"stage": "notified", "q": "未如实"})
+    assert first.context["total"] == 55
+    second, href = _follow_next(client, first)
+    assert "stage=notified" in href and "page=2" in href
+    assert second.context["total"] == 55 and len(second.context["rows"]) == 5
+    assert all(c.stage == "notified" for c in second.context["rows"])
+
+
+def test_listing_list_page_two_keeps_its_filter(client, world):
+    from supervision.models import Listing
+
+    pks = _listings(world, 60)
+    Listing.objects.filter(pk__in=pks[:5]).update(level=Listing.Level.CITY)
+    level = Listing.objects.get(pk=pks[-1]).level
+    client_as(client, world, "committee")
+    first = client.get(reverse("supervision:list"), {"level": level})
+    assert first.context["total"] == 55
+    second, href = _follow_next(client, first)
+    assert f"level={level}" in href
+    assert len(second.context["rows"]) == 5 and all(x.level == level for x in second.context["rows"])
+
+
+def test_obligations_list_at_400_enterprises(client, world, django_assert_max_num_queries):
+    from enterprises.models import Enterprise
+
+    _enterprises(world, 400)
+    client_as(client, world, "committee")
+    operating = Enterprise.objects.visible_to(world.user("committee")).filter(status="operating").count()
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("obligations:dashboard"))
+    assert response.status_code == 200 and response.context["total"] == operating >= 400
+    with django_assert_max_num_queries(40):
+        overdue = client.get(reverse("obligations:dashboard"), {"overdue": "true"})
+    not_overdue = client.get(reverse("obligations:dashboard"), {"overdue": "false"})
+    assert overdue.context["total"] > 50 and overdue.context["total"] + not_overdue.context["total"] == operating
+    second, href = _follow_next(client, overdue)
+    assert "overdue=true" in href and second.context["total"] == overdue.context["total"]
+    assert all(e.summary["overdue"] for e in second.context["rows"])
+
+
+def test_api_shares_the_filterset_and_refuses_bad_values(client, world):
+    from tips.models import Tip
+
+    pks = _tips(world, 3)
+    today = timezone.localdate()
+    Tip.objects.filter(pk__in=pks).update(accept_deadline=today + datetime.timedelta(days=5))
+    Tip.objects.filter(pk=pks[0]).update(accept_deadline=today - datetime.timedelta(days=1))
+    client_as(client, world, "committee")
+    body = client.get(reverse("tip-list"), {"overdue": "true"}).json()
+    assert [row["id"] for row in body["results"]] == [pks[0]]
+    bad = client.get(reverse("tip-list"), {"overdue": "maybe", "status": "zzz"})
+    assert bad.status_code == 400 and set(bad.json()) >= {"overdue", "status"}
+    assert client.get(reverse("case-list"), {"stage": "zzz"}).status_code == 400

@@ -1,0 +1,47 @@
+"""FilterSets of the enforcement lists (page, export and API share them)."""
+
+import django_filters
+from django import forms
+
+from core.lists import SearchFilter, YesNoFilter
+
+from .models import Accountability, Case, CreditListing, TypicalCase
+
+
+class CaseFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(label="阶段", choices=Case.Stage.choices, empty_label="全部阶段")
+    q = SearchFilter(label="案由或单位名称", fields=("title", "enterprise__name"))
+
+    class Meta:
+        model = Case
+        fields = ["stage", "q"]
+
+
+class CreditListingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=CreditListing.Status.choices, empty_label="全部状态")
+    q = SearchFilter(label="单位名称", fields=("enterprise__name",))
+
+    class Meta:
+        model = CreditListing
+        fields = ["status", "q"]
+
+
+class TypicalCaseFilter(django_filters.FilterSet):
+    dangerous_ops = YesNoFilter(label="危险作业罪案例")
+    q = SearchFilter(label="关键词", fields=("title", "summary", "enterprise__name"))
+
+    class Meta:
+        model = TypicalCase
+        fields = ["dangerous_ops", "q"]
+
+
+class AccountabilityFilter(django_filters.FilterSet):
+    q = SearchFilter(label="被问责人或事由", fields=("person_name", "measure", "reason"))
+    date_from = django_filters.DateFilter(label="日期自", field_name="date", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(label="日期至", field_name="date", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Accountability
+        fields = ["q", "date_from", "date_to"]

@@ -1,0 +1,18 @@
+"""The 挂牌督办 FilterSet shared by the list page and the API."""
+
+import django_filters
+
+from core.lists import OverdueFilter, SearchFilter
+
+from .models import Listing
+
+
+class ListingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=Listing.Status.choices, empty_label="全部状态")
+    level = django_filters.ChoiceFilter(label="层级", choices=Listing.Level.choices, empty_label="全部层级")
+    overdue = OverdueFilter(label="逾期")
+    q = SearchFilter(label="关键词", fields=("hazard__enterprise__name", "hazard__description", "notice_number"))
+
+    class Meta:
+        model = Listing
+        fields = ["status", "level", "overdue", "q"]
