@@ -162,7 +162,8 @@ class ScopedListView(View):
         ws = wb.create_sheet(self.title or self.name)
         ws.append([c.label for c in columns])
         count = 0
-        for row in qs.iterator(chunk_size=500) if not self.prefetch_related else qs:
+        streamable = hasattr(qs, "iterator") and not self.prefetch_related  # a queryset, not decorated rows
+        for row in qs.iterator(chunk_size=500) if streamable else qs:
             ws.append([_cell(c.read(row)) for c in columns])
             count += 1
         buffer = io.BytesIO()

@@ -344,6 +344,12 @@ def test_obligations_list_at_400_enterprises(client, world, django_assert_max_nu
     second, href = _follow_next(client, overdue)
     assert "overdue=true" in href and second.context["total"] == overdue.context["total"]
     assert all(e.summary["overdue"] for e in second.context["rows"])
+    export = client.get(reverse("obligations:export"), {"overdue": "true"})
+    import io
+
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(export.content)).active.max_row - 1 == overdue.context["total"]
 
 
 def test_api_shares_the_filterset_and_refuses_bad_values(client, world):

@@ -66,7 +66,8 @@ def test_list_filters_and_search(client, world, catalogue):
     assert html.count('data-testid="standard-row"') == 2
     html = client.get("/standards/?q=氨").content.decode()
     assert 'data-testid="item-results"' in html and "GONGMAO-2023-12-1" in html
-    assert client.get("/standards/?sector=nope").status_code == 200  # form error, no 500
+    bad = client.get("/standards/?sector=nope")  # a form error (400) naming the field, no 500
+    assert bad.status_code == 400 and 'data-field="sector"' in bad.content.decode()
     assert client.get("/standards/999999/").status_code == 404
     assert client.get("/standards/items/999999/").status_code == 404
 
