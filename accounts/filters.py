@@ -6,6 +6,7 @@ from core.lists import SearchFilter
 
 from .models import Organisation
 
+
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="类型", choices=Organisation.Kind.choices, empty_label="全部类型")
     q = SearchFilter(label="名称", fields=("name",))
