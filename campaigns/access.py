@@ -3,11 +3,9 @@
 import datetime
 
 from django.http import Http404
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Organisation
-from core.services import ServiceError
+from hazards import asof
 
 
 def own_org(user):
@@ -64,19 +62,5 @@ def resolve_unit(user, raw) -> Organisation:
 
 
 def parse_as_of(raw) -> datetime.datetime:
-    """An ISO date or datetime (local time when naive); a date means the end of that day."""
-    if raw in (None, ""):
-        return timezone.now()
-    raw = str(raw).strip()
-    try:
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            if day is None:
-                raise ValueError
-            moment = datetime.datetime.combine(day, datetime.time(23, 59, 59))
-    except ValueError:
-        raise ServiceError("截止时间格式应为 ISO 日期或时间，如 2026-11-23T12:00。", "as_of")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    """A cut-off instant (``hazards.asof.instant``): any offset; a bare date = end of that day in Asia/Shanghai."""
+    return asof.instant(raw)

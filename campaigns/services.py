@@ -123,3 +123,34 @@ def remind_missing(actor, *, committee: Organisation, campaign: Campaign, moment
                 reminded += 1
                 record(actor, "campaigns.reminded", unit, data={"campaign": campaign.pk, "week": week.isoformat()})
     return reminded
+
+
+def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
+    """Write (or complete) this week's five-colour snapshot rows for the sub-regions of ``region``,
+    computed as of 00:00 (Asia/Shanghai) of the week's Monday, so re-running it any later gives the
+    same figures. Idempotent: a row already written for that week is kept unchanged; one event per
+    run that wrote rows."""
+    from hazards import asof
+    from regions.models import Region
+
+    from .board import board, week_instant
+    from .models import BoardSnapshot
+
+    today = today or asof.local_day(timezone.now())
+    week = today - datetime.timedelta(days=today.weekday())
+    at = week_instant(week)
+    written = []
+    with transaction.atomic():
+        existing = set(BoardSnapshot.objects.filter(region__parent=region, week=week).values_list("region__code", flat=True))
+        children = {r.code: r for r in Region.objects.filter(parent=region)}
+        for fig in board(region, at):
+            if fig["code"] in existing:
+                continue
+            snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
+            snap.set_region_codes(children[fig["code"]])
+            snap.save()
+            written.append(fig["code"])
+        if written:
+            record(actor, "campaigns.board_snapshot", region, data={"week": week.isoformat(), "as_of": at.isoformat(),
+                                                                   "regions": written})
+    return len(existing) + len(written)

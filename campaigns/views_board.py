@@ -10,12 +10,13 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
+from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
 
 from .access import government_org_or_404
 from .board import DEFAULT_RULES, HEX, LABELS, active_rules, board
-from .bulletin import bulletin_docx
+from .bulletin import bulletin_docx, bulletin_instant
 from .models import BoardSnapshot
 from .stats import statistics
 
@@ -49,7 +50,7 @@ def boundary_url(region) -> str | None:
 @login_required
 def board_view(request):
     region, _ = _region(request.user)
-    items = board(region)
+    items = board(region, hazards=Hazard.objects.visible_to(request.user))  # scoped like the statistics
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
     history = {}
     for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):
@@ -75,8 +76,11 @@ def bulletin(request):
     except ValueError:
         return HttpResponse("年份或季度无效。", status=400)
     if request.GET.get("download"):
-        data = bulletin_docx(region, issuer, year, quarter, today)
+        data = bulletin_docx(region, issuer, year, quarter, hazards=Hazard.objects.visible_to(request.user))
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
-    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": board(region)})
+    at = bulletin_instant(year, quarter)
+    items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
+    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
+                                                       "as_of_day": asof.local_day(at)})
