@@ -93,7 +93,17 @@ def activity_rows(activities, start: datetime.datetime, as_of: datetime.datetime
               .order_by("-date", "-id").values_list("count", flat=True).first())
     if latest is not None:
         out["4.7"] = latest
+    # Supervision checks logged here before 4.8 had one way (inspection visits) still count in 4.8.
+    legacy = counts.get(Activity.Kind.SUPERVISION, 0)
+    if legacy:
+        out["4.8_legacy"] = legacy
     return out
+
+
+def _add_legacy_supervision(out: dict, acts: dict) -> None:
+    legacy = acts.pop("4.8_legacy", 0)
+    if legacy:
+        out["4.8"] = (out.get("4.8") or 0) + legacy
 
 
 # ---------------------------------------------------------------- whole tables
@@ -112,7 +122,9 @@ def unit_table(unit: Organisation, start: datetime.datetime, as_of: datetime.dat
     """The live numbers of one unit's table: {code: value} for every row the data answers."""
     out = section_one(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT)
     _feed(out, "unit_rows", unit, start, as_of)
-    out.update(activity_rows(Activity.objects.filter(unit=unit), start, as_of))
+    acts = activity_rows(Activity.objects.filter(unit=unit), start, as_of)
+    _add_legacy_supervision(out, acts)
+    out.update(acts)
     return out
 
 
@@ -123,6 +135,7 @@ def region_table(region, start: datetime.datetime, as_of: datetime.datetime) -> 
     out = section_one(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True)
     _feed(out, "region_rows", region, start, as_of)
     acts = activity_rows(Activity.objects.filter(**{f"{region.level}_code": region.code}), start, as_of)
+    _add_legacy_supervision(out, acts)
     out.update({k: v for k, v in acts.items() if k in ("4.1", "4.2", "4.3", "4.4")})
     return out
 

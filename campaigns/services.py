@@ -53,6 +53,8 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
     _require_unit_writer(actor, unit)
     if kind not in Activity.Kind.values:
         raise ServiceError("请选择活动类型。", "kind")
+    if kind == Activity.Kind.SUPERVISION:  # one way per row: 4.8 is an inspection visit of kind 督导检查
+        raise ServiceError("组织开展督导检查请在“检查 → 帮扶指导/督导检查”中登记（计入调度表4.8）。", "kind")
     if date > timezone.localdate():
         raise ServiceError("日期不能晚于今天。", "date")
     if kind == Activity.Kind.INSPECTORS and (count is None or count < 0):

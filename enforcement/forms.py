@@ -1,10 +1,17 @@
 """Forms of the case actions (each validated here, then one service call)."""
 
 from django import forms
+from django.utils.timezone import localdate
 
 from .models import CaseParty, Decision, EnterpriseMeasure, PenaltyArticle
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+
+
+def decided_on_field(label="决定日期"):
+    """The date the fact happened (entered by the user, default today, never in the future): the
+    dispatch table counts it by this date (docs/dispatch.md)."""
+    return forms.DateField(label=f"{label}（不能晚于今天，缺省为今天）", initial=localdate, required=False, widget=DATE)
 TEXT = {"class": "form-control"}
 
 
@@ -55,11 +62,13 @@ class PenaltyForm(PartyChoiceForm):
     article = forms.ModelChoiceField(label="处罚依据", queryset=PenaltyArticle.objects.all())
     amount = forms.DecimalField(label="罚款金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reason = forms.CharField(label="说明", required=False)
+    decided_on = decided_on_field()
 
 
 class TransferForm(PartyChoiceForm):
     reason = forms.CharField(label="移送理由")
     dangerous_ops = forms.BooleanField(label="涉嫌危险作业罪", required=False)
+    decided_on = decided_on_field("移送日期")
 
 
 class DailyFineForm(PartyChoiceForm):
@@ -74,6 +83,7 @@ class ReasonForm(BootstrapForm):
 class SuspensionForm(BootstrapForm):
     reason = forms.CharField(label="理由")
     correction_deadline = forms.DateField(label="整顿期限", widget=DATE, required=False)
+    decided_on = decided_on_field()
 
 
 class CorrectionForm(BootstrapForm):
@@ -88,12 +98,14 @@ class CorrectionForm(BootstrapForm):
 class MeasureForm(BootstrapForm):
     kind = forms.ChoiceField(label="措施", choices=EnterpriseMeasure.Kind.choices)
     note = forms.CharField(label="说明", required=False)
+    date = decided_on_field("日期")
 
 
 class TypicalForm(BootstrapForm):
     title = forms.CharField(label="标题", max_length=200)
     summary = forms.CharField(label="案例简介", widget=forms.Textarea(attrs={"rows": 3}))
     dangerous_ops = forms.BooleanField(label="危险作业罪案例", required=False)
+    published_on = decided_on_field("公布日期")
 
 
 class ListingForm(BootstrapForm):
