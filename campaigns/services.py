@@ -84,7 +84,7 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     auto = D.auto_codes(unit) & set(values)
     for code, raw in (manual or {}).items():
         row = R.BY_CODE.get(code)
-        if row is None or code in auto:
+        if row is None or code in auto or code in R.blank_codes(unit):
             continue
         parsed = D.parse_value(row, raw)
         if parsed is not None:

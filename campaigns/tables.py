@@ -111,12 +111,27 @@ def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.
     return [u for u in units if u.pk not in done]
 
 
-def lines_for(values: dict, auto: set) -> list:
-    """Sections → printed lines → cells, ready for the template and the xlsx export."""
+def differences(sub: Submission) -> list[dict]:
+    """Rows whose live value at the submission's own cut-off differs from the frozen one — facts
+    entered after it was submitted but dated on or before its cut-off. The submission never
+    changes; the page says the live figures differ."""
+    live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
+    auto = D.auto_codes(sub.unit) & set(live)
+    out = []
+    for row in R.ROWS:
+        if row.code in auto and str(live.get(row.code)) != str(sub.values.get(row.code)):
+            out.append({"row": row, "submitted": sub.values.get(row.code), "live": live.get(row.code)})
+    return out
+
+
+def lines_for(values: dict, auto: set, blank: set = frozenset()) -> list:
+    """Sections → printed lines → cells, ready for the template and the xlsx export. ``blank``:
+    rows printed for another kind of unit (shown blank, no input)."""
     out = []
     for key, title in R.SECTIONS.items():
         lines = []
         for line in R.printed_lines(key):
-            lines.append([[{"row": r, "value": values.get(r.code), "auto": r.code in auto} for r in item] for item in line])
+            lines.append([[{"row": r, "value": values.get(r.code), "auto": r.code in auto, "blank": r.code in blank}
+                           for r in item] for item in line])
         out.append({"key": key, "title": title, "lines": lines})
     return out

@@ -15,7 +15,7 @@ from . import services
 from .access import can_view_unit, committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
-from .tables import lines_for, reporting_units, rollup, unit_table
+from .tables import differences, lines_for, reporting_units, rollup, unit_table
 from .xlsx import export_bytes
 
 
@@ -35,6 +35,12 @@ def index(request):
                                                      "org": own_org(request.user)})
 
 
+def _submission_at(history, as_of):
+    """The latest version submitted for exactly this cut-off, if any (to compare with the live table)."""
+    same = [s for s in history if s.as_of == as_of]
+    return max(same, key=lambda s: s.version) if same else None
+
+
 @login_required
 def dispatch_table(request):
     try:
@@ -45,8 +51,10 @@ def dispatch_table(request):
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
     history = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
+    shown = _submission_at(history, table.as_of) if table.campaign else None
     return render(request, "campaigns/dispatch.html", {
-        "table": table, "sections": lines_for(table.values, table.auto), "can_submit": can_submit, "history": history, "units": units,
+        "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(table.unit)), "can_submit": can_submit,
+        "history": history, "units": units, "submitted": shown, "differences": differences(shown) if shown else [],
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
     })
 
@@ -68,7 +76,7 @@ def dispatch_submit(request):
             return HttpResponse(exc.message, status=403)
         table = unit_table(unit, parse_as_of(None))
         return render(request, "campaigns/dispatch.html", {
-            "table": table, "sections": lines_for(table.values, table.auto), "can_submit": True, "history": [],
+            "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(unit)), "can_submit": True, "history": [],
             "as_of_value": request.POST.get("as_of", ""), "error": exc.message, "error_field": exc.field,
         }, status=400)
     messages.success(request, f"已报送（第{sub.version}版）。")
@@ -96,7 +104,8 @@ def submission_detail(request, pk: int):
         from django.http import Http404
 
         raise Http404
-    return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set())})
+    return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set(), R.blank_codes(sub.unit)),
+                                                         "differences": differences(sub)})
 
 
 @login_required

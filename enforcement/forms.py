@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.timezone import localdate
 
-from .models import CaseParty, Decision, EnterpriseMeasure, PenaltyArticle
+from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -112,3 +112,29 @@ class ListingForm(BootstrapForm):
     reason = forms.CharField(label="列入事由")
     duration_months = forms.IntegerField(label="期限（月）", initial=36, min_value=1, max_value=120)
     public = forms.BooleanField(label="向社会公开", required=False, initial=True)
+
+
+class AccountabilityForm(BootstrapForm):
+    """责任倒查追责问责 (dispatch row 3.9), dated the day it was decided."""
+
+    person_name = forms.CharField(label="被问责人", max_length=60)
+    person_position = forms.CharField(label="职务", max_length=100, required=False)
+    measure = forms.CharField(label="问责方式", max_length=100)
+    reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    date = decided_on_field("问责日期")
+
+
+class NoticeForm(BootstrapForm):
+    """约谈 / 通报 of a township office or department (dispatch row 3.10), dated the day it happened."""
+
+    target = forms.ModelChoiceField(label="对象单位", queryset=None)
+    kind = forms.ChoiceField(label="方式", choices=OversightNotice.Kind.choices)
+    reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    date = decided_on_field("日期")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Organisation
+
+        self.fields["target"].queryset = Organisation.objects.visible_to(user).filter(
+            kind__in=(Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT)).order_by("kind", "name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_facts
 
 app_name = "enforcement"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("credit/<int:pk>/<slug:action>/", views.credit_action, name="credit_action"),
     path("typical/", views.typical_list, name="typical_list"),
     path("accountability/", views.accountability_list, name="accountability_list"),
+    path("facts/<slug:what>/new/", views_facts.facts_new, name="facts_new"),
 ]
