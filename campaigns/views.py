@@ -15,7 +15,7 @@ from . import services
 from .access import can_view_unit, committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
-from .tables import differences, lines_for, reporting_units, rollup, unit_table
+from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
 from .xlsx import export_bytes
 
 
@@ -120,10 +120,11 @@ def rollup_view(request):
     if data["campaign"] is not None:
         for key, title in R.SECTIONS.items():
             sections.append({"title": title, "rows": [
-                {"row": r, "departments": data["groups"]["department"]["values"].get(r.code),
-                 "townships": data["groups"]["township"]["values"].get(r.code), "live": data["live"].get(r.code)}
+                {"row": r, "groups": [g["values"].get(r.code) for g in data["groups"].values() if g["units"]],
+                 "live": data["live"].get(r.code)}
                 for r in R.rows_of_section(key)]})
     return render(request, "campaigns/rollup.html", {"data": data, "sections": sections, "committee": committee,
+                                                      "line_codes": LINE_CODES,
                                                       "as_of_value": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M")})
 
 
@@ -135,10 +136,14 @@ def remind(request):
     if campaign is None:
         return HttpResponseBadRequest("请选择专项行动。")
     try:
-        n = services.remind_missing(request.user, committee=committee, campaign=campaign)
+        lines = services.remind_missing(request.user, committee=committee, campaign=campaign)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=403)
-    messages.success(request, f"已向 {n} 个单位发送催报提醒。" if n else "本周已催报过，未重复发送。")
+    if not lines:
+        messages.success(request, "本周各单位均已报送，无需催报。")
+    for line in lines:  # who was reminded how, unit by unit
+        who = "、".join(line["users"])
+        messages.info(request, f"{line['unit'].name}：{line['how']}" + (f"（{who}）" if who else ""))
     return redirect("campaigns:rollup")
 
 
