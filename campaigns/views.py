@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from core.models import SecurityLog
 from core.services import ServiceError
+from core.views import get_visible_or_404
 
 from . import rows as R
 from . import services
-from .access import can_view_unit, committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
+from .access import committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
 from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
@@ -99,11 +100,7 @@ def dispatch_export(request):
 
 @login_required
 def submission_detail(request, pk: int):
-    sub = Submission.objects.select_related("unit", "campaign").filter(pk=pk).first()
-    if sub is None or not can_view_unit(request.user, sub.unit):
-        from django.http import Http404
-
-        raise Http404
+    sub = get_visible_or_404(Submission.objects.select_related("unit", "campaign"), request.user, pk=pk)
     return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set(), R.blank_codes(sub.unit)),
                                                          "differences": differences(sub)})
 
