@@ -103,3 +103,17 @@ def test_reminders_list_every_missing_unit_and_say_how(client, world):
     assert "河北区无账号局：无用户账号，未能在平台内提醒（请电话或书面催报）" in text
     assert "河北区住房和建设委员会：站内消息" in text
     assert silent.pk not in set(Event.objects.filter(verb="campaigns.reminded").values_list("object_id", flat=True))
+
+
+def test_edit_page_is_for_the_issuing_office_only(client, world):
+    c = _campaign(world)
+    check_matrix(client, world, f"/campaigns/{c.pk}/edit/", {"committee": 200, "commerce": 404, "township": 404,
+                                                             "enterprise": 404, "other_region": 404, "province": 403})
+
+
+def test_fact_pages_are_for_government_units(client, world):
+    for what in ("accountability", "notice"):
+        check_matrix(client, world, f"/enforcement/facts/{what}/new/", {"commerce": 200, "committee": 200,
+                                                                         "enterprise": 404, "agency": 404})
+    client.force_login(world.user("commerce"))
+    assert client.get("/enforcement/facts/nothing/new/").status_code == 404
