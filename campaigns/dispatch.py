@@ -19,12 +19,12 @@ from django.db.models import Count, Q
 
 from accounts.models import Organisation
 from hazards import asof
+from hazards.querysets import SELF_CHANNELS  # enterprise self-check incl. the third parties it engaged
 
 from . import rows as R
 from .models import Activity
 
 FEEDERS = ("inspections", "enforcement", "tips")
-SELF_CHANNELS = ("self_check", "enterprise_third_party")
 
 
 def feeder(app: str):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
+from core.services import ServiceError
 from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
@@ -34,8 +35,13 @@ def stats(request):
     grade = request.GET.get("grade", "")
     if grade not in ("", "major", "general"):
         grade = ""
-    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade)
+    try:
+        at = asof.instant(request.GET.get("as_of"))
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=400)
+    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade, today=at)
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
+                                                     "as_of_day": asof.local_day(at),
                                                      "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": data["by_channel"],
                                                                                "trend": data["trend"]}, default=str)})
 
@@ -50,7 +56,11 @@ def boundary_url(region) -> str | None:
 @login_required
 def board_view(request):
     region, _ = _region(request.user)
-    items = board(region, hazards=Hazard.objects.visible_to(request.user))  # scoped like the statistics
+    try:
+        at = asof.instant(request.GET.get("as_of"))  # the board as of any past instant (default now)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=400)
+    items = board(region, at, hazards=Hazard.objects.visible_to(request.user))  # scoped like the statistics
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
     history = {}
     for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):
@@ -58,7 +68,7 @@ def board_view(request):
     hist_rows = [{"name": i["name"], "cells": [(history.get(i["code"], {}).get(w), HEX.get(history.get(i["code"], {}).get(w), "#fff"))
                                               for w in weeks]} for i in items]
     return render(request, "campaigns/board.html", {
-        "region": region, "items": items, "rules": active_rules(), "defaults": DEFAULT_RULES, "labels": LABELS,
+        "region": region, "items": items, "rules": active_rules(), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
         "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
         "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),
     })

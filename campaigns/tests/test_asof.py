@@ -213,3 +213,22 @@ def test_state_of_reads_the_event_trail(world):
     s = asof.state_of(h, day(2026, 3, 25))
     assert s["state"] == "rectifying" and s["overdue"] is True and s["grade"] == "major"
     assert s["deadline"] == day(2026, 3, 20)
+
+
+def test_board_and_stats_pages_as_of_a_past_date(client, world):
+    g = world.townships[0]
+    with at(2025, 2, 10):
+        h = _major(world, "enterprise", world.ent_commerce, datetime.date(2025, 3, 20))
+    with at(2025, 4, 10):
+        h.refresh_from_db()
+        _close(world, h)
+    client_as(client, world, "committee")
+    with at(2025, 7, 1):
+        past = client.get("/campaigns/board/?as_of=2025-03-31").content.decode()
+        now = client.get("/campaigns/board/").content.decode()
+        stats = client.get("/campaigns/stats/?as_of=2025-03-31")
+        assert client.get("/campaigns/board/?as_of=31.03.2025").status_code == 400
+    assert f'data-region="{g.name}" data-colour="orange"' in past  # 11 days overdue on 31 March
+    assert "2025年3月31日" in past
+    assert f'data-region="{g.name}" data-colour="green"' in now
+    assert stats.status_code == 200 and stats.context["data"]["by_region"][0]["overdue"] == 1
