@@ -232,3 +232,27 @@ def test_board_and_stats_pages_as_of_a_past_date(client, world):
     assert "2025年3月31日" in past
     assert f'data-region="{g.name}" data-colour="green"' in now
     assert stats.status_code == 200 and stats.context["data"]["by_region"][0]["overdue"] == 1
+
+
+def test_dispatch_table_command_is_identical_for_three_writings_of_one_instant(world):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    with at(2023, 1, 1):
+        cs.create_campaign(None, name="2023行动", issuer=world.org("committee"), region=world.district,
+                           start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31))
+    with at(2023, 6, 20):  # a visit on 16 June entered later: inside the cut-off's Shanghai day
+        from inspections import services as ins
+
+        ins.record_visit(world.user("commerce"), kind="help_enterprise", visited_on=datetime.date(2023, 6, 16),
+                         content="帮扶", enterprise=world.ent_commerce)
+    outs = []
+    for written in ("2023-06-16T00:30:00+08:00", "2023-06-15T16:30:00Z", "2023-06-15T11:30:00-05:00"):
+        out = io.StringIO()
+        call_command("dispatch_table", "--unit", str(world.org("commerce").pk), "--as-of", written, "--format", "json",
+                     stdout=out)
+        outs.append(json.loads(out.getvalue())["values"])
+    assert outs[0] == outs[1] == outs[2]
+    assert outs[0]["3.2"] == 1
