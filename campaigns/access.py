@@ -1,13 +1,12 @@
-"""Who may see which unit's dispatch table (what a user may *see* beyond visible_to)."""
+"""Request helpers of the campaigns pages: the user's own unit, the unit asked for, the cut-off.
+What a user may *see* is decided only by ``visible_to`` (``querysets.dispatch_units``)."""
 
 import datetime
 
 from django.http import Http404
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Organisation
-from core.services import ServiceError
+from hazards import asof
 
 
 def own_org(user):
@@ -15,19 +14,10 @@ def own_org(user):
     return m.organisation if m else None
 
 
-def is_committee_over(org: Organisation | None, unit: Organisation) -> bool:
-    if org is None or org.kind != Organisation.Kind.COMMITTEE:
-        return False
-    return getattr(unit, f"{org.region.level}_code", None) == org.region.code
-
-
 def can_view_unit(user, unit: Organisation) -> bool:
-    if not unit.is_government:
-        return False
-    if user.is_superuser:
-        return True
-    org = own_org(user)
-    return org is not None and (org.pk == unit.pk or is_committee_over(org, unit))
+    from .querysets import dispatch_units
+
+    return dispatch_units(user).filter(pk=unit.pk).exists()
 
 
 def government_org_or_404(user) -> Organisation | None:
@@ -56,27 +46,15 @@ def resolve_unit(user, raw) -> Organisation:
         if unit is None:
             raise Http404("请选择单位")
         return unit
+    from .querysets import dispatch_units
+
     lookup = {"pk": int(raw)} if str(raw).isdigit() else {"code": str(raw)}
-    unit = Organisation.objects.select_related("region").filter(**lookup).first()
-    if unit is None or not can_view_unit(user, unit):
+    unit = dispatch_units(user).select_related("region").filter(**lookup).first()
+    if unit is None:
         raise Http404("不存在或无权查看")
     return unit
 
 
 def parse_as_of(raw) -> datetime.datetime:
-    """An ISO date or datetime (local time when naive); a date means the end of that day."""
-    if raw in (None, ""):
-        return timezone.now()
-    raw = str(raw).strip()
-    try:
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            if day is None:
-                raise ValueError
-            moment = datetime.datetime.combine(day, datetime.time(23, 59, 59))
-    except ValueError:
-        raise ServiceError("截止时间格式应为 ISO 日期或时间，如 2026-11-23T12:00。", "as_of")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    """A cut-off instant (``hazards.asof.instant``): any offset; a bare date = end of that day in Asia/Shanghai."""
+    return asof.instant(raw)

@@ -9,22 +9,24 @@ Rules (``BoardRuleSet.rules`` overrides any of DEFAULT_RULES; see docs/dispatch.
            (到期整改率 = closed ÷ (closed + overdue): hazards not yet due do not lower it);
 * blue   — open major hazards, all within their deadlines;
 * green  — no open major hazard.
+
+Everything is as of an instant (``hazards.asof``): the board page as of now, a weekly snapshot as of
+00:00 of its Monday, a quarterly bulletin as of the end of the quarter's last day. Only listings
+in force at that instant (approved, not delisted) count as 挂牌督办.
 """
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.db.models import Count, F, Min, Q
-from django.utils import timezone
 
+from hazards import asof
 from regions.models import Region
 
 DEFAULT_RULES = {"due_soon_days": 7, "red_overdue_days": 30, "target_rate": 90, "listed_overdue_is_red": True}
 ORDER = ("red", "orange", "yellow", "blue", "green")
 LABELS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝", "green": "绿"}
 HEX = {"red": "#d9534f", "orange": "#f0883e", "yellow": "#f5c518", "blue": "#3b82f6", "green": "#22a06b"}
-OPEN = ("registered", "rectifying", "pending_acceptance")
 
 
 def active_rules() -> dict:
@@ -56,48 +58,44 @@ def colour(fig: dict, rules: dict | None = None) -> str:
     return "green"
 
 
-def _listed_hazard_ids():
-    try:
-        Listing = apps.get_model("supervision", "Listing")
-    except LookupError:
-        return None
-    if not any(f.name == "hazard" for f in Listing._meta.get_fields()):
-        return None
-    return Listing.objects.values("hazard_id")
-
-
 def sub_regions(region: Region):
     return list(region.children.order_by("code"))
 
 
-def figures(region: Region, today: datetime.date | None = None) -> list[dict]:
-    """One dict per sub-region of ``region`` with the board's figures, in one grouped query."""
+def figures(region: Region, today=None, hazards=None) -> list[dict]:
+    """One dict per sub-region of ``region`` with the board's figures as of ``today`` (an instant,
+    or a date = the end of that day in Asia/Shanghai; default now), in one grouped query.
+    ``hazards`` is the viewer's scope (``Hazard.objects.visible_to(user)``); None = the whole
+    region (the committee office's scope, used by the weekly snapshot). State, grade, deadline and
+    listing are those in force at that instant (``hazards.asof``): only a 挂牌督办 approved and not
+    yet delisted then counts as listed."""
     from hazards.models import Hazard
 
-    today = today or timezone.localdate()
+    at = asof.instant(today)
+    day = asof.local_day(at)
     children = sub_regions(region)
     if not children:
         return []
     level = children[0].level
-    open_q = Q(status__in=OPEN)
-    overdue_q = open_q & Q(deadline__lt=today)
+    open_q, closed_q, overdue_q = asof.open_q(), asof.closed_q(), asof.overdue_q(at)
     agg = {
         "total": Count("pk"),
-        "closed": Count("pk", filter=Q(status="closed")),
+        "closed": Count("pk", filter=closed_q),
         "open": Count("pk", filter=open_q),
         "overdue": Count("pk", filter=overdue_q),
-        "due": Count("pk", filter=Q(status="closed") | overdue_q),
-        "on_time": Count("pk", filter=Q(status="closed", closed_at__date__lte=F("deadline"))),
-        "not_due": Count("pk", filter=open_q & (Q(deadline__gte=today) | Q(deadline__isnull=True))),
-        "min_overdue_deadline": Min("deadline", filter=overdue_q),
-        "min_open_deadline": Min("deadline", filter=open_q & Q(deadline__gte=today)),
+        "due": Count("pk", filter=closed_q | overdue_q),
+        "on_time": Count("pk", filter=closed_q & Q(closed_at_t__date__lte=F("deadline_at"))),
+        "not_due": Count("pk", filter=open_q & (Q(deadline_at__gte=day) | Q(deadline_at__isnull=True))),
+        "min_overdue_deadline": Min("deadline_at", filter=overdue_q),
+        "min_open_deadline": Min("deadline_at", filter=open_q & Q(deadline_at__gte=day)),
     }
-    listed = _listed_hazard_ids()
-    if listed is not None:
-        agg["listed_overdue"] = Count("pk", filter=overdue_q & Q(pk__in=listed))
-        agg["listed"] = Count("pk", filter=Q(pk__in=listed))
-    rows = (Hazard.objects.filter(**{f"{region.level}_code": region.code}, grade="major")
-            .exclude(status__in=("merged", "void")).values(f"{level}_code").annotate(**agg))
+    listing = asof.has_listing()
+    if listing:
+        agg["listed_overdue"] = Count("pk", filter=overdue_q & asof.listed_q())
+        agg["listed"] = Count("pk", filter=asof.listed_q())
+    base = Hazard.objects.all() if hazards is None else hazards
+    rows = (asof.major(base.filter(**{f"{region.level}_code": region.code}), at)
+            .values(f"{level}_code").annotate(**agg).order_by(f"{level}_code"))
     by_code = {r[f"{level}_code"]: r for r in rows}
     out = []
     for child in children:
@@ -106,8 +104,8 @@ def figures(region: Region, today: datetime.date | None = None) -> list[dict]:
             "code": child.code, "name": child.name, "total": r.get("total", 0), "closed": r.get("closed", 0),
             "open": r.get("open", 0), "overdue": r.get("overdue", 0), "not_due": r.get("not_due", 0),
             "on_time": r.get("on_time", 0), "listed": r.get("listed", 0), "listed_overdue": r.get("listed_overdue", 0),
-            "max_overdue_days": (today - r["min_overdue_deadline"]).days if r.get("min_overdue_deadline") else 0,
-            "min_days_left": (r["min_open_deadline"] - today).days if r.get("min_open_deadline") else None,
+            "max_overdue_days": (day - _date(r["min_overdue_deadline"])).days if r.get("min_overdue_deadline") else 0,
+            "min_days_left": (_date(r["min_open_deadline"]) - day).days if r.get("min_open_deadline") else None,
         }
         fig["rate"] = str(rate(fig["closed"], r.get("due", 0)))  # 到期整改率: not-yet-due hazards do not lower it
         fig["overall_rate"] = str(rate(fig["closed"], fig["total"]))
@@ -116,10 +114,15 @@ def figures(region: Region, today: datetime.date | None = None) -> list[dict]:
     return out
 
 
-def board(region: Region, today: datetime.date | None = None, rules: dict | None = None) -> list[dict]:
-    """Sub-regions with colour and rank (worst first: colour, then overdue, then rate)."""
+def _date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def board(region: Region, today=None, rules: dict | None = None, hazards=None) -> list[dict]:
+    """Sub-regions with colour and rank (worst first: colour, then overdue, then rate), as of
+    ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region)."""
     rules = rules or active_rules()
-    items = figures(region, today)
+    items = figures(region, today, hazards)
     for fig in items:
         fig["colour"] = colour(fig, rules)
         fig["colour_label"] = LABELS[fig["colour"]]
@@ -130,26 +133,14 @@ def board(region: Region, today: datetime.date | None = None, rules: dict | None
     return items
 
 
-def snapshot(region: Region, today: datetime.date | None = None) -> int:
-    """Write (or rewrite) this week's snapshot rows for the sub-regions of ``region``. Idempotent."""
-    from django.db import transaction
+def week_instant(week: datetime.date) -> datetime.datetime:
+    """The instant a weekly snapshot describes: 00:00 (Asia/Shanghai) of its Monday, so a snapshot
+    computed any time later gives the same figures."""
+    return asof.start_of(week - datetime.timedelta(days=week.weekday()))
 
-    from .models import BoardSnapshot
 
-    today = today or timezone.localdate()
-    week = today - datetime.timedelta(days=today.weekday())
-    n = 0
-    with transaction.atomic():
-        for fig in board(region, today):
-            child = Region.objects.get(code=fig["code"])
-            snap, _ = BoardSnapshot.objects.get_or_create(
-                region=child, week=week, defaults={"colour": fig["colour"], "figures": fig})
-            if snap.colour != fig["colour"] or snap.figures != fig:
-                BoardSnapshot.objects.filter(pk=snap.pk).update(colour=fig["colour"], figures=fig)
-            if not snap.township_code and not snap.county_code:
-                snap.set_region_codes(child)
-                BoardSnapshot.objects.filter(pk=snap.pk).update(
-                    province_code=snap.province_code, city_code=snap.city_code, county_code=snap.county_code,
-                    township_code=snap.township_code)
-            n += 1
-    return n
+def snapshot(region: Region, today: datetime.date | None = None, actor=None) -> int:
+    """Write this week's snapshot rows for the sub-regions of ``region`` (``services.snapshot_board``)."""
+    from .services import snapshot_board
+
+    return snapshot_board(actor, region, today)

@@ -2,9 +2,8 @@
 
 import datetime
 
-from django.utils import timezone
-
 from documents.render import new_document, paragraph, table, to_bytes
+from hazards import asof
 
 from .board import board
 
@@ -15,11 +14,18 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
     return start, end
 
 
-def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None) -> bytes:
-    today = today or timezone.localdate()
-    start, end = quarter_bounds(year, quarter)
-    as_of = min(today, end)
-    items = board(region, as_of)
+def bulletin_instant(year: int, quarter: int, now=None) -> datetime.datetime:
+    """A quarter's bulletin describes the end of its last day (Asia/Shanghai); a quarter not yet
+    over is described as of now."""
+    now = asof.instant(now)
+    return min(now, asof.end_of(quarter_bounds(year, quarter)[1]))
+
+
+def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None, hazards=None) -> bytes:
+    """The bulletin text: everything as of ``bulletin_instant`` (what was true then, not today)."""
+    at = bulletin_instant(year, quarter, today)
+    as_of = asof.local_day(at)
+    items = board(region, at, hazards=hazards)
     doc = new_document(f"关于{year}年第{quarter}季度重大事故隐患排查整治情况的通报", f"{issuer_name} · {as_of.isoformat()}")
     total = sum(i["total"] for i in items)
     closed = sum(i["closed"] for i in items)
@@ -34,7 +40,7 @@ def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None)
     table(doc, rows, header=True)
     paragraph(doc, "二、挂牌督办隐患情况", bold=True)
     listed = [i for i in items if i.get("listed")]
-    paragraph(doc, "；".join(f"{i['name']}挂牌督办{i['listed']}项（逾期{i['listed_overdue']}项）" for i in listed) or "本季度无挂牌督办隐患。")
+    paragraph(doc, "；".join(f"{i['name']}挂牌督办{i['listed']}项（逾期{i['listed_overdue']}项）" for i in listed) or "截至本期末无挂牌督办中的隐患。")
     paragraph(doc, "三、工作进展缓慢的单位", bold=True)
     slow = [i for i in items if i["colour"] in ("red", "orange")]
     paragraph(doc, "、".join(i["name"] for i in slow) + "存在逾期未整改的重大事故隐患，请抓紧整改。" if slow else "本季度无逾期未整改单位。")

@@ -1,9 +1,11 @@
 """Computing the dispatch table (调度表) as of a time.
 
-* Section 一 is computed here from the hazard ledger in two bulk queries: the state of every
-  hazard *as of* the cut-off is the ``to_state`` of its last event at or before it (a correlated
-  subquery), so a hazard merged or voided later still counts, and one reopened before the
-  cut-off counts as not rectified.
+* Time: the cut-off is an instant; every fact is counted by the Asia/Shanghai date it happened
+  (``hazards.asof``), never by when it was typed in — a frozen submission keeps its values, the
+  live table shows late-entered facts.
+* Section 一 is computed here from the hazard ledger with ``hazards.asof``: state and grade *as
+  of* the cut-off come from the event trail, so a hazard merged or voided later still counts,
+  and one reopened before the cut-off counts as not rectified.
 * Sections 二, 三 and rows 4.5 / 4.8 come from ``inspections/enforcement/tips.dispatch``
   (``unit_rows`` / ``region_rows``), imported lazily; a missing module leaves its rows manual.
 * Rows 4.1–4.4, 4.6, 4.7 come from the unit's leadership activity log.
@@ -13,18 +15,16 @@ import datetime
 import importlib
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import Count, Q
 
 from accounts.models import Organisation
-from core.models import Event
+from hazards import asof
+from hazards.querysets import SELF_CHANNELS  # enterprise self-check incl. the third parties it engaged
 
 from . import rows as R
 from .models import Activity
 
 FEEDERS = ("inspections", "enforcement", "tips")
-SELF_CHANNELS = ("self_check", "enterprise_third_party")
-GONE = ("merged", "void")
 
 
 def feeder(app: str):
@@ -38,33 +38,31 @@ def feeder(app: str):
 
 
 def start_datetime(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    """00:00 (Asia/Shanghai) of a campaign's start date."""
+    return asof.start_of(day)
 
 
 def week_of(moment: datetime.datetime) -> datetime.date:
-    """The Monday of the reporting week ``moment`` (local time) falls in."""
-    day = timezone.localtime(moment).date()
+    """The Monday of the reporting week ``moment`` (Asia/Shanghai) falls in."""
+    day = asof.local_day(moment)
     return day - datetime.timedelta(days=day.weekday())
 
 
 # ---------------------------------------------------------------- section 一
 
 def hazards_as_of(qs, start: datetime.datetime, as_of: datetime.datetime):
-    """Major hazards first reported in [start, as_of], annotated with ``state_as_of`` and
-    without those merged or voided at that time."""
-    latest_state = (Event.objects.filter(object_type="hazards.hazard", object_id=OuterRef("pk"), created_at__lte=as_of)
-                    .exclude(to_state="").order_by("-created_at", "-id").values("to_state")[:1])
-    return (qs.filter(grade="major", first_reported_at__gte=start, first_reported_at__lte=as_of)
-            .annotate(state_as_of=Subquery(latest_state))
-            .filter(state_as_of__isnull=False).exclude(state_as_of__in=GONE))
+    """Hazards graded major at ``as_of``, first reported in [start, as_of], neither merged nor
+    voided then; annotated by ``hazards.asof`` (``state_at`` …)."""
+    return asof.major(qs, as_of).filter(first_reported_at__gte=start)
 
 
 def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
+    closed = asof.closed_q()
     agg = hazards_as_of(qs, start, as_of).aggregate(
         self_found=Count("pk", filter=Q(channel__in=SELF_CHANNELS)),
-        self_closed=Count("pk", filter=Q(channel__in=SELF_CHANNELS, state_as_of="closed")),
+        self_closed=Count("pk", filter=Q(channel__in=SELF_CHANNELS) & closed),
         dept_found=Count("pk", filter=~Q(channel__in=SELF_CHANNELS)),
-        dept_closed=Count("pk", filter=~Q(channel__in=SELF_CHANNELS) & Q(state_as_of="closed")),
+        dept_closed=Count("pk", filter=~Q(channel__in=SELF_CHANNELS) & closed),
     )
     out = {"1.1": agg["self_found"], "1.2": agg["self_closed"]}
     if departments_rows:
@@ -85,17 +83,27 @@ def unit_hazards(unit: Organisation):
 # ---------------------------------------------------------------- section 四 (activity log)
 
 def activity_rows(activities, start: datetime.datetime, as_of: datetime.datetime) -> dict:
-    day0, day1 = timezone.localtime(start).date(), timezone.localtime(as_of).date()
-    period = activities.filter(date__gte=day0, date__lte=day1, created_at__lte=as_of)
+    day0, day1 = asof.day_window(start, as_of)
+    period = activities.filter(date__gte=day0, date__lte=day1)
     counts = dict(period.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     out = {code: counts.get(kind, 0) for kind, code in R.ACTIVITY_ROWS.items()}
     if counts.get(Activity.Kind.MEDIA):
         out["4.6"] = True
-    latest = (activities.filter(kind=Activity.Kind.INSPECTORS, date__lte=day1, created_at__lte=as_of)
+    latest = (activities.filter(kind=Activity.Kind.INSPECTORS, date__lte=day1)
               .order_by("-date", "-id").values_list("count", flat=True).first())
     if latest is not None:
         out["4.7"] = latest
+    # Supervision checks logged here before 4.8 had one way (inspection visits) still count in 4.8.
+    legacy = counts.get(Activity.Kind.SUPERVISION, 0)
+    if legacy:
+        out["4.8_legacy"] = legacy
     return out
+
+
+def _add_legacy_supervision(out: dict, acts: dict) -> None:
+    legacy = acts.pop("4.8_legacy", 0)
+    if legacy:
+        out["4.8"] = (out.get("4.8") or 0) + legacy
 
 
 # ---------------------------------------------------------------- whole tables
@@ -114,7 +122,9 @@ def unit_table(unit: Organisation, start: datetime.datetime, as_of: datetime.dat
     """The live numbers of one unit's table: {code: value} for every row the data answers."""
     out = section_one(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT)
     _feed(out, "unit_rows", unit, start, as_of)
-    out.update(activity_rows(Activity.objects.filter(unit=unit), start, as_of))
+    acts = activity_rows(Activity.objects.filter(unit=unit), start, as_of)
+    _add_legacy_supervision(out, acts)
+    out.update(acts)
     return out
 
 
@@ -125,6 +135,7 @@ def region_table(region, start: datetime.datetime, as_of: datetime.datetime) -> 
     out = section_one(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True)
     _feed(out, "region_rows", region, start, as_of)
     acts = activity_rows(Activity.objects.filter(**{f"{region.level}_code": region.code}), start, as_of)
+    _add_legacy_supervision(out, acts)
     out.update({k: v for k, v in acts.items() if k in ("4.1", "4.2", "4.3", "4.4")})
     return out
 

@@ -11,6 +11,11 @@ def cards(user) -> list[dict]:
     org = own_org(user)
     if org is None or not org.is_government:
         return []
-    done = Submission.objects.filter(unit=org, week=week_of(timezone.now())).exists()
+    from .tables import campaign_for
+
+    now = timezone.now()
+    done = Submission.objects.filter(unit=org, week=week_of(now)).exists()
+    campaign = campaign_for(org, now)
+    hint = campaign.deadline_label if campaign else "暂无专项行动"
     return [{"key": "dispatch_week", "title": "本周调度表", "value": "已报送" if done else "未报送",
-             "url": f"/campaigns/dispatch/?unit={org.pk}", "hint": "每周一12时前报送"}]
+             "url": f"/campaigns/dispatch/?unit={org.pk}", "hint": hint}]

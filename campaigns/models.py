@@ -35,6 +35,24 @@ class Campaign(RegionCodes):
     def __str__(self) -> str:
         return self.name
 
+    WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+    def deadline(self, week):
+        """The reporting deadline of the week starting on Monday ``week``: its ``report_weekday`` at
+        ``report_time`` (Asia/Shanghai)."""
+        import datetime
+
+        from hazards.asof import ZONE
+
+        day = week + datetime.timedelta(days=self.report_weekday)
+        at = self.report_time if isinstance(self.report_time, datetime.time) else datetime.time.fromisoformat(str(self.report_time))
+        return datetime.datetime.combine(day, at, tzinfo=ZONE)
+
+    @property
+    def deadline_label(self) -> str:
+        at = self.report_time.strftime("%H:%M") if hasattr(self.report_time, "strftime") else str(self.report_time)[:5]
+        return f"每{self.WEEKDAYS[self.report_weekday]}{at}前报送"
+
     def target_rate(self, year: int, default=None):
         value = (self.targets or {}).get(str(year), {}).get("rectification_rate")
         return default if value is None else value

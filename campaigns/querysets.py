@@ -26,7 +26,29 @@ class ActivityQuerySet(ScopedQuerySet):
 
 
 class SubmissionQuerySet(ScopedQuerySet):
-    pass
+    def visible_to(self, user):
+        """Submitted tables of the units whose dispatch table the user may see (``dispatch_units``)."""
+        return self.filter(unit__in=dispatch_units(user))
+
+
+def dispatch_units(user):
+    """The government units whose dispatch table ``user`` may see, through
+    ``Organisation.objects.visible_to``: a committee office every government unit of its region, any
+    other government unit only itself; enterprises, agencies and users without a unit nothing."""
+    from django.db.models import Q
+
+    from accounts.models import Organisation
+
+    government = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
+    qs = Organisation.objects.visible_to(user).filter(kind__in=government)
+    if user is not None and getattr(user, "is_superuser", False):
+        return qs
+    m = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
+    if m is None or m.organisation.kind not in government:
+        return qs.none()
+    if m.organisation.kind == Organisation.Kind.COMMITTEE:
+        return qs
+    return qs.filter(Q(pk=m.organisation_id))
 
 
 class BoardSnapshotQuerySet(ScopedQuerySet):

@@ -34,14 +34,16 @@ def last_closed_period(today: datetime.date) -> tuple[int, int]:
 
 
 def figures(enterprise, year: int, quarter: int) -> dict:
+    from hazards import asof
     from hazards.models import Hazard
+    from hazards.workflow import MAJOR
 
     start, end = period_bounds(year, quarter)
-    qs = Hazard.objects.filter(enterprise=enterprise).exclude(status__in=("merged", "void")).filter(
-        found_on__gte=start, found_on__lte=end)
-    agg = qs.aggregate(found=Count("pk"), major=Count("pk", filter=Q(grade="major")),
-                       rectified=Count("pk", filter=Q(status="closed")),
-                       major_rectified=Count("pk", filter=Q(grade="major", status="closed")))
+    at = min(asof.now(), asof.end_of(end))  # what was true at the end of the period (hazards.asof)
+    qs = asof.annotate(Hazard.objects.filter(enterprise=enterprise), at).filter(found_on__gte=start, found_on__lte=end)
+    closed, major = asof.closed_q(), Q(grade_at=MAJOR)
+    agg = qs.aggregate(found=Count("pk"), major=Count("pk", filter=major),
+                       rectified=Count("pk", filter=closed), major_rectified=Count("pk", filter=major & closed))
     return agg
 
 

@@ -84,6 +84,14 @@ INVARIANTS = (
 )
 
 
+def blank_codes(unit) -> set[str]:
+    """Rows printed for another kind of unit: 1.3/1.4 （行业主管部门填写） stay blank for a township
+    office or a committee office — no input box, nothing submitted."""
+    if unit is None or getattr(unit, "kind", "") == "department":
+        return set()
+    return {r.code for r in ROWS if r.filled_by == "departments"}
+
+
 def rows_of_section(section: str) -> list[Row]:
     return [r for r in ROWS if r.section == section]
 

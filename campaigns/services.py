@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation
+from accounts.models import Organisation
 from core.events import record
 from core.notifications import notify
 from core.services import NotPermitted, ServiceError
@@ -28,22 +28,85 @@ def _require_unit_writer(actor, unit: Organisation) -> None:
         raise NotPermitted("只能由本单位经办人填报本单位调度表。")
 
 
-def create_campaign(actor, *, name: str, issuer: Organisation, region, start: datetime.date, end: datetime.date,
-                    first_report_date: datetime.date | None = None, phases=(), targets=None, units=()) -> Campaign:
-    if not name.strip():
+def _require_committee_writer(actor, issuer: Organisation) -> None:
+    """Campaigns are created and edited by the issuing committee office's writers (or a superuser)."""
+    if actor is None or actor.is_superuser:
+        return
+    m = getattr(actor, "membership", None)
+    if m is None or m.organisation_id != issuer.pk or issuer.kind != Organisation.Kind.COMMITTEE or not m.can_write:
+        raise NotPermitted("只有安委会办公室经办人可以创建或修改本级专项行动。")
+
+
+def _check_campaign(name, start, end, first_report_date, report_weekday, phases, targets, units, region) -> None:
+    if not (name or "").strip():
         raise ServiceError("请填写行动名称。", "name")
-    if end < start:
+    if start is None or end is None or end < start:
         raise ServiceError("结束日期不能早于开始日期。", "end")
+    if first_report_date is not None and not start <= first_report_date <= end:
+        raise ServiceError("首次报送日期须在行动期间内。", "first_report_date")
+    if not 0 <= int(report_weekday) <= 6:
+        raise ServiceError("报送星期无效。", "report_weekday")
+    for pname, pstart, pend in phases:
+        if not pname.strip() or pstart is None or pend is None or pend < pstart:
+            raise ServiceError(f"阶段“{pname}”的名称或日期无效。", "phases")
+        if pstart < start or pend > end:
+            raise ServiceError(f"阶段“{pname}”须在行动期间内。", "phases")
+    for year, target in (targets or {}).items():
+        rate = (target or {}).get("rectification_rate")
+        if not str(year).isdigit() or rate is None or not 0 <= float(rate) <= 100:
+            raise ServiceError("目标格式为“年份:整改率”，整改率在0–100之间。", "targets")
+    for unit in units:
+        if not unit.is_government or not unit.region.path.startswith(region.path):
+            raise ServiceError(f"参加单位“{unit.name}”不在本行动区划内。", "units")
+
+
+def create_campaign(actor, *, name: str, issuer: Organisation, region, start: datetime.date, end: datetime.date,
+                    first_report_date: datetime.date | None = None, phases=(), targets=None, units=(),
+                    report_weekday: int = 0, report_time: datetime.time = datetime.time(12, 0)) -> Campaign:
+    """A campaign of ``issuer`` (a committee office) for ``region`` with its phases, weekly reporting
+    weekday and time (the deadline of every week), targets and participating units."""
+    _require_committee_writer(actor, issuer)
+    _check_campaign(name, start, end, first_report_date, report_weekday, phases, targets, units, region)
     with transaction.atomic():
         campaign = Campaign(name=name.strip(), issuer=issuer, region=region, start=start, end=end,
-                            first_report_date=first_report_date or start, targets=targets or {})
+                            first_report_date=first_report_date or start, targets=targets or {},
+                            report_weekday=report_weekday, report_time=report_time)
         campaign.set_region_codes(region)
         campaign.save()
         for i, (pname, pstart, pend) in enumerate(phases):
-            Phase.objects.create(campaign=campaign, name=pname, start=pstart, end=pend, sort_order=i)
+            Phase.objects.create(campaign=campaign, name=pname.strip(), start=pstart, end=pend, sort_order=i)
         if units:
             campaign.units.set(units)
-        record(actor, "campaign.created", campaign, data={"start": start.isoformat(), "end": end.isoformat()})
+        record(actor, "campaign.created", campaign, data=_campaign_data(campaign))
+    return campaign
+
+
+def _campaign_data(campaign: Campaign) -> dict:
+    return {"name": campaign.name, "start": campaign.start.isoformat(), "end": campaign.end.isoformat(),
+            "first_report_date": campaign.first_report_date.isoformat(), "report_weekday": campaign.report_weekday,
+            "report_time": str(campaign.report_time)[:5], "targets": campaign.targets,
+            "phases": [[p.name, p.start.isoformat(), p.end.isoformat()] for p in campaign.phases.all()],
+            "units": sorted(campaign.units.values_list("pk", flat=True))}
+
+
+def update_campaign(actor, campaign: Campaign, *, name: str, start: datetime.date, end: datetime.date,
+                    first_report_date: datetime.date | None, report_weekday: int, report_time: datetime.time,
+                    phases=(), targets=None, units=()) -> Campaign:
+    """Edit a campaign (its phases and units replaced); the event keeps the values before and after.
+    Submissions already made keep their frozen values."""
+    _require_committee_writer(actor, campaign.issuer)
+    _check_campaign(name, start, end, first_report_date, report_weekday, phases, targets, units, campaign.region)
+    before = _campaign_data(campaign)
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(
+            name=name.strip(), start=start, end=end, first_report_date=first_report_date or start,
+            report_weekday=report_weekday, report_time=report_time, targets=targets or {})
+        campaign.refresh_from_db()
+        campaign.phases.all().delete()
+        for i, (pname, pstart, pend) in enumerate(phases):
+            Phase.objects.create(campaign=campaign, name=pname.strip(), start=pstart, end=pend, sort_order=i)
+        campaign.units.set(units)
+        record(actor, "campaign.updated", campaign, data={"before": before, "after": _campaign_data(campaign)})
     return campaign
 
 
@@ -53,6 +116,8 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
     _require_unit_writer(actor, unit)
     if kind not in Activity.Kind.values:
         raise ServiceError("请选择活动类型。", "kind")
+    if kind == Activity.Kind.SUPERVISION:  # one way per row: 4.8 is an inspection visit of kind 督导检查
+        raise ServiceError("组织开展督导检查请在“检查 → 帮扶指导/督导检查”中登记（计入调度表4.8）。", "kind")
     if date > timezone.localdate():
         raise ServiceError("日期不能晚于今天。", "date")
     if kind == Activity.Kind.INSPECTORS and (count is None or count < 0):
@@ -82,7 +147,7 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     auto = D.auto_codes(unit) & set(values)
     for code, raw in (manual or {}).items():
         row = R.BY_CODE.get(code)
-        if row is None or code in auto:
+        if row is None or code in auto or code in R.blank_codes(unit):
             continue
         parsed = D.parse_value(row, raw)
         if parsed is not None:
@@ -102,24 +167,64 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     return sub
 
 
-def remind_missing(actor, *, committee: Organisation, campaign: Campaign, moment: datetime.datetime | None = None) -> int:
-    """催报: notify the writers of every unit that has not submitted this week. Idempotent per unit
-    per week; returns how many units were newly reminded."""
+def remind_missing(actor, *, committee: Organisation, campaign: Campaign, moment: datetime.datetime | None = None) -> list[dict]:
+    """催报: every unit that has not submitted this week. Units with writers get an in-platform
+    message (once per unit per week); units without any user account are listed as such (to be
+    reminded by phone or in person). Returns one line per unit: {unit, users, how, newly}."""
     from .tables import missing_units
 
     if actor is not None and not actor.is_superuser and _org(actor) != committee:
         raise NotPermitted("只有安委会办公室可以催报。")
     moment = moment or timezone.now()
     week = D.week_of(moment)
-    reminded = 0
+    deadline = campaign.deadline(week)
+    out = []
     with transaction.atomic():
         for unit in missing_units(committee, campaign, moment):
+            if not unit.writers:
+                out.append({"unit": unit, "users": [], "how": "无用户账号，未能在平台内提醒（请电话或书面催报）", "newly": False})
+                continue
             newly = False
-            for m in Membership.objects.filter(organisation=unit).exclude(role=Membership.Role.VIEWER).select_related("user"):
-                newly |= notify(kind="dispatch_reminder", dedupe_key=f"dispatch-remind:{campaign.pk}:{unit.pk}:{week}:{m.user_id}",
-                                title=f"请报送{campaign.name}调度表", body=f"本周（{week}起）调度表尚未报送，请于周一12时前报送。",
-                                url=f"/campaigns/dispatch/?unit={unit.pk}", user=m.user, channels=("inapp",))
+            for user in unit.writers:
+                newly |= notify(kind="dispatch_reminder", dedupe_key=f"dispatch-remind:{campaign.pk}:{unit.pk}:{week}:{user.pk}",
+                                title=f"请报送{campaign.name}调度表",
+                                body=f"本周（{week}起）调度表尚未报送，请于{deadline:%m月%d日 %H:%M}前报送（{campaign.deadline_label}）。",
+                                url=f"/campaigns/dispatch/?unit={unit.pk}", user=user, channels=("inapp",))
+            names = [u.get_full_name() or u.get_username() for u in unit.writers]
+            out.append({"unit": unit, "users": names, "newly": newly,
+                        "how": "站内消息" if newly else "站内消息（本周已提醒过，未重复发送）"})
             if newly:
-                reminded += 1
-                record(actor, "campaigns.reminded", unit, data={"campaign": campaign.pk, "week": week.isoformat()})
-    return reminded
+                record(actor, "campaigns.reminded", unit, data={"campaign": campaign.pk, "week": week.isoformat(),
+                                                               "users": [u.pk for u in unit.writers]})
+    return out
+
+
+def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
+    """Write (or complete) this week's five-colour snapshot rows for the sub-regions of ``region``,
+    computed as of 00:00 (Asia/Shanghai) of the week's Monday, so re-running it any later gives the
+    same figures. Idempotent: a row already written for that week is kept unchanged; one event per
+    run that wrote rows."""
+    from hazards import asof
+    from regions.models import Region
+
+    from .board import board, week_instant
+    from .models import BoardSnapshot
+
+    today = today or asof.local_day(timezone.now())
+    week = today - datetime.timedelta(days=today.weekday())
+    at = week_instant(week)
+    written = []
+    with transaction.atomic():
+        existing = set(BoardSnapshot.objects.filter(region__parent=region, week=week).values_list("region__code", flat=True))
+        children = {r.code: r for r in Region.objects.filter(parent=region)}
+        for fig in board(region, at):
+            if fig["code"] in existing:
+                continue
+            snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
+            snap.set_region_codes(children[fig["code"]])
+            snap.save()
+            written.append(fig["code"])
+        if written:
+            record(actor, "campaigns.board_snapshot", region, data={"week": week.isoformat(), "as_of": at.isoformat(),
+                                                                   "regions": written})
+    return len(existing) + len(written)

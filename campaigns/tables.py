@@ -67,13 +67,34 @@ def unit_table(unit: Organisation, as_of: datetime.datetime, campaign: Campaign 
     return Table(unit=unit, campaign=campaign, as_of=as_of, values=values, auto=auto, latest=latest)
 
 
+LINE_CODES = ("1.1", "1.2", "1.3", "1.4", "2.1", "3.3")  # the figures shown on each unit's line of the roll-up
+GROUPS = (
+    (Organisation.Kind.COMMITTEE, "下级安委会办公室"),
+    (Organisation.Kind.DEPARTMENT, "{level}级部门"),
+    (Organisation.Kind.TOWNSHIP, "街道"),
+)
+LEVEL_NAMES = {"province": "省", "city": "市", "county": "区", "township": "街道"}
+
+
+def _child_committees(committee: Organisation) -> list[Organisation]:
+    """The next committee offices down the tree (a province's districts when no city office sits between)."""
+    below = list(Organisation.objects.filter(is_active=True, kind=Organisation.Kind.COMMITTEE,
+                                             region__path__startswith=committee.region.path + "/").select_related("region"))
+    paths = [o.region.path for o in below]
+    return [o for o in below if not any(o.region.path.startswith(p + "/") for p in paths)]
+
+
 def reporting_units(committee: Organisation, campaign: Campaign | None = None):
-    """Departments and township offices under a committee office's region (and the campaign's units)."""
+    """The units reporting to a committee office: the departments of its own region, the township
+    offices directly below it and the committee offices of the next level down (and, when the
+    campaign names participating units, only those)."""
     region = committee.region
-    qs = Organisation.objects.filter(is_active=True, kind__in=(Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP))
-    qs = qs.filter(**{f"{region.level}_code": region.code}).exclude(pk=committee.pk)
+    qs = Organisation.objects.filter(is_active=True).filter(
+        Q(kind=Organisation.Kind.DEPARTMENT, region=region)
+        | Q(kind=Organisation.Kind.TOWNSHIP, region__parent=region)
+        | Q(pk__in=[o.pk for o in _child_committees(committee)])).exclude(pk=committee.pk)
     if campaign is not None and campaign.units.exists():
-        qs = qs.filter(Q(pk__in=campaign.units.values("pk")))
+        qs = qs.filter(Q(pk__in=campaign.units.values("pk")) | Q(kind=Organisation.Kind.COMMITTEE))
     return qs.select_related("region").order_by("kind", "region__code", "name")
 
 
@@ -86,37 +107,89 @@ def latest_submissions(units, campaign: Campaign, as_of: datetime.datetime) -> d
     return out
 
 
+def first_submitted(campaign: Campaign, unit_ids, week) -> dict:
+    """{unit id: when its first version for ``week`` was submitted} — what 迟报 is judged on."""
+    out = {}
+    for unit_id, at in (Submission.objects.filter(campaign=campaign, unit_id__in=unit_ids, week=week)
+                        .order_by("unit_id", "submitted_at").values_list("unit_id", "submitted_at")):
+        out.setdefault(unit_id, at)
+    return out
+
+
+def is_late(campaign: Campaign, sub: Submission) -> bool:
+    first = first_submitted(campaign, [sub.unit_id], sub.week).get(sub.unit_id, sub.submitted_at)
+    return first > campaign.deadline(sub.week)
+
+
 def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign | None = None) -> dict:
+    """Each reporting unit as one line (submitted this week or not, on time or 迟报, its figures),
+    each group summed, beside the live de-duplicated recomputation for the whole region."""
     campaign = campaign or campaign_for(committee, as_of)
     if campaign is None:
         return {"campaign": None}
     units = list(reporting_units(committee, campaign))
     subs = latest_submissions(units, campaign, as_of)
+    week = D.week_of(as_of)
+    firsts = first_submitted(campaign, [u.pk for u in units], week)
+    deadline = campaign.deadline(week)
     groups = {}
-    for kind, label in ((Organisation.Kind.DEPARTMENT, "区级部门"), (Organisation.Kind.TOWNSHIP, "街道（乡镇）")):
+    for kind, label in GROUPS:
         members = [u for u in units if u.kind == kind]
+        lines = []
+        for u in members:
+            sub = subs.get(u.pk)
+            this_week = sub is not None and sub.week == week
+            lines.append({"unit": u, "sub": sub, "this_week": this_week,
+                          "late": this_week and firsts.get(u.pk, sub.submitted_at) > deadline,
+                          "figures": [(sub.values if sub else {}).get(code) for code in LINE_CODES]})
         tables = [subs[u.pk].values for u in members if u.pk in subs]
-        groups[kind] = {"label": label, "units": members, "submitted": [subs[u.pk] for u in members if u.pk in subs],
+        groups[kind] = {"label": label.format(level=LEVEL_NAMES.get(committee.region.level, "")), "units": members, "lines": lines,
+                        "submitted": [subs[u.pk] for u in members if u.pk in subs],
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
-    return {"campaign": campaign, "as_of": as_of, "groups": groups, "live": live,
+    return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
             "missing": missing_units(committee, campaign, timezone.now())}
 
 
 def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime) -> list:
-    """Units that have not submitted for the reporting week of ``moment`` (催报)."""
+    """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
+    with ``writers`` (who can be reminded in the platform; empty = no user account)."""
+    from accounts.models import Membership
+
     week = D.week_of(moment)
     units = list(reporting_units(committee, campaign))
     done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
-    return [u for u in units if u.pk not in done]
+    missing = [u for u in units if u.pk not in done]
+    writers: dict = {}
+    for m in (Membership.objects.filter(organisation__in=missing, user__is_active=True)
+              .exclude(role=Membership.Role.VIEWER).select_related("user").order_by("user__username")):
+        writers.setdefault(m.organisation_id, []).append(m.user)
+    for u in missing:
+        u.writers = writers.get(u.pk, [])
+    return missing
 
 
-def lines_for(values: dict, auto: set) -> list:
-    """Sections → printed lines → cells, ready for the template and the xlsx export."""
+def differences(sub: Submission) -> list[dict]:
+    """Rows whose live value at the submission's own cut-off differs from the frozen one — facts
+    entered after it was submitted but dated on or before its cut-off. The submission never
+    changes; the page says the live figures differ."""
+    live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
+    auto = D.auto_codes(sub.unit) & set(live)
+    out = []
+    for row in R.ROWS:
+        if row.code in auto and str(live.get(row.code)) != str(sub.values.get(row.code)):
+            out.append({"row": row, "submitted": sub.values.get(row.code), "live": live.get(row.code)})
+    return out
+
+
+def lines_for(values: dict, auto: set, blank: set = frozenset()) -> list:
+    """Sections → printed lines → cells, ready for the template and the xlsx export. ``blank``:
+    rows printed for another kind of unit (shown blank, no input)."""
     out = []
     for key, title in R.SECTIONS.items():
         lines = []
         for line in R.printed_lines(key):
-            lines.append([[{"row": r, "value": values.get(r.code), "auto": r.code in auto} for r in item] for item in line])
+            lines.append([[{"row": r, "value": values.get(r.code), "auto": r.code in auto, "blank": r.code in blank}
+                           for r in item] for item in line])
         out.append({"key": key, "title": title, "lines": lines})
     return out

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views, views_board, views_reports
+from . import views, views_board, views_campaigns, views_reports
 
 app_name = "campaigns"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views_campaigns.campaign_new, name="campaign_new"),
+    path("<int:pk>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
     path("dispatch/", views.dispatch_table, name="dispatch"),
     path("dispatch/submit/", views.dispatch_submit, name="dispatch_submit"),
     path("dispatch/export/", views.dispatch_export, name="dispatch_export"),

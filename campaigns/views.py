@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from core.models import SecurityLog
 from core.services import ServiceError
+from core.views import get_visible_or_404
 
 from . import rows as R
 from . import services
-from .access import can_view_unit, committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
+from .access import committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
-from .tables import lines_for, reporting_units, rollup, unit_table
+from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
 from .xlsx import export_bytes
 
 
@@ -33,6 +34,12 @@ def index(request):
                                                      "org": own_org(request.user)})
 
 
+def _submission_at(history, as_of):
+    """The latest version submitted for exactly this cut-off, if any (to compare with the live table)."""
+    same = [s for s in history if s.as_of == as_of]
+    return max(same, key=lambda s: s.version) if same else None
+
+
 def dispatch_table(request):
     try:
         table = _table_from_request(request)
@@ -42,8 +49,10 @@ def dispatch_table(request):
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
     history = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
+    shown = _submission_at(history, table.as_of) if table.campaign else None
     return render(request, "campaigns/dispatch.html", {
-        "table": table, "sections": lines_for(table.values, table.auto), "can_submit": can_submit, "history": history, "units": units,
+        "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(table.unit)), "can_submit": can_submit,
+        "history": history, "units": units, "submitted": shown, "differences": differences(shown) if shown else [],
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
     })
 
@@ -64,7 +73,7 @@ def dispatch_submit(request):
             return HttpResponse(exc.message, status=403)
         table = unit_table(unit, parse_as_of(None))
         return render(request, "campaigns/dispatch.html", {
-            "table": table, "sections": lines_for(table.values, table.auto), "can_submit": True, "history": [],
+            "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(unit)), "can_submit": True, "history": [],
             "as_of_value": request.POST.get("as_of", ""), "error": exc.message, "error_field": exc.field,
         }, status=400)
     messages.success(request, f"已报送（第{sub.version}版）。")
@@ -85,12 +94,9 @@ def dispatch_export(request):
 
 
 def submission_detail(request, pk: int):
-    sub = Submission.objects.select_related("unit", "campaign").filter(pk=pk).first()
-    if sub is None or not can_view_unit(request.user, sub.unit):
-        from django.http import Http404
-
-        raise Http404
-    return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set())})
+    sub = get_visible_or_404(Submission.objects.select_related("unit", "campaign"), request.user, pk=pk)
+    return render(request, "campaigns/submission.html", {"sub": sub, "sections": lines_for(sub.values, set(), R.blank_codes(sub.unit)),
+                                                         "differences": differences(sub)})
 
 
 def rollup_view(request):
@@ -104,10 +110,11 @@ def rollup_view(request):
     if data["campaign"] is not None:
         for key, title in R.SECTIONS.items():
             sections.append({"title": title, "rows": [
-                {"row": r, "departments": data["groups"]["department"]["values"].get(r.code),
-                 "townships": data["groups"]["township"]["values"].get(r.code), "live": data["live"].get(r.code)}
+                {"row": r, "groups": [g["values"].get(r.code) for g in data["groups"].values() if g["units"]],
+                 "live": data["live"].get(r.code)}
                 for r in R.rows_of_section(key)]})
     return render(request, "campaigns/rollup.html", {"data": data, "sections": sections, "committee": committee,
+                                                      "line_codes": LINE_CODES,
                                                       "as_of_value": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M")})
 
 
@@ -118,10 +125,14 @@ def remind(request):
     if campaign is None:
         return HttpResponseBadRequest("请选择专项行动。")
     try:
-        n = services.remind_missing(request.user, committee=committee, campaign=campaign)
+        lines = services.remind_missing(request.user, committee=committee, campaign=campaign)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=403)
-    messages.success(request, f"已向 {n} 个单位发送催报提醒。" if n else "本周已催报过，未重复发送。")
+    if not lines:
+        messages.success(request, "本周各单位均已报送，无需催报。")
+    for line in lines:  # who was reminded how, unit by unit
+        who = "、".join(line["users"])
+        messages.info(request, f"{line['unit'].name}：{line['how']}" + (f"（{who}）" if who else ""))
     return redirect("campaigns:rollup")
 
 

@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
+from core.services import ServiceError
+from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
 
 from .access import government_org_or_404
 from .board import DEFAULT_RULES, HEX, LABELS, active_rules, board
-from .bulletin import bulletin_docx
+from .bulletin import bulletin_docx, bulletin_instant
 from .models import BoardSnapshot
 from .stats import statistics
 
@@ -31,8 +33,13 @@ def stats(request):
     grade = request.GET.get("grade", "")
     if grade not in ("", "major", "general"):
         grade = ""
-    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade)
+    try:
+        at = asof.instant(request.GET.get("as_of"))
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=400)
+    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade, today=at)
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
+                                                     "as_of_day": asof.local_day(at),
                                                      "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": data["by_channel"],
                                                                                "trend": data["trend"]}, default=str)})
 
@@ -46,7 +53,11 @@ def boundary_url(region) -> str | None:
 
 def board_view(request):
     region, _ = _region(request.user)
-    items = board(region)
+    try:
+        at = asof.instant(request.GET.get("as_of"))  # the board as of any past instant (default now)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=400)
+    items = board(region, at, hazards=Hazard.objects.visible_to(request.user))  # scoped like the statistics
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
     history = {}
     for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):
@@ -54,7 +65,7 @@ def board_view(request):
     hist_rows = [{"name": i["name"], "cells": [(history.get(i["code"], {}).get(w), HEX.get(history.get(i["code"], {}).get(w), "#fff"))
                                               for w in weeks]} for i in items]
     return render(request, "campaigns/board.html", {
-        "region": region, "items": items, "rules": active_rules(), "defaults": DEFAULT_RULES, "labels": LABELS,
+        "region": region, "items": items, "rules": active_rules(), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
         "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
         "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),
     })
@@ -71,8 +82,11 @@ def bulletin(request):
     except ValueError:
         return HttpResponse("年份或季度无效。", status=400)
     if request.GET.get("download"):
-        data = bulletin_docx(region, issuer, year, quarter, today)
+        data = bulletin_docx(region, issuer, year, quarter, hazards=Hazard.objects.visible_to(request.user))
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
-    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": board(region)})
+    at = bulletin_instant(year, quarter)
+    items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
+    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
+                                                       "as_of_day": asof.local_day(at)})

@@ -9,13 +9,16 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Max, Q, Sum, When
 
+from hazards import asof
+
 from .models import Accountability, CaseParty, Decision, EnterpriseMeasure, OversightNotice, TypicalCase
 
 WAN = Decimal(10000)
 
 
 def _day(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+    """The Asia/Shanghai day of a cut-off instant, whatever offset it was written in."""
+    return asof.local_day(value) if isinstance(value, datetime.datetime) else value
 
 
 def _rows(decisions, measures, typical, accountability, notices) -> dict:

@@ -1,10 +1,17 @@
 """Forms of the case actions (each validated here, then one service call)."""
 
 from django import forms
+from django.utils.timezone import localdate
 
-from .models import CaseParty, Decision, EnterpriseMeasure, PenaltyArticle
+from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+
+
+def decided_on_field(label="决定日期"):
+    """The date the fact happened (entered by the user, default today, never in the future): the
+    dispatch table counts it by this date (docs/dispatch.md)."""
+    return forms.DateField(label=f"{label}（不能晚于今天，缺省为今天）", initial=localdate, required=False, widget=DATE)
 TEXT = {"class": "form-control"}
 
 
@@ -55,11 +62,13 @@ class PenaltyForm(PartyChoiceForm):
     article = forms.ModelChoiceField(label="处罚依据", queryset=PenaltyArticle.objects.all())
     amount = forms.DecimalField(label="罚款金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reason = forms.CharField(label="说明", required=False)
+    decided_on = decided_on_field()
 
 
 class TransferForm(PartyChoiceForm):
     reason = forms.CharField(label="移送理由")
     dangerous_ops = forms.BooleanField(label="涉嫌危险作业罪", required=False)
+    decided_on = decided_on_field("移送日期")
 
 
 class DailyFineForm(PartyChoiceForm):
@@ -74,6 +83,7 @@ class ReasonForm(BootstrapForm):
 class SuspensionForm(BootstrapForm):
     reason = forms.CharField(label="理由")
     correction_deadline = forms.DateField(label="整顿期限", widget=DATE, required=False)
+    decided_on = decided_on_field()
 
 
 class CorrectionForm(BootstrapForm):
@@ -88,15 +98,43 @@ class CorrectionForm(BootstrapForm):
 class MeasureForm(BootstrapForm):
     kind = forms.ChoiceField(label="措施", choices=EnterpriseMeasure.Kind.choices)
     note = forms.CharField(label="说明", required=False)
+    date = decided_on_field("日期")
 
 
 class TypicalForm(BootstrapForm):
     title = forms.CharField(label="标题", max_length=200)
     summary = forms.CharField(label="案例简介", widget=forms.Textarea(attrs={"rows": 3}))
     dangerous_ops = forms.BooleanField(label="危险作业罪案例", required=False)
+    published_on = decided_on_field("公布日期")
 
 
 class ListingForm(BootstrapForm):
     reason = forms.CharField(label="列入事由")
     duration_months = forms.IntegerField(label="期限（月）", initial=36, min_value=1, max_value=120)
     public = forms.BooleanField(label="向社会公开", required=False, initial=True)
+
+
+class AccountabilityForm(BootstrapForm):
+    """责任倒查追责问责 (dispatch row 3.9), dated the day it was decided."""
+
+    person_name = forms.CharField(label="被问责人", max_length=60)
+    person_position = forms.CharField(label="职务", max_length=100, required=False)
+    measure = forms.CharField(label="问责方式", max_length=100)
+    reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    date = decided_on_field("问责日期")
+
+
+class NoticeForm(BootstrapForm):
+    """约谈 / 通报 of a township office or department (dispatch row 3.10), dated the day it happened."""
+
+    target = forms.ModelChoiceField(label="对象单位", queryset=None)
+    kind = forms.ChoiceField(label="方式", choices=OversightNotice.Kind.choices)
+    reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    date = decided_on_field("日期")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Organisation
+
+        self.fields["target"].queryset = Organisation.objects.visible_to(user).filter(
+            kind__in=(Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT)).order_by("kind", "name")

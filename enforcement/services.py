@@ -230,8 +230,9 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
                                 decided_on=_decided_on(decided_on))
 
 
-def order_suspension(actor, case: Case, *, reason: str, correction_deadline: datetime.date | None = None) -> Decision:
-    """责令停产停业整顿: the enterprise becomes suspended."""
+def order_suspension(actor, case: Case, *, reason: str, correction_deadline: datetime.date | None = None,
+                     decided_on: datetime.date | None = None) -> Decision:
+    """责令停产停业整顿 (decided on ``decided_on``, default today, never in the future): the enterprise becomes suspended."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
 
@@ -242,10 +243,11 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     ent = Enterprise.objects.get(pk=case.enterprise_id)
     if ent.status != Enterprise.Status.OPERATING:
         raise ServiceError(f"该单位当前状态为“{ent.get_status_display()}”，不能责令停产整顿。", "reason")
+    decided_on = _decided_on(decided_on)
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",
-                                    reason=reason, correction_deadline=correction_deadline)
+                                    reason=reason, correction_deadline=correction_deadline, decided_on=decided_on)
         set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED, note=f"{case.number} 责令停产整顿")
     return decision
 
@@ -268,17 +270,19 @@ def resume(actor, case: Case, *, reason: str) -> Decision:
     return decision
 
 
-def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False) -> Decision:
-    """移送司法机关 of a person (with the 危险作业罪 flag)."""
+def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False,
+             decided_on: datetime.date | None = None) -> Decision:
+    """移送司法机关 of a person (with the 危险作业罪 flag), on ``decided_on`` (default today, never in the future)."""
     _require_handler(actor, case)
     party = _party(case, party)
     if party.kind != CaseParty.Kind.PERSON:
         raise ServiceError("移送司法机关的对象须为个人。", "party")
     if not (reason or "").strip():
         raise ServiceError("请填写移送理由。", "reason")
+    decided_on = _decided_on(decided_on)
     with transaction.atomic():
         return _create_decision(actor, case, party, Decision.Kind.TRANSFER, verb="case.transfer", reason=reason,
-                                dangerous_ops=bool(dangerous_ops))
+                                dangerous_ops=bool(dangerous_ops), decided_on=decided_on)
 
 
 def daily_fine(actor, case: Case, *, party: CaseParty, amount_per_day, correction_deadline: datetime.date,

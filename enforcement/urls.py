@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_facts
 
 app_name = "enforcement"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("typical/", views.typical_list, name="typical_list"),
     path("accountability/", views.accountability_list, name="accountability_list"),
     path("accountability/export.xlsx", views.accountability_export, name="accountability_export"),
+    path("facts/<slug:what>/new/", views_facts.facts_new, name="facts_new"),
 ]

@@ -61,8 +61,8 @@ class HazardFilter(django_filters.FilterSet):
     def filter_listed(self, queryset, name, value):
         if value is None:
             return queryset
-        if value:
-            return queryset.filter(listings__isnull=False).distinct()
-        return queryset.filter(listings__isnull=True)
+        # only listings in force (approved, not delisted) — a declined or delisted one is not 挂牌督办
+        in_force = listing_model().objects.supervised().values("hazard_id")
+        return queryset.filter(pk__in=in_force) if value else queryset.exclude(pk__in=in_force)
 
 

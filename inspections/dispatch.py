@@ -7,6 +7,8 @@ import datetime
 
 from django.db.models import Count, Q
 
+from hazards import asof
+
 from .models import SPOT_FIELDS, SpotCheck, Visit
 
 VISIT_ROWS = {"3.1": Visit.Kind.HELP_TOWNSHIP, "3.2": Visit.Kind.HELP_ENTERPRISE, "4.8": Visit.Kind.SUPERVISION}
@@ -14,7 +16,8 @@ ROW_CODES = ("2.1", *SPOT_FIELDS, *VISIT_ROWS)
 
 
 def _day(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+    """The Asia/Shanghai day of a cut-off instant, whatever offset it was written in."""
+    return asof.local_day(value) if isinstance(value, datetime.datetime) else value
 
 
 def _alias(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.timezone import localdate
 
 from enterprises.models import Enterprise
 from hazards.models import Hazard
@@ -108,7 +109,7 @@ class DrawForm(BootstrapMixin, forms.Form):
 
 
 class SpotCheckForm(BootstrapMixin, forms.Form):
-    checked_on = forms.DateField(label="抽查日期", widget=DATE)
+    checked_on = forms.DateField(label="抽查日期（不能晚于今天）", initial=localdate, widget=DATE)
     via_permit_records = forms.BooleanField(label="2.6 通过作业票记录发现", required=False)
     contractor_unqualified = forms.BooleanField(label="2.7① 承包承租单位不具备安全生产条件或资质", required=False)
     no_agreement = forms.BooleanField(label="2.7② 未签订安全生产管理协议", required=False)
@@ -137,7 +138,7 @@ class SpotCheckForm(BootstrapMixin, forms.Form):
 
 class VisitForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
-    visited_on = forms.DateField(label="日期", widget=DATE)
+    visited_on = forms.DateField(label="日期（开展之日，不能晚于今天）", initial=localdate, widget=DATE)
     township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False)
     enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False)
     target_organisation = forms.ModelChoiceField(None, label="被督导单位", required=False)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from hazards import asof
+
 from .models import Reward
 
 WAN = Decimal("10000")
@@ -18,7 +20,9 @@ def _rows(qs) -> dict:
 
 
 def _paid(start, as_of):
-    return Reward.objects.filter(status=Reward.Status.PAID, paid_on__gte=start, paid_on__lte=as_of)
+    """Rewards paid on an Asia/Shanghai day in the window (by the payment date entered)."""
+    day0, day1 = asof.day_window(start, as_of)
+    return Reward.objects.filter(status=Reward.Status.PAID, paid_on__gte=day0, paid_on__lte=day1)
 
 
 def unit_rows(unit, start, as_of) -> dict:

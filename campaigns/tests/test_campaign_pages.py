@@ -1,0 +1,119 @@
+"""Campaigns in the UI: create/edit with events, the deadline from the campaign, 迟报, 催报 of every
+missing unit (also those without user accounts), and who was reminded how."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from accounts.models import Organisation
+from campaigns import services as cs
+from campaigns.models import Campaign
+from campaigns.tables import rollup
+from core.models import Event
+from core.testing import check_matrix
+
+TZ = ZoneInfo("Asia/Shanghai")
+FORM = {"name": "燃气安全专项整治", "start": "2026-01-05", "end": "2026-06-30", "first_report_date": "2026-01-12",
+        "report_weekday": "2", "report_time": "17:30", "phases": "动员部署,2026-01-05,2026-01-31\n集中整治,2026-02-01,2026-06-30",
+        "targets": "2026:95"}
+
+
+def travel(y, m, d, h, minute=0):
+    return time_machine.travel(datetime.datetime(y, m, d, h, minute, tzinfo=TZ), tick=False)
+
+
+def test_committee_creates_and_edits_a_campaign_with_events(client, world):
+    client.force_login(world.user("committee"))
+    r = client.post("/campaigns/new/", {**FORM, "units": [world.org("commerce").pk, world.org("township0").pk]})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    c = Campaign.objects.get(name="燃气安全专项整治")
+    assert (c.report_weekday, c.report_time, c.first_report_date) == (2, datetime.time(17, 30), datetime.date(2026, 1, 12))
+    assert list(c.phases.values_list("name", flat=True)) == ["动员部署", "集中整治"]
+    assert c.targets == {"2026": {"rectification_rate": 95}} and c.units.count() == 2
+    assert c.deadline(datetime.date(2026, 3, 16)) == datetime.datetime(2026, 3, 18, 17, 30, tzinfo=TZ)
+    assert "每周三17:30前报送" in client.get("/campaigns/").content.decode()
+    r = client.post(f"/campaigns/{c.pk}/edit/", {**FORM, "name": "燃气安全专项整治（修订）", "report_weekday": "0",
+                                                  "report_time": "12:00", "phases": "全程,2026-01-05,2026-06-30"})
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.name.endswith("（修订）") and c.phases.count() == 1 and c.units.count() == 0
+    verbs = list(Event.objects.filter(object_type="campaigns.campaign", object_id=c.pk).values_list("verb", flat=True))
+    assert verbs == ["campaign.created", "campaign.updated"]
+    updated = Event.objects.get(verb="campaign.updated")
+    assert updated.data["before"]["report_weekday"] == 2 and updated.data["after"]["report_weekday"] == 0
+
+
+def test_bad_campaign_input_is_a_400_with_the_field(client, world):
+    client.force_login(world.user("committee"))
+    r = client.post("/campaigns/new/", {**FORM, "end": "2025-12-31"})
+    assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
+    r = client.post("/campaigns/new/", {**FORM, "phases": "动员部署,2026-13-01,2026-01-31"})
+    assert r.status_code == 400 and "第1行格式" in r.content.decode()
+    r = client.post("/campaigns/new/", {**FORM, "targets": "2026:150"})
+    assert r.status_code == 400
+    assert not Campaign.objects.filter(name="燃气安全专项整治").exists()
+
+
+def test_only_the_committee_office_may_create(client, world):
+    check_matrix(client, world, "/campaigns/new/", {"committee": 200, "commerce": 404, "township": 404,
+                                                    "enterprise": 404, "other_region": 404})
+
+
+def _campaign(world, weekday=0, at="12:00"):
+    return cs.create_campaign(None, name="治本攻坚", issuer=world.org("committee"), region=world.district,
+                              start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31), report_weekday=weekday,
+                              report_time=datetime.time.fromisoformat(at))
+
+
+def test_late_submission_is_marked_on_the_rollup(client, world):
+    c = _campaign(world)
+    with travel(2026, 3, 16, 11, 59):  # Monday before noon: on time
+        cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 9, tzinfo=TZ))
+    with travel(2026, 3, 16, 12, 1):  # one minute after the campaign's deadline: 迟报
+        cs.submit(world.user("housing"), unit=world.org("housing"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 9, tzinfo=TZ))
+    with travel(2026, 3, 16, 15):
+        data = rollup(world.org("committee"), datetime.datetime(2026, 3, 16, 15, tzinfo=TZ), c)
+        lines = {line["unit"].pk: line for line in data["groups"]["department"]["lines"]}
+        assert lines[world.org("commerce").pk]["late"] is False and lines[world.org("housing").pk]["late"] is True
+        client.force_login(world.user("committee"))
+        html = client.get("/campaigns/dispatch/rollup/?as_of=2026-03-16T15:00").content.decode()
+    housing_line = html.split(f'data-testid="line-{world.org("housing").pk}"')[1].split("</tr>")[0]
+    commerce_line = html.split(f'data-testid="line-{world.org("commerce").pk}"')[1].split("</tr>")[0]
+    assert "迟报" in housing_line and "按时" in commerce_line and "迟报" not in commerce_line
+
+
+def test_reminders_list_every_missing_unit_and_say_how(client, world):
+    from accounts import services as acc
+
+    c = _campaign(world, weekday=1, at="09:00")
+    from accounts.models import DepartmentType
+
+    silent = acc.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name="河北区无账号局", region=world.district,
+                                     department_type=DepartmentType.objects.get(code="commerce"))
+    with travel(2026, 3, 17, 10):
+        cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=c, as_of=datetime.datetime(2026, 3, 17, 8, tzinfo=TZ))
+        client.force_login(world.user("committee"))
+        page = client.get("/campaigns/dispatch/rollup/").content.decode()
+        missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
+        assert "河北区无账号局" in missing and "无用户账号" in missing and "河北区商务局" not in missing
+        assert "3月17日 09:00" in page  # the deadline comes from the campaign
+        r = client.post("/campaigns/dispatch/remind/", {"campaign": c.pk}, follow=True)
+    text = r.content.decode()
+    assert "河北区无账号局：无用户账号，未能在平台内提醒（请电话或书面催报）" in text
+    assert "河北区住房和建设委员会：站内消息" in text
+    assert silent.pk not in set(Event.objects.filter(verb="campaigns.reminded").values_list("object_id", flat=True))
+
+
+def test_edit_page_is_for_the_issuing_office_only(client, world):
+    c = _campaign(world)
+    check_matrix(client, world, f"/campaigns/{c.pk}/edit/", {"committee": 200, "commerce": 404, "township": 404,
+                                                             "enterprise": 404, "other_region": 404, "province": 403})
+
+
+def test_fact_pages_are_for_government_units(client, world):
+    for what in ("accountability", "notice"):
+        check_matrix(client, world, f"/enforcement/facts/{what}/new/", {"commerce": 200, "committee": 200,
+                                                                         "enterprise": 404, "agency": 404})
+    client.force_login(world.user("commerce"))
+    assert client.get("/enforcement/facts/nothing/new/").status_code == 404

@@ -1,0 +1,55 @@
+"""The committee office creates and edits its campaigns (one service call per POST, with events)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from core.services import NotPermitted, ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from . import services
+from .access import committee_or_404
+from .forms import CampaignForm
+from .models import Campaign
+from .tables import reporting_units
+
+
+def _save(request, committee, campaign=None):
+    units = reporting_units(committee)
+    initial = CampaignForm.initial_for(campaign) if campaign else {}
+    form = CampaignForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = dict(name=d["name"], start=d["start"], end=d["end"], first_report_date=d["first_report_date"],
+                      report_weekday=d["report_weekday"], report_time=d["report_time"], phases=d["phases"],
+                      targets=d["targets"], units=list(d["units"]))
+        try:
+            if campaign is None:
+                campaign = services.create_campaign(request.user, issuer=committee, region=committee.region, **fields)
+            else:
+                campaign = services.update_campaign(request.user, campaign, **fields)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("campaigns:index")
+    title = f"编辑专项行动：{campaign.name}" if campaign else "新建专项行动"
+    return render(request, "campaigns/campaign_form.html", {"form": form, "title": title},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def campaign_new(request):
+    return _save(request, committee_or_404(request.user))
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    committee = committee_or_404(request.user)
+    campaign = get_visible_or_404(Campaign.objects, request.user, pk=pk)
+    if campaign.issuer_id != committee.pk and not request.user.is_superuser:
+        raise PermissionDenied("只能修改本单位印发的专项行动。")
+    return _save(request, committee, campaign)

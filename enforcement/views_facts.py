@@ -1,0 +1,40 @@
+"""Recording pages of the dated facts that have no case page: 责任倒查追责问责 (dispatch row 3.9)
+and 约谈通报街道及部门 (row 3.10). One service call per POST; each fact carries its own date."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts.permissions import is_government
+from core.services import NotPermitted, ServiceError
+from core.views import service_error_to_form
+
+from . import forms, services
+
+
+@login_required
+def facts_new(request, what: str):
+    if not is_government(request.user):
+        raise Http404
+    if what == "accountability":
+        form = forms.AccountabilityForm(request.POST or None, prefix="acc")
+        title, call = "登记责任倒查追责问责", services.record_accountability
+    elif what == "notice":
+        form = forms.NoticeForm(request.POST or None, prefix="notice", user=request.user)
+        title, call = "登记约谈通报街道及部门", services.record_notice
+    else:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(request.user, **form.cleaned_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("enforcement:accountability_list")
+    return render(request, "enforcement/facts_new.html", {"form": form, "title": title},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,191 @@
+"""What was true at an instant: the one notion of time behind every figure.
+
+Every figure that claims a date — the dispatch table (sections 一–四), the five-colour board and
+its weekly snapshot, the quarterly bulletin, the statistics, the home cards — asks this module.
+
+* A cut-off is an **instant** (an aware datetime). ``instant`` accepts an ISO date/datetime in any
+  offset; a bare date means the end of that day in Asia/Shanghai.
+* Every date derived from an instant (the day a deadline is compared with, the window of dated
+  facts) is taken in **Asia/Shanghai**, whatever offset the caller wrote: ``local_day``.
+* A hazard's state, grade, deadline and listing at instant ``t`` come from the event trail
+  (``core.models.Event``): the last event at or before ``t`` that set each of them. A hazard not yet
+  first reported at ``t`` does not exist at ``t``.
+
+``HazardQuerySet``-independent: ``annotate(qs, t)`` adds ``state_at``, ``grade_at``,
+``deadline_at``, ``closed_at_t`` and ``listed_at`` to any hazard queryset (already scoped by the
+caller), and ``Q`` helpers (``open_q``, ``closed_q``, ``overdue_q``) filter or aggregate on them.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import CharField, DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from core.models import Event
+
+from . import workflow
+
+ZONE = ZoneInfo("Asia/Shanghai")
+HAZARD = "hazards.hazard"
+LISTING = "supervision.listing"
+IN_FORCE = ("listed", "delisting_requested")  # supervision.workflow.SUPERVISED_STATES (approved, not delisted)
+
+
+# ---------------------------------------------------------------- instants and local days
+
+def now() -> datetime.datetime:
+    return timezone.now()
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The Asia/Shanghai calendar day of an instant (whatever offset it was written in)."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ZONE)
+    return moment.astimezone(ZONE).date()
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """00:00 of ``day`` in Asia/Shanghai."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZONE)
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The last instant of ``day`` in Asia/Shanghai."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=ZONE)
+
+
+def instant(raw=None) -> datetime.datetime:
+    """A cut-off instant from an ISO date, an ISO datetime in any offset (naive = Asia/Shanghai),
+    a ``date`` (end of that day) or a ``datetime``; None/"" = now. Bad text → ServiceError."""
+    if raw in (None, ""):
+        return now()
+    if isinstance(raw, datetime.datetime):
+        return raw if timezone.is_aware(raw) else raw.replace(tzinfo=ZONE)
+    if isinstance(raw, datetime.date):
+        return end_of(raw)
+    text = str(raw).strip()
+    try:
+        if len(text) <= 10:  # a bare date (parse_datetime would read it as midnight)
+            day = parse_date(text)
+            if day is None:
+                raise ValueError
+            return end_of(day)
+        moment = parse_datetime(text)
+        if moment is None:
+            raise ValueError
+    except ValueError:
+        from core.services import ServiceError
+
+        raise ServiceError("截止时间格式应为 ISO 日期或时间，如 2026-11-23T12:00+08:00。", "as_of")
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=ZONE)
+
+
+def day_window(start: datetime.datetime, as_of: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    """The Asia/Shanghai days [first, last] of a period of dated facts."""
+    return local_day(start), local_day(as_of)
+
+
+def check_not_future(day: datetime.date, field: str, label: str = "日期") -> datetime.date:
+    """A dated fact happened on ``day``: never after today (Asia/Shanghai)."""
+    if day is not None and day > local_day(now()):
+        from core.services import ServiceError
+
+        raise ServiceError(f"{label}不能晚于今天。", field)
+    return day
+
+
+# ---------------------------------------------------------------- hazards as of t
+
+def _events(object_type: str, at: datetime.datetime):
+    return Event.objects.filter(object_type=object_type, object_id=OuterRef("pk"), created_at__lte=at).order_by("-created_at", "-id")
+
+
+def _state(at):
+    return Subquery(_events(HAZARD, at).exclude(to_state="").values("to_state")[:1])
+
+
+def _grade(at):
+    return Subquery(_events(HAZARD, at).filter(data__has_key="grade").annotate(g=KeyTextTransform("grade", "data")).values("g")[:1])
+
+
+def _deadline(at):
+    """The deadline set by the last approved extension or reopening at or before ``at``."""
+    changes = _events(HAZARD, at).filter(
+        Q(verb="hazard.decide_extension", data__approved=True) | Q(verb="hazard.reopen")
+    ).annotate(d=Coalesce(KeyTextTransform("new_deadline", "data"), KeyTextTransform("deadline", "data"), output_field=CharField())).filter(d__isnull=False)
+    return Cast(Subquery(changes.values("d")[:1]), DateField())
+
+
+def _closed_at(at):
+    return Subquery(_events(HAZARD, at).filter(to_state=workflow.CLOSED).values("created_at")[:1])
+
+
+def _listed(at):
+    from django.apps import apps
+
+    try:
+        Listing = apps.get_model("supervision", "Listing")
+    except LookupError:
+        return None
+    state = Subquery(_events(LISTING, at).exclude(to_state="").values("to_state")[:1])
+    return Exists(Listing.objects.filter(hazard=OuterRef("pk")).annotate(s=state).filter(s__in=IN_FORCE))
+
+
+def annotate(qs, at: datetime.datetime):
+    """``qs`` (hazards) restricted to those that existed at ``at`` and not merged/voided then,
+    annotated with what was true at ``at``: ``state_at``, ``grade_at``, ``deadline_at``,
+    ``closed_at_t`` (when it was last closed, if closed then) and ``listed_at`` (a 挂牌督办 in force)."""
+    at = instant(at)
+    qs = qs.filter(first_reported_at__lte=at).annotate(
+        state_at=_state(at), grade_at=Coalesce(_grade(at), F("grade"), output_field=CharField()),
+        deadline_at=Coalesce(_deadline(at), F("original_deadline"), F("deadline"), output_field=DateField()), closed_at_t=_closed_at(at))
+    listed = _listed(at)
+    if listed is not None:
+        qs = qs.annotate(listed_at=listed)
+    return qs.filter(state_at__isnull=False).exclude(state_at__in=workflow.FINAL_STATES)
+
+
+def has_listing() -> bool:
+    return _listed(now()) is not None
+
+
+def major(qs, at):
+    """Major hazards counted at ``at`` (graded major then)."""
+    return annotate(qs, at).filter(grade_at=workflow.MAJOR)
+
+
+def open_q() -> Q:
+    return Q(state_at__in=workflow.OPEN_STATES)
+
+
+def closed_q() -> Q:
+    return Q(state_at=workflow.CLOSED)
+
+
+def overdue_q(at) -> Q:
+    """Open at ``at`` and past its deadline as of that day (Asia/Shanghai)."""
+    return open_q() & Q(deadline_at__lt=local_day(instant(at)))
+
+
+def listed_q() -> Q:
+    return Q(listed_at=True)
+
+
+def state_of(hazard, at) -> dict:
+    """One hazard at ``at``: {exists, state, grade, deadline, listed, overdue} (for pages and tests)."""
+    row = annotate(type(hazard).objects.filter(pk=hazard.pk), at).values(
+        "state_at", "grade_at", "deadline_at", *(["listed_at"] if has_listing() else [])).first()
+    if row is None:
+        return {"exists": False}
+    day = local_day(instant(at))
+    deadline = row["deadline_at"]
+    if isinstance(deadline, str):
+        deadline = parse_date(deadline)
+    state = row["state_at"]
+    return {"exists": True, "state": state, "grade": row["grade_at"], "deadline": deadline,
+            "listed": bool(row.get("listed_at")),
+            "overdue": state in workflow.OPEN_STATES and deadline is not None and deadline < day}
