@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "risks",
     "campaigns",
     "documents",
+    "accidents",
 ]
 
 MIDDLEWARE = [
