@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("public/accidents/", include("accidents.public_urls")),
     path("public/", include("tips.public_urls")),
 ]
 urlpatterns += [path(f"{app}/", include(f"{app}.urls")) for app in APPS_WITH_PAGES]
