@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "campaigns",
     "documents",
     "accidents",
+    "assessment",
 ]
 
 MIDDLEWARE = [
