@@ -1,1 +1,10 @@
-urlpatterns: list = []
+"""API routes of assessment, included under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+from .api import AssessmentViewSet, IndicatorSetViewSet
+
+router = DefaultRouter()
+router.register("assessment-sets", IndicatorSetViewSet, basename="assessment-set")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+urlpatterns = router.urls
