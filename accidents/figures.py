@@ -33,3 +33,10 @@ def counts(user, start: datetime.date, end: datetime.date, queryset=None) -> dic
         "labels": dict(GRADE_CHOICES),
         "deaths": sums["deaths"] or 0, "injuries": sums["injuries"] or 0, "loss": sums["loss"] or Decimal("0"),
     }
+
+
+def quarter_counts(user, year: int, quarter: int) -> dict:
+    """``counts`` for a calendar quarter (the quarterly bulletin's accident section)."""
+    start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
+    end = (datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - datetime.timedelta(days=1))
+    return {**counts(user, start, end), "start": start, "end": end}

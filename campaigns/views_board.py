@@ -79,4 +79,7 @@ def bulletin(request):
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
-    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": board(region)})
+    from accidents.figures import quarter_counts  # accident section (issue 21)
+
+    return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": board(region),
+                                                       "accident_figures": quarter_counts(request.user, year, quarter)})

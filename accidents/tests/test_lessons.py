@@ -90,3 +90,18 @@ def test_figures_counts_in_scope(world, report):
     assert figures.counts(world.user("other_region"), today - datetime.timedelta(days=1), today)["total"] == 0
     assert figures.counts(world.user("committee"), today - datetime.timedelta(days=30),
                           today - datetime.timedelta(days=2))["total"] == 0
+
+
+def test_bulletin_has_accident_section(client, world, report):
+    from core.testing import client_as
+
+    a = report(deaths=3)
+    year = timezone.localtime(a.occurred_at).year
+    quarter = (timezone.localtime(a.occurred_at).month - 1) // 3 + 1
+    c = figures.quarter_counts(world.user("committee"), year, quarter)
+    assert c["total"] == 1 and c["by_grade"]["larger"] == 1 and c["start"].month == 3 * (quarter - 1) + 1
+    q4 = figures.quarter_counts(world.user("committee"), 2026, 4)
+    assert (q4["start"], q4["end"]) == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    client_as(client, world, "committee")
+    body = client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}").content.decode()
+    assert "共发生事故 1 起，死亡 3 人" in body and "较大事故 1 起" in body
