@@ -247,3 +247,25 @@ def public_detail(request, pk: int):
                                  status__in=(workflow.CLOSED, workflow.EVALUATED))
     return render(request, "accidents/public_detail.html", {"a": accident, "inv": accident.investigation,
                                                             "evaluation": getattr(accident, "evaluation", None)})
+
+
+def from_tip(request, tip_pk: int):
+    """A verified tip reported a concealed accident: record it (flagged 瞒报), linked to the tip."""
+    from tips.models import Tip
+
+    if not is_government(request.user):
+        raise PermissionDenied("仅政府工作人员可以登记瞒报事故。")
+    tip = get_visible_or_404(Tip.objects.select_related("region", "sector", "enterprise"), request.user, pk=tip_pk)
+    form = f.ReportForm(request.POST or None, user=request.user,
+                        initial={"enterprise": tip.enterprise_id, "sector": tip.sector_id, "place": tip.address,
+                                 "enterprise_name": tip.enterprise_name, "township": tip.region_id})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            accident = services.record_concealed_from_tip(
+                request.user, tip, place=d["place"], occurred_at=d["occurred_at"], learned_at=d["learned_at"],
+                deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"])
+            return redirect("accidents:detail", pk=accident.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return render(request, "accidents/report.html", {"form": form, "tip": tip}, status=400 if form.errors else 200)

@@ -79,3 +79,29 @@ def test_public_pages_show_only_closed(client, world, report):
     client.logout()
     r = client.get(f"/public/accidents/{a.pk}/")
     assert r.status_code == 200 and "技术篇内容" in r.content.decode() and "管理篇内容" in r.content.decode()
+
+
+def test_concealed_accident_page_from_tip(client, world, sectors):
+    from tips import services as tip_services
+
+    ent = world.ent_commerce
+    tip, _ = tip_services.submit_tip(None, region=ent.region, sector=sectors["commerce"], address="示范路1号",
+                                     enterprise=ent, content="该单位上周发生事故致一人死亡，未向政府报告。")
+    officer = world.user("commerce")
+    tip_services.accept(officer, tip)
+    tip_services.start_verification(officer, tip)
+    tip_services.verify(officer, tip, result="true", note="核查属实")
+    client_as(client, world, "commerce")
+    assert f"/accidents/from-tip/{tip.pk}/" in client.get(f"/tips/{tip.pk}/").content.decode()
+    occurred = timezone.localtime() - datetime.timedelta(days=6)
+    r = client.post(f"/accidents/from-tip/{tip.pk}/", {
+        "enterprise": ent.pk, "sector": sectors["commerce"].pk, "place": "仓库", "summary": "货物坠落致一人死亡",
+        "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"), "learned_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+        "deaths": 1, "injuries": 0, "loss": 0})
+    assert r.status_code == 302
+    a = Accident.objects.get(tip=tip)
+    assert a.concealed and a.source == "tip"
+    client_as(client, world, "enterprise")
+    assert client.get(f"/accidents/from-tip/{tip.pk}/").status_code == 403
+    client_as(client, world, "other_region")
+    assert client.get(f"/accidents/from-tip/{tip.pk}/").status_code == 404
