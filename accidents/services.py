@@ -231,13 +231,12 @@ def update_casualties(actor, accident: Accident, *, deaths, injuries, loss, note
     before = accident.grade
     with transaction.atomic():
         changes = {"deaths": deaths, "injuries": injuries, "loss": loss, "grade": grade}
-        if accident.status == workflow.REPORTED or not hasattr(accident, "investigation"):
-            pass
-        else:
-            inv = accident.investigation
+        inv = getattr(accident, "investigation", None)
+        if inv is not None:  # the investigating government follows the new grade (提级 kept)
             level = rules.authority_level(grade, inv.escalated)
             if level != inv.level:
                 Investigation.objects.filter(pk=inv.pk).update(level=level, authority_name=rules.authority_name(accident.region, level))
+                inv.level, inv.authority_name = level, rules.authority_name(accident.region, level)
         updated = Accident.objects.filter(pk=accident.pk, status=accident.status, deaths=accident.deaths,
                                           injuries=accident.injuries, loss=accident.loss).update(**changes)
         if updated != 1:

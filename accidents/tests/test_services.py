@@ -226,3 +226,13 @@ def test_workflow_refusals_are_exhaustive():
     for state in workflow.STATES:
         for action, (sources, _) in workflow.TRANSITIONS.items():
             assert (workflow.refusal(state, action, f) is None) == (state in sources), (state, action)
+
+
+def test_regrade_during_investigation_moves_the_authority(world, report):
+    a = report(deaths=1)
+    _investigate(world, a)
+    services.update_casualties(world.user("committee"), a, deaths=3, injuries=0, loss=0, note="一人抢救无效死亡")
+    a = Accident.objects.get(pk=a.pk)
+    assert a.grade == "larger" and a.investigation.level == "city"
+    assert not services.is_investigator(world.user("committee"), a)
+    assert services.is_investigator(world.user("province"), a)

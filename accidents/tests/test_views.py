@@ -105,3 +105,23 @@ def test_concealed_accident_page_from_tip(client, world, sectors):
     assert client.get(f"/accidents/from-tip/{tip.pk}/").status_code == 403
     client_as(client, world, "other_region")
     assert client.get(f"/accidents/from-tip/{tip.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["committee", "committee_lead", "enterprise", "commerce"])
+def test_garbage_posts_to_every_action_are_below_500(client, world, report, persona):
+    from accidents.views import ACTIONS
+
+    a = report()
+    services.start_investigation(world.user("committee"), a, leader_name="张", members="应急局")
+    m = services.add_measure(world.user("committee"), a, problem="p", content="c", owner_org=world.org("commerce"),
+                             owner_name="刘", deadline=timezone.localdate())
+    garbage = {"deaths": "many", "injuries": "-3", "loss": "1e99", "days": "x", "deadline": "2026-13-45",
+               "owner_org": "999999", "kind": "nope", "case": "abc", "accountability": "-1", "note": "",
+               "occurred_at": "x", "new_score": "x"}
+    client_as(client, world, persona)
+    for action in list(ACTIONS) + ["nonsense"]:
+        r = client.post(f"/accidents/{a.pk}/{action}/", garbage)
+        assert r.status_code < 500, (action, r.status_code)
+    for action in ("submit", "accept", "reject", "x"):
+        assert client.post(f"/accidents/measures/{m.pk}/{action}/", garbage).status_code < 500
+    assert Accident.objects.get(pk=a.pk).status == "investigating"
