@@ -13,7 +13,7 @@ from enterprises.models import Enterprise
 from regions.models import Region
 
 from . import services
-from .models import Accident, Measure
+from .models import Accident, LessonCheck, Measure
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -168,3 +168,56 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="publish-evaluation")
     def publish_evaluation(self, request, pk=None):
         return self._act(request, EvaluationSerializer, lambda a, d: services.publish_evaluation(request.user, a, **d))
+
+
+class MeasureViewSet(ScopedReadOnlyViewSet):
+    """/api/v1/accident-measures/: exposed-problem measures, with submit / accept / reject."""
+
+    serializer_class = MeasureSerializer
+
+    def base_queryset(self):
+        return Measure.objects.select_related("accident")
+
+    def _act(self, request, fn):
+        m = self.get_object()
+        ser = NoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fn(request.user, m, note=ser.validated_data["note"])
+        return Response(MeasureSerializer(Measure.objects.get(pk=m.pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, services.submit_measure)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, services.accept_measure)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(request, services.reject_measure)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LessonCheckSerializer(serializers.ModelSerializer):
+    targets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LessonCheck
+        fields = ["id", "accident", "title", "checklist", "deadline", "status", "targets"]
+
+    def get_targets(self, obj) -> list[dict]:
+        return [{"enterprise": t.enterprise_id, "status": t.status, "note": t.note,
+                 "hazards": [h.pk for h in t.hazards.all()]} for t in obj.targets.all()]
+
+
+class LessonCheckViewSet(ScopedReadOnlyViewSet):
+    """/api/v1/accident-lesson-checks/: 举一反三 checks (government users of the region)."""
+
+    serializer_class = LessonCheckSerializer
+
+    def base_queryset(self):
+        return LessonCheck.objects.prefetch_related("targets__hazards")

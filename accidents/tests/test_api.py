@@ -58,3 +58,25 @@ def test_api_list_is_scoped(client, world, report):
     body = client.get("/api/v1/accidents/").json()
     rows = body["results"] if isinstance(body, dict) else body
     assert rows == []
+
+
+def test_measure_api_flow_and_scope(client, world, report):
+    from accidents import services
+    from core.testing import check_matrix
+
+    a = report()
+    services.start_investigation(world.user("committee"), a, leader_name="张", members="应急局")
+    m = services.add_measure(world.user("committee"), a, problem="p", content="c", owner_org=world.org("commerce"),
+                             owner_name="刘", deadline=timezone.localdate())
+    check_matrix(client, world, f"/api/v1/accident-measures/{m.pk}/", {
+        "committee": 200, "commerce": 200, "housing": 404, "other_region": 404, "anon": (401, 403)})
+    client_as(client, world, "commerce")
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": ""}, content_type="application/json")
+    assert r.status_code == 400 and "note" in r.json()
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": "已完成"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "pending_acceptance"
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")
+    assert r.status_code == 403
+    client_as(client, world, "committee")
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"
