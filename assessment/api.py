@@ -7,7 +7,7 @@ from core.api import ScopedReadOnlyViewSet
 from .models import Assessment, IndicatorSet, Score
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class AssessmentScoreSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     final = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
 
@@ -17,9 +17,9 @@ class ScoreSerializer(serializers.ModelSerializer):
                   "evidence"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class UnitAssessmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    scores = ScoreSerializer(many=True, read_only=True)
+    scores = AssessmentScoreSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
@@ -39,8 +39,8 @@ class IndicatorSetViewSet(ScopedReadOnlyViewSet):
         return IndicatorSet.objects.all()
 
 
-class AssessmentViewSet(ScopedReadOnlyViewSet):
-    serializer_class = AssessmentSerializer
+class UnitAssessmentViewSet(ScopedReadOnlyViewSet):
+    serializer_class = UnitAssessmentSerializer
 
     def base_queryset(self):
         return Assessment.objects.select_related("unit").prefetch_related("scores__indicator")

@@ -2,9 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .api import AssessmentViewSet, IndicatorSetViewSet
+from .api import UnitAssessmentViewSet, IndicatorSetViewSet
 
 router = DefaultRouter()
 router.register("assessment-sets", IndicatorSetViewSet, basename="assessment-set")
-router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("assessments", UnitAssessmentViewSet, basename="assessment")
 urlpatterns = router.urls
