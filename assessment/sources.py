@@ -77,6 +77,23 @@ def inspections(unit, year):
     return Decimal(len(ids)), {"records": ids}
 
 
+def spot_checks(unit, year):
+    from inspections.models import SpotCheck
+
+    ids = list(SpotCheck.objects.filter(organisation=unit, checked_on__year=year).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"spot_checks": ids}
+
+
+def dispatch_submissions(unit, year):
+    """Weeks (per campaign) the unit submitted its dispatch table in the year; corrections
+    (later versions) do not count again. On-time-ness waits for the campaigns deadline rules."""
+    from campaigns.models import Submission
+
+    weeks = sorted({(c, str(w)) for c, w in Submission.objects.filter(unit=unit, week__year=year)
+                    .values_list("campaign_id", "week")})
+    return Decimal(len(weeks)), {"weeks": [f"{c}:{w}" for c, w in weeks]}
+
+
 def enforcement_cases(unit, year):
     from enforcement.models import Case
 
@@ -108,7 +125,8 @@ def accident_deaths(unit, year):
 
 SOURCES = {
     "major_rectification_rate": major_rectification_rate, "hazards_overdue": hazards_overdue,
-    "hazards_listed": hazards_listed, "inspections": inspections, "enforcement_cases": enforcement_cases,
+    "hazards_listed": hazards_listed, "inspections": inspections, "spot_checks": spot_checks,
+    "dispatch_submissions": dispatch_submissions, "enforcement_cases": enforcement_cases,
     "tips_closed_rate": tips_closed_rate, "accident_deaths": accident_deaths,
 }
 

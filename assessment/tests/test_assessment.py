@@ -109,3 +109,13 @@ def test_adjustment_needs_reason_and_reviewer(world):
 def test_only_committee_creates(world):
     with pytest.raises(NotPermitted):
         services.create_set(world.user("emergency"), year=2026, name="x")
+
+
+def test_every_source_answers_for_every_unit(world):
+    """Each computed source runs for townships and departments and returns evidence."""
+    from assessment import sources
+
+    for key in ("township0", "commerce", "emergency"):
+        for name, fn in sources.SOURCES.items():
+            value, evidence = fn(world.org(key), 2026)
+            assert value >= 0 and isinstance(evidence, dict), name
