@@ -28,3 +28,39 @@ class DebriefForm(_Styled):
                               error_messages={"required": "请填写述职日期。", "invalid": "日期格式不正确。"})
     content = forms.CharField(label="述职内容", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "请填写述职内容。"})
+
+
+class IndicatorForm(_Styled):
+    name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
+    weight = forms.DecimalField(label="分值", max_digits=6, decimal_places=2,
+                                error_messages={"required": "请填写分值。", "invalid": "分值须为数字。"})
+    kind = forms.ChoiceField(label="类型", choices=[("computed", "系统计算"), ("manual", "人工评分")])
+    source = forms.ChoiceField(label="数据来源（系统计算）", required=False)
+    direction = forms.ChoiceField(label="方向", choices=[("higher", "越高越好"), ("lower", "越低越好")])
+    bands = forms.CharField(label="评分档次（每行“界值 得分百分比”，按顺序匹配）", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1 100\n0.9 80"}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—")] + list(Indicator.Source.choices)
+        for name in ("kind", "source", "direction"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_bands(self):
+        from decimal import Decimal, InvalidOperation
+
+        out = []
+        for n, line in enumerate((self.cleaned_data.get("bands") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                limit, score = (Decimal(p) for p in parts)
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(f"第{n}行格式不正确，应为“界值 得分百分比”。")
+            if not 0 <= score <= 100:
+                raise forms.ValidationError(f"第{n}行得分百分比须在0至100之间。")
+            out.append({"limit": float(limit), "score": float(score)})
+        return out

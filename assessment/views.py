@@ -11,7 +11,7 @@ from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from . import documents, services
-from .forms import AdjustForm, DebriefForm, SetForm
+from .forms import AdjustForm, DebriefForm, IndicatorForm, SetForm
 from .models import Assessment, IndicatorSet, Score
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -38,12 +38,28 @@ def set_create(request):
     return set_list(request, form=form, status=400)
 
 
-def set_detail(request, pk: int, error: str = "", status: int = 200):
+def set_detail(request, pk: int, error: str = "", status: int = 200, indicator_form=None):
     s = get_visible_or_404(IndicatorSet.objects.select_related("organisation"), request.user, pk=pk)
     results = Assessment.objects.visible_to(request.user).filter(indicator_set=s).select_related("unit")
     return render(request, "assessment/set_detail.html", {
         "s": s, "indicators": s.indicators.all(), "vetoes": s.vetoes.all(), "results": results,
-        "reviewer": services.is_reviewer(request.user, s), "error": error}, status=status)
+        "reviewer": services.is_reviewer(request.user, s), "error": error,
+        "indicator_form": indicator_form or IndicatorForm()}, status=status)
+
+
+@require_POST
+def indicator_add(request, pk: int):
+    s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_indicator(request.user, s, **form.cleaned_data)
+            return redirect("assessment:set", pk=s.pk)
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                return set_detail(request, pk, error=exc.message, status=403)
+            service_error_to_form(form, exc)
+    return set_detail(request, pk, status=400, indicator_form=form)
 
 
 @require_POST

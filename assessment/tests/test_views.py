@@ -68,3 +68,22 @@ def test_adjust_without_reason_is_400(client, world, computed):
     client_as(client, world, "commerce")
     r = client.post(f"/assessment/scores/{sc.pk}/adjust/", {"new_score": "1", "reason": "x"})
     assert r.status_code in (400, 404)
+
+
+def test_add_indicator_page(client, world):
+    s = services.create_set(world.user("committee"), year=2026, name="考评", defaults=False)
+    client_as(client, world, "committee")
+    r = client.post(f"/assessment/{s.pk}/indicators/", {"name": "执法", "weight": "10", "kind": "computed", "source": "",
+                                                        "direction": "higher", "bands": "5 100"})
+    assert r.status_code == 400 and "须选择数据来源" in r.content.decode()
+    r = client.post(f"/assessment/{s.pk}/indicators/", {"name": "执法", "weight": "10", "kind": "computed",
+                                                        "source": "enforcement_cases", "direction": "higher", "bands": "5 abc"})
+    assert r.status_code == 400 and "第1行格式不正确" in r.content.decode()
+    r = client.post(f"/assessment/{s.pk}/indicators/", {"name": "执法", "weight": "10", "kind": "computed",
+                                                        "source": "enforcement_cases", "direction": "higher",
+                                                        "bands": "5 100\n1 60"})
+    assert r.status_code == 302
+    assert s.indicators.get().bands == [{"limit": 5.0, "score": 100.0}, {"limit": 1.0, "score": 60.0}]
+    client_as(client, world, "emergency")
+    r = client.post(f"/assessment/{s.pk}/indicators/", {"name": "x", "weight": "1", "kind": "manual", "direction": "higher"})
+    assert r.status_code == 403
