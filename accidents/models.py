@@ -10,8 +10,7 @@ from django.utils import timezone
 from core.models import RegionCodes
 
 from . import workflow
-from .querysets import (AccidentQuerySet, LessonCheckQuerySet, LessonTargetQuerySet,
-                        ThroughAccidentQuerySet)
+from .querysets import AccidentQuerySet, LessonCheckQuerySet, LessonTargetQuerySet, ThroughAccidentQuerySet
 
 ORG = "accounts.Organisation"
 USER = settings.AUTH_USER_MODEL

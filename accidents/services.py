@@ -15,8 +15,7 @@ from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError, StaleState
 
 from . import rules, workflow
-from .models import (Accident, CasualtyChange, DeadlineRule, Evaluation, Investigation, Measure,
-                     Responsibility)
+from .models import Accident, CasualtyChange, DeadlineRule, Evaluation, Investigation, Measure, Responsibility
 
 CODE = DeadlineRule.Code
 

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from .api import UnitAssessmentViewSet, IndicatorSetViewSet
+from .api import IndicatorSetViewSet, UnitAssessmentViewSet
 
 router = DefaultRouter()
 router.register("assessment-sets", IndicatorSetViewSet, basename="assessment-set")

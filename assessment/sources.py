@@ -51,10 +51,10 @@ def major_rectification_rate(unit, year):
 
 
 def hazards_overdue(unit, year):
+    from django.utils import timezone
+
     from hazards.models import Hazard
     from hazards.workflow import OPEN_STATES
-
-    from django.utils import timezone
 
     as_of = min(datetime.date(year, 12, 31), timezone.localdate())
     ids = list(Hazard.objects.filter(area_q(unit), status__in=OPEN_STATES, deadline__lt=as_of).values_list("pk", flat=True))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accidents import services
 from accidents.models import Accident
-from core.testing import check_matrix, client_as
+from core.testing import client_as
 
 pytestmark = pytest.mark.django_db
 
