@@ -594,4 +594,9 @@ def record_lesson_result(actor, target, *, note: str, hazards: list[dict] = ()):
         target.hazards.add(*found)
         record(actor, "accident.lesson_target_checked", target.lesson, note=note,
                data={"enterprise": target.enterprise_id, "hazards": [h.pk for h in found]})
+        lesson = target.lesson
+        if not lesson.targets.filter(status=LessonTarget.Status.PENDING).exists():  # last one: the check ends
+            if type(lesson).objects.filter(pk=lesson.pk, status="open").update(status="closed") == 1:
+                lesson.status = "closed"
+                record(actor, "accident.lesson_check_closed", lesson, from_state="open", to_state="closed")
     return target

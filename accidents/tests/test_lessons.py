@@ -46,6 +46,8 @@ def test_lesson_hazards_carry_the_channel_and_link(world, report):
     h = target.hazards.get()
     assert h.channel == "accident" and h.get_channel_display() == "事故举一反三"
     assert h.enterprise_id == world.ent_commerce2.pk and target.status == "checked"
+    check.refresh_from_db()
+    assert check.status == "closed"  # its only target is checked
     with pytest.raises(ServiceError):
         services.record_lesson_result(world.user("commerce"), target, note="again")
 
