@@ -86,7 +86,10 @@ def bulletin(request):
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
+    from accidents.figures import quarter_counts  # accident section (issue 21)
+
     at = bulletin_instant(year, quarter)
     items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
     return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
-                                                       "as_of_day": asof.local_day(at)})
+                                                       "as_of_day": asof.local_day(at),
+                                                       "accident_figures": quarter_counts(request.user, year, quarter)})

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "risks",
     "campaigns",
     "documents",
+    "accidents",
+    "assessment",
 ]
 
 MIDDLEWARE = [

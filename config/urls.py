@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import views as core_views
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
-                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents"]
+                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "accidents", "assessment"]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("public/accidents/", include("accidents.public_urls")),
     path("public/", include("tips.public_urls")),
 ]
 urlpatterns += [path(f"{app}/", include(f"{app}.urls")) for app in APPS_WITH_PAGES]

@@ -1,0 +1,223 @@
+"""Accident API (/api/v1/accidents/): scoped reads, the report, 补报 and the investigation
+steps. Every write calls one service; refusals come back as 400/403 with field + reason."""
+
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.models import Sector
+from accounts.permissions import is_enterprise_user, is_government
+from core.api import ScopedReadOnlyViewSet
+from enterprises.models import Enterprise
+from regions.models import Region
+
+from . import services
+from .models import Accident, LessonCheck, Measure
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = ["id", "problem", "content", "owner_org", "owner_name", "deadline", "status", "overdue"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class AccidentSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    sector_code = serializers.CharField(source="sector.code", read_only=True)
+    flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+    investigation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Accident
+        fields = ["id", "number", "status", "grade", "occurred_at", "learned_at", "reported_at", "report_due_at",
+                  "township_code", "county_code", "place", "enterprise", "enterprise_name", "sector_code", "deaths",
+                  "injuries", "loss", "summary", "source", "flags", "supplement_until", "investigation_due",
+                  "approval_due", "evaluation_due", "investigation", "measures"]
+
+    def get_investigation(self, obj) -> dict | None:
+        inv = getattr(obj, "investigation", None)
+        if inv is None:
+            return None
+        return {"level": inv.level, "authority_name": inv.authority_name, "leader_name": inv.leader_name,
+                "extension_days": inv.extension_days, "escalated": inv.escalated, "supervised": inv.supervised,
+                "report_submitted_on": inv.report_submitted_on, "approved_on": inv.approved_on}
+
+
+class ReportSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(required=False, allow_null=True)
+    enterprise_name = serializers.CharField(required=False, allow_blank=True, default="")
+    township_code = serializers.CharField(required=False, allow_blank=True, default="")
+    sector_code = serializers.CharField()
+    place = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    learned_at = serializers.DateTimeField()
+    deaths = serializers.IntegerField(min_value=0, default=0)
+    injuries = serializers.IntegerField(min_value=0, default=0)
+    loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    summary = serializers.CharField()
+
+
+class SupplementSerializer(serializers.Serializer):
+    deaths = serializers.IntegerField(min_value=0)
+    injuries = serializers.IntegerField(min_value=0)
+    loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    note = serializers.CharField()
+
+
+class TeamSerializer(serializers.Serializer):
+    leader_name = serializers.CharField()
+    members = serializers.CharField()
+
+
+class ExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ChapterSerializer(serializers.Serializer):
+    cause = serializers.CharField()
+    nature = serializers.CharField()
+    technical_chapter = serializers.CharField()
+    management_chapter = serializers.CharField()
+
+
+class ApproveSerializer(serializers.Serializer):
+    doc_no = serializers.CharField()
+    text = serializers.CharField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    rectification = serializers.CharField()
+    prevention = serializers.CharField()
+    handling = serializers.CharField()
+    conclusion = serializers.CharField()
+
+
+class AccidentViewSet(ScopedReadOnlyViewSet):
+    serializer_class = AccidentSerializer
+
+    def base_queryset(self):
+        return Accident.objects.select_related("sector", "investigation").prefetch_related("measures")
+
+    def create(self, request):
+        user = request.user
+        if not (is_government(user) or is_enterprise_user(user)):
+            raise PermissionDenied("您无权报告事故。")
+        ser = ReportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        sector = Sector.objects.filter(code=d["sector_code"]).first()
+        if sector is None:
+            raise serializers.ValidationError({"sector_code": ["行业领域无效。"]})
+        ent = None
+        if is_enterprise_user(user):
+            ent = user.membership.organisation.enterprise
+        elif d.get("enterprise"):
+            ent = Enterprise.objects.visible_to(user).filter(pk=d["enterprise"]).first()
+            if ent is None:
+                raise serializers.ValidationError({"enterprise": ["单位不存在或不在您的管辖范围内。"]})
+        region = ent.region if ent else Region.objects.filter(code=d["township_code"], level="township").first()
+        accident = services.report_accident(
+            user, region=region, place=d["place"], enterprise=ent, enterprise_name=d["enterprise_name"], sector=sector,
+            occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"], injuries=d["injuries"],
+            loss=d["loss"], summary=d["summary"])
+        return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, serializer_cls, fn):
+        accident = self.get_object()
+        ser = serializer_cls(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fn(accident, ser.validated_data)
+        return Response(AccidentSerializer(self.base_queryset().get(pk=accident.pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def supplement(self, request, pk=None):
+        return self._act(request, SupplementSerializer, lambda a, d: services.update_casualties(request.user, a, **d))
+
+    @action(detail=True, methods=["post"], url_path="start-investigation")
+    def start_investigation(self, request, pk=None):
+        return self._act(request, TeamSerializer, lambda a, d: services.start_investigation(request.user, a, **d))
+
+    @action(detail=True, methods=["post"], url_path="extend-investigation")
+    def extend_investigation(self, request, pk=None):
+        return self._act(request, ExtendSerializer, lambda a, d: services.extend_investigation(request.user, a, **d))
+
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._act(request, ReasonSerializer, lambda a, d: services.escalate(request.user, a, **d))
+
+    @action(detail=True, methods=["post"], url_path="submit-report")
+    def submit_report(self, request, pk=None):
+        return self._act(request, ChapterSerializer, lambda a, d: services.submit_report(request.user, a, **d))
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(request, ApproveSerializer, lambda a, d: services.approve(request.user, a, **d))
+
+    @action(detail=True, methods=["post"], url_path="publish-evaluation")
+    def publish_evaluation(self, request, pk=None):
+        return self._act(request, EvaluationSerializer, lambda a, d: services.publish_evaluation(request.user, a, **d))
+
+
+class MeasureViewSet(ScopedReadOnlyViewSet):
+    """/api/v1/accident-measures/: exposed-problem measures, with submit / accept / reject."""
+
+    serializer_class = MeasureSerializer
+
+    def base_queryset(self):
+        return Measure.objects.select_related("accident")
+
+    def _act(self, request, fn):
+        m = self.get_object()
+        ser = NoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fn(request.user, m, note=ser.validated_data["note"])
+        return Response(MeasureSerializer(Measure.objects.get(pk=m.pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, services.submit_measure)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, services.accept_measure)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(request, services.reject_measure)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LessonCheckSerializer(serializers.ModelSerializer):
+    targets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LessonCheck
+        fields = ["id", "accident", "title", "checklist", "deadline", "status", "targets"]
+
+    def get_targets(self, obj) -> list[dict]:
+        return [{"enterprise": t.enterprise_id, "status": t.status, "note": t.note,
+                 "hazards": [h.pk for h in t.hazards.all()]} for t in obj.targets.all()]
+
+
+class LessonCheckViewSet(ScopedReadOnlyViewSet):
+    """/api/v1/accident-lesson-checks/: 举一反三 checks (government users of the region)."""
+
+    serializer_class = LessonCheckSerializer
+
+    def base_queryset(self):
+        return LessonCheck.objects.prefetch_related("targets__hazards")

@@ -1,0 +1,20 @@
+"""Home-page cards: accidents under investigation and investigations past their deadline."""
+
+from django.utils import timezone
+
+from accounts.permissions import is_government
+
+from . import workflow
+from .models import Accident
+
+
+def cards(user) -> list[dict]:
+    if not is_government(user):
+        return []
+    qs = Accident.objects.visible_to(user).filter(status__in=(workflow.REPORTED, workflow.INVESTIGATING))
+    return [
+        {"key": "accidents_open", "title": "在查事故", "value": qs.count(), "url": "/accidents/?status=investigating",
+         "hint": "已报告、调查中"},
+        {"key": "accidents_overdue", "title": "调查超期事故", "value": qs.filter(investigation_due__lt=timezone.localdate()).count(),
+         "url": "/accidents/", "hint": "超过60日（或延长后）期限"},
+    ]

@@ -1,0 +1,52 @@
+"""Reading the rule tables (data from 493号令) — no writes."""
+
+from core.models import REGION_LEVELS
+
+from . import workflow
+from .models import DeadlineRule, GradeThreshold, InvestigationAuthority, SupplementWindow
+
+LEVEL_ORDER = ("state",) + REGION_LEVELS  # state, province, city, county, township
+UP = {"county": "city", "city": "province", "province": "state", "state": None}
+
+
+def thresholds() -> list[workflow.Threshold]:
+    return [row.as_threshold() for row in GradeThreshold.objects.all()]
+
+
+def grade_of(deaths: int, injuries: int, loss) -> str:
+    return workflow.compute_grade(deaths, injuries, loss, thresholds())
+
+
+def days(code: str) -> int:
+    return DeadlineRule.value(code)
+
+
+def supplement_days(sector) -> int:
+    row = SupplementWindow.objects.filter(sector=sector).first()
+    if row is None and sector.parent_id:
+        row = SupplementWindow.objects.filter(sector_id=sector.parent_id).first()
+    return row.days if row else days(DeadlineRule.Code.SUPPLEMENT_DAYS)
+
+
+def authority_level(grade: str, escalated: bool = False) -> str:
+    level = InvestigationAuthority.objects.get(grade=grade).level
+    if escalated and UP.get(level):
+        level = UP[level]
+    return level
+
+
+def acting_level(level: str) -> str:
+    """The region level whose organisations act on the platform for ``level``: the State
+    Council's investigations are recorded by the province."""
+    return "province" if level == "state" else level
+
+
+def authority_name(region, level: str) -> str:
+    if level == "state":
+        return InvestigationAuthority.Level.STATE.label
+    node = region
+    while node is not None and node.level != level:
+        node = node.parent
+    if node is None:
+        return dict(InvestigationAuthority.Level.choices)[level]
+    return f"{node.name}人民政府"

@@ -1,0 +1,82 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accidents.models import Accident
+from core.testing import client_as
+
+pytestmark = pytest.mark.django_db
+
+
+def _payload(**kw):
+    occurred = timezone.now() - datetime.timedelta(hours=2)
+    data = {"sector_code": "commerce", "place": "仓库", "summary": "货架倒塌", "occurred_at": occurred.isoformat(),
+            "learned_at": (occurred + datetime.timedelta(minutes=5)).isoformat(), "deaths": 0, "injuries": 10, "loss": "1"}
+    data.update(kw)
+    return data
+
+
+def test_enterprise_reports_via_api_and_supplements(client, world):
+    client_as(client, world, "enterprise")
+    r = client.post("/api/v1/accidents/", _payload(), content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["grade"] == "larger" and "迟报" in r.json()["flags"]
+    pk = r.json()["id"]
+    r = client.post(f"/api/v1/accidents/{pk}/supplement/", {"deaths": 0, "injuries": 50, "loss": "1", "note": "核实"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["grade"] == "major"
+
+
+def test_api_errors_are_field_keyed(client, world):
+    client_as(client, world, "enterprise")
+    r = client.post("/api/v1/accidents/", _payload(deaths=-1), content_type="application/json")
+    assert r.status_code == 400 and "deaths" in r.json()
+    r = client.post("/api/v1/accidents/", _payload(sector_code="nope"), content_type="application/json")
+    assert r.status_code == 400 and "sector_code" in r.json()
+
+
+def test_api_investigation_permission(client, world, report):
+    a = report()
+    client_as(client, world, "enterprise")
+    r = client.post(f"/api/v1/accidents/{a.pk}/start-investigation/", {"leader_name": "x", "members": "y"},
+                    content_type="application/json")
+    assert r.status_code == 403
+    client_as(client, world, "committee")
+    r = client.post(f"/api/v1/accidents/{a.pk}/start-investigation/", {"leader_name": "张", "members": "应急局"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["investigation"]["authority_name"] == "河北区人民政府"
+    r = client.post(f"/api/v1/accidents/{a.pk}/extend-investigation/", {"days": 61, "reason": "x"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "days" in r.json()
+    assert Accident.objects.get(pk=a.pk).status == "investigating"
+
+
+def test_api_list_is_scoped(client, world, report):
+    report()
+    client_as(client, world, "other_region")
+    body = client.get("/api/v1/accidents/").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert rows == []
+
+
+def test_measure_api_flow_and_scope(client, world, report):
+    from accidents import services
+    from core.testing import check_matrix
+
+    a = report()
+    services.start_investigation(world.user("committee"), a, leader_name="张", members="应急局")
+    m = services.add_measure(world.user("committee"), a, problem="p", content="c", owner_org=world.org("commerce"),
+                             owner_name="刘", deadline=timezone.localdate())
+    check_matrix(client, world, f"/api/v1/accident-measures/{m.pk}/", {
+        "committee": 200, "commerce": 200, "housing": 404, "other_region": 404, "anon": (401, 403)})
+    client_as(client, world, "commerce")
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": ""}, content_type="application/json")
+    assert r.status_code == 400 and "note" in r.json()
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": "已完成"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "pending_acceptance"
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")
+    assert r.status_code == 403
+    client_as(client, world, "committee")
+    r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"

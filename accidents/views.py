@@ -1,0 +1,271 @@
+"""Accident pages: the list, the report form, the detail with its actions (each action calls
+one service), the 举一反三 check page, and the public pages of published reports/evaluations."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_committee, is_enterprise_user, is_government
+from core.events import events_for
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from . import forms as f
+from . import services, workflow
+from .models import Accident, LessonCheck, LessonTarget, Measure
+
+
+def accident_list(request):
+    qs = Accident.objects.visible_to(request.user).select_related("sector")
+    grade = request.GET.get("grade", "")
+    if grade in dict(Accident._meta.get_field("grade").choices):
+        qs = qs.filter(grade=grade)
+    status = request.GET.get("status", "")
+    if status in Accident.Status.values:
+        qs = qs.filter(status=status)
+    can_report = is_government(request.user) or is_enterprise_user(request.user)
+    return render(request, "accidents/list.html", {
+        "accidents": qs[:500], "grades": Accident._meta.get_field("grade").choices, "grade": grade,
+        "statuses": Accident.Status.choices, "status": status, "can_report": can_report, "today": timezone.localdate()})
+
+
+def report(request):
+    user = request.user
+    if not (is_government(user) or is_enterprise_user(user)):
+        raise PermissionDenied("您无权报告事故。")
+    form = f.ReportForm(request.POST or None, user=user)
+    if is_enterprise_user(user):
+        form.fields.pop("enterprise_name")
+        form.fields.pop("township")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ent = d.get("enterprise")
+        if is_enterprise_user(user):
+            ent = user.membership.organisation.enterprise
+        region = ent.region if ent else d.get("township")
+        try:
+            accident = services.report_accident(
+                user, region=region, place=d["place"], enterprise=ent, enterprise_name=d.get("enterprise_name", ""),
+                sector=d["sector"], occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"],
+                injuries=d["injuries"], loss=d["loss"], summary=d["summary"])
+            return redirect("accidents:detail", pk=accident.pk)
+        except ServiceError as exc:
+            if exc.field == "region" and "township" in form.fields:
+                exc.field = "township"
+            service_error_to_form(form, exc)
+    return render(request, "accidents/report.html", {"form": form}, status=400 if form.errors else 200)
+
+
+ACTIONS = {
+    "supplement": f.SupplementForm, "flags": f.FlagsForm, "start_investigation": f.TeamForm,
+    "extend_investigation": f.ExtendForm, "escalate": f.ReasonForm, "supervise": f.RequiredNoteForm,
+    "submit_report": f.ReportChapterForm, "approve": f.ApproveForm, "responsibility": f.ResponsibilityForm,
+    "measure": f.MeasureForm, "publish_evaluation": f.EvaluationForm, "lesson_check": f.LessonForm,
+}
+
+
+def _forms(accident, bound=None):
+    out = {}
+    for name, cls in ACTIONS.items():
+        kwargs = {"accident": accident} if cls is f.MeasureForm else {}
+        out[name] = bound if bound is not None and bound._action == name else cls(**kwargs)
+    out["supplement"].initial = {"deaths": accident.deaths, "injuries": accident.injuries, "loss": accident.loss}
+    return out
+
+
+def detail(request, pk: int, bound=None, status: int = 200, error: str = ""):
+    accident = get_visible_or_404(Accident.objects.select_related("sector", "enterprise", "region"), request.user, pk=pk)
+    user = request.user
+    inv = getattr(accident, "investigation", None)
+    investigator = services.is_investigator(user, accident) if is_government(user) else False
+    facts = services._facts(user, accident, has_team=True, has_chapters=True, has_findings=True, extension_days=1)
+    actions = set(workflow.allowed_actions(accident.status, facts)) if is_government(user) else set()
+    may_supplement = (accident.status not in (workflow.CLOSED, workflow.EVALUATED)
+                      and timezone.localdate() <= accident.supplement_until
+                      and (investigator or services.may_report(user, enterprise=accident.enterprise,
+                                                               region=accident.region, sector=accident.sector)))
+    if investigator:
+        if accident.status in (workflow.INVESTIGATING, workflow.REPORT_SUBMITTED, workflow.CLOSED):
+            actions.add("measure")
+        if accident.status in (workflow.REPORT_SUBMITTED, workflow.CLOSED, workflow.EVALUATED):
+            actions.add("responsibility")
+        actions.add("flags")
+    if may_supplement:
+        actions.add("supplement")
+    if inv and not inv.supervised and accident.status in workflow.SUPERVISION_STATES and services.is_supervisor(user, accident) \
+            and is_committee(user):
+        actions.add("supervise")
+    if is_committee(user) and accident.measures.exists() and accident.status != workflow.REPORTED:
+        actions.add("lesson_check")
+    ctx = {
+        "a": accident, "inv": inv, "events": events_for(accident), "actions": actions, "forms": _forms(accident, bound),
+        "changes": accident.changes.all(), "measures": accident.measures.select_related("owner_org"),
+        "responsibilities": accident.responsibilities.all(), "evaluation": getattr(accident, "evaluation", None),
+        "checks": LessonCheck.objects.visible_to(user).filter(accident=accident), "today": timezone.localdate(),
+        "user_org_id": getattr(getattr(user, "membership", None), "organisation_id", None), "investigator": investigator,
+        "error": error,
+    }
+    if bound is not None and bound._action not in actions:  # the form is not on the page: say why at the top
+        ctx["error"] = "；".join(str(e) for errs in bound.errors.values() for e in errs)
+    return render(request, "accidents/detail.html", ctx, status=status)
+
+
+@require_POST
+def act(request, pk: int, action: str):
+    accident = get_visible_or_404(Accident.objects, request.user, pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    cls = ACTIONS[action]
+    form = cls(request.POST, accident=accident) if cls is f.MeasureForm else cls(request.POST)
+    form._action = action
+    if form.is_valid():
+        try:
+            result = _run(request.user, accident, action, form.cleaned_data)
+            if action == "lesson_check":
+                return redirect("accidents:lesson", pk=result.pk)
+            return redirect("accidents:detail", pk=accident.pk)
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                return detail(request, pk, status=403, error=exc.message)
+            service_error_to_form(form, exc)
+    return detail(request, pk, bound=form, status=400)
+
+
+def _run(user, a, action, d):
+    s = services
+    if action == "supplement":
+        return s.update_casualties(user, a, **d)
+    if action == "flags":
+        return s.set_flags(user, a, **d)
+    if action == "start_investigation":
+        return s.start_investigation(user, a, **d)
+    if action == "extend_investigation":
+        return s.extend_investigation(user, a, **d)
+    if action == "escalate":
+        return s.escalate(user, a, **d)
+    if action == "supervise":
+        return s.list_supervision(user, a, **d)
+    if action == "submit_report":
+        return s.submit_report(user, a, **d)
+    if action == "approve":
+        return s.approve(user, a, **d)
+    if action == "responsibility":
+        return s.add_responsibility(user, a, kind=d["kind"], subject=d["subject"], measure=d["measure"],
+                                    case=_linked_case(user, d.get("case")),
+                                    accountability=_linked_accountability(user, d.get("accountability")))
+    if action == "measure":
+        return s.add_measure(user, a, **d)
+    if action == "publish_evaluation":
+        return s.publish_evaluation(user, a, **d)
+    if action == "lesson_check":
+        items = [line for line in (d.get("checklist") or "").splitlines() if line.strip()]
+        return s.launch_lesson_check(user, a, title=d["title"], deadline=d["deadline"], checklist=items)
+    raise Http404
+
+
+def _linked_case(user, pk):
+    if not pk:
+        return None
+    from enforcement.models import Case
+
+    obj = Case.objects.visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise ServiceError("执法案件不存在或不在您的管辖范围内。", "case")
+    return obj
+
+
+def _linked_accountability(user, pk):
+    if not pk:
+        return None
+    from enforcement.models import Accountability
+
+    obj = Accountability.objects.visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise ServiceError("问责记录不存在或不在您的管辖范围内。", "accountability")
+    return obj
+
+
+@require_POST
+def measure_act(request, pk: int, action: str):
+    m = get_visible_or_404(Measure.objects.select_related("accident"), request.user, pk=pk)
+    fns = {"submit": services.submit_measure, "accept": services.accept_measure, "reject": services.reject_measure}
+    if action not in fns:
+        raise Http404
+    form = f.NoteForm(request.POST)
+    form.is_valid()
+    try:
+        fns[action](request.user, m, note=form.cleaned_data.get("note", ""))
+    except ServiceError as exc:
+        return detail(request, m.accident_id, status=403 if exc.code == "permission_denied" else 400, error=exc.message)
+    return redirect("accidents:detail", pk=m.accident_id)
+
+
+def lesson(request, pk: int, form=None, status=200):
+    check = get_visible_or_404(LessonCheck.objects.select_related("accident", "organisation"), request.user, pk=pk)
+    targets = check.targets.select_related("enterprise").prefetch_related("hazards")
+    return render(request, "accidents/lesson.html", {"check": check, "targets": targets,
+                                                     "form": form or f.LessonResultForm(),
+                                                     "can_record": is_government(request.user)}, status=status)
+
+
+def lesson_list(request):
+    if not is_government(request.user):
+        raise PermissionDenied("仅政府工作人员可以查看举一反三检查。")
+    checks = LessonCheck.objects.visible_to(request.user).select_related("accident")[:200]
+    return render(request, "accidents/lesson_list.html", {"checks": checks})
+
+
+@require_POST
+def lesson_result(request, pk: int):
+    target = get_visible_or_404(LessonTarget.objects.select_related("lesson", "enterprise"), request.user, pk=pk)
+    get_visible_or_404(LessonCheck.objects, request.user, pk=target.lesson_id) if is_government(request.user) else None
+    form = f.LessonResultForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        hazards = []
+        if d.get("hazard_description"):
+            hazards.append({"description": d["hazard_description"], "grade": "general", "deadline": d.get("hazard_deadline")})
+        try:
+            services.record_lesson_result(request.user, target, note=d["note"], hazards=hazards)
+            return redirect("accidents:lesson", pk=target.lesson_id)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return lesson(request, target.lesson_id, form=form, status=400)
+
+
+# ---------------------------------------------------------------- public pages (全文公开)
+
+def public_list(request):
+    items = Accident.objects.filter(status__in=(workflow.CLOSED, workflow.EVALUATED)).select_related("investigation")[:200]
+    return render(request, "accidents/public_list.html", {"items": items})
+
+
+def public_detail(request, pk: int):
+    accident = get_object_or_404(Accident.objects.select_related("investigation"), pk=pk,
+                                 status__in=(workflow.CLOSED, workflow.EVALUATED))
+    return render(request, "accidents/public_detail.html", {"a": accident, "inv": accident.investigation,
+                                                            "evaluation": getattr(accident, "evaluation", None)})
+
+
+def from_tip(request, tip_pk: int):
+    """A verified tip reported a concealed accident: record it (flagged 瞒报), linked to the tip."""
+    from tips.models import Tip
+
+    if not is_government(request.user):
+        raise PermissionDenied("仅政府工作人员可以登记瞒报事故。")
+    tip = get_visible_or_404(Tip.objects.select_related("region", "sector", "enterprise"), request.user, pk=tip_pk)
+    form = f.ReportForm(request.POST or None, user=request.user,
+                        initial={"enterprise": tip.enterprise_id, "sector": tip.sector_id, "place": tip.address,
+                                 "enterprise_name": tip.enterprise_name, "township": tip.region_id})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            accident = services.record_concealed_from_tip(
+                request.user, tip, place=d["place"], occurred_at=d["occurred_at"], learned_at=d["learned_at"],
+                deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"])
+            return redirect("accidents:detail", pk=accident.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return render(request, "accidents/report.html", {"form": form, "tip": tip}, status=400 if form.errors else 200)

@@ -1,0 +1,66 @@
+from django import forms
+
+
+class _Styled(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-control")
+
+
+class SetForm(_Styled):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写年度。", "invalid": "请输入年份。", "min_value": "年度无效。",
+                                              "max_value": "年度无效。"})
+    name = forms.CharField(label="名称", max_length=150, error_messages={"required": "请填写名称。"})
+
+
+class AdjustForm(_Styled):
+    new_score = forms.DecimalField(label="得分", max_digits=6, decimal_places=2,
+                                   error_messages={"required": "请填写得分。", "invalid": "得分须为数字。"})
+    reason = forms.CharField(label="理由", max_length=1000, error_messages={"required": "调整得分须说明理由。"})
+
+
+class DebriefForm(_Styled):
+    leader_name = forms.CharField(label="述职人", max_length=60, error_messages={"required": "请填写述职人。"})
+    position = forms.CharField(label="职务", max_length=100, error_messages={"required": "请填写职务。"})
+    held_on = forms.DateField(label="述职日期", widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": "请填写述职日期。", "invalid": "日期格式不正确。"})
+    content = forms.CharField(label="述职内容", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "请填写述职内容。"})
+
+
+class IndicatorForm(_Styled):
+    name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
+    weight = forms.DecimalField(label="分值", max_digits=6, decimal_places=2,
+                                error_messages={"required": "请填写分值。", "invalid": "分值须为数字。"})
+    kind = forms.ChoiceField(label="类型", choices=[("computed", "系统计算"), ("manual", "人工评分")])
+    source = forms.ChoiceField(label="数据来源（系统计算）", required=False)
+    direction = forms.ChoiceField(label="方向", choices=[("higher", "越高越好"), ("lower", "越低越好")])
+    bands = forms.CharField(label="评分档次（每行“界值 得分百分比”，按顺序匹配）", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1 100\n0.9 80"}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—")] + list(Indicator.Source.choices)
+        for name in ("kind", "source", "direction"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_bands(self):
+        from decimal import Decimal, InvalidOperation
+
+        out = []
+        for n, line in enumerate((self.cleaned_data.get("bands") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                limit, score = (Decimal(p) for p in parts)
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(f"第{n}行格式不正确，应为“界值 得分百分比”。")
+            if not 0 <= score <= 100:
+                raise forms.ValidationError(f"第{n}行得分百分比须在0至100之间。")
+            out.append({"limit": float(limit), "score": float(score)})
+        return out

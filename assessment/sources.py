@@ -1,0 +1,144 @@
+"""Computed indicators: each source returns (value, evidence) for one unit and year — read only.
+
+A unit's *area*: a township office → its township; a department → its region × the sectors it is
+competent for (a comprehensive department: every sector). Records a unit makes itself
+(inspections, cases, tips it handles) are counted by the unit. Evidence lists the ids of the
+records behind the figure so the assessed unit can check it.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from accounts.models import Competence, Organisation
+
+GRADE_ORDER = ("general", "larger", "major", "especially_major")
+
+
+def _year_bounds(year: int):
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz))
+
+
+def area_q(unit: Organisation, prefix: str = "", sector_field: str = "sector_id") -> Q:
+    region = unit.region
+    q = Q(**{f"{prefix}{region.level}_code": region.code})
+    if unit.kind == Organisation.Kind.DEPARTMENT and not (unit.department_type and unit.department_type.comprehensive):
+        ids: set[int] = set()
+        for comp in Competence.objects.filter(department=unit).select_related("sector"):
+            ids |= comp.sector.with_descendants()
+        q &= Q(**{f"{sector_field}__in": sorted(ids)})
+    return q
+
+
+def _rate(num: int, den: int) -> Decimal:
+    return Decimal(1) if den == 0 else (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"))
+
+
+def major_rectification_rate(unit, year):
+    from hazards.models import Hazard
+
+    lo, hi = _year_bounds(year)
+    qs = Hazard.objects.filter(area_q(unit), grade="major", first_reported_at__gte=lo, first_reported_at__lt=hi) \
+        .exclude(status__in=("merged", "void"))
+    ids = list(qs.values_list("pk", flat=True))
+    closed = list(qs.filter(status="closed").values_list("pk", flat=True))
+    return _rate(len(closed), len(ids)), {"numerator": len(closed), "denominator": len(ids), "hazards": ids,
+                                          "closed": closed}
+
+
+def hazards_overdue(unit, year):
+    from django.utils import timezone
+
+    from hazards.models import Hazard
+    from hazards.workflow import OPEN_STATES
+
+    as_of = min(datetime.date(year, 12, 31), timezone.localdate())
+    ids = list(Hazard.objects.filter(area_q(unit), status__in=OPEN_STATES, deadline__lt=as_of).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"as_of": str(as_of), "hazards": ids}
+
+
+def hazards_listed(unit, year):
+    from supervision.models import Listing
+
+    lo, hi = _year_bounds(year)
+    ids = list(Listing.objects.filter(area_q(unit, "hazard__", "hazard__sector_id"), approved_at__gte=lo,
+                                      approved_at__lt=hi).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"listings": ids}
+
+
+def inspections(unit, year):
+    from inspections.models import Record
+
+    ids = list(Record.objects.filter(organisation=unit, status="locked", inspected_on__year=year).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"records": ids}
+
+
+def spot_checks(unit, year):
+    from inspections.models import SpotCheck
+
+    ids = list(SpotCheck.objects.filter(organisation=unit, checked_on__year=year).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"spot_checks": ids}
+
+
+def dispatch_submissions(unit, year):
+    """Weeks (per campaign) the unit submitted its dispatch table in the year; corrections
+    (later versions) do not count again. On-time-ness waits for the campaigns deadline rules."""
+    from campaigns.models import Submission
+
+    weeks = sorted({(c, str(w)) for c, w in Submission.objects.filter(unit=unit, week__year=year)
+                    .values_list("campaign_id", "week")})
+    return Decimal(len(weeks)), {"weeks": [f"{c}:{w}" for c, w in weeks]}
+
+
+def enforcement_cases(unit, year):
+    from enforcement.models import Case
+
+    ids = list(Case.objects.filter(opened_by_org=unit, opened_on__year=year).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"cases": ids}
+
+
+def tips_closed_rate(unit, year):
+    from tips.models import Tip
+
+    lo, hi = _year_bounds(year)
+    qs = Tip.objects.filter(assigned_org=unit, submitted_at__gte=lo, submitted_at__lt=hi)
+    ids = list(qs.values_list("pk", flat=True))
+    done = list(qs.filter(status__in=("closed", "transferred")).values_list("pk", flat=True))
+    return _rate(len(done), len(ids)), {"numerator": len(done), "denominator": len(ids), "tips": ids}
+
+
+def accidents_in_area(unit, year):
+    from accidents.models import Accident
+
+    lo, hi = _year_bounds(year)
+    return Accident.objects.filter(area_q(unit), occurred_at__gte=lo, occurred_at__lt=hi)
+
+
+def accident_deaths(unit, year):
+    qs = accidents_in_area(unit, year)
+    return Decimal(qs.aggregate(n=Sum("deaths"))["n"] or 0), {"accidents": list(qs.values_list("pk", flat=True))}
+
+
+SOURCES = {
+    "major_rectification_rate": major_rectification_rate, "hazards_overdue": hazards_overdue,
+    "hazards_listed": hazards_listed, "inspections": inspections, "spot_checks": spot_checks,
+    "dispatch_submissions": dispatch_submissions, "enforcement_cases": enforcement_cases,
+    "tips_closed_rate": tips_closed_rate, "accident_deaths": accident_deaths,
+}
+
+
+def veto_effects(unit, year, rules) -> tuple[list[str], list[str]]:
+    """Effects of the veto rules the unit's accidents trigger, and a note for each."""
+    effects, notes = [], []
+    grades = list(accidents_in_area(unit, year).values_list("grade", "pk"))
+    for rule in rules:
+        floor = GRADE_ORDER.index(rule.min_grade)
+        hit = [pk for grade, pk in grades if GRADE_ORDER.index(grade) >= floor]
+        if hit:
+            effects.append(rule.effect)
+            notes.append(f"{rule.get_min_grade_display()}及以上{len(hit)}起：{rule.get_effect_display()}")
+    return effects, notes

@@ -1,0 +1,128 @@
+"""Assessment pages: the sets, the ranked results, each unit's sheet with evidence, adjustments,
+述职 records, the Word report per unit and the summary workbook."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_committee
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from . import documents, services
+from .forms import AdjustForm, DebriefForm, IndicatorForm, SetForm
+from .models import Assessment, IndicatorSet, Score
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def set_list(request, form=None, status=200):
+    sets = IndicatorSet.objects.visible_to(request.user).select_related("organisation")
+    return render(request, "assessment/set_list.html", {
+        "sets": sets, "form": form or SetForm(), "can_create": is_committee(request.user)}, status=status)
+
+
+@require_POST
+def set_create(request):
+    if not is_committee(request.user):
+        raise PermissionDenied("只有安全生产委员会办公室可以制定考评指标。")
+    form = SetForm(request.POST)
+    if form.is_valid():
+        try:
+            s = services.create_set(request.user, **form.cleaned_data)
+            return redirect("assessment:set", pk=s.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return set_list(request, form=form, status=400)
+
+
+def set_detail(request, pk: int, error: str = "", status: int = 200, indicator_form=None):
+    s = get_visible_or_404(IndicatorSet.objects.select_related("organisation"), request.user, pk=pk)
+    results = Assessment.objects.visible_to(request.user).filter(indicator_set=s).select_related("unit")
+    return render(request, "assessment/set_detail.html", {
+        "s": s, "indicators": s.indicators.all(), "vetoes": s.vetoes.all(), "results": results,
+        "reviewer": services.is_reviewer(request.user, s), "error": error,
+        "indicator_form": indicator_form or IndicatorForm()}, status=status)
+
+
+@require_POST
+def indicator_add(request, pk: int):
+    s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_indicator(request.user, s, **form.cleaned_data)
+            return redirect("assessment:set", pk=s.pk)
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                return set_detail(request, pk, error=exc.message, status=403)
+            service_error_to_form(form, exc)
+    return set_detail(request, pk, status=400, indicator_form=form)
+
+
+@require_POST
+def set_action(request, pk: int, action: str):
+    s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
+    fn = {"compute": services.compute, "finalise": services.finalise}.get(action)
+    if fn is None:
+        return set_detail(request, pk, error="未知操作。", status=404)
+    try:
+        fn(request.user, s)
+    except ServiceError as exc:
+        return set_detail(request, pk, error=exc.message, status=403 if exc.code == "permission_denied" else 400)
+    return redirect("assessment:set", pk=s.pk)
+
+
+def summary_xlsx(request, pk: int):
+    s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
+    if not services.is_reviewer(request.user, s):
+        raise PermissionDenied("只有考评组织单位可以导出汇总表。")
+    rows = Assessment.objects.filter(indicator_set=s).select_related("unit").prefetch_related("scores")
+    response = HttpResponse(documents.summary_workbook(s, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="assessment-{s.year}.xlsx"'
+    return response
+
+
+def sheet(request, pk: int, forms: dict | None = None, status: int = 200):
+    a = get_visible_or_404(Assessment.objects.select_related("indicator_set", "unit"), request.user, pk=pk)
+    reviewer = services.is_reviewer(request.user, a.indicator_set)
+    forms = forms or {}
+    return render(request, "assessment/sheet.html", {
+        "a": a, "scores": a.scores.select_related("indicator"), "debriefs": a.debriefs.all(), "reviewer": reviewer,
+        "adjust_form": forms.get("adjust", AdjustForm()), "debrief_form": forms.get("debrief", DebriefForm()),
+        "adjust_pk": forms.get("adjust_pk")}, status=status)
+
+
+@require_POST
+def adjust(request, pk: int):
+    sc = get_visible_or_404(Score.objects.select_related("assessment__indicator_set", "indicator"), request.user, pk=pk)
+    form = AdjustForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adjust(request.user, sc, **form.cleaned_data)
+            return redirect("assessment:sheet", pk=sc.assessment_id)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return sheet(request, sc.assessment_id, forms={"adjust": form, "adjust_pk": sc.pk}, status=400)
+
+
+@require_POST
+def debrief(request, pk: int):
+    a = get_visible_or_404(Assessment.objects.select_related("indicator_set"), request.user, pk=pk)
+    form = DebriefForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_debrief(request.user, a, **form.cleaned_data)
+            return redirect("assessment:sheet", pk=a.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return sheet(request, a.pk, forms={"debrief": form}, status=400)
+
+
+def report_docx(request, pk: int):
+    a = get_visible_or_404(Assessment.objects.select_related("indicator_set__organisation", "unit"), request.user, pk=pk)
+    response = HttpResponse(documents.unit_report(a), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="assessment-{a.indicator_set.year}-{a.pk}.docx"'
+    return response
