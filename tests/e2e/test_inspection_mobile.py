@@ -41,6 +41,9 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     assert no_horizontal_scroll(page)
 
     page.click("[data-testid=sign]")
+    page.wait_for_selector("[data-testid=confirm-modal].show")  # signing locks the record: confirmed first
+    assert "锁定" in page.inner_text("[data-testid=confirm-modal] .modal-body")
+    page.click("[data-testid=confirm-ok]")
     page.wait_for_selector("text=已签名，记录已锁定")
     assert page.inner_text("[data-testid=record-status]") == "已签名锁定"
     assert page.locator("[data-testid=save-item]").count() == 0
