@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from core.navigation import menu_for
+
 
 def qingling(request):
     user = getattr(request, "user", None)
@@ -11,5 +13,6 @@ def qingling(request):
         "current_membership": membership,
         "current_org": membership.organisation if membership else None,
         "unread_count": unread,
+        "menu": [(e, request.path.startswith(e.url)) for e in menu_for(user)],
         "QINGLING_DEV": settings.DEV,
     }
