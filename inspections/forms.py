@@ -47,7 +47,8 @@ class ItemForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="说明/隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     grade = forms.ChoiceField(label="隐患等级", required=False, choices=[("", "—"), *Hazard.Grade.choices])
     deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
-    photo = forms.FileField(label="照片", required=False)
+    photo = forms.FileField(label="照片（可直接拍照）", required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
 
     def clean_photo(self):
         """Photos are checked by their content (magic bytes + Pillow), never by their name."""
