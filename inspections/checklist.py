@@ -40,7 +40,7 @@ def _key_items(enterprise):
 
 def lines_for(enterprise) -> list[dict]:
     """RecordItem field values (standard_item / key_item / text), in checklist order."""
-    lines = [{"standard_item": item, "text": f"{item.code} {item.summary_zh}"[:300]} for item in _standard_items(enterprise)]
+    lines = [{"standard_item": item, "text": str(item)[:300]} for item in _standard_items(enterprise)]
     lines += [{"key_item": k, "text": f"【重点检查事项】{k.summary_zh}"[:300]} for k in _key_items(enterprise)]
     return lines
 
