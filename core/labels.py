@@ -123,6 +123,7 @@ VERBS: dict[str, str] = {
     "user.created": "新建用户",
     "user.role_changed": "变更用户角色",
     "user.inspector_set": "设置执法检查人员",
+    "user.revealer_set": "指定可查看举报人身份的人员",
     # obligations, risks, standards
     "obligations.cost_added": "登记安全生产投入",
     "obligations.drill_added": "登记应急演练",
