@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
@@ -27,7 +28,8 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class RecordForm(BootstrapMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位")
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位",
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     kind = forms.ChoiceField(label="检查类型", choices=Record.Kind.choices)
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
@@ -139,8 +141,10 @@ class SpotCheckForm(BootstrapMixin, forms.Form):
 class VisitForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
     visited_on = forms.DateField(label="日期", widget=DATE)
-    township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False)
-    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False)
+    township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False,
+                                      widget=PickerSelect("regions", params="level=township", placeholder="输入乡镇（街道）名称"))
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False,
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     target_organisation = forms.ModelChoiceField(None, label="被督导单位", required=False)
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -18,7 +18,6 @@ from core.views import get_visible_or_404, service_error_to_form
 from .. import services, workflow
 from ..actions import available_for, make_form, run_action
 from ..evidence import add_attachment, check_upload
-
 from ..filters import listing_model
 from ..models import Attachment, Hazard
 

@@ -38,7 +38,8 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     first = items.first
     first.locator("textarea[name$=note]").fill("安全出口被货物堵塞")
     first.get_by_text("存在隐患", exact=True).click()
-    page.wait_for_selector("#item-%s select[name$=grade]" % first.get_attribute("id").split("-")[1])
+    item_id = first.get_attribute("id")
+    page.wait_for_selector(f"#{item_id} select[name$=grade]")
     first = items.first
     assert "隐患等级" in first.inner_text()  # the line asks for what a hazard needs
     first.locator("select[name$=grade]").select_option("general")
