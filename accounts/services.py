@@ -135,3 +135,25 @@ def change_role(actor, membership: Membership, role: str, request=None) -> Membe
                      target=membership.user.username, old=old, new=role)
     clear_scope(membership.user)
     return membership
+
+
+def set_identity_revealer(actor, user, *, allowed: bool, request=None):
+    """Designate (or stop designating) a person who may reveal a whistle-blower's identity
+    (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged)."""
+    from django.contrib.auth.models import Permission
+
+    perm = Permission.objects.get(content_type__app_label="tips", codename="reveal_identity")
+    had = user.user_permissions.filter(pk=perm.pk).exists()
+    if had == allowed:
+        return user
+    membership = getattr(user, "membership", None)
+    if allowed and (membership is None or membership.organisation.kind == Organisation.Kind.ENTERPRISE):
+        raise ServiceError("只有政府部门的人员可以被指定查看举报人身份。", "user")
+    with transaction.atomic():
+        (user.user_permissions.add if allowed else user.user_permissions.remove)(perm)
+        record(actor, "user.revealer_set", membership or user, from_state=str(had), to_state=str(allowed))
+        log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor, target=user.username,
+                     old="revealer" if had else "", new="revealer" if allowed else "")
+    for cache in ("_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+    return user

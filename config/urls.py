@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from core.pickers import picker_view
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
                    "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "accidents", "assessment"]
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", core_views.inbox_read, name="inbox_read"),
+    path("pickers/<slug:name>/", picker_view, name="picker"),
     path("accounts/", include("accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from core.navigation import menu_for
+
 
 def qingling(request):
     user = getattr(request, "user", None)
@@ -11,5 +13,14 @@ def qingling(request):
         "current_membership": membership,
         "current_org": membership.organisation if membership else None,
         "unread_count": unread,
+        "menu": _menu(request, user),
         "QINGLING_DEV": settings.DEV,
     }
+
+
+def _menu(request, user):
+    """Menu entries with the one that contains the current page (longest matching prefix) marked."""
+    entries = menu_for(user)
+    matching = [e for e in entries if request.path.startswith(e.url)]
+    current = max(matching, key=lambda e: len(e.url)) if matching else None
+    return [(e, e is current) for e in entries]

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.timezone import localdate
 
+from core.pickers import PickerSelect, bind
+
 from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -25,18 +27,22 @@ class BootstrapForm(forms.Form):
 
 
 class OpenCaseForm(BootstrapForm):
-    enterprise = forms.ModelChoiceField(label="当事单位", queryset=None)
+    enterprise = forms.ModelChoiceField(label="当事单位", queryset=None,
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     title = forms.CharField(label="案由", max_length=200)
     facts = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    hazard = forms.IntegerField(label="关联隐患编号（可选）", required=False, min_value=1)
+    hazard = forms.IntegerField(label="关联隐患（可选）", required=False, min_value=1,
+                                widget=PickerSelect("hazards", depends="#id_enterprise",
+                                                    placeholder="输入隐患编号（如 YH120105-0000044）或描述"))
     origin = forms.CharField(label="案件来源（可选）", max_length=80, required=False,
-                             help_text="例如 inspections.finding:12 或 tips.tip:5")
+                             help_text="例如：双随机抽查发现、群众举报核实、上级交办")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from enterprises.models import Enterprise
 
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        bind(self, user)
 
 
 class PartyForm(BootstrapForm):

@@ -1,10 +1,10 @@
 """Register and import forms of the hazard ledger."""
 
 from django import forms
-from django.db.models import Q
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
+from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 
 from . import services
@@ -21,23 +21,19 @@ def writable_enterprises(user):
 
 
 def applicable_items(enterprise):
-    """Standard items that may serve as 判定依据 for this enterprise: current standards in force
-    whose sectors intersect the enterprise's sectors (and their parents), or cross-cutting ones."""
-    try:
-        from standards.models import Item
-    except ImportError:  # pragma: no cover - standards is always installed
-        return []
-    if enterprise is None:
-        return Item.objects.none()
-    sector_ids = services.allowed_sectors(enterprise)
-    return (Item.objects.filter(standard__is_current=True, standard__status="in_force")
-            .filter(Q(standard__sectors__in=sector_ids)).select_related("standard").distinct()
-            .order_by("standard__code", "sort_order", "id"))
+    """Standard items that may serve as 判定依据 for this enterprise — the same set the picker offers
+    (standards.applicability: its sectors' standards in force, sub-sector articles only for that
+    sub-sector, so a trading firm is not offered 冶金 items)."""
+    from standards.applicability import applicable_items as items_for
+
+    return items_for(enterprise).filter(standard__status="in_force")
 
 
 class RegisterForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=Enterprise.objects.none())
-    sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.none())
+    enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=Enterprise.objects.none(),
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
+    sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.none(),
+                                    widget=PickerSelect("sectors", depends="#id_enterprise", placeholder="选择行业领域"))
     grade = forms.ChoiceField(label="隐患等级", choices=Hazard.Grade.choices)
     category = forms.ChoiceField(label="隐患类别", choices=Hazard.Category.choices)
     channel = forms.ChoiceField(label="发现渠道", choices=[("", "按登记单位自动确定")] + list(Hazard.Channel.choices),
@@ -45,7 +41,9 @@ class RegisterForm(forms.Form):
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
     description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}))
     basis_item = forms.ModelChoiceField(label="判定依据条款（重大隐患）", queryset=Hazard._meta.get_field("basis_item")
-                                        .related_model.objects.none(), required=False)
+                                        .related_model.objects.none(), required=False,
+                                        widget=PickerSelect("standard-items", depends="#id_enterprise",
+                                                            placeholder="输入关键词，按适用的判定标准分组"))
     basis_reason = forms.CharField(label="无对应条款时的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     found_on = forms.DateField(label="发现日期", required=False, widget=DATE)
     deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
@@ -77,6 +75,11 @@ class RegisterForm(forms.Form):
         self.fields["sector"].queryset = sectors
         self.fields["basis_item"].queryset = applicable_items(enterprise) if enterprise else \
             self.fields["basis_item"].queryset
+        if enterprise is not None and is_enterprise_user(user):
+            self.fields["sector"].widget.depends = ""
+            self.fields["sector"].widget.params = f"enterprise={enterprise.pk}"
+            self.fields["basis_item"].widget.depends = ""
+            self.fields["basis_item"].widget.params = f"enterprise={enterprise.pk}"
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

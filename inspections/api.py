@@ -111,6 +111,13 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def base_queryset(self):
         return Record.objects.prefetch_related("inspectors")
 
+    @action(detail=True, methods=["post"], url_path="answer-remaining")
+    def answer_remaining(self, request, pk=None):
+        """State that every checklist line not yet answered conforms (符合)."""
+        rec = self.get_object()
+        count = services.answer_remaining(request.user, rec)
+        return Response({"answered": count})
+
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         rec = services.sign(request.user, self.get_object())

@@ -26,6 +26,7 @@ def load(ctx) -> None:
         if lines:
             services.set_item(yj, lines[0], result=RecordItem.Result.HAZARD, note="安全出口堵塞，疏散通道堆放杂物",
                               grade="general", deadline=today + datetime.timedelta(days=10))
+        services.answer_remaining(yj, rec)
         services.sign(yj, rec)
         services.sign(yj2, rec)
     services.record_spot_check(yj, enterprise=ents[0], checked_on=today - datetime.timedelta(days=2),

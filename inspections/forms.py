@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.timezone import localdate
 
+from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
@@ -28,7 +29,8 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class RecordForm(BootstrapMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位")
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位",
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     kind = forms.ChoiceField(label="检查类型", choices=Record.Kind.choices)
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
@@ -48,7 +50,8 @@ class ItemForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="说明/隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     grade = forms.ChoiceField(label="隐患等级", required=False, choices=[("", "—"), *Hazard.Grade.choices])
     deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
-    photo = forms.FileField(label="照片", required=False)
+    photo = forms.FileField(label="照片（可直接拍照）", required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
 
     def clean_photo(self):
         """Photos are checked by their content (magic bytes + Pillow), never by their name."""
@@ -139,8 +142,10 @@ class SpotCheckForm(BootstrapMixin, forms.Form):
 class VisitForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
     visited_on = forms.DateField(label="日期（开展之日，不能晚于今天）", initial=localdate, widget=DATE)
-    township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False)
-    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False)
+    township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False,
+                                      widget=PickerSelect("regions", params="level=township", placeholder="输入乡镇（街道）名称"))
+    enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="企业", required=False,
+                                        widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     target_organisation = forms.ModelChoiceField(None, label="被督导单位", required=False)
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -264,6 +264,8 @@ def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str
     if result not in RecordItem.Result.values:
         raise ServiceError("检查结论无效。", "result")
     note = (note or "").strip()
+    if result == RecordItem.Result.NA and not note:
+        raise ServiceError("选择“不适用”须说明理由。", "note")
     if result == RecordItem.Result.HAZARD:
         if not note:
             raise ServiceError("发现隐患时须描述隐患情况。", "note")
@@ -282,6 +284,19 @@ def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str
         item.save()
         record_event(actor, "inspection.item_set", item.record, data={"item": item.pk, "result": result})
     return item
+
+
+def answer_remaining(actor, rec: Record, *, result: str = RecordItem.Result.CONFORM) -> int:
+    """The inspector states that every line not yet answered conforms: one explicit act, one event.
+    Only 符合 can be given in bulk — 不适用 needs a reason per line and a hazard a description."""
+    _require_editable(actor, rec)
+    if result != RecordItem.Result.CONFORM:
+        raise ServiceError("只能将未检查的项目批量确认为“符合”。", "result")
+    with transaction.atomic():
+        count = rec.items.filter(result=RecordItem.Result.PENDING).update(result=result)
+        if count:
+            record_event(actor, "inspection.items_answered", rec, data={"result": result, "count": count})
+    return count
 
 
 def add_finding(actor, rec: Record, *, text: str, note: str, grade: str, deadline=None, photo=None) -> RecordItem:
@@ -346,6 +361,10 @@ def sign(actor, rec: Record) -> Record:
         raise NotPermitted("只有本记录的检查人员可以签名。")
     if mine.signed_at is not None:
         raise ServiceError("您已签名。", "record")
+    pending = rec.items.filter(result=RecordItem.Result.PENDING).count()
+    if pending:
+        raise ServiceError(f"尚有{pending}项未填写检查结论。请逐项填写（不适用的须说明理由），"
+                           "或确认其余各项均符合后再签名。", "record", code="unanswered")
     now = timezone.now()
     with transaction.atomic():
         if RecordInspector.objects.filter(pk=mine.pk, signed_at__isnull=True).update(signed_at=now) != 1:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("records/<int:pk>/items/<int:item_pk>/", records.item_set, name="item_set"),
     path("records/<int:pk>/findings/", records.finding_add, name="finding_add"),
     path("records/<int:pk>/sign/", records.sign, name="sign"),
+    path("records/<int:pk>/answer-remaining/", records.answer_remaining, name="answer_remaining"),
     path("records/<int:pk>/addendum/", records.addendum, name="addendum"),
     path("records/<int:pk>/record.docx", records.record_docx, name="record_docx"),
     path("records/<int:pk>/orders/<int:item_pk>.docx", records.order_docx, name="order_docx"),

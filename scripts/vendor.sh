@@ -14,6 +14,8 @@ BOOTSTRAP_VERSION="5.3.8"
 ECHARTS_VERSION="6.1.0"
 # echarts 5+ no longer ships map data; the China GeoJSON comes from 4.9.0.
 ECHARTS_MAPS_VERSION="4.9.0"
+# Search-as-you-type pickers over the scoped JSON endpoints (core/pickers.py).
+TOMSELECT_VERSION="2.6.2"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$REPO_ROOT/core/static/vendor"
@@ -49,11 +51,13 @@ fetch htmx.org  "$HTMX_VERSION"
 fetch bootstrap "$BOOTSTRAP_VERSION"
 fetch echarts   "$ECHARTS_VERSION"
 fetch echarts   "$ECHARTS_MAPS_VERSION"
+fetch tom-select "$TOMSELECT_VERSION"
 
 H="htmx.org@$HTMX_VERSION"
 B="bootstrap@$BOOTSTRAP_VERSION"
 E="echarts@$ECHARTS_VERSION"
 M="echarts@$ECHARTS_MAPS_VERSION"
+T="tom-select@$TOMSELECT_VERSION"
 
 put "$H" dist/htmx.min.js                    htmx/htmx.min.js
 put "$B" dist/css/bootstrap.min.css          bootstrap/css/bootstrap.min.css
@@ -64,9 +68,13 @@ put "$E" dist/echarts.min.js                 echarts/echarts.min.js
 put "$M" map/json/china.json                 maps/china.json
 put "$M" map/json/province/tianjin.json      maps/province/tianjin.json
 put "$M" map/json/province/hubei.json        maps/province/hubei.json
+put "$T" dist/js/tom-select.complete.min.js  tom-select/tom-select.complete.min.js
+put "$T" dist/css/tom-select.bootstrap5.min.css tom-select/tom-select.bootstrap5.min.css
+put "$T" dist/js/tom-select.complete.min.js.map  tom-select/tom-select.complete.min.js.map
+put "$T" dist/css/tom-select.bootstrap5.min.css.map tom-select/tom-select.bootstrap5.min.css.map
 
 echo ">> licences (package.json \"license\")"
-for pkg in "$H" "$B" "$E" "$M"; do
+for pkg in "$H" "$B" "$E" "$M" "$T"; do
     printf '   %-18s %s\n' "$pkg" \
         "$(node -p "require('$WORK/$pkg/package/package.json').license")"
 done

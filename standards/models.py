@@ -134,7 +134,18 @@ class Item(models.Model):
         constraints = [models.UniqueConstraint(fields=["standard", "code"], name="item_code_unique")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.summary_zh}"
+        return f"{self.citation} {self.summary_zh}".strip()
+
+    @property
+    def citation(self) -> str:
+        """Where the item stands in the official text, in Chinese (第三条第（一）项), never the internal code."""
+        if self.official_ref:
+            return self.official_ref
+        article = self.article
+        head = f"第{article.number}条" if article.number.isdigit() else (article.title or "")
+        number = self.number
+        tail = f"第{number}项" if number and not number.startswith(("第", "（")) else number
+        return f"{head}{tail}"
 
     @property
     def is_verified(self) -> bool:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organisation
+from core.pickers import PickerSelect
 
 from . import workflow
 
@@ -12,7 +13,9 @@ TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
 
 
 class ProposeForm(forms.Form):
-    hazard = forms.ModelChoiceField(label="重大事故隐患", queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
+    hazard = forms.ModelChoiceField(label="重大事故隐患", queryset=None,
+                                    widget=PickerSelect("hazards", params="open=1&grade=major",
+                                                        placeholder="输入隐患编号或描述（未销号的重大隐患）"))
     responsible_department = forms.ModelChoiceField(label="督办责任部门", queryset=None,
                                                     widget=forms.Select(attrs={"class": "form-select"}))
     deadline = forms.DateField(label="整改期限", widget=DATE)

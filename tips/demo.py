@@ -40,3 +40,13 @@ def load(ctx) -> None:
     services.approve_reward(leader, reward)
     services.pay_reward(officer, reward, paid_on=timezone.localdate(), method="银行转账", collected=True)
     services.close(officer, t4, feedback="举报属实，已责令整改并发放奖励。")
+    # A named tip in the commerce bureau's inbox, and its leader designated to reveal identities,
+    # so the demo shows the protected reveal (logged, with the reason) end to end.
+    t5 = submit(ents[1], "commerce", "超市冷库氨制冷机房无人值守，氨气报警器长期不亮。",
+                anonymous=False, name="李女士", phone="13820001234")
+    services.accept(officer, t5)
+    from accounts.services import set_identity_revealer
+
+    set_identity_revealer(None, leader, allowed=True)
+    ctx["logins"] = [(u, n, o, f"{r}（可查看举报人身份）" if u == leader.username else r)
+                     for u, n, o, r in ctx["logins"]]

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
+from core.pickers import PickerSelect
 
 from .models import Reward, RewardPolicy, Tip
 
@@ -59,7 +60,8 @@ class VerifyForm(StyledForm):
     result = forms.ChoiceField(label="核查结果", choices=Tip.Result.choices)
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))
     feedback = forms.CharField(label="向举报人反馈", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    hazard = forms.IntegerField(label="关联已有隐患（编号ID，可选）", required=False)
+    hazard = forms.IntegerField(label="关联已有隐患（可选）", required=False,
+                                widget=PickerSelect("hazards", placeholder="输入隐患编号（如 YH120105-0000044）或描述"))
     register = forms.BooleanField(label="登记为新隐患", required=False)
     grade = forms.ChoiceField(label="隐患等级", choices=[("general", "一般"), ("major", "重大")], required=False)
     description = forms.CharField(label="隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -94,6 +96,6 @@ class ReassignForm(StyledForm):
 
 
 class DuplicateForm(StyledForm):
-    original = forms.IntegerField(label="原举报ID")
+    original = forms.IntegerField(label="原举报", widget=PickerSelect("tips", placeholder="输入举报编号（如 JB120105-000012）或地址"))
 
 

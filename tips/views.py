@@ -1,6 +1,7 @@
 """Staff pages: the tip inbox, the detail with its timeline and actions, hotline entry,
 identity reveal (permitted users only) and attachment download."""
 
+from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_government
 from core.events import events_for
 from core.lists import Column, ScopedListView
+from core.pickers import bind
 from core.services import ServiceError
 from core.views import get_visible_or_404
 from hazards.models import Hazard
@@ -70,6 +72,9 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
         "duplicate_form": forms.get("duplicate", DuplicateForm()),
     }
+    for value in ctx.values():
+        if isinstance(value, django_forms.BaseForm):
+            bind(value, request.user)  # pickers label a chosen id only inside the user's scope
     return render(request, "tips/detail.html", ctx, status=status)
 
 

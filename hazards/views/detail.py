@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core import labels
 from core.events import events_for
 from core.models import SecurityLog
 from core.security import log_security
@@ -21,15 +22,6 @@ from ..models import Attachment, Hazard
 
 EVIDENCE_ACTIONS = ("close_now", "submit_completion")
 STATE_LABELS = dict(Hazard.Status.choices)
-VERB_LABELS = {"hazard.registered": "登记隐患", "hazard.attachment_added": "上传附件", "hazard.merged_in": "合并重复隐患",
-               "hazard.source_added": "新增来源"}
-
-
-def verb_label(verb: str) -> str:
-    if verb in VERB_LABELS:
-        return VERB_LABELS[verb]
-    t = workflow.TRANSITIONS.get(verb.removeprefix("hazard."))
-    return t.label if t else verb
 
 
 def _hazard(request, pk):
@@ -50,7 +42,8 @@ def _context(request, hazard, forms=None):
     timeline = []
     for ev in events_for(hazard).select_related("actor_org"):
         att = by_event.get((ev.data or {}).get("attachment")) if ev.verb == "hazard.attachment_added" else None
-        timeline.append((ev, att, verb_label(ev.verb), STATE_LABELS.get(ev.to_state, ev.to_state)))
+        timeline.append((ev, att, labels.verb_label(ev.verb),
+                         STATE_LABELS.get(ev.to_state) or labels.state_label(ev.to_state, ev.verb)))
     listings = []
     if listing_model() is not None:
         try:

@@ -17,6 +17,7 @@ DEPT = {"emergency": 200, "committee": 200, "commerce": 404, "township": 404, "o
 def data(world):
     rec = record(world)
     item = with_finding(world, rec)
+    services.answer_remaining(world.user("emergency"), rec)
     services.sign(world.user("emergency"), rec)
     plan = services.create_plan(world.user("emergency"), title="计划", year=today().year, planned_count=3)
     draw = services.make_draw(world.user("emergency"), plan, count=2, seed=9)
@@ -66,6 +67,10 @@ def test_create_and_sign(client, world):
     client_as(client, world, "emergency2")
     assert client.post(f"/api/v1/inspections/records/{pk}/sign/").status_code == 403
     client_as(client, world, "emergency")
+    resp = client.post(f"/api/v1/inspections/records/{pk}/sign/")
+    assert resp.status_code == 400 and "未填写检查结论" in str(resp.json())
+    resp = client.post(f"/api/v1/inspections/records/{pk}/answer-remaining/")
+    assert resp.status_code == 200 and resp.json()["answered"] > 0
     resp = client.post(f"/api/v1/inspections/records/{pk}/sign/")
     assert resp.status_code == 200 and resp.json()["status"] == "locked"
     client_as(client, world, "enterprise")

@@ -25,6 +25,7 @@ WRITERS = {"emergency": 200, "commerce": 200, "township": 200, "committee": 200,
 def data(world):
     rec = record(world)
     item = with_finding(world, rec)
+    services.answer_remaining(world.user("emergency"), rec)
     services.sign(world.user("emergency"), rec)
     draft = record(world)
     plan = services.create_plan(world.user("emergency"), title="计划", year=today().year, planned_count=3)
@@ -67,6 +68,12 @@ def test_record_writes(client, world, data):
     check_matrix(client, world, f"/inspections/records/{draft.pk}/sign/",
                  {"other_region": 404, "emergency2": 403, "enterprise": 403}, method="post")
     client_as(client, world, "emergency")
+    assert client.post(f"/inspections/records/{draft.pk}/sign/").status_code == 302
+    assert not Record.objects.get(pk=draft.pk).locked  # unanswered lines: refused with the reason
+    check_matrix(client, world, f"/inspections/records/{draft.pk}/answer-remaining/",
+                 {"other_region": 404, "housing": 404, "enterprise": 403, "anon": "login"}, method="post")
+    client_as(client, world, "emergency")
+    assert client.post(f"/inspections/records/{draft.pk}/answer-remaining/").status_code == 302
     assert client.post(f"/inspections/records/{draft.pk}/sign/").status_code == 302
     assert Record.objects.get(pk=draft.pk).locked
     # locked: edits refused with the reason, an addendum is accepted

@@ -56,6 +56,7 @@ def test_signed_record_cannot_be_edited_and_finding_reaches_the_ledger(world):
     rec = record(world)
     assert rec.items.filter(standard_item__isnull=False).exists()
     item = with_finding(world, rec)
+    services.answer_remaining(world.user("emergency"), rec)
     rec = services.sign(world.user("emergency"), rec)
     assert rec.status == Record.Status.LOCKED
     item.refresh_from_db()
@@ -76,6 +77,7 @@ def test_two_inspectors_both_sign(world):
     rec = record(world, inspectors=("emergency", "emergency2"))
     services.add_finding(world.user("emergency"), rec, text="配电箱", note="配电箱无防护", grade="major",
                          deadline=today())
+    services.answer_remaining(world.user("emergency"), rec)
     rec = services.sign(world.user("emergency"), rec)
     assert rec.status == Record.Status.DRAFT
     with pytest.raises(ServiceError, match="签名"):

@@ -11,7 +11,7 @@ from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
-from .. import documents, forms, services
+from .. import checklist, documents, forms, services
 from ..filters import RecordFilter
 from ..models import Plan, Record, RecordItem, Visit
 
@@ -79,12 +79,21 @@ def record_new(request):
     return render(request, "inspections/record_new.html", {"form": form})
 
 
+def _item_form(item, data=None, files=None):
+    return forms.ItemForm(data, files, prefix=f"i{item.pk}", initial={
+        "result": item.result, "note": item.note, "grade": item.grade, "deadline": item.deadline})
+
+
+def _progress(rec):
+    total = rec.items.count()
+    return {"total": total, "answered": total - rec.items.filter(result=RecordItem.Result.PENDING).count()}
+
+
 def _record_ctx(request, rec, **extra):
+    rows = [(item, _item_form(item)) for item in rec.items.select_related("hazard", "standard_item__standard")]
     ctx = {
         "record": rec,
-        "items": [(item, forms.ItemForm(prefix=f"i{item.pk}", initial={
-            "result": item.result, "note": item.note, "grade": item.grade, "deadline": item.deadline}))
-            for item in rec.items.select_related("hazard")],
+        "items": rows,
         "inspectors": rec.inspectors.select_related("user"),
         "addenda": rec.addenda.select_related("author"),
         "finding_form": forms.FindingForm(prefix="f"),
@@ -95,6 +104,8 @@ def _record_ctx(request, rec, **extra):
         "findings": rec.items.filter(result=RecordItem.Result.HAZARD),
     }
     ctx.update(extra)
+    ctx["groups"] = checklist.groups_for(rec, ctx["items"])
+    ctx["progress"] = _progress(rec)
     return ctx
 
 
@@ -110,18 +121,40 @@ def item_set(request, pk: int, item_pk: int):
         item = rec.items.get(pk=item_pk)
     except RecordItem.DoesNotExist:
         raise Http404
-    form = forms.ItemForm(request.POST, request.FILES, prefix=f"i{item.pk}")
+    form = _item_form(item, request.POST, request.FILES)
+    saved = False
     if form.is_valid():
         try:
             services.set_item(request.user, item, **form.cleaned_data)
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
-            messages.success(request, "已保存。")
-            return redirect(f"/inspections/records/{rec.pk}/#item-{item.pk}")
+            saved = True
+            if not request.htmx:
+                messages.success(request, "已保存。")
+                return redirect(f"/inspections/records/{rec.pk}/#item-{item.pk}")
+    if request.htmx:  # answered inline: only this line and the progress counter change
+        item.refresh_from_db()
+        return render(request, "inspections/_item.html",
+                      {"record": rec, "item": item, "form": _item_form(item) if saved else form, "saved": saved,
+                       "can_edit": True, "progress": _progress(rec), "oob": True}, status=200 if saved else 400)
     ctx = _record_ctx(request, rec)
     ctx["items"] = [(i, form if i.pk == item.pk else f) for i, f in ctx["items"]]
     return render(request, "inspections/record.html", ctx, status=400)
+
+
+@require_POST
+def answer_remaining(request, pk: int):
+    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
+    try:
+        count = services.answer_remaining(request.user, rec)
+    except ServiceError as exc:
+        if exc.code == "permission_denied":
+            raise PermissionDenied(exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将其余{count}项确认为“符合”。")
+    return redirect("inspections:record", pk=rec.pk)
 
 
 @require_POST

@@ -26,11 +26,19 @@ def logout(page):
     page.wait_for_url("**/accounts/login/**")
 
 
-def act(page, action, fields):
+def act(page, action, fields, confirm=None):
+    """Open the action, fill it, submit; ``confirm`` is a phrase the confirmation step must state."""
     page.click(f"[data-testid=action-{action}] summary")
     for name, value in fields.items():
         page.fill(f"#id_{action}-{name}", value)
     page.click(f"[data-testid=submit-{action}]")
+    if confirm:
+        page.wait_for_selector("[data-testid=confirm-modal].show")
+        assert confirm in page.inner_text("[data-testid=confirm-modal] .modal-body")
+        # keyboard-accessible: the confirm button takes the focus, Enter confirms
+        page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'confirm-ok'")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
     page.wait_for_load_state()
 
 
@@ -70,7 +78,7 @@ def test_major_hazard_closed_loop(page, live_server, tworld):
 
     login(page, live_server, "hb_shangwu_lead")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
-    act(page, "accept", {"opinion": "现场核查已整改到位"})
+    act(page, "accept", {"opinion": "现场核查已整改到位"}, confirm="销号")
     assert page.inner_text("[data-testid=hazard-status]") == "已销号"
     page.screenshot(path="/tmp/qingling-hazard-closed.png", full_page=True)
     hazard.refresh_from_db()

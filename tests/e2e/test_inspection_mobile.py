@@ -1,5 +1,5 @@
-"""Browser, phone viewport: an inspector fills a record with one finding, signs it, and the
-finding lands in the hazard ledger."""
+"""Browser, phone viewport: an inspector answers every line of a record inline (no page reload), with one
+finding, signs it, and the finding lands in the hazard ledger."""
 
 import pytest
 
@@ -32,15 +32,30 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     page.wait_for_selector("[data-testid=record-title]")
     assert no_horizontal_scroll(page)
 
-    first = page.locator("[data-testid=item]").first
-    first.locator("select[name$=result]").select_option("hazard")
-    first.locator("select[name$=grade]").select_option("general")
+    page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
+    items = page.locator("[data-testid=item]")
+    total = items.count()
+    first = items.first
     first.locator("textarea[name$=note]").fill("安全出口被货物堵塞")
-    first.locator("[data-testid=save-item]").click()
-    page.wait_for_selector("text=已保存")
+    first.get_by_text("存在隐患", exact=True).click()
+    item_id = first.get_attribute("id")
+    page.wait_for_selector(f"#{item_id} select[name$=grade]")
+    first = items.first
+    assert "隐患等级" in first.inner_text()  # the line asks for what a hazard needs
+    first.locator("select[name$=grade]").select_option("general")
+    page.wait_for_function("document.querySelector('[data-testid=item]').innerText.includes('已保存')")
+    for i in range(1, total):
+        line = items.nth(i)
+        line.get_by_text("符合", exact=True).click()
+        line.locator("[data-testid=item-state]", has_text="已保存").wait_for()
+    assert page.inner_text("[data-testid=progress]") == f"已填写 {total}/{total} 项"
+    assert page.evaluate("window.__sameDocument === true")  # every answer saved inline, no reload
     assert no_horizontal_scroll(page)
 
     page.click("[data-testid=sign]")
+    page.wait_for_selector("[data-testid=confirm-modal].show")  # signing locks the record: confirmed first
+    assert "锁定" in page.inner_text("[data-testid=confirm-modal] .modal-body")
+    page.click("[data-testid=confirm-ok]")
     page.wait_for_selector("text=已签名，记录已锁定")
     assert page.inner_text("[data-testid=record-status]") == "已签名锁定"
     assert page.locator("[data-testid=save-item]").count() == 0
