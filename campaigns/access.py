@@ -7,12 +7,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Organisation
+from accounts.permissions import actor_org
 from core.services import ServiceError
 
-
-def own_org(user):
-    m = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
-    return m.organisation if m else None
+own_org = actor_org
 
 
 def is_committee_over(org: Organisation | None, unit: Organisation) -> bool:

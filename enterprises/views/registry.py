@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -114,9 +113,7 @@ def enterprise_edit(request, pk: int):
                           initial={"sectors": list(ent.sectors.all())})
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.update_enterprise(request.user, ent, **form.service_kwargs())
-                services.set_enterprise_status(request.user, ent, form.cleaned_data["status"])
+            services.edit_enterprise(request.user, ent, status=form.cleaned_data["status"], **form.service_kwargs())
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
