@@ -15,6 +15,10 @@ from . import dispatch as D
 from . import rows as R
 from .models import Activity, Campaign, Phase, Submission
 
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: reports.py: enterprise quarterly statistics reports
+SERVICE_MODULES = ("reports",)
+
 _org = actor_org
 
 

@@ -29,6 +29,10 @@ from .models import (
     Visit,
 )
 
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: review.py: 整改复查 batches and conclusions (uses the helpers here)
+SERVICE_MODULES = ("review",)
+
 GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
 
 
