@@ -29,8 +29,6 @@ An actor may hold several kinds at once (supervision: proposer and leader); it i
 of them is. Sweep tests compare the table against a literal oracle (``core.testing_workflow``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,9 +89,9 @@ class Workflow:
     states: tuple
     actor_kinds: tuple
     transitions: tuple
-    variant: Callable[[Any], Any] = lambda ctx: None
+    variant: Callable[[Any], Any] = lambda ctx: None  # pragma: no mutate (equivalent: no variant-keyed actors)
     messages: Mapping = field(default_factory=dict)
-    by_action: Mapping = field(init=False, repr=False)
+    by_action: Mapping = field(init=False, repr=False)  # pragma: no mutate (repr only)
 
     def __post_init__(self):
         by_action = {}

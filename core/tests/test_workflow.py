@@ -1,8 +1,11 @@
 """The workflow engine on a toy lifecycle: check order, variants, several kinds, validation."""
 
+import dataclasses
+import re
+
 import pytest
 
-from core.workflow import Guard, Transition, Workflow
+from core.workflow import Attempt, Guard, Transition, Workflow
 
 
 class Ctx:
@@ -62,12 +65,20 @@ def test_available_checks_state_preconditions_and_actor_not_details():
 
 @pytest.mark.parametrize("transitions,error", [
     ((Transition("a", "甲", ("open",), "done", ("owner",)), Transition("a", "乙", ("open",), "done", ("owner",))),
-     "duplicate action a"),
-    ((Transition("a", "甲", ("opn",), "done", ("owner",)),), "unknown states ['opn']"),
-    ((Transition("a", "甲", ("open",), "dne", ("owner",)),), "unknown states ['dne']"),
-    ((Transition("a", "甲", ("open",), "done", ("ownr",)),), "unknown actor kinds ['ownr']"),
-    ((Transition("a", "甲", ("open",), "done", {"x": ("bos",)}),), "unknown actor kinds ['bos']"),
+     "toy: duplicate action a"),
+    ((Transition("a", "甲", ("opn",), "done", ("owner",)),), "toy.a: unknown states ['opn']"),
+    ((Transition("a", "甲", ("open",), "dne", ("owner",)),), "toy.a: unknown states ['dne']"),
+    ((Transition("a", "甲", ("open",), "done", ("ownr",)),), "toy.a: unknown actor kinds ['ownr']"),
+    ((Transition("a", "甲", ("open",), "done", {"x": ("bos",)}),), "toy.a: unknown actor kinds ['bos']"),
 ])
 def test_declaration_is_validated(transitions, error):
-    with pytest.raises(ValueError, match=error.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError, match=f"^{re.escape(error)}$"):
         Workflow(name="toy", states=("open", "done"), actor_kinds=("owner", "boss"), transitions=transitions)
+
+
+def test_declarations_are_immutable():
+    wf = toy()
+    for obj, attr in ((wf, "name"), (wf["touch"], "target"), (wf["finish"].guards[0], "message"),
+                      (Attempt("open", "touch", frozenset(), None), "state")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, attr, "x")
