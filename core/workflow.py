@@ -68,7 +68,8 @@ class Transition:
     actors: tuple | Mapping  # actor kinds allowed, or {variant: kinds}
     preconditions: tuple = ()  # Guards checked before the actor
     guards: tuple = ()  # Guards checked after the actor
-    actor_refusal: str | Mapping | None = None  # message (or {variant: message}) when the actor is not allowed
+    # message (or {variant: message}) when the actor is not allowed; None = the workflow's "actor" message
+    actor_refusal: str | Mapping | None = None  # pragma: no mutate (equivalent: "" is falsy too)
 
     def allowed_kinds(self, variant) -> frozenset:
         kinds = self.actors.get(variant, ()) if isinstance(self.actors, Mapping) else self.actors

@@ -474,12 +474,16 @@ def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note
 
 # ---------------------------------------------------------------- attachments and composite writes
 
+def can_attach(actor, hazard: Hazard) -> bool:
+    """Who may add files to a hazard: whoever may act on it, while it is not merged/void."""
+    return actor_kind(actor, hazard) is not None and hazard.status not in workflow.FINAL_STATES
+
+
 def add_attachment(actor, hazard: Hazard, checked, *, original_name: str, kind: str = Attachment.Kind.PHOTO) -> Attachment:
     """Store a checked file (``evidence.check_upload``) for ``hazard``: the actor must be able to
     act on the hazard (``actor_kind``) and the hazard must not be merged/void."""
-    _require_kind(actor, hazard)
-    if hazard.status in workflow.FINAL_STATES:
-        raise NotPermitted("该隐患已合并或作废，不能再上传附件。")
+    if not can_attach(actor, hazard):
+        raise NotPermitted("您不能为该隐患上传附件。")
     if kind not in Attachment.Kind.values:
         raise ServiceError("附件类型无效。", "kind")
     with transaction.atomic():

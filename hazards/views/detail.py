@@ -63,7 +63,7 @@ def _context(request, hazard, forms=None):
         "acceptances": hazard.acceptances.select_related("submitted_by", "decided_by", "decided_by_org"),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
         "merged_hazards": hazard.merged_hazards.all(), "listings": listings,
-        "can_upload": services.actor_kind(request.user, hazard) is not None and hazard.status not in workflow.FINAL_STATES,
+        "can_upload": services.can_attach(request.user, hazard),
         "overdue": hazard.is_overdue(),
     }
 
@@ -106,14 +106,14 @@ def act(request, pk: int, action: str):
 @require_POST
 def upload(request, pk: int):
     hazard = _hazard(request, pk)
+    if not services.can_attach(request.user, hazard):
+        raise PermissionDenied("您不能为该隐患上传附件。")
     f = request.FILES.get("evidence")
     kind = request.POST.get("kind") or Attachment.Kind.PHOTO
     try:
         if f is None:
             raise ServiceError("请选择文件。", "evidence")
         services.add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
-    except NotPermitted:
-        raise PermissionDenied("您不能为该隐患上传附件。")
     except ServiceError as exc:
         ctx = _context(request, hazard)
         ctx["upload_error"] = exc.message
