@@ -53,7 +53,7 @@ ci:
 # workflow module must make one of the workflow tests (scripts/mutate-tests.sh) fail. Hooks and the
 # documented skips: mutmut_config.py. Survivors are listed at the end (`mutmut show ID` prints
 # one); the exit status is non-zero when any survives.
-MUTATE_PATHS := core/workflow.py,hazards/workflow.py,supervision/workflow.py,tips/workflow.py,enforcement/workflow.py
+MUTATE_PATHS := hazards/workflow.py,supervision/workflow.py,tips/workflow.py,enforcement/workflow.py,core/workflow.py
 mutate: setup
 	rm -f .mutmut-cache
 	MUTATE_PYTHON=$(PY) $(VENV)/bin/mutmut run --paths-to-mutate $(MUTATE_PATHS) --tests-dir . --no-progress \

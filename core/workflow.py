@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+_frozen = dataclass(frozen=True)  # every declaration is immutable
+
 DEFAULT_MESSAGES = {
     "unknown": "未知操作。",
     "state": "当前状态不能执行“{label}”。",
@@ -40,7 +42,7 @@ DEFAULT_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@_frozen
 class Attempt:
     """What a guard sees: the state, the action, the actor's kinds and the app's context object."""
 
@@ -50,7 +52,7 @@ class Attempt:
     ctx: Any
 
 
-@dataclass(frozen=True)
+@_frozen
 class Guard:
     """``ok(attempt)`` must be true, otherwise the action is refused with ``message`` (Chinese;
     ``{label}`` is replaced by the transition's label)."""
@@ -59,7 +61,7 @@ class Guard:
     message: str
 
 
-@dataclass(frozen=True)
+@_frozen
 class Transition:
     action: str
     label: str  # Chinese, shown on buttons and in refusals
@@ -84,7 +86,7 @@ def _kinds(actor) -> frozenset:
     return frozenset(actor)
 
 
-@dataclass(frozen=True)
+@_frozen
 class Workflow:
     name: str
     states: tuple
@@ -132,38 +134,40 @@ class Workflow:
         return state if t.target is None else t.target
 
     # ------------------------------------------------------------------ deciding
-    def refusal(self, state: str, action: str, actor: str | Iterable[str] | None, ctx: Any = None) -> str | None:
-        """Why an actor of kind(s) ``actor`` may not do ``action`` in ``state`` (Chinese), or None."""
+    def _decide(self, state: str, action: str, actor, ctx: Any, *, details: bool) -> str | None:
+        """The first refusal (Chinese) in the documented order, or None; ``details=False`` skips the guards."""
         t = self.by_action.get(action)
         if t is None:
             return self.messages["unknown"]
         if state not in t.sources:
             return self.messages["state"].format(label=t.label)
         attempt = Attempt(state, action, _kinds(actor), ctx)
-        for g in t.preconditions:
-            if not g.ok(attempt):
-                return g.message.format(label=t.label)
+        refused = _first_refusal(t.preconditions, attempt, t.label)
+        if refused is not None:
+            return refused
         variant = self.variant(ctx)
         if not attempt.kinds & t.allowed_kinds(variant):
             msg = t.actor_refusal
             if isinstance(msg, Mapping):
                 msg = msg.get(variant)
             return (msg or self.messages["actor"]).format(label=t.label)
-        for g in t.guards:
-            if not g.ok(attempt):
-                return g.message.format(label=t.label)
-        return None
+        return _first_refusal(t.guards, attempt, t.label) if details else None
+
+    def refusal(self, state: str, action: str, actor: str | Iterable[str] | None, ctx: Any = None) -> str | None:
+        """Why an actor of kind(s) ``actor`` may not do ``action`` in ``state`` (Chinese), or None."""
+        return self._decide(state, action, actor, ctx, details=True)
 
     def permitted(self, state: str, action: str, actor, ctx: Any = None) -> bool:
         """State, preconditions and actor only — the details (guards) are checked on submit."""
-        t = self.by_action.get(action)
-        if t is None or state not in t.sources:
-            return False
-        attempt = Attempt(state, action, _kinds(actor), ctx)
-        if not all(g.ok(attempt) for g in t.preconditions):
-            return False
-        return bool(attempt.kinds & t.allowed_kinds(self.variant(ctx)))
+        return self._decide(state, action, actor, ctx, details=False) is None
 
     def available(self, state: str, actor, ctx: Any = None) -> list[str]:
         """Actions the actor may start in ``state`` (in table order)."""
         return [a for a in self.by_action if self.permitted(state, a, actor, ctx)]
+
+
+def _first_refusal(guards: tuple, attempt: Attempt, label: str) -> str | None:
+    for g in guards:
+        if not g.ok(attempt):
+            return g.message.format(label=label)
+    return None

@@ -67,6 +67,8 @@ PLAN = Guard(lambda a: a.ctx.grade != MAJOR or a.ctx.has_plan,
 NOT_SUBMITTER = Guard(lambda a: not a.ctx.is_submitter, "验收人不能是整改材料的提交人。")
 NO_PENDING_EXTENSION = Guard(lambda a: not a.ctx.pending_extension, "已有待审批的延期申请。")
 PENDING_EXTENSION = Guard(lambda a: a.ctx.pending_extension, "没有待审批的延期申请。")
+#: acceptance (and its rejection): for 重大 only the competent department
+ACCEPTORS = {GENERAL: ("enterprise", "department", "township", "superuser"), MAJOR: ("department", "superuser")}
 DEPARTMENT_FOR_MAJOR = {MAJOR: "重大隐患的“{label}”须由负有监管职责的主管部门办理。"}
 
 WORKFLOW = Workflow(
@@ -86,10 +88,10 @@ WORKFLOW = Workflow(
         Transition("submit_completion", "提交整改完成材料", (RECTIFYING,), PENDING_ACCEPTANCE,
                    ("enterprise", "agency", "superuser"), guards=(EVIDENCE,)),
         Transition("accept", "验收通过并销号", (PENDING_ACCEPTANCE,), CLOSED,
-                   {GENERAL: ("enterprise", "department", "township", "superuser"), MAJOR: ("department", "superuser")},
+                   ACCEPTORS,
                    actor_refusal=DEPARTMENT_FOR_MAJOR, guards=(NOT_SUBMITTER,)),
         Transition("reject", "验收不通过（退回整改）", (PENDING_ACCEPTANCE,), RECTIFYING,
-                   {GENERAL: ("enterprise", "department", "township", "superuser"), MAJOR: ("department", "superuser")},
+                   ACCEPTORS,
                    actor_refusal=DEPARTMENT_FOR_MAJOR, guards=(REASON,)),
         Transition("request_extension", "申请延期", (RECTIFYING,), None, ("enterprise", "superuser"),
                    guards=(REASON, NO_PENDING_EXTENSION)),

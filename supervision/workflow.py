@@ -58,7 +58,7 @@ WORKFLOW = Workflow(
         Transition("accept_delisting", "同意摘牌", (DELISTING_REQUESTED,), DELISTED, ("leader", "superuser"),
                    actor_refusal=LEADER_ONLY),
         Transition("refuse_delisting", "不同意摘牌", (DELISTING_REQUESTED,), LISTED, ("leader", "superuser"),
-                   actor_refusal=LEADER_ONLY, guards=(REASON,)),
+                   guards=(REASON,), actor_refusal=LEADER_ONLY),
     ),
 )
 TRANSITIONS = WORKFLOW.by_action

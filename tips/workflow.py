@@ -60,8 +60,7 @@ WORKFLOW = Workflow(
         Transition("transfer", "不属本单位职责，移交", (SUBMITTED, ACCEPTED), TRANSFERRED, HANDLER,
                    guards=(TRANSFER_NAMED,)),
         # to another unit on the platform: back to the new unit's inbox
-        Transition("transfer_internal", "移交平台内其他单位", (SUBMITTED, ACCEPTED), SUBMITTED, HANDLER,
-                   guards=(TRANSFER_NAMED,)),
+        Transition("transfer_internal", "移交平台内其他单位", (SUBMITTED, ACCEPTED), SUBMITTED, HANDLER, guards=(TRANSFER_NAMED,)),
         Transition("mark_duplicate", "标记为重复举报", (SUBMITTED, ACCEPTED), CLOSED, HANDLER),
     ),
 )
