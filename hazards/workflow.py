@@ -32,7 +32,6 @@ GENERAL = "general"
 MAJOR = "major"
 
 ACTOR_KINDS = ("enterprise", "department", "committee", "township", "agency", "superuser")
-GOVERNMENT = ("department", "committee", "township")
 
 PLAN_ELEMENTS = (
     ("goal_tasks", "治理的目标和任务"),

@@ -1,6 +1,8 @@
 """The case lifecycle against a literal oracle (行政处罚法: 立案 → 调查取证 → 告知 → 决定 → 执行 → 结案;
 不予立案/撤案 before a decision, with a reason). Nothing here is read from enforcement.workflow."""
 
+import dataclasses
+
 import pytest
 
 from core.workflow_testing import sweep
@@ -61,3 +63,9 @@ def test_refusals(stage, action, ctx, actor, message):
 def test_closing_after_a_decision_needs_no_note():
     assert wf.refusal("decided", "close", wf.Context()) is None
     assert wf.refusal("executing", "close", wf.Context()) is None
+
+
+def test_context_defaults_and_immutability():
+    assert wf.Context() == wf.Context(has_decision=False, has_note=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Context().has_note = True

@@ -5,6 +5,8 @@ written out, so a changed table (a source removed or added, a target or an actor
 fails a test. `make mutate` checks that claim.
 """
 
+import dataclasses
+
 import pytest
 
 from core.workflow_testing import sweep
@@ -126,3 +128,10 @@ def test_refusals(state, action, actor, ctx, message):
 
 def test_general_plan_needs_no_six_elements():
     assert wf.refusal("registered", "submit_plan", E, wf.Context(grade="general")) is None
+
+
+def test_context_defaults_and_immutability():
+    assert wf.Context() == wf.Context(grade="general", has_plan=False, is_submitter=False, has_evidence=False,
+                                      has_reason=False, reported=False, pending_extension=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Context().grade = "major"

@@ -4,6 +4,8 @@ The cells, labels and refusal texts are written out here, not read from supervis
 so a changed table fails a test (`make mutate` checks it).
 """
 
+import dataclasses
+
 import pytest
 
 from core.workflow_testing import sweep
@@ -73,3 +75,9 @@ def test_refusals(state, action, roles, ctx, message):
 def test_superuser_may_approve_own_proposal():
     assert wf.refusal("proposed", "approve", {S}, wf.Context(is_proposer=True)) is None
     assert wf.refusal("proposed", "approve", {L}, wf.Context(is_proposer=False)) is None
+
+
+def test_context_defaults_and_immutability():
+    assert wf.Context() == wf.Context(is_proposer=False, hazard_closed=False, has_reason=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Context().has_reason = True

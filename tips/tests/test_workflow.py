@@ -5,6 +5,8 @@ transferred (outside the platform: final; inside: back to the new unit's inbox);
 closed. Nothing here is read from tips.workflow's table.
 """
 
+import dataclasses
+
 import pytest
 
 from core.workflow_testing import sweep
@@ -58,6 +60,7 @@ def test_public_functions_follow_the_table():
         assert wf.allowed_actions(state, facts(OTHER)) == []
     assert set(wf.FINAL_STATES) == {"closed", "transferred"}
     assert set(wf.OPEN_STATES) == set(STATES) - {"closed", "transferred"}
+    assert wf.RESULTS == ("true", "partly", "unfounded")
 
 
 def test_labels():
@@ -83,3 +86,9 @@ def test_refusals(state, action, f, message):
 def test_partly_true_is_rewardable_and_unsettled_rewards_block_only_after_a_decision():
     assert wf.refusal("verified", "decide_reward", facts(result="partly")) is None
     assert wf.refusal("verified", "close", facts(result="unfounded", rewards_settled=False)) is None
+
+
+def test_facts_defaults_and_immutability():
+    assert wf.Facts() == wf.Facts(is_handler=False, result="", rewards_settled=True, transfer_unit="", transfer_reason="")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Facts().is_handler = True
