@@ -46,6 +46,8 @@ def test_public_functions_follow_the_table():
                 assert wf.target_state(stage, action) == cell[0]
     assert wf.LABELS == LABELS
     assert set(wf.DECISION_STAGES) == {"notified", "decided", "executing"}
+    assert wf.WORKFLOW.name == "case"
+    assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.TRANSITIONS) == set(ACTIONS)
 
 
 @pytest.mark.parametrize("stage,action,ctx,actor,message", [

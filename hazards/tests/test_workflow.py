@@ -89,6 +89,7 @@ def test_public_functions_follow_the_table():
     assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.STATES) == set(STATES)
     assert set(wf.OPEN_STATES) == {"registered", "rectifying", "pending_acceptance"}
     assert set(wf.FINAL_STATES) == {"merged", "void"}
+    assert wf.WORKFLOW.name == "hazard"
 
 
 def test_labels():

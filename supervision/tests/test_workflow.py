@@ -49,6 +49,7 @@ def test_public_functions_follow_the_table():
     assert wf.available_actions("delisted", set(ROLES)) == []
     assert set(wf.ACTIVE_STATES) == {"proposed", "listed", "delisting_requested"}
     assert set(wf.SUPERVISED_STATES) == {"listed", "delisting_requested"}
+    assert wf.WORKFLOW.name == "listing"
 
 
 def test_labels():

@@ -61,6 +61,8 @@ def test_public_functions_follow_the_table():
     assert set(wf.FINAL_STATES) == {"closed", "transferred"}
     assert set(wf.OPEN_STATES) == set(STATES) - {"closed", "transferred"}
     assert wf.RESULTS == ("true", "partly", "unfounded")
+    assert wf.WORKFLOW.name == "tip"
+    assert {wf._kind(facts(H)), wf._kind(facts(OTHER))} == {"handler", "other"}
 
 
 def test_labels():
