@@ -7,6 +7,13 @@ def membership(user) -> Membership | None:
     return getattr(user, "membership", None) if user and user.is_authenticated else None
 
 
+def actor_org(user) -> Organisation | None:
+    """The organisation ``user`` acts for (its membership's), or None: anonymous, no membership,
+    or ``None`` (system jobs and loaders). The one helper for "the actor's organisation"."""
+    m = membership(user)
+    return m.organisation if m else None
+
+
 def org_kind(user) -> str:
     if user and user.is_authenticated and user.is_superuser:
         return "superuser"

@@ -6,12 +6,10 @@ import datetime
 from django.http import Http404
 
 from accounts.models import Organisation
+from accounts.permissions import actor_org
 from hazards import asof
 
-
-def own_org(user):
-    m = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
-    return m.organisation if m else None
+own_org = actor_org
 
 
 def can_view_unit(user, unit: Organisation) -> bool:

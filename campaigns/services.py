@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.permissions import actor_org
 from core.events import record
 from core.notifications import notify
 from core.services import NotPermitted, ServiceError
@@ -14,10 +15,11 @@ from . import dispatch as D
 from . import rows as R
 from .models import Activity, Campaign, Phase, Submission
 
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: reports.py: enterprise quarterly statistics reports
+SERVICE_MODULES = ("reports",)
 
-def _org(actor):
-    m = getattr(actor, "membership", None) if actor is not None else None
-    return m.organisation if m else None
+_org = actor_org
 
 
 def _require_unit_writer(actor, unit: Organisation) -> None:

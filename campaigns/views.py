@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.models import SecurityLog
+from core.security import log_security
 from core.services import ServiceError
 from core.views import get_visible_or_404
 
@@ -86,8 +87,7 @@ def dispatch_export(request):
     except ServiceError as exc:
         return HttpResponseBadRequest(exc.message)
     data = export_bytes(table.unit.name, table.as_of, table.values, table.auto)
-    SecurityLog.objects.create(kind=SecurityLog.Kind.EXPORT, user=request.user, username=request.user.get_username(),
-                               detail={"what": "dispatch_table", "unit": table.unit.pk})
+    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="dispatch_table", unit=table.unit.pk)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="dispatch-{table.unit.pk}-{timezone.localtime(table.as_of):%Y%m%d}.xlsx"'
     return resp

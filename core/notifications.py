@@ -175,3 +175,10 @@ def _deliver_keys(keys) -> None:
                 status=OutboxMessage.Status.SENT, sent_at=timezone.now())
         for pk, error in failed:
             OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])
+
+
+def mark_read(user, pk: int) -> bool:
+    """Mark one of ``user``'s own in-app notifications read (idempotent). True if it changed."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(Notification.objects.filter(recipient=user, pk=pk, read_at__isnull=True).update(read_at=timezone.now()))

@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .filters import NotificationFilter
 from .lists import Column, ScopedListView
 from .models import Notification
+from .notifications import mark_read
 from .services import ServiceError
 
 
@@ -55,7 +55,7 @@ inbox = Inbox.as_view()
 
 @require_POST
 def inbox_read(request, pk: int):
-    Notification.objects.filter(recipient=request.user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    mark_read(request.user, pk)
     if request.htmx:
         return HttpResponse("")
     return redirect("inbox")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.permissions import actor_org
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
@@ -28,9 +29,7 @@ from .models import (
 
 # ---------------------------------------------------------------- who may act
 
-def _org(actor):
-    m = getattr(actor, "membership", None) if actor is not None else None
-    return m.organisation if m else None
+_org = actor_org
 
 
 def _is_super(actor) -> bool:

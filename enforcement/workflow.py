@@ -7,26 +7,15 @@ filing or investigation.
 
 from dataclasses import dataclass
 
+from core.workflow import Guard, Transition, Workflow
+
 FILED, INVESTIGATING, NOTIFIED, DECIDED, EXECUTING, CLOSED = (
     "filed", "investigating", "notified", "decided", "executing", "closed")
 STAGES = (FILED, INVESTIGATING, NOTIFIED, DECIDED, EXECUTING, CLOSED)
-ACTIONS = ("investigate", "notify", "decide", "execute", "close")
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (FILED, "investigate"): INVESTIGATING,
-    (INVESTIGATING, "notify"): NOTIFIED,
-    (NOTIFIED, "decide"): DECIDED,
-    (DECIDED, "execute"): EXECUTING,
-    (DECIDED, "close"): CLOSED,
-    (EXECUTING, "close"): CLOSED,
-    (FILED, "close"): CLOSED,
-    (INVESTIGATING, "close"): CLOSED,
-}
-
-#: stages in which decisions may be recorded
-DECISION_STAGES = (NOTIFIED, DECIDED, EXECUTING)
-
-LABELS = {"investigate": "开始调查取证", "notify": "送达告知", "decide": "作出决定", "execute": "进入执行", "close": "结案"}
+#: "handler": a writer of the department that opened the case (or superuser); "other": anybody else
+ACTOR_KINDS = ("handler", "other")
+HANDLER = ("handler",)
 
 
 @dataclass(frozen=True)
@@ -35,20 +24,42 @@ class Context:
     has_note: bool = False
 
 
-def refusal(stage: str, action: str, ctx: Context) -> str | None:
-    """Why ``action`` is not allowed in ``stage`` (None when it is)."""
-    if (stage, action) not in TRANSITIONS:
-        return "当前阶段不能执行该操作。"
-    if action == "decide" and not ctx.has_decision:
-        return "请先作出至少一项处理决定。"
-    if action == "close" and stage in (FILED, INVESTIGATING) and not ctx.has_note:
-        return "未作出决定即结案（不予立案/撤案）须说明理由。"
-    return None
+HAS_DECISION = Guard(lambda a: a.ctx.has_decision, "请先作出至少一项处理决定。")
+NOTE_WITHOUT_DECISION = Guard(lambda a: a.state not in (FILED, INVESTIGATING) or a.ctx.has_note,
+                              "未作出决定即结案（不予立案/撤案）须说明理由。")
+
+WORKFLOW = Workflow(
+    name="case",
+    states=STAGES,
+    actor_kinds=ACTOR_KINDS,
+    messages={"state": "当前阶段不能执行该操作。", "actor": "只有立案部门的办案人员可以办理本案。"},
+    transitions=(
+        Transition("investigate", "开始调查取证", (FILED,), INVESTIGATING, HANDLER),
+        Transition("notify", "送达告知", (INVESTIGATING,), NOTIFIED, HANDLER),
+        Transition("decide", "作出决定", (NOTIFIED,), DECIDED, HANDLER, guards=(HAS_DECISION,)),
+        Transition("execute", "进入执行", (DECIDED,), EXECUTING, HANDLER),
+        # 结案 after the decision, or 不予立案/撤案 (with a reason) before any decision
+        Transition("close", "结案", (FILED, INVESTIGATING, DECIDED, EXECUTING), CLOSED, HANDLER,
+                   guards=(NOTE_WITHOUT_DECISION,)),
+    ),
+)
+ACTIONS = WORKFLOW.actions
+TRANSITIONS = WORKFLOW.by_action
+LABELS = WORKFLOW.labels()
+
+#: stages in which decisions may be recorded
+DECISION_STAGES = (NOTIFIED, DECIDED, EXECUTING)
+
+
+def refusal(stage: str, action: str, ctx: Context, actor: str = "handler") -> str | None:
+    """Why ``action`` is not allowed in ``stage`` (None when it is). Services check who is the
+    handler first (``services.can_handle``, 403) and pass the actor kind they established."""
+    return WORKFLOW.refusal(stage, action, actor, ctx)
 
 
 def target_state(stage: str, action: str) -> str:
-    return TRANSITIONS[(stage, action)]
+    return WORKFLOW.target(stage, action)
 
 
-def available_actions(stage: str) -> list[str]:
-    return [a for a in ACTIONS if (stage, a) in TRANSITIONS]
+def available_actions(stage: str, actor: str = "handler") -> list[str]:
+    return WORKFLOW.available(stage, actor, Context())

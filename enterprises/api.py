@@ -2,7 +2,6 @@
 services (bad input → 400 {field: [reason]}; refused → 403; out of scope → 404). DELETE closes the
 enterprise (status "closed") — the registry never loses rows other records point at."""
 
-from django.db import transaction
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -76,11 +75,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         managers = data.pop("safety_managers", None)
-        with transaction.atomic():
-            ent = services.create_enterprise(self.request.user, **data)
-            if managers:
-                services.update_contacts(self.request.user, ent, safety_managers=managers)
-        serializer.instance = ent
+        serializer.instance = services.register_enterprise(self.request.user, safety_managers=managers, **data)
 
     def update(self, request, *args, **kwargs):
         ent = self.get_object()
@@ -93,12 +88,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
             managers = data.pop("safety_managers", None)
             data.pop("credit_code", None)
             new_status = data.pop("status", None)
-            with transaction.atomic():
-                services.update_enterprise(user, ent, **data)
-                if new_status:
-                    services.set_enterprise_status(user, ent, new_status)
-                if managers is not None:
-                    services.update_contacts(user, ent, safety_managers=managers)
+            services.edit_enterprise(user, ent, status=new_status, safety_managers=managers, **data)
         elif perms.can_edit_contacts(user, ent):
             sent = set(request.data.keys()) if hasattr(request.data, "keys") else set()
             if sent - CONTACT_KEYS:

@@ -163,6 +163,27 @@ def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "") -
     return ent
 
 
+def register_enterprise(actor, *, safety_managers=None, **fields) -> Enterprise:
+    """``create_enterprise`` and, when given, its safety managers — one transaction."""
+    with transaction.atomic():
+        ent = create_enterprise(actor, **fields)
+        if safety_managers:
+            update_contacts(actor, ent, safety_managers=safety_managers)
+    return ent
+
+
+def edit_enterprise(actor, ent: Enterprise, *, status: str | None = None, safety_managers=None, **fields) -> Enterprise:
+    """The profile edit of a government writer: profile fields, then (when given) the status and
+    the safety managers — one transaction, each part with its own event."""
+    with transaction.atomic():
+        update_enterprise(actor, ent, **fields)
+        if status:
+            set_enterprise_status(actor, ent, status)
+        if safety_managers is not None:
+            update_contacts(actor, ent, safety_managers=safety_managers)
+    return ent
+
+
 def ensure_enterprise_organisation(actor, ent: Enterprise) -> Organisation:
     """The organisation enterprise users log in under (created on first need)."""
     if ent.organisation_id:

@@ -1,7 +1,6 @@
-"""One input form per hazard action and the single dispatcher both the pages and the API use.
-
-``run_action(actor, hazard, action, data)`` maps validated input (a form's ``cleaned_data`` or a
-serializer's ``validated_data``) to the matching function of ``hazards.services``.
+"""One input form per hazard action. The dispatcher both the pages and the API use,
+``services.run_action(actor, hazard, action, data, evidence=…)``, maps validated input (a form's
+``cleaned_data`` or a serializer's ``validated_data``) to the matching service function.
 """
 
 from django import forms
@@ -131,35 +130,5 @@ def available_for(user, hazard) -> list[str]:
     return workflow.available_actions(hazard.status, kind, hazard.grade)
 
 
-def run_action(actor, hazard, action: str, data: dict):
-    """Call the service of ``action`` with validated ``data``; raises ServiceError on refusal."""
-    if action == "report":
-        return services.report_hazard(actor, hazard, department=data["department"],
-                                      to_congress=data.get("to_congress", True), note=data.get("note", ""))
-    if action == "submit_plan":
-        plan = {k: data.get(k) for k in services.PLAN_FIELDS}
-        plan["funds_amount"] = data.get("funds_amount")
-        has_any = any(data.get(k) for k in services.PLAN_FIELDS)
-        return services.submit_plan(actor, hazard, plan=plan if has_any else None, deadline=data.get("deadline"),
-                                    note=data.get("note", ""))
-    if action == "close_now":
-        return services.close_now(actor, hazard, evidence_note=data["evidence_note"])
-    if action == "submit_completion":
-        return services.submit_completion(actor, hazard, evidence_note=data["evidence_note"],
-                                          assessment_report=data.get("assessment_report", ""))
-    if action == "accept":
-        return services.accept(actor, hazard, mode=data["mode"], opinion=data.get("opinion", ""))
-    if action == "reject":
-        return services.reject(actor, hazard, reason=data["reason"], next_steps=data.get("next_steps", ""),
-                               mode=data.get("mode", Acceptance.Mode.ON_SITE))
-    if action == "request_extension":
-        return services.request_extension(actor, hazard, new_deadline=data["new_deadline"], reason=data["reason"])
-    if action == "decide_extension":
-        return services.decide_extension(actor, hazard, approve=data["approve"], note=data.get("note", ""))
-    if action == "merge":
-        return services.merge(actor, hazard, into=data["into"], reason=data["reason"])
-    if action == "void":
-        return services.void(actor, hazard, reason=data["reason"])
-    if action == "reopen":
-        return services.reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
-    raise ValueError(action)
+# The dispatch of an action to its service lives in services (one call per composite write).
+run_action = services.run_action

@@ -3,17 +3,19 @@ transaction, compare-and-set on the status, one event in the same transaction.""
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, Sector
+from accounts.permissions import actor_org
 from accounts.scope import scope_for
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
 from . import workflow
-from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 
 CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
                          "has_special_equipment": "special_equipment"}
@@ -91,9 +93,7 @@ def allowed_sectors(enterprise, cross: dict[str, int] | None = None) -> set[int]
     return ids
 
 
-def _org(actor):
-    m = getattr(actor, "membership", None) if actor is not None else None
-    return m.organisation if m else None
+_org = actor_org
 
 
 # ---------------------------------------------------------------- registration
@@ -470,3 +470,81 @@ def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note
         src = HazardSource.objects.create(hazard=hazard, channel=channel, organisation=_org(actor), reference=reference, note=note)
         record(actor, "hazard.source_added", hazard, data={"channel": channel, "reference": reference})
     return src
+
+
+# ---------------------------------------------------------------- attachments and composite writes
+
+def can_attach(actor, hazard: Hazard) -> bool:
+    """Who may add files to a hazard: whoever may act on it, while it is not merged/void."""
+    return actor_kind(actor, hazard) is not None and hazard.status not in workflow.FINAL_STATES
+
+
+def add_attachment(actor, hazard: Hazard, checked, *, original_name: str, kind: str = Attachment.Kind.PHOTO) -> Attachment:
+    """Store a checked file (``evidence.check_upload``) for ``hazard``: the actor must be able to
+    act on the hazard (``actor_kind``) and the hazard must not be merged/void."""
+    if not can_attach(actor, hazard):
+        raise NotPermitted("您不能为该隐患上传附件。")
+    if kind not in Attachment.Kind.values:
+        raise ServiceError("附件类型无效。", "kind")
+    with transaction.atomic():
+        att = Attachment(hazard=hazard, kind=kind, original_name=(original_name or "file")[:200],
+                         content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
+                         exif_time=checked.exif_time, exif_gps=checked.exif_gps, uploaded_at=timezone.now(),
+                         uploaded_by=actor if actor is not None and actor.is_authenticated else None)
+        att.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.data), save=False)
+        att.save()
+        record(actor, "hazard.attachment_added", hazard,
+               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name})
+    return att
+
+
+def register_with_photo(actor, *, photo=None, photo_name: str = "", **fields) -> Hazard:
+    """``register_hazard`` and, when given, its photo (checked upload) — one transaction."""
+    with transaction.atomic():
+        hazard = register_hazard(actor, **fields)
+        if photo is not None:
+            add_attachment(actor, hazard, photo, original_name=photo_name, kind=Attachment.Kind.PHOTO)
+    return hazard
+
+
+def run_action(actor, hazard: Hazard, action: str, data: dict, *, evidence=None, evidence_name: str = ""):
+    """Run ``action`` with validated ``data`` (a form's cleaned_data or a serializer's validated_data)
+    and, when given, attach its evidence (checked upload) — one transaction; raises ServiceError."""
+    with transaction.atomic():
+        result = _dispatch(actor, hazard, action, data)
+        if evidence is not None:
+            add_attachment(actor, hazard, evidence, original_name=evidence_name, kind=Attachment.Kind.EVIDENCE)
+    return result
+
+
+def _dispatch(actor, hazard: Hazard, action: str, data: dict):
+    if action == "report":
+        return report_hazard(actor, hazard, department=data["department"], to_congress=data.get("to_congress", True),
+                             note=data.get("note", ""))
+    if action == "submit_plan":
+        plan = {k: data.get(k) for k in PLAN_FIELDS}
+        plan["funds_amount"] = data.get("funds_amount")
+        has_any = any(data.get(k) for k in PLAN_FIELDS)
+        return submit_plan(actor, hazard, plan=plan if has_any else None, deadline=data.get("deadline"),
+                           note=data.get("note", ""))
+    if action == "close_now":
+        return close_now(actor, hazard, evidence_note=data["evidence_note"])
+    if action == "submit_completion":
+        return submit_completion(actor, hazard, evidence_note=data["evidence_note"],
+                                 assessment_report=data.get("assessment_report", ""))
+    if action == "accept":
+        return accept(actor, hazard, mode=data["mode"], opinion=data.get("opinion", ""))
+    if action == "reject":
+        return reject(actor, hazard, reason=data["reason"], next_steps=data.get("next_steps", ""),
+                      mode=data.get("mode", Acceptance.Mode.ON_SITE))
+    if action == "request_extension":
+        return request_extension(actor, hazard, new_deadline=data["new_deadline"], reason=data["reason"])
+    if action == "decide_extension":
+        return decide_extension(actor, hazard, approve=data["approve"], note=data.get("note", ""))
+    if action == "merge":
+        return merge(actor, hazard, into=data["into"], reason=data["reason"])
+    if action == "void":
+        return void(actor, hazard, reason=data["reason"])
+    if action == "reopen":
+        return reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
+    raise ServiceError("未知操作。", "action")

@@ -15,6 +15,8 @@ department whose scope covers the hazard), "committee" (安委办), "township" (
 
 from dataclasses import dataclass
 
+from core.workflow import Guard, Transition, Workflow
+
 REGISTERED = "registered"
 RECTIFYING = "rectifying"
 PENDING_ACCEPTANCE = "pending_acceptance"
@@ -30,7 +32,6 @@ GENERAL = "general"
 MAJOR = "major"
 
 ACTOR_KINDS = ("enterprise", "department", "committee", "township", "agency", "superuser")
-GOVERNMENT = ("department", "committee", "township")
 
 PLAN_ELEMENTS = (
     ("goal_tasks", "治理的目标和任务"),
@@ -41,38 +42,6 @@ PLAN_ELEMENTS = (
     ("safety_emergency", "安全措施和应急预案"),
 )
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple
-    target: str | None  # None = the state does not change
-    actors: tuple  # actor kinds allowed (for either grade unless overridden below)
-    major_actors: tuple | None = None  # if set: who may do it on a 重大 hazard
-    grades: tuple = (GENERAL, MAJOR)
-
-
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition("report", "双报告（报告主管部门和职代会）", OPEN_STATES, None, ("enterprise", "agency"), grades=(MAJOR,)),
-        Transition("submit_plan", "提交治理方案并开始整改", (REGISTERED,), RECTIFYING, ("enterprise", "department", "superuser")),
-        Transition("close_now", "立即整改完毕并销号", (REGISTERED,), CLOSED, ("enterprise", "department", "township", "superuser"), grades=(GENERAL,)),
-        Transition("submit_completion", "提交整改完成材料", (RECTIFYING,), PENDING_ACCEPTANCE, ("enterprise", "agency", "superuser")),
-        Transition("accept", "验收通过并销号", (PENDING_ACCEPTANCE,), CLOSED,
-                   ("enterprise", "department", "township", "superuser"), major_actors=("department", "superuser")),
-        Transition("reject", "验收不通过（退回整改）", (PENDING_ACCEPTANCE,), RECTIFYING,
-                   ("enterprise", "department", "township", "superuser"), major_actors=("department", "superuser")),
-        Transition("request_extension", "申请延期", (RECTIFYING,), None, ("enterprise", "superuser")),
-        Transition("decide_extension", "审批延期", (RECTIFYING,), None, ("department", "superuser"),
-                   major_actors=("department", "superuser")),
-        Transition("merge", "合并到重复隐患", OPEN_STATES, MERGED, ("department", "committee", "superuser")),
-        Transition("void", "作废", OPEN_STATES, VOID, ("department", "committee", "superuser")),
-        Transition("reopen", "重新打开（再次发现）", (CLOSED,), RECTIFYING, ("enterprise", "department", "committee", "township", "superuser")),
-    )
-}
-ACTIONS = tuple(TRANSITIONS)
 
 
 @dataclass(frozen=True)
@@ -88,45 +57,65 @@ class Context:
     pending_extension: bool = False
 
 
+MAJOR_ONLY = Guard(lambda a: a.ctx.grade == MAJOR, "“{label}”仅适用于重大隐患。")
+GENERAL_ONLY = Guard(lambda a: a.ctx.grade == GENERAL, "“{label}”仅适用于一般隐患。")
+REASON = Guard(lambda a: a.ctx.has_reason, "请填写理由。")
+EVIDENCE = Guard(lambda a: a.ctx.has_evidence, "请提供整改完成的证据（说明或照片）。")
+PLAN = Guard(lambda a: a.ctx.grade != MAJOR or a.ctx.has_plan,
+             "重大隐患须先制定治理方案（目标任务、措施、经费物资、机构人员、时限、安全措施和应急预案六要素齐全）。")
+NOT_SUBMITTER = Guard(lambda a: not a.ctx.is_submitter, "验收人不能是整改材料的提交人。")
+NO_PENDING_EXTENSION = Guard(lambda a: not a.ctx.pending_extension, "已有待审批的延期申请。")
+PENDING_EXTENSION = Guard(lambda a: a.ctx.pending_extension, "没有待审批的延期申请。")
+#: acceptance (and its rejection): for 重大 only the competent department
+ACCEPTORS = {GENERAL: ("enterprise", "department", "township", "superuser"), MAJOR: ("department", "superuser")}
+DEPARTMENT_FOR_MAJOR = {MAJOR: "重大隐患的“{label}”须由负有监管职责的主管部门办理。"}
+
+WORKFLOW = Workflow(
+    name="hazard",
+    states=STATES,
+    actor_kinds=ACTOR_KINDS,
+    variant=lambda ctx: ctx.grade,
+    messages={"actor": "您所在单位不能执行“{label}”。"},
+    transitions=(
+        Transition("report", "双报告（报告主管部门和职代会）", OPEN_STATES, None,
+                   {MAJOR: ("enterprise", "agency")}, preconditions=(MAJOR_ONLY,)),
+        Transition("submit_plan", "提交治理方案并开始整改", (REGISTERED,), RECTIFYING,
+                   ("enterprise", "department", "superuser"), guards=(PLAN,)),
+        Transition("close_now", "立即整改完毕并销号", (REGISTERED,), CLOSED,
+                   {GENERAL: ("enterprise", "department", "township", "superuser")},
+                   preconditions=(GENERAL_ONLY,), guards=(EVIDENCE,)),
+        Transition("submit_completion", "提交整改完成材料", (RECTIFYING,), PENDING_ACCEPTANCE,
+                   ("enterprise", "agency", "superuser"), guards=(EVIDENCE,)),
+        Transition("accept", "验收通过并销号", (PENDING_ACCEPTANCE,), CLOSED,
+                   ACCEPTORS,
+                   actor_refusal=DEPARTMENT_FOR_MAJOR, guards=(NOT_SUBMITTER,)),
+        Transition("reject", "验收不通过（退回整改）", (PENDING_ACCEPTANCE,), RECTIFYING,
+                   ACCEPTORS,
+                   actor_refusal=DEPARTMENT_FOR_MAJOR, guards=(REASON,)),
+        Transition("request_extension", "申请延期", (RECTIFYING,), None, ("enterprise", "superuser"),
+                   guards=(REASON, NO_PENDING_EXTENSION)),
+        Transition("decide_extension", "审批延期", (RECTIFYING,), None, ("department", "superuser"),
+                   actor_refusal=DEPARTMENT_FOR_MAJOR, guards=(PENDING_EXTENSION,)),
+        Transition("merge", "合并到重复隐患", OPEN_STATES, MERGED, ("department", "committee", "superuser"),
+                   guards=(REASON,)),
+        Transition("void", "作废", OPEN_STATES, VOID, ("department", "committee", "superuser"), guards=(REASON,)),
+        Transition("reopen", "重新打开（再次发现）", (CLOSED,), RECTIFYING,
+                   ("enterprise", "department", "committee", "township", "superuser"), guards=(REASON,)),
+    ),
+)
+TRANSITIONS = WORKFLOW.by_action
+ACTIONS = WORKFLOW.actions
+
+
 def refusal(state: str, action: str, actor: str, ctx: Context) -> str | None:
     """Why ``actor`` may not do ``action`` in ``state`` (Chinese, for users), or None if allowed."""
-    t = TRANSITIONS.get(action)
-    if t is None:
-        return "未知操作。"
-    if state not in t.sources:
-        return f"当前状态不能执行“{t.label}”。"
-    if ctx.grade not in t.grades:
-        return f"“{t.label}”仅适用于{'重大' if MAJOR in t.grades else '一般'}隐患。"
-    allowed = t.major_actors if (ctx.grade == MAJOR and t.major_actors is not None) else t.actors
-    if actor not in allowed:
-        if ctx.grade == MAJOR and t.major_actors is not None:
-            return f"重大隐患的“{t.label}”须由负有监管职责的主管部门办理。"
-        return f"您所在单位不能执行“{t.label}”。"
-    if action == "submit_plan" and ctx.grade == MAJOR and not ctx.has_plan:
-        return "重大隐患须先制定治理方案（目标任务、措施、经费物资、机构人员、时限、安全措施和应急预案六要素齐全）。"
-    if action in ("close_now", "submit_completion") and not ctx.has_evidence:
-        return "请提供整改完成的证据（说明或照片）。"
-    if action == "accept" and ctx.is_submitter:
-        return "验收人不能是整改材料的提交人。"
-    if action in ("reject", "void", "merge", "request_extension", "reopen") and not ctx.has_reason:
-        return "请填写理由。"
-    if action == "request_extension" and ctx.pending_extension:
-        return "已有待审批的延期申请。"
-    if action == "decide_extension" and not ctx.pending_extension:
-        return "没有待审批的延期申请。"
-    return None
+    return WORKFLOW.refusal(state, action, actor, ctx)
 
 
 def target_state(state: str, action: str) -> str:
-    t = TRANSITIONS[action]
-    return t.target or state
+    return WORKFLOW.target(state, action)
 
 
 def available_actions(state: str, actor: str, grade: str) -> list[str]:
     """Actions whose state/actor/grade rules allow them (details such as evidence are checked on submit)."""
-    out = []
-    for action, t in TRANSITIONS.items():
-        allowed = t.major_actors if (grade == MAJOR and t.major_actors is not None) else t.actors
-        if state in t.sources and grade in t.grades and actor in allowed:
-            out.append(action)
-    return out
+    return WORKFLOW.available(state, actor, Context(grade=grade))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from accounts.permissions import actor_org, membership
 from core.events import record as record_event
 from core.services import NotPermitted, ServiceError, StaleState
 from enterprises.models import Enterprise
@@ -28,6 +29,10 @@ from .models import (
     Visit,
 )
 
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: review.py: 整改复查 batches and conclusions (uses the helpers here)
+SERVICE_MODULES = ("review",)
+
 GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
 
 
@@ -35,12 +40,11 @@ GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, O
 
 def acting_org(actor) -> Organisation | None:
     """The actor's government organisation when they may write, else None."""
-    if actor is None or not actor.is_authenticated:
+    m = membership(actor)
+    org = actor_org(actor)
+    if org is None or not m.can_write or org.kind not in GOVERNMENT_KINDS or not org.is_active:
         return None
-    m = getattr(actor, "membership", None)
-    if m is None or not m.can_write or m.organisation.kind not in GOVERNMENT_KINDS or not m.organisation.is_active:
-        return None
-    return m.organisation
+    return org
 
 
 def can_inspect(actor) -> bool:

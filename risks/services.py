@@ -114,7 +114,6 @@ def assess(actor, point: RiskPoint, *, method: str, factors: dict | None = None,
         score, level = score_and_level(method, factors, table)
     else:
         raise ServiceError("方法无效。", "method")
-    membership = getattr(actor, "membership", None) if actor is not None else None
     with transaction.atomic():
         row = RiskAssessment.objects.create(
             enterprise=point.enterprise, risk_point=point, method=method, score=score, band_table=table, level=level,
@@ -123,7 +122,7 @@ def assess(actor, point: RiskPoint, *, method: str, factors: dict | None = None,
             factor_c=rules.to_decimal(factors.get("c")) if method == Method.LEC else None,
             factor_s=rules.to_decimal(factors.get("s")) if method == Method.LS else None,
             reason=reason or "", assessed_on=assessed_on, assessed_by=actor,
-            assessed_by_org=membership.organisation if membership else None)
+            assessed_by_org=perms.actor_org(actor))
         old = point.level
         RiskPoint.objects.filter(pk=point.pk).update(level=level)
         point.level = level

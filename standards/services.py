@@ -3,6 +3,7 @@ key inspection list. Old versions are never mutated, so citations (hazards → I
 
 from django.db import transaction
 
+from accounts.permissions import actor_org
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
@@ -99,7 +100,6 @@ def publish_key_list(actor, sector, *, title: str, items: list[dict], note: str 
                                          summary_en=(it.get("summary_en") or "").strip()[:300]))
     if len({c.code for c in cleaned}) != len(cleaned):
         raise ServiceError("检查事项编码重复。", "items")
-    membership = getattr(actor, "membership", None) if actor is not None else None
     with transaction.atomic():
         current = KeyInspectionList.objects.filter(sector=sector, is_current=True).first()
         if current is not None and KeyInspectionList.objects.filter(pk=current.pk, is_current=True).update(
@@ -110,7 +110,7 @@ def publish_key_list(actor, sector, *, title: str, items: list[dict], note: str 
             sector=sector, title=title, version=(last.version + 1) if last else 1, is_current=True,
             verified=Verified.REPORTED, source_note=source_note or (current.source_note if current else ""),
             note=note[:200], created_by=actor if actor is not None and actor.is_authenticated else None,
-            organisation=membership.organisation if membership else None)
+            organisation=actor_org(actor))
         for c in cleaned:
             c.key_list = new
         KeyInspectionItem.objects.bulk_create(cleaned)

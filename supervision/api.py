@@ -43,17 +43,19 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all())
+    # scoped in __init__: an id outside the user's scope answers exactly like an id that does not exist
+    hazard = serializers.PrimaryKeyRelatedField(
+        queryset=Hazard.objects.none(), error_messages={"does_not_exist": "隐患不存在或不在您的管辖范围内。"})
     responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
     deadline = serializers.DateField()
     requirements = serializers.CharField()
     report_every_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
     public_notice = serializers.BooleanField(default=True)
 
-    def validate_hazard(self, hazard):
-        if not Hazard.objects.visible_to(self.context["request"].user).filter(pk=hazard.pk).exists():
-            raise serializers.ValidationError("隐患不存在或不在您的管辖范围内。")
-        return hazard
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        self.fields["hazard"].queryset = Hazard.objects.visible_to(request.user) if request else Hazard.objects.none()
 
 
 class ApproveSerializer(serializers.Serializer):

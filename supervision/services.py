@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.permissions import membership
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 from hazards.models import Hazard
@@ -19,8 +20,7 @@ def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def _membership(actor):
-    return getattr(actor, "membership", None) if actor is not None else None
+_membership = membership
 
 
 def roles_for(actor, listing: Listing) -> set[str]:

@@ -13,6 +13,8 @@ Actor roles: "proposer" (committee office staff whose region covers the hazard),
 
 from dataclasses import dataclass
 
+from core.workflow import Guard, Transition, Workflow
+
 PROPOSED = "proposed"
 LISTED = "listed"
 DELISTING_REQUESTED = "delisting_requested"
@@ -29,59 +31,48 @@ DEFAULT_REPORT_EVERY_DAYS = 30
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple
-    target: str | None
-    roles: tuple
-
-
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition("approve", "批准挂牌", (PROPOSED,), LISTED, ("leader", "superuser")),
-        Transition("decline", "不予挂牌", (PROPOSED,), DECLINED, ("leader", "superuser")),
-        Transition("report_progress", "报告整改进展", (LISTED,), None, ("enterprise", "superuser")),
-        Transition("request_delisting", "申请摘牌", (LISTED,), DELISTING_REQUESTED,
-                   ("enterprise", "department", "proposer", "leader", "superuser")),
-        Transition("accept_delisting", "同意摘牌", (DELISTING_REQUESTED,), DELISTED, ("leader", "superuser")),
-        Transition("refuse_delisting", "不同意摘牌", (DELISTING_REQUESTED,), LISTED, ("leader", "superuser")),
-    )
-}
-ACTIONS = tuple(TRANSITIONS)
-
-
-@dataclass(frozen=True)
 class Context:
     is_proposer: bool = False  # the actor proposed this listing
     hazard_closed: bool = False  # the hazard is 销号 (closed)
     has_reason: bool = False
 
 
+ROLES = ("proposer", "leader", "enterprise", "department", "superuser")
+LEADER_ONLY = "“{label}”须由挂牌单位（安委会）负责人审批。"
+REASON = Guard(lambda a: a.ctx.has_reason, "请填写理由。")
+NOT_PROPOSER = Guard(lambda a: not a.ctx.is_proposer or "superuser" in a.kinds, "审批人不能是挂牌建议的提出人。")
+HAZARD_CLOSED = Guard(lambda a: a.ctx.hazard_closed, "隐患整改验收销号后方可申请摘牌。")
+
+WORKFLOW = Workflow(
+    name="listing",
+    states=STATES,
+    actor_kinds=ROLES,
+    transitions=(
+        Transition("approve", "批准挂牌", (PROPOSED,), LISTED, ("leader", "superuser"),
+                   actor_refusal=LEADER_ONLY, guards=(NOT_PROPOSER,)),
+        Transition("decline", "不予挂牌", (PROPOSED,), DECLINED, ("leader", "superuser"),
+                   actor_refusal=LEADER_ONLY, guards=(REASON,)),
+        Transition("report_progress", "报告整改进展", (LISTED,), None, ("enterprise", "superuser")),
+        Transition("request_delisting", "申请摘牌", (LISTED,), DELISTING_REQUESTED,
+                   ("enterprise", "department", "proposer", "leader", "superuser"), guards=(HAZARD_CLOSED,)),
+        Transition("accept_delisting", "同意摘牌", (DELISTING_REQUESTED,), DELISTED, ("leader", "superuser"),
+                   actor_refusal=LEADER_ONLY),
+        Transition("refuse_delisting", "不同意摘牌", (DELISTING_REQUESTED,), LISTED, ("leader", "superuser"),
+                   guards=(REASON,), actor_refusal=LEADER_ONLY),
+    ),
+)
+TRANSITIONS = WORKFLOW.by_action
+ACTIONS = WORKFLOW.actions
+
+
 def refusal(state: str, action: str, roles: set, ctx: Context) -> str | None:
     """Why an actor with ``roles`` may not do ``action`` in ``state`` (Chinese), or None."""
-    t = TRANSITIONS.get(action)
-    if t is None:
-        return "未知操作。"
-    if state not in t.sources:
-        return f"当前状态不能执行“{t.label}”。"
-    if not set(roles) & set(t.roles):
-        if "leader" in t.roles and "enterprise" not in t.roles:
-            return f"“{t.label}”须由挂牌单位（安委会）负责人审批。"
-        return f"您不能执行“{t.label}”。"
-    if action == "approve" and ctx.is_proposer and "superuser" not in roles:
-        return "审批人不能是挂牌建议的提出人。"
-    if action == "request_delisting" and not ctx.hazard_closed:
-        return "隐患整改验收销号后方可申请摘牌。"
-    if action in ("decline", "refuse_delisting") and not ctx.has_reason:
-        return "请填写理由。"
-    return None
+    return WORKFLOW.refusal(state, action, roles, ctx)
 
 
 def target_state(state: str, action: str) -> str:
-    return TRANSITIONS[action].target or state
+    return WORKFLOW.target(state, action)
 
 
 def available_actions(state: str, roles: set) -> list[str]:
-    return [a for a, t in TRANSITIONS.items() if state in t.sources and set(roles) & set(t.roles)]
+    return WORKFLOW.available(state, roles, Context())

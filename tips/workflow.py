@@ -7,6 +7,8 @@ closed directly.
 
 from dataclasses import dataclass
 
+from core.workflow import Guard, Transition, Workflow
+
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
 VERIFYING = "verifying"
@@ -24,19 +26,6 @@ RESULT_PARTLY = "partly"
 RESULT_UNFOUNDED = "unfounded"
 RESULTS = (RESULT_TRUE, RESULT_PARTLY, RESULT_UNFOUNDED)
 
-# action -> (from states, to state)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "accept": ((SUBMITTED,), ACCEPTED),
-    "start_verification": ((ACCEPTED,), VERIFYING),
-    "verify": ((VERIFYING,), VERIFIED),
-    "decide_reward": ((VERIFIED,), REWARD_DECIDED),
-    "close": ((VERIFIED, REWARD_DECIDED), CLOSED),
-    "transfer": ((SUBMITTED, ACCEPTED), TRANSFERRED),  # to a unit outside the platform
-    "transfer_internal": ((SUBMITTED, ACCEPTED), SUBMITTED),  # to another unit on the platform
-    "mark_duplicate": ((SUBMITTED, ACCEPTED), CLOSED),
-}
-
-
 @dataclass(frozen=True)
 class Facts:
     """What the guards need to know, collected by the service."""
@@ -48,27 +37,49 @@ class Facts:
     transfer_reason: str = ""
 
 
+#: "handler": writes for the unit the tip is assigned to (or superuser); "other": anybody else
+ACTOR_KINDS = ("handler", "other")
+HANDLER = ("handler",)
+REWARDABLE = Guard(lambda a: a.ctx.result in (RESULT_TRUE, RESULT_PARTLY), "举报经核查不属实，不予奖励。")
+REWARDS_SETTLED = Guard(lambda a: a.state != REWARD_DECIDED or a.ctx.rewards_settled, "奖励尚未审批并发放，不能办结。")
+TRANSFER_NAMED = Guard(lambda a: bool(a.ctx.transfer_unit.strip() and a.ctx.transfer_reason.strip()),
+                       "移交须写明接收单位和移交理由。")
+
+WORKFLOW = Workflow(
+    name="tip",
+    states=STATES,
+    actor_kinds=ACTOR_KINDS,
+    messages={"state": "当前状态下不能执行该操作。", "actor": "只有承办单位可以办理该举报。"},
+    transitions=(
+        Transition("accept", "受理", (SUBMITTED,), ACCEPTED, HANDLER),
+        Transition("start_verification", "开始核查", (ACCEPTED,), VERIFYING, HANDLER),
+        Transition("verify", "登记核查结果", (VERIFYING,), VERIFIED, HANDLER),
+        Transition("decide_reward", "决定奖励", (VERIFIED,), REWARD_DECIDED, HANDLER, guards=(REWARDABLE,)),
+        Transition("close", "办结", (VERIFIED, REWARD_DECIDED), CLOSED, HANDLER, guards=(REWARDS_SETTLED,)),
+        # to a unit outside the platform
+        Transition("transfer", "不属本单位职责，移交", (SUBMITTED, ACCEPTED), TRANSFERRED, HANDLER,
+                   guards=(TRANSFER_NAMED,)),
+        # to another unit on the platform: back to the new unit's inbox
+        Transition("transfer_internal", "移交平台内其他单位", (SUBMITTED, ACCEPTED), SUBMITTED, HANDLER, guards=(TRANSFER_NAMED,)),
+        Transition("mark_duplicate", "标记为重复举报", (SUBMITTED, ACCEPTED), CLOSED, HANDLER),
+    ),
+)
+TRANSITIONS = WORKFLOW.by_action
+ACTIONS = WORKFLOW.actions
+
+
+def _kind(facts: Facts) -> str:
+    return "handler" if facts.is_handler else "other"
+
+
 def target(action: str) -> str:
-    return TRANSITIONS[action][1]
+    return WORKFLOW[action].target
 
 
 def refusal(state: str, action: str, facts: Facts) -> str | None:
     """Why ``action`` may not happen now (Chinese), or None when it may."""
-    if action not in TRANSITIONS:
-        return "未知操作。"
-    sources, _ = TRANSITIONS[action]
-    if state not in sources:
-        return "当前状态下不能执行该操作。"
-    if not facts.is_handler:
-        return "只有承办单位可以办理该举报。"
-    if action == "decide_reward" and facts.result not in (RESULT_TRUE, RESULT_PARTLY):
-        return "举报经核查不属实，不予奖励。"
-    if action == "close" and state == REWARD_DECIDED and not facts.rewards_settled:
-        return "奖励尚未审批并发放，不能办结。"
-    if action in ("transfer", "transfer_internal") and not (facts.transfer_unit.strip() and facts.transfer_reason.strip()):
-        return "移交须写明接收单位和移交理由。"
-    return None
+    return WORKFLOW.refusal(state, action, _kind(facts), facts)
 
 
 def allowed_actions(state: str, facts: Facts) -> list[str]:
-    return [a for a in TRANSITIONS if refusal(state, a, facts) is None]
+    return [a for a in ACTIONS if refusal(state, a, facts) is None]

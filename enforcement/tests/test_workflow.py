@@ -1,31 +1,73 @@
-"""The case transition table, exhaustively."""
+"""The case lifecycle against a literal oracle (行政处罚法: 立案 → 调查取证 → 告知 → 决定 → 执行 → 结案;
+不予立案/撤案 before a decision, with a reason). Nothing here is read from enforcement.workflow."""
 
-import itertools
+import dataclasses
 
 import pytest
 
+from core.workflow_testing import sweep
 from enforcement import workflow as wf
 
+H, OTHER = "handler", "other"
+STAGES = ("filed", "investigating", "notified", "decided", "executing", "closed")
+ACTIONS = ("investigate", "notify", "decide", "execute", "close")
+
+# (stage, action): (target, actor kinds allowed); every other cell is refused.
 ALLOWED = {
-    (wf.FILED, "investigate"), (wf.INVESTIGATING, "notify"), (wf.NOTIFIED, "decide"), (wf.DECIDED, "execute"),
-    (wf.DECIDED, "close"), (wf.EXECUTING, "close"), (wf.FILED, "close"), (wf.INVESTIGATING, "close"),
+    ("filed", "investigate"): ("investigating", {H}),
+    ("investigating", "notify"): ("notified", {H}),
+    ("notified", "decide"): ("decided", {H}),
+    ("decided", "execute"): ("executing", {H}),
+    ("decided", "close"): ("closed", {H}),  # nothing to execute (e.g. 不予处罚)
+    ("executing", "close"): ("closed", {H}),
+    ("filed", "close"): ("closed", {H}),  # 不予立案
+    ("investigating", "close"): ("closed", {H}),  # 撤案
 }
 
-
-@pytest.mark.parametrize("stage,action", list(itertools.product(wf.STAGES, wf.ACTIONS)))
-def test_every_pair(stage, action):
-    ctx = wf.Context(has_decision=True, has_note=True)
-    if (stage, action) in ALLOWED:
-        assert wf.refusal(stage, action, ctx) is None
-        assert wf.target_state(stage, action) in wf.STAGES
-        assert action in wf.available_actions(stage)
-    else:
-        assert wf.refusal(stage, action, ctx) == "当前阶段不能执行该操作。"
-        assert action not in wf.available_actions(stage)
+LABELS = {"investigate": "开始调查取证", "notify": "送达告知", "decide": "作出决定", "execute": "进入执行", "close": "结案"}
 
 
-def test_guards():
-    assert "处理决定" in wf.refusal(wf.NOTIFIED, "decide", wf.Context(has_decision=False))
-    assert "理由" in wf.refusal(wf.FILED, "close", wf.Context())
-    assert wf.refusal(wf.DECIDED, "close", wf.Context()) is None
-    assert wf.available_actions(wf.CLOSED) == []
+def permissive(stage, action, variant):
+    return wf.Context(has_decision=True, has_note=True)
+
+
+def test_table_matches_the_oracle():
+    assert sweep(wf.WORKFLOW, states=STAGES, actions=ACTIONS, actor_kinds=(H, OTHER), allowed=ALLOWED, ctx=permissive) == []
+
+
+def test_public_functions_follow_the_table():
+    for stage in STAGES:
+        for action in ACTIONS:
+            cell = ALLOWED.get((stage, action))
+            assert (wf.refusal(stage, action, permissive(stage, action, None)) is None) == (cell is not None)
+            assert wf.refusal(stage, action, permissive(stage, action, None), OTHER) is not None
+            assert (action in wf.available_actions(stage)) == (cell is not None)
+            if cell:
+                assert wf.target_state(stage, action) == cell[0]
+    assert wf.LABELS == LABELS
+    assert set(wf.DECISION_STAGES) == {"notified", "decided", "executing"}
+    assert wf.WORKFLOW.name == "case"
+    assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.TRANSITIONS) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("stage,action,ctx,actor,message", [
+    ("closed", "close", wf.Context(has_note=True), H, "当前阶段不能执行该操作。"),
+    ("filed", "investigate", wf.Context(), OTHER, "只有立案部门的办案人员可以办理本案。"),
+    ("notified", "decide", wf.Context(has_decision=False), H, "请先作出至少一项处理决定。"),
+    ("filed", "close", wf.Context(), H, "未作出决定即结案（不予立案/撤案）须说明理由。"),
+    ("investigating", "close", wf.Context(), H, "未作出决定即结案（不予立案/撤案）须说明理由。"),
+    ("filed", "fly", wf.Context(), H, "未知操作。"),
+])
+def test_refusals(stage, action, ctx, actor, message):
+    assert wf.refusal(stage, action, ctx, actor) == message
+
+
+def test_closing_after_a_decision_needs_no_note():
+    assert wf.refusal("decided", "close", wf.Context()) is None
+    assert wf.refusal("executing", "close", wf.Context()) is None
+
+
+def test_context_defaults_and_immutability():
+    assert wf.Context() == wf.Context(has_decision=False, has_note=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Context().has_note = True

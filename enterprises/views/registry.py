@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -106,9 +105,7 @@ def enterprise_edit(request, pk: int):
                           initial={"sectors": list(ent.sectors.all())})
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.update_enterprise(request.user, ent, **form.service_kwargs())
-                services.set_enterprise_status(request.user, ent, form.cleaned_data["status"])
+            services.edit_enterprise(request.user, ent, status=form.cleaned_data["status"], **form.service_kwargs())
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:

@@ -1,74 +1,138 @@
-"""Exhaustive: every state × action × actor kind × grade is allowed or refused as the table says."""
+"""The hazard lifecycle against a literal oracle (PRODUCT.md "Hazard lifecycle", RULES.md).
 
-import itertools
+Nothing here is read from hazards.workflow's table: the cells, labels and refusal texts are
+written out, so a changed table (a source removed or added, a target or an actor set changed)
+fails a test. `make mutate` checks that claim.
+"""
+
+import dataclasses
 
 import pytest
 
+from core.workflow_testing import sweep
 from hazards import workflow as wf
 
-# The expected table, written out independently of workflow.TRANSITIONS.
-GOV = {"department", "committee", "township"}
-EXPECTED = {
-    # action: (sources, target, {grade: allowed actor kinds})
-    "report": ({"registered", "rectifying", "pending_acceptance"}, None, {"major": {"enterprise", "agency"}, "general": set()}),
-    "submit_plan": ({"registered"}, "rectifying", {g: {"enterprise", "department", "superuser"} for g in ("general", "major")}),
-    "close_now": ({"registered"}, "closed", {"general": {"enterprise", "department", "township", "superuser"}, "major": set()}),
-    "submit_completion": ({"rectifying"}, "pending_acceptance", {g: {"enterprise", "agency", "superuser"} for g in ("general", "major")}),
-    "accept": ({"pending_acceptance"}, "closed", {"general": {"enterprise", "department", "township", "superuser"}, "major": {"department", "superuser"}}),
-    "reject": ({"pending_acceptance"}, "rectifying", {"general": {"enterprise", "department", "township", "superuser"}, "major": {"department", "superuser"}}),
-    "request_extension": ({"rectifying"}, None, {g: {"enterprise", "superuser"} for g in ("general", "major")}),
-    "decide_extension": ({"rectifying"}, None, {g: {"department", "superuser"} for g in ("general", "major")}),
-    "merge": ({"registered", "rectifying", "pending_acceptance"}, "merged", {g: {"department", "committee", "superuser"} for g in ("general", "major")}),
-    "void": ({"registered", "rectifying", "pending_acceptance"}, "void", {g: {"department", "committee", "superuser"} for g in ("general", "major")}),
-    "reopen": ({"closed"}, "rectifying", {g: {"enterprise"} | GOV | {"superuser"} for g in ("general", "major")}),
+E, D, C, T, A, S = "enterprise", "department", "committee", "township", "agency", "superuser"
+STATES = ("registered", "rectifying", "pending_acceptance", "closed", "merged", "void")
+ACTIONS = ("report", "submit_plan", "close_now", "submit_completion", "accept", "reject", "request_extension",
+           "decide_extension", "merge", "void", "reopen")
+ACTOR_KINDS = (E, D, C, T, A, S)
+
+# (state, action, grade): (target, actor kinds allowed); every other cell is refused.
+ALLOWED = {
+    # 双报告 of a 重大 hazard by the enterprise (or its agency) while it is open; state kept
+    ("registered", "report", "major"): ("registered", {E, A}),
+    ("rectifying", "report", "major"): ("rectifying", {E, A}),
+    ("pending_acceptance", "report", "major"): ("pending_acceptance", {E, A}),
+    # plan (six elements for 重大) → rectifying
+    ("registered", "submit_plan", "general"): ("rectifying", {E, D, S}),
+    ("registered", "submit_plan", "major"): ("rectifying", {E, D, S}),
+    # 一般 only: fixed at once with evidence → closed
+    ("registered", "close_now", "general"): ("closed", {E, D, T, S}),
+    ("rectifying", "submit_completion", "general"): ("pending_acceptance", {E, A, S}),
+    ("rectifying", "submit_completion", "major"): ("pending_acceptance", {E, A, S}),
+    # acceptance: for 重大 only the competent department
+    ("pending_acceptance", "accept", "general"): ("closed", {E, D, T, S}),
+    ("pending_acceptance", "accept", "major"): ("closed", {D, S}),
+    ("pending_acceptance", "reject", "general"): ("rectifying", {E, D, T, S}),
+    ("pending_acceptance", "reject", "major"): ("rectifying", {D, S}),
+    # extension: requested by the enterprise, decided by the department; state kept
+    ("rectifying", "request_extension", "general"): ("rectifying", {E, S}),
+    ("rectifying", "request_extension", "major"): ("rectifying", {E, S}),
+    ("rectifying", "decide_extension", "general"): ("rectifying", {D, S}),
+    ("rectifying", "decide_extension", "major"): ("rectifying", {D, S}),
+    # any open hazard: merge into a duplicate / void, by government
+    ("registered", "merge", "general"): ("merged", {D, C, S}),
+    ("registered", "merge", "major"): ("merged", {D, C, S}),
+    ("rectifying", "merge", "general"): ("merged", {D, C, S}),
+    ("rectifying", "merge", "major"): ("merged", {D, C, S}),
+    ("pending_acceptance", "merge", "general"): ("merged", {D, C, S}),
+    ("pending_acceptance", "merge", "major"): ("merged", {D, C, S}),
+    ("registered", "void", "general"): ("void", {D, C, S}),
+    ("registered", "void", "major"): ("void", {D, C, S}),
+    ("rectifying", "void", "general"): ("void", {D, C, S}),
+    ("rectifying", "void", "major"): ("void", {D, C, S}),
+    ("pending_acceptance", "void", "general"): ("void", {D, C, S}),
+    ("pending_acceptance", "void", "major"): ("void", {D, C, S}),
+    # found again after 销号
+    ("closed", "reopen", "general"): ("rectifying", {E, D, C, T, S}),
+    ("closed", "reopen", "major"): ("rectifying", {E, D, C, T, S}),
 }
 
-# Facts that satisfy every detail guard, so only state/actor/grade decide.
-FULL = dict(has_plan=True, is_submitter=False, has_evidence=True, has_reason=True, reported=True)
+LABELS = {
+    "report": "双报告（报告主管部门和职代会）", "submit_plan": "提交治理方案并开始整改", "close_now": "立即整改完毕并销号",
+    "submit_completion": "提交整改完成材料", "accept": "验收通过并销号", "reject": "验收不通过（退回整改）",
+    "request_extension": "申请延期", "decide_extension": "审批延期", "merge": "合并到重复隐患", "void": "作废",
+    "reopen": "重新打开（再次发现）",
+}
 
 
-def test_table_covers_every_action():
-    assert set(EXPECTED) == set(wf.ACTIONS)
+def permissive(state, action, grade):
+    """Every detail guard satisfied: only state, grade and actor decide."""
+    return wf.Context(grade=grade, has_plan=True, is_submitter=False, has_evidence=True, has_reason=True,
+                      reported=True, pending_extension=action == "decide_extension")
 
 
-@pytest.mark.parametrize("state,action,actor,grade", list(itertools.product(wf.STATES, wf.ACTIONS, wf.ACTOR_KINDS, ("general", "major"))))
-def test_every_combination(state, action, actor, grade):
-    sources, target, allowed = EXPECTED[action]
-    pending = action == "decide_extension"
-    ctx = wf.Context(grade=grade, pending_extension=pending, **FULL)
-    refusal = wf.refusal(state, action, actor, ctx)
-    should_allow = state in sources and actor in allowed[grade]
-    assert (refusal is None) == should_allow, refusal
-    if should_allow:
-        assert wf.target_state(state, action) == (target or state)
-        assert action in wf.available_actions(state, actor, grade)
-    else:
-        assert action not in wf.available_actions(state, actor, grade) or state in sources and actor in allowed[grade]
+def test_table_matches_the_oracle():
+    assert sweep(wf.WORKFLOW, states=STATES, actions=ACTIONS, actor_kinds=ACTOR_KINDS, allowed=ALLOWED,
+                 ctx=permissive, variants=("general", "major")) == []
 
 
-def test_major_plan_gate():
-    ctx = wf.Context(grade="major", has_plan=False)
-    assert "治理方案" in wf.refusal("registered", "submit_plan", "enterprise", ctx)
-    assert wf.refusal("registered", "submit_plan", "enterprise", wf.Context(grade="general")) is None
+def test_public_functions_follow_the_table():
+    for (state, action, grade), (target, kinds) in ALLOWED.items():
+        for kind in ACTOR_KINDS:
+            assert (wf.refusal(state, action, kind, permissive(state, action, grade)) is None) == (kind in kinds)
+            if action != "decide_extension":  # available_actions cannot know of a pending extension
+                assert (action in wf.available_actions(state, kind, grade)) == (kind in kinds), (state, action, kind)
+        assert wf.target_state(state, action) == target
+    assert wf.available_actions("merged", S, "major") == []
+    assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.STATES) == set(STATES)
+    assert set(wf.OPEN_STATES) == {"registered", "rectifying", "pending_acceptance"}
+    assert set(wf.FINAL_STATES) == {"merged", "void"}
+    assert wf.WORKFLOW.name == "hazard"
 
 
-def test_acceptor_must_not_be_submitter():
-    ctx = wf.Context(grade="major", is_submitter=True)
-    assert "提交人" in wf.refusal("pending_acceptance", "accept", "department", ctx)
+def test_labels():
+    assert {a: wf.TRANSITIONS[a].label for a in wf.ACTIONS} == LABELS
 
 
-@pytest.mark.parametrize("action", ["reject", "void", "merge", "request_extension", "reopen"])
-def test_reason_required(action):
-    state = next(iter(EXPECTED[action][0]))
-    actor = sorted(EXPECTED[action][2]["major"])[0]
-    assert "理由" in wf.refusal(state, action, actor, wf.Context(grade="major", has_reason=False))
+@pytest.mark.parametrize("state,action,actor,ctx,message", [
+    ("closed", "accept", D, wf.Context(grade="major"), "当前状态不能执行“验收通过并销号”。"),
+    ("registered", "report", E, wf.Context(grade="general"), "“双报告（报告主管部门和职代会）”仅适用于重大隐患。"),
+    ("registered", "close_now", E, wf.Context(grade="major", has_evidence=True), "“立即整改完毕并销号”仅适用于一般隐患。"),
+    ("pending_acceptance", "accept", E, wf.Context(grade="major"), "重大隐患的“验收通过并销号”须由负有监管职责的主管部门办理。"),
+    ("pending_acceptance", "reject", T, wf.Context(grade="major", has_reason=True),
+     "重大隐患的“验收不通过（退回整改）”须由负有监管职责的主管部门办理。"),
+    ("rectifying", "decide_extension", E, wf.Context(grade="major", pending_extension=True),
+     "重大隐患的“审批延期”须由负有监管职责的主管部门办理。"),
+    ("rectifying", "decide_extension", E, wf.Context(grade="general", pending_extension=True), "您所在单位不能执行“审批延期”。"),
+    ("registered", "void", E, wf.Context(grade="general", has_reason=True), "您所在单位不能执行“作废”。"),
+    ("registered", "submit_plan", E, wf.Context(grade="major", has_plan=False),
+     "重大隐患须先制定治理方案（目标任务、措施、经费物资、机构人员、时限、安全措施和应急预案六要素齐全）。"),
+    ("registered", "close_now", E, wf.Context(grade="general"), "请提供整改完成的证据（说明或照片）。"),
+    ("rectifying", "submit_completion", E, wf.Context(grade="major"), "请提供整改完成的证据（说明或照片）。"),
+    ("pending_acceptance", "accept", D, wf.Context(grade="major", is_submitter=True), "验收人不能是整改材料的提交人。"),
+    ("pending_acceptance", "accept", E, wf.Context(grade="general", is_submitter=True), "验收人不能是整改材料的提交人。"),
+    ("pending_acceptance", "reject", D, wf.Context(grade="major"), "请填写理由。"),
+    ("registered", "void", C, wf.Context(grade="general"), "请填写理由。"),
+    ("rectifying", "merge", D, wf.Context(grade="major"), "请填写理由。"),
+    ("rectifying", "request_extension", E, wf.Context(grade="major"), "请填写理由。"),
+    ("closed", "reopen", T, wf.Context(grade="general"), "请填写理由。"),
+    ("rectifying", "request_extension", E, wf.Context(grade="major", has_reason=True, pending_extension=True),
+     "已有待审批的延期申请。"),
+    ("rectifying", "decide_extension", D, wf.Context(grade="major"), "没有待审批的延期申请。"),
+    ("registered", "fly", S, wf.Context(), "未知操作。"),
+])
+def test_refusals(state, action, actor, ctx, message):
+    assert wf.refusal(state, action, actor, ctx) == message
 
 
-def test_evidence_required():
-    assert "证据" in wf.refusal("registered", "close_now", "enterprise", wf.Context(grade="general"))
-    assert "证据" in wf.refusal("rectifying", "submit_completion", "enterprise", wf.Context(grade="major"))
+def test_general_plan_needs_no_six_elements():
+    assert wf.refusal("registered", "submit_plan", E, wf.Context(grade="general")) is None
 
 
-def test_extension_pending_rules():
-    assert wf.refusal("rectifying", "request_extension", "enterprise", wf.Context(has_reason=True, pending_extension=True))
-    assert wf.refusal("rectifying", "decide_extension", "department", wf.Context(pending_extension=False))
+def test_context_defaults_and_immutability():
+    assert wf.Context() == wf.Context(grade="general", has_plan=False, is_submitter=False, has_evidence=False,
+                                      has_reason=False, reported=False, pending_extension=False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Context().grade = "major"

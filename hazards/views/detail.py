@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,8 +14,8 @@ from core.services import NotPermitted, ServiceError, StaleState
 from core.views import get_visible_or_404, service_error_to_form
 
 from .. import services, workflow
-from ..actions import available_for, make_form, run_action
-from ..evidence import add_attachment, check_upload
+from ..actions import available_for, make_form
+from ..evidence import check_upload
 from ..filters import listing_model
 from ..models import Attachment, Hazard
 
@@ -56,7 +55,7 @@ def _context(request, hazard, forms=None):
         "acceptances": hazard.acceptances.select_related("submitted_by", "decided_by", "decided_by_org"),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
         "merged_hazards": hazard.merged_hazards.all(), "listings": listings,
-        "can_upload": services.actor_kind(request.user, hazard) is not None and hazard.status not in workflow.FINAL_STATES,
+        "can_upload": services.can_attach(request.user, hazard),
         "overdue": hazard.is_overdue(),
     }
 
@@ -77,10 +76,8 @@ def act(request, pk: int, action: str):
         try:
             upload = form.cleaned_data.get("evidence") if action in EVIDENCE_ACTIONS else None
             checked = check_upload(upload) if upload else None
-            with transaction.atomic():
-                run_action(request.user, hazard, action, form.cleaned_data)
-                if checked is not None:
-                    add_attachment(request.user, hazard, checked, original_name=upload.name, kind=Attachment.Kind.EVIDENCE)
+            services.run_action(request.user, hazard, action, form.cleaned_data, evidence=checked,
+                                evidence_name=upload.name if checked else "")
         except ServiceError as exc:
             service_error_to_form(form, exc)
             status = 403 if isinstance(exc, NotPermitted) else 409 if isinstance(exc, StaleState) else 400
@@ -98,14 +95,14 @@ def act(request, pk: int, action: str):
 @require_POST
 def upload(request, pk: int):
     hazard = _hazard(request, pk)
-    if services.actor_kind(request.user, hazard) is None or hazard.status in workflow.FINAL_STATES:
+    if not services.can_attach(request.user, hazard):
         raise PermissionDenied("您不能为该隐患上传附件。")
     f = request.FILES.get("evidence")
     kind = request.POST.get("kind") or Attachment.Kind.PHOTO
     try:
         if f is None:
             raise ServiceError("请选择文件。", "evidence")
-        add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
+        services.add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
     except ServiceError as exc:
         ctx = _context(request, hazard)
         ctx["upload_error"] = exc.message

@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from core.services import ServiceError
 from core.views import service_error_to_form
 
 from .. import services
-from ..evidence import add_attachment, check_upload
+from ..evidence import check_upload
 from ..forms import RegisterForm, writable_enterprises
-from ..models import Attachment
 
 
 def register(request):
@@ -23,17 +21,14 @@ def register(request):
             data = form.cleaned_data
             try:
                 checked = check_upload(data["photo"]) if data.get("photo") else None
-                with transaction.atomic():
-                    hazard = services.register_hazard(
-                        request.user, enterprise=data["enterprise"], sector=data["sector"],
-                        description=data["description"], grade=data["grade"], channel=data["channel"] or None,
-                        found_on=data["found_on"], location=data["location"], category=data["category"],
-                        basis_item=data["basis_item"], basis_reason=data["basis_reason"], deadline=data["deadline"],
-                        responsible_person=data["responsible_person"], responsible_phone=data["responsible_phone"],
-                        stop_production=data["stop_production"])
-                    if checked is not None:
-                        add_attachment(request.user, hazard, checked, original_name=data["photo"].name,
-                                       kind=Attachment.Kind.PHOTO)
+                hazard = services.register_with_photo(
+                    request.user, photo=checked, photo_name=data["photo"].name if checked else "",
+                    enterprise=data["enterprise"], sector=data["sector"],
+                    description=data["description"], grade=data["grade"], channel=data["channel"] or None,
+                    found_on=data["found_on"], location=data["location"], category=data["category"],
+                    basis_item=data["basis_item"], basis_reason=data["basis_reason"], deadline=data["deadline"],
+                    responsible_person=data["responsible_person"], responsible_phone=data["responsible_phone"],
+                    stop_production=data["stop_production"])
             except ServiceError as exc:
                 if exc.field == "evidence":
                     exc.field = "photo"

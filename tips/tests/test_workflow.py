@@ -1,41 +1,96 @@
-import itertools
+"""The tip lifecycle against a literal oracle (PRODUCT.md item 8, RULES.md §1 rewards).
+
+submitted → accepted → verifying → verified → (reward_decided →) closed; "not ours" is
+transferred (outside the platform: final; inside: back to the new unit's inbox); a duplicate is
+closed. Nothing here is read from tips.workflow's table.
+"""
+
+import dataclasses
 
 import pytest
 
+from core.workflow_testing import sweep
 from tips import workflow as wf
 
-HANDLER = wf.Facts(is_handler=True, result=wf.RESULT_TRUE, transfer_unit="城管委", transfer_reason="不属本单位")
+H, OTHER = "handler", "other"
+STATES = ("submitted", "accepted", "verifying", "verified", "reward_decided", "closed", "transferred")
+ACTIONS = ("accept", "start_verification", "verify", "decide_reward", "close", "transfer", "transfer_internal",
+           "mark_duplicate")
+
+# (state, action): (target, actor kinds allowed); every other cell is refused.
+ALLOWED = {
+    ("submitted", "accept"): ("accepted", {H}),
+    ("accepted", "start_verification"): ("verifying", {H}),
+    ("verifying", "verify"): ("verified", {H}),
+    ("verified", "decide_reward"): ("reward_decided", {H}),
+    ("verified", "close"): ("closed", {H}),  # no reward (unfounded, or not rewardable)
+    ("reward_decided", "close"): ("closed", {H}),
+    ("submitted", "transfer"): ("transferred", {H}),
+    ("accepted", "transfer"): ("transferred", {H}),
+    ("submitted", "transfer_internal"): ("submitted", {H}),
+    ("accepted", "transfer_internal"): ("submitted", {H}),
+    ("submitted", "mark_duplicate"): ("closed", {H}),
+    ("accepted", "mark_duplicate"): ("closed", {H}),
+}
+
+LABELS = {"accept": "受理", "start_verification": "开始核查", "verify": "登记核查结果", "decide_reward": "决定奖励",
+          "close": "办结", "transfer": "不属本单位职责，移交", "transfer_internal": "移交平台内其他单位",
+          "mark_duplicate": "标记为重复举报"}
 
 
-@pytest.mark.parametrize("state,action", list(itertools.product(wf.STATES, wf.TRANSITIONS)))
-def test_every_state_action_pair(state, action):
-    sources, target = wf.TRANSITIONS[action]
-    reason = wf.refusal(state, action, HANDLER)
-    if state in sources:
-        assert reason is None
-        assert wf.target(action) == target
-    else:
-        assert reason == "当前状态下不能执行该操作。"
-    # a non-handler is always refused
-    assert wf.refusal(state, action, wf.Facts(is_handler=False, result=wf.RESULT_TRUE)) is not None
+def facts(kind=H, **kw):
+    base = dict(is_handler=kind == H, result="true", rewards_settled=True, transfer_unit="城管委", transfer_reason="不属本单位")
+    return wf.Facts(**{**base, **kw})
 
 
-def test_final_states_allow_nothing():
-    for state in wf.FINAL_STATES:
-        assert wf.allowed_actions(state, HANDLER) == []
+def test_table_matches_the_oracle():
+    assert sweep(wf.WORKFLOW, states=STATES, actions=ACTIONS, actor_kinds=(H, OTHER), allowed=ALLOWED,
+                 ctx=lambda state, action, variant: facts()) == []
 
 
-def test_unfounded_tip_gets_no_reward_but_may_close():
-    facts = wf.Facts(is_handler=True, result=wf.RESULT_UNFOUNDED)
-    assert wf.refusal(wf.VERIFIED, "decide_reward", facts) == "举报经核查不属实，不予奖励。"
-    assert wf.refusal(wf.VERIFIED, "close", facts) is None
+def test_public_functions_follow_the_table():
+    for state in STATES:
+        for action in ACTIONS:
+            cell = ALLOWED.get((state, action))
+            assert (wf.refusal(state, action, facts(H)) is None) == (cell is not None), (state, action)
+            assert wf.refusal(state, action, facts(OTHER)) is not None
+            assert (action in wf.allowed_actions(state, facts(H))) == (cell is not None)
+            if cell:
+                assert wf.target(action) == cell[0]
+        assert wf.allowed_actions(state, facts(OTHER)) == []
+    assert set(wf.FINAL_STATES) == {"closed", "transferred"}
+    assert set(wf.OPEN_STATES) == set(STATES) - {"closed", "transferred"}
+    assert wf.RESULTS == ("true", "partly", "unfounded")
+    assert wf.WORKFLOW.name == "tip"
+    assert {wf._kind(facts(H)), wf._kind(facts(OTHER))} == {"handler", "other"}
 
 
-def test_close_after_reward_needs_payment_and_transfer_needs_unit_and_reason():
-    assert wf.refusal(wf.REWARD_DECIDED, "close", wf.Facts(is_handler=True, rewards_settled=False))
-    assert wf.refusal(wf.SUBMITTED, "transfer", wf.Facts(is_handler=True, transfer_unit="城管委")) == "移交须写明接收单位和移交理由。"
-    assert wf.refusal(wf.ACCEPTED, "transfer_internal", wf.Facts(is_handler=True, transfer_unit="x", transfer_reason="y")) is None
+def test_labels():
+    assert {a: wf.TRANSITIONS[a].label for a in wf.ACTIONS} == LABELS
 
 
-def test_unknown_action():
-    assert wf.refusal(wf.SUBMITTED, "fly", HANDLER) == "未知操作。"
+@pytest.mark.parametrize("state,action,f,message", [
+    ("closed", "accept", facts(), "当前状态下不能执行该操作。"),
+    ("submitted", "accept", facts(OTHER), "只有承办单位可以办理该举报。"),
+    ("verified", "decide_reward", facts(result="unfounded"), "举报经核查不属实，不予奖励。"),
+    ("verified", "decide_reward", facts(result=""), "举报经核查不属实，不予奖励。"),
+    ("reward_decided", "close", facts(rewards_settled=False), "奖励尚未审批并发放，不能办结。"),
+    ("submitted", "transfer", facts(transfer_reason=" "), "移交须写明接收单位和移交理由。"),
+    ("accepted", "transfer", facts(transfer_unit=""), "移交须写明接收单位和移交理由。"),
+    ("accepted", "transfer_internal", facts(transfer_unit=" "), "移交须写明接收单位和移交理由。"),
+    ("submitted", "transfer_internal", facts(transfer_reason=""), "移交须写明接收单位和移交理由。"),
+    ("submitted", "fly", facts(), "未知操作。"),
+])
+def test_refusals(state, action, f, message):
+    assert wf.refusal(state, action, f) == message
+
+
+def test_partly_true_is_rewardable_and_unsettled_rewards_block_only_after_a_decision():
+    assert wf.refusal("verified", "decide_reward", facts(result="partly")) is None
+    assert wf.refusal("verified", "close", facts(result="unfounded", rewards_settled=False)) is None
+
+
+def test_facts_defaults_and_immutability():
+    assert wf.Facts() == wf.Facts(is_handler=False, result="", rewards_settled=True, transfer_unit="", transfer_reason="")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wf.Facts().is_handler = True
