@@ -9,6 +9,7 @@ from accounts.models import Membership, Organisation
 from core.events import record
 from core.notifications import notify
 from core.services import NotPermitted, ServiceError
+from core.uploads import accept as accept_upload
 
 from . import dispatch as D
 from . import rows as R
@@ -57,6 +58,8 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
         raise ServiceError("日期不能晚于今天。", "date")
     if kind == Activity.Kind.INSPECTORS and (count is None or count < 0):
         raise ServiceError("请填写技术检查员人数。", "count")
+    if attachment:
+        attachment = accept_upload(attachment, "campaign_attachment").content  # core upload policy
     with transaction.atomic():
         act = Activity(unit=unit, kind=kind, date=date, participants=participants, summary=summary, count=count,
                        created_by=actor if actor is not None and actor.is_authenticated else None)

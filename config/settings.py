@@ -174,6 +174,18 @@ MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Spreadsheet intake limits, checked before any parser runs (core/intake.py, docs/security.md).
+SPREADSHEET_LIMITS = {
+    "max_bytes": int(os.environ.get("SPREADSHEET_MAX_BYTES", str(10 * 1024 * 1024))),
+    "max_entries": 200,                    # zip parts of an xlsx
+    "max_uncompressed": 100 * 1024 * 1024,  # all parts together
+    "max_entry": 80 * 1024 * 1024,         # any one part
+    "max_ratio": 100,                      # uncompressed / compressed
+    "max_shared_strings": 20 * 1024 * 1024,
+    "max_rows": int(os.environ.get("SPREADSHEET_MAX_ROWS", "60000")),
+    "max_columns": 200,
+    "max_cells": 2_000_000,
+}
 
 # Key for whistle-blower identities (Fernet, urlsafe base64, 32 bytes). Required in production.
 TIP_IDENTITY_KEY = os.environ.get("TIP_IDENTITY_KEY", "")

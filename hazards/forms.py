@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
+from core.intake import validate_spreadsheet
 from enterprises.models import Enterprise
 
 from . import services
@@ -88,5 +89,5 @@ class RegisterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="隐患台账文件（.xlsx）")
+    file = forms.FileField(label="隐患台账文件（.xlsx）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)

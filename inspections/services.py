@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from core.events import record as record_event
 from core.services import NotPermitted, ServiceError, StaleState
+from core.uploads import accept as accept_upload
 from enterprises.models import Enterprise
 
 from . import checklist
@@ -275,6 +276,8 @@ def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str
             raise ServiceError("整改期限不能早于检查日期。", "deadline")
     else:
         grade, deadline = "", None
+    if photo is not None:
+        photo = accept_upload(photo, "inspection_photo").content  # core upload policy
     with transaction.atomic():
         item.result, item.note, item.grade, item.deadline = result, note, grade, deadline
         if photo is not None:
