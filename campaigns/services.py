@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from core.events import record
 from core.notifications import notify
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, lock
 from core.uploads import accept as accept_upload
 
 from . import dispatch as D
@@ -94,6 +94,7 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     frozen = D.to_json(values)
     week = D.week_of(as_of)
     with transaction.atomic():
+        lock(unit)  # serialised per unit: versions are consecutive, never two of the same number
         last = Submission.objects.filter(campaign=campaign, unit=unit, week=week).order_by("-version").first()
         sub = Submission(campaign=campaign, unit=unit, week=week, version=(last.version + 1) if last else 1, as_of=as_of,
                          values=frozen, submitted_by=actor if actor is not None and actor.is_authenticated else None,

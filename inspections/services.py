@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from core.events import record as record_event
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 from core.uploads import accept as accept_upload
 from enterprises.models import Enterprise
 
@@ -351,6 +351,7 @@ def sign(actor, rec: Record) -> Record:
         raise ServiceError("您已签名。", "record")
     now = timezone.now()
     with transaction.atomic():
+        rec = lock(rec)  # serialised: the last of two simultaneous signatures sees the other and locks the record
         if RecordInspector.objects.filter(pk=mine.pk, signed_at__isnull=True).update(signed_at=now) != 1:
             raise StaleState()
         record_event(actor, "inspection.signed", rec)
