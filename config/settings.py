@@ -207,6 +207,8 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 
 # Public tip form: requests per address per hour; upload limits; salt of stored address hashes.
 TIP_RATE_LIMIT_PER_HOUR = int(os.environ.get("TIP_RATE_LIMIT_PER_HOUR", "10"))
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (docs/operations.md).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TIP_PHOTO_MAX_BYTES = int(os.environ.get("TIP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 TIP_VIDEO_MAX_BYTES = int(os.environ.get("TIP_VIDEO_MAX_BYTES", str(50 * 1024 * 1024)))
 TIP_MAX_FILES = int(os.environ.get("TIP_MAX_FILES", "6"))
