@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.timezone import localdate as today
 
+from core import uploads
+
 from .models import Activity
 
 
@@ -19,7 +21,9 @@ class ActivityForm(forms.Form):
     participants = forms.CharField(label="参加人员", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
     summary = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     count = forms.IntegerField(label="人数（技术检查员）", required=False, min_value=0, widget=forms.NumberInput(attrs={"class": "form-control"}))
-    attachment = forms.FileField(label="附件", required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    attachment = forms.FileField(label="附件（图片/PDF/Word/Excel）", required=False,
+                                 widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+                                 validators=[uploads.validator("campaign_attachment")])  # type sniffed by content
 
 
 WEEKDAY_CHOICES = [(i, name) for i, name in enumerate(("周一", "周二", "周三", "周四", "周五", "周六", "周日"))]

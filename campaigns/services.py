@@ -9,7 +9,8 @@ from accounts.models import Organisation
 from accounts.permissions import actor_org
 from core.events import record
 from core.notifications import notify
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, lock
+from core.uploads import accept as accept_upload
 
 from . import dispatch as D
 from . import rows as R
@@ -124,6 +125,8 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
         raise ServiceError("日期不能晚于今天。", "date")
     if kind == Activity.Kind.INSPECTORS and (count is None or count < 0):
         raise ServiceError("请填写技术检查员人数。", "count")
+    if attachment:
+        attachment = accept_upload(attachment, "campaign_attachment").content  # core upload policy
     with transaction.atomic():
         act = Activity(unit=unit, kind=kind, date=date, participants=participants, summary=summary, count=count,
                        created_by=actor if actor is not None and actor.is_authenticated else None)
@@ -158,6 +161,7 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     frozen = D.to_json(values)
     week = D.week_of(as_of)
     with transaction.atomic():
+        lock(unit)  # serialised per unit: versions are consecutive, never two of the same number
         last = Submission.objects.filter(campaign=campaign, unit=unit, week=week).order_by("-version").first()
         sub = Submission(campaign=campaign, unit=unit, week=week, version=(last.version + 1) if last else 1, as_of=as_of,
                          values=frozen, submitted_by=actor if actor is not None and actor.is_authenticated else None,

@@ -7,6 +7,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from core import xlsx
+
 from . import rows as R
 from .tables import lines_for
 
@@ -34,12 +36,12 @@ def workbook(title_unit: str, as_of, values: dict, auto: set) -> Workbook:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     day = timezone.localtime(as_of).date()
-    ws["A2"] = f"单位：{title_unit}"
+    xlsx.put(ws, 2, 1, f"单位：{title_unit}")
     ws["D2"] = f"时间：{day.year}年{day.month}月{day.day}日"
     r = 3
     for section in lines_for(values, auto):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
-        ws.cell(r, 1, section["title"]).font = Font(bold=True)
+        xlsx.put(ws, r, 1, section["title"]).font = Font(bold=True)
         r += 1
         for line in section["lines"]:
             for i, item in enumerate(line):
@@ -54,9 +56,9 @@ def workbook(title_unit: str, as_of, values: dict, auto: set) -> Workbook:
                 if len(item) > 1:
                     parts = [_cell_value(c["row"], c["value"]) for c in item]
                     value = "，".join("" if p is None else str(p) for p in parts)
-                ws.cell(r, col, label)
-                ws.cell(r, col + 1, value)
-                ws.cell(r, col + 2, unit)
+                xlsx.put(ws, r, col, label)
+                xlsx.put(ws, r, col + 1, value)
+                xlsx.put(ws, r, col + 2, unit)
                 for c in range(col, col + 3):
                     ws.cell(r, c).border = BOX
                     ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="center")

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Every view needs a login unless marked login_not_required (public tip pages, healthz, login, DRF).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -178,6 +179,18 @@ MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Spreadsheet intake limits, checked before any parser runs (core/intake.py, docs/security.md).
+SPREADSHEET_LIMITS = {
+    "max_bytes": int(os.environ.get("SPREADSHEET_MAX_BYTES", str(10 * 1024 * 1024))),
+    "max_entries": 200,                    # zip parts of an xlsx
+    "max_uncompressed": 100 * 1024 * 1024,  # all parts together
+    "max_entry": 80 * 1024 * 1024,         # any one part
+    "max_ratio": 100,                      # uncompressed / compressed
+    "max_shared_strings": 20 * 1024 * 1024,
+    "max_rows": int(os.environ.get("SPREADSHEET_MAX_ROWS", "60000")),
+    "max_columns": 200,
+    "max_cells": 2_000_000,
+}
 
 # Key for whistle-blower identities (Fernet, urlsafe base64, 32 bytes). Required in production.
 TIP_IDENTITY_KEY = os.environ.get("TIP_IDENTITY_KEY", "")
@@ -198,6 +211,8 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 
 # Public tip form: requests per address per hour; upload limits; salt of stored address hashes.
 TIP_RATE_LIMIT_PER_HOUR = int(os.environ.get("TIP_RATE_LIMIT_PER_HOUR", "10"))
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (docs/operations.md).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TIP_PHOTO_MAX_BYTES = int(os.environ.get("TIP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 TIP_VIDEO_MAX_BYTES = int(os.environ.get("TIP_VIDEO_MAX_BYTES", str(50 * 1024 * 1024)))
 TIP_MAX_FILES = int(os.environ.get("TIP_MAX_FILES", "6"))
@@ -252,6 +267,25 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own (vendored) static files — no
+# inline scripts or handlers; styles allow inline attributes (Bootstrap markup, htmx indicators).
+# /api/docs/ (Swagger UI bootstraps with an inline script) is excluded; it is staff-only tooling.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if not DEV:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)

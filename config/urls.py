@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import files as core_files
 from core import views as core_views
 from core.pickers import picker_view
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", core_views.inbox, name="inbox"),
+    path("files/<slug:kind>/<int:pk>/", core_files.download, name="scoped_file"),  # core.files
     path("inbox/<int:pk>/read/", core_views.inbox_read, name="inbox_read"),
     path("pickers/<slug:name>/", picker_view, name="picker"),
     path("accounts/", include("accounts.auth_urls")),

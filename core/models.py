@@ -60,6 +60,8 @@ class Event(models.Model):
     data = models.JSONField("数据", default=dict, blank=True)
     request_id = models.CharField("请求编号", max_length=36, blank=True)
 
+    objects = models.QuerySet.as_manager()  # its own manager class: core.immutable guards it
+
     class Meta:
         verbose_name = verbose_name_plural = "业务事件"
         ordering = ["created_at", "id"]

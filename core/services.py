@@ -1,6 +1,15 @@
 """Helpers shared by every app's services.py (the only code that writes)."""
 
 
+def lock(obj):
+    """Re-read ``obj``'s row with ``SELECT … FOR UPDATE`` (inside ``transaction.atomic``) and return
+    the fresh instance: state-keeping actions that do not change a status (extension requests,
+    rewards, signatures, progress, dispatch versions) are serialised on this lock, and their
+    guards are evaluated on the row as re-read under the lock, never on what the caller read before."""
+    list(type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk"))
+    obj.refresh_from_db()  # in place: the caller's instance sees the locked, current row
+    return obj
+
 
 class ServiceError(Exception):
     """A refused action. ``field`` names the offending input (or None for the whole request);

@@ -1,5 +1,7 @@
 """Rendering official documents: python-docx building blocks → .docx bytes; LibreOffice → PDF.
 
+Every text goes through ``core.text.xml_safe`` (python-docx refuses XML-illegal characters).
+
 Every app builds its 公文 with ``new_document(title)`` + helpers and returns ``to_bytes(doc)``;
 ``docx_to_pdf`` converts when LibreOffice (Debian ``libreoffice-writer-nogui``) is installed.
 """
@@ -15,6 +17,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from core.text import xml_safe
 
 FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -42,11 +46,11 @@ def new_document(title: str, subtitle: str = "") -> Document:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_font(p.add_run(title), HEADING_FONT, 20, True)
+    _set_font(p.add_run(xml_safe(title)), HEADING_FONT, 20, True)
     if subtitle:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(p.add_run(subtitle), FONT, 14)
+        _set_font(p.add_run(xml_safe(subtitle)), FONT, 14)
     return doc
 
 
@@ -54,7 +58,7 @@ def paragraph(doc, text: str, *, bold: bool = False, align: str = "left", size: 
     p = doc.add_paragraph()
     p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                    "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-    _set_font(p.add_run(text), FONT, size, bold)
+    _set_font(p.add_run(xml_safe(str(text))), FONT, size, bold)
     return p
 
 
@@ -66,7 +70,7 @@ def table(doc, rows: list[list[str]], *, header: bool = False, widths_mm: list[i
         for j, text in enumerate(row):
             cell = t.cell(i, j)
             cell.text = ""
-            _set_font(cell.paragraphs[0].add_run(str(text)), FONT, 12, header and i == 0)
+            _set_font(cell.paragraphs[0].add_run(xml_safe(str(text))), FONT, 12, header and i == 0)
             if widths_mm and j < len(widths_mm):
                 cell.width = Mm(widths_mm[j])
     return t

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Sector
+from core.intake import validate_spreadsheet
 from regions.models import Region
 
 from .models import Enterprise
@@ -98,7 +99,7 @@ SafetyManagerFormSet = forms.formset_factory(SafetyManagerForm, extra=1, can_del
 
 
 class ImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    file = forms.FileField(label="文件（.xlsx 或 .csv）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)
 
     MAX_BYTES = 20 * 1024 * 1024

@@ -8,7 +8,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import Sector
+from core import xlsx
+from core.intake import check_spreadsheet
 from core.services import ServiceError
+from core.text import clean_cell
 
 from .importing import COLUMNS, MAX_ROWS
 from .validators import make_credit_code
@@ -30,7 +33,7 @@ def _rows_from_matrix(matrix) -> list[dict]:
             continue
         if len(rows) >= MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
-        row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+        row = {h: (clean_cell(values[i]) if i < len(values) else None) for i, h in enumerate(header) if h}
         row["_row"] = number
         rows.append(row)
     if header is None:
@@ -41,6 +44,7 @@ def _rows_from_matrix(matrix) -> list[dict]:
 def read_rows(data: bytes, filename: str) -> list[dict]:
     """Rows of an uploaded file as dicts keyed by header text, each with its spreadsheet "_row"."""
     name = (filename or "").lower()
+    check_spreadsheet(data, name)  # limits before parsing (also when run as a job or command)
     if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -77,7 +81,7 @@ def template_workbook() -> bytes:
     ref = wb.create_sheet("行业领域代码")
     ref.append(["代码", "名称", "上级", "高危行业"])
     for s in Sector.objects.filter(is_active=True).select_related("parent"):
-        ref.append([s.code, s.name, s.parent.name if s.parent else "", "是" if s.high_risk else "否"])
+        ref.append(xlsx.row(ref, [s.code, s.name, s.parent.name if s.parent else "", "是" if s.high_risk else "否"]))
     notes = wb.create_sheet("填写说明")
     for line in [
         "第1行为表头，请勿修改列名；带*的列为必填。",
@@ -102,15 +106,15 @@ def export_workbook(queryset) -> tuple[bytes, int]:
     """The filtered list as xlsx (write-only, streamed rows). Returns (bytes, row count)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("生产经营单位")
-    ws.append(EXPORT_HEADERS)
+    ws.append(xlsx.row(ws, EXPORT_HEADERS))
     n = 0
     for ent in queryset.select_related("region").prefetch_related("sectors").iterator(chunk_size=1000):
-        ws.append([ent.name, ent.credit_code, ent.region.name, ent.region.code,
+        ws.append(xlsx.row(ws, [ent.name, ent.credit_code, ent.region.name, ent.region.code,
                    "、".join(s.name for s in ent.sectors.all()), "是" if ent.high_risk else "否",
                    ent.get_scale_display(), ent.employees, ent.principal_name, ent.principal_phone,
                    ent.get_status_display(), ent.address,
                    float(ent.longitude) if ent.longitude is not None else None,
-                   float(ent.latitude) if ent.latitude is not None else None])
+                   float(ent.latitude) if ent.latitude is not None else None]))
         n += 1
     out = io.BytesIO()
     wb.save(out)

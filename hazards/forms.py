@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
+from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 
@@ -91,5 +92,5 @@ class RegisterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="隐患台账文件（.xlsx）")
+    file = forms.FileField(label="隐患台账文件（.xlsx）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)

@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import Sector
+from core.intake import check_spreadsheet
 from core.services import NotPermitted, ServiceError
+from core.text import clean_cell
 from enterprises.models import Enterprise
 
 from . import services
@@ -61,6 +63,7 @@ def _date(value, column, errors, row):
 def iter_rows(data: bytes):
     """Yield the data rows of the first sheet as {header: value, "_row": number}, streaming
     (openpyxl read-only): memory stays flat however long the file is."""
+    check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -79,7 +82,7 @@ def iter_rows(data: bytes):
         count += 1
         if count > MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
-        row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(header) if h}
+        row = {h: (clean_cell(values[i]) if i < len(values) else None) for i, h in enumerate(header) if h}
         row["_row"] = number
         yield row
     if header is None:

@@ -12,7 +12,7 @@ from accounts.models import Organisation, Sector
 from accounts.permissions import actor_org
 from accounts.scope import scope_for
 from core.events import record
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import workflow
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
@@ -393,10 +393,11 @@ def reject(actor, hazard: Hazard, *, reason: str, next_steps: str = "", mode: st
 
 
 def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, reason: str) -> ExtensionRequest:
-    pending = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
-    if hazard.deadline and new_deadline <= hazard.deadline:
-        raise ServiceError("申请延至日期须晚于当前整改期限。", "new_deadline")
     with transaction.atomic():
+        hazard = lock(hazard)  # serialised: at most one pending request, decided on the locked row
+        pending = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
+        if hazard.deadline and new_deadline <= hazard.deadline:
+            raise ServiceError("申请延至日期须晚于当前整改期限。", "new_deadline")
         _transition(actor, hazard, "request_extension",
                     _context(hazard, actor, has_reason=bool(reason.strip()), pending_extension=pending),
                     note=reason, data={"requested_deadline": new_deadline.isoformat()})
@@ -405,17 +406,19 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
 
 
 def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
-    ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     with transaction.atomic():
+        hazard = lock(hazard)  # serialised: approve vs deny vs a new request — one wins
+        ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
         updates = {"deadline": ext.requested_deadline} if (ext and approve) else {}
         hazard = _transition(actor, hazard, "decide_extension", _context(hazard, actor, pending_extension=ext is not None),
                              note=note, updates=updates,
                              data={"approved": approve, "old_deadline": str(ext.old_deadline) if ext else None,
                                    "new_deadline": str(ext.requested_deadline) if ext else None})
-        ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionRequest.Status.PENDING).update(
-            status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED,
-            decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
-            decision_note=note)
+        if ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionRequest.Status.PENDING).update(
+                status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED,
+                decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
+                decision_note=note) != 1:
+            raise StaleState()
     return hazard
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.timezone import localdate
 
+from core import uploads
+from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 from hazards.models import Hazard
@@ -162,7 +164,7 @@ class VisitForm(BootstrapMixin, forms.Form):
 
 class ReviewImportForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label="批次名称", max_length=150)
-    file = forms.FileField(label="隐患清单（xlsx，第一列为隐患编号）")
+    file = forms.FileField(label="隐患清单（xlsx，第一列为隐患编号）", validators=[validate_spreadsheet])
     inspector = forms.ModelChoiceField(get_user_model().objects.none(), label="复查人员")
 
     def __init__(self, *args, inspectors=(), **kwargs):
@@ -174,7 +176,7 @@ class ReviewImportForm(BootstrapMixin, forms.Form):
 class ReviewConclusionForm(BootstrapMixin, forms.Form):
     conclusion = forms.ChoiceField(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
     note = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}))
-    photo = forms.FileField(label="照片", required=False)
+    photo = forms.FileField(label="照片", required=False, validators=[uploads.validator("review_photo")])
 
 
 class HomeTownshipForm(BootstrapMixin, forms.Form):

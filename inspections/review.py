@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.events import record as record_event
+from core.intake import check_spreadsheet
 from core.services import NotPermitted, ServiceError, StaleState
+from core.uploads import accept as accept_upload
 
 from .models import ReviewBatch, ReviewTask
 from .services import _require_org, inspectors_of
@@ -19,6 +21,7 @@ def parse_hazard_ids(data: bytes) -> list[int]:
     """Hazard ids from the first column of an xlsx (ids or numbers like YH120105-0000012)."""
     from openpyxl import load_workbook
 
+    check_spreadsheet(data, "review.xlsx")  # limits before parsing
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable upload is the user's input error
@@ -67,6 +70,8 @@ def conclude(actor, task: ReviewTask, *, conclusion: str, note: str, photo=None)
         raise ServiceError("复查结论无效。", "conclusion")
     if not (note or "").strip():
         raise ServiceError("请填写复查意见。", "note")
+    if photo is not None:
+        photo = accept_upload(photo, "review_photo").content  # core upload policy
     with transaction.atomic():
         won = ReviewTask.objects.filter(pk=task.pk, conclusion=ReviewTask.Conclusion.PENDING).update(
             conclusion=conclusion, note=note.strip(), reviewed_at=timezone.now())

@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from accounts.permissions import actor_org, membership
 from core.events import record as record_event
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
+from core.uploads import accept as accept_upload
 from enterprises.models import Enterprise
 
 from . import checklist
@@ -281,6 +282,8 @@ def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str
             raise ServiceError("整改期限不能早于检查日期。", "deadline")
     else:
         grade, deadline = "", None
+    if photo is not None:
+        photo = accept_upload(photo, "inspection_photo").content  # core upload policy
     with transaction.atomic():
         item.result, item.note, item.grade, item.deadline = result, note, grade, deadline
         if photo is not None:
@@ -371,6 +374,7 @@ def sign(actor, rec: Record) -> Record:
                            "或确认其余各项均符合后再签名。", "record", code="unanswered")
     now = timezone.now()
     with transaction.atomic():
+        rec = lock(rec)  # serialised: the last of two simultaneous signatures sees the other and locks the record
         if RecordInspector.objects.filter(pk=mine.pk, signed_at__isnull=True).update(signed_at=now) != 1:
             raise StaleState()
         record_event(actor, "inspection.signed", rec)

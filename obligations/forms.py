@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core import uploads
+
 from .models import EmergencyDrill, Operation, Outsourcing, PrincipalCheck, ResponsibilityList, WorkPermit
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -36,15 +38,8 @@ class ResponsibilityListForm(BootstrapForm):
     title = forms.CharField(label="标题", max_length=120)
     issued_on = forms.DateField(label="印发日期", widget=DATE)
     text = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    file = forms.FileField(label="文件（PDF/Word，10MB以内）", required=False)
-
-    def clean_file(self):
-        f = self.cleaned_data.get("file")
-        if f and f.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过10MB。")
-        if f and not f.name.lower().endswith((".pdf", ".doc", ".docx", ".jpg", ".png")):
-            raise forms.ValidationError("只接受PDF、Word或图片文件。")
-        return f
+    file = forms.FileField(label="文件（PDF/Word/图片，10MB以内）", required=False,
+                           validators=[uploads.validator("obligation_list")])  # type sniffed by content
 
 
 class SafetyOrganisationForm(BootstrapForm):

@@ -11,6 +11,7 @@ from accounts import permissions as perms
 from accounts.scope import scope_for
 from core.events import record
 from core.services import NotPermitted, ServiceError
+from core.uploads import accept as accept_upload
 
 from . import rules
 from .models import (
@@ -172,6 +173,8 @@ def add_responsibility_list(actor, enterprise, *, kind: str, title: str, issued_
     title = _required(title, "title", "标题")
     if not (text or "").strip() and not file:
         raise ServiceError("请填写清单内容或上传文件。", "text")
+    if file:
+        file = accept_upload(file, "obligation_list").content  # core upload policy
     with transaction.atomic():
         row = ResponsibilityList(enterprise=enterprise, kind=kind, title=title, text=text or "", issued_on=issued_on,
                                  created_by=actor)

@@ -6,6 +6,9 @@ from docx import Document
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
+from core import xlsx
+from core.text import xml_safe
+
 from .models import COLOURS, ControlTier
 
 # view → (sheet title, [(header, getter)])
@@ -39,9 +42,10 @@ def register_xlsx(points) -> bytes:
     wb.remove(wb.active)
     for _key, (title, columns) in LIST_VIEWS.items():
         ws = wb.create_sheet(title)
-        ws.append([h for h, _ in columns])
+        ws.append(xlsx.row(ws, [h for h, _ in columns]))
         for p in points:
-            ws.append([("" if (v := g(p)) is None else (v if isinstance(v, (int, float)) else str(v))) for _, g in columns])
+            ws.append(xlsx.row(ws, [("" if (v := g(p)) is None else (v if isinstance(v, (int, float)) else str(v)))
+                                    for _, g in columns]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -74,7 +78,7 @@ def notification_card(point, assessment) -> bytes:
     table.style = "Table Grid"
     for label, value in rows:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(value or "")
+        cells[0].text, cells[1].text = xml_safe(label), xml_safe(str(value or ""))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.permissions import membership
 from core.events import record
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 from hazards.models import Hazard
 
 from . import workflow
@@ -193,9 +193,12 @@ def report_progress(actor, listing: Listing, *, date: datetime.date, text: str, 
     if reason:
         raise ServiceError(reason)
     with transaction.atomic():
-        # compare-and-set on the state: the listing must still be listed when the report lands
-        if Listing.objects.filter(pk=listing.pk, status=Listing.Status.LISTED).update(status=Listing.Status.LISTED) != 1:
+        # serialised on the listing row; it must still be listed when the report lands, and one
+        # report per listing and day (a double submit is refused, not stored twice)
+        if lock(listing).status != Listing.Status.LISTED:
             raise StaleState()
+        if ProgressReport.objects.filter(listing=listing, date=date).exists():
+            raise ServiceError("该日期已报告过整改进展。", "date")
         report = ProgressReport.objects.create(listing=listing, date=date, text=text, percentage=int(percentage),
                                                reported_by=_user(actor))
         record(actor, "listing.report_progress", listing, from_state=listing.status, to_state=listing.status, note=text,

@@ -55,13 +55,16 @@ def captcha_image(request):
 def new_tip(request):
     form = PublicTipForm(request.POST or None)
     if request.method == "POST":
-        try:
-            services.check_rate("submit", client_ip(request))
-        except ServiceError as exc:
-            form.is_valid()
-            form.add_error(None, exc.message)
-            return render(request, "tips/public_form.html", {"form": form}, status=429)
+        # The captcha first: requests without a solved captcha never reach the rate counter, so
+        # nobody can use up the counter of an address (or of everyone behind a proxy) for free.
         captcha_ok = captcha.check(request.session, request.POST.get("captcha", ""))
+        if captcha_ok:
+            try:
+                services.check_rate("submit", client_ip(request))
+            except ServiceError as exc:
+                form.is_valid()
+                form.add_error(None, exc.message)
+                return render(request, "tips/public_form.html", {"form": form}, status=429)
         if form.is_valid():
             if not captcha_ok:
                 form.add_error("captcha", "验证码错误或已失效，请重新计算图中算式。")

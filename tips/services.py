@@ -12,7 +12,7 @@ from accounts.models import Organisation
 from accounts.scope import scope_for
 from core.events import record
 from core.security import log_security
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import protection, workflow
 from .models import DeadlineRule, Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
@@ -245,8 +245,6 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         collect_note = "匿名举报人凭举报查询码到承办单位领取。"
     if not is_handler(actor, tip) or actor is None:
         raise NotPermitted("只有承办单位可以决定奖励。")
-    if Reward.objects.filter(tip=tip, line=line).exists():
-        raise ServiceError("该奖励项已决定。", "line")
     if amount is None:
         amount = compute_amount(policy, fine_amount=fine_amount,
                                internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
@@ -254,6 +252,9 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
     with transaction.atomic():
+        tip = lock(tip)  # serialised: one decision per line (also under a double submit)
+        if Reward.objects.filter(tip=tip, line=line).exists():
+            raise ServiceError("该奖励项已决定。", "line")
         if tip.status == workflow.VERIFIED:
             tip = _transition(actor, tip, "decide_reward", workflow.Facts(is_handler=True, result=tip.result))
         elif tip.status != workflow.REWARD_DECIDED:

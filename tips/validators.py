@@ -60,7 +60,11 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def check_uploads(files) -> list[tuple]:
-    """Validate uploads; returns [(file, kind, content_type)]."""
+    """Validate uploads through the core upload policy (type by content, size per kind, random
+    stored name, photos re-encoded without EXIF — a GPS position could identify the reporter).
+    Returns [(content file, kind, content_type)]."""
+    from core.uploads import accept
+
     lim = limits()
     if len(files) > lim["count"]:
         raise ServiceError(f"最多上传{lim['count']}个文件。", "files")
@@ -73,7 +77,6 @@ def check_uploads(files) -> list[tuple]:
         if found is None:
             raise ServiceError(f"文件“{f.name}”格式不支持，只接受 JPG、PNG 照片和 MP4 视频。", "files")
         kind, ctype = found
-        if f.size > lim[kind]:
-            raise ServiceError(f"文件“{f.name}”超过大小限制（{lim[kind] // (1024 * 1024)}MB）。", "files")
-        checked.append((f, kind, ctype))
+        accepted = accept(f, "tip_photo" if kind == "photo" else "tip_video")
+        checked.append((accepted.content, kind, accepted.content_type))
     return checked

@@ -43,20 +43,22 @@ def fingerprint() -> str:
 
 
 def wipe_generated() -> None:
+    from core.immutable import maintenance
     from enforcement import models as E
     from enterprises.models import Enterprise
     from hazards.models import Hazard, HazardSource
     from inspections import models as I
     from tips.models import Reward, Tip
 
-    Event.objects.all().delete()
-    Reward.objects.all().delete()
-    Tip.objects.update(duplicate_of=None)
-    Tip.objects.all().delete()
-    for model in (E.Decision, E.TypicalCase, E.EnterpriseMeasure, E.Accountability, E.OversightNotice, E.CaseParty, E.Case,
-                  I.RecordItem, I.RecordInspector, I.Record, I.SpotCheck, I.Visit, HazardSource, Hazard):
-        model.objects.all().delete()
-    Enterprise.objects.filter(name__startswith="GEN").delete()
+    with maintenance():  # generated legal records (events, decisions, signed records) are wiped on purpose
+        Event.objects.all().delete()
+        Reward.objects.all().delete()
+        Tip.objects.update(duplicate_of=None)
+        Tip.objects.all().delete()
+        for model in (E.Decision, E.TypicalCase, E.EnterpriseMeasure, E.Accountability, E.OversightNotice, E.CaseParty,
+                      E.Case, I.RecordItem, I.RecordInspector, I.Record, I.SpotCheck, I.Visit, HazardSource, Hazard):
+            model.objects.all().delete()
+        Enterprise.objects.filter(name__startswith="GEN").delete()
 
 
 def test_same_seed_same_activity(generated):

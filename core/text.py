@@ -1,0 +1,98 @@
+"""Text at the boundary: one cleaning step for every text that enters the system.
+
+``clean_text`` removes characters that XML 1.0 forbids (they make openpyxl and python-docx refuse
+to write — one ``\\x0b`` pasted from Excel used to break the county's export), normalises line
+breaks and exotic spaces, and strips the ends. It is applied
+
+* to every Django form ``CharField`` (and subclasses: e-mail, URL, slug, regex …) and every DRF
+  ``CharField`` — installed once by ``install()`` from ``core.apps.CoreConfig.ready`` so that no
+  form or serializer can forget it; password fields are left untouched;
+* to every text cell read from an imported spreadsheet (``clean_cell``);
+* again, defensively, by every writer (``core.xlsx``, ``documents.render``) via ``xml_safe``.
+"""
+
+import re
+import unicodedata
+
+# XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; DEL and C1 too.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line-breaking characters that Word/Excel paste: VT (Word manual break), FF, NEL, LS, PS.
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# Spaces that look like a space but are not one (NBSP, en/em spaces …); U+3000 (全角空格) is kept.
+ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+HSPACE_RUN = re.compile("[ \t]+")
+
+
+def xml_safe(value: str) -> str:
+    """The text without XML-illegal characters (what a writer must do at least)."""
+    return XML_ILLEGAL.sub("", value)
+
+
+def clean_text(value: str, *, multiline: bool = True) -> str:
+    """Normalised text: NFC, ``\\n`` line breaks, no control characters, no invisible or odd
+    spaces, no trailing blanks per line, stripped. Single-line text has breaks folded into spaces."""
+    if not value:
+        return value
+    value = unicodedata.normalize("NFC", value)
+    value = LINE_BREAKS.sub("\n", value)
+    value = xml_safe(value)
+    value = ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", value))
+    if multiline:
+        value = "\n".join(line.rstrip() for line in value.split("\n"))
+        value = re.sub(r"\n{3,}", "\n\n", value)
+    else:
+        value = HSPACE_RUN.sub(" ", value.replace("\n", " ").replace("\t", " "))
+    return value.strip()
+
+
+def clean_cell(value):
+    """A value read from an imported spreadsheet/CSV: text cleaned, other types unchanged."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _is_secret(widget_or_style) -> bool:
+    from django import forms
+
+    if isinstance(widget_or_style, forms.PasswordInput):
+        return True
+    return isinstance(widget_or_style, dict) and widget_or_style.get("input_type") == "password"
+
+
+_installed = False
+
+
+def install() -> None:
+    """Wrap ``to_python`` of Django's and DRF's CharField with ``clean_text`` (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from django import forms
+
+    original = forms.CharField.to_python
+
+    def to_python(self, value):
+        value = original(self, value)
+        if isinstance(value, str) and value and not _is_secret(self.widget):
+            value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea))
+        return value
+
+    forms.CharField.to_python = to_python
+
+    try:
+        from rest_framework import serializers
+    except ImportError:  # pragma: no cover - DRF is a requirement
+        return
+    drf_original = serializers.CharField.to_internal_value
+
+    def to_internal_value(self, data):
+        value = drf_original(self, data)
+        if isinstance(value, str) and value and not _is_secret(getattr(self, "style", {})) \
+                and "password" not in (self.field_name or ""):
+            value = clean_text(value)
+            if not value and not self.allow_blank:
+                self.fail("blank")
+        return value
+
+    serializers.CharField.to_internal_value = to_internal_value
