@@ -12,7 +12,7 @@ from accounts.scope import scope_for
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
-from . import workflow
+from . import grading, workflow
 from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 
 CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
@@ -152,8 +152,15 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         channel = cache[key]
     if channel not in Hazard.Channel.values:
         raise ServiceError("发现渠道无效。", "channel")
-    if kind == "enterprise" and channel not in (Hazard.Channel.SELF_CHECK, Hazard.Channel.ENTERPRISE_THIRD_PARTY, Hazard.Channel.ACCIDENT):
-        raise ServiceError("企业登记的隐患渠道只能是企业自查、企业委托第三方或事故举一反三。", "channel")
+    engagement_channel = None
+    if kind == "agency":
+        key = ("channel", enterprise.pk)
+        if key not in cache:
+            cache[key] = default_channel(actor, enterprise)
+        engagement_channel = cache[key]
+    refusal = grading.channel_refusal(kind, channel, engagement_channel)
+    if refusal:
+        raise ServiceError(refusal, "channel")
     key = ("sectors", enterprise.pk)
     if key not in cache:
         cache[key] = allowed_sectors(enterprise)
@@ -167,9 +174,10 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         raise ServiceError("发现日期不能晚于今天。", "found_on")
     if deadline is not None and deadline < found_on:
         raise ServiceError("整改期限不能早于发现日期。", "deadline")
+    refusal = grading.grade_refusal(grade, basis_item is not None, basis_reason)
+    if refusal:
+        raise ServiceError(refusal[1], refusal[0])
     if grade == Hazard.Grade.MAJOR:
-        if basis_item is None and not basis_reason.strip():
-            raise ServiceError("重大隐患须选择判定依据条款，或说明无对应条款时的判定理由。", "basis_item")
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
     now = timezone.now()

@@ -62,7 +62,9 @@ class VerifyForm(StyledForm):
     hazard = forms.IntegerField(label="关联已有隐患（编号ID，可选）", required=False)
     register = forms.BooleanField(label="登记为新隐患", required=False)
     grade = forms.ChoiceField(label="隐患等级", choices=[("general", "一般"), ("major", "重大")], required=False)
-    description = forms.CharField(label="隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label="隐患描述（由核查人员撰写，不得照抄举报内容）", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    basis_reason = forms.CharField(label="重大隐患的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
 

@@ -182,6 +182,22 @@ def start_verification(actor, tip: Tip, *, note: str = "") -> Tip:
     return _transition(actor, tip, "start_verification", workflow.Facts(is_handler=is_handler(actor, tip)), note=note)
 
 
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def check_hazard_text(tip: Tip, description: str) -> None:
+    """The handler writes the hazard's description; a copy of the tip's text is refused (it would
+    reach the reported enterprise — RULES.md §1 identity protection: nothing passed to the
+    reported party)."""
+    desc = _squash(description)
+    if not desc:
+        raise ServiceError("请由核查人员撰写隐患描述（不得照抄举报内容）。", "description")
+    content = _squash(tip.content)
+    if content and (content in desc or (len(desc) >= 20 and desc in content)):
+        raise ServiceError("隐患描述不得照抄举报内容，请根据核查情况重新撰写，以保护举报人。", "description")
+
+
 def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazard=None, register: dict | None = None,
            fine_amount=None) -> Tip:
     """Record the verification result. A true / partly true tip links an existing ledger hazard
@@ -198,16 +214,20 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
     if reason:
         raise NotPermitted(reason) if not facts.is_handler else ServiceError(reason, None)
     with transaction.atomic():
-        reference = f"tips.tip:{tip.pk}"
+        # The link tip → hazard lives on the tip (Tip.hazard); the hazard the enterprise reads gets
+        # no reference, text or time of the tip (identity protection, RULES.md §1, 2013 opinion).
         if hazard is not None:
-            hazard_services.add_source(actor, hazard, channel="tip", reference=reference, note="举报核实")
+            hazard_services.add_source(actor, hazard, channel="tip", reference="", note="")
         elif register:
+            register = dict(register)
             enterprise = register.pop("enterprise", None) or tip.enterprise
             if enterprise is None:
                 raise ServiceError("登记隐患须先确定被举报单位。", "enterprise")
+            check_hazard_text(tip, register.get("description", ""))
+            register.pop("found_on", None)
             hazard = hazard_services.register_hazard(
                 actor, enterprise=enterprise, sector=register.pop("sector", None) or tip.sector,
-                channel="tip", source_reference=reference, finder_name="群众举报", **register)
+                channel="tip", source_reference="", finder_name="", **register)
         tip = _transition(actor, tip, "verify", facts, note=note, data={"result": result, "hazard": getattr(hazard, "pk", None)},
                           result=result, result_note=note, feedback=clean_text(feedback, field="feedback", label="反馈", max_length=2000),
                           hazard=hazard, fine_amount=fine_amount, verified_at=timezone.now(),

@@ -100,8 +100,10 @@ def _run(request, tip, action, d):
                 raise ServiceError("隐患不存在或不在您的管辖范围内。", "hazard")
         register = None
         if d.get("register"):
-            register = {"description": d.get("description") or tip.content[:500], "grade": d.get("grade") or "general",
-                        "deadline": d.get("deadline"), "basis_reason": "举报核实" if d.get("grade") == "major" else ""}
+            # The handler writes the description and, for 重大, the basis: nothing of the tip (text,
+            # time, id) reaches the hazard the reported enterprise reads.
+            register = {"description": d.get("description") or "", "grade": d.get("grade") or "general",
+                        "deadline": d.get("deadline"), "basis_reason": d.get("basis_reason") or ""}
         services.verify(user, tip, result=d["result"], note=d["note"], feedback=d.get("feedback", ""), hazard=hazard,
                         register=register, fine_amount=d.get("fine_amount"))
     elif action == "decide_reward":
