@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from supervision import public_views as supervision_public
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
                    "enforcement", "tips", "obligations", "risks", "campaigns", "documents"]
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("public/", include("tips.public_urls")),
+    path("public/supervision/", supervision_public.notice_board, name="supervision_public"),
 ]
 urlpatterns += [path(f"{app}/", include(f"{app}.urls")) for app in APPS_WITH_PAGES]
 

@@ -412,7 +412,16 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
                                                reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
 
 
+LISTED_STATES = ("listed", "delisting_requested")  # supervision.workflow.SUPERVISED_STATES
+
+
 def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
+    """The competent department decides an extension — except for a hazard under 挂牌督办, whose
+    extension the listing authority decides (supervision.extensions.decide_listed_extension)."""
+    listing = hazard.listings.filter(status__in=LISTED_STATES).select_related("listing_body").first()
+    if listing is not None:
+        raise ServiceError(f"该隐患正由{listing.listing_body.name}挂牌督办，延期须由挂牌单位审批"
+                           f"（挂牌督办通知书确定的整改期限由挂牌单位调整）。", "approve")
     ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     with transaction.atomic():
         updates = {"deadline": ext.requested_deadline} if (ext and approve) else {}

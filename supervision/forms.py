@@ -94,3 +94,11 @@ class ListingFilter(forms.Form):
             qs = qs.filter(Q(hazard__enterprise__name__icontains=d["q"]) | Q(hazard__description__icontains=d["q"])
                            | Q(notice_number__icontains=d["q"]))
         return qs
+
+
+class ListedExtensionForm(forms.Form):
+    """The listing body's decision on the pending extension of a listed hazard."""
+
+    decision = forms.ChoiceField(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")],
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    note = forms.CharField(label="审批意见", required=False, widget=TEXT)

@@ -195,6 +195,7 @@ class DeadlineRule(models.Model):
         ACCEPT = "accept", "受理"
         HANDLE = "handle", "办理（自受理起）"
         REWARD = "reward", "奖励决定（自核查起）"
+        DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
 
     stage = models.CharField("环节", max_length=8, choices=Stage.choices, unique=True)
     working_days = models.PositiveSmallIntegerField("工作日")
