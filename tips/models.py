@@ -197,7 +197,7 @@ class DeadlineRule(models.Model):
         REWARD = "reward", "奖励决定（自核查起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
 
-    stage = models.CharField("环节", max_length=8, choices=Stage.choices, unique=True)
+    stage = models.CharField("环节", max_length=16, choices=Stage.choices, unique=True)
     working_days = models.PositiveSmallIntegerField("工作日")
     basis = models.CharField("依据", max_length=200, blank=True)
 
