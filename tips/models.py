@@ -132,6 +132,7 @@ class RewardPolicy(models.Model):
     class Kind(models.TextChoices):
         PERCENT_OF_FINE = "percent", "按罚款比例"
         FIXED = "fixed", "固定金额"
+        PER_DEATH = "death", "按查实死亡人数（瞒报谎报事故）"
 
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=80)
@@ -139,7 +140,7 @@ class RewardPolicy(models.Model):
     percent = models.DecimalField("比例（%）", max_digits=5, decimal_places=2, default=0)
     min_amount = models.DecimalField("最低（元）", max_digits=12, decimal_places=2, default=0)
     max_amount = models.DecimalField("最高（元）", max_digits=12, decimal_places=2, default=0)
-    fixed_amount = models.DecimalField("固定金额（元）", max_digits=12, decimal_places=2, default=0)
+    fixed_amount = models.DecimalField("固定金额/每名死亡人员金额（元）", max_digits=12, decimal_places=2, default=0)
     internal_topup_percent = models.DecimalField("内部吹哨人上浮（%）", max_digits=5, decimal_places=2, default=20)
     basis = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)

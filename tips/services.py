@@ -237,8 +237,15 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
 
 # ---------------------------------------------------------------- rewards
 
-def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False) -> Decimal:
-    if policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
+def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False, deaths=None) -> Decimal:
+    if policy.kind == RewardPolicy.Kind.PER_DEATH:
+        # 瞒报、谎报事故: per verified death by accident grade, capped (RULES.md §1)
+        if deaths is None or int(deaths) < 1:
+            raise ServiceError("举报瞒报、谎报事故的奖励须填写查实的死亡人数（至少1人）。", "deaths")
+        amount = policy.fixed_amount * int(deaths)
+        if policy.max_amount:
+            amount = min(amount, policy.max_amount)
+    elif policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
         if fine_amount is None or Decimal(fine_amount) < 0:
             raise ServiceError("按罚款比例计算奖励须填写罚款金额。", "fine_amount")
         amount = Decimal(fine_amount) * policy.percent / 100
@@ -253,8 +260,14 @@ def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = F
 
 
 def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, line: str = Reward.Line.REPORTER,
-                  beneficiary: str = "", amount=None, collect_note: str = "") -> Reward:
-    """The handling unit decides a reward line (the first one moves the tip to reward_decided)."""
+                  beneficiary: str = "", amount=None, collect_note: str = "", deaths=None) -> Reward:
+    """The handling unit decides a reward line (the first one moves the tip to reward_decided).
+    Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
+    from .reward_rules import reward_refusal
+
+    refusal = reward_refusal(tip)
+    if refusal:
+        raise ServiceError(refusal, "policy")
     if line not in Reward.Line.values:
         raise ServiceError("奖励项无效。", "line")
     if not policy.is_active:
@@ -268,8 +281,8 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     if Reward.objects.filter(tip=tip, line=line).exists():
         raise ServiceError("该奖励项已决定。", "line")
     if amount is None:
-        amount = compute_amount(policy, fine_amount=fine_amount,
-                               internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
+        amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
+                                internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     amount = Decimal(amount)
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
@@ -392,6 +405,15 @@ def reveal_identity(actor, tip: Tip, *, request=None) -> dict:
         record(actor, "tip.identity_revealed", tip)
     return {"name": protection.decrypt(tip.reporter_name_enc), "phone": protection.decrypt(tip.reporter_phone_enc),
             "contact": protection.decrypt(tip.reporter_contact_enc)}
+
+
+def open_attachment(actor, tip: Tip, attachment, *, request=None):
+    """A tip file opened by a government user: logged in the security log every time (RULES.md §1
+    identity protection: leaks traceable). Returns the open file."""
+    if not Tip.objects.visible_to(actor).filter(pk=tip.pk).exists() or attachment.tip_id != tip.pk:
+        raise NotPermitted("您无权查看该附件。")
+    log_security("download", request=request, user=actor, tip=tip.pk, attachment=attachment.pk)
+    return attachment.file.open("rb")
 
 
 def _notify_unit(tip: Tip, kind: str, title: str, body: str) -> None:

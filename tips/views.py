@@ -17,6 +17,7 @@ from . import services, workflow
 from .forms import DuplicateForm, NoteForm, PayForm, PublicTipForm, ReassignForm, RewardForm, TransferForm, VerifyForm
 from .models import Reward, Tip
 from .public_views import Region, _form_to_kwargs
+from .reward_rules import reward_refusal
 
 
 def _require_government(user):
@@ -57,6 +58,7 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "reward_form": forms.get("reward", RewardForm()), "pay_form": forms.get("pay", PayForm()),
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
         "duplicate_form": forms.get("duplicate", DuplicateForm()),
+        "reward_refusal": reward_refusal(tip) if tip.status == workflow.VERIFIED else None,
     }
     return render(request, "tips/detail.html", ctx, status=status)
 
@@ -108,7 +110,8 @@ def _run(request, tip, action, d):
                         register=register, fine_amount=d.get("fine_amount"))
     elif action == "decide_reward":
         services.decide_reward(user, tip, policy=d["policy"], fine_amount=d.get("fine_amount"), line=d["line"],
-                               beneficiary=d.get("beneficiary", ""), collect_note=d.get("collect_note", ""))
+                               beneficiary=d.get("beneficiary", ""), collect_note=d.get("collect_note", ""),
+                               deaths=d.get("deaths"))
     elif action == "transfer":
         services.transfer(user, tip, unit=d.get("unit", ""), reason=d["reason"], to_org=d.get("to_org"))
     elif action == "reassign":
@@ -155,7 +158,8 @@ def attachment(request, pk: int, att_pk: int):
     att = tip.attachments.filter(pk=att_pk).first()
     if att is None:
         raise Http404
-    return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=False)
+    return FileResponse(services.open_attachment(request.user, tip, att, request=request), content_type=att.content_type,
+                        as_attachment=False)
 
 
 def hotline(request):
