@@ -22,6 +22,7 @@ from .services import (
     certificate_problem,
     drill_months_for,
     principal_check_months,
+    principal_study_months,
     rule,
     staffing_rule_for,
 )
@@ -57,7 +58,7 @@ def obligation_summary(enterprise, today: datetime.date | None = None) -> dict:
     check_status, check_end = rules.periodic_status(check_dates, today, check_months)
     item("principal_check", "主要负责人带队检查", check_status,
          f"{_period_name(check_months)}至少一次" + ("（高危行业）" if enterprise.high_risk else ""), check_end)
-    study_months = rule("principal_study_months")
+    study_months = principal_study_months(enterprise)
     study_dates = list(checks.filter(kind=PrincipalCheck.Kind.STUDY).values_list("held_on", flat=True))
     study_status, study_end = rules.periodic_status(study_dates, today, study_months)
     item("principal_study", "主要负责人专题研究", study_status, f"{_period_name(study_months)}至少一次", study_end)
