@@ -71,6 +71,18 @@ class Tip(RegionCodes):
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # 延期办理 (≤ 30 days, once), 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True,
+                                              on_delete=models.SET_NULL, related_name="+")
+    feedback_due = models.DateField("反馈期限", null=True, blank=True)
+    feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
+    review_reason = models.TextField("复查理由", blank=True)
+    review_due = models.DateField("复查期限", null=True, blank=True)
+    review_result = models.TextField("复查结论", blank=True)
+    review_decided_at = models.DateTimeField("复查办结时间", null=True, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -197,9 +209,14 @@ class DeadlineRule(models.Model):
         HANDLE = "handle", "办理（自受理起）"
         REWARD = "reward", "奖励决定（自核查起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
+        EXTENSION = "extension", "办理延长（最多）"
+        FEEDBACK = "feedback", "向举报人反馈（自办结起）"
+        REVIEW_REQUEST = "review_request", "申请复查（自反馈起）"
+        REVIEW = "review", "复查办结（自申请起）"
 
     stage = models.CharField("环节", max_length=16, choices=Stage.choices, unique=True)
-    working_days = models.PositiveSmallIntegerField("工作日")
+    working_days = models.PositiveSmallIntegerField("天数")
+    calendar_days = models.BooleanField("按自然日计算", default=False, help_text="否则按工作日（含法定节假日调整）计算")
     basis = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:

@@ -336,7 +336,12 @@ def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
     facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
     feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000) or tip.feedback
-    return _transition(actor, tip, "close", facts, closed_at=timezone.now(), feedback=feedback)
+    from .handling import feedback_due
+
+    now = timezone.now()
+    fed_back = {"feedback_at": now} if feedback else {}
+    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback,
+                       feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
 
 
 # ---------------------------------------------------------------- routing changes
