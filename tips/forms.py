@@ -77,6 +77,12 @@ class RewardForm(StyledForm):
     beneficiary = forms.CharField(label="受奖对象（一案双奖时必填）", required=False, max_length=120)
     collect_note = forms.CharField(label="领取方式说明", required=False, max_length=200)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.fields["policy"].queryset = RewardPolicy.objects.filter(pk__in=RewardPolicy.in_force_ids(timezone.localdate()))
+
 
 class PayForm(StyledForm):
     paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,6 +1,8 @@
 """举报奖励 models: public tips, their attachments, rewards, reward policy, deadlines,
 holidays and the rate-limit trail. Reporter identities are stored only encrypted (Fernet)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -146,7 +148,10 @@ class RewardPolicy(models.Model):
         FIXED = "fixed", "固定金额"
         PER_DEATH = "death", "按查实死亡人数（瞒报谎报事故）"
 
-    code = models.CharField("代码", max_length=40, unique=True)
+    code = models.CharField("代码", max_length=40, db_index=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    effective_from = models.DateField("施行日期", default=datetime.date(2018, 1, 4),
+                                      help_text="自该日起作出的奖励决定适用本版本")
     name = models.CharField("名称", max_length=80)
     kind = models.CharField("计算方式", max_length=8, choices=Kind.choices)
     percent = models.DecimalField("比例（%）", max_digits=5, decimal_places=2, default=0)
@@ -159,10 +164,25 @@ class RewardPolicy(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "举报奖励标准"
-        ordering = ["code"]
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="reward_policy_code_version")]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_force(cls, code: str, on: datetime.date):
+        """The version of ``code`` in force on ``on`` (latest effective_from ≤ on), or None."""
+        return cls.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from", "-version").first()
+
+    @classmethod
+    def in_force_ids(cls, on: datetime.date) -> list[int]:
+        seen, ids = set(), []
+        for p in cls.objects.filter(effective_from__lte=on, is_active=True).order_by("code", "-effective_from", "-version"):
+            if p.code not in seen:
+                seen.add(p.code)
+                ids.append(p.pk)
+        return ids
 
 
 class Reward(models.Model):

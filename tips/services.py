@@ -268,6 +268,8 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     refusal = reward_refusal(tip)
     if refusal:
         raise ServiceError(refusal, "policy")
+    # the version of the policy in force on the day of the decision (versioned rule table)
+    policy = RewardPolicy.in_force(policy.code, timezone.localdate()) or policy
     if line not in Reward.Line.values:
         raise ServiceError("奖励项无效。", "line")
     if not policy.is_active:
