@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import ruletable_views
 from core import views as core_views
 from supervision import public_views as supervision_public
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", core_views.inbox, name="inbox"),
+    path("rules/", ruletable_views.index, name="ruletables"),
+    path("rules/<slug:key>/", ruletable_views.table_rows, name="ruletable_rows"),
+    path("rules/<slug:key>/<int:pk>/", ruletable_views.row_edit, name="ruletable_edit"),
     path("inbox/<int:pk>/read/", core_views.inbox_read, name="inbox_read"),
     path("accounts/", include("accounts.auth_urls")),
     path("admin/", admin.site.urls),
