@@ -106,3 +106,22 @@ class DuplicateForm(StyledForm):
     original = forms.IntegerField(label="原举报ID")
 
 
+
+
+class ExtendForm(StyledForm):
+    extra_days = forms.IntegerField(label="延长天数（最多30日）", min_value=1, max_value=366)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackForm(StyledForm):
+    text = forms.CharField(label="向举报人反馈办理结果", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewDecisionForm(StyledForm):
+    result = forms.CharField(label="复查结论", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewRequestForm(forms.Form):
+    code = forms.CharField(label="举报查询码", max_length=40, widget=forms.HiddenInput)
+    reason = forms.CharField(label="对办理结果有异议，申请复查的理由", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

@@ -30,6 +30,10 @@ def _leader_of_handler(actor, tip: Tip) -> bool:
     return bool(m and m.can_approve and m.organisation_id == tip.assigned_org_id)
 
 
+def can_extend(actor, tip: Tip) -> bool:
+    return _leader_of_handler(actor, tip)
+
+
 def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
     """延期办理: a leader of the handling unit extends the handling deadline once, by at most
     DeadlineRule "extension" days (30)."""

@@ -13,8 +13,20 @@ from core.services import ServiceError
 from core.views import get_visible_or_404
 from hazards.models import Hazard
 
-from . import services, workflow
-from .forms import DuplicateForm, NoteForm, PayForm, PublicTipForm, ReassignForm, RewardForm, TransferForm, VerifyForm
+from . import handling, services, workflow
+from .forms import (
+    DuplicateForm,
+    ExtendForm,
+    FeedbackForm,
+    NoteForm,
+    PayForm,
+    PublicTipForm,
+    ReassignForm,
+    ReviewDecisionForm,
+    RewardForm,
+    TransferForm,
+    VerifyForm,
+)
 from .models import Reward, Tip
 from .public_views import Region, _form_to_kwargs
 from .reward_rules import reward_refusal
@@ -59,11 +71,20 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
         "duplicate_form": forms.get("duplicate", DuplicateForm()),
         "reward_refusal": reward_refusal(tip) if tip.status == workflow.VERIFIED else None,
+        "can_extend": tip.status in handling.HANDLING_STATES and not tip.extended_days
+        and handling.can_extend(request.user, tip),
+        "can_feedback": handler and tip.status == workflow.CLOSED,
+        "can_review": tip.review_requested_at is not None and tip.review_decided_at is None
+        and services.covering_committee(request.user, tip),
+        "extend_form": forms.get("extend", ExtendForm()), "feedback_form": forms.get("feedback", FeedbackForm()),
+        "review_form": forms.get("review", ReviewDecisionForm()),
     }
     return render(request, "tips/detail.html", ctx, status=status)
 
 
-ACTION_FORMS = {"accept": ("note", NoteForm), "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
+ACTION_FORMS = {"extend": ("extend", ExtendForm), "feedback": ("feedback", FeedbackForm),
+                "decide_review": ("review", ReviewDecisionForm), "accept": ("note", NoteForm),
+                "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
                 "decide_reward": ("reward", RewardForm), "close": ("note", NoteForm), "transfer": ("transfer", TransferForm),
                 "reassign": ("reassign", ReassignForm), "mark_duplicate": ("duplicate", DuplicateForm)}
 
@@ -88,7 +109,13 @@ def act(request, pk: int, action: str):
 
 def _run(request, tip, action, d):
     user = request.user
-    if action == "accept":
+    if action == "extend":
+        handling.extend_handling(user, tip, extra_days=d["extra_days"], reason=d["reason"])
+    elif action == "feedback":
+        handling.give_feedback(user, tip, text=d["text"])
+    elif action == "decide_review":
+        handling.decide_review(user, tip, result=d["result"])
+    elif action == "accept":
         services.accept(user, tip, note=d["note"])
     elif action == "start_verification":
         services.start_verification(user, tip, note=d["note"])

@@ -85,3 +85,27 @@ def test_review_decided_by_the_committee_not_the_handler(world, submit):
         handling.decide_review(world.user("commerce"), tip, result="维持")
     tip = handling.decide_review(world.user("committee"), tip, result="复查属实，转交重新核查")
     assert tip.review_decided_at is not None
+
+
+def test_pages_for_extension_feedback_and_review(client, world, submit):
+    """The same rules through the pages: a leader extends, the handler gives feedback, the reporter
+    asks for 复查 with the tracking code, the 安委办 decides it."""
+    tip, code = submit()
+    services.accept(world.user("commerce"), tip)
+    client.force_login(world.user("commerce_lead"))
+    assert client.post(f"/tips/{tip.pk}/extend/", {"extra_days": "31", "reason": "x"}).status_code == 400
+    assert client.post(f"/tips/{tip.pk}/extend/", {"extra_days": "30", "reason": "需调取监控"}).status_code == 302
+    assert Tip.objects.get(pk=tip.pk).extended_days == 30
+    client.force_login(world.user("commerce"))
+    services.start_verification(world.user("commerce"), tip)
+    services.verify(world.user("commerce"), Tip.objects.get(pk=tip.pk), result="unfounded", note="现场未发现")
+    services.close(world.user("commerce"), Tip.objects.get(pk=tip.pk))
+    assert client.post(f"/tips/{tip.pk}/feedback/", {"text": "经核查不属实"}).status_code == 302
+    client.logout()
+    page = client.post("/public/tips/track/", {"code": code}).content.decode()
+    assert 'data-testid="review-form"' in page
+    r = client.post("/public/tips/review/", {"code": code, "reason": "现场仍然堵塞"})
+    assert r.status_code == 200 and 'data-testid="review-sent"' in r.content.decode()
+    client.force_login(world.user("committee"))
+    assert client.post(f"/tips/{tip.pk}/decide_review/", {"result": "维持原核查结论"}).status_code == 302
+    assert Tip.objects.get(pk=tip.pk).review_result == "维持原核查结论"
