@@ -5,18 +5,19 @@ the database call it again). Jurisdictions may edit these rows afterwards; nothi
 depends on a sector's name, only on its stable ``code``.
 """
 
-# code, name, parent code, high_risk, drill interval in months, sort
+# code, name, parent code, high_risk, drill interval in months, sort. Drills: 应急预案管理办法 art. 33 and seeds
+# 000/002 item 18 — high-risk sectors and crowded venues (商贸, 旅游, 校园, 医院) at least every half-year.
 SECTORS = [
     ("coal", "煤矿", None, True, 6, 10),
     ("noncoal_mine", "非煤矿山", None, True, 6, 20),
-    ("hazchem", "危险化学品", None, True, 3, 30),
+    ("hazchem", "危险化学品", None, True, 6, 30),
     ("fireworks", "烟花爆竹", None, True, 6, 40),
-    ("road_transport", "道路运输", None, True, 3, 50),
-    ("construction", "建筑施工", None, True, 3, 60),
+    ("road_transport", "道路运输", None, True, 6, 50),
+    ("construction", "建筑施工", None, True, 6, 60),
     ("fire", "消防", None, False, 12, 70),
     ("gas", "城镇燃气", None, True, 6, 80),
     ("self_built_housing", "自建房", None, False, 12, 90),
-    ("tourism", "旅游", None, False, 12, 100),
+    ("tourism", "旅游", None, False, 6, 100),
     ("industry_trade", "工贸", None, False, 12, 110),
     ("metallurgy", "冶金", "industry_trade", True, 6, 111),
     ("nonferrous", "有色", "industry_trade", True, 6, 112),
@@ -25,7 +26,7 @@ SECTORS = [
     ("light_industry", "轻工", "industry_trade", False, 12, 115),
     ("textile", "纺织", "industry_trade", False, 12, 116),
     ("tobacco", "烟草", "industry_trade", False, 12, 117),
-    ("commerce", "商贸服务和仓储物流", None, False, 12, 120),
+    ("commerce", "商贸服务和仓储物流", None, False, 6, 120),
     ("water_transport", "水上交通", None, True, 6, 130),
     ("fishing_vessel", "渔业船舶", None, False, 12, 140),
     ("special_equipment", "特种设备", None, False, 12, 150),
@@ -34,8 +35,8 @@ SECTORS = [
     ("electric_power", "电力", None, False, 12, 180),
     ("civil_aviation", "民航", None, False, 12, 190),
     ("agriculture", "农业（畜禽屠宰、农村沼气）", None, False, 12, 200),
-    ("campus", "校园", None, False, 12, 210),
-    ("hospital", "医院", None, False, 12, 220),
+    ("campus", "校园", None, False, 6, 210),
+    ("hospital", "医院", None, False, 6, 220),
     ("laboratory", "实验室", None, False, 12, 230),
     ("emerging", "新兴行业领域", None, False, 12, 240),
 ]

@@ -3,8 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import files as core_files
+from core import ruletable_views
 from core import views as core_views
 from core.pickers import picker_view
+from supervision import public_views as supervision_public
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
                    "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "accidents", "assessment"]
@@ -14,6 +16,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", core_views.inbox, name="inbox"),
     path("files/<slug:kind>/<int:pk>/", core_files.download, name="scoped_file"),  # core.files
+    path("rules/", ruletable_views.index, name="ruletables"),
+    path("rules/<slug:key>/", ruletable_views.table_rows, name="ruletable_rows"),
+    path("rules/<slug:key>/<int:pk>/", ruletable_views.row_edit, name="ruletable_edit"),
     path("inbox/<int:pk>/read/", core_views.inbox_read, name="inbox_read"),
     path("pickers/<slug:name>/", picker_view, name="picker"),
     path("accounts/", include("accounts.auth_urls")),
@@ -23,6 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("public/accidents/", include("accidents.public_urls")),
     path("public/", include("tips.public_urls")),
+    path("public/supervision/", supervision_public.notice_board, name="supervision_public"),
 ]
 urlpatterns += [path(f"{app}/", include(f"{app}.urls")) for app in APPS_WITH_PAGES]
 

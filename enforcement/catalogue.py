@@ -3,6 +3,16 @@ our own words). Loaded by migration 0002; None = no fine for that party / no low
 
 W = 10000
 
+#: who each article fines (安全生产法 2021): art. 94 the principal (主要负责人); art. 96 other heads and
+#: safety managers; arts. 97/99/101/102 the unit and its 直接负责的主管人员和其他直接责任人员;
+#: art. 114 the unit. Keys are (article, item); missing rows mean "any party with a range".
+PERSONS = "principal,other_head,safety_manager,other"
+ROLES = {
+    (94, ""): "principal", (94, "逾期"): "principal",
+    (96, ""): "other_head,safety_manager",
+    (114, "(一)"): "entity", (114, "(二)"): "entity", (114, "(三)"): "entity", (114, "(四)"): "entity",
+}
+
 # (sort, article, item, conduct, entity_min, entity_max, person_min, person_max)
 ARTICLES = [
     (10, 94, "", "主要负责人未履行安全生产管理职责", None, None, 2 * W, 5 * W),
@@ -29,3 +39,10 @@ def load(PenaltyArticle) -> None:
     for sort, article, item, conduct, emin, emax, pmin, pmax in ARTICLES:
         PenaltyArticle.objects.update_or_create(article=article, item=item, defaults=dict(
             conduct=conduct, entity_min=emin, entity_max=emax, person_min=pmin, person_max=pmax, sort_order=sort))
+
+
+def load_roles(PenaltyArticle) -> None:
+    for (article, item), roles in ROLES.items():
+        PenaltyArticle.objects.filter(article=article, item=item).update(party_roles=roles)
+    for article in (97, 99, 101, 102):
+        PenaltyArticle.objects.filter(article=article, party_roles="").update(party_roles="entity," + PERSONS)

@@ -69,6 +69,8 @@ class PenaltyForm(PartyChoiceForm):
     amount = forms.DecimalField(label="罚款金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reason = forms.CharField(label="说明", required=False)
     decided_on = decided_on_field()
+    correction_ordered_on = forms.DateField(label="责令改正日期（可选）", widget=DATE, required=False)
+    correction_deadline = forms.DateField(label="改正期限（可选）", widget=DATE, required=False)
 
 
 class TransferForm(PartyChoiceForm):
@@ -77,9 +79,16 @@ class TransferForm(PartyChoiceForm):
     decided_on = decided_on_field("移送日期")
 
 
-class DailyFineForm(PartyChoiceForm):
-    amount_per_day = forms.DecimalField(label="每日罚款（元）", max_digits=14, decimal_places=2, min_value=0)
-    correction_deadline = forms.DateField(label="改正期限", widget=DATE)
+class DailyFineForm(BootstrapForm):
+    """按日连续处罚: the original fine (with its 责令改正) and the refusal facts; the per-day amount
+    is the original amount (安全生产法 art. 112), set by the service."""
+
+    base = forms.ModelChoiceField(label="原罚款决定", queryset=Decision.objects.none())
+    reason = forms.CharField(label="拒不改正的事实", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base"].queryset = case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE)
 
 
 class ReasonForm(BootstrapForm):

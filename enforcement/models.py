@@ -27,6 +27,9 @@ class PenaltyArticle(models.Model):
     person_min = models.DecimalField("个人罚款下限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     person_max = models.DecimalField("个人罚款上限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    party_roles = models.CharField("适用当事人身份", max_length=120, blank=True,
+                                   help_text="逗号分隔的当事人身份（entity, principal, other_head, safety_manager, other）；"
+                                             "空表示凡设有罚款幅度的一方均可适用")
 
     class Meta:
         verbose_name = verbose_name_plural = "处罚依据条款"
@@ -39,6 +42,9 @@ class PenaltyArticle(models.Model):
     @property
     def citation(self) -> str:
         return f"《中华人民共和国安全生产法》第{self.article}条{self.item}"
+
+    def roles(self) -> set[str]:
+        return {r.strip() for r in self.party_roles.split(",") if r.strip()}
 
     def range_for(self, party_kind: str):
         if party_kind == CaseParty.Kind.ENTITY:
@@ -150,7 +156,11 @@ class Decision(models.Model):
     amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, default=0)
     reason = models.TextField("理由", blank=True)
     dangerous_ops = models.BooleanField("涉嫌危险作业罪", default=False)
+    correction_ordered_on = models.DateField("责令改正日期", null=True, blank=True,
+                                             help_text="作出责令改正之日；按日连续处罚自其次日起计算（安全生产法第一百一十二条）")
     correction_deadline = models.DateField("改正期限", null=True, blank=True)
+    base = models.ForeignKey("self", verbose_name="原处罚决定", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="daily_fines", help_text="按日连续处罚所依据的原罚款决定")
     corrected_on = models.DateField("改正日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", default=timezone.localdate, db_index=True)
     decided_by = models.ForeignKey(USER, verbose_name="决定人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,12 +9,13 @@ from django.utils import timezone
 CLOSURE_WINDOWS = ((3, 180), (4, 365))  # 安全生产法 art. 113(1): 3 penalties in 180 days or 4 in a year
 
 
-def daily_fine_accrual(amount_per_day, correction_deadline: datetime.date,
+def daily_fine_accrual(amount_per_day, correction_ordered_on: datetime.date,
                        corrected_on_or_today: datetime.date) -> tuple[int, Decimal]:
-    """按日连续处罚 (art. 112): the original fine per day, counted from the day after the
-    correction deadline up to and including the day of correction (or today while uncorrected).
-    Returns (days, total). Nothing accrues on or before the deadline."""
-    days = max(0, (corrected_on_or_today - correction_deadline).days)
+    """按日连续处罚 (安全生产法 art. 112: "自作出责令改正之日的次日起，按照原处罚数额按日连续处罚"):
+    the original fine per day, counted from the day after the correction order up to and
+    including the day of correction (or today while uncorrected). Returns (days, total).
+    Nothing accrues on the day of the order."""
+    days = max(0, (corrected_on_or_today - correction_ordered_on).days)
     return days, (Decimal(amount_per_day) * days).quantize(Decimal("0.01"))
 
 

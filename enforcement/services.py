@@ -188,20 +188,51 @@ def _decided_on(value) -> datetime.date:
     return value
 
 
+ROLE_LABELS = dict(CaseParty.Role.choices)
+
+
+def check_role(article: PenaltyArticle, party: CaseParty) -> None:
+    """The article must fine this party's role (art. 94 the principal, art. 96 other heads and
+    safety managers, art. 114 the unit …) — the roles are data on the article."""
+    roles = article.roles()
+    if roles and party.role not in roles:
+        allowed = "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles, key=list(ROLE_LABELS).index))
+        raise ServiceError(f"{article.citation}适用于{allowed}，不适用于{ROLE_LABELS.get(party.role, party.role)}。",
+                           "article")
+
+
+def _effective(case: Case, party: CaseParty, kind: str):
+    return case.decisions.filter(party=party, kind=kind, status=Decision.Status.EFFECTIVE)
+
+
 def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArticle, amount, reason: str = "",
-                   decided_on: datetime.date | None = None) -> Decision:
-    """行政处罚决定 with a catalogue article; the amount must be within its range for the party."""
+                   decided_on: datetime.date | None = None, correction_ordered_on: datetime.date | None = None,
+                   correction_deadline: datetime.date | None = None) -> Decision:
+    """行政处罚决定 with a catalogue article; the article must apply to the party's role and the
+    amount must be within its range for the party. ``correction_ordered_on`` records the 责令改正
+    that goes with the fine (the start of a later 按日连续处罚, art. 112)."""
     _require_handler(actor, case)
     _check_decision_stage(case)
     party = _party(case, party)
     if article is None:
         raise ServiceError("请选择处罚依据条款。", "article")
+    check_role(article, party)
     amount = _amount(amount)
     check_amount(article, party.kind, amount)
     decided_on = _decided_on(decided_on)
+    if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
+        raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
+                           "（《中华人民共和国行政处罚法》第三十三条）。", "party")
+    if correction_ordered_on is not None and correction_ordered_on > decided_on:
+        raise ServiceError("责令改正日期不能晚于决定日期。", "correction_ordered_on")
+    if correction_deadline is not None and correction_ordered_on is None:
+        raise ServiceError("填写改正期限时须同时填写责令改正日期。", "correction_ordered_on")
+    if correction_deadline is not None and correction_deadline < correction_ordered_on:
+        raise ServiceError("改正期限不能早于责令改正日期。", "correction_deadline")
     with transaction.atomic():
         return _create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty", article=article,
-                                amount=amount, reason=reason, decided_on=decided_on)
+                                amount=amount, reason=reason, decided_on=decided_on,
+                                correction_ordered_on=correction_ordered_on, correction_deadline=correction_deadline)
 
 
 def is_double_penalty(case: Case) -> bool:
@@ -224,6 +255,9 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
         raise ServiceError("本案已作出不予处罚决定。", "reason")
     reason = reason or "当事人自查发现重大事故隐患，已按规定报告并正在有效整改，依据《中华人民共和国行政处罚法》第三十三条不予行政处罚。"
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    if _effective(case, entity, Decision.Kind.PENALTY).exists():
+        raise ServiceError("本案已对该单位作出行政处罚决定，不能再作出不予行政处罚决定"
+                           "（《中华人民共和国行政处罚法》第三十三条）。", "reason")
     with transaction.atomic():
         return _create_decision(actor, case, entity, Decision.Kind.NO_PENALTY, verb="case.no_penalty", reason=reason,
                                 decided_on=_decided_on(decided_on))
@@ -284,23 +318,51 @@ def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops:
                                 dangerous_ops=bool(dangerous_ops), decided_on=decided_on)
 
 
-def daily_fine(actor, case: Case, *, party: CaseParty, amount_per_day, correction_deadline: datetime.date,
-               reason: str = "") -> Decision:
-    """按日连续处罚: the original fine per day, accruing from the day after the deadline."""
+ART_112 = "《中华人民共和国安全生产法》第一百一十二条"
+
+
+def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day=None,
+               decided_on: datetime.date | None = None) -> Decision:
+    """按日连续处罚 (安全生产法 art. 112): a 生产经营单位 that was ordered to correct and fined, and
+    refuses to correct, is fined the original amount per day from the day after the correction
+    order. ``base`` is that fine; the amount is copied from it (a different amount is refused)."""
     _require_handler(actor, case)
     _check_decision_stage(case)
-    party = _party(case, party)
-    per_day = _amount(amount_per_day, "amount_per_day")
-    if correction_deadline is None:
-        raise ServiceError("请填写改正期限。", "correction_deadline")
+    if base is None or base.case_id != case.pk or base.kind != Decision.Kind.PENALTY \
+            or base.status != Decision.Status.EFFECTIVE:
+        raise ServiceError(f"按日连续处罚须以本案已生效的罚款决定为前提（{ART_112}）。", "base")
+    party = base.party
+    if party.kind != CaseParty.Kind.ENTITY:
+        raise ServiceError(f"按日连续处罚的对象是生产经营单位（{ART_112}）。", "base")
+    if base.correction_ordered_on is None:
+        raise ServiceError(f"原处罚决定未责令改正，不能按日连续处罚（{ART_112}：被责令改正且受到罚款处罚）。", "base")
+    if base.corrected_on is not None:
+        raise ServiceError(f"当事人已于{base.corrected_on:%Y-%m-%d}改正，不属于拒不改正（{ART_112}）。", "base")
+    if amount_per_day not in (None, ""):
+        if _amount(amount_per_day, "amount_per_day") != base.amount:
+            raise ServiceError(f"按日连续处罚按照原处罚数额（{base.amount:,.2f}元）计算（{ART_112}）。", "amount_per_day")
+    if not (reason or "").strip():
+        raise ServiceError(f"请写明当事人拒不改正的事实（{ART_112}）。", "reason")
+    decided_on = _decided_on(decided_on)
+    if decided_on <= base.correction_ordered_on:
+        raise ServiceError(f"责令改正当日不能认定拒不改正；按日连续处罚自责令改正之日的次日起计算（{ART_112}）。",
+                           "decided_on")
+    if base.correction_deadline is not None and decided_on <= base.correction_deadline:
+        raise ServiceError(f"改正期限（{base.correction_deadline:%Y-%m-%d}）届满前不能认定拒不改正（{ART_112}）。",
+                           "decided_on")
+    if base.daily_fines.filter(status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("该罚款决定已作出按日连续处罚。", "base")
     with transaction.atomic():
-        return _create_decision(actor, case, party, Decision.Kind.DAILY_FINE, verb="case.daily_fine", amount=per_day,
-                                reason=reason, correction_deadline=correction_deadline)
+        return _create_decision(actor, case, party, Decision.Kind.DAILY_FINE, verb="case.daily_fine", amount=base.amount,
+                                reason=reason.strip(), base=base, decided_on=decided_on,
+                                correction_ordered_on=base.correction_ordered_on,
+                                correction_deadline=base.correction_deadline)
 
 
 def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> tuple[int, Decimal]:
     end = decision.corrected_on or today or timezone.localdate()
-    return rules.daily_fine_accrual(decision.amount, decision.correction_deadline, end)
+    start = decision.correction_ordered_on or decision.decided_on
+    return rules.daily_fine_accrual(decision.amount, start, end)
 
 
 def record_correction(actor, decision: Decision, *, corrected_on: datetime.date) -> Decision:
@@ -310,6 +372,8 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
         raise ServiceError("只有按日连续处罚需要登记改正日期。", "corrected_on")
     if corrected_on is None or corrected_on > timezone.localdate():
         raise ServiceError("改正日期无效。", "corrected_on")
+    if decision.correction_ordered_on and corrected_on < decision.correction_ordered_on:
+        raise ServiceError("改正日期不能早于责令改正日期。", "corrected_on")
     with transaction.atomic():
         if Decision.objects.filter(pk=decision.pk, corrected_on__isnull=True).update(corrected_on=corrected_on) != 1:
             raise StaleState()

@@ -14,7 +14,7 @@ from accounts.scope import scope_for
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState, lock
 
-from . import workflow
+from . import grading, workflow
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 
 CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
@@ -152,8 +152,15 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         channel = cache[key]
     if channel not in Hazard.Channel.values:
         raise ServiceError("发现渠道无效。", "channel")
-    if kind == "enterprise" and channel not in (Hazard.Channel.SELF_CHECK, Hazard.Channel.ENTERPRISE_THIRD_PARTY, Hazard.Channel.ACCIDENT):
-        raise ServiceError("企业登记的隐患渠道只能是企业自查、企业委托第三方或事故举一反三。", "channel")
+    engagement_channel = None
+    if kind == "agency":
+        key = ("channel", enterprise.pk)
+        if key not in cache:
+            cache[key] = default_channel(actor, enterprise)
+        engagement_channel = cache[key]
+    refusal = grading.channel_refusal(kind, channel, engagement_channel)
+    if refusal:
+        raise ServiceError(refusal, "channel")
     key = ("sectors", enterprise.pk)
     if key not in cache:
         cache[key] = allowed_sectors(enterprise)
@@ -167,9 +174,10 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         raise ServiceError("发现日期不能晚于今天。", "found_on")
     if deadline is not None and deadline < found_on:
         raise ServiceError("整改期限不能早于发现日期。", "deadline")
+    refusal = grading.grade_refusal(grade, basis_item is not None, basis_reason)
+    if refusal:
+        raise ServiceError(refusal[1], refusal[0])
     if grade == Hazard.Grade.MAJOR:
-        if basis_item is None and not basis_reason.strip():
-            raise ServiceError("重大隐患须选择判定依据条款，或说明无对应条款时的判定理由。", "basis_item")
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
     now = timezone.now()
@@ -405,7 +413,16 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
                                                reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
 
 
+LISTED_STATES = ("listed", "delisting_requested")  # supervision.workflow.SUPERVISED_STATES
+
+
 def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
+    """The competent department decides an extension — except for a hazard under 挂牌督办, whose
+    extension the listing authority decides (supervision.extensions.decide_listed_extension)."""
+    listing = hazard.listings.filter(status__in=LISTED_STATES).select_related("listing_body").first()
+    if listing is not None:
+        raise ServiceError(f"该隐患正由{listing.listing_body.name}挂牌督办，延期须由挂牌单位审批"
+                           f"（挂牌督办通知书确定的整改期限由挂牌单位调整）。", "approve")
     with transaction.atomic():
         hazard = lock(hazard)  # serialised: approve vs deny vs a new request — one wins
         ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()

@@ -348,10 +348,13 @@ def _register_findings(actor, rec: Record) -> None:
         basis_reason = ""
         if item.grade == Hazard.Grade.MAJOR and item.standard_item_id is None:
             basis_reason = f"现场检查认定：{item.text}"
+        # A 判定标准 item is cited only by a 重大 hazard (an item *is* a major hazard by definition,
+        # hazards.grading); a 一般 finding on that checklist line does not cite it.
+        basis_item = item.standard_item if item.grade == Hazard.Grade.MAJOR else None
         hazard = register_hazard(
             actor, enterprise=rec.enterprise, sector=_sector_for(actor, rec, item), description=item.note,
             grade=item.grade, channel=Hazard.Channel.INSPECTION, found_on=rec.inspected_on,
-            location=rec.location, basis_item=item.standard_item, basis_reason=basis_reason, deadline=item.deadline,
+            location=rec.location, basis_item=basis_item, basis_reason=basis_reason, deadline=item.deadline,
             source_reference=f"inspections.record:{rec.pk}",
             finder_name=", ".join(ri.user.get_full_name() or ri.user.username for ri in rec.inspectors.all()),
         )

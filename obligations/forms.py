@@ -97,14 +97,16 @@ class DrillForm(BootstrapForm):
 
 
 INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设工程施工"), ("fireworks", "烟花爆竹"),
+              ("coal", "煤炭生产（按原煤产量，元/吨）"), ("noncoal_mine", "非煤矿山开采（按开采量，元/吨）"),
               ("other", "其他行业（标准待补充）")]
 
 
 class CostForm(BootstrapForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     industry = forms.ChoiceField(label="适用行业", choices=INDUSTRIES)
-    category = forms.CharField(label="工程类别（建设工程填写，如“房屋建筑工程”）", required=False, max_length=60)
-    base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元）", min_value=0, max_digits=16, decimal_places=2)
+    category = forms.CharField(label="类别（建设工程如“房屋建筑工程”；煤矿、非煤矿山如“其他井工矿”“金属矿山（露天）”）",
+                               required=False, max_length=60)
+    base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元；煤矿、非煤矿山为产量，吨）", min_value=0, max_digits=16, decimal_places=2)
     ratio_percent = forms.DecimalField(label="企业提取比例（%）", required=False, min_value=0, max_digits=6, decimal_places=3)
     amount = forms.DecimalField(label="提取金额（元）", min_value=0, max_digits=16, decimal_places=2)
     used_amount = forms.DecimalField(label="使用金额（元）", required=False, min_value=0, max_digits=16, decimal_places=2)

@@ -281,6 +281,7 @@ class CostRate(models.Model):
     class Method(models.TextChoices):
         MARGINAL = "marginal", "超额累退"
         FLAT = "flat", "固定比例"
+        PER_TON = "per_ton", "按产量（元/吨）"
 
     table = models.ForeignKey(CostRateTable, on_delete=models.CASCADE, related_name="rates")
     industry = models.CharField("行业", max_length=40)
@@ -289,6 +290,8 @@ class CostRate(models.Model):
     lower = models.DecimalField("下限（元）", max_digits=16, decimal_places=2, default=0)
     upper = models.DecimalField("上限（元）", max_digits=16, decimal_places=2, null=True, blank=True)
     rate_percent = models.DecimalField("比例（%）", max_digits=6, decimal_places=3)
+    unit_rate = models.DecimalField("每吨提取标准（元/吨）", max_digits=8, decimal_places=2, null=True, blank=True,
+                                    help_text="按产量提取（煤矿、非煤矿山）时使用")
     tag = models.CharField("来源", max_length=4, choices=SourceTag.choices, default=SourceTag.V)
 
     class Meta:

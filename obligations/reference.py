@@ -8,7 +8,8 @@ import datetime
 RULES = [
     ("principal_check_months_high_risk", "高危行业主要负责人带队检查周期（月）", 1, "seed", "seed 000/002 第8条：高危行业每月"),
     ("principal_check_months", "主要负责人带队检查周期（月）", 3, "seed", "seed 000/002 第8条：每季度"),
-    ("principal_study_months", "主要负责人专题研究周期（月）", 12, "R", "本平台默认：每年至少一次"),
+    ("principal_study_months", "主要负责人专题研究周期（月）", 3, "seed", "seed 002 第8条：每季度组织专题研究1次"),
+    ("principal_study_months_high_risk", "高危行业主要负责人专题研究周期（月）", 1, "seed", "seed 002 第8条：高危行业领域每月至少1次"),
     ("certificate_validity_years", "特种作业操作证有效期（年）", 6, "V", "总局令第30号"),
     ("certificate_review_years", "特种作业操作证复审周期（年）", 3, "V", "总局令第30号"),
     ("certificate_alert_days_first", "证书到期第一次提醒（天）", 60, "V", "到期前60日内申请复审/延期"),
@@ -51,6 +52,20 @@ COST_RATES_2022 = [
     ("construction", "公路工程", "flat", 0, None, "1.5"),
 ]
 
+# 财资〔2022〕136号 per-ton rates (元/吨 of output; the highest applicable category): industry, category, 元/t, tag
+PER_TON_RATES_2022 = [
+    ("coal", "煤与瓦斯突出矿井、冲击地压矿井", "50", "V"),
+    ("coal", "高瓦斯矿井、水文地质类型复杂和极复杂矿井、容易自燃煤层矿井", "30", "V"),
+    ("coal", "其他井工矿", "15", "V"),
+    ("coal", "露天矿", "5", "V"),
+    ("noncoal_mine", "金属矿山（露天）", "5", "P"),
+    ("noncoal_mine", "金属矿山（井工）", "15", "P"),
+    ("noncoal_mine", "非金属矿山（露天）", "3", "P"),
+    ("noncoal_mine", "非金属矿山（井工）", "8", "P"),
+    ("noncoal_mine", "小型露天采石场", "2", "P"),
+    ("noncoal_mine", "核工业矿山", "25", "P"),
+]
+
 
 def ensure_defaults(apps=None) -> None:
     get = (lambda name: apps.get_model("obligations", name)) if apps else None
@@ -71,3 +86,12 @@ def ensure_defaults(apps=None) -> None:
         for industry, category, method, lower, upper, rate in COST_RATES_2022:
             CostRate.objects.create(table=table, industry=industry, category=category, method=method, lower=lower,
                                     upper=upper, rate_percent=rate, tag="V")
+    if any(f.name == "unit_rate" for f in CostRate._meta.get_fields()):  # migration 0002 runs before the field exists
+        ensure_per_ton_rates(table, CostRate)
+
+
+def ensure_per_ton_rates(table, CostRate) -> None:
+    """Coal and non-coal per-ton rates of 财资〔2022〕136号 (RULES.md §5), idempotently."""
+    for industry, category, per_ton, tag in PER_TON_RATES_2022:
+        CostRate.objects.get_or_create(table=table, industry=industry, category=category, method="per_ton", defaults={
+            "lower": 0, "upper": None, "rate_percent": 0, "unit_rate": per_ton, "tag": tag})

@@ -103,6 +103,8 @@ def required_cost(base: Decimal, bands) -> Decimal:
     for method, lower, upper, rate in sorted(bands, key=lambda b: b[1]):
         lower = Decimal(lower)
         rate = Decimal(rate) / 100
+        if method == "per_ton":  # base = output in tonnes, rate = 元/吨 (财资〔2022〕136号 coal / non-coal)
+            return (base * Decimal(rate * 100)).quantize(CENT, ROUND_HALF_UP)
         if method == "flat":
             if base >= lower and (upper is None or base < Decimal(upper)):
                 return (base * rate).quantize(CENT, ROUND_HALF_UP)

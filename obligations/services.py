@@ -85,6 +85,11 @@ def principal_check_months(enterprise) -> int:
     return rule("principal_check_months_high_risk" if enterprise.high_risk else "principal_check_months")
 
 
+def principal_study_months(enterprise) -> int:
+    """Seed 002 item 8: 专题研究 each quarter, each month in high-risk sectors."""
+    return rule("principal_study_months_high_risk" if enterprise.high_risk else "principal_study_months")
+
+
 def drill_months_for(enterprise) -> int:
     months = list(enterprise.sectors.values_list("drill_months", flat=True))
     return rules.drill_months(months) if months else rule("drill_months_default")
@@ -108,9 +113,10 @@ def current_cost_table() -> CostRateTable | None:
 def compute_required_cost(table, industry: str, category: str, base) -> Decimal | None:
     """Required amount under ``table`` or None when the table has no rate for the industry."""
     qs = CostRate.objects.filter(table=table, industry=industry)
-    if qs.filter(method=CostRate.Method.FLAT).exists():
+    if qs.filter(method__in=(CostRate.Method.FLAT, CostRate.Method.PER_TON)).exists():
         qs = qs.filter(category=category)
-    bands = [(r.method, r.lower, r.upper, r.rate_percent) for r in qs]
+    bands = [(r.method, r.lower, r.upper, r.unit_rate if r.method == CostRate.Method.PER_TON else r.rate_percent)
+             for r in qs]
     if not bands:
         return None
     return rules.required_cost(base, bands)

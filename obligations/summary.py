@@ -24,7 +24,10 @@ from .models import (
 )
 from .reference import ensure_defaults
 from .rules import DUE, OK, OVERDUE
-from .services import certificate_problem, rule
+from .services import (
+    certificate_problem,
+    rule,
+)
 
 PERIOD_NAMES = {1: "每月", 3: "每季度", 6: "每半年", 12: "每年"}
 
@@ -79,6 +82,10 @@ class Records:
     def principal_check_months(self, enterprise) -> int:
         return self.rule("principal_check_months_high_risk" if enterprise.high_risk else "principal_check_months")
 
+    def principal_study_months(self, enterprise) -> int:
+        """Seed 002 item 8: 专题研究 each quarter, each month in high-risk sectors."""
+        return self.rule("principal_study_months_high_risk" if enterprise.high_risk else "principal_study_months")
+
     def drill_months_for(self, enterprise) -> int:
         months = self.sector_drill_months.get(enterprise.pk)
         return rules.drill_months(months) if months else self.rule("drill_months_default")
@@ -123,7 +130,7 @@ def _summary(enterprise, today: datetime.date, records: Records) -> dict:
     check_status, check_end = rules.periodic_status(check_dates, today, check_months)
     item("principal_check", "主要负责人带队检查", check_status,
          f"{_period_name(check_months)}至少一次" + ("（高危行业）" if enterprise.high_risk else ""), check_end)
-    study_months = records.rule("principal_study_months")
+    study_months = records.principal_study_months(enterprise)
     study_dates = [c.held_on for c in checks if c.kind == PrincipalCheck.Kind.STUDY]
     study_status, study_end = rules.periodic_status(study_dates, today, study_months)
     item("principal_study", "主要负责人专题研究", study_status, f"{_period_name(study_months)}至少一次", study_end)

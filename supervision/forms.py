@@ -69,3 +69,11 @@ class DelistingDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", "不同意摘牌须填写理由。")
         return data
+
+
+class ListedExtensionForm(forms.Form):
+    """The listing body's decision on the pending extension of a listed hazard."""
+
+    decision = forms.ChoiceField(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")],
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    note = forms.CharField(label="审批意见", required=False, widget=TEXT)

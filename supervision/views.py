@@ -19,6 +19,7 @@ from .forms import (
     ApproveForm,
     DelistingDecisionForm,
     DelistingRequestForm,
+    ListedExtensionForm,
     ProgressForm,
     ProposeForm,
     ReasonForm,
@@ -87,16 +88,24 @@ def _action_forms(listing, roles, data=None, action=None):
     if "accept_delisting" in available or "refuse_delisting" in available:
         available = [a for a in available if a not in ("accept_delisting", "refuse_delisting")] + ["decide_delisting"]
     labels = {**{a: t.label for a, t in workflow.TRANSITIONS.items()}, "decide_delisting": "审批摘牌申请"}
-    return [{"action": a, "label": labels[a], "form": classes[a](data if a == action else None, prefix=a)}
-            for a in available]
+    out = [{"action": a, "label": labels[a], "form": classes[a](data if a == action else None, prefix=a)}
+           for a in available]
+    if roles & {"leader", "superuser"} and listing.status in workflow.SUPERVISED_STATES \
+            and listing.hazard.extensions.filter(status="pending").exists():
+        out.append({"action": "decide_extension", "label": "审批延期申请（挂牌单位）",
+                    "form": ListedExtensionForm(data if action == "decide_extension" else None, prefix="decide_extension")})
+    return out
 
 
 def listing_detail(request, pk: int, bound=None):
     listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
     roles = services.roles_for(request.user, listing)
     forms_ = bound if bound is not None else _action_forms(listing, roles)
+    from .extensions import delisting_due
+
     return render(request, "supervision/listing_detail.html", {
         "listing": listing, "hazard": listing.hazard, "roles": roles, "action_forms": forms_,
+        "delisting_due": delisting_due(listing) if listing.status == workflow.DELISTING_REQUESTED else None,
         "reports": listing.progress_reports.select_related("reported_by"), "events": events_for(listing),
         "today": timezone.localdate(),
     }, status=400 if bound is not None else 200)
@@ -117,11 +126,16 @@ def _run(request, listing, action, form):
     if action == "request_delisting":
         services.request_delisting(user, listing, note=d.get("note", ""))
         return "摘牌申请已提交。"
+    if action == "decide_extension":
+        from .extensions import decide_listed_extension
+
+        decide_listed_extension(user, listing.hazard, approve=d["decision"] == "approve", note=d.get("note", ""))
+        return "已办理延期申请。"
     services.decide_delisting(user, listing, accept=d["decision"] == "accept", reason=d.get("reason", ""))
     return "已办理摘牌申请。"
 
 
-ACTIONS = ("approve", "decline", "report_progress", "request_delisting", "decide_delisting")
+ACTIONS = ("approve", "decline", "report_progress", "request_delisting", "decide_delisting", "decide_extension")
 
 
 @require_POST

@@ -64,7 +64,9 @@ class VerifyForm(StyledForm):
                                 widget=PickerSelect("hazards", placeholder="输入隐患编号（如 YH120105-0000044）或描述"))
     register = forms.BooleanField(label="登记为新隐患", required=False)
     grade = forms.ChoiceField(label="隐患等级", choices=[("general", "一般"), ("major", "重大")], required=False)
-    description = forms.CharField(label="隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label="隐患描述（由核查人员撰写，不得照抄举报内容）", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    basis_reason = forms.CharField(label="重大隐患的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
 
@@ -73,8 +75,15 @@ class RewardForm(StyledForm):
     line = forms.ChoiceField(label="奖励项", choices=Reward.Line.choices)
     policy = forms.ModelChoiceField(label="奖励标准", queryset=RewardPolicy.objects.filter(is_active=True))
     fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
+    deaths = forms.IntegerField(label="查实死亡人数（瞒报谎报事故）", required=False, min_value=1, max_value=10000)
     beneficiary = forms.CharField(label="受奖对象（一案双奖时必填）", required=False, max_length=120)
     collect_note = forms.CharField(label="领取方式说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.fields["policy"].queryset = RewardPolicy.objects.filter(pk__in=RewardPolicy.in_force_ids(timezone.localdate()))
 
 
 class PayForm(StyledForm):
@@ -99,3 +108,22 @@ class DuplicateForm(StyledForm):
     original = forms.IntegerField(label="原举报", widget=PickerSelect("tips", placeholder="输入举报编号（如 JB120105-000012）或地址"))
 
 
+
+
+class ExtendForm(StyledForm):
+    extra_days = forms.IntegerField(label="延长天数（最多30日）", min_value=1, max_value=366)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackForm(StyledForm):
+    text = forms.CharField(label="向举报人反馈办理结果", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewDecisionForm(StyledForm):
+    result = forms.CharField(label="复查结论", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewRequestForm(forms.Form):
+    code = forms.CharField(label="举报查询码", max_length=40, widget=forms.HiddenInput)
+    reason = forms.CharField(label="对办理结果有异议，申请复查的理由", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

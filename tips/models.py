@@ -1,6 +1,8 @@
 """举报奖励 models: public tips, their attachments, rewards, reward policy, deadlines,
 holidays and the rate-limit trail. Reporter identities are stored only encrypted (Fernet)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -71,6 +73,18 @@ class Tip(RegionCodes):
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # 延期办理 (≤ 30 days, once), 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True,
+                                              on_delete=models.SET_NULL, related_name="+")
+    feedback_due = models.DateField("反馈期限", null=True, blank=True)
+    feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
+    review_reason = models.TextField("复查理由", blank=True)
+    review_due = models.DateField("复查期限", null=True, blank=True)
+    review_result = models.TextField("复查结论", blank=True)
+    review_decided_at = models.DateTimeField("复查办结时间", null=True, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -130,24 +144,43 @@ class RewardPolicy(models.Model):
     class Kind(models.TextChoices):
         PERCENT_OF_FINE = "percent", "按罚款比例"
         FIXED = "fixed", "固定金额"
+        PER_DEATH = "death", "按查实死亡人数（瞒报谎报事故）"
 
-    code = models.CharField("代码", max_length=40, unique=True)
+    code = models.CharField("代码", max_length=40, db_index=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    effective_from = models.DateField("施行日期", default=datetime.date(2018, 1, 4),
+                                      help_text="自该日起作出的奖励决定适用本版本")
     name = models.CharField("名称", max_length=80)
     kind = models.CharField("计算方式", max_length=8, choices=Kind.choices)
     percent = models.DecimalField("比例（%）", max_digits=5, decimal_places=2, default=0)
     min_amount = models.DecimalField("最低（元）", max_digits=12, decimal_places=2, default=0)
     max_amount = models.DecimalField("最高（元）", max_digits=12, decimal_places=2, default=0)
-    fixed_amount = models.DecimalField("固定金额（元）", max_digits=12, decimal_places=2, default=0)
+    fixed_amount = models.DecimalField("固定金额/每名死亡人员金额（元）", max_digits=12, decimal_places=2, default=0)
     internal_topup_percent = models.DecimalField("内部吹哨人上浮（%）", max_digits=5, decimal_places=2, default=20)
     basis = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "举报奖励标准"
-        ordering = ["code"]
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="reward_policy_code_version")]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def in_force(cls, code: str, on: datetime.date):
+        """The version of ``code`` in force on ``on`` (latest effective_from ≤ on), or None."""
+        return cls.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from", "-version").first()
+
+    @classmethod
+    def in_force_ids(cls, on: datetime.date) -> list[int]:
+        seen, ids = set(), []
+        for p in cls.objects.filter(effective_from__lte=on, is_active=True).order_by("code", "-effective_from", "-version"):
+            if p.code not in seen:
+                seen.add(p.code)
+                ids.append(p.pk)
+        return ids
 
 
 class Reward(models.Model):
@@ -193,9 +226,15 @@ class DeadlineRule(models.Model):
         ACCEPT = "accept", "受理"
         HANDLE = "handle", "办理（自受理起）"
         REWARD = "reward", "奖励决定（自核查起）"
+        DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
+        EXTENSION = "extension", "办理延长（最多）"
+        FEEDBACK = "feedback", "向举报人反馈（自办结起）"
+        REVIEW_REQUEST = "review_request", "申请复查（自反馈起）"
+        REVIEW = "review", "复查办结（自申请起）"
 
-    stage = models.CharField("环节", max_length=8, choices=Stage.choices, unique=True)
-    working_days = models.PositiveSmallIntegerField("工作日")
+    stage = models.CharField("环节", max_length=16, choices=Stage.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField("天数")
+    calendar_days = models.BooleanField("按自然日计算", default=False, help_text="否则按工作日（含法定节假日调整）计算")
     basis = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:

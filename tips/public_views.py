@@ -14,7 +14,7 @@ from enterprises.models import Enterprise
 from regions.models import Region
 
 from . import captcha, services
-from .forms import PublicTipForm, TrackForm
+from .forms import PublicTipForm, ReviewRequestForm, TrackForm
 from .models import Reward
 
 
@@ -121,4 +121,38 @@ def track(request):
             form.add_error("code", "查询码不正确，请核对后重新输入。")
             status = 404
     rewards = list(tip.rewards.filter(line=Reward.Line.REPORTER)) if tip else []
-    return render(request, "tips/public_track.html", {"form": form, "tip": tip, "rewards": rewards}, status=status)
+    review_form = None
+    if tip is not None and tip.feedback_at and tip.review_requested_at is None:
+        review_form = ReviewRequestForm(initial={"code": form.cleaned_data["code"]})
+    return render(request, "tips/public_track.html", {"form": form, "tip": tip, "rewards": rewards,
+                                                      "review_form": review_form}, status=status)
+
+
+def review_request(request):
+    """The reporter disputes the result and asks for 复查 (应急〔2023〕106号), with the tracking code."""
+    from . import handling
+
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    form = ReviewRequestForm(request.POST)
+    track_form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "tips/public_track.html", {"form": track_form, "review_form": form}, status=400)
+    try:
+        services.check_rate("track", client_ip(request))
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "tips/public_track.html", {"form": track_form, "review_form": form}, status=429)
+    tip = services.find_by_code(form.cleaned_data["code"])
+    if tip is None:
+        track_form.is_valid()
+        track_form.add_error("code", "查询码不正确，请核对后重新输入。")
+        return render(request, "tips/public_track.html", {"form": track_form}, status=404)
+    try:
+        tip = handling.request_review(tip, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        service_error_to_form(form, exc)
+        return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_form": form},
+                      status=400)
+    return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_sent": True,
+                                                      "rewards": list(tip.rewards.filter(line=Reward.Line.REPORTER))})

@@ -182,6 +182,22 @@ def start_verification(actor, tip: Tip, *, note: str = "") -> Tip:
     return _transition(actor, tip, "start_verification", workflow.Facts(is_handler=is_handler(actor, tip)), note=note)
 
 
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def check_hazard_text(tip: Tip, description: str) -> None:
+    """The handler writes the hazard's description; a copy of the tip's text is refused (it would
+    reach the reported enterprise — RULES.md §1 identity protection: nothing passed to the
+    reported party)."""
+    desc = _squash(description)
+    if not desc:
+        raise ServiceError("请由核查人员撰写隐患描述（不得照抄举报内容）。", "description")
+    content = _squash(tip.content)
+    if content and (content in desc or (len(desc) >= 20 and desc in content)):
+        raise ServiceError("隐患描述不得照抄举报内容，请根据核查情况重新撰写，以保护举报人。", "description")
+
+
 def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazard=None, register: dict | None = None,
            fine_amount=None) -> Tip:
     """Record the verification result. A true / partly true tip links an existing ledger hazard
@@ -198,16 +214,20 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
     if reason:
         raise NotPermitted(reason) if not facts.is_handler else ServiceError(reason, None)
     with transaction.atomic():
-        reference = f"tips.tip:{tip.pk}"
+        # The link tip → hazard lives on the tip (Tip.hazard); the hazard the enterprise reads gets
+        # no reference, text or time of the tip (identity protection, RULES.md §1, 2013 opinion).
         if hazard is not None:
-            hazard_services.add_source(actor, hazard, channel="tip", reference=reference, note="举报核实")
+            hazard_services.add_source(actor, hazard, channel="tip", reference="", note="")
         elif register:
+            register = dict(register)
             enterprise = register.pop("enterprise", None) or tip.enterprise
             if enterprise is None:
                 raise ServiceError("登记隐患须先确定被举报单位。", "enterprise")
+            check_hazard_text(tip, register.get("description", ""))
+            register.pop("found_on", None)
             hazard = hazard_services.register_hazard(
                 actor, enterprise=enterprise, sector=register.pop("sector", None) or tip.sector,
-                channel="tip", source_reference=reference, finder_name="群众举报", **register)
+                channel="tip", source_reference="", finder_name="", **register)
         tip = _transition(actor, tip, "verify", facts, note=note, data={"result": result, "hazard": getattr(hazard, "pk", None)},
                           result=result, result_note=note, feedback=clean_text(feedback, field="feedback", label="反馈", max_length=2000),
                           hazard=hazard, fine_amount=fine_amount, verified_at=timezone.now(),
@@ -217,8 +237,15 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
 
 # ---------------------------------------------------------------- rewards
 
-def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False) -> Decimal:
-    if policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
+def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False, deaths=None) -> Decimal:
+    if policy.kind == RewardPolicy.Kind.PER_DEATH:
+        # 瞒报、谎报事故: per verified death by accident grade, capped (RULES.md §1)
+        if deaths is None or int(deaths) < 1:
+            raise ServiceError("举报瞒报、谎报事故的奖励须填写查实的死亡人数（至少1人）。", "deaths")
+        amount = policy.fixed_amount * int(deaths)
+        if policy.max_amount:
+            amount = min(amount, policy.max_amount)
+    elif policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
         if fine_amount is None or Decimal(fine_amount) < 0:
             raise ServiceError("按罚款比例计算奖励须填写罚款金额。", "fine_amount")
         amount = Decimal(fine_amount) * policy.percent / 100
@@ -233,8 +260,16 @@ def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = F
 
 
 def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, line: str = Reward.Line.REPORTER,
-                  beneficiary: str = "", amount=None, collect_note: str = "") -> Reward:
-    """The handling unit decides a reward line (the first one moves the tip to reward_decided)."""
+                  beneficiary: str = "", amount=None, collect_note: str = "", deaths=None) -> Reward:
+    """The handling unit decides a reward line (the first one moves the tip to reward_decided).
+    Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
+    from .reward_rules import reward_refusal
+
+    refusal = reward_refusal(tip)
+    if refusal:
+        raise ServiceError(refusal, "policy")
+    # the version of the policy in force on the day of the decision (versioned rule table)
+    policy = RewardPolicy.in_force(policy.code, timezone.localdate()) or policy
     if line not in Reward.Line.values:
         raise ServiceError("奖励项无效。", "line")
     if not policy.is_active:
@@ -246,8 +281,8 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     if not is_handler(actor, tip) or actor is None:
         raise NotPermitted("只有承办单位可以决定奖励。")
     if amount is None:
-        amount = compute_amount(policy, fine_amount=fine_amount,
-                               internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
+        amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
+                                internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     amount = Decimal(amount)
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
@@ -304,7 +339,12 @@ def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
     facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
     feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000) or tip.feedback
-    return _transition(actor, tip, "close", facts, closed_at=timezone.now(), feedback=feedback)
+    from .handling import feedback_due
+
+    now = timezone.now()
+    fed_back = {"feedback_at": now} if feedback else {}
+    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback,
+                       feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
 
 
 # ---------------------------------------------------------------- routing changes
@@ -373,6 +413,15 @@ def reveal_identity(actor, tip: Tip, *, request=None) -> dict:
         record(actor, "tip.identity_revealed", tip)
     return {"name": protection.decrypt(tip.reporter_name_enc), "phone": protection.decrypt(tip.reporter_phone_enc),
             "contact": protection.decrypt(tip.reporter_contact_enc)}
+
+
+def open_attachment(actor, tip: Tip, attachment, *, request=None):
+    """A tip file opened by a government user: logged in the security log every time (RULES.md §1
+    identity protection: leaks traceable). Returns the open file."""
+    if not Tip.objects.visible_to(actor).filter(pk=tip.pk).exists() or attachment.tip_id != tip.pk:
+        raise NotPermitted("您无权查看该附件。")
+    log_security("download", request=request, user=actor, tip=tip.pk, attachment=attachment.pk)
+    return attachment.file.open("rb")
 
 
 def _notify_unit(tip: Tip, kind: str, title: str, body: str) -> None:

@@ -15,11 +15,24 @@ from core.services import ServiceError
 from core.views import get_visible_or_404
 from hazards.models import Hazard
 
-from . import services, workflow
+from . import handling, services, workflow
 from .filters import TipFilter
-from .forms import DuplicateForm, NoteForm, PayForm, PublicTipForm, ReassignForm, RewardForm, TransferForm, VerifyForm
+from .forms import (
+    DuplicateForm,
+    ExtendForm,
+    FeedbackForm,
+    NoteForm,
+    PayForm,
+    PublicTipForm,
+    ReassignForm,
+    ReviewDecisionForm,
+    RewardForm,
+    TransferForm,
+    VerifyForm,
+)
 from .models import Reward, Tip
 from .public_views import Region, _form_to_kwargs
+from .reward_rules import reward_refusal
 
 
 def _require_government(user):
@@ -71,6 +84,14 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "reward_form": forms.get("reward", RewardForm()), "pay_form": forms.get("pay", PayForm()),
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
         "duplicate_form": forms.get("duplicate", DuplicateForm()),
+        "reward_refusal": reward_refusal(tip) if tip.status == workflow.VERIFIED else None,
+        "can_extend": tip.status in handling.HANDLING_STATES and not tip.extended_days
+        and handling.can_extend(request.user, tip),
+        "can_feedback": handler and tip.status == workflow.CLOSED,
+        "can_review": tip.review_requested_at is not None and tip.review_decided_at is None
+        and services.covering_committee(request.user, tip),
+        "extend_form": forms.get("extend", ExtendForm()), "feedback_form": forms.get("feedback", FeedbackForm()),
+        "review_form": forms.get("review", ReviewDecisionForm()),
     }
     for value in ctx.values():
         if isinstance(value, django_forms.BaseForm):
@@ -78,7 +99,9 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
     return render(request, "tips/detail.html", ctx, status=status)
 
 
-ACTION_FORMS = {"accept": ("note", NoteForm), "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
+ACTION_FORMS = {"extend": ("extend", ExtendForm), "feedback": ("feedback", FeedbackForm),
+                "decide_review": ("review", ReviewDecisionForm), "accept": ("note", NoteForm),
+                "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
                 "decide_reward": ("reward", RewardForm), "close": ("note", NoteForm), "transfer": ("transfer", TransferForm),
                 "reassign": ("reassign", ReassignForm), "mark_duplicate": ("duplicate", DuplicateForm)}
 
@@ -103,7 +126,13 @@ def act(request, pk: int, action: str):
 
 def _run(request, tip, action, d):
     user = request.user
-    if action == "accept":
+    if action == "extend":
+        handling.extend_handling(user, tip, extra_days=d["extra_days"], reason=d["reason"])
+    elif action == "feedback":
+        handling.give_feedback(user, tip, text=d["text"])
+    elif action == "decide_review":
+        handling.decide_review(user, tip, result=d["result"])
+    elif action == "accept":
         services.accept(user, tip, note=d["note"])
     elif action == "start_verification":
         services.start_verification(user, tip, note=d["note"])
@@ -117,13 +146,16 @@ def _run(request, tip, action, d):
                 raise ServiceError("隐患不存在或不在您的管辖范围内。", "hazard")
         register = None
         if d.get("register"):
-            register = {"description": d.get("description") or tip.content[:500], "grade": d.get("grade") or "general",
-                        "deadline": d.get("deadline"), "basis_reason": "举报核实" if d.get("grade") == "major" else ""}
+            # The handler writes the description and, for 重大, the basis: nothing of the tip (text,
+            # time, id) reaches the hazard the reported enterprise reads.
+            register = {"description": d.get("description") or "", "grade": d.get("grade") or "general",
+                        "deadline": d.get("deadline"), "basis_reason": d.get("basis_reason") or ""}
         services.verify(user, tip, result=d["result"], note=d["note"], feedback=d.get("feedback", ""), hazard=hazard,
                         register=register, fine_amount=d.get("fine_amount"))
     elif action == "decide_reward":
         services.decide_reward(user, tip, policy=d["policy"], fine_amount=d.get("fine_amount"), line=d["line"],
-                               beneficiary=d.get("beneficiary", ""), collect_note=d.get("collect_note", ""))
+                               beneficiary=d.get("beneficiary", ""), collect_note=d.get("collect_note", ""),
+                               deaths=d.get("deaths"))
     elif action == "transfer":
         services.transfer(user, tip, unit=d.get("unit", ""), reason=d["reason"], to_org=d.get("to_org"))
     elif action == "reassign":
@@ -170,7 +202,8 @@ def attachment(request, pk: int, att_pk: int):
     att = tip.attachments.filter(pk=att_pk).first()
     if att is None:
         raise Http404
-    return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=False)
+    return FileResponse(services.open_attachment(request.user, tip, att, request=request), content_type=att.content_type,
+                        as_attachment=False)
 
 
 def hotline(request):

@@ -10,16 +10,17 @@ from enforcement.rules import closure_grounds, daily_fine_accrual, listing_end
 D = datetime.date
 
 
-@pytest.mark.parametrize("deadline,end,days", [
+@pytest.mark.parametrize("ordered,end,days", [
     (D(2025, 1, 31), D(2025, 2, 1), 1),
     (D(2025, 1, 31), D(2025, 3, 1), 29),      # February of a common year
     (D(2024, 1, 31), D(2024, 3, 1), 30),      # leap year
     (D(2024, 12, 30), D(2025, 1, 2), 3),      # year end
-    (D(2025, 4, 30), D(2025, 4, 30), 0),      # corrected on the deadline: nothing
-    (D(2025, 4, 30), D(2025, 4, 1), 0),       # corrected early
+    (D(2025, 4, 30), D(2025, 4, 30), 0),      # corrected on the day of the order: nothing
+    (D(2025, 4, 30), D(2025, 4, 1), 0),       # (dates before the order)
 ])
-def test_daily_fine_accrual(deadline, end, days):
-    got_days, total = daily_fine_accrual(Decimal("10000"), deadline, end)
+def test_daily_fine_accrual(ordered, end, days):
+    """安全生产法 art. 112: 自作出责令改正之日的次日起，按照原处罚数额按日连续处罚."""
+    got_days, total = daily_fine_accrual(Decimal("10000"), ordered, end)
     assert got_days == days and total == Decimal(10000 * days)
 
 

@@ -153,11 +153,12 @@ def test_transfer_and_daily_fine(world):
         services.transfer(world.user("commerce"), case, party=entity(case), reason="x")
     t = services.transfer(world.user("commerce"), case, party=principal(case), reason="拒不执行停产指令", dangerous_ops=True)
     assert t.dangerous_ops
-    deadline = timezone.localdate() - datetime.timedelta(days=10)
-    d = services.daily_fine(world.user("commerce"), case, party=entity(case), amount_per_day=1000,
-                            correction_deadline=deadline)
+    ordered = timezone.localdate() - datetime.timedelta(days=10)
+    base = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
+                                   decided_on=ordered, correction_ordered_on=ordered)
+    d = services.daily_fine(world.user("commerce"), case, base=base, reason="复查发现仍未整改")
     assert services.daily_fine_total(d) == (10, Decimal("10000.00"))
-    services.record_correction(world.user("commerce"), d, corrected_on=deadline + datetime.timedelta(days=4))
+    services.record_correction(world.user("commerce"), d, corrected_on=ordered + datetime.timedelta(days=4))
     assert services.daily_fine_total(d, today=timezone.localdate() + datetime.timedelta(days=99)) == (4, Decimal("4000.00"))
 
 

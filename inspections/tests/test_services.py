@@ -61,7 +61,8 @@ def test_signed_record_cannot_be_edited_and_finding_reaches_the_ledger(world):
     assert rec.status == Record.Status.LOCKED
     item.refresh_from_db()
     h = item.hazard
-    assert h.channel == Hazard.Channel.INSPECTION and h.basis_item_id == item.standard_item_id
+    # a 一般 finding does not cite the 判定标准 item of its line (an item is 重大 by definition)
+    assert h.channel == Hazard.Channel.INSPECTION and h.basis_item_id is None
     assert h.grade == "general" and h.enterprise == world.ent_commerce
     assert HazardSource.objects.get(hazard=h).reference == f"inspections.record:{rec.pk}"
     with pytest.raises(ServiceError, match="锁定"):

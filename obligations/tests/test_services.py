@@ -59,9 +59,11 @@ def test_certificate_valid_on_the_permit_date_not_today(world):
         permit(world, [w], work_on=TODAY - datetime.timedelta(days=20))
 
 
-@pytest.mark.parametrize("index,months", [(6, 3), (11, 3), (23, 3), (9, 6), (0, 12), (16, 12), (24, 3)])
+@pytest.mark.parametrize("index,months", [(6, 6), (11, 6), (23, 6), (9, 6), (0, 6), (16, 12), (24, 6)])
 def test_drill_frequency_by_sector(world, index, months):
-    # 6 construction, 11 hazchem, 23 road transport: quarterly; 9 gas (high risk): half-yearly; others yearly
+    """应急预案管理办法 art. 33 / seed 002 item 18 (RULES.md §6): high-risk sectors (6 construction, 11
+    hazchem, 23 road transport, 9 gas, 24 dangerous goods transport) and crowded venues (0 商贸) at
+    least half-yearly; others (16 light industry) yearly."""
     assert services.drill_months_for(world.enterprises[index]) == months
 
 

@@ -155,7 +155,8 @@ def test_full_lifecycle_registers_hazard_and_pays_reward(world, submit):
     tip = run_to_verified(world, tip, register={"description": "疏散通道堵塞", "grade": "general",
                                                  "deadline": timezone.localdate() + datetime.timedelta(days=10)})
     assert tip.hazard.channel == Hazard.Channel.TIP
-    assert HazardSource.objects.filter(hazard=tip.hazard, reference=f"tips.tip:{tip.pk}").exists()
+    assert HazardSource.objects.filter(hazard=tip.hazard, channel="tip", reference="").exists()
+    assert not HazardSource.objects.filter(reference__contains="tips.tip").exists()
     reward = services.decide_reward(world.user("commerce"), tip, policy=RewardPolicy.objects.get(code="ordinary"))
     assert reward.amount == Decimal("500.00") and "查询码" in reward.collect_note
     with pytest.raises(NotPermitted):

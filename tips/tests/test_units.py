@@ -71,19 +71,21 @@ def test_point_inside_china():
 
 
 def test_working_days_skip_weekends_and_holidays():
-    fri = datetime.date(2026, 1, 2)  # Friday
-    assert add_working_days(fri, 1, holidays=set(), workdays=set()) == datetime.date(2026, 1, 5)
-    assert add_working_days(fri, 1, holidays={datetime.date(2026, 1, 5)}, workdays=set()) == datetime.date(2026, 1, 6)
+    """国办发明电〔2025〕7号 (2026 arrangement): 1月1日至3日放假，1月4日（周日）上班 — the national
+    arrangement (chinesecalendar) applies; local overrides (Holiday rows) win."""
+    fri = datetime.date(2026, 1, 2)  # Friday, a public holiday
+    assert add_working_days(fri, 1, holidays=set(), workdays=set()) == datetime.date(2026, 1, 4)  # make-up Sunday
+    assert add_working_days(fri, 1, holidays={datetime.date(2026, 1, 4)}, workdays=set()) == datetime.date(2026, 1, 5)
     assert add_working_days(fri, 1, holidays=set(), workdays={datetime.date(2026, 1, 3)}) == datetime.date(2026, 1, 3)
-    assert add_working_days(fri, 5, holidays=set(), workdays=set()) == datetime.date(2026, 1, 9)
+    assert add_working_days(fri, 5, holidays=set(), workdays=set()) == datetime.date(2026, 1, 8)
 
 
 @pytest.mark.django_db
 def test_working_days_read_the_holiday_table():
     from tips.models import Holiday
 
-    Holiday.objects.create(date=datetime.date(2026, 1, 5), name="示例")
-    assert add_working_days(datetime.date(2026, 1, 2), 1) == datetime.date(2026, 1, 6)
+    Holiday.objects.create(date=datetime.date(2026, 1, 4), name="示例")  # the national make-up Sunday, locally off
+    assert add_working_days(datetime.date(2026, 1, 2), 1) == datetime.date(2026, 1, 5)
 
 
 def test_captcha_single_use_and_hashed(settings):

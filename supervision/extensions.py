@@ -1,0 +1,119 @@
+"""Rules of a listed hazard that the listing authority owns, kept out of the transition table:
+
+* an extension of a hazard under 挂牌督办 is decided by the listing body's leader (RULES.md §2:
+  the 安委会 issues the notice and sets the deadline; 青岛 "3+X": extensions decided by the
+  listing side within 10 working days), and the listing's deadline follows the decision;
+* the 摘牌 acceptance after the delisting request is due within N working days (DeadlineRule
+  "delisting", default 10; RULES.md §2 湖北 2011 "10 days", the issue asks working days), with
+  alerts before and after the due day.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.events import record
+from core.notifications import notify
+from core.services import NotPermitted, ServiceError, StaleState
+from core.workdays import add_working_days
+
+from . import workflow
+from .models import Listing
+
+DELISTING_STAGE = "delisting"
+DEFAULT_DELISTING_DAYS = 10
+SOON_DAYS = 3  # calendar days before the due day the "due soon" alert goes out
+
+
+def listed_for(hazard) -> Listing | None:
+    return hazard.listings.filter(status__in=workflow.SUPERVISED_STATES).select_related("listing_body").first()
+
+
+def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> Listing:
+    """The listing body's leader approves or denies the pending extension of a listed hazard; on
+    approval both the hazard's and the listing's deadline move to the requested date."""
+    from hazards.models import ExtensionRequest, Hazard
+
+    from .services import roles_for
+
+    listing = listed_for(hazard)
+    if listing is None:
+        raise ServiceError("该隐患不在挂牌督办中。", "approve")
+    roles = roles_for(actor, listing)
+    if not roles & {"leader", "superuser"}:
+        raise NotPermitted(f"挂牌督办隐患的延期须由挂牌单位（{listing.listing_body.name}）负责人审批。")
+    ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    if ext is None:
+        raise ServiceError("没有待审批的延期申请。", "approve")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ServiceError("不同意延期须填写理由。", "note")
+    user = actor if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    new_status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED
+    with transaction.atomic():
+        if ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionRequest.Status.PENDING).update(
+                status=new_status, decided_by=user, decided_at=now, decision_note=note) != 1:
+            raise StaleState()
+        data = {"approved": bool(approve), "old_deadline": str(ext.old_deadline),
+                "new_deadline": str(ext.requested_deadline), "listing": listing.pk}
+        if approve:
+            if Hazard.objects.filter(pk=hazard.pk, status=hazard.status, deadline=hazard.deadline).update(
+                    deadline=ext.requested_deadline) != 1:
+                raise StaleState()
+            if Listing.objects.filter(pk=listing.pk, status=listing.status, deadline=listing.deadline).update(
+                    deadline=ext.requested_deadline) != 1:
+                raise StaleState()
+            data["old_listing_deadline"] = str(listing.deadline)
+            hazard.deadline = listing.deadline = ext.requested_deadline
+        record(actor, "hazard.decide_extension", hazard, from_state=hazard.status, to_state=hazard.status, note=note,
+               data=data)
+        record(actor, "listing.extension_decided", listing, from_state=listing.status, to_state=listing.status,
+               note=note, data=data)
+    return listing
+
+
+# ---------------------------------------------------------------- 摘牌 acceptance timer
+
+def delisting_days() -> int:
+    from tips.models import DeadlineRule
+
+    row = DeadlineRule.objects.filter(stage=DELISTING_STAGE).first()
+    return row.working_days if row else DEFAULT_DELISTING_DAYS
+
+
+def delisting_due(listing: Listing) -> datetime.date | None:
+    """The day the listing body must have accepted (摘牌) or refused: N working days after the request."""
+    if listing.delisting_requested_at is None:
+        return None
+    return add_working_days(timezone.localtime(listing.delisting_requested_at).date(), delisting_days())
+
+
+def send_delisting_alerts(today: datetime.date | None = None) -> dict:
+    """Pending delisting requests: "due soon" (≤ SOON_DAYS before the due day) to the listing body's
+    leaders, "overdue" (after the due day) to the listing body and the next-higher 安委办. Once each."""
+    from .alerts import CHANNELS, next_higher_office, org_users
+
+    today = today or timezone.localdate()
+    counts = {"delisting_due_soon": 0, "delisting_overdue": 0}
+    pending = Listing.objects.filter(status=workflow.DELISTING_REQUESTED).select_related(
+        "hazard__enterprise", "listing_body__region")
+    for listing in pending:
+        due = delisting_due(listing)
+        name = listing.hazard.enterprise.name
+        url = f"/supervision/{listing.pk}/"
+        if today > due:
+            users = list(org_users(listing.listing_body)) + list(org_users(next_higher_office(listing.listing_body)))
+            for user in users:
+                if notify(kind="listing.delisting_overdue", dedupe_key=f"listing:{listing.pk}:delisting_overdue:{due}:user:{user.pk}",
+                          title=f"摘牌验收逾期：{name}", body=f"{listing.notice_number}：摘牌申请应于{due}前验收办结。",
+                          url=url, obj=listing, user=user, channels=CHANNELS):
+                    counts["delisting_overdue"] += 1
+        elif (due - today).days <= SOON_DAYS:
+            for user in org_users(listing.listing_body):
+                if notify(kind="listing.delisting_due", dedupe_key=f"listing:{listing.pk}:delisting_due:{due}:user:{user.pk}",
+                          title=f"摘牌验收即将到期：{name}", body=f"{listing.notice_number}：请于{due}前组织验收。",
+                          url=url, obj=listing, user=user, channels=CHANNELS):
+                    counts["delisting_due_soon"] += 1
+    return counts

@@ -1,0 +1,124 @@
+"""Rules the listing authority owns: extensions of listed hazards, the 摘牌 acceptance timer and
+the public 公示 page.
+
+Sources: RULES.md §2 (湖北 2011: the 安委会 issues the notice and decides; acceptance within 10 days
+of the request; results published; 青岛 "3+X": extension decided by the listing side within 10
+working days); 国办发明电〔2024〕12号 (2025 holidays) for the working-day oracle."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.models import Event, Notification
+from core.services import NotPermitted, ServiceError
+from enforcement import services as es
+from hazards import services as hz
+from hazards.models import Hazard
+from supervision import extensions, services
+from supervision.models import Listing
+
+from .helpers import PLAN, close_hazard, listed, major_hazard, propose
+
+
+def _rectifying_listed(world):
+    hazard = major_hazard(world)
+    listing = listed(world, hazard)
+    hz.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
+    hazard = hz.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
+    new = listing.deadline + datetime.timedelta(days=45)
+    hz.request_extension(world.user("enterprise"), Hazard.objects.get(pk=hazard.pk), new_deadline=new, reason="设备到货延迟")
+    return Hazard.objects.get(pk=hazard.pk), listing, new
+
+
+def test_extension_of_a_listed_hazard_goes_to_the_listing_authority(world):
+    """RULES.md §2: the listing body (安委会) decides; the department alone cannot, and the listing's
+    deadline follows the decision."""
+    hazard, listing, new = _rectifying_listed(world)
+    with pytest.raises(ServiceError, match="挂牌单位审批"):
+        hz.decide_extension(world.user("commerce_lead"), hazard, approve=True)
+    with pytest.raises(NotPermitted, match="负责人审批"):
+        extensions.decide_listed_extension(world.user("committee"), hazard, approve=True)  # office staff, not a leader
+    with pytest.raises(NotPermitted):
+        extensions.decide_listed_extension(world.user("commerce_lead"), hazard, approve=True)
+    extensions.decide_listed_extension(world.user("committee_lead"), hazard, approve=True, note="同意")
+    assert Hazard.objects.get(pk=hazard.pk).deadline == new
+    assert Listing.objects.get(pk=listing.pk).deadline == new
+    assert Event.objects.filter(object_type="supervision.listing", object_id=listing.pk,
+                                verb="listing.extension_decided").exists()
+
+
+def test_denied_extension_keeps_both_deadlines_and_needs_a_reason(world):
+    """RULES.md §2: a refusal by the listing body keeps the notice's deadline; it states a reason."""
+    hazard, listing, _ = _rectifying_listed(world)
+    with pytest.raises(ServiceError, match="理由"):
+        extensions.decide_listed_extension(world.user("committee_lead"), hazard, approve=False)
+    extensions.decide_listed_extension(world.user("committee_lead"), hazard, approve=False, note="理由不充分")
+    assert Listing.objects.get(pk=listing.pk).deadline == listing.deadline
+    assert Hazard.objects.get(pk=hazard.pk).deadline == hazard.deadline
+
+
+def test_extension_page_for_the_listing_leader(client, world):
+    hazard, listing, new = _rectifying_listed(world)
+    client.force_login(world.user("committee_lead"))
+    page = client.get(f"/supervision/{listing.pk}/").content.decode()
+    assert "审批延期申请" in page
+    r = client.post(f"/supervision/{listing.pk}/decide_extension/", {"decide_extension-decision": "approve"})
+    assert r.status_code == 302 and Listing.objects.get(pk=listing.pk).deadline == new
+
+
+def _delisting_requested(world, requested_on: datetime.date) -> Listing:
+    hazard = major_hazard(world)
+    listing = listed(world, hazard)
+    close_hazard(world, hazard)
+    listing = services.request_delisting(world.user("commerce"), listing, note="已整改销号")
+    at = timezone.make_aware(datetime.datetime.combine(requested_on, datetime.time(10)))
+    Listing.objects.filter(pk=listing.pk).update(delisting_requested_at=at)
+    return Listing.objects.get(pk=listing.pk)
+
+
+def test_delisting_due_ten_working_days_after_the_request(world):
+    """RULES.md §2 acceptance within 10 (working) days of the request; 国办发明电〔2024〕12号: from
+    2025-09-30 the 10th working day is 2025-10-21 (10-01..08 off, 10-11 a make-up Saturday)."""
+    listing = _delisting_requested(world, datetime.date(2025, 9, 30))
+    assert extensions.delisting_due(listing) == datetime.date(2025, 10, 21)
+
+
+@pytest.mark.parametrize("today,soon,overdue", [
+    (datetime.date(2025, 10, 17), 0, 0),   # four days before the due day
+    (datetime.date(2025, 10, 18), 1, 0),   # three days before: "due soon"
+    (datetime.date(2025, 10, 21), 1, 0),   # the due day itself is not overdue
+    (datetime.date(2025, 10, 22), 0, 1),   # the day after: overdue
+])
+def test_delisting_alerts_around_the_due_day(world, today, soon, overdue):
+    """RULES.md §2: the 10-working-day acceptance; alerts to the listing body (and the next-higher
+    安委办 once overdue)."""
+    listing = _delisting_requested(world, datetime.date(2025, 9, 30))
+    counts = extensions.send_delisting_alerts(today)
+    assert (counts["delisting_due_soon"] > 0, counts["delisting_overdue"] > 0) == (bool(soon), bool(overdue))
+    if overdue:
+        assert Notification.objects.filter(recipient=world.user("committee"), kind="listing.delisting_overdue").exists()
+        assert Notification.objects.filter(recipient__membership__organisation=world.org("province_committee"),
+                                           kind="listing.delisting_overdue").exists()
+    assert extensions.send_delisting_alerts(today) == {"delisting_due_soon": 0, "delisting_overdue": 0}  # once
+    assert listing.pk
+
+
+def test_public_page_shows_what_the_authority_published(client, world):
+    """RULES.md §2: listings and their 摘牌 are published in the media — only those the listing body
+    chose to publish; the public credit list and typical cases; anonymous access."""
+    published = listed(world)
+    hidden = services.approve(world.user("committee_lead"),
+                              propose(world, major_hazard(world, description="不公告的隐患")), public_notice=False)
+    assert Listing.objects.get(pk=hidden.pk).public_notice is False
+    listing2 = es.propose_listing(world.user("commerce"), enterprise=world.ent_commerce2, reason="一年内多次受到处罚")
+    es.confirm_listing(world.user("commerce_lead"), listing2)
+    private = es.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="不公开的失信记录", public=False)
+    es.confirm_listing(world.user("commerce_lead"), private)
+    client.logout()
+    r = client.get("/public/supervision/")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert published.notice_number in page and published.deadline.strftime("%Y-%m-%d") in page
+    assert "不公告的隐患" not in page
+    assert world.ent_commerce2.name in page and "不公开的失信记录" not in page

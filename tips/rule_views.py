@@ -1,0 +1,64 @@
+"""Pages of the editable reward-policy table (committee office / designated admin)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.events import events_for
+from core.services import ServiceError
+from core.views import service_error_to_form
+
+from .models import RewardPolicy
+from .rule_admin import can_edit_rules, revise_reward_policy
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = RewardPolicy
+        fields = ["name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent",
+                  "basis", "effective_from"]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
+
+
+def _require(user):
+    if not can_edit_rules(user):
+        raise PermissionDenied("只有安委会办公室或指定的管理员可以维护规则表。")
+
+
+def policy_list(request):
+    _require(request.user)
+    today = timezone.localdate()
+    in_force = set(RewardPolicy.in_force_ids(today))
+    rows = list(RewardPolicy.objects.order_by("code", "-version"))
+    for r in rows:
+        r.in_force_today = r.pk in in_force
+        r.future = r.effective_from > today
+    return render(request, "tips/rules_rewards.html", {"rows": rows, "today": today})
+
+
+def policy_edit(request, code: str):
+    _require(request.user)
+    today = timezone.localdate()
+    current = RewardPolicy.in_force(code, today) or RewardPolicy.objects.filter(code=code).order_by("-version").first()
+    if current is None:
+        raise Http404
+    initial = {"effective_from": today}
+    form = PolicyForm(request.POST or None, instance=None, initial={**{f: getattr(current, f) for f in
+                                                                        PolicyForm.Meta.fields}, **initial})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            revise_reward_policy(request.user, current, **d)
+            return redirect("tips:rules_rewards")
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    return render(request, "tips/rules_reward_edit.html", {"form": form, "current": current,
+                                                           "events": events_for(current)},
+                  status=400 if request.method == "POST" else 200)
