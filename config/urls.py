@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import views as core_views
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
-                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents"]
+                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "jobs"]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -180,3 +180,9 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
     if chunk:
         sent += flush(chunk)
     return sent
+
+
+def send_daily_alerts(today=None, *, progress=None) -> dict:
+    """The daily alert pass (a periodic job): the per-hazard deadline alerts."""
+    sent = send_deadline_alerts(today)
+    return {"sent": sent}

@@ -3,13 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.models import SecurityLog
 from core.security import log_security
 
-from ..exports import XLSX_TYPE, ledger_workbook
 from ..filters import HazardFilter, listing_model
 from ..forms import writable_enterprises
 from ..models import Hazard
@@ -44,15 +43,20 @@ def ledger(request):
 
 @login_required
 def export(request):
-    f = HazardFilter(request.GET, queryset=ledger_queryset(request.user), request=request)
+    """Queue the export of the filtered ledger as a job (xlsx, or CSV with ``?format=csv``) and
+    show its progress; the file is downloaded from the job page when it is ready."""
+    from jobs.services import submit
+
+    query = request.GET.copy()
+    fmt = query.pop("format", ["xlsx"])[-1]
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponse("format: 只支持 xlsx 或 csv。", status=400, content_type="text/plain; charset=utf-8")
+    query.pop("page", None)
+    f = HazardFilter(query, queryset=ledger_queryset(request.user), request=request)
     if not f.is_valid():
         return HttpResponse("筛选条件有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()),
                         status=400, content_type="text/plain; charset=utf-8")
-    qs = f.qs
-    content, count = ledger_workbook(qs)
-    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger", rows=count,
-                 filters={k: v for k, v in request.GET.items()})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"hazards-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    job = submit(request.user, "hazards.export", f"导出隐患台账（{fmt}）", {"query": dict(query.lists()), "format": fmt})
+    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger", job=job.pk,
+                 filters={k: v for k, v in query.items()})
+    return redirect("jobs:detail", pk=job.pk)
