@@ -135,5 +135,5 @@ def selftest(job, progress) -> Outcome:
     for i in range(steps):
         time.sleep(delay)
         progress(i + 1, steps, force=True)
-    return Outcome(message=f"自检完成：{steps} 步。", content="ok\n".encode(), name="selftest.txt",
+    return Outcome(message=f"自检完成：{steps} 步。", content=b"ok\n", name="selftest.txt",
                    content_type="text/plain; charset=utf-8", data={"steps": steps})

@@ -6,11 +6,10 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_write, is_government
-
-from ..forms import ImportForm
 from core.services import ServiceError
 from core.views import service_error_to_form
 
+from ..forms import ImportForm
 from ..importing import COLUMNS, iter_rows
 
 
