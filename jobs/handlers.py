@@ -77,10 +77,18 @@ def _tmp_dir() -> str:
 
 @register("alerts.hazards")
 def alerts_hazards(job, progress) -> Outcome:
-    from hazards.alerts import send_daily_alerts
+    from hazards.alerts import send_deadline_alerts
 
-    counts = send_daily_alerts(progress=progress)
-    return Outcome(message="隐患期限提醒：" + "，".join(f"{k} {v}" for k, v in counts.items()), data=counts)
+    sent = send_deadline_alerts()
+    return Outcome(message=f"隐患整改期限提醒 {sent} 条。", data={"sent": sent})
+
+
+@register("alerts.digests")
+def alerts_digests(job, progress) -> Outcome:
+    from hazards.alerts import send_daily_digests
+
+    sent = send_daily_digests()
+    return Outcome(message=f"每日汇总 {sent} 条。", data={"sent": sent})
 
 
 @register("alerts.certificates")

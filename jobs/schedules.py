@@ -14,7 +14,7 @@ PREFIX = "qingling:"
 class Periodic:
     name: str
     func: str
-    schedule_type: str       # django_q.models.Schedule.MINUTES / DAILY / WEEKLY
+    schedule_type: str       # django_q.models.Schedule: "I" minutes, "H" hourly, "D" daily, "W" weekly
     args: str = ""           # repr of the positional arguments, as django-q2 stores them
     minutes: int | None = None
     at: datetime.time | None = None  # local time of day of the first run
@@ -23,12 +23,13 @@ class Periodic:
 
 PERIODIC = [
     Periodic("jobs.sweep", "jobs.runner.sweep", "I", minutes=1),
-    Periodic("alerts.hazards", "jobs.periodic.run_system", "D", args="'alerts.hazards'", at=datetime.time(7, 0)),
+    Periodic("alerts.hazards", "jobs.periodic.run_system", "I", args="'alerts.hazards'", minutes=15),
+    Periodic("alerts.digests", "jobs.periodic.run_system", "D", args="'alerts.digests'", at=datetime.time(7, 30)),
     Periodic("alerts.certificates", "jobs.periodic.run_system", "D", args="'alerts.certificates'", at=datetime.time(7, 10)),
-    Periodic("alerts.tips", "jobs.periodic.run_system", "D", args="'alerts.tips'", at=datetime.time(7, 20)),
-    Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 30)),
+    Periodic("alerts.tips", "jobs.periodic.run_system", "H", args="'alerts.tips'"),
+    Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 20)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",
-             at=datetime.time(1, 0), weekday=0),
+             at=datetime.time(12, 5), weekday=0),
 ]
 
 

@@ -130,7 +130,7 @@ def test_schedules_declared_in_code_are_synced_idempotently(world):
     assert first["created"] == len(PERIODIC)
     assert sync() == {"created": 0, "updated": 0, "removed": 0}
     names = set(Schedule.objects.filter(name__startswith=PREFIX).values_list("name", flat=True))
-    assert {"qingling:alerts.hazards", "qingling:alerts.certificates", "qingling:alerts.tips",
+    assert {"qingling:alerts.hazards", "qingling:alerts.digests", "qingling:alerts.certificates", "qingling:alerts.tips",
             "qingling:campaigns.board_snapshot", "qingling:jobs.sweep"} <= names
 
 
