@@ -16,12 +16,10 @@ EXPORT_FORMATS = {"xlsx": ("xlsx", "application/vnd.openxmlformats-officedocumen
                   "csv": ("csv", "text/csv; charset=utf-8")}
 
 
-@register("hazards.export")
-def hazards_export(job, progress) -> Outcome:
-    """The owner's ledger, filtered as on the page when the export was asked for, scoped to
-    what the owner can see now."""
+def _ledger_rows(job):
+    """The owner's ledger, filtered as on the page when the job was asked for, scoped to what
+    the owner can see now."""
     from core.services import ServiceError
-    from hazards.exports import export_queryset, ledger_columns, ledger_queryset_for_export
     from hazards.filters import HazardFilter
     from hazards.views.ledger import ledger_queryset
 
@@ -30,8 +28,15 @@ def hazards_export(job, progress) -> Outcome:
         query.setlist(key, values if isinstance(values, list) else [values])
     f = HazardFilter(query, queryset=ledger_queryset(job.owner))
     if not f.is_valid():
-        raise ServiceError("筛选条件有误，无法导出。", "query")
-    qs = ledger_queryset_for_export(f.qs)
+        raise ServiceError("筛选条件有误。", "query")
+    return f.qs
+
+
+@register("hazards.export")
+def hazards_export(job, progress) -> Outcome:
+    from hazards.exports import export_queryset, ledger_columns, ledger_queryset_for_export
+
+    qs = ledger_queryset_for_export(_ledger_rows(job))
     fmt = job.params.get("format", "xlsx")
     ext, content_type = EXPORT_FORMATS[fmt]
     total = qs.count()
@@ -45,6 +50,36 @@ def hazards_export(job, progress) -> Outcome:
         raise
     return Outcome(message=f"已导出 {rows} 条隐患。", path=path, content_type=content_type,
                    name=f"hazards-{timezone.localdate():%Y%m%d}.{ext}", data={"rows": rows})
+
+
+@register("documents.hazard_reports")
+def hazard_reports(job, progress) -> Outcome:
+    """A document batch: the 重大事故隐患报告表 (.docx) of every major hazard in the filtered
+    ledger, in one zip file written entry by entry."""
+    import zipfile
+
+    from core.services import ServiceError
+    from documents.hazard_docs import hazard_report_docx
+    from hazards.models import Hazard
+
+    qs = (_ledger_rows(job).filter(grade=Hazard.Grade.MAJOR)
+          .select_related("enterprise", "sector", "basis_item__standard", "reported_to").order_by("pk"))
+    total = qs.count()
+    if not total:
+        raise ServiceError("筛选结果中没有重大事故隐患。", "query")
+    progress(0, total, force=True)
+    fd, path = tempfile.mkstemp(suffix=".zip", dir=_tmp_dir())
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for i, hazard in enumerate(qs.iterator(chunk_size=200), 1):
+                zf.writestr(f"重大事故隐患报告表-{hazard.number}.docx", hazard_report_docx(hazard))
+                progress(i, total)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return Outcome(message=f"已生成 {total} 份重大事故隐患报告表。", path=path, content_type="application/zip",
+                   name=f"hazard-reports-{timezone.localdate():%Y%m%d}.zip", data={"documents": total})
 
 
 @register("hazards.import")
