@@ -61,13 +61,9 @@ class HazardFilter(django_filters.FilterSet):
             self.filters.pop("listed", None)
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        from django.db.models import Q
+        from .search import text_filter  # n-gram index on PostgreSQL, same results as a substring test
 
-        return queryset.filter(Q(description__icontains=value) | Q(enterprise__name__icontains=value)
-                               | Q(location__icontains=value))
+        return text_filter(queryset, value)
 
     def filter_region(self, queryset, name, value):
         value = value.strip()

@@ -44,6 +44,8 @@ class Hazard(RegionCodes):
     sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="hazards")
     location = models.CharField("隐患部位", max_length=200, blank=True)
     description = models.TextField("隐患描述")
+    # character n-grams of description + location (hazards.search), GIN-indexed on PostgreSQL
+    search_tokens = models.TextField("检索词", blank=True, default="", editable=False)
     category = models.CharField("隐患类别", max_length=12, choices=Category.choices, default=Category.STATE)
     grade = models.CharField("隐患等级", max_length=8, choices=Grade.choices, db_index=True)
     sub_grade = models.CharField("地方细分等级", max_length=20, blank=True)
