@@ -14,7 +14,6 @@ which a word index misses when the segmenter keeps “消防通道” as one wor
 from django.db import connection
 from django.db.models import Q
 
-
 MAX_LITERAL_ENTERPRISES = 500
 
 
