@@ -265,7 +265,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
 
 # ---------------------------------------------------------------- B5
 
-def bench_b5_alerts(profile, actors) -> dict:
+def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
     """B5: one send_hazard_alerts pass, then a second pass that must send nothing; floor = the scan
     (open hazards whose next alert is due, joined to their enterprise) in raw SQL."""
     from django.core.management import call_command
@@ -295,10 +295,21 @@ def bench_b5_alerts(profile, actors) -> dict:
     call_command("send_hazard_alerts", verbosity=0)
     second = time.perf_counter() - t
     after = OutboxMessage.objects.count()
-    return {"figure": f"first pass {first:.2f} s", "floor": f"scan SQL p50 {fl['p50_ms']} ms",
+    digests = OutboxMessage.objects.filter(kind="hazard.digest").count()
+    return {"figure": f"first pass {first:.2f} s, second pass {second:.2f} s sending {after - mid}",
+            "floor": f"scan SQL p50 {fl['p50_ms']} ms", "digest_messages_total": digests,
+            "verdict": "met" if first <= limit_s and after == mid else "not met",
             "ratio": round(first * 1000 / max(fl["p50_ms"], 0.001), 1), "first_pass_s": round(first, 2),
             "first_pass_queries": counted.count, "hazards_scanned": scanned, "messages": mid - before,
             "second_pass_s": round(second, 2), "second_pass_messages": after - mid,
             "note": "floor = fetching the due rows once (next_alert_on <= today, an indexed range); the command "
-                    "also looks up recipients (two queries per batch), writes each alert with its dedupe key and "
-                    "delivers it (console e-mail/SMS backends), and advances next_alert_on — a re-run is a no-op"}
+                    "also looks up the principals (one query per batch), writes each alert with its dedupe key, "
+                    "advances next_alert_on, then writes one daily digest per department officer (in-app, e-mail, "
+                    "SMS) — a re-run is a no-op"}
+
+
+def bench_b5b_alerts_after_import(profile, actors) -> dict:
+    """B5b: the same pass right after B3 imported its ledger (mostly past deadlines: overdue)."""
+    result = bench_b5_alerts(profile, actors, limit_s=30.0)
+    result["note"] = "run after B3 imported its rows (deadlines 15–90 days after a find date up to 300 days ago). " + result["note"]
+    return result

@@ -13,13 +13,14 @@ TARGETS = {
     "B3_import": "≥ 5,000 rows/s; ≤ 3× the openpyxl read floor; < 300 MB RSS",
     "B4_http": "≤ 2× the in-process floor; 0 errors; 0 lost events",
     "B5_alerts": "≤ 2 s steady state; second pass sends nothing",
+    "B5b_alerts": "≤ 30 s after the import; second pass sends nothing",
     "B6_pages": "p95 ≤ 300 ms",
     "B7_export": "< 200 MB; ≥ 20,000 rows/s",
 }
 TITLES = {
     "B1_dispatch": "dispatch roll-up and unit pages", "B2_ledger": "ledger page (filtered, county committee)",
     "B2b_personas": "ledger page of every persona, plain and with text search", "B3_import": "xlsx import, page path",
-    "B4_http": "whole loop over HTTP", "B5_alerts": "alert pass", "B6_pages": "statistics, board, home",
+    "B4_http": "whole loop over HTTP", "B5_alerts": "alert pass (steady state)", "B5b_alerts": "alert pass after B3's import", "B6_pages": "statistics, board, home",
     "B7_export": "ledger export as a job",
 }
 

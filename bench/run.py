@@ -78,7 +78,7 @@ def main():
     from bench.b3_import import bench_b3_import
     from bench.b4_http import bench_b4_http
     from bench.pages import bench_b2_personas, bench_b6_pages, bench_b7_export
-    from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts
+    from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts, bench_b5b_alerts_after_import
 
     actors = ensure_actors(args.profile)
     print(f"bench county {actors.county.code} {actors.county.name}; department {actors.department.name}; "
@@ -86,7 +86,7 @@ def main():
     # reads first (on the generated data), then the benchmarks that write
     benches = {"B1_dispatch": bench_b1_dispatch, "B2_ledger": bench_b2_ledger, "B2b_personas": bench_b2_personas,
                "B6_pages": bench_b6_pages, "B5_alerts": bench_b5_alerts, "B7_export": bench_b7_export,
-               "B3_import": bench_b3_import, "B4_http": bench_b4_http}
+               "B3_import": bench_b3_import, "B5b_alerts": bench_b5b_alerts_after_import, "B4_http": bench_b4_http}
     only = set(args.only.split(",")) if args.only else None
     for name, fn in benches.items():
         if only and name.split("_")[0] not in only:
