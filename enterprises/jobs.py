@@ -51,8 +51,12 @@ def run_import(queue_job, progress) -> Outcome:
         status=ImportJob.Status.DONE, total=result.total, processed=result.total, created=result.created,
         updated=result.updated, unchanged=result.unchanged, errors=result.errors, finished_at=timezone.now())
     verb = "将" if job.dry_run else ""
+    from jobs.handlers import errors_csv
+
     return Outcome(message=f"共 {result.total} 行：{verb}新增 {result.created}，{verb}更新 {result.updated}，"
-                           f"未变化 {result.unchanged}，错误 {len(result.errors)} 处。")
+                           f"未变化 {result.unchanged}，错误 {len(result.errors)} 处。",
+                   content=errors_csv(result.errors) if result.errors else None, name="enterprise-import-errors.csv",
+                   content_type="text/csv; charset=utf-8")
 
 
 def start_job(job: ImportJob):

@@ -98,8 +98,25 @@ def hazards_import(job, progress) -> Outcome:
         message = f"共 {result['total']} 行，发现 {len(result['errors'])} 处错误，未写入任何数据。"
     else:
         message = f"试运行通过：共 {result['total']} 行，可导入 {result['created']} 条。"
+    content = errors_csv(result["errors"]) if result["errors"] else None
     result["errors"] = result["errors"][:1000]
-    return Outcome(message=message, data=result)
+    return Outcome(message=message, data=result, content=content, name="hazard-import-errors.csv",
+                   content_type="text/csv; charset=utf-8")
+
+
+def errors_csv(errors: list[dict]) -> bytes:
+    """Every row error of an import as a CSV the user can download (行号, 列, 原因)."""
+    import csv
+    import io
+
+    from hazards.exports import _csv_cell
+
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["行号", "列", "原因"])
+    for e in errors:
+        out.writerow([_csv_cell(e.get("row")), _csv_cell(e.get("column")), _csv_cell(e.get("reason"))])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def _tmp_dir() -> str:

@@ -66,3 +66,41 @@ def test_xlsx_writer_memory_does_not_grow_with_rows(tmp_path):
     assert big < small * 1.5, (small, big)  # 20× the rows, not 20× the memory
     ws = load_workbook(tmp_path / "2000.xlsx").active
     assert ws["C2"].value == "=1+1" and ws["C2"].data_type == "s"  # text, not a formula
+
+
+def test_hazard_import_errors_are_a_download(client, world):
+    from openpyxl import Workbook
+
+    from hazards.importing import REQUIRED
+
+    wb = Workbook()
+    wb.active.append(REQUIRED)
+    wb.active.append(["91120105MA00000000", "描述", "特大", "commerce"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client_as(client, world, "commerce")
+    response = client.post("/hazards/import/", {"file": SimpleUploadedFile("x.xlsx", buf.getvalue()), "dry_run": "on"},
+                           follow=True)
+    assert "发现" in response.content.decode() and 'data-testid="job-errors"' in response.content.decode()
+    body = _result(client, response).decode("utf-8-sig")
+    assert body.splitlines()[0] == "行号,列,原因" and "隐患等级" in body
+
+
+def test_progress_inside_a_transaction_is_visible_through_the_side_file(client, world):
+    from django.db import transaction
+
+    from jobs import services
+    from jobs.models import Job
+    from jobs.progress import Progress
+
+    owner = world.user("committee")
+    job = services.submit(owner, "jobs.selftest", "自检", queue=False)
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1)
+    job.refresh_from_db()
+    with transaction.atomic():
+        Progress(job)(7, 20, force=True)
+    client_as(client, world, "committee")
+    page = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "7 / 20" in page
