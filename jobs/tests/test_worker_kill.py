@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _worker(media) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "QINGLING_DEV": "1", "QINGLING_WORKERS": "2", "MEDIA_ROOT": str(media),
+    env = {**os.environ, "DATABASE_URL": url, "QINGLING_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings", "QINGLING_WORKERS": "2", "MEDIA_ROOT": str(media),
            "QINGLING_JOBS_INLINE": "0"}
     return subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
