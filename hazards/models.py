@@ -89,6 +89,8 @@ class Hazard(RegionCodes):
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),
             models.Index(fields=["grade", "channel", "first_reported_at"], name="hazard_dispatch_idx"),
             models.Index(fields=["sector", "status", "deadline"], name="hazard_sector_status_idx"),
+            # a department's ledger and its daily digest: county × its sectors × status, by deadline
+            models.Index(fields=["county_code", "sector", "status", "deadline"], name="hazard_county_sector_idx"),
             models.Index(fields=["next_alert_on"], name="hazard_next_alert_idx",
                          condition=models.Q(next_alert_on__isnull=False)),
         ]

@@ -54,3 +54,4 @@ def test_search_uses_the_gin_index_on_postgresql(world):
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "hazard_search_gin" in plan, plan
+
