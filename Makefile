@@ -28,8 +28,9 @@ demo: setup
 	$(DEV) $(PY) manage.py load_regions
 	$(DEV) $(PY) manage.py load_demo
 
+# The web server and the job worker (django-q2) together; Ctrl-C stops both.
 run: demo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) scripts/devserver.py
 
 test: setup system-deps-test
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v0

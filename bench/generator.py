@@ -20,6 +20,7 @@ from core.models import Event
 from enterprises.models import Enterprise
 from enterprises.validators import make_credit_code
 from hazards.models import Hazard, HazardSource
+from hazards.search import tokens as search_tokens
 from regions.models import Region
 
 
@@ -198,6 +199,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
                        finder_name="生成数据", reopen_count=1 if (status == "rectifying" and rng.random() < 0.05) else 0)
             h.province_code, h.city_code, h.county_code, h.township_code = (
                 ent.province_code, ent.city_code, ent.county_code, ent.township_code)
+            h.search_tokens = search_tokens(h.description, h.location)
             path = PATHS[status]
             times = [reported]
             for _ in path[1:]:

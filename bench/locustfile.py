@@ -13,13 +13,24 @@ from locust import HttpUser, constant, events, task
 CONFIG = json.loads(open(os.environ["BENCH_LOCUST_CONFIG"], encoding="utf-8").read())
 TOKENS = itertools.cycle(CONFIG["tokens"])
 DONE = {"register": 0, "close_now": 0}  # successful state-changing calls whose answer came back
+# Every response, counted as it arrives (the CSV stats leave out requests finishing after the last flush).
+SEEN = {"responses": 0, "failures": 0, "by_status": {}}
+
+
+@events.request.add_listener
+def _count(request_type, name, response_time, response_length, exception=None, response=None, **kwargs):
+    SEEN["responses"] += 1
+    status = str(getattr(response, "status_code", "no response"))
+    if exception is not None:
+        SEEN["failures"] += 1
+        SEEN["by_status"][f"{name} {status}"] = SEEN["by_status"].get(f"{name} {status}", 0) + 1
 
 
 @events.quitting.add_listener
 def _write_counts(environment, **kwargs):
-    """After every user has finished its task (--stop-timeout): the exact success counts."""
+    """After every user has finished its task (--stop-timeout): the exact success and failure counts."""
     with open(CONFIG["counts_file"], "w", encoding="utf-8") as fh:
-        json.dump(DONE, fh)
+        json.dump({**DONE, "seen": SEEN}, fh)
 
 
 class DepartmentOfficer(HttpUser):

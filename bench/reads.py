@@ -49,18 +49,25 @@ def _dt(value):
 
 def section_one_sql(level: str, code: str, sector_ids, start, as_of) -> tuple[str, list]:
     """Section 一 in one statement: the state as of the cut-off is the to_state of each major
-    hazard's last event at or before it (read from core_event, as the app does)."""
+    hazard's last event at or before it (read from core_event, as the app does). On PostgreSQL
+    the last event is found once per hazard with a LATERAL join (a correlated sub-select in a
+    derived table may be evaluated once per reference); SQLite has no LATERAL."""
     sector = f" AND h.sector_id IN ({', '.join(str(int(s)) for s in sorted(sector_ids))})" if sector_ids else ""
+    last_event = ("SELECT e.to_state FROM core_event e WHERE e.object_type = 'hazards.hazard' "
+                  "AND e.object_id = h.id AND e.created_at <= %s AND e.to_state <> '' ORDER BY e.created_at DESC, e.id DESC LIMIT 1")
+    where = (f"h.{level}_code = %s{sector} AND h.grade = 'major' "
+             "AND h.first_reported_at >= %s AND h.first_reported_at <= %s")
+    if connection.vendor == "postgresql":
+        source = (f"SELECT h.channel, le.to_state AS st FROM hazards_hazard h "
+                  f"CROSS JOIN LATERAL ({last_event}) le WHERE {where}")
+    else:
+        source = f"SELECT h.channel, ({last_event}) AS st FROM hazards_hazard h WHERE {where}"
     sql = (
         f"SELECT COALESCE(SUM(CASE WHEN channel IN {SELF} THEN 1 ELSE 0 END), 0), "
         f"COALESCE(SUM(CASE WHEN channel IN {SELF} AND st = 'closed' THEN 1 ELSE 0 END), 0), "
         f"COALESCE(SUM(CASE WHEN channel NOT IN {SELF} THEN 1 ELSE 0 END), 0), "
         f"COALESCE(SUM(CASE WHEN channel NOT IN {SELF} AND st = 'closed' THEN 1 ELSE 0 END), 0) "
-        "FROM (SELECT h.channel, (SELECT e.to_state FROM core_event e WHERE e.object_type = 'hazards.hazard' "
-        "AND e.object_id = h.id AND e.created_at <= %s AND e.to_state <> '' ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS st "
-        f"FROM hazards_hazard h WHERE h.{level}_code = %s{sector} AND h.grade = 'major' "
-        "AND h.first_reported_at >= %s AND h.first_reported_at <= %s) x "
-        "WHERE st IS NOT NULL AND st NOT IN ('merged', 'void')"
+        f"FROM ({source}) x WHERE st IS NOT NULL AND st NOT IN ('merged', 'void')"
     )
     return sql, [_dt(as_of), code, _dt(start), _dt(as_of)]
 
@@ -164,13 +171,34 @@ def bench_b1_dispatch(profile, actors) -> dict:
         out[name] = entry
         if worst is None or app["p50_ms"] > out[worst]["table"]["p50_ms"]:
             worst = name
-    w = out[worst]
-    return {"figure": f"{worst} table p50 {w['table']['p50_ms']} ms", "floor": f"hand-written SQL p50 {w['floor_total_p50_ms']} ms",
-            "ratio": w["ratio_p50"], "cases": out,
+    pages = _dispatch_pages(actors, repeat)
+    every = "; ".join(f"{n} {c['table']['p50_ms']} ms vs {c['floor_total_p50_ms']} ms = {c['ratio_p50']}×" for n, c in out.items())
+    matches = all(v for c in out.values() for k, v in c.items() if k.endswith("matches"))
+    return {"figure": every, "floor": "hand-written SQL per case (LATERAL on PostgreSQL)",
+            "ratio": max(c["ratio_p50"] for c in out.values()), "cases": out, "pages": pages, "slowest_case": worst,
+            "numbers_match_floor": matches,
+            "verdict": "met" if matches and all(c["ratio_p50"] <= 1.5 for c in out.values()) else "not met",
             "note": ("floor = one hand-written statement per section: 一 reconstructs each major hazard's state as of "
                      "as_of from core_event (same algorithm as the app); for the roll-ups also 二 (spot-checks + visits) "
                      "and 三 (enforcement), each checked equal to the app's numbers (section*_matches). For single units "
                      "the floor is section 一 only; section 四 (activity log, a few rows) has no floor.")}
+
+
+def _dispatch_pages(actors, repeat) -> dict:
+    """The dispatch pages as their users open them (HTML through the test client, the campaign's
+    own period, so not comparable one-to-one with the floors above)."""
+    from django.test import Client
+
+    out = {}
+    for name, user, url in (("department", actors.department_user, "/campaigns/dispatch/"),
+                            ("committee", actors.committee_user, "/campaigns/dispatch/"),
+                            ("committee_rollup", actors.committee_user, "/campaigns/dispatch/rollup/")):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        first = client.get(url)
+        out[name] = {"url": url, "status": first.status_code,
+                     **(timed(lambda c=client, u=url: c.get(u), repeat) if first.status_code == 200 else {})}
+    return out
 
 
 # ---------------------------------------------------------------- B2
@@ -265,7 +293,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
 
 # ---------------------------------------------------------------- B5
 
-def bench_b5_alerts(profile, actors) -> dict:
+def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
     """B5: one send_hazard_alerts pass, then a second pass that must send nothing; floor = the scan
     (open hazards whose next alert is due, joined to their enterprise) in raw SQL."""
     from django.core.management import call_command
@@ -295,10 +323,21 @@ def bench_b5_alerts(profile, actors) -> dict:
     call_command("send_hazard_alerts", verbosity=0)
     second = time.perf_counter() - t
     after = OutboxMessage.objects.count()
-    return {"figure": f"first pass {first:.2f} s", "floor": f"scan SQL p50 {fl['p50_ms']} ms",
+    digests = OutboxMessage.objects.filter(kind="hazard.digest").count()
+    return {"figure": f"first pass {first:.2f} s, second pass {second:.2f} s sending {after - mid}",
+            "floor": f"scan SQL p50 {fl['p50_ms']} ms", "digest_messages_total": digests,
+            "verdict": "met" if first <= limit_s and after == mid else "not met",
             "ratio": round(first * 1000 / max(fl["p50_ms"], 0.001), 1), "first_pass_s": round(first, 2),
             "first_pass_queries": counted.count, "hazards_scanned": scanned, "messages": mid - before,
             "second_pass_s": round(second, 2), "second_pass_messages": after - mid,
             "note": "floor = fetching the due rows once (next_alert_on <= today, an indexed range); the command "
-                    "also looks up recipients (two queries per batch), writes each alert with its dedupe key and "
-                    "delivers it (console e-mail/SMS backends), and advances next_alert_on — a re-run is a no-op"}
+                    "also looks up the principals (one query per batch), writes each alert with its dedupe key, "
+                    "advances next_alert_on, then writes one daily digest per department officer (in-app, e-mail, "
+                    "SMS) — a re-run is a no-op"}
+
+
+def bench_b5b_alerts_after_import(profile, actors) -> dict:
+    """B5b: the same pass right after B3 imported its ledger (mostly past deadlines: overdue)."""
+    result = bench_b5_alerts(profile, actors, limit_s=30.0)
+    result["note"] = "run after B3 imported its rows (deadlines 15–90 days after a find date up to 300 days ago). " + result["note"]
+    return result

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks B1–B5 against floors measured in the same run. Prints figure, floor, ratio;
+"""Benchmarks B1–B7 against floors measured in the same run. Prints figure, floor, ratio;
 writes JSON to bench/results/. Not a test: numbers are reported, never asserted.
 
     python bench/run.py --profile county        (make bench: SQLite, < 5 minutes)
@@ -77,14 +77,16 @@ def main():
     from bench.actors import ensure_actors
     from bench.b3_import import bench_b3_import
     from bench.b4_http import bench_b4_http
-    from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts
+    from bench.pages import bench_b2_personas, bench_b6_pages, bench_b7_export
+    from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts, bench_b5b_alerts_after_import
 
     actors = ensure_actors(args.profile)
     print(f"bench county {actors.county.code} {actors.county.name}; department {actors.department.name}; "
           f"township {actors.township.name}")
     # reads first (on the generated data), then the benchmarks that write
-    benches = {"B1_dispatch": bench_b1_dispatch, "B2_ledger": bench_b2_ledger, "B5_alerts": bench_b5_alerts,
-               "B3_import": bench_b3_import, "B4_http": bench_b4_http}
+    benches = {"B1_dispatch": bench_b1_dispatch, "B2_ledger": bench_b2_ledger, "B2b_personas": bench_b2_personas,
+               "B6_pages": bench_b6_pages, "B5_alerts": bench_b5_alerts, "B7_export": bench_b7_export,
+               "B3_import": bench_b3_import, "B5b_alerts": bench_b5b_alerts_after_import, "B4_http": bench_b4_http}
     only = set(args.only.split(",")) if args.only else None
     for name, fn in benches.items():
         if only and name.split("_")[0] not in only:
@@ -104,6 +106,9 @@ def main():
         results = {**json.loads(out.read_text()), **results}
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("written", out)
+    from bench.report import write
+
+    print("written", write(results))
 
 
 if __name__ == "__main__":

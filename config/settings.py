@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_q",
     # Domain apps, in dependency order.
     "core",
     "regions",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "documents",
     "accidents",
     "assessment",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -303,3 +305,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Task queue (django-q2, see docs/architecture.md "Background jobs"): the broker is the project's
+# own database by default; QUEUE_REDIS_URL switches it to Redis for a province-size deployment.
+QINGLING_JOB_TIMEOUT = int(os.environ.get("QINGLING_JOB_TIMEOUT", "3600"))
+Q_CLUSTER = {
+    "name": "qingling",
+    "label": "后台任务队列",
+    "orm": "default",
+    "workers": int(os.environ.get("QINGLING_WORKERS", "2")),
+    "timeout": QINGLING_JOB_TIMEOUT,           # a task running longer is killed (its Job is then retried)
+    "retry": QINGLING_JOB_TIMEOUT + 60,        # an unacknowledged task is delivered again after this
+    "max_attempts": 5,
+    "ack_failures": True,
+    "catch_up": False,                         # a missed daily pass runs once, not once per missed day
+    "save_limit": 500,
+    "poll": 1,
+}
+if os.environ.get("QUEUE_REDIS_URL"):
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = os.environ["QUEUE_REDIS_URL"]
+# Run jobs inside the request that submits them (tests, single-process demos).
+QINGLING_JOBS_INLINE = env_bool("QINGLING_JOBS_INLINE")
+QINGLING_JOB_STALE_SECONDS = int(os.environ.get("QINGLING_JOB_STALE_SECONDS", "600"))
+QINGLING_JOB_RETRY_BASE_SECONDS = int(os.environ.get("QINGLING_JOB_RETRY_BASE_SECONDS", "30"))

@@ -9,7 +9,8 @@ from core.pickers import picker_view
 from supervision import public_views as supervision_public
 
 APPS_WITH_PAGES = ["regions", "accounts", "enterprises", "standards", "hazards", "supervision", "inspections",
-                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "accidents", "assessment"]
+                   "enforcement", "tips", "obligations", "risks", "campaigns", "documents", "accidents", "assessment",
+                   "jobs"]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -1,67 +1,77 @@
-"""Running an ImportJob: parse the stored file, import (dry or real), record progress and result.
+"""Running an ImportJob on the task queue (``jobs`` app, kind ``enterprises.import``).
 
-The page runs large files in a background thread (progress polled with htmx); small files and
-tests (``settings.QINGLING_IMPORT_SYNC``) run inline. ``import_enterprises`` itself is synchronous.
-"""
+``start_job`` submits a queue job that points at the ImportJob; the worker parses the stored
+file, imports (dry or real) and records progress on both rows. A worker that dies mid-import
+is detected by ``jobs.services`` and the import retried (it is idempotent: rows are upserted
+by credit code inside one transaction) or failed with a message on the ImportJob."""
 
 import logging
-import threading
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from core.services import ServiceError
+from jobs.registry import Outcome, register
 
 from .importing import import_enterprises
 from .models import ImportJob
 from .spreadsheets import read_rows
 
 log = logging.getLogger("qingling.enterprises")
-SYNC_MAX_BYTES = 64 * 1024
+KIND = "enterprises.import"
 
 
-def run_job(job_id: int) -> ImportJob:
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+def _mark_failed(queue_job, message: str) -> None:
+    ImportJob.objects.filter(pk=queue_job.params.get("import_job"), finished_at__isnull=True).update(
+        status=ImportJob.Status.FAILED, message=message[:300], finished_at=timezone.now())
+
+
+@register(KIND, on_fail=_mark_failed)
+def run_import(queue_job, progress) -> Outcome:
+    job = ImportJob.objects.select_related("created_by").get(pk=queue_job.params["import_job"])
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, processed=0)
+    with job.file.open("rb") as f:
+        data = f.read()
     try:
-        with job.file.open("rb") as f:
-            data = f.read()
         rows = read_rows(data, job.file_name)
-        ImportJob.objects.filter(pk=job.pk).update(total=len(rows))
-
-        def progress(done, total):
-            ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
-
-        result = import_enterprises(job.created_by, rows, dry_run=job.dry_run, progress=progress,
-                                    source=f"导入文件 {job.file_name}")
     except ServiceError as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED, message=exc.message[:300], finished_at=timezone.now(),
             errors=[{"row": 0, "column": "文件", "reason": exc.message}])
-    except Exception:  # noqa: BLE001 - a job must always finish; details go to the log
-        log.exception("enterprise import job %s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, message="导入过程中发生内部错误，未写入任何数据。", finished_at=timezone.now())
-    else:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.DONE, total=result.total, processed=result.total, created=result.created,
-            updated=result.updated, unchanged=result.unchanged, errors=result.errors, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(total=len(rows))
+    progress(0, len(rows), force=True)
+
+    def step(done, total):
+        ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
+        progress(done, total)
+
+    result = import_enterprises(job.created_by, rows, dry_run=job.dry_run, progress=step,
+                                source=f"导入文件 {job.file_name}")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, total=result.total, processed=result.total, created=result.created,
+        updated=result.updated, unchanged=result.unchanged, errors=result.errors, finished_at=timezone.now())
+    verb = "将" if job.dry_run else ""
+    from jobs.handlers import errors_csv
+
+    return Outcome(message=f"共 {result.total} 行：{verb}新增 {result.created}，{verb}更新 {result.updated}，"
+                           f"未变化 {result.unchanged}，错误 {len(result.errors)} 处。",
+                   content=errors_csv(result.errors) if result.errors else None, name="enterprise-import-errors.csv",
+                   content_type="text/csv; charset=utf-8")
 
 
-def _thread_main(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        close_old_connections()
+def start_job(job: ImportJob):
+    """Queue the import (it runs after the current transaction commits)."""
+    from jobs.services import submit
+
+    title = f"单位名录{'试运行' if job.dry_run else '导入'}：{job.file_name}"
+    return submit(job.created_by, KIND, title, {"import_job": job.pk})
 
 
-def start_job(job: ImportJob) -> None:
-    """Run now for small files (or when QINGLING_IMPORT_SYNC is set), else in a thread after commit."""
-    if getattr(settings, "QINGLING_IMPORT_SYNC", False) or job.file.size <= SYNC_MAX_BYTES:
-        run_job(job.pk)
-        return
-    transaction.on_commit(lambda: threading.Thread(target=_thread_main, args=(job.pk,), daemon=True).start())
+def run_job(job_id: int) -> ImportJob:
+    """Run an ImportJob now, in this process (management command, tests)."""
+    from jobs.runner import run
+
+    queue_job = start_job(ImportJob.objects.get(pk=job_id))
+    if not queue_job.finished:
+        run(queue_job.pk)
+    return ImportJob.objects.get(pk=job_id)

@@ -69,20 +69,18 @@ def next_alert_after(kind: str, deadline: datetime.date) -> datetime.date | None
 
 
 class _Recipients:
-    """Recipients for a batch of hazards, looked up with two queries per batch: the enterprises'
-    principals, and the staff of departments that lead each hazard's sector (or its parent) in
-    its county."""
+    """The enterprises' principals (user accounts) for a batch of hazards, one query per batch.
+    Department staff are not alerted per hazard: they get one daily digest (send_daily_digests)."""
 
     def __init__(self):
         self.enterprises: dict = {}
-        self.departments: dict = {}
 
     @staticmethod
     def _row(u):
         return (u.pk, u.get_full_name() or u.username, u.email, getattr(getattr(u, "membership", None), "phone", ""))
 
     def prime(self, hazards) -> None:
-        from accounts.models import Competence, Membership, Organisation
+        from accounts.models import Membership
 
         orgs = {h.enterprise.organisation_id for h in hazards if h.enterprise.organisation_id} - set(self.enterprises)
         if orgs:
@@ -91,39 +89,16 @@ class _Recipients:
                                           membership__role=Membership.Role.PRINCIPAL).select_related("membership")):
                 by_org[u.membership.organisation_id].append(self._row(u))
             self.enterprises.update(by_org)
-        wanted = {(h.county_code, h.sector_id, h.sector.parent_id) for h in hazards} - set(self.departments)
-        if not wanted:
-            return
-        counties = {w[0] for w in wanted}
-        sectors = {w[1] for w in wanted} | {w[2] for w in wanted if w[2]}
-        leads: dict = {}
-        for county, sector, dept in Competence.objects.filter(
-                role=Competence.Role.LEAD, sector_id__in=sectors, department__kind=Organisation.Kind.DEPARTMENT,
-                department__is_active=True, department__county_code__in=counties).values_list(
-                "department__county_code", "sector_id", "department_id"):
-            leads.setdefault((county, sector), set()).add(dept)
-        depts = set().union(*leads.values()) if leads else set()
-        staff: dict = {d: [] for d in depts}
-        if depts:
-            for u in (User.objects.filter(membership__organisation_id__in=depts, is_active=True,
-                                          membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER])
-                      .select_related("membership")):
-                staff[u.membership.organisation_id].append(self._row(u))
-        for county, sector, parent in wanted:
-            ids = leads.get((county, sector), set()) | (leads.get((county, parent), set()) if parent else set())
-            rows = {r[0]: r for d in ids for r in staff[d]}
-            self.departments[(county, sector, parent)] = list(rows.values())
 
     def for_hazard(self, hazard) -> list[tuple]:
-        own = self.enterprises.get(hazard.enterprise.organisation_id, []) if hazard.enterprise.organisation_id else []
-        merged = {row[0]: row for row in own + self.departments[(hazard.county_code, hazard.sector_id, hazard.sector.parent_id)]}
-        return list(merged.values())
+        return self.enterprises.get(hazard.enterprise.organisation_id, []) if hazard.enterprise.organisation_id else []
 
 
 def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
-    """Alert the responsible person, the enterprise's principals and the competent department's
-    users at 7 days and 1 day before the deadline and when overdue — each exactly once per
-    deadline (the dedupe key holds the deadline date, so an approved extension re-arms them).
+    """The immediate per-hazard alert, at 7 days and 1 day before the deadline and when overdue:
+    to the enterprise's principal (account: in-app + e-mail; 主要负责人 and 实际控制人 phones: SMS)
+    and the responsible person (SMS) — each exactly once per deadline (the dedupe key holds the
+    deadline date, so an approved extension re-arms them). Department staff get the daily digest.
 
     Only hazards whose ``next_alert_on`` has come are read (an indexed range scan, not a walk
     over every open hazard); after sending, ``next_alert_on`` moves to the next stage by
@@ -139,7 +114,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
 
     today = today or timezone.localdate()
     due = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, next_alert_on__isnull=False, next_alert_on__lte=today)
-           .order_by().select_related("enterprise", "sector"))
+           .order_by().select_related("enterprise"))
     recipients = _Recipients()
     sent = 0
     chunk: list = []
@@ -163,9 +138,13 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
                       "obj_type": "hazards.hazard", "obj_id": hazard.pk}
             for user in recipients.for_hazard(hazard):
                 alerts.append({**common, "dedupe_key": f"{base}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
-            if hazard.responsible_phone:
-                alerts.append({**common, "dedupe_key": f"{base}:responsible", "name": hazard.responsible_person,
-                               "phone": hazard.responsible_phone, "channels": ("sms",)})
+            ent = hazard.enterprise
+            for who, name, phone in (("responsible", hazard.responsible_person, hazard.responsible_phone),
+                                     ("principal", ent.principal_name, ent.principal_phone),
+                                     ("controller", ent.controller_name, ent.controller_phone)):
+                if phone:
+                    alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
+                                   "channels": ("sms",)})
         with transaction.atomic():
             created = notify_bulk(alerts)
             for (old, following), pks in moves.items():
@@ -180,3 +159,69 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
     if chunk:
         sent += flush(chunk)
     return sent
+
+
+def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30) -> int:
+    """One digest a day per officer/leader of each department that leads a sector (or its parent
+    sector) in a county: its open hazards overdue or due within ``horizon_days``, in-app and by
+    e-mail (the list), SMS (the counts). Idempotent: the dedupe key holds the day and the user.
+    Returns how many new messages were created."""
+    from django.utils import timezone
+
+    from accounts.models import Competence, Membership, Organisation, Sector
+    from core.notifications import notify_bulk
+
+    from . import workflow
+    from .models import Hazard
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=horizon_days)
+    leads: dict = {}
+    for dept, county, sector in Competence.objects.filter(
+            role=Competence.Role.LEAD, department__kind=Organisation.Kind.DEPARTMENT, department__is_active=True
+    ).exclude(department__county_code="").values_list("department_id", "department__county_code", "sector_id"):
+        leads.setdefault(dept, (county, set()))[1].add(sector)
+    if not leads:
+        return 0
+    children: dict = {}
+    for pk, parent in Sector.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+        children.setdefault(parent, set()).add(pk)
+    staff: dict = {}
+    for u in (User.objects.filter(membership__organisation_id__in=list(leads), is_active=True,
+                                  membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER])
+              .select_related("membership")):
+        staff.setdefault(u.membership.organisation_id, []).append(_Recipients._row(u))
+    alerts = []
+    for dept, (county, sectors) in leads.items():
+        if dept not in staff:
+            continue
+        wanted = set(sectors).union(*(children.get(s, set()) for s in sectors))
+        rows = list(Hazard.objects.filter(status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon,
+                                          county_code=county, sector_id__in=wanted)
+                    .order_by("deadline", "pk").only("pk", "county_code", "deadline", "enterprise__name")
+                    .select_related("enterprise"))
+        if not rows:
+            continue
+        overdue = sum(1 for h in rows if h.deadline < today)
+        due = len(rows) - overdue
+        title = f"隐患整改期限每日汇总（{today:%Y-%m-%d}）：逾期 {overdue} 项，{horizon_days}日内到期 {due} 项"
+        lines = [f"{h.number} {h.enterprise.name} 整改期限 {h.deadline:%Y-%m-%d}"
+                 + (f"（已逾期 {(today - h.deadline).days} 天）" if h.deadline < today else "") for h in rows[:max_lines]]
+        if len(rows) > max_lines:
+            lines.append(f"……另有 {len(rows) - max_lines} 项，请在隐患台账中查看。")
+        common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?overdue=true", "obj_type": "", "obj_id": None}
+        for user in staff[dept]:
+            key = f"digest:{today.isoformat()}:user:{user[0]}"
+            alerts.append({**common, "dedupe_key": key, "body": "\n".join(lines), "user": user,
+                           "channels": ("inapp", "email")})
+            alerts.append({**common, "dedupe_key": key, "body": "请登录平台查看。", "user": user, "channels": ("sms",)})
+    return notify_bulk(alerts)
+
+
+def send_daily_alerts(today=None, *, progress=None) -> dict:
+    """The daily alert pass (a periodic job): per-hazard alerts, then the departments' digests."""
+    sent = send_deadline_alerts(today)
+    if progress:
+        progress(1, 2, force=True)
+    digests = send_daily_digests(today)
+    return {"hazard_alerts": sent, "digests": digests}

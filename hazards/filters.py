@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.apps import apps
 
-from core.lists import OverdueFilter, RegionCodeFilter, SearchFilter, YesNoFilter
+from core.lists import OverdueFilter, RegionCodeFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
 
 from .models import Hazard
@@ -21,7 +21,7 @@ def listing_model():
 
 
 class HazardFilter(django_filters.FilterSet):
-    q = SearchFilter(label="描述或单位", fields=("description", "enterprise__name", "location"))
+    q = django_filters.CharFilter(label="描述或单位", max_length=100, method="filter_q")
     region = RegionCodeFilter()
     sector = SectorCodeFilter(method="filter_sector")
     enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
@@ -52,6 +52,12 @@ class HazardFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if listing_model() is None:
             self.filters.pop("listed", None)
+
+    def filter_q(self, queryset, name, value):
+        from .search import text_filter  # n-gram index on PostgreSQL, same results as a substring test
+
+        value = (value or "").strip()
+        return text_filter(queryset, value) if value else queryset
 
     def filter_sector(self, queryset, name, value):
         if value is None:

@@ -108,7 +108,16 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
 
 
-def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000) -> dict:
+def count_rows(data: bytes) -> int:
+    """The data rows the first sheet declares (its dimension), for a progress bar; 0 if unknown."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True)
+        return max((wb.worksheets[0].max_row or 1) - 1, 0)
+    except Exception:  # noqa: BLE001 - only an estimate; iter_rows reports unreadable files
+        return 0
+
+
+def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None) -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
     ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
 
@@ -137,6 +146,8 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000) ->
         with transaction.atomic():
             for rows in _chunks(iter_rows(data), chunk_size):
                 total += len(rows)
+                if progress:
+                    progress(total)
                 codes = {_text(r.get("统一社会信用代码")).upper() for r in rows} - set(enterprises)
                 fresh = list(Enterprise.objects.filter(credit_code__in=codes).select_related("region").prefetch_related("sectors"))
                 enterprises.update({e.credit_code: e for e in fresh})

@@ -44,6 +44,8 @@ class Hazard(RegionCodes):
     sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="hazards")
     location = models.CharField("隐患部位", max_length=200, blank=True)
     description = models.TextField("隐患描述")
+    # character n-grams of description + location (hazards.search), GIN-indexed on PostgreSQL
+    search_tokens = models.TextField("检索词", blank=True, default="", editable=False)
     category = models.CharField("隐患类别", max_length=12, choices=Category.choices, default=Category.STATE)
     grade = models.CharField("隐患等级", max_length=8, choices=Grade.choices, db_index=True)
     sub_grade = models.CharField("地方细分等级", max_length=20, blank=True)
@@ -87,6 +89,8 @@ class Hazard(RegionCodes):
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),
             models.Index(fields=["grade", "channel", "first_reported_at"], name="hazard_dispatch_idx"),
             models.Index(fields=["sector", "status", "deadline"], name="hazard_sector_status_idx"),
+            # a department's ledger and its daily digest: county × its sectors × status, by deadline
+            models.Index(fields=["county_code", "sector", "status", "deadline"], name="hazard_county_sector_idx"),
             models.Index(fields=["next_alert_on"], name="hazard_next_alert_idx",
                          condition=models.Q(next_alert_on__isnull=False)),
         ]

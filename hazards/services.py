@@ -16,6 +16,7 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import grading, workflow
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+from .search import tokens as search_tokens
 
 CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
                          "has_special_equipment": "special_equipment"}
@@ -194,6 +195,7 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         finder_name=finder_name or (org.name if org else ""), created_by=user, created_by_org=org,
     )
     hazard.set_region_codes(enterprise.region)
+    hazard.search_tokens = search_tokens(description, location)
     hazard._actor_kind = kind
     return hazard
 

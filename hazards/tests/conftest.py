@@ -62,3 +62,10 @@ def png_bytes() -> bytes:
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings, tmp_path):
+    """Imports and exports are queue jobs; here they run inside the request that submits them."""
+    settings.QINGLING_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -32,7 +32,8 @@ def test_alerts_are_sent_once_per_window(world):
         call_command("send_hazard_alerts")
         assert Notification.objects.count() == first
     principal, dept = world.user("enterprise"), world.user("commerce")
-    assert kinds(principal) == ["hazard.due7"] and kinds(dept) == ["hazard.due7"]
+    assert kinds(principal) == ["hazard.due7"] and kinds(dept) == []  # departments: the digest instead
+    assert Notification.objects.filter(recipient=dept, kind="hazard.digest").count() == 1
     assert not Notification.objects.filter(recipient=world.user("housing")).exists()
     assert OutboxMessage.objects.filter(kind="hazard.due7", channel="sms", address="13700000099").count() == 1
     with time_machine.travel(START + datetime.timedelta(days=9), tick=False):
@@ -43,7 +44,7 @@ def test_alerts_are_sent_once_per_window(world):
         call_command("send_hazard_alerts")
         call_command("send_hazard_alerts")
     assert kinds(principal) == ["hazard.due1", "hazard.due7", "hazard.overdue"]
-    assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms").count() == 1
+    assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address="13700000099").count() == 1
     # an approved extension re-arms the alerts for the new deadline
     with time_machine.travel(START + datetime.timedelta(days=11), tick=False):
         h.refresh_from_db()
@@ -111,3 +112,37 @@ def test_a_pass_reads_only_hazards_whose_alert_is_due(world, django_assert_max_n
                                  deadline=today + datetime.timedelta(days=60))
     with django_assert_max_num_queries(3):
         assert send_deadline_alerts(today) == 0
+
+
+def test_daily_digest_one_per_recipient_listing_due_and_overdue(world):
+    """A commerce officer gets one digest a day with the commerce hazards of the district that
+    are overdue or due within 7 days — not a message per hazard; a second pass sends nothing."""
+    from enterprises.models import Enterprise
+    from hazards.alerts import send_daily_digests
+
+    from .conftest import make_general
+
+    Enterprise.objects.filter(pk=world.ent_commerce.pk).update(principal_phone="13800000001",
+                                                               controller_phone="13800000002")
+    with time_machine.travel(START - datetime.timedelta(days=10), tick=False):
+        late = make_general(world, deadline=datetime.date(2026, 2, 25), description="逾期的隐患")
+        soon = make_general(world, deadline=datetime.date(2026, 3, 5), description="三天后到期")
+        later = make_general(world, deadline=datetime.date(2026, 3, 30), description="月底到期")
+    with time_machine.travel(START, tick=False):
+        call_command("send_hazard_alerts")
+        second = send_daily_digests()
+    assert second == 0
+    officer = world.user("commerce")
+    digests = list(Notification.objects.filter(recipient=officer, kind="hazard.digest"))
+    assert len(digests) == 1
+    body = digests[0].body
+    assert late.number in body and soon.number in body and later.number not in body
+    assert "逾期 1 项" in digests[0].title and "7日内到期 1 项" in digests[0].title
+    assert "已逾期 5 天" in body  # 2026-02-25 → 2026-03-02
+    assert not Notification.objects.filter(recipient=officer, kind__in=["hazard.due7", "hazard.due1", "hazard.overdue"]).exists()
+    assert not Notification.objects.filter(recipient=world.user("housing"), kind="hazard.digest").exists()
+    # the immediate per-hazard alert: the principal (account) and the principal's and controller's phones
+    assert kinds(world.user("enterprise")) == ["hazard.due7", "hazard.overdue"]
+    sms = set(OutboxMessage.objects.filter(kind__in=["hazard.due7", "hazard.overdue"], channel="sms")
+              .values_list("address", flat=True))
+    assert {"13800000001", "13800000002"} <= sms

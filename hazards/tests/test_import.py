@@ -69,8 +69,9 @@ def test_import_page(client, world):
     assert "统一社会信用代码" in page
     response = client.post("/hazards/import/", {"file": SimpleUploadedFile("a.xlsx", b"not a zip"), "dry_run": "on"})
     assert response.status_code == 400 and "无法读取" in response.content.decode()
-    response = client.post("/hazards/import/", {"file": SimpleUploadedFile("a.xlsx", xlsx(good_rows(world)))})
+    response = client.post("/hazards/import/", {"file": SimpleUploadedFile("a.xlsx", xlsx(good_rows(world)))}, follow=True)
     assert response.status_code == 200 and "已导入 5 条" in response.content.decode()
+    assert response.redirect_chain[0][0].startswith("/jobs/")
     response = client.post("/hazards/import/", {"file": SimpleUploadedFile("a.xlsx", xlsx([], header=["名称"]))})
     assert response.status_code == 400 and "表头缺少列" in response.content.decode()
 

@@ -17,7 +17,7 @@ ALL = ["committee", "emergency", "commerce", "commerce_lead", "housing", "townsh
 def test_ledger_export_and_register_pages(client, world):
     everyone = {p: 200 for p in ALL} | {"anon": "login"}
     check_matrix(client, world, "/hazards/", everyone)
-    check_matrix(client, world, "/hazards/export.xlsx", everyone)
+    check_matrix(client, world, "/hazards/export.xlsx", {p: 302 for p in ALL} | {"anon": "login"})  # → its job page
     check_matrix(client, world, "/hazards/new/", {p: 200 for p in ALL} | {"anon": "login", "nobody": 403})
     check_matrix(client, world, "/hazards/import/", {
         "committee": 200, "emergency": 200, "commerce": 200, "township": 200, "other_region": 200,

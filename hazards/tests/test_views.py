@@ -62,14 +62,31 @@ def test_pagination_50(client, world):
 
 def test_export_is_filtered_scoped_and_logged(client, world, hazard, construction_hazard):
     client_as(client, world, "commerce")
-    response = client.get("/hazards/export.xlsx?grade=major")
+    response = client.get("/hazards/export.xlsx?grade=major", follow=True)
+    assert response.status_code == 200 and "已导出 1 条隐患" in response.content.decode()
+    job = response.context["job"]
+    response = client.get(f"/jobs/{job.pk}/result/")
     assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "隐患编号" and "隐患描述" in rows[0]
     assert [r[0] for r in rows[1:]] == [hazard.number]
     assert SecurityLog.objects.filter(kind="export", username="hb_shangwu").exists()
     assert client.get("/hazards/export.xlsx?region=abc").status_code == 400
+    assert client.get("/hazards/export.xlsx?format=pdf").status_code == 400
+    client_as(client, world, "housing")  # another user cannot fetch this user's export
+    assert client.get(f"/jobs/{job.pk}/result/").status_code == 404
+
+
+def test_export_csv_text_is_never_a_formula(client, world):
+    from hazards.tests.conftest import make_general
+
+    make_general(world, description="=HYPERLINK(\"http://x\")\x07铃")
+    client_as(client, world, "commerce")
+    response = client.get("/hazards/export.xlsx?format=csv", follow=True)
+    job = response.context["job"]
+    body = b"".join(client.get(f"/jobs/{job.pk}/result/").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and "\x07" not in body and "铃" in body
 
 
 def test_register_page_for_enterprise_is_fixed_to_own(client, world):

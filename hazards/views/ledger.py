@@ -1,8 +1,13 @@
-"""The ledger list and its xlsx export: one scoped list (core.lists) over HazardFilter."""
+"""The ledger list and its export: one scoped list (core.lists) over HazardFilter; the export of
+exactly the filtered rows runs as a job (jobs app), streamed, whatever the size."""
 
-from core.lists import Column, ScopedListView
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
-from ..exports import XLSX_TYPE, ledger_workbook
+from core.lists import Column, ScopedListView, filter_errors_text
+from core.models import SecurityLog
+from core.security import log_security
+
 from ..filters import HazardFilter, listing_model
 from ..forms import writable_enterprises
 from ..models import Hazard
@@ -32,9 +37,29 @@ class HazardLedger(ScopedListView):
     def extra_context(self, request):
         return {"can_register": writable_enterprises(request.user).exists(), "has_listing": listing_model() is not None}
 
-    def export(self, request, filterset, qs):
-        content, count = ledger_workbook(qs)
-        return self.export_response(request, content, count, content_type=XLSX_TYPE)
+    def render_export(self, request):
+        """Queue the export of the filtered ledger (xlsx, or CSV with ``?format=csv``) as a job and
+        show its progress; the owner downloads the file from the job page when it is ready."""
+        from jobs.services import submit
+
+        self.check_access(request)
+        query = request.GET.copy()
+        fmt = query.pop("format", ["xlsx"])[-1]
+        if fmt not in ("xlsx", "csv"):
+            return HttpResponse("format: 只支持 xlsx 或 csv。", status=400, content_type="text/plain; charset=utf-8")
+        query.pop("page", None)
+        filterset = self.filterset_class(query, queryset=self.scoped_queryset(request.user), request=request)
+        if not filterset.is_valid():
+            return HttpResponse(filter_errors_text(filterset), status=400, content_type="text/plain; charset=utf-8")
+        job = submit(request.user, "hazards.export", f"导出隐患台账（{fmt}）", {"query": dict(query.lists()), "format": fmt})
+        log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=self.name, job=job.pk,
+                     filters={k: v for k, v in query.items()})
+        return redirect("jobs:detail", pk=job.pk)
+
+
+def ledger_queryset(user):
+    """The user's whole ledger (the export job re-applies the page's filters to it)."""
+    return Hazard.objects.visible_to(user).select_related("enterprise", "sector", "basis_item")
 
 
 ledger = HazardLedger.as_view()

@@ -29,6 +29,7 @@ def build_file(township_code: str) -> bytes:
 
 def test_import_through_the_page(page, live_server, tworld, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    settings.QINGLING_JOBS_INLINE = True  # no worker process beside live_server: the job runs in the request
     path = tmp_path / "enterprises.xlsx"
     path.write_bytes(build_file(tworld.townships[0].code))
     page.goto(f"{live_server.url}/accounts/login/")

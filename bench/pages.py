@@ -1,0 +1,123 @@
+"""B2 by persona with and without text search, B6 (statistics, board, home pages) and B7 (the
+ledger export as a job: rows/s and the worker's peak memory). Pages are fetched through Django's
+test client (session, scope, template), never by calling view functions."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+
+from bench.reads import timed
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_TERM = "消防"  # two characters: the case trigram indexes cannot serve
+
+
+def _client(user) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench_admin", "bench@example.invalid", "bench-Pass-2026!")
+
+
+def _personas(actors, profile) -> dict:
+    people = {"county committee": actors.committee_user, "department": actors.department_user,
+              "emergency bureau": actors.emergency_user}
+    if profile == "province":
+        people["province-wide (superuser)"] = _superuser()
+    return people
+
+
+def _page(client, url, repeat) -> dict:
+    first = client.get(url)
+    if first.status_code != 200:
+        return {"url": url, "error": f"HTTP {first.status_code}"}
+    return {"url": url, **timed(lambda: client.get(url), repeat)}
+
+
+def bench_b2_personas(profile, actors) -> dict:
+    """B2b: the unfiltered ledger (first page) of every persona, then the same with a text search;
+    floor = the substring search in raw SQL over the persona's county (count + first 50)."""
+    repeat = 20 if profile == "province" else 40
+    rows = {}
+    for name, user in _personas(actors, profile).items():
+        client = _client(user)
+        rows[name] = {"plain": _page(client, "/hazards/", repeat),
+                      "search": _page(client, f"/hazards/?q={SEARCH_TERM}", repeat)}
+    like = f"%{SEARCH_TERM}%"
+
+    def floor():
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
+                        "WHERE h.county_code = %s AND (h.description LIKE %s OR h.location LIKE %s OR e.name LIKE %s)",
+                        [actors.county.code, like, like, like])
+            cur.fetchall()
+
+    fl = timed(floor, repeat)
+    worst_plain = max((r["plain"].get("p95_ms", 0) for r in rows.values()), default=0)
+    worst_search = max((r["search"].get("p95_ms", 0) for r in rows.values()), default=0)
+    return {"figure": f"worst p95 {worst_plain} ms plain, {worst_search} ms with search",
+            "floor": f"county substring count SQL p50 {fl['p50_ms']} ms", "ratio": round(worst_search / max(fl["p50_ms"], 0.001), 1),
+            "personas": rows, "worst_plain_p95_ms": worst_plain, "worst_search_p95_ms": worst_search,
+            "verdict": "met" if worst_plain <= 150 and worst_search <= 300 else "not met",
+            "note": "every persona's first ledger page and the same page searching “消防”; floor = the county-wide "
+                    "substring count in raw SQL (the search a database without a text index must do)"}
+
+
+def bench_b6_pages(profile, actors) -> dict:
+    """B6: statistics page, board and home page p95 for the county committee, the department
+    and (province profile) the whole province."""
+    repeat = 20
+    rows = {}
+    targets = [("county committee", actors.committee_user), ("department", actors.department_user)]
+    if profile == "province":
+        targets.append(("province-wide (superuser)", _superuser()))
+    for name, user in targets:
+        client = _client(user)
+        rows[name] = {url: _page(client, url, repeat) for url in ("/campaigns/stats/", "/campaigns/board/", "/")}
+    worst = max((r.get("p95_ms", 0) for pages in rows.values() for r in pages.values()), default=0)
+    errors = [f"{n} {u}: {r['error']}" for n, pages in rows.items() for u, r in pages.items() if "error" in r]
+    return {"figure": f"worst p95 {worst} ms", "floor": "— (target only: p95 ≤ 300 ms)", "ratio": None,
+            "pages": rows, "worst_p95_ms": worst, "errors": errors,
+            "verdict": "met" if worst <= 300 and not errors else "not met"}
+
+
+def bench_b7_export(profile, actors) -> dict:
+    """B7: the county ledger exported as a job (xlsx and CSV) in a separate worker process —
+    rows/s and that process's peak RSS; floor = reading the same rows in raw SQL."""
+    out = {}
+    for fmt in ("xlsx", "csv"):
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "b7_child.py"), str(actors.emergency_user.pk), fmt],
+                              cwd=ROOT, capture_output=True, text=True, env={**os.environ}, timeout=3600)
+        if proc.returncode != 0:
+            return {"error": proc.stderr[-2000:]}
+        out[fmt] = json.loads(proc.stdout.strip().splitlines()[-1])
+    sql = ("SELECT h.id, h.description, h.location, h.deadline, h.status, e.name, e.credit_code, s.name "
+           "FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
+           "JOIN accounts_sector s ON s.id = h.sector_id WHERE h.county_code = %s")
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(sql, [actors.county.code])
+        n = 0
+        while batch := cur.fetchmany(5000):
+            n += len(batch)
+    floor_rate = round(n / max(time.perf_counter() - t, 1e-6))
+    x = out["xlsx"]
+    return {"figure": f"xlsx {x['rows_per_s']} rows/s, peak RSS {x['peak_rss_mb']} MB; csv {out['csv']['rows_per_s']} rows/s",
+            "floor": f"raw SQL read {floor_rate} rows/s", "ratio": round(floor_rate / max(x["rows_per_s"], 1), 1),
+            "runs": out, "floor_rows_per_s": floor_rate,
+            "verdict": "met" if x["peak_rss_mb"] < 200 and x["rows_per_s"] >= 20000 else "not met",
+            "note": "each export runs in a fresh process through jobs.runner.run (the worker's code path); peak RSS "
+                    "includes Django itself. Ratio = floor rate / figure rate (how many times slower than reading)."}

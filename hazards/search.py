@@ -1,0 +1,77 @@
+"""Chinese full-text search of the ledger with character n-grams (no dictionary to keep current).
+
+At write time ``tokens(description, location)`` is stored in ``Hazard.search_tokens``: every
+character unigram and bigram of each run of letters/digits, case-folded, each spelled as an
+ASCII word (``u6d88u9632`` for 消防) so that PostgreSQL's ``simple`` parser keeps it whole. On
+PostgreSQL a GIN index over ``to_tsvector('simple', search_tokens)`` finds the candidates whose
+token set contains every n-gram of the query; the exact substring test (``icontains``) then
+confirms them, so the results are exactly those of a substring search — only faster. On SQLite
+(development, county scale) the substring test runs alone.
+
+Jieba word segmentation was not used: a substring query like “通道” must also find “消防通道”,
+which a word index misses when the segmenter keeps “消防通道” as one word; n-grams cannot miss."""
+
+from django.db import connection
+from django.db.models import Q
+
+MAX_LITERAL_ENTERPRISES = 500
+
+
+def _runs(text: str):
+    run = []
+    for ch in text.casefold():
+        if ch.isalnum():
+            run.append(ch)
+        elif run:
+            yield "".join(run)
+            run = []
+    if run:
+        yield "".join(run)
+
+
+def _word(gram: str) -> str:
+    return "".join(f"u{ord(c):x}" for c in gram)
+
+
+def tokens(*texts: str) -> str:
+    """The stored token text of a document: unique n-gram words separated by spaces."""
+    grams: set[str] = set()
+    for text in texts:
+        for run in _runs(text or ""):
+            grams.update(run)
+            grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(sorted(_word(g) for g in grams))
+
+
+def query_tokens(value: str) -> list[str]:
+    """The n-grams every document containing ``value`` as a substring must have."""
+    grams: set[str] = set()
+    for run in _runs(value):
+        if len(run) == 1:
+            grams.add(run)
+        else:
+            grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return sorted(_word(g) for g in grams)
+
+
+def text_filter(queryset, value: str):
+    """Hazards whose description, location or enterprise name contains ``value``."""
+    value = value.strip()
+    if not value:
+        return queryset
+    from enterprises.models import Enterprise
+
+    names = Enterprise.objects.filter(name__icontains=value).values("pk")
+    exact = Q(description__icontains=value) | Q(location__icontains=value)
+    terms = query_tokens(value)
+    if connection.vendor != "postgresql" or not terms:
+        return queryset.filter(exact | Q(enterprise_id__in=names))
+    # A short literal list of enterprises lets PostgreSQL OR two index scans (GIN + enterprise);
+    # a subquery there would force a filter over every row in scope.
+    ids = list(names[:MAX_LITERAL_ENTERPRISES + 1].values_list("pk", flat=True))
+    by_name = Q(enterprise_id__in=ids if len(ids) <= MAX_LITERAL_ENTERPRISES else names)
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    queryset = queryset.annotate(_search=SearchVector("search_tokens", config="simple"))
+    return queryset.filter((Q(_search=SearchQuery(" & ".join(terms), search_type="raw", config="simple")) & exact)
+                           | by_name)

@@ -1,0 +1,199 @@
+"""The job kinds of the project. Imports of the app modules that ``register`` them, plus the
+kinds whose code is a plain function elsewhere (exports, hazard import, alert passes)."""
+
+import os
+import tempfile
+
+from django.core.files.storage import default_storage
+from django.http import QueryDict
+from django.utils import timezone
+
+import enterprises.jobs  # noqa: F401 - registers enterprises.import
+
+from .registry import Outcome, register
+
+EXPORT_FORMATS = {"xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                  "csv": ("csv", "text/csv; charset=utf-8")}
+
+
+def _ledger_rows(job):
+    """The owner's ledger, filtered as on the page when the job was asked for, scoped to what
+    the owner can see now."""
+    from core.services import ServiceError
+    from hazards.filters import HazardFilter
+    from hazards.views.ledger import ledger_queryset
+
+    query = QueryDict(mutable=True)
+    for key, values in (job.params.get("query") or {}).items():
+        query.setlist(key, values if isinstance(values, list) else [values])
+    f = HazardFilter(query, queryset=ledger_queryset(job.owner))
+    if not f.is_valid():
+        raise ServiceError("筛选条件有误。", "query")
+    return f.qs
+
+
+@register("hazards.export")
+def hazards_export(job, progress) -> Outcome:
+    from hazards.exports import export_queryset, ledger_columns, ledger_queryset_for_export
+
+    qs = ledger_queryset_for_export(_ledger_rows(job))
+    fmt = job.params.get("format", "xlsx")
+    ext, content_type = EXPORT_FORMATS[fmt]
+    total = qs.count()
+    progress(0, total, force=True)
+    fd, path = tempfile.mkstemp(suffix="." + ext, dir=_tmp_dir())
+    os.close(fd)
+    try:
+        rows = export_queryset(qs, ledger_columns(), path, fmt, sheet="隐患台账", progress=lambda n: progress(n, total))
+    except BaseException:
+        os.unlink(path)
+        raise
+    return Outcome(message=f"已导出 {rows} 条隐患。", path=path, content_type=content_type,
+                   name=f"hazards-{timezone.localdate():%Y%m%d}.{ext}", data={"rows": rows})
+
+
+@register("documents.hazard_reports")
+def hazard_reports(job, progress) -> Outcome:
+    """A document batch: the 重大事故隐患报告表 (.docx) of every major hazard in the filtered
+    ledger, in one zip file written entry by entry."""
+    import zipfile
+
+    from core.services import ServiceError
+    from documents.hazard_docs import hazard_report_docx
+    from hazards.models import Hazard
+
+    qs = (_ledger_rows(job).filter(grade=Hazard.Grade.MAJOR)
+          .select_related("enterprise", "sector", "basis_item__standard", "reported_to").order_by("pk"))
+    total = qs.count()
+    if not total:
+        raise ServiceError("筛选结果中没有重大事故隐患。", "query")
+    progress(0, total, force=True)
+    fd, path = tempfile.mkstemp(suffix=".zip", dir=_tmp_dir())
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for i, hazard in enumerate(qs.iterator(chunk_size=200), 1):
+                zf.writestr(f"重大事故隐患报告表-{hazard.number}.docx", hazard_report_docx(hazard))
+                progress(i, total)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return Outcome(message=f"已生成 {total} 份重大事故隐患报告表。", path=path, content_type="application/zip",
+                   name=f"hazard-reports-{timezone.localdate():%Y%m%d}.zip", data={"documents": total})
+
+
+@register("hazards.import")
+def hazards_import(job, progress) -> Outcome:
+    from hazards.importing import count_rows, import_hazards
+
+    with default_storage.open(job.params["file"], "rb") as fh:
+        data = fh.read()
+    total = count_rows(data)
+    progress(0, total, force=True)
+    result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)),
+                            progress=lambda n: progress(n, max(total, n)))
+    if result["committed"]:
+        message = f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。"
+    elif result["errors"]:
+        message = f"共 {result['total']} 行，发现 {len(result['errors'])} 处错误，未写入任何数据。"
+    else:
+        message = f"试运行通过：共 {result['total']} 行，可导入 {result['created']} 条。"
+    content = errors_csv(result["errors"]) if result["errors"] else None
+    result["errors"] = result["errors"][:1000]
+    return Outcome(message=message, data=result, content=content, name="hazard-import-errors.csv",
+                   content_type="text/csv; charset=utf-8")
+
+
+def errors_csv(errors: list[dict]) -> bytes:
+    """Every row error of an import as a CSV the user can download (行号, 列, 原因)."""
+    import csv
+    import io
+
+    from hazards.exports import _csv_cell
+
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["行号", "列", "原因"])
+    for e in errors:
+        out.writerow([_csv_cell(e.get("row")), _csv_cell(e.get("column")), _csv_cell(e.get("reason"))])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _tmp_dir() -> str:
+    path = os.path.join(str(default_storage.location), "jobs", "tmp")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+# ---------------------------------------------------------------- periodic passes (owner: system)
+
+@register("alerts.hazards")
+def alerts_hazards(job, progress) -> Outcome:
+    from hazards.alerts import send_deadline_alerts
+
+    sent = send_deadline_alerts()
+    return Outcome(message=f"隐患整改期限提醒 {sent} 条。", data={"sent": sent})
+
+
+@register("alerts.digests")
+def alerts_digests(job, progress) -> Outcome:
+    from hazards.alerts import send_daily_digests
+
+    sent = send_daily_digests()
+    return Outcome(message=f"每日汇总 {sent} 条。", data={"sent": sent})
+
+
+@register("alerts.certificates")
+def alerts_certificates(job, progress) -> Outcome:
+    from obligations.management.commands.send_certificate_alerts import send_alerts
+
+    sent = send_alerts(timezone.localdate())
+    return Outcome(message=f"证书到期提醒 {sent} 条。", data={"sent": sent})
+
+
+@register("alerts.tips")
+def alerts_tips(job, progress) -> Outcome:
+    from tips.alerts import send_alerts
+
+    sent = send_alerts()
+    return Outcome(message=f"举报办理期限提醒 {sent} 条。", data={"sent": sent})
+
+
+@register("alerts.listings")
+def alerts_listings(job, progress) -> Outcome:
+    from supervision.alerts import send_listing_alerts
+
+    counts = send_listing_alerts()
+    return Outcome(message=f"挂牌督办提醒：{counts}", data=dict(counts))
+
+
+@register("campaigns.board_snapshot")
+def board_snapshot(job, progress) -> Outcome:
+    from accounts.models import Organisation
+    from campaigns.board import snapshot
+    from regions.models import Region
+
+    regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
+    total = 0
+    for i, region in enumerate(regions, 1):
+        total += snapshot(region)
+        progress(i, len(regions))
+    return Outcome(message=f"已写入 {total} 条五色图快照。", data={"rows": total})
+
+
+
+
+@register("jobs.selftest")
+def selftest(job, progress) -> Outcome:
+    """A worker check (operations.md): ``steps`` steps of ``delay`` seconds each, with progress;
+    ``fail_first`` attempts raise a transient error (to see the back-off)."""
+    import time
+
+    steps, delay = int(job.params.get("steps", 5)), float(job.params.get("delay", 0.2))
+    if job.attempts <= int(job.params.get("fail_first", 0)):
+        raise RuntimeError("selftest transient failure")
+    for i in range(steps):
+        time.sleep(delay)
+        progress(i + 1, steps, force=True)
+    return Outcome(message=f"自检完成：{steps} 步。", content=b"ok\n", name="selftest.txt",
+                   content_type="text/plain; charset=utf-8", data={"steps": steps})

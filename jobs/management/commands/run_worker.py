@@ -1,0 +1,15 @@
+"""python manage.py run_worker — sync the declared schedules, then run the django-q2 cluster."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from jobs.schedules import sync
+
+
+class Command(BaseCommand):
+    help = "同步定时任务并启动后台任务进程（django-q2 cluster）。"
+
+    def handle(self, *args, **options):
+        counts = sync()
+        self.stdout.write(f"schedules: {counts}")
+        call_command("qcluster")

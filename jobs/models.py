@@ -1,0 +1,60 @@
+"""A background job as the user sees it: what it is, who asked, how far it got, its result.
+
+The queue (django-q2, see docs/architecture.md) only carries ``jobs.runner.run(job_id)``; the
+state lives here so a page can show progress, a dead worker can be detected (``heartbeat_at``)
+and the result can be downloaded later by its owner only."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Job(models.Model):
+    """One run of a registered job kind (``jobs.registry``) for one user."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "处理中"
+        RETRYING = "retrying", "等待重试"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=64)
+    title = models.CharField("名称", max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    done = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=3)
+    summary = models.JSONField("结果摘要", default=dict, blank=True)
+    result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField("结果文件名", max_length=200, blank=True)
+    result_type = models.CharField("结果类型", max_length=100, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    retry_at = models.DateTimeField("重试时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent_idx"),
+                   models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.done * 100 / self.total)) if self.total else 0

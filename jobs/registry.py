@@ -1,0 +1,46 @@
+"""Job kinds: ``@register("hazards.export")`` on a function ``handler(job, progress) -> Outcome | None``.
+
+A handler reads ``job.params``, reports ``progress(done, total)`` at least once per chunk and
+returns an ``Outcome`` (a result file to download and/or a summary line). It raises
+``core.services.ServiceError`` for a problem of the input (the job fails with that message, no
+retry); any other exception is treated as transient and retried with back-off."""
+
+from dataclasses import dataclass, field
+
+_HANDLERS: dict = {}
+
+
+@dataclass
+class Outcome:
+    message: str = ""
+    path: str = ""            # a file written by the handler (moved into the job's result)
+    content: bytes | None = None
+    name: str = ""            # file name offered to the user
+    content_type: str = "application/octet-stream"
+    data: dict = field(default_factory=dict)
+
+
+_ON_FAIL: dict = {}
+
+
+def register(kind: str, *, on_fail=None):
+    """``on_fail(job, message)`` runs (in the failing transaction) when a job of this kind fails
+    for good, e.g. to mark a domain record that mirrors the job."""
+    def wrap(fn):
+        _HANDLERS[kind] = fn
+        if on_fail:
+            _ON_FAIL[kind] = on_fail
+        return fn
+    return wrap
+
+
+def handler_for(kind: str):
+    return _HANDLERS.get(kind)
+
+
+def on_fail_for(kind: str):
+    return _ON_FAIL.get(kind)
+
+
+def kinds() -> list[str]:
+    return sorted(_HANDLERS)

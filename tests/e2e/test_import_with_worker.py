@@ -1,0 +1,51 @@
+"""Browser + a real job worker (django-q2 cluster in its own process, as under `make run`): the
+import page shows the job queued/running and the htmx poll brings in the result when the worker
+finishes. PostgreSQL only: the worker process must share the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from core.demo import DEMO_PASSWORD
+from enterprises.models import Enterprise
+
+from .test_enterprise_import import build_file
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    settings.QINGLING_JOBS_INLINE = False
+    db = django_settings.DATABASES["default"]
+    env = {**os.environ, "QINGLING_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings", "QINGLING_WORKERS": "1", "MEDIA_ROOT": str(tmp_path),
+           "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
+    worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT)
+    try:
+        path = tmp_path / "enterprises.xlsx"
+        path.write_bytes(build_file(tworld.townships[0].code))
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "hb_yingji")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=home-title]")
+        page.goto(f"{live_server.url}/enterprises/import/")
+        page.set_input_files("#id_file", str(path))
+        page.uncheck("#id_dry_run")
+        page.click("[data-testid=import-form] button[type=submit]")
+        # the job page first shows the queued job with its progress bar, then the worker's result
+        assert page.locator("[data-testid=import-job]").get_attribute("data-status") in ("pending", "running", "done")
+        page.wait_for_selector("[data-testid=job-summary]:has-text('新增 3')", timeout=120_000)
+        assert Enterprise.objects.filter(name__startswith="浏览器导入").count() == 3
+        page.goto(f"{live_server.url}/inbox/")
+        assert "后台任务已完成" in page.content()
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
