@@ -23,7 +23,6 @@ from .filters import OrganisationFilter
 from .forms import CompetenceForm
 from .models import Competence, Organisation
 
-
 LOGIN_CAPTCHA_SESSION_KEY = "login_captcha"
 
 
