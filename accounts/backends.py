@@ -1,36 +1,50 @@
-"""Model backend with lock-out after repeated failed logins."""
+"""Model backend with the login throttles of ``accounts.throttle`` (captcha, not a hard lock)."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from core.models import SecurityLog
 from core.security import log_security
 
-
-def is_locked_out(username: str) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    last_success = (
-        SecurityLog.objects.filter(username=username, kind=SecurityLog.Kind.LOGIN, created_at__gte=since)
-        .order_by("-created_at").values_list("created_at", flat=True).first()
-    )
-    failures = SecurityLog.objects.filter(username=username, kind=SecurityLog.Kind.LOGIN_FAILED, created_at__gte=since)
-    if last_success:
-        failures = failures.filter(created_at__gt=last_success)
-    return failures.count() >= settings.LOGIN_FAILURE_LIMIT
+from . import throttle
 
 
-class LockoutModelBackend(ModelBackend):
-    """Refuses any login (even with the right password) while the user name is locked out."""
+class LoginThrottled(PermissionDenied):
+    """Authentication refused before the password was checked; ``reason`` is
+    ``"address_blocked"`` or ``"captcha_required"``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _note(request, reason: str) -> None:
+    # django.contrib.auth.authenticate() turns PermissionDenied into "no user"; the login form
+    # reads the reason from the request to show the right message.
+    if request is not None:
+        request._login_throttled = reason
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Refuses without checking the password while the address is blocked, or while the captcha
+    is required and the caller has not had it solved (``throttle.mark_captcha_passed``).
+    Every wrong password is written to the security log, which is what the throttles count."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and is_locked_out(username):
-            log_security(SecurityLog.Kind.LOCKED_OUT, request=request, username=username)
-            raise PermissionDenied("locked out")
+        if username is None:
+            username = kwargs.get("username", "")
+        if throttle.address_blocked(request):
+            _note(request, "address_blocked")
+            log_security(SecurityLog.Kind.LOCKED_OUT, request=request, username=username or "", scope="address")
+            raise LoginThrottled("address_blocked")
+        if not throttle.captcha_passed(request) and throttle.captcha_required(request, username or ""):
+            _note(request, "captcha_required")
+            raise LoginThrottled("captcha_required")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None and username:
             log_security(SecurityLog.Kind.LOGIN_FAILED, request=request, username=username)
         return user
+
+
+# Old dotted path kept so that a deployment's settings naming it keep working.
+LockoutModelBackend = ThrottledModelBackend

@@ -1,10 +1,13 @@
-"""Login (with lock-out and security log), logout, password change, profile, organisation pages."""
+"""Login (with throttles, captcha step and security log), logout, password change, profile, organisation pages."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,38 +16,75 @@ from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
+from tips import captcha
 
-from . import services
+from . import services, throttle
 from .filters import OrganisationFilter
 from .forms import CompetenceForm
 from .models import Competence, Organisation
 
+LOGIN_CAPTCHA_SESSION_KEY = "login_captcha"
 
-class LockoutAuthenticationForm(AuthenticationForm):
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Login form with the throttles of ``accounts.throttle``: a captcha field appears (and is
+    checked before the password) once the user name or the client address has too many failures;
+    a blocked address is refused. A wrong captcha never counts as a password guess."""
+
+    captcha = forms.CharField(label="验证码（请计算图中算式）", max_length=8, required=False)
+
     error_messages = {
         "invalid_login": "用户名或密码错误。",
         "inactive": "该账户已停用。",
-        "locked": "登录失败次数过多，账户已临时锁定，请稍后再试。",
+        "address_blocked": "该网络地址登录失败次数过多，已暂停受理登录，请稍后再试。",
+        "captcha_required": "登录失败次数较多，为保护账户安全，请先填写验证码。",
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = (self.data.get("username") or "").strip() if self.is_bound else ""
+        self.captcha_required = throttle.captcha_required(request, username)
+
     def clean(self):
-        from django import forms
-
-        from .backends import is_locked_out
-
-        username = self.cleaned_data.get("username")
-        if username and is_locked_out(username):
-            log_security(SecurityLog.Kind.LOCKED_OUT, request=self.request, username=username)
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        username = self.cleaned_data.get("username") or ""
+        if throttle.address_blocked(self.request):
+            log_security(SecurityLog.Kind.LOCKED_OUT, request=self.request, username=username, scope="address")
+            raise forms.ValidationError(self.error_messages["address_blocked"], code="address_blocked")
+        self.captcha_required = throttle.captcha_required(self.request, username)
+        if self.captcha_required:
+            answer = (self.data.get("captcha") or "").strip()
+            if not captcha.check(self.request.session, answer, key=LOGIN_CAPTCHA_SESSION_KEY):
+                log_security(SecurityLog.Kind.LOGIN_CAPTCHA_FAILED, request=self.request, username=username)
+                self.add_error("captcha", "验证码错误，请重新计算图中算式。" if answer else "请填写验证码。")
+                raise forms.ValidationError(self.error_messages["captcha_required"], code="captcha_required")
+            throttle.mark_captcha_passed(self.request)
         try:
             return super().clean()
-        except PermissionDenied:
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        except forms.ValidationError:
+            # This failure may have crossed a threshold: show the captcha on the re-rendered form.
+            self.captcha_required = throttle.captcha_required(self.request, username)
+            reason = getattr(self.request, "_login_throttled", None)
+            if reason:
+                raise forms.ValidationError(self.error_messages[reason], code=reason)
+            raise
+
+
+# Old name, kept for imports elsewhere.
+LockoutAuthenticationForm = ThrottledAuthenticationForm
+
+
+@login_not_required
+def login_captcha(request):
+    """The captcha image of the login form (a fresh one-attempt challenge in the session)."""
+    question = captcha.new_challenge(request.session, key=LOGIN_CAPTCHA_SESSION_KEY)
+    response = HttpResponse(captcha.render_png(question), content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    form_class = LockoutAuthenticationForm
+    form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):

@@ -148,14 +148,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Lock-out after repeated failed logins (per user name and per client address).
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# Login throttles (accounts/throttle.py, docs/security.md): password failures counted in a sliding
+# window; past a limit the login form asks for a captcha (per user name, per client address) —
+# never a hard lock of a user name; only an address is refused outright, after many more failures.
+LOGIN_THROTTLE_WINDOW_MINUTES = int(os.environ.get("LOGIN_THROTTLE_WINDOW_MINUTES", "15"))
+LOGIN_CAPTCHA_USER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_USER_FAILURES", "5"))
+LOGIN_CAPTCHA_ADDRESS_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_ADDRESS_FAILURES", "10"))
+LOGIN_BLOCK_ADDRESS_FAILURES = int(os.environ.get("LOGIN_BLOCK_ADDRESS_FAILURES", "100"))
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # Chinese page instead of Django's English one
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -102,6 +102,7 @@ class SecurityLog(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
+        LOGIN_CAPTCHA_FAILED = "login_captcha_failed", "登录验证码错误"
         LOCKED_OUT = "locked_out", "账户锁定"
         LOGOUT = "logout", "退出"
         PASSWORD_CHANGED = "password_changed", "修改密码"

@@ -18,14 +18,16 @@ def _hash(answer: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{answer.strip()}".encode()).hexdigest()
 
 
-def new_challenge(session) -> str:
-    """Store a fresh hashed answer in the session; return the question text (for the image)."""
+def new_challenge(session, key: str = SESSION_KEY) -> str:
+    """Store a fresh hashed answer in the session under ``key`` (the login form uses its own key
+    so that an open tip form and the login page do not use up each other's challenge); return
+    the question text (for the image)."""
     rng = random.SystemRandom()
     a, b = rng.randint(2, 19), rng.randint(1, 9)
     op = rng.choice("+-×")
     answer = a + b if op == "+" else a - b if op == "-" else a * b
     salt = secrets.token_hex(8)
-    session[SESSION_KEY] = {"salt": salt, "hash": _hash(str(answer), salt)}
+    session[key] = {"salt": salt, "hash": _hash(str(answer), salt)}
     return f"{a} {op} {b} = ?"
 
 
@@ -48,9 +50,9 @@ def render_png(question: str) -> bytes:
     return buf.getvalue()
 
 
-def check(session, answer: str) -> bool:
+def check(session, answer: str, key: str = SESSION_KEY) -> bool:
     """True when ``answer`` solves the stored challenge. The challenge is used up either way."""
-    stored = session.pop(SESSION_KEY, None)
+    stored = session.pop(key, None)
     answer = (answer or "").strip()
     test_answer = getattr(settings, "TIPS_CAPTCHA_TEST_ANSWER", None)
     if test_answer is not None and answer == str(test_answer):

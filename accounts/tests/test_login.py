@@ -1,6 +1,4 @@
-"""Login, lock-out, logout, password change and the security log."""
-
-from django.test import override_settings
+"""Login, logout, password change and the security log (throttles: test_login_throttle.py)."""
 
 from core.demo import DEMO_PASSWORD
 from core.models import SecurityLog
@@ -23,30 +21,6 @@ def test_wrong_password_is_refused_with_a_clear_message(client, world):
     assert response.status_code == 200
     assert "用户名或密码错误" in response.content.decode()
     assert SecurityLog.objects.filter(kind="login_failed", username="hb_anweiban").count() == 1
-
-
-@override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_it_locks_out_after_repeated_failures_even_with_the_right_password(client, world):
-    for _ in range(3):
-        client.post("/accounts/login/", {"username": "hb_yingji", "password": "nope"})
-    response = client.post("/accounts/login/", {"username": "hb_yingji", "password": DEMO_PASSWORD})
-    assert response.status_code == 200
-    assert "锁定" in response.content.decode()
-    assert SecurityLog.objects.filter(kind="locked_out", username="hb_yingji").exists()
-
-
-@override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
-def test_lockout_expires(client, world):
-    import datetime
-
-    import time_machine
-    from django.utils import timezone
-
-    for _ in range(3):
-        client.post("/accounts/login/", {"username": "hb_yingji", "password": "nope"})
-    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
-        response = client.post("/accounts/login/", {"username": "hb_yingji", "password": DEMO_PASSWORD})
-    assert response.status_code == 302
 
 
 def test_logout_is_post_only_and_logged(client, world):

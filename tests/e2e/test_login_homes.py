@@ -38,3 +38,26 @@ def test_wrong_password_shows_the_error_in_chinese(page, live_server, tworld):
     page.fill("#id_password", "wrong-password")
     page.click("button[type=submit]")
     assert "用户名或密码错误" in page.inner_text("[data-testid=form-errors]")
+
+
+def test_after_repeated_failures_the_owner_solves_the_captcha_and_logs_in(page, live_server, tworld, settings):
+    settings.LOGIN_CAPTCHA_USER_FAILURES = 2
+    settings.TIPS_CAPTCHA_TEST_ANSWER = None
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.locator("[data-testid=login-captcha]").count() == 0
+    for _ in range(2):  # someone else tries the name with wrong passwords
+        page.fill("#id_username", "hb_anweiban")
+        page.fill("#id_password", "wrong-password")
+        page.click("button[type=submit]")
+    assert page.locator("[data-testid=login-captcha]").is_visible()
+    assert page.evaluate("document.getElementById('captcha-img').naturalWidth") == 160  # the image is served
+    first = page.get_attribute("#captcha-img", "src")
+    page.click("#captcha-refresh")
+    assert page.get_attribute("#captcha-img", "src") != first
+    settings.TIPS_CAPTCHA_TEST_ANSWER = "12"
+    page.fill("#id_username", "hb_anweiban")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_captcha", "12")
+    page.screenshot(path="/tmp/qingling-login-captcha.png", full_page=True)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
