@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have fields named status / level / channel with different choices.
     "ENUM_NAME_OVERRIDES": {
         "OutboxChannelEnum": "core.models.OutboxMessage.Channel",
+        "HazardGradeEnum": "hazards.models.Hazard.Grade",
+        "AccidentGradeEnum": "accidents.models.GRADE_CHOICES",
         "OutboxStatusEnum": "core.models.OutboxMessage.Status",
         "RegionLevelEnum": "regions.models.Region.Level",
         "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",

@@ -42,7 +42,10 @@ def now() -> datetime.datetime:
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
-    """The Asia/Shanghai calendar day of an instant (whatever offset it was written in)."""
+    """The Asia/Shanghai calendar day of an instant (whatever offset it was written in); a day is
+    itself."""
+    if not isinstance(moment, datetime.datetime):
+        return moment
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=ZONE)
     return moment.astimezone(ZONE).date()

@@ -6,6 +6,7 @@ import pytest
 from core.demo import DEMO_PASSWORD
 from hazards.models import Hazard, HazardSource
 from inspections.models import Record
+from tests.e2e.pickers import pick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     ent = tworld.ent_commerce
     page.goto(f"{live_server.url}/inspections/records/new/")
     assert no_horizontal_scroll(page)
-    page.select_option("#id_enterprise", str(ent.pk))
+    pick(page, "#id_enterprise", ent.name[:8], ent.name)
     page.select_option("#id_kind", "unannounced")
     page.fill("#id_location", "一号仓库")
     page.click("[data-testid=create-record]")

@@ -45,6 +45,9 @@ def test_committee_proposes_leader_approves_board_shows(page, live_server, tworl
     login(page, live_server, "hb_anweiban_lead")
     page.goto(f"{live_server.url}/supervision/{listing.pk}/")
     page.click("[data-testid=submit-approve]")
+    page.wait_for_selector("[data-testid=confirm-modal].show")  # listing notifies the enterprise: confirmed first
+    assert "挂牌督办" in page.inner_text("[data-testid=confirm-modal] .modal-body")
+    page.click("[data-testid=confirm-ok]")
     page.wait_for_selector("text=已批准挂牌督办。")
     assert page.inner_text("[data-testid=listing-status]") == "挂牌督办中"
 
