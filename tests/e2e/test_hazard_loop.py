@@ -37,7 +37,7 @@ def act(page, action, fields, confirm=None):
         page.wait_for_selector("[data-testid=confirm-modal].show")
         assert confirm in page.inner_text("[data-testid=confirm-modal] .modal-body")
         # keyboard-accessible: the confirm button takes the focus, Enter confirms
-        page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'confirm-ok'")
+        page.locator("[data-testid=confirm-ok]:focus").wait_for()
         with page.expect_navigation():
             page.keyboard.press("Enter")
     page.wait_for_load_state()

@@ -44,7 +44,7 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     first = items.first
     assert "隐患等级" in first.inner_text()  # the line asks for what a hazard needs
     first.locator("select[name$=grade]").select_option("general")
-    page.wait_for_function("document.querySelector('[data-testid=item]').innerText.includes('已保存')")
+    items.first.locator("[data-testid=item-state]", has_text="已保存").wait_for()
     for i in range(1, total):
         line = items.nth(i)
         line.get_by_text("符合", exact=True).click()

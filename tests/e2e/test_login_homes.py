@@ -50,7 +50,13 @@ def test_after_repeated_failures_the_owner_solves_the_captcha_and_logs_in(page, 
         page.fill("#id_password", "wrong-password")
         page.click("button[type=submit]")
     assert page.locator("[data-testid=login-captcha]").is_visible()
-    assert page.evaluate("document.getElementById('captcha-img').naturalWidth") == 160  # the image is served
+    width = page.evaluate("""() => new Promise((done) => {
+        const img = document.getElementById('captcha-img');
+        if (img.complete) { done(img.naturalWidth); return; }
+        img.addEventListener('load', () => done(img.naturalWidth));
+        img.addEventListener('error', () => done(-1));
+    })""")
+    assert width == 160  # the image is served (and allowed by the CSP)
     first = page.get_attribute("#captcha-img", "src")
     page.click("#captcha-refresh")
     assert page.get_attribute("#captcha-img", "src") != first
