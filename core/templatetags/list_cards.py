@@ -54,7 +54,7 @@ def label_cells(html: str, labels) -> str:
     title = next((i for i, c in enumerate(contents) if LINK.search(c)), 0)
     labels = [str(getattr(c, "label", c) or "") for c in labels]
     out, pos = [], 0
-    for i, (start, end, _close) in enumerate(cells):
+    for i, (_start, end, _close) in enumerate(cells):
         attrs = ""
         if len(cells) > 1:
             if i == title:

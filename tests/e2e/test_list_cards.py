@@ -114,7 +114,7 @@ def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_ser
     page.goto(f"{live_server.url}{reverse('hazards:ledger')}")
     toggle = page.locator("[data-testid=filter-toggle]")
     assert toggle.inner_text().strip() == "筛选"  # no filter set: no count
-    # data first: the first card is above the button's panel content, the form is hidden
+    # data first: the form waits in the closed panel
     assert not page.locator("[data-testid=filter-form]").is_visible()
     toggle.click()
     panel = page.locator("[data-testid=filter-panel]")
