@@ -41,6 +41,7 @@ def layout(page) -> dict:
             headVisible: visible(table.querySelector('thead')),
             rowDisplay: getComputedStyle(row).display,
             rowCells: row.querySelectorAll(':scope > td').length,
+            headCells: table.querySelectorAll('thead th').length,
             titleFirst: !title || title.getBoundingClientRect().top <= Math.min(
                 ...[...row.querySelectorAll(':scope > td')].filter(visible).map(td => td.getBoundingClientRect().top)),
             label: (() => { const td = row.querySelector('td[data-label]');
@@ -67,6 +68,8 @@ def check_lists(page, live_server, names):
             if got["overflow"] > 0:
                 problems.append(f"{where}: {got['overflow']} px wider than the screen")
             has_form = page.locator("[data-testid=filter-form]").count() > 0
+            if got["rowCells"] != got["headCells"]:  # a card's labels come from the columns, in order
+                problems.append(f"{where}: {got['rowCells']} cells for {got['headCells']} columns")
             if width is PHONE:
                 if got["headVisible"] or got["rowDisplay"] != "flex":
                     problems.append(f"{where}: a table, not cards ({got})")
