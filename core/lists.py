@@ -222,11 +222,19 @@ class ScopedListView(View):
             "rows": page.object_list, "total": page.paginator.count, "columns": columns,
             "row_template": self.row_template, "export_query": _query_without_page(request),
             "export_url": reverse(self.export_url_name) if self.export_url_name else None,
-            "today": timezone.localdate(),
+            "today": timezone.localdate(), "active_filters": active_filter_count(request, filterset),
         }
         context.update(self.extra_context(request))
         context.update(extra or {})
         return render(request, self.template_name, context, status=status or (200 if valid else 400))
+
+
+def active_filter_count(request, filterset) -> int:
+    """How many filters of the form the query string sets (sorting is not a filter) — shown on the
+    phone's "筛选" button."""
+    return sum(1 for name, f in filterset.filters.items()
+               if not isinstance(f, django_filters.OrderingFilter)
+               and any(v.strip() for v in request.GET.getlist(name)))
 
 
 def _query_without_page(request) -> str:
