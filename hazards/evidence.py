@@ -99,12 +99,42 @@ def add_attachment(actor, hazard, checked: Checked, *, original_name: str, kind:
     if kind not in Attachment.Kind.values:
         raise ServiceError("附件类型无效。", "kind")
     with transaction.atomic():
+        review = placement(hazard, checked.sha256, kind)  # refuses a file already on this hazard
         att = Attachment(hazard=hazard, kind=kind, original_name=(original_name or "file")[:200],
                          content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
                          exif_time=checked.exif_time, exif_gps=checked.exif_gps, uploaded_at=timezone.now(),
-                         uploaded_by=actor if actor is not None and actor.is_authenticated else None)
+                         uploaded_by=actor if actor is not None and actor.is_authenticated else None, **review)
         att.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.data), save=False)
         att.save()
         record(actor, "hazard.attachment_added", hazard,
-               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name})
+               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name,
+                     "stage": review["stage"], "duplicate_of": review["duplicate_of"].pk if review["duplicate_of"] else None})
     return att
+
+
+def placement(hazard, sha256: str, kind: str) -> dict:
+    """Where a new file stands in the review, decided on the locked hazard row (two identical
+    uploads at once: the second one waits and is refused):
+
+    * the same file already on this hazard → ServiceError "该文件已上传过（…）";
+    * ``stage``: the hazard's status now (the act view stores completion evidence after the
+      submission, so it reads 待验收); ``acceptance``: the pending completion submission, for
+      anything but a 隐患照片;
+    * ``duplicate_of``: the earliest identical file on another hazard of the same enterprise.
+    """
+    from .models import Acceptance, Hazard
+
+    locked = Hazard.objects.select_for_update().filter(pk=hazard.pk).values("status", "enterprise_id").first()
+    if locked is None:
+        raise ServiceError("隐患不存在。", "evidence")
+    same = Attachment.objects.filter(hazard_id=hazard.pk, sha256=sha256).order_by("uploaded_at", "id").first()
+    if same is not None:
+        when = timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")
+        raise ServiceError(f"该文件已上传过（{same.original_name}，{when} 上传，{same.get_kind_display()}）。", "evidence")
+    acceptance = None
+    if kind != Attachment.Kind.PHOTO and locked["status"] == Hazard.Status.PENDING_ACCEPTANCE:
+        acceptance = Acceptance.objects.filter(hazard_id=hazard.pk, decision=Acceptance.Decision.PENDING).order_by(
+            "-submitted_at", "-id").first()
+    duplicate = Attachment.objects.filter(sha256=sha256, hazard__enterprise_id=locked["enterprise_id"]).exclude(
+        hazard_id=hazard.pk).order_by("uploaded_at", "id").first()
+    return {"stage": locked["status"], "acceptance": acceptance, "duplicate_of": duplicate}
