@@ -256,3 +256,22 @@ def test_thumbnail_permission_matrix(client, world, hazard, construction_hazard)
     check_matrix(client, world, f"/hazards/{hazard.pk}/attachments/{other.pk}/thumb.jpg", {"emergency": 404})
     check_matrix(client, world, f"/hazards/{construction_hazard.pk}/attachments/{other.pk}/thumb.jpg", {
         "housing": 200, "enterprise_other": 200, "commerce": 404, "enterprise": 404, "other_region": 404})
+
+
+def test_migration_links_existing_files(world, hazard):
+    """Files stored before the review fields: completion evidence gets its submission, a file
+    already on another hazard of the enterprise its original (migration 0003's backfill)."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("hazards.migrations.0003_attachment_review").link_existing
+    first = upload(world, hazard, photo("red"), name="first.jpg")
+    hazard = to_pending(world, hazard, photo("white"), name="evidence.jpg")
+    other = make_general(world, description="货架超高")
+    upload(world, other, photo("red"), name="reused.jpg")
+    Attachment.objects.update(acceptance=None, duplicate_of=None, stage="")  # as before the migration
+    backfill(apps, None)
+    acc = hazard.acceptances.get()
+    got = {a.original_name: (a.acceptance_id, a.duplicate_of_id) for a in Attachment.objects.all()}
+    assert got == {"first.jpg": (None, None), "evidence.jpg": (acc.pk, None), "reused.jpg": (None, first.pk)}
