@@ -275,3 +275,29 @@ def test_migration_links_existing_files(world, hazard):
     acc = hazard.acceptances.get()
     got = {a.original_name: (a.acceptance_id, a.duplicate_of_id) for a in Attachment.objects.all()}
     assert got == {"first.jpg": (None, None), "evidence.jpg": (acc.pk, None), "reused.jpg": (None, first.pk)}
+
+
+def test_detail_page_queries_do_not_grow_with_the_files(client, world, hazard):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = make_general(world, description="货架超高")
+    hazard = to_pending(world, hazard)
+
+    def count():
+        client_as(client, world, "commerce")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/hazards/{hazard.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(i):
+        color = (i * 40 % 256, i * 7 % 256, 200)
+        upload(world, other, photo(color), name=f"o{i}.jpg")  # each one a duplicate on the hazard
+        upload(world, hazard, photo(color), name=f"b{i}.jpg")
+        upload(world, hazard, photo((color[0], color[1], 100)), name=f"a{i}.jpg", kind=Attachment.Kind.EVIDENCE)
+
+    add(0)
+    few = count()
+    for i in range(1, 6):
+        add(i)
+    assert count() == few
