@@ -88,5 +88,35 @@ def check_upload(upload) -> Checked:
                    exif_time=when, exif_gps=gps)
 
 
+def placement(hazard, sha256: str, kind: str) -> dict:
+    """Where a new file stands in the review, decided on the locked hazard row (two identical
+    uploads at once: the second one waits and is refused):
+
+    * the same file already on this hazard → ServiceError "该文件已上传过（…）";
+    * ``stage``: the hazard's status now (the act view stores completion evidence after the
+      submission, so it reads 待验收); ``acceptance``: the pending completion submission, for
+      anything but a 隐患照片;
+    * ``duplicate_of``: the earliest identical file on another hazard of the same enterprise.
+    """
+    from django.utils import timezone
+
+    from .models import Acceptance, Attachment, Hazard
+
+    locked = Hazard.objects.select_for_update().filter(pk=hazard.pk).values("status", "enterprise_id").first()
+    if locked is None:
+        raise ServiceError("隐患不存在。", "evidence")
+    same = Attachment.objects.filter(hazard_id=hazard.pk, sha256=sha256).order_by("uploaded_at", "id").first()
+    if same is not None:
+        when = timezone.localtime(same.uploaded_at).strftime("%Y-%m-%d %H:%M")
+        raise ServiceError(f"该文件已上传过（{same.original_name}，{when} 上传，{same.get_kind_display()}）。", "evidence")
+    acceptance = None
+    if kind != Attachment.Kind.PHOTO and locked["status"] == Hazard.Status.PENDING_ACCEPTANCE:
+        acceptance = Acceptance.objects.filter(hazard_id=hazard.pk, decision=Acceptance.Decision.PENDING).order_by(
+            "-submitted_at", "-id").first()
+    duplicate = Attachment.objects.filter(sha256=sha256, hazard__enterprise_id=locked["enterprise_id"]).exclude(
+        hazard_id=hazard.pk).order_by("uploaded_at", "id").first()
+    return {"stage": locked["status"], "acceptance": acceptance, "duplicate_of": duplicate}
+
+
 # The writer lives in services (the only writers); kept importable from here for existing callers.
 from .services import add_attachment  # noqa: E402,F401

@@ -239,9 +239,21 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     exif_time = models.CharField("拍摄时间", max_length=40, blank=True)
     exif_gps = models.CharField("拍摄位置", max_length=60, blank=True)
+    # Evidence review: the hazard's status when the file arrived (before/after rectification), the
+    # completion submission it belongs to, and an identical file already on another hazard of the
+    # same enterprise (accepted, but shown to the acceptor).
+    stage = models.CharField("上传时隐患状态", max_length=20, choices=Hazard.Status.choices, blank=True)
+    acceptance = models.ForeignKey(Acceptance, verbose_name="所属整改完成提交", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="attachments")
+    duplicate_of = models.ForeignKey("self", verbose_name="与之相同的其他隐患附件", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "附件"
         ordering = ["uploaded_at", "id"]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")

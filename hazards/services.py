@@ -508,15 +508,20 @@ def add_attachment(actor, hazard: Hazard, checked, *, original_name: str, kind: 
         raise NotPermitted("您不能为该隐患上传附件。")
     if kind not in Attachment.Kind.values:
         raise ServiceError("附件类型无效。", "kind")
+    from .evidence import placement
+
     with transaction.atomic():
+        review = placement(hazard, checked.sha256, kind)  # refuses a file already on this hazard (locked row)
         att = Attachment(hazard=hazard, kind=kind, original_name=(original_name or "file")[:200],
                          content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
                          exif_time=checked.exif_time, exif_gps=checked.exif_gps, uploaded_at=timezone.now(),
-                         uploaded_by=actor if actor is not None and actor.is_authenticated else None)
+                         uploaded_by=actor if actor is not None and actor.is_authenticated else None, **review)
         att.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.data), save=False)
         att.save()
         record(actor, "hazard.attachment_added", hazard,
-               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name})
+               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name,
+                     "stage": review["stage"],
+                     "duplicate_of": review["duplicate_of"].pk if review["duplicate_of"] else None})
     return att
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/actions/<str:action>/", detail.act, name="act"),
     path("<int:pk>/attachments/", detail.upload, name="upload"),
     path("<int:pk>/attachments/<int:att_pk>/", detail.download, name="download"),
+    path("<int:pk>/attachments/<int:att_pk>/thumb.jpg", detail.thumbnail, name="thumbnail"),
 ]

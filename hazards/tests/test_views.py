@@ -169,7 +169,9 @@ def test_upload_sniffs_content_and_keeps_exif(client, world, hazard):
     att = Attachment.objects.get(original_name="b.jpg")
     assert att.exif_time == "2026:03:01 10:20:30" and att.exif_gps.startswith("39.16")
     assert len(att.sha256) == 64 and att.content_type == "image/jpeg"
-    assert "拍摄位置 39.16" in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    # 39°9'36" N = 39.16°, 117°12' E = 117.2°
+    assert "拍摄于 2026-03-01 10:20:30 / 位置 北纬 39.160000° 东经 117.200000°" in \
+        client.get(f"/hazards/{hazard.pk}/").content.decode()
 
 
 def test_upload_size_limit(client, world, hazard, settings):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,7 @@ from core.security import log_security
 from core.services import NotPermitted, ServiceError, StaleState
 from core.views import get_visible_or_404, service_error_to_form
 
-from .. import services, workflow
+from .. import review, services, thumbnails, workflow
 from ..actions import available_for, make_form
 from ..evidence import check_upload
 from ..filters import listing_model
@@ -34,7 +34,7 @@ def _context(request, hazard, forms=None):
     forms = forms or {}
     action_forms = [(a, workflow.TRANSITIONS[a].label, forms.get(a) or make_form(a, hazard, request.user))
                     for a in actions]
-    attachments = list(hazard.attachments.all())
+    attachments = list(review.attachments_for(hazard))
     by_event = {}
     for att in attachments:
         by_event.setdefault(att.pk, att)
@@ -50,7 +50,8 @@ def _context(request, hazard, forms=None):
         except Exception:  # noqa: BLE001 - the supervision app's shape is not ours
             listings = []
     return {
-        "hazard": hazard, "action_forms": action_forms, "attachments": attachments, "timeline": timeline,
+        "hazard": hazard, "action_forms": action_forms, "attachments": review.shown(attachments, request.user, hazard),
+        "comparison": review.comparison(hazard, request.user, attachments), "timeline": timeline,
         "sources": hazard.sources.select_related("organisation"), "plan": getattr(hazard, "plan", None),
         "acceptances": hazard.acceptances.select_related("submitted_by", "decided_by", "decided_by_org"),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
@@ -127,4 +128,25 @@ def download(request, pk: int, att_pk: int):
                             filename=f"hazard-{hazard.pk}-{att.pk}.{ext}")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def thumbnail(request, pk: int, att_pk: int):
+    """A small JPEG of an image attachment: the download's scope (out of scope → 404), widths
+    from ``thumbnails.SIZES`` only (?w=…), 404 for a PDF or an unreadable file."""
+    hazard = _hazard(request, pk)
+    att = hazard.attachments.filter(pk=att_pk).first()
+    if att is None:
+        raise Http404("附件不存在")
+    raw = request.GET.get("w", str(thumbnails.DEFAULT_SIZE))
+    if not raw.isdigit() or int(raw) not in thumbnails.SIZES:
+        sizes = "、".join(str(s) for s in thumbnails.SIZES)
+        return HttpResponseBadRequest(f"w：缩略图宽度只能是 {sizes}。", content_type="text/plain; charset=utf-8")
+    try:
+        jpeg = thumbnails.thumbnail(att, int(raw))
+    except thumbnails.NoThumbnail:
+        raise Http404("该附件没有缩略图")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
     return response
