@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "核心"
+
+    def ready(self):
+        from . import api_schema  # noqa: F401  (registers the token scheme for the OpenAPI schema)
+        from .api_auth import connect_signals
+
+        connect_signals()

@@ -124,7 +124,7 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         d = self._input(ProgressSerializer)
         listing = self.get_object()
         services.report_progress(request.user, listing, **d)
-        return self._done(listing, status.HTTP_201_CREATED)
+        return self._done(listing)
 
     @extend_schema(request=DelistingRequestSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"], url_path="request-delisting")
