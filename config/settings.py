@@ -259,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "TipStatusEnum": "tips.models.Tip.Status",
         "RewardStatusEnum": "tips.models.Reward.Status",
         "RiskLevelEnum": "risks.models.Level",
+        "AttachmentKindEnum": "hazards.models.Attachment.Kind",
+        "TipResultEnum": "tips.models.Tip.Result",
     },
 }
 

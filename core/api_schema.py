@@ -102,8 +102,6 @@ def postprocess(result, generator, request, public):
             if method == "delete":
                 codes.append("409")
             for code in codes:
-                if code in responses and "content" in responses[code] and code != "400":
-                    continue
                 entry = {"description": ERRORS[code], "content": {"application/json": {"schema": _error_ref()}}}
                 if code == "401":
                     entry["headers"] = {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}
