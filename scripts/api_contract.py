@@ -73,8 +73,9 @@ def setup(tmp: Path) -> tuple[dict, dict, int]:
 
 
 def start_server(env, port):
-    proc = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
-                             "--nothreading"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(Path(env["MEDIA_ROOT"]).parent / "server.log", "w")  # never a pipe: a full pipe blocks the server
+    proc = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
+from core.api_http import already_done
 
-from . import services
+from . import services, workflow
 from .models import Reward, Tip
 
 
@@ -76,6 +77,10 @@ class TipViewSet(ScopedReadOnlyViewSet):
 
     def _act(self, request, serializer_cls, fn):
         tip = self.get_object()
+        if self.action in workflow.TRANSITIONS:
+            sources, target = workflow.TRANSITIONS[self.action]
+            if tip.status == target and tip.status not in sources:
+                already_done(TipSerializer(tip).data)
         ser = serializer_cls(data=request.data)
         ser.is_valid(raise_exception=True)
         tip = fn(tip, ser.validated_data)

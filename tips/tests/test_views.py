@@ -205,3 +205,12 @@ def test_staff_pages_drive_the_lifecycle(client, world, named_tip):
     assert named_tip.status == "closed" and named_tip.hazard is not None
     assert client.get("/tips/?status=closed&overdue=").status_code == 200
     assert client.post(base + "fly/").status_code == 404
+
+
+def test_api_repeated_accept_is_409_with_the_tip(client, world, named_tip):
+    client.force_login(world.user("commerce"))
+    url = f"/api/v1/tips/{named_tip.pk}/accept/"
+    assert client.post(url, {}, content_type="application/json").status_code == 200
+    r = client.post(url, {}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "already_done"
+    assert r.json()["current"]["status"] == "accepted" and r.json()["current"]["id"] == named_tip.pk
