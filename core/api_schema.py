@@ -111,5 +111,25 @@ def postprocess(result, generator, request, public):
             if method == "get" and "{" in path and "200" in responses and "application/json" in \
                     responses["200"].get("content", {}):
                 responses["200"].setdefault("headers", {})["ETag"] = {"$ref": "#/components/headers/ETag"}
+    add_links(result.get("paths", {}))
     result["tags"] = [{"name": t, "description": d} for t, d in TAG_DESCRIPTIONS.items()]
     return result
+
+
+def add_links(paths: dict) -> None:
+    """OpenAPI links from a create (201 with ``id``) to the operations on the created object, so
+    stateful testers and generated clients can follow create → detail → actions."""
+    for path, ops in paths.items():
+        created = ops.get("post", {}).get("responses", {}).get("201")
+        if not created or not path.endswith("/"):
+            continue
+        links = {}
+        for other, other_ops in paths.items():
+            if not other.startswith(path + "{id}/") or other.count("{") != 1:
+                continue
+            for method, op in other_ops.items():
+                if method in ("get", "post", "patch", "put") and op.get("operationId"):
+                    links[op["operationId"]] = {"operationId": op["operationId"],
+                                                "parameters": {"id": "$response.body#/id"}}
+        if links:
+            created["links"] = links
