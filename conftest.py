@@ -25,6 +25,15 @@ def _restore_migration_data(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_api_throttles():
+    """API throttle counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     """Regions fixture + the demo district's organisations, enterprises and personas."""

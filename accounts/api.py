@@ -11,7 +11,7 @@ from .scope import scope_for
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Sector
@@ -39,7 +39,7 @@ class CompetenceSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     competences = CompetenceSerializer(many=True, read_only=True)
 
     class Meta:

@@ -50,7 +50,7 @@ def _user(username: str, org: Organisation):
 
 
 def ensure_actors(profile: str) -> Actors:
-    from rest_framework.authtoken.models import Token
+    from core.api_auth import issue
 
     county = bench_county(profile)
     committee = ensure_county_orgs(county)
@@ -67,6 +67,6 @@ def ensure_actors(profile: str) -> Actors:
                                             region=town_region)
     committee_user = _user("bench_committee", committee)
     department_user = _user("bench_commerce", department)
-    token, _ = Token.objects.get_or_create(user=department_user)
-    return Actors(county, committee, department, township, committee_user, department_user, token.key,
+    token_key = issue(department_user)["token"]
+    return Actors(county, committee, department, township, committee_user, department_user, token_key,
                   _user("bench_emergency", emergency))

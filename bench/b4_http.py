@@ -29,11 +29,11 @@ def free_port() -> int:
 def officers(actors, n: int) -> list:
     """n officers of the bench commerce bureau, each with an API token (created beforehand)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from accounts import services as accounts
     from accounts.models import Membership
     from bench.actors import PASSWORD
+    from core.api_auth import issue
 
     User = get_user_model()
     users = []
@@ -42,7 +42,7 @@ def officers(actors, n: int) -> list:
         user = User.objects.filter(username=name).first() or accounts.create_user(
             None, username=name, password=PASSWORD, organisation=actors.department, role=Membership.Role.OFFICER)
         users.append(user)
-    return [(u, Token.objects.get_or_create(user=u)[0].key) for u in users]
+    return [(u, issue(u)["token"]) for u in users]
 
 
 def service_floor(actors, n: int) -> dict:

@@ -1,6 +1,7 @@
 """Dispatch table through the API: GET /api/v1/dispatch/?unit=&as_of=&campaign= (same numbers as the page)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,8 +23,8 @@ class DispatchTableView(APIView):
         raw = request.query_params.get("campaign", "")
         if raw:
             if not raw.isdigit():
-                return Response({"campaign": ["无效的专项行动编号。"]}, status=400)
+                raise ValidationError({"campaign": ["无效的专项行动编号。"]})
             campaign = Campaign.objects.visible_to(request.user).filter(pk=int(raw)).first()
             if campaign is None:
-                return Response({"campaign": ["专项行动不存在。"]}, status=400)
+                raise ValidationError({"campaign": ["专项行动不存在。"]})
         return Response(unit_table(unit, as_of, campaign).as_json())

@@ -7,6 +7,7 @@
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # expiring, digest-only API tokens (core.api_auth)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -225,21 +226,39 @@ TIP_MAX_FILES = int(os.environ.get("TIP_MAX_FILES", "6"))
 TIP_IP_SALT = os.environ.get("TIP_IP_SALT", "") or SECRET_KEY
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated call is 401 with WWW-Authenticate (not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api_security.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # JSON only; upload endpoints declare MultiPartParser themselves. Unparseable body → 400.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_security.UserThrottle", "core.api_security.AnonThrottle",
+                                 "core.api_security.AddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
+        "address": os.environ.get("API_THROTTLE_ADDRESS", "3000/min"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "20/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.SchemaWithAppTags",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "清零 Qingling API",
     "DESCRIPTION": "重大事故隐患排查整治平台 REST API (scoped to the caller's region and sectors).",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",  # = core.api_schema.API_VERSION (docs/api.md: versioning)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.postprocess"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -267,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "TipStatusEnum": "tips.models.Tip.Status",
         "RewardStatusEnum": "tips.models.Reward.Status",
         "RiskLevelEnum": "risks.models.Level",
+        "AttachmentKindEnum": "hazards.models.Attachment.Kind",
+        "TipResultEnum": "tips.models.Tip.Result",
     },
 }
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import files as core_files
 from core import ruletable_views
 from core import views as core_views
+from core.api import not_found as api_not_found
 from core.pickers import picker_view
 from supervision import public_views as supervision_public
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    re_path(r"^api/(?!schema/|docs/)", api_not_found),  # unknown API paths: JSON 404 in Chinese
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("public/accidents/", include("accidents.public_urls")),

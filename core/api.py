@@ -1,31 +1,181 @@
-"""API building blocks: the exception handler and the scoped viewset base."""
+"""API building blocks: the one error shape, the exception handler and the scoped viewset base.
 
+Every error the API answers has the same body (``ErrorSerializer``)::
+
+    {"code": "invalid", "message": "提交的数据有误：…", "errors": {"field": ["中文原因", …]}}
+
+``code`` is an ASCII machine code, ``message`` one Chinese sentence for people, ``errors`` maps
+each offending field (``non_field_errors`` for the whole request) to its Chinese reasons.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .services import ServiceError
 
+MESSAGES = {
+    "invalid": "提交的数据有误。",
+    "parse_error": "请求体无法解析：请发送合法的 JSON（上传接口为 multipart/form-data）。",
+    "unsupported_media_type": "不支持的请求体类型：请发送 application/json（上传接口为 multipart/form-data）。",
+    "not_authenticated": "未登录或令牌无效、已过期。",
+    "authentication_failed": "身份验证失败：令牌无效、已过期或已撤销。",
+    "permission_denied": "您无权执行此操作。",
+    "not_found": "未找到：对象不存在或不在您的管辖范围内。",
+    "method_not_allowed": "不支持该请求方法。",
+    "not_acceptable": "无法按请求的格式返回。",
+    "conflict": "该记录已被他人处理，请刷新后重试。",
+    "already_done": "该操作已经生效，无需重复提交。",
+    "precondition_failed": "记录已被修改（If-Match 与当前 ETag 不符），请重新获取后再提交。",
+    "precondition_required": "修改须附带 If-Match 请求头（取自详情的 ETag）。",
+    "idempotency_conflict": "同一 Idempotency-Key 已用于不同的请求。",
+    "throttled": "请求过于频繁，请稍后再试。",
+}
+
+
+class APIError(exceptions.APIException):
+    """An API-level refusal with its own status and code (412, 428, 409 …)."""
+
+    def __init__(self, status_code: int, code: str, message: str | None = None, errors: dict | None = None,
+                 headers: dict | None = None, data: dict | None = None):
+        self.status_code = status_code
+        self.code = code
+        self.message = message or MESSAGES.get(code, "请求无法处理。")
+        self.errors = errors or {}
+        self.extra_headers = headers or {}
+        self.data = data
+        super().__init__(self.message, code)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer."""
+
+    code = serializers.CharField(help_text="机器可读的错误代码（ASCII），如 invalid、not_found、conflict。")
+    message = serializers.CharField(help_text="给人看的中文说明。")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                   help_text="字段 → 中文原因列表；non_field_errors 表示整个请求。")
+    current = serializers.DictField(required=False, allow_null=True,
+                                    help_text="409 时：对象的当前状态（与详情相同的结构）。")
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    """DRF's nested detail → {field: [messages]} (nested keys joined with '.')."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten(value).items():
+                    out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for i, item in enumerate(value):
+                    for sub, msgs in _flatten(item).items():
+                        out[f"{key}.{i}.{sub}"] = msgs
+            else:
+                out[str(key)] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def error_body(code: str, message: str | None = None, errors: dict | None = None, current=None) -> dict:
+    body = {"code": code, "message": message or MESSAGES.get(code, "请求无法处理。"), "errors": errors or {}}
+    if current is not None:
+        body["current"] = current
+    return body
+
+
+def _with_first_reason(message: str, errors: dict) -> str:
+    for field, msgs in errors.items():
+        if msgs:
+            label = "" if field == "non_field_errors" else f"{field}："
+            return f"{message[:-1]}：{label}{msgs[0]}"
+    return message
+
 
 def exception_handler(exc, context):
-    """ServiceError -> 400 (409 for lost races, 403 for refusals) with the field and reason;
-    Django ValidationError -> 400 with its message dict."""
+    """Every exception the API raises → one ``ErrorSerializer`` body with the right status:
+    ServiceError → 400 (409 for lost races, 403 for refusals); Django ValidationError → 400;
+    unparseable body / wrong media type → 400; 401 carries ``WWW-Authenticate``."""
+    if isinstance(exc, APIError):
+        response = Response(error_body(exc.code, exc.message, exc.errors, exc.data), status=exc.status_code)
+        for key, value in exc.extra_headers.items():
+            response[key] = value
+        return response
     if isinstance(exc, ServiceError):
         code = {"conflict": status.HTTP_409_CONFLICT, "permission_denied": status.HTTP_403_FORBIDDEN}.get(
-            exc.code, status.HTTP_400_BAD_REQUEST
-        )
-        body = {exc.field or "non_field_errors": [exc.message]}
-        return Response(body, status=code)
+            exc.code, status.HTTP_400_BAD_REQUEST)
+        errors = {exc.field or "non_field_errors": [exc.message]}
+        name = {409: "conflict", 403: "permission_denied"}.get(code, "invalid")
+        return Response(error_body(name, exc.message, errors), status=code)
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
-    return drf_exception_handler(exc, context)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        response = Response(error_body("unsupported_media_type"), status=status.HTTP_400_BAD_REQUEST)
+        return response
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = {
+        exceptions.ValidationError: "invalid", exceptions.ParseError: "parse_error",
+        exceptions.NotAuthenticated: "not_authenticated", exceptions.AuthenticationFailed: "authentication_failed",
+        exceptions.PermissionDenied: "permission_denied", exceptions.NotFound: "not_found",
+        exceptions.MethodNotAllowed: "method_not_allowed", exceptions.NotAcceptable: "not_acceptable",
+        exceptions.Throttled: "throttled",
+    }.get(type(exc))
+    if code is None:
+        code = next((c for cls, c in ((exceptions.ValidationError, "invalid"), (exceptions.NotFound, "not_found"),
+                                      (exceptions.PermissionDenied, "permission_denied")) if isinstance(exc, cls)),
+                    "error")
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        message = _with_first_reason(MESSAGES["invalid"], errors)
+    elif isinstance(exc, exceptions.Throttled):
+        errors = {}
+        wait = int(exc.wait or 1)
+        message = f"请求过于频繁，请 {wait} 秒后再试。"
+    elif isinstance(exc, exceptions.ParseError):
+        errors, message = {}, MESSAGES["parse_error"]
+    else:
+        detail = str(exc.detail) if isinstance(exc.detail, str) else ""
+        # DRF's own default texts are translated; keep a specific Chinese reason when given one.
+        message = detail if detail and _has_cjk(detail) else MESSAGES.get(code, "请求无法处理。")
+        errors = {}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    response.data = error_body(code, message, errors)
+    return response
 
 
-class ScopedViewSetMixin:
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, *args, **kwargs):
+    """Unknown paths under /api/: the same JSON error body, in Chinese (never the HTML 404 page)."""
+    return JsonResponse(error_body("not_found", "接口不存在：请检查路径（/api/v1/…）。"), status=404,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+from .api_http import HttpSemanticsMixin  # noqa: E402  (needs APIError above)
+
+
+class ScopedViewSetMixin(HttpSemanticsMixin):
     """Every object the API shows comes from ``Model.objects.visible_to(request.user)``:
-    out-of-scope ids are 404, exactly like the pages."""
+    out-of-scope ids are 404, exactly like the pages. Idempotency-Key, ETag and If-Match come
+    with it (core.api_http)."""
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
 
         text.install()  # one cleaning step for every text input (forms and API)
         immutable.install()  # legal records refuse update/delete (model level; triggers on PostgreSQL)
+        from . import api_schema  # noqa: F401  (registers the token scheme for the OpenAPI schema)
+        from .api_auth import connect_signals
+
+        connect_signals()

@@ -181,3 +181,5 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "发件箱"
         ordering = ["-created_at", "-id"]
+
+from .api_store import IdempotencyRecord  # noqa: E402,F401  (Idempotency-Key answers, core.api_http)

@@ -85,6 +85,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         data = dict(serializer.validated_data)
         user = request.user
         if perms.can_edit_profile(user, ent):
+            self.require_if_match(ent)
             managers = data.pop("safety_managers", None)
             data.pop("credit_code", None)
             new_status = data.pop("status", None)
@@ -93,6 +94,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
             sent = set(request.data.keys()) if hasattr(request.data, "keys") else set()
             if sent - CONTACT_KEYS:
                 raise PermissionDenied("企业只能修改主要负责人、实际控制人电话和安全管理人员。")
+            self.require_if_match(ent)
             services.update_contacts(user, ent, **{k: v for k, v in data.items() if k in CONTACT_KEYS})
         else:
             raise PermissionDenied()

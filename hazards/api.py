@@ -3,19 +3,21 @@ one endpoint per action: ``POST /api/v1/hazards/{id}/actions/{action}/`` (same g
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
 from core.api import ScopedViewSetMixin
+from core.api_http import already_done
 from enterprises.models import Enterprise
 
 from . import services, workflow
 from .actions import available_for, merge_targets, report_departments, run_action
+from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
 from .filters import HazardFilter
-from .models import Acceptance, Hazard
+from .models import Acceptance, GovernancePlan, Hazard
 
 
 class HazardSerializer(serializers.ModelSerializer):
@@ -38,13 +40,27 @@ class HazardSerializer(serializers.ModelSerializer):
 
 class HazardDetailSerializer(HazardSerializer):
     available_actions = serializers.SerializerMethodField()
+    plan = serializers.SerializerMethodField(help_text="治理方案六要素（重大隐患；未提交为 null）")
+    last_acceptance = serializers.SerializerMethodField(help_text="最近一次整改验收（含退回理由和下一步要求）")
+    reported_to_name = serializers.CharField(source="reported_to.name", read_only=True, allow_null=True, default=None)
 
     class Meta(HazardSerializer.Meta):
-        fields = HazardSerializer.Meta.fields + ["available_actions"]
+        fields = HazardSerializer.Meta.fields + ["reported_to", "reported_to_name", "plan", "last_acceptance",
+                                                 "available_actions"]
         read_only_fields = fields
 
     def get_available_actions(self, obj) -> list[str]:
         return available_for(self.context["request"].user, obj)
+
+    @extend_schema_field(PlanOutSerializer(allow_null=True))
+    def get_plan(self, obj):
+        plan = GovernancePlan.objects.filter(hazard=obj).first()
+        return PlanOutSerializer(plan).data if plan else None
+
+    @extend_schema_field(AcceptanceSerializer(allow_null=True))
+    def get_last_acceptance(self, obj):
+        acc = obj.acceptances.select_related("decided_by_org").first()
+        return AcceptanceSerializer(acc).data if acc else None
 
 
 class HazardCreateSerializer(serializers.Serializer):
@@ -161,15 +177,16 @@ ACTION_SERIALIZERS = {
 assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
 
 
-class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
     """隐患台账 — only hazards inside the caller's scope; other ids are 404."""
 
     filterset_class = HazardFilter
     queryset = Hazard.objects.none()  # for the schema; get_queryset scopes
 
     def base_queryset(self):
-        return Hazard.objects.select_related("enterprise", "sector")
+        return Hazard.objects.select_related("enterprise", "sector", "reported_to")
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -201,6 +218,9 @@ class HazardViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         if action_name not in ACTION_SERIALIZERS:
             raise Http404("未知操作")
         hazard = self.get_object()
+        target = workflow.TRANSITIONS[action_name].target if action_name in workflow.TRANSITIONS else None
+        if target is not None and hazard.status == target and action_name not in available_for(request.user, hazard):
+            already_done(HazardDetailSerializer(hazard, context={"request": request}).data)
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)
         run_action(request.user, hazard, action_name, dict(ser.validated_data))

@@ -132,3 +132,19 @@ HEADERS = [c.header for c in ledger_columns(datetime.date(2000, 1, 1))]
 
 def ledger_queryset_for_export(queryset):
     return queryset.select_related("enterprise", "sector", "basis_item")
+
+
+def ledger_workbook(queryset) -> tuple[bytes, int]:
+    """The filtered ledger as xlsx bytes, written by the same streaming writer as the export job
+    (used by the API's synchronous export; the page's export runs as a job)."""
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        count = export_queryset(ledger_queryset_for_export(queryset), ledger_columns(), path, "xlsx", sheet="隐患台账")
+        with open(path, "rb") as f:
+            return f.read(), count
+    finally:
+        os.unlink(path)

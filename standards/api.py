@@ -8,7 +8,7 @@ from .models import Item, KeyInspectionItem, KeyInspectionList, Standard
 
 class StandardSerializer(serializers.ModelSerializer):
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    supersedes = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    supersedes = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Standard

@@ -8,10 +8,11 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organisation
 from core.api import ScopedViewSetMixin
+from core.api_http import already_done
 from core.services import NotPermitted
 from hazards.models import Hazard
 
-from . import services
+from . import services, workflow
 from .filters import ListingFilter
 from .models import Listing, ProgressReport
 
@@ -98,6 +99,15 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         s.is_valid(raise_exception=True)
         return s.validated_data
 
+    def _not_again(self, action_name):
+        """A repeated approve / decline / request-delisting whose effect is there → 409 with the listing."""
+        listing = self.get_object()
+        transition = workflow.TRANSITIONS[action_name]
+        if transition.target is not None and listing.status == transition.target \
+                and listing.status not in transition.sources:
+            already_done(ListingSerializer(self.base_queryset().get(pk=listing.pk)).data)
+        return listing
+
     def _done(self, listing, code=status.HTTP_200_OK):
         listing = self.base_queryset().get(pk=listing.pk)
         return Response(ListingSerializer(listing).data, status=code)
@@ -112,14 +122,16 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(request=ApproveSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        listing = self._not_again("approve")
         d = self._input(ApproveSerializer)
-        return self._done(services.approve(request.user, self.get_object(), **d))
+        return self._done(services.approve(request.user, listing, **d))
 
     @extend_schema(request=ListingReasonSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        listing = self._not_again("decline")
         d = self._input(ListingReasonSerializer)
-        return self._done(services.decline(request.user, self.get_object(), reason=d["reason"]))
+        return self._done(services.decline(request.user, listing, reason=d["reason"]))
 
     @extend_schema(request=ProgressSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
@@ -127,13 +139,14 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         d = self._input(ProgressSerializer)
         listing = self.get_object()
         services.report_progress(request.user, listing, **d)
-        return self._done(listing, status.HTTP_201_CREATED)
+        return self._done(listing)
 
     @extend_schema(request=DelistingRequestSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"], url_path="request-delisting")
     def request_delisting(self, request, pk=None):
+        listing = self._not_again("request_delisting")
         d = self._input(DelistingRequestSerializer)
-        return self._done(services.request_delisting(request.user, self.get_object(), **d))
+        return self._done(services.request_delisting(request.user, listing, **d))
 
     @extend_schema(request=DelistingDecisionSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"], url_path="decide-delisting")

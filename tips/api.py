@@ -1,6 +1,7 @@
 """Staff API for tips (/api/v1/tips/). Identity fields never appear in answers; the reveal
 endpoint answers them only to users holding ``tips.reveal_identity``."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -8,8 +9,9 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
+from core.api_http import already_done
 
-from . import services
+from . import services, workflow
 from .filters import TipFilter
 from .models import Reward, Tip
 
@@ -45,8 +47,20 @@ class VerifySerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    unit = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField()
+    unit = serializers.CharField(max_length=120, help_text="移交单位（平台外单位名称）")
+    reason = serializers.CharField(help_text="移交理由：为何不属于本单位职责")
+
+
+class CloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="给举报人的反馈（空则沿用核查反馈）")
+
+
+class IdentitySerializer(serializers.Serializer):
+    """举报人身份（仅 tips.reveal_identity 权限；每次查看均记入安全日志和业务事件）。"""
+
+    name = serializers.CharField(allow_blank=True, allow_null=True)
+    phone = serializers.CharField(allow_blank=True, allow_null=True)
+    contact = serializers.CharField(allow_blank=True, allow_null=True)
 
 
 class TipViewSet(ScopedReadOnlyViewSet):
@@ -65,34 +79,44 @@ class TipViewSet(ScopedReadOnlyViewSet):
 
     def _act(self, request, serializer_cls, fn):
         tip = self.get_object()
+        if self.action in workflow.TRANSITIONS:
+            sources, target = workflow.TRANSITIONS[self.action]
+            if tip.status == target and tip.status not in sources:
+                already_done(TipSerializer(tip).data)
         ser = serializer_cls(data=request.data)
         ser.is_valid(raise_exception=True)
         tip = fn(tip, ser.validated_data)
         return Response(TipSerializer(tip).data)
 
+    @extend_schema(request=NoteSerializer, responses=TipSerializer, summary="受理举报")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._act(request, NoteSerializer, lambda t, d: services.accept(request.user, t, note=d["note"]))
 
+    @extend_schema(request=NoteSerializer, responses=TipSerializer, summary="开始核查")
     @action(detail=True, methods=["post"], url_path="start-verification")
     def start_verification(self, request, pk=None):
         return self._act(request, NoteSerializer, lambda t, d: services.start_verification(request.user, t, note=d["note"]))
 
+    @extend_schema(request=VerifySerializer, responses=TipSerializer, summary="登记核查结果（须填核查情况 note）")
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         return self._act(request, VerifySerializer, lambda t, d: services.verify(request.user, t, **d))
 
+    @extend_schema(request=TransferSerializer, responses=TipSerializer, summary="移交其他单位（须填单位和理由）")
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         return self._act(request, TransferSerializer, lambda t, d: services.transfer(request.user, t, **d))
 
+    @extend_schema(request=CloseSerializer, responses=TipSerializer, summary="办结并反馈")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(request, NoteSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"]))
+        return self._act(request, CloseSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"]))
 
+    @extend_schema(request=None, responses=IdentitySerializer, summary="查看举报人身份（记录在案）")
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         tip = self.get_object()
         if not services.can_reveal(request.user):
             raise PermissionDenied("您无权查看举报人身份。")
-        return Response(services.reveal_identity(request.user, tip, request=request))
+        return Response(IdentitySerializer(services.reveal_identity(request.user, tip, request=request)).data)

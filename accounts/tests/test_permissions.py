@@ -25,10 +25,10 @@ def test_api_requires_authentication(client, world):
 
 
 def test_api_token_authentication(client, world):
-    from rest_framework.authtoken.models import Token
+    from core.api_auth import issue
 
-    token = Token.objects.create(user=world.user("commerce"))
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = issue(world.user("commerce"))["token"]
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     data = response.json()
     assert data["organisation"]["name"] == "河北区商务局"

@@ -59,10 +59,10 @@ def test_api_penalty_400_names_amount(client, world):
     client.force_login(world.user("commerce"))
     r = client.post(f"/api/v1/cases/{case.pk}/penalties/", {"party": principal(case).pk, "article": article(94).pk,
                                                              "amount": "60000"}, content_type="application/json")
-    assert r.status_code == 400 and "20,000元至50,000元" in r.json()["amount"][0]
+    assert r.status_code == 400 and "20,000元至50,000元" in r.json()["errors"]["amount"][0]
     r = client.post(f"/api/v1/cases/{case.pk}/penalties/", {"party": 999999, "article": article(94).pk, "amount": "30000"},
                     content_type="application/json")
-    assert r.status_code == 400 and "party" in r.json()
+    assert r.status_code == 400 and "party" in r.json()["errors"]
 
 
 def _download(client, decision):

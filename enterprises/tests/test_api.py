@@ -20,7 +20,12 @@ def test_list_uses_the_same_filters(client, world):
     assert client.get(f"/api/v1/enterprises/?region={world.townships[0].code}").json()["count"] >= 1
     assert client.get("/api/v1/enterprises/?q=鑫隆").json()["count"] == 1
     bad = client.get("/api/v1/enterprises/?region=abc")
-    assert bad.status_code == 400 and "region" in bad.json()
+    assert bad.status_code == 400 and "region" in bad.json()["errors"]
+
+
+def etag(client, pk):
+    """PATCH needs If-Match: the ETag of the detail as last read."""
+    return client.get(f"/api/v1/enterprises/{pk}/")["ETag"]
 
 
 def test_create_update_close(client, world):
@@ -31,7 +36,7 @@ def test_create_update_close(client, world):
     assert body["credit_code"] == make_credit_code("91120105MG0000001") and body["safety_managers"][0]["name"] == "安全员乙"
     pk = body["id"]
     response = client.patch(f"/api/v1/enterprises/{pk}/", {"employees": 40, "status": "suspended"},
-                            content_type="application/json")
+                            content_type="application/json", HTTP_IF_MATCH=etag(client, pk))
     assert response.status_code == 200 and response.json()["employees"] == 40
     assert response.json()["status"] == "suspended"
     assert client.delete(f"/api/v1/enterprises/{pk}/").status_code == 204
@@ -55,13 +60,17 @@ def test_bad_input_is_400_with_field(client, world):
     ]
     for overrides, field in cases:
         response = client.post("/api/v1/enterprises/", payload(world, **overrides), content_type="application/json")
-        assert response.status_code == 400 and field in response.json(), (overrides, response.content)
+        assert response.status_code == 400 and field in response.json()["errors"], (overrides, response.content)
 
 
 def test_enterprise_user_patches_only_contacts(client, world):
     client.force_login(world.user("enterprise"))
     url = f"/api/v1/enterprises/{world.ent_commerce.pk}/"
-    response = client.patch(url, {"principal_phone": "13812345678"}, content_type="application/json")
+    pk = world.ent_commerce.pk
+    response = client.patch(url, {"principal_phone": "13812345678"}, content_type="application/json",
+                            HTTP_IF_MATCH=etag(client, pk))
     assert response.status_code == 200 and response.json()["principal_phone"] == "13812345678"
-    assert client.patch(url, {"employees": 1}, content_type="application/json").status_code == 403
-    assert client.patch(url, {"credit_code": "x"}, content_type="application/json").status_code == 400
+    assert client.patch(url, {"employees": 1}, content_type="application/json",
+                        HTTP_IF_MATCH=etag(client, pk)).status_code == 403
+    assert client.patch(url, {"credit_code": "x"}, content_type="application/json",
+                        HTTP_IF_MATCH=etag(client, pk)).status_code == 400

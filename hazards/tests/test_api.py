@@ -27,7 +27,7 @@ def test_list_is_scoped_and_filtered(client, world, hazard, construction_hazard)
     assert client.get("/api/v1/hazards/?sector=construction").json()["count"] == 1
     assert client.get("/api/v1/hazards/?overdue=true").json()["count"] == 0
     response = client.get("/api/v1/hazards/?region=1x")
-    assert response.status_code == 400 and "region" in response.json()
+    assert response.status_code == 400 and "region" in response.json()["errors"]
 
 
 def test_create_and_detail(client, world):
@@ -35,10 +35,10 @@ def test_create_and_detail(client, world):
     deadline = (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
     response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_commerce.pk, "sector": "commerce",
                                                  "description": "安全出口锁闭", "grade": "major", "deadline": deadline})
-    assert response.status_code == 400 and "basis_item" in response.json()
+    assert response.status_code == 400 and "basis_item" in response.json()["errors"]
     response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_construction.pk, "sector": "construction",
                                                  "description": "x", "grade": "general"})
-    assert response.status_code == 400 and "enterprise" in response.json()
+    assert response.status_code == 400 and "enterprise" in response.json()["errors"]
     response = post(client, "/api/v1/hazards/", {"enterprise": world.ent_commerce.pk, "sector": "commerce",
                                                  "description": "安全出口锁闭", "grade": "major", "deadline": deadline,
                                                  "basis_reason": "可能导致群死群伤"})
@@ -52,11 +52,11 @@ def test_actions_loop_with_400_404_409(client, world, hazard):
     url = f"/api/v1/hazards/{hazard.pk}/actions"
     client_as(client, world, "enterprise")
     r = post(client, f"{url}/submit_plan/", {"goal_tasks": "x"})
-    assert r.status_code == 400 and "measures" in r.json()
+    assert r.status_code == 400 and "measures" in r.json()["errors"]
     plan = {**PLAN, "deadline": "2030-01-31"}
     assert post(client, f"{url}/submit_plan/", plan).json()["status"] == "rectifying"
     r = post(client, f"{url}/request_extension/", {"new_deadline": "2020-01-01", "reason": "x"})
-    assert r.status_code == 400 and "new_deadline" in r.json()
+    assert r.status_code == 400 and "new_deadline" in r.json()["errors"]
     assert post(client, f"{url}/submit_completion/", {}).status_code == 400
     assert post(client, f"{url}/submit_completion/", {"evidence_note": "已整改"}).json()["status"] == "pending_acceptance"
     client_as(client, world, "commerce")
@@ -91,7 +91,7 @@ def test_merge_validates_target(client, world, hazard):
     elsewhere = make_general(world, ent=world.ent_commerce2)
     client_as(client, world, "commerce")
     r = post(client, f"/api/v1/hazards/{other.pk}/actions/merge/", {"into": elsewhere.pk, "reason": "重复"})
-    assert r.status_code == 400 and "into" in r.json()
+    assert r.status_code == 400 and "into" in r.json()["errors"]
     r = post(client, f"/api/v1/hazards/{other.pk}/actions/merge/", {"into": hazard.pk, "reason": "重复"})
     assert r.status_code == 200 and r.json()["status"] == "merged"
 

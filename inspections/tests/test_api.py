@@ -59,19 +59,19 @@ def test_create_and_sign(client, world):
     resp = client.post("/api/v1/inspections/records/", {"enterprise": world.ent_commerce.pk, "kind": "routine",
                                                        "inspected_on": today().isoformat(), "inspectors": []},
                        content_type="application/json")
-    assert resp.status_code == 400 and "inspectors" in resp.json()
+    assert resp.status_code == 400 and "inspectors" in resp.json()["errors"]
     resp = client.post("/api/v1/inspections/records/", {"enterprise": world.ent_other_region.pk, "kind": "routine",
                                                        "inspected_on": today().isoformat(),
                                                        "inspectors": [world.user("emergency").pk]}, content_type="application/json")
-    assert resp.status_code == 400 and "enterprise" in resp.json()
+    assert resp.status_code == 400 and "enterprise" in resp.json()["errors"]
     client_as(client, world, "emergency2")
-    assert client.post(f"/api/v1/inspections/records/{pk}/sign/").status_code == 403
+    assert client.post(f"/api/v1/inspections/records/{pk}/sign/", content_type="application/json").status_code == 403
     client_as(client, world, "emergency")
-    resp = client.post(f"/api/v1/inspections/records/{pk}/sign/")
+    resp = client.post(f"/api/v1/inspections/records/{pk}/sign/", content_type="application/json")
     assert resp.status_code == 400 and "未填写检查结论" in str(resp.json())
-    resp = client.post(f"/api/v1/inspections/records/{pk}/answer-remaining/")
+    resp = client.post(f"/api/v1/inspections/records/{pk}/answer-remaining/", content_type="application/json")
     assert resp.status_code == 200 and resp.json()["answered"] > 0
-    resp = client.post(f"/api/v1/inspections/records/{pk}/sign/")
+    resp = client.post(f"/api/v1/inspections/records/{pk}/sign/", content_type="application/json")
     assert resp.status_code == 200 and resp.json()["status"] == "locked"
     client_as(client, world, "enterprise")
     assert client.post("/api/v1/inspections/records/", {"enterprise": world.ent_commerce.pk, "kind": "routine",
@@ -91,11 +91,11 @@ def test_spot_check_and_visit_create(client, world):
     assert body["q2_5"] and body["q2_7"] and body["q2_6"] and not body["q2_2"]
     resp = client.post("/api/v1/inspections/spot-checks/", {"enterprise": world.ent_construction.pk,
                                                            "checked_on": today().isoformat()}, content_type="application/json")
-    assert resp.status_code == 400 and "enterprise" in resp.json()
+    assert resp.status_code == 400 and "enterprise" in resp.json()["errors"]
     resp = client.post("/api/v1/inspections/visits/", {"kind": "help_enterprise", "visited_on": today().isoformat(),
                                                       "content": "指导", "enterprise": world.ent_commerce.pk},
                        content_type="application/json")
     assert resp.status_code == 201
     resp = client.post("/api/v1/inspections/visits/", {"kind": "help_township", "visited_on": today().isoformat(),
                                                       "content": "指导"}, content_type="application/json")
-    assert resp.status_code == 400 and "township" in resp.json()
+    assert resp.status_code == 400 and "township" in resp.json()["errors"]

@@ -17,13 +17,13 @@ def test_create_drill_and_bad_input(client, world):
     future = (TODAY + datetime.timedelta(days=2)).isoformat()
     bad = client.post("/api/v1/obligations/drills/", {"enterprise": ent, "plan": "p", "held_on": future, "scenario": "s",
                                                        "participants": 1}, content_type="application/json")
-    assert bad.status_code == 400 and "held_on" in bad.json()
+    assert bad.status_code == 400 and "held_on" in bad.json()["errors"]
     garbage = client.post("/api/v1/obligations/drills/", {"enterprise": "x", "participants": "many"}, content_type="application/json")
-    assert garbage.status_code == 400 and "enterprise" in garbage.json()
+    assert garbage.status_code == 400 and "enterprise" in garbage.json()["errors"]
     other = client.post("/api/v1/obligations/drills/", {"enterprise": world.ent_construction.pk, "plan": "p",
                                                          "held_on": TODAY.isoformat(), "scenario": "s", "participants": 1},
                         content_type="application/json")
-    assert other.status_code == 400 and "enterprise" in other.json()  # not visible → unknown id
+    assert other.status_code == 400 and "enterprise" in other.json()["errors"]  # not visible → unknown id
 
 
 def test_government_may_not_write_through_api(client, world):
@@ -44,7 +44,7 @@ def test_permit_api_refuses_uncertified_worker(client, world):
     permit = {"enterprise": world.ent_commerce.pk, "kind": "height", "operation": "height", "number": "GC-1",
               "work_on": TODAY.isoformat(), "location": "屋顶", "approved_by": "安全员", "workers": [w.json()["id"]]}
     response = client.post("/api/v1/obligations/permits/", permit, content_type="application/json")
-    assert response.status_code == 400 and "焊接与热切割作业" in response.json()["workers"][0]
+    assert response.status_code == 400 and "焊接与热切割作业" in response.json()["errors"]["workers"][0]
     permit["operation"] = "welding"
     assert client.post("/api/v1/obligations/permits/", permit, content_type="application/json").status_code == 201
 

@@ -69,11 +69,11 @@ def test_api_writes_validate(client, world, point):
     client.force_login(world.user("enterprise_other"))
     bad = client.post("/api/v1/risks/assessments/", {"risk_point": point.pk, "method": "ls", "factor_l": 9, "factor_s": 1},
                       content_type="application/json")
-    assert bad.status_code == 400 and "factor_l" in bad.json()
+    assert bad.status_code == 400 and "factor_l" in bad.json()["errors"]
     dup = client.post("/api/v1/risks/points/", {"enterprise": world.ent_construction.pk, "code": "JJ-9", "name": "a",
                                                 "category": "b", "location": "c", "hazard_factors": "d"},
                       content_type="application/json")
-    assert dup.status_code == 400 and "code" in dup.json()
+    assert dup.status_code == 400 and "code" in dup.json()["errors"]
     client.force_login(world.user("housing"))
     gov = client.post("/api/v1/risks/points/", {"enterprise": world.ent_construction.pk, "code": "JJ-10", "name": "a",
                                                 "category": "b", "location": "c", "hazard_factors": "d"},

@@ -136,7 +136,7 @@ def test_identity_never_visible_without_permission(client, world, named_tip):
         for url in (f"/tips/{named_tip.pk}/", "/tips/", f"/api/v1/tips/{named_tip.pk}/", "/api/v1/tips/"):
             body = client.get(url).content.decode()
             assert "王小明" not in body and "13912345678" not in body, (persona, url)
-        assert client.post(f"/api/v1/tips/{named_tip.pk}/reveal/").status_code == 403
+        assert client.post(f"/api/v1/tips/{named_tip.pk}/reveal/", content_type="application/json").status_code == 403
     for persona in ("enterprise", "enterprise_other", "agency"):
         client.force_login(world.user(persona))
         assert client.get(f"/api/v1/tips/{named_tip.pk}/").status_code in (403, 404)
@@ -153,7 +153,7 @@ def test_permitted_user_reveals_and_it_is_logged(client, world, named_tip):
     assert "查看身份" in page and "王小明" not in page
     r = client.post(f"/tips/{named_tip.pk}/reveal/")
     assert r.status_code == 200 and "王小明" in r.content.decode()
-    assert client.post(f"/api/v1/tips/{named_tip.pk}/reveal/").json()["phone"] == "13912345678"
+    assert client.post(f"/api/v1/tips/{named_tip.pk}/reveal/", content_type="application/json").json()["phone"] == "13912345678"
     assert SecurityLog.objects.filter(kind="identity_reveal", user=user).count() == 2
 
 
@@ -167,12 +167,12 @@ def test_api_matrix_and_actions(client, world, named_tip, construction_tip):
     ids = {t["id"] for t in client.get("/api/v1/tips/").json()["results"]}
     assert ids == {named_tip.pk}
     r = client.post(f"/api/v1/tips/{named_tip.pk}/verify/", {"result": "maybe", "note": "x"}, content_type="application/json")
-    assert r.status_code == 400 and "result" in r.json()
+    assert r.status_code == 400 and "result" in r.json()["errors"]
     r = client.post(f"/api/v1/tips/{named_tip.pk}/verify/", {"result": "true", "note": "x"}, content_type="application/json")
     assert r.status_code == 400 and "当前状态" in str(r.json())
     assert client.post(f"/api/v1/tips/{named_tip.pk}/accept/", {}, content_type="application/json").json()["status"] == "accepted"
     r = client.post(f"/api/v1/tips/{named_tip.pk}/transfer/", {"reason": "不属本单位"}, content_type="application/json")
-    assert r.status_code == 400 and "unit" in r.json()
+    assert r.status_code == 400 and "unit" in r.json()["errors"]
     client.force_login(world.user("committee"))
     assert client.post(f"/api/v1/tips/{named_tip.pk}/close/", {}, content_type="application/json").status_code == 403
 
@@ -205,3 +205,12 @@ def test_staff_pages_drive_the_lifecycle(client, world, named_tip):
     assert named_tip.status == "closed" and named_tip.hazard is not None
     assert client.get("/tips/?status=closed&overdue=").status_code == 200
     assert client.post(base + "fly/").status_code == 404
+
+
+def test_api_repeated_accept_is_409_with_the_tip(client, world, named_tip):
+    client.force_login(world.user("commerce"))
+    url = f"/api/v1/tips/{named_tip.pk}/accept/"
+    assert client.post(url, {}, content_type="application/json").status_code == 200
+    r = client.post(url, {}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "already_done"
+    assert r.json()["current"]["status"] == "accepted" and r.json()["current"]["id"] == named_tip.pk

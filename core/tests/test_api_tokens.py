@@ -1,0 +1,97 @@
+"""Machine tokens: obtain with a password, expire, refresh (old one dies), revoke; a password
+change or a deactivation revokes every token; the token endpoint and the API are throttled."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+J = "application/json"
+PASSWORD = "Correct-Horse-9"
+
+
+@pytest.fixture
+def user(world):
+    u = world.user("commerce")
+    u.set_password(PASSWORD)
+    u.save()
+    return u
+
+
+def obtain(client, username, password=PASSWORD):
+    return client.post("/api/v1/auth/token/", {"username": username, "password": password}, content_type=J)
+
+
+def me(client, token):
+    return client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def test_obtain_use_refresh_revoke(client, user):
+    assert obtain(client, user.username, "wrong").status_code == 400
+    r = obtain(client, user.username)
+    assert r.status_code == 201
+    token, expiry = r.json()["token"], datetime.datetime.fromisoformat(r.json()["expiry"])
+    assert datetime.timedelta(hours=11) < expiry - timezone.now() <= datetime.timedelta(hours=12)
+    assert me(client, token).status_code == 200
+    r = client.post("/api/v1/auth/token/refresh/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert r.status_code == 201
+    new = r.json()["token"]
+    assert me(client, token).status_code == 401 and me(client, new).status_code == 200
+    assert client.post("/api/v1/auth/token/revoke/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 204
+    r = me(client, new)
+    assert r.status_code == 401 and r["WWW-Authenticate"].startswith("Token")
+
+
+def test_token_expires(client, user):
+    import time_machine
+
+    token = obtain(client, user.username).json()["token"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=12, minutes=1)):
+        assert me(client, token).status_code == 401
+
+
+def test_password_change_and_deactivation_revoke_tokens(client, user):
+    a = obtain(client, user.username).json()["token"]
+    user.set_password("Another-Horse-10")
+    user.save()
+    assert me(client, a).status_code == 401
+    b = obtain(client, user.username, "Another-Horse-10").json()["token"]
+    user.last_login = timezone.now()
+    user.save()  # an unrelated change keeps the token
+    assert me(client, b).status_code == 200
+    user.is_active = False
+    user.save()
+    assert me(client, b).status_code == 401
+    assert obtain(client, user.username, "Another-Horse-10").status_code == 400
+
+
+def test_token_endpoint_is_throttled_per_address(client, user):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"}
+    old = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = rates
+    try:
+        codes = [obtain(client, user.username, "wrong").status_code for _ in range(4)]
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = old
+    assert codes == [400, 400, 400, 429]
+
+
+
+def test_api_is_throttled_per_user(client, world):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    old = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "2/min"}
+    try:
+        client.force_login(world.user("commerce"))
+        codes = [client.get("/api/v1/me/").status_code for _ in range(3)]
+        client.force_login(world.user("housing"))  # another user from the same address is not blocked by it
+        other = client.get("/api/v1/me/").status_code
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = old
+    assert codes == [200, 200, 429] and other == 200

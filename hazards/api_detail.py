@@ -1,0 +1,190 @@
+"""The rest of the hazard as the detail page shows it, as API operations: plan, acceptance
+history, extension requests, sources, timeline, attachments (multipart upload, download),
+departments a 双报告 may go to, and the ledger export (xlsx, the page's FilterSet).
+
+Export seam: ``ledger_export`` streams ``hazards.exports.ledger_workbook`` synchronously; when the
+jobs lane's export jobs land, large sets answer 202 with a job instead (same filters, same rows).
+"""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from accounts.models import Organisation
+from core.events import events_for
+from core.models import SecurityLog
+from core.security import log_security
+from core.services import ServiceError
+
+from . import services, workflow
+from .actions import report_departments
+from .evidence import add_attachment, check_upload
+from .exports import XLSX_TYPE, ledger_workbook
+from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client ask for a file (Accept: xlsx / image / pdf); errors still answer JSON."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
+class PlanOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GovernancePlan
+        fields = ["goal_tasks", "measures", "funds_materials", "funds_amount", "responsible", "deadline",
+                  "safety_emergency", "created_at"]
+
+
+class AcceptanceSerializer(serializers.ModelSerializer):
+    decided_by_org_name = serializers.CharField(source="decided_by_org.name", read_only=True, allow_null=True,
+                                                default=None)
+
+    class Meta:
+        model = Acceptance
+        fields = ["id", "submitted_at", "evidence_note", "assessment_report", "decision", "mode", "decided_at",
+                  "decided_by_org", "decided_by_org_name", "reason", "next_steps"]
+
+
+class ExtensionOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "requested_at", "reason", "old_deadline", "requested_deadline", "status", "decided_at",
+                  "decision_note"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardSource
+        fields = ["id", "channel", "reference", "note", "reported_at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="下载地址（须登录，按管辖范围）")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "exif_time", "exif_gps",
+                  "uploaded_at", "download"]
+
+    def get_download(self, obj) -> str:
+        return f"/api/v1/hazards/{obj.hazard_id}/attachments/{obj.pk}/download/"
+
+
+class EventSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    verb = serializers.CharField()
+    actor_name = serializers.CharField()
+    actor_org_name = serializers.CharField(source="actor_org.name", allow_null=True, default=None)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    note = serializers.CharField()
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "province_code", "city_code", "county_code"]
+
+
+class UploadSerializer(serializers.Serializer):
+    evidence = serializers.FileField(help_text="JPG / PNG 图片或 PDF（按内容识别，有大小限制）")
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices, default=Attachment.Kind.EVIDENCE)
+
+
+class HazardDetailMoreMixin:
+    """Extra read and upload operations of HazardViewSet (``self.get_object`` scopes: 404 outside)."""
+
+    @extend_schema(responses=EventSerializer(many=True), summary="办理经过（时间线）")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        hazard = self.get_object()
+        return Response(EventSerializer(events_for(hazard).select_related("actor_org"), many=True).data)
+
+    @extend_schema(responses=AcceptanceSerializer(many=True), summary="整改验收记录（含退回理由、下一步要求）")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def acceptances(self, request, pk=None):
+        hazard = self.get_object()
+        return Response(AcceptanceSerializer(hazard.acceptances.select_related("decided_by_org"), many=True).data)
+
+    @extend_schema(responses=ExtensionOutSerializer(many=True), summary="延期申请")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def extensions(self, request, pk=None):
+        return Response(ExtensionOutSerializer(self.get_object().extensions.all(), many=True).data)
+
+    @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")
+    @action(detail=True, methods=["get"], url_path="report-departments", pagination_class=None, filter_backends=[])
+    def report_departments(self, request, pk=None):
+        hazard = self.get_object()
+        return Response(DepartmentSerializer(report_departments(hazard).order_by("name", "id"), many=True).data)
+
+    @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True), summary="附件列表")
+    @extend_schema(methods=["post"], request={"multipart/form-data": UploadSerializer},
+                   responses={201: AttachmentSerializer}, summary="上传照片或整改证据（multipart/form-data）")
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], pagination_class=None,
+            filter_backends=[])
+    def attachments(self, request, pk=None):
+        hazard = self.get_object()
+        if request.method == "GET":
+            return Response(AttachmentSerializer(hazard.attachments.all(), many=True).data)
+        if services.actor_kind(request.user, hazard) is None or hazard.status in workflow.FINAL_STATES:
+            raise PermissionDenied("您不能为该隐患上传附件。")
+        ser = UploadSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        upload = ser.validated_data["evidence"]
+        att = add_attachment(request.user, hazard, check_upload(upload), original_name=upload.name,
+                             kind=ser.validated_data["kind"])
+        return Response(AttachmentSerializer(att).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="文件内容（image/jpeg、image/png 或 application/pdf）")},
+        summary="下载附件（记入安全日志）")
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<att_pk>[0-9]+)/download",
+            renderer_classes=[JSONRenderer, FileRenderer], pagination_class=None, filter_backends=[])
+    def download_attachment(self, request, pk=None, att_pk=None):
+        hazard = self.get_object()
+        att = hazard.attachments.filter(pk=att_pk).first()
+        if att is None:
+            raise Http404
+        try:
+            handle = att.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise ServiceError("附件文件缺失，请联系管理员。", "attachment") from None
+        log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what="hazards.attachment",
+                     hazard=hazard.pk, attachment=att.pk, sha256=att.sha256)
+        ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(att.content_type, "bin")
+        response = FileResponse(handle, content_type=att.content_type, as_attachment=True,
+                                filename=f"hazard-{hazard.pk}-{att.pk}.{ext}")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(responses={(200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY,
+                                                                description="隐患台账（与台账页面相同的筛选）")},
+                   summary="导出隐患台账（xlsx，筛选条件同列表）")
+    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[JSONRenderer, FileRenderer],
+            pagination_class=None)
+    def ledger_export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        content, count = ledger_workbook(queryset)
+        log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger.api",
+                     rows=count, filters={k: v for k, v in request.query_params.items()})
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="hazards-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response

@@ -1,0 +1,241 @@
+"""The API as a contract, checked by clients nobody here wrote (issue 18):
+
+1. builds a throw-away SQLite database with the personas world, starts the app on 127.0.0.1;
+2. runs schemathesis against /api/schema/ for three personas (committee office, commerce
+   department, enterprise) with the checks not_a_server_error, status_code_conformance,
+   content_type_conformance, response_schema_conformance;
+3. generates a client with openapi-python-client, imports every module, and drives the 重大
+   hazard loop with it: register → six-element plan → evidence upload → submit → reject →
+   resubmit → accept → ledger export.
+
+Prints ``cases run``, ``failures`` and ``loop steps n/8``; exits non-zero on any failure.
+Usage: QINGLING_DEV=1 python scripts/api_contract.py [--max-examples N] [--keep]
+"""
+
+import argparse
+import datetime
+import importlib
+import io
+import json
+import os
+import pkgutil
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PERSONAS = {"committee": "hb_anweiban", "commerce": "hb_shangwu", "enterprise": "qy_xinlong"}
+PHASES = os.environ.get("API_CONTRACT_PHASES", "examples,fuzzing")  # "coverage" too: slower, deeper
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+SEED = """
+import json
+from core.testing import build_world
+from core.api_auth import issue
+from django.contrib.auth import get_user_model
+w = build_world()
+User = get_user_model()
+names = %r
+print("TOKENS=" + json.dumps({n: issue(User.objects.get(username=n))["token"] for n in names}))
+print("ENTERPRISE=%%d" %% w.ent_commerce.pk)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, env, **kw):
+    return subprocess.run(cmd, env=env, cwd=ROOT, text=True, capture_output=True, **kw)
+
+
+def setup(tmp: Path) -> tuple[dict, dict, int]:
+    env = {**os.environ, "QINGLING_DEV": "1", "DATABASE_URL": f"sqlite:///{tmp / 'api.sqlite3'}",
+           "MEDIA_ROOT": str(tmp / "media"), "API_THROTTLE_USER": "1000000/min",
+           "API_THROTTLE_ADDRESS": "1000000/min", "API_THROTTLE_ANON": "1000000/min"}
+    out = run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    if out.returncode:
+        sys.exit(out.stderr)
+    names = list(PERSONAS.values()) + ["hb_shangwu_lead"]
+    out = run([sys.executable, "manage.py", "shell", "-v0", "-c", SEED % names], env)
+    if out.returncode:
+        sys.exit(out.stderr)
+    tokens = json.loads(re.search(r"TOKENS=(.*)", out.stdout).group(1))
+    enterprise = int(re.search(r"ENTERPRISE=(\d+)", out.stdout).group(1))
+    return env, tokens, enterprise
+
+
+def start_server(env, port):
+    log = open(Path(env["MEDIA_ROOT"]).parent / "server.log", "w")  # never a pipe: a full pipe blocks the server
+    proc = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(1)
+    proc.kill()
+    sys.exit("server did not start")
+
+
+def schemathesis(schema: Path, base: str, token: str, max_examples: int, report: Path) -> tuple[int, int, str]:
+    cmd = [str(BIN / "schemathesis"), "run", str(schema), "--url", base, "-H", f"Authorization: Token {token}",
+           "--checks", CHECKS, "--max-examples", str(max_examples), "--phases", PHASES, "--workers", "1",
+           "--exclude-path-regex", "/auth/token/(refresh|revoke)/", "--no-shrink", "--seed", "18",
+           "--report", "ndjson", "--report-ndjson-path", str(report)]
+    out = subprocess.run(cmd, text=True, capture_output=True)
+    cases = failures = 0
+    for line in report.read_text().splitlines() if report.exists() else []:
+        event = json.loads(line)
+        if "ScenarioFinished" in event:
+            recorder = event["ScenarioFinished"].get("recorder", {})
+            cases += len(recorder.get("cases", {}))
+            failures += sum(1 for checks in recorder.get("checks", {}).values()
+                            for c in checks if c.get("status") not in ("success", "skip", "skipped"))
+    if out.returncode and not failures:
+        failures = 1  # a crash or an error counts
+    return cases, failures, out.stdout[-4000:]
+
+
+def generate_client(schema: Path, tmp: Path):
+    config = tmp / "client-config.json"
+    config.write_text(json.dumps({"content_type_overrides": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream"}}))
+    out = subprocess.run([str(BIN / "openapi-python-client"), "generate", "--path", str(schema), "--output-path",
+                          str(tmp / "qingling_client"), "--meta", "none", "--config", str(config)],
+                         text=True, capture_output=True)
+    if not (tmp / "qingling_client" / "client.py").exists():
+        sys.exit("client generation failed:\n" + out.stdout + out.stderr)
+    sys.path.insert(0, str(tmp))
+    package = importlib.import_module("qingling_client")
+    modules = [m.name for m in pkgutil.walk_packages(package.__path__, "qingling_client.")]
+    broken = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - report every module that fails to import
+            broken.append(f"{name}: {exc}")
+    return package, len(modules), broken
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def loop(base: str, tokens: dict, enterprise: int) -> list[str]:
+    """The 重大 hazard loop through the generated client; returns the steps that succeeded."""
+    from qingling_client import AuthenticatedClient, models
+    from qingling_client.api.hazards import (
+        hazards_action,
+        v1_hazards_attachments_create,
+        v1_hazards_create,
+        v1_hazards_export_retrieve,
+    )
+    from qingling_client.types import File
+
+    def as_(username):
+        return AuthenticatedClient(base_url=base, token=tokens[username], prefix="Token", timeout=60)
+
+    ent, dept, lead = as_("qy_xinlong"), as_("hb_shangwu"), as_("hb_shangwu_lead")
+    done: list[str] = []
+
+    def step(name, response, want, check=lambda r: True):
+        ok = response.status_code == want and check(response)
+        print(f"  {'✓' if ok else '✗'} {name}: {int(response.status_code)}")
+        if not ok:
+            print("    ", response.content[:400])
+            raise SystemExit(1)
+        done.append(name)
+        return response.parsed
+
+    def act(client, pk, action, body):
+        return hazards_action.sync_detailed(pk, models.HazardsActionActionName(action), client=client, body=body)
+
+    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    try:
+        hazard = step("register", v1_hazards_create.sync_detailed(client=ent, body=models.HazardCreateRequest.from_dict({
+            "enterprise": enterprise, "sector": "commerce", "description": "消防通道被占用，安全出口锁闭",
+            "grade": "major", "basis_reason": "可能导致群死群伤", "deadline": deadline.isoformat()}),
+            idempotency_key="loop-register"), 201)
+        pk = hazard.id
+        plan = models.PlanRequest.from_dict({
+            "goal_tasks": "消除隐患", "measures": "拆除门锁、清理通道", "funds_materials": "5万元，已落实",
+            "responsible": "设备部 张三", "deadline": deadline.isoformat(), "safety_emergency": "停用该区域，预案已修订"})
+        step("plan", act(ent, pk, "submit_plan", plan), 200, lambda r: r.parsed.status.value == "rectifying")
+        upload = models.UploadRequest(evidence=File(payload=io.BytesIO(png_bytes()), file_name="evidence.png",
+                                                    mime_type="image/png"))
+        step("evidence", v1_hazards_attachments_create.sync_detailed(pk, client=ent, body=upload), 201)
+        completion = models.CompletionRequest.from_dict({"evidence_note": "门锁已拆除，通道已清理"})
+        step("submit", act(ent, pk, "submit_completion", completion), 200,
+             lambda r: r.parsed.status.value == "pending_acceptance")
+        reject = models.RejectRequest.from_dict({"reason": "出口仍上锁", "next_steps": "拆除全部门锁"})
+        step("reject", act(dept, pk, "reject", reject), 200, lambda r: r.parsed.status.value == "rectifying")
+        step("resubmit", act(ent, pk, "submit_completion", models.CompletionRequest.from_dict(
+            {"evidence_note": "全部门锁已拆除"})), 200, lambda r: r.parsed.status.value == "pending_acceptance")
+        step("accept", act(lead, pk, "accept", models.AcceptRequest.from_dict({"mode": "on_site", "opinion": "合格"})),
+             200, lambda r: r.parsed.status.value == "closed")
+        step("export", v1_hazards_export_retrieve.sync_detailed(client=dept), 200,
+             lambda r: r.content[:2] == b"PK")
+    except SystemExit:
+        pass
+    return done
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("API_CONTRACT_EXAMPLES", "4")))
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="qingling-api-"))
+    started = time.time()
+    env, tokens, enterprise = setup(tmp)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(env, port)
+    try:
+        schema = tmp / "schema.json"
+        schema.write_bytes(urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=120).read())
+        package, n_modules, broken = generate_client(schema, tmp)
+        print(f"client modules imported: {n_modules - len(broken)}/{n_modules}")
+        for line in broken:
+            print("  ", line)
+        print("loop (generated client):")
+        steps = loop(base, tokens, enterprise)
+        print(f"loop steps {len(steps)}/8")
+        total_cases = total_failures = 0
+        for persona, username in PERSONAS.items():
+            cases, failures, tail = schemathesis(schema, base, tokens[username], args.max_examples,
+                                                 tmp / f"st-{persona}.ndjson")
+            print(f"schemathesis {persona}: cases run {cases}, failures {failures}")
+            if failures:
+                print(tail)
+            total_cases += cases
+            total_failures += failures
+        print(f"cases run {total_cases} / failures {total_failures} / loop steps {len(steps)}/8 "
+              f"/ client modules {n_modules - len(broken)}/{n_modules} ({time.time() - started:.0f}s)")
+        ok = total_failures == 0 and len(steps) == 8 and not broken and total_cases > 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
