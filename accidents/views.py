@@ -1,6 +1,7 @@
 """Accident pages: the list, the report form, the detail with its actions (each action calls
 one service), the 举一反三 check page, and the public pages of published reports/evaluations."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -237,11 +238,19 @@ def lesson_result(request, pk: int):
 
 # ---------------------------------------------------------------- public pages (全文公开)
 
+@login_not_required
 def public_list(request):
-    items = Accident.objects.filter(status__in=(workflow.CLOSED, workflow.EVALUATED)).select_related("investigation")[:200]
-    return render(request, "accidents/public_list.html", {"items": items})
+    """Closed and evaluated accidents, published in full (seed 003 (十八)), newest first, paged."""
+    from django.core.paginator import Paginator
+
+    qs = (Accident.objects.filter(status__in=(workflow.CLOSED, workflow.EVALUATED)).select_related("investigation")
+          .order_by("-occurred_at", "-pk"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accidents/public_list.html", {"items": page.object_list, "page_obj": page,
+                                                           "total": page.paginator.count})
 
 
+@login_not_required
 def public_detail(request, pk: int):
     accident = get_object_or_404(Accident.objects.select_related("investigation"), pk=pk,
                                  status__in=(workflow.CLOSED, workflow.EVALUATED))

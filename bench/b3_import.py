@@ -46,8 +46,9 @@ def write_file(path: Path, county_code: str, rows: int, seed: int = 1, offset: i
         found = today - datetime.timedelta(days=rng.randrange(1, 300))
         deadline = found + datetime.timedelta(days=rng.choice([15, 30, 60, 90]))
         closed = not major and rng.random() < 0.4
+        # a department imports the file: only its own channels are allowed (hazards.grading)
         ws.append([code, f"{rng.choice(DESCRIPTIONS)}（导入{i}）", "重大" if major else "一般", sector,
-                   rng.choice(["企业自查", "部门检查", "督导检查"]), found.isoformat(), deadline.isoformat(), None,
+                   rng.choice(["部门检查", "督导检查"]), found.isoformat(), deadline.isoformat(), None,
                    "依据行业判定标准，原台账认定" if major else "", "已销号" if closed else "已登记",
                    f"责任人{i % 97}", f"137{i:08d}"[:11], "生产车间", "原台账已整改" if closed else ""])
     wb.save(path)

@@ -1,6 +1,9 @@
 """Helpers shared by every app's services.py (the only code that writes)."""
 
 
+# Writers split out of this module (the AST test core/tests/test_writers.py allows them): the rule-table pages' edits (each change an event)
+SERVICE_MODULES = ('ruletables',)
+
 def lock(obj):
     """Re-read ``obj``'s row with ``SELECT … FOR UPDATE`` (inside ``transaction.atomic``) and return
     the fresh instance: state-keeping actions that do not change a status (extension requests,

@@ -57,6 +57,7 @@ def write_xlsx(rows: Iterable, columns: list[Column], path, *, sheet: str = "She
     ws = wb.add_worksheet(sheet)
     bold = wb.add_format({"bold": True})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    quoted = wb.add_format({"quote_prefix": True})  # text that looks like a formula stays text when edited (OWASP)
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
         ws.write_string(0, c, col.header, bold)
@@ -74,7 +75,11 @@ def write_xlsx(rows: Iterable, columns: list[Column], path, *, sheet: str = "She
             elif isinstance(value, int | float):
                 ws.write_number(count, c, value)
             else:
-                ws.write_string(count, c, str(value))
+                text = str(value)
+                if text.startswith(_FORMULA_START):
+                    ws.write_string(count, c, text, quoted)
+                else:
+                    ws.write_string(count, c, text)
         if progress and count % every == 0:
             progress(count)
     wb.close()

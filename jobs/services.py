@@ -26,6 +26,9 @@ log = logging.getLogger("qingling.jobs")
 S = Job.Status
 
 
+# Writers split out of this module (the AST test core/tests/test_writers.py allows them): job progress (compare-and-set on the running attempt) and the declared schedules
+SERVICE_MODULES = ('progress', 'schedules')
+
 def stale_after() -> datetime.timedelta:
     """A running job with no progress for this long is taken to have lost its worker."""
     return datetime.timedelta(seconds=getattr(settings, "QINGLING_JOB_STALE_SECONDS", 600))

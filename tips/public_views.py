@@ -128,6 +128,7 @@ def track(request):
                                                       "review_form": review_form}, status=status)
 
 
+@login_not_required
 def review_request(request):
     """The reporter disputes the result and asks for 复查 (应急〔2023〕106号), with the tracking code."""
     from . import handling

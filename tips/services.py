@@ -25,6 +25,9 @@ from .workdays import add_working_days
 DEFAULT_DEADLINES = {"accept": 5, "handle": 42, "reward": 15}
 
 
+# Writers split out of this module (the AST test core/tests/test_writers.py allows them): tip handling deadlines (extension, feedback, 复查) and reward-policy versions
+SERVICE_MODULES = ('handling', 'rule_admin')
+
 def deadline_days(stage: str) -> int:
     row = DeadlineRule.objects.filter(stage=stage).first()
     return row.working_days if row else DEFAULT_DEADLINES[stage]

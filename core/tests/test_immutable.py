@@ -23,6 +23,7 @@ def _locked_record(world):
     from inspections.tests.factories import record as new_record
 
     rec = new_record(world)
+    services.answer_remaining(world.user("emergency"), rec)
     return services.sign(world.user("emergency"), rec)
 
 

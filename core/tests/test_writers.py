@@ -36,6 +36,8 @@ CORE_WRITERS = {
     "core/security.py": "core.security.log_security — the security log",
     "core/bulk.py": "COPY/bulk insert helper used by services and importers",
     "core/admin.py": "ChangeLog audit rows for superuser edits in the Django admin",
+    "core/api_http.py": "the API's Idempotency-Key store (stored answers, 24 h)",
+    "core/api_auth.py": "API tokens (knox): issue, refresh, revoke, revoke on password change",
 }
 REFERENCE_LOADERS = {
     "regions/loader.py": "GB/T 2260 region tree",
@@ -50,7 +52,6 @@ PENDING = {
     "enterprises/importing.py": "lane jobs: importer writes through services/core.bulk",
     "enterprises/jobs.py": "lane jobs: job progress through the task queue",
     "hazards/alerts.py": "lane jobs: alert passes as jobs (next_alert_on bookkeeping)",
-    "campaigns/board.py": "lane figures: snapshot writes with events",
     "campaigns/demo.py": "lane figures: demo activities through campaigns.services",
 }
 
