@@ -14,7 +14,8 @@ APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
     "standards": "standards", "hazards": "hazards", "supervision": "supervision", "inspections": "inspections",
     "enforcement": "enforcement", "tips": "tips", "obligations": "obligations", "risks": "risks",
-    "campaigns": "campaigns", "documents": "documents",
+    "campaigns": "campaigns", "documents": "documents", "accidents": "accidents", "assessment": "assessment",
+    "jobs": "jobs",
 }
 
 TAG_DESCRIPTIONS = {
@@ -22,7 +23,8 @@ TAG_DESCRIPTIONS = {
     "enterprises": "生产经营单位", "standards": "判定标准与检查表", "hazards": "隐患台账与闭环办理",
     "supervision": "挂牌督办", "inspections": "检查、抽查、帮扶", "enforcement": "执法案件与处罚",
     "tips": "举报办理", "obligations": "企业安全生产义务", "risks": "双重预防：风险点与评价",
-    "campaigns": "专项整治调度", "documents": "文书",
+    "campaigns": "专项整治调度", "documents": "文书", "accidents": "生产安全事故调查与整改评估",
+    "assessment": "安全生产考评", "jobs": "后台任务",
 }
 
 ERRORS = {

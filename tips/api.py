@@ -80,7 +80,8 @@ class TipViewSet(ScopedReadOnlyViewSet):
     def _act(self, request, serializer_cls, fn):
         tip = self.get_object()
         if self.action in workflow.TRANSITIONS:
-            sources, target = workflow.TRANSITIONS[self.action]
+            t = workflow.TRANSITIONS[self.action]
+            sources, target = t.sources, t.target
             if tip.status == target and tip.status not in sources:
                 already_done(TipSerializer(tip).data)
         ser = serializer_cls(data=request.data)

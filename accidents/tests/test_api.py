@@ -31,9 +31,9 @@ def test_enterprise_reports_via_api_and_supplements(client, world):
 def test_api_errors_are_field_keyed(client, world):
     client_as(client, world, "enterprise")
     r = client.post("/api/v1/accidents/", _payload(deaths=-1), content_type="application/json")
-    assert r.status_code == 400 and "deaths" in r.json()
+    assert r.status_code == 400 and "deaths" in r.json()["errors"]
     r = client.post("/api/v1/accidents/", _payload(sector_code="nope"), content_type="application/json")
-    assert r.status_code == 400 and "sector_code" in r.json()
+    assert r.status_code == 400 and "sector_code" in r.json()["errors"]
 
 
 def test_api_investigation_permission(client, world, report):
@@ -48,7 +48,7 @@ def test_api_investigation_permission(client, world, report):
     assert r.status_code == 200 and r.json()["investigation"]["authority_name"] == "河北区人民政府"
     r = client.post(f"/api/v1/accidents/{a.pk}/extend-investigation/", {"days": 61, "reason": "x"},
                     content_type="application/json")
-    assert r.status_code == 400 and "days" in r.json()
+    assert r.status_code == 400 and "days" in r.json()["errors"]
     assert Accident.objects.get(pk=a.pk).status == "investigating"
 
 
@@ -72,7 +72,7 @@ def test_measure_api_flow_and_scope(client, world, report):
         "committee": 200, "commerce": 200, "housing": 404, "other_region": 404, "anon": (401, 403)})
     client_as(client, world, "commerce")
     r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": ""}, content_type="application/json")
-    assert r.status_code == 400 and "note" in r.json()
+    assert r.status_code == 400 and "note" in r.json()["errors"]
     r = client.post(f"/api/v1/accident-measures/{m.pk}/submit/", {"note": "已完成"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "pending_acceptance"
     r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")

@@ -27,8 +27,12 @@ def test_before_after_side_by_side_then_stacked(page, live_server, tworld):
     for width, side_by_side in ((1366, True), (390, False)):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
-        page.wait_for_function("[...document.querySelectorAll('[data-testid=before-after] img')]"
-                               ".every(i => i.complete && i.naturalWidth > 0)")
+        loaded = page.evaluate("""() => Promise.all([...document.querySelectorAll('[data-testid=before-after] img')]
+            .map(i => i.complete ? i.naturalWidth : new Promise(done => {
+                i.addEventListener('load', () => done(i.naturalWidth));
+                i.addEventListener('error', () => done(0));
+            })))""")  # no string-eval waits: the CSP forbids eval
+        assert loaded and all(w > 0 for w in loaded)
         before, after = box(page, "[data-testid=before]"), box(page, "[data-testid=after]")
         if side_by_side:
             assert abs(before["y"] - after["y"]) < 2 and after["x"] >= before["x"] + before["width"] - 1
