@@ -40,3 +40,9 @@ def quarter_counts(user, year: int, quarter: int) -> dict:
     start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
     end = (datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - datetime.timedelta(days=1))
     return {**counts(user, start, end), "start": start, "end": end}
+
+
+def year_to_date(user, day: datetime.date) -> dict:
+    """``counts`` from 1 January of ``day``'s year to ``day`` (board and statistics, as of their date)."""
+    start = datetime.date(day.year, 1, 1)
+    return {**counts(user, start, day), "start": start, "end": day}

@@ -38,8 +38,11 @@ def stats(request):
     except ServiceError as exc:
         return HttpResponse(exc.message, status=400)
     data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade, today=at)
+    from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
+
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
                                                      "as_of_day": asof.local_day(at),
+                                                     "accident_figures": year_to_date(request.user, asof.local_day(at)),
                                                      "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": data["by_channel"],
                                                                                "trend": data["trend"]}, default=str)})
 
@@ -64,7 +67,10 @@ def board_view(request):
         history.setdefault(snap.region.code, {})[snap.week] = snap.colour
     hist_rows = [{"name": i["name"], "cells": [(history.get(i["code"], {}).get(w), HEX.get(history.get(i["code"], {}).get(w), "#fff"))
                                               for w in weeks]} for i in items]
+    from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
+
     return render(request, "campaigns/board.html", {
+        "accident_figures": year_to_date(request.user, asof.local_day(at)),
         "region": region, "items": items, "rules": active_rules(), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
         "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
         "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),

@@ -168,8 +168,11 @@ def restore_migration_data() -> bool:
                 seen.add(node)
                 plan.append(node)
 
-    class _Editor:  # data functions only read .connection from it
-        pass
+    class _Editor:  # data functions read .connection; index-creating ones call .execute (idempotent SQL)
+        @staticmethod
+        def execute(sql, params=()):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params or None)
 
     editor = _Editor()
     editor.connection = connection

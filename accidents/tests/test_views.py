@@ -125,3 +125,17 @@ def test_garbage_posts_to_every_action_are_below_500(client, world, report, pers
     for action in ("submit", "accept", "reject", "x"):
         assert client.post(f"/accidents/measures/{m.pk}/{action}/", garbage).status_code < 500
     assert Accident.objects.get(pk=a.pk).status == "investigating"
+
+
+def test_board_and_statistics_count_accidents_beside_hazards_in_scope(client, world, report):
+    """Issue 21 item 5: the board and the statistics show this year's accidents (by grade, deaths)
+    in the viewer's scope; another district sees none of them."""
+    report(deaths=3)  # 3 deaths: 较大 (493号令 art. 3: 3–9 deaths)
+    report(deaths=0, injuries=1)  # 一般
+    for url in ("/campaigns/stats/", "/campaigns/board/"):
+        client_as(client, world, "committee")
+        html = client.get(url).content.decode()
+        assert 'data-testid="accident-figures"' in html, url
+        assert "共发生事故 2 起，死亡 3 人" in html and "较大事故 1 起" in html and "一般事故 1 起" in html, url
+        client_as(client, world, "other_region")
+        assert "共发生事故 0 起" in client.get(url).content.decode(), url
