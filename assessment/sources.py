@@ -85,13 +85,19 @@ def spot_checks(unit, year):
 
 
 def dispatch_submissions(unit, year):
-    """Weeks (per campaign) the unit submitted its dispatch table in the year; corrections
-    (later versions) do not count again. On-time-ness waits for the campaigns deadline rules."""
+    """Weeks (per campaign) the unit submitted its dispatch table ON TIME in the year: the first
+    version for the week reached the platform by the campaign's reporting deadline (迟报 otherwise,
+    the same rule as the roll-up, campaigns.tables.is_late); corrections never count again."""
     from campaigns.models import Submission
 
-    weeks = sorted({(c, str(w)) for c, w in Submission.objects.filter(unit=unit, week__year=year)
-                    .values_list("campaign_id", "week")})
-    return Decimal(len(weeks)), {"weeks": [f"{c}:{w}" for c, w in weeks]}
+    first = {}
+    for sub in (Submission.objects.filter(unit=unit, week__year=year).select_related("campaign")
+                .order_by("campaign_id", "week", "submitted_at", "id")):
+        first.setdefault((sub.campaign_id, sub.week), sub)
+    on_time, late = [], []
+    for (campaign_id, week), sub in sorted(first.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        (late if sub.submitted_at > sub.campaign.deadline(week) else on_time).append(f"{campaign_id}:{week}")
+    return Decimal(len(on_time)), {"weeks": on_time, "late_weeks": late}
 
 
 def enforcement_cases(unit, year):
