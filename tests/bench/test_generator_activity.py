@@ -29,7 +29,9 @@ def fingerprint() -> str:
     from tips.models import Reward, Tip
 
     rows = [
-        list(Record.objects.order_by("id").values_list("enterprise__credit_code", "organisation__name", "kind",
+        # items joined in a stated order (PostgreSQL returns joined rows in any order otherwise)
+        list(Record.objects.order_by("id", "items__sort_order", "items__id").values_list(
+            "enterprise__credit_code", "organisation__name", "kind",
                                                         "inspected_on", "status", "items__text", "items__result")),
         list(SpotCheck.objects.order_by("id").values_list("enterprise__credit_code", "checked_on", "q2_2", "q2_3", "q2_6",
                                                           "q2_7", "q2_8", "q2_9")),
