@@ -3,6 +3,7 @@ one service), the 举一反三 check page, and the public pages of published rep
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,8 +28,9 @@ def accident_list(request):
     if status in Accident.Status.values:
         qs = qs.filter(status=status)
     can_report = is_government(request.user) or is_enterprise_user(request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))  # paged with its total, filters kept in links
     return render(request, "accidents/list.html", {
-        "accidents": qs[:500], "grades": Accident._meta.get_field("grade").choices, "grade": grade,
+        "accidents": page.object_list, "page_obj": page, "total": page.paginator.count, "grades": Accident._meta.get_field("grade").choices, "grade": grade,
         "statuses": Accident.Status.choices, "status": status, "can_report": can_report, "today": timezone.localdate()})
 
 
@@ -214,8 +216,10 @@ def lesson(request, pk: int, form=None, status=200):
 def lesson_list(request):
     if not is_government(request.user):
         raise PermissionDenied("仅政府工作人员可以查看举一反三检查。")
-    checks = LessonCheck.objects.visible_to(request.user).select_related("accident")[:200]
-    return render(request, "accidents/lesson_list.html", {"checks": checks})
+    page = Paginator(LessonCheck.objects.visible_to(request.user).select_related("accident"), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "accidents/lesson_list.html", {"checks": page.object_list, "page_obj": page,
+                                                          "total": page.paginator.count})
 
 
 @require_POST
@@ -241,8 +245,6 @@ def lesson_result(request, pk: int):
 @login_not_required
 def public_list(request):
     """Closed and evaluated accidents, published in full (seed 003 (十八)), newest first, paged."""
-    from django.core.paginator import Paginator
-
     qs = (Accident.objects.filter(status__in=(workflow.CLOSED, workflow.EVALUATED)).select_related("investigation")
           .order_by("-occurred_at", "-pk"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
