@@ -150,6 +150,9 @@ def activities(request):
             from core.views import service_error_to_form
 
             service_error_to_form(form, exc)
-    items = Activity.objects.visible_to(request.user).filter(unit=org)[:200]
-    return render(request, "campaigns/activities.html", {"form": form, "items": items, "org": org},
+    from django.core.paginator import Paginator
+
+    page = Paginator(Activity.objects.visible_to(request.user).filter(unit=org), 50).get_page(request.GET.get("page"))
+    return render(request, "campaigns/activities.html", {"form": form, "items": page.object_list, "page_obj": page,
+                                                         "total": page.paginator.count, "org": org},
                   status=400 if request.method == "POST" else 200)

@@ -30,7 +30,11 @@ def table_rows(request, key: str):
     table = _table(key)
     if not ruletables.can_edit(request.user, table):
         raise PermissionDenied("只有安委会办公室或指定的管理员可以维护规则表。")
-    rows = table.model_class.objects.all()[:500]
+    from django.core.paginator import Paginator
+
+    qs = table.model_class.objects.all()
+    page = Paginator(qs if qs.ordered else qs.order_by("pk"), 100).get_page(request.GET.get("page"))
+    rows = page.object_list
     form = _form_class(table)(request.POST or None) if table.can_add else None
     if request.method == "POST" and form is not None and form.is_valid():
         ruletables.add_row(request.user, table, form.cleaned_data)
@@ -38,6 +42,7 @@ def table_rows(request, key: str):
     return render(request, "core/ruletables_rows.html", {
         "table": table, "rows": [(r, [getattr(r, f) for f in table.fields]) for r in rows],
         "headers": [table.model_class._meta.get_field(f).verbose_name for f in table.fields], "form": form,
+        "page_obj": page, "total": page.paginator.count,
     }, status=400 if request.method == "POST" else 200)
 
 
