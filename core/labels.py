@@ -30,6 +30,7 @@ VERBS: dict[str, str] = {
     "hazard.due": "整改即将到期提醒",
     "hazard.overdue": "整改逾期提醒",
     "hazard.updated": "修改隐患信息",
+    "hazard.regraded": "隐患等级变更",
     # 挂牌督办
     "listing.proposed": "提请挂牌督办",
     "listing.approve": "批准挂牌",

@@ -19,7 +19,7 @@ caller), and ``Q`` helpers (``open_q``, ``closed_q``, ``overdue_q``) filter or a
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -111,8 +111,23 @@ def _state(at):
     return Subquery(_events(HAZARD, at).exclude(to_state="").values("to_state")[:1])
 
 
+def _grade_events(at):
+    qs = Event.objects.filter(object_type=HAZARD, object_id=OuterRef("pk"))
+    if at is not None:
+        qs = qs.filter(created_at__lte=at)
+    return (qs.filter(data__has_key="grade").order_by("-created_at", "-id")
+            .annotate(g=KeyTextTransform("grade", "data")).values("g")[:1])
+
+
 def _grade(at):
-    return Subquery(_events(HAZARD, at).filter(data__has_key="grade").annotate(g=KeyTextTransform("grade", "data")).values("g")[:1])
+    """The grade at ``at`` from the grade trail: ``hazard.registered`` (and the import path) record
+    the first grade, ``hazard.regraded`` every later change (``grade_from`` → ``grade``; merging a
+    重大 hazard into a 一般 one raises the survivor). Fallback, documented: a hazard with no grade
+    event, or whose latest recorded grade is not its grade today (changed before the trail was
+    written), counts with today's grade at every instant — the behaviour before the trail."""
+    trail_at, trail_last = Subquery(_grade_events(at)), Subquery(_grade_events(None))
+    return Case(When(Q(grade=trail_last), then=Coalesce(trail_at, F("grade"))), default=F("grade"),
+                output_field=CharField())
 
 
 def _deadline(at):
@@ -144,7 +159,7 @@ def annotate(qs, at: datetime.datetime):
     ``closed_at_t`` (when it was last closed, if closed then) and ``listed_at`` (a 挂牌督办 in force)."""
     at = instant(at)
     qs = qs.filter(first_reported_at__lte=at).annotate(
-        state_at=_state(at), grade_at=Coalesce(_grade(at), F("grade"), output_field=CharField()),
+        state_at=_state(at), grade_at=_grade(at),
         deadline_at=Coalesce(_deadline(at), F("original_deadline"), F("deadline"), output_field=DateField()), closed_at_t=_closed_at(at))
     listed = _listed(at)
     if listed is not None:

@@ -461,10 +461,15 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
             updates["channel"] = earliest.channel
         if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
             updates.update(grade=Hazard.Grade.MAJOR, basis_item=hazard.basis_item, basis_reason=hazard.basis_reason)
+        grade_from = into.grade
         Hazard.objects.filter(pk=into.pk).update(**updates)
         into.refresh_from_db()
         record(actor, "hazard.merged_in", into, from_state=into.status, to_state=into.status, note=reason,
                data={"merged": hazard.pk, "channel": into.channel})
+        if into.grade != grade_from:
+            # the grade trail hazards.asof reads: "grade" is the grade from this instant on
+            record(actor, "hazard.regraded", into, note=reason,
+                   data={"grade_from": grade_from, "grade": into.grade, "cause": "merge", "merged": hazard.pk})
     return hazard
 
 
