@@ -29,10 +29,18 @@ LABELS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝", "green"
 HEX = {"red": "#d9534f", "orange": "#f0883e", "yellow": "#f5c518", "blue": "#3b82f6", "green": "#22a06b"}
 
 
-def active_rules() -> dict:
+def active_rules(on: datetime.date | None = None) -> dict:
+    """The colour rules in force on ``on`` (default today): the active BoardRuleSet row as of that
+    day (its versions: core.ruletables, table "board-rules") over DEFAULT_RULES."""
+    from django.utils import timezone
+
+    from core.ruletables import rows_in_force
+
     from .models import BoardRuleSet
 
-    row = BoardRuleSet.objects.filter(is_active=True).order_by("-updated_at", "-id").first()
+    on = on or timezone.localdate()
+    rows = [r for r in rows_in_force("board-rules", BoardRuleSet.objects.order_by("-updated_at", "-id"), on) if r.is_active]
+    row = rows[0] if rows else None
     return {**DEFAULT_RULES, **((row.rules or {}) if row else {})}
 
 
@@ -121,7 +129,7 @@ def _date(value) -> datetime.date:
 def board(region: Region, today=None, rules: dict | None = None, hazards=None) -> list[dict]:
     """Sub-regions with colour and rank (worst first: colour, then overdue, then rate), as of
     ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region)."""
-    rules = rules or active_rules()
+    rules = rules or active_rules(asof.local_day(asof.instant(today)))
     items = figures(region, today, hazards)
     for fig in items:
         fig["colour"] = colour(fig, rules)

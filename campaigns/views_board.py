@@ -71,7 +71,7 @@ def board_view(request):
 
     return render(request, "campaigns/board.html", {
         "accident_figures": year_to_date(request.user, asof.local_day(at)),
-        "region": region, "items": items, "rules": active_rules(), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
+        "region": region, "items": items, "rules": active_rules(asof.local_day(at)), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
         "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
         "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),
     })

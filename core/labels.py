@@ -173,6 +173,7 @@ VERBS: dict[str, str] = {
     "rule.added": "新增规则",
     "rule.changed": "修改规则",
     "rule.revised": "修订规则（新版本）",
+    "rule.applied": "规则新版本生效",
     "campaigns.board_snapshot": "生成五色图周快照",
     "tip.extended": "延长办理期限",
     "tip.feedback": "向举报人反馈",

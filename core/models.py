@@ -182,4 +182,34 @@ class OutboxMessage(models.Model):
         verbose_name = verbose_name_plural = "发件箱"
         ordering = ["-created_at", "-id"]
 
+class RuleVersion(models.Model):
+    """One version of one row of an editable rule table (``core.ruletables.TABLES``): the values of
+    the table's versioned fields, in force from ``effective_from`` until the next version's date.
+    Version 1 of every row that existed when versioning began is its value then, effective from the
+    table's default date (data migration ``core/0005``). Written only by ``core.ruletables``."""
+
+    table = models.CharField("规则表", max_length=40)
+    row_id = models.BigIntegerField("条目编号")
+    version = models.PositiveSmallIntegerField("版本")
+    effective_from = models.DateField("施行日期")
+    values = models.JSONField("取值", default=dict)
+    note = models.CharField("修订说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修订人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("修订时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则表版本"
+        ordering = ["table", "row_id", "effective_from", "version"]
+        permissions = [("backdate_ruleversion", "规则表修订可追溯生效（指定管理员）")]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_id", "version"], name="rule_version_unique"),
+            models.UniqueConstraint(fields=["table", "row_id", "effective_from"], name="rule_version_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["table", "row_id", "effective_from"], name="rule_version_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.table}#{self.row_id} 第{self.version}版（{self.effective_from}起）"
+
+
 from .api_store import IdempotencyRecord  # noqa: E402,F401  (Idempotency-Key answers, core.api_http)

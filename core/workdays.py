@@ -26,10 +26,18 @@ def is_working_day(day: datetime.date, overrides: dict | None = None) -> bool:
 
 
 def local_overrides(start: datetime.date, end: datetime.date) -> dict:
-    """date → is_workday of the local override rows between start and end (inclusive)."""
+    """date → is_workday of the local override rows between start and end (inclusive), as in force
+    on ``start`` (rule-table versions, core.ruletables)."""
+    from core.models import RuleVersion
     from tips.models import Holiday
 
-    return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+    if not RuleVersion.objects.filter(table="holidays", version__gt=1).exists():
+        return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+    from core.ruletables import rows_in_force
+
+    # revised rows: each as in force on ``start`` (the day the period runs from)
+    return {h.date: h.is_workday for h in rows_in_force("holidays", Holiday.objects.all(), start)
+            if start <= h.date <= end}
 
 
 def add_working_days(start: datetime.date, days: int, *, overrides: dict | None = None) -> datetime.date:

@@ -49,12 +49,16 @@ def closure_proposal(enterprise) -> str | None:
     return f"存在未消除的重大事故隐患，且{ground}，建议依据安全生产法第一百一十三条提请予以关闭。"
 
 
-def leniency_policy_enabled(region) -> bool:
-    """The nearest LeniencyPolicy up the region tree; on when none is set."""
+def leniency_policy_enabled(region, on: datetime.date | None = None) -> bool:
+    """The nearest LeniencyPolicy up the region tree, as in force on ``on`` (default today;
+    core.ruletables); on when none is set."""
+    from core.ruletables import rows_in_force
+
     from .models import LeniencyPolicy
 
     codes = [region.code, *region.ancestor_codes()]
-    rows = sorted(LeniencyPolicy.objects.filter(region__code__in=codes).select_related("region"),
+    rows = sorted(rows_in_force("leniency", LeniencyPolicy.objects.filter(region__code__in=codes).select_related("region"),
+                                on or timezone.localdate()),
                   key=lambda p: len(p.region.code), reverse=True)
     return rows[0].enabled if rows else True
 

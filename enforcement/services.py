@@ -162,8 +162,12 @@ def _fmt(v) -> str:
     return f"{v:,.0f}元" if v is not None else "不限"
 
 
-def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal) -> None:
-    """The amount must lie in the article's range for this party; the refusal shows the range."""
+def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal, on: datetime.date | None = None) -> None:
+    """The amount must lie in the article's range for this party — the range in force on ``on``
+    (the decision date; core.ruletables); the refusal shows the range."""
+    from core.ruletables import in_force
+
+    article = in_force("penalty-articles", article, on or timezone.localdate())
     low, high = article.range_for(party_kind)
     who = "单位" if party_kind == CaseParty.Kind.ENTITY else "个人"
     if low is None and high is None:
@@ -218,8 +222,8 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
         raise ServiceError("请选择处罚依据条款。", "article")
     check_role(article, party)
     amount = _amount(amount)
-    check_amount(article, party.kind, amount)
     decided_on = _decided_on(decided_on)
+    check_amount(article, party.kind, amount, decided_on)
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")

@@ -153,10 +153,20 @@ def alerts_certificates(job, progress) -> Outcome:
 
 @register("alerts.tips")
 def alerts_tips(job, progress) -> Outcome:
-    from tips.alerts import send_alerts
+    from tips.alerts import send_alerts, send_handling_alerts
 
     sent = send_alerts()
-    return Outcome(message=f"举报办理期限提醒 {sent} 条。", data={"sent": sent})
+    handling = send_handling_alerts()
+    return Outcome(message=f"举报办理期限提醒 {sent} 条，延期、反馈、复查期限提醒 {handling} 条。",
+                   data={"sent": sent, "handling": handling})
+
+
+@register("rules.apply")
+def rules_apply(job, progress) -> Outcome:
+    from core.ruletables import apply_due
+
+    applied = apply_due()
+    return Outcome(message=f"规则表新版本生效 {applied} 条。", data={"applied": applied})
 
 
 @register("alerts.listings")

@@ -27,6 +27,7 @@ PERIODIC = [
     Periodic("alerts.digests", "jobs.periodic.run_system", "D", args="'alerts.digests'", at=datetime.time(7, 30)),
     Periodic("alerts.certificates", "jobs.periodic.run_system", "D", args="'alerts.certificates'", at=datetime.time(7, 10)),
     Periodic("alerts.tips", "jobs.periodic.run_system", "H", args="'alerts.tips'"),
+    Periodic("rules.apply", "jobs.periodic.run_system", "D", args="'rules.apply'", at=datetime.time(0, 5)),
     Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 20)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",
              at=datetime.time(12, 5), weekday=0),

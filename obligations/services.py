@@ -73,12 +73,15 @@ def _required(value, field: str, label: str) -> str:
 # ---------------------------------------------------------------- rules as data
 
 
-def rule(code: str) -> int:
+def rule(code: str, on: datetime.date | None = None) -> int:
+    """The value of ``code`` under the version in force on ``on`` (default today; core.ruletables)."""
+    from core.ruletables import in_force
+
     row = ObligationRule.objects.filter(code=code).first()
     if row is None:
         ensure_defaults()
         row = ObligationRule.objects.get(code=code)
-    return row.value
+    return in_force("obligations", row, on or timezone.localdate()).value
 
 
 def principal_check_months(enterprise) -> int:
@@ -95,11 +98,14 @@ def drill_months_for(enterprise) -> int:
     return rules.drill_months(months) if months else rule("drill_months_default")
 
 
-def staffing_rule_for(enterprise) -> StaffingRule | None:
+def staffing_rule_for(enterprise, on: datetime.date | None = None) -> StaffingRule | None:
+    from core.ruletables import in_force
+
     if not StaffingRule.objects.exists():
         ensure_defaults()
-    return (StaffingRule.objects.filter(high_risk=enterprise.high_risk, min_employees__lte=enterprise.employees)
-            .order_by("-min_employees").first())
+    row = (StaffingRule.objects.filter(high_risk=enterprise.high_risk, min_employees__lte=enterprise.employees)
+           .order_by("-min_employees").first())
+    return in_force("staffing", row, on or timezone.localdate())
 
 
 def current_cost_table() -> CostRateTable | None:
@@ -110,13 +116,16 @@ def current_cost_table() -> CostRateTable | None:
     return table
 
 
-def compute_required_cost(table, industry: str, category: str, base) -> Decimal | None:
-    """Required amount under ``table`` or None when the table has no rate for the industry."""
+def compute_required_cost(table, industry: str, category: str, base, on: datetime.date | None = None) -> Decimal | None:
+    """Required amount under ``table`` (its rates as in force on ``on``, default today) or None
+    when the table has no rate for the industry."""
+    from core.ruletables import rows_in_force
+
     qs = CostRate.objects.filter(table=table, industry=industry)
     if qs.filter(method__in=(CostRate.Method.FLAT, CostRate.Method.PER_TON)).exists():
         qs = qs.filter(category=category)
     bands = [(r.method, r.lower, r.upper, r.unit_rate if r.method == CostRate.Method.PER_TON else r.rate_percent)
-             for r in qs]
+             for r in rows_in_force("cost-rates", qs, on or timezone.localdate())]
     if not bands:
         return None
     return rules.required_cost(base, bands)
@@ -227,8 +236,8 @@ def add_special_worker(actor, enterprise, *, name: str, operation: str, certific
         _not_future(reviewed_on, "reviewed_on")
         if reviewed_on < issued_on:
             raise ServiceError("复审日期不能早于发证日期。", "reviewed_on")
-    expires, review_due = rules.certificate_dates(issued_on, reviewed_on, rule("certificate_validity_years"),
-                                                  rule("certificate_review_years"))
+    expires, review_due = rules.certificate_dates(issued_on, reviewed_on, rule("certificate_validity_years", issued_on),
+                                                  rule("certificate_review_years", issued_on))
     with transaction.atomic():
         worker = SpecialWorker.objects.create(
             enterprise=enterprise, name=name, id_tail=id_tail or "", operation=operation, certificate_no=certificate_no,
@@ -357,7 +366,7 @@ def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, am
     if CostRate.objects.filter(table=table, industry=industry, method=CostRate.Method.FLAT).exists() and not \
             CostRate.objects.filter(table=table, industry=industry, category=category).exists():
         raise ServiceError("请选择该行业的工程类别。", "category")
-    required = compute_required_cost(table, industry, category, base)
+    required = compute_required_cost(table, industry, category, base, min(datetime.date(year, 12, 31), today))
     with transaction.atomic():
         row = SafetyCostExtraction.objects.create(
             enterprise=enterprise, year=year, industry=industry, category=category or "", base=base, amount=amount,

@@ -47,6 +47,7 @@ class Records:
     """The obligation records of a set of enterprises and the rule tables, one query each."""
 
     def __init__(self, enterprises, today: datetime.date):
+        self._today = today  # every rule as in force on that day (core.ruletables)
         ids = [e.pk for e in enterprises]
         self.checks = _by_enterprise(PrincipalCheck.objects.filter(enterprise_id__in=ids))
         self.lists = _by_enterprise(ResponsibilityList.objects.filter(enterprise_id__in=ids, issued_on__lte=today))
@@ -68,15 +69,19 @@ class Records:
             self.sector_drill_months[ent_id].append(months)
         if not StaffingRule.objects.exists():
             ensure_defaults()
-        self.staffing_rules = list(StaffingRule.objects.order_by("-min_employees"))
+        from core.ruletables import rows_in_force
+
+        self.staffing_rules = rows_in_force("staffing", StaffingRule.objects.order_by("-min_employees"), today)
 
     _rules: dict[str, int] | None = None
 
     def rule(self, code: str) -> int:
         if self._rules is None:
-            self._rules = dict(ObligationRule.objects.values_list("code", "value"))
+            from core.ruletables import rows_in_force
+
+            self._rules = {r.code: r.value for r in rows_in_force("obligations", ObligationRule.objects.all(), self._today)}
         if code not in self._rules:
-            self._rules[code] = rule(code)  # creates the defaults when missing
+            self._rules[code] = rule(code, self._today)  # creates the defaults when missing
         return self._rules[code]
 
     def principal_check_months(self, enterprise) -> int:

@@ -76,10 +76,12 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
 
 # ---------------------------------------------------------------- 摘牌 acceptance timer
 
-def delisting_days() -> int:
+def delisting_days(on: datetime.date | None = None) -> int:
+    """N under the DeadlineRule version in force on ``on`` (the day of the delisting request)."""
+    from core.ruletables import in_force
     from tips.models import DeadlineRule
 
-    row = DeadlineRule.objects.filter(stage=DELISTING_STAGE).first()
+    row = in_force("deadlines", DeadlineRule.objects.filter(stage=DELISTING_STAGE).first(), on or timezone.localdate())
     return row.working_days if row else DEFAULT_DELISTING_DAYS
 
 
@@ -87,7 +89,8 @@ def delisting_due(listing: Listing) -> datetime.date | None:
     """The day the listing body must have accepted (摘牌) or refused: N working days after the request."""
     if listing.delisting_requested_at is None:
         return None
-    return add_working_days(timezone.localtime(listing.delisting_requested_at).date(), delisting_days())
+    requested = timezone.localtime(listing.delisting_requested_at).date()
+    return add_working_days(requested, delisting_days(requested))
 
 
 def send_delisting_alerts(today: datetime.date | None = None) -> dict:

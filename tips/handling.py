@@ -18,8 +18,12 @@ DEFAULT_DAYS = {"extension": 30, "feedback": 10, "review_request": 30, "review":
 HANDLING_STATES = (workflow.ACCEPTED, workflow.VERIFYING)
 
 
-def days(stage: str) -> int:
-    row = DeadlineRule.objects.filter(stage=stage).first()
+def days(stage: str, on: datetime.date | None = None) -> int:
+    """Days of ``stage`` under the DeadlineRule version in force on ``on`` (the date of the fact the
+    period runs from; default today)."""
+    from core.ruletables import in_force
+
+    row = in_force("deadlines", DeadlineRule.objects.filter(stage=stage).first(), on or timezone.localdate())
     return row.working_days if row else DEFAULT_DAYS[stage]
 
 
@@ -64,7 +68,7 @@ def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
 
 
 def feedback_due(closed_on: datetime.date) -> datetime.date:
-    return closed_on + datetime.timedelta(days=days("feedback"))
+    return closed_on + datetime.timedelta(days=days("feedback", closed_on))
 
 
 def give_feedback(actor, tip: Tip, *, text: str) -> Tip:
@@ -94,11 +98,12 @@ def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None)
         raise ServiceError("举报办结并反馈后方可申请复查。", "reason")
     if tip.review_requested_at is not None:
         raise ServiceError("已申请过复查。", "reason")
-    last = timezone.localtime(tip.feedback_at).date() + datetime.timedelta(days=days("review_request"))
+    fed_back = timezone.localtime(tip.feedback_at).date()
+    last = fed_back + datetime.timedelta(days=days("review_request", fed_back))
     if today > last:
         raise ServiceError(f"申请复查的期限已过（应于{last:%Y-%m-%d}前申请）。", "reason")
     reason = clean_text(reason, field="reason", label="复查理由", max_length=2000, required=True)
-    due = today + datetime.timedelta(days=days("review"))
+    due = today + datetime.timedelta(days=days("review", today))
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, review_requested_at__isnull=True).update(
                 review_requested_at=timezone.now(), review_reason=reason, review_due=due) != 1:

@@ -28,13 +28,18 @@ DEFAULT_DEADLINES = {"accept": 5, "handle": 42, "reward": 15}
 # Writers split out of this module (the AST test core/tests/test_writers.py allows them): tip handling deadlines (extension, feedback, 复查) and reward-policy versions
 SERVICE_MODULES = ('handling', 'rule_admin')
 
-def deadline_days(stage: str) -> int:
-    row = DeadlineRule.objects.filter(stage=stage).first()
+def deadline_days(stage: str, on: datetime.date | None = None) -> int:
+    """Days of a stage under the DeadlineRule version in force on ``on`` (the date the stage
+    started; default today)."""
+    from core.ruletables import in_force
+
+    row = in_force("deadlines", DeadlineRule.objects.filter(stage=stage).first(), on or timezone.localdate())
     return row.working_days if row else DEFAULT_DEADLINES[stage]
 
 
 def _deadline(stage: str, start: datetime.date | None = None) -> datetime.date:
-    return add_working_days(start or timezone.localdate(), deadline_days(stage))
+    start = start or timezone.localdate()
+    return add_working_days(start, deadline_days(stage, start))
 
 
 # ---------------------------------------------------------------- rate limiting

@@ -19,12 +19,13 @@ def test_committee_edits_an_obligation_rule_with_an_event(client, world):
     client.force_login(world.user("committee"))
     assert client.get("/rules/").status_code == 200
     assert client.get("/rules/obligations/").status_code == 200
-    r = client.post(f"/rules/obligations/{row.pk}/", {"value": "2", "tag": "R", "note": "本地从严"})
+    today = datetime.date.today().isoformat()
+    r = client.post(f"/rules/obligations/{row.pk}/", {"value": "2", "tag": "R", "note": "本地从严", "effective_from": today})
     assert r.status_code == 302
-    assert ObligationRule.objects.get(pk=row.pk).value == 2
-    ev = Event.objects.get(verb="rule.changed")
+    assert ObligationRule.objects.get(pk=row.pk).value == 2  # effective today: in force at once
+    ev = Event.objects.get(verb="rule.revised")
     assert ev.data["changes"]["value"] == ["3", "2"]
-    assert client.post(f"/rules/obligations/{row.pk}/", {"value": "-1", "tag": "R"}).status_code == 400
+    assert client.post(f"/rules/obligations/{row.pk}/", {"value": "-1", "tag": "R", "effective_from": today}).status_code == 400
     assert client.get("/rules/nope/").status_code == 404
 
 
