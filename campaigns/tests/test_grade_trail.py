@@ -117,3 +117,19 @@ def test_a_grade_changed_without_a_trail_counts_with_todays_grade(world):
     Hazard.objects.filter(pk=h.pk).update(grade="major", basis_reason="可能导致群死群伤")  # a legacy change
     assert asof.state_of(h, T0)["grade"] == "major"
     assert _section_one(world, T0) == (1, 0)
+
+
+def test_the_import_path_records_the_first_grade_like_registration(world):
+    """hazards.services.register_many (xlsx import) writes the same ``hazard.registered`` event with
+    the grade, so an imported hazard has its grade trail from its first instant."""
+    from django.db import transaction
+
+    with at(3, 2):
+        h = hs.build_hazard(world.user("enterprise"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                            description="安全出口锁闭", grade="major", basis_reason="可能导致群死群伤",
+                            deadline=datetime.date(2026, 6, 30))
+        with transaction.atomic():
+            hs.register_many(world.user("enterprise"), [(h, "import:1", None)])
+    ev = Event.objects.get(object_type="hazards.hazard", object_id=h.pk, verb="hazard.registered")
+    assert ev.data["grade"] == "major"
+    assert asof.state_of(h, T0)["grade"] == "major"
