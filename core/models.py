@@ -197,6 +197,9 @@ class RuleVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修订人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("修订时间", default=timezone.now)
+    #: when the live row was brought to this version (None: not yet in force, or not yet applied);
+    #: from then on the live row *is* this version (edits outside the pages change it in place)
+    applied_at = models.DateTimeField("生效时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "规则表版本"

@@ -143,18 +143,24 @@ def _versions(table: Table, row_ids):
 
 
 def history(table: Table, obj) -> list:
-    """Every version of ``obj``, oldest first (version 1 is synthesised from the row when the row
-    has none, e.g. a row added outside the pages)."""
-    rows = list(_versions(table, [obj.pk]))
-    return rows
+    """Every version of ``obj``, oldest first (none for a row added outside the pages and never
+    revised: its live values are version 1)."""
+    return list(_versions(table, [obj.pk]))
 
 
-def _pick(versions: list, on: datetime.date):
+ABSENT = object()
+
+
+def _pick(versions: list, on: datetime.date, since: datetime.date | None = None):
+    """The version in force on ``on``; before the first version: the first one when it dates from
+    the table's ``since`` (rows that predate versioning), else ABSENT (the row did not exist yet)."""
     chosen = None
     for v in versions:  # ordered by effective_from
         if v.effective_from <= on:
             chosen = v
-    return chosen or (versions[0] if versions else None)
+    if chosen is None and versions:
+        return versions[0] if since is None or versions[0].effective_from <= since else ABSENT
+    return chosen
 
 
 def rows_in_force(key: str, rows, on: datetime.date) -> list:
@@ -169,25 +175,32 @@ def rows_in_force(key: str, rows, on: datetime.date) -> list:
     by_row: dict = {}
     for v in _versions(t, [r.pk for r in rows]):
         by_row.setdefault(v.row_id, []).append(v)
+    today = timezone.localdate()
     out = []
     for r in rows:
-        v = _pick(by_row.get(r.pk, []), on)
+        versions = by_row.get(r.pk, [])
+        v = _pick(versions, on, t.since)
+        if v is ABSENT:
+            continue  # added after ``on``
         if v is None:
             out.append(r)
             continue
         shadow = copy.copy(r)
-        for name, value in _load(t.model_class, v.values).items():
-            setattr(shadow, name, value)
+        current = _pick(versions, today, t.since)
+        if not (v is current and v.applied_at is not None):  # the live row is the applied current version
+            for name, value in _load(t.model_class, v.values).items():
+                setattr(shadow, name, value)
         shadow.rule_version = v
         out.append(shadow)
     return out
 
 
 def in_force(key: str, row, on: datetime.date):
-    """One row as it was on ``on`` (see ``rows_in_force``); None stays None."""
+    """One row as it was on ``on`` (see ``rows_in_force``); None when it did not exist then."""
     if row is None:
         return None
-    return rows_in_force(key, [row], on)[0]
+    found = rows_in_force(key, [row], on)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- writers
@@ -199,7 +212,8 @@ def _ensure_first(table: Table, obj, actor=None):
     first = RuleVersion.objects.filter(table=table.key, row_id=obj.pk).order_by("version").first()
     if first is None:
         first = RuleVersion.objects.create(table=table.key, row_id=obj.pk, version=1, effective_from=table.since,
-                                           values=_dump(obj, table.fields), created_by=None, note="初始版本")
+                                           values=_dump(obj, table.fields), created_by=None, note="初始版本",
+                                           applied_at=timezone.now())
     return first
 
 
@@ -225,6 +239,8 @@ def revise_row(actor, table: Table, obj, data: dict, *, effective_from: datetime
         _ensure_first(table, obj, actor)
         versions = list(RuleVersion.objects.filter(table=table.key, row_id=obj.pk).order_by("effective_from", "version"))
         base = _pick(versions, effective_from)
+        if base is _pick(versions, timezone.localdate()) and base.applied_at is not None:
+            base.values = _dump(obj, table.fields)  # the live row is that version (edits outside the pages included)
         before = _load(model, base.values)
         after = {**before, **{f: data[f] for f in table.fields if f in data}}
         shadow = copy.copy(obj)
@@ -263,27 +279,65 @@ def add_row(actor, table: Table, data: dict, *, effective_from: datetime.date | 
         obj = table.model_class.objects.create(**{f: data[f] for f in table.fields if f in data})
         RuleVersion.objects.create(table=table.key, row_id=obj.pk, version=1, effective_from=effective_from or ALWAYS,
                                    values=_dump(obj, table.fields), created_by=actor if actor.is_authenticated else None,
-                                   note="新增")
+                                   note="新增", applied_at=timezone.now())
         record(actor, "rule.added", obj, data={"table": table.model, "key": table.key,
                                               "values": _shown(_dump(obj, table.fields))})
     return obj
 
 
+def note_live_change(actor, key: str, objs, on: datetime.date | None = None) -> int:
+    """A writer outside the pages (e.g. risks.publish_band_table) changed live rows: record their
+    values as the version in force from ``on`` (today), so that lookups for today and later see them
+    and lookups for earlier dates keep the old values. Runs inside the writer's transaction."""
+    from core.models import RuleVersion
+
+    t = TABLES[key]
+    on = on or timezone.localdate()
+    written = 0
+    for obj in objs:
+        first = RuleVersion.objects.filter(table=key, row_id=obj.pk).exists()
+        values = _dump(obj, t.fields)
+        if not first:  # a row born now: its version 1 is what it is
+            RuleVersion.objects.create(table=key, row_id=obj.pk, version=1, effective_from=on, values=values, note="新增",
+                                       applied_at=timezone.now())
+            written += 1
+            continue
+        versions = list(RuleVersion.objects.filter(table=key, row_id=obj.pk).order_by("effective_from", "version"))
+        current = _pick(versions, on, t.since)
+        if current not in (None, ABSENT) and current.values == values:
+            continue
+        same_day = next((v for v in versions if v.effective_from == on), None)
+        if same_day is not None:
+            RuleVersion.objects.filter(pk=same_day.pk).update(values=values, applied_at=timezone.now())
+        else:
+            number = max(v.version for v in versions) + 1
+            RuleVersion.objects.create(table=key, row_id=obj.pk, version=number, effective_from=on, values=values,
+                                       created_by=actor if actor is not None and actor.is_authenticated else None,
+                                       note="由业务操作更新", applied_at=timezone.now())
+        written += 1
+    return written
+
+
 def _apply(actor, table: Table, obj, today: datetime.date, *, record_event: bool = True) -> bool:
-    """Bring the live row to the version in force ``today``; True when it changed."""
-    current = in_force(table.key, obj, today)
-    wanted = _dump(current, table.fields)
-    live = _dump(obj, table.fields)
-    if wanted == live:
+    """Bring the live row to the version in force ``today`` when it has not been applied yet (the
+    live row then *is* that version); True when it changed."""
+    from core.models import RuleVersion
+
+    versions = list(RuleVersion.objects.filter(table=table.key, row_id=obj.pk).order_by("effective_from", "version"))
+    current = _pick(versions, today, table.since)
+    if current in (None, ABSENT) or current.applied_at is not None:
         return False
-    changed = [f for f in table.fields if wanted[f] != live[f]]
+    wanted = _load(table.model_class, current.values)
+    live = _dump(obj, table.fields)
+    changed = [f for f in table.fields if current.values.get(f) != live.get(f)]
     for f in changed:
-        setattr(obj, f, getattr(current, f))
-    obj.save(update_fields=changed)
+        setattr(obj, f, wanted[f])
+    if changed:
+        obj.save(update_fields=changed)
+    RuleVersion.objects.filter(pk=current.pk).update(applied_at=timezone.now())
     if record_event:
-        record(actor, "rule.applied", obj, data={"table": table.model, "key": table.key,
-                                                "version": current.rule_version.version,
-                                                "changes": {f: [_shown(live)[f], _shown(wanted)[f]] for f in changed}})
+        record(actor, "rule.applied", obj, data={"table": table.model, "key": table.key, "version": current.version,
+                                                "changes": {f: [_shown(live)[f], _shown(current.values)[f]] for f in changed}})
     return True
 
 
@@ -295,7 +349,7 @@ def apply_due(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     applied = 0
     for t in TABLES.values():
-        ids = set(RuleVersion.objects.filter(table=t.key, version__gt=1, effective_from__lte=today)
+        ids = set(RuleVersion.objects.filter(table=t.key, applied_at__isnull=True, effective_from__lte=today)
                   .values_list("row_id", flat=True))
         for obj in t.model_class.objects.filter(pk__in=ids):
             with transaction.atomic():

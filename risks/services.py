@@ -40,12 +40,16 @@ def can_assess(user, enterprise) -> bool:
     return (perms.org_kind(user) == "agency" and perms.can_write(user) and _in_enterprise_scope(user, enterprise))
 
 
-def default_table(method: str) -> BandTable:
-    table = BandTable.objects.filter(method=method, is_default=True).order_by("-version").first()
-    if table is None:
+def default_table(method: str, on: datetime.date | None = None) -> BandTable:
+    """The default band table of ``method`` as in force on ``on`` (default today): the "default"
+    flag is versioned on the rule-table pages (core.ruletables, table "band-tables")."""
+    from core.ruletables import rows_in_force
+
+    if not BandTable.objects.filter(method=method).exists():
         ensure_defaults()
-        table = BandTable.objects.filter(method=method, is_default=True).order_by("-version").first()
-    return table
+    rows = rows_in_force("band-tables", BandTable.objects.filter(method=method).order_by("-version"), on or timezone.localdate())
+    chosen = next((r for r in rows if r.is_default), None)
+    return BandTable.objects.get(pk=chosen.pk) if chosen is not None else None
 
 
 def create_risk_point(actor, enterprise, *, code: str, **data) -> RiskPoint:
@@ -108,7 +112,7 @@ def assess(actor, point: RiskPoint, *, method: str, factors: dict | None = None,
             raise ServiceError("直接判定须写明理由。", "reason")
         table = None
     elif method in (Method.LEC, Method.LS):
-        table = table or default_table(method)
+        table = table or default_table(method, assessed_on)
         if table.method != method:
             raise ServiceError("分级标准与评估方法不一致。", "band_table")
         score, level = score_and_level(method, factors, table)
@@ -147,6 +151,11 @@ def publish_band_table(actor, *, code: str, bands: list[tuple[str, object]], sou
         for level, minimum in bands:
             Band.objects.create(table=table, level=level, min_score=minimum)
         if table.is_default:
-            BandTable.objects.filter(method=table.method).exclude(pk=table.pk).update(is_default=False)
+            others = list(BandTable.objects.filter(method=table.method, is_default=True).exclude(pk=table.pk))
+            BandTable.objects.filter(pk__in=[t.pk for t in others]).update(is_default=False)
+            from core.ruletables import note_live_change
+
+            # the "default" flag is versioned (core.ruletables): from today the new table is the default
+            note_live_change(actor, "band-tables", [table, *BandTable.objects.filter(pk__in=[t.pk for t in others])])
         record(actor, "risks.band_table_published", table, to_state=f"v{table.version}", data={"code": code})
     return table

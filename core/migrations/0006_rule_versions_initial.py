@@ -32,12 +32,16 @@ def _dump(obj, fields):
 
 
 def forwards(apps, schema_editor):
+    from django.utils import timezone
+
     RuleVersion = apps.get_model("core", "RuleVersion")
+    now = timezone.now()
     for key, app, model, fields, since in TABLES:
         Model = apps.get_model(app, model)
         done = set(RuleVersion.objects.filter(table=key).values_list("row_id", flat=True))
         RuleVersion.objects.bulk_create([
-            RuleVersion(table=key, row_id=obj.pk, version=1, effective_from=since, values=_dump(obj, fields), note="初始版本")
+            RuleVersion(table=key, row_id=obj.pk, version=1, effective_from=since, values=_dump(obj, fields), note="初始版本",
+                        applied_at=now)
             for obj in Model.objects.order_by("pk") if obj.pk not in done])
 
 

@@ -147,3 +147,19 @@ def test_board_colour_for_a_past_week_uses_the_rules_in_force_that_week(world):
     fig = {"open": 1, "overdue": 1, "max_overdue_days": 10, "rate": "50"}
     assert active_rules(BEFORE)["red_overdue_days"] == 30 and colour(fig, active_rules(BEFORE)) == "orange"
     assert active_rules(D)["red_overdue_days"] == 5 and colour(fig, active_rules(D)) == "red"
+
+
+def test_band_table_published_today_is_the_default_from_today_only(world):
+    """A writer outside the pages (risks.publish_band_table) records its change as a version from
+    today: an assessment dated yesterday still uses the table that was the default then."""
+    from risks import services as rs
+    from risks.models import BandTable
+
+    with at(TODAY):
+        old = rs.default_table("lec")
+        new = rs.publish_band_table(None, code=old.code, source="测试：提高重大门槛",
+                                    bands=[("major", 320), ("large", 160), ("general", 70), ("low", 0)])
+        assert rs.default_table("lec") == new
+    assert rs.default_table("lec", TODAY - datetime.timedelta(days=1)) == old
+    assert rs.default_table("lec", TODAY) == new
+    assert not BandTable.objects.get(pk=old.pk).is_default
