@@ -10,6 +10,9 @@ its weekly snapshot, the quarterly bulletin, the statistics, the home cards — 
 * A hazard's state, grade, deadline and listing at instant ``t`` come from the event trail
   (``core.models.Event``): the last event at or before ``t`` that set each of them. A hazard not yet
   first reported at ``t`` does not exist at ``t``.
+* The grade trail: ``hazard.registered`` carries the first grade, ``hazard.regraded`` every later
+  change (``grade_from`` → ``grade``; today only a merge raises a grade). Hazards whose grade changed
+  before the trail existed count with today's grade at every instant (documented fallback, ``_grade``).
 
 ``HazardQuerySet``-independent: ``annotate(qs, t)`` adds ``state_at``, ``grade_at``,
 ``deadline_at``, ``closed_at_t`` and ``listed_at`` to any hazard queryset (already scoped by the
