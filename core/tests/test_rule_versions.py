@@ -163,3 +163,23 @@ def test_band_table_published_today_is_the_default_from_today_only(world):
     assert rs.default_table("lec", TODAY - datetime.timedelta(days=1)) == old
     assert rs.default_table("lec", TODAY) == new
     assert not BandTable.objects.get(pk=old.pk).is_default
+
+
+@pytest.mark.parametrize("key", sorted(ruletables.TABLES))
+def test_every_rule_table_page_and_its_revision_form_open(client, world, key):
+    """Every registered table has its rows page and, per row, the revision form with its history."""
+    from campaigns.models import BoardRuleSet
+    from tips.models import Holiday
+
+    BoardRuleSet.objects.get_or_create(name="默认规则")
+    Holiday.objects.get_or_create(date=datetime.date(2025, 10, 9), defaults={"name": "地方调休"})
+    from enforcement.models import LeniencyPolicy
+
+    LeniencyPolicy.objects.get_or_create(region=world.district, defaults={"enabled": True})
+    client.force_login(world.user("committee"))
+    assert client.get(f"/rules/{key}/").status_code == 200
+    row = ruletables.table(key).model_class.objects.order_by("pk").first()
+    assert row is not None
+    page = client.get(f"/rules/{key}/{row.pk}/")
+    assert page.status_code == 200 and 'data-testid="rule-history"' in page.content.decode()
+    assert 'name="effective_from"' in page.content.decode()
