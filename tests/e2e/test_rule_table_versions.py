@@ -1,0 +1,35 @@
+"""Browser: the committee office revises an obligation rule on the rule-table page with an effective
+date after today; the history shows version 1 (现行) and version 2 (待施行), and the figure for the day
+before the date keeps the old value. Source: seed 002 item 8 (专题研究 每季度 = 3 months)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.demo import DEMO_PASSWORD
+from obligations.models import ObligationRule
+from obligations.services import rule
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_committee_revises_a_rule_from_a_future_date(page, live_server, tworld):
+    row = ObligationRule.objects.get(code="principal_study_months")
+    d = timezone.localdate() + datetime.timedelta(days=7)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "hb_anweiban")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    page.goto(f"{live_server.url}/rules/obligations/{row.pk}/")
+    page.fill("#id_value", "2")
+    page.fill("#id_effective_from", d.isoformat())
+    page.fill("#id_revision_note", "区安委办文件")
+    page.click("[data-testid=save-rule]")
+    history = page.locator("[data-testid=rule-history]")
+    history.get_by_text("第2版").wait_for()
+    text = history.inner_text()
+    assert "现行" in text and "待施行" in text and d.isoformat() in text
+    assert rule("principal_study_months", d - datetime.timedelta(days=1)) == 3
+    assert rule("principal_study_months", d) == 2
