@@ -69,3 +69,32 @@ def test_the_cockpit_does_not_overflow_at_390_px(page, live_server, tworld):
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{overflow}px horizontal overflow at 390 px"
     page.screenshot(path="/tmp/qingling-cockpit-390.png", full_page=True)
+
+
+def test_on_a_city_map_the_red_district_shape_opens_its_cockpit_then_its_overdue_hazards(page, live_server, tworld):
+    """The province office (天津市) sees its districts on the vendored map; clicking 河北区's shape (at the
+    GeoJSON's own centre point) opens 河北区's cockpit, whose overdue figure opens exactly those hazards."""
+    import json
+
+    from django.contrib.staticfiles import finders
+
+    today = timezone.localdate()
+    red = _major(tworld, "enterprise", tworld.ent_commerce, today - datetime.timedelta(days=40))
+    with open(finders.find("vendor/maps/province/tianjin.json"), encoding="utf-8") as fh:
+        cp = next(f["properties"]["cp"] for f in json.load(fh)["features"] if f["id"] == "120105")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/campaigns/cockpit/")
+    page.fill("#id_username", "tj_anweiban")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#cockpit-map[data-ready='1']")
+    page.locator("#cockpit-map").scroll_into_view_if_needed()
+    x, y = page.evaluate("(cp) => echarts.getInstanceByDom(document.getElementById('cockpit-map')).convertToPixel({seriesIndex: 0}, cp)", cp)
+    box = page.locator("#cockpit-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)  # click 1: the red district on the map
+    page.wait_for_url("**/campaigns/cockpit/?region=120105")
+    page.locator("[data-testid=figure-overdue]").click()  # click 2: its overdue figure
+    page.wait_for_selector("[data-testid=ledger]")
+    import re
+
+    assert sorted(set(re.findall(r"YH\d{6}-\d{7}", page.locator("[data-testid=ledger]").inner_text()))) == [red.number]
