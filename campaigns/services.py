@@ -111,6 +111,8 @@ def update_campaign(actor, campaign: Campaign, *, name: str, start: datetime.dat
             Phase.objects.create(campaign=campaign, name=pname.strip(), start=pstart, end=pend, sort_order=i)
         campaign.units.set(units)
         record(actor, "campaign.updated", campaign, data={"before": before, "after": _campaign_data(campaign)})
+        if campaign.start.isoformat() < before["start"]:
+            _queue_backfill(actor, campaign)  # started earlier than first said: its earlier weeks too
     return campaign
 
 
