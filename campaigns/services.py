@@ -81,6 +81,7 @@ def create_campaign(actor, *, name: str, issuer: Organisation, region, start: da
         if units:
             campaign.units.set(units)
         record(actor, "campaign.created", campaign, data=_campaign_data(campaign))
+        _queue_backfill(actor, campaign)
     return campaign
 
 
@@ -110,6 +111,8 @@ def update_campaign(actor, campaign: Campaign, *, name: str, start: datetime.dat
             Phase.objects.create(campaign=campaign, name=pname.strip(), start=pstart, end=pend, sort_order=i)
         campaign.units.set(units)
         record(actor, "campaign.updated", campaign, data={"before": before, "after": _campaign_data(campaign)})
+        if campaign.start.isoformat() < before["start"]:
+            _queue_backfill(actor, campaign)  # started earlier than first said: its earlier weeks too
     return campaign
 
 
@@ -234,3 +237,87 @@ def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
             record(actor, "campaigns.board_snapshot", region, data={"week": week.isoformat(), "as_of": at.isoformat(),
                                                                    "regions": written})
     return len(existing) + len(written)
+
+
+#: at most this many weeks are backfilled in one pass (a campaign started years ago keeps its last two years)
+BACKFILL_MAX_WEEKS = 104
+
+
+def backfill_board(actor, region, start: datetime.date, end: datetime.date | None = None) -> int:
+    """Write the missing weekly five-colour snapshot rows of ``region``'s sub-regions for every week
+    from the one containing ``start`` to the one containing ``end`` (default today), each computed
+    from the event trail as of 00:00 of its Monday (``hazards.asof``) — exactly what the weekly job
+    would have written then. Idempotent: weeks (and sub-regions) already written are kept; one
+    event per run that wrote rows. Returns the number of rows written."""
+    from hazards import asof
+    from regions.models import Region
+
+    from .board import board, week_instant
+    from .models import BoardSnapshot
+
+    today = asof.local_day(timezone.now())
+    end = min(end or today, today)
+    first = start - datetime.timedelta(days=start.weekday())
+    last = end - datetime.timedelta(days=end.weekday())
+    if first > last:
+        return 0
+    first = max(first, last - datetime.timedelta(weeks=BACKFILL_MAX_WEEKS - 1))
+    children = {r.code: r for r in Region.objects.filter(parent=region)}
+    if not children:
+        return 0
+    done: dict = {}
+    for week, code in BoardSnapshot.objects.filter(region__parent=region, week__gte=first, week__lte=last).values_list("week", "region__code"):
+        done.setdefault(week, set()).add(code)
+    weeks = []
+    with transaction.atomic():
+        week = first
+        while week <= last:
+            have = done.get(week, set())
+            if len(have) < len(children):
+                wrote = False
+                for fig in board(region, week_instant(week)):
+                    if fig["code"] in have:
+                        continue
+                    snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
+                    snap.set_region_codes(children[fig["code"]])
+                    snap.save()
+                    wrote = True
+                if wrote:
+                    weeks.append(week)
+            week += datetime.timedelta(weeks=1)
+        written = BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).count() if weeks else 0
+        if weeks:
+            record(actor, "campaigns.board_backfilled", region,
+                   data={"from": weeks[0].isoformat(), "to": weeks[-1].isoformat(), "weeks": len(weeks), "rows": written})
+    return written
+
+
+def backfill_campaign(actor, campaign: Campaign) -> int:
+    """Trends from the day a campaign starts: backfill the weekly snapshots of its region (and of
+    every committee office's region inside it, where the cockpit drills down to) from the campaign's
+    start up to this week. Called when a campaign is created (through the job queue) and by
+    ``manage.py backfill_board``; harmless to repeat."""
+    from .cockpit import board_region
+
+    total = 0
+    for region in cockpit_regions(campaign.region):
+        total += backfill_board(actor, board_region(region), campaign.start, min(campaign.end, timezone.localdate()))
+    return total
+
+
+def cockpit_regions(region) -> list:
+    """``region`` and the regions of the committee offices inside it (each one cockpit)."""
+    from regions.models import Region
+
+    inside = Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE, path__startswith=region.path + "/").distinct()
+    return [region, *sorted(inside, key=lambda r: r.code)]
+
+
+def _queue_backfill(actor, campaign: Campaign) -> None:
+    """Campaign start: the backfill runs in the job queue (a campaign started long ago has many weeks)."""
+    if campaign.start > timezone.localdate():
+        return  # not started yet: the weekly job writes its weeks as they come
+    from jobs.services import submit as submit_job
+
+    submit_job(actor if actor is not None and actor.is_authenticated else None, "campaigns.board_backfill",
+               f"回填五色图周快照：{campaign.name}", {"campaign": campaign.pk})

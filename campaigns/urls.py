@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_board, views_campaigns, views_reports
+from . import views, views_board, views_campaigns, views_cockpit, views_reports
 
 app_name = "campaigns"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("activities/", views.activities, name="activities"),
     path("stats/", views_board.stats, name="stats"),
     path("board/", views_board.board_view, name="board"),
+    path("cockpit/", views_cockpit.cockpit_view, name="cockpit"),
     path("bulletin/", views_board.bulletin, name="bulletin"),
     path("reports/", views_reports.reports, name="reports"),
 ]

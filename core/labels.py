@@ -175,6 +175,7 @@ VERBS: dict[str, str] = {
     "rule.revised": "修订规则（新版本）",
     "rule.applied": "规则新版本生效",
     "campaigns.board_snapshot": "生成五色图周快照",
+    "campaigns.board_backfilled": "回填五色图周快照",
     "tip.extended": "延长办理期限",
     "tip.feedback": "向举报人反馈",
     "tip.review_requested": "举报人申请复查",

@@ -32,6 +32,7 @@ ENTRIES: list[Entry] = [
     Entry("考评", "/assessment/", GOVERNMENT, 64),
     Entry("主体责任", "/obligations/", EVERYONE, 70),
     Entry("风险分级", "/risks/", EVERYONE, 80),
+    Entry("驾驶舱", "/campaigns/cockpit/", ("committee",), 5),
     Entry("调度统计", "/campaigns/", GOVERNMENT, 90),
     Entry("隐患统计报表", "/campaigns/reports/", ("enterprise",), 91),
     Entry("判定标准", "/standards/", EVERYONE, 110),

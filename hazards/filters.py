@@ -7,6 +7,7 @@ from django.apps import apps
 from core.lists import OverdueFilter, RegionCodeFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
 
+from . import workflow
 from .models import Hazard
 
 
@@ -20,6 +21,10 @@ def listing_model():
         return None
 
 
+#: 整改情况 — the figures of the board and the cockpit (campaigns.board) link here with these values
+PROGRESS = (("counted", "全部（不含已合并、作废）"), ("open", "未整改"), ("overdue", "逾期未整改"), ("closed", "已整改销号"))
+
+
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="描述或单位", max_length=100, method="filter_q")
     region = RegionCodeFilter()
@@ -30,6 +35,7 @@ class HazardFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices)
     overdue = OverdueFilter(label="逾期未改")
     listed = YesNoFilter(label="挂牌督办", method="filter_listed")
+    progress = django_filters.ChoiceFilter(label="整改情况", choices=PROGRESS, method="filter_progress")
     item = django_filters.CharFilter(label="判定依据条款编码", field_name="basis_item__code")
     found_from = django_filters.DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte",
                                            widget=forms.DateInput(attrs={"type": "date"}))
@@ -45,7 +51,7 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "overdue", "listed", "item",
+        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "overdue", "listed", "progress", "item",
                   "found_from", "found_to"]
 
     def __init__(self, *args, **kwargs):
@@ -63,6 +69,17 @@ class HazardFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(sector_id__in=sorted(value.with_descendants()))
+
+    def filter_progress(self, queryset, name, value):
+        if value == "counted":
+            return queryset.counted()
+        if value == "open":
+            return queryset.open()
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "closed":
+            return queryset.filter(status=workflow.CLOSED)
+        return queryset
 
     def filter_listed(self, queryset, name, value):
         if value is None:

@@ -179,18 +179,49 @@ def alerts_listings(job, progress) -> Outcome:
 
 @register("campaigns.board_snapshot")
 def board_snapshot(job, progress) -> Outcome:
+    """Weekly (schedules.PERIODIC): this week's snapshot of every region with a committee office (and
+    of the level its cockpit shows, e.g. the districts of a municipality below its single 市辖区),
+    then any week still missing since the start of each running campaign (idempotent per week)."""
     from accounts.models import Organisation
     from campaigns.board import snapshot
+    from campaigns.cockpit import board_region
+    from campaigns.models import Campaign
+    from campaigns.services import backfill_campaign
     from regions.models import Region
 
     regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
+    targets = {r.pk: r for r in regions}
+    for r in regions:
+        shown = board_region(r)
+        targets.setdefault(shown.pk, shown)
+    today = timezone.localdate()
+    running = list(Campaign.objects.filter(start__lte=today, end__gte=today))
+    steps = len(targets) + len(running)
     total = 0
-    for i, region in enumerate(regions, 1):
+    for i, region in enumerate(targets.values(), 1):
         total += snapshot(region)
-        progress(i, len(regions))
-    return Outcome(message=f"已写入 {total} 条五色图快照。", data={"rows": total})
+        progress(i, steps)
+    filled = 0
+    for j, campaign in enumerate(running, len(targets) + 1):
+        filled += backfill_campaign(None, campaign)
+        progress(j, steps)
+    return Outcome(message=f"本周五色图快照 {total} 条；补写以往周快照 {filled} 条。", data={"rows": total, "backfilled": filled})
 
 
+@register("campaigns.board_backfill")
+def board_backfill(job, progress) -> Outcome:
+    """Campaign start: weekly snapshots from the event trail since the campaign's start."""
+    from campaigns.models import Campaign
+    from campaigns.services import backfill_campaign
+    from core.services import ServiceError
+
+    campaign = Campaign.objects.filter(pk=job.params.get("campaign")).first()
+    if campaign is None:
+        raise ServiceError("专项行动不存在。", "campaign")
+    progress(0, 1)
+    rows = backfill_campaign(job.owner, campaign)
+    progress(1, 1)
+    return Outcome(message=f"已回填 {rows} 条五色图周快照。", data={"rows": rows})
 
 
 @register("jobs.selftest")

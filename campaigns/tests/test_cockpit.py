@@ -1,0 +1,244 @@
+"""The committee office's cockpit (驾驶舱): colours, figures that lead to exactly their hazards,
+scope, weekly snapshots backfilled from the event trail, and this week's dispatch status."""
+
+import datetime
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.models import Sector
+from campaigns import services as cs
+from campaigns.models import BoardSnapshot
+from core.models import Event
+from core.navigation import menu_for
+from core.testing import check_matrix, client_as
+from hazards import services as hs
+from hazards.models import Hazard
+from supervision import services as sv
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+OPEN = ("registered", "rectifying", "pending_acceptance")
+
+
+def _hazard(world, persona, ent, *, deadline, grade="major", found_ago=60):
+    today = timezone.localdate()
+    return hs.register_hazard(world.user(persona), enterprise=ent, sector=Sector.objects.get(code="commerce"),
+                              description="安全出口锁闭", grade=grade, basis_reason="可能导致群死群伤" if grade == "major" else "",
+                              found_on=min(today - datetime.timedelta(days=found_ago), deadline), deadline=deadline,
+                              notify_people=False)
+
+
+def _world_with_colours(world):
+    """光复道 (ent_commerce): a major hazard 40 days overdue → red, plus a general overdue one (never
+    counted); 望海楼 (ent_commerce2): one major 3 days overdue and listed (挂牌督办) → red by the
+    listed-overdue rule, and one major due in 60 days."""
+    today = timezone.localdate()
+    red = _hazard(world, "enterprise", world.ent_commerce, deadline=today - datetime.timedelta(days=40))
+    _hazard(world, "enterprise", world.ent_commerce, deadline=today - datetime.timedelta(days=10), grade="general")
+    listed = _hazard(world, "commerce", world.ent_commerce2, deadline=today - datetime.timedelta(days=3))
+    _hazard(world, "commerce", world.ent_commerce2, deadline=today + datetime.timedelta(days=60))
+    listing = sv.propose_listing(world.user("committee"), hazard=listed, responsible_department=world.org("commerce"),
+                                 deadline=today + datetime.timedelta(days=30), requirements="限期整改")
+    sv.approve(world.user("committee_lead"), listing)
+    return red, listed
+
+
+def _oracle(code: str, figure: str) -> int:
+    """An independent count in Python over every hazard row (not through the board nor the ledger)."""
+    from supervision.models import Listing
+
+    today = timezone.localdate()
+    in_force = {lst.hazard_id for lst in Listing.objects.all() if lst.status in ("listed", "delisting_requested")}
+    n = 0
+    for h in Hazard.objects.all():
+        if code not in (h.county_code, h.township_code) or h.grade != "major" or h.status in ("merged", "void"):
+            continue
+        is_open = h.status in OPEN
+        overdue = is_open and h.deadline is not None and h.deadline < today
+        n += {"total": True, "open": is_open, "overdue": overdue, "closed": h.status == "closed",
+              "listed": h.pk in in_force, "listed_overdue": h.pk in in_force and overdue}[figure]
+    return n
+
+
+def _ledger_total(client, url: str) -> int:
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    return resp.context["page_obj"].paginator.count
+
+
+def test_the_map_colours_the_townships_and_every_figure_leads_to_exactly_its_hazards(world, client):
+    _world_with_colours(world)
+    client_as(client, world, "committee")
+    resp = client.get("/campaigns/cockpit/")
+    assert resp.status_code == 200
+    items = {i["name"]: i for i in resp.context["items"]}
+    assert len(items) == len(world.townships)
+    assert items["光复道街道"]["colour"] == "red" and items["望海楼街道"]["colour"] == "red"
+    assert {i["colour"] for n, i in items.items() if n not in ("光复道街道", "望海楼街道")} == {"green"}
+    html = resp.content.decode()
+    assert html.count('data-testid="region-tile"') == len(world.townships)  # townships: no shapes, the coloured grid
+    assert 'id="cockpit-map"' not in html and 'id="cockpit-trend"' not in html  # no snapshots yet
+    assert "<script>" not in html.replace('<script src=', '')  # CSP: no inline scripts (json_script is data)
+    checked = 0
+    for item in [*resp.context["items"], resp.context["own"]]:
+        for figure, url in item["links"].items():
+            assert item[figure] == _oracle(item["code"], figure), (item["name"], figure)
+            assert _ledger_total(client, url) == item[figure], (item["name"], figure, url)
+            checked += 1
+    assert checked == 6 * (len(world.townships) + 1)
+    assert resp.context["own"]["overdue"] == 2 and resp.context["own"]["listed"] == 1
+    assert resp.context["overdue_total"] == 2 and resp.context["listed_total"] == 1
+
+
+def test_clicking_a_region_opens_its_own_cockpit_with_its_overdue_figure(world, client):
+    red, _ = _world_with_colours(world)
+    client_as(client, world, "committee")
+    html = client.get("/campaigns/cockpit/").content.decode()
+    tile = re.search(r'<a class="cockpit-tile" href="([^"]+)"[^>]*data-code="' + world.townships[0].code, html)
+    assert tile, "the red township's tile links to its cockpit"
+    resp = client.get(tile.group(1).replace("&amp;", "&"))
+    assert resp.status_code == 200 and resp.context["leaf"] and resp.context["region"] == world.townships[0]
+    overdue = resp.context["own"]["links"]["overdue"]
+    assert parse_qs(urlparse(overdue).query) == {"region": [world.townships[0].code], "grade": ["major"], "progress": ["overdue"]}
+    ledger = client.get(overdue)
+    assert [h.pk for h in ledger.context["page_obj"].object_list] == [red.pk]
+
+
+def test_only_committee_offices_of_the_region_and_above_see_the_cockpit(world, client):
+    check_matrix(client, world, "/campaigns/cockpit/", {
+        "committee": 200, "committee_lead": 200, "province": 200, "admin": 200,
+        "commerce": 404, "emergency_lead": 404, "township": 404, "other_region": 404,
+        "enterprise": 404, "agency": 404, "nobody": 404, "anon": "login"})
+    district, other = world.district.code, "120102"
+    check_matrix(client, world, f"/campaigns/cockpit/?region={world.townships[0].code}",
+                 {"committee": 200, "province": 200, "commerce": 404, "enterprise": 404, "anon": "login"})
+    check_matrix(client, world, f"/campaigns/cockpit/?region={other}", {"committee": 404, "province": 200})
+    check_matrix(client, world, "/campaigns/cockpit/?region=12", {"committee": 404, "province": 200})
+    check_matrix(client, world, f"/campaigns/cockpit/?region={district}", {"committee": 200, "province": 200})
+    check_matrix(client, world, "/campaigns/cockpit/?region=999999", {"committee": 404, "province": 404})
+    client_as(client, world, "committee")
+    resp = client.get("/campaigns/cockpit/?as_of=not-a-date")
+    assert resp.status_code == 400 and "截止时间" in resp.content.decode()
+
+
+def test_the_menu_shows_the_cockpit_to_committee_offices_only(world):
+    def has(persona):
+        return any(e.url == "/campaigns/cockpit/" for e in menu_for(world.user(persona)))
+
+    assert has("committee") and has("province")
+    assert not any(has(p) for p in ("commerce", "township", "enterprise", "agency"))
+
+
+def test_a_municipality_cockpit_shows_its_districts_on_the_vendored_map(world, client):
+    _world_with_colours(world)
+    client_as(client, world, "province")
+    resp = client.get("/campaigns/cockpit/")
+    assert resp.context["region"].code == "12" and resp.context["shown"].code == "1201"  # through 市辖区
+    assert resp.context["geo_url"].endswith("vendor/maps/province/tianjin.json")
+    data = {d["code"]: d for d in resp.context["chart"]["map"]["data"]}
+    assert data["120105"]["name"] == "河北区" and data["120105"]["itemStyle"]["areaColor"] == "#d9534f"  # red
+    assert data["120105"]["url"] == "/campaigns/cockpit/?region=120105"
+    assert data["120102"]["itemStyle"]["areaColor"] == "#22a06b"  # 河东区: green
+    assert 'id="cockpit-map"' in resp.content.decode()
+
+
+def _travel(day: datetime.date, hour=9):
+    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=False)
+
+
+def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(world, client, settings):
+    """A hazard reported on 2026-03-04, due 03-20, closed 04-08: the Mondays in between say blue
+    (03-09, 03-16: within deadline), orange (03-23 … 04-06: overdue ≤ 30 days), green (04-13)."""
+    settings.QINGLING_JOBS_INLINE = True
+    g = world.townships[0]
+    with _travel(datetime.date(2026, 3, 4)):
+        h = hs.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                               description="安全出口锁闭", grade="major", basis_reason="重大", deadline=datetime.date(2026, 3, 20),
+                               notify_people=False)
+    with _travel(datetime.date(2026, 4, 8)):
+        plan = dict(goal_tasks="消除隐患", measures="整改", funds_materials="已落实", responsible="设备部",
+                    deadline=datetime.date(2026, 6, 30), safety_emergency="应急预案")
+        h = hs.submit_plan(world.user("enterprise"), h, plan=plan)
+        hs.submit_completion(world.user("enterprise"), h, evidence_note="已整改")
+        h.refresh_from_db()
+        hs.accept(world.user("commerce_lead"), h, opinion="验收通过")
+    with _travel(datetime.date(2026, 4, 15)):
+        cs.create_campaign(world.user("committee"), name="治本攻坚", issuer=world.org("committee"), region=world.district,
+                           start=datetime.date(2026, 3, 2), end=datetime.date(2026, 12, 31))
+        expected = {datetime.date(2026, 3, 2): "green", datetime.date(2026, 3, 9): "blue", datetime.date(2026, 3, 16): "yellow",
+                    datetime.date(2026, 3, 23): "orange", datetime.date(2026, 3, 30): "orange", datetime.date(2026, 4, 6): "orange",
+                    datetime.date(2026, 4, 13): "green"}
+        got = dict(BoardSnapshot.objects.filter(region=g).values_list("week", "colour"))
+        assert got == expected
+        assert BoardSnapshot.objects.filter(region__parent=world.district).count() == 7 * len(world.townships)
+        assert Event.objects.filter(verb="campaigns.board_backfilled", object_id=world.district.pk).count() == 1
+        # idempotent: the weekly job and the command write nothing new
+        from django.core.management import call_command
+
+        from jobs.periodic import run_system
+
+        run_system("campaigns.board_snapshot")
+        call_command("backfill_board")
+        assert BoardSnapshot.objects.filter(region__parent=world.district).count() == 7 * len(world.townships)
+        assert Event.objects.filter(verb="campaigns.board_backfilled", object_id=world.district.pk).count() == 1
+        client_as(client, world, "committee")
+        resp = client.get("/campaigns/cockpit/")
+    trend = resp.context["trend"]
+    assert [w["week"] for w in trend] == sorted(expected)
+    assert [w["orange"] for w in trend] == [0, 0, 0, 1, 1, 1, 0] and [w["overdue"] for w in trend] == [0, 0, 0, 1, 1, 1, 0]
+    html = resp.content.decode()
+    assert 'id="cockpit-trend"' in html and 'data-testid="trend-table"' in html
+
+
+def test_a_campaign_starting_later_backfills_nothing_and_the_weekly_job_adds_one_week(world, settings):
+    settings.QINGLING_JOBS_INLINE = True
+    with _travel(datetime.date(2026, 5, 6)):
+        cs.create_campaign(None, name="夏季行动", issuer=world.org("committee"), region=world.district,
+                           start=datetime.date(2026, 6, 1), end=datetime.date(2026, 8, 31))
+        assert not BoardSnapshot.objects.exists()
+    with _travel(datetime.date(2026, 6, 1), 13):
+        from jobs.periodic import run_system
+
+        run_system("campaigns.board_snapshot")
+        run_system("campaigns.board_snapshot")
+    weeks = set(BoardSnapshot.objects.filter(region__parent=world.district).values_list("week", flat=True))
+    assert weeks == {datetime.date(2026, 6, 1)}
+
+
+def test_dispatch_status_of_every_unit_this_week_on_time_late_or_missing(world, client):
+    with _travel(datetime.date(2026, 3, 1)):
+        campaign = cs.create_campaign(None, name="治本攻坚", issuer=world.org("committee"), region=world.district,
+                                      start=datetime.date(2026, 3, 1), end=datetime.date(2026, 12, 31),
+                                      report_weekday=2, report_time=datetime.time(12, 0))  # every Wednesday 12:00
+    on_time, late = world.org("commerce"), world.org("township0")
+    with _travel(datetime.date(2026, 3, 3), 10):  # Tuesday, before the deadline
+        cs.submit(world.user("commerce"), unit=on_time, campaign=campaign, as_of=timezone.now())
+    with _travel(datetime.date(2026, 3, 4), 15):  # Wednesday 15:00, after 12:00
+        cs.submit(world.user("township"), unit=late, campaign=campaign, as_of=timezone.now())
+    with _travel(datetime.date(2026, 3, 5), 9):
+        cs.submit(world.user("township"), unit=late, campaign=campaign, as_of=timezone.now(), note="更正")  # v2: still late
+        client_as(client, world, "committee")
+        resp = client.get("/campaigns/cockpit/")
+        lines = {x["unit"].pk: x["status"] for x in resp.context["dispatch"]["lines"]}
+        from campaigns.tables import reporting_units
+
+        units = {u.pk for u in reporting_units(world.org("committee"), campaign)}
+        assert set(lines) == units
+        assert lines[on_time.pk] == "on_time" and lines[late.pk] == "late"
+        assert {s for pk, s in lines.items() if pk not in (on_time.pk, late.pk)} == {"missing"}
+        assert resp.context["dispatch"]["counts"] == {"on_time": 1, "late": 1, "missing": len(units) - 2}
+        only_late = client.get("/campaigns/cockpit/?dispatch=late")
+        assert [x["unit"].pk for x in only_late.context["dispatch_lines"]] == [late.pk]
+        assert 'data-testid="dispatch-missing"' in only_late.content.decode()
+
+
+@pytest.mark.parametrize("field,value", [("progress", "sideways"), ("listed", "maybe")])
+def test_the_ledger_refuses_a_bad_figure_filter_with_the_field_and_a_chinese_reason(world, client, field, value):
+    client_as(client, world, "committee")
+    resp = client.get(f"/hazards/?region={world.district.code}&{field}={value}")
+    assert resp.status_code == 400
+    errors = resp.context["filter"].errors
+    assert list(errors) == [field] and re.search(r"[\u4e00-\u9fff]", " ".join(errors[field]))
