@@ -6,14 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import actor_org
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import get_visible_or_404
+from core.lists import Column, ScopedListView
+from core.views import get_visible_or_404, service_error_to_form
 
 from . import rows as R
 from . import services
 from .access import committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
+from .filters import ActivityFilter
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
 from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
@@ -136,23 +139,44 @@ def remind(request):
     return redirect("campaigns:rollup")
 
 
-def activities(request):
-    org = government_org_or_404(request.user)
-    if org is None:
-        return redirect("campaigns:index")
-    form = ActivityForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_activity(request.user, unit=org, **form.cleaned_data)
-            messages.success(request, "已登记。")
-            return redirect("campaigns:activities")
-        except ServiceError as exc:
-            from core.views import service_error_to_form
+class ActivityList(ScopedListView):
+    """The unit's own leadership activity log, with the form that records one more entry."""
 
-            service_error_to_form(form, exc)
-    from django.core.paginator import Paginator
+    name = "campaigns.activities"
+    url_name = "campaigns:activities"
+    title = "组织领导活动"
+    model = Activity
+    filterset_class = ActivityFilter
+    template_name = "campaigns/activities.html"
+    row_template = "campaigns/_activity_row.html"
+    columns = (Column("日期", "date"), Column("类型", "get_kind_display"), Column("参加人员", "participants"),
+               Column("内容", "summary"), Column("人数", "count"))
+    testid = "activity-table"
+    empty_text = "暂无"
 
-    page = Paginator(Activity.objects.visible_to(request.user).filter(unit=org), 50).get_page(request.GET.get("page"))
-    return render(request, "campaigns/activities.html", {"form": form, "items": page.object_list, "page_obj": page,
-                                                         "total": page.paginator.count, "org": org},
-                  status=400 if request.method == "POST" else 200)
+    @classmethod
+    def scoped_queryset(cls, user):
+        return super().scoped_queryset(user).filter(unit=actor_org(user))
+
+    def dispatch(self, request, *args, **kwargs):
+        self.org = government_org_or_404(request.user)
+        if self.org is None:
+            return redirect("campaigns:index")
+        return super().dispatch(request, *args, **kwargs)
+
+    def extra_context(self, request):
+        return {"org": self.org, "add_form": ActivityForm(auto_id="add_%s")}
+
+    def post(self, request):
+        form = ActivityForm(request.POST, request.FILES, auto_id="add_%s")
+        if form.is_valid():
+            try:
+                services.record_activity(request.user, unit=self.org, **form.cleaned_data)
+                messages.success(request, "已登记。")
+                return redirect("campaigns:activities")
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+        return self.render_list(request, extra={"add_form": form}, status=400)
+
+
+activities = ActivityList.as_view()
