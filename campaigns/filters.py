@@ -5,7 +5,8 @@ from django import forms
 
 from core.lists import SearchFilter
 
-from .models import Activity
+from .models import Activity, Campaign, Submission
+from .querysets import dispatch_units
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -19,3 +20,21 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = ["kind", "date_from", "date_to", "q"]
+
+
+def _units(request):
+    return dispatch_units(request.user if request else None).order_by("name")
+
+
+def _campaigns(request):
+    return Campaign.objects.visible_to(request.user if request else None)
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=_units, empty_label="全部单位")
+    campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=_campaigns, empty_label="全部专项行动")
+    week = django_filters.DateFilter(label="报送周（周一）", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Submission
+        fields = ["unit", "campaign", "week"]

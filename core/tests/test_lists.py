@@ -195,7 +195,39 @@ def _holidays(world, n):
     return clone(row, n, date=lambda i: datetime.date(2090, 1, 1) + datetime.timedelta(days=i * 60))
 
 
+def _jobs(world, n):
+    from jobs.models import Job
+
+    row = Job.objects.create(kind="test", title="测试任务", owner=world.user("committee"))
+    return clone(row, n)
+
+
+def _import_jobs(world, n):
+    from enterprises.models import ImportJob
+
+    row = ImportJob.objects.create(created_by=world.user("committee"), file="imports/test.xlsx", file_name="test.xlsx")
+    return clone(row, n)
+
+
+def _submissions(world, n):
+    from campaigns import services
+    from campaigns.models import Submission
+
+    today = timezone.localdate()
+    campaign = services.create_campaign(None, name=f"测试专项行动{next(SEQ)}", issuer=world.org("committee"),
+                                        region=world.district, start=today - datetime.timedelta(days=30),
+                                        end=today + datetime.timedelta(days=30))
+    row = Submission(campaign=campaign, unit=world.org("committee"), week=today - datetime.timedelta(days=today.weekday()),
+                     as_of=timezone.now(), values={}, submitted_by_name="测试")
+    row.set_region_codes(world.district)
+    row.save()
+    return clone(row, n, version=lambda i: i + 1)
+
+
 FACTORIES = {
+    "jobs.list": _jobs,
+    "enterprises.imports": _import_jobs,
+    "campaigns.submissions": _submissions,
     "accidents.list": _accidents,
     "accidents.lessons": _lesson_checks,
     "campaigns.activities": _activities,
@@ -223,6 +255,10 @@ MATRIX = {
     "committee": "all", "other_region": "none", "housing": "none", "enterprise_other": "none", "anon": "login",
 }
 OVERRIDES = {
+    # one's own background jobs / import jobs only; importing is for government writers (403 otherwise)
+    "enterprises.imports": {"enterprise_other": 403},
+    # submitted dispatch tables: government units only (others have no such page)
+    "campaigns.submissions": {"enterprise_other": 404},
     # 举一反三 checks are for government staff only
     "accidents.lessons": {"enterprise_other": 403},
     # a unit's own activity log: other units see none of it, enterprises have no such page
