@@ -5,12 +5,14 @@ from django import forms
 
 from core.lists import SearchFilter
 
+from .forms import recordable_kinds
 from .models import Activity, Campaign, Submission
 from .querysets import dispatch_units
 
 
 class ActivityFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="类型", choices=Activity.Kind.choices, empty_label="全部类型")
+    # the kinds recorded on this page (督导检查 is an inspection visit, never an activity here)
+    kind = django_filters.ChoiceFilter(label="类型", choices=recordable_kinds, empty_label="全部类型")
     date_from = django_filters.DateFilter(label="日期自", field_name="date", lookup_expr="gte",
                                           widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label="日期至", field_name="date", lookup_expr="lte",
