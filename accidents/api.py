@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from regions.models import Region
 
 from . import services
+from .filters import AccidentFilter, LessonCheckFilter
 from .models import Accident, LessonCheck, Measure
 
 
@@ -106,6 +107,7 @@ class EvaluationSerializer(serializers.Serializer):
 
 class AccidentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AccidentSerializer
+    filterset_class = AccidentFilter  # the list page's FilterSet
 
     def base_queryset(self):
         return Accident.objects.select_related("sector", "investigation").prefetch_related("measures")
@@ -218,6 +220,7 @@ class LessonCheckViewSet(ScopedReadOnlyViewSet):
     """/api/v1/accident-lesson-checks/: 举一反三 checks (government users of the region)."""
 
     serializer_class = LessonCheckSerializer
+    filterset_class = LessonCheckFilter  # the list page's FilterSet
 
     def base_queryset(self):
         return LessonCheck.objects.prefetch_related("targets__hazards")

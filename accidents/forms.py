@@ -3,25 +3,11 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
+from core.forms import StyledForm
 from enterprises.models import Enterprise
 from regions.models import Region
 
 from .models import Responsibility
-
-
-def _styled(form):
-    for field in form.fields.values():
-        css = "form-check-input" if isinstance(field, forms.BooleanField) else (
-            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-        field.widget.attrs.setdefault("class", css)
-    return form
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _styled(self)
-
 
 DT = {"type": "datetime-local"}
 D = {"type": "date"}

@@ -1,7 +1,5 @@
 """Home-page cards: accidents under investigation and investigations past their deadline."""
 
-from django.utils import timezone
-
 from accounts.permissions import is_government
 
 from . import workflow
@@ -15,6 +13,6 @@ def cards(user) -> list[dict]:
     return [
         {"key": "accidents_open", "title": "在查事故", "value": qs.count(), "url": "/accidents/?status=investigating",
          "hint": "已报告、调查中"},
-        {"key": "accidents_overdue", "title": "调查超期事故", "value": qs.filter(investigation_due__lt=timezone.localdate()).count(),
-         "url": "/accidents/", "hint": "超过60日（或延长后）期限"},
+        {"key": "accidents_overdue", "title": "调查超期事故", "value": Accident.objects.visible_to(user).overdue().count(),
+         "url": "/accidents/?overdue=true", "hint": "超过60日（或延长后）期限"},
     ]

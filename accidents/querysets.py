@@ -14,6 +14,15 @@ class AccidentQuerySet(ScopedQuerySet):
 
         return self.filter(status__in=(REPORTED, INVESTIGATING))
 
+    def overdue(self, today=None):
+        """Investigations still open past their report deadline (``Accident.investigation_overdue``)."""
+        from django.utils import timezone
+
+        return self.open_investigations().filter(investigation_due__lt=today or timezone.localdate())
+
+    def not_overdue(self, today=None):
+        return self.exclude(pk__in=self.overdue(today).values("pk"))
+
 
 class ThroughAccidentQuerySet(ScopedQuerySet):
     region_prefix = "accident__"

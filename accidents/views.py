@@ -11,27 +11,37 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee, is_enterprise_user, is_government
 from core.events import events_for
+from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from . import forms as f
 from . import services, workflow
+from .filters import AccidentFilter, LessonCheckFilter
 from .models import Accident, LessonCheck, LessonTarget, Measure
 
 
-def accident_list(request):
-    qs = Accident.objects.visible_to(request.user).select_related("sector")
-    grade = request.GET.get("grade", "")
-    if grade in dict(Accident._meta.get_field("grade").choices):
-        qs = qs.filter(grade=grade)
-    status = request.GET.get("status", "")
-    if status in Accident.Status.values:
-        qs = qs.filter(status=status)
-    can_report = is_government(request.user) or is_enterprise_user(request.user)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))  # paged with its total, filters kept in links
-    return render(request, "accidents/list.html", {
-        "accidents": page.object_list, "page_obj": page, "total": page.paginator.count, "grades": Accident._meta.get_field("grade").choices, "grade": grade,
-        "statuses": Accident.Status.choices, "status": status, "can_report": can_report, "today": timezone.localdate()})
+class AccidentList(ScopedListView):
+    name = "accidents.list"
+    url_name = "accidents:list"
+    title = "生产安全事故"
+    model = Accident
+    filterset_class = AccidentFilter
+    template_name = "accidents/list.html"
+    row_template = "accidents/_accident_row.html"
+    select_related = ("sector",)
+    columns = (Column("编号", "number"), Column("发生时间", "occurred_at"), Column("事故单位", "enterprise_name"),
+               Column("行业", "sector.name"), Column("等级", "get_grade_display"), Column("死亡/重伤"),
+               Column("直接损失（万元）", "loss"), Column("状态", "get_status_display"),
+               Column("调查报告期限", "investigation_due"), Column("认定"))
+    testid = "accident-table"
+    empty_text = "暂无事故"
+
+    def extra_context(self, request):
+        return {"can_report": is_government(request.user) or is_enterprise_user(request.user)}
+
+
+accident_list = AccidentList.as_view()
 
 
 def report(request):
@@ -213,13 +223,26 @@ def lesson(request, pk: int, form=None, status=200):
                                                      "can_record": is_government(request.user)}, status=status)
 
 
-def lesson_list(request):
-    if not is_government(request.user):
-        raise PermissionDenied("仅政府工作人员可以查看举一反三检查。")
-    page = Paginator(LessonCheck.objects.visible_to(request.user).select_related("accident"), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "accidents/lesson_list.html", {"checks": page.object_list, "page_obj": page,
-                                                          "total": page.paginator.count})
+class LessonCheckList(ScopedListView):
+    name = "accidents.lessons"
+    url_name = "accidents:lessons"
+    title = "举一反三检查"
+    model = LessonCheck
+    filterset_class = LessonCheckFilter
+    template_name = "accidents/lesson_list.html"
+    row_template = "accidents/_lesson_row.html"
+    select_related = ("accident",)
+    columns = (Column("检查名称", "title"), Column("来源事故"), Column("完成期限", "deadline"),
+               Column("状态", "get_status_display"))
+    testid = "lesson-table"
+    empty_text = "暂无"
+
+    def check_access(self, request):
+        if not is_government(request.user):
+            raise PermissionDenied("仅政府工作人员可以查看举一反三检查。")
+
+
+lesson_list = LessonCheckList.as_view()
 
 
 @require_POST

@@ -14,6 +14,32 @@ def actor_org(user) -> Organisation | None:
     return m.organisation if m else None
 
 
+def government_org_or_404(user) -> Organisation | None:
+    """The government unit ``user`` acts for (None for a superuser without one); anyone else —
+    enterprises, agencies, users without a unit — gets a 404 (pages of government units only)."""
+    from django.http import Http404
+
+    org = actor_org(user)
+    if user.is_superuser:
+        return org
+    if org is None or not org.is_government:
+        raise Http404("不存在或无权查看")
+    return org
+
+
+def committee_org_or_404(user) -> Organisation:
+    """The committee office ``user`` acts for (a superuser without a unit: the top-most committee);
+    anyone else gets a 404."""
+    from django.http import Http404
+
+    org = actor_org(user)
+    if user.is_superuser and org is None:
+        org = Organisation.objects.filter(kind=Organisation.Kind.COMMITTEE).order_by("region__level", "pk").first()
+    if org is None or org.kind != Organisation.Kind.COMMITTEE:
+        raise Http404("不存在或无权查看")
+    return org
+
+
 def org_kind(user) -> str:
     if user and user.is_authenticated and user.is_superuser:
         return "superuser"

@@ -11,12 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core import captcha
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
-from tips import captcha
 
 from . import services, throttle
 from .filters import OrganisationFilter

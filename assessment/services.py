@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
-from accounts.permissions import membership
+from accounts.permissions import actor_org, membership
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
@@ -34,11 +34,6 @@ DEFAULT_INDICATORS = [
 DEFAULT_VETOES = [("larger", workflow.NO_EXCELLENT), ("major", workflow.VETO)]  # created with every set
 
 
-def _org(actor):
-    m = membership(actor)
-    return m.organisation if m else None
-
-
 def is_reviewer(actor, indicator_set: IndicatorSet) -> bool:
     if actor is None or actor.is_superuser:
         return True
@@ -52,7 +47,7 @@ def _require_reviewer(actor, s):
 
 
 def create_set(actor, *, year: int, name: str, defaults: bool = True) -> IndicatorSet:
-    org = _org(actor)
+    org = actor_org(actor)
     if org is None or org.kind != Organisation.Kind.COMMITTEE or not membership(actor).can_write:
         raise NotPermitted("只有安全生产委员会办公室可以制定考评指标。")
     name = (name or "").strip()

@@ -6,8 +6,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .access import parse_as_of, resolve_unit
+from hazards.asof import instant as parse_as_of
+
 from .models import Campaign
+from .querysets import dispatch_unit_or_404
 from .tables import unit_table
 
 
@@ -17,7 +19,7 @@ class DispatchTableView(APIView):
     @extend_schema(parameters=[OpenApiParameter("unit", str), OpenApiParameter("as_of", str), OpenApiParameter("campaign", int)],
                    responses={200: dict}, summary="调度表（按单位、截止时间）")
     def get(self, request):
-        unit = resolve_unit(request.user, request.query_params.get("unit"))
+        unit = dispatch_unit_or_404(request.user, request.query_params.get("unit"))
         as_of = parse_as_of(request.query_params.get("as_of"))
         campaign = None
         raw = request.query_params.get("campaign", "")

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from .models import Activity, Campaign
-from .services import backfill_board, backfill_campaign, create_campaign
+from .services import backfill_board, backfill_campaign, create_campaign, record_activity
 
 PHASES_2023 = (
     ("动员部署", datetime.date(2023, 4, 1), datetime.date(2023, 4, 30)),
@@ -41,11 +41,9 @@ def load(ctx):
                                        ("township0", "preach", 5, None), ("commerce", "media", 12, None)):
         unit = ctx["orgs"][key]
         if not Activity.objects.filter(unit=unit, kind=kind).exists():
-            act = Activity(unit=unit, kind=kind, date=today - datetime.timedelta(days=days_ago), count=count,
-                           participants="主要负责同志及相关科室", summary="示范数据",
-                           created_at=timezone.now() - datetime.timedelta(days=days_ago))
-            act.set_region_codes(unit.region)
-            act.save()
+            record_activity(None, unit=unit, kind=kind, date=today - datetime.timedelta(days=days_ago), count=count,
+                            participants="主要负责同志及相关科室", summary="示范数据",
+                            recorded_at=timezone.now() - datetime.timedelta(days=days_ago))
 
 
 #: major hazards that make the cockpit's five colours visible: (enterprise index, text, days overdue)

@@ -2,13 +2,14 @@
 
 from django.utils import timezone
 
-from .access import own_org
+from accounts.permissions import actor_org
+
 from .dispatch import week_of
 from .models import Submission
 
 
 def cards(user) -> list[dict]:
-    org = own_org(user)
+    org = actor_org(user)
     if org is None or not org.is_government:
         return []
     from .tables import campaign_for

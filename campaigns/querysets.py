@@ -53,3 +53,22 @@ def dispatch_units(user):
 
 class BoardSnapshotQuerySet(ScopedQuerySet):
     pass
+
+
+def dispatch_unit_or_404(user, raw):
+    """The unit asked for (``?unit=`` id or code) among ``dispatch_units(user)``, defaulting to the
+    user's own government unit; out of reach → 404."""
+    from django.http import Http404
+
+    from accounts.permissions import government_org_or_404
+
+    if raw in (None, ""):
+        unit = government_org_or_404(user)
+        if unit is None:
+            raise Http404("请选择单位")
+        return unit
+    lookup = {"pk": int(raw)} if str(raw).isdigit() else {"code": str(raw)}
+    unit = dispatch_units(user).select_related("region").filter(**lookup).first()
+    if unit is None:
+        raise Http404("不存在或无权查看")
+    return unit

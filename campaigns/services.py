@@ -24,7 +24,8 @@ _org = actor_org
 
 
 def _require_unit_writer(actor, unit: Organisation) -> None:
-    if actor is not None and actor.is_superuser:
+    """The unit's own writers (or a superuser, or ``None``: loaders such as the demo)."""
+    if actor is None or actor.is_superuser:
         return
     m = getattr(actor, "membership", None)
     if m is None or m.organisation_id != unit.pk or not m.can_write:
@@ -117,8 +118,9 @@ def update_campaign(actor, campaign: Campaign, *, name: str, start: datetime.dat
 
 
 def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date, participants: str = "",
-                    summary: str = "", count: int | None = None, attachment=None) -> Activity:
-    """One entry of the unit's leadership activity log (rows 4.1–4.4, 4.6, 4.7)."""
+                    summary: str = "", count: int | None = None, attachment=None, recorded_at=None) -> Activity:
+    """One entry of the unit's leadership activity log (rows 4.1–4.4, 4.6, 4.7); ``recorded_at``
+    back-dates the entry (demo loader only)."""
     _require_unit_writer(actor, unit)
     if kind not in Activity.Kind.values:
         raise ServiceError("请选择活动类型。", "kind")
@@ -132,7 +134,8 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
         attachment = accept_upload(attachment, "campaign_attachment").content  # core upload policy
     with transaction.atomic():
         act = Activity(unit=unit, kind=kind, date=date, participants=participants, summary=summary, count=count,
-                       created_by=actor if actor is not None and actor.is_authenticated else None)
+                       created_by=actor if actor is not None and actor.is_authenticated else None,
+                       created_at=recorded_at or timezone.now())
         if attachment:
             act.attachment = attachment
         act.set_region_codes(unit.region)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dispatch/export/", views.dispatch_export, name="dispatch_export"),
     path("dispatch/rollup/", views.rollup_view, name="rollup"),
     path("dispatch/remind/", views.remind, name="remind"),
+    path("submissions/", views.submissions, name="submissions"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("activities/", views.activities, name="activities"),
     path("stats/", views_board.stats, name="stats"),

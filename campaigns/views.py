@@ -6,22 +6,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import actor_org, committee_org_or_404, government_org_or_404
+from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import get_visible_or_404
+from core.views import get_visible_or_404, service_error_to_form
+from hazards.asof import instant as parse_as_of
 
 from . import rows as R
 from . import services
-from .access import committee_or_404, government_org_or_404, own_org, parse_as_of, resolve_unit
+from .filters import ActivityFilter, SubmissionFilter
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
+from .querysets import dispatch_unit_or_404
 from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
 from .xlsx import export_bytes
 
 
 def _table_from_request(request):
-    unit = resolve_unit(request.user, request.GET.get("unit"))
+    unit = dispatch_unit_or_404(request.user, request.GET.get("unit"))
     as_of = parse_as_of(request.GET.get("as_of"))
     campaign = None
     if request.GET.get("campaign", "").isdigit():
@@ -32,13 +36,10 @@ def _table_from_request(request):
 def index(request):
     government_org_or_404(request.user)
     return render(request, "campaigns/index.html", {"campaigns": Campaign.objects.visible_to(request.user).prefetch_related("phases"),
-                                                     "org": own_org(request.user)})
+                                                     "org": actor_org(request.user)})
 
 
-def _submission_at(history, as_of):
-    """The latest version submitted for exactly this cut-off, if any (to compare with the live table)."""
-    same = [s for s in history if s.as_of == as_of]
-    return max(same, key=lambda s: s.version) if same else None
+RECENT = 5  # the dispatch page lists the latest submissions and links to all of them (SubmissionList)
 
 
 def dispatch_table(request):
@@ -46,21 +47,24 @@ def dispatch_table(request):
         table = _table_from_request(request)
     except ServiceError as exc:
         return HttpResponseBadRequest(exc.message)
-    org = own_org(request.user)
+    org = actor_org(request.user)
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
-    history = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign).order_by("-submitted_at", "-id")[:20] if table.campaign else []
-    shown = _submission_at(history, table.as_of) if table.campaign else None
+    mine = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign)
+    history = mine.order_by("-submitted_at", "-id")[:RECENT] if table.campaign else []
+    history_total = mine.count() if table.campaign else 0
+    # the latest version submitted for exactly this cut-off, if any (to compare with the live table)
+    shown = mine.filter(as_of=table.as_of).order_by("-version", "-id").first() if table.campaign else None
     return render(request, "campaigns/dispatch.html", {
         "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(table.unit)), "can_submit": can_submit,
-        "history": history, "units": units, "submitted": shown, "differences": differences(shown) if shown else [],
+        "history": history, "history_total": history_total, "units": units, "submitted": shown, "differences": differences(shown) if shown else [],
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
     })
 
 
 @require_POST
 def dispatch_submit(request):
-    unit = resolve_unit(request.user, request.POST.get("unit"))
+    unit = dispatch_unit_or_404(request.user, request.POST.get("unit"))
     try:
         as_of = parse_as_of(request.POST.get("as_of"))
         campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
@@ -100,7 +104,7 @@ def submission_detail(request, pk: int):
 
 
 def rollup_view(request):
-    committee = committee_or_404(request.user)
+    committee = committee_org_or_404(request.user)
     try:
         as_of = parse_as_of(request.GET.get("as_of"))
     except ServiceError as exc:
@@ -120,7 +124,7 @@ def rollup_view(request):
 
 @require_POST
 def remind(request):
-    committee = committee_or_404(request.user)
+    committee = committee_org_or_404(request.user)
     campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
     if campaign is None:
         return HttpResponseBadRequest("请选择专项行动。")
@@ -136,23 +140,68 @@ def remind(request):
     return redirect("campaigns:rollup")
 
 
-def activities(request):
-    org = government_org_or_404(request.user)
-    if org is None:
-        return redirect("campaigns:index")
-    form = ActivityForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_activity(request.user, unit=org, **form.cleaned_data)
-            messages.success(request, "已登记。")
-            return redirect("campaigns:activities")
-        except ServiceError as exc:
-            from core.views import service_error_to_form
+class ActivityList(ScopedListView):
+    """The unit's own leadership activity log, with the form that records one more entry."""
 
-            service_error_to_form(form, exc)
-    from django.core.paginator import Paginator
+    name = "campaigns.activities"
+    url_name = "campaigns:activities"
+    title = "组织领导活动"
+    model = Activity
+    filterset_class = ActivityFilter
+    template_name = "campaigns/activities.html"
+    row_template = "campaigns/_activity_row.html"
+    columns = (Column("日期", "date"), Column("类型", "get_kind_display"), Column("参加人员", "participants"),
+               Column("内容", "summary"), Column("人数", "count"))
+    testid = "activity-table"
+    empty_text = "暂无"
 
-    page = Paginator(Activity.objects.visible_to(request.user).filter(unit=org), 50).get_page(request.GET.get("page"))
-    return render(request, "campaigns/activities.html", {"form": form, "items": page.object_list, "page_obj": page,
-                                                         "total": page.paginator.count, "org": org},
-                  status=400 if request.method == "POST" else 200)
+    @classmethod
+    def scoped_queryset(cls, user):
+        return super().scoped_queryset(user).filter(unit=actor_org(user))
+
+    def dispatch(self, request, *args, **kwargs):
+        self.org = government_org_or_404(request.user)
+        if self.org is None:
+            return redirect("campaigns:index")
+        return super().dispatch(request, *args, **kwargs)
+
+    def extra_context(self, request):
+        return {"org": self.org, "add_form": ActivityForm(auto_id="add_%s")}
+
+    def post(self, request):
+        form = ActivityForm(request.POST, request.FILES, auto_id="add_%s")
+        if form.is_valid():
+            try:
+                services.record_activity(request.user, unit=self.org, **form.cleaned_data)
+                messages.success(request, "已登记。")
+                return redirect("campaigns:activities")
+            except ServiceError as exc:
+                service_error_to_form(form, exc)
+        return self.render_list(request, extra={"add_form": form}, status=400)
+
+
+activities = ActivityList.as_view()
+
+
+class SubmissionList(ScopedListView):
+    """Every submitted table the user may see (``dispatch_units``), filtered by unit and campaign."""
+
+    name = "campaigns.submissions"
+    url_name = "campaigns:submissions"
+    title = "调度表报送记录"
+    model = Submission
+    filterset_class = SubmissionFilter
+    template_name = "campaigns/submissions.html"
+    row_template = "campaigns/_submission_row.html"
+    select_related = ("unit", "campaign")
+    columns = (Column("报送周", "week"), Column("版本", "version"), Column("单位", "unit.name"),
+               Column("专项行动", "campaign.name"), Column("统计截止", "as_of"), Column("报送人", "submitted_by_name"),
+               Column("报送时间", "submitted_at"))
+    testid = "submission-list"
+    empty_text = "尚未报送"
+
+    def check_access(self, request):
+        government_org_or_404(request.user)
+
+
+submissions = SubmissionList.as_view()

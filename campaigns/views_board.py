@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
+from accounts.permissions import government_org_or_404
 from core.services import ServiceError
 from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
 
-from .access import government_org_or_404
 from .board import DEFAULT_RULES, HEX, LABELS, active_rules, board
 from .bulletin import bulletin_docx, bulletin_instant
 from .models import BoardSnapshot

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from accounts.permissions import committee_org_or_404
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
 from . import services
-from .access import committee_or_404
 from .forms import CampaignForm
 from .models import Campaign
 from .tables import reporting_units
@@ -41,11 +41,11 @@ def _save(request, committee, campaign=None):
 
 
 def campaign_new(request):
-    return _save(request, committee_or_404(request.user))
+    return _save(request, committee_org_or_404(request.user))
 
 
 def campaign_edit(request, pk: int):
-    committee = committee_or_404(request.user)
+    committee = committee_org_or_404(request.user)
     campaign = get_visible_or_404(Campaign.objects, request.user, pk=pk)
     if campaign.issuer_id != committee.pk and not request.user.is_superuser:
         raise PermissionDenied("只能修改本单位印发的专项行动。")

@@ -5,12 +5,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.permissions import actor_org
 from core.services import ServiceError
 from enterprises.models import Enterprise
 
-from .access import own_org
 from .models import EnterpriseReport
 from .reports import due_date, last_closed_period, missing, submit_report
+
+MISSING_SHOWN = 500  # names listed; the heading gives the full count and says when the list is cut
 
 
 def _period(request):
@@ -24,7 +26,7 @@ def _period(request):
 
 
 def reports(request):
-    org = own_org(request.user)
+    org = actor_org(request.user)
     year, quarter = _period(request)
     ent = getattr(org, "enterprise", None) if org is not None and org.kind == "enterprise" else None
     if ent is not None:
@@ -43,7 +45,8 @@ def reports(request):
     if (org is None and not request.user.is_superuser) or (org is not None and not org.is_government):
         raise Http404
     ents = Enterprise.objects.visible_to(request.user)
+    not_in = missing(ents, year, quarter).order_by("name")
     return render(request, "campaigns/reports_government.html", {
         "year": year, "quarter": quarter, "due": due_date(year, quarter),
-        "missing": missing(ents, year, quarter).order_by("name")[:500],
+        "missing": not_in[:MISSING_SHOWN], "missing_total": not_in.count(), "missing_shown": MISSING_SHOWN,
         "submitted": EnterpriseReport.objects.visible_to(request.user).filter(year=year, quarter=quarter).select_related("enterprise")})

@@ -118,6 +118,7 @@ VERBS: dict[str, str] = {
     "enterprise.contacts_updated": "更新联系人",
     "enterprise.agency_engaged": "委托第三方服务机构",
     "enterprise.organisation_created": "开通单位账号",
+    "enterprise.import_started": "上传单位名录导入文件",
     "organisation.created": "新建机构",
     "competence.set": "设置部门监管职责",
     "competence.removed": "取消部门监管职责",

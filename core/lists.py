@@ -103,6 +103,7 @@ class ScopedListView(View):
 
     name: str = ""
     url_name: str = ""  # the page's URL name ("enforcement:case_list"), used by the generated tests
+    url_kwargs: dict = {}  # URL arguments of a sample page, for lists with one page per key (rule tables)
     model = None
     filterset_class = None
     template_name: str = ""

@@ -1,11 +1,17 @@
-"""Pages of the editable rule tables (core.ruletables)."""
+"""Pages of the editable rule tables (core.ruletables): the index, one list page per table (on the
+list layer, with the form that adds a row where the table allows it) and the row edit page."""
 
+import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import ruletables
+from .lists import Column, ScopedListView, SearchFilter, YesNoFilter
+
+REFUSED = "只有安委会办公室或指定的管理员可以维护规则表。"
 
 
 def _table(key):
@@ -35,28 +41,91 @@ def _unverified(table, row) -> bool:
 def index(request):
     tables = [t for t in ruletables.TABLES.values() if ruletables.can_edit(request.user, t)]
     if not tables:
-        raise PermissionDenied("只有安委会办公室或指定的管理员可以维护规则表。")
+        raise PermissionDenied(REFUSED)
     return render(request, "core/ruletables_index.html", {"tables": tables})
 
 
-def table_rows(request, key: str):
-    table = _table(key)
-    if not ruletables.can_edit(request.user, table):
-        raise PermissionDenied("只有安委会办公室或指定的管理员可以维护规则表。")
-    from django.core.paginator import Paginator
+_FILTERSETS: dict[str, type[django_filters.FilterSet]] = {}
 
-    qs = table.model_class.objects.all()
-    page = Paginator(qs if qs.ordered else qs.order_by("pk"), 100).get_page(request.GET.get("page"))
-    rows = page.object_list
-    form = _form_class(table)(request.POST or None) if table.can_add else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        ruletables.add_row(request.user, table, form.cleaned_data)
-        return redirect("ruletable_rows", key=key)
-    return render(request, "core/ruletables_rows.html", {
-        "table": table, "rows": [(r, [getattr(r, f) for f in table.fields], _unverified(table, r)) for r in rows],
-        "headers": [table.model_class._meta.get_field(f).verbose_name for f in table.fields], "form": form,
-        "page_obj": page, "total": page.paginator.count,
-    }, status=400 if request.method == "POST" else 200)
+
+def row_filterset(table) -> type[django_filters.FilterSet]:
+    """The table's FilterSet: a keyword over its text fields, yes/no for its boolean fields and a
+    choice for its fields with choices (invalid values are a Chinese form error)."""
+    if table.key not in _FILTERSETS:
+        model = table.model_class
+        attrs = {}
+        text = []
+        for name in table.fields:
+            field = model._meta.get_field(name)
+            if field.choices:
+                attrs[name] = django_filters.ChoiceFilter(label=field.verbose_name, choices=field.choices,
+                                                          empty_label="全部")
+            elif isinstance(field, models.BooleanField):
+                attrs[name] = YesNoFilter(label=field.verbose_name)
+            elif isinstance(field, (models.CharField, models.TextField)):
+                text.append(name)
+        if text:
+            attrs["q"] = SearchFilter(label="关键词", fields=tuple(text))
+        attrs["Meta"] = type("Meta", (), {"model": model, "fields": [n for n in attrs]})
+        _FILTERSETS[table.key] = type(f"{model.__name__}RowFilter", (django_filters.FilterSet,), attrs)
+    return _FILTERSETS[table.key]
+
+
+class RuleRowList(ScopedListView):
+    """One rule table's rows. Rule tables are reference data, the same for every region: who may
+    open the page is decided by ``ruletables.can_edit`` (committee offices, holders of the change
+    permission), not by a row scope."""
+
+    name = "core.ruletable_rows"
+    url_name = "ruletable_rows"
+    url_kwargs = {"key": "holidays"}
+    template_name = "core/ruletables_rows.html"
+    row_template = "core/_ruletable_row.html"
+    page_size = 100
+    testid = "rule-rows"
+    empty_text = "暂无条目"
+    filterset_class = row_filterset(ruletables.TABLES["holidays"])  # a sample (the generated tests read it)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.table = _table(kwargs["key"])
+        self.filterset_class = row_filterset(self.table)
+        self.title = self.table.label
+
+    def check_access(self, request):
+        if not ruletables.can_edit(request.user, self.table):
+            raise PermissionDenied(REFUSED)
+
+    def filtered(self, request):
+        base = self.table.model_class.objects.all()
+        base = base if base.ordered else base.order_by("pk")
+        filterset = self.filterset_class(request.GET, queryset=base, request=request)
+        return filterset, (filterset.qs if filterset.is_valid() else base.none())
+
+    def get_columns(self, request, filterset):
+        meta = self.table.model_class._meta
+        return (Column("条目", str), *(Column(meta.get_field(f).verbose_name, f) for f in self.table.fields),
+                Column(""))
+
+    def rows_for_page(self, rows):
+        for row in rows:
+            row.values = [getattr(row, f) for f in self.table.fields]
+            row.unverified = _unverified(self.table, row)
+        return rows
+
+    def extra_context(self, request):
+        return {"table": self.table, "add_form": _form_class(self.table)() if self.table.can_add else None}
+
+    def post(self, request, key: str):
+        self.check_access(request)
+        form = _form_class(self.table)(request.POST) if self.table.can_add else None
+        if form is not None and form.is_valid():
+            ruletables.add_row(request.user, self.table, form.cleaned_data)
+            return redirect("ruletable_rows", key=key)
+        return self.render_list(request, extra={"add_form": form}, status=400)
+
+
+table_rows = RuleRowList.as_view()
 
 
 def row_edit(request, key: str, pk: int):
@@ -68,7 +137,7 @@ def row_edit(request, key: str, pk: int):
 
     table = _table(key)
     if not ruletables.can_edit(request.user, table):
-        raise PermissionDenied("只有安委会办公室或指定的管理员可以维护规则表。")
+        raise PermissionDenied(REFUSED)
     obj = table.model_class.objects.filter(pk=pk).first()
     if obj is None:
         raise Http404

@@ -1,6 +1,7 @@
 """Shared view helpers and the home / health / inbox pages."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,7 +21,11 @@ def get_visible_or_404(queryset, user, **lookup):
         raise Http404("不存在或无权查看")
 
 
-def service_error_to_form(form, error: ServiceError) -> None:
+def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) -> None:
+    """Show a refusal on the form (under its field, else at the top). With ``forbid``, a refusal of
+    permission is a 403 page instead (``PermissionDenied`` with the Chinese reason)."""
+    if forbid and error.code == "permission_denied":
+        raise PermissionDenied(error.message)
     field = error.field if error.field in getattr(form, "fields", {}) else None
     form.add_error(field, error.message)
 

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from accounts.models import Sector
 from core.lists import RegionCodeFilter, YesNoFilter
 
-from .models import Enterprise
+from .models import Enterprise, ImportJob
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -52,3 +52,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         through = Enterprise.sectors.through
         return queryset.filter(Exists(through.objects.filter(enterprise_id=OuterRef("pk"),
                                                              sector_id__in=sorted(value.with_descendants()))))
+
+
+class ImportJobFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=ImportJob.Status.choices, empty_label="全部状态")
+    dry_run = YesNoFilter(label="试运行")
+
+    class Meta:
+        model = ImportJob
+        fields = ["status", "dry_run"]

@@ -17,13 +17,13 @@ from django.utils import timezone
 from accounts import permissions as perms
 from accounts.models import Sector
 from accounts.scope import scope_for
-from core.events import actor_fields
+from core.events import actor_fields, build
 from core.models import Event
-from core.request_context import current_request_id
 from core.services import NotPermitted
 from regions.models import Region
 
 from .models import Enterprise
+from .services import derive_high_risk
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 # key, Chinese header, required
@@ -241,11 +241,6 @@ def _visible_ids(actor, ids) -> set:
     return visible
 
 
-def _event(base, verb, ent, data, to_state=""):
-    return Event(**base, verb=verb, object_type="enterprises.enterprise", object_id=ent.pk,
-                 object_repr=str(ent)[:200], to_state=to_state, data=data)
-
-
 def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source: str = "") -> ImportResult:
     """Validate ``rows`` (dicts keyed by the Chinese headers; optional "_row" = spreadsheet row
     number, else index + 2) and, unless ``dry_run``, write the good rows atomically."""
@@ -318,7 +313,11 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
 
 def _write(actor, creates, updates, keys, source) -> None:
     now = timezone.now()
-    base = {**actor_fields(actor), "request_id": current_request_id(), "created_at": now, "note": source[:200]}
+    info = actor_fields(actor)  # once for the whole batch
+
+    def event(verb, ent, data, to_state=""):
+        return build(actor, verb, ent, to_state=to_state, note=source[:200], data=data, actor_info=info, at=now)
+
     through = Enterprise.sectors.through
     with transaction.atomic():
         new_objects = []
@@ -326,13 +325,13 @@ def _write(actor, creates, updates, keys, source) -> None:
             d = row.data
             ent = Enterprise(credit_code=d["credit_code"], region=d["region"], **{k: d[k] for k in keys})
             ent.set_region_codes(d["region"])
-            ent.high_risk = any(s.high_risk for s in d["sectors"])
+            ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
             ent.created_at = ent.updated_at = now
             new_objects.append((ent, d["sectors"]))
         for i in range(0, len(new_objects), BATCH):
             Enterprise.objects.bulk_create([e for e, _ in new_objects[i:i + BATCH]])
         links = [through(enterprise_id=e.pk, sector_id=s.pk) for e, sectors in new_objects for s in sectors]
-        events = [_event(base, "enterprise.created", e, {"credit_code": e.credit_code, "source": "import",
+        events = [event("enterprise.created", e, {"credit_code": e.credit_code, "source": "import",
                                                          "sectors": sorted(s.code for s in sectors)}, e.status)
                   for e, sectors in new_objects]
         changed_objects, resectored = [], []
@@ -342,14 +341,13 @@ def _write(actor, creates, updates, keys, source) -> None:
                 setattr(ent, k, d[k])
             ent.region = d["region"]
             ent.set_region_codes(d["region"])
-            ent.high_risk = (ent.high_risk_override if ent.high_risk_override is not None
-                             else any(s.high_risk for s in d["sectors"]))
+            ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
             ent.updated_at = now
             changed_objects.append(ent)
             if "sectors" in changes:
                 resectored.append(ent.pk)
                 links += [through(enterprise_id=ent.pk, sector_id=s.pk) for s in d["sectors"]]
-            events.append(_event(base, "enterprise.updated", ent, {"changes": changes, "source": "import"}))
+            events.append(event("enterprise.updated", ent, {"changes": changes, "source": "import"}))
         fields = list(dict.fromkeys(keys + ["region", "province_code", "city_code", "county_code", "township_code",
                                             "high_risk", "updated_at"]))
         Enterprise.objects.bulk_update(changed_objects, fields, batch_size=BATCH)

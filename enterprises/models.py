@@ -115,6 +115,14 @@ class Engagement(models.Model):
         verbose_name = verbose_name_plural = "第三方服务委托"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The uploader's own import jobs (a superuser sees every one)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self if user.is_superuser else self.filter(created_by=user)
+
+
 class ImportJob(models.Model):
     """One upload of an enterprise file (xlsx/csv): a dry run or a real run, its progress and
     its per-row errors ``[{"row": 5, "column": "统一社会信用代码", "reason": "…"}]``.
@@ -142,6 +150,8 @@ class ImportJob(models.Model):
                                related_name="+")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "导入任务"

@@ -8,8 +8,13 @@ from core.events import record
 from core.services import NotPermitted, ServiceError
 
 from . import permissions as perms
-from .models import Engagement, Enterprise, SafetyManager
+from .models import Engagement, Enterprise, ImportJob, SafetyManager
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
+
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: importing.py: the bulk import — validated rows upserted with bulk statements and their events, one transaction
+#: jobs.py: the queue worker's status/progress bookkeeping of ImportJob rows (no registry state of its own)
+SERVICE_MODULES = ("importing", "jobs")
 
 PROFILE_FIELDS = [
     "name", "address", "longitude", "latitude", "scale", "employees", "legal_representative", "principal_name",
@@ -207,3 +212,39 @@ def engage_agency(actor, *, agency: Organisation, enterprise: Enterprise, start,
                                         engaged_by=engaged_by, note=note)
         record(actor, "enterprise.agency_engaged", enterprise, data={"agency": agency.pk, "engagement": eng.pk})
     return eng
+
+
+# ---------------------------------------------------------------- import jobs
+
+
+def start_import(actor, *, upload, dry_run: bool) -> ImportJob:
+    """Store an uploaded file as an ImportJob (a dry run or a real run) and queue it; the job row,
+    its event and the queue job commit together (the worker starts after the commit)."""
+    if not perms.can_register(actor):
+        raise NotPermitted("只有具有经办权限的政府部门人员可以导入生产经营单位。")
+    from .jobs import start_job
+
+    with transaction.atomic():
+        job = ImportJob(created_by=actor, file_name=upload.name[:200], dry_run=dry_run)
+        job.file.save(upload.name, upload, save=False)
+        job.save()
+        record(actor, "enterprise.import_started", job, data={"file": job.file_name, "dry_run": dry_run})
+        start_job(job)
+    return job
+
+
+def run_checked_import(actor, checked: ImportJob) -> ImportJob:
+    """Import the file of a finished dry run for real (only its good rows): a new ImportJob."""
+    if not perms.can_register(actor):
+        raise NotPermitted("只有具有经办权限的政府部门人员可以导入生产经营单位。")
+    if not checked.dry_run or checked.status != ImportJob.Status.DONE:
+        raise ServiceError("只能对已完成的试运行执行正式导入。", "status", code="conflict")
+    from .jobs import start_job
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(created_by=actor, file=checked.file.name, file_name=checked.file_name,
+                                       dry_run=False, parent=checked)
+        record(actor, "enterprise.import_started", job, data={"file": job.file_name, "dry_run": False,
+                                                              "checked": checked.pk})
+        start_job(job)
+    return job

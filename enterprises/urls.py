@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.enterprise_contacts, name="contacts"),
     path("import/", views.import_page, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/jobs/", views.import_jobs, name="import_jobs"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/run/", views.import_run, name="import_run"),
 ]

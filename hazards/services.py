@@ -18,6 +18,11 @@ from . import grading, workflow
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 from .search import tokens as search_tokens
 
+#: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
+#: alerts.py: the deadline-alert pass — its notifications and the ``next_alert_on`` bookkeeping
+#: written in one transaction per batch (no hazard state changes, so no hazard event)
+SERVICE_MODULES = ("alerts",)
+
 CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
                          "has_special_equipment": "special_equipment"}
 

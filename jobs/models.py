@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .querysets import JobQuerySet
+
 
 class Job(models.Model):
     """One run of a registered job kind (``jobs.registry``) for one user."""
@@ -39,6 +41,8 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     retry_at = models.DateTimeField("重试时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "后台任务"

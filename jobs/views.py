@@ -3,16 +3,18 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 
+from .filters import JobFilter
 from .models import Job
 from .progress import read_side
 
 
 def own_job(user, pk) -> Job:
     """The user's own job; anyone else's (even a superuser's view of it) is 404."""
-    job = Job.objects.filter(pk=pk, owner=user).first()
+    job = Job.objects.visible_to(user).filter(pk=pk).first()
     if job is None:
         raise Http404("不存在或无权查看")
     return job
@@ -27,9 +29,23 @@ def live(job: Job) -> Job:
     return job
 
 
-def job_list(request):
-    jobs = Job.objects.filter(owner=request.user)[:50]
-    return render(request, "jobs/list.html", {"jobs": jobs})
+class JobList(ScopedListView):
+    """The user's own jobs, newest first, paged with their total."""
+
+    name = "jobs.list"
+    url_name = "jobs:list"
+    title = "我的后台任务"
+    model = Job
+    filterset_class = JobFilter
+    template_name = "jobs/list.html"
+    row_template = "jobs/_job_row.html"
+    columns = (Column("名称", "title"), Column("状态", "get_status_display"), Column("进度"),
+               Column("提交时间", "created_at"), Column("结果"))
+    testid = "job-list"
+    empty_text = "暂无任务。"
+
+
+job_list = JobList.as_view()
 
 
 def job_detail(request, pk: int):

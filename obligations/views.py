@@ -95,18 +95,22 @@ def enterprise_detail(request, pk: int):
         "summary": obligation_summary(enterprise, today),
         "can_write": services.can_write_records(request.user, enterprise),
         "can_remark": services.can_remark(request.user, enterprise),
-        "remark_form": forms.RemarkForm(),
-        "checks": PrincipalCheck.objects.filter(enterprise=enterprise)[:10],
-        "lists": ResponsibilityList.objects.filter(enterprise=enterprise)[:10],
-        "staffing": SafetyOrganisation.objects.filter(enterprise=enterprise).first(),
+        "remark_form": forms.RemarkForm(), "totals": {},
         "workers": SpecialWorker.objects.filter(enterprise=enterprise),
-        "permits": WorkPermit.objects.filter(enterprise=enterprise).prefetch_related("workers")[:10],
-        "outsourcing": Outsourcing.objects.filter(enterprise=enterprise)[:10],
-        "drills": EmergencyDrill.objects.filter(enterprise=enterprise)[:10],
-        "costs": SafetyCostExtraction.objects.filter(enterprise=enterprise)[:5],
-        "remarks": Remark.objects.filter(enterprise=enterprise).select_related("created_by")[:10],
-        "kinds": {k: v[0] for k, v in KINDS.items()},
+        "staffing": SafetyOrganisation.objects.filter(enterprise=enterprise).first(),
     }
+    # the latest records of each kind; the page says how many there are in all when it shows fewer
+    for key, qs, shown in (
+            ("checks", PrincipalCheck.objects.filter(enterprise=enterprise), 10),
+            ("lists", ResponsibilityList.objects.filter(enterprise=enterprise), 10),
+            ("permits", WorkPermit.objects.filter(enterprise=enterprise).prefetch_related("workers"), 10),
+            ("outsourcing", Outsourcing.objects.filter(enterprise=enterprise), 10),
+            ("drills", EmergencyDrill.objects.filter(enterprise=enterprise), 10),
+            ("costs", SafetyCostExtraction.objects.filter(enterprise=enterprise), 5),
+            ("remarks", Remark.objects.filter(enterprise=enterprise).select_related("created_by"), 10)):
+        ctx[key] = qs[:shown]
+        ctx["totals"][key] = {"total": qs.count(), "shown": shown}
+    ctx["kinds"] = {k: v[0] for k, v in KINDS.items()}
     return render(request, "obligations/enterprise.html", ctx)
 
 

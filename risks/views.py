@@ -19,6 +19,7 @@ from .forms import AssessmentForm, RiskPointForm
 from .models import COLOURS, LEVEL_ORDER, Level, RiskPoint
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAP_POINTS = 2000  # points drawn on the map; the page says so when there are more (the table counts all)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -116,10 +117,12 @@ def risk_map(request):
     rows = [{"region": name, "counts": [c[lvl] for lvl in Level.values],
              "top": max((lvl for lvl in Level.values if c[lvl]), key=LEVEL_ORDER.get, default="")}
             for name, c in sorted(table.items())]
+    located = qs.exclude(longitude=None).exclude(latitude=None)
     points = [{"name": f"{p.enterprise.name} {p.name}", "value": [float(p.longitude), float(p.latitude)], "level": p.level}
-              for p in qs.select_related("enterprise").exclude(longitude=None).exclude(latitude=None)[:2000]]
+              for p in located.select_related("enterprise")[:MAP_POINTS]]
     chart = {"regions": [r["region"] for r in rows], "levels": [[lbl, COLOURS[lvl][1]] for lvl, lbl in Level.choices],
              "series": [[r["counts"][i] for r in rows] for i in range(4)], "points": points}
     return render(request, "risks/map.html", {"rows": rows, "levels": Level.choices, "colours": COLOURS,
+                                              "points_note": {"total": located.count(), "shown": MAP_POINTS},
                                               "chart_json": json.dumps(chart, ensure_ascii=False)})
 

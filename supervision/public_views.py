@@ -48,5 +48,6 @@ def notice_board(request):
     return render(request, "supervision/public_board.html", {
         "page": page, "today": today,
         "typical": TypicalCase.objects.select_related("organisation").order_by("-published_on", "-id")[:20],
+        "typical_total": {"total": TypicalCase.objects.count(), "shown": 20},
         "credit": public_credit_list(today),
     })

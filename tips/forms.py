@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
+from core.forms import StyledForm, styled
 from core.pickers import PickerSelect
 
 from .models import Reward, RewardPolicy, Tip
@@ -30,26 +31,12 @@ class PublicTipForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class TrackForm(forms.Form):
     code = forms.CharField(label="举报查询码", max_length=40, error_messages={"required": "请输入查询码。"},
                            widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
-
-
-def _styled(form):
-    for field in form.fields.values():
-        css = "form-check-input" if isinstance(field, forms.BooleanField) else (
-            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-        field.widget.attrs.setdefault("class", css)
-    return form
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _styled(self)
 
 
 class NoteForm(StyledForm):

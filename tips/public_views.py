@@ -7,13 +7,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import captcha
 from core.security import client_ip
 from core.services import ServiceError
 from core.views import service_error_to_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from . import captcha, services
+from . import services
 from .forms import PublicTipForm, ReviewRequestForm, TrackForm
 from .models import Reward
 

@@ -10,7 +10,6 @@ import time_machine
 from accounts.models import Sector
 from campaigns import dispatch as D
 from campaigns import services as cs
-from campaigns.access import parse_as_of
 from campaigns.board import board
 from campaigns.bulletin import bulletin_docx
 from campaigns.models import BoardSnapshot
@@ -18,6 +17,7 @@ from core.testing import client_as
 from documents.render import docx_text
 from hazards import asof
 from hazards import services as hs
+from hazards.asof import instant as parse_as_of
 from supervision import services as sv
 
 TZ = ZoneInfo("Asia/Shanghai")

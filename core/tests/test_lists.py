@@ -155,7 +155,83 @@ def _accountability(world, n):
     return clone(row, n)
 
 
+def _accidents(world, n):
+    from accidents import services
+    from accounts.models import Sector
+
+    ent = world.ent_commerce
+    occurred = timezone.now() - datetime.timedelta(hours=2)
+    row = services.report_accident(world.user("enterprise"), region=ent.region, place="仓库二层", enterprise=ent,
+                                   sector=Sector.objects.get(code="commerce"), occurred_at=occurred,
+                                   learned_at=occurred + datetime.timedelta(minutes=10),
+                                   reported_at=occurred + datetime.timedelta(minutes=40), summary="货架倒塌砸伤一人。")
+    return clone(row, n)
+
+
+def _lesson_checks(world, n):
+    from accidents.models import Accident, LessonCheck
+
+    accident = Accident.objects.get(pk=_accidents(world, 1)[0])
+    row = LessonCheck(accident=accident, organisation=world.org("committee"), title="举一反三检查",
+                      checklist=["货架固定"], deadline=timezone.localdate() + datetime.timedelta(days=30))
+    row.set_region_codes(world.district)
+    row.save()
+    return clone(row, n)
+
+
+def _activities(world, n):
+    from campaigns import services
+
+    row = services.record_activity(world.user("committee"), unit=world.org("committee"), kind="study",
+                                   date=timezone.localdate(), participants="全体成员", summary="专题学习")
+    return clone(row, n)
+
+
+def _holidays(world, n):
+    from tips.models import Holiday
+
+    start = datetime.date(2090, 1, 1) + datetime.timedelta(days=next(SEQ) * 60)
+    row = Holiday.objects.create(date=start, name="测试假日", is_workday=False)
+    return clone(row, n, date=lambda i: datetime.date(2090, 1, 1) + datetime.timedelta(days=i * 60))
+
+
+def _jobs(world, n):
+    from jobs.models import Job
+
+    row = Job.objects.create(kind="test", title="测试任务", owner=world.user("committee"))
+    return clone(row, n)
+
+
+def _import_jobs(world, n):
+    from enterprises.models import ImportJob
+
+    row = ImportJob.objects.create(created_by=world.user("committee"), file="imports/test.xlsx", file_name="test.xlsx")
+    return clone(row, n)
+
+
+def _submissions(world, n):
+    from campaigns import services
+    from campaigns.models import Submission
+
+    today = timezone.localdate()
+    campaign = services.create_campaign(None, name=f"测试专项行动{next(SEQ)}", issuer=world.org("committee"),
+                                        region=world.district, start=today - datetime.timedelta(days=30),
+                                        end=today + datetime.timedelta(days=30))
+    row = Submission(campaign=campaign, unit=world.org("committee"), week=today - datetime.timedelta(days=today.weekday()),
+                     as_of=timezone.now(), values={}, submitted_by_name="测试")
+    row.set_region_codes(world.district)
+    row.save()
+    return clone(row, n, version=lambda i: i + 1)
+
+
 FACTORIES = {
+    "jobs.list": _jobs,
+    "enterprises.imports": _import_jobs,
+    "campaigns.submissions": _submissions,
+    "accidents.list": _accidents,
+    "accidents.lessons": _lesson_checks,
+    "campaigns.activities": _activities,
+    "core.ruletable_rows": _holidays,
     "enforcement.accountability": _accountability,
     "accounts.organisations": _organisations,
     "standards.list": _standards,
@@ -179,6 +255,16 @@ MATRIX = {
     "committee": "all", "other_region": "none", "housing": "none", "enterprise_other": "none", "anon": "login",
 }
 OVERRIDES = {
+    # one's own background jobs / import jobs only; importing is for government writers (403 otherwise)
+    "enterprises.imports": {"enterprise_other": 403},
+    # submitted dispatch tables: government units only (others have no such page)
+    "campaigns.submissions": {"enterprise_other": 404},
+    # 举一反三 checks are for government staff only
+    "accidents.lessons": {"enterprise_other": 403},
+    # a unit's own activity log: other units see none of it, enterprises have no such page
+    "campaigns.activities": {"enterprise_other": 404},
+    # rule tables are reference data kept by committee offices (and holders of the change permission)
+    "core.ruletable_rows": {"other_region": 403, "housing": 403, "enterprise_other": 403},
     "tips.inbox": {"enterprise_other": 403},
     # the determination standards are reference data: every logged-in user reads the whole catalogue
     "standards.list": {"other_region": "all", "housing": "all", "enterprise_other": "all"},
@@ -203,7 +289,7 @@ def _in_page_queryset(response, pks) -> int:
 def test_permission_matrix(client, world, name):
     view = REGISTRY[name]
     pks = FACTORIES[name](world, 3)
-    url = reverse(view.url_name)
+    url = reverse(view.url_name, kwargs=view.url_kwargs)
     problems = []
     for persona, base in MATRIX.items():
         want = OVERRIDES.get(name, {}).get(persona, base)
@@ -224,7 +310,7 @@ def test_permission_matrix(client, world, name):
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_query_count_does_not_grow(client, world, name):
     view = REGISTRY[name]
-    url = reverse(view.url_name)
+    url = reverse(view.url_name, kwargs=view.url_kwargs)
     pks = FACTORIES[name](world, 5)
     client_as(client, world, "committee")
     client.get(url)  # warm caches (session, reference tables)
@@ -250,7 +336,7 @@ def test_invalid_filter_is_a_chinese_form_error(client, world, name):
     strict = (django_filters.ChoiceFilter, django_filters.BooleanFilter, django_filters.DateFilter,
               django_filters.NumberFilter)
     field = next(n for n, f in view.filterset_class.base_filters.items() if isinstance(f, strict))
-    response = client.get(reverse(view.url_name), {field: "no-such-value"})
+    response = client.get(reverse(view.url_name, kwargs=view.url_kwargs), {field: "no-such-value"})
     assert response.status_code == 400
     html = response.content.decode()
     assert f'data-field="{field}"' in html and "筛选条件有误" in html

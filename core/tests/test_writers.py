@@ -15,9 +15,9 @@ Allowed, and why (keep this list small; every entry is checked to still contain 
   security log, the COPY bulk helper — and the admin's audit trail (ChangeLog rows for superuser
   edits in the Django admin);
 * REFERENCE_LOADERS: idempotent loaders of read-only reference catalogues (regions, standards,
-  sectors, obligation/risk/penalty catalogues), run by migrations and ``load_*`` commands;
-* PENDING: writers another lane is moving into services in this wave (issue 14/15), listed by
-  file with the owner; remove the entry when the file is clean (the test says so).
+  sectors, obligation/risk/penalty catalogues), run by migrations and ``load_*`` commands.
+
+There is no "pending" list: a new writer outside these places fails the test.
 """
 
 import ast
@@ -46,13 +46,6 @@ REFERENCE_LOADERS = {
     "obligations/reference.py": "obligation catalogue",
     "risks/reference.py": "risk band tables",
     "enforcement/catalogue.py": "penalty article catalogue",
-}
-PENDING = {
-    "enterprises/views/imports.py": "lane jobs: import jobs created by a service",
-    "enterprises/importing.py": "lane jobs: importer writes through services/core.bulk",
-    "enterprises/jobs.py": "lane jobs: job progress through the task queue",
-    "hazards/alerts.py": "lane jobs: alert passes as jobs (next_alert_on bookkeeping)",
-    "campaigns/demo.py": "lane figures: demo activities through campaigns.services",
 }
 
 
@@ -100,7 +93,7 @@ def _python_files():
 
 
 def test_no_model_writes_outside_services():
-    allowed = _service_modules() | set(CORE_WRITERS) | set(REFERENCE_LOADERS) | set(PENDING)
+    allowed = _service_modules() | set(CORE_WRITERS) | set(REFERENCE_LOADERS)
     offenders = [f"{rel}:{line}: {call}" for rel, path in _python_files() if rel not in allowed
                  for line, call in writes_in(path.read_text(encoding="utf-8"))]
     assert offenders == [], "model writes outside services:\n" + "\n".join(offenders)
@@ -108,7 +101,7 @@ def test_no_model_writes_outside_services():
 
 def test_allow_list_entries_still_write():
     files = dict(_python_files())
-    stale = [rel for rel in {**CORE_WRITERS, **REFERENCE_LOADERS, **PENDING}
+    stale = [rel for rel in {**CORE_WRITERS, **REFERENCE_LOADERS}
              if rel not in files or not writes_in(files[rel].read_text(encoding="utf-8"))]
     assert stale == [], f"remove these from the allow-list, they no longer write: {stale}"
 

@@ -1,6 +1,6 @@
 """Pages of the enterprise registry: list / export / detail / create / edit / contacts, and import."""
 
-from .imports import import_job, import_page, import_run, import_template
+from .imports import import_job, import_jobs, import_page, import_run, import_template
 from .registry import (
     enterprise_contacts,
     enterprise_create,
@@ -12,5 +12,5 @@ from .registry import (
 
 __all__ = [
     "enterprise_contacts", "enterprise_create", "enterprise_detail", "enterprise_edit", "enterprise_export",
-    "enterprise_list", "import_job", "import_page", "import_run", "import_template",
+    "enterprise_list", "import_job", "import_jobs", "import_page", "import_run", "import_template",
 ]

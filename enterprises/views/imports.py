@@ -1,19 +1,26 @@
-"""Import page: upload (dry run or real), job status (htmx polling), run a checked file, template."""
+"""Import page: upload (dry run or real), job status (htmx polling), run a checked file, template,
+and the list of one's own import jobs (list layer)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
 
 from .. import permissions as perms
+from .. import services
+from ..filters import ImportJobFilter
 from ..forms import ImportForm
 from ..importing import COLUMNS
-from ..jobs import start_job
 from ..models import ImportJob
 from ..spreadsheets import XLSX_TYPE, template_workbook
+
+RECENT = 5  # the import page shows the latest few and links to the full list
 
 
 def _require_importer(user):
@@ -21,32 +28,47 @@ def _require_importer(user):
         raise PermissionDenied
 
 
-def _own_job(request, pk) -> ImportJob:
-    qs = ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(created_by=request.user)
-    job = qs.filter(pk=pk).first()
-    if job is None:
-        raise Http404("不存在或无权查看")
-    return job
-
-
 def import_page(request):
     _require_importer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob(created_by=request.user, file_name=upload.name[:200], dry_run=form.cleaned_data["dry_run"])
-        job.file.save(upload.name, upload, save=False)
-        job.save()
-        start_job(job)
-        return redirect("enterprises:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
-    return render(request, "enterprises/import.html", {"form": form, "jobs": jobs, "columns": COLUMNS},
+        try:
+            job = services.start_import(request.user, upload=form.cleaned_data["file"],
+                                        dry_run=form.cleaned_data["dry_run"])
+            return redirect("enterprises:import_job", pk=job.pk)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+    mine = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)
+    return render(request, "enterprises/import.html", {"form": form, "jobs": mine[:RECENT], "jobs_total": mine.count(),
+                                                       "columns": COLUMNS},
                   status=400 if form.errors else 200)
+
+
+class ImportJobList(ScopedListView):
+    """All of one's own import jobs, newest first, paged with their total."""
+
+    name = "enterprises.imports"
+    url_name = "enterprises:import_jobs"
+    title = "导入记录"
+    model = ImportJob
+    filterset_class = ImportJobFilter
+    template_name = "enterprises/import_jobs.html"
+    row_template = "enterprises/_import_job_row.html"
+    columns = (Column("时间", "created_at"), Column("文件", "file_name"), Column("类型"), Column("状态", "get_status_display"),
+               Column("新增/更新/未变/错误"))
+    testid = "import-jobs"
+    empty_text = "暂无导入记录。"
+
+    def check_access(self, request):
+        _require_importer(request.user)
+
+
+import_jobs = ImportJobList.as_view()
 
 
 def import_job(request, pk: int):
     _require_importer(request.user)
-    job = _own_job(request, pk)
+    job = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
     template = "enterprises/_import_job.html" if request.htmx else "enterprises/import_job.html"
     errors = job.errors[:1000]
     return render(request, template, {"job": job, "errors": errors, "more_errors": len(job.errors) - len(errors)})
@@ -56,12 +78,11 @@ def import_job(request, pk: int):
 def import_run(request, pk: int):
     """Import the file of a finished dry run for real (only its good rows)."""
     _require_importer(request.user)
-    checked = _own_job(request, pk)
-    if not checked.dry_run or checked.status != ImportJob.Status.DONE:
-        return HttpResponse("只能对已完成的试运行执行正式导入。", status=409)
-    job = ImportJob.objects.create(created_by=request.user, file=checked.file.name, file_name=checked.file_name,
-                                   dry_run=False, parent=checked)
-    start_job(job)
+    checked = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
+    try:
+        job = services.run_checked_import(request.user, checked)
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=409 if exc.code == "conflict" else 403)
     return redirect("enterprises:import_job", pk=job.pk)
 
 

@@ -65,6 +65,7 @@ def enterprise_detail(request, pk: int):
         "ent": ent, "sectors": list(ent.sectors.all()), "managers": list(ent.safety_managers.order_by("id")),
         "supervisors": supervising_departments(ent), "standards": applicable_standards(ent),
         "key_lists": applicable_key_lists(ent), "events": list(events_for(ent).order_by("-created_at")[:20]),
+        "events_total": {"total": events_for(ent).count(), "shown": 20},
         "can_edit": perms.can_edit_profile(request.user, ent),
         "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
         **_enforcement_facts(ent),

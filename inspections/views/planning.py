@@ -156,9 +156,7 @@ def review_detail(request, pk: int):
             try:
                 review.conclude(request.user, task, **form.cleaned_data)
             except ServiceError as exc:
-                if exc.code == "permission_denied":
-                    raise PermissionDenied(exc.message)
-                service_error_to_form(form, exc)
+                service_error_to_form(form, exc, forbid=True)
             else:
                 return redirect("inspections:review", pk=batch.pk)
     return render(request, "inspections/review.html", {

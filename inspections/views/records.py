@@ -143,18 +143,24 @@ def item_set(request, pk: int, item_pk: int):
     return render(request, "inspections/record.html", ctx, status=400)
 
 
-@require_POST
-def answer_remaining(request, pk: int):
+def _record_action(request, pk: int, act, success) -> HttpResponse:
+    """Run one record action from a button (no form): a refusal of permission is a 403, any other
+    refusal a message on the record page; success says what happened (``success(result)``)."""
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
     try:
-        count = services.answer_remaining(request.user, rec)
+        result = act(request.user, rec)
     except ServiceError as exc:
         if exc.code == "permission_denied":
             raise PermissionDenied(exc.message)
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已将其余{count}项确认为“符合”。")
+        messages.success(request, success(result))
     return redirect("inspections:record", pk=rec.pk)
+
+
+@require_POST
+def answer_remaining(request, pk: int):
+    return _record_action(request, pk, services.answer_remaining, lambda count: f"已将其余{count}项确认为“符合”。")
 
 
 @require_POST
@@ -174,16 +180,8 @@ def finding_add(request, pk: int):
 
 @require_POST
 def sign(request, pk: int):
-    rec = get_visible_or_404(Record.objects, request.user, pk=pk)
-    try:
-        rec = services.sign(request.user, rec)
-    except ServiceError as exc:
-        if exc.code == "permission_denied":
-            raise PermissionDenied(exc.message)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已签名，记录已锁定。" if rec.locked else "已签名，等待其他检查人员签名。")
-    return redirect("inspections:record", pk=rec.pk)
+    return _record_action(request, pk, services.sign,
+                          lambda rec: "已签名，记录已锁定。" if rec.locked else "已签名，等待其他检查人员签名。")
 
 
 @require_POST
@@ -194,9 +192,7 @@ def addendum(request, pk: int):
         try:
             services.add_addendum(request.user, rec, **form.cleaned_data)
         except ServiceError as exc:
-            if exc.code == "permission_denied":
-                raise PermissionDenied(exc.message)
-            service_error_to_form(form, exc)
+            service_error_to_form(form, exc, forbid=True)
         else:
             return redirect("inspections:record", pk=rec.pk)
     return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=400)

@@ -58,7 +58,7 @@ def check_lists(page, live_server, names):
     for width in (PHONE, DESKTOP):
         page.set_viewport_size(width)
         for name in names:
-            url = reverse(REGISTRY[name].url_name)
+            url = reverse(REGISTRY[name].url_name, kwargs=REGISTRY[name].url_kwargs)
             response = page.goto(f"{live_server.url}{url}")
             if response.status != 200:
                 problems.append(f"{name} {width['width']}: status {response.status}")

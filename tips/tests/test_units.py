@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import captcha
 from core.services import ServiceError
-from tips import captcha, protection
+from tips import protection
 from tips.validators import check_point, check_uploads, clean_text, sniff
 from tips.workdays import add_working_days
 

@@ -6,10 +6,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation
-from campaigns.access import parse_as_of
 from campaigns.tables import unit_table
 from campaigns.xlsx import export_bytes
 from core.services import ServiceError
+from hazards.asof import instant as parse_as_of
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""Offline captcha: an arithmetic question drawn with Pillow; the answer is kept hashed in
-the session and is good for one attempt only.
+"""Offline captcha (the public tip form; the login form after failed attempts): an arithmetic
+question drawn with Pillow; the answer is kept hashed in the session and is good for one attempt only.
 
 Tests may set ``settings.TIPS_CAPTCHA_TEST_ANSWER``: that answer is then also accepted."""
 
