@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
+from core.api_http import settles
 
 from . import rules, services
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
@@ -55,6 +56,16 @@ class PenaltyInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _same_penalty(case, request):
+    """The effective penalty of this case on the same party under the same article (一事不再罚)."""
+    d = request.data if isinstance(request.data, dict) else {}
+    party, article = d.get("party"), d.get("article")
+    if not (isinstance(party, int) and isinstance(article, int)) or isinstance(party, bool) or isinstance(article, bool):
+        return None
+    return case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE, party_id=party,
+                                 article_id=article).select_related("party", "article").first()
+
+
 class CaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter  # the case list page's FilterSet
@@ -64,6 +75,8 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=PenaltyInputSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
+    @settles(lambda case, r: _same_penalty(case, r) is not None,
+             current=lambda view, case: DecisionSerializer(_same_penalty(case, view.request)).data)
     def penalties(self, request, pk=None):
         case = self.get_object()
         if not is_government(request.user) or not services.can_handle(request.user, case):

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin
+from core.api_http import settles
 from enterprises.models import Enterprise
 
 from . import services
@@ -112,6 +113,7 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return Record.objects.prefetch_related("inspectors")
 
     @action(detail=True, methods=["post"], url_path="answer-remaining")
+    @settles(lambda rec, r: not rec.items.filter(result=RecordItem.Result.PENDING).exists())
     def answer_remaining(self, request, pk=None):
         """State that every checklist line not yet answered conforms (符合)."""
         rec = self.get_object()
@@ -119,6 +121,7 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return Response({"answered": count})
 
     @action(detail=True, methods=["post"])
+    @settles(lambda rec, r: rec.inspectors.filter(user=r.user, signed_at__isnull=False).exists())
     def sign(self, request, pk=None):
         rec = services.sign(request.user, self.get_object())
         return Response(RecordSerializer(rec, context={"request": request}).data)
