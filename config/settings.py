@@ -249,6 +249,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.SchemaWithAppTags",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# GET /api/v1/hazards/export/: up to this many filtered rows answer the xlsx at once (200); more
+# rows answer 202 with an export job (/api/v1/jobs/{id}/), the page's export job kind.
+API_EXPORT_SYNC_MAX_ROWS = int(os.environ.get("API_EXPORT_SYNC_MAX_ROWS", "2000"))
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))),
     "AUTH_HEADER_PREFIX": "Token",

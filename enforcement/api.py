@@ -8,7 +8,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.permissions import is_government
+from django.http import Http404
+
 from core.api import ScopedReadOnlyViewSet
+from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 
 from . import rules, services
@@ -99,6 +102,17 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs if is_government(self.request.user) else qs.exclude(kind=Decision.Kind.TRANSFER)
+
+    @document_schema("行政处罚决定书等执法文书（docx；有文书的决定）")
+    @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def document(self, request, pk=None):
+        from .documents import render_decision, renderable
+
+        decision = self.get_object()
+        if not renderable(decision):
+            raise Http404("该决定没有文书。")
+        name, data = render_decision(decision)
+        return send_document(request, data, name.removesuffix(".docx"), "enforcement_decision", decision)
 
 
 class CreditListingSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organisation
 from core.api import ScopedViewSetMixin
+from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from core.services import NotPermitted
 from hazards.models import Hazard
@@ -137,6 +138,15 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         listing = self.get_object()
         d = self._input(ListingReasonSerializer)
         return self._done(services.decline(request.user, listing, reason=d["reason"]))
+
+    @document_schema("挂牌督办通知书（docx，或 doc_format=pdf）", pdf=True)
+    @action(detail=True, methods=["get"], url_path="documents/notice", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def notice_document(self, request, pk=None):
+        from documents.hazard_docs import listing_notice_docx
+
+        listing = self.get_object()
+        return send_document(request, listing_notice_docx(listing),
+                             f"挂牌督办通知书-{listing.notice_number or listing.number}", "listing_notice", listing, pdf=True)
 
     @extend_schema(request=ProgressSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
