@@ -292,4 +292,8 @@ def _describe(node: dict, labels: dict) -> None:
         lines.append(f"* `{value}` - {label}")
     head = node.get("description", "")
     head = head.split("\n* `")[0] if not head.startswith("* `") else ""
+    title = node.get("title")
+    if title and not str(title).isascii():  # generated clients name the enum class after its title: keep it ASCII
+        node.pop("title")
+        head = head if title in head else f"{title}{head}"
     node["description"] = (head.strip() + "\n\n" if head.strip() else "") + "\n".join(lines)

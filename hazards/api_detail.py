@@ -192,7 +192,7 @@ class HazardDetailMoreMixin:
                                                                           "不超过 API_EXPORT_SYNC_MAX_ROWS 行时直接返回）"),
         (202, "application/json"): OpenApiResponse(JobSerializer, description="行数较多：已创建导出任务，轮询 url，"
                                                                               "完成后从 download 下载（仅发起人可见）")},
-        summary="导出隐患台账（xlsx，筛选条件同列表；大量数据时返回 202 和导出任务）")
+        summary="导出隐患台账（xlsx，筛选条件同列表；大量数据时返回 202 和导出任务）", filters=True)
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[JSONRenderer, FileRenderer],
             pagination_class=None)
     def ledger_export(self, request):

@@ -275,6 +275,7 @@ def test_every_enum_has_ascii_member_names_and_a_chinese_description_of_each_val
         values = node["enum"]
         assert names and len(names) == len(values) and len(set(names)) == len(names), where
         assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", n) for n in names), (where, names)
+        assert str(node.get("title", "")).isascii(), (where, node.get("title"))  # clients name the class after it
         description = node.get("description", "")
         for value in values:
             if value is None:
