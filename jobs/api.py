@@ -20,6 +20,15 @@ from .models import Job
 from .views import live
 
 
+#: Content types of job results (the kinds in jobs.handlers): the download answers the job's result_type.
+RESULT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "导出的台账（xlsx）",
+    "text/csv": "导出的台账或导入错误清单（CSV，UTF-8）",
+    "application/zip": "批量生成的文书（zip）",
+    "application/octet-stream": "其他结果文件（见任务的 result_type）",
+}
+
+
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True, help_text="进度（0–100）")
     finished = serializers.BooleanField(read_only=True, help_text="已结束（完成或失败）")
@@ -60,8 +69,8 @@ class JobViewSet(HttpSemanticsMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
-        OpenApiTypes.BINARY, description="任务结果文件（xlsx、csv、zip 等，Content-Type 见任务的 result_type）")},
+    @extend_schema(responses={(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+                              for content_type, description in RESULT_TYPES.items()},
         summary="下载任务结果（仅发起人；未完成为 404；记入安全日志）")
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, FileRenderer], pagination_class=None)
     def download(self, request, pk=None):

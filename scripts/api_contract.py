@@ -117,7 +117,8 @@ def generate_client(schema: Path, tmp: Path):
     config.write_text(json.dumps({"content_type_overrides": {  # files: bytes for the client
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "application/octet-stream",
-        "application/pdf": "application/octet-stream"}}))
+        "application/pdf": "application/octet-stream", "text/csv": "application/octet-stream",
+        "application/zip": "application/octet-stream"}}))
     out = subprocess.run([str(BIN / "openapi-python-client"), "generate", "--path", str(schema), "--output-path",
                           str(tmp / "qingling_client"), "--meta", "none", "--config", str(config)],
                          text=True, capture_output=True)
