@@ -96,6 +96,7 @@ def start_server(env, port):
 def schemathesis(schema: Path, base: str, token: str, max_examples: int, report: Path) -> tuple[int, int, str]:
     cmd = [str(BIN / "schemathesis"), "run", str(schema), "--url", base, "-H", f"Authorization: Token {token}",
            "--checks", CHECKS, "--max-examples", str(max_examples), "--phases", PHASES, "--workers", "1",
+           "--request-timeout", "120",  # a PDF (LibreOffice) takes seconds on a loaded machine
            "--exclude-path-regex", "/auth/token/(refresh|revoke)/", "--no-shrink", "--seed", "18",
            "--report", "ndjson", "--report-ndjson-path", str(report)]
     out = subprocess.run(cmd, text=True, capture_output=True)
