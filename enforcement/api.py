@@ -59,6 +59,10 @@ class PenaltyInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _may_handle(user, case) -> bool:
+    return is_government(user) and services.can_handle(user, case)
+
+
 def _same_penalty(case, request):
     """The effective penalty of this case on the same party under the same article (一事不再罚)."""
     d = request.data if isinstance(request.data, dict) else {}
@@ -78,11 +82,11 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=PenaltyInputSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
-    @settles(lambda case, r: _same_penalty(case, r) is not None,
+    @settles(lambda case, r: _may_handle(r.user, case) and _same_penalty(case, r) is not None,
              current=lambda view, case: DecisionSerializer(_same_penalty(case, view.request)).data)
     def penalties(self, request, pk=None):
         case = self.get_object()
-        if not is_government(request.user) or not services.can_handle(request.user, case):
+        if not _may_handle(request.user, case):
             raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
         data = PenaltyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
