@@ -1,6 +1,7 @@
 """API: scoped cases (with parties and decisions), decisions, credit list, typical cases; a
 penalty can be decided through POST /api/v1/cases/{id}/penalties/ (400 names the field)."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -8,8 +9,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.permissions import is_government
-from django.http import Http404
-
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles

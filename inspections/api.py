@@ -1,14 +1,12 @@
 """REST API for inspections: scoped reads; writes through the services (400 field+reason)."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 
 from core.api import ScopedViewSetMixin
 from core.api_files import FILE_RENDERERS, document_schema, send_document

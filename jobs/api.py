@@ -19,7 +19,6 @@ from core.security import log_security
 from .models import Job
 from .views import live
 
-
 #: Content types of job results (the kinds in jobs.handlers): the download answers the job's result_type.
 RESULT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "导出的台账（xlsx）",

@@ -13,7 +13,7 @@ from core.api_http import settles
 from core.services import NotPermitted
 from hazards.models import Hazard
 
-from . import services, workflow
+from . import services
 from .filters import ListingFilter
 from .models import Listing, ProgressReport
 
