@@ -9,12 +9,29 @@ from rest_framework.response import Response
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user, is_government
 from core.api import ScopedReadOnlyViewSet
+from core.api_http import settles
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from . import services
+from . import services, workflow
 from .filters import AccidentFilter, LessonCheckFilter
-from .models import Accident, LessonCheck, Measure
+from .models import Accident, Investigation, LessonCheck, Measure
+
+
+def _inv(accident):
+    return Investigation.objects.filter(accident_id=accident.pk).first()
+
+
+def _same_figures(accident, request) -> bool:
+    """补报 with the figures already on record: the effect is there."""
+    from decimal import Decimal, InvalidOperation
+
+    d = request.data if isinstance(request.data, dict) else {}
+    try:
+        return (int(d.get("deaths")) == accident.deaths and int(d.get("injuries")) == accident.injuries
+                and Decimal(str(d.get("loss"))) == accident.loss)
+    except (TypeError, ValueError, InvalidOperation):
+        return False
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -144,30 +161,37 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         return Response(AccidentSerializer(self.base_queryset().get(pk=accident.pk)).data)
 
     @action(detail=True, methods=["post"])
+    @settles(_same_figures)
     def supplement(self, request, pk=None):
         return self._act(request, SupplementSerializer, lambda a, d: services.update_casualties(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="start-investigation")
+    @settles(lambda a, r: _inv(a) is not None)
     def start_investigation(self, request, pk=None):
         return self._act(request, TeamSerializer, lambda a, d: services.start_investigation(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="extend-investigation")
+    @settles(lambda a, r: bool(getattr(_inv(a), "extension_days", 0)))
     def extend_investigation(self, request, pk=None):
         return self._act(request, ExtendSerializer, lambda a, d: services.extend_investigation(request.user, a, **d))
 
     @action(detail=True, methods=["post"])
+    @settles(lambda a, r: bool(getattr(_inv(a), "escalated", False)))
     def escalate(self, request, pk=None):
         return self._act(request, ReasonSerializer, lambda a, d: services.escalate(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="submit-report")
+    @settles(lambda a, r: getattr(_inv(a), "report_submitted_on", None) is not None)
     def submit_report(self, request, pk=None):
         return self._act(request, ChapterSerializer, lambda a, d: services.submit_report(request.user, a, **d))
 
     @action(detail=True, methods=["post"])
+    @settles(lambda a, r: getattr(_inv(a), "approved_on", None) is not None)
     def approve(self, request, pk=None):
         return self._act(request, ApproveSerializer, lambda a, d: services.approve(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="publish-evaluation")
+    @settles(lambda a, r: a.status == workflow.EVALUATED)
     def publish_evaluation(self, request, pk=None):
         return self._act(request, EvaluationSerializer, lambda a, d: services.publish_evaluation(request.user, a, **d))
 
@@ -188,14 +212,17 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
         return Response(MeasureSerializer(Measure.objects.get(pk=m.pk)).data)
 
     @action(detail=True, methods=["post"])
+    @settles(lambda m, r: m.status == workflow.M_PENDING)
     def submit(self, request, pk=None):
         return self._act(request, services.submit_measure)
 
     @action(detail=True, methods=["post"])
+    @settles(lambda m, r: m.status == workflow.M_CLOSED)
     def accept(self, request, pk=None):
         return self._act(request, services.accept_measure)
 
     @action(detail=True, methods=["post"])
+    @settles(lambda m, r: m.status == workflow.M_OPEN and bool(m.review_note))  # returned, not yet resubmitted
     def reject(self, request, pk=None):
         return self._act(request, services.reject_measure)
 

@@ -1,8 +1,10 @@
 """Assessment API (/api/v1/assessment-sets/, /api/v1/assessments/): scoped reads."""
 
 from rest_framework import serializers
+from rest_framework.decorators import action
 
 from core.api import ScopedReadOnlyViewSet
+from core.api_files import FILE_RENDERERS, document_schema, send_document
 
 from .models import Assessment, IndicatorSet, Score
 
@@ -44,3 +46,12 @@ class UnitAssessmentViewSet(ScopedReadOnlyViewSet):
 
     def base_queryset(self):
         return Assessment.objects.select_related("unit").prefetch_related("scores__indicator")
+
+    @document_schema("考评报告（docx）")
+    @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def document(self, request, pk=None):
+        from . import documents
+
+        a = self.get_object()
+        return send_document(request, documents.unit_report(a), f"assessment-{a.indicator_set.year}-{a.pk}",
+                             "assessment_report", a)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
-from .api import DispatchTableView
+from .api import BulletinDocumentView, DispatchTableView
 
-urlpatterns: list = [path("dispatch/", DispatchTableView.as_view(), name="dispatch-table")]
+urlpatterns: list = [path("dispatch/", DispatchTableView.as_view(), name="dispatch-table"),
+                     path("bulletin/document/", BulletinDocumentView.as_view(), name="bulletin-document")]

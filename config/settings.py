@@ -249,6 +249,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.SchemaWithAppTags",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# GET /api/v1/hazards/export/: up to this many filtered rows answer the xlsx at once (200); more
+# rows answer 202 with an export job (/api/v1/jobs/{id}/), the page's export job kind.
+API_EXPORT_SYNC_MAX_ROWS = int(os.environ.get("API_EXPORT_SYNC_MAX_ROWS", "2000"))
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))),
     "AUTH_HEADER_PREFIX": "Token",
@@ -256,7 +259,7 @@ REST_KNOX = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "清零 Qingling API",
     "DESCRIPTION": "重大事故隐患排查整治平台 REST API (scoped to the caller's region and sectors).",
-    "VERSION": "1.1.0",  # = core.api_schema.API_VERSION (docs/api.md: versioning)
+    "VERSION": "1.2.0",  # = core.api_schema.API_VERSION (docs/api.md: versioning)
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.postprocess"],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "SERVE_INCLUDE_SCHEMA": False,

@@ -8,6 +8,7 @@
   current state (``current``), so a retry can be told from an invalid request.
 """
 
+import functools
 import hashlib
 import json
 
@@ -33,6 +34,45 @@ def etag_of(data) -> str:
 def already_done(current: dict, message: str | None = None):
     """Raise the 409 of a repeated action whose effect already took place."""
     raise APIError(status.HTTP_409_CONFLICT, "already_done", message, data=current)
+
+
+def settles(done, current=None):
+    """Mark a detail action whose effect, once there, makes a repeat meaningless: ``done(obj,
+    request)`` is true when the effect is already in place (the status is the action's target, the
+    caller has signed, the extension is granted …). Before the action runs, and again when it
+    loses a race (``StaleState``), a done object answers 409 ``already_done`` with ``current``
+    (``current(view, obj)``, default: the detail body). Use *below* ``@action``. Actions that may
+    legitimately be repeated (a progress report, an upload) are not marked; they are listed with
+    their reason in ``REPEATABLE`` (core.api_http) and checked by core/tests/test_api_repeats.py."""
+    from .services import StaleState
+
+    def wrap(fn):
+        def answer(view, request):
+            obj = view.get_object()
+            if done(obj, request):
+                already_done(current(view, obj) if current else view.detail_data(obj))
+
+        @functools.wraps(fn)
+        def inner(view, request, *args, **kwargs):
+            answer(view, request)
+            try:
+                return fn(view, request, *args, **kwargs)
+            except StaleState:
+                answer(view, request)  # someone else did the same thing first: that is "already done" too
+                raise
+
+        inner.settles = True
+        return inner
+    return wrap
+
+
+#: Action operations (operationId) that may legitimately be repeated, with the reason; every other
+#: action operation answers 409 ``already_done`` when repeated (core/tests/test_api_repeats.py).
+REPEATABLE = {
+    "v1_hazards_attachments_create": "每次上传新增一份照片或证据；同一文件重复上传只保存一份（按 SHA-256 去重）",
+    "v1_listings_progress_create": "挂牌督办期间按期多次报告整改进展，每次都是新的进展报告",
+    "v1_tips_reveal_create": "查看举报人身份是只读操作，每次查看都记入安全日志",
+}
 
 
 class Replay(Exception):

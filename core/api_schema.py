@@ -5,10 +5,12 @@ status codes, the Idempotency-Key / If-Match / ETag headers, and the schema vers
 breaking change gets a new path), the minor number grows with additions (see docs/api.md).
 """
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
@@ -36,7 +38,22 @@ ERRORS = {
     "412": "If-Match 与当前 ETag 不符",
     "428": "修改须附带 If-Match",
     "429": "请求过于频繁（附 Retry-After）",
+    "503": "暂时无法生成 PDF（服务器缺少 LibreOffice 或转换失败），请下载 Word 版本",
 }
+
+ERROR_CODES = {
+    "invalid": "提交的数据有误或业务规则拒绝", "parse_error": "请求体无法解析", "unsupported_media_type": "不支持的请求体类型",
+    "not_authenticated": "未登录或令牌无效", "authentication_failed": "令牌无效、已过期或已撤销",
+    "permission_denied": "无权执行此操作", "not_found": "不存在或不在管辖范围内", "method_not_allowed": "不支持该请求方法",
+    "not_acceptable": "无法按请求的格式返回", "conflict": "已被他人处理", "already_done": "操作已经生效（附当前状态）",
+    "idempotency_conflict": "Idempotency-Key 已用于不同请求", "precondition_failed": "If-Match 与当前 ETag 不符",
+    "precondition_required": "修改须附带 If-Match", "throttled": "请求过于频繁", "unavailable": "暂时无法提供（如 PDF 生成）",
+    "error": "其他错误",
+}
+
+#: Chinese names of enum values that are not model choices (parameters, the error codes …).
+EXTRA_LABELS = {"docx": "Word 文书（.docx）", "pdf": "PDF 文书", "": "空（未填写）", "file": "文件",
+                "json": "JSON（出错时的错误信息）", **ERROR_CODES}
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -71,7 +88,8 @@ def postprocess(result, generator, request, public):
                      "enum": ["invalid", "parse_error", "unsupported_media_type", "not_authenticated",
                               "authentication_failed", "permission_denied", "not_found", "method_not_allowed",
                               "not_acceptable", "conflict", "already_done", "idempotency_conflict",
-                              "precondition_failed", "precondition_required", "throttled", "error"]},
+                              "precondition_failed", "precondition_required", "throttled", "unavailable",
+                              "error"]},
             "message": {"type": "string", "description": "中文说明"},
             "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
                        "description": "字段 → 中文原因；non_field_errors 表示整个请求"},
@@ -103,6 +121,8 @@ def postprocess(result, generator, request, public):
                     "description": "详情应答中的 ETag；不符时 412"})
             if method == "delete":
                 codes.append("409")
+            if any(p.get("name") == "doc_format" for p in op.get("parameters", [])):
+                codes.append("503")
             for code in codes:
                 entry = {"description": ERRORS[code], "content": {"application/json": {"schema": _error_ref()}}}
                 if code == "401":
@@ -114,6 +134,7 @@ def postprocess(result, generator, request, public):
                     responses["200"].get("content", {}):
                 responses["200"].setdefault("headers", {})["ETag"] = {"$ref": "#/components/headers/ETag"}
     add_links(result.get("paths", {}))
+    describe_enums(result)
     result["tags"] = [{"name": t, "description": d} for t, d in TAG_DESCRIPTIONS.items()]
     return result
 
@@ -135,3 +156,144 @@ def add_links(paths: dict) -> None:
                                                 "parameters": {"id": "$response.body#/id"}}
         if links:
             created["links"] = links
+
+
+# ---------------------------------------------------------------- enums: ASCII names, Chinese descriptions
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text or "")
+
+
+def enum_varname(value) -> str:
+    """An ASCII identifier for an enum value (``x-enum-varnames``): generated clients use it as the
+    member name, so a value such as "" or "1" still gets a readable, stable name."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return f"VALUE_{value}" if value >= 0 else f"VALUE_NEGATIVE_{-value}"
+    name = re.sub(r"[^0-9A-Za-z]+", "_", str(value)).strip("_").upper()
+    if not name:
+        return "BLANK" if value == "" else "VALUE"
+    if str(value).startswith("-"):  # an ordering value: "-deadline" → DEADLINE_DESC
+        name += "_DESC"
+    return f"VALUE_{name}" if name[0].isdigit() else name
+
+
+def _choice_labels() -> dict:
+    """value → Chinese label, from every model field's choices, the workflow action labels and the
+    parameter values above. The first Chinese label met for a value wins."""
+    from django.apps import apps
+
+    labels: dict = {}
+
+    def add(value, label):
+        if _has_cjk(str(label)) and value not in labels:
+            labels[value] = str(label)
+
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            for value, label in getattr(f, "flatchoices", None) or []:
+                add(value, label)
+    try:
+        from hazards.workflow import WORKFLOW
+
+        for t in WORKFLOW.transitions:
+            add(t.action, t.label)
+    except ImportError:  # pragma: no cover
+        pass
+    for value, label in EXTRA_LABELS.items():
+        add(value, label)
+    for model in apps.get_models():  # ordering values: "-field" / "field"
+        for f in model._meta.get_fields():
+            name = getattr(f, "verbose_name", None)
+            if name and _has_cjk(str(name)):
+                labels.setdefault(("order", f.name), str(name))
+    for q, label in enumerate(("第一季度", "第二季度", "第三季度", "第四季度"), start=1):
+        add(q, label)
+    return labels
+
+
+def _filter_labels() -> dict:
+    """parameter name → {value: label} from every FilterSet's choice filters (the pages' labels)."""
+    import django_filters
+
+    out: dict = {}
+    stack = list(django_filters.FilterSet.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        for name, flt in getattr(cls, "base_filters", {}).items():
+            choices = flt.extra.get("choices")
+            if choices and not callable(choices):
+                for value, label in choices:
+                    if _has_cjk(str(label)):
+                        out.setdefault(name, {}).setdefault(value, str(label))
+    return out
+
+
+def _parsed_description(description: str) -> dict:
+    """drf-spectacular's "* `value` - label" lines → {value: label}."""
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\* `([^`]*)` - (.*)$", description or "", re.M)}
+
+
+def describe_enums(result: dict) -> None:
+    """Every enum of the schema gets ``x-enum-varnames`` (ASCII member names for generated clients)
+    and a Chinese description naming each value ("* `value` - 中文")."""
+    labels = _choice_labels()
+    by_param = _filter_labels()
+
+    def visit(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("schema"), dict) and "name" in node:
+                schema = node["schema"].get("items", node["schema"])
+                if isinstance(schema.get("enum"), list) and schema["enum"]:
+                    own = _parsed_description(node.get("description", ""))  # the parameter's own labels first
+                    _describe(schema, {**labels, **by_param.get(node["name"], {}), **own})
+                    node["description"] = node.get("description", "").replace(" (descending)", "（降序）")
+            if isinstance(node.get("enum"), list) and node["enum"] and "x-enum-varnames" not in node:
+                _describe(node, labels)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result.get("components", {}).get("schemas", {}))
+    visit(result.get("paths", {}))
+
+
+def _describe(node: dict, labels: dict) -> None:
+    values = node["enum"]
+    names, seen = [], set()
+    for value in values:
+        name = enum_varname(value)
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    node["x-enum-varnames"] = names
+    known = _parsed_description(node.get("description", ""))
+    lines = []
+    for value in values:
+        if value is None:
+            continue
+        label = labels.get(value) if value in labels and _has_cjk(str(labels.get(value))) and not known else None
+        label = label or known.get(str(value))
+        if not _has_cjk(label or ""):
+            label = labels.get(value) or labels.get(str(value)) or label
+        if label:
+            label = label.replace(" (descending)", "（降序）")
+        if not _has_cjk(label or "") and isinstance(value, str) and re.fullmatch(r"-?[a-z_]+", value):
+            base = value.lstrip("-")  # an ordering value
+            label = f"按“{labels.get(('order', base), base)}”{'降序' if value.startswith('-') else '升序'}排列"
+        label = label or "（无说明）"
+        lines.append(f"* `{value}` - {label}")
+    head = node.get("description", "")
+    head = head.split("\n* `")[0] if not head.startswith("* `") else ""
+    title = node.get("title")
+    if title and not str(title).isascii():  # generated clients name the enum class after its title: keep it ASCII
+        node.pop("title")
+        head = head if title in head else f"{title}{head}"
+    node["description"] = (head.strip() + "\n\n" if head.strip() else "") + "\n".join(lines)

@@ -1,6 +1,7 @@
 """API: scoped cases (with parties and decisions), decisions, credit list, typical cases; a
 penalty can be decided through POST /api/v1/cases/{id}/penalties/ (400 names the field)."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -9,6 +10,8 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
+from core.api_files import FILE_RENDERERS, document_schema, send_document
+from core.api_http import settles
 
 from . import rules, services
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
@@ -55,6 +58,20 @@ class PenaltyInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _may_handle(user, case) -> bool:
+    return is_government(user) and services.can_handle(user, case)
+
+
+def _same_penalty(case, request):
+    """The effective penalty of this case on the same party under the same article (一事不再罚)."""
+    d = request.data if isinstance(request.data, dict) else {}
+    party, article = d.get("party"), d.get("article")
+    if not (isinstance(party, int) and isinstance(article, int)) or isinstance(party, bool) or isinstance(article, bool):
+        return None
+    return case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE, party_id=party,
+                                 article_id=article).select_related("party", "article").first()
+
+
 class CaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter  # the case list page's FilterSet
@@ -64,9 +81,11 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=PenaltyInputSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
+    @settles(lambda case, r: _may_handle(r.user, case) and _same_penalty(case, r) is not None,
+             current=lambda view, case: DecisionSerializer(_same_penalty(case, view.request)).data)
     def penalties(self, request, pk=None):
         case = self.get_object()
-        if not is_government(request.user) or not services.can_handle(request.user, case):
+        if not _may_handle(request.user, case):
             raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
         data = PenaltyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,6 +105,17 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs if is_government(self.request.user) else qs.exclude(kind=Decision.Kind.TRANSFER)
+
+    @document_schema("行政处罚决定书等执法文书（docx；有文书的决定）")
+    @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def document(self, request, pk=None):
+        from .documents import render_decision, renderable
+
+        decision = self.get_object()
+        if not renderable(decision):
+            raise Http404("该决定没有文书。")
+        name, data = render_decision(decision)
+        return send_document(request, data, name.removesuffix(".docx"), "enforcement_decision", decision)
 
 
 class CreditListingSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from . import services, workflow
 from .actions import available_for, merge_targets, report_departments, run_action
 from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
 from .filters import HazardFilter
-from .models import Acceptance, GovernancePlan, Hazard
+from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard
 
 
 class HazardSerializer(serializers.ModelSerializer):
@@ -177,6 +177,21 @@ ACTION_SERIALIZERS = {
 assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
 
 
+def _effect_there(hazard, action_name, data) -> bool:
+    """Actions that keep the status: is the effect of this request already on record?"""
+    data = data if isinstance(data, dict) else {}
+    if action_name == "report":  # 双报告 to the same department
+        return hazard.reported_at is not None and hazard.reported_to_id == data.get("department")
+    if action_name == "request_extension":  # a request is pending
+        return hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
+    if action_name == "decide_extension":  # nothing pending; the last request was decided this way
+        last = hazard.extensions.order_by("-requested_at", "-id").first()
+        if last is None or last.status == ExtensionRequest.Status.PENDING or not isinstance(data.get("approve"), bool):
+            return False
+        return last.status == (ExtensionRequest.Status.APPROVED if data["approve"] else ExtensionRequest.Status.DENIED)
+    return False
+
+
 class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
@@ -219,7 +234,8 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
             raise Http404("未知操作")
         hazard = self.get_object()
         target = workflow.TRANSITIONS[action_name].target if action_name in workflow.TRANSITIONS else None
-        if target is not None and hazard.status == target and action_name not in available_for(request.user, hazard):
+        if (target is not None and hazard.status == target and action_name not in available_for(request.user, hazard)) \
+                or _effect_there(hazard, action_name, request.data):
             already_done(HazardDetailSerializer(hazard, context={"request": request}).data)
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)

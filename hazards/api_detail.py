@@ -2,10 +2,12 @@
 history, extension requests, sources, timeline, attachments (multipart upload, download),
 departments a 双报告 may go to, and the ledger export (xlsx, the page's FilterSet).
 
-Export seam: ``ledger_export`` streams ``hazards.exports.ledger_workbook`` synchronously; when the
-jobs lane's export jobs land, large sets answer 202 with a job instead (same filters, same rows).
+Export: ``ledger_export`` answers small sets at once (``hazards.exports.ledger_workbook``, up to
+``settings.API_EXPORT_SYNC_MAX_ROWS`` rows); larger sets answer 202 with the page's export job
+(``hazards.export``, the same FilterSet and rows), polled at /api/v1/jobs/{id}/.
 """
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,36 +16,22 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from core.api_files import FILE_RENDERERS, FileRenderer, document_schema, send_document
 from core.events import events_for
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
+from jobs.api import JobSerializer
 
 from . import services, workflow
 from .actions import report_departments
 from .evidence import add_attachment, check_upload
 from .exports import XLSX_TYPE, ledger_workbook
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource
-
-
-class FileRenderer(BaseRenderer):
-    """Lets a client ask for a file (Accept: xlsx / image / pdf); errors still answer JSON."""
-
-    media_type = "*/*"
-    format = "file"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return JSONRenderer().render(data)
 
 
 class PlanOutSerializer(serializers.ModelSerializer):
@@ -175,16 +163,59 @@ class HazardDetailMoreMixin:
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
-    @extend_schema(responses={(200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY,
-                                                                description="隐患台账（与台账页面相同的筛选）")},
-                   summary="导出隐患台账（xlsx，筛选条件同列表）")
+    @document_schema("重大事故隐患报告表（docx，或 doc_format=pdf；仅重大事故隐患）", pdf=True)
+    @action(detail=True, methods=["get"], url_path="documents/report", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def report_document(self, request, pk=None):
+        from documents.hazard_docs import hazard_report_docx
+
+        hazard = self.get_object()
+        if hazard.grade != hazard.Grade.MAJOR:
+            raise Http404("仅重大事故隐患有报告表。")
+        return send_document(request, hazard_report_docx(hazard), f"重大事故隐患报告表-{hazard.number}", "hazard_report",
+                             hazard, pdf=True)
+
+    @document_schema("隐患整改验收销号意见（docx，或 doc_format=pdf；验收通过后）", pdf=True)
+    @action(detail=True, methods=["get"], url_path="documents/acceptance", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def acceptance_document(self, request, pk=None):
+        from documents.hazard_docs import acceptance_docx
+
+        hazard = self.get_object()
+        acceptance = (hazard.acceptances.filter(decision=Acceptance.Decision.ACCEPTED)
+                      .select_related("decided_by", "decided_by_org").order_by("-decided_at", "-id").first())
+        if acceptance is None:
+            raise Http404("该隐患尚无验收通过记录。")
+        return send_document(request, acceptance_docx(acceptance), f"隐患整改验收销号意见-{hazard.number}",
+                             "hazard_acceptance", hazard, pdf=True)
+
+    @extend_schema(responses={
+        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="隐患台账（与台账页面相同的筛选；"
+                                                                          "不超过 API_EXPORT_SYNC_MAX_ROWS 行时直接返回）"),
+        (202, "application/json"): OpenApiResponse(JobSerializer, description="行数较多：已创建导出任务，轮询 url，"
+                                                                              "完成后从 download 下载（仅发起人可见）")},
+        summary="导出隐患台账（xlsx，筛选条件同列表；大量数据时返回 202 和导出任务）", filters=True)
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[JSONRenderer, FileRenderer],
             pagination_class=None)
     def ledger_export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset())  # the page's FilterSet: bad values are 400
+        count = queryset.count()
+        filters = {k: v for k, v in request.query_params.items()}
+        if count > settings.API_EXPORT_SYNC_MAX_ROWS:
+            from jobs.services import submit
+
+            query = request.query_params.copy()
+            for key in ("page", "format", "doc_format"):
+                query.pop(key, None)
+            job = submit(request.user, "hazards.export", "导出隐患台账（xlsx）",
+                         {"query": dict(query.lists()), "format": "xlsx"})
+            log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger.api",
+                         rows=count, job=job.pk, filters=filters)
+            job.refresh_from_db()
+            response = Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+            response["Location"] = f"/api/v1/jobs/{job.pk}/"
+            return response
         content, count = ledger_workbook(queryset)
         log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger.api",
-                     rows=count, filters={k: v for k, v in request.query_params.items()})
+                     rows=count, filters=filters)
         response = HttpResponse(content, content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="hazards-{timezone.localdate():%Y%m%d}.xlsx"'
         return response

@@ -1,17 +1,21 @@
 """REST API for inspections: scoped reads; writes through the services (400 field+reason)."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin
+from core.api_files import FILE_RENDERERS, document_schema, send_document
+from core.api_http import settles
 from enterprises.models import Enterprise
 
-from . import services
+from . import documents, services
 from .filters import RecordFilter, SpotCheckFilter
-from .models import Draw, Plan, Record, RecordItem, SpotCheck, Visit
+from .models import Draw, Plan, Record, RecordItem, ReviewBatch, SpotCheck, Visit
 
 
 class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
@@ -112,13 +116,32 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return Record.objects.prefetch_related("inspectors")
 
     @action(detail=True, methods=["post"], url_path="answer-remaining")
+    @settles(lambda rec, r: not rec.items.filter(result=RecordItem.Result.PENDING).exists())
     def answer_remaining(self, request, pk=None):
         """State that every checklist line not yet answered conforms (符合)."""
         rec = self.get_object()
         count = services.answer_remaining(request.user, rec)
         return Response({"answered": count})
 
+    @document_schema("现场检查记录（docx）")
+    @action(detail=True, methods=["get"], url_path="documents/record", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def record_document(self, request, pk=None):
+        rec = self.get_object()
+        return send_document(request, documents.record_docx(rec), f"现场检查记录-{rec.number}", "inspection_record", rec)
+
+    @document_schema("责令限期整改指令书（docx；检查结论为隐患的条目）", parameters=[OpenApiParameter(
+        "item_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="检查条目（结论为隐患）")])
+    @action(detail=True, methods=["get"], url_path=r"documents/orders/(?P<item_pk>[0-9]+)", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def order_document(self, request, pk=None, item_pk=None):
+        rec = self.get_object()
+        item = rec.items.filter(pk=item_pk, result=RecordItem.Result.HAZARD).first()
+        if item is None:
+            raise Http404("没有该隐患条目。")
+        return send_document(request, documents.order_docx(rec, item), f"责令限期整改指令书-{rec.number}-{item.pk}",
+                             "inspection_order", rec)
+
     @action(detail=True, methods=["post"])
+    @settles(lambda rec, r: rec.inspectors.filter(user=r.user, signed_at__isnull=False).exists())
     def sign(self, request, pk=None):
         rec = services.sign(request.user, self.get_object())
         return Response(RecordSerializer(rec, context={"request": request}).data)
@@ -144,3 +167,24 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
 
     def base_queryset(self):
         return Visit.objects.all()
+
+
+class ReviewBatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewBatch
+        fields = ["id", "organisation", "title", "created_at"]
+
+
+class ReviewBatchViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """整改复查批次（复查单位所在辖区）。"""
+
+    serializer_class = ReviewBatchSerializer
+
+    def base_queryset(self):
+        return ReviewBatch.objects.order_by("-created_at", "-id")
+
+    @document_schema("整改复查意见书（docx）")
+    @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def document(self, request, pk=None):
+        batch = self.get_object()
+        return send_document(request, documents.review_docx(batch), f"整改复查意见书-{batch.pk}", "inspection_review", batch)

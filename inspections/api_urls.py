@@ -11,4 +11,5 @@ router.register("inspections/records", api.RecordViewSet, basename="inspection-r
 router.register("inspections/findings", api.FindingViewSet, basename="inspection-finding")
 router.register("inspections/spot-checks", api.SpotCheckViewSet, basename="inspection-spot-check")
 router.register("inspections/visits", api.VisitViewSet, basename="inspection-visit")
+router.register("inspections/reviews", api.ReviewBatchViewSet, basename="inspection-review")
 urlpatterns = router.urls

@@ -1,8 +1,11 @@
 """REST API for risk points, assessments and band tables (scoped; writes via the services)."""
 
+from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 
 from core.api import ScopedViewSetMixin
+from core.api_files import FILE_RENDERERS, document_schema, send_document
 from enterprises.models import Enterprise
 
 from . import services
@@ -82,6 +85,17 @@ class RiskPointViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     def base_queryset(self):
         return RiskPoint.objects.order_by("id")
+
+    @document_schema("风险告知卡（docx；已评估的风险点）")
+    @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def document(self, request, pk=None):
+        from . import exports
+
+        point = self.get_object()
+        if not point.level:
+            raise Http404("风险点尚未评估。")
+        data = exports.notification_card(point, point.assessments.select_related("band_table").first())
+        return send_document(request, data, f"risk-card-{point.pk}", "risk_card", point)
 
 
 class AssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -4,11 +4,15 @@
 2. runs schemathesis against /api/schema/ for three personas (committee office, commerce
    department, enterprise) with the checks not_a_server_error, status_code_conformance,
    content_type_conformance, response_schema_conformance;
-3. generates a client with openapi-python-client, imports every module, and drives the 重大
+3. generates a client with openapi-python-client, imports every module, checks that every enum
+   member of the generated models has an ASCII name (``x-enum-varnames``), and drives the 重大
    hazard loop with it: register → six-element plan → evidence upload → submit → reject →
-   resubmit → accept → ledger export.
+   resubmit → accept → ledger export (202: an export job, because the demo server's
+   ``API_EXPORT_SYNC_MAX_ROWS`` is 0) → job status → job download (xlsx) → the hazard's official
+   document (重大事故隐患报告表, docx).
 
-Prints ``cases run``, ``failures`` and ``loop steps n/8``; exits non-zero on any failure.
+The demo server runs jobs inline (``QINGLING_JOBS_INLINE``, a single-process demo without a worker).
+Prints ``cases run``, ``failures`` and ``loop steps n/11``; exits non-zero on any failure.
 Usage: QINGLING_DEV=1 python scripts/api_contract.py [--max-examples N] [--keep]
 """
 
@@ -33,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PERSONAS = {"committee": "hb_anweiban", "commerce": "hb_shangwu", "enterprise": "qy_xinlong"}
 PHASES = os.environ.get("API_CONTRACT_PHASES", "examples,fuzzing")  # "coverage" too: slower, deeper
+LOOP_STEPS = 11  # register, plan, evidence, submit, reject, resubmit, accept, export job, job status, download, document
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 SEED = """
 import json
@@ -60,7 +65,8 @@ def run(cmd, env, **kw):
 def setup(tmp: Path) -> tuple[dict, dict, int]:
     env = {**os.environ, "QINGLING_DEV": "1", "DATABASE_URL": f"sqlite:///{tmp / 'api.sqlite3'}",
            "MEDIA_ROOT": str(tmp / "media"), "API_THROTTLE_USER": "1000000/min",
-           "API_THROTTLE_ADDRESS": "1000000/min", "API_THROTTLE_ANON": "1000000/min"}
+           "API_THROTTLE_ADDRESS": "1000000/min", "API_THROTTLE_ANON": "1000000/min",
+           "API_EXPORT_SYNC_MAX_ROWS": "0", "QINGLING_JOBS_INLINE": "1"}
     out = run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
     if out.returncode:
         sys.exit(out.stderr)
@@ -90,6 +96,7 @@ def start_server(env, port):
 def schemathesis(schema: Path, base: str, token: str, max_examples: int, report: Path) -> tuple[int, int, str]:
     cmd = [str(BIN / "schemathesis"), "run", str(schema), "--url", base, "-H", f"Authorization: Token {token}",
            "--checks", CHECKS, "--max-examples", str(max_examples), "--phases", PHASES, "--workers", "1",
+           "--request-timeout", "120",  # a PDF (LibreOffice) takes seconds on a loaded machine
            "--exclude-path-regex", "/auth/token/(refresh|revoke)/", "--no-shrink", "--seed", "18",
            "--report", "ndjson", "--report-ndjson-path", str(report)]
     out = subprocess.run(cmd, text=True, capture_output=True)
@@ -108,8 +115,11 @@ def schemathesis(schema: Path, base: str, token: str, max_examples: int, report:
 
 def generate_client(schema: Path, tmp: Path):
     config = tmp / "client-config.json"
-    config.write_text(json.dumps({"content_type_overrides": {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream"}}))
+    config.write_text(json.dumps({"content_type_overrides": {  # files: bytes for the client
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "application/octet-stream",
+        "application/pdf": "application/octet-stream", "text/csv": "application/octet-stream",
+        "application/zip": "application/octet-stream"}}))
     out = subprocess.run([str(BIN / "openapi-python-client"), "generate", "--path", str(schema), "--output-path",
                           str(tmp / "qingling_client"), "--meta", "none", "--config", str(config)],
                          text=True, capture_output=True)
@@ -127,6 +137,23 @@ def generate_client(schema: Path, tmp: Path):
     return package, len(modules), broken
 
 
+def enum_members() -> tuple[int, list[str]]:
+    """Every member of every Enum class of the generated models: (count, non-ASCII names)."""
+    import enum
+
+    from qingling_client import models
+
+    count, bad = 0, []
+    for name in dir(models):
+        cls = getattr(models, name)
+        if isinstance(cls, type) and issubclass(cls, enum.Enum):
+            for member in cls:
+                count += 1
+                if not (member.name.isascii() and member.name.isidentifier()):
+                    bad.append(f"{name}.{member.name}")
+    return count, bad
+
+
 def png_bytes() -> bytes:
     from PIL import Image
 
@@ -142,8 +169,10 @@ def loop(base: str, tokens: dict, enterprise: int) -> list[str]:
         hazards_action,
         v1_hazards_attachments_create,
         v1_hazards_create,
+        v1_hazards_documents_report_retrieve,
         v1_hazards_export_retrieve,
     )
+    from qingling_client.api.jobs import v1_jobs_download_retrieve, v1_jobs_retrieve
     from qingling_client.types import File
 
     def as_(username):
@@ -187,8 +216,18 @@ def loop(base: str, tokens: dict, enterprise: int) -> list[str]:
             {"evidence_note": "全部门锁已拆除"})), 200, lambda r: r.parsed.status.value == "pending_acceptance")
         step("accept", act(lead, pk, "accept", models.AcceptRequest.from_dict({"mode": "on_site", "opinion": "合格"})),
              200, lambda r: r.parsed.status.value == "closed")
-        step("export", v1_hazards_export_retrieve.sync_detailed(client=dept), 200,
-             lambda r: r.content[:2] == b"PK")
+        job = step("export job", v1_hazards_export_retrieve.sync_detailed(client=dept, grade=models.V1HazardsExportRetrieveGrade.MAJOR),
+                   202, lambda r: r.headers.get("location", "").endswith(f"/jobs/{r.parsed.id}/"))
+        for _ in range(60):  # poll the job until it is finished (inline on the demo server: at once)
+            status = v1_jobs_retrieve.sync_detailed(job.id, client=dept)
+            if status.status_code != 200 or status.parsed.finished:
+                break
+            time.sleep(1)
+        step("job status", status, 200, lambda r: r.parsed.status.value == "done" and bool(r.parsed.download))
+        step("job download", v1_jobs_download_retrieve.sync_detailed(job.id, client=dept), 200,
+             lambda r: r.content[:2] == b"PK" and "spreadsheetml" in r.headers.get("content-type", ""))
+        step("document", v1_hazards_documents_report_retrieve.sync_detailed(pk, client=ent), 200,
+             lambda r: r.content[:2] == b"PK" and "wordprocessingml" in r.headers.get("content-type", ""))
     except SystemExit:
         pass
     return done
@@ -212,9 +251,13 @@ def main():
         print(f"client modules imported: {n_modules - len(broken)}/{n_modules}")
         for line in broken:
             print("  ", line)
+        n_members, non_ascii = enum_members() if not broken else (0, ["(client broken)"])
+        print(f"client enum members with ASCII names: {n_members - len(non_ascii)}/{n_members}")
+        for line in non_ascii:
+            print("  ", line)
         print("loop (generated client):")
         steps = loop(base, tokens, enterprise)
-        print(f"loop steps {len(steps)}/8")
+        print(f"loop steps {len(steps)}/{LOOP_STEPS}")
         total_cases = total_failures = 0
         for persona, username in PERSONAS.items():
             cases, failures, tail = schemathesis(schema, base, tokens[username], args.max_examples,
@@ -224,9 +267,11 @@ def main():
                 print(tail)
             total_cases += cases
             total_failures += failures
-        print(f"cases run {total_cases} / failures {total_failures} / loop steps {len(steps)}/8 "
-              f"/ client modules {n_modules - len(broken)}/{n_modules} ({time.time() - started:.0f}s)")
-        ok = total_failures == 0 and len(steps) == 8 and not broken and total_cases > 0
+        print(f"cases run {total_cases} / failures {total_failures} / loop steps {len(steps)}/{LOOP_STEPS} "
+              f"/ client modules {n_modules - len(broken)}/{n_modules} "
+              f"/ enum members ASCII {n_members - len(non_ascii)}/{n_members} ({time.time() - started:.0f}s)")
+        ok = (total_failures == 0 and len(steps) == LOOP_STEPS and not broken and not non_ascii and n_members > 0
+              and total_cases > 0)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,11 +8,12 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organisation
 from core.api import ScopedViewSetMixin
-from core.api_http import already_done
+from core.api_files import FILE_RENDERERS, document_schema, send_document
+from core.api_http import settles
 from core.services import NotPermitted
 from hazards.models import Hazard
 
-from . import services, workflow
+from . import services
 from .filters import ListingFilter
 from .models import Listing, ProgressReport
 
@@ -83,6 +84,18 @@ class DelistingDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _delisting_decided(listing, request) -> bool:
+    """The decision asked for is the one on record: delisted (accept), or refused after the last
+    request and not requested again (refuse)."""
+    accept = request.data.get("accept") if isinstance(request.data, dict) else None
+    if accept is True:
+        return listing.status == Listing.Status.DELISTED
+    if accept is False:
+        return (listing.status == Listing.Status.LISTED and listing.decided_at is not None
+                and listing.delisting_requested_at is not None and listing.decided_at >= listing.delisting_requested_at)
+    return False
+
+
 class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      GenericViewSet):
     """挂牌督办: a listing is visible to whoever can see its hazard."""
@@ -99,15 +112,6 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         s.is_valid(raise_exception=True)
         return s.validated_data
 
-    def _not_again(self, action_name):
-        """A repeated approve / decline / request-delisting whose effect is there → 409 with the listing."""
-        listing = self.get_object()
-        transition = workflow.TRANSITIONS[action_name]
-        if transition.target is not None and listing.status == transition.target \
-                and listing.status not in transition.sources:
-            already_done(ListingSerializer(self.base_queryset().get(pk=listing.pk)).data)
-        return listing
-
     def _done(self, listing, code=status.HTTP_200_OK):
         listing = self.base_queryset().get(pk=listing.pk)
         return Response(ListingSerializer(listing).data, status=code)
@@ -121,17 +125,28 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(request=ApproveSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
+    @settles(lambda lst, r: lst.status == Listing.Status.LISTED and lst.approved_at is not None)
     def approve(self, request, pk=None):
-        listing = self._not_again("approve")
+        listing = self.get_object()
         d = self._input(ApproveSerializer)
         return self._done(services.approve(request.user, listing, **d))
 
     @extend_schema(request=ListingReasonSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
+    @settles(lambda lst, r: lst.status == Listing.Status.DECLINED)
     def decline(self, request, pk=None):
-        listing = self._not_again("decline")
+        listing = self.get_object()
         d = self._input(ListingReasonSerializer)
         return self._done(services.decline(request.user, listing, reason=d["reason"]))
+
+    @document_schema("挂牌督办通知书（docx，或 doc_format=pdf）", pdf=True)
+    @action(detail=True, methods=["get"], url_path="documents/notice", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
+    def notice_document(self, request, pk=None):
+        from documents.hazard_docs import listing_notice_docx
+
+        listing = self.get_object()
+        return send_document(request, listing_notice_docx(listing),
+                             f"挂牌督办通知书-{listing.notice_number or listing.number}", "listing_notice", listing, pdf=True)
 
     @extend_schema(request=ProgressSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"])
@@ -143,13 +158,15 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(request=DelistingRequestSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"], url_path="request-delisting")
+    @settles(lambda lst, r: lst.status == Listing.Status.DELISTING_REQUESTED)
     def request_delisting(self, request, pk=None):
-        listing = self._not_again("request_delisting")
+        listing = self.get_object()
         d = self._input(DelistingRequestSerializer)
         return self._done(services.request_delisting(request.user, listing, **d))
 
     @extend_schema(request=DelistingDecisionSerializer, responses=ListingSerializer)
     @action(detail=True, methods=["post"], url_path="decide-delisting")
+    @settles(_delisting_decided)
     def decide_delisting(self, request, pk=None):
         d = self._input(DelistingDecisionSerializer)
         return self._done(services.decide_delisting(request.user, self.get_object(), **d))

@@ -1,5 +1,6 @@
 """`make test` runs the API contract check (scripts/api_contract.py) once, on SQLite only: a demo
-server on 127.0.0.1, schemathesis for three personas, a generated client driving the 重大 loop."""
+server on 127.0.0.1, schemathesis for three personas, a generated client driving the 重大 loop
+(ledger export as a job, its download, an official document) with ASCII enum member names."""
 
 import os
 import subprocess
@@ -21,4 +22,4 @@ def test_api_contract():
                          env={**os.environ, "QINGLING_DEV": "1"}, timeout=1450)
     print(out.stdout[-6000:], out.stderr[-3000:])
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
-    assert "failures 0 / loop steps 8/8" in out.stdout
+    assert "failures 0 / loop steps 11/11" in out.stdout

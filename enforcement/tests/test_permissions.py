@@ -78,5 +78,7 @@ def test_api_penalty_matrix(client, world, case):
     url = f"/api/v1/cases/{case.pk}/penalties/"
     data = {"party": entity(case).pk, "article": article(102).pk, "amount": "1000"}
     check_matrix(client, world, url, {
-        "anon": (401, 403), "commerce": 201, "emergency": 403, "enterprise": 403, "housing": 404, "other_region": 404,
+        "anon": (401, 403), "commerce": 409, "emergency": 403, "enterprise": 403, "housing": 404, "other_region": 404,
         "agency": 404, "nobody": 404}, method="post", data=data, content_type="application/json")
+    # commerce: the fixture's case already holds an effective penalty of this party under this article —
+    # the same penalty again is 409 already_done with the decision on record (一事不再罚, issue 18)

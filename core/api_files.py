@@ -1,0 +1,75 @@
+"""Files through the API: the renderer that lets a client ask for a file (errors still answer
+JSON) and the official documents (公文) every app offers on its pages, as .docx — and as PDF where
+the pages offer PDF (``?doc_format=pdf``; the documents app's 报告表 / 验收销号意见 / 挂牌督办通知书).
+
+``document_schema(summary, pdf=…)`` documents the real content types (and 503 when PDF cannot be
+made on this server); ``send_document(request, data, filename, kind, obj, pdf=…)`` answers the
+file, logged in the security log like the page's download. Scoping is the viewset's
+``get_object`` (out of scope = 404), as for every other API operation."""
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from .api import APIError
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client ask for a file (Accept: xlsx / docx / image / pdf); errors still answer JSON."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
+FILE_RENDERERS = [JSONRenderer, FileRenderer]
+
+DOC_FORMAT = OpenApiParameter(
+    "doc_format", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["docx", "pdf"], required=False,
+    description="文书格式：docx（Word，默认）或 pdf")
+
+
+def document_schema(summary: str, *, pdf: bool = False, parameters=()):
+    responses = {(200, DOCX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Word 文书（.docx）")}
+    if pdf:
+        responses[(200, PDF_TYPE)] = OpenApiResponse(OpenApiTypes.BINARY, description="PDF 文书（doc_format=pdf）")
+    return extend_schema(summary=summary, responses=responses, parameters=[*parameters, *([DOC_FORMAT] if pdf else [])])
+
+
+def send_document(request, data: bytes, filename: str, kind: str, obj, *, pdf: bool = False) -> HttpResponse:
+    """The document as an attachment (``filename`` without extension), logged as a download."""
+    from .models import SecurityLog
+    from .security import log_security
+
+    fmt = request.query_params.get("doc_format", "docx") if pdf else "docx"
+    if fmt not in ("docx", "pdf"):
+        raise APIError(400, "invalid", "doc_format 只能是 docx 或 pdf。", {"doc_format": ["只能是 docx 或 pdf。"]})
+    if fmt == "pdf":
+        from documents.render import PdfConversionError, docx_to_pdf, soffice_path
+
+        if not soffice_path():
+            raise APIError(503, "unavailable", "服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。")
+        try:
+            data = docx_to_pdf(data)
+        except PdfConversionError:
+            raise APIError(503, "unavailable", "PDF 生成失败，请稍后重试或下载 Word 版本。") from None
+    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
+                 object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt, via="api")
+    response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}.{fmt}')}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
