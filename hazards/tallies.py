@@ -314,3 +314,37 @@ def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | Non
 
 def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+def listed_ids():
+    """Ids of hazards under a 挂牌督办 in force now (approved, not delisted) — a small set, read
+    directly (listings change in the supervision app, not on hazard rows); None without that app."""
+    from django.apps import apps
+
+    from .asof import IN_FORCE
+
+    try:
+        Listing = apps.get_model("supervision", "Listing")
+    except LookupError:
+        return None
+    return Listing.objects.filter(status__in=IN_FORCE).values("hazard_id")
+
+
+def _zero(value) -> int:
+    return value or 0
+
+
+def open_figures(scope, hazards, today: datetime.date) -> dict | None:
+    """The home cards' figures of ``scope`` now: open, open major, overdue (open and past the
+    deadline on ``today``). Whole weeks before this one come from the tally; the deadlines of
+    this week before ``today`` are counted directly on ``hazards`` (the same scope as a
+    queryset). None when the scope is not expressible on tally keys."""
+    qs = rows(scope)
+    if qs is None:
+        return None
+    week = monday(today)
+    opens = Q(status__in=workflow.OPEN_STATES)
+    agg = qs.aggregate(open=Sum("n", filter=opens), open_major=Sum("n", filter=opens & Q(grade=workflow.MAJOR)),
+                       overdue=Sum("n", filter=opens & Q(deadline_week__lt=week)))
+    this_week = hazards.filter(status__in=workflow.OPEN_STATES, deadline__gte=week, deadline__lt=today).count() if week < today else 0
+    return {"open": _zero(agg["open"]), "open_major": _zero(agg["open_major"]), "overdue": _zero(agg["overdue"]) + this_week}
