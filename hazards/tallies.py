@@ -327,7 +327,8 @@ def listed_ids():
         Listing = apps.get_model("supervision", "Listing")
     except LookupError:
         return None
-    return Listing.objects.filter(status__in=IN_FORCE).values("hazard_id")
+    # fetched (a few hundred at province scale) so the counts look hazards up by primary key
+    return sorted(set(Listing.objects.filter(status__in=IN_FORCE).values_list("hazard_id", flat=True)))
 
 
 def _zero(value) -> int:
