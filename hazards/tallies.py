@@ -43,6 +43,7 @@ WEEK_KEYS = ("county_code", "township_code", "sector_id", "grade", "status", "we
 WATCHED = ("province_code", "city_code", "county_code", "township_code", "sector_id", "channel", "grade", "status",
            "deadline", "closed_at", "first_reported_at")
 TRIGGER = "hazards_tally"
+DEFERRED = "qingling.tally_deferred"  # PostgreSQL, transaction-local: see defer()
 
 
 # ---------------------------------------------------------------- key expressions (one per dialect)
@@ -107,7 +108,9 @@ def _pg_statements() -> list[str]:
         IF o IS NOT NULL AND nw IS NOT NULL AND o > nw THEN {dec} END IF;
     END IF;""")
     function = (f"CREATE OR REPLACE FUNCTION {TRIGGER}_row() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"DECLARE o text; nw text;\nBEGIN{''.join(body)}\n    RETURN NULL;\nEND $$;")
+                f"DECLARE o text; nw text;\nBEGIN\n"
+                f"    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;"
+                f"{''.join(body)}\n    RETURN NULL;\nEND $$;")
     return [
         function,
         f"DROP TRIGGER IF EXISTS {TRIGGER} ON {HAZARDS};",
@@ -208,6 +211,34 @@ def rebuild(region=None) -> dict:
                         f"FROM {HAZARDS} h{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
             counts[table] = cur.rowcount
     return {"rows": counts[MAIN], "week_rows": counts[WEEK]}
+
+
+def defer() -> bool:
+    """A long bulk transaction (the hazard import) on PostgreSQL: the triggers skip this
+    transaction's hazard writes, so it does not hold tally rows locked — and other writers of the
+    same keys waiting — for its whole length. The caller must count its new rows with
+    ``count_new(ids)`` just before committing. Elsewhere (SQLite: one writer at a time) nothing
+    changes and this returns False."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
+    return True
+
+
+def count_new(ids) -> None:
+    """End a ``defer()``: count the hazards ``ids`` (inserted in this transaction) in one grouped
+    upsert per tally, and let the triggers count this transaction's further writes again."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
+        if not ids:
+            return
+        main, weekly = _expressions(connection.vendor, "h")
+        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
+                        f"FROM {HAZARDS} h WHERE h.id = ANY(%s) GROUP BY {group} ORDER BY {group} "
+                        f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + EXCLUDED.n", [list(ids)])
 
 
 @contextlib.contextmanager

@@ -239,3 +239,22 @@ def test_postgresql_trigger_is_installed_as_a_row_trigger():
 
 def test_open_states_of_the_oracle_are_the_workflows():
     assert tuple(OPEN) == tuple(workflow.OPEN_STATES)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL: the import defers its counting")
+def test_a_postgresql_import_counts_its_rows_once_at_the_end_and_the_triggers_count_again_after(world):
+    from django.db import transaction
+
+    from hazards.importing import import_hazards
+
+    with transaction.atomic():  # e.g. a job runner's transaction around the import
+        assert import_hazards(world.user("commerce"), _import_rows(world, 9, datetime.date(2026, 3, 4)), dry_run=False)["committed"]
+        assert sum(HazardTally.objects.values_list("n", flat=True)) == 9
+        with travel(datetime.date(2026, 3, 4)):
+            _register(world, random.Random(8), datetime.date(2026, 3, 4))  # same transaction: counted by the trigger
+        assert sum(HazardTally.objects.values_list("n", flat=True)) == 10
+        assert import_hazards(world.user("commerce"), _import_rows(world, 4, datetime.date(2026, 3, 4)), dry_run=True)["committed"] is False
+        with travel(datetime.date(2026, 3, 4)):
+            _register(world, random.Random(9), datetime.date(2026, 3, 4))  # after a dry run's rollback: still counted
+    assert_tally_is_exact()
+    assert sum(HazardTally.objects.values_list("n", flat=True)) == 11
