@@ -72,8 +72,9 @@ def _corpus(world, seed=7):
                 elif h.status == "pending_acceptance":
                     (hs.reject(None, h, reason="不合格") if r < 0.3 else hs.accept(None, h, opinion="同意"))
                 elif h.status == "closed" and r < 0.3:
-                    # with a new deadline: the event trail reads a reopening without one as
-                    # undoing earlier approved extensions (asof._deadline; reported to the integrator)
+                    # with a new deadline: on SQLite the event trail reads a reopening without one as
+                    # undoing earlier approved extensions (asof._deadline: the reopen event's JSON null
+                    # deadline is not SQL NULL there; PostgreSQL is right) — reported to the integrator
                     hs.reopen(None, h, reason="再次发现", deadline=day + datetime.timedelta(days=rng.choice([1, 8])))
         day += datetime.timedelta(days=1)
     with travel(datetime.date(2026, 3, 4)):
