@@ -258,3 +258,20 @@ def test_a_postgresql_import_counts_its_rows_once_at_the_end_and_the_triggers_co
             _register(world, random.Random(9), datetime.date(2026, 3, 4))  # after a dry run's rollback: still counted
     assert_tally_is_exact()
     assert sum(HazardTally.objects.values_list("n", flat=True)) == 11
+
+
+def test_counts_is_scoped_like_visible_to_and_none_for_enterprise_users(world):
+    from django.db.models import Count
+
+    rng = random.Random(11)
+    with travel(datetime.date(2026, 3, 3)):
+        for _ in range(10):
+            _register(world, rng, datetime.date(2026, 3, 3))
+    for persona in ("committee", "commerce", "housing", "township", "other_region", "admin"):
+        user = world.user(persona)
+        direct = {(r["township_code"], r["status"]): r["k"] for r in Hazard.objects.visible_to(user)
+                  .values("township_code", "status").annotate(k=Count("pk")).order_by()}
+        via = {(r["township_code"], r["status"]): r["n"] for r in tallies.counts(user, by=["township_code", "status"])}
+        assert via == direct, persona
+        assert tallies.counts(user)[0]["n"] == Hazard.objects.visible_to(user).count()
+    assert tallies.counts(world.user("enterprise")) is None
