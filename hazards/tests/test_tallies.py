@@ -275,3 +275,17 @@ def test_counts_is_scoped_like_visible_to_and_none_for_enterprise_users(world):
         assert via == direct, persona
         assert tallies.counts(user)[0]["n"] == Hazard.objects.visible_to(user).count()
     assert tallies.counts(world.user("enterprise")) is None
+
+
+def test_a_migration_that_drops_the_triggers_gets_them_back_after_migrate(world):
+    from django.apps import apps
+
+    from hazards.apps import _ensure_tally_triggers
+
+    with travel(datetime.date(2026, 3, 3)):
+        _register(world, random.Random(12), datetime.date(2026, 3, 3))
+    tallies.uninstall()  # what a SQLite table remake does to them
+    HazardTally.objects.all().delete()
+    _ensure_tally_triggers(apps.get_app_config("hazards"))  # the post_migrate handler
+    assert tallies.installed()
+    assert_tally_is_exact()
