@@ -24,7 +24,8 @@ HEADER = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领
 
 
 def write_file(path: Path, county_code: str, rows: int, seed: int = 1, offset: int = 0) -> None:
-    """rows hazard lines for enterprises of the county (their own first sector), write_only."""
+    """rows hazard lines for enterprises of the county (their own first sector), write_only; all open
+    (已登记) and overdue (found 100–300 days ago, deadline 15–90 days after)."""
     from openpyxl import Workbook
 
     from bench.generator import DESCRIPTIONS
@@ -43,9 +44,10 @@ def write_file(path: Path, county_code: str, rows: int, seed: int = 1, offset: i
     for i in range(offset, offset + rows):
         code, sector = ents[rng.randrange(len(ents))]
         major = rng.random() < 0.03
-        found = today - datetime.timedelta(days=rng.randrange(1, 300))
+        # an old ledger: every row still open and past its deadline (B5b alerts on all of them)
+        found = today - datetime.timedelta(days=rng.randrange(100, 300))
         deadline = found + datetime.timedelta(days=rng.choice([15, 30, 60, 90]))
-        closed = not major and rng.random() < 0.4
+        closed = False
         # a department imports the file: only its own channels are allowed (hazards.grading)
         ws.append([code, f"{rng.choice(DESCRIPTIONS)}（导入{i}）", "重大" if major else "一般", sector,
                    rng.choice(["部门检查", "督导检查"]), found.isoformat(), deadline.isoformat(), None,

@@ -36,6 +36,12 @@ def _personas(actors, profile) -> dict:
     people = {"county committee": actors.committee_user, "department": actors.department_user,
               "emergency bureau": actors.emergency_user}
     if profile == "province":
+        from bench.reads import _bench_campaign
+
+        province = actors.county
+        while province.level != "province":
+            province = province.parent
+        people["province committee office"] = _bench_campaign(actors, province)[1]
         people["province-wide (superuser)"] = _superuser()
     return people
 
@@ -81,9 +87,7 @@ def bench_b6_pages(profile, actors) -> dict:
     and (province profile) the whole province."""
     repeat = 20
     rows = {}
-    targets = [("county committee", actors.committee_user), ("department", actors.department_user)]
-    if profile == "province":
-        targets.append(("province-wide (superuser)", _superuser()))
+    targets = [(n, u) for n, u in _personas(actors, profile).items() if n != "emergency bureau"]
     for name, user in targets:
         client = _client(user)
         rows[name] = {url: _page(client, url, repeat) for url in ("/campaigns/stats/", "/campaigns/board/", "/")}
@@ -95,29 +99,41 @@ def bench_b6_pages(profile, actors) -> dict:
 
 
 def bench_b7_export(profile, actors) -> dict:
-    """B7: the county ledger exported as a job (xlsx and CSV) in a separate worker process —
-    rows/s and that process's peak RSS; floor = reading the same rows in raw SQL."""
+    """B7: the ledger exported as a job (xlsx and CSV) in a separate worker process — rows/s and that
+    process's peak RSS; county profile: the county 应急管理局's ledger (every sector of the county);
+    province profile: the whole province (10⁶ rows) as a province-wide user (superuser). Floor =
+    reading the same rows and columns in raw SQL (server-side cursor, batches of 5,000)."""
+    if profile == "province":
+        user, where, params, who = _superuser(), "TRUE", [], "province-wide (superuser)"
+    else:
+        user, where, params, who = actors.emergency_user, "h.county_code = %s", [actors.county.code], "county 应急管理局"
     out = {}
     for fmt in ("xlsx", "csv"):
-        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "b7_child.py"), str(actors.emergency_user.pk), fmt],
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "b7_child.py"), str(user.pk), fmt],
                               cwd=ROOT, capture_output=True, text=True, env={**os.environ}, timeout=3600)
         if proc.returncode != 0:
             return {"error": proc.stderr[-2000:]}
         out[fmt] = json.loads(proc.stdout.strip().splitlines()[-1])
-    sql = ("SELECT h.id, h.description, h.location, h.deadline, h.status, e.name, e.credit_code, s.name "
-           "FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
-           "JOIN accounts_sector s ON s.id = h.sector_id WHERE h.county_code = %s")
+    sql = ("SELECT h.id, h.description, h.location, h.grade, h.channel, h.found_on, h.deadline, h.original_deadline, "
+           "h.status, h.responsible_person, h.basis_reason, h.county_code, h.township_code, h.closed_at, "
+           "e.name, e.credit_code, s.name, b.code FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
+           "JOIN accounts_sector s ON s.id = h.sector_id LEFT JOIN standards_item b ON b.id = h.basis_item_id "
+           f"WHERE {where}")
     t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(sql, [actors.county.code])
-        n = 0
+    n = 0
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
         while batch := cur.fetchmany(5000):
             n += len(batch)
     floor_rate = round(n / max(time.perf_counter() - t, 1e-6))
-    x = out["xlsx"]
-    return {"figure": f"xlsx {x['rows_per_s']} rows/s, peak RSS {x['peak_rss_mb']} MB; csv {out['csv']['rows_per_s']} rows/s",
-            "floor": f"raw SQL read {floor_rate} rows/s", "ratio": round(floor_rate / max(x["rows_per_s"], 1), 1),
-            "runs": out, "floor_rows_per_s": floor_rate,
-            "verdict": "met" if x["peak_rss_mb"] < 200 and x["rows_per_s"] >= 20000 else "not met",
+    x, c = out["xlsx"], out["csv"]
+    worst_rss = max(x["peak_rss_mb"], c["peak_rss_mb"])
+    slowest = min(x["rows_per_s"], c["rows_per_s"])
+    return {"figure": f"{x['rows']} rows: xlsx {x['rows_per_s']} rows/s, peak RSS {x['peak_rss_mb']} MB; "
+                      f"csv {c['rows_per_s']} rows/s, peak RSS {c['peak_rss_mb']} MB",
+            "floor": f"raw SQL read {floor_rate} rows/s ({n} rows)", "ratio": round(floor_rate / max(x["rows_per_s"], 1), 1),
+            "exporter": who, "runs": out, "floor_rows_per_s": floor_rate, "floor_rows": n,
+            "verdict": "met" if worst_rss < 200 and slowest >= 20000 and x["rows"] == n else "not met",
             "note": "each export runs in a fresh process through jobs.runner.run (the worker's code path); peak RSS "
-                    "includes Django itself. Ratio = floor rate / figure rate (how many times slower than reading)."}
+                    "(ru_maxrss) includes Django itself. Ratio = floor rate ÷ xlsx rate (how many times slower than "
+                    "reading). Target: both formats < 200 MB and ≥ 20,000 rows/s."}
