@@ -43,7 +43,6 @@ def officers(actors, n: int) -> list:
 
     from accounts import services as accounts
     from accounts.models import Membership
-    from bench.actors import PASSWORD
     from core.api_auth import issue
 
     User = get_user_model()
@@ -51,7 +50,7 @@ def officers(actors, n: int) -> list:
     for i in range(1, n + 1):
         name = f"bench_commerce_{i:02d}"
         user = User.objects.filter(username=name).first() or accounts.create_user(
-            None, username=name, password=PASSWORD, organisation=actors.department, role=Membership.Role.OFFICER)
+            None, username=name, password=None, organisation=actors.department, role=Membership.Role.OFFICER)  # API token only
         users.append(user)
     return [(u, issue(u)["token"]) for u in users]
 
@@ -63,7 +62,6 @@ def enterprise_staff(actors, n: int) -> list:
 
     from accounts import services as accounts
     from accounts.models import Membership, Sector
-    from bench.actors import PASSWORD
     from core.api_auth import issue
     from enterprises import services as ent_services
     from enterprises.models import Enterprise
@@ -77,7 +75,7 @@ def enterprise_staff(actors, n: int) -> list:
         org = ent_services.ensure_enterprise_organisation(None, ent)
         name = f"bench_ent_{actors.county.code}_{i:02d}"
         user = User.objects.filter(username=name).first() or accounts.create_user(
-            None, username=name, password=PASSWORD, organisation=org, role=Membership.Role.SAFETY_MANAGER)
+            None, username=name, password=None, organisation=org, role=Membership.Role.SAFETY_MANAGER)  # API token only
         out.append((ent, user, issue(user)["token"]))
     return out
 
@@ -115,10 +113,12 @@ def service_floor(actors, staff: list, department_users: list, n: int) -> dict:
         h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
                                      description="基准测试（进程内）：液化气瓶违规存放于人员密集场所",
                                      basis_reason="依据行业判定标准，人员密集场所违规存放液化气瓶", deadline=deadline)
-        h = services.run_action(user, h, "submit_plan", {**PLAN, "deadline": deadline, "note": ""})
+        services.run_action(user, h, "submit_plan", {**PLAN, "deadline": deadline, "note": ""})
+        h.refresh_from_db()
         services.add_attachment(user, h, check_upload(SimpleUploadedFile("整改后.png", evidence_png(rng), "image/png")),
                                 original_name="整改后.png", kind=Attachment.Kind.EVIDENCE)
-        h = services.run_action(user, h, "submit_completion", {"evidence_note": "气瓶已清除，照片已上传", "assessment_report": ""})
+        services.run_action(user, h, "submit_completion", {"evidence_note": "气瓶已清除，照片已上传", "assessment_report": ""})
+        h.refresh_from_db()
         services.run_action(dept, h, "accept", {"mode": "on_site", "opinion": "现场验收合格"})
     secs = time.perf_counter() - t
     calls = len(STEPS) * n

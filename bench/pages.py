@@ -56,7 +56,7 @@ def _page(client, url, repeat) -> dict:
 def bench_b2_personas(profile, actors) -> dict:
     """B2b: the unfiltered ledger (first page) of every persona, then the same with a text search;
     floor = the substring search in raw SQL over the persona's county (count + first 50)."""
-    repeat = 20 if profile == "province" else 40
+    repeat = 10 if profile == "province" else 20
     rows = {}
     for name, user in _personas(actors, profile).items():
         client = _client(user)
@@ -85,7 +85,7 @@ def bench_b2_personas(profile, actors) -> dict:
 def bench_b6_pages(profile, actors) -> dict:
     """B6: statistics page, board and home page p95 for the county committee, the department
     and (province profile) the whole province."""
-    repeat = 20
+    repeat = 10 if profile == "province" else 15
     rows = {}
     targets = [(n, u) for n, u in _personas(actors, profile).items() if n != "emergency bureau"]
     for name, user in targets:

@@ -75,9 +75,19 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of) -> tuple[st
 SPOT_COLUMNS = ["q2_2", "q2_3", "q2_4", "q2_5", "q2_6", "q2_7", "q2_8", "q2_9"]
 
 
-def section_two_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
-    """Section 二 + visits (2.1–2.9, 3.1, 3.2, 4.8) for a region's units, by hand: one statement."""
+def section_two_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
+    """Section 二 + visits (2.1–2.9, 3.1, 3.2, 4.8) by hand, one statement: for a region's units,
+    or (``unit``) what that organisation itself did."""
     spot = ", ".join(f"COUNT(DISTINCT CASE WHEN s.{c} THEN s.enterprise_id END)" for c in SPOT_COLUMNS)
+    if unit is not None:
+        visits = ", ".join(
+            f"(SELECT COUNT(*) FROM inspections_visit v WHERE v.organisation_id = %s "
+            f"AND v.visited_on BETWEEN %s AND %s AND v.kind = '{kind}')"
+            for kind in ("help_township", "help_enterprise", "supervision"))
+        sql = (f"SELECT COUNT(DISTINCT s.enterprise_id), {spot}, {visits} FROM inspections_spotcheck s "
+               f"WHERE s.organisation_id = %s AND s.checked_on BETWEEN %s AND %s")
+        window = [unit, start.date(), as_of.date()]
+        return sql, window * 4
     visits = ", ".join(
         f"(SELECT COUNT(*) FROM inspections_visit v JOIN accounts_organisation vo ON vo.id = v.organisation_id "
         f"WHERE vo.{level}_code = %s AND v.visited_on BETWEEN %s AND %s AND v.kind = '{kind}')"
@@ -87,6 +97,27 @@ def section_two_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
            f"WHERE o.{level}_code = %s AND s.checked_on BETWEEN %s AND %s")
     window = [code, start.date(), as_of.date()]
     return sql, window * 3 + window
+
+
+def section_three_unit_sql(unit: int, start, as_of) -> tuple[str, list]:
+    """Section 三 (3.3–3.10) of what one organisation itself decided/did, by hand."""
+    w = [unit, start.date(), as_of.date()]
+    dec = ("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id "
+           "WHERE d.decided_by_org_id = %s AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'")
+    sql = ("SELECT "
+           f"(SELECT COUNT(*) {dec} AND d.kind = 'penalty'), "
+           f"(SELECT COALESCE(SUM(d.amount), 0) {dec} AND d.kind = 'penalty'), "
+           f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE')} "
+           "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
+           "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) x), "
+           f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind = 'transfer'), "
+           f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
+           "(SELECT COUNT(DISTINCT m.enterprise_id) FROM enforcement_enterprisemeasure m WHERE m.organisation_id = %s "
+           "AND m.date BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_typicalcase t WHERE t.organisation_id = %s AND t.published_on BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_accountability a WHERE a.organisation_id = %s AND a.date BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_oversightnotice n WHERE n.organisation_id = %s AND n.date BETWEEN %s AND %s)")
+    return sql, w * 9
 
 
 def section_three_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
@@ -162,7 +193,9 @@ def bench_b1_dispatch(profile, actors) -> dict:
                                                     lambda: D.region_table(province, start, as_of), "province", province.code,
                                                     None, True, True)
     out = {}
+    units = {"department page": actors.department.pk, "township page": actors.township.pk}
     for name, (user, url, fn, level, code, sectors, dept_rows, rollup) in cases.items():
+        unit_pk = units.get(name)
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         first = client.get(url + query)
@@ -186,9 +219,12 @@ def bench_b1_dispatch(profile, actors) -> dict:
         entry = {"url": url + query, "page": page, "queries": ctx.count, "floor_section1": fl, "section1": got,
                  "section1_matches": got == expected[:len(got)]}
         floor_ms = fl["p50_ms"]
-        if rollup:  # sections 二 and 三 by hand too: the floor covers the live column of the roll-up
-            for section, (ssql, sparams) in (("2", section_two_sql(level, code, start, as_of)),
-                                            ("3", section_three_sql(level, code, start, as_of))):
+        # sections 二 and 三 by hand too: the roll-up's live column (region) or the unit's own work
+        extra_sections = ((("2", section_two_sql(level, code, start, as_of)), ("3", section_three_sql(level, code, start, as_of)))
+                          if rollup else (("2", section_two_sql(level, code, start, as_of, unit=unit_pk)),
+                                          ("3", section_three_unit_sql(unit_pk, start, as_of))))
+        if True:
+            for section, (ssql, sparams) in extra_sections:
                 def run(ssql=ssql, sparams=sparams):
                     with connection.cursor() as cur:
                         cur.execute(ssql, sparams)
@@ -218,9 +254,10 @@ def bench_b1_dispatch(profile, actors) -> dict:
             "note": "figure = the page (HTML: session, scope, the table, the template) p50 through Django's test client; "
                     "floor = one hand-written statement per section for the same period and cut-off: 一 reconstructs each "
                     "major hazard's state as of the cut-off from core_event (LATERAL on PostgreSQL, a correlated "
-                    "sub-select on SQLite); for the roll-ups also 二 (spot-checks + visits) and 三 (enforcement). Each is "
-                    "checked equal to the app's numbers (section*_matches). The pages also render sections 四 and the "
-                    "roll-up's per-unit lines (submissions), which have no floor; the ratio is page ÷ floor, every case "
+                    "sub-select on SQLite); then 二 (spot-checks + visits) and 三 (enforcement): the region's for the "
+                    "roll-ups, the unit's own for unit pages. Each is checked equal to the app's numbers "
+                    "(section*_matches). The pages also render section 四 (activity log, 4.5 rewards) and the roll-up's "
+                    "per-unit lines (submissions), which have no floor; the ratio is page ÷ floor, every case "
                     "listed, none headlined."}
 
 
@@ -256,7 +293,7 @@ def bench_b2_ledger(profile, actors) -> dict:
         client.get(url)
     with QueryCounter() as ctx2:
         client.get(other)
-    repeat = 100
+    repeat = 50 if profile == "county" else 20
     page = timed(lambda: client.get(url), repeat)
     sql = ("SELECT h.id, h.description, h.grade, h.status, h.deadline, e.name, s.name FROM hazards_hazard h "
            "JOIN enterprises_enterprise e ON e.id = h.enterprise_id JOIN accounts_sector s ON s.id = h.sector_id "
@@ -301,7 +338,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
     assert client.get(url).status_code == 200
     with QueryCounter() as q:
         client.get(url)
-    page = timed(lambda: client.get(url), 30)
+    page = timed(lambda: client.get(url), 15)
     where = (f"h.province_code = %s AND h.sector_id IN ({', '.join(map(str, sector_ids))}) "
              "AND h.status = 'rectifying' AND h.deadline < %s")
 
@@ -314,7 +351,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
                         f"WHERE {where} ORDER BY h.deadline, h.id LIMIT 50", [province, today])
             cur.fetchall()
 
-    fl = timed(floor, 30)
+    fl = timed(floor, 15)
     return {"url": url, "page": page, "queries": q.count, "floor_ms": fl,
             "ratio": round(page["p50_ms"] / max(fl["p50_ms"], 0.001), 1)}
 
