@@ -92,8 +92,13 @@ def child(mode: str, folder: str, username: str) -> dict:
     client.force_login(get_user_model().objects.get(username=username))
     before = Event.objects.filter(object_type="hazards.hazard").count()
     failures, created = [], 0
+    budget = float(os.environ.get("BENCH_B3_BUDGET_S", "0"))
+    stopped_after = None
     t = time.perf_counter()
     for path in files:
+        if budget and time.perf_counter() - t > budget:  # between files: every file done is done completely
+            stopped_after = path.name
+            break
         data = path.read_bytes()
         for dry in (True, False):
             form = {"file": SimpleUploadedFile(path.name, data)} | ({"dry_run": "on"} if dry else {})
@@ -108,8 +113,10 @@ def child(mode: str, folder: str, username: str) -> dict:
                 created += job.summary.get("created", 0)
     secs = time.perf_counter() - t
     events = Event.objects.filter(object_type="hazards.hazard").count() - before
-    rows = sum(1 for _ in files) and int(files[-1].stem.split("-")[-1])
-    return {"rows": rows, "files": len(files), "created": created, "failures": failures[:3],
+    done_files = [p for p in files if stopped_after is None or p.name < stopped_after]
+    rows = int(done_files[-1].stem.split("-")[-1]) if done_files else 0
+    return {"rows": rows, "files": len(done_files), "files_total": len(files), "stopped_at_budget": stopped_after is not None,
+            "budget_s": budget or None, "created": created, "failures": failures[:3],
             "hazard_events": events, "seconds": round(secs, 2), "rows_per_s": round(rows / secs, 1),
             "peak_rss_mb": _vmhwm_mb()}
 
@@ -135,18 +142,20 @@ def bench_b3_import(profile, actors) -> dict:
         written = time.perf_counter() - t
         size_mb = round(sum(p.stat().st_size for p in Path(tmp).glob("*.xlsx")) / 2 ** 20, 1)
         floor = _run_child("floor", Path(tmp), actors.emergency_user.username)
+        os.environ["BENCH_B3_BUDGET_S"] = "0" if profile == "county" else "420"
         app = _run_child("import", Path(tmp), actors.emergency_user.username)
     ratio = round(floor["rows_per_s"] / max(app["rows_per_s"], 0.001), 1)
-    return {"figure": f"{app['rows_per_s']} rows/s, peak RSS {app['peak_rss_mb']} MB ({rows} rows)",
+    unfinished = f" — NOT FINISHED: {app['rows']} of {rows} rows in the {app['budget_s']:.0f} s budget" if app["stopped_at_budget"] else ""
+    return {"figure": f"{app['rows_per_s']} rows/s, peak RSS {app['peak_rss_mb']} MB ({app['rows']} rows){unfinished}",
             "floor": f"openpyxl read-only {floor['rows_per_s']} rows/s", "ratio": ratio, "rows": rows,
             "file_mb": size_mb, "file_written_s": round(written, 1), "import": app, "openpyxl_floor": floor,
-            "events_ok": not app["failures"] and app["created"] == rows,
-            "verdict": "met" if (not app["failures"] and app["rows_per_s"] >= 5000 and ratio <= 3
+            "events_ok": not app["failures"] and app["created"] == app["rows"] and app["hazard_events"] >= app["created"],
+            "verdict": "met" if (not app["failures"] and not app["stopped_at_budget"] and app["rows_per_s"] >= 5000 and ratio <= 3
                                  and app["peak_rss_mb"] < 300) else "not met",
             "note": "ratio = floor rows/s ÷ import rows/s (how many times slower than just reading the files); "
                     f"importer = county 应急管理局 officer (every sector); files of MAX_ROWS={MAX_ROWS} rows, each "
                     "POSTed as a dry run and then for real (two jobs per file); "
-                    f"{'make bench uses 20,000 rows to fit its 5-minute budget' if profile == 'county' else 'full size'}"}
+                    f"{'make bench uses 20,000 rows to fit its 5-minute budget' if profile == 'county' else '100,000 rows written; the import stops between files once 420 s have passed (the shared machine leaves no more), and the rows/s are those of the files it finished'}"}
 
 
 if __name__ == "__main__":
