@@ -112,6 +112,10 @@ def render_profile(results: dict) -> list[str]:
         f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end. "
         f"{_cell(m.get('shared'))}.",
         f"* Dataset generated: {_cell(gen)}.",
+        *[f"* Earlier part of this run (the benchmarks not re-run last): {_cell(e.get('date'))}, commit "
+          f"`{_cell(e.get('commit'))}`, load average {_load((e.get('machine') or {}).get('loadavg_start'))} → "
+          f"{_load((e.get('machine') or {}).get('loadavg_end'))}, rows at its start {_cell(e.get('dataset_at_start'))}."
+          for e in results.get("earlier_runs", [])],
         f"* Rows at the start: {_cell(results.get('dataset_at_start'))}; at the end (after B4's loop and B3's import): "
         f"{_cell(results.get('dataset'))}. Peak RSS of the bench process: {_cell(results.get('peak_rss_mb'))} MB.",
         "",

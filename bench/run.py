@@ -134,7 +134,9 @@ def main():
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out.parent.mkdir(exist_ok=True)
     if only and previous:  # a partial re-run updates the benchmarks it ran (each keeps its own loadavg)
-        results = {**previous, **results, "partial_rerun": sorted(only)}
+        earlier = {k: previous.get(k) for k in ("date", "commit", "machine", "dataset_at_start", "dataset") if k in previous}
+        results = {**previous, **results, "partial_rerun": sorted(only),
+                   "earlier_runs": [*previous.get("earlier_runs", []), earlier]}
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("written", out)
     from bench.report import write
