@@ -142,7 +142,7 @@ def bench_b3_import(profile, actors) -> dict:
             write_file(Path(tmp) / f"ledger-{start + n:09d}.xlsx", actors.county.code, n, seed=1 + start, offset=start)
         written = time.perf_counter() - t
         size_mb = round(sum(p.stat().st_size for p in Path(tmp).glob("*.xlsx")) / 2 ** 20, 1)
-        os.environ["BENCH_B3_BUDGET_S"] = "0" if profile == "county" else "300"
+        os.environ["BENCH_B3_BUDGET_S"] = "0" if profile == "county" else "200"
         app = _run_child("import", Path(tmp), actors.emergency_user.username)
         os.environ["BENCH_B3_FILES"] = str(app["files"])  # the floor reads exactly the files imported
         floor = _run_child("floor", Path(tmp), actors.emergency_user.username)
@@ -157,7 +157,7 @@ def bench_b3_import(profile, actors) -> dict:
             "note": "ratio = floor rows/s ÷ import rows/s (how many times slower than just reading the files); "
                     f"importer = county 应急管理局 officer (every sector); files of MAX_ROWS={MAX_ROWS} rows, each "
                     "POSTed as a dry run and then for real (two jobs per file); "
-                    f"{'make bench uses 20,000 rows to fit its 5-minute budget' if profile == 'county' else '100,000 rows written; the import stops between files once 300 s have passed (the shared machine leaves no more), and the rows/s are those of the files it finished; the floor reads the same files'}"}
+                    f"{'make bench uses 20,000 rows to fit its 5-minute budget' if profile == 'county' else '100,000 rows written; the import stops between files once 200 s have passed (the shared machine leaves no more), and the rows/s are those of the files it finished; the floor reads the same files'}"}
 
 
 if __name__ == "__main__":
