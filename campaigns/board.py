@@ -18,7 +18,7 @@ in force at that instant (approved, not delisted) count as 挂牌督办.
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 
 from hazards import asof
 from regions.models import Region
@@ -62,15 +62,19 @@ def sub_regions(region: Region):
     return list(region.children.order_by("code"))
 
 
-def figures(region: Region, today=None, hazards=None) -> list[dict]:
+def figures(region: Region, today=None, hazards=None, scope=None) -> list[dict]:
     """One dict per sub-region of ``region`` with the board's figures as of ``today`` (an instant,
     or a date = the end of that day in Asia/Shanghai; default now), in one grouped query.
     ``hazards`` is the viewer's scope (``Hazard.objects.visible_to(user)``); None = the whole
     region (the committee office's scope, used by the weekly snapshot). State, grade, deadline and
     listing are those in force at that instant (``hazards.asof``): only a 挂牌督办 approved and not
-    yet delisted then counts as listed."""
+    yet delisted then counts as listed. With ``scope`` (the viewer's Scope or user, the one
+    ``hazards`` was scoped with) and no ``today``, "now" reads the tallies (``_now_from_tallies``)."""
+    from hazards import tallies
     from hazards.models import Hazard
 
+    if today is None and scope is not None and tallies.scope_q(scope) is not None:
+        return _now_from_tallies(region, hazards, scope)
     at = asof.instant(today)
     day = asof.local_day(at)
     children = sub_regions(region)
@@ -97,6 +101,10 @@ def figures(region: Region, today=None, hazards=None) -> list[dict]:
     rows = (asof.major(base.filter(**{f"{region.level}_code": region.code}), at)
             .values(f"{level}_code").annotate(**agg).order_by(f"{level}_code"))
     by_code = {r[f"{level}_code"]: r for r in rows}
+    return _items(children, by_code, day)
+
+
+def _items(children, by_code: dict, day: datetime.date) -> list[dict]:
     out = []
     for child in children:
         r = by_code.get(child.code, {})
@@ -114,15 +122,57 @@ def figures(region: Region, today=None, hazards=None) -> list[dict]:
     return out
 
 
+def _now_from_tallies(region: Region, hazards, scope) -> list[dict]:
+    """``figures`` as of now: total, closed, open and on-time closures of major hazards per
+    sub-region from ``HazardTally``; from the (few) open or listed major hazards directly: overdue,
+    the earliest deadlines and the listings in force."""
+    from hazards import tallies, workflow
+    from hazards.models import Hazard
+
+    day = asof.local_day(asof.now())
+    children = sub_regions(region)
+    if not children:
+        return []
+    key = f"{children[0].level}_code"
+    within = {f"{region.level}_code": region.code}
+    opens = Q(status__in=workflow.OPEN_STATES)
+    closed = Q(status=workflow.CLOSED)
+    by_code: dict = {}
+    for r in (tallies.rows(scope).filter(**within, grade=workflow.MAJOR).exclude(status__in=workflow.FINAL_STATES)
+              .values(key).annotate(total=Sum("n"), closed=Sum("n", filter=closed), open=Sum("n", filter=opens),
+                                    on_time=Sum("n", filter=closed & Q(on_time=True)))):
+        by_code[r[key]] = {k: r[k] or 0 for k in ("total", "closed", "open", "on_time")}
+    base = Hazard.objects.all() if hazards is None else hazards
+    majors = base.filter(**within, grade=workflow.MAJOR).exclude(status__in=workflow.FINAL_STATES)
+    overdue = opens & Q(deadline__lt=day)
+    listed_ids = tallies.listed_ids()
+    agg = {"overdue": Count("pk", filter=overdue), "min_overdue_deadline": Min("deadline", filter=overdue),
+           "min_open_deadline": Min("deadline", filter=opens & Q(deadline__gte=day))}
+    wanted = opens
+    if listed_ids is not None:
+        listed = Q(pk__in=listed_ids)
+        agg.update(listed=Count("pk", filter=listed), listed_overdue=Count("pk", filter=listed & overdue))
+        wanted |= listed
+    for r in majors.filter(wanted).values(key).annotate(**agg).order_by(key):
+        row = by_code.setdefault(r[key], {"total": 0, "closed": 0, "open": 0, "on_time": 0})
+        row.update({k: v for k, v in r.items() if k != key})
+    for row in by_code.values():
+        row.setdefault("overdue", 0)
+        row["due"] = row["closed"] + row["overdue"]
+        row["not_due"] = row["open"] - row["overdue"]
+    return _items(children, by_code, day)
+
+
 def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def board(region: Region, today=None, rules: dict | None = None, hazards=None) -> list[dict]:
+def board(region: Region, today=None, rules: dict | None = None, hazards=None, scope=None) -> list[dict]:
     """Sub-regions with colour and rank (worst first: colour, then overdue, then rate), as of
-    ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region)."""
+    ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region).
+    ``scope`` with no ``today``: now, from the tallies."""
     rules = rules or active_rules()
-    items = figures(region, today, hazards)
+    items = figures(region, today, hazards, scope)
     for fig in items:
         fig["colour"] = colour(fig, rules)
         fig["colour_label"] = LABELS[fig["colour"]]

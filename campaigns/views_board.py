@@ -37,7 +37,9 @@ def stats(request):
         at = asof.instant(request.GET.get("as_of"))
     except ServiceError as exc:
         return HttpResponse(exc.message, status=400)
-    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade, today=at)
+    # now: the pre-aggregated tallies (scope); a past instant: the event trail
+    data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade,
+                      today=at if request.GET.get("as_of") else None, scope=request.user)
     from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
 
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
@@ -60,7 +62,8 @@ def board_view(request):
         at = asof.instant(request.GET.get("as_of"))  # the board as of any past instant (default now)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=400)
-    items = board(region, at, hazards=Hazard.objects.visible_to(request.user))  # scoped like the statistics
+    items = board(region, at if request.GET.get("as_of") else None, hazards=Hazard.objects.visible_to(request.user),
+                  scope=request.user)  # scoped like the statistics; now from the tallies
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
     history = {}
     for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):

@@ -21,7 +21,7 @@ from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
 from enterprises.models import Enterprise
 
-from . import services
+from . import services, tallies
 from .models import Hazard
 
 MAX_ROWS = 5000
@@ -142,8 +142,10 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     items: dict = {}
     cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
     total = created = closed = 0
+    new_ids: list[int] = []
     try:
         with transaction.atomic():
+            deferred = tallies.defer()  # counted at the end, not locked for the whole import
             for rows in _chunks(iter_rows(data), chunk_size):
                 total += len(rows)
                 if progress:
@@ -160,10 +162,13 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                 if not dry_run and not errors:
                     try:
                         services.register_many(actor, entries)
+                        new_ids.extend(h.pk for h, _, _ in entries)
                     except ServiceError as exc:
                         errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
             if dry_run or errors:
                 raise _Abort()
+            if deferred:
+                tallies.count_new(new_ids)
     except _Abort:
         pass
     committed = not dry_run and not errors

@@ -1,5 +1,7 @@
 """The hazard ledger (隐患台账): hazards, their sources, plans, acceptances, extensions, evidence."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -263,3 +265,55 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type in ("image/jpeg", "image/png")
+
+
+NO_DEADLINE = datetime.date(9999, 12, 31)  # tally key of a hazard whose deadline does not count
+
+
+class HazardTally(models.Model):
+    """Pre-aggregated counts of hazards as they stand now (``hazards.tallies``): one row per key,
+    ``n`` hazards. Kept by database triggers on ``hazards_hazard`` in the writing transaction;
+    rebuilt by ``tallies.rebuild`` (bulk loads, the reconcile job, ``manage.py rebuild_tallies``).
+
+    ``deadline_week`` is the Monday of the deadline for an open hazard with a deadline, else
+    NO_DEADLINE; ``on_time`` says a closed hazard was closed (Asia/Shanghai day) on or before its
+    deadline."""
+
+    county_code = models.CharField(max_length=6, blank=True)
+    township_code = models.CharField(max_length=9, blank=True, db_index=True)
+    province_code = models.CharField(max_length=2, blank=True, db_index=True)
+    city_code = models.CharField(max_length=4, blank=True, db_index=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=24)
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    deadline_week = models.DateField(default=NO_DEADLINE)
+    on_time = models.BooleanField(default=False)
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患计数"
+        constraints = [models.UniqueConstraint(
+            fields=["county_code", "township_code", "sector", "channel", "grade", "status", "deadline_week", "on_time",
+                    "province_code", "city_code"], name="hazard_tally_key")]
+
+
+class HazardWeekTally(models.Model):
+    """Counts of hazards by the week (Monday, Asia/Shanghai) they were first reported: the
+    statistics' weekly trend. Kept and rebuilt with ``HazardTally``."""
+
+    county_code = models.CharField(max_length=6, blank=True)
+    township_code = models.CharField(max_length=9, blank=True, db_index=True)
+    province_code = models.CharField(max_length=2, blank=True, db_index=True)
+    city_code = models.CharField(max_length=4, blank=True, db_index=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    week = models.DateField()
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患周计数"
+        constraints = [models.UniqueConstraint(
+            fields=["county_code", "township_code", "sector", "grade", "status", "week", "province_code", "city_code"],
+            name="hazard_week_tally_key")]

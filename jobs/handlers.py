@@ -183,6 +183,17 @@ def board_snapshot(job, progress) -> Outcome:
 
 
 
+@register("tallies.reconcile")
+def tallies_reconcile(job, progress) -> Outcome:
+    """Compare the hazard tallies with a GROUP BY over the hazards; rebuild when they differ."""
+    from hazards.tallies import reconcile
+
+    result = reconcile()
+    progress(1, 1, force=True)
+    state = "一致" if not result["differences"] and not result["reinstalled"] else f"已修复 {result['differences']} 个分组"
+    return Outcome(message=f"隐患统计计数核对：{state}。", data=result)
+
+
 @register("jobs.selftest")
 def selftest(job, progress) -> Outcome:
     """A worker check (operations.md): ``steps`` steps of ``delay`` seconds each, with progress;

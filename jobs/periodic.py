@@ -5,7 +5,7 @@ from .runner import run
 
 TITLES = {"alerts.hazards": "隐患整改期限提醒", "alerts.digests": "隐患整改期限每日汇总", "alerts.certificates": "特种作业操作证到期提醒",
           "alerts.tips": "举报办理期限提醒", "alerts.listings": "挂牌督办逾期提醒",
-          "campaigns.board_snapshot": "五色图周快照"}
+          "campaigns.board_snapshot": "五色图周快照", "tallies.reconcile": "隐患统计计数核对"}
 
 
 def run_system(kind: str) -> str:

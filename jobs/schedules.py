@@ -28,6 +28,8 @@ PERIODIC = [
     Periodic("alerts.certificates", "jobs.periodic.run_system", "D", args="'alerts.certificates'", at=datetime.time(7, 10)),
     Periodic("alerts.tips", "jobs.periodic.run_system", "H", args="'alerts.tips'"),
     Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 20)),
+    # hazards.tallies: triggers keep the counts; this nightly pass proves it (and repairs a bulk load's gap)
+    Periodic("tallies.reconcile", "jobs.periodic.run_system", "D", args="'tallies.reconcile'", at=datetime.time(3, 40)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",
              at=datetime.time(12, 5), weekday=0),
 ]

@@ -1,0 +1,382 @@
+"""Pre-aggregated hazard counts as they stand now: ``HazardTally`` (region × sector × channel ×
+grade × status × deadline week × on time) and ``HazardWeekTally`` (region × sector × grade ×
+status × week first reported). They feed the statistics page, the five-colour board and the home
+cards when those show "now"; figures as of a past instant (``hazards.asof``: bulletins, weekly
+snapshots, ``?as_of=``) keep reading the event trail.
+
+Kept current **in the writing transaction** by database triggers on ``hazards_hazard`` (PostgreSQL
+PL/pgSQL, SQLite triggers): every insert, delete and update of a key column (region codes,
+sector, channel, grade, status, deadline, closed_at, first_reported_at) decrements the old key
+and increments the new one. So every writer is covered — the services' compare-and-set
+transitions, create, merge, void, reopen, regrade, the bulk import (``core.bulk`` COPY fires row
+triggers too), the demo loaders — and nothing can forget to. On PostgreSQL the two key rows of a
+move are locked in a fixed order (by key text) so two opposite moves cannot deadlock.
+
+Bulk loads may switch the triggers off (``suspended``) and ``rebuild`` afterwards: one
+``INSERT … SELECT … GROUP BY`` per table, for one region or everything. ``reconcile`` compares the
+tally with a GROUP BY over the hazards and rebuilds what differs (periodic job
+``tallies.reconcile``; ``manage.py rebuild_tallies``).
+
+Reading: ``counts(scope, by=[...], **filters)`` — ``scope`` an ``accounts.scope.Scope`` (or a user);
+``None`` when the scope cannot be expressed on tally keys (enterprise and agency users: their
+counts are small, read them directly).
+"""
+
+import contextlib
+import datetime
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+from . import workflow
+from .models import NO_DEADLINE, HazardTally, HazardWeekTally
+
+ZONE = "Asia/Shanghai"  # hazards.asof.ZONE; no daylight saving since 1991
+SQLITE_OFFSET = "+8 hours"
+HAZARDS = "hazards_hazard"
+MAIN = HazardTally._meta.db_table
+WEEK = HazardWeekTally._meta.db_table
+CODES = ("county_code", "township_code", "province_code", "city_code")
+MAIN_KEYS = ("county_code", "township_code", "sector_id", "channel", "grade", "status", "deadline_week", "on_time",
+             "province_code", "city_code")
+WEEK_KEYS = ("county_code", "township_code", "sector_id", "grade", "status", "week", "province_code", "city_code")
+WATCHED = ("province_code", "city_code", "county_code", "township_code", "sector_id", "channel", "grade", "status",
+           "deadline", "closed_at", "first_reported_at")
+TRIGGER = "hazards_tally"
+DEFERRED = "qingling.tally_deferred"  # PostgreSQL, transaction-local: see defer()
+
+
+# ---------------------------------------------------------------- key expressions (one per dialect)
+
+def _expressions(vendor: str, row: str) -> tuple[dict, dict]:
+    """SQL expressions of every key column of both tallies for the hazard row ``row`` (``NEW``,
+    ``OLD`` or a table alias)."""
+    p = f"{row}."
+    opens = ", ".join(f"'{s}'" for s in workflow.OPEN_STATES)
+    if vendor == "postgresql":
+        def week(d):
+            return f"(date_trunc('week', ({d})::timestamp)::date)"
+
+        def local(ts):
+            return f"(({ts}) AT TIME ZONE '{ZONE}')::date"
+        true, false, none = "TRUE", "FALSE", f"DATE '{NO_DEADLINE.isoformat()}'"
+    else:
+        def week(d):
+            return f"date({d}, 'weekday 0', '-6 days')"
+
+        def local(ts):
+            return f"date({ts}, '{SQLITE_OFFSET}')"
+        true, false, none = "1", "0", f"'{NO_DEADLINE.isoformat()}'"
+    plain = {c: f"{p}{c}" for c in ("county_code", "township_code", "province_code", "city_code", "sector_id", "channel",
+                                     "grade", "status")}
+    main = dict(plain)
+    main["deadline_week"] = (f"CASE WHEN {p}status IN ({opens}) AND {p}deadline IS NOT NULL "
+                             f"THEN {week(p + 'deadline')} ELSE {none} END")
+    main["on_time"] = (f"CASE WHEN {p}status = '{workflow.CLOSED}' AND {p}deadline IS NOT NULL AND {p}closed_at IS NOT NULL "
+                       f"AND {local(p + 'closed_at')} <= {p}deadline THEN {true} ELSE {false} END")
+    weekly = {k: v for k, v in plain.items() if k != "channel"}
+    weekly["week"] = week(local(p + "first_reported_at"))
+    return ({k: main[k] for k in MAIN_KEYS}, {k: weekly[k] for k in WEEK_KEYS})
+
+
+def _cols(keys) -> str:
+    return ", ".join(keys)
+
+
+def _match(keys, values: dict) -> str:
+    return " AND ".join(f"{k} = {values[k]}" for k in keys)
+
+
+# ---------------------------------------------------------------- triggers
+
+def _pg_statements() -> list[str]:
+    old_main, old_week = _expressions("postgresql", "OLD")
+    new_main, new_week = _expressions("postgresql", "NEW")
+    body = []
+    for table, keys, old, new in ((MAIN, MAIN_KEYS, old_main, new_main), (WEEK, WEEK_KEYS, old_week, new_week)):
+        o_txt = "ROW(" + ", ".join(old[k] for k in keys) + ")::text"
+        n_txt = "ROW(" + ", ".join(new[k] for k in keys) + ")::text"
+        dec = f"UPDATE {table} SET n = n - 1 WHERE {_match(keys, old)};"
+        inc = (f"INSERT INTO {table} ({_cols(keys)}, n) VALUES ({', '.join(new[k] for k in keys)}, 1) "
+               f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + 1;")
+        body.append(f"""
+    o := CASE WHEN TG_OP <> 'INSERT' THEN {o_txt} END;
+    nw := CASE WHEN TG_OP <> 'DELETE' THEN {n_txt} END;
+    IF o IS DISTINCT FROM nw THEN
+        IF o IS NOT NULL AND (nw IS NULL OR o < nw) THEN {dec} END IF;
+        IF nw IS NOT NULL THEN {inc} END IF;
+        IF o IS NOT NULL AND nw IS NOT NULL AND o > nw THEN {dec} END IF;
+    END IF;""")
+    function = (f"CREATE OR REPLACE FUNCTION {TRIGGER}_row() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                f"DECLARE o text; nw text;\nBEGIN\n"
+                f"    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;"
+                f"{''.join(body)}\n    RETURN NULL;\nEND $$;")
+    return [
+        function,
+        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {HAZARDS};",
+        f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR DELETE OR UPDATE OF {_cols(WATCHED)} ON {HAZARDS} "
+        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_row();",
+    ]
+
+
+def _sqlite_statements() -> list[str]:
+    old_main, old_week = _expressions("sqlite", "OLD")
+    new_main, new_week = _expressions("sqlite", "NEW")
+
+    def inc(table, keys, new):
+        return (f"INSERT OR IGNORE INTO {table} ({_cols(keys)}, n) VALUES ({', '.join(new[k] for k in keys)}, 0); "
+                f"UPDATE {table} SET n = n + 1 WHERE {_match(keys, new)};")
+
+    def dec(table, keys, old):
+        return f"UPDATE {table} SET n = n - 1 WHERE {_match(keys, old)};"
+
+    ins = inc(MAIN, MAIN_KEYS, new_main) + " " + inc(WEEK, WEEK_KEYS, new_week)
+    dele = dec(MAIN, MAIN_KEYS, old_main) + " " + dec(WEEK, WEEK_KEYS, old_week)
+    return [
+        *drop_statements("sqlite"),
+        f"CREATE TRIGGER {TRIGGER}_ins AFTER INSERT ON {HAZARDS} BEGIN {ins} END;",
+        f"CREATE TRIGGER {TRIGGER}_del AFTER DELETE ON {HAZARDS} BEGIN {dele} END;",
+        f"CREATE TRIGGER {TRIGGER}_upd AFTER UPDATE OF {_cols(WATCHED)} ON {HAZARDS} BEGIN {dele} {ins} END;",
+    ]
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON {HAZARDS};", f"DROP FUNCTION IF EXISTS {TRIGGER}_row();"]
+    return [f"DROP TRIGGER IF EXISTS {TRIGGER}_{s};" for s in ("ins", "del", "upd")]
+
+
+def install(conn=None) -> None:
+    """Create (or replace) the triggers that keep the tallies current."""
+    conn = conn or connection
+    statements = _pg_statements() if conn.vendor == "postgresql" else _sqlite_statements()
+    with conn.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+
+
+def uninstall(conn=None) -> None:
+    conn = conn or connection
+    with conn.cursor() as cur:
+        for sql in drop_statements(conn.vendor):
+            cur.execute(sql)
+
+
+def installed(conn=None) -> bool:
+    """Are the triggers present and enabled?"""
+    conn = conn or connection
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            cur.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass", [TRIGGER, HAZARDS])
+            row = cur.fetchone()
+            return row is not None and row[0] != "D"
+        cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER}_%"])
+        return cur.fetchone()[0] == 3
+
+
+def ensure_installed() -> bool:
+    """Install the triggers if they are missing or disabled; True when they had to be."""
+    if installed():
+        return False
+    install()
+    return True
+
+
+# ---------------------------------------------------------------- rebuild
+
+def _region_where(region) -> tuple[str, list]:
+    """``region``: None (everything), a ``regions.Region`` or a (level, code) pair."""
+    if region is None:
+        return "", []
+    level, code = (region.level, region.code) if hasattr(region, "level") else region
+    if level not in ("province", "city", "county", "township"):
+        raise ValueError(level)
+    return f" WHERE {level}_code = %s", [code]
+
+
+def rebuild(region=None) -> dict:
+    """Recount the tallies of ``region`` (None = everything) from the hazards table: one DELETE and
+    one ``INSERT … SELECT … GROUP BY`` per tally, in one transaction. On PostgreSQL hazard writes
+    wait (SHARE lock) while it runs, so no concurrent change is lost between the two."""
+    where, params = _region_where(region)
+    main, weekly = _expressions(connection.vendor, "h")
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
+        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+            cur.execute(f"DELETE FROM {table}{where}", params)
+            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
+                        f"FROM {HAZARDS} h{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
+            counts[table] = cur.rowcount
+    return {"rows": counts[MAIN], "week_rows": counts[WEEK]}
+
+
+def defer() -> bool:
+    """A long bulk transaction (the hazard import) on PostgreSQL: the triggers skip this
+    transaction's hazard writes, so it does not hold tally rows locked — and other writers of the
+    same keys waiting — for its whole length. The caller must count its new rows with
+    ``count_new(ids)`` just before committing. Elsewhere (SQLite: one writer at a time) nothing
+    changes and this returns False."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
+    return True
+
+
+def count_new(ids) -> None:
+    """End a ``defer()``: count the hazards ``ids`` (inserted in this transaction) in one grouped
+    upsert per tally, and let the triggers count this transaction's further writes again."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
+        if not ids:
+            return
+        main, weekly = _expressions(connection.vendor, "h")
+        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
+                        f"FROM {HAZARDS} h WHERE h.id = ANY(%s) GROUP BY {group} ORDER BY {group} "
+                        f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + EXCLUDED.n", [list(ids)])
+
+
+@contextlib.contextmanager
+def suspended(region=None):
+    """For a bulk load (e.g. the benchmark generator's COPY path): the triggers are off inside the
+    block, and on leaving it — also after an error — they are back and the tallies of ``region``
+    (None = all) are rebuilt. Only for offline loads: other writers' changes meanwhile are
+    recounted by the rebuild, not by the triggers."""
+    uninstall()
+    try:
+        yield
+    finally:
+        install()
+        rebuild(region)
+
+
+def _norm(value) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
+def differences(region=None) -> list[dict]:
+    """Keys whose tally differs from a GROUP BY over the hazards (zero rows ignored)."""
+    where, params = _region_where(region)
+    main, weekly = _expressions(connection.vendor, "h")
+    out = []
+    with connection.cursor() as cur:
+        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            cur.execute(f"SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) FROM {HAZARDS} h"
+                        f"{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
+            truth = {tuple(_norm(v) for v in r[:-1]): r[-1] for r in cur.fetchall()}
+            cur.execute(f"SELECT {_cols(keys)}, n FROM {table}{where}", params)
+            kept = {}
+            for r in cur.fetchall():
+                key = tuple(_norm(v) for v in r[:-1])
+                kept[key] = kept.get(key, 0) + r[-1]
+            for key in set(truth) | set(kept):
+                if truth.get(key, 0) != kept.get(key, 0):
+                    out.append({"table": table, "key": dict(zip(keys, key)), "hazards": truth.get(key, 0),
+                                "tally": kept.get(key, 0)})
+    return out
+
+
+def reconcile(region=None) -> dict:
+    """The periodic check: reinstall missing triggers, compare, rebuild when anything differs."""
+    reinstalled = ensure_installed()
+    diff = differences(region)
+    result = {"reinstalled": reinstalled, "differences": len(diff)}
+    if diff or reinstalled:
+        result.update(rebuild(region))
+    with connection.cursor() as cur:  # keys no hazard holds any more
+        cur.execute(f"DELETE FROM {MAIN} WHERE n = 0")
+        cur.execute(f"DELETE FROM {WEEK} WHERE n = 0")
+    return result
+
+
+# ---------------------------------------------------------------- reading
+
+def _scope(scope_or_user):
+    from accounts.scope import Scope, scope_for
+
+    return scope_or_user if isinstance(scope_or_user, Scope) else scope_for(scope_or_user)
+
+
+def scope_q(scope_or_user) -> Q | None:
+    """The tally rows a scope may see (as ``HazardQuerySet.visible_to``: one region code, the
+    department's sectors), or None when the scope is a set of enterprises."""
+    scope = _scope(scope_or_user)
+    if scope.everything:
+        return Q()
+    if scope.nothing:
+        return Q(pk__in=[])
+    if scope.enterprise_ids is not None or scope.level not in ("province", "city", "county", "township"):
+        return None
+    q = Q(**{f"{scope.level}_code": scope.region_code})
+    if scope.sector_ids is not None:
+        q &= Q(sector_id__in=sorted(scope.sector_ids))
+    return q
+
+
+def rows(scope, model=HazardTally):
+    """The tally rows of ``scope`` (a queryset), or None when the scope is not expressible."""
+    q = scope_q(scope)
+    if q is None:
+        return None
+    from core.routers import read_db
+
+    return model.objects.using(read_db()).filter(q)
+
+
+def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | None:
+    """Hazard counts of ``scope`` grouped by ``by`` (tally key names) with ORM ``filters`` on the
+    keys: e.g. ``counts(user, by=["township_code", "status"], grade="major")`` →
+    ``[{"township_code": …, "status": …, "n": 3}, …]``. ``weekly`` reads the week tally (keys of
+    ``HazardWeekTally``). None when the scope is a set of enterprises (count those directly)."""
+    qs = rows(scope, HazardWeekTally if weekly else HazardTally)
+    if qs is None:
+        return None
+    qs = qs.filter(**filters)
+    if not by:
+        return [{"n": qs.aggregate(n=Sum("n"))["n"] or 0}]
+    return [r for r in qs.values(*by).annotate(n=Sum("n")).order_by(*by) if r["n"]]
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def listed_ids():
+    """Ids of hazards under a 挂牌督办 in force now (approved, not delisted) — a small set, read
+    directly (listings change in the supervision app, not on hazard rows); None without that app."""
+    from django.apps import apps
+
+    from .asof import IN_FORCE
+
+    try:
+        Listing = apps.get_model("supervision", "Listing")
+    except LookupError:
+        return None
+    # fetched (a few hundred at province scale) so the counts look hazards up by primary key
+    return sorted(set(Listing.objects.filter(status__in=IN_FORCE).values_list("hazard_id", flat=True)))
+
+
+def _zero(value) -> int:
+    return value or 0
+
+
+def open_figures(scope, hazards, today: datetime.date) -> dict | None:
+    """The home cards' figures of ``scope`` now: open, open major, overdue (open and past the
+    deadline on ``today``). Whole weeks before this one come from the tally; the deadlines of
+    this week before ``today`` are counted directly on ``hazards`` (the same scope as a
+    queryset). None when the scope is not expressible on tally keys."""
+    qs = rows(scope)
+    if qs is None:
+        return None
+    week = monday(today)
+    opens = Q(status__in=workflow.OPEN_STATES)
+    agg = qs.aggregate(open=Sum("n", filter=opens), open_major=Sum("n", filter=opens & Q(grade=workflow.MAJOR)),
+                       overdue=Sum("n", filter=opens & Q(deadline_week__lt=week)))
+    this_week = hazards.filter(status__in=workflow.OPEN_STATES, deadline__gte=week, deadline__lt=today).count() if week < today else 0
+    return {"open": _zero(agg["open"]), "open_major": _zero(agg["open_major"]), "overdue": _zero(agg["overdue"]) + this_week}
