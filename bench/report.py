@@ -99,6 +99,12 @@ def _explain_section(r: dict) -> list[str]:
     return lines
 
 
+def _generated(gen) -> str:
+    if isinstance(gen, dict) and "by_run_at" in gen:  # set up by an earlier run of the bench (--skip-setup here)
+        return f"by an earlier `bench/run.py` on the same database (run at {gen['by_run_at']}, commit `{gen.get('commit')}`)"
+    return _cell(gen)
+
+
 def render_profile(results: dict) -> list[str]:
     m = results.get("machine") or {}
     gen = results.get("generated")
@@ -111,7 +117,7 @@ def render_profile(results: dict) -> list[str]:
         f"* Machine: {_cell(m.get('cpus'))} CPUs, {_cell(m.get('memory_gb'))} GB, Python {_cell(m.get('python'))}; "
         f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end. "
         f"{_cell(m.get('shared'))}.",
-        f"* Dataset generated: {_cell(gen)}.",
+        f"* Dataset generated: {_generated(gen)}.",
         *[f"* Earlier part of this run (the benchmarks not re-run last): {_cell(e.get('date'))}, commit "
           f"`{_cell(e.get('commit'))}`, load average {_load((e.get('machine') or {}).get('loadavg_start'))} → "
           f"{_load((e.get('machine') or {}).get('loadavg_end'))}, rows at its start {_cell(e.get('dataset_at_start'))}."
@@ -151,6 +157,10 @@ def render(all_results: dict) -> str:
         "The machine is shared: the benches ran on 2 cores while other sessions (tests, servers, data generation) ran "
         "too, so each section records the load average at the start and end of the run and of every benchmark. "
         "Read the ratios (figure ÷ floor measured side by side) before the absolute times.", "",
+        "Order of a run: the reads first on the generated data (B1, B2, B6, EXPLAIN), then B5, B7, B4 (its loop adds a "
+        "few hundred hazards to the bench county), then B3 last (its import goes into the bench county) and B5b over "
+        "what B3 imported. A benchmark re-run later (\u201cpartial re-run\u201d) keeps its own load average and time in its "
+        "details; the earlier parts of the run are listed under each profile.", "",
     ]
     for profile, _ in PROFILE_FILES:
         results = all_results.get(profile)

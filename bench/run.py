@@ -91,7 +91,7 @@ def main():
     started_machine = machine()
     generated = setup_db(args.profile, args.seed) if not args.skip_setup else (
         previous.get("generated") or ({"by_run_at": previous.get("date"), "commit": previous.get("commit"),
-                                       "dataset": previous.get("dataset")} if previous else None)
+                                       "rows_at_that_run_start": previous.get("dataset_at_start")} if previous else None)
         or os.environ.get("BENCH_DATASET_NOTE"))  # how the database was made when no run recorded it
     git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
     results = {"profile": args.profile, "database": connection.vendor,
