@@ -1,9 +1,13 @@
-"""Child process of B7: run one ledger export job for a user, print rows/s and peak RSS (JSON)."""
+"""Child process of B7: run one ledger export job for a user, print rows/s and peak RSS (JSON).
+With a time limit (seconds, third argument) a watchdog reports how far the job got when the limit
+is reached (rows from the job's own progress counter) and ends the process: an export that does
+not finish in the bench's budget is reported as such, never extrapolated."""
 
 import json
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +17,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("QINGLING_DEV", "1")
 
 
-def main(user_id: int, fmt: str) -> None:
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main(user_id: int, fmt: str, limit: float) -> None:
     import django
 
     django.setup()
@@ -26,6 +34,19 @@ def main(user_id: int, fmt: str) -> None:
     user = get_user_model().objects.get(pk=user_id)
     job = services.submit(user, "hazards.export", f"B7 {fmt}", {"query": {}, "format": fmt}, queue=False)
     t = time.perf_counter()
+
+    def watchdog():
+        time.sleep(limit)
+        row = Job.objects.filter(pk=job.pk).values("done", "total", "status").first() or {}
+        elapsed = time.perf_counter() - t
+        print(json.dumps({"status": "stopped at the time limit", "timed_out": True, "rows": row.get("done", 0),
+                          "total": row.get("total", 0), "seconds": round(elapsed, 2),
+                          "rows_per_s": round(row.get("done", 0) / max(elapsed, 1e-6)), "peak_rss_mb": _rss_mb()}))
+        sys.stdout.flush()
+        os._exit(0)
+
+    if limit > 0:
+        threading.Thread(target=watchdog, daemon=True).start()
     status = run(job.pk)
     elapsed = time.perf_counter() - t
     job = Job.objects.get(pk=job.pk)
@@ -33,10 +54,10 @@ def main(user_id: int, fmt: str) -> None:
     size = job.result.size if job.result else 0
     if job.result:
         job.result.delete(save=False)
-    print(json.dumps({"status": status, "rows": rows, "seconds": round(elapsed, 2),
+    print(json.dumps({"status": status, "timed_out": False, "rows": rows, "total": job.total, "seconds": round(elapsed, 2),
                       "rows_per_s": round(rows / max(elapsed, 1e-6)), "file_mb": round(size / 2**20, 1),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+                      "peak_rss_mb": _rss_mb()}))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    main(int(sys.argv[1]), sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0)

@@ -15,7 +15,8 @@ from django.test import Client
 from bench.reads import timed
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_TERM = "消防"  # two characters: the case trigram indexes cannot serve
+SEARCH_TERM = "消防"
+B7_LIMIT_S = {"county": 0, "province": 150}  # per format; an export still running then is reported as not finished  # two characters: the case trigram indexes cannot serve
 
 
 def _client(user) -> Client:
@@ -36,21 +37,34 @@ def _personas(actors, profile) -> dict:
     people = {"county committee": actors.committee_user, "department": actors.department_user,
               "emergency bureau": actors.emergency_user}
     if profile == "province":
+        from bench.reads import _bench_campaign
+
+        province = actors.county
+        while province.level != "province":
+            province = province.parent
+        people["province committee office"] = _bench_campaign(actors, province)[1]
         people["province-wide (superuser)"] = _superuser()
     return people
 
 
 def _page(client, url, repeat) -> dict:
+    """The page's timing over ``repeat`` loads after a first one; a page whose first load takes more
+    than 3 s is loaded 3 more times, more than 20 s: the first load is the only sample (n=1, said so)."""
+    t = time.perf_counter()
     first = client.get(url)
+    first_ms = (time.perf_counter() - t) * 1000
     if first.status_code != 200:
         return {"url": url, "error": f"HTTP {first.status_code}"}
-    return {"url": url, **timed(lambda: client.get(url), repeat)}
+    if first_ms > 20_000:
+        return {"url": url, "p50_ms": round(first_ms, 2), "p95_ms": round(first_ms, 2), "n": 1,
+                "note": "first load over 20 s: not repeated"}
+    return {"url": url, "first_ms": round(first_ms, 2), **timed(lambda: client.get(url), 3 if first_ms > 3000 else repeat)}
 
 
 def bench_b2_personas(profile, actors) -> dict:
     """B2b: the unfiltered ledger (first page) of every persona, then the same with a text search;
     floor = the substring search in raw SQL over the persona's county (count + first 50)."""
-    repeat = 20 if profile == "province" else 40
+    repeat = 10 if profile == "province" else 20
     rows = {}
     for name, user in _personas(actors, profile).items():
         client = _client(user)
@@ -79,11 +93,10 @@ def bench_b2_personas(profile, actors) -> dict:
 def bench_b6_pages(profile, actors) -> dict:
     """B6: statistics page, board and home page p95 for the county committee, the department
     and (province profile) the whole province."""
-    repeat = 20
+    repeat = 10 if profile == "province" else 15
     rows = {}
-    targets = [("county committee", actors.committee_user), ("department", actors.department_user)]
-    if profile == "province":
-        targets.append(("province-wide (superuser)", _superuser()))
+    # the province persona is the province committee office (the superuser sees the same province-wide data)
+    targets = [(n, u) for n, u in _personas(actors, profile).items() if n not in ("emergency bureau", "province-wide (superuser)")]
     for name, user in targets:
         client = _client(user)
         rows[name] = {url: _page(client, url, repeat) for url in ("/campaigns/stats/", "/campaigns/board/", "/")}
@@ -95,29 +108,48 @@ def bench_b6_pages(profile, actors) -> dict:
 
 
 def bench_b7_export(profile, actors) -> dict:
-    """B7: the county ledger exported as a job (xlsx and CSV) in a separate worker process —
-    rows/s and that process's peak RSS; floor = reading the same rows in raw SQL."""
+    """B7: the ledger exported as a job (xlsx and CSV) in a separate worker process — rows/s and that
+    process's peak RSS; county profile: the county 应急管理局's ledger (every sector of the county);
+    province profile: the whole province (10⁶ rows) as a province-wide user (superuser). Floor =
+    reading the same rows and columns in raw SQL (server-side cursor, batches of 5,000)."""
+    if profile == "province":
+        user, where, params, who = _superuser(), "TRUE", [], "province-wide (superuser)"
+    else:
+        user, where, params, who = actors.emergency_user, "h.county_code = %s", [actors.county.code], "county 应急管理局"
     out = {}
     for fmt in ("xlsx", "csv"):
-        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "b7_child.py"), str(actors.emergency_user.pk), fmt],
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "b7_child.py"), str(user.pk), fmt, str(B7_LIMIT_S[profile])],
                               cwd=ROOT, capture_output=True, text=True, env={**os.environ}, timeout=3600)
         if proc.returncode != 0:
             return {"error": proc.stderr[-2000:]}
         out[fmt] = json.loads(proc.stdout.strip().splitlines()[-1])
-    sql = ("SELECT h.id, h.description, h.location, h.deadline, h.status, e.name, e.credit_code, s.name "
-           "FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
-           "JOIN accounts_sector s ON s.id = h.sector_id WHERE h.county_code = %s")
+    sql = ("SELECT h.id, h.description, h.location, h.grade, h.channel, h.found_on, h.deadline, h.original_deadline, "
+           "h.status, h.responsible_person, h.basis_reason, h.county_code, h.township_code, h.closed_at, "
+           "e.name, e.credit_code, s.name, b.code FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
+           "JOIN accounts_sector s ON s.id = h.sector_id LEFT JOIN standards_item b ON b.id = h.basis_item_id "
+           f"WHERE {where}")
     t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(sql, [actors.county.code])
-        n = 0
+    n = 0
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
         while batch := cur.fetchmany(5000):
             n += len(batch)
     floor_rate = round(n / max(time.perf_counter() - t, 1e-6))
-    x = out["xlsx"]
-    return {"figure": f"xlsx {x['rows_per_s']} rows/s, peak RSS {x['peak_rss_mb']} MB; csv {out['csv']['rows_per_s']} rows/s",
-            "floor": f"raw SQL read {floor_rate} rows/s", "ratio": round(floor_rate / max(x["rows_per_s"], 1), 1),
-            "runs": out, "floor_rows_per_s": floor_rate,
-            "verdict": "met" if x["peak_rss_mb"] < 200 and x["rows_per_s"] >= 20000 else "not met",
+    x, c = out["xlsx"], out["csv"]
+    worst_rss = max(x["peak_rss_mb"], c["peak_rss_mb"])
+    slowest = min(x["rows_per_s"], c["rows_per_s"])
+    def part(name, r):
+        done = f"{r['rows']} of {r['total']} rows in {r['seconds']} s — NOT FINISHED (time limit)" if r["timed_out"] else f"{r['rows']} rows"
+        return f"{name} {done}, {r['rows_per_s']} rows/s, peak RSS {r['peak_rss_mb']} MB"
+
+    return {"figure": f"{part('xlsx', x)}; {part('csv', c)}",
+            "floor": f"raw SQL read {floor_rate} rows/s ({n} rows)", "ratio": round(floor_rate / max(x["rows_per_s"], 1), 1),
+            "exporter": who, "runs": out, "floor_rows_per_s": floor_rate, "floor_rows": n,
+            "finished": not (x["timed_out"] or c["timed_out"]),
+            "verdict": "met" if (worst_rss < 200 and slowest >= 20000 and x["rows"] == n
+                                 and not (x["timed_out"] or c["timed_out"])) else "not met",
             "note": "each export runs in a fresh process through jobs.runner.run (the worker's code path); peak RSS "
-                    "includes Django itself. Ratio = floor rate / figure rate (how many times slower than reading)."}
+                    "(ru_maxrss) includes Django itself. Ratio = floor rate ÷ xlsx rate (how many times slower than "
+                    "reading). Target: both formats < 200 MB and ≥ 20,000 rows/s. At province scale each format has a "
+                    f"{B7_LIMIT_S['province']} s budget: an export still running then is stopped and reported with the rows "
+                    "its job had written (its progress counter), not extrapolated."}

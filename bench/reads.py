@@ -75,9 +75,19 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of) -> tuple[st
 SPOT_COLUMNS = ["q2_2", "q2_3", "q2_4", "q2_5", "q2_6", "q2_7", "q2_8", "q2_9"]
 
 
-def section_two_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
-    """Section 二 + visits (2.1–2.9, 3.1, 3.2, 4.8) for a region's units, by hand: one statement."""
+def section_two_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
+    """Section 二 + visits (2.1–2.9, 3.1, 3.2, 4.8) by hand, one statement: for a region's units,
+    or (``unit``) what that organisation itself did."""
     spot = ", ".join(f"COUNT(DISTINCT CASE WHEN s.{c} THEN s.enterprise_id END)" for c in SPOT_COLUMNS)
+    if unit is not None:
+        visits = ", ".join(
+            f"(SELECT COUNT(*) FROM inspections_visit v WHERE v.organisation_id = %s "
+            f"AND v.visited_on BETWEEN %s AND %s AND v.kind = '{kind}')"
+            for kind in ("help_township", "help_enterprise", "supervision"))
+        sql = (f"SELECT COUNT(DISTINCT s.enterprise_id), {spot}, {visits} FROM inspections_spotcheck s "
+               f"WHERE s.organisation_id = %s AND s.checked_on BETWEEN %s AND %s")
+        window = [unit, start.date(), as_of.date()]
+        return sql, window * 4
     visits = ", ".join(
         f"(SELECT COUNT(*) FROM inspections_visit v JOIN accounts_organisation vo ON vo.id = v.organisation_id "
         f"WHERE vo.{level}_code = %s AND v.visited_on BETWEEN %s AND %s AND v.kind = '{kind}')"
@@ -87,6 +97,27 @@ def section_two_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
            f"WHERE o.{level}_code = %s AND s.checked_on BETWEEN %s AND %s")
     window = [code, start.date(), as_of.date()]
     return sql, window * 3 + window
+
+
+def section_three_unit_sql(unit: int, start, as_of) -> tuple[str, list]:
+    """Section 三 (3.3–3.10) of what one organisation itself decided/did, by hand."""
+    w = [unit, start.date(), as_of.date()]
+    dec = ("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id "
+           "WHERE d.decided_by_org_id = %s AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'")
+    sql = ("SELECT "
+           f"(SELECT COUNT(*) {dec} AND d.kind = 'penalty'), "
+           f"(SELECT COALESCE(SUM(d.amount), 0) {dec} AND d.kind = 'penalty'), "
+           f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE')} "
+           "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
+           "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) x), "
+           f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind = 'transfer'), "
+           f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
+           "(SELECT COUNT(DISTINCT m.enterprise_id) FROM enforcement_enterprisemeasure m WHERE m.organisation_id = %s "
+           "AND m.date BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_typicalcase t WHERE t.organisation_id = %s AND t.published_on BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_accountability a WHERE a.organisation_id = %s AND a.date BETWEEN %s AND %s), "
+           "(SELECT COUNT(*) FROM enforcement_oversightnotice n WHERE n.organisation_id = %s AND n.date BETWEEN %s AND %s)")
+    return sql, w * 9
 
 
 def section_three_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
@@ -112,28 +143,69 @@ def section_three_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
     return sql, w * 9
 
 
-def bench_b1_dispatch(profile, actors) -> dict:
-    """B1: one department's table, one township office's table and the committee office's live
-    roll-up (campaigns.dispatch.unit_table / region_table) vs one SQL statement for section 一."""
-    from campaigns import dispatch as D
+def _bench_campaign(actors, province):
+    """A province-wide campaign (three years back to a month ahead) issued by a province committee
+    office, so that every dispatch page has a period: created once through the campaign service."""
+    from accounts import services as accounts
+    from accounts.models import Organisation
+    from bench.actors import _user
+    from campaigns import services as campaigns
+    from campaigns.models import Campaign
 
-    as_of = timezone.now()
-    start = as_of - datetime.timedelta(days=3 * 365)
-    repeat = 10 if profile == "county" else 3
+    office = accounts.ensure_organisation(None, kind=Organisation.Kind.COMMITTEE, name=f"{province.name}安全生产委员会办公室（基准）",
+                                          region=province)
+    campaign = Campaign.objects.filter(name="基准：安全生产专项整治", region=province).first()
+    if campaign is None:
+        today = timezone.localdate()
+        campaign = campaigns.create_campaign(None, name="基准：安全生产专项整治", issuer=office, region=province,
+                                             start=today - datetime.timedelta(days=3 * 365), end=today + datetime.timedelta(days=30))
+    return campaign, _user("bench_province_committee", office), _user("bench_township", actors.township)
+
+
+def bench_b1_dispatch(profile, actors) -> dict:
+    """B1: the dispatch pages (HTML through the test client, every case reported) — a department's
+    table, a township office's table, the county committee's roll-up and (province profile) the
+    province committee's roll-up — each against hand-written SQL for the same numbers over the same
+    period (the campaign's start to a fixed cut-off): section 一 with a LATERAL join on PostgreSQL,
+    plus sections 二 and 三 for the roll-ups' live columns; the numbers are checked equal."""
+    from django.test import Client
+
+    from campaigns import dispatch as D
+    province = actors.county
+    while province.level != "province":
+        province = province.parent
+    campaign, province_user, township_user = _bench_campaign(actors, province)
+    as_of = timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
+    start = D.start_datetime(campaign.start)
+    query = "?as_of=" + as_of.isoformat().replace("+", "%2B")
+    repeat = 10 if profile == "county" else 5
     cases = {
-        "department": (lambda: D.unit_table(actors.department, start, as_of), "county", actors.county.code,
-                       actors.department.lead_sector_ids(), True),
-        "township": (lambda: D.unit_table(actors.township, start, as_of), "township", actors.township.region.code, None, False),
-        "committee_rollup": (lambda: D.region_table(actors.county, start, as_of), "county", actors.county.code, None, True),
+        "department page": (actors.department_user, "/campaigns/dispatch/", lambda: D.unit_table(actors.department, start, as_of),
+                            "county", actors.county.code, actors.department.lead_sector_ids(), True, False),
+        "township page": (township_user, "/campaigns/dispatch/", lambda: D.unit_table(actors.township, start, as_of),
+                          "township", actors.township.region.code, None, False, False),
+        "county committee roll-up page": (actors.committee_user, "/campaigns/dispatch/rollup/",
+                                          lambda: D.region_table(actors.county, start, as_of), "county", actors.county.code,
+                                          None, True, True),
     }
-    if profile == "province":  # the whole province's live roll-up: every county's hazards
-        province = actors.county.parent.parent if actors.county.parent.level == "city" else actors.county.parent
-        cases["province_rollup"] = (lambda: D.region_table(province, start, as_of), "province", province.code, None, True)
-    out, worst = {}, None
-    for name, (fn, level, code, sectors, dept_rows) in cases.items():
+    if profile == "province":
+        cases["province committee roll-up page"] = (province_user, "/campaigns/dispatch/rollup/",
+                                                    lambda: D.region_table(province, start, as_of), "province", province.code,
+                                                    None, True, True)
+    out = {}
+    units = {"department page": actors.department.pk, "township page": actors.township.pk}
+    for name, (user, url, fn, level, code, sectors, dept_rows, rollup) in cases.items():
+        unit_pk = units.get(name)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        first = client.get(url + query)
+        if first.status_code != 200:
+            out[name] = {"url": url, "error": f"HTTP {first.status_code}"}
+            continue
         with QueryCounter() as ctx:
-            values = fn()
-        app = timed(fn, repeat)
+            client.get(url + query)
+        page = timed(lambda c=client, u=url + query: c.get(u), repeat)
+        values = fn()
         sql, params = section_one_sql(level, code, sectors, start, as_of)
 
         def floor(sql=sql, params=params):
@@ -144,12 +216,15 @@ def bench_b1_dispatch(profile, actors) -> dict:
         expected = floor()
         fl = timed(floor, repeat)
         got = [values.get("1.1"), values.get("1.2")] + ([values.get("1.3"), values.get("1.4")] if dept_rows else [])
-        entry = {"table": app, "queries": ctx.count, "floor_section1": fl, "section1": got,
-                 "floor_matches": got == expected[:len(got)]}
+        entry = {"url": url + query, "page": page, "queries": ctx.count, "floor_section1": fl, "section1": got,
+                 "section1_matches": got == expected[:len(got)]}
         floor_ms = fl["p50_ms"]
-        if name.endswith("rollup"):  # sections 二 and 三 by hand too: the floor covers the whole table
-            for section, (ssql, sparams) in (("二", section_two_sql(level, code, start, as_of)),
-                                            ("三", section_three_sql(level, code, start, as_of))):
+        # sections 二 and 三 by hand too: the roll-up's live column (region) or the unit's own work
+        extra_sections = ((("2", section_two_sql(level, code, start, as_of)), ("3", section_three_sql(level, code, start, as_of)))
+                          if rollup else (("2", section_two_sql(level, code, start, as_of, unit=unit_pk)),
+                                          ("3", section_three_unit_sql(unit_pk, start, as_of))))
+        if True:
+            for section, (ssql, sparams) in extra_sections:
                 def run(ssql=ssql, sparams=sparams):
                     with connection.cursor() as cur:
                         cur.execute(ssql, sparams)
@@ -157,48 +232,33 @@ def bench_b1_dispatch(profile, actors) -> dict:
                 row = run()
                 t = timed(run, repeat)
                 floor_ms += t["p50_ms"]
-                entry[f"floor_section{'2' if section == '二' else '3'}"] = t
-                keys = (["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "3.1", "3.2", "4.8"] if section == "二"
+                entry[f"floor_section{section}"] = t
+                keys = (["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "3.1", "3.2", "4.8"] if section == "2"
                         else ["3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10"])
                 app_vals = [values.get(k) for k in keys]
-                if section == "三":
+                if section == "3":
                     row[1] = (Decimal(str(row[1])) / 10000).quantize(Decimal("0.0001"))
                     app_vals[1] = Decimal(str(app_vals[1])) if app_vals[1] is not None else None
-                entry[f"section{'2' if section == '二' else '3'}_matches"] = [str(v) for v in app_vals] == [str(v) for v in row]
+                entry[f"section{section}_matches"] = [str(v) for v in app_vals] == [str(v) for v in row]
         entry["floor_total_p50_ms"] = round(floor_ms, 2)
-        ratio = round(app["p50_ms"] / max(floor_ms, 0.001), 2)
-        entry["ratio_p50"] = ratio
+        entry["ratio_p50"] = round(page["p50_ms"] / max(floor_ms, 0.001), 2)
         out[name] = entry
-        if worst is None or app["p50_ms"] > out[worst]["table"]["p50_ms"]:
-            worst = name
-    pages = _dispatch_pages(actors, repeat)
-    every = "; ".join(f"{n} {c['table']['p50_ms']} ms vs {c['floor_total_p50_ms']} ms = {c['ratio_p50']}×" for n, c in out.items())
-    matches = all(v for c in out.values() for k, v in c.items() if k.endswith("matches"))
-    return {"figure": every, "floor": "hand-written SQL per case (LATERAL on PostgreSQL)",
-            "ratio": max(c["ratio_p50"] for c in out.values()), "cases": out, "pages": pages, "slowest_case": worst,
-            "numbers_match_floor": matches,
-            "verdict": "met" if matches and all(c["ratio_p50"] <= 1.5 for c in out.values()) else "not met",
-            "note": ("floor = one hand-written statement per section: 一 reconstructs each major hazard's state as of "
-                     "as_of from core_event (same algorithm as the app); for the roll-ups also 二 (spot-checks + visits) "
-                     "and 三 (enforcement), each checked equal to the app's numbers (section*_matches). For single units "
-                     "the floor is section 一 only; section 四 (activity log, a few rows) has no floor.")}
-
-
-def _dispatch_pages(actors, repeat) -> dict:
-    """The dispatch pages as their users open them (HTML through the test client, the campaign's
-    own period, so not comparable one-to-one with the floors above)."""
-    from django.test import Client
-
-    out = {}
-    for name, user, url in (("department", actors.department_user, "/campaigns/dispatch/"),
-                            ("committee", actors.committee_user, "/campaigns/dispatch/"),
-                            ("committee_rollup", actors.committee_user, "/campaigns/dispatch/rollup/")):
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        first = client.get(url)
-        out[name] = {"url": url, "status": first.status_code,
-                     **(timed(lambda c=client, u=url: c.get(u), repeat) if first.status_code == 200 else {})}
-    return out
+    ok = [c for c in out.values() if "error" not in c]
+    every = "; ".join(f"{n} {c['page']['p50_ms']} ms vs {c['floor_total_p50_ms']} ms = {c['ratio_p50']}×" if "error" not in c
+                      else f"{n} {c['error']}" for n, c in out.items())
+    matches = bool(ok) and all(v for c in ok for k, v in c.items() if k.endswith("matches"))
+    return {"figure": every, "floor": "hand-written SQL per case, same period (LATERAL on PostgreSQL)",
+            "ratio": max((c["ratio_p50"] for c in ok), default=None), "cases": out, "numbers_match_floor": matches,
+            "campaign": {"name": campaign.name, "start": campaign.start.isoformat()}, "as_of": as_of.isoformat(),
+            "verdict": "met" if matches and len(ok) == len(out) and all(c["ratio_p50"] <= 1.5 for c in ok) else "not met",
+            "note": "figure = the page (HTML: session, scope, the table, the template) p50 through Django's test client; "
+                    "floor = one hand-written statement per section for the same period and cut-off: 一 reconstructs each "
+                    "major hazard's state as of the cut-off from core_event (LATERAL on PostgreSQL, a correlated "
+                    "sub-select on SQLite); then 二 (spot-checks + visits) and 三 (enforcement): the region's for the "
+                    "roll-ups, the unit's own for unit pages. Each is checked equal to the app's numbers "
+                    "(section*_matches). The pages also render section 四 (activity log, 4.5 rewards) and the roll-up's "
+                    "per-unit lines (submissions), which have no floor; the ratio is page ÷ floor, every case "
+                    "listed, none headlined."}
 
 
 # ---------------------------------------------------------------- B2
@@ -233,7 +293,7 @@ def bench_b2_ledger(profile, actors) -> dict:
         client.get(url)
     with QueryCounter() as ctx2:
         client.get(other)
-    repeat = 100
+    repeat = 50 if profile == "county" else 20
     page = timed(lambda: client.get(url), repeat)
     sql = ("SELECT h.id, h.description, h.grade, h.status, h.deadline, e.name, s.name FROM hazards_hazard h "
            "JOIN enterprises_enterprise e ON e.id = h.enterprise_id JOIN accounts_sector s ON s.id = h.sector_id "
@@ -251,7 +311,12 @@ def bench_b2_ledger(profile, actors) -> dict:
     extra = {}
     if profile == "province":
         extra["province_wide"] = _province_ledger(actors, sector_ids, today)
-    return {**extra, "figure": f"page p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms", "floor": f"count+page SQL p50 {fl['p50_ms']} ms",
+    worst = max([page["p95_ms"]] + [extra["province_wide"]["page"]["p95_ms"]] if extra else [page["p95_ms"]])
+    figure = f"county page p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms" + (
+        f"; province-wide p50 {extra['province_wide']['page']['p50_ms']} ms, p95 {extra['province_wide']['page']['p95_ms']} ms"
+        if extra else "")
+    return {**extra, "figure": figure, "floor": f"count+page SQL p50 {fl['p50_ms']} ms",
+            "verdict": "met" if worst <= 150 and verified else "not met",
             "ratio": ratio, "url": url, "page": page, "floor_ms": fl, "matching_rows": len(matching),
             "rows_shown": len(shown), "filtered_rows_verified": verified, "queries": ctx.count,
             "queries_other_filter": ctx2.count, "constant_queries": ctx.count == ctx2.count,
@@ -273,7 +338,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
     assert client.get(url).status_code == 200
     with QueryCounter() as q:
         client.get(url)
-    page = timed(lambda: client.get(url), 30)
+    page = timed(lambda: client.get(url), 15)
     where = (f"h.province_code = %s AND h.sector_id IN ({', '.join(map(str, sector_ids))}) "
              "AND h.status = 'rectifying' AND h.deadline < %s")
 
@@ -286,7 +351,7 @@ def _province_ledger(actors, sector_ids, today) -> dict:
                         f"WHERE {where} ORDER BY h.deadline, h.id LIMIT 50", [province, today])
             cur.fetchall()
 
-    fl = timed(floor, 30)
+    fl = timed(floor, 15)
     return {"url": url, "page": page, "queries": q.count, "floor_ms": fl,
             "ratio": round(page["p50_ms"] / max(fl["p50_ms"], 0.001), 1)}
 
@@ -339,5 +404,6 @@ def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
 def bench_b5b_alerts_after_import(profile, actors) -> dict:
     """B5b: the same pass right after B3 imported its ledger (mostly past deadlines: overdue)."""
     result = bench_b5_alerts(profile, actors, limit_s=30.0)
-    result["note"] = "run after B3 imported its rows (deadlines 15–90 days after a find date up to 300 days ago). " + result["note"]
+    result["note"] = ("run right after B3 imported its rows: all open and overdue (deadlines 15–90 days after a find "
+                      "date 100–300 days ago). " + result["note"])
     return result

@@ -27,7 +27,7 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
-def setup_db(profile: str, seed: int) -> None:
+def setup_db(profile: str, seed: int) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -36,6 +36,22 @@ def setup_db(profile: str, seed: int) -> None:
 
     result = generate(profile, seed, stdout=sys.stdout)
     print("dataset:", result)
+    return {**result, "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    info = {"cpus": os.cpu_count(), "loadavg_start": loadavg(), "python": sys.version.split()[0],
+            "shared": "2 cores shared with 7 other agents' sessions (tests, servers, builds) running at the same time: "
+                      "figures carry that noise; the loadavg at the start and end of every benchmark is recorded"}
+    try:
+        info["memory_gb"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    return info
 
 
 def report(name: str, result: dict) -> None:
@@ -70,40 +86,57 @@ def main():
     django.setup()
     from django.db import connection
 
-    if not args.skip_setup:
-        setup_db(args.profile, args.seed)
-    results = {"profile": args.profile, "database": connection.vendor, "date": datetime.datetime.now().isoformat(timespec="seconds"),
-               "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()}
+    out = ROOT / "bench" / "results" / f"{args.profile}-{connection.vendor}.json"
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    started_machine = machine()
+    generated = setup_db(args.profile, args.seed) if not args.skip_setup else (
+        previous.get("generated") or ({"by_run_at": previous.get("date"), "commit": previous.get("commit"),
+                                       "rows_at_that_run_start": previous.get("dataset_at_start")} if previous else None)
+        or os.environ.get("BENCH_DATASET_NOTE"))  # how the database was made when no run recorded it
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    results = {"profile": args.profile, "database": connection.vendor,
+               "database_name": str(connection.settings_dict.get("NAME")).rsplit("/", 1)[-1],
+               "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+               "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+               "machine": started_machine, "generated": generated, "dataset_at_start": dataset_counts()}
     from bench.actors import ensure_actors
     from bench.b3_import import bench_b3_import
     from bench.b4_http import bench_b4_http
+    from bench.explain import bench_explain
     from bench.pages import bench_b2_personas, bench_b6_pages, bench_b7_export
     from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts, bench_b5b_alerts_after_import
 
     actors = ensure_actors(args.profile)
     print(f"bench county {actors.county.code} {actors.county.name}; department {actors.department.name}; "
           f"township {actors.township.name}")
-    # reads first (on the generated data), then the benchmarks that write
+    # reads first (on the generated data), then the benchmarks that write: B4's loop (a few thousand
+    # hazards), then B3's 100k-row import last, followed by the alert pass over what it imported
     benches = {"B1_dispatch": bench_b1_dispatch, "B2_ledger": bench_b2_ledger, "B2b_personas": bench_b2_personas,
-               "B6_pages": bench_b6_pages, "B5_alerts": bench_b5_alerts, "B7_export": bench_b7_export,
-               "B3_import": bench_b3_import, "B5b_alerts": bench_b5b_alerts_after_import, "B4_http": bench_b4_http}
+               "B6_pages": bench_b6_pages, "EXPLAIN": bench_explain, "B5_alerts": bench_b5_alerts,
+               "B7_export": bench_b7_export, "B4_http": bench_b4_http, "B3_import": bench_b3_import,
+               "B5b_alerts": bench_b5b_alerts_after_import}
     only = set(args.only.split(",")) if args.only else None
     for name, fn in benches.items():
         if only and name.split("_")[0] not in only:
             continue
         t = time.perf_counter()
+        load_before = loadavg()
         try:
             results[name] = fn(args.profile, actors)
         except Exception as exc:  # a benchmark that cannot run reports why
             results[name] = {"error": repr(exc)}
         results[name]["elapsed_s"] = round(time.perf_counter() - t, 1)
+        results[name]["loadavg"] = {"start": load_before, "end": loadavg()}
+        results[name]["at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         report(name, results[name])
     results["dataset"] = dataset_counts()
+    results["machine"]["loadavg_end"] = loadavg()
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    out = ROOT / "bench" / "results" / f"{args.profile}-{connection.vendor}.json"
     out.parent.mkdir(exist_ok=True)
-    if only and out.exists():  # a partial re-run updates the benchmarks it ran
-        results = {**json.loads(out.read_text()), **results}
+    if only and previous:  # a partial re-run updates the benchmarks it ran (each keeps its own loadavg)
+        earlier = {k: previous.get(k) for k in ("date", "commit", "machine", "dataset_at_start", "dataset") if k in previous}
+        results = {**previous, **results, "partial_rerun": sorted(only),
+                   "earlier_runs": [*previous.get("earlier_runs", []), earlier]}
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("written", out)
     from bench.report import write

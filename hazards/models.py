@@ -95,6 +95,12 @@ class Hazard(RegionCodes):
             models.Index(fields=["county_code", "sector", "status", "deadline"], name="hazard_county_sector_idx"),
             models.Index(fields=["next_alert_on"], name="hazard_next_alert_idx",
                          condition=models.Q(next_alert_on__isnull=False)),
+            # the ledger's default order (newest first) inside a scope, without filtering a whole
+            # index walk (EXPLAIN at province scale: "Rows Removed by Filter" on first_reported_at)
+            models.Index(fields=["county_code", "first_reported_at", "id"], name="hazard_county_reported_idx"),
+            models.Index(fields=["county_code", "sector", "first_reported_at", "id"], name="hazard_cty_sector_rep_idx"),
+            # open / overdue counts of the home cards and the province-wide ledger (index-only)
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,9 +1,9 @@
-"""The 10,000-row import: dry run reports every bad row, real run imports exactly the good ones fast,
-a second run changes nothing."""
+"""The 10,000-row import: dry run reports every bad row, real run imports exactly the good ones,
+a second run changes nothing. (How fast is measured by the benchmarks, bench/b3_import.py — B3 —
+not asserted in a unit test on a shared machine.)"""
 
 import io
 import random
-import time
 
 import pytest
 from openpyxl import Workbook
@@ -78,10 +78,7 @@ def test_ten_thousand_rows(world):
     assert dry.created == 10_000 - len(bad)
     assert (Enterprise.objects.count(), Event.objects.count()) == (before_ents, before_events)
 
-    start = time.monotonic()
     real = import_enterprises(actor, rows, dry_run=False)
-    elapsed = time.monotonic() - start
-    assert elapsed < 30, elapsed
     assert real.created == 10_000 - len(bad) and real.updated == 0
     assert Enterprise.objects.count() == before_ents + real.created
     assert Event.objects.count() == before_events + real.created

@@ -50,3 +50,55 @@ def test_b3_file_imports_with_an_event_per_transition(actors, tmp_path):
     assert result["errors"] == [] and result["committed"] and result["created"] == 40
     events = Event.objects.filter(object_type="hazards.hazard").count() - before
     assert events == result["created"] + result["closed"]
+
+
+def test_b3_file_rows_are_all_open_and_past_their_deadline(actors, tmp_path):
+    """B5b alerts on an imported ledger of overdue hazards: every row B3 writes is 已登记 with a
+    deadline before today (the importer's own parsing, not the writer, is the oracle)."""
+    from hazards.importing import import_hazards
+    from hazards.models import Hazard
+
+    path = tmp_path / "ledger.xlsx"
+    write_file(path, actors.county.code, 30, seed=3)
+    before = set(Hazard.objects.values_list("pk", flat=True))
+    result = import_hazards(actors.emergency_user, path.read_bytes(), dry_run=False)
+    assert result["created"] == 30 and result["closed"] == 0
+    new = Hazard.objects.exclude(pk__in=before)
+    today = timezone.localdate()
+    assert new.count() == 30
+    assert all(h.status == "registered" and h.deadline < today for h in new)
+
+
+def test_b4_service_floor_walks_the_whole_major_loop_with_an_event_per_step(actors):
+    """The in-process floor of B4 registers a 重大 hazard, submits the plan, uploads evidence,
+    submits the completion and has the department accept: the hazard ends closed with one event
+    per step, in that order."""
+    from bench.b4_http import VERBS, enterprise_staff, officers, service_floor
+    from hazards.models import Hazard
+
+    staff = enterprise_staff(actors, 2)
+    depts = [u for u, _ in officers(actors, 1)]
+    before = Hazard.objects.count()
+    result = service_floor(actors, staff, depts, 1)
+    assert result["calls"] == 5
+    hazard = Hazard.objects.order_by("-pk").first()
+    assert Hazard.objects.count() == before + 1
+    assert hazard.grade == "major" and hazard.status == "closed"
+    verbs = list(Event.objects.filter(object_type="hazards.hazard", object_id=hazard.pk).order_by("created_at", "id")
+                 .values_list("verb", flat=True))
+    assert [v for v in verbs if v in VERBS.values()] == list(VERBS.values())
+
+
+def test_report_renders_the_county_and_the_province_sections_with_their_load():
+    from bench import report
+
+    def results(profile, load):
+        return {"profile": profile, "database": "x", "date": "2026-12-01T11:00:00+00:00", "commit": "abc1234",
+                "machine": {"cpus": 2, "loadavg_start": load, "loadavg_end": load},
+                "B5_alerts": {"figure": "first pass 1.0 s", "floor": "scan", "ratio": 2.0, "verdict": "met"}}
+
+    text = report.render({"county": results("county", [1.5, 1.0, 0.5]), "province": results("province", [9.0, 8.0, 7.0])})
+    assert "## county profile" in text and "## province profile" in text
+    assert "1.5/1.0/0.5" in text and "9.0/8.0/7.0" in text and "`abc1234`" in text
+    assert text.count("**met**") == 2
+    assert "| B7_export | ledger export as a job | not run |" in text
