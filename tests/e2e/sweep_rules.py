@@ -19,6 +19,7 @@ import re
 # Latin-letter words a Chinese official reads every day. Keep this list short; every entry says why.
 ALLOWED_WORDS = {
     "PDF", "Excel", "Word", "XLSX", "xlsx", "DOCX", "docx", "CSV", "csv",  # file formats named on buttons
+    "jpg", "jpeg", "png", "JPG", "JPEG", "PNG", "pdf", "doc", "xls", "mp4",  # accepted upload types, as Windows shows them
     "API",  # the data interface (接口) page for other systems
     "ID",  # 身份证 ID is how the form of an identity number is commonly named
     "GB", "AQ", "GBZ", "JGJ", "TSG", "DB", "WS", "JT", "SY",  # prefixes of Chinese standard numbers (GB 30871)
@@ -26,7 +27,7 @@ ALLOWED_WORDS = {
     "EXIF",  # the photo metadata the acceptor is shown
     "GPS",  # location of a photo
     "LPG", "LNG", "CNG",  # gas kinds as written on Chinese signs
-    "PM",  # 下午 in times shown by the browser? kept for date widgets
+    "LEC", "LS",  # risk assessment methods by their usual names (作业条件危险性分析法 LEC, 风险矩阵法 LS)
     "QQ",  # contact field
     "ECharts",  # chart library credit, if shown
 }

@@ -86,7 +86,7 @@ WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
   if (scroll <= inner + 1) { done([scroll, inner, []]); return; }
   const wide = Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > inner + 1);
   done([scroll, inner, wide.slice(-3).map(e => e.tagName.toLowerCase() + '.' + String(e.className || '').split(' ').join('.')
-        + ' «' + (e.innerText || '').slice(0, 30) + '»')]);
+        + ' «' + (e.innerText || '').replace(/\\s+/g, ' ').slice(0, 30) + '»')]);
 }))"""
 
 
@@ -145,7 +145,15 @@ def check_page(page, url, findings, persona, shots):
     return page.evaluate(LINKS_JS, "main a[href]")
 
 
-def sweep_persona(page, base, persona, findings, shots, counter):
+def _group(user):
+    """Personas of the same kind of unit and role share the pages below their lists."""
+    membership = getattr(user, "membership", None)
+    return ("superuser",) if user.is_superuser else (membership.organisation.kind, membership.role)
+
+
+def sweep_persona(page, base, persona, findings, shots, counter, group_seen):
+    """Home, menu and every list as this persona; the details and forms below them once per group
+    (personas of the same kind of unit and role see the same templates, with their own rows)."""
     login(page, base, persona)
     first = [_internal(h, base) for h in page.evaluate(LINKS_JS, "[data-testid=menu] a[href], main a[href]")]
     queue = [("/", 0)] + [(u, 1) for u in first if u]
@@ -154,9 +162,11 @@ def sweep_persona(page, base, persona, findings, shots, counter):
     while queue and visited < MAX_PAGES_PER_PERSONA:
         url, depth = queue.pop(0)
         key = shape(url)
-        if key in seen:
+        if key in seen or (depth >= 2 and key in group_seen):
             continue
         seen.add(key)
+        if depth >= 2:
+            group_seen.add(key)
         links = check_page(page, base + url, findings, persona, shots)
         visited += 1
         counter.append((persona, url))
@@ -172,13 +182,17 @@ def sweep_persona(page, base, persona, findings, shots, counter):
 def test_every_page_of_every_persona_is_chinese_and_fits_a_phone(page, live_server, demo):
     shots = SHOTS if os.environ.get("QINGLING_SCREENSHOTS") == "1" else []
     personas = [username for username, *_rest in demo["logins"]]
+    if os.environ.get("SWEEP_PERSONAS"):  # debugging: only these (comma-separated usernames)
+        personas = [p for p in personas if p in os.environ["SWEEP_PERSONAS"].split(",")]
+    groups = {p: _group(demo["users"][p]) for p in personas}
+    shared: dict = {}
     findings: list[str] = []
     visited: list[tuple[str, str]] = []
     started = time.monotonic()
     for persona in personas:
         with open("/tmp/qingling-sweep-progress.txt", "a") as f:
             f.write(f"{time.monotonic() - started:.0f}s {persona} {len(visited)}\n")
-        sweep_persona(page, live_server.url, persona, findings, shots, visited)
+        sweep_persona(page, live_server.url, persona, findings, shots, visited, shared.setdefault(persona if shots else groups[persona], set()))
     elapsed = time.monotonic() - started
     report = (f"{len(visited)} pages × {len(WIDTHS)} widths, {len(personas)} personas, {elapsed:.0f}s\n"
               + "\n".join(findings))
