@@ -88,6 +88,12 @@ def _action_forms(case, data=None, only=None):
     return out
 
 
+def _events(case, government: bool):
+    """The case's timeline; a transfer to the judiciary is not shown outside government (as its decision)."""
+    events = events_for(case)
+    return events if government else events.exclude(verb="case.transfer")
+
+
 def _stage_context(case):
     """What the transition guards read; the note is typed in the form itself."""
     return workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(), has_note=True)
@@ -142,7 +148,7 @@ def _detail_context(request, case, action_forms, failed=None):
         "forms": _offered(case, action_forms, failed), "double_penalty": services.is_double_penalty(case),
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),
-        "credit": rules.credit_status(case.enterprise), "events": events_for(case),
+        "credit": rules.credit_status(case.enterprise), "events": _events(case, government),
     }
 
 
