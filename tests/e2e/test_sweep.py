@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transacti
 
 WIDTHS = (1366, 390)
 MAX_DEPTH = 3  # menu/home → lists → first detail, forms → the objects a detail refers to
-MAX_PAGES_PER_PERSONA = 70
+MAX_PAGES_PER_PERSONA = 150
 SKIP = re.compile(r"^/(admin|api|static|media|accounts/logout)|\.(xlsx|pdf|docx|csv|json|zip|png|jpe?g|geojson)$"
                   r"|/(export|download|document|file|files|attachment|print|pdf|docx|xlsx)(/|\.|$)|/evidence/\d+/?$")
 # Pages another lane is rewriting at the same time: their findings are printed, not failed on.
@@ -47,7 +47,7 @@ SHOTS = [
     ("05-hazard-new", "qy_xinlong", "/hazards/new/"),
     ("06-supervision", "hb_anweiban", "/supervision/"),
     ("07-inspection-list", "hb_yingji", "/inspections/"),
-    ("08-inspection-record", "hb_yingji", "/inspections/N/"),
+    ("08-inspection-record", "hb_yingji", "/inspections/records/N/"),
     ("09-enforcement-case", "hb_yingji", "/enforcement/cases/N/"),
     ("10-tips", "hb_anweiban", "/tips/"),
     ("11-tip-detail", "hb_anweiban", "/tips/N/"),
