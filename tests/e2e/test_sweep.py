@@ -8,6 +8,11 @@ A page fails when
 * it is not the home page and has no breadcrumbs;
 * it answers with an error status although the persona reached it by a link the app showed.
 
+Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
+itself; the details and forms below the lists are swept once per group of personas with the same
+kind of unit and role (they render the same templates). Links that download files are skipped.
+Pages another lane is rebuilding (PENDING_ELSEWHERE) are reported but do not fail.
+
 One live server, one browser, one page per persona, nothing in parallel. With
 ``QINGLING_SCREENSHOTS=1`` it also rewrites the curated gallery in docs/screenshots/ (JPEG, q50);
 otherwise it writes nothing into the repository.
