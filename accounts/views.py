@@ -115,7 +115,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def profile(request):
-    return render(request, "accounts/profile.html", {})
+    membership = getattr(request.user, "membership", None)
+    org_visible = membership is not None and Organisation.objects.visible_to(request.user).filter(
+        pk=membership.organisation_id).exists()
+    return render(request, "accounts/profile.html", {"org_visible": org_visible})
 
 
 class OrganisationList(ScopedListView):

@@ -14,6 +14,7 @@ def qingling(request):
         "current_org": membership.organisation if membership else None,
         "unread_count": unread,
         "menu": _menu(request, user),
+        "menu_section": next((e for e, active in _menu(request, user) if active), None),
         "QINGLING_DEV": settings.DEV,
     }
 

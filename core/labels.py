@@ -220,6 +220,31 @@ STATES: dict[str, str] = {
 }
 
 
+# Keys of recorded evidence and figures (assessment scores' evidence, statistics), for places that show them.
+KEYS: dict[str, str] = {
+    "numerator": "分子", "denominator": "分母", "as_of": "截至", "hazards": "隐患", "closed": "已办结",
+    "tips": "举报", "cases": "执法案件", "records": "检查记录", "accidents": "事故", "accident_deaths": "事故死亡人数",
+    "dispatch_submissions": "调度表报送", "enforcement_cases": "执法案件", "hazards_listed": "挂牌督办隐患",
+    "hazards_overdue": "逾期隐患", "inspections": "监督检查", "late_weeks": "迟报周次", "listings": "挂牌督办",
+    "major_rectification_rate": "重大隐患整改率", "spot_checks": "抽查", "tips_closed_rate": "举报办结率",
+    "weeks": "周次",
+}
+
+
+def key_label(key: str | None) -> str:
+    """Chinese for a data key (evidence, figures); never the raw code."""
+    if not key:
+        return ""
+    return KEYS.get(key) or CHANNELS.get(key) or "其他"
+
+
+# Where a hazard or a figure came from (hazards.Hazard.Channel and the statistics' sources).
+CHANNELS: dict[str, str] = {
+    "self_check": "企业自查", "inspection": "监督检查", "tip": "举报", "supervision": "挂牌督办",
+    "accident": "事故调查", "government_third_party": "政府购买服务第三方", "third_party": "第三方服务",
+}
+
+
 def verb_label(verb: str | None) -> str:
     """Chinese for an event verb; never the raw code."""
     if not verb:
@@ -235,6 +260,8 @@ STATES_BY_DOMAIN: dict[str, dict[str, str]] = {
     "hazard": {"closed": "已销号"},
     "tip": {"closed": "已办结", "submitted": "待受理"},
     "case": {"closed": "结案"},
+    "accident": {"reported": "已报告", "investigating": "调查中", "report_submitted": "调查报告已提交",
+                 "closed": "已批复结案", "evaluated": "评估已公开"},
 }
 
 

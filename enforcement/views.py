@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
+from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
@@ -82,7 +83,26 @@ def _action_forms(case, data=None, only=None):
         kwargs = {"case": case} if needs_case else {}
         bound = data if name == only else None
         out[name] = cls(bound, prefix=name, **kwargs)
+    allowed = workflow.available_actions(case.stage, ctx=_stage_context(case)) if only != "advance" else workflow.ACTIONS
+    out["advance"].fields["stage_action"].choices = [(a, workflow.LABELS[a]) for a in allowed]
     return out
+
+
+def _events(case, government: bool):
+    """The case's timeline; a transfer to the judiciary is not shown outside government (as its decision)."""
+    events = events_for(case)
+    return events if government else events.exclude(verb="case.transfer")
+
+
+def _stage_context(case):
+    """What the transition guards read; the note is typed in the form itself."""
+    return workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(), has_note=True)
+
+
+def _offered(case, action_forms, failed=None):
+    """Only the forms of the actions possible now in the case's stage (plus the one that just failed)."""
+    names = set(workflow.available_forms(case.stage, ctx=_stage_context(case)))
+    return {name: form for name, form in action_forms.items() if name in names or name == failed}
 
 
 def _run(user, case, name, d):
@@ -112,7 +132,7 @@ def _run(user, case, name, d):
     return calls[name]()
 
 
-def _detail_context(request, case, action_forms):
+def _detail_context(request, case, action_forms, failed=None):
     decisions = list(case.decisions.select_related("party", "article"))
     if not is_government(request.user):
         decisions = [d for d in decisions if d.kind != Decision.Kind.TRANSFER]
@@ -124,11 +144,11 @@ def _detail_context(request, case, action_forms):
     return {
         "case": case, "parties": case.parties.all(), "decisions": decisions, "government": government,
         "can_handle": government and services.can_handle(request.user, case),
-        "actions": workflow.available_actions(case.stage), "action_labels": workflow.LABELS,
-        "forms": action_forms, "double_penalty": services.is_double_penalty(case),
+        "actions": workflow.available_actions(case.stage, ctx=_stage_context(case)), "action_labels": workflow.LABELS,
+        "forms": _offered(case, action_forms, failed), "double_penalty": services.is_double_penalty(case),
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),
-        "credit": rules.credit_status(case.enterprise),
+        "credit": rules.credit_status(case.enterprise), "events": _events(case, government),
     }
 
 
@@ -155,7 +175,7 @@ def case_action(request, pk: int, action: str):
             raise PermissionDenied(e.message)
         except ServiceError as e:
             service_error_to_form(form, e)
-    ctx = _detail_context(request, case, action_forms)
+    ctx = _detail_context(request, case, action_forms, failed=action)
     ctx["failed"] = action
     return render(request, "enforcement/case_detail.html", ctx, status=400)
 

@@ -61,5 +61,38 @@ def target_state(stage: str, action: str) -> str:
     return WORKFLOW.target(stage, action)
 
 
-def available_actions(stage: str, actor: str = "handler") -> list[str]:
-    return WORKFLOW.available(stage, actor, Context())
+def available_actions(stage: str, actor: str = "handler", ctx: Context | None = None) -> list[str]:
+    """Transitions ``actor`` may start in ``stage``; given the case's ``ctx``, also its guards must pass
+    (so 作出决定 is offered only once a decision exists)."""
+    if ctx is None:
+        return WORKFLOW.available(stage, actor, Context())
+    return [a for a in WORKFLOW.available(stage, actor, ctx) if WORKFLOW.refusal(stage, a, actor, ctx) is None]
+
+
+#: The case page's other forms and the stages in which the procedure offers them (行政处罚法 / 安全生产法):
+#: parties are identified while the case is filed and investigated; decisions follow the notice
+#: (告知, 陈述申辩) and are taken until execution starts; a transfer to the judiciary may follow from
+#: the investigation on; 按日连续处罚, 改正 and 复查恢复生产 belong to the decision's execution;
+#: exposure/interviews and the credit list follow the decision; a typical case is published once closed.
+FORM_STAGES = {
+    "party": (FILED, INVESTIGATING),
+    "penalty": (NOTIFIED, DECIDED),
+    "no_penalty": (NOTIFIED, DECIDED),
+    "suspension": (NOTIFIED, DECIDED),
+    "transfer": (INVESTIGATING, NOTIFIED, DECIDED, EXECUTING),
+    "daily_fine": (DECIDED, EXECUTING),
+    "correction": (DECIDED, EXECUTING),
+    "resume": (DECIDED, EXECUTING),
+    "measure": (DECIDED, EXECUTING, CLOSED),
+    "listing": (DECIDED, EXECUTING, CLOSED),
+    "typical": (CLOSED,),
+}
+
+
+def available_forms(stage: str, actor: str = "handler", ctx: Context | None = None) -> list[str]:
+    """The case page's forms offered to ``actor`` in ``stage``: "advance" (when a stage transition
+    is allowed now) and the forms of FORM_STAGES. Nobody but the handler gets any."""
+    if actor not in HANDLER:
+        return []
+    out = ["advance"] if available_actions(stage, actor, ctx) else []
+    return out + [name for name, stages in FORM_STAGES.items() if stage in stages]

@@ -33,6 +33,7 @@ class HazardFilter(django_filters.FilterSet):
     grade = django_filters.ChoiceFilter(label="隐患等级", choices=Hazard.Grade.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=Hazard.Status.choices)
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices)
+    open = YesNoFilter(label="未销号", method="filter_open")
     overdue = OverdueFilter(label="逾期未改")
     listed = YesNoFilter(label="挂牌督办", method="filter_listed")
     progress = django_filters.ChoiceFilter(label="整改情况", choices=PROGRESS, method="filter_progress")
@@ -51,13 +52,18 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "overdue", "listed", "progress", "item",
+        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "open", "overdue", "listed", "progress", "item",
                   "found_from", "found_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if listing_model() is None:
             self.filters.pop("listed", None)
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
 
     def filter_q(self, queryset, name, value):
         from .search import text_filter  # n-gram index on PostgreSQL, same results as a substring test

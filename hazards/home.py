@@ -21,10 +21,10 @@ def figures(user) -> dict:
 def cards(user) -> list[dict]:
     fig = figures(user)
     return [
-        {"key": "hazards_open", "title": "未销号隐患", "value": fig["open"], "url": "/hazards/",
+        {"key": "hazards_open", "title": "未销号隐患", "value": fig["open"], "url": "/hazards/?open=true",
          "hint": "已登记、整改中、待验收"},
         {"key": "hazards_open_major", "title": "未销号重大隐患", "value": fig["open_major"],
-         "url": "/hazards/?grade=major", "hint": "须制定治理方案、由主管部门验收销号"},
+         "url": "/hazards/?open=true&grade=major", "hint": "须制定治理方案、由主管部门验收销号"},
         {"key": "hazards_overdue", "title": "逾期未整改隐患", "value": fig["overdue"],
          "url": "/hazards/?overdue=true", "hint": "超过整改期限仍未销号"},
     ]

@@ -17,5 +17,5 @@ def cards(user) -> list[dict]:
     items = obligation_summary(ent, timezone.localdate())["items"]
     overdue = sum(1 for i in items if i["status"] == "overdue")
     due = sum(1 for i in items if i["status"] == "due")
-    return [{"key": "obligations_overdue", "title": "主体责任逾期事项", "value": overdue, "url": "/obligations/",
+    return [{"key": "obligations_overdue", "title": "主体责任逾期事项", "value": overdue, "url": f"/obligations/enterprise/{ent.pk}/",
              "hint": f"另有 {due} 项本期待办"}]

@@ -9,7 +9,7 @@ def cards(user) -> list[dict]:
     if not supervised and not qs.exists():
         return []
     return [
-        {"title": "挂牌督办中的重大隐患", "value": supervised, "url": "/supervision/board/", "hint": "项", "key": "listings"},
-        {"title": "挂牌督办逾期", "value": qs.overdue().count(), "url": "/supervision/?overdue=on", "hint": "项",
+        {"title": "挂牌督办中的重大隐患", "value": supervised, "url": "/supervision/?supervised=true", "hint": "项", "key": "listings"},
+        {"title": "挂牌督办逾期", "value": qs.overdue().count(), "url": "/supervision/?overdue=true", "hint": "项",
          "key": "listings_overdue"},
     ]

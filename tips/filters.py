@@ -2,17 +2,24 @@
 
 import django_filters
 
-from core.lists import OverdueFilter, SearchFilter
+from core.lists import OverdueFilter, SearchFilter, YesNoFilter
 
+from . import workflow
 from .models import Tip
 
 
 class TipFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=Tip.Status.choices, empty_label="全部状态")
     channel = django_filters.ChoiceFilter(label="渠道", choices=Tip.Channel.choices, empty_label="全部渠道")
+    open = YesNoFilter(label="在办", method="filter_open")
     overdue = OverdueFilter(label="超期")
     q = SearchFilter(label="关键词", fields=("enterprise_name", "content"))
 
     class Meta:
         model = Tip
-        fields = ["status", "channel", "overdue", "q"]
+        fields = ["status", "channel", "open", "overdue", "q"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=workflow.OPEN_STATES) if value else queryset.exclude(status__in=workflow.OPEN_STATES)

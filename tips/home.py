@@ -12,7 +12,7 @@ def cards(user) -> list[dict]:
     qs = Tip.objects.visible_to(user)
     return [
         {"key": "tips_open", "title": "在办举报", "value": qs.filter(status__in=workflow.OPEN_STATES).count(),
-         "url": "/tips/", "hint": "待受理、核查中、待奖励"},
+         "url": "/tips/?open=true", "hint": "待受理、核查中、待奖励"},
         {"key": "tips_new", "title": "待受理举报", "value": qs.filter(status=workflow.SUBMITTED).count(),
          "url": "/tips/?status=submitted", "hint": "请在期限内受理"},
     ]

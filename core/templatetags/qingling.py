@@ -20,6 +20,52 @@ def state_label(state, verb=None):
 
 
 @register.filter
+def key_label(key):
+    """``{{ key|key_label }}`` → the Chinese name of an evidence/figure key or a channel code."""
+    return labels.key_label(key)
+
+
+@register.filter
+def evidence_value(value):
+    """A recorded evidence value for reading: a list of row ids is shown as its count."""
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} 项"
+    if value is None:
+        return "—"
+    return value
+
+
+# Internal references ("app.model:pk") a hazard source or a case origin may carry: what to call them, where they live.
+REFERENCES = {
+    "inspections.record": ("检查记录", "/inspections/records/{pk}/"),
+    "tips.tip": ("举报", "/tips/{pk}/"),
+    "accidents.lessontarget": ("举一反三检查", None),
+    "hazards.hazard": ("隐患", "/hazards/{pk}/"),
+    "demo": ("演示数据", None),
+}
+
+
+@register.filter
+def reference_link(reference):
+    """``inspections.record:5`` → a link 检查记录 to the record; unknown references are not shown raw."""
+    from django.utils.html import format_html
+
+    kind, _sep, pk = str(reference or "").partition(":")
+    if kind not in REFERENCES:
+        return ""
+    label, url = REFERENCES[kind]
+    if url and pk.isdigit():
+        return format_html('<a href="{}">{}</a>', url.format(pk=pk), label)
+    return label
+
+
+@register.filter
+def row_number(code):
+    """A table row's code as its printed number: "3.3_amount" → "3.3" (the suffix is a key, not a number)."""
+    return str(code or "").split("_", 1)[0]
+
+
+@register.filter
 def confirm_text(key):
     """``{{ "hazard."|add:action|confirm_text }}`` → the confirmation for an irreversible action, or ""."""
     return labels.confirmation(key)

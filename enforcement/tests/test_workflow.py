@@ -71,3 +71,29 @@ def test_context_defaults_and_immutability():
     assert wf.Context() == wf.Context(has_decision=False, has_note=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         wf.Context().has_note = True
+
+
+# The case page's forms per stage, written from the procedure (see test_case_stage_forms.py for the page).
+FORMS = {
+    "filed": {"party"},
+    "investigating": {"party", "transfer"},
+    "notified": {"penalty", "no_penalty", "suspension", "transfer"},
+    "decided": {"penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume", "measure",
+                "listing"},
+    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing"},
+    "closed": {"measure", "listing", "typical"},
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_case_page_offers_the_procedures_forms_to_the_handler_only(stage):
+    with_decision = wf.Context(has_decision=True, has_note=True)
+    advance = {"advance"} if stage != "closed" else set()
+    assert set(wf.available_forms(stage, H, with_decision)) == FORMS[stage] | advance
+    assert wf.available_forms(stage, OTHER, with_decision) == []
+
+
+def test_without_a_decision_the_notified_case_cannot_be_moved_on():
+    assert "advance" not in wf.available_forms("notified", H, wf.Context(has_decision=False, has_note=True))
+    assert wf.available_actions("notified", H, wf.Context(has_decision=True)) == ["decide"]
+    assert wf.available_actions("filed", H, wf.Context(has_note=True)) == ["investigate", "close"]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
@@ -102,6 +103,7 @@ def _record_ctx(request, rec, **extra):
         "can_sign": rec.inspectors.filter(user=request.user, signed_at__isnull=True).exists(),
         "can_inspect": services.can_inspect(request.user),
         "findings": rec.items.filter(result=RecordItem.Result.HAZARD),
+        "events": events_for(rec),
     }
     ctx.update(extra)
     ctx["groups"] = checklist.groups_for(rec, ctx["items"])

@@ -43,3 +43,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var title = document.title.split(" · ")[0];
   if (crumb && crumb.textContent.trim() === "当前页面" && title) { crumb.textContent = title; }
 });
+
+// Charts follow the window: a phone turned sideways (or a narrowed window) must not leave an
+// ECharts canvas wider than the page.
+window.addEventListener('resize', function () {
+  if (!window.echarts) return;
+  document.querySelectorAll('[_echarts_instance_]').forEach(function (el) {
+    var chart = window.echarts.getInstanceByDom(el);
+    if (chart) chart.resize();
+  });
+});

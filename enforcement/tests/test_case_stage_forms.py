@@ -1,0 +1,77 @@
+"""The case page offers only what the procedure allows at the case's stage, to its handler only;
+what happened is a timeline; the hazard the case came from is a link.
+
+Expected sets are written here from the procedure of 行政处罚法 (立案 → 调查取证 → 告知 → 决定 →
+执行 → 结案) and 安全生产法 — not read from enforcement.workflow.
+"""
+
+import re
+
+from enforcement import services
+
+from .helpers import article, entity, major_hazard
+
+
+def offered(client, case) -> set[str]:
+    html = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    return set(re.findall(r'data-testid="action-form-([a-z_]+)"', html))
+
+
+def advance_choices(client, case) -> list[str]:
+    html = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    select = re.search(r'name="advance-stage_action"[^>]*>(.*?)</select>', html, re.S)
+    return re.findall(r">([^<]+)</option>", select.group(1)) if select else []
+
+
+def test_each_stage_offers_exactly_the_actions_the_procedure_allows(client, world):
+    handler = world.user("commerce")
+    client.force_login(handler)
+    case = services.open_case(handler, enterprise=world.ent_commerce, title="未如实记录隐患排查治理情况", facts="台账缺失")
+    # 立案: start the investigation, or 不予立案 with a reason; parties are being identified
+    assert offered(client, case) == {"advance", "party"}
+    assert advance_choices(client, case) == ["开始调查取证", "结案"]
+    services.advance(handler, case, "investigate")
+    # 调查取证: notify the findings, 撤案, add parties, transfer suspected crimes
+    assert offered(client, case) == {"advance", "party", "transfer"}
+    assert advance_choices(client, case) == ["送达告知", "结案"]
+    services.advance(handler, case, "notify")
+    # 告知: decisions may be taken; the case cannot be moved on before one is taken
+    assert offered(client, case) == {"penalty", "no_penalty", "suspension", "transfer"}
+    services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=30000)
+    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer"}
+    assert advance_choices(client, case) == ["作出决定"]
+    services.advance(handler, case, "decide")
+    # 决定: further decisions until execution starts, execution measures, exposure, credit list
+    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "daily_fine",
+                                     "correction", "resume", "measure", "listing"}
+    assert advance_choices(client, case) == ["进入执行", "结案"]
+    services.advance(handler, case, "execute")
+    # 执行: no new decision; execution measures and follow-ups
+    assert offered(client, case) == {"advance", "transfer", "daily_fine", "correction", "resume", "measure", "listing"}
+    assert advance_choices(client, case) == ["结案"]
+    services.advance(handler, case, "close")
+    # 结案: only publication and credit follow-ups remain
+    assert offered(client, case) == {"measure", "listing", "typical"}
+
+
+def test_nobody_but_the_handler_sees_any_action(client, world):
+    handler = world.user("commerce")
+    case = services.open_case(handler, enterprise=world.ent_commerce, title="未如实记录隐患排查治理情况", facts="台账缺失")
+    for persona in ("committee", "emergency", "enterprise"):
+        client.force_login(world.user(persona))
+        assert offered(client, case) == set(), persona
+
+
+def test_the_page_tells_what_happened_in_chinese_and_links_the_hazard(client, world):
+    handler = world.user("commerce")
+    hazard = major_hazard(world)
+    case = services.open_case(handler, enterprise=world.ent_commerce, title="重大事故隐患未治理", facts="安全出口锁闭",
+                              hazard=hazard)
+    services.advance(handler, case, "investigate", note="现场检查")
+    client.force_login(world.user("committee"))
+    html = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    timeline = html[html.index('data-testid="timeline"'):]
+    assert "开始调查取证" in timeline and "现场检查" in timeline and "商务局 刘洋" in timeline
+    assert "investigate" not in timeline and "case.opened" not in timeline
+    assert f'href="/hazards/{hazard.pk}/" data-testid="hazard-link">{hazard.number}</a>' in html
+    assert 'data-testid="breadcrumbs"' in html

@@ -1,0 +1,214 @@
+"""Browser sweep: every page every demo persona can reach — its menu, its home, every list, the
+first detail of every list and the forms they lead to — at 1366 px and 390 px wide.
+
+A page fails when
+* the document is wider than the window (horizontal overflow, ``scrollWidth > innerWidth + 1``);
+* its visible text holds a raw identifier or an English word (tests/e2e/sweep_rules.py, with the
+  short allow-list documented there);
+* it is not the home page and has no breadcrumbs;
+* it answers with an error status although the persona reached it by a link the app showed.
+
+Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
+itself; the details and forms below the lists are swept once per group of personas with the same
+kind of unit and role (they render the same templates). Links that download files are skipped.
+Pages another lane is rebuilding (PENDING_ELSEWHERE) are reported but do not fail.
+
+One live server, one browser, one page per persona, nothing in parallel. With
+``QINGLING_SCREENSHOTS=1`` it also rewrites the curated gallery in docs/screenshots/ (JPEG, q50);
+otherwise it writes nothing into the repository.
+"""
+
+import os
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from core.demo import DEMO_PASSWORD
+from tests.e2e.sweep_rules import problems
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1366, 390)
+MAX_DEPTH = 3  # menu/home → lists → first detail, forms → the objects a detail refers to
+MAX_PAGES_PER_PERSONA = 150
+SKIP = re.compile(r"^/(admin|api|static|media|accounts/logout)|\.(xlsx|pdf|docx|csv|json|zip|png|jpe?g|geojson)$"
+                  r"|/(export|download|document|file|files|attachment|print|pdf|docx|xlsx)(/|\.|$)|/evidence/\d+/?$")
+# Pages another lane is rewriting at the same time: their findings are printed, not failed on.
+# Remove an entry once that work is merged (the sweep then covers the page like any other).
+PENDING_ELSEWHERE = {
+    "/campaigns/board/": "cockpit lane: the board and the committee's cockpit are being rebuilt",
+}
+GALLERY = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# (file stem, persona, URL shape as the sweep writes it) — the curated subset saved to the gallery
+SHOTS = [
+    ("01-home-committee", "hb_anweiban", "/"),
+    ("02-home-enterprise", "qy_xinlong", "/"),
+    ("03-hazard-list", "hb_shangwu", "/hazards/"),
+    ("04-hazard-detail", "hb_shangwu", "/hazards/N/"),
+    ("05-hazard-new", "qy_xinlong", "/hazards/new/"),
+    ("06-supervision", "hb_anweiban", "/supervision/"),
+    ("07-inspection-list", "hb_yingji", "/inspections/"),
+    ("08-inspection-record", "hb_yingji", "/inspections/records/N/"),
+    ("09-enforcement-case", "hb_yingji", "/enforcement/cases/N/"),
+    ("10-tips", "hb_anweiban", "/tips/"),
+    ("11-tip-detail", "hb_anweiban", "/tips/N/"),
+    ("12-accidents", "hb_anweiban", "/accidents/"),
+    ("13-campaigns", "hb_anweiban", "/campaigns/"),
+    ("14-enterprise-detail", "hb_anweiban", "/enterprises/N/"),
+    ("15-obligations", "qy_xinlong", "/obligations/"),
+    ("16-standards", "hb_yingji", "/standards/"),
+]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from core.demo import load_demo
+    from regions.loader import TEST_FILE, load_regions
+    from regions.models import Region
+
+    if not Region.objects.filter(code="120105").exists():
+        load_regions(TEST_FILE)
+    return load_demo()
+
+
+def shape(url: str) -> str:
+    """/hazards/12/?status=x → /hazards/N/?status : one page per kind of page, not per row."""
+    parts = urlsplit(url)
+    keys = sorted({k for k, _v in parse_qsl(parts.query) if k not in ("page", "sort", "o")})
+    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+LINKS_JS = """(scope) => Array.from(document.querySelectorAll(scope)).map(a => a.getAttribute('href'))"""
+TEXT_JS = """() => {
+  const parts = [];
+  for (const el of document.querySelectorAll('main, [data-testid=menu], nav.qingling-nav')) parts.push(el.innerText);
+  for (const el of document.querySelectorAll('main [placeholder]')) parts.push(el.getAttribute('placeholder'));
+  for (const el of document.querySelectorAll('main [title]')) parts.push(el.getAttribute('title'));
+  parts.push(document.title);
+  return parts.join('\\n');
+}"""
+WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
+  const scroll = document.documentElement.scrollWidth, inner = window.innerWidth;
+  if (scroll <= inner + 1) { done([scroll, inner, []]); return; }
+  const wide = Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > inner + 1);
+  done([scroll, inner, wide.slice(-3).map(e => e.tagName.toLowerCase() + '.' + String(e.className || '').split(' ').join('.')
+        + ' «' + (e.innerText || '').replace(/\\s+/g, ' ').slice(0, 30) + '»')]);
+}))"""
+
+
+def _internal(href: str | None, base: str) -> str | None:
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+        return None
+    if href.startswith(base):
+        href = href[len(base):]
+    if not href.startswith("/") or href.startswith("//"):
+        return None
+    href = href.split("#")[0]
+    return None if SKIP.search(urlsplit(href).path) else href
+
+
+def login(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def check_page(page, url, findings, persona, shots):
+    """Load ``url``, check it at every width; return the links of its main content."""
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    try:
+        response = page.goto(url, wait_until="load")
+    except PlaywrightError as exc:
+        if "Download is starting" in str(exc):  # a file, not a page
+            return []
+        raise
+    status = response.status if response else 0
+    where = f"{persona} {url}"
+    if status >= 400:
+        findings.append(f"{where}: HTTP {status}")
+        return []
+    path = urlsplit(page.url).path
+    if path != "/" and not path.startswith("/accounts/login") and page.locator("[data-testid=breadcrumbs]").count() == 0:
+        findings.append(f"{where}: no breadcrumbs")
+    seen_words = set()
+    for width in WIDTHS:
+        if width != WIDTHS[0]:
+            page.set_viewport_size({"width": width, "height": 844})
+        scroll, inner, culprits = page.evaluate(WIDTH_JS)
+        if scroll > inner + 1:
+            findings.append(f"{where} @{width}px: overflows by {scroll - inner}px ({'; '.join(culprits)})")
+        # the persona's own login name (shown on its profile) is what it types, not an identifier
+        for kind, token in problems(page.evaluate(TEXT_JS).replace(persona, "")):
+            if (kind, token) not in seen_words:
+                seen_words.add((kind, token))
+                findings.append(f"{where} @{width}px: {kind} «{token}»")
+        for stem, who, want in shots:
+            if who == persona and want == shape(url):
+                GALLERY.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(GALLERY / f"{stem}-{width}.jpg"), type="jpeg", quality=50)
+    return page.evaluate(LINKS_JS, "main a[href]")
+
+
+def _group(user):
+    """Personas of the same kind of unit and role share the pages below their lists."""
+    membership = getattr(user, "membership", None)
+    return ("superuser",) if user.is_superuser else (membership.organisation.kind, membership.role)
+
+
+def sweep_persona(page, base, persona, findings, shots, counter, group_seen):
+    """Home, menu and every list as this persona; the details and forms below them once per group
+    (personas of the same kind of unit and role see the same templates, with their own rows)."""
+    login(page, base, persona)
+    first = [_internal(h, base) for h in page.evaluate(LINKS_JS, "nav.qingling-nav a[href], main a[href]")]
+    queue = [("/", 0)] + [(u, 1) for u in first if u]
+    seen: set[str] = set()
+    visited = 0
+    while queue and visited < MAX_PAGES_PER_PERSONA:
+        url, depth = queue.pop(0)
+        key = shape(url)
+        if key in seen or (depth >= 2 and key in group_seen):
+            continue
+        seen.add(key)
+        if depth >= 2:
+            group_seen.add(key)
+        links = check_page(page, base + url, findings, persona, shots)
+        visited += 1
+        counter.append((persona, url))
+        with open("/tmp/qingling-sweep-progress.txt", "a") as f:
+            f.write(f"{time.strftime('%H:%M:%S')} {persona} {url}\n")
+        if depth < MAX_DEPTH:
+            queue.extend((u, depth + 1) for u in (_internal(h, base) for h in links) if u and shape(u) not in seen)
+    if queue and visited >= MAX_PAGES_PER_PERSONA:
+        findings.append(f"{persona}: more than {MAX_PAGES_PER_PERSONA} kinds of page, sweep cut short")
+
+
+@pytest.mark.timeout(1200)
+def test_every_page_of_every_persona_is_chinese_and_fits_a_phone(page, live_server, demo):
+    shots = SHOTS if os.environ.get("QINGLING_SCREENSHOTS") == "1" else []
+    personas = [username for username, *_rest in demo["logins"]]
+    if os.environ.get("SWEEP_PERSONAS"):  # debugging: only these (comma-separated usernames)
+        personas = [p for p in personas if p in os.environ["SWEEP_PERSONAS"].split(",")]
+    groups = {p: _group(demo["users"][p]) for p in personas}
+    shared: dict = {}
+    findings: list[str] = []
+    visited: list[tuple[str, str]] = []
+    started = time.monotonic()
+    for persona in personas:
+        with open("/tmp/qingling-sweep-progress.txt", "a") as f:
+            f.write(f"{time.monotonic() - started:.0f}s {persona} {len(visited)}\n")
+        sweep_persona(page, live_server.url, persona, findings, shots, visited, shared.setdefault(persona if shots else groups[persona], set()))
+    elapsed = time.monotonic() - started
+    report = (f"{len(visited)} pages × {len(WIDTHS)} widths, {len(personas)} personas, {elapsed:.0f}s\n"
+              + "\n".join(findings))
+    Path("/tmp/qingling-sweep-report.txt").write_text(report + "\n\n" + "\n".join(f"{p} {u}" for p, u in visited))
+    if os.environ.get("SWEEP_PERSONAS") is None:
+        assert len(visited) > 10 * len(personas)
+    failing = [f for f in findings if not any(f" {live_server.url}{path}" in f for path in PENDING_ELSEWHERE)]
+    assert not failing, report

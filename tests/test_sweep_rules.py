@@ -1,0 +1,24 @@
+"""The sweep's reading of a page's text: what counts as a raw identifier or an English word."""
+
+from tests.e2e.sweep_rules import problems
+
+
+def kinds(text):
+    return {token for _kind, token in problems(text)}
+
+
+def test_the_identifiers_of_the_issue_are_all_caught():
+    text = "tip.accept submitted→accepted；来源 tips.tip:4；渠道 self_check；3.3_amount；listing.approve；None"
+    found = kinds(text)
+    for token in ("tip.accept", "submitted→accepted", "tips.tip:4", "self_check", "3.3_amount", "listing.approve", "None"):
+        assert any(token in f for f in found), token
+
+
+def test_english_words_are_caught_but_not_the_allowed_ones():
+    assert kinds("排序：发现日期 (descending)") == {"descending"}
+    assert kinds("导出 Excel；下载 PDF；依据 GB 30871—2022；上传 jpg 照片") == set()
+
+
+def test_codes_glued_to_digits_and_addresses_are_data_not_words():
+    text = "统一社会信用代码 91120105MA000001X，隐患 YH120105-0000044，邮箱 a.b@example.invalid，网址 https://x.example/a_b"
+    assert kinds(text) == set()
