@@ -2,16 +2,15 @@
 
 from accounts.permissions import is_government
 
-from . import workflow
 from .models import Accident
 
 
 def cards(user) -> list[dict]:
     if not is_government(user):
         return []
-    qs = Accident.objects.visible_to(user).filter(status__in=(workflow.REPORTED, workflow.INVESTIGATING))
+    qs = Accident.objects.visible_to(user).open_investigations()
     return [
-        {"key": "accidents_open", "title": "在查事故", "value": qs.count(), "url": "/accidents/?status=investigating",
+        {"key": "accidents_open", "title": "在查事故", "value": qs.count(), "url": "/accidents/?investigating=true",
          "hint": "已报告、调查中"},
         {"key": "accidents_overdue", "title": "调查超期事故", "value": Accident.objects.visible_to(user).overdue().count(),
          "url": "/accidents/?overdue=true", "hint": "超过60日（或延长后）期限"},

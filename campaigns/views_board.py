@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -29,6 +29,8 @@ def _region(user):
 
 
 def stats(request):
+    from core.labels import key_label
+
     region, _ = _region(request.user)
     grade = request.GET.get("grade", "")
     if grade not in ("", "major", "general"):
@@ -45,7 +47,7 @@ def stats(request):
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
                                                      "as_of_day": asof.local_day(at),
                                                      "accident_figures": year_to_date(request.user, asof.local_day(at)),
-                                                     "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": data["by_channel"],
+                                                     "chart_json": json.dumps({"by_region": data["by_region"], "by_channel": [{**r, "label": key_label(r["channel"])} for r in data["by_channel"]],
                                                                                "trend": data["trend"]}, default=str)})
 
 
@@ -72,10 +74,17 @@ def board_view(request):
                                               for w in weeks]} for i in items]
     from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
 
+    from .cockpit import top_region
+    try:
+        top_region(request.user)  # the cockpit is the committee office's: link it only for those who may open it
+        cockpit_url = f"/campaigns/cockpit/?region={region.code}"
+    except Http404:
+        cockpit_url = None
+
     return render(request, "campaigns/board.html", {
         "accident_figures": year_to_date(request.user, asof.local_day(at)),
         "region": region, "items": items, "rules": active_rules(asof.local_day(at)), "as_of_day": asof.local_day(at), "defaults": DEFAULT_RULES, "labels": LABELS,
-        "weeks": weeks, "hist_rows": hist_rows, "geo_url": boundary_url(region),
+        "weeks": weeks, "hist_rows": hist_rows, "cockpit_url": cockpit_url, "geo_url": boundary_url(region),
         "map_json": json.dumps([{"name": i["name"], "value": i["rank"], "itemStyle": {"areaColor": i["hex"]}} for i in items]),
     })
 
