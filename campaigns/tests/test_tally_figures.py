@@ -72,10 +72,11 @@ def _corpus(world, seed=7):
                 elif h.status == "pending_acceptance":
                     (hs.reject(None, h, reason="不合格") if r < 0.3 else hs.accept(None, h, opinion="同意"))
                 elif h.status == "closed" and r < 0.3:
-                    # with a new deadline: on SQLite the event trail reads a reopening without one as
-                    # undoing earlier approved extensions (asof._deadline: the reopen event's JSON null
-                    # deadline is not SQL NULL there; PostgreSQL is right) — reported to the integrator
-                    hs.reopen(None, h, reason="再次发现", deadline=day + datetime.timedelta(days=rng.choice([1, 8])))
+                    # with a new deadline or without one (keeps the deadline in force, possibly an
+                    # approved extension: asof._deadline must not read it as a deadline change)
+                    new = rng.choice([None, 1, 8])
+                    hs.reopen(None, h, reason="再次发现",
+                              deadline=None if new is None else day + datetime.timedelta(days=new))
         day += datetime.timedelta(days=1)
     with travel(datetime.date(2026, 3, 4)):
         majors = list(Hazard.objects.filter(grade="major", status__in=("registered", "rectifying"), county_code="120105"))
