@@ -84,6 +84,9 @@ TABLES = {t.key: t for t in (
     # the five-colour board's thresholds (RULES.md §4: no official criteria, R); a past week's board
     # uses the rules in force on its Monday
     Table("board-rules", "campaigns.BoardRuleSet", ("rules", "is_active"), ALWAYS),
+    # 生产安全事故报告和调查处理条例 (国务院令第493号), in force 2007-06-01; an accident's time limits
+    # are those in force on the day it occurred (accidents.rules.days)
+    Table("accident-deadlines", "accidents.DeadlineRule", ("amount", "basis"), datetime.date(2007, 6, 1)),
 )}
 
 
