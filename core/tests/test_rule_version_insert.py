@@ -85,3 +85,20 @@ def test_the_page_tells_the_editor_how_far_an_inserted_revision_reaches(client, 
     assert r.status_code == 200
     page = r.content.decode()
     assert "施行至2025-06-30" in page and "自2025-07-01起仍按已有的第2版施行" in page
+
+
+def test_a_reward_policy_revision_before_a_later_version_is_inserted_between(world):
+    """Same behaviour for the reward-policy table (tips.rule_admin): 办法 (2018) art. 12 15 % as
+    version 1; the test's own revisions 20 % from 2030-03-01, then 18 % from 2030-02-01."""
+    from tips import rule_admin
+    from tips.models import RewardPolicy
+
+    with at(TODAY):
+        v1 = RewardPolicy.in_force("major", TODAY)
+        later = rule_admin.revise_reward_policy(world.user("committee"), v1, effective_from=D(2030, 3, 1), percent="20")
+        inserted = rule_admin.revise_reward_policy(world.user("committee"), v1, effective_from=D(2030, 2, 1), percent="18")
+    assert [str(RewardPolicy.in_force("major", d).percent) for d in (D(2030, 1, 31), D(2030, 2, 1), D(2030, 2, 28),
+                                                                     D(2030, 3, 1))] == [str(v1.percent), "18.00", "18.00", "20.00"]
+    assert RewardPolicy.objects.get(pk=later.pk).percent == 20
+    assert "施行至2030-02-28" in ruletables.later_notice(inserted)
+    assert Event.objects.filter(verb="rule.revised").latest("id").data["until"] == "2030-02-28"
