@@ -135,7 +135,7 @@ def _facts(actor, accident, **extra) -> workflow.Facts:
     return workflow.Facts(
         is_investigator=is_investigator(actor, accident), is_approver=is_approver(actor, accident),
         already_extended=bool(inv and inv.extension_days), already_escalated=bool(inv and inv.escalated),
-        max_extension_days=rules.days(CODE.EXTENSION_MAX_DAYS),
+        max_extension_days=rules.days(CODE.EXTENSION_MAX_DAYS, rules.occurred_on(accident)),
         open_measures=accident.measures.exclude(status=workflow.M_CLOSED).count(), **extra)
 
 

@@ -48,7 +48,7 @@ def extend_investigation(actor, accident: Accident, *, days: int, reason: str) -
         raise
     inv = accident.investigation
     occurred_on = timezone.localtime(accident.occurred_at).date()
-    due = workflow.investigation_deadline(occurred_on, rules.days(CODE.INVESTIGATION_DAYS), days)
+    due = workflow.investigation_deadline(occurred_on, rules.days(CODE.INVESTIGATION_DAYS, occurred_on), days)
     with transaction.atomic():
         if Investigation.objects.filter(pk=inv.pk, extension_days=0).update(extension_days=days, extension_reason=reason) != 1:
             raise StaleState()
@@ -109,7 +109,8 @@ def submit_report(actor, accident: Accident, *, cause: str, nature: str, technic
             exc.field = "technical_chapter" if not technical_chapter else "management_chapter"
         raise
     today = timezone.localdate()
-    approval = rules.days(CODE.APPROVAL_DAYS_ESPECIALLY_MAJOR if accident.grade == workflow.ESPECIALLY_MAJOR else CODE.APPROVAL_DAYS)
+    approval = rules.days(CODE.APPROVAL_DAYS_ESPECIALLY_MAJOR if accident.grade == workflow.ESPECIALLY_MAJOR else CODE.APPROVAL_DAYS,
+                          rules.occurred_on(accident))
     with transaction.atomic():
         _cas(accident, "submit_report", approval_due=today + datetime.timedelta(days=approval))
         Investigation.objects.filter(pk=accident.investigation.pk).update(
@@ -128,7 +129,7 @@ def approve(actor, accident: Accident, *, doc_no: str, text: str) -> Accident:
     _guard(actor, accident, "approve")
     today = timezone.localdate()
     with transaction.atomic():
-        _cas(accident, "approve", evaluation_due=workflow.evaluation_deadline(today, rules.days(CODE.EVALUATION_DAYS)))
+        _cas(accident, "approve", evaluation_due=workflow.evaluation_deadline(today, rules.days(CODE.EVALUATION_DAYS, rules.occurred_on(accident))))
         Investigation.objects.filter(pk=accident.investigation.pk).update(approved_on=today, approval_doc_no=doc_no,
                                                                          approval_text=text)
         record(actor, "accident.approved", accident, from_state=workflow.REPORT_SUBMITTED, to_state=accident.status,

@@ -1,5 +1,9 @@
 """Reading the rule tables (data from 493号令) — no writes."""
 
+import datetime
+
+from django.utils import timezone
+
 from core.models import REGION_LEVELS
 
 from . import workflow
@@ -17,15 +21,26 @@ def grade_of(deaths: int, injuries: int, loss) -> str:
     return workflow.compute_grade(deaths, injuries, loss, thresholds())
 
 
-def days(code: str) -> int:
-    return DeadlineRule.value(code)
+def days(code: str, on: datetime.date | None = None) -> int:
+    """The time limit ``code`` under the version of the rule table "accident-deadlines" in force on
+    ``on`` — the day the accident occurred (Asia/Shanghai): every limit of one accident follows the
+    rules in force when it happened (core.ruletables; default today)."""
+    from core.ruletables import in_force
+
+    row = in_force("accident-deadlines", DeadlineRule.objects.get(code=code), on or timezone.localdate())
+    return row.amount
 
 
-def supplement_days(sector) -> int:
+def occurred_on(accident) -> datetime.date:
+    """The date of the fact that selects the rule version: the day the accident occurred."""
+    return timezone.localtime(accident.occurred_at).date()
+
+
+def supplement_days(sector, on: datetime.date | None = None) -> int:
     row = SupplementWindow.objects.filter(sector=sector).first()
     if row is None and sector.parent_id:
         row = SupplementWindow.objects.filter(sector_id=sector.parent_id).first()
-    return row.days if row else days(DeadlineRule.Code.SUPPLEMENT_DAYS)
+    return row.days if row else days(DeadlineRule.Code.SUPPLEMENT_DAYS, on)
 
 
 def authority_level(grade: str, escalated: bool = False) -> str:

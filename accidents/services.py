@@ -83,8 +83,8 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
         raise ServiceError("接到报告时间不能晚于报告时间。", "learned_at")
     deaths, injuries, loss = _figures(deaths, injuries, loss)
     grade = rules.grade_of(deaths, injuries, loss)
-    hours = rules.days(CODE.REPORT_HOURS)
     occurred_on = timezone.localtime(occurred_at).date()
+    hours = rules.days(CODE.REPORT_HOURS, occurred_on)  # the rules in force the day it occurred
     org = actor_org(actor)
     if source is None:
         source = Accident.Source.ENTERPRISE if org and org.kind == Organisation.Kind.ENTERPRISE else Accident.Source.GOVERNMENT
@@ -94,8 +94,8 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
         report_due_at=workflow.report_deadline(learned_at, hours), source=source, reported_by_org=org,
         deaths=deaths, injuries=injuries, loss=loss, summary=summary, grade=grade,
         late_report=workflow.is_late(learned_at, reported_at, hours), concealed=concealed, flag_note=flag_note,
-        supplement_until=workflow.supplement_until(occurred_on, rules.supplement_days(sector)),
-        investigation_due=workflow.investigation_deadline(occurred_on, rules.days(CODE.INVESTIGATION_DAYS)),
+        supplement_until=workflow.supplement_until(occurred_on, rules.supplement_days(sector, occurred_on)),
+        investigation_due=workflow.investigation_deadline(occurred_on, rules.days(CODE.INVESTIGATION_DAYS, occurred_on)),
         tip=tip, created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     accident.set_region_codes(region)

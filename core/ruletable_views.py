@@ -3,6 +3,7 @@ list layer, with the form that adds a row where the table allows it) and the row
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -145,13 +146,16 @@ def row_edit(request, key: str, pk: int):
     revision = RevisionFields(request.POST or None, initial={"effective_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and revision.is_valid():
         try:
-            ruletables.revise_row(request.user, table, table.model_class.objects.get(pk=pk), form.cleaned_data,
-                                  effective_from=revision.cleaned_data["effective_from"],
-                                  note=revision.cleaned_data["revision_note"])
+            version = ruletables.revise_row(request.user, table, table.model_class.objects.get(pk=pk), form.cleaned_data,
+                                            effective_from=revision.cleaned_data["effective_from"],
+                                            note=revision.cleaned_data["revision_note"])
         except ServiceError as e:
             target = revision if e.field in revision.fields else form
             target.add_error(e.field if e.field in target.fields else None, e.message)
         else:
+            notice = ruletables.later_notice(version)
+            if notice:  # inserted before a later version: say how far it reaches
+                messages.warning(request, notice)
             return redirect("ruletable_edit", key=key, pk=pk)
     obj.refresh_from_db()
     versions = ruletables.history(table, obj)

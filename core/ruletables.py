@@ -84,6 +84,9 @@ TABLES = {t.key: t for t in (
     # the five-colour board's thresholds (RULES.md §4: no official criteria, R); a past week's board
     # uses the rules in force on its Monday
     Table("board-rules", "campaigns.BoardRuleSet", ("rules", "is_active"), ALWAYS),
+    # 生产安全事故报告和调查处理条例 (国务院令第493号), in force 2007-06-01; an accident's time limits
+    # are those in force on the day it occurred (accidents.rules.days)
+    Table("accident-deadlines", "accidents.DeadlineRule", ("amount", "basis"), datetime.date(2007, 6, 1)),
 )}
 
 
@@ -253,14 +256,33 @@ def revise_row(actor, table: Table, obj, data: dict, *, effective_from: datetime
         if any(v.effective_from == effective_from for v in versions):
             raise ServiceError("该施行日期已有版本，请选择其他日期。", "effective_from")
         number = max(v.version for v in versions) + 1
+        # a later version already exists: this revision is inserted between and is in force only
+        # until the day before it; the later version keeps its own (complete) values — see
+        # docs/rules.md "Revising before a later version" and ``later_notice``
+        later = next((v for v in versions if v.effective_from > effective_from), None)
         version = RuleVersion.objects.create(table=table.key, row_id=obj.pk, version=number, effective_from=effective_from,
                                              values=values, note=note[:200], created_by=actor if actor.is_authenticated else None)
-        record(actor, "rule.revised", obj, note=note,
-               data={"table": table.model, "key": table.key, "version": number,
-                     "effective_from": effective_from.isoformat(), "changes": changes})
+        data = {"table": table.model, "key": table.key, "version": number,
+                "effective_from": effective_from.isoformat(), "changes": changes}
+        if later is not None:
+            data.update(until=(later.effective_from - datetime.timedelta(days=1)).isoformat(),
+                        later_version=later.version, later_effective_from=later.effective_from.isoformat())
+        record(actor, "rule.revised", obj, note=note, data=data)
+        version.later = later
         if effective_from <= timezone.localdate():
             _apply(actor, table, obj, timezone.localdate(), record_event=False)
     return version
+
+
+def later_notice(version) -> str:
+    """The Chinese notice shown after a revision inserted before a later version (empty otherwise)."""
+    later = getattr(version, "later", None)
+    if later is None:
+        return ""
+    until = later.effective_from - datetime.timedelta(days=1)
+    return (f"已保存第{version.version}版，施行至{until:%Y-%m-%d}；自{later.effective_from:%Y-%m-%d}起仍按已有的"
+            f"第{later.version}版施行，本次修改不带入该版。如该版也需修改，请另行修订施行日期为"
+            f"{later.effective_from:%Y-%m-%d}的版本。")
 
 
 def change_row(actor, table: Table, obj, data: dict, *, effective_from: datetime.date | None = None, note: str = ""):

@@ -16,7 +16,6 @@ from django.utils import timezone
 from core.events import record
 from core.notifications import notify
 from core.services import NotPermitted, ServiceError, StaleState
-from core.workdays import add_working_days
 
 from . import workflow
 from .models import Listing
@@ -78,19 +77,19 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
 
 def delisting_days(on: datetime.date | None = None) -> int:
     """N under the DeadlineRule version in force on ``on`` (the day of the delisting request)."""
-    from core.ruletables import in_force
-    from tips.models import DeadlineRule
+    from tips.deadlines import rule
 
-    row = in_force("deadlines", DeadlineRule.objects.filter(stage=DELISTING_STAGE).first(), on or timezone.localdate())
-    return row.working_days if row else DEFAULT_DELISTING_DAYS
+    return rule(DELISTING_STAGE, on)[0]
 
 
 def delisting_due(listing: Listing) -> datetime.date | None:
-    """The day the listing body must have accepted (摘牌) or refused: N working days after the request."""
+    """The day the listing body must have accepted (摘牌) or refused: N working days after the
+    request (calendar days if the DeadlineRule row says so: tips.deadlines)."""
+    from tips.deadlines import due
+
     if listing.delisting_requested_at is None:
         return None
-    requested = timezone.localtime(listing.delisting_requested_at).date()
-    return add_working_days(requested, delisting_days(requested))
+    return due(DELISTING_STAGE, timezone.localtime(listing.delisting_requested_at).date())
 
 
 def send_delisting_alerts(today: datetime.date | None = None) -> dict:

@@ -1,6 +1,7 @@
 """Handling time of a tip after acceptance (RULES.md §1): the ≤ 30-day extension of handling, the
 feedback to the reporter within 10 days of closing, and the reporter's 复查 request (应急〔2023〕106号)
-with its deadlines. Days come from DeadlineRule rows (defaults below, calendar days)."""
+with its deadlines. Days come from DeadlineRule rows, counted as calendar or working days as the
+row's ``calendar_days`` says (tips.deadlines; defaults there: calendar days)."""
 
 import datetime
 
@@ -10,21 +11,17 @@ from django.utils import timezone
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
-from . import workflow
-from .models import DeadlineRule, Tip
+from . import deadlines, workflow
+from .models import Tip
 from .validators import clean_text
 
-DEFAULT_DAYS = {"extension": 30, "feedback": 10, "review_request": 30, "review": 30}
 HANDLING_STATES = (workflow.ACCEPTED, workflow.VERIFYING)
 
 
 def days(stage: str, on: datetime.date | None = None) -> int:
     """Days of ``stage`` under the DeadlineRule version in force on ``on`` (the date of the fact the
     period runs from; default today)."""
-    from core.ruletables import in_force
-
-    row = in_force("deadlines", DeadlineRule.objects.filter(stage=stage).first(), on or timezone.localdate())
-    return row.working_days if row else DEFAULT_DAYS[stage]
+    return deadlines.rule(stage, on)[0]
 
 
 def _leader_of_handler(actor, tip: Tip) -> bool:
@@ -41,7 +38,7 @@ def can_extend(actor, tip: Tip) -> bool:
 def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
     """延期办理: a leader of the handling unit extends the handling deadline once, by at most
     DeadlineRule "extension" days (30)."""
-    limit = days("extension")
+    limit, calendar = deadlines.rule("extension")
     if not _leader_of_handler(actor, tip):
         raise NotPermitted("延期办理须经承办单位负责人批准。")
     if tip.status not in HANDLING_STATES:
@@ -53,9 +50,9 @@ def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
     except (TypeError, ValueError):
         raise ServiceError("请填写延长天数。", "extra_days")
     if not 1 <= extra <= limit:
-        raise ServiceError(f"延长办理期限最多{limit}日。", "extra_days")
+        raise ServiceError(f"延长办理期限最多{limit}{'日' if calendar else '个工作日'}。", "extra_days")
     reason = clean_text(reason, field="reason", label="延期理由", max_length=1000, required=True)
-    new_deadline = (tip.handle_deadline or timezone.localdate()) + datetime.timedelta(days=extra)
+    new_deadline = deadlines.add(tip.handle_deadline or timezone.localdate(), extra, calendar)
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, status=tip.status, extended_days=0).update(
                 extended_days=extra, extension_reason=reason, extension_approved_by=actor if actor.is_authenticated else None,
@@ -68,7 +65,7 @@ def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
 
 
 def feedback_due(closed_on: datetime.date) -> datetime.date:
-    return closed_on + datetime.timedelta(days=days("feedback", closed_on))
+    return deadlines.due("feedback", closed_on)
 
 
 def give_feedback(actor, tip: Tip, *, text: str) -> Tip:
@@ -99,11 +96,11 @@ def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None)
     if tip.review_requested_at is not None:
         raise ServiceError("已申请过复查。", "reason")
     fed_back = timezone.localtime(tip.feedback_at).date()
-    last = fed_back + datetime.timedelta(days=days("review_request", fed_back))
+    last = deadlines.due("review_request", fed_back)
     if today > last:
         raise ServiceError(f"申请复查的期限已过（应于{last:%Y-%m-%d}前申请）。", "reason")
     reason = clean_text(reason, field="reason", label="复查理由", max_length=2000, required=True)
-    due = today + datetime.timedelta(days=days("review", today))
+    due = deadlines.due("review", today)
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, review_requested_at__isnull=True).update(
                 review_requested_at=timezone.now(), review_reason=reason, review_due=due) != 1:

@@ -220,7 +220,8 @@ class Reward(models.Model):
 
 
 class DeadlineRule(models.Model):
-    """Deadline of a tip stage in working days (data; defaults in services.DEFAULT_DEADLINES)."""
+    """Deadline of a tip stage in working or calendar days (``calendar_days``; data; defaults in
+    tips.deadlines.DEFAULTS)."""
 
     class Stage(models.TextChoices):
         ACCEPT = "accept", "受理"

@@ -61,9 +61,18 @@ def revise_reward_policy(actor, policy: RewardPolicy, *, effective_from: datetim
         latest = RewardPolicy.objects.select_for_update().filter(code=policy.code).order_by("-version").first()
         if RewardPolicy.objects.filter(code=policy.code, effective_from=effective_from).exists():
             raise ServiceError("该施行日期已有版本，请选择其他日期。", "effective_from")
+        # a later version already exists: the new one is in force only until the day before it, the
+        # later version keeps its values (docs/rules.md "Revising before a later version")
+        later = (RewardPolicy.objects.filter(code=policy.code, effective_from__gt=effective_from)
+                 .order_by("effective_from", "version").first())
         new = RewardPolicy.objects.create(code=policy.code, version=latest.version + 1, effective_from=effective_from,
                                           is_active=True, **data)
         changed = {f: [str(getattr(policy, f)), str(data[f])] for f in FIELDS if str(getattr(policy, f)) != str(data[f])}
-        record(actor, "rule.revised", new, data={"table": "RewardPolicy", "code": new.code, "version": new.version,
-                                                 "effective_from": effective_from.isoformat(), "changes": changed})
+        event = {"table": "RewardPolicy", "code": new.code, "version": new.version,
+                 "effective_from": effective_from.isoformat(), "changes": changed}
+        if later is not None:
+            event.update(until=(later.effective_from - datetime.timedelta(days=1)).isoformat(),
+                         later_version=later.version, later_effective_from=later.effective_from.isoformat())
+        record(actor, "rule.revised", new, data=event)
+        new.later = later
     return new

@@ -1,12 +1,14 @@
 """Pages of the editable reward-policy table (committee office / designated admin)."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.events import events_for
+from core.ruletables import later_notice
 from core.services import ServiceError
 from core.views import service_error_to_form
 
@@ -55,7 +57,10 @@ def policy_edit(request, code: str):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            revise_reward_policy(request.user, current, **d)
+            new = revise_reward_policy(request.user, current, **d)
+            notice = later_notice(new)
+            if notice:  # inserted before a later version: say how far it reaches
+                messages.warning(request, notice)
             return redirect("tips:rules_rewards")
         except ServiceError as exc:
             service_error_to_form(form, exc)

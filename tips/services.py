@@ -14,15 +14,14 @@ from core.events import record
 from core.security import log_security
 from core.services import NotPermitted, ServiceError, StaleState, lock
 
-from . import protection, workflow
-from .models import DeadlineRule, Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
+from . import deadlines, protection, workflow
+from .models import Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
 from .routing import route
 from .validators import check_point, check_uploads, clean_text, valid_phone
-from .workdays import add_working_days
 
-# Working days; rows in DeadlineRule override these (RULES.md §1: handle within 60 days ≈ 42 working days;
-# reward decided within 15 working days of the case closing, local example 荆州).
-DEFAULT_DEADLINES = {"accept": 5, "handle": 42, "reward": 15}
+# Working days unless the row says calendar days (tips.deadlines.DEFAULTS; RULES.md §1: handle within 60
+# days ≈ 42 working days; reward decided within 15 working days of the case closing, local example 荆州).
+DEFAULT_DEADLINES = {stage: deadlines.DEFAULTS[stage][0] for stage in ("accept", "handle", "reward")}
 
 
 # Writers split out of this module (the AST test core/tests/test_writers.py allows them): tip handling deadlines (extension, feedback, 复查) and reward-policy versions
@@ -30,16 +29,13 @@ SERVICE_MODULES = ('handling', 'rule_admin')
 
 def deadline_days(stage: str, on: datetime.date | None = None) -> int:
     """Days of a stage under the DeadlineRule version in force on ``on`` (the date the stage
-    started; default today)."""
-    from core.ruletables import in_force
-
-    row = in_force("deadlines", DeadlineRule.objects.filter(stage=stage).first(), on or timezone.localdate())
-    return row.working_days if row else DEFAULT_DEADLINES[stage]
+    started; default today). Calendar or working: ``tips.deadlines.rule``."""
+    return deadlines.rule(stage, on)[0]
 
 
 def _deadline(stage: str, start: datetime.date | None = None) -> datetime.date:
-    start = start or timezone.localdate()
-    return add_working_days(start, deadline_days(stage, start))
+    """The stage's last day, in calendar or working days as its DeadlineRule row says."""
+    return deadlines.due(stage, start)
 
 
 # ---------------------------------------------------------------- rate limiting

@@ -72,11 +72,26 @@ def _corpus(world, seed=7):
                 elif h.status == "pending_acceptance":
                     (hs.reject(None, h, reason="不合格") if r < 0.3 else hs.accept(None, h, opinion="同意"))
                 elif h.status == "closed" and r < 0.3:
-                    # with a new deadline: on SQLite the event trail reads a reopening without one as
-                    # undoing earlier approved extensions (asof._deadline: the reopen event's JSON null
-                    # deadline is not SQL NULL there; PostgreSQL is right) — reported to the integrator
-                    hs.reopen(None, h, reason="再次发现", deadline=day + datetime.timedelta(days=rng.choice([1, 8])))
+                    # with a new deadline or without one (keeps the deadline in force, possibly an
+                    # approved extension: asof._deadline must not read it as a deadline change)
+                    new = rng.choice([None, 1, 8])
+                    hs.reopen(None, h, reason="再次发现",
+                              deadline=None if new is None else day + datetime.timedelta(days=new))
         day += datetime.timedelta(days=1)
+    # fixed case (issue 16, was wrong on SQLite): an approved extension, closed, reopened without a
+    # deadline — on 5 March it is open and not overdue (deadline 28 Feb extended to 12 March)
+    with travel(datetime.date(2026, 2, 20)):
+        h = hs.register_hazard(None, enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                               description="安全出口锁闭", grade="general", channel="inspection",
+                               deadline=datetime.date(2026, 2, 28), notify_people=False)
+        h = hs.submit_plan(None, h, plan=PLAN)
+        hs.request_extension(None, h, new_deadline=datetime.date(2026, 3, 12), reason="材料未到")
+        hs.decide_extension(None, Hazard.objects.get(pk=h.pk), approve=True)
+    with travel(datetime.date(2026, 2, 25)):
+        hs.submit_completion(None, Hazard.objects.get(pk=h.pk), evidence_note="已整改")
+        hs.accept(None, Hazard.objects.get(pk=h.pk), opinion="同意")
+    with travel(datetime.date(2026, 2, 26)):
+        made.append(hs.reopen(None, Hazard.objects.get(pk=h.pk), reason="再次发现"))
     with travel(datetime.date(2026, 3, 4)):
         majors = list(Hazard.objects.filter(grade="major", status__in=("registered", "rectifying"), county_code="120105"))
         for h, approve in zip(majors[:2], (True, False)):
