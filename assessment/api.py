@@ -8,9 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.permissions import membership
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
-from accounts.permissions import membership
 from core.api_http import settles
 
 from . import services, workflow
