@@ -58,6 +58,20 @@ class IndicatorInputSerializer(serializers.Serializer):
     bands = serializers.ListField(child=serializers.DictField(), required=False, default=list,
                                   help_text="评分档次：[{\"limit\": 界值, \"score\": 得分百分比}, …]，按顺序匹配")
 
+    def validate_bands(self, bands):
+        from decimal import Decimal, InvalidOperation
+
+        out = []
+        for n, band in enumerate(bands, start=1):
+            try:
+                limit, score = Decimal(str(band["limit"])), Decimal(str(band["score"]))
+                if not (limit.is_finite() and score.is_finite() and 0 <= score <= 100):
+                    raise ValueError
+            except (KeyError, InvalidOperation, ValueError, TypeError):
+                raise serializers.ValidationError(f"第{n}档格式不正确：须为数字界值 limit 和 0–100 的得分百分比 score。") from None
+            out.append({"limit": float(limit), "score": float(score)})
+        return out
+
 
 class IndicatorOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -70,7 +84,7 @@ class IndicatorOutSerializer(serializers.Serializer):
 
 
 class AdjustSerializer(serializers.Serializer):
-    score = serializers.IntegerField(help_text="本考评表中的得分项编号（scores[].id）")
+    score = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="本考评表中的得分项编号（scores[].id）")
     new_score = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="调整后得分（0至该项分值）")
     reason = serializers.CharField(max_length=1000, help_text="调整理由（必填）")
 

@@ -101,7 +101,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class DispatchSubmitSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, allow_null=True,
+    unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
                                     help_text="填报单位编号（默认本单位；只能报送本单位）")
     as_of = serializers.DateTimeField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）")
     values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,

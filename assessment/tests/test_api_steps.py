@@ -59,6 +59,11 @@ def test_adding_an_indicator_and_repeating_it(client, world, computed):
     assert bad.status_code == 400 and "weight" in bad.json()["errors"]
     computed_kind = client.post(url, {"name": "y", "weight": "5", "kind": "computed"}, content_type=J)
     assert computed_kind.status_code == 400 and "source" in computed_kind.json()["errors"]
+    for bands in ([{"limit": "abc", "score": 100}], [{"limit": 1}], [{"limit": 1, "score": 150}]):
+        r = client.post(url, {"name": "带档次", "weight": "5", "kind": "computed", "source": "inspections",
+                              "bands": bands}, content_type=J)
+        assert r.status_code == 400 and "bands" in r.json()["errors"], (bands, r.content)
+    assert not Indicator.objects.filter(name="带档次").exists()
 
 
 def test_compute_then_finalise_and_a_second_finalise_is_409(client, world):
