@@ -74,6 +74,7 @@ from rest_framework.decorators import action  # noqa: E402
 from accounts.permissions import committee_org_or_404, is_government  # noqa: E402
 from core.api import ScopedReadOnlyViewSet  # noqa: E402
 from core.api_http import settles  # noqa: E402
+from core.services import ServiceError  # noqa: E402
 
 from . import dispatch as D  # noqa: E402
 from . import services  # noqa: E402
@@ -177,8 +178,13 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
         campaign = self.get_object()
         d = _submit_input(self, request)
         unit = dispatch_unit_or_404(request.user, d.get("unit"))
-        sub = services.submit(request.user, unit=unit, campaign=campaign, as_of=d["as_of"], manual=d["values"],
-                              note=d["note"])
+        try:
+            sub = services.submit(request.user, unit=unit, campaign=campaign, as_of=d["as_of"], manual=d["values"],
+                                  note=d["note"])
+        except ServiceError as exc:
+            if not (exc.field or "").startswith("row_"):
+                raise
+            raise ValidationError({f"values.{exc.field[4:]}": [exc.message]}) from None  # the body's name of the row
         return Response(SubmissionSerializer(sub).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: RemindResultSerializer},

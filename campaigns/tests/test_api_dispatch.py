@@ -139,3 +139,21 @@ def test_only_the_committee_office_urges(client, world, campaign, persona, expec
     r = client.post(_url(campaign, "remind"), {}, content_type=J)
     assert r.status_code == expected and r.json()["code"] in ("not_found", "not_authenticated")
     assert not Notification.objects.filter(kind="dispatch_reminder").exists()
+
+
+def test_hand_entered_rows_are_frozen_and_counted_rows_stay_the_platforms(client, world, campaign):
+    from campaigns.tables import unit_table
+
+    client_as(client, world, "commerce")
+    as_of = _as_of()
+    live = unit_table(world.org("commerce"), as_of, campaign).values["1.1"]
+    r = client.post(_url(campaign), {"as_of": as_of.isoformat(), "values": {"4.7": "3", "4.6": "是", "1.1": "999"}},
+                    content_type=J)
+    assert r.status_code == 201, r.content
+    values = r.json()["values"]
+    assert values["4.7"] == 3 and values["4.6"] is True
+    assert values["1.1"] == live != 999  # a counted row cannot be overwritten by hand
+    bad = client.post(_url(campaign), {"as_of": as_of.isoformat(), "values": {"4.7": "三个"}}, content_type=J)
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert list(bad.json()["errors"]) == ["values.4.7"] and "非负数字" in bad.json()["errors"]["values.4.7"][0]
+    assert Submission.objects.count() == 1
