@@ -208,3 +208,32 @@ class SubmissionViewSet(ScopedReadOnlyViewSet):
     def base_queryset(self):
         return Submission.objects.select_related("unit").order_by("-submitted_at", "-id")
 
+    @extend_schema(parameters=[OpenApiParameter("campaign", int, description="专项行动编号"),
+                               OpenApiParameter("unit", int, description="单位编号"),
+                               OpenApiParameter("week", str, description="报送周的周一（YYYY-MM-DD）")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        import datetime
+
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        params, errors = self.request.query_params, {}
+        for name in ("campaign", "unit"):
+            raw = params.get(name, "")
+            if raw and not (raw.isdigit() and int(raw) < 2**31):
+                errors[name] = ["须为编号（正整数）。"]
+            elif raw:
+                queryset = queryset.filter(**{f"{name}_id": int(raw)})
+        raw = params.get("week", "")
+        if raw:
+            try:
+                queryset = queryset.filter(week=datetime.date.fromisoformat(raw))
+            except ValueError:
+                errors["week"] = ["日期格式须为 YYYY-MM-DD。"]
+        if errors:
+            raise ValidationError(errors)
+        return queryset
+

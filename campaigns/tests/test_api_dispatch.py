@@ -157,3 +157,28 @@ def test_hand_entered_rows_are_frozen_and_counted_rows_stay_the_platforms(client
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
     assert list(bad.json()["errors"]) == ["values.4.7"] and "非负数字" in bad.json()["errors"]["values.4.7"][0]
     assert Submission.objects.count() == 1
+
+
+def test_the_submission_list_filters_by_campaign_unit_and_week_and_refuses_garbage(client, world, campaign):
+    from campaigns import dispatch as D
+
+    as_of = _as_of()
+    v1 = cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=campaign, as_of=as_of)
+    v2 = cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=campaign, as_of=as_of, note="更正")
+    housing = cs.submit(world.user("housing"), unit=world.org("housing"), campaign=campaign, as_of=as_of)
+    client_as(client, world, "committee")
+    week = D.week_of(as_of).isoformat()
+
+    def ids(query):
+        r = client.get(f"/api/v1/dispatch-submissions/{query}")
+        assert r.status_code == 200, r.content
+        return {s["id"] for s in r.json()["results"]}
+
+    assert ids("") == {v1.pk, v2.pk, housing.pk}
+    assert ids(f"?unit={world.org('commerce').pk}&campaign={campaign.pk}&week={week}") == {v1.pk, v2.pk}
+    assert ids("?week=2000-01-03") == set()
+    for query, field in (("?unit=abc", "unit"), ("?campaign=-1", "campaign"), ("?week=31/12/2026", "week")):
+        r = client.get(f"/api/v1/dispatch-submissions/{query}")
+        assert r.status_code == 400 and field in r.json()["errors"], query
+    client_as(client, world, "commerce")  # a unit sees only its own
+    assert ids("") == {v1.pk, v2.pk}
