@@ -101,10 +101,21 @@ class SubmissionSerializer(serializers.ModelSerializer):
                   "submitted_at", "note"]
 
 
+class _SafeDateTimeField(serializers.DateTimeField):
+    """DRF's field, but a naive time at the edge of the calendar (0001-01-01T00:00) that cannot be
+    made aware is a 400 like the other out-of-range times, not a 500."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class DispatchSubmitSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
                                     help_text="填报单位编号（默认本单位；只能报送本单位）")
-    as_of = serializers.DateTimeField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）")
+    as_of = _SafeDateTimeField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）")
     values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
                                    help_text="手工填报的行：行号 → 数值（系统自动统计的行以系统数据为准，传入的值被忽略）")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
@@ -141,6 +152,8 @@ def _same_submission(campaign, request):
         return None
     d = ser.validated_data
     unit = dispatch_unit_or_404(request.user, d.get("unit"))
+    if not campaign.start <= timezone.localtime(d["as_of"]).date() <= timezone.localdate():
+        return None  # out of range: the action's 400 (and no week to compute)
     last = (Submission.objects.filter(campaign=campaign, unit=unit, week=D.week_of(d["as_of"]))
             .order_by("-version").first())
     if last is None or last.as_of != d["as_of"] or last.note != d["note"][:200]:

@@ -79,6 +79,7 @@ def test_bad_input_is_400_naming_the_field_in_chinese(client, world, campaign):
     client_as(client, world, "commerce")
     future = (timezone.now() + datetime.timedelta(days=2)).isoformat()
     for body, field in (({}, "as_of"), ({"as_of": "昨天"}, "as_of"), ({"as_of": future}, "as_of"),
+                        ({"as_of": "0001-01-01T00:00:00"}, "as_of"), ({"as_of": "9999-12-31T23:59:59"}, "as_of"),
                         ({"as_of": _as_of().isoformat(), "note": "长" * 201}, "note")):
         r = client.post(_url(campaign), body, content_type=J)
         assert r.status_code == 400 and field in r.json()["errors"], (body, r.content)
