@@ -1,12 +1,20 @@
-"""Assessment API (/api/v1/assessment-sets/, /api/v1/assessments/): scoped reads."""
+"""Assessment API (/api/v1/assessment-sets/, /api/v1/assessments/): scoped reads and the steps of
+the assessment pages through the same services — create a year's set, add an indicator, compute,
+finalise (the reviewer, i.e. the organising committee office), adjust a score with a reason, record
+a 述职. A repeat of a step that already took effect is 409 ``already_done`` (core.api_http.settles)."""
 
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from accounts.permissions import membership
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
+from core.api_http import settles
 
-from .models import Assessment, IndicatorSet, Score
+from . import services, workflow
+from .models import Assessment, Debrief, IndicatorSet, Score
 
 
 class AssessmentScoreSerializer(serializers.ModelSerializer):
@@ -34,11 +42,112 @@ class IndicatorSetSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "name", "organisation", "status", "excellent_min", "good_min", "pass_min"]
 
 
+class SetCreateSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="年度（每个安委会办公室每年一套）")
+    name = serializers.CharField(max_length=150)
+    defaults = serializers.BooleanField(default=True, help_text="是否带上示例指标（可再修改）")
+
+
+class IndicatorInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="分值（大于0）")
+    kind = serializers.ChoiceField(choices=[("computed", "系统计算"), ("manual", "人工评分")])
+    source = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="数据来源（系统计算的指标必填，见 Indicator.Source）")
+    direction = serializers.ChoiceField(choices=[("higher", "越高越好"), ("lower", "越低越好")], default="higher")
+    bands = serializers.ListField(child=serializers.DictField(), required=False, default=list,
+                                  help_text="评分档次：[{\"limit\": 界值, \"score\": 得分百分比}, …]，按顺序匹配")
+
+    def validate_bands(self, bands):
+        from decimal import Decimal, InvalidOperation
+
+        out = []
+        for n, band in enumerate(bands, start=1):
+            try:
+                limit, score = Decimal(str(band["limit"])), Decimal(str(band["score"]))
+                if not (limit.is_finite() and score.is_finite() and 0 <= score <= 100):
+                    raise ValueError
+            except (KeyError, InvalidOperation, ValueError, TypeError):
+                raise serializers.ValidationError(f"第{n}档格式不正确：须为数字界值 limit 和 0–100 的得分百分比 score。") from None
+            out.append({"limit": float(limit), "score": float(score)})
+        return out
+
+
+class IndicatorOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2)
+    kind = serializers.CharField()
+    source = serializers.CharField()
+    direction = serializers.CharField()
+    bands = serializers.ListField(child=serializers.DictField())
+
+
+class AdjustSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="本考评表中的得分项编号（scores[].id）")
+    new_score = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="调整后得分（0至该项分值）")
+    reason = serializers.CharField(max_length=1000, help_text="调整理由（必填）")
+
+
+class DebriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Debrief
+        fields = ["id", "leader_name", "position", "held_on", "content"]
+        read_only_fields = ["id"]
+
+
+def _body(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+def _same_indicator(s, request) -> bool:
+    name = str(_body(request).get("name") or "").strip()
+    return bool(name) and services.is_reviewer(request.user, s) and s.indicators.filter(name=name[:100]).exists()
+
+
 class IndicatorSetViewSet(ScopedReadOnlyViewSet):
     serializer_class = IndicatorSetSerializer
 
     def base_queryset(self):
         return IndicatorSet.objects.all()
+
+    def _input(self, serializer_class):
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        return ser.validated_data
+
+    def _done(self, s, code=status.HTTP_200_OK):
+        return Response(IndicatorSetSerializer(IndicatorSet.objects.get(pk=s.pk)).data, status=code)
+
+    @extend_schema(request=SetCreateSerializer, responses={201: IndicatorSetSerializer},
+                   summary="制定年度考评指标（安委会办公室；每年一套，重复年度为 400）")
+    def create(self, request, *args, **kwargs):
+        d = self._input(SetCreateSerializer)
+        return self._done(services.create_set(request.user, **d), status.HTTP_201_CREATED)
+
+    @extend_schema(request=IndicatorInputSerializer, responses={201: IndicatorOutSerializer},
+                   summary="增加考评指标（考评组织单位；同名指标已存在时 409）")
+    @action(detail=True, methods=["post"])
+    @settles(_same_indicator)
+    def indicators(self, request, pk=None):
+        s = self.get_object()
+        d = self._input(IndicatorInputSerializer)
+        ind = services.add_indicator(request.user, s, **d)
+        return Response(IndicatorOutSerializer(ind).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=IndicatorSetSerializer,
+                   summary="计算（或按最新数据重新计算）考评结果（考评组织单位；人工评分和调整保留）")
+    @action(detail=True, methods=["post"])
+    def compute(self, request, pk=None):
+        s = self.get_object()
+        services.compute(request.user, s)
+        return self._done(s)
+
+    @extend_schema(request=None, responses=IndicatorSetSerializer, summary="确定考评结果（考评组织单位；确定后不能再调整）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda s, r: s.status == workflow.FINALISED)
+    def finalise(self, request, pk=None):
+        return self._done(services.finalise(request.user, self.get_object()))
 
 
 class UnitAssessmentViewSet(ScopedReadOnlyViewSet):
@@ -46,6 +155,36 @@ class UnitAssessmentViewSet(ScopedReadOnlyViewSet):
 
     def base_queryset(self):
         return Assessment.objects.select_related("unit").prefetch_related("scores__indicator")
+
+    def _input(self, serializer_class):
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        return ser.validated_data
+
+    @extend_schema(request=AdjustSerializer, responses=UnitAssessmentSerializer,
+                   summary="调整得分（考评组织单位；须说明理由；与当前调整完全相同时 409）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda a, r: _same_adjustment(a, r))
+    def adjust(self, request, pk=None):
+        from rest_framework.exceptions import ValidationError
+
+        a = self.get_object()
+        d = self._input(AdjustSerializer)
+        score = a.scores.select_related("assessment__indicator_set", "indicator").filter(pk=d["score"]).first()
+        if score is None:
+            raise ValidationError({"score": ["不是本考评表的得分项。"]})
+        services.adjust(request.user, score, new_score=d["new_score"], reason=d["reason"])
+        return Response(self.detail_data(self.base_queryset().get(pk=a.pk)))
+
+    @extend_schema(request=DebriefSerializer, responses={201: DebriefSerializer},
+                   summary="登记述职（被考评单位或考评组织单位；同一述职人、日期、内容已登记时 409）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda a, r: _same_debrief(a, r))
+    def debriefs(self, request, pk=None):
+        a = self.get_object()
+        d = self._input(DebriefSerializer)
+        debrief = services.add_debrief(request.user, a, **d)
+        return Response(DebriefSerializer(debrief).data, status=status.HTTP_201_CREATED)
 
     @document_schema("考评报告（docx）")
     @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
@@ -55,3 +194,25 @@ class UnitAssessmentViewSet(ScopedReadOnlyViewSet):
         a = self.get_object()
         return send_document(request, documents.unit_report(a), f"assessment-{a.indicator_set.year}-{a.pk}",
                              "assessment_report", a)
+
+
+def _same_adjustment(a, request) -> bool:
+    ser = AdjustSerializer(data=_body(request))
+    if not ser.is_valid():
+        return False
+    d = ser.validated_data
+    score = a.scores.filter(pk=d["score"]).first()
+    return (score is not None and score.adjusted_score is not None and score.adjusted_score == d["new_score"]
+            and score.adjust_reason == d["reason"].strip() and services.is_reviewer(request.user, a.indicator_set))
+
+
+def _same_debrief(a, request) -> bool:
+    ser = DebriefSerializer(data=_body(request))
+    if not ser.is_valid():
+        return False
+    d = ser.validated_data
+    m = membership(request.user)
+    if not (services.is_reviewer(request.user, a.indicator_set) or (m and m.can_write and m.organisation_id == a.unit_id)):
+        return False  # a caller who may not record it gets the service's 403
+    return a.debriefs.filter(leader_name=d["leader_name"].strip()[:60], held_on=d["held_on"],
+                             content=d["content"].strip()).exists()

@@ -144,12 +144,9 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
     return act
 
 
-def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.datetime, manual: dict | None = None,
-           note: str = "") -> Submission:
-    """Freeze the unit's table as of ``as_of``: live values for the rows the data answers, the hand-
-    entered ones for the rest; the invariants must hold. A second submission for the same week is
-    a new version (a correction); earlier versions are kept unchanged."""
-    _require_unit_writer(actor, unit)
+def frozen_values(*, unit: Organisation, campaign: Campaign, as_of: datetime.datetime, manual: dict | None = None) -> dict:
+    """The values ``submit`` would freeze (checked, invariants hold) — read-only, so a caller can
+    tell an identical resubmission (same week, cut-off, values and note) from a correction."""
     if as_of > timezone.now() + datetime.timedelta(minutes=5):
         raise ServiceError("统计截止时间不能晚于当前时间。", "as_of")
     if timezone.localtime(as_of).date() < campaign.start:
@@ -164,7 +161,16 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
         if parsed is not None:
             values[code] = parsed
     D.check_invariants(values)
-    frozen = D.to_json(values)
+    return D.to_json(values)
+
+
+def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.datetime, manual: dict | None = None,
+           note: str = "") -> Submission:
+    """Freeze the unit's table as of ``as_of``: live values for the rows the data answers, the hand-
+    entered ones for the rest; the invariants must hold. A second submission for the same week is
+    a new version (a correction); earlier versions are kept unchanged."""
+    _require_unit_writer(actor, unit)
+    frozen = frozen_values(unit=unit, campaign=campaign, as_of=as_of, manual=manual)
     week = D.week_of(as_of)
     with transaction.atomic():
         lock(unit)  # serialised per unit: versions are consecutive, never two of the same number

@@ -10,7 +10,7 @@ import re
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
@@ -25,8 +25,8 @@ TAG_DESCRIPTIONS = {
     "enterprises": "生产经营单位", "standards": "判定标准与检查表", "hazards": "隐患台账与闭环办理",
     "supervision": "挂牌督办", "inspections": "检查、抽查、帮扶", "enforcement": "执法案件与处罚",
     "tips": "举报办理", "obligations": "企业安全生产义务", "risks": "双重预防：风险点与评价",
-    "campaigns": "专项整治调度", "documents": "文书", "accidents": "生产安全事故调查与整改评估",
-    "assessment": "安全生产考评", "jobs": "后台任务",
+    "campaigns": "专项整治：专项行动、调度表查看与报送（更正为新版本）、催报、季度通报", "documents": "文书", "accidents": "生产安全事故调查与整改评估",
+    "assessment": "安全生产考评：指标、计算、调整得分（须说明理由）、述职、确定结果、考评报告", "jobs": "后台任务",
 }
 
 ERRORS = {

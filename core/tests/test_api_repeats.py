@@ -310,6 +310,52 @@ def e_penalties(world):
                                                                "amount": "20000", "reason": "逾期未改正"}
 
 
+# ---------------------------------------------------------------- campaigns (调度表), assessment
+
+def c_submit(world):
+    from campaigns import services as cs
+
+    campaign = cs.create_campaign(None, name="治本攻坚", issuer=world.org("committee"), region=world.district,
+                                  start=_today() - datetime.timedelta(days=7), end=_today() + datetime.timedelta(days=60))
+    as_of = (timezone.now() - datetime.timedelta(minutes=1)).replace(microsecond=0)
+    return "commerce", f"/api/v1/campaigns/{campaign.pk}/submit/", {"as_of": as_of.isoformat(), "note": ""}
+
+
+def _assessment_set(world, compute=True):
+    from assessment import services as asv
+
+    s = asv.create_set(world.user("committee"), year=2025, name="年度考评")
+    if compute:
+        asv.compute(world.user("committee"), s)
+    return s
+
+
+def _sheet(world):
+    from assessment.models import Assessment
+
+    return Assessment.objects.get(indicator_set=_assessment_set(world), unit=world.org("commerce"))
+
+
+def as_indicators(world):
+    return "committee", f"/api/v1/assessment-sets/{_assessment_set(world, compute=False).pk}/indicators/", \
+        {"name": "培训记录", "weight": "5", "kind": "manual"}
+
+
+def as_finalise(world):
+    return "committee", f"/api/v1/assessment-sets/{_assessment_set(world).pk}/finalise/", {}
+
+
+def as_adjust(world):
+    a = _sheet(world)
+    return "committee", f"/api/v1/assessments/{a.pk}/adjust/", \
+        {"score": a.scores.get(indicator__kind="manual").pk, "new_score": "10", "reason": "记录齐全"}
+
+
+def as_debriefs(world):
+    return "commerce", f"/api/v1/assessments/{_sheet(world).pk}/debriefs/", \
+        {"leader_name": "王局长", "position": "局长", "held_on": "2025-12-20", "content": "述职"}
+
+
 RECIPES = {
     "hazards_action:report": h_report, "hazards_action:submit_plan": h_submit_plan,
     "hazards_action:close_now": h_close_now, "hazards_action:submit_completion": h_submit_completion,
@@ -331,6 +377,9 @@ RECIPES = {
     "v1_inspections_records_answer_remaining_create": i_answer_remaining,
     "v1_inspections_records_sign_create": i_sign,
     "v1_cases_penalties_create": e_penalties,
+    "v1_campaigns_submit_create": c_submit,
+    "v1_assessment_sets_indicators_create": as_indicators, "v1_assessment_sets_finalise_create": as_finalise,
+    "v1_assessments_adjust_create": as_adjust, "v1_assessments_debriefs_create": as_debriefs,
 }
 
 
@@ -378,8 +427,9 @@ def test_repeating_an_action_that_took_effect_is_409_with_the_current_state(clie
     answer = again.json()
     assert answer["code"] == "already_done" and answer["message"] and answer["errors"] == {}
     assert isinstance(answer["current"], dict) and answer["current"].get("id"), answer
-    if "penalties" not in url:  # the current state of the object acted on (penalties: the decision on record)
+    if "penalties" not in url and not url.endswith("/submit/"):  # the object acted on
         assert str(answer["current"]["id"]) in url.split("/")
     else:
+        # the penalty decision / the dispatch submission on record: what the first call made
         assert answer["current"]["id"] == first.json()["id"]
     assert Event.objects.count() == events, "a repeat changes nothing"
