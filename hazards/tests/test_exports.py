@@ -147,3 +147,15 @@ def test_export_follows_the_filtered_queryset_and_its_order(corpus, tmp_path):
 def test_export_reads_the_ledger_in_a_constant_number_of_queries(corpus, tmp_path, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # sector names + the one streamed query (+ savepoint noise)
         export_ledger(Hazard.objects.all(), tmp_path / "l.xlsx", "xlsx", today=TODAY)
+
+
+@pytest.mark.django_db
+def test_export_of_a_text_search_has_the_rows_of_the_substring_search(corpus, tmp_path):
+    from hazards.search import text_filter
+
+    path = tmp_path / "search.csv"
+    count = export_ledger(text_filter(Hazard.objects.all(), "隐患描述"), path, "csv", today=TODAY)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        numbers = {r[0] for r in list(csv.reader(fh))[1:]}
+    expected = {f"YH{h.county_code or '000000'}-{h.pk:07d}" for h in corpus if "隐患描述" in h.description}
+    assert count == len(numbers) and numbers == expected and expected
