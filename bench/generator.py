@@ -166,6 +166,7 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
             controller_name=f"控制人{i}", controller_phone=f"139{i:08d}"[:11],
         )
         ent.set_region_codes(t)
+        ent.name_tokens = search_tokens(ent.name)
         codes = {weighted(rng, SECTOR_WEIGHTS)}
         if rng.random() < 0.1:
             codes.add(weighted(rng, SECTOR_WEIGHTS))

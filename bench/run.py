@@ -137,7 +137,7 @@ def main():
         earlier = {k: previous.get(k) for k in ("date", "commit", "machine", "dataset_at_start", "dataset") if k in previous}
         results = {**previous, **results, "partial_rerun": sorted(only),
                    "earlier_runs": [*previous.get("earlier_runs", []), earlier]}
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))  # Decimal sums of the activity generator
     print("written", out)
     from bench.report import write
 

@@ -23,7 +23,7 @@ from core.services import NotPermitted
 from regions.models import Region
 
 from .models import Enterprise
-from .services import derive_high_risk
+from .services import derive_high_risk, name_tokens
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 # key, Chinese header, required
@@ -326,6 +326,7 @@ def _write(actor, creates, updates, keys, source) -> None:
             ent = Enterprise(credit_code=d["credit_code"], region=d["region"], **{k: d[k] for k in keys})
             ent.set_region_codes(d["region"])
             ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
+            ent.name_tokens = name_tokens(ent.name)
             ent.created_at = ent.updated_at = now
             new_objects.append((ent, d["sectors"]))
         for i in range(0, len(new_objects), BATCH):
@@ -342,6 +343,7 @@ def _write(actor, creates, updates, keys, source) -> None:
             ent.region = d["region"]
             ent.set_region_codes(d["region"])
             ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
+            ent.name_tokens = name_tokens(ent.name)
             ent.updated_at = now
             changed_objects.append(ent)
             if "sectors" in changes:
@@ -349,7 +351,7 @@ def _write(actor, creates, updates, keys, source) -> None:
                 links += [through(enterprise_id=ent.pk, sector_id=s.pk) for s in d["sectors"]]
             events.append(event("enterprise.updated", ent, {"changes": changes, "source": "import"}))
         fields = list(dict.fromkeys(keys + ["region", "province_code", "city_code", "county_code", "township_code",
-                                            "high_risk", "updated_at"]))
+                                            "high_risk", "name_tokens", "updated_at"]))
         Enterprise.objects.bulk_update(changed_objects, fields, batch_size=BATCH)
         for i in range(0, len(resectored), BATCH):
             through.objects.filter(enterprise_id__in=resectored[i:i + BATCH]).delete()

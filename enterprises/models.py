@@ -35,6 +35,9 @@ class Enterprise(RegionCodes):
         NONE = "none", "未达标"
 
     name = models.CharField("单位名称", max_length=150, db_index=True)
+    # character n-grams of the name (hazards.search.tokens), kept by the writers of ``name``;
+    # GIN-indexed on PostgreSQL so the ledger's text search finds enterprises without a scan
+    name_tokens = models.TextField("名称检索词", blank=True, default="", editable=False)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     region = models.ForeignKey("regions.Region", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="enterprises")
     address = models.CharField("地址", max_length=200, blank=True)

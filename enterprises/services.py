@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts.models import Organisation
 from core.events import record
 from core.services import NotPermitted, ServiceError
+from hazards.search import tokens as name_tokens
 
 from . import permissions as perms
 from .models import Engagement, Enterprise, ImportJob, SafetyManager
@@ -71,6 +72,7 @@ def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **
                          **{k: v for k, v in data.items() if k in PROFILE_FIELDS or k == "status"})
         ent.set_region_codes(region)
         ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+        ent.name_tokens = name_tokens(ent.name)
         try:
             ent.full_clean(exclude=["sectors"])
         except ValidationError as exc:
@@ -101,6 +103,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         ent.region = region
         ent.set_region_codes(region)
         ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+        ent.name_tokens = name_tokens(ent.name)  # a rename is found by its new name at once
         try:
             ent.full_clean(exclude=["sectors", "credit_code", "organisation"], validate_unique=False)
         except ValidationError as exc:

@@ -5,8 +5,10 @@ character unigram and bigram of each run of letters/digits, case-folded, each sp
 ASCII word (``u6d88u9632`` for 消防) so that PostgreSQL's ``simple`` parser keeps it whole. On
 PostgreSQL a GIN index over ``to_tsvector('simple', search_tokens)`` finds the candidates whose
 token set contains every n-gram of the query; the exact substring test (``icontains``) then
-confirms them, so the results are exactly those of a substring search — only faster. On SQLite
-(development, county scale) the substring test runs alone.
+confirms them, so the results are exactly those of a substring search — only faster. Enterprise
+names are matched the same way: ``Enterprise.name_tokens`` holds ``tokens(name)`` (written by the
+enterprises service and import, GIN-indexed on PostgreSQL), so a search does not scan every
+enterprise's name. On SQLite (development, county scale) the substring test runs alone.
 
 Jieba word segmentation was not used: a substring query like “通道” must also find “消防通道”,
 which a word index misses when the segmenter keeps “消防通道” as one word; n-grams cannot miss."""
@@ -61,17 +63,20 @@ def text_filter(queryset, value: str):
         return queryset
     from enterprises.models import Enterprise
 
-    names = Enterprise.objects.filter(name__icontains=value).values("pk")
     exact = Q(description__icontains=value) | Q(location__icontains=value)
     terms = query_tokens(value)
     if connection.vendor != "postgresql" or not terms:
-        return queryset.filter(exact | Q(enterprise_id__in=names))
+        return queryset.filter(exact | Q(enterprise_id__in=Enterprise.objects.filter(name__icontains=value).values("pk")))
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    query = SearchQuery(" & ".join(terms), search_type="raw", config="simple")
+    # Enterprise names: the same n-gram test on Enterprise.name_tokens (GIN), confirmed by the
+    # substring test, instead of a substring scan over every enterprise's name.
+    names = (Enterprise.objects.annotate(_search=SearchVector("name_tokens", config="simple"))
+             .filter(_search=query, name__icontains=value).values("pk"))
     # A short literal list of enterprises lets PostgreSQL OR two index scans (GIN + enterprise);
     # a subquery there would force a filter over every row in scope.
     ids = list(names[:MAX_LITERAL_ENTERPRISES + 1].values_list("pk", flat=True))
     by_name = Q(enterprise_id__in=ids if len(ids) <= MAX_LITERAL_ENTERPRISES else names)
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
     queryset = queryset.annotate(_search=SearchVector("search_tokens", config="simple"))
-    return queryset.filter((Q(_search=SearchQuery(" & ".join(terms), search_type="raw", config="simple")) & exact)
-                           | by_name)
+    return queryset.filter((Q(_search=query) & exact) | by_name)

@@ -34,9 +34,9 @@ def _ledger_rows(job):
 
 @register("hazards.export")
 def hazards_export(job, progress) -> Outcome:
-    from hazards.exports import export_queryset, ledger_columns, ledger_queryset_for_export
+    from hazards.exports import export_ledger
 
-    qs = ledger_queryset_for_export(_ledger_rows(job))
+    qs = _ledger_rows(job)
     fmt = job.params.get("format", "xlsx")
     ext, content_type = EXPORT_FORMATS[fmt]
     total = qs.count()
@@ -44,7 +44,7 @@ def hazards_export(job, progress) -> Outcome:
     fd, path = tempfile.mkstemp(suffix="." + ext, dir=_tmp_dir())
     os.close(fd)
     try:
-        rows = export_queryset(qs, ledger_columns(), path, fmt, sheet="隐患台账", progress=lambda n: progress(n, total))
+        rows = export_ledger(qs, path, fmt, sheet="隐患台账", progress=lambda n: progress(n, total))
     except BaseException:
         os.unlink(path)
         raise

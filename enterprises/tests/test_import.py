@@ -129,3 +129,15 @@ def test_management_command(world, tmp_path, capsys):
     assert not Enterprise.objects.filter(name="导入测试1有限公司").exists()
     call_command("import_enterprises", str(path))
     assert Enterprise.objects.filter(name="导入测试1有限公司").exists()
+
+
+def test_imported_and_renamed_enterprises_carry_the_search_tokens_of_their_names(world):
+    """The ledger's text search matches enterprise names through Enterprise.name_tokens
+    (hazards.search): an import that creates or renames an enterprise writes them."""
+    from hazards.search import tokens
+
+    actor = world.user("commerce")
+    import_enterprises(actor, [row(world, 1), row(world, 2)], dry_run=False)
+    import_enterprises(actor, [row(world, 2, 单位名称="改名后（LNG）物流公司")], dry_run=False)
+    stored = dict(Enterprise.objects.filter(credit_code__startswith="91120105ME").values_list("name", "name_tokens"))
+    assert stored == {"导入测试1有限公司": tokens("导入测试1有限公司"), "改名后（LNG）物流公司": tokens("改名后（LNG）物流公司")}

@@ -1,11 +1,14 @@
 """Ledger text search (hazards.search): the n-gram index returns exactly what a substring search
-returns, on a corpus with punctuation, Latin letters, digits and one-character queries."""
+returns, on a corpus with punctuation, Latin letters, digits and one-character queries — in the
+hazards' text and in their enterprises' names (kept current through renames and imports)."""
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 
 from accounts.models import Sector
+from enterprises import services as ent_services
+from enterprises.models import Enterprise
 from hazards import services
 from hazards.models import Hazard
 from hazards.search import query_tokens, text_filter, tokens
@@ -26,6 +29,13 @@ def test_every_substring_query_finds_its_ngrams_in_the_document():
                 assert set(query_tokens(text[i:j])) <= doc, text[i:j]
 
 
+# enterprise names: Latin letters, digits, punctuation; the last is renamed during the test
+NAMES = ["天津市消防器材（LNG）有限公司", "河北区通道物流中心", "PE管材厂-3号车间", "安全出口科技", "旧名称仓储公司"]
+RENAMED = "新名称0.1MPa阀门厂"
+NAME_QUERIES = ["消防器材", "（LNG）", "lng", "物流", "通道物流", "pe管", "-3号", "科技", "旧名称", "新名称", "0.1mpa",
+                "阀门", "仓储", "有限公司", "公司", "天津市", "名称"]
+
+
 def _corpus(world):
     sector = Sector.objects.get(code="commerce")
     for i, text in enumerate(CORPUS):
@@ -33,14 +43,51 @@ def _corpus(world):
                                  grade="general", location="仓库二层" if i % 3 == 0 else "")
 
 
-@pytest.mark.django_db
-def test_search_equals_substring_search(world):
-    _corpus(world)
+def _named_enterprises(world):
+    """One enterprise per name (through the enterprises service), each with one hazard."""
+    from enterprises.validators import make_credit_code
+
+    sector = Sector.objects.get(code="commerce")
+    ents = []
+    for i, name in enumerate(NAMES):
+        ent = ent_services.create_enterprise(None, name=name, credit_code=make_credit_code(f"91120105MA9{i:05d}X"),
+                                             region=world.ent_commerce.region, sectors=[sector])
+        services.register_hazard(world.user("commerce"), enterprise=ent, sector=sector, description=f"一般隐患{i}",
+                                 grade="general")
+        ents.append(ent)
+    return ents
+
+
+def _assert_search_equals_substring(queries):
     base = Hazard.objects.all()
-    for q in QUERIES + ["仓库", "库二", world.ent_commerce.name[:3]]:
+    for q in queries:
         expected = set(base.filter(Q(description__icontains=q) | Q(location__icontains=q)
                                    | Q(enterprise__name__icontains=q)).values_list("pk", flat=True))
         assert set(text_filter(base, q).values_list("pk", flat=True)) == expected, q
+
+
+@pytest.mark.django_db
+def test_search_equals_substring_search(world):
+    _corpus(world)
+    ents = _named_enterprises(world)
+    _assert_search_equals_substring(QUERIES + NAME_QUERIES + ["仓库", "库二", world.ent_commerce.name[:3]])
+    assert all(set(query_tokens(q)) <= set(e.name_tokens.split()) for e in ents for q in NAME_QUERIES
+               if q.casefold() in e.name.casefold())
+    # a rename through the enterprises service is found by its new name, no longer by its old one
+    ent_services.update_enterprise(None, ents[-1], name=RENAMED)
+    assert Enterprise.objects.get(pk=ents[-1].pk).name_tokens == tokens(RENAMED)
+    _assert_search_equals_substring(NAME_QUERIES)
+    assert not text_filter(Hazard.objects.all(), "旧名称").exists()
+    assert text_filter(Hazard.objects.all(), "阀门").filter(enterprise=ents[-1]).exists()
+
+
+@pytest.mark.django_db
+def test_enterprises_created_and_edited_through_the_service_carry_the_tokens_of_their_names(world):
+    """The demo world (create_enterprise) and a profile edit (edit_enterprise): tokens(name)."""
+    ent_services.edit_enterprise(None, world.ent_commerce2, name="海河之星（PE）超市")
+    assert Enterprise.objects.count() > 10
+    for name, stored in Enterprise.objects.values_list("name", "name_tokens"):
+        assert stored == tokens(name), name
 
 
 @pytest.mark.postgres
@@ -56,3 +103,21 @@ def test_search_uses_the_gin_index_on_postgresql(world):
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "hazard_search_gin" in plan, plan
 
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_enterprise_names_are_searched_through_their_gin_index_on_postgresql(world):
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    _named_enterprises(world)
+    qs = (Enterprise.objects.annotate(_search=SearchVector("name_tokens", config="simple"))
+          .filter(_search=SearchQuery(" & ".join(query_tokens("物流")), search_type="raw", config="simple"),
+                  name__icontains="物流").values("pk").order_by())
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE enterprises_enterprise")
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    assert "enterprise_name_tokens_gin" in plan, plan
