@@ -70,8 +70,9 @@ def board_view(request):
     history = {}
     for snap in BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).select_related("region"):
         history.setdefault(snap.region.code, {})[snap.week] = snap.colour
-    hist_rows = [{"name": i["name"], "cells": [(history.get(i["code"], {}).get(w), HEX.get(history.get(i["code"], {}).get(w), "#fff"))
-                                              for w in weeks]} for i in items]
+    hist_rows = [{"name": i["name"], "cells": [(LABELS.get(history.get(i["code"], {}).get(w), ""),
+                                               HEX.get(history.get(i["code"], {}).get(w), "#fff"))
+                                              for w in weeks]} for i in items]  # 红/橙/黄/蓝/绿, never the code
     from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
 
     from .cockpit import top_region

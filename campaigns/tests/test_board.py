@@ -75,6 +75,10 @@ def test_snapshot_board_is_idempotent(world, client):
     client_as(client, world, "committee")
     html = client.get("/campaigns/board/").content.decode()
     assert 'data-testid="board-history"' in html and "光复道街道" in html
+    history = html.split('data-testid="board-history"', 1)[1].split("</table>", 1)[0]
+    for code in ("red", "orange", "yellow", "blue", "green"):  # the five colours by their Chinese names only
+        assert f">{code}<" not in history
+    assert any(f">{name}<" in history for name in "红橙黄蓝绿")
 
 
 def test_stats_page_and_bulletin(world, client):
