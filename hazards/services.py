@@ -585,3 +585,15 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
     if action == "reopen":
         return reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
     raise ServiceError("未知操作。", "action")
+
+
+def start_import(actor, upload, dry_run: bool):
+    """Store an uploaded ledger file and queue its import (or dry run) as a job for ``actor``
+    (the job and its ``job.submitted`` event in one transaction, jobs.services.submit)."""
+    from django.core.files.storage import default_storage
+
+    from jobs.services import submit
+
+    stored = default_storage.save(f"imports/hazards/{actor.pk}/{upload.name}", upload)
+    return submit(actor, "hazards.import", f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
+                  {"file": stored, "dry_run": dry_run})

@@ -1,7 +1,6 @@
 """The ledger import page: upload an xlsx (dry run first, then import); the work runs as a job."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_write, is_government
@@ -19,13 +18,9 @@ def import_page(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid() and _readable(form):
-            from jobs.services import submit
+            from hazards.services import start_import
 
-            upload = form.cleaned_data["file"]
-            stored = default_storage.save(f"imports/hazards/{request.user.pk}/{upload.name}", upload)
-            dry_run = form.cleaned_data["dry_run"]
-            job = submit(request.user, "hazards.import", f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
-                         {"file": stored, "dry_run": dry_run})
+            job = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["dry_run"])
             return redirect("jobs:detail", pk=job.pk)
         status = 400
     else:
