@@ -78,6 +78,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-setup", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated subset, e.g. B1,B3")
+    parser.add_argument("--setup-only", action="store_true",
+                        help="generate the dataset and record it, run nothing (a later --skip-setup run reports it)")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ.setdefault("SQLITE_NAME", f"bench-{args.profile}.sqlite3")
@@ -89,6 +91,18 @@ def main():
     out = ROOT / "bench" / "results" / f"{args.profile}-{connection.vendor}.json"
     previous = json.loads(out.read_text()) if out.exists() else {}
     started_machine = machine()
+    if args.setup_only:
+        generated = {**setup_db(args.profile, args.seed), "machine": started_machine,
+                     "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                              text=True).stdout.strip(), "loadavg_end": loadavg()}
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps({"generated": generated}, ensure_ascii=False, indent=2, default=str))
+        print("generated; written", out)
+        return
+    if args.skip_setup:  # the database may predate a migration added since it was generated
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     generated = setup_db(args.profile, args.seed) if not args.skip_setup else (
         previous.get("generated") or ({"by_run_at": previous.get("date"), "commit": previous.get("commit"),
                                        "rows_at_that_run_start": previous.get("dataset_at_start")} if previous else None)
