@@ -115,8 +115,8 @@ def render_profile(results: dict) -> list[str]:
         f"`{results.get('database_name')}`" + (f"; partial re-run of {', '.join(results['partial_rerun'])}"
                                               if results.get("partial_rerun") else "") + ".",
         f"* Machine: {_cell(m.get('cpus'))} CPUs, {_cell(m.get('memory_gb'))} GB, Python {_cell(m.get('python'))}; "
-        f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end. "
-        f"{_cell(m.get('shared'))}.",
+        f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end"
+        + (f". {m['shared']}." if m.get("shared") else "."),
         f"* Dataset generated: {_generated(gen)}.",
         *[f"* Earlier part of this run (the benchmarks not re-run last): {_cell(e.get('date'))}, commit "
           f"`{_cell(e.get('commit'))}`, load average {_load((e.get('machine') or {}).get('loadavg_start'))} → "
@@ -154,9 +154,9 @@ def render(all_results: dict) -> str:
         "profile on SQLite; `make bench-province`: province profile on PostgreSQL). Do not edit: re-run the bench. "
         "Every figure and its floor are measured in the same run on the database that run generated; nothing is "
         "copied by hand. Targets are those of issue 15; a verdict is “met” only when every part of the target is.", "",
-        "The machine is shared: the benches ran on 2 cores while other sessions (tests, servers, data generation) ran "
-        "too, so each section records the load average at the start and end of the run and of every benchmark. "
-        "Read the ratios (figure ÷ floor measured side by side) before the absolute times.", "",
+        "Each section records the load average at the start and end of the run and of every benchmark: on a "
+        "2-core machine anything else running shows there. Read the ratios (figure ÷ floor measured side by side) "
+        "before the absolute times.", "",
         "Order of a run: the reads first on the generated data (B1, B2, B6, EXPLAIN), then B5, B7, B4 (its loop adds a "
         "few hundred hazards to the bench county), then B3 last (its import goes into the bench county) and B5b over "
         "what B3 imported. A benchmark re-run later (\u201cpartial re-run\u201d) keeps its own load average and time in its "
