@@ -28,15 +28,20 @@ def gen_tips(rng, ents, counties, n_tips, today, batch, summary) -> int:
     from tips import protection
     from tips.models import Holiday, Reward, RewardPolicy, Tip
     from tips.routing import route
-    from tips.services import deadline_days
+    from tips.deadlines import rule
     from tips.workdays import add_working_days
 
     rows = list(Holiday.objects.values_list("date", "is_workday"))
     holidays, workdays = {d for d, w in rows if not w}, {d for d, w in rows if w}
-    limits = {stage: deadline_days(stage) for stage in ("accept", "handle", "reward")}
+    rules = {}  # (stage, day) → (days, calendar?) under the rule version in force that day
 
     def due(stage, day):
-        return add_working_days(day, limits[stage], holidays=holidays, workdays=workdays)
+        if (stage, day) not in rules:
+            rules[stage, day] = rule(stage, day)
+        days, calendar = rules[stage, day]
+        if calendar:  # the row's 自然日 flag, as tips.deadlines.due reads it
+            return day + datetime.timedelta(days=days)
+        return add_working_days(day, days, holidays=holidays, workdays=workdays)
 
     policies = {p.code: p for p in RewardPolicy.objects.filter(code__in=["major", "ordinary"])}
     regions = {r.pk: r for c in counties.values() for r in c.townships}
