@@ -230,7 +230,7 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
     sector, the counts of due and overdue hazards and the first ``max_lines`` of them; each
     department's digest is merged from its county × sectors in memory and inserted with notify_bulk.
     Returns how many new messages were created."""
-    from django.db.models import F, IntegerField, Sum, Value, Window
+    from django.db.models import F, IntegerField, Q, Sum, Value, Window
     from django.db.models.functions import RowNumber
     from django.utils import timezone
 
@@ -269,9 +269,13 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
     wanted = {dept: set(sectors).union(*(children.get(s, set()) for s in sectors)) for dept, (county, sectors) in pending.items()}
     # one windowed query: per county × sector, the due/overdue counts and its first max_lines hazards
     part = [F("county_code"), F("sector_id")]
-    rows = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon,
-                                  county_code__in={county for county, _ in pending.values()},
-                                  sector_id__in=set().union(*wanted.values()))
+    if len(pending) <= 50:  # a later pass of the day: only the few departments still without a digest
+        cells = Q()
+        for dept, (county, _sectors) in pending.items():
+            cells |= Q(county_code=county, sector_id__in=wanted[dept])
+    else:  # the first pass of the day: every county × sector led somewhere (a superset, filtered below)
+        cells = Q(county_code__in={county for county, _ in pending.values()}, sector_id__in=set().union(*wanted.values()))
+    rows = (Hazard.objects.filter(cells, status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon)
             .order_by()
             .annotate(rank=Window(RowNumber(), partition_by=part, order_by=[F("deadline").asc(), F("pk").asc()]),
                       n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),

@@ -182,3 +182,31 @@ def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world,
     assert second == {"hazard_alerts": 0, "digests": 0}
     assert not Hazard.objects.filter(next_alert_on__lte=today).exists()
     assert OutboxMessage.objects.filter(kind__startswith="hazard.", channel="sms", address=f"137{n - 1:08d}").count() == 1
+
+
+def test_the_schedule_moves_only_rows_still_as_the_pass_read_them(world):
+    """Compare-and-set per row: the batch UPDATE moves a hazard whose next_alert_on is still the
+    value the pass read (to a date, or to none after the last alert), and leaves alone one that
+    changed meanwhile (e.g. an extension re-armed it)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hazards.alerts import _advance
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def register(days):
+        return services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                        sector=Sector.objects.get(code="commerce"), description=f"隐患{days}",
+                                        grade="general", deadline=today + days * day)
+
+    moved, last, changed = register(10), register(30), register(20)
+    assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 3 * day, today + 23 * day,
+                                                                                today + 13 * day)
+    with transaction.atomic():
+        _advance({(today + 3 * day, today + 9 * day): [moved.pk], (today + 23 * day, None): [last.pk],
+                  (today + 12 * day, today + 19 * day): [changed.pk]})  # read as +12, now +13: not moved
+    for h in (moved, last, changed):
+        h.refresh_from_db()
+    assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 9 * day, None, today + 13 * day)
