@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 
 from core.notifications import notify
 
+from .models import hazard_number
+
 User = get_user_model()
 
 
@@ -79,10 +81,10 @@ class _Recipients:
     def _row(u):
         return (u.pk, u.get_full_name() or u.username, u.email, getattr(getattr(u, "membership", None), "phone", ""))
 
-    def prime(self, hazards) -> None:
+    def prime(self, org_ids) -> None:
         from accounts.models import Membership
 
-        orgs = {h.enterprise.organisation_id for h in hazards if h.enterprise.organisation_id} - set(self.enterprises)
+        orgs = {o for o in org_ids if o} - set(self.enterprises)
         if orgs:
             by_org = {o: [] for o in orgs}
             for u in (User.objects.filter(membership__organisation_id__in=orgs, is_active=True,
@@ -90,21 +92,68 @@ class _Recipients:
                 by_org[u.membership.organisation_id].append(self._row(u))
             self.enterprises.update(by_org)
 
-    def for_hazard(self, hazard) -> list[tuple]:
-        return self.enterprises.get(hazard.enterprise.organisation_id, []) if hazard.enterprise.organisation_id else []
+    def for_org(self, org_id) -> list[tuple]:
+        return self.enterprises.get(org_id, []) if org_id else []
 
 
-def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
+def _stage(deadline, today):
+    """(kind of the alert due today or None, the following ``next_alert_on``) for a due hazard."""
+    if deadline is None:
+        return None, None
+    kind = deadline_kind(deadline, today)
+    return kind, (next_alert_after(kind, deadline) if kind else deadline - datetime.timedelta(days=7))
+
+
+def _advance(moves: dict) -> None:
+    """Move ``next_alert_on`` of a batch in ONE set-based UPDATE, compare-and-set per row: a row
+    whose ``next_alert_on`` changed since it was read (an extension, a closure, an overlapping run)
+    is left as it is. Plain SQL: on PostgreSQL an UPDATE … FROM unnest(ids, old dates, next dates)
+    (a hash join; a CASE of id lists is quadratic there), elsewhere a CASE over the batch's
+    (old, next) groups with the ids bound as they are (SQLite turns each IN list into an index)."""
+    from django.db import connection
+
+    from .models import Hazard
+
+    if not moves:
+        return
+    qn, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    table, col, pk = qn(Hazard._meta.db_table), qn("next_alert_on"), qn(Hazard._meta.pk.column)
+    if connection.vendor == "postgresql":  # a hash join with the batch as three arrays
+        ids, olds, follows = [], [], []
+        for (old, following), group in moves.items():
+            ids += group
+            olds += [old] * len(group)
+            follows += [following] * len(group)
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {table} AS h SET {col} = v.following "
+                        f"FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v(id, old, following) "
+                        f"WHERE h.{pk} = v.id AND h.{col} = v.old", [ids, olds, follows])
+        return
+    whens, params, ids = [], [], []
+    for (old, following), group in moves.items():
+        marks = ", ".join(["%s"] * len(group))
+        whens.append(f"WHEN {col} = %s AND {pk} IN ({marks}) THEN {'%s' if following else 'NULL'}")
+        params += [adapt(old), *group, *([adapt(following)] if following else [])]
+        ids += group
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET {col} = CASE {' '.join(whens)} ELSE {col} END "
+                    f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids])
+
+
+def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
     """The immediate per-hazard alert, at 7 days and 1 day before the deadline and when overdue:
     to the enterprise's principal (account: in-app + e-mail; 主要负责人 and 实际控制人 phones: SMS)
     and the responsible person (SMS) — each exactly once per deadline (the dedupe key holds the
     deadline date, so an approved extension re-arms them). Department staff get the daily digest.
 
-    Only hazards whose ``next_alert_on`` has come are read (an indexed range scan, not a walk
-    over every open hazard); after sending, ``next_alert_on`` moves to the next stage by
-    compare-and-set, so two overlapping runs cannot advance it twice, and the dedupe keys make
-    sure nobody is told twice. Returns how many new messages were created."""
+    Set-based: the due hazards (``next_alert_on`` has come: an indexed range scan) are streamed as
+    plain rows with their enterprise's columns; per batch of ``batch_size`` hazards, one query for
+    the principals, the alerts built in memory and inserted by ``notify_bulk`` (dedupe keys checked
+    in bulk), and ONE compare-and-set UPDATE moving ``next_alert_on`` to the next stage. The number
+    of queries grows with the batches, not the hazards; a second pass reads the empty due range
+    (one query) and sends nothing. Returns how many new messages were created."""
     from django.db import transaction
+    from django.db.models.functions import Left
     from django.utils import timezone
 
     from core.notifications import notify_bulk
@@ -114,45 +163,42 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
 
     today = today or timezone.localdate()
     due = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, next_alert_on__isnull=False, next_alert_on__lte=today)
-           .order_by().select_related("enterprise"))
+           .order_by().annotate(head=Left("description", 60))
+           .values_list("pk", "county_code", "deadline", "next_alert_on", "head", "responsible_person",
+                        "responsible_phone", "enterprise__name", "enterprise__organisation_id",
+                        "enterprise__principal_name", "enterprise__principal_phone",
+                        "enterprise__controller_name", "enterprise__controller_phone"))
     recipients = _Recipients()
     sent = 0
     chunk: list = []
 
-    def flush(hazards) -> int:
+    def flush(rows) -> int:
         alerts, moves = [], {}
-        recipients.prime(hazards)
-        for hazard in hazards:
-            if hazard.deadline is None:
-                kind, following = None, None
-            else:
-                kind = deadline_kind(hazard.deadline, today)
-                following = next_alert_after(kind, hazard.deadline) if kind else hazard.deadline - datetime.timedelta(days=7)
-            moves.setdefault((hazard.next_alert_on, following), []).append(hazard.pk)
+        recipients.prime({r[8] for r in rows})
+        for (pk, county, deadline, old, head, resp_name, resp_phone, ent_name, org,
+             principal_name, principal_phone, controller_name, controller_phone) in rows:
+            kind, following = _stage(deadline, today)
+            moves.setdefault((old, following), []).append(pk)
             if kind is None:
                 continue
-            base = f"hazard:{hazard.pk}:{kind}:{hazard.deadline.isoformat()}"
-            title = f"隐患{DEADLINE_KINDS[kind]}：{hazard.enterprise.name}"
-            body = f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline:%Y-%m-%d}。"
-            common = {"kind": f"hazard.{kind}", "title": title, "body": body, "url": f"/hazards/{hazard.pk}/",
-                      "obj_type": "hazards.hazard", "obj_id": hazard.pk}
-            for user in recipients.for_hazard(hazard):
+            base = f"hazard:{pk}:{kind}:{deadline.isoformat()}"
+            common = {"kind": f"hazard.{kind}", "title": f"隐患{DEADLINE_KINDS[kind]}：{ent_name}",
+                      "body": f"{hazard_number(county, pk)}：{head}；整改期限 {deadline:%Y-%m-%d}。",
+                      "url": f"/hazards/{pk}/", "obj_type": "hazards.hazard", "obj_id": pk}
+            for user in recipients.for_org(org):
                 alerts.append({**common, "dedupe_key": f"{base}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
-            ent = hazard.enterprise
-            for who, name, phone in (("responsible", hazard.responsible_person, hazard.responsible_phone),
-                                     ("principal", ent.principal_name, ent.principal_phone),
-                                     ("controller", ent.controller_name, ent.controller_phone)):
+            for who, name, phone in (("responsible", resp_name, resp_phone), ("principal", principal_name, principal_phone),
+                                     ("controller", controller_name, controller_phone)):
                 if phone:
                     alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
                                    "channels": ("sms",)})
         with transaction.atomic():
             created = notify_bulk(alerts)
-            for (old, following), pks in moves.items():
-                Hazard.objects.filter(pk__in=pks, next_alert_on=old).update(next_alert_on=following)
+            _advance(moves)
         return created
 
-    for hazard in due.iterator(chunk_size=batch_size):
-        chunk.append(hazard)
+    for row in due.iterator(chunk_size=batch_size):
+        chunk.append(row)
         if len(chunk) >= batch_size:
             sent += flush(chunk)
             chunk = []
@@ -161,14 +207,35 @@ def send_deadline_alerts(today=None, *, batch_size: int = 2000) -> int:
     return sent
 
 
+def _digest_keys(today, user_pk) -> dict:
+    """The dedupe keys of one recipient's digest of ``today``, by channel (as notify_bulk stores them)."""
+    key = f"digest:{today.isoformat()}:user:{user_pk}"
+    return {"inapp": f"{key}:inapp", "email": f"{key}:email", "sms": f"{key}:sms"}
+
+
+def _existing_keys(model, keys) -> set:
+    from core.notifications import existing_keys
+
+    return existing_keys(model, keys)
+
+
 def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30) -> int:
     """One digest a day per officer/leader of each department that leads a sector (or its parent
     sector) in a county: its open hazards overdue or due within ``horizon_days``, in-app and by
     e-mail (the list), SMS (the counts). Idempotent: the dedupe key holds the day and the user.
+
+    Set-based, a constant number of queries whatever the number of hazards: the lead competences,
+    the sector tree, the staff, and their digest keys of the day (checked in bulk first: a second
+    pass on the same day stops there, sending nothing); then ONE windowed query gives, per county ×
+    sector, the counts of due and overdue hazards and the first ``max_lines`` of them; each
+    department's digest is merged from its county × sectors in memory and inserted with notify_bulk.
     Returns how many new messages were created."""
+    from django.db.models import F, IntegerField, Q, Sum, Value, Window
+    from django.db.models.functions import RowNumber
     from django.utils import timezone
 
     from accounts.models import Competence, Membership, Organisation, Sector
+    from core.models import Notification, OutboxMessage
     from core.notifications import notify_bulk
 
     from . import workflow
@@ -183,39 +250,71 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
         leads.setdefault(dept, (county, set()))[1].add(sector)
     if not leads:
         return 0
-    children: dict = {}
-    for pk, parent in Sector.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
-        children.setdefault(parent, set()).add(pk)
     staff: dict = {}
     for u in (User.objects.filter(membership__organisation_id__in=list(leads), is_active=True,
                                   membership__role__in=[Membership.Role.OFFICER, Membership.Role.LEADER])
               .select_related("membership")):
         staff.setdefault(u.membership.organisation_id, []).append(_Recipients._row(u))
+    # idempotency first, in bulk: the departments whose every recipient has all of today's keys are done
+    keys = {u[0]: _digest_keys(today, u[0]) for users in staff.values() for u in users}
+    done = (_existing_keys(Notification, [k["inapp"] for k in keys.values()])
+            | _existing_keys(OutboxMessage, [k[c] for k in keys.values() for c in ("email", "sms")]))
+    pending = {dept: leads[dept] for dept, users in staff.items()
+               if any(key not in done for u in users for key in keys[u[0]].values())}
+    if not pending:
+        return 0
+    children: dict = {}
+    for pk, parent in Sector.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+        children.setdefault(parent, set()).add(pk)
+    wanted = {dept: set(sectors).union(*(children.get(s, set()) for s in sectors)) for dept, (county, sectors) in pending.items()}
+    # one windowed query: per county × sector, the due/overdue counts and its first max_lines hazards
+    part = [F("county_code"), F("sector_id")]
+    if len(pending) <= 50:  # a later pass of the day: only the few departments still without a digest
+        cells = Q()
+        for dept, (county, _sectors) in pending.items():
+            cells |= Q(county_code=county, sector_id__in=wanted[dept])
+    else:  # the first pass of the day: every county × sector led somewhere (a superset, filtered below)
+        cells = Q(county_code__in={county for county, _ in pending.values()}, sector_id__in=set().union(*wanted.values()))
+    rows = (Hazard.objects.filter(cells, status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon)
+            .order_by()
+            .annotate(rank=Window(RowNumber(), partition_by=part, order_by=[F("deadline").asc(), F("pk").asc()]),
+                      n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),
+                      n_overdue=Window(Sum(_overdue_case(today)), partition_by=part))
+            .filter(rank__lte=max_lines)
+            .values_list("county_code", "sector_id", "pk", "deadline", "enterprise__name", "n_total", "n_overdue"))
+    tops: dict = {}
+    counts: dict = {}
+    for county, sector, pk, deadline, ent_name, n_total, n_overdue in rows:
+        tops.setdefault((county, sector), []).append((deadline, pk, county, ent_name))
+        counts[(county, sector)] = (n_total, n_overdue)
     alerts = []
-    for dept, (county, sectors) in leads.items():
-        if dept not in staff:
+    for dept, (county, _sectors) in pending.items():
+        cells = [(county, s) for s in wanted[dept] if (county, s) in counts]
+        if not cells:
             continue
-        wanted = set(sectors).union(*(children.get(s, set()) for s in sectors))
-        rows = list(Hazard.objects.filter(status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon,
-                                          county_code=county, sector_id__in=wanted)
-                    .order_by("deadline", "pk").only("pk", "county_code", "deadline", "enterprise__name")
-                    .select_related("enterprise"))
-        if not rows:
-            continue
-        overdue = sum(1 for h in rows if h.deadline < today)
-        due = len(rows) - overdue
+        total = sum(counts[c][0] for c in cells)
+        overdue = sum(counts[c][1] for c in cells)
+        due = total - overdue
+        first = sorted(h for c in cells for h in tops[c])[:max_lines]
         title = f"隐患整改期限每日汇总（{today:%Y-%m-%d}）：逾期 {overdue} 项，{horizon_days}日内到期 {due} 项"
-        lines = [f"{h.number} {h.enterprise.name} 整改期限 {h.deadline:%Y-%m-%d}"
-                 + (f"（已逾期 {(today - h.deadline).days} 天）" if h.deadline < today else "") for h in rows[:max_lines]]
-        if len(rows) > max_lines:
-            lines.append(f"……另有 {len(rows) - max_lines} 项，请在隐患台账中查看。")
+        lines = [f"{hazard_number(cty, pk)} {ent_name} 整改期限 {deadline:%Y-%m-%d}"
+                 + (f"（已逾期 {(today - deadline).days} 天）" if deadline < today else "")
+                 for deadline, pk, cty, ent_name in first]
+        if total > max_lines:
+            lines.append(f"……另有 {total - max_lines} 项，请在隐患台账中查看。")
         common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?overdue=true", "obj_type": "", "obj_id": None}
         for user in staff[dept]:
             key = f"digest:{today.isoformat()}:user:{user[0]}"
             alerts.append({**common, "dedupe_key": key, "body": "\n".join(lines), "user": user,
                            "channels": ("inapp", "email")})
             alerts.append({**common, "dedupe_key": key, "body": "请登录平台查看。", "user": user, "channels": ("sms",)})
-    return notify_bulk(alerts)
+    return notify_bulk(alerts) if alerts else 0
+
+
+def _overdue_case(today):
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(When(deadline__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def send_daily_alerts(today=None, *, progress=None) -> dict:

@@ -12,6 +12,11 @@ from . import workflow
 from .querysets import SELF_CHANNELS, HazardQuerySet
 
 
+def hazard_number(county_code, pk) -> str:
+    """The hazard's number (YH + county code + id), also for rows read as plain values."""
+    return f"YH{county_code or '000000'}-{pk or 0:07d}"
+
+
 class Hazard(RegionCodes):
     """One hazard of one enterprise. Status changes only through ``hazards.services`` (compare-
     and-set + event). ``overdue`` is derived from the deadline, never stored."""
@@ -114,7 +119,7 @@ class Hazard(RegionCodes):
 
     @property
     def number(self) -> str:
-        return f"YH{self.county_code or '000000'}-{self.pk or 0:07d}"
+        return hazard_number(self.county_code, self.pk)
 
     def is_open(self) -> bool:
         return self.status in workflow.OPEN_STATES

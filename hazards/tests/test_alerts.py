@@ -146,3 +146,67 @@ def test_daily_digest_one_per_recipient_listing_due_and_overdue(world):
     sms = set(OutboxMessage.objects.filter(kind__in=["hazard.due7", "hazard.overdue"], channel="sms")
               .values_list("address", flat=True))
     assert {"13800000001", "13800000002"} <= sms
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world, n, django_assert_max_num_queries):
+    """The pass is set-based: 5 or 50 due hazards (overdue, due in 1 day, due in 7 days, deadlines
+    on 27 different days) cost the same statements (the new rows go in with one executemany or
+    COPY per table and batch); a second pass on the same day sends nothing in at most 7 queries:
+    the due range, the lead competences, their staff, the day's digest keys in the inbox and in
+    the outbox, and — for departments with nothing to report, hence no key — the sector tree and
+    the windowed hazard query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.models import Enterprise
+    from hazards.alerts import send_daily_alerts
+    from hazards.models import Hazard
+
+    from .conftest import make_general
+
+    Enterprise.objects.filter(pk=world.ent_commerce.pk).update(principal_phone="13800000001",
+                                                               controller_phone="13800000002")
+    today = START.date()
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(n):  # deadlines from 20 days ago to 6 days ahead: 27 different next_alert_on dates
+            make_general(world, deadline=today + datetime.timedelta(days=i % 27 - 20), description=f"隐患{i}",
+                         responsible_person="张三", responsible_phone=f"137{i:08d}")
+    with time_machine.travel(START, tick=False):
+        with CaptureQueriesContext(connection) as pass1:
+            first = send_daily_alerts()
+        with django_assert_max_num_queries(7):
+            second = send_daily_alerts()
+    assert len(pass1) <= 32, f"{len(pass1)} queries:\n" + "\n".join(q["sql"][:120] for q in pass1.captured_queries)
+    assert first["hazard_alerts"] == n * 5 and first["digests"] > 0  # principal in-app + e-mail; 3 phones by SMS
+    assert second == {"hazard_alerts": 0, "digests": 0}
+    assert not Hazard.objects.filter(next_alert_on__lte=today).exists()
+    assert OutboxMessage.objects.filter(kind__startswith="hazard.", channel="sms", address=f"137{n - 1:08d}").count() == 1
+
+
+def test_the_schedule_moves_only_rows_still_as_the_pass_read_them(world):
+    """Compare-and-set per row: the batch UPDATE moves a hazard whose next_alert_on is still the
+    value the pass read (to a date, or to none after the last alert), and leaves alone one that
+    changed meanwhile (e.g. an extension re-armed it)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hazards.alerts import _advance
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def register(days):
+        return services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                        sector=Sector.objects.get(code="commerce"), description=f"隐患{days}",
+                                        grade="general", deadline=today + days * day)
+
+    moved, last, changed = register(10), register(30), register(20)
+    assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 3 * day, today + 23 * day,
+                                                                                today + 13 * day)
+    with transaction.atomic():
+        _advance({(today + 3 * day, today + 9 * day): [moved.pk], (today + 23 * day, None): [last.pk],
+                  (today + 12 * day, today + 19 * day): [changed.pk]})  # read as +12, now +13: not moved
+    for h in (moved, last, changed):
+        h.refresh_from_db()
+    assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 9 * day, None, today + 13 * day)
