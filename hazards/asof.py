@@ -220,3 +220,108 @@ def state_of(hazard, at) -> dict:
     return {"exists": True, "state": state, "grade": row["grade_at"], "deadline": deadline,
             "listed": bool(row.get("listed_at")),
             "overdue": state in workflow.OPEN_STATES and deadline is not None and deadline < day}
+
+
+# ---------------------------------------------------------------- set-based: major hazards at t
+
+#: A partial index (hazards migration ``grade_change_event_index``) over the events that can make
+#: a hazard of another grade today count as 重大 at an earlier instant (see ``major_rows_sql``):
+#: grade-carrying events other than the registration whose grade is not 重大. In practice empty
+#: (today only a merge changes a grade, and only upwards), so that branch costs one index probe.
+GRADE_CHANGE_INDEX = "hazard_grade_change_idx"
+
+
+def _json(vendor: str, alias: str | None = "e") -> tuple[str, str]:
+    """(grade as text, has a grade key) on ``alias``.data — the SQL Django writes for
+    ``KeyTextTransform("grade", "data")`` and ``data__has_key="grade"``."""
+    data = f"{alias}.data" if alias else "data"
+    if vendor == "postgresql":
+        return f"({data} ->> 'grade')", f"({data} ? 'grade')"
+    return f"json_extract({data}, '$.grade')", f"(json_type({data}, '$.grade') IS NOT NULL)"
+
+
+def grade_change_predicate(vendor: str, alias: str | None = "e") -> str:
+    """The partial index's predicate (``alias`` None: as written in CREATE INDEX), written
+    identically in the query so that the planner uses the index."""
+    grade, _ = _json(vendor, alias)
+    p = f"{alias}." if alias else ""
+    return f"{p}object_type = '{HAZARD}' AND {p}verb <> 'hazard.registered' AND {grade} <> '{workflow.MAJOR}'"
+
+
+def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None = None,
+                   connection=None) -> tuple[str, list]:
+    """The same rows as ``major(qs, at)`` (first reported in [since, at]), in one set-based statement:
+    SQL (and params) of a derived table ``(id, channel, state_at)`` — the hazards of ``qs``
+    graded 重大 at ``at``, existing and neither merged nor voided then.
+
+    ``annotate`` asks the event trail with a correlated sub-select per hazard and per figure
+    (state, grade at t, latest grade …), which the database evaluates for every hazard of the scope,
+    up to once per reference. Here:
+
+    * **Candidates first.** By ``_grade``, a hazard counts as 重大 at t only if it is 重大 today, or
+      its latest grade event equals today's grade and its grade event in force at t said 重大 — so
+      today's grade is not 重大 and it has a later grade event (not its registration, the first
+      event of its trail) whose grade is not 重大. Candidates = ``grade = 'major'`` (indexed) UNION ALL
+      the hazards named by such events (partial index ``GRADE_CHANGE_INDEX``). Exact, whatever the
+      trail holds; only the speed depends on the index.
+    * **One pass over each candidate's events**: PostgreSQL reads them once per hazard through a
+      LATERAL join (``event_object_idx``) and picks the three latest values with ordered
+      ``array_agg … FILTER``; SQLite (no LATERAL) evaluates its three index-ordered sub-selects
+      once per candidate in a materialised CTE.
+    * The state, the grade at t and the grade fallback are those of ``annotate`` exactly: last event
+      at or before t (``created_at``, then ``id``) with a ``to_state``; grade at t / latest grade from
+      events carrying a ``grade`` key; ``CASE WHEN grade = latest THEN COALESCE(at t, grade) ELSE grade``.
+    """
+    from django.db import connection as default
+
+    conn = connection or default
+    vendor = conn.vendor
+    at = instant(at)
+    base = qs.filter(first_reported_at__lte=at)
+    if since is not None:
+        base = base.filter(first_reported_at__gte=since)
+    inner, inner_params = base.order_by().values_list("id", "grade", "channel").query.sql_with_params()
+    changed = f"SELECT e.object_id FROM core_event e{{}} WHERE {grade_change_predicate(vendor)}"
+    if vendor == "postgresql":
+        cand = (f"SELECT b.id, b.grade, b.channel FROM ({inner}) b WHERE b.grade = %s "
+                f"UNION ALL SELECT b.id, b.grade, b.channel FROM ({inner}) b WHERE b.grade <> %s "
+                f"AND b.id IN ({changed.format('')})")
+    else:
+        # SQLite has no statistics unless someone ran ANALYZE: it would walk the scope's whole
+        # region index (every hazard of the county), and pick event_object_idx (object_type = …)
+        # over the partial index (every hazard event). So: the 重大 hazards by the grade index, each
+        # checked against the scope by its rowid; the changed ones by the partial index (which the
+        # migration creates), each checked the same way.
+        member = f"EXISTS (SELECT 1 FROM ({inner}) b WHERE b.id = h.id)"
+        cand = (f"SELECT h.id, h.grade, h.channel FROM hazards_hazard h WHERE h.grade = %s AND {member} "
+                f"UNION ALL SELECT h.id, h.grade, h.channel FROM hazards_hazard h WHERE h.grade <> %s "
+                f"AND h.id IN ({changed.format(f' INDEXED BY {GRADE_CHANGE_INDEX}')}) AND {member}")
+    cand_params = ([*inner_params, workflow.MAJOR, *inner_params, workflow.MAJOR] if vendor == "postgresql"
+                   else [workflow.MAJOR, *inner_params, workflow.MAJOR, *inner_params])
+    t = conn.ops.adapt_datetimefield_value(at)
+    grade, has_grade = _json(vendor)
+    final = ", ".join(f"'{s}'" for s in workflow.FINAL_STATES)
+    keep = (f"x.state_at IS NOT NULL AND x.state_at NOT IN ({final}) AND "
+            f"(CASE WHEN x.grade = x.grade_last THEN COALESCE(x.grade_at, x.grade) ELSE x.grade END) = %s")
+    trail = f"e.object_type = '{HAZARD}' AND e.object_id = c.id"
+    if vendor == "postgresql":
+        latest = "ORDER BY e.created_at DESC, e.id DESC"
+        sql = (f"SELECT x.id, x.channel, x.state_at FROM (SELECT c.id, c.grade, c.channel, t.state_at, t.grade_at, t.grade_last "
+               f"FROM ({cand}) c CROSS JOIN LATERAL (SELECT "
+               f"(array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS state_at, "
+               f"(array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {has_grade}))[1] AS grade_at, "
+               f"(array_agg({grade} {latest}) FILTER (WHERE {has_grade}))[1] AS grade_last "
+               f"FROM core_event e WHERE {trail}) t) x WHERE {keep}")
+        return sql, [*cand_params, t, t, workflow.MAJOR]
+
+    def last(value, cond):
+        return (f"(SELECT {value} FROM core_event e WHERE {trail}{cond} "
+                f"ORDER BY e.created_at DESC, e.id DESC LIMIT 1)")
+
+    materialized = "MATERIALIZED " if getattr(conn.Database, "sqlite_version_info", (0,)) >= (3, 35) else ""
+    sql = (f"WITH x AS {materialized}(SELECT c.id, c.grade, c.channel, "
+           f"{last('e.to_state', ' AND e.created_at <= %s AND e.to_state <> %s')} AS state_at, "
+           f"{last(grade, f' AND e.created_at <= %s AND {has_grade}')} AS grade_at, "
+           f"{last(grade, f' AND {has_grade}')} AS grade_last FROM ({cand}) c) "
+           f"SELECT x.id, x.channel, x.state_at FROM x WHERE {keep}")
+    return sql, [t, "", t, *cand_params, workflow.MAJOR]
