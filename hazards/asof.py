@@ -224,10 +224,10 @@ def state_of(hazard, at) -> dict:
 
 # ---------------------------------------------------------------- set-based: major hazards at t
 
-#: A partial index (hazards migration ``grade_change_event_index``) over the events that can make
-#: a hazard of another grade today count as 重大 at an earlier instant (see ``major_rows_sql``):
-#: grade-carrying events other than the registration whose grade is not 重大. In practice empty
-#: (today only a merge changes a grade, and only upwards), so that branch costs one index probe.
+#: A partial index (hazards migration ``grade_change_event_index``) over a hazard's grade changes:
+#: the events carrying a grade other than its registration (``hazard.regraded`` today: a merge
+#: raising the survivor). Only a hazard named there can have had another grade at an earlier
+#: instant (see ``major_rows_sql``); a handful of rows (province profile: none).
 GRADE_CHANGE_INDEX = "hazard_grade_change_idx"
 
 
@@ -242,35 +242,35 @@ def _json(vendor: str, alias: str | None = "e") -> tuple[str, str]:
 
 def grade_change_predicate(vendor: str, alias: str | None = "e") -> str:
     """The partial index's predicate (``alias`` None: as written in CREATE INDEX), written
-    identically in the query so that the planner uses the index."""
-    grade, _ = _json(vendor, alias)
+    identically in the query so that the planner can use the index."""
+    _, has_grade = _json(vendor, alias)
     p = f"{alias}." if alias else ""
-    return f"{p}object_type = '{HAZARD}' AND {p}verb <> 'hazard.registered' AND {grade} <> '{workflow.MAJOR}'"
+    return f"{p}object_type = '{HAZARD}' AND {p}verb <> 'hazard.registered' AND {has_grade}"
 
 
 def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None = None,
                    connection=None) -> tuple[str, list]:
     """The same rows as ``major(qs, at)`` (first reported in [since, at]), in one set-based statement:
-    SQL (and params) of a derived table ``(id, channel, state_at)`` — the hazards of ``qs``
-    graded 重大 at ``at``, existing and neither merged nor voided then.
+    SQL (and params) of a derived table ``(id, channel, state_at)`` — the hazards of ``qs`` graded
+    重大 at ``at``, existing and neither merged nor voided then.
 
-    ``annotate`` asks the event trail with a correlated sub-select per hazard and per figure
-    (state, grade at t, latest grade …), which the database evaluates for every hazard of the scope,
-    up to once per reference. Here:
+    ``annotate`` asks the event trail with correlated sub-selects per hazard of the scope and per
+    figure (state; grade at t and latest grade), evaluated for every hazard, up to once per
+    reference. Here the grade rule of ``_grade`` is applied first, on indexes:
 
-    * **Candidates first.** By ``_grade``, a hazard counts as 重大 at t only if it is 重大 today, or
-      its latest grade event equals today's grade and its grade event in force at t said 重大 — so
-      today's grade is not 重大 and it has a later grade event (not its registration, the first
-      event of its trail) whose grade is not 重大. Candidates = ``grade = 'major'`` (indexed) UNION ALL
-      the hazards named by such events (partial index ``GRADE_CHANGE_INDEX``). Exact, whatever the
-      trail holds; only the speed depends on the index.
-    * **One pass over each candidate's events**: PostgreSQL reads them once per hazard through a
-      LATERAL join (``event_object_idx``) and picks the three latest values with ordered
-      ``array_agg … FILTER``; SQLite (no LATERAL) evaluates its three index-ordered sub-selects
-      once per candidate in a materialised CTE.
-    * The state, the grade at t and the grade fallback are those of ``annotate`` exactly: last event
-      at or before t (``created_at``, then ``id``) with a ``to_state``; grade at t / latest grade from
-      events carrying a ``grade`` key; ``CASE WHEN grade = latest THEN COALESCE(at t, grade) ELSE grade``.
+    * A hazard's grade trail is its ``hazard.registered`` event (written once, when the hazard is
+      created, with its first grade) and its grade changes (events other than the registration
+      carrying a ``grade``: partial index ``GRADE_CHANGE_INDEX``). With no grade change, the grade
+      at any instant is today's grade (at most the registration: its grade or nothing at t, and
+      ``_grade`` falls back to today's grade either way). So:
+    * **P1** — 重大 today (grade index), no grade change: graded 重大 at t; only the state at t is
+      read — one backward index probe of ``event_object_idx`` per hazard.
+    * **P2** — the hazards with a grade change (any grade today): the whole ``_grade`` rule on
+      their trail (``CASE WHEN grade = latest THEN COALESCE(at t, grade) ELSE grade END``).
+    * PostgreSQL reads each candidate's events through LATERAL joins; SQLite (no LATERAL) evaluates
+      its index-ordered sub-selects once per candidate in a materialised CTE. State, grade at t and
+      latest grade are those of ``annotate`` exactly: last event at or before t by (``created_at``,
+      ``id``) with a ``to_state`` / carrying a ``grade`` key.
     """
     from django.db import connection as default
 
@@ -281,47 +281,46 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
     if since is not None:
         base = base.filter(first_reported_at__gte=since)
     inner, inner_params = base.order_by().values_list("id", "grade", "channel").query.sql_with_params()
-    changed = f"SELECT e.object_id FROM core_event e{{}} WHERE {grade_change_predicate(vendor)}"
-    if vendor == "postgresql":
-        cand = (f"SELECT b.id, b.grade, b.channel FROM ({inner}) b WHERE b.grade = %s "
-                f"UNION ALL SELECT b.id, b.grade, b.channel FROM ({inner}) b WHERE b.grade <> %s "
-                f"AND b.id IN ({changed.format('')})")
-    else:
-        # SQLite has no statistics unless someone ran ANALYZE: it would walk the scope's whole
-        # region index (every hazard of the county), and pick event_object_idx (object_type = …)
-        # over the partial index (every hazard event). So: the 重大 hazards by the grade index, each
-        # checked against the scope by its rowid; the changed ones by the partial index (which the
-        # migration creates), each checked the same way.
-        member = f"EXISTS (SELECT 1 FROM ({inner}) b WHERE b.id = h.id)"
-        cand = (f"SELECT h.id, h.grade, h.channel FROM hazards_hazard h WHERE h.grade = %s AND {member} "
-                f"UNION ALL SELECT h.id, h.grade, h.channel FROM hazards_hazard h WHERE h.grade <> %s "
-                f"AND h.id IN ({changed.format(f' INDEXED BY {GRADE_CHANGE_INDEX}')}) AND {member}")
-    cand_params = ([*inner_params, workflow.MAJOR, *inner_params, workflow.MAJOR] if vendor == "postgresql"
-                   else [workflow.MAJOR, *inner_params, workflow.MAJOR, *inner_params])
     t = conn.ops.adapt_datetimefield_value(at)
     grade, has_grade = _json(vendor)
     final = ", ".join(f"'{s}'" for s in workflow.FINAL_STATES)
-    keep = (f"x.state_at IS NOT NULL AND x.state_at NOT IN ({final}) AND "
-            f"(CASE WHEN x.grade = x.grade_last THEN COALESCE(x.grade_at, x.grade) ELSE x.grade END) = %s")
     trail = f"e.object_type = '{HAZARD}' AND e.object_id = c.id"
+    latest = "ORDER BY e.created_at DESC, e.id DESC"
+    rule = "(CASE WHEN c.grade = c.grade_last THEN COALESCE(c.grade_at, c.grade) ELSE c.grade END) = %s"
+    state = (f"SELECT e.to_state FROM core_event e WHERE {trail} AND e.created_at <= %s AND e.to_state <> %s "
+             f"{latest} LIMIT 1")
     if vendor == "postgresql":
-        latest = "ORDER BY e.created_at DESC, e.id DESC"
-        sql = (f"SELECT x.id, x.channel, x.state_at FROM (SELECT c.id, c.grade, c.channel, t.state_at, t.grade_at, t.grade_last "
-               f"FROM ({cand}) c CROSS JOIN LATERAL (SELECT "
-               f"(array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS state_at, "
-               f"(array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {has_grade}))[1] AS grade_at, "
-               f"(array_agg({grade} {latest}) FILTER (WHERE {has_grade}))[1] AS grade_last "
-               f"FROM core_event e WHERE {trail}) t) x WHERE {keep}")
-        return sql, [*cand_params, t, t, workflow.MAJOR]
+        changed = f"SELECT e.object_id FROM core_event e WHERE {grade_change_predicate(vendor)}"
+        p1 = (f"SELECT c.id, c.channel, s.to_state AS state_at FROM ({inner}) c "
+              f"CROSS JOIN LATERAL ({state}) s WHERE c.grade = %s AND c.id NOT IN ({changed})")
+        p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, x.* FROM ({inner}) c "
+              f"CROSS JOIN LATERAL (SELECT "
+              f"(array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS state_at, "
+              f"(array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {has_grade}))[1] AS grade_at, "
+              f"(array_agg({grade} {latest}) FILTER (WHERE {has_grade}))[1] AS grade_last "
+              f"FROM core_event e WHERE {trail}) x WHERE c.id IN ({changed})) c WHERE {rule}")
+        sql = (f"SELECT r.id, r.channel, r.state_at FROM ({p1} UNION ALL {p2}) r "
+               f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
+        return sql, [*inner_params, t, "", workflow.MAJOR, *inner_params, t, t, workflow.MAJOR]
+
+    # SQLite keeps no statistics unless ANALYZE was run: it would walk the scope's region index
+    # (every hazard of a county) and prefer event_object_idx (object_type = …) to the partial
+    # index (every hazard event). So: the 重大 hazards by the grade index and the changed ones by
+    # the partial index (which the migration creates), each checked against the scope by rowid.
+    changed = (f"SELECT e.object_id FROM core_event e INDEXED BY {GRADE_CHANGE_INDEX} "
+               f"WHERE {grade_change_predicate(vendor)}")
+    member = f"EXISTS (SELECT 1 FROM ({inner}) b WHERE b.id = h.id)"
 
     def last(value, cond):
-        return (f"(SELECT {value} FROM core_event e WHERE {trail}{cond} "
-                f"ORDER BY e.created_at DESC, e.id DESC LIMIT 1)")
+        return f"(SELECT {value} FROM core_event e WHERE {trail}{cond} {latest} LIMIT 1)"
 
     materialized = "MATERIALIZED " if getattr(conn.Database, "sqlite_version_info", (0,)) >= (3, 35) else ""
-    sql = (f"WITH x AS {materialized}(SELECT c.id, c.grade, c.channel, "
-           f"{last('e.to_state', ' AND e.created_at <= %s AND e.to_state <> %s')} AS state_at, "
-           f"{last(grade, f' AND e.created_at <= %s AND {has_grade}')} AS grade_at, "
-           f"{last(grade, f' AND {has_grade}')} AS grade_last FROM ({cand}) c) "
-           f"SELECT x.id, x.channel, x.state_at FROM x WHERE {keep}")
-    return sql, [t, "", t, *cand_params, workflow.MAJOR]
+    p1 = (f"SELECT c.id, c.channel, ({state}) AS state_at FROM hazards_hazard c "
+          f"WHERE c.grade = %s AND c.id NOT IN ({changed}) AND {member.replace('h.id', 'c.id')}")
+    p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, ({state}) AS state_at, "
+          f"{last(grade, f' AND e.created_at <= %s AND {has_grade}')} AS grade_at, "
+          f"{last(grade, f' AND {has_grade}')} AS grade_last FROM hazards_hazard c "
+          f"WHERE c.id IN ({changed}) AND {member.replace('h.id', 'c.id')}) c WHERE {rule}")
+    sql = (f"WITH r AS {materialized}({p1} UNION ALL {p2}) SELECT r.id, r.channel, r.state_at FROM r "
+           f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
+    return sql, [t, "", workflow.MAJOR, *inner_params, t, "", t, *inner_params, workflow.MAJOR]
