@@ -52,8 +52,8 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
     counts if first reported in [start, cut-off], 重大 *at the cut-off* by its grade trail, and its
     last event at or before the cut-off left it in a state other than merged/void.
 
-    The grade trail only matters for a hazard with a grade change (an event other than its
-    registration carrying a grade — the partial index hazard_grade_change_idx): the others are
+    The grade trail only matters for a hazard with a grade change (a ``hazard.regraded`` event —
+    the partial index hazard_grade_change_idx): the others are
     重大 at the cut-off iff 重大 today. So: the 重大 hazards without a change, with only their state
     (the last event: a LATERAL join on PostgreSQL, a correlated sub-select on SQLite, once per
     hazard in a materialised CTE), plus the changed ones with the whole rule (latest grade, grade
@@ -73,7 +73,8 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
     has = "(e.data ? 'grade')" if pg else "(json_type(e.data, '$.grade') IS NOT NULL)"
     grade = "(e.data ->> 'grade')" if pg else "json_extract(e.data, '$.grade')"
     changed = (f"SELECT e.object_id FROM core_event e{'' if pg else ' INDEXED BY hazard_grade_change_idx'} "
-               f"WHERE e.object_type = 'hazards.hazard' AND e.verb <> 'hazard.registered' AND {has}")
+               "WHERE e.object_type = 'hazards.hazard' AND e.verb = 'hazard.regraded'")
+    has = f"e.verb IN ('hazard.registered', 'hazard.regraded') AND {has}"
     at = _dt(as_of)
     rule = "(CASE WHEN h.grade = gl THEN COALESCE(ga, h.grade) ELSE h.grade END) = 'major'"
     if current_grade:

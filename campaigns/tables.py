@@ -148,16 +148,17 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
     return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
-            "missing": missing_units(committee, campaign, timezone.now())}
+            "missing": missing_units(committee, campaign, timezone.now(), units=units)}
 
 
-def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime) -> list:
+def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None) -> list:
     """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
-    with ``writers`` (who can be reminded in the platform; empty = no user account)."""
+    with ``writers`` (who can be reminded in the platform; empty = no user account). ``units``: the
+    committee's ``reporting_units`` when the caller already has them."""
     from accounts.models import Membership
 
     week = D.week_of(moment)
-    units = list(reporting_units(committee, campaign))
+    units = list(reporting_units(committee, campaign)) if units is None else list(units)
     done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
     missing = [u for u in units if u.pk not in done]
     writers: dict = {}

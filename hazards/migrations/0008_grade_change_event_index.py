@@ -1,7 +1,7 @@
-"""A partial index on core_event for hazards.asof.major_rows_sql (issue 15, B1): the events that can
-make a hazard not 重大 today count as 重大 at an earlier instant — grade-carrying events other than
-the registration whose grade is not 重大. Created here (raw SQL: a JSON predicate, one form per
-database) because it serves the hazards' as-of figures only; in practice it holds no rows."""
+"""A partial index on core_event for hazards.asof.major_rows_sql (issue 15, B1): the hazards' grade
+changes (``hazard.regraded`` events), the only hazards whose grade at an earlier instant can differ
+from today's. Created here (raw SQL, a partial index) because it serves the hazards' as-of figures
+only; it holds a handful of rows."""
 
 from django.db import migrations
 
