@@ -37,6 +37,10 @@ class Table:
     lines: list = field(default_factory=list)
 
     @property
+    def campaign_id(self):
+        return self.campaign.pk if self.campaign else None
+
+    @property
     def start(self):
         return D.start_datetime(self.campaign.start) if self.campaign else None
 
@@ -170,11 +174,15 @@ def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.
     return missing
 
 
-def differences(sub: Submission) -> list[dict]:
+def differences(sub: Submission, table: "Table | None" = None) -> list[dict]:
     """Rows whose live value at the submission's own cut-off differs from the frozen one — facts
     entered after it was submitted but dated on or before its cut-off. The submission never
-    changes; the page says the live figures differ."""
-    live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
+    changes; the page says the live figures differ. ``table``: the live table the page already
+    computed for the same unit, campaign and cut-off (its computed rows are the live values)."""
+    if table is not None and (table.unit.pk, table.campaign_id, table.as_of) == (sub.unit_id, sub.campaign_id, sub.as_of):
+        live = {code: table.values[code] for code in table.auto}
+    else:
+        live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
     auto = D.auto_codes(sub.unit) & set(live)
     out = []
     for row in R.ROWS:
