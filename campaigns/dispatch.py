@@ -15,7 +15,7 @@ import datetime
 import importlib
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from accounts.models import Organisation
 from hazards import asof
@@ -57,16 +57,25 @@ def hazards_as_of(qs, start: datetime.datetime, as_of: datetime.datetime):
 
 
 def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
-    closed = asof.closed_q()
-    agg = hazards_as_of(qs, start, as_of).aggregate(
-        self_found=Count("pk", filter=Q(channel__in=SELF_CHANNELS)),
-        self_closed=Count("pk", filter=Q(channel__in=SELF_CHANNELS) & closed),
-        dept_found=Count("pk", filter=~Q(channel__in=SELF_CHANNELS)),
-        dept_closed=Count("pk", filter=~Q(channel__in=SELF_CHANNELS) & closed),
-    )
-    out = {"1.1": agg["self_found"], "1.2": agg["self_closed"]}
+    """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)``, counted in one set-based statement
+    (``asof.major_rows_sql``: the same hazards, state and grade as of the cut-off, without a
+    correlated sub-select per hazard of the scope)."""
+    from django.db import connection
+
+    rows, params = asof.major_rows_sql(qs, as_of, since=start)
+    self_in = ", ".join(["%s"] * len(SELF_CHANNELS))
+    is_self, closed = f"r.channel IN ({self_in})", "r.state_at = %s"
+    sql = (f"SELECT COALESCE(SUM(CASE WHEN {is_self} THEN 1 ELSE 0 END), 0), "
+           f"COALESCE(SUM(CASE WHEN {is_self} AND {closed} THEN 1 ELSE 0 END), 0), "
+           f"COALESCE(SUM(CASE WHEN {is_self} THEN 0 ELSE 1 END), 0), "
+           f"COALESCE(SUM(CASE WHEN {is_self} OR NOT {closed} THEN 0 ELSE 1 END), 0) FROM ({rows}) r")
+    channels, state = list(SELF_CHANNELS), asof.workflow.CLOSED
+    with connection.cursor() as cur:
+        cur.execute(sql, [*channels, *channels, state, *channels, *channels, state, *params])
+        self_found, self_closed, dept_found, dept_closed = (int(v) for v in cur.fetchone())
+    out = {"1.1": self_found, "1.2": self_closed}
     if departments_rows:
-        out.update({"1.3": agg["dept_found"], "1.4": agg["dept_closed"]})
+        out.update({"1.3": dept_found, "1.4": dept_closed})
     return out
 
 

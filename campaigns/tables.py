@@ -37,6 +37,10 @@ class Table:
     lines: list = field(default_factory=list)
 
     @property
+    def campaign_id(self):
+        return self.campaign.pk if self.campaign else None
+
+    @property
     def start(self):
         return D.start_datetime(self.campaign.start) if self.campaign else None
 
@@ -148,16 +152,17 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
     return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
-            "missing": missing_units(committee, campaign, timezone.now())}
+            "missing": missing_units(committee, campaign, timezone.now(), units=units)}
 
 
-def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime) -> list:
+def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None) -> list:
     """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
-    with ``writers`` (who can be reminded in the platform; empty = no user account)."""
+    with ``writers`` (who can be reminded in the platform; empty = no user account). ``units``: the
+    committee's ``reporting_units`` when the caller already has them."""
     from accounts.models import Membership
 
     week = D.week_of(moment)
-    units = list(reporting_units(committee, campaign))
+    units = list(reporting_units(committee, campaign)) if units is None else list(units)
     done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
     missing = [u for u in units if u.pk not in done]
     writers: dict = {}
@@ -169,11 +174,15 @@ def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.
     return missing
 
 
-def differences(sub: Submission) -> list[dict]:
+def differences(sub: Submission, table: "Table | None" = None) -> list[dict]:
     """Rows whose live value at the submission's own cut-off differs from the frozen one — facts
     entered after it was submitted but dated on or before its cut-off. The submission never
-    changes; the page says the live figures differ."""
-    live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
+    changes; the page says the live figures differ. ``table``: the live table the page already
+    computed for the same unit, campaign and cut-off (its computed rows are the live values)."""
+    if table is not None and (table.unit.pk, table.campaign_id, table.as_of) == (sub.unit_id, sub.campaign_id, sub.as_of):
+        live = {code: table.values[code] for code in table.auto}
+    else:
+        live = D.to_json(D.unit_table(sub.unit, D.start_datetime(sub.campaign.start), sub.as_of))
     auto = D.auto_codes(sub.unit) & set(live)
     out = []
     for row in R.ROWS:

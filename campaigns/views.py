@@ -57,7 +57,7 @@ def dispatch_table(request):
     shown = mine.filter(as_of=table.as_of).order_by("-version", "-id").first() if table.campaign else None
     return render(request, "campaigns/dispatch.html", {
         "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(table.unit)), "can_submit": can_submit,
-        "history": history, "history_total": history_total, "units": units, "submitted": shown, "differences": differences(shown) if shown else [],
+        "history": history, "history_total": history_total, "units": units, "submitted": shown, "differences": differences(shown, table) if shown else [],
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
     })
 

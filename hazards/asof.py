@@ -11,7 +11,8 @@ its weekly snapshot, the quarterly bulletin, the statistics, the home cards — 
   (``core.models.Event``): the last event at or before ``t`` that set each of them. A hazard not yet
   first reported at ``t`` does not exist at ``t``.
 * The grade trail: ``hazard.registered`` carries the first grade, ``hazard.regraded`` every later
-  change (``grade_from`` → ``grade``; today only a merge raises a grade). Hazards whose grade changed
+  change (``grade_from`` → ``grade``; today only a merge raises a grade) — those two verbs and no
+  other (``TRAIL_VERBS``): a grade change is always written as ``hazard.regraded``. Hazards whose grade changed
   before the trail existed count with today's grade at every instant (documented fallback, ``_grade``).
 
 ``HazardQuerySet``-independent: ``annotate(qs, t)`` adds ``state_at``, ``grade_at``,
@@ -114,8 +115,13 @@ def _state(at):
     return Subquery(_events(HAZARD, at).exclude(to_state="").values("to_state")[:1])
 
 
+#: The events of a hazard's grade trail (the registration, then each change).
+REGISTERED, REGRADED = "hazard.registered", "hazard.regraded"
+TRAIL_VERBS = (REGISTERED, REGRADED)
+
+
 def _grade_events(at):
-    qs = Event.objects.filter(object_type=HAZARD, object_id=OuterRef("pk"))
+    qs = Event.objects.filter(object_type=HAZARD, object_id=OuterRef("pk"), verb__in=TRAIL_VERBS)
     if at is not None:
         qs = qs.filter(created_at__lte=at)
     return (qs.filter(data__has_key="grade").order_by("-created_at", "-id")
@@ -220,3 +226,108 @@ def state_of(hazard, at) -> dict:
     return {"exists": True, "state": state, "grade": row["grade_at"], "deadline": deadline,
             "listed": bool(row.get("listed_at")),
             "overdue": state in workflow.OPEN_STATES and deadline is not None and deadline < day}
+
+
+# ---------------------------------------------------------------- set-based: major hazards at t
+
+#: A partial index (hazards migration ``grade_change_event_index``) over a hazard's grade changes,
+#: its ``hazard.regraded`` events (today: a merge raising the survivor). Only a hazard named there
+#: can have had another grade at an earlier instant (see ``major_rows_sql``); a handful of rows. The
+#: verb is also what PostgreSQL estimates well (its statistics on ``verb``): a predicate on the JSON
+#: key was estimated at a sixth of all events, planned as a scan of the scope, and JIT-compiled.
+GRADE_CHANGE_INDEX = "hazard_grade_change_idx"
+
+
+def _json(vendor: str, alias: str | None = "e") -> tuple[str, str]:
+    """(grade as text, has a grade key) on ``alias``.data — the SQL Django writes for
+    ``KeyTextTransform("grade", "data")`` and ``data__has_key="grade"``."""
+    data = f"{alias}.data" if alias else "data"
+    if vendor == "postgresql":
+        return f"({data} ->> 'grade')", f"({data} ? 'grade')"
+    return f"json_extract({data}, '$.grade')", f"(json_type({data}, '$.grade') IS NOT NULL)"
+
+
+def grade_change_predicate(vendor: str, alias: str | None = "e") -> str:
+    """The partial index's predicate (``alias`` None: as written in CREATE INDEX), written
+    identically in the query so that the planner can use the index."""
+    p = f"{alias}." if alias else ""
+    return f"{p}object_type = '{HAZARD}' AND {p}verb = '{REGRADED}'"
+
+
+def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None = None,
+                   connection=None) -> tuple[str, list]:
+    """The same rows as ``major(qs, at)`` (first reported in [since, at]), in one set-based statement:
+    SQL (and params) of a derived table ``(id, channel, state_at)`` — the hazards of ``qs`` graded
+    重大 at ``at``, existing and neither merged nor voided then.
+
+    ``annotate`` asks the event trail with correlated sub-selects per hazard of the scope and per
+    figure (state; grade at t and latest grade), evaluated for every hazard, up to once per
+    reference. Here the grade rule of ``_grade`` is applied first, on indexes:
+
+    * A hazard's grade trail is its ``hazard.registered`` event (written once, when the hazard is
+      created, with its first grade) and its grade changes (``hazard.regraded``: partial index
+      ``GRADE_CHANGE_INDEX``). With no grade change, the grade
+      at any instant is today's grade (at most the registration: its grade or nothing at t, and
+      ``_grade`` falls back to today's grade either way). So:
+    * **P1** — 重大 today (grade index), no grade change: graded 重大 at t; only the state at t is
+      read — one backward index probe of ``event_object_idx`` per hazard.
+    * **P2** — the hazards with a grade change (any grade today): the whole ``_grade`` rule on
+      their trail (``CASE WHEN grade = latest THEN COALESCE(at t, grade) ELSE grade END``).
+    * PostgreSQL reads each candidate's events through LATERAL joins; SQLite (no LATERAL) evaluates
+      its index-ordered sub-selects once per candidate in a materialised CTE. State, grade at t and
+      latest grade are those of ``annotate`` exactly: last event at or before t by (``created_at``,
+      ``id``) with a ``to_state`` / carrying a ``grade`` key.
+    """
+    from django.db import connection as default
+
+    conn = connection or default
+    vendor = conn.vendor
+    at = instant(at)
+    base = qs.filter(first_reported_at__lte=at)
+    if since is not None:
+        base = base.filter(first_reported_at__gte=since)
+    inner, inner_params = base.order_by().values_list("id", "grade", "channel").query.sql_with_params()
+    t = conn.ops.adapt_datetimefield_value(at)
+    grade, has_grade = _json(vendor)
+    final = ", ".join(f"'{s}'" for s in workflow.FINAL_STATES)
+    trail = f"e.object_type = '{HAZARD}' AND e.object_id = c.id"
+    graded = f"e.verb IN ('{REGISTERED}', '{REGRADED}') AND {has_grade}"
+    latest = "ORDER BY e.created_at DESC, e.id DESC"
+    rule = "(CASE WHEN c.grade = c.grade_last THEN COALESCE(c.grade_at, c.grade) ELSE c.grade END) = %s"
+    state = (f"SELECT e.to_state FROM core_event e WHERE {trail} AND e.created_at <= %s AND e.to_state <> %s "
+             f"{latest} LIMIT 1")
+    if vendor == "postgresql":
+        changed = f"SELECT e.object_id FROM core_event e WHERE {grade_change_predicate(vendor)}"
+        p1 = (f"SELECT c.id, c.channel, s.to_state AS state_at FROM ({inner}) c "
+              f"CROSS JOIN LATERAL ({state}) s WHERE c.grade = %s AND c.id NOT IN ({changed})")
+        p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, x.* FROM ({inner}) c "
+              f"CROSS JOIN LATERAL (SELECT "
+              f"(array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS state_at, "
+              f"(array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {graded}))[1] AS grade_at, "
+              f"(array_agg({grade} {latest}) FILTER (WHERE {graded}))[1] AS grade_last "
+              f"FROM core_event e WHERE {trail}) x WHERE c.id IN ({changed})) c WHERE {rule}")
+        sql = (f"SELECT r.id, r.channel, r.state_at FROM ({p1} UNION ALL {p2}) r "
+               f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
+        return sql, [*inner_params, t, "", workflow.MAJOR, *inner_params, t, t, workflow.MAJOR]
+
+    # SQLite keeps no statistics unless ANALYZE was run: it would walk the scope's region index
+    # (every hazard of a county) and prefer event_object_idx (object_type = …) to the partial
+    # index (every hazard event). So: the 重大 hazards by the grade index and the changed ones by
+    # the partial index (which the migration creates), each checked against the scope by rowid.
+    changed = (f"SELECT e.object_id FROM core_event e INDEXED BY {GRADE_CHANGE_INDEX} "
+               f"WHERE {grade_change_predicate(vendor)}")
+    member = f"EXISTS (SELECT 1 FROM ({inner}) b WHERE b.id = h.id)"
+
+    def last(value, cond):
+        return f"(SELECT {value} FROM core_event e WHERE {trail}{cond} {latest} LIMIT 1)"
+
+    materialized = "MATERIALIZED " if getattr(conn.Database, "sqlite_version_info", (0,)) >= (3, 35) else ""
+    p1 = (f"SELECT c.id, c.channel, ({state}) AS state_at FROM hazards_hazard c "
+          f"WHERE c.grade = %s AND c.id NOT IN ({changed}) AND {member.replace('h.id', 'c.id')}")
+    p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, ({state}) AS state_at, "
+          f"{last(grade, f' AND e.created_at <= %s AND {graded}')} AS grade_at, "
+          f"{last(grade, f' AND {graded}')} AS grade_last FROM hazards_hazard c "
+          f"WHERE c.id IN ({changed}) AND {member.replace('h.id', 'c.id')}) c WHERE {rule}")
+    sql = (f"WITH r AS {materialized}({p1} UNION ALL {p2}) SELECT r.id, r.channel, r.state_at FROM r "
+           f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
+    return sql, [t, "", workflow.MAJOR, *inner_params, t, "", t, *inner_params, workflow.MAJOR]

@@ -106,6 +106,10 @@ class Hazard(RegionCodes):
             models.Index(fields=["county_code", "sector", "first_reported_at", "id"], name="hazard_cty_sector_rep_idx"),
             # open / overdue counts of the home cards and the province-wide ledger (index-only)
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
+            # dispatch section 一 (hazards.asof.major_rows_sql): a county's / department's 重大 hazards
+            # in a campaign period without walking the county's whole index (~0.5 % of the rows)
+            models.Index(fields=["county_code", "first_reported_at"], condition=models.Q(grade="major"),
+                         name="hazard_major_county_idx"),
         ]
         constraints = [
             models.CheckConstraint(
