@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import APIError
-from .api_security import TokenAuthentication, TokenObtainThrottle
+from .api_security import TokenAuthentication, TokenObtainThrottle, delete_expired_tokens
 
 # ---------------------------------------------------------------- endpoints
 
@@ -32,6 +32,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 def issue(user) -> dict:
+    delete_expired_tokens(user)  # housekeeping knox did on every request (core.api_security)
     instance, key = AuthToken.objects.create(user, settings.REST_KNOX["TOKEN_TTL"])
     return {"token": key, "expiry": instance.expiry}
 

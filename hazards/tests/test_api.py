@@ -101,3 +101,30 @@ def test_schema_documents_the_actions(client, world):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/hazards/{id}/actions/{action_name}/" in schema["paths"]
     assert "HazardActionInput" in str(schema["paths"]["/api/v1/hazards/{id}/actions/{action_name}/"])
+
+
+def test_an_action_answers_the_detail_exactly_as_get_does(client, world, hazard):
+    """The action's answer is read again after the write (one query with its relations, not a
+    refresh and lazy loads): it must equal what GET answers for the hazard right after."""
+    url = f"/api/v1/hazards/{hazard.pk}"
+    client_as(client, world, "enterprise")
+    r = post(client, f"{url}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"})
+    assert r.status_code == 200
+    assert r.json() == client.get(f"{url}/").json()
+    assert r.json()["plan"]["measures"] == PLAN["measures"] and r.json()["status"] == "rectifying"
+    r = post(client, f"{url}/actions/submit_completion/", {"evidence_note": "已整改"})
+    assert r.json() == client.get(f"{url}/").json() and r.json()["last_acceptance"]["decision"] == "pending"
+    client_as(client, world, "commerce_lead")
+    r = post(client, f"{url}/actions/accept/", {"mode": "on_site", "opinion": "合格"})
+    body = r.json()
+    assert body == client.get(f"{url}/").json()
+    assert body["status"] == "closed"
+    assert body["last_acceptance"]["decision"] == "accepted" and body["last_acceptance"]["decided_by_org_name"]
+
+
+def test_an_action_ignores_list_filters_in_its_query_string(client, world, hazard):
+    """An action names its hazard by id; the ledger's list filters do not apply to it (as for the
+    other detail operations: timeline, attachments …)."""
+    client_as(client, world, "enterprise")
+    r = post(client, f"/api/v1/hazards/{hazard.pk}/actions/submit_plan/?region=1x", {**PLAN, "deadline": "2030-01-31"})
+    assert r.status_code == 200 and r.json()["status"] == "rectifying"
