@@ -184,7 +184,7 @@ def main():
     times.clear(), queries.clear(), dbtime.clear()
     for v in (acc or {}).values():
         v[:] = [0.0, 0]
-    prof = cProfile.Profile() if args.cprofile else None
+    prof = cProfile.Profile(time.process_time) if args.cprofile else None
     if prof:
         prof.enable()
     t = time.perf_counter()

@@ -10,6 +10,7 @@ and deactivation, and the throttles (per user, per address, stricter on obtainin
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import APIError
-from .api_security import TokenAuthentication, TokenObtainThrottle, delete_expired_tokens
+from .api_security import TokenAuthentication, TokenObtainThrottle
 
 # ---------------------------------------------------------------- endpoints
 
@@ -29,6 +30,20 @@ class TokenObtainSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="放在请求头 Authorization: Token <token> 中。")
     expiry = serializers.DateTimeField(help_text="过期时间；过期后须重新获取或在过期前刷新。")
+
+
+def delete_expired(auth_token, *, sender) -> None:
+    """An expired token was presented: it is deleted (and refused by the caller), as knox does."""
+    from knox.signals import token_expired
+
+    username = auth_token.user.get_username()
+    auth_token.delete()
+    token_expired.send(sender=sender, username=username, source="auth_token")
+
+
+def delete_expired_tokens(user) -> int:
+    """The user's expired tokens (refused anyway whenever presented) removed from the table."""
+    return AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()[0]
 
 
 def issue(user) -> dict:

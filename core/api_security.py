@@ -10,7 +10,6 @@ from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS
-from knox.signals import token_expired
 from rest_framework import exceptions
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
@@ -29,7 +28,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
     does (digest compared in constant time, expired → deleted and refused, inactive user →
     refused). Deleting the user's *other* expired tokens is housekeeping, not a check (an expired
     token is refused whenever it is presented): it runs when a token is issued
-    (``core.api_auth.issue``)."""
+    (``core.api_auth.issue``). The deletions are written in ``core.api_auth`` (the token writers)."""
 
     def authenticate_credentials(self, token):
         msg = _("Invalid token.")  # knox's message (the API's error handler gives the Chinese sentence)
@@ -38,9 +37,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
                       .select_related(*USER_RELATED))
         for auth_token in candidates:
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-                username = auth_token.user.get_username()
-                auth_token.delete()
-                token_expired.send(sender=self.__class__, username=username, source="auth_token")
+                from .api_auth import delete_expired  # the token writers live there
+
+                delete_expired(auth_token, sender=self.__class__)
                 continue
             try:
                 digest = hash_token(token)
@@ -49,11 +48,6 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(msg)
-
-
-def delete_expired_tokens(user) -> int:
-    """The user's expired tokens (refused anyway) removed from the table."""
-    return get_token_model().objects.filter(user=user, expiry__lt=timezone.now()).delete()[0]
 
 
 # ---------------------------------------------------------------- throttles
