@@ -37,6 +37,9 @@ from bench.b4_common import (
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 USERS = 20
+#: threads per gunicorn worker (1 = sync workers; more = gthread: a worker waiting for SQLite's write
+#: lock or the disk serves another request meanwhile)
+THREADS = int(os.environ.get("B4_GUNICORN_THREADS", "1"))
 VERBS = {"register": "hazard.registered", "submit_plan": "hazard.submit_plan", "upload_evidence": "hazard.attachment_added",
          "submit_completion": "hazard.submit_completion", "accept": "hazard.accept"}
 
@@ -199,8 +202,8 @@ def bench_b4_http(profile, actors) -> dict:
         cfg.write_text(json.dumps({"pairs": [{"enterprise_token": tok, "department_token": officers_[i][1], "enterprise": ent.pk}
                                              for i, (ent, _, tok) in enumerate(staff)],
                                    "sector": "commerce", "counts_file": str(counts_file)}))
-        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                     "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env,
+        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--threads", str(THREADS),
+                                     "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "gunicorn.log", "w"))
         try:
             _wait_up(f"{host}/healthz", gunicorn)
@@ -254,14 +257,15 @@ def bench_b4_http(profile, actors) -> dict:
             "cpu_ms_per_call": {"gunicorn": round(1000 * server_cpu / max(seen["responses"] if seen else ok, 1), 1),
                                 "locust": round(1000 * locust_cpu / max(seen["responses"] if seen else ok, 1), 1),
                                 "in_process_floor": floor["cpu_ms_per_call"]},
-            "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
+            "gunicorn": {"workers": 2, "threads": THREADS}, "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
             "verdict": "met" if (seen is not None and errors == 0 and lost_total == 0 and ratio <= 2) else "not met",
             "note": "one call = one state-changing request (register, submit_plan, evidence upload, submit_completion, "
                     "accept); HTTP rate = successful calls ÷ the load's window (first request sent → last answer "
                     "received; locust's own start-up left out, as the floor leaves out Django's); ratio = in-process "
                     "floor ÷ HTTP rate; errors = every locust response marked failed "
                     "(request event hook, not the CSV); lost = successful calls − hazard events of that verb written by "
-                    "the bench users. 20 locust users and gunicorn's 2 workers share the machine's 2 cores (locust's "
+                    "the bench users; cpu_ms_per_call: the gunicorn workers' CPU during the load (start-up and warm-up "
+                    "left out), locust's including its start-up, the floor's in-process CPU. 20 locust users and gunicorn's 2 workers share the machine's 2 cores (locust's "
                     "own CPU counts against the figure)"
                     + ("; SQLite serialises writes (one writer at a time)" if _vendor() == "sqlite" else "")}
 
