@@ -1,13 +1,16 @@
 """B4: the whole 重大 hazard loop over HTTP — register (with its basis), the six-element governance
 plan, an evidence photo upload, the completion, the department's acceptance (销号) — through
-gunicorn (2 sync workers, config.wsgi, DEBUG off) on 127.0.0.1 at a free port, loaded by locust
-(headless, 20 users, bounded duration). Errors are counted from every response (locust's request
-event hook in bench/locustfile.py, not its CSV); then the hazard events written are checked against
-the successful calls, step by step (0 lost). Floor: the same service calls in-process (no HTTP),
-measured in the same run."""
+gunicorn (2 sync workers, config.wsgi, DEBUG off) on 127.0.0.1 at a free port, warmed by a few API
+reads, loaded by locust (headless, 20 users of FastHttpUser, bounded duration). Errors are counted
+from every response (locust's request event hook in bench/locustfile.py, not its CSV); then the
+hazard events written are checked against the successful calls, step by step (0 lost). Floor: the
+same service calls in-process (no HTTP), measured in the same run. The bodies, the evidence photo
+and the token header come from bench/b4_common.py (shared with the locustfile). The bench users'
+tokens are issued in-process before the load and all revoked at the end. CPU per call of the
+gunicorn workers, of locust and of the floor is recorded next to the rates (bench/b4_profile.py
+breaks a request down by component)."""
 
 import csv
-import io
 import json
 import os
 import random
@@ -19,16 +22,26 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.b4_common import (
+    ACCEPTANCE,
+    BASIS_REASON,
+    COMPLETION,
+    DESCRIPTION,
+    EVIDENCE_NAME,
+    PLAN,
+    STEPS,
+    deadline,
+    evidence_png,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 USERS = 20
-STEPS = ("register", "submit_plan", "upload_evidence", "submit_completion", "accept")
+#: threads per gunicorn worker (1 = sync workers; more = gthread: a worker waiting for SQLite's write
+#: lock or the disk serves another request meanwhile)
+THREADS = int(os.environ.get("B4_GUNICORN_THREADS", "1"))
 VERBS = {"register": "hazard.registered", "submit_plan": "hazard.submit_plan", "upload_evidence": "hazard.attachment_added",
          "submit_completion": "hazard.submit_completion", "accept": "hazard.accept"}
-DEADLINE_DAYS = 30
-PLAN = {"goal_tasks": "清除违规气瓶，改用管道燃气", "measures": "停用气瓶、改造管线、设置报警器",
-        "funds_materials": "企业自筹，物资已落实", "funds_amount": "3.50", "responsible": "安全管理部，张三",
-        "safety_emergency": "整改期间停用后厨，配备灭火器，应急预案已演练"}
 
 
 def free_port() -> int:
@@ -80,22 +93,18 @@ def enterprise_staff(actors, n: int) -> list:
     return out
 
 
-def evidence_png(rng) -> bytes:
-    from PIL import Image
+def revoke_tokens(users) -> int:
+    """Log the bench users out: every API token they hold is revoked (the bench issues fresh ones on
+    each run; none is left behind in the database)."""
+    from knox.models import AuthToken
 
-    image = Image.new("RGB", (32, 24), tuple(rng.randrange(256) for _ in range(3)))
-    image.putpixel((rng.randrange(32), rng.randrange(24)), tuple(rng.randrange(256) for _ in range(3)))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    return AuthToken.objects.filter(user__in=users).delete()[0]  # users or their ids
 
 
 def service_floor(actors, staff: list, department_users: list, n: int) -> dict:
     """The same loop in-process, n times: the service calls the API views make (register_hazard,
     run_action submit_plan, check_upload + add_attachment, run_action submit_completion, run_action
     accept) — state-changing calls per second without HTTP, serialisers or auth."""
-    import datetime
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import Sector
@@ -105,25 +114,26 @@ def service_floor(actors, staff: list, department_users: list, n: int) -> dict:
 
     sector = Sector.objects.get(code="commerce")
     rng = random.Random(4)
-    deadline = datetime.date.today() + datetime.timedelta(days=DEADLINE_DAYS)
+    due = deadline()
     t = time.perf_counter()
+    cpu = time.process_time()
     for i in range(n):
         ent, user, _ = staff[i % len(staff)]
         dept = department_users[i % len(department_users)]
         h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
-                                     description="基准测试（进程内）：液化气瓶违规存放于人员密集场所",
-                                     basis_reason="依据行业判定标准，人员密集场所违规存放液化气瓶", deadline=deadline)
-        services.run_action(user, h, "submit_plan", {**PLAN, "deadline": deadline, "note": ""})
+                                     description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
+        services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
         h.refresh_from_db()
-        services.add_attachment(user, h, check_upload(SimpleUploadedFile("整改后.png", evidence_png(rng), "image/png")),
-                                original_name="整改后.png", kind=Attachment.Kind.EVIDENCE)
-        services.run_action(user, h, "submit_completion", {"evidence_note": "气瓶已清除，照片已上传", "assessment_report": ""})
+        services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
+                                original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
+        services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
         h.refresh_from_db()
-        services.run_action(dept, h, "accept", {"mode": "on_site", "opinion": "现场验收合格"})
+        services.run_action(dept, h, "accept", dict(ACCEPTANCE))
     secs = time.perf_counter() - t
+    cpu = time.process_time() - cpu
     calls = len(STEPS) * n
     return {"loops": n, "calls": calls, "seconds": round(secs, 2), "calls_per_s": round(calls / secs, 1),
-            "loops_per_s": round(n / secs, 2)}
+            "loops_per_s": round(n / secs, 2), "cpu_ms_per_call": round(1000 * cpu / calls, 1)}
 
 
 def _wait_up(url: str, proc, timeout: float = 60) -> None:
@@ -138,6 +148,15 @@ def _wait_up(url: str, proc, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not come up")
+
+
+def _warm_up(host: str, token: str, requests: int = 8) -> None:
+    """A few authenticated API reads before the load, so both workers have imported the API code
+    (a served site is warm; the floor runs in a process that has imported the services too)."""
+    for _ in range(requests):
+        req = urllib.request.Request(f"{host}/api/v1/hazards/?page_size=1", headers={"Authorization": f"Token {token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
 
 
 def _stats(prefix: str) -> dict:
@@ -175,25 +194,32 @@ def bench_b4_http(profile, actors) -> dict:
 
     before = event_counts()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DEBUG": "0", "QINGLING_DEV": "1", "MEDIA_ROOT": str(Path(tmp) / "media")}
+        # QINGLING_DEV only for the development keys; DEBUG off and persistent connections, as served in production
+        env = {**os.environ, "DEBUG": "0", "QINGLING_DEV": "1", "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+               "MEDIA_ROOT": str(Path(tmp) / "media")}
         cfg = Path(tmp) / "config.json"
         counts_file = Path(tmp) / "counts.json"
         cfg.write_text(json.dumps({"pairs": [{"enterprise_token": tok, "department_token": officers_[i][1], "enterprise": ent.pk}
                                              for i, (ent, _, tok) in enumerate(staff)],
                                    "sector": "commerce", "counts_file": str(counts_file)}))
-        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                     "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env,
+        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--threads", str(THREADS),
+                                     "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "gunicorn.log", "w"))
         try:
             _wait_up(f"{host}/healthz", gunicorn)
+            _warm_up(host, staff[0][2])
             prefix = str(Path(tmp) / "b4")
             t = time.perf_counter()
+            children = _children_cpu()
+            workers = _tree_cpu(gunicorn.pid)
             locust = subprocess.run([str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                                      "-u", str(USERS), "-r", "10", "-t", f"{duration}s", "--host", host, "--csv", prefix,
                                      "--only-summary", "--stop-timeout", "60"],
                                     cwd=ROOT, env={**env, "BENCH_LOCUST_CONFIG": str(cfg)}, capture_output=True, text=True,
                                     timeout=duration + 180)
             wall = time.perf_counter() - t
+            locust_cpu = _children_cpu() - children
+            server_cpu = _tree_cpu(gunicorn.pid) - workers  # the workers' CPU during the load (not their start-up)
             stats = _stats(prefix) if Path(f"{prefix}_stats.csv").exists() else {}
             counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
         finally:
@@ -202,8 +228,10 @@ def bench_b4_http(profile, actors) -> dict:
                 gunicorn.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
+                gunicorn.wait()
         gunicorn_errors = (Path(tmp) / "gunicorn.log").read_text()[-1000:]
     after = event_counts()
+    revoked = revoke_tokens(user_ids)  # log the bench users out: no token of theirs stays in the database
     done = counts.get("done", {})
     seen = counts.get("seen")
     written = {step: after[VERBS[step]] - before[VERBS[step]] for step in STEPS}
@@ -211,23 +239,60 @@ def bench_b4_http(profile, actors) -> dict:
     ok = sum(done.get(s, 0) for s in STEPS)
     # errors from every response (the locustfile's request listener); if it never wrote, the run failed
     errors = seen["failures"] if seen else None
-    rate = round(ok / wall, 1)
+    window = counts.get("window") or {}
+    if window.get("first_sent") and window.get("last_answered"):
+        active = window["last_answered"] - window["first_sent"]  # first request sent → last answer back
+    else:
+        active = wall
+    rate = round(ok / active, 1)
     ratio = round(floor["calls_per_s"] / max(rate, 0.001), 2)
     lost_total = sum(abs(v) for v in lost.values())
-    return {"figure": f"{rate} calls/s ({counts.get('loops', {}).get('completed', 0)} whole loops in {round(wall)} s), "
+    return {"figure": f"{rate} calls/s ({counts.get('loops', {}).get('completed', 0)} whole loops in {round(active)} s), "
                       f"{errors} errors, {lost_total} lost events",
             "floor": f"in-process services {floor['calls_per_s']} calls/s", "ratio": ratio, "calls_per_s": rate,
-            "successful_calls": ok, "by_step": done, "loops": counts.get("loops"), "errors": errors,
+            "successful_calls": ok, "tokens_revoked": revoked, "by_step": done, "loops": counts.get("loops"), "errors": errors,
             "hazard_events_written": written, "lost_events": lost, "duration_s": duration, "locust_wall_s": round(wall, 1),
+            "load_window_s": round(active, 1), "calls_per_s_over_locust_wall": round(ok / wall, 1),
             "locust_exit": locust.returncode, "locust_stderr_tail": locust.stderr.strip()[-600:] if not seen else "",
-            "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
+            "cpu_ms_per_call": {"gunicorn": round(1000 * server_cpu / max(seen["responses"] if seen else ok, 1), 1),
+                                "locust": round(1000 * locust_cpu / max(seen["responses"] if seen else ok, 1), 1),
+                                "in_process_floor": floor["cpu_ms_per_call"]},
+            "gunicorn": {"workers": 2, "threads": THREADS}, "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
             "verdict": "met" if (seen is not None and errors == 0 and lost_total == 0 and ratio <= 2) else "not met",
             "note": "one call = one state-changing request (register, submit_plan, evidence upload, submit_completion, "
-                    "accept); ratio = in-process floor ÷ HTTP rate; errors = every locust response marked failed "
+                    "accept); HTTP rate = successful calls ÷ the load's window (first request sent → last answer "
+                    "received; locust's own start-up left out, as the floor leaves out Django's); ratio = in-process "
+                    "floor ÷ HTTP rate; errors = every locust response marked failed "
                     "(request event hook, not the CSV); lost = successful calls − hazard events of that verb written by "
-                    "the bench users. 20 locust users and gunicorn's 2 workers share the machine's 2 cores (locust's "
+                    "the bench users; cpu_ms_per_call: the gunicorn workers' CPU during the load (start-up and warm-up "
+                    "left out), locust's including its start-up, the floor's in-process CPU. 20 locust users and gunicorn's 2 workers share the machine's 2 cores (locust's "
                     "own CPU counts against the figure)"
                     + ("; SQLite serialises writes (one writer at a time)" if _vendor() == "sqlite" else "")}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's waited-for children so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and its live children (Linux /proc; 0 where unreadable)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    for p in [pid, *map(int, kids)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def _vendor() -> str:

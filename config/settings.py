@@ -126,7 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Opening the file costs ~25–50 ms (WAL set-up, a checkpoint when the last connection closes):
+    # served by gunicorn, each worker keeps its connection (CONN_MAX_AGE, 60 s outside development);
+    # the dev server (a thread per request) and the tests open one per request as before.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0" if DEV else "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 elif env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.

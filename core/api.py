@@ -8,6 +8,8 @@ Every error the API answers has the same body (``ErrorSerializer``)::
 each offending field (``non_field_errors`` for the whole request) to its Chinese reasons.
 """
 
+import copy
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -61,6 +63,21 @@ class ErrorSerializer(serializers.Serializer):
                                    help_text="字段 → 中文原因列表；non_field_errors 表示整个请求。")
     current = serializers.DictField(required=False, allow_null=True,
                                     help_text="409 时：对象的当前状态（与详情相同的结构）。")
+
+
+class PrebuiltFieldsMixin:
+    """For a ``ModelSerializer`` answered on every call: its fields are built from the model once per
+    class (DRF otherwise introspects the model for every instance, several ms for a wide model) and
+    each instance gets a deep copy, exactly as a plain ``Serializer`` copies its declared fields.
+    Only for serializers whose fields do not depend on the instance, the context or the request."""
+
+    def get_fields(self):
+        cls = type(self)
+        prebuilt = cls.__dict__.get("_prebuilt_fields")
+        if prebuilt is None:
+            prebuilt = super().get_fields()
+            cls._prebuilt_fields = prebuilt
+        return copy.deepcopy(prebuilt)
 
 
 def _flatten(detail) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ and deactivation, and the throttles (per user, per address, stricter on obtainin
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
@@ -31,7 +32,22 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(help_text="过期时间；过期后须重新获取或在过期前刷新。")
 
 
+def delete_expired(auth_token, *, sender) -> None:
+    """An expired token was presented: it is deleted (and refused by the caller), as knox does."""
+    from knox.signals import token_expired
+
+    username = auth_token.user.get_username()
+    auth_token.delete()
+    token_expired.send(sender=sender, username=username, source="auth_token")
+
+
+def delete_expired_tokens(user) -> int:
+    """The user's expired tokens (refused anyway whenever presented) removed from the table."""
+    return AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()[0]
+
+
 def issue(user) -> dict:
+    delete_expired_tokens(user)  # housekeeping knox did on every request (core.api_security)
     instance, key = AuthToken.objects.create(user, settings.REST_KNOX["TOKEN_TTL"])
     return {"token": key, "expiry": instance.expiry}
 

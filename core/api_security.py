@@ -1,13 +1,53 @@
 """The authentication class and throttles named in REST_FRAMEWORK (kept apart from the views so
 DRF's settings can import them without a cycle)."""
 
+import binascii
+from hmac import compare_digest
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS
+from rest_framework import exceptions
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+#: what every scoped API call reads next (accounts.scope.compute_scope): loaded with the token in one query
+USER_RELATED = ("user__membership__organisation__region", "user__membership__organisation__department_type",
+                "user__membership__organisation__enterprise")
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
     """``Authorization: Token <key>``; expired, revoked or inactive-user tokens are 401 with
-    ``WWW-Authenticate: Token`` (knox uses the header prefix as the challenge)."""
+    ``WWW-Authenticate: Token`` (knox uses the header prefix as the challenge).
+
+    Knox's own check reads every token of the user on every request (to delete the expired ones)
+    and then the membership, organisation and region one query each. Here one query reads the
+    token with its user and what the scope needs; the presented token is checked exactly as knox
+    does (digest compared in constant time, expired → deleted and refused, inactive user →
+    refused). Deleting the user's *other* expired tokens is housekeeping, not a check (an expired
+    token is refused whenever it is presented): it runs when a token is issued
+    (``core.api_auth.issue``). The deletions are written in ``core.api_auth`` (the token writers)."""
+
+    def authenticate_credentials(self, token):
+        msg = _("Invalid token.")  # knox's message (the API's error handler gives the Chinese sentence)
+        token = token.decode("utf-8")
+        candidates = (get_token_model().objects.filter(token_key=token[:CONSTANTS.TOKEN_KEY_LENGTH])
+                      .select_related(*USER_RELATED))
+        for auth_token in candidates:
+            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+                from .api_auth import delete_expired  # the token writers live there
+
+                delete_expired(auth_token, sender=self.__class__)
+                continue
+            try:
+                digest = hash_token(token)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(msg) from None
+            if compare_digest(digest, auth_token.digest):
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(msg)
 
 
 # ---------------------------------------------------------------- throttles

@@ -9,7 +9,7 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
-from core.api import ScopedViewSetMixin
+from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin
 from core.api_http import already_done
 from enterprises.models import Enterprise
 
@@ -20,7 +20,7 @@ from .filters import HazardFilter
 from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     sector_code = serializers.CharField(source="sector.code", read_only=True)
@@ -54,8 +54,11 @@ class HazardDetailSerializer(HazardSerializer):
 
     @extend_schema_field(PlanOutSerializer(allow_null=True))
     def get_plan(self, obj):
-        plan = GovernancePlan.objects.filter(hazard=obj).first()
-        return PlanOutSerializer(plan).data if plan else None
+        try:
+            plan = obj.plan  # one-to-one: read with the hazard when the view selected it
+        except GovernancePlan.DoesNotExist:
+            return None
+        return PlanOutSerializer(plan).data
 
     @extend_schema_field(AcceptanceSerializer(allow_null=True))
     def get_last_acceptance(self, obj):
@@ -228,7 +231,7 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         responses={200: HazardDetailSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
                    404: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
     )
-    @drf_action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    @drf_action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)", filter_backends=[])
     def perform_action(self, request, pk=None, action_name=None):
         if action_name not in ACTION_SERIALIZERS:
             raise Http404("未知操作")
@@ -240,5 +243,6 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)
         run_action(request.user, hazard, action_name, dict(ser.validated_data))
-        hazard.refresh_from_db()
+        # the hazard as it is now, with what the detail shows (one query, not a refresh + lazy loads)
+        hazard = self.base_queryset().select_related("plan").get(pk=hazard.pk)
         return Response(HazardDetailSerializer(hazard, context={"request": request}).data)

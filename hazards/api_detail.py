@@ -20,6 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import Organisation
+from core.api import PrebuiltFieldsMixin
 from core.api_files import FILE_RENDERERS, FileRenderer, document_schema, send_document
 from core.events import events_for
 from core.models import SecurityLog
@@ -34,14 +35,14 @@ from .exports import XLSX_TYPE, ledger_workbook
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource
 
 
-class PlanOutSerializer(serializers.ModelSerializer):
+class PlanOutSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = GovernancePlan
         fields = ["goal_tasks", "measures", "funds_materials", "funds_amount", "responsible", "deadline",
                   "safety_emergency", "created_at"]
 
 
-class AcceptanceSerializer(serializers.ModelSerializer):
+class AcceptanceSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     decided_by_org_name = serializers.CharField(source="decided_by_org.name", read_only=True, allow_null=True,
                                                 default=None)
 
@@ -64,7 +65,7 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "channel", "reference", "note", "reported_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     download = serializers.SerializerMethodField(help_text="下载地址（须登录，按管辖范围）")
 
     class Meta:

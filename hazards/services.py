@@ -46,14 +46,28 @@ def actor_kind(actor, hazard_or_enterprise) -> str | None:
     if membership is None or not membership.can_write:
         return None
     enterprise = getattr(hazard_or_enterprise, "enterprise", hazard_or_enterprise)
-    from enterprises.models import Enterprise
-
-    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+    if not _enterprise_visible(actor, enterprise):
         return None
     if isinstance(hazard_or_enterprise, Hazard) and not scope_for(actor).allows_sector(hazard_or_enterprise.sector_id):
         return None
     kind = membership.organisation.kind
     return kind if kind in workflow.ACTOR_KINDS else None
+
+
+def _enterprise_visible(actor, enterprise) -> bool:
+    """``Enterprise.objects.visible_to(actor)`` holds ``enterprise`` — decided from the scope
+    without a query when the scope is a set of enterprises (enterprise staff, agencies) or a whole
+    region (every sector); a sector-limited department asks the database (the enterprise's sectors)."""
+    scope = scope_for(actor)
+    if scope.everything or scope.nothing:
+        return scope.everything
+    if scope.enterprise_ids is not None:
+        return enterprise.pk in scope.enterprise_ids
+    if scope.sector_ids is None and scope.level:
+        return getattr(enterprise, f"{scope.level}_code") == scope.region_code
+    from enterprises.models import Enterprise
+
+    return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
 
 
 def _require_kind(actor, obj) -> str:

@@ -95,3 +95,36 @@ def test_api_is_throttled_per_user(client, world):
     finally:
         SimpleRateThrottle.THROTTLE_RATES = old
     assert codes == [200, 200, 429] and other == 200
+
+
+def test_a_call_reads_its_token_user_and_scope_in_one_query(client, user, django_assert_num_queries):
+    """Token, user, membership, organisation, region: one query (knox read every token of the user
+    and then each relation on its own)."""
+    from accounts.scope import scope_for
+    from core.api_security import TokenAuthentication
+
+    token = obtain(client, user.username).json()["token"]
+    with django_assert_num_queries(1):
+        found, auth = TokenAuthentication().authenticate_credentials(token.encode())
+        scope = found.membership.organisation.region.code, found.membership.role
+    assert found.pk == user.pk and auth.user_id == user.pk
+    assert scope == (user.membership.organisation.region.code, user.membership.role)
+    assert scope_for(found).region_code == user.membership.organisation.region.code
+
+
+def test_expired_tokens_are_refused_and_removed(client, user):
+    """The presented expired token is refused and deleted at once; the user's other expired tokens
+    are removed when a new token is issued (they are refused anyway whenever presented)."""
+    import time_machine
+    from knox.models import AuthToken
+
+    first = obtain(client, user.username).json()["token"]
+    second = obtain(client, user.username).json()["token"]
+    assert AuthToken.objects.filter(user=user).count() == 2
+    later = timezone.now() + datetime.timedelta(hours=12, minutes=1)
+    with time_machine.travel(later):
+        assert me(client, first).status_code == 401
+        assert AuthToken.objects.filter(user=user).count() == 1  # the presented one is gone
+        third = obtain(client, user.username).json()["token"]
+        assert AuthToken.objects.filter(user=user).count() == 1  # the other expired one went with the new issue
+        assert me(client, second).status_code == 401 and me(client, third).status_code == 200

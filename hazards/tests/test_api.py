@@ -101,3 +101,52 @@ def test_schema_documents_the_actions(client, world):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/hazards/{id}/actions/{action_name}/" in schema["paths"]
     assert "HazardActionInput" in str(schema["paths"]["/api/v1/hazards/{id}/actions/{action_name}/"])
+
+
+def test_an_action_answers_the_detail_exactly_as_get_does(client, world, hazard):
+    """The action's answer is read again after the write (one query with its relations, not a
+    refresh and lazy loads): it must equal what GET answers for the hazard right after."""
+    url = f"/api/v1/hazards/{hazard.pk}"
+    client_as(client, world, "enterprise")
+    r = post(client, f"{url}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"})
+    assert r.status_code == 200
+    assert r.json() == client.get(f"{url}/").json()
+    assert r.json()["plan"]["measures"] == PLAN["measures"] and r.json()["status"] == "rectifying"
+    r = post(client, f"{url}/actions/submit_completion/", {"evidence_note": "已整改"})
+    assert r.json() == client.get(f"{url}/").json() and r.json()["last_acceptance"]["decision"] == "pending"
+    client_as(client, world, "commerce_lead")
+    r = post(client, f"{url}/actions/accept/", {"mode": "on_site", "opinion": "合格"})
+    body = r.json()
+    assert body == client.get(f"{url}/").json()
+    assert body["status"] == "closed"
+    assert body["last_acceptance"]["decision"] == "accepted" and body["last_acceptance"]["decided_by_org_name"]
+
+
+def test_an_action_ignores_list_filters_in_its_query_string(client, world, hazard):
+    """An action names its hazard by id; the ledger's list filters do not apply to it (as for the
+    other detail operations: timeline, attachments …)."""
+    client_as(client, world, "enterprise")
+    r = post(client, f"/api/v1/hazards/{hazard.pk}/actions/submit_plan/?region=1x", {**PLAN, "deadline": "2030-01-31"})
+    assert r.status_code == 200 and r.json()["status"] == "rectifying"
+
+
+def test_an_action_through_a_token_reads_the_database_a_bounded_number_of_times(client, world, hazard):
+    """Token + user + scope (1), the hazard (1), the service (compare-and-set, re-read, event, plan:
+    4), the hazard read back with its plan (1), the last acceptance (1) = 8 statements (savepoints
+    aside): no per-field lazy loads, no FilterSet, no scan of the user's other tokens, no query for
+    an enterprise user's own enterprise."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.api_auth import issue
+
+    token = issue(world.user("enterprise"))["token"]
+    with CaptureQueriesContext(connection) as queries:
+        r = client.post(f"/api/v1/hazards/{hazard.pk}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"},
+                        content_type=J, HTTP_AUTHORIZATION=f"Token {token}")
+    assert r.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= BOUND_SUBMIT_PLAN, "\n".join(statements)
+
+
+BOUND_SUBMIT_PLAN = 8
