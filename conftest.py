@@ -28,9 +28,10 @@ def _restore_migration_data(request):
 @pytest.fixture(autouse=True)
 def _fresh_api_throttles():
     """API throttle counters live in the cache; every test starts with none."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["throttle"].clear()
+    caches["default"].clear()
     yield
 
 

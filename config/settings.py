@@ -131,7 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the dev server (a thread per request) and the tests open one per request as before.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0" if DEV else "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-elif env_bool("DATABASE_POOL"):
+else:
+    # short OLTP queries: PostgreSQL's JIT compiled mis-estimated page queries for 80–300 ms (B1 lane,
+    # issue 15) and never paid back on these pages; PG_JIT=1 turns it back on
+    if not env_bool("PG_JIT"):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
@@ -145,6 +150,23 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# API throttle counters (core.api_security) must be shared by every worker process, or each limit is
+# multiplied by the number of gunicorn workers: files on the host by default (no database write per
+# request), Redis when several hosts serve the API (THROTTLE_REDIS_URL). A test worker (pytest-xdist)
+# gets its own directory so one worker clearing its counters does not touch another's.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("THROTTLE_CACHE_DIR", str(BASE_DIR / "var" / "throttle"))
+        + (f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
+if os.environ.get("THROTTLE_REDIS_URL"):
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["THROTTLE_REDIS_URL"]}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

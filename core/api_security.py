@@ -4,6 +4,7 @@ DRF's settings can import them without a cycle)."""
 import binascii
 from hmac import compare_digest
 
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -52,19 +53,28 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
 # ---------------------------------------------------------------- throttles
 
-class UserThrottle(UserRateThrottle):
+class SharedCounters:
+    """Counters in the ``throttle`` cache (settings.CACHES), which every worker process shares: in a
+    per-process cache each limit would be multiplied by the number of gunicorn workers."""
+
+    @property
+    def cache(self):
+        return caches["throttle"]
+
+
+class UserThrottle(SharedCounters, UserRateThrottle):
     """Per signed-in user (anonymous callers are keyed by address)."""
 
     scope = "user"
 
 
-class AnonThrottle(AnonRateThrottle):
+class AnonThrottle(SharedCounters, AnonRateThrottle):
     """Anonymous callers, per address."""
 
     scope = "anon"
 
 
-class AddressThrottle(SimpleRateThrottle):
+class AddressThrottle(SharedCounters, SimpleRateThrottle):
     """Per client address whoever is signed in (many accounts from one address are slowed too)."""
 
     scope = "address"

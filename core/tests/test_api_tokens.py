@@ -128,3 +128,30 @@ def test_expired_tokens_are_refused_and_removed(client, user):
         third = obtain(client, user.username).json()["token"]
         assert AuthToken.objects.filter(user=user).count() == 1  # the other expired one went with the new issue
         assert me(client, second).status_code == 401 and me(client, third).status_code == 200
+
+
+def test_throttle_counters_are_seen_by_another_worker_process(client, user):
+    """gunicorn runs several processes: a limit reached in one must hold in the others, so the
+    counters cannot live in a per-process cache. Another Python process reads the counter."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    old = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"}
+    try:
+        for _ in range(2):
+            obtain(client, user.username, "wrong")
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = old
+    key = "throttle_token_127.0.0.1"
+    code = ("import django, json, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            "django.setup(); from django.core.cache import caches; "
+            f"print(json.dumps(len(caches['throttle'].get({key!r}) or [])))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=settings.BASE_DIR,
+                         timeout=60, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == 2
