@@ -1,8 +1,8 @@
 """Streaming exports: any queryset + a list of columns → xlsx (constant memory) or CSV.
 
 ``write_xlsx(rows, columns, path)`` / ``write_csv(rows, columns, path)`` take an iterable of
-objects and ``Column``s; memory does not grow with the number of rows (xlsxwriter's
-``constant_memory`` mode flushes each row to disk; the queryset is read with ``iterator``).
+objects and ``Column``s; memory does not grow with the number of rows (``hazards.xlsx_stream``
+writes each row straight into the zip stream; the queryset is read with ``iterator``).
 User text is written as text, never as a formula, with characters that XML 1.0 forbids removed
 (``clean_cell``). A column may declare its ``kind`` (text, date, datetime) so that each cell is
 written without testing its type; ``auto`` (the default) tests it.

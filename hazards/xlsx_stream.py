@@ -9,8 +9,9 @@ docs/performance.md).
 What it writes (ECMA-376, what Excel, LibreOffice, WPS and openpyxl read):
 
 * text as inline strings (``t="inlineStr"``, no shared-string table, so memory stays flat),
-  with XML-illegal characters removed, ``& < >`` escaped, CR and literal ``_xHHHH_`` written in
-  Excel's ``_xHHHH_`` escape, leading/trailing blanks kept (``xml:space="preserve"``) and
+  with XML-illegal characters removed, ``& < >`` escaped, CR as ``&#13;`` (a raw CR would be
+  read back as LF), text that itself looks like Excel's ``_xHHHH_`` escape escaped as
+  ``_x005F_xHHHH_`` (ECMA-376 ST_Xstring; Excel and LibreOffice decode it, openpyxl does not), leading/trailing blanks kept (``xml:space="preserve"``) and
   text cut at Excel's 32,767 characters per cell;
 * text that a spreadsheet would read as a formula (``= + - @``, tab, CR and their full-width
   forms, ``core.xlsx.FORMULA_TRIGGERS``) gets the ``quotePrefix`` style: it stays text when the
@@ -24,6 +25,8 @@ compressed with zlib level 1 (fast; the xml compresses ~10× anyway).
 """
 
 import datetime
+import decimal
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -60,7 +63,7 @@ def _text_xml(value: str) -> tuple[str, bool]:
     value = _xml_escape(value)
     if "_x" in value:
         value = _EXCEL_ESCAPE.sub(r"_x005F\1", value)
-    return value.replace("\r", "_x000D_"), quoted
+    return value.replace("\r", "&#13;"), quoted  # a character reference: XML parsers keep it a CR
 
 
 def text_cell(ref: str, row: str, value) -> str:
@@ -97,8 +100,10 @@ def auto_cell(ref: str, row: str, value) -> str:
         return text_cell(ref, row, value)
     if isinstance(value, bool):
         return f'{ref}{row}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
-        return f'{ref}{row}"><v>{value!r}</v></c>'
+    if isinstance(value, int | float | decimal.Decimal):
+        if isinstance(value, int) or math.isfinite(value):
+            return f'{ref}{row}"><v>{value}</v></c>'
+        return text_cell(ref, row, str(value))  # NaN, infinity: no number Excel can hold
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             raise ValueError("aware datetimes must be turned into text or naive local time before writing")
