@@ -160,9 +160,9 @@ def row_function(cells: list) -> Callable[[str, tuple], str]:
     for i, kind in enumerate(cells):
         ref, v = f'<c r="{column_letter(i)}', f"v{i}"
         if kind == TEXT:
-            lines += [f"    if {v} is None:",
+            lines += [f"    if {v} is None or {v} == '':",
                       f"        c{i} = ''",
-                      f"    elif plain and {v}.__class__ is _str and {v} and {v}[0] not in _fs and {v}[-1] not in _bl:",
+                      f"    elif plain and {v}.__class__ is _str and {v}[0] not in _fs and {v}[-1] not in _bl:",
                       f"""        c{i} = f'{ref}{{r}}" t="inlineStr"><is><t>{{{v}}}</t></is></c>'""",
                       "    else:",
                       f"""        c{i} = _text('{ref}', r, {v})"""]
