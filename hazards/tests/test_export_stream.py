@@ -8,6 +8,7 @@ import csv
 import datetime
 import decimal
 import io
+import operator
 import re
 import zipfile
 
@@ -148,7 +149,7 @@ def test_ledger_csv_cells_equal_the_database_values(corpus, tmp_path):
 def test_generic_xlsx_writer_keeps_numbers_dates_booleans_and_text(tmp_path):
     when = datetime.datetime(2026, 5, 1, 23, 30)
     values = [7, -2.5, decimal.Decimal("12.50"), True, datetime.date(2026, 2, 28), when, "中文", "=1+1", None, ""]
-    cols = [Column(f"列{i}", (lambda i: lambda row: row[i])(i)) for i in range(len(values))]
+    cols = [Column(f"列{i}", operator.itemgetter(i)) for i in range(len(values))]
     path = tmp_path / "generic.xlsx"
     assert write_xlsx([values], cols, path) == 1
     row = [c for c in next(load_workbook(path).active.iter_rows(min_row=2))]
@@ -159,7 +160,7 @@ def test_generic_xlsx_writer_keeps_numbers_dates_booleans_and_text(tmp_path):
 
 def test_generic_csv_writer_quotes_formulas_and_drops_control_characters(tmp_path):
     values = [7, datetime.date(2026, 2, 28), "=1+1", "a\x00b\x1fc", None, "中文"]
-    cols = [Column(f"列{i}", (lambda i: lambda row: row[i])(i)) for i in range(len(values))]
+    cols = [Column(f"列{i}", operator.itemgetter(i)) for i in range(len(values))]
     path = tmp_path / "generic.csv"
     assert write_csv([values], cols, path) == 1
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
