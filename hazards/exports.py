@@ -15,7 +15,6 @@ dicts prepared once per export — the same cells as the objects' ``get_*_displa
 import csv
 import datetime
 import itertools
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -233,53 +232,6 @@ def _labels(choices) -> dict:
     return {value: str(label) for value, label in choices}
 
 
-READ_AHEAD = os.environ.get("QL_READ_AHEAD", "1") == "1"
-
-
-def _read_ahead(batches, depth: int = 2):
-    """``batches`` fetched by a helper thread while the caller formats the previous ones: the
-    database server produces and sends the next batch (psycopg waits without the GIL) while
-    Python writes cells. Stops and closes the cursor when the caller stops early."""
-    import queue
-    import threading
-
-    q, stop, end = queue.Queue(maxsize=depth), threading.Event(), object()
-
-    def pump():
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        q.put(batch, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    break
-            item = end
-        except BaseException as exc:  # handed to the caller, raised there
-            item = exc
-        finally:
-            batches.close()
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    thread = threading.Thread(target=pump, name="export-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (item := q.get()) is not end:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _raw_rows(values_qs, chunk_size: int):
     """The rows of a ``values_list`` queryset as the database driver returns them, read in chunks
     through Django's own chunked fetch (a server-side cursor on PostgreSQL, so memory stays flat),
@@ -291,8 +243,6 @@ def _raw_rows(values_qs, chunk_size: int):
 
     compiler = values_qs.query.get_compiler(using=values_qs.db)
     batches = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
-    if READ_AHEAD and connections[values_qs.db].vendor == "postgresql":
-        batches = _read_ahead(batches)
     converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]).items()
     if not converters:
         for batch in batches:

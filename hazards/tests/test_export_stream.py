@@ -195,34 +195,3 @@ def test_xlsx_writer_reports_progress_and_counts_rows(tmp_path):
     assert n == 4500 and seen == [2000, 4000]
     ws = load_workbook(tmp_path / "p.xlsx", read_only=True).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == list(range(4500))
-
-
-def test_read_ahead_yields_every_batch_in_order_and_closes_the_source_when_the_reader_stops():
-    from hazards.exports import _read_ahead
-
-    closed = []
-
-    def source(n):
-        try:
-            yield from ([i] for i in range(n))
-        finally:
-            closed.append(n)
-
-    assert list(_read_ahead(source(50))) == [[i] for i in range(50)] and closed == [50]
-    reader = _read_ahead(source(1000))
-    assert next(reader) == [0]
-    reader.close()  # the export failed or was stopped: the cursor is closed, the thread ends
-    assert closed == [50, 1000]
-
-
-def test_read_ahead_raises_the_source_error_in_the_reader():
-    from hazards.exports import _read_ahead
-
-    def failing():
-        yield [1]
-        raise ValueError("连接中断")
-
-    reader = _read_ahead(failing())
-    assert next(reader) == [1]
-    with pytest.raises(ValueError, match="连接中断"):
-        next(reader)
