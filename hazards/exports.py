@@ -1,8 +1,8 @@
 """Streaming exports: any queryset + a list of columns → xlsx (constant memory) or CSV.
 
 ``write_xlsx(rows, columns, path)`` / ``write_csv(rows, columns, path)`` take an iterable of
-objects and ``Column``s; memory does not grow with the number of rows (xlsxwriter's
-``constant_memory`` mode flushes each row to disk; the queryset is read with ``iterator``).
+objects and ``Column``s; memory does not grow with the number of rows (``hazards.xlsx_stream``
+writes each row straight into the zip stream; the queryset is read with ``iterator``).
 User text is written as text, never as a formula, with characters that XML 1.0 forbids removed
 (``clean_cell``). A column may declare its ``kind`` (text, date, datetime) so that each cell is
 written without testing its type; ``auto`` (the default) tests it.
@@ -14,12 +14,14 @@ dicts prepared once per export — the same cells as the objects' ``get_*_displa
 
 import csv
 import datetime
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.utils import timezone
+
+from . import xlsx_stream
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -47,8 +49,11 @@ def clean_cell(value):
     return value
 
 
-def _datetime_text(value: datetime.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.isoformat(" ")
+def _datetime_text(value: datetime.datetime, tz=None) -> str:
+    """Local time to the minute (``2026-05-01 23:30``) for aware values, ISO text for naive ones."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.isoformat(" ")
+    return value.astimezone(tz or timezone.get_current_timezone()).isoformat(" ", "minutes")[:16]
 
 
 def _csv_cell(value) -> str:
@@ -77,93 +82,93 @@ def _csv_date(value) -> str:
 _CSV_CELL = {AUTO: _csv_cell, TEXT: _csv_text, DATE: _csv_date, DATETIME: _csv_date}
 
 
-def _xlsx_writers(ws, kinds, date_fmt, quoted):
-    """One function per column (row, col, value) that writes a value of that column's kind."""
-    write_string, write_datetime = ws.write_string, ws.write_datetime
-    combine, midnight = datetime.datetime.combine, datetime.time()
+def _xlsx_auto(ref: str, row: str, value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = _datetime_text(value)
+    return xlsx_stream.auto_cell(ref, row, value)
 
-    def auto(r, c, value):
-        value = clean_cell(value)
-        if isinstance(value, datetime.datetime):
-            write_string(r, c, _datetime_text(value))
-        elif isinstance(value, datetime.date):
-            write_datetime(r, c, combine(value, midnight), date_fmt)
-        elif isinstance(value, bool):
-            ws.write_boolean(r, c, value)
-        elif isinstance(value, int | float):
-            ws.write_number(r, c, value)
-        else:
-            text = str(value)
-            if text.startswith(_FORMULA_START):
-                write_string(r, c, text, quoted)
-            else:
-                write_string(r, c, text)
 
-    def text(r, c, value):
+def _xlsx_datetime(tz):
+    def cell(ref: str, row: str, value) -> str:
         if value is None:
-            write_string(r, c, "")
-        elif value.__class__ is not str:
-            auto(r, c, value)
-        else:
-            value = _ILLEGAL.sub("", value)
-            if value.startswith(_FORMULA_START):
-                write_string(r, c, value, quoted)
-            else:
-                write_string(r, c, value)
+            return ""
+        return xlsx_stream.text_cell(ref, row, _datetime_text(value, tz) if isinstance(value, datetime.datetime) else value)
+    return cell
 
-    def date(r, c, value):
-        if value is None:
-            write_string(r, c, "")
-        elif value.__class__ is datetime.date:
-            write_datetime(r, c, combine(value, midnight), date_fmt)
-        else:
-            auto(r, c, value)
 
-    def datetime_(r, c, value):
-        if value is None:
-            write_string(r, c, "")
-        else:
-            auto(r, c, value)
-
-    by_kind = {AUTO: auto, TEXT: text, DATE: date, DATETIME: datetime_}
-    return [by_kind[k] for k in kinds]
+_XLSX_CELL = {AUTO: _xlsx_auto, TEXT: xlsx_stream.TEXT, DATE: xlsx_stream.DATE}
 
 
 def write_xlsx_tuples(rows: Iterable[tuple], columns: list[Column], path, *, sheet: str = "Sheet1", progress=None,
                       every: int = 2000) -> int:
     """Write rows given as tuples of cell values (one per column, ``Column.value`` unused) to an
-    xlsx file at ``path`` in constant memory; returns the row count."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False})
-    ws = wb.add_worksheet(sheet)
-    bold = wb.add_format({"bold": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    quoted = wb.add_format({"quote_prefix": True})  # text that looks like a formula stays text when edited (OWASP)
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, col.width)
-        ws.write_string(0, c, col.header, bold)
-    writers = list(enumerate(_xlsx_writers(ws, [col.kind for col in columns], date_fmt, quoted)))
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for c, write in writers:
-            write(count, c, row[c])
-        if progress and count % every == 0:
-            progress(count)
-    wb.close()
-    return count
+    xlsx file at ``path`` in constant memory (``hazards.xlsx_stream``); returns the row count."""
+    tz = timezone.get_current_timezone()
+    cells = [_xlsx_datetime(tz) if c.kind == DATETIME else _XLSX_CELL[c.kind] for c in columns]
+    return xlsx_stream.write_rows(path, [c.header for c in columns], [c.width for c in columns], cells, rows,
+                                  sheet=sheet, progress=progress, every=every)
+
+
+# Anything in a row's text that the fast path must not pass on: XML-illegal/control characters
+# (removed) or a cell starting like a formula (quoted). Cells are joined by "\n" after a leading
+# "\n", so a cell start is "\n" + its first character (a line break inside a cell followed by
+# "=" is a false alarm: that row merely takes the slow path).
+_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[=+\-@\t\r]")
+
+
+def _csv_row_function(kinds: list[str]):
+    """A function: a row tuple → the row the csv module writes. The usual row (text columns hold
+    str or None, date columns date or None, nothing to clean or quote anywhere) is passed on
+    almost as is — the csv module writes None as "" and a date as its ISO text, exactly what
+    ``_csv_text``/``_csv_date`` give — after one regex search over the row's text; any other
+    row goes cell by cell through ``_CSV_CELL``. Generated (as ``collections.namedtuple`` is) so
+    that the usual row costs no Python call per cell."""
+    tz = timezone.get_current_timezone()
+    env = {"_str": str, "_date": datetime.date, "_dt": datetime.datetime, "_slow": _CSV_SLOW.search,
+           "_dtt": lambda value: _datetime_text(value, tz)}
+    names = [f"v{i}" for i in range(len(kinds))]
+    guards, fast, slow, probe = [], [], [], []
+    for i, (v, kind) in enumerate(zip(names, kinds, strict=True)):
+        env[f"_c{i}"] = _CSV_CELL[kind]
+        slow.append(f"_c{i}({v})")
+        if kind == TEXT:
+            guards.append(f"({v} is None or {v}.__class__ is _str)")
+            probe.append(f"{{{v}}}")
+            fast.append(v)
+        elif kind == DATE:
+            guards.append(f"({v} is None or {v}.__class__ is _date)")
+            fast.append(v)
+        elif kind == DATETIME:
+            guards.append(f"({v} is None or {v}.__class__ is _dt)")
+            fast.append(f"(None if {v} is None else _dtt({v}))")
+        else:
+            fast.append(f"_c{i}({v})")
+    probe_text = "\\n" + "\\n".join(probe)
+    condition = " and ".join([*guards, f'_slow(f"{probe_text}") is None'])
+    source = "\n".join([
+        "def _row(row):",
+        f"    {', '.join(names)}{',' if len(names) == 1 else ''} = row",
+        f"    if {condition}:",
+        f"        return ({', '.join(fast)}{',' if len(fast) == 1 else ''})",
+        f"    return ({', '.join(slow)}{',' if len(slow) == 1 else ''})",
+    ])
+    exec(source, env)  # noqa: S102 - source built above from constants only
+    return env["_row"]
 
 
 def write_csv_tuples(rows: Iterable[tuple], columns: list[Column], path, *, progress=None, every: int = 2000) -> int:
     """UTF-8 CSV with a BOM (so Excel opens Chinese text correctly) from rows given as tuples;
     returns the row count."""
-    cells = [_CSV_CELL[col.kind] for col in columns]
+    make_row = _csv_row_function([col.kind for col in columns])
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    rows = map(make_row, rows)
+    with open(path, "w", encoding="utf-8-sig", newline="", buffering=1 << 20) as fh:
         out = csv.writer(fh)
         out.writerow([c.header for c in columns])
-        for count, row in enumerate(rows, start=1):
-            out.writerow([cell(value) for cell, value in zip(cells, row, strict=True)])
-            if progress and count % every == 0:
+        while chunk := list(itertools.islice(rows, every)):
+            out.writerows(chunk)
+            count += len(chunk)
+            if progress and len(chunk) == every:
                 progress(count)
     return count
 
@@ -227,7 +232,36 @@ def _labels(choices) -> dict:
     return {value: str(label) for value, label in choices}
 
 
-def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 2000):
+def _raw_rows(values_qs, chunk_size: int):
+    """The rows of a ``values_list`` queryset as the database driver returns them, read in chunks
+    through Django's own chunked fetch (a server-side cursor on PostgreSQL, so memory stays flat),
+    without ``apply_converters``' per-row Python work. The backend's converters still run for the
+    cells that need them (SQLite: naive → aware datetimes); PostgreSQL's driver already returns
+    dates and aware datetimes, so there nothing runs per cell."""
+    from django.db import connections
+    from django.db.models.sql.constants import MULTI
+
+    compiler = values_qs.query.get_compiler(using=values_qs.db)
+    batches = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+    converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]]).items()
+    if not converters:
+        for batch in batches:
+            yield from batch
+        return
+    connection, date = connections[values_qs.db], datetime.date
+    for batch in batches:
+        for row in batch:
+            row = list(row)
+            for pos, (funcs, expression) in converters:
+                value = row[pos]
+                if value is not None and value.__class__ is not date:  # dates are already dates
+                    for func in funcs:
+                        value = func(value, expression, connection)
+                    row[pos] = value
+            yield row
+
+
+def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 5000):
     """The ledger's cells, one tuple per hazard of ``queryset`` (in its order), streamed from one
     query without model objects; labels come from dicts prepared once."""
     from accounts.models import Sector
@@ -240,9 +274,9 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
                                   _labels(Hazard.Status.choices))
     sectors = dict(Sector.objects.values_list("pk", "name"))
     open_states = frozenset(workflow.OPEN_STATES)
-    rows = queryset.values_list(*_LEDGER_FIELDS).iterator(chunk_size=chunk_size)
     for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
-         original, status, person, basis, reason, township, closed_at) in rows:
+         original, status, person, basis, reason, township, closed_at) in _raw_rows(
+            queryset.values_list(*_LEDGER_FIELDS), chunk_size):
         overdue = status in open_states and deadline is not None and deadline < today
         yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
                description, location, channels.get(channel, channel), found_on, deadline, original,

@@ -40,14 +40,14 @@ def _strip(text: str) -> str:
 
 def _expected_xlsx(value):
     """(value openpyxl reads, whether the cell carries quote_prefix)."""
-    if value is None:
-        return "", False  # written as an empty string cell
+    if value is None or value == "":
+        return None, False  # an empty cell: no cell written
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M"), False
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day), False
     text = _strip(value)
-    return text, text[:1] in ("=", "+", "-", "@", "\t", "\r")
+    return text or None, text[:1] in ("=", "+", "-", "@", "\t", "\r")
 
 
 def _expected_csv(value) -> str:
