@@ -12,8 +12,11 @@ import io
 import zipfile
 
 from django.db import transaction
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
 
 from accounts.models import Sector
 from core.intake import check_spreadsheet
@@ -60,12 +63,55 @@ def _date(value, column, errors, row):
         return None
 
 
+class _Sheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, opened without a second pass over the data: when a sheet has no
+    ``<dimension>`` (files written by openpyxl's write-only mode and other generators), openpyxl's
+    size check reads the whole sheet looking for it, because it waits for the *end* of
+    ``sheetData``. The dimension, when present, comes before ``sheetData`` starts, so stopping at
+    its start gives the same answer after reading only the sheet's head."""
+
+    def _get_size(self):
+        from xml.etree.ElementTree import iterparse
+
+        src = self._get_source()
+        try:
+            for _event, element in iterparse(src, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    if boundaries is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == DATA_TAG:
+                    return
+        finally:
+            src.close()
+
+
+class _Reader(ExcelReader):
+    """``load_workbook(read_only=True)`` with ``_Sheet`` worksheets (chart sheets skipped)."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+def open_workbook(data: bytes):
+    """The workbook read-only (values as stored, formulas' cached results); streaming rows."""
+    reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 def iter_rows(data: bytes):
     """Yield the data rows of the first sheet as {header: value, "_row": number}, streaming
     (openpyxl read-only): memory stays flat however long the file is."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
     header, count = None, 0
@@ -109,10 +155,20 @@ class _Abort(Exception):
 
 
 def count_rows(data: bytes) -> int:
-    """The data rows the first sheet declares (its dimension), for a progress bar; 0 if unknown."""
+    """The data rows of the first sheet for a progress bar: its dimension if it declares one, else
+    its ``<row>`` tags counted in the raw XML (no parsing); 0 if unknown."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True)
-        return max((wb.worksheets[0].max_row or 1) - 1, 0)
+        wb = open_workbook(data)
+        ws = wb.worksheets[0]
+        if ws.max_row:
+            return max(ws.max_row - 1, 0)
+        rows, tail = 0, b""
+        with wb._archive.open(ws._worksheet_path) as stream:
+            while chunk := stream.read(1 << 20):
+                buf = tail + chunk
+                rows += sum(buf.count(t) - tail.count(t) for t in (b"<row ", b"<row>", b":row ", b":row>"))
+                tail = buf[-8:]
+        return max(rows - 1, 0)
     except Exception:  # noqa: BLE001 - only an estimate; iter_rows reports unreadable files
         return 0
 
@@ -145,7 +201,8 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     new_ids: list[int] = []
     try:
         with transaction.atomic():
-            deferred = tallies.defer()  # counted at the end, not locked for the whole import
+            # counted once at the end (tallies.defer): not per row, not locked for the whole import
+            deferred = tallies.defer() if not dry_run else False
             for rows in _chunks(iter_rows(data), chunk_size):
                 total += len(rows)
                 if progress:

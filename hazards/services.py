@@ -27,6 +27,13 @@ CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "us
                          "has_special_equipment": "special_equipment"}
 
 
+# Choice values as sets: ``Hazard.Grade.values`` builds a new list on every access (imports check
+# these for every row).
+GRADES = frozenset(Hazard.Grade.values)
+CATEGORIES = frozenset(Hazard.Category.values)
+CHANNELS = frozenset(Hazard.Channel.values)
+
+
 def first_alert_on(deadline: datetime.date | None) -> datetime.date | None:
     """When the first deadline alert (7 days before) falls due for ``deadline``."""
     return deadline - datetime.timedelta(days=7) if deadline else None
@@ -147,16 +154,16 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     description = (description or "").strip()
     if not description:
         raise ServiceError("请填写隐患描述。", "description")
-    if grade not in Hazard.Grade.values:
+    if grade not in GRADES:
         raise ServiceError("隐患等级须为“一般”或“重大”。", "grade")
-    if category not in Hazard.Category.values:
+    if category not in CATEGORIES:
         raise ServiceError("隐患类别无效。", "category")
     if not channel:
         key = ("channel", enterprise.pk)
         if key not in cache:
             cache[key] = default_channel(actor, enterprise)
         channel = cache[key]
-    if channel not in Hazard.Channel.values:
+    if channel not in CHANNELS:
         raise ServiceError("发现渠道无效。", "channel")
     engagement_channel = None
     if kind == "agency":
