@@ -18,7 +18,8 @@ def copy_insert(model, objs) -> None:
     if not objs:
         return
     meta = model._meta
-    with connection.cursor() as cur:
+    conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
+    with conn.cursor() as cur:
         cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                     [meta.db_table, len(objs)])
         ids = sorted(r[0] for r in cur.fetchall())
@@ -33,7 +34,7 @@ def copy_insert(model, objs) -> None:
         with connection.wrap_database_errors, \
                 cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([prep(f.pre_save(obj, True), connection) for f, prep in preps])
+                copy.write_row([prep(f.pre_save(obj, True), conn) for f, prep in preps])
 
 
 def _preparers(model):

@@ -15,7 +15,9 @@ from django.db import transaction
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.worksheet.dimensions import SheetDimension
 
 from accounts.models import Sector
@@ -63,6 +65,43 @@ def _date(value, column, errors, row):
         return None
 
 
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's sheet parser with a direct reading of inline strings (``<c t="inlineStr"><is>``,
+    what openpyxl's write-only mode and many generators write): the text of ``is/t`` followed by
+    the text of each run ``is/r/t`` — what ``Text.from_tree(is).content`` returns, without building
+    its descriptor objects for every cell. Every other cell goes through openpyxl unchanged."""
+
+    def parse_cell(self, element):
+        if element.get("t") != "inlineStr" or (not self.data_only and element.find(FORMULA_TAG) is not None):
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        value, data_type = None, "inlineStr"
+        child = element.find(INLINE_STRING)
+        if child is not None:
+            data_type = "s"
+            plain = child.find(_T)
+            parts = [plain.text] if plain is not None and plain.text is not None else []
+            for run in child.iterfind(_R):
+                t = run.find(_T)
+                if t is not None and t.text is not None:
+                    parts.append(t.text)
+            value = "".join(parts)
+        return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+
+
 class _Sheet(ReadOnlyWorksheet):
     """openpyxl's read-only sheet, opened without a second pass over the data: when a sheet has no
     ``<dimension>`` (files written by openpyxl's write-only mode and other generators), openpyxl's
@@ -85,6 +124,30 @@ class _Sheet(ReadOnlyWorksheet):
                     return
         finally:
             src.close()
+
+    def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
+        """ReadOnlyWorksheet._cells_by_row with ``_Parser`` (openpyxl 3.1)."""
+        filler = None if values_only else super()._cells_by_row.__globals__["EMPTY_CELL"]
+        max_col = max_col or self.max_column
+        max_row = max_row or self.max_row
+        empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else []
+        counter = min_row
+        idx = 1
+        with self._get_source() as src:
+            parser = _Parser(src, self._shared_strings, data_only=self.parent.data_only, epoch=self.parent.epoch,
+                             date_formats=self.parent._date_formats, timedelta_formats=self.parent._timedelta_formats)
+            for idx, row in parser.parse():
+                if max_row is not None and idx > max_row:
+                    break
+                for _ in range(counter, idx):  # rows missing from the file
+                    counter += 1
+                    yield empty_row
+                if counter <= idx:
+                    yield self._get_row(row, min_col, max_col, values_only)
+                    counter += 1
+        if max_row is not None and max_row < idx:
+            for _ in range(counter, max_row + 1):
+                yield empty_row
 
 
 class _Reader(ExcelReader):
