@@ -260,6 +260,10 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     enterprises: dict = {}
     items: dict = {}
     cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
+    from django.utils import timezone
+
+    now = timezone.now()
+    cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
     total = created = closed = 0
     new_ids: list[int] = []
     try:
@@ -276,7 +280,7 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                 services.prime_cache(actor, fresh, cache)
                 item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""} - set(items)
                 items.update({i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)})
-                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors)
+                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=dry_run)
                 created += len(entries)
                 closed += sum(1 for _, _, note in entries if note is not None)
                 if not dry_run and not errors:
@@ -307,8 +311,9 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
     return value
 
 
-def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
-    """Check each row; bad ones go to ``errors``, good ones come back as register_many entries."""
+def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
+    """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
+    (``check_only``, a dry run: the same checks, the entries hold no hazard)."""
     entries = []
     for r in rows:
         n = r["_row"]
@@ -333,7 +338,7 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
                 channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
                 basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
                 responsible_person=_text(r.get("整改责任人"))[:60],
-                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache)
+                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache, check_only=check_only)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})

@@ -136,13 +136,16 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
                  found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
                  basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
                  responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
-                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None) -> Hazard:
+                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None,
+                 check_only: bool = False) -> Hazard | None:
     """Validate a registration and return the unsaved hazard (status ``registered``).
 
     Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
     is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
     its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a dict kept by a
-    batch caller) memoises the per-enterprise checks. The actor kind is left on ``_actor_kind``.
+    batch caller) memoises the per-enterprise checks and the batch's clock (every hazard of an
+    import is registered at the same instant). The actor kind is left on ``_actor_kind``.
+    ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
     """
     cache = cache if cache is not None else {}
     key = ("kind", enterprise.pk)
@@ -181,7 +184,11 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         raise ServiceError("行业领域与该单位的行业不符。", "sector")
     if actor is not None and not scope_for(actor).allows_sector(sector.pk):
         raise ServiceError("该行业领域不在您的监管职责范围内。", "sector")
-    today = timezone.localdate()
+    if ("now",) in cache:
+        now, today = cache[("now",)]
+    else:
+        now = timezone.now()
+        today = timezone.localdate(now)
     found_on = found_on or today
     if found_on > today:
         raise ServiceError("发现日期不能晚于今天。", "found_on")
@@ -193,7 +200,8 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     if grade == Hazard.Grade.MAJOR:
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
-    now = timezone.now()
+    if check_only:
+        return None
     org = _org(actor)
     user = actor if actor is not None and actor.is_authenticated else None
     hazard = Hazard(
