@@ -11,6 +11,7 @@ Callers run it inside their own transaction.
 """
 
 from django.db import connection, connections
+from django.db.models import Field
 
 
 def copy_insert(model, objs) -> None:
@@ -28,18 +29,40 @@ def copy_insert(model, objs) -> None:
             obj._state.adding = False
         fields = meta.concrete_fields
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        preps = [(f, f.get_db_prep_save) for f in fields]
+        preps = _preparers(model, conn)
         # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
         # violation) into django.db exceptions like every other query does.
         with connection.wrap_database_errors, \
                 cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([prep(f.pre_save(obj, True), conn) for f, prep in preps])
+                copy.write_row([prep(obj) for prep in preps])
 
 
-def _preparers(model):
-    """(field, value-for-the-database) for each concrete field, as ``bulk_create`` prepares it."""
-    return [(f, f.get_db_prep_save) for f in model._meta.concrete_fields]
+# Values that Django's preparation returns unchanged for these field types (``CharField`` of a
+# ``str``, ``IntegerField`` or a foreign key of an ``int``, ``BooleanField`` of a ``bool``): passed
+# through without the per-value ``get_db_prep_save`` call chain; anything else goes through it.
+_AS_IS = {"CharField": str, "TextField": str, "SlugField": str, "EmailField": str, "URLField": str,
+          "IntegerField": int, "BigIntegerField": int, "SmallIntegerField": int, "PositiveIntegerField": int,
+          "PositiveBigIntegerField": int, "PositiveSmallIntegerField": int, "AutoField": int, "BigAutoField": int,
+          "BooleanField": bool}
+
+
+def _preparers(model, conn):
+    """A function obj → database value for each concrete field, as ``bulk_create`` prepares it."""
+    out = []
+    for f in model._meta.concrete_fields:
+        target = f.target_field if f.is_relation else f
+        stock = all(type(x).__module__.startswith("django.db.models.") for x in (f, target))  # no custom preparation
+        as_is = _AS_IS.get(target.get_internal_type()) if stock and type(f).pre_save is Field.pre_save else None
+        if as_is is not None:
+            def prep(obj, attname=f.attname, as_is=as_is, f=f):
+                value = getattr(obj, attname)
+                return value if type(value) is as_is or value is None and f.null else f.get_db_prep_save(value, conn)
+        else:
+            def prep(obj, f=f):
+                return f.get_db_prep_save(f.pre_save(obj, True), conn)
+        out.append(prep)
+    return out
 
 
 def sqlite_insert(model, objs) -> None:
@@ -63,8 +86,8 @@ def sqlite_insert(model, objs) -> None:
         for i, obj in enumerate(objs, start + 1):
             obj.pk = i
             obj._state.adding = False
-        preps = _preparers(model)
-        rows = [[prep(f.pre_save(obj, True), conn) for f, prep in preps] for obj in objs]
+        preps = _preparers(model, conn)
+        rows = [[prep(obj) for prep in preps] for obj in objs]
         cols = ", ".join(q(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         cur.executemany(f"INSERT INTO {q(table)} ({cols}) VALUES ({marks})", rows)
