@@ -13,12 +13,12 @@ import zipfile
 
 from django.db import transaction
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, INLINE_STRING, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from accounts.models import Sector
 from core.intake import check_spreadsheet
