@@ -12,6 +12,7 @@ import io
 import zipfile
 
 from django.db import transaction
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
@@ -127,7 +128,7 @@ class _Sheet(ReadOnlyWorksheet):
 
     def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
         """ReadOnlyWorksheet._cells_by_row with ``_Parser`` (openpyxl 3.1)."""
-        filler = None if values_only else super()._cells_by_row.__globals__["EMPTY_CELL"]
+        filler = None if values_only else EMPTY_CELL
         max_col = max_col or self.max_column
         max_row = max_row or self.max_row
         empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else []
