@@ -2,11 +2,16 @@
 
 ``insert(model, objs)`` writes exactly what ``bulk_create`` would (every concrete field through
 its own database preparation) and sets each object's primary key. On PostgreSQL it streams the
-rows with COPY, with ids preallocated from the table's sequence; elsewhere it is ``bulk_create``.
+rows with COPY, with ids preallocated from the table's sequence. On SQLite (inside a transaction)
+it sends one ``executemany`` with ids allocated after the table's AUTOINCREMENT sequence — the
+write lock is already held (``transaction_mode=IMMEDIATE``; otherwise the first write takes it
+and a concurrent writer fails, never duplicates), so no other writer can take those ids — which
+skips most of the ORM's per-value compilation. Elsewhere it is ``bulk_create``.
 Callers run it inside their own transaction.
 """
 
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import Field
 
 
 def copy_insert(model, objs) -> None:
@@ -14,7 +19,8 @@ def copy_insert(model, objs) -> None:
     if not objs:
         return
     meta = model._meta
-    with connection.cursor() as cur:
+    conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
+    with conn.cursor() as cur:
         cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                     [meta.db_table, len(objs)])
         ids = sorted(r[0] for r in cur.fetchall())
@@ -23,17 +29,76 @@ def copy_insert(model, objs) -> None:
             obj._state.adding = False
         fields = meta.concrete_fields
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        preps = [(f, f.get_db_prep_save) for f in fields]
+        preps = _preparers(model, conn)
         # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
         # violation) into django.db exceptions like every other query does.
         with connection.wrap_database_errors, \
                 cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([prep(f.pre_save(obj, True), connection) for f, prep in preps])
+                copy.write_row([prep(obj) for prep in preps])
+
+
+# Values that Django's preparation returns unchanged for these field types (``CharField`` of a
+# ``str``, ``IntegerField`` or a foreign key of an ``int``, ``BooleanField`` of a ``bool``): passed
+# through without the per-value ``get_db_prep_save`` call chain; anything else goes through it.
+_AS_IS = {"CharField": str, "TextField": str, "SlugField": str, "EmailField": str, "URLField": str,
+          "IntegerField": int, "BigIntegerField": int, "SmallIntegerField": int, "PositiveIntegerField": int,
+          "PositiveBigIntegerField": int, "PositiveSmallIntegerField": int, "AutoField": int, "BigAutoField": int,
+          "BooleanField": bool}
+
+
+def _preparers(model, conn):
+    """A function obj → database value for each concrete field, as ``bulk_create`` prepares it."""
+    out = []
+    for f in model._meta.concrete_fields:
+        target = f.target_field if f.is_relation else f
+        stock = all(type(x).__module__.startswith("django.db.models.") for x in (f, target))  # no custom preparation
+        as_is = _AS_IS.get(target.get_internal_type()) if stock and type(f).pre_save is Field.pre_save else None
+        if as_is is not None:
+            def prep(obj, attname=f.attname, as_is=as_is, f=f):
+                value = getattr(obj, attname)
+                return value if type(value) is as_is or value is None and f.null else f.get_db_prep_save(value, conn)
+        else:
+            def prep(obj, f=f):
+                return f.get_db_prep_save(f.pre_save(obj, True), conn)
+        out.append(prep)
+    return out
+
+
+def sqlite_insert(model, objs) -> None:
+    """SQLite: ids allocated after the AUTOINCREMENT sequence (never reusing a deleted row's id),
+    rows written with one ``executemany``. Must run inside the caller's transaction."""
+    if not objs:
+        return
+    meta = model._meta
+    pk = meta.pk
+    if pk.column != "id" or not pk.get_internal_type().endswith("AutoField") or any(o.pk is not None for o in objs):
+        model.objects.bulk_create(objs)
+        return
+    table = meta.db_table
+    conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy
+    q = conn.ops.quote_name
+    fields = meta.concrete_fields
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                    f"coalesce((SELECT max(id) FROM {q(table)}), 0))", [table])
+        start = cur.fetchone()[0]
+        for i, obj in enumerate(objs, start + 1):
+            obj.pk = i
+            obj._state.adding = False
+        preps = _preparers(model, conn)
+        rows = [[prep(obj) for prep in preps] for obj in objs]
+        cols = ", ".join(q(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        cur.executemany(f"INSERT INTO {q(table)} ({cols}) VALUES ({marks})", rows)
+        for obj in objs:
+            obj._state.db = connection.alias
 
 
 def insert(model, objs, batch_size: int = 2000) -> None:
     if connection.vendor == "postgresql":
         copy_insert(model, objs)
+    elif connection.vendor == "sqlite" and connection.in_atomic_block:
+        sqlite_insert(model, objs)
     else:
         model.objects.bulk_create(objs, batch_size=batch_size)

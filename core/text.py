@@ -29,10 +29,22 @@ def xml_safe(value: str) -> str:
     return XML_ILLEGAL.sub("", value)
 
 
+def _clean_already(value: str, multiline: bool) -> bool:
+    """True when ``clean_text`` would return ``value`` unchanged — checked in C, for the bulk of
+    imported cells. Every character the slow path removes or rewrites (controls, XML-illegal,
+    line breaks, odd and zero-width spaces, U+3000 aside) is not ``isprintable()``; the only
+    printable white space is the ASCII space, which matters at the ends (strip) and, on a single
+    line, in runs."""
+    return (value.isprintable() and value[0] != " " and value[-1] != " " and (multiline or "  " not in value)
+            and unicodedata.is_normalized("NFC", value))
+
+
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """Normalised text: NFC, ``\\n`` line breaks, no control characters, no invisible or odd
     spaces, no trailing blanks per line, stripped. Single-line text has breaks folded into spaces."""
     if not value:
+        return value
+    if _clean_already(value, multiline):
         return value
     value = unicodedata.normalize("NFC", value)
     value = LINE_BREAKS.sub("\n", value)

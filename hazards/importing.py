@@ -12,8 +12,14 @@ import io
 import zipfile
 
 from django.db import transaction
-from openpyxl import load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from accounts.models import Sector
 from core.intake import check_spreadsheet
@@ -60,12 +66,116 @@ def _date(value, column, errors, row):
         return None
 
 
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's sheet parser with a direct reading of inline strings (``<c t="inlineStr"><is>``,
+    what openpyxl's write-only mode and many generators write): the text of ``is/t`` followed by
+    the text of each run ``is/r/t`` — what ``Text.from_tree(is).content`` returns, without building
+    its descriptor objects for every cell. Every other cell goes through openpyxl unchanged."""
+
+    def parse_cell(self, element):
+        if element.get("t") != "inlineStr" or (not self.data_only and element.find(FORMULA_TAG) is not None):
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        value, data_type = None, "inlineStr"
+        child = element.find(INLINE_STRING)
+        if child is not None:
+            data_type = "s"
+            plain = child.find(_T)
+            parts = [plain.text] if plain is not None and plain.text is not None else []
+            for run in child.iterfind(_R):
+                t = run.find(_T)
+                if t is not None and t.text is not None:
+                    parts.append(t.text)
+            value = "".join(parts)
+        return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, opened without a second pass over the data: when a sheet has no
+    ``<dimension>`` (files written by openpyxl's write-only mode and other generators), openpyxl's
+    size check reads the whole sheet looking for it, because it waits for the *end* of
+    ``sheetData``. The dimension, when present, comes before ``sheetData`` starts, so stopping at
+    its start gives the same answer after reading only the sheet's head."""
+
+    def _get_size(self):
+        from xml.etree.ElementTree import iterparse
+
+        src = self._get_source()
+        try:
+            for _event, element in iterparse(src, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    if boundaries is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == DATA_TAG:
+                    return
+        finally:
+            src.close()
+
+    def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
+        """ReadOnlyWorksheet._cells_by_row with ``_Parser`` (openpyxl 3.1)."""
+        filler = None if values_only else EMPTY_CELL
+        max_col = max_col or self.max_column
+        max_row = max_row or self.max_row
+        empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else []
+        counter = min_row
+        idx = 1
+        with self._get_source() as src:
+            parser = _Parser(src, self._shared_strings, data_only=self.parent.data_only, epoch=self.parent.epoch,
+                             date_formats=self.parent._date_formats, timedelta_formats=self.parent._timedelta_formats)
+            for idx, row in parser.parse():
+                if max_row is not None and idx > max_row:
+                    break
+                for _ in range(counter, idx):  # rows missing from the file
+                    counter += 1
+                    yield empty_row
+                if counter <= idx:
+                    yield self._get_row(row, min_col, max_col, values_only)
+                    counter += 1
+        if max_row is not None and max_row < idx:
+            for _ in range(counter, max_row + 1):
+                yield empty_row
+
+
+class _Reader(ExcelReader):
+    """``load_workbook(read_only=True)`` with ``_Sheet`` worksheets (chart sheets skipped)."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+def open_workbook(data: bytes):
+    """The workbook read-only (values as stored, formulas' cached results); streaming rows."""
+    reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 def iter_rows(data: bytes):
     """Yield the data rows of the first sheet as {header: value, "_row": number}, streaming
     (openpyxl read-only): memory stays flat however long the file is."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
     header, count = None, 0
@@ -109,10 +219,20 @@ class _Abort(Exception):
 
 
 def count_rows(data: bytes) -> int:
-    """The data rows the first sheet declares (its dimension), for a progress bar; 0 if unknown."""
+    """The data rows of the first sheet for a progress bar: its dimension if it declares one, else
+    its ``<row>`` tags counted in the raw XML (no parsing); 0 if unknown."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True)
-        return max((wb.worksheets[0].max_row or 1) - 1, 0)
+        wb = open_workbook(data)
+        ws = wb.worksheets[0]
+        if ws.max_row:
+            return max(ws.max_row - 1, 0)
+        rows, tail = 0, b""
+        with wb._archive.open(ws._worksheet_path) as stream:
+            while chunk := stream.read(1 << 20):
+                buf = tail + chunk
+                rows += sum(buf.count(t) - tail.count(t) for t in (b"<row ", b"<row>", b":row ", b":row>"))
+                tail = buf[-8:]
+        return max(rows - 1, 0)
     except Exception:  # noqa: BLE001 - only an estimate; iter_rows reports unreadable files
         return 0
 
@@ -141,11 +261,16 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     enterprises: dict = {}
     items: dict = {}
     cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
+    from django.utils import timezone
+
+    now = timezone.now()
+    cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
     total = created = closed = 0
     new_ids: list[int] = []
     try:
         with transaction.atomic():
-            deferred = tallies.defer()  # counted at the end, not locked for the whole import
+            # counted once at the end (tallies.defer): not per row, not locked for the whole import
+            deferred = tallies.defer() if not dry_run else False
             for rows in _chunks(iter_rows(data), chunk_size):
                 total += len(rows)
                 if progress:
@@ -156,7 +281,7 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                 services.prime_cache(actor, fresh, cache)
                 item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""} - set(items)
                 items.update({i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)})
-                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors)
+                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=dry_run)
                 created += len(entries)
                 closed += sum(1 for _, _, note in entries if note is not None)
                 if not dry_run and not errors:
@@ -187,8 +312,9 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
     return value
 
 
-def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
-    """Check each row; bad ones go to ``errors``, good ones come back as register_many entries."""
+def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
+    """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
+    (``check_only``, a dry run: the same checks, the entries hold no hazard)."""
     entries = []
     for r in rows:
         n = r["_row"]
@@ -213,7 +339,7 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors) -> list:
                 channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
                 basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
                 responsible_person=_text(r.get("整改责任人"))[:60],
-                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache)
+                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache, check_only=check_only)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})

@@ -13,6 +13,8 @@ enterprise's name. On SQLite (development, county scale) the substring test runs
 Jieba word segmentation was not used: a substring query like “通道” must also find “消防通道”,
 which a word index misses when the segmenter keeps “消防通道” as one word; n-grams cannot miss."""
 
+import functools
+
 from django.db import connection
 from django.db.models import Q
 
@@ -31,6 +33,7 @@ def _runs(text: str):
         yield "".join(run)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _word(gram: str) -> str:
     return "".join(f"u{ord(c):x}" for c in gram)
 

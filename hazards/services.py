@@ -27,6 +27,13 @@ CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "us
                          "has_special_equipment": "special_equipment"}
 
 
+# Choice values as sets: ``Hazard.Grade.values`` builds a new list on every access (imports check
+# these for every row).
+GRADES = frozenset(Hazard.Grade.values)
+CATEGORIES = frozenset(Hazard.Category.values)
+CHANNELS = frozenset(Hazard.Channel.values)
+
+
 def first_alert_on(deadline: datetime.date | None) -> datetime.date | None:
     """When the first deadline alert (7 days before) falls due for ``deadline``."""
     return deadline - datetime.timedelta(days=7) if deadline else None
@@ -143,13 +150,16 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
                  found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
                  basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
                  responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
-                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None) -> Hazard:
+                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None,
+                 check_only: bool = False) -> Hazard | None:
     """Validate a registration and return the unsaved hazard (status ``registered``).
 
     Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
     is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
     its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a dict kept by a
-    batch caller) memoises the per-enterprise checks. The actor kind is left on ``_actor_kind``.
+    batch caller) memoises the per-enterprise checks and the batch's clock (every hazard of an
+    import is registered at the same instant). The actor kind is left on ``_actor_kind``.
+    ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
     """
     cache = cache if cache is not None else {}
     key = ("kind", enterprise.pk)
@@ -161,16 +171,16 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     description = (description or "").strip()
     if not description:
         raise ServiceError("请填写隐患描述。", "description")
-    if grade not in Hazard.Grade.values:
+    if grade not in GRADES:
         raise ServiceError("隐患等级须为“一般”或“重大”。", "grade")
-    if category not in Hazard.Category.values:
+    if category not in CATEGORIES:
         raise ServiceError("隐患类别无效。", "category")
     if not channel:
         key = ("channel", enterprise.pk)
         if key not in cache:
             cache[key] = default_channel(actor, enterprise)
         channel = cache[key]
-    if channel not in Hazard.Channel.values:
+    if channel not in CHANNELS:
         raise ServiceError("发现渠道无效。", "channel")
     engagement_channel = None
     if kind == "agency":
@@ -188,7 +198,11 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         raise ServiceError("行业领域与该单位的行业不符。", "sector")
     if actor is not None and not scope_for(actor).allows_sector(sector.pk):
         raise ServiceError("该行业领域不在您的监管职责范围内。", "sector")
-    today = timezone.localdate()
+    if ("now",) in cache:
+        now, today = cache[("now",)]
+    else:
+        now = timezone.now()
+        today = timezone.localdate(now)
     found_on = found_on or today
     if found_on > today:
         raise ServiceError("发现日期不能晚于今天。", "found_on")
@@ -200,7 +214,8 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     if grade == Hazard.Grade.MAJOR:
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
-    now = timezone.now()
+    if check_only:
+        return None
     org = _org(actor)
     user = actor if actor is not None and actor.is_authenticated else None
     hazard = Hazard(

@@ -183,3 +183,22 @@ def test_bulletin_and_enforcement_docs_go_through_render():
     table(doc, [["单元\x0b格", 1]])
     text = docx_text(to_bytes(doc))
     assert "标题" in text and "副标题" in text and "正文" + FORMULA in text and "单元格" in text
+
+
+def test_the_fast_path_only_skips_text_that_the_full_cleaning_leaves_unchanged(monkeypatch):
+    import random
+    import unicodedata
+
+    from core import text
+
+    pool = list("ab 中文\u3000\u00a0\u200b\u2028\r\n\t\x0b\x85\ufeff\u2060\ufffe") + ["e\u0301", "\u00e9", "  "]
+    rng = random.Random(5)
+    samples = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    samples += ["整改完毕", "a b", "a  b", " a", "a ", "e\u0301"]
+    fast = {(s, m): text._clean_already(s, m) for s in samples for m in (True, False)}
+    monkeypatch.setattr(text, "_clean_already", lambda value, multiline: False)  # the full cleaning only
+    for (s, multiline), skipped in fast.items():
+        if skipped:
+            assert text.clean_text(s, multiline=multiline) == s, repr(s)
+    assert any(fast.values()) and not all(fast.values())
+    assert unicodedata.is_normalized("NFC", text.clean_text("e\u0301"))

@@ -81,3 +81,47 @@ def test_import_is_reasonably_fast(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(60 * 16):
         result = import_hazards(world.user("commerce"), xlsx(rows), dry_run=True)
     assert result["errors"] == []
+
+
+def test_the_import_reader_reads_every_cell_as_openpyxl_does():
+    """hazards.importing.open_workbook (one parse, inline strings read directly) against stock
+    openpyxl load_workbook(read_only=True) on files with and without a dimension, shared and
+    inline strings (with rich-text runs), numbers, dates, booleans and gaps."""
+    import datetime
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from hazards.importing import open_workbook
+
+    values = [["文本", 12, 3.5, datetime.datetime(2026, 1, 5), True, None, "  空格 ", "=1+1"],
+              [None, "第二行", 0, -7.25, datetime.date(2025, 12, 31), False, "", "末列"]]
+    normal = Workbook()
+    for row in values:
+        normal.active.append(row)
+    streamed = Workbook(write_only=True)
+    ws = streamed.create_sheet("台账")
+    for row in values:
+        ws.append(row)
+    files = []
+    for wb in (normal, streamed):
+        buf = io.BytesIO()
+        wb.save(buf)
+        files.append(buf.getvalue())
+    # a rich-text inline string (two runs) and a plain one, as other generators write them
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(files[1])) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                extra = ('<row r="90"><c r="B90" t="inlineStr"><is><r><t>甲</t></r><r><rPr><b/></rPr>'
+                         '<t xml:space="preserve"> 乙</t></r></is></c><c r="D90" t="inlineStr"><is><t>丙</t></is></c></row>')
+                data = data.replace(b"</sheetData>", extra.encode() + b"</sheetData>", 1)
+            dst.writestr(item, data)
+    files.append(out.getvalue())
+    for data in files:
+        ours = [tuple(r) for r in open_workbook(data).worksheets[0].iter_rows(values_only=True)]
+        stock = [tuple(r) for r in load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+                 .iter_rows(values_only=True)]
+        assert ours == stock and len(ours) >= 2
+    assert ("甲 乙" in ours[-1]) and ("丙" in ours[-1])
