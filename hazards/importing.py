@@ -111,7 +111,7 @@ class _Sheet(ReadOnlyWorksheet):
     its start gives the same answer after reading only the sheet's head."""
 
     def _get_size(self):
-        from xml.etree.ElementTree import iterparse
+        from openpyxl.xml.functions import iterparse  # defusedxml when installed (it is), as openpyxl parses
 
         src = self._get_source()
         try:
