@@ -26,9 +26,9 @@ TIP_CONTENT = ["厂区内安全出口被货物堵塞，存在重大隐患", "车
 
 def gen_tips(rng, ents, counties, n_tips, today, batch, summary) -> int:
     from tips import protection
+    from tips.deadlines import rule
     from tips.models import Holiday, Reward, RewardPolicy, Tip
     from tips.routing import route
-    from tips.deadlines import rule
     from tips.workdays import add_working_days
 
     rows = list(Holiday.objects.values_list("date", "is_workday"))

@@ -25,6 +25,12 @@ def _agg(at):
     }
 
 
+def _within(region: Region) -> dict:
+    """Only the region the page is about (a superuser's scope is everything; every other
+    viewer's scope already lies within their own region)."""
+    return {f"{region.level}_code": region.code}
+
+
 def statistics(hazards, region: Region, *, grade: str = "", weeks: int = 12, today=None, scope=None) -> dict:
     """``hazards`` is already scoped (visible_to). Everything as of the instant ``today`` (default
     now; a date = end of that day) through ``hazards.asof``: hazards merged or voided by then
@@ -35,7 +41,7 @@ def statistics(hazards, region: Region, *, grade: str = "", weeks: int = 12, tod
         return _from_tallies(hazards, region, scope, grade=grade, weeks=weeks)
     at = asof.instant(today)
     day = asof.local_day(at)
-    qs = asof.annotate(hazards, at)
+    qs = asof.annotate(hazards.filter(**_within(region)), at)
     if grade:
         qs = qs.filter(grade_at=grade)
     children = list(region.children.order_by("code"))
@@ -81,7 +87,7 @@ def _from_tallies(hazards, region: Region, scope, *, grade: str, weeks: int) -> 
     names = {c.code: c.name for c in children} or {region.code: region.name}
     sectors = dict(Sector.objects.values_list("pk", "name"))
     key = f"{level}_code"
-    filters = {"grade": grade} if grade else {}
+    filters = {**_within(region), **({"grade": grade} if grade else {})}
     opens = Q(status__in=workflow.OPEN_STATES)
     week = tallies.monday(day)
     cells: dict = {}

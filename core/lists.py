@@ -82,9 +82,12 @@ class Column:
 
 def style_form(form):
     """Bootstrap classes on a filter form's widgets (kept on the widget, rendered by _list.html)."""
+    from .formrender import list_form_renderer
+
     for field in form.fields.values():
         css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
+    form.renderer = list_form_renderer()  # the same HTML, plain selects/inputs without a template per option
     return form
 
 

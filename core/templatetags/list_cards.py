@@ -25,6 +25,20 @@ register = template.Library()
 TAG = re.compile(r"<(/?)(table|td)\b([^>]*)>", re.IGNORECASE)
 LINK = re.compile(r"<a\b[^>]*\bhref=", re.IGNORECASE)
 CONTROL = re.compile(r"<(form|input|button|select|textarea|img)\b", re.IGNORECASE)
+# a start or end tag, quoted attribute values may hold ">"
+MARKUP = re.compile(r"""</?[a-zA-Z][^>"']*(?:"[^"]*"[^>"']*|'[^']*'[^>"']*)*>""")
+
+
+def _is_empty(content: str) -> bool:
+    """``strip_tags(content).strip() == ""`` without an HTML parser per cell (the common cases):
+    no markup at all, or text left once the tags are removed; anything unusual (comments, a
+    stray "<") is left to Django's ``strip_tags``."""
+    if "<" not in content:
+        return not content.strip()
+    text = MARKUP.sub("", content)
+    if "<" not in text:
+        return not text.strip()
+    return not strip_tags(content).strip()
 
 
 def _cells(html: str) -> list[tuple[int, int, int]]:
@@ -61,7 +75,7 @@ def label_cells(html: str, labels) -> str:
                 attrs += ' data-card="title"'
             elif i < len(labels) and labels[i]:
                 attrs += f' data-label="{escape(labels[i])}"'
-        if not strip_tags(contents[i]).strip() and not CONTROL.search(contents[i]):
+        if _is_empty(contents[i]) and not CONTROL.search(contents[i]):
             attrs += " data-empty"
         tag_end = end - 1  # the ">" of "<td …>"
         if html[tag_end - 1] == "/":

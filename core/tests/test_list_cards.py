@@ -51,3 +51,16 @@ def test_the_list_page_has_the_phone_button_with_the_count(client, world):
     assert 'class="offcanvas-md offcanvas-end"' in html
     html = client.get(reverse("hazards:ledger")).content.decode()
     assert 'data-testid="filter-count"' not in html
+
+
+@pytest.mark.parametrize("content", [
+    "", "  ", "2026-12-01", " <span class=\"badge\"></span> ", "<a href=\"/h/1/\">YH1</a>", "<b></b>\n<i> </i>",
+    '<span title="a > b"></span>', "<span title='x>y'>z</span>", "a < b", "<!-- 注释 --> ", "<!-- a > b -->",
+    "&nbsp;", "<br/>", "<br />—", "<td>内</td>", "<", ">", "<?x?>", "<1>", "<span data-x=\"\">&amp;</span>",
+])
+def test_a_cell_is_empty_exactly_when_django_strip_tags_leaves_nothing(content):
+    from django.utils.html import strip_tags
+
+    from core.templatetags.list_cards import _is_empty
+
+    assert _is_empty(content) == (not strip_tags(content).strip())

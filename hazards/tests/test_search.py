@@ -121,3 +121,22 @@ def test_enterprise_names_are_searched_through_their_gin_index_on_postgresql(wor
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "enterprise_name_tokens_gin" in plan, plan
+
+
+def test_the_index_decides_alone_only_for_one_or_two_caseless_characters():
+    from hazards.search import tokens_decide
+
+    assert all(tokens_decide(q) for q in ("消防", "道", "12", "0", "未1"))
+    # longer terms (several n-grams), letters (case folding differs from UPPER), punctuation, spaces
+    assert not any(tokens_decide(q) for q in ("消防通道", "消防栓", "pe", "a", "PE", "；", "消 防", "（3", "ß", "ｋ", "K"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_two_character_search_is_answered_by_the_index_alone_and_still_equals_substring_search(world):
+    _corpus(world)
+    _named_enterprises(world)
+    short = str(text_filter(Hazard.objects.all(), "消防").query)
+    longer = str(text_filter(Hazard.objects.all(), "消防通道").query)
+    assert "LIKE" not in short and "LIKE" in longer
+    _assert_search_equals_substring(["消防", "通道", "未", "道", "一般", "隐患", "公司", "物流", "0", "1"])

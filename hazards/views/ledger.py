@@ -23,7 +23,7 @@ class HazardLedger(ScopedListView):
     filterset_class = HazardFilter
     template_name = "hazards/ledger.html"
     row_template = "hazards/_ledger_row.html"
-    select_related = ("enterprise", "sector", "basis_item")
+    select_related = ("enterprise", "sector")  # what the row and the columns show (the export job has its own)
     columns = (Column("编号", "number"), Column("单位", "enterprise.name"), Column("行业", "sector.name"),
                Column("等级", "get_grade_display"), Column("隐患描述", "description"),
                Column("渠道", "get_channel_display"), Column("发现日期", "found_on"), Column("整改期限", "deadline"),
