@@ -112,7 +112,7 @@ def main():
     results = {"profile": args.profile, "database": connection.vendor,
                "database_name": str(connection.settings_dict.get("NAME")).rsplit("/", 1)[-1],
                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-               "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+               "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results", ":!docs/performance.md")),
                "machine": started_machine, "generated": generated, "dataset_at_start": dataset_counts()}
     from bench.actors import ensure_actors
     from bench.b3_import import bench_b3_import
