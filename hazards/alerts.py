@@ -229,7 +229,7 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
     pass on the same day stops there, sending nothing); then ONE windowed query gives, per county ×
     sector, the counts of due and overdue hazards and the first ``max_lines`` of them (from the
     partial index hazard_open_digest_idx alone, in its order); each department's digest is merged
-    from its county × sectors in memory, the enterprises' names of the listed hazards read in one
+    from its county × sectors in memory, the names of the listed hazards' enterprises read in one
     query (per BULK_CHUNK), and inserted with notify_bulk.
     Returns how many new messages were created."""
     from django.db.models import F, IntegerField, Q, Sum, Value, Window
@@ -283,11 +283,11 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                       n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),
                       n_overdue=Window(Sum(_overdue_case(today)), partition_by=part))
             .filter(rank__lte=max_lines)
-            .values_list("county_code", "sector_id", "pk", "deadline", "n_total", "n_overdue"))
+            .values_list("county_code", "sector_id", "pk", "deadline", "enterprise_id", "n_total", "n_overdue"))
     tops: dict = {}
     counts: dict = {}
-    for county, sector, pk, deadline, n_total, n_overdue in rows:
-        tops.setdefault((county, sector), []).append((deadline, pk, county))
+    for county, sector, pk, deadline, enterprise, n_total, n_overdue in rows:
+        tops.setdefault((county, sector), []).append((deadline, pk, county, enterprise))
         counts[(county, sector)] = (n_total, n_overdue)
     digests = []
     for dept, (county, _sectors) in pending.items():
@@ -297,16 +297,16 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
         total = sum(counts[c][0] for c in cells)
         overdue = sum(counts[c][1] for c in cells)
         digests.append((dept, total, overdue, sorted(h for c in cells for h in tops[c])[:max_lines]))
-    # the enterprises' names of the listed hazards only (joining them in the window above would
+    # the names of the listed hazards' enterprises only (joining them in the window above would
     # make it visit the heap of every open due hazard instead of reading its index alone)
-    names = _enterprise_names({pk for *_, first in digests for _deadline, pk, _county in first})
+    names = _enterprise_names({h[3] for *_, first in digests for h in first})
     alerts = []
     for dept, total, overdue, first in digests:
         due = total - overdue
         title = f"隐患整改期限每日汇总（{today:%Y-%m-%d}）：逾期 {overdue} 项，{horizon_days}日内到期 {due} 项"
-        lines = [f"{hazard_number(cty, pk)} {names[pk]} 整改期限 {deadline:%Y-%m-%d}"
+        lines = [f"{hazard_number(cty, pk)} {names[enterprise]} 整改期限 {deadline:%Y-%m-%d}"
                  + (f"（已逾期 {(today - deadline).days} 天）" if deadline < today else "")
-                 for deadline, pk, cty in first]
+                 for deadline, pk, cty, enterprise in first]
         if total > max_lines:
             lines.append(f"……另有 {total - max_lines} 项，请在隐患台账中查看。")
         common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?overdue=true", "obj_type": "", "obj_id": None}
@@ -319,23 +319,18 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
 
 
 def _enterprise_names(pks) -> dict:
-    """{hazard pk: its enterprise's name} for ``pks``: plain SQL, the ids as one array parameter on
+    """{enterprise pk: its name} for ``pks``: plain SQL, the ids as one array parameter on
     PostgreSQL (core.notifications.sql_in), in chunks of ``BULK_CHUNK``."""
     from django.db import connection
 
     from core.notifications import BULK_CHUNK, sql_in
     from enterprises.models import Enterprise
 
-    from .models import Hazard
-
-    qn = connection.ops.quote_name
-    hazards, enterprises = qn(Hazard._meta.db_table), qn(Enterprise._meta.db_table)
-    pks, names = list(pks), {}
+    table, pks, names = connection.ops.quote_name(Enterprise._meta.db_table), list(pks), {}
     with connection.cursor() as cur:
         for start in range(0, len(pks), BULK_CHUNK):
-            where, params = sql_in("h.id", pks[start:start + BULK_CHUNK])
-            cur.execute(f"SELECT h.id, e.name FROM {hazards} h JOIN {enterprises} e ON e.id = h.enterprise_id "
-                        f"WHERE {where}", params)
+            where, params = sql_in("id", pks[start:start + BULK_CHUNK])
+            cur.execute(f"SELECT id, name FROM {table} WHERE {where}", params)
             names.update(cur.fetchall())
     return names
 

@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='hazard',
-            index=models.Index(condition=models.Q(('status__in', ('registered', 'rectifying', 'pending_acceptance'))), fields=['county_code', 'sector', 'deadline', 'id'], name='hazard_open_digest_idx'),
+            index=models.Index(condition=models.Q(('status__in', ('registered', 'rectifying', 'pending_acceptance'))), fields=['county_code', 'sector', 'deadline', 'id', 'enterprise'], name='hazard_open_digest_idx'),
         ),
     ]
