@@ -227,8 +227,10 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
     Set-based, a constant number of queries whatever the number of hazards: the lead competences,
     the sector tree, the staff, and their digest keys of the day (checked in bulk first: a second
     pass on the same day stops there, sending nothing); then ONE windowed query gives, per county ×
-    sector, the counts of due and overdue hazards and the first ``max_lines`` of them; each
-    department's digest is merged from its county × sectors in memory and inserted with notify_bulk.
+    sector, the counts of due and overdue hazards and the first ``max_lines`` of them (from the
+    partial index hazard_open_digest_idx alone, in its order); each department's digest is merged
+    from its county × sectors in memory, the names of the listed hazards' enterprises read in one
+    query (per BULK_CHUNK), and inserted with notify_bulk.
     Returns how many new messages were created."""
     from django.db.models import F, IntegerField, Q, Sum, Value, Window
     from django.db.models.functions import RowNumber
@@ -281,25 +283,30 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                       n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),
                       n_overdue=Window(Sum(_overdue_case(today)), partition_by=part))
             .filter(rank__lte=max_lines)
-            .values_list("county_code", "sector_id", "pk", "deadline", "enterprise__name", "n_total", "n_overdue"))
+            .values_list("county_code", "sector_id", "pk", "deadline", "enterprise_id", "n_total", "n_overdue"))
     tops: dict = {}
     counts: dict = {}
-    for county, sector, pk, deadline, ent_name, n_total, n_overdue in rows:
-        tops.setdefault((county, sector), []).append((deadline, pk, county, ent_name))
+    for county, sector, pk, deadline, enterprise, n_total, n_overdue in rows:
+        tops.setdefault((county, sector), []).append((deadline, pk, county, enterprise))
         counts[(county, sector)] = (n_total, n_overdue)
-    alerts = []
+    digests = []
     for dept, (county, _sectors) in pending.items():
         cells = [(county, s) for s in wanted[dept] if (county, s) in counts]
         if not cells:
             continue
         total = sum(counts[c][0] for c in cells)
         overdue = sum(counts[c][1] for c in cells)
+        digests.append((dept, total, overdue, sorted(h for c in cells for h in tops[c])[:max_lines]))
+    # the names of the listed hazards' enterprises only (joining them in the window above would
+    # make it visit the heap of every open due hazard instead of reading its index alone)
+    names = _enterprise_names({h[3] for *_, first in digests for h in first})
+    alerts = []
+    for dept, total, overdue, first in digests:
         due = total - overdue
-        first = sorted(h for c in cells for h in tops[c])[:max_lines]
         title = f"隐患整改期限每日汇总（{today:%Y-%m-%d}）：逾期 {overdue} 项，{horizon_days}日内到期 {due} 项"
-        lines = [f"{hazard_number(cty, pk)} {ent_name} 整改期限 {deadline:%Y-%m-%d}"
+        lines = [f"{hazard_number(cty, pk)} {names[enterprise]} 整改期限 {deadline:%Y-%m-%d}"
                  + (f"（已逾期 {(today - deadline).days} 天）" if deadline < today else "")
-                 for deadline, pk, cty, ent_name in first]
+                 for deadline, pk, cty, enterprise in first]
         if total > max_lines:
             lines.append(f"……另有 {total - max_lines} 项，请在隐患台账中查看。")
         common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?overdue=true", "obj_type": "", "obj_id": None}
@@ -309,6 +316,23 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                            "channels": ("inapp", "email")})
             alerts.append({**common, "dedupe_key": key, "body": "请登录平台查看。", "user": user, "channels": ("sms",)})
     return notify_bulk(alerts) if alerts else 0
+
+
+def _enterprise_names(pks) -> dict:
+    """{enterprise pk: its name} for ``pks``: plain SQL, the ids as one array parameter on
+    PostgreSQL (core.notifications.sql_in), in chunks of ``BULK_CHUNK``."""
+    from django.db import connection
+
+    from core.notifications import BULK_CHUNK, sql_in
+    from enterprises.models import Enterprise
+
+    table, pks, names = connection.ops.quote_name(Enterprise._meta.db_table), list(pks), {}
+    with connection.cursor() as cur:
+        for start in range(0, len(pks), BULK_CHUNK):
+            where, params = sql_in("id", pks[start:start + BULK_CHUNK])
+            cur.execute(f"SELECT id, name FROM {table} WHERE {where}", params)
+            names.update(cur.fetchall())
+    return names
 
 
 def _overdue_case(today):

@@ -120,6 +120,12 @@ class Hazard(RegionCodes):
             # count and deadline order from the index alone (EXPLAIN at 10^6 hazards: a bitmap heap
             # scan of 53k rows over 32k pages for ?region=42&sector=commerce&status=rectifying&overdue)
             models.Index(fields=["province_code", "sector", "status", "deadline"], name="hazard_prov_sector_idx"),
+            # the daily digest (hazards.alerts.send_daily_digests): the open hazards of each county ×
+            # sector in (deadline, id) order with their enterprise, so its window (counts + first 30
+            # per cell) reads this index alone in order, without a sort or a heap visit (EXPLAIN at
+            # 10^6 hazards: 374k open due rows fetched from 63k heap pages and sorted on disk, 1.9 s)
+            models.Index(fields=["county_code", "sector", "deadline", "id", "enterprise"], name="hazard_open_digest_idx",
+                         condition=models.Q(status__in=workflow.OPEN_STATES)),
         ]
         constraints = [
             models.CheckConstraint(

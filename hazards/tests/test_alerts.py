@@ -139,6 +139,9 @@ def test_daily_digest_one_per_recipient_listing_due_and_overdue(world):
     assert late.number in body and soon.number in body and later.number not in body
     assert "逾期 1 项" in digests[0].title and "7日内到期 1 项" in digests[0].title
     assert "已逾期 5 天" in body  # 2026-02-25 → 2026-03-02
+    # each listed hazard on its own line: number, its enterprise's name, deadline (the product's digest format)
+    assert f"{late.number} {world.ent_commerce.name} 整改期限 2026-02-25（已逾期 5 天）" in body.splitlines()
+    assert f"{soon.number} {world.ent_commerce.name} 整改期限 2026-03-05" in body.splitlines()
     assert not Notification.objects.filter(recipient=officer, kind__in=["hazard.due7", "hazard.due1", "hazard.overdue"]).exists()
     assert not Notification.objects.filter(recipient=world.user("housing"), kind="hazard.digest").exists()
     # the immediate per-hazard alert: the principal (account) and the principal's and controller's phones
