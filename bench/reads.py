@@ -415,12 +415,16 @@ def _province_ledger(actors, sector_ids, today) -> dict:
 def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
     """B5: one send_hazard_alerts pass, then a second pass that must send nothing; floor = the scan
     (open hazards whose next alert is due, joined to their enterprise) in raw SQL."""
-    from django.core.management import call_command
-
-    from core.models import OutboxMessage
+    from core.models import Notification, OutboxMessage
     from hazards import workflow
+    from hazards.alerts import send_daily_alerts
 
     today = timezone.localdate()
+    # A database this bench already ran on has had today's pass: its steady state is the next day's
+    # pass (what the daily job meets every day), so the pass runs as of the first day without one
+    ran_on = today
+    while Notification.objects.filter(dedupe_key__startswith=f"digest:{today.isoformat()}:").exists():
+        today += datetime.timedelta(days=1)
     states = ", ".join(f"'{s}'" for s in workflow.OPEN_STATES)
 
     def floor():
@@ -435,20 +439,22 @@ def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
     before = OutboxMessage.objects.count()
     with QueryCounter() as counted:
         t = time.perf_counter()
-        call_command("send_hazard_alerts", verbosity=0)
+        send_daily_alerts(today)
         first = time.perf_counter() - t
     mid = OutboxMessage.objects.count()
     t = time.perf_counter()
-    call_command("send_hazard_alerts", verbosity=0)
+    send_daily_alerts(today)
     second = time.perf_counter() - t
     after = OutboxMessage.objects.count()
     digests = OutboxMessage.objects.filter(kind="hazard.digest").count()
-    return {"figure": f"first pass {first:.2f} s, second pass {second:.2f} s sending {after - mid}",
+    day_note = f" (the pass of {today.isoformat()}: today's had run on this database)" if today != ran_on else ""
+    return {"figure": f"first pass {first:.2f} s, second pass {second:.2f} s sending {after - mid}{day_note}",
             "floor": f"scan SQL p50 {fl['p50_ms']} ms", "digest_messages_total": digests,
             "verdict": "met" if first <= limit_s and after == mid else "not met",
             "ratio": round(first * 1000 / max(fl["p50_ms"], 0.001), 1), "first_pass_s": round(first, 2),
             "first_pass_queries": counted.count, "hazards_scanned": scanned, "messages": mid - before,
             "second_pass_s": round(second, 2), "second_pass_messages": after - mid,
+            "pass_day": today.isoformat(), "run_on": ran_on.isoformat(),
             "note": "floor = fetching the due rows once (next_alert_on <= today, an indexed range); the pass is "
                     "set-based: per batch of due hazards one query for the principals, the alerts' dedupe keys "
                     "checked in bulk, the new rows written with COPY (PostgreSQL) or one executemany, one "
