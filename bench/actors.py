@@ -1,6 +1,6 @@
 """The organisations and logins the benchmarks act as, created through accounts.services
 (idempotent): in the benchmark county, its committee office with an officer, the commerce bureau
-(商务局, leads 商贸) with an officer and an API token, the 应急管理局 (comprehensive) with an
+(商务局, leads 商贸) with an officer, the 应急管理局 (comprehensive) with an
 officer, and the township office of the busiest township."""
 
 from dataclasses import dataclass
@@ -24,7 +24,6 @@ class Actors:
     township: Organisation
     committee_user: object
     department_user: object
-    token: str
     emergency_user: object  # 应急管理局 (comprehensive): every sector of the county — the importer
 
 
@@ -50,7 +49,6 @@ def _user(username: str, org: Organisation):
 
 
 def ensure_actors(profile: str) -> Actors:
-    from core.api_auth import issue
 
     county = bench_county(profile)
     committee = ensure_county_orgs(county)
@@ -67,6 +65,5 @@ def ensure_actors(profile: str) -> Actors:
                                             region=town_region)
     committee_user = _user("bench_committee", committee)
     department_user = _user("bench_commerce", department)
-    token_key = issue(department_user)["token"]
-    return Actors(county, committee, department, township, committee_user, department_user, token_key,
+    return Actors(county, committee, department, township, committee_user, department_user,
                   _user("bench_emergency", emergency))
