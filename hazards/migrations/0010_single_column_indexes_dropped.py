@@ -8,18 +8,32 @@ rebuild the table, which loses its tally triggers (hazards.tallies)."""
 
 from django.db import migrations, models
 
+COLUMNS = {
+    "grade": "64e840f7",
+    "channel": "2fd6df54",
+    "status": "1f65c8f5",
+    "county_code": "16c55449",
+    "township_code": "9a7bc6c7",
+}
 DROPPED = [
-    "hazards_hazard_grade_64e840f7",
-    "hazards_hazard_grade_64e840f7_like",
-    "hazards_hazard_channel_2fd6df54",
-    "hazards_hazard_channel_2fd6df54_like",
-    "hazards_hazard_status_1f65c8f5",
-    "hazards_hazard_status_1f65c8f5_like",
-    "hazards_hazard_county_code_16c55449",
-    "hazards_hazard_county_code_16c55449_like",
-    "hazards_hazard_township_code_9a7bc6c7",
-    "hazards_hazard_township_code_9a7bc6c7_like",
+    name for col, h in COLUMNS.items() for name in (f"hazards_hazard_{col}_{h}", f"hazards_hazard_{col}_{h}_like")
 ]
+
+
+def drop(apps, schema_editor):
+    for name in DROPPED:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def restore(apps, schema_editor):
+    """Back to 0009: the same indexes under the same names (the LIKE twins on PostgreSQL only)."""
+    for col, h in COLUMNS.items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS hazards_hazard_{col}_{h} ON hazards_hazard ({col})")
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS hazards_hazard_{col}_{h}_like "
+                f"ON hazards_hazard ({col} varchar_pattern_ops)"
+            )
 
 
 class Migration(migrations.Migration):
@@ -29,11 +43,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    [f"DROP INDEX IF EXISTS {name}" for name in DROPPED], reverse_sql=migrations.RunSQL.noop
-                )
-            ],
+            database_operations=[migrations.RunPython(drop, restore)],
             state_operations=[
                 migrations.AlterField(
                     model_name="hazard",
