@@ -103,7 +103,9 @@ def test_only_own_enterprise_staff_write(world):
     with pytest.raises(NotPermitted):
         services.add_drill(world.user("emergency"), world.ent_commerce, plan="p", held_on=TODAY, scenario="s", participants=3)
     with pytest.raises(ServiceError) as exc:
-        services.add_drill(world.user("enterprise"), world.ent_commerce, plan="p", held_on=TODAY + datetime.timedelta(days=1),
+        # tomorrow as of the call (TODAY is read when the module is collected: a run crossing local midnight)
+        services.add_drill(world.user("enterprise"), world.ent_commerce, plan="p",
+                           held_on=timezone.localdate() + datetime.timedelta(days=1),
                            scenario="s", participants=3)
     assert exc.value.field == "held_on"
 
