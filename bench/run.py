@@ -4,6 +4,10 @@ writes JSON to bench/results/. Not a test: numbers are reported, never asserted.
 
     python bench/run.py --profile county        (make bench: SQLite, < 5 minutes)
     DATABASE_URL=postgres://… python bench/run.py --profile province   (make bench-province)
+
+The province generation takes about an hour on 2 cores; it can be done once and recorded
+(``--setup-only``), then measured by later runs on that database (``--skip-setup``, which migrates
+first and reports the recorded generation). ``--only B4,B5`` re-runs a subset (a "partial re-run").
 """
 
 import argparse
