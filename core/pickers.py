@@ -101,7 +101,7 @@ def _sectors(user, request):
     qs = Sector.objects.filter(is_active=True)
     ent_id = request.GET.get("enterprise", "")
     if ent_id.isdigit():
-        from hazards.services import allowed_sectors
+        from hazards.acting import allowed_sectors
 
         ent = Enterprise.objects.visible_to(user).filter(pk=int(ent_id)).first()
         return qs.filter(pk__in=allowed_sectors(ent)) if ent else qs.none()

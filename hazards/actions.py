@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.models import Organisation
 
-from . import services, workflow
+from . import acting, services, workflow
 from .models import Acceptance, Hazard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -124,7 +124,7 @@ def make_form(action, hazard, user, data=None, files=None):
 
 def available_for(user, hazard) -> list[str]:
     """The actions the user may take on this hazard now (state / actor / grade rules)."""
-    kind = services.actor_kind(user, hazard)
+    kind = acting.actor_kind(user, hazard)
     if kind is None:
         return []
     return workflow.available_actions(hazard.status, kind, hazard.grade)

@@ -28,7 +28,7 @@ from core.security import log_security
 from core.services import ServiceError
 from jobs.api import JobSerializer
 
-from . import services, workflow
+from . import acting, workflow
 from .actions import report_departments
 from .evidence import add_attachment, check_upload
 from .exports import XLSX_TYPE, ledger_workbook
@@ -133,7 +133,7 @@ class HazardDetailMoreMixin:
         hazard = self.get_object()
         if request.method == "GET":
             return Response(AttachmentSerializer(hazard.attachments.all(), many=True).data)
-        if services.actor_kind(request.user, hazard) is None or hazard.status in workflow.FINAL_STATES:
+        if acting.actor_kind(request.user, hazard) is None or hazard.status in workflow.FINAL_STATES:
             raise PermissionDenied("您不能为该隐患上传附件。")
         ser = UploadSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

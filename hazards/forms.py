@@ -8,7 +8,7 @@ from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 
-from . import services
+from . import acting
 from .models import Hazard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,7 +72,7 @@ class RegisterForm(forms.Form):
         self.enterprise = enterprise
         sectors = Sector.objects.filter(is_active=True)
         if enterprise is not None:
-            sectors = sectors.filter(pk__in=services.allowed_sectors(enterprise))
+            sectors = sectors.filter(pk__in=acting.allowed_sectors(enterprise))
         self.fields["sector"].queryset = sectors
         self.fields["basis_item"].queryset = applicable_items(enterprise) if enterprise else \
             self.fields["basis_item"].queryset

@@ -8,13 +8,20 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Organisation, Sector
+from accounts.models import Organisation
 from accounts.permissions import actor_org
 from accounts.scope import scope_for
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import grading, workflow
+from .acting import (
+    _require_kind,
+    actor_kind,
+    allowed_sectors,
+    cross_cutting_sector_ids,
+    default_channel,
+)
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 from .search import tokens as search_tokens
 
@@ -23,9 +30,7 @@ from .search import tokens as search_tokens
 #: written in one transaction per batch (no hazard state changes, so no hazard event)
 SERVICE_MODULES = ("alerts",)
 
-CROSS_CUTTING_SECTORS = {"uses_hazchem": "hazchem", "fire_key_unit": "fire", "uses_gas": "gas",
-                         "has_special_equipment": "special_equipment"}
-
+_org = actor_org
 
 # Choice values as sets: ``Hazard.Grade.values`` builds a new list on every access (imports check
 # these for every row).
@@ -37,90 +42,6 @@ CHANNELS = frozenset(Hazard.Channel.values)
 def first_alert_on(deadline: datetime.date | None) -> datetime.date | None:
     """When the first deadline alert (7 days before) falls due for ``deadline``."""
     return deadline - datetime.timedelta(days=7) if deadline else None
-
-
-# ---------------------------------------------------------------- who is acting
-
-def actor_kind(actor, hazard_or_enterprise) -> str | None:
-    """The actor's kind for this hazard (or enterprise), or None when it is out of their scope."""
-    if actor is None:
-        return "superuser"  # system jobs and bulk loaders act with full authority
-    if not actor.is_authenticated or not actor.is_active:
-        return None
-    if actor.is_superuser:
-        return "superuser"
-    membership = getattr(actor, "membership", None)
-    if membership is None or not membership.can_write:
-        return None
-    enterprise = getattr(hazard_or_enterprise, "enterprise", hazard_or_enterprise)
-    if not _enterprise_visible(actor, enterprise):
-        return None
-    if isinstance(hazard_or_enterprise, Hazard) and not scope_for(actor).allows_sector(hazard_or_enterprise.sector_id):
-        return None
-    kind = membership.organisation.kind
-    return kind if kind in workflow.ACTOR_KINDS else None
-
-
-def _enterprise_visible(actor, enterprise) -> bool:
-    """``Enterprise.objects.visible_to(actor)`` holds ``enterprise`` — decided from the scope
-    without a query when the scope is a set of enterprises (enterprise staff, agencies) or a whole
-    region (every sector); a sector-limited department asks the database (the enterprise's sectors)."""
-    scope = scope_for(actor)
-    if scope.everything or scope.nothing:
-        return scope.everything
-    if scope.enterprise_ids is not None:
-        return enterprise.pk in scope.enterprise_ids
-    if scope.sector_ids is None and scope.level:
-        return getattr(enterprise, f"{scope.level}_code") == scope.region_code
-    from enterprises.models import Enterprise
-
-    return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
-
-
-def _require_kind(actor, obj) -> str:
-    kind = actor_kind(actor, obj)
-    if kind is None:
-        raise NotPermitted("该隐患不在您的管辖范围内，或您没有办理权限。")
-    return kind
-
-
-def default_channel(actor, enterprise) -> str:
-    kind = actor_kind(actor, enterprise)
-    if kind == "enterprise":
-        return Hazard.Channel.SELF_CHECK
-    if kind == "agency":
-        from enterprises.models import Engagement
-
-        eng = Engagement.objects.filter(agency=actor.membership.organisation, enterprise=enterprise).order_by("-start").first()
-        if eng and eng.engaged_by == Engagement.EngagedBy.GOVERNMENT:
-            return Hazard.Channel.GOVERNMENT_THIRD_PARTY
-        return Hazard.Channel.ENTERPRISE_THIRD_PARTY
-    if kind == "department":
-        return Hazard.Channel.INSPECTION
-    if kind in ("committee", "township"):
-        return Hazard.Channel.SUPERVISION
-    return Hazard.Channel.INSPECTION
-
-
-def cross_cutting_sector_ids() -> dict[str, int]:
-    return dict(Sector.objects.filter(code__in=CROSS_CUTTING_SECTORS.values()).values_list("code", "pk"))
-
-
-def allowed_sectors(enterprise, cross: dict[str, int] | None = None) -> set[int]:
-    """Sectors a hazard of this enterprise may be filed under: its own (and their parents),
-    plus the cross-cutting ones it is flagged for. ``cross`` (code → id) saves a query per call
-    when a batch checks many enterprises."""
-    cross = cross if cross is not None else cross_cutting_sector_ids()
-    ids = set()
-    for s in enterprise.sectors.all():
-        ids.add(s.pk)
-        if s.parent_id:
-            ids.add(s.parent_id)
-    ids |= {cross[code] for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(enterprise, flag) and code in cross}
-    return ids
-
-
-_org = actor_org
 
 
 # ---------------------------------------------------------------- registration

@@ -320,7 +320,7 @@ def add_finding(actor, rec: Record, *, text: str, note: str, grade: str, deadlin
 def _sector_for(actor, rec: Record, item: RecordItem):
     from accounts.models import Sector
     from accounts.scope import scope_for
-    from hazards.services import allowed_sectors
+    from hazards.acting import allowed_sectors
 
     allowed = allowed_sectors(rec.enterprise)
     scope = scope_for(actor)
