@@ -209,7 +209,8 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
         ser = NoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         fn(request.user, m, note=ser.validated_data["note"])
-        return Response(MeasureSerializer(Measure.objects.get(pk=m.pk)).data)
+        m.refresh_from_db()  # the measure get_object() found in scope, as the service left it
+        return Response(MeasureSerializer(m).data)
 
     @action(detail=True, methods=["post"])
     @settles(lambda m, r: m.status == workflow.M_PENDING)
