@@ -1,10 +1,12 @@
 """Importing an existing hazard ledger from xlsx (regulators bringing in their old ledgers).
 
+The sheet is read by calamine (Rust, one pass; openpyxl's reader is kept as the tests' reference).
 Every row is validated by ``services.build_hazard`` — the same checks as registering one hazard
 on the page — and every problem is reported as ``{"row": 5, "column": "隐患等级", "reason": "…"}``.
 A dry run, or a file with any bad row, writes nothing. Otherwise ``services.register_many`` writes
 the hazards, their sources and their events (registered, and close_now for 已销号 rows) in
-batches inside one transaction: all or nothing. Enterprise, sector and scope look-ups are cached.
+batches inside one transaction: all or nothing. Enterprise, sector, item and scope look-ups are
+read once per file.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, FORMULA_TAG, INLINE_STRING, WorkSheetParser
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.constants import SHEET_MAIN_NS
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
 from core.intake import check_spreadsheet
@@ -31,6 +34,7 @@ from . import services, tallies
 from .models import Hazard
 
 MAX_ROWS = 5000
+UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
 REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
 COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
                       "责任人电话", "隐患部位", "整改情况"]
@@ -170,81 +174,88 @@ def open_workbook(data: bytes):
     return reader.wb
 
 
-def iter_rows(data: bytes):
-    """Yield the data rows of the first sheet as {header: value, "_row": number}, streaming
-    (openpyxl read-only): memory stays flat however long the file is."""
-    check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
+def _openpyxl_values(data: bytes):
+    """The first sheet's rows as value tuples through openpyxl (read-only): the reference the
+    calamine reader is tested against, and the bench's floor."""
     try:
         wb = open_workbook(data)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
+        raise ServiceError(UNREADABLE, "file") from None
+    return wb.worksheets[0].iter_rows(values_only=True)
+
+
+def _calamine_values(data: bytes) -> list:
+    """The first worksheet's rows (chart sheets skipped, as openpyxl's ``worksheets``) as value
+    lists, parsed by calamine (Rust) in one pass: from row 1 (empty rows included, so row numbers
+    are the sheet's), an empty cell as ``""``, every number a float, a date-formatted cell a
+    ``date``/``datetime`` — what ``_text`` and ``_date`` read the same as openpyxl's values
+    (tests/test_import_readers.py compares both). The whole sheet is held in memory: bounded by
+    ``check_spreadsheet``'s limits and ``MAX_ROWS``."""
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        index = next((i for i, m in enumerate(wb.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet), None)
+        if index is None:
+            raise ServiceError(UNREADABLE, "file")
+        return wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    except CalamineError:  # not a workbook, corrupt zip or XML, encrypted (PasswordError), …
+        raise ServiceError(UNREADABLE, "file") from None
+    except (OSError, ValueError, KeyError, IndexError, OverflowError):
+        raise ServiceError(UNREADABLE, "file") from None
+
+
+def iter_rows(data: bytes, reader: str = "calamine"):
+    """Yield the data rows of the first sheet as {header: value, "_row": number}: the header row,
+    then every non-empty row (at most MAX_ROWS). ``reader`` "openpyxl" is the former streaming
+    reader, kept as the reference for the tests."""
+    check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
+    values_of = _calamine_values if reader == "calamine" else _openpyxl_values
     header, count = None, 0
-    for number, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
-        values = list(values)
+    for number, values in enumerate(values_of(data), 1):
         if header is None:
             header = [_text(v).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 raise ServiceError(f"表头缺少列：{'、'.join(missing)}。", "file")
+            columns = [(i, h) for i, h in enumerate(header) if h]
             continue
-        if not any(_text(v) for v in values):
+        if not any(v is not None and v != "" and (not isinstance(v, str) or v.strip()) for v in values):
             continue
         count += 1
         if count > MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
-        row = {h: (clean_cell(values[i]) if i < len(values) else None) for i, h in enumerate(header) if h}
+        width = len(values)
+        row = {h: (_cell(values[i]) if i < width else None) for i, h in columns}
         row["_row"] = number
         yield row
     if header is None:
         raise ServiceError("文件为空。", "file")
 
 
+def _cell(value):
+    """A cell as the import reads it: text cleaned (``clean_cell``), an empty cell None."""
+    if value.__class__ is str:
+        return clean_cell(value) if value else None
+    return value
+
+
 def read_rows(data: bytes) -> list[dict]:
     return list(iter_rows(data))
-
-
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Abort(Exception):
     """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
 
 
-def count_rows(data: bytes) -> int:
-    """The data rows of the first sheet for a progress bar: its dimension if it declares one, else
-    its ``<row>`` tags counted in the raw XML (no parsing); 0 if unknown."""
-    try:
-        wb = open_workbook(data)
-        ws = wb.worksheets[0]
-        if ws.max_row:
-            return max(ws.max_row - 1, 0)
-        rows, tail = 0, b""
-        with wb._archive.open(ws._worksheet_path) as stream:
-            while chunk := stream.read(1 << 20):
-                buf = tail + chunk
-                rows += sum(buf.count(t) - tail.count(t) for t in (b"<row ", b"<row>", b":row ", b":row>"))
-                tail = buf[-8:]
-        return max(rows - 1, 0)
-    except Exception:  # noqa: BLE001 - only an estimate; iter_rows reports unreadable files
-        return 0
-
-
 def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None) -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
     ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
 
-    Rows stream through in chunks: each chunk is validated (``services.build_hazard``) and, while
-    no row so far was bad, written (``services.register_many``) — all inside one transaction that
-    is rolled back at the end on a dry run or if any row was bad. So every bad row is reported,
-    nothing is written unless every row is good, and memory is bounded by the chunk."""
+    The sheet is read in one pass (calamine), the reference data the rows name — their
+    enterprises with their scope and sectors, the standard items — is looked up once for the
+    whole file, every row is validated (``services.build_hazard``), and only if no row is bad (and
+    it is not a dry run) are the hazards written (``services.register_many``, in chunks) in one
+    transaction: every bad row is reported, nothing is written unless every row is good.
+    ``progress(done, total)`` is called as chunks are validated and written."""
     if hasattr(file, "read"):
         data = file.read()
     elif isinstance(file, bytes | bytearray):
@@ -252,53 +263,74 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     else:
         with open(file, "rb") as fh:
             data = fh.read()
+    rows = list(iter_rows(data))
+    total = len(rows)
+    if progress:
+        progress(0, total)
     errors: list[dict] = []
-    sectors = {}
-    for s in Sector.objects.all():
-        sectors[s.name] = sectors[s.code] = s
-    from standards.models import Item
-
-    enterprises: dict = {}
-    items: dict = {}
-    cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
-    from django.utils import timezone
-
-    now = timezone.now()
-    cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
-    total = created = closed = 0
+    lookups = _lookups(actor, rows)
+    created = closed = 0
+    entries: list = []
+    for start in range(0, total, chunk_size):
+        chunk = _validate(actor, rows[start:start + chunk_size], *lookups, errors, check_only=dry_run or bool(errors))
+        created += len(chunk)
+        closed += sum(1 for _, _, note in chunk if note is not None)
+        if not dry_run and not errors:
+            entries.extend(chunk)
+        if progress:
+            progress(min(start + chunk_size, total) // (1 if dry_run else 2), total)
+    if dry_run or errors:
+        return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
+                "committed": False}
     new_ids: list[int] = []
     try:
         with transaction.atomic():
             # counted once at the end (tallies.defer): not per row, not locked for the whole import
-            deferred = tallies.defer() if not dry_run else False
-            for rows in _chunks(iter_rows(data), chunk_size):
-                total += len(rows)
+            deferred = tallies.defer()
+            for start in range(0, len(entries), chunk_size):
+                part = entries[start:start + chunk_size]
+                try:
+                    services.register_many(actor, part)
+                except ServiceError as exc:
+                    errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
+                    raise _Abort() from None
+                new_ids.extend(h.pk for h, _, _ in part)
                 if progress:
-                    progress(total)
-                codes = {_text(r.get("统一社会信用代码")).upper() for r in rows} - set(enterprises)
-                fresh = list(Enterprise.objects.filter(credit_code__in=codes).select_related("region").prefetch_related("sectors"))
-                enterprises.update({e.credit_code: e for e in fresh})
-                services.prime_cache(actor, fresh, cache)
-                item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""} - set(items)
-                items.update({i.code: i for i in Item.objects.filter(code__in=item_codes, standard__is_current=True)})
-                entries = _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=dry_run)
-                created += len(entries)
-                closed += sum(1 for _, _, note in entries if note is not None)
-                if not dry_run and not errors:
-                    try:
-                        services.register_many(actor, entries)
-                        new_ids.extend(h.pk for h, _, _ in entries)
-                    except ServiceError as exc:
-                        errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
-            if dry_run or errors:
-                raise _Abort()
+                    progress((total + start + len(part)) // 2, total)
             if deferred:
                 tallies.count_new(new_ids)
     except _Abort:
         pass
-    committed = not dry_run and not errors
-    return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
-            "committed": committed}
+    return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": False,
+            "committed": not errors}
+
+
+def _lookups(actor, rows) -> tuple:
+    """What the rows name, read once per file: enterprises by credit code (with region and
+    sectors, and ``build_hazard``'s scope and sector checks primed for them), sectors by name and
+    code, current standard items by code; and the one registration instant of the import."""
+    from django.utils import timezone
+
+    from standards.models import Item
+
+    sectors = {}
+    for s in Sector.objects.all():
+        sectors[s.name] = sectors[s.code] = s
+    codes = sorted({_text(r.get("统一社会信用代码")).upper() for r in rows} - {""})
+    enterprises: dict = {}
+    cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
+    for i in range(0, len(codes), 900):
+        fresh = list(Enterprise.objects.filter(credit_code__in=codes[i:i + 900]).select_related("region")
+                     .prefetch_related("sectors"))
+        enterprises.update({e.credit_code: e for e in fresh})
+        services.prime_cache(actor, fresh, cache)
+    item_codes = sorted({_text(r.get("判定依据条款编码")) for r in rows} - {""})
+    items = {}
+    for i in range(0, len(item_codes), 900):
+        items.update({i.code: i for i in Item.objects.filter(code__in=item_codes[i:i + 900], standard__is_current=True)})
+    now = timezone.now()
+    cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
+    return enterprises, sectors, items, cache
 
 
 def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda text: text):

@@ -84,14 +84,11 @@ def hazard_reports(job, progress) -> Outcome:
 
 @register("hazards.import")
 def hazards_import(job, progress) -> Outcome:
-    from hazards.importing import count_rows, import_hazards
+    from hazards.importing import import_hazards
 
     with default_storage.open(job.params["file"], "rb") as fh:
         data = fh.read()
-    total = count_rows(data)
-    progress(0, total, force=True)
-    result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)),
-                            progress=lambda n: progress(n, max(total, n)))
+    result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)), progress=progress)
     if result["committed"]:
         message = f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。"
     elif result["errors"]:
