@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .bulk import make
 from .models import Event
 from .request_context import current_request_id
 
@@ -32,20 +33,17 @@ def build(actor, verb: str, obj, *, from_state: str = "", to_state: str = "", no
     """An unsaved event (bulk paths save many at once with ``core.bulk.insert`` inside the
     transaction of the change). ``actor_info`` lets a batch compute the actor's organisation and
     role once."""
-    extra = {"created_at": at} if at is not None else {}
-    return Event(
-        **(actor_info if actor_info is not None else actor_fields(actor)),
-        verb=verb,
-        object_type=object_type_of(obj),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        from_state=from_state or "",
-        to_state=to_state or "",
-        note=note or "",
-        data=data or {},
-        request_id=current_request_id(),
-        **extra,
-    )
+    info = actor_info if actor_info is not None else actor_fields(actor)
+    who, org = info["actor"], info["actor_org"]
+    values = {"actor_id": who.pk if who is not None else None, "actor_name": info["actor_name"],
+              "actor_org_id": org.pk if org is not None else None, "actor_role": info["actor_role"], "verb": verb,
+              "object_type": object_type_of(obj), "object_id": obj.pk, "object_repr": str(obj)[:200],
+              "from_state": from_state or "", "to_state": to_state or "", "note": note or "", "data": data or {},
+              "request_id": current_request_id()}
+    if at is not None:
+        values["created_at"] = at
+    # core.bulk.make: Event(actor=…, actor_org=…, …) without the per-object descriptor work
+    return make(Event, values, {"actor": who, "actor_org": org})
 
 
 def record(actor, verb: str, obj, *, from_state: str = "", to_state: str = "", note: str = "",

@@ -77,13 +77,14 @@ def cross_cutting_sector_ids() -> dict[str, int]:
     return dict(Sector.objects.filter(code__in=CROSS_CUTTING_SECTORS.values()).values_list("code", "pk"))
 
 
-def allowed_sectors(enterprise, cross: dict[str, int] | None = None) -> set[int]:
+def allowed_sectors(enterprise, cross: dict[str, int] | None = None, sectors=None) -> set[int]:
     """Sectors a hazard of this enterprise may be filed under: its own (and their parents),
     plus the cross-cutting ones it is flagged for. ``cross`` (code → id) saves a query per call
-    when a batch checks many enterprises."""
+    when a batch checks many enterprises; ``sectors`` (the enterprise's Sector objects, read by
+    the batch) saves reading them."""
     cross = cross if cross is not None else cross_cutting_sector_ids()
     ids = set()
-    for s in enterprise.sectors.all():
+    for s in (enterprise.sectors.all() if sectors is None else sectors):
         ids.add(s.pk)
         if s.parent_id:
             ids.add(s.parent_id)

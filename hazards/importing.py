@@ -9,8 +9,11 @@ batches inside one transaction: all or nothing. Enterprise, sector, item and sco
 read once per file.
 """
 
+import collections
 import datetime
+import hashlib
 import io
+import threading
 import zipfile
 
 from django.db import transaction
@@ -25,12 +28,15 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
+from core.bulk import where_in
 from core.intake import check_spreadsheet
+from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
 from enterprises.models import Enterprise
 
 from . import services, tallies
+from .acting import CROSS_CUTTING_SECTORS
 from .models import Hazard
 
 MAX_ROWS = 5000
@@ -238,8 +244,30 @@ def _cell(value):
     return value
 
 
-def read_rows(data: bytes) -> list[dict]:
-    return list(iter_rows(data))
+_PARSED: "collections.OrderedDict[bytes, tuple]" = collections.OrderedDict()
+_PARSED_KEEP = 2
+_PARSED_LOCK = threading.Lock()
+
+
+def read_rows(data: bytes) -> tuple[dict, ...]:
+    """``iter_rows`` as a tuple, remembered for the last few files this process read, keyed by
+    the SHA-256 of their bytes: the page's check before queueing, the dry run's job and the real
+    run's job of the same file parse it once (when they run in the same process — inline jobs, a
+    single worker; another process parses it again). The rows are a pure function of the bytes
+    (and the fixed limits), so a hit is exactly what a parse would give; callers must not change
+    them. A file that fails to parse is not remembered (it raises each time)."""
+    key = hashlib.sha256(data).digest()
+    with _PARSED_LOCK:
+        hit = _PARSED.get(key)
+        if hit is not None:
+            _PARSED.move_to_end(key)
+            return hit
+    rows = tuple(iter_rows(data))
+    with _PARSED_LOCK:
+        _PARSED[key] = rows
+        while len(_PARSED) > _PARSED_KEEP:
+            _PARSED.popitem(last=False)
+    return rows
 
 
 class _Abort(Exception):
@@ -263,7 +291,7 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     else:
         with open(file, "rb") as fh:
             data = fh.read()
-    rows = list(iter_rows(data))
+    rows = read_rows(data)
     total = len(rows)
     if progress:
         progress(0, total)
@@ -313,21 +341,23 @@ def _lookups(actor, rows) -> tuple:
 
     from standards.models import Item
 
-    sectors = {}
+    sectors, by_pk = {}, {}
     for s in Sector.objects.all():
-        sectors[s.name] = sectors[s.code] = s
-    codes = sorted({_text(r.get("统一社会信用代码")).upper() for r in rows} - {""})
-    enterprises: dict = {}
+        sectors[s.name] = sectors[s.code] = by_pk[s.pk] = s
+    codes = {_text(r.get("统一社会信用代码")).upper() for r in rows} - {""}
+    # only what the checks and the hazard rows read (scope codes, cross-cutting flags, region path)
+    wanted = Enterprise.objects.select_related("region").only(
+        "id", "credit_code", "name", "region__id", "region__code", "region__path", "region__level",
+        *(f"{level}_code" for level in REGION_LEVELS), *CROSS_CUTTING_SECTORS)
+    enterprises = {e.credit_code: e for qs in where_in(wanted, "credit_code", codes) for e in qs}
+    sectors_of: dict = {}  # the link table in one query, not a prefetch building a manager per enterprise
+    for qs in where_in(Enterprise.sectors.through.objects.all(), "enterprise_id", [e.pk for e in enterprises.values()]):
+        for ent_id, sector_id in qs.values_list("enterprise_id", "sector_id"):
+            sectors_of.setdefault(ent_id, []).append(by_pk[sector_id])
     cache: dict = {}  # scope and sector checks per enterprise (services.prime_cache)
-    for i in range(0, len(codes), 900):
-        fresh = list(Enterprise.objects.filter(credit_code__in=codes[i:i + 900]).select_related("region")
-                     .prefetch_related("sectors"))
-        enterprises.update({e.credit_code: e for e in fresh})
-        services.prime_cache(actor, fresh, cache)
-    item_codes = sorted({_text(r.get("判定依据条款编码")) for r in rows} - {""})
-    items = {}
-    for i in range(0, len(item_codes), 900):
-        items.update({i.code: i for i in Item.objects.filter(code__in=item_codes[i:i + 900], standard__is_current=True)})
+    services.prime_cache(actor, enterprises.values(), cache, sectors_of=sectors_of)
+    item_codes = {_text(r.get("判定依据条款编码")) for r in rows} - {""}
+    items = {i.code: i for qs in where_in(Item.objects.filter(standard__is_current=True), "code", item_codes) for i in qs}
     now = timezone.now()
     cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
     return enterprises, sectors, items, cache

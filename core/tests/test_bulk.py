@@ -47,3 +47,33 @@ def test_ids_after_deleted_rows_are_never_reused(world):
         second = _events("second", None)
         insert(Event, second)
     assert min(e.pk for e in second) > top
+
+
+def _fields(obj) -> dict:
+    return {k: v for k, v in obj.__dict__.items() if k != "_state"}
+
+
+def test_make_builds_what_the_model_constructor_builds(world):
+    """core.bulk.make against Model(**kwargs) (the oracle): the same field values (defaults
+    filled, a callable default called per object), an unsaved state, and the related objects
+    given served from the cache without a query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.bulk import make
+    from hazards.models import HazardSource
+
+    user = world.user("commerce")
+    at = timezone.make_aware(datetime.datetime(2026, 3, 4, 8, 0), datetime.UTC)
+    made = make(Event, {"created_at": at, "actor_id": user.pk, "actor_name": "张三", "verb": "x.done",
+                        "object_type": "hazards.hazard", "object_id": 5}, {"actor": user})
+    oracle = Event(created_at=at, actor=user, actor_name="张三", verb="x.done", object_type="hazards.hazard", object_id=5)
+    assert _fields(made) == _fields(oracle)
+    assert made._state.adding and made._state.db is None and made.pk is None
+    other = make(Event, {"verb": "y", "object_type": "t", "object_id": 1})
+    assert other.data == {} and other.data is not made.data and other.created_at is not None  # fresh defaults
+    with CaptureQueriesContext(connection) as queries:
+        assert made.actor == user
+    assert len(queries) == 0
+    source = make(HazardSource, {"channel": "inspection", "reference": "r"})
+    assert _fields(source) == _fields(HazardSource(channel="inspection", reference="r", reported_at=source.reported_at))

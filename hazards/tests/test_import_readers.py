@@ -218,3 +218,35 @@ def test_a_bad_file_that_reaches_the_job_fails_it_with_the_reason(world):
 def test_the_first_worksheet_is_read_when_a_chart_sheet_comes_first(world):
     data = _chart_first()
     assert [r["_row"] for r in importing.iter_rows(data)] == [r["_row"] for r in importing.iter_rows(data, reader="openpyxl")] == [2]
+
+
+def test_the_page_and_both_jobs_parse_a_file_once_and_the_real_run_checks_the_database_again(client, world, monkeypatch):
+    """The rows of a file are remembered by its SHA-256 (a pure function of the bytes): the page's
+    check, the dry run and the real run parse it once. What the rows are checked against is read
+    again: an enterprise that lost its sector (so left the department's scope) after the dry run fails the real
+    run, nothing written."""
+    from jobs.models import Job
+
+    importing._PARSED.clear()
+    calls = []
+    real = importing._calamine_values
+    monkeypatch.setattr(importing, "_calamine_values", lambda data: calls.append(1) or real(data))
+    client_as(client, world, "commerce")
+    wb = Workbook()
+    wb.active.append(HEADER)
+    for i in range(3):
+        wb.active.append([world.ent_commerce.credit_code, f"灭火器过期{i}", "一般", "商贸服务和仓储物流", "部门检查", "2026-01-05"])
+    data = _bytes(wb)
+    response = client.post("/hazards/import/", {"file": SimpleUploadedFile("台账.xlsx", data), "dry_run": "on"})
+    assert response.status_code == 302
+    dry = Job.objects.order_by("-pk").first()
+    assert dry.status == "done" and dry.summary["created"] == 3 and not Hazard.objects.exists()
+    world.ent_commerce.sectors.clear()
+    response = client.post("/hazards/import/", {"file": SimpleUploadedFile("台账.xlsx", data)})
+    assert response.status_code == 302
+    real_job = Job.objects.order_by("-pk").first()
+    assert len(calls) == 1
+    # without its sector the enterprise is out of the commerce department's scope: every row refused
+    assert {(e["row"], e["column"]) for e in real_job.summary["errors"]} == {(2, "统一社会信用代码"), (3, "统一社会信用代码"),
+                                                                            (4, "统一社会信用代码")}
+    assert not Hazard.objects.exists()

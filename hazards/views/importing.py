@@ -8,7 +8,7 @@ from core.services import ServiceError
 from core.views import service_error_to_form
 
 from ..forms import ImportForm
-from ..importing import COLUMNS, iter_rows
+from ..importing import COLUMNS, read_rows
 
 
 def import_page(request):
@@ -29,10 +29,11 @@ def import_page(request):
 
 
 def _readable(form) -> bool:
-    """Check the file opens and has the required header before queueing it (answer at once)."""
+    """Check the file opens and has the required header before queueing it (answer at once); the
+    rows read are remembered for the job (importing.read_rows)."""
     upload = form.cleaned_data["file"]
     try:
-        next(iter_rows(upload.read()), None)
+        read_rows(upload.read())
     except ServiceError as exc:
         service_error_to_form(form, exc)
         return False
