@@ -243,16 +243,17 @@ class OneQueryPaginator(Paginator):
     """A pager that reads the exact total and the requested page's ids in ONE query (PostgreSQL):
 
         WITH m AS MATERIALIZED (SELECT pk, <ordering columns> FROM <filtered rows>)
-        SELECT pk, COUNT(*) OVER () FROM m ORDER BY <ordering>, pk LIMIT … OFFSET …
+        SELECT pk, (SELECT COUNT(*) FROM m) FROM m ORDER BY <ordering>, pk LIMIT … OFFSET …
 
     then the page's rows by their ids (``select_related`` kept). Meant for filters whose matches
     PostgreSQL must visit one by one in any case — a GIN text search: the count already reads every
     matching row from the table, so the sort keys come with it, and the page no longer needs a
     second pass (as a LIMIT-driven scan that tests the text condition on every newer row, or a
     second bitmap scan). The CTE is materialised so that the planner cannot stream the rows in index
-    order and test the text condition on every row of the scope. The total is exact (a window count
-    over every match, no cap, no estimate). An ordering that is not a list of field names falls
-    back to the ordinary count + page."""
+    order and test the text condition on every row of the scope; the total is counted from the
+    materialised matches (a window ``COUNT(*) OVER ()`` buffered them a second time: ~15% slower at
+    province scale). The total is exact (every match counted, no cap, no estimate). An ordering
+    that is not a list of field names falls back to the ordinary count + page."""
 
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -285,7 +286,7 @@ class OneQueryPaginator(Paginator):
         names = ", ".join(f"o{i}" for i in range(len(fields)))
         order = ", ".join(f"o{i}{' DESC' if name.startswith('-') else ''}" for i, name in enumerate(self.ordering))
         query = (f"WITH m (pk, {names}) AS MATERIALIZED ({sql}) "
-                 f"SELECT pk, COUNT(*) OVER () FROM m ORDER BY {order}, pk LIMIT %s OFFSET %s")
+                 f"SELECT pk, (SELECT COUNT(*) FROM m) FROM m ORDER BY {order}, pk LIMIT %s OFFSET %s")
         with connections[qs.db].cursor() as cursor:
             cursor.execute(query, (*params, self.per_page, offset))
             rows = cursor.fetchall()
