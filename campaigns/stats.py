@@ -95,7 +95,8 @@ def _from_tallies(hazards, region: Region, scope, *, grade: str, weeks: int) -> 
     def cell(code, sector_id, channel):
         return cells.setdefault((code, sector_id, channel), {"found": 0, "rectified": 0, "open": 0, "overdue": 0, "listed": 0})
 
-    tally = tallies.rows(scope).filter(**filters).exclude(status__in=workflow.FINAL_STATES)
+    township = "township" in (level, region.level)  # else the county tally (a quarter of the rows) has it all
+    tally = tallies.rows(scope, township=township).filter(**filters).exclude(status__in=workflow.FINAL_STATES)
     for r in tally.values(key, "sector_id", "channel").annotate(
             found=Sum("n"), rectified=Sum("n", filter=Q(status=workflow.CLOSED)), open=Sum("n", filter=opens),
             overdue=Sum("n", filter=opens & Q(deadline_week__lt=week))):
