@@ -347,6 +347,45 @@ class HazardCountyTally(models.Model):
                     "city_code"], name="hazard_county_tally_key")]
 
 
+class HazardCityTally(models.Model):
+    """``HazardTally`` summed per city (a fourteenth of its rows at province scale): province and
+    city-wide figures that group by city at the finest (``hazards.tallies.rows``)."""
+
+    province_code = models.CharField(max_length=2, blank=True)
+    city_code = models.CharField(max_length=4, blank=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=24)
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    deadline_week = models.DateField(default=NO_DEADLINE)
+    on_time = models.BooleanField(default=False)
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患市级计数"
+        constraints = [models.UniqueConstraint(
+            fields=["province_code", "city_code", "sector", "channel", "grade", "status", "deadline_week", "on_time"],
+            name="hazard_city_tally_key")]
+
+
+class HazardCityWeekTally(models.Model):
+    """``HazardWeekTally`` summed per city: the province and city-wide weekly trend (its key starts
+    with the week, so the last weeks are one index range)."""
+
+    province_code = models.CharField(max_length=2, blank=True)
+    city_code = models.CharField(max_length=4, blank=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    week = models.DateField()
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患市级周计数"
+        constraints = [models.UniqueConstraint(fields=["week", "province_code", "city_code", "sector", "grade", "status"],
+                                               name="hazard_city_week_tally_key")]
+
+
 class HazardTallyCutoff(models.Model):
     """One row (id 1): open hazards whose deadline falls before ``past_before`` (a Monday) are
     counted under the single deadline key ``PAST_DEADLINE`` instead of their deadline's week

@@ -30,20 +30,27 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from . import workflow
-from .models import NO_DEADLINE, PAST_DEADLINE, HazardCountyTally, HazardTally, HazardTallyCutoff, HazardWeekTally
+from .models import (NO_DEADLINE, PAST_DEADLINE, HazardCityTally, HazardCityWeekTally, HazardCountyTally, HazardTally,
+                     HazardTallyCutoff, HazardWeekTally)
 
 ZONE = "Asia/Shanghai"  # hazards.asof.ZONE; no daylight saving since 1991
 SQLITE_OFFSET = "+8 hours"
 HAZARDS = "hazards_hazard"
 MAIN = HazardTally._meta.db_table
 COUNTY = HazardCountyTally._meta.db_table
+CITY = HazardCityTally._meta.db_table
+CITY_WEEK = HazardCityWeekTally._meta.db_table
 WEEK = HazardWeekTally._meta.db_table
 CUTOFF = HazardTallyCutoff._meta.db_table
 CODES = ("county_code", "township_code", "province_code", "city_code")
 MAIN_KEYS = ("county_code", "township_code", "sector_id", "channel", "grade", "status", "deadline_week", "on_time",
              "province_code", "city_code")
 COUNTY_KEYS = tuple(k for k in MAIN_KEYS if k != "township_code")
+CITY_KEYS = ("province_code", "city_code", "sector_id", "channel", "grade", "status", "deadline_week", "on_time")
 WEEK_KEYS = ("county_code", "township_code", "sector_id", "grade", "status", "week", "province_code", "city_code")
+CITY_WEEK_KEYS = ("week", "province_code", "city_code", "sector_id", "grade", "status")
+DEADLINE_TABLES = ((MAIN, MAIN_KEYS), (COUNTY, COUNTY_KEYS), (CITY, CITY_KEYS))  # folded by fold()
+LEVELS = ("province", "city", "county", "township")
 WATCHED = ("province_code", "city_code", "county_code", "township_code", "sector_id", "channel", "grade", "status",
            "deadline", "closed_at", "first_reported_at")
 TRIGGER = "hazards_tally"
@@ -101,8 +108,10 @@ def _tables(vendor: str, row: str, cutoff: str | None = None, legacy: bool = Fal
     main, weekly = _expressions(vendor, row, "NULL" if legacy else cutoff)
     out = [(MAIN, MAIN_KEYS, main)]
     if not legacy:
-        out.append((COUNTY, COUNTY_KEYS, {k: main[k] for k in COUNTY_KEYS}))
+        out += [(COUNTY, COUNTY_KEYS, {k: main[k] for k in COUNTY_KEYS}), (CITY, CITY_KEYS, {k: main[k] for k in CITY_KEYS})]
     out.append((WEEK, WEEK_KEYS, weekly))
+    if not legacy:
+        out.append((CITY_WEEK, CITY_WEEK_KEYS, {k: weekly[k] for k in CITY_WEEK_KEYS}))
     return out
 
 
@@ -176,7 +185,7 @@ def drop_statements(vendor: str) -> list[str]:
 
 def _legacy(conn) -> bool:
     """The schema of migrations 0006–0012 (no county tally nor cutoff yet): migrating through them."""
-    return not {COUNTY, CUTOFF} <= set(conn.introspection.table_names())
+    return not {COUNTY, CITY, CITY_WEEK, CUTOFF} <= set(conn.introspection.table_names())
 
 
 def install(conn=None, legacy: bool | None = None) -> None:
@@ -220,13 +229,21 @@ def ensure_installed() -> bool:
 
 # ---------------------------------------------------------------- rebuild
 
-def _region_where(region) -> tuple[str, list]:
-    """``region``: None (everything), a ``regions.Region`` or a (level, code) pair."""
+CODE_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9}  # regional codes nest by prefix
+
+
+def _region_where(region, keys=MAIN_KEYS) -> tuple[str, list]:
+    """``region``: None (everything), a ``regions.Region`` or a (level, code) pair. For a tally
+    without that level's codes (a county in the city tally): the enclosing region it has (the
+    code's prefix), so that tally's rows of the region are recounted whole."""
     if region is None:
         return "", []
     level, code = (region.level, region.code) if hasattr(region, "level") else region
-    if level not in ("province", "city", "county", "township"):
+    if level not in LEVELS:
         raise ValueError(level)
+    while f"{level}_code" not in keys:
+        level = LEVELS[LEVELS.index(level) - 1]
+        code = code[:CODE_LENGTH[level]]
     return f" WHERE {level}_code = %s", [code]
 
 
@@ -235,7 +252,6 @@ def rebuild(region=None, legacy: bool | None = None) -> dict:
     one ``INSERT … SELECT … GROUP BY`` per tally, in one transaction. On PostgreSQL hazard writes
     wait (SHARE lock) while it runs, so no concurrent change is lost between the two. Deadlines
     before the cutoff are collapsed as the triggers do (the cutoff is not moved: ``fold`` does)."""
-    where, params = _region_where(region)
     counts = {}
     if legacy is None:
         legacy = _legacy(connection)
@@ -243,12 +259,14 @@ def rebuild(region=None, legacy: bool | None = None) -> dict:
         if connection.vendor == "postgresql":
             cur.execute(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
         for table, keys, exprs in _tables(connection.vendor, "h", legacy=legacy):
+            where, params = _region_where(region, keys)
             cur.execute(f"DELETE FROM {table}{where}", params)
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
                         f"FROM {HAZARDS} h{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
             counts[table] = cur.rowcount
-    return {"rows": counts[MAIN], "county_rows": counts.get(COUNTY, 0), "week_rows": counts[WEEK]}
+    return {"rows": counts[MAIN], "county_rows": counts.get(COUNTY, 0), "city_rows": counts.get(CITY, 0),
+            "week_rows": counts[WEEK], "city_week_rows": counts.get(CITY_WEEK, 0)}
 
 
 def cutoff():
@@ -276,7 +294,7 @@ def fold(today: datetime.date | None = None) -> dict:
             HazardTallyCutoff.objects.create(pk=1, past_before=new)
         else:
             HazardTallyCutoff.objects.filter(pk=1).update(past_before=new)
-        for table, keys in ((MAIN, MAIN_KEYS), (COUNTY, COUNTY_KEYS)):
+        for table, keys in DEADLINE_TABLES:
             other = [k for k in keys if k != "deadline_week"]
             cols = ", ".join(other)
             group = ", ".join(str(i) for i in range(1, len(other) + 1))
@@ -356,10 +374,10 @@ def _norm(value) -> str:
 
 def differences(region=None) -> list[dict]:
     """Keys whose tally differs from a GROUP BY over the hazards (zero rows ignored)."""
-    where, params = _region_where(region)
     out = []
     with connection.cursor() as cur:
         for table, keys, exprs in _tables(connection.vendor, "h"):
+            where, params = _region_where(region, keys)
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) FROM {HAZARDS} h"
                         f"{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
@@ -386,7 +404,7 @@ def reconcile(region=None) -> dict:
     if diff or reinstalled:
         result.update(rebuild(region))
     with connection.cursor() as cur:  # keys no hazard holds any more
-        for table in (MAIN, COUNTY, WEEK):
+        for table in (MAIN, COUNTY, CITY, WEEK, CITY_WEEK):
             cur.execute(f"DELETE FROM {table} WHERE n = 0")
     return result
 
@@ -415,17 +433,35 @@ def scope_q(scope_or_user) -> Q | None:
     return q
 
 
-def rows(scope, model=None, *, township: bool = False):
+def finest(*levels) -> str | None:
+    """The finest of these region levels that the tallies know (None: none of them)."""
+    known = [lv for lv in levels if lv in LEVELS]
+    return max(known, key=LEVELS.index) if known else None
+
+
+def grain(scope, level: str | None = None) -> str:
+    """The coarsest region level whose tally serves ``scope`` when the caller groups or filters by
+    region codes down to ``level`` (None: the scope's own level only)."""
+    return finest(level, _scope(scope).level) or "province"
+
+
+def rows(scope, model=None, *, level: str | None = None, weekly: bool = False):
     """The tally rows of ``scope`` (a queryset), or None when the scope is not expressible.
-    ``model`` None: ``HazardCountyTally`` (a quarter of the rows) unless the scope is a township
-    or the caller groups or filters by township (``township=True``), then ``HazardTally``."""
+    ``model`` None: the smallest tally that has the codes down to ``level`` (the finest region
+    level the caller groups or filters by; the scope's own level is added): city tallies for
+    province and city levels, ``HazardCountyTally`` for counties, ``HazardTally`` for townships;
+    ``weekly``: ``HazardCityWeekTally`` or else ``HazardWeekTally``."""
     q = scope_q(scope)
     if q is None:
         return None
     from core.routers import read_db
 
     if model is None:
-        model = HazardTally if township or _scope(scope).level == "township" else HazardCountyTally
+        g = grain(scope, level)
+        if weekly:
+            model = HazardCityWeekTally if g in ("province", "city") else HazardWeekTally
+        else:
+            model = {"province": HazardCityTally, "city": HazardCityTally, "county": HazardCountyTally}.get(g, HazardTally)
     return model.objects.using(read_db()).filter(q)
 
 
@@ -434,8 +470,8 @@ def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | Non
     keys: e.g. ``counts(user, by=["township_code", "status"], grade="major")`` →
     ``[{"township_code": …, "status": …, "n": 3}, …]``. ``weekly`` reads the week tally (keys of
     ``HazardWeekTally``). None when the scope is a set of enterprises (count those directly)."""
-    by_township = any("township" in k for k in (*by, *filters))
-    qs = rows(scope, HazardWeekTally if weekly else None, township=by_township)
+    named = [lv for lv in LEVELS if any(k.startswith(lv + "_code") for k in (*by, *filters))]
+    qs = rows(scope, level=named[-1] if named else None, weekly=weekly)
     if qs is None:
         return None
     qs = qs.filter(**filters)

@@ -22,8 +22,8 @@ from openpyxl import Workbook
 from accounts.models import Sector
 from hazards import services as hs
 from hazards import tallies, workflow
-from hazards.models import (NO_DEADLINE, PAST_DEADLINE, Hazard, HazardCountyTally, HazardTally, HazardTallyCutoff,
-                            HazardWeekTally)
+from hazards.models import (NO_DEADLINE, PAST_DEADLINE, Hazard, HazardCityTally, HazardCityWeekTally, HazardCountyTally,
+                            HazardTally, HazardTallyCutoff, HazardWeekTally)
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -77,6 +77,27 @@ def kept() -> tuple[Counter, Counter]:
     return main, weekly
 
 
+def _city(counter: Counter) -> Counter:
+    """(county, township, province, city, *rest) → (province, city, *rest)"""
+    out = Counter()
+    for key, n in counter.items():
+        out[key[2:]] += n
+    return out
+
+
+def kept_city() -> tuple[Counter, Counter]:
+    main, weekly = Counter(), Counter()
+    for r in HazardCityTally.objects.filter(n__gt=0).values("province_code", "city_code", "sector_id", "channel", "grade",
+                                                             "status", "deadline_week", "on_time", "n"):
+        main[(r["province_code"], r["city_code"], r["sector_id"], r["channel"], r["grade"], r["status"], r["deadline_week"],
+              bool(r["on_time"]))] += r["n"]
+    for r in HazardCityWeekTally.objects.filter(n__gt=0).values("province_code", "city_code", "sector_id", "grade", "status",
+                                                                 "week", "n"):
+        weekly[(r["province_code"], r["city_code"], r["sector_id"], r["grade"], r["status"], r["week"])] += r["n"]
+    assert not HazardCityTally.objects.filter(n__lt=0).exists() and not HazardCityWeekTally.objects.filter(n__lt=0).exists()
+    return main, weekly
+
+
 def kept_county() -> Counter:
     out = Counter()
     codes = tuple(c for c in CODES if c != "township_code")
@@ -93,6 +114,7 @@ def assert_tally_is_exact():
     assert have[0] == truth[0]
     assert have[1] == truth[1]
     assert kept_county() == _without_township(truth[0])
+    assert kept_city() == (_city(truth[0]), _city(truth[1]))
     assert tallies.differences() == []
 
 

@@ -14,7 +14,8 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from hazards import tallies
-from hazards.models import PAST_DEADLINE, Hazard, HazardCountyTally, HazardTally, HazardTallyCutoff
+from hazards.models import (PAST_DEADLINE, Hazard, HazardCityTally, HazardCityWeekTally, HazardCountyTally, HazardTally,
+                            HazardTallyCutoff, HazardWeekTally)
 from hazards.tests.test_tallies import _register, _step, assert_tally_is_exact, oracle, travel
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def test_a_week_that_becomes_past_is_folded_into_the_past_key_and_every_figure_s
         assert result["cutoff"] == MONDAY + datetime.timedelta(days=7) and (result["folded"] > 0 or stale == 0)
         assert not HazardTally.objects.filter(deadline_week=MONDAY).exists()
         assert not HazardCountyTally.objects.filter(deadline_week=MONDAY).exists()
+        assert not HazardCityTally.objects.filter(deadline_week=MONDAY).exists()
         assert_tally_is_exact()
         for persona in ("committee", "commerce", "township", "admin"):
             user = world.user(persona)
@@ -106,6 +108,8 @@ def test_rebuild_reconcile_and_the_fold_job_give_the_collapsed_form(world):
         assert_tally_is_exact()
         HazardTally.objects.all().delete()
         HazardCountyTally.objects.all().delete()
+        HazardCityTally.objects.all().delete()
+        HazardCityWeekTally.objects.update(n=3)
         tallies.rebuild()
         assert_tally_is_exact()
         HazardCountyTally.objects.update(n=7)
@@ -122,12 +126,13 @@ class _Editor:
 
 
 def test_the_migration_converts_an_existing_tally_and_reverses_to_the_weekly_form(world):
-    migration = importlib.import_module("hazards.migrations.0013_tally_overdue_bucket_county_tally")
+    migration = importlib.import_module("hazards.migrations.0013_tally_overdue_bucket_county_city_tallies")
     tallies.uninstall()
     tallies.install(legacy=True)  # the database as 0012 left it
     with travel(MONDAY + datetime.timedelta(days=3)):
         _corpus(world, 23, MONDAY - datetime.timedelta(days=12), 14)
         assert not HazardTallyCutoff.objects.exists() and not HazardCountyTally.objects.exists()
+        assert not HazardCityTally.objects.exists() and not HazardCityWeekTally.objects.exists()
         legacy_main, _ = oracle()  # no cutoff stored: every deadline under its week
         assert any(k[-2] < MONDAY for k in legacy_main)
         assert {k: v for k, v in legacy_main.items()} == {
@@ -141,9 +146,11 @@ def test_the_migration_converts_an_existing_tally_and_reverses_to_the_weekly_for
         HazardTallyCutoff.objects.all().delete()  # what reversing drops with its table
         legacy_main, _ = oracle()
         assert {tuple(r[:-1]): r[-1] for r in _main_rows()} == +legacy_main
-        HazardCountyTally.objects.all().delete()
+        for model in (HazardCountyTally, HazardCityTally, HazardCityWeekTally):
+            model.objects.all().delete()
         _register(world, random.Random(6), MONDAY + datetime.timedelta(days=3))  # the legacy triggers: main and week only
-        assert not HazardCountyTally.objects.exists()
+        assert not HazardCountyTally.objects.exists() and not HazardCityTally.objects.exists()
+        assert not HazardCityWeekTally.objects.exists()
         legacy_main, _ = oracle()
         assert {tuple(r[:-1]): r[-1] for r in _main_rows()} == +legacy_main
     tallies.install()
@@ -167,6 +174,12 @@ def test_postgresql_trigger_function_reads_the_cutoff_and_keeps_the_county_tally
 
 
 def test_the_readers_pick_the_county_tally_unless_townships_are_needed(world):
-    assert tallies.rows(world.user("committee")).model is HazardCountyTally
-    assert tallies.rows(world.user("committee"), township=True).model is HazardTally
+    assert tallies.rows(world.user("committee")).model is HazardCountyTally  # a county's committee office
+    assert tallies.rows(world.user("committee"), level="township").model is HazardTally
+    assert tallies.rows(world.user("committee"), weekly=True).model is HazardWeekTally
     assert tallies.rows(world.user("township")).model is HazardTally
+    for persona in ("province", "admin"):
+        assert tallies.rows(world.user(persona)).model is HazardCityTally
+        assert tallies.rows(world.user(persona), level="city").model is HazardCityTally
+        assert tallies.rows(world.user(persona), level="county").model is HazardCountyTally
+        assert tallies.rows(world.user(persona), weekly=True).model is HazardCityWeekTally
