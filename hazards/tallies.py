@@ -290,10 +290,10 @@ def fold(today: datetime.date | None = None) -> dict:
         old = cutoff()
         if old is not None and old >= new:
             return {"cutoff": old, "folded": 0}
-        if old is None:
-            HazardTallyCutoff.objects.create(pk=1, past_before=new)
+        if old is None:  # raw SQL as every tally write here (maintenance of derived counts, no event)
+            cur.execute(f"INSERT INTO {CUTOFF} (id, past_before) VALUES (1, %s)", [new])
         else:
-            HazardTallyCutoff.objects.filter(pk=1).update(past_before=new)
+            cur.execute(f"UPDATE {CUTOFF} SET past_before = %s WHERE id = 1", [new])
         for table, keys in DEADLINE_TABLES:
             other = [k for k in keys if k != "deadline_week"]
             cols = ", ".join(other)
