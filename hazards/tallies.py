@@ -30,8 +30,16 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from . import workflow
-from .models import (NO_DEADLINE, PAST_DEADLINE, HazardCityTally, HazardCityWeekTally, HazardCountyTally, HazardTally,
-                     HazardTallyCutoff, HazardWeekTally)
+from .models import (
+    NO_DEADLINE,
+    PAST_DEADLINE,
+    HazardCityTally,
+    HazardCityWeekTally,
+    HazardCountyTally,
+    HazardTally,
+    HazardTallyCutoff,
+    HazardWeekTally,
+)
 
 ZONE = "Asia/Shanghai"  # hazards.asof.ZONE; no daylight saving since 1991
 SQLITE_OFFSET = "+8 hours"

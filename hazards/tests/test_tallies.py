@@ -22,8 +22,17 @@ from openpyxl import Workbook
 from accounts.models import Sector
 from hazards import services as hs
 from hazards import tallies, workflow
-from hazards.models import (NO_DEADLINE, PAST_DEADLINE, Hazard, HazardCityTally, HazardCityWeekTally, HazardCountyTally,
-                            HazardTally, HazardTallyCutoff, HazardWeekTally)
+from hazards.models import (
+    NO_DEADLINE,
+    PAST_DEADLINE,
+    Hazard,
+    HazardCityTally,
+    HazardCityWeekTally,
+    HazardCountyTally,
+    HazardTally,
+    HazardTallyCutoff,
+    HazardWeekTally,
+)
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")

@@ -14,8 +14,16 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from hazards import tallies
-from hazards.models import (PAST_DEADLINE, Hazard, HazardCityTally, HazardCityWeekTally, HazardCountyTally, HazardTally,
-                            HazardTallyCutoff, HazardWeekTally)
+from hazards.models import (
+    PAST_DEADLINE,
+    Hazard,
+    HazardCityTally,
+    HazardCityWeekTally,
+    HazardCountyTally,
+    HazardTally,
+    HazardTallyCutoff,
+    HazardWeekTally,
+)
 from hazards.tests.test_tallies import _register, _step, assert_tally_is_exact, oracle, travel
 
 pytestmark = pytest.mark.django_db
