@@ -146,7 +146,8 @@ def _now_from_tallies(region: Region, hazards, scope) -> list[dict]:
     opens = Q(status__in=workflow.OPEN_STATES)
     closed = Q(status=workflow.CLOSED)
     by_code: dict = {}
-    for r in (tallies.rows(scope).filter(**within, grade=workflow.MAJOR).exclude(status__in=workflow.FINAL_STATES)
+    # the smallest tally that has these codes (per city for a province's board)
+    for r in (tallies.rows(scope, level=tallies.finest(children[0].level, region.level)).filter(**within, grade=workflow.MAJOR).exclude(status__in=workflow.FINAL_STATES)
               .values(key).annotate(total=Sum("n"), closed=Sum("n", filter=closed), open=Sum("n", filter=opens),
                                     on_time=Sum("n", filter=closed & Q(on_time=True)))):
         by_code[r[key]] = {k: r[k] or 0 for k in ("total", "closed", "open", "on_time")}

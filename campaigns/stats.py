@@ -95,7 +95,7 @@ def _from_tallies(hazards, region: Region, scope, *, grade: str, weeks: int) -> 
     def cell(code, sector_id, channel):
         return cells.setdefault((code, sector_id, channel), {"found": 0, "rectified": 0, "open": 0, "overdue": 0, "listed": 0})
 
-    tally = tallies.rows(scope).filter(**filters).exclude(status__in=workflow.FINAL_STATES)
+    tally = tallies.rows(scope, level=tallies.finest(level, region.level)).filter(**filters).exclude(status__in=workflow.FINAL_STATES)
     for r in tally.values(key, "sector_id", "channel").annotate(
             found=Sum("n"), rectified=Sum("n", filter=Q(status=workflow.CLOSED)), open=Sum("n", filter=opens),
             overdue=Sum("n", filter=opens & Q(deadline_week__lt=week))):
@@ -133,7 +133,7 @@ def _from_tallies(hazards, region: Region, scope, *, grade: str, weeks: int) -> 
     since = day - datetime.timedelta(days=7 * weeks)
     first_full = tallies.monday(since) if since.weekday() == 0 else tallies.monday(since) + datetime.timedelta(days=7)
     trend: dict = {}
-    weekly = tallies.rows(scope, tallies.HazardWeekTally).filter(**filters, week__gte=first_full).exclude(
+    weekly = tallies.rows(scope, level=region.level, weekly=True).filter(**filters, week__gte=first_full).exclude(
         status__in=workflow.FINAL_STATES)
     for r in weekly.values("week").annotate(found=Sum("n"), rectified=Sum("n", filter=Q(status=workflow.CLOSED))):
         trend[r["week"]] = [r["found"] or 0, r["rectified"] or 0]

@@ -293,6 +293,7 @@ class Attachment(models.Model):
 
 
 NO_DEADLINE = datetime.date(9999, 12, 31)  # tally key of a hazard whose deadline does not count
+PAST_DEADLINE = datetime.date(1, 1, 1)  # tally key of an open hazard whose deadline fell before the tally cutoff
 
 
 class HazardTally(models.Model):
@@ -323,6 +324,79 @@ class HazardTally(models.Model):
                     "province_code", "city_code"], name="hazard_tally_key")]
 
 
+class HazardCountyTally(models.Model):
+    """``HazardTally`` without the township: the same counts summed per county (about a quarter of
+    the rows at province scale), read by province, city and county-wide figures that never group or
+    filter by township (``hazards.tallies.rows``). Kept by the same triggers, rebuilt with it."""
+
+    county_code = models.CharField(max_length=6, blank=True)
+    province_code = models.CharField(max_length=2, blank=True, db_index=True)
+    city_code = models.CharField(max_length=4, blank=True, db_index=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=24)
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    deadline_week = models.DateField(default=NO_DEADLINE)
+    on_time = models.BooleanField(default=False)
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患县级计数"
+        constraints = [models.UniqueConstraint(
+            fields=["county_code", "sector", "channel", "grade", "status", "deadline_week", "on_time", "province_code",
+                    "city_code"], name="hazard_county_tally_key")]
+
+
+class HazardCityTally(models.Model):
+    """``HazardTally`` summed per city (a fourteenth of its rows at province scale): province and
+    city-wide figures that group by city at the finest (``hazards.tallies.rows``)."""
+
+    province_code = models.CharField(max_length=2, blank=True)
+    city_code = models.CharField(max_length=4, blank=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=24)
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    deadline_week = models.DateField(default=NO_DEADLINE)
+    on_time = models.BooleanField(default=False)
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患市级计数"
+        constraints = [models.UniqueConstraint(
+            fields=["province_code", "city_code", "sector", "channel", "grade", "status", "deadline_week", "on_time"],
+            name="hazard_city_tally_key")]
+
+
+class HazardCityWeekTally(models.Model):
+    """``HazardWeekTally`` summed per city: the province and city-wide weekly trend (its key starts
+    with the week, so the last weeks are one index range)."""
+
+    province_code = models.CharField(max_length=2, blank=True)
+    city_code = models.CharField(max_length=4, blank=True)
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    week = models.DateField()
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患市级周计数"
+        constraints = [models.UniqueConstraint(fields=["week", "province_code", "city_code", "sector", "grade", "status"],
+                                               name="hazard_city_week_tally_key")]
+
+
+class HazardTallyCutoff(models.Model):
+    """One row (id 1): open hazards whose deadline falls before ``past_before`` (a Monday) are
+    counted under the single deadline key ``PAST_DEADLINE`` instead of their deadline's week
+    (``hazards.tallies.fold`` moves it forward each week). No row, or NULL: nothing is collapsed."""
+
+    past_before = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患计数逾期归并点"
+
+
 class HazardWeekTally(models.Model):
     """Counts of hazards by the week (Monday, Asia/Shanghai) they were first reported: the
     statistics' weekly trend. Kept and rebuilt with ``HazardTally``."""
@@ -342,3 +416,4 @@ class HazardWeekTally(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["county_code", "township_code", "sector", "grade", "status", "week", "province_code", "city_code"],
             name="hazard_week_tally_key")]
+        indexes = [models.Index(fields=["week"], name="hazard_week_tally_week_idx")]  # the trend's last weeks

@@ -27,19 +27,38 @@ import datetime
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from . import workflow
-from .models import NO_DEADLINE, HazardTally, HazardWeekTally
+from .models import (
+    NO_DEADLINE,
+    PAST_DEADLINE,
+    HazardCityTally,
+    HazardCityWeekTally,
+    HazardCountyTally,
+    HazardTally,
+    HazardTallyCutoff,
+    HazardWeekTally,
+)
 
 ZONE = "Asia/Shanghai"  # hazards.asof.ZONE; no daylight saving since 1991
 SQLITE_OFFSET = "+8 hours"
 HAZARDS = "hazards_hazard"
 MAIN = HazardTally._meta.db_table
+COUNTY = HazardCountyTally._meta.db_table
+CITY = HazardCityTally._meta.db_table
+CITY_WEEK = HazardCityWeekTally._meta.db_table
 WEEK = HazardWeekTally._meta.db_table
+CUTOFF = HazardTallyCutoff._meta.db_table
 CODES = ("county_code", "township_code", "province_code", "city_code")
 MAIN_KEYS = ("county_code", "township_code", "sector_id", "channel", "grade", "status", "deadline_week", "on_time",
              "province_code", "city_code")
+COUNTY_KEYS = tuple(k for k in MAIN_KEYS if k != "township_code")
+CITY_KEYS = ("province_code", "city_code", "sector_id", "channel", "grade", "status", "deadline_week", "on_time")
 WEEK_KEYS = ("county_code", "township_code", "sector_id", "grade", "status", "week", "province_code", "city_code")
+CITY_WEEK_KEYS = ("week", "province_code", "city_code", "sector_id", "grade", "status")
+DEADLINE_TABLES = ((MAIN, MAIN_KEYS), (COUNTY, COUNTY_KEYS), (CITY, CITY_KEYS))  # folded by fold()
+LEVELS = ("province", "city", "county", "township")
 WATCHED = ("province_code", "city_code", "county_code", "township_code", "sector_id", "channel", "grade", "status",
            "deadline", "closed_at", "first_reported_at")
 TRIGGER = "hazards_tally"
@@ -48,10 +67,19 @@ DEFERRED = "qingling.tally_deferred"  # PostgreSQL, transaction-local: see defer
 
 # ---------------------------------------------------------------- key expressions (one per dialect)
 
-def _expressions(vendor: str, row: str) -> tuple[dict, dict]:
+def _cutoff_sql() -> str:
+    """The collapse point as SQL (NULL when there is none: nothing collapsed)."""
+    return f"(SELECT past_before FROM {CUTOFF} WHERE id = 1)"
+
+
+def _expressions(vendor: str, row: str, cutoff: str | None = None) -> tuple[dict, dict]:
     """SQL expressions of every key column of both tallies for the hazard row ``row`` (``NEW``,
-    ``OLD`` or a table alias)."""
+    ``OLD`` or a table alias). ``cutoff``: SQL giving ``HazardTallyCutoff.past_before`` (default:
+    a subquery reading it); an open hazard whose deadline lies before it is keyed
+    ``PAST_DEADLINE`` instead of its deadline's week. ``cutoff="NULL"``: nothing collapsed (the
+    form before migration 0013)."""
     p = f"{row}."
+    cutoff = cutoff or _cutoff_sql()
     opens = ", ".join(f"'{s}'" for s in workflow.OPEN_STATES)
     if vendor == "postgresql":
         def week(d):
@@ -60,6 +88,7 @@ def _expressions(vendor: str, row: str) -> tuple[dict, dict]:
         def local(ts):
             return f"(({ts}) AT TIME ZONE '{ZONE}')::date"
         true, false, none = "TRUE", "FALSE", f"DATE '{NO_DEADLINE.isoformat()}'"
+        past = f"DATE '{PAST_DEADLINE.isoformat()}'"
     else:
         def week(d):
             return f"date({d}, 'weekday 0', '-6 days')"
@@ -67,16 +96,31 @@ def _expressions(vendor: str, row: str) -> tuple[dict, dict]:
         def local(ts):
             return f"date({ts}, '{SQLITE_OFFSET}')"
         true, false, none = "1", "0", f"'{NO_DEADLINE.isoformat()}'"
+        past = f"'{PAST_DEADLINE.isoformat()}'"
     plain = {c: f"{p}{c}" for c in ("county_code", "township_code", "province_code", "city_code", "sector_id", "channel",
                                      "grade", "status")}
     main = dict(plain)
     main["deadline_week"] = (f"CASE WHEN {p}status IN ({opens}) AND {p}deadline IS NOT NULL "
-                             f"THEN {week(p + 'deadline')} ELSE {none} END")
+                             f"THEN CASE WHEN {p}deadline < {cutoff} THEN {past} ELSE {week(p + 'deadline')} END "
+                             f"ELSE {none} END")
     main["on_time"] = (f"CASE WHEN {p}status = '{workflow.CLOSED}' AND {p}deadline IS NOT NULL AND {p}closed_at IS NOT NULL "
                        f"AND {local(p + 'closed_at')} <= {p}deadline THEN {true} ELSE {false} END")
     weekly = {k: v for k, v in plain.items() if k != "channel"}
     weekly["week"] = week(local(p + "first_reported_at"))
     return ({k: main[k] for k in MAIN_KEYS}, {k: weekly[k] for k in WEEK_KEYS})
+
+
+def _tables(vendor: str, row: str, cutoff: str | None = None, legacy: bool = False) -> list[tuple[str, tuple, dict]]:
+    """(table, key columns, key expressions) of every tally. ``legacy``: the two tallies of
+    migrations 0006–0012 (no county tally, nothing collapsed), for reversing 0013."""
+    main, weekly = _expressions(vendor, row, "NULL" if legacy else cutoff)
+    out = [(MAIN, MAIN_KEYS, main)]
+    if not legacy:
+        out += [(COUNTY, COUNTY_KEYS, {k: main[k] for k in COUNTY_KEYS}), (CITY, CITY_KEYS, {k: main[k] for k in CITY_KEYS})]
+    out.append((WEEK, WEEK_KEYS, weekly))
+    if not legacy:
+        out.append((CITY_WEEK, CITY_WEEK_KEYS, {k: weekly[k] for k in CITY_WEEK_KEYS}))
+    return out
 
 
 def _cols(keys) -> str:
@@ -89,11 +133,11 @@ def _match(keys, values: dict) -> str:
 
 # ---------------------------------------------------------------- triggers
 
-def _pg_statements() -> list[str]:
-    old_main, old_week = _expressions("postgresql", "OLD")
-    new_main, new_week = _expressions("postgresql", "NEW")
+def _pg_statements(legacy: bool = False) -> list[str]:
+    olds = _tables("postgresql", "OLD", "cut", legacy)
+    news = _tables("postgresql", "NEW", "cut", legacy)
     body = []
-    for table, keys, old, new in ((MAIN, MAIN_KEYS, old_main, new_main), (WEEK, WEEK_KEYS, old_week, new_week)):
+    for (table, keys, old), (_, _, new) in zip(olds, news):
         o_txt = "ROW(" + ", ".join(old[k] for k in keys) + ")::text"
         n_txt = "ROW(" + ", ".join(new[k] for k in keys) + ")::text"
         dec = f"UPDATE {table} SET n = n - 1 WHERE {_match(keys, old)};"
@@ -108,8 +152,9 @@ def _pg_statements() -> list[str]:
         IF o IS NOT NULL AND nw IS NOT NULL AND o > nw THEN {dec} END IF;
     END IF;""")
     function = (f"CREATE OR REPLACE FUNCTION {TRIGGER}_row() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"DECLARE o text; nw text;\nBEGIN\n"
-                f"    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;"
+                f"DECLARE o text; nw text; cut date;\nBEGIN\n"
+                f"    IF current_setting('{DEFERRED}', true) = 'on' THEN RETURN NULL; END IF;\n"
+                + ("" if legacy else f"    SELECT past_before INTO cut FROM {CUTOFF} WHERE id = 1;") +
                 f"{''.join(body)}\n    RETURN NULL;\nEND $$;")
     return [
         function,
@@ -119,9 +164,9 @@ def _pg_statements() -> list[str]:
     ]
 
 
-def _sqlite_statements() -> list[str]:
-    old_main, old_week = _expressions("sqlite", "OLD")
-    new_main, new_week = _expressions("sqlite", "NEW")
+def _sqlite_statements(legacy: bool = False) -> list[str]:
+    olds = _tables("sqlite", "OLD", legacy=legacy)
+    news = _tables("sqlite", "NEW", legacy=legacy)
 
     def inc(table, keys, new):
         return (f"INSERT OR IGNORE INTO {table} ({_cols(keys)}, n) VALUES ({', '.join(new[k] for k in keys)}, 0); "
@@ -130,8 +175,8 @@ def _sqlite_statements() -> list[str]:
     def dec(table, keys, old):
         return f"UPDATE {table} SET n = n - 1 WHERE {_match(keys, old)};"
 
-    ins = inc(MAIN, MAIN_KEYS, new_main) + " " + inc(WEEK, WEEK_KEYS, new_week)
-    dele = dec(MAIN, MAIN_KEYS, old_main) + " " + dec(WEEK, WEEK_KEYS, old_week)
+    ins = " ".join(inc(table, keys, new) for table, keys, new in news)
+    dele = " ".join(dec(table, keys, old) for table, keys, old in olds)
     return [
         *drop_statements("sqlite"),
         f"CREATE TRIGGER {TRIGGER}_ins AFTER INSERT ON {HAZARDS} BEGIN {ins} END;",
@@ -146,10 +191,18 @@ def drop_statements(vendor: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {TRIGGER}_{s};" for s in ("ins", "del", "upd")]
 
 
-def install(conn=None) -> None:
-    """Create (or replace) the triggers that keep the tallies current."""
+def _legacy(conn) -> bool:
+    """The schema of migrations 0006–0012 (no county tally nor cutoff yet): migrating through them."""
+    return not {COUNTY, CITY, CITY_WEEK, CUTOFF} <= set(conn.introspection.table_names())
+
+
+def install(conn=None, legacy: bool | None = None) -> None:
+    """Create (or replace) the triggers that keep the tallies current (``legacy``: those of
+    migrations 0006–0012, for reversing 0013; None: as the schema has it)."""
     conn = conn or connection
-    statements = _pg_statements() if conn.vendor == "postgresql" else _sqlite_statements()
+    if legacy is None:
+        legacy = _legacy(conn)
+    statements = _pg_statements(legacy) if conn.vendor == "postgresql" else _sqlite_statements(legacy)
     with conn.cursor() as cur:
         for sql in statements:
             cur.execute(sql)
@@ -184,33 +237,82 @@ def ensure_installed() -> bool:
 
 # ---------------------------------------------------------------- rebuild
 
-def _region_where(region) -> tuple[str, list]:
-    """``region``: None (everything), a ``regions.Region`` or a (level, code) pair."""
+CODE_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9}  # regional codes nest by prefix
+
+
+def _region_where(region, keys=MAIN_KEYS) -> tuple[str, list]:
+    """``region``: None (everything), a ``regions.Region`` or a (level, code) pair. For a tally
+    without that level's codes (a county in the city tally): the enclosing region it has (the
+    code's prefix), so that tally's rows of the region are recounted whole."""
     if region is None:
         return "", []
     level, code = (region.level, region.code) if hasattr(region, "level") else region
-    if level not in ("province", "city", "county", "township"):
+    if level not in LEVELS:
         raise ValueError(level)
+    while f"{level}_code" not in keys:
+        level = LEVELS[LEVELS.index(level) - 1]
+        code = code[:CODE_LENGTH[level]]
     return f" WHERE {level}_code = %s", [code]
 
 
-def rebuild(region=None) -> dict:
+def rebuild(region=None, legacy: bool | None = None) -> dict:
     """Recount the tallies of ``region`` (None = everything) from the hazards table: one DELETE and
     one ``INSERT … SELECT … GROUP BY`` per tally, in one transaction. On PostgreSQL hazard writes
-    wait (SHARE lock) while it runs, so no concurrent change is lost between the two."""
-    where, params = _region_where(region)
-    main, weekly = _expressions(connection.vendor, "h")
+    wait (SHARE lock) while it runs, so no concurrent change is lost between the two. Deadlines
+    before the cutoff are collapsed as the triggers do (the cutoff is not moved: ``fold`` does)."""
     counts = {}
+    if legacy is None:
+        legacy = _legacy(connection)
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
-        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+        for table, keys, exprs in _tables(connection.vendor, "h", legacy=legacy):
+            where, params = _region_where(region, keys)
             cur.execute(f"DELETE FROM {table}{where}", params)
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
                         f"FROM {HAZARDS} h{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
             counts[table] = cur.rowcount
-    return {"rows": counts[MAIN], "week_rows": counts[WEEK]}
+    return {"rows": counts[MAIN], "county_rows": counts.get(COUNTY, 0), "city_rows": counts.get(CITY, 0),
+            "week_rows": counts[WEEK], "city_week_rows": counts.get(CITY_WEEK, 0)}
+
+
+def cutoff():
+    """The current collapse point (a Monday), or None."""
+    return HazardTallyCutoff.objects.filter(pk=1).values_list("past_before", flat=True).first()
+
+
+def fold(today: datetime.date | None = None) -> dict:
+    """Move the collapse point to the Monday of ``today`` (default: today, Asia/Shanghai) and fold
+    the deadline weeks that fell before it into ``PAST_DEADLINE``: per tally one grouped upsert of
+    those rows into their past key and one DELETE. Never moves the point back; nothing to do
+    (``folded`` 0) when it is already there. In one transaction, with hazard writes held back
+    (PostgreSQL: SHARE lock on the hazards, as ``rebuild``) so no trigger keys a row by the old point
+    after the fold. The periodic job ``tallies.fold`` runs it daily; ``reconcile`` too."""
+    new = monday(today or timezone.localdate())
+    past = f"DATE '{PAST_DEADLINE.isoformat()}'" if connection.vendor == "postgresql" else f"'{PAST_DEADLINE.isoformat()}'"
+    folded = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
+        old = cutoff()
+        if old is not None and old >= new:
+            return {"cutoff": old, "folded": 0}
+        if old is None:  # raw SQL as every tally write here (maintenance of derived counts, no event)
+            cur.execute(f"INSERT INTO {CUTOFF} (id, past_before) VALUES (1, %s)", [new])
+        else:
+            cur.execute(f"UPDATE {CUTOFF} SET past_before = %s WHERE id = 1", [new])
+        for table, keys in DEADLINE_TABLES:
+            other = [k for k in keys if k != "deadline_week"]
+            cols = ", ".join(other)
+            group = ", ".join(str(i) for i in range(1, len(other) + 1))
+            stale = f"deadline_week < %s AND deadline_week <> {past}"
+            cur.execute(f"INSERT INTO {table} ({cols}, deadline_week, n) SELECT {cols}, {past}, SUM(n) FROM {table} "
+                        f"WHERE {stale} GROUP BY {group} ORDER BY {group} "
+                        f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n", [new])
+            cur.execute(f"DELETE FROM {table} WHERE {stale}", [new])
+            folded += cur.rowcount
+    return {"cutoff": new, "folded": folded}
 
 
 def defer() -> bool:
@@ -240,7 +342,6 @@ def count_new(ids) -> None:
     """End a ``defer()``: count the hazards ``ids`` (inserted in this transaction) in one grouped
     upsert per tally, and let the triggers count this transaction's further writes again."""
     ids = list(ids)
-    main, weekly = _expressions(connection.vendor, "h")
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
@@ -253,7 +354,7 @@ def count_new(ids) -> None:
     if not ids:
         return
     with connection.cursor() as cur:
-        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+        for table, keys, exprs in _tables(connection.vendor, "h"):
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
                         f"FROM {HAZARDS} h WHERE {where} GROUP BY {group} ORDER BY {group} "
@@ -271,6 +372,7 @@ def suspended(region=None):
         yield
     finally:
         install()
+        fold()
         rebuild(region)
 
 
@@ -280,11 +382,10 @@ def _norm(value) -> str:
 
 def differences(region=None) -> list[dict]:
     """Keys whose tally differs from a GROUP BY over the hazards (zero rows ignored)."""
-    where, params = _region_where(region)
-    main, weekly = _expressions(connection.vendor, "h")
     out = []
     with connection.cursor() as cur:
-        for table, keys, exprs in ((MAIN, MAIN_KEYS, main), (WEEK, WEEK_KEYS, weekly)):
+        for table, keys, exprs in _tables(connection.vendor, "h"):
+            where, params = _region_where(region, keys)
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) FROM {HAZARDS} h"
                         f"{where.replace(' WHERE ', ' WHERE h.')} GROUP BY {group}", params)
@@ -302,15 +403,17 @@ def differences(region=None) -> list[dict]:
 
 
 def reconcile(region=None) -> dict:
-    """The periodic check: reinstall missing triggers, compare, rebuild when anything differs."""
+    """The periodic check: reinstall missing triggers, fold past deadline weeks, compare, rebuild
+    when anything differs."""
     reinstalled = ensure_installed()
+    folded = fold()
     diff = differences(region)
-    result = {"reinstalled": reinstalled, "differences": len(diff)}
+    result = {"reinstalled": reinstalled, "differences": len(diff), "folded": folded["folded"]}
     if diff or reinstalled:
         result.update(rebuild(region))
     with connection.cursor() as cur:  # keys no hazard holds any more
-        cur.execute(f"DELETE FROM {MAIN} WHERE n = 0")
-        cur.execute(f"DELETE FROM {WEEK} WHERE n = 0")
+        for table in (MAIN, COUNTY, CITY, WEEK, CITY_WEEK):
+            cur.execute(f"DELETE FROM {table} WHERE n = 0")
     return result
 
 
@@ -338,13 +441,35 @@ def scope_q(scope_or_user) -> Q | None:
     return q
 
 
-def rows(scope, model=HazardTally):
-    """The tally rows of ``scope`` (a queryset), or None when the scope is not expressible."""
+def finest(*levels) -> str | None:
+    """The finest of these region levels that the tallies know (None: none of them)."""
+    known = [lv for lv in levels if lv in LEVELS]
+    return max(known, key=LEVELS.index) if known else None
+
+
+def grain(scope, level: str | None = None) -> str:
+    """The coarsest region level whose tally serves ``scope`` when the caller groups or filters by
+    region codes down to ``level`` (None: the scope's own level only)."""
+    return finest(level, _scope(scope).level) or "province"
+
+
+def rows(scope, model=None, *, level: str | None = None, weekly: bool = False):
+    """The tally rows of ``scope`` (a queryset), or None when the scope is not expressible.
+    ``model`` None: the smallest tally that has the codes down to ``level`` (the finest region
+    level the caller groups or filters by; the scope's own level is added): city tallies for
+    province and city levels, ``HazardCountyTally`` for counties, ``HazardTally`` for townships;
+    ``weekly``: ``HazardCityWeekTally`` or else ``HazardWeekTally``."""
     q = scope_q(scope)
     if q is None:
         return None
     from core.routers import read_db
 
+    if model is None:
+        g = grain(scope, level)
+        if weekly:
+            model = HazardCityWeekTally if g in ("province", "city") else HazardWeekTally
+        else:
+            model = {"province": HazardCityTally, "city": HazardCityTally, "county": HazardCountyTally}.get(g, HazardTally)
     return model.objects.using(read_db()).filter(q)
 
 
@@ -353,7 +478,8 @@ def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | Non
     keys: e.g. ``counts(user, by=["township_code", "status"], grade="major")`` →
     ``[{"township_code": …, "status": …, "n": 3}, …]``. ``weekly`` reads the week tally (keys of
     ``HazardWeekTally``). None when the scope is a set of enterprises (count those directly)."""
-    qs = rows(scope, HazardWeekTally if weekly else HazardTally)
+    named = [lv for lv in LEVELS if any(k.startswith(lv + "_code") for k in (*by, *filters))]
+    qs = rows(scope, level=named[-1] if named else None, weekly=weekly)
     if qs is None:
         return None
     qs = qs.filter(**filters)

@@ -232,6 +232,17 @@ def tallies_reconcile(job, progress) -> Outcome:
     return Outcome(message=f"隐患统计计数核对：{state}。", data=result)
 
 
+@register("tallies.fold")
+def tallies_fold(job, progress) -> Outcome:
+    """Fold the deadline weeks that are now past into the tallies' single past key (hazards.tallies.fold)."""
+    from hazards.tallies import fold
+
+    result = fold()
+    progress(1, 1, force=True)
+    return Outcome(message=f"隐患统计逾期周次归并：截至 {result['cutoff'].isoformat()}，归并 {result['folded']} 行。",
+                   data={"cutoff": result["cutoff"].isoformat(), "folded": result["folded"]})
+
+
 @register("jobs.selftest")
 def selftest(job, progress) -> Outcome:
     """A worker check (operations.md): ``steps`` steps of ``delay`` seconds each, with progress;

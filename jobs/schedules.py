@@ -31,6 +31,8 @@ PERIODIC = [
     Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 20)),
     # hazards.tallies: triggers keep the counts; this nightly pass proves it (and repairs a bulk load's gap)
     Periodic("tallies.reconcile", "jobs.periodic.run_system", "D", args="'tallies.reconcile'", at=datetime.time(3, 40)),
+    # ... and this one folds the deadline weeks that became past into one key (a no-op but on Mondays)
+    Periodic("tallies.fold", "jobs.periodic.run_system", "D", args="'tallies.fold'", at=datetime.time(0, 2)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",
              at=datetime.time(12, 5), weekday=0),
 ]

@@ -3,7 +3,9 @@ corpus through the services (register, transitions, extension, merge, void, reop
 bulk paths (import, the benchmark generator's COPY path, the demo loader), and after a rebuild.
 
 The oracle below recounts the keys in Python from the hazard rows with its own date arithmetic
-(zoneinfo, weekday()), independent of the triggers' and the rebuild's SQL."""
+(zoneinfo, weekday()), independent of the triggers' and the rebuild's SQL: an open hazard whose
+deadline lies before the cutoff stored in ``HazardTallyCutoff`` (state, read as a plain row) is
+keyed ``PAST_DEADLINE``; the county tally is the same counts without the township."""
 
 import datetime
 import io
@@ -20,7 +22,17 @@ from openpyxl import Workbook
 from accounts.models import Sector
 from hazards import services as hs
 from hazards import tallies, workflow
-from hazards.models import NO_DEADLINE, Hazard, HazardTally, HazardWeekTally
+from hazards.models import (
+    NO_DEADLINE,
+    PAST_DEADLINE,
+    Hazard,
+    HazardCityTally,
+    HazardCityWeekTally,
+    HazardCountyTally,
+    HazardTally,
+    HazardTallyCutoff,
+    HazardWeekTally,
+)
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -32,12 +44,28 @@ def _monday(day):
     return day - datetime.timedelta(days=day.weekday())
 
 
+def stored_cutoff():
+    row = HazardTallyCutoff.objects.filter(pk=1).first()
+    return row.past_before if row else None
+
+
+def _without_township(counter: Counter) -> Counter:
+    out = Counter()
+    for key, n in counter.items():
+        out[key[:1] + key[2:]] += n  # CODES[1] is the township
+    return out
+
+
 def oracle() -> tuple[Counter, Counter]:
     main, weekly = Counter(), Counter()
+    cut = stored_cutoff()
     for h in Hazard.objects.values(*CODES, "sector_id", "channel", "grade", "status", "deadline", "closed_at",
                                    "first_reported_at"):
         codes = tuple(h[c] for c in CODES)
-        dw = _monday(h["deadline"]) if h["status"] in OPEN and h["deadline"] else NO_DEADLINE
+        if h["status"] in OPEN and h["deadline"]:
+            dw = PAST_DEADLINE if cut is not None and h["deadline"] < cut else _monday(h["deadline"])
+        else:
+            dw = NO_DEADLINE
         on_time = bool(h["status"] == "closed" and h["deadline"] and h["closed_at"]
                        and h["closed_at"].astimezone(TZ).date() <= h["deadline"])
         main[codes + (h["sector_id"], h["channel"], h["grade"], h["status"], dw, on_time)] += 1
@@ -58,10 +86,44 @@ def kept() -> tuple[Counter, Counter]:
     return main, weekly
 
 
+def _city(counter: Counter) -> Counter:
+    """(county, township, province, city, *rest) → (province, city, *rest)"""
+    out = Counter()
+    for key, n in counter.items():
+        out[key[2:]] += n
+    return out
+
+
+def kept_city() -> tuple[Counter, Counter]:
+    main, weekly = Counter(), Counter()
+    for r in HazardCityTally.objects.filter(n__gt=0).values("province_code", "city_code", "sector_id", "channel", "grade",
+                                                             "status", "deadline_week", "on_time", "n"):
+        main[(r["province_code"], r["city_code"], r["sector_id"], r["channel"], r["grade"], r["status"], r["deadline_week"],
+              bool(r["on_time"]))] += r["n"]
+    for r in HazardCityWeekTally.objects.filter(n__gt=0).values("province_code", "city_code", "sector_id", "grade", "status",
+                                                                 "week", "n"):
+        weekly[(r["province_code"], r["city_code"], r["sector_id"], r["grade"], r["status"], r["week"])] += r["n"]
+    assert not HazardCityTally.objects.filter(n__lt=0).exists() and not HazardCityWeekTally.objects.filter(n__lt=0).exists()
+    return main, weekly
+
+
+def kept_county() -> Counter:
+    out = Counter()
+    codes = tuple(c for c in CODES if c != "township_code")
+    for r in HazardCountyTally.objects.filter(n__gt=0).values(*codes, "sector_id", "channel", "grade", "status",
+                                                               "deadline_week", "on_time", "n"):
+        out[tuple(r[c] for c in codes) + (r["sector_id"], r["channel"], r["grade"], r["status"], r["deadline_week"],
+                                          bool(r["on_time"]))] += r["n"]
+    assert not HazardCountyTally.objects.filter(n__lt=0).exists()
+    return out
+
+
 def assert_tally_is_exact():
     truth, have = oracle(), kept()
     assert have[0] == truth[0]
     assert have[1] == truth[1]
+    assert kept_county() == _without_township(truth[0])
+    assert kept_city() == (_city(truth[0]), _city(truth[1]))
     assert tallies.differences() == []
 
 
