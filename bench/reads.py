@@ -254,15 +254,19 @@ def _units_cte(committee, campaign) -> tuple[str, list]:
     (committee offices always)."""
     region = committee.region
     prefix = region.path + "/%"
-    sql = ("SELECT o.id, o.kind FROM accounts_organisation o JOIN regions_region r ON r.id = o.region_id "
-           "WHERE o.is_active AND o.id <> %s AND ((o.kind = 'department' AND o.region_id = %s) "
-           "OR (o.kind = 'township' AND r.parent_id = %s) "
-           "OR (o.kind = 'committee' AND r.path LIKE %s AND NOT EXISTS (SELECT 1 FROM accounts_organisation o2 "
+    # three index-friendly branches (region_id; the child regions; committee offices by place) rather
+    # than one OR over every organisation (enterprises included)
+    sql = ("SELECT o.id, o.kind FROM accounts_organisation o WHERE o.region_id = %s AND o.kind = 'department' AND o.is_active "
+           "UNION ALL SELECT o.id, o.kind FROM regions_region r JOIN accounts_organisation o ON o.region_id = r.id "
+           "WHERE r.parent_id = %s AND o.kind = 'township' AND o.is_active "
+           "UNION ALL SELECT o.id, o.kind FROM regions_region r JOIN accounts_organisation o ON o.region_id = r.id "
+           "WHERE r.path LIKE %s AND o.kind = 'committee' AND o.is_active AND NOT EXISTS (SELECT 1 FROM accounts_organisation o2 "
            "JOIN regions_region r2 ON r2.id = o2.region_id WHERE o2.is_active AND o2.kind = 'committee' "
-           "AND r2.path LIKE %s AND r.path LIKE r2.path || '/%%'))) "
-           "AND (o.kind = 'committee' OR NOT EXISTS (SELECT 1 FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s) "
-           "OR o.id IN (SELECT cu.organisation_id FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s))")
-    return sql, [committee.pk, region.pk, region.pk, prefix, prefix, campaign.pk, campaign.pk]
+           "AND r2.path LIKE %s AND r.path LIKE r2.path || '/%%')")
+    sql = (f"SELECT x.id, x.kind FROM ({sql}) x WHERE x.id <> %s AND (x.kind = 'committee' "
+           "OR NOT EXISTS (SELECT 1 FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s) "
+           "OR x.id IN (SELECT cu.organisation_id FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s))")
+    return sql, [region.pk, region.pk, prefix, prefix, committee.pk, campaign.pk, campaign.pk]
 
 
 def _latest_join(pg: bool) -> str:
