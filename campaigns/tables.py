@@ -135,9 +135,8 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
     if campaign is None:
         return {"campaign": None}
     units = list(reporting_units(committee, campaign))
-    subs = latest_submissions(units, campaign, as_of)
-    week = D.week_of(as_of)
-    firsts = first_submitted(campaign, [u.pk for u in units], week)
+    week, moment = D.week_of(as_of), timezone.now()
+    subs, firsts, done = _submission_facts(campaign, units, as_of, week, D.week_of(moment))
     deadline = campaign.deadline(week)
     groups = {}
     for kind, label in GROUPS:
@@ -155,18 +154,37 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
     return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
-            "missing": missing_units(committee, campaign, timezone.now(), units=units)}
+            "missing": missing_units(committee, campaign, moment, units=units, done=done)}
 
 
-def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None) -> list:
+def _submission_facts(campaign: Campaign, units, as_of: datetime.datetime, week, current_week):
+    """What the roll-up needs of the units' submissions, read in one statement: each unit's latest
+    with a cut-off not after ``as_of`` (``latest_submissions``), when its first version for ``week``
+    was submitted (``first_submitted``: 迟报) and which units submitted for ``current_week`` (催报)."""
+    latest, firsts, done = {}, {}, set()
+    for sub in (Submission.objects.filter(campaign=campaign, unit__in=units)
+                .filter(Q(as_of__lte=as_of) | Q(week__in=sorted({week, current_week})))
+                .order_by("unit_id", "as_of", "version", "id")):
+        if sub.as_of <= as_of:
+            latest[sub.unit_id] = sub
+        if sub.week == week and (sub.unit_id not in firsts or sub.submitted_at < firsts[sub.unit_id]):
+            firsts[sub.unit_id] = sub.submitted_at
+        if sub.week == current_week:
+            done.add(sub.unit_id)
+    return latest, firsts, done
+
+
+def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None, done=None) -> list:
     """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
     with ``writers`` (who can be reminded in the platform; empty = no user account). ``units``: the
-    committee's ``reporting_units`` when the caller already has them."""
+    committee's ``reporting_units`` when the caller already has them; ``done``: the ids of those
+    that submitted for that week, when the caller already read them."""
     from accounts.models import Membership
 
     week = D.week_of(moment)
     units = list(reporting_units(committee, campaign)) if units is None else list(units)
-    done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
+    if done is None:
+        done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
     missing = [u for u in units if u.pk not in done]
     writers: dict = {}
     for m in (Membership.objects.filter(organisation__in=missing, user__is_active=True)
