@@ -45,6 +45,20 @@ class ThrottledModelBackend(ModelBackend):
             log_security(SecurityLog.Kind.LOGIN_FAILED, request=request, username=username)
         return user
 
+    def get_user(self, user_id):
+        """The session's user with its membership, organisation, region and department type in the
+        same statement: every page asks for them (scope, menu, the acting unit) — four lookups in one."""
+        from django.contrib.auth import get_user_model
+
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related(
+                "membership__organisation__region", "membership__organisation__department_type").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 # Old dotted path kept so that a deployment's settings naming it keep working.
 LockoutModelBackend = ThrottledModelBackend
+

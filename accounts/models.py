@@ -93,10 +93,20 @@ class Organisation(RegionCodes):
 
     def lead_sector_ids(self) -> set[int]:
         """Sectors this department leads (with sub-sectors) — its dispatch-table scope."""
-        ids: set[int] = set()
-        for sector in Sector.objects.filter(competences__department=self, competences__role=Competence.Role.LEAD):
-            ids |= sector.with_descendants()
-        return ids
+        return self.competence_sector_ids(Competence.Role.LEAD)
+
+    def competence_sector_ids(self, role: str | None = None) -> set[int]:
+        """Sectors of this department's competences (of ``role``, or any) with their sub-sectors,
+        in one statement (a recursive walk down the sector tree)."""
+        from django.db import connection
+
+        where, params = "c.department_id = %s", [self.pk]
+        if role is not None:
+            where, params = where + " AND c.role = %s", [*params, str(role)]
+        with connection.cursor() as cur:
+            cur.execute(f"WITH RECURSIVE t(id) AS (SELECT c.sector_id FROM {Competence._meta.db_table} c WHERE {where} "
+                        f"UNION SELECT s.id FROM {Sector._meta.db_table} s JOIN t ON s.parent_id = t.id) SELECT id FROM t", params)
+            return {row[0] for row in cur.fetchall()}
 
 
 class Competence(models.Model):

@@ -41,7 +41,7 @@ EVERYTHING = Scope(everything=True, kind="superuser")
 
 
 def compute_scope(user) -> Scope:
-    from .models import Competence, Organisation
+    from .models import Organisation
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
@@ -66,10 +66,7 @@ def compute_scope(user) -> Scope:
         return Scope(enterprise_ids=frozenset(ids), organisation_id=org.pk, kind=org.kind)
     sector_ids = None
     if org.kind == Organisation.Kind.DEPARTMENT and not (org.department_type and org.department_type.comprehensive):
-        ids: set[int] = set()
-        for comp in Competence.objects.filter(department=org).select_related("sector"):
-            ids |= comp.sector.with_descendants()
-        sector_ids = frozenset(ids)
+        sector_ids = frozenset(org.competence_sector_ids())
     return Scope(
         level=region.level, region_code=region.code, region_path=region.path,
         ancestor_codes=tuple(region.ancestor_codes()), sector_ids=sector_ids,

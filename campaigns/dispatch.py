@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.db.models import Count
 
 from accounts.models import Organisation
+from core import rowsql
+from core.rowsql import Part
 from hazards import asof
 from hazards.querysets import SELF_CHANNELS  # enterprise self-check incl. the third parties it engaged
 
@@ -56,12 +58,10 @@ def hazards_as_of(qs, start: datetime.datetime, as_of: datetime.datetime):
     return asof.major(qs, as_of).filter(first_reported_at__gte=start)
 
 
-def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
-    """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)``, counted in one set-based statement
+def section_one_part(qs, start, as_of, *, departments_rows: bool) -> Part:
+    """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)`` as a one-row statement
     (``asof.major_rows_sql``: the same hazards, state and grade as of the cut-off, without a
     correlated sub-select per hazard of the scope)."""
-    from django.db import connection
-
     rows, params = asof.major_rows_sql(qs, as_of, since=start)
     self_in = ", ".join(["%s"] * len(SELF_CHANNELS))
     is_self, closed = f"r.channel IN ({self_in})", "r.state_at = %s"
@@ -70,13 +70,20 @@ def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
            f"COALESCE(SUM(CASE WHEN {is_self} THEN 0 ELSE 1 END), 0), "
            f"COALESCE(SUM(CASE WHEN {is_self} OR NOT {closed} THEN 0 ELSE 1 END), 0) FROM ({rows}) r")
     channels, state = list(SELF_CHANNELS), asof.workflow.CLOSED
-    with connection.cursor() as cur:
-        cur.execute(sql, [*channels, *channels, state, *channels, *channels, state, *params])
-        self_found, self_closed, dept_found, dept_closed = (int(v) for v in cur.fetchone())
-    out = {"1.1": self_found, "1.2": self_closed}
-    if departments_rows:
-        out.update({"1.3": dept_found, "1.4": dept_closed})
-    return out
+
+    def decode(row):
+        self_found, self_closed, dept_found, dept_closed = (int(v) for v in row)
+        out = {"1.1": self_found, "1.2": self_closed}
+        if departments_rows:
+            out.update({"1.3": dept_found, "1.4": dept_closed})
+        return out
+
+    return Part(sql, [*channels, *channels, state, *channels, *channels, state, *params], 4, decode)
+
+
+def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
+    """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)``, counted in one set-based statement."""
+    return rowsql.run(section_one_part(qs, start, as_of, departments_rows=departments_rows))
 
 
 def unit_hazards(unit: Organisation):
@@ -91,7 +98,37 @@ def unit_hazards(unit: Organisation):
 
 # ---------------------------------------------------------------- section 四 (activity log)
 
+ACTIVITY_KINDS = (*R.ACTIVITY_ROWS, Activity.Kind.MEDIA, Activity.Kind.SUPERVISION)
+
+
+def activity_part(where: str, params: list, start: datetime.datetime, as_of: datetime.datetime) -> Part:
+    """Section 四 from the activity log ``campaigns_activity a`` filtered by ``where``, one row: the
+    entries of each kind dated in the period, and the latest head count of technical inspectors
+    dated on or before the cut-off (4.7)."""
+    day0, day1 = (rowsql.day(d) for d in asof.day_window(start, as_of))
+    counts = ", ".join("COUNT(CASE WHEN a.kind = %s THEN 1 END)" for _ in ACTIVITY_KINDS)
+    sql = (f"SELECT * FROM (SELECT {counts} FROM campaigns_activity a WHERE {where} AND a.date >= %s AND a.date <= %s) c "
+           f"CROSS JOIN (SELECT (SELECT a.count FROM campaigns_activity a WHERE {where} AND a.kind = %s AND a.date <= %s "
+           "ORDER BY a.date DESC, a.id DESC LIMIT 1)) i")
+    kinds = [str(k) for k in ACTIVITY_KINDS]
+
+    def decode(row):
+        counts = dict(zip(ACTIVITY_KINDS, (int(v or 0) for v in row[:-1])))
+        out = {code: counts[kind] for kind, code in R.ACTIVITY_ROWS.items()}
+        if counts[Activity.Kind.MEDIA]:
+            out["4.6"] = True
+        if row[-1] is not None:
+            out["4.7"] = row[-1]
+        # Supervision checks logged here before 4.8 had one way (inspection visits) still count in 4.8.
+        if counts[Activity.Kind.SUPERVISION]:
+            out["4.8_legacy"] = counts[Activity.Kind.SUPERVISION]
+        return out
+
+    return Part(sql, [*kinds, *params, day0, day1, *params, str(Activity.Kind.INSPECTORS), day1], len(kinds) + 1, decode)
+
+
 def activity_rows(activities, start: datetime.datetime, as_of: datetime.datetime) -> dict:
+    """Section 四 of an activity queryset (the ORM form; the pages use ``activity_part``)."""
     day0, day1 = asof.day_window(start, as_of)
     period = activities.filter(date__gte=day0, date__lte=day1)
     counts = dict(period.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
@@ -102,7 +139,6 @@ def activity_rows(activities, start: datetime.datetime, as_of: datetime.datetime
               .order_by("-date", "-id").values_list("count", flat=True).first())
     if latest is not None:
         out["4.7"] = latest
-    # Supervision checks logged here before 4.8 had one way (inspection visits) still count in 4.8.
     legacy = counts.get(Activity.Kind.SUPERVISION, 0)
     if legacy:
         out["4.8_legacy"] = legacy
@@ -117,36 +153,57 @@ def _add_legacy_supervision(out: dict, acts: dict) -> None:
 
 # ---------------------------------------------------------------- whole tables
 
-def _feed(out: dict, method: str, arg, start, as_of) -> None:
+def _feeder_parts(method: str, arg, start, as_of) -> list:
+    """The feeders' one-row statements (``unit_sql`` / ``region_sql``); a feeder without one is
+    asked for its rows directly (``unit_rows`` / ``region_rows``) — None stands for it."""
+    parts = []
     for app in FEEDERS:
         mod = feeder(app)
         if mod is None:
             continue
-        for code, value in getattr(mod, method)(arg, start, as_of).items():
-            if code in R.BY_CODE:
-                out[code] = value
+        part = getattr(mod, f"{method}_sql", None)
+        parts.append(part(arg, start, as_of) if part else (lambda m=mod: getattr(m, f"{method}_rows")(arg, start, as_of)))
+    return parts
+
+
+def _numbers(parts: list) -> dict:
+    """Every one-row part in one statement; then the feeders without one; only the table's codes
+    of the feeders (plus section 一 and the activity log's keys)."""
+    out = rowsql.run_all([p for p in parts if isinstance(p, Part)])
+    for p in parts:
+        if not isinstance(p, Part):
+            out.update(p())
+    return out
+
+
+def _merge(values: dict, activity_codes) -> dict:
+    out = {k: v for k, v in values.items() if k in R.BY_CODE and k not in ACTIVITY_CODES}
+    acts = {k: v for k, v in values.items() if k in ACTIVITY_CODES}
+    _add_legacy_supervision(out, acts)
+    out.update({k: v for k, v in acts.items() if k in activity_codes})
+    return out
+
+
+ACTIVITY_CODES = frozenset({*R.ACTIVITY_ROWS.values(), "4.6", "4.7", "4.8_legacy"})
 
 
 def unit_table(unit: Organisation, start: datetime.datetime, as_of: datetime.datetime) -> dict:
-    """The live numbers of one unit's table: {code: value} for every row the data answers."""
-    out = section_one(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT)
-    _feed(out, "unit_rows", unit, start, as_of)
-    acts = activity_rows(Activity.objects.filter(unit=unit), start, as_of)
-    _add_legacy_supervision(out, acts)
-    out.update(acts)
-    return out
+    """The live numbers of one unit's table: {code: value} for every row the data answers —
+    sections 一 to 四 in one statement (each section a one-row aggregate of its own)."""
+    parts = [section_one_part(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT),
+             *_feeder_parts("unit", unit, start, as_of),
+             activity_part("a.unit_id = %s", [unit.pk], start, as_of)]
+    return _merge(_numbers(parts), ACTIVITY_CODES)
 
 
 def region_table(region, start: datetime.datetime, as_of: datetime.datetime) -> dict:
     """The live, de-duplicated recomputation for a whole region (each hazard / enterprise once)."""
     from hazards.models import Hazard
 
-    out = section_one(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True)
-    _feed(out, "region_rows", region, start, as_of)
-    acts = activity_rows(Activity.objects.filter(**{f"{region.level}_code": region.code}), start, as_of)
-    _add_legacy_supervision(out, acts)
-    out.update({k: v for k, v in acts.items() if k in ("4.1", "4.2", "4.3", "4.4")})
-    return out
+    parts = [section_one_part(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True),
+             *_feeder_parts("region", region, start, as_of),
+             activity_part(f"a.{region.level}_code = %s", [region.code], start, as_of)]
+    return _merge(_numbers(parts), ("4.1", "4.2", "4.3", "4.4"))
 
 
 def auto_codes(unit: Organisation | None = None) -> set[str]:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from accounts.models import Organisation
 
@@ -132,9 +135,8 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
     if campaign is None:
         return {"campaign": None}
     units = list(reporting_units(committee, campaign))
-    subs = latest_submissions(units, campaign, as_of)
-    week = D.week_of(as_of)
-    firsts = first_submitted(campaign, [u.pk for u in units], week)
+    week, moment = D.week_of(as_of), timezone.now()
+    subs, firsts, done = _submission_facts(campaign, units, as_of, week, D.week_of(moment))
     deadline = campaign.deadline(week)
     groups = {}
     for kind, label in GROUPS:
@@ -152,18 +154,37 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
     return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
-            "missing": missing_units(committee, campaign, timezone.now(), units=units)}
+            "missing": missing_units(committee, campaign, moment, units=units, done=done)}
 
 
-def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None) -> list:
+def _submission_facts(campaign: Campaign, units, as_of: datetime.datetime, week, current_week):
+    """What the roll-up needs of the units' submissions, read in one statement: each unit's latest
+    with a cut-off not after ``as_of`` (``latest_submissions``), when its first version for ``week``
+    was submitted (``first_submitted``: 迟报) and which units submitted for ``current_week`` (催报)."""
+    latest, firsts, done = {}, {}, set()
+    for sub in (Submission.objects.filter(campaign=campaign, unit__in=units)
+                .filter(Q(as_of__lte=as_of) | Q(week__in=sorted({week, current_week})))
+                .order_by("unit_id", "as_of", "version", "id")):
+        if sub.as_of <= as_of:
+            latest[sub.unit_id] = sub
+        if sub.week == week and (sub.unit_id not in firsts or sub.submitted_at < firsts[sub.unit_id]):
+            firsts[sub.unit_id] = sub.submitted_at
+        if sub.week == current_week:
+            done.add(sub.unit_id)
+    return latest, firsts, done
+
+
+def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None, done=None) -> list:
     """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
     with ``writers`` (who can be reminded in the platform; empty = no user account). ``units``: the
-    committee's ``reporting_units`` when the caller already has them."""
+    committee's ``reporting_units`` when the caller already has them; ``done``: the ids of those
+    that submitted for that week, when the caller already read them."""
     from accounts.models import Membership
 
     week = D.week_of(moment)
     units = list(reporting_units(committee, campaign)) if units is None else list(units)
-    done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
+    if done is None:
+        done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
     missing = [u for u in units if u.pk not in done]
     writers: dict = {}
     for m in (Membership.objects.filter(organisation__in=missing, user__is_active=True)
@@ -202,3 +223,91 @@ def lines_for(values: dict, auto: set, blank: set = frozenset()) -> list:
                            for r in item] for item in line])
         out.append({"key": key, "title": title, "lines": lines})
     return out
+
+
+def _text(value) -> str:
+    """A value as the template language prints it (localized, escaped)."""
+    return conditional_escape(localize(value))
+
+
+def table_body(sections: list, can_submit: bool) -> str:
+    """The rows of the dispatch table (``lines_for``) as HTML, built in one pass: the table is a
+    few hundred cells, and rendering them through nested template loops and an include per value
+    cost more than computing every number of the page. Labels are those of ``rows``; values are
+    printed like the template language would (localized and escaped); 自动 marks computed rows;
+    an input box for a row the unit enters by hand when it may submit."""
+    out = []
+    for section in sections:
+        out.append(f'\n  <tr class="table-light"><th colspan="6">{_text(section["title"])}</th></tr>\n  ')
+        for line in section["lines"]:
+            out.append("<tr>\n    ")
+            for item in line:
+                first = item[0]["row"]
+                label = f"{_text(first.code)} {_text(first.label)}" + "".join(f"，{_text(c['row'].label)}" for c in item[1:])
+                remarks = "".join(f'<div class="small text-muted" data-testid="remark-{_text(c["row"].code)}">注：{_text(c["row"].remark)}</div>'
+                                  for c in item if c["row"].remark)
+                values = []
+                for c in item:
+                    row, code, value = c["row"], _text(c["row"].code), c["value"]
+                    if c["blank"]:
+                        inner = f'<span class="text-muted" data-testid="blank-{code}">（行业主管部门填写）</span>'
+                    elif c["auto"] or not can_submit:
+                        if value is None:
+                            shown = '<span class="text-muted">—</span>'
+                        elif row.kind == "bool":
+                            shown = "是" if value else "否"
+                        else:
+                            shown = _text(value)
+                        inner = f'<span data-testid="value-{code}">{shown}</span>' + (' <span class="badge text-bg-light">自动</span>' if c["auto"] else "")
+                    else:
+                        inner = (f'<input class="form-control form-control-sm" name="row_{code}" '
+                                 f'value="{_text(value) if value is not None else ""}" aria-label="{code}">')
+                    values.append(f'<div data-code="{code}">{inner}</div>')
+                units = "，".join(_text(c["row"].unit) for c in item)
+                out.append(f"\n      <td>{label}\n        {remarks}</td>\n      <td>{''.join(values)}</td>\n      <td>{units}</td>\n    ")
+            out.append("\n  </tr>")
+        out.append("\n")
+    return mark_safe("".join(out))  # every piece above is escaped
+
+
+def _shown(value) -> str:
+    """``{{ value|default_if_none:"—" }}``."""
+    return "—" if value is None else _text(value)
+
+
+def rollup_lines_html(data: dict) -> str:
+    """The roll-up's line per reporting unit (``rollup``) as HTML in one pass (a province office
+    has hundreds of lines): the unit (linked to the submission shown), submitted this week or not,
+    on time or 迟报, and its figures (``LINE_CODES``)."""
+    from django.urls import reverse
+
+    out = []
+    for g in data["groups"].values():
+        label = _text(g["label"])
+        for line in g["lines"]:
+            unit, sub = line["unit"], line["sub"]
+            name = _text(unit.name)
+            who = f'<a href="{reverse("campaigns:submission", args=[sub.pk])}">{name}</a>' if sub else name
+            if line["this_week"]:
+                state = f"已报送（第{_text(sub.version)}版）" + (' <span class="badge text-bg-danger" data-testid="late">迟报</span>'
+                                                              if line["late"] else ' <span class="badge text-bg-success">按时</span>')
+            elif sub:
+                state = f'<span class="text-danger">未报送</span>（最近：{_text(sub.week)}）'
+            else:
+                state = '<span class="text-danger">未报送</span>'
+            figures = "".join(f"<td>{_shown(v)}</td>" for v in line["figures"])
+            out.append(f'<tr data-testid="line-{_text(unit.pk)}"><td>{label}</td><td>{who}</td>\n<td>{state}</td>\n{figures}</tr>')
+    return mark_safe("".join(out))  # every piece above is escaped
+
+
+def rollup_rows_html(sections: list) -> str:
+    """The roll-up table's sections (row, each group's sum, the live recomputation) as HTML."""
+    out = []
+    for s in sections:
+        out.append(f'<tr class="table-light"><th colspan="8">{_text(s["title"])}</th></tr>\n')
+        for r in s["rows"]:
+            row = r["row"]
+            groups = "".join(f"<td>{_shown(v)}</td>" for v in r["groups"])
+            out.append(f'<tr><td>{_text(str(row.code or "").split("_", 1)[0])} {_text(row.label)}</td><td>{_text(row.unit)}</td>'
+                       f'{groups}<td data-testid="live-{_text(row.code)}">{_shown(r["live"])}</td></tr>')
+    return mark_safe("".join(out))  # every piece above is escaped

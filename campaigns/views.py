@@ -20,7 +20,17 @@ from .filters import ActivityFilter, SubmissionFilter
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
 from .querysets import dispatch_unit_or_404
-from .tables import LINE_CODES, differences, lines_for, reporting_units, rollup, unit_table
+from .tables import (
+    LINE_CODES,
+    differences,
+    lines_for,
+    reporting_units,
+    rollup,
+    rollup_lines_html,
+    rollup_rows_html,
+    table_body,
+    unit_table,
+)
 from .xlsx import export_bytes
 
 
@@ -50,13 +60,23 @@ def dispatch_table(request):
     org = actor_org(request.user)
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
-    mine = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign)
-    history = mine.order_by("-submitted_at", "-id")[:RECENT] if table.campaign else []
-    history_total = mine.count() if table.campaign else 0
-    # the latest version submitted for exactly this cut-off, if any (to compare with the live table)
-    shown = mine.filter(as_of=table.as_of).order_by("-version", "-id").first() if table.campaign else None
+    history, history_total, shown = [], 0, None
+    if table.campaign:
+        mine = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign)
+        # the latest few; all of them when there are no more (then the count and the version shown
+        # for this cut-off are read from them, not asked for again)
+        recent = list(mine.order_by("-submitted_at", "-id")[:RECENT + 1])
+        history = recent[:RECENT]
+        history_total = len(recent) if len(recent) <= RECENT else mine.count()
+        # the latest version submitted for exactly this cut-off, if any (to compare with the live table)
+        if len(recent) <= RECENT:
+            same = [s for s in recent if s.as_of == table.as_of]
+            shown = max(same, key=lambda s: (s.version, s.id)) if same else None
+        else:
+            shown = mine.filter(as_of=table.as_of).order_by("-version", "-id").first()
+    sections = lines_for(table.values, table.auto, R.blank_codes(table.unit))
     return render(request, "campaigns/dispatch.html", {
-        "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(table.unit)), "can_submit": can_submit,
+        "table": table, "sections": sections, "table_body": table_body(sections, can_submit), "can_submit": can_submit,
         "history": history, "history_total": history_total, "units": units, "submitted": shown, "differences": differences(shown, table) if shown else [],
         "as_of_value": timezone.localtime(table.as_of).strftime("%Y-%m-%dT%H:%M"), "error": request.GET.get("error"),
     })
@@ -77,8 +97,9 @@ def dispatch_submit(request):
         if exc.code == "permission_denied":
             return HttpResponse(exc.message, status=403)
         table = unit_table(unit, parse_as_of(None))
+        sections = lines_for(table.values, table.auto, R.blank_codes(unit))
         return render(request, "campaigns/dispatch.html", {
-            "table": table, "sections": lines_for(table.values, table.auto, R.blank_codes(unit)), "can_submit": True, "history": [],
+            "table": table, "sections": sections, "table_body": table_body(sections, True), "can_submit": True, "history": [],
             "as_of_value": request.POST.get("as_of", ""), "error": exc.message, "error_field": exc.field,
         }, status=400)
     messages.success(request, f"已报送（第{sub.version}版）。")
@@ -118,7 +139,8 @@ def rollup_view(request):
                  "live": data["live"].get(r.code)}
                 for r in R.rows_of_section(key)]})
     return render(request, "campaigns/rollup.html", {"data": data, "sections": sections, "committee": committee,
-                                                      "line_codes": LINE_CODES,
+                                                      "line_codes": LINE_CODES, "rows_html": rollup_rows_html(sections),
+                                                      "lines_html": rollup_lines_html(data) if data["campaign"] is not None else "",
                                                       "as_of_value": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M")})
 
 

@@ -7,11 +7,11 @@ whole region subtree, each enterprise counted once in the distinct-enterprise ro
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, Max, Q, Sum, When
-
+from core import rowsql
+from core.rowsql import Part
 from hazards import asof
 
-from .models import Accountability, CaseParty, Decision, EnterpriseMeasure, OversightNotice, TypicalCase
+from .models import CaseParty, Decision
 
 WAN = Decimal(10000)
 
@@ -21,58 +21,74 @@ def _day(value) -> datetime.date:
     return asof.local_day(value) if isinstance(value, datetime.datetime) else value
 
 
-def _rows(decisions, measures, typical, accountability, notices) -> dict:
-    """Section 三 with one aggregate per table (no rows fetched into Python)."""
-    penalty = Q(kind=Decision.Kind.PENALTY)
-    d = decisions.aggregate(
-        n=Count("id", filter=penalty), amount=Sum("amount", filter=penalty),
-        transferred=Count("party_id", filter=Q(kind=Decision.Kind.TRANSFER), distinct=True),
-        suspended=Count("case__enterprise_id", filter=Q(kind=Decision.Kind.SUSPENSION), distinct=True))
-    # 一案双罚: cases in which both the entity and its principal were penalised
-    double = (decisions.filter(penalty).values("case_id")
-              .annotate(entity=Max(Case(When(party__role=CaseParty.Role.ENTITY, then=1), default=0)),
-                        principal=Max(Case(When(party__role=CaseParty.Role.PRINCIPAL, then=1), default=0)))
-              .filter(entity=1, principal=1).count())
-    t = typical.aggregate(n=Count("id"), dangerous=Count("id", filter=Q(dangerous_ops=True)))
-    return {
-        "3.3": d["n"],
-        "3.3_amount": ((d["amount"] or Decimal(0)) / WAN).quantize(Decimal("0.0001")),
-        "3.4": double,
-        "3.5": d["transferred"],
-        "3.6": d["suspended"],
-        "3.7": measures.values("enterprise_id").distinct().count(),
-        "3.8": t["n"],
-        "3.8_dangerous_ops": t["dangerous"],
-        "3.9": accountability.count(),
-        "3.10": notices.count(),
-    }
+CODES = ("3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.8_dangerous_ops", "3.9", "3.10")
 
 
-def _window(start, as_of, field):
-    return {f"{field}__gte": _day(start), f"{field}__lte": _day(as_of)}
+def _part(decisions: str, measures: str, typical: str, accountability: str, notices: str, params: list, start, as_of) -> Part:
+    """Section 三 as one row. Each argument is ``FROM … WHERE …`` of one table filtered by the
+    unit or region (``params`` once per ``%s`` in it, before the day window, which is appended):
+    decisions ``d`` (joined to its case ``c``), measures ``m``, typical cases ``t``,
+    accountability ``a``, notices ``n``. Decisions are read once for 3.3, its amount, 3.5 and 3.6;
+    一案双罚 (3.4) groups the penalties by case."""
+    window = [rowsql.day(_day(start)), rowsql.day(_day(as_of))]
+    effective, penalty = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY)
+    dec = f"{decisions} AND d.status = %s AND d.decided_on >= %s AND d.decided_on <= %s"
+    p = params
+    sql = ("SELECT * FROM "
+           "(SELECT COUNT(CASE WHEN d.kind = %s THEN 1 END), SUM(CASE WHEN d.kind = %s THEN d.amount END), "
+           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN d.party_id END), COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
+           f"{dec}) dd CROSS JOIN "
+           "(SELECT COUNT(*) FROM (SELECT d.case_id "
+           f"{dec.replace(' WHERE ', ' LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ', 1)} AND d.kind = %s "
+           "GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = %s THEN 1 ELSE 0 END) = 1 "
+           "AND MAX(CASE WHEN p.role = %s THEN 1 ELSE 0 END) = 1) x) db CROSS JOIN "
+           f"(SELECT COUNT(DISTINCT m.enterprise_id) {measures} AND m.date >= %s AND m.date <= %s) mm CROSS JOIN "
+           f"(SELECT COUNT(*), COUNT(CASE WHEN t.dangerous_ops THEN 1 END) {typical} "
+           "AND t.published_on >= %s AND t.published_on <= %s) tt CROSS JOIN "
+           f"(SELECT COUNT(*) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
+           f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
+    values = [penalty, penalty, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION), *p, effective, *window,
+              *p, effective, *window, penalty, str(CaseParty.Role.ENTITY), str(CaseParty.Role.PRINCIPAL),
+              *p, *window, *p, *window, *p, *window, *p, *window]
+
+    def decode(row):
+        n, amount, transferred, suspended, double, measured, typical_n, dangerous, accountable, noticed = row
+        return {"3.3": int(n or 0), "3.3_amount": (rowsql.decimal_sum(amount) / WAN).quantize(Decimal("0.0001")),
+                "3.4": int(double or 0), "3.5": int(transferred or 0), "3.6": int(suspended or 0),
+                "3.7": int(measured or 0), "3.8": int(typical_n or 0), "3.8_dangerous_ops": int(dangerous or 0),
+                "3.9": int(accountable or 0), "3.10": int(noticed or 0)}
+
+    return Part(sql, values, len(CODES), decode)
+
+
+def unit_sql(unit, start, as_of) -> Part:
+    """What organisation ``unit`` itself decided/did in [start, as_of] (one-row statement)."""
+    return _part("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s",
+                 "FROM enforcement_enterprisemeasure m WHERE m.organisation_id = %s",
+                 "FROM enforcement_typicalcase t WHERE t.organisation_id = %s",
+                 "FROM enforcement_accountability a WHERE a.organisation_id = %s",
+                 "FROM enforcement_oversightnotice n WHERE n.organisation_id = %s", [unit.pk], start, as_of)
+
+
+def region_sql(region, start, as_of) -> Part:
+    """The whole region subtree (by the enterprise's place; accountability and notices by the
+    acting organisation's place), each enterprise once in 3.6 and 3.7."""
+    level = region.level
+
+    def ent(t):
+        return f"JOIN enterprises_enterprise e ON e.id = {t}.enterprise_id WHERE e.{level}_code = %s"
+
+    return _part("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id " + ent("c"),
+                 "FROM enforcement_enterprisemeasure m " + ent("m"),
+                 "FROM enforcement_typicalcase t " + ent("t"),
+                 f"FROM enforcement_accountability a WHERE a.{level}_code = %s",
+                 f"FROM enforcement_oversightnotice n WHERE n.{level}_code = %s", [region.code], start, as_of)
 
 
 def unit_rows(unit, start, as_of) -> dict:
     """What organisation ``unit`` itself did in [start, as_of]."""
-    return _rows(
-        Decision.objects.filter(status=Decision.Status.EFFECTIVE, decided_by_org=unit, **_window(start, as_of, "decided_on")),
-        EnterpriseMeasure.objects.filter(organisation=unit, **_window(start, as_of, "date")),
-        TypicalCase.objects.filter(organisation=unit, **_window(start, as_of, "published_on")),
-        Accountability.objects.filter(organisation=unit, **_window(start, as_of, "date")),
-        OversightNotice.objects.filter(organisation=unit, **_window(start, as_of, "date")),
-    )
+    return rowsql.run(unit_sql(unit, start, as_of))
 
 
 def region_rows(region, start, as_of) -> dict:
-    """The whole region subtree (by the enterprise's place; accountability and notices by the
-    acting organisation's place)."""
-    code = {f"{region.level}_code": region.code}
-    ent = {f"enterprise__{region.level}_code": region.code}
-    return _rows(
-        Decision.objects.filter(status=Decision.Status.EFFECTIVE, **{f"case__enterprise__{region.level}_code": region.code},
-                                **_window(start, as_of, "decided_on")),
-        EnterpriseMeasure.objects.filter(**ent, **_window(start, as_of, "date")),
-        TypicalCase.objects.filter(**ent, **_window(start, as_of, "published_on")),
-        Accountability.objects.filter(**code, **_window(start, as_of, "date")),
-        OversightNotice.objects.filter(**code, **_window(start, as_of, "date")),
-    )
+    return rowsql.run(region_sql(region, start, as_of))

@@ -5,8 +5,8 @@ region subtree, each enterprise once in the distinct-enterprise rows (2.x)."""
 
 import datetime
 
-from django.db.models import Count, Q
-
+from core import rowsql
+from core.rowsql import Part
 from hazards import asof
 
 from .models import SPOT_FIELDS, SpotCheck, Visit
@@ -20,27 +20,39 @@ def _day(value) -> datetime.date:
     return asof.local_day(value) if isinstance(value, datetime.datetime) else value
 
 
-def _alias(code: str) -> str:
-    return "r" + code.replace(".", "_")
+def _part(where_spot: str, where_visit: str, join: str, params: list, start, as_of) -> Part:
+    """Section 二 (distinct enterprises, conditional counts) and the visits (3.1, 3.2, 4.8) as one
+    row: two aggregates side by side, each over its own index range."""
+    day0, day1 = rowsql.day(_day(start)), rowsql.day(_day(as_of))
+    spot = ", ".join(["COUNT(DISTINCT s.enterprise_id)",
+                      *(f"COUNT(DISTINCT CASE WHEN s.{field} THEN s.enterprise_id END)" for field in SPOT_FIELDS.values())])
+    visits = ", ".join("COUNT(CASE WHEN v.kind = %s THEN 1 END)" for _ in VISIT_ROWS)
+    sql = (f"SELECT * FROM (SELECT {spot} FROM {SpotCheck._meta.db_table} s{join.format(t='s')} "
+           f"WHERE {where_spot} AND s.checked_on >= %s AND s.checked_on <= %s) a CROSS JOIN "
+           f"(SELECT {visits} FROM {Visit._meta.db_table} v{join.format(t='v')} "
+           f"WHERE {where_visit} AND v.visited_on >= %s AND v.visited_on <= %s) b")
+    kinds = [str(k) for k in VISIT_ROWS.values()]
+
+    def decode(row):
+        return {code: int(value or 0) for code, value in zip(ROW_CODES, row)}
+
+    return Part(sql, [*params, day0, day1, *kinds, *params, day0, day1], len(ROW_CODES), decode)
 
 
-def _rows(spot_checks, visits, start, as_of) -> dict[str, int]:
-    """Section 二 in one statement (distinct enterprises, conditional counts), visits in another."""
-    start, as_of = _day(start), _day(as_of)
-    checks = spot_checks.filter(checked_on__gte=start, checked_on__lte=as_of)
-    spot = {_alias("2.1"): Count("enterprise_id", distinct=True)}
-    for code, field in SPOT_FIELDS.items():
-        spot[_alias(code)] = Count("enterprise_id", filter=Q(**{field: True}), distinct=True)
-    found = checks.aggregate(**spot)
-    counted = visits.filter(visited_on__gte=start, visited_on__lte=as_of).aggregate(
-        **{_alias(code): Count("id", filter=Q(kind=kind)) for code, kind in VISIT_ROWS.items()})
-    return {code: (found | counted)[_alias(code)] or 0 for code in ROW_CODES}
+def unit_sql(unit, start, as_of) -> Part:
+    """What organisation ``unit`` itself did in [start, as_of] (one-row statement)."""
+    return _part("s.organisation_id = %s", "v.organisation_id = %s", "", [unit.pk], start, as_of)
+
+
+def region_sql(region, start, as_of) -> Part:
+    """Every unit of the region subtree, each enterprise once in the distinct-enterprise rows."""
+    join = " JOIN accounts_organisation o{t} ON o{t}.id = {t}.organisation_id"
+    return _part(f"os.{region.level}_code = %s", f"ov.{region.level}_code = %s", join, [region.code], start, as_of)
 
 
 def unit_rows(unit, start, as_of) -> dict[str, int]:
-    return _rows(SpotCheck.objects.filter(organisation=unit), Visit.objects.filter(organisation=unit), start, as_of)
+    return rowsql.run(unit_sql(unit, start, as_of))
 
 
 def region_rows(region, start, as_of) -> dict[str, int]:
-    return _rows(SpotCheck.objects.filter(**{f"organisation__{region.level}_code": region.code}),
-                 Visit.objects.filter(**{f"organisation__{region.level}_code": region.code}), start, as_of)
+    return rowsql.run(region_sql(region, start, as_of))
