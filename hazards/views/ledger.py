@@ -1,10 +1,9 @@
 """The ledger list and its export: one scoped list (core.lists) over HazardFilter; the export of
 exactly the filtered rows runs as a job (jobs app), streamed, whatever the size."""
 
+from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
-
-from django.db import connection
 
 from core.lists import Column, OneQueryPaginator, ScopedListView, filter_errors_text
 from core.models import SecurityLog
