@@ -96,6 +96,25 @@ class _Recipients:
         return self.enterprises.get(org_id, []) if org_id else []
 
 
+def schedule_new(hazards) -> None:
+    """Store the first alert date that ``build_hazard`` set on newly inserted hazards (their
+    ``next_alert_on``) in the schedule: register_hazard and register_many, in their transaction."""
+    from .models import AlertSchedule
+
+    rows = [AlertSchedule(hazard_id=h.pk, next_alert_on=h.__dict__["_next_alert_on"]) for h in hazards
+            if h.__dict__.get("_next_alert_on") is not None]
+    if rows:
+        AlertSchedule.objects.bulk_create(rows, batch_size=1000)
+
+
+def set_schedule(hazard_pk: int, next_alert_on) -> None:
+    """Re-arm (a date) or stop (None) the deadline alerts of one hazard (hazards.services._transition)."""
+    from .models import AlertSchedule
+
+    if not AlertSchedule.objects.filter(hazard_id=hazard_pk).update(next_alert_on=next_alert_on) and next_alert_on:
+        AlertSchedule.objects.create(hazard_id=hazard_pk, next_alert_on=next_alert_on)
+
+
 def _stage(deadline, today):
     """(kind of the alert due today or None, the following ``next_alert_on``) for a due hazard."""
     if deadline is None:
@@ -112,12 +131,12 @@ def _advance(moves: dict) -> None:
     (old, next) groups with the ids bound as they are (SQLite turns each IN list into an index)."""
     from django.db import connection
 
-    from .models import Hazard
+    from .models import AlertSchedule
 
     if not moves:
         return
     qn, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
-    table, col, pk = qn(Hazard._meta.db_table), qn("next_alert_on"), qn(Hazard._meta.pk.column)
+    table, col, pk = qn(AlertSchedule._meta.db_table), qn("next_alert_on"), qn(AlertSchedule._meta.pk.column)
     if connection.vendor == "postgresql":  # a hash join with the batch as three arrays
         ids, olds, follows = [], [], []
         for (old, following), group in moves.items():
@@ -159,15 +178,17 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
     from core.notifications import notify_bulk
 
     from . import workflow
-    from .models import Hazard
+    from .models import AlertSchedule
 
     today = today or timezone.localdate()
-    due = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, next_alert_on__isnull=False, next_alert_on__lte=today)
-           .order_by().annotate(head=Left("description", 60))
-           .values_list("pk", "county_code", "deadline", "next_alert_on", "head", "responsible_person",
-                        "responsible_phone", "enterprise__name", "enterprise__organisation_id",
-                        "enterprise__principal_name", "enterprise__principal_phone",
-                        "enterprise__controller_name", "enterprise__controller_phone"))
+    h = "hazard__"
+    due = (AlertSchedule.objects.filter(next_alert_on__isnull=False, next_alert_on__lte=today,
+                                        hazard__status__in=workflow.OPEN_STATES)
+           .order_by().annotate(head=Left(f"{h}description", 60))
+           .values_list("hazard_id", f"{h}county_code", f"{h}deadline", "next_alert_on", "head", f"{h}responsible_person",
+                        f"{h}responsible_phone", f"{h}enterprise__name", f"{h}enterprise__organisation_id",
+                        f"{h}enterprise__principal_name", f"{h}enterprise__principal_phone",
+                        f"{h}enterprise__controller_name", f"{h}enterprise__controller_phone"))
     recipients = _Recipients()
     sent = 0
     chunk: list = []

@@ -22,6 +22,7 @@ from .acting import (
     cross_cutting_sector_ids,
     default_channel,
 )
+from .alerts import schedule_new, set_schedule
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 from .search import tokens as search_tokens
 
@@ -169,6 +170,7 @@ def register_hazard(actor, *, source_reference: str = "", notify_people: bool = 
     hazard = build_hazard(actor, **fields)
     with transaction.atomic():
         hazard.save()
+        schedule_new([hazard])
         HazardSource.objects.create(hazard=hazard, channel=hazard.channel, reported_at=hazard.first_reported_at,
                                     organisation=_org(actor), reference=source_reference)
         record(actor, "hazard.registered", hazard, to_state=hazard.status, data=_registered_event_data(hazard))
@@ -209,6 +211,7 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
                 hazard.closed_at = hazard.status_changed_at
                 hazard.next_alert_on = None
         insert(Hazard, [h for h, _, _ in chunk])
+        schedule_new([h for h, _, _ in chunk])
         insert(HazardSource, [
             HazardSource(hazard=h, channel=h.channel, reported_at=h.first_reported_at, organisation=org, reference=ref)
             for h, ref, _ in chunk])
@@ -243,13 +246,16 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
     if new != old:
         fields["status_changed_at"] = now
     # Re-arm the deadline alerts when the deadline changes or the hazard reopens; stop them when it closes.
+    rearm = ...
     if new not in workflow.OPEN_STATES:
-        fields["next_alert_on"] = None
+        rearm = None
     elif "deadline" in fields or old not in workflow.OPEN_STATES:
-        fields["next_alert_on"] = first_alert_on(fields.get("deadline", hazard.deadline))
+        rearm = first_alert_on(fields.get("deadline", hazard.deadline))
     won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
     if won != 1:
         raise StaleState()
+    if rearm is not ...:
+        set_schedule(hazard.pk, rearm)
     hazard.refresh_from_db()
     record(actor, f"hazard.{action}", hazard, from_state=old, to_state=new, note=note, data=data or {})
     return hazard

@@ -164,7 +164,7 @@ def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world,
 
     from enterprises.models import Enterprise
     from hazards.alerts import send_daily_alerts
-    from hazards.models import Hazard
+    from hazards.models import AlertSchedule
 
     from .conftest import make_general
 
@@ -183,7 +183,7 @@ def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world,
     assert len(pass1) <= 32, f"{len(pass1)} queries:\n" + "\n".join(q["sql"][:120] for q in pass1.captured_queries)
     assert first["hazard_alerts"] == n * 5 and first["digests"] > 0  # principal in-app + e-mail; 3 phones by SMS
     assert second == {"hazard_alerts": 0, "digests": 0}
-    assert not Hazard.objects.filter(next_alert_on__lte=today).exists()
+    assert not AlertSchedule.objects.filter(next_alert_on__lte=today).exists()
     assert OutboxMessage.objects.filter(kind__startswith="hazard.", channel="sms", address=f"137{n - 1:08d}").count() == 1
 
 
