@@ -213,3 +213,32 @@ def test_the_schedule_moves_only_rows_still_as_the_pass_read_them(world):
     for h in (moved, last, changed):
         h.refresh_from_db()
     assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 9 * day, None, today + 13 * day)
+
+
+def test_a_long_digest_lists_the_earliest_deadlines_first_and_counts_the_rest(world):
+    """34 open commerce hazards of the district: 20 overdue, 14 due within the 7 days, plus 3
+    due later and 2 closed (not counted). The digest lists 30 lines — the 30 earliest deadlines,
+    earliest first — and says how many more there are; its title counts 20 overdue and 14 due."""
+    from hazards.alerts import send_daily_digests
+
+    from .conftest import make_general
+
+    today = START.date()
+    expected = []
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(34):  # deadlines today-20 … today+6 (two a day from today-6 on)
+            deadline = today + datetime.timedelta(days=i - 20 if i < 20 else (i - 20) // 2)
+            expected.append((deadline, make_general(world, deadline=deadline, description=f"隐患{i}")))
+        for i in range(3):
+            make_general(world, deadline=today + datetime.timedelta(days=8 + i), description=f"远期{i}")
+        for i in range(2):
+            h = make_general(world, deadline=today - datetime.timedelta(days=3), description=f"已销号{i}")
+            services.close_now(world.user("commerce"), h, evidence_note="已整改")
+    with time_machine.travel(START, tick=False):
+        assert send_daily_digests() > 0
+    digest = Notification.objects.get(recipient=world.user("commerce"), kind="hazard.digest")
+    assert "逾期 20 项" in digest.title and "7日内到期 14 项" in digest.title
+    lines = digest.body.splitlines()
+    first30 = [h for _, h in sorted(expected, key=lambda e: (e[0], e[1].pk))][:30]
+    assert [line.split(" ")[0] for line in lines[:30]] == [h.number for h in first30]
+    assert lines[30] == "……另有 4 项，请在隐患台账中查看。" and len(lines) == 31
