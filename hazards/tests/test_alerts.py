@@ -242,3 +242,42 @@ def test_a_long_digest_lists_the_earliest_deadlines_first_and_counts_the_rest(wo
     first30 = [h for _, h in sorted(expected, key=lambda e: (e[0], e[1].pk))][:30]
     assert [line.split(" ")[0] for line in lines[:30]] == [h.number for h in first30]
     assert lines[30] == "……另有 4 项，请在隐患台账中查看。" and len(lines) == 31
+
+
+def test_a_pass_that_crashed_mid_way_is_rerun_without_sending_anything_twice(world, monkeypatch):
+    """Six overdue hazards, batches of two: the worker dies while writing the second batch. Each
+    batch commits its messages with its schedule moves, so the re-run alerts the four hazards not
+    done yet — 5 messages each (the principal's in-app + e-mail, SMS to the responsible person, the
+    principal and the controller) — and a third pass sends nothing."""
+    import core.notifications
+    from enterprises.models import Enterprise
+    from hazards.alerts import send_deadline_alerts
+
+    from .conftest import make_general
+
+    Enterprise.objects.filter(pk=world.ent_commerce.pk).update(principal_phone="13800000001",
+                                                               controller_phone="13800000002")
+    today = START.date()
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(6):
+            make_general(world, deadline=today - datetime.timedelta(days=5 + i), description=f"逾期{i}",
+                         responsible_person="张三", responsible_phone=f"1370000{i:04d}")
+    real, calls = core.notifications.notify_bulk, []
+
+    def dies_on_the_second_batch(alerts):
+        calls.append(len(alerts))
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(alerts)
+
+    monkeypatch.setattr(core.notifications, "notify_bulk", dies_on_the_second_batch)
+    with time_machine.travel(START, tick=False):
+        with pytest.raises(RuntimeError):
+            send_deadline_alerts(today, batch_size=2)
+        monkeypatch.setattr(core.notifications, "notify_bulk", real)
+        assert send_deadline_alerts(today, batch_size=2) == 4 * 5
+        assert send_deadline_alerts(today, batch_size=2) == 0
+    assert Notification.objects.filter(kind="hazard.overdue", recipient=world.user("enterprise")).count() == 6
+    responsible = OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address__startswith="1370000")
+    assert sorted(responsible.values_list("address", flat=True)) == [f"1370000{i:04d}" for i in range(6)]
+    assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address="13800000001").count() == 6
