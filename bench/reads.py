@@ -491,6 +491,7 @@ def bench_b5_alerts(profile, actors, limit_s: float = 2.0) -> dict:
 
 def bench_b5b_alerts_after_import(profile, actors) -> dict:
     """B5b: the same pass right after B3 imported its ledger (mostly past deadlines: overdue)."""
+    connection.close()  # B3 ran for minutes in child processes: start from a fresh connection, not one the server dropped
     result = bench_b5_alerts(profile, actors, limit_s=30.0)
     result["note"] = ("run right after B3 imported its rows: all open and overdue (deadlines 15–90 days after a find "
                       "date 100–300 days ago). " + result["note"])
