@@ -144,9 +144,12 @@ def _advance(moves: dict) -> None:
             olds += [old] * len(group)
             follows += [following] * len(group)
         with connection.cursor() as cur:
+            # h.id = ANY(ids) as well: the batch's rows are found through the primary key instead of
+            # hashing the whole schedule table once per batch (which grows dead rows as a pass moves it)
             cur.execute(f"UPDATE {table} AS h SET {col} = v.following "
                         f"FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v(id, old, following) "
-                        f"WHERE h.{pk} = v.id AND h.{col} = v.old", [ids, olds, follows])
+                        f"WHERE h.{pk} = v.id AND h.{pk} = ANY(%s::bigint[]) AND h.{col} = v.old",
+                        [ids, olds, follows, ids])
         return
     whens, params, ids = [], [], []
     for (old, following), group in moves.items():
