@@ -281,3 +281,21 @@ def test_a_pass_that_crashed_mid_way_is_rerun_without_sending_anything_twice(wor
     responsible = OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address__startswith="1370000")
     assert sorted(responsible.values_list("address", flat=True)) == [f"1370000{i:04d}" for i in range(6)]
     assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address="13800000001").count() == 6
+
+
+def test_a_hazard_closed_behind_the_schedules_back_gets_no_alert_and_is_unscheduled(world):
+    """A hazard whose row was closed by a direct write (a data repair) while its alert stayed
+    scheduled: the pass sends it nothing and clears its schedule."""
+    from django.utils import timezone
+
+    from hazards.alerts import send_deadline_alerts
+    from hazards.models import AlertSchedule, Hazard
+
+    today = timezone.localdate()
+    h = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                 sector=Sector.objects.get(code="commerce"), description="配电箱未接地", grade="general",
+                                 deadline=today + datetime.timedelta(days=5))
+    Hazard.objects.filter(pk=h.pk).update(status="closed")
+    assert send_deadline_alerts(today) == 0
+    assert AlertSchedule.objects.get(hazard=h).next_alert_on is None
+    assert not OutboxMessage.objects.filter(object_id=h.pk, kind__startswith="hazard.due").exists()
