@@ -91,7 +91,7 @@ _OUTBOX_COLS = ("created_at", "channel", "recipient_user_id", "recipient_name", 
 BULK_CHUNK = 5000
 
 
-def notify_bulk(alerts: list[dict]) -> int:
+def notify_bulk(alerts: list[dict], *, queue: bool = True) -> int:
     """Many alerts at once, for periodic jobs: the same rows and dedupe keys as ``notify`` but
     written set-based. Each alert is a dict with kind, dedupe_key, title, body, url, obj_type,
     obj_id, channels and either ``user`` = (pk, name, email, phone) or name/phone/email.
@@ -100,7 +100,9 @@ def notify_bulk(alerts: list[dict]) -> int:
     PostgreSQL, one ``executemany`` elsewhere. Returns the number of new messages. The pending
     e-mails/SMS are not sent here: when the transaction commits, the delivery job is queued
     (``queue_delivery``: job kind ``outbox.deliver``, retried with back-off), so a pass writing
-    300k messages does not wait for a mail server or an SMS gateway."""
+    300k messages does not wait for a mail server or an SMS gateway. ``queue=False``: the caller
+    queues it itself once it is done (a pass streaming its due rows through an open cursor: the
+    queue's broker may close stale database connections, which would close that cursor)."""
     now = timezone.now()
     pending, skipped = OutboxMessage.Status.PENDING, OutboxMessage.Status.SKIPPED
     notes, outbox = {}, {}
@@ -134,7 +136,7 @@ def notify_bulk(alerts: list[dict]) -> int:
                 _insert_rows(model, columns, fresh)
                 created += len(fresh)
                 queued = queued or (model is OutboxMessage and any(r[11] == pending for r in fresh))
-        if queued:
+        if queued and queue:
             transaction.on_commit(queue_delivery)
     return created
 

@@ -178,7 +178,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
     from django.db.models.functions import Left
     from django.utils import timezone
 
-    from core.notifications import notify_bulk
+    from core.notifications import notify_bulk, queue_delivery
 
     from . import workflow
     from .models import AlertSchedule
@@ -223,7 +223,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
                     alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
                                    "channels": ("sms",)})
         with transaction.atomic():
-            created = notify_bulk(alerts)
+            created = notify_bulk(alerts, queue=False)
             _advance(moves)
         return created
 
@@ -234,6 +234,8 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
             chunk = []
     if chunk:
         sent += flush(chunk)
+    if sent:  # once the due rows' cursor is closed (see notify_bulk's ``queue``)
+        transaction.on_commit(queue_delivery)
     return sent
 
 

@@ -264,11 +264,11 @@ def test_a_pass_that_crashed_mid_way_is_rerun_without_sending_anything_twice(wor
                          responsible_person="张三", responsible_phone=f"1370000{i:04d}")
     real, calls = core.notifications.notify_bulk, []
 
-    def dies_on_the_second_batch(alerts):
+    def dies_on_the_second_batch(alerts, **kw):
         calls.append(len(alerts))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(alerts)
+        return real(alerts, **kw)
 
     monkeypatch.setattr(core.notifications, "notify_bulk", dies_on_the_second_batch)
     with time_machine.travel(START, tick=False):
@@ -299,3 +299,30 @@ def test_a_hazard_closed_behind_the_schedules_back_gets_no_alert_and_is_unschedu
     assert send_deadline_alerts(today) == 0
     assert AlertSchedule.objects.get(hazard=h).next_alert_on is None
     assert not OutboxMessage.objects.filter(object_id=h.pk, kind__startswith="hazard.due").exists()
+
+
+def test_a_pass_of_several_batches_queues_the_delivery_job_once_after_its_rows(world, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    """The pass streams its due rows through an open cursor; the delivery job is queued once, after
+    the last batch (the queue's broker may close stale connections, which would close that cursor)."""
+    import core.notifications
+    from hazards.alerts import send_deadline_alerts
+
+    from .conftest import make_general
+
+    today = START.date()
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(5):
+            make_general(world, deadline=today - datetime.timedelta(days=3 + i), description=f"逾期{i}")
+    calls, real_bulk, batches = [], core.notifications.notify_bulk, []
+
+    def bulk(alerts, **kw):
+        batches.append(kw)
+        return real_bulk(alerts, **kw)
+
+    monkeypatch.setattr(core.notifications, "queue_delivery", lambda: calls.append(len(batches)))
+    monkeypatch.setattr(core.notifications, "notify_bulk", bulk)
+    with time_machine.travel(START, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_alerts(today, batch_size=2) > 0
+    assert len(batches) == 3 and all(kw == {"queue": False} for kw in batches)
+    assert calls == [3]  # once, after the third (last) batch
