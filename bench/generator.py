@@ -20,7 +20,7 @@ from core.models import Event
 from enterprises.models import Enterprise
 from enterprises.validators import make_credit_code
 from hazards import tallies
-from hazards.models import Hazard, HazardSource
+from hazards.models import AlertSchedule, Hazard, HazardSource
 from hazards.search import tokens as search_tokens
 from regions.models import Region
 
@@ -216,6 +216,9 @@ def generate(profile_name: str, seed: int = 1, *, stdout=None, batch: int = 5000
                 hazards.append((h, path, times))
             with transaction.atomic():
                 _insert(Hazard, [h for h, _, _ in hazards], batch)
+                AlertSchedule.objects.bulk_create(  # the alert schedule's side table (no sequence: bulk_create)
+                    [AlertSchedule(hazard_id=h.pk, next_alert_on=h.__dict__["_next_alert_on"])
+                     for h, _, _ in hazards if h.__dict__.get("_next_alert_on")], batch_size=batch)
                 sources, events = [], []
                 for h, path, times in hazards:
                     sources.append(HazardSource(hazard_id=h.pk, channel=h.channel, reported_at=h.first_reported_at))

@@ -17,20 +17,25 @@ log = logging.getLogger("qingling.notify")
 
 
 def _deliver(message_id: int) -> None:
-    msg = OutboxMessage.objects.get(pk=message_id)
-    if msg.status != OutboxMessage.Status.PENDING:
-        return
-    try:
-        if msg.channel == OutboxMessage.Channel.EMAIL:
-            send_mail(msg.subject, msg.body, None, [msg.address])
-        elif msg.channel == OutboxMessage.Channel.SMS:
-            get_sms_backend().send(msg.address, f"{msg.subject}：{msg.body}")
-        OutboxMessage.objects.filter(pk=msg.pk, status=OutboxMessage.Status.PENDING).update(
-            status=OutboxMessage.Status.SENT, sent_at=timezone.now()
-        )
-    except Exception as exc:  # delivery failures are recorded, never raised into the request
-        log.exception("delivery of outbox message %s failed", msg.pk)
-        OutboxMessage.objects.filter(pk=msg.pk).update(status=OutboxMessage.Status.FAILED, error=str(exc)[:2000])
+    """Deliver one message right after its transaction committed (``notify``). The row is locked
+    (SKIP LOCKED on PostgreSQL) while it is sent and marked, so a delivery job working at the same
+    moment skips it instead of sending it a second time."""
+    with transaction.atomic():
+        msg = (OutboxMessage.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+               .filter(pk=message_id, status=OutboxMessage.Status.PENDING).first())
+        if msg is None:
+            return
+        try:
+            if msg.channel == OutboxMessage.Channel.EMAIL:
+                send_mail(msg.subject, msg.body, None, [msg.address])
+            elif msg.channel == OutboxMessage.Channel.SMS:
+                get_sms_backend().send(msg.address, f"{msg.subject}：{msg.body}")
+            OutboxMessage.objects.filter(pk=msg.pk, status=OutboxMessage.Status.PENDING).update(
+                status=OutboxMessage.Status.SENT, sent_at=timezone.now()
+            )
+        except Exception as exc:  # delivery failures are recorded, never raised into the request
+            log.exception("delivery of outbox message %s failed", msg.pk)
+            OutboxMessage.objects.filter(pk=msg.pk).update(status=OutboxMessage.Status.FAILED, error=str(exc)[:2000])
 
 
 def notify(*, kind: str, dedupe_key: str, title: str, body: str = "", url: str = "", obj=None,
@@ -86,14 +91,18 @@ _OUTBOX_COLS = ("created_at", "channel", "recipient_user_id", "recipient_name", 
 BULK_CHUNK = 5000
 
 
-def notify_bulk(alerts: list[dict]) -> int:
+def notify_bulk(alerts: list[dict], *, queue: bool = True) -> int:
     """Many alerts at once, for periodic jobs: the same rows and dedupe keys as ``notify`` but
     written set-based. Each alert is a dict with kind, dedupe_key, title, body, url, obj_type,
     obj_id, channels and either ``user`` = (pk, name, email, phone) or name/phone/email.
     The rows are plain tuples (no model instances); existing keys are looked up in bulk
     (``BULK_CHUNK`` keys a query) and skipped (exactly once); the new rows go in with COPY on
-    PostgreSQL, one ``executemany`` elsewhere. Returns the number of new messages; the pending
-    e-mails/SMS are delivered in batches when the transaction commits."""
+    PostgreSQL, one ``executemany`` elsewhere. Returns the number of new messages. The pending
+    e-mails/SMS are not sent here: when the transaction commits, the delivery job is queued
+    (``queue_delivery``: job kind ``outbox.deliver``, retried with back-off), so a pass writing
+    300k messages does not wait for a mail server or an SMS gateway. ``queue=False``: the caller
+    queues it itself once it is done (a pass streaming its due rows through an open cursor: the
+    queue's broker may close stale database connections, which would close that cursor)."""
     now = timezone.now()
     pending, skipped = OutboxMessage.Status.PENDING, OutboxMessage.Status.SKIPPED
     notes, outbox = {}, {}
@@ -116,7 +125,7 @@ def notify_bulk(alerts: list[dict]) -> int:
             outbox.setdefault(key, (now, channel, user[0] if user else None, name, address or "", title, body, kind,
                                     obj_type, obj_id, key, pending if address else skipped, None, ""))
     created = 0
-    new_outbox_keys = []
+    queued = False
     with transaction.atomic():
         for model, columns, rows in ((Notification, _NOTE_COLS, notes), (OutboxMessage, _OUTBOX_COLS, outbox)):
             keys = list(rows)
@@ -126,10 +135,9 @@ def notify_bulk(alerts: list[dict]) -> int:
                 fresh = [rows[k] for k in chunk if k not in existing]
                 _insert_rows(model, columns, fresh)
                 created += len(fresh)
-                if model is OutboxMessage:
-                    new_outbox_keys += [r[10] for r in fresh if r[11] == pending]
-        if new_outbox_keys:
-            transaction.on_commit(lambda keys=tuple(new_outbox_keys): _deliver_keys(keys))
+                queued = queued or (model is OutboxMessage and any(r[11] == pending for r in fresh))
+        if queued and queue:
+            transaction.on_commit(queue_delivery)
     return created
 
 
@@ -211,48 +219,85 @@ def _insert_new(model, rows) -> None:
         model.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _deliver_keys(keys) -> None:
-    """Deliver pending outbox messages in batches: e-mails over one connection, SMS through the
-    adapter, statuses updated in bulk (a failed message is marked with its error, never raised)."""
+#: the job kind that sends the pending outbox (jobs.handlers registers it; jobs.schedules runs it periodically too)
+DELIVERY_KIND = "outbox.deliver"
+#: messages sent and marked per transaction by the delivery job
+DELIVERY_CHUNK = 500
+
+
+def queue_delivery() -> None:
+    """Queue the delivery job unless one is already waiting to start (it will find these messages
+    too: it sends every pending message). Called on commit by ``notify_bulk``."""
+    from jobs import services
+    from jobs.models import Job
+
+    if Job.objects.filter(kind=DELIVERY_KIND, status=Job.Status.PENDING).exists():
+        return
+    services.submit(None, DELIVERY_KIND, "发送邮件和短信")
+
+
+def deliver_pending(*, progress=None, final: bool = True, chunk: int | None = None) -> dict:
+    """Send every pending outbox message (the delivery job's work), in id order, ``chunk`` at a time:
+    each chunk is read with its rows locked (FOR UPDATE SKIP LOCKED on PostgreSQL: a concurrent job
+    or ``notify``'s on-commit delivery skips them), sent (e-mails over one connection, SMS through
+    the adapter) and marked sent in ONE transaction. A chunk committed is never sent again; a job
+    that dies mid-chunk leaves that chunk pending for its retry.
+
+    A failing SMS is marked failed with its error (as ``notify``). A failing e-mail batch (the mail
+    server) raises, so the job is retried with back-off — unless ``final`` (its last attempt), then
+    the batch is marked failed with the error. Returns {"sent": n, "failed": n}."""
     from django.core.mail import EmailMessage, get_connection
 
     sms_backend = get_sms_backend()
-    keys = list(keys)
     table = connection.ops.quote_name(OutboxMessage._meta.db_table)
-    pending = OutboxMessage.Status.PENDING
-    for i in range(0, len(keys), BULK_CHUNK):
-        where, params = sql_in("dedupe_key", keys[i:i + BULK_CHUNK])
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE {where} AND status = %s",
-                        [*params, pending])
+    pending, email, sms = OutboxMessage.Status.PENDING, OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.SMS
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    chunk = chunk or DELIVERY_CHUNK
+    total = OutboxMessage.objects.filter(status=pending).count() if progress else 0
+    counts = {"sent": 0, "failed": 0}
+    last = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE status = %s AND id > %s "
+                        f"ORDER BY id LIMIT %s{lock}", [pending, last, chunk])
             messages = cur.fetchall()
-        sent, failed = [], []
-        emails = [m for m in messages if m[1] == OutboxMessage.Channel.EMAIL]
-        if emails:
-            try:
-                get_connection(fail_silently=False).send_messages(
-                    [EmailMessage(subject, body, None, [address]) for _, _, address, subject, body in emails])
-                sent += [m[0] for m in emails]
-            except Exception as exc:  # the whole batch failed at the mail server: record it
-                log.exception("e-mail batch delivery failed")
-                failed += [(m[0], str(exc)) for m in emails]
-        for pk, channel, address, subject, body in messages:
-            if channel != OutboxMessage.Channel.SMS:
-                continue
-            try:
-                sms_backend.send(address, f"{subject}：{body}")
-                sent.append(pk)
-            except Exception as exc:
-                log.exception("SMS delivery of outbox message %s failed", pk)
-                failed.append((pk, str(exc)))
-        if sent:
-            where, params = sql_in("id", sent)
-            with connection.cursor() as cur:
+            if not messages:
+                break
+            last = messages[-1][0]
+            sent, failed = [], []
+            emails = [m for m in messages if m[1] == email]
+            if emails:
+                try:
+                    get_connection(fail_silently=False).send_messages(
+                        [EmailMessage(subject, body, None, [address]) for _, _, address, subject, body in emails])
+                    sent += [m[0] for m in emails]
+                except Exception as exc:
+                    if not final:
+                        raise  # this chunk rolls back (still pending); the job is retried with back-off
+                    log.exception("e-mail batch delivery failed")
+                    failed += [(m[0], str(exc)) for m in emails]
+            for pk, channel, address, subject, body in messages:
+                if channel != sms:
+                    continue
+                try:
+                    sms_backend.send(address, f"{subject}：{body}")
+                    sent.append(pk)
+                except Exception as exc:
+                    log.exception("SMS delivery of outbox message %s failed", pk)
+                    failed.append((pk, str(exc)))
+            if sent:
+                where, params = sql_in("id", sent)
                 cur.execute(f"UPDATE {table} SET status = %s, sent_at = %s WHERE {where} AND status = %s",
                             [OutboxMessage.Status.SENT, connection.ops.adapt_datetimefield_value(timezone.now()),
                              *params, pending])
-        for pk, error in failed:
-            OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])
+            for pk, error in failed:
+                OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])
+        counts["sent"] += len(sent)
+        counts["failed"] += len(failed)
+        if progress:
+            done = counts["sent"] + counts["failed"]
+            progress(done, max(total, done))
+    return counts
 
 
 def mark_read(user, pk: int) -> bool:

@@ -96,6 +96,25 @@ class _Recipients:
         return self.enterprises.get(org_id, []) if org_id else []
 
 
+def schedule_new(hazards) -> None:
+    """Store the first alert date that ``build_hazard`` set on newly inserted hazards (their
+    ``next_alert_on``) in the schedule: register_hazard and register_many, in their transaction."""
+    from .models import AlertSchedule
+
+    rows = [AlertSchedule(hazard_id=h.pk, next_alert_on=h.__dict__["_next_alert_on"]) for h in hazards
+            if h.__dict__.get("_next_alert_on") is not None]
+    if rows:
+        AlertSchedule.objects.bulk_create(rows, batch_size=1000)
+
+
+def set_schedule(hazard_pk: int, next_alert_on) -> None:
+    """Re-arm (a date) or stop (None) the deadline alerts of one hazard (hazards.services._transition)."""
+    from .models import AlertSchedule
+
+    if not AlertSchedule.objects.filter(hazard_id=hazard_pk).update(next_alert_on=next_alert_on) and next_alert_on:
+        AlertSchedule.objects.create(hazard_id=hazard_pk, next_alert_on=next_alert_on)
+
+
 def _stage(deadline, today):
     """(kind of the alert due today or None, the following ``next_alert_on``) for a due hazard."""
     if deadline is None:
@@ -112,12 +131,12 @@ def _advance(moves: dict) -> None:
     (old, next) groups with the ids bound as they are (SQLite turns each IN list into an index)."""
     from django.db import connection
 
-    from .models import Hazard
+    from .models import AlertSchedule
 
     if not moves:
         return
     qn, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
-    table, col, pk = qn(Hazard._meta.db_table), qn("next_alert_on"), qn(Hazard._meta.pk.column)
+    table, col, pk = qn(AlertSchedule._meta.db_table), qn("next_alert_on"), qn(AlertSchedule._meta.pk.column)
     if connection.vendor == "postgresql":  # a hash join with the batch as three arrays
         ids, olds, follows = [], [], []
         for (old, following), group in moves.items():
@@ -125,9 +144,12 @@ def _advance(moves: dict) -> None:
             olds += [old] * len(group)
             follows += [following] * len(group)
         with connection.cursor() as cur:
+            # h.id = ANY(ids) as well: the batch's rows are found through the primary key instead of
+            # hashing the whole schedule table once per batch (which grows dead rows as a pass moves it)
             cur.execute(f"UPDATE {table} AS h SET {col} = v.following "
                         f"FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS v(id, old, following) "
-                        f"WHERE h.{pk} = v.id AND h.{col} = v.old", [ids, olds, follows])
+                        f"WHERE h.{pk} = v.id AND h.{pk} = ANY(%s::bigint[]) AND h.{col} = v.old",
+                        [ids, olds, follows, ids])
         return
     whens, params, ids = [], [], []
     for (old, following), group in moves.items():
@@ -156,19 +178,24 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
     from django.db.models.functions import Left
     from django.utils import timezone
 
-    from core.notifications import notify_bulk
+    from core.notifications import notify_bulk, queue_delivery
 
     from . import workflow
-    from .models import Hazard
+    from .models import AlertSchedule
 
     today = today or timezone.localdate()
-    due = (Hazard.objects.filter(status__in=workflow.OPEN_STATES, next_alert_on__isnull=False, next_alert_on__lte=today)
-           .order_by().annotate(head=Left("description", 60))
-           .values_list("pk", "county_code", "deadline", "next_alert_on", "head", "responsible_person",
-                        "responsible_phone", "enterprise__name", "enterprise__organisation_id",
-                        "enterprise__principal_name", "enterprise__principal_phone",
-                        "enterprise__controller_name", "enterprise__controller_phone"))
+    h = "hazard__"
+    # the status is read, not filtered in SQL: the schedule's date range then drives the join on every
+    # backend (SQLite, without statistics, would otherwise walk every open hazard by its status index
+    # and look its schedule up); a scheduled hazard no longer open is unscheduled below
+    due = (AlertSchedule.objects.filter(next_alert_on__isnull=False, next_alert_on__lte=today)
+           .order_by().annotate(head=Left(f"{h}description", 60))
+           .values_list("hazard_id", f"{h}county_code", f"{h}deadline", "next_alert_on", "head", f"{h}responsible_person",
+                        f"{h}responsible_phone", f"{h}enterprise__name", f"{h}enterprise__organisation_id",
+                        f"{h}enterprise__principal_name", f"{h}enterprise__principal_phone",
+                        f"{h}enterprise__controller_name", f"{h}enterprise__controller_phone", f"{h}status"))
     recipients = _Recipients()
+    open_states = frozenset(workflow.OPEN_STATES)
     sent = 0
     chunk: list = []
 
@@ -176,7 +203,10 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
         alerts, moves = [], {}
         recipients.prime({r[8] for r in rows})
         for (pk, county, deadline, old, head, resp_name, resp_phone, ent_name, org,
-             principal_name, principal_phone, controller_name, controller_phone) in rows:
+             principal_name, principal_phone, controller_name, controller_phone, status) in rows:
+            if status not in open_states:  # closed meanwhile without its schedule cleared: nothing more to send
+                moves.setdefault((old, None), []).append(pk)
+                continue
             kind, following = _stage(deadline, today)
             moves.setdefault((old, following), []).append(pk)
             if kind is None:
@@ -193,7 +223,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
                     alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
                                    "channels": ("sms",)})
         with transaction.atomic():
-            created = notify_bulk(alerts)
+            created = notify_bulk(alerts, queue=False)
             _advance(moves)
         return created
 
@@ -204,6 +234,8 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
             chunk = []
     if chunk:
         sent += flush(chunk)
+    if sent:  # once the due rows' cursor is closed (see notify_bulk's ``queue``)
+        transaction.on_commit(queue_delivery)
     return sent
 
 
@@ -232,6 +264,7 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
     from its county × sectors in memory, the names of the listed hazards' enterprises read in one
     query (per BULK_CHUNK), and inserted with notify_bulk.
     Returns how many new messages were created."""
+    from django.db import connection
     from django.db.models import F, IntegerField, Q, Sum, Value, Window
     from django.db.models.functions import RowNumber
     from django.utils import timezone
@@ -277,13 +310,16 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
             cells |= Q(county_code=county, sector_id__in=wanted[dept])
     else:  # the first pass of the day: every county × sector led somewhere (a superset, filtered below)
         cells = Q(county_code__in={county for county, _ in pending.values()}, sector_id__in=set().union(*wanted.values()))
-    rows = (Hazard.objects.filter(cells, status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon)
-            .order_by()
-            .annotate(rank=Window(RowNumber(), partition_by=part, order_by=[F("deadline").asc(), F("pk").asc()]),
-                      n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),
-                      n_overdue=Window(Sum(_overdue_case(today)), partition_by=part))
-            .filter(rank__lte=max_lines)
-            .values_list("county_code", "sector_id", "pk", "deadline", "enterprise_id", "n_total", "n_overdue"))
+    due = Hazard.objects.filter(cells, status__in=workflow.OPEN_STATES, deadline__isnull=False, deadline__lte=horizon)
+    if connection.vendor == "postgresql":
+        rows = _digest_rows_lateral(due, today, horizon, max_lines)
+    else:
+        rows = (due.order_by()
+                .annotate(rank=Window(RowNumber(), partition_by=part, order_by=[F("deadline").asc(), F("pk").asc()]),
+                          n_total=Window(Sum(Value(1, output_field=IntegerField())), partition_by=part),
+                          n_overdue=Window(Sum(_overdue_case(today)), partition_by=part))
+                .filter(rank__lte=max_lines)
+                .values_list("county_code", "sector_id", "pk", "deadline", "enterprise_id", "n_total", "n_overdue"))
     tops: dict = {}
     counts: dict = {}
     for county, sector, pk, deadline, enterprise, n_total, n_overdue in rows:
@@ -316,6 +352,37 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                            "channels": ("inapp", "email")})
             alerts.append({**common, "dedupe_key": key, "body": "请登录平台查看。", "user": user, "channels": ("sms",)})
     return notify_bulk(alerts) if alerts else 0
+
+
+def _digest_rows_lateral(due, today, horizon, max_lines) -> list:
+    """PostgreSQL: the digest's rows as the windowed query gives them — (county, sector, pk, deadline,
+    enterprise, due count, overdue count) for the first ``max_lines`` hazards of each county × sector
+    — from ONE query that counts per cell with a GROUP BY (an index-only scan of
+    hazard_open_digest_idx aggregated by hash, without the per-row window bookkeeping of three
+    window functions) and reads each cell's first lines with a LATERAL LIMIT (an ordered index-only
+    range of ``max_lines`` entries per cell). Measured on the province copy (374k open due rows,
+    1,258 cells): 0.8 s for the counts against 1.7 s for the windows, on a loaded machine."""
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from . import workflow
+    from .models import Hazard
+
+    counted = (due.order_by().values("county_code", "sector_id")
+               .annotate(n_total=Count("pk"), n_overdue=Sum(_overdue_case(today)))
+               .values_list("county_code", "sector_id", "n_total", "n_overdue"))
+    inner, params = counted.query.sql_with_params()
+    qn = connection.ops.quote_name
+    table = qn(Hazard._meta.db_table)
+    states = ", ".join(["%s"] * len(workflow.OPEN_STATES))
+    sql = (f"SELECT c.county_code, c.sector_id, t.id, t.deadline, t.enterprise_id, c.n_total, c.n_overdue "
+           f"FROM ({inner}) AS c(county_code, sector_id, n_total, n_overdue) CROSS JOIN LATERAL ("
+           f"SELECT h.id, h.deadline, h.enterprise_id FROM {table} h WHERE h.county_code = c.county_code "
+           f"AND h.sector_id = c.sector_id AND h.status IN ({states}) AND h.deadline IS NOT NULL "
+           f"AND h.deadline <= %s ORDER BY h.deadline, h.id LIMIT %s) AS t")
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *workflow.OPEN_STATES, horizon, max_lines])
+        return cur.fetchall()
 
 
 def _enterprise_names(pks) -> dict:

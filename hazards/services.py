@@ -24,6 +24,7 @@ from .acting import (
     cross_cutting_sector_ids,
     default_channel,
 )
+from .alerts import schedule_new, set_schedule
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 from .search import tokens as search_tokens
 
@@ -154,7 +155,6 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         "channel": channel, "found_on": found_on, "location": location, "category": category,
         "basis_item_id": basis_item.pk if basis_item is not None else None,
         "basis_reason": basis_reason.strip(), "deadline": deadline, "original_deadline": deadline,
-        "next_alert_on": first_alert_on(deadline),
         "responsible_person": responsible_person, "responsible_phone": responsible_phone,
         "stop_production": stop_production, "sub_grade": sub_grade, "status": Hazard.Status.REGISTERED,
         "status_changed_at": now, "first_reported_at": now, "created_at": now,
@@ -164,6 +164,7 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
         **{f"{level}_code": codes.get(level, "") for level in REGION_LEVELS},
     }, {"enterprise": enterprise, "sector": sector, "basis_item": basis_item, "found_by": user, "created_by": user,
         "created_by_org": org})
+    hazard.next_alert_on = first_alert_on(deadline)  # kept for schedule_new (hazards.AlertSchedule)
     hazard.search_tokens = search_tokens(description, location)
     hazard._actor_kind = kind
     return hazard
@@ -183,6 +184,7 @@ def register_hazard(actor, *, source_reference: str = "", notify_people: bool = 
     hazard = build_hazard(actor, **fields)
     with transaction.atomic():
         hazard.save()
+        schedule_new([hazard])
         HazardSource.objects.create(hazard=hazard, channel=hazard.channel, reported_at=hazard.first_reported_at,
                                     organisation=_org(actor), reference=source_reference)
         record(actor, "hazard.registered", hazard, to_state=hazard.status, data=_registered_event_data(hazard))
@@ -223,6 +225,7 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
                 hazard.closed_at = hazard.status_changed_at
                 hazard.next_alert_on = None
         insert(Hazard, [h for h, _, _ in chunk])
+        schedule_new([h for h, _, _ in chunk])
         org_id = org.pk if org is not None else None
         insert(HazardSource, [
             make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
@@ -260,13 +263,16 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
     if new != old:
         fields["status_changed_at"] = now
     # Re-arm the deadline alerts when the deadline changes or the hazard reopens; stop them when it closes.
+    rearm = ...
     if new not in workflow.OPEN_STATES:
-        fields["next_alert_on"] = None
+        rearm = None
     elif "deadline" in fields or old not in workflow.OPEN_STATES:
-        fields["next_alert_on"] = first_alert_on(fields.get("deadline", hazard.deadline))
+        rearm = first_alert_on(fields.get("deadline", hazard.deadline))
     won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
     if won != 1:
         raise StaleState()
+    if rearm is not ...:
+        set_schedule(hazard.pk, rearm)
     hazard.refresh_from_db()
     record(actor, f"hazard.{action}", hazard, from_state=old, to_state=new, note=note, data=data or {})
     return hazard

@@ -140,6 +140,18 @@ def alerts_digests(job, progress) -> Outcome:
     return Outcome(message=f"每日汇总 {sent} 条。", data={"sent": sent})
 
 
+@register("outbox.deliver")
+def outbox_deliver(job, progress) -> Outcome:
+    """Send the pending e-mails/SMS of the outbox (queued by core.notifications.notify_bulk on commit,
+    and every few minutes by jobs.schedules). A mail-server failure raises: the job is retried with
+    back-off, the chunks already sent are not sent again; on its last attempt the failure is recorded
+    on the messages instead."""
+    from core.notifications import deliver_pending
+
+    counts = deliver_pending(progress=progress, final=job.attempts >= job.max_attempts)
+    return Outcome(message=f"已发送邮件和短信 {counts['sent']} 条，发送失败 {counts['failed']} 条。", data=counts)
+
+
 @register("alerts.certificates")
 def alerts_certificates(job, progress) -> Outcome:
     from obligations.management.commands.send_certificate_alerts import send_alerts

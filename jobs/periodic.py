@@ -3,7 +3,8 @@
 from . import registry, services
 from .runner import run
 
-TITLES = {"alerts.hazards": "隐患整改期限提醒", "alerts.digests": "隐患整改期限每日汇总", "alerts.certificates": "特种作业操作证到期提醒",
+TITLES = {"alerts.hazards": "隐患整改期限提醒", "alerts.digests": "隐患整改期限每日汇总", "outbox.deliver": "发送邮件和短信",
+          "alerts.certificates": "特种作业操作证到期提醒",
           "alerts.tips": "举报办理期限提醒", "alerts.listings": "挂牌督办逾期提醒",
           "rules.apply": "规则表新版本生效", "tallies.reconcile": "隐患统计计数核对",
           "tallies.fold": "隐患统计逾期周次归并",

@@ -25,6 +25,8 @@ PERIODIC = [
     Periodic("jobs.sweep", "jobs.runner.sweep", "I", minutes=1),
     Periodic("alerts.hazards", "jobs.periodic.run_system", "I", args="'alerts.hazards'", minutes=15),
     Periodic("alerts.digests", "jobs.periodic.run_system", "D", args="'alerts.digests'", at=datetime.time(7, 30)),
+    # the outbox's pending e-mails/SMS (also queued on commit by notify_bulk): a message whose job was lost is sent anyway
+    Periodic("outbox.deliver", "jobs.periodic.run_system", "I", args="'outbox.deliver'", minutes=5),
     Periodic("alerts.certificates", "jobs.periodic.run_system", "D", args="'alerts.certificates'", at=datetime.time(7, 10)),
     Periodic("alerts.tips", "jobs.periodic.run_system", "H", args="'alerts.tips'"),
     Periodic("rules.apply", "jobs.periodic.run_system", "D", args="'rules.apply'", at=datetime.time(0, 5)),

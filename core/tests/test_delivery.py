@@ -1,11 +1,17 @@
-"""Outbox delivery in batches: sent messages are marked sent, a failing adapter marks them failed."""
+"""Outbox delivery in batches, by its own job (outbox.deliver) queued when notify_bulk's transaction
+commits: sent messages are marked sent, a failing adapter marks them failed, a failing mail server
+makes the job retry without sending anything twice."""
+
+import datetime
 
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import OutboxMessage
 from core.notifications import notify_bulk
-from core.sms import BaseSmsBackend
+from core.sms import BaseSmsBackend, ConsoleSmsBackend
 
 
 class BrokenSms(BaseSmsBackend):
@@ -18,7 +24,19 @@ def alerts(n, channels):
              "name": "张三", "phone": f"1380000{i:04d}", "email": f"u{i}@example.invalid"} for i in range(n)]
 
 
+class FlakyMail(EmailBackend):
+    """The mail server refuses the second batch it is given, once."""
+    calls = 0
+
+    def send_messages(self, messages):
+        FlakyMail.calls += 1
+        if FlakyMail.calls == 2:
+            raise ConnectionError("mail server down")
+        return super().send_messages(messages)
+
+
 def test_bulk_alerts_are_delivered_once_in_batches(transactional_db, settings):
+    settings.QINGLING_JOBS_INLINE = True  # the delivery job runs where it is queued
     with transaction.atomic():
         assert notify_bulk(alerts(3, ("email", "sms"))) == 6
     assert OutboxMessage.objects.filter(status="sent").count() == 6
@@ -30,6 +48,7 @@ def test_bulk_alerts_are_delivered_once_in_batches(transactional_db, settings):
 
 def test_a_failing_sms_gateway_marks_messages_failed(transactional_db, settings):
     settings.SMS_BACKEND = "core.tests.test_delivery.BrokenSms"
+    settings.QINGLING_JOBS_INLINE = True
     with transaction.atomic():
         notify_bulk(alerts(2, ("sms",)))
     failed = OutboxMessage.objects.filter(status="failed")
@@ -47,3 +66,57 @@ def test_a_key_won_by_a_concurrent_run_is_skipped_not_raised(db):
     with transaction.atomic():
         _insert_new(OutboxMessage, [row("race:1"), row("race:2")])
     assert sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == ["race:1", "race:2"]
+
+
+def test_the_pass_only_queues_the_delivery_job_which_sends_each_message_once(transactional_db, settings):
+    from jobs.models import Job
+
+    settings.QINGLING_JOBS_INLINE = False  # a worker would run the job: nothing is sent by notify_bulk itself
+    with transaction.atomic():
+        notify_bulk(alerts(3, ("email", "sms")))
+    with transaction.atomic():
+        notify_bulk(alerts(5, ("email",)))  # two more e-mails: the job already waiting will send them too
+    assert len(mail.outbox) == 0 and OutboxMessage.objects.filter(status="pending").count() == 8
+    jobs = list(Job.objects.filter(kind="outbox.deliver"))
+    assert [j.status for j in jobs] == ["pending"]
+
+
+def test_a_mail_server_failure_is_retried_by_the_job_and_nothing_is_sent_twice(transactional_db, settings, monkeypatch):
+    from jobs.models import Job
+    from jobs.runner import run
+
+    settings.QINGLING_JOBS_INLINE = False
+    settings.EMAIL_BACKEND = "core.tests.test_delivery.FlakyMail"
+    FlakyMail.calls = 0
+    ConsoleSmsBackend.sent.clear()
+    monkeypatch.setattr("core.notifications.DELIVERY_CHUNK", 2)  # e-mail 0 + SMS 0, then e-mail 1 + SMS 1, ...
+    with transaction.atomic():
+        notify_bulk(alerts(4, ("email", "sms")))
+    job = Job.objects.get(kind="outbox.deliver")
+    assert run(job.pk) == "retry"  # the second chunk met the mail server down
+    job.refresh_from_db()
+    assert job.status == "retrying"
+    sent = OutboxMessage.objects.filter(status="sent")
+    assert sorted(sent.values_list("address", flat=True)) == ["13800000000", "u0@example.invalid"]
+    assert OutboxMessage.objects.filter(status="pending").count() == 6
+    Job.objects.filter(pk=job.pk).update(retry_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert run(job.pk) == "done"
+    assert OutboxMessage.objects.filter(status="sent").count() == 8
+    # every address got exactly one message, counted at the (fake) mail server and SMS gateway
+    assert sorted(m.to[0] for m in mail.outbox) == [f"u{i}@example.invalid" for i in range(4)]
+    assert sorted(phone for phone, _ in ConsoleSmsBackend.sent) == [f"1380000{i:04d}" for i in range(4)]
+    job.refresh_from_db()
+    assert job.status == "done" and job.summary == {"sent": 6, "failed": 0}  # the first attempt's 2 were counted then
+
+
+def test_the_last_attempt_records_a_mail_server_failure_on_the_messages(transactional_db, settings):
+    from core.notifications import deliver_pending
+
+    settings.EMAIL_BACKEND = "core.tests.test_delivery.FlakyMail"
+    FlakyMail.calls = 1  # the next batch fails
+    settings.QINGLING_JOBS_INLINE = False
+    with transaction.atomic():
+        notify_bulk(alerts(2, ("email",)))
+    assert deliver_pending(final=True) == {"sent": 0, "failed": 2}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"failed"}
+    assert "mail server down" in OutboxMessage.objects.first().error

@@ -164,7 +164,7 @@ def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world,
 
     from enterprises.models import Enterprise
     from hazards.alerts import send_daily_alerts
-    from hazards.models import Hazard
+    from hazards.models import AlertSchedule
 
     from .conftest import make_general
 
@@ -183,7 +183,7 @@ def test_the_queries_of_a_pass_do_not_grow_with_the_number_of_due_hazards(world,
     assert len(pass1) <= 32, f"{len(pass1)} queries:\n" + "\n".join(q["sql"][:120] for q in pass1.captured_queries)
     assert first["hazard_alerts"] == n * 5 and first["digests"] > 0  # principal in-app + e-mail; 3 phones by SMS
     assert second == {"hazard_alerts": 0, "digests": 0}
-    assert not Hazard.objects.filter(next_alert_on__lte=today).exists()
+    assert not AlertSchedule.objects.filter(next_alert_on__lte=today).exists()
     assert OutboxMessage.objects.filter(kind__startswith="hazard.", channel="sms", address=f"137{n - 1:08d}").count() == 1
 
 
@@ -213,3 +213,116 @@ def test_the_schedule_moves_only_rows_still_as_the_pass_read_them(world):
     for h in (moved, last, changed):
         h.refresh_from_db()
     assert (moved.next_alert_on, last.next_alert_on, changed.next_alert_on) == (today + 9 * day, None, today + 13 * day)
+
+
+def test_a_long_digest_lists_the_earliest_deadlines_first_and_counts_the_rest(world):
+    """34 open commerce hazards of the district: 20 overdue, 14 due within the 7 days, plus 3
+    due later and 2 closed (not counted). The digest lists 30 lines — the 30 earliest deadlines,
+    earliest first — and says how many more there are; its title counts 20 overdue and 14 due."""
+    from hazards.alerts import send_daily_digests
+
+    from .conftest import make_general
+
+    today = START.date()
+    expected = []
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(34):  # deadlines today-20 … today+6 (two a day from today-6 on)
+            deadline = today + datetime.timedelta(days=i - 20 if i < 20 else (i - 20) // 2)
+            expected.append((deadline, make_general(world, deadline=deadline, description=f"隐患{i}")))
+        for i in range(3):
+            make_general(world, deadline=today + datetime.timedelta(days=8 + i), description=f"远期{i}")
+        for i in range(2):
+            h = make_general(world, deadline=today - datetime.timedelta(days=3), description=f"已销号{i}")
+            services.close_now(world.user("commerce"), h, evidence_note="已整改")
+    with time_machine.travel(START, tick=False):
+        assert send_daily_digests() > 0
+    digest = Notification.objects.get(recipient=world.user("commerce"), kind="hazard.digest")
+    assert "逾期 20 项" in digest.title and "7日内到期 14 项" in digest.title
+    lines = digest.body.splitlines()
+    first30 = [h for _, h in sorted(expected, key=lambda e: (e[0], e[1].pk))][:30]
+    assert [line.split(" ")[0] for line in lines[:30]] == [h.number for h in first30]
+    assert lines[30] == "……另有 4 项，请在隐患台账中查看。" and len(lines) == 31
+
+
+def test_a_pass_that_crashed_mid_way_is_rerun_without_sending_anything_twice(world, monkeypatch):
+    """Six overdue hazards, batches of two: the worker dies while writing the second batch. Each
+    batch commits its messages with its schedule moves, so the re-run alerts the four hazards not
+    done yet — 5 messages each (the principal's in-app + e-mail, SMS to the responsible person, the
+    principal and the controller) — and a third pass sends nothing."""
+    import core.notifications
+    from enterprises.models import Enterprise
+    from hazards.alerts import send_deadline_alerts
+
+    from .conftest import make_general
+
+    Enterprise.objects.filter(pk=world.ent_commerce.pk).update(principal_phone="13800000001",
+                                                               controller_phone="13800000002")
+    today = START.date()
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(6):
+            make_general(world, deadline=today - datetime.timedelta(days=5 + i), description=f"逾期{i}",
+                         responsible_person="张三", responsible_phone=f"1370000{i:04d}")
+    real, calls = core.notifications.notify_bulk, []
+
+    def dies_on_the_second_batch(alerts, **kw):
+        calls.append(len(alerts))
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(alerts, **kw)
+
+    monkeypatch.setattr(core.notifications, "notify_bulk", dies_on_the_second_batch)
+    with time_machine.travel(START, tick=False):
+        with pytest.raises(RuntimeError):
+            send_deadline_alerts(today, batch_size=2)
+        monkeypatch.setattr(core.notifications, "notify_bulk", real)
+        assert send_deadline_alerts(today, batch_size=2) == 4 * 5
+        assert send_deadline_alerts(today, batch_size=2) == 0
+    assert Notification.objects.filter(kind="hazard.overdue", recipient=world.user("enterprise")).count() == 6
+    responsible = OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address__startswith="1370000")
+    assert sorted(responsible.values_list("address", flat=True)) == [f"1370000{i:04d}" for i in range(6)]
+    assert OutboxMessage.objects.filter(kind="hazard.overdue", channel="sms", address="13800000001").count() == 6
+
+
+def test_a_hazard_closed_behind_the_schedules_back_gets_no_alert_and_is_unscheduled(world):
+    """A hazard whose row was closed by a direct write (a data repair) while its alert stayed
+    scheduled: the pass sends it nothing and clears its schedule."""
+    from django.utils import timezone
+
+    from hazards.alerts import send_deadline_alerts
+    from hazards.models import AlertSchedule, Hazard
+
+    today = timezone.localdate()
+    h = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                 sector=Sector.objects.get(code="commerce"), description="配电箱未接地", grade="general",
+                                 deadline=today + datetime.timedelta(days=5))
+    Hazard.objects.filter(pk=h.pk).update(status="closed")
+    assert send_deadline_alerts(today) == 0
+    assert AlertSchedule.objects.get(hazard=h).next_alert_on is None
+    assert not OutboxMessage.objects.filter(object_id=h.pk, kind__startswith="hazard.due").exists()
+
+
+def test_a_pass_of_several_batches_queues_the_delivery_job_once_after_its_rows(world, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    """The pass streams its due rows through an open cursor; the delivery job is queued once, after
+    the last batch (the queue's broker may close stale connections, which would close that cursor)."""
+    import core.notifications
+    from hazards.alerts import send_deadline_alerts
+
+    from .conftest import make_general
+
+    today = START.date()
+    with time_machine.travel(START - datetime.timedelta(days=40), tick=False):
+        for i in range(5):
+            make_general(world, deadline=today - datetime.timedelta(days=3 + i), description=f"逾期{i}")
+    calls, real_bulk, batches = [], core.notifications.notify_bulk, []
+
+    def bulk(alerts, **kw):
+        batches.append(kw)
+        return real_bulk(alerts, **kw)
+
+    monkeypatch.setattr(core.notifications, "queue_delivery", lambda: calls.append(len(batches)))
+    monkeypatch.setattr(core.notifications, "notify_bulk", bulk)
+    with time_machine.travel(START, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_alerts(today, batch_size=2) > 0
+    assert len(batches) == 3 and all(kw == {"queue": False} for kw in batches)
+    assert calls == [3]  # once, after the third (last) batch
