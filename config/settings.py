@@ -319,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Django's database sessions, read with one hand-written statement (core/sessions.py: the same row and
+# expiry test; compiling the ORM query per request cost more than running it).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
