@@ -255,9 +255,24 @@ class OneQueryPaginator(Paginator):
     province scale). The total is exact (every match counted, no cap, no estimate). An ordering
     that is not a list of field names falls back to the ordinary count + page."""
 
-    def __init__(self, object_list, per_page, **kwargs):
+    #: the newest rows the first pages may walk in the list's order (see ``walk``): page 1 when at
+    #: least one row in 40 of the newest matches
+    WALK_ROWS = 2_000
+
+    def __init__(self, object_list, per_page, walk=None, walk_rows=None, **kwargs):
+        """``walk`` = (rows, test): the same list without the indexed filter and, as a ``Q``, a
+        per-row test that selects exactly the rows the indexed filter selects (the text search's
+        substring test). The first pages are then read by walking ``rows`` in the list's order
+        and testing each row — at most ``walk_rows`` of them — and, in the same statement, the
+        matches are counted through the index: a parallel aggregate that hands no rows to the
+        leader, nothing materialised (~15–20% faster than the CTE at 73k matches of 10^6 rows).
+        A walk that ends before its page is full (rare matches, the last page) falls back to the
+        materialised CTE. Only for an ordering an index of the list's rows serves (the caller
+        knows): otherwise the walk would sort the whole list. PostgreSQL only (ARRAY)."""
         super().__init__(object_list, per_page, **kwargs)
         self.ordering = _plain_ordering(object_list)
+        self.walk = walk if walk is not None and self.ordering is not None and _plain_ordering(walk[0]) == self.ordering else None
+        self.walk_rows = walk_rows or self.WALK_ROWS
 
     def get_page(self, number):
         if self.ordering is None:
@@ -266,7 +281,9 @@ class OneQueryPaginator(Paginator):
             number = max(1, int(number))
         except (TypeError, ValueError):
             number = 1
-        ids, total = self._page_ids((number - 1) * self.per_page)
+        offset = (number - 1) * self.per_page
+        found = self._walked_page_ids(offset) if self.walk is not None and offset + self.per_page <= self.walk_rows // 10 else None
+        ids, total = found if found is not None else self._page_ids(offset)
         if total is None:  # past the last page (or no rows): count, then show the last page
             return super().get_page(number)
         self.__dict__["count"] = total  # Paginator.count is a cached_property
@@ -293,6 +310,35 @@ class OneQueryPaginator(Paginator):
         if not rows:
             return [], None
         return [pk for pk, _ in rows], rows[0][1]
+
+
+    def _walked_page_ids(self, offset: int):
+        """(ids, total) from one statement: the page found by walking at most ``walk_rows`` of the
+        newest rows of ``walk`` in the list's order, then — only when that filled the page — the
+        exact total counted through the filtered list (its index); None when the walk did not
+        fill the page (matches rarer than that among the newest rows, or the last page)."""
+        from django.db import connections
+        from django.db.models import BooleanField, ExpressionWrapper
+
+        qs = self.object_list
+        rows, test = self.walk
+        fields = [name.lstrip("-") for name in self.ordering]
+        try:
+            count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
+            walk = (rows.order_by(*self.ordering, "pk").annotate(_hit=ExpressionWrapper(test, output_field=BooleanField()))
+                    .values_list("pk", "_hit", *fields)[:self.walk_rows])
+            walk_sql, walk_params = walk.query.sql_with_params()
+        except EmptyResultSet:
+            return [], None
+        names = ", ".join(f"o{i}" for i in range(len(fields)))
+        order = ", ".join(f"s.o{i}{' DESC' if name.startswith('-') else ''}" for i, name in enumerate(self.ordering))
+        query = (f"SELECT w.ids, CASE WHEN cardinality(w.ids) = %s THEN (SELECT COUNT(*) FROM ({count_sql}) c) END "
+                 f"FROM (SELECT ARRAY(SELECT s.pk FROM ({walk_sql}) s (pk, hit, {names}) WHERE s.hit "
+                 f"ORDER BY {order}, s.pk LIMIT %s OFFSET %s) AS ids OFFSET 0) w")  # OFFSET 0: the walk runs once
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(query, (self.per_page, *count_params, *walk_params, self.per_page, offset))
+            ids, total = cursor.fetchone()
+        return None if total is None else (list(ids), total)
 
 
 def _plain_ordering(qs) -> list[str] | None:

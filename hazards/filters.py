@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.apps import apps
+from django.db import connection
 
 from core.lists import OverdueFilter, RegionCodeFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
@@ -65,11 +66,20 @@ class HazardFilter(django_filters.FilterSet):
             return queryset
         return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
 
+    #: the enterprises whose name holds ``q`` (hazards.search.enterprise_ids), once a text search
+    #: on PostgreSQL has run: the ledger's pager tests rows with the same list (substring_test)
+    text_names = None
+
     def filter_q(self, queryset, name, value):
-        from .search import text_filter  # n-gram index on PostgreSQL, same results as a substring test
+        # n-gram index on PostgreSQL, same results as a substring test
+        from .search import enterprise_ids, query_tokens, text_filter
 
         value = (value or "").strip()
-        return text_filter(queryset, value) if value else queryset
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql" and query_tokens(value):
+            self.text_names = enterprise_ids(value)
+        return text_filter(queryset, value, self.text_names)
 
     def filter_sector(self, queryset, name, value):
         if value is None:

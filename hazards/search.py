@@ -72,8 +72,9 @@ def tokens_decide(value: str) -> bool:
     return _CASELESS.fullmatch(value) is not None
 
 
-def text_filter(queryset, value: str):
-    """Hazards whose description, location or enterprise name contains ``value``."""
+def text_filter(queryset, value: str, matched_names=None):
+    """Hazards whose description, location or enterprise name contains ``value``
+    (``matched_names``: ``enterprise_ids(value)`` when the caller has it already)."""
     value = value.strip()
     if not value:
         return queryset
@@ -86,16 +87,39 @@ def text_filter(queryset, value: str):
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     query = SearchQuery(" & ".join(terms), search_type="raw", config="simple")
-    decided = tokens_decide(value)
-    # Enterprise names: the same n-gram test on Enterprise.name_tokens (GIN), confirmed by the
-    # substring test, instead of a substring scan over every enterprise's name.
+    ids = enterprise_ids(value) if matched_names is None else matched_names
+    by_name = Q(enterprise_id__in=ids)
+    queryset = queryset.alias(_search=SearchVector("search_tokens", config="simple"))
+    return queryset.filter((Q(_search=query) if tokens_decide(value) else Q(_search=query) & exact) | by_name)
+
+
+def enterprise_ids(value: str):
+    """The enterprises whose name contains ``value`` (PostgreSQL): a short literal list of ids, or
+    the subquery when there are more than ``MAX_LITERAL_ENTERPRISES``. Found by the same n-gram
+    test on Enterprise.name_tokens (GIN), confirmed by the substring test, instead of a substring
+    scan over every enterprise's name."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    from enterprises.models import Enterprise
+
+    value = value.strip()
+    query = SearchQuery(" & ".join(query_tokens(value)), search_type="raw", config="simple")
     names = Enterprise.objects.alias(_search=SearchVector("name_tokens", config="simple")).filter(_search=query)
-    if not decided:
+    if not tokens_decide(value):
         names = names.filter(name__icontains=value)
     names = names.values("pk")
     # A short literal list of enterprises lets PostgreSQL OR two index scans (GIN + enterprise);
     # a subquery there would force a filter over every row in scope.
     ids = list(names[:MAX_LITERAL_ENTERPRISES + 1].values_list("pk", flat=True))
-    by_name = Q(enterprise_id__in=ids if len(ids) <= MAX_LITERAL_ENTERPRISES else names)
-    queryset = queryset.alias(_search=SearchVector("search_tokens", config="simple"))
-    return queryset.filter((Q(_search=query) if decided else Q(_search=query) & exact) | by_name)
+    return ids if len(ids) <= MAX_LITERAL_ENTERPRISES else names
+
+
+def substring_test(value: str, matched_names) -> Q:
+    """The search as a test of one row — the substring test itself (description, location, or an
+    enterprise of ``matched_names`` = ``enterprise_ids(value)``): selects exactly the rows
+    ``text_filter`` selects, without the index (a pager walking the newest rows tests them so)."""
+    value = value.strip()
+    test = Q(description__icontains=value) | Q(location__icontains=value)
+    if not isinstance(matched_names, list) or matched_names:
+        test |= Q(enterprise_id__in=matched_names)
+    return test

@@ -12,6 +12,7 @@ from core.security import log_security
 from ..filters import HazardFilter, listing_model
 from ..forms import writable_enterprises
 from ..models import Hazard
+from ..search import substring_test
 
 PAGE_SIZE = 50
 
@@ -39,9 +40,23 @@ class HazardLedger(ScopedListView):
         """With a text search on PostgreSQL, the total and the page in one pass over the matches
         (``OneQueryPaginator``): the GIN index finds them, the table is read once for both. Without
         one, the ordinary count + LIMIT-driven page (an index in the ledger's order)."""
-        if connection.vendor == "postgresql" and filterset.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip():
-            return OneQueryPaginator(qs, self.page_size)
+        q = (filterset.form.cleaned_data.get("q") or "").strip() if filterset.is_valid() else ""
+        if connection.vendor == "postgresql" and q:
+            return OneQueryPaginator(qs, self.page_size, walk=self.search_walk(request, filterset, q))
         return super().paginator_for(request, filterset, qs)
+
+    def search_walk(self, request, filterset, q):
+        """The first pages of a text search in the ledger's own order (newest first: an index of
+        every scope serves it) are found among the newest rows of the same list without the text
+        filter, tested row by row with the substring test (hazards.search: exactly the rows the
+        index selects), and the total is counted through the index; see ``OneQueryPaginator``.
+        None when the search did not use the index or the list is sorted otherwise."""
+        if filterset.text_names is None or filterset.form.cleaned_data.get("sort"):
+            return None  # no index search, or an ordering the ledger's indexes do not serve
+        data = request.GET.copy()
+        data.pop("q", None)
+        rest = self.filterset_class(data, queryset=self.scoped_queryset(request.user), request=request)
+        return (rest.qs, substring_test(q, filterset.text_names)) if rest.is_valid() else None
 
     def extra_context(self, request):
         return {"can_register": writable_enterprises(request.user).exists(), "has_listing": listing_model() is not None}
