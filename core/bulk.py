@@ -19,18 +19,25 @@ from django.db.models.signals import post_init, pre_init
 
 
 def copy_insert(model, objs) -> None:
-    """PostgreSQL: ids preallocated with nextval over generate_series, rows streamed with COPY."""
+    """PostgreSQL: ids preallocated with nextval over generate_series (an auto primary key; any
+    other primary key is the caller's), rows streamed with COPY."""
     if not objs:
         return
     meta = model._meta
     conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
     with conn.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [meta.db_table, len(objs)])
-        ids = sorted(r[0] for r in cur.fetchall())
-        for obj, pk in zip(objs, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
+        if meta.pk.get_internal_type().endswith("AutoField"):
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                        [meta.db_table, meta.pk.column, len(objs)])
+            ids = sorted(r[0] for r in cur.fetchall())
+            for obj, pk in zip(objs, ids, strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+        else:  # a primary key that is not generated (e.g. a one-to-one side table's): given by the caller
+            if any(obj.pk is None for obj in objs):
+                raise ValueError(f"{meta.label}: every object needs its primary key")
+            for obj in objs:
+                obj._state.adding = False
         fields = meta.concrete_fields
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         preps = _preparers(model, conn)

@@ -99,12 +99,14 @@ class _Recipients:
 def schedule_new(hazards) -> None:
     """Store the first alert date that ``build_hazard`` set on newly inserted hazards (their
     ``next_alert_on``) in the schedule: register_hazard and register_many, in their transaction."""
+    from core.bulk import insert, make
+
     from .models import AlertSchedule
 
-    rows = [AlertSchedule(hazard_id=h.pk, next_alert_on=h.__dict__["_next_alert_on"]) for h in hazards
+    rows = [make(AlertSchedule, {"hazard_id": h.pk, "next_alert_on": h.__dict__["_next_alert_on"]}) for h in hazards
             if h.__dict__.get("_next_alert_on") is not None]
     if rows:
-        AlertSchedule.objects.bulk_create(rows, batch_size=1000)
+        insert(AlertSchedule, rows)  # COPY on PostgreSQL (an import arms thousands at once), else bulk_create
 
 
 def set_schedule(hazard_pk: int, next_alert_on) -> None:

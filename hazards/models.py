@@ -51,10 +51,19 @@ class Hazard(RegionCodes):
     # indexes: scoping filters them with equality and the composite indexes below lead with them.
     # grade, channel and status likewise rely on the composites: a write to this table maintains
     # every index (issue 15: 37 of them slowed imports and the alert pass's schedule updates).
+    # Likewise province_code (hazard_prov_sector_idx leads with it), city_code (a plain b-tree,
+    # hazard_city_idx: no varchar_pattern_ops twin — no reader filters it with LIKE), and the
+    # enterprise and sector keys (hazard_enterprise_status_idx, hazard_sector_status_idx lead with
+    # them): each single-column index was a prefix of a composite one; EXPLAIN at 10^6 hazards
+    # (docs/performance.md, B3) shows the same plans on the composites without them.
+    province_code = models.CharField("省级代码", max_length=2, blank=True)
+    city_code = models.CharField("地级代码", max_length=4, blank=True)
     county_code = models.CharField("县级代码", max_length=6, blank=True)
     township_code = models.CharField("乡级代码", max_length=9, blank=True)
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="生产经营单位", on_delete=models.PROTECT, related_name="hazards")
-    sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="hazards")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="生产经营单位", on_delete=models.PROTECT,
+                                   related_name="hazards", db_index=False)
+    sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="hazards",
+                               db_index=False)
     location = models.CharField("隐患部位", max_length=200, blank=True)
     description = models.TextField("隐患描述")
     # character n-grams of description + location (hazards.search), GIN-indexed on PostgreSQL
@@ -93,6 +102,7 @@ class Hazard(RegionCodes):
         verbose_name = verbose_name_plural = "隐患"
         ordering = ["-first_reported_at", "-id"]
         indexes = [
+            models.Index(fields=["city_code"], name="hazard_city_idx"),  # a city's scope (equality)
             models.Index(fields=["county_code", "status", "deadline"], name="hazard_county_status_idx"),
             models.Index(fields=["township_code", "status"], name="hazard_township_status_idx"),
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status_idx"),

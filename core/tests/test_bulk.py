@@ -77,3 +77,20 @@ def test_make_builds_what_the_model_constructor_builds(world):
     assert len(queries) == 0
     source = make(HazardSource, {"channel": "inspection", "reference": "r"})
     assert _fields(source) == _fields(HazardSource(channel="inspection", reference="r", reported_at=source.reported_at))
+
+
+def test_insert_keeps_a_primary_key_the_caller_gives_as_in_a_one_to_one_side_table(world):
+    """AlertSchedule's primary key is its hazard: insert writes the given keys (no sequence) and
+    the rows read back are those bulk_create would write."""
+    from hazards.models import AlertSchedule
+    from hazards.tests.conftest import make_general
+
+    hazards = [make_general(world), make_general(world, description="安全出口锁闭")]
+    AlertSchedule.objects.filter(hazard__in=hazards).delete()
+    day = datetime.date(2026, 5, 6)
+    with transaction.atomic():
+        rows = [AlertSchedule(hazard_id=h.pk, next_alert_on=day + datetime.timedelta(days=i)) for i, h in enumerate(hazards)]
+        insert(AlertSchedule, rows)
+    assert [r.pk for r in rows] == [h.pk for h in hazards]
+    assert list(AlertSchedule.objects.filter(hazard__in=hazards).order_by("hazard_id").values_list("hazard_id", "next_alert_on")) == \
+        [(hazards[0].pk, day), (hazards[1].pk, day + datetime.timedelta(days=1))]

@@ -2,6 +2,8 @@
 returns, on a corpus with punctuation, Latin letters, digits and one-character queries — in the
 hazards' text and in their enterprises' names (kept current through renames and imports)."""
 
+import sys
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -11,13 +13,56 @@ from enterprises import services as ent_services
 from enterprises.models import Enterprise
 from hazards import services
 from hazards.models import Hazard
-from hazards.search import query_tokens, text_filter, tokens
+from hazards.search import _RUN, _runs, _word, query_tokens, text_filter, tokens
 
 CORPUS = ["消防通道被占用，安全出口锁闭", "液化石油气钢瓶未使用减压阀", "配电箱未接地；PE线缺失", "有限空间作业未检测氧含量",
           "LNG储罐区可燃气体报警器失效", "消防栓水压不足0.1MPa", "安全出口指示灯损坏", "通道堆放杂物", "叉车司机无证驾驶",
           "粉尘涉爆车间除尘系统未定期清理", "消防设施未年检", "高处作业未系安全带（3米以上）"]
 QUERIES = ["消防", "通道", "安全", "出口", "消防通道", "未", "道", "PE", "pe线", "lng", "0.1MPa", "MPa", "米以上", "（3米",
            "，安全", "被占用，安全出口", "不存在的词", "消防栓水", "除尘", "作业未", "a", "；", "安全带（3"]
+
+
+def _runs_by_character(text):
+    """The definition of a run, character by character: a maximal stretch of characters for
+    which ``str.isalnum()`` holds, after case folding (the oracle of ``_runs``' regex)."""
+    runs, run = [], []
+    for ch in text.casefold():
+        if ch.isalnum():
+            run.append(ch)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    if run:
+        runs.append("".join(run))
+    return runs
+
+
+def _tokens_by_definition(*texts):
+    """Every unigram and bigram of every run, each spelled u<hex>..., unique, sorted."""
+    grams = set()
+    for text in texts:
+        for run in _runs_by_character(text or ""):
+            grams.update(run[i:i + n] for n in (1, 2) for i in range(len(run) - n + 1))
+    return " ".join(sorted("".join(f"u{ord(c):x}" for c in g) for g in grams))
+
+
+def test_the_run_pattern_matches_exactly_the_characters_isalnum_accepts_over_every_code_point():
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        assert (_RUN.fullmatch(ch) is not None) == ch.isalnum(), hex(cp)
+        assert _runs(ch) == _runs_by_character(ch), hex(cp)
+
+
+def test_runs_and_tokens_equal_their_character_by_character_definition():
+    texts = CORPUS + QUERIES + ["ＡＢＣ１２３全角", "Straße STRASSE", "İstanbul ǅ ﬁ", "a_b__c", "①②③ Ⅻ 二〇二六", "x²y³ ٣٤",
+                                "", "   ", "_", "消防\u3000通道\t\n出口", "🔥火灾🔥", "e\u0301 café"]
+    for text in texts:
+        assert _runs(text) == _runs_by_character(text), text
+        assert tokens(text) == _tokens_by_definition(text), text
+    assert tokens(*CORPUS[:3]) == _tokens_by_definition(*CORPUS[:3])
+    assert _word("消防") == "u6d88u9632"
 
 
 def test_every_substring_query_finds_its_ngrams_in_the_document():
