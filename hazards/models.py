@@ -337,7 +337,41 @@ NO_DEADLINE = datetime.date(9999, 12, 31)  # tally key of a hazard whose deadlin
 PAST_DEADLINE = datetime.date(1, 1, 1)  # tally key of an open hazard whose deadline fell before the tally cutoff
 
 
-class HazardTally(models.Model):
+class TallyCounts(models.Model):
+    """What every pre-aggregated count (``hazards.tallies``) is keyed by besides the region: the
+    sector, grade and status; ``n`` hazards. The region columns and the key are each tally's own."""
+
+    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grade = models.CharField(max_length=8)
+    status = models.CharField(max_length=20)
+    n = models.IntegerField("隐患数", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LedgerCounts(TallyCounts):
+    """The ledger's counts as they stand now: also the channel, the deadline's week (or
+    NO_DEADLINE / PAST_DEADLINE) and whether a closed hazard was closed on time."""
+
+    channel = models.CharField(max_length=24)
+    deadline_week = models.DateField(default=NO_DEADLINE)
+    on_time = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class WeekCounts(TallyCounts):
+    """Counts by the week (Monday, Asia/Shanghai) the hazards were first reported."""
+
+    week = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class HazardTally(LedgerCounts):
     """Pre-aggregated counts of hazards as they stand now (``hazards.tallies``): one row per key,
     ``n`` hazards. Kept by database triggers on ``hazards_hazard`` in the writing transaction;
     rebuilt by ``tallies.rebuild`` (bulk loads, the reconcile job, ``manage.py rebuild_tallies``).
@@ -350,13 +384,6 @@ class HazardTally(models.Model):
     township_code = models.CharField(max_length=9, blank=True, db_index=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     city_code = models.CharField(max_length=4, blank=True, db_index=True)
-    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=24)
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=20)
-    deadline_week = models.DateField(default=NO_DEADLINE)
-    on_time = models.BooleanField(default=False)
-    n = models.IntegerField("隐患数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "隐患计数"
@@ -365,7 +392,7 @@ class HazardTally(models.Model):
                     "province_code", "city_code"], name="hazard_tally_key")]
 
 
-class HazardCountyTally(models.Model):
+class HazardCountyTally(LedgerCounts):
     """``HazardTally`` without the township: the same counts summed per county (about a quarter of
     the rows at province scale), read by province, city and county-wide figures that never group or
     filter by township (``hazards.tallies.rows``). Kept by the same triggers, rebuilt with it."""
@@ -373,13 +400,6 @@ class HazardCountyTally(models.Model):
     county_code = models.CharField(max_length=6, blank=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     city_code = models.CharField(max_length=4, blank=True, db_index=True)
-    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=24)
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=20)
-    deadline_week = models.DateField(default=NO_DEADLINE)
-    on_time = models.BooleanField(default=False)
-    n = models.IntegerField("隐患数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "隐患县级计数"
@@ -388,19 +408,12 @@ class HazardCountyTally(models.Model):
                     "city_code"], name="hazard_county_tally_key")]
 
 
-class HazardCityTally(models.Model):
+class HazardCityTally(LedgerCounts):
     """``HazardTally`` summed per city (a fourteenth of its rows at province scale): province and
     city-wide figures that group by city at the finest (``hazards.tallies.rows``)."""
 
     province_code = models.CharField(max_length=2, blank=True)
     city_code = models.CharField(max_length=4, blank=True)
-    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=24)
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=20)
-    deadline_week = models.DateField(default=NO_DEADLINE)
-    on_time = models.BooleanField(default=False)
-    n = models.IntegerField("隐患数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "隐患市级计数"
@@ -409,17 +422,12 @@ class HazardCityTally(models.Model):
             name="hazard_city_tally_key")]
 
 
-class HazardCityWeekTally(models.Model):
+class HazardCityWeekTally(WeekCounts):
     """``HazardWeekTally`` summed per city: the province and city-wide weekly trend (its key starts
     with the week, so the last weeks are one index range)."""
 
     province_code = models.CharField(max_length=2, blank=True)
     city_code = models.CharField(max_length=4, blank=True)
-    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=20)
-    week = models.DateField()
-    n = models.IntegerField("隐患数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "隐患市级周计数"
@@ -438,7 +446,7 @@ class HazardTallyCutoff(models.Model):
         verbose_name = verbose_name_plural = "隐患计数逾期归并点"
 
 
-class HazardWeekTally(models.Model):
+class HazardWeekTally(WeekCounts):
     """Counts of hazards by the week (Monday, Asia/Shanghai) they were first reported: the
     statistics' weekly trend. Kept and rebuilt with ``HazardTally``."""
 
@@ -446,11 +454,6 @@ class HazardWeekTally(models.Model):
     township_code = models.CharField(max_length=9, blank=True, db_index=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     city_code = models.CharField(max_length=4, blank=True, db_index=True)
-    sector = models.ForeignKey("accounts.Sector", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    grade = models.CharField(max_length=8)
-    status = models.CharField(max_length=20)
-    week = models.DateField()
-    n = models.IntegerField("隐患数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "隐患周计数"
