@@ -119,11 +119,12 @@ def main():
                "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results", ":!docs/performance.md")),
                "machine": started_machine, "generated": generated, "dataset_at_start": dataset_counts()}
     from bench.actors import ensure_actors
+    from bench.alerts import bench_b5_alerts, bench_b5b_alerts_after_import
     from bench.b3_import import bench_b3_import
     from bench.b4_http import bench_b4_http
     from bench.explain import bench_explain
     from bench.pages import bench_b2_personas, bench_b6_pages, bench_b7_export
-    from bench.reads import bench_b1_dispatch, bench_b2_ledger, bench_b5_alerts, bench_b5b_alerts_after_import
+    from bench.reads import bench_b1_dispatch, bench_b2_ledger
 
     actors = ensure_actors(args.profile)
     print(f"bench county {actors.county.code} {actors.county.name}; department {actors.department.name}; "

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from bench.actors import ensure_actors
 from bench.b3_import import write_file
+from bench.dispatch_sql import section_one_sql
 from bench.generator import generate
-from bench.reads import section_one_sql
 from core.models import Event
 from regions.loader import TEST_FILE, load_regions
 
