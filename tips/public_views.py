@@ -27,7 +27,7 @@ def regions(request):
     if parent and not parent.isdigit():
         return JsonResponse({"parent": ["区划代码无效。"]}, status=400)
     qs = Region.objects.filter(parent__code=parent) if parent else Region.objects.filter(parent__isnull=True)
-    return JsonResponse({"results": [{"code": r.code, "name": r.name, "level": r.level} for r in qs.order_by("code")[:500]]})
+    return JsonResponse({"results": [{"code": r.code, "name": r.name, "level": r.level} for r in qs.order_by("code")]})
 
 
 @login_not_required

@@ -214,3 +214,16 @@ def test_api_repeated_accept_is_409_with_the_tip(client, world, named_tip):
     r = client.post(url, {}, content_type="application/json")
     assert r.status_code == 409 and r.json()["code"] == "already_done"
     assert r.json()["current"]["status"] == "accepted" and r.json()["current"]["id"] == named_tip.pk
+
+
+@pytest.mark.django_db
+def test_region_picker_lists_every_child_of_a_region_however_many(client, world):
+    # the picker is the only way to choose a township: a child missing from it could never be chosen
+    from regions.models import Region
+
+    county = Region.objects.get(code="120105")
+    before = Region.objects.filter(parent=county).count()
+    Region.objects.bulk_create([Region(code=f"9{i:08d}", name=f"测试街道{i}", level=Region.Level.TOWNSHIP, parent=county,
+                                       path=f"{county.path}/9{i:08d}") for i in range(600)])
+    codes = [r["code"] for r in client.get("/public/tips/regions/?parent=120105").json()["results"]]
+    assert len(codes) == before + 600 and "900000599" in codes
