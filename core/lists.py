@@ -153,11 +153,21 @@ class ScopedListView(View):
         """The columns for this request (a list may offer several column sets, e.g. ?view=)."""
         return self.columns
 
+    def known_total(self, request, filterset) -> int | None:
+        """The number of filtered rows when the list knows it without counting them (counts kept
+        in the writing transaction, e.g. ``hazards.tallies``); None: count the rows."""
+        return None
+
     def paginator_for(self, request, filterset, qs) -> Paginator:
-        """The pager of the filtered rows: counts them (``SELECT COUNT(*)``), then reads one page
-        (``LIMIT``). A list whose filter makes PostgreSQL read every match anyway (a text index) may
-        answer with ``OneQueryPaginator`` instead: the total and the page's ids in one pass."""
-        return Paginator(qs, self.page_size)
+        """The pager of the filtered rows: counts them (``SELECT COUNT(*)``) unless ``known_total``
+        answers, then reads one page (``LIMIT``). A list whose filter makes PostgreSQL read every
+        match anyway (a text index) may answer with ``OneQueryPaginator`` instead: the total and
+        the page's ids in one pass."""
+        paginator = Paginator(qs, self.page_size)
+        total = self.known_total(request, filterset) if filterset.is_valid() else None
+        if total is not None:
+            paginator.__dict__["count"] = total  # Paginator.count is a cached_property
+        return paginator
 
     def rows_for_page(self, rows: list) -> list:
         """Decorate the rows of one page (e.g. computed summaries); must not query per row."""

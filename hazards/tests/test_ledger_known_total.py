@@ -1,0 +1,117 @@
+"""The ledger's total is read from the pre-aggregated counts (hazards.tallies) when every filter in use
+is a tally key, instead of counting the rows. The shown total must still be exactly the number of
+rows the list holds: for every persona and every tally-answerable filter it equals the count of the
+same FilterSet over ``visible_to`` (the ordinary pager's ``COUNT(*)``, which never reads a tally)
+and the rows read page by page; when the tally cannot answer (a text search, an enterprise user,
+overdue) the pager counts the rows."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.testing import client_as
+from hazards.filters import HazardFilter
+from hazards.models import Hazard
+
+from .test_tallies import _register, _step, travel
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("committee", "province", "emergency", "commerce", "housing", "township", "township_other",
+            "other_region", "enterprise", "agency", "admin", "nobody")
+TALLY_QUERIES = ("", "grade=major", "status=registered", "status=closed", "channel=inspection", "open=true",
+                 "grade=general&status=rectifying&channel=self_check", "sort=deadline")
+
+
+def _corpus(world):
+    rng = random.Random(7)
+    day = datetime.date(2026, 3, 2)
+    hazards = []
+    for _ in range(6):
+        with travel(day):
+            for _ in range(4):
+                hazards.append(_register(world, rng, day))
+            for h in rng.sample(hazards, min(len(hazards), 6)):
+                _step(rng, h, day)
+        day += datetime.timedelta(days=2)
+    assert len({h.status for h in Hazard.objects.all()}) >= 3
+
+
+def _region_queries(world):
+    township = world.ent_commerce.township_code
+    return (f"region={township}", f"region={world.ent_commerce.county_code}", f"region={township}&grade=major")
+
+
+def _counted(user, query):
+    from django.http import QueryDict
+
+    fs = HazardFilter(QueryDict(query), queryset=Hazard.objects.visible_to(user))
+    assert fs.is_valid(), fs.errors
+    return fs.qs.count()
+
+
+def _hazard_counts(ctx):
+    return [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and '"hazards_hazard"' in q["sql"]]
+
+
+def test_every_persona_sees_the_exact_total_with_every_tally_answerable_filter(client, world):
+    _corpus(world)
+    queries = TALLY_QUERIES + _region_queries(world)
+    seen_nonzero = 0
+    for persona in PERSONAS:
+        client_as(client, world, persona)
+        user = world.user(persona)
+        for query in queries:
+            response = client.get(f"/hazards/?{query}")
+            assert response.status_code == 200, (persona, query)
+            expected = _counted(user, query)
+            assert response.context["total"] == expected, (persona, query)
+            seen_nonzero += expected > 0
+    assert seen_nonzero > 40  # the corpus reaches most personas and filters
+
+
+def test_a_region_scope_reads_its_total_without_counting_the_hazards(client, world):
+    _corpus(world)
+    client_as(client, world, "committee")
+    for query in TALLY_QUERIES + _region_queries(world):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/hazards/?{query}")
+        assert response.context["total"] == _counted(world.user("committee"), query)
+        assert _hazard_counts(ctx) == [], query
+
+
+@pytest.mark.parametrize("query", ["q=随机", "overdue=true", "open=false", f"found_from={datetime.date(2026, 3, 5)}",
+                                   "sector=commerce", "item=X"])
+def test_filters_the_tally_does_not_know_count_the_rows(client, world, query):
+    _corpus(world)
+    client_as(client, world, "committee")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/hazards/?{query}")
+    assert response.status_code == 200
+    assert response.context["total"] == _counted(world.user("committee"), query)
+    if connection.vendor != "postgresql" or not query.startswith("q="):  # PostgreSQL's search pager counts in its walk
+        assert _hazard_counts(ctx), query
+
+
+def test_an_enterprise_user_has_its_rows_counted(client, world):
+    _corpus(world)
+    client_as(client, world, "enterprise")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/hazards/")
+    assert response.context["total"] == Hazard.objects.filter(enterprise=world.ent_commerce).count() > 0
+    assert _hazard_counts(ctx)
+
+
+def test_the_pages_hold_exactly_the_total_rows(client, world):
+    _corpus(world)
+    client_as(client, world, "committee")
+    first = client.get("/hazards/?status=registered")
+    total, pages = first.context["total"], first.context["page_obj"].paginator.num_pages
+    rows = []
+    for number in range(1, pages + 1):
+        rows += [h.pk for h in client.get(f"/hazards/?status=registered&page={number}").context["rows"]]
+    assert len(rows) == len(set(rows)) == total == Hazard.objects.filter(
+        status="registered", county_code=world.ent_commerce.county_code).count()
