@@ -13,7 +13,7 @@ from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin
 from core.api_http import already_done
 from enterprises.models import Enterprise
 
-from . import services, workflow
+from . import services, tallies, workflow
 from .actions import available_for, merge_targets, report_departments, run_action
 from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
 from .filters import HazardFilter
@@ -205,6 +205,11 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
 
     def base_queryset(self):
         return Hazard.objects.select_related("enterprise", "sector", "reported_to")
+
+    def known_total(self, request):
+        """The list's total from the tallies when its filters allow (``tallies.filtered_total``)."""
+        filterset = HazardFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        return tallies.filtered_total(request.user, filterset.form.cleaned_data) if filterset.is_valid() else None
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -488,6 +488,30 @@ def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | Non
     return [r for r in qs.values(*by).annotate(n=Sum("n")).order_by(*by) if r["n"]]
 
 
+def filtered_total(scope, filters: dict) -> int | None:
+    """How many hazards ``scope`` sees through the ledger's filters (``HazardFilter``'s cleaned
+    data), read from the tallies when every filter in use is a tally key — region, grade, status,
+    channel, 未销号 — and the scope is a region (× sectors); None when the rows must be counted
+    (a text search, dates, overdue, …; enterprise and agency users). The tallies are kept in every
+    writing transaction, so the total is exact. The ledger's pager and the API's use it."""
+    from core.lists import LEVEL_BY_LENGTH
+
+    keys = {}
+    for name, value in filters.items():
+        if value in (None, "") or name == "sort":
+            continue
+        if name in ("grade", "status", "channel"):
+            keys[name] = value
+        elif name == "region":
+            keys[f"{LEVEL_BY_LENGTH[len(value)]}_code"] = value
+        elif name == "open" and value is True:
+            keys["status__in"] = workflow.OPEN_STATES
+        else:
+            return None
+    found = counts(scope, **keys)
+    return None if found is None else found[0]["n"]
+
+
 def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 

@@ -115,3 +115,29 @@ def test_the_pages_hold_exactly_the_total_rows(client, world):
         rows += [h.pk for h in client.get(f"/hazards/?status=registered&page={number}").context["rows"]]
     assert len(rows) == len(set(rows)) == total == Hazard.objects.filter(
         status="registered", county_code=world.ent_commerce.county_code).count()
+
+
+def test_the_api_list_shows_the_same_exact_totals_for_every_persona(client, world):
+    _corpus(world)
+    queries = TALLY_QUERIES + _region_queries(world) + ("overdue=true", "q=随机")
+    for persona in PERSONAS:
+        client_as(client, world, persona)
+        user = world.user(persona)
+        for query in queries:
+            response = client.get(f"/api/v1/hazards/?{query}")
+            if persona == "nobody" and response.status_code != 200:
+                continue
+            assert response.status_code == 200, (persona, query, response.content[:200])
+            body = response.json()
+            assert body["count"] == _counted(user, query), (persona, query)
+            assert len(body["results"]) == min(body["count"], 50)
+
+
+def test_the_api_reads_a_region_scopes_total_without_counting_the_hazards(client, world):
+    _corpus(world)
+    client_as(client, world, "committee")
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/api/v1/hazards/?status=registered").json()
+    assert body["count"] == _counted(world.user("committee"), "status=registered") > 0
+    assert _hazard_counts(ctx) == []
+    assert client.get("/api/v1/hazards/?grade=nonsense").status_code == 400
