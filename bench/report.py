@@ -116,7 +116,7 @@ def render_profile(results: dict) -> list[str]:
                                               if results.get("partial_rerun") else "") + ".",
         f"* Machine: {_cell(m.get('cpus'))} CPUs, {_cell(m.get('memory_gb'))} GB, Python {_cell(m.get('python'))}; "
         f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end"
-        + (f". {m['shared']}." if m.get("shared") else "."),
+        + (f". {m['shared'].rstrip('.')}." if m.get("shared") else "."),
         f"* Dataset generated: {_generated(gen)}.",
         *[f"* Earlier part of this run (the benchmarks not re-run last): {_cell(e.get('date'))}, commit "
           f"`{_cell(e.get('commit'))}`, load average {_load((e.get('machine') or {}).get('loadavg_start'))} → "
