@@ -120,3 +120,34 @@ def test_the_last_attempt_records_a_mail_server_failure_on_the_messages(transact
     assert deliver_pending(final=True) == {"sent": 0, "failed": 2}
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"failed"}
     assert "mail server down" in OutboxMessage.objects.first().error
+
+
+def test_each_delivery_chunk_is_read_through_the_pending_index_whatever_the_statistics(db, settings):
+    """After an import queues 300k messages the table's statistics can be stale (autoanalyze runs
+    later): the chunk query must still be an index range over the pending rows, not a scan and sort
+    of the whole outbox per chunk. The statement the job runs is captured and explained."""
+    from django.db import connection
+
+    from core.notifications import deliver_pending
+
+    with transaction.atomic():
+        notify_bulk(alerts(4, ("sms",)))
+    seen = []
+
+    def capture(execute, sql, params, many, context):
+        if "FROM" in sql and "ORDER BY id LIMIT" in sql:
+            seen.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        deliver_pending(chunk=2)
+    assert OutboxMessage.objects.filter(status="sent").count() == 4 and len(seen) == 3  # two chunks, then none left
+    sql, params = seen[0]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL enable_seqscan = off")  # four rows: a scan would win here; not at 300k
+            cur.execute("EXPLAIN " + sql.replace(" FOR UPDATE SKIP LOCKED", ""), params)
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(r) for r in cur.fetchall())
+    assert "outbox_pending_idx" in plan, plan
