@@ -453,12 +453,13 @@ def grain(scope, level: str | None = None) -> str:
     return finest(level, _scope(scope).level) or "province"
 
 
-def rows(scope, model=None, *, level: str | None = None, weekly: bool = False):
+def rows(scope, model=None, *, level: str | None = None, weekly: bool = False, using: str | None = None):
     """The tally rows of ``scope`` (a queryset), or None when the scope is not expressible.
     ``model`` None: the smallest tally that has the codes down to ``level`` (the finest region
     level the caller groups or filters by; the scope's own level is added): city tallies for
     province and city levels, ``HazardCountyTally`` for counties, ``HazardTally`` for townships;
-    ``weekly``: ``HazardCityWeekTally`` or else ``HazardWeekTally``."""
+    ``weekly``: ``HazardCityWeekTally`` or else ``HazardWeekTally``. ``using``: the database (by
+    default the read database: the replica when there is one)."""
     q = scope_q(scope)
     if q is None:
         return None
@@ -470,16 +471,16 @@ def rows(scope, model=None, *, level: str | None = None, weekly: bool = False):
             model = HazardCityWeekTally if g in ("province", "city") else HazardWeekTally
         else:
             model = {"province": HazardCityTally, "city": HazardCityTally, "county": HazardCountyTally}.get(g, HazardTally)
-    return model.objects.using(read_db()).filter(q)
+    return model.objects.using(using or read_db()).filter(q)
 
 
-def counts(scope, by=(), *, weekly: bool = False, **filters) -> list[dict] | None:
+def counts(scope, by=(), *, weekly: bool = False, using: str | None = None, **filters) -> list[dict] | None:
     """Hazard counts of ``scope`` grouped by ``by`` (tally key names) with ORM ``filters`` on the
     keys: e.g. ``counts(user, by=["township_code", "status"], grade="major")`` →
     ``[{"township_code": …, "status": …, "n": 3}, …]``. ``weekly`` reads the week tally (keys of
     ``HazardWeekTally``). None when the scope is a set of enterprises (count those directly)."""
     named = [lv for lv in LEVELS if any(k.startswith(lv + "_code") for k in (*by, *filters))]
-    qs = rows(scope, level=named[-1] if named else None, weekly=weekly)
+    qs = rows(scope, level=named[-1] if named else None, weekly=weekly, using=using)
     if qs is None:
         return None
     qs = qs.filter(**filters)
@@ -493,7 +494,11 @@ def filtered_total(scope, filters: dict) -> int | None:
     data), read from the tallies when every filter in use is a tally key — region, grade, status,
     channel, 未销号 — and the scope is a region (× sectors); None when the rows must be counted
     (a text search, dates, overdue, …; enterprise and agency users). The tallies are kept in every
-    writing transaction, so the total is exact. The ledger's pager and the API's use it."""
+    writing transaction, so the total is exact. The ledger's pager and the API's use it. Read on
+    the primary, as the list's rows are (core.routers): a lagging replica must not show a total
+    that misses the hazard a user has just registered."""
+    from django.db import DEFAULT_DB_ALIAS
+
     from core.lists import LEVEL_BY_LENGTH
 
     keys = {}
@@ -508,7 +513,7 @@ def filtered_total(scope, filters: dict) -> int | None:
             keys["status__in"] = workflow.OPEN_STATES
         else:
             return None
-    found = counts(scope, **keys)
+    found = counts(scope, using=DEFAULT_DB_ALIAS, **keys)
     return None if found is None else found[0]["n"]
 
 

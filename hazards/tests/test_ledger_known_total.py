@@ -141,3 +141,17 @@ def test_the_api_reads_a_region_scopes_total_without_counting_the_hazards(client
     assert body["count"] == _counted(world.user("committee"), "status=registered") > 0
     assert _hazard_counts(ctx) == []
     assert client.get("/api/v1/hazards/?grade=nonsense").status_code == 400
+
+
+def test_the_total_is_read_on_the_primary_like_the_rows_not_on_a_replica(client, world, monkeypatch):
+    """Statistics may read a lagging replica (core.routers.read_db); the ledger's total must not:
+    with the read database pointing at an alias that does not exist, the page and the API still
+    answer the exact total."""
+    import core.routers
+
+    _corpus(world)
+    monkeypatch.setattr(core.routers, "read_db", lambda: "no-such-replica")
+    client_as(client, world, "committee")
+    expected = _counted(world.user("committee"), "grade=general")
+    assert client.get("/hazards/?grade=general").context["total"] == expected > 0
+    assert client.get("/api/v1/hazards/?grade=general").json()["count"] == expected
