@@ -141,3 +141,34 @@ def test_imported_and_renamed_enterprises_carry_the_search_tokens_of_their_names
     import_enterprises(actor, [row(world, 2, 单位名称="改名后（LNG）物流公司")], dry_run=False)
     stored = dict(Enterprise.objects.filter(credit_code__startswith="91120105ME").values_list("name", "name_tokens"))
     assert stored == {"导入测试1有限公司": tokens("导入测试1有限公司"), "改名后（LNG）物流公司": tokens("改名后（LNG）物流公司")}
+
+
+def test_more_row_errors_than_the_page_lists_are_all_in_the_linked_csv(client, world):
+    """The page lists the first 1,000 row errors, says how many more there are and links the CSV
+    of every one of them (the queue job's result); only the uploader can download it."""
+    import csv
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.views.imports import SHOWN_ERRORS
+
+    client.force_login(world.user("emergency"))
+    n = SHOWN_ERRORS + 3
+    data = xlsx([row(world, i, 统一社会信用代码=f"BAD{i}") for i in range(n)])
+    assert client.post("/enterprises/import/", {"file": SimpleUploadedFile("e.xlsx", data), "dry_run": "on"}).status_code == 302
+    job = ImportJob.objects.latest("id")
+    assert len(job.errors) >= n
+    html = client.get(f"/enterprises/import/{job.pk}/").content.decode()
+    assert html.count('data-testid="import-error"') == SHOWN_ERRORS
+    assert f"另有 {len(job.errors) - SHOWN_ERRORS} 处错误未列出" in html
+    link = html.split('data-testid="errors-download"')[0].rsplit('href="', 1)[1].split('"')[0]
+    response = client.get(link)
+    assert response.status_code == 200
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0] == ["行号", "列", "原因"] and len(lines) - 1 == len(job.errors)
+    assert {int(r[0]) for r in lines[1:]} >= {i + 2 for i in range(n)}  # every bad data row (header is row 1)
+    client.force_login(world.user("emergency2"))
+    assert client.get(link).status_code == 404
+    assert client.get(f"/enterprises/import/{job.pk}/").status_code == 404
+    client.logout()
+    assert client.get(link).status_code in (302, 404)

@@ -70,8 +70,24 @@ def import_job(request, pk: int):
     _require_importer(request.user)
     job = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
     template = "enterprises/_import_job.html" if request.htmx else "enterprises/import_job.html"
-    errors = job.errors[:1000]
-    return render(request, template, {"job": job, "errors": errors, "more_errors": len(job.errors) - len(errors)})
+    errors = job.errors[:SHOWN_ERRORS]
+    return render(request, template, {"job": job, "errors": errors, "more_errors": len(job.errors) - len(errors),
+                                      "errors_download": _errors_download(request.user, job) if job.errors else None})
+
+
+#: the import page lists this many row errors; every one is in the job's CSV (errors_download)
+SHOWN_ERRORS = 1000
+
+
+def _errors_download(user, job: ImportJob):
+    """The queue job that ran this import and keeps its CSV of every row error (jobs:download), if
+    the user can open it — the page lists the first SHOWN_ERRORS, the CSV has all of them."""
+    from jobs.models import Job
+
+    from ..jobs import KIND
+
+    return (Job.objects.visible_to(user).filter(kind=KIND, params__import_job=job.pk, status=Job.Status.DONE)
+            .exclude(result="").order_by("-pk").first())
 
 
 @require_POST
