@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/history/", views.enterprise_history, name="history"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/contacts/", views.enterprise_contacts, name="contacts"),
     path("import/", views.import_page, name="import"),

@@ -47,7 +47,8 @@ def notice_board(request):
                                    if item.status == workflow.DELISTED and item.delisting_published_at else None)
     return render(request, "supervision/public_board.html", {
         "page": page, "today": today,
-        "typical": TypicalCase.objects.select_related("organisation").order_by("-published_on", "-id")[:20],
-        "typical_total": {"total": TypicalCase.objects.count(), "shown": 20},
+        # every published typical case, 20 a page with its own pager (?typical_page=), newest first
+        "typical": Paginator(TypicalCase.objects.select_related("organisation").order_by("-published_on", "-id"), 20)
+        .get_page(request.GET.get("typical_page")),
         "credit": public_credit_list(today),
     })

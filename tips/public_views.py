@@ -33,15 +33,25 @@ def regions(request):
 @login_not_required
 @require_GET
 def enterprises(request):
-    """Operating enterprises of a township by name: ?township=<code>&q=<name>; ids and names only, ≤ 20."""
+    """Operating enterprises of a township by name: ?township=<code>&q=<name>; ids and names only.
+    A picker, not a list: the first PICKER_SIZE by name, and ``more`` says that others match too
+    (the form then asks for more of the name)."""
     code = request.GET.get("township", "").strip()
-    q = request.GET.get("q", "").strip()[:50]
+    q = request.GET.get("q", "").strip()
     if not (code.isdigit() and len(code) == 9):
         return JsonResponse({"township": ["请先选择乡镇（街道）。"]}, status=400)
+    if len(q) > NAME_MAX:
+        return JsonResponse({"q": [f"单位名称不超过{NAME_MAX}个字。"]}, status=400)
     qs = Enterprise.objects.filter(region__code=code, status=Enterprise.Status.OPERATING)
     if q:
         qs = qs.filter(name__icontains=q)
-    return JsonResponse({"results": [{"id": e.pk, "name": e.name} for e in qs.order_by("name")[:20]]})
+    found = list(qs.order_by("name", "pk").values("pk", "name")[:PICKER_SIZE + 1])
+    return JsonResponse({"results": [{"id": e["pk"], "name": e["name"]} for e in found[:PICKER_SIZE]],
+                         "more": len(found) > PICKER_SIZE})
+
+
+PICKER_SIZE = 20
+NAME_MAX = Enterprise._meta.get_field("name").max_length
 
 
 @login_not_required

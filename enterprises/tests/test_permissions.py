@@ -84,3 +84,11 @@ def test_api_matrix(client, world, catalogue):
     check_matrix(client, world, f"/api/v1/enterprises/{world.ent_commerce.pk}/", {
         "enterprise": 403, "enterprise_other": 404, "housing": 404},
         method="delete")
+
+
+def test_history_page_is_scoped_like_the_detail(client, world, catalogue):
+    check_matrix(client, world, f"/enterprises/{world.ent_commerce.pk}/history/", {
+        "anon": "login", "committee": 200, "commerce": 200, "township": 200, "housing": 404, "township_other": 404,
+        "other_region": 404, "enterprise": 200, "enterprise_other": 404, "agency": 404, "nobody": 404, "admin": 200})
+    check_matrix(client, world, f"/enterprises/{world.ent_other_region.pk}/history/", {"other_region": 200, "committee": 404})
+    check_matrix(client, world, "/enterprises/999999/history/", {"admin": 404})

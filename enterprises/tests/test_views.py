@@ -178,3 +178,28 @@ def test_enterprise_edits_only_its_contacts(client, world):
     assert bad.status_code == 400 and 'data-field="principal_phone"' in bad.content.decode()
     assert client.post(f"/enterprises/{ent.pk}/edit/", profile_post(world)).status_code == 403
     assert client.post(f"/enterprises/{world.ent_construction.pk}/contacts/", form).status_code == 404
+
+
+def test_the_detail_shows_the_latest_changes_and_the_history_pages_through_all_of_them(client, world):
+    """The detail page lists the latest 20 changes and links the history, which shows every event
+    of the enterprise once, newest first, 50 a page with the total."""
+    from core.events import events_for
+    from enterprises import services
+
+    ent = world.ent_commerce
+    for i in range(60):
+        services.update_enterprise(world.user("commerce"), ent, address=f"河北区测试路{i}号")
+    expected = list(events_for(ent).order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert len(expected) >= 61
+    client.force_login(world.user("commerce"))
+    detail = client.get(f"/enterprises/{ent.pk}/").content.decode()
+    assert f"最近 20 条，共 {len(expected)} 条" in detail and f"/enterprises/{ent.pk}/history/" in detail
+    seen, number = [], 1
+    while True:
+        page = client.get(f"/enterprises/{ent.pk}/history/?page={number}")
+        assert page.status_code == 200 and page.context["page_obj"].paginator.count == len(expected)
+        seen += [ev.pk for ev in page.context["events"]]
+        if not page.context["page_obj"].has_next():
+            break
+        number += 1
+    assert seen == expected and number == -(-len(expected) // 50)

@@ -7,10 +7,11 @@ from .registry import (
     enterprise_detail,
     enterprise_edit,
     enterprise_export,
+    enterprise_history,
     enterprise_list,
 )
 
 __all__ = [
     "enterprise_contacts", "enterprise_create", "enterprise_detail", "enterprise_edit", "enterprise_export",
-    "enterprise_list", "import_job", "import_jobs", "import_page", "import_run", "import_template",
+    "enterprise_history", "enterprise_list", "import_job", "import_jobs", "import_page", "import_run", "import_template",
 ]

@@ -64,12 +64,28 @@ def enterprise_detail(request, pk: int):
     return render(request, "enterprises/enterprise_detail.html", {
         "ent": ent, "sectors": list(ent.sectors.all()), "managers": list(ent.safety_managers.order_by("id")),
         "supervisors": supervising_departments(ent), "standards": applicable_standards(ent),
-        "key_lists": applicable_key_lists(ent), "events": list(events_for(ent).order_by("-created_at")[:20]),
-        "events_total": {"total": events_for(ent).count(), "shown": 20},
+        "key_lists": applicable_key_lists(ent), "events": list(_history(ent)[:RECENT_EVENTS]),
+        "events_total": {"total": events_for(ent).count(), "shown": RECENT_EVENTS},
         "can_edit": perms.can_edit_profile(request.user, ent),
         "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
         **_enforcement_facts(ent),
     })
+
+
+RECENT_EVENTS = 20  # the detail page's latest changes; the history page pages through all of them
+
+
+def _history(ent):
+    return events_for(ent).order_by("-created_at", "-id")
+
+
+def enterprise_history(request, pk: int):
+    """Every change recorded on an enterprise (its events), newest first, 50 a page with the total."""
+    from django.core.paginator import Paginator
+
+    ent = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+    page = Paginator(_history(ent), 50).get_page(request.GET.get("page"))
+    return render(request, "enterprises/enterprise_history.html", {"ent": ent, "page_obj": page, "events": page.object_list})
 
 
 def _enforcement_facts(ent) -> dict:

@@ -122,3 +122,22 @@ def test_public_page_shows_what_the_authority_published(client, world):
     assert published.notice_number in page and published.deadline.strftime("%Y-%m-%d") in page
     assert "不公告的隐患" not in page
     assert world.ent_commerce2.name in page and "不公开的失信记录" not in page
+
+
+def test_the_public_board_pages_through_every_typical_case(client, world):
+    """No silent cap: every published typical case is on one of the board's pages (20 a page, with
+    the total), newest first, and the listings' pager keeps the typical page."""
+    from core.tests.test_lists import _typical
+    from enforcement.models import TypicalCase
+
+    _typical(world, 45)
+    expected = list(TypicalCase.objects.order_by("-published_on", "-id").values_list("pk", flat=True))
+    assert len(expected) == 45
+    client.logout()
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/public/supervision/?typical_page={number}")
+        assert page.status_code == 200 and "共 45 条" in page.content.decode()
+        seen += [t.pk for t in page.context["typical"]]
+    assert seen == expected
+    assert 'typical_page=2' in client.get("/public/supervision/").content.decode()

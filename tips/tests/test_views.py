@@ -54,10 +54,27 @@ def test_public_pages_open_without_login(client, world):
 
 def test_enterprise_search_returns_only_ids_and_names(client, world):
     r = client.get(f"/public/tips/enterprises/?township={world.ent_commerce.region.code}&q=鑫隆")
-    assert r.json() == {"results": [{"id": world.ent_commerce.pk, "name": world.ent_commerce.name}]}
+    assert r.json() == {"results": [{"id": world.ent_commerce.pk, "name": world.ent_commerce.name}], "more": False}
     assert client.get("/public/tips/enterprises/?township=12").status_code == 400
-    many = client.get(f"/public/tips/enterprises/?township={world.ent_commerce.region.code}").json()["results"]
-    assert len(many) <= 20
+    too_long = client.get(f"/public/tips/enterprises/?township={world.ent_commerce.region.code}&q={'厂' * 151}")
+    assert too_long.status_code == 400 and "150" in too_long.json()["q"][0]
+
+
+def test_the_enterprise_picker_says_when_more_enterprises_match_than_it_lists(client, world):
+    """The picker lists 20 names in name order and says that others match; narrowing the name
+    reaches any of them (here the 25th)."""
+    from core.tests.test_lists import clone
+    from enterprises.models import Enterprise
+
+    town = world.ent_commerce.region.code
+    clone(Enterprise.objects.get(pk=world.ent_commerce.pk), 26, organisation_id=lambda i: None,
+          credit_code=lambda i: f"91120105MB{i:08d}", name=lambda i: f"测试商贸{i:05d}号")
+    names = sorted(Enterprise.objects.filter(name__startswith="测试商贸").values_list("name", flat=True))
+    assert len(names) == 25
+    body = client.get(f"/public/tips/enterprises/?township={town}&q=测试商贸").json()
+    assert [e["name"] for e in body["results"]] == names[:20] and body["more"] is True
+    narrowed = client.get(f"/public/tips/enterprises/?township={town}&q={names[-1]}").json()
+    assert [e["name"] for e in narrowed["results"]] == [names[-1]] and narrowed["more"] is False
 
 
 def test_public_submit_with_photo_and_captcha(client, world, settings):

@@ -16,7 +16,9 @@
     if (!t) return;
     const r = await fetch("/public/tips/enterprises/?township=" + t + "&q=" + encodeURIComponent(q));
     if (!r.ok) return;
-    for (const x of (await r.json()).results) { const o = document.createElement("option"); o.value = x.id; o.textContent = x.name; entSel.appendChild(o); }
+    const data = await r.json();
+    for (const x of data.results) { const o = document.createElement("option"); o.value = x.id; o.textContent = x.name; entSel.appendChild(o); }
+    if (data.more) { const o = document.createElement("option"); o.disabled = true; o.textContent = "……还有其他单位，请输入更多名称缩小范围"; entSel.appendChild(o); }
   }
   levels.forEach(function (lvl, i) {
     const sel = document.getElementById("sel-" + lvl);
