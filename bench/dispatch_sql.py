@@ -106,59 +106,45 @@ def section_two_sql(level: str, code: str, start, as_of, unit: int | None = None
     return sql, window * 3 + window
 
 
-def section_three_unit_sql(unit: int, start, as_of) -> tuple[str, list]:
-    """Section 三 (3.3–3.10) of what one organisation itself decided/did, by hand."""
-    w = [unit, start.date(), as_of.date()]
-    dec = ("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id "
-           "WHERE d.decided_by_org_id = %s AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'")
+def section_three_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
+    """Section 三 (3.3–3.10) by hand, one statement of scalar sub-selects (one per figure): for a
+    region (cases of its enterprises; accountability and notices by their own region codes), or
+    (``unit``) what that organisation itself decided or did."""
+    if unit is not None:
+        dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s"
+        other = {t: f"FROM enforcement_{t} x WHERE x.organisation_id = %s"
+                 for t in ("enterprisemeasure", "typicalcase", "accountability", "oversightnotice")}
+        key = unit
+    else:
+        ent = f"JOIN enterprises_enterprise e ON e.id = {{}}.enterprise_id WHERE e.{level}_code = %s"
+        dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id " + ent.format("c")
+        other = {"enterprisemeasure": "FROM enforcement_enterprisemeasure x " + ent.format("x"),
+                 "typicalcase": "FROM enforcement_typicalcase x " + ent.format("x"),
+                 "accountability": f"FROM enforcement_accountability x WHERE x.{level}_code = %s",
+                 "oversightnotice": f"FROM enforcement_oversightnotice x WHERE x.{level}_code = %s"}
+        key = code
+    dec += " AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'"
     sql = ("SELECT "
            f"(SELECT COUNT(*) {dec} AND d.kind = 'penalty'), "
            f"(SELECT COALESCE(SUM(d.amount), 0) {dec} AND d.kind = 'penalty'), "
-           f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE')} "
+           f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
            "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
-           "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) x), "
+           "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) y), "
            f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind = 'transfer'), "
            f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
-           "(SELECT COUNT(DISTINCT m.enterprise_id) FROM enforcement_enterprisemeasure m WHERE m.organisation_id = %s "
-           "AND m.date BETWEEN %s AND %s), "
-           "(SELECT COUNT(*) FROM enforcement_typicalcase t WHERE t.organisation_id = %s AND t.published_on BETWEEN %s AND %s), "
-           "(SELECT COUNT(*) FROM enforcement_accountability a WHERE a.organisation_id = %s AND a.date BETWEEN %s AND %s), "
-           "(SELECT COUNT(*) FROM enforcement_oversightnotice n WHERE n.organisation_id = %s AND n.date BETWEEN %s AND %s), "
-           "(SELECT COUNT(*) FROM enforcement_typicalcase t WHERE t.organisation_id = %s AND t.published_on BETWEEN %s AND %s "
-           "AND t.dangerous_ops)")
-    return sql, w * 10
-
-
-def section_three_sql(level: str, code: str, start, as_of) -> tuple[str, list]:
-    """Section 三 (3.3–3.10) for a region, by hand: one statement of scalar sub-selects."""
-    w = [code, start.date(), as_of.date()]
-    dec = (f"FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id "
-           f"JOIN enterprises_enterprise e ON e.id = c.enterprise_id "
-           f"WHERE e.{level}_code = %s AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'")
-    sql = ("SELECT "
-           f"(SELECT COUNT(*) {dec} AND d.kind = 'penalty'), "
-           f"(SELECT COALESCE(SUM(d.amount), 0) {dec} AND d.kind = 'penalty'), "
-           f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE')} "
-           "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
-           "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) x), "
-           f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind = 'transfer'), "
-           f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
-           f"(SELECT COUNT(DISTINCT m.enterprise_id) FROM enforcement_enterprisemeasure m JOIN enterprises_enterprise e "
-           f"ON e.id = m.enterprise_id WHERE e.{level}_code = %s AND m.date BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) FROM enforcement_typicalcase t JOIN enterprises_enterprise e ON e.id = t.enterprise_id "
-           f"WHERE e.{level}_code = %s AND t.published_on BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) FROM enforcement_accountability a WHERE a.{level}_code = %s AND a.date BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) FROM enforcement_oversightnotice n WHERE n.{level}_code = %s AND n.date BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) FROM enforcement_typicalcase t JOIN enterprises_enterprise e ON e.id = t.enterprise_id "
-           f"WHERE e.{level}_code = %s AND t.published_on BETWEEN %s AND %s AND t.dangerous_ops)")
-    return sql, w * 10
+           f"(SELECT COUNT(DISTINCT x.enterprise_id) {other['enterprisemeasure']} AND x.date BETWEEN %s AND %s), "
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s), "
+           f"(SELECT COUNT(*) {other['accountability']} AND x.date BETWEEN %s AND %s), "
+           f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s), "
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops)")
+    return sql, [key, start.date(), as_of.date()] * 10
 
 
 def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
     """Section 三 (3.3–3.10) by hand in another form: the decisions read once for 3.3, its amount,
     3.5 and 3.6 (conditional aggregates), 一案双罚 grouped by case, the four other tables each one
     aggregate — side by side in one statement. The floor takes the faster of this and
-    ``section_three_sql`` / ``section_three_unit_sql`` (the same numbers)."""
+    ``section_three_sql`` (the same numbers)."""
     d0, d1 = start.date(), as_of.date()
     if unit is not None:
         dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s"

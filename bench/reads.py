@@ -18,7 +18,6 @@ from bench.dispatch_sql import (
     section_one_sql,
     section_three_one_scan_sql,
     section_three_sql,
-    section_three_unit_sql,
     section_two_sql,
     unit_lines_sql,
 )
@@ -156,7 +155,7 @@ def bench_b1_dispatch(profile, actors) -> dict:
         floor_ms += t["p50_ms"]
         entry["floor_section2"] = t
         # 三: the faster of two hand-written forms (scalar sub-selects per figure / decisions read once)
-        forms = {"per figure": section_three_sql(level, code, start, as_of) if rollup else section_three_unit_sql(unit_pk, start, as_of),
+        forms = {"per figure": section_three_sql(level, code, start, as_of, unit=None if rollup else unit_pk),
                  "one scan": section_three_one_scan_sql(level, code, start, as_of, unit=None if rollup else unit_pk)}
         timings3, rows3 = {}, {}
         for form, (ssql, sparams) in forms.items():

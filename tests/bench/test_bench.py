@@ -40,6 +40,36 @@ def test_section_one_floor_matches_the_dispatch_table(actors):
     assert floor[0] + floor[2] > 0  # the tiny dataset has major hazards in the window
 
 
+def test_both_section_three_floors_equal_the_dispatch_numbers_for_a_unit_and_a_region(actors):
+    """B1's section 三 floor takes the faster of two hand-written forms; each must give the app's
+    3.3–3.10 for the department's own page and for the county's roll-up, on generated cases."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from bench.dispatch_sql import section_three_one_scan_sql, section_three_sql
+    from campaigns import dispatch as D
+
+    as_of = timezone.now()
+    start = as_of - datetime.timedelta(days=3 * 365)
+    keys = ["3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.8_dangerous_ops"]
+    county, unit = actors.county, actors.department.pk
+    cases = [(D.region_table(county, start, as_of), dict(unit=None)), (D.unit_table(actors.department, start, as_of), dict(unit=unit))]
+    seen = 0
+    for values, kw in cases:
+        app = [values.get(k) or 0 for k in keys]
+        app[1] = Decimal(str(app[1]))
+        for build in (section_three_sql, section_three_one_scan_sql):
+            sql, params = build("county", county.code, start, as_of, **kw)
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                row = list(cur.fetchone())
+            row = [row[0] or 0, Decimal(str(row[1] or 0)) / 10000, *[v or 0 for v in row[2:]]]
+            assert [Decimal(str(v)) for v in row] == [Decimal(str(v)) for v in app], (build.__name__, kw)
+        seen += sum(1 for v in app if v)
+    assert seen > 0  # the tiny dataset has enforcement facts in the window
+
+
 def test_b3_file_imports_with_an_event_per_transition(actors, tmp_path):
     from hazards.importing import import_hazards
 
