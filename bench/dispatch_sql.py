@@ -106,10 +106,11 @@ def section_two_sql(level: str, code: str, start, as_of, unit: int | None = None
     return sql, window * 3 + window
 
 
-def section_three_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
-    """Section 三 (3.3–3.10) by hand, one statement of scalar sub-selects (one per figure): for a
-    region (cases of its enterprises; accountability and notices by their own region codes), or
-    (``unit``) what that organisation itself decided or did."""
+def _section_three_sources(level: str, code: str, unit: int | None) -> tuple[str, dict, object]:
+    """What section 三 reads, for both hand-written forms: the effective decisions in the period
+    (``FROM … WHERE …`` ending with the key and the two dates as parameters), the FROM … WHERE of
+    the four other tables (ending with the key) and the key — the unit's id, or the region's code
+    (cases and measures by their enterprise's region; accountability and notices by their own)."""
     if unit is not None:
         dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s"
         other = {t: f"FROM enforcement_{t} x WHERE x.organisation_id = %s"
@@ -123,7 +124,14 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
                  "accountability": f"FROM enforcement_accountability x WHERE x.{level}_code = %s",
                  "oversightnotice": f"FROM enforcement_oversightnotice x WHERE x.{level}_code = %s"}
         key = code
-    dec += " AND d.decided_on BETWEEN %s AND %s AND d.status = 'effective'"
+    return dec + " AND d.status = 'effective' AND d.decided_on BETWEEN %s AND %s", other, key
+
+
+def section_three_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
+    """Section 三 (3.3–3.10) by hand, one statement of scalar sub-selects (one per figure): for a
+    region (cases of its enterprises; accountability and notices by their own region codes), or
+    (``unit``) what that organisation itself decided or did."""
+    dec, other, key = _section_three_sources(level, code, unit)
     sql = ("SELECT "
            f"(SELECT COUNT(*) {dec} AND d.kind = 'penalty'), "
            f"(SELECT COALESCE(SUM(d.amount), 0) {dec} AND d.kind = 'penalty'), "
@@ -145,20 +153,7 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
     3.5 and 3.6 (conditional aggregates), 一案双罚 grouped by case, the four other tables each one
     aggregate — side by side in one statement. The floor takes the faster of this and
     ``section_three_sql`` (the same numbers)."""
-    d0, d1 = start.date(), as_of.date()
-    if unit is not None:
-        dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s"
-        other = {t: f"FROM enforcement_{t} x WHERE x.organisation_id = %s" for t in ("enterprisemeasure", "typicalcase", "accountability", "oversightnotice")}
-        key = unit
-    else:
-        ent = f"JOIN enterprises_enterprise e ON e.id = {{}}.enterprise_id WHERE e.{level}_code = %s"
-        dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id " + ent.format("c")
-        other = {"enterprisemeasure": "FROM enforcement_enterprisemeasure x " + ent.format("x"),
-                 "typicalcase": "FROM enforcement_typicalcase x " + ent.format("x"),
-                 "accountability": f"FROM enforcement_accountability x WHERE x.{level}_code = %s",
-                 "oversightnotice": f"FROM enforcement_oversightnotice x WHERE x.{level}_code = %s"}
-        key = code
-    dec += " AND d.status = 'effective' AND d.decided_on BETWEEN %s AND %s"
+    dec, other, key = _section_three_sources(level, code, unit)
     double = dec.replace(" WHERE ", " LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ", 1)
     sql = ("SELECT * FROM (SELECT COUNT(CASE WHEN d.kind = 'penalty' THEN 1 END), "
            "COALESCE(SUM(CASE WHEN d.kind = 'penalty' THEN d.amount END), 0), "
@@ -171,8 +166,7 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
            f"(SELECT COUNT(*) {other['accountability']} AND x.date BETWEEN %s AND %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s) nn CROSS JOIN "
            f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops) td")
-    w = [key, d0, d1]
-    return sql, w * 7
+    return sql, [key, start.date(), as_of.date()] * 7
 
 
 ACTIVITY_KINDS = ("study", "research", "onsite", "preach", "media", "supervision")
