@@ -4,7 +4,7 @@ and the committee office's roll-up."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -83,26 +83,34 @@ GROUPS = (
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "区", "township": "街道"}
 
 
-def _child_committees(committee: Organisation) -> list[Organisation]:
-    """The next committee offices down the tree (a province's districts when no city office sits between)."""
+def _child_committees(committee: Organisation) -> list[int]:
+    """The ids of the next committee offices down the tree (a province's districts when no city
+    office sits between)."""
     below = list(Organisation.objects.filter(is_active=True, kind=Organisation.Kind.COMMITTEE,
-                                             region__path__startswith=committee.region.path + "/").select_related("region"))
-    paths = [o.region.path for o in below]
-    return [o for o in below if not any(o.region.path.startswith(p + "/") for p in paths)]
+                                             region__path__startswith=committee.region.path + "/")
+                 .order_by().values_list("pk", "region__path"))
+    paths = [path for _, path in below]
+    return [pk for pk, path in below if not any(path.startswith(p + "/") for p in paths)]
 
 
 def reporting_units(committee: Organisation, campaign: Campaign | None = None):
     """The units reporting to a committee office: the departments of its own region, the township
     offices directly below it and the committee offices of the next level down (and, when the
-    campaign names participating units, only those)."""
+    campaign names participating units, only those). Each carries ``has_writer``: whether it has
+    an active user who can submit (催报 in the platform; otherwise by phone or in writing)."""
+    from accounts.models import Membership
+
     region = committee.region
     qs = Organisation.objects.filter(is_active=True).filter(
         Q(kind=Organisation.Kind.DEPARTMENT, region=region)
         | Q(kind=Organisation.Kind.TOWNSHIP, region__parent=region)
-        | Q(pk__in=[o.pk for o in _child_committees(committee)])).exclude(pk=committee.pk)
-    if campaign is not None and campaign.units.exists():
-        qs = qs.filter(Q(pk__in=campaign.units.values("pk")) | Q(kind=Organisation.Kind.COMMITTEE))
-    return qs.select_related("region").order_by("kind", "region__code", "name")
+        | Q(pk__in=_child_committees(committee))).exclude(pk=committee.pk)
+    if campaign is not None:  # only the participating units when the campaign names some
+        named = Campaign.units.through.objects.filter(campaign_id=campaign.pk)
+        qs = qs.filter(Q(kind=Organisation.Kind.COMMITTEE) | ~Exists(named)
+                       | Exists(named.filter(organisation_id=OuterRef("pk"))))
+    writers = Membership.objects.filter(organisation_id=OuterRef("pk"), user__is_active=True).exclude(role=Membership.Role.VIEWER)
+    return qs.annotate(has_writer=Exists(writers)).select_related("region").order_by("kind", "region__code", "name")
 
 
 def latest_submissions(units, campaign: Campaign, as_of: datetime.datetime) -> dict:
@@ -154,7 +162,7 @@ def rollup(committee: Organisation, as_of: datetime.datetime, campaign: Campaign
                         "values": D.to_json(D.sum_tables(tables))}
     live = D.to_json(D.region_table(committee.region, D.start_datetime(campaign.start), as_of))
     return {"campaign": campaign, "as_of": as_of, "week": week, "level_name": LEVEL_NAMES.get(committee.region.level, "本"), "deadline": deadline, "groups": groups, "live": live,
-            "missing": missing_units(committee, campaign, moment, units=units, done=done)}
+            "missing": missing_units(committee, campaign, moment, units=units, done=done, writers=False)}
 
 
 def _submission_facts(campaign: Campaign, units, as_of: datetime.datetime, week, current_week):
@@ -174,11 +182,13 @@ def _submission_facts(campaign: Campaign, units, as_of: datetime.datetime, week,
     return latest, firsts, done
 
 
-def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None, done=None) -> list:
+def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.datetime, *, units=None, done=None,
+                  writers: bool = True) -> list:
     """Units that have not submitted for the reporting week of ``moment`` (催报) — every one of them,
-    with ``writers`` (who can be reminded in the platform; empty = no user account). ``units``: the
-    committee's ``reporting_units`` when the caller already has them; ``done``: the ids of those
-    that submitted for that week, when the caller already read them."""
+    with ``has_writer`` (``reporting_units``) and, unless ``writers`` is False (a page that only
+    says which units have no account), ``writers``: who can be reminded in the platform (empty =
+    no user account). ``units``: the committee's ``reporting_units`` when the caller already has
+    them; ``done``: the ids of those that submitted for that week, when the caller already read them."""
     from accounts.models import Membership
 
     week = D.week_of(moment)
@@ -186,12 +196,14 @@ def missing_units(committee: Organisation, campaign: Campaign, moment: datetime.
     if done is None:
         done = set(Submission.objects.filter(campaign=campaign, week=week).values_list("unit_id", flat=True))
     missing = [u for u in units if u.pk not in done]
-    writers: dict = {}
+    if not writers:
+        return missing
+    by_unit: dict = {}
     for m in (Membership.objects.filter(organisation__in=missing, user__is_active=True)
               .exclude(role=Membership.Role.VIEWER).select_related("user").order_by("user__username")):
-        writers.setdefault(m.organisation_id, []).append(m.user)
+        by_unit.setdefault(m.organisation_id, []).append(m.user)
     for u in missing:
-        u.writers = writers.get(u.pk, [])
+        u.writers = by_unit.get(u.pk, [])
     return missing
 
 

@@ -105,6 +105,40 @@ def test_reminders_list_every_missing_unit_and_say_how(client, world):
     assert silent.pk not in set(Event.objects.filter(verb="campaigns.reminded").values_list("object_id", flat=True))
 
 
+def test_the_no_account_badge_marks_exactly_the_missing_units_no_active_writer_can_answer(client, world):
+    """The roll-up says 无用户账号 for a missing unit with no active member who can submit — none at
+    all, only a viewer, or only a deactivated officer — and not for one with an active officer; the
+    remind service (which reads the memberships themselves) reaches exactly the others."""
+    from django.contrib.auth import get_user_model
+
+    from accounts import services as acc
+    from accounts.models import DepartmentType, Membership
+
+    c = _campaign(world, weekday=1, at="09:00")
+    kinds = {"none": None, "viewer": Membership.Role.VIEWER, "inactive": Membership.Role.OFFICER,
+             "officer": Membership.Role.OFFICER}
+    units = {}
+    for key, role in kinds.items():
+        unit = acc.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name=f"河北区测试局{key}", region=world.district,
+                                       department_type=DepartmentType.objects.get(code="commerce"))
+        if role is not None:
+            user = acc.create_user(None, username=f"badge-{key}", password=None, organisation=unit, role=role)
+            if key == "inactive":
+                get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+        units[key] = unit
+    with travel(2026, 3, 17, 10):
+        client.force_login(world.user("committee"))
+        page = client.get("/campaigns/dispatch/rollup/").content.decode()
+        r = client.post("/campaigns/dispatch/remind/", {"campaign": c.pk}, follow=True)
+    missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
+    lines = {key: next(li for li in missing.split("<li>") if unit.name in li) for key, unit in units.items()}
+    assert {key for key, li in lines.items() if 'data-testid="no-account"' in li} == {"none", "viewer", "inactive"}
+    text = r.content.decode()
+    assert f"{units['officer'].name}：站内消息" in text
+    for key in ("none", "viewer", "inactive"):
+        assert f"{units[key].name}：无用户账号" in text
+
+
 def test_edit_page_is_for_the_issuing_office_only(client, world):
     c = _campaign(world)
     check_matrix(client, world, f"/campaigns/{c.pk}/edit/", {"committee": 200, "commerce": 404, "township": 404,

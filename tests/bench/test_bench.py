@@ -163,3 +163,23 @@ def test_report_renders_the_county_and_the_province_sections_with_their_load():
     assert "1.5/1.0/0.5" in text and "9.0/8.0/7.0" in text and "`abc1234`" in text
     assert text.count("**met**") == 2
     assert "| B7_export | ledger export as a job | not run |" in text
+
+
+def test_b1_times_the_lightest_page_and_the_best_ratio_it_leaves_every_case(actors, client):
+    """B1 reports, beside each page, the lightest page the same user can get (a 404 inside the app,
+    rendered with the base template) and the best ratio a page could reach on top of it; the
+    numbers of every case still equal the floor's."""
+    from bench.reads import STACK_FLOOR_URL, bench_b1_dispatch
+
+    client.force_login(actors.department_user)
+    lightest = client.get(STACK_FLOOR_URL)
+    assert lightest.status_code == 404 and "页面不存在" in lightest.content.decode()  # a real page, not a bare status
+    r = bench_b1_dispatch("tiny", actors)
+    assert set(r["cases"]) == {"department page", "township page", "county committee roll-up page"}
+    for name, c in r["cases"].items():
+        assert "error" not in c, name
+        assert all(v for k, v in c.items() if k.endswith("matches")), name
+        assert c["stack_floor"]["url"] == STACK_FLOOR_URL and c["stack_floor"]["n"] == 5
+        floor = c["floor_total_p50_ms"]
+        assert c["best_possible_ratio"] == round((c["stack_floor"]["p50_ms"] + floor) / floor, 2)
+        assert f"lightest page {c['stack_floor']['p50_ms']} ms" in r["figure"]
