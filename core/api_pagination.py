@@ -6,12 +6,15 @@ from rest_framework.pagination import PageNumberPagination
 
 class KnownTotalPagination(PageNumberPagination):
     """DRF's page-number pagination (``?page=``, ``count``/``next``/``previous``/``results``); the
-    total comes from the view's ``known_total(request)`` when it answers (pre-aggregated counts, as
-    the list pages' ``ScopedListView.known_total``), else from ``COUNT(*)``."""
+    total comes from the view's ``known_total(request, filterset)`` when it answers (pre-aggregated
+    counts, as the list pages' ``ScopedListView.known_total``) for the filterset the filter backend
+    bound (``core.api_filters.FilterBackend``: ``view.filterset``, already validated), else from
+    ``COUNT(*)``."""
 
     def paginate_queryset(self, queryset, request, view=None):
         known = getattr(view, "known_total", None)
-        total = known(request) if known is not None else None
+        filterset = getattr(view, "filterset", None)
+        total = known(request, filterset) if known is not None and filterset is not None else None
         if total is None:
             self.django_paginator_class = DjangoPaginator
         else:

@@ -206,9 +206,9 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
     def base_queryset(self):
         return Hazard.objects.select_related("enterprise", "sector", "reported_to")
 
-    def known_total(self, request):
-        """The list's total from the tallies when its filters allow (``tallies.filtered_total``)."""
-        filterset = HazardFilter(request.query_params, queryset=self.get_queryset(), request=request)
+    def known_total(self, request, filterset):
+        """The list's total from the tallies when its filters allow (``tallies.filtered_total``), for
+        the filterset the filter backend bound and validated (``KnownTotalPagination``)."""
         return tallies.filtered_total(request.user, filterset.form.cleaned_data) if filterset.is_valid() else None
 
     def get_serializer_class(self):

@@ -155,3 +155,29 @@ def test_the_total_is_read_on_the_primary_like_the_rows_not_on_a_replica(client,
     expected = _counted(world.user("committee"), "grade=general")
     assert client.get("/hazards/?grade=general").context["total"] == expected > 0
     assert client.get("/api/v1/hazards/?grade=general").json()["count"] == expected
+
+
+def test_the_api_list_validates_its_filters_once_for_the_rows_and_the_total(client, world, monkeypatch):
+    """The pager reads the filterset the filter backend bound (``view.filterset``) instead of
+    building a second one from the query string: one HazardFilter per list request, the total still
+    exact and a bad parameter still a 400 naming it."""
+    _corpus(world)
+    built = []
+    original = HazardFilter.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HazardFilter, "__init__", counting)
+    client_as(client, world, "committee")
+    for query in ("", "status=registered", "overdue=true"):
+        built.clear()
+        body = client.get(f"/api/v1/hazards/?{query}").json()
+        assert len(built) == 1, query
+        monkeypatch.setattr(HazardFilter, "__init__", original)
+        assert body["count"] == _counted(world.user("committee"), query), query
+        monkeypatch.setattr(HazardFilter, "__init__", counting)
+    built.clear()
+    bad = client.get("/api/v1/hazards/?grade=nonsense")
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["grade"] and len(built) == 1
