@@ -11,6 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from accounts.models import Organisation
+from core.models import REGION_LEVELS
 
 from . import dispatch as D
 from . import rows as R
@@ -85,12 +86,19 @@ LEVEL_NAMES = {"province": "省", "city": "市", "county": "区", "township": "�
 
 def _child_committees(committee: Organisation) -> list[int]:
     """The ids of the next committee offices down the tree (a province's districts when no city
-    office sits between)."""
+    office sits between). Read from the offices' own level codes (``province_code`` …
+    ``township_code``, copied from their region): no join with the region tree, whose path filter
+    PostgreSQL misjudged into a scan of every region."""
+    region = committee.region
+    levels = REGION_LEVELS[REGION_LEVELS.index(region.level) + 1:]  # the levels below the committee's
     below = list(Organisation.objects.filter(is_active=True, kind=Organisation.Kind.COMMITTEE,
-                                             region__path__startswith=committee.region.path + "/")
-                 .order_by().values_list("pk", "region__path"))
-    paths = [path for _, path in below]
-    return [pk for pk, path in below if not any(path.startswith(p + "/") for p in paths)]
+                                             **{f"{region.level}_code": region.code})
+                 .exclude(region_id=region.pk).order_by().values_list("pk", *(f"{level}_code" for level in levels)))
+    # each office's own place is its deepest code; the codes above it (below the committee) are
+    # the places between — an office there makes it not the next one down
+    places = {pk: [c for c in codes if c] for pk, *codes in below}
+    taken = {codes[-1] for codes in places.values() if codes}
+    return [pk for pk, codes in places.items() if codes and not taken.intersection(codes[:-1])]
 
 
 def reporting_units(committee: Organisation, campaign: Campaign | None = None):

@@ -139,6 +139,56 @@ def test_the_no_account_badge_marks_exactly_the_missing_units_no_active_writer_c
         assert f"{units[key].name}：无用户账号" in text
 
 
+def _next_committees_by_path(committee):
+    """The rule by the region tree's paths (the oracle): active committee offices below the
+    committee's region with no active committee office on a region between."""
+    below = [o for o in Organisation.objects.filter(is_active=True, kind=Organisation.Kind.COMMITTEE).select_related("region")
+             if o.region.path.startswith(committee.region.path + "/")]
+    paths = [o.region.path for o in below]
+    return {o.pk for o in below if not any(o.region.path.startswith(p + "/") for p in paths)}
+
+
+def test_the_committee_offices_reporting_to_a_committee_are_the_next_ones_down(world):
+    """A province office gets the district offices when no city office sits between, the city
+    office once there is one (and the districts report to it), never an inactive office or one of
+    another province — the same as the rule read on the region tree's paths."""
+    from accounts import services as acc
+    from campaigns.tables import reporting_units
+    from regions.models import Region
+
+    def office(code, name):
+        return acc.ensure_organisation(None, kind=Organisation.Kind.COMMITTEE, name=name, region=Region.objects.get(code=code))
+
+    province = Organisation.objects.get(kind=Organisation.Kind.COMMITTEE, region__code="12")
+    hebei, hedong = world.org("committee"), office("120102", "河东区安委办")
+    street = office("120105001", "光复道街道安委办")
+    beijing = office("110101", "东城区安委办")
+    all_offices = [province, hebei, hedong, street, beijing]
+
+    def committees_of(c):
+        return {u.pk for u in reporting_units(c) if u.kind == Organisation.Kind.COMMITTEE}
+
+    def check():
+        for c in all_offices:
+            if c.is_active:
+                assert committees_of(c) == _next_committees_by_path(c), c.name
+
+    check()
+    assert committees_of(province) == {hebei.pk, hedong.pk} and committees_of(hebei) == {street.pk}
+    city = office("1201", "市辖区安委办")
+    all_offices.append(city)
+    check()
+    assert committees_of(province) == {city.pk} and committees_of(city) == {hebei.pk, hedong.pk}
+    Organisation.objects.filter(pk=city.pk).update(is_active=False)
+    city.is_active = False
+    check()
+    assert committees_of(province) == {hebei.pk, hedong.pk}
+    Organisation.objects.filter(pk=hebei.pk).update(is_active=False)
+    check()
+    assert committees_of(province) == {hedong.pk, street.pk}  # the street office now reports up directly
+    assert beijing.pk not in committees_of(province)
+
+
 def test_edit_page_is_for_the_issuing_office_only(client, world):
     c = _campaign(world)
     check_matrix(client, world, f"/campaigns/{c.pk}/edit/", {"committee": 200, "commerce": 404, "township": 404,
