@@ -197,22 +197,33 @@ def _units_cte(committee, campaign) -> tuple[str, list]:
     """The committee office's reporting units (``campaigns.tables.reporting_units``) by hand: its
     region's departments, the township offices directly below, the next committee offices down
     (none between), each active, only the campaign's participating units when it names some
-    (committee offices always)."""
+    (committee offices always). The committee offices below are found by their own level codes
+    (``<level>_code``, copied from their region), not through the region tree: a path ``LIKE`` on
+    the 44,703 regions made PostgreSQL scan them (7 ms on the province database)."""
+    from core.models import REGION_LEVELS
+
     region = committee.region
-    prefix = region.path + "/%"
+    level = region.level
+    deeper = [f"{lv}_code" for lv in REGION_LEVELS[REGION_LEVELS.index(level) + 1:]]
+
+    def own(a):  # an office's own place: its deepest code (SQLite's COALESCE wants two arguments or more)
+        codes = [f"NULLIF({a}.{c}, '')" for c in reversed(deeper)]
+        return ("COALESCE(" + ", ".join(codes) + ")" if len(codes) > 1 else codes[0]) if codes else "NULL"
+
+    above = ", ".join(f"o.{c}" for c in deeper) or "NULL"
+    below = "o{n}.kind = 'committee' AND o{n}.is_active AND o{n}." + f"{level}_code = %s AND o{{n}}.region_id <> %s"
     # three index-friendly branches (region_id; the child regions; committee offices by place) rather
     # than one OR over every organisation (enterprises included)
     sql = ("SELECT o.id, o.kind FROM accounts_organisation o WHERE o.region_id = %s AND o.kind = 'department' AND o.is_active "
            "UNION ALL SELECT o.id, o.kind FROM regions_region r JOIN accounts_organisation o ON o.region_id = r.id "
            "WHERE r.parent_id = %s AND o.kind = 'township' AND o.is_active "
-           "UNION ALL SELECT o.id, o.kind FROM regions_region r JOIN accounts_organisation o ON o.region_id = r.id "
-           "WHERE r.path LIKE %s AND o.kind = 'committee' AND o.is_active AND NOT EXISTS (SELECT 1 FROM accounts_organisation o2 "
-           "JOIN regions_region r2 ON r2.id = o2.region_id WHERE o2.is_active AND o2.kind = 'committee' "
-           "AND r2.path LIKE %s AND r.path LIKE r2.path || '/%%')")
+           f"UNION ALL SELECT o.id, o.kind FROM accounts_organisation o WHERE {below.format(n='')} "
+           f"AND NOT EXISTS (SELECT 1 FROM accounts_organisation o2 WHERE {below.format(n='2')} "
+           f"AND {own('o2')} IN ({above}) AND {own('o2')} <> {own('o')})")
     sql = (f"SELECT x.id, x.kind FROM ({sql}) x WHERE x.id <> %s AND (x.kind = 'committee' "
            "OR NOT EXISTS (SELECT 1 FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s) "
            "OR x.id IN (SELECT cu.organisation_id FROM campaigns_campaign_units cu WHERE cu.campaign_id = %s))")
-    return sql, [region.pk, region.pk, prefix, prefix, committee.pk, campaign.pk, campaign.pk]
+    return sql, [region.pk, region.pk, region.code, region.pk, region.code, region.pk, committee.pk, campaign.pk, campaign.pk]
 
 
 def _latest_join(pg: bool) -> str:
