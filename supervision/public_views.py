@@ -50,5 +50,6 @@ def notice_board(request):
         # every published typical case, 20 a page with its own pager (?typical_page=), newest first
         "typical": Paginator(TypicalCase.objects.select_related("organisation").order_by("-published_on", "-id"), 20)
         .get_page(request.GET.get("typical_page")),
-        "credit": public_credit_list(today),
+        # the 严重失信主体名单 in force, 50 a page with its own pager (?credit_page=)
+        "credit": Paginator(public_credit_list(today), 50).get_page(request.GET.get("credit_page")),
     })

@@ -69,3 +69,13 @@ def row_number(code):
 def confirm_text(key):
     """``{{ "hazard."|add:action|confirm_text }}`` → the confirmation for an irreversible action, or ""."""
     return labels.confirmation(key)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page"):
+    """The current query string with only the pager's parameter ``param`` set to ``number`` (every
+    filter and the other pagers of the page kept) — ``{% querystring %}`` with the key as a value,
+    so that one pager template serves a page holding two lists."""
+    from django.template.defaulttags import querystring
+
+    return querystring(context, **{param: number})

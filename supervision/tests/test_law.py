@@ -141,3 +141,59 @@ def test_the_public_board_pages_through_every_typical_case(client, world):
         seen += [t.pk for t in page.context["typical"]]
     assert seen == expected
     assert 'typical_page=2' in client.get("/public/supervision/").content.decode()
+
+
+def _link(html: str, testid: str) -> str:
+    marker = f'data-testid="{testid}"'
+    assert marker in html, f"no {testid} link"
+    start = html.rindex('href="', 0, html.index(marker)) + len('href="')
+    return html[start:html.index('"', start)].replace("&amp;", "&")
+
+
+def test_the_public_board_s_two_pagers_each_turn_their_own_list_and_keep_the_other(client, world):
+    """The board holds two paged lists (listings, 50 a page, ?page=; typical cases, 20 a page,
+    ?typical_page=), both drawn by the one shared pager: each link changes only its own list's page
+    and keeps the other's, every listing and case is reached once, and each pager states its total."""
+    from core.tests.test_lists import _listings, _typical
+
+    pks = _listings(world, 60)
+    Listing.objects.filter(pk__in=pks).update(public_notice=True, published_at=timezone.now(), status="listed")
+    _typical(world, 25)
+    client.logout()
+    first = client.get("/public/supervision/", {"typical_page": 2})
+    html = first.content.decode()
+    assert first.status_code == 200 and "共 60 条" in html and "共 25 条" in html
+    listings_next = _link(html, "page-next")
+    assert "page=2" in listings_next and "typical_page=2" in listings_next
+    assert _link(html, "typical-previous") == "?typical_page=1"
+    second = client.get("/public/supervision/" + listings_next)
+    assert second.context["page"].number == 2 and second.context["typical"].number == 2
+    seen = [x.pk for x in first.context["page"]] + [x.pk for x in second.context["page"]]
+    assert sorted(seen) == sorted(pks) and len(set(seen)) == 60
+    back = client.get("/public/supervision/" + _link(second.content.decode(), "typical-previous"))
+    assert back.context["page"].number == 2 and back.context["typical"].number == 1
+
+
+def test_the_public_credit_list_is_paged_by_its_own_pager_and_drops_expired_entries(client, world):
+    """The 严重失信主体名单 on the board: 50 a page (?credit_page=) with its total, every entry in force
+    reached once, an entry past its term (start + duration) and a non-public one never shown."""
+    import datetime as dt
+
+    from core.tests.test_lists import _credit
+    from enforcement.models import CreditListing
+
+    pks = _credit(world, 56)
+    today = timezone.localdate()
+    CreditListing.objects.filter(pk__in=pks).update(status="listed", public=True, start=today, duration_months=36)
+    # term over: started 37 months ago with a 36-month term; not public: never on the board
+    CreditListing.objects.filter(pk=pks[0]).update(start=today - dt.timedelta(days=37 * 31))
+    CreditListing.objects.filter(pk=pks[1]).update(public=False)
+    client.logout()
+    first = client.get("/public/supervision/", {"typical_page": 1})
+    html = first.content.decode()
+    assert 'data-testid="credit-total">共 54 条' in html
+    following = _link(html, "credit-next")
+    assert "credit_page=2" in following and "typical_page=1" in following
+    second = client.get("/public/supervision/" + following)
+    seen = [c.pk for c in first.context["credit"]] + [c.pk for c in second.context["credit"]]
+    assert len(first.context["credit"]) == 50 and sorted(seen) == sorted(pks[2:])
