@@ -101,10 +101,13 @@ def revoke_tokens(users) -> int:
     return AuthToken.objects.filter(user__in=users).delete()[0]  # users or their ids
 
 
-def service_floor(actors, staff: list, department_users: list, n: int) -> dict:
-    """The same loop in-process, n times: the service calls the API views make (register_hazard,
-    run_action submit_plan, check_upload + add_attachment, run_action submit_completion, run_action
-    accept) — state-changing calls per second without HTTP, serialisers or auth."""
+def service_floor(actors, staff: list, department_users: list, n: int, passes: int = 3) -> dict:
+    """The same loop in-process, n times per pass: the service calls the API views make
+    (register_hazard, run_action submit_plan, check_upload + add_attachment, run_action
+    submit_completion, run_action accept) — state-changing calls per second without HTTP,
+    serialisers or auth. The floor is the fastest of ``passes`` passes (a single short pass varied
+    by a third between runs on the shared 2 cores; the best pass is the stricter, steadier floor);
+    every pass's rate is reported."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import Sector
@@ -115,24 +118,27 @@ def service_floor(actors, staff: list, department_users: list, n: int) -> dict:
     sector = Sector.objects.get(code="commerce")
     rng = random.Random(4)
     due = deadline()
-    t = time.perf_counter()
-    cpu = time.process_time()
-    for i in range(n):
-        ent, user, _ = staff[i % len(staff)]
-        dept = department_users[i % len(department_users)]
-        h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
-                                     description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
-        services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
-        h.refresh_from_db()
-        services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
-                                original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
-        services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
-        h.refresh_from_db()
-        services.run_action(dept, h, "accept", dict(ACCEPTANCE))
-    secs = time.perf_counter() - t
-    cpu = time.process_time() - cpu
     calls = len(STEPS) * n
-    return {"loops": n, "calls": calls, "seconds": round(secs, 2), "calls_per_s": round(calls / secs, 1),
+    runs = []
+    for _ in range(passes):
+        t = time.perf_counter()
+        cpu = time.process_time()
+        for i in range(n):
+            ent, user, _ = staff[i % len(staff)]
+            dept = department_users[i % len(department_users)]
+            h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
+                                         description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
+            services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
+            h.refresh_from_db()
+            services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
+                                    original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
+            services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
+            h.refresh_from_db()
+            services.run_action(dept, h, "accept", dict(ACCEPTANCE))
+        runs.append((time.perf_counter() - t, time.process_time() - cpu))
+    secs, cpu = min(runs)
+    return {"loops": n, "passes": passes, "calls": calls, "seconds": round(secs, 2), "calls_per_s": round(calls / secs, 1),
+            "pass_calls_per_s": [round(calls / s, 1) for s, _ in runs],
             "loops_per_s": round(n / secs, 2), "cpu_ms_per_call": round(1000 * cpu / calls, 1)}
 
 
@@ -253,7 +259,8 @@ def bench_b4_http(profile, actors) -> dict:
     lost_total = sum(abs(v) for v in lost.values())
     return {"figure": f"{rate} calls/s ({counts.get('loops', {}).get('completed', 0)} whole loops in {round(active)} s), "
                       f"{errors} errors, {lost_total} lost events",
-            "floor": f"in-process services {floor['calls_per_s']} calls/s", "ratio": ratio, "calls_per_s": rate,
+            "floor": f"in-process services {floor['calls_per_s']} calls/s (fastest of {floor['passes']} passes: "
+                     f"{', '.join(map(str, floor['pass_calls_per_s']))})", "ratio": ratio, "calls_per_s": rate,
             "successful_calls": ok, "tokens_revoked": revoked, "by_step": done, "loops": counts.get("loops"), "errors": errors,
             "hazard_events_written": written, "lost_events": lost, "duration_s": duration, "locust_wall_s": round(wall, 1),
             "load_window_s": round(active, 1), "calls_per_s_over_locust_wall": round(ok / wall, 1),
@@ -266,7 +273,7 @@ def bench_b4_http(profile, actors) -> dict:
             "note": "one call = one state-changing request (register, submit_plan, evidence upload, submit_completion, "
                     "accept); HTTP rate = successful calls ÷ the load's window (first request sent → last answer "
                     "received; locust's own start-up left out, as the floor leaves out Django's); ratio = in-process "
-                    "floor ÷ HTTP rate; errors = every locust response marked failed "
+                    "floor (the fastest of its passes) ÷ HTTP rate; errors = every locust response marked failed "
                     "(request event hook, not the CSV); lost = successful calls − hazard events of that verb written by "
                     "the bench users; cpu_ms_per_call: the gunicorn workers' CPU during the load (start-up and warm-up "
                     "left out), locust's including its start-up, the floor's in-process CPU. 20 locust users and gunicorn's 2 workers share the machine's 2 cores (locust's "
