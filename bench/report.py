@@ -111,6 +111,14 @@ def _generated(gen) -> str:
     return _cell(gen)
 
 
+def _server(server: dict) -> str:
+    """The run's database server: vendor, version and (PostgreSQL) the settings the figures depend on."""
+    if server.get("vendor") != "postgresql":
+        return f"{server.get('vendor')} {server.get('version')}"
+    settings = ", ".join(f"`{k}` {_cell(v)}" for k, v in server.items() if k not in ("vendor", "server_version"))
+    return f"PostgreSQL {server.get('server_version')} ({settings})"
+
+
 def render_profile(results: dict) -> list[str]:
     m = results.get("machine") or {}
     gen = results.get("generated")
@@ -123,6 +131,7 @@ def render_profile(results: dict) -> list[str]:
         f"* Machine: {_cell(m.get('cpus'))} CPUs, {_cell(m.get('memory_gb'))} GB, Python {_cell(m.get('python'))}; "
         f"load average (1/5/15 min) {_load(m.get('loadavg_start'))} at the start, {_load(m.get('loadavg_end'))} at the end"
         + (f". {m['shared'].rstrip('.')}." if m.get("shared") else "."),
+        *([f"* Database server: {_server(results['server'])}."] if results.get("server") else []),
         f"* Dataset generated: {_generated(gen)}.",
         *[f"* Earlier part of this run (the benchmarks not re-run last): {_cell(e.get('date'))}, commit "
           f"`{_cell(e.get('commit'))}`, load average {_load((e.get('machine') or {}).get('loadavg_start'))} → "

@@ -59,6 +59,36 @@ def machine() -> dict:
     return info
 
 
+#: the PostgreSQL settings a reader needs to compare runs (what the bench's figures depend on)
+SERVER_SETTINGS = ("server_version", "shared_buffers", "effective_cache_size", "work_mem", "random_page_cost",
+                   "max_parallel_workers_per_gather", "jit", "synchronous_commit")
+
+
+def database_server() -> dict:
+    """The database the run measured: its vendor and version, and on PostgreSQL the settings its
+    figures depend on, as the bench's own connection sees them (so a jit=off set per connection
+    shows as off)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import sqlite3
+
+        return {"vendor": connection.vendor, "version": sqlite3.sqlite_version}
+    with connection.cursor() as cur:
+        cur.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(SERVER_SETTINGS)])
+        found = {name: _setting(setting, unit) for name, setting, unit in cur.fetchall()}
+    return {"vendor": "postgresql", **{name: found.get(name) for name in SERVER_SETTINGS}}
+
+
+def _setting(value: str, unit: str | None) -> str:
+    """pg_settings' value in its unit ("16384" × "8kB" → "128 MB")."""
+    factors = {"8kB": 8 * 1024, "kB": 1024, "MB": 1024 ** 2}
+    if unit in factors and value.lstrip("-").isdigit():
+        size = int(value) * factors[unit]
+        return f"{size / 1024 ** 3:g} GB" if size >= 1024 ** 3 and size % 1024 ** 3 == 0 else f"{size / 1024 ** 2:g} MB"
+    return value
+
+
 def report(name: str, result: dict) -> None:
     if "error" in result:
         print(f"{name}: ERROR {result['error']}")
@@ -117,7 +147,8 @@ def main():
                "database_name": str(connection.settings_dict.get("NAME")).rsplit("/", 1)[-1],
                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results", ":!docs/performance.md")),
-               "machine": started_machine, "generated": generated, "dataset_at_start": dataset_counts()}
+               "machine": started_machine, "server": database_server(), "generated": generated,
+               "dataset_at_start": dataset_counts()}
     from bench.actors import ensure_actors
     from bench.alerts import bench_b5_alerts, bench_b5b_alerts_after_import
     from bench.b3_import import bench_b3_import

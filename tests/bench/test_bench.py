@@ -184,3 +184,33 @@ def test_b1_times_the_lightest_page_and_the_best_ratio_it_leaves_every_case(acto
         floor = c["floor_total_p50_ms"]
         assert c["best_possible_ratio"] == round((c["stack_floor"]["p50_ms"] + floor) / floor, 2)
         assert f"lightest page {c['stack_floor']['p50_ms']} ms" in r["figure"]
+
+
+def test_the_run_records_the_database_server_and_the_settings_its_figures_depend_on(db):
+    """The report names the server it measured: on PostgreSQL its version and the settings as the
+    bench's own connection sees them (each equal to what SHOW prints, jit off as the app sets it);
+    on SQLite the library version."""
+    from django.db import connection
+
+    from bench import report
+    from bench.run import SERVER_SETTINGS, database_server
+
+    server = database_server()
+    assert server["vendor"] == connection.vendor
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            for name in SERVER_SETTINGS:
+                cur.execute(f"SHOW {name}")
+                shown = cur.fetchone()[0]
+                assert server[name].replace(" ", "") == shown.replace(" ", ""), name
+        assert server["jit"] == "off"
+        line = report._server(server)
+        assert line.startswith(f"PostgreSQL {server['server_version']} (") and f"`shared_buffers` {server['shared_buffers']}" in line
+    else:
+        import sqlite3
+
+        assert server["version"] == sqlite3.sqlite_version
+        assert report._server(server) == f"sqlite {sqlite3.sqlite_version}"
+    text = report.render({"province": {"profile": "province", "database": connection.vendor, "server": server,
+                                       "machine": {"cpus": 2}}})
+    assert f"* Database server: {report._server(server)}." in text
