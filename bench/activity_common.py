@@ -101,15 +101,19 @@ class Ent:
     county_code: str
     principal: str
     sectors: list
+    #: province_code … township_code: where records of this enterprise happen (cases, measures …)
+    codes: dict
 
     def __str__(self) -> str:
         return self.name
 
 
 def load_enterprises(prefix: str) -> list[Ent]:
-    ents = [Ent(pk, name, region_id, county, principal, []) for pk, name, region_id, county, principal in
+    ents = [Ent(pk, name, region_id, county, principal, [],
+                {"province_code": province, "city_code": city, "county_code": county, "township_code": township})
+            for pk, name, region_id, county, principal, province, city, township in
             Enterprise.objects.filter(name__startswith=prefix).order_by("pk").values_list(
-                "pk", "name", "region_id", "county_code", "principal_name")]
+                "pk", "name", "region_id", "county_code", "principal_name", "province_code", "city_code", "township_code")]
     index = {e.pk: e for e in ents}
     for ent_id, sector_id in Enterprise.sectors.through.objects.filter(enterprise__name__startswith=prefix).order_by(
             "enterprise_id", "sector_id").values_list("enterprise_id", "sector_id"):

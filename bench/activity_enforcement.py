@@ -58,7 +58,7 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                 days.append(min(days[-1] + datetime.timedelta(days=rng.randrange(1, 20)), today))
             case = Case(enterprise_id=ent.pk, origin="", title=rng.choice(CASE_TITLES), facts="经调查取证查明上述违法事实。",
                         stage=path[-1], opened_by_org_id=unit.org.pk, opened_by_id=unit.officers[0].pk, opened_on=opened,
-                        closed_on=days[-1] if path[-1] == "closed" else None)
+                        closed_on=days[-1] if path[-1] == "closed" else None, **ent.codes)
             plans.append((case, ent, county, unit, path, days))
         with transaction.atomic():
             insert(Case, [p[0] for p in plans], batch)
@@ -129,14 +129,15 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                         kind = rng.choice(["exposure", "interview"])
                         measures.append((EnterpriseMeasure(enterprise_id=ent.pk, case_id=case.pk, kind=kind,
                                                            date=decided_at.date(), note="依法公开曝光/约谈企业负责人",
-                                                           organisation_id=unit.org.pk, created_by_id=unit.officers[0].pk),
+                                                           organisation_id=unit.org.pk, created_by_id=unit.officers[0].pk,
+                                                           **ent.codes),
                                          officer, ent, decided_at))
                         counts["measure_enterprises"].add(ent.pk)
                     if path[-1] == "closed" and rng.random() < 0.06:
                         dangerous = rng.random() < 0.3
                         typical.append((TypicalCase(enterprise_id=ent.pk, case_id=case.pk, title=f"{ent.name}{case.title}案",
                                                     summary="典型执法案例。", dangerous_ops=dangerous, published_on=days[-1],
-                                                    organisation_id=unit.org.pk), officer, repr_, t[-1]))
+                                                    organisation_id=unit.org.pk, **ent.codes), officer, repr_, t[-1]))
                         counts["typical"] += 1
                         counts["typical_dangerous"] += dangerous
                 for prev, state, when in zip(path, path[1:], t[1:]):

@@ -110,26 +110,23 @@ def _section_three_sources(level: str, code: str, unit: int | None) -> tuple[str
     """What section 三 reads, for both hand-written forms: the effective decisions in the period
     (``FROM … WHERE …`` ending with the key and the two dates as parameters), the FROM … WHERE of
     the four other tables (ending with the key) and the key — the unit's id, or the region's code
-    (cases and measures by their enterprise's region; accountability and notices by their own)."""
+    (every table by its own region codes: decisions by their case's, the place it was filed in)."""
     if unit is not None:
         dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE d.decided_by_org_id = %s"
         other = {t: f"FROM enforcement_{t} x WHERE x.organisation_id = %s"
                  for t in ("enterprisemeasure", "typicalcase", "accountability", "oversightnotice")}
         key = unit
     else:
-        ent = f"JOIN enterprises_enterprise e ON e.id = {{}}.enterprise_id WHERE e.{level}_code = %s"
-        dec = "FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id " + ent.format("c")
-        other = {"enterprisemeasure": "FROM enforcement_enterprisemeasure x " + ent.format("x"),
-                 "typicalcase": "FROM enforcement_typicalcase x " + ent.format("x"),
-                 "accountability": f"FROM enforcement_accountability x WHERE x.{level}_code = %s",
-                 "oversightnotice": f"FROM enforcement_oversightnotice x WHERE x.{level}_code = %s"}
+        dec = f"FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE c.{level}_code = %s"
+        other = {t: f"FROM enforcement_{t} x WHERE x.{level}_code = %s"
+                 for t in ("enterprisemeasure", "typicalcase", "accountability", "oversightnotice")}
         key = code
     return dec + " AND d.status = 'effective' AND d.decided_on BETWEEN %s AND %s", other, key
 
 
 def section_three_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
     """Section 三 (3.3–3.10) by hand, one statement of scalar sub-selects (one per figure): for a
-    region (cases of its enterprises; accountability and notices by their own region codes), or
+    region (every record by its own region codes, decisions by their case's), or
     (``unit``) what that organisation itself decided or did."""
     dec, other, key = _section_three_sources(level, code, unit)
     sql = ("SELECT "

@@ -31,6 +31,11 @@ class RegionCodes(models.Model):
         for level in REGION_LEVELS:
             setattr(self, f"{level}_code", codes.get(level, ""))
 
+    def region_codes(self) -> dict:
+        """This row's level codes as keyword arguments (``province_code=…`` …), to place a new row
+        where this one is — the place as of now, kept by the new row if this one later moves."""
+        return {f"{level}_code": getattr(self, f"{level}_code") for level in REGION_LEVELS}
+
 
 class Event(models.Model):
     """One domain event: who did what to which object, from which state to which.

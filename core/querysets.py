@@ -56,13 +56,17 @@ class ThroughEnterpriseQuerySet(ScopedQuerySet):
     the enterprise's sector M2M table — a join through it would duplicate rows."""
 
     enterprise_path = "enterprise"
+    #: where the row's place is kept when it is not the enterprise's current one: "" for the row's
+    #: own RegionCodes, "case" for its case's (records that keep the place they happened in)
+    place_path: str | None = None
     region_prefix = "enterprise__"
     enterprise_field = "enterprise"
     sector_field = "enterprise"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.region_prefix = f"{cls.enterprise_path}__"
+        cls.region_prefix = (f"{cls.enterprise_path}__" if cls.place_path is None
+                             else f"{cls.place_path}__" if cls.place_path else "")
         cls.enterprise_field = cls.enterprise_path
         cls.sector_field = cls.enterprise_path
 

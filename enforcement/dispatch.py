@@ -71,16 +71,14 @@ def unit_sql(unit, start, as_of) -> Part:
 
 
 def region_sql(region, start, as_of) -> Part:
-    """The whole region subtree (by the enterprise's place; accountability and notices by the
-    acting organisation's place), each enterprise once in 3.6 and 3.7."""
+    """The whole region subtree, each enterprise once in 3.6 and 3.7. Every record counts where it
+    happened: decisions where their case was filed, measures and typical cases where they were
+    taken (their own region codes, kept when the enterprise later moves); accountability and
+    notices by the acting organisation's place."""
     level = region.level
-
-    def ent(t):
-        return f"JOIN enterprises_enterprise e ON e.id = {t}.enterprise_id WHERE e.{level}_code = %s"
-
-    return _part("FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id " + ent("c"),
-                 "FROM enforcement_enterprisemeasure m " + ent("m"),
-                 "FROM enforcement_typicalcase t " + ent("t"),
+    return _part(f"FROM enforcement_decision d JOIN enforcement_case c ON c.id = d.case_id WHERE c.{level}_code = %s",
+                 f"FROM enforcement_enterprisemeasure m WHERE m.{level}_code = %s",
+                 f"FROM enforcement_typicalcase t WHERE t.{level}_code = %s",
                  f"FROM enforcement_accountability a WHERE a.{level}_code = %s",
                  f"FROM enforcement_oversightnotice n WHERE n.{level}_code = %s", [region.code], start, as_of)
 

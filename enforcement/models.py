@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import RegionCodes
 
 from . import workflow
-from .querysets import CaseQuerySet, DecisionQuerySet, EnterpriseScopedQuerySet, OwnRegionQuerySet
+from .querysets import CaseQuerySet, DecisionQuerySet, EnterpriseScopedQuerySet, OwnRegionQuerySet, PlacedQuerySet
 
 USER = settings.AUTH_USER_MODEL
 ORG = "accounts.Organisation"
@@ -67,9 +67,12 @@ class LeniencyPolicy(models.Model):
         return f"{self.region} {'开启' if self.enabled else '关闭'}"
 
 
-class Case(models.Model):
+class Case(RegionCodes):
     """立案: one enforcement case against one enterprise, from filing to closing.
-    ``origin`` is a generic reference ("inspections.finding:12", "tips.tip:5", "hazards.hazard:3")."""
+    ``origin`` is a generic reference ("inspections.finding:12", "tips.tip:5", "hazards.hazard:3").
+    Its region codes are the enterprise's place when the case was filed: the case, its decisions,
+    its number and its place in the dispatch figures stay there if the enterprise later moves
+    (as a hazard keeps the place it was registered in)."""
 
     class Stage(models.TextChoices):
         FILED = workflow.FILED, "立案"
@@ -101,7 +104,7 @@ class Case(models.Model):
 
     @property
     def number(self) -> str:
-        return f"AJ{self.enterprise.county_code or '000000'}-{self.pk or 0:06d}"
+        return f"AJ{self.county_code or '000000'}-{self.pk or 0:06d}"
 
 
 class CaseParty(models.Model):
@@ -180,8 +183,9 @@ class Decision(models.Model):
         return f"{self.case.number}-{self.pk or 0:03d}"
 
 
-class EnterpriseMeasure(models.Model):
-    """曝光 / 约谈 / 联合惩戒 of an enterprise."""
+class EnterpriseMeasure(RegionCodes):
+    """曝光 / 约谈 / 联合惩戒 of an enterprise, placed where it was taken: its case's place when it
+    belongs to a case, otherwise the enterprise's place on that day."""
 
     class Kind(models.TextChoices):
         EXPOSURE = "exposure", "曝光"
@@ -196,15 +200,15 @@ class EnterpriseMeasure(models.Model):
     organisation = models.ForeignKey(ORG, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = EnterpriseScopedQuerySet.as_manager()
+    objects = PlacedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "曝光约谈联合惩戒"
         ordering = ["-date", "-id"]
 
 
-class TypicalCase(models.Model):
-    """公布的典型执法案例 (with the 危险作业罪 flag)."""
+class TypicalCase(RegionCodes):
+    """公布的典型执法案例 (with the 危险作业罪 flag), placed where its case was filed."""
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="typical")
@@ -214,7 +218,7 @@ class TypicalCase(models.Model):
     published_on = models.DateField("公布日期", default=timezone.localdate)
     organisation = models.ForeignKey(ORG, verbose_name="公布单位", on_delete=models.PROTECT, related_name="+")
 
-    objects = EnterpriseScopedQuerySet.as_manager()
+    objects = PlacedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "典型执法案例"

@@ -1,8 +1,10 @@
 """Scoped querysets of enforcement records.
 
-Rows hang on an enterprise (``region_prefix="enterprise__"``): government users see what they
-can see of the enterprise (region × sectors); enterprise users see their own enterprise's rows;
-third-party agencies see nothing here. Rows without an enterprise (accountability, notices to
+Rows hang on an enterprise: government users see what they can see of the enterprise (its
+sectors) in the row's place — the place it happened in for cases, their decisions, measures and
+typical cases (``PlacedQuerySet``: the enterprise's place when the case was filed), the
+enterprise's current place for the credit list and bans; enterprise users see their own
+enterprise's rows; third-party agencies see nothing here. Rows without an enterprise (accountability, notices to
 townships and departments) carry their own region codes.
 """
 
@@ -20,13 +22,22 @@ class EnterpriseScopedQuerySet(ThroughEnterpriseQuerySet):
         return super().visible_to(user)
 
 
-class CaseQuerySet(EnterpriseScopedQuerySet):
+class PlacedQuerySet(EnterpriseScopedQuerySet):
+    """Enforcement records that keep the place they happened in (their own RegionCodes: a case
+    where it was filed, a measure or typical case where it was taken): region scope on those,
+    sectors and enterprise users through the enterprise."""
+
+    place_path = ""
+
+
+class CaseQuerySet(PlacedQuerySet):
     def open(self):
         return self.exclude(stage="closed")
 
 
 class DecisionQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "case__enterprise"
+    place_path = "case"  # a decision is where its case was filed
 
     def penalties(self):
         return self.filter(kind="penalty", status="effective")

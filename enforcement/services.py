@@ -92,7 +92,8 @@ def open_case(actor, *, enterprise, title: str, facts: str = "", hazard=None, or
         raise ServiceError("请指定立案单位。", "opened_by_org")
     with transaction.atomic():
         case = Case.objects.create(enterprise=enterprise, hazard=hazard, origin=origin[:80], title=title, facts=facts,
-                                   opened_by_org=org, opened_by=_user(actor), opened_on=opened_on)
+                                   opened_by_org=org, opened_by=_user(actor), opened_on=opened_on,
+                                   **enterprise.region_codes())  # the case stays where it was filed
         CaseParty.objects.create(case=case, kind=CaseParty.Kind.ENTITY, role=CaseParty.Role.ENTITY, name=enterprise.name)
         if enterprise.principal_name:
             CaseParty.objects.create(case=case, kind=CaseParty.Kind.PERSON, role=CaseParty.Role.PRINCIPAL,
@@ -395,9 +396,12 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
     org = _government_writer(actor, enterprise, kinds=("department", "committee"))
     if kind not in EnterpriseMeasure.Kind.values:
         raise ServiceError("措施类型无效。", "kind")
+    if case is not None and case.enterprise_id != enterprise.pk:
+        raise ServiceError("该案件的当事单位不是本单位。", "case")
     with transaction.atomic():
         m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=_decided_on(date),
-                                             note=note, organisation=org or enterprise.organisation, created_by=_user(actor))
+                                             note=note, organisation=org or enterprise.organisation, created_by=_user(actor),
+                                             **(case or enterprise).region_codes())
         record(actor, f"enforcement.{kind}", enterprise, note=note, data={"measure": m.pk})
     return m
 
@@ -413,7 +417,7 @@ def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_op
     with transaction.atomic():
         t = TypicalCase.objects.create(enterprise=case.enterprise, case=case, title=title.strip(), summary=summary,
                                        dangerous_ops=bool(dangerous_ops), published_on=_decided_on(published_on),
-                                       organisation=_decision_org(actor, case))
+                                       organisation=_decision_org(actor, case), **case.region_codes())
         record(actor, "case.published", case, data={"typical": t.pk, "dangerous_ops": t.dangerous_ops})
     return t
 

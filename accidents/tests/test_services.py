@@ -204,11 +204,13 @@ def test_responsibility_links_case(world, report):
     from enforcement.models import Case
 
     a = _close(world, report())
-    case = Case.objects.create(enterprise=world.ent_commerce, title="事故责任", opened_by_org=world.org("emergency"))
+    case = Case.objects.create(enterprise=world.ent_commerce, title="事故责任", opened_by_org=world.org("emergency"),
+                               **world.ent_commerce.region_codes())
     r = services.add_responsibility(world.user("committee"), a, kind="enterprise_penalty", subject="鑫隆商贸",
                                     measure="罚款20万元", case=case)
     assert r.case_id == case.pk
-    other = Case.objects.create(enterprise=world.ent_construction, title="x", opened_by_org=world.org("emergency"))
+    other = Case.objects.create(enterprise=world.ent_construction, title="x", opened_by_org=world.org("emergency"),
+                                **world.ent_construction.region_codes())
     with pytest.raises(ServiceError) as exc:
         services.add_responsibility(world.user("committee"), a, kind="enterprise_penalty", subject="x", measure="y",
                                     case=other)

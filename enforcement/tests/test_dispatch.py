@@ -49,3 +49,61 @@ def test_unit_and_region_rows(world):
     assert all(v == 0 for v in other.values())
     later = dispatch.region_rows(world.district, start - datetime.timedelta(days=1), today)
     assert later["3.3"] == 4
+
+
+def _move(ent, region):
+    """The enterprise moves to ``region`` (its place in the register changes; the setup, not the
+    subject, of the tests below)."""
+    ent.region = region
+    ent.set_region_codes(region)
+    ent.save(update_fields=["region", "province_code", "city_code", "county_code", "township_code"])
+
+
+def test_a_case_its_decisions_measures_and_typical_case_stay_where_the_case_was_filed(world):
+    """An enterprise that moves to another district takes nothing of its enforcement history with
+    it: the case, its decision, the measure and typical case of the case still count in section 三
+    of the district where the case was filed, for a week already reported and after the move alike;
+    the new district counts none of them, only what happens there after the move. The case keeps
+    its number, and the district's officers keep seeing it while the new district's do not."""
+    from enforcement.models import Case, Decision, EnterpriseMeasure, TypicalCase
+
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=7)
+    com = world.user("commerce")
+    case = notified_case(world)
+    services.decide_penalty(com, case, party=entity(case), article=article(101, "(五)逾期"), amount=150000)
+    services.add_measure(com, enterprise=world.ent_commerce, kind="exposure", case=case)
+    services.publish_typical(com, case, title="某商贸公司案", summary="……")
+    number = case.number
+    assert number.startswith(f"AJ{world.district.code}-")
+    before = dispatch.region_rows(world.district, start, today)
+    assert (before["3.3"], before["3.7"], before["3.8"]) == (1, 1, 1)
+
+    new_district = world.ent_other_region.region.parent
+    _move(world.ent_commerce, world.ent_other_region.region)
+    assert dispatch.region_rows(world.district, start, today) == before
+    assert all(v == 0 for v in dispatch.region_rows(new_district, start, today).values())
+    assert Case.objects.get(pk=case.pk).number == number
+    for model in (Case, Decision, EnterpriseMeasure, TypicalCase):
+        assert model.objects.visible_to(world.user("committee")).exists(), model
+        assert model.objects.visible_to(world.user("township")).exists(), model
+        assert not model.objects.visible_to(world.user("other_region")).exists(), model
+
+    # what happens after the move happens in the new district
+    services.add_measure(world.user("other_region"), enterprise=world.ent_commerce, kind="interview")
+    assert dispatch.region_rows(new_district, start, today)["3.7"] == 1
+    assert dispatch.region_rows(world.district, start, today) == before
+
+
+def test_a_measure_names_a_case_of_its_own_enterprise_only(world):
+    """曝光/约谈 under a case of another enterprise is refused with the field named, nothing written."""
+    import pytest
+
+    from core.services import ServiceError
+    from enforcement.models import EnterpriseMeasure
+
+    case = notified_case(world, persona="emergency", ent=world.ent_construction)
+    with pytest.raises(ServiceError) as exc:
+        services.add_measure(world.user("emergency"), enterprise=world.ent_commerce, kind="exposure", case=case)
+    assert exc.value.field == "case"
+    assert not EnterpriseMeasure.objects.exists()
