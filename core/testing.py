@@ -116,6 +116,15 @@ def client_as(client, world: World, persona: str):
     return client
 
 
+def link_href(html: str, testid: str) -> str:
+    """The href of the link marked ``data-testid="<testid>"`` in a page (entities unescaped), to
+    follow it as a user would; fails when the page has no such link."""
+    marker = f'data-testid="{testid}"'
+    assert marker in html, f"no {testid} link"
+    start = html.rindex('href="', 0, html.index(marker)) + len('href="')
+    return html[start:html.index('"', start)].replace("&amp;", "&")
+
+
 def check_matrix(client, world: World, url: str, expected: dict, *, method: str = "get", data=None,
                  content_type=None, follow_redirect_to_login: bool = True) -> None:
     """Request ``url`` as each persona and compare statuses.

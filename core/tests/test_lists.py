@@ -18,7 +18,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from core.lists import REGISTRY
-from core.testing import client_as
+from core.testing import client_as, link_href
 
 URL_PATTERNS = get_resolver().url_patterns  # importing the URLconf imports every list view (fills REGISTRY)
 
@@ -378,11 +378,7 @@ def test_tips_overdue_filter_finds_an_old_tip_among_600(client, world):
 
 
 def _follow_next(client, response):
-    html = response.content.decode()
-    marker = 'data-testid="page-next"'
-    assert marker in html, "no next-page link"
-    start = html.rindex('href="', 0, html.index(marker)) + len('href="')
-    href = html[start:html.index('"', start)].replace("&amp;", "&")
+    href = link_href(response.content.decode(), "page-next")
     return client.get(response.wsgi_request.path + href), href
 
 

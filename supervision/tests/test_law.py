@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import Event, Notification
 from core.services import NotPermitted, ServiceError
+from core.testing import link_href
 from enforcement import services as es
 from hazards import services as hz
 from hazards.models import Hazard
@@ -143,13 +144,6 @@ def test_the_public_board_pages_through_every_typical_case(client, world):
     assert 'typical_page=2' in client.get("/public/supervision/").content.decode()
 
 
-def _link(html: str, testid: str) -> str:
-    marker = f'data-testid="{testid}"'
-    assert marker in html, f"no {testid} link"
-    start = html.rindex('href="', 0, html.index(marker)) + len('href="')
-    return html[start:html.index('"', start)].replace("&amp;", "&")
-
-
 def test_the_public_board_s_two_pagers_each_turn_their_own_list_and_keep_the_other(client, world):
     """The board holds two paged lists (listings, 50 a page, ?page=; typical cases, 20 a page,
     ?typical_page=), both drawn by the one shared pager: each link changes only its own list's page
@@ -163,14 +157,14 @@ def test_the_public_board_s_two_pagers_each_turn_their_own_list_and_keep_the_oth
     first = client.get("/public/supervision/", {"typical_page": 2})
     html = first.content.decode()
     assert first.status_code == 200 and "共 60 条" in html and "共 25 条" in html
-    listings_next = _link(html, "page-next")
+    listings_next = link_href(html, "page-next")
     assert "page=2" in listings_next and "typical_page=2" in listings_next
-    assert _link(html, "typical-previous") == "?typical_page=1"
+    assert link_href(html, "typical-previous") == "?typical_page=1"
     second = client.get("/public/supervision/" + listings_next)
     assert second.context["page"].number == 2 and second.context["typical"].number == 2
     seen = [x.pk for x in first.context["page"]] + [x.pk for x in second.context["page"]]
     assert sorted(seen) == sorted(pks) and len(set(seen)) == 60
-    back = client.get("/public/supervision/" + _link(second.content.decode(), "typical-previous"))
+    back = client.get("/public/supervision/" + link_href(second.content.decode(), "typical-previous"))
     assert back.context["page"].number == 2 and back.context["typical"].number == 1
 
 
@@ -192,7 +186,7 @@ def test_the_public_credit_list_is_paged_by_its_own_pager_and_drops_expired_entr
     first = client.get("/public/supervision/", {"typical_page": 1})
     html = first.content.decode()
     assert 'data-testid="credit-total">共 54 条' in html
-    following = _link(html, "credit-next")
+    following = link_href(html, "credit-next")
     assert "credit_page=2" in following and "typical_page=1" in following
     second = client.get("/public/supervision/" + following)
     seen = [c.pk for c in first.context["credit"]] + [c.pk for c in second.context["credit"]]
