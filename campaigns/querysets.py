@@ -4,11 +4,6 @@ from core.querysets import ScopedQuerySet
 
 
 class CampaignQuerySet(ScopedQuerySet):
-    def covering(self, region, day):
-        """Campaigns whose region is ``region`` or one of its ancestors and that run on ``day``."""
-        codes = [*region.ancestor_codes(), region.code]
-        return self.filter(region__code__in=codes, start__lte=day, end__gte=day)
-
     def visible_to(self, user):
         """A campaign of an ancestor region is visible to the units below it."""
         from accounts.scope import scope_for

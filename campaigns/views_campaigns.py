@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from accounts.models import Organisation
 from accounts.permissions import committee_org_or_404
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
@@ -15,7 +16,8 @@ from .tables import reporting_units
 
 
 def _save(request, committee, campaign=None):
-    units = reporting_units(committee)
+    units = Organisation.objects.filter(pk__in=[u.pk for u in reporting_units(committee)]).order_by(
+        "kind", "region__code", "name")  # the form wants a queryset
     initial = CampaignForm.initial_for(campaign) if campaign else {}
     form = CampaignForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -83,6 +83,24 @@ def test_late_submission_is_marked_on_the_rollup(client, world):
     assert "迟报" in housing_line and "按时" in commerce_line and "迟报" not in commerce_line
 
 
+
+def test_a_rollup_for_an_earlier_cut_off_still_knows_who_has_submitted_this_week(world):
+    """催报 is about the current week, whatever cut-off the page shows: a unit whose only version
+    this week has a later cut-off than the page's is not missing, though its line shows no
+    submission up to that cut-off."""
+    c = _campaign(world)
+    with travel(2026, 3, 16, 11):
+        cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 9, tzinfo=TZ))
+    with travel(2026, 3, 16, 12, 1):
+        cs.submit(world.user("housing"), unit=world.org("housing"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 11, 30, tzinfo=TZ))
+    with travel(2026, 3, 16, 15):
+        data = rollup(world.org("committee"), datetime.datetime(2026, 3, 16, 10, tzinfo=TZ), c)
+    lines = {line["unit"].pk: line for line in data["groups"]["department"]["lines"]}
+    assert lines[world.org("commerce").pk]["this_week"] and lines[world.org("housing").pk]["sub"] is None
+    missing = {u.pk for u in data["missing"]}
+    assert world.org("commerce").pk not in missing and world.org("housing").pk not in missing
+    assert missing  # the other departments have not submitted
+
 def test_reminders_list_every_missing_unit_and_say_how(client, world):
     from accounts import services as acc
 
@@ -201,3 +219,37 @@ def test_fact_pages_are_for_government_units(client, world):
                                                                          "enterprise": 404, "agency": 404})
     client.force_login(world.user("commerce"))
     assert client.get("/enforcement/facts/nothing/new/").status_code == 404
+
+
+def test_a_units_table_belongs_to_the_latest_starting_campaign_running_that_day_above_it(world):
+    """campaign_for: of the campaigns of the unit's region and the regions above, the latest-starting
+    one running on the day (Beijing time) of the cut-off; none running, the latest-starting one;
+    never a campaign of another district, even one that starts later and is running."""
+    from accounts import services as acc
+    from campaigns.tables import campaign_for
+    from regions.models import Region
+
+    def campaign(issuer, region, start, end):
+        return cs.create_campaign(None, name=f"{region.name}{start}", issuer=issuer, region=region,
+                                  start=datetime.date.fromisoformat(start), end=datetime.date.fromisoformat(end))
+
+    hedong = Region.objects.get(code="120102")
+    hedong_office = acc.ensure_organisation(None, kind=Organisation.Kind.COMMITTEE, name="河东区安委办", region=hedong)
+    province = world.org("province_committee")
+    whole_year = campaign(province, province.region, "2026-01-01", "2026-12-31")
+    spring = campaign(world.org("committee"), world.district, "2026-03-01", "2026-04-30")
+    campaign(hedong_office, hedong, "2026-05-01", "2026-12-31")
+    unit = world.org("commerce")
+    chain = {world.district.code, *world.district.ancestor_codes()}
+
+    def by_hand(day):  # the rule, read off every campaign
+        mine = [c for c in Campaign.objects.select_related("region") if c.region.code in chain]
+        running = [c for c in mine if c.start <= day <= c.end]
+        return max(running or mine, key=lambda c: c.start)
+
+    for moment, expected in (("2026-02-28T23:30", whole_year), ("2026-03-01T00:30", spring),
+                             ("2026-06-01T12:00", whole_year), ("2027-02-01T12:00", spring), ("2025-06-01T12:00", spring)):
+        local = datetime.datetime.fromisoformat(moment).replace(tzinfo=TZ)
+        as_of = local.astimezone(datetime.UTC)  # as the request parses it: the day is Beijing's
+        assert campaign_for(unit, as_of) == expected == by_hand(local.date()), moment
+    assert campaign_for(hedong_office, datetime.datetime(2026, 6, 1, 12, tzinfo=TZ)).region == hedong
