@@ -84,20 +84,24 @@ def test_b3_file_imports_with_an_event_per_transition(actors, tmp_path):
 
 def test_b3_write_floor_writes_what_the_import_wrote_and_leaves_nothing_behind(actors, tmp_path):
     """The write floor copies exactly the imported rows (hazards, their events, their alert
-    schedules) and rolls every copy back, tallies included."""
+    schedules, their sources) and rolls every copy back, tallies included."""
     from bench.b3_import import write_floor
     from hazards import tallies
     from hazards.importing import import_hazards
-    from hazards.models import AlertSchedule, Hazard, HazardTally
+    from hazards.models import AlertSchedule, Hazard, HazardSource, HazardTally
 
     path = tmp_path / "ledger.xlsx"
     write_file(path, actors.county.code, 25, seed=5)
     assert import_hazards(actors.emergency_user, path.read_bytes(), dry_run=False)["created"] == 25
-    counts = (Hazard.objects.count(), Event.objects.count(), AlertSchedule.objects.count(), sorted(HazardTally.objects.values_list("id", "n")))
+    counts = (Hazard.objects.count(), Event.objects.count(), AlertSchedule.objects.count(), HazardSource.objects.count(),
+              sorted(HazardTally.objects.values_list("id", "n")))
     seen = {}
+
+    statements = []
 
     def spy(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
+        statements.append(sql)
         if sql.startswith("INSERT INTO") and " SELECT " in sql:
             seen[sql.split()[2]] = context["cursor"].rowcount
         return result
@@ -108,8 +112,12 @@ def test_b3_write_floor_writes_what_the_import_wrote_and_leaves_nothing_behind(a
         floor = write_floor(actors.county.code, 25, repeat=1)
     assert floor["rows"] == 25 and floor["rows_per_s"] > 0
     assert seen[Hazard._meta.db_table] == 25 and seen[AlertSchedule._meta.db_table] == 25
+    assert seen[HazardSource._meta.db_table] == 25
+    # PostgreSQL checks the foreign keys at commit, which the rollback skips: the floor fires them
+    assert ("SET CONSTRAINTS ALL IMMEDIATE" in statements) == (connection.vendor == "postgresql")
     assert seen[Event._meta.db_table] >= 25  # one registration event per hazard at least
-    after = (Hazard.objects.count(), Event.objects.count(), AlertSchedule.objects.count(), sorted(HazardTally.objects.values_list("id", "n")))
+    after = (Hazard.objects.count(), Event.objects.count(), AlertSchedule.objects.count(), HazardSource.objects.count(),
+             sorted(HazardTally.objects.values_list("id", "n")))
     assert after == counts and tallies.differences() == []
 
 
