@@ -392,12 +392,18 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
 
 def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = None, note: str = "",
                 case: Case | None = None) -> EnterpriseMeasure:
-    """曝光 / 约谈 / 联合惩戒 of an enterprise."""
-    org = _government_writer(actor, enterprise, kinds=("department", "committee"))
+    """曝光 / 约谈 / 联合惩戒 of an enterprise. Under a case it is one of the case's actions: for its
+    handlers only (as on the case's page), wherever the enterprise is now — it stays with the case,
+    where the case was filed. Without a case the enterprise must be in the writer's jurisdiction."""
+    if case is not None:
+        org = _government_writer(actor, kinds=("department", "committee"))
+        _require_handler(actor, case)
+        if case.enterprise_id != enterprise.pk:
+            raise ServiceError("该案件的当事单位不是本单位。", "case")
+    else:
+        org = _government_writer(actor, enterprise, kinds=("department", "committee"))
     if kind not in EnterpriseMeasure.Kind.values:
         raise ServiceError("措施类型无效。", "kind")
-    if case is not None and case.enterprise_id != enterprise.pk:
-        raise ServiceError("该案件的当事单位不是本单位。", "case")
     with transaction.atomic():
         m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=_decided_on(date),
                                              note=note, organisation=org or enterprise.organisation, created_by=_user(actor),

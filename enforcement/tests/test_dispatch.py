@@ -95,6 +95,27 @@ def test_a_case_its_decisions_measures_and_typical_case_stay_where_the_case_was_
     assert dispatch.region_rows(world.district, start, today) == before
 
 
+def test_the_filing_department_takes_measures_under_its_case_after_the_enterprise_moves(world):
+    """约谈 under its own case stays open to the department that filed it when the enterprise has
+    moved away, and is placed with the case. Without the case the enterprise is out of its reach;
+    a measure under the case is the case's handlers' (another department of the old district, or
+    the new district's officers, cannot take one under it)."""
+    import pytest
+
+    from core.services import NotPermitted
+    from enforcement.models import EnterpriseMeasure
+
+    com = world.user("commerce")
+    case = notified_case(world)
+    _move(world.ent_commerce, world.ent_other_region.region)
+    m = services.add_measure(com, enterprise=world.ent_commerce, kind="interview", case=case)
+    assert (m.county_code, m.case_id) == (world.district.code, case.pk)
+    for actor, under in ((com, None), (world.user("emergency"), case), (world.user("other_region"), case)):
+        with pytest.raises(NotPermitted):
+            services.add_measure(actor, enterprise=world.ent_commerce, kind="exposure", case=under)
+    assert list(EnterpriseMeasure.objects.values_list("pk", flat=True)) == [m.pk]
+
+
 def test_a_measure_names_a_case_of_its_own_enterprise_only(world):
     """曝光/约谈 under a case of another enterprise is refused with the field named, nothing written."""
     import pytest
