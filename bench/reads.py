@@ -91,7 +91,8 @@ def bench_b1_dispatch(profile, actors) -> dict:
     as_of = timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
     start = D.start_datetime(campaign.start)
     query = "?as_of=" + as_of.isoformat().replace("+", "%2B")
-    repeat = 10 if profile == "county" else 11  # p50 of 11 samples: steadier than of 5 (province pages vary by several ms)
+    # province: p50 of 11 samples, steadier than of 5 (its pages vary by several ms); tests: 5
+    repeat = {"county": 10, "province": 11}.get(profile, 5)
     cases = {
         "department page": (actors.department_user, "/campaigns/dispatch/", lambda: D.unit_table(actors.department, start, as_of),
                             "county", actors.county.code, actors.department.lead_sector_ids(), True, False),
