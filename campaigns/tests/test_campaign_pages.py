@@ -253,3 +253,34 @@ def test_a_units_table_belongs_to_the_latest_starting_campaign_running_that_day_
         as_of = local.astimezone(datetime.UTC)  # as the request parses it: the day is Beijing's
         assert campaign_for(unit, as_of) == expected == by_hand(local.date()), moment
     assert campaign_for(hedong_office, datetime.datetime(2026, 6, 1, 12, tzinfo=TZ)).region == hedong
+
+
+def test_the_rollup_reads_the_same_few_statements_whatever_the_units_and_submissions(world):
+    """The roll-up's units, their submissions and the live region table are read set-based: adding
+    units and submissions adds no statement (no query per unit or per submission)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts import services as acc
+    from accounts.models import DepartmentType
+
+    c = _campaign(world)
+    committee = world.org("committee")
+    committee.region  # noqa: B018 — the committee's region as the page has it (the user's unit)
+    as_of = datetime.datetime(2026, 3, 16, 15, tzinfo=TZ)
+    with travel(2026, 3, 16, 11):
+        cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 9, tzinfo=TZ))
+    with travel(2026, 3, 16, 15), CaptureQueriesContext(connection) as few:
+        small = rollup(committee, as_of, c)
+    for i in range(3):
+        acc.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name=f"河北区新设局{i}", region=world.district,
+                                department_type=DepartmentType.objects.get(code="commerce"))
+    with travel(2026, 3, 16, 12, 30):
+        for who in ("housing", "emergency"):
+            cs.submit(world.user(who), unit=world.org(who), campaign=c, as_of=datetime.datetime(2026, 3, 16, 12, tzinfo=TZ))
+    with travel(2026, 3, 16, 15), CaptureQueriesContext(connection) as many:
+        large = rollup(committee, as_of, c)
+    lines = lambda data: sum(len(g["lines"]) for g in data["groups"].values())  # noqa: E731
+    assert lines(large) == lines(small) + 3 and len(large["groups"]["department"]["submitted"]) == 3
+    # the units, their submissions, the live table (sections 一 to 四 in one statement)
+    assert len(many) == len(few) == 3, [q["sql"][:80] for q in many.captured_queries]
