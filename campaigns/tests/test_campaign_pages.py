@@ -83,7 +83,6 @@ def test_late_submission_is_marked_on_the_rollup(client, world):
     assert "迟报" in housing_line and "按时" in commerce_line and "迟报" not in commerce_line
 
 
-
 def test_a_rollup_for_an_earlier_cut_off_still_knows_who_has_submitted_this_week(world):
     """催报 is about the current week, whatever cut-off the page shows: a unit whose only version
     this week has a later cut-off than the page's is not missing, though its line shows no
@@ -100,6 +99,7 @@ def test_a_rollup_for_an_earlier_cut_off_still_knows_who_has_submitted_this_week
     missing = {u.pk for u in data["missing"]}
     assert world.org("commerce").pk not in missing and world.org("housing").pk not in missing
     assert missing  # the other departments have not submitted
+
 
 def test_reminders_list_every_missing_unit_and_say_how(client, world):
     from accounts import services as acc
@@ -265,8 +265,7 @@ def test_the_rollup_reads_the_same_few_statements_whatever_the_units_and_submiss
     from accounts.models import DepartmentType
 
     c = _campaign(world)
-    committee = world.org("committee")
-    committee.region  # noqa: B018 — the committee's region as the page has it (the user's unit)
+    committee = Organisation.objects.select_related("region").get(pk=world.org("committee").pk)  # as the page has it
     as_of = datetime.datetime(2026, 3, 16, 15, tzinfo=TZ)
     with travel(2026, 3, 16, 11):
         cs.submit(world.user("commerce"), unit=world.org("commerce"), campaign=c, as_of=datetime.datetime(2026, 3, 16, 9, tzinfo=TZ))

@@ -95,9 +95,7 @@ def test_b3_write_floor_writes_what_the_import_wrote_and_leaves_nothing_behind(a
     assert import_hazards(actors.emergency_user, path.read_bytes(), dry_run=False)["created"] == 25
     counts = (Hazard.objects.count(), Event.objects.count(), AlertSchedule.objects.count(), HazardSource.objects.count(),
               sorted(HazardTally.objects.values_list("id", "n")))
-    seen = {}
-
-    statements = []
+    seen, statements = {}, []
 
     def spy(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
