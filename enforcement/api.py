@@ -123,7 +123,7 @@ class CreditListingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CreditListing
-        fields = ["id", "enterprise", "enterprise_name", "reason", "start", "duration_months", "public", "status"]
+        fields = ["id", "enterprise", "enterprise_name", "reason", "start", "duration_months", "ends_on", "public", "status"]
 
 
 class CreditListingViewSet(ScopedReadOnlyViewSet):

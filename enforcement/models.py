@@ -280,6 +280,9 @@ class CreditListing(models.Model):
     reason = models.TextField("列入事由")
     start = models.DateField("起始日期", default=timezone.localdate)
     duration_months = models.PositiveSmallIntegerField("期限（月）", default=36)
+    # the last day in force (rules.listing_end of start and duration), written with them by the
+    # service so that "in force on a day" is a filter in SQL (the public list pages it)
+    ends_on = models.DateField("期满日期", editable=False)
     public = models.BooleanField("向社会公开", default=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)
     proposed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -76,8 +76,14 @@ def leniency_proposed(case) -> bool:
 
 
 def listing_end(listing) -> datetime.date:
-    start = listing.start
-    month = start.month - 1 + listing.duration_months
+    """The last day a listing is in force: ``duration_months`` calendar months after its start, on
+    the same day of the month or, when that month is shorter, on its last day (stored as
+    ``CreditListing.ends_on`` when the listing is proposed)."""
+    return months_after(listing.start, listing.duration_months)
+
+
+def months_after(start: datetime.date, months: int) -> datetime.date:
+    month = start.month - 1 + months
     year, month = start.year + month // 12, month % 12 + 1
     day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
                           31, 31, 30, 31, 30, 31][month - 1])
@@ -92,7 +98,7 @@ def credit_status(enterprise, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     listings = list(CreditListing.objects.filter(enterprise=enterprise, status__in=["listed", "proposed"]))
     bans = list(SectorBan.objects.filter(enterprise=enterprise))
-    in_force = [x for x in listings if x.status == "listed" and listing_end(x) >= today]
+    in_force = [x for x in listings if x.status == "listed" and x.ends_on >= today]
     if in_force:
         return {"code": "listed", "label": "严重失信主体", "listing": in_force[0], "bans": bans}
     proposed = [x for x in listings if x.status == "proposed"]

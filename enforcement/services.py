@@ -482,9 +482,11 @@ def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | No
         raise ServiceError("请填写列入事由。", "reason")
     if not duration_months or int(duration_months) < 1 or int(duration_months) > 120:
         raise ServiceError("期限须为1至120个月。", "duration_months")
+    start = start or timezone.localdate()
     with transaction.atomic():
-        row = CreditListing.objects.create(enterprise=enterprise, case=case, reason=reason, start=start or timezone.localdate(),
-                                           duration_months=int(duration_months), public=bool(public),
+        row = CreditListing.objects.create(enterprise=enterprise, case=case, reason=reason, start=start,
+                                           duration_months=int(duration_months),
+                                           ends_on=rules.months_after(start, int(duration_months)), public=bool(public),
                                            proposed_by=_user(actor), organisation=org or case.opened_by_org)
         record(actor, "credit.proposed", row, to_state=row.status)
     return row
@@ -511,7 +513,7 @@ def confirm_listing(actor, listing: CreditListing) -> CreditListing:
 
 def expire_listing(actor, listing: CreditListing) -> CreditListing:
     _government_writer(actor, listing.enterprise)
-    if listing.status != CreditListing.Status.LISTED or rules.listing_end(listing) >= timezone.localdate():
+    if listing.status != CreditListing.Status.LISTED or listing.ends_on >= timezone.localdate():
         raise ServiceError("名单期限尚未届满。", "status")
     return _listing_transition(actor, listing, CreditListing.Status.LISTED, CreditListing.Status.EXPIRED, "credit.expired")
 

@@ -21,17 +21,12 @@ def public_listings():
 
 
 def public_credit_list(today):
+    """The public entries of the 严重失信主体名单 in force on ``today`` (listed, last day not passed),
+    newest first — a queryset: the board reads one page of it."""
     from enforcement.models import CreditListing
-    from enforcement.rules import listing_end
 
-    rows = CreditListing.objects.filter(public=True, status=CreditListing.Status.LISTED).select_related(
-        "enterprise", "organisation").order_by("-start", "-id")
-    out = []
-    for row in rows:
-        row.end = listing_end(row)
-        if row.end >= today:
-            out.append(row)
-    return out
+    return (CreditListing.objects.filter(public=True, status=CreditListing.Status.LISTED, ends_on__gte=today)
+            .select_related("enterprise", "organisation").order_by("-start", "-id"))
 
 
 @login_not_required

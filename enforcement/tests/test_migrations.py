@@ -1,4 +1,4 @@
-"""The data step of enforcement 0004: existing records are placed once, from what the database knows."""
+"""The data steps of enforcement 0004 (records placed once, from what the database knows) and 0005 (listings' last day)."""
 
 import importlib
 
@@ -36,3 +36,28 @@ def test_existing_cases_take_their_enterprise_s_place_and_measures_and_typical_c
     for row in list(EnterpriseMeasure.objects.all()) + list(TypicalCase.objects.all()):
         assert codes(row) == codes(row.case if row.case_id else row.enterprise)
     assert EnterpriseMeasure.objects.get(case__isnull=True).county_code == world.ent_other_region.county_code
+
+
+ends = importlib.import_module("enforcement.migrations.0005_creditlisting_ends_on")
+
+
+def test_existing_listings_get_their_last_day_from_their_start_and_term(world):
+    """0005 writes ``ends_on`` of the listings that exist, from start and duration (dates from the
+    calendar: 2024 is a leap year, 2023 is not)."""
+    import datetime
+
+    from enforcement.models import CreditListing
+
+    com = world.user("commerce")
+    a = services.propose_listing(com, enterprise=world.ent_commerce, reason="多次处罚", start=datetime.date(2023, 11, 30),
+                                 duration_months=3)
+    b = services.propose_listing(com, enterprise=world.ent_commerce, reason="多次处罚", start=datetime.date(2022, 11, 30),
+                                 duration_months=3)
+    c = services.propose_listing(com, enterprise=world.ent_commerce, reason="多次处罚", start=datetime.date(2021, 3, 15),
+                                 duration_months=36)
+    CreditListing.objects.update(ends_on=datetime.date(1900, 1, 1))
+
+    ends.fill_ends_on(apps, None)
+
+    got = {row.pk: row.ends_on for row in CreditListing.objects.all()}
+    assert got == {a.pk: datetime.date(2024, 2, 29), b.pk: datetime.date(2023, 2, 28), c.pk: datetime.date(2024, 3, 15)}

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement.rules import closure_grounds, daily_fine_accrual, listing_end
+from enforcement.rules import closure_grounds, daily_fine_accrual, listing_end, months_after
 
 D = datetime.date
 
@@ -51,3 +51,14 @@ def test_listing_end_month_arithmetic():
     assert listing_end(L) == D(2024, 2, 29)
     L.duration_months = 36
     assert listing_end(L) == D(2027, 1, 31)
+
+
+def test_a_term_ending_in_february_ends_on_its_last_day_by_the_gregorian_leap_rule():
+    """Dates worked out from the calendar: 1900 and 2100 are not leap years (divisible by 100),
+    2000 is (divisible by 400), 2028 is (divisible by 4)."""
+    assert months_after(D(1899, 11, 30), 3) == D(1900, 2, 28)
+    assert months_after(D(1999, 11, 30), 3) == D(2000, 2, 29)
+    assert months_after(D(2099, 8, 31), 6) == D(2100, 2, 28)
+    assert months_after(D(2025, 2, 28), 36) == D(2028, 2, 28)
+    assert months_after(D(2025, 5, 31), 1) == D(2025, 6, 30)
+    assert months_after(D(2025, 12, 15), 120) == D(2035, 12, 15)

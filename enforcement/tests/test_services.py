@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -177,6 +178,27 @@ def test_credit_listing_and_repair(world):
     services.decide_repair(world.user("commerce_lead"), repair, approve=True, note="同意修复")
     assert CreditListing.objects.get(pk=listing.pk).status == "repaired"
     assert rules.credit_status(world.ent_commerce)["code"] == "good"
+
+
+def test_a_listing_keeps_its_last_day_and_expires_only_after_it(world):
+    """A 36-month listing from 2024-01-31 is in force through 2027-01-31 (calendar months, the
+    shorter month's last day when needed); expiring it is refused until the day after."""
+    listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="一年内多次处罚",
+                                       start=datetime.date(2024, 1, 31), duration_months=36)
+    assert CreditListing.objects.get(pk=listing.pk).ends_on == datetime.date(2027, 1, 31)
+    short = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚",
+                                     start=datetime.date(2024, 1, 31), duration_months=1)
+    assert CreditListing.objects.get(pk=short.pk).ends_on == datetime.date(2024, 2, 29)
+    services.confirm_listing(world.user("commerce_lead"), listing)
+    listing.refresh_from_db()
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 31)):
+        assert rules.credit_status(world.ent_commerce)["code"] == "listed"
+        with pytest.raises(ServiceError, match="尚未届满"):
+            services.expire_listing(world.user("commerce"), listing)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 2, 1)):
+        assert rules.credit_status(world.ent_commerce)["code"] == "proposed"  # the short one is still only proposed
+        services.expire_listing(world.user("commerce"), listing)
+    assert CreditListing.objects.get(pk=listing.pk).status == "expired"
 
 
 def test_bans_measures_accountability_notices(world):

@@ -8,6 +8,8 @@ working days); 国办发明电〔2024〕12号 (2025 holidays) for the working-da
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import Event, Notification
@@ -170,22 +172,27 @@ def test_the_public_board_s_two_pagers_each_turn_their_own_list_and_keep_the_oth
 
 def test_the_public_credit_list_is_paged_by_its_own_pager_and_drops_expired_entries(client, world):
     """The 严重失信主体名单 on the board: 50 a page (?credit_page=) with its total, every entry in force
-    reached once, an entry past its term (start + duration) and a non-public one never shown."""
+    reached once (one whose last day is today included), an entry whose term ended yesterday and a
+    non-public one never shown; the board reads one page of the list, not every entry."""
     import datetime as dt
 
     from core.tests.test_lists import _credit
     from enforcement.models import CreditListing
 
-    pks = _credit(world, 56)
+    pks = _credit(world, 57)
     today = timezone.localdate()
-    CreditListing.objects.filter(pk__in=pks).update(status="listed", public=True, start=today, duration_months=36)
-    # term over: started 37 months ago with a 36-month term; not public: never on the board
-    CreditListing.objects.filter(pk=pks[0]).update(start=today - dt.timedelta(days=37 * 31))
+    CreditListing.objects.filter(pk__in=pks).update(status="listed", public=True)
+    # term over yesterday: never on the board; its last day is today: still on it; not public: never
+    CreditListing.objects.filter(pk=pks[0]).update(start=today - dt.timedelta(days=400), ends_on=today - dt.timedelta(days=1))
+    CreditListing.objects.filter(pk=pks[-1]).update(start=today - dt.timedelta(days=400), ends_on=today)
     CreditListing.objects.filter(pk=pks[1]).update(public=False)
     client.logout()
-    first = client.get("/public/supervision/", {"typical_page": 1})
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/public/supervision/", {"typical_page": 1})
+    credit_reads = [q["sql"] for q in queries.captured_queries if "enforcement_creditlisting" in q["sql"] and "COUNT" not in q["sql"]]
+    assert len(credit_reads) == 1 and "LIMIT 50" in credit_reads[0]
     html = first.content.decode()
-    assert 'data-testid="credit-total">共 54 条' in html
+    assert 'data-testid="credit-total">共 55 条' in html
     following = link_href(html, "credit-next")
     assert "credit_page=2" in following and "typical_page=1" in following
     second = client.get("/public/supervision/" + following)
