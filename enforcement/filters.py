@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from core.lists import SearchFilter, YesNoFilter
 
@@ -19,11 +20,18 @@ class CaseFilter(django_filters.FilterSet):
 
 class CreditListingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=CreditListing.Status.choices, empty_label="全部状态")
+    term = django_filters.ChoiceFilter(label="期限", choices=(("in_force", "在期"), ("ended", "已届满")),
+                                       empty_label="全部期限", method="filter_term")
     q = SearchFilter(label="单位名称", fields=("enterprise__name",))
 
     class Meta:
         model = CreditListing
-        fields = ["status", "q"]
+        fields = ["status", "term", "q"]
+
+    def filter_term(self, queryset, name, value):
+        """在期: the last day (``ends_on``) is today or later; 已届满: it has passed (Beijing day)."""
+        today = timezone.localdate()
+        return queryset.filter(ends_on__gte=today) if value == "in_force" else queryset.filter(ends_on__lt=today)
 
 
 class TypicalCaseFilter(django_filters.FilterSet):

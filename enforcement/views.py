@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
@@ -204,12 +205,21 @@ class CreditList(ScopedListView):
     row_template = "enforcement/_credit_row.html"
     select_related = ("enterprise",)
     columns = (Column("单位", "enterprise.name"), Column("事由", "reason"), Column("起始", "start"),
-               Column("期限（月）", "duration_months"), Column("公开", "public"), Column("状态", "get_status_display"),
-               Column("操作"))
+               Column("期限（月）", "duration_months"), Column("期满日期", "ends_on"), Column("公开", "public"),
+               Column("状态", "get_status_display"), Column("操作"))
     empty_text = "暂无记录"
 
+    @classmethod
+    def scoped_queryset(cls, user):
+        from django.db.models import Exists, OuterRef
+
+        from .models import CreditRepair
+
+        pending = CreditRepair.objects.filter(listing=OuterRef("pk"), status=CreditRepair.Status.PENDING)
+        return super().scoped_queryset(user).annotate(repair_pending=Exists(pending))
+
     def extra_context(self, request):
-        return {"government": is_government(request.user)}
+        return {"government": is_government(request.user), "today": timezone.localdate()}
 
 
 credit_list = CreditList.as_view()
@@ -223,6 +233,8 @@ def credit_action(request, pk: int, action: str):
             services.confirm_listing(request.user, listing)
         elif action == "apply":
             services.apply_repair(request.user, listing, statement=request.POST.get("statement", ""))
+        elif action == "expire":
+            services.expire_listing(request.user, listing)
         elif action in ("approve", "deny"):
             repair = listing.repairs.filter(status="pending").first()
             if repair is None:

@@ -1,7 +1,14 @@
 """Pages, documents and API behaviour beyond the matrix."""
 
+import datetime
+
+from django.utils import timezone
+
+from core.models import Event
+from core.testing import check_matrix
 from documents.render import docx_text
 from enforcement import services
+from enforcement.models import CreditListing
 
 from .helpers import article, entity, major_hazard, notified_case, principal
 
@@ -107,3 +114,91 @@ def test_credit_page_actions(client, world):
     assert client.post(f"/enforcement/credit/{listing.pk}/approve/").status_code == 302
     listing.refresh_from_db()
     assert listing.status == "repaired"
+
+
+def _listed(world, *, start, months=36):
+    listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚",
+                                       start=start, duration_months=months)
+    services.confirm_listing(world.user("commerce_lead"), listing)
+    return listing
+
+
+def test_the_credit_list_shows_each_listing_s_last_day_and_filters_by_term(client, world):
+    """期满日期 is the stored last day; 期限=在期/已届满 splits at today (a listing whose last day is
+    today is still in force); the enterprise's profile says until when it is listed."""
+    today = timezone.localdate()
+    running = _listed(world, start=today - datetime.timedelta(days=30))
+    ended = _listed(world, start=today - datetime.timedelta(days=800), months=1)
+    last_day = _listed(world, start=today, months=1)
+    CreditListing.objects.filter(pk=last_day.pk).update(ends_on=today)
+    client.force_login(world.user("commerce"))
+    html = client.get("/enforcement/credit/").content.decode()
+    assert "期满日期" in html
+    ends = CreditListing.objects.get(pk=running.pk).ends_on
+    assert f">{ends:%Y-%m-%d}" in _between(html, f'credit-ends-{running.pk}"', "</td>")
+    assert "已届满" in _between(html, f'credit-ends-{ended.pk}"', "</td>")
+    assert "已届满" not in _between(html, f'credit-ends-{last_day.pk}"', "</td>")
+
+    def pks(term):
+        r = client.get("/enforcement/credit/", {"term": term})
+        assert r.status_code == 200
+        return {row.pk for row in r.context["page_obj"]}
+
+    assert pks("in_force") == {running.pk, last_day.pk}
+    assert pks("ended") == {ended.pk}
+    assert client.get("/enforcement/credit/", {"term": "bogus"}).status_code == 400
+    client.force_login(world.user("enterprise"))
+    profile = client.get(f"/enterprises/{world.ent_commerce.pk}/").content.decode()
+    assert "严重失信主体" in profile and f"（至{ends:%Y-%m-%d}）" in profile
+
+
+def _between(html, start, end):
+    at = html.index(start)
+    return html[at:html.index(end, at)]
+
+
+def test_an_officer_moves_a_listing_out_of_the_list_once_its_term_has_ended(client, world):
+    """期满移出 is offered to officers for listings past their last day only; before it the service
+    refuses with the reason; afterwards the listing is expired, with its event."""
+    today = timezone.localdate()
+    running = _listed(world, start=today - datetime.timedelta(days=30))
+    ended = _listed(world, start=today - datetime.timedelta(days=800), months=1)
+    client.force_login(world.user("commerce"))
+    html = client.get("/enforcement/credit/").content.decode()
+    assert f'data-testid="expire-{ended.pk}"' in html and f'data-testid="expire-{running.pk}"' not in html
+    r = client.post(f"/enforcement/credit/{running.pk}/expire/")
+    assert r.status_code == 400 and "名单期限尚未届满" in r.content.decode()
+    assert client.post(f"/enforcement/credit/{ended.pk}/expire/").status_code == 302
+    assert CreditListing.objects.get(pk=ended.pk).status == "expired"
+    assert Event.objects.filter(verb="credit.expired", object_id=ended.pk).count() == 1
+    client.force_login(world.user("enterprise"))
+    assert f'data-testid="expire-' not in client.get("/enforcement/credit/").content.decode()
+
+
+def test_expiring_a_listing_is_open_to_its_region_s_officers_only(client, world):
+    ended = _listed(world, start=timezone.localdate() - datetime.timedelta(days=800), months=1)
+    url = f"/enforcement/credit/{ended.pk}/expire/"
+    check_matrix(client, world, url, {"anon": "login", "enterprise": 403, "other_region": 404, "enterprise_other": 404,
+                                      "agency": 404, "nobody": 404}, method="post")
+    assert CreditListing.objects.get(pk=ended.pk).status == "listed"
+    check_matrix(client, world, url, {"commerce": 302}, method="post")
+    assert CreditListing.objects.get(pk=ended.pk).status == "expired"
+
+
+def test_a_pending_repair_is_approved_or_denied_from_the_list(client, world):
+    """准予修复 / 不予修复 appear only while a repair application waits, and then no second
+    application form; a denial keeps the listing listed."""
+    listing = _listed(world, start=timezone.localdate())
+    client.force_login(world.user("emergency_lead"))
+    html = client.get("/enforcement/credit/").content.decode()
+    assert f'data-testid="deny-{listing.pk}"' not in html and 'name="statement"' in html
+    client.force_login(world.user("enterprise"))
+    assert client.post(f"/enforcement/credit/{listing.pk}/apply/", {"statement": "已整改"}).status_code == 302
+    client.force_login(world.user("emergency_lead"))
+    html = client.get("/enforcement/credit/").content.decode()
+    assert f'data-testid="deny-{listing.pk}"' in html and f'data-testid="approve-{listing.pk}"' in html
+    assert f'data-testid="repair-pending-{listing.pk}"' in html and 'name="statement"' not in html
+    assert client.post(f"/enforcement/credit/{listing.pk}/deny/").status_code == 302
+    listing.refresh_from_db()
+    assert listing.status == "listed" and listing.repairs.get().status == "denied"
+    assert f'data-testid="deny-{listing.pk}"' not in client.get("/enforcement/credit/").content.decode()
