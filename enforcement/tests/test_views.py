@@ -172,7 +172,7 @@ def test_an_officer_moves_a_listing_out_of_the_list_once_its_term_has_ended(clie
     assert CreditListing.objects.get(pk=ended.pk).status == "expired"
     assert Event.objects.filter(verb="credit.expired", object_id=ended.pk).count() == 1
     client.force_login(world.user("enterprise"))
-    assert f'data-testid="expire-' not in client.get("/enforcement/credit/").content.decode()
+    assert 'data-testid="expire-' not in client.get("/enforcement/credit/").content.decode()
 
 
 def test_expiring_a_listing_is_open_to_its_region_s_officers_only(client, world):
