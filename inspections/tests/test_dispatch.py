@@ -40,3 +40,30 @@ def test_unit_and_region_rows(world):
     assert all(region[c] <= region["2.1"] for c in SPOT_FIELDS)
     assert dispatch.region_rows(world.org("other_emergency").region, start, d)["2.1"] == 0
     assert set(region) == set(dispatch.ROW_CODES)
+
+
+def test_a_period_s_checks_and_visits_are_read_by_unit_and_day_not_every_row_of_the_unit(world):
+    """Section 二 over a period reads the (unit, day) indexes with both bounds in the index condition
+    (EXPLAIN once full scans and bitmaps are off, so the plan shows the index path there is): a
+    unit's checks outside the period are not read and filtered away."""
+    from django.db import connection
+
+    d = today()
+    for region in (None, world.district):
+        part = (dispatch.unit_sql(world.org("commerce"), d - datetime.timedelta(days=7), d) if region is None
+                else dispatch.region_sql(region, d - datetime.timedelta(days=7), d))
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                for setting in ("enable_seqscan", "enable_bitmapscan"):
+                    cur.execute(f"SET LOCAL {setting} = off")
+                cur.execute("EXPLAIN " + part.sql, part.params)
+                plan = "\n".join(r[0] for r in cur.fetchall())
+                for index, day in (("spotcheck_org_day_idx", "checked_on"), ("visit_org_day_idx", "visited_on")):
+                    at = plan.index(f"using {index}")
+                    condition = plan[at:].split("Index Cond:", 1)[1].split("\n", 1)[0]
+                    assert f"{day} >=" in condition and f"{day} <=" in condition, plan
+            else:
+                cur.execute("EXPLAIN QUERY PLAN " + part.sql, part.params)
+                plan = " ".join(str(r) for r in cur.fetchall())
+                assert "spotcheck_org_day_idx (organisation_id=? AND checked_on>? AND checked_on<?)" in plan, plan
+                assert "visit_org_day_idx (organisation_id=? AND visited_on>? AND visited_on<?)" in plan, plan
