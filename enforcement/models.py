@@ -280,7 +280,7 @@ class CreditListing(models.Model):
     reason = models.TextField("列入事由")
     start = models.DateField("起始日期", default=timezone.localdate)
     duration_months = models.PositiveSmallIntegerField("期限（月）", default=36)
-    # the last day in force (rules.listing_end of start and duration), written with them by the
+    # the last day in force (rules.months_after(start, duration_months)), written with them by the
     # service so that "in force on a day" is a filter in SQL (the public list pages it)
     ends_on = models.DateField("期满日期", editable=False)
     public = models.BooleanField("向社会公开", default=True)

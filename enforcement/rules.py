@@ -75,14 +75,10 @@ def leniency_proposed(case) -> bool:
     return not case.decisions.filter(kind="no_penalty", status="effective").exists()
 
 
-def listing_end(listing) -> datetime.date:
-    """The last day a listing is in force: ``duration_months`` calendar months after its start, on
-    the same day of the month or, when that month is shorter, on its last day (stored as
-    ``CreditListing.ends_on`` when the listing is proposed)."""
-    return months_after(listing.start, listing.duration_months)
-
-
 def months_after(start: datetime.date, months: int) -> datetime.date:
+    """``months`` calendar months after ``start``: the same day of the month or, when that month is
+    shorter, its last day. A credit listing is in force through ``months_after(start,
+    duration_months)`` (stored as ``CreditListing.ends_on`` when the listing is proposed)."""
     month = start.month - 1 + months
     year, month = start.year + month // 12, month % 12 + 1
     day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement.rules import closure_grounds, daily_fine_accrual, listing_end, months_after
+from enforcement.rules import closure_grounds, daily_fine_accrual, months_after
 
 D = datetime.date
 
@@ -44,13 +44,9 @@ def test_closure_windows():
     assert closure_grounds([]) is None
 
 
-def test_listing_end_month_arithmetic():
-    class L:
-        start = D(2024, 1, 31)
-        duration_months = 1
-    assert listing_end(L) == D(2024, 2, 29)
-    L.duration_months = 36
-    assert listing_end(L) == D(2027, 1, 31)
+def test_a_listing_s_term_in_calendar_months():
+    assert months_after(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert months_after(D(2024, 1, 31), 36) == D(2027, 1, 31)
 
 
 def test_a_term_ending_in_february_ends_on_its_last_day_by_the_gregorian_leap_rule():
