@@ -58,11 +58,12 @@ def hazards_as_of(qs, start: datetime.datetime, as_of: datetime.datetime):
     return asof.major(qs, as_of).filter(first_reported_at__gte=start)
 
 
-def section_one_part(qs, start, as_of, *, departments_rows: bool) -> Part:
+def section_one_part(qs, start, as_of, *, departments_rows: bool, county_code: str | None = None) -> Part:
     """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)`` as a one-row statement
     (``asof.major_rows_sql``: the same hazards, state and grade as of the cut-off, without a
-    correlated sub-select per hazard of the scope)."""
-    rows, params = asof.major_rows_sql(qs, as_of, since=start)
+    correlated sub-select per hazard of the scope). ``county_code``: the county all of ``qs`` lies
+    in, when known (``county_of``)."""
+    rows, params = asof.major_rows_sql(qs, as_of, since=start, county_code=county_code)
     self_in = ", ".join(["%s"] * len(SELF_CHANNELS))
     is_self, closed = f"r.channel IN ({self_in})", "r.state_at = %s"
     sql = (f"SELECT COALESCE(SUM(CASE WHEN {is_self} THEN 1 ELSE 0 END), 0), "
@@ -81,9 +82,15 @@ def section_one_part(qs, start, as_of, *, departments_rows: bool) -> Part:
     return Part(sql, [*channels, *channels, state, *channels, *channels, state, *params], 4, decode)
 
 
-def section_one(qs, start, as_of, *, departments_rows: bool) -> dict:
+def section_one(qs, start, as_of, *, departments_rows: bool, county_code: str | None = None) -> dict:
     """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)``, counted in one set-based statement."""
-    return rowsql.run(section_one_part(qs, start, as_of, departments_rows=departments_rows))
+    return rowsql.run(section_one_part(qs, start, as_of, departments_rows=departments_rows, county_code=county_code))
+
+
+def county_of(region) -> str | None:
+    """The county code of a county or township region (every hazard of its scope lies there);
+    None above the county level."""
+    return region.level_codes().get("county")
 
 
 def unit_hazards(unit: Organisation):
@@ -190,7 +197,8 @@ ACTIVITY_CODES = frozenset({*R.ACTIVITY_ROWS.values(), "4.6", "4.7", "4.8_legacy
 def unit_table(unit: Organisation, start: datetime.datetime, as_of: datetime.datetime) -> dict:
     """The live numbers of one unit's table: {code: value} for every row the data answers —
     sections 一 to 四 in one statement (each section a one-row aggregate of its own)."""
-    parts = [section_one_part(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT),
+    parts = [section_one_part(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT,
+                              county_code=county_of(unit.region)),
              *_feeder_parts("unit", unit, start, as_of),
              activity_part("a.unit_id = %s", [unit.pk], start, as_of)]
     return _merge(_numbers(parts), ACTIVITY_CODES)
@@ -200,7 +208,8 @@ def region_table(region, start: datetime.datetime, as_of: datetime.datetime) -> 
     """The live, de-duplicated recomputation for a whole region (each hazard / enterprise once)."""
     from hazards.models import Hazard
 
-    parts = [section_one_part(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True),
+    parts = [section_one_part(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True,
+                              county_code=county_of(region)),
              *_feeder_parts("region", region, start, as_of),
              activity_part(f"a.{region.level}_code = %s", [region.code], start, as_of)]
     return _merge(_numbers(parts), ("4.1", "4.2", "4.3", "4.4"))

@@ -236,6 +236,8 @@ def state_of(hazard, at) -> dict:
 #: verb is also what PostgreSQL estimates well (its statistics on ``verb``): a predicate on the JSON
 #: key was estimated at a sixth of all events, planned as a scan of the scope, and JIT-compiled.
 GRADE_CHANGE_INDEX = "hazard_grade_change_idx"
+#: ``Hazard.Meta.indexes``: a county's 重大 hazards by first report (partial, ``grade = 'major'``).
+MAJOR_COUNTY_INDEX = "hazard_major_county_idx"
 
 
 def _json(vendor: str, alias: str | None = "e") -> tuple[str, str]:
@@ -255,7 +257,7 @@ def grade_change_predicate(vendor: str, alias: str | None = "e") -> str:
 
 
 def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None = None,
-                   connection=None) -> tuple[str, list]:
+                   connection=None, county_code: str | None = None) -> tuple[str, list]:
     """The same rows as ``major(qs, at)`` (first reported in [since, at]), in one set-based statement:
     SQL (and params) of a derived table ``(id, channel, state_at)`` — the hazards of ``qs`` graded
     重大 at ``at``, existing and neither merged nor voided then.
@@ -277,6 +279,12 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
       its index-ordered sub-selects once per candidate in a materialised CTE. State, grade at t and
       latest grade are those of ``annotate`` exactly: last event at or before t by (``created_at``,
       ``id``) with a ``to_state`` / carrying a ``grade`` key.
+
+    ``county_code``: the county every hazard of ``qs`` lies in, when the caller knows it (a county,
+    a township or a county department). SQLite then reads P1's candidates by the partial index
+    ``hazard_major_county_idx`` (that county's 重大 hazards, first reported in the period) instead
+    of every 重大 hazard of the database; PostgreSQL already plans that path from ``qs`` itself.
+    It narrows nothing: the scope test still applies.
     """
     from django.db import connection as default
 
@@ -322,12 +330,23 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
         return f"(SELECT {value} FROM core_event e WHERE {trail}{cond} {latest} LIMIT 1)"
 
     materialized = "MATERIALIZED " if getattr(conn.Database, "sqlite_version_info", (0,)) >= (3, 35) else ""
-    p1 = (f"SELECT c.id, c.channel, ({state}) AS state_at FROM hazards_hazard c "
-          f"WHERE c.grade = %s AND c.id NOT IN ({changed}) AND {member.replace('h.id', 'c.id')}")
+    if county_code is None:
+        drive, drive_params = "FROM hazards_hazard c WHERE c.grade = %s", [workflow.MAJOR]
+    else:
+        # the grade as a literal (a constant of the code): SQLite uses a partial index only when the
+        # statement's own terms imply its condition
+        drive = (f"FROM hazards_hazard c INDEXED BY {MAJOR_COUNTY_INDEX} WHERE c.grade = '{workflow.MAJOR}' "
+                 "AND c.county_code = %s AND c.first_reported_at <= %s")
+        drive_params = [county_code, t]
+        if since is not None:
+            drive += " AND c.first_reported_at >= %s"
+            drive_params.append(conn.ops.adapt_datetimefield_value(instant(since)))
+    p1 = (f"SELECT c.id, c.channel, ({state}) AS state_at {drive} "
+          f"AND c.id NOT IN ({changed}) AND {member.replace('h.id', 'c.id')}")
     p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, ({state}) AS state_at, "
           f"{last(grade, f' AND e.created_at <= %s AND {graded}')} AS grade_at, "
           f"{last(grade, f' AND {graded}')} AS grade_last FROM hazards_hazard c "
           f"WHERE c.id IN ({changed}) AND {member.replace('h.id', 'c.id')}) c WHERE {rule}")
     sql = (f"WITH r AS {materialized}({p1} UNION ALL {p2}) SELECT r.id, r.channel, r.state_at FROM r "
            f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
-    return sql, [t, "", workflow.MAJOR, *inner_params, t, "", t, *inner_params, workflow.MAJOR]
+    return sql, [t, "", *drive_params, *inner_params, t, "", t, *inner_params, workflow.MAJOR]

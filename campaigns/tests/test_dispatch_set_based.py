@@ -112,8 +112,12 @@ def test_section_one_set_based_equals_the_event_trail_at_every_cut_off(world, se
     seen = 0
     for at in cuts:
         for qs in units:
-            got = D.section_one(qs, START, at, departments_rows=True)
-            assert got == oracle(qs, START, at), (at, str(qs.query)[:80])
+            want = oracle(qs, START, at)
+            # every scope here lies in the district: with its county named (the dispatch pages' path,
+            # SQLite's partial index) and without
+            for county in (None, world.district.code):
+                got = D.section_one(qs, START, at, departments_rows=True, county_code=county)
+                assert got == want, (at, county, str(qs.query)[:80])
             seen += got["1.1"] + got["1.3"]
     assert seen > 0
     # the corpus exercised every branch of the rule
@@ -143,3 +147,30 @@ def test_section_one_is_one_statement_whatever_the_scope_size(world, django_asse
     qs = D.unit_hazards(world.org("commerce"))
     with django_assert_num_queries(1):
         assert D.section_one(qs, START, datetime.datetime(2026, 3, 3, tzinfo=TZ), departments_rows=True)["1.1"] == 5
+
+
+def test_a_county_s_major_hazards_are_read_by_its_partial_index_over_the_period(world):
+    """The dispatch pages name the county of their scope (``county_of``): SQLite then reads the
+    county's 重大 hazards first reported in the period by ``hazard_major_county_idx``, not every
+    重大 hazard of the database; PostgreSQL plans that index from the scope itself."""
+    from django.db import connection
+
+    township = world.org("township0").region
+    assert D.county_of(township) == D.county_of(world.district) == world.district.code
+    assert D.county_of(world.district.parent) is None
+    from django.test.utils import CaptureQueriesContext
+
+    for unit in ("commerce", "township0"):  # the statement the dispatch page runs, as it ran
+        with CaptureQueriesContext(connection) as ran:
+            D.unit_table(world.org(unit), START, datetime.datetime(2026, 3, 3, tzinfo=TZ))
+        statement = next(q["sql"] for q in ran.captured_queries if "core_event" in q["sql"])
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute("SET LOCAL enable_seqscan = off")
+                cur.execute("EXPLAIN " + statement)
+            else:
+                cur.execute("EXPLAIN QUERY PLAN " + statement)
+            plan = " ".join(str(r) for r in cur.fetchall())
+        assert "hazard_major_county_idx" in plan, (unit, plan)
+        if connection.vendor == "sqlite":
+            assert "hazard_major_county_idx (county_code=? AND first_reported_at>? AND first_reported_at<?)" in plan, plan
