@@ -62,7 +62,7 @@ def section_one_part(qs, start, as_of, *, departments_rows: bool, county_code: s
     """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)`` as a one-row statement
     (``asof.major_rows_sql``: the same hazards, state and grade as of the cut-off, without a
     correlated sub-select per hazard of the scope). ``county_code``: the county all of ``qs`` lies
-    in, when known (``county_of``)."""
+    in, when known (``Region.county_code``)."""
     rows, params = asof.major_rows_sql(qs, as_of, since=start, county_code=county_code)
     self_in = ", ".join(["%s"] * len(SELF_CHANNELS))
     is_self, closed = f"r.channel IN ({self_in})", "r.state_at = %s"
@@ -85,12 +85,6 @@ def section_one_part(qs, start, as_of, *, departments_rows: bool, county_code: s
 def section_one(qs, start, as_of, *, departments_rows: bool, county_code: str | None = None) -> dict:
     """Rows 1.1–1.4 over ``hazards_as_of(qs, start, as_of)``, counted in one set-based statement."""
     return rowsql.run(section_one_part(qs, start, as_of, departments_rows=departments_rows, county_code=county_code))
-
-
-def county_of(region) -> str | None:
-    """The county code of a county or township region (every hazard of its scope lies there);
-    None above the county level."""
-    return region.level_codes().get("county")
 
 
 def unit_hazards(unit: Organisation):
@@ -198,7 +192,7 @@ def unit_table(unit: Organisation, start: datetime.datetime, as_of: datetime.dat
     """The live numbers of one unit's table: {code: value} for every row the data answers —
     sections 一 to 四 in one statement (each section a one-row aggregate of its own)."""
     parts = [section_one_part(unit_hazards(unit), start, as_of, departments_rows=unit.kind == Organisation.Kind.DEPARTMENT,
-                              county_code=county_of(unit.region)),
+                              county_code=unit.region.county_code()),
              *_feeder_parts("unit", unit, start, as_of),
              activity_part("a.unit_id = %s", [unit.pk], start, as_of)]
     return _merge(_numbers(parts), ACTIVITY_CODES)
@@ -209,7 +203,7 @@ def region_table(region, start: datetime.datetime, as_of: datetime.datetime) -> 
     from hazards.models import Hazard
 
     parts = [section_one_part(Hazard.objects.filter(**{f"{region.level}_code": region.code}), start, as_of, departments_rows=True,
-                              county_code=county_of(region)),
+                              county_code=region.county_code()),
              *_feeder_parts("region", region, start, as_of),
              activity_part(f"a.{region.level}_code = %s", [region.code], start, as_of)]
     return _merge(_numbers(parts), ("4.1", "4.2", "4.3", "4.4"))

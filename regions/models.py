@@ -52,6 +52,10 @@ class Region(models.Model):
         """{"province": "12", "city": "1201", ...} down to this region's level."""
         return dict(zip(self.LEVEL_ORDER, self.path.split("/")))
 
+    def county_code(self) -> str | None:
+        """The code of the county this region is or lies in (a county or a township); None above."""
+        return self.level_codes().get("county")
+
     def ancestor_codes(self) -> list[str]:
         return self.path.split("/")[:-1]
 

@@ -7,7 +7,7 @@ from accounts.models import Competence, Organisation
 def county_of(region):
     from regions.models import Region
 
-    code = region.level_codes().get("county")
+    code = region.county_code()
     return Region.objects.get(code=code) if code else None
 
 

@@ -150,14 +150,14 @@ def test_section_one_is_one_statement_whatever_the_scope_size(world, django_asse
 
 
 def test_a_county_s_major_hazards_are_read_by_its_partial_index_over_the_period(world):
-    """The dispatch pages name the county of their scope (``county_of``): SQLite then reads the
+    """The dispatch pages name the county of their scope (``Region.county_code``): SQLite then reads the
     county's 重大 hazards first reported in the period by ``hazard_major_county_idx``, not every
     重大 hazard of the database; PostgreSQL plans that index from the scope itself."""
     from django.db import connection
 
     township = world.org("township0").region
-    assert D.county_of(township) == D.county_of(world.district) == world.district.code
-    assert D.county_of(world.district.parent) is None
+    assert township.county_code() == world.district.county_code() == world.district.code
+    assert world.district.parent.county_code() is None
     from django.test.utils import CaptureQueriesContext
 
     for unit in ("commerce", "township0"):  # the statement the dispatch page runs, as it ran
