@@ -20,7 +20,11 @@ Guarantees:
   API answers 400 with ``{field: [reason]}`` through django-filter's DRF backend;
 * one pager (``templates/_pagination.html``) whose links keep every filter, the total is shown;
 * ``mode="export"`` (``path("export.xlsx", CaseList.as_view(mode="export"))``) exports exactly
-  the filtered rows — the same FilterSet and scope as the page — and logs the export.
+  the filtered rows — the same FilterSet and scope as the page — as a job (kind ``lists.export``,
+  ``queue_export``): the request checks the filters, logs the export and sends the user to the
+  job's page (progress bar, notification, download when done); the job re-applies the scope as the
+  owner sees it then and streams the rows to xlsx or CSV (``write_export``: constant memory,
+  ``rows_for_page`` run chunk by chunk), whatever the size.
 
 The API uses the same FilterSet: ``filterset_class = CaseList.filterset_class`` on the viewset
 and ``CaseList.scoped_queryset(user)`` (or ``visible_to`` on the same model) as its queryset.
@@ -28,7 +32,7 @@ and ``CaseList.scoped_queryset(user)`` (or ``visible_to`` on the same model) as 
 
 from __future__ import annotations
 
-import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,13 +43,11 @@ from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A row template that shows each column's value (row.cells) — for lists without a special layout.
 GENERIC_ROW = "_list_row.html"
@@ -122,6 +124,8 @@ class ScopedListView(View):
     testid = "list"
     export_name: str | None = None  # file stem of the export; None: the list offers no export
     export_url_name: str = ""  # URL name of as_view(mode="export"); the page links it with its filters
+    export_formats: tuple[str, ...] = ("xlsx", "csv")  # ?format= of the export (the first is the default)
+    export_noun = "条记录"  # the job's result line: "已导出 12 条记录。"
     mode = "page"  # "page" or "export" (set through as_view(mode=...))
 
     def __init_subclass__(cls, **kwargs):
@@ -173,22 +177,25 @@ class ScopedListView(View):
         """Decorate the rows of one page (e.g. computed summaries); must not query per row."""
         return rows
 
-    def export(self, request, filterset, qs) -> HttpResponse:
-        """The filtered rows as an xlsx workbook of the declared columns."""
-        from openpyxl import Workbook
+    def write_export(self, request, filterset, qs, path: str, fmt: str, progress=None) -> int:
+        """Write the filtered rows (the declared columns that have a value) to ``path`` as xlsx or
+        CSV, streamed in constant memory; returns the row count. Run by the export job."""
+        from hazards.exports import Column as FileColumn
+        from hazards.exports import write_csv, write_xlsx
 
-        columns = [c for c in self.get_columns(request, filterset) if c.value]
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(self.title or self.name)
-        ws.append([c.label for c in columns])
-        count = 0
-        streamable = hasattr(qs, "iterator") and not self.prefetch_related  # a queryset, not decorated rows
-        for row in qs.iterator(chunk_size=500) if streamable else qs:
-            ws.append([_cell(c.read(row)) for c in columns])
-            count += 1
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return self.export_response(request, buffer.getvalue(), count)
+        columns = [FileColumn(c.label, lambda row, c=c: _cell(c.read(row)))
+                   for c in self.get_columns(request, filterset) if c.value]
+        rows = self.export_rows(qs)
+        if fmt == "csv":
+            return write_csv(rows, columns, path, progress=progress)
+        return write_xlsx(rows, columns, path, sheet=self.title or self.name, progress=progress)
+
+    def export_rows(self, qs, chunk_size: int = 1000):
+        """The filtered rows, read ``chunk_size`` at a time (prefetches per chunk) and decorated
+        chunk by chunk by ``rows_for_page`` — never all of them in memory."""
+        rows = qs.iterator(chunk_size=chunk_size) if hasattr(qs, "iterator") else iter(qs)
+        while batch := list(itertools.islice(rows, chunk_size)):
+            yield from self.rows_for_page(batch)
 
     # ---------------------------------------------------------------- machinery
 
@@ -199,32 +206,28 @@ class ScopedListView(View):
         filterset = self.filterset_class(request.GET, queryset=base, request=request)
         return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
-    def export_response(self, request, content: bytes, count: int, content_type: str = XLSX_TYPE,
-                        extension: str = "xlsx") -> HttpResponse:
-        from core.models import SecurityLog
-        from core.security import log_security
-
-        log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=self.name, rows=count,
-                     filters={k: v for k, v in request.GET.items() if k != "page"})
-        response = HttpResponse(content, content_type=content_type)
-        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-        response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.{extension}"'
-        return response
-
     def get(self, request, *args, **kwargs):
         if self.mode == "export":
             return self.render_export(request)
         return self.render_list(request)
 
     def render_export(self, request) -> HttpResponse:
-        """Exactly the rows the page shows (all pages), or 400 with the Chinese filter errors."""
+        """Queue the export of exactly the rows the page shows (all pages) and show the job's page;
+        400 with the Chinese reason for a bad format or filter value."""
         self.check_access(request)
         if self.export_name is None:
             raise PermissionDenied("此列表不提供导出。")
-        filterset, qs = self.filtered(request)
+        query = request.GET.copy()
+        fmt = query.pop("format", [self.export_formats[0]])[-1]
+        if fmt not in self.export_formats:
+            return HttpResponse(f"导出格式（format）：只支持 {'、'.join(self.export_formats)}。", status=400,
+                                content_type="text/plain; charset=utf-8")
+        query.pop("page", None)
+        filterset = self.filterset_class(query, queryset=self.scoped_queryset(request.user), request=request)
         if not filterset.is_valid():
             return HttpResponse(filter_errors_text(filterset), status=400, content_type="text/plain; charset=utf-8")
-        return self.export(request, filterset, qs)
+        job = queue_export(request, self, query, fmt)
+        return redirect("jobs:detail", pk=job.pk)
 
     def render_list(self, request, extra: dict | None = None, status: int | None = None):
         """The page; ``extra``/``status`` let an action re-show the list with its error (400)."""
@@ -389,6 +392,81 @@ def _cell(value):
 
 def registered(name: str) -> type[ScopedListView]:
     return REGISTRY[name]
+
+
+# ---------------------------------------------------------------- exports as jobs
+
+EXPORT_KIND = "lists.export"
+EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "csv": "text/csv; charset=utf-8"}
+
+
+def queue_export(request, view, query: QueryDict, fmt: str, *, what: str = "", rows: int | None = None):
+    """Submit the export job of list ``view`` (a list view, its class for the API) with the (checked) filters ``query`` for the
+    requesting user, and log the export (security log: who, which list, which filters, which job)."""
+    from core.models import SecurityLog
+    from core.security import log_security
+    from jobs.services import submit
+
+    label = view.title or view.export_name
+    job = submit(request.user, EXPORT_KIND, f"导出{label}（{fmt}）",
+                 {"list": view.name, "query": dict(query.lists()), "kwargs": dict(getattr(view, "kwargs", None) or {}), "format": fmt})
+    extra = {} if rows is None else {"rows": rows}
+    log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=what or view.name, job=job.pk,
+                 filters={k: v for k, v in query.items()}, **extra)
+    return job
+
+
+def bound_list(owner, name: str, query: dict | None, kwargs: dict | None = None):
+    """(view, request, filterset, rows): list ``name`` as ``owner`` may see it now, filtered by
+    ``query`` (a dict of lists, as ``queue_export`` stores it) — what a job works from. A user who
+    may no longer open the list, an unknown list or a filter that is no longer valid is a
+    ``ServiceError`` (the job fails with that message)."""
+    from core.services import ServiceError
+
+    cls = REGISTRY.get(name)
+    if cls is None or cls.export_name is None:
+        raise ServiceError(f"没有可导出的列表：{name}", "list")
+    data = QueryDict(mutable=True)
+    for key, values in (query or {}).items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = data
+    request.user = owner
+    try:
+        request.path = request.path_info = reverse(cls.url_name, kwargs=kwargs or {}) if cls.url_name else "/"
+    except Exception:  # noqa: BLE001 - a list whose URL changed: the path is only informative
+        request.path = request.path_info = "/"
+    view = cls(mode="export")
+    view.setup(request, **(kwargs or {}))
+    if owner is None or not owner.is_active:
+        raise ServiceError("发起导出的账号已停用。", "owner")
+    try:
+        view.check_access(request)
+    except (PermissionDenied, Http404) as exc:
+        raise ServiceError("您已无权查看此列表，不能导出。", "list") from exc
+    filterset, qs = view.filtered(request)
+    if not filterset.is_valid():
+        raise ServiceError(filter_errors_text(filterset), "query")
+    return view, request, filterset, qs
+
+
+def run_export(job, progress, path: str):
+    """The body of a ``lists.export`` job: counts the rows, streams them to ``path``; returns
+    (rows, file name, content type, the result line)."""
+    from core.services import ServiceError
+
+    params = job.params
+    fmt = params.get("format", "xlsx")
+    view, request, filterset, qs = bound_list(job.owner, params.get("list", ""), params.get("query"), params.get("kwargs"))
+    if fmt not in view.export_formats:
+        raise ServiceError(f"导出格式（format）：只支持 {'、'.join(view.export_formats)}。", "format")
+    total = qs.count() if hasattr(qs, "count") else None
+    progress(0, total, force=True)
+    rows = view.write_export(request, filterset, qs, path, fmt, progress=lambda n: progress(n, total))
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return rows, f"{view.export_name}-{stamp}.{fmt}", EXPORT_TYPES[fmt], f"已导出 {rows} {view.export_noun}。"
 
 
 

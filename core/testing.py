@@ -125,6 +125,24 @@ def link_href(html: str, testid: str) -> str:
     return html[start:html.index('"', start)].replace("&amp;", "&")
 
 
+def exported(client, url: str, params: dict | None = None):
+    """Ask for a list export as a user does (the request queues a job and redirects to its page),
+    run the job as the worker would, and return (job, file bytes) — the file downloaded from the
+    job's result link by the same client. Fails when the export was not queued or did not finish."""
+    from jobs import runner
+    from jobs.models import Job
+
+    response = client.get(url, params or {})
+    assert response.status_code == 302 and "/jobs/" in response["Location"], (response.status_code, response.content[:300])
+    pk = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    runner.run(pk)
+    job = Job.objects.get(pk=pk)
+    assert job.status == Job.Status.DONE, (job.status, job.message)
+    download = client.get(f"/jobs/{job.pk}/result/")
+    assert download.status_code == 200
+    return job, b"".join(download.streaming_content)
+
+
 def check_matrix(client, world: World, url: str, expected: dict, *, method: str = "get", data=None,
                  content_type=None, follow_redirect_to_login: bool = True) -> None:
     """Request ``url`` as each persona and compare statuses.

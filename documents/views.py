@@ -69,16 +69,15 @@ def hazard_reports_batch(request):
     """Queue a zip of the 报告表 of every major hazard in the filtered ledger (a job)."""
     from django.shortcuts import redirect
 
-    from hazards.filters import HazardFilter
-    from hazards.views.ledger import ledger_queryset
+    from core.lists import filter_errors_text
+    from hazards.views.ledger import HazardLedger
     from jobs.services import submit
 
     query = request.GET.copy()
     query.pop("page", None)
-    f = HazardFilter(query, queryset=ledger_queryset(request.user), request=request)
+    f = HazardLedger.filterset_class(query, queryset=HazardLedger.scoped_queryset(request.user), request=request)
     if not f.is_valid():
-        return HttpResponse("筛选条件有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()),
-                            status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(filter_errors_text(f), status=400, content_type="text/plain; charset=utf-8")
     job = submit(request.user, "documents.hazard_reports", "批量生成重大事故隐患报告表", {"query": dict(query.lists())})
     log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="documents.hazard_reports",
                  job=job.pk)

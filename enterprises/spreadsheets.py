@@ -102,20 +102,31 @@ EXPORT_HEADERS = ["单位名称", "统一社会信用代码", "乡镇（街道�
                   "从业人员数", "主要负责人", "主要负责人电话", "经营状态", "地址", "经度", "纬度"]
 
 
-def export_workbook(queryset) -> tuple[bytes, int]:
-    """The filtered list as xlsx (write-only, streamed rows). Returns (bytes, row count)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("生产经营单位")
-    ws.append(xlsx.row(ws, EXPORT_HEADERS))
-    n = 0
-    for ent in queryset.select_related("region").prefetch_related("sectors").iterator(chunk_size=1000):
-        ws.append(xlsx.row(ws, [ent.name, ent.credit_code, ent.region.name, ent.region.code,
-                   "、".join(s.name for s in ent.sectors.all()), "是" if ent.high_risk else "否",
-                   ent.get_scale_display(), ent.employees, ent.principal_name, ent.principal_phone,
-                   ent.get_status_display(), ent.address,
-                   float(ent.longitude) if ent.longitude is not None else None,
-                   float(ent.latitude) if ent.latitude is not None else None]))
-        n += 1
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), n
+def _coordinate(value):
+    return float(value) if value is not None else None
+
+
+# The export's columns: the import template's names (a file exported here can be edited and
+# imported again), one value per column.
+EXPORT_COLUMNS = [
+    ("单位名称", lambda e: e.name), ("统一社会信用代码", lambda e: e.credit_code),
+    ("乡镇（街道）", lambda e: e.region.name), ("乡镇（街道）代码", lambda e: e.region.code),
+    ("行业领域", lambda e: "、".join(s.name for s in e.sectors.all())),
+    ("高危行业企业", lambda e: "是" if e.high_risk else "否"), ("规模", lambda e: e.get_scale_display()),
+    ("从业人员数", lambda e: e.employees), ("主要负责人", lambda e: e.principal_name),
+    ("主要负责人电话", lambda e: e.principal_phone), ("经营状态", lambda e: e.get_status_display()),
+    ("地址", lambda e: e.address), ("经度", lambda e: _coordinate(e.longitude)),
+    ("纬度", lambda e: _coordinate(e.latitude)),
+]
+assert [h for h, _ in EXPORT_COLUMNS] == EXPORT_HEADERS
+
+
+def write_export(rows, path, fmt: str = "xlsx", *, progress=None) -> int:
+    """The filtered enterprises (model objects with region and sectors loaded) to ``path`` as xlsx
+    or CSV, streamed in constant memory (``hazards.exports``). Returns the row count."""
+    from hazards.exports import Column, write_csv, write_xlsx
+
+    columns = [Column(header, value) for header, value in EXPORT_COLUMNS]
+    if fmt == "csv":
+        return write_csv(rows, columns, path, progress=progress)
+    return write_xlsx(rows, columns, path, sheet="生产经营单位", progress=progress)

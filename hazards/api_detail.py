@@ -201,15 +201,13 @@ class HazardDetailMoreMixin:
         count = queryset.count()
         filters = {k: v for k, v in request.query_params.items()}
         if count > settings.API_EXPORT_SYNC_MAX_ROWS:
-            from jobs.services import submit
+            from core.lists import queue_export
+            from hazards.views.ledger import HazardLedger
 
             query = request.query_params.copy()
             for key in ("page", "format", "doc_format"):
                 query.pop(key, None)
-            job = submit(request.user, "hazards.export", "导出隐患台账（xlsx）",
-                         {"query": dict(query.lists()), "format": "xlsx"})
-            log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger.api",
-                         rows=count, job=job.pk, filters=filters)
+            job = queue_export(request, HazardLedger, query, "xlsx", what="hazards.ledger.api", rows=count)
             job.refresh_from_db()
             response = Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
             response["Location"] = f"/api/v1/jobs/{job.pk}/"

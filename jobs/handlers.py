@@ -5,51 +5,47 @@ import os
 import tempfile
 
 from django.core.files.storage import default_storage
-from django.http import QueryDict
 from django.utils import timezone
 
 import enterprises.jobs  # noqa: F401 - registers enterprises.import
 
 from .registry import Outcome, register
 
-EXPORT_FORMATS = {"xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                  "csv": ("csv", "text/csv; charset=utf-8")}
-
 
 def _ledger_rows(job):
     """The owner's ledger, filtered as on the page when the job was asked for, scoped to what
-    the owner can see now."""
-    from core.services import ServiceError
-    from hazards.filters import HazardFilter
-    from hazards.views.ledger import ledger_queryset
+    the owner can see now (the list layer's ``bound_list``, as every list export)."""
+    from core.lists import bound_list
 
-    query = QueryDict(mutable=True)
-    for key, values in (job.params.get("query") or {}).items():
-        query.setlist(key, values if isinstance(values, list) else [values])
-    f = HazardFilter(query, queryset=ledger_queryset(job.owner))
-    if not f.is_valid():
-        raise ServiceError("筛选条件有误。", "query")
-    return f.qs
+    return bound_list(job.owner, "hazards.ledger", job.params.get("query"))[3]
+
+
+def _export(job, progress) -> Outcome:
+    from core.lists import run_export
+
+    ext = job.params.get("format", "xlsx")
+    fd, path = tempfile.mkstemp(suffix="." + ("csv" if ext == "csv" else "xlsx"), dir=_tmp_dir())
+    os.close(fd)
+    try:
+        rows, name, content_type, message = run_export(job, progress, path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return Outcome(message=message, path=path, content_type=content_type, name=name, data={"rows": rows})
+
+
+@register("lists.export")
+def list_export(job, progress) -> Outcome:
+    """The export of any list of the list layer (core.lists): the rows the page showed with the
+    same filters, scoped to what the owner can see now, streamed to xlsx or CSV."""
+    return _export(job, progress)
 
 
 @register("hazards.export")
 def hazards_export(job, progress) -> Outcome:
-    from hazards.exports import export_ledger
-
-    qs = _ledger_rows(job)
-    fmt = job.params.get("format", "xlsx")
-    ext, content_type = EXPORT_FORMATS[fmt]
-    total = qs.count()
-    progress(0, total, force=True)
-    fd, path = tempfile.mkstemp(suffix="." + ext, dir=_tmp_dir())
-    os.close(fd)
-    try:
-        rows = export_ledger(qs, path, fmt, sheet="隐患台账", progress=lambda n: progress(n, total))
-    except BaseException:
-        os.unlink(path)
-        raise
-    return Outcome(message=f"已导出 {rows} 条隐患。", path=path, content_type=content_type,
-                   name=f"hazards-{timezone.localdate():%Y%m%d}.{ext}", data={"rows": rows})
+    """Ledger exports queued before they became ``lists.export`` jobs (same params, no list name)."""
+    job.params = {**job.params, "list": "hazards.ledger"}
+    return _export(job, progress)
 
 
 @register("documents.hazard_reports")

@@ -70,9 +70,6 @@ class ObligationList(ScopedListView):
             ent.problems = [k for k, v in ent.summary["questions"].items() if v]
         return rows
 
-    def export(self, request, filterset, qs):
-        self.export_rows = self.rows_for_page(list(qs))
-        return super().export(request, filterset, self.export_rows)
 
 
 _obligation_list = ObligationList.as_view()

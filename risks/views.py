@@ -18,7 +18,6 @@ from .filters import RiskPointFilter
 from .forms import AssessmentForm, RiskPointForm
 from .models import COLOURS, LEVEL_ORDER, Level, RiskPoint
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAP_POINTS = 2000  # points drawn on the map; the page says so when there are more (the table counts all)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -37,6 +36,7 @@ class RiskPointList(ScopedListView):
     empty_text = "无风险点"
     export_name = "risk-register"
     export_url_name = "risks:register_xlsx"
+    export_formats = ("xlsx",)  # four sheets in one workbook
 
     def get_columns(self, request, filterset):
         view = (filterset.form.cleaned_data.get("view") if filterset.is_valid() else None) or "basic"
@@ -49,9 +49,14 @@ class RiskPointList(ScopedListView):
         return {"writable": writable, "view": view, "views": exports.LIST_VIEWS, "level": request.GET.get("level", ""),
                 "view_title": exports.LIST_VIEWS[view][0]}
 
-    def export(self, request, filterset, qs):
-        """The four lists (基础/防控/应急/监管清单) of exactly the filtered points."""
-        return self.export_response(request, exports.register_xlsx(qs), qs.count(), content_type=XLSX)
+    def write_export(self, request, filterset, qs, path, fmt, progress=None):
+        """The four lists (基础/防控/应急/监管清单) of exactly the filtered points, one sheet each."""
+        points = list(self.export_rows(qs))
+        with open(path, "wb") as out:
+            out.write(exports.register_xlsx(points))
+        if progress:
+            progress(len(points))
+        return len(points)
 
 
 point_list = RiskPointList.as_view()

@@ -64,7 +64,7 @@ def test_a_large_export_is_a_job_with_the_same_rows_as_the_page_filter(client, w
     assert r.status_code == 202, r.content
     job = r.json()
     assert r["Location"] == job["url"] == f"/api/v1/jobs/{job['id']}/"
-    assert job["status"] == "pending" and job["download"] is None and job["kind"] == "hazards.export"
+    assert job["status"] == "pending" and job["download"] is None and job["kind"] == "lists.export"
     pending = client.get(job["url"]).json()
     assert pending["status"] == "pending" and pending["percent"] == 0
     assert client.get(f"/api/v1/jobs/{job['id']}/download/").status_code == 404  # nothing to download yet

@@ -18,7 +18,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from core.lists import REGISTRY
-from core.testing import client_as, link_href
+from core.testing import client_as, exported, link_href
 
 URL_PATTERNS = get_resolver().url_patterns  # importing the URLconf imports every list view (fills REGISTRY)
 
@@ -307,6 +307,76 @@ def test_permission_matrix(client, world, name):
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
+EXPORTING = sorted(n for n in FACTORIES if REGISTRY[n].export_name is not None)
+
+
+def _file_rows(content: bytes) -> int:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+
+
+@pytest.mark.parametrize("name", EXPORTING)
+def test_export_permission_matrix(client, world, name):
+    """Each persona's export (a job, downloaded by its owner) holds as many rows as the persona's
+    page counts — whose scope test_permission_matrix checks against the literal matrix: the three
+    new rows and the rest for those who see them, none of them for the others. Personas refused
+    the page are refused the export in the same way, and no job is made for them."""
+    from jobs.models import Job
+
+    view = REGISTRY[name]
+    FACTORIES[name](world, 3)
+    page_url = reverse(view.url_name, kwargs=view.url_kwargs)
+    export_url = reverse(view.export_url_name, kwargs=view.url_kwargs)
+    problems = []
+    for persona, base in MATRIX.items():
+        want = OVERRIDES.get(name, {}).get(persona, base)
+        client_as(client, world, persona)
+        jobs = Job.objects.count()
+        if want == "login" or (isinstance(want, int) and want != 200):
+            response = client.get(export_url)
+            ok = (response.status_code == 302 and "/accounts/login/" in response["Location"] if want == "login"
+                  else response.status_code == want) and Job.objects.count() == jobs
+            if not ok:
+                problems.append(f"{persona}: {response.status_code}, expected {want} and no job")
+            continue
+        page = client.get(page_url)
+        job, content = exported(client, export_url)
+        rows = _file_rows(content)
+        total = page.context.get("total") if page.context else None
+        if job.owner_id != world.user(persona).pk or job.kind != "lists.export":
+            problems.append(f"{persona}: job {job.kind} of user {job.owner_id}")
+        elif total is not None and rows != total:
+            problems.append(f"{persona}: {rows} rows exported, the page counts {total}")
+        elif want == "all" and rows < 3:
+            problems.append(f"{persona}: {rows} rows exported, expected the 3 new ones at least")
+    assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def test_an_export_job_reapplies_the_scope_when_it_runs(world):
+    """The job works from what its owner may see when it runs, not when it was asked for."""
+    from core.lists import bound_list
+    from core.services import ServiceError
+
+    _cases(world, 2)
+    committee = world.user("committee")
+    rows = bound_list(committee, "enforcement.cases", {"stage": ["notified"]})[3]
+    assert rows.count() == 2
+    assert bound_list(world.user("other_region"), "enforcement.cases", {"stage": ["notified"]})[3].count() == 0
+    with pytest.raises(ServiceError, match="无权查看"):
+        bound_list(world.user("enterprise_other"), "tips.inbox", {})  # the inbox is for government staff
+    with pytest.raises(ServiceError, match="筛选条件有误"):
+        bound_list(committee, "enforcement.cases", {"stage": ["zzz"]})
+    with pytest.raises(ServiceError, match="没有可导出的列表"):
+        bound_list(committee, "no.such.list", {})
+    committee.is_active = False
+    with pytest.raises(ServiceError, match="已停用"):
+        bound_list(committee, "enforcement.cases", {})
+
+
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_query_count_does_not_grow(client, world, name):
     view = REGISTRY[name]
@@ -347,14 +417,25 @@ def test_export_is_exactly_the_filtered_rows(client, world):
 
     from openpyxl import load_workbook
 
+    from jobs.models import Job
+
     _cases(world, 3)
     client_as(client, world, "committee")
-    response = client.get(reverse("enforcement:case_export"), {"stage": "notified"})
-    assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws.max_row - 1 == 3
-    assert client.get(reverse("enforcement:case_export"), {"stage": "zzz"}).status_code == 400
-    assert client.get(reverse("enforcement:case_export"), {"stage": "filed"}).status_code == 200
+    job, content = exported(client, reverse("enforcement:case_export"), {"stage": "notified"})
+    assert load_workbook(io.BytesIO(content)).active.max_row - 1 == 3 and job.message == "已导出 3 条记录。"
+    page = client.get(reverse("enforcement:case_list"), {"stage": "notified"}).content.decode()
+    csv_link = link_href(page, "export-csv-link")  # the page's own link keeps its filter
+    assert "stage=notified" in csv_link and "format=csv" in csv_link
+    _job, content = exported(client, csv_link)
+    assert len(content.decode("utf-8-sig").strip().splitlines()) - 1 == 3
+    _job, content = exported(client, reverse("enforcement:case_export"), {"stage": "filed"})
+    assert load_workbook(io.BytesIO(content)).active.max_row == 1  # the header only
+    jobs = Job.objects.count()
+    bad = client.get(reverse("enforcement:case_export"), {"stage": "zzz"})
+    assert bad.status_code == 400 and "筛选条件有误" in bad.content.decode()
+    bad = client.get(reverse("enforcement:case_export"), {"format": "pdf"})
+    assert bad.status_code == 400 and "导出格式" in bad.content.decode()
+    assert Job.objects.count() == jobs  # a refused export queues nothing
 
 
 # ---------------------------------------------------------------- the reported bugs, at scale
@@ -426,12 +507,12 @@ def test_obligations_list_at_400_enterprises(client, world, django_assert_max_nu
     second, href = _follow_next(client, overdue)
     assert "overdue=true" in href and second.context["total"] == overdue.context["total"]
     assert all(e.summary["overdue"] for e in second.context["rows"])
-    export = client.get(reverse("obligations:export"), {"overdue": "true"})
     import io
 
     from openpyxl import load_workbook
 
-    assert load_workbook(io.BytesIO(export.content)).active.max_row - 1 == overdue.context["total"]
+    _job, content = exported(client, reverse("obligations:export"), {"overdue": "true"})
+    assert load_workbook(io.BytesIO(content)).active.max_row - 1 == overdue.context["total"]
 
 
 def test_api_shares_the_filterset_and_refuses_bad_values(client, world):

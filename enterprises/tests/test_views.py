@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Sector
 from core.models import Event, SecurityLog
+from core.testing import exported
 from enterprises import services
 from enterprises.models import Enterprise
 from enterprises.queries import supervising_departments
@@ -74,14 +75,14 @@ def test_pagination_50(client, world):
 
 def test_export_filtered_list_logs_security(client, world):
     client.force_login(world.user("commerce"))
-    response = client.get("/enterprises/export.xlsx?q=商贸")
-    assert response.status_code == 200
-    wb = load_workbook(io.BytesIO(response.content))
+    job, content = exported(client, "/enterprises/export.xlsx", {"q": "商贸"})
+    wb = load_workbook(io.BytesIO(content))
     data = list(wb.active.iter_rows(values_only=True))
     assert data[0][0] == "单位名称" and len(data) - 1 == Enterprise.objects.visible_to(
         world.user("commerce")).filter(name__contains="商贸").count()
+    assert job.summary["rows"] == len(data) - 1 and job.message == f"已导出 {len(data) - 1} 家单位。"
     log = SecurityLog.objects.filter(kind=SecurityLog.Kind.EXPORT).latest("id")
-    assert log.username == "hb_shangwu" and log.detail["rows"] == len(data) - 1
+    assert log.username == "hb_shangwu" and log.detail["job"] == job.pk and log.detail["filters"] == {"q": "商贸"}
     assert client.get("/enterprises/export.xlsx?region=bad").status_code == 400
 
 

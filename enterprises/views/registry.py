@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from core.events import events_for
@@ -16,10 +15,8 @@ from ..filters import EnterpriseFilter
 from ..forms import ContactsForm, EnterpriseForm, SafetyManagerFormSet
 from ..models import Enterprise
 from ..queries import supervising_departments
-from ..spreadsheets import XLSX_TYPE, export_workbook
 
 PAGE_SIZE = 50
-EXPORT_MAX_ROWS = 100_000
 
 
 class EnterpriseList(ScopedListView):
@@ -40,17 +37,16 @@ class EnterpriseList(ScopedListView):
     empty_text = "没有符合条件的单位。"
     export_name = "enterprises"
     export_url_name = "enterprises:export"
+    export_noun = "家单位"
 
     def extra_context(self, request):
         return {"can_register": perms.can_register(request.user)}
 
-    def export(self, request, filterset, qs):
-        total = qs.count()
-        if total > EXPORT_MAX_ROWS:
-            return HttpResponse(f"导出行数超过{EXPORT_MAX_ROWS}，请缩小筛选范围。", status=400,
-                                content_type="text/plain; charset=utf-8")
-        content, n = export_workbook(qs)
-        return self.export_response(request, content, n, content_type=XLSX_TYPE)
+    def write_export(self, request, filterset, qs, path, fmt, progress=None):
+        """The import template's columns (the file can be edited and imported again)."""
+        from ..spreadsheets import write_export
+
+        return write_export(self.export_rows(qs), path, fmt, progress=progress)
 
 
 enterprise_list = EnterpriseList.as_view()

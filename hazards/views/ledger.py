@@ -2,12 +2,8 @@
 exactly the filtered rows runs as a job (jobs app), streamed, whatever the size."""
 
 from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import redirect
 
-from core.lists import Column, OneQueryPaginator, ScopedListView, filter_errors_text
-from core.models import SecurityLog
-from core.security import log_security
+from core.lists import Column, OneQueryPaginator, ScopedListView
 
 from .. import tallies
 from ..filters import HazardFilter, listing_model
@@ -36,6 +32,7 @@ class HazardLedger(ScopedListView):
     empty_text = "没有符合条件的隐患。"
     export_name = "hazards"
     export_url_name = "hazards:export"
+    export_noun = "条隐患"
 
     def paginator_for(self, request, filterset, qs):
         """With a text search on PostgreSQL, the total and the page in one pass over the matches
@@ -66,29 +63,12 @@ class HazardLedger(ScopedListView):
     def extra_context(self, request):
         return {"can_register": writable_enterprises(request.user).exists(), "has_listing": listing_model() is not None}
 
-    def render_export(self, request):
-        """Queue the export of the filtered ledger (xlsx, or CSV with ``?format=csv``) as a job and
-        show its progress; the owner downloads the file from the job page when it is ready."""
-        from jobs.services import submit
+    def write_export(self, request, filterset, qs, path, fmt, progress=None):
+        """The ledger's own columns (number, enterprise and credit code, basis item, dates, status
+        …) read as plain tuples in one joined query (``hazards.exports.export_ledger``)."""
+        from ..exports import export_ledger
 
-        self.check_access(request)
-        query = request.GET.copy()
-        fmt = query.pop("format", ["xlsx"])[-1]
-        if fmt not in ("xlsx", "csv"):
-            return HttpResponse("format: 只支持 xlsx 或 csv。", status=400, content_type="text/plain; charset=utf-8")
-        query.pop("page", None)
-        filterset = self.filterset_class(query, queryset=self.scoped_queryset(request.user), request=request)
-        if not filterset.is_valid():
-            return HttpResponse(filter_errors_text(filterset), status=400, content_type="text/plain; charset=utf-8")
-        job = submit(request.user, "hazards.export", f"导出隐患台账（{fmt}）", {"query": dict(query.lists()), "format": fmt})
-        log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=self.name, job=job.pk,
-                     filters={k: v for k, v in query.items()})
-        return redirect("jobs:detail", pk=job.pk)
-
-
-def ledger_queryset(user):
-    """The user's whole ledger (the export job re-applies the page's filters to it)."""
-    return Hazard.objects.visible_to(user).select_related("enterprise", "sector", "basis_item")
+        return export_ledger(qs, path, fmt, sheet=self.title, progress=progress)
 
 
 ledger = HazardLedger.as_view()

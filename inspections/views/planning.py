@@ -96,7 +96,7 @@ class SpotCheckList(ScopedListView):
     select_related = ("enterprise", "organisation")
     ordering = ("-checked_on", "-id")
     columns = (Column("日期", "checked_on"), Column("企业", "enterprise.name"), Column("抽查单位", "organisation.name"),
-               Column("发现问题", lambda r: "、".join(code for code, yes in r.answers.items() if yes)))
+               Column("发现问题", lambda r: "、".join(code for code, yes in r.answers().items() if yes)))
     empty_text = "暂无"
     export_name = "spot-checks"
     export_url_name = "inspections:spot_checks_export"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.services import NotPermitted, ServiceError
+from core.testing import exported
 from risks import services
 from risks.models import BandTable, RiskPoint
 from risks.reference import ensure_defaults
@@ -134,8 +135,8 @@ def test_notification_card_docx_and_register_xlsx(client, world):
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "安全风险告知卡" in text and "塔吊作业" in text and "重大风险（红色）" in text and "公司级" in text
     assert abs(doc.sections[0].page_width.mm - 210) < 1
-    response = client.get("/risks/register.xlsx?level=major")
-    wb = load_workbook(io.BytesIO(response.content))
+    _job, content = exported(client, "/risks/register.xlsx", {"level": "major"})
+    wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["基础清单", "防控清单", "责任清单", "应急清单"]
     names = {row[1] for row in wb["防控清单"].iter_rows(min_row=2, values_only=True)}
     assert "塔吊作业" in names and "二层仓库" not in names  # 仓库 (270 → 重大) belongs to commerce: not housing's scope
