@@ -32,7 +32,8 @@ def main(user_id: int, fmt: str, limit: float) -> None:
     from jobs.runner import run
 
     user = get_user_model().objects.get(pk=user_id)
-    job = services.submit(user, "hazards.export", f"B7 {fmt}", {"query": {}, "format": fmt}, queue=False)
+    job = services.submit(user, "lists.export", f"B7 {fmt}", {"list": "hazards.ledger", "query": {}, "format": fmt},
+                          queue=False)
     t = time.perf_counter()
 
     def watchdog():

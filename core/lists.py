@@ -390,8 +390,14 @@ def _cell(value):
     return str(value)
 
 
-def registered(name: str) -> type[ScopedListView]:
-    return REGISTRY[name]
+def registered(name: str) -> type[ScopedListView] | None:
+    """The list view registered as ``name``, or None. In a process that has not served a page
+    (the job worker) the list modules are not imported yet: importing the URLconf imports them."""
+    if name not in REGISTRY:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 - importing the URLconf imports every list view (fills REGISTRY)
+    return REGISTRY.get(name)
 
 
 # ---------------------------------------------------------------- exports as jobs
@@ -424,7 +430,7 @@ def bound_list(owner, name: str, query: dict | None, kwargs: dict | None = None)
     ``ServiceError`` (the job fails with that message)."""
     from core.services import ServiceError
 
-    cls = REGISTRY.get(name)
+    cls = registered(name)
     if cls is None or cls.export_name is None:
         raise ServiceError(f"没有可导出的列表：{name}", "list")
     data = QueryDict(mutable=True)

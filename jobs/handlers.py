@@ -20,7 +20,10 @@ def _ledger_rows(job):
     return bound_list(job.owner, "hazards.ledger", job.params.get("query"))[3]
 
 
-def _export(job, progress) -> Outcome:
+@register("lists.export")
+def list_export(job, progress) -> Outcome:
+    """The export of any list of the list layer (core.lists): the rows the page showed with the
+    same filters, scoped to what the owner can see now, streamed to xlsx or CSV."""
     from core.lists import run_export
 
     ext = job.params.get("format", "xlsx")
@@ -32,20 +35,6 @@ def _export(job, progress) -> Outcome:
         os.unlink(path)
         raise
     return Outcome(message=message, path=path, content_type=content_type, name=name, data={"rows": rows})
-
-
-@register("lists.export")
-def list_export(job, progress) -> Outcome:
-    """The export of any list of the list layer (core.lists): the rows the page showed with the
-    same filters, scoped to what the owner can see now, streamed to xlsx or CSV."""
-    return _export(job, progress)
-
-
-@register("hazards.export")
-def hazards_export(job, progress) -> Outcome:
-    """Ledger exports queued before they became ``lists.export`` jobs (same params, no list name)."""
-    job.params = {**job.params, "list": "hazards.ledger"}
-    return _export(job, progress)
 
 
 @register("documents.hazard_reports")

@@ -1,0 +1,55 @@
+"""jobs 0002: unfinished ledger exports of the old kind become list exports the worker runs."""
+
+import importlib
+
+from django.apps import apps
+
+from jobs import runner
+from jobs.models import Job
+
+renamed = importlib.import_module("jobs.migrations.0002_ledger_exports_are_list_exports")
+
+
+def test_an_unfinished_ledger_export_of_the_old_kind_runs_as_a_list_export_and_finished_ones_keep_their_kind(world):
+    from hazards.tests.conftest import make_general
+
+    make_general(world)
+    owner = world.user("committee")
+    waiting = Job.objects.create(owner=owner, kind="hazards.export", title="导出隐患台账（csv）",
+                                 params={"query": {}, "format": "csv"})
+    finished = Job.objects.create(owner=owner, kind="hazards.export", title="导出隐患台账（xlsx）",
+                                  params={"query": {}, "format": "xlsx"}, status=Job.Status.DONE)
+
+    renamed.rename(apps, None)
+
+    waiting.refresh_from_db()
+    finished.refresh_from_db()
+    assert (waiting.kind, waiting.params) == ("lists.export", {"query": {}, "format": "csv", "list": "hazards.ledger"})
+    assert finished.kind == "hazards.export"
+    outcome = runner.run(waiting.pk)
+    assert outcome == "done", Job.objects.get(pk=waiting.pk).message
+    waiting.refresh_from_db()
+    assert waiting.summary == {"rows": 1} and waiting.message == "已导出 1 条隐患。"
+    renamed.back(apps, None)
+    assert Job.objects.get(pk=waiting.pk).kind == "lists.export"  # finished by now: history keeps its kind
+
+
+def test_a_worker_process_that_served_no_page_finds_every_exporting_list():
+    """The job worker never loads the URLconf by itself; the export job must still find the list
+    it was asked for (in a fresh interpreter, as the worker starts)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = ("import django; django.setup()\n"
+            "from core.lists import REGISTRY, registered\n"
+            "assert not REGISTRY, sorted(REGISTRY)\n"
+            "names = ['hazards.ledger', 'enterprises.list', 'enforcement.cases', 'inspections.spot_checks', 'risks.list']\n"
+            "print(','.join(registered(n).__name__ for n in names))\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "HazardLedger,EnterpriseList,CaseList,SpotCheckList,RiskPointList"
