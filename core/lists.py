@@ -460,7 +460,9 @@ def bound_list(owner, name: str, query: dict | None, kwargs: dict | None = None)
 
 def run_export(job, progress, path: str):
     """The body of a ``lists.export`` job: counts the rows, streams them to ``path``; returns
-    (rows, file name, content type, the result line)."""
+    (rows, file name, content type, the result line). The rows are read from the read database
+    (``core.routers.read_db``: the replica when one is configured, as statistics and the board)."""
+    from core.routers import for_reading
     from core.services import ServiceError
 
     params = job.params
@@ -468,6 +470,8 @@ def run_export(job, progress, path: str):
     view, request, filterset, qs = bound_list(job.owner, params.get("list", ""), params.get("query"), params.get("kwargs"))
     if fmt not in view.export_formats:
         raise ServiceError(f"导出格式（format）：只支持 {'、'.join(view.export_formats)}。", "format")
+    if hasattr(qs, "using"):
+        qs = for_reading(qs)
     total = qs.count() if hasattr(qs, "count") else None
     progress(0, total, force=True)
     rows = view.write_export(request, filterset, qs, path, fmt, progress=lambda n: progress(n, total))

@@ -528,3 +528,20 @@ def test_api_shares_the_filterset_and_refuses_bad_values(client, world):
     bad = client.get(reverse("tip-list"), {"overdue": "maybe", "status": "zzz"})
     assert bad.status_code == 400 and set(bad.json()["errors"]) >= {"overdue", "status"}
     assert client.get(reverse("case-list"), {"stage": "zzz"}).status_code == 400
+
+
+def test_an_export_job_reads_from_the_read_database(world, monkeypatch):
+    """Exports read where statistics and the board read (core.routers.read_db: the replica when
+    DATABASE_REPLICA_URL is set): pointed at an alias that does not exist, the job cannot read."""
+    from django.utils.connection import ConnectionDoesNotExist
+
+    from core import routers
+    from jobs.models import Job
+    from jobs.registry import handler_for
+
+    _cases(world, 1)
+    job = Job.objects.create(owner=world.user("committee"), kind="lists.export", title="导出",
+                             params={"list": "enforcement.cases", "query": {}, "format": "csv"})
+    monkeypatch.setattr(routers, "read_db", lambda: "no_such_replica")
+    with pytest.raises(ConnectionDoesNotExist):
+        handler_for("lists.export")(job, lambda *a, **k: None)
