@@ -45,7 +45,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 
@@ -408,15 +408,17 @@ EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
 
 
 def queue_export(request, view, query: QueryDict, fmt: str, *, what: str = "", rows: int | None = None):
-    """Submit the export job of list ``view`` (a list view, its class for the API) with the (checked) filters ``query`` for the
-    requesting user, and log the export (security log: who, which list, which filters, which job)."""
+    """Submit the export job of list ``view`` (a list view, or its class for the API) with the
+    (checked) filters ``query`` for the requesting user, and log the export (security log: who,
+    which list, which filters, which job)."""
     from core.models import SecurityLog
     from core.security import log_security
     from jobs.services import submit
 
     label = view.title or view.export_name
-    job = submit(request.user, EXPORT_KIND, f"导出{label}（{fmt}）",
-                 {"list": view.name, "query": dict(query.lists()), "kwargs": dict(getattr(view, "kwargs", None) or {}), "format": fmt})
+    params = {"list": view.name, "query": dict(query.lists()), "kwargs": dict(getattr(view, "kwargs", None) or {}),
+              "format": fmt}
+    job = submit(request.user, EXPORT_KIND, f"导出{label}（{fmt}）", params)
     extra = {} if rows is None else {"rows": rows}
     log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what=what or view.name, job=job.pk,
                  filters={k: v for k, v in query.items()}, **extra)
@@ -433,6 +435,8 @@ def bound_list(owner, name: str, query: dict | None, kwargs: dict | None = None)
     cls = registered(name)
     if cls is None or cls.export_name is None:
         raise ServiceError(f"没有可导出的列表：{name}", "list")
+    if owner is None or not owner.is_active:
+        raise ServiceError("发起导出的账号已停用。", "owner")
     data = QueryDict(mutable=True)
     for key, values in (query or {}).items():
         data.setlist(key, values if isinstance(values, list) else [values])
@@ -442,12 +446,10 @@ def bound_list(owner, name: str, query: dict | None, kwargs: dict | None = None)
     request.user = owner
     try:
         request.path = request.path_info = reverse(cls.url_name, kwargs=kwargs or {}) if cls.url_name else "/"
-    except Exception:  # noqa: BLE001 - a list whose URL changed: the path is only informative
+    except NoReverseMatch:  # a list whose URL changed since the job was queued: the path is only informative
         request.path = request.path_info = "/"
     view = cls(mode="export")
     view.setup(request, **(kwargs or {}))
-    if owner is None or not owner.is_active:
-        raise ServiceError("发起导出的账号已停用。", "owner")
     try:
         view.check_access(request)
     except (PermissionDenied, Http404) as exc:
