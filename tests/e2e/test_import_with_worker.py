@@ -1,6 +1,7 @@
 """Browser + a real job worker (django-q2 cluster in its own process, as under `make run`): the
 import page shows the job queued/running and the htmx poll brings in the result when the worker
-finishes. PostgreSQL only: the worker process must share the test database."""
+finishes; a list's export link does the same and the file downloaded from the job page holds the
+list's rows. PostgreSQL only: the worker process must share the test database."""
 
 import os
 import signal
@@ -20,32 +21,60 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(trans
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld, tmp_path, settings):
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A django-q2 cluster in its own process on the test database, killed afterwards."""
     settings.MEDIA_ROOT = tmp_path
     settings.QINGLING_JOBS_INLINE = False
     db = django_settings.DATABASES["default"]
     env = {**os.environ, "QINGLING_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings", "QINGLING_WORKERS": "1", "MEDIA_ROOT": str(tmp_path),
            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
-    worker = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT)
-    try:
-        path = tmp_path / "enterprises.xlsx"
-        path.write_bytes(build_file(tworld.townships[0].code))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", "hb_yingji")
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=home-title]")
-        page.goto(f"{live_server.url}/enterprises/import/")
-        page.set_input_files("#id_file", str(path))
-        page.uncheck("#id_dry_run")
-        page.click("[data-testid=import-form] button[type=submit]")
-        # the job page first shows the queued job with its progress bar, then the worker's result
-        assert page.locator("[data-testid=import-job]").get_attribute("data-status") in ("pending", "running", "done")
-        page.wait_for_selector("[data-testid=job-summary]:has-text('新增 3')", timeout=120_000)
-        assert Enterprise.objects.filter(name__startswith="浏览器导入").count() == 3
-        page.goto(f"{live_server.url}/inbox/")
-        assert "后台任务已完成" in page.content()
-    finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
+    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
+                               stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT)
+    yield process
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _login(page, live_server, username="hb_yingji"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld, tmp_path, worker):
+    path = tmp_path / "enterprises.xlsx"
+    path.write_bytes(build_file(tworld.townships[0].code))
+    _login(page, live_server)
+    page.goto(f"{live_server.url}/enterprises/import/")
+    page.set_input_files("#id_file", str(path))
+    page.uncheck("#id_dry_run")
+    page.click("[data-testid=import-form] button[type=submit]")
+    # the job page first shows the queued job with its progress bar, then the worker's result
+    assert page.locator("[data-testid=import-job]").get_attribute("data-status") in ("pending", "running", "done")
+    page.wait_for_selector("[data-testid=job-summary]:has-text('新增 3')", timeout=120_000)
+    assert Enterprise.objects.filter(name__startswith="浏览器导入").count() == 3
+    page.goto(f"{live_server.url}/inbox/")
+    assert "后台任务已完成" in page.content()
+
+
+def test_a_list_export_finishes_in_the_browser_and_the_file_holds_the_list(page, live_server, tworld, tmp_path, worker):
+    """The worker has served no page: it must still find the list (core.lists.registered)."""
+    from openpyxl import load_workbook
+
+    _login(page, live_server)
+    page.goto(f"{live_server.url}/enterprises/?q=河北区")
+    total = int(page.inner_text("[data-testid=list-total]").split()[1])
+    assert total > 0
+    page.click("[data-testid=export-link]")
+    page.wait_for_selector("[data-testid=job-download]", timeout=120_000)
+    assert f"已导出 {total} 家单位" in page.inner_text("[data-testid=job-message]")
+    with page.expect_download() as info:
+        page.click("[data-testid=job-download]")
+    assert info.value.suggested_filename.startswith("enterprises-") and info.value.suggested_filename.endswith(".xlsx")
+    info.value.save_as(tmp_path / info.value.suggested_filename)
+    sheet = load_workbook(tmp_path / info.value.suggested_filename, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "单位名称" and len(rows) - 1 == total
