@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from core.demo import DEMO_PASSWORD
 from enterprises.models import Enterprise
 
 from .test_enterprise_import import build_file
+from .test_sweep import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,18 +36,10 @@ def worker(tmp_path, settings):
     process.wait()
 
 
-def _login(page, live_server, username="hb_yingji"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
 def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld, tmp_path, worker):
     path = tmp_path / "enterprises.xlsx"
     path.write_bytes(build_file(tworld.townships[0].code))
-    _login(page, live_server)
+    login(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/enterprises/import/")
     page.set_input_files("#id_file", str(path))
     page.uncheck("#id_dry_run")
@@ -64,7 +56,7 @@ def test_a_list_export_finishes_in_the_browser_and_the_file_holds_the_list(page,
     """The worker has served no page: it must still find the list (core.lists.registered)."""
     from openpyxl import load_workbook
 
-    _login(page, live_server)
+    login(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/enterprises/?q=河北区")
     total = int(page.inner_text("[data-testid=list-total]").split()[1])
     assert total > 0
