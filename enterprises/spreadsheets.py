@@ -98,10 +98,6 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-EXPORT_HEADERS = ["单位名称", "统一社会信用代码", "乡镇（街道）", "乡镇（街道）代码", "行业领域", "高危行业企业", "规模",
-                  "从业人员数", "主要负责人", "主要负责人电话", "经营状态", "地址", "经度", "纬度"]
-
-
 def _coordinate(value):
     return float(value) if value is not None else None
 
@@ -118,7 +114,6 @@ EXPORT_COLUMNS = [
     ("地址", lambda e: e.address), ("经度", lambda e: _coordinate(e.longitude)),
     ("纬度", lambda e: _coordinate(e.latitude)),
 ]
-assert [h for h, _ in EXPORT_COLUMNS] == EXPORT_HEADERS
 
 
 def write_export(rows, path, fmt: str = "xlsx", *, progress=None) -> int:

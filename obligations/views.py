@@ -71,7 +71,6 @@ class ObligationList(ScopedListView):
         return rows
 
 
-
 _obligation_list = ObligationList.as_view()
 obligation_export = ObligationList.as_view(mode="export")
 
