@@ -1,5 +1,6 @@
-"""A minimal streaming xlsx writer: rows of plain values → one worksheet, written straight into a
-zip stream, in constant memory and with little Python work per cell.
+"""A minimal streaming xlsx writer: rows of plain values → a worksheet (more than Excel's 1,048,576
+rows continue on further sheets), written straight into a zip stream, in constant memory and with
+little Python work per cell.
 
 Why not xlsxwriter: its ``constant_memory`` mode pays several Python calls per cell (cell
 object, type dispatch, XML writer), which made exporting 10⁶ ledger rows take ~6 minutes; this
@@ -116,7 +117,8 @@ def auto_cell(ref: str, row: str, value) -> str:
 
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{sheets}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+_CONTENT_TYPE_SHEET = '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
 _RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -124,9 +126,11 @@ _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created></cp:coreProperties>"""
 _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"""
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{sheets}<Relationship Id="rId{styles}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"""
+_WORKBOOK_REL_SHEET = '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
 _WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"""
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>"""
+_WORKBOOK_SHEET = '<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
 # cellXfs: 0 default, 1 bold header, 2 date, 3 quote prefix (text kept as text), 4 date-time
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
@@ -181,38 +185,69 @@ def row_function(cells: list) -> Callable[[str, tuple], str]:
     return env["_row"]
 
 
+# Excel's worksheet holds 1,048,576 rows (Microsoft, "Excel specifications and limits"); one is the
+# header, so a sheet takes this many data rows and the next rows go on to a further sheet.
+SHEET_ROWS = 1_048_576 - 1
+
+
+def sheet_names(base: str, count: int) -> list[str]:
+    """The sheets' names: ``base``, then ``base（2）``, ``base（3）`` … each within Excel's 31
+    characters, without the characters Excel forbids in a sheet name."""
+    base = _SHEET_NAME_BAD.sub("_", base) or "Sheet1"
+    names = [base[:31]]
+    for n in range(2, count + 1):
+        suffix = f"（{n}）"
+        names.append(base[:31 - len(suffix)] + suffix)
+    return names
+
+
 def write_rows(path, headers: list[str], widths: list[int], cells: list, rows: Iterable[tuple], *,
-               sheet: str = "Sheet1", progress=None, every: int = 2000, batch: int = 1000) -> int:
+               sheet: str = "Sheet1", progress=None, every: int = 2000, batch: int = 1000,
+               sheet_rows: int = SHEET_ROWS) -> int:
     """Write ``rows`` (tuples, one value per column) under a bold header row to an xlsx file at
     ``path``; ``cells[i]`` says how column i is written: ``TEXT``, ``DATE`` or a function like
     ``text_cell``/``date_cell``/``auto_cell`` (column prefix, row number text, value) → ``<c>``
-    element or "" for no cell. Returns the number of data rows."""
-    sheet = _xml_escape(_SHEET_NAME_BAD.sub("_", sheet)[:31] or "Sheet1", {'"': "&quot;"})
+    element or "" for no cell. More rows than a worksheet holds (``sheet_rows``) continue on
+    further sheets, each with the header (``sheet_names``). Returns the number of data rows."""
     refs = [f'<c r="{column_letter(i)}' for i in range(len(headers))]
     make_row = row_function(cells)
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+    head = "".join(f'{ref}1" s="{S_HEADER}" t="inlineStr"><is><t>{_text_xml(h)[0]}</t></is></c>'
+                   for ref, h in zip(refs, headers, strict=True))
+    start = f'{_SHEET_HEAD}<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode()
+    end = b"</sheetData></worksheet>"
     count = 0
+    sheets = 0
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = iter(rows)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        pending = next(rows, None)
+        while sheets == 0 or pending is not None:
+            sheets += 1
+            with zf.open(f"xl/worksheets/sheet{sheets}.xml", "w", force_zip64=True) as out:
+                out.write(start)
+                buf = []
+                on_sheet = 0
+                while pending is not None and on_sheet < sheet_rows:
+                    on_sheet += 1
+                    count += 1
+                    buf.append(make_row(str(on_sheet + 1), pending))
+                    if on_sheet % batch == 0:
+                        out.write("".join(buf).encode())
+                        buf.clear()
+                    if progress and count % every == 0:
+                        progress(count)
+                    pending = next(rows, None)
+                out.write("".join(buf).encode() + end)
+        names = [_xml_escape(name, {'"': "&quot;"}) for name in sheet_names(sheet, sheets)]
+        numbers = range(1, sheets + 1)
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets="".join(_CONTENT_TYPE_SHEET.format(n=n) for n in numbers)))
         zf.writestr("_rels/.rels", _RELS)
         zf.writestr("docProps/app.xml", _APP)
         zf.writestr("docProps/core.xml", _CORE.format(now=now))
-        zf.writestr("xl/workbook.xml", _WORKBOOK.format(name=sheet))
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK.format(sheets="".join(
+            _WORKBOOK_SHEET.format(name=name, n=n) for n, name in zip(numbers, names, strict=True))))
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(
+            sheets="".join(_WORKBOOK_REL_SHEET.format(n=n) for n in numbers), styles=sheets + 1))
         zf.writestr("xl/styles.xml", _STYLES)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
-            cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
-            head = "".join(f'{ref}1" s="{S_HEADER}" t="inlineStr"><is><t>{_text_xml(h)[0]}</t></is></c>'
-                           for ref, h in zip(refs, headers, strict=True))
-            out.write(f'{_SHEET_HEAD}<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode())
-            buf = []
-            for count, values in enumerate(rows, start=1):
-                buf.append(make_row(str(count + 1), values))
-                if count % batch == 0:
-                    out.write("".join(buf).encode())
-                    buf.clear()
-                if progress and count % every == 0:
-                    progress(count)
-            buf.append("</sheetData></worksheet>")
-            out.write("".join(buf).encode())
     return count

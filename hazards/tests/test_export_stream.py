@@ -195,3 +195,36 @@ def test_xlsx_writer_reports_progress_and_counts_rows(tmp_path):
     assert n == 4500 and seen == [2000, 4000]
     ws = load_workbook(tmp_path / "p.xlsx", read_only=True).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == list(range(4500))
+
+
+def test_a_sheet_holds_excels_row_limit_and_further_rows_continue_on_further_sheets(tmp_path):
+    """Excel's worksheet has 1,048,576 rows (Microsoft, "Excel specifications and limits"): the
+    header and 1,048,575 data rows. Beyond that (shown here with 3 data rows a sheet) the rows go
+    on to sheets named 台账（2）, 台账（3）…, each with the header, none lost or repeated; a
+    long name is cut so that its suffix fits Excel's 31 characters."""
+    from python_calamine import CalamineWorkbook
+
+    assert xlsx_stream.SHEET_ROWS == 1_048_576 - 1
+    columns = [Column("序号", operator.itemgetter(0)), Column("内容", operator.itemgetter(1))]
+    rows = [(i, f"第{i}行") for i in range(1, 8)]
+    path = tmp_path / "split.xlsx"
+    written = xlsx_stream.write_rows(path, [c.header for c in columns], [10, 10], [xlsx_stream.auto_cell] * 2,
+                                     iter(rows), sheet="台账", sheet_rows=3)
+    assert written == 7
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["台账", "台账（2）", "台账（3）"]
+    sheets = [list(ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+    assert all(s[0] == ("序号", "内容") for s in sheets)
+    assert [r for s in sheets for r in s[1:]] == rows
+    assert [len(s) - 1 for s in sheets] == [3, 3, 1]
+    calamine = CalamineWorkbook.from_path(str(path))  # the import's reader agrees
+    assert calamine.sheet_names == wb.sheetnames
+    assert [r[1] for r in calamine.get_sheet_by_index(2).to_python()[1:]] == ["第7行"]
+    # exactly full sheets: no empty sheet after them; no rows at all: one sheet with the header
+    assert xlsx_stream.write_rows(path, ["a"], [5], [xlsx_stream.auto_cell], iter([(1,), (2,), (3,)]), sheet_rows=3) == 3
+    assert len(load_workbook(path).sheetnames) == 1
+    assert xlsx_stream.write_rows(path, ["a"], [5], [xlsx_stream.auto_cell], iter([]), sheet_rows=3) == 0
+    assert [list(ws.iter_rows(values_only=True)) for ws in load_workbook(path).worksheets] == [[("a",)]]
+    long = "很长的工作表名称" * 5
+    names = xlsx_stream.sheet_names(long, 12)
+    assert names[0] == long[:31] and names[11] == long[:27] + "（12）" and all(len(n) <= 31 for n in names)
