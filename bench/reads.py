@@ -240,7 +240,9 @@ def bench_b1_dispatch(profile, actors) -> dict:
                 set(g["values"]) == set(floor_sums.get(kind, {})) and all(same(g["values"][k], floor_sums[kind][k]) for k in g["values"])
                 for kind, g in data["groups"].items())
         entry["floor_total_p50_ms"] = round(floor_ms, 2)
-        entry["ratio_p50"] = round(page["p50_ms"] / max(floor_ms, 0.001), 2)
+        exact = page["p50_ms"] / max(floor_ms, 0.001)
+        entry["ratio_p50"] = round(exact, 3)  # three places: a ratio just above the target must not print as the target
+        entry["within_target"] = exact <= 1.5  # the verdict compares the unrounded ratio
         entry["ratio_p50_above_fixed_cost"] = round(max(page["p50_ms"] - empty_page["p50_ms"], 0) / max(floor_ms, 0.001), 2)
         # a page that did nothing but the floor's statements on top of the lightest page: the best
         # ratio this stack allows for the case
@@ -255,7 +257,7 @@ def bench_b1_dispatch(profile, actors) -> dict:
     return {"figure": every, "floor": "hand-written SQL for every number each page shows, same period and rule (LATERAL on PostgreSQL)",
             "ratio": max((c["ratio_p50"] for c in ok), default=None), "cases": out, "numbers_match_floor": matches,
             "campaign": {"name": campaign.name, "start": campaign.start.isoformat()}, "as_of": as_of.isoformat(),
-            "verdict": "met" if matches and len(ok) == len(out) and all(c["ratio_p50"] <= 1.5 for c in ok) else "not met",
+            "verdict": "met" if matches and len(ok) == len(out) and all(c["within_target"] for c in ok) else "not met",
             "note": "figure = the page (HTML: session, scope, the table, the template) p50 through Django's test client; "
                     "floor = the sum of hand-written statements for every number the page shows, same period and cut-off, "
                     "each timed in the same run: 一 applies the app's rule (重大 at the cut-off by the grade trail: the "
