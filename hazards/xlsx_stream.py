@@ -209,38 +209,52 @@ def write_rows(path, headers: list[str], widths: list[int], cells: list, rows: I
     ``text_cell``/``date_cell``/``auto_cell`` (column prefix, row number text, value) → ``<c>``
     element or "" for no cell. More rows than a worksheet holds (``sheet_rows``) continue on
     further sheets, each with the header (``sheet_names``). Returns the number of data rows."""
-    refs = [f'<c r="{column_letter(i)}' for i in range(len(headers))]
-    make_row = row_function(cells)
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
-    head = "".join(f'{ref}1" s="{S_HEADER}" t="inlineStr"><is><t>{_text_xml(h)[0]}</t></is></c>'
-                   for ref, h in zip(refs, headers, strict=True))
-    start = f'{_SHEET_HEAD}<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode()
-    end = b"</sheetData></worksheet>"
+    return write_sheets(path, [(sheet, headers, widths, cells, rows)], progress=progress, every=every, batch=batch,
+                        sheet_rows=sheet_rows)
+
+
+def write_sheets(path, sheets: list[tuple], *, progress=None, every: int = 2000, batch: int = 1000,
+                 sheet_rows: int = SHEET_ROWS) -> int:
+    """Several worksheets in one xlsx file, each ``(name, headers, widths, cells, rows)`` as in
+    ``write_rows`` (a sheet with more rows than a worksheet holds continues on ``name（2）`` …);
+    the rows of each sheet are read once, in order, in constant memory. Returns the number of
+    data rows of all sheets."""
     count = 0
-    sheets = 0
+    parts: list[str] = []  # the name of each worksheet part written, in order
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    rows = iter(rows)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        pending = next(rows, None)
-        while sheets == 0 or pending is not None:
-            sheets += 1
-            with zf.open(f"xl/worksheets/sheet{sheets}.xml", "w", force_zip64=True) as out:
-                out.write(start)
-                buf = []
-                on_sheet = 0
-                while pending is not None and on_sheet < sheet_rows:
-                    on_sheet += 1
-                    count += 1
-                    buf.append(make_row(str(on_sheet + 1), pending))
-                    if on_sheet % batch == 0:
-                        out.write("".join(buf).encode())
-                        buf.clear()
-                    if progress and count % every == 0:
-                        progress(count)
-                    pending = next(rows, None)
-                out.write("".join(buf).encode() + end)
-        names = [_xml_escape(name, {'"': "&quot;"}) for name in sheet_names(sheet, sheets)]
-        numbers = range(1, sheets + 1)
+        for name, headers, widths, cells, rows in sheets:
+            refs = [f'<c r="{column_letter(i)}' for i in range(len(headers))]
+            make_row = row_function(cells)
+            cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1))
+            head = "".join(f'{ref}1" s="{S_HEADER}" t="inlineStr"><is><t>{_text_xml(h)[0]}</t></is></c>'
+                           for ref, h in zip(refs, headers, strict=True))
+            start = f'{_SHEET_HEAD}<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode()
+            rows = iter(rows)
+            pending = next(rows, None)
+            first = len(parts)
+            while len(parts) == first or pending is not None:
+                parts.append(name)
+                with zf.open(f"xl/worksheets/sheet{len(parts)}.xml", "w", force_zip64=True) as out:
+                    out.write(start)
+                    buf = []
+                    on_sheet = 0
+                    while pending is not None and on_sheet < sheet_rows:
+                        on_sheet += 1
+                        count += 1
+                        buf.append(make_row(str(on_sheet + 1), pending))
+                        if on_sheet % batch == 0:
+                            out.write("".join(buf).encode())
+                            buf.clear()
+                        if progress and count % every == 0:
+                            progress(count)
+                        pending = next(rows, None)
+                    out.write("".join(buf).encode() + b"</sheetData></worksheet>")
+        names = []
+        for name in dict.fromkeys(parts):  # each sheet's parts get name, name（2）, …
+            names += sheet_names(name, parts.count(name))
+        names = [_xml_escape(n, {'"': "&quot;"}) for n in names]
+        numbers = range(1, len(parts) + 1)
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES.format(sheets="".join(_CONTENT_TYPE_SHEET.format(n=n) for n in numbers)))
         zf.writestr("_rels/.rels", _RELS)
         zf.writestr("docProps/app.xml", _APP)
@@ -248,6 +262,6 @@ def write_rows(path, headers: list[str], widths: list[int], cells: list, rows: I
         zf.writestr("xl/workbook.xml", _WORKBOOK.format(sheets="".join(
             _WORKBOOK_SHEET.format(name=name, n=n) for n, name in zip(numbers, names, strict=True))))
         zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(
-            sheets="".join(_WORKBOOK_REL_SHEET.format(n=n) for n in numbers), styles=sheets + 1))
+            sheets="".join(_WORKBOOK_REL_SHEET.format(n=n) for n in numbers), styles=len(parts) + 1))
         zf.writestr("xl/styles.xml", _STYLES)
     return count

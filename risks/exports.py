@@ -4,9 +4,7 @@ import io
 
 from docx import Document
 from docx.shared import Mm, Pt
-from openpyxl import Workbook
 
-from core import xlsx
 from core.text import xml_safe
 
 from .models import COLOURS, ControlTier
@@ -37,18 +35,29 @@ LIST_VIEWS = {
 }
 
 
-def register_xlsx(points) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for _key, (title, columns) in LIST_VIEWS.items():
-        ws = wb.create_sheet(title)
-        ws.append(xlsx.row(ws, [h for h, _ in columns]))
-        for p in points:
-            ws.append(xlsx.row(ws, [("" if (v := g(p)) is None else (v if isinstance(v, (int, float)) else str(v)))
-                                    for _, g in columns]))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _cell(value):
+    """A register cell: numbers as numbers, anything else as its text, nothing for None."""
+    if value is None or isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def write_register(points, path, *, progress=None) -> int:
+    """The four lists (基础/防控/责任/应急清单), one sheet each, of ``points`` — a queryset read once
+    per sheet (``iterator``: constant memory) or any re-iterable — to an xlsx file at ``path``
+    (``hazards.xlsx_stream``: text kept as text, formula-looking text quoted). Returns the number
+    of points."""
+    from hazards import xlsx_stream
+
+    def rows(getters):
+        for p in (points.iterator(chunk_size=1000) if hasattr(points, "iterator") else points):
+            yield tuple(_cell(g(p)) for g in getters)
+
+    sheets = [(title, [h for h, _ in columns], [14] * len(columns), [xlsx_stream.auto_cell] * len(columns),
+               rows([g for _, g in columns])) for title, columns in LIST_VIEWS.values()]
+    lists = len(sheets)
+    written = xlsx_stream.write_sheets(path, sheets, progress=(lambda n: progress(n // lists)) if progress else None)
+    return written // lists
 
 
 def notification_card(point, assessment) -> bytes:

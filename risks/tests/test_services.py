@@ -138,6 +138,9 @@ def test_notification_card_docx_and_register_xlsx(client, world):
     _job, content = exported(client, "/risks/register.xlsx", {"level": "major"})
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["基础清单", "防控清单", "责任清单", "应急清单"]
+    codes = [[row[0] for row in ws.iter_rows(min_row=2, values_only=True)] for ws in wb.worksheets]
+    assert codes[0] and all(c == codes[0] for c in codes)  # the same points, in the same order, on every list
+    assert _job.summary["rows"] == len(codes[0])
     names = {row[1] for row in wb["防控清单"].iter_rows(min_row=2, values_only=True)}
     assert "塔吊作业" in names and "二层仓库" not in names  # 仓库 (270 → 重大) belongs to commerce: not housing's scope
     client.force_login(world.user("committee"))
