@@ -177,14 +177,20 @@ class ScopedListView(View):
         """Decorate the rows of one page (e.g. computed summaries); must not query per row."""
         return rows
 
-    def write_export(self, request, filterset, qs, path: str, fmt: str, progress=None) -> int:
-        """Write the filtered rows (the declared columns that have a value) to ``path`` as xlsx or
-        CSV, streamed in constant memory; returns the row count. Run by the export job."""
+    def export_columns(self, request, filterset) -> list:
+        """The file's columns (``hazards.exports.Column``): by default the page's columns that have
+        a value; a list whose file has other columns (the enterprise import template) says so here."""
         from hazards.exports import Column as FileColumn
+
+        return [FileColumn(c.label, lambda row, c=c: _cell(c.read(row)))
+                for c in self.get_columns(request, filterset) if c.value]
+
+    def write_export(self, request, filterset, qs, path: str, fmt: str, progress=None) -> int:
+        """Write the filtered rows (``export_columns``) to ``path`` as xlsx or CSV, streamed in
+        constant memory; returns the row count. Run by the export job."""
         from hazards.exports import write_csv, write_xlsx
 
-        columns = [FileColumn(c.label, lambda row, c=c: _cell(c.read(row)))
-                   for c in self.get_columns(request, filterset) if c.value]
+        columns = self.export_columns(request, filterset)
         rows = self.export_rows(qs)
         if fmt == "csv":
             return write_csv(rows, columns, path, progress=progress)

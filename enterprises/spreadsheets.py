@@ -116,12 +116,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-def write_export(rows, path, fmt: str = "xlsx", *, progress=None) -> int:
-    """The filtered enterprises (model objects with region and sectors loaded) to ``path`` as xlsx
-    or CSV, streamed in constant memory (``hazards.exports``). Returns the row count."""
-    from hazards.exports import Column, write_csv, write_xlsx
+def export_columns() -> list:
+    """``EXPORT_COLUMNS`` as the streamed writer's columns (``hazards.exports.Column``)."""
+    from hazards.exports import Column
 
-    columns = [Column(header, value) for header, value in EXPORT_COLUMNS]
-    if fmt == "csv":
-        return write_csv(rows, columns, path, progress=progress)
-    return write_xlsx(rows, columns, path, sheet="生产经营单位", progress=progress)
+    return [Column(header, value) for header, value in EXPORT_COLUMNS]

@@ -42,11 +42,11 @@ class EnterpriseList(ScopedListView):
     def extra_context(self, request):
         return {"can_register": perms.can_register(request.user)}
 
-    def write_export(self, request, filterset, qs, path, fmt, progress=None):
+    def export_columns(self, request, filterset):
         """The import template's columns (the file can be edited and imported again)."""
-        from ..spreadsheets import write_export
+        from ..spreadsheets import export_columns
 
-        return write_export(self.export_rows(qs), path, fmt, progress=progress)
+        return export_columns()
 
 
 enterprise_list = EnterpriseList.as_view()
