@@ -23,6 +23,7 @@ caller), and ``Q`` helpers (``open_q``, ``closed_q``, ``overdue_q``) filter or a
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
@@ -294,7 +295,10 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
     base = qs.filter(first_reported_at__lte=at)
     if since is not None:
         base = base.filter(first_reported_at__gte=since)
-    inner, inner_params = base.order_by().values_list("id", "grade", "channel").query.sql_with_params()
+    try:
+        inner, inner_params = base.order_by().values_list("id", "grade", "channel").query.sql_with_params()
+    except EmptyResultSet:  # a scope that cannot match (e.g. a department leading no sector): no rows
+        inner, inner_params = "SELECT id, grade, channel FROM hazards_hazard WHERE 1 = 0", []
     t = conn.ops.adapt_datetimefield_value(at)
     grade, has_grade = _json(vendor)
     final = ", ".join(f"'{s}'" for s in workflow.FINAL_STATES)

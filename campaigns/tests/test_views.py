@@ -151,3 +151,30 @@ def test_committee_picks_units_and_home_card(client, world, scen):
     assert "本周调度表" in client.get("/").content.decode()
     client_as(client, world, "enterprise")
     assert "本周调度表" not in client.get("/").content.decode()
+
+
+def test_a_department_that_leads_no_sector_gets_its_table_with_section_one_at_zero(client, world, scen):
+    """A department whose competences name no sector to lead (a new one, not yet configured, or one
+    that only takes part) has no hazard in its section 一: its table shows 0 there — page, API and
+    xlsx — instead of failing on the empty sector list (it answered 500)."""
+    from accounts.models import Competence
+
+    unit = world.org("commerce")
+    before = client_as(client, world, "commerce").get(f"/api/v1/dispatch/?unit={unit.pk}&as_of={_q(AS_OF_1)}").json()
+    assert before["values"]["1.1"] == 3  # the scenario's hazards are in its sectors
+    Competence.objects.filter(department=unit, role=Competence.Role.LEAD).delete()
+    assert unit.lead_sector_ids() == set()
+    page = client.get(f"/campaigns/dispatch/?unit={unit.pk}&as_of={_q(AS_OF_1)}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for code in ("1.1", "1.2", "1.3", "1.4"):
+        assert f'data-testid="value-{code}">0<' in html
+    api = client.get(f"/api/v1/dispatch/?unit={unit.pk}&as_of={_q(AS_OF_1)}")
+    assert api.status_code == 200
+    assert [api.json()["values"][c] for c in ("1.1", "1.2", "1.3", "1.4")] == [0, 0, 0, 0]
+    # what the unit itself did (sections 二 to 四) does not depend on the sectors it leads
+    assert {k: v for k, v in api.json()["values"].items() if not k.startswith("1.")} == \
+        {k: v for k, v in before["values"].items() if not k.startswith("1.")}
+    xlsx = client.get(f"/campaigns/dispatch/export/?unit={unit.pk}&as_of={_q(AS_OF_1)}")
+    assert xlsx.status_code == 200
+    load_workbook(io.BytesIO(xlsx.content))
