@@ -19,6 +19,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .files import FileMissing
 from .services import ServiceError
 
 MESSAGES = {
@@ -37,6 +38,7 @@ MESSAGES = {
     "precondition_required": "修改须附带 If-Match 请求头（取自详情的 ETag）。",
     "idempotency_conflict": "同一 Idempotency-Key 已用于不同的请求。",
     "throttled": "请求过于频繁，请稍后再试。",
+    "gone": "文件已不存在（可能已被清理，或文件存储暂不可用），请联系系统管理员。",
 }
 
 
@@ -124,6 +126,8 @@ def exception_handler(exc, context):
         for key, value in exc.extra_headers.items():
             response[key] = value
         return response
+    if isinstance(exc, FileMissing):
+        return Response(error_body("gone", exc.message), status=status.HTTP_410_GONE)
     if isinstance(exc, ServiceError):
         code = {"conflict": status.HTTP_409_CONFLICT, "permission_denied": status.HTTP_403_FORBIDDEN}.get(
             exc.code, status.HTTP_400_BAD_REQUEST)

@@ -35,6 +35,7 @@ ERRORS = {
     "403": "无权执行此操作",
     "404": "不存在或不在您的管辖范围内",
     "409": "冲突：已被他人处理、操作已生效（附当前状态 current）或 Idempotency-Key 被用于不同请求",
+    "410": "文件已不存在（已被清理或文件存储暂不可用）",
     "412": "If-Match 与当前 ETag 不符",
     "428": "修改须附带 If-Match",
     "429": "请求过于频繁（附 Retry-After）",
@@ -48,6 +49,7 @@ ERROR_CODES = {
     "not_acceptable": "无法按请求的格式返回", "conflict": "已被他人处理", "already_done": "操作已经生效（附当前状态）",
     "idempotency_conflict": "Idempotency-Key 已用于不同请求", "precondition_failed": "If-Match 与当前 ETag 不符",
     "precondition_required": "修改须附带 If-Match", "throttled": "请求过于频繁", "unavailable": "暂时无法提供（如 PDF 生成）",
+    "gone": "文件已不存在（已被清理或文件存储暂不可用）",
     "error": "其他错误",
 }
 
@@ -123,6 +125,8 @@ def postprocess(result, generator, request, public):
                 codes.append("409")
             if any(p.get("name") == "doc_format" for p in op.get("parameters", [])):
                 codes.append("503")
+            if method == "get" and path.endswith("/download/"):  # a stored file (core.files.open_stored)
+                codes.append("410")
             for code in codes:
                 entry = {"description": ERRORS[code], "content": {"application/json": {"schema": _error_ref()}}}
                 if code == "401":

@@ -23,3 +23,23 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class FileMissingMiddleware:
+    """A download whose stored file is gone (``core.files.FileMissing``) answers 410 with the
+    reason in Chinese, on the site's error page, instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from .files import FileMissing
+
+        if isinstance(exception, FileMissing):
+            return render(request, "410.html", {"reason": exception.message}, status=410)
+        return None

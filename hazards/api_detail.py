@@ -23,9 +23,9 @@ from accounts.models import Organisation
 from core.api import PrebuiltFieldsMixin
 from core.api_files import FILE_RENDERERS, FileRenderer, document_schema, send_document
 from core.events import events_for
+from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import ServiceError
 from jobs.api import JobSerializer
 
 from . import acting, workflow
@@ -152,10 +152,7 @@ class HazardDetailMoreMixin:
         att = hazard.attachments.filter(pk=att_pk).first()
         if att is None:
             raise Http404
-        try:
-            handle = att.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise ServiceError("附件文件缺失，请联系管理员。", "attachment") from None
+        handle = open_stored(att.file)
         log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what="hazards.attachment",
                      hazard=hazard.pk, attachment=att.pk, sha256=att.sha256)
         ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(att.content_type, "bin")

@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 
 from core.api_files import FileRenderer
 from core.api_http import HttpSemanticsMixin
+from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
 
@@ -78,5 +79,5 @@ class JobViewSet(HttpSemanticsMixin, viewsets.ReadOnlyModelViewSet):
             raise Http404("任务尚未完成或没有结果文件。")
         log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what=f"jobs.result:{job.kind}",
                      job=job.pk, via="api")
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name or job.result.name,
+        return FileResponse(open_stored(job.result, "结果文件已不存在（可能已被清理，或文件存储暂不可用）：请重新提交该任务。"), as_attachment=True, filename=job.result_name or job.result.name,
                             content_type=job.result_type or "application/octet-stream")

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from core.files import open_stored
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
@@ -60,5 +61,5 @@ def job_download(request, pk: int):
         raise Http404("没有可下载的结果")
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what=f"jobs.result:{job.kind}",
                  job=job.pk)
-    return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name or job.result.name,
+    return FileResponse(open_stored(job.result, "结果文件已不存在（可能已被清理，或文件存储暂不可用）：请重新提交该任务。"), as_attachment=True, filename=job.result_name or job.result.name,
                         content_type=job.result_type or "application/octet-stream")

@@ -425,7 +425,9 @@ def open_attachment(actor, tip: Tip, attachment, *, request=None):
     if not Tip.objects.visible_to(actor).filter(pk=tip.pk).exists() or attachment.tip_id != tip.pk:
         raise NotPermitted("您无权查看该附件。")
     log_security("download", request=request, user=actor, tip=tip.pk, attachment=attachment.pk)
-    return attachment.file.open("rb")
+    from core.files import open_stored
+
+    return open_stored(attachment.file)
 
 
 def _notify_unit(tip: Tip, kind: str, title: str, body: str) -> None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core import labels
 from core.events import events_for
+from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError, StaleState
@@ -117,10 +118,7 @@ def download(request, pk: int, att_pk: int):
     att = hazard.attachments.filter(pk=att_pk).first()
     if att is None:
         raise Http404("附件不存在")
-    try:
-        handle = att.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件缺失")
+    handle = open_stored(att.file)
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what="hazards.attachment",
                  hazard=hazard.pk, attachment=att.pk, sha256=att.sha256)
     ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(att.content_type, "bin")
