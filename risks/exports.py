@@ -35,23 +35,17 @@ LIST_VIEWS = {
 }
 
 
-def _cell(value):
-    """A register cell: numbers as numbers, anything else as its text, nothing for None."""
-    if value is None or isinstance(value, int | float):
-        return value
-    return str(value)
-
-
 def write_register(points, path, *, progress=None) -> int:
     """The four lists (基础/防控/责任/应急清单), one sheet each, of ``points`` — a queryset read once
     per sheet (``iterator``: constant memory) or any re-iterable — to an xlsx file at ``path``
-    (``hazards.xlsx_stream``: text kept as text, formula-looking text quoted). Returns the number
-    of points."""
+    (``hazards.xlsx_stream.auto_cell``: text kept as text, formula-looking text quoted, a number —
+    longitude, latitude — a number and a date a date Excel can sort and filter). Returns the
+    number of points."""
     from hazards import xlsx_stream
 
     def rows(getters):
         for p in (points.iterator(chunk_size=1000) if hasattr(points, "iterator") else points):
-            yield tuple(_cell(g(p)) for g in getters)
+            yield tuple(g(p) for g in getters)
 
     sheets = [(title, [h for h, _ in columns], [14] * len(columns), [xlsx_stream.auto_cell] * len(columns),
                rows([g for _, g in columns])) for title, columns in LIST_VIEWS.values()]

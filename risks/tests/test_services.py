@@ -1,5 +1,6 @@
 """LEC/LS banding for every band-table version, versioning, factor validation, exports."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -135,12 +136,24 @@ def test_notification_card_docx_and_register_xlsx(client, world):
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "安全风险告知卡" in text and "塔吊作业" in text and "重大风险（红色）" in text and "公司级" in text
     assert abs(doc.sections[0].page_width.mm - 210) < 1
+    RiskPoint.objects.filter(pk=point.pk).update(review_on=datetime.date(2027, 3, 31))  # 下次评估 on one point
     _job, content = exported(client, "/risks/register.xlsx", {"level": "major"})
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["基础清单", "防控清单", "责任清单", "应急清单"]
     codes = [[row[0] for row in ws.iter_rows(min_row=2, values_only=True)] for ws in wb.worksheets]
     assert codes[0] and all(c == codes[0] for c in codes)  # the same points, in the same order, on every list
     assert _job.summary["rows"] == len(codes[0])
+    # numbers and dates stay what they are (Excel sorts and filters them), text stays text
+    ws, points = wb["基础清单"], {p.code: p for p in RiskPoint.objects.filter(code__in=codes[0])}
+    for (code, *_rest), lon, lat in zip(ws.iter_rows(min_row=2, values_only=True), ws["K"][1:], ws["L"][1:], strict=True):
+        p = points[code]
+        assert (lon.value, lat.value) == ((float(p.longitude), float(p.latitude)) if p.longitude is not None else (None, None))
+        assert lon.data_type == "n" and lat.data_type == "n"
+    assert any(p.longitude is not None for p in points.values()) and any(p.review_on for p in points.values())
+    control = wb["防控清单"]
+    for (code, *_rest), review in zip(control.iter_rows(min_row=2, values_only=True), control["H"][1:], strict=True):
+        expected = points[code].review_on
+        assert (review.value.date() if review.value is not None else None) == expected and review.is_date == (expected is not None)
     names = {row[1] for row in wb["防控清单"].iter_rows(min_row=2, values_only=True)}
     assert "塔吊作业" in names and "二层仓库" not in names  # 仓库 (270 → 重大) belongs to commerce: not housing's scope
     client.force_login(world.user("committee"))
