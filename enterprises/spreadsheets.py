@@ -13,7 +13,7 @@ from core.intake import check_spreadsheet
 from core.services import ServiceError
 from core.text import clean_cell
 
-from .importing import COLUMNS, MAX_ROWS
+from .importing import COLUMNS, MAX_ROWS, REQUIRED, canonical_header
 from .validators import make_credit_code
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,10 +61,21 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
             raise ServiceError("无法读取 Excel 文件，请使用 .xlsx 格式。", "file")
         try:
-            return _rows_from_matrix(wb.worksheets[0].iter_rows(values_only=True))
+            return _rows_from_matrix(_directory_sheet(wb).iter_rows(values_only=True))
         finally:
             wb.close()
     raise ServiceError("只支持 .xlsx 或 .csv 文件。", "file")
+
+
+def _directory_sheet(wb):
+    """The first worksheet whose first row names every required column (the template's own
+    sheets after it — 行业领域代码, 填写说明 — may have been moved in front), else the first."""
+    wanted = {header for key, header, _ in COLUMNS if key in REQUIRED}
+    for ws in wb.worksheets:
+        first = next(ws.iter_rows(max_row=1, values_only=True), None) or ()
+        if wanted <= {canonical_header(v) for v in first if v is not None}:
+            return ws
+    return wb.worksheets[0]
 
 
 def template_workbook() -> bytes:

@@ -180,29 +180,51 @@ def open_workbook(data: bytes):
     return reader.wb
 
 
+def _header(values) -> list[str]:
+    """A header row as the import reads it: each cell's text up to a bracket (``行业领域（名称）``)."""
+    return [_text(v).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
+
+
+def _is_ledger(first_row) -> bool:
+    return first_row is not None and all(c in _header(first_row) for c in REQUIRED)
+
+
 def _openpyxl_values(data: bytes):
-    """The first sheet's rows as value tuples through openpyxl (read-only): the reference the
-    calamine reader is tested against, and the bench's floor."""
+    """(rows as value tuples, number of worksheets) through openpyxl (read-only) — of the first
+    worksheet whose first row is the ledger's header, else of the first worksheet: the reference
+    the calamine reader is tested against, and the bench's floor."""
     try:
         wb = open_workbook(data)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        sheets = wb.worksheets
+        for ws in sheets:
+            if _is_ledger(next(ws.iter_rows(max_row=1, values_only=True), None)):
+                return ws.iter_rows(values_only=True), len(sheets)
+        return sheets[0].iter_rows(values_only=True), len(sheets)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
         raise ServiceError(UNREADABLE, "file") from None
-    return wb.worksheets[0].iter_rows(values_only=True)
 
 
-def _calamine_values(data: bytes) -> list:
-    """The first worksheet's rows (chart sheets skipped, as openpyxl's ``worksheets``) as value
-    lists, parsed by calamine (Rust) in one pass: from row 1 (empty rows included, so row numbers
+def _calamine_values(data: bytes) -> tuple[list, int]:
+    """(rows, number of worksheets): the rows of the first worksheet whose first row is the
+    ledger's header (a workbook may open with a 填写说明 sheet), else of the first worksheet (chart
+    sheets skipped, as openpyxl's ``worksheets``) as value lists, parsed by calamine (Rust) in one
+    pass each: from row 1 (empty rows included, so row numbers
     are the sheet's), an empty cell as ``""``, every number a float, a date-formatted cell a
     ``date``/``datetime`` — what ``_text`` and ``_date`` read the same as openpyxl's values
     (tests/test_import_readers.py compares both). The whole sheet is held in memory: bounded by
     ``check_spreadsheet``'s limits and ``MAX_ROWS``."""
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        index = next((i for i, m in enumerate(wb.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet), None)
-        if index is None:
+        indexes = [i for i, m in enumerate(wb.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
+        if not indexes:
             raise ServiceError(UNREADABLE, "file")
-        return wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        first = None
+        for index in indexes:
+            rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            if _is_ledger(rows[0] if rows else None):
+                return rows, len(indexes)
+            first = rows if first is None else first
+        return first, len(indexes)
     except CalamineError:  # not a workbook, corrupt zip or XML, encrypted (PasswordError), …
         raise ServiceError(UNREADABLE, "file") from None
     except (OSError, ValueError, KeyError, IndexError, OverflowError):
@@ -210,18 +232,21 @@ def _calamine_values(data: bytes) -> list:
 
 
 def iter_rows(data: bytes, reader: str = "calamine"):
-    """Yield the data rows of the first sheet as {header: value, "_row": number}: the header row,
-    then every non-empty row (at most MAX_ROWS). ``reader`` "openpyxl" is the former streaming
+    """Yield the data rows of the ledger's sheet (the first whose first row holds the required
+    columns, else the first) as {header: value, "_row": number}: the header row, then every
+    non-empty row (at most MAX_ROWS). ``reader`` "openpyxl" is the former streaming
     reader, kept as the reference for the tests."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     values_of = _calamine_values if reader == "calamine" else _openpyxl_values
     header, count = None, 0
-    for number, values in enumerate(values_of(data), 1):
+    matrix, sheets = values_of(data)
+    for number, values in enumerate(matrix, 1):
         if header is None:
-            header = [_text(v).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
+            header = _header(values)
             missing = [c for c in REQUIRED if c not in header]
             if missing:
-                raise ServiceError(f"表头缺少列：{'、'.join(missing)}。", "file")
+                where = f"（{sheets}个工作表的第1行都不是台账表头）" if sheets > 1 else ""
+                raise ServiceError(f"表头缺少列：{'、'.join(missing)}{where}。", "file")
             columns = [(i, h) for i, h in enumerate(header) if h]
             continue
         if not any(v is not None and v != "" and (not isinstance(v, str) or v.strip()) for v in values):

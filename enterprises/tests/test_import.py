@@ -120,6 +120,19 @@ def test_template_download_is_importable(client, world):
     assert import_enterprises(world.user("committee"), rows, dry_run=True).errors == []
 
 
+def test_the_template_with_its_other_sheets_moved_in_front_is_still_read_from_the_directory_sheet(client, world):
+    client.force_login(world.user("committee"))
+    wb = load_workbook(io.BytesIO(client.get("/enterprises/import/template.xlsx").content))
+    wb.move_sheet("填写说明", offset=-2)
+    wb.move_sheet("行业领域代码", offset=-1)
+    assert wb.sheetnames[0] == "填写说明" and wb.sheetnames[-1] == "生产经营单位"
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows = read_rows(buf.getvalue(), "t.xlsx")
+    assert [r["_row"] for r in rows] == [2] and rows[0]["单位名称*"].startswith("示例：")
+    assert import_enterprises(world.user("committee"), rows, dry_run=True).errors == []
+
+
 def test_management_command(world, tmp_path, capsys):
     path = tmp_path / "e.xlsx"
     path.write_bytes(xlsx([row(world, 1), row(world, 2, 行业领域="")]))

@@ -250,3 +250,33 @@ def test_the_page_and_both_jobs_parse_a_file_once_and_the_real_run_checks_the_da
     assert {(e["row"], e["column"]) for e in real_job.summary["errors"]} == {(2, "统一社会信用代码"), (3, "统一社会信用代码"),
                                                                             (4, "统一社会信用代码")}
     assert not Hazard.objects.exists()
+
+
+def test_the_ledger_is_read_from_the_first_sheet_whose_header_it_is(world):
+    """A workbook that opens with a 填写说明 sheet (or any sheet moved in front of the ledger) is
+    read from the first worksheet whose first row holds the required columns — by both readers;
+    when none does, the reason says every sheet was looked at."""
+    code = world.ent_commerce.credit_code
+    wb = Workbook()
+    wb.active.title = "填写说明"
+    wb.active.append(["第1行为表头，请勿修改列名。"])
+    wb.active.append(["统一社会信用代码：18位。"])
+    other = wb.create_sheet("汇总")
+    other.append(["行业领域", "隐患数"])  # some of the ledger's words, not its header
+    ledger = wb.create_sheet("隐患台账")
+    ledger.append(HEADER)
+    ledger.append([code, "灭火器过期", "一般", "商贸服务和仓储物流", "部门检查", "2026-01-05", "2026-02-05", "已登记"])
+    ledger.append([code, "消防通道堵塞", "一般", "commerce"])
+    data = _bytes(wb)
+    ours, oracle = list(importing.iter_rows(data)), list(importing.iter_rows(data, reader="openpyxl"))
+    assert [(r["_row"], r["隐患描述"]) for r in ours] == [(r["_row"], r["隐患描述"]) for r in oracle] == \
+        [(2, "灭火器过期"), (3, "消防通道堵塞")]
+    assert importing.import_hazards(world.user("commerce"), data, dry_run=True)["created"] == 2
+
+    wb.remove(ledger)
+    data = _bytes(wb)
+    for reader in ("calamine", "openpyxl"):
+        with pytest.raises(ServiceError) as exc:
+            list(importing.iter_rows(data, reader=reader))
+        assert exc.value.field == "file" and "2个工作表的第1行都不是台账表头" in exc.value.message
+        assert "统一社会信用代码" in exc.value.message  # the first sheet's missing columns are named
