@@ -17,7 +17,7 @@ from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
 
-from .models import Job
+from .models import RESULT_MISSING, Job
 from .views import live
 
 #: Content types of job results (the kinds in jobs.handlers): the download answers the job's result_type.
@@ -77,7 +77,8 @@ class JobViewSet(HttpSemanticsMixin, viewsets.ReadOnlyModelViewSet):
         job = self.get_object()
         if job.status != Job.Status.DONE or not job.result:
             raise Http404("任务尚未完成或没有结果文件。")
+        handle = open_stored(job.result, RESULT_MISSING)
         log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what=f"jobs.result:{job.kind}",
                      job=job.pk, via="api")
-        return FileResponse(open_stored(job.result, "结果文件已不存在（可能已被清理，或文件存储暂不可用）：请重新提交该任务。"), as_attachment=True, filename=job.result_name or job.result.name,
+        return FileResponse(handle, as_attachment=True, filename=job.result_name or job.result.name,
                             content_type=job.result_type or "application/octet-stream")

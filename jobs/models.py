@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from .querysets import JobQuerySet
 
+#: the reason a download gives when a finished job's result file is no longer in the storage
+RESULT_MISSING = "结果文件已不存在（可能已被清理，或文件存储暂不可用）：请重新提交该任务。"
+
 
 class Job(models.Model):
     """One run of a registered job kind (``jobs.registry``) for one user."""

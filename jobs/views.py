@@ -9,7 +9,7 @@ from core.models import SecurityLog
 from core.security import log_security
 
 from .filters import JobFilter
-from .models import Job
+from .models import RESULT_MISSING, Job
 from .progress import read_side
 
 
@@ -59,7 +59,8 @@ def job_download(request, pk: int):
     job = own_job(request.user, pk)
     if job.status != Job.Status.DONE or not job.result:
         raise Http404("没有可下载的结果")
+    handle = open_stored(job.result, RESULT_MISSING)  # before the log: a file that is gone was not downloaded
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, what=f"jobs.result:{job.kind}",
                  job=job.pk)
-    return FileResponse(open_stored(job.result, "结果文件已不存在（可能已被清理，或文件存储暂不可用）：请重新提交该任务。"), as_attachment=True, filename=job.result_name or job.result.name,
+    return FileResponse(handle, as_attachment=True, filename=job.result_name or job.result.name,
                         content_type=job.result_type or "application/octet-stream")

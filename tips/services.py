@@ -424,10 +424,11 @@ def open_attachment(actor, tip: Tip, attachment, *, request=None):
     identity protection: leaks traceable). Returns the open file."""
     if not Tip.objects.visible_to(actor).filter(pk=tip.pk).exists() or attachment.tip_id != tip.pk:
         raise NotPermitted("您无权查看该附件。")
-    log_security("download", request=request, user=actor, tip=tip.pk, attachment=attachment.pk)
     from core.files import open_stored
 
-    return open_stored(attachment.file)
+    handle = open_stored(attachment.file)  # before the log: a file that is gone was not downloaded
+    log_security("download", request=request, user=actor, tip=tip.pk, attachment=attachment.pk)
+    return handle
 
 
 def _notify_unit(tip: Tip, kind: str, title: str, body: str) -> None:

@@ -102,6 +102,7 @@ def test_a_served_file_missing_from_storage_is_410_with_the_reason(client, world
 
 
 def test_hazard_evidence_tip_file_and_job_result_missing_from_storage_are_410(client, world, settings, tmp_path):
+    from core.models import SecurityLog
     from hazards.tests.conftest import PDF_BYTES, make_major
     from jobs import runner
     from jobs.models import Job
@@ -124,7 +125,9 @@ def test_hazard_evidence_tip_file_and_job_result_missing_from_storage_are_410(cl
     photo = TipAttachment.objects.create(tip=tip, file=SimpleUploadedFile("a.png", b"x"), kind="photo",
                                          content_type="image/png", size=1)
     photo.file.storage.delete(photo.file.name)
+    logged = SecurityLog.objects.filter(kind="download").count()
     assert _gone(_fetch(client, world, "commerce", f"/tips/{tip.pk}/files/{photo.pk}/"))
+    assert SecurityLog.objects.filter(kind="download").count() == logged  # nothing was downloaded
 
     response = _fetch(client, world, "committee", "/hazards/export.xlsx?format=csv")
     job = Job.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
@@ -132,9 +135,11 @@ def test_hazard_evidence_tip_file_and_job_result_missing_from_storage_are_410(cl
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and client.get(f"/jobs/{job.pk}/result/").status_code == 200
     job.result.storage.delete(job.result.name)
+    logged = SecurityLog.objects.filter(kind="download").count()
     page = client.get(f"/jobs/{job.pk}/result/")
     assert _gone(page) and "请重新提交该任务" in page.content.decode()
     api = client.get(f"/api/v1/jobs/{job.pk}/download/")
     assert _gone(api, api=True) and "请重新提交该任务" in api.json()["message"]
+    assert SecurityLog.objects.filter(kind="download").count() == logged
     # someone else's job stays 404, whatever its file
     assert _fetch(client, world, "other_region", f"/jobs/{job.pk}/result/").status_code == 404
