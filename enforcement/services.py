@@ -68,6 +68,15 @@ def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
+def _acting_org(org, case: Case | None) -> Organisation:
+    """Who takes a measure, a listing or a ban: the writer's organisation; for a superuser acting
+    without one, the department that filed the case; with neither it cannot be recorded."""
+    org = org or (case.opened_by_org if case is not None else None)
+    if org is None:
+        raise ServiceError("超级用户须以单位身份办理（或在案件中办理）。", "organisation")
+    return org
+
+
 def _decision_org(actor, case):
     return _org(actor) or case.opened_by_org
 
@@ -406,7 +415,7 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
         raise ServiceError("措施类型无效。", "kind")
     with transaction.atomic():
         m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=_decided_on(date),
-                                             note=note, organisation=org or enterprise.organisation, created_by=_user(actor),
+                                             note=note, organisation=_acting_org(org, case), created_by=_user(actor),
                                              **(case or enterprise).region_codes())
         record(actor, f"enforcement.{kind}", enterprise, note=note, data={"measure": m.pk})
     return m
@@ -487,7 +496,7 @@ def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | No
         row = CreditListing.objects.create(enterprise=enterprise, case=case, reason=reason, start=start,
                                            duration_months=int(duration_months),
                                            ends_on=rules.months_after(start, int(duration_months)), public=bool(public),
-                                           proposed_by=_user(actor), organisation=org or case.opened_by_org)
+                                           proposed_by=_user(actor), organisation=_acting_org(org, case))
         record(actor, "credit.proposed", row, to_state=row.status)
     return row
 
@@ -566,6 +575,6 @@ def ban_person(actor, *, enterprise, person_name: str, term: str, reason: str = 
     with transaction.atomic():
         ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name.strip(), term=term,
                                        reason=reason, start=start or timezone.localdate(),
-                                       organisation=org or case.opened_by_org)
+                                       organisation=_acting_org(org, case))
         record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term})
     return ban

@@ -214,3 +214,31 @@ def test_bans_measures_accountability_notices(world):
     assert n.county_code == world.district.code
     a = services.record_accountability(world.user("committee"), person_name="某科长", measure="诫勉谈话")
     assert a.organisation == world.org("committee")
+
+
+def test_a_superuser_without_an_organisation_acts_for_the_case_and_is_refused_without_one(client, world):
+    """A measure, a listing and a ban record who took them. A superuser acting on a case records
+    the department that filed it; with no case and no organisation of their own, they are refused
+    with a reason — before, the measure failed on its NOT NULL organisation (a 500 from the case
+    page) and the listing and the ban on ``None.opened_by_org``."""
+    from enforcement.models import EnterpriseMeasure
+
+    admin = world.user("admin")
+    assert admin.is_superuser and getattr(admin, "membership", None) is None
+    case = notified_case(world)
+    m = services.add_measure(admin, enterprise=case.enterprise, kind="interview", case=case)
+    listing = services.propose_listing(admin, enterprise=case.enterprise, reason="重大事故隐患拒不整改", case=case)
+    ban = services.ban_person(admin, enterprise=case.enterprise, person_name="负责人02", term="five_years", case=case)
+    assert m.organisation == listing.organisation == ban.organisation == case.opened_by_org == world.org("commerce")
+    for call in (lambda: services.add_measure(admin, enterprise=world.ent_commerce, kind="interview"),
+                 lambda: services.propose_listing(admin, enterprise=world.ent_commerce, reason="拒不整改"),
+                 lambda: services.ban_person(admin, enterprise=world.ent_commerce, person_name="负责人03", term="five_years")):
+        with pytest.raises(ServiceError) as err:
+            call()
+        assert err.value.field == "organisation" and "单位" in err.value.message
+    # the case page's form, as the crawl posted it: no 500, the measure is recorded for the filing department
+    client.force_login(admin)
+    response = client.post(f"/enforcement/cases/{case.pk}/measure/",
+                           {"measure-kind": "exposure", "measure-note": "", "measure-date": ""})
+    assert response.status_code in (200, 302)
+    assert EnterpriseMeasure.objects.filter(case=case, kind="exposure", organisation=world.org("commerce")).exists()
