@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.forms.models import model_to_dict
 
-from .models import ChangeLog, Event, Notification, OutboxMessage, SecurityLog
+from .models import REGION_LEVELS, ChangeLog, Event, Notification, OutboxMessage, RegionCodes, SecurityLog
 from .request_context import current_request_id
 
 
@@ -13,13 +13,29 @@ def _snapshot(obj) -> dict:
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Writes a ChangeLog row (pre/post JSON, user, request id) for every admin save/delete."""
+    """Writes a ChangeLog row (pre/post JSON, user, request id) for every admin save/delete.
+
+    A row placed in the region tree (``RegionCodes``) keeps its level codes — what scoping filters
+    on — derived from its ``region`` as every service writes them: shown read-only, copied from
+    the region chosen on save."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if issubclass(self.model, RegionCodes):
+            fields += tuple(f"{level}_code" for level in REGION_LEVELS if f"{level}_code" not in fields)
+        return fields
 
     def save_model(self, request, obj, form, change):
         pre = None
         if change and obj.pk:
             old = type(obj).objects.filter(pk=obj.pk).first()
             pre = _snapshot(old) if old else None
+        if isinstance(obj, RegionCodes) and hasattr(obj, "region_id"):
+            if obj.region_id is not None:
+                obj.set_region_codes(obj.region)
+            else:
+                for level in REGION_LEVELS:
+                    setattr(obj, f"{level}_code", "")
         super().save_model(request, obj, form, change)
         ChangeLog.objects.create(
             user=request.user, user_name=request.user.get_username(),

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import immutable, text
+        from . import immutable, lookups, text  # noqa: F401  (lookups: registers ``ucontains``)
 
         text.install()  # one cleaning step for every text input (forms and API)
         immutable.install()  # legal records refuse update/delete (model level; triggers on PostgreSQL)

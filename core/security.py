@@ -6,6 +6,7 @@ from django.conf import settings
 
 from .models import SecurityLog
 from .request_context import current_request_id
+from .text import json_safe
 
 
 def client_ip(request) -> str | None:
@@ -37,6 +38,6 @@ def log_security(kind: str, *, request=None, user=None, username: str = "", **de
         user=user,
         username=username or (user.get_username() if user else ""),
         ip=client_ip(request),
-        detail=detail,
+        detail=json_safe(detail),  # details may carry raw request input (an export's filters)
         request_id=current_request_id(),
     )

@@ -29,6 +29,20 @@ def xml_safe(value: str) -> str:
     return XML_ILLEGAL.sub("", value)
 
 
+def json_safe(value):
+    """``value`` (JSON-able: dicts, lists, text, numbers) with NUL characters removed from every
+    text, keys included — what a JSON column takes on every database (PostgreSQL's jsonb refuses
+    ``\\u0000``). For values that carry raw request input, such as query strings, into a log or a
+    job's parameters."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def _clean_already(value: str, multiline: bool) -> bool:
     """True when ``clean_text`` would return ``value`` unchanged — checked in C, for the bulk of
     imported cells. Every character the slow path removes or rewrites (controls, XML-illegal,
@@ -87,7 +101,9 @@ def install() -> None:
     def to_python(self, value):
         value = original(self, value)
         if isinstance(value, str) and value and not _is_secret(self.widget):
-            value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea))
+            # multi-line text and search terms keep their inner spaces (a term pasted from a
+            # description with two spaces must find it); other single-line text is squeezed
+            value = clean_text(value, multiline=isinstance(self.widget, forms.Textarea) or getattr(self, "keeps_spaces", False))
         return value
 
     forms.CharField.to_python = to_python

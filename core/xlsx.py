@@ -16,6 +16,14 @@ EXCEL_MAX_CELL = 32767
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+def unquote_csv(value):
+    """A CSV cell as it was before our exports quoted it: the "'" put in front of a value starting
+    like a formula (``hazards.exports``) is removed, so that an exported file imports unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def safe_text(value: str) -> str:
     return xml_safe(value)[:EXCEL_MAX_CELL]
 

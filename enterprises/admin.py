@@ -3,6 +3,7 @@ from django.contrib import admin
 from core.admin import AuditedModelAdmin
 
 from .models import Engagement, Enterprise
+from .services import derive
 
 
 @admin.register(Enterprise)
@@ -11,6 +12,14 @@ class EnterpriseAdmin(AuditedModelAdmin):
     list_filter = ("status", "high_risk")
     search_fields = ("name", "credit_code")
     autocomplete_fields = ["region", "organisation"]
+    readonly_fields = ("high_risk",)  # derived from the sectors unless 人工认定高危 says otherwise
+
+    def save_model(self, request, obj, form, change):
+        """What the enterprise services derive, derived here too (region codes, 高危, the name's
+        search tokens), from the sectors chosen in the form (saved right after this)."""
+        sectors = form.cleaned_data.get("sectors")
+        derive(obj, list(sectors) if sectors is not None else list(obj.sectors.all()) if obj.pk else [])
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Engagement)

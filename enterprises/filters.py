@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Sector
-from core.lists import RegionCodeFilter, YesNoFilter
+from core.lists import RegionCodeFilter, StableOrderingFilter, YesNoFilter
 
 from .models import Enterprise, ImportJob
 
@@ -28,7 +28,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     sector = SectorCodeFilter(method="filter_sector")
     high_risk = YesNoFilter(label="高危行业企业")
     status = django_filters.ChoiceFilter(label="状态", choices=Enterprise.Status.choices)
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="排序",
         fields=(("name", "name"), ("credit_code", "credit_code"), ("employees", "employees"),
                 ("township_code", "region"), ("created_at", "created")),

@@ -30,6 +30,14 @@ def derive_high_risk(sectors, override: bool | None) -> bool:
     return any(s.high_risk for s in sectors)
 
 
+def derive(ent: Enterprise, sectors) -> None:
+    """Set what every writer of an enterprise derives (not saved): the level codes of its region
+    (what scoping filters on), 高危 from its sectors unless overridden, the name's search tokens."""
+    ent.set_region_codes(ent.region)
+    ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
+    ent.name_tokens = name_tokens(ent.name)
+
+
 def _validate(region, sectors, data) -> None:
     if region is None or region.level != "township":
         raise ServiceError("所在区划须为乡镇（街道）。", "region")
@@ -70,9 +78,7 @@ def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **
     with transaction.atomic():
         ent = Enterprise(name=name.strip(), credit_code=code, region=region,
                          **{k: v for k, v in data.items() if k in PROFILE_FIELDS or k == "status"})
-        ent.set_region_codes(region)
-        ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
-        ent.name_tokens = name_tokens(ent.name)
+        derive(ent, sectors)
         try:
             ent.full_clean(exclude=["sectors"])
         except ValidationError as exc:
@@ -101,9 +107,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region
-        ent.set_region_codes(region)
-        ent.high_risk = derive_high_risk(sectors, ent.high_risk_override)
-        ent.name_tokens = name_tokens(ent.name)  # a rename is found by its new name at once
+        derive(ent, sectors)  # a rename is found by its new name at once
         try:
             ent.full_clean(exclude=["sectors", "credit_code", "organisation"], validate_unique=False)
         except ValidationError as exc:

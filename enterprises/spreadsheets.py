@@ -54,7 +54,8 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
                 continue
         else:
             raise ServiceError("CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）。", "file")
-        return _rows_from_matrix(csv.reader(io.StringIO(text)))
+        # a cell our export quoted against formulas ('+86 …) is read back without the quote
+        return _rows_from_matrix([xlsx.unquote_csv(v) for v in r] for r in csv.reader(io.StringIO(text)))
     if name.endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -17,7 +17,7 @@ from . import services, tallies, workflow
 from .actions import available_for, merge_targets, report_departments, run_action
 from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
 from .filters import HazardFilter
-from .models import Acceptance, ExtensionRequest, GovernancePlan, Hazard
+from .models import TEXT_LIMITS, Acceptance, ExtensionRequest, GovernancePlan, Hazard
 
 
 class HazardSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
@@ -69,13 +69,13 @@ class HazardDetailSerializer(HazardSerializer):
 class HazardCreateSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
     category = serializers.ChoiceField(choices=Hazard.Category.choices, default=Hazard.Category.STATE)
     channel = serializers.ChoiceField(choices=Hazard.Channel.choices, required=False)
-    location = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS["location"])
     basis_item = serializers.IntegerField(required=False, allow_null=True)
-    basis_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    basis_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS["basis_reason"])
     found_on = serializers.DateField(required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
     responsible_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)

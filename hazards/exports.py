@@ -21,13 +21,17 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.xlsx import FORMULA_TRIGGERS
+
 from . import xlsx_stream
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-# A CSV cell starting with one of these is read as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A CSV cell starting with one of these is read as a formula by spreadsheet programs (the
+# full-width forms too: an input method types them, and Excel treats ＝ as =); such a cell is
+# written with a leading "'", which the enterprise import removes again (``unquote_csv``).
+_FORMULA_START = FORMULA_TRIGGERS
 
 AUTO, TEXT, DATE, DATETIME = "auto", "text", "date", "datetime"
 
@@ -49,11 +53,17 @@ def clean_cell(value):
     return value
 
 
+def _local_minute(value: datetime.datetime, tz=None) -> datetime.datetime:
+    """Naive local time to the minute, as the pages show it: an aware value in ``tz`` (the
+    current time zone, Asia/Shanghai), a naive one taken as local time already."""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        value = value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
+    return value.replace(second=0, microsecond=0)
+
+
 def _datetime_text(value: datetime.datetime, tz=None) -> str:
-    """Local time to the minute (``2026-05-01 23:30``) for aware values, ISO text for naive ones."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.isoformat(" ")
-    return value.astimezone(tz or timezone.get_current_timezone()).isoformat(" ", "minutes")[:16]
+    """Local time to the minute (``2026-05-01 23:30``)."""
+    return _local_minute(value, tz).isoformat(" ", "minutes")
 
 
 def _csv_cell(value) -> str:
@@ -84,15 +94,17 @@ _CSV_CELL = {AUTO: _csv_cell, TEXT: _csv_text, DATE: _csv_date, DATETIME: _csv_d
 
 def _xlsx_auto(ref: str, row: str, value) -> str:
     if isinstance(value, datetime.datetime):
-        value = _datetime_text(value)
+        value = _local_minute(value)
     return xlsx_stream.auto_cell(ref, row, value)
 
 
 def _xlsx_datetime(tz):
+    """A date-time cell (``yyyy-mm-dd hh:mm``, local time to the minute) that Excel sorts and
+    filters as a date-time."""
     def cell(ref: str, row: str, value) -> str:
         if value is None:
             return ""
-        return xlsx_stream.text_cell(ref, row, _datetime_text(value, tz) if isinstance(value, datetime.datetime) else value)
+        return xlsx_stream.auto_cell(ref, row, _local_minute(value, tz) if isinstance(value, datetime.datetime) else value)
     return cell
 
 
@@ -113,7 +125,7 @@ def write_xlsx_tuples(rows: Iterable[tuple], columns: list[Column], path, *, she
 # (removed) or a cell starting like a formula (quoted). Cells are joined by "\n" after a leading
 # "\n", so a cell start is "\n" + its first character (a line break inside a cell followed by
 # "=" is a false alarm: that row merely takes the slow path).
-_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[=+\-@\t\r]")
+_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
 
 
 def _csv_row_function(kinds: list[str]):

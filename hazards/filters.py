@@ -5,7 +5,7 @@ from django import forms
 from django.apps import apps
 from django.db import connection
 
-from core.lists import OverdueFilter, RegionCodeFilter, YesNoFilter
+from core.lists import OverdueFilter, RegionCodeFilter, SearchTermFilter, StableOrderingFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
 
 from . import workflow
@@ -27,7 +27,7 @@ PROGRESS = (("counted", "全部（不含已合并、作废）"), ("open", "未�
 
 
 class HazardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="描述或单位", max_length=100, method="filter_q")
+    q = SearchTermFilter(label="描述或单位", max_length=100, method="filter_q")
     region = RegionCodeFilter()
     sector = SectorCodeFilter(method="filter_sector")
     enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
@@ -43,7 +43,7 @@ class HazardFilter(django_filters.FilterSet):
                                            widget=forms.DateInput(attrs={"type": "date"}))
     found_to = django_filters.DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte",
                                          widget=forms.DateInput(attrs={"type": "date"}))
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="排序",
         fields=(("first_reported_at", "reported"), ("found_on", "found"), ("deadline", "deadline"),
                 ("grade", "grade"), ("status", "status"), ("enterprise__name", "enterprise")),

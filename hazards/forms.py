@@ -9,7 +9,7 @@ from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 
 from . import acting
-from .models import Hazard
+from .models import TEXT_LIMITS, Hazard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,12 +40,13 @@ class RegisterForm(forms.Form):
     channel = forms.ChoiceField(label="发现渠道", choices=[("", "按登记单位自动确定")] + list(Hazard.Channel.choices),
                                 required=False)
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
-    description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label="隐患描述", max_length=TEXT_LIMITS["description"], widget=forms.Textarea(attrs={"rows": 3}))
     basis_item = forms.ModelChoiceField(label="判定依据条款（重大隐患）", queryset=Hazard._meta.get_field("basis_item")
                                         .related_model.objects.none(), required=False,
                                         widget=PickerSelect("standard-items", depends="#id_enterprise",
                                                             placeholder="输入关键词，按适用的判定标准分组"))
-    basis_reason = forms.CharField(label="无对应条款时的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    basis_reason = forms.CharField(label="无对应条款时的判定理由", required=False, max_length=TEXT_LIMITS["basis_reason"],
+                                   widget=forms.Textarea(attrs={"rows": 2}))
     found_on = forms.DateField(label="发现日期", required=False, widget=DATE)
     deadline = forms.DateField(label="整改期限", required=False, widget=DATE)
     responsible_person = forms.CharField(label="整改责任人", max_length=60, required=False)

@@ -178,6 +178,14 @@ class Hazard(RegionCodes):
         )
 
 
+#: the longest text each field of a registration takes: a column's own limit, and for the two
+#: free-text columns a limit of the product's (a description longer than a page is not a hazard
+#: description, and PostgreSQL's search index takes at most about 60,000 characters of it)
+TEXT_LIMITS = {"description": 5000, "basis_reason": 2000,
+               **{name: Hazard._meta.get_field(name).max_length
+                  for name in ("location", "responsible_person", "responsible_phone", "sub_grade", "finder_name")}}
+
+
 class AlertSchedule(models.Model):
     """Scheduling of a hazard's deadline alerts (Healthchecks' alert_after): the date its next
     7-day / 1-day / overdue alert falls due; None once the last one went out or the hazard left

@@ -8,7 +8,8 @@ token set contains every n-gram of the query; the exact substring test (``iconta
 confirms them, so the results are exactly those of a substring search — only faster. Enterprise
 names are matched the same way: ``Enterprise.name_tokens`` holds ``tokens(name)`` (written by the
 enterprises service and import, GIN-indexed on PostgreSQL), so a search does not scan every
-enterprise's name. On SQLite (development, county scale) the substring test runs alone.
+enterprise's name. On SQLite (development, county scale) the substring test runs alone (with every
+letter case-folded for a term that has a non-ASCII letter, ``core.lookups``).
 
 Jieba word segmentation was not used: a substring query like “通道” must also find “消防通道”,
 which a word index misses when the segmenter keeps “消防通道” as one word; n-grams cannot miss."""
@@ -18,6 +19,8 @@ import re
 
 from django.db import connection
 from django.db.models import Q
+
+from core.lookups import needs_unicode_fold
 
 MAX_LITERAL_ENTERPRISES = 500
 # Characters no other character case-folds into and that UPPER() leaves alone: CJK ideographs
@@ -83,7 +86,11 @@ def text_filter(queryset, value: str, matched_names=None):
     exact = Q(description__icontains=value) | Q(location__icontains=value)
     terms = query_tokens(value)
     if connection.vendor != "postgresql" or not terms:
-        return queryset.filter(exact | Q(enterprise_id__in=Enterprise.objects.filter(name__icontains=value).values("pk")))
+        # SQLite's LIKE folds ASCII letters only: a term with another letter (ｌｎｇ, é) is
+        # compared case-folded (core.lookups), as PostgreSQL's UPPER compares it
+        lookup = "ucontains" if needs_unicode_fold(value) else "icontains"
+        return queryset.filter(Q(**{f"description__{lookup}": value}) | Q(**{f"location__{lookup}": value})
+                               | Q(enterprise_id__in=Enterprise.objects.filter(**{f"name__{lookup}": value}).values("pk")))
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     query = SearchQuery(" & ".join(terms), search_type="raw", config="simple")

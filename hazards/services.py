@@ -25,7 +25,7 @@ from .acting import (
     default_channel,
 )
 from .alerts import schedule_new, set_schedule
-from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+from .models import TEXT_LIMITS, Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
 from .search import tokens as search_tokens
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
@@ -97,6 +97,11 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     description = (description or "").strip()
     if not description:
         raise ServiceError("请填写隐患描述。", "description")
+    for name, value in (("description", description), ("location", location), ("basis_reason", basis_reason),
+                        ("responsible_person", responsible_person), ("responsible_phone", responsible_phone),
+                        ("sub_grade", sub_grade), ("finder_name", finder_name)):
+        if value and len(value) > TEXT_LIMITS[name]:
+            raise ServiceError(f"{Hazard._meta.get_field(name).verbose_name}不能超过{TEXT_LIMITS[name]}字（现为{len(value)}字）。", name)
     if grade not in GRADES:
         raise ServiceError("隐患等级须为“一般”或“重大”。", "grade")
     if category not in CATEGORIES:

@@ -298,10 +298,10 @@ def fold(today: datetime.date | None = None) -> dict:
         old = cutoff()
         if old is not None and old >= new:
             return {"cutoff": old, "folded": 0}
-        if old is None:  # raw SQL as every tally write here (maintenance of derived counts, no event)
-            cur.execute(f"INSERT INTO {CUTOFF} (id, past_before) VALUES (1, %s)", [new])
-        else:
-            cur.execute(f"UPDATE {CUTOFF} SET past_before = %s WHERE id = 1", [new])
+        # raw SQL as every tally write here (maintenance of derived counts, no event); an upsert,
+        # so that a cutoff row left empty (by hand) is set rather than inserted a second time
+        cur.execute(f"INSERT INTO {CUTOFF} (id, past_before) VALUES (1, %s) "
+                    f"ON CONFLICT (id) DO UPDATE SET past_before = excluded.past_before", [new])
         for table, keys in DEADLINE_TABLES:
             other = [k for k in keys if k != "deadline_week"]
             cols = ", ".join(other)
@@ -544,8 +544,12 @@ def open_figures(scope, hazards, today: datetime.date) -> dict | None:
     """The home cards' figures of ``scope`` now: open, open major, overdue (open and past the
     deadline on ``today``). Whole weeks before this one come from the tally; the deadlines of
     this week before ``today`` are counted directly on ``hazards`` (the same scope as a
-    queryset). None when the scope is not expressible on tally keys."""
-    qs = rows(scope)
+    queryset). None when the scope is not expressible on tally keys. Read from the primary
+    database, as the count of this week's deadlines on ``hazards`` is: both halves of a card
+    describe the same instant even while a replica lags (the ledger's total does the same)."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    qs = rows(scope, using=DEFAULT_DB_ALIAS)
     if qs is None:
         return None
     week = monday(today)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.events import record
 from core.notifications import notify
 from core.services import ServiceError
+from core.text import json_safe
 
 from . import registry
 from .models import Job
@@ -64,7 +65,7 @@ def submit(owner, kind: str, title: str, params: dict | None = None, *, max_atte
     if registry.handler_for(kind) is None:
         raise ServiceError(f"未知的任务类型：{kind}", "kind")
     with transaction.atomic():
-        job = Job.objects.create(owner=owner, kind=kind, title=title[:200], params=params or {},
+        job = Job.objects.create(owner=owner, kind=kind, title=title[:200], params=json_safe(params or {}),
                                  max_attempts=max_attempts)
         record(owner, "job.submitted", job, to_state=S.PENDING, data={"kind": kind})
     if queue:

@@ -88,7 +88,7 @@ def _csv_expected(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = "".join(ch for ch in value if ch not in FORBIDDEN)
-    return "'" + text if text.startswith(TRIGGERS) else text
+    return "'" + text if text.startswith(TRIGGERS + FULLWIDTH) else text  # Excel reads ＝ as = too
 
 
 RAW = {"隐患描述": "description", "隐患部位": "location", "整改责任人": "responsible_person", "发现日期": "found_on",
@@ -147,14 +147,18 @@ def test_ledger_csv_cells_equal_the_database_values(corpus, tmp_path):
 
 
 def test_generic_xlsx_writer_keeps_numbers_dates_booleans_and_text(tmp_path):
-    when = datetime.datetime(2026, 5, 1, 23, 30)
-    values = [7, -2.5, decimal.Decimal("12.50"), True, datetime.date(2026, 2, 28), when, "中文", "=1+1", None, ""]
+    # a naive date-time is local time already (core.lists hands local times over); an aware one is
+    # shown in Asia/Shanghai — both typed, to the minute, as the pages show them
+    when = datetime.datetime(2026, 5, 1, 23, 30, 15, 123456)
+    aware = datetime.datetime(2026, 5, 1, 15, 30, 59, tzinfo=datetime.UTC)  # 23:30 in Beijing
+    values = [7, -2.5, decimal.Decimal("12.50"), True, datetime.date(2026, 2, 28), when, "中文", "=1+1", None, "", aware]
     cols = [Column(f"列{i}", operator.itemgetter(i)) for i in range(len(values))]
     path = tmp_path / "generic.xlsx"
     assert write_xlsx([values], cols, path) == 1
     row = [c for c in next(load_workbook(path).active.iter_rows(min_row=2))]
-    assert [c.value for c in row] == [7, -2.5, 12.5, True, datetime.datetime(2026, 2, 28), "2026-05-01 23:30:00",
-                                      "中文", "=1+1", None, None]
+    assert [c.value for c in row] == [7, -2.5, 12.5, True, datetime.datetime(2026, 2, 28), datetime.datetime(2026, 5, 1, 23, 30),
+                                      "中文", "=1+1", None, None, datetime.datetime(2026, 5, 1, 23, 30)]
+    assert row[5].number_format == row[10].number_format == "yyyy-mm-dd hh:mm"
     assert row[7].data_type == "s" and row[7].quotePrefix
 
 

@@ -42,8 +42,9 @@ def _expected_xlsx(value):
     """(value openpyxl reads, whether the cell carries quote_prefix)."""
     if value is None or value == "":
         return None, False  # an empty cell: no cell written
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M"), False
+    if isinstance(value, datetime.datetime):  # a date-time Excel can sort: Beijing time, to the minute
+        local = timezone.localtime(value)
+        return datetime.datetime(local.year, local.month, local.day, local.hour, local.minute), False
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day), False
     text = _strip(value)
@@ -84,7 +85,7 @@ def corpus(world):
             "location": ["", "=A1", "仓库二层\x0b", "-地下室"][i % 4],
             "responsible_person": ["", "@张三", "李四"][i % 3],
             "basis_item": item if i % 4 == 1 else None, "township_code": "" if i % 6 == 5 else None,
-            "closed_at": (timezone.make_aware(datetime.datetime(2026, 5, 1, 23, 30)) + datetime.timedelta(hours=i)
+            "closed_at": (timezone.make_aware(datetime.datetime(2026, 5, 1, 23, 30)) + datetime.timedelta(hours=i, seconds=37, microseconds=5)
                           if statuses[i % len(statuses)] == "closed" else None),
         }
         if fields["township_code"] is None:
@@ -116,6 +117,7 @@ def test_xlsx_export_cells_equal_the_reference_built_from_objects(corpus, tmp_pa
         assert all(c.data_type != "f" for c in cells)
         dates = [c for c in cells[8:11] if isinstance(c.value, datetime.datetime)]
         assert [c.number_format for c in dates] == ["yyyy-mm-dd"] * len(dates)
+        assert cells[18].value is None or cells[18].number_format == "yyyy-mm-dd hh:mm"
 
 
 @pytest.mark.django_db

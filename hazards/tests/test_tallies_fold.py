@@ -191,3 +191,28 @@ def test_the_readers_pick_the_county_tally_unless_townships_are_needed(world):
         assert tallies.rows(world.user(persona), level="city").model is HazardCityTally
         assert tallies.rows(world.user(persona), level="county").model is HazardCountyTally
         assert tallies.rows(world.user(persona), weekly=True).model is HazardCityWeekTally
+
+
+def test_a_cutoff_row_left_empty_by_hand_is_set_by_the_next_fold(world):
+    with travel(MONDAY):
+        h = _register(world, random.Random(5), MONDAY)
+        Hazard.objects.filter(pk=h.pk).update(deadline=MONDAY - datetime.timedelta(days=30), status="registered")
+        HazardTallyCutoff.objects.create(pk=1, past_before=None)  # e.g. cleared in a database console
+        assert tallies.fold()["cutoff"] == MONDAY
+        assert tallies.cutoff() == MONDAY and HazardTally.objects.get(n=1).deadline_week == PAST_DEADLINE
+        assert_tally_is_exact()
+
+
+def test_the_home_cards_read_their_counts_from_the_primary_database_as_the_overdue_count(world, monkeypatch):
+    """Both halves of a card (the tally, this week's deadlines counted on the hazards) describe
+    the same instant: a read database that lags (here: one that does not exist) is not used."""
+    import core.routers
+    from hazards.home import figures
+
+    with travel(MONDAY):
+        h = _register(world, random.Random(7), MONDAY)
+        Hazard.objects.filter(pk=h.pk).update(deadline=MONDAY + datetime.timedelta(days=1), status="registered")
+    with travel(MONDAY + datetime.timedelta(days=3)):
+        monkeypatch.setattr(core.routers, "read_db", lambda: "no-such-replica")
+        user = world.user("committee")
+        assert figures(user) == _open_overdue_direct(user, MONDAY + datetime.timedelta(days=3))
