@@ -373,7 +373,7 @@ Q_CLUSTER = {
     "label": "后台任务队列",
     "orm": "default",
     "workers": int(os.environ.get("QINGLING_WORKERS", "2")),
-    "timeout": QINGLING_JOB_TIMEOUT,           # a task running longer is killed (its Job is then retried)
+    "timeout": QINGLING_JOB_TIMEOUT,           # a task running longer is killed (its Job then fails with the reason)
     "retry": QINGLING_JOB_TIMEOUT + 60,        # an unacknowledged task is delivered again after this
     "max_attempts": 5,
     "ack_failures": True,
@@ -386,5 +386,8 @@ if os.environ.get("QUEUE_REDIS_URL"):
     Q_CLUSTER["redis"] = os.environ["QUEUE_REDIS_URL"]
 # Run jobs inside the request that submits them (tests, single-process demos).
 QINGLING_JOBS_INLINE = env_bool("QINGLING_JOBS_INLINE")
-QINGLING_JOB_STALE_SECONDS = int(os.environ.get("QINGLING_JOB_STALE_SECONDS", "600"))
+# a running job beats every quarter of this (jobs.progress.Heartbeat): silent this long = its worker is gone
+QINGLING_JOB_STALE_SECONDS = int(os.environ.get("QINGLING_JOB_STALE_SECONDS", "180"))
+# finished jobs' result files (exports, document batches, error lists) are deleted after this many days
+QINGLING_JOB_RESULT_DAYS = int(os.environ.get("QINGLING_JOB_RESULT_DAYS", "30"))
 QINGLING_JOB_RETRY_BASE_SECONDS = int(os.environ.get("QINGLING_JOB_RETRY_BASE_SECONDS", "30"))

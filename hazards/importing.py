@@ -299,7 +299,7 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
 
 
-def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None) -> dict:
+def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None) -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
     ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
 
@@ -308,7 +308,8 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     whole file, every row is validated (``services.build_hazard``), and only if no row is bad (and
     it is not a dry run) are the hazards written (``services.register_many``, in chunks) in one
     transaction: every bad row is reported, nothing is written unless every row is good.
-    ``progress(done, total)`` is called as chunks are validated and written."""
+    ``progress(done, total)`` is called as chunks are validated and written; ``before_commit(result)``
+    inside the writing transaction, last (the job marks itself committed there)."""
     if hasattr(file, "read"):
         data = file.read()
     elif isinstance(file, bytes | bytearray):
@@ -352,6 +353,9 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                     progress((total + start + len(part)) // 2, total)
             if deferred:
                 tallies.count_new(new_ids)
+            if before_commit is not None:
+                before_commit({"total": total, "created": created, "closed": closed, "errors": [], "dry_run": False,
+                               "committed": True})
     except _Abort:
         pass
     return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": False,

@@ -69,11 +69,22 @@ def hazard_reports(job, progress) -> Outcome:
 
 @register("hazards.import")
 def hazards_import(job, progress) -> Outcome:
+    """A ledger import (dry run or real). A real import marks the job in the transaction that
+    writes the hazards (``services.record_commit``): an attempt after a worker lost past that
+    commit reports what was imported instead of importing the file a second time."""
     from hazards.importing import import_hazards
 
+    from . import services
+
+    earlier = services.committed_summary(job)
+    if earlier is not None:
+        result = {k: v for k, v in earlier.items() if k != "committed"}
+        return Outcome(message=f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。",
+                       data=result)
     with default_storage.open(job.params["file"], "rb") as fh:
         data = fh.read()
-    result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)), progress=progress)
+    result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)), progress=progress,
+                            before_commit=lambda outcome: services.record_commit(job, outcome))
     if result["committed"]:
         message = f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。"
     elif result["errors"]:
@@ -108,6 +119,14 @@ def _tmp_dir() -> str:
 
 
 # ---------------------------------------------------------------- periodic passes (owner: system)
+
+@register("jobs.cleanup")
+def jobs_cleanup(job, progress) -> Outcome:
+    from . import services
+
+    counts = services.cleanup()
+    return Outcome(message=f"清理过期结果文件 {counts['results']} 个，临时文件 {counts['temporary']} 个。", data=counts)
+
 
 @register("alerts.hazards")
 def alerts_hazards(job, progress) -> Outcome:

@@ -5,6 +5,7 @@ only become visible at commit and would be rolled back with a dry run)."""
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -19,20 +20,73 @@ def side_file(job_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "jobs" / "progress" / f"{job_id}.json"
 
 
+def beat_file(job_id: int) -> Path:
+    return side_file(job_id).with_suffix(".beat")
+
+
 def read_side(job_id: int) -> dict | None:
-    """{"done", "total", "at" (epoch seconds)} from the side file, or None."""
+    """{"done", "total", "at" (epoch seconds)} from the side file, or None; "at" is the latest of
+    the last progress report and the last heartbeat (``Heartbeat``)."""
     try:
         data = json.loads(side_file(job_id).read_text())
     except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+        data = None
+    data = data if isinstance(data, dict) else None
+    try:
+        beat = float(beat_file(job_id).read_text())
+    except (OSError, ValueError):
+        return data
+    if data is None:
+        return {"at": beat}
+    return {**data, "at": max(beat, data.get("at") or 0)}
 
 
 def clear_side(job_id: int) -> None:
-    try:
-        side_file(job_id).unlink()
-    except OSError:
-        pass
+    for path in (side_file(job_id), beat_file(job_id)):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def beat_seconds() -> float:
+    """How often a running job says it is alive: a quarter of the stale delay, at most a minute."""
+    return min(60.0, max(0.05, getattr(settings, "QINGLING_JOB_STALE_SECONDS", 180) / 4))
+
+
+class Heartbeat:
+    """While a handler runs, a thread writes the time to the job's beat file every
+    ``beat_seconds()``, so a live worker is never taken for a dead one however long a step takes
+    without a progress report (an alert pass, a long statement, a commit). A file, not the job
+    row: the handler may hold a long write transaction (SQLite would make a second writer wait)."""
+
+    def __init__(self, job_id: int):
+        self.path = beat_file(job_id)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"job-{job_id}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".beat-tmp")
+            tmp.write_text(repr(time.time()))
+            os.replace(tmp, self.path)
+        except OSError:  # a full disk must not stop the job; the stale delay then decides
+            pass
+
+    def _run(self) -> None:
+        while not self.stop.wait(beat_seconds()):
+            self._beat()
+
+    def __enter__(self):
+        self._beat()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        return False
 
 
 class Progress:

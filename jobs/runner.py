@@ -5,7 +5,7 @@ import logging
 from core.services import ServiceError
 
 from . import registry, services
-from .progress import Progress
+from .progress import Heartbeat, Progress
 
 log = logging.getLogger("qingling.jobs")
 
@@ -16,7 +16,8 @@ def run(job_id: int) -> str:
         return "skipped"
     handler = registry.handler_for(job.kind)
     try:
-        outcome = handler(job, Progress(job))
+        with Heartbeat(job.pk):  # alive however long a step runs without reporting progress
+            outcome = handler(job, Progress(job))
     except ServiceError as exc:
         services.give_up(job, exc.message)
         return "failed"

@@ -35,6 +35,8 @@ PERIODIC = [
     Periodic("tallies.reconcile", "jobs.periodic.run_system", "D", args="'tallies.reconcile'", at=datetime.time(3, 40)),
     # ... and this one folds the deadline weeks that became past into one key (a no-op but on Mondays)
     Periodic("tallies.fold", "jobs.periodic.run_system", "D", args="'tallies.fold'", at=datetime.time(0, 2)),
+    # result files of jobs finished more than QINGLING_JOB_RESULT_DAYS ago, stale temporary files
+    Periodic("jobs.cleanup", "jobs.periodic.run_system", "D", args="'jobs.cleanup'", at=datetime.time(3, 20)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",
              at=datetime.time(12, 5), weekday=0),
 ]
@@ -54,6 +56,17 @@ def first_run(p: Periodic, now: datetime.datetime) -> datetime.datetime:
     return at
 
 
+def _on_time(next_run: datetime.datetime | None, p: Periodic) -> bool:
+    """Whether a stored next run is at the declared local time of day (and weekday): a time
+    changed in the declaration moves the schedule at the next sync."""
+    if p.at is None:
+        return True
+    if next_run is None:
+        return False
+    local = timezone.localtime(next_run)
+    return (local.hour, local.minute) == (p.at.hour, p.at.minute) and (p.weekday is None or local.weekday() == p.weekday)
+
+
 def sync(now: datetime.datetime | None = None) -> dict:
     """Create or update the declared schedules; remove ours that are no longer declared. A
     schedule's next run is kept when its timing did not change (restarts do not shift it)."""
@@ -69,7 +82,7 @@ def sync(now: datetime.datetime | None = None) -> dict:
         if s is None:
             Schedule.objects.create(name=name, next_run=first_run(p, now), **fields)
             created += 1
-        elif any(getattr(s, k) != v for k, v in fields.items()):
+        elif any(getattr(s, k) != v for k, v in fields.items()) or not _on_time(s.next_run, p):
             for k, v in fields.items():
                 setattr(s, k, v)
             s.next_run = first_run(p, now)

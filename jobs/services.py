@@ -31,8 +31,22 @@ S = Job.Status
 SERVICE_MODULES = ('progress', 'schedules')
 
 def stale_after() -> datetime.timedelta:
-    """A running job with no progress for this long is taken to have lost its worker."""
-    return datetime.timedelta(seconds=getattr(settings, "QINGLING_JOB_STALE_SECONDS", 600))
+    """A running job with neither progress nor heartbeat (``progress.Heartbeat``, a few times
+    within this delay) for this long is taken to have lost its worker."""
+    return datetime.timedelta(seconds=getattr(settings, "QINGLING_JOB_STALE_SECONDS", 180))
+
+
+def _lost(job: Job, now) -> str | None:
+    """Why a running job whose worker is gone is not tried again (None: retry it): its attempts
+    are used up, or it ran as long as the queue lets a task run (the queue killed it; another
+    attempt would be killed the same way)."""
+    timeout = getattr(settings, "QINGLING_JOB_TIMEOUT", 3600)
+    if job.started_at and now - job.started_at >= datetime.timedelta(seconds=timeout):
+        return (f"任务运行超过最长时间（{max(1, timeout // 60)} 分钟）被终止，未再重试：请缩小范围（例如按区域或日期筛选）"
+                f"后重新提交。")
+    if job.attempts >= job.max_attempts:
+        return f"执行任务的进程意外中断，已尝试 {job.attempts} 次仍未完成，任务终止。请重新提交。"
+    return None
 
 
 def backoff(attempt: int) -> datetime.timedelta:
@@ -110,8 +124,9 @@ def claim(job_id: int) -> Job | None:
         beat = _heartbeat(job)
         if beat and now - beat < stale_after():
             return None
-        if job.attempts >= job.max_attempts:
-            _fail(job, f"执行任务的进程意外中断，已尝试 {job.attempts} 次仍未完成，任务终止。请重新提交。")
+        reason = _lost(job, now)
+        if reason:
+            _fail(job, reason)
             return None
     if job.attempts >= job.max_attempts:
         _fail(job, f"已尝试 {job.attempts} 次仍未完成，任务终止。请重新提交。")
@@ -119,7 +134,7 @@ def claim(job_id: int) -> Job | None:
     with transaction.atomic():
         n = Job.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
             status=S.RUNNING, attempts=job.attempts + 1, started_at=now, heartbeat_at=now, retry_at=None,
-            done=0, message="" if job.status == S.PENDING else job.message)
+            done=0, message="" if job.status == S.PENDING else f"正在进行第 {job.attempts + 1} 次尝试。")
         if not n:
             return None
         record(None, "job.started", job, from_state=job.status, to_state=S.RUNNING, data={"attempt": job.attempts + 1})
@@ -155,6 +170,61 @@ def complete(job: Job, outcome) -> None:
     clear_side(job.pk)
 
 
+def record_commit(job: Job, summary: dict) -> None:
+    """Inside the transaction that commits a job's writes (an import): store ``summary`` as the
+    attempt's committed outcome, so that a retry — the worker lost after the commit but before
+    ``complete`` — reports it instead of writing a second time (``committed_summary``). Refused
+    (ServiceError, the caller's writes roll back) when this attempt no longer owns the job."""
+    n = Job.objects.filter(pk=job.pk, status=S.RUNNING, attempts=job.attempts).update(
+        summary={"committed": True, **json_safe(summary)})
+    if not n:
+        raise ServiceError("该任务已由另一次执行接手，本次执行的写入已撤销。", "job")
+    record(None, "job.committed", job, data={"attempt": job.attempts})
+
+
+def committed_summary(job: Job) -> dict | None:
+    """The outcome an earlier attempt committed (``record_commit``), or None."""
+    summary = Job.objects.filter(pk=job.pk).values_list("summary", flat=True).first() or {}
+    return summary if summary.get("committed") else None
+
+
+def cleanup(now=None) -> dict:
+    """Periodic (daily): result files of jobs finished more than ``QINGLING_JOB_RESULT_DAYS`` ago
+    are deleted (exports and document batches are copies of what the platform keeps; the job row
+    stays, saying so), and so are the temporary files of attempts whose worker died and progress
+    files of finished jobs. Uploaded import files are kept: they are the source of imported records."""
+    now = now or timezone.now()
+    days = getattr(settings, "QINGLING_JOB_RESULT_DAYS", 30)
+    counts = {"results": 0, "temporary": 0}
+    old = Job.objects.filter(status__in=[S.DONE, S.FAILED], finished_at__lt=now - datetime.timedelta(days=days)).exclude(result="")
+    for job in old.iterator():
+        name = job.result.name
+        with transaction.atomic():
+            n = Job.objects.filter(pk=job.pk, result=name).update(
+                result="", message=f"{job.message} 结果文件已超过保留期（{days} 天）并已清理，如需请重新提交。"[:500])
+            if n:
+                record(None, "job.result_removed", job, data={"file": name, "days": days})
+        if n:
+            try:
+                job.result.storage.delete(name)
+            except OSError:
+                log.warning("job %s: could not delete %s", job.pk, name)
+            counts["results"] += 1
+    from django.core.files.storage import default_storage
+
+    limit = now.timestamp() - getattr(settings, "QINGLING_JOB_TIMEOUT", 3600) - stale_after().total_seconds()
+    for folder in ("jobs/tmp", "jobs/progress"):
+        path = os.path.join(str(default_storage.location), folder)
+        for entry in os.scandir(path) if os.path.isdir(path) else ():
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                try:
+                    os.unlink(entry.path)
+                    counts["temporary"] += 1
+                except OSError:
+                    pass
+    return counts
+
+
 def give_up(job: Job, message: str) -> None:
     """A problem of the input (ServiceError): fail now, no retry."""
     _fail(job, message)
@@ -168,7 +238,8 @@ def retry_later(job: Job, reason: str) -> None:
     at = timezone.now() + backoff(job.attempts)
     with transaction.atomic():
         n = Job.objects.filter(pk=job.pk, status=S.RUNNING, attempts=job.attempts).update(
-            status=S.RETRYING, retry_at=at, message=f"第 {job.attempts} 次执行失败，将于 {timezone.localtime(at):%H:%M:%S} 重试：{reason}"[:500])
+            # the sweep (every minute) queues it again once ``at`` has passed: "after", not "at"
+            status=S.RETRYING, retry_at=at, message=f"第 {job.attempts} 次执行失败，将在 {timezone.localtime(at):%H:%M:%S} 之后重试：{reason}"[:500])
         if n:
             record(None, "job.retry", job, from_state=S.RUNNING, to_state=S.RETRYING, note=reason[:500],
                    data={"attempt": job.attempts, "retry_at": at.isoformat()})
@@ -188,8 +259,9 @@ def sweep(now=None) -> dict:
         beat = _heartbeat(job)
         if beat and now - beat < stale_after():
             continue
-        if job.attempts >= job.max_attempts:
-            if _fail(job, f"执行任务的进程意外中断，已尝试 {job.attempts} 次仍未完成，任务终止。请重新提交。"):
+        reason = _lost(job, now)
+        if reason:
+            if _fail(job, reason):
                 counts["failed"] += 1
             continue
         with transaction.atomic():

@@ -42,12 +42,18 @@ def main() -> int:
                 code = p.returncode or 1
                 stopping.set()
         stopping.wait(0.5)
-    for p in children.values():
+    for name, p in children.items():
         if p.poll() is None:
-            os.killpg(p.pid, signal.SIGTERM)
-    for p in children.values():
+            # the worker's main process only: it lets its pool finish the running tasks and stops
+            # them (a SIGTERM to the whole group killed the pool at once, leaving jobs "running"
+            # until the sweep took them back); the web server's group (autoreloader) at once
+            if name == "worker":
+                p.send_signal(signal.SIGTERM)
+            else:
+                os.killpg(p.pid, signal.SIGTERM)
+    for name, p in children.items():
         try:
-            p.wait(timeout=10)
+            p.wait(timeout=30 if name == "worker" else 10)
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
     return code
