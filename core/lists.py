@@ -535,7 +535,8 @@ class SearchTermFilter(django_filters.CharFilter):
 
 
 class SearchFilter(SearchTermFilter):
-    """Free-text search over several fields (icontains, OR-ed); blank means no filter."""
+    """Free-text search over several fields (icontains, OR-ed; every letter case-folded for a term
+    with a non-ASCII letter, ``core.lookups``); blank means no filter."""
 
     def __init__(self, *args, fields: tuple[str, ...] = (), **kwargs):
         self.search_fields = fields
@@ -547,9 +548,12 @@ class SearchFilter(SearchTermFilter):
         value = (value or "").strip()
         if not value:
             return qs
+        from core.lookups import needs_unicode_fold
+
+        lookup = "ucontains" if needs_unicode_fold(value) else "icontains"
         query = Q()
         for name in self.search_fields:
-            query |= Q(**{f"{name}__icontains": value})
+            query |= Q(**{f"{name}__{lookup}": value})
         return qs.filter(query)
 
 

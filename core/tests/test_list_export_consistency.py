@@ -104,3 +104,14 @@ def test_the_enterprise_directory_exported_as_csv_imports_back_unchanged(client,
     assert [(r["主要负责人电话"], r["地址"]) for r in rows] == [("+86 13800000001", "-（无门牌号）")]
     result = import_enterprises(world.user("committee"), rows, dry_run=True)
     assert not result.errors and result.updated == 0 and result.unchanged == 1, result
+
+
+def test_every_list_search_finds_letters_beyond_ascii_in_either_case(client, world):
+    from tips import services as tips
+
+    tip, _code = tips.submit_tip(None, region=world.ent_commerce.region, sector=Sector.objects.get(code="commerce"),
+                                 address="示范路1号", content="ＬＮＧ储罐区阀门泄漏，无人处置。", enterprise_name="鑫隆商贸")
+    assert "ｌｎｇ" in tip.content.casefold()  # the oracle
+    client_as(client, world, "committee")
+    page = client.get("/tips/", {"q": "ｌｎｇ"}).content.decode()
+    assert tip.enterprise_name in page and "暂无" not in page
