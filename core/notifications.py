@@ -11,15 +11,28 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import Notification, OutboxMessage
-from .sms import get_sms_backend
+from .sms import SmsRejected, get_sms_backend
 
 log = logging.getLogger("qingling.notify")
+
+
+def permanent_failure(exc: BaseException) -> bool:
+    """Whether a delivery error means this message can never be sent (the recipient or the
+    message is refused: mark it failed), as opposed to a temporary one (server or gateway down,
+    4xx: leave it pending for the delivery job's next attempt)."""
+    import smtplib
+
+    if isinstance(exc, SmsRejected | smtplib.SMTPRecipientsRefused | ValueError | UnicodeError):
+        return True
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
 def _deliver(message_id: int) -> None:
     """Deliver one message right after its transaction committed (``notify``). The row is locked
     (SKIP LOCKED on PostgreSQL) while it is sent and marked, so a delivery job working at the same
-    moment skips it instead of sending it a second time."""
+    moment skips it instead of sending it a second time. A permanent refusal marks it failed; a
+    temporary failure leaves it pending and queues the delivery job (which retries with back-off)."""
+    temporary = False
     with transaction.atomic():
         msg = (OutboxMessage.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
                .filter(pk=message_id, status=OutboxMessage.Status.PENDING).first())
@@ -35,7 +48,12 @@ def _deliver(message_id: int) -> None:
             )
         except Exception as exc:  # delivery failures are recorded, never raised into the request
             log.exception("delivery of outbox message %s failed", msg.pk)
-            OutboxMessage.objects.filter(pk=msg.pk).update(status=OutboxMessage.Status.FAILED, error=str(exc)[:2000])
+            if permanent_failure(exc):
+                OutboxMessage.objects.filter(pk=msg.pk).update(status=OutboxMessage.Status.FAILED, error=str(exc)[:2000])
+            else:
+                temporary = True
+    if temporary:
+        queue_delivery()
 
 
 def notify(*, kind: str, dedupe_key: str, title: str, body: str = "", url: str = "", obj=None,
@@ -239,13 +257,16 @@ def queue_delivery() -> None:
 def deliver_pending(*, progress=None, final: bool = True, chunk: int | None = None) -> dict:
     """Send every pending outbox message (the delivery job's work), in id order, ``chunk`` at a time:
     each chunk is read with its rows locked (FOR UPDATE SKIP LOCKED on PostgreSQL: a concurrent job
-    or ``notify``'s on-commit delivery skips them), sent (e-mails over one connection, SMS through
-    the adapter) and marked sent in ONE transaction. A chunk committed is never sent again; a job
-    that dies mid-chunk leaves that chunk pending for its retry.
+    or ``notify``'s on-commit delivery skips them), sent one message at a time (e-mails over one
+    connection, SMS through the adapter) and marked in ONE transaction. A chunk committed is never
+    sent again; a job that dies mid-chunk leaves that chunk pending for its retry.
 
-    A failing SMS is marked failed with its error (as ``notify``). A failing e-mail batch (the mail
-    server) raises, so the job is retried with back-off — unless ``final`` (its last attempt), then
-    the batch is marked failed with the error. Returns {"sent": n, "failed": n}."""
+    A message refused for good (``permanent_failure``: a refused address, an invalid number) is
+    marked failed with its error and the others go on. A temporary failure (the mail server or the
+    SMS gateway down) stops the pass: what was sent is marked sent and committed, the rest stays
+    pending, and the error is raised so the job is retried with back-off — unless ``final`` (its
+    last attempt): then that message is marked failed with the error and the pass goes on.
+    Returns {"sent": n, "failed": n}."""
     from django.core.mail import EmailMessage, get_connection
 
     sms_backend = get_sms_backend()
@@ -256,47 +277,59 @@ def deliver_pending(*, progress=None, final: bool = True, chunk: int | None = No
     total = OutboxMessage.objects.filter(status=pending).count() if progress else 0
     counts = {"sent": 0, "failed": 0}
     last = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE status = %s AND id > %s "
-                        f"ORDER BY id LIMIT %s{lock}", [pending, last, chunk])
-            messages = cur.fetchall()
-            if not messages:
-                break
-            last = messages[-1][0]
-            sent, failed = [], []
-            emails = [m for m in messages if m[1] == email]
-            if emails:
-                try:
-                    get_connection(fail_silently=False).send_messages(
-                        [EmailMessage(subject, body, None, [address]) for _, _, address, subject, body in emails])
-                    sent += [m[0] for m in emails]
-                except Exception as exc:
-                    if not final:
-                        raise  # this chunk rolls back (still pending); the job is retried with back-off
-                    log.exception("e-mail batch delivery failed")
-                    failed += [(m[0], str(exc)) for m in emails]
-            for pk, channel, address, subject, body in messages:
-                if channel != sms:
-                    continue
-                try:
-                    sms_backend.send(address, f"{subject}：{body}")
-                    sent.append(pk)
-                except Exception as exc:
-                    log.exception("SMS delivery of outbox message %s failed", pk)
-                    failed.append((pk, str(exc)))
-            if sent:
-                where, params = sql_in("id", sent)
-                cur.execute(f"UPDATE {table} SET status = %s, sent_at = %s WHERE {where} AND status = %s",
-                            [OutboxMessage.Status.SENT, connection.ops.adapt_datetimefield_value(timezone.now()),
-                             *params, pending])
-            for pk, error in failed:
-                OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])
-        counts["sent"] += len(sent)
-        counts["failed"] += len(failed)
-        if progress:
-            done = counts["sent"] + counts["failed"]
-            progress(done, max(total, done))
+    mail = None
+    try:
+        while True:
+            temporary = None
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE status = %s AND id > %s "
+                            f"ORDER BY id LIMIT %s{lock}", [pending, last, chunk])
+                messages = cur.fetchall()
+                if not messages:
+                    break
+                sent, failed = [], []
+                for pk, channel, address, subject, body in messages:
+                    try:
+                        if channel == email:
+                            if mail is None:
+                                mail = get_connection(fail_silently=False)
+                                mail.open()
+                            mail.send_messages([EmailMessage(subject, body, None, [address])])
+                        elif channel == sms:
+                            sms_backend.send(address, f"{subject}：{body}")
+                        else:
+                            continue
+                        sent.append(pk)
+                    except Exception as exc:
+                        log.exception("delivery of outbox message %s failed", pk)
+                        if permanent_failure(exc) or final:
+                            failed.append((pk, str(exc)))
+                        else:
+                            temporary = exc
+                            break
+                    last = pk
+                if temporary is None:
+                    last = messages[-1][0]
+                if sent:
+                    where, params = sql_in("id", sent)
+                    cur.execute(f"UPDATE {table} SET status = %s, sent_at = %s WHERE {where} AND status = %s",
+                                [OutboxMessage.Status.SENT, connection.ops.adapt_datetimefield_value(timezone.now()),
+                                 *params, pending])
+                for pk, error in failed:
+                    OutboxMessage.objects.filter(pk=pk).update(status=OutboxMessage.Status.FAILED, error=error[:2000])
+            counts["sent"] += len(sent)
+            counts["failed"] += len(failed)
+            if progress:
+                done = counts["sent"] + counts["failed"]
+                progress(done, max(total, done))
+            if temporary is not None:
+                raise temporary  # committed what was sent; the job is retried with back-off for the rest
+    finally:
+        if mail is not None:
+            try:
+                mail.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
     return counts
 
 

@@ -9,8 +9,16 @@ from django.utils.module_loading import import_string
 log = logging.getLogger("qingling.sms")
 
 
+class SmsRejected(Exception):
+    """A gateway's answer that this message can never be sent (an invalid or barred number): the
+    message is marked failed at once. Any other exception from ``send`` is taken as temporary
+    (the gateway is down or slow) and the delivery job tries again with back-off."""
+
+
 class BaseSmsBackend:
     def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
+        """Send one message; raise ``SmsRejected`` for a permanent refusal, anything else for a
+        temporary failure."""
         raise NotImplementedError
 
 

@@ -48,6 +48,15 @@ def notify_rejected(hazard, acceptance, reason: str, next_steps: str) -> None:
 DEADLINE_KINDS = {"due7": "整改期限还有7天", "due1": "整改期限还有1天", "overdue": "已逾期未整改"}
 
 
+def _deadline_text(kind: str, deadline, today) -> str:
+    """What an alert's title says: the days actually left (a 7-day alert sent late, or for a
+    hazard registered with 3 days left, says 3), 今天 on the day itself, or overdue."""
+    days = (deadline - today).days
+    if kind == "overdue" or days < 0:
+        return DEADLINE_KINDS["overdue"]
+    return "整改期限为今天" if days == 0 else f"整改期限还有{days}天"
+
+
 def deadline_kind(deadline, today) -> str | None:
     """Which alert is due for a deadline today: 7 days before, 1 day before, or overdue.
     A missed run still sends the alert of the window it falls in (each once)."""
@@ -214,14 +223,16 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
             if kind is None:
                 continue
             base = f"hazard:{pk}:{kind}:{deadline.isoformat()}"
-            common = {"kind": f"hazard.{kind}", "title": f"隐患{DEADLINE_KINDS[kind]}：{ent_name}",
+            common = {"kind": f"hazard.{kind}", "title": f"隐患{_deadline_text(kind, deadline, today)}：{ent_name}",
                       "body": f"{hazard_number(county, pk)}：{head}；整改期限 {deadline:%Y-%m-%d}。",
                       "url": f"/hazards/{pk}/", "obj_type": "hazards.hazard", "obj_id": pk}
             for user in recipients.for_org(org):
                 alerts.append({**common, "dedupe_key": f"{base}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
+            phones = set()  # one SMS per number: the same person may hold two of the roles
             for who, name, phone in (("responsible", resp_name, resp_phone), ("principal", principal_name, principal_phone),
                                      ("controller", controller_name, controller_phone)):
-                if phone:
+                if phone and phone.replace(" ", "") not in phones:
+                    phones.add(phone.replace(" ", ""))
                     alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
                                    "channels": ("sms",)})
         with transaction.atomic():
@@ -255,7 +266,9 @@ def _existing_keys(model, keys) -> set:
 
 def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30) -> int:
     """One digest a day per officer/leader of each department that leads a sector (or its parent
-    sector) in a county: its open hazards overdue or due within ``horizon_days``, in-app and by
+    sector) in a county — and, for the sectors nobody leads there, of the county's comprehensive
+    department or else its committee office (``_add_fallback_leads``): its open hazards overdue or
+    due within ``horizon_days``, in-app and by
     e-mail (the list), SMS (the counts). Idempotent: the dedupe key holds the day and the user.
 
     Set-based, a constant number of queries whatever the number of hazards: the lead competences,
@@ -285,6 +298,7 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
             role=Competence.Role.LEAD, department__kind=Organisation.Kind.DEPARTMENT, department__is_active=True
     ).exclude(department__county_code="").values_list("department_id", "department__county_code", "sector_id"):
         leads.setdefault(dept, (county, set()))[1].add(sector)
+    _add_fallback_leads(leads)
     if not leads:
         return 0
     staff: dict = {}
@@ -354,6 +368,31 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                            "channels": ("inapp", "email")})
             alerts.append({**common, "dedupe_key": key, "body": "请登录平台查看。", "user": user, "channels": ("sms",)})
     return notify_bulk(alerts) if alerts else 0
+
+
+def _add_fallback_leads(leads: dict) -> None:
+    """The sectors nobody leads in a county (neither they nor their parent) go into the digest of
+    the county's comprehensive department (应急管理局), else of its committee office — the same
+    fallback as a tip's routing (tips.routing.route) — so that no due hazard reaches no official.
+    ``leads``: {organisation pk: (county code, {sector pk})}, completed in place."""
+    from accounts.models import Organisation, Sector
+
+    sectors = dict(Sector.objects.values_list("pk", "parent_id"))
+    covered: dict = {}
+    for county, led in leads.values():
+        covered.setdefault(county, set()).update(s for s, parent in sectors.items() if s in led or parent in led)
+    fallback: dict = {}
+    for pk, county, kind, comprehensive in (
+            Organisation.objects.filter(is_active=True, kind__in=[Organisation.Kind.DEPARTMENT, Organisation.Kind.COMMITTEE])
+            .exclude(county_code="").filter(region__level="county")
+            .order_by("name", "pk").values_list("pk", "county_code", "kind", "department_type__comprehensive")):
+        rank = 0 if kind == Organisation.Kind.DEPARTMENT and comprehensive else 1 if kind == Organisation.Kind.COMMITTEE else None
+        if rank is not None and (county not in fallback or rank < fallback[county][0]):
+            fallback[county] = (rank, pk)
+    for county, (_rank, org) in fallback.items():
+        unled = set(sectors) - covered.get(county, set())
+        if unled:
+            leads.setdefault(org, (county, set()))[1].update(unled)
 
 
 def _digest_rows_lateral(due, today, horizon, max_lines) -> list:

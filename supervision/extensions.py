@@ -66,6 +66,11 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
                 raise StaleState()
             data["old_listing_deadline"] = str(listing.deadline)
             hazard.deadline = listing.deadline = ext.requested_deadline
+            # the deadline alerts start again for the new date, as for any approved extension
+            from hazards.alerts import set_schedule
+            from hazards.services import first_alert_on
+
+            set_schedule(hazard.pk, first_alert_on(hazard.deadline))
         record(actor, "hazard.decide_extension", hazard, from_state=hazard.status, to_state=hazard.status, note=note,
                data=data)
         record(actor, "listing.extension_decided", listing, from_state=listing.status, to_state=listing.status,

@@ -10,6 +10,9 @@ from core.notifications import notify
 from .models import Tip
 
 STAGE = {"submitted": "受理", "accepted": "办理", "verifying": "办理", "verified": "奖励决定"}
+# the deadline an alert is about belongs to a stage, not a status: accepted → verifying keeps the
+# same 办理 deadline, which is told once (the key of "accepted", as before)
+_STAGE_KEY = {"verifying": "accepted"}
 
 
 def send_alerts(today: datetime.date | None = None) -> int:
@@ -25,7 +28,7 @@ def send_alerts(today: datetime.date | None = None) -> int:
         title = f"举报{tip.number}{STAGE.get(tip.status, '')}{'已超期' if kind == 'overdue' else '即将到期'}（{deadline}）"
         for user in User.objects.filter(membership__organisation_id=tip.assigned_org_id, is_active=True,
                                         membership__role__in=("officer", "leader")):
-            if notify(kind=f"tip.{kind}", dedupe_key=f"tip:{tip.pk}:{tip.status}:{deadline}:{kind}:{user.pk}",
+            if notify(kind=f"tip.{kind}", dedupe_key=f"tip:{tip.pk}:{_STAGE_KEY.get(tip.status, tip.status)}:{deadline}:{kind}:{user.pk}",
                       title=title, url=f"/tips/{tip.pk}/", obj=tip, user=user, channels=("inapp", "email")):
                 sent += 1
     return sent

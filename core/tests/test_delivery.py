@@ -46,13 +46,64 @@ def test_bulk_alerts_are_delivered_once_in_batches(transactional_db, settings):
     assert len(mail.outbox) == 3
 
 
-def test_a_failing_sms_gateway_marks_messages_failed(transactional_db, settings):
+def test_a_gateway_that_is_down_leaves_the_sms_pending_until_the_last_attempt_records_it(transactional_db, settings):
+    from jobs.models import Job
+    from jobs.runner import run
+
     settings.SMS_BACKEND = "core.tests.test_delivery.BrokenSms"
-    settings.QINGLING_JOBS_INLINE = True
+    settings.QINGLING_JOBS_INLINE = False
     with transaction.atomic():
         notify_bulk(alerts(2, ("sms",)))
+    job = Job.objects.get(kind="outbox.deliver")
+    for attempt in range(1, job.max_attempts):
+        assert run(job.pk) == "retry"
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"pending"}, attempt  # not lost
+        Job.objects.filter(pk=job.pk).update(retry_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert run(job.pk) == "done"  # the last attempt: the error is recorded on each message
     failed = OutboxMessage.objects.filter(status="failed")
     assert failed.count() == 2 and "gateway down" in failed.first().error
+
+
+def test_a_gateway_back_after_an_outage_sends_what_was_held_back(transactional_db, settings):
+    from core.notifications import deliver_pending
+
+    settings.SMS_BACKEND = "core.tests.test_delivery.BrokenSms"
+    settings.QINGLING_JOBS_INLINE = False
+    with transaction.atomic():
+        notify_bulk(alerts(2, ("sms",)))
+    try:
+        deliver_pending(final=False)
+    except ConnectionError:
+        pass
+    settings.SMS_BACKEND = "core.sms.ConsoleSmsBackend"
+    ConsoleSmsBackend.sent.clear()
+    assert deliver_pending(final=False) == {"sent": 2, "failed": 0}
+    assert sorted(p for p, _ in ConsoleSmsBackend.sent) == ["13800000000", "13800000001"]
+
+
+class Refusing(EmailBackend):
+    """An SMTP server that refuses one address for good (550) and delivers the others."""
+
+    def send_messages(self, messages):
+        import smtplib
+
+        for m in messages:
+            if m.to[0] == "u1@example.invalid":
+                raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"no such user")})
+        return super().send_messages(messages)
+
+
+def test_an_address_refused_for_good_fails_alone_and_no_one_gets_a_message_twice(transactional_db, settings):
+    from core.notifications import deliver_pending
+
+    settings.EMAIL_BACKEND = "core.tests.test_delivery.Refusing"
+    settings.QINGLING_JOBS_INLINE = False
+    with transaction.atomic():
+        notify_bulk(alerts(3, ("email",)))
+    assert deliver_pending(final=False) == {"sent": 2, "failed": 1}
+    assert sorted(m.to[0] for m in mail.outbox) == ["u0@example.invalid", "u2@example.invalid"]
+    assert OutboxMessage.objects.get(address="u1@example.invalid").status == "failed"
+    assert deliver_pending(final=False) == {"sent": 0, "failed": 0} and len(mail.outbox) == 2
 
 
 def test_a_key_won_by_a_concurrent_run_is_skipped_not_raised(db):
@@ -109,17 +160,18 @@ def test_a_mail_server_failure_is_retried_by_the_job_and_nothing_is_sent_twice(t
     assert job.status == "done" and job.summary == {"sent": 6, "failed": 0}  # the first attempt's 2 were counted then
 
 
-def test_the_last_attempt_records_a_mail_server_failure_on_the_messages(transactional_db, settings):
+def test_the_last_attempt_records_a_mail_server_failure_on_the_message_it_hit(transactional_db, settings):
     from core.notifications import deliver_pending
 
     settings.EMAIL_BACKEND = "core.tests.test_delivery.FlakyMail"
-    FlakyMail.calls = 1  # the next batch fails
+    FlakyMail.calls = 1  # the next message meets the server down; the one after goes through
     settings.QINGLING_JOBS_INLINE = False
     with transaction.atomic():
         notify_bulk(alerts(2, ("email",)))
-    assert deliver_pending(final=True) == {"sent": 0, "failed": 2}
-    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"failed"}
-    assert "mail server down" in OutboxMessage.objects.first().error
+    assert deliver_pending(final=True) == {"sent": 1, "failed": 1}
+    first, second = OutboxMessage.objects.order_by("pk")
+    assert first.status == "failed" and "mail server down" in first.error and second.status == "sent"
+    assert [m.to[0] for m in mail.outbox] == ["u1@example.invalid"]
 
 
 def test_each_delivery_chunk_is_read_through_the_pending_index_whatever_the_statistics(db, settings):

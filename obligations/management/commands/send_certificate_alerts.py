@@ -32,7 +32,8 @@ def send_alerts(today: datetime.date) -> int:
         if org is None:
             continue
         recipients = Membership.objects.filter(
-            organisation=org, role__in=[Membership.Role.PRINCIPAL, Membership.Role.SAFETY_MANAGER]).select_related("user")
+            organisation=org, role__in=[Membership.Role.PRINCIPAL, Membership.Role.SAFETY_MANAGER],
+            user__is_active=True).select_related("user")
         with transaction.atomic():
             for m in recipients:
                 created = notify(
