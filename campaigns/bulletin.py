@@ -5,7 +5,7 @@ import datetime
 from documents.render import new_document, paragraph, table, to_bytes
 from hazards import asof
 
-from .board import board
+from .board import board, rate
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
@@ -30,7 +30,7 @@ def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None,
     total = sum(i["total"] for i in items)
     closed = sum(i["closed"] for i in items)
     paragraph(doc, f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{region.name}累计排查重大事故隐患{total}项，"
-                   f"已整改销号{closed}项，整改率{(closed * 100 / total) if total else 100:.1f}%。现将各单位情况通报如下。")
+                   f"已整改销号{closed}项，整改率{rate(closed, total)}%。现将各单位情况通报如下。")
     paragraph(doc, "一、各单位重大事故隐患排查整治情况", bold=True)
     rows = [["排名", "单位", "报告隐患", "已整改", "整改率", "按期整改率", "未到期", "逾期", "颜色"]]
     for i in items:

@@ -28,6 +28,16 @@ def _region(user):
     return org.region, org.name
 
 
+def _as_of(request):
+    """(instant, whether it is a past one) of the page's ``?as_of=``: a moment not yet come is
+    now — figures are facts, never a forecast (DISPATCH_TABLE.md: facts are never in the future);
+    the page then says today's date."""
+    at = asof.instant(request.GET.get("as_of"))
+    if not request.GET.get("as_of") or at >= timezone.now():
+        return asof.instant(None), False
+    return at, True
+
+
 def stats(request):
     from core.labels import key_label
 
@@ -36,12 +46,12 @@ def stats(request):
     if grade not in ("", "major", "general"):
         grade = ""
     try:
-        at = asof.instant(request.GET.get("as_of"))
+        at, past = _as_of(request)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=400)
     # now: the pre-aggregated tallies (scope); a past instant: the event trail
     data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade,
-                      today=at if request.GET.get("as_of") else None, scope=request.user)
+                      today=at if past else None, scope=request.user)
     from accidents.figures import year_to_date  # accidents beside hazards (issue 21)
 
     return render(request, "campaigns/stats.html", {"data": data, "region": region, "grade": grade,
@@ -61,10 +71,10 @@ def boundary_url(region) -> str | None:
 def board_view(request):
     region, _ = _region(request.user)
     try:
-        at = asof.instant(request.GET.get("as_of"))  # the board as of any past instant (default now)
+        at, past = _as_of(request)  # the board as of any past instant (default now)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=400)
-    items = board(region, at if request.GET.get("as_of") else None, hazards=Hazard.objects.visible_to(request.user),
+    items = board(region, at if past else None, hazards=Hazard.objects.visible_to(request.user),
                   scope=request.user)  # scoped like the statistics; now from the tallies
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
     history = {}
@@ -111,4 +121,6 @@ def bulletin(request):
     items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
     return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
                                                        "as_of_day": asof.local_day(at),
+                                                       # 24时 only once the quarter is over: before, the figures are as of now
+                                                       "quarter_over": at < asof.instant(None),
                                                        "accident_figures": quarter_counts(request.user, year, quarter)})

@@ -238,10 +238,12 @@ def key_label(key: str | None) -> str:
     return KEYS.get(key) or CHANNELS.get(key) or "其他"
 
 
-# Where a hazard or a figure came from (hazards.Hazard.Channel and the statistics' sources).
+# Where a hazard came from: hazards.Hazard.Channel's labels, word for word (the statistics page
+# names its rows by these; core/tests/test_labels.py holds them to the model's choices).
 CHANNELS: dict[str, str] = {
-    "self_check": "企业自查", "inspection": "监督检查", "tip": "举报", "supervision": "挂牌督办",
-    "accident": "事故调查", "government_third_party": "政府购买服务第三方", "third_party": "第三方服务",
+    "self_check": "企业自查", "enterprise_third_party": "企业委托第三方", "inspection": "部门检查",
+    "supervision": "督导检查", "tip": "举报核实", "government_third_party": "政府购买服务第三方",
+    "accident": "事故举一反三",
 }
 
 

@@ -159,7 +159,11 @@ def _deadline(at):
 
 
 def _closed_at(at):
-    return Subquery(_events(HAZARD, at).filter(to_state=workflow.CLOSED).values("created_at")[:1])
+    """When the hazard was last closed, at or before ``at``: its last event *into* 已销号 — not an
+    event recorded on it while it was closed already (a duplicate merged into it records
+    closed → closed, which is not when it was closed)."""
+    return Subquery(_events(HAZARD, at).filter(to_state=workflow.CLOSED).exclude(from_state=workflow.CLOSED)
+                    .values("created_at")[:1])
 
 
 def _listed(at):

@@ -256,3 +256,59 @@ def test_dispatch_table_command_is_identical_for_three_writings_of_one_instant(w
         outs.append(json.loads(out.getvalue())["values"])
     assert outs[0] == outs[1] == outs[2]
     assert outs[0]["3.2"] == 1
+
+
+def test_a_duplicate_merged_into_a_closed_hazard_does_not_move_its_closing_day(world):
+    """Closed on 10 February against a 15 February deadline: on time, whatever happens to it later
+    (docs/tallies.md: closed on or before the deadline). A duplicate report merged into it in May
+    records an event on it, but it was not closed again then."""
+    township = world.ent_commerce.region.code
+    with at(2025, 1, 5):
+        first = _major(world, "commerce", world.ent_commerce, datetime.date(2025, 2, 15))
+        hs.report_hazard(world.user("enterprise"), first, department=world.org("commerce"))
+    with at(2025, 2, 10):
+        _close(world, first)
+    with at(2025, 5, 1):
+        duplicate = _major(world, "commerce", world.ent_commerce, datetime.date(2025, 5, 20))
+    with at(2025, 5, 2):
+        first.refresh_from_db()
+        hs.merge(world.user("commerce"), duplicate, into=first, reason="重复报告")
+    with at(2025, 7, 10):
+        for quarter_end in (datetime.date(2025, 3, 31), datetime.date(2025, 6, 30)):
+            row = {r["code"]: r for r in board(world.district, quarter_end)}[township]
+            assert (row["closed"], row["on_time"]) == (1, 1), quarter_end
+
+
+def test_a_date_not_yet_come_shows_todays_figures_not_a_forecast(client, world):
+    """DISPATCH_TABLE.md: facts are never in the future. A hazard due on 20 July is not overdue on
+    10 July, whatever date the address asks for."""
+    with at(2025, 7, 1):
+        _major(world, "commerce", world.ent_commerce, datetime.date(2025, 7, 20))
+    with at(2025, 7, 10):
+        client_as(client, world, "committee")
+        for url in ("/campaigns/board/", "/campaigns/stats/"):
+            future = client.get(url, {"as_of": "2025-12-31"})
+            assert future.status_code == 200
+            assert future.context["as_of_day"] == datetime.date(2025, 7, 10), url
+        row = {i["code"]: i for i in client.get("/campaigns/board/", {"as_of": "2025-12-31"}).context["items"]}
+        assert row[world.ent_commerce.region.code]["overdue"] == 0
+
+
+def test_the_bulletin_says_24时_only_for_a_quarter_that_is_over_and_rounds_its_summary_as_its_rows(client, world):
+    with at(2025, 7, 1):
+        for _ in range(16):
+            _major(world, "commerce", world.ent_commerce, datetime.date(2025, 12, 20))
+        from hazards.models import Hazard
+
+        first = Hazard.objects.order_by("pk").first()
+        hs.report_hazard(world.user("enterprise"), first, department=world.org("commerce"))
+        _close(world, first)
+    with at(2025, 7, 10):
+        client_as(client, world, "committee")
+        current = client.get("/campaigns/bulletin/", {"year": 2025, "quarter": 3}).content.decode()
+        assert "2025年7月10日（本季度尚未结束" in current and "24时" not in current
+        past = client.get("/campaigns/bulletin/", {"year": 2025, "quarter": 2}).content.decode()
+        assert "2025年6月30日24时" in past
+        text = docx_text(bulletin_docx(world.district, "河北区安委办", 2025, 3))
+    # 1 of 16 = 6.25 %: rounded half up, as the table's rows are (campaigns.board.rate)
+    assert "整改率6.3%" in text and "6.2%" not in text

@@ -61,3 +61,18 @@ def test_every_label_is_chinese():
     for text in list(labels.VERBS.values()) + list(labels.STATES.values()) + list(labels.CONFIRMATIONS.values()):
         assert re.search(r"[\u4e00-\u9fff]", text), text
         assert not re.search(r"[A-Za-z]{3,}", text), text
+
+
+def test_every_channel_reads_as_the_hazard_model_names_it(client, world):
+    """PRODUCT.md's channels of discovery (… department inspection, supervision check 督导 …) as
+    the model's choices name them — the statistics page's 渠道 rows included."""
+    from accounts.models import Sector
+    from core.testing import client_as
+    from hazards import services
+    from hazards.models import Hazard
+
+    assert {code: labels.key_label(code) for code in Hazard.Channel.values} == dict(Hazard.Channel.choices)
+    services.register_hazard(world.user("committee"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                             description="督导检查发现", grade="general", channel="supervision")
+    page = client_as(client, world, "committee").get("/campaigns/stats/").content.decode()
+    assert "督导检查" in page and "挂牌督办</td>" not in page
