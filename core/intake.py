@@ -46,6 +46,9 @@ CELL_TAGS = (b"<c ", b"<c>")
 PREFIXED_ROW_TAGS = (b":row ", b":row>")
 PREFIXED_CELL_TAGS = (b":c ", b":c>")
 WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d')  # only columns beyond Z need a look
+# a row's number: readers that build the sheet's rectangle (calamine) allocate up to the last one,
+# however few rows lie in between (one cell at row 1,048,576 of a 5 KB file: gigabytes)
+ROW_NUMBER = re.compile(rb'<(?:[A-Za-z]+:)?row\b[^>]*?\sr="(\d{1,7})"')
 CHUNK = 1 << 20
 OVERLAP = 16
 
@@ -89,7 +92,7 @@ def _count(buf: bytes, patterns) -> int:
 
 
 def _scan_sheet(stream, name: str, lim: dict) -> None:
-    rows = cells = max_col = 0
+    rows = cells = max_col = last_row = 0
     tail = b""
     label = name.rsplit("/", 1)[-1]
     row_tags, cell_tags = ROW_TAGS, CELL_TAGS
@@ -103,12 +106,20 @@ def _scan_sheet(stream, name: str, lim: dict) -> None:
         wide = set(WIDE_REF.findall(buf))
         if wide:
             max_col = max(max_col, *(_column_number(w) for w in wide))
+        numbers = ROW_NUMBER.findall(buf)
+        if numbers:
+            last_row = max(last_row, *map(int, numbers))
         if rows > lim["max_rows"]:
             _refuse(f"工作表 {label} 超过 {lim['max_rows']} 行，请拆分后导入。")
         if max_col > lim["max_columns"]:
             _refuse(f"工作表 {label} 超过 {lim['max_columns']} 列。")
         if cells > lim["max_cells"]:
             _refuse(f"工作表 {label} 单元格过多（超过 {lim['max_cells']} 个）。")
+        # the extent (to the last row, at least 26 columns wide) is what a reader allocates
+        if last_row > lim["max_rows"] + 1 or last_row * max(max_col, 26) > lim["max_cells"]:
+            _refuse(f"工作表 {label} 的数据区域过大（延伸到第 {last_row} 行"
+                    f"{f'、第 {max_col} 列' if max_col > 26 else ''}）：请删除表格下方和右侧多余的空行、空列"
+                    f"（或把数据复制到新工作表）后再导入。")
         tail = buf[-OVERLAP:]
 
 

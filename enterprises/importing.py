@@ -79,9 +79,18 @@ class ImportResult:
                 "unchanged": self.unchanged, "errors": self.errors, "dry_run": self.dry_run}
 
 
+TRAILING_NOTE = re.compile(r"（[^（）]*）$")
+#: the largest head count a unit can have (the column is a 32-bit integer on PostgreSQL; China's
+#: largest employers count a few hundred thousand)
+MAX_EMPLOYEES = 10_000_000
+
+
 def canonical_header(text) -> str:
-    text = str(text or "").strip().rstrip("*＊").strip()
-    return text.replace("(", "（").replace(")", "）").replace("（必填）", "")
+    """A header as the import reads it: without white space, a trailing ``*`` or a trailing
+    bracketed note (``单位名称（必填）``, ``从业人员数（人）``, ``地址 (详细)``); a bracket inside
+    the name stays (``乡镇（街道）代码``)."""
+    text = "".join(str(text or "").split()).replace("(", "（").replace(")", "）").rstrip("*＊")
+    return TRAILING_NOTE.sub("", text).rstrip("*＊")
 
 
 def _text(value) -> str:
@@ -194,10 +203,10 @@ def _clean_row(row: _Row, ctx: _Context, present: set) -> None:
         text = _text(raw.get(HEADER["employees"]))
         try:
             data["employees"] = int(text) if text else 0
-            if data["employees"] < 0:
+            if not 0 <= data["employees"] <= MAX_EMPLOYEES:
                 raise ValueError
         except ValueError:
-            row.error("employees", f"从业人员数应为非负整数，而非“{text}”。")
+            row.error("employees", f"从业人员数应为 0 至 {MAX_EMPLOYEES} 的整数，而非“{text}”。")
     for key in BOOL_FIELDS:
         if key in present:
             text = _text(raw.get(HEADER[key])).lower()

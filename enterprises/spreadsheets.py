@@ -54,8 +54,12 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
                 continue
         else:
             raise ServiceError("CSV 文件编码无法识别（请使用 UTF-8 或 GB18030）。", "file")
-        # a cell our export quoted against formulas ('+86 …) is read back without the quote
-        return _rows_from_matrix([xlsx.unquote_csv(v) for v in r] for r in csv.reader(io.StringIO(text)))
+        # a cell our export quoted against formulas ('+86 …) is read back without the quote;
+        # newline="": line breaks inside quoted cells and CR-only files (Excel for Mac) are read as such
+        try:
+            return _rows_from_matrix([xlsx.unquote_csv(v) for v in r] for r in csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ServiceError(f"CSV 文件格式有误（{exc}），请用 Excel 另存为“CSV UTF-8（逗号分隔）”后再导入。", "file") from None
     if name.endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

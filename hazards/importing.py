@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import io
 import threading
+import unicodedata
 import zipfile
 
 from django.db import transaction
@@ -34,6 +35,7 @@ from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
 from enterprises.models import Enterprise
+from enterprises.validators import normalise_credit_code
 
 from . import services, tallies
 from .acting import CROSS_CUTTING_SECTORS
@@ -46,7 +48,8 @@ COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依
                       "责任人电话", "隐患部位", "整改情况"]
 FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患描述", "grade": "隐患等级", "sector": "行业领域",
                 "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限", "basis_item": "判定依据条款编码",
-                "basis_reason": "判定理由", "evidence_note": "整改情况", None: "—"}
+                "basis_reason": "判定理由", "evidence_note": "整改情况", "location": "隐患部位",
+                "responsible_person": "整改责任人", "responsible_phone": "责任人电话", None: "—"}
 GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
@@ -58,7 +61,15 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()  # a date-formatted cell: a date, whichever reader read it
     return str(value).strip()
+
+
+def _credit_code(value) -> str:
+    """A credit code as typed: full-width characters folded (ＮＦＫＣ), inner spaces dropped,
+    upper-cased — as the enterprise import normalises it."""
+    return normalise_credit_code(unicodedata.normalize("NFKC", _text(value)))
 
 
 def _date(value, column, errors, row):
@@ -181,8 +192,9 @@ def open_workbook(data: bytes):
 
 
 def _header(values) -> list[str]:
-    """A header row as the import reads it: each cell's text up to a bracket (``行业领域（名称）``)."""
-    return [_text(v).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
+    """A header row as the import reads it: each cell's text without any white space (``状态\n（…）``,
+    ``整改期限 (YYYY-MM-DD)``), up to a bracket (``行业领域（名称）``)."""
+    return ["".join(_text(v).split()).replace("(", "（").replace(")", "）").split("（")[0] for v in values]
 
 
 def _is_ledger(first_row) -> bool:
@@ -251,11 +263,13 @@ def iter_rows(data: bytes, reader: str = "calamine"):
             continue
         if not any(v is not None and v != "" and (not isinstance(v, str) or v.strip()) for v in values):
             continue
+        width = len(values)
+        row = {h: (_cell(values[i]) if i < width else None) for i, h in columns}
+        if all(v is None or v == "" for v in row.values()):  # only invisible characters (U+200B, a BOM…)
+            continue
         count += 1
         if count > MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
-        width = len(values)
-        row = {h: (_cell(values[i]) if i < width else None) for i, h in columns}
         row["_row"] = number
         yield row
     if header is None:
@@ -373,7 +387,7 @@ def _lookups(actor, rows) -> tuple:
     sectors, by_pk = {}, {}
     for s in Sector.objects.all():
         sectors[s.name] = sectors[s.code] = by_pk[s.pk] = s
-    codes = {_text(r.get("统一社会信用代码")).upper() for r in rows} - {""}
+    codes = {_credit_code(r.get("统一社会信用代码")) for r in rows} - {""}
     # only what the checks and the hazard rows read (scope codes, cross-cutting flags, region path)
     wanted = Enterprise.objects.select_related("region").only(
         "id", "credit_code", "name", "region__id", "region__code", "region__path", "region__level",
@@ -410,7 +424,12 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
     for r in rows:
         n = r["_row"]
         row_errors: list[dict] = []
-        ent = _pick(r, row_errors, "统一社会信用代码", enterprises, "未找到该单位（请先导入单位名录）。", key=str.upper)
+        if _credit_code(r.get("统一社会信用代码")):
+            ent = _pick(r, row_errors, "统一社会信用代码", enterprises, "未找到该单位（请先导入单位名录）。",
+                        key=lambda text: normalise_credit_code(unicodedata.normalize("NFKC", text)))
+        else:
+            ent = None
+            row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "必填：请填写单位的统一社会信用代码。"})
         grade = _pick(r, row_errors, "隐患等级", GRADES, "应为“一般”或“重大”。")
         sector = _pick(r, row_errors, "行业领域", sectors, "未知的行业领域。")
         channel = _pick(r, row_errors, "发现渠道", CHANNELS, "未知的发现渠道。", optional=True)
@@ -429,8 +448,8 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
                 actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
                 channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
                 basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
-                responsible_person=_text(r.get("整改责任人"))[:60],
-                responsible_phone=_text(r.get("责任人电话"))[:20], cache=cache, check_only=check_only)
+                responsible_person=_text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
+                responsible_phone=_text(r.get("责任人电话")), cache=cache, check_only=check_only)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})
