@@ -177,7 +177,8 @@ def _date(value) -> datetime.date:
 
 
 def board(region: Region, today=None, rules: dict | None = None, hazards=None, scope=None) -> list[dict]:
-    """Sub-regions with colour and rank (worst first: colour, then overdue, then rate), as of
+    """Sub-regions with colour and rank (worst first: colour, then overdue, then rate; equal
+    figures share a rank, listed by region code), as of
     ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region).
     ``scope`` with no ``today``: now, from the tallies."""
     rules = rules or active_rules(asof.local_day(asof.instant(today)))
@@ -186,9 +187,13 @@ def board(region: Region, today=None, rules: dict | None = None, hazards=None, s
         fig["colour"] = colour(fig, rules)
         fig["colour_label"] = LABELS[fig["colour"]]
         fig["hex"] = HEX[fig["colour"]]
-    items.sort(key=lambda f: (ORDER.index(f["colour"]), -f["overdue"], Decimal(f["rate"]), f["code"]))
+    def key(f):
+        return ORDER.index(f["colour"]), -f["overdue"], Decimal(f["rate"])
+
+    items.sort(key=lambda f: (*key(f), f["code"]))
+    # equal figures share a rank (并列), the next rank skipping as many: 1, 2, 2, 4
     for i, fig in enumerate(items, 1):
-        fig["rank"] = i
+        fig["rank"] = items[i - 2]["rank"] if i > 1 and key(items[i - 2]) == key(fig) else i
     return items
 
 

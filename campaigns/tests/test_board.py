@@ -115,3 +115,20 @@ def test_admin_pages_load(client, world):
     for url in ("/admin/campaigns/campaign/", "/admin/campaigns/boardruleset/", "/admin/campaigns/boardruleset/add/",
                 "/admin/campaigns/submission/", "/admin/campaigns/boardsnapshot/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_regions_with_equal_figures_share_a_rank_and_the_next_rank_skips(world):
+    """Chinese bulletins rank equal results together (并列): green townships with nothing reported
+    all come last together, after the one with a hazard."""
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC), tick=False):
+        _major(world, datetime.date(2026, 5, 1), persona="commerce", ent=world.ent_commerce2)  # 望海楼: blue
+    items = board(world.district, today=datetime.date(2026, 3, 5))
+    # the oracle: competition ranking over (colour order, overdue, rate), computed here
+    order = ["red", "orange", "yellow", "blue", "green"]
+    keys = [(order.index(i["colour"]), -i["overdue"], Decimal(i["rate"])) for i in items]
+    expected = [1 + sum(1 for other in keys if other < k) for k in keys]
+    assert [i["rank"] for i in items] == expected
+    assert items[0]["name"] == "望海楼街道" and items[0]["rank"] == 1
+    assert len({i["rank"] for i in items[1:]}) == 1 and items[1]["rank"] == 2 and len(items) > 3
