@@ -243,13 +243,38 @@ def _calamine_values(data: bytes) -> tuple[list, int]:
         raise ServiceError(UNREADABLE, "file") from None
 
 
+#: what Excel shows in a cell whose formula failed (an xlsx error cell, t="e")
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!",
+                          "#CALC!"})
+
+
+def _has_error_cells(data: bytes) -> bool:
+    """Whether any worksheet of the file holds an error cell (``t="e"``): rare, checked on the raw XML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as stream:
+                        tail = b""
+                        while chunk := stream.read(1 << 20):
+                            if b't="e"' in tail + chunk:
+                                return True
+                            tail = chunk[-8:]
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False  # the reader says what is wrong with the file
+    return False
+
+
 def iter_rows(data: bytes, reader: str = "calamine"):
     """Yield the data rows of the ledger's sheet (the first whose first row holds the required
     columns, else the first) as {header: value, "_row": number}: the header row, then every
     non-empty row (at most MAX_ROWS). ``reader`` "openpyxl" is the former streaming
     reader, kept as the reference for the tests."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
-    values_of = _calamine_values if reader == "calamine" else _openpyxl_values
+    # calamine reads a formula's error value (#N/A) as an empty cell: such a file is read by openpyxl,
+    # which keeps the error text, so that the row is refused with it (_validate) instead of imported
+    # without the value
+    values_of = _calamine_values if reader == "calamine" and not _has_error_cells(data) else _openpyxl_values
     header, count = None, 0
     matrix, sheets = values_of(data)
     for number, values in enumerate(matrix, 1):
@@ -423,7 +448,11 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
     entries = []
     for r in rows:
         n = r["_row"]
-        row_errors: list[dict] = []
+        row_errors: list[dict] = [{"row": n, "column": column, "reason": f"公式的结果是错误值（{value}），请改为实际内容后再导入。"}
+                                  for column, value in r.items() if value.__class__ is str and value in EXCEL_ERRORS]
+        if row_errors:
+            errors.extend(row_errors)
+            continue
         if _credit_code(r.get("统一社会信用代码")):
             ent = _pick(r, row_errors, "统一社会信用代码", enterprises, "未找到该单位（请先导入单位名录）。",
                         key=lambda text: normalise_credit_code(unicodedata.normalize("NFKC", text)))
