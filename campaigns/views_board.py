@@ -22,10 +22,15 @@ from .stats import statistics
 
 
 def _region(user):
+    """(the region whose sub-regions the board, statistics and bulletin rank, issuer name): the
+    user's region, or down through a single child as the cockpit does (天津市 → 市辖区 → its
+    districts: a municipality's office ranks its districts, not one 市辖区 row)."""
+    from .cockpit import board_region
+
     org = government_org_or_404(user)
     if org is None:  # superuser without membership: the first county
         return Region.objects.filter(level="county").order_by("code").first(), "系统管理员"
-    return org.region, org.name
+    return board_region(org.region), org.name
 
 
 def _as_of(request):

@@ -132,3 +132,17 @@ def test_regions_with_equal_figures_share_a_rank_and_the_next_rank_skips(world):
     assert [i["rank"] for i in items] == expected
     assert items[0]["name"] == "望海楼街道" and items[0]["rank"] == 1
     assert len({i["rank"] for i in items[1:]}) == 1 and items[1]["rank"] == 2 and len(items) > 3
+
+
+def test_a_municipality_office_ranks_its_districts_not_its_single_urban_area(client, world):
+    from regions.models import Region
+
+    province = world.org("province_committee").region
+    urban = list(province.children.all())
+    assert len(urban) == 1  # 天津市 → 市辖区 → districts (the oracle: the region tree itself)
+    districts = set(Region.objects.filter(parent=urban[0]).values_list("code", flat=True))
+    client_as(client, world, "province")
+    items = client.get("/campaigns/board/").context["items"]
+    assert {i["code"] for i in items} == districts and len(districts) > 1
+    rows = client.get("/campaigns/bulletin/").context["items"]
+    assert {i["code"] for i in rows} == districts
