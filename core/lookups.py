@@ -25,9 +25,12 @@ def needs_unicode_fold(term: str) -> bool:
 class UnicodeIContains(IContains):
     lookup_name = "ucontains"
 
+    def as_sql(self, compiler, connection):  # elsewhere: icontains itself (its operator is looked up by name)
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
     def as_sqlite(self, compiler, connection):
         if not isinstance(self.rhs, str):
-            return super().as_sql(compiler, connection)
+            return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"instr(ql_casefold({lhs}), %s) > 0", [*lhs_params, _casefold(self.rhs)]
 
