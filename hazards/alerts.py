@@ -361,7 +361,9 @@ def send_daily_digests(today=None, *, horizon_days: int = 7, max_lines: int = 30
                  for deadline, pk, cty, enterprise in first]
         if total > max_lines:
             lines.append(f"……另有 {total - max_lines} 项，请在隐患台账中查看。")
-        common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?overdue=true", "obj_type": "", "obj_id": None}
+        # the ledger filtered to exactly what the digest lists: open, overdue or due within the horizon
+        common = {"kind": "hazard.digest", "title": title, "url": "/hazards/?progress=due&sort=deadline", "obj_type": "",
+                  "obj_id": None}
         for user in staff[dept]:
             key = f"digest:{today.isoformat()}:user:{user[0]}"
             alerts.append({**common, "dedupe_key": key, "body": "\n".join(lines), "user": user,

@@ -1,9 +1,12 @@
 """The hazard FilterSet shared by the ledger page, its xlsx export and the API."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.apps import apps
 from django.db import connection
+from django.utils import timezone
 
 from core.lists import OverdueFilter, RegionCodeFilter, SearchTermFilter, StableOrderingFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
@@ -23,7 +26,10 @@ def listing_model():
 
 
 #: 整改情况 — the figures of the board and the cockpit (campaigns.board) link here with these values
-PROGRESS = (("counted", "全部（不含已合并、作废）"), ("open", "未整改"), ("overdue", "逾期未整改"), ("closed", "已整改销号"))
+#: the daily digest's horizon: open hazards overdue or due within this many days
+DUE_DAYS = 7
+PROGRESS = (("counted", "全部（不含已合并、作废）"), ("open", "未整改"), ("overdue", "逾期未整改"),
+            ("due", f"逾期或{DUE_DAYS}日内到期"), ("closed", "已整改销号"))
 
 
 class HazardFilter(django_filters.FilterSet):
@@ -93,6 +99,9 @@ class HazardFilter(django_filters.FilterSet):
             return queryset.open()
         if value == "overdue":
             return queryset.overdue()
+        if value == "due":  # what the daily digest lists (hazards.alerts.send_daily_digests)
+            horizon = timezone.localdate() + datetime.timedelta(days=DUE_DAYS)
+            return queryset.open().filter(deadline__isnull=False, deadline__lte=horizon)
         if value == "closed":
             return queryset.filter(status=workflow.CLOSED)
         return queryset

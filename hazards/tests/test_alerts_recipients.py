@@ -131,3 +131,18 @@ def test_a_deactivated_account_gets_no_certificate_alert(world):
     send_alerts(worker.review_due_on - datetime.timedelta(days=25))
     told = set(Notification.objects.filter(kind="obligations.certificate").values_list("recipient__username", flat=True))
     assert told == {world.user("enterprise").username}
+
+
+def test_the_digests_link_opens_the_ledger_on_exactly_the_hazards_it_lists(client, world):
+    with _at(D0 - datetime.timedelta(days=30)):
+        overdue = make_general(world, deadline=D0 - datetime.timedelta(days=2), description="逾期的隐患")
+        soon = make_general(world, deadline=D0 + datetime.timedelta(days=3), description="三日内到期")
+        later = make_general(world, deadline=D0 + datetime.timedelta(days=10), description="十日后到期")
+    with _at(D0, 8):
+        send_daily_alerts(D0)
+        digest = Notification.objects.filter(kind="hazard.digest", recipient=world.user("commerce")).get()
+        listed = {h.number for h in (overdue, soon, later) if h.number in digest.body}
+        assert listed == {overdue.number, soon.number}  # the oracle: overdue or due within 7 days
+        client.force_login(world.user("commerce"))
+        page = client.get(digest.url).content.decode()
+    assert {h.number for h in (overdue, soon, later) if h.number in page} == listed
