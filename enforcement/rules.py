@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-CLOSURE_WINDOWS = ((3, 180), (4, 365))  # 安全生产法 art. 113(1): 3 penalties in 180 days or 4 in a year
+# 安全生产法 art. 113(1): 3 penalties in 180 days or 4 in a year — a calendar year (2024-01-01 and
+# 2024-12-31 lie within one year although 365 days apart): (count, label, within(first, last))
+CLOSURE_WINDOWS = ((3, "180日内", lambda first, last: (last - first).days < 180),
+                   (4, "一年内", lambda first, last: last < months_after(first, 12)))
 
 
 def daily_fine_accrual(amount_per_day, correction_ordered_on: datetime.date,
@@ -24,10 +27,10 @@ def closure_grounds(penalty_dates) -> str | None:
     and last penalty lie fewer than N days apart (3 penalties on days 0 and 179: yes; 0 and 180,
     spread over 181 days: no)."""
     dates = sorted(penalty_dates)
-    for count, days in CLOSURE_WINDOWS:
+    for count, label, within in CLOSURE_WINDOWS:
         for i in range(len(dates) - count + 1):
-            if (dates[i + count - 1] - dates[i]).days < days:
-                return f"{days}日内受到{count}次行政处罚"
+            if within(dates[i], dates[i + count - 1]):
+                return f"{label}受到{count}次行政处罚"
     return None
 
 
@@ -64,13 +67,31 @@ def leniency_policy_enabled(region, on: datetime.date | None = None) -> bool:
 
 
 def leniency_proposed(case) -> bool:
-    """不予处罚 is proposed when the case's hazard carries the ledger's leniency marker
-    (self-found, reported, under effective rectification) and the jurisdiction's policy is on,
+    """不予处罚 is proposed when the case's hazard was self-found and reported before the case was
+    filed (seed 000 三(三)2(1)①: 已按规定报告), with a plan, and is under effective rectification or
+    was rectified on time since, and the jurisdiction's policy in force on the filing day is on —
     unless a 不予处罚 decision already exists."""
+    from hazards import workflow as hazard_workflow
+
     hazard = case.hazard
-    if hazard is None or not hazard.leniency_marker():
+    if hazard is None or not hazard.is_self_found or hazard.reported_at is None or not hasattr(hazard, "plan"):
         return False
-    if not leniency_policy_enabled(case.enterprise.region):
+    # 已按规定报告: before the case was filed (its filing record; no later than its 立案日期), not
+    # after the enterprise was caught
+    from core.models import Event
+
+    filed = (Event.objects.filter(object_type=case._meta.label_lower, object_id=case.pk).order_by("created_at", "id")
+             .values_list("created_at", flat=True).first())
+    if timezone.localtime(hazard.reported_at).date() > case.opened_on or (filed is not None and hazard.reported_at > filed):
+        return False
+    # 正在采取有效措施消除: under rectification within its deadline — or rectified since (accepted
+    # and closed on time: the most compliant enterprise must not lose the proposal by finishing)
+    if hazard.status == hazard_workflow.CLOSED:
+        if hazard.closed_at is None or (hazard.deadline and timezone.localtime(hazard.closed_at).date() > hazard.deadline):
+            return False
+    elif not hazard.leniency_marker():
+        return False
+    if not leniency_policy_enabled(case.enterprise.region, case.opened_on):
         return False
     return not case.decisions.filter(kind="no_penalty", status="effective").exists()
 

@@ -152,6 +152,14 @@ def _check_decision_stage(case: Case) -> None:
         raise ServiceError("案件须在告知之后方可作出决定。", "kind")
 
 
+def _check_form_stage(case: Case, form: str, what: str) -> None:
+    """The stages in which the case's page offers ``form`` (workflow.FORM_STAGES) are the stages
+    in which the service does it."""
+    stages = workflow.FORM_STAGES[form]
+    if case.stage not in stages:
+        raise ServiceError(f"案件当前阶段（{case.get_stage_display()}）不能{what}。", "kind")
+
+
 def _party(case: Case, party) -> CaseParty:
     if party is None or party.case_id != case.pk:
         raise ServiceError("请选择本案当事人。", "party")
@@ -237,6 +245,9 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")
+    if _effective(case, party, Decision.Kind.PENALTY).filter(article=article).exists():
+        raise ServiceError("本案已依据该条款对该当事人作出罚款决定：对同一违法行为不得给予两次以上罚款"
+                           "（《中华人民共和国行政处罚法》第二十九条）。", "article")
     if correction_ordered_on is not None and correction_ordered_on > decided_on:
         raise ServiceError("责令改正日期不能晚于决定日期。", "correction_ordered_on")
     if correction_deadline is not None and correction_ordered_on is None:
@@ -291,6 +302,8 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     if ent.status != Enterprise.Status.OPERATING:
         raise ServiceError(f"该单位当前状态为“{ent.get_status_display()}”，不能责令停产整顿。", "reason")
     decided_on = _decided_on(decided_on)
+    if correction_deadline is not None and correction_deadline < decided_on:
+        raise ServiceError("整改期限不能早于停产整顿决定日期。", "correction_deadline")
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",
@@ -299,20 +312,30 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     return decision
 
 
-def resume(actor, case: Case, *, reason: str) -> Decision:
-    """复产复查: after review, a suspended enterprise resumes operating."""
+def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None = None) -> Decision:
+    """复产复查 (decided on ``decided_on``, default today, never in the future): after review, a
+    suspended enterprise resumes operating — only while the case executes its decisions, under a
+    suspension in force, and once the case's major hazard is eliminated (验收销号): 安全生产法 art. 65
+    (resume only after review), DOMAIN.md (pass → 核销 and resume)."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
+    from hazards import workflow as hazard_workflow
 
     _require_handler(actor, case)
+    _check_form_stage(case, "resume", "作出复产决定")
     if not (reason or "").strip():
         raise ServiceError("请填写复查意见。", "reason")
     ent = Enterprise.objects.get(pk=case.enterprise_id)
-    if ent.status != Enterprise.Status.SUSPENDED or not case.decisions.filter(kind=Decision.Kind.SUSPENSION).exists():
+    if ent.status != Enterprise.Status.SUSPENDED or not case.decisions.filter(
+            kind=Decision.Kind.SUSPENSION, status=Decision.Status.EFFECTIVE).exists():
         raise ServiceError("该单位未在本案中被责令停产整顿。", "reason")
+    if case.hazard_id is not None and case.hazard.status != hazard_workflow.CLOSED:
+        raise ServiceError(f"本案的事故隐患（{case.hazard.number}）尚未验收销号，复查不能通过。", "reason")
+    decided_on = _decided_on(decided_on)
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
-        decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason)
+        decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason,
+                                    decided_on=decided_on)
         set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营")
     return decision
 
@@ -321,6 +344,7 @@ def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops:
              decided_on: datetime.date | None = None) -> Decision:
     """移送司法机关 of a person (with the 危险作业罪 flag), on ``decided_on`` (default today, never in the future)."""
     _require_handler(actor, case)
+    _check_form_stage(case, "transfer", "移送司法机关（须在调查取证之后）")
     party = _party(case, party)
     if party.kind != CaseParty.Kind.PERSON:
         raise ServiceError("移送司法机关的对象须为个人。", "party")

@@ -112,8 +112,9 @@ def test_daily_fine_refused_when_corrected_or_twice(world):
     services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改")
     with pytest.raises(ServiceError, match="已作出按日连续处罚"):
         services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改")
+    other = notified_case(world, title="另案")  # one fine per party and article in a case (行政处罚法 art. 29)
     with pytest.raises(ServiceError, match="拒不改正的事实"):
-        services.daily_fine(world.user("commerce"), case, base=_fined(world, case, amount=10000), reason=" ")
+        services.daily_fine(world.user("commerce"), other, base=_fined(world, other, amount=10000), reason=" ")
 
 
 # ---------------------------------------------------------------- 不予处罚 vs penalty

@@ -38,9 +38,12 @@ def test_closure_windows():
     spread = [base + datetime.timedelta(days=n) for n in (0, 90, 180)]  # over 181 days
     assert closure_grounds(spread) is None
     four = [base + datetime.timedelta(days=n) for n in (0, 181, 300, 364)]
-    assert closure_grounds(four) == "365日内受到4次行政处罚"
-    four_late = [base + datetime.timedelta(days=n) for n in (0, 181, 300, 365)]
+    assert closure_grounds(four) == "一年内受到4次行政处罚"
+    four_late = [base + datetime.timedelta(days=n) for n in (0, 181, 300, 365)]  # 2026-01-01: a year later
     assert closure_grounds(four_late) is None
+    # a leap year: 1 January to 31 December 2024 is within one year, though 365 days apart
+    assert closure_grounds([D(2024, 1, 1), D(2024, 5, 1), D(2024, 9, 1), D(2024, 12, 31)]) == "一年内受到4次行政处罚"
+    assert closure_grounds([D(2024, 1, 1), D(2024, 5, 1), D(2024, 9, 1), D(2025, 1, 1)]) is None
     assert closure_grounds([]) is None
 
 

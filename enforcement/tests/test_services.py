@@ -134,13 +134,14 @@ def test_closure_flag_needs_open_major_hazard(world):
 
 def test_suspension_and_resumption(world):
     case = notified_case(world)
-    with pytest.raises(ServiceError, match="未在本案中"):
+    with pytest.raises(ServiceError, match="不能作出复产决定"):  # the page offers 复产 once decided (FORM_STAGES)
         services.resume(world.user("commerce"), case, reason="复查合格")
     services.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除")
     ent = Enterprise.objects.get(pk=world.ent_commerce.pk)
     assert ent.status == "suspended"
     with pytest.raises(ServiceError, match="停产整顿"):
         services.order_suspension(world.user("commerce"), Case.objects.get(pk=case.pk), reason="again")
+    case = services.advance(world.user("commerce"), Case.objects.get(pk=case.pk), "decide")
     services.resume(world.user("commerce_lead"), case, reason="复查合格")
     assert Enterprise.objects.get(pk=ent.pk).status == "operating"
     verbs = list(Event.objects.filter(object_type="enterprises.enterprise", object_id=ent.pk,

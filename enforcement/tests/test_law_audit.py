@@ -1,0 +1,88 @@
+"""Enforcement as the law words it (seed 000 三(三)2(1)①; 安全生产法 arts. 65, 113; 行政处罚法 art. 29):
+不予处罚 only for a hazard reported before the case and kept for one rectified since; 复产 only
+after the case's hazard is eliminated, dated, while the case executes; one fine per party and
+article; a suspension's deadline not before it; 移送 after investigation."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.services import ServiceError
+from enforcement import rules, services
+from enforcement.tests.helpers import article, entity, major_hazard, notified_case, principal
+from hazards import services as hz
+
+pytestmark = pytest.mark.django_db
+
+
+def _day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def test_no_penalty_is_not_proposed_for_a_hazard_reported_only_after_the_case_was_filed(world):
+    hazard = major_hazard(world, report=False, plan=True)
+    case = notified_case(world, hazard=hazard)
+    hz.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
+    case.refresh_from_db()
+    case.hazard.refresh_from_db()
+    assert case.hazard.reported_at is not None
+    assert not rules.leniency_proposed(case)
+
+
+def test_no_penalty_stays_proposed_once_the_hazard_is_rectified_and_accepted(world):
+    hazard = major_hazard(world)
+    case = notified_case(world, hazard=hazard)
+    assert rules.leniency_proposed(case)
+    hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    hz.accept(world.user("commerce"), hazard, opinion="合格")
+    case.hazard.refresh_from_db()
+    assert case.hazard.status == "closed" and rules.leniency_proposed(case)
+
+
+def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(world):
+    hazard = major_hazard(world)
+    case = notified_case(world, hazard=hazard)
+    services.order_suspension(world.user("commerce"), case, reason="重大隐患未消除", decided_on=_day(-5))
+    case = services.advance(world.user("commerce"), case, "decide")
+    with pytest.raises(ServiceError, match="尚未验收销号"):
+        services.resume(world.user("commerce"), case, reason="同意复产")
+    hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    hz.accept(world.user("commerce"), hazard, opinion="合格")
+    case.refresh_from_db()
+    decision = services.resume(world.user("commerce"), case, reason="复查合格", decided_on=_day(-1))
+    assert decision.decided_on == _day(-1)
+
+
+def test_no_resumption_once_the_case_is_closed(world):
+    case = notified_case(world)
+    services.order_suspension(world.user("commerce"), case, reason="x", decided_on=_day(-5))
+    case = services.advance(world.user("commerce"), case, "decide")
+    case = services.advance(world.user("commerce"), case, "close")
+    with pytest.raises(ServiceError, match="不能作出复产决定"):
+        services.resume(world.user("commerce"), case, reason="复查合格")
+
+
+def test_one_party_is_not_fined_twice_under_one_article_in_one_case(world):
+    case = notified_case(world)
+    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000)
+    with pytest.raises(ServiceError, match="第二十九条"):
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=2000)
+    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94), amount=20000)
+
+
+def test_a_suspension_deadline_before_the_decision_is_refused(world):
+    case = notified_case(world)
+    with pytest.raises(ServiceError) as refused:
+        services.order_suspension(world.user("commerce"), case, reason="x", decided_on=_day(-1), correction_deadline=_day(-30))
+    assert refused.value.field == "correction_deadline"
+
+
+def test_transfer_to_the_judiciary_comes_after_investigation(world):
+    case = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="立案", facts="事实")
+    with pytest.raises(ServiceError, match="调查取证之后"):
+        services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪")
+    case = services.advance(world.user("commerce"), case, "investigate")
+    assert services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪").pk
