@@ -24,11 +24,26 @@ def measures_before(hazard, moment):
                                  created_at__lt=moment).order_by("created_at").first())
 
 
-def reward_refusal(tip) -> str | None:
+def first_reporter(hazard):
+    """Of the accepted tips about ``hazard``, the one whose reporter is rewarded (RULES.md §1,
+    several reporters of the same thing: the first accepted real-name reporter; with none
+    real-name, the first accepted)."""
+    from .models import Tip
+
+    accepted = Tip.objects.filter(hazard=hazard, accepted_at__isnull=False).order_by("accepted_at", "pk")
+    return accepted.filter(anonymous=False).first() or accepted.first()
+
+
+def reward_refusal(tip, line: str = "reporter") -> str | None:
     """Why the tip does not meet the reward condition (Chinese, shown to the handler), or None."""
     if tip.result not in (workflow.RESULT_TRUE, workflow.RESULT_PARTLY):
         return f"举报事项未经核查属实，不予奖励（{ARTICLE}）。"
     hazard = tip.hazard
+    if hazard is not None and line == "reporter":
+        first = first_reporter(hazard)
+        if first is not None and first.pk != tip.pk:
+            return (f"同一事项已有{'实名' if not first.anonymous else ''}举报（{first.number}）先被受理："
+                    f"多人举报同一事项的，奖励最先受理的实名举报人（联名举报的奖励可由其分配）。")
     if hazard is None or hazard.first_reported_at >= tip.submitted_at:
         return None  # not in the ledger before the tip: not known beforehand
     measure = measures_before(hazard, tip.submitted_at)

@@ -269,9 +269,14 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
     from .reward_rules import reward_refusal
 
-    refusal = reward_refusal(tip)
+    refusal = reward_refusal(tip, line)
     if refusal:
         raise ServiceError(refusal, "policy")
+    if policy.code == "major" and tip.hazard is not None and tip.hazard.grade != "major":
+        # RULES.md §1: 15 %, at least 3,000 元 for a verified 重大事故隐患 or illegal production — not
+        # for a tip whose verification registered a 一般 hazard
+        raise ServiceError(f"核查认定的隐患（{tip.hazard.number}）为一般隐患：“重大事故隐患”奖励标准不适用，请选择一般标准。",
+                           "policy")
     # the version of the policy in force on the day of the decision (versioned rule table)
     policy = RewardPolicy.in_force(policy.code, timezone.localdate()) or policy
     if line not in Reward.Line.values:
