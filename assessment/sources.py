@@ -38,27 +38,36 @@ def _rate(num: int, den: int) -> Decimal:
     return Decimal(1) if den == 0 else (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"))
 
 
+def _year_end(year: int):
+    """The instant the year's figures describe: 24:00 on 31 December (Asia/Shanghai), or now while
+    the year is not over — what was true then, from the event trail (hazards.asof), not today's
+    state: a hazard closed in January was still open at the year's end."""
+    from hazards import asof
+
+    return min(asof.instant(datetime.date(year, 12, 31)), asof.instant(None))
+
+
 def major_rectification_rate(unit, year):
+    from hazards import asof
     from hazards.models import Hazard
 
     lo, hi = _year_bounds(year)
-    qs = Hazard.objects.filter(area_q(unit), grade="major", first_reported_at__gte=lo, first_reported_at__lt=hi) \
-        .exclude(status__in=("merged", "void"))
+    at = _year_end(year)
+    qs = asof.annotate(Hazard.objects.filter(area_q(unit), first_reported_at__gte=lo, first_reported_at__lt=hi), at) \
+        .filter(grade_at="major")
     ids = list(qs.values_list("pk", flat=True))
-    closed = list(qs.filter(status="closed").values_list("pk", flat=True))
+    closed = list(qs.filter(asof.closed_q()).values_list("pk", flat=True))
     return _rate(len(closed), len(ids)), {"numerator": len(closed), "denominator": len(ids), "hazards": ids,
-                                          "closed": closed}
+                                          "closed": closed, "as_of": str(asof.local_day(at))}
 
 
 def hazards_overdue(unit, year):
-    from django.utils import timezone
-
+    from hazards import asof
     from hazards.models import Hazard
-    from hazards.workflow import OPEN_STATES
 
-    as_of = min(datetime.date(year, 12, 31), timezone.localdate())
-    ids = list(Hazard.objects.filter(area_q(unit), status__in=OPEN_STATES, deadline__lt=as_of).values_list("pk", flat=True))
-    return Decimal(len(ids)), {"as_of": str(as_of), "hazards": ids}
+    at = _year_end(year)
+    ids = list(asof.annotate(Hazard.objects.filter(area_q(unit)), at).filter(asof.overdue_q(at)).values_list("pk", flat=True))
+    return Decimal(len(ids)), {"as_of": str(asof.local_day(at)), "hazards": ids}
 
 
 def hazards_listed(unit, year):

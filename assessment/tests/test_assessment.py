@@ -119,3 +119,41 @@ def test_every_source_answers_for_every_unit(world):
         for name, fn in sources.SOURCES.items():
             value, evidence = fn(world.org(key), 2026)
             assert value >= 0 and isinstance(evidence, dict), name
+
+
+def test_the_years_overdue_and_rectification_figures_are_as_they_stood_on_31_december(world):
+    """docs/assessment.md: the figures are the assessed year's — 24:00 on 31 December — not
+    today's state: a hazard overdue at the year's end and closed in February still counts as
+    overdue then, and a major one closed after the year is not rectified within it."""
+    import time_machine
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import Sector
+    from assessment import sources
+    from hazards import services as hs
+
+    tz = ZoneInfo("Asia/Shanghai")
+    commerce = Sector.objects.get(code="commerce")
+    with time_machine.travel(datetime.datetime(2025, 3, 1, 10, tzinfo=tz), tick=False):
+        late = hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=commerce,
+                                  description="灭火器过期", grade="general", deadline=datetime.date(2025, 6, 30))
+        major = hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=commerce,
+                                   description="安全出口锁闭", grade="major", basis_reason="可能导致群死群伤",
+                                   deadline=datetime.date(2025, 12, 1))
+    with time_machine.travel(datetime.datetime(2026, 2, 15, 10, tzinfo=tz), tick=False):
+        hs.close_now(world.user("commerce"), late, evidence_note="已更换")
+        from hazards.models import Hazard
+
+        hs.report_hazard(world.user("enterprise"), Hazard.objects.get(pk=major.pk), department=world.org("commerce"))
+        h = hs.submit_plan(world.user("enterprise"), Hazard.objects.get(pk=major.pk),
+                           plan=dict(goal_tasks="消除", measures="整改", funds_materials="已落实", responsible="设备部",
+                                     deadline=datetime.date(2026, 3, 1), safety_emergency="预案"))
+        hs.submit_completion(world.user("enterprise"), h, evidence_note="已整改")
+        h.refresh_from_db()
+        hs.accept(world.user("commerce_lead"), h, opinion="验收通过")
+    township = world.org("township0")
+    value, evidence = sources.hazards_overdue(township, 2025)
+    # the oracle: on 31 December 2025 both were open and past their deadlines (30 June, 1 December)
+    assert set(evidence["hazards"]) == {late.pk, major.pk} and value == 2 and evidence["as_of"] == "2025-12-31"
+    rate, evidence = sources.major_rectification_rate(township, 2025)
+    assert (evidence["numerator"], evidence["denominator"]) == (0, 1)
