@@ -19,7 +19,7 @@ from accounts.models import Organisation
 from core.notifications import notify
 
 from . import workflow
-from .models import Accident, Measure
+from .models import Accident, InvestigationAuthority, Measure
 
 WINDOWS = {"supplement": 3, "investigation": 7, "approval": 3, "evaluation": 30, "measure": 7}
 
@@ -31,10 +31,27 @@ def _users(org_ids, leaders_only=False):
 
 
 def _investigating_orgs(accident) -> set[int]:
-    ids = set(Organisation.objects.filter(
-        Q(kind=Organisation.Kind.COMMITTEE) | Q(department_type__comprehensive=True),
-        region__code=accident.county_code).values_list("pk", flat=True))
+    """The offices told of an accident's deadlines: the county's committee office and comprehensive
+    department (属地), and those of the government that investigates its grade (493号令 art. 19:
+    较大 → the city, 重大 → the province; the State Council's are recorded by the province) — or of
+    the investigation's own level once it exists (提级) — going up where that level has none on the
+    platform (a municipality's 市辖区); plus the investigation's lead office."""
+    from . import rules
+
+    offices = Q(kind=Organisation.Kind.COMMITTEE) | Q(department_type__comprehensive=True)
+    ids = set(Organisation.objects.filter(offices, region__code=accident.county_code).values_list("pk", flat=True))
     inv = getattr(accident, "investigation", None)
+    try:
+        level = rules.acting_level(inv.level if inv is not None and inv.level else rules.authority_level(accident.grade))
+    except InvestigationAuthority.DoesNotExist:  # no authority row for the grade: the county's offices only
+        level = "county"
+    while level and level != "county":
+        code = getattr(accident, f"{level}_code", "")
+        found = set(Organisation.objects.filter(offices, region__code=code).values_list("pk", flat=True)) if code else set()
+        if found:
+            ids |= found
+            break
+        level = rules.UP.get(level) if rules.UP.get(level) != "state" else None
     if inv is not None and inv.lead_org_id:
         ids.add(inv.lead_org_id)
     return ids

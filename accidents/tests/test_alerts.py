@@ -51,3 +51,25 @@ def test_evaluation_due(world, report):
     assert "accident.evaluation_due_soon" not in kinds(world.user("committee"))
     alerts.send_alerts(today=a.evaluation_due + datetime.timedelta(days=1))
     assert "accident.evaluation_overdue" in kinds(world.user("committee"))
+
+
+def test_a_major_accidents_deadline_alerts_reach_the_province_that_investigates_it(world):
+    """493号令 art. 19: 重大 accidents are investigated by the province's government; the deadline
+    alerts go to the investigating units (docs/accidents.md), not only the county's."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accidents import alerts, rules, services
+    from accounts.models import Sector
+    from core.models import Notification
+
+    occurred = timezone.now() - datetime.timedelta(hours=2)
+    accident = services.report_accident(world.user("committee"), region=world.ent_commerce.region, place="现场",
+                                        enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                                        occurred_at=occurred, learned_at=occurred,
+                                        reported_at=occurred + datetime.timedelta(minutes=10), deaths=10, summary="火灾")
+    assert accident.grade == "major" and rules.authority_level("major") == "province"
+    alerts.send_alerts(today=accident.investigation_due + datetime.timedelta(days=1))
+    told = {n.recipient.username for n in Notification.objects.filter(kind__startswith="accident.investigation")}
+    assert world.user("province").username in told and world.user("committee").username in told
