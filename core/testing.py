@@ -209,3 +209,25 @@ def restore_migration_data() -> bool:
             if isinstance(operation, RunPython):
                 operation.code(global_apps, editor)
     return True
+
+
+def admin_change_data(request_user, obj) -> dict:
+    """The POST data of ``obj``'s change form in the Django admin, as the form shows it now (what a
+    superuser's browser sends back unchanged): a test changes the fields it wants and posts it."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = request_user
+    form = admin.site._registry[type(obj)].get_form(request, obj, change=True)(instance=obj)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = str(value)
+    return data

@@ -125,8 +125,9 @@ def test_the_years_overdue_and_rectification_figures_are_as_they_stood_on_31_dec
     """docs/assessment.md: the figures are the assessed year's — 24:00 on 31 December — not
     today's state: a hazard overdue at the year's end and closed in February still counts as
     overdue then, and a major one closed after the year is not rectified within it."""
-    import time_machine
     from zoneinfo import ZoneInfo
+
+    import time_machine
 
     from accounts.models import Sector
     from assessment import sources

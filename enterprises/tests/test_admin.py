@@ -2,12 +2,11 @@
 level codes (what scoping filters on), 高危 from its sectors, its name's search tokens."""
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.test import RequestFactory
 
 from accounts.models import Sector
 from core.models import ChangeLog
+from core.testing import admin_change_data
 from enterprises.models import Enterprise
 from hazards.search import tokens
 
@@ -16,19 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _post_change(client, ent, **changes):
     superuser = get_user_model().objects.create_superuser("ent_admin", "a@example.invalid", "x-Pass-12345")
-    request = RequestFactory().get("/")
-    request.user = superuser
-    form = admin.site._registry[Enterprise].get_form(request, ent, change=True)(instance=ent)
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
+    data = admin_change_data(superuser, ent)
     assert not {"province_code", "city_code", "county_code", "township_code", "high_risk"} & set(data)  # read-only
     data.update(changes)
     client.force_login(superuser)

@@ -60,26 +60,14 @@ def test_letters_beyond_ascii_are_found_in_either_case(world, text, term):
 
 
 def test_an_enterprise_renamed_in_the_admin_is_found_by_its_new_name_only(world, client):
-    from django.contrib import admin
     from django.contrib.auth import get_user_model
-    from django.test import RequestFactory
+
+    from core.testing import admin_change_data
 
     h = _register(world, "一般隐患甲")
     ent = world.ent_commerce
     superuser = get_user_model().objects.create_superuser("search_admin", "a@example.invalid", "x-Pass-12345")
-    request = RequestFactory().get("/")
-    request.user = superuser
-    form = admin.site._registry[Enterprise].get_form(request, ent, change=True)(instance=ent)
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
+    data = admin_change_data(superuser, ent)
     old_name = ent.name
     data["name"] = "新名阀门科技有限公司"
     client.force_login(superuser)

@@ -16,10 +16,9 @@ REG = dict(description="经核查，该单位疏散通道被占用", grade="majo
 
 
 def _verified(world, tip, **kw):
-    user = world.user("commerce")
-    services.accept(user, tip)
-    services.start_verification(user, tip)
-    return services.verify(user, tip, result="true", note="属实", **kw)
+    from tips.tests.test_services import run_to_verified
+
+    return run_to_verified(world, tip, **kw)
 
 
 def test_of_two_real_name_reporters_of_one_hazard_only_the_first_accepted_is_rewarded(world, submit):
