@@ -106,7 +106,8 @@ def _scan_sheet(stream, name: str, lim: dict) -> None:
         wide = set(WIDE_REF.findall(buf))
         if wide:
             max_col = max(max_col, *(_column_number(w) for w in wide))
-        numbers = ROW_NUMBER.findall(buf)
+        # rows come in ascending order: the chunk's last row tags hold its largest number
+        numbers = ROW_NUMBER.findall(buf, max(0, len(buf) - 65536)) or ROW_NUMBER.findall(buf)
         if numbers:
             last_row = max(last_row, *map(int, numbers))
         if rows > lim["max_rows"]:

@@ -11,6 +11,7 @@ read once per file.
 
 import collections
 import datetime
+import functools
 import hashlib
 import io
 import threading
@@ -69,7 +70,12 @@ def _text(value) -> str:
 def _credit_code(value) -> str:
     """A credit code as typed: full-width characters folded (ＮＦＫＣ), inner spaces dropped,
     upper-cased — as the enterprise import normalises it."""
-    return normalise_credit_code(unicodedata.normalize("NFKC", _text(value)))
+    return _normal_code(_text(value))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _normal_code(text: str) -> str:  # a file names a few hundred units thousands of times
+    return normalise_credit_code(unicodedata.normalize("NFKC", text))
 
 
 def _date(value, column, errors, row):
@@ -274,7 +280,8 @@ def iter_rows(data: bytes, reader: str = "calamine"):
     # calamine reads a formula's error value (#N/A) as an empty cell: such a file is read by openpyxl,
     # which keeps the error text, so that the row is refused with it (_validate) instead of imported
     # without the value
-    values_of = _calamine_values if reader == "calamine" and not _has_error_cells(data) else _openpyxl_values
+    formula_errors = _has_error_cells(data)
+    values_of = _calamine_values if reader == "calamine" and not formula_errors else _openpyxl_values
     header, count = None, 0
     matrix, sheets = values_of(data)
     for number, values in enumerate(matrix, 1):
@@ -295,6 +302,10 @@ def iter_rows(data: bytes, reader: str = "calamine"):
         count += 1
         if count > MAX_ROWS:
             raise ServiceError(f"文件超过{MAX_ROWS}行，请拆分后导入。", "file")
+        if formula_errors:  # the row's cells whose formula failed (refused in _validate)
+            bad = [(h, v) for h, v in row.items() if v.__class__ is str and v in EXCEL_ERRORS]
+            if bad:
+                row["_errors"] = bad
         row["_row"] = number
         yield row
     if header is None:
@@ -448,14 +459,14 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
     entries = []
     for r in rows:
         n = r["_row"]
-        row_errors: list[dict] = [{"row": n, "column": column, "reason": f"公式的结果是错误值（{value}），请改为实际内容后再导入。"}
-                                  for column, value in r.items() if value.__class__ is str and value in EXCEL_ERRORS]
-        if row_errors:
-            errors.extend(row_errors)
+        if "_errors" in r:  # cells whose formula failed (iter_rows)
+            errors.extend({"row": n, "column": column, "reason": f"公式的结果是错误值（{value}），请改为实际内容后再导入。"}
+                          for column, value in r["_errors"])
             continue
+        row_errors: list[dict] = []
         if _credit_code(r.get("统一社会信用代码")):
             ent = _pick(r, row_errors, "统一社会信用代码", enterprises, "未找到该单位（请先导入单位名录）。",
-                        key=lambda text: normalise_credit_code(unicodedata.normalize("NFKC", text)))
+                        key=_normal_code)
         else:
             ent = None
             row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "必填：请填写单位的统一社会信用代码。"})
