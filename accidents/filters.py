@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.lists import OverdueFilter, SearchFilter, YesNoFilter
+from core.listfilters import OverdueFilter, SearchFilter, YesNoFilter
 
 from .models import GRADE_CHOICES, Accident, LessonCheck
 

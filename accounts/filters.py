@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.lists import SearchFilter
+from core.listfilters import SearchFilter
 
 from .models import Organisation
 

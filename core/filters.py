@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.lists import SearchFilter, YesNoFilter
+from core.listfilters import SearchFilter, YesNoFilter
 
 from .models import Notification
 

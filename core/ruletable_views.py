@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import ruletables
-from .lists import Column, ScopedListView, SearchFilter, YesNoFilter
+from .listfilters import SearchFilter, YesNoFilter
+from .lists import Column, ScopedListView
 
 REFUSED = "只有安委会办公室或指定的管理员可以维护规则表。"
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from core.lists import SearchFilter, YesNoFilter
+from core.listfilters import SearchFilter, YesNoFilter
 
 from .models import Accountability, Case, CreditListing, TypicalCase
 

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Sector
-from core.lists import RegionCodeFilter, StableOrderingFilter, YesNoFilter
+from core.listfilters import RegionCodeFilter, StableOrderingFilter, YesNoFilter
 
 from .models import Enterprise, ImportJob
 

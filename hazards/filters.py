@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from core.lists import OverdueFilter, RegionCodeFilter, SearchTermFilter, StableOrderingFilter, YesNoFilter
+from core.listfilters import OverdueFilter, RegionCodeFilter, SearchTermFilter, StableOrderingFilter, YesNoFilter
 from enterprises.filters import SectorCodeFilter
 
 from . import workflow

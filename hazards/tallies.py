@@ -499,7 +499,7 @@ def filtered_total(scope, filters: dict) -> int | None:
     that misses the hazard a user has just registered."""
     from django.db import DEFAULT_DB_ALIAS
 
-    from core.lists import LEVEL_BY_LENGTH
+    from core.listfilters import LEVEL_BY_LENGTH
 
     keys = {}
     for name, value in filters.items():

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from core.lists import SearchFilter
+from core.listfilters import SearchFilter
 
 from .models import Record, SpotCheck
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils import timezone
 
-from core.lists import SearchFilter, YesNoFilter
+from core.listfilters import SearchFilter, YesNoFilter
 from enterprises.models import Enterprise
 
 from .summary import obligation_summaries

@@ -1,0 +1,118 @@
+"""The filters every list shares (django-filter): yes/no, free-text search, a user-chosen sort
+made total, overdue, region code. The list layer (``core.lists``) binds them to the query string."""
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+
+YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes / no / unset — and an error for anything else (Django's own field silently reads
+    "maybe" as unset)."""
+
+    TRUE = ("true", "True", "1", "on")
+    FALSE = ("false", "False", "0", "off")
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value is True or value in self.TRUE:
+            return True
+        if value is False or value in self.FALSE:
+            return False
+        raise forms.ValidationError("请选择“是”或“否”。", code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter shown as a select (全部 / 是 / 否); invalid values are a form error."""
+
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=YES_NO))
+        super().__init__(*args, **kwargs)
+
+
+class SearchTermField(forms.CharField):
+    """A search box's term: cleaned as stored multi-line text is (``core.text.clean_text``), so
+    runs of spaces or a tab inside the term are kept, not squeezed into one space — the term must
+    be a substring of the text as it was stored."""
+
+    keeps_spaces = True
+
+
+class SearchTermFilter(django_filters.CharFilter):
+    """A text search filter whose term keeps its inner spaces (``SearchTermField``)."""
+
+    field_class = SearchTermField
+
+
+class SearchFilter(SearchTermFilter):
+    """Free-text search over several fields (icontains, OR-ed; every letter case-folded for a term
+    with a non-ASCII letter, ``core.lookups``); blank means no filter."""
+
+    def __init__(self, *args, fields: tuple[str, ...] = (), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", "关键词")
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        from core.lookups import needs_unicode_fold
+
+        lookup = "ucontains" if needs_unicode_fold(value) else "icontains"
+        query = Q()
+        for name in self.search_fields:
+            query |= Q(**{f"{name}__{lookup}": value})
+        return qs.filter(query)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """A user-chosen sort (``?sort=grade``) made total: rows that tie on the chosen fields come
+    newest record first ("-id", as every list's default ordering ends), so that the page, the next
+    page and the export list the same rows in the same order on every database."""
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value
+                    if param not in django_filters.constants.EMPTY_VALUES]
+        if not any(name.lstrip("-") in ("id", "pk") for name in ordering):
+            ordering.append("-id")
+        return qs.order_by(*ordering)
+
+
+class OverdueFilter(YesNoFilter):
+    """逾期 yes/no through the model's own querysets (``overdue()`` / ``not_overdue()``), so the
+    rule lives with the model and runs in the database."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.overdue() if value else qs.not_overdue()
+
+
+LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """A region code of any level (2/4/6/9 digits) matched against the row's RegionCodes
+    (``prefix`` for rows whose codes live on a related model, e.g. "hazard__")."""
+
+    def __init__(self, *args, prefix: str = "", **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("label", "区划代码（县/乡镇）")
+        kwargs.setdefault("validators", [RegexValidator(r"^(\d{2}|\d{4}|\d{6}|\d{9})$", "区划代码应为2、4、6或9位数字。")])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.prefix}{LEVEL_BY_LENGTH[len(value)]}_code": value})

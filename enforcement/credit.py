@@ -1,0 +1,112 @@
+"""Writers of the credit records (严重失信主体名单, 信用修复) and of sector bans (行业禁入): guard,
+one transaction, compare-and-set where a record moves, one event in the same transaction.
+Split out of ``enforcement.services`` (listed in its SERVICE_MODULES, re-exported there, so
+callers keep using ``enforcement.services``); the actor checks are that module's."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.events import record
+from core.services import NotPermitted, ServiceError, StaleState
+
+from . import rules, services
+from .models import Case, CreditListing, CreditRepair, SectorBan
+
+
+def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | None = None, duration_months: int = 36,
+                    public: bool = True, case: Case | None = None) -> CreditListing:
+    """拟列入严重失信主体名单 (accident or penalised entities)."""
+    org = services._government_writer(actor, enterprise)
+    if not (reason or "").strip():
+        raise ServiceError("请填写列入事由。", "reason")
+    if not duration_months or int(duration_months) < 1 or int(duration_months) > 120:
+        raise ServiceError("期限须为1至120个月。", "duration_months")
+    start = start or timezone.localdate()
+    with transaction.atomic():
+        row = CreditListing.objects.create(enterprise=enterprise, case=case, reason=reason, start=start,
+                                           duration_months=int(duration_months),
+                                           ends_on=rules.months_after(start, int(duration_months)), public=bool(public),
+                                           proposed_by=services._user(actor), organisation=services._acting_org(org, case))
+        record(actor, "credit.proposed", row, to_state=row.status)
+    return row
+
+
+def _listing_transition(actor, listing: CreditListing, old: str, new: str, verb: str, note: str = "") -> CreditListing:
+    with transaction.atomic():
+        if CreditListing.objects.filter(pk=listing.pk, status=old).update(status=new) != 1:
+            raise StaleState()
+        listing.status = new
+        record(actor, verb, listing, from_state=old, to_state=new, note=note)
+    return listing
+
+
+def confirm_listing(actor, listing: CreditListing) -> CreditListing:
+    """A leader confirms the proposal: the entity is listed."""
+    services._government_writer(actor, listing.enterprise)
+    if not services._is_super(actor) and not actor.membership.can_approve:
+        raise NotPermitted("列入名单须由负责人审批。")
+    if listing.status != CreditListing.Status.PROPOSED:
+        raise ServiceError("只有拟列入的记录可以确认列入。", "status")
+    return _listing_transition(actor, listing, CreditListing.Status.PROPOSED, CreditListing.Status.LISTED, "credit.listed")
+
+
+def expire_listing(actor, listing: CreditListing) -> CreditListing:
+    services._government_writer(actor, listing.enterprise)
+    if listing.status != CreditListing.Status.LISTED or listing.ends_on >= timezone.localdate():
+        raise ServiceError("名单期限尚未届满。", "status")
+    return _listing_transition(actor, listing, CreditListing.Status.LISTED, CreditListing.Status.EXPIRED, "credit.expired")
+
+
+def apply_repair(actor, listing: CreditListing, *, statement: str) -> CreditRepair:
+    """信用修复申请 — by the enterprise itself or recorded by an officer on its behalf."""
+    from enterprises.models import Enterprise
+
+    if not services._is_super(actor) and not Enterprise.objects.visible_to(actor).filter(pk=listing.enterprise_id).exists():
+        raise NotPermitted()
+    if listing.status != CreditListing.Status.LISTED:
+        raise ServiceError("只有已列入名单的记录可以申请信用修复。", "statement")
+    if not (statement or "").strip():
+        raise ServiceError("请填写修复申请说明。", "statement")
+    if listing.repairs.filter(status=CreditRepair.Status.PENDING).exists():
+        raise ServiceError("已有待审核的修复申请。", "statement")
+    with transaction.atomic():
+        repair = CreditRepair.objects.create(listing=listing, statement=statement, applied_by=services._user(actor))
+        record(actor, "credit.repair_applied", listing, data={"repair": repair.pk})
+    return repair
+
+
+def decide_repair(actor, repair: CreditRepair, *, approve: bool, note: str = "") -> CreditRepair:
+    """信用修复决定 — by someone other than the proposer of the listing and the applicant."""
+    services._government_writer(actor, repair.listing.enterprise)
+    uid = getattr(actor, "pk", None)
+    if uid is not None and uid in (repair.listing.proposed_by_id, repair.applied_by_id):
+        raise ServiceError("信用修复须由列入提出人和申请人以外的人员审核。", "approve")
+    new = CreditRepair.Status.APPROVED if approve else CreditRepair.Status.DENIED
+    with transaction.atomic():
+        if CreditRepair.objects.filter(pk=repair.pk, status=CreditRepair.Status.PENDING).update(
+                status=new, decided_by=services._user(actor), decided_at=timezone.now(), decision_note=note) != 1:
+            raise StaleState()
+        repair.status = new
+        record(actor, "credit.repair_decided", repair.listing, note=note, data={"repair": repair.pk, "approve": bool(approve)})
+        if approve:
+            _listing_transition(actor, repair.listing, CreditListing.Status.LISTED, CreditListing.Status.REPAIRED,
+                                "credit.repaired", note)
+    return repair
+
+
+def ban_person(actor, *, enterprise, person_name: str, term: str, reason: str = "", case: Case | None = None,
+               start: datetime.date | None = None) -> SectorBan:
+    """行业禁入 for a principal (five years / lifetime)."""
+    org = services._government_writer(actor, enterprise)
+    if not (person_name or "").strip():
+        raise ServiceError("请填写人员姓名。", "person_name")
+    if term not in SectorBan.Term.values:
+        raise ServiceError("期限无效。", "term")
+    with transaction.atomic():
+        ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name.strip(), term=term,
+                                       reason=reason, start=start or timezone.localdate(),
+                                       organisation=services._acting_org(org, case))
+        record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term})
+    return ban
