@@ -377,21 +377,14 @@ def _add_fallback_leads(leads: dict) -> None:
     the county's comprehensive department (应急管理局), else of its committee office — the same
     fallback as a tip's routing (tips.routing.route) — so that no due hazard reaches no official.
     ``leads``: {organisation pk: (county code, {sector pk})}, completed in place."""
-    from accounts.models import Organisation, Sector
+    from accounts.models import Sector
+    from tips.routing import fallback_offices
 
     sectors = dict(Sector.objects.values_list("pk", "parent_id"))
     covered: dict = {}
     for county, led in leads.values():
         covered.setdefault(county, set()).update(s for s, parent in sectors.items() if s in led or parent in led)
-    fallback: dict = {}
-    for pk, county, kind, comprehensive in (
-            Organisation.objects.filter(is_active=True, kind__in=[Organisation.Kind.DEPARTMENT, Organisation.Kind.COMMITTEE])
-            .exclude(county_code="").filter(region__level="county")
-            .order_by("name", "pk").values_list("pk", "county_code", "kind", "department_type__comprehensive")):
-        rank = 0 if kind == Organisation.Kind.DEPARTMENT and comprehensive else 1 if kind == Organisation.Kind.COMMITTEE else None
-        if rank is not None and (county not in fallback or rank < fallback[county][0]):
-            fallback[county] = (rank, pk)
-    for county, (_rank, org) in fallback.items():
+    for county, org in fallback_offices().items():
         unled = set(sectors) - covered.get(county, set())
         if unled:
             leads.setdefault(org, (county, set()))[1].update(unled)
