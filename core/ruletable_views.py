@@ -116,7 +116,8 @@ class RuleRowList(ScopedListView):
         return rows
 
     def extra_context(self, request):
-        return {"table": self.table, "add_form": _form_class(self.table)() if self.table.can_add else None}
+        return {"table": self.table, "add_form": _form_class(self.table)() if self.table.can_add else None,
+                "unarranged_years": _unarranged_years() if self.table.key == "holidays" else ()}
 
     def post(self, request, key: str):
         self.check_access(request)
@@ -128,6 +129,19 @@ class RuleRowList(ScopedListView):
 
 
 table_rows = RuleRowList.as_view()
+
+
+def _unarranged_years() -> list[dict]:
+    """This year and the next when the State Council's arrangement of it is not known yet
+    (core.workdays), each with the number of local rows already entered for it."""
+    from django.utils import timezone
+
+    from core import workdays
+
+    this_year = timezone.localdate().year
+    model = ruletables.TABLES["holidays"].model_class
+    return [{"year": year, "local_rows": model.objects.filter(date__year=year).count()}
+            for year in (this_year, this_year + 1) if not workdays.is_arranged(year)]
 
 
 def row_edit(request, key: str, pk: int):

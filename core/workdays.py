@@ -1,13 +1,27 @@
 """Working days in China: the State Council's yearly holiday arrangement from the maintained
 ``chinesecalendar`` package (holidays and 调休 make-up working days), overridden by local rows
 (``tips.Holiday``: a date with ``is_workday`` True/False, maintained on the rule-table pages).
-Years the package does not know yet fall back to Monday–Friday.
+
+A year the State Council has not arranged yet (the package learns it from the yearly notice, usually
+published in November) counts what the law itself fixes: Monday–Friday, less the statutory holidays
+of 《全国年节及纪念日放假办法》 (2024 revision, in force 2025-01-01: 元旦 1 day, 春节 4 days from 除夕,
+清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3) and, by its art. 6, a working day off in lieu of each that
+falls on a weekend (the next working day). The lunar dates come from the maintained ``holidays``
+package. What no law fixes — the 调休 make-up working days of the arrangement — cannot be known
+before the notice: the rule-table page of holidays says so until the year is arranged, and the
+notice's days are entered there as local rows.
 
 Every working-day deadline of the platform goes through ``add_working_days``."""
 
 import datetime
+import functools
 
 import chinese_calendar
+import holidays
+
+# The 2024 revision of the 放假办法 (in force 2025-01-01) applies from 2025; earlier years are all
+# arranged in chinesecalendar.
+STATUTORY_FROM_YEAR = 2025
 
 
 def _package_says(day: datetime.date) -> bool | None:
@@ -17,12 +31,32 @@ def _package_says(day: datetime.date) -> bool | None:
         return None
 
 
+def is_arranged(year: int) -> bool:
+    """Whether the State Council's arrangement of ``year`` is known (to the package)."""
+    return _package_says(datetime.date(year, 6, 1)) is not None
+
+
+@functools.lru_cache(maxsize=32)
+def statutory_days_off(year: int) -> frozenset:
+    """The days off the 放假办法 itself fixes in ``year``: its holidays and, for one that falls on a
+    Saturday or Sunday, the next working day in lieu (art. 6). Never the arrangement's own 调休."""
+    if year < STATUTORY_FROM_YEAR:
+        return frozenset()
+    calendar = holidays.China(years=year, language="en_US")
+    # the package also carries some arrangements' swapped days off ("Day off (substituted from …)"),
+    # without their make-up working days: only the statutory days and their in-lieu days are taken
+    return frozenset(day for day, name in calendar.items() if "substituted" not in name)
+
+
 def is_working_day(day: datetime.date, overrides: dict | None = None) -> bool:
-    """Local override first, then the national arrangement, then Monday–Friday."""
+    """Local override first, then the national arrangement, then (a year not arranged yet) the
+    statutory holidays and weekends."""
     if overrides and day in overrides:
         return bool(overrides[day])
     known = _package_says(day)
-    return known if known is not None else day.weekday() < 5
+    if known is not None:
+        return known
+    return day.weekday() < 5 and day not in statutory_days_off(day.year)
 
 
 def local_overrides(start: datetime.date, end: datetime.date) -> dict:
