@@ -58,12 +58,12 @@ def colour(fig: dict, rules: dict | None = None) -> str:
         return "red"
     if fig.get("overdue", 0):
         return "orange"
+    if not fig.get("open", 0):
+        return "green"  # nothing open: a late closure in the past does not colour a clean region
     soon = fig.get("min_days_left")
     if (soon is not None and soon <= rules["due_soon_days"]) or Decimal(str(fig.get("rate", 100))) < Decimal(str(rules["target_rate"])):
         return "yellow"
-    if fig.get("open", 0):
-        return "blue"
-    return "green"
+    return "blue"
 
 
 def sub_regions(region: Region):
@@ -123,7 +123,9 @@ def _items(children, by_code: dict, day: datetime.date) -> list[dict]:
             "max_overdue_days": (day - _date(r["min_overdue_deadline"])).days if r.get("min_overdue_deadline") else 0,
             "min_days_left": (_date(r["min_open_deadline"]) - day).days if r.get("min_open_deadline") else None,
         }
-        fig["rate"] = str(rate(fig["closed"], r.get("due", 0)))  # 到期整改率: not-yet-due hazards do not lower it
+        # 到期整改率: of the hazards closed or past their deadline, the share closed by the deadline
+        # (hazards not yet due do not lower it; one closed late does, so the yellow clause can decide)
+        fig["rate"] = str(rate(fig["on_time"], r.get("due", 0)))
         fig["overall_rate"] = str(rate(fig["closed"], fig["total"]))
         fig["on_time_rate"] = str(rate(fig["on_time"], fig["closed"])) if fig["closed"] else "—"
         out.append(fig)

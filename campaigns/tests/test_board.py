@@ -146,3 +146,31 @@ def test_a_municipality_office_ranks_its_districts_not_its_single_urban_area(cli
     assert {i["code"] for i in items} == districts and len(districts) > 1
     rows = client.get("/campaigns/bulletin/").context["items"]
     assert {i["code"] for i in rows} == districts
+
+
+
+
+@pytest.mark.parametrize("closed_on,expected_rate,expected_colour", [(9, 100, "blue"), (10, 100, "blue"), (12, 0, "yellow")])
+def test_a_region_that_closed_a_hazard_late_falls_below_the_target_rate_and_is_yellow(world, closed_on, expected_rate, expected_colour):
+    """docs/dispatch.md: with major hazards open, 黄 when 到期整改率 is below target_rate (90 %), 蓝 when all
+    are within deadline. 光复道: one major hazard due 03-10 accepted on 03-<closed_on>, another open and
+    due 06-30. Closed by the deadline (03-09, 03-10) → 1 of 1 due → 100 %, blue; closed on 03-12 →
+    0 of 1 → 0 % < 90 %, yellow (not orange: nothing is overdue)."""
+    from campaigns.tests.scenario import PLAN, at
+
+    with at(3, 1):
+        h = _major(world, datetime.date(2026, 3, 10))
+        _major(world, datetime.date(2026, 6, 30))
+    with at(3, closed_on, 8):
+        h = hs.submit_plan(world.user("enterprise"), h, plan={**PLAN, "deadline": datetime.date(2026, 3, 10)})
+        hs.submit_completion(world.user("enterprise"), h, evidence_note="已整改")
+        h.refresh_from_db()
+        hs.accept(world.user("commerce_lead"), h, opinion="验收通过")
+    item = {i["name"]: i for i in board(world.district, today=datetime.date(2026, 3, 20))}["光复道街道"]
+    assert item["open"] == 1 and item["overdue"] == 0 and item["closed"] == 1
+    assert Decimal(item["rate"]) == expected_rate and item["colour"] == expected_colour
+
+
+def test_a_region_with_nothing_open_is_green_whatever_its_past_rate():
+    """docs/dispatch.md: 绿 = no open major hazard; the rate clause applies to regions with hazards open."""
+    assert colour({**BASE, "open": 0, "min_days_left": None, "rate": "0.0"}) == "green"
