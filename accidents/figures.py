@@ -28,11 +28,18 @@ def counts(user, start: datetime.date, end: datetime.date, queryset=None) -> dic
     for row in qs.values("grade").annotate(n=Count("id")):
         by_grade[row["grade"]] = row["n"]
     sums = qs.aggregate(deaths=Sum("deaths"), injuries=Sum("injuries"), loss=Sum("loss"))
-    return {
+    fig = {
         "total": sum(by_grade.values()), "by_grade": by_grade,
         "labels": dict(GRADE_CHOICES),
         "deaths": sums["deaths"] or 0, "injuries": sums["injuries"] or 0, "loss": sums["loss"] or Decimal("0"),
     }
+    return {**fig, "sentence": sentence(fig)}
+
+
+def sentence(fig: dict) -> str:
+    """The one wording of the counts, on the pages and in the bulletin's Word file."""
+    grades = "，".join(f"{fig['labels'][g]} {n} 起" for g, n in fig["by_grade"].items())
+    return f"共发生事故 {fig['total']} 起，死亡 {fig['deaths']} 人，重伤 {fig['injuries']} 人；其中{grades}。"
 
 
 def quarter_counts(user, year: int, quarter: int) -> dict:

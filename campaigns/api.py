@@ -61,7 +61,10 @@ class BulletinDocumentView(APIView):
         if errors:
             raise ValidationError(errors)
         region, issuer = _region(request.user)
-        data = bulletin_docx(region, issuer, int(year), int(quarter), hazards=Hazard.objects.visible_to(request.user))
+        from accidents.figures import quarter_counts
+
+        data = bulletin_docx(region, issuer, int(year), int(quarter), hazards=Hazard.objects.visible_to(request.user),
+                             accidents=quarter_counts(request.user, int(year), int(quarter)))
         return send_document(request, data, f"bulletin-{year}Q{quarter}", "quarterly_bulletin", region)
 
 

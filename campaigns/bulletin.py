@@ -21,8 +21,11 @@ def bulletin_instant(year: int, quarter: int, now=None) -> datetime.datetime:
     return min(now, asof.end_of(quarter_bounds(year, quarter)[1]))
 
 
-def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None, hazards=None) -> bytes:
-    """The bulletin text: everything as of ``bulletin_instant`` (what was true then, not today)."""
+def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None, hazards=None,
+                  accidents: dict | None = None) -> bytes:
+    """The bulletin text: everything as of ``bulletin_instant`` (what was true then, not today);
+    with ``accidents`` (``accidents.figures.quarter_counts`` in the reader's scope) the page's
+    accident section as its part 四."""
     at = bulletin_instant(year, quarter, today)
     as_of = asof.local_day(at)
     items = board(region, at, hazards=hazards)
@@ -44,4 +47,9 @@ def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None,
     paragraph(doc, "三、工作进展缓慢的单位", bold=True)
     slow = [i for i in items if i["colour"] in ("red", "orange")]
     paragraph(doc, "、".join(i["name"] for i in slow) + "存在逾期未整改的重大事故隐患，请抓紧整改。" if slow else "本季度无逾期未整改单位。")
+    if accidents is not None:
+        paragraph(doc, "四、生产安全事故情况", bold=True)
+        start, end = accidents["start"], accidents["end"]
+        paragraph(doc, f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日，"
+                       f"{accidents['sentence']}")
     return to_bytes(doc)

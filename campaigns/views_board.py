@@ -115,17 +115,19 @@ def bulletin(request):
             raise ValueError
     except ValueError:
         return HttpResponse("年份或季度无效。", status=400)
+    from accidents.figures import quarter_counts  # accident section (issue 21)
+
+    accidents = quarter_counts(request.user, year, quarter)
     if request.GET.get("download"):
-        data = bulletin_docx(region, issuer, year, quarter, hazards=Hazard.objects.visible_to(request.user))
+        data = bulletin_docx(region, issuer, year, quarter, hazards=Hazard.objects.visible_to(request.user),
+                             accidents=accidents)
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
-    from accidents.figures import quarter_counts  # accident section (issue 21)
-
     at = bulletin_instant(year, quarter)
     items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
     return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
                                                        "as_of_day": asof.local_day(at),
                                                        # 24时 only once the quarter is over: before, the figures are as of now
                                                        "quarter_over": at < asof.instant(None),
-                                                       "accident_figures": quarter_counts(request.user, year, quarter)})
+                                                       "accident_figures": accidents})

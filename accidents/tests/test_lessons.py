@@ -107,3 +107,31 @@ def test_bulletin_has_accident_section(client, world, report):
     client_as(client, world, "committee")
     body = client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}").content.decode()
     assert "共发生事故 1 起，死亡 3 人" in body and "较大事故 1 起" in body
+
+
+def test_the_bulletin_word_file_has_the_pages_accident_section(client, world, report):
+    """The downloaded bulletin (page and API) carries what the page shows: the quarter's accidents in
+    the reader's scope, as part 四 — read back from the .docx with python-docx."""
+    import io
+
+    import docx
+
+    from core.testing import client_as
+
+    report(deaths=3)
+    a = report(actor=world.user("enterprise_other"), ent=world.ent_construction, sector="construction", deaths=10)
+    local = timezone.localtime(a.occurred_at)
+    year, quarter = local.year, (local.month - 1) // 3 + 1
+
+    def text(resp):
+        assert resp.status_code == 200
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(resp.content)).paragraphs)
+
+    client_as(client, world, "committee")
+    for body in (text(client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}&download=1")),
+                 text(client.get(f"/api/v1/bulletin/document/?year={year}&quarter={quarter}"))):
+        assert "四、生产安全事故情况" in body
+        assert "共发生事故 2 起，死亡 13 人" in body and "较大事故 1 起" in body and "重大事故 1 起" in body
+    client_as(client, world, "commerce")  # the commerce department sees its own sector's accident only
+    body = text(client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}&download=1"))
+    assert "共发生事故 1 起，死亡 3 人" in body
