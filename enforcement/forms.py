@@ -71,6 +71,9 @@ class PenaltyForm(PartyChoiceForm):
     decided_on = decided_on_field()
     correction_ordered_on = forms.DateField(label="责令改正日期（可选）", widget=DATE, required=False)
     correction_deadline = forms.DateField(label="改正期限（可选）", widget=DATE, required=False)
+    act_on = forms.DateField(label="违法行为发生日期", widget=DATE, required=False,
+                             help_text="罚款幅度适用违法行为发生时的规定，作出决定时的规定较轻的适用新规定（从旧兼从轻）；"
+                                       "缺省为立案日期，逾期未改正、拒不执行的为改正期限届满的次日")
 
 
 class TransferForm(PartyChoiceForm):

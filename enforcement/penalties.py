@@ -21,19 +21,79 @@ def _fmt(v) -> str:
     return f"{v:,.0f}元" if v is not None else "不限"
 
 
-def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal, on: datetime.date | None = None) -> None:
-    """The amount must lie in the article's range for this party — the range in force on ``on``
-    (the decision date; core.ruletables); the refusal shows the range."""
+ART_37 = "《中华人民共和国行政处罚法》第三十七条"
+
+
+def applicable_article(article: PenaltyArticle, party_kind: str, act_on: datetime.date,
+                       decided_on: datetime.date) -> tuple[PenaltyArticle, bool]:
+    """The version of ``article`` whose range applies (行政处罚法 art. 37, 从旧兼从轻): the one in
+    force on the day of the act, unless the one in force on the decision day is lighter for this
+    party (``rules.lighter_range``). Returns (that version, whether it is the decision day's)."""
     from core.ruletables import in_force
 
-    article = in_force("penalty-articles", article, on or timezone.localdate())
+    then = in_force("penalty-articles", article, act_on)
+    if then is None:  # the clause was added to the table after the act: it did not apply then
+        raise ServiceError(f"违法行为发生时（{act_on:%Y-%m-%d}）{article.citation}尚未施行，不能依据该条款处罚"
+                           f"（{ART_37}）。", "article")
+    now = in_force("penalty-articles", article, decided_on)
+    if now is not None and rules.lighter_range(now.range_for(party_kind), then.range_for(party_kind)):
+        return now, True
+    return then, False
+
+
+def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal, on: datetime.date | None = None,
+                 act_on: datetime.date | None = None) -> PenaltyArticle:
+    """The amount must lie in the article's range for this party — the range of the version that
+    applies to an act on ``act_on`` decided on ``on`` (default today; ``act_on`` defaults to ``on``):
+    ``applicable_article``. The refusal shows the range and which version it is. Returns that version."""
+    on = on or timezone.localdate()
+    article, newer = applicable_article(article, party_kind, act_on or on, on)
     low, high = article.range_for(party_kind)
     who = "单位" if party_kind == CaseParty.Kind.ENTITY else "个人"
+    which = f"作出决定时的规定较轻，适用新的规定（{ART_37}）" if newer else "适用违法行为发生时的规定"
     if low is None and high is None:
-        raise ServiceError(f"第{article.article}条{article.item}不设对{who}的罚款。", "amount")
+        raise ServiceError(f"第{article.article}条{article.item}不设对{who}的罚款（{which}）。", "amount")
     if (low is not None and amount < low) or (high is not None and amount > high):
         raise ServiceError(f"罚款金额超出法定幅度：第{article.article}条{article.item}对{who}为"
-                           f"{_fmt(low or Decimal(0))}至{_fmt(high)}。", "amount")
+                           f"{_fmt(low or Decimal(0))}至{_fmt(high)}（{which}）。", "amount")
+    return article
+
+
+PRIOR_ORDER_WORDS = {PenaltyArticle.PriorOrder.OVERDUE: "逾期未改正", PenaltyArticle.PriorOrder.REFUSED: "拒不执行"}
+
+
+def check_prior_order(case: Case, article: PenaltyArticle, decided_on: datetime.date) -> datetime.date | None:
+    """A clause flagged ``prior_order`` (安全生产法 "责令限期改正……逾期未改正的，处……", art. 102
+    "……拒不执行的") fines only after a correction order made earlier in this case — a fine of the
+    case with a 责令改正 date, under the clause's ``order_article`` when it names one: for 逾期未改正
+    its 改正期限 must have passed before the decision day; for 拒不执行 likewise when it set a deadline
+    (an order to eliminate at once is due from its day). The flag is the version in force on the
+    decision day. Returns the first day the act (逾期未改正 / 拒不执行) existed; None for other clauses."""
+    from core.ruletables import in_force
+
+    kind = (in_force("penalty-articles", article, decided_on) or article).prior_order
+    if not kind:
+        return None
+    what = PRIOR_ORDER_WORDS[kind]
+    orders = case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE,
+                                   correction_ordered_on__isnull=False, correction_ordered_on__lte=decided_on)
+    basis = "本案"
+    if article.order_article_id is not None:
+        orders = orders.filter(article_id=article.order_article_id)
+        basis = f"依据{article.order_article.citation}"
+    orders = list(orders)
+    if not orders:
+        raise ServiceError(f"{article.citation}（{what}）以先行责令改正为前提：本案尚无{basis}作出的责令限期改正"
+                           f"决定（须有责令改正日期和改正期限），不能认定{what}。", "article")
+    if kind == PenaltyArticle.PriorOrder.OVERDUE and all(d.correction_deadline is None for d in orders):
+        raise ServiceError(f"本案{basis}作出的责令改正未规定改正期限，不能认定逾期未改正（{article.citation}）。", "article")
+    due = [d.correction_deadline + datetime.timedelta(days=1) if d.correction_deadline else d.correction_ordered_on
+           for d in orders if kind == PenaltyArticle.PriorOrder.REFUSED or d.correction_deadline is not None]
+    passed = [day for day in due if day <= decided_on]
+    if not passed:
+        last = max(due) - datetime.timedelta(days=1)
+        raise ServiceError(f"责令改正的期限（{last:%Y-%m-%d}）尚未届满，不能认定{what}（{article.citation}）。", "decided_on")
+    return min(passed)
 
 
 ROLE_LABELS = dict(CaseParty.Role.choices)
@@ -55,10 +115,14 @@ def _effective(case: Case, party: CaseParty, kind: str):
 
 def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArticle, amount, reason: str = "",
                    decided_on: datetime.date | None = None, correction_ordered_on: datetime.date | None = None,
-                   correction_deadline: datetime.date | None = None) -> Decision:
-    """行政处罚决定 with a catalogue article; the article must apply to the party's role and the
-    amount must be within its range for the party. ``correction_ordered_on`` records the 责令改正
-    that goes with the fine (the start of a later 按日连续处罚, art. 112)."""
+                   correction_deadline: datetime.date | None = None, act_on: datetime.date | None = None) -> Decision:
+    """行政处罚决定 with a catalogue article; the article must apply to the party's role, its prior
+    correction order must be there (``check_prior_order``) and the amount must be within its range
+    for the party as the law stood on ``act_on`` (违法行为发生日期, 从旧兼从轻: ``check_amount``;
+    default: the day the 逾期未改正 / 拒不执行 began, else the filing day — the act is no later).
+    ``correction_ordered_on`` records the 责令改正 that goes with the fine (the order a 逾期 fine
+    presupposes; the start of a later 按日连续处罚, art. 112). A person is not fined under a clause of
+    一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``)."""
     services._require_handler(actor, case)
     services._check_decision_stage(case)
     party = services._party(case, party)
@@ -67,10 +131,20 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     check_role(article, party)
     amount = services._amount(amount)
     decided_on = services._decided_on(decided_on)
-    check_amount(article, party.kind, amount, decided_on)
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")
+    if party.kind == CaseParty.Kind.PERSON and article.fines_the_unit_and_its_persons() and _effective(
+            case, case.parties.get(kind=CaseParty.Kind.ENTITY), Decision.Kind.NO_PENALTY).exists():
+        raise ServiceError(DOUBLE_PENALTY_WITHOUT_UNIT.format(citation=article.citation), "party")
+    began = check_prior_order(case, article, decided_on)
+    if act_on is not None and act_on > decided_on:
+        raise ServiceError("违法行为发生日期不能晚于决定日期。", "act_on")
+    if act_on is not None and began is not None and act_on < began:
+        raise ServiceError(f"{PRIOR_ORDER_WORDS[article.prior_order]}的违法行为发生于{began:%Y-%m-%d}或之后"
+                           f"（责令改正的期限届满后），违法行为发生日期不能早于该日。", "act_on")
+    act_on = act_on or began or min(case.opened_on, decided_on)
+    check_amount(article, party.kind, amount, decided_on, act_on)
     if _effective(case, party, Decision.Kind.PENALTY).filter(article=article).exists():
         raise ServiceError("本案已依据该条款对该当事人作出罚款决定：对同一违法行为不得给予两次以上罚款"
                            "（《中华人民共和国行政处罚法》第二十九条）。", "article")
@@ -83,8 +157,16 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     with transaction.atomic():
         return services._create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty",
                                          article=article, amount=amount, reason=reason, decided_on=decided_on,
-                                         correction_ordered_on=correction_ordered_on,
+                                         act_on=act_on, correction_ordered_on=correction_ordered_on,
                                          correction_deadline=correction_deadline)
+
+
+#: 一案双罚 (安全生产法 arts. 97, 99, 101, 102: the unit is punished and its 直接负责的主管人员和其他直接
+#: 责任人员 are fined — for the unit's act): once the unit is not punished for the act (不予行政处罚,
+#: 行政处罚法 art. 33), the personal fine for it does not follow. A person's own failure of duty
+#: (art. 94 the principal, art. 96 other heads) is a separate act and stays finable.
+DOUBLE_PENALTY_WITHOUT_UNIT = ("本案已对单位作出不予行政处罚决定：{citation}对直接负责的主管人员和其他直接责任人员"
+                               "的罚款，系对单位违法行为的“一案双罚”，单位不予处罚的，不能单独对个人处罚。")
 
 
 def is_double_penalty(case: Case) -> bool:
@@ -110,6 +192,12 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
     if _effective(case, entity, Decision.Kind.PENALTY).exists():
         raise ServiceError("本案已对该单位作出行政处罚决定，不能再作出不予行政处罚决定"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "reason")
+    persons = [d for d in case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE,
+                                                party__kind=CaseParty.Kind.PERSON).select_related("article", "party")
+               if d.article is not None and d.article.fines_the_unit_and_its_persons()]
+    if persons:
+        raise ServiceError(f"本案已依据{persons[0].article.citation}对{persons[0].party.name}作出“一案双罚”的罚款决定，"
+                           "该罚款以单位的违法行为受到处罚为前提，不能再对单位作出不予行政处罚决定。", "reason")
     with transaction.atomic():
         return services._create_decision(actor, case, entity, Decision.Kind.NO_PENALTY, verb="case.no_penalty",
                                          reason=reason, decided_on=services._decided_on(decided_on))

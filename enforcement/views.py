@@ -114,7 +114,7 @@ def _run(user, case, name, d):
         "penalty": lambda: s.decide_penalty(user, case, party=d["party"], article=d["article"], amount=d["amount"],
                                             reason=d["reason"], decided_on=d["decided_on"],
                                             correction_ordered_on=d["correction_ordered_on"],
-                                            correction_deadline=d["correction_deadline"]),
+                                            correction_deadline=d["correction_deadline"], act_on=d["act_on"]),
         "no_penalty": lambda: s.decide_no_penalty(user, case, reason=d["reason"]),
         "suspension": lambda: s.order_suspension(user, case, reason=d["reason"], correction_deadline=d["correction_deadline"],
                                                   decided_on=d["decided_on"]),
