@@ -239,6 +239,52 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
     return decision
 
 
+def _suspended_elsewhere(enterprise_id: int, revoked: Decision) -> bool:
+    """Another 停产整顿 decision of the enterprise is still in force: effective, and its case has
+    no effective 复产 decision on or after it."""
+    others = (Decision.objects.filter(case__enterprise_id=enterprise_id, kind=Decision.Kind.SUSPENSION,
+                                      status=Decision.Status.EFFECTIVE).exclude(pk=revoked.pk))
+    return any(not Decision.objects.filter(case_id=s.case_id, kind=Decision.Kind.RESUMPTION, status=Decision.Status.EFFECTIVE,
+                                           decided_on__gte=s.decided_on).exists() for s in others)
+
+
+def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
+    """撤销 an effective decision (compare-and-set on its status; one ``case.revoked`` event). The
+    revoked decision stops counting (dispatch, 一案双罚, closure grounds). Revoking a 停产整顿
+    decision ends the suspension it imposed: a suspended enterprise operates again (its own
+    ``enterprise.status`` event) unless another suspension of it is still in force. A fine that a
+    按日连续处罚 builds on is revoked only after that daily fine."""
+    from enterprises.models import Enterprise
+    from enterprises.services import set_enterprise_status
+
+    case = decision.case
+    _require_handler(actor, case)
+    _check_form_stage(case, "revoke", "撤销决定")
+    if decision.status != Decision.Status.EFFECTIVE:
+        raise ServiceError("该决定已撤销。", "decision")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写撤销理由。", "reason")
+    if decision.kind == Decision.Kind.PENALTY and decision.daily_fines.filter(status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("该罚款决定已作出按日连续处罚，请先撤销按日连续处罚决定。", "decision")
+    with transaction.atomic():
+        if Decision.objects.filter(pk=decision.pk, status=Decision.Status.EFFECTIVE).update(
+                status=Decision.Status.REVOKED) != 1:
+            raise StaleState()
+        decision.status = Decision.Status.REVOKED
+        lifted = False
+        if decision.kind == Decision.Kind.SUSPENSION:
+            ent = Enterprise.objects.select_for_update().get(pk=case.enterprise_id)
+            if ent.status == Enterprise.Status.SUSPENDED and not _suspended_elsewhere(ent.pk, decision):
+                set_enterprise_status(actor, ent, Enterprise.Status.OPERATING,
+                                      note=f"{case.number} 停产整顿决定已撤销，解除停产整顿")
+                lifted = True
+        record(actor, "case.revoked", case, note=reason,
+               data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
+                     "suspension_lifted": lifted})
+    return decision
+
+
 def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False,
              decided_on: datetime.date | None = None) -> Decision:
     """移送司法机关 of a person (with the 危险作业罪 flag), on ``decided_on`` (default today, never in the future)."""

@@ -78,6 +78,7 @@ def _action_forms(case, data=None, only=None):
         "resume": (forms.ReasonForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
         "measure": (forms.MeasureForm, False), "typical": (forms.TypicalForm, False), "listing": (forms.ListingForm, False),
+        "revoke": (forms.RevokeForm, True),
     }
     out = {}
     for name, (cls, needs_case) in specs.items():
@@ -129,6 +130,7 @@ def _run(user, case, name, d):
                                              dangerous_ops=d["dangerous_ops"], published_on=d["published_on"]),
         "listing": lambda: s.propose_listing(user, enterprise=case.enterprise, reason=d["reason"],
                                              duration_months=d["duration_months"], public=d["public"], case=case),
+        "revoke": lambda: s.revoke_decision(user, d["decision"], reason=d["reason"]),
     }
     return calls[name]()
 
