@@ -77,6 +77,7 @@ VERBS: dict[str, str] = {
     "case.resumption": "复产复查决定",
     "case.transfer": "移送司法机关",
     "case.daily_fine": "按日连续处罚",
+    "case.revoked": "撤销决定",
     "case.corrected": "更正决定",
     "case.published": "公开处罚信息",
     "enforcement.accountability": "责任追究",

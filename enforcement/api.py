@@ -32,7 +32,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "reason", "dangerous_ops",
-                  "correction_deadline", "corrected_on", "decided_on"]
+                  "correction_deadline", "corrected_on", "decided_on", "act_on"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -56,6 +56,8 @@ class PenaltyInputSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=PenaltyArticle.objects.all())
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    act_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                   help_text="违法行为发生日期（罚款幅度从旧兼从轻）；缺省见 docs/enforcement.md")
 
 
 def _may_handle(user, case) -> bool:
@@ -91,7 +93,8 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         party = case.parties.filter(pk=data.validated_data["party"]).first()
         decision = services.decide_penalty(request.user, case, party=party, article=data.validated_data["article"],
-                                           amount=data.validated_data["amount"], reason=data.validated_data["reason"])
+                                           amount=data.validated_data["amount"], reason=data.validated_data["reason"],
+                                           act_on=data.validated_data["act_on"])
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -13,6 +13,19 @@ ROLES = {
     (114, "(一)"): "entity", (114, "(二)"): "entity", (114, "(三)"): "entity", (114, "(四)"): "entity",
 }
 
+#: the clauses that fine only after an earlier correction order in the same case (安全生产法 2021):
+#: "责令限期改正……逾期未改正的，处……" (arts. 94, 97, 99, 101 → overdue: the order's deadline has passed)
+#: and art. 102 "责令立即消除或者限期消除……拒不执行的，……处……" (refused: the order was not executed).
+#: Value: (kind, the (article, item) under which that order is made — the clause's first sentence).
+PRIOR_ORDERS = {
+    (94, "逾期"): ("overdue", (94, "")),
+    (97, "(五)逾期"): ("overdue", (97, "(五)")),
+    (99, "(四)逾期"): ("overdue", (99, "(四)")),
+    (101, "(四)逾期"): ("overdue", (101, "(四)")),
+    (101, "(五)逾期"): ("overdue", (101, "(五)")),
+    (102, "拒不执行"): ("refused", (102, "")),
+}
+
 # (sort, article, item, conduct, entity_min, entity_max, person_min, person_max)
 ARTICLES = [
     (10, 94, "", "主要负责人未履行安全生产管理职责", None, None, 2 * W, 5 * W),
@@ -46,3 +59,9 @@ def load_roles(PenaltyArticle) -> None:
         PenaltyArticle.objects.filter(article=article, item=item).update(party_roles=roles)
     for article in (97, 99, 101, 102):
         PenaltyArticle.objects.filter(article=article, party_roles="").update(party_roles="entity," + PERSONS)
+
+
+def load_prior_orders(PenaltyArticle) -> None:
+    for (article, item), (kind, (order_article, order_item)) in PRIOR_ORDERS.items():
+        order = PenaltyArticle.objects.filter(article=order_article, item=order_item).first()
+        PenaltyArticle.objects.filter(article=article, item=item).update(prior_order=kind, order_article=order)

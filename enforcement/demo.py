@@ -34,6 +34,12 @@ def load(ctx) -> None:
 
     case = _notified(officer, ent, TITLES[0])
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    today = timezone.localdate()
+    # 逾期未改正 presupposes the 责令限期改正 (with its fine) under 101(五), whose deadline has passed
+    services.decide_penalty(officer, case, party=entity, article=PenaltyArticle.objects.get(article=101, item="(五)"),
+                            amount=50000, decided_on=today - datetime.timedelta(days=40),
+                            correction_ordered_on=today - datetime.timedelta(days=40),
+                            correction_deadline=today - datetime.timedelta(days=10))
     services.decide_penalty(officer, case, party=entity, article=art, amount=120000)
     principal = case.parties.filter(role=CaseParty.Role.PRINCIPAL).first()
     if principal:

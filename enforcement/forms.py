@@ -71,6 +71,22 @@ class PenaltyForm(PartyChoiceForm):
     decided_on = decided_on_field()
     correction_ordered_on = forms.DateField(label="责令改正日期（可选）", widget=DATE, required=False)
     correction_deadline = forms.DateField(label="改正期限（可选）", widget=DATE, required=False)
+    act_on = forms.DateField(label="违法行为发生日期", widget=DATE, required=False,
+                             help_text="罚款幅度适用违法行为发生时的规定，作出决定时的规定较轻的适用新规定（从旧兼从轻）；"
+                                       "缺省为立案日期，逾期未改正、拒不执行的为改正期限届满的次日")
+
+
+class RevokeForm(BootstrapForm):
+    """撤销 an effective decision of the case (e.g. after 复议 or on finding it wrong); revoking a
+    停产整顿 decision lifts the suspension it imposed."""
+
+    decision = forms.ModelChoiceField(label="撤销的决定", queryset=Decision.objects.none())
+    reason = forms.CharField(label="撤销理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = case.decisions.filter(status=Decision.Status.EFFECTIVE).select_related("party")
+        self.fields["decision"].label_from_instance = lambda d: f"{d.get_kind_display()} {d.party.name} {d.decided_on:%Y-%m-%d}"
 
 
 class TransferForm(PartyChoiceForm):

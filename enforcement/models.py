@@ -31,6 +31,19 @@ class PenaltyArticle(models.Model):
                                    help_text="逗号分隔的当事人身份（entity, principal, other_head, safety_manager, other）；"
                                              "空表示凡设有罚款幅度的一方均可适用")
 
+    class PriorOrder(models.TextChoices):
+        """What the clause presupposes (安全生产法 "责令限期改正……逾期未改正的，处……" / "拒不执行的……"):
+        an earlier correction order in the same case, whose deadline has passed / that was not executed."""
+        NONE = "", "无"
+        OVERDUE = "overdue", "须先行责令限期改正且逾期未改正"
+        REFUSED = "refused", "须先行责令改正且拒不执行"
+
+    prior_order = models.CharField("处罚前提", max_length=10, blank=True, default="", choices=PriorOrder.choices,
+                                   help_text="逾期未改正、拒不执行的罚款须以本案先行作出的责令改正为前提")
+    order_article = models.ForeignKey("self", verbose_name="责令改正所依据的条款", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+",
+                                      help_text="先行的责令改正须依据该条款作出（空表示本案任一责令改正）")
+
     class Meta:
         verbose_name = verbose_name_plural = "处罚依据条款"
         ordering = ["sort_order", "article", "item"]
@@ -45,6 +58,13 @@ class PenaltyArticle(models.Model):
 
     def roles(self) -> set[str]:
         return {r.strip() for r in self.party_roles.split(",") if r.strip()}
+
+    def fines_the_unit_and_its_persons(self) -> bool:
+        """一案双罚: the clause punishes the unit and fines its 直接负责的主管人员和其他直接责任人员 for
+        the unit's act (arts. 97, 99, 101, 102) — its roles name the unit and persons. A clause for a
+        person's own duty (art. 94 the principal, art. 96 other heads) does not."""
+        roles = self.roles()
+        return CaseParty.Role.ENTITY in roles and bool(roles - {CaseParty.Role.ENTITY})
 
     def range_for(self, party_kind: str):
         if party_kind == CaseParty.Kind.ENTITY:
@@ -165,6 +185,8 @@ class Decision(models.Model):
     base = models.ForeignKey("self", verbose_name="原处罚决定", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="daily_fines", help_text="按日连续处罚所依据的原罚款决定")
     corrected_on = models.DateField("改正日期", null=True, blank=True)
+    act_on = models.DateField("违法行为发生日期", null=True, blank=True,
+                              help_text="罚款幅度适用违法行为发生时的规定，作出决定时的规定较轻的适用新规定（行政处罚法第三十七条）")
     decided_on = models.DateField("决定日期", default=timezone.localdate, db_index=True)
     decided_by = models.ForeignKey(USER, verbose_name="决定人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_by_org = models.ForeignKey(ORG, verbose_name="决定机关", null=True, on_delete=models.PROTECT, related_name="+")

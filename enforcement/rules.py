@@ -22,6 +22,23 @@ def daily_fine_accrual(amount_per_day, correction_ordered_on: datetime.date,
     return days, (Decimal(amount_per_day) * days).quantize(Decimal("0.01"))
 
 
+def _severity(fine_range) -> tuple:
+    """How heavy a fine range (low, high) is: by its maximum, then its minimum (no maximum: the
+    heaviest; no fine for the party at all: the lightest)."""
+    low, high = fine_range
+    if low is None and high is None:
+        return (Decimal(-1), Decimal(-1))
+    return (Decimal("Infinity") if high is None else Decimal(high), Decimal(low or 0))
+
+
+def lighter_range(new, old) -> bool:
+    """行政处罚法 art. 37 "新的规定处罚较轻": is the fine range ``new`` (low, high) lighter than
+    ``old``? Compared by the maximum first, then the minimum — as 法定刑较轻 is read for 刑法 art. 12
+    (最高法 1997 解释: the lower 法定最高刑, or with equal maxima the lower 法定最低刑); a range
+    that no longer fines the party at all is the lightest (不认为是违法). Equal ranges: not lighter."""
+    return _severity(new) < _severity(old)
+
+
 def closure_grounds(penalty_dates) -> str | None:
     """The art. 113 ground met by these penalty dates, or None. "Within N days" means the first
     and last penalty lie fewer than N days apart (3 penalties on days 0 and 179: yes; 0 and 180,

@@ -12,7 +12,7 @@ from accounts.permissions import actor_org
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
-from . import rules, workflow
+from . import workflow
 from .models import (
     Accountability,
     Case,
@@ -20,7 +20,6 @@ from .models import (
     Decision,
     EnterpriseMeasure,
     OversightNotice,
-    PenaltyArticle,
     TypicalCase,
 )
 
@@ -173,25 +172,6 @@ def _amount(value, field="amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _fmt(v) -> str:
-    return f"{v:,.0f}元" if v is not None else "不限"
-
-
-def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal, on: datetime.date | None = None) -> None:
-    """The amount must lie in the article's range for this party — the range in force on ``on``
-    (the decision date; core.ruletables); the refusal shows the range."""
-    from core.ruletables import in_force
-
-    article = in_force("penalty-articles", article, on or timezone.localdate())
-    low, high = article.range_for(party_kind)
-    who = "单位" if party_kind == CaseParty.Kind.ENTITY else "个人"
-    if low is None and high is None:
-        raise ServiceError(f"第{article.article}条{article.item}不设对{who}的罚款。", "amount")
-    if (low is not None and amount < low) or (high is not None and amount > high):
-        raise ServiceError(f"罚款金额超出法定幅度：第{article.article}条{article.item}对{who}为"
-                           f"{_fmt(low or Decimal(0))}至{_fmt(high)}。", "amount")
-
-
 def _create_decision(actor, case, party, kind, *, verb, **fields) -> Decision:
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
@@ -205,84 +185,6 @@ def _decided_on(value) -> datetime.date:
     if value > timezone.localdate():
         raise ServiceError("决定日期不能晚于今天。", "decided_on")
     return value
-
-
-ROLE_LABELS = dict(CaseParty.Role.choices)
-
-
-def check_role(article: PenaltyArticle, party: CaseParty) -> None:
-    """The article must fine this party's role (art. 94 the principal, art. 96 other heads and
-    safety managers, art. 114 the unit …) — the roles are data on the article."""
-    roles = article.roles()
-    if roles and party.role not in roles:
-        allowed = "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles, key=list(ROLE_LABELS).index))
-        raise ServiceError(f"{article.citation}适用于{allowed}，不适用于{ROLE_LABELS.get(party.role, party.role)}。",
-                           "article")
-
-
-def _effective(case: Case, party: CaseParty, kind: str):
-    return case.decisions.filter(party=party, kind=kind, status=Decision.Status.EFFECTIVE)
-
-
-def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArticle, amount, reason: str = "",
-                   decided_on: datetime.date | None = None, correction_ordered_on: datetime.date | None = None,
-                   correction_deadline: datetime.date | None = None) -> Decision:
-    """行政处罚决定 with a catalogue article; the article must apply to the party's role and the
-    amount must be within its range for the party. ``correction_ordered_on`` records the 责令改正
-    that goes with the fine (the start of a later 按日连续处罚, art. 112)."""
-    _require_handler(actor, case)
-    _check_decision_stage(case)
-    party = _party(case, party)
-    if article is None:
-        raise ServiceError("请选择处罚依据条款。", "article")
-    check_role(article, party)
-    amount = _amount(amount)
-    decided_on = _decided_on(decided_on)
-    check_amount(article, party.kind, amount, decided_on)
-    if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
-        raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
-                           "（《中华人民共和国行政处罚法》第三十三条）。", "party")
-    if _effective(case, party, Decision.Kind.PENALTY).filter(article=article).exists():
-        raise ServiceError("本案已依据该条款对该当事人作出罚款决定：对同一违法行为不得给予两次以上罚款"
-                           "（《中华人民共和国行政处罚法》第二十九条）。", "article")
-    if correction_ordered_on is not None and correction_ordered_on > decided_on:
-        raise ServiceError("责令改正日期不能晚于决定日期。", "correction_ordered_on")
-    if correction_deadline is not None and correction_ordered_on is None:
-        raise ServiceError("填写改正期限时须同时填写责令改正日期。", "correction_ordered_on")
-    if correction_deadline is not None and correction_deadline < correction_ordered_on:
-        raise ServiceError("改正期限不能早于责令改正日期。", "correction_deadline")
-    with transaction.atomic():
-        return _create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty", article=article,
-                                amount=amount, reason=reason, decided_on=decided_on,
-                                correction_ordered_on=correction_ordered_on, correction_deadline=correction_deadline)
-
-
-def is_double_penalty(case: Case) -> bool:
-    """一案双罚: the entity and its principal are both penalised in this case."""
-    roles = set(case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE)
-                .values_list("party__role", flat=True))
-    return {CaseParty.Role.ENTITY, CaseParty.Role.PRINCIPAL} <= roles
-
-
-def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -> Decision:
-    """不予行政处罚 for the entity — the officer confirms the automatic proposal (or decides it
-    with a written reason where no proposal exists)."""
-    _require_handler(actor, case)
-    _check_decision_stage(case)
-    proposed = rules.leniency_proposed(case)
-    reason = (reason or "").strip()
-    if not proposed and not reason:
-        raise ServiceError("本案不符合自查自报自改不予处罚条件，须说明不予处罚的理由。", "reason")
-    if case.decisions.filter(kind=Decision.Kind.NO_PENALTY, status=Decision.Status.EFFECTIVE).exists():
-        raise ServiceError("本案已作出不予处罚决定。", "reason")
-    reason = reason or "当事人自查发现重大事故隐患，已按规定报告并正在有效整改，依据《中华人民共和国行政处罚法》第三十三条不予行政处罚。"
-    entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
-    if _effective(case, entity, Decision.Kind.PENALTY).exists():
-        raise ServiceError("本案已对该单位作出行政处罚决定，不能再作出不予行政处罚决定"
-                           "（《中华人民共和国行政处罚法》第三十三条）。", "reason")
-    with transaction.atomic():
-        return _create_decision(actor, case, entity, Decision.Kind.NO_PENALTY, verb="case.no_penalty", reason=reason,
-                                decided_on=_decided_on(decided_on))
 
 
 def order_suspension(actor, case: Case, *, reason: str, correction_deadline: datetime.date | None = None,
@@ -337,6 +239,52 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
     return decision
 
 
+def _suspended_elsewhere(enterprise_id: int, revoked: Decision) -> bool:
+    """Another 停产整顿 decision of the enterprise is still in force: effective, and its case has
+    no effective 复产 decision on or after it."""
+    others = (Decision.objects.filter(case__enterprise_id=enterprise_id, kind=Decision.Kind.SUSPENSION,
+                                      status=Decision.Status.EFFECTIVE).exclude(pk=revoked.pk))
+    return any(not Decision.objects.filter(case_id=s.case_id, kind=Decision.Kind.RESUMPTION, status=Decision.Status.EFFECTIVE,
+                                           decided_on__gte=s.decided_on).exists() for s in others)
+
+
+def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
+    """撤销 an effective decision (compare-and-set on its status; one ``case.revoked`` event). The
+    revoked decision stops counting (dispatch, 一案双罚, closure grounds). Revoking a 停产整顿
+    decision ends the suspension it imposed: a suspended enterprise operates again (its own
+    ``enterprise.status`` event) unless another suspension of it is still in force. A fine that a
+    按日连续处罚 builds on is revoked only after that daily fine."""
+    from enterprises.models import Enterprise
+    from enterprises.services import set_enterprise_status
+
+    case = decision.case
+    _require_handler(actor, case)
+    _check_form_stage(case, "revoke", "撤销决定")
+    if decision.status != Decision.Status.EFFECTIVE:
+        raise ServiceError("该决定已撤销。", "decision")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写撤销理由。", "reason")
+    if decision.kind == Decision.Kind.PENALTY and decision.daily_fines.filter(status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("该罚款决定已作出按日连续处罚，请先撤销按日连续处罚决定。", "decision")
+    with transaction.atomic():
+        if Decision.objects.filter(pk=decision.pk, status=Decision.Status.EFFECTIVE).update(
+                status=Decision.Status.REVOKED) != 1:
+            raise StaleState()
+        decision.status = Decision.Status.REVOKED
+        lifted = False
+        if decision.kind == Decision.Kind.SUSPENSION:
+            ent = Enterprise.objects.select_for_update().get(pk=case.enterprise_id)
+            if ent.status == Enterprise.Status.SUSPENDED and not _suspended_elsewhere(ent.pk, decision):
+                set_enterprise_status(actor, ent, Enterprise.Status.OPERATING,
+                                      note=f"{case.number} 停产整顿决定已撤销，解除停产整顿")
+                lifted = True
+        record(actor, "case.revoked", case, note=reason,
+               data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
+                     "suspension_lifted": lifted})
+    return decision
+
+
 def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False,
              decided_on: datetime.date | None = None) -> Decision:
     """移送司法机关 of a person (with the 危险作业罪 flag), on ``decided_on`` (default today, never in the future)."""
@@ -351,71 +299,6 @@ def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops:
     with transaction.atomic():
         return _create_decision(actor, case, party, Decision.Kind.TRANSFER, verb="case.transfer", reason=reason,
                                 dangerous_ops=bool(dangerous_ops), decided_on=decided_on)
-
-
-ART_112 = "《中华人民共和国安全生产法》第一百一十二条"
-
-
-def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day=None,
-               decided_on: datetime.date | None = None) -> Decision:
-    """按日连续处罚 (安全生产法 art. 112): a 生产经营单位 that was ordered to correct and fined, and
-    refuses to correct, is fined the original amount per day from the day after the correction
-    order. ``base`` is that fine; the amount is copied from it (a different amount is refused)."""
-    _require_handler(actor, case)
-    _check_decision_stage(case)
-    if base is None or base.case_id != case.pk or base.kind != Decision.Kind.PENALTY \
-            or base.status != Decision.Status.EFFECTIVE:
-        raise ServiceError(f"按日连续处罚须以本案已生效的罚款决定为前提（{ART_112}）。", "base")
-    party = base.party
-    if party.kind != CaseParty.Kind.ENTITY:
-        raise ServiceError(f"按日连续处罚的对象是生产经营单位（{ART_112}）。", "base")
-    if base.correction_ordered_on is None:
-        raise ServiceError(f"原处罚决定未责令改正，不能按日连续处罚（{ART_112}：被责令改正且受到罚款处罚）。", "base")
-    if base.corrected_on is not None:
-        raise ServiceError(f"当事人已于{base.corrected_on:%Y-%m-%d}改正，不属于拒不改正（{ART_112}）。", "base")
-    if amount_per_day not in (None, ""):
-        if _amount(amount_per_day, "amount_per_day") != base.amount:
-            raise ServiceError(f"按日连续处罚按照原处罚数额（{base.amount:,.2f}元）计算（{ART_112}）。", "amount_per_day")
-    if not (reason or "").strip():
-        raise ServiceError(f"请写明当事人拒不改正的事实（{ART_112}）。", "reason")
-    decided_on = _decided_on(decided_on)
-    if decided_on <= base.correction_ordered_on:
-        raise ServiceError(f"责令改正当日不能认定拒不改正；按日连续处罚自责令改正之日的次日起计算（{ART_112}）。",
-                           "decided_on")
-    if base.correction_deadline is not None and decided_on <= base.correction_deadline:
-        raise ServiceError(f"改正期限（{base.correction_deadline:%Y-%m-%d}）届满前不能认定拒不改正（{ART_112}）。",
-                           "decided_on")
-    if base.daily_fines.filter(status=Decision.Status.EFFECTIVE).exists():
-        raise ServiceError("该罚款决定已作出按日连续处罚。", "base")
-    with transaction.atomic():
-        return _create_decision(actor, case, party, Decision.Kind.DAILY_FINE, verb="case.daily_fine", amount=base.amount,
-                                reason=reason.strip(), base=base, decided_on=decided_on,
-                                correction_ordered_on=base.correction_ordered_on,
-                                correction_deadline=base.correction_deadline)
-
-
-def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> tuple[int, Decimal]:
-    end = decision.corrected_on or today or timezone.localdate()
-    start = decision.correction_ordered_on or decision.decided_on
-    return rules.daily_fine_accrual(decision.amount, start, end)
-
-
-def record_correction(actor, decision: Decision, *, corrected_on: datetime.date) -> Decision:
-    """The party corrected: accrual of a 按日连续处罚 stops on that day."""
-    _require_handler(actor, decision.case)
-    if decision.kind != Decision.Kind.DAILY_FINE:
-        raise ServiceError("只有按日连续处罚需要登记改正日期。", "corrected_on")
-    if corrected_on is None or corrected_on > timezone.localdate():
-        raise ServiceError("改正日期无效。", "corrected_on")
-    if decision.correction_ordered_on and corrected_on < decision.correction_ordered_on:
-        raise ServiceError("改正日期不能早于责令改正日期。", "corrected_on")
-    with transaction.atomic():
-        if Decision.objects.filter(pk=decision.pk, corrected_on__isnull=True).update(corrected_on=corrected_on) != 1:
-            raise StaleState()
-        decision.corrected_on = corrected_on
-        days, total = daily_fine_total(decision)
-        record(actor, "case.corrected", decision.case, data={"decision": decision.pk, "days": days, "total": str(total)})
-    return decision
 
 
 # ---------------------------------------------------------------- measures and publication
@@ -502,11 +385,12 @@ def record_notice(actor, *, target: Organisation, kind: str, date: datetime.date
     return row
 
 
-# ---------------------------------------------------------------- credit (enforcement/credit.py)
+# ---------------------------------------------------------------- credit and penalties (credit.py, penalties.py)
 
 #: writer modules split out of this one (services are the only writers; core/tests/test_writers.py),
-#: re-exported here so callers keep using ``enforcement.services``: credit.py — 失信名单, 信用修复, 行业禁入
-SERVICE_MODULES = ("credit",)
+#: re-exported here so callers keep using ``enforcement.services``: credit.py — 失信名单, 信用修复, 行业禁入;
+#: penalties.py — 行政处罚, 不予处罚, 按日连续处罚 and 改正
+SERVICE_MODULES = ("credit", "penalties")
 
 from .credit import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
     apply_repair,
@@ -515,4 +399,16 @@ from .credit import (  # noqa: E402, F401  (after the helpers it uses; re-export
     decide_repair,
     expire_listing,
     propose_listing,
+)
+from .penalties import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
+    ART_112,
+    ROLE_LABELS,
+    check_amount,
+    check_role,
+    daily_fine,
+    daily_fine_total,
+    decide_no_penalty,
+    decide_penalty,
+    is_double_penalty,
+    record_correction,
 )

@@ -78,6 +78,7 @@ def _action_forms(case, data=None, only=None):
         "resume": (forms.ReasonForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
         "measure": (forms.MeasureForm, False), "typical": (forms.TypicalForm, False), "listing": (forms.ListingForm, False),
+        "revoke": (forms.RevokeForm, True),
     }
     out = {}
     for name, (cls, needs_case) in specs.items():
@@ -114,7 +115,7 @@ def _run(user, case, name, d):
         "penalty": lambda: s.decide_penalty(user, case, party=d["party"], article=d["article"], amount=d["amount"],
                                             reason=d["reason"], decided_on=d["decided_on"],
                                             correction_ordered_on=d["correction_ordered_on"],
-                                            correction_deadline=d["correction_deadline"]),
+                                            correction_deadline=d["correction_deadline"], act_on=d["act_on"]),
         "no_penalty": lambda: s.decide_no_penalty(user, case, reason=d["reason"]),
         "suspension": lambda: s.order_suspension(user, case, reason=d["reason"], correction_deadline=d["correction_deadline"],
                                                   decided_on=d["decided_on"]),
@@ -129,6 +130,7 @@ def _run(user, case, name, d):
                                              dangerous_ops=d["dangerous_ops"], published_on=d["published_on"]),
         "listing": lambda: s.propose_listing(user, enterprise=case.enterprise, reason=d["reason"],
                                              duration_months=d["duration_months"], public=d["public"], case=case),
+        "revoke": lambda: s.revoke_decision(user, d["decision"], reason=d["reason"]),
     }
     return calls[name]()
 

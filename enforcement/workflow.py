@@ -73,7 +73,8 @@ def available_actions(stage: str, actor: str = "handler", ctx: Context | None = 
 #: parties are identified while the case is filed and investigated; decisions follow the notice
 #: (告知, 陈述申辩) and are taken until execution starts; a transfer to the judiciary may follow from
 #: the investigation on; 按日连续处罚, 改正 and 复查恢复生产 belong to the decision's execution;
-#: exposure/interviews and the credit list follow the decision; a typical case is published once closed.
+#: exposure/interviews and the credit list follow the decision; a typical case is published once closed;
+#: a decision may be revoked (撤销) from the moment decisions can exist, also after closing.
 FORM_STAGES = {
     "party": (FILED, INVESTIGATING),
     "penalty": (NOTIFIED, DECIDED),
@@ -86,13 +87,17 @@ FORM_STAGES = {
     "measure": (DECIDED, EXECUTING, CLOSED),
     "listing": (DECIDED, EXECUTING, CLOSED),
     "typical": (CLOSED,),
+    "revoke": (NOTIFIED, DECIDED, EXECUTING, CLOSED),
 }
 
 
 def available_forms(stage: str, actor: str = "handler", ctx: Context | None = None) -> list[str]:
     """The case page's forms offered to ``actor`` in ``stage``: "advance" (when a stage transition
-    is allowed now) and the forms of FORM_STAGES. Nobody but the handler gets any."""
+    is allowed now) and the forms of FORM_STAGES ("revoke" only while an effective decision exists).
+    Nobody but the handler gets any."""
     if actor not in HANDLER:
         return []
     out = ["advance"] if available_actions(stage, actor, ctx) else []
-    return out + [name for name, stages in FORM_STAGES.items() if stage in stages]
+    has_decision = ctx is not None and ctx.has_decision
+    return out + [name for name, stages in FORM_STAGES.items()
+                  if stage in stages and (name != "revoke" or has_decision)]

@@ -164,6 +164,7 @@ def test_penalties_feed_section_three(world, scen):
     pytest.importorskip("enforcement.dispatch")
     from enforcement import services as es
     from enforcement.models import CaseParty, PenaltyArticle
+    from enforcement.tests.helpers import order_to_correct
 
     art = PenaltyArticle.objects.filter(article=101, item="(五)逾期").first()
     if art is None:
@@ -173,6 +174,8 @@ def test_penalties_feed_section_three(world, scen):
         case = es.open_case(commerce, enterprise=world.ent_commerce, title="逾期未整改", facts="检查发现")
         es.advance(commerce, case, "investigate")
         es.advance(commerce, case, "notify")
+        # 逾期未改正 presupposes the 责令限期改正 (with its fine) — made before the campaign
+        order_to_correct(world, case, 101, "(五)", ordered=-80, deadline=-60)
         es.decide_penalty(commerce, case, party=case.parties.get(kind=CaseParty.Kind.ENTITY), article=art, amount=150000)
         es.decide_penalty(commerce, case, party=case.parties.get(role=CaseParty.Role.PRINCIPAL), article=art, amount=30000)
     v1 = unit_table(world.org("commerce"), AS_OF_1, scen["campaign"]).values

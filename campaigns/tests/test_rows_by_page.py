@@ -105,21 +105,23 @@ def test_a_future_date_is_refused(client, world, unit):
 
 
 def test_penalties_move_3_3_and_the_double_penalty_3_4(client, world, unit):
-    from enforcement.tests.helpers import article
+    from enforcement.tests.helpers import article, order_to_correct
 
     case = _case(world)
     ent, principal = _parties(case)
+    # 逾期未改正 presupposes the 责令限期改正 with its fine (101(五): 10万元 here) — already counted before
+    order_to_correct(world, case, 101, "(五)", amount=100000)
     art = article(101, "(五)逾期")  # entity 10–20万元, persons 2–5万元
     client.force_login(world.user("commerce"))
     url = f"/enforcement/cases/{case.pk}/penalty/"
     before = rows(unit)
     assert client.post(url, {"penalty-party": ent.pk, "penalty-article": art.pk, "penalty-amount": "150000",
                              "penalty-decided_on": yesterday()}).status_code == 302
-    assert moved(before, rows(unit)) == {"3.3": (0, 1), "3.3_amount": (Decimal("0.0000"), Decimal("15.0000"))}
+    assert moved(before, rows(unit)) == {"3.3": (1, 2), "3.3_amount": (Decimal("10.0000"), Decimal("25.0000"))}
     mid = rows(unit)
     assert client.post(url, {"penalty-party": principal.pk, "penalty-article": art.pk, "penalty-amount": "30000",
                              "penalty-decided_on": yesterday()}).status_code == 302
-    assert moved(mid, rows(unit)) == {"3.3": (1, 2), "3.3_amount": (Decimal("15.0000"), Decimal("18.0000")), "3.4": (0, 1)}
+    assert moved(mid, rows(unit)) == {"3.3": (2, 3), "3.3_amount": (Decimal("25.0000"), Decimal("28.0000")), "3.4": (0, 1)}
 
 
 def test_transfer_moves_3_5(client, world, unit):

@@ -29,9 +29,10 @@ def _locked_record(world):
 
 def _decision(world):
     from enforcement import services
-    from enforcement.tests.helpers import article, entity, notified_case
+    from enforcement.tests.helpers import article, entity, notified_case, order_to_correct
 
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")  # 逾期未改正 presupposes the 责令限期改正
     return services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(101, "(五)逾期"),
                                    amount="150000", reason="未如实记录")
 

@@ -38,20 +38,21 @@ def test_each_stage_offers_exactly_the_actions_the_procedure_allows(client, worl
     # 告知: decisions may be taken; the case cannot be moved on before one is taken
     assert offered(client, case) == {"penalty", "no_penalty", "suspension", "transfer"}
     services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=30000)
-    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer"}
+    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "revoke"}
     assert advance_choices(client, case) == ["作出决定"]
     services.advance(handler, case, "decide")
     # 决定: further decisions until execution starts, execution measures, exposure, credit list
     assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "daily_fine",
-                                     "correction", "resume", "measure", "listing"}
+                                     "correction", "resume", "measure", "listing", "revoke"}
     assert advance_choices(client, case) == ["进入执行", "结案"]
     services.advance(handler, case, "execute")
     # 执行: no new decision; execution measures and follow-ups
-    assert offered(client, case) == {"advance", "transfer", "daily_fine", "correction", "resume", "measure", "listing"}
+    assert offered(client, case) == {"advance", "transfer", "daily_fine", "correction", "resume", "measure", "listing",
+                                     "revoke"}
     assert advance_choices(client, case) == ["结案"]
     services.advance(handler, case, "close")
-    # 结案: only publication and credit follow-ups remain
-    assert offered(client, case) == {"measure", "listing", "typical"}
+    # 结案: only publication and credit follow-ups remain (and 撤销 of a decision, e.g. after 复议)
+    assert offered(client, case) == {"measure", "listing", "typical", "revoke"}
 
 
 def test_nobody_but_the_handler_sees_any_action(client, world):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, entity, major_hazard, notified_case, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def test_unit_and_region_rows(world):
@@ -16,6 +16,7 @@ def test_unit_and_region_rows(world):
     com, emg = world.user("commerce"), world.user("emergency")
     art = article(101, "(五)逾期")
     c1 = notified_case(world)
+    order_to_correct(world, c1, 101, "(五)")  # 责令限期改正 before the window (逾期未改正 presupposes it)
     services.decide_penalty(com, c1, party=entity(c1), article=art, amount=150000)
     services.decide_penalty(com, c1, party=principal(c1), article=art, amount=30000)
     services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True)
@@ -71,6 +72,7 @@ def test_a_case_its_decisions_measures_and_typical_case_stay_where_the_case_was_
     start = today - datetime.timedelta(days=7)
     com = world.user("commerce")
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")  # before the window
     services.decide_penalty(com, case, party=entity(case), article=article(101, "(五)逾期"), amount=150000)
     services.add_measure(com, enterprise=world.ent_commerce, kind="exposure", case=case)
     services.publish_typical(com, case, title="某商贸公司案", summary="……")

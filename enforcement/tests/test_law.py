@@ -12,7 +12,7 @@ from core.services import ServiceError
 from enforcement import services
 from enforcement.models import Decision
 
-from .helpers import article, entity, notified_case, principal
+from .helpers import article, entity, notified_case, order_to_correct, principal
 
 TODAY = timezone.localdate
 
@@ -150,6 +150,8 @@ def test_article_checked_against_the_role(world, num, item, role, ok):
     party = entity(case) if role == "entity" else (
         principal(case) if role == "principal" else services.add_party(world.user("commerce"), case, name="李四", role=role))
     art = article(num, item)
+    if art.prior_order:  # 逾期未改正 presupposes the 责令限期改正 under the clause's first sentence
+        order_to_correct(world, case, num, item.removesuffix("逾期"))
     low, _ = art.range_for(party.kind)
     amount = low or 10000
     if ok:

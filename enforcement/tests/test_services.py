@@ -13,7 +13,7 @@ from enforcement import rules, services
 from enforcement.models import Case, CreditListing, Decision, LeniencyPolicy
 from enterprises.models import Enterprise
 
-from .helpers import article, entity, major_hazard, notified_case, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def test_open_case_adds_parties_and_event(world):
@@ -42,6 +42,7 @@ def test_only_the_opening_department_handles_the_case(world):
 
 def test_amount_ranges_per_article_and_party(world):
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")  # 逾期未改正 presupposes the order
     art = article(101, "(五)逾期")  # entity 10–20万, persons 2–5万
     with pytest.raises(ServiceError) as err:
         services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount="50000")
@@ -67,6 +68,7 @@ def test_decisions_need_the_notice_stage(world):
 
 def test_double_penalty(world):
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")
     art = article(101, "(五)逾期")
     services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=150000)
     assert not services.is_double_penalty(case)

@@ -10,11 +10,12 @@ from documents.render import docx_text
 from enforcement import services
 from enforcement.models import CreditListing
 
-from .helpers import article, entity, major_hazard, notified_case, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def test_penalty_out_of_range_is_a_form_error(client, world):
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")
     client.force_login(world.user("commerce"))
     r = client.post(f"/enforcement/cases/{case.pk}/penalty/", {
         "penalty-party": entity(case).pk, "penalty-article": article(101, "(五)逾期").pk, "penalty-amount": "5"})
@@ -39,6 +40,7 @@ def test_open_case_page_and_banners(client, world):
     services.advance(world.user("commerce"), case, "investigate")
     services.advance(world.user("commerce"), case, "notify")
     assert 'data-testid="leniency"' in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    order_to_correct(world, case, 101, "(五)")
     art = article(101, "(五)逾期")
     services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000)
     services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000)
@@ -80,6 +82,7 @@ def _download(client, decision):
 
 def test_documents_contain_the_facts(client, world):
     case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)")
     p = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(101, "(五)逾期"),
                                 amount="123456")
     s = services.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除")

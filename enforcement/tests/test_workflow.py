@@ -77,11 +77,11 @@ def test_context_defaults_and_immutability():
 FORMS = {
     "filed": {"party"},
     "investigating": {"party", "transfer"},
-    "notified": {"penalty", "no_penalty", "suspension", "transfer"},
+    "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke"},
     "decided": {"penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume", "measure",
-                "listing"},
-    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing"},
-    "closed": {"measure", "listing", "typical"},
+                "listing", "revoke"},
+    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke"},
+    "closed": {"measure", "listing", "typical", "revoke"},
 }
 
 
@@ -95,5 +95,6 @@ def test_the_case_page_offers_the_procedures_forms_to_the_handler_only(stage):
 
 def test_without_a_decision_the_notified_case_cannot_be_moved_on():
     assert "advance" not in wf.available_forms("notified", H, wf.Context(has_decision=False, has_note=True))
+    assert "revoke" not in wf.available_forms("notified", H, wf.Context(has_decision=False, has_note=True))
     assert wf.available_actions("notified", H, wf.Context(has_decision=True)) == ["decide"]
     assert wf.available_actions("filed", H, wf.Context(has_note=True)) == ["investigate", "close"]

@@ -1,0 +1,162 @@
+"""Penalties as the law words them (found by an audit of enforcement against the texts):
+
+* 安全生产法 (2021) arts. 94, 97, 99, 101: "责令限期改正，处……罚款；逾期未改正的，处……" and art. 102
+  "责令立即消除或者限期消除，处……罚款；拒不执行的，责令停产停业整顿，对其直接负责的主管人员和其他
+  直接责任人员处五万元以上十万元以下的罚款" — the second fine presupposes the first order;
+* 一案双罚 (DOMAIN.md §5.1): the persons are fined for the unit's act (arts. 97, 99, 101, 102); the
+  principal is separately liable for his own duties (art. 94);
+* 行政处罚法 art. 37: the law in force when the act occurred, unless the law at the decision is lighter.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core import ruletables
+from core.services import ServiceError
+from enforcement import services
+from enforcement.models import PenaltyArticle
+
+from .helpers import article, entity, notified_case, order_to_correct, principal
+
+pytestmark = pytest.mark.django_db
+
+
+def _day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+# ---------------------------------------------------------------- 逾期未改正 / 拒不执行
+
+def test_the_clauses_that_presuppose_a_correction_order_are_flagged_in_the_table():
+    """The 2021 text: 逾期未改正 in arts. 94, 97, 99, 101 (the catalogue's 逾期 rows), 拒不执行 in
+    art. 102 — each after the order of the clause's first sentence. No other row."""
+    flagged = {(a.article, a.item): (a.prior_order, (a.order_article.article, a.order_article.item))
+               for a in PenaltyArticle.objects.exclude(prior_order="").select_related("order_article")}
+    assert flagged == {
+        (94, "逾期"): ("overdue", (94, "")),
+        (97, "(五)逾期"): ("overdue", (97, "(五)")),
+        (99, "(四)逾期"): ("overdue", (99, "(四)")),
+        (101, "(四)逾期"): ("overdue", (101, "(四)")),
+        (101, "(五)逾期"): ("overdue", (101, "(五)")),
+        (102, "拒不执行"): ("refused", (102, "")),
+    }
+
+
+def test_overdue_fine_refused_without_an_earlier_correction_order(world):
+    """Art. 101: 逾期未改正 cannot be found when no 责令限期改正 was made in the case; the refusal names
+    the missing order (under art. 101(五)); an order under another clause (102) is not that order."""
+    case = notified_case(world)
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(101, "(五)逾期"),
+                                amount=150000)
+    assert err.value.field == "article"
+    assert "责令限期改正" in err.value.message and "第101条(五)" in err.value.message
+    order_to_correct(world, case, 102)  # a correction order, but for another act
+    with pytest.raises(ServiceError, match="责令限期改正"):
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(101, "(五)逾期"),
+                                amount=30000)
+
+
+@pytest.mark.parametrize("decided,ok", [(-3, False), (-2, False), (-1, True)])
+def test_overdue_only_after_the_deadline(world, decided, ok):
+    """Art. 101 "逾期未改正": ordered on day -10 to correct by day -2 — on the deadline day and before
+    it the unit is not late; from the day after it is."""
+    case = notified_case(world)
+    order_to_correct(world, case, 101, "(五)", ordered=-10, deadline=-2)
+    call = lambda: services.decide_penalty(world.user("commerce"), case, party=entity(case),  # noqa: E731
+                                           article=article(101, "(五)逾期"), amount=150000, decided_on=_day(decided))
+    if ok:
+        d = call()
+        assert d.act_on == _day(-1)  # the act (not correcting) began the day after the deadline
+    else:
+        with pytest.raises(ServiceError, match="尚未届满") as err:
+            call()
+        assert err.value.field == "decided_on"
+
+
+def test_refusal_fine_needs_the_order_to_eliminate_the_hazard(world):
+    """Art. 102: the persons' 5–10万 fine is for refusing the order "责令立即消除或者限期消除"; without
+    that order in the case it is refused, after an order to eliminate at once it stands."""
+    case = notified_case(world)
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102, "拒不执行"),
+                                amount=50000)
+    assert err.value.field == "article" and "第102条" in err.value.message and "拒不执行" in err.value.message
+    order_to_correct(world, case, 102, ordered=-3, deadline=None, amount=30000)
+    d = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102, "拒不执行"),
+                                amount=50000)
+    assert d.amount == Decimal("50000.00")
+
+
+# ---------------------------------------------------------------- 一案双罚 after 不予处罚
+
+def test_no_personal_double_penalty_when_the_unit_is_not_punished(world):
+    """一案双罚: art. 101 fines the 直接负责的主管人员 for the unit's act; once the unit got 不予行政处罚
+    for that act the principal is not fined for it. Art. 94 (the principal's own duties) is a
+    separate act and may still be fined."""
+    case = notified_case(world)
+    services.decide_no_penalty(world.user("commerce"), case, reason="首违轻微并及时改正")
+    with pytest.raises(ServiceError, match="一案双罚") as err:
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(101, "(五)逾期"),
+                                amount=30000)
+    assert err.value.field == "party"
+    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94), amount=20000)
+
+
+# ---------------------------------------------------------------- 从旧兼从轻 (行政处罚法 art. 37)
+
+def _revise_102(world, entity_max):
+    """Art. 102 fines the unit 五万元以下; a (hypothetical) revision of that maximum from today."""
+    ruletables.revise_row(world.user("committee"), ruletables.table("penalty-articles"), article(102),
+                          {"entity_max": Decimal(entity_max)}, effective_from=timezone.localdate(), note="测试修订")
+
+
+def _case_filed(world, day):
+    actor = world.user("commerce")
+    case = services.open_case(actor, enterprise=world.ent_commerce, title="未采取措施消除事故隐患", opened_on=_day(day))
+    services.advance(actor, case, "investigate")
+    services.advance(actor, case, "notify")
+    return case
+
+
+def test_a_heavier_new_range_does_not_reach_an_earlier_act(world):
+    """Art. 37: the law at the time of the act applies. 102 raised to 8万 from today: an act of
+    yesterday (the case filed yesterday; the act is no later) decided today is fined within 5万."""
+    _revise_102(world, 80000)
+    case = _case_filed(world, -1)
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=60000)
+    assert err.value.field == "amount" and "50,000元" in err.value.message and "违法行为发生时" in err.value.message
+    filed_today = _case_filed(world, 0)  # the act date given: yesterday
+    with pytest.raises(ServiceError, match="50,000元"):
+        services.decide_penalty(world.user("commerce"), filed_today, party=entity(filed_today), article=article(102),
+                                amount=60000, act_on=_day(-1))
+    today = _case_filed(world, 0)  # an act of today: the new range
+    d = services.decide_penalty(world.user("commerce"), today, party=entity(today), article=article(102), amount=60000,
+                                act_on=_day(0))
+    assert d.act_on == _day(0)
+
+
+def test_a_lighter_new_range_reaches_an_earlier_act(world):
+    """Art. 37: "新的规定处罚较轻的，适用新的规定". 102 lowered to 3万 from today: the act of yesterday
+    decided today is fined within 3万; decided yesterday, within the 5万 of then."""
+    _revise_102(world, 30000)
+    case = _case_filed(world, -1)
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=40000,
+                                act_on=_day(-1))
+    assert "30,000元" in err.value.message and "较轻" in err.value.message
+    yesterday = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102),
+                                        amount=40000, act_on=_day(-1), decided_on=_day(-1))
+    assert yesterday.amount == Decimal("40000.00")
+
+
+def test_act_date_not_after_the_decision(world):
+    case = notified_case(world)
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
+                                act_on=_day(0), decided_on=_day(-1))
+    assert err.value.field == "act_on"
