@@ -82,6 +82,12 @@ def check_prior_order(case: Case, article: PenaltyArticle, decided_on: datetime.
         orders = orders.filter(article_id=article.order_article_id)
         basis = f"依据{article.order_article.citation}"
     orders = list(orders)
+    hazard_due = _hazard_order_due(case, decided_on) if kind == PenaltyArticle.PriorOrder.REFUSED else None
+    if hazard_due is not None and hazard_due <= decided_on:
+        return hazard_due
+    if not orders and hazard_due is not None:
+        raise ServiceError(f"关联隐患的整改期限（{hazard_due - datetime.timedelta(days=1):%Y-%m-%d}）尚未届满，"
+                           f"不能认定{what}（{article.citation}）。", "decided_on")
     if not orders:
         raise ServiceError(f"{article.citation}（{what}）以先行责令改正为前提：本案尚无{basis}作出的责令限期改正"
                            f"决定（须有责令改正日期和改正期限），不能认定{what}。", "article")
@@ -94,6 +100,22 @@ def check_prior_order(case: Case, article: PenaltyArticle, decided_on: datetime.
         last = max(due) - datetime.timedelta(days=1)
         raise ServiceError(f"责令改正的期限（{last:%Y-%m-%d}）尚未届满，不能认定{what}（{article.citation}）。", "decided_on")
     return min(passed)
+
+
+def _hazard_order_due(case: Case, decided_on: datetime.date) -> datetime.date | None:
+    """Art. 102's order ("责令立即消除或者限期消除") may be the department's own registration of the
+    case's hazard with the rectification deadline it set (the 整改指令 of an inspection), not only a
+    fine: refused from the day after that deadline while the hazard was not closed by it. None when
+    the case has no such hazard (registered by a government body before the decision day, with a
+    deadline, not closed by it)."""
+    hazard = case.hazard
+    if hazard is None or hazard.deadline is None or hazard.created_by_org is None or not hazard.created_by_org.is_government:
+        return None
+    if timezone.localtime(hazard.created_at).date() > decided_on:
+        return None
+    if hazard.closed_at is not None and timezone.localtime(hazard.closed_at).date() <= hazard.deadline:
+        return None  # eliminated within the time the order gave: nothing refused
+    return hazard.deadline + datetime.timedelta(days=1)
 
 
 ROLE_LABELS = dict(CaseParty.Role.choices)
