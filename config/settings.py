@@ -241,6 +241,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingling@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
+# The address users open the platform at (e.g. https://yinhuan.example.gov.cn): e-mails end with a
+# link to what they are about (core.notifications.email_body); unset = no link (the server cannot
+# know its public address behind a proxy). ``make run`` sets the development server's.
+QINGLING_SITE_URL = os.environ.get("QINGLING_SITE_URL", "").rstrip("/")
 
 # Public tip form: requests per address per hour; upload limits; salt of stored address hashes.
 TIP_RATE_LIMIT_PER_HOUR = int(os.environ.get("TIP_RATE_LIMIT_PER_HOUR", "10"))

@@ -56,6 +56,17 @@ def _deliver(message_id: int) -> None:
         queue_delivery()
 
 
+def email_body(body: str, url: str) -> str:
+    """An e-mail's text: the alert, then the absolute link to what it is about when the site's
+    address is configured (``QINGLING_SITE_URL``) and the alert has a page. SMS stay short."""
+    from django.conf import settings
+
+    site = getattr(settings, "QINGLING_SITE_URL", "")
+    if not (site and url and url.startswith("/")):
+        return body
+    return f"{body}\n\n查看详情：{site}{url}" if body else f"查看详情：{site}{url}"
+
+
 def notify(*, kind: str, dedupe_key: str, title: str, body: str = "", url: str = "", obj=None,
            user=None, name: str = "", email: str = "", phone: str = "", channels=("inapp", "email", "sms")) -> bool:
     """Send one alert to one recipient over the given channels. Returns False if it was
@@ -87,7 +98,8 @@ def notify(*, kind: str, dedupe_key: str, title: str, body: str = "", url: str =
                 with transaction.atomic():
                     msg = OutboxMessage.objects.create(
                         channel=channel, recipient_user=user, recipient_name=name or (user.get_full_name() if user else ""),
-                        address=address, subject=title, body=body, kind=kind, object_type=object_type,
+                        address=address, subject=title, body=email_body(body, url) if channel == "email" else body,
+                        kind=kind, object_type=object_type,
                         object_id=object_id, dedupe_key=key, status=status,
                     )
             except IntegrityError:
@@ -140,7 +152,8 @@ def notify_bulk(alerts: list[dict], *, queue: bool = True) -> int:
             else:
                 address = a.get("email" if channel == "email" else "phone") or ""
                 name = a.get("name", "")
-            outbox.setdefault(key, (now, channel, user[0] if user else None, name, address or "", title, body, kind,
+            text = email_body(body, url) if channel == "email" else body
+            outbox.setdefault(key, (now, channel, user[0] if user else None, name, address or "", title, text, kind,
                                     obj_type, obj_id, key, pending if address else skipped, None, ""))
     created = 0
     queued = False

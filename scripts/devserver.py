@@ -24,7 +24,7 @@ def main() -> int:
     children = {}
     for name, cmd in PROCS.items():
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                             env={"QINGLING_SITE_URL": "http://127.0.0.1:8000", **os.environ, "PYTHONUNBUFFERED": "1"})
         children[name] = p
         threading.Thread(target=pump, args=(name, p.stdout), daemon=True).start()
     stopping = threading.Event()

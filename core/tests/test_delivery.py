@@ -207,3 +207,25 @@ def test_each_delivery_chunk_is_read_through_the_pending_index_whatever_the_stat
             cur.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(r) for r in cur.fetchall())
     assert "outbox_pending_idx" in plan, plan
+
+
+def test_emails_end_with_the_absolute_link_to_their_page_when_the_site_address_is_set(transactional_db, settings):
+    """With QINGLING_SITE_URL set, an e-mail (single or bulk) ends with 查看详情 and the page's absolute
+    address; the SMS and the in-app text stay as written; unset, no link (docs/operations.md)."""
+    from core.notifications import notify
+
+    settings.QINGLING_JOBS_INLINE = True
+    settings.QINGLING_SITE_URL = "https://yinhuan.example.gov.cn"
+    with transaction.atomic():
+        notify(kind="t", dedupe_key="one", title="提醒", body="隐患即将到期", url="/hazards/7/", name="张三",
+               email="a@example.invalid", phone="13800000001", channels=("email", "sms"))
+        notify_bulk([{**alerts(1, ("email", "sms"))[0], "url": "/hazards/?progress=due"}])
+    sent = {m.to[0]: m.body for m in mail.outbox}
+    assert sent["a@example.invalid"] == "隐患即将到期\n\n查看详情：https://yinhuan.example.gov.cn/hazards/7/"
+    assert sent["u0@example.invalid"] == "内容\n\n查看详情：https://yinhuan.example.gov.cn/hazards/?progress=due"
+    assert set(OutboxMessage.objects.filter(channel="sms").values_list("body", flat=True)) == {"隐患即将到期", "内容"}
+    settings.QINGLING_SITE_URL = ""
+    with transaction.atomic():
+        notify(kind="t", dedupe_key="two", title="提醒", body="隐患即将到期", url="/hazards/8/", email="b@example.invalid",
+               channels=("email",))
+    assert [m.body for m in mail.outbox if m.to == ["b@example.invalid"]] == ["隐患即将到期"]
