@@ -73,9 +73,18 @@ class Tip(RegionCodes):
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    # 延期办理 (≤ 30 days, once), 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    # 延期办理 (≤ 30 days, once, approved by the next level — 上一级, tips.routing.next_level_office),
+    # 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
     extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
     extension_reason = models.TextField("延期理由", blank=True)
+    extension_requested_days = models.PositiveSmallIntegerField("申请延长天数", default=0)
+    extension_requested_at = models.DateTimeField("延期申请时间", null=True, blank=True)
+    extension_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期申请人", null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+")
+    extension_approver = models.ForeignKey("accounts.Organisation", verbose_name="延期审批单位（上一级）", null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+")
+    extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
+    extension_decision_note = models.TextField("延期审批意见", blank=True)
     extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True,
                                               on_delete=models.SET_NULL, related_name="+")
     feedback_due = models.DateField("反馈期限", null=True, blank=True)
@@ -112,6 +121,10 @@ class Tip(RegionCodes):
         today = today or timezone.localdate()
         d = self.current_deadline
         return d is not None and d < today
+
+    @property
+    def extension_pending(self) -> bool:
+        return self.extension_requested_at is not None and self.extension_decided_at is None
 
     @property
     def has_identity(self) -> bool:

@@ -35,6 +35,15 @@ def test_handling_deadline_is_sixty_calendar_days_after_acceptance(world, submit
     assert tip.handle_deadline == accepted_on + datetime.timedelta(days=60)
 
 
+def test_extension_adds_at_most_thirty_calendar_days(world, submit, approve_extension):
+    accepted_on = D(2027, 1, 18)
+    with at(accepted_on):
+        tip, _ = submit()
+        tip = services.accept(world.user("commerce"), tip)
+        tip = approve_extension(tip, 30)
+    assert tip.handle_deadline == accepted_on + datetime.timedelta(days=60 + 30)
+
+
 def test_a_tip_accepted_before_the_correction_keeps_its_deadline():
     """Versioning: a period starting the day before version 2 is counted under version 1 (42
     working days); from the effective day, 60 calendar days. (Tips store the deadline computed on
