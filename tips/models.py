@@ -239,7 +239,9 @@ class DeadlineRule(models.Model):
     class Stage(models.TextChoices):
         ACCEPT = "accept", "受理"
         HANDLE = "handle", "办理（自受理起）"
-        REWARD = "reward", "奖励决定（自核查起）"
+        # "after the case closes" (荆州: 举报事项核查处理结束后): the end of the tip's handling, which in the
+        # tip workflow is the ``verify`` transition (Tip.verified_at) — docs/tips.md "Closing of the case"
+        REWARD = "reward", "奖励决定（自核查处理结束起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
         EXTENSION = "extension", "办理延长（最多）"
         FEEDBACK = "feedback", "向举报人反馈（自办结起）"
