@@ -70,7 +70,9 @@ class HazardFilter(django_filters.FilterSet):
         # for a user's request, outside government no 举报核实 (hazards.disclosure: nothing passed to
         # the reported party); without a request (internal callers, e.g. the cockpit) the stored channel
         if self.request is not None:
-            self.filters["channel"].extra["choices"] = channel_choices(getattr(self.request, "user", None))
+            channel = self.filters["channel"]
+            channel.extra["choices"] = channel_choices(getattr(self.request, "user", None))
+            channel.__dict__.pop("_field", None)  # a form field built earlier (and deep-copied) had every choice
 
     def filter_channel(self, queryset, name, value):
         if self.request is None:
