@@ -59,6 +59,16 @@ class AccidentSerializer(serializers.ModelSerializer):
                   "injuries", "loss", "summary", "source", "flags", "supplement_until", "investigation_due",
                   "approval_due", "evaluation_due", "investigation", "measures"]
 
+    def to_representation(self, instance):
+        """报告来源 as the caller may see it: "tip" reads "government" outside government
+        (hazards.disclosure; RULES.md §1 nothing passed to the reported party)."""
+        from hazards.disclosure import sees_tip_channel
+
+        data = super().to_representation(instance)
+        if data.get("source") == "tip" and not sees_tip_channel(getattr(self.context.get("request"), "user", None)):
+            data["source"] = "government"
+        return data
+
     def get_investigation(self, obj) -> dict | None:
         inv = getattr(obj, "investigation", None)
         if inv is None:

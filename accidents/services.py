@@ -178,8 +178,10 @@ def record_concealed_from_tip(actor, tip, **fields) -> Accident:
     fields.setdefault("sector", tip.sector)
     fields.setdefault("enterprise", tip.enterprise)
     fields.setdefault("enterprise_name", tip.enterprise_name)
+    # the note is shown to the accident's enterprise: no tip number or word of a tip (RULES.md §1
+    # identity protection — the link lives on Accident.tip, which no enterprise page or answer shows)
     return report_accident(actor, source=Accident.Source.TIP, tip=tip, concealed=True,
-                           flag_note=fields.pop("flag_note", "") or f"经举报{tip.number}核查属实，事故单位瞒报。", **fields)
+                           flag_note=fields.pop("flag_note", "") or "经核查属实，事故单位瞒报。", **fields)
 
 
 def concealed_accident_for_tip(tip) -> Accident | None:

@@ -23,8 +23,11 @@ def _basis(hazard) -> str:
     return f"《{std.title}》{std.doc_number}{(' ' + ref) if ref else ''}：{item.summary_zh}"
 
 
-def hazard_report_docx(hazard) -> bytes:
-    """重大事故隐患报告表: enterprise, description, basis item, the plan's six elements, 双报告."""
+def hazard_report_docx(hazard, viewer=None) -> bytes:
+    """重大事故隐患报告表: enterprise, description, basis item, the plan's six elements, 双报告. The
+    channel as ``viewer`` may see it (outside government — or no viewer — a tip's 举报核实 reads
+    部门检查: hazards.disclosure)."""
+    from hazards.disclosure import shown_label
     from hazards.workflow import PLAN_ELEMENTS
 
     ent = hazard.enterprise
@@ -38,7 +41,7 @@ def hazard_report_docx(hazard) -> bytes:
         ["隐患部位", hazard.location or "—"],
         ["隐患描述（现状及成因）", hazard.description],
         ["判定依据", _basis(hazard)],
-        ["发现日期及渠道", f"{_d(hazard.found_on)} {hazard.get_channel_display()}"],
+        ["发现日期及渠道", f"{_d(hazard.found_on)} {shown_label(hazard.channel, viewer)}"],
         ["整改期限", _d(hazard.deadline)],
         ["整改责任人", f"{hazard.responsible_person or '—'} {hazard.responsible_phone}"],
         ["是否停产停业整改", "是" if hazard.stop_production else "否"],

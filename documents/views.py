@@ -41,7 +41,7 @@ def hazard_report(request, pk: int):
                                 request.user, pk=pk)
     if hazard.grade != Hazard.Grade.MAJOR:
         raise Http404("仅重大事故隐患有报告表")
-    return _send(request, hazard_docs.hazard_report_docx(hazard), f"重大事故隐患报告表-{hazard.number}", "hazard_report", hazard)
+    return _send(request, hazard_docs.hazard_report_docx(hazard, request.user), f"重大事故隐患报告表-{hazard.number}", "hazard_report", hazard)
 
 
 def listing_notice(request, pk: int):

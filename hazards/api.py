@@ -16,6 +16,7 @@ from enterprises.models import Enterprise
 from . import services, tallies, workflow
 from .actions import available_for, merge_targets, report_departments, run_action
 from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
+from .disclosure import shown_channel
 from .filters import HazardFilter
 from .models import TEXT_LIMITS, Acceptance, ExtensionRequest, GovernancePlan, Hazard
 
@@ -36,6 +37,14 @@ class HazardSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
+
+    def to_representation(self, instance):
+        """The channel as the caller may see it (hazards.disclosure: outside government a tip's
+        举报核实 reads 部门检查)."""
+        data = super().to_representation(instance)
+        if "channel" in data:
+            data["channel"] = shown_channel(data["channel"], getattr(self.context.get("request"), "user", None))
+        return data
 
 
 class HazardDetailSerializer(HazardSerializer):

@@ -30,6 +30,7 @@ from jobs.api import JobSerializer
 
 from . import acting, workflow
 from .actions import report_departments
+from .disclosure import sees_tip_channel, shown_channel
 from .evidence import add_attachment, check_upload
 from .exports import XLSX_TYPE, ledger_workbook
 from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource
@@ -60,6 +61,11 @@ class ExtensionOutSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["channel"] = shown_channel(data["channel"], getattr(self.context.get("request"), "user", None))
+        return data
+
     class Meta:
         model = HazardSource
         fields = ["id", "channel", "reference", "note", "reported_at"]
@@ -169,7 +175,7 @@ class HazardDetailMoreMixin:
         hazard = self.get_object()
         if hazard.grade != hazard.Grade.MAJOR:
             raise Http404("仅重大事故隐患有报告表。")
-        return send_document(request, hazard_report_docx(hazard), f"重大事故隐患报告表-{hazard.number}", "hazard_report",
+        return send_document(request, hazard_report_docx(hazard, request.user), f"重大事故隐患报告表-{hazard.number}", "hazard_report",
                              hazard, pdf=True)
 
     @document_schema("隐患整改验收销号意见（docx，或 doc_format=pdf；验收通过后）", pdf=True)
@@ -209,7 +215,7 @@ class HazardDetailMoreMixin:
             response = Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
             response["Location"] = f"/api/v1/jobs/{job.pk}/"
             return response
-        content, count = ledger_workbook(queryset)
+        content, count = ledger_workbook(queryset, mask_tips=not sees_tip_channel(request.user))
         log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="hazards.ledger.api",
                      rows=count, filters=filters)
         response = HttpResponse(content, content_type=XLSX_TYPE)

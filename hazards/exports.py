@@ -273,9 +273,10 @@ def _raw_rows(values_qs, chunk_size: int):
             yield row
 
 
-def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 5000):
+def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 5000, mask_tips: bool = False):
     """The ledger's cells, one tuple per hazard of ``queryset`` (in its order), streamed from one
-    query without model objects; labels come from dicts prepared once."""
+    query without model objects; labels come from dicts prepared once. ``mask_tips``: for a reader
+    outside government, a tip's 举报核实 reads 部门检查 (hazards.disclosure)."""
     from accounts.models import Sector
 
     from . import workflow
@@ -284,6 +285,10 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
     today = today or timezone.localdate()
     grades, channels, statuses = (_labels(Hazard.Grade.choices), _labels(Hazard.Channel.choices),
                                   _labels(Hazard.Status.choices))
+    if mask_tips:
+        from .disclosure import SHOWN_AS, TIP
+
+        channels[TIP] = channels[SHOWN_AS]
     sectors = dict(Sector.objects.values_list("pk", "name"))
     open_states = frozenset(workflow.OPEN_STATES)
     for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
@@ -297,15 +302,15 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
 
 
 def export_ledger(queryset, path, fmt: str = "xlsx", *, sheet: str = "隐患台账", progress=None,
-                  today: datetime.date | None = None) -> int:
+                  today: datetime.date | None = None, mask_tips: bool = False) -> int:
     """The filtered ledger to ``path`` as xlsx or CSV, streamed; returns the row count."""
-    rows = ledger_rows(queryset, today)
+    rows = ledger_rows(queryset, today, mask_tips=mask_tips)
     if fmt == "csv":
         return write_csv_tuples(rows, LEDGER_COLUMNS, path, progress=progress)
     return write_xlsx_tuples(rows, LEDGER_COLUMNS, path, sheet=sheet, progress=progress)
 
 
-def ledger_workbook(queryset) -> tuple[bytes, int]:
+def ledger_workbook(queryset, *, mask_tips: bool = False) -> tuple[bytes, int]:
     """The filtered ledger as xlsx bytes, written by the same streaming writer as the export job
     (used by the API's synchronous export; the page's export runs as a job)."""
     import os
@@ -314,7 +319,7 @@ def ledger_workbook(queryset) -> tuple[bytes, int]:
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        count = export_ledger(queryset, path, "xlsx")
+        count = export_ledger(queryset, path, "xlsx", mask_tips=mask_tips)
         with open(path, "rb") as f:
             return f.read(), count
     finally:

@@ -12,6 +12,7 @@ from core.listfilters import OverdueFilter, RegionCodeFilter, SearchTermFilter, 
 from enterprises.filters import SectorCodeFilter
 
 from . import workflow
+from .disclosure import channel_choices, filter_channel
 from .models import Hazard
 
 
@@ -39,7 +40,7 @@ class HazardFilter(django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
     grade = django_filters.ChoiceFilter(label="隐患等级", choices=Hazard.Grade.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=Hazard.Status.choices)
-    channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices)
+    channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices, method="filter_channel")
     open = YesNoFilter(label="未销号", method="filter_open")
     overdue = OverdueFilter(label="逾期未改")
     listed = YesNoFilter(label="挂牌督办", method="filter_listed")
@@ -66,6 +67,17 @@ class HazardFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if listing_model() is None:
             self.filters.pop("listed", None)
+        # for a user's request, outside government no 举报核实 (hazards.disclosure: nothing passed to
+        # the reported party); without a request (internal callers, e.g. the cockpit) the stored channel
+        if self.request is not None:
+            channel = self.filters["channel"]
+            channel.extra["choices"] = channel_choices(getattr(self.request, "user", None))
+            channel.__dict__.pop("_field", None)  # a form field built earlier (and deep-copied) had every choice
+
+    def filter_channel(self, queryset, name, value):
+        if self.request is None:
+            return queryset.filter(channel=value) if value else queryset
+        return filter_channel(queryset, value, getattr(self.request, "user", None))
 
     def filter_open(self, queryset, name, value):
         if value is None:

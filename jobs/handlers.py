@@ -58,7 +58,7 @@ def hazard_reports(job, progress) -> Outcome:
     try:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for i, hazard in enumerate(qs.iterator(chunk_size=200), 1):
-                zf.writestr(f"重大事故隐患报告表-{hazard.number}.docx", hazard_report_docx(hazard))
+                zf.writestr(f"重大事故隐患报告表-{hazard.number}.docx", hazard_report_docx(hazard, job.owner))
                 progress(i, total)
     except BaseException:
         os.unlink(path)

@@ -13,13 +13,22 @@ class TipFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label="渠道", choices=Tip.Channel.choices, empty_label="全部渠道")
     open = YesNoFilter(label="在办", method="filter_open")
     overdue = OverdueFilter(label="超期")
+    extension = YesNoFilter(label="待本单位审批延期", method="filter_extension")
     q = SearchFilter(label="关键词", fields=("enterprise_name", "content"))
 
     class Meta:
         model = Tip
-        fields = ["status", "channel", "open", "overdue", "q"]
+        fields = ["status", "channel", "open", "overdue", "extension", "q"]
 
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(status__in=workflow.OPEN_STATES) if value else queryset.exclude(status__in=workflow.OPEN_STATES)
+
+    def filter_extension(self, queryset, name, value):
+        """The next level's queue: handling extensions that wait for the user's unit to approve."""
+        if value is None:
+            return queryset
+        m = getattr(getattr(self.request, "user", None), "membership", None)
+        pending = queryset.extension_pending_for(m.organisation_id if m else None)
+        return queryset.filter(pk__in=pending.values("pk")) if value else queryset.exclude(pk__in=pending.values("pk"))

@@ -102,6 +102,11 @@ class ExtendForm(StyledForm):
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExtensionDecisionForm(StyledForm):
+    decision = forms.ChoiceField(label="审批意见", choices=[("approve", "批准延期"), ("refuse", "不批准")])
+    note = forms.CharField(label="说明（不批准时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class FeedbackForm(StyledForm):
     text = forms.CharField(label="向举报人反馈办理结果", widget=forms.Textarea(attrs={"rows": 2}))
 

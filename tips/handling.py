@@ -1,4 +1,5 @@
-"""Handling time of a tip after acceptance (RULES.md §1): the ≤ 30-day extension of handling, the
+"""Handling time of a tip after acceptance (RULES.md §1): the ≤ 30-day extension of handling
+(asked by the handling unit, approved by the next level — 上一级), the
 feedback to the reporter within 10 days of closing, and the reporter's 复查 request (应急〔2023〕106号)
 with its deadlines. Days come from DeadlineRule rows, counted as calendar or working days as the
 row's ``calendar_days`` says (tips.deadlines; defaults there: calendar days)."""
@@ -24,44 +25,110 @@ def days(stage: str, on: datetime.date | None = None) -> int:
     return deadlines.rule(stage, on)[0]
 
 
-def _leader_of_handler(actor, tip: Tip) -> bool:
-    if actor is not None and actor.is_superuser:
+def can_request_extension(actor, tip: Tip) -> bool:
+    """The handling unit asks (报请) for the extension while the tip is being handled, once."""
+    from .services import is_handler
+
+    return (actor is not None and is_handler(actor, tip) and tip.status in HANDLING_STATES and not tip.extended_days
+            and not tip.extension_pending)
+
+
+def can_decide_extension(actor, tip: Tip) -> bool:
+    """A leader of the next-level unit the request went to (``Tip.extension_approver``)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active or not tip.extension_pending:
+        return False
+    if actor.is_superuser:
         return True
     m = getattr(actor, "membership", None)
-    return bool(m and m.can_approve and m.organisation_id == tip.assigned_org_id)
+    return bool(m and m.can_approve and tip.extension_approver_id and m.organisation_id == tip.extension_approver_id)
 
 
-def can_extend(actor, tip: Tip) -> bool:
-    return _leader_of_handler(actor, tip)
-
-
-def extend_handling(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
-    """延期办理: a leader of the handling unit extends the handling deadline once, by at most
-    DeadlineRule "extension" days (30)."""
-    limit, calendar = deadlines.rule("extension")
-    if not _leader_of_handler(actor, tip):
-        raise NotPermitted("延期办理须经承办单位负责人批准。")
-    if tip.status not in HANDLING_STATES:
-        raise ServiceError("只有办理中的举报可以延期。", "extra_days")
-    if tip.extended_days:
-        raise ServiceError("该举报已延期一次，不能再次延期。", "extra_days")
+def _extra_days(extra_days, limit: int, calendar: bool) -> int:
     try:
         extra = int(extra_days)
     except (TypeError, ValueError):
         raise ServiceError("请填写延长天数。", "extra_days")
     if not 1 <= extra <= limit:
         raise ServiceError(f"延长办理期限最多{limit}{'日' if calendar else '个工作日'}。", "extra_days")
+    return extra
+
+
+def request_extension(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
+    """延期办理, step 1: the handling unit asks the next level (上一级, ``routing.next_level_office``)
+    to extend the handling period once, by at most DeadlineRule "extension" days (30)."""
+    from .routing import next_level_office
+    from .services import is_handler
+
+    if not is_handler(actor, tip):
+        raise NotPermitted("只有承办单位可以报请延期办理。")
+    if tip.status not in HANDLING_STATES:
+        raise ServiceError("只有办理中的举报可以延期。", "extra_days")
+    if tip.extended_days:
+        raise ServiceError("该举报已延期一次，不能再次延期。", "extra_days")
+    if tip.extension_pending:
+        raise ServiceError("已报请延期，正等待上一级审批。", "extra_days")
+    limit, calendar = deadlines.rule("extension")
+    extra = _extra_days(extra_days, limit, calendar)
     reason = clean_text(reason, field="reason", label="延期理由", max_length=1000, required=True)
-    new_deadline = deadlines.add(tip.handle_deadline or timezone.localdate(), extra, calendar)
+    approver = next_level_office(tip.assigned_org)
+    if approver is None:
+        raise ServiceError("平台上没有承办单位的上一级部门或安委会办公室，无法报请延期。", "extra_days")
+    now = timezone.now()
     with transaction.atomic():
-        if Tip.objects.filter(pk=tip.pk, status=tip.status, extended_days=0).update(
-                extended_days=extra, extension_reason=reason, extension_approved_by=actor if actor.is_authenticated else None,
-                handle_deadline=new_deadline) != 1:
+        if Tip.objects.filter(pk=tip.pk, status=tip.status, extended_days=0, extension_requested_at=tip.extension_requested_at,
+                              extension_decided_at=tip.extension_decided_at).update(
+                extension_requested_days=extra, extension_reason=reason, extension_requested_at=now,
+                extension_requested_by=actor if actor.is_authenticated else None, extension_approver=approver,
+                extension_decided_at=None, extension_decision_note="") != 1:
             raise StaleState()
-        record(actor, "tip.extended", tip, from_state=tip.status, to_state=tip.status, note=reason,
-               data={"days": extra, "old_deadline": str(tip.handle_deadline), "new_deadline": str(new_deadline)})
+        record(actor, "tip.extension_requested", tip, from_state=tip.status, to_state=tip.status, note=reason,
+               data={"days": extra, "approver": approver.pk})
+        _notify_approver(tip, approver, extra, now)
     tip.refresh_from_db()
     return tip
+
+
+def decide_extension(actor, tip: Tip, *, approve: bool, note: str = "") -> Tip:
+    """延期办理, step 2: a leader of the next-level unit approves (the handling deadline moves by the
+    requested days, counted as the "extension" rule in force on the request day says) or refuses
+    (with a reason). The handling unit's own leaders may not decide."""
+    if not tip.extension_pending:
+        raise ServiceError("该举报没有待审批的延期申请。", "note")
+    if not can_decide_extension(actor, tip):
+        raise NotPermitted("延期办理须经承办单位的上一级部门负责人批准，承办单位不能自行批准。")
+    note = clean_text(note, field="note", label="审批意见", max_length=1000, required=not approve)
+    now = timezone.now()
+    changes = {"extension_decided_at": now, "extension_decision_note": note}
+    data = {"days": tip.extension_requested_days, "approver": tip.extension_approver_id}
+    if approve:
+        if tip.status not in HANDLING_STATES:
+            raise ServiceError("举报已不在办理中，无需延期。", "note")
+        _limit, calendar = deadlines.rule("extension", timezone.localtime(tip.extension_requested_at).date())
+        new_deadline = deadlines.add(tip.handle_deadline or timezone.localdate(), tip.extension_requested_days, calendar)
+        changes.update(extended_days=tip.extension_requested_days, handle_deadline=new_deadline,
+                       extension_approved_by=actor if actor.is_authenticated else None)
+        data.update(old_deadline=str(tip.handle_deadline), new_deadline=str(new_deadline))
+    with transaction.atomic():
+        if Tip.objects.filter(pk=tip.pk, status=tip.status, extension_requested_at=tip.extension_requested_at,
+                              extension_decided_at__isnull=True).update(**changes) != 1:
+            raise StaleState()
+        record(actor, "tip.extended" if approve else "tip.extension_refused", tip, from_state=tip.status,
+               to_state=tip.status, note=note or tip.extension_reason, data=data)
+    tip.refresh_from_db()
+    return tip
+
+
+def _notify_approver(tip: Tip, approver, extra: int, requested_at) -> None:
+    """The next level's leaders are told (in-app) that a request waits for them."""
+    from django.contrib.auth import get_user_model
+
+    from core.notifications import notify
+
+    for user in get_user_model().objects.filter(membership__organisation=approver, is_active=True,
+                                                membership__role__in=("leader", "admin")):
+        notify(kind="tip.approval_requested", dedupe_key=f"tip:{tip.pk}:extension:{requested_at:%Y%m%d%H%M%S%f}:{user.pk}",
+               title=f"举报办理延期待审批：{tip.number}", body=f"{tip.assigned_org.name}报请延长{extra}日",
+               url=f"/tips/{tip.pk}/", obj=tip, user=user, channels=("inapp",))
 
 
 def feedback_due(closed_on: datetime.date) -> datetime.date:

@@ -10,7 +10,10 @@ def cards(user) -> list[dict]:
     if not is_government(user):
         return []
     qs = Tip.objects.visible_to(user)
-    return [
+    m = getattr(user, "membership", None)
+    waiting = qs.extension_pending_for(m.organisation_id).count() if m else 0
+    return ([{"key": "tips_extensions", "title": "待审批延期", "value": waiting, "url": "/tips/?extension=true",
+              "hint": "下级承办单位报请延长举报办理期限"}] if waiting else []) + [
         {"key": "tips_open", "title": "在办举报", "value": qs.filter(status__in=workflow.OPEN_STATES).count(),
          "url": "/tips/?open=true", "hint": "待受理、核查中、待奖励"},
         {"key": "tips_new", "title": "待受理举报", "value": qs.filter(status=workflow.SUBMITTED).count(),

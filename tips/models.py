@@ -73,9 +73,18 @@ class Tip(RegionCodes):
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    # 延期办理 (≤ 30 days, once), 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    # 延期办理 (≤ 30 days, once, approved by the next level — 上一级, tips.routing.next_level_office),
+    # 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
     extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
     extension_reason = models.TextField("延期理由", blank=True)
+    extension_requested_days = models.PositiveSmallIntegerField("申请延长天数", default=0)
+    extension_requested_at = models.DateTimeField("延期申请时间", null=True, blank=True)
+    extension_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期申请人", null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+")
+    extension_approver = models.ForeignKey("accounts.Organisation", verbose_name="延期审批单位（上一级）", null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+")
+    extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
+    extension_decision_note = models.TextField("延期审批意见", blank=True)
     extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True,
                                               on_delete=models.SET_NULL, related_name="+")
     feedback_due = models.DateField("反馈期限", null=True, blank=True)
@@ -112,6 +121,10 @@ class Tip(RegionCodes):
         today = today or timezone.localdate()
         d = self.current_deadline
         return d is not None and d < today
+
+    @property
+    def extension_pending(self) -> bool:
+        return self.extension_requested_at is not None and self.extension_decided_at is None
 
     @property
     def has_identity(self) -> bool:
@@ -226,7 +239,9 @@ class DeadlineRule(models.Model):
     class Stage(models.TextChoices):
         ACCEPT = "accept", "受理"
         HANDLE = "handle", "办理（自受理起）"
-        REWARD = "reward", "奖励决定（自核查起）"
+        # "after the case closes" (荆州: 举报事项核查处理结束后): the end of the tip's handling, which in the
+        # tip workflow is the ``verify`` transition (Tip.verified_at) — docs/tips.md "Closing of the case"
+        REWARD = "reward", "奖励决定（自核查处理结束起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
         EXTENSION = "extension", "办理延长（最多）"
         FEEDBACK = "feedback", "向举报人反馈（自办结起）"

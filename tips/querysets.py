@@ -1,5 +1,6 @@
-"""Tip scope: the handling unit, and committee offices whose region covers the tip's township.
-Enterprise users, agencies and other departments never see tips."""
+"""Tip scope: the handling unit, committee offices whose region covers the tip's township, and the
+next-level unit a handling extension was asked of (``Tip.extension_approver``, which must see what
+it approves). Enterprise users, agencies and other departments never see tips."""
 
 import datetime
 
@@ -28,10 +29,15 @@ class TipQuerySet(ScopedQuerySet):
             return self
         if scope.nothing or not scope.is_government or scope.organisation_id is None:
             return self.none()
-        q = Q(assigned_org_id=scope.organisation_id)
+        q = Q(assigned_org_id=scope.organisation_id) | Q(extension_approver_id=scope.organisation_id)
         if scope.kind == "committee":
             q |= Q(**{f"{scope.level}_code": scope.region_code})
         return self.filter(q)
+
+    def extension_pending_for(self, organisation_id):
+        """Tips whose handling extension waits for ``organisation_id``'s approval (its queue)."""
+        return self.filter(extension_approver_id=organisation_id, extension_requested_at__isnull=False,
+                           extension_decided_at__isnull=True)
 
     def open(self):
         return self.filter(status__in=workflow.OPEN_STATES)

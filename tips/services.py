@@ -19,8 +19,8 @@ from .models import Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
 from .routing import route
 from .validators import check_point, check_uploads, clean_text, valid_phone
 
-# Working days unless the row says calendar days (tips.deadlines.DEFAULTS; RULES.md §1: handle within 60
-# days ≈ 42 working days; reward decided within 15 working days of the case closing, local example 荆州).
+# Calendar or working days as the row says (tips.deadlines.DEFAULTS; RULES.md §1: handle within 60
+# calendar days of acceptance; reward decided within 15 working days of the case closing, local example 荆州).
 DEFAULT_DEADLINES = {stage: deadlines.DEFAULTS[stage][0] for stage in ("accept", "handle", "reward")}
 
 

@@ -20,6 +20,7 @@ from .filters import TipFilter
 from .forms import (
     DuplicateForm,
     ExtendForm,
+    ExtensionDecisionForm,
     FeedbackForm,
     NoteForm,
     PayForm,
@@ -85,8 +86,9 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
         "duplicate_form": forms.get("duplicate", DuplicateForm()),
         "reward_refusal": reward_refusal(tip) if tip.status == workflow.VERIFIED else None,
-        "can_extend": tip.status in handling.HANDLING_STATES and not tip.extended_days
-        and handling.can_extend(request.user, tip),
+        "can_extend": handling.can_request_extension(request.user, tip),
+        "can_decide_extension": handling.can_decide_extension(request.user, tip),
+        "extension_decision_form": forms.get("extension_decision", ExtensionDecisionForm()),
         "can_feedback": handler and tip.status == workflow.CLOSED,
         "can_review": tip.review_requested_at is not None and tip.review_decided_at is None
         and services.covering_committee(request.user, tip),
@@ -99,7 +101,8 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
     return render(request, "tips/detail.html", ctx, status=status)
 
 
-ACTION_FORMS = {"extend": ("extend", ExtendForm), "feedback": ("feedback", FeedbackForm),
+ACTION_FORMS = {"extend": ("extend", ExtendForm), "decide_extension": ("extension_decision", ExtensionDecisionForm),
+                "feedback": ("feedback", FeedbackForm),
                 "decide_review": ("review", ReviewDecisionForm), "accept": ("note", NoteForm),
                 "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
                 "decide_reward": ("reward", RewardForm), "close": ("note", NoteForm), "transfer": ("transfer", TransferForm),
@@ -121,13 +124,17 @@ def act(request, pk: int, action: str):
         except ServiceError as exc:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, exc.message)
+            if action == "decide_extension" and exc.code == "permission_denied":  # not the next level's leader
+                return detail(request, pk, forms={key: form}, status=403)
     return detail(request, pk, forms={key: form}, status=400)
 
 
 def _run(request, tip, action, d):
     user = request.user
     if action == "extend":
-        handling.extend_handling(user, tip, extra_days=d["extra_days"], reason=d["reason"])
+        handling.request_extension(user, tip, extra_days=d["extra_days"], reason=d["reason"])
+    elif action == "decide_extension":
+        handling.decide_extension(user, tip, approve=d["decision"] == "approve", note=d.get("note", ""))
     elif action == "feedback":
         handling.give_feedback(user, tip, text=d["text"])
     elif action == "decide_review":

@@ -26,6 +26,23 @@ def key_label(key):
 
 
 @register.filter
+def channel_for(code, user):
+    """``{{ hazard.channel|channel_for:user }}`` → the Chinese name of a hazard's channel as ``user``
+    may see it (outside government a tip's 举报核实 reads 部门检查: hazards.disclosure)."""
+    from hazards.disclosure import shown_label
+
+    return shown_label(code, user)
+
+
+@register.filter
+def accident_source_for(accident, user):
+    """``{{ accident|accident_source_for:user }}`` → its 报告来源 as ``user`` may see it (hazards.disclosure)."""
+    from hazards.disclosure import accident_source_label
+
+    return accident_source_label(accident, user)
+
+
+@register.filter
 def evidence_value(value):
     """A recorded evidence value for reading: a list of row ids is shown as its count."""
     if isinstance(value, (list, tuple)):

@@ -66,9 +66,11 @@ class HazardLedger(ScopedListView):
     def write_export(self, request, filterset, qs, path, fmt, progress=None):
         """The ledger's own columns (number, enterprise and credit code, basis item, dates, status
         …) read as plain tuples in one joined query (``hazards.exports.export_ledger``)."""
+        from ..disclosure import sees_tip_channel
         from ..exports import export_ledger
 
-        return export_ledger(qs, path, fmt, sheet=self.title, progress=progress)
+        return export_ledger(qs, path, fmt, sheet=self.title, progress=progress,
+                             mask_tips=not sees_tip_channel(request.user))
 
 
 ledger = HazardLedger.as_view()

@@ -102,7 +102,7 @@ def test_the_review_request_window_follows_the_flag(world, submit, calendar, shi
 
 
 @pytest.mark.parametrize("calendar", [True, False])
-def test_an_extension_of_handling_adds_calendar_or_working_days(world, submit, calendar):
+def test_an_extension_of_handling_adds_calendar_or_working_days(world, submit, calendar, approve_extension):
     """RULES.md §1 延期办理: the extension's days counted as the rule says (5 days from 2025-09-26)."""
     _rule(world, "extension", 30, calendar)
     with at(D(2025, 9, 20)):
@@ -111,7 +111,7 @@ def test_an_extension_of_handling_adds_calendar_or_working_days(world, submit, c
     Tip.objects.filter(pk=tip.pk).update(handle_deadline=START)  # fixture: a known handling deadline
     tip.refresh_from_db()
     with at(D(2025, 9, 22)):
-        tip = handling.extend_handling(world.user("commerce_lead"), tip, extra_days=5, reason="需调取监控")
+        tip = approve_extension(tip, 5)
     assert tip.handle_deadline == DUE[(5, calendar)]
 
 
@@ -121,4 +121,4 @@ def test_the_extension_limit_names_working_days_when_counted_so(world, submit):
     tip, _ = submit()
     tip = services.accept(world.user("commerce"), tip)
     with pytest.raises(ServiceError, match="最多30个工作日"):
-        handling.extend_handling(world.user("commerce_lead"), tip, extra_days=31, reason="需调取监控")
+        handling.request_extension(world.user("commerce"), tip, extra_days=31, reason="需调取监控")

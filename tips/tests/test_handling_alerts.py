@@ -48,10 +48,10 @@ def _walk(tip, deadline, stage):
     assert send_handling_alerts(deadline + 2 * DAY) == 0  # overdue is told once
 
 
-def test_extended_handling_deadline_alerts_day_before_of_and_after(world, submit):
+def test_extended_handling_deadline_alerts_day_before_of_and_after(world, submit, approve_extension):
     """RULES.md §1: the handling deadline after the (≤ 30-day) extension."""
     tip = _accepted(world, submit)
-    tip = handling.extend_handling(world.user("commerce_lead"), tip, extra_days=10, reason="需调取监控")
+    tip = approve_extension(tip, 10)
     _walk(tip, tip.handle_deadline, "extension")
     recipients = set(Notification.objects.filter(object_id=tip.pk, kind__startswith="tip.extension").values_list(
         "recipient__membership__organisation_id", flat=True))

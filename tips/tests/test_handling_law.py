@@ -22,27 +22,64 @@ def _accepted(world, submit):
 
 
 @pytest.mark.parametrize("extra,ok", [(29, True), (30, True), (31, False)])
-def test_extension_at_most_thirty_days(world, submit, extra, ok):
+def test_extension_at_most_thirty_days(world, submit, approve_extension, extra, ok):
     """RULES.md §1: extendable by ≤ 30 days (29 / 30 allowed, 31 refused)."""
     tip = _accepted(world, submit)
     before = tip.handle_deadline
     if ok:
-        tip = handling.extend_handling(world.user("commerce_lead"), tip, extra_days=extra, reason="需调取监控")
+        tip = approve_extension(tip, extra)
         assert tip.handle_deadline == before + datetime.timedelta(days=extra)
     else:
         with pytest.raises(ServiceError, match="最多30日") as err:
-            handling.extend_handling(world.user("commerce_lead"), tip, extra_days=extra, reason="需调取监控")
+            handling.request_extension(world.user("commerce"), tip, extra_days=extra, reason="需调取监控")
         assert err.value.field == "extra_days"
 
 
-def test_extension_once_and_by_a_leader(world, submit):
-    """RULES.md §1: one extension, approved (our default: a leader of the handling unit)."""
+def test_extension_once_and_by_the_next_level(world, submit, next_level_leader):
+    """RULES.md §1: one extension, "with the next level's approval" (上一级). The handling unit asks;
+    its own leader may not approve; the next level's leader does."""
     tip = _accepted(world, submit)
     with pytest.raises(NotPermitted):
-        handling.extend_handling(world.user("commerce"), tip, extra_days=10, reason="x")
-    tip = handling.extend_handling(world.user("commerce_lead"), tip, extra_days=10, reason="需现场复核")
+        handling.request_extension(world.user("housing"), tip, extra_days=10, reason="x")  # not the handling unit
+    tip = handling.request_extension(world.user("commerce"), tip, extra_days=10, reason="需现场复核")
+    assert tip.extension_approver == world.org("province_committee")
+    assert tip.extended_days == 0 and tip.handle_deadline == Tip.objects.get(pk=tip.pk).handle_deadline
+    for own in ("commerce_lead", "commerce", "committee_lead"):  # the unit's own leader; the same level's 安委办
+        with pytest.raises(NotPermitted, match="上一级"):
+            handling.decide_extension(world.user(own), tip, approve=True)
+    before = tip.handle_deadline
+    tip = handling.decide_extension(next_level_leader, tip, approve=True)
+    assert tip.extended_days == 10 and tip.handle_deadline == before + datetime.timedelta(days=10)
+    assert tip.extension_approved_by == next_level_leader
     with pytest.raises(ServiceError, match="已延期一次"):
-        handling.extend_handling(world.user("commerce_lead"), tip, extra_days=5, reason="再延")
+        handling.request_extension(world.user("commerce"), tip, extra_days=5, reason="再延")
+
+
+def test_refused_extension_keeps_the_deadline_and_needs_a_reason(world, submit, next_level_leader):
+    tip = _accepted(world, submit)
+    before = tip.handle_deadline
+    tip = handling.request_extension(world.user("commerce"), tip, extra_days=10, reason="需现场复核")
+    with pytest.raises(ServiceError) as err:
+        handling.decide_extension(next_level_leader, tip, approve=False, note="")
+    assert err.value.field == "note"
+    tip = handling.decide_extension(next_level_leader, tip, approve=False, note="理由不充分，请按期办结")
+    assert tip.handle_deadline == before and tip.extended_days == 0
+
+
+def test_next_level_is_the_superior_department_of_the_same_line(world, submit):
+    """Where the level above has a department of the handling unit's type (市商务局 above 区商务局), that
+    department is the next level — not the 安委办 further up."""
+    from accounts import services as acc
+    from accounts.models import DepartmentType, Organisation
+    from tips.routing import next_level_office
+
+    city = world.district.parent
+    assert next_level_office(world.org("commerce")) == world.org("province_committee")
+    city_commerce = acc.ensure_organisation(None, kind=Organisation.Kind.DEPARTMENT, name="天津市商务局", region=city,
+                                            department_type=DepartmentType.objects.get(code="commerce"))
+    assert next_level_office(world.org("commerce")) == city_commerce
+    assert next_level_office(world.org("committee")) == world.org("province_committee")
+    assert next_level_office(world.org("township0")) == world.org("committee")  # its recorded 上级单位
 
 
 def _closed(world, submit, feedback=""):
@@ -87,14 +124,18 @@ def test_review_decided_by_the_committee_not_the_handler(world, submit):
     assert tip.review_decided_at is not None
 
 
-def test_pages_for_extension_feedback_and_review(client, world, submit):
-    """The same rules through the pages: a leader extends, the handler gives feedback, the reporter
-    asks for 复查 with the tracking code, the 安委办 decides it."""
+def test_pages_for_extension_feedback_and_review(client, world, submit, next_level_leader):
+    """The same rules through the pages: the handling unit asks for an extension, the next level's
+    leader approves it, the handler gives feedback, the reporter asks for 复查 with the tracking
+    code, the 安委办 decides it."""
     tip, code = submit()
     services.accept(world.user("commerce"), tip)
-    client.force_login(world.user("commerce_lead"))
+    client.force_login(world.user("commerce"))
     assert client.post(f"/tips/{tip.pk}/extend/", {"extra_days": "31", "reason": "x"}).status_code == 400
     assert client.post(f"/tips/{tip.pk}/extend/", {"extra_days": "30", "reason": "需调取监控"}).status_code == 302
+    assert Tip.objects.get(pk=tip.pk).extended_days == 0  # asked, not yet approved
+    client.force_login(next_level_leader)
+    assert client.post(f"/tips/{tip.pk}/decide_extension/", {"decision": "approve"}).status_code == 302
     assert Tip.objects.get(pk=tip.pk).extended_days == 30
     client.force_login(world.user("commerce"))
     services.start_verification(world.user("commerce"), tip)
