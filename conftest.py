@@ -35,6 +35,13 @@ def _fresh_api_throttles():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_sms_quiet_hours(settings):
+    """Reminder SMS are held at night (QINGLING_SMS_QUIET_HOURS): tests do not depend on the hour
+    they run at; the quiet-hours tests set the window themselves."""
+    settings.QINGLING_SMS_QUIET_HOURS = ""
+
+
 @pytest.fixture
 def world(db):
     """Regions fixture + the demo district's organisations, enterprises and personas."""

@@ -245,6 +245,9 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 # link to what they are about (core.notifications.email_body); unset = no link (the server cannot
 # know its public address behind a proxy). ``make run`` sets the development server's.
 QINGLING_SITE_URL = os.environ.get("QINGLING_SITE_URL", "").rstrip("/")
+# Reminder SMS (deadlines, digests: core.notifications.DEFERRABLE_SMS_KINDS) wait out the night,
+# local time "HH:MM-HH:MM"; empty = send at any hour. E-mail and in-app are never held.
+QINGLING_SMS_QUIET_HOURS = os.environ.get("QINGLING_SMS_QUIET_HOURS", "22:00-07:00")
 
 # Public tip form: requests per address per hour; upload limits; salt of stored address hashes.
 TIP_RATE_LIMIT_PER_HOUR = int(os.environ.get("TIP_RATE_LIMIT_PER_HOUR", "10"))

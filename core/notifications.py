@@ -36,8 +36,8 @@ def _deliver(message_id: int) -> None:
     with transaction.atomic():
         msg = (OutboxMessage.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
                .filter(pk=message_id, status=OutboxMessage.Status.PENDING).first())
-        if msg is None:
-            return
+        if msg is None or _held(msg.channel, msg.kind, sms_quiet_now()):
+            return  # a reminder SMS at night stays pending: the delivery job sends it when the quiet hours end
         try:
             if msg.channel == OutboxMessage.Channel.EMAIL:
                 send_mail(msg.subject, msg.body, None, [msg.address])
@@ -54,6 +54,32 @@ def _deliver(message_id: int) -> None:
                 temporary = True
     if temporary:
         queue_delivery()
+
+
+#: SMS of these kinds (prefixes) are reminders of the periodic passes — deadlines coming or passed,
+#: digests — and wait for the end of the night (``QINGLING_SMS_QUIET_HOURS``); messages about
+#: something that just happened (a major hazard registered, an acceptance refused, a job done) do not
+DEFERRABLE_SMS_KINDS = ("hazard.due", "hazard.overdue", "hazard.digest", "tip.", "listing.", "accident.",
+                        "obligations.")
+
+
+def sms_quiet_now(now=None) -> bool:
+    """Whether it is within the SMS quiet hours (``QINGLING_SMS_QUIET_HOURS``, local time, e.g.
+    "22:00-07:00"; empty = none)."""
+    import datetime
+
+    from django.conf import settings
+
+    window = getattr(settings, "QINGLING_SMS_QUIET_HOURS", "")
+    if not window:
+        return False
+    start, end = (datetime.time.fromisoformat(part.strip()) for part in window.split("-"))
+    t = timezone.localtime(now).time()
+    return (start <= t or t < end) if start > end else (start <= t < end)
+
+
+def _held(channel: str, kind: str, quiet: bool) -> bool:
+    return quiet and channel == OutboxMessage.Channel.SMS and kind.startswith(DEFERRABLE_SMS_KINDS)
 
 
 def email_body(body: str, url: str) -> str:
@@ -291,12 +317,17 @@ def deliver_pending(*, progress=None, final: bool = True, chunk: int | None = No
     counts = {"sent": 0, "failed": 0}
     last = 0
     mail = None
+    # within the SMS quiet hours the reminder SMS stay pending (not even read): sent by the first pass after
+    held_sql, held_params = "", []
+    if sms_quiet_now():
+        held_sql = " AND NOT (channel = %s AND (" + " OR ".join(["kind LIKE %s"] * len(DEFERRABLE_SMS_KINDS)) + "))"
+        held_params = [sms, *(f"{prefix}%" for prefix in DEFERRABLE_SMS_KINDS)]
     try:
         while True:
             temporary = None
             with transaction.atomic(), connection.cursor() as cur:
-                cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE status = %s AND id > %s "
-                            f"ORDER BY id LIMIT %s{lock}", [pending, last, chunk])
+                cur.execute(f"SELECT id, channel, address, subject, body FROM {table} WHERE status = %s AND id > %s"
+                            f"{held_sql} ORDER BY id LIMIT %s{lock}", [pending, last, *held_params, chunk])
                 messages = cur.fetchall()
                 if not messages:
                     break

@@ -229,3 +229,41 @@ def test_emails_end_with_the_absolute_link_to_their_page_when_the_site_address_i
         notify(kind="t", dedupe_key="two", title="提醒", body="隐患即将到期", url="/hazards/8/", email="b@example.invalid",
                channels=("email",))
     assert [m.body for m in mail.outbox if m.to == ["b@example.invalid"]] == ["隐患即将到期"]
+
+
+def test_reminder_sms_wait_out_the_night_and_go_with_the_first_pass_after_it(transactional_db, settings):
+    """QINGLING_SMS_QUIET_HOURS 22:00-07:00 (Asia/Shanghai): a deadline reminder's SMS made at 00:10
+    stays pending (its e-mail goes), an SMS about something that just happened goes at once, and the
+    delivery pass at 07:00 sends the held one — at 06:59 it still holds it."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from core.notifications import deliver_pending, notify
+
+    tz = ZoneInfo("Asia/Shanghai")
+    settings.QINGLING_JOBS_INLINE = True
+    settings.QINGLING_SMS_QUIET_HOURS = "22:00-07:00"
+    sent_sms = []
+
+    class Recording(BaseSmsBackend):
+        def send(self, phone, text):
+            sent_sms.append((phone, text))
+
+    settings.SMS_BACKEND = f"{__name__}.RecordingSms"
+    globals()["RecordingSms"] = Recording
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 0, 10, tzinfo=tz), tick=False):
+        with transaction.atomic():
+            notify_bulk([{"kind": "hazard.due1", "dedupe_key": "d1", "title": "隐患明天到期", "body": "内容",
+                          "channels": ("email", "sms"), "name": "张三", "phone": "13800000001", "email": "z@example.invalid"}])
+            notify(kind="hazard.major_registered", dedupe_key="reg", title="新登记重大隐患", body="内容",
+                   phone="13800000002", channels=("sms",))
+        assert [p for p, _ in sent_sms] == ["13800000002"] and len(mail.outbox) == 1
+        assert OutboxMessage.objects.get(dedupe_key="d1:sms").status == "pending"
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 6, 59, tzinfo=tz), tick=False):
+        deliver_pending()
+        assert OutboxMessage.objects.get(dedupe_key="d1:sms").status == "pending"
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 7, 0, tzinfo=tz), tick=False):
+        assert deliver_pending()["sent"] == 1
+    assert [p for p, _ in sent_sms] == ["13800000002", "13800000001"]
+    assert OutboxMessage.objects.get(dedupe_key="d1:sms").status == "sent"
