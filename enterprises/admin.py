@@ -3,7 +3,7 @@ from django.contrib import admin
 from core.admin import AuditedModelAdmin
 
 from .models import Engagement, Enterprise
-from .services import derive
+from .services import derive, follow_region
 
 
 @admin.register(Enterprise)
@@ -20,6 +20,8 @@ class EnterpriseAdmin(AuditedModelAdmin):
         sectors = form.cleaned_data.get("sectors")
         derive(obj, list(sectors) if sectors is not None else list(obj.sectors.all()) if obj.pk else [])
         super().save_model(request, obj, form, change)
+        if change and "region" in form.changed_data:
+            follow_region(request.user, obj)  # its open hazards and login organisation go with it
 
 
 @admin.register(Engagement)

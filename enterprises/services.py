@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import Organisation
 from core.events import record
+from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
 from hazards.search import tokens as name_tokens
 
@@ -104,6 +105,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     with transaction.atomic():
         before = {f: getattr(ent, f) for f in PROFILE_FIELDS}
         before_sectors = sorted(ent.sectors.values_list("code", flat=True))
+        before_region = ent.region
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region
@@ -119,9 +121,25 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         after_sectors = sorted(s.code for s in sectors)
         if after_sectors != before_sectors:
             changes["sectors"] = [before_sectors, after_sectors]
+        if region.pk != before_region.pk:
+            changes["region"] = [before_region.code, region.code]
+            follow_region(actor, ent)
         if changes:
             record(actor, "enterprise.updated", ent, data={"changes": changes})
     return ent
+
+
+def follow_region(actor, ent: Enterprise) -> None:
+    """A move (属地管理): the login organisation of the enterprise's users and its open hazards
+    (hazards.relocation) go where the enterprise now is."""
+    from hazards.relocation import follow_enterprise
+
+    if ent.organisation_id:
+        org = ent.organisation
+        org.region = ent.region
+        org.set_region_codes(ent.region)
+        org.save(update_fields=["region", *(f"{level}_code" for level in REGION_LEVELS)])
+    follow_enterprise(actor, ent)
 
 
 CONTACT_FIELDS = ["principal_phone", "controller_phone"]

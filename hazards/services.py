@@ -31,7 +31,7 @@ from .search import tokens as search_tokens
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: alerts.py: the deadline-alert pass — its notifications and the ``next_alert_on`` bookkeeping
 #: written in one transaction per batch (no hazard state changes, so no hazard event)
-SERVICE_MODULES = ("alerts",)
+SERVICE_MODULES = ("alerts", "relocation")
 
 _org = actor_org
 

@@ -44,3 +44,22 @@ def test_changing_the_sectors_in_the_admin_derives_high_risk_again(client, world
     assert hazchem is not None and not ent.high_risk and ent.high_risk_override is None
     changed = _post_change(client, ent, sectors=[str(s.pk) for s in [*ent.sectors.all(), hazchem]])
     assert changed.high_risk is True and hazchem in changed.sectors.all()
+
+
+def test_moving_an_enterprise_in_the_admin_takes_its_open_hazards_along(client, world):
+    """The admin's move does what the service's does (enterprises/tests/test_move.py): the open
+    hazard goes to the new township, with its hazard.relocated event."""
+    import datetime
+
+    from core.models import Event
+    from hazards import services as hs
+
+    ent = world.ent_commerce
+    hazard = hs.register_hazard(world.user("enterprise"), enterprise=ent, sector=Sector.objects.get(code="commerce"),
+                                description="安全出口锁闭", grade="general", basis_reason="",
+                                deadline=datetime.date.today() + datetime.timedelta(days=30), notify_people=False)
+    target = next(t for t in world.townships if t.pk != ent.region_id)
+    _post_change(client, ent, region=str(target.pk))
+    hazard.refresh_from_db()
+    assert hazard.township_code == target.code
+    assert Event.objects.filter(verb="hazard.relocated", object_id=hazard.pk).count() == 1
