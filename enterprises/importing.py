@@ -58,6 +58,7 @@ FALSE = {"否", "n", "no", "false", "0", "", "无"}
 SPLIT = re.compile(r"[、,，;；/\s]+")
 SIX = Decimal("0.000001")
 MAX_ROWS = 50_000
+NO_DATA = "文件中没有数据行（只有表头），未导入任何内容。"
 BATCH = 500
 
 
@@ -259,6 +260,9 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
     result = ImportResult(total=len(rows), dry_run=dry_run)
     if len(rows) > MAX_ROWS:
         result.errors.append({"row": 0, "column": "", "reason": f"单次最多导入{MAX_ROWS}行。"})
+        return result
+    if not rows:  # a file of a header alone (read_rows refuses it; callers passing rows meet the same)
+        result.errors.append({"row": 0, "column": "文件", "reason": NO_DATA})
         return result
     present = set()
     headers = {canonical_header(h) for r in rows[:1] for h in r if h != "_row"}
