@@ -14,6 +14,7 @@ import datetime
 import functools
 import hashlib
 import io
+import re
 import threading
 import unicodedata
 import zipfile
@@ -79,6 +80,18 @@ def _normal_code(text: str) -> str:  # a file names a few hundred units thousand
     return normalise_credit_code(unicodedata.normalize("NFKC", text))
 
 
+#: the spellings of a date typed as text: year first, always four digits, month and day of one or two
+#: digits — 2026-05-01, 2026-5-1, 2026/5/1, 2026.5.1 (one separator throughout), 2026年5月1日 — and
+#: 20260501. Anything else (5/1/2026, 1/5/2026, 26-5-1: which is the day?) is refused, naming these.
+_DATE_TEXT = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))")
+DATE_REASON = "日期格式应为 YYYY-MM-DD（也可写作 2026-5-1、2026/5/1、2026.5.1、2026年5月1日 或 20260501）。"
+#: Excel's built-in East Asian date formats (numFmtId 27–36, 50–58: 2026年5月1日, 5月1日 …, the
+#: default of a date typed in a Chinese Excel) carry no format code in the file; calamine reads them as
+#: dates, openpyxl (which knows only the Western built-ins) as bare serial numbers — ``open_workbook``
+#: adds them to openpyxl's date styles so that both readers give the import the same date.
+CJK_DATE_FORMAT_IDS = frozenset(range(27, 37)) | frozenset(range(50, 59))
+
+
 def _date(value, column, errors, row):
     if value in (None, ""):
         return None
@@ -86,12 +99,19 @@ def _date(value, column, errors, row):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        errors.append({"row": row, "column": column, "reason": "日期格式应为 YYYY-MM-DD。"})
-        return None
+    text = _text(value)
+    if not text.isascii():  # full-width digits and separators (２０２６／５／１) as typed by an input method
+        text = unicodedata.normalize("NFKC", text)
+    match = _DATE_TEXT.fullmatch(text)
+    if match is not None:
+        year, _, *parts = match.groups()
+        month, day = (int(p) for p in parts if p is not None)
+        try:
+            return datetime.date(int(year), month, day)
+        except ValueError:
+            pass
+    errors.append({"row": row, "column": column, "reason": DATE_REASON})
+    return None
 
 
 _T = f"{{{SHEET_MAIN_NS}}}t"
@@ -192,10 +212,14 @@ class _Reader(ExcelReader):
 
 
 def open_workbook(data: bytes):
-    """The workbook read-only (values as stored, formulas' cached results); streaming rows."""
+    """The workbook read-only (values as stored, formulas' cached results); streaming rows. Cells
+    styled with a built-in East Asian date format are read as dates (``CJK_DATE_FORMAT_IDS``)."""
     reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()
-    return reader.wb
+    wb = reader.wb
+    wb._date_formats = set(wb._date_formats) | {
+        i for i, style in enumerate(wb._cell_styles) if style.numFmtId in CJK_DATE_FORMAT_IDS}
+    return wb
 
 
 def _header(values) -> list[str]:
