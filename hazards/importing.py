@@ -39,7 +39,7 @@ from core.text import clean_cell
 from enterprises.models import Enterprise
 from enterprises.validators import normalise_credit_code
 
-from . import services, tallies
+from . import import_records, services, tallies
 from .acting import CROSS_CUTTING_SECTORS
 from .models import Hazard
 
@@ -351,14 +351,15 @@ _PARSED_KEEP = 2
 _PARSED_LOCK = threading.Lock()
 
 
-def read_rows(data: bytes) -> tuple[dict, ...]:
+def read_rows(data: bytes, sha256: str = "") -> tuple[dict, ...]:
     """``iter_rows`` as a tuple, remembered for the last few files this process read, keyed by
     the SHA-256 of their bytes: the page's check before queueing, the dry run's job and the real
     run's job of the same file parse it once (when they run in the same process — inline jobs, a
     single worker; another process parses it again). The rows are a pure function of the bytes
     (and the fixed limits), so a hit is exactly what a parse would give; callers must not change
-    them. A file that fails to parse is not remembered (it raises each time)."""
-    key = hashlib.sha256(data).digest()
+    them. A file that fails to parse is not remembered (it raises each time). ``sha256``: the
+    bytes' hex digest when the caller has it already."""
+    key = bytes.fromhex(sha256) if sha256 else hashlib.sha256(data).digest()
     with _PARSED_LOCK:
         hit = _PARSED.get(key)
         if hit is not None:
@@ -376,9 +377,15 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
 
 
-def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None) -> dict:
+def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None,
+                   *, confirm_duplicate: bool = False, job=None, file_name: str = "") -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
-    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
+    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed", "duplicate_of"}``.
+
+    ``duplicate_of`` describes the latest committed import of a file with the same bytes in the
+    actor's scope (``import_records``), else None: a dry run only warns; a real run is refused
+    (one error on 文件, nothing written) unless ``confirm_duplicate``. A committed import is
+    recorded (file hash, ``job``, ``file_name``) in its transaction.
 
     The sheet is read in one pass (calamine), the reference data the rows name — their
     enterprises with their scope and sectors, the standard items — is looked up once for the
@@ -394,10 +401,17 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     else:
         with open(file, "rb") as fh:
             data = fh.read()
-    rows = read_rows(data)
+    sha256 = import_records.digest(data)
+    rows = read_rows(data, sha256)
     total = len(rows)
     if progress:
         progress(0, total)
+    earlier = import_records.earlier_import(actor, sha256)
+    duplicate = import_records.describe(earlier) if earlier is not None else None
+    if duplicate is not None and not dry_run and not confirm_duplicate:
+        return {"total": total, "created": 0, "closed": 0, "dry_run": False, "committed": False,
+                "errors": [{"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)}],
+                "duplicate_of": duplicate}
     errors: list[dict] = []
     lookups = _lookups(actor, rows)
     created = closed = 0
@@ -412,7 +426,7 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
             progress(min(start + chunk_size, total) // (1 if dry_run else 2), total)
     if dry_run or errors:
         return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
-                "committed": False}
+                "committed": False, "duplicate_of": duplicate}
     new_ids: list[int] = []
     try:
         with transaction.atomic():
@@ -430,13 +444,15 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                     progress((total + start + len(part)) // 2, total)
             if deferred:
                 tallies.count_new(new_ids)
+            import_records.record_import(actor, sha256, rows=total, created=created, job=job, file_name=file_name,
+                                         repeated=earlier)
             if before_commit is not None:
                 before_commit({"total": total, "created": created, "closed": closed, "errors": [], "dry_run": False,
-                               "committed": True})
+                               "committed": True, "duplicate_of": duplicate})
     except _Abort:
         pass
     return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": False,
-            "committed": not errors}
+            "committed": not errors, "duplicate_of": duplicate}
 
 
 def _lookups(actor, rows) -> tuple:
