@@ -230,6 +230,8 @@ LEDGER_COLUMNS = [
     Column("整改责任人", None, 14, TEXT),
     Column("判定依据条款编码", None, 14, TEXT),
     Column("判定理由", None, 30, TEXT),
+    Column("县（市、区）", None, 14, TEXT),
+    Column("乡镇（街道）", None, 16, TEXT),
     Column("县级代码", None, 14, TEXT),
     Column("乡级代码", None, 14, TEXT),
     Column("销号时间", None, 16, DATETIME),
@@ -273,10 +275,19 @@ def _raw_rows(values_qs, chunk_size: int):
             yield row
 
 
+def _batches(rows, size: int):
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
 def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 5000):
     """The ledger's cells, one tuple per hazard of ``queryset`` (in its order), streamed from one
-    query without model objects; labels come from dicts prepared once."""
+    query without model objects; labels come from dicts prepared once, region names (county,
+    township: the codes' names, beside the codes) from one query per ``chunk_size`` rows for the
+    codes not seen before."""
     from accounts.models import Sector
+    from core.bulk import where_in
+    from regions.models import Region
 
     from . import workflow
     from .models import Hazard
@@ -286,14 +297,20 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
                                   _labels(Hazard.Status.choices))
     sectors = dict(Sector.objects.values_list("pk", "name"))
     open_states = frozenset(workflow.OPEN_STATES)
-    for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
-         original, status, person, basis, reason, township, closed_at) in _raw_rows(
-            queryset.values_list(*_LEDGER_FIELDS), chunk_size):
-        overdue = status in open_states and deadline is not None and deadline < today
-        yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
-               description, location, channels.get(channel, channel), found_on, deadline, original,
-               statuses.get(status, status), "是" if overdue else "否", person, basis or "", reason, county,
-               township, closed_at)
+    regions: dict = {None: "", "": ""}  # code → name; a code with no region (none loaded) has no name
+    for batch in _batches(_raw_rows(queryset.values_list(*_LEDGER_FIELDS), chunk_size), chunk_size):
+        unseen = ({row[1] for row in batch} | {row[16] for row in batch}) - regions.keys()
+        if unseen:
+            for qs in where_in(Region.objects.all(), "code", unseen):
+                regions.update(qs.values_list("code", "name"))
+            regions.update((code, "") for code in unseen - regions.keys())
+        for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
+             original, status, person, basis, reason, township, closed_at) in batch:
+            overdue = status in open_states and deadline is not None and deadline < today
+            yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
+                   description, location, channels.get(channel, channel), found_on, deadline, original,
+                   statuses.get(status, status), "是" if overdue else "否", person, basis or "", reason,
+                   regions[county], regions[township], county, township, closed_at)
 
 
 def export_ledger(queryset, path, fmt: str = "xlsx", *, sheet: str = "隐患台账", progress=None,
