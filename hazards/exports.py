@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from core.xlsx import FORMULA_TRIGGERS
+from core.xlsx import CSV_TEXT_MARK, FORMULA_TRIGGERS, csv_digits
 
 from . import xlsx_stream
 
@@ -30,7 +30,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # A CSV cell starting with one of these is read as a formula by spreadsheet programs (the
 # full-width forms too: an input method types them, and Excel treats ＝ as =); such a cell is
-# written with a leading "'", which the enterprise import removes again (``unquote_csv``).
+# written with a leading "'", which the enterprise import removes again (``unquote_csv``). A text
+# cell of digits that Excel would turn into a number and change (0123, a phone number, an all-digit
+# credit code: ``core.xlsx.csv_digits``) is written after a tab, which keeps it text; the import
+# removes that too.
 _FORMULA_START = FORMULA_TRIGGERS
 
 AUTO, TEXT, DATE, DATETIME = "auto", "text", "date", "datetime"
@@ -72,8 +75,17 @@ def _csv_cell(value) -> str:
         return _datetime_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
+    if isinstance(value, str):
+        return _csv_str(value)
+    text = str(value)  # a number stays a number
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_str(text: str) -> str:
+    """Cleaned text as a CSV cell: quoted if it starts like a formula, marked if Excel would make a number of it."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return CSV_TEXT_MARK + text if csv_digits(text) else text
 
 
 def _csv_text(value) -> str:
@@ -81,8 +93,7 @@ def _csv_text(value) -> str:
         return ""
     if value.__class__ is not str:
         return _csv_cell(value)
-    value = _ILLEGAL.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return _csv_str(_ILLEGAL.sub("", value))
 
 
 def _csv_date(value) -> str:
@@ -125,7 +136,9 @@ def write_xlsx_tuples(rows: Iterable[tuple], columns: list[Column], path, *, she
 # (removed) or a cell starting like a formula (quoted). Cells are joined by "\n" after a leading
 # "\n", so a cell start is "\n" + its first character (a line break inside a cell followed by
 # "=" is a false alarm: that row merely takes the slow path).
-_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+# The same search finds a cell that is a zero-led or long number (``csv_digits``: written after a tab).
+_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n(?:[" + re.escape("".join(FORMULA_TRIGGERS))
+                       + r"]|0[0-9]+(?=\n|\Z)|[0-9]{11,}(?=\n|\Z))")
 
 
 def _csv_row_function(kinds: list[str]):
