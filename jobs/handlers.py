@@ -93,10 +93,12 @@ def hazards_import(job, progress) -> Outcome:
         message = f"共 {result['total']} 行，发现 {len(result['errors'])} 处错误，未写入任何数据。"
     else:
         message = f"试运行通过：共 {result['total']} 行，可导入 {result['created']} 条。"
-    if result.get("duplicate_of") and result["dry_run"]:  # a real run says so in its error (or imported on purpose)
+    duplicate = result.get("duplicate_of")
+    if duplicate and (result["dry_run"] or not job.params.get("confirm_duplicate")):  # not when imported on purpose
         from hazards.import_records import refusal
 
-        message = f"{message}注意：{refusal(result['duplicate_of'])}"
+        message = (f"{message}注意：{refusal(duplicate)}" if result["dry_run"]
+                   else f"未写入任何数据：{refusal(duplicate)}")
     content = errors_csv(result["errors"]) if result["errors"] else None
     result["errors"] = result["errors"][:1000]
     return Outcome(message=message, data=result, content=content, name="hazard-import-errors.csv",

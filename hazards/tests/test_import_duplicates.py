@@ -112,3 +112,18 @@ def test_the_records_are_seen_through_visible_to(world):
     import_hazards(world.user("commerce"), data, dry_run=False)
     assert LedgerImport.objects.visible_to(world.user("commerce_lead")).count() == 1
     assert LedgerImport.objects.visible_to(world.user("emergency")).count() == 0
+
+
+def test_a_queued_real_run_of_a_repeat_fails_to_import_and_says_why(world):
+    from hazards.services import start_import
+
+    data = xlsx(good_rows(world))
+    user = world.user("commerce")
+    first = start_import(user, SimpleUploadedFile("台账.xlsx", data), dry_run=False)
+    first.refresh_from_db()
+    assert first.status == Job.Status.DONE and Hazard.objects.count() == 5
+    second = start_import(user, SimpleUploadedFile("台账（副本）.xlsx", data), dry_run=False)  # the page bypassed
+    second.refresh_from_db()
+    assert not second.summary.get("committed") and Hazard.objects.count() == 5
+    assert "未写入任何数据" in second.message and "此文件已于" in second.message and f"任务 #{first.pk}" in second.message
+    assert LedgerImport.objects.get().file_name == "台账.xlsx"
