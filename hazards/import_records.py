@@ -36,6 +36,20 @@ def earlier_import(actor, sha256: str) -> LedgerImport | None:
     return qs.select_related("organisation").order_by("-committed_at", "-id").first()
 
 
+def recheck(actor, sha256: str) -> LedgerImport | None:
+    """``earlier_import`` again, inside the transaction about to write: the imports of these bytes
+    in the actor's scope are serialised (PostgreSQL: a transaction-scoped advisory lock, released at
+    commit; SQLite writes one transaction at a time anyway), so that of two runs of one file that
+    both checked before either committed, the second sees the first's record here."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        key = hashlib.sha256(f"hazards.import:{scope_key(actor)}:{sha256}".encode()).digest()[:8]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [int.from_bytes(key, "big", signed=True)])
+    return earlier_import(actor, sha256)
+
+
 def describe(earlier: LedgerImport) -> dict:
     """What the warning says about an earlier import (JSON-safe: a job's summary keeps it)."""
     at = timezone.localtime(earlier.committed_at).strftime("%Y-%m-%d %H:%M")

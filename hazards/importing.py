@@ -430,6 +430,12 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     new_ids: list[int] = []
     try:
         with transaction.atomic():
+            latest = import_records.recheck(actor, sha256)  # another run of this file committed meanwhile?
+            if latest is not None and not confirm_duplicate:
+                duplicate = import_records.describe(latest)
+                errors.append({"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)})
+                raise _Abort()
+            earlier = latest or earlier
             # counted once at the end (tallies.defer): not per row, not locked for the whole import
             deferred = tallies.defer()
             for start in range(0, len(entries), chunk_size):

@@ -127,3 +127,19 @@ def test_a_queued_real_run_of_a_repeat_fails_to_import_and_says_why(world):
     assert not second.summary.get("committed") and Hazard.objects.count() == 5
     assert "未写入任何数据" in second.message and "此文件已于" in second.message and f"任务 #{first.pk}" in second.message
     assert LedgerImport.objects.get().file_name == "台账.xlsx"
+
+
+def test_of_two_runs_that_checked_before_either_committed_the_second_is_refused(world):
+    """The colleague's run commits while ours validates (after our first check, before our
+    transaction): ours must see it when it is about to write."""
+    data = xlsx(good_rows(world))
+    theirs = []
+
+    def progress(done, total):
+        if done and not theirs:  # rows validated: our first check is behind us
+            theirs.append(import_hazards(world.user("commerce_lead"), data, dry_run=False))
+
+    ours = import_hazards(world.user("commerce"), data, dry_run=False, progress=progress)
+    assert theirs[0]["committed"]
+    assert not ours["committed"] and "此文件已于" in ours["errors"][0]["reason"]
+    assert Hazard.objects.count() == 5 and LedgerImport.objects.count() == 1
