@@ -18,6 +18,7 @@ from accounts import permissions as perms
 from accounts.models import Sector
 from accounts.scope import scope_for
 from core.events import actor_fields, build
+from core.intake import NO_DATA_ROWS
 from core.models import Event
 from core.services import NotPermitted
 from regions.models import Region
@@ -58,7 +59,7 @@ FALSE = {"否", "n", "no", "false", "0", "", "无"}
 SPLIT = re.compile(r"[、,，;；/\s]+")
 SIX = Decimal("0.000001")
 MAX_ROWS = 50_000
-NO_DATA = "文件中没有数据行（只有表头），未导入任何内容。"
+NO_DATA = NO_DATA_ROWS
 BATCH = 500
 
 

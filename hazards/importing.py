@@ -32,7 +32,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
 from core.bulk import where_in
-from core.intake import check_spreadsheet
+from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
@@ -45,7 +45,7 @@ from .models import Hazard
 
 MAX_ROWS = 5000
 UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
-NO_DATA = "文件中没有数据行（只有表头），未导入任何内容。"
+NO_DATA = NO_DATA_ROWS
 REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
 COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
                       "责任人电话", "隐患部位", "整改情况"]
