@@ -50,6 +50,8 @@ WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d')  # only columns beyond Z need a lo
 # however few rows lie in between (one cell at row 1,048,576 of a 5 KB file: gigabytes)
 ROW_NUMBER = re.compile(rb'<(?:[A-Za-z]+:)?row\b[^>]*?\sr="(\d{1,7})"')
 CHUNK = 1 << 20
+#: the reason every import gives for a file of a header alone (no data row)
+NO_DATA_ROWS = "文件中没有数据行（只有表头），未导入任何内容。"
 OVERLAP = 16
 
 

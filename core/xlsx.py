@@ -16,11 +16,27 @@ EXCEL_MAX_CELL = 32767
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+#: Put before a CSV text cell of digits that Excel would turn into a number and change (``csv_digits``):
+#: Excel opening a CSV reads ``0123`` as 123, ``13800000000`` as a number and an 18-digit credit code as
+#: 9.11201E+17 with its last digits lost; a leading tab makes it keep the cell as text. Not ``="0123"``
+#: (a formula: our exports never write one) nor a leading "'" (in a CSV Excel shows it as part of the value).
+CSV_TEXT_MARK = "\t"
+
+
+def csv_digits(text: str) -> bool:
+    """Whether a text cell is ASCII digits only that Excel would change: a leading zero, or 11 digits
+    or more (phone numbers, all-digit credit codes and other ID-like codes)."""
+    return text.isascii() and text.isdigit() and (len(text) >= 11 or (len(text) >= 2 and text[0] == "0"))
+
+
 def unquote_csv(value):
     """A CSV cell as it was before our exports quoted it: the "'" put in front of a value starting
-    like a formula (``hazards.exports``) is removed, so that an exported file imports unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
+    like a formula and the tab put in front of a long or zero-led number (``hazards.exports``) are
+    removed, so that an exported file imports unchanged."""
+    if isinstance(value, str) and value[:1] in ("'", CSV_TEXT_MARK):
+        rest = value[1:]
+        if value[0] == "'" and rest.startswith(FORMULA_TRIGGERS) or value[0] == CSV_TEXT_MARK and csv_digits(rest):
+            return rest
     return value
 
 

@@ -18,6 +18,7 @@ from accounts import permissions as perms
 from accounts.models import Sector
 from accounts.scope import scope_for
 from core.events import actor_fields, build
+from core.intake import NO_DATA_ROWS
 from core.models import Event
 from core.services import NotPermitted
 from regions.models import Region
@@ -58,6 +59,7 @@ FALSE = {"否", "n", "no", "false", "0", "", "无"}
 SPLIT = re.compile(r"[、,，;；/\s]+")
 SIX = Decimal("0.000001")
 MAX_ROWS = 50_000
+NO_DATA = NO_DATA_ROWS
 BATCH = 500
 
 
@@ -259,6 +261,9 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
     result = ImportResult(total=len(rows), dry_run=dry_run)
     if len(rows) > MAX_ROWS:
         result.errors.append({"row": 0, "column": "", "reason": f"单次最多导入{MAX_ROWS}行。"})
+        return result
+    if not rows:  # a file of a header alone (read_rows refuses it; callers passing rows meet the same)
+        result.errors.append({"row": 0, "column": "文件", "reason": NO_DATA})
         return result
     present = set()
     headers = {canonical_header(h) for r in rows[:1] for h in r if h != "_row"}

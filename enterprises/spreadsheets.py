@@ -13,7 +13,7 @@ from core.intake import check_spreadsheet
 from core.services import ServiceError
 from core.text import clean_cell
 
-from .importing import COLUMNS, MAX_ROWS, REQUIRED, canonical_header
+from .importing import COLUMNS, MAX_ROWS, NO_DATA, REQUIRED, canonical_header
 from .validators import make_credit_code
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +38,8 @@ def _rows_from_matrix(matrix) -> list[dict]:
         rows.append(row)
     if header is None:
         raise ServiceError("文件为空。", "file")
+    if not rows:
+        raise ServiceError(NO_DATA, "file")
     return rows
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from core.xlsx import FORMULA_TRIGGERS
+from core.xlsx import CSV_TEXT_MARK, FORMULA_TRIGGERS, csv_digits
 
 from . import xlsx_stream
 
@@ -30,7 +30,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # A CSV cell starting with one of these is read as a formula by spreadsheet programs (the
 # full-width forms too: an input method types them, and Excel treats ＝ as =); such a cell is
-# written with a leading "'", which the enterprise import removes again (``unquote_csv``).
+# written with a leading "'", which the enterprise import removes again (``unquote_csv``). A text
+# cell of digits that Excel would turn into a number and change (0123, a phone number, an all-digit
+# credit code: ``core.xlsx.csv_digits``) is written after a tab, which keeps it text; the import
+# removes that too.
 _FORMULA_START = FORMULA_TRIGGERS
 
 AUTO, TEXT, DATE, DATETIME = "auto", "text", "date", "datetime"
@@ -72,8 +75,17 @@ def _csv_cell(value) -> str:
         return _datetime_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
+    if isinstance(value, str):
+        return _csv_str(value)
+    text = str(value)  # a number stays a number
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_str(text: str) -> str:
+    """Cleaned text as a CSV cell: quoted if it starts like a formula, marked if Excel would make a number of it."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return CSV_TEXT_MARK + text if csv_digits(text) else text
 
 
 def _csv_text(value) -> str:
@@ -81,8 +93,7 @@ def _csv_text(value) -> str:
         return ""
     if value.__class__ is not str:
         return _csv_cell(value)
-    value = _ILLEGAL.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return _csv_str(_ILLEGAL.sub("", value))
 
 
 def _csv_date(value) -> str:
@@ -125,7 +136,9 @@ def write_xlsx_tuples(rows: Iterable[tuple], columns: list[Column], path, *, she
 # (removed) or a cell starting like a formula (quoted). Cells are joined by "\n" after a leading
 # "\n", so a cell start is "\n" + its first character (a line break inside a cell followed by
 # "=" is a false alarm: that row merely takes the slow path).
-_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+# The same search finds a cell that is a zero-led or long number (``csv_digits``: written after a tab).
+_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n(?:[" + re.escape("".join(FORMULA_TRIGGERS))
+                       + r"]|0[0-9]+(?=\n|\Z)|[0-9]{11,}(?=\n|\Z))")
 
 
 def _csv_row_function(kinds: list[str]):
@@ -230,6 +243,8 @@ LEDGER_COLUMNS = [
     Column("整改责任人", None, 14, TEXT),
     Column("判定依据条款编码", None, 14, TEXT),
     Column("判定理由", None, 30, TEXT),
+    Column("县（市、区）", None, 14, TEXT),
+    Column("乡镇（街道）", None, 16, TEXT),
     Column("县级代码", None, 14, TEXT),
     Column("乡级代码", None, 14, TEXT),
     Column("销号时间", None, 16, DATETIME),
@@ -273,11 +288,20 @@ def _raw_rows(values_qs, chunk_size: int):
             yield row
 
 
+def _batches(rows, size: int):
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
 def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int = 5000, mask_tips: bool = False):
     """The ledger's cells, one tuple per hazard of ``queryset`` (in its order), streamed from one
-    query without model objects; labels come from dicts prepared once. ``mask_tips``: for a reader
-    outside government, a tip's 举报核实 reads 部门检查 (hazards.disclosure)."""
+    query without model objects; labels come from dicts prepared once, region names (county,
+    township: the codes' names, beside the codes) from one query per ``chunk_size`` rows for the
+    codes not seen before. ``mask_tips``: for a reader outside government, a tip's 举报核实 reads
+    部门检查 (hazards.disclosure)."""
     from accounts.models import Sector
+    from core.bulk import where_in
+    from regions.models import Region
 
     from . import workflow
     from .models import Hazard
@@ -291,14 +315,20 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
         channels[TIP] = channels[SHOWN_AS]
     sectors = dict(Sector.objects.values_list("pk", "name"))
     open_states = frozenset(workflow.OPEN_STATES)
-    for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
-         original, status, person, basis, reason, township, closed_at) in _raw_rows(
-            queryset.values_list(*_LEDGER_FIELDS), chunk_size):
-        overdue = status in open_states and deadline is not None and deadline < today
-        yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
-               description, location, channels.get(channel, channel), found_on, deadline, original,
-               statuses.get(status, status), "是" if overdue else "否", person, basis or "", reason, county,
-               township, closed_at)
+    regions: dict = {None: "", "": ""}  # code → name; a code with no region (none loaded) has no name
+    for batch in _batches(_raw_rows(queryset.values_list(*_LEDGER_FIELDS), chunk_size), chunk_size):
+        unseen = ({row[1] for row in batch} | {row[16] for row in batch}) - regions.keys()
+        if unseen:
+            for qs in where_in(Region.objects.all(), "code", unseen):
+                regions.update(qs.values_list("code", "name"))
+            regions.update((code, "") for code in unseen - regions.keys())
+        for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
+             original, status, person, basis, reason, township, closed_at) in batch:
+            overdue = status in open_states and deadline is not None and deadline < today
+            yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
+                   description, location, channels.get(channel, channel), found_on, deadline, original,
+                   statuses.get(status, status), "是" if overdue else "否", person, basis or "", reason,
+                   regions[county], regions[township], county, township, closed_at)
 
 
 def export_ledger(queryset, path, fmt: str = "xlsx", *, sheet: str = "隐患台账", progress=None,

@@ -95,3 +95,6 @@ class RegisterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="隐患台账文件（.xlsx）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)
+    confirm_duplicate = forms.BooleanField(
+        label="仍要导入", required=False,
+        help_text="本单位已导入过完全相同的文件时，正式导入会重复登记其中的每一条隐患，须勾选此项确认。")

@@ -14,6 +14,7 @@ import datetime
 import functools
 import hashlib
 import io
+import re
 import threading
 import unicodedata
 import zipfile
@@ -31,19 +32,20 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
 from core.bulk import where_in
-from core.intake import check_spreadsheet
+from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
 from enterprises.models import Enterprise
 from enterprises.validators import normalise_credit_code
 
-from . import services, tallies
+from . import import_records, services, tallies
 from .acting import CROSS_CUTTING_SECTORS
 from .models import Hazard
 
 MAX_ROWS = 5000
 UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
+NO_DATA = NO_DATA_ROWS
 REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
 COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
                       "责任人电话", "隐患部位", "整改情况"]
@@ -78,6 +80,18 @@ def _normal_code(text: str) -> str:  # a file names a few hundred units thousand
     return normalise_credit_code(unicodedata.normalize("NFKC", text))
 
 
+#: the spellings of a date typed as text: year first, always four digits, month and day of one or two
+#: digits — 2026-05-01, 2026-5-1, 2026/5/1, 2026.5.1 (one separator throughout), 2026年5月1日 — and
+#: 20260501. Anything else (5/1/2026, 1/5/2026, 26-5-1: which is the day?) is refused, naming these.
+_DATE_TEXT = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))")
+DATE_REASON = "日期格式应为 YYYY-MM-DD（也可写作 2026-5-1、2026/5/1、2026.5.1、2026年5月1日 或 20260501）。"
+#: Excel's built-in East Asian date formats (numFmtId 27–36, 50–58: 2026年5月1日, 5月1日 …, the
+#: default of a date typed in a Chinese Excel) carry no format code in the file; calamine reads them as
+#: dates, openpyxl (which knows only the Western built-ins) as bare serial numbers — ``open_workbook``
+#: adds them to openpyxl's date styles so that both readers give the import the same date.
+CJK_DATE_FORMAT_IDS = frozenset(range(27, 37)) | frozenset(range(50, 59))
+
+
 def _date(value, column, errors, row):
     if value in (None, ""):
         return None
@@ -85,12 +99,19 @@ def _date(value, column, errors, row):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        errors.append({"row": row, "column": column, "reason": "日期格式应为 YYYY-MM-DD。"})
-        return None
+    text = _text(value)
+    if not text.isascii():  # full-width digits and separators (２０２６／５／１) as typed by an input method
+        text = unicodedata.normalize("NFKC", text)
+    match = _DATE_TEXT.fullmatch(text)
+    if match is not None:
+        year, _, *parts = match.groups()
+        month, day = (int(p) for p in parts if p is not None)
+        try:
+            return datetime.date(int(year), month, day)
+        except ValueError:
+            pass
+    errors.append({"row": row, "column": column, "reason": DATE_REASON})
+    return None
 
 
 _T = f"{{{SHEET_MAIN_NS}}}t"
@@ -191,10 +212,14 @@ class _Reader(ExcelReader):
 
 
 def open_workbook(data: bytes):
-    """The workbook read-only (values as stored, formulas' cached results); streaming rows."""
+    """The workbook read-only (values as stored, formulas' cached results); streaming rows. Cells
+    styled with a built-in East Asian date format are read as dates (``CJK_DATE_FORMAT_IDS``)."""
     reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()
-    return reader.wb
+    wb = reader.wb
+    wb._date_formats = set(wb._date_formats) | {
+        i for i, style in enumerate(wb._cell_styles) if style.numFmtId in CJK_DATE_FORMAT_IDS}
+    return wb
 
 
 def _header(values) -> list[str]:
@@ -274,8 +299,8 @@ def _has_error_cells(data: bytes) -> bool:
 def iter_rows(data: bytes, reader: str = "calamine"):
     """Yield the data rows of the ledger's sheet (the first whose first row holds the required
     columns, else the first) as {header: value, "_row": number}: the header row, then every
-    non-empty row (at most MAX_ROWS). ``reader`` "openpyxl" is the former streaming
-    reader, kept as the reference for the tests."""
+    non-empty row (at least one: a header alone is refused, ``NO_DATA``; at most MAX_ROWS).
+    ``reader`` "openpyxl" is the former streaming reader, kept as the reference for the tests."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     # calamine reads a formula's error value (#N/A) as an empty cell: such a file is read by openpyxl,
     # which keeps the error text, so that the row is refused with it (_validate) instead of imported
@@ -310,6 +335,8 @@ def iter_rows(data: bytes, reader: str = "calamine"):
         yield row
     if header is None:
         raise ServiceError("文件为空。", "file")
+    if not count:
+        raise ServiceError(NO_DATA, "file")
 
 
 def _cell(value):
@@ -324,14 +351,15 @@ _PARSED_KEEP = 2
 _PARSED_LOCK = threading.Lock()
 
 
-def read_rows(data: bytes) -> tuple[dict, ...]:
+def read_rows(data: bytes, sha256: str = "") -> tuple[dict, ...]:
     """``iter_rows`` as a tuple, remembered for the last few files this process read, keyed by
     the SHA-256 of their bytes: the page's check before queueing, the dry run's job and the real
     run's job of the same file parse it once (when they run in the same process — inline jobs, a
     single worker; another process parses it again). The rows are a pure function of the bytes
     (and the fixed limits), so a hit is exactly what a parse would give; callers must not change
-    them. A file that fails to parse is not remembered (it raises each time)."""
-    key = hashlib.sha256(data).digest()
+    them. A file that fails to parse is not remembered (it raises each time). ``sha256``: the
+    bytes' hex digest when the caller has it already."""
+    key = bytes.fromhex(sha256) if sha256 else hashlib.sha256(data).digest()
     with _PARSED_LOCK:
         hit = _PARSED.get(key)
         if hit is not None:
@@ -349,9 +377,15 @@ class _Abort(Exception):
     """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
 
 
-def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None) -> dict:
+def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None,
+                   *, confirm_duplicate: bool = False, job=None, file_name: str = "") -> dict:
     """Import a ledger file (a path, bytes or an uploaded file). Returns
-    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed"}``.
+    ``{"total", "created", "closed", "errors": [...], "dry_run", "committed", "duplicate_of"}``.
+
+    ``duplicate_of`` describes the latest committed import of a file with the same bytes in the
+    actor's scope (``import_records``), else None: a dry run only warns; a real run is refused
+    (one error on 文件, nothing written) unless ``confirm_duplicate``. A committed import is
+    recorded (file hash, ``job``, ``file_name``) in its transaction.
 
     The sheet is read in one pass (calamine), the reference data the rows name — their
     enterprises with their scope and sectors, the standard items — is looked up once for the
@@ -367,10 +401,17 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
     else:
         with open(file, "rb") as fh:
             data = fh.read()
-    rows = read_rows(data)
+    sha256 = import_records.digest(data)
+    rows = read_rows(data, sha256)
     total = len(rows)
     if progress:
         progress(0, total)
+    earlier = import_records.earlier_import(actor, sha256)
+    duplicate = import_records.describe(earlier) if earlier is not None else None
+    if duplicate is not None and not dry_run and not confirm_duplicate:
+        return {"total": total, "created": 0, "closed": 0, "dry_run": False, "committed": False,
+                "errors": [{"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)}],
+                "duplicate_of": duplicate}
     errors: list[dict] = []
     lookups = _lookups(actor, rows)
     created = closed = 0
@@ -385,10 +426,16 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
             progress(min(start + chunk_size, total) // (1 if dry_run else 2), total)
     if dry_run or errors:
         return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
-                "committed": False}
+                "committed": False, "duplicate_of": duplicate}
     new_ids: list[int] = []
     try:
         with transaction.atomic():
+            latest = import_records.recheck(actor, sha256)  # another run of this file committed meanwhile?
+            if latest is not None and not confirm_duplicate:
+                duplicate = import_records.describe(latest)
+                errors.append({"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)})
+                raise _Abort()
+            earlier = latest or earlier
             # counted once at the end (tallies.defer): not per row, not locked for the whole import
             deferred = tallies.defer()
             for start in range(0, len(entries), chunk_size):
@@ -403,13 +450,15 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                     progress((total + start + len(part)) // 2, total)
             if deferred:
                 tallies.count_new(new_ids)
+            import_records.record_import(actor, sha256, rows=total, created=created, job=job, file_name=file_name,
+                                         repeated=earlier)
             if before_commit is not None:
                 before_commit({"total": total, "created": created, "closed": closed, "errors": [], "dry_run": False,
-                               "committed": True})
+                               "committed": True, "duplicate_of": duplicate})
     except _Abort:
         pass
     return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": False,
-            "committed": not errors}
+            "committed": not errors, "duplicate_of": duplicate}
 
 
 def _lookups(actor, rows) -> tuple:

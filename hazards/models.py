@@ -469,3 +469,46 @@ class HazardWeekTally(WeekCounts):
             fields=["county_code", "township_code", "sector", "grade", "status", "week", "province_code", "city_code"],
             name="hazard_week_tally_key")]
         indexes = [models.Index(fields=["week"], name="hazard_week_tally_week_idx")]  # the trend's last weeks
+
+
+class LedgerImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The committed imports of the user's importing scope (``hazards.import_records.scope_key``:
+        their unit); a superuser sees every one."""
+        from .import_records import scope_key
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self if user.is_superuser else self.filter(scope=scope_key(user))
+
+
+class LedgerImport(models.Model):
+    """A committed ledger import: the SHA-256 of the file's bytes in the importing scope (the
+    importer's unit), so that the same file imported again there is noticed before it duplicates
+    every hazard (``hazards.import_records``). Written in the transaction that writes the hazards."""
+
+    sha256 = models.CharField("文件摘要（SHA-256）", max_length=64)
+    scope = models.CharField("导入范围", max_length=40)  # "org:<id>", or "user:<id>" for a user without a unit
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("导入人姓名", max_length=150, blank=True)
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name="导入单位", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", verbose_name="导入任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    created = models.PositiveIntegerField("导入隐患数", default=0)
+    repeated = models.ForeignKey("self", verbose_name="确认重复导入的前次导入", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    committed_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隐患台账导入记录"
+        ordering = ["-committed_at", "-id"]
+        indexes = [models.Index(fields=["scope", "sha256"], name="ledger_import_scope_hash_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.sha256[:12]}（{self.actor_name}）"

@@ -30,8 +30,10 @@ from .search import tokens as search_tokens
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: alerts.py: the deadline-alert pass — its notifications and the ``next_alert_on`` bookkeeping
-#: written in one transaction per batch (no hazard state changes, so no hazard event)
-SERVICE_MODULES = ("alerts", "relocation")
+#: written in one transaction per batch (no hazard state changes, so no hazard event);
+#: import_records.py: the record of a committed ledger import (file hash per scope), with its event
+#: relocation.py: open hazards following an enterprise that moves township (属地管理)
+SERVICE_MODULES = ("alerts", "import_records", "relocation")
 
 _org = actor_org
 
@@ -565,13 +567,14 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
     raise ServiceError("未知操作。", "action")
 
 
-def start_import(actor, upload, dry_run: bool):
+def start_import(actor, upload, dry_run: bool, confirm_duplicate: bool = False):
     """Store an uploaded ledger file and queue its import (or dry run) as a job for ``actor``
-    (the job and its ``job.submitted`` event in one transaction, jobs.services.submit)."""
+    (the job and its ``job.submitted`` event in one transaction, jobs.services.submit).
+    ``confirm_duplicate``: import it even if the same file was imported before (import_records)."""
     from django.core.files.storage import default_storage
 
     from jobs.services import submit
 
     stored = default_storage.save(f"imports/hazards/{actor.pk}/{upload.name}", upload)
     return submit(actor, "hazards.import", f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
-                  {"file": stored, "dry_run": dry_run})
+                  {"file": stored, "dry_run": dry_run, "name": upload.name[:200], "confirm_duplicate": confirm_duplicate})

@@ -84,13 +84,21 @@ def hazards_import(job, progress) -> Outcome:
     with default_storage.open(job.params["file"], "rb") as fh:
         data = fh.read()
     result = import_hazards(job.owner, data, dry_run=bool(job.params.get("dry_run", True)), progress=progress,
-                            before_commit=lambda outcome: services.record_commit(job, outcome))
+                            before_commit=lambda outcome: services.record_commit(job, outcome),
+                            confirm_duplicate=bool(job.params.get("confirm_duplicate")), job=job,
+                            file_name=job.params.get("name", ""))
     if result["committed"]:
         message = f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。"
     elif result["errors"]:
         message = f"共 {result['total']} 行，发现 {len(result['errors'])} 处错误，未写入任何数据。"
     else:
         message = f"试运行通过：共 {result['total']} 行，可导入 {result['created']} 条。"
+    duplicate = result.get("duplicate_of")
+    if duplicate and (result["dry_run"] or not job.params.get("confirm_duplicate")):  # not when imported on purpose
+        from hazards.import_records import refusal
+
+        message = (f"{message}注意：{refusal(duplicate)}" if result["dry_run"]
+                   else f"未写入任何数据：{refusal(duplicate)}")
     content = errors_csv(result["errors"]) if result["errors"] else None
     result["errors"] = result["errors"][:1000]
     return Outcome(message=message, data=result, content=content, name="hazard-import-errors.csv",

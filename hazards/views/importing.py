@@ -7,6 +7,7 @@ from accounts.permissions import can_write, is_government
 from core.services import ServiceError
 from core.views import service_error_to_form
 
+from .. import import_records
 from ..forms import ImportForm
 from ..importing import COLUMNS, read_rows
 
@@ -17,10 +18,11 @@ def import_page(request):
     status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid() and _readable(form):
+        if form.is_valid() and _readable(form, request.user):
             from hazards.services import start_import
 
-            job = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["dry_run"])
+            job = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["dry_run"],
+                               confirm_duplicate=form.cleaned_data["confirm_duplicate"])
             return redirect("jobs:detail", pk=job.pk)
         status = 400
     else:
@@ -28,15 +30,23 @@ def import_page(request):
     return render(request, "hazards/import.html", {"form": form, "columns": COLUMNS}, status=status)
 
 
-def _readable(form) -> bool:
+def _readable(form, user) -> bool:
     """Check the file opens and has the required header before queueing it (answer at once); the
-    rows read are remembered for the job (importing.read_rows)."""
+    rows read are remembered for the job (importing.read_rows). A real run of a file already
+    imported in the user's scope is refused here unless 仍要导入 is ticked (the job checks again)."""
     upload = form.cleaned_data["file"]
     try:
-        read_rows(upload.read())
+        data = upload.read()
+        sha256 = import_records.digest(data)
+        read_rows(data, sha256)
     except ServiceError as exc:
         service_error_to_form(form, exc)
         return False
     finally:
         upload.seek(0)
+    if not form.cleaned_data["dry_run"] and not form.cleaned_data["confirm_duplicate"]:
+        earlier = import_records.earlier_import(user, sha256)
+        if earlier is not None:
+            form.add_error("confirm_duplicate", import_records.refusal(import_records.describe(earlier)))
+            return False
     return True
