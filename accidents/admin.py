@@ -20,7 +20,7 @@ class DeadlineRuleAdmin(AuditedModelAdmin):
 
 @admin.register(SupplementWindow)
 class SupplementWindowAdmin(AuditedModelAdmin):
-    list_display = ["sector", "days", "basis"]
+    list_display = ["accident_type", "days", "basis"]
 
 
 @admin.register(InvestigationAuthority)
@@ -30,4 +30,4 @@ class InvestigationAuthorityAdmin(AuditedModelAdmin):
 
 @admin.register(Accident)
 class AccidentAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "grade", "status", "occurred_at", "deaths", "injuries", "loss"]
+    list_display = ["__str__", "accident_type", "grade", "status", "occurred_at", "deaths", "injuries", "loss"]

@@ -1,6 +1,7 @@
 """Accident API (/api/v1/accidents/): scoped reads, the report, 补报 and the investigation
 steps. Every write calls one service; refusals come back as 400/403 with field + reason."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +16,11 @@ from regions.models import Region
 
 from . import services, workflow
 from .filters import AccidentFilter, LessonCheckFilter
-from .models import Accident, Investigation, LessonCheck, Measure
+from .models import REPORTABLE_TYPES, Accident, Investigation, LessonCheck, Measure
+
+#: the API's refusals of a missing or unknown 事故类别 (the service says the same for other callers)
+TYPE_ERRORS = {"required": "请选择事故类别。", "null": "请选择事故类别。", "blank": "请选择事故类别。",
+               "invalid_choice": "事故类别“{input}”无效，请从列表中选择。"}
 
 
 def _inv(accident):
@@ -48,6 +53,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 class AccidentSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     sector_code = serializers.CharField(source="sector.code", read_only=True)
+    accident_type_label = serializers.CharField(source="get_accident_type_display", read_only=True, label="事故类别（中文）")
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
     investigation = serializers.SerializerMethodField()
@@ -55,7 +61,8 @@ class AccidentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Accident
         fields = ["id", "number", "status", "grade", "occurred_at", "learned_at", "reported_at", "report_due_at",
-                  "township_code", "county_code", "place", "enterprise", "enterprise_name", "sector_code", "deaths",
+                  "township_code", "county_code", "place", "enterprise", "enterprise_name", "sector_code", "accident_type",
+                  "accident_type_label", "deaths",
                   "injuries", "loss", "summary", "source", "flags", "supplement_until", "investigation_due",
                   "approval_due", "evaluation_due", "investigation", "measures"]
 
@@ -78,11 +85,14 @@ class AccidentSerializer(serializers.ModelSerializer):
                 "report_submitted_on": inv.report_submitted_on, "approved_on": inv.approved_on}
 
 
-class ReportSerializer(serializers.Serializer):
+class AccidentReportSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(required=False, allow_null=True)
     enterprise_name = serializers.CharField(required=False, allow_blank=True, default="")
     township_code = serializers.CharField(required=False, allow_blank=True, default="")
     sector_code = serializers.CharField()
+    accident_type = serializers.ChoiceField(
+        choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="事故类别",
+        help_text="GB 6441-1986 的类别或 road_traffic（道路交通事故）；决定伤亡人数补报期限（道路交通、火灾7日，其他30日）")
     place = serializers.CharField()
     occurred_at = serializers.DateTimeField()
     learned_at = serializers.DateTimeField()
@@ -90,6 +100,11 @@ class ReportSerializer(serializers.Serializer):
     injuries = serializers.IntegerField(min_value=0, default=0)
     loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
     summary = serializers.CharField()
+
+
+class AccidentClassifySerializer(serializers.Serializer):
+    accident_type = serializers.ChoiceField(choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="事故类别")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SupplementSerializer(serializers.Serializer):
@@ -139,11 +154,12 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
     def base_queryset(self):
         return Accident.objects.select_related("sector", "investigation").prefetch_related("measures")
 
+    @extend_schema(request=AccidentReportSerializer, responses={201: AccidentSerializer})
     def create(self, request):
         user = request.user
         if not (is_government(user) or is_enterprise_user(user)):
             raise PermissionDenied("您无权报告事故。")
-        ser = ReportSerializer(data=request.data)
+        ser = AccidentReportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         sector = Sector.objects.filter(code=d["sector_code"]).first()
@@ -159,7 +175,7 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         region = ent.region if ent else Region.objects.filter(code=d["township_code"], level="township").first()
         accident = services.report_accident(
             user, region=region, place=d["place"], enterprise=ent, enterprise_name=d["enterprise_name"], sector=sector,
-            occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"], injuries=d["injuries"],
+            accident_type=d["accident_type"], occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"], injuries=d["injuries"],
             loss=d["loss"], summary=d["summary"])
         return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
 
@@ -174,6 +190,14 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
     @settles(_same_figures)
     def supplement(self, request, pk=None):
         return self._act(request, SupplementSerializer, lambda a, d: services.update_casualties(request.user, a, **d))
+
+    # 补录事故类别 of a report filed before the type existed (未填写); recomputes the 补报 window
+    @extend_schema(request=AccidentClassifySerializer, responses=AccidentSerializer,
+                   summary="补录事故类别（仅限事故类别为“未填写”的早期报告），并按类别重新计算伤亡人数补报截止日期")
+    @action(detail=True, methods=["post"])
+    @settles(lambda a, r: bool(a.accident_type))
+    def classify(self, request, pk=None):
+        return self._act(request, AccidentClassifySerializer, lambda a, d: services.classify_accident(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="start-investigation")
     @settles(lambda a, r: _inv(a) is not None)

@@ -25,7 +25,7 @@ def load(ctx) -> None:
     occurred = now - datetime.timedelta(days=20)
     a = services.report_accident(
         committee, region=ents[3].region, place="冷库装卸区", enterprise=ents[3], sector=sectors["commerce"],
-        occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=10),
+        accident_type="vehicle", occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=10),
         reported_at=occurred + datetime.timedelta(minutes=40), deaths=1, injuries=2, loss="180",
         summary=MARK + "叉车在冷库装卸区倒车时撞倒货架，货物坠落致一人死亡、两人重伤。")
     services.start_investigation(committee, a, leader_name="区应急管理局副局长 孙伟",
@@ -47,7 +47,7 @@ def load(ctx) -> None:
     occurred = now - datetime.timedelta(days=5)
     b = services.report_accident(
         users["qy_jinjian"], region=ents[6].region, place="3号楼施工现场", enterprise=ents[6], sector=sectors["construction"],
-        occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=20),
+        accident_type="collapse", occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=20),
         reported_at=occurred + datetime.timedelta(minutes=50), deaths=0, injuries=3, loss="60",
         summary=MARK + "脚手架局部坍塌，三名作业人员重伤。")
     services.start_investigation(users["hb_yingji"], b, leader_name="区住建委副主任", members="区应急管理局、区住建委、区总工会")
@@ -56,6 +56,6 @@ def load(ctx) -> None:
     occurred = now - datetime.timedelta(hours=5)
     services.report_accident(
         users["qy_xinlong"], region=ents[0].region, place="二楼库房", enterprise=ents[0], sector=sectors["commerce"],
-        occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=15),
+        accident_type="fall", occurred_at=occurred, learned_at=occurred + datetime.timedelta(minutes=15),
         reported_at=occurred + datetime.timedelta(hours=2), deaths=0, injuries=1, loss="5",
         summary=MARK + "员工搬运货物时从移动梯坠落受伤（单位负责人接报后超过1小时报告）。")

@@ -7,7 +7,7 @@ from core.forms import StyledForm
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from .models import Responsibility
+from .models import REPORTABLE_TYPES, Responsibility
 
 DT = {"type": "datetime-local"}
 D = {"type": "date"}
@@ -25,6 +25,10 @@ class ReportForm(StyledForm):
                                       error_messages={"invalid_choice": "乡镇（街道）无效。"})
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
                                     error_messages={"required": "请选择行业领域。", "invalid_choice": "行业领域无效。"})
+    accident_type = forms.ChoiceField(
+        label="事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
+        help_text="按《企业职工伤亡事故分类》（GB 6441-1986）；道路上的交通事故选“道路交通事故”。道路交通事故、火灾事故的伤亡人数补报期限为7日，其他为30日。",
+        error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
     place = forms.CharField(label="事故地点", max_length=200, error_messages=REQ)
     occurred_at = forms.DateTimeField(label="事故发生时间", widget=forms.DateTimeInput(attrs=DT),
                                       error_messages={"required": "请填写事故发生时间。", "invalid": "时间格式不正确。"})
@@ -38,6 +42,14 @@ class ReportForm(StyledForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+
+
+class ClassifyForm(StyledForm):
+    """补录事故类别 of a report filed before the type existed (未填写)."""
+
+    accident_type = forms.ChoiceField(label="事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
+                                      error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
+    note = forms.CharField(label="补录说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class SupplementForm(StyledForm):

@@ -59,15 +59,58 @@ class DeadlineRule(models.Model):
         return cls.objects.get(code=code).amount
 
 
-class SupplementWindow(models.Model):
-    """A sector with its own 补报 window (道路交通、火灾: 7 days, art. 13)."""
+class AccidentType(models.TextChoices):
+    """事故类别: the twenty categories of GB 6441-1986《企业职工伤亡事故分类》 (section 5.4, 按致害原因)
+    plus 道路交通事故 as its own type — a road traffic accident is investigated and counted under the
+    road traffic safety law (道路交通安全法 art. 119), and 493号令 art. 13 gives it its own 补报
+    window; GB 6441's 车辆伤害 is an injury by a vehicle inside the workplace (厂内机动车辆). The empty
+    value 未填写 is only for reports filed before the type existed (migration accidents/0003); a
+    new report must choose one of the others."""
 
-    sector = models.OneToOneField("accounts.Sector", verbose_name="行业领域", on_delete=models.CASCADE, related_name="+")
+    UNSPECIFIED = "", "未填写"
+    OBJECT_STRIKE = "object_strike", "物体打击"
+    VEHICLE = "vehicle", "车辆伤害"
+    MACHINERY = "machinery", "机械伤害"
+    LIFTING = "lifting", "起重伤害"
+    ELECTRIC_SHOCK = "electric_shock", "触电"
+    DROWNING = "drowning", "淹溺"
+    SCALD = "scald", "灼烫"
+    FIRE = "fire", "火灾"
+    FALL = "fall", "高处坠落"
+    COLLAPSE = "collapse", "坍塌"
+    ROOF_FALL = "roof_fall", "冒顶片帮"
+    WATER_INRUSH = "water_inrush", "透水"
+    BLASTING = "blasting", "放炮"
+    EXPLOSIVES = "explosives", "火药爆炸"
+    GAS_EXPLOSION = "gas_explosion", "瓦斯爆炸"
+    BOILER_EXPLOSION = "boiler_explosion", "锅炉爆炸"
+    VESSEL_EXPLOSION = "vessel_explosion", "容器爆炸"
+    OTHER_EXPLOSION = "other_explosion", "其它爆炸"
+    POISONING = "poisoning", "中毒和窒息"
+    OTHER = "other", "其它伤害"
+    ROAD_TRAFFIC = "road_traffic", "道路交通事故"
+
+
+#: the types a report may choose (everything but 未填写)
+REPORTABLE_TYPES = [(value, label) for value, label in AccidentType.choices if value]
+
+
+class SupplementWindow(models.Model):
+    """An accident type with its own 补报 window (493号令 art. 13 ¶2: 道路交通事故、火灾事故 7 days);
+    every other type has the general ``DeadlineRule`` ``supplement_days``. A versioned rule table
+    ("accident-supplement-windows", core.ruletables): an accident uses the row in force on the day
+    it occurred."""
+
+    accident_type = models.CharField("事故类别", max_length=20, choices=REPORTABLE_TYPES, unique=True)
     days = models.PositiveIntegerField("补报期限（日）")
     basis = models.CharField("依据", max_length=200)
 
     class Meta:
-        verbose_name = verbose_name_plural = "特殊补报期限"
+        verbose_name = verbose_name_plural = "特殊补报期限（按事故类别）"
+        ordering = ["accident_type"]
+
+    def __str__(self) -> str:
+        return self.get_accident_type_display()
 
 
 class InvestigationAuthority(models.Model):
@@ -111,6 +154,8 @@ class Accident(RegionCodes):
                                    on_delete=models.PROTECT, related_name="accidents")
     enterprise_name = models.CharField("事故单位名称", max_length=150)
     sector = models.ForeignKey("accounts.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    accident_type = models.CharField("事故类别", max_length=20, choices=AccidentType.choices, blank=True, default="",
+                                     db_index=True)
     occurred_at = models.DateTimeField("发生时间")
     learned_at = models.DateTimeField("单位负责人接到报告时间")
     reported_at = models.DateTimeField("报告时间", default=timezone.now)

@@ -36,11 +36,22 @@ def occurred_on(accident) -> datetime.date:
     return timezone.localtime(accident.occurred_at).date()
 
 
-def supplement_days(sector, on: datetime.date | None = None) -> int:
-    row = SupplementWindow.objects.filter(sector=sector).first()
-    if row is None and sector.parent_id:
-        row = SupplementWindow.objects.filter(sector_id=sector.parent_id).first()
-    return row.days if row else days(DeadlineRule.Code.SUPPLEMENT_DAYS, on)
+def supplement_days(accident_type: str, on: datetime.date | None = None) -> int:
+    """The 补报 window of an accident of ``accident_type`` (493号令 art. 13): the type's row of the
+    rule table "accident-supplement-windows" (道路交通事故、火灾: 7 days) in force on ``on`` — the day
+    the accident occurred — else the general ``supplement_days`` limit (30 days). Keyed on the kind
+    of accident, never on the enterprise's sector: a fire at a petrol station is a fire."""
+    from core.ruletables import in_force
+
+    on = on or timezone.localdate()
+    row = in_force("accident-supplement-windows", SupplementWindow.objects.filter(accident_type=accident_type).first(), on)
+    return row.days if row is not None else days(DeadlineRule.Code.SUPPLEMENT_DAYS, on)
+
+
+def supplement_until(accident_type: str, occurred_on: datetime.date) -> datetime.date:
+    """The last day of the 补报 window of an accident of ``accident_type`` that occurred on
+    ``occurred_on`` — the one function every caller uses (report, classification)."""
+    return workflow.supplement_until(occurred_on, supplement_days(accident_type, occurred_on))
 
 
 def authority_level(grade: str, escalated: bool = False) -> str:

@@ -42,7 +42,7 @@ from .investigation import (  # noqa: F401  (re-exported)
     submit_report,
 )
 from .lessons import launch_lesson_check, record_lesson_result  # noqa: F401  (re-exported)
-from .models import Accident, CasualtyChange, Investigation
+from .models import REPORTABLE_TYPES, Accident, CasualtyChange, Investigation
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py),
 #: re-exported here so callers keep using ``accidents.services``:
@@ -54,16 +54,27 @@ SERVICE_MODULES = ("acting", "investigation", "lessons")
 
 # ---------------------------------------------------------------- report and 补报
 
+def check_accident_type(value) -> str:
+    """A reportable 事故类别 (GB 6441-1986 or 道路交通事故), else a refusal on the field."""
+    if value in (None, ""):
+        raise ServiceError("请选择事故类别（道路交通事故、火灾事故的伤亡人数补报期限为7日，其他为30日）。", "accident_type")
+    if not isinstance(value, str) or value not in dict(REPORTABLE_TYPES):
+        raise ServiceError(f"事故类别“{value}”无效，请从列表中选择。", "accident_type")
+    return value
+
+
 def report_accident(actor, *, region, place: str, enterprise=None, enterprise_name: str = "", sector,
-                    occurred_at: datetime.datetime, learned_at: datetime.datetime, deaths=0, injuries=0, loss=0,
+                    accident_type: str = "", occurred_at: datetime.datetime, learned_at: datetime.datetime, deaths=0, injuries=0, loss=0,
                     summary: str, reported_at: datetime.datetime | None = None, source: str | None = None,
                     tip=None, concealed: bool = False, flag_note: str = "") -> Accident:
     """File an accident report (art. 9). The grade comes from the figures; 迟报 is set when the
-    report comes after the deadline counted from when the principal learned of the accident."""
+    report comes after the deadline counted from when the principal learned of the accident. The
+    accident type (事故类别) is required: it decides the 补报 window (art. 13)."""
     if region is None or region.level != "township":
         raise ServiceError("请选择事故发生地所在的乡镇（街道）。", "region")
     if sector is None:
         raise ServiceError("请选择行业领域。", "sector")
+    accident_type = check_accident_type(accident_type)
     if enterprise is not None:
         if enterprise.region_id != region.pk:
             raise ServiceError("事故单位不在所选乡镇（街道）。", "enterprise")
@@ -90,11 +101,11 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
         source = Accident.Source.ENTERPRISE if org and org.kind == Organisation.Kind.ENTERPRISE else Accident.Source.GOVERNMENT
     accident = Accident(
         region=region, place=place, enterprise=enterprise, enterprise_name=enterprise_name, sector=sector,
-        occurred_at=occurred_at, learned_at=learned_at, reported_at=reported_at,
+        accident_type=accident_type, occurred_at=occurred_at, learned_at=learned_at, reported_at=reported_at,
         report_due_at=workflow.report_deadline(learned_at, hours), source=source, reported_by_org=org,
         deaths=deaths, injuries=injuries, loss=loss, summary=summary, grade=grade,
         late_report=workflow.is_late(learned_at, reported_at, hours), concealed=concealed, flag_note=flag_note,
-        supplement_until=workflow.supplement_until(occurred_on, rules.supplement_days(sector, occurred_on)),
+        supplement_until=rules.supplement_until(accident_type, occurred_on),
         investigation_due=workflow.investigation_deadline(occurred_on, rules.days(CODE.INVESTIGATION_DAYS, occurred_on)),
         tip=tip, created_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -105,15 +116,17 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
                                       note="初报", by=accident.created_by)
         record(actor, "accident.reported", accident, to_state=accident.status,
                data={"grade": grade, "deaths": deaths, "injuries": injuries, "loss": str(loss),
-                     "late": accident.late_report, "source": source})
+                     "late": accident.late_report, "source": source, "accident_type": accident_type,
+                     "supplement_until": accident.supplement_until.isoformat()})
         _notify_government(accident, "accident.reported", f"事故报告：{accident.enterprise_name}（{accident.get_grade_display()}）")
     return accident
 
 
 def update_casualties(actor, accident: Accident, *, deaths, injuries, loss, note: str = "",
                       at: datetime.datetime | None = None) -> Accident:
-    """补报 (art. 13): a change of the figures within the window (30 days; 7 for road traffic and
-    fire) re-grades the accident. Later changes are refused."""
+    """补报 (art. 13): a change of the figures within the window (30 days; 7 for 道路交通事故 and
+    火灾 — by the accident's type, ``rules.supplement_until``) re-grades the accident. Later changes
+    are refused."""
     at = at or timezone.now()
     if timezone.localtime(at).date() > accident.supplement_until:
         raise ServiceError(f"已超过补报期限（{accident.supplement_until}），伤亡人数不再变更。", "deaths")
@@ -147,6 +160,31 @@ def update_casualties(actor, accident: Accident, *, deaths, injuries, loss, note
                                       by=actor if actor is not None and actor.is_authenticated else None)
         record(actor, "accident.supplemented", accident, note=note,
                data={"deaths": deaths, "injuries": injuries, "loss": str(loss), "grade_before": before, "grade": grade})
+    return accident
+
+
+def classify_accident(actor, accident: Accident, *, accident_type: str, note: str = "") -> Accident:
+    """Record the 事故类别 of an accident reported before the type existed (未填写, migration
+    accidents/0003). Its 补报 window is then the one of its type (art. 13, the rule in force on the
+    day it occurred), replacing the date the old sector-keyed rule gave; 补报 already made stand.
+    Once set, the type is not changed here. Who may: those who may 补报 the accident."""
+    accident_type = check_accident_type(accident_type)
+    if not (may_report(actor, enterprise=accident.enterprise, region=accident.region, sector=accident.sector)
+            or is_investigator(actor, accident)):
+        raise NotPermitted("您无权补录该事故的事故类别。")
+    if accident.accident_type:
+        raise ServiceError("该事故已填写事故类别，不能再次补录。", "accident_type")
+    note = _text(note, "note", "补录说明", max_length=1000, required=False)
+    before = accident.supplement_until
+    until = rules.supplement_until(accident_type, rules.occurred_on(accident))
+    with transaction.atomic():
+        if Accident.objects.filter(pk=accident.pk, accident_type="").update(accident_type=accident_type,
+                                                                            supplement_until=until) != 1:
+            raise StaleState()
+        accident.accident_type, accident.supplement_until = accident_type, until
+        record(actor, "accident.classified", accident, note=note,
+               data={"accident_type": accident_type, "supplement_until_before": before.isoformat(),
+                     "supplement_until": until.isoformat()})
     return accident
 
 

@@ -31,7 +31,8 @@ class AccidentList(ScopedListView):
     row_template = "accidents/_accident_row.html"
     select_related = ("sector",)
     columns = (Column("编号", "number"), Column("发生时间", "occurred_at"), Column("事故单位", "enterprise_name"),
-               Column("行业", "sector.name"), Column("等级", "get_grade_display"), Column("死亡/重伤"),
+               Column("行业", "sector.name"), Column("事故类别", "get_accident_type_display"),
+               Column("等级", "get_grade_display"), Column("死亡/重伤"),
                Column("直接损失（万元）", "loss"), Column("状态", "get_status_display"),
                Column("调查报告期限", "investigation_due"), Column("认定"))
     testid = "accident-table"
@@ -61,7 +62,7 @@ def report(request):
         try:
             accident = services.report_accident(
                 user, region=region, place=d["place"], enterprise=ent, enterprise_name=d.get("enterprise_name", ""),
-                sector=d["sector"], occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"],
+                sector=d["sector"], accident_type=d["accident_type"], occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"],
                 injuries=d["injuries"], loss=d["loss"], summary=d["summary"])
             return redirect("accidents:detail", pk=accident.pk)
         except ServiceError as exc:
@@ -72,7 +73,7 @@ def report(request):
 
 
 ACTIONS = {
-    "supplement": f.SupplementForm, "flags": f.FlagsForm, "start_investigation": f.TeamForm,
+    "supplement": f.SupplementForm, "classify": f.ClassifyForm, "flags": f.FlagsForm, "start_investigation": f.TeamForm,
     "extend_investigation": f.ExtendForm, "escalate": f.ReasonForm, "supervise": f.RequiredNoteForm,
     "submit_report": f.ReportChapterForm, "approve": f.ApproveForm, "responsibility": f.ResponsibilityForm,
     "measure": f.MeasureForm, "publish_evaluation": f.EvaluationForm, "lesson_check": f.LessonForm,
@@ -107,6 +108,9 @@ def detail(request, pk: int, bound=None, status: int = 200, error: str = ""):
         actions.add("flags")
     if may_supplement:
         actions.add("supplement")
+    if not accident.accident_type and (investigator or services.may_report(
+            user, enterprise=accident.enterprise, region=accident.region, sector=accident.sector)):
+        actions.add("classify")  # a report from before the type existed (未填写)
     if inv and not inv.supervised and accident.status in workflow.SUPERVISION_STATES and services.is_supervisor(user, accident) \
             and is_committee(user):
         actions.add("supervise")
@@ -150,6 +154,8 @@ def _run(user, a, action, d):
     s = services
     if action == "supplement":
         return s.update_casualties(user, a, **d)
+    if action == "classify":
+        return s.classify_accident(user, a, **d)
     if action == "flags":
         return s.set_flags(user, a, **d)
     if action == "start_investigation":
@@ -298,7 +304,8 @@ def from_tip(request, tip_pk: int):
         try:
             accident = services.record_concealed_from_tip(
                 request.user, tip, place=d["place"], occurred_at=d["occurred_at"], learned_at=d["learned_at"],
-                deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"])
+                deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"],
+                accident_type=d["accident_type"])
             return redirect("accidents:detail", pk=accident.pk)
         except ServiceError as exc:
             service_error_to_form(form, exc)

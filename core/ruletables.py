@@ -87,6 +87,10 @@ TABLES = {t.key: t for t in (
     # 生产安全事故报告和调查处理条例 (国务院令第493号), in force 2007-06-01; an accident's time limits
     # are those in force on the day it occurred (accidents.rules.days)
     Table("accident-deadlines", "accidents.DeadlineRule", ("amount", "basis"), datetime.date(2007, 6, 1)),
+    # the same regulation's art. 13 ¶2: the accident types with their own 补报 window (道路交通事故、
+    # 火灾事故 7 days; every other type the "accident-deadlines" row supplement_days); an accident uses
+    # the row in force on the day it occurred (accidents.rules.supplement_days)
+    Table("accident-supplement-windows", "accidents.SupplementWindow", ("days", "basis"), datetime.date(2007, 6, 1)),
 )}
 
 

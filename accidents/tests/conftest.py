@@ -22,6 +22,7 @@ def report(world, sectors):
         actor = actor if actor is not None else world.user("enterprise")
         occurred_at = occurred_at or timezone.now() - datetime.timedelta(hours=2)
         kw.setdefault("summary", "仓库货架倒塌，砸伤作业人员。")
+        kw.setdefault("accident_type", "object_strike")
         return services.report_accident(actor, region=ent.region, place="仓库二层", enterprise=ent, sector=sectors[sector],
                                         occurred_at=occurred_at, learned_at=occurred_at + learned_delay,
                                         reported_at=occurred_at + learned_delay + reported_delay, **kw)

@@ -67,7 +67,7 @@ def test_a_major_accidents_deadline_alerts_reach_the_province_that_investigates_
     occurred = timezone.now() - datetime.timedelta(hours=2)
     accident = services.report_accident(world.user("committee"), region=world.ent_commerce.region, place="现场",
                                         enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
-                                        occurred_at=occurred, learned_at=occurred,
+                                        accident_type="fire", occurred_at=occurred, learned_at=occurred,
                                         reported_at=occurred + datetime.timedelta(minutes=10), deaths=10, summary="火灾")
     assert accident.grade == "major" and rules.authority_level("major") == "province"
     alerts.send_alerts(today=accident.investigation_due + datetime.timedelta(days=1))

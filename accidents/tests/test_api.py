@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def _payload(**kw):
     occurred = timezone.now() - datetime.timedelta(hours=2)
-    data = {"sector_code": "commerce", "place": "仓库", "summary": "货架倒塌", "occurred_at": occurred.isoformat(),
+    data = {"sector_code": "commerce", "accident_type": "object_strike", "place": "仓库", "summary": "货架倒塌", "occurred_at": occurred.isoformat(),
             "learned_at": (occurred + datetime.timedelta(minutes=5)).isoformat(), "deaths": 0, "injuries": 10, "loss": "1"}
     data.update(kw)
     return data

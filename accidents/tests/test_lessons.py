@@ -68,12 +68,13 @@ def test_concealed_accident_from_verified_tip(world, sectors):
                                      enterprise=ent, content="该单位上周发生事故致一人死亡，未向政府报告。")
     officer = world.user("commerce")
     with pytest.raises(ServiceError):
-        services.record_concealed_from_tip(officer, tip, place="仓库", occurred_at=timezone.now() - datetime.timedelta(days=7),
+        services.record_concealed_from_tip(officer, tip, place="仓库", accident_type="object_strike", occurred_at=timezone.now() - datetime.timedelta(days=7),
                                            learned_at=timezone.now() - datetime.timedelta(days=7), deaths=1, summary="s")
     tip_services.accept(officer, tip)
     tip_services.start_verification(officer, tip)
     tip_services.verify(officer, tip, result="true", note="核查属实")
     a = services.record_concealed_from_tip(officer, tip, place="仓库", deaths=1, summary="货物坠落致一人死亡",
+                                           accident_type="object_strike",
                                            occurred_at=timezone.now() - datetime.timedelta(days=7),
                                            learned_at=timezone.now() - datetime.timedelta(days=7))
     assert a.concealed and a.source == "tip" and a.late_report and a.flags == ["迟报", "瞒报"]

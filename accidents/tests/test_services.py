@@ -35,11 +35,6 @@ def test_report_after_one_hour_is_late(report):
     assert late.late_report is True and "迟报" in late.flags
 
 
-def test_road_transport_and_fire_have_seven_days(world, report):
-    a = report(actor=world.user("committee"), ent=world.enterprises[23], sector="road_transport")
-    assert a.supplement_until == day_of(a.occurred_at) + datetime.timedelta(days=7)
-
-
 def test_casualty_update_regrades(world, report):
     a = report(deaths=2, injuries=9, loss="999")
     assert a.grade == "general"

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_enterprise_reports_through_the_page(client, world):
     client_as(client, world, "enterprise")
     occurred = timezone.localtime() - datetime.timedelta(hours=3)
-    data = {"sector": world.ent_commerce.sectors.first().pk, "place": "仓库", "summary": "货架倒塌",
+    data = {"sector": world.ent_commerce.sectors.first().pk, "accident_type": "object_strike", "place": "仓库",
+            "summary": "货架倒塌",
             "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
             "learned_at": (occurred + datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
             "deaths": 3, "injuries": 0, "loss": "12.5"}
@@ -37,7 +38,7 @@ def test_learned_before_occurred_is_400(client, world):
     client_as(client, world, "enterprise")
     occurred = timezone.localtime() - datetime.timedelta(hours=3)
     r = client.post("/accidents/new/", {
-        "sector": world.ent_commerce.sectors.first().pk, "place": "仓库", "summary": "x",
+        "sector": world.ent_commerce.sectors.first().pk, "accident_type": "object_strike", "place": "仓库", "summary": "x",
         "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
         "learned_at": (occurred - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "deaths": 0, "injuries": 0, "loss": 0})
@@ -95,7 +96,7 @@ def test_concealed_accident_page_from_tip(client, world, sectors):
     assert f"/accidents/from-tip/{tip.pk}/" in client.get(f"/tips/{tip.pk}/").content.decode()
     occurred = timezone.localtime() - datetime.timedelta(days=6)
     r = client.post(f"/accidents/from-tip/{tip.pk}/", {
-        "enterprise": ent.pk, "sector": sectors["commerce"].pk, "place": "仓库", "summary": "货物坠落致一人死亡",
+        "enterprise": ent.pk, "sector": sectors["commerce"].pk, "accident_type": "object_strike", "place": "仓库", "summary": "货物坠落致一人死亡",
         "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"), "learned_at": occurred.strftime("%Y-%m-%dT%H:%M"),
         "deaths": 1, "injuries": 0, "loss": 0})
     assert r.status_code == 302

@@ -42,7 +42,7 @@ def _accident(world, deaths, ent):
 
     occurred = timezone.now() - datetime.timedelta(hours=3)
     return acc.report_accident(world.user("committee"), region=ent.region, place="现场", enterprise=ent,
-                               sector=ent.sectors.first(), occurred_at=occurred, learned_at=occurred,
+                               sector=ent.sectors.first(), accident_type="other", occurred_at=occurred, learned_at=occurred,
                                reported_at=occurred, deaths=deaths, summary="事故")
 
 

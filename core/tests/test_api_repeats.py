@@ -201,7 +201,8 @@ def _accident(world, state="reported"):
     ent = world.ent_commerce
     occurred = timezone.now() - datetime.timedelta(hours=2)
     a = acs.report_accident(world.user("enterprise"), region=ent.region, place="仓库二层", enterprise=ent,
-                            sector=Sector.objects.get(code="commerce"), occurred_at=occurred,
+                            sector=Sector.objects.get(code="commerce"), accident_type="object_strike",
+                            occurred_at=occurred,
                             learned_at=occurred + datetime.timedelta(minutes=10),
                             reported_at=occurred + datetime.timedelta(minutes=30), summary="货架倒塌，砸伤作业人员。",
                             injuries=1)
@@ -217,6 +218,14 @@ def _accident(world, state="reported"):
         acs.approve(world.user("committee_lead"), a, doc_no="河北政批〔2026〕1号", text="同意")
         a.refresh_from_db()
     return a
+
+
+def a_classify(world):
+    from accidents.models import Accident
+
+    a = _accident(world)
+    Accident.objects.filter(pk=a.pk).update(accident_type="")  # a report from before the type existed (未填写)
+    return "enterprise", f"/api/v1/accidents/{a.pk}/classify/", {"accident_type": "fire", "note": "经核实为火灾"}
 
 
 def a_supplement(world):
@@ -368,7 +377,7 @@ RECIPES = {
     "v1_listings_decide_delisting_create:refuse": l_refuse_delisting,
     "v1_tips_accept_create": t_accept, "v1_tips_start_verification_create": t_start_verification,
     "v1_tips_verify_create": t_verify, "v1_tips_transfer_create": t_transfer, "v1_tips_close_create": t_close,
-    "v1_accidents_supplement_create": a_supplement, "v1_accidents_start_investigation_create": a_start_investigation,
+    "v1_accidents_classify_create": a_classify, "v1_accidents_supplement_create": a_supplement, "v1_accidents_start_investigation_create": a_start_investigation,
     "v1_accidents_extend_investigation_create": a_extend_investigation, "v1_accidents_escalate_create": a_escalate,
     "v1_accidents_submit_report_create": a_submit_report, "v1_accidents_approve_create": a_approve,
     "v1_accidents_publish_evaluation_create": a_publish_evaluation,

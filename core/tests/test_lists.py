@@ -162,7 +162,8 @@ def _accidents(world, n):
     ent = world.ent_commerce
     occurred = timezone.now() - datetime.timedelta(hours=2)
     row = services.report_accident(world.user("enterprise"), region=ent.region, place="仓库二层", enterprise=ent,
-                                   sector=Sector.objects.get(code="commerce"), occurred_at=occurred,
+                                   sector=Sector.objects.get(code="commerce"), accident_type="object_strike",
+                                   occurred_at=occurred,
                                    learned_at=occurred + datetime.timedelta(minutes=10),
                                    reported_at=occurred + datetime.timedelta(minutes=40), summary="货架倒塌砸伤一人。")
     return clone(row, n)

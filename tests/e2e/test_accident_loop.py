@@ -31,6 +31,7 @@ def test_accident_from_report_to_published_evaluation_and_lesson_check(page, liv
     _login(page, live_server, "qy_xinlong", "/accidents/new/")
     page.wait_for_selector("[data-testid=report-form]")
     page.select_option("#id_sector", label="商贸服务和仓储物流")
+    page.select_option("#id_accident_type", label="物体打击")
     page.fill("#id_place", "仓库二层")
     page.fill("#id_occurred_at", occurred.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_learned_at", (occurred + datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
