@@ -16,6 +16,7 @@ VERBS: dict[str, str] = {
     "hazard.attachment_added": "上传附件",
     "hazard.merged_in": "合并重复隐患",
     "hazard.relocated": "随单位迁移辖区",
+    "hazards.ledger_imported": "导入隐患台账",
     "hazard.source_added": "增加发现来源",
     "hazard.report": "双报告（报告主管部门和职代会）",
     "hazard.submit_plan": "提交治理方案并开始整改",

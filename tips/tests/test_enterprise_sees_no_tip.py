@@ -120,7 +120,7 @@ def test_an_accident_found_from_a_tip_reads_as_a_government_report(client, world
     services.start_verification(officer, tip)
     tip = services.verify(officer, tip, result="true", note="核查属实")
     week_ago = timezone.now() - datetime.timedelta(days=7)
-    accident = accident_services.record_concealed_from_tip(officer, tip, place="仓库", deaths=1, summary="货物坠落致一人死亡",
+    accident = accident_services.record_concealed_from_tip(officer, tip, place="仓库", deaths=1, summary="货物坠落致一人死亡", accident_type="object_strike",
                                                            occurred_at=week_ago, learned_at=week_ago)
     client.force_login(world.user("enterprise"))
     page = client.get(f"/accidents/{accident.pk}/")
