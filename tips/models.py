@@ -74,7 +74,8 @@ class Tip(RegionCodes):
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     # 延期办理 (≤ 30 days, once, approved by the next level — 上一级, tips.routing.next_level_office),
-    # 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    # 向举报人反馈 (within 10 days of closing = verification, ``verified_at``; docs/tips.md), 复查 (the
+    # reporter disputes, after the feedback)
     extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
     extension_reason = models.TextField("延期理由", blank=True)
     extension_requested_days = models.PositiveSmallIntegerField("申请延长天数", default=0)
@@ -244,7 +245,8 @@ class DeadlineRule(models.Model):
         REWARD = "reward", "奖励决定（自核查处理结束起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
         EXTENSION = "extension", "办理延长（最多）"
-        FEEDBACK = "feedback", "向举报人反馈（自办结起）"
+        # 办结 here too is the end of the handling (verification), not the tip's ``closed`` state
+        FEEDBACK = "feedback", "向举报人反馈（自核查办结起）"
         REVIEW_REQUEST = "review_request", "申请复查（自反馈起）"
         REVIEW = "review", "复查办结（自申请起）"
 

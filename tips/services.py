@@ -232,10 +232,19 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
             hazard = hazard_services.register_hazard(
                 actor, enterprise=enterprise, sector=register.pop("sector", None) or tip.sector,
                 channel="tip", source_reference="", finder_name="", **register)
-        tip = _transition(actor, tip, "verify", facts, note=note, data={"result": result, "hazard": getattr(hazard, "pk", None)},
-                          result=result, result_note=note, feedback=clean_text(feedback, field="feedback", label="反馈", max_length=2000),
-                          hazard=hazard, fine_amount=fine_amount, verified_at=timezone.now(),
-                          reward_deadline=_deadline("reward"))
+        # Verification ends the handling (办结, docs/tips.md "Closing of the case"): the 10-day feedback
+        # to the reporter (RULES.md §1) runs from here. A feedback written now is shown to the
+        # reporter on the tracking page at once, so it is the feedback.
+        from .handling import feedback_due
+
+        now = timezone.now()
+        feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+        fed_back = {"feedback_at": now} if feedback else {}
+        tip = _transition(actor, tip, "verify", facts, note=note,
+                          data={"result": result, "hazard": getattr(hazard, "pk", None), "feedback": bool(feedback)},
+                          result=result, result_note=note, feedback=feedback, hazard=hazard, fine_amount=fine_amount,
+                          verified_at=now, reward_deadline=_deadline("reward"),
+                          feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
     return tip
 
 
@@ -345,15 +354,15 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
 
 
 def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
+    """已办结 (after the reward is settled). The feedback deadline was set at verification and is not
+    moved; a feedback written here is told now, an earlier one keeps its time."""
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
     facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
-    feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000) or tip.feedback
-    from .handling import feedback_due
-
+    new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+    feedback = new_feedback or tip.feedback
     now = timezone.now()
-    fed_back = {"feedback_at": now} if feedback else {}
-    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback,
-                       feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
+    fed_back = {"feedback_at": now} if new_feedback or (feedback and tip.feedback_at is None) else {}
+    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback, **fed_back)
 
 
 # ---------------------------------------------------------------- routing changes
