@@ -52,7 +52,6 @@ class Tip(RegionCodes):
     reporter_name_enc = models.TextField("举报人姓名（密文）", blank=True)
     reporter_phone_enc = models.TextField("举报人电话（密文）", blank=True)
     reporter_contact_enc = models.TextField("其他联系方式（密文）", blank=True)
-    ip_hash = models.CharField("来源地址摘要", max_length=64, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
     assigned_org = models.ForeignKey("accounts.Organisation", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
@@ -272,8 +271,10 @@ class Holiday(models.Model):
 
 
 class TipAttempt(models.Model):
-    """One public submission or lookup attempt, for per-address rate limiting.
-    Only a salted hash of the address is stored."""
+    """One public submission or lookup attempt, for per-address rate limiting. Only a keyed hash of
+    the address is stored, and only for the rate-limit window (``services.RATE_WINDOW``): the
+    periodic job ``tips.purge_attempts`` deletes older rows — with the key, a digest of an IPv4
+    address can be reversed by trying all 2^32 addresses. No tip refers to an attempt."""
 
     class Kind(models.TextChoices):
         SUBMIT = "submit", "提交"

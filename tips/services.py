@@ -40,27 +40,41 @@ def _deadline(stage: str, start: datetime.date | None = None) -> datetime.date:
 
 # ---------------------------------------------------------------- rate limiting
 
+#: The window of the public rate limit (``TIP_RATE_LIMIT_PER_HOUR`` attempts per address per hour).
+#: It is also how long an attempt is kept: rate limiting needs nothing older (``purge_attempts``).
+RATE_WINDOW = datetime.timedelta(hours=1)
+
+
 def check_rate(kind: str, ip: str | None) -> None:
     """Record one attempt from ``ip``; refuse when the address already made too many this hour."""
     from django.conf import settings
 
     limit = getattr(settings, "TIP_RATE_LIMIT_PER_HOUR", 10)
     h = protection.ip_hash(ip)
-    since = timezone.now() - datetime.timedelta(hours=1)
+    since = timezone.now() - RATE_WINDOW
     recent = TipAttempt.objects.filter(kind=kind, ip_hash=h, created_at__gte=since).count()
     TipAttempt.objects.create(kind=kind, ip_hash=h)
     if recent >= limit:
         raise ServiceError("操作过于频繁，请一小时后再试。", None, "rate_limited")
 
 
+def purge_attempts(now=None) -> int:
+    """Delete the rate-limit trail older than the window (periodic job ``tips.purge_attempts``).
+    An address digest can be reversed by trying every IPv4 address with the key, so it is kept only
+    while the limit needs it (RULES.md §1 identity protection). Returns how many were deleted."""
+    deleted, _ = TipAttempt.objects.filter(created_at__lt=(now or timezone.now()) - RATE_WINDOW).delete()
+    return deleted
+
+
 # ---------------------------------------------------------------- submission
 
 def submit_tip(actor=None, *, region, sector, address: str, content: str, enterprise=None, enterprise_name: str = "",
                longitude=None, latitude=None, anonymous: bool = True, name: str = "", phone: str = "",
-               contact: str = "", internal_whistleblower: bool = False, files=(), ip: str | None = None,
+               contact: str = "", internal_whistleblower: bool = False, files=(),
                channel: str = Tip.Channel.ONLINE) -> tuple[Tip, str]:
     """File a tip (public form, or staff entering a 12350 hotline call). Returns the tip and its
-    tracking code — the code is never stored and must be shown to the reporter now."""
+    tracking code — the code is never stored and must be shown to the reporter now. Nothing derived
+    from the reporter's address is stored with the tip (identity protection, RULES.md §1)."""
     if channel == Tip.Channel.HOTLINE:
         if not hotline_allowed(actor):
             raise NotPermitted("只有政府工作人员可以代为录入热线举报。")
@@ -108,7 +122,7 @@ def submit_tip(actor=None, *, region, sector, address: str, content: str, enterp
             enterprise_name=enterprise_name, sector=sector, content=content, anonymous=anonymous,
             internal_whistleblower=internal_whistleblower, reporter_name_enc=protection.encrypt(name),
             reporter_phone_enc=protection.encrypt(phone), reporter_contact_enc=protection.encrypt(contact),
-            ip_hash=protection.ip_hash(ip) if ip else "", assigned_org=org, submitted_at=now, status_changed_at=now,
+            assigned_org=org, submitted_at=now, status_changed_at=now,
             accept_deadline=_deadline("accept"), entered_by=actor if channel == Tip.Channel.HOTLINE else None,
         )
         tip.set_region_codes(region)
