@@ -182,6 +182,15 @@ def alerts_tips(job, progress) -> Outcome:
                    data={"sent": sent, "handling": handling})
 
 
+@register("tips.purge_attempts")
+def tips_purge_attempts(job, progress) -> Outcome:
+    """Every 15 minutes (schedules.PERIODIC): the public tip rate-limit trail older than its window."""
+    from tips.services import purge_attempts
+
+    deleted = purge_attempts()
+    return Outcome(message=f"清理过期的举报访问记录 {deleted} 条。", data={"deleted": deleted})
+
+
 @register("rules.apply")
 def rules_apply(job, progress) -> Outcome:
     from core.ruletables import apply_due

@@ -29,6 +29,8 @@ PERIODIC = [
     Periodic("outbox.deliver", "jobs.periodic.run_system", "I", args="'outbox.deliver'", minutes=5),
     Periodic("alerts.certificates", "jobs.periodic.run_system", "D", args="'alerts.certificates'", at=datetime.time(7, 10)),
     Periodic("alerts.tips", "jobs.periodic.run_system", "H", args="'alerts.tips'"),
+    # the public tip rate-limit trail (address digests) older than its one-hour window: identity protection
+    Periodic("tips.purge_attempts", "jobs.periodic.run_system", "I", args="'tips.purge_attempts'", minutes=15),
     Periodic("rules.apply", "jobs.periodic.run_system", "D", args="'rules.apply'", at=datetime.time(0, 5)),
     Periodic("alerts.listings", "jobs.periodic.run_system", "D", args="'alerts.listings'", at=datetime.time(7, 20)),
     # hazards.tallies: triggers keep the counts; this nightly pass proves it (and repairs a bulk load's gap)

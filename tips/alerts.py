@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.notifications import notify
 
+from . import workflow
 from .models import Tip
 
 STAGE = {"submitted": "受理", "accepted": "办理", "verifying": "办理", "verified": "奖励决定"}
@@ -40,7 +41,7 @@ def send_alerts(today: datetime.date | None = None) -> int:
 HANDLING_WINDOWS = {"due_tomorrow": "明日到期", "due_today": "今日到期", "overdue": "已逾期"}
 HANDLING_STAGES = {
     "extension": "延期后的办理期限",  # RULES.md §1: extension ≤ 30 days, once
-    "feedback": "向举报人反馈期限",    # RULES.md §1: within 10 days of closing
+    "feedback": "向举报人反馈期限",    # RULES.md §1: within 10 days of closing (办结 = verification)
     "review": "复查办结期限",          # 应急〔2023〕106号 复查 (days: DeadlineRule "review", R)
 }
 
@@ -85,7 +86,7 @@ def handling_deadlines(today: datetime.date):
     out = []
     for tip in Tip.objects.open().filter(extended_days__gt=0, handle_deadline__lte=horizon).order_by("pk"):
         out.append((tip, "extension", tip.handle_deadline, tip.assigned_org_id))
-    for tip in Tip.objects.filter(status="closed", feedback_at__isnull=True, feedback_due__isnull=False,
+    for tip in Tip.objects.filter(status__in=workflow.FEEDBACK_STATES, feedback_at__isnull=True, feedback_due__isnull=False,
                                   feedback_due__lte=horizon).order_by("pk"):
         out.append((tip, "feedback", tip.feedback_due, tip.assigned_org_id))
     reviews = list(Tip.objects.filter(review_requested_at__isnull=False, review_decided_at__isnull=True,

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core.api import ScopedReadOnlyViewSet
-from core.api_http import already_done
+from core.api_http import already_done, settles
 
-from . import services, workflow
+from . import handling, services, workflow
 from .filters import TipFilter
 from .models import Reward, Tip
 
@@ -33,7 +33,8 @@ class TipSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "channel", "status", "township_code", "county_code", "address", "enterprise",
                   "enterprise_name", "sector_code", "content", "anonymous", "internal_whistleblower", "assigned_org",
                   "assigned_org_name", "result", "result_note", "transfer_unit", "transfer_reason", "duplicate_of",
-                  "hazard", "accept_deadline", "handle_deadline", "reward_deadline", "submitted_at", "rewards"]
+                  "hazard", "accept_deadline", "handle_deadline", "reward_deadline", "feedback_due", "feedback_at",
+                  "submitted_at", "rewards"]
 
 
 class NoteSerializer(serializers.Serializer):
@@ -53,6 +54,10 @@ class TransferSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="给举报人的反馈（空则沿用核查反馈）")
+
+
+class FeedbackSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="向举报人反馈的办理结果（核查办结后10日内）")
 
 
 class IdentitySerializer(serializers.Serializer):
@@ -113,6 +118,13 @@ class TipViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._act(request, CloseSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"]))
+
+    @extend_schema(request=FeedbackSerializer, responses=TipSerializer, summary="向举报人反馈办理结果（核查办结后）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda tip, request: tip.feedback_at is not None
+             and tip.feedback == str(request.data.get("text", "")).strip())
+    def feedback(self, request, pk=None):
+        return self._act(request, FeedbackSerializer, lambda t, d: handling.give_feedback(request.user, t, text=d["text"]))
 
     @extend_schema(request=None, responses=IdentitySerializer, summary="查看举报人身份（记录在案）")
     @action(detail=True, methods=["post"])

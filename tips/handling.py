@@ -1,7 +1,8 @@
 """Handling time of a tip after acceptance (RULES.md §1): the ≤ 30-day extension of handling
 (asked by the handling unit, approved by the next level — 上一级), the
-feedback to the reporter within 10 days of closing, and the reporter's 复查 request (应急〔2023〕106号)
-with its deadlines. Days come from DeadlineRule rows, counted as calendar or working days as the
+feedback to the reporter within 10 days of closing (办结 = the ``verify`` transition, docs/tips.md
+"Closing of the case"; not the tip's ``closed`` state, which follows the paid reward), and the
+reporter's 复查 request (应急〔2023〕106号) with its deadlines. Days come from DeadlineRule rows, counted as calendar or working days as the
 row's ``calendar_days`` says (tips.deadlines; defaults there: calendar days)."""
 
 import datetime
@@ -131,22 +132,31 @@ def _notify_approver(tip: Tip, approver, extra: int, requested_at) -> None:
                url=f"/tips/{tip.pk}/", obj=tip, user=user, channels=("inapp",))
 
 
-def feedback_due(closed_on: datetime.date) -> datetime.date:
-    return deadlines.due("feedback", closed_on)
+def feedback_due(verified_on: datetime.date) -> datetime.date:
+    """The last day to tell the reporter the result: DeadlineRule "feedback" days (10, calendar days
+    by default) after the day the handling ended (办结 = verification), under the rule in force then."""
+    return deadlines.due("feedback", verified_on)
+
+
+def can_give_feedback(actor, tip: Tip) -> bool:
+    from .services import is_handler
+
+    return actor is not None and is_handler(actor, tip) and tip.status in workflow.FEEDBACK_STATES
 
 
 def give_feedback(actor, tip: Tip, *, text: str) -> Tip:
-    """向举报人反馈 the result of a closed tip (due within 10 days of closing)."""
+    """向举报人反馈 the result once the handling has ended (verified, reward decided or closed; due
+    within 10 days of the verification, ``Tip.feedback_due``)."""
     from .services import is_handler
 
     if not is_handler(actor, tip):
         raise NotPermitted("只有承办单位可以反馈。")
-    if tip.status != workflow.CLOSED:
-        raise ServiceError("举报办结后方可反馈办理结果。", "text")
+    if tip.status not in workflow.FEEDBACK_STATES:
+        raise ServiceError("举报核查办结后方可反馈办理结果。", "text")
     text = clean_text(text, field="text", label="反馈", max_length=2000, required=True)
     now = timezone.now()
     with transaction.atomic():
-        if Tip.objects.filter(pk=tip.pk, status=workflow.CLOSED).update(feedback=text, feedback_at=now) != 1:
+        if Tip.objects.filter(pk=tip.pk, status=tip.status).update(feedback=text, feedback_at=now) != 1:
             raise StaleState()
         late = tip.feedback_due is not None and timezone.localtime(now).date() > tip.feedback_due
         record(actor, "tip.feedback", tip, note=text, data={"late": late})
@@ -158,8 +168,8 @@ def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None)
     """The reporter (by tracking code) disputes the result and asks for 复查 within the window after
     the feedback; the review is due DeadlineRule "review" days later."""
     today = today or timezone.localdate()
-    if tip.status != workflow.CLOSED or tip.feedback_at is None:
-        raise ServiceError("举报办结并反馈后方可申请复查。", "reason")
+    if tip.status not in workflow.FEEDBACK_STATES or tip.feedback_at is None:
+        raise ServiceError("举报核查办结并反馈后方可申请复查。", "reason")
     if tip.review_requested_at is not None:
         raise ServiceError("已申请过复查。", "reason")
     fed_back = timezone.localtime(tip.feedback_at).date()

@@ -52,7 +52,6 @@ class Tip(RegionCodes):
     reporter_name_enc = models.TextField("举报人姓名（密文）", blank=True)
     reporter_phone_enc = models.TextField("举报人电话（密文）", blank=True)
     reporter_contact_enc = models.TextField("其他联系方式（密文）", blank=True)
-    ip_hash = models.CharField("来源地址摘要", max_length=64, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     status_changed_at = models.DateTimeField("状态变更时间", default=timezone.now)
     assigned_org = models.ForeignKey("accounts.Organisation", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
@@ -74,7 +73,8 @@ class Tip(RegionCodes):
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     # 延期办理 (≤ 30 days, once, approved by the next level — 上一级, tips.routing.next_level_office),
-    # 向举报人反馈 (within 10 days of closing), 复查 (the reporter disputes)
+    # 向举报人反馈 (within 10 days of closing = verification, ``verified_at``; docs/tips.md), 复查 (the
+    # reporter disputes, after the feedback)
     extended_days = models.PositiveSmallIntegerField("延长办理天数", default=0)
     extension_reason = models.TextField("延期理由", blank=True)
     extension_requested_days = models.PositiveSmallIntegerField("申请延长天数", default=0)
@@ -244,7 +244,8 @@ class DeadlineRule(models.Model):
         REWARD = "reward", "奖励决定（自核查处理结束起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
         EXTENSION = "extension", "办理延长（最多）"
-        FEEDBACK = "feedback", "向举报人反馈（自办结起）"
+        # 办结 here too is the end of the handling (verification), not the tip's ``closed`` state
+        FEEDBACK = "feedback", "向举报人反馈（自核查办结起）"
         REVIEW_REQUEST = "review_request", "申请复查（自反馈起）"
         REVIEW = "review", "复查办结（自申请起）"
 
@@ -270,8 +271,10 @@ class Holiday(models.Model):
 
 
 class TipAttempt(models.Model):
-    """One public submission or lookup attempt, for per-address rate limiting.
-    Only a salted hash of the address is stored."""
+    """One public submission or lookup attempt, for per-address rate limiting. Only a keyed hash of
+    the address is stored, and only for the rate-limit window (``services.RATE_WINDOW``): the
+    periodic job ``tips.purge_attempts`` deletes older rows — with the key, a digest of an IPv4
+    address can be reversed by trying all 2^32 addresses. No tip refers to an attempt."""
 
     class Kind(models.TextChoices):
         SUBMIT = "submit", "提交"

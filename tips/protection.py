@@ -1,5 +1,5 @@
 """Secrets of the tip process: reporter identity (Fernet), tracking codes (hash + prefix),
-salted address hashes for rate limiting."""
+keyed address hashes for rate limiting (kept only for the rate-limit window, never on a tip)."""
 
 import base64
 import hashlib
@@ -52,5 +52,8 @@ def code_prefix(code: str) -> str:
 
 
 def ip_hash(ip: str | None) -> str:
+    """HMAC-SHA256 of the address for the rate-limit trail (``TipAttempt``). Not anonymous: whoever
+    holds the key can try every IPv4 address, so the digest lives only as long as the rate limit
+    needs it (``services.purge_attempts``) and is never stored on a tip."""
     salt = (getattr(settings, "TIP_IP_SALT", "") or settings.SECRET_KEY).encode()
     return hmac.new(salt, (ip or "unknown").encode(), hashlib.sha256).hexdigest()

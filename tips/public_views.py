@@ -98,7 +98,7 @@ def _form_to_kwargs(form, request) -> dict | None:
                 enterprise_name=d.get("enterprise_name", ""), longitude=d.get("longitude"), latitude=d.get("latitude"),
                 anonymous=d.get("anonymous", False), name=d.get("name", ""), phone=d.get("phone", ""),
                 contact=d.get("contact", ""), internal_whistleblower=d.get("internal_whistleblower", False),
-                files=request.FILES.getlist("files"), ip=client_ip(request))
+                files=request.FILES.getlist("files"))
 
 
 def _submit(request, form):

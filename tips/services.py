@@ -40,27 +40,41 @@ def _deadline(stage: str, start: datetime.date | None = None) -> datetime.date:
 
 # ---------------------------------------------------------------- rate limiting
 
+#: The window of the public rate limit (``TIP_RATE_LIMIT_PER_HOUR`` attempts per address per hour).
+#: It is also how long an attempt is kept: rate limiting needs nothing older (``purge_attempts``).
+RATE_WINDOW = datetime.timedelta(hours=1)
+
+
 def check_rate(kind: str, ip: str | None) -> None:
     """Record one attempt from ``ip``; refuse when the address already made too many this hour."""
     from django.conf import settings
 
     limit = getattr(settings, "TIP_RATE_LIMIT_PER_HOUR", 10)
     h = protection.ip_hash(ip)
-    since = timezone.now() - datetime.timedelta(hours=1)
+    since = timezone.now() - RATE_WINDOW
     recent = TipAttempt.objects.filter(kind=kind, ip_hash=h, created_at__gte=since).count()
     TipAttempt.objects.create(kind=kind, ip_hash=h)
     if recent >= limit:
         raise ServiceError("操作过于频繁，请一小时后再试。", None, "rate_limited")
 
 
+def purge_attempts(now=None) -> int:
+    """Delete the rate-limit trail older than the window (periodic job ``tips.purge_attempts``).
+    An address digest can be reversed by trying every IPv4 address with the key, so it is kept only
+    while the limit needs it (RULES.md §1 identity protection). Returns how many were deleted."""
+    deleted, _ = TipAttempt.objects.filter(created_at__lt=(now or timezone.now()) - RATE_WINDOW).delete()
+    return deleted
+
+
 # ---------------------------------------------------------------- submission
 
 def submit_tip(actor=None, *, region, sector, address: str, content: str, enterprise=None, enterprise_name: str = "",
                longitude=None, latitude=None, anonymous: bool = True, name: str = "", phone: str = "",
-               contact: str = "", internal_whistleblower: bool = False, files=(), ip: str | None = None,
+               contact: str = "", internal_whistleblower: bool = False, files=(),
                channel: str = Tip.Channel.ONLINE) -> tuple[Tip, str]:
     """File a tip (public form, or staff entering a 12350 hotline call). Returns the tip and its
-    tracking code — the code is never stored and must be shown to the reporter now."""
+    tracking code — the code is never stored and must be shown to the reporter now. Nothing derived
+    from the reporter's address is stored with the tip (identity protection, RULES.md §1)."""
     if channel == Tip.Channel.HOTLINE:
         if not hotline_allowed(actor):
             raise NotPermitted("只有政府工作人员可以代为录入热线举报。")
@@ -108,7 +122,7 @@ def submit_tip(actor=None, *, region, sector, address: str, content: str, enterp
             enterprise_name=enterprise_name, sector=sector, content=content, anonymous=anonymous,
             internal_whistleblower=internal_whistleblower, reporter_name_enc=protection.encrypt(name),
             reporter_phone_enc=protection.encrypt(phone), reporter_contact_enc=protection.encrypt(contact),
-            ip_hash=protection.ip_hash(ip) if ip else "", assigned_org=org, submitted_at=now, status_changed_at=now,
+            assigned_org=org, submitted_at=now, status_changed_at=now,
             accept_deadline=_deadline("accept"), entered_by=actor if channel == Tip.Channel.HOTLINE else None,
         )
         tip.set_region_codes(region)
@@ -232,10 +246,19 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
             hazard = hazard_services.register_hazard(
                 actor, enterprise=enterprise, sector=register.pop("sector", None) or tip.sector,
                 channel="tip", source_reference="", finder_name="", **register)
-        tip = _transition(actor, tip, "verify", facts, note=note, data={"result": result, "hazard": getattr(hazard, "pk", None)},
-                          result=result, result_note=note, feedback=clean_text(feedback, field="feedback", label="反馈", max_length=2000),
-                          hazard=hazard, fine_amount=fine_amount, verified_at=timezone.now(),
-                          reward_deadline=_deadline("reward"))
+        # Verification ends the handling (办结, docs/tips.md "Closing of the case"): the 10-day feedback
+        # to the reporter (RULES.md §1) runs from here. A feedback written now is shown to the
+        # reporter on the tracking page at once, so it is the feedback.
+        from .handling import feedback_due
+
+        now = timezone.now()
+        feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+        fed_back = {"feedback_at": now} if feedback else {}
+        tip = _transition(actor, tip, "verify", facts, note=note,
+                          data={"result": result, "hazard": getattr(hazard, "pk", None), "feedback": bool(feedback)},
+                          result=result, result_note=note, feedback=feedback, hazard=hazard, fine_amount=fine_amount,
+                          verified_at=now, reward_deadline=_deadline("reward"),
+                          feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
     return tip
 
 
@@ -345,15 +368,15 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
 
 
 def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
+    """已办结 (after the reward is settled). The feedback deadline was set at verification and is not
+    moved; a feedback written here is told now, an earlier one keeps its time."""
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
     facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
-    feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000) or tip.feedback
-    from .handling import feedback_due
-
+    new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+    feedback = new_feedback or tip.feedback
     now = timezone.now()
-    fed_back = {"feedback_at": now} if feedback else {}
-    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback,
-                       feedback_due=feedback_due(timezone.localtime(now).date()), **fed_back)
+    fed_back = {"feedback_at": now} if new_feedback or (feedback and tip.feedback_at is None) else {}
+    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback, **fed_back)
 
 
 # ---------------------------------------------------------------- routing changes

@@ -20,6 +20,11 @@ TRANSFERRED = "transferred"
 STATES = (SUBMITTED, ACCEPTED, VERIFYING, VERIFIED, REWARD_DECIDED, CLOSED, TRANSFERRED)
 FINAL_STATES = (CLOSED, TRANSFERRED)
 OPEN_STATES = tuple(s for s in STATES if s not in FINAL_STATES)
+#: States in which the handling of the tip has ended (办结 = verification, docs/tips.md "Closing of the
+#: case"): the result may be told to the reporter (向举报人反馈, due 10 days after verification,
+#: RULES.md §1) and, once told, the reporter may ask for 复查. The tip's ``closed`` state only follows
+#: the paid reward, so it cannot be where feedback starts.
+FEEDBACK_STATES = (VERIFIED, REWARD_DECIDED, CLOSED)
 
 RESULT_TRUE = "true"
 RESULT_PARTLY = "partly"

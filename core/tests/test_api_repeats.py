@@ -192,6 +192,11 @@ def t_close(world):
     return "commerce", f"/api/v1/tips/{_tip(world, 'verified').pk}/close/", {"note": "经核查不属实"}
 
 
+def t_feedback(world):
+    """向举报人反馈 once the handling ended (verification); the same text again is already done."""
+    return "commerce", f"/api/v1/tips/{_tip(world, 'verified').pk}/feedback/", {"text": "经核查，举报事项不属实。"}
+
+
 # ---------------------------------------------------------------- accidents
 
 def _accident(world, state="reported"):
@@ -377,6 +382,7 @@ RECIPES = {
     "v1_listings_decide_delisting_create:refuse": l_refuse_delisting,
     "v1_tips_accept_create": t_accept, "v1_tips_start_verification_create": t_start_verification,
     "v1_tips_verify_create": t_verify, "v1_tips_transfer_create": t_transfer, "v1_tips_close_create": t_close,
+    "v1_tips_feedback_create": t_feedback,
     "v1_accidents_classify_create": a_classify, "v1_accidents_supplement_create": a_supplement, "v1_accidents_start_investigation_create": a_start_investigation,
     "v1_accidents_extend_investigation_create": a_extend_investigation, "v1_accidents_escalate_create": a_escalate,
     "v1_accidents_submit_report_create": a_submit_report, "v1_accidents_approve_create": a_approve,
