@@ -162,17 +162,14 @@ def test_act_date_not_after_the_decision(world):
     assert err.value.field == "act_on"
 
 
-def test_refusal_counts_from_the_deadline_the_department_set_on_the_cases_hazard(world):
-    """Art. 102's order "责令立即消除或者限期消除" is also the department's own registration of the
-    hazard with its rectification deadline (an inspection's 整改指令), not only a fine: the case's
-    hazard, registered by 商务局 with deadline D and still open, makes 拒不执行 from D+1 — refused on D
-    (field decided_on), fined on D+1. A hazard the enterprise registered itself is no such order."""
+def _case_on_hazard(world, registered_by: str, description: str, deadline: datetime.date):
+    """A notified case on a major hazard of 鑫隆 registered 20 days ago by ``registered_by`` with
+    ``deadline``."""
     from accounts.models import Sector
     from hazards import services as hs
 
-    deadline = _day(-5)
-    hazard = hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
-                                description="安全出口锁闭", grade="major", basis_reason="重大", deadline=_day(30),
+    hazard = hs.register_hazard(world.user(registered_by), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                                description=description, grade="major", basis_reason="重大", deadline=_day(30),
                                 notify_people=False)
     type(hazard).objects.filter(pk=hazard.pk).update(created_at=timezone.now() - datetime.timedelta(days=20), deadline=deadline)
     hazard.refresh_from_db()
@@ -180,21 +177,24 @@ def test_refusal_counts_from_the_deadline_the_department_set_on_the_cases_hazard
                               opened_on=_day(-10))
     services.advance(world.user("commerce"), case, "investigate")
     services.advance(world.user("commerce"), case, "notify")
+    return case
+
+
+def test_refusal_counts_from_the_deadline_the_department_set_on_the_cases_hazard(world):
+    """Art. 102's order "责令立即消除或者限期消除" is also the department's own registration of the
+    hazard with its rectification deadline (an inspection's 整改指令), not only a fine: the case's
+    hazard, registered by 商务局 with deadline D and still open, makes 拒不执行 from D+1 — refused on D
+    (field decided_on), fined on D+1. A hazard the enterprise registered itself is no such order."""
+    deadline = _day(-5)
+    case = _case_on_hazard(world, "commerce", "安全出口锁闭", deadline)
     fine = dict(party=principal(case), article=article(102, "拒不执行"), amount=50000)
     with pytest.raises(ServiceError, match="尚未届满") as err:
         services.decide_penalty(world.user("commerce"), case, decided_on=deadline, **fine)
     assert err.value.field == "decided_on"
     assert services.decide_penalty(world.user("commerce"), case, decided_on=deadline + datetime.timedelta(days=1), **fine).pk
 
-    own = hs.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
-                             description="消防通道堵塞", grade="major", basis_reason="重大", deadline=_day(30), notify_people=False)
-    type(own).objects.filter(pk=own.pk).update(created_at=timezone.now() - datetime.timedelta(days=20), deadline=deadline)
-    own.refresh_from_db()
-    case2 = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="拒不消除隐患", hazard=own,
-                               opened_on=_day(-10))
-    services.advance(world.user("commerce"), case2, "investigate")
-    services.advance(world.user("commerce"), case2, "notify")
+    own = _case_on_hazard(world, "enterprise", "消防通道堵塞", deadline)
     with pytest.raises(ServiceError, match="先行责令改正") as err:
-        services.decide_penalty(world.user("commerce"), case2, party=principal(case2), article=article(102, "拒不执行"),
+        services.decide_penalty(world.user("commerce"), own, party=principal(own), article=article(102, "拒不执行"),
                                 amount=50000)
     assert err.value.field == "article"
