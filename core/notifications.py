@@ -73,7 +73,11 @@ def sms_quiet_now(now=None) -> bool:
     window = getattr(settings, "QINGLING_SMS_QUIET_HOURS", "")
     if not window:
         return False
-    start, end = (datetime.time.fromisoformat(part.strip()) for part in window.split("-"))
+    try:
+        start, end = (datetime.time.fromisoformat(part.strip()) for part in window.split("-"))
+    except ValueError:  # a malformed setting must not stop delivery: no quiet hours, and say so
+        log.error("QINGLING_SMS_QUIET_HOURS %r is not HH:MM-HH:MM; SMS are not held", window)
+        return False
     t = timezone.localtime(now).time()
     return (start <= t or t < end) if start > end else (start <= t < end)
 

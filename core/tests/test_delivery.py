@@ -267,3 +267,18 @@ def test_reminder_sms_wait_out_the_night_and_go_with_the_first_pass_after_it(tra
         assert deliver_pending()["sent"] == 1
     assert [p for p, _ in sent_sms] == ["13800000002", "13800000001"]
     assert OutboxMessage.objects.get(dedupe_key="d1:sms").status == "sent"
+
+
+def test_a_malformed_quiet_hours_setting_holds_nothing_and_breaks_nothing(settings):
+    """QINGLING_SMS_QUIET_HOURS that is not HH:MM-HH:MM: no quiet hours (an error in the log), not a
+    failure in every request that sends a message."""
+    from core.notifications import sms_quiet_now
+
+    from zoneinfo import ZoneInfo
+
+    night = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for bad in ("22-7", "夜间", "22:00-07:00-08:00", "25:00-07:00"):
+        settings.QINGLING_SMS_QUIET_HOURS = bad
+        assert sms_quiet_now(night) is False
+    settings.QINGLING_SMS_QUIET_HOURS = "22:00-07:00"
+    assert sms_quiet_now(night) is True
