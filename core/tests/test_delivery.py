@@ -272,9 +272,9 @@ def test_reminder_sms_wait_out_the_night_and_go_with_the_first_pass_after_it(tra
 def test_a_malformed_quiet_hours_setting_holds_nothing_and_breaks_nothing(settings):
     """QINGLING_SMS_QUIET_HOURS that is not HH:MM-HH:MM: no quiet hours (an error in the log), not a
     failure in every request that sends a message."""
-    from core.notifications import sms_quiet_now
-
     from zoneinfo import ZoneInfo
+
+    from core.notifications import sms_quiet_now
 
     night = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     for bad in ("22-7", "夜间", "22:00-07:00-08:00", "25:00-07:00"):
