@@ -8,6 +8,7 @@ import logging
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification, OutboxMessage
@@ -317,15 +318,19 @@ def deliver_pending(*, progress=None, final: bool = True, chunk: int | None = No
     pending, email, sms = OutboxMessage.Status.PENDING, OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.SMS
     lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     chunk = chunk or DELIVERY_CHUNK
-    total = OutboxMessage.objects.filter(status=pending).count() if progress else 0
-    counts = {"sent": 0, "failed": 0}
-    last = 0
-    mail = None
     # within the SMS quiet hours the reminder SMS stay pending (not even read): sent by the first pass after
-    held_sql, held_params = "", []
+    held_sql, held_params, to_send = "", [], OutboxMessage.objects.filter(status=pending)
     if sms_quiet_now():
         held_sql = " AND NOT (channel = %s AND (" + " OR ".join(["kind LIKE %s"] * len(DEFERRABLE_SMS_KINDS)) + "))"
         held_params = [sms, *(f"{prefix}%" for prefix in DEFERRABLE_SMS_KINDS)]
+        held = Q()
+        for prefix in DEFERRABLE_SMS_KINDS:
+            held |= Q(kind__startswith=prefix)
+        to_send = to_send.exclude(Q(channel=sms) & held)
+    total = to_send.count() if progress else 0  # the progress bar's 100 %: what this pass will send
+    counts = {"sent": 0, "failed": 0}
+    last = 0
+    mail = None
     try:
         while True:
             temporary = None
