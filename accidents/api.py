@@ -69,11 +69,11 @@ class AccidentSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         """报告来源 as the caller may see it: "tip" reads "government" outside government
         (hazards.disclosure; RULES.md §1 nothing passed to the reported party)."""
-        from hazards.disclosure import sees_tip_channel
+        from hazards.disclosure import shown_accident_source
 
         data = super().to_representation(instance)
-        if data.get("source") == "tip" and not sees_tip_channel(getattr(self.context.get("request"), "user", None)):
-            data["source"] = "government"
+        if "source" in data:
+            data["source"] = shown_accident_source(data["source"], getattr(self.context.get("request"), "user", None))
         return data
 
     def get_investigation(self, obj) -> dict | None:

@@ -167,4 +167,9 @@ class Membership(models.Model):
 
     @property
     def can_approve(self) -> bool:
-        return self.role in (self.Role.LEADER, self.Role.ADMIN)
+        return self.role in APPROVER_ROLES
+
+
+
+#: the membership roles that approve (批准): leaders and the unit's administrators
+APPROVER_ROLES = (Membership.Role.LEADER, Membership.Role.ADMIN)

@@ -108,8 +108,12 @@ def _hazard_order_due(case: Case, decided_on: datetime.date) -> datetime.date | 
     fine: refused from the day after that deadline while the hazard was not closed by it. None when
     the case has no such hazard (registered by a government body before the decision day, with a
     deadline, not closed by it)."""
+    from hazards.workflow import FINAL_STATES
+
     hazard = case.hazard
     if hazard is None or hazard.deadline is None or hazard.created_by_org is None or not hazard.created_by_org.is_government:
+        return None
+    if hazard.status in FINAL_STATES:  # voided or merged as a duplicate: no order stands on it
         return None
     if timezone.localtime(hazard.created_at).date() > decided_on:
         return None

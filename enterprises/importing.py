@@ -59,7 +59,6 @@ FALSE = {"否", "n", "no", "false", "0", "", "无"}
 SPLIT = re.compile(r"[、,，;；/\s]+")
 SIX = Decimal("0.000001")
 MAX_ROWS = 50_000
-NO_DATA = NO_DATA_ROWS
 BATCH = 500
 
 
@@ -263,7 +262,7 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
         result.errors.append({"row": 0, "column": "", "reason": f"单次最多导入{MAX_ROWS}行。"})
         return result
     if not rows:  # a file of a header alone (read_rows refuses it; callers passing rows meet the same)
-        result.errors.append({"row": 0, "column": "文件", "reason": NO_DATA})
+        result.errors.append({"row": 0, "column": "文件", "reason": NO_DATA_ROWS})
         return result
     present = set()
     headers = {canonical_header(h) for r in rows[:1] for h in r if h != "_row"}

@@ -9,11 +9,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import Sector
 from core import xlsx
-from core.intake import check_spreadsheet
+from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.services import ServiceError
 from core.text import clean_cell
 
-from .importing import COLUMNS, MAX_ROWS, NO_DATA, REQUIRED, canonical_header
+from .importing import COLUMNS, MAX_ROWS, REQUIRED, canonical_header
 from .validators import make_credit_code
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +39,7 @@ def _rows_from_matrix(matrix) -> list[dict]:
     if header is None:
         raise ServiceError("文件为空。", "file")
     if not rows:
-        raise ServiceError(NO_DATA, "file")
+        raise ServiceError(NO_DATA_ROWS, "file")
     return rows
 
 

@@ -34,12 +34,15 @@ def shown_label(code: str, user=None, *, masked: bool | None = None) -> str:
     return str(dict(Hazard.Channel.choices).get(shown, shown))
 
 
+def shown_accident_source(code: str, user) -> str:
+    """An accident's 报告来源 code as ``user`` may see it: one registered from a tip (瞒报 found by
+    verifying a tip) reads ``government`` (政府部门报告) outside government."""
+    return "government" if code == TIP and not sees_tip_channel(user) else code
+
+
 def accident_source_label(accident, user) -> str:
-    """An accident's 报告来源 as ``user`` may see it: one registered from a tip (瞒报 found by
-    verifying a tip) reads 政府部门报告 outside government."""
-    source = accident.source
-    if source == TIP and not sees_tip_channel(user):
-        source = "government"
+    """``shown_accident_source`` in Chinese."""
+    source = shown_accident_source(accident.source, user)
     return str(dict(type(accident).Source.choices).get(source, source))
 
 

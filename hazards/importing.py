@@ -45,7 +45,6 @@ from .models import Hazard
 
 MAX_ROWS = 5000
 UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
-NO_DATA = NO_DATA_ROWS
 REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
 COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
                       "责任人电话", "隐患部位", "整改情况"]
@@ -299,7 +298,7 @@ def _has_error_cells(data: bytes) -> bool:
 def iter_rows(data: bytes, reader: str = "calamine"):
     """Yield the data rows of the ledger's sheet (the first whose first row holds the required
     columns, else the first) as {header: value, "_row": number}: the header row, then every
-    non-empty row (at least one: a header alone is refused, ``NO_DATA``; at most MAX_ROWS).
+    non-empty row (at least one: a header alone is refused, ``core.intake.NO_DATA_ROWS``; at most MAX_ROWS).
     ``reader`` "openpyxl" is the former streaming reader, kept as the reference for the tests."""
     check_spreadsheet(data, "ledger.xlsx")  # limits before parsing (also when run as a job)
     # calamine reads a formula's error value (#N/A) as an empty cell: such a file is read by openpyxl,
@@ -336,7 +335,7 @@ def iter_rows(data: bytes, reader: str = "calamine"):
     if header is None:
         raise ServiceError("文件为空。", "file")
     if not count:
-        raise ServiceError(NO_DATA, "file")
+        raise ServiceError(NO_DATA_ROWS, "file")
 
 
 def _cell(value):

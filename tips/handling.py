@@ -123,10 +123,11 @@ def _notify_approver(tip: Tip, approver, extra: int, requested_at) -> None:
     """The next level's leaders are told (in-app) that a request waits for them."""
     from django.contrib.auth import get_user_model
 
+    from accounts.models import APPROVER_ROLES
     from core.notifications import notify
 
     for user in get_user_model().objects.filter(membership__organisation=approver, is_active=True,
-                                                membership__role__in=("leader", "admin")):
+                                                membership__role__in=APPROVER_ROLES):
         notify(kind="tip.approval_requested", dedupe_key=f"tip:{tip.pk}:extension:{requested_at:%Y%m%d%H%M%S%f}:{user.pk}",
                title=f"举报办理延期待审批：{tip.number}", body=f"{tip.assigned_org.name}报请延长{extra}日",
                url=f"/tips/{tip.pk}/", obj=tip, user=user, channels=("inapp",))

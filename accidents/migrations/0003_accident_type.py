@@ -36,29 +36,7 @@ ALL_TYPES = [
     ('other', '其它伤害'),
     ('road_traffic', '道路交通事故'),
 ]
-REPORTABLE_TYPES = [
-    ('object_strike', '物体打击'),
-    ('vehicle', '车辆伤害'),
-    ('machinery', '机械伤害'),
-    ('lifting', '起重伤害'),
-    ('electric_shock', '触电'),
-    ('drowning', '淹溺'),
-    ('scald', '灼烫'),
-    ('fire', '火灾'),
-    ('fall', '高处坠落'),
-    ('collapse', '坍塌'),
-    ('roof_fall', '冒顶片帮'),
-    ('water_inrush', '透水'),
-    ('blasting', '放炮'),
-    ('explosives', '火药爆炸'),
-    ('gas_explosion', '瓦斯爆炸'),
-    ('boiler_explosion', '锅炉爆炸'),
-    ('vessel_explosion', '容器爆炸'),
-    ('other_explosion', '其它爆炸'),
-    ('poisoning', '中毒和窒息'),
-    ('other', '其它伤害'),
-    ('road_traffic', '道路交通事故'),
-]
+REPORTABLE_TYPES = ALL_TYPES[1:]  # every type but 未填写
 
 
 class Migration(migrations.Migration):

@@ -198,3 +198,13 @@ def test_refusal_counts_from_the_deadline_the_department_set_on_the_cases_hazard
         services.decide_penalty(world.user("commerce"), own, party=principal(own), article=article(102, "拒不执行"),
                                 amount=50000)
     assert err.value.field == "article"
+
+    # a hazard voided (registered in error, a duplicate) is no order either
+    from hazards import services as hs
+
+    voided = _case_on_hazard(world, "commerce", "重复登记", deadline)
+    hs.void(world.user("commerce"), voided.hazard, reason="重复登记")
+    voided.refresh_from_db()
+    with pytest.raises(ServiceError, match="先行责令改正"):
+        services.decide_penalty(world.user("commerce"), voided, party=principal(voided), article=article(102, "拒不执行"),
+                                amount=50000)
