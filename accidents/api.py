@@ -107,6 +107,11 @@ class AccidentClassifySerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AccidentReclassifySerializer(serializers.Serializer):
+    accident_type = serializers.ChoiceField(choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="更正后的事故类别")
+    reason = serializers.CharField(label="更正理由", max_length=1000)
+
+
 class SupplementSerializer(serializers.Serializer):
     deaths = serializers.IntegerField(min_value=0)
     injuries = serializers.IntegerField(min_value=0)
@@ -198,6 +203,15 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
     @settles(lambda a, r: bool(a.accident_type))
     def classify(self, request, pk=None):
         return self._act(request, AccidentClassifySerializer, lambda a, d: services.classify_accident(request.user, a, **d))
+
+    # 更正事故类别 by the investigating government until the report is approved; recomputes the window
+    @extend_schema(request=AccidentReclassifySerializer, responses=AccidentSerializer,
+                   summary="更正事故类别（负责事故调查的单位，调查报告批复前），并按新类别重新计算伤亡人数补报截止日期")
+    @action(detail=True, methods=["post"])
+    @settles(lambda a, r: isinstance(r.data, dict) and bool(a.accident_type) and a.accident_type == r.data.get("accident_type"))
+    def reclassify(self, request, pk=None):
+        return self._act(request, AccidentReclassifySerializer,
+                         lambda a, d: services.reclassify_accident(request.user, a, **d))
 
     @action(detail=True, methods=["post"], url_path="start-investigation")
     @settles(lambda a, r: _inv(a) is not None)

@@ -52,6 +52,14 @@ class ClassifyForm(StyledForm):
     note = forms.CharField(label="补录说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class ReclassifyForm(StyledForm):
+    """更正事故类别 by the investigating government, with its reason."""
+
+    accident_type = forms.ChoiceField(label="更正后的事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
+                                      error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
+    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写更正理由。"})
+
+
 class SupplementForm(StyledForm):
     deaths = forms.IntegerField(label="死亡人数（含失踪）", min_value=0, error_messages=NUM)
     injuries = forms.IntegerField(label="重伤人数", min_value=0, error_messages=NUM)

@@ -188,6 +188,38 @@ def classify_accident(actor, accident: Accident, *, accident_type: str, note: st
     return accident
 
 
+CORRECTABLE_STATES = (workflow.REPORTED, workflow.INVESTIGATING, workflow.REPORT_SUBMITTED)
+
+
+def reclassify_accident(actor, accident: Accident, *, accident_type: str, reason: str) -> Accident:
+    """更正事故类别: the reporter named the type within hours of the accident; the investigation
+    establishes the facts (493号令 art. 25), so the investigating government may correct it, with
+    its reason, until the investigation report is approved (from then the approved report is the
+    record). The 补报 window becomes the new type's (art. 13, the rule in force on the day it
+    occurred); 补报 already made stand. A report without a type is classified, not corrected."""
+    accident_type = check_accident_type(accident_type)
+    if not is_investigator(actor, accident):
+        raise NotPermitted("只有负责事故调查的单位可以更正事故类别。")
+    if not accident.accident_type:
+        raise ServiceError("该事故尚未填写事故类别，请先补录事故类别。", "accident_type")
+    if accident.status not in CORRECTABLE_STATES:
+        raise ServiceError("事故调查报告已批复，事故类别以批复的调查报告为准，不能再更正。", "accident_type")
+    if accident_type == accident.accident_type:
+        raise ServiceError("新的事故类别与原事故类别相同。", "accident_type")
+    reason = _text(reason, "reason", "更正理由", max_length=1000)
+    before_type, before_until = accident.accident_type, accident.supplement_until
+    until = rules.supplement_until(accident_type, rules.occurred_on(accident))
+    with transaction.atomic():
+        if Accident.objects.filter(pk=accident.pk, accident_type=before_type, status=accident.status).update(
+                accident_type=accident_type, supplement_until=until) != 1:
+            raise StaleState()
+        accident.accident_type, accident.supplement_until = accident_type, until
+        record(actor, "accident.reclassified", accident, note=reason,
+               data={"accident_type_before": before_type, "accident_type": accident_type,
+                     "supplement_until_before": before_until.isoformat(), "supplement_until": until.isoformat()})
+    return accident
+
+
 def set_flags(actor, accident: Accident, *, omitted: bool, false_report: bool, concealed: bool, note: str) -> Accident:
     """漏报/谎报/瞒报 findings (迟报 is computed). Only the investigating government."""
     if not is_investigator(actor, accident):

@@ -73,7 +73,7 @@ def report(request):
 
 
 ACTIONS = {
-    "supplement": f.SupplementForm, "classify": f.ClassifyForm, "flags": f.FlagsForm, "start_investigation": f.TeamForm,
+    "supplement": f.SupplementForm, "classify": f.ClassifyForm, "reclassify": f.ReclassifyForm, "flags": f.FlagsForm, "start_investigation": f.TeamForm,
     "extend_investigation": f.ExtendForm, "escalate": f.ReasonForm, "supervise": f.RequiredNoteForm,
     "submit_report": f.ReportChapterForm, "approve": f.ApproveForm, "responsibility": f.ResponsibilityForm,
     "measure": f.MeasureForm, "publish_evaluation": f.EvaluationForm, "lesson_check": f.LessonForm,
@@ -111,6 +111,8 @@ def detail(request, pk: int, bound=None, status: int = 200, error: str = ""):
     if not accident.accident_type and (investigator or services.may_report(
             user, enterprise=accident.enterprise, region=accident.region, sector=accident.sector)):
         actions.add("classify")  # a report from before the type existed (未填写)
+    if accident.accident_type and investigator and accident.status in services.CORRECTABLE_STATES:
+        actions.add("reclassify")
     if inv and not inv.supervised and accident.status in workflow.SUPERVISION_STATES and services.is_supervisor(user, accident) \
             and is_committee(user):
         actions.add("supervise")
@@ -156,6 +158,8 @@ def _run(user, a, action, d):
         return s.update_casualties(user, a, **d)
     if action == "classify":
         return s.classify_accident(user, a, **d)
+    if action == "reclassify":
+        return s.reclassify_accident(user, a, **d)
     if action == "flags":
         return s.set_flags(user, a, **d)
     if action == "start_investigation":

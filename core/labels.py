@@ -152,6 +152,7 @@ VERBS: dict[str, str] = {
     "accident.report_submitted": "提交事故调查报告",
     "accident.supplemented": "补报伤亡/损失",
     "accident.classified": "补录事故类别",
+    "accident.reclassified": "更正事故类别",
     "accident.flags_set": "认定迟报/漏报/谎报/瞒报",
     "accident.escalated": "提级调查",
     "accident.investigation_started": "成立调查组",

@@ -233,6 +233,11 @@ def a_classify(world):
     return "enterprise", f"/api/v1/accidents/{a.pk}/classify/", {"accident_type": "fire", "note": "经核实为火灾"}
 
 
+def a_reclassify(world):
+    return "committee", f"/api/v1/accidents/{_accident(world).pk}/reclassify/", \
+        {"accident_type": "fire", "reason": "调查查明系电气线路短路起火"}
+
+
 def a_supplement(world):
     return "enterprise", f"/api/v1/accidents/{_accident(world).pk}/supplement/", \
         {"deaths": 0, "injuries": 3, "loss": "2.50", "note": "核实后补报"}
@@ -383,7 +388,8 @@ RECIPES = {
     "v1_tips_accept_create": t_accept, "v1_tips_start_verification_create": t_start_verification,
     "v1_tips_verify_create": t_verify, "v1_tips_transfer_create": t_transfer, "v1_tips_close_create": t_close,
     "v1_tips_feedback_create": t_feedback,
-    "v1_accidents_classify_create": a_classify, "v1_accidents_supplement_create": a_supplement, "v1_accidents_start_investigation_create": a_start_investigation,
+    "v1_accidents_classify_create": a_classify, "v1_accidents_reclassify_create": a_reclassify,
+    "v1_accidents_supplement_create": a_supplement, "v1_accidents_start_investigation_create": a_start_investigation,
     "v1_accidents_extend_investigation_create": a_extend_investigation, "v1_accidents_escalate_create": a_escalate,
     "v1_accidents_submit_report_create": a_submit_report, "v1_accidents_approve_create": a_approve,
     "v1_accidents_publish_evaluation_create": a_publish_evaluation,
