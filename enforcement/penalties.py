@@ -125,14 +125,27 @@ def _hazard_order_due(case: Case, decided_on: datetime.date) -> datetime.date | 
 ROLE_LABELS = dict(CaseParty.Role.choices)
 
 
-def check_role(article: PenaltyArticle, party: CaseParty) -> None:
+def check_role(article: PenaltyArticle, party: CaseParty, act_on: datetime.date | None = None,
+               decided_on: datetime.date | None = None) -> None:
     """The article must fine this party's role (art. 94 the principal, art. 96 other heads and
-    safety managers, art. 114 the unit …) — the roles are data on the article."""
-    roles = article.roles()
-    if roles and party.role not in roles:
-        allowed = "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles, key=list(ROLE_LABELS).index))
-        raise ServiceError(f"{article.citation}适用于{allowed}，不适用于{ROLE_LABELS.get(party.role, party.role)}。",
-                           "article")
+    safety managers, art. 114 the unit …) — the roles are data on the article, versioned with its
+    ranges. With ``act_on``: the roles of the version in force on the day of the act (a clause does
+    not reach a role it did not name then), and of the decision day's version when there is one (a
+    role the clause no longer names is the lighter law, 行政处罚法 art. 37)."""
+    from core.ruletables import in_force
+
+    versions = [(article, "")]
+    if act_on is not None:
+        then = in_force("penalty-articles", article, act_on)
+        now = in_force("penalty-articles", article, decided_on or act_on)
+        versions = [(v, w) for v, w in ((then, f"（违法行为发生时即{act_on:%Y-%m-%d}的规定）"),
+                                        (now, f"（作出决定时的规定，{ART_37}）")) if v is not None] or versions
+    for version, when in versions:
+        roles = version.roles()
+        if roles and party.role not in roles:
+            allowed = "、".join(ROLE_LABELS.get(r, r) for r in sorted(roles, key=list(ROLE_LABELS).index))
+            raise ServiceError(f"{article.citation}适用于{allowed}，不适用于{ROLE_LABELS.get(party.role, party.role)}"
+                               f"{when if len({v.party_roles for v, _ in versions}) > 1 else ''}。", "article")
 
 
 def _effective(case: Case, party: CaseParty, kind: str):
@@ -154,7 +167,6 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     party = services._party(case, party)
     if article is None:
         raise ServiceError("请选择处罚依据条款。", "article")
-    check_role(article, party)
     amount = services._amount(amount)
     decided_on = services._decided_on(decided_on)
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
@@ -170,6 +182,7 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
         raise ServiceError(f"{PRIOR_ORDER_WORDS[article.prior_order]}的违法行为发生于{began:%Y-%m-%d}或之后"
                            f"（责令改正的期限届满后），违法行为发生日期不能早于该日。", "act_on")
     act_on = act_on or began or min(case.opened_on, decided_on)
+    check_role(article, party, act_on, decided_on)
     check_amount(article, party.kind, amount, decided_on, act_on)
     if _effective(case, party, Decision.Kind.PENALTY).filter(article=article).exists():
         raise ServiceError("本案已依据该条款对该当事人作出罚款决定：对同一违法行为不得给予两次以上罚款"

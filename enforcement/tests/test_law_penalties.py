@@ -154,6 +154,43 @@ def test_a_lighter_new_range_reaches_an_earlier_act(world):
     assert yesterday.amount == Decimal("40000.00")
 
 
+def _revise_94_roles(world, roles):
+    """Art. 94 fines the principal (主要负责人); a (hypothetical) revision of whom it names, from today."""
+    ruletables.revise_row(world.user("committee"), ruletables.table("penalty-articles"), article(94),
+                          {"party_roles": roles}, effective_from=timezone.localdate(), note="测试修订")
+
+
+def test_a_role_a_clause_names_only_from_today_is_not_fined_for_an_earlier_act(world):
+    """Art. 37 (and no retroactivity): a clause reaches only the persons it named when the act
+    occurred. 94 extended to 其他负责人 from today: yesterday's act of a deputy is not fined under
+    it; today's act is."""
+    _revise_94_roles(world, "principal,other_head")
+    case = _case_filed(world, -1)
+    deputy = services.add_party(world.user("commerce"), case, name="王副总", role="other_head", position="副总经理")
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=deputy, article=article(94), amount=30000,
+                                act_on=_day(-1))
+    assert err.value.field == "article" and "不适用于其他负责人" in err.value.message and "违法行为发生时" in err.value.message
+    d = services.decide_penalty(world.user("commerce"), case, party=deputy, article=article(94), amount=30000,
+                                act_on=_day(0))
+    assert d.party == deputy
+
+
+def test_a_role_a_clause_no_longer_names_is_the_lighter_law(world):
+    """Art. 37 "新的规定处罚较轻的，适用新的规定": 94 no longer naming the principal from today (a
+    hypothetical revision), the principal's act of yesterday decided today is not fined; decided
+    yesterday it was."""
+    case = _case_filed(world, -1)
+    _revise_94_roles(world, "other_head")
+    with pytest.raises(ServiceError) as err:
+        services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94), amount=30000,
+                                act_on=_day(-1))
+    assert "不适用于主要负责人" in err.value.message and "作出决定时" in err.value.message
+    d = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94), amount=30000,
+                                act_on=_day(-1), decided_on=_day(-1))
+    assert d.amount == Decimal("30000.00")
+
+
 def test_act_date_not_after_the_decision(world):
     case = notified_case(world)
     with pytest.raises(ServiceError) as err:
