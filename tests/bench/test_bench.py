@@ -190,6 +190,20 @@ def test_b1_times_the_lightest_page_and_the_best_ratio_it_leaves_every_case(acto
         floor = c["floor_total_p50_ms"]
         assert c["best_possible_ratio"] == round((c["stack_floor"]["p50_ms"] + floor) / floor, 2)
         assert f"lightest page {c['stack_floor']['p50_ms']} ms" in r["figure"]
+        # the four sections as one statement give the same numbers, and the floor is the faster form
+        one = c["floor_sections_one_statement"]
+        apart = sum(c[k]["p50_ms"] for k in ("floor_section1", "floor_section2", "floor_section3", "floor_section4"))
+        assert one["same_numbers"] and c["floor_sections_form"] == ("one statement" if one["p50_ms"] < apart else "four statements")
+        assert all(c[k]["n"] == 5 for k in ("page", "page_fixed_cost", "floor_section1", "floor_sections_one_statement"))
+
+
+def test_timed_together_alternates_the_callables_round_by_round():
+    from bench.reads import timed_together
+
+    calls = []
+    times = timed_together({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3)
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds, never a run of one
+    assert set(times) == {"a", "b"} and times["a"]["n"] == 3
 
 
 def test_the_run_records_the_database_server_and_the_settings_its_figures_depend_on(db):
