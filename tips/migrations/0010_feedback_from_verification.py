@@ -16,11 +16,14 @@ from django.db import migrations, models
 def forwards(apps, schema_editor):
     from django.utils import timezone
 
+    Tip = apps.get_model("tips", "Tip")
+    pending = Tip.objects.filter(status__in=("verified", "reward_decided"), verified_at__isnull=False,
+                                 feedback_due__isnull=True).only("pk", "verified_at")
+    if not pending.exists():  # a fresh database: the app's code below is not even imported
+        return
     from tips import deadlines
 
-    Tip = apps.get_model("tips", "Tip")
-    for tip in Tip.objects.filter(status__in=("verified", "reward_decided"), verified_at__isnull=False,
-                                  feedback_due__isnull=True).only("pk", "verified_at"):
+    for tip in pending:
         due = deadlines.due("feedback", timezone.localtime(tip.verified_at).date())
         Tip.objects.filter(pk=tip.pk, feedback_due__isnull=True).update(feedback_due=due)
 
