@@ -1,6 +1,7 @@
 """Forms of the case actions (each validated here, then one service call)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.timezone import localdate
 
 from core.pickers import PickerSelect, bind
@@ -118,12 +119,19 @@ class SuspensionForm(BootstrapForm):
 
 
 class CorrectionForm(BootstrapForm):
-    decision = forms.ModelChoiceField(label="按日连续处罚决定", queryset=Decision.objects.none())
+    """登记改正 of a 按日连续处罚 (its accrual stops) or of a fine with a 责令改正 (corrected by the
+    deadline: no 逾期未改正 / 拒不执行 later)."""
+
+    decision = forms.ModelChoiceField(label="决定（按日连续处罚或附责令改正的罚款）", queryset=Decision.objects.none())
     corrected_on = forms.DateField(label="改正日期", widget=DATE)
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = case.decisions.filter(kind=Decision.Kind.DAILY_FINE)
+        self.fields["decision"].queryset = (
+            case.decisions.filter(status=Decision.Status.EFFECTIVE, corrected_on__isnull=True)
+            .filter(Q(kind=Decision.Kind.DAILY_FINE) | Q(kind=Decision.Kind.PENALTY, correction_ordered_on__isnull=False))
+            .select_related("party"))
+        self.fields["decision"].label_from_instance = lambda d: f"{d.get_kind_display()} {d.party.name} {d.decided_on:%Y-%m-%d}"
 
 
 class MeasureForm(BootstrapForm):

@@ -82,12 +82,17 @@ def check_prior_order(case: Case, article: PenaltyArticle, decided_on: datetime.
         orders = orders.filter(article_id=article.order_article_id)
         basis = f"依据{article.order_article.citation}"
     orders = list(orders)
+    complied = [d for d in orders if corrected_in_time(d)]
+    orders = [d for d in orders if not corrected_in_time(d)]
     hazard_due = _hazard_order_due(case, decided_on) if kind == PenaltyArticle.PriorOrder.REFUSED else None
     if hazard_due is not None and hazard_due <= decided_on:
         return hazard_due
     if not orders and hazard_due is not None:
         raise ServiceError(f"关联隐患的整改期限（{hazard_due - datetime.timedelta(days=1):%Y-%m-%d}）尚未届满，"
                            f"不能认定{what}（{article.citation}）。", "decided_on")
+    if not orders and complied:
+        raise ServiceError(f"当事人已在改正期限内改正（{max(d.corrected_on for d in complied):%Y-%m-%d}登记改正），"
+                           f"不能认定{what}（{article.citation}）。", "article")
     if not orders:
         raise ServiceError(f"{article.citation}（{what}）以先行责令改正为前提：本案尚无{basis}作出的责令限期改正"
                            f"决定（须有责令改正日期和改正期限），不能认定{what}。", "article")
@@ -290,10 +295,15 @@ def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> 
 
 
 def record_correction(actor, decision: Decision, *, corrected_on: datetime.date) -> Decision:
-    """The party corrected: accrual of a 按日连续处罚 stops on that day."""
+    """The party corrected (登记改正): for a 按日连续处罚 its accrual stops on that day; for a fine
+    with a 责令改正, a correction by the order's deadline means there is no 逾期未改正 / 拒不执行 to
+    fine later (``check_prior_order``)."""
     services._require_handler(actor, decision.case)
-    if decision.kind != Decision.Kind.DAILY_FINE:
-        raise ServiceError("只有按日连续处罚需要登记改正日期。", "corrected_on")
+    ordered = decision.kind == Decision.Kind.PENALTY and decision.correction_ordered_on is not None
+    if decision.kind != Decision.Kind.DAILY_FINE and not ordered:
+        raise ServiceError("只有按日连续处罚或附有责令改正的罚款决定需要登记改正日期。", "corrected_on")
+    if decision.status != Decision.Status.EFFECTIVE:
+        raise ServiceError("该决定已撤销。", "decision")
     if corrected_on is None or corrected_on > timezone.localdate():
         raise ServiceError("改正日期无效。", "corrected_on")
     if decision.correction_ordered_on and corrected_on < decision.correction_ordered_on:
@@ -302,6 +312,17 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
         if Decision.objects.filter(pk=decision.pk, corrected_on__isnull=True).update(corrected_on=corrected_on) != 1:
             raise StaleState()
         decision.corrected_on = corrected_on
-        days, total = daily_fine_total(decision)
-        record(actor, "case.corrected", decision.case, data={"decision": decision.pk, "days": days, "total": str(total)})
+        data = {"decision": decision.pk, "corrected_on": corrected_on.isoformat()}
+        if decision.kind == Decision.Kind.DAILY_FINE:
+            days, total = daily_fine_total(decision)
+            data.update(days=days, total=str(total))
+        else:
+            data["in_time"] = corrected_in_time(decision)
+        record(actor, "case.corrected", decision.case, data=data)
     return decision
+
+
+def corrected_in_time(order: Decision) -> bool:
+    """The order was complied with: corrected by its deadline (an order without one: on its day)."""
+    last = order.correction_deadline or order.correction_ordered_on
+    return order.corrected_on is not None and last is not None and order.corrected_on <= last

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from core import ruletables
+from core.events import events_for
 from core.services import ServiceError
 from enforcement import services
 from enforcement.models import PenaltyArticle
@@ -75,6 +76,56 @@ def test_overdue_only_after_the_deadline(world, decided, ok):
         with pytest.raises(ServiceError, match="尚未届满") as err:
             call()
         assert err.value.field == "decided_on"
+
+
+@pytest.mark.parametrize("corrected, ok", [(-5, False), (-2, False), (-1, True)])
+def test_no_overdue_fine_when_the_unit_corrected_by_the_deadline(world, corrected, ok):
+    """Art. 101 "逾期未改正的": ordered on day -10 to correct by day -2. Corrected (登记改正) on day -5
+    or on the deadline day itself, the unit complied — nothing is 逾期; corrected on day -1, it was
+    late for one day and the 逾期 fine stands, its act beginning the day after the deadline."""
+    case = notified_case(world)
+    order = order_to_correct(world, case, 101, "(五)", ordered=-10, deadline=-2)
+    services.record_correction(world.user("commerce"), order, corrected_on=_day(corrected))
+    call = lambda: services.decide_penalty(world.user("commerce"), case, party=entity(case),  # noqa: E731
+                                           article=article(101, "(五)逾期"), amount=150000)
+    if ok:
+        assert call().act_on == _day(-1)
+    else:
+        with pytest.raises(ServiceError, match="已在改正期限内改正") as err:
+            call()
+        assert err.value.field == "article"
+
+
+def test_a_correction_is_recorded_on_a_fine_with_an_order_only(world):
+    case = notified_case(world)
+    fine = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=10000)
+    with pytest.raises(ServiceError, match="附有责令改正") as err:
+        services.record_correction(world.user("commerce"), fine, corrected_on=_day(0))
+    assert err.value.field == "corrected_on"
+    order = order_to_correct(world, case, 101, "(五)", ordered=-10, deadline=-2)
+    with pytest.raises(ServiceError, match="不能早于责令改正日期"):
+        services.record_correction(world.user("commerce"), order, corrected_on=_day(-11))
+    services.record_correction(world.user("commerce"), order, corrected_on=_day(-3))
+    order.refresh_from_db()
+    assert order.corrected_on == _day(-3)
+    ev = events_for(case).filter(verb="case.corrected").get()
+    assert ev.data["in_time"] is True and ev.data["decision"] == order.pk
+
+
+def test_the_case_page_records_the_correction_of_an_ordered_fine(client, world):
+    from core.testing import client_as
+
+    case = notified_case(world)
+    order = order_to_correct(world, case, 101, "(五)", ordered=-10, deadline=-2)
+    services.advance(world.user("commerce"), case, "decide")
+    client_as(client, world, "commerce")
+    page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert 'name="correction-decision"' in page and f'value="{order.pk}"' in page
+    r = client.post(f"/enforcement/cases/{case.pk}/correction/", {"correction-decision": order.pk,
+                                                                   "correction-corrected_on": _day(-4).isoformat()})
+    assert r.status_code in (200, 302), r.content.decode()[:500]
+    order.refresh_from_db()
+    assert order.corrected_on == _day(-4)
 
 
 def test_refusal_fine_needs_the_order_to_eliminate_the_hazard(world):
