@@ -44,6 +44,7 @@ VERBS: dict[str, str] = {
     "listing.refuse_delisting": "不同意摘牌",
     "listing.delisting_decided": "作出摘牌决定",
     "listing.overdue": "挂牌督办逾期提醒",
+    "listing.delisting_prompt": "挂牌隐患已销号待摘牌提醒",
     "listing.overdue_escalated": "挂牌督办逾期升级提醒",
     "listing.progress_due": "整改进展报告到期提醒",
     "listing.extension_requested": "申请延长挂牌整改期限",

@@ -426,6 +426,18 @@ def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") ->
     return hazard
 
 
+ACTIVE_LISTING_STATES = ("proposed", "listed", "delisting_requested")  # supervision.workflow.ACTIVE_STATES
+
+
+def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
+    """A hazard proposed for or under 挂牌督办 is not merged away or voided behind the listing's
+    back: its listing would be left with no hazard to accept and could never be delisted."""
+    listing = hazard.listings.filter(status__in=ACTIVE_LISTING_STATES).select_related("listing_body").first()
+    if listing is not None:
+        doing = {"proposed": "提请挂牌督办（待审批）", "delisting_requested": "挂牌督办（已申请摘牌）"}.get(listing.status, "挂牌督办")
+        raise ServiceError(f"该隐患正由{listing.listing_body.name}{doing}，不能{what}；{hint}", "reason")
+
+
 def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
     """De-duplicate: ``hazard`` becomes merged into ``into``; the survivor keeps every source and
     the earliest channel and first-report time. The merged one is counted nowhere."""
@@ -436,6 +448,7 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
     if into.status in workflow.FINAL_STATES:
         raise ServiceError("目标隐患已合并或作废。", "into")
     _require_kind(actor, into)
+    _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
     with transaction.atomic():
         hazard = _transition(actor, hazard, "merge", _context(hazard, actor, has_reason=bool(reason.strip())),
                              note=reason, updates={"merged_into": into}, data={"into": into.pk})
@@ -459,6 +472,7 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
 
 
 def void(actor, hazard: Hazard, *, reason: str) -> Hazard:
+    _refuse_if_listed(hazard, "作废", "须先由挂牌单位作出不予挂牌决定或办理摘牌。")
     with transaction.atomic():
         return _transition(actor, hazard, "void", _context(hazard, actor, has_reason=bool(reason.strip())), note=reason)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from core.notifications import notify
+from hazards.models import Hazard
 
 from . import workflow
 
@@ -77,8 +78,10 @@ def notify_delisting_decided(listing, accepted: bool, reason: str) -> None:
 
 
 def send_listing_alerts(today: datetime.date | None = None) -> dict:
-    """Overdue listings → the listing body (once); overdue > 30 days → also the next-higher 安委办
-    (once); progress report due → the enterprise (once per period). Idempotent."""
+    """Overdue listings (deadline passed, hazard still open) → the listing body (once); overdue > 30
+    days → also the next-higher 安委办 (once); progress report due → the enterprise (once per
+    period, while the hazard is open); hazard accepted and 销号 but not yet delisted → the listing
+    body, once: 请办理摘牌. Idempotent."""
     from .models import Listing
 
     today = today or timezone.localdate()
@@ -101,8 +104,23 @@ def send_listing_alerts(today: datetime.date | None = None) -> dict:
                           body=f"{listing.listing_body.name} {body}", url=_url(listing), obj=listing, user=user,
                           channels=CHANNELS):
                     counts["escalated"] += 1
-    listed = Listing.objects.filter(status=Listing.Status.LISTED).select_related("hazard__enterprise")
+    listed = Listing.objects.filter(status=Listing.Status.LISTED).select_related("hazard__enterprise", "listing_body")
+    counts["delisting_prompted"] = 0
     for listing in listed:
+        if listing.hazard.status == Hazard.Status.CLOSED:
+            # accepted and 销号: no more progress reports are due; the listing body is told once
+            # that what remains is 摘牌 (the enterprise or department applies, its leader decides)
+            for user in org_users(listing.listing_body):
+                if notify(kind="listing.delisting_prompt",
+                          dedupe_key=f"listing:{listing.pk}:closed:{listing.hazard.closed_at:%Y%m%d%H%M%S}:user:{user.pk}",
+                          title=f"挂牌督办隐患已验收销号，请办理摘牌：{listing.notice_number}",
+                          body=f"{listing.hazard.enterprise.name}的挂牌督办隐患已于"
+                               f"{timezone.localtime(listing.hazard.closed_at):%Y-%m-%d}验收销号。",
+                          url=_url(listing), obj=listing, user=user, channels=CHANNELS):
+                    counts["delisting_prompted"] += 1
+            continue
+        if not listing.hazard.is_open():
+            continue
         last = listing.latest_report()
         since = last.date if last else timezone.localtime(listing.approved_at).date() if listing.approved_at else today
         due = since + datetime.timedelta(days=listing.report_every_days)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core.querysets import ScopedQuerySet
@@ -22,12 +23,19 @@ class ListingQuerySet(ScopedQuerySet):
         return self.filter(status__in=workflow.SUPERVISED_STATES)
 
     def overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.supervised().filter(deadline__lt=today)
+        """Supervised, its deadline passed and its hazard still open (PRODUCT.md: overdue is the
+        deadline passed while open): once the hazard is accepted and 销号, what is left is 摘牌."""
+        return self.filter(_overdue_q(today))
 
     def not_overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.exclude(status__in=workflow.SUPERVISED_STATES, deadline__lt=today)
+        return self.exclude(_overdue_q(today))
+
+
+def _overdue_q(today) -> Q:
+    from hazards.workflow import OPEN_STATES
+
+    return Q(status__in=workflow.SUPERVISED_STATES, deadline__lt=today or timezone.localdate(),
+             hazard__status__in=OPEN_STATES)
 
 
 class ProgressReportQuerySet(ScopedQuerySet):

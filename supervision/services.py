@@ -155,12 +155,17 @@ def _notice_number(listing: Listing, year: int) -> str:
 def approve(actor, listing: Listing, *, public_notice: bool | None = None, note: str = "") -> Listing:
     """安委会 leader approves: the hazard is listed, the notice gets its number and is published."""
     is_proposer = actor is not None and listing.proposed_by_id == getattr(actor, "pk", None)
+    hazard = Hazard.objects.get(pk=listing.hazard_id)  # as it is now, not as it was proposed
+    if not hazard.is_open():
+        raise ServiceError(f"该隐患{hazard.get_status_display()}，不能批准挂牌；请作出不予挂牌决定。", "hazard")
+    if hazard.grade != Hazard.Grade.MAJOR:
+        raise ServiceError("该隐患已不是重大事故隐患，不能批准挂牌；请作出不予挂牌决定。", "hazard")
     now = timezone.now()
     publish = listing.public_notice if public_notice is None else public_notice
     with transaction.atomic():
         listing = _transition(
             actor, listing, "approve", workflow.Context(is_proposer=is_proposer), note=note,
-            updates={"approved_by": _user(actor), "approved_at": now, "notice_number": _notice_number(listing, now.year),
+            updates={"approved_by": _user(actor), "approved_at": now, "notice_number": _notice_number(listing, timezone.localdate().year),
                      "public_notice": publish, "published_at": now if publish else None},
             data={"public_notice": publish})
         from .alerts import notify_listed
