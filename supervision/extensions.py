@@ -48,6 +48,11 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
     note = (note or "").strip()
     if not approve and not note:
         raise ServiceError("不同意延期须填写理由。", "note")
+    if approve and ext.requested_deadline <= listing.deadline:
+        # the request was checked against the hazard's deadline; the notice's may be later: an
+        # "extension" must not shorten the listing's 整改期限
+        raise ServiceError(f"申请延至日期（{ext.requested_deadline}）不晚于挂牌督办通知书的整改期限"
+                           f"（{listing.deadline}），不能作为延期批准；请不同意并说明理由。", "approve")
     user = actor if actor is not None and actor.is_authenticated else None
     now = timezone.now()
     new_status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED

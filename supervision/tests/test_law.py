@@ -61,6 +61,25 @@ def test_denied_extension_keeps_both_deadlines_and_needs_a_reason(world):
     assert Hazard.objects.get(pk=hazard.pk).deadline == hazard.deadline
 
 
+def test_an_extension_cannot_shorten_the_notices_deadline(world):
+    """The hazard's deadline (60 days) and the notice's (here 90 days) may differ; a request later
+    than the hazard's but not later than the notice's is no extension of the listing: refused when
+    approved (the listing keeps its deadline), so the 延期 never brings the 整改期限 forward."""
+    hazard = major_hazard(world)
+    listing = listed(world, hazard, days=90)
+    hz.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
+    hz.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    earlier = hazard.deadline + datetime.timedelta(days=10)
+    assert earlier < listing.deadline
+    hz.request_extension(world.user("enterprise"), hazard, new_deadline=earlier, reason="设备到货延迟")
+    with pytest.raises(ServiceError, match="不晚于挂牌督办通知书的整改期限") as err:
+        extensions.decide_listed_extension(world.user("committee_lead"), hazard, approve=True, note="同意")
+    assert err.value.field == "approve"
+    assert Listing.objects.get(pk=listing.pk).deadline == listing.deadline
+    extensions.decide_listed_extension(world.user("committee_lead"), hazard, approve=False, note="未超出通知书期限，无须延期")
+
+
 def test_extension_page_for_the_listing_leader(client, world):
     hazard, listing, new = _rectifying_listed(world)
     client.force_login(world.user("committee_lead"))
