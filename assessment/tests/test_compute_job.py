@@ -99,6 +99,18 @@ def test_the_polled_partial_shows_units_done_of_total_while_running_and_reloads_
     assert client.get(url)["Location"] == f"/assessment/{s.pk}/"  # not htmx: the set's page
 
 
+def test_the_job_is_handed_to_the_queue_once_the_request_commits(client, world, s, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda *args, **kwargs: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _click(client, world, s)
+        assert not sent  # not before the commit: the worker must find the job and the set pointing at it
+    for callback in callbacks:
+        callback()
+    assert sent == [("jobs.runner.run", _only_job().pk)]
+
+
 def test_a_second_click_while_queued_or_running_shows_the_same_job(client, world, s):
     _click(client, world, s)
     r = _click(client, world, s)
