@@ -178,6 +178,18 @@ def test_the_api_answers_202_with_the_job_and_its_status_url(client, world, s):
     assert client.get(f"/api/v1/assessment-sets/{s.pk}/").json()["status"] == "computed"
 
 
+def test_with_jobs_run_inline_the_answer_is_the_finished_job(client, world, s, settings):
+    """QINGLING_JOBS_INLINE (development, the API contract's demo server): the job runs once the
+    set's row is released, and the 202 already holds its outcome."""
+    settings.QINGLING_JOBS_INLINE = True
+    client_as(client, world, "committee")
+    r = client.post(f"/api/v1/assessment-sets/{s.pk}/compute/", content_type=J)
+    units = len(services.units_of(s))
+    assert r.status_code == 202 and (r.json()["status"], r.json()["done"], r.json()["total"]) == ("done", units, units)
+    s.refresh_from_db()
+    assert s.status == "computed" and s.computation_id == r.json()["id"]
+
+
 def test_the_schema_documents_the_202_and_the_computation(client, world):
     import yaml
 
