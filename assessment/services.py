@@ -130,9 +130,8 @@ def start_compute(actor, s: IndicatorSet):
     with transaction.atomic():
         lock(s)  # two clicks at once: the second waits here, then finds the first one's job
         _require_computable(actor, s)
-        current = Job.objects.filter(pk=s.computation_id).first()  # as it stands now, not as cached
-        if current is not None and not current.finished:
-            return current, False
+        if computing(s):
+            return Job.objects.get(pk=s.computation_id), False
         job = jobs.submit(actor, COMPUTE_KIND, f"计算考评结果：{s}", {"set": s.pk}, queue=False)
         if IndicatorSet.objects.filter(pk=s.pk, computation_id=s.computation_id).update(computation=job) != 1:
             raise StaleState()
@@ -176,6 +175,8 @@ def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
                 progress(len(out), len(units))
         _rank(out)
         if IndicatorSet.objects.filter(pk=s.pk, status=s.status).update(status=workflow.COMPUTED) != 1:
+            if IndicatorSet.objects.filter(pk=s.pk, status=workflow.FINALISED).exists():
+                raise ServiceError("考评结果已确定，不能重新计算。", None)  # finalised while this ran
             raise StaleState()
         old, s.status = s.status, workflow.COMPUTED
         record(actor, "assessment.computed", s, from_state=old, to_state=s.status, data={"units": len(out)})
@@ -220,11 +221,23 @@ def adjust(actor, score: Score, *, new_score, reason: str) -> Score:
     return score
 
 
+def computing(s: IndicatorSet) -> bool:
+    """Whether the set's latest computation job is still queued, running or waiting for a retry."""
+    from jobs.models import Job
+
+    return Job.objects.filter(pk=s.computation_id).exclude(status__in=(Job.Status.DONE, Job.Status.FAILED)).exists()
+
+
 def finalise(actor, s: IndicatorSet) -> IndicatorSet:
+    """Fix the results — not while a (re)computation is queued or running: it would replace the
+    results being fixed (the computation itself would then be refused)."""
     _require_reviewer(actor, s)
     if s.status != workflow.COMPUTED:
         raise ServiceError("请先计算考评结果。", None)
     with transaction.atomic():
+        lock(s)  # start_compute locks it too: a computation is either queued before this or refused after
+        if computing(s):
+            raise ServiceError("正在计算考评结果，请等计算完成后再确定。", None)
         if IndicatorSet.objects.filter(pk=s.pk, status=workflow.COMPUTED).update(status=workflow.FINALISED) != 1:
             raise StaleState()
         s.status = workflow.FINALISED

@@ -96,10 +96,10 @@ def set_action(request, pk: int, action: str):
     if fn is None:
         return set_detail(request, pk, error="未知操作。", status=404)
     try:
-        done = fn(request.user, s)
+        outcome = fn(request.user, s)
     except ServiceError as exc:
         return set_detail(request, pk, error=exc.message, status=403 if exc.code == "permission_denied" else 400)
-    if action == "compute" and not done[1]:
+    if action == "compute" and not outcome[1]:  # (job, started): the computation already under way
         messages.info(request, "该考评结果正在计算，未重复提交；下面是正在进行的计算。")
     return redirect("assessment:set", pk=s.pk)
 

@@ -8,7 +8,7 @@ the job with a Chinese message. The jobs run as the worker runs them (``jobs.run
 import pytest
 
 from assessment import services, sources
-from assessment.models import Assessment, Score
+from assessment.models import Assessment, IndicatorSet, Score
 from core.models import Event, Notification
 from core.services import ServiceError
 from core.testing import check_matrix, client_as
@@ -144,9 +144,11 @@ def test_a_finalised_set_is_refused_before_queueing(client, world, s):
 
 
 def test_a_set_finalised_while_the_job_waited_is_not_recomputed(client, world, s):
+    """finalise refuses while a computation is queued (below); should the set be finalised anyway
+    (a job retried after its set was fixed), the job checks again and computes nothing."""
     services.compute(world.user("committee"), s)
     _click(client, world, s)
-    services.finalise(world.user("committee"), s)
+    IndicatorSet.objects.filter(pk=s.pk).update(status="finalised")
     before = _scores(s)
     job = _only_job()
     assert runner.run(job.pk) == "failed"
@@ -154,6 +156,42 @@ def test_a_set_finalised_while_the_job_waited_is_not_recomputed(client, world, s
     assert job.message == "考评结果已确定，不能重新计算。"
     s.refresh_from_db()
     assert s.status == "finalised" and _scores(s) == before
+
+
+def test_finalising_waits_for_a_computation_under_way(client, world, s):
+    services.compute(world.user("committee"), s)
+    _click(client, world, s)
+    page = client.get(f"/assessment/{s.pk}/").content.decode()
+    assert "确定考评结果" not in page  # not offered while it computes
+    r = client.post(f"/assessment/{s.pk}/finalise/")
+    assert r.status_code == 400 and "正在计算考评结果，请等计算完成后再确定。" in r.content.decode()
+    r = client.post(f"/api/v1/assessment-sets/{s.pk}/finalise/", content_type=J)
+    assert r.status_code == 400 and r.json()["message"] == "正在计算考评结果，请等计算完成后再确定。"
+    s.refresh_from_db()
+    assert s.status == "computed"
+    assert runner.run(_only_job().pk) == "done"
+    assert client.post(f"/assessment/{s.pk}/finalise/").status_code == 302
+    s.refresh_from_db()
+    assert s.status == "finalised"
+
+
+def test_a_set_finalised_while_it_computed_keeps_its_results(world, s, monkeypatch):
+    committee = world.user("committee")
+    services.compute(committee, s)
+    before = _scores(s)
+    real, stale = sources.SOURCES["inspections"], IndicatorSet.objects.get(pk=s.pk)
+
+    def finalised_meanwhile(unit, year):  # another reviewer fixes the results while this computes
+        if IndicatorSet.objects.filter(pk=s.pk, status="computed").exists():
+            IndicatorSet.objects.filter(pk=s.pk).update(status="finalised")
+        return real(unit, year)
+
+    monkeypatch.setitem(sources.SOURCES, "inspections", finalised_meanwhile)
+    with pytest.raises(ServiceError) as refused:
+        services.compute(committee, stale)
+    assert refused.value.message == "考评结果已确定，不能重新计算。"
+    monkeypatch.setitem(sources.SOURCES, "inspections", real)
+    assert _scores(s) == before
 
 
 # ---------------------------------------------------------------- the API
