@@ -1,9 +1,16 @@
 """Assessment API (/api/v1/assessment-sets/, /api/v1/assessments/): scoped reads and the steps of
 the assessment pages through the same services — create a year's set, add an indicator, compute,
 finalise (the reviewer, i.e. the organising committee office), adjust a score with a reason, record
-a 述职. A repeat of a step that already took effect is 409 ``already_done`` (core.api_http.settles)."""
+a 述职. A repeat of a step that already took effect is 409 ``already_done`` (core.api_http.settles).
 
-from drf_spectacular.utils import extend_schema
+Compute runs as a background job (``services.start_compute``, kind ``assessment.compute``): the
+answer is 202 with the job, whose ``url`` is the set's computation
+(``/api/v1/assessment-sets/{id}/computation/``: status, units done / total, message), readable by
+whoever sees every result of the set — not only who asked — like the page's progress bar; a
+second request while it is queued or running answers that same job."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +19,7 @@ from accounts.permissions import membership
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
+from jobs.api import JobSerializer
 
 from . import services, workflow
 from .models import Assessment, Debrief, IndicatorSet, Score
@@ -40,6 +48,26 @@ class IndicatorSetSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorSet
         fields = ["id", "year", "name", "organisation", "status", "excellent_min", "good_min", "pass_min"]
+
+
+class ComputationSerializer(JobSerializer):
+    """The set's computation job: ``url`` is the set's computation (readable by whoever sees every
+    result of the set), no result file (the results are the set's assessments)."""
+
+    def get_url(self, obj) -> str:
+        return f"/api/v1/assessment-sets/{obj.params.get('set')}/computation/"
+
+    def get_download(self, obj) -> str | None:
+        return None
+
+
+def _computation_response(job, code):
+    from jobs.views import live
+
+    response = Response(ComputationSerializer(live(job)).data, status=code)
+    if code == status.HTTP_202_ACCEPTED:
+        response["Location"] = response.data["url"]
+    return response
 
 
 class SetCreateSerializer(serializers.Serializer):
@@ -135,13 +163,26 @@ class IndicatorSetViewSet(ScopedReadOnlyViewSet):
         ind = services.add_indicator(request.user, s, **d)
         return Response(IndicatorOutSerializer(ind).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=IndicatorSetSerializer,
-                   summary="计算（或按最新数据重新计算）考评结果（考评组织单位；人工评分和调整保留）")
+    @extend_schema(request=None, responses={202: OpenApiResponse(
+        ComputationSerializer, description="已提交计算任务（或该考评正在计算：返回正在进行的任务，不重复提交）；"
+                                           "轮询 url（Location）查看状态和进度（已计算单位数 done / 单位总数 total），"
+                                           "完成后考评结果见 /api/v1/assessments/；失败时 status 为 failed，message 为原因")},
+        summary="计算（或按最新数据重新计算）考评结果：后台任务，返回 202 和任务（考评组织单位；人工评分和调整保留；已确定的为 400）")
     @action(detail=True, methods=["post"])
     def compute(self, request, pk=None):
-        s = self.get_object()
-        services.compute(request.user, s)
-        return self._done(s)
+        job, _ = services.start_compute(request.user, self.get_object())
+        return _computation_response(job, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=ComputationSerializer,
+                   summary="考评结果的最近一次计算任务（状态、进度、原因；看得到全部考评结果的单位可查看，其他为 404）")
+    @action(detail=True, methods=["get"])
+    def computation(self, request, pk=None):
+        from .jobs import computation_for
+
+        job = computation_for(request.user, self.get_object())
+        if job is None:
+            raise Http404("该考评尚无计算任务，或无权查看。")
+        return _computation_response(job, status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=IndicatorSetSerializer, summary="确定考评结果（考评组织单位；确定后不能再调整）")
     @action(detail=True, methods=["post"])

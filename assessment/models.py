@@ -30,6 +30,10 @@ class IndicatorSet(RegionCodes):
     pass_min = models.DecimalField("合格最低分", max_digits=6, decimal_places=2, default=60)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField("制定时间", default=timezone.now)
+    # the latest computation asked for (a jobs.Job of kind assessment.compute): a second request
+    # while it is queued or running gets this one instead of starting another (services.start_compute)
+    computation = models.ForeignKey("jobs.Job", verbose_name="最近一次计算任务", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = IndicatorSetQuerySet.as_manager()
 

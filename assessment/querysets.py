@@ -28,6 +28,18 @@ class IndicatorSetQuerySet(ScopedQuerySet):
             q |= region_q
         return self.filter(q).distinct()
 
+    def overseen_by(self, user):
+        """The sets whose every result ``user`` sees (the committee offices and comprehensive
+        departments of the set's region; superusers) — not an assessed unit, which sees its own
+        sheet only. They see the set's computation (its job's progress and outcome) too."""
+        from accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        region_q = None if scope.nothing or not scope.is_government else _reviewer_region_q(scope, "")
+        return self.none() if region_q is None else self.filter(region_q)
+
 
 class AssessmentQuerySet(ScopedQuerySet):
     unit_path = "unit_id"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.permissions import actor_org, membership
 from core.events import record
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import sources, workflow
 from .models import Assessment, Debrief, Indicator, IndicatorSet, Score, VetoRule
@@ -106,18 +106,55 @@ def units_of(s: IndicatorSet) -> list[Organisation]:
         .select_related("region", "department_type").order_by("kind", "name"))
 
 
-def compute(actor, s: IndicatorSet) -> list[Assessment]:
-    """(Re)compute every unit's computed scores, totals, ratings with vetoes, and ranks. Manual
-    scores and adjustments are kept."""
+#: the job kind that runs ``compute`` on the task queue (assessment/jobs.py registers it)
+COMPUTE_KIND = "assessment.compute"
+
+
+def _require_computable(actor, s: IndicatorSet) -> None:
     _require_reviewer(actor, s)
     if s.status == workflow.FINALISED:
         raise ServiceError("考评结果已确定，不能重新计算。", None)
+
+
+def start_compute(actor, s: IndicatorSet):
+    """Queue ``compute`` of ``s`` as a background job for ``actor`` (the same checks as ``compute``
+    first; the job checks again when it runs, as ``actor``). While a computation of ``s`` is queued,
+    running or waiting for a retry, that job is returned instead of a second one (the set's row is
+    locked while this is decided). Returns ``(job, started)``."""
+    from jobs import services as jobs
+    from jobs.models import Job
+
+    if actor is None:
+        raise NotPermitted("请登录后再计算考评结果。")
+    _require_computable(actor, s)
+    with transaction.atomic():
+        lock(s)  # two clicks at once: the second waits here, then finds the first one's job
+        _require_computable(actor, s)
+        if computing(s):
+            return Job.objects.get(pk=s.computation_id), False
+        job = jobs.submit(actor, COMPUTE_KIND, f"计算考评结果：{s}", {"set": s.pk}, queue=False)
+        if IndicatorSet.objects.filter(pk=s.pk, computation_id=s.computation_id).update(computation=job) != 1:
+            raise StaleState()
+        s.computation = job
+    jobs.enqueue(job.pk)  # after the commit: the worker finds the job and the set pointing at it
+    job.refresh_from_db()
+    return job, True
+
+
+def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
+    """(Re)compute every unit's computed scores, totals, ratings with vetoes, and ranks. Manual
+    scores and adjustments are kept. ``progress(done, total)``, when given, is called before the
+    first unit and after each one (the job's progress bar: units done / total)."""
+    _require_computable(actor, s)
     indicators = list(s.indicators.all())
     vetoes = list(s.vetoes.all())
     now = timezone.now()
     out = []
     with transaction.atomic():
-        for unit in units_of(s):
+        units = units_of(s)
+        if progress:
+            progress(0, len(units))
+        for unit in units:
             a, _ = Assessment.objects.get_or_create(indicator_set=s, unit=unit)
             for ind in indicators:
                 sc, _ = Score.objects.get_or_create(assessment=a, indicator=ind)
@@ -134,8 +171,12 @@ def compute(actor, s: IndicatorSet) -> list[Assessment]:
             a.computed_at = now
             a.save(update_fields=["total", "rating", "veto_note", "computed_at"])
             out.append(a)
+            if progress:
+                progress(len(out), len(units))
         _rank(out)
         if IndicatorSet.objects.filter(pk=s.pk, status=s.status).update(status=workflow.COMPUTED) != 1:
+            if IndicatorSet.objects.filter(pk=s.pk, status=workflow.FINALISED).exists():
+                raise ServiceError("考评结果已确定，不能重新计算。", None)  # finalised while this ran
             raise StaleState()
         old, s.status = s.status, workflow.COMPUTED
         record(actor, "assessment.computed", s, from_state=old, to_state=s.status, data={"units": len(out)})
@@ -180,11 +221,23 @@ def adjust(actor, score: Score, *, new_score, reason: str) -> Score:
     return score
 
 
+def computing(s: IndicatorSet) -> bool:
+    """Whether the set's latest computation job is still queued, running or waiting for a retry."""
+    from jobs.models import Job
+
+    return Job.objects.filter(pk=s.computation_id).exclude(status__in=(Job.Status.DONE, Job.Status.FAILED)).exists()
+
+
 def finalise(actor, s: IndicatorSet) -> IndicatorSet:
+    """Fix the results — not while a (re)computation is queued or running: it would replace the
+    results being fixed (the computation itself would then be refused)."""
     _require_reviewer(actor, s)
     if s.status != workflow.COMPUTED:
         raise ServiceError("请先计算考评结果。", None)
     with transaction.atomic():
+        lock(s)  # start_compute locks it too: a computation is either queued before this or refused after
+        if computing(s):
+            raise ServiceError("正在计算考评结果，请等计算完成后再确定。", None)
         if IndicatorSet.objects.filter(pk=s.pk, status=workflow.COMPUTED).update(status=workflow.FINALISED) != 1:
             raise StaleState()
         s.status = workflow.FINALISED

@@ -1,9 +1,11 @@
 """Assessment pages: the sets, the ranked results, each unit's sheet with evidence, adjustments,
 述职 records, the Word report per unit and the summary workbook."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee
@@ -12,6 +14,7 @@ from core.views import get_visible_or_404, service_error_to_form
 
 from . import documents, services
 from .forms import AdjustForm, DebriefForm, IndicatorForm, SetForm
+from .jobs import computation_for
 from .models import Assessment, IndicatorSet, Score
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,10 +44,32 @@ def set_create(request):
 def set_detail(request, pk: int, error: str = "", status: int = 200, indicator_form=None):
     s = get_visible_or_404(IndicatorSet.objects.select_related("organisation"), request.user, pk=pk)
     results = Assessment.objects.visible_to(request.user).filter(indicator_set=s).select_related("unit")
+    job = computation_for(request.user, s)
     return render(request, "assessment/set_detail.html", {
         "s": s, "indicators": s.indicators.all(), "vetoes": s.vetoes.all(), "results": results,
         "reviewer": services.is_reviewer(request.user, s), "error": error,
+        # shown while queued or running (progress bar) and when it failed (the reason); once done
+        # the page shows its results
+        "computation": job if job and job.status != job.Status.DONE else None,
+        "computing": bool(job and not job.finished),
+        "computation_url": reverse("assessment:computation", args=[s.pk]),
         "indicator_form": indicator_form or IndicatorForm()}, status=status)
+
+
+def computation(request, pk: int):
+    """The progress partial of the set's computation (the job page's partial, polled here so that
+    whoever sees every result of the set — not only who clicked — follows it); when it has
+    finished the page reloads to show the results or the reason it failed."""
+    s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
+    job = computation_for(request.user, s)
+    if job is None:
+        raise Http404("没有计算任务")
+    if not request.htmx:
+        return redirect("assessment:set", pk=s.pk)
+    response = render(request, "jobs/_job.html", {"job": job, "poll_url": reverse("assessment:computation", args=[s.pk])})
+    if job.finished:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
@@ -64,14 +89,18 @@ def indicator_add(request, pk: int):
 
 @require_POST
 def set_action(request, pk: int, action: str):
+    """计算 queues the computation as a job (services.start_compute) and comes back to the set's
+    page, which shows its progress; 确定 finalises at once."""
     s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
-    fn = {"compute": services.compute, "finalise": services.finalise}.get(action)
+    fn = {"compute": services.start_compute, "finalise": services.finalise}.get(action)
     if fn is None:
         return set_detail(request, pk, error="未知操作。", status=404)
     try:
-        fn(request.user, s)
+        outcome = fn(request.user, s)
     except ServiceError as exc:
         return set_detail(request, pk, error=exc.message, status=403 if exc.code == "permission_denied" else 400)
+    if action == "compute" and not outcome[1]:  # (job, started): the computation already under way
+        messages.info(request, "该考评结果正在计算，未重复提交；下面是正在进行的计算。")
     return redirect("assessment:set", pk=s.pk)
 
 

@@ -71,7 +71,8 @@ def settles(done, current=None):
 REPEATABLE = {
     "v1_hazards_attachments_create": "每次上传新增一份照片或证据；同一文件重复上传只保存一份（按 SHA-256 去重）",
     "v1_listings_progress_create": "挂牌督办期间按期多次报告整改进展，每次都是新的进展报告",
-    "v1_assessment_sets_compute_create": "重新计算按最新业务数据刷新系统计算的得分（人工评分和调整保留），数据变化后须再次计算",
+    "v1_assessment_sets_compute_create": "重新计算按最新业务数据刷新系统计算的得分（人工评分和调整保留），数据变化后须再次计算；"
+                                         "计算是后台任务（202），正在计算时重复请求返回正在进行的任务，不重复提交",
     "v1_campaigns_remind_create": "催报每单位每周只发送一次站内消息（按周去重）；重复调用不再发送，只返回各单位的提醒情况",
     "v1_tips_reveal_create": "查看举报人身份是只读操作，每次查看都记入安全日志",
 }

@@ -7,6 +7,7 @@ import tempfile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+import assessment.jobs  # noqa: F401 - registers assessment.compute
 import enterprises.jobs  # noqa: F401 - registers enterprises.import
 
 from .registry import Outcome, register

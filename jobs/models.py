@@ -61,6 +61,13 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def result_link(self):
+        """``(label, url)`` of the page that shows this finished job's result, if its kind has one."""
+        from .registry import link_for
+
+        return link_for(self) if self.status == self.Status.DONE else None
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

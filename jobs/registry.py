@@ -21,17 +21,28 @@ class Outcome:
 
 
 _ON_FAIL: dict = {}
+_LINKS: dict = {}
 
 
-def register(kind: str, *, on_fail=None):
+def register(kind: str, *, on_fail=None, link=None):
     """``on_fail(job, message)`` runs (in the failing transaction) when a job of this kind fails
-    for good, e.g. to mark a domain record that mirrors the job."""
+    for good, e.g. to mark a domain record that mirrors the job. ``link(job)`` → ``(label, url)``
+    or None: where a finished job's result is seen when it is a page rather than a file (the
+    job page offers it; e.g. the computed assessment results)."""
     def wrap(fn):
         _HANDLERS[kind] = fn
         if on_fail:
             _ON_FAIL[kind] = on_fail
+        if link:
+            _LINKS[kind] = link
         return fn
     return wrap
+
+
+def link_for(job):
+    """``(label, url)`` of the page showing ``job``'s result, or None (``register(link=…)``)."""
+    fn = _LINKS.get(job.kind)
+    return fn(job) if fn else None
 
 
 def handler_for(kind: str):

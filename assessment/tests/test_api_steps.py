@@ -11,6 +11,8 @@ from assessment import services
 from assessment.models import Assessment, Debrief, Indicator, IndicatorSet
 from core.models import Event
 from core.testing import client_as
+from jobs import runner
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 J = "application/json"
@@ -72,10 +74,14 @@ def test_compute_then_finalise_and_a_second_finalise_is_409(client, world):
     early = client.post(f"/api/v1/assessment-sets/{s.pk}/finalise/", content_type=J)
     assert early.status_code == 400 and "计算" in early.json()["message"]
     r = client.post(f"/api/v1/assessment-sets/{s.pk}/compute/", content_type=J)
-    assert r.status_code == 200 and r.json()["status"] == "computed"
+    assert r.status_code == 202 and r.json()["kind"] == "assessment.compute"  # a job (test_compute_job.py)
+    runner.run(r.json()["id"])
+    assert client.get(f"/api/v1/assessment-sets/{s.pk}/").json()["status"] == "computed"
     units = {a.unit for a in Assessment.objects.filter(indicator_set=s)}
     assert world.org("commerce") in units and world.user("township").membership.organisation in units
-    assert client.post(f"/api/v1/assessment-sets/{s.pk}/compute/", content_type=J).status_code == 200  # recompute
+    again = client.post(f"/api/v1/assessment-sets/{s.pk}/compute/", content_type=J)  # recompute: a new job
+    assert again.status_code == 202 and again.json()["id"] != r.json()["id"]
+    runner.run(again.json()["id"])
     done = client.post(f"/api/v1/assessment-sets/{s.pk}/finalise/", content_type=J)
     assert done.status_code == 200 and done.json()["status"] == "finalised"
     again = client.post(f"/api/v1/assessment-sets/{s.pk}/finalise/", content_type=J)
@@ -94,7 +100,7 @@ def test_only_the_reviewer_computes_or_finalises(client, world, computed, person
         r = client.post(f"/api/v1/assessment-sets/{computed.pk}/{step}/", body, content_type=J)
         assert r.status_code == expected, (step, r.content)
     computed.refresh_from_db()
-    assert computed.status == "computed" and Event.objects.count() == events
+    assert computed.status == "computed" and Event.objects.count() == events and not Job.objects.exists()
 
 
 def test_the_reviewer_adjusts_a_score_with_a_reason_and_the_total_follows(client, world, computed):

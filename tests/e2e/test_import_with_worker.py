@@ -1,7 +1,8 @@
 """Browser + a real job worker (django-q2 cluster in its own process, as under `make run`): the
 import page shows the job queued/running and the htmx poll brings in the result when the worker
 finishes; a list's export link does the same and the file downloaded from the job page holds the
-list's rows. PostgreSQL only: the worker process must share the test database."""
+list's rows; an assessment set's 计算 shows the job's progress bar and the page reloads to the
+results. PostgreSQL only: the worker process must share the test database."""
 
 import os
 import signal
@@ -70,3 +71,25 @@ def test_a_list_export_finishes_in_the_browser_and_the_file_holds_the_list(page,
     sheet = load_workbook(tmp_path / info.value.suggested_filename, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "单位名称" and len(rows) - 1 == total
+
+
+def test_the_assessment_computation_runs_on_the_worker_and_the_page_shows_the_results(page, live_server, tworld, worker):
+    """计算 queues the job; the set's page shows its progress bar and, when the worker is done,
+    reloads itself (htmx HX-Refresh) to the ranked results."""
+    from assessment import services
+    from assessment.models import Assessment
+
+    s = services.create_set(tworld.user("committee"), year=2026, name="浏览器考评")
+    login(page, live_server.url, "hb_anweiban")
+    page.goto(f"{live_server.url}/assessment/{s.pk}/")
+    assert "尚未计算" in page.inner_text("[data-testid=results]")
+    page.click("[data-testid=compute]")
+    page.wait_for_load_state()
+    shown = page.locator("[data-testid=computation] [data-testid=job]")
+    if shown.count():  # the worker had not finished when the page came back: the bar, then the reload
+        assert shown.get_attribute("data-status") in ("pending", "running", "done")
+    page.wait_for_selector("[data-testid=compute]:has-text('重新计算考评结果')", timeout=120_000)
+    assert page.locator("[data-testid=computation]").count() == 0
+    results = page.inner_text("[data-testid=results]")
+    assert "尚未计算" not in results and Assessment.objects.filter(indicator_set=s).count() > 3
+    assert all(a.unit.name in results for a in Assessment.objects.filter(indicator_set=s).select_related("unit"))
