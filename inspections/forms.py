@@ -109,7 +109,6 @@ class PlanForm(BootstrapMixin, forms.Form):
 class DrawForm(BootstrapMixin, forms.Form):
     count = forms.IntegerField(label="抽取企业数", min_value=1)
     per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, initial=2)
-    seed = forms.IntegerField(label="随机种子（留空自动生成）", required=False, min_value=0, max_value=2**62)
     reason = forms.CharField(label="重新抽取原因", required=False, max_length=200)
 
 

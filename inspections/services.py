@@ -146,8 +146,11 @@ def conflict_pairs(inspector_ids, enterprise_ids) -> list[list[int]]:
     return sorted([list(p) for p in pairs])
 
 
-def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, seed: int | None = None, reason: str = "") -> Draw:
-    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded."""
+def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "") -> Draw:
+    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded.
+
+    The seed is never chosen by a person: pools are deterministic and visible, so whoever picks the
+    seed picks the result. It comes from ``secrets`` and is stored with the pools for ``replay``."""
     org = _require_org(actor, department=True)
     if plan.department_id != org.pk:
         raise NotPermitted("只能为本部门的计划抽取。")
@@ -157,7 +160,7 @@ def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, seed: i
     enterprises = plan_pool(plan, actor)
     inspectors = [u.pk for u in inspectors_of(org)]
     conflicts = conflict_pairs(inspectors, enterprises)
-    seed = seed if seed is not None else secrets.randbits(48)
+    seed = secrets.randbits(48)
     result = pure_draw(seed, enterprises, inspectors, count, per_enterprise, conflicts)
     with transaction.atomic():
         new = Draw(plan=plan, department=org, seed=seed, enterprise_pool=enterprises, inspector_pool=inspectors,
