@@ -146,6 +146,23 @@ def conflict_pairs(inspector_ids, enterprise_ids) -> list[list[int]]:
     return sorted([list(p) for p in pairs])
 
 
+def _refuse_recused(inspectors, enterprise) -> None:
+    """The draw's recusal rule (``conflict_pairs``: declared conflicts and the inspector's home
+    township) holds for every record, drawn or not; the refusal names the inspector and the ground."""
+    recused = {i for i, _ in conflict_pairs([u.pk for u in inspectors], [enterprise.pk])}
+    if not recused:
+        return
+    declared = dict(Conflict.objects.filter(enterprise=enterprise, inspector_id__in=recused)
+                    .values_list("inspector_id", "reason"))
+    reasons = []
+    for u in inspectors:
+        if u.pk in recused:
+            name = u.get_full_name() or u.username
+            reasons.append(f"{name}已申报与该单位回避（{declared[u.pk]}）" if u.pk in declared
+                           else f"{name}居住在该单位所在的乡镇（街道）")
+    raise ServiceError(f"{'；'.join(reasons)}，须回避，不能检查该单位。", "inspectors", code="recusal")
+
+
 def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "") -> Draw:
     """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded.
 
@@ -229,8 +246,7 @@ def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date,
             raise ServiceError(f"{u.get_full_name() or u} 不是执法检查人员。", "inspectors")
         if kind != Record.Kind.JOINT and m.organisation_id != org.pk:
             raise ServiceError("非联合检查的检查人员须为本单位人员。", "inspectors")
-    if Conflict.objects.filter(enterprise=enterprise, inspector__in=inspectors).exists():
-        raise ServiceError("检查人员与该单位存在回避关系。", "inspectors")
+    _refuse_recused(inspectors, enterprise)
     with transaction.atomic():
         rec = Record.objects.create(enterprise=enterprise, organisation=org, kind=kind, inspected_on=inspected_on,
                                     location=location, summary=summary, plan=plan, draw=draw, created_by=actor)

@@ -77,7 +77,7 @@ def record_new(request):
         if request.GET.get("enterprise", "").isdigit():
             initial["enterprise"] = int(request.GET["enterprise"])
         form = forms.RecordForm(initial=initial, user=request.user, inspectors=inspectors)
-    return render(request, "inspections/record_new.html", {"form": form})
+    return render(request, "inspections/record_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _item_form(item, data=None, files=None):
