@@ -23,6 +23,11 @@ class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
         return Enterprise.objects.visible_to(self.context["request"].user)
 
 
+class VisibleDraw(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Draw.objects.visible_to(self.context["request"].user)
+
+
 class PlanSerializer(serializers.ModelSerializer):
     done_count = serializers.IntegerField(read_only=True)
 
@@ -51,13 +56,15 @@ class ItemSerializer(serializers.ModelSerializer):
 class RecordSerializer(serializers.ModelSerializer):
     enterprise = VisibleEnterprise()
     inspectors = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.all(), write_only=True)
+    draw = VisibleDraw(required=False, allow_null=True,
+                       help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
     signatures = serializers.SerializerMethodField()
 
     class Meta:
         model = Record
         fields = ["id", "enterprise", "organisation", "kind", "inspected_on", "location", "summary", "status",
-                  "locked_at", "inspectors", "signatures"]
-        read_only_fields = ["organisation", "status", "locked_at"]
+                  "locked_at", "plan", "draw", "inspectors", "signatures"]
+        read_only_fields = ["organisation", "status", "locked_at", "plan"]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_signatures(self, obj):

@@ -229,8 +229,34 @@ def declare_conflict(actor, *, inspector, enterprise, reason: str) -> Conflict:
 
 # ---------------------------------------------------------------- records
 
+def drawn_inspectors(draw_row: Draw, enterprise_id: int) -> list[int] | None:
+    """The inspectors ``draw_row`` drew for the enterprise, or None when it did not draw the enterprise."""
+    for row in draw_row.result:
+        if row["enterprise"] == enterprise_id:
+            return sorted(row["inspectors"])
+    return None
+
+
+def _check_draw(actor, org, draw_row: Draw, enterprise, inspectors) -> None:
+    """A record made from a draw inspects a drawn enterprise with exactly the inspectors drawn for it."""
+    if not Draw.objects.visible_to(actor).filter(pk=draw_row.pk).exists() or draw_row.department_id != org.pk:
+        raise ServiceError("只能按本部门的双随机抽取结果检查。", "draw")
+    if draw_row.superseded:
+        raise ServiceError("该抽取已被重新抽取作废，请按现行抽取结果检查。", "draw")
+    drawn = drawn_inspectors(draw_row, enterprise.pk)
+    if drawn is None:
+        raise ServiceError("该单位不在本次双随机抽取结果中。", "enterprise")
+    if sorted(u.pk for u in inspectors) != drawn:
+        from django.contrib.auth import get_user_model
+
+        names = "、".join(u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=drawn).order_by("pk"))
+        raise ServiceError(f"检查人员须为本次抽取为该单位抽中的人员：{names}。", "inspectors")
+
+
 def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date, kind: str = Record.Kind.ROUTINE,
-                  location: str = "", summary: str = "", plan: Plan | None = None, draw: Draw | None = None) -> Record:
+                  location: str = "", summary: str = "", draw: Draw | None = None) -> Record:
+    """A record; made from a 双随机 ``draw`` it must follow the draw's result and counts towards the
+    draw's plan (``Record.plan`` is set from the draw, never chosen on its own)."""
     org = _require_org(actor)
     _require_enterprise(actor, enterprise)
     if kind not in Record.Kind.values:
@@ -247,14 +273,24 @@ def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date,
         if kind != Record.Kind.JOINT and m.organisation_id != org.pk:
             raise ServiceError("非联合检查的检查人员须为本单位人员。", "inspectors")
     _refuse_recused(inspectors, enterprise)
+    if draw is not None:
+        _check_draw(actor, org, draw, enterprise, inspectors)
     with transaction.atomic():
+        if draw is not None:
+            draw = lock(draw)  # serialised: two inspectors starting the same drawn check make one record
+            if draw.superseded:
+                raise StaleState()
+            done = Record.objects.filter(draw=draw, enterprise=enterprise).first()
+            if done is not None:
+                raise ServiceError(f"已按本次抽取对该单位建立检查记录（{done.number}）。", "enterprise")
         rec = Record.objects.create(enterprise=enterprise, organisation=org, kind=kind, inspected_on=inspected_on,
-                                    location=location, summary=summary, plan=plan, draw=draw, created_by=actor)
+                                    location=location, summary=summary, plan=draw.plan if draw else None, draw=draw,
+                                    created_by=actor)
         RecordInspector.objects.bulk_create([RecordInspector(record=rec, user=u) for u in inspectors])
         RecordItem.objects.bulk_create([RecordItem(record=rec, sort_order=i, **line)
                                         for i, line in enumerate(checklist.lines_for(enterprise))])
         record_event(actor, "inspection.record_created", rec, to_state=rec.status,
-                     data={"inspectors": [u.pk for u in inspectors], "kind": kind})
+                     data={"inspectors": [u.pk for u in inspectors], "kind": kind, "draw": draw.pk if draw else None})
     return rec
 
 
