@@ -11,7 +11,7 @@ from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
 
-from .models import SPOT_FIELDS, Record, RecordItem, Visit
+from .models import SPOT_FIELDS, Draw, Record, RecordItem, Visit
 
 
 class BootstrapMixin:
@@ -38,10 +38,15 @@ class RecordForm(BootstrapMixin, forms.Form):
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
                                                 widget=forms.CheckboxSelectMultiple)
     location = forms.CharField(label="检查场所", max_length=200, required=False)
+    draw = forms.ModelChoiceField(Draw.objects.none(), label="双随机抽取（按抽取结果检查时选择）", required=False)
 
     def __init__(self, *args, user=None, inspectors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        # the current draws of the user's own department (a superseded or foreign draw is refused on the field)
+        org_id = getattr(getattr(user, "membership", None), "organisation_id", None)
+        self.fields["draw"].queryset = Draw.objects.visible_to(user).filter(
+            department_id=org_id, superseded=False).select_related("plan")
         self.fields["inspectors"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
         self.fields["inspectors"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["inspectors"].widget.attrs = {}
@@ -109,7 +114,6 @@ class PlanForm(BootstrapMixin, forms.Form):
 class DrawForm(BootstrapMixin, forms.Form):
     count = forms.IntegerField(label="抽取企业数", min_value=1)
     per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, initial=2)
-    seed = forms.IntegerField(label="随机种子（留空自动生成）", required=False, min_value=0, max_value=2**62)
     reason = forms.CharField(label="重新抽取原因", required=False, max_length=200)
 
 

@@ -146,8 +146,28 @@ def conflict_pairs(inspector_ids, enterprise_ids) -> list[list[int]]:
     return sorted([list(p) for p in pairs])
 
 
-def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, seed: int | None = None, reason: str = "") -> Draw:
-    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded."""
+def _refuse_recused(inspectors, enterprise) -> None:
+    """The draw's recusal rule (``conflict_pairs``: declared conflicts and the inspector's home
+    township) holds for every record, drawn or not; the refusal names the inspector and the ground."""
+    recused = {i for i, _ in conflict_pairs([u.pk for u in inspectors], [enterprise.pk])}
+    if not recused:
+        return
+    declared = dict(Conflict.objects.filter(enterprise=enterprise, inspector_id__in=recused)
+                    .values_list("inspector_id", "reason"))
+    reasons = []
+    for u in inspectors:
+        if u.pk in recused:
+            name = u.get_full_name() or u.username
+            reasons.append(f"{name}已申报与该单位回避（{declared[u.pk]}）" if u.pk in declared
+                           else f"{name}居住在该单位所在的乡镇（街道）")
+    raise ServiceError(f"{'；'.join(reasons)}，须回避，不能检查该单位。", "inspectors", code="recusal")
+
+
+def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "") -> Draw:
+    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded.
+
+    The seed is never chosen by a person: pools are deterministic and visible, so whoever picks the
+    seed picks the result. It comes from ``secrets`` and is stored with the pools for ``replay``."""
     org = _require_org(actor, department=True)
     if plan.department_id != org.pk:
         raise NotPermitted("只能为本部门的计划抽取。")
@@ -157,7 +177,7 @@ def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, seed: i
     enterprises = plan_pool(plan, actor)
     inspectors = [u.pk for u in inspectors_of(org)]
     conflicts = conflict_pairs(inspectors, enterprises)
-    seed = seed if seed is not None else secrets.randbits(48)
+    seed = secrets.randbits(48)
     result = pure_draw(seed, enterprises, inspectors, count, per_enterprise, conflicts)
     with transaction.atomic():
         new = Draw(plan=plan, department=org, seed=seed, enterprise_pool=enterprises, inspector_pool=inspectors,
@@ -209,8 +229,34 @@ def declare_conflict(actor, *, inspector, enterprise, reason: str) -> Conflict:
 
 # ---------------------------------------------------------------- records
 
+def drawn_inspectors(draw_row: Draw, enterprise_id: int) -> list[int] | None:
+    """The inspectors ``draw_row`` drew for the enterprise, or None when it did not draw the enterprise."""
+    for row in draw_row.result:
+        if row["enterprise"] == enterprise_id:
+            return sorted(row["inspectors"])
+    return None
+
+
+def _check_draw(actor, org, draw_row: Draw, enterprise, inspectors) -> None:
+    """A record made from a draw inspects a drawn enterprise with exactly the inspectors drawn for it."""
+    if not Draw.objects.visible_to(actor).filter(pk=draw_row.pk).exists() or draw_row.department_id != org.pk:
+        raise ServiceError("只能按本部门的双随机抽取结果检查。", "draw")
+    if draw_row.superseded:
+        raise ServiceError("该抽取已被重新抽取作废，请按现行抽取结果检查。", "draw")
+    drawn = drawn_inspectors(draw_row, enterprise.pk)
+    if drawn is None:
+        raise ServiceError("该单位不在本次双随机抽取结果中。", "enterprise")
+    if sorted(u.pk for u in inspectors) != drawn:
+        from django.contrib.auth import get_user_model
+
+        names = "、".join(u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=drawn).order_by("pk"))
+        raise ServiceError(f"检查人员须为本次抽取为该单位抽中的人员：{names}。", "inspectors")
+
+
 def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date, kind: str = Record.Kind.ROUTINE,
-                  location: str = "", summary: str = "", plan: Plan | None = None, draw: Draw | None = None) -> Record:
+                  location: str = "", summary: str = "", draw: Draw | None = None) -> Record:
+    """A record; made from a 双随机 ``draw`` it must follow the draw's result and counts towards the
+    draw's plan (``Record.plan`` is set from the draw, never chosen on its own)."""
     org = _require_org(actor)
     _require_enterprise(actor, enterprise)
     if kind not in Record.Kind.values:
@@ -226,16 +272,25 @@ def create_record(actor, *, enterprise, inspectors, inspected_on: datetime.date,
             raise ServiceError(f"{u.get_full_name() or u} 不是执法检查人员。", "inspectors")
         if kind != Record.Kind.JOINT and m.organisation_id != org.pk:
             raise ServiceError("非联合检查的检查人员须为本单位人员。", "inspectors")
-    if Conflict.objects.filter(enterprise=enterprise, inspector__in=inspectors).exists():
-        raise ServiceError("检查人员与该单位存在回避关系。", "inspectors")
+    _refuse_recused(inspectors, enterprise)
+    if draw is not None:
+        _check_draw(actor, org, draw, enterprise, inspectors)
     with transaction.atomic():
+        if draw is not None:
+            draw = lock(draw)  # serialised: two inspectors starting the same drawn check make one record
+            if draw.superseded:
+                raise StaleState()
+            done = Record.objects.filter(draw=draw, enterprise=enterprise).first()
+            if done is not None:
+                raise ServiceError(f"已按本次抽取对该单位建立检查记录（{done.number}）。", "enterprise")
         rec = Record.objects.create(enterprise=enterprise, organisation=org, kind=kind, inspected_on=inspected_on,
-                                    location=location, summary=summary, plan=plan, draw=draw, created_by=actor)
+                                    location=location, summary=summary, plan=draw.plan if draw else None, draw=draw,
+                                    created_by=actor)
         RecordInspector.objects.bulk_create([RecordInspector(record=rec, user=u) for u in inspectors])
         RecordItem.objects.bulk_create([RecordItem(record=rec, sort_order=i, **line)
                                         for i, line in enumerate(checklist.lines_for(enterprise))])
         record_event(actor, "inspection.record_created", rec, to_state=rec.status,
-                     data={"inspectors": [u.pk for u in inspectors], "kind": kind})
+                     data={"inspectors": [u.pk for u in inspectors], "kind": kind, "draw": draw.pk if draw else None})
     return rec
 
 

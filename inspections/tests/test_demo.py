@@ -1,5 +1,5 @@
 from inspections import demo
-from inspections.models import Draw, Record, SpotCheck, Visit
+from inspections.models import Draw, Plan, Record, SpotCheck, Visit
 
 
 def test_demo_is_idempotent(world):
@@ -8,3 +8,4 @@ def test_demo_is_idempotent(world):
     assert Draw.objects.count() == 1 and Record.objects.filter(status="locked").count() == 2
     assert SpotCheck.objects.count() == 3 and Visit.objects.count() == 3
     assert Record.objects.filter(items__hazard__isnull=False).exists()
+    assert Plan.objects.get().done_count == 2  # the demo's records follow its draw

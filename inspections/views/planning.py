@@ -13,7 +13,7 @@ from enterprises.models import Enterprise
 
 from .. import documents, forms, review, services
 from ..filters import SpotCheckFilter
-from ..models import Plan, ReviewBatch, SpotCheck, Visit
+from ..models import Plan, Record, ReviewBatch, SpotCheck, Visit
 from .records import docx_response
 
 
@@ -60,10 +60,14 @@ def plan_detail(request, pk: int):
 
     users = {u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(
         pk__in={i for d in plan.draws.all() for r in d.result for i in r["inspectors"]})}
-    draws = [(d, [(names.get(r["enterprise"], r["enterprise"]), [users.get(i, i) for i in r["inspectors"]]) for r in d.result])
+    done = {(r.draw_id, r.enterprise_id): r for r in Record.objects.visible_to(request.user).filter(draw__plan=plan)}
+    draws = [(d, [(r["enterprise"], names.get(r["enterprise"], r["enterprise"]), [users.get(i, i) for i in r["inspectors"]],
+                   done.get((d.pk, r["enterprise"]))) for r in d.result])
              for d in plan.draws.all()]
-    return render(request, "inspections/plan.html", {"plan": plan, "form": form, "can_draw": can_draw, "draws": draws},
-                  status=400 if form.errors else 200)
+    # 按抽取结果检查: the department's own inspection staff start a record from a current draw's row
+    can_record = services.can_inspect(request.user) and request.user.membership.organisation_id == plan.department_id
+    return render(request, "inspections/plan.html", {"plan": plan, "form": form, "can_draw": can_draw, "draws": draws,
+                                                     "can_record": can_record}, status=400 if form.errors else 200)
 
 
 def spot_check_new(request, enterprise_pk: int):

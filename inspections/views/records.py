@@ -14,7 +14,7 @@ from core.views import get_visible_or_404, service_error_to_form
 
 from .. import checklist, documents, forms, services
 from ..filters import RecordFilter
-from ..models import Plan, Record, RecordItem, Visit
+from ..models import Draw, Plan, Record, RecordItem, Visit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -76,8 +76,14 @@ def record_new(request):
         initial = {"inspected_on": timezone.localdate(), "inspectors": [request.user.pk]}
         if request.GET.get("enterprise", "").isdigit():
             initial["enterprise"] = int(request.GET["enterprise"])
+        if request.GET.get("draw", "").isdigit():  # 按抽取结果检查: the drawn enterprise and its drawn inspectors
+            draw = get_visible_or_404(Draw.objects, request.user, pk=int(request.GET["draw"]))
+            initial["draw"] = draw.pk
+            drawn = services.drawn_inspectors(draw, initial.get("enterprise"))
+            if drawn is not None:
+                initial["inspectors"] = drawn
         form = forms.RecordForm(initial=initial, user=request.user, inspectors=inspectors)
-    return render(request, "inspections/record_new.html", {"form": form})
+    return render(request, "inspections/record_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _item_form(item, data=None, files=None):
