@@ -9,9 +9,16 @@ This backend is ``FileBasedCache`` with the values pickled but not compressed (t
 compress by ~2× only): the same files, keys, expiry and atomic rename, so the counters, their
 window and their sharing between worker processes are unchanged. A file written compressed (by
 Django's backend, before a deploy) is still read.
+
+``FileBasedCache`` also lists the whole directory on every write to see whether ``MAX_ENTRIES`` is
+reached (``_cull``): a directory of the 1,000 users and addresses seen lately costs ~1 ms a write,
+two writes a request, and the files of callers who do not come back stay until the cull. Here the
+count is taken at most once every ``CULL_INTERVAL`` seconds per cache object (one per worker thread; a directory may exceed
+``MAX_ENTRIES`` by the keys first written within that interval); the cull itself is Django's.
 """
 
 import pickle
+import time
 import zlib
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -27,7 +34,18 @@ def _loads(data: bytes):
 
 
 class ThrottleFileCache(FileBasedCache):
-    """``FileBasedCache`` without the zlib step (see the module docstring)."""
+    """``FileBasedCache`` without the zlib step and with the entry count taken at most every
+    ``CULL_INTERVAL`` seconds (see the module docstring)."""
+
+    CULL_INTERVAL = 10.0
+    _next_cull = 0.0
+
+    def _cull(self):
+        now = time.monotonic()
+        if now < self._next_cull:
+            return
+        self._next_cull = now + self.CULL_INTERVAL
+        super()._cull()
 
     def _write_content(self, file, timeout, value):
         expiry = self.get_backend_timeout(timeout)

@@ -45,3 +45,18 @@ def test_expired_values_are_gone_and_touch_extends(tmp_path):
     time.sleep(0.05)
     assert cache.get("a", "none") == "none" and not cache.touch("a", 60)
     assert not cache.touch("missing", 60)
+
+
+def test_the_directory_is_counted_at_most_once_an_interval_and_still_culled(tmp_path, monkeypatch):
+    """FileBasedCache lists the whole directory on every write; here at most once every
+    CULL_INTERVAL seconds, and a full directory is still culled (Django's cull)."""
+    cache = ThrottleFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}})
+    listed = []
+    original = cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listed.append(1) or original())
+    for i in range(30):
+        cache.set(f"k{i}", [float(i)], 60)
+    assert len(listed) == 1 and len(original()) == 30  # one count, at the first write
+    cache._next_cull = 0.0  # the interval is over
+    cache.set("k30", [30.0], 60)
+    assert len(listed) == 2 and len(original()) <= 17  # culled: 31 - 31 // 2 (+ the new one)
