@@ -61,3 +61,34 @@ def test_ledger_export_uses_the_list_filters(client, world, hazard, construction
     assert len(rows) == 2 and rows[1][0] == hazard.number
     bad = client.get("/api/v1/hazards/export/?region=1x")
     assert bad.status_code == 400 and "region" in bad.json()["errors"]
+
+
+def test_detail_answer_equals_drfs_own_field_construction(client, world, hazard):
+    """The hazard detail (the answer of every hazard action) is built from fields prebuilt once per
+    class (core.api.PrebuiltFieldsMixin, shallow copies): the same body DRF gives when it builds
+    every field for the instance, with a plan and a decided acceptance in it."""
+    from django.test import RequestFactory
+    from rest_framework import serializers
+
+    from hazards.api import HazardDetailSerializer
+    from hazards.models import Hazard
+
+    class Unbuilt(HazardDetailSerializer):
+        def get_fields(self):
+            return serializers.ModelSerializer.get_fields(self)
+
+    base = f"/api/v1/hazards/{hazard.pk}"
+    client_as(client, world, "enterprise")
+    client.post(f"{base}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"}, content_type=J)
+    client.post(f"{base}/actions/submit_completion/", {"evidence_note": "已整改"}, content_type=J)
+    client_as(client, world, "commerce")
+    answer = client.post(f"{base}/actions/reject/", {"reason": "出口仍上锁", "next_steps": "拆除门锁"}, content_type=J).json()
+    assert answer["plan"] and answer["last_acceptance"]["decided_by_org_name"]
+    for persona in ("commerce", "enterprise"):
+        request = RequestFactory().get("/")
+        request.user = world.user(persona)
+        obj = Hazard.objects.select_related("enterprise", "sector", "reported_to", "plan").get(pk=hazard.pk)
+        built = HazardDetailSerializer(obj, context={"request": request}).data
+        assert built == Unbuilt(obj, context={"request": request}).data
+        assert built["plan"] and built["last_acceptance"]
+    assert answer == client.get(f"{base}/").json()
