@@ -14,12 +14,13 @@ import datetime
 import functools
 import hashlib
 import io
+import logging
 import re
 import threading
 import unicodedata
 import zipfile
 
-from django.db import transaction
+from django.db import connection, transaction
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -31,7 +32,8 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
-from core.bulk import where_in
+from accounts.permissions import actor_org
+from core.bulk import QueryDuringCopy, where_in
 from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
@@ -55,6 +57,7 @@ FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患
 GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
+log = logging.getLogger("qingling.hazards")
 
 
 
@@ -411,22 +414,48 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
         return {"total": total, "created": 0, "closed": 0, "dry_run": False, "committed": False,
                 "errors": [{"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)}],
                 "duplicate_of": duplicate}
-    errors: list[dict] = []
     lookups = _lookups(actor, rows)
+    # PostgreSQL: every row is checked first (no hazard built), then — the file being good — the
+    # hazards are built and sent into the COPY as they are built (services.register_stream): the
+    # server inserts them while Python builds the next. Elsewhere they are built with the checks.
+    stream = not dry_run and connection.vendor == "postgresql"
+    try:
+        return _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, before_commit,
+                    earlier, duplicate, confirm_duplicate, job, file_name)
+    except QueryDuringCopy:  # something wanted the database mid-stream: nothing was written; again, unstreamed
+        log.warning("ledger import of %s: the streamed write needed a query; written again without streaming", sha256)
+        return _run(actor, rows, lookups, sha256, dry_run, False, chunk_size, progress, before_commit,
+                    earlier, duplicate, confirm_duplicate, job, file_name)
+
+
+def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, before_commit, earlier, duplicate,
+         confirm_duplicate, job, file_name) -> dict:
+    total = len(rows)
+    errors: list[dict] = []
     created = closed = 0
     entries: list = []
+    checked: list = []  # stream: the checked rows, built into hazards as they are written
     for start in range(0, total, chunk_size):
-        chunk = _validate(actor, rows[start:start + chunk_size], *lookups, errors, check_only=dry_run or bool(errors))
+        chunk = _validate(actor, rows[start:start + chunk_size], *lookups, errors,
+                          check_only=dry_run or stream or bool(errors))
         created += len(chunk)
         closed += sum(1 for _, _, note in chunk if note is not None)
         if not dry_run and not errors:
-            entries.extend(chunk)
+            (checked if stream else entries).extend(chunk)
         if progress:
             progress(min(start + chunk_size, total) // (1 if dry_run else 2), total)
     if dry_run or errors:
         return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
                 "committed": False, "duplicate_of": duplicate}
-    new_ids: list[int] = []
+
+    def built():
+        """The hazards built chunk by chunk as the COPY takes them, from the rows checked above."""
+        for start in range(0, len(checked), chunk_size):
+            chunk = _build(actor, checked[start:start + chunk_size], lookups[-1], errors)
+            yield chunk
+            if progress:
+                progress((total + start + len(chunk)) // 2, total)
+
     try:
         with transaction.atomic():
             latest = import_records.recheck(actor, sha256)  # another run of this file committed meanwhile?
@@ -437,18 +466,18 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
             earlier = latest or earlier
             # counted once at the end (tallies.defer): not per row, not locked for the whole import
             deferred = tallies.defer()
-            for start in range(0, len(entries), chunk_size):
-                part = entries[start:start + chunk_size]
-                try:
-                    services.register_many(actor, part)
-                except ServiceError as exc:
-                    errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
-                    raise _Abort() from None
-                new_ids.extend(h.pk for h, _, _ in part)
-                if progress:
-                    progress((total + start + len(part)) // 2, total)
+            try:
+                if stream:
+                    entries, _ = services.register_stream(actor, built(), total)
+                else:
+                    services.register_many(actor, entries)
+            except ServiceError as exc:
+                errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
+                raise _Abort() from None
+            if progress and not stream:
+                progress(total, total)
             if deferred:
-                tallies.count_new(new_ids)
+                tallies.count_new([h.pk for h, _, _ in entries])
             import_records.record_import(actor, sha256, rows=total, created=created, job=job, file_name=file_name,
                                          repeated=earlier)
             if before_commit is not None:
@@ -487,6 +516,7 @@ def _lookups(actor, rows) -> tuple:
     items = {i.code: i for qs in where_in(Item.objects.filter(standard__is_current=True), "code", item_codes) for i in qs}
     now = timezone.now()
     cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
+    cache[("org",)] = actor_org(actor)  # read now: the hazards are built while the COPY holds the connection
     return enterprises, sectors, items, cache
 
 
@@ -503,7 +533,8 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
 
 def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
     """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
-    (``check_only``, a dry run: the same checks, the entries hold no hazard)."""
+    (``check_only``: the same checks, no hazard built — the entries hold the checked arguments of
+    ``build_hazard`` instead, for ``_build``)."""
     entries = []
     for r in rows:
         n = r["_row"]
@@ -532,16 +563,31 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
             continue
         try:
             # The same validation as registering one hazard on the page (services.build_hazard).
-            hazard = services.build_hazard(
-                actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
-                channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
-                basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
-                responsible_person=_text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
-                responsible_phone=_text(r.get("责任人电话")), cache=cache, check_only=check_only)
+            fields = {"enterprise": ent, "sector": sector, "description": _text(r.get("隐患描述")), "grade": grade,
+                      "channel": channel, "found_on": found_on, "deadline": deadline, "basis_item": item,
+                      "basis_reason": _text(r.get("判定理由")), "location": _text(r.get("隐患部位")),
+                      "responsible_person": _text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
+                      "responsible_phone": _text(r.get("责任人电话"))}
+            hazard = services.build_hazard(actor, **fields, cache=cache, check_only=check_only)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})
             continue
         note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
-        entries.append((hazard, f"import:row{n}", note))
+        entries.append((fields if check_only else hazard, f"import:row{n}", note))
+    return entries
+
+
+def _build(actor, checked, cache, errors) -> list:
+    """The hazards of rows ``_validate`` checked (``check_only``): ``build_hazard`` again with the
+    same arguments and cache, so the same checks pass; should one not, it is reported and the
+    import stops (``_Abort``)."""
+    entries = []
+    for fields, ref, note in checked:
+        try:
+            entries.append((services.build_hazard(actor, **fields, cache=cache), ref, note))
+        except ServiceError as exc:
+            errors.append({"row": int(ref.removeprefix("import:row")), "column": FIELD_COLUMN.get(exc.field, exc.field or "—"),
+                           "reason": exc.message})
+            raise _Abort() from None
     return entries

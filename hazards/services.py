@@ -26,14 +26,16 @@ from .acting import (
 )
 from .alerts import schedule_new, set_schedule
 from .models import TEXT_LIMITS, Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+from .registering import register_many, register_stream, registered_event_data  # noqa: F401 - the bulk writers
 from .search import tokens as search_tokens
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: alerts.py: the deadline-alert pass — its notifications and the ``next_alert_on`` bookkeeping
 #: written in one transaction per batch (no hazard state changes, so no hazard event);
 #: import_records.py: the record of a committed ledger import (file hash per scope), with its event
+#: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
-SERVICE_MODULES = ("alerts", "import_records", "relocation")
+SERVICE_MODULES = ("alerts", "import_records", "registering", "relocation")
 
 _org = actor_org
 
@@ -177,11 +179,6 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     return hazard
 
 
-def _registered_event_data(hazard) -> dict:
-    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
-            "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
-
-
 def register_hazard(actor, *, source_reference: str = "", notify_people: bool = True, **fields) -> Hazard:
     """Register a hazard in the ledger (see ``build_hazard`` for the preconditions).
 
@@ -194,61 +191,12 @@ def register_hazard(actor, *, source_reference: str = "", notify_people: bool = 
         schedule_new([hazard])
         HazardSource.objects.create(hazard=hazard, channel=hazard.channel, reported_at=hazard.first_reported_at,
                                     organisation=_org(actor), reference=source_reference)
-        record(actor, "hazard.registered", hazard, to_state=hazard.status, data=_registered_event_data(hazard))
+        record(actor, "hazard.registered", hazard, to_state=hazard.status, data=registered_event_data(hazard))
         if hazard.grade == Hazard.Grade.MAJOR and notify_people:
             from .alerts import notify_major_registered
 
             notify_major_registered(hazard)
     return hazard
-
-
-def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
-    """Bulk path for imports: ``entries`` are (hazard from ``build_hazard``, source reference,
-    evidence note or None). A non-None note closes the hazard at once (一般, 立即整改) — the
-    ``close_now`` guard is checked for each. Writes exactly what ``register_hazard`` +
-    ``close_now`` write (rows, sources, one event per transition) in batches, inside the
-    caller's transaction. Returns how many were closed."""
-    from core.bulk import insert
-    from core.events import EventOutsideTransaction, actor_fields, build
-    from core.models import Event
-
-    if not transaction.get_connection().in_atomic_block:
-        raise EventOutsideTransaction("register_many runs inside the caller's transaction")
-
-    for hazard, _, note in entries:
-        if note is not None:
-            reason = workflow.refusal(workflow.REGISTERED, "close_now", hazard._actor_kind,
-                                      workflow.Context(grade=hazard.grade, has_evidence=bool(note.strip())))
-            if reason:
-                raise ServiceError(reason, "status")
-    info = actor_fields(actor)
-    org = _org(actor)
-    closed = 0
-    for i in range(0, len(entries), batch_size):
-        chunk = entries[i:i + batch_size]
-        for hazard, _, note in chunk:
-            if note is not None:
-                hazard.status = Hazard.Status.CLOSED
-                hazard.closed_at = hazard.status_changed_at
-                hazard.next_alert_on = None
-        insert(Hazard, [h for h, _, _ in chunk])
-        schedule_new([h for h, _, _ in chunk])
-        org_id = org.pk if org is not None else None
-        insert(HazardSource, [
-            make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
-                                "organisation_id": org_id, "reference": ref}, {"hazard": h, "organisation": org})
-            for h, ref, _ in chunk])
-        events = []
-        for hazard, _, note in chunk:
-            # at the registration instant (status_changed_at), as the hazard row says
-            events.append(build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
-                                data=_registered_event_data(hazard), actor_info=info, at=hazard.first_reported_at))
-            if note is not None:
-                events.append(build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED,
-                                    to_state=workflow.CLOSED, note=note, actor_info=info, at=hazard.status_changed_at))
-                closed += 1
-        insert(Event, events)
-    return closed
 
 
 # ---------------------------------------------------------------- transitions

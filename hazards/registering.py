@@ -1,0 +1,150 @@
+"""Registering many hazards at once (the ledger import): exactly what ``services.register_hazard``
+(+ ``close_now`` for a hazard closed at once) writes for one — the hazard, its alert schedule,
+its first source, one ``hazard.registered`` event (and one ``hazard.close_now``) — for a batch,
+inside the caller's transaction. A writer of ``hazards.services`` (listed in its SERVICE_MODULES).
+
+``register_many(actor, entries)`` takes the entries in hand. ``register_stream(actor, chunks,
+most)`` takes them chunk by chunk as the caller validates them (an iterator): on PostgreSQL the
+hazards go into one COPY as they come, so the server inserts them — heap, two dozen indexes — on
+its own core while Python validates the next rows, instead of idling through the validation and
+then keeping Python waiting through the inserts. The schedules, sources and events follow, one
+streamed COPY each. Elsewhere the chunks are collected and written as ``register_many`` writes them.
+
+An entry is (hazard from ``services.build_hazard``, source reference, evidence note or None); a
+note closes the hazard at once (一般, 立即整改), refused by the ``close_now`` guard as on the page.
+"""
+
+from django.db import connection, transaction
+
+from core.bulk import allocate_ids, copy_rows, insert, make
+from core.events import EventOutsideTransaction, actor_fields, build
+from core.models import Event
+from core.services import ServiceError
+
+from . import workflow
+from .alerts import schedule_new
+from .models import Hazard, HazardSource
+
+
+def registered_event_data(hazard) -> dict:
+    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
+            "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise EventOutsideTransaction("hazards are registered in bulk inside the caller's transaction")
+
+
+def _check_close(hazard, note: str) -> None:
+    """The ``close_now`` guard for a hazard imported as closed (ServiceError on ``status``)."""
+    reason = workflow.refusal(workflow.REGISTERED, "close_now", hazard._actor_kind,
+                              workflow.Context(grade=hazard.grade, has_evidence=bool(note.strip())))
+    if reason:
+        raise ServiceError(reason, "status")
+
+
+def _close(hazard) -> None:
+    hazard.status = Hazard.Status.CLOSED
+    hazard.closed_at = hazard.status_changed_at
+    hazard.next_alert_on = None
+
+
+def _org_of(actor):
+    from accounts.permissions import actor_org
+
+    return actor_org(actor)
+
+
+def _sources(chunk, org):
+    org_id = org.pk if org is not None else None
+    return [make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
+                                "organisation_id": org_id, "reference": ref}, {"hazard": h, "organisation": org})
+            for h, ref, _ in chunk]
+
+
+def _events(actor, info, chunk):
+    """The events of the registered hazards in order: registered (at the registration instant, as
+    the hazard row says), then close_now for one closed at once."""
+    for hazard, _, note in chunk:
+        yield build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
+                    data=registered_event_data(hazard), actor_info=info, at=hazard.first_reported_at)
+        if note is not None:
+            yield build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED, to_state=workflow.CLOSED,
+                        note=note, actor_info=info, at=hazard.status_changed_at)
+
+
+def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
+    """Write ``entries`` (every ``close_now`` guard checked before anything is written). Returns
+    how many were closed."""
+    _require_transaction()
+    for hazard, _, note in entries:
+        if note is not None:
+            _check_close(hazard, note)
+    for hazard, _, note in entries:
+        if note is not None:
+            _close(hazard)
+    if connection.vendor == "postgresql":
+        for hazard, pk in zip((h for h, _, _ in entries), allocate_ids(Hazard, len(entries)), strict=True):
+            hazard.pk = pk
+        with copy_rows(Hazard) as write:
+            for hazard, _, _ in entries:
+                write(hazard)
+        return _write_rest(actor, entries)
+    info, org = actor_fields(actor), _org_of(actor)
+    closed = 0
+    for i in range(0, len(entries), batch_size):
+        chunk = entries[i:i + batch_size]
+        insert(Hazard, [h for h, _, _ in chunk])
+        schedule_new([h for h, _, _ in chunk])
+        insert(HazardSource, _sources(chunk, org))
+        events = list(_events(actor, info, chunk))
+        insert(Event, events)
+        closed += len(events) - len(chunk)
+    return closed
+
+
+def register_stream(actor, chunks, most: int) -> tuple[list, int]:
+    """Write the entries of ``chunks`` (an iterable of entry lists; at most ``most`` entries in
+    all) as they come. Returns (the entries written, how many were closed). An exception raised
+    by the iterator — or a ``close_now`` guard's ServiceError — ends the writing with it; the
+    caller's transaction is then rolled back. On PostgreSQL the iterator runs while the hazards'
+    COPY holds the connection: it may not query (``core.bulk.QueryDuringCopy``, before anything
+    is sent) — what it needs from the database is read before."""
+    _require_transaction()
+    if connection.vendor != "postgresql":
+        entries = [entry for chunk in chunks for entry in chunk]
+        return entries, register_many(actor, entries)
+    ids = iter(allocate_ids(Hazard, most))
+    entries: list = []
+    with copy_rows(Hazard) as write:
+        for chunk in chunks:
+            for hazard, _, note in chunk:
+                if note is not None:
+                    _check_close(hazard, note)
+                    _close(hazard)
+                hazard.pk = next(ids)
+                write(hazard)
+            entries.extend(chunk)
+    return entries, _write_rest(actor, entries)
+
+
+def _write_rest(actor, entries) -> int:
+    """PostgreSQL, after the hazards: their schedules, sources and events, one COPY each, the rows
+    sent as they are built. Returns how many hazards were closed."""
+    schedule_new([h for h, _, _ in entries])
+    org = _org_of(actor)
+    sources = _sources(entries, org)
+    for source, pk in zip(sources, allocate_ids(HazardSource, len(sources)), strict=True):
+        source.pk = pk
+    with copy_rows(HazardSource) as write:
+        for source in sources:
+            write(source)
+    closed = sum(1 for _, _, note in entries if note is not None)
+    info = actor_fields(actor)
+    ids = iter(allocate_ids(Event, len(entries) + closed))
+    with copy_rows(Event) as write:
+        for event in _events(actor, info, entries):
+            event.pk = next(ids)
+            write(event)
+    return closed
