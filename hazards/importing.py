@@ -451,7 +451,7 @@ def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, be
     def built():
         """The hazards built chunk by chunk as the COPY takes them, from the rows checked above."""
         for start in range(0, len(checked), chunk_size):
-            chunk = _build(actor, checked[start:start + chunk_size], lookups[-1], errors)
+            chunk = _build(actor, checked[start:start + chunk_size], lookups[-1])
             yield chunk
             if progress:
                 progress((total + start + len(chunk)) // 2, total)
@@ -533,8 +533,8 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
 
 def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
     """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
-    (``check_only``: the same checks, no hazard built — the entries hold the checked arguments of
-    ``build_hazard`` instead, for ``_build``)."""
+    (``check_only``: the same checks, no hazard built — the entries hold the registrations as
+    ``services.check_hazard`` checked them instead, for ``_build``)."""
     entries = []
     for r in rows:
         n = r["_row"]
@@ -568,26 +568,16 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
                       "basis_reason": _text(r.get("判定理由")), "location": _text(r.get("隐患部位")),
                       "responsible_person": _text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
                       "responsible_phone": _text(r.get("责任人电话"))}
-            hazard = services.build_hazard(actor, **fields, cache=cache, check_only=check_only)
+            checked = services.check_hazard(actor, **fields, cache=cache)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})
             continue
         note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
-        entries.append((fields if check_only else hazard, f"import:row{n}", note))
+        entries.append((checked if check_only else services.make_checked(actor, checked, cache), f"import:row{n}", note))
     return entries
 
 
-def _build(actor, checked, cache, errors) -> list:
-    """The hazards of rows ``_validate`` checked (``check_only``): ``build_hazard`` again with the
-    same arguments and cache, so the same checks pass; should one not, it is reported and the
-    import stops (``_Abort``)."""
-    entries = []
-    for fields, ref, note in checked:
-        try:
-            entries.append((services.build_hazard(actor, **fields, cache=cache), ref, note))
-        except ServiceError as exc:
-            errors.append({"row": int(ref.removeprefix("import:row")), "column": FIELD_COLUMN.get(exc.field, exc.field or "—"),
-                           "reason": exc.message})
-            raise _Abort() from None
-    return entries
+def _build(actor, checked, cache) -> list:
+    """The hazards of rows ``_validate`` checked (``check_only``), built from what it checked."""
+    return [(services.make_checked(actor, fields, cache), ref, note) for fields, ref, note in checked]

@@ -76,22 +76,30 @@ def prime_cache(actor, enterprises, cache: dict, sectors_of: dict | None = None)
     return cache
 
 
-def build_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
+def build_hazard(actor, *, cache: dict | None = None, check_only: bool = False, **fields) -> Hazard | None:
+    """Validate a registration and return the unsaved hazard (status ``registered``).
+
+    Preconditions (``check_hazard``): the enterprise is in the actor's scope and the actor may
+    write; the sector is one the enterprise may have hazards in and within the actor's sectors; a
+    重大 hazard names its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a
+    dict kept by a batch caller) memoises the per-enterprise checks and the batch's clock (every
+    hazard of an import is registered at the same instant). The actor kind is left on
+    ``_actor_kind``. ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
+    """
+    cache = cache if cache is not None else {}
+    checked = check_hazard(actor, cache=cache, **fields)
+    return None if check_only else make_checked(actor, checked, cache)
+
+
+def check_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
                  found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
                  basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
                  responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
-                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None,
-                 check_only: bool = False) -> Hazard | None:
-    """Validate a registration and return the unsaved hazard (status ``registered``).
-
-    Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
-    is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
-    its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a dict kept by a
-    batch caller) memoises the per-enterprise checks and the batch's clock (every hazard of an
-    import is registered at the same instant). The actor kind is left on ``_actor_kind``.
-    ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
-    """
-    cache = cache if cache is not None else {}
+                 sub_grade: str = "", finder_name: str = "", cache: dict) -> dict:
+    """Every check of ``build_hazard`` (ServiceError / NotPermitted on the first that fails); returns
+    the registration as checked — the values the hazard will hold, with the actor's kind and the
+    registration instant — for ``make_checked``, which builds it without checking again (an
+    import checks every row of a file before it builds any)."""
     key = ("kind", enterprise.pk)
     if key not in cache:
         cache[key] = actor_kind(actor, enterprise)
@@ -149,8 +157,17 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     if grade == Hazard.Grade.MAJOR:
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
-    if check_only:
-        return None
+    return {"enterprise": enterprise, "sector": sector, "description": description, "grade": grade, "channel": channel,
+            "found_on": found_on, "location": location, "category": category, "basis_item": basis_item,
+            "basis_reason": basis_reason, "deadline": deadline, "responsible_person": responsible_person,
+            "responsible_phone": responsible_phone, "stop_production": stop_production, "sub_grade": sub_grade,
+            "finder_name": finder_name, "now": now, "kind": kind}
+
+
+def make_checked(actor, checked: dict, cache: dict) -> Hazard:
+    """The unsaved hazard of a registration ``check_hazard`` passed (with the same ``cache``)."""
+    enterprise, sector, basis_item = checked["enterprise"], checked["sector"], checked["basis_item"]
+    description, location, deadline, now = checked["description"], checked["location"], checked["deadline"], checked["now"]
     key = ("org",)
     if key not in cache:
         cache[key] = _org(actor)
@@ -160,22 +177,23 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     # core.bulk.make: the same unsaved hazard as Hazard(enterprise=…, sector=…, …), without the
     # foreign-key descriptors' per-object work (imports build thousands)
     hazard = make(Hazard, {
-        "enterprise_id": enterprise.pk, "sector_id": sector.pk, "description": description, "grade": grade,
-        "channel": channel, "found_on": found_on, "location": location, "category": category,
-        "basis_item_id": basis_item.pk if basis_item is not None else None,
-        "basis_reason": basis_reason.strip(), "deadline": deadline, "original_deadline": deadline,
-        "responsible_person": responsible_person, "responsible_phone": responsible_phone,
-        "stop_production": stop_production, "sub_grade": sub_grade, "status": Hazard.Status.REGISTERED,
-        "status_changed_at": now, "first_reported_at": now, "created_at": now,
+        "enterprise_id": enterprise.pk, "sector_id": sector.pk, "description": description, "grade": checked["grade"],
+        "channel": checked["channel"], "found_on": checked["found_on"], "location": location,
+        "category": checked["category"], "basis_item_id": basis_item.pk if basis_item is not None else None,
+        "basis_reason": checked["basis_reason"].strip(), "deadline": deadline, "original_deadline": deadline,
+        "responsible_person": checked["responsible_person"], "responsible_phone": checked["responsible_phone"],
+        "stop_production": checked["stop_production"], "sub_grade": checked["sub_grade"],
+        "status": Hazard.Status.REGISTERED, "status_changed_at": now, "first_reported_at": now, "created_at": now,
         "found_by_id": user.pk if user is not None else None,
-        "finder_name": finder_name or (org.name if org else ""), "created_by_id": user.pk if user is not None else None,
+        "finder_name": checked["finder_name"] or (org.name if org else ""),
+        "created_by_id": user.pk if user is not None else None,
         "created_by_org_id": org.pk if org is not None else None,
         **{f"{level}_code": codes.get(level, "") for level in REGION_LEVELS},
     }, {"enterprise": enterprise, "sector": sector, "basis_item": basis_item, "found_by": user, "created_by": user,
         "created_by_org": org})
     hazard.next_alert_on = first_alert_on(deadline)  # kept for schedule_new (hazards.AlertSchedule)
     hazard.search_tokens = search_tokens(description, location)
-    hazard._actor_kind = kind
+    hazard._actor_kind = checked["kind"]
     return hazard
 
 
