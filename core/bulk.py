@@ -40,19 +40,31 @@ def _refuse_queries(execute, sql, params, many, context):
     raise QueryDuringCopy(f"query during COPY: {sql[:200]}")
 
 
+def row_maker(model):
+    """obj → the row COPY sends for it (every concrete field prepared as ``bulk_create`` would)."""
+    preps = _preparers(model, connections[connection.alias])
+
+    def row(obj):
+        obj._state.adding = False
+        return [prep(obj) for prep in preps]
+
+    return row
+
+
 @contextlib.contextmanager
 def copy_rows(model):
     """PostgreSQL: an open ``COPY model FROM STDIN``; yields ``write(obj)``, which sends the row of
     ``obj`` (its primary key set by the caller, e.g. from ``allocate_ids``) as ``bulk_create``
-    would prepare it. Rows go to the server as they are written, so it inserts them — heap,
-    indexes — while the caller builds the next ones; the COPY ends (and is waited for) when the
-    block does. While the block runs the connection can run nothing else: a query through
-    Django raises ``QueryDuringCopy`` before anything is sent (the COPY is then cancelled with the
-    exception, and the transaction is unusable until rolled back, as after any failed statement)."""
+    would prepare it, and ``write.row(row)`` sends a row of ``row_maker``'s. Rows go to the server
+    as they are written, so it inserts them — heap, indexes — while the caller builds the next
+    ones; the COPY ends (and is waited for) when the block does. While the block runs the
+    connection can run nothing else: a query through Django raises ``QueryDuringCopy`` before
+    anything is sent (the COPY is then cancelled with the exception, and the transaction is
+    unusable until rolled back, as after any failed statement)."""
     meta = model._meta
     conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
     cols = ", ".join(connection.ops.quote_name(f.column) for f in meta.concrete_fields)
-    preps = _preparers(model, conn)
+    make_row = row_maker(model)
     with conn.cursor() as cur:
         # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
         # violation) into django.db exceptions like every other query does.
@@ -61,9 +73,9 @@ def copy_rows(model):
             write_row = copy.write_row
 
             def write(obj):
-                obj._state.adding = False
-                write_row([prep(obj) for prep in preps])
+                write_row(make_row(obj))
 
+            write.row = write_row
             yield write
 
 

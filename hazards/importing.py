@@ -468,7 +468,7 @@ def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, be
             deferred = tallies.defer()
             try:
                 if stream:
-                    entries, _ = services.register_stream(actor, built(), total)
+                    entries = services.register_stream(actor, built(), created, closed)
                 else:
                     services.register_many(actor, entries)
             except ServiceError as exc:

@@ -4,11 +4,12 @@ its first source, one ``hazard.registered`` event (and one ``hazard.close_now``)
 inside the caller's transaction. A writer of ``hazards.services`` (listed in its SERVICE_MODULES).
 
 ``register_many(actor, entries)`` takes the entries in hand. ``register_stream(actor, chunks,
-most)`` takes them chunk by chunk as the caller validates them (an iterator): on PostgreSQL the
-hazards go into one COPY as they come, so the server inserts them — heap, two dozen indexes — on
-its own core while Python validates the next rows, instead of idling through the validation and
-then keeping Python waiting through the inserts. The schedules, sources and events follow, one
-streamed COPY each. Elsewhere the chunks are collected and written as ``register_many`` writes them.
+count, closed)`` takes them chunk by chunk as the caller builds them (an iterator): on PostgreSQL
+the hazards go into one COPY as they come, so the server inserts them — heap, two dozen indexes —
+on its own core while Python builds the next rows, instead of idling through the building and
+then keeping Python waiting through the inserts; the schedule, source and event rows of each chunk
+are made ready meanwhile and sent after the hazards, one COPY per table. Elsewhere the chunks are
+collected and written in batches.
 
 An entry is (hazard from ``services.build_hazard``, source reference, evidence note or None); a
 note closes the hazard at once (一般, 立即整改), refused by the ``close_now`` guard as on the page.
@@ -16,14 +17,14 @@ note closes the hazard at once (一般, 立即整改), refused by the ``close_no
 
 from django.db import connection, transaction
 
-from core.bulk import allocate_ids, copy_rows, insert, make
+from core.bulk import allocate_ids, copy_rows, insert, make, row_maker
 from core.events import EventOutsideTransaction, actor_fields, build
 from core.models import Event
 from core.services import ServiceError
 
 from . import workflow
-from .alerts import schedule_new
-from .models import Hazard, HazardSource
+from .alerts import schedule_new, schedule_rows
+from .models import AlertSchedule, Hazard, HazardSource
 
 
 def registered_event_data(hazard) -> dict:
@@ -81,16 +82,13 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
     for hazard, _, note in entries:
         if note is not None:
             _check_close(hazard, note)
+    if connection.vendor == "postgresql":
+        closed = sum(1 for _, _, note in entries if note is not None)
+        register_stream(actor, [entries], len(entries), closed)
+        return closed
     for hazard, _, note in entries:
         if note is not None:
             _close(hazard)
-    if connection.vendor == "postgresql":
-        for hazard, pk in zip((h for h, _, _ in entries), allocate_ids(Hazard, len(entries)), strict=True):
-            hazard.pk = pk
-        with copy_rows(Hazard) as write:
-            for hazard, _, _ in entries:
-                write(hazard)
-        return _write_rest(actor, entries)
     info, org = actor_fields(actor), _org_of(actor)
     closed = 0
     for i in range(0, len(entries), batch_size):
@@ -104,47 +102,50 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
     return closed
 
 
-def register_stream(actor, chunks, most: int) -> tuple[list, int]:
-    """Write the entries of ``chunks`` (an iterable of entry lists; at most ``most`` entries in
-    all) as they come. Returns (the entries written, how many were closed). An exception raised
-    by the iterator — or a ``close_now`` guard's ServiceError — ends the writing with it; the
-    caller's transaction is then rolled back. On PostgreSQL the iterator runs while the hazards'
-    COPY holds the connection: it may not query (``core.bulk.QueryDuringCopy``, before anything
-    is sent) — what it needs from the database is read before."""
+def register_stream(actor, chunks, count: int, closed: int) -> list:
+    """Write the entries of ``chunks`` (an iterable of entry lists: ``count`` entries in all, of
+    which ``closed`` carry a note) as they come; returns them. An exception raised by the iterator
+    — or a ``close_now`` guard's ServiceError — ends the writing with it; the caller's
+    transaction is then rolled back.
+
+    On PostgreSQL the ids of every row are taken first (one query per table); the iterator then
+    runs while the hazards' COPY holds the connection, so it may not query
+    (``core.bulk.QueryDuringCopy``, raised before anything is sent): what it needs from the
+    database is read before. After each chunk's hazards are sent, the chunk's schedule, source
+    and event rows are made ready while the server is still inserting hazards; they are sent once
+    the hazards' COPY is done."""
     _require_transaction()
     if connection.vendor != "postgresql":
         entries = [entry for chunk in chunks for entry in chunk]
-        return entries, register_many(actor, entries)
-    ids = iter(allocate_ids(Hazard, most))
+        register_many(actor, entries)
+        return entries
+    hazard_ids, source_ids = iter(allocate_ids(Hazard, count)), iter(allocate_ids(HazardSource, count))
+    event_ids = iter(allocate_ids(Event, count + closed))
+    info, org = actor_fields(actor), _org_of(actor)
+    schedule_row, source_row, event_row = row_maker(AlertSchedule), row_maker(HazardSource), row_maker(Event)
     entries: list = []
+    schedules, sources, events = [], [], []
     with copy_rows(Hazard) as write:
         for chunk in chunks:
             for hazard, _, note in chunk:
                 if note is not None:
                     _check_close(hazard, note)
                     _close(hazard)
-                hazard.pk = next(ids)
+                hazard.pk = next(hazard_ids)
                 write(hazard)
             entries.extend(chunk)
-    return entries, _write_rest(actor, entries)
-
-
-def _write_rest(actor, entries) -> int:
-    """PostgreSQL, after the hazards: their schedules, sources and events, one COPY each, the rows
-    sent as they are built. Returns how many hazards were closed."""
-    schedule_new([h for h, _, _ in entries])
-    org = _org_of(actor)
-    sources = _sources(entries, org)
-    for source, pk in zip(sources, allocate_ids(HazardSource, len(sources)), strict=True):
-        source.pk = pk
-    with copy_rows(HazardSource) as write:
-        for source in sources:
-            write(source)
-    closed = sum(1 for _, _, note in entries if note is not None)
-    info = actor_fields(actor)
-    ids = iter(allocate_ids(Event, len(entries) + closed))
-    with copy_rows(Event) as write:
-        for event in _events(actor, info, entries):
-            event.pk = next(ids)
-            write(event)
-    return closed
+            schedules += map(schedule_row, schedule_rows([h for h, _, _ in chunk]))
+            for source in _sources(chunk, org):
+                source.pk = next(source_ids)
+                sources.append(source_row(source))
+            for event in _events(actor, info, chunk):
+                event.pk = next(event_ids)
+                events.append(event_row(event))
+    if len(entries) != count or len(events) != count + closed:
+        raise ValueError(f"register_stream: {len(entries)} entries and {len(events)} events, not {count} and {count + closed}")
+    for model, rows in ((AlertSchedule, schedules), (HazardSource, sources), (Event, events)):
+        if rows:
+            with copy_rows(model) as write:
+                for row in rows:
+                    write.row(row)
+    return entries
