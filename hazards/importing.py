@@ -62,6 +62,8 @@ log = logging.getLogger("qingling.hazards")
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -101,7 +103,15 @@ def _date(value, column, errors, row):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    day = _date_text(_text(value))
+    if day is None:
+        errors.append({"row": row, "column": column, "reason": DATE_REASON})
+    return day
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _date_text(text: str) -> datetime.date | None:
+    """The date a text spells (``_DATE_TEXT``), else None; a ledger repeats a few hundred dates."""
     if not text.isascii():  # full-width digits and separators (２０２６／５／１) as typed by an input method
         text = unicodedata.normalize("NFKC", text)
     match = _DATE_TEXT.fullmatch(text)
@@ -112,7 +122,6 @@ def _date(value, column, errors, row):
             return datetime.date(int(year), month, day)
         except ValueError:
             pass
-    errors.append({"row": row, "column": column, "reason": DATE_REASON})
     return None
 
 
