@@ -53,7 +53,7 @@ COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依
 FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患描述", "grade": "隐患等级", "sector": "行业领域",
                 "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限", "basis_item": "判定依据条款编码",
                 "basis_reason": "判定理由", "evidence_note": "整改情况", "location": "隐患部位",
-                "responsible_person": "整改责任人", "responsible_phone": "责任人电话", None: "—"}
+                "responsible_person": "整改责任人", "responsible_phone": "责任人电话", "status": "状态", None: "—"}
 GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
@@ -583,6 +583,11 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
             errors.append({"row": n, "column": column, "reason": exc.message})
             continue
         note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
+        if note is not None:  # closed at once on import: the close_now guard, as on the page
+            refusal = services.close_refusal(checked["kind"], checked["grade"], note)
+            if refusal:
+                errors.append({"row": n, "column": "状态", "reason": refusal})
+                continue
         entries.append((checked if check_only else services.make_checked(actor, checked, cache), f"import:row{n}", note))
     return entries
 

@@ -37,10 +37,16 @@ def _require_transaction() -> None:
         raise EventOutsideTransaction("hazards are registered in bulk inside the caller's transaction")
 
 
+def close_refusal(kind: str | None, grade: str, note: str) -> str | None:
+    """Why an actor of ``kind`` may not register a hazard closed at once with ``note`` (the
+    ``close_now`` guard), or None: the import checks it for each 已销号 row (dry run included)."""
+    return workflow.refusal(workflow.REGISTERED, "close_now", kind,
+                            workflow.Context(grade=grade, has_evidence=bool(note.strip())))
+
+
 def _check_close(hazard, note: str) -> None:
     """The ``close_now`` guard for a hazard imported as closed (ServiceError on ``status``)."""
-    reason = workflow.refusal(workflow.REGISTERED, "close_now", hazard._actor_kind,
-                              workflow.Context(grade=hazard.grade, has_evidence=bool(note.strip())))
+    reason = close_refusal(hazard._actor_kind, hazard.grade, note)
     if reason:
         raise ServiceError(reason, "status")
 

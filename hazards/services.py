@@ -26,7 +26,7 @@ from .acting import (
 )
 from .alerts import schedule_new, set_schedule
 from .models import TEXT_LIMITS, Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
-from .registering import register_many, register_stream, registered_event_data  # noqa: F401 - the bulk writers
+from .registering import close_refusal, register_many, register_stream, registered_event_data  # noqa: F401 - the bulk writers
 from .search import tokens as search_tokens
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
