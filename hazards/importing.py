@@ -3,9 +3,10 @@
 The sheet is read by calamine (Rust, one pass; openpyxl's reader is kept as the tests' reference).
 Every row is validated by ``services.build_hazard`` — the same checks as registering one hazard
 on the page — and every problem is reported as ``{"row": 5, "column": "隐患等级", "reason": "…"}``.
-A dry run, or a file with any bad row, writes nothing. Otherwise ``services.register_many`` writes
-the hazards, their sources and their events (registered, and close_now for 已销号 rows) in
-batches inside one transaction: all or nothing. Enterprise, sector, item and scope look-ups are
+A dry run, or a file with any bad row, writes nothing. Otherwise the hazards, their sources and
+their events (registered, and close_now for 已销号 rows) are written inside one transaction, all or
+nothing: on PostgreSQL streamed into COPY as they are built (``services.register_stream``),
+elsewhere in batches (``services.register_many``). Enterprise, sector, item and scope look-ups are
 read once per file.
 """
 
@@ -58,7 +59,6 @@ GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐�
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
 log = logging.getLogger("qingling.hazards")
-
 
 
 def _text(value) -> str:
@@ -400,9 +400,11 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
 
     The sheet is read in one pass (calamine), the reference data the rows name — their
     enterprises with their scope and sectors, the standard items — is looked up once for the
-    whole file, every row is validated (``services.build_hazard``), and only if no row is bad (and
-    it is not a dry run) are the hazards written (``services.register_many``, in chunks) in one
-    transaction: every bad row is reported, nothing is written unless every row is good.
+    whole file, every row is validated (``services.check_hazard``, the checks of ``build_hazard``,
+    and the ``close_now`` guard of a 已销号 row), and only if no row is bad (and it is not a dry
+    run) are the hazards built and written in one transaction (``services.register_stream`` on
+    PostgreSQL, ``register_many`` elsewhere): every bad row is reported, nothing is written unless
+    every row is good.
     ``progress(done, total)`` is called as chunks are validated and written; ``before_commit(result)``
     inside the writing transaction, last (the job marks itself committed there)."""
     if hasattr(file, "read"):
@@ -424,9 +426,8 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
                 "errors": [{"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)}],
                 "duplicate_of": duplicate}
     lookups = _lookups(actor, rows)
-    # PostgreSQL: every row is checked first (no hazard built), then — the file being good — the
-    # hazards are built and sent into the COPY as they are built (services.register_stream): the
-    # server inserts them while Python builds the next. Elsewhere they are built with the checks.
+    # PostgreSQL: every row is checked, then (a good file) the hazards are built and sent into the COPY
+    # as they are built (services.register_stream). Elsewhere they are built with the checks.
     stream = not dry_run and connection.vendor == "postgresql"
     try:
         return _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, before_commit,

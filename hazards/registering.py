@@ -125,8 +125,8 @@ def register_stream(actor, chunks, count: int, closed: int) -> list:
         entries = [entry for chunk in chunks for entry in chunk]
         register_many(actor, entries)
         return entries
-    hazard_ids, source_ids = iter(allocate_ids(Hazard, count)), iter(allocate_ids(HazardSource, count))
-    event_ids = iter(allocate_ids(Event, count + closed))
+    hazard_ids, source_ids = _ids(Hazard, count), _ids(HazardSource, count)
+    event_ids = _ids(Event, count + closed)
     info, org = actor_fields(actor), _org_of(actor)
     schedule_row, source_row, event_row = row_maker(AlertSchedule), row_maker(HazardSource), row_maker(Event)
     entries: list = []
@@ -137,21 +137,34 @@ def register_stream(actor, chunks, count: int, closed: int) -> list:
                 if note is not None:
                     _check_close(hazard, note)
                     _close(hazard)
-                hazard.pk = next(hazard_ids)
+                hazard.pk = hazard_ids()
                 write(hazard)
             entries.extend(chunk)
             schedules += map(schedule_row, schedule_rows([h for h, _, _ in chunk]))
             for source in _sources(chunk, org):
-                source.pk = next(source_ids)
+                source.pk = source_ids()
                 sources.append(source_row(source))
             for event in _events(actor, info, chunk):
-                event.pk = next(event_ids)
+                event.pk = event_ids()
                 events.append(event_row(event))
     if len(entries) != count or len(events) != count + closed:
-        raise ValueError(f"register_stream: {len(entries)} entries and {len(events)} events, not {count} and {count + closed}")
+        raise ValueError(f"register_stream: {len(entries)} entries, {len(events)} events; said {count}, {count + closed}")
     for model, rows in ((AlertSchedule, schedules), (HazardSource, sources), (Event, events)):
         if rows:
             with copy_rows(model) as write:
                 for row in rows:
                     write.row(row)
     return entries
+
+
+def _ids(model, n: int):
+    """A function giving the next of ``n`` ids taken for ``model`` (ValueError past the last)."""
+    ids = iter(allocate_ids(model, n))
+
+    def take() -> int:
+        pk = next(ids, None)
+        if pk is None:
+            raise ValueError(f"register_stream: more {model._meta.label} rows than the {n} announced")
+        return pk
+
+    return take
