@@ -10,6 +10,7 @@ skips most of the ORM's per-value compilation. Elsewhere it is ``bulk_create``.
 Callers run it inside their own transaction.
 """
 
+import contextlib
 import functools
 
 from django.db import connection, connections
@@ -18,35 +19,80 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
 
+def allocate_ids(model, n: int) -> list[int]:
+    """PostgreSQL: ``n`` new ids of ``model``'s auto primary key, from its sequence in one query
+    (ascending). Ids taken by a transaction that rolls back are not reused (sequences are not
+    transactional), as with any insert."""
+    if n <= 0:
+        return []
+    meta = model._meta
+    with connections[connection.alias].cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, n])
+        return sorted(r[0] for r in cur.fetchall())
+
+
+class QueryDuringCopy(RuntimeError):
+    """A query was asked for while ``copy_rows`` held the connection in COPY (nothing was sent)."""
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    raise QueryDuringCopy(f"query during COPY: {sql[:200]}")
+
+
+def row_maker(model):
+    """obj → the row COPY sends for it (every concrete field prepared as ``bulk_create`` would)."""
+    preps = _preparers(model, connections[connection.alias])
+
+    def row(obj):
+        obj._state.adding = False
+        return [prep(obj) for prep in preps]
+
+    return row
+
+
+@contextlib.contextmanager
+def copy_rows(model):
+    """PostgreSQL: an open ``COPY model FROM STDIN``; yields ``write(obj)``, which sends the row of
+    ``obj`` (its primary key set by the caller, e.g. from ``allocate_ids``) as ``bulk_create``
+    would prepare it, and ``write.row(row)`` sends a row of ``row_maker``'s. Rows go to the server
+    as they are written, so it inserts them — heap, indexes — while the caller builds the next
+    ones; the COPY ends (and is waited for) when the block does. While the block runs the
+    connection can run nothing else: a query through Django raises ``QueryDuringCopy`` before
+    anything is sent (the COPY is then cancelled with the exception, and the transaction is
+    unusable until rolled back, as after any failed statement)."""
+    meta = model._meta
+    conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in meta.concrete_fields)
+    make_row = row_maker(model)
+    with conn.cursor() as cur:
+        # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
+        # violation) into django.db exceptions like every other query does.
+        with conn.wrap_database_errors, conn.execute_wrapper(_refuse_queries), \
+                cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
+            write_row = copy.write_row
+
+            def write(obj):
+                write_row(make_row(obj))
+
+            write.row = write_row
+            yield write
+
+
 def copy_insert(model, objs) -> None:
     """PostgreSQL: ids preallocated with nextval over generate_series (an auto primary key; any
     other primary key is the caller's), rows streamed with COPY."""
     if not objs:
         return
     meta = model._meta
-    conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
-    with conn.cursor() as cur:
-        if meta.pk.get_internal_type().endswith("AutoField"):
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                        [meta.db_table, meta.pk.column, len(objs)])
-            ids = sorted(r[0] for r in cur.fetchall())
-            for obj, pk in zip(objs, ids, strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-        else:  # a primary key that is not generated (e.g. a one-to-one side table's): given by the caller
-            if any(obj.pk is None for obj in objs):
-                raise ValueError(f"{meta.label}: every object needs its primary key")
-            for obj in objs:
-                obj._state.adding = False
-        fields = meta.concrete_fields
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        preps = _preparers(model, conn)
-        # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
-        # violation) into django.db exceptions like every other query does.
-        with connection.wrap_database_errors, \
-                cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([prep(obj) for prep in preps])
+    if meta.pk.get_internal_type().endswith("AutoField"):
+        for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
+            obj.pk = pk
+    elif any(obj.pk is None for obj in objs):  # a primary key that is not generated (a one-to-one side table's)
+        raise ValueError(f"{meta.label}: every object needs its primary key")
+    with copy_rows(model) as write:
+        for obj in objs:
+            write(obj)
 
 
 # Values that Django's preparation returns unchanged for these field types (``CharField`` of a

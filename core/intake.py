@@ -20,8 +20,11 @@ Limits live in ``settings.SPREADSHEET_LIMITS`` (documented in docs/security.md):
 Every refusal is a ``core.services.ServiceError`` on field ``file`` with a Chinese reason.
 """
 
+import collections
+import hashlib
 import io
 import re
+import threading
 import zipfile
 
 from django.conf import settings
@@ -165,6 +168,14 @@ def check_csv(data: bytes) -> None:
         _refuse(f"文件超过 {lim['max_rows']} 行，请拆分后导入。")
 
 
+#: the last files that passed ``check_spreadsheet`` — (SHA-256 of the bytes, kind, limits) — so the
+#: same upload checked by the page's form, again by its dry run's parse and by the real run's form
+#: is scanned once: the verdict is a function of exactly these (a refusal is not remembered)
+_PASSED: "collections.OrderedDict[tuple, None]" = collections.OrderedDict()
+_PASSED_KEEP = 8
+_PASSED_LOCK = threading.Lock()
+
+
 def check_spreadsheet(data_or_file, name: str = "") -> bytes:
     """Refuse (ServiceError on ``file``) a spreadsheet over the limits; return its bytes."""
     lim = limits()
@@ -173,9 +184,21 @@ def check_spreadsheet(data_or_file, name: str = "") -> bytes:
         _too_big(len(data), lim)
     name = (name or getattr(data_or_file, "name", "") or "").lower()
     if name.endswith(".csv"):
-        check_csv(data)
+        kind, check = "csv", check_csv
     elif data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-        check_xlsx(data)
+        kind, check = "xlsx", check_xlsx
+    else:
+        return data
+    key = (hashlib.sha256(data).digest(), kind, tuple(sorted(lim.items())))
+    with _PASSED_LOCK:
+        if key in _PASSED:
+            _PASSED.move_to_end(key)
+            return data
+    check(data)
+    with _PASSED_LOCK:
+        _PASSED[key] = None
+        while len(_PASSED) > _PASSED_KEEP:
+            _PASSED.popitem(last=False)
     return data
 
 

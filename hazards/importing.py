@@ -3,9 +3,10 @@
 The sheet is read by calamine (Rust, one pass; openpyxl's reader is kept as the tests' reference).
 Every row is validated by ``services.build_hazard`` — the same checks as registering one hazard
 on the page — and every problem is reported as ``{"row": 5, "column": "隐患等级", "reason": "…"}``.
-A dry run, or a file with any bad row, writes nothing. Otherwise ``services.register_many`` writes
-the hazards, their sources and their events (registered, and close_now for 已销号 rows) in
-batches inside one transaction: all or nothing. Enterprise, sector, item and scope look-ups are
+A dry run, or a file with any bad row, writes nothing. Otherwise the hazards, their sources and
+their events (registered, and close_now for 已销号 rows) are written inside one transaction, all or
+nothing: on PostgreSQL streamed into COPY as they are built (``services.register_stream``),
+elsewhere in batches (``services.register_many``). Enterprise, sector, item and scope look-ups are
 read once per file.
 """
 
@@ -14,12 +15,13 @@ import datetime
 import functools
 import hashlib
 import io
+import logging
 import re
 import threading
 import unicodedata
 import zipfile
 
-from django.db import transaction
+from django.db import connection, transaction
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -31,7 +33,8 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
-from core.bulk import where_in
+from accounts.permissions import actor_org
+from core.bulk import QueryDuringCopy, where_in
 from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
@@ -51,14 +54,16 @@ COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依
 FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患描述", "grade": "隐患等级", "sector": "行业领域",
                 "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限", "basis_item": "判定依据条款编码",
                 "basis_reason": "判定理由", "evidence_note": "整改情况", "location": "隐患部位",
-                "responsible_person": "整改责任人", "responsible_phone": "责任人电话", None: "—"}
+                "responsible_person": "整改责任人", "responsible_phone": "责任人电话", "status": "状态", None: "—"}
 GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
-
+log = logging.getLogger("qingling.hazards")
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -98,7 +103,15 @@ def _date(value, column, errors, row):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    day = _date_text(_text(value))
+    if day is None:
+        errors.append({"row": row, "column": column, "reason": DATE_REASON})
+    return day
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _date_text(text: str) -> datetime.date | None:
+    """The date a text spells (``_DATE_TEXT``), else None; a ledger repeats a few hundred dates."""
     if not text.isascii():  # full-width digits and separators (２０２６／５／１) as typed by an input method
         text = unicodedata.normalize("NFKC", text)
     match = _DATE_TEXT.fullmatch(text)
@@ -109,7 +122,6 @@ def _date(value, column, errors, row):
             return datetime.date(int(year), month, day)
         except ValueError:
             pass
-    errors.append({"row": row, "column": column, "reason": DATE_REASON})
     return None
 
 
@@ -388,9 +400,11 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
 
     The sheet is read in one pass (calamine), the reference data the rows name — their
     enterprises with their scope and sectors, the standard items — is looked up once for the
-    whole file, every row is validated (``services.build_hazard``), and only if no row is bad (and
-    it is not a dry run) are the hazards written (``services.register_many``, in chunks) in one
-    transaction: every bad row is reported, nothing is written unless every row is good.
+    whole file, every row is validated (``services.check_hazard``, the checks of ``build_hazard``,
+    and the ``close_now`` guard of a 已销号 row), and only if no row is bad (and it is not a dry
+    run) are the hazards built and written in one transaction (``services.register_stream`` on
+    PostgreSQL, ``register_many`` elsewhere): every bad row is reported, nothing is written unless
+    every row is good.
     ``progress(done, total)`` is called as chunks are validated and written; ``before_commit(result)``
     inside the writing transaction, last (the job marks itself committed there)."""
     if hasattr(file, "read"):
@@ -411,22 +425,47 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
         return {"total": total, "created": 0, "closed": 0, "dry_run": False, "committed": False,
                 "errors": [{"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)}],
                 "duplicate_of": duplicate}
-    errors: list[dict] = []
     lookups = _lookups(actor, rows)
+    # PostgreSQL: every row is checked, then (a good file) the hazards are built and sent into the COPY
+    # as they are built (services.register_stream). Elsewhere they are built with the checks.
+    stream = not dry_run and connection.vendor == "postgresql"
+    try:
+        return _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, before_commit,
+                    earlier, duplicate, confirm_duplicate, job, file_name)
+    except QueryDuringCopy:  # something wanted the database mid-stream: nothing was written; again, unstreamed
+        log.warning("ledger import of %s: the streamed write needed a query; written again without streaming", sha256)
+        return _run(actor, rows, lookups, sha256, dry_run, False, chunk_size, progress, before_commit,
+                    earlier, duplicate, confirm_duplicate, job, file_name)
+
+
+def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, before_commit, earlier, duplicate,
+         confirm_duplicate, job, file_name) -> dict:
+    total = len(rows)
+    errors: list[dict] = []
     created = closed = 0
     entries: list = []
+    checked: list = []  # stream: the checked rows, built into hazards as they are written
     for start in range(0, total, chunk_size):
-        chunk = _validate(actor, rows[start:start + chunk_size], *lookups, errors, check_only=dry_run or bool(errors))
+        chunk = _validate(actor, rows[start:start + chunk_size], *lookups, errors,
+                          check_only=dry_run or stream or bool(errors))
         created += len(chunk)
         closed += sum(1 for _, _, note in chunk if note is not None)
         if not dry_run and not errors:
-            entries.extend(chunk)
+            (checked if stream else entries).extend(chunk)
         if progress:
             progress(min(start + chunk_size, total) // (1 if dry_run else 2), total)
     if dry_run or errors:
         return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": dry_run,
                 "committed": False, "duplicate_of": duplicate}
-    new_ids: list[int] = []
+
+    def built():
+        """The hazards built chunk by chunk as the COPY takes them, from the rows checked above."""
+        for start in range(0, len(checked), chunk_size):
+            chunk = _build(actor, checked[start:start + chunk_size], lookups[-1])
+            yield chunk
+            if progress:
+                progress((total + start + len(chunk)) // 2, total)
+
     try:
         with transaction.atomic():
             latest = import_records.recheck(actor, sha256)  # another run of this file committed meanwhile?
@@ -437,18 +476,18 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
             earlier = latest or earlier
             # counted once at the end (tallies.defer): not per row, not locked for the whole import
             deferred = tallies.defer()
-            for start in range(0, len(entries), chunk_size):
-                part = entries[start:start + chunk_size]
-                try:
-                    services.register_many(actor, part)
-                except ServiceError as exc:
-                    errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
-                    raise _Abort() from None
-                new_ids.extend(h.pk for h, _, _ in part)
-                if progress:
-                    progress((total + start + len(part)) // 2, total)
+            try:
+                if stream:
+                    entries = services.register_stream(actor, built(), created, closed)
+                else:
+                    services.register_many(actor, entries)
+            except ServiceError as exc:
+                errors.append({"row": "—", "column": FIELD_COLUMN.get(exc.field, exc.field or "—"), "reason": exc.message})
+                raise _Abort() from None
+            if progress and not stream:
+                progress(total, total)
             if deferred:
-                tallies.count_new(new_ids)
+                tallies.count_new([h.pk for h, _, _ in entries])
             import_records.record_import(actor, sha256, rows=total, created=created, job=job, file_name=file_name,
                                          repeated=earlier)
             if before_commit is not None:
@@ -487,6 +526,7 @@ def _lookups(actor, rows) -> tuple:
     items = {i.code: i for qs in where_in(Item.objects.filter(standard__is_current=True), "code", item_codes) for i in qs}
     now = timezone.now()
     cache[("now",)] = (now, timezone.localdate(now))  # one registration instant for the whole file
+    cache[("org",)] = actor_org(actor)  # read now: the hazards are built while the COPY holds the connection
     return enterprises, sectors, items, cache
 
 
@@ -503,7 +543,8 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
 
 def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
     """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
-    (``check_only``, a dry run: the same checks, the entries hold no hazard)."""
+    (``check_only``: the same checks, no hazard built — the entries hold the registrations as
+    ``services.check_hazard`` checked them instead, for ``_build``)."""
     entries = []
     for r in rows:
         n = r["_row"]
@@ -532,16 +573,26 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
             continue
         try:
             # The same validation as registering one hazard on the page (services.build_hazard).
-            hazard = services.build_hazard(
-                actor, enterprise=ent, sector=sector, description=_text(r.get("隐患描述")), grade=grade,
-                channel=channel, found_on=found_on, deadline=deadline, basis_item=item,
-                basis_reason=_text(r.get("判定理由")), location=_text(r.get("隐患部位")),
-                responsible_person=_text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
-                responsible_phone=_text(r.get("责任人电话")), cache=cache, check_only=check_only)
+            fields = {"enterprise": ent, "sector": sector, "description": _text(r.get("隐患描述")), "grade": grade,
+                      "channel": channel, "found_on": found_on, "deadline": deadline, "basis_item": item,
+                      "basis_reason": _text(r.get("判定理由")), "location": _text(r.get("隐患部位")),
+                      "responsible_person": _text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
+                      "responsible_phone": _text(r.get("责任人电话"))}
+            checked = services.check_hazard(actor, **fields, cache=cache)
         except ServiceError as exc:
             column = "统一社会信用代码" if isinstance(exc, NotPermitted) else FIELD_COLUMN.get(exc.field, exc.field or "—")
             errors.append({"row": n, "column": column, "reason": exc.message})
             continue
         note = (_text(r.get("整改情况")) or "导入：原台账已销号") if status == "closed" else None
-        entries.append((hazard, f"import:row{n}", note))
+        if note is not None:  # closed at once on import: the close_now guard, as on the page
+            refusal = services.close_refusal(checked["kind"], checked["grade"], note)
+            if refusal:
+                errors.append({"row": n, "column": "状态", "reason": refusal})
+                continue
+        entries.append((checked if check_only else services.make_checked(actor, checked, cache), f"import:row{n}", note))
     return entries
+
+
+def _build(actor, checked, cache) -> list:
+    """The hazards of rows ``_validate`` checked (``check_only``), built from what it checked."""
+    return [(services.make_checked(actor, fields, cache), ref, note) for fields, ref, note in checked]

@@ -26,14 +26,16 @@ from .acting import (
 )
 from .alerts import schedule_new, set_schedule
 from .models import TEXT_LIMITS, Acceptance, Attachment, ExtensionRequest, GovernancePlan, Hazard, HazardSource
+from .registering import close_refusal, register_many, register_stream, registered_event_data  # noqa: F401 - the bulk writers
 from .search import tokens as search_tokens
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: alerts.py: the deadline-alert pass — its notifications and the ``next_alert_on`` bookkeeping
 #: written in one transaction per batch (no hazard state changes, so no hazard event);
 #: import_records.py: the record of a committed ledger import (file hash per scope), with its event
+#: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
-SERVICE_MODULES = ("alerts", "import_records", "relocation")
+SERVICE_MODULES = ("alerts", "import_records", "registering", "relocation")
 
 _org = actor_org
 
@@ -74,22 +76,30 @@ def prime_cache(actor, enterprises, cache: dict, sectors_of: dict | None = None)
     return cache
 
 
-def build_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
+def build_hazard(actor, *, cache: dict | None = None, check_only: bool = False, **fields) -> Hazard | None:
+    """Validate a registration and return the unsaved hazard (status ``registered``).
+
+    Preconditions (``check_hazard``): the enterprise is in the actor's scope and the actor may
+    write; the sector is one the enterprise may have hazards in and within the actor's sectors; a
+    重大 hazard names its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a
+    dict kept by a batch caller) memoises the per-enterprise checks and the batch's clock (every
+    hazard of an import is registered at the same instant). The actor kind is left on
+    ``_actor_kind``. ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
+    """
+    cache = cache if cache is not None else {}
+    checked = check_hazard(actor, cache=cache, **fields)
+    return None if check_only else make_checked(actor, checked, cache)
+
+
+def check_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
                  found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
                  basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
                  responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
-                 sub_grade: str = "", finder_name: str = "", cache: dict | None = None,
-                 check_only: bool = False) -> Hazard | None:
-    """Validate a registration and return the unsaved hazard (status ``registered``).
-
-    Preconditions: the enterprise is in the actor's scope and the actor may write; the sector
-    is one the enterprise may have hazards in and within the actor's sectors; a 重大 hazard names
-    its standard item (判定依据) or a written reason, and a deadline. ``cache`` (a dict kept by a
-    batch caller) memoises the per-enterprise checks and the batch's clock (every hazard of an
-    import is registered at the same instant). The actor kind is left on ``_actor_kind``.
-    ``check_only`` (a dry run): every check, but no hazard is built (None is returned).
-    """
-    cache = cache if cache is not None else {}
+                 sub_grade: str = "", finder_name: str = "", cache: dict) -> dict:
+    """Every check of ``build_hazard`` (ServiceError / NotPermitted on the first that fails); returns
+    the registration as checked — the values the hazard will hold, with the actor's kind and the
+    registration instant — for ``make_checked``, which builds it without checking again (an
+    import checks every row of a file before it builds any)."""
     key = ("kind", enterprise.pk)
     if key not in cache:
         cache[key] = actor_kind(actor, enterprise)
@@ -147,8 +157,17 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     if grade == Hazard.Grade.MAJOR:
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
-    if check_only:
-        return None
+    return {"enterprise": enterprise, "sector": sector, "description": description, "grade": grade, "channel": channel,
+            "found_on": found_on, "location": location, "category": category, "basis_item": basis_item,
+            "basis_reason": basis_reason, "deadline": deadline, "responsible_person": responsible_person,
+            "responsible_phone": responsible_phone, "stop_production": stop_production, "sub_grade": sub_grade,
+            "finder_name": finder_name, "now": now, "kind": kind}
+
+
+def make_checked(actor, checked: dict, cache: dict) -> Hazard:
+    """The unsaved hazard of a registration ``check_hazard`` passed (with the same ``cache``)."""
+    enterprise, sector, basis_item = checked["enterprise"], checked["sector"], checked["basis_item"]
+    description, location, deadline, now = checked["description"], checked["location"], checked["deadline"], checked["now"]
     key = ("org",)
     if key not in cache:
         cache[key] = _org(actor)
@@ -158,28 +177,24 @@ def build_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     # core.bulk.make: the same unsaved hazard as Hazard(enterprise=…, sector=…, …), without the
     # foreign-key descriptors' per-object work (imports build thousands)
     hazard = make(Hazard, {
-        "enterprise_id": enterprise.pk, "sector_id": sector.pk, "description": description, "grade": grade,
-        "channel": channel, "found_on": found_on, "location": location, "category": category,
-        "basis_item_id": basis_item.pk if basis_item is not None else None,
-        "basis_reason": basis_reason.strip(), "deadline": deadline, "original_deadline": deadline,
-        "responsible_person": responsible_person, "responsible_phone": responsible_phone,
-        "stop_production": stop_production, "sub_grade": sub_grade, "status": Hazard.Status.REGISTERED,
-        "status_changed_at": now, "first_reported_at": now, "created_at": now,
+        "enterprise_id": enterprise.pk, "sector_id": sector.pk, "description": description, "grade": checked["grade"],
+        "channel": checked["channel"], "found_on": checked["found_on"], "location": location,
+        "category": checked["category"], "basis_item_id": basis_item.pk if basis_item is not None else None,
+        "basis_reason": checked["basis_reason"].strip(), "deadline": deadline, "original_deadline": deadline,
+        "responsible_person": checked["responsible_person"], "responsible_phone": checked["responsible_phone"],
+        "stop_production": checked["stop_production"], "sub_grade": checked["sub_grade"],
+        "status": Hazard.Status.REGISTERED, "status_changed_at": now, "first_reported_at": now, "created_at": now,
         "found_by_id": user.pk if user is not None else None,
-        "finder_name": finder_name or (org.name if org else ""), "created_by_id": user.pk if user is not None else None,
+        "finder_name": checked["finder_name"] or (org.name if org else ""),
+        "created_by_id": user.pk if user is not None else None,
         "created_by_org_id": org.pk if org is not None else None,
         **{f"{level}_code": codes.get(level, "") for level in REGION_LEVELS},
     }, {"enterprise": enterprise, "sector": sector, "basis_item": basis_item, "found_by": user, "created_by": user,
         "created_by_org": org})
     hazard.next_alert_on = first_alert_on(deadline)  # kept for schedule_new (hazards.AlertSchedule)
     hazard.search_tokens = search_tokens(description, location)
-    hazard._actor_kind = kind
+    hazard._actor_kind = checked["kind"]
     return hazard
-
-
-def _registered_event_data(hazard) -> dict:
-    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
-            "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
 
 
 def register_hazard(actor, *, source_reference: str = "", notify_people: bool = True, **fields) -> Hazard:
@@ -194,61 +209,12 @@ def register_hazard(actor, *, source_reference: str = "", notify_people: bool = 
         schedule_new([hazard])
         HazardSource.objects.create(hazard=hazard, channel=hazard.channel, reported_at=hazard.first_reported_at,
                                     organisation=_org(actor), reference=source_reference)
-        record(actor, "hazard.registered", hazard, to_state=hazard.status, data=_registered_event_data(hazard))
+        record(actor, "hazard.registered", hazard, to_state=hazard.status, data=registered_event_data(hazard))
         if hazard.grade == Hazard.Grade.MAJOR and notify_people:
             from .alerts import notify_major_registered
 
             notify_major_registered(hazard)
     return hazard
-
-
-def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
-    """Bulk path for imports: ``entries`` are (hazard from ``build_hazard``, source reference,
-    evidence note or None). A non-None note closes the hazard at once (一般, 立即整改) — the
-    ``close_now`` guard is checked for each. Writes exactly what ``register_hazard`` +
-    ``close_now`` write (rows, sources, one event per transition) in batches, inside the
-    caller's transaction. Returns how many were closed."""
-    from core.bulk import insert
-    from core.events import EventOutsideTransaction, actor_fields, build
-    from core.models import Event
-
-    if not transaction.get_connection().in_atomic_block:
-        raise EventOutsideTransaction("register_many runs inside the caller's transaction")
-
-    for hazard, _, note in entries:
-        if note is not None:
-            reason = workflow.refusal(workflow.REGISTERED, "close_now", hazard._actor_kind,
-                                      workflow.Context(grade=hazard.grade, has_evidence=bool(note.strip())))
-            if reason:
-                raise ServiceError(reason, "status")
-    info = actor_fields(actor)
-    org = _org(actor)
-    closed = 0
-    for i in range(0, len(entries), batch_size):
-        chunk = entries[i:i + batch_size]
-        for hazard, _, note in chunk:
-            if note is not None:
-                hazard.status = Hazard.Status.CLOSED
-                hazard.closed_at = hazard.status_changed_at
-                hazard.next_alert_on = None
-        insert(Hazard, [h for h, _, _ in chunk])
-        schedule_new([h for h, _, _ in chunk])
-        org_id = org.pk if org is not None else None
-        insert(HazardSource, [
-            make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
-                                "organisation_id": org_id, "reference": ref}, {"hazard": h, "organisation": org})
-            for h, ref, _ in chunk])
-        events = []
-        for hazard, _, note in chunk:
-            # at the registration instant (status_changed_at), as the hazard row says
-            events.append(build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
-                                data=_registered_event_data(hazard), actor_info=info, at=hazard.first_reported_at))
-            if note is not None:
-                events.append(build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED,
-                                    to_state=workflow.CLOSED, note=note, actor_info=info, at=hazard.status_changed_at))
-                closed += 1
-        insert(Event, events)
-    return closed
 
 
 # ---------------------------------------------------------------- transitions

@@ -340,25 +340,36 @@ def defer() -> bool:
 
 def count_new(ids) -> None:
     """End a ``defer()``: count the hazards ``ids`` (inserted in this transaction) in one grouped
-    upsert per tally, and let the triggers count this transaction's further writes again."""
+    upsert per tally, and let the triggers count this transaction's further writes again. On
+    PostgreSQL one statement reads the new rows once and upserts every tally from them."""
     ids = list(ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
-        where, param = "h.id = ANY(%s)", ids
-    else:
-        install()
-        import json
-
-        where, param = "h.id IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+        if not ids:
+            return
+        upserts = []
+        for i, (table, keys, exprs) in enumerate(_tables(connection.vendor, "h")):
+            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+            upserts.append(f"t{i} AS (INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, "
+                           f"COUNT(*) FROM h GROUP BY {group} ORDER BY {group} "
+                           f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n)")
+        with connection.cursor() as cur:
+            cur.execute(f"WITH h AS MATERIALIZED (SELECT {_cols(WATCHED)} FROM {HAZARDS} WHERE id = ANY(%s)), "
+                        f"{', '.join(upserts)} SELECT 1", [ids])
+        return
+    install()
     if not ids:
         return
+    import json
+
     with connection.cursor() as cur:
         for table, keys, exprs in _tables(connection.vendor, "h"):
             group = ", ".join(str(i) for i in range(1, len(keys) + 1))
             cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
-                        f"FROM {HAZARDS} h WHERE {where} GROUP BY {group} ORDER BY {group} "
-                        f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n", [param])
+                        f"FROM {HAZARDS} h WHERE h.id IN (SELECT value FROM json_each(%s)) GROUP BY {group} "
+                        f"ORDER BY {group} ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n",
+                        [json.dumps(ids)])
 
 
 @contextlib.contextmanager

@@ -167,6 +167,30 @@ def test_an_ordinary_workbook_and_csv_pass():
         check_spreadsheet(b"a\n" * (DEFAULTS["max_rows"] + 5), "big.csv")
 
 
+def test_a_file_that_passed_is_not_scanned_again_under_the_same_limits(settings, monkeypatch):
+    """The page's form, the dry run's parse and the real run's form check one upload: the verdict
+    (a function of the bytes, their kind and the limits) is remembered when it passes, never when
+    it refuses, and other limits check again."""
+    from core import intake
+
+    scans = []
+    real = intake._scan_sheet
+    monkeypatch.setattr(intake, "_scan_sheet", lambda *a: scans.append(a[1]) or real(*a))
+    wb = Workbook()
+    wb.active.append(["统一社会信用代码", "隐患描述", "第一次"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    for _ in range(3):
+        assert check_spreadsheet(data, "ok.xlsx") == data
+    assert len(scans) == 1
+    settings.SPREADSHEET_LIMITS = {"max_cells": 2}
+    for _ in range(2):
+        with pytest.raises(ServiceError, match="单元格过多"):
+            check_spreadsheet(data, "ok.xlsx")
+    assert len(scans) == 3
+
+
 IMPORT_POINTS = [
     ("emergency", "/hazards/import/", {"dry_run": "on"}),
     ("committee", "/enterprises/import/", {"dry_run": "on"}),

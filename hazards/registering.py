@@ -1,0 +1,170 @@
+"""Registering many hazards at once (the ledger import): exactly what ``services.register_hazard``
+(+ ``close_now`` for a hazard closed at once) writes for one — the hazard, its alert schedule,
+its first source, one ``hazard.registered`` event (and one ``hazard.close_now``) — for a batch,
+inside the caller's transaction. A writer of ``hazards.services`` (listed in its SERVICE_MODULES).
+
+``register_many(actor, entries)`` takes the entries in hand. ``register_stream(actor, chunks,
+count, closed)`` takes them chunk by chunk as the caller builds them (an iterator): on PostgreSQL
+the hazards go into one COPY as they come, so the server inserts them — heap, two dozen indexes —
+on its own core while Python builds the next rows, instead of idling through the building and
+then keeping Python waiting through the inserts; the schedule, source and event rows of each chunk
+are made ready meanwhile and sent after the hazards, one COPY per table. Elsewhere the chunks are
+collected and written in batches.
+
+An entry is (hazard from ``services.build_hazard``, source reference, evidence note or None); a
+note closes the hazard at once (一般, 立即整改), refused by the ``close_now`` guard as on the page.
+"""
+
+from django.db import connection, transaction
+
+from core.bulk import allocate_ids, copy_rows, insert, make, row_maker
+from core.events import EventOutsideTransaction, actor_fields, build
+from core.models import Event
+from core.services import ServiceError
+
+from . import workflow
+from .alerts import schedule_new, schedule_rows
+from .models import AlertSchedule, Hazard, HazardSource
+
+
+def registered_event_data(hazard) -> dict:
+    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
+            "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise EventOutsideTransaction("hazards are registered in bulk inside the caller's transaction")
+
+
+def close_refusal(kind: str | None, grade: str, note: str) -> str | None:
+    """Why an actor of ``kind`` may not register a hazard closed at once with ``note`` (the
+    ``close_now`` guard), or None: the import checks it for each 已销号 row (dry run included)."""
+    return workflow.refusal(workflow.REGISTERED, "close_now", kind,
+                            workflow.Context(grade=grade, has_evidence=bool(note.strip())))
+
+
+def _check_close(hazard, note: str) -> None:
+    """The ``close_now`` guard for a hazard imported as closed (ServiceError on ``status``)."""
+    reason = close_refusal(hazard._actor_kind, hazard.grade, note)
+    if reason:
+        raise ServiceError(reason, "status")
+
+
+def _close(hazard) -> None:
+    hazard.status = Hazard.Status.CLOSED
+    hazard.closed_at = hazard.status_changed_at
+    hazard.next_alert_on = None
+
+
+def _org_of(actor):
+    from accounts.permissions import actor_org
+
+    return actor_org(actor)
+
+
+def _sources(chunk, org):
+    org_id = org.pk if org is not None else None
+    return [make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
+                                "organisation_id": org_id, "reference": ref}, {"hazard": h, "organisation": org})
+            for h, ref, _ in chunk]
+
+
+def _events(actor, info, chunk):
+    """The events of the registered hazards in order: registered (at the registration instant, as
+    the hazard row says), then close_now for one closed at once."""
+    for hazard, _, note in chunk:
+        yield build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
+                    data=registered_event_data(hazard), actor_info=info, at=hazard.first_reported_at)
+        if note is not None:
+            yield build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED, to_state=workflow.CLOSED,
+                        note=note, actor_info=info, at=hazard.status_changed_at)
+
+
+def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
+    """Write ``entries`` (every ``close_now`` guard checked before anything is written). Returns
+    how many were closed."""
+    _require_transaction()
+    for hazard, _, note in entries:
+        if note is not None:
+            _check_close(hazard, note)
+    if connection.vendor == "postgresql":
+        closed = sum(1 for _, _, note in entries if note is not None)
+        register_stream(actor, [entries], len(entries), closed)
+        return closed
+    for hazard, _, note in entries:
+        if note is not None:
+            _close(hazard)
+    info, org = actor_fields(actor), _org_of(actor)
+    closed = 0
+    for i in range(0, len(entries), batch_size):
+        chunk = entries[i:i + batch_size]
+        insert(Hazard, [h for h, _, _ in chunk])
+        schedule_new([h for h, _, _ in chunk])
+        insert(HazardSource, _sources(chunk, org))
+        events = list(_events(actor, info, chunk))
+        insert(Event, events)
+        closed += len(events) - len(chunk)
+    return closed
+
+
+def register_stream(actor, chunks, count: int, closed: int) -> list:
+    """Write the entries of ``chunks`` (an iterable of entry lists: ``count`` entries in all, of
+    which ``closed`` carry a note) as they come; returns them. An exception raised by the iterator
+    — or a ``close_now`` guard's ServiceError — ends the writing with it; the caller's
+    transaction is then rolled back.
+
+    On PostgreSQL the ids of every row are taken first (one query per table); the iterator then
+    runs while the hazards' COPY holds the connection, so it may not query
+    (``core.bulk.QueryDuringCopy``, raised before anything is sent): what it needs from the
+    database is read before. After each chunk's hazards are sent, the chunk's schedule, source
+    and event rows are made ready while the server is still inserting hazards; they are sent once
+    the hazards' COPY is done."""
+    _require_transaction()
+    if connection.vendor != "postgresql":
+        entries = [entry for chunk in chunks for entry in chunk]
+        register_many(actor, entries)
+        return entries
+    hazard_ids, source_ids = _ids(Hazard, count), _ids(HazardSource, count)
+    event_ids = _ids(Event, count + closed)
+    info, org = actor_fields(actor), _org_of(actor)
+    schedule_row, source_row, event_row = row_maker(AlertSchedule), row_maker(HazardSource), row_maker(Event)
+    entries: list = []
+    schedules, sources, events = [], [], []
+    with copy_rows(Hazard) as write:
+        for chunk in chunks:
+            for hazard, _, note in chunk:
+                if note is not None:
+                    _check_close(hazard, note)
+                    _close(hazard)
+                hazard.pk = hazard_ids()
+                write(hazard)
+            entries.extend(chunk)
+            schedules += map(schedule_row, schedule_rows([h for h, _, _ in chunk]))
+            for source in _sources(chunk, org):
+                source.pk = source_ids()
+                sources.append(source_row(source))
+            for event in _events(actor, info, chunk):
+                event.pk = event_ids()
+                events.append(event_row(event))
+    if len(entries) != count or len(events) != count + closed:
+        raise ValueError(f"register_stream: {len(entries)} entries, {len(events)} events; said {count}, {count + closed}")
+    for model, rows in ((AlertSchedule, schedules), (HazardSource, sources), (Event, events)):
+        if rows:
+            with copy_rows(model) as write:
+                for row in rows:
+                    write.row(row)
+    return entries
+
+
+def _ids(model, n: int):
+    """A function giving the next of ``n`` ids taken for ``model`` (ValueError past the last)."""
+    ids = iter(allocate_ids(model, n))
+
+    def take() -> int:
+        pk = next(ids, None)
+        if pk is None:
+            raise ValueError(f"register_stream: more {model._meta.label} rows than the {n} announced")
+        return pk
+
+    return take
