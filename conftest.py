@@ -15,13 +15,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 @pytest.fixture(autouse=True)
 def _restore_migration_data(request):
     """Transactional tests (live_server, browser, races) flush every table after themselves,
-    including the rows data migrations loaded; put those back before the next one."""
+    including the rows data migrations loaded; put those back before the next one — a transactional
+    test, or any other database test that runs after one in the same worker (pytest-django runs
+    them last, but xdist's distribution does not guarantee that nothing follows): for those the
+    restore is committed before the test's own transaction begins."""
+    from core.testing import restore_migration_data
+
     if {"transactional_db", "live_server", "tworld"} & set(request.fixturenames) or \
             any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db")):
         request.getfixturevalue("transactional_db")
-        from core.testing import restore_migration_data
-
         restore_migration_data()
+    elif "db" in request.fixturenames or any(True for _ in request.node.iter_markers("django_db")):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            restore_migration_data()
     yield
 
 
