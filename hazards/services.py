@@ -15,6 +15,7 @@ from core.bulk import make
 from core.events import record
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError, StaleState, lock
+from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
 from . import grading, workflow
 from .acting import (
@@ -366,13 +367,12 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
                                                reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
 
 
-LISTED_STATES = ("listed", "delisting_requested")  # supervision.workflow.SUPERVISED_STATES
 
 
 def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
     """The competent department decides an extension — except for a hazard under 挂牌督办, whose
     extension the listing authority decides (supervision.extensions.decide_listed_extension)."""
-    listing = hazard.listings.filter(status__in=LISTED_STATES).select_related("listing_body").first()
+    listing = hazard.listings.filter(status__in=listing_workflow.SUPERVISED_STATES).select_related("listing_body").first()
     if listing is not None:
         raise ServiceError(f"该隐患正由{listing.listing_body.name}挂牌督办，延期须由挂牌单位审批"
                            f"（挂牌督办通知书确定的整改期限由挂牌单位调整）。", "approve")
@@ -392,15 +392,13 @@ def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") ->
     return hazard
 
 
-ACTIVE_LISTING_STATES = ("proposed", "listed", "delisting_requested")  # supervision.workflow.ACTIVE_STATES
-
-
 def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
     """A hazard proposed for or under 挂牌督办 is not merged away or voided behind the listing's
     back: its listing would be left with no hazard to accept and could never be delisted."""
-    listing = hazard.listings.filter(status__in=ACTIVE_LISTING_STATES).select_related("listing_body").first()
+    listing = hazard.listings.filter(status__in=listing_workflow.ACTIVE_STATES).select_related("listing_body").first()
     if listing is not None:
-        doing = {"proposed": "提请挂牌督办（待审批）", "delisting_requested": "挂牌督办（已申请摘牌）"}.get(listing.status, "挂牌督办")
+        doing = {listing_workflow.PROPOSED: "提请挂牌督办（待审批）",
+                 listing_workflow.DELISTING_REQUESTED: "挂牌督办（已申请摘牌）"}.get(listing.status, "挂牌督办")
         raise ServiceError(f"该隐患正由{listing.listing_body.name}{doing}，不能{what}；{hint}", "reason")
 
 

@@ -85,7 +85,7 @@ def send_listing_alerts(today: datetime.date | None = None) -> dict:
     from .models import Listing
 
     today = today or timezone.localdate()
-    counts = {"overdue": 0, "escalated": 0, "progress_due": 0}
+    counts = {"overdue": 0, "escalated": 0, "progress_due": 0, "delisting_prompted": 0}
     overdue = Listing.objects.overdue(today).select_related("hazard__enterprise", "listing_body__region")
     for listing in overdue:
         days = (today - listing.deadline).days
@@ -105,7 +105,6 @@ def send_listing_alerts(today: datetime.date | None = None) -> dict:
                           channels=CHANNELS):
                     counts["escalated"] += 1
     listed = Listing.objects.filter(status=Listing.Status.LISTED).select_related("hazard__enterprise", "listing_body")
-    counts["delisting_prompted"] = 0
     for listing in listed:
         if listing.hazard.status == Hazard.Status.CLOSED:
             # accepted and 销号: no more progress reports are due; the listing body is told once
