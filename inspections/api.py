@@ -15,7 +15,7 @@ from enterprises.models import Enterprise
 
 from . import documents, services
 from .filters import RecordFilter, SpotCheckFilter
-from .models import Draw, Plan, Record, RecordItem, ReviewBatch, SpotCheck, Visit
+from .models import Draw, Plan, Record, RecordItem, RedrawRequest, ReviewBatch, SpotCheck, Visit
 
 
 class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
@@ -44,6 +44,16 @@ class DrawSerializer(serializers.ModelSerializer):
         model = Draw
         fields = ["id", "plan", "seed", "enterprise_pool", "inspector_pool", "conflicts", "count", "per_enterprise",
                   "result", "superseded", "superseded_by", "redraw_reason", "created_at"]
+        read_only_fields = fields
+
+
+class RedrawRequestSerializer(serializers.ModelSerializer):
+    """Read-only: a 重新抽取 request is made and decided on the plan page (like the draw itself)."""
+
+    class Meta:
+        model = RedrawRequest
+        fields = ["id", "plan", "draw", "count", "per_enterprise", "reason", "status", "requested_by", "requested_at",
+                  "decided_by", "decided_at", "decision_note", "new_draw"]
         read_only_fields = fields
 
 
@@ -116,6 +126,15 @@ class DrawViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def base_queryset(self):
         return Draw.objects.all()
+
+
+class RedrawRequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """重新抽取申请 and their decisions (the draws' trail)."""
+
+    serializer_class = RedrawRequestSerializer
+
+    def base_queryset(self):
+        return RedrawRequest.objects.all()
 
 
 class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

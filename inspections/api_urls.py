@@ -7,6 +7,7 @@ from . import api
 router = SimpleRouter()
 router.register("inspections/plans", api.PlanViewSet, basename="inspection-plan")
 router.register("inspections/draws", api.DrawViewSet, basename="inspection-draw")
+router.register("inspections/redraw-requests", api.RedrawRequestViewSet, basename="inspection-redraw-request")
 router.register("inspections/records", api.RecordViewSet, basename="inspection-record")
 router.register("inspections/findings", api.FindingViewSet, basename="inspection-finding")
 router.register("inspections/spot-checks", api.SpotCheckViewSet, basename="inspection-spot-check")

@@ -112,9 +112,24 @@ class PlanForm(BootstrapMixin, forms.Form):
 
 
 class DrawForm(BootstrapMixin, forms.Form):
+    """The first draw of a plan, or (``redraw``) a 重新抽取 request with its reason."""
+
     count = forms.IntegerField(label="抽取企业数", min_value=1)
     per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, initial=2)
     reason = forms.CharField(label="重新抽取原因", required=False, max_length=200)
+
+    def __init__(self, *args, redraw: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if redraw:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = "重新抽取须经本部门负责人批准；批准时重新抽取，原结果保留备查。"
+        else:
+            del self.fields["reason"]
+
+
+class RedrawDecisionForm(BootstrapMixin, forms.Form):
+    decision_note = forms.CharField(label="审批意见", required=False, max_length=200,
+                                    help_text="不予批准时必填。")
 
 
 class SpotCheckForm(BootstrapMixin, forms.Form):

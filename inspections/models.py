@@ -107,6 +107,45 @@ class Draw(RegionCodes):
         return f"{self.plan} 抽取#{self.pk}"
 
 
+class RedrawRequest(RegionCodes):
+    """重新抽取申请: a plan's current draw is replaced only when someone other than the requester,
+    with approval rights in the department (负责人), approves; the new draw is made at approval
+    (its seed then, from ``secrets``), so neither the requester nor the approver sees it before.
+    Kept whatever the decision (the draws' trail)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准（已重新抽取）"
+        REFUSED = "refused", "未批准"
+
+    plan = models.ForeignKey(Plan, verbose_name="检查计划", on_delete=models.PROTECT, related_name="redraw_requests")
+    department = models.ForeignKey("accounts.Organisation", verbose_name="部门", on_delete=models.PROTECT, related_name="+")
+    draw = models.ForeignKey(Draw, verbose_name="申请作废的抽取", on_delete=models.PROTECT, related_name="redraw_requests")
+    count = models.PositiveIntegerField("抽取企业数")
+    per_enterprise = models.PositiveSmallIntegerField("每家检查人员数", default=2)
+    reason = models.CharField("重新抽取原因", max_length=200)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+    new_draw = models.OneToOneField(Draw, verbose_name="重新抽取结果", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="approved_request")
+
+    objects = DepartmentOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重新抽取申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["plan"], condition=models.Q(status="pending"),
+                                               name="inspection_one_pending_redraw")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 重新抽取申请#{self.pk}"
+
+
 class Record(models.Model):
     """现场检查记录. Locked once every inspector signed (谁检查、谁签名、谁负责); corrections
     afterwards are addenda."""

@@ -32,7 +32,8 @@ from .models import (
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: review.py: 整改复查 batches and conclusions (uses the helpers here)
-SERVICE_MODULES = ("review",)
+#: redraw.py: 重新抽取 requests and their approval (the only path to a second draw of a plan)
+SERVICE_MODULES = ("review", "redraw")
 
 GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
 
@@ -163,8 +164,9 @@ def _refuse_recused(inspectors, enterprise) -> None:
     raise ServiceError(f"{'；'.join(reasons)}，须回避，不能检查该单位。", "inspectors", code="recusal")
 
 
-def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "") -> Draw:
-    """Draw for ``plan``. A plan with a current draw needs a reason; the old draw is kept, superseded.
+def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "", redraw=None) -> Draw:
+    """Draw for ``plan``. A plan with a current draw is drawn again only through an approved
+    request (``redraw.approve_redraw`` passes it as ``redraw``); the old draw is kept, superseded.
 
     The seed is never chosen by a person: pools are deterministic and visible, so whoever picks the
     seed picks the result. It comes from ``secrets`` and is stored with the pools for ``replay``."""
@@ -172,8 +174,11 @@ def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason:
     if plan.department_id != org.pk:
         raise NotPermitted("只能为本部门的计划抽取。")
     current = plan.draws.filter(superseded=False).first()
-    if current and not (reason or "").strip():
-        raise ServiceError("重新抽取须说明原因。", "reason")
+    if current and redraw is None:
+        raise ServiceError("本计划已抽取。重新抽取须提交申请并说明原因，经本部门负责人批准。", "reason",
+                           code="redraw_needs_approval")
+    if redraw is not None and (current is None or redraw.draw_id != current.pk):
+        raise StaleState()
     enterprises = plan_pool(plan, actor)
     inspectors = [u.pk for u in inspectors_of(org)]
     conflicts = conflict_pairs(inspectors, enterprises)

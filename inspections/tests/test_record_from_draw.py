@@ -58,7 +58,10 @@ def test_the_enterprise_and_the_inspectors_must_be_the_drawn_ones(world, drawn):
 
 
 def test_a_superseded_draw_is_refused(world, drawn):
-    services.make_draw(world.user("emergency"), drawn["plan"], count=1, per_enterprise=2, reason="人员调整")
+    from inspections import redraw
+
+    req = redraw.request_redraw(world.user("emergency"), drawn["plan"], count=1, per_enterprise=2, reason="人员调整")
+    redraw.approve_redraw(world.user("emergency_lead"), req)
     drawn["draw"].refresh_from_db()
     with pytest.raises(ServiceError) as exc:
         from_draw(world, drawn)

@@ -21,10 +21,13 @@ def test_plan_draw_reproducible_and_redraw_keeps_the_old_one(world):
     assert len(d.result) == 3
     assert services.replay(d) == d.result
     assert set(d.inspector_pool) == {world.user(x).pk for x in ("emergency", "emergency2", "emergency_lead")}
-    with pytest.raises(ServiceError, match="原因") as exc:
-        services.make_draw(world.user("emergency"), p, count=3)
+    with pytest.raises(ServiceError, match="负责人批准") as exc:
+        services.make_draw(world.user("emergency"), p, count=3, reason="一名检查人员病假")
     assert exc.value.field == "reason"
-    d2 = services.make_draw(world.user("emergency"), p, count=3, reason="一名检查人员病假")
+    from inspections import redraw
+
+    req = redraw.request_redraw(world.user("emergency"), p, count=3, reason="一名检查人员病假")
+    d2 = redraw.approve_redraw(world.user("emergency_lead"), req)
     d.refresh_from_db()
     assert d.superseded and d.superseded_by == d2 and not d2.superseded
     assert Draw.objects.filter(plan=p).count() == 2

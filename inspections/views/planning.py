@@ -5,15 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
+from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
-from .. import documents, forms, review, services
+from .. import documents, forms, redraw, review, services
 from ..filters import SpotCheckFilter
-from ..models import Plan, Record, ReviewBatch, SpotCheck, Visit
+from ..models import Plan, Record, RedrawRequest, ReviewBatch, SpotCheck, Visit
 from .records import docx_response
 
 
@@ -42,17 +43,21 @@ def plan_new(request):
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(Plan.objects.select_related("department"), request.user, pk=pk)
     can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
-    form = forms.DrawForm(request.POST or None)
+    current = plan.draws.filter(superseded=False).first()
+    form = forms.DrawForm(request.POST or None, redraw=current is not None)
     if request.method == "POST":
         if not can_draw:
             raise PermissionDenied("只能为本部门的计划抽取。")
         if form.is_valid():
             try:
-                services.make_draw(request.user, plan, **form.cleaned_data)
+                if current is None:
+                    services.make_draw(request.user, plan, **form.cleaned_data)
+                else:  # 重新抽取: a request the department's 负责人 decides
+                    redraw.request_redraw(request.user, plan, **form.cleaned_data)
             except ServiceError as exc:
                 service_error_to_form(form, exc)
             else:
-                messages.success(request, "抽取完成。")
+                messages.success(request, "抽取完成。" if current is None else "已提交重新抽取申请，待本部门负责人审批。")
                 return redirect("inspections:plan", pk=plan.pk)
     names = dict(Enterprise.objects.filter(pk__in={r["enterprise"] for d in plan.draws.all() for r in d.result})
                  .values_list("pk", "name"))
@@ -66,8 +71,36 @@ def plan_detail(request, pk: int):
              for d in plan.draws.all()]
     # 按抽取结果检查: the department's own inspection staff start a record from a current draw's row
     can_record = services.can_inspect(request.user) and request.user.membership.organisation_id == plan.department_id
-    return render(request, "inspections/plan.html", {"plan": plan, "form": form, "can_draw": can_draw, "draws": draws,
-                                                     "can_record": can_record}, status=400 if form.errors else 200)
+    requests = list(RedrawRequest.objects.visible_to(request.user).filter(plan=plan)
+                    .select_related("requested_by", "decided_by", "new_draw"))
+    m = request.user.membership
+    can_decide = bool(m.can_approve and m.can_write and m.organisation_id == plan.department_id)
+    return render(request, "inspections/plan.html", {
+        "plan": plan, "form": form, "can_draw": can_draw, "draws": draws, "can_record": can_record, "current": current,
+        "requests": requests, "pending": next((r for r in requests if r.status == RedrawRequest.Status.PENDING), None),
+        "can_decide": can_decide, "decision_form": forms.RedrawDecisionForm()}, status=400 if form.errors else 200)
+
+
+@require_POST
+def redraw_decide(request, pk: int, decision: str):
+    """批准 / 不予批准 a 重新抽取 request (the department's 负责人, not the requester)."""
+    req = get_visible_or_404(RedrawRequest.objects.select_related("plan", "draw", "requested_by"), request.user, pk=pk)
+    form = forms.RedrawDecisionForm(request.POST)
+    note = form.cleaned_data["decision_note"] if form.is_valid() else ""
+    try:
+        if form.errors:
+            raise ServiceError(form.errors["decision_note"][0], "decision_note")
+        if decision == "approve":
+            new = redraw.approve_redraw(request.user, req, note=note)
+            messages.success(request, f"已批准，已重新抽取（第{new.pk}号抽取）。")
+        else:
+            redraw.refuse_redraw(request.user, req, note=note)
+            messages.success(request, "已不予批准，原抽取结果继续有效。")
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("inspections:plan", pk=req.plan_id)
 
 
 def spot_check_new(request, enterprise_pk: int):
