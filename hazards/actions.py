@@ -4,11 +4,15 @@
 """
 
 from django import forms
+from django.db.models import Q
 
 from accounts.models import Organisation
 
 from . import acting, services, workflow
 from .models import Acceptance, Hazard
+
+#: 双报告 recipients (the service checks the same set)
+report_departments = services.report_departments
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
@@ -25,11 +29,6 @@ class _Base(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
-def report_departments(hazard):
-    """Departments a 双报告 may go to: those at the hazard's county, city or province."""
-    return Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT, is_active=True).filter(
-        county_code=hazard.county_code) | Organisation.objects.filter(
-        kind=Organisation.Kind.DEPARTMENT, is_active=True, county_code="", city_code=hazard.city_code)
 
 
 class ReportForm(_Base):
@@ -94,8 +93,14 @@ class MergeForm(_Base):
 
 
 def merge_targets(hazard, user):
-    return (Hazard.objects.visible_to(user).filter(enterprise_id=hazard.enterprise_id)
-            .exclude(pk=hazard.pk).exclude(status__in=workflow.FINAL_STATES))
+    """The hazards ``hazard`` may be merged into (``services.merge_refusal``): hazards of the same
+    enterprise, open or closed after it was found; for a 重大 one, no 一般 one past 已登记."""
+    qs = (Hazard.objects.visible_to(user).filter(enterprise_id=hazard.enterprise_id).exclude(pk=hazard.pk)
+          .exclude(status__in=workflow.FINAL_STATES))
+    if hazard.grade == Hazard.Grade.MAJOR:
+        qs = qs.exclude(~Q(status=workflow.REGISTERED), grade=Hazard.Grade.GENERAL)
+    closed = [h.pk for h in qs.filter(status=workflow.CLOSED) if services.merge_refusal(hazard, h)]
+    return qs.exclude(pk__in=closed)
 
 
 class ReasonForm(_Base):

@@ -216,6 +216,7 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
                         f"{h}enterprise__controller_name", f"{h}enterprise__controller_phone", f"{h}status"))
     recipients = _Recipients()
     open_states = frozenset(workflow.OPEN_STATES)
+    waiting = workflow.PENDING_ACCEPTANCE
     sent = 0
     chunk: list = []
 
@@ -229,7 +230,10 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
                 continue
             kind, following = _stage(deadline, today)
             moves.setdefault((old, following), []).append(pk)
-            if kind is None:
+            if kind is None or status == waiting:
+                # completion submitted: the enterprise has done its part and is not told 逾期未整改 while
+                # the acceptance is pending (the accepting department's digest lists it); a rejection
+                # re-arms the schedule (services._transition)
                 continue
             base = f"hazard:{pk}:{kind}:{deadline.isoformat()}"
             common = {"kind": f"hazard.{kind}", "title": f"隐患{_deadline_text(kind, deadline, today)}：{ent_name}",

@@ -141,16 +141,17 @@ def _grade(at):
 
 
 def _deadline(at):
-    """The deadline set by the last approved extension or reopening *with a deadline* at or before
-    ``at``. A reopening that names no deadline records ``{"deadline": null}`` and keeps the deadline
-    in force, so it is not a deadline change. The JSON null is excluded with ``data__key=None``
+    """The deadline set by the last approved extension, reopening *with a deadline* or merge that
+    brought an earlier deadline (``hazard.merged_in`` with ``deadline``) at or before ``at``. A
+    reopening that names no deadline records ``{"deadline": null}`` and keeps the deadline in
+    force, so it is not a deadline change. The JSON null is excluded with ``data__key=None``
     (JSON null on every backend): SQLite's key-text extraction yields the text ``'null'`` for a
     JSON null, not SQL NULL, so ``IS NOT NULL`` alone let the reopening win there and fall back to
     the original deadline (issue 16; hazards/tests/test_asof_deadline.py on both backends)."""
-    extension, reopening = "hazard.decide_extension", "hazard.reopen"
+    extension, reopening, merged_in = "hazard.decide_extension", "hazard.reopen", "hazard.merged_in"
     changes = (_events(HAZARD, at)
                .filter(Q(verb=extension, data__approved=True, data__has_key="new_deadline")
-                       | Q(verb=reopening, data__has_key="deadline"))
+                       | Q(verb__in=(reopening, merged_in), data__has_key="deadline"))
                .exclude(verb=extension, data__new_deadline=None)
                .exclude(verb=reopening, data__deadline=None)
                .annotate(d=Case(When(verb=extension, then=KeyTextTransform("new_deadline", "data")),

@@ -281,6 +281,7 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"
         DENIED = "denied", "不予批准"
+        LAPSED = "lapsed", "已失效（隐患已不在整改中）"
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="extensions")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -14,7 +14,7 @@ from accounts.scope import scope_for
 from core.bulk import make
 from core.events import record
 from core.models import REGION_LEVELS
-from core.services import NotPermitted, ServiceError, StaleState, lock
+from core.services import NotPermitted, ServiceError, StaleState
 from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
 from . import grading, workflow
@@ -36,7 +36,7 @@ from .search import tokens as search_tokens
 #: import_records.py: the record of a committed ledger import (file hash per scope), with its event
 #: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
-SERVICE_MODULES = ("alerts", "import_records", "registering", "relocation")
+SERVICE_MODULES = ("alerts", "extending", "import_records", "registering", "relocation")
 
 _org = actor_org
 
@@ -240,7 +240,8 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
     rearm = ...
     if new not in workflow.OPEN_STATES:
         rearm = None
-    elif "deadline" in fields or old not in workflow.OPEN_STATES:
+    elif "deadline" in fields or old not in workflow.OPEN_STATES or (old == workflow.PENDING_ACCEPTANCE and new != old):
+        # (back from 待验收: the alerts skipped while the acceptance was pending are due again)
         rearm = first_alert_on(fields.get("deadline", hazard.deadline))
     won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
     if won != 1:
@@ -249,16 +250,53 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
         set_schedule(hazard.pk, rearm)
     hazard.refresh_from_db()
     record(actor, f"hazard.{action}", hazard, from_state=old, to_state=new, note=note, data=data or {})
+    if old == workflow.RECTIFYING and new != old:
+        _lapse_extensions(actor, hazard, action)
     return hazard
+
+
+def _lapse_extensions(actor, hazard: Hazard, action: str) -> None:
+    """A hazard that leaves 整改中 (completion submitted, 销号, merged, voided…) has no deadline
+    left to extend: its pending 延期申请 lapse (kept, with an event), so that none is approved later
+    against a deadline it no longer concerns and a reopened hazard can ask again."""
+    lapsed = list(hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).values_list("pk", flat=True))
+    if not lapsed:
+        return
+    ExtensionRequest.objects.filter(pk__in=lapsed, status=ExtensionRequest.Status.PENDING).update(
+        status=ExtensionRequest.Status.LAPSED, decided_at=timezone.now(),
+        decision_note=f"隐患已{workflow.TRANSITIONS[action].label}，申请失效。")
+    record(actor, "hazard.extension_lapsed", hazard, data={"requests": lapsed, "cause": action})
+
+
+def report_departments(hazard: Hazard):
+    """Departments a 双报告 may go to (分级属地: 向负有安全监管职责的有关部门报告): active
+    departments of the hazard's county, city or province that are responsible for its sector — a
+    comprehensive department (应急管理局) or one with a competence for the sector or a sector above it."""
+    from django.db.models import Q
+
+    from accounts.models import Sector
+
+    sector_ids, sector = [], Sector.objects.filter(pk=hazard.sector_id).first()
+    while sector is not None and sector.pk not in sector_ids:
+        sector_ids.append(sector.pk)
+        sector = sector.parent
+    places = (Q(county_code=hazard.county_code, township_code="") | Q(county_code="", city_code=hazard.city_code)
+              | Q(city_code="", province_code=hazard.province_code))
+    return (Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT, is_active=True).filter(places)
+            .filter(Q(department_type__comprehensive=True) | Q(competences__sector_id__in=sector_ids))
+            .distinct().order_by("province_code", "city_code", "county_code", "name"))
 
 
 def report_hazard(actor, hazard: Hazard, *, department: Organisation, to_congress: bool = True, note: str = "") -> Hazard:
     """双报告: the enterprise reports a major hazard to its competent department and its workers' congress."""
     if department.kind != Organisation.Kind.DEPARTMENT:
         raise ServiceError("请选择负有安全监管职责的部门。", "department")
-    if department.county_code != hazard.county_code and department.city_code != hazard.city_code and \
-            department.province_code != hazard.province_code:
-        raise ServiceError("报告部门须为属地主管部门。", "department")
+    if hazard.reported_at is not None:
+        # the first report is the one that counts (不予处罚 reads its time): kept, never overwritten
+        raise ServiceError(f"该隐患已于{timezone.localtime(hazard.reported_at):%Y-%m-%d %H:%M}报告"
+                           f"{hazard.reported_to.name if hazard.reported_to_id else '主管部门'}，无需重复报告。", "department")
+    if not report_departments(hazard).filter(pk=department.pk).exists():
+        raise ServiceError("报告部门须为对该隐患所属行业领域负有安全监管职责的属地部门（本县区、市或省级）。", "department")
     now = timezone.now()
     with transaction.atomic():
         updates = {"reported_to": department, "reported_at": now}
@@ -280,6 +318,9 @@ def submit_plan(actor, hazard: Hazard, *, plan: dict | None = None, deadline: da
     if hazard.grade == Hazard.Grade.MAJOR and missing:
         raise ServiceError(f"治理方案缺少：{'、'.join(missing)}。", next(k for k, lbl in workflow.PLAN_ELEMENTS if lbl == missing[0]))
     plan_deadline = plan.get("deadline") or deadline
+    if hazard.deadline is None and not plan_deadline:
+        # a hazard under rectification has a deadline: else it is never overdue and never alerted
+        raise ServiceError("请填写整改期限。", "deadline")
     with transaction.atomic():
         updates = {}
         if plan_deadline and hazard.deadline is None:
@@ -354,44 +395,6 @@ def reject(actor, hazard: Hazard, *, reason: str, next_steps: str = "", mode: st
     return hazard
 
 
-def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, reason: str) -> ExtensionRequest:
-    with transaction.atomic():
-        hazard = lock(hazard)  # serialised: at most one pending request, decided on the locked row
-        pending = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
-        if hazard.deadline and new_deadline <= hazard.deadline:
-            raise ServiceError("申请延至日期须晚于当前整改期限。", "new_deadline")
-        _transition(actor, hazard, "request_extension",
-                    _context(hazard, actor, has_reason=bool(reason.strip()), pending_extension=pending),
-                    note=reason, data={"requested_deadline": new_deadline.isoformat()})
-        return ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
-                                               reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
-
-
-
-
-def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") -> Hazard:
-    """The competent department decides an extension — except for a hazard under 挂牌督办, whose
-    extension the listing authority decides (supervision.extensions.decide_listed_extension)."""
-    listing = hazard.listings.filter(status__in=listing_workflow.SUPERVISED_STATES).select_related("listing_body").first()
-    if listing is not None:
-        raise ServiceError(f"该隐患正由{listing.listing_body.name}挂牌督办，延期须由挂牌单位审批"
-                           f"（挂牌督办通知书确定的整改期限由挂牌单位调整）。", "approve")
-    with transaction.atomic():
-        hazard = lock(hazard)  # serialised: approve vs deny vs a new request — one wins
-        ext = hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
-        updates = {"deadline": ext.requested_deadline} if (ext and approve) else {}
-        hazard = _transition(actor, hazard, "decide_extension", _context(hazard, actor, pending_extension=ext is not None),
-                             note=note, updates=updates,
-                             data={"approved": approve, "old_deadline": str(ext.old_deadline) if ext else None,
-                                   "new_deadline": str(ext.requested_deadline) if ext else None})
-        if ExtensionRequest.objects.filter(pk=ext.pk, status=ExtensionRequest.Status.PENDING).update(
-                status=ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED,
-                decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
-                decision_note=note) != 1:
-            raise StaleState()
-    return hazard
-
-
 def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
     """A hazard proposed for or under 挂牌督办 is not merged away or voided behind the listing's
     back: its listing would be left with no hazard to accept and could never be delisted."""
@@ -402,15 +405,40 @@ def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
         raise ServiceError(f"该隐患正由{listing.listing_body.name}{doing}，不能{what}；{hint}", "reason")
 
 
+def merge_refusal(hazard: Hazard, into: Hazard) -> str | None:
+    """Why ``hazard`` may not be merged into ``into`` (None: it may). A closed survivor takes only a
+    duplicate report of what its acceptance covered (found by its closing day, not 重大 into 一般):
+    anything else would be 销号 with no acceptance. A 重大 hazard is not merged into a 一般 one that
+    rectification has started on: the survivor would become 重大 with no 治理方案 and with an
+    acceptance asked for a 一般 hazard — the 一般 one is merged into the 重大 one."""
+    if into.pk == hazard.pk:
+        return "不能合并到自身。"
+    if into.enterprise_id != hazard.enterprise_id:
+        return "只能合并同一单位的隐患。"
+    if into.status in workflow.FINAL_STATES:
+        return "目标隐患已合并或作废。"
+    if into.status not in workflow.OPEN_STATES:
+        # a closed survivor: only a duplicate report of what its acceptance covered — found before it
+        # was closed (on its closing day: reported before the closing), and not graver than it was
+        # accepted as; anything else would be 销号 with no acceptance (a hazard found again is reopened)
+        closed_on = timezone.localdate(into.closed_at) if into.closed_at else None
+        found_on = hazard.found_on or timezone.localdate(hazard.first_reported_at)
+        if closed_on is None or found_on > closed_on or (found_on == closed_on and hazard.first_reported_at > into.closed_at):
+            return ("目标隐患已销号，而本隐患是在销号之后发现的：不能合并（否则未经验收即销号）；"
+                    "如同一隐患再次出现，请先对目标隐患办理“重新打开”再合并。")
+        if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
+            return "目标隐患按一般隐患验收销号，不能把重大隐患合并进去（重大隐患须经主管部门验收）。"
+    if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR and into.status != workflow.REGISTERED:
+        return "目标隐患为一般隐患且已开始整改，合并后将升为重大隐患而没有治理方案、按一般隐患验收：请将目标隐患合并到本重大隐患。"
+    return None
+
+
 def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
     """De-duplicate: ``hazard`` becomes merged into ``into``; the survivor keeps every source and
     the earliest channel and first-report time. The merged one is counted nowhere."""
-    if into.pk == hazard.pk:
-        raise ServiceError("不能合并到自身。", "into")
-    if into.enterprise_id != hazard.enterprise_id:
-        raise ServiceError("只能合并同一单位的隐患。", "into")
-    if into.status in workflow.FINAL_STATES:
-        raise ServiceError("目标隐患已合并或作废。", "into")
+    refusal = merge_refusal(hazard, into)
+    if refusal:
+        raise ServiceError(refusal, "into")
     _require_kind(actor, into)
     _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
     with transaction.atomic():
@@ -423,11 +451,19 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
             updates["channel"] = earliest.channel
         if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
             updates.update(grade=Hazard.Grade.MAJOR, basis_item=hazard.basis_item, basis_reason=hazard.basis_reason)
+        merged_in = {"merged": hazard.pk}
+        if hazard.deadline and (into.deadline is None or hazard.deadline < into.deadline):
+            # the same hazard: the earlier deadline holds (a merge never hides an overdue one); the
+            # deadline trail hazards.asof reads takes it from this event
+            updates["deadline"] = hazard.deadline
+            merged_in.update(deadline=hazard.deadline.isoformat(), deadline_from=into.deadline and into.deadline.isoformat())
         grade_from = into.grade
         Hazard.objects.filter(pk=into.pk).update(**updates)
+        if "deadline" in updates:
+            set_schedule(into.pk, first_alert_on(updates["deadline"]))
         into.refresh_from_db()
         record(actor, "hazard.merged_in", into, from_state=into.status, to_state=into.status, note=reason,
-               data={"merged": hazard.pk, "channel": into.channel})
+               data={**merged_in, "channel": into.channel})
         if into.grade != grade_from:
             # the grade trail hazards.asof reads: "grade" is the grade from this instant on
             record(actor, "hazard.regraded", into, note=reason,
@@ -556,3 +592,6 @@ def start_import(actor, upload, dry_run: bool, confirm_duplicate: bool = False):
     stored = default_storage.save(f"imports/hazards/{actor.pk}/{upload.name}", upload)
     return submit(actor, "hazards.import", f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
                   {"file": stored, "dry_run": dry_run, "name": upload.name[:200], "confirm_duplicate": confirm_duplicate})
+
+
+from .extending import decide_extension, request_extension  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*

@@ -260,16 +260,19 @@ def test_dispatch_table_command_is_identical_for_three_writings_of_one_instant(w
 
 def test_a_duplicate_merged_into_a_closed_hazard_does_not_move_its_closing_day(world):
     """Closed on 10 February against a 15 February deadline: on time, whatever happens to it later
-    (docs/tallies.md: closed on or before the deadline). A duplicate report merged into it in May
-    records an event on it, but it was not closed again then."""
+    (docs/tallies.md: closed on or before the deadline). A duplicate report (found in January,
+    registered in May) merged into it records an event on it, but it was not closed again then."""
     township = world.ent_commerce.region.code
     with at(2025, 1, 5):
         first = _major(world, "commerce", world.ent_commerce, datetime.date(2025, 2, 15))
         hs.report_hazard(world.user("enterprise"), first, department=world.org("commerce"))
     with at(2025, 2, 10):
         _close(world, first)
-    with at(2025, 5, 1):
-        duplicate = _major(world, "commerce", world.ent_commerce, datetime.date(2025, 5, 20))
+    with at(2025, 5, 1):  # an inspection record of January registered late: the same hazard, before it was fixed
+        duplicate = hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                                       description="安全出口锁闭", grade="major", basis_reason="可能导致群死群伤",
+                                       found_on=datetime.date(2025, 1, 20), deadline=datetime.date(2025, 5, 20),
+                                       notify_people=False)
     with at(2025, 5, 2):
         first.refresh_from_db()
         hs.merge(world.user("commerce"), duplicate, into=first, reason="重复报告")

@@ -52,7 +52,7 @@ def test_acceptor_is_not_the_submitter(world):
     h = services.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
                                  description="灭火器过期", grade="general")
     assert h.channel == "inspection"
-    services.submit_plan(world.user("commerce"), h)
+    services.submit_plan(world.user("commerce"), h, deadline=timezone.localdate() + datetime.timedelta(days=7))
     services.submit_completion(world.user("enterprise"), h, evidence_note="已更换")
     h.refresh_from_db()
     with pytest.raises(ServiceError, match="提交人"):

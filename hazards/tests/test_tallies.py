@@ -157,7 +157,8 @@ def _step(rng, h, day):
         if choice == "void":
             return hs.void(None, h, reason="误报")
         if choice == "merge":
-            into = Hazard.objects.filter(enterprise=h.enterprise, status__in=OPEN).exclude(pk=h.pk).first()
+            into = next((c for c in Hazard.objects.filter(enterprise=h.enterprise, status__in=OPEN).exclude(pk=h.pk)
+                         .order_by("pk") if hs.merge_refusal(h, c) is None), None)
             if into is not None:
                 return hs.merge(None, h, into=into, reason="重复")
         return hs.submit_plan(None, h, plan=PLAN, deadline=day + datetime.timedelta(days=5))
