@@ -75,6 +75,7 @@ REPEATABLE = {
                                          "计算是后台任务（202），正在计算时重复请求返回正在进行的任务，不重复提交",
     "v1_campaigns_remind_create": "催报每单位每周只发送一次站内消息（按周去重）；重复调用不再发送，只返回各单位的提醒情况",
     "v1_tips_reveal_create": "查看举报人身份是只读操作，每次查看都记入安全日志",
+    "v1_inspections_records_findings_create": "每次添加一条清单外隐患（检查中可发现多处隐患）；签名锁定后不能再添加",
 }
 
 

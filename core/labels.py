@@ -56,6 +56,7 @@ VERBS: dict[str, str] = {
     "inspection.record_created": "新建检查记录",
     "inspection.record_updated": "修改检查记录",
     "inspection.item_set": "填写检查事项",
+    "inspection.finding_matched": "关联台账中的同一隐患",
     "inspection.items_answered": "确认其余各项均符合",
     "inspection.signed": "签名确认",
     "inspection.locked": "检查记录锁定",

@@ -85,8 +85,8 @@ def leniency_policy_enabled(region, on: datetime.date | None = None) -> bool:
 
 def leniency_proposed(case) -> bool:
     """不予处罚 is proposed when the case's hazard was self-found and reported before the case was
-    filed (seed 000 三(三)2(1)①: 已按规定报告), with a plan, and is under effective rectification or
-    was rectified on time since, and the jurisdiction's policy in force on the filing day is on —
+    filed and before any department found it (seed 000 三(三)2(1)①: 已按规定报告), with a plan, and is
+    under effective rectification or was rectified on time since, and the jurisdiction's policy in force on the filing day is on —
     unless a 不予处罚 decision already exists."""
     from hazards import workflow as hazard_workflow
 
@@ -100,6 +100,15 @@ def leniency_proposed(case) -> bool:
     filed = (Event.objects.filter(object_type=case._meta.label_lower, object_id=case.pk).order_by("created_at", "id")
              .values_list("created_at", flat=True).first())
     if timezone.localtime(hazard.reported_at).date() > case.opened_on or (filed is not None and hazard.reported_at > filed):
+        return False
+    # 自查查出 … 已按规定报告: reported before any department found it — an inspection finding matched
+    # to this ledger hazard, or a verified tip, is a later source of it (hazards.HazardSource; by day,
+    # Asia/Shanghai: an inspection's hour is not recorded, so a report on the inspection day is not "before")
+    from hazards.querysets import SELF_CHANNELS
+
+    found = (hazard.sources.exclude(channel__in=SELF_CHANNELS).order_by("reported_at", "id")
+             .values_list("reported_at", flat=True).first())
+    if found is not None and timezone.localtime(hazard.reported_at).date() >= timezone.localtime(found).date():
         return False
     # 正在采取有效措施消除: under rectification within its deadline — or rectified since (accepted
     # and closed on time: the most compliant enterprise must not lose the proposal by finishing)

@@ -489,12 +489,32 @@ def reopen(actor, hazard: Hazard, *, reason: str, deadline: datetime.date | None
                            updates=updates, data={"deadline": deadline.isoformat() if deadline else None})
 
 
-def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "") -> HazardSource:
-    """Another report of the same hazard (e.g. a tip verified as already in the ledger)."""
+def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "",
+               reported_at: datetime.datetime | None = None) -> HazardSource:
+    """Another report of the same hazard (a tip verified as already in the ledger, an inspection
+    finding matched to a ledger hazard): one source row and one ``hazard.source_added`` event.
+
+    ``reported_at`` (default now) is when that report was made. As for a merge, the hazard's
+    channel is that of its earliest report: a report earlier than the hazard's first one (an
+    inspection that found it before the enterprise registered it) moves ``first_reported_at``
+    back and gives the hazard that report's channel. A merged or void hazard takes no source
+    (it is counted nowhere: the report would be lost)."""
     _require_kind(actor, hazard)
+    if hazard.status in workflow.FINAL_STATES:
+        raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
+    if channel not in CHANNELS:
+        raise ServiceError("发现渠道无效。", "channel")
+    reported_at = reported_at or timezone.now()
     with transaction.atomic():
-        src = HazardSource.objects.create(hazard=hazard, channel=channel, organisation=_org(actor), reference=reference, note=note)
-        record(actor, "hazard.source_added", hazard, data={"channel": channel, "reference": reference})
+        src = HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=reported_at,
+                                          organisation=_org(actor), reference=reference, note=note)
+        data = {"channel": channel, "reference": reference, "reported_at": reported_at.isoformat()}
+        if reported_at < hazard.first_reported_at:
+            data["channel_from"] = hazard.channel
+            Hazard.objects.filter(pk=hazard.pk).update(first_reported_at=reported_at, channel=channel)
+            hazard.refresh_from_db()
+            data["hazard_channel"] = hazard.channel
+        record(actor, "hazard.source_added", hazard, data=data)
     return src
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from enterprises.models import Enterprise
 
-from . import documents, services
+from . import documents, matching, services
 from .filters import RecordFilter, SpotCheckFilter
 from .models import Draw, Plan, Record, RecordItem, RedrawRequest, ReviewBatch, SpotCheck, Visit
 
@@ -60,7 +60,42 @@ class RedrawRequestSerializer(serializers.ModelSerializer):
 class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecordItem
-        fields = ["id", "record", "standard_item", "key_item", "text", "result", "note", "grade", "deadline", "hazard"]
+        fields = ["id", "record", "standard_item", "key_item", "text", "result", "note", "grade", "deadline", "hazard",
+                  "existing_hazard", "new_hazard_confirmed"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "hazard": {"help_text": "签名锁定后台账中的隐患：新登记的隐患，或关联的台账中已有隐患"},
+            "existing_hazard": {"help_text": "检查人员确认的台账中同一隐患（该单位未销号的隐患）；签名后作为其检查发现来源，不重复登记"},
+            "new_hazard_confirmed": {"help_text": "检查人员已确认为新发现隐患（虽有判定依据相同的未销号隐患）"},
+        }
+
+
+def ledger_hazard(request, pk):
+    """The ledger hazard an API body names: none, or one in the caller's scope (else 404)."""
+    from hazards.models import Hazard
+
+    if pk is None:
+        return None
+    hazard = Hazard.objects.visible_to(request.user).filter(pk=pk).first()
+    if hazard is None:
+        raise Http404("该隐患不存在或不在您的管辖范围内。")
+    return hazard
+
+
+class MatchSerializer(serializers.Serializer):
+    existing_hazard = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="台账中的同一隐患（被检查单位已登记、尚未销号的隐患编号 id）；null = 不关联。不在管辖范围内的隐患为 404")
+    new_hazard = serializers.BooleanField(required=False, default=False,
+                                          help_text="确认为新发现隐患（与判定依据相同的未销号隐患不是同一隐患）")
+
+
+class NewFindingSerializer(MatchSerializer):
+    new_hazard = None
+    text = serializers.CharField(max_length=300, help_text="检查内容/部位")
+    note = serializers.CharField(help_text="隐患描述")
+    grade = serializers.ChoiceField(choices=[("general", "一般"), ("major", "重大")])
+    deadline = serializers.DateField(required=False, allow_null=True, help_text="整改期限（重大隐患必填）")
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -169,6 +204,19 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return send_document(request, documents.order_docx(rec, item), f"责令限期整改指令书-{rec.number}-{item.pk}",
                              "inspection_order", rec)
 
+    @extend_schema(request=NewFindingSerializer, responses={201: ItemSerializer},
+                   summary="添加清单外隐患（可关联台账中的同一隐患）")
+    @action(detail=True, methods=["post"], url_path="findings")
+    def add_finding(self, request, pk=None):
+        """A hazard outside the checklist; ``existing_hazard``: it is that open hazard of the enterprise's ledger."""
+        rec = self.get_object()
+        body = NewFindingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["existing_hazard"] = ledger_hazard(request, data.get("existing_hazard"))
+        item = services.add_finding(request.user, rec, **data)
+        return Response(ItemSerializer(item, context={"request": request}).data, status=201)
+
     @action(detail=True, methods=["post"])
     @settles(lambda rec, r: rec.inspectors.filter(user=r.user, signed_at__isnull=False).exists())
     def sign(self, request, pk=None):
@@ -176,11 +224,32 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return Response(RecordSerializer(rec, context={"request": request}).data)
 
 
+def _matched(item, request) -> bool:
+    """The finding already says what the body asks (a repeat is 409 already_done)."""
+    body = request.data if isinstance(request.data, dict) else {}
+    return (item.existing_hazard_id == body.get("existing_hazard")
+            and item.new_hazard_confirmed == bool(body.get("new_hazard", False)))
+
+
 class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ItemSerializer
 
     def base_queryset(self):
         return RecordItem.objects.filter(result=RecordItem.Result.HAZARD)
+
+    @extend_schema(request=MatchSerializer, responses={200: ItemSerializer},
+                   summary="台账中的同一隐患：将发现的隐患关联到该单位已登记、尚未销号的隐患，或确认为新发现隐患")
+    @action(detail=True, methods=["post"])
+    @settles(_matched)
+    def match(self, request, pk=None):
+        """While the record is a draft: the finding is ``existing_hazard`` of the ledger (at signing it
+        becomes a source of it, not a new hazard), or ``new_hazard`` confirmed, or neither (cleared)."""
+        item = self.get_object()
+        body = MatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        hazard = ledger_hazard(request, body.validated_data.get("existing_hazard"))
+        item = matching.match_finding(request.user, item, hazard=hazard, new_hazard=body.validated_data["new_hazard"])
+        return Response(ItemSerializer(item, context={"request": request}).data)
 
 
 class SpotCheckViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -77,13 +77,43 @@ class ItemForm(BootstrapMixin, forms.Form):
         return photo
 
 
+def ledger_choices(hazards) -> list:
+    """The enterprise's open hazards for a finding's "台账中的同一隐患" select (labels, never ids)."""
+    from .matching import hazard_label
+
+    return [("", "— 否，这是新发现的隐患 —"), *((h.pk, hazard_label(h)) for h in hazards)]
+
+
+class LedgerHazardField(forms.IntegerField):
+    """The id of a ledger hazard chosen from a select; which ones may be chosen (the enterprise's,
+    open, in scope) is the service's check, with its Chinese reason (inspections.matching)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label="台账中的同一隐患（该单位已登记、尚未销号的隐患）", required=False,
+                         widget=forms.Select(), help_text="如本隐患就是企业已自查上报、正在整改的隐患，请选择该隐患，"
+                                                          "检查记录签名后将作为该隐患的检查发现来源，不重复登记。", **kwargs)
+
+
 class FindingForm(ItemForm):
     text = forms.CharField(label="检查内容/部位", max_length=300)
-    field_order = ["text", "note", "grade", "deadline", "photo"]
+    existing_hazard = LedgerHazardField()
+    field_order = ["text", "note", "grade", "deadline", "photo", "existing_hazard"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ledger=(), **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["result"]
+        self.fields["existing_hazard"].widget.choices = ledger_choices(ledger)
+
+
+class MatchForm(BootstrapMixin, forms.Form):
+    """What a finding is with respect to the ledger: the same as an open hazard, or a new one."""
+
+    existing_hazard = LedgerHazardField()
+    new_hazard = forms.BooleanField(label="确认是新发现的隐患（与台账中的隐患不是同一隐患）", required=False)
+
+    def __init__(self, *args, ledger=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing_hazard"].widget.choices = ledger_choices(ledger)
 
 
 class AddendumForm(BootstrapMixin, forms.Form):

@@ -229,6 +229,14 @@ class RecordItem(models.Model):
     deadline = models.DateField("整改期限", null=True, blank=True)
     photo = models.FileField("照片", upload_to="inspections/photos/%Y/%m/", blank=True, max_length=200)
     hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The finding is a hazard already in the enterprise's ledger (e.g. one it self-reported and is
+    # rectifying): chosen while the record is a draft (inspections.matching); when the record locks
+    # the finding becomes a source of that hazard (``hazard`` = it) instead of a new hazard.
+    existing_hazard = models.ForeignKey("hazards.Hazard", verbose_name="台账中的同一隐患", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    # The inspector confirmed that the finding is a new hazard although an open hazard of the
+    # enterprise cites the same 判定标准 item (otherwise signing asks first: inspections.matching).
+    new_hazard_confirmed = models.BooleanField("确认为新发现隐患", default=False)
     sort_order = models.PositiveIntegerField(default=0)
 
     objects = RecordChildQuerySet.as_manager()

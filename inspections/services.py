@@ -1,5 +1,7 @@
 """The only code that writes inspection rows. Findings reach the hazard ledger only through
-``hazards.services.register_hazard`` (channel "inspection", source "inspections.record:<pk>")."""
+``hazards.services.register_hazard`` (channel "inspection", source "inspections.record:<pk>") or,
+for a finding the inspector matched to a hazard already in the ledger, ``hazards.services.add_source``
+(``inspections.matching``)."""
 
 import datetime
 import secrets
@@ -33,7 +35,8 @@ from .models import (
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
 #: review.py: 整改复查 batches and conclusions (uses the helpers here)
 #: redraw.py: 重新抽取 requests and their approval (the only path to a second draw of a plan)
-SERVICE_MODULES = ("review", "redraw")
+#: matching.py: a finding that is a hazard already in the ledger (a source of it, not a new hazard)
+SERVICE_MODULES = ("review", "redraw", "matching")
 
 GOVERNMENT_KINDS = (Organisation.Kind.COMMITTEE, Organisation.Kind.DEPARTMENT, Organisation.Kind.TOWNSHIP)
 
@@ -346,6 +349,8 @@ def set_item(actor, item: RecordItem, *, result: str, note: str = "", grade: str
         photo = accept_upload(photo, "inspection_photo").content  # core upload policy
     with transaction.atomic():
         item.result, item.note, item.grade, item.deadline = result, note, grade, deadline
+        if result != RecordItem.Result.HAZARD:  # no finding, nothing to match to the ledger
+            item.existing_hazard, item.new_hazard_confirmed = None, False
         if photo is not None:
             item.photo = photo
         item.save()
@@ -366,14 +371,20 @@ def answer_remaining(actor, rec: Record, *, result: str = RecordItem.Result.CONF
     return count
 
 
-def add_finding(actor, rec: Record, *, text: str, note: str, grade: str, deadline=None, photo=None) -> RecordItem:
-    """A hazard outside the generated checklist."""
+def add_finding(actor, rec: Record, *, text: str, note: str, grade: str, deadline=None, photo=None,
+                existing_hazard=None) -> RecordItem:
+    """A hazard outside the generated checklist; ``existing_hazard``: it is that hazard of the
+    enterprise's ledger (``matching.match_finding``)."""
+    from .matching import match_finding
+
     _require_editable(actor, rec)
     if not (text or "").strip():
         raise ServiceError("请填写检查内容。", "text")
     with transaction.atomic():
         item = RecordItem.objects.create(record=rec, text=text.strip()[:300], sort_order=10000 + rec.items.count())
         set_item(actor, item, result=RecordItem.Result.HAZARD, note=note, grade=grade, deadline=deadline, photo=photo)
+        if existing_hazard is not None:
+            match_finding(actor, item, hazard=existing_hazard)
     return item
 
 
@@ -403,6 +414,9 @@ def _register_findings(actor, rec: Record) -> None:
     from hazards.models import Hazard
     from hazards.services import register_hazard
 
+    from .matching import link_findings
+
+    link_findings(actor, rec)  # findings matched to a ledger hazard: a source of it, not a new hazard
     for item in rec.items.filter(result=RecordItem.Result.HAZARD, hazard__isnull=True).select_related(
             "standard_item__standard", "key_item__key_list"):
         basis_reason = ""
@@ -435,6 +449,10 @@ def sign(actor, rec: Record) -> Record:
     if pending:
         raise ServiceError(f"尚有{pending}项未填写检查结论。请逐项填写（不适用的须说明理由），"
                            "或确认其余各项均符合后再签名。", "record", code="unanswered")
+    if not rec.inspectors.filter(signed_at__isnull=False).exists():  # the first signature freezes the record
+        from .matching import refuse_before_signing
+
+        refuse_before_signing(actor, rec)  # a finding that may be a hazard already in the ledger: ask first
     now = timezone.now()
     with transaction.atomic():
         rec = lock(rec)  # serialised: the last of two simultaneous signatures sees the other and locks the record

@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/<int:pk>/", records.record_detail, name="record"),
     path("records/<int:pk>/items/<int:item_pk>/", records.item_set, name="item_set"),
     path("records/<int:pk>/findings/", records.finding_add, name="finding_add"),
+    path("records/<int:pk>/findings/<int:item_pk>/match/", records.finding_match, name="finding_match"),
     path("records/<int:pk>/sign/", records.sign, name="sign"),
     path("records/<int:pk>/answer-remaining/", records.answer_remaining, name="answer_remaining"),
     path("records/<int:pk>/addendum/", records.addendum, name="addendum"),

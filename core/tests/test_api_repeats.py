@@ -315,6 +315,15 @@ def i_sign(world):
     return "emergency", f"/api/v1/inspections/records/{_record(world, answered=True).pk}/sign/", {}
 
 
+def i_match(world):
+    """台账中的同一隐患: the same hazard chosen again is already done."""
+    from inspections import services as ins
+
+    rec = _record(world)
+    item = ins.add_finding(world.user("emergency"), rec, text="二号库房", note="安全出口上锁", grade="general")
+    return "emergency", f"/api/v1/inspections/findings/{item.pk}/match/", {"existing_hazard": _hazard(world).pk}
+
+
 def e_penalties(world):
     from enforcement import services as es
     from enforcement.models import CaseParty, PenaltyArticle
@@ -397,6 +406,7 @@ RECIPES = {
     "v1_accident_measures_reject_create": m_reject,
     "v1_inspections_records_answer_remaining_create": i_answer_remaining,
     "v1_inspections_records_sign_create": i_sign,
+    "v1_inspections_findings_match_create": i_match,
     "v1_cases_penalties_create": e_penalties,
     "v1_campaigns_submit_create": c_submit,
     "v1_assessment_sets_indicators_create": as_indicators, "v1_assessment_sets_finalise_create": as_finalise,

@@ -12,7 +12,7 @@ from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
-from .. import checklist, documents, forms, services
+from .. import checklist, documents, forms, matching, services
 from ..filters import RecordFilter
 from ..models import Draw, Plan, Record, RecordItem, Visit
 
@@ -96,22 +96,40 @@ def _progress(rec):
     return {"total": total, "answered": total - rec.items.filter(result=RecordItem.Result.PENDING).count()}
 
 
+def _findings(request, rec, can_edit: bool, ledger: list, bound=None):
+    """The record's findings, each with (while editable) its "台账中的同一隐患" form and the open
+    hazards citing the same 判定标准 item (the duplicate prompt)."""
+    rows = []
+    for item in rec.items.filter(result=RecordItem.Result.HAZARD).select_related("hazard", "existing_hazard", "record"):
+        form = None
+        if can_edit:
+            form = bound if bound is not None and bound.prefix == f"m{item.pk}" else forms.MatchForm(
+                prefix=f"m{item.pk}", ledger=ledger,
+                initial={"existing_hazard": item.existing_hazard_id, "new_hazard": item.new_hazard_confirmed})
+        same_item = [h for h in ledger if item.standard_item_id and h.basis_item_id == item.standard_item_id]
+        prompt = same_item if can_edit and not item.existing_hazard_id and not item.new_hazard_confirmed else []
+        rows.append({"item": item, "form": form, "candidates": prompt})
+    return rows
+
+
 def _record_ctx(request, rec, **extra):
     rows = [(item, _item_form(item)) for item in rec.items.select_related("hazard", "standard_item__standard")]
+    can_edit = not rec.locked and services.can_inspect(request.user) and not rec.inspectors.filter(signed_at__isnull=False).exists()
+    ledger = list(matching.open_hazards(request.user, rec.enterprise)) if can_edit else []
     ctx = {
         "record": rec,
         "items": rows,
         "inspectors": rec.inspectors.select_related("user"),
         "addenda": rec.addenda.select_related("author"),
-        "finding_form": forms.FindingForm(prefix="f"),
+        "finding_form": forms.FindingForm(prefix="f", ledger=ledger),
         "addendum_form": forms.AddendumForm(),
-        "can_edit": not rec.locked and services.can_inspect(request.user) and not rec.inspectors.filter(signed_at__isnull=False).exists(),
+        "can_edit": can_edit,
         "can_sign": rec.inspectors.filter(user=request.user, signed_at__isnull=True).exists(),
         "can_inspect": services.can_inspect(request.user),
-        "findings": rec.items.filter(result=RecordItem.Result.HAZARD),
         "events": events_for(rec),
     }
     ctx.update(extra)
+    ctx["findings"] = _findings(request, rec, can_edit, ledger, bound=extra.get("match_form"))
     ctx["groups"] = checklist.groups_for(rec, ctx["items"])
     ctx["progress"] = _progress(rec)
     return ctx
@@ -171,19 +189,50 @@ def answer_remaining(request, pk: int):
     return _record_action(request, pk, services.answer_remaining, lambda count: f"已将其余{count}项确认为“符合”。")
 
 
+def _ledger_hazard(request, pk):
+    """The ledger hazard a form names: none, or one in the user's scope (anything else is a 404)."""
+    from hazards.models import Hazard
+
+    return get_visible_or_404(Hazard.objects, request.user, pk=pk) if pk is not None else None
+
+
 @require_POST
 def finding_add(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
-    form = forms.FindingForm(request.POST, request.FILES, prefix="f")
+    form = forms.FindingForm(request.POST, request.FILES, prefix="f",
+                             ledger=matching.open_hazards(request.user, rec.enterprise))
     if form.is_valid():
+        data = dict(form.cleaned_data, existing_hazard=_ledger_hazard(request, form.cleaned_data["existing_hazard"]))
         try:
-            services.add_finding(request.user, rec, **form.cleaned_data)
+            services.add_finding(request.user, rec, **data)
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
-            messages.success(request, "已添加隐患。")
+            messages.success(request, "已添加隐患。" if data["existing_hazard"] is None
+                             else f"已添加隐患，并关联台账中的{data['existing_hazard'].number}。")
             return redirect("inspections:record", pk=rec.pk)
     return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=400)
+
+
+@require_POST
+def finding_match(request, pk: int, item_pk: int):
+    """台账中的同一隐患: the finding is a hazard already in the enterprise's ledger (or confirmed new)."""
+    rec = get_visible_or_404(Record.objects.select_related("enterprise"), request.user, pk=pk)
+    item = rec.items.filter(pk=item_pk, result=RecordItem.Result.HAZARD).first()
+    if item is None:
+        raise Http404
+    form = forms.MatchForm(request.POST, prefix=f"m{item.pk}", ledger=matching.open_hazards(request.user, rec.enterprise))
+    if form.is_valid():
+        hazard = _ledger_hazard(request, form.cleaned_data["existing_hazard"])
+        try:
+            matching.match_finding(request.user, item, hazard=hazard, new_hazard=form.cleaned_data["new_hazard"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc, forbid=True)
+        else:
+            messages.success(request, f"已关联台账中的{hazard.number}，签名后不再重复登记。" if hazard is not None
+                             else "已确认为新发现隐患。" if form.cleaned_data["new_hazard"] else "已取消关联。")
+            return redirect(f"/inspections/records/{rec.pk}/#finding-{item.pk}")
+    return render(request, "inspections/record.html", _record_ctx(request, rec, match_form=form), status=400)
 
 
 @require_POST
