@@ -34,37 +34,32 @@ class DispatchTableView(APIView):
 
 
 class BulletinDocumentView(APIView):
-    """每季度通报 of the caller's region (government users), the page's 下载 .docx."""
+    """每季度通报 of the caller's region — committee offices only (安委办; others 404), the page's 下载 .docx."""
 
     permission_classes = [IsAuthenticated]
     renderer_classes = FILE_RENDERERS
 
-    @document_schema("每季度通报（docx；本单位所在辖区）", parameters=[
-        OpenApiParameter("year", int, description="年份（2000–2100，默认今年）"),
-        OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="季度（默认本季度）")])
+    @document_schema("每季度通报（docx；安委会办公室，本辖区）", parameters=[
+        OpenApiParameter("year", int, description="年份（2000–2100，默认今年；不得晚于今年）"),
+        OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="季度（默认本季度；尚未开始的季度不能通报）")])
     def get(self, request):
-        from django.utils import timezone
-
+        from core.services import ServiceError
+        from hazards import asof
         from hazards.models import Hazard
 
-        from .bulletin import bulletin_docx
-        from .views_board import _region
+        from .bulletin import bulletin_docx, parse_quarter
+        from .views_board import _bulletin_issuer
 
-        today = timezone.localdate()
-        errors = {}
-        year = request.query_params.get("year") or str(today.year)
-        quarter = request.query_params.get("quarter") or str((today.month - 1) // 3 + 1)
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
-            errors["year"] = ["年份须为 2000–2100 的整数。"]
-        if not (quarter.isdigit() and 1 <= int(quarter) <= 4):
-            errors["quarter"] = ["季度须为 1–4。"]
-        if errors:
-            raise ValidationError(errors)
-        region, issuer = _region(request.user)
+        region, issuer = _bulletin_issuer(request.user)
+        now = asof.now()
+        try:
+            year, quarter = parse_quarter(request.query_params.get("year"), request.query_params.get("quarter"), now)
+        except ServiceError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from None
         from accidents.figures import quarter_counts
 
-        data = bulletin_docx(region, issuer, int(year), int(quarter), hazards=Hazard.objects.visible_to(request.user),
-                             accidents=quarter_counts(request.user, int(year), int(quarter)))
+        data = bulletin_docx(region, issuer, year, quarter, today=now, hazards=Hazard.objects.visible_to(request.user),
+                             accidents=quarter_counts(request.user, year, quarter))
         return send_document(request, data, f"bulletin-{year}Q{quarter}", "quarterly_bulletin", region)
 
 

@@ -44,10 +44,34 @@ def active_rules(on: datetime.date | None = None) -> dict:
     return {**DEFAULT_RULES, **((row.rules or {}) if row else {})}
 
 
-def rate(closed: int, total: int) -> Decimal:
+#: what a rate of nothing (0 of 0) prints: no hazard, no rate — never 100 %
+NO_RATE = "—"
+
+
+def rate(closed: int, total: int) -> Decimal | None:
+    """``closed`` of ``total`` in per cent, two decimals rounded half up — as real quarterly
+    bulletins print it (RULES.md §4: a county with 75 major hazards, 70 fixed, 93.33 %); None when
+    ``total`` is 0 (nothing to rectify is no rate at all, not 100 %)."""
     if not total:
-        return Decimal(100)
-    return (Decimal(closed) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return None
+    return (Decimal(closed) * 100 / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def rate_text(closed: int, total: int) -> str:
+    """``rate`` as the pages and documents keep it: "93.33", or NO_RATE for 0 of 0."""
+    value = rate(closed, total)
+    return NO_RATE if value is None else str(value)
+
+
+def percent(text: str) -> str:
+    """A ``rate_text`` as printed: "93.33%", or "—" alone."""
+    return NO_RATE if text in (NO_RATE, "", None) else f"{text}%"
+
+
+def _rate_order(text: str) -> Decimal:
+    """A rate's place in the ranking: a region with nothing due has nothing late and ranks as a
+    full rate does (as before this rate could be absent)."""
+    return Decimal(100) if text == NO_RATE else Decimal(text)
 
 
 def colour(fig: dict, rules: dict | None = None) -> str:
@@ -61,7 +85,9 @@ def colour(fig: dict, rules: dict | None = None) -> str:
     if not fig.get("open", 0):
         return "green"  # nothing open: a late closure in the past does not colour a clean region
     soon = fig.get("min_days_left")
-    if (soon is not None and soon <= rules["due_soon_days"]) or Decimal(str(fig.get("rate", 100))) < Decimal(str(rules["target_rate"])):
+    rate_now = str(fig.get("rate", NO_RATE))  # NO_RATE: nothing due yet, so no rate below the target
+    if (soon is not None and soon <= rules["due_soon_days"]) or (
+            rate_now != NO_RATE and Decimal(rate_now) < Decimal(str(rules["target_rate"]))):
         return "yellow"
     return "blue"
 
@@ -112,6 +138,18 @@ def figures(region: Region, today=None, hazards=None, scope=None) -> list[dict]:
     return _items(children, by_code, day)
 
 
+def region_totals(region: Region, today=None, hazards=None) -> dict:
+    """{"total", "closed"}: the major hazards of the whole ``region`` (within ``hazards``, None =
+    all) as of ``today`` — counted once each, merged and voided ones not at all (``hazards.asof``),
+    whether or not a sub-region of ``region`` holds them."""
+    from hazards.models import Hazard
+
+    at = asof.instant(today)
+    base = Hazard.objects.all() if hazards is None else hazards
+    return asof.major(base.filter(**{f"{region.level}_code": region.code}), at).aggregate(
+        total=Count("pk"), closed=Count("pk", filter=asof.closed_q()))
+
+
 def _items(children, by_code: dict, day: datetime.date) -> list[dict]:
     out = []
     for child in children:
@@ -125,9 +163,10 @@ def _items(children, by_code: dict, day: datetime.date) -> list[dict]:
         }
         # 到期整改率: of the hazards closed or past their deadline, the share closed by the deadline
         # (hazards not yet due do not lower it; one closed late does, so the yellow clause can decide)
-        fig["rate"] = str(rate(fig["on_time"], r.get("due", 0)))
-        fig["overall_rate"] = str(rate(fig["closed"], fig["total"]))
-        fig["on_time_rate"] = str(rate(fig["on_time"], fig["closed"])) if fig["closed"] else "—"
+        # (NO_RATE "—" where there is nothing to divide: 0 of 0 is no rate, never 100 %)
+        fig["rate"] = rate_text(fig["on_time"], r.get("due", 0))
+        fig["overall_rate"] = rate_text(fig["closed"], fig["total"])
+        fig["on_time_rate"] = rate_text(fig["on_time"], fig["closed"])
         out.append(fig)
     return out
 
@@ -190,7 +229,7 @@ def board(region: Region, today=None, rules: dict | None = None, hazards=None, s
         fig["colour_label"] = LABELS[fig["colour"]]
         fig["hex"] = HEX[fig["colour"]]
     def key(f):
-        return ORDER.index(f["colour"]), -f["overdue"], Decimal(f["rate"])
+        return ORDER.index(f["colour"]), -f["overdue"], _rate_order(f["rate"])
 
     items.sort(key=lambda f: (*key(f), f["code"]))
     # equal figures share a rank (并列), the next rank skipping as many: 1, 2, 2, 4

@@ -2,16 +2,49 @@
 
 import datetime
 
+from core.services import ServiceError
 from documents.render import new_document, paragraph, table, to_bytes
 from hazards import asof
 
-from .board import board, rate
+from .board import board, percent, rate_text, region_totals
+
+#: years a bulletin may be asked for (the platform's records start after 2000)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(year, 3 * quarter - 2, 1)
     end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
     return start, end
+
+
+def current_quarter(now=None) -> tuple[int, int]:
+    today = asof.local_day(asof.instant(now))
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def parse_quarter(raw_year, raw_quarter, now=None) -> tuple[int, int]:
+    """(year, quarter) of a bulletin request (empty = the current quarter, Asia/Shanghai), or a
+    ServiceError on ``year`` / ``quarter``: not an integer, out of range, or a quarter that has not
+    begun — a bulletin states facts, never a forecast (DISPATCH_TABLE.md: facts are never in the
+    future)."""
+    this_year, this_quarter = current_quarter(now)
+    year_text, quarter_text = str(raw_year or "").strip(), str(raw_quarter or "").strip()
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) <= 4 else None
+    if not year_text:
+        year = this_year
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ServiceError(f"年份须为 {FIRST_YEAR}–{LAST_YEAR} 的整数。", "year")
+    quarter = int(quarter_text) if quarter_text in ("1", "2", "3", "4") else None
+    if not quarter_text:
+        quarter = this_quarter
+    if quarter is None:
+        raise ServiceError("季度须为 1–4。", "quarter")
+    if year > this_year:
+        raise ServiceError(f"{year}年尚未到来，不能通报未来的季度（当前为{this_year}年第{this_quarter}季度）。", "year")
+    if (year, quarter) > (this_year, this_quarter):
+        raise ServiceError(f"{year}年第{quarter}季度尚未开始，不能通报未来的季度（当前为第{this_quarter}季度）。", "quarter")
+    return year, quarter
 
 
 def bulletin_instant(year: int, quarter: int, now=None) -> datetime.datetime:
@@ -21,24 +54,34 @@ def bulletin_instant(year: int, quarter: int, now=None) -> datetime.datetime:
     return min(now, asof.end_of(quarter_bounds(year, quarter)[1]))
 
 
+def quarter_over(year: int, quarter: int, now=None) -> bool:
+    """Whether the quarter has ended: 24:00 of its last day (Asia/Shanghai) is not after ``now``."""
+    return asof.end_of(quarter_bounds(year, quarter)[1]) <= asof.instant(now)
+
+
 def bulletin_docx(region, issuer_name: str, year: int, quarter: int, today=None, hazards=None,
                   accidents: dict | None = None) -> bytes:
     """The bulletin text: everything as of ``bulletin_instant`` (what was true then, not today);
     with ``accidents`` (``accidents.figures.quarter_counts`` in the reader's scope) the page's
     accident section as its part 四."""
-    at = bulletin_instant(year, quarter, today)
+    now = asof.instant(today)
+    at = bulletin_instant(year, quarter, now)
     as_of = asof.local_day(at)
     items = board(region, at, hazards=hazards)
     doc = new_document(f"关于{year}年第{quarter}季度重大事故隐患排查整治情况的通报", f"{issuer_name} · {as_of.isoformat()}")
-    total = sum(i["total"] for i in items)
-    closed = sum(i["closed"] for i in items)
-    paragraph(doc, f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{region.name}累计排查重大事故隐患{total}项，"
-                   f"已整改销号{closed}项，整改率{rate(closed, total)}%。现将各单位情况通报如下。")
+    # the whole region's own figures (not the sum of the rows: a region without sub-regions has no
+    # rows, and a hazard not placed in a sub-region still belongs to the region)
+    whole = region_totals(region, at, hazards=hazards)
+    total, closed = whole["total"], whole["closed"]
+    cut = f"{as_of.year}年{as_of.month}月{as_of.day}日" + ("24时" if quarter_over(year, quarter, now) else "（本季度尚未结束，为当前状态）")
+    paragraph(doc, f"截至{cut}，{region.name}累计排查重大事故隐患{total}项，"
+                   f"已整改销号{closed}项，整改率{percent(rate_text(closed, total))}。"
+                   + ("现将各单位情况通报如下。" if items else ""))
     paragraph(doc, "一、各单位重大事故隐患排查整治情况", bold=True)
     rows = [["排名", "单位", "报告隐患", "已整改", "整改率", "按期整改率", "未到期", "逾期", "颜色"]]
     for i in items:
-        rows.append([str(i["rank"]), i["name"], str(i["total"]), str(i["closed"]), f"{i['overall_rate']}%",
-                     f"{i['on_time_rate']}%" if i["on_time_rate"] != "—" else "—", str(i["not_due"]), str(i["overdue"]),
+        rows.append([str(i["rank"]), i["name"], str(i["total"]), str(i["closed"]), percent(i["overall_rate"]),
+                     percent(i["on_time_rate"]), str(i["not_due"]), str(i["overdue"]),
                      i["colour_label"]])
     table(doc, rows, header=True)
     paragraph(doc, "二、挂牌督办隐患情况", bold=True)

@@ -13,7 +13,7 @@ from accounts.models import Sector
 from hazards import asof, tallies, workflow
 from regions.models import Region
 
-from .board import rate
+from .board import rate_text
 
 
 def _agg(at):
@@ -56,12 +56,12 @@ def statistics(hazards, region: Region, *, grade: str = "", weeks: int = 12, tod
     for r in qs.values(f"{level}_code", "sector_id").annotate(**agg).order_by(f"{level}_code", "sector_id"):
         r["region"] = names.get(r[f"{level}_code"], r[f"{level}_code"])
         r["sector"] = sectors.get(r["sector_id"], "")
-        r["rate"] = str(rate(r["rectified"], r["found"]))
+        r["rate"] = rate_text(r["rectified"], r["found"])
         rows.append(r)
     by_region = []
     for r in qs.values(f"{level}_code").annotate(**agg).order_by(f"{level}_code"):
         r["region"] = names.get(r[f"{level}_code"], r[f"{level}_code"])
-        r["rate"] = str(rate(r["rectified"], r["found"]))
+        r["rate"] = rate_text(r["rectified"], r["found"])
         by_region.append(r)
     labels = dict(hazards.model.Channel.choices)
     by_channel = [{"channel": labels.get(r["channel"], r["channel"]), **r}
@@ -125,8 +125,8 @@ def _from_tallies(hazards, region: Region, scope, *, grade: str, weeks: int) -> 
     rows = []
     for (code, sector_id), v in grouped(lambda c, s, ch: (c, s)):
         rows.append({key: code, "sector_id": sector_id, **v, "region": names.get(code, code),
-                     "sector": sectors.get(sector_id, ""), "rate": str(rate(v["rectified"], v["found"]))})
-    by_region = [{key: code, **v, "region": names.get(code, code), "rate": str(rate(v["rectified"], v["found"]))}
+                     "sector": sectors.get(sector_id, ""), "rate": rate_text(v["rectified"], v["found"])})
+    by_region = [{key: code, **v, "region": names.get(code, code), "rate": rate_text(v["rectified"], v["found"])}
                  for (code,), v in grouped(lambda c, s, ch: (c,))]
     by_channel = [{"channel": channel, **v} for (channel,), v in grouped(lambda c, s, ch: (ch,))]
     # weekly trend: whole weeks from the week tally, the first (partial) week directly

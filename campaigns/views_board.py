@@ -1,4 +1,4 @@
-"""Statistics, the five-colour board and the quarterly bulletin pages (government users only)."""
+"""Statistics and the five-colour board (government users) and the quarterly bulletin (committee offices)."""
 
 import json
 
@@ -9,14 +9,14 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
-from accounts.permissions import government_org_or_404
+from accounts.permissions import committee_org_or_404, government_org_or_404
 from core.services import ServiceError
 from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
 
 from .board import DEFAULT_RULES, HEX, LABELS, active_rules, board
-from .bulletin import bulletin_docx, bulletin_instant
+from .bulletin import bulletin_docx, bulletin_instant, parse_quarter, quarter_over
 from .models import BoardSnapshot
 from .stats import statistics
 
@@ -105,29 +105,41 @@ def board_view(request):
     })
 
 
+def _bulletin_issuer(user):
+    """(region, issuer name) of a quarterly bulletin: issuing one (季度通报) is the committee office's
+    task (PRODUCT.md: the 安委办 officer "dispatch, 挂牌督办, bulletins"; seed 002 四(四):
+    "区安委会办公室按照'月调度、季通报、年总结'要求…通报"); every other unit gets a 404 like the
+    committee's other pages (accounts.permissions.committee_org_or_404). A municipality's office
+    ranks its districts (board_region)."""
+    from .cockpit import board_region
+
+    org = committee_org_or_404(user)
+    return board_region(org.region), org.name
+
+
 def bulletin(request):
-    region, issuer = _region(request.user)
-    today = timezone.localdate()
+    region, issuer = _bulletin_issuer(request.user)
+    now = asof.now()  # one "now" for the whole page: its cut-off and whether the quarter is over
     try:
-        year = int(request.GET.get("year") or today.year)
-        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
-        if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
-            raise ValueError
-    except ValueError:
-        return HttpResponse("年份或季度无效。", status=400)
+        year, quarter = parse_quarter(request.GET.get("year"), request.GET.get("quarter"), now)
+    except ServiceError as exc:
+        label = {"year": "年份", "quarter": "季度"}.get(exc.field, "")
+        return HttpResponse(f"{label}：{exc.message}" if label else exc.message, status=400,
+                            content_type="text/plain; charset=utf-8")
     from accidents.figures import quarter_counts  # accident section (issue 21)
 
     accidents = quarter_counts(request.user, year, quarter)
     if request.GET.get("download"):
-        data = bulletin_docx(region, issuer, year, quarter, hazards=Hazard.objects.visible_to(request.user),
+        data = bulletin_docx(region, issuer, year, quarter, today=now, hazards=Hazard.objects.visible_to(request.user),
                              accidents=accidents)
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
         return resp
-    at = bulletin_instant(year, quarter)
+    at = bulletin_instant(year, quarter, now)
     items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
     return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,
+                                                       "region": region, "issuer": issuer,
                                                        "as_of_day": asof.local_day(at),
                                                        # 24时 only once the quarter is over: before, the figures are as of now
-                                                       "quarter_over": at < asof.instant(None),
+                                                       "quarter_over": quarter_over(year, quarter, now),
                                                        "accident_figures": accidents})

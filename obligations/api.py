@@ -52,11 +52,29 @@ class WorkerChoices(serializers.PrimaryKeyRelatedField):
         return SpecialWorker.objects.visible_to(self.context["request"].user)
 
 
+class FindingSerializer(serializers.Serializer):
+    """One hazard a principal-led check found: the hazard registration API's own fields and checks
+    (``hazards.api.HazardCreateSerializer``: grade 一般/重大, sector by code, basis_item id …),
+    then every rule of ``hazards.services`` through ``services.record_principal_check``."""
+
+    def get_fields(self):
+        from hazards.api import HazardCreateSerializer
+
+        fields = HazardCreateSerializer().get_fields()
+        return {name: fields[name] for name in services.FINDING_FIELDS}
+
+    def validate_basis_item(self, value):
+        from hazards.api import HazardCreateSerializer
+
+        return HazardCreateSerializer.validate_basis_item(self, value)
+
+
 PrincipalCheckSerializer = _serializer(
-    PrincipalCheck, ["kind", "held_on", "leader", "participants", "findings", "hazard_ids", "register_hazards"],
+    PrincipalCheck, ["kind", "held_on", "leader", "participants", "findings", "hazard_ids", "hazards"],
     services.record_principal_check,
     {"hazard_ids": serializers.ListField(read_only=True),
-     "register_hazards": serializers.BooleanField(write_only=True, required=False, default=False)})
+     "hazards": FindingSerializer(many=True, write_only=True, required=False,
+                                  help_text="带队检查发现的隐患，每条登记入隐患台账（企业自查）")})
 ListSerializer = _serializer(ResponsibilityList, ["kind", "title", "text", "issued_on"], services.add_responsibility_list)
 StaffingSerializer = _serializer(SafetyOrganisation, ["has_institution", "institution_name", "full_time_managers",
                                                       "part_time_managers", "as_of"], services.set_safety_organisation)

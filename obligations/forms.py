@@ -3,6 +3,8 @@
 from django import forms
 
 from core import uploads
+from core.pickers import PickerSelect
+from hazards.models import TEXT_LIMITS, Hazard
 
 from .models import EmergencyDrill, Operation, Outsourcing, PrincipalCheck, ResponsibilityList, WorkPermit
 
@@ -24,13 +26,77 @@ class BootstrapForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
+class FindingForm(BootstrapForm):
+    """One hazard a principal-led check found, with what any hazard registration carries (its checks:
+    ``hazards.services.check_hazard``, through ``services.record_principal_check``)."""
+
+    description = forms.CharField(label="隐患描述", required=False, max_length=TEXT_LIMITS["description"], widget=forms.Textarea(attrs={"rows": 2}))
+    grade = forms.ChoiceField(label="隐患等级", choices=(("general", "一般"), ("major", "重大")), initial="general")
+    sector = forms.ModelChoiceField(label="行业领域", queryset=None, required=False)
+    basis_item = forms.ModelChoiceField(label="判定依据条款（重大隐患必选其一：条款或理由）", queryset=None, required=False,
+                                        widget=PickerSelect("standard-items", placeholder="输入关键词，按适用的判定标准分组"))
+    basis_reason = forms.CharField(label="无对应条款时的判定理由", required=False, max_length=TEXT_LIMITS["basis_reason"],
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label="整改期限（重大隐患必填）", required=False, widget=DATE)
+    location = forms.CharField(label="隐患部位", required=False, max_length=TEXT_LIMITS["location"])
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        from accounts.models import Sector
+        from hazards.acting import allowed_sectors
+        from hazards.forms import applicable_items
+
+        super().__init__(*args, **kwargs)
+        sectors = Sector.objects.filter(is_active=True)
+        if enterprise is not None:
+            sectors = sectors.filter(pk__in=allowed_sectors(enterprise))
+            own = list(enterprise.sectors.values_list("pk", flat=True))
+            self.fields["sector"].initial = own[0] if len(own) == 1 else None
+            self.fields["basis_item"].widget.params = f"enterprise={enterprise.pk}"
+        self.fields["sector"].queryset = sectors.order_by("sort_order", "code")
+        self.fields["basis_item"].queryset = applicable_items(enterprise) if enterprise is not None else \
+            Hazard._meta.get_field("basis_item").related_model.objects.none()
+
+    def has_changed(self) -> bool:
+        """A row is a finding once anything beyond its preset sector and the default grade 一般 is
+        filled (so an untouched row is skipped, and one set to 重大 alone is refused, not dropped)."""
+        changed = set(self.changed_data) - {"sector"}
+        if self.data.get(self.add_prefix("grade"), "general") in ("", "general"):
+            changed.discard("grade")
+        return bool(changed)
+
+
+FindingFormSet = forms.formset_factory(FindingForm, extra=3, max_num=30, validate_max=True)
+
+
 class PrincipalCheckForm(BootstrapForm):
     kind = forms.ChoiceField(label="类型", choices=PrincipalCheck.Kind.choices)
     held_on = forms.DateField(label="日期", widget=DATE)
     leader = forms.CharField(label="带队/主持人", max_length=60)
     participants = forms.CharField(label="参加人员", max_length=300)
-    findings = forms.CharField(label="发现问题/研究结论（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    register_hazards = forms.BooleanField(label="将发现的问题登记为自查隐患", required=False)
+    findings = forms.CharField(label="发现问题/研究结论", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    #: the findings below the form: each one filled in is registered in the hazard ledger
+    formset_title = "带队检查发现的隐患（每条登记入隐患台账；空行不登记）"
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formset = FindingFormSet(self.data if self.is_bound else None, prefix="hazards",
+                                      form_kwargs={"enterprise": enterprise})
+
+    def is_valid(self):
+        valid = super().is_valid() & self.formset.is_valid()
+        if valid:
+            self.cleaned_data["hazards"] = [f.cleaned_data for f in self.formset.forms if f.has_changed()]
+        return valid
+
+    def service_error(self, exc) -> bool:
+        """Show a refusal of finding n (field ``hazards.<n>.<field>``) under that finding's field."""
+        parts = (exc.field or "").split(".")
+        if len(parts) == 3 and parts[0] == "hazards" and parts[1].isdigit() and int(parts[1]) < len(self.formset.forms):
+            form = self.formset.forms[int(parts[1])]
+            form.add_error(parts[2] if parts[2] in form.fields else None, exc.message)
+            return True
+        return False
 
 
 class ResponsibilityListForm(BootstrapForm):

@@ -133,47 +133,68 @@ def compute_required_cost(table, industry: str, category: str, base, on: datetim
 
 # ---------------------------------------------------------------- hazard ledger link
 
+#: what each finding of a principal-led check carries (the hazard registration's own fields)
+FINDING_FIELDS = ("description", "grade", "sector", "basis_item", "basis_reason", "deadline", "location")
 
-def _register_findings(actor, check: PrincipalCheck, lines: list[str]) -> list[int]:
-    """Send each finding to the hazard ledger as a self-check hazard, if the hazards app
-    offers ``register_hazard`` (written concurrently; absent → findings stay text only)."""
-    try:
-        from hazards import services as hazard_services
-    except ImportError:
-        return []
-    register = getattr(hazard_services, "register_hazard", None)
-    if register is None:
-        return []
-    sector = check.enterprise.sectors.order_by("sort_order").first()
-    ids = []
-    for line in lines:
-        hazard = register(actor, enterprise=check.enterprise, description=line, grade="general",
-                          channel="self_check", found_on=check.held_on, sector=sector)
-        ids.append(hazard.pk)
-    return ids
+
+def _finding_field(index: int, field: str | None) -> str:
+    """The field a refusal of finding ``index`` (from 0) names: ``hazards.<index>.<field>``."""
+    return f"hazards.{index}.{field or 'description'}"
+
+
+def _register_findings(actor, check: PrincipalCheck, findings: list[dict]) -> list[int]:
+    """File each finding of a principal-led check in the hazard ledger through
+    ``hazards.services.register_hazard`` — the one registration path, with its checks (the sector
+    one the enterprise may have hazards in, a 重大 one naming its standard item or a reason and a
+    deadline …) and its effects (source, event, a 重大 one's alerts to the principal and the actual
+    controller). Every finding is checked before any is written; a refusal names
+    ``hazards.<n>.<field>`` and its message says which finding (第n条)."""
+    from hazards import services as hazard_services
+
+    cache: dict = {}
+    entries = []
+    for i, finding in enumerate(findings):
+        fields = {k: finding.get(k) for k in FINDING_FIELDS if finding.get(k) not in (None, "")}
+        fields = {"enterprise": check.enterprise, "channel": "self_check", "found_on": check.held_on,
+                  "finder_name": check.leader, "grade": "general", "sector": None, "description": "", **fields}
+        try:
+            hazard_services.build_hazard(actor, cache=cache, check_only=True, **fields)
+        except ServiceError as exc:
+            exc.message = f"第{i + 1}条隐患：{exc.message}"
+            if exc.code != "permission_denied":
+                exc.field = _finding_field(i, exc.field)
+            raise
+        entries.append(fields)
+    return [hazard_services.register_hazard(actor, source_reference=f"obligations.principal_check:{check.pk}", **fields).pk
+            for fields in entries]
 
 
 # ---------------------------------------------------------------- writes
 
 
 def record_principal_check(actor, enterprise, *, kind: str, held_on, leader: str, participants: str,
-                           findings: str = "", register_hazards: bool = False) -> PrincipalCheck:
-    """主要负责人带队检查 / 专题研究. With ``register_hazards`` each line of the findings is
-    registered as a self-check hazard and its id kept in ``hazard_ids``."""
+                           findings: str = "", hazards: list[dict] | None = None) -> PrincipalCheck:
+    """主要负责人带队检查 / 专题研究. ``hazards`` (a 带队检查 only): the hazards the check found, each a
+    dict of FINDING_FIELDS — description, grade (一般/重大), sector (one the enterprise may have
+    hazards in), basis_item / basis_reason (判定依据 of a 重大 one), deadline, location — registered
+    in the ledger as 企业自查 hazards found on the check's day (``_register_findings``), their ids
+    kept in ``hazard_ids``. Seeds 000/001/002: the principal checks the major hazards each quarter and
+    keeps the 重大事故隐患台账 — so a finding may be 重大, not only 一般."""
     _require_writer(actor, enterprise)
     if kind not in PrincipalCheck.Kind.values:
         raise ServiceError("类型无效。", "kind")
     _not_future(held_on, "held_on")
     leader = _required(leader, "leader", "带队/主持人")
     participants = _required(participants, "participants", "参加人员")
+    hazards = list(hazards or [])
+    if hazards and kind != PrincipalCheck.Kind.CHECK:
+        raise ServiceError("只有主要负责人带队检查可以登记发现的隐患。", "hazards")
     with transaction.atomic():
         check = PrincipalCheck.objects.create(enterprise=enterprise, kind=kind, held_on=held_on, leader=leader,
                                               participants=participants, findings=findings or "", created_by=actor)
-        if register_hazards and kind == PrincipalCheck.Kind.CHECK:
-            lines = [ln.strip() for ln in (findings or "").splitlines() if ln.strip()]
-            check.hazard_ids = _register_findings(actor, check, lines)
-            if check.hazard_ids:
-                check.save(update_fields=["hazard_ids"])
+        if hazards:
+            check.hazard_ids = _register_findings(actor, check, hazards)
+            check.save(update_fields=["hazard_ids"])
         record(actor, f"obligations.principal_{kind}", check, to_state="recorded",
                data={"enterprise": enterprise.pk, "hazards": check.hazard_ids})
     return check

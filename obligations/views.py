@@ -117,7 +117,7 @@ def add_record(request, pk: int, kind: str):
     if not services.can_write_records(request.user, enterprise):
         raise PermissionDenied("只有本单位人员可以填报。")
     title, form_class, service = KINDS[kind]
-    extra = {"enterprise": enterprise} if kind == "permit" else {}
+    extra = {"enterprise": enterprise} if kind in ("permit", "check") else {}
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **extra)
         if form.is_valid():
@@ -127,7 +127,8 @@ def add_record(request, pk: int, kind: str):
             try:
                 service(request.user, enterprise, **data)
             except ServiceError as exc:
-                service_error_to_form(form, exc)
+                if not (hasattr(form, "service_error") and form.service_error(exc)):
+                    service_error_to_form(form, exc)
             else:
                 messages.success(request, f"{title}已保存。")
                 return redirect("obligations:enterprise", pk=enterprise.pk)

@@ -133,6 +133,6 @@ def test_the_bulletin_word_file_has_the_pages_accident_section(client, world, re
                  text(client.get(f"/api/v1/bulletin/document/?year={year}&quarter={quarter}"))):
         assert "四、生产安全事故情况" in body
         assert "共发生事故 2 起，死亡 13 人" in body and "较大事故 1 起" in body and "重大事故 1 起" in body
-    client_as(client, world, "commerce")  # the commerce department sees its own sector's accident only
-    body = text(client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}&download=1"))
-    assert "共发生事故 1 起，死亡 3 人" in body
+    client_as(client, world, "commerce")  # a department issues no bulletin: the committee office's (安委办) task
+    assert client.get(f"/campaigns/bulletin/?year={year}&quarter={quarter}&download=1").status_code == 404
+    assert client.get(f"/api/v1/bulletin/document/?year={year}&quarter={quarter}").status_code == 404

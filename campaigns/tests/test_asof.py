@@ -313,5 +313,5 @@ def test_the_bulletin_says_24时_only_for_a_quarter_that_is_over_and_rounds_its_
         past = client.get("/campaigns/bulletin/", {"year": 2025, "quarter": 2}).content.decode()
         assert "2025年6月30日24时" in past
         text = docx_text(bulletin_docx(world.district, "河北区安委办", 2025, 3))
-    # 1 of 16 = 6.25 %: rounded half up, as the table's rows are (campaigns.board.rate)
-    assert "整改率6.3%" in text and "6.2%" not in text
+    # 1 of 16 = 6.25 %: two decimals, as real bulletins print rates (RULES.md §4: 70 of 75 = 93.33 %)
+    assert "整改率6.25%" in text and "6.3%" not in text

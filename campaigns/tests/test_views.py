@@ -111,9 +111,13 @@ def test_dispatch_permissions(client, world, scen):
         "committee": 302, "commerce": 404, "enterprise": 404}, method="post", data={"campaign": scen["campaign"].pk})
     check_matrix(client, world, "/campaigns/activities/", {
         "committee": 200, "commerce": 200, "township": 200, "enterprise": 404, "agency": 404, "nobody": 404})
-    for url in ("/campaigns/", "/campaigns/stats/", "/campaigns/board/", "/campaigns/bulletin/"):
+    for url in ("/campaigns/", "/campaigns/stats/", "/campaigns/board/"):
         check_matrix(client, world, url, {"anon": "login", "committee": 200, "commerce": 200, "township": 200,
                                           "other_region": 200, "enterprise": 404, "agency": 404, "nobody": 404})
+    # the quarterly bulletin is the committee office's (PRODUCT.md; seed 002 四(四) 区安委会办公室…季通报)
+    check_matrix(client, world, "/campaigns/bulletin/", {
+        "anon": "login", "committee": 200, "province": 200, "commerce": 404, "housing": 404, "township": 404,
+        "other_region": 404, "enterprise": 404, "agency": 404, "nobody": 404})
 
 
 def test_other_region_cannot_see_this_districts_submissions(client, world, scen):
