@@ -15,6 +15,7 @@ VERBS: dict[str, str] = {
     "hazard.major_registered": "登记重大事故隐患",
     "hazard.attachment_added": "上传附件",
     "hazard.merged_in": "合并重复隐患",
+    "hazard.extension_lapsed": "延期申请失效（隐患已不在整改中）",
     "hazard.relocated": "随单位迁移辖区",
     "hazards.ledger_imported": "导入隐患台账",
     "hazard.source_added": "增加发现来源",
@@ -52,6 +53,9 @@ VERBS: dict[str, str] = {
     # inspections
     "inspection.plan_created": "制定检查计划",
     "inspection.drawn": "双随机抽取",
+    "inspection.redraw_requested": "申请重新抽取",
+    "inspection.redraw_approved": "批准重新抽取",
+    "inspection.redraw_refused": "不予批准重新抽取",
     "inspection.draw_superseded": "重新抽取（原抽取作废）",
     "inspection.record_created": "新建检查记录",
     "inspection.record_updated": "修改检查记录",

@@ -12,7 +12,7 @@ APPS = ["accounts", "campaigns", "core", "enforcement", "enterprises", "hazards"
 
 
 def recorded_verbs():
-    """String literals passed as the verb of ``record(actor, verb, …)`` / ``verb=`` anywhere in the apps."""
+    """String literals passed as the verb of ``record(actor, verb, …)`` (or its alias ``record_event``) / ``verb=`` anywhere in the apps."""
     found = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -21,7 +21,7 @@ def recorded_verbs():
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
-                        "record", "_create_decision", "_listing_transition"):
+                        "record", "record_event", "_create_decision", "_listing_transition"):
                     candidates = list(node.args[1:2]) + [k.value for k in node.keywords if k.arg == "verb"]
                     candidates += [a for a in node.args if isinstance(a, ast.Constant)]
                     for c in candidates:
