@@ -26,6 +26,7 @@ VERBS: dict[str, str] = {
     "hazard.rejected": "验收不通过（退回整改）",
     "hazard.request_extension": "申请延期",
     "hazard.decide_extension": "审批延期",
+    "hazard.listing_deadline": "整改期限改为挂牌督办通知书期限",
     "hazard.merge": "合并到重复隐患",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",

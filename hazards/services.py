@@ -392,6 +392,27 @@ def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") ->
     return hazard
 
 
+def set_listed_deadline(actor, hazard: Hazard, *, deadline: datetime.date, listing, extension=None, note: str = "") -> Hazard:
+    """The hazard's 整改期限 becomes its 挂牌督办's — one value (docs/supervision.md): on approval the
+    notice's deadline (event ``hazard.listing_deadline``, old → new), on an extension approved by the
+    listing body the extended date (``hazard.decide_extension``, approved). ``hazards.asof`` reads
+    both at their time. Caller holds the transaction; compare-and-set on status and deadline; the
+    deadline alerts re-armed for the new date."""
+    old = hazard.deadline
+    if Hazard.objects.filter(pk=hazard.pk, status=hazard.status, deadline=old).update(deadline=deadline) != 1:
+        raise StaleState()
+    set_schedule(hazard.pk, first_alert_on(deadline))
+    hazard.deadline = deadline
+    if extension is None:
+        verb, data = "hazard.listing_deadline", {"deadline": deadline.isoformat(), "old_deadline": str(old) if old else None}
+    else:
+        verb, data = "hazard.decide_extension", {"approved": True, "old_deadline": str(extension.old_deadline),
+                                                 "new_deadline": deadline.isoformat()}
+    record(actor, verb, hazard, from_state=hazard.status, to_state=hazard.status, note=note,
+           data={**data, "listing": listing.pk})
+    return hazard
+
+
 def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
     """A hazard proposed for or under 挂牌督办 is not merged away or voided behind the listing's
     back: its listing would be left with no hazard to accept and could never be delisted."""

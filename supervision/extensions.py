@@ -32,7 +32,7 @@ def listed_for(hazard) -> Listing | None:
 def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> Listing:
     """The listing body's leader approves or denies the pending extension of a listed hazard; on
     approval both the hazard's and the listing's deadline move to the requested date."""
-    from hazards.models import ExtensionRequest, Hazard
+    from hazards.models import ExtensionRequest
 
     from .services import roles_for
 
@@ -63,21 +63,19 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
         data = {"approved": bool(approve), "old_deadline": str(ext.old_deadline),
                 "new_deadline": str(ext.requested_deadline), "listing": listing.pk}
         if approve:
-            if Hazard.objects.filter(pk=hazard.pk, status=hazard.status, deadline=hazard.deadline).update(
-                    deadline=ext.requested_deadline) != 1:
-                raise StaleState()
             if Listing.objects.filter(pk=listing.pk, status=listing.status, deadline=listing.deadline).update(
                     deadline=ext.requested_deadline) != 1:
                 raise StaleState()
             data["old_listing_deadline"] = str(listing.deadline)
-            hazard.deadline = listing.deadline = ext.requested_deadline
-            # the deadline alerts start again for the new date, as for any approved extension
-            from hazards.alerts import set_schedule
-            from hazards.services import first_alert_on
+            listing.deadline = ext.requested_deadline
+            # through the hazards writer: the hazard's deadline, its event (read by hazards.asof) and
+            # the deadline alerts started again for the new date
+            from hazards.services import set_listed_deadline
 
-            set_schedule(hazard.pk, first_alert_on(hazard.deadline))
-        record(actor, "hazard.decide_extension", hazard, from_state=hazard.status, to_state=hazard.status, note=note,
-               data=data)
+            set_listed_deadline(actor, hazard, deadline=ext.requested_deadline, listing=listing, extension=ext, note=note)
+        else:
+            record(actor, "hazard.decide_extension", hazard, from_state=hazard.status, to_state=hazard.status,
+                   note=note, data=data)
         record(actor, "listing.extension_decided", listing, from_state=listing.status, to_state=listing.status,
                note=note, data=data)
     return listing

@@ -25,6 +25,7 @@ from .forms import (
     ReasonForm,
 )
 from .models import Listing
+from .querysets import overdue_q
 
 
 def _listings(user):
@@ -67,7 +68,8 @@ def board(request):
         total=Count("id"), proposed=Count("id", filter=Q(status=workflow.PROPOSED)),
         listed=Count("id", filter=Q(status=workflow.LISTED)),
         delisting=Count("id", filter=Q(status=workflow.DELISTING_REQUESTED)),
-        overdue=Count("id", filter=Q(status__in=workflow.SUPERVISED_STATES, deadline__lt=today)),
+        # the one definition (ListingQuerySet.overdue): supervised, past the deadline, hazard still open
+        overdue=Count("id", filter=overdue_q(today)),
     )
     counts["delisted"] = Listing.objects.visible_to(request.user).filter(status=workflow.DELISTED).count()
     columns = []

@@ -62,15 +62,23 @@ def test_denied_extension_keeps_both_deadlines_and_needs_a_reason(world):
 
 
 def test_an_extension_cannot_shorten_the_notices_deadline(world):
-    """The hazard's deadline (60 days) and the notice's (here 90 days) may differ; a request later
-    than the hazard's but not later than the notice's is no extension of the listing: refused when
-    approved (the listing keeps its deadline), so the 延期 never brings the 整改期限 forward."""
+    """The approval gave the hazard the notice's deadline (here 90 days, not its own 60): a request
+    not later than it is refused when made. A hazard whose deadline is earlier than the notice's
+    (a listing approved before the two were made one) may still ask for a date between the two:
+    approving it is refused (the listing keeps its deadline), so the 延期 never brings the 整改期限
+    forward."""
     hazard = major_hazard(world)
     listing = listed(world, hazard, days=90)
     hz.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
     hz.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
     hazard = Hazard.objects.get(pk=hazard.pk)
-    earlier = hazard.deadline + datetime.timedelta(days=10)
+    assert hazard.deadline == listing.deadline
+    with pytest.raises(ServiceError, match="须晚于当前整改期限"):
+        hz.request_extension(world.user("enterprise"), hazard, new_deadline=listing.deadline, reason="设备到货延迟")
+    legacy = listing.deadline - datetime.timedelta(days=30)  # the hazard's own deadline, as before the fix
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=legacy)
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    earlier = legacy + datetime.timedelta(days=10)
     assert earlier < listing.deadline
     hz.request_extension(world.user("enterprise"), hazard, new_deadline=earlier, reason="设备到货延迟")
     with pytest.raises(ServiceError, match="不晚于挂牌督办通知书的整改期限") as err:
