@@ -3,9 +3,9 @@
 * an extension of a hazard under 挂牌督办 is decided by the listing body's leader (RULES.md §2:
   the 安委会 issues the notice and sets the deadline; 青岛 "3+X": extensions decided by the
   listing side within 10 working days), and the listing's deadline follows the decision;
-* the 摘牌 acceptance after the delisting request is due within N working days (DeadlineRule
-  "delisting", default 10; RULES.md §2 湖北 2011 "10 days", the issue asks working days), with
-  alerts before and after the due day.
+* the 摘牌 acceptance after the delisting request is due within N days (DeadlineRule "delisting",
+  10 calendar days from 2026-12-03 — RULES.md §2 湖北 2011 "10 days", migration tips/0012; version 1
+  counted working days), with alerts before and after the due day.
 """
 
 import datetime
@@ -91,8 +91,9 @@ def delisting_days(on: datetime.date | None = None) -> int:
 
 
 def delisting_due(listing: Listing) -> datetime.date | None:
-    """The day the listing body must have accepted (摘牌) or refused: N working days after the
-    request (calendar days if the DeadlineRule row says so: tips.deadlines)."""
+    """The day the listing body must have accepted (摘牌) or refused: N days after the request,
+    calendar or working days as the DeadlineRule version in force on the request day says
+    (tips.deadlines)."""
     from tips.deadlines import due
 
     if listing.delisting_requested_at is None:

@@ -107,11 +107,26 @@ def _delisting_requested(world, requested_on: datetime.date) -> Listing:
     return Listing.objects.get(pk=listing.pk)
 
 
-def test_delisting_due_ten_working_days_after_the_request(world):
-    """RULES.md §2 acceptance within 10 (working) days of the request; 国办发明电〔2024〕12号: from
-    2025-09-30 the 10th working day is 2025-10-21 (10-01..08 off, 10-11 a make-up Saturday)."""
+def test_delisting_due_ten_working_days_after_a_request_made_under_version_1(world):
+    """Version 1 of the row (before tips/0012, in force until 2026-12-02) counted 10 working days;
+    a request made then keeps that due day. 国办发明电〔2024〕12号: from 2025-09-30 the 10th working
+    day is 2025-10-21 (10-01..08 off, 10-11 a make-up Saturday)."""
     listing = _delisting_requested(world, datetime.date(2025, 9, 30))
     assert extensions.delisting_due(listing) == datetime.date(2025, 10, 21)
+
+
+def test_delisting_due_ten_calendar_days_after_a_request_from_the_correction(world):
+    """RULES.md §2 (湖北 2011, V): acceptance "within 10 days" of the request — 日 without 工作日 are
+    calendar days (migration tips/0012, in force from 2026-12-03). Counted by hand: 2026-12-03 + 10
+    = 2026-12-13 (a Sunday: calendar days do not skip it); the day before the correction, 10
+    working days from Wednesday 2026-12-02 are 12-03, 04, 07, 08, 09, 10, 11, 14, 15, 16."""
+    from tips.models import DeadlineRule
+
+    row = DeadlineRule.objects.get(stage="delisting")
+    assert (row.working_days, row.calendar_days) == (10, True) and "湖北2011" in row.basis and "V" in row.basis
+    assert extensions.delisting_days(datetime.date(2026, 12, 3)) == 10
+    assert extensions.delisting_due(_delisting_requested(world, datetime.date(2026, 12, 3))) == datetime.date(2026, 12, 13)
+    assert extensions.delisting_due(_delisting_requested(world, datetime.date(2026, 12, 2))) == datetime.date(2026, 12, 16)
 
 
 @pytest.mark.parametrize("today,soon,overdue", [
