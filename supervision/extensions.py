@@ -3,6 +3,10 @@
 * an extension of a hazard under 挂牌督办 is decided by the listing body's leader (RULES.md §2:
   the 安委会 issues the notice and sets the deadline; 青岛 "3+X": extensions decided by the
   listing side within 10 working days), and the listing's deadline follows the decision;
+* the on-site acceptance after the enterprise of a listed hazard submits its 整改完成 (request for
+  acceptance / 销号) is due within N days of the submission (DeadlineRule "listed_accept", 10
+  calendar days — RULES.md §2 湖北 2011 "within 10 days after … the request", DOMAIN.md §3.2;
+  migration tips/0013), with alerts before and after the due day;
 * the 摘牌 acceptance after the delisting request is due within N days (DeadlineRule "delisting",
   10 calendar days from 2026-12-03 — RULES.md §2 湖北 2011 "10 days", migration tips/0012; version 1
   counted working days), with alerts before and after the due day.
@@ -127,4 +131,65 @@ def send_delisting_alerts(today: datetime.date | None = None) -> dict:
                           title=f"摘牌验收即将到期：{name}", body=f"{listing.notice_number}：请于{due}前组织验收。",
                           url=url, obj=listing, user=user, channels=CHANNELS):
                     counts["delisting_due_soon"] += 1
+    return counts
+
+
+# ---------------------------------------------------------------- on-site acceptance timer
+
+ACCEPTANCE_STAGE = "listed_accept"
+
+
+def acceptance_request(listing: Listing):
+    """The pending 整改完成 submission (``hazards.Acceptance``) of a listed hazard awaiting acceptance,
+    or None."""
+    from hazards.models import Acceptance, Hazard
+
+    if listing.status not in workflow.SUPERVISED_STATES or listing.hazard.status != Hazard.Status.PENDING_ACCEPTANCE:
+        return None
+    return listing.hazard.acceptances.filter(decision=Acceptance.Decision.PENDING).order_by("-submitted_at").first()
+
+
+def acceptance_due(listing: Listing, request=None) -> datetime.date | None:
+    """The day the on-site acceptance of a listed hazard is due: N days (calendar or working, as the
+    DeadlineRule version in force on the submission day says) after the day the enterprise submitted
+    its 整改完成 — a dated fact (``Acceptance.submitted_at``, event ``hazard.submit_completion``)."""
+    from tips.deadlines import due
+
+    request = request or acceptance_request(listing)
+    if request is None:
+        return None
+    return due(ACCEPTANCE_STAGE, timezone.localtime(request.submitted_at).date())
+
+
+def send_acceptance_alerts(today: datetime.date | None = None) -> dict:
+    """Listed hazards waiting for acceptance: "due soon" (≤ SOON_DAYS before the due day) to the
+    listing body and the responsible department (who accepts a 重大 hazard), "overdue" (after the
+    due day) to both and the next-higher 安委办. Once each per submission (its due day in the key)."""
+    from hazards.models import Hazard
+
+    from .alerts import CHANNELS, next_higher_office, org_users
+
+    today = today or timezone.localdate()
+    counts = {"acceptance_due_soon": 0, "acceptance_overdue": 0}
+    waiting = Listing.objects.filter(status__in=workflow.SUPERVISED_STATES, hazard__status=Hazard.Status.PENDING_ACCEPTANCE
+                                     ).select_related("hazard__enterprise", "listing_body__region", "responsible_department")
+    for listing in waiting:
+        due = acceptance_due(listing)
+        if due is None:
+            continue
+        name, url = listing.hazard.enterprise.name, f"/supervision/{listing.pk}/"
+        users = list(org_users(listing.listing_body)) + list(org_users(listing.responsible_department))
+        if today > due:
+            kind, key, title = "listing.acceptance_overdue", "acceptance_overdue", f"挂牌督办隐患现场验收逾期：{name}"
+            body = f"{listing.notice_number}：企业已提交整改完成，应于{due}前组织现场验收。"
+            users += list(org_users(next_higher_office(listing.listing_body)))
+        elif (due - today).days <= SOON_DAYS:
+            kind, key, title = "listing.acceptance_due", "acceptance_due_soon", f"挂牌督办隐患现场验收即将到期：{name}"
+            body = f"{listing.notice_number}：企业已提交整改完成，请于{due}前组织现场验收。"
+        else:
+            continue
+        for user in {u.pk: u for u in users}.values():
+            if notify(kind=kind, dedupe_key=f"listing:{listing.pk}:{key}:{due}:user:{user.pk}", title=title, body=body,
+                      url=url, obj=listing, user=user, channels=CHANNELS):
+                counts[key] += 1
     return counts

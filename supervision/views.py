@@ -103,9 +103,10 @@ def listing_detail(request, pk: int, bound=None):
     listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
     roles = services.roles_for(request.user, listing)
     forms_ = bound if bound is not None else _action_forms(listing, roles)
-    from .extensions import delisting_due
+    from .extensions import acceptance_due, delisting_due
 
     return render(request, "supervision/listing_detail.html", {
+        "acceptance_due": acceptance_due(listing),
         "listing": listing, "hazard": listing.hazard, "roles": roles, "action_forms": forms_,
         "delisting_due": delisting_due(listing) if listing.status == workflow.DELISTING_REQUESTED else None,
         "reports": listing.progress_reports.select_related("reported_by"), "events": events_for(listing),
