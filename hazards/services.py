@@ -363,8 +363,12 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
         _transition(actor, hazard, "request_extension",
                     _context(hazard, actor, has_reason=bool(reason.strip()), pending_extension=pending),
                     note=reason, data={"requested_deadline": new_deadline.isoformat()})
-        return ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
-                                               reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
+        ext = ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
+                                              reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
+        from supervision.extensions import extension_requested
+
+        extension_requested(actor, hazard, ext)  # under 挂牌督办: the listing body decides, so it is told
+        return ext
 
 
 

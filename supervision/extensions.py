@@ -33,6 +33,38 @@ def listed_for(hazard) -> Listing | None:
     return hazard.listings.filter(status__in=workflow.SUPERVISED_STATES).select_related("listing_body").first()
 
 
+def extension_requested(actor, hazard, ext) -> Listing | None:
+    """Called by ``hazards.services.request_extension`` in its transaction: when the hazard is under
+    挂牌督办, the request is recorded on the listing (``listing.extension_requested``, state kept) and
+    every user of the listing body is told (in-app and e-mail, once per request) — its leader decides."""
+    from .alerts import CHANNELS, org_users
+
+    listing = listed_for(hazard)
+    if listing is None:
+        return None
+    data = {"extension": ext.pk, "old_deadline": str(ext.old_deadline), "requested_deadline": str(ext.requested_deadline)}
+    record(actor, "listing.extension_requested", listing, from_state=listing.status, to_state=listing.status,
+           note=ext.reason, data=data)
+    for user in org_users(listing.listing_body):
+        notify(kind="listing.extension_requested", dedupe_key=f"listing:{listing.pk}:extension:{ext.pk}:user:{user.pk}",
+               title=f"挂牌督办隐患申请延期，待审批：{hazard.enterprise.name}",
+               body=f"{listing.notice_number}：申请将整改期限由{listing.deadline}延至{ext.requested_deadline}。理由：{ext.reason[:60]}",
+               url=f"/supervision/{listing.pk}/", obj=listing, user=user, channels=CHANNELS)
+    return listing
+
+
+def _notify_extension_decided(listing: Listing, ext, approve: bool, note: str) -> None:
+    """The requester is told the listing body's decision (once per request)."""
+    from .alerts import CHANNELS
+
+    if ext.requested_by_id is None:
+        return
+    verb = f"同意延期至{ext.requested_deadline}" if approve else "不同意延期"
+    notify(kind="listing.extension_decided", dedupe_key=f"listing:{listing.pk}:extension:{ext.pk}:decided",
+           title=f"延期申请审批结果：{verb}", body=f"{listing.notice_number}：{note or verb}", url=f"/supervision/{listing.pk}/",
+           obj=listing, user=ext.requested_by, channels=CHANNELS)
+
+
 def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> Listing:
     """The listing body's leader approves or denies the pending extension of a listed hazard; on
     approval both the hazard's and the listing's deadline move to the requested date."""
@@ -82,6 +114,7 @@ def decide_listed_extension(actor, hazard, *, approve: bool, note: str = "") -> 
                    note=note, data=data)
         record(actor, "listing.extension_decided", listing, from_state=listing.status, to_state=listing.status,
                note=note, data=data)
+        _notify_extension_decided(listing, ext, approve, note)
     return listing
 
 
