@@ -27,6 +27,7 @@ VERBS: dict[str, str] = {
     "hazard.rejected": "验收不通过（退回整改）",
     "hazard.request_extension": "申请延期",
     "hazard.decide_extension": "审批延期",
+    "hazard.listing_deadline": "整改期限改为挂牌督办通知书期限",
     "hazard.merge": "合并到重复隐患",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
@@ -48,6 +49,8 @@ VERBS: dict[str, str] = {
     "listing.delisting_prompt": "挂牌隐患已销号待摘牌提醒",
     "listing.overdue_escalated": "挂牌督办逾期升级提醒",
     "listing.progress_due": "整改进展报告到期提醒",
+    "listing.acceptance_due": "挂牌隐患现场验收即将到期提醒",
+    "listing.acceptance_overdue": "挂牌隐患现场验收逾期提醒",
     "listing.extension_requested": "申请延长挂牌整改期限",
     "listing.extension_decided": "审批延长挂牌整改期限",
     # inspections

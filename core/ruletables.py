@@ -62,9 +62,9 @@ class Table:
 
 ALWAYS = datetime.date(2000, 1, 1)
 #: DeadlineRule stages whose number is our own default (docs/rules.md "R"): the 复查 windows
-#: (应急〔2023〕106号 says a review exists, not its days), the 摘牌 acceptance counted in working days
-#: (湖北 2011 says "within 10 days")
-UNVERIFIED_STAGES = ("review_request", "review", "delisting")
+#: (应急〔2023〕106号 says a review exists, not its days). The 摘牌 acceptance is 10 calendar days as
+#: 湖北 2011 says (V) since tips/0012.
+UNVERIFIED_STAGES = ("review_request", "review")
 TABLES = {t.key: t for t in (
     # 安全生产领域举报奖励办法 (2018-01-04), as RewardPolicy version 1
     Table("deadlines", "tips.DeadlineRule", ("working_days", "calendar_days", "basis"), datetime.date(2018, 1, 4),

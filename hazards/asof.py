@@ -140,20 +140,26 @@ def _grade(at):
                 output_field=CharField())
 
 
+#: The approval of a 挂牌督办 sets the hazard's deadline to the notice's (hazards.services.set_listed_deadline).
+LISTING_DEADLINE = "hazard.listing_deadline"
+
+
 def _deadline(at):
-    """The deadline set by the last approved extension, reopening *with a deadline* or merge that
-    brought an earlier deadline (``hazard.merged_in`` with ``deadline``) at or before ``at``. A
-    reopening that names no deadline records ``{"deadline": null}`` and keeps the deadline in
-    force, so it is not a deadline change. The JSON null is excluded with ``data__key=None``
-    (JSON null on every backend): SQLite's key-text extraction yields the text ``'null'`` for a
-    JSON null, not SQL NULL, so ``IS NOT NULL`` alone let the reopening win there and fall back to
-    the original deadline (issue 16; hazards/tests/test_asof_deadline.py on both backends)."""
-    extension, reopening, merged_in = "hazard.decide_extension", "hazard.reopen", "hazard.merged_in"
+    """The deadline set by the last approved extension, 挂牌督办 approval (``LISTING_DEADLINE``),
+    reopening *with a deadline* or merge that brought an earlier deadline (``hazard.merged_in``
+    with ``deadline``) at or before ``at``. A reopening that names no deadline records
+    ``{"deadline": null}`` and keeps the deadline in force, so it is not a deadline change. The
+    JSON null is excluded with ``data__key=None`` (JSON null on every backend): SQLite's key-text
+    extraction yields the text ``'null'`` for a JSON null, not SQL NULL, so ``IS NOT NULL`` alone
+    let the reopening win there and fall back to the original deadline (issue 16;
+    hazards/tests/test_asof_deadline.py on both backends)."""
+    extension = "hazard.decide_extension"
+    by_deadline_key = ("hazard.reopen", LISTING_DEADLINE, "hazard.merged_in")
     changes = (_events(HAZARD, at)
                .filter(Q(verb=extension, data__approved=True, data__has_key="new_deadline")
-                       | Q(verb__in=(reopening, merged_in), data__has_key="deadline"))
+                       | Q(verb__in=by_deadline_key, data__has_key="deadline"))
                .exclude(verb=extension, data__new_deadline=None)
-               .exclude(verb=reopening, data__deadline=None)
+               .exclude(verb__in=by_deadline_key, data__deadline=None)
                .annotate(d=Case(When(verb=extension, then=KeyTextTransform("new_deadline", "data")),
                                 default=KeyTextTransform("deadline", "data"), output_field=CharField())))
     return Cast(Subquery(changes.values("d")[:1]), DateField())

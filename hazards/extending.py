@@ -7,11 +7,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import record
 from core.services import ServiceError, StaleState, lock
 from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
+from .alerts import set_schedule
 from .models import ExtensionRequest, Hazard
-from .services import _context, _transition
+from .services import _context, _transition, first_alert_on
 
 
 def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, reason: str) -> ExtensionRequest:
@@ -23,8 +25,12 @@ def request_extension(actor, hazard: Hazard, *, new_deadline: datetime.date, rea
         _transition(actor, hazard, "request_extension",
                     _context(hazard, actor, has_reason=bool(reason.strip()), pending_extension=pending),
                     note=reason, data={"requested_deadline": new_deadline.isoformat()})
-        return ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
-                                               reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
+        ext = ExtensionRequest.objects.create(hazard=hazard, requested_by=actor if actor is not None and actor.is_authenticated else None,
+                                              reason=reason, old_deadline=hazard.deadline, requested_deadline=new_deadline)
+        from supervision.extensions import extension_requested
+
+        extension_requested(actor, hazard, ext)  # under 挂牌督办: the listing body decides, so it is told
+        return ext
 
 
 
@@ -52,4 +58,25 @@ def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") ->
                 decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
                 decision_note=note) != 1:
             raise StaleState()
+    return hazard
+
+
+def set_listed_deadline(actor, hazard: Hazard, *, deadline: datetime.date, listing, extension=None, note: str = "") -> Hazard:
+    """The hazard's 整改期限 becomes its 挂牌督办's — one value (docs/supervision.md): on approval the
+    notice's deadline (event ``hazard.listing_deadline``, old → new), on an extension approved by the
+    listing body the extended date (``hazard.decide_extension``, approved). ``hazards.asof`` reads
+    both at their time. Caller holds the transaction; compare-and-set on status and deadline; the
+    deadline alerts re-armed for the new date."""
+    old = hazard.deadline
+    if Hazard.objects.filter(pk=hazard.pk, status=hazard.status, deadline=old).update(deadline=deadline) != 1:
+        raise StaleState()
+    set_schedule(hazard.pk, first_alert_on(deadline))
+    hazard.deadline = deadline
+    if extension is None:
+        verb, data = "hazard.listing_deadline", {"deadline": deadline.isoformat(), "old_deadline": str(old) if old else None}
+    else:
+        verb, data = "hazard.decide_extension", {"approved": True, "old_deadline": str(extension.old_deadline),
+                                                 "new_deadline": deadline.isoformat()}
+    record(actor, verb, hazard, from_state=hazard.status, to_state=hazard.status, note=note,
+           data={**data, "listing": listing.pk})
     return hazard

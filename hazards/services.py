@@ -574,5 +574,5 @@ def start_import(actor, upload, dry_run: bool, confirm_duplicate: bool = False):
                   {"file": stored, "dry_run": dry_run, "name": upload.name[:200], "confirm_duplicate": confirm_duplicate})
 
 
-from .extending import decide_extension, request_extension  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
+from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)

@@ -131,7 +131,8 @@ def send_listing_alerts(today: datetime.date | None = None) -> dict:
                       body=f"上次报告 {since}，应于 {due} 前报告整改进展。", url=_url(listing), obj=listing, user=user,
                       channels=CHANNELS):
                 counts["progress_due"] += 1
-    from .extensions import send_delisting_alerts
+    from .extensions import send_acceptance_alerts, send_delisting_alerts
 
     counts.update(send_delisting_alerts(today))
+    counts.update(send_acceptance_alerts(today))
     return counts

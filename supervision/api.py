@@ -1,6 +1,6 @@
 """挂牌督办 API: scoped list/detail, propose (create) and the workflow actions."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,10 +10,10 @@ from accounts.models import Organisation
 from core.api import ScopedViewSetMixin
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
-from core.services import NotPermitted
-from hazards.models import Hazard
+from core.services import NotPermitted, ServiceError
+from hazards.models import ExtensionRequest, Hazard
 
-from . import services
+from . import extensions, services, workflow
 from .filters import ListingFilter
 from .models import Listing, ProgressReport
 
@@ -24,12 +24,19 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "percentage", "text", "created_at"]
 
 
+class PendingExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "old_deadline", "requested_deadline", "reason", "requested_at"]
+
+
 class ListingSerializer(serializers.ModelSerializer):
     hazard_number = serializers.CharField(source="hazard.number", read_only=True)
     enterprise = serializers.CharField(source="hazard.enterprise.name", read_only=True)
     listing_body_name = serializers.CharField(source="listing_body.name", read_only=True)
     responsible_department_name = serializers.CharField(source="responsible_department.name", read_only=True)
     overdue = serializers.SerializerMethodField()
+    pending_extension = serializers.SerializerMethodField(help_text="待挂牌单位审批的延期申请（无则为 null）")
     progress_reports = ProgressReportSerializer(many=True, read_only=True)
 
     class Meta:
@@ -37,11 +44,16 @@ class ListingSerializer(serializers.ModelSerializer):
         fields = ["id", "hazard", "hazard_number", "enterprise", "level", "listing_body", "listing_body_name",
                   "responsible_department", "responsible_department_name", "deadline", "requirements",
                   "report_every_days", "status", "notice_number", "public_notice", "published_at", "proposed_at",
-                  "approved_at", "delisted_at", "overdue", "progress_reports"]
+                  "approved_at", "delisted_at", "overdue", "pending_extension", "progress_reports"]
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
+
+    @extend_schema_field(PendingExtensionSerializer(allow_null=True))
+    def get_pending_extension(self, obj):
+        pending = [e for e in obj.hazard.extensions.all() if e.status == ExtensionRequest.Status.PENDING]
+        return PendingExtensionSerializer(pending[0]).data if pending else None
 
 
 class ProposeSerializer(serializers.Serializer):
@@ -84,6 +96,30 @@ class DelistingDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ExtensionRequestSerializer(serializers.Serializer):
+    new_deadline = serializers.DateField(help_text="申请延至日期（须晚于当前整改期限）")
+    reason = serializers.CharField(help_text="延期理由")
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="true 同意延期，false 不同意（须填写理由）")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _extension_pending(listing, request) -> bool:
+    """A request is pending (a second one is meaningless until it is decided)."""
+    return listing.hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
+
+
+def _extension_decided(listing, request) -> bool:
+    """Nothing pending and the last request was decided the way asked for."""
+    approve = request.data.get("approve") if isinstance(request.data, dict) else None
+    last = listing.hazard.extensions.order_by("-requested_at", "-id").first()
+    if last is None or last.status == ExtensionRequest.Status.PENDING or not isinstance(approve, bool):
+        return False
+    return last.status == (ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED)
+
+
 def _delisting_decided(listing, request) -> bool:
     """The decision asked for is the one on record: delisted (accept), or refused after the last
     request and not requested again (refuse)."""
@@ -105,7 +141,7 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     def base_queryset(self):
         return (Listing.objects.select_related("hazard__enterprise", "listing_body", "responsible_department")
-                .prefetch_related("progress_reports").order_by("-proposed_at", "-id"))
+                .prefetch_related("progress_reports", "hazard__extensions").order_by("-proposed_at", "-id"))
 
     def _input(self, serializer_class):
         s = serializer_class(data=self.request.data, context={"request": self.request})
@@ -170,3 +206,29 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def decide_delisting(self, request, pk=None):
         d = self._input(DelistingDecisionSerializer)
         return self._done(services.decide_delisting(request.user, self.get_object(), **d))
+
+    @extend_schema(request=ExtensionRequestSerializer, responses=ListingSerializer,
+                   description="挂牌督办隐患的生产经营单位申请延期；挂牌单位的人员收到站内消息，由挂牌单位负责人审批。")
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    @settles(_extension_pending)
+    def request_extension(self, request, pk=None):
+        from hazards.services import request_extension
+
+        listing = self.get_object()
+        d = self._input(ExtensionRequestSerializer)
+        if listing.status not in workflow.SUPERVISED_STATES:
+            raise ServiceError("该隐患不在挂牌督办中，延期请向主管部门申请。", "new_deadline")
+        request_extension(request.user, Hazard.objects.get(pk=listing.hazard_id), new_deadline=d["new_deadline"],
+                          reason=d["reason"])
+        return self._done(listing)
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses=ListingSerializer,
+                   description="挂牌单位负责人审批延期申请；同意时隐患和通知书的整改期限同时改为申请日期；申请人收到站内消息。")
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    @settles(_extension_decided)
+    def decide_extension(self, request, pk=None):
+        listing = self.get_object()
+        d = self._input(ExtensionDecisionSerializer)
+        extensions.decide_listed_extension(request.user, Hazard.objects.get(pk=listing.hazard_id), approve=d["approve"],
+                                           note=d["note"])
+        return self._done(listing)

@@ -73,7 +73,8 @@ class Listing(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return self.status in workflow.SUPERVISED_STATES and self.deadline < today
+        # as ListingQuerySet.overdue: once the hazard is accepted and 销号 what is left is 摘牌
+        return self.status in workflow.SUPERVISED_STATES and self.deadline < today and self.hazard.is_open()
 
     def overdue_days(self, today=None) -> int:
         today = today or timezone.localdate()

@@ -25,13 +25,13 @@ class ListingQuerySet(ScopedQuerySet):
     def overdue(self, today: datetime.date | None = None):
         """Supervised, its deadline passed and its hazard still open (PRODUCT.md: overdue is the
         deadline passed while open): once the hazard is accepted and 销号, what is left is 摘牌."""
-        return self.filter(_overdue_q(today))
+        return self.filter(overdue_q(today))
 
     def not_overdue(self, today: datetime.date | None = None):
-        return self.exclude(_overdue_q(today))
+        return self.exclude(overdue_q(today))
 
 
-def _overdue_q(today) -> Q:
+def overdue_q(today) -> Q:
     from hazards.workflow import OPEN_STATES
 
     return Q(status__in=workflow.SUPERVISED_STATES, deadline__lt=today or timezone.localdate(),

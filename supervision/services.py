@@ -153,7 +153,10 @@ def _notice_number(listing: Listing, year: int) -> str:
 
 
 def approve(actor, listing: Listing, *, public_notice: bool | None = None, note: str = "") -> Listing:
-    """安委会 leader approves: the hazard is listed, the notice gets its number and is published."""
+    """安委会 leader approves: the hazard is listed, the notice gets its number and is published, and
+    the hazard's 整改期限 becomes the notice's (one deadline: the five-colour board, the statistics and
+    the figures as of a date read the hazard's; ``hazards.services.set_listed_deadline``, its event
+    dated now)."""
     is_proposer = actor is not None and listing.proposed_by_id == getattr(actor, "pk", None)
     hazard = Hazard.objects.get(pk=listing.hazard_id)  # as it is now, not as it was proposed
     if not hazard.is_open():
@@ -168,6 +171,11 @@ def approve(actor, listing: Listing, *, public_notice: bool | None = None, note:
             updates={"approved_by": _user(actor), "approved_at": now, "notice_number": _notice_number(listing, timezone.localdate().year),
                      "public_notice": publish, "published_at": now if publish else None},
             data={"public_notice": publish})
+        if hazard.deadline != listing.deadline:
+            from hazards.services import set_listed_deadline
+
+            set_listed_deadline(actor, hazard, deadline=listing.deadline, listing=listing,
+                                note=f"挂牌督办通知书{listing.notice_number}确定的整改期限")
         from .alerts import notify_listed
 
         notify_listed(listing)

@@ -25,6 +25,7 @@ from .forms import (
     ReasonForm,
 )
 from .models import Listing
+from .querysets import overdue_q
 
 
 def _listings(user):
@@ -67,7 +68,8 @@ def board(request):
         total=Count("id"), proposed=Count("id", filter=Q(status=workflow.PROPOSED)),
         listed=Count("id", filter=Q(status=workflow.LISTED)),
         delisting=Count("id", filter=Q(status=workflow.DELISTING_REQUESTED)),
-        overdue=Count("id", filter=Q(status__in=workflow.SUPERVISED_STATES, deadline__lt=today)),
+        # the one definition (ListingQuerySet.overdue): supervised, past the deadline, hazard still open
+        overdue=Count("id", filter=overdue_q(today)),
     )
     counts["delisted"] = Listing.objects.visible_to(request.user).filter(status=workflow.DELISTED).count()
     columns = []
@@ -101,9 +103,10 @@ def listing_detail(request, pk: int, bound=None):
     listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
     roles = services.roles_for(request.user, listing)
     forms_ = bound if bound is not None else _action_forms(listing, roles)
-    from .extensions import delisting_due
+    from .extensions import acceptance_due, delisting_due
 
     return render(request, "supervision/listing_detail.html", {
+        "acceptance_due": acceptance_due(listing),
         "listing": listing, "hazard": listing.hazard, "roles": roles, "action_forms": forms_,
         "delisting_due": delisting_due(listing) if listing.status == workflow.DELISTING_REQUESTED else None,
         "reports": listing.progress_reports.select_related("reported_by"), "events": events_for(listing),

@@ -2,12 +2,15 @@
 days a stage has and whether they are calendar days (自然日) or working days (工作日, the national
 holiday arrangement plus local overrides: ``core.workdays``).
 
-Every tip-stage deadline (受理, 办理, 奖励决定, 延期办理, 反馈, 申请复查, 复查) and the 摘牌 acceptance
-timer of a listing (stage "delisting") goes through ``due`` here, so the row's ``calendar_days``
+Every tip-stage deadline (受理, 办理, 奖励决定, 延期办理, 反馈, 申请复查, 复查), the 摘牌 acceptance
+timer of a listing (stage "delisting") and the on-site acceptance of a listed hazard after its
+整改完成 submission (stage "listed_accept", 10 calendar days) goes through ``due`` here, so the row's ``calendar_days``
 flag is honoured wherever the row is read. The defaults (no row) are those the migrations load:
-RULES.md §1 — 受理/奖励/摘牌 in working days, 办理/延期/反馈/复查 in calendar days (2012年举报处理规定
+RULES.md §1 — 受理/奖励 in working days, 办理/延期/反馈/复查 in calendar days (2012年举报处理规定
 "60日", "30日", "10日"; the 60-day handling period is calendar days from version 2 of its row, in
-force from 2026-12-03, migration tips/0007 — version 1 counted 42 working days)."""
+force from 2026-12-03, migration tips/0007 — version 1 counted 42 working days); 摘牌 10 calendar
+days (RULES.md §2 湖北 "10 days", from version 2 of its row in force from 2026-12-03, migration
+tips/0012 — version 1 counted 10 working days)."""
 
 import datetime
 
@@ -16,8 +19,9 @@ from django.utils import timezone
 from core import workdays
 
 # stage → (days, calendar days?) when the table has no row for the stage
-DEFAULTS = {"accept": (5, False), "handle": (60, True), "reward": (15, False), "delisting": (10, False),
-            "extension": (30, True), "feedback": (10, True), "review_request": (30, True), "review": (30, True)}
+DEFAULTS = {"accept": (5, False), "handle": (60, True), "reward": (15, False), "delisting": (10, True),
+            "listed_accept": (10, True), "extension": (30, True), "feedback": (10, True), "review_request": (30, True),
+            "review": (30, True)}
 
 
 def rule(stage: str, on: datetime.date | None = None) -> tuple[int, bool]:

@@ -243,6 +243,9 @@ class DeadlineRule(models.Model):
         # tip workflow is the ``verify`` transition (Tip.verified_at) — docs/tips.md "Closing of the case"
         REWARD = "reward", "奖励决定（自核查处理结束起）"
         DELISTING = "delisting", "挂牌督办摘牌验收（自申请起）"
+        # 湖北 2011 / DOMAIN.md §3.2: on-site acceptance of a listed hazard within 10 days of the
+        # enterprise's request (its 整改完成 submission) — supervision.extensions.acceptance_due
+        LISTED_ACCEPT = "listed_accept", "挂牌督办隐患现场验收（自提交整改完成起）"
         EXTENSION = "extension", "办理延长（最多）"
         # 办结 here too is the end of the handling (verification), not the tip's ``closed`` state
         FEEDBACK = "feedback", "向举报人反馈（自核查办结起）"

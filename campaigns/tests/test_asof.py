@@ -85,7 +85,7 @@ def test_a_bare_date_is_the_end_of_that_day_in_shanghai():
 # ---------------------------------------------------------------- two quarters
 
 def _q1_then_q2(world):
-    """Q1 2025: H1 (光复道) due 03-20, listed 03-25, still open on 03-31 → overdue and listed → red;
+    """Q1 2025: H1 (光复道) due 03-20, listed 03-25 (notice deadline 03-20), still open on 03-31 → overdue and listed → red;
     H2 (望海楼) due 06-30, open → blue. Q2: H1 closed, delisted; H2 voided; H3 registered."""
     g, w = world.townships[0], world.townships[1]
     with at(2025, 2, 10):
@@ -93,7 +93,8 @@ def _q1_then_q2(world):
     with at(2025, 3, 5):
         h2 = _major(world, "commerce", world.ent_commerce2, datetime.date(2025, 6, 30))
     with at(2025, 3, 19):
-        listing = _list(world, h1, datetime.date(2025, 4, 30))
+        # the notice keeps H1's deadline: approval gives the hazard the notice's (one 整改期限)
+        listing = _list(world, h1, datetime.date(2025, 3, 20))
     with at(2025, 3, 25):
         sv.approve(world.user("committee_lead"), listing)
     return g, w, h1, h2, listing
@@ -168,7 +169,8 @@ def test_a_declined_or_delisted_listing_never_colours_a_region(world, client, ou
     g = world.townships[0]
     with at(2026, 3, 1):
         h = _major(world, "enterprise", world.ent_commerce, datetime.date(2026, 3, 20))
-        listing = _list(world, h, datetime.date(2026, 4, 30))
+        # the notice keeps the hazard's deadline: approval gives the hazard the notice's (one 整改期限)
+        listing = _list(world, h, datetime.date(2026, 3, 20))
     with at(2026, 3, 2):
         if outcome == "declined":
             sv.decline(world.user("committee_lead"), listing, reason="已由行业部门督办")

@@ -38,11 +38,15 @@ def _world_with_colours(world):
     today = timezone.localdate()
     red = _hazard(world, "enterprise", world.ent_commerce, deadline=today - datetime.timedelta(days=40))
     _hazard(world, "enterprise", world.ent_commerce, deadline=today - datetime.timedelta(days=10), grade="general")
-    listed = _hazard(world, "commerce", world.ent_commerce2, deadline=today - datetime.timedelta(days=3))
+    # listed ten days ago with the notice's deadline 3 days ago (the hazard's deadline is the notice's)
+    import time_machine
+
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=10), tick=False):
+        listed = _hazard(world, "commerce", world.ent_commerce2, deadline=today - datetime.timedelta(days=3))
+        listing = sv.propose_listing(world.user("committee"), hazard=listed, responsible_department=world.org("commerce"),
+                                     deadline=today - datetime.timedelta(days=3), requirements="限期整改")
+        sv.approve(world.user("committee_lead"), listing)
     _hazard(world, "commerce", world.ent_commerce2, deadline=today + datetime.timedelta(days=60))
-    listing = sv.propose_listing(world.user("committee"), hazard=listed, responsible_department=world.org("commerce"),
-                                 deadline=today + datetime.timedelta(days=30), requirements="限期整改")
-    sv.approve(world.user("committee_lead"), listing)
     return red, listed
 
 

@@ -130,6 +130,29 @@ def _listing(world, approve=False, closed=False, delisting=False):
     return listing
 
 
+def l_request_extension(world):
+    return "enterprise", f"/api/v1/listings/{_listing(world, approve=True).pk}/request-extension/", \
+        {"new_deadline": _iso(60), "reason": "设备到货延迟"}
+
+
+def _extension_pending(world):
+    from hazards import services as hz
+    from hazards.models import Hazard
+
+    listing = _listing(world, approve=True)
+    hz.request_extension(world.user("enterprise"), Hazard.objects.get(pk=listing.hazard_id),
+                         new_deadline=_today() + datetime.timedelta(days=60), reason="设备到货延迟")
+    return f"/api/v1/listings/{listing.pk}/decide-extension/"
+
+
+def l_decide_extension(world):
+    return "committee_lead", _extension_pending(world), {"approve": True, "note": "同意"}
+
+
+def l_refuse_extension(world):
+    return "committee_lead", _extension_pending(world), {"approve": False, "note": "理由不充分"}
+
+
 def l_approve(world):
     return "committee_lead", f"/api/v1/listings/{_listing(world).pk}/approve/", {"note": "同意"}
 
@@ -394,6 +417,9 @@ RECIPES = {
     "v1_listings_request_delisting_create": l_request_delisting,
     "v1_listings_decide_delisting_create": l_decide_delisting,
     "v1_listings_decide_delisting_create:refuse": l_refuse_delisting,
+    "v1_listings_request_extension_create": l_request_extension,
+    "v1_listings_decide_extension_create": l_decide_extension,
+    "v1_listings_decide_extension_create:refuse": l_refuse_extension,
     "v1_tips_accept_create": t_accept, "v1_tips_start_verification_create": t_start_verification,
     "v1_tips_verify_create": t_verify, "v1_tips_transfer_create": t_transfer, "v1_tips_close_create": t_close,
     "v1_tips_feedback_create": t_feedback,

@@ -62,15 +62,23 @@ def test_denied_extension_keeps_both_deadlines_and_needs_a_reason(world):
 
 
 def test_an_extension_cannot_shorten_the_notices_deadline(world):
-    """The hazard's deadline (60 days) and the notice's (here 90 days) may differ; a request later
-    than the hazard's but not later than the notice's is no extension of the listing: refused when
-    approved (the listing keeps its deadline), so the 延期 never brings the 整改期限 forward."""
+    """The approval gave the hazard the notice's deadline (here 90 days, not its own 60): a request
+    not later than it is refused when made. A hazard whose deadline is earlier than the notice's
+    (a listing approved before the two were made one) may still ask for a date between the two:
+    approving it is refused (the listing keeps its deadline), so the 延期 never brings the 整改期限
+    forward."""
     hazard = major_hazard(world)
     listing = listed(world, hazard, days=90)
     hz.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
     hz.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
     hazard = Hazard.objects.get(pk=hazard.pk)
-    earlier = hazard.deadline + datetime.timedelta(days=10)
+    assert hazard.deadline == listing.deadline
+    with pytest.raises(ServiceError, match="须晚于当前整改期限"):
+        hz.request_extension(world.user("enterprise"), hazard, new_deadline=listing.deadline, reason="设备到货延迟")
+    legacy = listing.deadline - datetime.timedelta(days=30)  # the hazard's own deadline, as before the fix
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=legacy)
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    earlier = legacy + datetime.timedelta(days=10)
     assert earlier < listing.deadline
     hz.request_extension(world.user("enterprise"), hazard, new_deadline=earlier, reason="设备到货延迟")
     with pytest.raises(ServiceError, match="不晚于挂牌督办通知书的整改期限") as err:
@@ -99,11 +107,26 @@ def _delisting_requested(world, requested_on: datetime.date) -> Listing:
     return Listing.objects.get(pk=listing.pk)
 
 
-def test_delisting_due_ten_working_days_after_the_request(world):
-    """RULES.md §2 acceptance within 10 (working) days of the request; 国办发明电〔2024〕12号: from
-    2025-09-30 the 10th working day is 2025-10-21 (10-01..08 off, 10-11 a make-up Saturday)."""
+def test_delisting_due_ten_working_days_after_a_request_made_under_version_1(world):
+    """Version 1 of the row (before tips/0012, in force until 2026-12-02) counted 10 working days;
+    a request made then keeps that due day. 国办发明电〔2024〕12号: from 2025-09-30 the 10th working
+    day is 2025-10-21 (10-01..08 off, 10-11 a make-up Saturday)."""
     listing = _delisting_requested(world, datetime.date(2025, 9, 30))
     assert extensions.delisting_due(listing) == datetime.date(2025, 10, 21)
+
+
+def test_delisting_due_ten_calendar_days_after_a_request_from_the_correction(world):
+    """RULES.md §2 (湖北 2011, V): acceptance "within 10 days" of the request — 日 without 工作日 are
+    calendar days (migration tips/0012, in force from 2026-12-03). Counted by hand: 2026-12-03 + 10
+    = 2026-12-13 (a Sunday: calendar days do not skip it); the day before the correction, 10
+    working days from Wednesday 2026-12-02 are 12-03, 04, 07, 08, 09, 10, 11, 14, 15, 16."""
+    from tips.models import DeadlineRule
+
+    row = DeadlineRule.objects.get(stage="delisting")
+    assert (row.working_days, row.calendar_days) == (10, True) and "湖北2011" in row.basis and "V" in row.basis
+    assert extensions.delisting_days(datetime.date(2026, 12, 3)) == 10
+    assert extensions.delisting_due(_delisting_requested(world, datetime.date(2026, 12, 3))) == datetime.date(2026, 12, 13)
+    assert extensions.delisting_due(_delisting_requested(world, datetime.date(2026, 12, 2))) == datetime.date(2026, 12, 16)
 
 
 @pytest.mark.parametrize("today,soon,overdue", [

@@ -125,7 +125,8 @@ def test_overdue_escalates_once(world):
     first = send_listing_alerts()
     assert first["overdue"] >= 2 and first["escalated"] == 0  # officer + leader of the district office
     assert send_listing_alerts() == {"overdue": 0, "escalated": 0, "progress_due": 0, "delisting_prompted": 0,
-                                     "delisting_due_soon": 0, "delisting_overdue": 0}
+                                     "delisting_due_soon": 0, "delisting_overdue": 0, "acceptance_due_soon": 0,
+                                     "acceptance_overdue": 0}
     assert Notification.objects.filter(recipient=world.user("committee"), kind="listing.overdue").count() == 1
     assert next_higher_office(world.org("committee")) == world.org("province_committee")
     Listing.objects.filter(pk=listing.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=31))
