@@ -143,6 +143,8 @@ PICKERS: dict[str, Picker] = {
     "regions": Picker(_regions, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda r: r.name,
                       lambda r: r.parent.name if r.parent else "", order=("code",)),
     "standard-items": Picker(_items, lambda qs, q: qs.filter(summary_zh__icontains=q.strip()), str,
+                             # an item whose wording is not verified (STANDARDS.md tags P / R) says so
+                             lambda i: {"P": "部分核实", "R": "措辞待核实"}.get(i.verified, ""),
                              group=lambda i: i.standard.short_title or i.standard.title,
                              order=("standard__code", "sort_order", "pk")),
     "sectors": Picker(_sectors, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda s: s.name,

@@ -90,3 +90,19 @@ def allowed_sectors(enterprise, cross: dict[str, int] | None = None, sectors=Non
             ids.add(s.parent_id)
     ids |= {cross[code] for flag, code in CROSS_CUTTING_SECTORS.items() if getattr(enterprise, flag) and code in cross}
     return ids
+
+
+def applicable_item_ids(enterprise, cache: dict, sectors=None) -> frozenset:
+    """Ids of the standard items that may be the 判定依据 of a hazard of ``enterprise`` — the set the
+    page's picker offers (``standards.applicability.items_for``: standards in force for its sectors,
+    sub-sector articles only for that sub-sector). Computed once per combination of sectors and
+    cross-cutting flags in ``cache`` (an import names many enterprises and few combinations);
+    ``sectors``: the enterprise's Sector objects when the caller has read them."""
+    from standards.applicability import cross_cutting_sector_codes, items_for
+
+    sectors = list(enterprise.sectors.all() if sectors is None else sectors)
+    flagged = cross_cutting_sector_codes(enterprise)
+    key = ("items_for", tuple(sorted(s.pk for s in sectors)), tuple(flagged))
+    if key not in cache:
+        cache[key] = frozenset(items_for(sectors, flagged).values_list("pk", flat=True))
+    return cache[key]

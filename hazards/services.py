@@ -21,6 +21,7 @@ from .acting import (
     _require_kind,
     actor_kind,
     allowed_sectors,
+    applicable_item_ids,
     cross_cutting_sector_ids,
     default_channel,
 )
@@ -71,8 +72,9 @@ def prime_cache(actor, enterprises, cache: dict, sectors_of: dict | None = None)
         if ent.pk in visible and kind_of_actor is None:
             kind_of_actor = actor_kind(actor, ent)  # the same for every enterprise the actor can see
         cache[("kind", ent.pk)] = kind_of_actor if ent.pk in visible else None
-        cache[("sectors", ent.pk)] = allowed_sectors(
-            ent, cross, sectors=sectors_of.get(ent.pk, ()) if sectors_of is not None else None)
+        own = list(sectors_of.get(ent.pk, ()) if sectors_of is not None else ent.sectors.all())
+        cache[("own_sectors", ent.pk)] = own  # read once: the applicable standard items follow from them too
+        cache[("sectors", ent.pk)] = allowed_sectors(ent, cross, sectors=own)
     return cache
 
 
@@ -154,6 +156,9 @@ def check_hazard(actor, *, enterprise, sector, description: str, grade: str, cha
     refusal = grading.grade_refusal(grade, basis_item is not None, basis_reason)
     if refusal:
         raise ServiceError(refusal[1], refusal[0])
+    if basis_item is not None and basis_item.pk not in applicable_item_ids(
+            enterprise, cache, sectors=cache.get(("own_sectors", enterprise.pk))):
+        raise ServiceError("该判定依据条款不适用于该单位：所属标准已废止或尚未施行，或不属于该单位的行业领域。", "basis_item")
     if grade == Hazard.Grade.MAJOR:
         if deadline is None:
             raise ServiceError("重大隐患须确定整改期限。", "deadline")
