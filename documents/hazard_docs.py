@@ -68,13 +68,48 @@ def hazard_report_docx(hazard, viewer=None) -> bytes:
     return to_bytes(doc)
 
 
+def _lower_government(listing) -> str | None:
+    """The government one level below the listing body where the hazard is (RULES.md §2, V 湖北:
+    the notice goes out in the 安委会's name to the lower government): its township office, or the
+    county / city 安委会 (the organisation of that region, whichever exists)."""
+    from accounts.models import Organisation
+    from core.models import REGION_LEVELS
+
+    body_level = listing.listing_body.region.level
+    levels = list(REGION_LEVELS)
+    if body_level not in levels or levels.index(body_level) + 1 >= len(levels):
+        return None
+    lower = levels[levels.index(body_level) + 1]
+    code = getattr(listing.hazard, f"{lower}_code", "")
+    if not code:
+        return None
+    kind = Organisation.Kind.TOWNSHIP if lower == "township" else Organisation.Kind.COMMITTEE
+    org = Organisation.objects.filter(kind=kind, region__code=code, is_active=True).order_by("pk").first()
+    if org is None:
+        return None
+    return org.name.replace("办公室", "") if kind == Organisation.Kind.COMMITTEE else org.name
+
+
+def _five_in_place(hazard) -> list[list[str]]:
+    """The 五到位 of the governance plan (RULES.md §2: measures, funds, deadline, responsible person,
+    emergency plan) as the notice prints them; a plan not made yet is said so."""
+    plan = getattr(hazard, "plan", None) if hasattr(hazard, "plan") else None
+    if plan is None:
+        return [["治理方案", "尚未制定：生产经营单位须按六要素制定治理方案并报督办责任部门"]]
+    funds = plan.funds_materials + (f"（{plan.funds_amount}万元）" if plan.funds_amount is not None else "")
+    return [["措施到位", plan.measures], ["资金到位", funds], ["时限到位", _d(plan.deadline)],
+            ["责任到位", plan.responsible], ["预案到位", plan.safety_emergency]]
+
+
 def listing_notice_docx(listing) -> bytes:
-    """挂牌督办通知书 in the 安委会's name to the responsible department and the enterprise."""
+    """挂牌督办通知书 in the 安委会's name to the lower government where the hazard is, the
+    responsible department and the enterprise, with the plan's 五到位."""
     hazard = listing.hazard
     ent = hazard.enterprise
     body_name = listing.listing_body.name.replace("办公室", "")
     doc = new_document("重大事故隐患挂牌督办通知书", listing.notice_number or f"（待审批）{listing.number}")
-    paragraph(doc, f"{listing.responsible_department.name}、{ent.name}：")
+    addressees = [name for name in (_lower_government(listing), listing.responsible_department.name, ent.name) if name]
+    paragraph(doc, f"{'、'.join(dict.fromkeys(addressees))}：")
     paragraph(doc, (f"经研究，决定对{ent.name}存在的重大事故隐患（{hazard.number}：{hazard.description}）"
                     f"实行{listing.get_level_display()}督办。现将有关要求通知如下："), align="justify")
     table(doc, [
@@ -87,7 +122,9 @@ def listing_notice_docx(listing) -> bytes:
         ["督办要求", listing.requirements],
         ["进展报告", f"每{listing.report_every_days}天向督办责任部门报告一次整改进展"],
     ], widths_mm=[40, 116])
-    paragraph(doc, ("请督办责任部门加强督促指导，生产经营单位落实治理方案（目标任务、措施、经费物资、机构人员、时限要求、"
+    paragraph(doc, "治理方案“五到位”", bold=True)
+    table(doc, _five_in_place(hazard), widths_mm=[40, 116])
+    paragraph(doc, ("请属地政府和督办责任部门加强督促指导，生产经营单位落实治理方案（目标任务、措施、经费物资、机构人员、时限要求、"
                     "安全措施和应急预案），按期完成整改。整改完成并经验收销号后，可申请摘牌。"), align="justify")
     if listing.public_notice:
         paragraph(doc, "本督办事项将向社会公告。")

@@ -44,6 +44,28 @@ def test_listing_notice_and_acceptance_have_the_facts(world):
         assert fact in text, fact
 
 
+def test_the_listing_notice_goes_to_the_lower_government_and_prints_the_plans_five_in_place(world):
+    """RULES.md §2 (V 湖北): the notice goes out in the 安委会's name to the lower government; the
+    plan's 五到位 — measures, funds, deadline, responsible person, emergency plan."""
+    from hazards import services as hz
+    from supervision.tests.helpers import PLAN
+
+    listing = listed(world)
+    text = docx_text(hazard_docs.listing_notice_docx(listing))
+    head = text[:text.index("经研究")]
+    # the county committee's listing: the township office where 鑫隆商贸 is (光复道街道), then the department and the enterprise
+    assert "光复道街道办事处、河北区商务局、天津市河北区鑫隆商贸有限公司：" in head
+    assert "尚未制定" in text
+    hz.submit_plan(world.user("enterprise"), listing.hazard, plan=PLAN)
+    listing.hazard.refresh_from_db()
+    text = docx_text(hazard_docs.listing_notice_docx(listing))
+    for label, fact in (("措施到位", PLAN["measures"]), ("资金到位", PLAN["funds_materials"]), ("责任到位", PLAN["responsible"]),
+                        ("预案到位", PLAN["safety_emergency"]),
+                        ("时限到位", f"{PLAN['deadline'].year}年{PLAN['deadline'].month}月{PLAN['deadline'].day}日")):
+        assert label in text and fact in text, label
+    assert "尚未制定" not in text
+
+
 def test_download_matrix_and_security_log(client, world):
     listing = listed(world)
     hazard = listing.hazard
