@@ -58,7 +58,20 @@ def decide_extension(actor, hazard: Hazard, *, approve: bool, note: str = "") ->
                 decided_by=actor if actor is not None and actor.is_authenticated else None, decided_at=timezone.now(),
                 decision_note=note) != 1:
             raise StaleState()
+        _tell_requester(hazard, ext, approve, note)
     return hazard
+
+
+def _tell_requester(hazard: Hazard, ext: ExtensionRequest, approved: bool, note: str) -> None:
+    """The requester learns the decision (in-app, once per request)."""
+    if ext.requested_by_id is None:
+        return
+    from core.notifications import notify
+
+    outcome = f"已批准，整改期限延至{ext.requested_deadline:%Y-%m-%d}" if approved else "未批准，整改期限不变"
+    notify(kind="hazard.extension_decided", dedupe_key=f"extension:{ext.pk}:decided", obj=hazard, user=ext.requested_by,
+           title=f"延期申请{outcome[:3]}：{hazard.number}", body=f"延期申请{outcome}。{('意见：' + note) if note else ''}",
+           url=f"/hazards/{hazard.pk}/", channels=("inapp",))
 
 
 def set_listed_deadline(actor, hazard: Hazard, *, deadline: datetime.date, listing, extension=None, note: str = "") -> Hazard:

@@ -227,3 +227,18 @@ def test_an_enterprise_waiting_for_acceptance_is_not_told_it_is_overdue_until_th
     assert Notification.objects.filter(recipient=principal, kind="hazard.overdue").count() == 1
     send_deadline_alerts(today=days(11))
     assert Notification.objects.filter(recipient=principal, kind="hazard.overdue").count() == 1
+
+
+def test_the_requester_learns_the_decision_on_an_extension(world):
+    from core.models import Notification
+
+    h = rectifying(world, days(10))
+    hs.request_extension(world.user("enterprise"), h, new_deadline=days(40), reason="设备未到")
+    hs.decide_extension(world.user("commerce"), Hazard.objects.get(pk=h.pk), approve=True, note="同意")
+    note = Notification.objects.get(recipient=world.user("enterprise"), kind="hazard.extension_decided")
+    assert "已批准" in note.title and days(40).isoformat() in note.body and "同意" in note.body
+    h = Hazard.objects.get(pk=h.pk)
+    hs.request_extension(world.user("enterprise_safety"), h, new_deadline=days(60), reason="仍需时间")
+    hs.decide_extension(world.user("commerce"), Hazard.objects.get(pk=h.pk), approve=False, note="理由不充分")
+    note = Notification.objects.get(recipient=world.user("enterprise_safety"), kind="hazard.extension_decided")
+    assert "未批准" in note.title and "理由不充分" in note.body
