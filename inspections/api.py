@@ -12,6 +12,7 @@ from core.api import ScopedViewSetMixin
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from enterprises.models import Enterprise
+from hazards.models import Hazard
 
 from . import documents, matching, services
 from .filters import RecordFilter, SpotCheckFilter
@@ -229,6 +230,49 @@ def _matched(item, request) -> bool:
     body = request.data if isinstance(request.data, dict) else {}
     return (item.existing_hazard_id == body.get("existing_hazard")
             and item.new_hazard_confirmed == bool(body.get("new_hazard", False)))
+
+
+class AnswerSerializer(serializers.Serializer):
+    """One checklist line's answer, as the record page's line form takes it (photo: the page only)."""
+
+    result = serializers.ChoiceField(choices=RecordItem.Result.choices, help_text="检查结论")
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="说明：不适用须说明理由；发现隐患须描述隐患情况")
+    grade = serializers.ChoiceField(choices=[("", "—"), *Hazard.Grade.choices], required=False, allow_blank=True, default="",
+                                    help_text="发现隐患时的隐患等级")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None, help_text="整改期限（重大隐患必填）")
+
+
+def _answered(item, request) -> bool:
+    """The line already holds what the body asks (a repeat is 409 already_done)."""
+    body = AnswerSerializer(data=request.data if isinstance(request.data, dict) else {})
+    if not body.is_valid():
+        return False
+    data = body.validated_data
+    grade = data["grade"] if data["result"] == RecordItem.Result.HAZARD else ""
+    deadline = data["deadline"] if data["result"] == RecordItem.Result.HAZARD else None
+    return (item.result, item.note, item.grade, item.deadline) == (data["result"], data["note"].strip(), grade, deadline)
+
+
+class ChecklistLineViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """现场检查记录的检查条目（清单内与清单外），与记录页面的逐条检查相同。"""
+
+    serializer_class = ItemSerializer
+    filterset_fields = ["record", "result"]
+
+    def base_queryset(self):
+        return RecordItem.objects.order_by("record_id", "pk")
+
+    @extend_schema(request=AnswerSerializer, responses={200: ItemSerializer},
+                   summary="填写一条检查结论（符合 / 不适用 / 发现隐患）；签名锁定后不能修改")
+    @action(detail=True, methods=["post"])
+    @settles(_answered)
+    def answer(self, request, pk=None):
+        item = self.get_object()
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.set_item(request.user, item, **body.validated_data)
+        return Response(ItemSerializer(item, context={"request": request}).data)
 
 
 class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -347,6 +347,12 @@ def i_match(world):
     return "emergency", f"/api/v1/inspections/findings/{item.pk}/match/", {"existing_hazard": _hazard(world).pk}
 
 
+def i_answer(world):
+    """The same answer to a checklist line again is already done."""
+    item = _record(world).items.order_by("pk").first()
+    return "emergency", f"/api/v1/inspections/lines/{item.pk}/answer/", {"result": "conform", "note": "已核查"}
+
+
 def e_penalties(world):
     from enforcement import services as es
     from enforcement.models import CaseParty, PenaltyArticle
@@ -433,6 +439,7 @@ RECIPES = {
     "v1_inspections_records_answer_remaining_create": i_answer_remaining,
     "v1_inspections_records_sign_create": i_sign,
     "v1_inspections_findings_match_create": i_match,
+    "v1_inspections_lines_answer_create": i_answer,
     "v1_cases_penalties_create": e_penalties,
     "v1_campaigns_submit_create": c_submit,
     "v1_assessment_sets_indicators_create": as_indicators, "v1_assessment_sets_finalise_create": as_finalise,
