@@ -207,7 +207,8 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",
                                     reason=reason, correction_deadline=correction_deadline, decided_on=decided_on)
-        set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED, note=f"{case.number} 责令停产整顿")
+        set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED, note=f"{case.number} 责令停产整顿",
+                              decision=decision)
     return decision
 
 
@@ -235,7 +236,8 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason,
                                     decided_on=decided_on)
-        set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营")
+        set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营",
+                              decision=decision)
     return decision
 
 
@@ -277,7 +279,7 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
             ent = Enterprise.objects.select_for_update().get(pk=case.enterprise_id)
             if ent.status == Enterprise.Status.SUSPENDED and not _suspended_elsewhere(ent.pk, decision):
                 set_enterprise_status(actor, ent, Enterprise.Status.OPERATING,
-                                      note=f"{case.number} 停产整顿决定已撤销，解除停产整顿")
+                                      note=f"{case.number} 停产整顿决定已撤销，解除停产整顿", decision=decision)
                 lifted = True
         record(actor, "case.revoked", case, note=reason,
                data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,

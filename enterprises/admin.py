@@ -12,7 +12,9 @@ class EnterpriseAdmin(AuditedModelAdmin):
     list_filter = ("status", "high_risk")
     search_fields = ("name", "credit_code")
     autocomplete_fields = ["region", "organisation"]
-    readonly_fields = ("high_risk",)  # derived from the sectors unless 人工认定高危 says otherwise
+    # high_risk: derived from the sectors unless 人工认定高危 says otherwise; status: 停产整顿 and 复产
+    # are enforcement decisions, 关闭 is enterprises.services.close_enterprise (never a form field)
+    readonly_fields = ("high_risk", "status")
 
     def save_model(self, request, obj, form, change):
         """What the enterprise services derive, derived here too (region codes, 高危, the name's

@@ -1,7 +1,11 @@
 """/api/v1/enterprises/: scoped CRUD. Reads come from ``visible_to``; every write goes through the
 services (bad input → 400 {field: [reason]}; refused → 403; out of scope → 404). DELETE closes the
-enterprise (status "closed") — the registry never loses rows other records point at."""
+enterprise (status "closed", ``services.close_enterprise``: an approver, a ``reason`` in the body or
+the query string, no open hazards — else 400/403/409 with the Chinese reason) — the registry never
+loses rows other records point at. ``status`` is read here and never changed by a PATCH: 停产整顿 and
+复产 are enforcement decisions, 关闭 is DELETE."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -101,9 +105,13 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         ent = self.base_queryset().get(pk=ent.pk)
         return Response(self.get_serializer(ent).data)
 
+    @extend_schema(parameters=[OpenApiParameter("reason", str, description="关闭（注销）理由（必填；也可放在请求体 reason 中）")],
+                   description="关闭（注销）：须有审批权限（负责人、管理员），且该单位没有未销号的隐患。")
     def destroy(self, request, *args, **kwargs):
         ent = self.get_object()
         if not perms.can_edit_profile(request.user, ent):
             raise PermissionDenied()
-        services.set_enterprise_status(request.user, ent, Enterprise.Status.CLOSED, note="通过接口关闭")
+        body = request.data if hasattr(request.data, "get") else {}
+        reason = body.get("reason") or request.query_params.get("reason") or ""
+        services.close_enterprise(request.user, ent, reason=str(reason))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,7 +11,7 @@ from .validators import credit_code_error, normalise_credit_code
 
 PROFILE_FORM_FIELDS = [
     "name", "credit_code", "region", "sectors", "address", "longitude", "latitude", "scale", "employees",
-    "legal_representative", "principal_name", "principal_phone", "controller_name", "controller_phone", "status",
+    "legal_representative", "principal_name", "principal_phone", "controller_name", "controller_phone",
     "standardisation_grade", "uses_hazchem", "fire_key_unit", "uses_gas", "has_special_equipment",
     "high_risk_override", "high_risk_reason",
 ]
@@ -30,6 +30,9 @@ class BootstrapMixin:
 
 
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+    """The profile. No 经营状态: a new unit operates; 停产整顿 and 复产 are enforcement decisions,
+    关闭 has its own page (``enterprise_close``)."""
+
     region = forms.ModelChoiceField(label="所在乡镇（街道）", queryset=Region.objects.none())
     sectors = forms.ModelMultipleChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
                                              widget=forms.SelectMultiple(attrs={"size": 8}))
@@ -64,8 +67,16 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("credit_code", None)
-        data.pop("status", None)
         return data
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="关闭（注销）理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "关闭（注销）须填写理由。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
 
 
 class ContactsForm(BootstrapMixin, forms.Form):

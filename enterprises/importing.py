@@ -5,6 +5,14 @@ it validates every row (each bad row is reported with its row number, column and
 unless it is a dry run — creates new enterprises and updates existing ones (by credit code) in ONE
 transaction with bulk statements and one event per changed enterprise. Unchanged rows write nothing,
 so re-running a file is a no-op. The column layout is documented in docs/import-formats.md.
+
+What the import does not do (the page and the services do, each with its own rule): change the
+经营状态 of a registered unit (停产整顿 and 复产 are enforcement decisions, 关闭 an approver's act —
+a row asking for another status than the unit's is reported on that column), give a new unit another
+status than 正常经营, or let an industry department add or remove sectors outside its competence.
+A row that moves a unit to another township moves its open hazards and its login organisation with
+it (``services.follow_region``, as the page does), in the same transaction; the dry run lists the
+moves (``ImportResult.moves``) without writing.
 """
 
 import re
@@ -24,7 +32,8 @@ from core.services import NotPermitted
 from regions.models import Region
 
 from .models import Enterprise
-from .services import derive_high_risk, name_tokens
+from .permissions import sector_change_refusal
+from .services import derive_high_risk, follow_region, name_tokens
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 # key, Chinese header, required
@@ -70,6 +79,9 @@ class ImportResult:
     unchanged: int = 0
     errors: list = field(default_factory=list)
     dry_run: bool = True
+    #: units the file moves to another township: row, credit code, name, from / to township code
+    #: and how many open hazards follow
+    moves: list = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -77,7 +89,7 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {"total": self.total, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "errors": self.errors, "dry_run": self.dry_run}
+                "unchanged": self.unchanged, "errors": self.errors, "dry_run": self.dry_run, "moves": self.moves}
 
 
 TRAILING_NOTE = re.compile(r"（[^（）]*）$")
@@ -195,10 +207,10 @@ def _clean_row(row: _Row, ctx: _Context, present: set) -> None:
         data["scale"] = ctx.scales.get(text or Enterprise.Scale.BELOW)
         if data["scale"] is None:
             row.error("scale", f"规模应为“规上”或“规下”，而非“{text}”。")
-    if "status" in present:
+    if "status" in present:  # read as a check only (STATUS_REFUSALS); empty = the unit's current status
         text = _text(raw.get(HEADER["status"]))
-        data["status"] = ctx.statuses.get(text or Enterprise.Status.OPERATING)
-        if data["status"] is None:
+        data["status"] = ctx.statuses.get(text) if text else None
+        if text and data["status"] is None:
             row.error("status", f"经营状态应为正常经营、停产整顿或关闭，而非“{text}”。")
     if "employees" in present:
         text = _text(raw.get(HEADER["employees"]))
@@ -220,7 +232,7 @@ def _clean_row(row: _Row, ctx: _Context, present: set) -> None:
 
 
 def _profile_keys(present) -> list[str]:
-    keys = [k for k in TEXT_FIELDS + BOOL_FIELDS + ["scale", "status", "employees"] if k in present or k == "name"]
+    keys = [k for k in TEXT_FIELDS + BOOL_FIELDS + ["scale", "employees"] if k in present or k == "name"]
     if "longitude" in present or "latitude" in present:
         keys += ["longitude", "latitude"]
     return keys
@@ -292,10 +304,19 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
     good = [r for r in cleaned if not r.errors]
     existing, existing_sectors = _existing({r.data["credit_code"] for r in good})
     visible = _visible_ids(actor, [e.pk for e in existing.values()])
+    sector_by_id = {x.pk: x for x in ctx.sectors}
+    competence = None if ctx.scope is None or ctx.scope.everything else ctx.scope.sector_ids
     for row in good:
         ent = existing.get(row.data["credit_code"])
         if ent is not None and ent.pk not in visible:
             row.error("credit_code", "该统一社会信用代码已由其他辖区或行业登记，您无权修改。")
+            continue
+        _check_status(row, ent)
+        if ent is not None and competence is not None:
+            before = [sector_by_id[i] for i in existing_sectors.get(ent.pk, ()) if i in sector_by_id]
+            refusal = sector_change_refusal(actor, before, row.data["sectors"], competence=competence)
+            if refusal:
+                row.error("sectors", refusal)
     for row in cleaned:
         result.errors.extend(row.errors)
     good = [r for r in good if not r.errors]
@@ -311,6 +332,8 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
         changes = {k: [str(getattr(ent, k)), str(d[k])] for k in keys if getattr(ent, k) != d[k]}
         if ent.region_id != d["region"].pk:
             changes["region"] = [ent.region.code, d["region"].code]
+            result.moves.append({"row": row.number, "credit_code": ent.credit_code, "name": ent.name,
+                                 "from": ent.region.code, "to": d["region"].code, "open_hazards": _open_hazards(ent)})
         old_sectors = existing_sectors.get(ent.pk, set())
         if old_sectors != sector_ids:
             changes["sectors"] = [sorted(old_sectors), sorted(sector_ids)]
@@ -322,6 +345,42 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
         return result
     _write(actor, creates, updates, keys, source)
     return result
+
+
+STATUS_REFUSALS = {
+    "new": "新登记的单位经营状态只能为正常经营：停产整顿须由执法案件作出责令停产停业整顿决定，关闭须经审批办理。",
+    "lift": "该单位正在停产整顿，不能通过导入恢复正常经营：复产须经复产复查（安全生产法第六十五条），由执法案件作出复产决定。",
+    "suspend": "停产整顿须由执法案件作出责令停产停业整顿决定，不能通过导入设置。",
+    "close": "关闭（注销）须由具有审批权限的负责人在单位页面办理（填写理由，且无未销号隐患），不能通过导入设置。",
+    "reopen": "已关闭的单位不能通过导入恢复经营。",
+}
+
+
+def _check_status(row: _Row, ent) -> None:
+    """The 经营状态 column may only repeat the unit's status (a new unit: 正常经营)."""
+    wanted = row.data.get("status")
+    if wanted is None:
+        return
+    current = ent.status if ent is not None else Enterprise.Status.OPERATING
+    if wanted == current:
+        return
+    S = Enterprise.Status
+    if ent is None:
+        why = "new"
+    elif current == S.SUSPENDED:
+        why = "lift" if wanted == S.OPERATING else "close"
+    elif current == S.CLOSED:
+        why = "reopen"
+    else:
+        why = "suspend" if wanted == S.SUSPENDED else "close"
+    row.error("status", STATUS_REFUSALS[why])
+
+
+def _open_hazards(ent) -> int:
+    from hazards import workflow
+    from hazards.models import Hazard
+
+    return Hazard.objects.filter(enterprise=ent, status__in=workflow.OPEN_STATES).count()
 
 
 def _write(actor, creates, updates, keys, source) -> None:
@@ -348,11 +407,13 @@ def _write(actor, creates, updates, keys, source) -> None:
         events = [event("enterprise.created", e, {"credit_code": e.credit_code, "source": "import",
                                                          "sectors": sorted(s.code for s in sectors)}, e.status)
                   for e, sectors in new_objects]
-        changed_objects, resectored = [], []
+        changed_objects, resectored, moved = [], [], []
         for row, ent, changes in updates:
             d = row.data
             for k in keys:
                 setattr(ent, k, d[k])
+            if "region" in changes:
+                moved.append(ent)
             ent.region = d["region"]
             ent.set_region_codes(d["region"])
             ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
@@ -370,3 +431,5 @@ def _write(actor, creates, updates, keys, source) -> None:
             through.objects.filter(enterprise_id__in=resectored[i:i + BATCH]).delete()
         through.objects.bulk_create(links, batch_size=BATCH * 2)
         Event.objects.bulk_create(events, batch_size=BATCH)
+        for ent in moved:  # 属地管理: its open hazards and login organisation go with it (as on the page)
+            follow_region(actor, ent)

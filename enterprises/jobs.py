@@ -54,9 +54,17 @@ def run_import(queue_job, progress) -> Outcome:
     from jobs.handlers import errors_csv
 
     return Outcome(message=f"共 {result.total} 行：{verb}新增 {result.created}，{verb}更新 {result.updated}，"
-                           f"未变化 {result.unchanged}，错误 {len(result.errors)} 处。",
+                           f"未变化 {result.unchanged}，错误 {len(result.errors)} 处。{_moves_note(result, verb)}",
                    content=errors_csv(result.errors) if result.errors else None, name="enterprise-import-errors.csv",
                    content_type="text/csv; charset=utf-8")
+
+
+def _moves_note(result, verb: str) -> str:
+    """The units the file moves to another township, and the open hazards that go with them."""
+    if not result.moves:
+        return ""
+    hazards = sum(m["open_hazards"] for m in result.moves)
+    return f"其中{verb}迁移乡镇（街道） {len(result.moves)} 家，其未销号隐患 {hazards} 项随迁。"
 
 
 def start_job(job: ImportJob):

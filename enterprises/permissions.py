@@ -14,6 +14,11 @@ def can_edit_profile(user, ent) -> bool:
     return can_register(user)
 
 
+def can_close(user, ent) -> bool:
+    """关闭（注销）: a registrar with an approver role (a unit's leader or administrator)."""
+    return can_register(user) and perms.can_approve(user)
+
+
 def can_edit_contacts(user, ent) -> bool:
     """Principal / controller phones and safety managers: government writers, or the enterprise's own
     principal or safety manager."""
@@ -33,6 +38,26 @@ def region_allowed(user, region) -> bool:
 
 
 def sectors_allowed(user, sectors) -> bool:
-    """An industry department may only register enterprises in a sector it supervises."""
+    """An industry department may only register enterprises in a sector it supervises (at least
+    one of them; what it may change on an existing one: ``sector_change_refusal``)."""
     scope = scope_for(user)
     return scope.everything or scope.sector_ids is None or any(s.pk in scope.sector_ids for s in sectors)
+
+
+def sector_change_refusal(user, before, after, competence=None) -> str:
+    """Why ``user`` may not change an enterprise's sectors from ``before`` to ``after`` ("" when it
+    may): an industry department acts on its region × its sectors (PRODUCT.md, 管行业必须管安全), so it
+    adds or removes only sectors inside its competence; the other sectors stay as they were.
+    Comprehensive departments (应急管理局), 安委办, township offices and superusers: any change.
+    ``competence`` (sector ids) may be passed instead of reading the user's scope (the import)."""
+    if competence is None:
+        scope = scope_for(user)
+        competence = None if scope.everything else scope.sector_ids
+    if competence is None:
+        return ""
+    changed = {s for s in before if s not in after} | {s for s in after if s not in before}
+    outside = sorted((s for s in changed if s.pk not in competence), key=lambda s: s.code)
+    if not outside:
+        return ""
+    names = "、".join(s.name for s in outside)
+    return f"行业领域“{names}”不在您部门的监管职责内，不能增加或移除（须由其主管部门、应急管理部门或安委办调整）。"

@@ -51,7 +51,7 @@ def _validate(region, sectors, data) -> None:
         raise ServiceError("人工认定（或取消）高危须填写理由。", "high_risk_reason")
 
 
-def _check_actor_scope(actor, region, sectors) -> None:
+def _check_actor_scope(actor, region, sectors, before=None) -> None:
     """Government writers only, and only inside their region (and, for industry departments, sectors)."""
     if actor is None:
         return
@@ -61,11 +61,18 @@ def _check_actor_scope(actor, region, sectors) -> None:
         raise ServiceError("所选乡镇（街道）不在您的管辖范围内。", "region")
     if sectors and not perms.sectors_allowed(actor, sectors):
         raise ServiceError("所选行业领域均不在您部门的监管职责内。", "sectors")
+    if before is not None:
+        refusal = perms.sector_change_refusal(actor, before, sectors)
+        if refusal:
+            raise ServiceError(refusal, "sectors")
 
 
 def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **data) -> Enterprise:
-    """Register an enterprise at a township with one or more sectors."""
+    """Register an enterprise at a township with one or more sectors. It starts 正常经营: 停产整顿 is
+    an enforcement decision's (``set_enterprise_status``), 关闭 an approver's (``close_enterprise``)."""
     _check_actor_scope(actor, region, list(sectors or []))
+    if data.get("status", Enterprise.Status.OPERATING) != Enterprise.Status.OPERATING:
+        raise ServiceError(NEW_STATUS_REFUSAL, "status")
     if not (name or "").strip():
         raise ServiceError("单位名称为必填项。", "name")
     code = normalise_credit_code(credit_code)
@@ -96,7 +103,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     """Edit the profile. Records changed fields (old → new) in the event."""
     region = region or ent.region
     sectors = list(sectors) if sectors is not None else list(ent.sectors.all())
-    _check_actor_scope(actor, region, sectors)
+    _check_actor_scope(actor, region, sectors, before=list(ent.sectors.all()))
     if "name" in data and not (data["name"] or "").strip():
         raise ServiceError("单位名称为必填项。", "name")
     merged = {f: getattr(ent, f) for f in PROFILE_FIELDS}
@@ -178,8 +185,15 @@ def update_contacts(actor, ent: Enterprise, *, safety_managers=None, **data) -> 
     return ent
 
 
-def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "") -> Enterprise:
-    """Compare-and-set the status (operating / suspended / closed)."""
+#: the status is not a profile field (安全生产法 art. 65: a suspended unit resumes only after review;
+#: DOMAIN.md §3.2: pass → 核销 and resume): 停产整顿 is set and lifted by enforcement decisions only,
+#: 关闭 by ``close_enterprise`` (an approver, a reason, no open hazards)
+NEW_STATUS_REFUSAL = "新登记的单位经营状态为正常经营：停产整顿须由执法案件作出责令停产停业整顿决定，关闭须经审批办理。"
+STATUS_EDIT_REFUSAL = ("经营状态不能通过修改档案变更：停产整顿须由执法案件作出责令停产停业整顿决定，复产须经复产复查"
+                       "（安全生产法第六十五条）；关闭（注销）请使用关闭操作并填写理由。")
+
+
+def _write_status(actor, ent: Enterprise, status: str, note: str = "", data=None) -> Enterprise:
     old = ent.status
     if old == status:
         return ent
@@ -189,7 +203,57 @@ def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "") -
 
             raise StaleState()
         ent.status = status
-        record(actor, "enterprise.status", ent, from_state=old, to_state=status, note=note)
+        record(actor, "enterprise.status", ent, from_state=old, to_state=status, note=note, data=data or {})
+    return ent
+
+
+def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "", *, decision) -> Enterprise:
+    """Compare-and-set the status into or out of 停产整顿, for the enforcement services only
+    (``order_suspension``, ``resume``, ``revoke_decision``): ``decision`` is the enforcement
+    decision of this enterprise that governs the change — an effective 责令停产停业整顿 to suspend;
+    an effective 复产复查 or a revoked 停产整顿 to resume. Nothing else enters or leaves a suspension."""
+    from enforcement.models import Decision
+
+    kinds = {(Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED): {(Decision.Kind.SUSPENSION, Decision.Status.EFFECTIVE)},
+             (Enterprise.Status.SUSPENDED, Enterprise.Status.OPERATING): {(Decision.Kind.RESUMPTION, Decision.Status.EFFECTIVE),
+                                                                          (Decision.Kind.SUSPENSION, Decision.Status.REVOKED)}}
+    allowed = kinds.get((ent.status, status), set())
+    if ent.status == status:
+        return ent
+    if decision is None or decision.case.enterprise_id != ent.pk or (decision.kind, decision.status) not in allowed:
+        raise ServiceError(STATUS_EDIT_REFUSAL, "status")
+    return _write_status(actor, ent, status, note, data={"decision": decision.pk})
+
+
+def open_hazard_count(ent: Enterprise) -> int:
+    """Every hazard of the enterprise not yet over (registered, rectifying, pending acceptance) —
+    whichever department or sector it belongs to: all of them stand in the way of a closure."""
+    from hazards import workflow
+    from hazards.models import Hazard
+
+    return Hazard.objects.filter(enterprise=ent, status__in=workflow.OPEN_STATES).count()
+
+
+def close_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
+    """关闭（注销）: a government writer with an approver role (``Membership.can_approve``), with a
+    reason, once every hazard of the enterprise is over (销号, merged or voided with a reason) — a
+    closed unit's hazards would otherwise be left with no one to rectify them. One ``enterprise.status``
+    event (reason as note). A suspended unit may be closed (the government closes a unit that cannot
+    be put right: DOMAIN.md §3.2 "hopeless or defiant → penalty / closure")."""
+    if actor is not None and not perms.can_close(actor, ent):
+        raise NotPermitted("关闭（注销）生产经营单位须由具有审批权限的负责人办理。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("关闭（注销）须填写理由。", "reason")
+    if ent.status == Enterprise.Status.CLOSED:
+        raise ServiceError("该单位已关闭。", "status", code="conflict")
+    with transaction.atomic():
+        ent = Enterprise.objects.select_for_update().get(pk=ent.pk)
+        open_count = open_hazard_count(ent)
+        if open_count:
+            raise ServiceError(f"该单位尚有 {open_count} 项隐患未销号，不能关闭：须先验收销号，或说明理由后作废（或合并到重复隐患）。",
+                               "status", code="conflict")
+        _write_status(actor, ent, Enterprise.Status.CLOSED, note=reason, data={"reason": reason})
     return ent
 
 
@@ -203,12 +267,14 @@ def register_enterprise(actor, *, safety_managers=None, **fields) -> Enterprise:
 
 
 def edit_enterprise(actor, ent: Enterprise, *, status: str | None = None, safety_managers=None, **fields) -> Enterprise:
-    """The profile edit of a government writer: profile fields, then (when given) the status and
-    the safety managers — one transaction, each part with its own event."""
+    """The profile edit of a government writer: profile fields, then (when given) the safety
+    managers — one transaction, each part with its own event. ``status`` (an API client sending the
+    whole record) may only repeat the current one: it is changed by enforcement decisions and
+    ``close_enterprise``, never by an edit."""
+    if status and status != ent.status:
+        raise ServiceError(STATUS_EDIT_REFUSAL, "status")
     with transaction.atomic():
         update_enterprise(actor, ent, **fields)
-        if status:
-            set_enterprise_status(actor, ent, status)
         if safety_managers is not None:
             update_contacts(actor, ent, safety_managers=safety_managers)
     return ent

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.enterprise_history, name="history"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/contacts/", views.enterprise_contacts, name="contacts"),
+    path("<int:pk>/close/", views.enterprise_close, name="close"),
     path("import/", views.import_page, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/jobs/", views.import_jobs, name="import_jobs"),

@@ -27,11 +27,11 @@ def test_event_rolls_back_with_the_change(tworld):
     before = Event.objects.count()
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            services.set_enterprise_status(None, tworld.ent_commerce, "suspended")
+            services.update_contacts(None, tworld.ent_commerce, principal_phone="13800000000")
             raise RuntimeError("boom")
     assert Event.objects.count() == before
     tworld.ent_commerce.refresh_from_db()
-    assert tworld.ent_commerce.status == "operating"
+    assert tworld.ent_commerce.principal_phone != "13800000000"
 
 
 def test_event_carries_actor_organisation_role_and_request_id(client, world):
@@ -40,13 +40,13 @@ def test_event_carries_actor_organisation_role_and_request_id(client, world):
 
     token = request_id_var.set("req-123456")
     try:
-        services.set_enterprise_status(world.user("emergency"), world.ent_commerce, "suspended", note="责令停产整顿")
+        services.update_contacts(world.user("emergency"), world.ent_commerce, principal_phone="13800000000")
     finally:
         request_id_var.reset(token)
-    event = Event.objects.get(verb="enterprise.status")
+    event = Event.objects.get(verb="enterprise.contacts_updated")
     assert event.actor_org == world.org("emergency")
     assert event.actor_role == "officer"
-    assert (event.from_state, event.to_state, event.note) == ("operating", "suspended", "责令停产整顿")
+    assert event.data["changes"]["principal_phone"][1] == "13800000000"
     assert event.request_id == "req-123456"
 
 

@@ -35,11 +35,19 @@ def test_create_update_close(client, world):
     body = response.json()
     assert body["credit_code"] == make_credit_code("91120105MG0000001") and body["safety_managers"][0]["name"] == "安全员乙"
     pk = body["id"]
-    response = client.patch(f"/api/v1/enterprises/{pk}/", {"employees": 40, "status": "suspended"},
+    response = client.patch(f"/api/v1/enterprises/{pk}/", {"employees": 40, "status": "operating"},
                             content_type="application/json", HTTP_IF_MATCH=etag(client, pk))
-    assert response.status_code == 200 and response.json()["employees"] == 40
-    assert response.json()["status"] == "suspended"
-    assert client.delete(f"/api/v1/enterprises/{pk}/").status_code == 204
+    assert response.status_code == 200 and response.json()["employees"] == 40  # the same status may be repeated
+    # 停产整顿 is an enforcement decision, not a profile edit (test_status_law.py)
+    response = client.patch(f"/api/v1/enterprises/{pk}/", {"status": "suspended"},
+                            content_type="application/json", HTTP_IF_MATCH=etag(client, pk))
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+    # 关闭 needs an approver (the bureau's officer is refused, its 科长 closes with a reason)
+    assert client.delete(f"/api/v1/enterprises/{pk}/", {"reason": "已注销营业执照"},
+                         content_type="application/json").status_code == 403
+    client.force_login(world.user("commerce_lead"))
+    assert client.delete(f"/api/v1/enterprises/{pk}/", {"reason": "已注销营业执照"},
+                         content_type="application/json").status_code == 204
     assert Enterprise.objects.get(pk=pk).status == "closed"
 
 

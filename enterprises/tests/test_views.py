@@ -150,14 +150,17 @@ def test_create_outside_sector_or_duplicate_refused(client, world):
     assert response.status_code == 400 and "已登记" in response.content.decode()
 
 
-def test_edit_profile_and_status(client, world):
+def test_edit_profile_changes_the_profile_but_never_the_status(client, world):
+    """停产整顿 is an enforcement decision (安全生产法 art. 65): the edit page has no status field and
+    a posted one is ignored."""
     client.force_login(world.user("emergency"))
     ent = world.ent_commerce
     data = profile_post(world, name=ent.name + "（更名）", credit_code=ent.credit_code, status="suspended")
+    assert 'name="status"' not in client.get(f"/enterprises/{ent.pk}/edit/").content.decode()
     assert client.post(f"/enterprises/{ent.pk}/edit/", data).status_code == 302
     ent.refresh_from_db()
-    assert ent.name.endswith("（更名）") and ent.status == "suspended" and ent.employees == 12
-    assert Event.objects.filter(verb="enterprise.status", object_id=ent.pk).exists()
+    assert ent.name.endswith("（更名）") and ent.status == "operating" and ent.employees == 12
+    assert not Event.objects.filter(verb="enterprise.status", object_id=ent.pk).exists()
 
 
 def test_enterprise_edits_only_its_contacts(client, world):

@@ -2,6 +2,7 @@
 
 from .imports import import_job, import_jobs, import_page, import_run, import_template
 from .registry import (
+    enterprise_close,
     enterprise_contacts,
     enterprise_create,
     enterprise_detail,
@@ -12,6 +13,6 @@ from .registry import (
 )
 
 __all__ = [
-    "enterprise_contacts", "enterprise_create", "enterprise_detail", "enterprise_edit", "enterprise_export",
+    "enterprise_close", "enterprise_contacts", "enterprise_create", "enterprise_detail", "enterprise_edit", "enterprise_export",
     "enterprise_history", "enterprise_list", "import_job", "import_jobs", "import_page", "import_run", "import_template",
 ]

@@ -12,7 +12,7 @@ from core.views import get_visible_or_404, service_error_to_form
 from .. import permissions as perms
 from .. import services
 from ..filters import EnterpriseFilter
-from ..forms import ContactsForm, EnterpriseForm, SafetyManagerFormSet
+from ..forms import CloseForm, ContactsForm, EnterpriseForm, SafetyManagerFormSet
 from ..models import Enterprise
 from ..queries import supervising_departments
 
@@ -64,6 +64,7 @@ def enterprise_detail(request, pk: int):
         "events_total": {"total": events_for(ent).count(), "shown": RECENT_EVENTS},
         "can_edit": perms.can_edit_profile(request.user, ent),
         "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
+        "can_close": ent.status != Enterprise.Status.CLOSED and perms.can_close(request.user, ent),
         **_enforcement_facts(ent),
     })
 
@@ -99,8 +100,7 @@ def enterprise_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ent = services.create_enterprise(request.user, credit_code=data["credit_code"], status=data["status"],
-                                             **form.service_kwargs())
+            ent = services.create_enterprise(request.user, credit_code=data["credit_code"], **form.service_kwargs())
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
@@ -118,7 +118,7 @@ def enterprise_edit(request, pk: int):
                           initial={"sectors": list(ent.sectors.all())})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_enterprise(request.user, ent, status=form.cleaned_data["status"], **form.service_kwargs())
+            services.edit_enterprise(request.user, ent, **form.service_kwargs())
         except ServiceError as exc:
             service_error_to_form(form, exc)
         else:
@@ -150,3 +150,22 @@ def enterprise_contacts(request, pk: int):
     invalid = post is not None
     return render(request, "enterprises/enterprise_contacts.html", {"form": form, "formset": formset, "ent": ent},
                   status=400 if invalid else 200)
+
+
+def enterprise_close(request, pk: int):
+    """关闭（注销）: an approver gives the reason; refused while any hazard of the unit is open."""
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    if not perms.can_close(request.user, ent):
+        raise PermissionDenied("关闭（注销）生产经营单位须由具有审批权限的负责人办理。")
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_enterprise(request.user, ent, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc, forbid=True)
+        else:
+            messages.success(request, f"已关闭：{ent.name}")
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/enterprise_close.html",
+                  {"form": form, "ent": ent, "open_hazards": services.open_hazard_count(ent)},
+                  status=400 if form.errors else 200)
