@@ -90,7 +90,9 @@ def start_server(env, port):
         except OSError:
             time.sleep(1)
     proc.kill()
-    sys.exit("server did not start")
+    log.close()
+    tail = (Path(env["MEDIA_ROOT"]).parent / "server.log").read_text(errors="replace")[-3000:]
+    sys.exit(f"server did not start; its log ends:\n{tail}")
 
 
 def schemathesis(schema: Path, base: str, token: str, max_examples: int, report: Path) -> tuple[int, int, str]:
