@@ -186,3 +186,10 @@ def test_the_api_lists_requests_in_scope_only_and_cannot_write_them(client, worl
     client_as(client, world, "other_region")
     assert client.get(f"/api/v1/inspections/redraw-requests/{req.pk}/").status_code == 404
     assert client.get("/api/v1/inspections/redraw-requests/").json()["results"] == []
+
+
+def test_a_superuser_without_a_unit_sees_the_plan_and_its_requests(client, world, plan):
+    ask(world, plan)
+    client.force_login(world.user("admin"))
+    r = client.get(f"/inspections/plans/{plan.pk}/")
+    assert r.status_code == 200 and "待审批" in r.content.decode() and 'data-testid="redraw-approve"' not in r.content.decode()

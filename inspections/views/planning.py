@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import membership
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
@@ -73,8 +74,8 @@ def plan_detail(request, pk: int):
     can_record = services.can_inspect(request.user) and request.user.membership.organisation_id == plan.department_id
     requests = list(RedrawRequest.objects.visible_to(request.user).filter(plan=plan)
                     .select_related("requested_by", "decided_by", "new_draw"))
-    m = request.user.membership
-    can_decide = bool(m.can_approve and m.can_write and m.organisation_id == plan.department_id)
+    m = membership(request.user)  # None for a superuser without a unit (who sees every plan)
+    can_decide = bool(m and m.can_approve and m.can_write and m.organisation_id == plan.department_id)
     return render(request, "inspections/plan.html", {
         "plan": plan, "form": form, "can_draw": can_draw, "draws": draws, "can_record": can_record, "current": current,
         "requests": requests, "pending": next((r for r in requests if r.status == RedrawRequest.Status.PENDING), None),
