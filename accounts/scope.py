@@ -61,8 +61,8 @@ def compute_scope(user) -> Scope:
     if org.kind == Organisation.Kind.AGENCY:
         from enterprises.models import Engagement
 
-        today = timezone.localdate()
-        ids = Engagement.objects.filter(agency=org, start__lte=today).exclude(end__lt=today).values_list("enterprise_id", flat=True)
+        # in force today (start ≤ today ≤ end, or no end): a future or an expired engagement grants nothing
+        ids = Engagement.objects.in_force(timezone.localdate()).filter(agency=org).values_list("enterprise_id", flat=True)
         return Scope(enterprise_ids=frozenset(ids), organisation_id=org.pk, kind=org.kind)
     sector_ids = None
     if org.kind == Organisation.Kind.DEPARTMENT and not (org.department_type and org.department_type.comprehensive):

@@ -6,12 +6,12 @@ exactly as users would make it. After the base data each app may add its own dem
 defining ``<app>/demo.py: load(ctx)`` (also idempotent); ``ctx`` is the dict built here.
 """
 
-import datetime
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as acc
 from accounts.models import DepartmentType, Membership, Organisation, Sector
@@ -132,7 +132,8 @@ def load_base(ctx: dict) -> dict:
     ents = ctx["enterprises"]
     if not ents[0].engagements.exists():
         for e in ents[10:13]:
-            ent_services.engage_agency(None, agency=orgs["agency"], enterprise=e, start=datetime.date(2026, 1, 1))
+            ent_services.engage_agency(None, agency=orgs["agency"], enterprise=e,
+                                        start=timezone.localdate().replace(month=1, day=1))  # this year's contract
 
     admin = User.objects.filter(username="admin").first() or User.objects.create_superuser(
         "admin", "admin@example.invalid", DEMO_PASSWORD, first_name="系统管理员")

@@ -129,6 +129,7 @@ VERBS: dict[str, str] = {
     "enterprise.status": "变更经营状态",
     "enterprise.contacts_updated": "更新联系人",
     "enterprise.agency_engaged": "委托第三方服务机构",
+    "enterprise.agency_engagement_ended": "结束第三方服务委托",
     "enterprise.organisation_created": "开通单位账号",
     "enterprise.import_started": "上传单位名录导入文件",
     "organisation.created": "新建机构",

@@ -116,6 +116,19 @@ def _organisations(user, request):
     return qs.filter(kind__in=kinds) if kinds else qs
 
 
+def _agencies(user, request):
+    """Active third-party agencies, for those who may engage one (government and enterprise writers):
+    an agency serves enterprises anywhere, so the list is not limited to the user's region (the
+    ``organisations`` picker is: an enterprise user sees no organisation but its own there)."""
+    from accounts import permissions as perms
+    from accounts.models import Organisation
+
+    qs = Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True).select_related("region")
+    if not perms.can_write(user) or not (perms.is_government(user) or perms.is_enterprise_user(user)):
+        return qs.none()
+    return qs
+
+
 def _tips(user, request):
     from tips.models import Tip
 
@@ -151,6 +164,8 @@ PICKERS: dict[str, Picker] = {
                       order=("sort_order", "code")),
     "organisations": Picker(_organisations, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda o: o.name,
                             lambda o: o.get_kind_display(), order=("name", "pk")),
+    "agencies": Picker(_agencies, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda o: o.name,
+                       lambda o: o.region.name, order=("name", "pk")),
     "tips": Picker(_tips, _search_tips, lambda t: t.number, lambda t: t.address[:40], order=("-pk",)),
 }
 

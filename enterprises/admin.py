@@ -28,4 +28,17 @@ class EnterpriseAdmin(AuditedModelAdmin):
 
 @admin.register(Engagement)
 class EngagementAdmin(AuditedModelAdmin):
-    list_display = ("agency", "enterprise", "engaged_by", "start", "end")
+    """Read-only: engagements are made and ended on the enterprise's page or the API
+    (services.engage_agency / end_engagement: who may, the dates, overlaps, an event) and never deleted."""
+
+    list_display = ("agency", "enterprise", "engaged_by", "start", "end", "end_reason")
+    list_filter = ("engaged_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,11 +7,13 @@ loses rows other records point at. ``status`` is read here and never changed by 
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Sector
 from core.api import ScopedViewSetMixin
+from core.api_http import settles
 from regions.models import Region
 
 from . import permissions as perms
@@ -58,6 +60,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError("至少选择一个行业领域。")
         return value
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, error_messages={"required": "须填写理由。", "blank": "须填写理由。"})
 
 
 CONTACT_KEYS = {"principal_phone", "controller_phone", "safety_managers"}
@@ -115,3 +121,17 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         reason = body.get("reason") or request.query_params.get("reason") or ""
         services.close_enterprise(request.user, ent, reason=str(reason))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ReopenSerializer, responses={200: EnterpriseSerializer},
+                   summary="恢复正常经营：关闭（注销）的单位恢复为正常经营；须有审批权限并填写理由")
+    @action(detail=True, methods=["post"])
+    @settles(lambda ent, request: ent.status == Enterprise.Status.OPERATING)
+    def reopen(self, request, pk=None):
+        """Only a closed unit: a suspended one is 409 (it resumes through 复产复查, an enforcement decision)."""
+        ent = self.get_object()
+        if not perms.can_edit_profile(request.user, ent):
+            raise PermissionDenied()
+        body = ReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reopen_enterprise(request.user, ent, reason=body.validated_data["reason"])
+        return Response(self.detail_data(self.base_queryset().get(pk=ent.pk)))

@@ -3,7 +3,9 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import EnterpriseViewSet
+from .api_engagements import EngagementViewSet
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("engagements", EngagementViewSet, basename="engagement")
 urlpatterns = router.urls

@@ -2,13 +2,14 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Sector
 from core.listfilters import RegionCodeFilter, StableOrderingFilter, YesNoFilter
 
-from .models import Enterprise, ImportJob
+from .models import Engagement, Enterprise, ImportJob
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -61,3 +62,33 @@ class ImportJobFilter(django_filters.FilterSet):
     class Meta:
         model = ImportJob
         fields = ["status", "dry_run"]
+
+
+class EngagementFilter(django_filters.FilterSet):
+    """第三方服务委托: the list page, its export and ``/api/v1/engagements/``."""
+
+    q = django_filters.CharFilter(label="机构或单位名称", method="filter_q")
+    enterprise = django_filters.NumberFilter(label="生产经营单位编号", field_name="enterprise_id")
+    state = django_filters.ChoiceFilter(label="状态", choices=Engagement.State.choices, method="filter_state",
+                                        empty_label="全部状态")
+    engaged_by = django_filters.ChoiceFilter(label="委托方", choices=Engagement.EngagedBy.choices, empty_label="全部委托方")
+
+    class Meta:
+        model = Engagement
+        fields = ["q", "enterprise", "state", "engaged_by"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(agency__name__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == Engagement.State.IN_FORCE:
+            return queryset.in_force(today)
+        if value == Engagement.State.NOT_STARTED:
+            return queryset.filter(start__gt=today)
+        if value == Engagement.State.ENDED:
+            return queryset.filter(end__lt=today)
+        return queryset

@@ -126,3 +126,54 @@ class ImportForm(BootstrapMixin, forms.Form):
         if f.size > self.MAX_BYTES:
             raise forms.ValidationError("文件不能超过20MB。")
         return f
+
+
+class ReopenForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="恢复正常经营理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "恢复正常经营须填写理由。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class EngagementForm(BootstrapMixin, forms.Form):
+    """委托第三方机构: the agency is chosen with the ``agencies`` picker (active agencies only)."""
+
+    agency = forms.ModelChoiceField(label="第三方机构", queryset=None, error_messages={
+        "required": "请选择受委托的第三方机构。", "invalid_choice": "所选机构不是启用的第三方机构。"})
+    engaged_by = forms.ChoiceField(label="委托方", choices=[], required=False)
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": "请填写开始日期。", "invalid": "请输入正确的日期。"})
+    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text="不填：长期有效，直至提前结束。", error_messages={"invalid": "请输入正确的日期。"})
+    note = forms.CharField(label="说明", max_length=200, required=False,
+                           help_text="如合同编号、服务内容（安全评价、隐患排查技术服务等）。")
+
+    def __init__(self, *args, choose_side: bool = False, user=None, **kwargs):
+        from accounts.models import Organisation
+        from core.pickers import PickerSelect, bind
+
+        from .models import Engagement
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True)
+        self.fields["agency"].widget = PickerSelect("agencies", placeholder="输入机构名称搜索")
+        if choose_side:  # superusers say for whom; everyone else engages for their own side
+            self.fields["engaged_by"].choices = Engagement.EngagedBy.choices
+            self.fields["engaged_by"].required = True
+        else:
+            del self.fields["engaged_by"]
+        bind(self, user)
+        self._style()
+
+
+class EndEngagementForm(BootstrapMixin, forms.Form):
+    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text="不填：今天（尚未开始的委托：开始当日）。", error_messages={"invalid": "请输入正确的日期。"})
+    reason = forms.CharField(label="提前结束理由", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "提前结束委托须填写理由。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.models import RegionCodes
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, ThroughEnterpriseQuerySet
 
 from .validators import validate_credit_code
 
@@ -93,29 +94,69 @@ class SafetyManager(models.Model):
         return self.name
 
 
-class EngagementQuerySet(ScopedQuerySet):
-    enterprise_field = "enterprise"
-    region_prefix = "enterprise__"
+class EngagementQuerySet(ThroughEnterpriseQuerySet):
+    """Engagements are seen with their enterprise (its region, and for an industry department its
+    sectors); an agency sees only its own engagements, never another agency's."""
+
+    enterprise_path = "enterprise"
+
+    def visible_to(self, user):
+        from accounts.scope import scope_for
+
+        qs = super().visible_to(user)
+        scope = scope_for(user)
+        if scope.kind == "agency":
+            qs = qs.filter(agency_id=scope.organisation_id)
+        return qs
+
+    def in_force(self, day=None):
+        """In force on ``day`` (default today): start ≤ day and (no end or day ≤ end)."""
+        day = day or timezone.localdate()
+        return self.filter(start__lte=day).filter(models.Q(end__isnull=True) | models.Q(end__gte=day))
 
 
 class Engagement(models.Model):
-    """A third-party agency engaged by (or for) an enterprise; the agency sees only these."""
+    """A third-party agency engaged by (or for) an enterprise; the agency sees only these, and only
+    while one is in force. Rows are written by ``services.engage_agency`` / ``end_engagement`` and
+    never deleted: an engagement that stops early gets an ``end`` and an ``end_reason``."""
 
     class EngagedBy(models.TextChoices):
         ENTERPRISE = "enterprise", "企业委托"
         GOVERNMENT = "government", "政府购买服务"
 
-    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="engagements")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="engagements")
+    class State(models.TextChoices):
+        IN_FORCE = "in_force", "委托中"
+        NOT_STARTED = "not_started", "尚未开始"
+        ENDED = "ended", "已结束"
+
+    agency = models.ForeignKey("accounts.Organisation", verbose_name="第三方机构", on_delete=models.PROTECT,
+                               related_name="engagements")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="生产经营单位", on_delete=models.PROTECT, related_name="engagements")
     engaged_by = models.CharField("委托方", max_length=12, choices=EngagedBy.choices, default=EngagedBy.ENTERPRISE)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    end_reason = models.CharField("提前结束理由", max_length=200, blank=True)
 
     objects = EngagementQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "第三方服务委托"
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.enterprise}"
+
+    def state(self, day=None) -> str:
+        day = day or timezone.localdate()
+        if self.start > day:
+            return self.State.NOT_STARTED
+        if self.end is not None and self.end < day:
+            return self.State.ENDED
+        return self.State.IN_FORCE
+
+    def state_label(self, day=None) -> str:
+        return self.State(self.state(day)).label
 
 
 class ImportJobQuerySet(models.QuerySet):

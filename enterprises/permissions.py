@@ -61,3 +61,48 @@ def sector_change_refusal(user, before, after, competence=None) -> str:
         return ""
     names = "、".join(s.name for s in outside)
     return f"行业领域“{names}”不在您部门的监管职责内，不能增加或移除（须由其主管部门、应急管理部门或安委办调整）。"
+
+
+def can_reopen(user, ent) -> bool:
+    """恢复正常经营 of a closed unit: the same approver who may close it (``can_close``)."""
+    return can_close(user, ent)
+
+
+def _sees(user, ent) -> bool:
+    from .models import Enterprise
+
+    scope = scope_for(user)
+    if scope.everything or scope.nothing:
+        return scope.everything
+    if scope.enterprise_ids is not None:
+        return ent.pk in scope.enterprise_ids
+    return Enterprise.objects.visible_to(user).filter(pk=ent.pk).exists()
+
+
+def engaging_side(user, ent) -> str | None:
+    """For whom ``user`` engages a third-party agency for ``ent``: "enterprise" (企业委托 — the
+    enterprise's own writing users), "government" (政府购买服务 — government writers who see the
+    enterprise: its region and, for an industry department, one of its sectors), "any" (superusers,
+    who say which), or None (may not engage: viewers, agencies, other enterprises, out of scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return "any"
+    if not perms.can_write(user) or not _sees(user, ent):
+        return None
+    if perms.is_enterprise_user(user):
+        return "enterprise"
+    if perms.is_government(user):
+        return "government"
+    return None
+
+
+def can_engage(user, ent) -> bool:
+    return engaging_side(user, ent) is not None
+
+
+def can_end_engagement(user, eng) -> bool:
+    """End an engagement early: the side that commissioned it (the enterprise's writers for 企业委托,
+    government writers who see the enterprise for 政府购买服务); superusers."""
+    side = engaging_side(user, eng.enterprise)
+    return side == "any" or side == eng.engaged_by

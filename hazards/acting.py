@@ -62,7 +62,9 @@ def default_channel(actor, enterprise) -> str:
     if kind == "agency":
         from enterprises.models import Engagement
 
-        eng = Engagement.objects.filter(agency=actor.membership.organisation, enterprise=enterprise).order_by("-start").first()
+        # the engagement in force today (never a future or an expired one: those grant no scope)
+        eng = (Engagement.objects.in_force().filter(agency=actor.membership.organisation, enterprise=enterprise)
+               .order_by("-start", "-pk").first())
         if eng and eng.engaged_by == Engagement.EngagedBy.GOVERNMENT:
             return Hazard.Channel.GOVERNMENT_THIRD_PARTY
         return Hazard.Channel.ENTERPRISE_THIRD_PARTY

@@ -413,7 +413,26 @@ def as_debriefs(world):
         {"leader_name": "王局长", "position": "局长", "held_on": "2025-12-20", "content": "述职"}
 
 
+# ---------------------------------------------------------------- enterprises
+
+def en_reopen(world):
+    from enterprises import services as es
+
+    ent = world.ent_commerce2  # no hazards: it may be closed
+    es.close_enterprise(world.user("committee_lead"), ent, reason="营业执照注销")
+    return "committee_lead", f"/api/v1/enterprises/{ent.pk}/reopen/", {"reason": "误关闭，恢复"}
+
+
+def en_end_engagement(world):
+    from enterprises import services as es
+
+    eng = es.engage_agency(world.user("enterprise"), agency=world.org("agency"), enterprise=world.ent_commerce,
+                           start=_today())
+    return "enterprise", f"/api/v1/engagements/{eng.pk}/end/", {"reason": "合同解除"}
+
+
 RECIPES = {
+    "v1_enterprises_reopen_create": en_reopen, "v1_engagements_end_create": en_end_engagement,
     "hazards_action:report": h_report, "hazards_action:submit_plan": h_submit_plan,
     "hazards_action:close_now": h_close_now, "hazards_action:submit_completion": h_submit_completion,
     "hazards_action:accept": h_accept, "hazards_action:reject": h_reject,

@@ -225,7 +225,22 @@ def _submissions(world, n):
     return clone(row, n, version=lambda i: i + 1)
 
 
+def _engagements(world, n):
+    from accounts import services as accounts
+    from accounts.models import Organisation
+    from enterprises import services
+
+    agency = accounts.ensure_organisation(None, kind=Organisation.Kind.AGENCY, name=f"测试安评公司{next(SEQ)}",
+                                          region=world.district)
+    row = services.engage_agency(world.user("enterprise"), agency=agency, enterprise=world.ent_commerce,
+                                 start=timezone.localdate())
+    # copies a day apart, one day each (the service refuses overlaps; the list only reads them)
+    return clone(row, n, start=lambda i: timezone.localdate() + datetime.timedelta(days=i),
+                 end=lambda i: timezone.localdate() + datetime.timedelta(days=i))
+
+
 FACTORIES = {
+    "enterprises.engagements": _engagements,
     "jobs.list": _jobs,
     "enterprises.imports": _import_jobs,
     "campaigns.submissions": _submissions,

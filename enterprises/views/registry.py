@@ -12,9 +12,10 @@ from core.views import get_visible_or_404, service_error_to_form
 from .. import permissions as perms
 from .. import services
 from ..filters import EnterpriseFilter
-from ..forms import CloseForm, ContactsForm, EnterpriseForm, SafetyManagerFormSet
+from ..forms import CloseForm, ContactsForm, EnterpriseForm, ReopenForm, SafetyManagerFormSet
 from ..models import Enterprise
 from ..queries import supervising_departments
+from .engagements import engagements_of
 
 PAGE_SIZE = 50
 
@@ -65,6 +66,9 @@ def enterprise_detail(request, pk: int):
         "can_edit": perms.can_edit_profile(request.user, ent),
         "can_edit_contacts": perms.can_edit_contacts(request.user, ent),
         "can_close": ent.status != Enterprise.Status.CLOSED and perms.can_close(request.user, ent),
+        "can_reopen": ent.status == Enterprise.Status.CLOSED and perms.can_reopen(request.user, ent),
+        "engagements": engagements_of(request.user, ent),
+        "can_engage": ent.status != Enterprise.Status.CLOSED and perms.can_engage(request.user, ent),
         **_enforcement_facts(ent),
     })
 
@@ -168,4 +172,22 @@ def enterprise_close(request, pk: int):
             return redirect("enterprises:detail", pk=ent.pk)
     return render(request, "enterprises/enterprise_close.html",
                   {"form": form, "ent": ent, "open_hazards": services.open_hazard_count(ent)},
+                  status=400 if form.errors else 200)
+
+
+def enterprise_reopen(request, pk: int):
+    """恢复正常经营 of a closed unit: an approver gives the reason (services.reopen_enterprise)."""
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    if not perms.can_reopen(request.user, ent):
+        raise PermissionDenied("恢复正常经营须由具有审批权限的负责人办理。")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_enterprise(request.user, ent, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            service_error_to_form(form, exc, forbid=True)
+        else:
+            messages.success(request, f"已恢复正常经营：{ent.name}")
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/enterprise_reopen.html", {"form": form, "ent": ent},
                   status=400 if form.errors else 200)

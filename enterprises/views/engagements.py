@@ -1,0 +1,92 @@
+"""第三方服务委托 pages: the scoped list (core.lists), and on an enterprise's profile the forms to
+engage an agency and to end an engagement early (services.engage_agency / end_engagement)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from core.lists import Column, ScopedListView
+from core.services import ServiceError
+from core.views import get_visible_or_404, service_error_to_form
+
+from .. import permissions as perms
+from .. import services
+from ..filters import EngagementFilter
+from ..forms import EndEngagementForm, EngagementForm
+from ..models import Engagement, Enterprise
+
+
+class EngagementList(ScopedListView):
+    name = "enterprises.engagements"
+    url_name = "enterprises:engagements"
+    title = "第三方服务委托"
+    model = Engagement
+    filterset_class = EngagementFilter
+    template_name = "enterprises/engagement_list.html"
+    row_template = "enterprises/_engagement_row.html"
+    select_related = ("agency", "enterprise")
+    ordering = ("-start", "-id")
+    columns = (Column("第三方机构", "agency.name"), Column("生产经营单位", "enterprise.name"),
+               Column("委托方", "get_engaged_by_display"), Column("开始日期", "start"), Column("结束日期", "end"),
+               Column("状态", "state_label"), Column("提前结束理由", "end_reason"))
+    testid = "engagement-table"
+    empty_text = "没有符合条件的委托。"
+    export_name = "engagements"
+    export_url_name = "enterprises:engagements_export"
+    export_noun = "项委托"
+
+
+engagement_list = EngagementList.as_view()
+engagement_export = EngagementList.as_view(mode="export")
+
+
+def engagements_of(user, ent) -> list:
+    """The profile's section: the engagements of ``ent`` the user may see (an agency: its own),
+    each with its state today and whether the user may end it."""
+    rows = list(Engagement.objects.visible_to(user).filter(enterprise=ent).select_related("agency").order_by("-start", "-id"))
+    for eng in rows:
+        eng.enterprise = ent
+        eng.can_end = eng.state() != Engagement.State.ENDED and perms.can_end_engagement(user, eng)
+    return rows
+
+
+def engagement_create(request, pk: int):
+    """委托第三方机构 for this enterprise: its own writers (企业委托) or government writers who see it (政府购买服务)."""
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    side = perms.engaging_side(request.user, ent)
+    if side is None:
+        raise PermissionDenied("只有本单位具有经办权限的人员或管辖该单位的政府部门经办人员可以委托第三方机构。")
+    form = EngagementForm(request.POST or None, choose_side=side == "any", user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.engage_agency(request.user, agency=data["agency"], enterprise=ent, start=data["start"],
+                                   end=data.get("end"), engaged_by=data.get("engaged_by") or None, note=data.get("note", ""))
+        except ServiceError as exc:
+            service_error_to_form(form, exc, forbid=True)
+        else:
+            messages.success(request, f"已委托：{data['agency'].name}")
+            return redirect("enterprises:detail", pk=ent.pk)
+    label = {"enterprise": "企业委托", "government": "政府购买服务"}.get(side, "")
+    return render(request, "enterprises/engagement_form.html", {"form": form, "ent": ent, "side_label": label},
+                  status=400 if form.errors else 200)
+
+
+def engagement_end(request, pk: int, eid: int):
+    """提前结束 an engagement (kept, with its end date and the reason)."""
+    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
+    eng = get_visible_or_404(Engagement.objects.select_related("agency").filter(enterprise=ent), request.user, pk=eid)
+    eng.enterprise = ent
+    if not perms.can_end_engagement(request.user, eng):
+        raise PermissionDenied("只有委托方可以结束该委托。")
+    form = EndEngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_engagement(request.user, eng, reason=form.cleaned_data["reason"], end=form.cleaned_data.get("end"))
+        except ServiceError as exc:
+            service_error_to_form(form, exc, forbid=True)
+        else:
+            messages.success(request, f"已结束委托：{eng.agency.name}")
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/engagement_end.html", {"form": form, "ent": ent, "eng": eng},
+                  status=400 if form.errors else 200)
