@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Engagement, Enterprise
 from .services import derive, follow_region
@@ -27,18 +27,9 @@ class EnterpriseAdmin(AuditedModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(AuditedModelAdmin):
+class EngagementAdmin(ReadOnlyAdmin):
     """Read-only: engagements are made and ended on the enterprise's page or the API
     (services.engage_agency / end_engagement: who may, the dates, overlaps, an event) and never deleted."""
 
     list_display = ("agency", "enterprise", "engaged_by", "start", "end", "end_reason")
     list_filter = ("engaged_by",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

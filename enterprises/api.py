@@ -62,7 +62,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return value
 
 
-class ReopenSerializer(serializers.Serializer):
+class EnterpriseReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, error_messages={"required": "须填写理由。", "blank": "须填写理由。"})
 
 
@@ -122,7 +122,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         services.close_enterprise(request.user, ent, reason=str(reason))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ReopenSerializer, responses={200: EnterpriseSerializer},
+    @extend_schema(request=EnterpriseReopenSerializer, responses={200: EnterpriseSerializer},
                    summary="恢复正常经营：关闭（注销）的单位恢复为正常经营；须有审批权限并填写理由")
     @action(detail=True, methods=["post"])
     @settles(lambda ent, request: ent.status == Enterprise.Status.OPERATING)
@@ -131,7 +131,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         ent = self.get_object()
         if not perms.can_edit_profile(request.user, ent):
             raise PermissionDenied()
-        body = ReopenSerializer(data=request.data)
+        body = EnterpriseReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.reopen_enterprise(request.user, ent, reason=body.validated_data["reason"])
         return Response(self.detail_data(self.base_queryset().get(pk=ent.pk)))

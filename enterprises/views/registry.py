@@ -156,38 +156,34 @@ def enterprise_contacts(request, pk: int):
                   status=400 if invalid else 200)
 
 
-def enterprise_close(request, pk: int):
-    """关闭（注销）: an approver gives the reason; refused while any hazard of the unit is open."""
+def _approver_status_change(request, pk: int, *, may, refusal: str, form_class, change, done: str, template: str,
+                            context=lambda ent: {}):
+    """关闭 / 恢复正常经营: an approver of the unit's scope gives the reason; ``change`` is the service."""
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
-    if not perms.can_close(request.user, ent):
-        raise PermissionDenied("关闭（注销）生产经营单位须由具有审批权限的负责人办理。")
-    form = CloseForm(request.POST or None)
+    if not may(request.user, ent):
+        raise PermissionDenied(refusal)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_enterprise(request.user, ent, reason=form.cleaned_data["reason"])
+            change(request.user, ent, reason=form.cleaned_data["reason"])
         except ServiceError as exc:
             service_error_to_form(form, exc, forbid=True)
         else:
-            messages.success(request, f"已关闭：{ent.name}")
+            messages.success(request, f"{done}：{ent.name}")
             return redirect("enterprises:detail", pk=ent.pk)
-    return render(request, "enterprises/enterprise_close.html",
-                  {"form": form, "ent": ent, "open_hazards": services.open_hazard_count(ent)},
-                  status=400 if form.errors else 200)
+    return render(request, template, {"form": form, "ent": ent, **context(ent)}, status=400 if form.errors else 200)
+
+
+def enterprise_close(request, pk: int):
+    """关闭（注销）: an approver gives the reason; refused while any hazard of the unit is open."""
+    return _approver_status_change(
+        request, pk, may=perms.can_close, refusal="关闭（注销）生产经营单位须由具有审批权限的负责人办理。", form_class=CloseForm,
+        change=services.close_enterprise, done="已关闭", template="enterprises/enterprise_close.html",
+        context=lambda ent: {"open_hazards": services.open_hazard_count(ent)})
 
 
 def enterprise_reopen(request, pk: int):
     """恢复正常经营 of a closed unit: an approver gives the reason (services.reopen_enterprise)."""
-    ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
-    if not perms.can_reopen(request.user, ent):
-        raise PermissionDenied("恢复正常经营须由具有审批权限的负责人办理。")
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reopen_enterprise(request.user, ent, reason=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            messages.success(request, f"已恢复正常经营：{ent.name}")
-            return redirect("enterprises:detail", pk=ent.pk)
-    return render(request, "enterprises/enterprise_reopen.html", {"form": form, "ent": ent},
-                  status=400 if form.errors else 200)
+    return _approver_status_change(
+        request, pk, may=perms.can_reopen, refusal="恢复正常经营须由具有审批权限的负责人办理。", form_class=ReopenForm,
+        change=services.reopen_enterprise, done="已恢复正常经营", template="enterprises/enterprise_reopen.html")

@@ -193,9 +193,8 @@ def test_matching_refuses_another_enterprises_hazard(world, scene):
     assert exc.value.field == "existing_hazard"
 
 
-@pytest.mark.parametrize("end", ["closed", "void", "merged"])
-def test_matching_refuses_a_closed_voided_or_merged_hazard(world, scene, end):
-    rec, hazard = scene
+def end_hazard(world, hazard, end):
+    """Bring ``hazard`` to an end: accepted and 销号, voided, or merged into a new duplicate (returned)."""
     if end == "closed":
         hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
         hazard.refresh_from_db()
@@ -203,9 +202,17 @@ def test_matching_refuses_a_closed_voided_or_merged_hazard(world, scene, end):
     elif end == "void":
         hz.void(world.user("commerce"), hazard, reason="误登记")
     else:
-        into = hz.register_hazard(world.user("commerce"), enterprise=world.ent_commerce,
-                                  sector=Sector.objects.get(code="commerce"), description="同一隐患", grade="general")
-        hz.merge(world.user("commerce"), hazard, into=into, reason="重复登记")
+        survivor = hz.register_hazard(world.user("commerce"), enterprise=world.ent_commerce,
+                                      sector=Sector.objects.get(code="commerce"), description="同一隐患", grade="general")
+        hz.merge(world.user("commerce"), hazard, into=survivor, reason="重复登记")
+        return survivor
+    return None
+
+
+@pytest.mark.parametrize("end", ["closed", "void", "merged"])
+def test_matching_refuses_a_closed_voided_or_merged_hazard(world, scene, end):
+    rec, hazard = scene
+    end_hazard(world, hazard, end)
     hazard.refresh_from_db()
     item = finding(world, rec)
     with pytest.raises(ServiceError, match="只能关联未销号的隐患") as exc:
@@ -246,17 +253,7 @@ def test_after_the_first_signature_the_chosen_hazards_fate_is_followed_not_refus
     matching.match_finding(world.user("emergency"), item, hazard=hazard)
     services.answer_remaining(world.user("emergency"), rec)
     services.sign(world.user("emergency"), rec)
-    survivor = None
-    if end == "closed":
-        hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
-        hazard.refresh_from_db()
-        hz.accept(world.user("commerce_lead"), hazard, opinion="合格")
-    elif end == "void":
-        hz.void(world.user("commerce"), hazard, reason="误登记")
-    else:
-        survivor = hz.register_hazard(world.user("commerce"), enterprise=world.ent_commerce,
-                                      sector=Sector.objects.get(code="commerce"), description="同一隐患", grade="general")
-        hz.merge(world.user("commerce"), hazard, into=survivor, reason="重复登记")
+    survivor = end_hazard(world, hazard, end)
     before = Hazard.objects.count()
     rec = services.sign(world.user("emergency2"), rec)
     item.refresh_from_db()

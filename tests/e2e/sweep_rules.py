@@ -27,6 +27,7 @@ ALLOWED_WORDS = {
     "EXIF",  # the photo metadata the acceptor is shown
     "GPS",  # location of a photo
     "LPG", "LNG", "CNG",  # gas kinds as written on Chinese signs
+    "UPS",  # in the 判定标准's own wording: 化工 standard, "控制系统没有配不间断电源（UPS）"
     "LEC", "LS",  # risk assessment methods by their usual names (作业条件危险性分析法 LEC, 风险矩阵法 LS)
     "QQ",  # contact field
     "ECharts",  # chart library credit, if shown
