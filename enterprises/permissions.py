@@ -15,8 +15,9 @@ def can_edit_profile(user, ent) -> bool:
 
 
 def can_close(user, ent) -> bool:
-    """关闭（注销）: a registrar with an approver role (a unit's leader or administrator)."""
-    return can_register(user) and perms.can_approve(user)
+    """关闭（注销）: a registrar with an approver role (a unit's leader or administrator) who sees the
+    unit (the service holds it too, not only the page's and the API's 404)."""
+    return can_register(user) and perms.can_approve(user) and _sees(user, ent)
 
 
 def can_edit_contacts(user, ent) -> bool:

@@ -201,3 +201,15 @@ def test_the_close_page_shows_the_open_hazards_and_refuses(client, world):
     assert response.status_code == 400 and "1 项隐患未销号" in response.content.decode()
     assert client.post(url, {"reason": ""}).status_code == 400
     assert Enterprise.objects.get(pk=ent.pk).status == "operating"
+
+
+def test_the_close_service_itself_refuses_an_approver_who_does_not_see_the_unit(world):
+    """Defence in depth: the page and the API answer 404 first; the service holds the same rule."""
+    from core.services import NotPermitted
+    from enterprises import services as ent_services
+
+    other = world.ctx["other_enterprise"]  # 河东区: the 河北区 committee's leader does not see it
+    with pytest.raises(NotPermitted):
+        ent_services.close_enterprise(world.user("committee_lead"), other, reason="测试")
+    other.refresh_from_db()
+    assert other.status == "operating"
