@@ -417,9 +417,10 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
         if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
             updates.update(grade=Hazard.Grade.MAJOR, basis_item=hazard.basis_item, basis_reason=hazard.basis_reason)
         merged_in = {"merged": hazard.pk}
-        if hazard.deadline and (into.deadline is None or hazard.deadline < into.deadline):
+        if into.status in workflow.OPEN_STATES and hazard.deadline and (into.deadline is None or hazard.deadline < into.deadline):
             # the same hazard: the earlier deadline holds (a merge never hides an overdue one); the
-            # deadline trail hazards.asof reads takes it from this event
+            # deadline trail hazards.asof reads takes it from this event. A closed survivor keeps its
+            # own: its acceptance judged it against that deadline (on time or late stays as decided)
             updates["deadline"] = hazard.deadline
             merged_in.update(deadline=hazard.deadline.isoformat(), deadline_from=into.deadline and into.deadline.isoformat())
         grade_from = into.grade

@@ -73,11 +73,13 @@ def test_a_hazard_found_after_the_other_was_closed_is_not_merged_into_it_but_reo
     assert Hazard.objects.get(pk=closed.pk).status == "closed" and Hazard.objects.get(pk=found_again.pk).status == "registered"
 
 
-def test_a_duplicate_found_before_the_closing_is_merged_into_the_closed_hazard(world):
-    early = reg(world, deadline=days(5))  # found 30 days ago
-    closed = closed_general(world)  # closed today
+def test_a_duplicate_found_before_the_closing_is_merged_into_the_closed_hazard_which_keeps_its_deadline(world):
+    early = reg(world, deadline=days(2))  # found 30 days ago, due in 2 days
+    closed = closed_general(world)  # due in 5 days, closed today: on time
     hs.merge(world.user("emergency"), early, into=closed, reason="同一隐患，已验收")
-    assert Hazard.objects.get(pk=early.pk).status == "merged" and Hazard.objects.get(pk=closed.pk).status == "closed"
+    survivor = Hazard.objects.get(pk=closed.pk)
+    assert Hazard.objects.get(pk=early.pk).status == "merged" and survivor.status == "closed"
+    assert survivor.deadline == days(5)  # its acceptance judged it against its own deadline
 
 
 def test_a_major_hazard_is_not_merged_into_a_general_one_under_rectification(world):
