@@ -89,12 +89,10 @@ def request_redraw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, re
 
 
 def _approvers(org, *, exclude):
-    from django.contrib.auth import get_user_model
-
     from accounts.models import APPROVER_ROLES
+    from supervision.alerts import org_users  # the active users of a unit with these roles
 
-    return list(get_user_model().objects.filter(membership__organisation=org, membership__role__in=APPROVER_ROLES,
-                                                is_active=True).exclude(pk=exclude.pk).order_by("pk"))
+    return list(org_users(org, APPROVER_ROLES).exclude(pk=exclude.pk))
 
 
 def _decide(actor, req: RedrawRequest) -> RedrawRequest:
