@@ -512,7 +512,7 @@ def _lookups(actor, rows) -> tuple:
         sectors[s.name] = sectors[s.code] = by_pk[s.pk] = s
     codes = {_credit_code(r.get("统一社会信用代码")) for r in rows} - {""}
     # only what the checks and the hazard rows read (scope codes, cross-cutting flags, region path)
-    wanted = Enterprise.objects.select_related("region").only(
+    wanted = Enterprise.objects.select_related("region").order_by().only(
         "id", "credit_code", "name", "region__id", "region__code", "region__path", "region__level",
         *(f"{level}_code" for level in REGION_LEVELS), *CROSS_CUTTING_SECTORS)
     enterprises = {e.credit_code: e for qs in where_in(wanted, "credit_code", codes) for e in qs}

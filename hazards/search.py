@@ -130,3 +130,27 @@ def substring_test(value: str, matched_names) -> Q:
     if not isinstance(matched_names, list) or matched_names:
         test |= Q(enterprise_id__in=matched_names)
     return test
+
+
+# The GIN indexes of the n-gram tokens. A row's ~40 tokens go first to the index's pending list
+# (fastupdate); the list is merged into the index by whoever finds it over its limit — with the 4 MB
+# default, the backend of every 5,000-row import, inside its commit (issue 15, B3: ~0.1 s a file).
+# Migration hazards.0018 raises the limit to PENDING_LIST_KB, so an import appends and commits;
+# ``merge_pending`` (periodic job ``search.merge_pending``, and autovacuum) folds the list in
+# afterwards. A search reads the pending entries too: results are the same before the merge.
+GIN_INDEXES = ("hazard_search_gin", "enterprise_name_tokens_gin")
+PENDING_LIST_KB = 65536
+
+
+def merge_pending() -> dict:
+    """PostgreSQL: merge each token index's pending list into the index (``gin_clean_pending_list``);
+    returns the pages merged per index. Elsewhere nothing to do."""
+    if connection.vendor != "postgresql":
+        return {}
+    merged = {}
+    with connection.cursor() as cur:
+        for name in GIN_INDEXES:
+            cur.execute("SELECT gin_clean_pending_list(to_regclass(%s)) WHERE to_regclass(%s) IS NOT NULL", [name, name])
+            row = cur.fetchone()
+            merged[name] = row[0] if row else None
+    return merged

@@ -277,6 +277,17 @@ def tallies_fold(job, progress) -> Outcome:
                    data={"cutoff": result["cutoff"].isoformat(), "folded": result["folded"]})
 
 
+@register("search.merge_pending")
+def search_merge_pending(job, progress) -> Outcome:
+    """Merge the token indexes' pending lists (hazards.search.merge_pending): what an import appended."""
+    from hazards.search import merge_pending
+
+    merged = merge_pending()
+    progress(1, 1, force=True)
+    pages = sum(v or 0 for v in merged.values())
+    return Outcome(message=f"检索索引整理：合并 {pages} 页待合并条目。", data={"merged": merged})
+
+
 @register("jobs.selftest")
 def selftest(job, progress) -> Outcome:
     """A worker check (operations.md): ``steps`` steps of ``delay`` seconds each, with progress;

@@ -8,7 +8,7 @@ TITLES = {"alerts.hazards": "隐患整改期限提醒", "alerts.digests": "隐�
           "alerts.tips": "举报办理期限提醒", "tips.purge_attempts": "清理过期的举报访问记录", "alerts.listings": "挂牌督办逾期提醒",
           "rules.apply": "规则表新版本生效", "tallies.reconcile": "隐患统计计数核对",
           "tallies.fold": "隐患统计逾期周次归并", "jobs.cleanup": "清理过期的任务结果文件",
-          "campaigns.board_snapshot": "五色图周快照", "campaigns.board_backfill": "回填五色图周快照"}
+          "campaigns.board_snapshot": "五色图周快照", "search.merge_pending": "检索索引整理", "campaigns.board_backfill": "回填五色图周快照"}
 
 
 def run_system(kind: str) -> str:

@@ -37,6 +37,8 @@ PERIODIC = [
     Periodic("tallies.reconcile", "jobs.periodic.run_system", "D", args="'tallies.reconcile'", at=datetime.time(3, 40)),
     # ... and this one folds the deadline weeks that became past into one key (a no-op but on Mondays)
     Periodic("tallies.fold", "jobs.periodic.run_system", "D", args="'tallies.fold'", at=datetime.time(0, 2)),
+    # the ledger's search index: merge what imports appended to its pending list (hazards.search)
+    Periodic("search.merge_pending", "jobs.periodic.run_system", "I", args="'search.merge_pending'", minutes=10),
     # result files of jobs finished more than QINGLING_JOB_RESULT_DAYS ago, stale temporary files
     Periodic("jobs.cleanup", "jobs.periodic.run_system", "D", args="'jobs.cleanup'", at=datetime.time(3, 20)),
     Periodic("campaigns.board_snapshot", "jobs.periodic.run_system", "W", args="'campaigns.board_snapshot'",

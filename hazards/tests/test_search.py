@@ -185,3 +185,64 @@ def test_a_two_character_search_is_answered_by_the_index_alone_and_still_equals_
     longer = str(text_filter(Hazard.objects.all(), "消防通道").query)
     assert "LIKE" not in short and "LIKE" in longer
     _assert_search_equals_substring(["消防", "通道", "未", "道", "一般", "隐患", "公司", "物流", "0", "1"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_finds_rows_still_in_the_index_pending_list_and_after_the_merge(world):
+    """The token index keeps an import's entries in its pending list (migration hazards.0018 raises
+    gin_pending_list_limit) until merge_pending folds them in: a search answers the same before and
+    after the merge, and the merge empties the list."""
+    from hazards.search import PENDING_LIST_KB, merge_pending
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'hazard_search_gin'")
+        assert f"gin_pending_list_limit={PENDING_LIST_KB}" in cur.fetchone()[0]
+        cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'pgstattuple'")
+        has_pgstattuple = cur.fetchone() is not None
+    merge_pending()
+    _corpus(world)
+
+    def pending_pages():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pending_pages FROM pgstatginindex('hazard_search_gin')")
+            return cur.fetchone()[0]
+
+    if has_pgstattuple:
+        assert pending_pages() > 0
+    before = {q: sorted(text_filter(Hazard.objects.all(), q).values_list("pk", flat=True)) for q in QUERIES}
+    merged = merge_pending()
+    assert merged["hazard_search_gin"] > 0  # the corpus's entries were pending, and are now merged
+    assert merge_pending()["hazard_search_gin"] == 0  # nothing left
+    if has_pgstattuple:
+        assert pending_pages() == 0
+    after = {q: sorted(text_filter(Hazard.objects.all(), q).values_list("pk", flat=True)) for q in QUERIES}
+    assert after == before
+    _assert_search_equals_substring(QUERIES)
+
+
+def test_merging_the_pending_lists_is_a_periodic_job():
+    from jobs import registry
+    from jobs.schedules import PERIODIC
+
+    assert registry.handler_for("search.merge_pending") is not None
+    assert any(p.name == "search.merge_pending" and p.args == "'search.merge_pending'" for p in PERIODIC)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_ledger_filters_by_item_and_merged_duplicates_through_their_partial_indexes(world):
+    """Migration hazards.0018 keeps these two lookups indexed (only rows having the value)."""
+    from standards.models import Item
+
+    item = Item.objects.first()
+    for qs, index in ((Hazard.objects.filter(basis_item__code=item.code).order_by(), "hazard_basis_item_idx"),
+                      (Hazard.objects.get(pk=services.register_hazard(
+                          world.user("commerce"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
+                          description="合并目标", grade="general").pk).merged_hazards.order_by(), "hazard_merged_into_idx")):
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        assert index in plan, plan
