@@ -47,12 +47,12 @@ class Event(models.Model):
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_index=False,  # no query reads events by actor; every event written would pay it
+        related_name="+", db_index=False, db_constraint=False,  # audit column: see hazards.Hazard.Meta.indexes
     )
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     actor_org = models.ForeignKey(
         "accounts.Organisation", verbose_name="操作单位", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_constraint=False,  # audit column: see hazards.Hazard.Meta.indexes
     )
     actor_role = models.CharField("角色", max_length=32, blank=True)
     verb = models.CharField("动作", max_length=64)
