@@ -239,7 +239,10 @@ def close_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
     reason, once every hazard of the enterprise is over (销号, merged or voided with a reason) — a
     closed unit's hazards would otherwise be left with no one to rectify them. One ``enterprise.status``
     event (reason as note). A suspended unit may be closed (the government closes a unit that cannot
-    be put right: DOMAIN.md §3.2 "hopeless or defiant → penalty / closure")."""
+    be put right: DOMAIN.md §3.2 "hopeless or defiant → penalty / closure"). Every third-party
+    engagement of the unit not over by the closing day ends on it (``_end_engagement``, one
+    ``enterprise.agency_engagement_ended`` event each): from the next day no agency sees the closed
+    unit, and one not yet started never starts. Reopening does not restore them."""
     if actor is not None and not perms.can_close(actor, ent):
         raise NotPermitted("关闭（注销）生产经营单位须由具有审批权限的负责人办理。")
     reason = (reason or "").strip()
@@ -254,7 +257,22 @@ def close_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
             raise ServiceError(f"该单位尚有 {open_count} 项隐患未销号，不能关闭：须先验收销号，或说明理由后作废（或合并到重复隐患）。",
                                "status", code="conflict")
         _write_status(actor, ent, Enterprise.Status.CLOSED, note=reason, data={"reason": reason})
+        _end_engagements_on_closure(actor, ent, reason)
     return ent
+
+
+def _end_engagements_on_closure(actor, ent: Enterprise, reason: str) -> None:
+    """End, on the closing day, every engagement of ``ent`` that would grant a day after it (in
+    force with no end or a later one, or not yet started); those already over are left as they are."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    open_ended = (Engagement.objects.select_for_update().select_related("agency", "enterprise")
+                  .filter(enterprise=ent).filter(Q(end__isnull=True) | Q(end__gt=today))
+                  .exclude(pk__in=Engagement.objects.cancelled().values("pk")).order_by("start", "pk"))
+    for eng in open_ended:
+        _end_engagement(actor, eng, reason=f"单位关闭（注销）：{reason}"[:200], end=today, data={"closure": True})
 
 
 def reopen_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
