@@ -27,7 +27,8 @@ from .models import Assessment, Debrief, IndicatorSet, Score
 
 class AssessmentScoreSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
-    final = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    final = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True,
+                                     help_text="计入总分的得分（调整后得分，否则计算得分）；null：不适用、不计分（比率为 0/0，如无重大隐患）")
 
     class Meta:
         model = Score

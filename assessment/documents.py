@@ -5,6 +5,14 @@ import io
 from docx import Document
 from openpyxl import Workbook
 
+#: an indicator with nothing to count (0 of 0) has no value and no score (assessment.workflow)
+NOT_APPLICABLE = "—"
+
+
+def _points(value):
+    """A score cell: the number, or NOT_APPLICABLE for an indicator not scored."""
+    return NOT_APPLICABLE if value is None else float(value)
+
 
 def _cell(value) -> str:
     """Spreadsheet-safe text: a leading = + - @ would be read as a formula."""
@@ -28,8 +36,8 @@ def unit_report(a) -> bytes:
         row = table.add_row().cells
         row[0].text = sc.indicator.name
         row[1].text = str(sc.indicator.weight)
-        row[2].text = "" if sc.value is None else str(sc.value.normalize())
-        row[3].text = str(sc.final)
+        row[2].text = NOT_APPLICABLE if sc.value is None else str(sc.value.normalize())
+        row[3].text = NOT_APPLICABLE if sc.final is None else str(sc.final)
         row[4].text = sc.adjust_reason
     debriefs = list(a.debriefs.all())
     if debriefs:
@@ -49,7 +57,7 @@ def summary_workbook(s, assessments) -> bytes:
     ws.append(["排名", "单位", "类别"] + [_cell(i.name) for i in indicators] + ["总分", "等次", "否决情况"])
     for a in assessments:
         finals = {sc.indicator_id: sc.final for sc in a.scores.all()}
-        ws.append([a.rank, _cell(a.unit.name), a.unit.get_kind_display()] + [float(finals.get(i.pk, 0)) for i in indicators]
+        ws.append([a.rank, _cell(a.unit.name), a.unit.get_kind_display()] + [_points(finals.get(i.pk, 0)) for i in indicators]
                   + [float(a.total), a.get_rating_display(), _cell(a.veto_note)])
     buf = io.BytesIO()
     wb.save(buf)

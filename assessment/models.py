@@ -136,12 +136,14 @@ class Assessment(models.Model):
 
 class Score(models.Model):
     """One indicator's score for one unit: the computed value with its evidence (object ids), and a
-    reviewer adjustment that always carries a reason (also in the event trail)."""
+    reviewer adjustment that always carries a reason (also in the event trail). A rate with nothing
+    to count has no value and no score (不适用): it is left out of the total (workflow.total_of)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     value = models.DecimalField("指标值", max_digits=12, decimal_places=4, null=True, blank=True)
-    score = models.DecimalField("得分", max_digits=6, decimal_places=2, default=0)
+    # None: not scored — a rate indicator with nothing to count (0 of 0) is not applicable to the unit
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, default=0, null=True, blank=True)
     evidence = models.JSONField("依据数据", default=dict, blank=True)
     adjusted_score = models.DecimalField("调整后得分", max_digits=6, decimal_places=2, null=True, blank=True)
     adjust_reason = models.TextField("调整理由", blank=True)
@@ -155,6 +157,7 @@ class Score(models.Model):
 
     @property
     def final(self):
+        """The points that count: the adjustment, else the computed score; None when not scored."""
         return self.adjusted_score if self.adjusted_score is not None else self.score
 
 

@@ -163,7 +163,7 @@ def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
                     sc.value, sc.evidence = value, evidence
                     sc.score = workflow.indicator_score(ind.weight, value, ind.bands, ind.direction)
                     sc.save(update_fields=["value", "evidence", "score"])
-            total = sum((sc.final for sc in a.scores.all()), Decimal(0))
+            total = _total(a)
             effects, notes = sources.veto_effects(unit, s.year, vetoes)
             a.total = total
             a.rating = workflow.apply_vetoes(workflow.rating_of(total, s.thresholds()), effects)
@@ -181,6 +181,11 @@ def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
         old, s.status = s.status, workflow.COMPUTED
         record(actor, "assessment.computed", s, from_state=old, to_state=s.status, data={"units": len(out)})
     return out
+
+
+def _total(a: Assessment) -> Decimal:
+    """The unit's total over its indicators (those not applicable to it converted away: workflow.total_of)."""
+    return workflow.total_of([(sc.indicator.weight, sc.final) for sc in a.scores.select_related("indicator")])
 
 
 def _rank(assessments):
@@ -211,7 +216,7 @@ def adjust(actor, score: Score, *, new_score, reason: str) -> Score:
             raise StaleState()
         score.adjusted_score, score.adjust_reason = new_score, reason.strip()
         a = score.assessment
-        a.total = sum((sc.final for sc in a.scores.all()), Decimal(0))
+        a.total = _total(a)
         effects, notes = sources.veto_effects(a.unit, s.year, list(s.vetoes.all()))
         a.rating = workflow.apply_vetoes(workflow.rating_of(a.total, s.thresholds()), effects)
         a.save(update_fields=["total", "rating"])

@@ -1,4 +1,5 @@
 """Computed indicators: each source returns (value, evidence) for one unit and year — read only.
+A rate returns value None when there is nothing to count (0 of 0): not applicable, not scored.
 
 A unit's *area*: a township office → its township; a department → its region × the sectors it is
 competent for (a comprehensive department: every sector). Records a unit makes itself
@@ -34,8 +35,10 @@ def area_q(unit: Organisation, prefix: str = "", sector_field: str = "sector_id"
     return q
 
 
-def _rate(num: int, den: int) -> Decimal:
-    return Decimal(1) if den == 0 else (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"))
+def _rate(num: int, den: int) -> Decimal | None:
+    """``num`` of ``den`` as a fraction; None for 0 of 0 — nothing to count is no rate at all (not
+    100 %): the indicator is not applicable to the unit and is not scored (assessment.workflow)."""
+    return None if den == 0 else (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"))
 
 
 def _year_end(year: int):

@@ -118,8 +118,10 @@ def sheet(request, pk: int, forms: dict | None = None, status: int = 200):
     a = get_visible_or_404(Assessment.objects.select_related("indicator_set", "unit"), request.user, pk=pk)
     reviewer = services.is_reviewer(request.user, a.indicator_set)
     forms = forms or {}
+    scores = list(a.scores.select_related("indicator"))
     return render(request, "assessment/sheet.html", {
-        "a": a, "scores": a.scores.select_related("indicator"), "debriefs": a.debriefs.all(), "reviewer": reviewer,
+        "a": a, "scores": scores, "not_applicable": sum(1 for sc in scores if sc.final is None),
+        "debriefs": a.debriefs.all(), "reviewer": reviewer,
         "adjust_form": forms.get("adjust", AdjustForm()), "debrief_form": forms.get("debrief", DebriefForm()),
         "adjust_pk": forms.get("adjust_pk")}, status=status)
 

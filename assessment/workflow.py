@@ -2,7 +2,10 @@
 
 An indicator's score is ``weight × fraction``; the fraction comes from the first band the value
 falls in (bands are data: ``[{"limit": x, "score": percent}, …]``, checked in order; "higher" means
-value ≥ limit, "lower" means value ≤ limit); no band → 0. Ratings by total (thresholds are data on
+value ≥ limit, "lower" means value ≤ limit); no band → 0. A rate of nothing (0 of 0: no major hazard
+to rectify, no tip to handle) has no value: the indicator is not applicable to the unit (不适用) and is
+not scored — neither full marks nor zero — and the total is the scored indicators' points converted
+to the full weight of the set (缺项折算, ``total_of``). Ratings by total (thresholds are data on
 the indicator set). Veto rules: 一票否优 caps the rating below 优秀, 一票否决 makes it 不合格.
 """
 
@@ -25,8 +28,26 @@ def band_fraction(value: Decimal, bands: list[dict], direction: str) -> Decimal:
     return Decimal(0)
 
 
-def indicator_score(weight: Decimal, value: Decimal, bands: list[dict], direction: str) -> Decimal:
+def indicator_score(weight: Decimal, value: Decimal | None, bands: list[dict], direction: str) -> Decimal | None:
+    """``weight × fraction`` of the band ``value`` reaches; None (not scored) when there is no value."""
+    if value is None:
+        return None
     return (Decimal(weight) * band_fraction(Decimal(value), bands, direction)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def total_of(scores: list[tuple[Decimal, Decimal | None]]) -> Decimal:
+    """The total of ``(weight, points)`` pairs, points None for an indicator not applicable to the
+    unit. All applicable: the plain sum. Otherwise 缺项折算: the points scored × (all weights ÷ the
+    weights of the scored indicators), to 0.01 — a unit is neither rewarded nor penalised for an
+    indicator that has nothing to measure. Nothing scored at all: 0."""
+    points = [p for _w, p in scores if p is not None]
+    if len(points) == len(scores):
+        return sum(points, Decimal(0))
+    scored_weight = sum((Decimal(w) for w, p in scores if p is not None), Decimal(0))
+    if not scored_weight:
+        return Decimal(0)
+    full_weight = sum((Decimal(w) for w, _p in scores), Decimal(0))
+    return (sum(points, Decimal(0)) * full_weight / scored_weight).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -55,14 +55,15 @@ class EngagementSerializer(serializers.ModelSerializer):
 class EndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, error_messages={"required": "提前结束委托须填写理由。",
                                                                    "blank": "提前结束委托须填写理由。"})
-    end = serializers.DateField(required=False, allow_null=True, help_text="结束日期；不填为今天（尚未开始的委托为开始当日）。")
+    end = serializers.DateField(required=False, allow_null=True,
+                                help_text="结束日期；不填为今天。尚未开始的委托在开始日期前结束的，不再开始（不赋予任何一天）。")
 
 
 def _ended_by(eng, request) -> bool:
-    """The end asked for (default today, or the start day of one not yet started) is already in place."""
+    """The end asked for (default today) is already in place."""
     raw = request.data.get("end") if hasattr(request.data, "get") else None
     try:
-        day = serializers.DateField().to_internal_value(raw) if raw else max(timezone.localdate(), eng.start)
+        day = serializers.DateField().to_internal_value(raw) if raw else timezone.localdate()
     except serializers.ValidationError:
         return False  # a bad date is the action's 400, not a repeat
     return eng.end is not None and eng.end <= day
@@ -90,7 +91,7 @@ class EngagementViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         return Response(self.detail_data(self.base_queryset().get(pk=eng.pk)), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndSerializer, responses={200: EngagementSerializer},
-                   summary="提前结束委托（记录保留）：须为委托方，填写理由；结束日期不早于今天和开始日期")
+                   summary="提前结束委托（记录保留）：须为委托方，填写理由；结束日期不早于今天（早于开始日期的，该委托不再开始）")
     @action(detail=True, methods=["post"])
     @settles(_ended_by)
     def end(self, request, pk=None):

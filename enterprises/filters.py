@@ -87,8 +87,9 @@ class EngagementFilter(django_filters.FilterSet):
         today = timezone.localdate()
         if value == Engagement.State.IN_FORCE:
             return queryset.in_force(today)
+        cancelled = queryset.cancelled().values("pk")  # ended before their start: 已结束, never 尚未开始
         if value == Engagement.State.NOT_STARTED:
-            return queryset.filter(start__gt=today)
+            return queryset.filter(start__gt=today).exclude(pk__in=cancelled)
         if value == Engagement.State.ENDED:
-            return queryset.filter(end__lt=today)
+            return queryset.filter(Q(end__lt=today) | Q(pk__in=cancelled))
         return queryset

@@ -170,7 +170,7 @@ class EngagementForm(BootstrapMixin, forms.Form):
 
 class EndEngagementForm(BootstrapMixin, forms.Form):
     end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                          help_text="不填：今天（尚未开始的委托：开始当日）。", error_messages={"invalid": "请输入正确的日期。"})
+                          help_text="不填：今天。尚未开始的委托在开始日期前结束的，不再开始。", error_messages={"invalid": "请输入正确的日期。"})
     reason = forms.CharField(label="提前结束理由", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "提前结束委托须填写理由。"})
 

@@ -110,9 +110,14 @@ class EngagementQuerySet(ThroughEnterpriseQuerySet):
         return qs
 
     def in_force(self, day=None):
-        """In force on ``day`` (default today): start ≤ day and (no end or day ≤ end)."""
+        """In force on ``day`` (default today): start ≤ day and (no end or day ≤ end). One ended
+        before its start (end < start) is in force on no day at all."""
         day = day or timezone.localdate()
         return self.filter(start__lte=day).filter(models.Q(end__isnull=True) | models.Q(end__gte=day))
+
+    def cancelled(self):
+        """Ended before they started (end < start): they never grant a day."""
+        return self.filter(end__lt=models.F("start"))
 
 
 class Engagement(models.Model):
@@ -149,6 +154,8 @@ class Engagement(models.Model):
 
     def state(self, day=None) -> str:
         day = day or timezone.localdate()
+        if self.end is not None and self.end < self.start:  # ended before it started: never in force
+            return self.State.ENDED
         if self.start > day:
             return self.State.NOT_STARTED
         if self.end is not None and self.end < day:

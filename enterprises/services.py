@@ -239,7 +239,10 @@ def close_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
     reason, once every hazard of the enterprise is over (销号, merged or voided with a reason) — a
     closed unit's hazards would otherwise be left with no one to rectify them. One ``enterprise.status``
     event (reason as note). A suspended unit may be closed (the government closes a unit that cannot
-    be put right: DOMAIN.md §3.2 "hopeless or defiant → penalty / closure")."""
+    be put right: DOMAIN.md §3.2 "hopeless or defiant → penalty / closure"). Every third-party
+    engagement of the unit not over by the closing day ends on it (``_end_engagement``, one
+    ``enterprise.agency_engagement_ended`` event each): from the next day no agency sees the closed
+    unit, and one not yet started never starts. Reopening does not restore them."""
     if actor is not None and not perms.can_close(actor, ent):
         raise NotPermitted("关闭（注销）生产经营单位须由具有审批权限的负责人办理。")
     reason = (reason or "").strip()
@@ -254,7 +257,22 @@ def close_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
             raise ServiceError(f"该单位尚有 {open_count} 项隐患未销号，不能关闭：须先验收销号，或说明理由后作废（或合并到重复隐患）。",
                                "status", code="conflict")
         _write_status(actor, ent, Enterprise.Status.CLOSED, note=reason, data={"reason": reason})
+        _end_engagements_on_closure(actor, ent, reason)
     return ent
+
+
+def _end_engagements_on_closure(actor, ent: Enterprise, reason: str) -> None:
+    """End, on the closing day, every engagement of ``ent`` that would grant a day after it (in
+    force with no end or a later one, or not yet started); those already over are left as they are."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    open_ended = (Engagement.objects.select_for_update().select_related("agency", "enterprise")
+                  .filter(enterprise=ent).filter(Q(end__isnull=True) | Q(end__gt=today))
+                  .exclude(pk__in=Engagement.objects.cancelled().values("pk")).order_by("start", "pk"))
+    for eng in open_ended:
+        _end_engagement(actor, eng, reason=f"单位关闭（注销）：{reason}"[:200], end=today, data={"closure": True})
 
 
 def reopen_enterprise(actor, ent: Enterprise, *, reason: str) -> Enterprise:
@@ -397,21 +415,23 @@ def _check_period(start, end) -> None:
 
 
 def _overlapping(agency, enterprise, start, end):
+    """The same agency's engagements for ``enterprise`` sharing a day with start..end (None: open);
+    one ended before its start holds no day, so it overlaps nothing."""
     from django.db.models import Q
 
     qs = Engagement.objects.filter(agency=agency, enterprise=enterprise).filter(Q(end__isnull=True) | Q(end__gte=start))
+    qs = qs.exclude(pk__in=Engagement.objects.cancelled().values("pk"))
     return qs if end is None else qs.filter(start__lte=end)
 
 
 def end_engagement(actor, eng: Engagement, *, reason: str, end=None) -> Engagement:
-    """提前结束 an engagement (never deleted: the record stays with its dates): ``end`` (default today;
-    an engagement not yet started ends on its start day at the earliest) must be ≥ the start, not
-    before today (the days already past stay as they were) and before the current end. Only the
-    side that commissioned it may end it (``perms.can_end_engagement``). The agency loses sight of
-    the enterprise after ``end``. One ``enterprise.agency_engagement_ended`` event (reason as note)."""
+    """提前结束 an engagement (never deleted: the record stays with its dates): ``end`` (default today)
+    must not be before today (the days already past stay as they were) and before the current end.
+    The agency loses sight of the enterprise after ``end``; an engagement ended before its start
+    (``end`` < start: cancelled before it began) grants no day at all. Only the side that
+    commissioned it may end it (``perms.can_end_engagement``). One ``enterprise.agency_engagement_ended``
+    event (reason as note)."""
     import datetime
-
-    from django.utils import timezone
 
     if actor is not None and not perms.can_end_engagement(actor, eng):
         raise NotPermitted("只有委托方可以结束该委托：企业委托由本单位办理，政府购买服务由管辖的政府部门办理。")
@@ -420,24 +440,32 @@ def end_engagement(actor, eng: Engagement, *, reason: str, end=None) -> Engageme
         raise ServiceError("提前结束委托须填写理由。", "reason")
     if len(reason) > 200:
         raise ServiceError("理由不能超过200个字符。", "reason")
-    today = timezone.localdate()
     if end is not None and not isinstance(end, datetime.date):
         raise ServiceError("结束日期格式不正确。", "end")
-    day = end if end is not None else max(today, eng.start)
     with transaction.atomic():
         eng = Engagement.objects.select_for_update().select_related("agency", "enterprise").get(pk=eng.pk)
-        if eng.end is not None and eng.end <= day:
-            raise ServiceError(f"该委托已于 {eng.end.isoformat()} 结束（或届时结束），无需再结束。", "end", code="conflict")
-        if day < eng.start:
-            raise ServiceError("结束日期不能早于开始日期。", "end")
-        if day < today:
-            raise ServiceError("结束日期不能早于今天：已经过去的委托期间照实保留。", "end")
-        old_end = eng.end
-        Engagement.objects.filter(pk=eng.pk).update(end=day, end_reason=reason)
-        eng.end, eng.end_reason = day, reason
-        record(actor, "enterprise.agency_engagement_ended", eng.enterprise, note=reason,
-               data={"agency": eng.agency_id, "agency_name": eng.agency.name, "engagement": eng.pk,
-                     "end": [old_end.isoformat() if old_end else None, day.isoformat()], "reason": reason})
+        return _end_engagement(actor, eng, reason=reason, end=end)
+
+
+def _end_engagement(actor, eng: Engagement, *, reason: str, end=None, data=None) -> Engagement:
+    """The write of ``end_engagement`` on a row locked by the caller (inside its transaction),
+    without the commissioning side's check — ``close_enterprise`` ends every engagement of the unit
+    it closes this way, whoever commissioned them."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = end if end is not None else today
+    if eng.end is not None and eng.end <= day:
+        raise ServiceError(f"该委托已于 {eng.end.isoformat()} 结束（或届时结束），无需再结束。", "end", code="conflict")
+    if day < today:
+        raise ServiceError("结束日期不能早于今天：已经过去的委托期间照实保留。", "end")
+    old_end = eng.end
+    Engagement.objects.filter(pk=eng.pk).update(end=day, end_reason=reason)
+    eng.end, eng.end_reason = day, reason
+    record(actor, "enterprise.agency_engagement_ended", eng.enterprise, note=reason,
+           data={"agency": eng.agency_id, "agency_name": eng.agency.name, "engagement": eng.pk,
+                 "end": [old_end.isoformat() if old_end else None, day.isoformat()], "reason": reason,
+                 **({"before_start": True} if day < eng.start else {}), **(data or {})})
     return eng
 
 

@@ -146,11 +146,9 @@ def _run(request, tip, action, d):
     elif action == "close":
         services.close(user, tip, feedback=d["note"])
     elif action == "verify":
-        hazard = None
-        if d.get("hazard"):
-            hazard = Hazard.objects.visible_to(user).filter(pk=d["hazard"]).first()
-            if hazard is None:
-                raise ServiceError("隐患不存在或不在您的管辖范围内。", "hazard")
+        # the ledger hazard the tip is about: one the user cannot see is not found (404), as for an
+        # inspection finding's "台账中的同一隐患" (inspections.views.records._ledger_hazard)
+        hazard = get_visible_or_404(Hazard.objects, user, pk=d["hazard"]) if d.get("hazard") else None
         register = None
         if d.get("register"):
             # The handler writes the description and, for 重大, the basis: nothing of the tip (text,

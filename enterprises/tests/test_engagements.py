@@ -158,19 +158,45 @@ def test_ending_early_keeps_the_row_with_its_new_end_and_reason_and_writes_an_ev
     assert Engagement.objects.filter(pk=eng.pk).exists()
 
 
-def test_the_end_is_a_given_day_not_before_today_nor_the_start_and_only_shortens(world):
+def test_the_end_is_a_given_day_not_before_today_and_only_shortens(world):
     eng = _engage(world, start=day(-20), end=day(30))
     for end, reason in ((day(-1), "不能早于今天"), (day(30), "无需再结束"), (day(40), "无需再结束")):
         with pytest.raises(ServiceError, match=reason):
             services.end_engagement(world.user("enterprise"), eng, reason="提前结束", end=end)
-    later = _engage(world, agency=_agency(world, "另一家评价公司"), start=day(10))
-    with pytest.raises(ServiceError, match="不能早于开始日期"):
-        services.end_engagement(world.user("enterprise"), later, reason="取消", end=day(5))
-    assert services.end_engagement(world.user("enterprise"), later, reason="取消").end == day(10)  # its start day
     assert services.end_engagement(world.user("enterprise"), eng, reason="提前结束", end=day(7)).end == day(7)
     with pytest.raises(ServiceError, match="理由") as exc:
         services.end_engagement(world.user("enterprise"), eng, reason=" ", end=day(3))
     assert exc.value.field == "reason"
+
+
+def _days_in_force(eng, last=30):
+    """The days from today to today + ``last`` on which ``eng`` is in force (what scope reads)."""
+    return [n for n in range(last + 1) if Engagement.objects.in_force(day(n)).filter(pk=eng.pk).exists()]
+
+
+@pytest.mark.parametrize("end", [None, 5, 9])  # today (the default), or a given day before the start
+def test_an_engagement_ended_before_its_start_grants_no_day_at_all(client, world, end):
+    """Cancelled before it began: by hand, an engagement from day 10 ended on day 0, 5 or 9 is in
+    force on no day — not its start day (the end stays the day it was ended, before the start)."""
+    import time_machine
+
+    agency = world.org("agency")  # the 'agency' persona's own organisation; not engaged for 鑫隆商贸
+    later = _engage(world, agency=agency, start=day(10))
+    assert _days_in_force(later) == list(range(10, 31))  # control: from its start, no end
+    ended = services.end_engagement(world.user("enterprise"), later, reason="合同取消",
+                                    end=None if end is None else day(end))
+    assert ended.end == day(end or 0) and ended.state() == Engagement.State.ENDED
+    assert _days_in_force(ended) == []
+    event = Event.objects.filter(verb="enterprise.agency_engagement_ended").latest("id")
+    assert event.data["end"] == [None, day(end or 0).isoformat()] and event.data["before_start"] is True
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=10), tick=False):  # its start day
+        assert world.ent_commerce.pk not in _agency_sees(world)
+    client_as(client, world, "enterprise")
+    listed = {state: [r["id"] for r in client.get(f"/api/v1/engagements/?enterprise={world.ent_commerce.pk}&state={state}")
+                      .json()["results"]] for state in ("ended", "not_started", "in_force")}
+    assert listed == {"ended": [later.pk], "not_started": [], "in_force": []}
+    # it holds no day, so the same agency may be engaged again from the same start
+    assert _engage(world, agency=agency, start=day(10)).start == day(10)
 
 
 def test_only_the_side_that_commissioned_an_engagement_ends_it(world):

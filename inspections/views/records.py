@@ -112,10 +112,16 @@ def _findings(request, rec, can_edit: bool, ledger: list, bound=None):
     return rows
 
 
+def _editable(request, rec) -> tuple[bool, list]:
+    """Whether the user may still edit ``rec`` (not locked, nobody signed) and, if so, the
+    enterprise's open ledger hazards a finding may be matched to."""
+    can_edit = not rec.locked and services.can_inspect(request.user) and not rec.inspectors.filter(signed_at__isnull=False).exists()
+    return can_edit, list(matching.open_hazards(request.user, rec.enterprise)) if can_edit else []
+
+
 def _record_ctx(request, rec, **extra):
     rows = [(item, _item_form(item)) for item in rec.items.select_related("hazard", "standard_item__standard")]
-    can_edit = not rec.locked and services.can_inspect(request.user) and not rec.inspectors.filter(signed_at__isnull=False).exists()
-    ledger = list(matching.open_hazards(request.user, rec.enterprise)) if can_edit else []
+    can_edit, ledger = _editable(request, rec)
     ctx = {
         "record": rec,
         "items": rows,
@@ -159,11 +165,15 @@ def item_set(request, pk: int, item_pk: int):
             if not request.htmx:
                 messages.success(request, "已保存。")
                 return redirect(f"/inspections/records/{rec.pk}/#item-{item.pk}")
-    if request.htmx:  # answered inline: only this line and the progress counter change
+    if request.htmx:  # answered inline: this line, the progress counter and (saved) the 发现隐患 card change
         item.refresh_from_db()
+        findings = None
+        if saved:  # the line may have become (or stopped being) a finding: its card with the ledger choice
+            findings = _findings(request, rec, *_editable(request, rec))
         return render(request, "inspections/_item.html",
                       {"record": rec, "item": item, "form": _item_form(item) if saved else form, "saved": saved,
-                       "can_edit": True, "progress": _progress(rec), "oob": True}, status=200 if saved else 400)
+                       "can_edit": True, "progress": _progress(rec), "oob": True, "findings": findings},
+                      status=200 if saved else 400)
     ctx = _record_ctx(request, rec)
     ctx["items"] = [(i, form if i.pk == item.pk else f) for i, f in ctx["items"]]
     return render(request, "inspections/record.html", ctx, status=400)

@@ -45,11 +45,15 @@ def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     assert "隐患等级" in first.inner_text()  # the line asks for what a hazard needs
     first.locator("select[name$=grade]").select_option("general")
     items.first.locator("[data-testid=item-state]", has_text="已保存").wait_for()
+    # the 发现隐患 card comes with the answer (out of band), with the finding's 台账中的同一隐患 choice
+    page.locator("#findings [data-testid=finding]", has_text="安全出口被货物堵塞").wait_for()
+    assert page.locator("#findings [data-testid=match-form]").count() == 1
     for i in range(1, total):
         line = items.nth(i)
         line.get_by_text("符合", exact=True).click()
         line.locator("[data-testid=item-state]", has_text="已保存").wait_for()
     assert page.inner_text("[data-testid=progress]") == f"已填写 {total}/{total} 项"
+    assert page.locator("#findings [data-testid=finding]").count() == 1  # still the one finding
     assert page.evaluate("window.__sameDocument === true")  # every answer saved inline, no reload
     assert no_horizontal_scroll(page)
 
