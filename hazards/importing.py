@@ -22,6 +22,7 @@ import unicodedata
 import zipfile
 
 from django.db import connection, transaction
+from django.utils import timezone
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -41,6 +42,7 @@ from core.services import NotPermitted, ServiceError
 from core.text import clean_cell
 from enterprises.models import Enterprise
 from enterprises.validators import normalise_credit_code
+from regions.models import Region
 
 from . import import_records, services, tallies
 from .acting import CROSS_CUTTING_SECTORS
@@ -352,14 +354,11 @@ def iter_rows(data: bytes, reader: str = "calamine"):
 
 def _cell(value):
     """A cell as the import reads it: text cleaned (``clean_cell``), an empty cell None."""
-    if value.__class__ is str:
-        return clean_cell(value) if value else None
-    return value
+    return (clean_cell(value) if value else None) if value.__class__ is str else value
 
 
 _PARSED: "collections.OrderedDict[bytes, tuple]" = collections.OrderedDict()
-_PARSED_KEEP = 2
-_PARSED_LOCK = threading.Lock()
+_PARSED_KEEP, _PARSED_LOCK = 2, threading.Lock()
 
 
 def read_rows(data: bytes, sha256: str = "") -> tuple[dict, ...]:
@@ -384,8 +383,8 @@ def read_rows(data: bytes, sha256: str = "") -> tuple[dict, ...]:
     return rows
 
 
-class _Abort(Exception):
-    """Roll the import's transaction back (dry run, or a bad row found after writing began)."""
+class _Abort(Exception):  # roll the import's transaction back (a dry run, or a bad row found after writing began)
+    pass
 
 
 def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, progress=None, before_commit=None,
@@ -503,8 +502,6 @@ def _lookups(actor, rows) -> tuple:
     """What the rows name, read once per file: enterprises by credit code (with region and
     sectors, and ``build_hazard``'s scope and sector checks primed for them), sectors by name and
     code, current standard items by code; and the one registration instant of the import."""
-    from django.utils import timezone
-
     from standards.models import Item
 
     sectors, by_pk = {}, {}
@@ -512,10 +509,13 @@ def _lookups(actor, rows) -> tuple:
         sectors[s.name] = sectors[s.code] = by_pk[s.pk] = s
     codes = {_credit_code(r.get("统一社会信用代码")) for r in rows} - {""}
     # only what the checks and the hazard rows read (scope codes, cross-cutting flags, region path)
-    wanted = Enterprise.objects.select_related("region").order_by().only(
-        "id", "credit_code", "name", "region__id", "region__code", "region__path", "region__level",
-        *(f"{level}_code" for level in REGION_LEVELS), *CROSS_CUTTING_SECTORS)
+    wanted = Enterprise.objects.order_by().only(
+        "id", "credit_code", "name", "region_id", *(f"{level}_code" for level in REGION_LEVELS), *CROSS_CUTTING_SECTORS)
     enterprises = {e.credit_code: e for qs in where_in(wanted, "credit_code", codes) for e in qs}
+    regions = {r.pk: r for qs in where_in(Region.objects.only("id", "code", "path", "level"), "id",  # once each,
+                                          {e.region_id for e in enterprises.values()}) for r in qs}  # not per row
+    for e in enterprises.values():
+        e._state.fields_cache["region"] = regions[e.region_id]
     sectors_of: dict = {}  # the link table in one query, not a prefetch building a manager per enterprise
     for qs in where_in(Enterprise.sectors.through.objects.all(), "enterprise_id", [e.pk for e in enterprises.values()]):
         for ent_id, sector_id in qs.values_list("enterprise_id", "sector_id"):
