@@ -53,9 +53,10 @@ class Hazard(RegionCodes):
     # every index (issue 15: 37 of them slowed imports and the alert pass's schedule updates).
     # Likewise province_code (hazard_prov_sector_idx leads with it), city_code (a plain b-tree,
     # hazard_city_idx: no varchar_pattern_ops twin — no reader filters it with LIKE), and the
-    # enterprise and sector keys (hazard_enterprise_status_idx, hazard_sector_status_idx lead with
-    # them): each single-column index was a prefix of a composite one; EXPLAIN at 10^6 hazards
-    # (docs/performance.md, B3) shows the same plans on the composites without them.
+    # enterprise key (hazard_enterprise_status_idx leads with it): each single-column index was a
+    # prefix of a composite one; EXPLAIN at 10^6 hazards (docs/performance.md, B3) shows the same
+    # plans on the composites without them. The sector key is read with a region (the county and
+    # province sector indexes), never alone (see Meta.indexes).
     province_code = models.CharField("省级代码", max_length=2, blank=True)
     city_code = models.CharField("地级代码", max_length=4, blank=True)
     county_code = models.CharField("县级代码", max_length=6, blank=True)
