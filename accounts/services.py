@@ -6,8 +6,9 @@ from django.db import transaction
 from core.events import record
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, StaleState
 
+from . import account_rules as rules
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
 from .scope import clear_scope, scope_for
 
@@ -80,17 +81,59 @@ def remove_competence(actor, competence: Competence) -> None:
         competence.delete()
 
 
+def _refuse(reason: str, field: str | None = None) -> None:
+    """A refusal of the account rule (``account_rules``): out of scope or not an administrator is
+    NotPermitted (the page answers 404/403); the other refusals name their field."""
+    if not reason:
+        return
+    if reason in (rules.NOT_AN_ADMINISTRATOR, rules.OUT_OF_SCOPE, rules.PRIVILEGED):
+        raise NotPermitted(reason)
+    raise ServiceError(reason, field, code="permission_denied")
+
+
+def _check_password(password: str | None, user) -> None:
+    if not password:
+        return
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError("".join(exc.messages), "password")
+
+
 def create_user(actor, *, username: str, password: str | None, organisation: Organisation, role: str,
-                full_name: str = "", email: str = "", phone: str = "", title: str = "", is_inspector: bool = False, inspector_cert: str = "") -> User:
-    """Create a login placed in ``organisation`` with ``role``."""
+                full_name: str = "", email: str = "", phone: str = "", title: str = "", is_inspector: bool = False,
+                inspector_cert: str = "", request=None) -> User:
+    """Create a login placed in ``organisation`` with ``role``. ``actor`` must manage the accounts of
+    ``organisation`` (``account_rules``; None = system: demo data, loaders); the organisation must be
+    active, the role one of its kind's, the user name free and valid. A password given by a person
+    passes the password validators (None: no usable password until one is reset). One
+    ``user.created`` event and a security-log row."""
+    _refuse(rules.creation_refusal(actor, organisation), "organisation")
+    if not organisation.is_active:
+        raise ServiceError("该单位已停用，不能新建账户。", "organisation")
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError("请填写登录名。", "username")
+    try:
+        User.username_validator(username)
+    except Exception:  # noqa: BLE001 - Django's validator raises ValidationError with an English text
+        raise ServiceError("登录名只能包含字母、数字和 @ . + - _ 字符。", "username")
+    if len(username) > 150:
+        raise ServiceError("登录名不能超过150个字符。", "username")
     if User.objects.filter(username=username).exists():
-        raise ServiceError("用户名已存在。", "username")
-    valid_roles = Membership.ENTERPRISE_ROLES if organisation.kind == Organisation.Kind.ENTERPRISE else (
-        Membership.GOVERNMENT_ROLES | {Membership.Role.EXPERT})
-    if role not in valid_roles:
-        raise ServiceError(f"角色“{role}”不适用于该类型单位。", "role")
+        raise ServiceError("登录名已被使用。", "username")
+    reason = rules.role_refusal(organisation, role)
+    if reason:
+        raise ServiceError(reason, "role")
+    if is_inspector and organisation.kind == Organisation.Kind.ENTERPRISE:
+        raise ServiceError("企业人员不能设为执法检查人员。", "is_inspector")
+    user = User(username=username, email=email, first_name=full_name)
+    if actor is not None:
+        _check_password(password, user)
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=full_name)
         if password:
             user.set_password(password)
         else:
@@ -100,12 +143,17 @@ def create_user(actor, *, username: str, password: str | None, organisation: Org
                                                title=title, is_inspector=is_inspector,
                                                inspector_cert=inspector_cert)
         record(actor, "user.created", membership, to_state=role, data={"organisation": organisation.pk})
+        if actor is not None:
+            log_security(SecurityLog.Kind.ACCOUNT_CREATED, request=request, user=actor, target=username,
+                         organisation=organisation.name, role=role)
     return user
 
 
 def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: str | None = None) -> Membership:
     """Mark (or unmark) a government user as a law-enforcement inspector (执法检查人员), who can be
-    drawn for 双随机 inspections and sign records."""
+    drawn for 双随机 inspections and sign records. ``actor`` must manage the account and may not
+    set its own flag."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.INSPECTOR), "is_inspector")
     if membership.organisation.kind == Organisation.Kind.ENTERPRISE and is_inspector:
         raise ServiceError("企业人员不能设为执法检查人员。", "is_inspector")
     old = membership.is_inspector
@@ -123,12 +171,19 @@ def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: st
 
 
 def change_role(actor, membership: Membership, role: str, request=None) -> Membership:
-    """Change a user's role; written to the event trail and the security log."""
+    """Change a user's role (compare-and-set on the old role); written to the event trail and the
+    security log. ``actor`` must manage the account and may not change its own role; the role must
+    fit the organisation's kind."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.ROLE), "role")
+    reason = rules.role_refusal(membership.organisation, role)
+    if reason:
+        raise ServiceError(reason, "role")
     old = membership.role
     if old == role:
         return membership
     with transaction.atomic():
-        Membership.objects.filter(pk=membership.pk).update(role=role)
+        if Membership.objects.filter(pk=membership.pk, role=old).update(role=role) != 1:
+            raise StaleState()
         membership.role = role
         record(actor, "user.role_changed", membership, from_state=old, to_state=role)
         log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor,
