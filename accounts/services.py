@@ -149,6 +149,19 @@ def create_user(actor, *, username: str, password: str | None, organisation: Org
     return user
 
 
+def open_enterprise_account(actor, enterprise, **fields) -> User:
+    """The first (or a further) account of an enterprise: its login organisation is created when it
+    has none (``enterprises.services.ensure_enterprise_organisation``), then ``create_user`` — one
+    transaction. ``actor`` must manage the enterprise's accounts (``account_rules.manages_enterprise``)."""
+    from enterprises.services import ensure_enterprise_organisation
+
+    if actor is not None and not rules.manages_enterprise(actor, enterprise):
+        raise NotPermitted(rules.OUT_OF_SCOPE if rules.may_manage_accounts(actor) else rules.NOT_AN_ADMINISTRATOR)
+    with transaction.atomic():
+        org = ensure_enterprise_organisation(actor, enterprise)
+        return create_user(actor, organisation=org, **fields)
+
+
 def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: str | None = None) -> Membership:
     """Mark (or unmark) a government user as a law-enforcement inspector (执法检查人员), who can be
     drawn for 双随机 inspections and sign records. ``actor`` must manage the account and may not
@@ -189,6 +202,127 @@ def change_role(actor, membership: Membership, role: str, request=None) -> Membe
         log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor,
                      target=membership.user.username, old=old, new=role)
     clear_scope(membership.user)
+    return membership
+
+
+#: the account's own details, editable by whoever manages it (the holder included)
+DETAIL_FIELDS = {"full_name": 60, "email": 254, "phone": 20, "title": 60}
+
+
+def update_account(actor, membership: Membership, **details) -> Membership:
+    """Change an account's details (name, e-mail, mobile, job title — ``DETAIL_FIELDS``); ``actor``
+    must manage the account (its own included). One ``user.updated`` event with the changed fields
+    (old → new) when anything changed."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.EDIT))
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ServiceError("只能修改姓名、电子邮箱、手机和职务。", sorted(unknown)[0])
+    details = {k: (v or "").strip() for k, v in details.items()}
+    for field, value in details.items():
+        if len(value) > DETAIL_FIELDS[field]:
+            raise ServiceError(f"不能超过{DETAIL_FIELDS[field]}个字符。", field)
+    if details.get("email"):
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(details["email"])
+        except ValidationError:
+            raise ServiceError("请填写有效的电子邮箱。", "email")
+    user = membership.user
+    before = {"full_name": user.first_name, "email": user.email, "phone": membership.phone, "title": membership.title}
+    changes = {k: [before[k], v] for k, v in details.items() if before[k] != v}
+    if not changes:
+        return membership
+    with transaction.atomic():
+        user_updates = {column: changes[field][1] for field, column in (("full_name", "first_name"), ("email", "email"))
+                        if field in changes}
+        if user_updates:
+            User.objects.filter(pk=user.pk).update(**user_updates)
+            for column, value in user_updates.items():
+                setattr(user, column, value)
+        member_updates = {f: changes[f][1] for f in ("phone", "title") if f in changes}
+        if member_updates:
+            Membership.objects.filter(pk=membership.pk).update(**member_updates)
+            for field, value in member_updates.items():
+                setattr(membership, field, value)
+        record(actor, "user.updated", membership, data={"changes": changes})
+    return membership
+
+
+def edit_account(actor, membership: Membership, *, role: str | None = None, is_inspector: bool | None = None,
+                 inspector_cert: str | None = None, request=None, **details) -> Membership:
+    """The account page's one write: details (``update_account``), then the role (``change_role``) and
+    the inspector flag (``set_inspector``) when they differ — one transaction, each part with its own
+    guard and event; a refused part leaves nothing changed."""
+    with transaction.atomic():
+        if details:
+            update_account(actor, membership, **details)
+        if role is not None and role != membership.role:
+            change_role(actor, membership, role, request=request)
+        cert_changed = inspector_cert is not None and inspector_cert != membership.inspector_cert
+        if is_inspector is not None and (is_inspector != membership.is_inspector or cert_changed):
+            set_inspector(actor, membership, is_inspector=is_inspector, cert=inspector_cert)
+    return membership
+
+
+def _set_active(actor, membership: Membership, *, active: bool, reason: str, request=None) -> Membership:
+    action = rules.Action.REACTIVATE if active else rules.Action.DEACTIVATE
+    _refuse(rules.account_refusal(actor, membership, action))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写理由。", "reason")
+    if len(reason) > 200:
+        raise ServiceError("理由不能超过200个字符。", "reason")
+    if active and not membership.organisation.is_active:
+        raise ServiceError("该账户所在单位已停用，不能启用其账户。", "reason")
+    user = membership.user
+    old, new = ("inactive", "active") if active else ("active", "inactive")
+    with transaction.atomic():
+        if User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active) != 1:
+            raise ServiceError("该账户已启用。" if active else "该账户已停用。", None, code="conflict")
+        user.is_active = active
+        if not active:
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user_id=user.pk).delete()  # its API tokens stop working at once
+        record(actor, "user.reactivated" if active else "user.deactivated", membership, from_state=old, to_state=new,
+               note=reason)
+        log_security(SecurityLog.Kind.ACCOUNT_REACTIVATED if active else SecurityLog.Kind.ACCOUNT_DEACTIVATED,
+                     request=request, user=actor, target=user.username, reason=reason)
+    clear_scope(user)
+    return membership
+
+
+def deactivate_user(actor, membership: Membership, *, reason: str, request=None) -> Membership:
+    """停用: the account can no longer log in (its sessions end at the next request, its API tokens
+    are revoked); it is never deleted — events, signatures and decisions keep naming the person.
+    ``actor`` must manage the account and may not deactivate its own. A reason is required. One
+    ``user.deactivated`` event (active → inactive, the reason as note) and a security-log row."""
+    return _set_active(actor, membership, active=False, reason=reason, request=request)
+
+
+def reactivate_user(actor, membership: Membership, *, reason: str, request=None) -> Membership:
+    """启用 a deactivated account again (its organisation must be active). One ``user.reactivated``
+    event (inactive → active, the reason as note) and a security-log row."""
+    return _set_active(actor, membership, active=True, reason=reason, request=request)
+
+
+def reset_password(actor, membership: Membership, *, password: str, request=None) -> Membership:
+    """Set a new password on someone else's account (its holder forgot it): the password passes the
+    validators; the holder's sessions end (Django's session hash) and its API tokens are revoked
+    (``core.api_auth``). ``actor`` must manage the account; one's own password is changed on the
+    修改密码 page. One ``user.password_reset`` event (without the password) and a security-log row."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.RESET_PASSWORD), "password")
+    if not password:
+        raise ServiceError("请填写新密码。", "password")
+    user = membership.user
+    _check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
+        record(actor, "user.password_reset", membership)
+        log_security(SecurityLog.Kind.PASSWORD_RESET, request=request, user=actor, target=user.username)
     return membership
 
 

@@ -101,6 +101,27 @@ def test_system_jobs_still_create_accounts_without_an_actor(world):
     assert _events("user.created", user.membership).get().actor_role == "system"
 
 
+def test_opening_the_first_account_of_an_enterprise_creates_its_login_unit(leads):
+    world = leads
+    supermarket = world.ent_commerce2
+    user = services.open_enterprise_account(world.user("commerce_lead"), supermarket, username="chaoshi_fzr",
+                                            password=PASSWORD, role=Membership.Role.PRINCIPAL, full_name="超市负责人")
+    supermarket.refresh_from_db()
+    assert user.membership.organisation == supermarket.organisation
+    assert Event.objects.filter(verb="enterprise.organisation_created", object_id=supermarket.pk).exists()
+    assert _events("user.created", user.membership).exists()
+    for actor in ("housing_lead", "other_region_lead", "township_lead", "commerce", "enterprise"):
+        with pytest.raises(NotPermitted):
+            services.open_enterprise_account(world.user(actor), world.ent_commerce2, username=f"x_{actor}",
+                                             password=PASSWORD, role=Membership.Role.STAFF)
+    construction = world.enterprises[7]  # 城市更新建设: no login unit, not the 商务局's sector
+    with pytest.raises(NotPermitted):
+        services.open_enterprise_account(world.user("commerce_lead"), construction, username="x_c",
+                                         password=PASSWORD, role=Membership.Role.STAFF)
+    construction.refresh_from_db()
+    assert construction.organisation_id is None  # refused before anything was created
+
+
 # ---------------------------------------------------------------- change_role
 
 def test_an_administrator_changes_a_role_with_an_event_and_a_log_row(world):
@@ -149,6 +170,8 @@ def test_a_superusers_account_is_managed_by_superusers_only(world):
     staff_membership = Membership.objects.select_related("user").get(user=helper)
     with pytest.raises(NotPermitted, match="系统管理员账户"):
         services.change_role(world.user("commerce_lead"), staff_membership, "viewer")
+    with pytest.raises(NotPermitted, match="系统管理员账户"):
+        services.deactivate_user(world.user("commerce_lead"), staff_membership, reason="离岗")
     services.change_role(boss, staff_membership, "viewer")
     assert Membership.objects.get(pk=staff_membership.pk).role == "viewer"
 
@@ -181,6 +204,162 @@ def test_the_inspector_flag_follows_the_same_rule(leads):
         services.set_inspector(lead, lead.membership, is_inspector=False)
     services.set_inspector(lead, officer, is_inspector=False)
     assert _events("user.inspector_set", officer).get().to_state == "False"
+
+
+# ---------------------------------------------------------------- details
+
+def test_details_are_changed_with_the_old_and_new_values_in_the_event(world):
+    membership = world.user("enterprise_safety").membership
+    services.update_account(world.user("enterprise"), membership, full_name="鑫隆 安全员 张三", phone="13900000000",
+                            title="安全科长")
+    membership.refresh_from_db()
+    assert (membership.user.first_name, membership.phone, membership.title) == ("鑫隆 安全员 张三", "13900000000", "安全科长")
+    changes = _events("user.updated", membership).get().data["changes"]
+    assert changes["phone"] == ["", "13900000000"] and changes["full_name"][1] == "鑫隆 安全员 张三"
+    # one's own details: allowed
+    lead = world.user("commerce_lead")
+    services.update_account(lead, lead.membership, phone="13911112222")
+    with pytest.raises(NotPermitted):
+        services.update_account(world.user("enterprise_other"), membership, phone="1")
+    with pytest.raises(ServiceError) as exc:
+        services.update_account(world.user("enterprise"), membership, email="not-an-address")
+    assert exc.value.field == "email"
+
+
+def test_a_refused_part_of_an_edit_leaves_nothing_changed(world):
+    lead = world.user("commerce_lead")
+    with pytest.raises(ServiceError):
+        services.edit_account(lead, lead.membership, full_name="改名", role="officer")
+    lead.refresh_from_db()
+    assert lead.first_name != "改名" and not _events("user.updated", lead.membership).exists()
+
+
+# ---------------------------------------------------------------- deactivate / reactivate
+
+def test_deactivating_stops_the_login_keeps_the_account_and_writes_an_event(client, world):
+    from core.api_auth import issue
+    from core.demo import DEMO_PASSWORD
+
+    target = world.user("enterprise_safety")
+    token = issue(target)["token"]
+    services.deactivate_user(world.user("enterprise"), target.membership, reason="已离职")
+    target.refresh_from_db()
+    assert not target.is_active and User.objects.filter(pk=target.pk).exists()
+    event = _events("user.deactivated", target.membership).get()
+    assert (event.from_state, event.to_state, event.note) == ("active", "inactive", "已离职")
+    assert SecurityLog.objects.filter(kind="account_deactivated", detail__target="qy_xinlong_aq").exists()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    response = client.post("/accounts/login/", {"username": "qy_xinlong_aq", "password": DEMO_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    with pytest.raises(ServiceError, match="该账户已停用") as exc:
+        services.deactivate_user(world.user("enterprise"), target.membership, reason="再次")
+    assert exc.value.code == "conflict"
+
+
+def test_a_deactivated_users_session_ends(client, world):
+    target = world.user("enterprise_safety")
+    client.force_login(target)
+    assert client.get("/").status_code == 200
+    services.deactivate_user(world.user("commerce_lead"), target.membership, reason="调离")
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_no_one_deactivates_themselves_and_a_reason_is_required(world):
+    lead = world.user("committee_lead")
+    with pytest.raises(ServiceError, match="不能停用自己的账户"):
+        services.deactivate_user(lead, lead.membership, reason="测试")
+    with pytest.raises(ServiceError) as exc:
+        services.deactivate_user(lead, world.user("committee").membership, reason="  ")
+    assert exc.value.field == "reason"
+    assert User.objects.get(pk=lead.pk).is_active and User.objects.get(pk=world.user("committee").pk).is_active
+
+
+@pytest.mark.parametrize("actor", ["committee", "housing_lead", "other_region_lead", "enterprise_other", "agency"])
+def test_deactivating_outside_the_scope_is_refused(leads, actor):
+    world = leads
+    target = world.user("enterprise_safety")
+    with pytest.raises(NotPermitted):
+        services.deactivate_user(world.user(actor), target.membership, reason="离职")
+    assert User.objects.get(pk=target.pk).is_active
+
+
+def test_reactivating_writes_an_event_and_needs_an_active_unit(world):
+    target = world.user("enterprise_safety")
+    principal = world.user("enterprise")
+    services.deactivate_user(principal, target.membership, reason="离职")
+    with pytest.raises(NotPermitted):
+        services.reactivate_user(world.user("enterprise_other"), target.membership, reason="返岗")
+    services.reactivate_user(principal, target.membership, reason="返岗")
+    assert User.objects.get(pk=target.pk).is_active
+    event = _events("user.reactivated", target.membership).get()
+    assert (event.from_state, event.to_state, event.note) == ("inactive", "active", "返岗")
+    services.deactivate_user(principal, target.membership, reason="再次离职")
+    Organisation.objects.filter(pk=target.membership.organisation_id).update(is_active=False)
+    target.membership.organisation.refresh_from_db()
+    with pytest.raises(ServiceError, match="所在单位已停用"):
+        services.reactivate_user(world.user("admin"), target.membership, reason="返岗")
+
+
+# ---------------------------------------------------------------- reset_password
+
+def test_resetting_a_password_sets_it_ends_sessions_and_tokens_and_writes_no_secret(client, world):
+    from core.api_auth import issue
+
+    target = world.user("enterprise_safety")
+    token = issue(target)["token"]
+    client.force_login(target)
+    services.reset_password(world.user("enterprise"), target.membership, password=PASSWORD)
+    assert User.objects.get(pk=target.pk).check_password(PASSWORD)
+    event = _events("user.password_reset", target.membership).get()
+    assert PASSWORD not in str(event.data) and PASSWORD not in event.note
+    log = SecurityLog.objects.get(kind="password_reset")
+    assert log.detail["target"] == "qy_xinlong_aq" and PASSWORD not in str(log.detail)
+    assert client.get("/").status_code == 302  # the old session is over
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+
+
+def test_password_reset_refusals(leads):
+    world = leads
+    target = world.user("enterprise_safety").membership
+    lead = world.user("commerce_lead")
+    with pytest.raises(ServiceError, match="修改密码"):
+        services.reset_password(lead, lead.membership, password=PASSWORD)
+    with pytest.raises(ServiceError) as exc:
+        services.reset_password(lead, target, password="password")
+    assert exc.value.field == "password"
+    for actor in ("commerce", "housing_lead", "other_region_lead", "enterprise_other"):
+        with pytest.raises(NotPermitted):
+            services.reset_password(world.user(actor), target, password=PASSWORD)
+    assert not _events("user.password_reset", target).exists()
+
+
+# ---------------------------------------------------------------- every change has its event
+
+def test_every_account_change_writes_exactly_one_event_in_its_transaction(world):
+    principal = world.user("enterprise")
+    org = principal.membership.organisation
+    steps = [
+        ("user.created", lambda: _new(principal, org, username="evt_person").membership),
+        ("user.updated", lambda: services.update_account(principal, _m("evt_person"), title="仓管员")),
+        ("user.role_changed", lambda: services.change_role(principal, _m("evt_person"), "viewer")),
+        ("user.deactivated", lambda: services.deactivate_user(principal, _m("evt_person"), reason="离职")),
+        ("user.reactivated", lambda: services.reactivate_user(principal, _m("evt_person"), reason="返岗")),
+        ("user.password_reset", lambda: services.reset_password(principal, _m("evt_person"), password=PASSWORD)),
+    ]
+    for verb, step in steps:
+        before = Event.objects.count()
+        membership = step()
+        assert Event.objects.count() == before + 1, verb
+        assert _events(verb, membership).filter(actor=principal).count() == 1, verb
+    gov = world.user("commerce").membership
+    before = Event.objects.count()
+    services.set_inspector(world.user("commerce_lead"), gov, is_inspector=False)
+    assert Event.objects.count() == before + 1 and _events("user.inspector_set", gov).exists()
+
+
+def _m(username):
+    return Membership.objects.select_related("user", "organisation").get(user__username=username)
 
 
 def test_accounts_are_never_deleted_by_a_service():
