@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from core.admin import AuditedModelAdmin
 
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
+
+User = get_user_model()
 
 
 @admin.register(Sector)
@@ -36,3 +40,15 @@ class MembershipAdmin(AuditedModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "organisation__name")
     autocomplete_fields = ["user", "organisation"]
+
+
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, without deletion: accounts are deactivated (is_active off), never deleted
+    — events, signatures, acceptances and decisions name the people who acted (docs/accounts.md)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

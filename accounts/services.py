@@ -6,8 +6,9 @@ from django.db import transaction
 from core.events import record
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, StaleState
 
+from . import account_rules as rules
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
 from .scope import clear_scope, scope_for
 
@@ -80,17 +81,59 @@ def remove_competence(actor, competence: Competence) -> None:
         competence.delete()
 
 
+def _refuse(reason: str, field: str | None = None) -> None:
+    """A refusal of the account rule (``account_rules``): out of scope or not an administrator is
+    NotPermitted (the page answers 404/403); the other refusals name their field."""
+    if not reason:
+        return
+    if reason in (rules.NOT_AN_ADMINISTRATOR, rules.OUT_OF_SCOPE, rules.PRIVILEGED):
+        raise NotPermitted(reason)
+    raise ServiceError(reason, field, code="permission_denied")
+
+
+def _check_password(password: str | None, user) -> None:
+    if not password:
+        return
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError("".join(exc.messages), "password")
+
+
 def create_user(actor, *, username: str, password: str | None, organisation: Organisation, role: str,
-                full_name: str = "", email: str = "", phone: str = "", title: str = "", is_inspector: bool = False, inspector_cert: str = "") -> User:
-    """Create a login placed in ``organisation`` with ``role``."""
+                full_name: str = "", email: str = "", phone: str = "", title: str = "", is_inspector: bool = False,
+                inspector_cert: str = "", request=None) -> User:
+    """Create a login placed in ``organisation`` with ``role``. ``actor`` must manage the accounts of
+    ``organisation`` (``account_rules``; None = system: demo data, loaders); the organisation must be
+    active, the role one of its kind's, the user name free and valid. A password given by a person
+    passes the password validators (None: no usable password until one is reset). One
+    ``user.created`` event and a security-log row."""
+    _refuse(rules.creation_refusal(actor, organisation), "organisation")
+    if not organisation.is_active:
+        raise ServiceError("该单位已停用，不能新建账户。", "organisation")
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError("请填写登录名。", "username")
+    try:
+        User.username_validator(username)
+    except Exception:  # noqa: BLE001 - Django's validator raises ValidationError with an English text
+        raise ServiceError("登录名只能包含字母、数字和 @ . + - _ 字符。", "username")
+    if len(username) > 150:
+        raise ServiceError("登录名不能超过150个字符。", "username")
     if User.objects.filter(username=username).exists():
-        raise ServiceError("用户名已存在。", "username")
-    valid_roles = Membership.ENTERPRISE_ROLES if organisation.kind == Organisation.Kind.ENTERPRISE else (
-        Membership.GOVERNMENT_ROLES | {Membership.Role.EXPERT})
-    if role not in valid_roles:
-        raise ServiceError(f"角色“{role}”不适用于该类型单位。", "role")
+        raise ServiceError("登录名已被使用。", "username")
+    reason = rules.role_refusal(organisation, role)
+    if reason:
+        raise ServiceError(reason, "role")
+    if is_inspector and organisation.kind == Organisation.Kind.ENTERPRISE:
+        raise ServiceError("企业人员不能设为执法检查人员。", "is_inspector")
+    user = User(username=username, email=email, first_name=full_name)
+    if actor is not None:
+        _check_password(password, user)
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=full_name)
         if password:
             user.set_password(password)
         else:
@@ -100,12 +143,30 @@ def create_user(actor, *, username: str, password: str | None, organisation: Org
                                                title=title, is_inspector=is_inspector,
                                                inspector_cert=inspector_cert)
         record(actor, "user.created", membership, to_state=role, data={"organisation": organisation.pk})
+        if actor is not None:
+            log_security(SecurityLog.Kind.ACCOUNT_CREATED, request=request, user=actor, target=username,
+                         organisation=organisation.name, role=role)
     return user
+
+
+def open_enterprise_account(actor, enterprise, **fields) -> User:
+    """The first (or a further) account of an enterprise: its login organisation is created when it
+    has none (``enterprises.services.ensure_enterprise_organisation``), then ``create_user`` — one
+    transaction. ``actor`` must manage the enterprise's accounts (``account_rules.manages_enterprise``)."""
+    from enterprises.services import ensure_enterprise_organisation
+
+    if actor is not None and not rules.manages_enterprise(actor, enterprise):
+        raise NotPermitted(rules.OUT_OF_SCOPE if rules.may_manage_accounts(actor) else rules.NOT_AN_ADMINISTRATOR)
+    with transaction.atomic():
+        org = ensure_enterprise_organisation(actor, enterprise)
+        return create_user(actor, organisation=org, **fields)
 
 
 def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: str | None = None) -> Membership:
     """Mark (or unmark) a government user as a law-enforcement inspector (执法检查人员), who can be
-    drawn for 双随机 inspections and sign records."""
+    drawn for 双随机 inspections and sign records. ``actor`` must manage the account and may not
+    set its own flag."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.INSPECTOR), "is_inspector")
     if membership.organisation.kind == Organisation.Kind.ENTERPRISE and is_inspector:
         raise ServiceError("企业人员不能设为执法检查人员。", "is_inspector")
     old = membership.is_inspector
@@ -123,17 +184,145 @@ def set_inspector(actor, membership: Membership, *, is_inspector: bool, cert: st
 
 
 def change_role(actor, membership: Membership, role: str, request=None) -> Membership:
-    """Change a user's role; written to the event trail and the security log."""
+    """Change a user's role (compare-and-set on the old role); written to the event trail and the
+    security log. ``actor`` must manage the account and may not change its own role; the role must
+    fit the organisation's kind."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.ROLE), "role")
+    reason = rules.role_refusal(membership.organisation, role)
+    if reason:
+        raise ServiceError(reason, "role")
     old = membership.role
     if old == role:
         return membership
     with transaction.atomic():
-        Membership.objects.filter(pk=membership.pk).update(role=role)
+        if Membership.objects.filter(pk=membership.pk, role=old).update(role=role) != 1:
+            raise StaleState()
         membership.role = role
         record(actor, "user.role_changed", membership, from_state=old, to_state=role)
         log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor,
                      target=membership.user.username, old=old, new=role)
     clear_scope(membership.user)
+    return membership
+
+
+#: the account's own details, editable by whoever manages it (the holder included)
+DETAIL_FIELDS = {"full_name": 60, "email": 254, "phone": 20, "title": 60}
+
+
+def update_account(actor, membership: Membership, **details) -> Membership:
+    """Change an account's details (name, e-mail, mobile, job title — ``DETAIL_FIELDS``); ``actor``
+    must manage the account (its own included). One ``user.updated`` event with the changed fields
+    (old → new) when anything changed."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.EDIT))
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ServiceError("只能修改姓名、电子邮箱、手机和职务。", sorted(unknown)[0])
+    details = {k: (v or "").strip() for k, v in details.items()}
+    for field, value in details.items():
+        if len(value) > DETAIL_FIELDS[field]:
+            raise ServiceError(f"不能超过{DETAIL_FIELDS[field]}个字符。", field)
+    if details.get("email"):
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(details["email"])
+        except ValidationError:
+            raise ServiceError("请填写有效的电子邮箱。", "email")
+    user = membership.user
+    before = {"full_name": user.first_name, "email": user.email, "phone": membership.phone, "title": membership.title}
+    changes = {k: [before[k], v] for k, v in details.items() if before[k] != v}
+    if not changes:
+        return membership
+    with transaction.atomic():
+        user_updates = {column: changes[field][1] for field, column in (("full_name", "first_name"), ("email", "email"))
+                        if field in changes}
+        if user_updates:
+            User.objects.filter(pk=user.pk).update(**user_updates)
+            for column, value in user_updates.items():
+                setattr(user, column, value)
+        member_updates = {f: changes[f][1] for f in ("phone", "title") if f in changes}
+        if member_updates:
+            Membership.objects.filter(pk=membership.pk).update(**member_updates)
+            for field, value in member_updates.items():
+                setattr(membership, field, value)
+        record(actor, "user.updated", membership, data={"changes": changes})
+    return membership
+
+
+def edit_account(actor, membership: Membership, *, role: str | None = None, is_inspector: bool | None = None,
+                 inspector_cert: str | None = None, request=None, **details) -> Membership:
+    """The account page's one write: details (``update_account``), then the role (``change_role``) and
+    the inspector flag (``set_inspector``) when they differ — one transaction, each part with its own
+    guard and event; a refused part leaves nothing changed."""
+    with transaction.atomic():
+        if details:
+            update_account(actor, membership, **details)
+        if role is not None and role != membership.role:
+            change_role(actor, membership, role, request=request)
+        cert_changed = inspector_cert is not None and inspector_cert != membership.inspector_cert
+        if is_inspector is not None and (is_inspector != membership.is_inspector or cert_changed):
+            set_inspector(actor, membership, is_inspector=is_inspector, cert=inspector_cert)
+    return membership
+
+
+def _set_active(actor, membership: Membership, *, active: bool, reason: str, request=None) -> Membership:
+    action = rules.Action.REACTIVATE if active else rules.Action.DEACTIVATE
+    _refuse(rules.account_refusal(actor, membership, action))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写理由。", "reason")
+    if len(reason) > 200:
+        raise ServiceError("理由不能超过200个字符。", "reason")
+    if active and not membership.organisation.is_active:
+        raise ServiceError("该账户所在单位已停用，不能启用其账户。", "reason")
+    user = membership.user
+    old, new = ("inactive", "active") if active else ("active", "inactive")
+    with transaction.atomic():
+        if User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active) != 1:
+            raise ServiceError("该账户已启用。" if active else "该账户已停用。", None, code="conflict")
+        user.is_active = active
+        if not active:
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user_id=user.pk).delete()  # its API tokens stop working at once
+        record(actor, "user.reactivated" if active else "user.deactivated", membership, from_state=old, to_state=new,
+               note=reason)
+        log_security(SecurityLog.Kind.ACCOUNT_REACTIVATED if active else SecurityLog.Kind.ACCOUNT_DEACTIVATED,
+                     request=request, user=actor, target=user.username, reason=reason)
+    clear_scope(user)
+    return membership
+
+
+def deactivate_user(actor, membership: Membership, *, reason: str, request=None) -> Membership:
+    """停用: the account can no longer log in (its sessions end at the next request, its API tokens
+    are revoked); it is never deleted — events, signatures and decisions keep naming the person.
+    ``actor`` must manage the account and may not deactivate its own. A reason is required. One
+    ``user.deactivated`` event (active → inactive, the reason as note) and a security-log row."""
+    return _set_active(actor, membership, active=False, reason=reason, request=request)
+
+
+def reactivate_user(actor, membership: Membership, *, reason: str, request=None) -> Membership:
+    """启用 a deactivated account again (its organisation must be active). One ``user.reactivated``
+    event (inactive → active, the reason as note) and a security-log row."""
+    return _set_active(actor, membership, active=True, reason=reason, request=request)
+
+
+def reset_password(actor, membership: Membership, *, password: str, request=None) -> Membership:
+    """Set a new password on someone else's account (its holder forgot it): the password passes the
+    validators; the holder's sessions end (Django's session hash) and its API tokens are revoked
+    (``core.api_auth``). ``actor`` must manage the account; one's own password is changed on the
+    修改密码 page. One ``user.password_reset`` event (without the password) and a security-log row."""
+    _refuse(rules.account_refusal(actor, membership, rules.Action.RESET_PASSWORD), "password")
+    if not password:
+        raise ServiceError("请填写新密码。", "password")
+    user = membership.user
+    _check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
+        record(actor, "user.password_reset", membership)
+        log_security(SecurityLog.Kind.PASSWORD_RESET, request=request, user=actor, target=user.username)
     return membership
 
 

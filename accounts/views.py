@@ -18,7 +18,7 @@ from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
-from . import services, throttle
+from . import account_rules, services, throttle
 from .filters import OrganisationFilter
 from .forms import CompetenceForm
 from .models import Competence, Organisation
@@ -172,6 +172,7 @@ def organisation_detail(request, pk: int):
     members = org.memberships.select_related("user").order_by("user__username")
     return render(request, "accounts/organisation_detail.html", {
         "org": org, "competences": competences, "members": members, "can_edit": can_edit, "form": form,
+        "manages_accounts": account_rules.manages_organisation(request.user, org),
     }, status=status)
 
 

@@ -139,6 +139,10 @@ VERBS: dict[str, str] = {
     "user.role_changed": "变更用户角色",
     "user.inspector_set": "设置执法检查人员",
     "user.revealer_set": "指定可查看举报人身份的人员",
+    "user.updated": "修改账户信息",
+    "user.deactivated": "停用账户",
+    "user.reactivated": "启用账户",
+    "user.password_reset": "重置密码",
     # obligations, risks, standards
     "obligations.cost_added": "登记安全生产投入",
     "obligations.drill_added": "登记应急演练",
@@ -279,6 +283,11 @@ STATES_BY_DOMAIN: dict[str, dict[str, str]] = {
     "hazard": {"closed": "已销号"},
     "tip": {"closed": "已办结", "submitted": "待受理"},
     "case": {"closed": "结案"},
+    # accounts: roles (accounts.Membership.Role, word for word — core/tests/test_labels.py), the
+    # account's state, the inspector flag
+    "user": {"viewer": "查看", "officer": "经办人", "leader": "负责人（审批）", "admin": "单位管理员",
+             "principal": "主要负责人", "safety_manager": "安全管理人员", "staff": "从业人员", "expert": "专家",
+             "active": "启用", "inactive": "停用", "True": "是", "False": "否"},
     "accident": {"reported": "已报告", "investigating": "调查中", "report_submitted": "调查报告已提交",
                  "closed": "已批复结案", "evaluated": "评估已公开"},
 }

@@ -115,6 +115,10 @@ class SecurityLog(models.Model):
         EXPORT = "export", "导出"
         DOWNLOAD = "download", "下载"
         IDENTITY_REVEAL = "identity_reveal", "查看举报人身份"
+        ACCOUNT_CREATED = "account_created", "新建账户"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "停用账户"
+        ACCOUNT_REACTIVATED = "account_reactivated", "启用账户"
+        PASSWORD_RESET = "password_reset", "重置他人密码"
 
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("类型", max_length=32, choices=Kind.choices, db_index=True)

@@ -1,10 +1,12 @@
 """The main menu per role: each role sees only what it may use.
 
 An entry is (label, url, kinds): ``kinds`` are the organisation kinds (``accounts.Organisation.Kind``)
-whose users see it; "superuser" sees everything. Apps add entries with :func:`register`
+whose users see it; "superuser" sees everything. An entry may also name a predicate ``shown(user)``
+for what depends on more than the kind of unit (the account pages: account administrators only). Apps add entries with :func:`register`
 (called from their ``AppConfig.ready``), so the menu is declared in one place per app.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.permissions import org_kind
@@ -19,6 +21,16 @@ class Entry:
     url: str
     kinds: tuple
     order: int = 100
+    shown: Callable | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.shown is None or bool(self.shown(user))
+
+
+def _manages_accounts(user) -> bool:
+    from accounts.account_rules import may_manage_accounts
+
+    return may_manage_accounts(user)
 
 
 ENTRIES: list[Entry] = [
@@ -36,6 +48,7 @@ ENTRIES: list[Entry] = [
     Entry("调度统计", "/campaigns/", GOVERNMENT, 90),
     Entry("隐患统计报表", "/campaigns/reports/", ("enterprise",), 91),
     Entry("判定标准", "/standards/", EVERYONE, 110),
+    Entry("账号管理", "/accounts/users/", EVERYONE, 120, shown=_manages_accounts),
 ]
 
 
@@ -48,6 +61,5 @@ def menu_for(user) -> list[Entry]:
     if not (user and user.is_authenticated):
         return []
     kind = org_kind(user)
-    if kind == "superuser":
-        return sorted(ENTRIES, key=lambda e: e.order)
-    return sorted((e for e in ENTRIES if kind in e.kinds), key=lambda e: e.order)
+    return sorted((e for e in ENTRIES if (kind == "superuser" or kind in e.kinds) and e.shown_to(user)),
+                  key=lambda e: e.order)

@@ -129,6 +129,13 @@ def _agencies(user, request):
     return qs
 
 
+def _account_units(user, request):
+    """The organisations whose accounts the user manages (``accounts.account_rules``)."""
+    from accounts.account_rules import manageable_organisations
+
+    return manageable_organisations(user).select_related("region")
+
+
 def _tips(user, request):
     from tips.models import Tip
 
@@ -166,6 +173,8 @@ PICKERS: dict[str, Picker] = {
                             lambda o: o.get_kind_display(), order=("name", "pk")),
     "agencies": Picker(_agencies, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda o: o.name,
                        lambda o: o.region.name, order=("name", "pk")),
+    "account-units": Picker(_account_units, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda o: o.name,
+                            lambda o: f"{o.get_kind_display()} · {o.region.name}", order=("kind", "name", "pk")),
     "tips": Picker(_tips, _search_tips, lambda t: t.number, lambda t: t.address[:40], order=("-pk",)),
 }
 

@@ -56,7 +56,7 @@ def test_set_inspector_writes_an_event_and_refuses_enterprise_staff(world):
     from core.services import ServiceError
 
     m = world.user("township").membership
-    services.set_inspector(world.user("committee"), m, is_inspector=True, cert="12010599999")
+    services.set_inspector(world.user("committee_lead"), m, is_inspector=True, cert="12010599999")
     m.refresh_from_db()
     assert m.is_inspector and m.inspector_cert == "12010599999"
     assert Event.objects.filter(verb="user.inspector_set", to_state="True").exists()

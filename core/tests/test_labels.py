@@ -76,3 +76,14 @@ def test_every_channel_reads_as_the_hazard_model_names_it(client, world):
                              description="督导检查发现", grade="general", channel="supervision")
     page = client_as(client, world, "committee").get("/campaigns/stats/").content.decode()
     assert "督导检查" in page and "挂牌督办</td>" not in page
+
+
+def test_every_role_reads_in_an_account_history_as_the_membership_model_names_it():
+    """An account's timeline shows a role change as "安全管理人员 → 从业人员" (accounts.Membership.Role's
+    labels, word for word), the state of the account as 启用 / 停用."""
+    from accounts.models import Membership
+
+    assert {code: labels.state_label(code, "user.role_changed") for code in Membership.Role.values} == \
+        dict(Membership.Role.choices)
+    assert (labels.state_label("inactive", "user.deactivated"), labels.state_label("active", "user.reactivated")) == \
+        ("停用", "启用")

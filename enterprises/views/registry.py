@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from accounts.account_rules import manages_enterprise
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
@@ -69,6 +70,7 @@ def enterprise_detail(request, pk: int):
         "can_reopen": ent.status == Enterprise.Status.CLOSED and perms.can_reopen(request.user, ent),
         "engagements": engagements_of(request.user, ent),
         "can_engage": ent.status != Enterprise.Status.CLOSED and perms.can_engage(request.user, ent),
+        "manages_accounts": manages_enterprise(request.user, ent),
         **_enforcement_facts(ent),
     })
 
