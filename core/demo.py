@@ -130,7 +130,7 @@ def load_base(ctx: dict) -> dict:
     ctx["other_enterprise"] = other_ent
 
     ents = ctx["enterprises"]
-    if not ents[0].engagements.exists():
+    if not ents[10].engagements.exists():  # the units engaged below (a second load_demo adds none)
         for e in ents[10:13]:
             ent_services.engage_agency(None, agency=orgs["agency"], enterprise=e,
                                         start=timezone.localdate().replace(month=1, day=1))  # this year's contract

@@ -58,3 +58,16 @@ def test_every_home_number_links_to_a_list_showing_the_same_total(client, demo):
             checked += 1
     assert not problems, "\n".join(problems)
     assert checked >= 20
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_a_second_time_changes_nothing_and_does_not_fail(demo):
+    """``make run`` loads the demo on every start: on a database that has it, nothing is added."""
+    from core.demo import load_demo
+    from core.models import Event
+    from enterprises.models import Engagement
+
+    engagements, events = Engagement.objects.count(), Event.objects.count()
+    assert engagements == 3  # ents[10:13], this year's contracts
+    load_demo()
+    assert (Engagement.objects.count(), Event.objects.count()) == (engagements, events)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_outbox_pending_index'),
+        ('core', '0009_lean_indexes'),
     ]
 
     operations = [
