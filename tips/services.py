@@ -3,7 +3,7 @@ compare-and-set on the status, one event in the same transaction."""
 
 import datetime
 import hmac
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -286,8 +286,37 @@ def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = F
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def fine_base(tip: Tip, typed=None) -> tuple[Decimal | None, bool]:
+    """The fine a reward is a share of (RULES.md §1: 15 % of the fine) and whether it is recorded on
+    the tip now.
+
+    The base is the tip's own recorded fine, ``Tip.fine_amount``: the 行政处罚 amount for the reported
+    matter, entered with the verification (the closing of the case, docs/tips.md). Not the penalty
+    decisions on the tip's hazard: a hazard is linked per hazard, not per reported matter — an
+    existing ledger hazard may carry decisions that predate the tip or punish something else, and a
+    case's link to a tip (``Case.origin``) is free text. A typed fine different from the recorded one
+    is refused; when the verification recorded none (the penalty came later), the typed fine is
+    recorded on the tip once, with the decision, and every later line uses it."""
+    if typed in (None, ""):
+        typed = None
+    else:
+        try:
+            typed = Decimal(str(typed))
+        except (InvalidOperation, ValueError):
+            raise ServiceError("罚款金额须为数字。", "fine_amount") from None
+        if not typed.is_finite() or typed < 0:
+            raise ServiceError("罚款金额不能为负数。", "fine_amount")
+        typed = typed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    recorded = tip.fine_amount
+    if recorded is None:
+        return typed, typed is not None
+    if typed is not None and typed != recorded:
+        raise ServiceError(f"奖励按该举报登记的罚款金额（{recorded}元）计算，填写的{typed}元与之不符。", "fine_amount")
+    return recorded, False
+
+
 def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, line: str = Reward.Line.REPORTER,
-                  beneficiary: str = "", amount=None, collect_note: str = "", deaths=None) -> Reward:
+                  beneficiary: str = "", collect_note: str = "", deaths=None) -> Reward:
     """The handling unit decides a reward line (the first one moves the tip to reward_decided).
     Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
     from .reward_rules import reward_refusal
@@ -312,16 +341,19 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         collect_note = "匿名举报人凭举报查询码到承办单位领取。"
     if not is_handler(actor, tip) or actor is None:
         raise NotPermitted("只有承办单位可以决定奖励。")
-    if amount is None:
-        amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
-                                internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
-    amount = Decimal(amount)
+    fine_amount, record_fine = fine_base(tip, fine_amount)
+    amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
+                            internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
     with transaction.atomic():
         tip = lock(tip)  # serialised: one decision per line (also under a double submit)
         if Reward.objects.filter(tip=tip, line=line).exists():
             raise ServiceError("该奖励项已决定。", "line")
+        if record_fine:  # the first recording of the tip's fine: every line of the tip shares it
+            if Tip.objects.filter(pk=tip.pk, fine_amount__isnull=True).update(fine_amount=fine_amount) != 1:
+                raise StaleState()
+            tip.fine_amount = fine_amount
         if tip.status == workflow.VERIFIED:
             tip = _transition(actor, tip, "decide_reward", workflow.Facts(is_handler=True, result=tip.result))
         elif tip.status != workflow.REWARD_DECIDED:
@@ -329,7 +361,9 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         reward = Reward.objects.create(tip=tip, line=line, beneficiary=beneficiary.strip(), policy=policy,
                                        fine_amount=fine_amount, amount=amount, organisation=tip.assigned_org,
                                        decided_by=actor, collect_note=collect_note.strip())
-        record(actor, "tip.reward_decided", tip, data={"line": line, "amount": str(amount)})
+        record(actor, "tip.reward_decided", tip, data={
+            "line": line, "amount": str(amount), "fine_amount": None if fine_amount is None else str(fine_amount),
+            "fine_recorded": record_fine})
     return reward
 
 

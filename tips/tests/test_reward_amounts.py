@@ -1,0 +1,73 @@
+"""Reward amounts as RULES.md §1 words them (《安全生产领域举报奖励办法》, 2018): a major hazard
+verified — 15 % of the fine, at least 3,000 元, at most 30 万元. Every expected amount is a hand count
+from those figures."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from core.models import Event
+from core.services import ServiceError
+from tips import services
+from tips.models import RewardPolicy
+
+pytestmark = pytest.mark.django_db
+REG = dict(description="经核查，该单位疏散通道被占用", grade="major", basis_reason="人员密集场所",
+           deadline=datetime.date(2030, 1, 31))
+
+
+def _verified(world, tip, **kw):
+    from tips.tests.test_services import run_to_verified
+
+    return run_to_verified(world, tip, **kw)
+
+
+def _major():
+    return RewardPolicy.objects.get(code="major")
+
+
+# ---------------------------------------------------------------- the base: the tip's recorded fine
+
+def test_the_reward_is_15_percent_of_the_fine_recorded_at_verification_and_another_typed_fine_is_refused(world, submit):
+    tip, _ = submit(anonymous=False, name="张三", phone="13912345678")
+    tip = _verified(world, tip, register=dict(REG), fine_amount=Decimal("100000"))
+    officer = world.user("commerce")
+    with pytest.raises(ServiceError, match="100000.00元") as refused:
+        services.decide_reward(officer, tip, policy=_major(), fine_amount=Decimal("2000000"))
+    assert refused.value.field == "fine_amount"
+    assert not tip.rewards.exists()
+    reward = services.decide_reward(officer, tip, policy=_major())  # 100,000 × 15 % = 15,000
+    assert reward.amount == Decimal("15000.00") and reward.fine_amount == Decimal("100000.00")
+    # the same fine typed again is no conflict (一案双奖: the second line shares the base)
+    second = services.decide_reward(officer, tip, policy=_major(), line="second", beneficiary="企业内部核查人员",
+                                    fine_amount=Decimal("100000"))
+    assert second.amount == Decimal("15000.00")
+
+
+def test_a_fine_first_typed_at_the_reward_is_recorded_on_the_tip_once(world, submit):
+    """The penalty may come after the verification: the first decision records it on the tip (in
+    its event), and every later line uses that one figure."""
+    tip, _ = submit(anonymous=False, name="张三", phone="13912345678")
+    tip = _verified(world, tip, register=dict(REG))
+    officer = world.user("commerce")
+    reward = services.decide_reward(officer, tip, policy=_major(), fine_amount=Decimal("40000"))
+    assert reward.amount == Decimal("6000.00")  # 40,000 × 15 %
+    tip.refresh_from_db()
+    assert tip.fine_amount == Decimal("40000.00")
+    event = Event.objects.filter(verb="tip.reward_decided", object_id=tip.pk).get()
+    assert event.data["fine_amount"] == "40000.00" and event.data["fine_recorded"] is True
+    with pytest.raises(ServiceError) as refused:
+        services.decide_reward(officer, tip, policy=_major(), line="second", beneficiary="企业内部核查人员",
+                               fine_amount=Decimal("2000000"))
+    assert refused.value.field == "fine_amount"
+
+
+def test_the_reward_form_refuses_another_fine_with_the_reason_on_the_field(client, world, submit):
+    tip, _ = submit(anonymous=False, name="张三", phone="13912345678")
+    tip = _verified(world, tip, register=dict(REG), fine_amount=Decimal("100000"))
+    client.force_login(world.user("commerce"))
+    r = client.post(f"/tips/{tip.pk}/decide_reward/", {"line": "reporter", "policy": _major().pk, "fine_amount": "2000000"})
+    assert r.status_code == 400
+    assert "与之不符" in " ".join(r.context["reward_form"].errors["fine_amount"])
+    assert not tip.rewards.exists()
