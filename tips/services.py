@@ -329,6 +329,12 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         # for a tip whose verification registered a 一般 hazard
         raise ServiceError(f"核查认定的隐患（{tip.hazard.number}）为一般隐患：“重大事故隐患”奖励标准不适用，请选择一般标准。",
                            "policy")
+    if (policy.code != "major" and policy.kind != RewardPolicy.Kind.PER_DEATH and tip.hazard is not None
+            and tip.hazard.grade == "major"):
+        # RULES.md §1: a verified 重大事故隐患 is rewarded 15 % of the fine, at least 3,000 元 — not by
+        # the 一般 fixed amount. The per-death standards reward a concealed accident, another matter.
+        raise ServiceError(f"核查认定的隐患（{tip.hazard.number}）为重大事故隐患：应按“重大事故隐患”奖励标准"
+                           f"（罚款金额的15%，最低3000元）决定奖励，不适用“{policy.name}”。", "policy")
     # the version of the policy in force on the day of the decision (versioned rule table)
     policy = RewardPolicy.in_force(policy.code, timezone.localdate()) or policy
     if line not in Reward.Line.values:

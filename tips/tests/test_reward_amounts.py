@@ -71,3 +71,19 @@ def test_the_reward_form_refuses_another_fine_with_the_reason_on_the_field(clien
     assert r.status_code == 400
     assert "与之不符" in " ".join(r.context["reward_form"].errors["fine_amount"])
     assert not tip.rewards.exists()
+
+
+# ---------------------------------------------------------------- the standard follows the hazard's grade
+
+def test_a_verified_major_hazard_is_not_rewarded_by_the_ordinary_fixed_standard(world, submit):
+    """RULES.md §1: a verified major hazard — 15 % of the fine, at least 3,000 元; the 一般 fixed
+    500 元 standard is refused (field policy). A 10,000 元 fine: 1,500 → the floor 3,000."""
+    tip, _ = submit(anonymous=False, name="张三", phone="13912345678")
+    tip = _verified(world, tip, register=dict(REG), fine_amount=Decimal("10000"))
+    assert tip.hazard.grade == "major"
+    officer = world.user("commerce")
+    with pytest.raises(ServiceError, match="重大事故隐患") as refused:
+        services.decide_reward(officer, tip, policy=RewardPolicy.objects.get(code="ordinary"))
+    assert refused.value.field == "policy"
+    assert not tip.rewards.exists()
+    assert services.decide_reward(officer, tip, policy=_major()).amount == Decimal("3000.00")
