@@ -152,7 +152,8 @@ class TipAttachment(models.Model):
 
 class RewardPolicy(models.Model):
     """奖励标准 (data): a percentage of the fine with a floor and a cap, or a fixed amount;
-    ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖)."""
+    ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖),
+    before the cap ``max_amount`` unless ``topup_above_cap``."""
 
     class Kind(models.TextChoices):
         PERCENT_OF_FINE = "percent", "按罚款比例"
@@ -170,6 +171,10 @@ class RewardPolicy(models.Model):
     max_amount = models.DecimalField("最高（元）", max_digits=12, decimal_places=2, default=0)
     fixed_amount = models.DecimalField("固定金额/每名死亡人员金额（元）", max_digits=12, decimal_places=2, default=0)
     internal_topup_percent = models.DecimalField("内部吹哨人上浮（%）", max_digits=5, decimal_places=2, default=20)
+    # RULES.md §1: the national cap "at most 30 万元" (V) bounds the reward; the +20 % for internal
+    # whistle-blowers is a local top-up (P) applied before it — unless a jurisdiction's row says so
+    topup_above_cap = models.BooleanField("内部吹哨人上浮可超过最高额", default=False,
+                                          help_text="否则先上浮、再以最高金额封顶")
     basis = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
 

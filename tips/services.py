@@ -265,24 +265,29 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
 # ---------------------------------------------------------------- rewards
 
 def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False, deaths=None) -> Decimal:
+    """The amount under ``policy``: the base (per death, a share of the fine with its floor, or fixed),
+    the internal whistle-blower's top-up, then the cap ``max_amount`` last (RULES.md §1 "at most 30
+    万元", V; the +20 % is a local top-up, P) — unless the row allows the top-up above the cap."""
     if policy.kind == RewardPolicy.Kind.PER_DEATH:
         # 瞒报、谎报事故: per verified death by accident grade, capped (RULES.md §1)
         if deaths is None or int(deaths) < 1:
             raise ServiceError("举报瞒报、谎报事故的奖励须填写查实的死亡人数（至少1人）。", "deaths")
         amount = policy.fixed_amount * int(deaths)
-        if policy.max_amount:
-            amount = min(amount, policy.max_amount)
     elif policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
         if fine_amount is None or Decimal(fine_amount) < 0:
             raise ServiceError("按罚款比例计算奖励须填写罚款金额。", "fine_amount")
         amount = Decimal(fine_amount) * policy.percent / 100
         amount = max(amount, policy.min_amount)
-        if policy.max_amount:
-            amount = min(amount, policy.max_amount)
     else:
         amount = policy.fixed_amount
-    if internal:
-        amount = amount * (100 + policy.internal_topup_percent) / 100
+    topup = (100 + policy.internal_topup_percent) / Decimal(100) if internal else Decimal(1)
+    above_cap = internal and policy.topup_above_cap
+    if not above_cap:
+        amount = amount * topup
+    if policy.max_amount:
+        amount = min(amount, policy.max_amount)
+    if above_cap:
+        amount = amount * topup
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

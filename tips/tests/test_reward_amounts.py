@@ -87,3 +87,31 @@ def test_a_verified_major_hazard_is_not_rewarded_by_the_ordinary_fixed_standard(
     assert refused.value.field == "policy"
     assert not tip.rewards.exists()
     assert services.decide_reward(officer, tip, policy=_major()).amount == Decimal("3000.00")
+
+
+# ---------------------------------------------------------------- internal whistle-blower: top-up, then the cap
+
+def test_the_internal_whistleblower_top_up_comes_before_the_30_wan_cap(world, submit):
+    """RULES.md §1: at most 30 万元 (V); +20 % for an internal whistle-blower is local (P). Fine
+    2,000,000: 15 % = 300,000, +20 % = 360,000, capped → 300,000.00."""
+    tip, _ = submit(anonymous=False, internal_whistleblower=True, name="张三", phone="13912345678")
+    tip = _verified(world, tip, register=dict(REG), fine_amount=Decimal("2000000"))
+    reward = services.decide_reward(world.user("commerce"), tip, policy=_major())
+    assert reward.amount == Decimal("300000.00")
+
+
+@pytest.mark.parametrize("fine,expected", [
+    ("1000000", "180000.00"),  # 150,000 × 1.2, under the cap
+    ("1800000", "300000.00"),  # 270,000 × 1.2 = 324,000 → 300,000
+    ("10000", "3600.00"),  # 1,500 → floor 3,000, × 1.2
+])
+def test_top_up_then_cap_by_hand(fine, expected):
+    assert services.compute_amount(_major(), fine_amount=Decimal(fine), internal=True) == Decimal(expected)
+
+
+def test_a_row_may_let_the_top_up_exceed_the_cap(world):
+    """Rules are data: a jurisdiction's row that says so tops up above the cap (300,000 × 1.2)."""
+    policy = _major()
+    policy.topup_above_cap = True
+    assert services.compute_amount(policy, fine_amount=Decimal("2000000"), internal=True) == Decimal("360000.00")
+    assert services.compute_amount(policy, fine_amount=Decimal("2000000")) == Decimal("300000.00")
