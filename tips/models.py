@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accidents import workflow as accident_workflow
 from core.models import RegionCodes
 
 from . import workflow
@@ -150,6 +151,10 @@ class TipAttachment(models.Model):
         ordering = ["id"]
 
 
+ACCIDENT_GRADES = [(accident_workflow.GENERAL, "一般事故"), (accident_workflow.LARGER, "较大事故"),
+                   (accident_workflow.MAJOR, "重大事故"), (accident_workflow.ESPECIALLY_MAJOR, "特别重大事故")]
+
+
 class RewardPolicy(models.Model):
     """奖励标准 (data): a percentage of the fine with a floor and a cap, or a fixed amount;
     ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖),
@@ -175,6 +180,10 @@ class RewardPolicy(models.Model):
     # whistle-blowers is a local top-up (P) applied before it — unless a jurisdiction's row says so
     topup_above_cap = models.BooleanField("内部吹哨人上浮可超过最高额", default=False,
                                           help_text="否则先上浮、再以最高金额封顶")
+    # the accident grade a per-death standard is for (瞒报谎报一般/较大/重大/特别重大事故): checked against the
+    # verified deaths (国务院令第493号 art. 3, accidents.rules.grade_of) when a reward is decided
+    accident_grade = models.CharField("事故等级（按死亡人数奖励的标准）", max_length=20, blank=True,
+                                      choices=ACCIDENT_GRADES)
     basis = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
 

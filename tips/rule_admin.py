@@ -17,7 +17,7 @@ from core.services import NotPermitted, ServiceError
 from .models import RewardPolicy
 
 FIELDS = ("name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent",
-          "topup_above_cap", "basis")
+          "topup_above_cap", "accident_grade", "basis")
 
 
 def can_edit_rules(user) -> bool:

@@ -324,7 +324,7 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
                   beneficiary: str = "", collect_note: str = "", deaths=None) -> Reward:
     """The handling unit decides a reward line (the first one moves the tip to reward_decided).
     Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
-    from .reward_rules import reward_refusal
+    from .reward_rules import reward_refusal, verified_deaths
 
     refusal = reward_refusal(tip, line)
     if refusal:
@@ -353,6 +353,7 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
     if not is_handler(actor, tip) or actor is None:
         raise NotPermitted("只有承办单位可以决定奖励。")
     fine_amount, record_fine = fine_base(tip, fine_amount)
+    deaths = verified_deaths(tip, policy, deaths)
     amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
                             internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     if amount <= 0:
@@ -374,7 +375,7 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
                                        decided_by=actor, collect_note=collect_note.strip())
         record(actor, "tip.reward_decided", tip, data={
             "line": line, "amount": str(amount), "fine_amount": None if fine_amount is None else str(fine_amount),
-            "fine_recorded": record_fine})
+            "fine_recorded": record_fine, "deaths": deaths})
     return reward
 
 

@@ -115,3 +115,70 @@ def test_a_row_may_let_the_top_up_exceed_the_cap(world):
     policy.topup_above_cap = True
     assert services.compute_amount(policy, fine_amount=Decimal("2000000"), internal=True) == Decimal("360000.00")
     assert services.compute_amount(policy, fine_amount=Decimal("2000000")) == Decimal("300000.00")
+
+
+# ---------------------------------------------------------------- concealed accident: grade by the verified deaths
+
+def _concealed_tip(world, submit):
+    tip, _ = submit(anonymous=False, name="张三", phone="13912345678", content="该单位上月发生事故死亡5人，对外瞒报。")
+    return _verified(world, tip)
+
+
+def _concealed(grade):
+    return RewardPolicy.objects.get(code=f"concealed_{grade}")
+
+
+def test_five_deaths_are_not_rewarded_as_a_general_accident(world, submit):
+    """国务院令第493号 art. 3 (DOMAIN.md §5.1): 3–9 deaths is at least 较大. 5 deaths under 一般
+    (3 万/人) is refused; under 较大 5 × 4 万 = 200,000.00."""
+    tip = _concealed_tip(world, submit)
+    officer = world.user("commerce")
+    with pytest.raises(ServiceError, match="较大事故") as refused:
+        services.decide_reward(officer, tip, policy=_concealed("general"), deaths=5)
+    assert refused.value.field == "policy"
+    assert not tip.rewards.exists()
+    assert services.decide_reward(officer, tip, policy=_concealed("larger"), deaths=5).amount == Decimal("200000.00")
+
+
+@pytest.mark.parametrize("grade,deaths,expected", [
+    ("general", 2, "60000.00"),  # 2 × 3 万: below 较大
+    ("general", 3, None),  # "以上" includes the bound: 3 deaths is 较大
+    ("larger", 9, "300000.00"),  # 9 × 4 万 = 36 万 → cap 30 万
+    ("larger", 10, None),  # 10 deaths is 重大
+    ("major", 29, "300000.00"),
+    ("major", 30, None),  # 30 deaths is 特别重大
+    ("especially", 30, "300000.00"),
+    ("larger", 2, "80000.00"),  # a higher grade than the deaths give (injuries or loss may make it) is kept
+])
+def test_grade_against_deaths_at_the_bounds(world, submit, grade, deaths, expected):
+    tip = _concealed_tip(world, submit)
+    decide = lambda: services.decide_reward(world.user("commerce"), tip, policy=_concealed(grade), deaths=deaths)  # noqa: E731
+    if expected is None:
+        with pytest.raises(ServiceError) as refused:
+            decide()
+        assert refused.value.field == "policy"
+    else:
+        assert decide().amount == Decimal(expected)
+
+
+def test_a_recorded_concealed_accident_gives_the_deaths_and_the_grade(world, submit):
+    """The tip's accident record (accidents.services.record_concealed_from_tip) is the fact: 1 death,
+    一般. Another typed death count or another grade is refused; without a count it is taken."""
+    from django.utils import timezone
+
+    from accidents import services as accident_services
+
+    tip = _concealed_tip(world, submit)
+    officer = world.user("commerce")
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    accident = accident_services.record_concealed_from_tip(officer, tip, place="仓库", deaths=1, summary="货物坠落致一人死亡",
+                                                           accident_type="object_strike", occurred_at=week_ago,
+                                                           learned_at=week_ago)
+    assert accident.grade == "general"
+    with pytest.raises(ServiceError) as refused:
+        services.decide_reward(officer, tip, policy=_concealed("general"), deaths=5)
+    assert refused.value.field == "deaths"
+    with pytest.raises(ServiceError) as refused:
+        services.decide_reward(officer, tip, policy=_concealed("larger"))
+    assert refused.value.field == "policy"
+    assert services.decide_reward(officer, tip, policy=_concealed("general")).amount == Decimal("30000.00")
