@@ -402,8 +402,13 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
     method = clean_text(method, field="method", label="发放方式", max_length=40, required=True)
     if paid_on is None or paid_on > timezone.localdate():
         raise ServiceError("发放日期不能晚于今天。", "paid_on")
+    # a payment follows its approval: dated before it, it would be counted in a dispatch window that
+    # had closed before the reward existed (DISPATCH_TABLE.md: each fact by the date it happened)
+    reward.refresh_from_db(fields=["status", "approved_at"])
+    if reward.approved_at is not None and paid_on < timezone.localtime(reward.approved_at).date():
+        raise ServiceError(f"发放日期不能早于奖励审批日期（{timezone.localtime(reward.approved_at):%Y-%m-%d}）。", "paid_on")
     with transaction.atomic():
-        n = Reward.objects.filter(pk=reward.pk, status=Reward.Status.APPROVED).update(
+        n = Reward.objects.filter(pk=reward.pk, status=Reward.Status.APPROVED, approved_at=reward.approved_at).update(
             status=Reward.Status.PAID, paid_on=paid_on, method=method, collected=collected)
         if n != 1:
             raise ServiceError("奖励须先经审批才能发放。", None, "conflict")
