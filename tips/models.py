@@ -91,6 +91,10 @@ class Tip(RegionCodes):
     feedback_due = models.DateField("反馈期限", null=True, blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
+    # who decides the 复查: the next level (上一级) above the unit that handled the tip, fixed when the
+    # reporter asks (tips.handling.review_body); never a unit that handled it
+    review_org = models.ForeignKey("accounts.Organisation", verbose_name="复查单位（上一级）", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     review_reason = models.TextField("复查理由", blank=True)
     review_due = models.DateField("复查期限", null=True, blank=True)
     review_result = models.TextField("复查结论", blank=True)

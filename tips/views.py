@@ -90,8 +90,7 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "can_decide_extension": handling.can_decide_extension(request.user, tip),
         "extension_decision_form": forms.get("extension_decision", ExtensionDecisionForm()),
         "can_feedback": handling.can_give_feedback(request.user, tip),
-        "can_review": tip.review_requested_at is not None and tip.review_decided_at is None
-        and services.covering_committee(request.user, tip),
+        "can_review": handling.can_decide_review(request.user, tip),
         "extend_form": forms.get("extend", ExtendForm()), "feedback_form": forms.get("feedback", FeedbackForm()),
         "review_form": forms.get("review", ReviewDecisionForm()),
     }
