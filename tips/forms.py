@@ -43,6 +43,12 @@ class NoteForm(StyledForm):
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseForm(StyledForm):
+    note = forms.CharField(label="向举报人反馈（空则沿用核查时的反馈）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    no_reward_reason = forms.CharField(label="未予奖励的理由（核查属实、符合奖励条件而未奖励时必填，如举报人放弃奖励、无法联系举报人）",
+                                       required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class VerifyForm(StyledForm):
     result = forms.ChoiceField(label="核查结果", choices=Tip.Result.choices)
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))

@@ -59,6 +59,8 @@ class Tip(RegionCodes):
     result = models.CharField("核查结果", max_length=10, choices=Result.choices, blank=True)
     result_note = models.TextField("核查情况", blank=True)
     feedback = models.TextField("向举报人反馈", blank=True)
+    no_reward_reason = models.TextField("未予奖励的理由", blank=True,
+                                        help_text="核查属实、符合奖励条件而未奖励即办结的理由（应奖尽奖）")
     transfer_unit = models.CharField("移交单位", max_length=120, blank=True)
     transfer_reason = models.TextField("移交理由", blank=True)
     duplicate_of = models.ForeignKey("self", verbose_name="重复举报", null=True, blank=True, on_delete=models.PROTECT,

@@ -418,16 +418,31 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
     return reward
 
 
-def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
-    """已办结 (after the reward is settled). The feedback deadline was set at verification and is not
-    moved; a feedback written here is told now, an earlier one keeps its time."""
+def close(actor, tip: Tip, *, feedback: str = "", no_reward_reason: str = "") -> Tip:
+    """已办结 (after the reward is settled). A verified tip that meets the reward condition and has
+    no reward is closed only with ``no_reward_reason`` (应奖尽奖, seed 002 item 24), kept on the tip
+    and in the closing event. The feedback deadline was set at verification and is not moved; a
+    feedback written here is told now, an earlier one keeps its time."""
+    from .reward_rules import reward_refusal
+
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
-    facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
+    reason = clean_text(no_reward_reason, field="no_reward_reason", label="未予奖励的理由", max_length=500)
+    # verified true / partly true with no reward line yet (a line moves the tip to reward_decided)
+    unrewarded = tip.status == workflow.VERIFIED and tip.result in (workflow.RESULT_TRUE, workflow.RESULT_PARTLY)
+    refusal = reward_refusal(tip) if unrewarded else None  # not rewardable: the reason is the law's
+    required = unrewarded and refusal is None
+    facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled,
+                           reward_required=required, no_reward_reason=reason)
+    if facts.is_handler and required and not reason:
+        raise ServiceError(workflow.refusal(tip.status, "close", facts), "no_reward_reason")
     new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
     feedback = new_feedback or tip.feedback
     now = timezone.now()
     fed_back = {"feedback_at": now} if new_feedback or (feedback and tip.feedback_at is None) else {}
-    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback, **fed_back)
+    kept = {"no_reward_reason": reason} if required else {}
+    data = {"no_reward_reason": reason} if required else ({"reward_refusal": refusal} if refusal else {})
+    return _transition(actor, tip, "close", facts, note=f"未予奖励：{reason}" if required else "", data=data,
+                       closed_at=now, feedback=feedback, **fed_back, **kept)
 
 
 # ---------------------------------------------------------------- routing changes
