@@ -7,7 +7,11 @@
 * the size and the allowed kinds are those of the upload point (``POINTS``; sizes are settings);
 * the stored name is random (``stored_name``), so nothing the user typed reaches the file system;
 * images from the public (``strip_metadata``) are re-encoded without EXIF/XMP/text chunks (a tip
-  photo's GPS position could identify the whistle-blower); orientation is applied first.
+  photo's GPS position could identify the whistle-blower); orientation is applied first;
+* an MP4 / MOV must walk as a complete box tree (``core.mp4meta``); from the public
+  (``strip_metadata``) its metadata boxes (udta: ©xyz position, ©mak/©mod make and model; meta;
+  uuid) become zeroed ``free`` boxes of the same size and its header times are set to 0 — no byte
+  moves, so the file plays as before.
 
 It returns an ``Accepted`` whose ``content`` is a ``ContentFile`` ready for ``FileField.save`` or
 for a service. Refusals are ``ServiceError(message, field)`` with a Chinese reason. Every stored
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from . import mp4meta
 from .services import ServiceError
 
 MB = 1024 * 1024
@@ -50,7 +55,7 @@ class Point:
 
 POINTS = {
     "tip_photo": Point(("jpg", "png"), "TIP_PHOTO_MAX_BYTES", 10 * MB, strip_metadata=True, field="files"),
-    "tip_video": Point(("mp4",), "TIP_VIDEO_MAX_BYTES", 50 * MB, field="files"),
+    "tip_video": Point(("mp4",), "TIP_VIDEO_MAX_BYTES", 50 * MB, strip_metadata=True, field="files"),
     "hazard_evidence": Point(("jpg", "png", "pdf"), "EVIDENCE_MAX_BYTES", 10 * MB, field="evidence"),
     "inspection_photo": Point(("jpg", "png"), "EVIDENCE_MAX_BYTES", 10 * MB, field="photo"),
     "review_photo": Point(("jpg", "png"), "EVIDENCE_MAX_BYTES", 10 * MB, field="photo"),
@@ -163,6 +168,14 @@ def accept(upload, point: str) -> Accepted:
             data = _reencode(data, kind)
     elif kind == "pdf" and b"%%EOF" not in data[-2048:]:
         raise ServiceError(f"文件“{name}”（PDF）不完整。", field)
+    elif kind == "mp4":
+        try:
+            if policy.strip_metadata:
+                data = mp4meta.strip(data)
+            else:
+                mp4meta.check(data)
+        except mp4meta.Malformed:
+            raise ServiceError(f"文件“{name}”（视频）已损坏或不是完整的 MP4/MOV 视频。", field) from None
     return Accepted(content=ContentFile(data, name=stored_name(kind)), kind=kind, content_type=CONTENT_TYPES[kind],
                     size=len(data), sha256=hashlib.sha256(data).hexdigest(), original_name=name[:200])
 

@@ -66,7 +66,8 @@ def _org_staff(org_ids):
 
 
 def _covering_committees(tips) -> dict:
-    """tip pk → the nearest committee office (安委办) whose region covers the tip (who decides 复查)."""
+    """tip pk → the nearest committee office (安委办) whose region covers the tip (who decides a 复查
+    that has no ``review_org``)."""
     from accounts.models import Organisation
 
     codes = {c for t in tips for c in (t.province_code, t.city_code, t.county_code, t.township_code) if c}
@@ -91,10 +92,11 @@ def handling_deadlines(today: datetime.date):
         out.append((tip, "feedback", tip.feedback_due, tip.assigned_org_id))
     reviews = list(Tip.objects.filter(review_requested_at__isnull=False, review_decided_at__isnull=True,
                                       review_due__isnull=False, review_due__lte=horizon).order_by("pk"))
-    committees = _covering_committees(reviews)
+    committees = _covering_committees([t for t in reviews if t.review_org_id is None])
     for tip in reviews:
-        if tip.pk in committees:
-            out.append((tip, "review", tip.review_due, committees[tip.pk]))
+        body = tip.review_org_id or committees.get(tip.pk)
+        if body:
+            out.append((tip, "review", tip.review_due, body))
     return out
 
 

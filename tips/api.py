@@ -33,7 +33,7 @@ class TipSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "channel", "status", "township_code", "county_code", "address", "enterprise",
                   "enterprise_name", "sector_code", "content", "anonymous", "internal_whistleblower", "assigned_org",
                   "assigned_org_name", "result", "result_note", "transfer_unit", "transfer_reason", "duplicate_of",
-                  "hazard", "accept_deadline", "handle_deadline", "reward_deadline", "feedback_due", "feedback_at",
+                  "hazard", "no_reward_reason", "accept_deadline", "handle_deadline", "reward_deadline", "feedback_due", "feedback_at",
                   "submitted_at", "rewards"]
 
 
@@ -54,6 +54,8 @@ class TransferSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="给举报人的反馈（空则沿用核查反馈）")
+    no_reward_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                             help_text="未予奖励的理由：核查属实、符合奖励条件而未决定奖励即办结时必填（应奖尽奖）")
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -117,7 +119,8 @@ class TipViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=CloseSerializer, responses=TipSerializer, summary="办结并反馈")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(request, CloseSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"]))
+        return self._act(request, CloseSerializer, lambda t, d: services.close(request.user, t, feedback=d["note"],
+                                                                              no_reward_reason=d["no_reward_reason"]))
 
     @extend_schema(request=FeedbackSerializer, responses=TipSerializer, summary="向举报人反馈办理结果（核查办结后）")
     @action(detail=True, methods=["post"])

@@ -43,6 +43,12 @@ class NoteForm(StyledForm):
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseForm(StyledForm):
+    note = forms.CharField(label="向举报人反馈（空则沿用核查时的反馈）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    no_reward_reason = forms.CharField(label="未予奖励的理由（核查属实、符合奖励条件而未奖励时必填，如举报人放弃奖励、无法联系举报人）",
+                                       required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class VerifyForm(StyledForm):
     result = forms.ChoiceField(label="核查结果", choices=Tip.Result.choices)
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))
@@ -61,7 +67,8 @@ class VerifyForm(StyledForm):
 class RewardForm(StyledForm):
     line = forms.ChoiceField(label="奖励项", choices=Reward.Line.choices)
     policy = forms.ModelChoiceField(label="奖励标准", queryset=RewardPolicy.objects.filter(is_active=True))
-    fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
+    fine_amount = forms.DecimalField(label="罚款金额（元）（核查时已登记的，按登记金额计算，无需再填）", required=False,
+                                     max_digits=12, decimal_places=2)
     deaths = forms.IntegerField(label="查实死亡人数（瞒报谎报事故）", required=False, min_value=1, max_value=10000)
     beneficiary = forms.CharField(label="受奖对象（一案双奖时必填）", required=False, max_length=120)
     collect_note = forms.CharField(label="领取方式说明", required=False, max_length=200)

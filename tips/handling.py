@@ -165,9 +165,57 @@ def give_feedback(actor, tip: Tip, *, text: str) -> Tip:
     return tip
 
 
+#: events whose actor's unit took part in handling the tip: it may not review it
+HANDLING_VERBS = ("tip.accept", "tip.start_verification", "tip.verify", "tip.decide_reward", "tip.close",
+                  "tip.feedback", "tip.transfer_internal", "tip.mark_duplicate", "tip.extension_requested")
+
+
+def handling_orgs(tip: Tip) -> set[int]:
+    """The units that handled the tip: the one it is assigned to and every unit that acted for it."""
+    from core.models import Event
+
+    orgs = set(Event.objects.filter(object_type="tips.tip", object_id=tip.pk, verb__in=HANDLING_VERBS,
+                                    actor_org__isnull=False).values_list("actor_org_id", flat=True))
+    return orgs | {tip.assigned_org_id}
+
+
+def review_body(tip: Tip):
+    """Who decides a 复查: the next level (上一级, ``routing.next_level_office``) above the handling
+    unit, going further up past any unit that handled the tip; None when the platform has none (then
+    a covering 安委办 that did not handle it decides). The 信访 rules give the review to the 上一级 of
+    the original handling body; 应急〔2023〕106号 names none (RULES.md §1), so this is our reading."""
+    from .routing import next_level_office
+
+    handled, org = handling_orgs(tip), tip.assigned_org
+    for _ in range(len(handled) + 1):
+        org = next_level_office(org)
+        if org is None or org.pk not in handled:
+            return org
+    return None
+
+
+def _may_review(actor, tip: Tip) -> bool:
+    from .services import covering_committee
+
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    m = getattr(actor, "membership", None)
+    if not (m and m.can_write) or m.organisation_id in handling_orgs(tip):
+        return False
+    if tip.review_org_id is not None:
+        return m.organisation_id == tip.review_org_id
+    return covering_committee(actor, tip)  # no next level on the platform (or a request from before tips/0016)
+
+
+def can_decide_review(actor, tip: Tip) -> bool:
+    return tip.review_requested_at is not None and tip.review_decided_at is None and _may_review(actor, tip)
+
+
 def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None) -> Tip:
     """The reporter (by tracking code) disputes the result and asks for 复查 within the window after
-    the feedback; the review is due DeadlineRule "review" days later."""
+    the feedback; the review is due DeadlineRule "review" days later and goes to ``review_body``."""
     today = today or timezone.localdate()
     if tip.status not in workflow.FEEDBACK_STATES or tip.feedback_at is None:
         raise ServiceError("举报核查办结并反馈后方可申请复查。", "reason")
@@ -179,21 +227,37 @@ def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None)
         raise ServiceError(f"申请复查的期限已过（应于{last:%Y-%m-%d}前申请）。", "reason")
     reason = clean_text(reason, field="reason", label="复查理由", max_length=2000, required=True)
     due = deadlines.due("review", today)
+    body = review_body(tip)
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, review_requested_at__isnull=True).update(
-                review_requested_at=timezone.now(), review_reason=reason, review_due=due) != 1:
+                review_requested_at=timezone.now(), review_reason=reason, review_due=due, review_org=body) != 1:
             raise StaleState()
-        record(None, "tip.review_requested", tip, note="举报人申请复查", data={"due": str(due)})
+        record(None, "tip.review_requested", tip, note="举报人申请复查",
+               data={"due": str(due), "review_org": getattr(body, "pk", None)})
+        if body is not None:
+            _notify_reviewer(tip, body, due)
     tip.refresh_from_db()
     return tip
 
 
-def decide_review(actor, tip: Tip, *, result: str) -> Tip:
-    """复查 by the covering committee office (not the unit that handled the tip)."""
-    from .services import covering_committee
+def _notify_reviewer(tip: Tip, body, due) -> None:
+    from django.contrib.auth import get_user_model
 
-    if not covering_committee(actor, tip):
-        raise NotPermitted("复查由属地安委会办公室办理。")
+    from core.notifications import notify
+
+    for user in get_user_model().objects.filter(membership__organisation=body, is_active=True,
+                                                membership__role__in=("officer", "leader", "admin")):
+        notify(kind="tip.review_requested", dedupe_key=f"tip:{tip.pk}:review:{user.pk}",
+               title=f"举报复查待办理：{tip.number}", body=f"举报人对{tip.assigned_org.name}的办理结果申请复查，{due:%Y-%m-%d}前办结",
+               url=f"/tips/{tip.pk}/", obj=tip, user=user, channels=("inapp",))
+
+
+def decide_review(actor, tip: Tip, *, result: str) -> Tip:
+    """复查 by ``Tip.review_org``, the next level above the handling unit — never a unit that
+    handled the tip (``handling_orgs``)."""
+    if not _may_review(actor, tip):
+        body = f"（{tip.review_org.name}）" if tip.review_org_id else ""
+        raise NotPermitted(f"复查由承办单位的上一级单位{body}办理，办理过该举报的单位不能复查。")
     if tip.review_requested_at is None or tip.review_decided_at is not None:
         raise ServiceError("该举报没有待办理的复查申请。", "result")
     result = clean_text(result, field="result", label="复查结论", max_length=2000, required=True)
@@ -201,6 +265,6 @@ def decide_review(actor, tip: Tip, *, result: str) -> Tip:
         if Tip.objects.filter(pk=tip.pk, review_decided_at__isnull=True).update(
                 review_result=result, review_decided_at=timezone.now()) != 1:
             raise StaleState()
-        record(actor, "tip.review_decided", tip, note=result)
+        record(actor, "tip.review_decided", tip, note=result, data={"review_org": tip.review_org_id})
     tip.refresh_from_db()
     return tip

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accidents import workflow as accident_workflow
 from core.models import RegionCodes
 
 from . import workflow
@@ -58,6 +59,8 @@ class Tip(RegionCodes):
     result = models.CharField("核查结果", max_length=10, choices=Result.choices, blank=True)
     result_note = models.TextField("核查情况", blank=True)
     feedback = models.TextField("向举报人反馈", blank=True)
+    no_reward_reason = models.TextField("未予奖励的理由", blank=True,
+                                        help_text="核查属实、符合奖励条件而未奖励即办结的理由（应奖尽奖）")
     transfer_unit = models.CharField("移交单位", max_length=120, blank=True)
     transfer_reason = models.TextField("移交理由", blank=True)
     duplicate_of = models.ForeignKey("self", verbose_name="重复举报", null=True, blank=True, on_delete=models.PROTECT,
@@ -90,6 +93,10 @@ class Tip(RegionCodes):
     feedback_due = models.DateField("反馈期限", null=True, blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     review_requested_at = models.DateTimeField("申请复查时间", null=True, blank=True)
+    # who decides the 复查: the next level (上一级) above the unit that handled the tip, fixed when the
+    # reporter asks (tips.handling.review_body); never a unit that handled it
+    review_org = models.ForeignKey("accounts.Organisation", verbose_name="复查单位（上一级）", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     review_reason = models.TextField("复查理由", blank=True)
     review_due = models.DateField("复查期限", null=True, blank=True)
     review_result = models.TextField("复查结论", blank=True)
@@ -150,9 +157,14 @@ class TipAttachment(models.Model):
         ordering = ["id"]
 
 
+ACCIDENT_GRADES = [(accident_workflow.GENERAL, "一般事故"), (accident_workflow.LARGER, "较大事故"),
+                   (accident_workflow.MAJOR, "重大事故"), (accident_workflow.ESPECIALLY_MAJOR, "特别重大事故")]
+
+
 class RewardPolicy(models.Model):
     """奖励标准 (data): a percentage of the fine with a floor and a cap, or a fixed amount;
-    ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖)."""
+    ``internal_topup_percent`` is added for internal whistle-blowers (员工报、企业查、区级核、分级奖),
+    before the cap ``max_amount`` unless ``topup_above_cap``."""
 
     class Kind(models.TextChoices):
         PERCENT_OF_FINE = "percent", "按罚款比例"
@@ -170,6 +182,14 @@ class RewardPolicy(models.Model):
     max_amount = models.DecimalField("最高（元）", max_digits=12, decimal_places=2, default=0)
     fixed_amount = models.DecimalField("固定金额/每名死亡人员金额（元）", max_digits=12, decimal_places=2, default=0)
     internal_topup_percent = models.DecimalField("内部吹哨人上浮（%）", max_digits=5, decimal_places=2, default=20)
+    # RULES.md §1: the national cap "at most 30 万元" (V) bounds the reward; the +20 % for internal
+    # whistle-blowers is a local top-up (P) applied before it — unless a jurisdiction's row says so
+    topup_above_cap = models.BooleanField("内部吹哨人上浮可超过最高额", default=False,
+                                          help_text="否则先上浮、再以最高金额封顶")
+    # the accident grade a per-death standard is for (瞒报谎报一般/较大/重大/特别重大事故): checked against the
+    # verified deaths (国务院令第493号 art. 3, accidents.rules.grade_of) when a reward is decided
+    accident_grade = models.CharField("事故等级（按死亡人数奖励的标准）", max_length=20, blank=True,
+                                      choices=ACCIDENT_GRADES)
     basis = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
 

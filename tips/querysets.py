@@ -1,6 +1,6 @@
 """Tip scope: the handling unit, committee offices whose region covers the tip's township, and the
 next-level unit a handling extension was asked of (``Tip.extension_approver``, which must see what
-it approves). Enterprise users, agencies and other departments never see tips."""
+it approves) or a 复查 goes to (``Tip.review_org``, which must see what it reviews). Enterprise users, agencies and other departments never see tips."""
 
 import datetime
 
@@ -29,7 +29,8 @@ class TipQuerySet(ScopedQuerySet):
             return self
         if scope.nothing or not scope.is_government or scope.organisation_id is None:
             return self.none()
-        q = Q(assigned_org_id=scope.organisation_id) | Q(extension_approver_id=scope.organisation_id)
+        q = (Q(assigned_org_id=scope.organisation_id) | Q(extension_approver_id=scope.organisation_id)
+             | Q(review_org_id=scope.organisation_id))
         if scope.kind == "committee":
             q |= Q(**{f"{scope.level}_code": scope.region_code})
         return self.filter(q)

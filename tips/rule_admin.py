@@ -16,7 +16,8 @@ from core.services import NotPermitted, ServiceError
 
 from .models import RewardPolicy
 
-FIELDS = ("name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent", "basis")
+FIELDS = ("name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent",
+          "topup_above_cap", "accident_grade", "basis")
 
 
 def can_edit_rules(user) -> bool:

@@ -20,13 +20,14 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = RewardPolicy
         fields = ["name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent",
-                  "basis", "effective_from"]
+                  "topup_above_cap", "basis", "effective_from"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else
+                                      "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else "form-control")
 
 
 def _require(user):

@@ -3,7 +3,7 @@ compare-and-set on the status, one event in the same transaction."""
 
 import datetime
 import hmac
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -265,32 +265,66 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
 # ---------------------------------------------------------------- rewards
 
 def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = False, deaths=None) -> Decimal:
+    """The amount under ``policy``: the base (per death, a share of the fine with its floor, or fixed),
+    the internal whistle-blower's top-up, then the cap ``max_amount`` last (RULES.md §1 "at most 30
+    万元", V; the +20 % is a local top-up, P) — unless the row allows the top-up above the cap."""
     if policy.kind == RewardPolicy.Kind.PER_DEATH:
         # 瞒报、谎报事故: per verified death by accident grade, capped (RULES.md §1)
         if deaths is None or int(deaths) < 1:
             raise ServiceError("举报瞒报、谎报事故的奖励须填写查实的死亡人数（至少1人）。", "deaths")
         amount = policy.fixed_amount * int(deaths)
-        if policy.max_amount:
-            amount = min(amount, policy.max_amount)
     elif policy.kind == RewardPolicy.Kind.PERCENT_OF_FINE:
         if fine_amount is None or Decimal(fine_amount) < 0:
             raise ServiceError("按罚款比例计算奖励须填写罚款金额。", "fine_amount")
         amount = Decimal(fine_amount) * policy.percent / 100
         amount = max(amount, policy.min_amount)
-        if policy.max_amount:
-            amount = min(amount, policy.max_amount)
     else:
         amount = policy.fixed_amount
-    if internal:
-        amount = amount * (100 + policy.internal_topup_percent) / 100
+    topup = (100 + policy.internal_topup_percent) / Decimal(100) if internal else Decimal(1)
+    above_cap = internal and policy.topup_above_cap
+    if not above_cap:
+        amount = amount * topup
+    if policy.max_amount:
+        amount = min(amount, policy.max_amount)
+    if above_cap:
+        amount = amount * topup
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def fine_base(tip: Tip, typed=None) -> tuple[Decimal | None, bool]:
+    """The fine a reward is a share of (RULES.md §1: 15 % of the fine) and whether it is recorded on
+    the tip now.
+
+    The base is the tip's own recorded fine, ``Tip.fine_amount``: the 行政处罚 amount for the reported
+    matter, entered with the verification (the closing of the case, docs/tips.md). Not the penalty
+    decisions on the tip's hazard: a hazard is linked per hazard, not per reported matter — an
+    existing ledger hazard may carry decisions that predate the tip or punish something else, and a
+    case's link to a tip (``Case.origin``) is free text. A typed fine different from the recorded one
+    is refused; when the verification recorded none (the penalty came later), the typed fine is
+    recorded on the tip once, with the decision, and every later line uses it."""
+    if typed in (None, ""):
+        typed = None
+    else:
+        try:
+            typed = Decimal(str(typed))
+        except (InvalidOperation, ValueError):
+            raise ServiceError("罚款金额须为数字。", "fine_amount") from None
+        if not typed.is_finite() or typed < 0:
+            raise ServiceError("罚款金额不能为负数。", "fine_amount")
+        typed = typed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    recorded = tip.fine_amount
+    if recorded is None:
+        return typed, typed is not None
+    if typed is not None and typed != recorded:
+        raise ServiceError(f"奖励按该举报登记的罚款金额（{recorded}元）计算，填写的{typed}元与之不符。", "fine_amount")
+    return recorded, False
+
+
 def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, line: str = Reward.Line.REPORTER,
-                  beneficiary: str = "", amount=None, collect_note: str = "", deaths=None) -> Reward:
+                  beneficiary: str = "", collect_note: str = "", deaths=None) -> Reward:
     """The handling unit decides a reward line (the first one moves the tip to reward_decided).
     Refused when the tip does not meet the 2018 办法 art. 6 condition (tips.reward_rules)."""
-    from .reward_rules import reward_refusal
+    from .reward_rules import reward_refusal, verified_deaths
 
     refusal = reward_refusal(tip, line)
     if refusal:
@@ -300,6 +334,12 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         # for a tip whose verification registered a 一般 hazard
         raise ServiceError(f"核查认定的隐患（{tip.hazard.number}）为一般隐患：“重大事故隐患”奖励标准不适用，请选择一般标准。",
                            "policy")
+    if (policy.code != "major" and policy.kind != RewardPolicy.Kind.PER_DEATH and tip.hazard is not None
+            and tip.hazard.grade == "major"):
+        # RULES.md §1: a verified 重大事故隐患 is rewarded 15 % of the fine, at least 3,000 元 — not by
+        # the 一般 fixed amount. The per-death standards reward a concealed accident, another matter.
+        raise ServiceError(f"核查认定的隐患（{tip.hazard.number}）为重大事故隐患：应按“重大事故隐患”奖励标准"
+                           f"（罚款金额的15%，最低3000元）决定奖励，不适用“{policy.name}”。", "policy")
     # the version of the policy in force on the day of the decision (versioned rule table)
     policy = RewardPolicy.in_force(policy.code, timezone.localdate()) or policy
     if line not in Reward.Line.values:
@@ -312,16 +352,20 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         collect_note = "匿名举报人凭举报查询码到承办单位领取。"
     if not is_handler(actor, tip) or actor is None:
         raise NotPermitted("只有承办单位可以决定奖励。")
-    if amount is None:
-        amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
-                                internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
-    amount = Decimal(amount)
+    fine_amount, record_fine = fine_base(tip, fine_amount)
+    deaths = verified_deaths(tip, policy, deaths)
+    amount = compute_amount(policy, fine_amount=fine_amount, deaths=deaths,
+                            internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
     with transaction.atomic():
         tip = lock(tip)  # serialised: one decision per line (also under a double submit)
         if Reward.objects.filter(tip=tip, line=line).exists():
             raise ServiceError("该奖励项已决定。", "line")
+        if record_fine:  # the first recording of the tip's fine: every line of the tip shares it
+            if Tip.objects.filter(pk=tip.pk, fine_amount__isnull=True).update(fine_amount=fine_amount) != 1:
+                raise StaleState()
+            tip.fine_amount = fine_amount
         if tip.status == workflow.VERIFIED:
             tip = _transition(actor, tip, "decide_reward", workflow.Facts(is_handler=True, result=tip.result))
         elif tip.status != workflow.REWARD_DECIDED:
@@ -329,7 +373,9 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
         reward = Reward.objects.create(tip=tip, line=line, beneficiary=beneficiary.strip(), policy=policy,
                                        fine_amount=fine_amount, amount=amount, organisation=tip.assigned_org,
                                        decided_by=actor, collect_note=collect_note.strip())
-        record(actor, "tip.reward_decided", tip, data={"line": line, "amount": str(amount)})
+        record(actor, "tip.reward_decided", tip, data={
+            "line": line, "amount": str(amount), "fine_amount": None if fine_amount is None else str(fine_amount),
+            "fine_recorded": record_fine, "deaths": deaths})
     return reward
 
 
@@ -356,8 +402,13 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
     method = clean_text(method, field="method", label="发放方式", max_length=40, required=True)
     if paid_on is None or paid_on > timezone.localdate():
         raise ServiceError("发放日期不能晚于今天。", "paid_on")
+    # a payment follows its approval: dated before it, it would be counted in a dispatch window that
+    # had closed before the reward existed (DISPATCH_TABLE.md: each fact by the date it happened)
+    reward.refresh_from_db(fields=["status", "approved_at"])
+    if reward.approved_at is not None and paid_on < timezone.localtime(reward.approved_at).date():
+        raise ServiceError(f"发放日期不能早于奖励审批日期（{timezone.localtime(reward.approved_at):%Y-%m-%d}）。", "paid_on")
     with transaction.atomic():
-        n = Reward.objects.filter(pk=reward.pk, status=Reward.Status.APPROVED).update(
+        n = Reward.objects.filter(pk=reward.pk, status=Reward.Status.APPROVED, approved_at=reward.approved_at).update(
             status=Reward.Status.PAID, paid_on=paid_on, method=method, collected=collected)
         if n != 1:
             raise ServiceError("奖励须先经审批才能发放。", None, "conflict")
@@ -367,16 +418,31 @@ def pay_reward(actor, reward: Reward, *, paid_on: datetime.date, method: str, co
     return reward
 
 
-def close(actor, tip: Tip, *, feedback: str = "") -> Tip:
-    """已办结 (after the reward is settled). The feedback deadline was set at verification and is not
-    moved; a feedback written here is told now, an earlier one keeps its time."""
+def close(actor, tip: Tip, *, feedback: str = "", no_reward_reason: str = "") -> Tip:
+    """已办结 (after the reward is settled). A verified tip that meets the reward condition and has
+    no reward is closed only with ``no_reward_reason`` (应奖尽奖, seed 002 item 24), kept on the tip
+    and in the closing event. The feedback deadline was set at verification and is not moved; a
+    feedback written here is told now, an earlier one keeps its time."""
+    from .reward_rules import reward_refusal
+
     settled = not tip.rewards.exclude(status=Reward.Status.PAID).exists()
-    facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled)
+    reason = clean_text(no_reward_reason, field="no_reward_reason", label="未予奖励的理由", max_length=500)
+    # verified true / partly true with no reward line yet (a line moves the tip to reward_decided)
+    unrewarded = tip.status == workflow.VERIFIED and tip.result in (workflow.RESULT_TRUE, workflow.RESULT_PARTLY)
+    refusal = reward_refusal(tip) if unrewarded else None  # not rewardable: the reason is the law's
+    required = unrewarded and refusal is None
+    facts = workflow.Facts(is_handler=is_handler(actor, tip), result=tip.result, rewards_settled=settled,
+                           reward_required=required, no_reward_reason=reason)
+    if facts.is_handler and required and not reason:
+        raise ServiceError(workflow.refusal(tip.status, "close", facts), "no_reward_reason")
     new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
     feedback = new_feedback or tip.feedback
     now = timezone.now()
     fed_back = {"feedback_at": now} if new_feedback or (feedback and tip.feedback_at is None) else {}
-    return _transition(actor, tip, "close", facts, closed_at=now, feedback=feedback, **fed_back)
+    kept = {"no_reward_reason": reason} if required else {}
+    data = {"no_reward_reason": reason} if required else ({"reward_refusal": refusal} if refusal else {})
+    return _transition(actor, tip, "close", facts, note=f"未予奖励：{reason}" if required else "", data=data,
+                       closed_at=now, feedback=feedback, **fed_back, **kept)
 
 
 # ---------------------------------------------------------------- routing changes

@@ -18,6 +18,7 @@ from hazards.models import Hazard
 from . import handling, services, workflow
 from .filters import TipFilter
 from .forms import (
+    CloseForm,
     DuplicateForm,
     ExtendForm,
     ExtensionDecisionForm,
@@ -84,14 +85,13 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
         "note_form": forms.get("note", NoteForm()), "verify_form": forms.get("verify", VerifyForm()),
         "reward_form": forms.get("reward", RewardForm()), "pay_form": forms.get("pay", PayForm()),
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),
-        "duplicate_form": forms.get("duplicate", DuplicateForm()),
+        "duplicate_form": forms.get("duplicate", DuplicateForm()), "close_form": forms.get("close", CloseForm()),
         "reward_refusal": reward_refusal(tip) if tip.status == workflow.VERIFIED else None,
         "can_extend": handling.can_request_extension(request.user, tip),
         "can_decide_extension": handling.can_decide_extension(request.user, tip),
         "extension_decision_form": forms.get("extension_decision", ExtensionDecisionForm()),
         "can_feedback": handling.can_give_feedback(request.user, tip),
-        "can_review": tip.review_requested_at is not None and tip.review_decided_at is None
-        and services.covering_committee(request.user, tip),
+        "can_review": handling.can_decide_review(request.user, tip),
         "extend_form": forms.get("extend", ExtendForm()), "feedback_form": forms.get("feedback", FeedbackForm()),
         "review_form": forms.get("review", ReviewDecisionForm()),
     }
@@ -105,7 +105,7 @@ ACTION_FORMS = {"extend": ("extend", ExtendForm), "decide_extension": ("extensio
                 "feedback": ("feedback", FeedbackForm),
                 "decide_review": ("review", ReviewDecisionForm), "accept": ("note", NoteForm),
                 "start_verification": ("note", NoteForm), "verify": ("verify", VerifyForm),
-                "decide_reward": ("reward", RewardForm), "close": ("note", NoteForm), "transfer": ("transfer", TransferForm),
+                "decide_reward": ("reward", RewardForm), "close": ("close", CloseForm), "transfer": ("transfer", TransferForm),
                 "reassign": ("reassign", ReassignForm), "mark_duplicate": ("duplicate", DuplicateForm)}
 
 
@@ -144,7 +144,7 @@ def _run(request, tip, action, d):
     elif action == "start_verification":
         services.start_verification(user, tip, note=d["note"])
     elif action == "close":
-        services.close(user, tip, feedback=d["note"])
+        services.close(user, tip, feedback=d["note"], no_reward_reason=d.get("no_reward_reason", ""))
     elif action == "verify":
         # the ledger hazard the tip is about: one the user cannot see is not found (404), as for an
         # inspection finding's "台账中的同一隐患" (inspections.views.records._ledger_hazard)

@@ -1,8 +1,8 @@
 """Tip lifecycle: states, the transition table and its guards — pure Python, no ORM.
 
 submitted → accepted → verifying → verified → reward_decided → closed; a tip that is "not ours"
-is transferred (naming the unit and why); a verified tip without a reward, and a duplicate, is
-closed directly.
+is transferred (naming the unit and why); a verified tip without a reward (one that meets the reward
+condition only with a recorded reason), and a duplicate, is closed directly.
 """
 
 from dataclasses import dataclass
@@ -38,6 +38,8 @@ class Facts:
     is_handler: bool = False  # the actor writes for the handling unit
     result: str = ""  # verification result
     rewards_settled: bool = True  # every reward line approved and paid (or none decided)
+    reward_required: bool = False  # verified true / partly true and meeting the reward condition (应奖尽奖)
+    no_reward_reason: str = ""  # why a tip that could be rewarded is closed without a reward
     transfer_unit: str = ""
     transfer_reason: str = ""
 
@@ -47,6 +49,10 @@ ACTOR_KINDS = ("handler", "other")
 HANDLER = ("handler",)
 REWARDABLE = Guard(lambda a: a.ctx.result in (RESULT_TRUE, RESULT_PARTLY), "举报经核查不属实，不予奖励。")
 REWARDS_SETTLED = Guard(lambda a: a.state != REWARD_DECIDED or a.ctx.rewards_settled, "奖励尚未审批并发放，不能办结。")
+# seed 002 item 24 应奖尽奖、足额发放: a verified tip that meets the reward condition is closed without a
+# reward only with a recorded reason (e.g. the reporter waived it, could not be reached)
+REWARD_OR_REASON = Guard(lambda a: a.state != VERIFIED or not a.ctx.reward_required or bool(a.ctx.no_reward_reason.strip()),
+                         "举报经核查属实、符合奖励条件，应奖尽奖：请先决定奖励，或写明未予奖励的理由（如举报人放弃奖励、无法联系举报人）。")
 TRANSFER_NAMED = Guard(lambda a: bool(a.ctx.transfer_unit.strip() and a.ctx.transfer_reason.strip()),
                        "移交须写明接收单位和移交理由。")
 
@@ -60,7 +66,7 @@ WORKFLOW = Workflow(
         Transition("start_verification", "开始核查", (ACCEPTED,), VERIFYING, HANDLER),
         Transition("verify", "登记核查结果", (VERIFYING,), VERIFIED, HANDLER),
         Transition("decide_reward", "决定奖励", (VERIFIED,), REWARD_DECIDED, HANDLER, guards=(REWARDABLE,)),
-        Transition("close", "办结", (VERIFIED, REWARD_DECIDED), CLOSED, HANDLER, guards=(REWARDS_SETTLED,)),
+        Transition("close", "办结", (VERIFIED, REWARD_DECIDED), CLOSED, HANDLER, guards=(REWARDS_SETTLED, REWARD_OR_REASON)),
         # to a unit outside the platform
         Transition("transfer", "不属本单位职责，移交", (SUBMITTED, ACCEPTED), TRANSFERRED, HANDLER,
                    guards=(TRANSFER_NAMED,)),

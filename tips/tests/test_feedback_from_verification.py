@@ -131,7 +131,7 @@ def test_review_request_after_feedback_before_the_tip_is_closed(world, submit):
     tip = handling.give_feedback(officer, Tip.objects.get(pk=tip.pk), text="经核查，举报事项部分属实。")
     tip = handling.request_review(tip, reason="仍有通道堵塞未整改")
     assert tip.review_requested_at is not None and tip.status == Tip.Status.REWARD_DECIDED
-    tip = handling.decide_review(world.user("committee"), tip, result="维持原核查结论")
+    tip = handling.decide_review(world.user("province"), tip, result="维持原核查结论")  # the next level
     assert tip.review_decided_at is not None
 
 

@@ -3,7 +3,8 @@
 each deadline, once each (a second pass sends nothing).
 
 Sources: RULES.md §1 — handling extendable by ≤ 30 days (the extended deadline), result told to
-the reporter within 10 days of closing; 应急〔2023〕106号 复查 by the covering 安委办 (days R)."""
+the reporter within 10 days of closing; 应急〔2023〕106号 复查 by the next level above the handling
+unit (days R)."""
 
 import datetime
 
@@ -69,12 +70,13 @@ def test_feedback_deadline_alerts_until_the_feedback_is_given(world, submit):
     assert send_handling_alerts(tip2.feedback_due) == 0  # fed back: nothing to remind
 
 
-def test_review_deadline_alerts_go_to_the_covering_committee_office(world, submit):
-    """应急〔2023〕106号: 复查 decided by the covering 安委办; its deadline is reminded to that office."""
+def test_review_deadline_alerts_go_to_the_review_body(world, submit):
+    """应急〔2023〕106号: 复查 decided by the next level above the handling unit (天津市安委办 here);
+    its deadline is reminded to that office."""
     tip = _closed(world, submit)
     tip = handling.give_feedback(world.user("commerce"), tip, text="经核查，举报事项不属实。")
     tip = handling.request_review(tip, reason="现场仍有堆放")
     _walk(tip, tip.review_due, "review")
     recipients = set(Notification.objects.filter(object_id=tip.pk, kind__startswith="tip.review").values_list(
-        "recipient__membership__organisation__kind", flat=True))
-    assert recipients == {"committee"}
+        "recipient__membership__organisation_id", flat=True))
+    assert recipients == {world.org("province_committee").pk}

@@ -114,22 +114,23 @@ def test_review_request_window(world, submit, offset, ok):
             handling.request_review(tip, reason="现场仍有货物堵塞", today=today)
 
 
-def test_review_decided_by_the_committee_not_the_handler(world, submit):
-    """应急〔2023〕106号 复查 by another body than the one that handled the tip (our default: the 安委办)."""
+def test_review_decided_by_the_next_level_not_the_handler(world, submit):
+    """应急〔2023〕106号 复查 by another body than the one that handled the tip: the next level above
+    the handling unit (天津市安委办 here), not the same level's 安委办 (tips/tests/test_review_body.py)."""
     tip = _closed(world, submit, feedback="不属实")
     with pytest.raises(ServiceError, match="办结并反馈"):
         handling.request_review(Tip.objects.get(pk=_accepted(world, submit).pk), reason="x")
     tip = handling.request_review(tip, reason="仍存在")
     with pytest.raises(NotPermitted):
         handling.decide_review(world.user("commerce"), tip, result="维持")
-    tip = handling.decide_review(world.user("committee"), tip, result="复查属实，转交重新核查")
+    tip = handling.decide_review(world.user("province"), tip, result="复查属实，转交重新核查")
     assert tip.review_decided_at is not None
 
 
 def test_pages_for_extension_feedback_and_review(client, world, submit, next_level_leader):
     """The same rules through the pages: the handling unit asks for an extension, the next level's
     leader approves it, the handler gives feedback, the reporter asks for 复查 with the tracking
-    code, the 安委办 decides it."""
+    code, the next level (天津市安委办) decides it."""
     tip, code = submit()
     services.accept(world.user("commerce"), tip)
     client.force_login(world.user("commerce"))
@@ -149,6 +150,6 @@ def test_pages_for_extension_feedback_and_review(client, world, submit, next_lev
     assert 'data-testid="review-form"' in page
     r = client.post("/public/tips/review/", {"code": code, "reason": "现场仍然堵塞"})
     assert r.status_code == 200 and 'data-testid="review-sent"' in r.content.decode()
-    client.force_login(world.user("committee"))
+    client.force_login(world.user("province"))
     assert client.post(f"/tips/{tip.pk}/decide_review/", {"result": "维持原核查结论"}).status_code == 302
     assert Tip.objects.get(pk=tip.pk).review_result == "维持原核查结论"

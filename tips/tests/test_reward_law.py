@@ -35,7 +35,7 @@ def test_of_two_real_name_reporters_of_one_hazard_only_the_first_accepted_is_rew
 def test_a_real_name_reporter_goes_before_an_anonymous_one_accepted_earlier(world, submit):
     anonymous, _ = submit(anonymous=True, content="鑫隆商贸仓库通道被货物堵死，安全出口锁着。")
     named, _ = submit(anonymous=False, name="张三", phone="13912345678")
-    anonymous = _verified(world, anonymous, register=dict(REG))
+    anonymous = _verified(world, anonymous, register=dict(REG, grade="general"))  # the ordinary standard fits a 一般 hazard
     named = _verified(world, named, hazard=anonymous.hazard)
     policy = RewardPolicy.objects.get(code="ordinary")
     with pytest.raises(ServiceError, match="实名"):

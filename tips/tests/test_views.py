@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.testing import check_matrix
 from tips.models import Tip
@@ -216,7 +217,9 @@ def test_staff_pages_drive_the_lifecycle(client, world, named_tip):
     client.force_login(world.user("commerce"))
     r = client.post(base + f"rewards/{reward.pk}/pay/", {"paid_on": "2999-01-01", "method": "现金"})
     assert r.status_code == 400
-    assert client.post(base + f"rewards/{reward.pk}/pay/", {"paid_on": "2026-01-05", "method": "现金"}).status_code == 302
+    # paid on the day of the approval (today): not before it
+    assert client.post(base + f"rewards/{reward.pk}/pay/", {"paid_on": timezone.localdate().isoformat(),
+                                                            "method": "现金"}).status_code == 302
     assert client.post(base + "close/", {"note": "已办结"}).status_code == 302
     named_tip.refresh_from_db()
     assert named_tip.status == "closed" and named_tip.hazard is not None
