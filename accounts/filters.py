@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.listfilters import SearchFilter, YesNoFilter
+from core.listfilters import RequestScopedFilterSet, SearchFilter, YesNoFilter
 from core.pickers import PickerSelect
 
 from . import account_rules
@@ -22,7 +22,7 @@ def _manageable_units(request):
     return account_rules.manageable_organisations(getattr(request, "user", None))
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(RequestScopedFilterSet):
     """Accounts (memberships) the user manages: by name, unit, kind of unit, role, enabled or not."""
 
     q = SearchFilter(label="姓名或登录名", fields=("user__first_name", "user__username"))

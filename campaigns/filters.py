@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from core.listfilters import SearchFilter
+from core.listfilters import RequestScopedFilterSet, SearchFilter
 
 from .forms import recordable_kinds
 from .models import Activity, Campaign, Submission
@@ -32,19 +32,8 @@ def _campaigns(request):
     return Campaign.objects.visible_to(request.user if request else None)
 
 
-class SubmissionFilter(django_filters.FilterSet):
+class SubmissionFilter(RequestScopedFilterSet):
     """Its unit and campaign choices are the request user's (callable querysets)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # django-filter caches a filter's form field (``_field``) on first access and FilterSet
-        # deep-copies the class's filters: once anything reads ``base_filters[...].field`` without a
-        # request — drf-spectacular's schema generation does, so did a test — the field is built
-        # from ``_units(None)`` (nothing) and every later instance would inherit it and refuse valid
-        # choices. Each instance builds its own fields from its own request.
-        for flt in self.filters.values():
-            if callable(getattr(flt, "queryset", None)):
-                flt.__dict__.pop("_field", None)
 
     unit = django_filters.ModelChoiceFilter(label="单位", queryset=_units, empty_label="全部单位")
     campaign = django_filters.ModelChoiceFilter(label="专项行动", queryset=_campaigns, empty_label="全部专项行动")

@@ -9,6 +9,22 @@ from django.db.models import Q
 YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
+class RequestScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices come from the request's user (callable ``queryset=``).
+
+    django-filter keeps a filter's form field (``_field``) once built, and every FilterSet
+    deep-copies its class's filters: once anything reads ``base_filters[...].field`` without a
+    request — drf-spectacular's schema generation does, so did a test — that field is built from
+    ``queryset(None)`` (nothing) and every later instance would inherit it and refuse valid
+    choices. Each instance here builds its own fields from its own request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for flt in self.filters.values():
+            if callable(getattr(flt, "queryset", None)):
+                flt.__dict__.pop("_field", None)
+
+
 class StrictNullBooleanField(forms.NullBooleanField):
     """Yes / no / unset — and an error for anything else (Django's own field silently reads
     "maybe" as unset)."""
