@@ -20,6 +20,7 @@ VERBS: dict[str, str] = {
     "hazards.ledger_imported": "导入隐患台账",
     "hazard.source_added": "增加发现来源",
     "hazard.report": "双报告（报告主管部门和职代会）",
+    "hazard.report_congress": "补报职工代表大会",
     "hazard.submit_plan": "提交治理方案并开始整改",
     "hazard.close_now": "立即整改完毕并销号",
     "hazard.submit_completion": "提交整改完成材料",
