@@ -68,7 +68,8 @@ class PartyChoiceForm(BootstrapForm):
 class PenaltyForm(PartyChoiceForm):
     article = forms.ModelChoiceField(label="处罚依据", queryset=PenaltyArticle.objects.all())
     amount = forms.DecimalField(label="罚款金额（元）", max_digits=14, decimal_places=2, min_value=0)
-    reason = forms.CharField(label="说明", required=False)
+    reason = forms.CharField(label="说明", required=False,
+                             help_text="已提出不予处罚建议的案件，对单位罚款须写明不予适用的理由")
     decided_on = decided_on_field()
     correction_ordered_on = forms.DateField(label="责令改正日期（可选）", widget=DATE, required=False)
     correction_deadline = forms.DateField(label="改正期限（可选）", widget=DATE, required=False)

@@ -166,7 +166,9 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     default: the day the 逾期未改正 / 拒不执行 began, else the filing day — the act is no later).
     ``correction_ordered_on`` records the 责令改正 that goes with the fine (the order a 逾期 fine
     presupposes; the start of a later 按日连续处罚, art. 112). A person is not fined under a clause of
-    一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``)."""
+    一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``). While the
+    不予处罚 proposal stands for the case's hazard, the unit is fined only with a written ``reason``
+    (``LENIENCY_NOT_SET_ASIDE``)."""
     services._require_handler(actor, case)
     services._check_decision_stage(case)
     party = services._party(case, party)
@@ -177,6 +179,10 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")
+    reason = (reason or "").strip()
+    set_aside = party.kind == CaseParty.Kind.ENTITY and rules.leniency_proposed(case)
+    if set_aside and not reason:
+        raise ServiceError(LENIENCY_NOT_SET_ASIDE, "reason")
     if party.kind == CaseParty.Kind.PERSON and article.fines_the_unit_and_its_persons() and _effective(
             case, case.parties.get(kind=CaseParty.Kind.ENTITY), Decision.Kind.NO_PENALTY).exists():
         raise ServiceError(DOUBLE_PENALTY_WITHOUT_UNIT.format(citation=article.citation), "party")
@@ -200,9 +206,19 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
         raise ServiceError("改正期限不能早于责令改正日期。", "correction_deadline")
     with transaction.atomic():
         return services._create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty",
+                                         note=f"未采纳不予行政处罚建议的理由：{reason}" if set_aside else "",
+                                         event_data={"leniency_set_aside": reason} if set_aside else None,
                                          article=article, amount=amount, reason=reason, decided_on=decided_on,
                                          act_on=act_on, correction_ordered_on=correction_ordered_on,
                                          correction_deadline=correction_deadline)
+
+
+#: seed 000 三(三)2(1)①: "对企业自查查出的重大事故隐患，已按规定报告并正在采取有效措施消除的，依法不予行政
+#: 处罚" — while the case's hazard meets it (``rules.leniency_proposed``), a fine on the unit is taken
+#: only with the officer's written reason why the exemption does not apply (kept on the decision and
+#: in its event, shown on the case's timeline).
+LENIENCY_NOT_SET_ASIDE = ("本案关联的重大事故隐患系企业自查发现、已按规定报告并正在采取有效措施消除，依法不予行政处罚"
+                          "（系统已提出不予处罚建议）；如认为不适用，须在“说明”中写明不予适用的理由。")
 
 
 #: 一案双罚 (安全生产法 arts. 97, 99, 101, 102: the unit is punished and its 直接负责的主管人员和其他直接

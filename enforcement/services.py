@@ -172,11 +172,12 @@ def _amount(value, field="amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _create_decision(actor, case, party, kind, *, verb, **fields) -> Decision:
+def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
+                     **fields) -> Decision:
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
-    record(actor, verb, case, data={"decision": decision.pk, "kind": kind, "party": party.name,
-                                    "amount": str(decision.amount)})
+    record(actor, verb, case, note=note, data={"decision": decision.pk, "kind": kind, "party": party.name,
+                                               "amount": str(decision.amount), **(event_data or {})})
     return decision
 
 

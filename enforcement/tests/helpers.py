@@ -46,12 +46,13 @@ def principal(case):
     return case.parties.get(role=CaseParty.Role.PRINCIPAL)
 
 
-def order_to_correct(world, case, num, item="", *, ordered=-40, deadline=-10, amount=None, persona="commerce"):
+def order_to_correct(world, case, num, item="", *, ordered=-40, deadline=-10, amount=None, persona="commerce", reason=""):
     """The 责令限期改正 a 逾期未改正 / 拒不执行 fine presupposes (安全生产法 "责令限期改正，处……罚款"):
     the unit's fine under (num, item) with its correction order ``ordered`` days from today and its
     deadline ``deadline`` days from today (None: an order to correct at once)."""
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     art = article(num, item)
     return services.decide_penalty(world.user(persona), case, party=entity(case), article=art,
-                                   amount=amount or art.entity_max, decided_on=day(ordered), correction_ordered_on=day(ordered),
+                                   amount=amount or art.entity_max, reason=reason, decided_on=day(ordered),
+                                   correction_ordered_on=day(ordered),
                                    correction_deadline=day(deadline) if deadline is not None else None)

@@ -40,9 +40,10 @@ def test_open_case_page_and_banners(client, world):
     services.advance(world.user("commerce"), case, "investigate")
     services.advance(world.user("commerce"), case, "notify")
     assert 'data-testid="leniency"' in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
-    order_to_correct(world, case, 101, "(五)")
+    why = "现场核查整改措施未落实，不适用不予处罚"  # the proposal stands: a fine on the unit says why not
+    order_to_correct(world, case, 101, "(五)", reason=why)
     art = article(101, "(五)逾期")
-    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000)
+    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000, reason=why)
     services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000)
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'data-testid="double-penalty"' in page
