@@ -170,7 +170,7 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     不予处罚 proposal stands for the case's hazard, the unit is fined only with a written ``reason``
     (``LENIENCY_NOT_SET_ASIDE``)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "penalty", "作出行政处罚决定（须在告知之后、进入执行之前）")
     party = services._party(case, party)
     if article is None:
         raise ServiceError("请选择处罚依据条款。", "article")
@@ -240,7 +240,7 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
     """不予行政处罚 for the entity — the officer confirms the automatic proposal (or decides it
     with a written reason where no proposal exists)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "no_penalty", "作出不予行政处罚决定（须在告知之后、进入执行之前）")
     proposed = rules.leniency_proposed(case)
     reason = (reason or "").strip()
     if not proposed and not reason:
@@ -272,7 +272,7 @@ def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day
     refuses to correct, is fined the original amount per day from the day after the correction
     order. ``base`` is that fine; the amount is copied from it (a different amount is refused)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "daily_fine", "按日连续处罚（须在作出决定之后、结案之前）")
     if base is None or base.case_id != case.pk or base.kind != Decision.Kind.PENALTY \
             or base.status != Decision.Status.EFFECTIVE:
         raise ServiceError(f"按日连续处罚须以本案已生效的罚款决定为前提（{ART_112}）。", "base")
@@ -315,6 +315,7 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
     with a 责令改正, a correction by the order's deadline means there is no 逾期未改正 / 拒不执行 to
     fine later (``check_prior_order``)."""
     services._require_handler(actor, decision.case)
+    services._check_form_stage(decision.case, "correction", "登记改正（须在作出决定之后、结案之前）")
     ordered = decision.kind == Decision.Kind.PENALTY and decision.correction_ordered_on is not None
     if decision.kind != Decision.Kind.DAILY_FINE and not ordered:
         raise ServiceError("只有按日连续处罚或附有责令改正的罚款决定需要登记改正日期。", "corrected_on")

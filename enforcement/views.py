@@ -169,7 +169,12 @@ def case_action(request, pk: int, action: str):
     form = action_forms.get(action)
     if form is None:
         raise Http404
-    if form.is_valid():
+    if action not in workflow.available_forms(case.stage, ctx=_stage_context(case)):
+        # what the page does not offer at this stage is refused here too (the services hold the same
+        # rule: _check_form_stage), whatever the URL names
+        form.is_valid()
+        form.add_error(None, f"案件当前阶段（{case.get_stage_display()}）不能办理“{workflow.FORM_LABELS[action]}”。")
+    elif form.is_valid():
         try:
             _run(request.user, case, action, form.cleaned_data)
             messages.success(request, "已办理。")

@@ -43,6 +43,18 @@ def _case(world):
     return notified_case(world)
 
 
+def _decided_case(world, *, closed=False):
+    """A case at 决定 (closed when asked) on a fine of the unit: measures follow the decision, a
+    typical case the closing."""
+    from enforcement import services
+    from enforcement.tests.helpers import decided_case
+
+    case = decided_case(world)
+    if closed:
+        services.advance(world.user("commerce"), case, "close")
+    return case
+
+
 def _parties(case):
     from enforcement.tests.helpers import entity, principal
 
@@ -147,7 +159,7 @@ def test_suspension_moves_3_6_by_its_decision_date(client, world, unit):
 
 
 def test_measure_moves_3_7(client, world, unit):
-    case = _case(world)
+    case = _decided_case(world)
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/measure/", {
@@ -156,7 +168,7 @@ def test_measure_moves_3_7(client, world, unit):
 
 
 def test_typical_case_moves_3_8(client, world, unit):
-    case = _case(world)
+    case = _decided_case(world, closed=True)
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/typical/", {

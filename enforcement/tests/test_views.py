@@ -10,7 +10,7 @@ from documents.render import docx_text
 from enforcement import services
 from enforcement.models import CreditListing
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, penalised, principal
 
 
 def test_penalty_out_of_range_is_a_form_error(client, world):
@@ -103,6 +103,7 @@ def test_documents_contain_the_facts(client, world):
 
 
 def test_credit_page_actions(client, world):
+    penalised(world)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚")
     client.force_login(world.user("commerce"))
     assert client.post(f"/enforcement/credit/{listing.pk}/confirm/").status_code == 403
@@ -121,6 +122,7 @@ def test_credit_page_actions(client, world):
 
 
 def _listed(world, *, start, months=36):
+    penalised(world)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚",
                                        start=start, duration_months=months)
     services.confirm_listing(world.user("commerce_lead"), listing)
