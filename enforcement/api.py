@@ -31,7 +31,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "case", "kind", "status", "party", "article", "amount", "reason", "dangerous_ops",
+        fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
                   "correction_deadline", "corrected_on", "decided_on", "act_on"]
 
 
@@ -54,7 +54,10 @@ class CaseSerializer(serializers.ModelSerializer):
 class PenaltyInputSerializer(serializers.Serializer):
     party = serializers.IntegerField()
     article = serializers.PrimaryKeyRelatedField(queryset=PenaltyArticle.objects.all())
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
+                                      help_text="罚款金额（元）；按上一年年收入固定比例处罚的（第九十五条）可不填")
+    income = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
+                                      help_text="上一年年收入（元）：第九十五条、第九十六条（导致事故）按其比例处以罚款")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     act_on = serializers.DateField(required=False, allow_null=True, default=None,
                                    help_text="违法行为发生日期（罚款幅度从旧兼从轻）；缺省见 docs/enforcement.md")
@@ -94,7 +97,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         party = case.parties.filter(pk=data.validated_data["party"]).first()
         decision = services.decide_penalty(request.user, case, party=party, article=data.validated_data["article"],
                                            amount=data.validated_data["amount"], reason=data.validated_data["reason"],
-                                           act_on=data.validated_data["act_on"])
+                                           act_on=data.validated_data["act_on"], income=data.validated_data["income"])
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -48,6 +48,38 @@ ARTICLES = [
 ]
 
 
+#: The accident clauses of persons whose fine is a share of their previous year's income (安全生产法
+#: 2021, DOMAIN.md §5.1 V[S26]): art. 95 the principal whose failure of duty caused the accident —
+#: 40 / 60 / 80 / 100 % by the accident grade (一般 / 较大 / 重大 / 特别重大, 493号令 art. 3); art. 96
+#: (accident part) other heads and safety managers — 20–50 %, whatever the grade (the 暂停或者吊销
+#: 资格 that goes with it is not a fine and is not recorded here). Loaded by migration 0007.
+#: (sort, article, item, conduct, income % min, income % max, accident grade or "", party roles)
+ACCIDENT_CLAUSES = [
+    (12, 95, "(一)", "主要负责人未履行安全生产管理职责，导致发生一般事故", 40, 40, "general", "principal"),
+    (13, 95, "(二)", "主要负责人未履行安全生产管理职责，导致发生较大事故", 60, 60, "larger", "principal"),
+    (14, 95, "(三)", "主要负责人未履行安全生产管理职责，导致发生重大事故", 80, 80, "major", "principal"),
+    (15, 95, "(四)", "主要负责人未履行安全生产管理职责，导致发生特别重大事故", 100, 100, "especially_major", "principal"),
+    (21, 96, "事故", "其他负责人、安全生产管理人员未履行安全生产管理职责，导致发生生产安全事故", 20, 50, "",
+     "other_head,safety_manager"),
+]
+#: art. 114 fines the unit by the accident grade too (its items (一)–(四))
+ACCIDENT_GRADES_114 = {"(一)": "general", "(二)": "larger", "(三)": "major", "(四)": "especially_major"}
+
+
+def load_accident_clauses(PenaltyArticle) -> list:
+    """Arts. 95 and 96 (accident) as clauses; art. 114's items get their accident grade. Returns the
+    clauses' rows (idempotent)."""
+    rows = []
+    for sort, article, item, conduct, pmin, pmax, grade, roles in ACCIDENT_CLAUSES:
+        row, _ = PenaltyArticle.objects.update_or_create(article=article, item=item, defaults=dict(
+            conduct=conduct, entity_min=None, entity_max=None, person_min=None, person_max=None, sort_order=sort,
+            income_percent_min=pmin, income_percent_max=pmax, accident_grade=grade, party_roles=roles))
+        rows.append(row)
+    for item, grade in ACCIDENT_GRADES_114.items():
+        PenaltyArticle.objects.filter(article=114, item=item).update(accident_grade=grade)
+    return rows
+
+
 def load(PenaltyArticle) -> None:
     for sort, article, item, conduct, emin, emax, pmin, pmax in ARTICLES:
         PenaltyArticle.objects.update_or_create(article=article, item=item, defaults=dict(

@@ -17,8 +17,12 @@ from .models import Case, CreditListing, CreditRepair, SectorBan
 
 def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | None = None, duration_months: int = 36,
                     public: bool = True, case: Case | None = None) -> CreditListing:
-    """拟列入严重失信主体名单 (accident or penalised entities)."""
+    """拟列入严重失信主体名单 (seed 002 item 3: units "发生生产安全事故的" or "因安全生产违法行为受到行政
+    处罚的"). From a case (its page, FORM_STAGES["listing"]): once decided, on an administrative
+    penalty of the case in force (``services.PENALTY_KINDS``). Without a case: the enterprise has such a
+    penalty in force in any case, or an accident on record."""
     org = services._government_writer(actor, enterprise)
+    _check_listing_ground(enterprise, case)
     if not (reason or "").strip():
         raise ServiceError("请填写列入事由。", "reason")
     if not duration_months or int(duration_months) < 1 or int(duration_months) > 120:
@@ -31,6 +35,25 @@ def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | No
                                            proposed_by=services._user(actor), organisation=services._acting_org(org, case))
         record(actor, "credit.proposed", row, to_state=row.status)
     return row
+
+
+def _check_listing_ground(enterprise, case: Case | None) -> None:
+    from .models import Decision
+
+    if case is not None:
+        if case.enterprise_id != enterprise.pk:
+            raise ServiceError("该案件的当事单位不是本单位。", "case")
+        services._check_form_stage(case, "listing", "提请列入严重失信主体名单（须在作出决定之后）")
+        if not services.penalties_in_force(case).filter(party__kind="entity").exists():
+            raise ServiceError("本案尚未对该单位作出已生效的行政处罚决定，不能提请列入严重失信主体名单"
+                               "（列入对象为因安全生产违法行为受到行政处罚的生产经营单位）。", "reason")
+        return
+    from accidents.models import Accident
+
+    penalised = Decision.objects.filter(case__enterprise=enterprise, kind__in=services.PENALTY_KINDS,
+                                        status=Decision.Status.EFFECTIVE, party__kind="entity").exists()
+    if not penalised and not Accident.objects.filter(enterprise=enterprise).exists():
+        raise ServiceError("该单位没有已生效的行政处罚决定，也没有生产安全事故记录，不能提请列入严重失信主体名单。", "reason")
 
 
 def _listing_transition(actor, listing: CreditListing, old: str, new: str, verb: str, note: str = "") -> CreditListing:

@@ -46,6 +46,7 @@ def load(ctx) -> None:
         services.decide_penalty(officer, case, party=principal, article=art, amount=30000)
     services.advance(officer, case, "decide")
     services.add_measure(officer, enterprise=ent, kind="interview", note="约谈主要负责人", case=case)
+    services.advance(officer, case, "close")  # a typical case is published once its case is closed
     services.publish_typical(officer, case, title="某商贸公司未建立隐患排查治理制度被“一案双罚”", summary="演示案例。")
 
     owner = users.get("qy_xinlong")
@@ -64,5 +65,6 @@ def load(ctx) -> None:
     case = _notified(officer, target, TITLES[2])
     services.order_suspension(officer, case, reason="重大事故隐患未消除，存在现实危险",
                               correction_deadline=timezone.localdate() + datetime.timedelta(days=15))
+    services.advance(officer, case, "decide")  # the credit list follows the decision
     services.propose_listing(officer, enterprise=target, reason="拒不执行整改指令（演示）", case=case)
     services.record_notice(users["hb_anweiban"], target=orgs["township1"], kind="notice", reason="辖区隐患整治进度滞后")

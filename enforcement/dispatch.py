@@ -7,6 +7,8 @@ whole region subtree, each enterprise counted once in the distinct-enterprise ro
 import datetime
 from decimal import Decimal
 
+from django.db import connection
+
 from core import rowsql
 from core.rowsql import Part
 from hazards import asof
@@ -24,18 +26,36 @@ def _day(value) -> datetime.date:
 CODES = ("3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.8_dangerous_ops", "3.9", "3.10")
 
 
+def accrued_days_sql() -> str:
+    """SQL: the days a 按日连续处罚 ``d`` has accrued by the cut-off day (two ``%s``: that day) — from
+    the day after its 责令改正 up to its correction day, or the cut-off day when it was not corrected
+    by then (rules.daily_fine_accrual, the same count as the case page's up to a day)."""
+    start = "COALESCE(d.correction_ordered_on, d.decided_on)"
+    if connection.vendor == "postgresql":
+        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, CAST(%s AS date)), CAST(%s AS date)) - {start})"
+    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, %s), %s)) - julianday({start}))"
+
+
 def _part(decisions: str, measures: str, typical: str, accountability: str, notices: str, params: list, start, as_of) -> Part:
     """Section 三 as one row. Each argument is ``FROM … WHERE …`` of one table filtered by the
     unit or region (``params`` once per ``%s`` in it, before the day window, which is appended):
     decisions ``d`` (joined to its case ``c``), measures ``m``, typical cases ``t``,
     accountability ``a``, notices ``n``. Decisions are read once for 3.3, its amount, 3.5 and 3.6;
-    一案双罚 (3.4) groups the penalties by case."""
-    window = [rowsql.day(_day(start)), rowsql.day(_day(as_of))]
-    effective, penalty = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY)
+    一案双罚 (3.4) groups the penalties by case.
+
+    3.3 (DISPATCH_TABLE.md: "penalty decisions, one per penalised party … 不予处罚 decisions are not
+    penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
+    penalised party of a case (a party belongs to one case: distinct parties), however many clauses;
+    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.9 ("人"):
+    distinct persons held accountable (by name: the records carry no other identity of a person)."""
+    cutoff = rowsql.day(_day(as_of))
+    window = [rowsql.day(_day(start)), cutoff]
+    effective, penalty, daily = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY), str(Decision.Kind.DAILY_FINE)
     dec = f"{decisions} AND d.status = %s AND d.decided_on >= %s AND d.decided_on <= %s"
     p = params
     sql = ("SELECT * FROM "
-           "(SELECT COUNT(CASE WHEN d.kind = %s THEN 1 END), SUM(CASE WHEN d.kind = %s THEN d.amount END), "
+           "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s) THEN d.party_id END), "
+           f"SUM(CASE WHEN d.kind = %s THEN d.amount WHEN d.kind = %s THEN d.amount * {accrued_days_sql()} END), "
            "COUNT(DISTINCT CASE WHEN d.kind = %s THEN d.party_id END), COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
            f"{dec}) dd CROSS JOIN "
            "(SELECT COUNT(*) FROM (SELECT d.case_id "
@@ -45,9 +65,10 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            f"(SELECT COUNT(DISTINCT m.enterprise_id) {measures} AND m.date >= %s AND m.date <= %s) mm CROSS JOIN "
            f"(SELECT COUNT(*), COUNT(CASE WHEN t.dangerous_ops THEN 1 END) {typical} "
            "AND t.published_on >= %s AND t.published_on <= %s) tt CROSS JOIN "
-           f"(SELECT COUNT(*) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
+           f"(SELECT COUNT(DISTINCT a.person_name) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
-    values = [penalty, penalty, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION), *p, effective, *window,
+    values = [penalty, daily, penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
+              *p, effective, *window,
               *p, effective, *window, penalty, str(CaseParty.Role.ENTITY), str(CaseParty.Role.PRINCIPAL),
               *p, *window, *p, *window, *p, *window, *p, *window]
 

@@ -1,10 +1,13 @@
 """执法与信用: cases, parties, decisions (penalty, 不予处罚, 停产整顿, 移送, 按日连续处罚),
 enterprise measures, typical cases, accountability, notices, credit list, repairs and bans."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accidents.models import GRADE_CHOICES as ACCIDENT_GRADES
 from core.models import RegionCodes
 
 from . import workflow
@@ -43,6 +46,15 @@ class PenaltyArticle(models.Model):
     order_article = models.ForeignKey("self", verbose_name="责令改正所依据的条款", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+",
                                       help_text="先行的责令改正须依据该条款作出（空表示本案任一责令改正）")
+    # 安全生产法 arts. 95, 96: "处上一年年收入百分之…的罚款" — a person's fine as a share of the income
+    # the officer records on the decision (the money range is computed from it)
+    income_percent_min = models.DecimalField("个人罚款下限（上一年年收入的百分比）", max_digits=5, decimal_places=2,
+                                             null=True, blank=True)
+    income_percent_max = models.DecimalField("个人罚款上限（上一年年收入的百分比）", max_digits=5, decimal_places=2,
+                                             null=True, blank=True)
+    accident_grade = models.CharField("适用的事故等级", max_length=20, blank=True, default="", choices=ACCIDENT_GRADES,
+                                      help_text="按事故等级处罚的条款（第九十五条、第一百一十四条各项）；"
+                                                "案件关联事故的，须与事故等级一致")
 
     class Meta:
         verbose_name = verbose_name_plural = "处罚依据条款"
@@ -66,9 +78,22 @@ class PenaltyArticle(models.Model):
         roles = self.roles()
         return CaseParty.Role.ENTITY in roles and bool(roles - {CaseParty.Role.ENTITY})
 
-    def range_for(self, party_kind: str):
+    @property
+    def fines_by_income(self) -> bool:
+        """Arts. 95, 96 (accident): the person's fine is a share of the previous year's income."""
+        return self.income_percent_max is not None
+
+    def range_for(self, party_kind: str, income=None):
+        """The fine range (元) for the party; a clause fining a share of the income needs ``income``
+        (without it: no range)."""
         if party_kind == CaseParty.Kind.ENTITY:
             return self.entity_min, self.entity_max
+        if self.fines_by_income:
+            if income is None:
+                return None, None
+            cent = Decimal("0.01")
+            share = lambda pct: (Decimal(income) * Decimal(pct) / 100).quantize(cent)  # noqa: E731
+            return share(self.income_percent_min or 0), share(self.income_percent_max)
         return self.person_min, self.person_max
 
 
@@ -177,6 +202,8 @@ class Decision(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.EFFECTIVE)
     article = models.ForeignKey(PenaltyArticle, verbose_name="处罚依据", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, default=0)
+    income = models.DecimalField("上一年年收入（元）", max_digits=14, decimal_places=2, null=True, blank=True,
+                                 help_text="按上一年年收入比例罚款的条款（安全生产法第九十五条、第九十六条）")
     reason = models.TextField("理由", blank=True)
     dangerous_ops = models.BooleanField("涉嫌危险作业罪", default=False)
     correction_ordered_on = models.DateField("责令改正日期", null=True, blank=True,

@@ -25,10 +25,11 @@ ART_37 = "《中华人民共和国行政处罚法》第三十七条"
 
 
 def applicable_article(article: PenaltyArticle, party_kind: str, act_on: datetime.date,
-                       decided_on: datetime.date) -> tuple[PenaltyArticle, bool]:
+                       decided_on: datetime.date, income=None) -> tuple[PenaltyArticle, bool]:
     """The version of ``article`` whose range applies (行政处罚法 art. 37, 从旧兼从轻): the one in
     force on the day of the act, unless the one in force on the decision day is lighter for this
-    party (``rules.lighter_range``). Returns (that version, whether it is the decision day's)."""
+    party (``rules.lighter_range``; a share of the income compared on the party's ``income``).
+    Returns (that version, whether it is the decision day's)."""
     from core.ruletables import in_force
 
     then = in_force("penalty-articles", article, act_on)
@@ -36,27 +37,71 @@ def applicable_article(article: PenaltyArticle, party_kind: str, act_on: datetim
         raise ServiceError(f"违法行为发生时（{act_on:%Y-%m-%d}）{article.citation}尚未施行，不能依据该条款处罚"
                            f"（{ART_37}）。", "article")
     now = in_force("penalty-articles", article, decided_on)
-    if now is not None and rules.lighter_range(now.range_for(party_kind), then.range_for(party_kind)):
+    if now is not None and rules.lighter_range(now.range_for(party_kind, income), then.range_for(party_kind, income)):
         return now, True
     return then, False
 
 
 def check_amount(article: PenaltyArticle, party_kind: str, amount: Decimal, on: datetime.date | None = None,
-                 act_on: datetime.date | None = None) -> PenaltyArticle:
+                 act_on: datetime.date | None = None, income=None) -> PenaltyArticle:
     """The amount must lie in the article's range for this party — the range of the version that
     applies to an act on ``act_on`` decided on ``on`` (default today; ``act_on`` defaults to ``on``):
-    ``applicable_article``. The refusal shows the range and which version it is. Returns that version."""
+    ``applicable_article`` (for a clause fining a share of the income: that share of ``income``).
+    The refusal shows the range and which version it is. Returns that version."""
     on = on or timezone.localdate()
-    article, newer = applicable_article(article, party_kind, act_on or on, on)
-    low, high = article.range_for(party_kind)
+    article, newer = applicable_article(article, party_kind, act_on or on, on, income)
+    low, high = article.range_for(party_kind, income)
     who = "单位" if party_kind == CaseParty.Kind.ENTITY else "个人"
     which = f"作出决定时的规定较轻，适用新的规定（{ART_37}）" if newer else "适用违法行为发生时的规定"
     if low is None and high is None:
         raise ServiceError(f"第{article.article}条{article.item}不设对{who}的罚款（{which}）。", "amount")
     if (low is not None and amount < low) or (high is not None and amount > high):
-        raise ServiceError(f"罚款金额超出法定幅度：第{article.article}条{article.item}对{who}为"
+        share = ""
+        if party_kind != CaseParty.Kind.ENTITY and article.fines_by_income:
+            share = (f"上一年年收入{_fmt(Decimal(income))}的{_pct(article.income_percent_min)}"
+                     + (f"至{_pct(article.income_percent_max)}" if article.income_percent_min != article.income_percent_max
+                        else "") + "，即")
+        raise ServiceError(f"罚款金额超出法定幅度：第{article.article}条{article.item}对{who}为{share}"
                            f"{_fmt(low or Decimal(0))}至{_fmt(high)}（{which}）。", "amount")
     return article
+
+
+def _pct(value) -> str:
+    return f"{Decimal(value).normalize():f}%"
+
+
+def by_income(article: PenaltyArticle, party: CaseParty, income, amount, act_on: datetime.date,
+              decided_on: datetime.date):
+    """Arts. 95 / 96 (accident) fine a person a share of the previous year's income: the income is
+    required (field ``income``); with a fixed share (art. 95: 40 / 60 / 80 / 100 %) the amount
+    follows from it when not given. Returns (income, amount); for other clauses (None, amount)."""
+    if party.kind == CaseParty.Kind.ENTITY or not article.fines_by_income:
+        return None, amount if amount is not None else services._amount(amount)
+    if income in (None, ""):
+        raise ServiceError(f"{article.citation}按当事人上一年年收入的比例处以罚款，请填写其上一年年收入。", "income")
+    income = services._amount(income, "income")
+    if amount is None:
+        version, _ = applicable_article(article, party.kind, act_on, decided_on, income)
+        low, high = version.range_for(party.kind, income)
+        if low != high:
+            raise ServiceError(f"请在上一年年收入的{_pct(version.income_percent_min)}至{_pct(version.income_percent_max)}"
+                               f"（{_fmt(low)}至{_fmt(high)}）之间确定罚款金额。", "amount")
+        amount = low
+    return income, amount
+
+
+def check_accident_grade(case: Case, article: PenaltyArticle) -> None:
+    """A clause graded by the accident (art. 95 (一)–(四), art. 114 (一)–(四)) must match the grade of
+    the accident the case is linked to (accidents.Responsibility.case), when it is; without a link,
+    the clause the officer chose names the grade."""
+    if not article.accident_grade:
+        return
+    from accidents.models import Accident
+
+    linked = list(Accident.objects.filter(responsibilities__case=case).distinct())
+    if linked and article.accident_grade not in {a.grade for a in linked}:
+        said = "、".join(f"{a.number}（{a.get_grade_display()}）" for a in linked)
+        raise ServiceError(f"本案关联的事故为{said}，与{article.citation}（{article.conduct}）的事故等级不符。", "article")
 
 
 PRIOR_ORDER_WORDS = {PenaltyArticle.PriorOrder.OVERDUE: "逾期未改正", PenaltyArticle.PriorOrder.REFUSED: "拒不执行"}
@@ -159,24 +204,33 @@ def _effective(case: Case, party: CaseParty, kind: str):
 
 def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArticle, amount, reason: str = "",
                    decided_on: datetime.date | None = None, correction_ordered_on: datetime.date | None = None,
-                   correction_deadline: datetime.date | None = None, act_on: datetime.date | None = None) -> Decision:
+                   correction_deadline: datetime.date | None = None, act_on: datetime.date | None = None,
+                   income=None) -> Decision:
     """行政处罚决定 with a catalogue article; the article must apply to the party's role, its prior
     correction order must be there (``check_prior_order``) and the amount must be within its range
     for the party as the law stood on ``act_on`` (违法行为发生日期, 从旧兼从轻: ``check_amount``;
     default: the day the 逾期未改正 / 拒不执行 began, else the filing day — the act is no later).
     ``correction_ordered_on`` records the 责令改正 that goes with the fine (the order a 逾期 fine
     presupposes; the start of a later 按日连续处罚, art. 112). A person is not fined under a clause of
-    一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``)."""
+    一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``). While the
+    不予处罚 proposal stands for the case's hazard, the unit is fined only with a written ``reason``
+    (``LENIENCY_NOT_SET_ASIDE``). Arts. 95 / 96 (accident) fine a share of the person's previous year's
+    ``income`` (``by_income``; the amount may then be left out where the share is fixed), graded by
+    the case's accident where one is linked (``check_accident_grade``)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "penalty", "作出行政处罚决定（须在告知之后、进入执行之前）")
     party = services._party(case, party)
     if article is None:
         raise ServiceError("请选择处罚依据条款。", "article")
-    amount = services._amount(amount)
+    amount = None if amount in (None, "") and article.fines_by_income else services._amount(amount)
     decided_on = services._decided_on(decided_on)
     if _effective(case, party, Decision.Kind.NO_PENALTY).exists():
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")
+    reason = (reason or "").strip()
+    set_aside = party.kind == CaseParty.Kind.ENTITY and rules.leniency_proposed(case)
+    if set_aside and not reason:
+        raise ServiceError(LENIENCY_NOT_SET_ASIDE, "reason")
     if party.kind == CaseParty.Kind.PERSON and article.fines_the_unit_and_its_persons() and _effective(
             case, case.parties.get(kind=CaseParty.Kind.ENTITY), Decision.Kind.NO_PENALTY).exists():
         raise ServiceError(DOUBLE_PENALTY_WITHOUT_UNIT.format(citation=article.citation), "party")
@@ -188,7 +242,9 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
                            f"（责令改正的期限届满后），违法行为发生日期不能早于该日。", "act_on")
     act_on = act_on or began or min(case.opened_on, decided_on)
     check_role(article, party, act_on, decided_on)
-    check_amount(article, party.kind, amount, decided_on, act_on)
+    check_accident_grade(case, article)
+    income, amount = by_income(article, party, income, amount, act_on, decided_on)
+    check_amount(article, party.kind, amount, decided_on, act_on, income)
     if _effective(case, party, Decision.Kind.PENALTY).filter(article=article).exists():
         raise ServiceError("本案已依据该条款对该当事人作出罚款决定：对同一违法行为不得给予两次以上罚款"
                            "（《中华人民共和国行政处罚法》第二十九条）。", "article")
@@ -200,9 +256,21 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
         raise ServiceError("改正期限不能早于责令改正日期。", "correction_deadline")
     with transaction.atomic():
         return services._create_decision(actor, case, party, Decision.Kind.PENALTY, verb="case.penalty",
-                                         article=article, amount=amount, reason=reason, decided_on=decided_on,
+                                         note=f"未采纳不予行政处罚建议的理由：{reason}" if set_aside else "",
+                                         event_data={**({"leniency_set_aside": reason} if set_aside else {}),
+                                                     **({"income": str(income)} if income is not None else {})},
+                                         article=article, amount=amount, income=income, reason=reason,
+                                         decided_on=decided_on,
                                          act_on=act_on, correction_ordered_on=correction_ordered_on,
                                          correction_deadline=correction_deadline)
+
+
+#: seed 000 三(三)2(1)①: "对企业自查查出的重大事故隐患，已按规定报告并正在采取有效措施消除的，依法不予行政
+#: 处罚" — while the case's hazard meets it (``rules.leniency_proposed``), a fine on the unit is taken
+#: only with the officer's written reason why the exemption does not apply (kept on the decision and
+#: in its event, shown on the case's timeline).
+LENIENCY_NOT_SET_ASIDE = ("本案关联的重大事故隐患系企业自查发现、已按规定报告并正在采取有效措施消除，依法不予行政处罚"
+                          "（系统已提出不予处罚建议）；如认为不适用，须在“说明”中写明不予适用的理由。")
 
 
 #: 一案双罚 (安全生产法 arts. 97, 99, 101, 102: the unit is punished and its 直接负责的主管人员和其他直接
@@ -224,7 +292,7 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
     """不予行政处罚 for the entity — the officer confirms the automatic proposal (or decides it
     with a written reason where no proposal exists)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "no_penalty", "作出不予行政处罚决定（须在告知之后、进入执行之前）")
     proposed = rules.leniency_proposed(case)
     reason = (reason or "").strip()
     if not proposed and not reason:
@@ -256,7 +324,7 @@ def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day
     refuses to correct, is fined the original amount per day from the day after the correction
     order. ``base`` is that fine; the amount is copied from it (a different amount is refused)."""
     services._require_handler(actor, case)
-    services._check_decision_stage(case)
+    services._check_form_stage(case, "daily_fine", "按日连续处罚（须在作出决定之后、结案之前）")
     if base is None or base.case_id != case.pk or base.kind != Decision.Kind.PENALTY \
             or base.status != Decision.Status.EFFECTIVE:
         raise ServiceError(f"按日连续处罚须以本案已生效的罚款决定为前提（{ART_112}）。", "base")
@@ -299,6 +367,7 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
     with a 责令改正, a correction by the order's deadline means there is no 逾期未改正 / 拒不执行 to
     fine later (``check_prior_order``)."""
     services._require_handler(actor, decision.case)
+    services._check_form_stage(decision.case, "correction", "登记改正（须在作出决定之后、结案之前）")
     ordered = decision.kind == Decision.Kind.PENALTY and decision.correction_ordered_on is not None
     if decision.kind != Decision.Kind.DAILY_FINE and not ordered:
         raise ServiceError("只有按日连续处罚或附有责令改正的罚款决定需要登记改正日期。", "corrected_on")

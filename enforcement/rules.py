@@ -85,21 +85,25 @@ def leniency_policy_enabled(region, on: datetime.date | None = None) -> bool:
 
 def leniency_proposed(case) -> bool:
     """不予处罚 is proposed when the case's hazard was self-found and reported before the case was
-    filed and before any department found it (seed 000 三(三)2(1)①: 已按规定报告), with a plan, and is
-    under effective rectification or was rectified on time since, and the jurisdiction's policy in force on the filing day is on —
-    unless a 不予处罚 decision already exists."""
+    filed and before any department found it (seed 000 三(三)2(1)①: 已按规定报告 — 安全生产法 art. 41
+    报告 both to the department and to the 职工大会或者职工代表大会: both reports, each dated before),
+    with a plan, and is under effective rectification or was rectified on time since, and the
+    jurisdiction's policy in force on the filing day is on — unless a 不予处罚 decision already exists."""
     from hazards import workflow as hazard_workflow
 
     hazard = case.hazard
-    if hazard is None or not hazard.is_self_found or hazard.reported_at is None or not hasattr(hazard, "plan"):
+    if hazard is None or not hazard.is_self_found or not hasattr(hazard, "plan"):
         return False
+    if hazard.reported_at is None or hazard.reported_to_congress_at is None:
+        return False
+    reported = max(hazard.reported_at, hazard.reported_to_congress_at)  # the 双报告 complete
     # 已按规定报告: before the case was filed (its filing record; no later than its 立案日期), not
     # after the enterprise was caught
     from core.models import Event
 
     filed = (Event.objects.filter(object_type=case._meta.label_lower, object_id=case.pk).order_by("created_at", "id")
              .values_list("created_at", flat=True).first())
-    if timezone.localtime(hazard.reported_at).date() > case.opened_on or (filed is not None and hazard.reported_at > filed):
+    if timezone.localtime(reported).date() > case.opened_on or (filed is not None and reported > filed):
         return False
     # 自查查出 … 已按规定报告: reported before any department found it — an inspection finding matched
     # to this ledger hazard, or a verified tip, is a later source of it (hazards.HazardSource; by day,
@@ -108,7 +112,7 @@ def leniency_proposed(case) -> bool:
 
     found = (hazard.sources.exclude(channel__in=SELF_CHANNELS).order_by("reported_at", "id")
              .values_list("reported_at", flat=True).first())
-    if found is not None and timezone.localtime(hazard.reported_at).date() >= timezone.localtime(found).date():
+    if found is not None and timezone.localtime(reported).date() >= timezone.localtime(found).date():
         return False
     # 正在采取有效措施消除: under rectification within its deadline — or rectified since (accepted
     # and closed on time: the most compliant enterprise must not lose the proposal by finishing)

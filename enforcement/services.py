@@ -108,7 +108,10 @@ def open_case(actor, *, enterprise, title: str, facts: str = "", hazard=None, or
 
 
 def add_party(actor, case: Case, *, name: str, role: str, position: str = "") -> CaseParty:
+    """当事人 are identified while the case is filed and investigated (FORM_STAGES["party"]): the
+    告知 and the decisions address the parties known by then."""
     _require_handler(actor, case)
+    _check_form_stage(case, "party", "增加当事人（当事人须在调查取证阶段查明）")
     name = (name or "").strip()
     if not name:
         raise ServiceError("请填写当事人姓名。", "name")
@@ -143,11 +146,6 @@ def advance(actor, case: Case, action: str, *, note: str = "") -> Case:
 
 # ---------------------------------------------------------------- decisions
 
-def _check_decision_stage(case: Case) -> None:
-    if case.stage not in workflow.DECISION_STAGES:
-        raise ServiceError("案件须在告知之后方可作出决定。", "kind")
-
-
 def _check_form_stage(case: Case, form: str, what: str) -> None:
     """The stages in which the case's page offers ``form`` (workflow.FORM_STAGES) are the stages
     in which the service does it."""
@@ -172,11 +170,12 @@ def _amount(value, field="amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _create_decision(actor, case, party, kind, *, verb, **fields) -> Decision:
+def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
+                     **fields) -> Decision:
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
-    record(actor, verb, case, data={"decision": decision.pk, "kind": kind, "party": party.name,
-                                    "amount": str(decision.amount)})
+    record(actor, verb, case, note=note, data={"decision": decision.pk, "kind": kind, "party": party.name,
+                                               "amount": str(decision.amount), **(event_data or {})})
     return decision
 
 
@@ -194,7 +193,7 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     from enterprises.services import set_enterprise_status
 
     _require_handler(actor, case)
-    _check_decision_stage(case)
+    _check_form_stage(case, "suspension", "责令停产整顿（须在告知之后、进入执行之前）")
     if not (reason or "").strip():
         raise ServiceError("请填写停产整顿的理由。", "reason")
     ent = Enterprise.objects.get(pk=case.enterprise_id)
@@ -315,6 +314,7 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
         _require_handler(actor, case)
         if case.enterprise_id != enterprise.pk:
             raise ServiceError("该案件的当事单位不是本单位。", "case")
+        _check_form_stage(case, "measure", "曝光、约谈或联合惩戒（须在作出决定之后）")
     else:
         org = _government_writer(actor, enterprise, kinds=("department", "committee"))
     if kind not in EnterpriseMeasure.Kind.values:
@@ -327,10 +327,26 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
     return m
 
 
+#: 行政处罚 among a case's decisions (行政处罚法 art. 9: 罚款; 责令停产停业): what a 严重失信 listing
+#: rests on (seed 002 item 3 "因安全生产违法行为受到行政处罚的生产经营单位") and a typical case reports
+PENALTY_KINDS = (Decision.Kind.PENALTY, Decision.Kind.DAILY_FINE, Decision.Kind.SUSPENSION)
+
+
+def penalties_in_force(case: Case):
+    """The case's effective administrative penalties (PENALTY_KINDS)."""
+    return case.decisions.filter(kind__in=PENALTY_KINDS, status=Decision.Status.EFFECTIVE)
+
+
 def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_ops: bool = False,
                     published_on: datetime.date | None = None) -> TypicalCase:
-    """公布典型执法案例."""
+    """公布典型执法案例 (seed 000 三(三)2(1)⑤ "根据监管执法情况 … 公布安全生产典型执法案例（含危险作业罪）"):
+    of a closed case (FORM_STAGES["typical"]) with an enforcement outcome in force — an administrative
+    penalty, or a 移送司法机关 (the 危险作业罪 cases the seed names are transfers)."""
     _require_handler(actor, case)
+    _check_form_stage(case, "typical", "公布典型执法案例（须在结案之后）")
+    if not penalties_in_force(case).exists() and not case.decisions.filter(
+            kind=Decision.Kind.TRANSFER, status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("本案没有已生效的行政处罚或移送司法机关决定，不能作为典型执法案例公布。", "title")
     if not (title or "").strip():
         raise ServiceError("请填写标题。", "title")
     if not (summary or "").strip():

@@ -115,7 +115,8 @@ def _run(user, case, name, d):
         "penalty": lambda: s.decide_penalty(user, case, party=d["party"], article=d["article"], amount=d["amount"],
                                             reason=d["reason"], decided_on=d["decided_on"],
                                             correction_ordered_on=d["correction_ordered_on"],
-                                            correction_deadline=d["correction_deadline"], act_on=d["act_on"]),
+                                            correction_deadline=d["correction_deadline"], act_on=d["act_on"],
+                                            income=d["income"]),
         "no_penalty": lambda: s.decide_no_penalty(user, case, reason=d["reason"]),
         "suspension": lambda: s.order_suspension(user, case, reason=d["reason"], correction_deadline=d["correction_deadline"],
                                                   decided_on=d["decided_on"]),
@@ -169,7 +170,12 @@ def case_action(request, pk: int, action: str):
     form = action_forms.get(action)
     if form is None:
         raise Http404
-    if form.is_valid():
+    if action not in workflow.available_forms(case.stage, ctx=_stage_context(case)):
+        # what the page does not offer at this stage is refused here too (the services hold the same
+        # rule: _check_form_stage), whatever the URL names
+        form.is_valid()
+        form.add_error(None, f"案件当前阶段（{case.get_stage_display()}）不能办理“{workflow.FORM_LABELS[action]}”。")
+    elif form.is_valid():
         try:
             _run(request.user, case, action, form.cleaned_data)
             messages.success(request, "已办理。")

@@ -47,7 +47,8 @@ ACTIONS = WORKFLOW.actions
 TRANSITIONS = WORKFLOW.by_action
 LABELS = WORKFLOW.labels()
 
-#: stages in which decisions may be recorded
+#: stages in which some decision may be recorded (the union of the decision forms' FORM_STAGES below;
+#: each writer checks its own form's stages)
 DECISION_STAGES = (NOTIFIED, DECIDED, EXECUTING)
 
 
@@ -88,6 +89,15 @@ FORM_STAGES = {
     "listing": (DECIDED, EXECUTING, CLOSED),
     "typical": (CLOSED,),
     "revoke": (NOTIFIED, DECIDED, EXECUTING, CLOSED),
+}
+
+
+#: what each form does, for the refusal of a form the stage does not offer
+FORM_LABELS = {
+    "advance": "推进阶段", "party": "增加当事人", "penalty": "行政处罚", "no_penalty": "不予处罚",
+    "suspension": "责令停产整顿", "transfer": "移送司法机关", "daily_fine": "按日连续处罚", "correction": "登记改正",
+    "resume": "复查恢复生产", "measure": "曝光/约谈/联合惩戒", "listing": "提请列入失信名单", "typical": "公布典型案例",
+    "revoke": "撤销决定",
 }
 
 

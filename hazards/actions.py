@@ -39,6 +39,10 @@ class ReportForm(_Base):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = report_departments(self.hazard).order_by("name")
+        if self.hazard.reported_at is not None:  # the department was told: what may follow is the congress
+            field = self.fields["department"]
+            field.required, field.initial = False, self.hazard.reported_to_id
+            field.help_text = "已报告主管部门（首次报告保留）；本次补报职工代表大会"
 
 
 class PlanForm(_Base):

@@ -196,8 +196,10 @@ assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
 def _effect_there(hazard, action_name, data) -> bool:
     """Actions that keep the status: is the effect of this request already on record?"""
     data = data if isinstance(data, dict) else {}
-    if action_name == "report":  # 双报告 to the same department
-        return hazard.reported_at is not None and hazard.reported_to_id == data.get("department")
+    if action_name == "report":  # 双报告 to the same department, and to the congress when asked (default)
+        congress = data.get("to_congress", True) not in (False, "false", "False", "0", 0)
+        return (hazard.reported_at is not None and hazard.reported_to_id == data.get("department")
+                and (hazard.reported_to_congress_at is not None or not congress))
     if action_name == "request_extension":  # a request is pending
         return hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()
     if action_name == "decide_extension":  # nothing pending; the last request was decided this way

@@ -193,9 +193,10 @@ class Hazard(RegionCodes):
         return self.channel in SELF_CHANNELS
 
     def leniency_marker(self) -> bool:
-        """Self-found, reported, under effective rectification with a plan (seed 000 三(三)2(1)①)."""
+        """Self-found, reported (双报告: to the department and to the workers' congress, 安全生产法
+        art. 41), under effective rectification with a plan (seed 000 三(三)2(1)①)."""
         return (
-            self.is_self_found and self.reported_at is not None
+            self.is_self_found and self.reported_at is not None and self.reported_to_congress_at is not None
             and self.status in (workflow.RECTIFYING, workflow.PENDING_ACCEPTANCE)
             and hasattr(self, "plan") and not self.is_overdue()
         )

@@ -5,8 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
-from core.services import ServiceError
+from core.events import record
+from core.services import ServiceError, StaleState
 
+from . import workflow
+from .acting import _require_kind
 from .models import Hazard
 from .services import _context, _transition
 
@@ -30,14 +33,18 @@ def report_departments(hazard: Hazard):
             .distinct().order_by("province_code", "city_code", "county_code", "name"))
 
 
-def report_hazard(actor, hazard: Hazard, *, department: Organisation, to_congress: bool = True, note: str = "") -> Hazard:
-    """双报告: the enterprise reports a major hazard to its competent department and its workers' congress."""
-    if department.kind != Organisation.Kind.DEPARTMENT:
-        raise ServiceError("请选择负有安全监管职责的部门。", "department")
+def report_hazard(actor, hazard: Hazard, *, department: Organisation | None = None, to_congress: bool = True,
+                  note: str = "") -> Hazard:
+    """双报告 (安全生产法 art. 41: a major hazard's status is reported to the department with safety
+    duties AND to the 职工大会或者职工代表大会): the first report goes to a competent department — with
+    the congress at once (``to_congress``) or not; the congress report may follow later, as its own
+    dated event (``hazard.report_congress``; ``department`` then may be omitted or be the one already
+    reported to). Each report keeps its first time (不予处罚 reads both): a report already on record
+    is refused (无需重复报告)."""
     if hazard.reported_at is not None:
-        # the first report is the one that counts (不予处罚 reads its time): kept, never overwritten
-        raise ServiceError(f"该隐患已于{timezone.localtime(hazard.reported_at):%Y-%m-%d %H:%M}报告"
-                           f"{hazard.reported_to.name if hazard.reported_to_id else '主管部门'}，无需重复报告。", "department")
+        return _report_congress_later(actor, hazard, department=department, to_congress=to_congress, note=note)
+    if department is None or department.kind != Organisation.Kind.DEPARTMENT:
+        raise ServiceError("请选择负有安全监管职责的部门。", "department")
     if not report_departments(hazard).filter(pk=department.pk).exists():
         raise ServiceError("报告部门须为对该隐患所属行业领域负有安全监管职责的属地部门（本县区、市或省级）。", "department")
     now = timezone.now()
@@ -47,4 +54,33 @@ def report_hazard(actor, hazard: Hazard, *, department: Organisation, to_congres
             updates["reported_to_congress_at"] = now
         hazard = _transition(actor, hazard, "report", _context(hazard, actor), note=note, updates=updates,
                              data={"department": department.pk, "department_name": department.name, "congress": to_congress})
+    return hazard
+
+
+def _already(hazard: Hazard) -> str:
+    said = (f"该隐患已于{timezone.localtime(hazard.reported_at):%Y-%m-%d %H:%M}报告"
+            f"{hazard.reported_to.name if hazard.reported_to_id else '主管部门'}")
+    if hazard.reported_to_congress_at is not None:
+        said += f"，已于{timezone.localtime(hazard.reported_to_congress_at):%Y-%m-%d %H:%M}报告职工代表大会"
+    return said
+
+
+def _report_congress_later(actor, hazard: Hazard, *, department, to_congress: bool, note: str) -> Hazard:
+    """The department was told already: what is left is the congress (its own time, compare-and-set
+    on the empty field, one event). Nothing left, or a second department named: refused — the first
+    department report is the one that counts and is never overwritten."""
+    if not to_congress or hazard.reported_to_congress_at is not None:
+        raise ServiceError(f"{_already(hazard)}，无需重复报告。", "department")
+    if department is not None and department.pk != hazard.reported_to_id:
+        raise ServiceError(f"{_already(hazard)}，首次报告的部门不能变更；本次只能补报职工代表大会。", "department")
+    kind = _require_kind(actor, hazard)
+    reason = workflow.refusal(hazard.status, "report", kind, _context(hazard, actor))
+    if reason:
+        raise ServiceError(reason)
+    with transaction.atomic():
+        if Hazard.objects.filter(pk=hazard.pk, status=hazard.status, reported_at__isnull=False,
+                                 reported_to_congress_at__isnull=True).update(reported_to_congress_at=timezone.now()) != 1:
+            raise StaleState()
+        hazard.refresh_from_db()
+        record(actor, "hazard.report_congress", hazard, note=note, data={"congress": True})
     return hazard

@@ -43,6 +43,18 @@ def _case(world):
     return notified_case(world)
 
 
+def _decided_case(world, *, closed=False):
+    """A case at 决定 (closed when asked) on a fine of the unit: measures follow the decision, a
+    typical case the closing."""
+    from enforcement import services
+    from enforcement.tests.helpers import decided_case
+
+    case = decided_case(world)
+    if closed:
+        services.advance(world.user("commerce"), case, "close")
+    return case
+
+
 def _parties(case):
     from enforcement.tests.helpers import entity, principal
 
@@ -117,11 +129,13 @@ def test_penalties_move_3_3_and_the_double_penalty_3_4(client, world, unit):
     before = rows(unit)
     assert client.post(url, {"penalty-party": ent.pk, "penalty-article": art.pk, "penalty-amount": "150000",
                              "penalty-decided_on": yesterday()}).status_code == 302
-    assert moved(before, rows(unit)) == {"3.3": (1, 2), "3.3_amount": (Decimal("10.0000"), Decimal("25.0000"))}
+    # the unit was already a penalised party of this case (DISPATCH_TABLE.md: one per penalised party):
+    # 3.3 stays, its amount grows
+    assert moved(before, rows(unit)) == {"3.3_amount": (Decimal("10.0000"), Decimal("25.0000"))}
     mid = rows(unit)
     assert client.post(url, {"penalty-party": principal.pk, "penalty-article": art.pk, "penalty-amount": "30000",
                              "penalty-decided_on": yesterday()}).status_code == 302
-    assert moved(mid, rows(unit)) == {"3.3": (2, 3), "3.3_amount": (Decimal("25.0000"), Decimal("28.0000")), "3.4": (0, 1)}
+    assert moved(mid, rows(unit)) == {"3.3": (1, 2), "3.3_amount": (Decimal("25.0000"), Decimal("28.0000")), "3.4": (0, 1)}
 
 
 def test_transfer_moves_3_5(client, world, unit):
@@ -147,7 +161,7 @@ def test_suspension_moves_3_6_by_its_decision_date(client, world, unit):
 
 
 def test_measure_moves_3_7(client, world, unit):
-    case = _case(world)
+    case = _decided_case(world)
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/measure/", {
@@ -156,7 +170,7 @@ def test_measure_moves_3_7(client, world, unit):
 
 
 def test_typical_case_moves_3_8(client, world, unit):
-    case = _case(world)
+    case = _decided_case(world, closed=True)
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/typical/", {

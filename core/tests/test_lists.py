@@ -71,15 +71,18 @@ def _cases(world, n):
 
 def _credit(world, n):
     from enforcement import services
+    from enforcement.tests.helpers import penalised
 
+    penalised(world)  # the ground of a listing
     return clone(services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚"), n)
 
 
 def _typical(world, n):
     from enforcement import services
-    from enforcement.tests.helpers import notified_case
+    from enforcement.tests.helpers import decided_case
 
-    case = notified_case(world)
+    case = decided_case(world)
+    services.advance(world.user("commerce"), case, "close")  # published once closed
     row = services.publish_typical(world.user("commerce_lead"), case, title="典型案例", summary="案情简介")
     return clone(row, n)
 

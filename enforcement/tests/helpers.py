@@ -29,13 +29,30 @@ def major_hazard(world, *, actor="enterprise", report=True, plan=True, ent=None)
     return h
 
 
-def notified_case(world, persona="commerce", ent=None, hazard=None, title="未如实记录隐患排查治理情况"):
+def notified_case(world, persona="commerce", ent=None, hazard=None, title="未如实记录隐患排查治理情况", parties=()):
+    """A case at 告知. ``parties``: (role, name) of persons identified during the investigation
+    (parties are added while the case is filed or investigated)."""
     actor = world.user(persona)
     case = services.open_case(actor, enterprise=ent or world.ent_commerce, title=title, facts="检查发现隐患台账缺失。",
                               hazard=hazard)
     services.advance(actor, case, "investigate")
+    for role, name in parties:
+        services.add_party(actor, case, name=name, role=role)
     services.advance(actor, case, "notify")
     return case
+
+
+def decided_case(world, persona="commerce", ent=None, amount=10000, **kw):
+    """A case at 决定 with an effective fine on the unit (art. 102): what measures, the credit list
+    and, once closed, a typical case follow."""
+    case = notified_case(world, persona, ent, **kw)
+    services.decide_penalty(world.user(persona), case, party=entity(case), article=article(102), amount=amount)
+    services.advance(world.user(persona), case, "decide")
+    return case
+
+
+def party(case, role):
+    return case.parties.get(role=role)
 
 
 def entity(case):
@@ -46,12 +63,23 @@ def principal(case):
     return case.parties.get(role=CaseParty.Role.PRINCIPAL)
 
 
-def order_to_correct(world, case, num, item="", *, ordered=-40, deadline=-10, amount=None, persona="commerce"):
+def order_to_correct(world, case, num, item="", *, ordered=-40, deadline=-10, amount=None, persona="commerce", reason=""):
     """The 责令限期改正 a 逾期未改正 / 拒不执行 fine presupposes (安全生产法 "责令限期改正，处……罚款"):
     the unit's fine under (num, item) with its correction order ``ordered`` days from today and its
     deadline ``deadline`` days from today (None: an order to correct at once)."""
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     art = article(num, item)
     return services.decide_penalty(world.user(persona), case, party=entity(case), article=art,
-                                   amount=amount or art.entity_max, decided_on=day(ordered), correction_ordered_on=day(ordered),
+                                   amount=amount or art.entity_max, reason=reason, decided_on=day(ordered),
+                                   correction_ordered_on=day(ordered),
                                    correction_deadline=day(deadline) if deadline is not None else None)
+
+
+def penalised(world, ent=None, persona="commerce"):
+    """The unit has an effective fine (a case at 决定 — made once): the ground a 严重失信 listing rests
+    on (seed 002 item 3 "因安全生产违法行为受到行政处罚的生产经营单位")."""
+    from enforcement.models import Decision
+
+    ent = ent or world.ent_commerce
+    if not Decision.objects.filter(case__enterprise=ent, kind="penalty", status="effective").exists():
+        decided_case(world, persona=persona, ent=ent)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def test_unit_and_region_rows(world):
@@ -21,6 +21,8 @@ def test_unit_and_region_rows(world):
     services.decide_penalty(com, c1, party=principal(c1), article=art, amount=30000)
     services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True)
     services.order_suspension(com, c1, reason="停产整顿")
+    services.advance(com, c1, "decide")
+    services.advance(com, c1, "close")  # a typical case is published once its case is closed
     services.publish_typical(com, c1, title="某商贸公司一案双罚", summary="……", dangerous_ops=True)
     c2 = notified_case(world, hazard=major_hazard(world))
     services.decide_no_penalty(com, c2)  # not a penalty
@@ -74,7 +76,9 @@ def test_a_case_its_decisions_measures_and_typical_case_stay_where_the_case_was_
     case = notified_case(world)
     order_to_correct(world, case, 101, "(五)")  # before the window
     services.decide_penalty(com, case, party=entity(case), article=article(101, "(五)逾期"), amount=150000)
+    services.advance(com, case, "decide")
     services.add_measure(com, enterprise=world.ent_commerce, kind="exposure", case=case)
+    services.advance(com, case, "close")
     services.publish_typical(com, case, title="某商贸公司案", summary="……")
     number = case.number
     assert number.startswith(f"AJ{world.district.code}-")
@@ -108,7 +112,7 @@ def test_the_filing_department_takes_measures_under_its_case_after_the_enterpris
     from enforcement.models import EnterpriseMeasure
 
     com = world.user("commerce")
-    case = notified_case(world)
+    case = decided_case(world)  # measures under a case follow its decision
     _move(world.ent_commerce, world.ent_other_region.region)
     m = services.add_measure(com, enterprise=world.ent_commerce, kind="interview", case=case)
     assert (m.county_code, m.case_id) == (world.district.code, case.pk)

@@ -27,6 +27,11 @@ def _fined(world, case, *, ordered=-10, deadline=None, amount=20000):
                                    correction_deadline=_day(deadline) if deadline is not None else None)
 
 
+def _decided(world, case):
+    """The case moves on to 决定 (a 按日连续处罚 belongs to the execution of the decision)."""
+    services.advance(world.user("commerce"), case, "decide")
+
+
 # ---------------------------------------------------------------- art. 112 按日连续处罚
 
 def test_daily_fine_needs_a_fine_with_a_correction_order(world):
@@ -34,6 +39,7 @@ def test_daily_fine_needs_a_fine_with_a_correction_order(world):
     case = notified_case(world)
     fine_only = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102),
                                         amount=20000, decided_on=_day(-5))
+    _decided(world, case)
     with pytest.raises(ServiceError, match="第一百一十二条") as err:
         services.daily_fine(world.user("commerce"), case, base=fine_only, reason="拒不整改")
     assert err.value.field == "base" and "未责令改正" in err.value.message
@@ -48,6 +54,7 @@ def test_daily_fine_amount_is_the_original_fine(world):
     """安全生产法 art. 112: "按照原处罚数额按日连续处罚" — any other daily amount is refused."""
     case = notified_case(world)
     base = _fined(world, case, amount=20000)
+    _decided(world, case)
     with pytest.raises(ServiceError, match="原处罚数额") as err:
         services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改", amount_per_day="19999")
     assert err.value.field == "amount_per_day"
@@ -60,6 +67,7 @@ def test_daily_fine_only_on_the_unit(world):
     case = notified_case(world)
     personal = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94),
                                        amount=20000, decided_on=_day(-5), correction_ordered_on=_day(-5))
+    _decided(world, case)
     with pytest.raises(ServiceError, match="生产经营单位"):
         services.daily_fine(world.user("commerce"), case, base=personal, reason="拒不整改")
 
@@ -70,6 +78,7 @@ def test_daily_fine_refusal_not_on_the_order_day(world, decided, ok):
     the order day (ordered on day -5: day -6 and -5 refused, day -4 allowed)."""
     case = notified_case(world)
     base = _fined(world, case, ordered=-5)
+    _decided(world, case)
     base_dated = Decision.objects.get(pk=base.pk)
     call = lambda: services.daily_fine(world.user("commerce"), case, base=base_dated, reason="拒不整改",  # noqa: E731
                                        decided_on=_day(decided))
@@ -86,6 +95,7 @@ def test_daily_fine_not_before_the_correction_deadline(world, decided, ok):
     (our reading, see docs/rules.md)."""
     case = notified_case(world)
     base = _fined(world, case, ordered=-10, deadline=-2)
+    _decided(world, case)
     call = lambda: services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改",  # noqa: E731
                                        decided_on=_day(decided))
     if ok:
@@ -100,8 +110,9 @@ def test_daily_fine_accrues_from_the_day_after_the_order(world, end, days):
     """安全生产法 art. 112: 自作出责令改正之日的次日起 — ordered on day -10 (deadline day -3): the day
     before and the day of the order accrue nothing, the day after one day; the deadline is irrelevant."""
     case = notified_case(world)
-    d = services.daily_fine(world.user("commerce"), case, base=_fined(world, case, ordered=-10, deadline=-3),
-                            reason="复查仍未改正")
+    base = _fined(world, case, ordered=-10, deadline=-3)
+    _decided(world, case)
+    d = services.daily_fine(world.user("commerce"), case, base=base, reason="复查仍未改正")
     assert services.daily_fine_total(d, today=_day(end)) == (days, Decimal(20000 * days))
 
 
@@ -109,12 +120,15 @@ def test_daily_fine_refused_when_corrected_or_twice(world):
     """安全生产法 art. 112 "拒不改正": a corrected fine, or one already fined daily, is refused."""
     case = notified_case(world)
     base = _fined(world, case)
+    _decided(world, case)
     services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改")
     with pytest.raises(ServiceError, match="已作出按日连续处罚"):
         services.daily_fine(world.user("commerce"), case, base=base, reason="拒不整改")
     other = notified_case(world, title="另案")  # one fine per party and article in a case (行政处罚法 art. 29)
+    other_base = _fined(world, other, amount=10000)
+    _decided(world, other)
     with pytest.raises(ServiceError, match="拒不改正的事实"):
-        services.daily_fine(world.user("commerce"), other, base=_fined(world, other, amount=10000), reason=" ")
+        services.daily_fine(world.user("commerce"), other, base=other_base, reason=" ")
 
 
 # ---------------------------------------------------------------- 不予处罚 vs penalty
@@ -146,9 +160,8 @@ def test_no_penalty_and_penalty_are_exclusive_on_the_unit(world):
 def test_article_checked_against_the_role(world, num, item, role, ok):
     """安全生产法 art. 94 fines the 主要负责人, art. 96 other heads and safety managers, art. 97 the
     unit and its responsible persons, art. 114 the unit."""
-    case = notified_case(world)
-    party = entity(case) if role == "entity" else (
-        principal(case) if role == "principal" else services.add_party(world.user("commerce"), case, name="李四", role=role))
+    case = notified_case(world, parties=[(role, "李四")] if role not in ("entity", "principal") else [])
+    party = case.parties.get(role=role)
     art = article(num, item)
     if art.prior_order:  # 逾期未改正 presupposes the 责令限期改正 under the clause's first sentence
         order_to_correct(world, case, num, item.removesuffix("逾期"))

@@ -85,6 +85,7 @@ def test_no_overdue_fine_when_the_unit_corrected_by_the_deadline(world, correcte
     late for one day and the 逾期 fine stands, its act beginning the day after the deadline."""
     case = notified_case(world)
     order = order_to_correct(world, case, 101, "(五)", ordered=-10, deadline=-2)
+    services.advance(world.user("commerce"), case, "decide")  # 登记改正 belongs to the decision's execution
     services.record_correction(world.user("commerce"), order, corrected_on=_day(corrected))
     call = lambda: services.decide_penalty(world.user("commerce"), case, party=entity(case),  # noqa: E731
                                            article=article(101, "(五)逾期"), amount=150000)
@@ -99,6 +100,7 @@ def test_no_overdue_fine_when_the_unit_corrected_by_the_deadline(world, correcte
 def test_a_correction_is_recorded_on_a_fine_with_an_order_only(world):
     case = notified_case(world)
     fine = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=10000)
+    services.advance(world.user("commerce"), case, "decide")  # 登记改正 belongs to the decision's execution
     with pytest.raises(ServiceError, match="附有责令改正") as err:
         services.record_correction(world.user("commerce"), fine, corrected_on=_day(0))
     assert err.value.field == "corrected_on"
@@ -165,10 +167,12 @@ def _revise_102(world, entity_max):
                           {"entity_max": Decimal(entity_max)}, effective_from=timezone.localdate(), note="测试修订")
 
 
-def _case_filed(world, day):
+def _case_filed(world, day, parties=()):
     actor = world.user("commerce")
     case = services.open_case(actor, enterprise=world.ent_commerce, title="未采取措施消除事故隐患", opened_on=_day(day))
     services.advance(actor, case, "investigate")
+    for kwargs in parties:  # persons identified during the investigation
+        services.add_party(actor, case, **kwargs)
     services.advance(actor, case, "notify")
     return case
 
@@ -216,8 +220,8 @@ def test_a_role_a_clause_names_only_from_today_is_not_fined_for_an_earlier_act(w
     occurred. 94 extended to 其他负责人 from today: yesterday's act of a deputy is not fined under
     it; today's act is."""
     _revise_94_roles(world, "principal,other_head")
-    case = _case_filed(world, -1)
-    deputy = services.add_party(world.user("commerce"), case, name="王副总", role="other_head", position="副总经理")
+    case = _case_filed(world, -1, parties=[dict(name="王副总", role="other_head", position="副总经理")])
+    deputy = case.parties.get(role="other_head")
     with pytest.raises(ServiceError) as err:
         services.decide_penalty(world.user("commerce"), case, party=deputy, article=article(94), amount=30000,
                                 act_on=_day(-1))

@@ -60,6 +60,7 @@ def test_a_fine_under_a_daily_fine_is_revoked_after_it(world):
     actor = world.user("commerce")
     case = notified_case(world)
     base = order_to_correct(world, case, 102, ordered=-10, deadline=-3, amount=20000)
+    services.advance(actor, case, "decide")
     daily = services.daily_fine(actor, case, base=base, reason="复查仍未改正")
     with pytest.raises(ServiceError, match="按日连续处罚") as err:
         services.revoke_decision(actor, base, reason="撤销")

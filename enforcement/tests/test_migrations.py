@@ -6,7 +6,7 @@ from django.apps import apps
 
 from enforcement import services
 
-from .helpers import notified_case
+from .helpers import decided_case
 
 placed = importlib.import_module("enforcement.migrations.0004_placed_records")
 
@@ -17,8 +17,9 @@ def test_existing_cases_take_their_enterprise_s_place_and_measures_and_typical_c
     from enforcement.models import Case, EnterpriseMeasure, TypicalCase
 
     com, emg = world.user("commerce"), world.user("emergency")
-    case = notified_case(world)
-    other = notified_case(world, persona="emergency", ent=world.ent_construction)
+    case = decided_case(world)
+    other = decided_case(world, persona="emergency", ent=world.ent_construction)
+    services.advance(emg, other, "close")
     services.add_measure(com, enterprise=world.ent_commerce, kind="exposure", case=case)
     services.add_measure(world.user("other_region"), enterprise=world.ent_other_region, kind="interview")
     services.publish_typical(emg, other, title="案例", summary="……")
@@ -49,6 +50,7 @@ def test_existing_listings_get_their_last_day_from_their_start_and_term(world):
     from enforcement.models import CreditListing
 
     com = world.user("commerce")
+    decided_case(world)  # the unit was penalised (the ground of a listing)
     a = services.propose_listing(com, enterprise=world.ent_commerce, reason="多次处罚", start=datetime.date(2023, 11, 30),
                                  duration_months=3)
     b = services.propose_listing(com, enterprise=world.ent_commerce, reason="多次处罚", start=datetime.date(2022, 11, 30),

@@ -13,7 +13,7 @@ from enforcement import rules, services
 from enforcement.models import Case, CreditListing, Decision, LeniencyPolicy
 from enterprises.models import Enterprise
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def test_open_case_adds_parties_and_event(world):
@@ -160,6 +160,7 @@ def test_transfer_and_daily_fine(world):
     ordered = timezone.localdate() - datetime.timedelta(days=10)
     base = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
                                    decided_on=ordered, correction_ordered_on=ordered)
+    services.advance(world.user("commerce"), case, "decide")
     d = services.daily_fine(world.user("commerce"), case, base=base, reason="复查发现仍未整改")
     assert services.daily_fine_total(d) == (10, Decimal("10000.00"))
     services.record_correction(world.user("commerce"), d, corrected_on=ordered + datetime.timedelta(days=4))
@@ -167,6 +168,7 @@ def test_transfer_and_daily_fine(world):
 
 
 def test_credit_listing_and_repair(world):
+    decided_case(world)  # the unit was penalised (the ground of a listing, seed 002 item 3)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="一年内多次处罚")
     assert rules.credit_status(world.ent_commerce)["code"] == "proposed"
     with pytest.raises(NotPermitted):
@@ -186,6 +188,7 @@ def test_credit_listing_and_repair(world):
 def test_a_listing_keeps_its_last_day_and_expires_only_after_it(world):
     """A 36-month listing from 2024-01-31 is in force through 2027-01-31 (calendar months, the
     shorter month's last day when needed); expiring it is refused until the day after."""
+    decided_case(world)  # the unit was penalised (the ground of a listing)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="一年内多次处罚",
                                        start=datetime.date(2024, 1, 31), duration_months=36)
     assert CreditListing.objects.get(pk=listing.pk).ends_on == datetime.date(2027, 1, 31)
@@ -228,7 +231,7 @@ def test_a_superuser_without_an_organisation_acts_for_the_case_and_is_refused_wi
 
     admin = world.user("admin")
     assert admin.is_superuser and getattr(admin, "membership", None) is None
-    case = notified_case(world)
+    case = decided_case(world)  # measures and the credit list follow the decision
     m = services.add_measure(admin, enterprise=case.enterprise, kind="interview", case=case)
     listing = services.propose_listing(admin, enterprise=case.enterprise, reason="重大事故隐患拒不整改", case=case)
     ban = services.ban_person(admin, enterprise=case.enterprise, person_name="负责人02", term="five_years", case=case)

@@ -10,7 +10,7 @@ from documents.render import docx_text
 from enforcement import services
 from enforcement.models import CreditListing
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, penalised, principal
 
 
 def test_penalty_out_of_range_is_a_form_error(client, world):
@@ -40,9 +40,10 @@ def test_open_case_page_and_banners(client, world):
     services.advance(world.user("commerce"), case, "investigate")
     services.advance(world.user("commerce"), case, "notify")
     assert 'data-testid="leniency"' in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
-    order_to_correct(world, case, 101, "(五)")
+    why = "现场核查整改措施未落实，不适用不予处罚"  # the proposal stands: a fine on the unit says why not
+    order_to_correct(world, case, 101, "(五)", reason=why)
     art = article(101, "(五)逾期")
-    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000)
+    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000, reason=why)
     services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000)
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'data-testid="double-penalty"' in page
@@ -102,6 +103,7 @@ def test_documents_contain_the_facts(client, world):
 
 
 def test_credit_page_actions(client, world):
+    penalised(world)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚")
     client.force_login(world.user("commerce"))
     assert client.post(f"/enforcement/credit/{listing.pk}/confirm/").status_code == 403
@@ -120,6 +122,7 @@ def test_credit_page_actions(client, world):
 
 
 def _listed(world, *, start, months=36):
+    penalised(world)
     listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚",
                                        start=start, duration_months=months)
     services.confirm_listing(world.user("commerce_lead"), listing)

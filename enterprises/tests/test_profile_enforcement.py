@@ -1,6 +1,7 @@
 """The enterprise profile shows its credit status (严重失信主体名单) from enforcement."""
 
 from enforcement import services as enf
+from enforcement.tests.helpers import penalised
 
 
 def test_profile_shows_good_then_listed_credit_status(client, world):
@@ -8,7 +9,8 @@ def test_profile_shows_good_then_listed_credit_status(client, world):
     client.force_login(world.user("commerce"))
     html = client.get(f"/enterprises/{ent.pk}/").content.decode()
     assert "无失信记录" in html
-    listing = enf.propose_listing(world.user("commerce"), enterprise=ent, reason="发生生产安全事故")
+    penalised(world, ent)  # the ground of a listing (seed 002 item 3)
+    listing = enf.propose_listing(world.user("commerce"), enterprise=ent, reason="因安全生产违法行为受到行政处罚")
     enf.confirm_listing(world.user("commerce_lead"), listing)
     html = client.get(f"/enterprises/{ent.pk}/").content.decode()
     assert "严重失信主体" in html

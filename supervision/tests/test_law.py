@@ -156,6 +156,10 @@ def test_public_page_shows_what_the_authority_published(client, world):
     hidden = services.approve(world.user("committee_lead"),
                               propose(world, major_hazard(world, description="不公告的隐患")), public_notice=False)
     assert Listing.objects.get(pk=hidden.pk).public_notice is False
+    from enforcement.tests.helpers import penalised
+
+    for ent in (world.ent_commerce2, world.ent_commerce):  # the ground of a 严重失信 listing (seed 002 item 3)
+        penalised(world, ent)
     listing2 = es.propose_listing(world.user("commerce"), enterprise=world.ent_commerce2, reason="一年内多次受到处罚")
     es.confirm_listing(world.user("commerce_lead"), listing2)
     private = es.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="不公开的失信记录", public=False)

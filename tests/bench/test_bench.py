@@ -234,3 +234,50 @@ def test_the_run_records_the_database_server_and_the_settings_its_figures_depend
     text = report.render({"province": {"profile": "province", "database": connection.vendor, "server": server,
                                        "machine": {"cpus": 2}}})
     assert f"* Database server: {report._server(server)}." in text
+
+
+def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_and_persons(world):
+    """The cases the generated data never makes: a 按日连续处罚 (counted with its party, its accrual to
+    the cut-off in the amount), two clauses on one party of a case (one penalised party), one official
+    held accountable twice (one person). Both hand-written forms give the app's 3.3–3.10 for the
+    unit and the district; the hand counts: 3.3 = 1 (the unit) + 1 (another case) = 2; amount
+    10,000 + 20 × 10,000 + 20,000 + 30,000 = 260,000 = 26 万元; 3.9 = 1 (committee)."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    from bench.dispatch_sql import section_three_one_scan_sql, section_three_sql
+    from enforcement import dispatch, services
+    from enforcement.tests.helpers import article, entity, notified_case
+
+    day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
+    com = world.user("commerce")
+    case = notified_case(world)
+    base = services.decide_penalty(com, case, party=entity(case), article=article(102), amount=10000,
+                                   decided_on=day(-20), correction_ordered_on=day(-20), correction_deadline=day(-15))
+    services.advance(com, case, "decide")
+    services.daily_fine(com, case, base=base, reason="复查仍未改正", decided_on=day(-5))
+    other = notified_case(world, title="另案")
+    services.decide_penalty(com, other, party=entity(other), article=article(97, "(五)"), amount=20000)
+    services.decide_penalty(com, other, party=entity(other), article=article(101, "(五)"), amount=30000)
+    for measure in ("诫勉谈话", "党内警告"):
+        services.record_accountability(world.user("committee"), person_name="赵某", measure=measure)
+    as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    start = as_of - datetime.timedelta(days=30)
+    keys = ["3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.8_dangerous_ops"]
+    district = world.district
+    unit_values = dispatch.unit_rows(world.org("commerce"), start, as_of)
+    assert (unit_values["3.3"], unit_values["3.3_amount"]) == (2, Decimal("26.0000"))
+    assert dispatch.unit_rows(world.org("committee"), start, as_of)["3.9"] == 1
+    for values, kw in ((dispatch.region_rows(district, start, as_of), dict(unit=None)), (unit_values, dict(
+            unit=world.org("commerce").pk)), (dispatch.unit_rows(world.org("committee"), start, as_of),
+                                            dict(unit=world.org("committee").pk))):
+        app = [Decimal(str(values[k] or 0)) for k in keys]
+        for build in (section_three_sql, section_three_one_scan_sql):
+            sql, params = build(district.level, district.code, start, as_of, **kw)
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                row = list(cur.fetchone())
+            row = [row[0] or 0, (Decimal(str(row[1] or 0)) / 10000).quantize(Decimal("0.0001")), *[v or 0 for v in row[2:]]]
+            assert [Decimal(str(v)) for v in row] == app, (build.__name__, kw)

@@ -1,0 +1,75 @@
+"""Rows 3.3 and 3.9 as DISPATCH_TABLE.md defines them, with hand counts.
+
+3.3 行政处罚 (次, 万元): "penalty decisions, one per penalised party (an entity and its principal
+penalised in one case are two decisions …), with their amounts summed in 万元; 不予处罚 decisions are
+not penalties". A 按日连续处罚 (安全生产法 art. 112) is a fine: it is counted with its party and its
+amount is what it accrued by the cut-off — "every figure is cumulative from the campaign's start
+date to the cut-off". 3.9 责任倒查追责问责 is counted in 人."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from enforcement import dispatch, services
+
+from .helpers import article, entity, notified_case
+
+
+def _day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _fine_and_daily_fine(world):
+    """10,000 元 on the unit with a 责令改正 on day -20 (deadline day -15); refused to correct: 按日连续处罚
+    decided on day -5, 10,000 元 a day from day -19."""
+    handler = world.user("commerce")
+    case = notified_case(world)
+    base = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=10000,
+                                   decided_on=_day(-20), correction_ordered_on=_day(-20), correction_deadline=_day(-15))
+    services.advance(handler, case, "decide")
+    daily = services.daily_fine(handler, case, base=base, reason="复查仍未改正", decided_on=_day(-5))
+    return case, daily
+
+
+def test_a_daily_fine_counts_with_its_party_and_its_accrual_to_the_cut_off(world):
+    """Day -19 to today: 20 days × 10,000 = 200,000; with the original 10,000: 210,000 元 = 21 万元, one
+    penalised party (the unit)."""
+    _fine_and_daily_fine(world)
+    rows = dispatch.unit_rows(world.org("commerce"), _day(-30), _day(0))
+    assert (rows["3.3"], rows["3.3_amount"]) == (1, Decimal("21.0000"))
+    region = dispatch.region_rows(world.district, _day(-30), _day(0))
+    assert (region["3.3"], region["3.3_amount"]) == (1, Decimal("21.0000"))
+
+
+def test_the_accrual_is_dated_it_stops_at_the_cut_off_and_at_the_correction(world):
+    """Cut-off day -3: days -19 … -3 = 17 days → 170,000 + 10,000 = 18 万元. Corrected on day -2 (登记改正):
+    days -19 … -2 = 18 → 180,000 + 10,000 = 19 万元 at today's cut-off; the day -3 figure is unchanged."""
+    _, daily = _fine_and_daily_fine(world)
+    unit = world.org("commerce")
+    assert dispatch.unit_rows(unit, _day(-30), _day(-3))["3.3_amount"] == Decimal("18.0000")
+    services.record_correction(world.user("commerce"), daily, corrected_on=_day(-2))
+    assert dispatch.unit_rows(unit, _day(-30), _day(0))["3.3_amount"] == Decimal("19.0000")
+    assert dispatch.unit_rows(unit, _day(-30), _day(-3))["3.3_amount"] == Decimal("18.0000")
+    # before the daily fine was decided only the original fine counts
+    assert (dispatch.unit_rows(unit, _day(-30), _day(-6))["3.3"],
+            dispatch.unit_rows(unit, _day(-30), _day(-6))["3.3_amount"]) == (1, Decimal("1.0000"))
+
+
+def test_two_clauses_against_one_party_in_one_case_are_one_penalised_party_with_the_sum(world):
+    """The unit fined under 97(五) (20,000) and 101(五) (30,000) in one case: 3.3 = 1, 5 万元."""
+    handler = world.user("commerce")
+    case = notified_case(world)
+    services.decide_penalty(handler, case, party=entity(case), article=article(97, "(五)"), amount=20000)
+    services.decide_penalty(handler, case, party=entity(case), article=article(101, "(五)"), amount=30000)
+    rows = dispatch.unit_rows(world.org("commerce"), _day(-1), _day(0))
+    assert (rows["3.3"], rows["3.3_amount"]) == (1, Decimal("5.0000"))
+
+
+def test_one_official_held_accountable_twice_is_one_person(world):
+    committee = world.user("committee")
+    for measure in ("诫勉谈话", "党内警告"):
+        services.record_accountability(committee, person_name="赵某", person_position="街道安全办主任", measure=measure)
+    services.record_accountability(committee, person_name="钱某", person_position="执法人员", measure="通报批评")
+    assert dispatch.unit_rows(world.org("committee"), _day(-1), _day(0))["3.9"] == 2
+    assert dispatch.region_rows(world.district, _day(-1), _day(0))["3.9"] == 2
