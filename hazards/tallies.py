@@ -159,8 +159,11 @@ def _pg_statements(legacy: bool = False) -> list[str]:
     return [
         function,
         f"DROP TRIGGER IF EXISTS {TRIGGER} ON {HAZARDS};",
+        # WHEN: a deferred transaction's rows (defer(): an import) queue no trigger event at all —
+        # the condition is evaluated as the row is written, without calling the function per row
         f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR DELETE OR UPDATE OF {_cols(WATCHED)} ON {HAZARDS} "
-        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_row();",
+        f"FOR EACH ROW WHEN (current_setting('{DEFERRED}', true) IS DISTINCT FROM 'on') "
+        f"EXECUTE FUNCTION {TRIGGER}_row();",
     ]
 
 

@@ -323,6 +323,15 @@ def test_a_postgresql_import_counts_its_rows_once_at_the_end_and_the_triggers_co
     assert sum(HazardTally.objects.values_list("n", flat=True)) == 11
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL: the trigger's WHEN clause")
+def test_a_deferred_transactions_rows_do_not_call_the_postgresql_trigger_at_all(world):
+    """The row trigger's WHEN clause reads the deferral setting, so a deferred import queues no event."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = %s", [tallies.TRIGGER])
+        definition = cur.fetchone()[0]
+    assert f"WHEN ((current_setting('{tallies.DEFERRED}'::text, true) IS DISTINCT FROM 'on'::text))" in definition, definition
+
+
 def test_counts_is_scoped_like_visible_to_and_none_for_enterprise_users(world):
     from django.db.models import Count
 
