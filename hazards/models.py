@@ -118,8 +118,9 @@ class Hazard(RegionCodes):
         # The audit columns — who registered or found a hazard, for which unit, which unit reported a
         # source (HazardSource.organisation), and who acted in an event (core.Event.actor/actor_org)
         # — keep no database foreign-key constraint either: users and units are never deleted (they
-        # are deactivated), Django's on_delete still applies through the ORM, the names are kept
-        # beside the ids, and the constraint's check at commit cost an import ~0.1 s per 5,000 rows
+        # are deactivated; the admin deletes no account), Django's on_delete still applies through the
+        # ORM, the finder's and the actor's names are kept beside the ids (finder_name, Event.actor_name),
+        # and the constraints' checks at commit cost an import ~0.1 s per 5,000 rows
         # (issue 15, B3: the deferred checks of six audit columns, measured on the province data).
         # The columns the law and the workflow rely on (enterprise, sector, 判定依据, merged_into,
         # reported_to, the hazard of a source or schedule) keep theirs.
