@@ -249,6 +249,9 @@ def revise_row(actor, table: Table, obj, data: dict, *, effective_from: datetime
         base = _pick(versions, effective_from)
         if base is _pick(versions, timezone.localdate()) and base.applied_at is not None:
             base.values = _dump(obj, table.fields)  # the live row is that version (edits outside the pages included)
+        # a version written before a field was added to the table lacks it: the row's value, as
+        # rows_in_force reads such a version
+        base.values = {**_dump(obj, [f for f in table.fields if f not in base.values]), **base.values}
         before = _load(model, base.values)
         after = {**before, **{f: data[f] for f in table.fields if f in data}}
         shadow = copy.copy(obj)

@@ -183,3 +183,19 @@ def test_every_rule_table_page_and_its_revision_form_open(client, world, key):
     page = client.get(f"/rules/{key}/{row.pk}/")
     assert page.status_code == 200 and 'data-testid="rule-history"' in page.content.decode()
     assert 'name="effective_from"' in page.content.decode()
+
+
+def test_revising_after_a_version_written_before_a_field_existed_reads_that_field_from_the_row(world):
+    """A version recorded before a field was added to its table (e.g. a future-dated penalty
+    version written before ``prior_order`` existed) lacks the field: revising on top of it takes
+    the field as the row has it (as ``rows_in_force`` reads such a version) — not a KeyError."""
+    row = PenaltyArticle.objects.filter(entity_max__isnull=False).order_by("pk").first()
+    later = D + datetime.timedelta(days=30)
+    with at(TODAY):
+        v2 = _revise(world, "penalty-articles", row, {"entity_max": row.entity_max + 1}, effective_from=D)
+        del v2.values["prior_order"]  # as written before the field was added
+        RuleVersion.objects.filter(pk=v2.pk).update(values=v2.values)
+        v3 = _revise(world, "penalty-articles", row, {"entity_max": row.entity_max + 2}, effective_from=later)
+    assert v3.values["prior_order"] == ruletables._dump(row, ["prior_order"])["prior_order"]
+    changes = Event.objects.filter(verb="rule.revised").latest("id").data["changes"]
+    assert set(changes) == {"entity_max"}
