@@ -138,10 +138,9 @@ def user_detail(request, pk: int):
     actions = {action: not account_rules.account_refusal(request.user, membership, action)
                for action in (account_rules.Action.DEACTIVATE, account_rules.Action.REACTIVATE,
                               account_rules.Action.RESET_PASSWORD)}
-    events = events_for(membership).order_by("-created_at", "-id")[:20]
     return render(request, "accounts/user_detail.html", {
         "membership": membership, "account": membership.user, "form": form, "own": own, "actions": actions,
-        "events": list(reversed(events)),
+        "events": events_for(membership),  # the whole history, oldest first, as every record's page shows it
     }, status=400 if form.errors else 200)
 
 

@@ -295,3 +295,20 @@ def test_the_unit_picker_offers_only_the_units_one_manages(client, leads):
     client_as(client, world, "committee_lead")
     names = {r["text"] for r in client.get("/pickers/account-units/?q=街道").json()["results"]}
     assert "光复道街道办事处" in names and "河东区应急管理局" not in names
+
+
+def test_the_account_page_shows_its_whole_history_not_the_latest_twenty(client, world):
+    from accounts import services
+
+    membership = Membership.objects.get(user=_target(world))
+    principal = world.user("enterprise")
+    for i in range(12):  # 24 changes, each with its event
+        services.deactivate_user(principal, membership, reason=f"第{i}次停用")
+        services.reactivate_user(principal, membership, reason=f"第{i}次启用")
+    recorded = Event.objects.filter(object_type="accounts.membership", object_id=membership.pk).count()
+    assert recorded >= 24
+    client_as(client, world, "committee_lead")
+    response = client.get(f"/accounts/users/{_target(world).pk}/")
+    assert len(list(response.context["events"])) == recorded
+    text = visible_text(response)
+    assert "第0次停用" in text and "第11次启用" in text  # the first change and the last
