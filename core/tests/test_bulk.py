@@ -94,3 +94,19 @@ def test_insert_keeps_a_primary_key_the_caller_gives_as_in_a_one_to_one_side_tab
     assert [r.pk for r in rows] == [h.pk for h in hazards]
     assert list(AlertSchedule.objects.filter(hazard__in=hazards).order_by("hazard_id").values_list("hazard_id", "next_alert_on")) == \
         [(hazards[0].pk, day), (hazards[1].pk, day + datetime.timedelta(days=1))]
+
+
+@pytest.mark.parametrize("n", [1, 999, 1000, 1001, 2500])
+def test_where_in_finds_every_row_once_however_many_values_it_splits_into_chunks(world, n):
+    """where_in splits long value lists (SQLite's parameter limit; PostgreSQL's planner, PG_CHUNK):
+    the rows of all its querysets are exactly those the plain ``__in`` filter finds, none twice."""
+    from core.bulk import PG_CHUNK, where_in
+
+    base = 10 ** 12 + 5000
+    Event.objects.bulk_create([Event(created_at=timezone.now(), actor_name="导入", verb="where_in.row", object_type="x",
+                                     object_id=base + i) for i in range(n + 3)])
+    wanted = [base + i for i in range(n)] + [base, 7]  # a repeat and an id no row has
+    found = [pk for qs in where_in(Event.objects.filter(verb="where_in.row"), "object_id", wanted)
+             for pk in qs.values_list("object_id", flat=True)]
+    assert sorted(found) == [base + i for i in range(n)]  # the oracle: range(n), each once
+    assert PG_CHUNK <= 1000
