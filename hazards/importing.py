@@ -35,7 +35,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from accounts.models import Sector
 from accounts.permissions import actor_org
-from core.bulk import QueryDuringCopy, where_in
+from core.bulk import QueryDuringCopy, commit_without_waiting_for_disk, where_in
 from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.models import REGION_LEVELS
 from core.services import NotPermitted, ServiceError
@@ -473,8 +473,8 @@ def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, be
                 errors.append({"row": "—", "column": "文件", "reason": import_records.refusal(duplicate)})
                 raise _Abort()
             earlier = latest or earlier
-            # counted once at the end (tallies.defer): not per row, not locked for the whole import
-            deferred = tallies.defer()
+            commit_without_waiting_for_disk()  # the job's completion, next, waits for the disk (core.bulk)
+            deferred = tallies.defer()  # counted once at the end: not per row, not locked for the whole import
             try:
                 if stream:
                     entries = services.register_stream(actor, built(), created, closed)

@@ -104,3 +104,23 @@ def test_a_query_during_a_copy_is_refused_before_it_is_sent(world):
     with connection.cursor() as cur:  # the connection is usable again after the rollback
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_import_commits_without_waiting_for_the_disk_and_the_setting_ends_with_its_transaction(world):
+    """core.bulk.commit_without_waiting_for_disk: the import's own transaction commits with
+    synchronous_commit off (SET LOCAL); the connection's next transaction — the job's completion,
+    which makes it durable — waits for the disk again."""
+    def setting():
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            return cur.fetchone()[0]
+
+    seen = []
+    result = import_hazards(world.user("commerce"), xlsx(good_rows(world)), dry_run=False,
+                            before_commit=lambda outcome: seen.append(setting()))
+    assert result["committed"] and seen == ["off"]
+    with transaction.atomic():
+        assert setting() == "on"
+    assert setting() == "on"
