@@ -178,7 +178,10 @@ def make_checked(actor, checked: dict, cache: dict) -> Hazard:
         cache[key] = _org(actor)
     org = cache[key]
     user = actor if actor is not None and actor.is_authenticated else None
-    codes = enterprise.region.level_codes()
+    key = ("region_codes", enterprise.region_id)  # an import's rows name a few hundred regions
+    if key not in cache:
+        codes = enterprise.region.level_codes()
+        cache[key] = {f"{level}_code": codes.get(level, "") for level in REGION_LEVELS}
     # core.bulk.make: the same unsaved hazard as Hazard(enterprise=…, sector=…, …), without the
     # foreign-key descriptors' per-object work (imports build thousands)
     hazard = make(Hazard, {
@@ -193,7 +196,7 @@ def make_checked(actor, checked: dict, cache: dict) -> Hazard:
         "finder_name": checked["finder_name"] or (org.name if org else ""),
         "created_by_id": user.pk if user is not None else None,
         "created_by_org_id": org.pk if org is not None else None,
-        **{f"{level}_code": codes.get(level, "") for level in REGION_LEVELS},
+        **cache[key],
     }, {"enterprise": enterprise, "sector": sector, "basis_item": basis_item, "found_by": user, "created_by": user,
         "created_by_org": org})
     hazard.next_alert_on = first_alert_on(deadline)  # kept for schedule_new (hazards.AlertSchedule)
