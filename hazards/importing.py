@@ -6,9 +6,8 @@ on the page — and every problem is reported as ``{"row": 5, "column": "隐患�
 A dry run, or a file with any bad row, writes nothing. Otherwise the hazards, their sources and
 their events (registered, and close_now for 已销号 rows) are written inside one transaction, all or
 nothing: on PostgreSQL streamed into COPY as they are built (``services.register_stream``),
-elsewhere in batches (``services.register_many``). Enterprise, sector, item and scope look-ups are
-read once per file.
-"""
+elsewhere in batches (``services.register_many``); the search index's pending entries are merged
+after the commit. Enterprise, sector, item and scope look-ups are read once per file."""
 
 import collections
 import datetime
@@ -47,6 +46,7 @@ from regions.models import Region
 from . import import_records, services, tallies
 from .acting import CROSS_CUTTING_SECTORS
 from .models import Hazard
+from .search import merge_pending
 
 MAX_ROWS = 5000
 UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
@@ -494,6 +494,8 @@ def _run(actor, rows, lookups, sha256, dry_run, stream, chunk_size, progress, be
                                "committed": True, "duplicate_of": duplicate})
     except _Abort:
         pass
+    if not errors:  # every search reads the index's pending list: the rows' entries out of it (hazards.search)
+        merge_pending()
     return {"total": total, "created": created, "closed": closed, "errors": errors, "dry_run": False,
             "committed": not errors, "duplicate_of": duplicate}
 
@@ -543,8 +545,7 @@ def _pick(row, row_errors, column, table, reason, *, optional=False, key=lambda 
 
 def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_only=False) -> list:
     """Check each row; bad ones go to ``errors``, good ones come back as register_many entries
-    (``check_only``: the same checks, no hazard built — the entries hold the registrations as
-    ``services.check_hazard`` checked them instead, for ``_build``)."""
+    (``check_only``: the same checks, no hazard built — the entries hold what ``check_hazard`` checked, for ``_build``)."""
     entries = []
     for r in rows:
         n = r["_row"]

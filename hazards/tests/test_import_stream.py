@@ -124,3 +124,20 @@ def test_the_import_commits_without_waiting_for_the_disk_and_the_setting_ends_wi
     with transaction.atomic():
         assert setting() == "on"
     assert setting() == "on"
+
+
+@pytest.mark.postgres
+def test_a_committed_import_leaves_no_search_entries_pending_and_its_rows_are_found(world):
+    """Every search scans the token index's whole pending list (hazards.search): the import merges
+    its rows' entries right after its commit, so nothing is left for the periodic merge."""
+    from hazards.search import merge_pending, text_filter
+
+    merge_pending()
+    rows = good_rows(world)
+    result = import_hazards(world.user("commerce"), xlsx(rows), dry_run=False)
+    assert result["committed"]
+    assert merge_pending()["hazard_search_gin"] == 0  # nothing left: the import merged its entries
+    word = rows[0]["隐患描述"][:2]
+    expected = sorted(h.pk for h in Hazard.objects.all() if word in h.description or word in h.location
+                      or word in h.enterprise.name)  # the substring oracle
+    assert expected and sorted(text_filter(Hazard.objects.all(), word).values_list("pk", flat=True)) == expected
