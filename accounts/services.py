@@ -17,7 +17,11 @@ User = get_user_model()
 
 def create_organisation(actor, *, kind: str, name: str, region, department_type: DepartmentType | None = None,
                         parent: Organisation | None = None, code: str | None = None, phone: str = "") -> Organisation:
-    """Create an organisation at ``region``. Departments need a department type."""
+    """Create an organisation at ``region``. Departments need a department type. ``actor`` must be
+    allowed to set up the unit (``account_rules.organisation_refusal``: a committee office's
+    administrators the government units of its region and below; superusers and system jobs —
+    actor None: demo data, loaders, benchmarks — any); refused: NotPermitted, nothing written."""
+    _refuse_unit(actor, kind=kind, region=region)
     if kind == Organisation.Kind.DEPARTMENT and department_type is None:
         raise ServiceError("行业部门必须指定部门类型。", "department_type")
     if kind == Organisation.Kind.TOWNSHIP and region.level != "township":
@@ -33,9 +37,17 @@ def create_organisation(actor, *, kind: str, name: str, region, department_type:
 
 
 def ensure_organisation(actor, *, kind, name, region, **kwargs) -> Organisation:
-    """Idempotent variant used by demo data: same kind+name+region is reused."""
+    """Idempotent variant used by demo data: same kind+name+region is reused. The same guard as
+    ``create_organisation``, also when the unit exists (the answer does not depend on it)."""
+    _refuse_unit(actor, kind=kind, region=region)
     existing = Organisation.objects.filter(kind=kind, name=name, region=region).first()
     return existing or create_organisation(actor, kind=kind, name=name, region=region, **kwargs)
+
+
+def _refuse_unit(actor, *, kind: str, region) -> None:
+    reason = rules.organisation_refusal(actor, kind=kind, region=region)
+    if reason:
+        raise NotPermitted(reason)
 
 
 def can_manage_competence(actor, department: Organisation) -> bool:
@@ -328,8 +340,12 @@ def reset_password(actor, membership: Membership, *, password: str, request=None
 
 def set_identity_revealer(actor, user, *, allowed: bool, request=None):
     """Designate (or stop designating) a person who may reveal a whistle-blower's identity
-    (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged)."""
+    (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged).
+    ``actor`` must manage the person's account (``account_rules``, action ``revealer``; None = system:
+    demo data) and may not designate itself; a person without a unit is managed by superusers only."""
     from django.contrib.auth.models import Permission
+
+    _refuse(rules.user_refusal(actor, user, rules.Action.REVEALER), "user")
 
     perm = Permission.objects.get(content_type__app_label="tips", codename="reveal_identity")
     had = user.user_permissions.filter(pk=perm.pk).exists()
