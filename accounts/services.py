@@ -352,7 +352,7 @@ def set_identity_revealer(actor, user, *, allowed: bool, request=None):
     if had == allowed:
         return user
     membership = getattr(user, "membership", None)
-    if allowed and (membership is None or membership.organisation.kind == Organisation.Kind.ENTERPRISE):
+    if allowed and (membership is None or not membership.organisation.is_government):
         raise ServiceError("只有政府部门的人员可以被指定查看举报人身份。", "user")
     with transaction.atomic():
         (user.user_permissions.add if allowed else user.user_permissions.remove)(perm)

@@ -211,3 +211,15 @@ def test_an_enterprise_principal_cannot_designate_its_own_staff(world):
     with pytest.raises(ServiceError, match="只有政府部门的人员"):
         services.set_identity_revealer(world.user("enterprise"), world.user("enterprise_safety"), allowed=True)
     assert not _is_revealer(world.user("enterprise_safety"))
+
+
+@pytest.mark.parametrize("actor", ["agency_lead", "admin", None])
+def test_a_third_party_expert_is_never_designated(leads, actor):
+    """Only government staff keep reporters' identities (RULES.md §1: one designated keeper of the report materials;
+    tips go to government units); an agency's expert is not one, whoever designates — even its own leader,
+    a superuser or a system job."""
+    world = leads
+    expert = world.user("agency")
+    with pytest.raises(ServiceError, match="只有政府部门的人员"):
+        services.set_identity_revealer(world.user(actor) if actor else None, expert, allowed=True)
+    assert not _is_revealer(expert)
