@@ -324,7 +324,9 @@ def reset_password(actor, membership: Membership, *, password: str, request=None
     """Set a new password on someone else's account (its holder forgot it): the password passes the
     validators; the holder's sessions end (Django's session hash) and its API tokens are revoked
     (``core.api_auth``). ``actor`` must manage the account; one's own password is changed on the
-    修改密码 page. One ``user.password_reset`` event (without the password) and a security-log row."""
+    修改密码 page. The holder must change it before anything else (``must_change_password``,
+    ``accounts.password_change``). One ``user.password_reset`` event (without the password) and a
+    security-log row."""
     _refuse(rules.account_refusal(actor, membership, rules.Action.RESET_PASSWORD), "password")
     if not password:
         raise ServiceError("请填写新密码。", "password")
@@ -333,9 +335,40 @@ def reset_password(actor, membership: Membership, *, password: str, request=None
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
-        record(actor, "user.password_reset", membership)
+        Membership.objects.filter(pk=membership.pk).update(must_change_password=True)
+        membership.must_change_password = True
+        record(actor, "user.password_reset", membership, data={"must_change_password": True})
         log_security(SecurityLog.Kind.PASSWORD_RESET, request=request, user=actor, target=user.username)
     return membership
+
+
+def change_own_password(user, *, password: str, request=None):
+    """修改密码: the holder sets a new password (the page has checked the current one). It passes the
+    validators and differs from the current one (after a reset: the one the administrator knows); a
+    pending forced change (``must_change_password``) ends. The user's API tokens are revoked; the
+    page keeps its own session (``update_session_auth_hash``). One ``user.password_changed`` event
+    (on the account; ``forced`` says whether a reset required it) and a security-log row."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise NotPermitted()
+    if not password:
+        raise ServiceError("请填写新密码。", "new_password1")
+    if user.check_password(password):
+        raise ServiceError("新密码不能与当前密码相同。", "new_password1")
+    try:
+        _check_password(password, user)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, "new_password1") from None
+    membership = getattr(user, "membership", None)
+    forced = bool(membership is not None and membership.must_change_password)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
+        if membership is not None:
+            Membership.objects.filter(pk=membership.pk).update(must_change_password=False)
+            membership.must_change_password = False
+        record(user, "user.password_changed", membership or user, data={"forced": forced})
+        log_security(SecurityLog.Kind.PASSWORD_CHANGED, request=request, user=user)
+    return user
 
 
 def set_identity_revealer(actor, user, *, allowed: bool, request=None):
