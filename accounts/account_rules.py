@@ -1,5 +1,6 @@
-"""Who may manage which accounts (create, edit, change the role, set the inspector flag, deactivate,
-reactivate, reset the password) — the rule every account service checks (docs/accounts.md).
+"""Who may manage which accounts (create, edit, change the role, set the inspector flag, designate
+who may reveal a whistle-blower's identity, deactivate, reactivate, reset the password) and who may
+set up which units — the rule every account service checks (docs/accounts.md).
 
 An *account administrator* is an active user whose organisation is active and whose role is
 
@@ -19,10 +20,14 @@ An account administrator manages the accounts of
 
 Superusers manage every account. Nobody else manages any: officers, viewers, safety managers,
 staff, experts, users without a unit. On top of the scope, three refusals hold for everyone but
-system jobs: no one changes their own role or inspector flag, deactivates themselves or resets
-their own password here (``修改密码`` is for that); a superuser's or staff account (Django admin)
-is managed by superusers only; accounts are never deleted (deactivated instead: the law-kept
-records name the people who acted).
+system jobs: no one changes their own role or inspector flag, designates themselves to reveal a
+whistle-blower's identity, deactivates themselves or resets their own password here (``修改密码``
+is for that); a superuser's or staff account (Django admin) is managed by superusers only; accounts
+are never deleted (deactivated instead: the law-kept records name the people who acted).
+
+Units (``services.create_organisation``): a committee office's administrators set up the
+government units of its region and below (the units whose people it keeps, rule 2); superusers
+and system jobs any unit; nobody else any (``unit_refusal``).
 
 ``refusal`` is the pure decision (facts in, Chinese reason out, no ORM), exhaustively tested;
 ``facts_for`` reads the facts from the database.
@@ -56,8 +61,9 @@ class Action:
     DEACTIVATE = "deactivate"
     REACTIVATE = "reactivate"
     RESET_PASSWORD = "reset_password"
+    REVEALER = "revealer"  # designate (or stop designating) who may reveal a whistle-blower's identity
 
-    ALL = (CREATE, EDIT, ROLE, INSPECTOR, DEACTIVATE, REACTIVATE, RESET_PASSWORD)
+    ALL = (CREATE, EDIT, ROLE, INSPECTOR, DEACTIVATE, REACTIVATE, RESET_PASSWORD, REVEALER)
 
 
 NOT_AN_ADMINISTRATOR = "只有单位管理员、负责人（企业为主要负责人）可以管理账户。"
@@ -68,7 +74,13 @@ SELF = {
     Action.INSPECTOR: "不能设置自己的执法检查人员身份：请由本单位其他管理人员或上级单位办理。",
     Action.DEACTIVATE: "不能停用自己的账户。",
     Action.RESET_PASSWORD: "不能在此重置自己的密码，请使用“修改密码”。",
+    Action.REVEALER: "不能指定自己查看举报人身份：请由本单位其他管理人员或上级单位办理。",
 }
+
+#: refusals of setting up a unit (``unit_refusal``)
+UNIT_NOT_AN_ADMINISTRATOR = "只有安委会办公室的单位管理员、负责人可以设立单位。"
+UNIT_OUT_OF_SCOPE = ("只能在本安委会办公室所辖区划内设立安委会办公室、行业部门或乡镇（街道）；"
+                     "第三方机构由系统管理员设立，企业的登录单位随其第一个账户开通。")
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,21 @@ def refusal(facts: Facts, action: str) -> str:
             return PRIVILEGED
     if facts.own_account and action in SELF:
         return SELF[action]
+    return ""
+
+
+def unit_refusal(facts: Facts) -> str:
+    """Why the actor may not set up a unit ("" when it may). Pure. ``facts.administrator``: the actor
+    administers a committee office; ``facts.in_scope``: the new unit is one it would manage — a
+    government unit (committee office, department, township office) in its region or below (rule 2).
+    Agencies and enterprises' login units are outside every office's scope: a superuser sets up an
+    agency; an enterprise's login unit is opened with its first account (``open_enterprise_account``)."""
+    if facts.system or facts.superuser:
+        return ""
+    if not facts.administrator:
+        return UNIT_NOT_AN_ADMINISTRATOR
+    if not facts.in_scope:
+        return UNIT_OUT_OF_SCOPE
     return ""
 
 
@@ -175,8 +202,9 @@ def manages_enterprise(user, ent) -> bool:
     return Enterprise.objects.visible_to(user).filter(pk=ent.pk).exists()
 
 
-def facts_for(actor, *, organisation: Organisation, account=None) -> Facts:
-    """The facts about ``actor`` and ``account`` (a user, None for a new account in ``organisation``)."""
+def facts_for(actor, *, organisation: Organisation | None, account=None) -> Facts:
+    """The facts about ``actor`` and ``account`` (a user, None for a new account in ``organisation``).
+    An account without a unit (``organisation`` None) is in no administrator's scope."""
     if actor is None:
         return Facts(system=True)
     superuser = _active(actor) and actor.is_superuser
@@ -184,7 +212,7 @@ def facts_for(actor, *, organisation: Organisation, account=None) -> Facts:
     return Facts(
         superuser=superuser,
         administrator=administrator,
-        in_scope=administrator and manages_organisation(actor, organisation),
+        in_scope=administrator and organisation is not None and manages_organisation(actor, organisation),
         own_account=account is not None and account.pk == actor.pk,
         privileged_target=account is not None and (account.is_superuser or account.is_staff),
     )
@@ -193,6 +221,32 @@ def facts_for(actor, *, organisation: Organisation, account=None) -> Facts:
 def account_refusal(actor, membership: Membership, action: str) -> str:
     """Why ``actor`` may not do ``action`` to the account of ``membership`` ("" when it may)."""
     return refusal(facts_for(actor, organisation=membership.organisation, account=membership.user), action)
+
+
+def user_refusal(actor, user, action: str) -> str:
+    """Why ``actor`` may not do ``action`` to ``user``'s account, which may have no unit ("" when it may)."""
+    membership = getattr(user, "membership", None)
+    organisation = membership.organisation if membership is not None else None
+    return refusal(facts_for(actor, organisation=organisation, account=user), action)
+
+
+def unit_facts(actor, *, kind: str, region) -> Facts:
+    """The facts about ``actor`` setting up a unit of ``kind`` at ``region``."""
+    if actor is None:
+        return Facts(system=True)
+    if _active(actor) and actor.is_superuser:
+        return Facts(superuser=True, administrator=True, in_scope=True)
+    membership = administrator_membership(actor)
+    office = membership.organisation if membership is not None else None
+    if office is None or office.kind != Organisation.Kind.COMMITTEE:
+        return Facts()
+    in_region = office.region.code in region.path.split("/")
+    return Facts(administrator=True, in_scope=kind in GOVERNMENT_KINDS and in_region)
+
+
+def organisation_refusal(actor, *, kind: str, region) -> str:
+    """Why ``actor`` may not set up a unit of ``kind`` at ``region`` ("" when it may)."""
+    return unit_refusal(unit_facts(actor, kind=kind, region=region))
 
 
 def creation_refusal(actor, organisation: Organisation) -> str:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from core.admin import AuditedModelAdmin
 
@@ -36,10 +38,28 @@ class OrganisationAdmin(AuditedModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
-    list_display = ("user", "organisation", "role", "is_inspector")
+    """Read-only: an account (membership) is created, changed (role, inspector flag, details) and
+    deactivated on its account page (``/accounts/users/<id>/``), whose services check the account
+    rule and write each change's event in the same transaction (docs/accounts.md). An edit saved
+    here would change the role with no event."""
+
+    list_display = ("user", "organisation", "role", "is_inspector", "account_page")
     list_filter = ("role",)
     search_fields = ("user__username", "organisation__name")
-    autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ("account_page",)
+
+    @admin.display(description="账号管理")
+    def account_page(self, obj):
+        return format_html('<a href="{}">在账号管理页面修改</a>', reverse("accounts:user_detail", args=[obj.user_id]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class UserAdmin(DjangoUserAdmin):

@@ -153,6 +153,10 @@ class Membership(models.Model):
     phone = models.CharField("手机", max_length=20, blank=True)
     is_inspector = models.BooleanField("执法检查人员", default=False)
     inspector_cert = models.CharField("执法证号", max_length=40, blank=True)
+    # set when an administrator resets the password (services.reset_password), cleared when the holder
+    # changes it (services.change_own_password); until then the pages lead to 修改密码 and the API is
+    # refused (accounts.password_change)
+    must_change_password = models.BooleanField("须修改密码", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

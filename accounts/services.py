@@ -17,7 +17,11 @@ User = get_user_model()
 
 def create_organisation(actor, *, kind: str, name: str, region, department_type: DepartmentType | None = None,
                         parent: Organisation | None = None, code: str | None = None, phone: str = "") -> Organisation:
-    """Create an organisation at ``region``. Departments need a department type."""
+    """Create an organisation at ``region``. Departments need a department type. ``actor`` must be
+    allowed to set up the unit (``account_rules.organisation_refusal``: a committee office's
+    administrators the government units of its region and below; superusers and system jobs —
+    actor None: demo data, loaders, benchmarks — any); refused: NotPermitted, nothing written."""
+    _refuse_unit(actor, kind=kind, region=region)
     if kind == Organisation.Kind.DEPARTMENT and department_type is None:
         raise ServiceError("行业部门必须指定部门类型。", "department_type")
     if kind == Organisation.Kind.TOWNSHIP and region.level != "township":
@@ -33,9 +37,17 @@ def create_organisation(actor, *, kind: str, name: str, region, department_type:
 
 
 def ensure_organisation(actor, *, kind, name, region, **kwargs) -> Organisation:
-    """Idempotent variant used by demo data: same kind+name+region is reused."""
+    """Idempotent variant used by demo data: same kind+name+region is reused. The same guard as
+    ``create_organisation``, also when the unit exists (the answer does not depend on it)."""
+    _refuse_unit(actor, kind=kind, region=region)
     existing = Organisation.objects.filter(kind=kind, name=name, region=region).first()
     return existing or create_organisation(actor, kind=kind, name=name, region=region, **kwargs)
+
+
+def _refuse_unit(actor, *, kind: str, region) -> None:
+    reason = rules.organisation_refusal(actor, kind=kind, region=region)
+    if reason:
+        raise NotPermitted(reason)
 
 
 def can_manage_competence(actor, department: Organisation) -> bool:
@@ -312,7 +324,9 @@ def reset_password(actor, membership: Membership, *, password: str, request=None
     """Set a new password on someone else's account (its holder forgot it): the password passes the
     validators; the holder's sessions end (Django's session hash) and its API tokens are revoked
     (``core.api_auth``). ``actor`` must manage the account; one's own password is changed on the
-    修改密码 page. One ``user.password_reset`` event (without the password) and a security-log row."""
+    修改密码 page. The holder must change it before anything else (``must_change_password``,
+    ``accounts.password_change``). One ``user.password_reset`` event (without the password) and a
+    security-log row."""
     _refuse(rules.account_refusal(actor, membership, rules.Action.RESET_PASSWORD), "password")
     if not password:
         raise ServiceError("请填写新密码。", "password")
@@ -321,22 +335,57 @@ def reset_password(actor, membership: Membership, *, password: str, request=None
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
-        record(actor, "user.password_reset", membership)
+        Membership.objects.filter(pk=membership.pk).update(must_change_password=True)
+        membership.must_change_password = True
+        record(actor, "user.password_reset", membership, data={"must_change_password": True})
         log_security(SecurityLog.Kind.PASSWORD_RESET, request=request, user=actor, target=user.username)
     return membership
 
 
+def change_own_password(user, *, password: str, request=None):
+    """修改密码: the holder sets a new password (the page has checked the current one). It passes the
+    validators and differs from the current one (after a reset: the one the administrator knows); a
+    pending forced change (``must_change_password``) ends. The user's API tokens are revoked; the
+    page keeps its own session (``update_session_auth_hash``). One ``user.password_changed`` event
+    (on the account; ``forced`` says whether a reset required it) and a security-log row."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise NotPermitted()
+    if not password:
+        raise ServiceError("请填写新密码。", "new_password1")
+    if user.check_password(password):
+        raise ServiceError("新密码不能与当前密码相同。", "new_password1")
+    try:
+        _check_password(password, user)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, "new_password1") from None
+    membership = getattr(user, "membership", None)
+    forced = bool(membership is not None and membership.must_change_password)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])  # pre_save revokes the API tokens (core.api_auth)
+        if membership is not None:
+            Membership.objects.filter(pk=membership.pk).update(must_change_password=False)
+            membership.must_change_password = False
+        record(user, "user.password_changed", membership or user, data={"forced": forced})
+        log_security(SecurityLog.Kind.PASSWORD_CHANGED, request=request, user=user)
+    return user
+
+
 def set_identity_revealer(actor, user, *, allowed: bool, request=None):
     """Designate (or stop designating) a person who may reveal a whistle-blower's identity
-    (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged)."""
+    (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged).
+    ``actor`` must manage the person's account (``account_rules``, action ``revealer``; None = system:
+    demo data) and may not designate itself; a person without a unit is managed by superusers only."""
     from django.contrib.auth.models import Permission
+
+    _refuse(rules.user_refusal(actor, user, rules.Action.REVEALER), "user")
 
     perm = Permission.objects.get(content_type__app_label="tips", codename="reveal_identity")
     had = user.user_permissions.filter(pk=perm.pk).exists()
     if had == allowed:
         return user
     membership = getattr(user, "membership", None)
-    if allowed and (membership is None or membership.organisation.kind == Organisation.Kind.ENTERPRISE):
+    if allowed and (membership is None or not membership.organisation.is_government):
         raise ServiceError("只有政府部门的人员可以被指定查看举报人身份。", "user")
     with transaction.atomic():
         (user.user_permissions.add if allowed else user.user_permissions.remove)(perm)

@@ -152,7 +152,7 @@ ACTIONS = {
                    "form": AccountReasonForm, "done": "已启用账户", "note": "启用后该账户可以重新登录。"},
     "password": {"action": account_rules.Action.RESET_PASSWORD, "title": "重置密码", "button": "重置密码", "danger": True,
                  "form": PasswordResetForm, "done": "已重置密码",
-                 "note": "重置后该账户已登录的会话和接口令牌随即失效。请将新密码当面或通过安全渠道告知本人，并提醒其登录后立即修改。"},
+                 "note": "重置后该账户已登录的会话和接口令牌随即失效。请将新密码当面或通过安全渠道告知本人；本人登录后须先修改密码，才能继续使用系统和接口。"},
 }
 
 

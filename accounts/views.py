@@ -2,12 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -102,13 +102,28 @@ def logout_view(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码 (Django's form checks the current password); the write is ``services.change_own_password``
+    (event, security log, the end of a forced change after a reset — ``accounts.password_change``)."""
+
     template_name = "accounts/password_change.html"
 
+    def get_context_data(self, **kwargs):
+        from .password_change import PAGE_NOTICE, change_pending
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["forced_notice"] = PAGE_NOTICE if change_pending(self.request.user) else ""
+        return ctx
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        log_security(SecurityLog.Kind.PASSWORD_CHANGED, request=self.request, user=self.request.user)
+        try:
+            services.change_own_password(self.request.user, password=form.cleaned_data["new_password1"],
+                                         request=self.request)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, self.request.user)  # this session stays signed in
         messages.success(self.request, "密码已修改。")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         return "/accounts/profile/"

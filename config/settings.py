@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Every view needs a login unless marked login_not_required (public tip pages, healthz, login, DRF).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After an administrator's password reset, pages lead to 修改密码 until it is changed.
+    "accounts.password_change.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -262,7 +264,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated call is 401 with WWW-Authenticate (not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api_security.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api_security.SessionAuthentication",
     ],
     # JSON only; upload endpoints declare MultiPartParser themselves. Unparseable body → 400.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

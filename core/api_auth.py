@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import APIError
-from .api_security import TokenAuthentication, TokenObtainThrottle
+from .api_security import TokenAuthentication, TokenObtainThrottle, refuse_pending_password_change
 
 # ---------------------------------------------------------------- endpoints
 
@@ -68,6 +68,7 @@ class TokenObtainView(APIView):
         if user is None or not user.is_active:
             raise APIError(status.HTTP_400_BAD_REQUEST, "invalid", "用户名或密码不正确，或账户已停用。",
                            {"non_field_errors": ["用户名或密码不正确，或账户已停用。"]})
+        refuse_pending_password_change(user)  # no token for a password an administrator reset (403)
         return Response(TokenSerializer(issue(user)).data, status=status.HTTP_201_CREATED)
 
 

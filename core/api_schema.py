@@ -7,6 +7,7 @@ breaking change gets a new path), the minor number grows with additions (see doc
 
 import re
 
+from drf_spectacular.authentication import SessionScheme as DRFSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
@@ -65,6 +66,12 @@ class TokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "Authorization: Token <令牌>（POST /api/v1/auth/token/ 获取，有效期见 expiry）"}
+
+
+class SessionScheme(DRFSessionScheme):
+    """The pages' session (``core.api_security.SessionAuthentication``), described as DRF's."""
+
+    target_class = "core.api_security.SessionAuthentication"
 
 
 class SchemaWithAppTags(AutoSchema):

@@ -12,6 +12,7 @@ from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication as DRFSessionAuthentication
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 #: what every scoped API call reads next (accounts.scope.compute_scope): loaded with the token in one query
@@ -49,6 +50,33 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(msg)
+
+    def validate_user(self, auth_token):
+        user, auth_token = super().validate_user(auth_token)
+        refuse_pending_password_change(user)
+        return user, auth_token
+
+
+class SessionAuthentication(DRFSessionAuthentication):
+    """DRF's session authentication (the pages' login, CSRF-checked), refusing an account whose
+    password an administrator reset until its holder changes it."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            refuse_pending_password_change(result[0])
+        return result
+
+
+def refuse_pending_password_change(user) -> None:
+    """403 ``password_change_required`` while the holder has not changed a password an administrator
+    reset (``accounts.password_change``: a token or session must not outlive the reset unchanged)."""
+    from accounts.password_change import API_MESSAGE, CODE, change_pending
+
+    if change_pending(user):
+        from .api import APIError
+
+        raise APIError(403, CODE, API_MESSAGE)
 
 
 # ---------------------------------------------------------------- throttles

@@ -144,6 +144,7 @@ VERBS: dict[str, str] = {
     "user.deactivated": "停用账户",
     "user.reactivated": "启用账户",
     "user.password_reset": "重置密码",
+    "user.password_changed": "修改密码",
     # obligations, risks, standards
     "obligations.cost_added": "登记安全生产投入",
     "obligations.drill_added": "登记应急演练",
@@ -190,6 +191,7 @@ VERBS: dict[str, str] = {
     "assessment.score_adjusted": "调整考评得分",
     "assessment.debrief_added": "登记述职",
     "assessment.finalised": "确定考评结果",
+    "assessment.rescored": "不适用指标改为不计分后重算考评结果",  # data migration assessment 0005
     # rule tables, board, jobs, tips handling
     "rule.added": "新增规则",
     "rule.changed": "修改规则",

@@ -216,6 +216,22 @@ def check_hazard_text(tip: Tip, description: str) -> None:
         raise ServiceError("隐患描述不得照抄举报内容，请根据核查情况重新撰写，以保护举报人。", "description")
 
 
+def check_linked_hazard(actor, tip: Tip, hazard) -> None:
+    """The ledger hazard a verification links (关联已有隐患) must be one the actor sees — out of scope
+    is NotPermitted, which the pages answer as 404 before calling (``get_visible_or_404``), like an
+    inspection finding's ledger hazard (``inspections.matching.match_refusal``) — and, when the tip
+    names an enterprise on the platform, a hazard of that enterprise. A tip about an enterprise the
+    reporter named in words only (``Tip.enterprise`` empty) has nothing to compare with: the handler
+    identifies the enterprise by verifying, as ``register={"enterprise": …}`` does. System jobs
+    (actor None) see everything."""
+    from hazards.models import Hazard
+
+    if actor is not None and not Hazard.objects.visible_to(actor).filter(pk=hazard.pk).exists():
+        raise NotPermitted("该隐患不存在或不在您的管辖范围内。")
+    if tip.enterprise_id is not None and hazard.enterprise_id != tip.enterprise_id:
+        raise ServiceError(f"{hazard.number}不是被举报单位（{tip.enterprise.name}）的隐患，不能关联。", "hazard")
+
+
 def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazard=None, register: dict | None = None,
            fine_amount=None) -> Tip:
     """Record the verification result. A true / partly true tip links an existing ledger hazard
@@ -231,6 +247,8 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
     reason = workflow.refusal(tip.status, "verify", facts)
     if reason:
         raise NotPermitted(reason) if not facts.is_handler else ServiceError(reason, None)
+    if hazard is not None:
+        check_linked_hazard(actor, tip, hazard)
     with transaction.atomic():
         # The link tip → hazard lives on the tip (Tip.hazard); the hazard the enterprise reads gets
         # no reference, text or time of the tip (identity protection, RULES.md §1, 2013 opinion).
@@ -241,6 +259,9 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
             enterprise = register.pop("enterprise", None) or tip.enterprise
             if enterprise is None:
                 raise ServiceError("登记隐患须先确定被举报单位。", "enterprise")
+            if tip.enterprise_id is not None and enterprise.pk != tip.enterprise_id:
+                raise ServiceError(f"核查登记的隐患须属于被举报单位（{tip.enterprise.name}），不能登记到{enterprise.name}。",
+                                   "enterprise")
             check_hazard_text(tip, register.get("description", ""))
             register.pop("found_on", None)
             hazard = hazard_services.register_hazard(

@@ -11,7 +11,7 @@ from accounts.account_rules import Action, Facts
 
 # ---------------------------------------------------------------- the pure decision
 
-SELF_ACTIONS = {"role", "inspector", "deactivate", "reset_password"}
+SELF_ACTIONS = {"role", "inspector", "deactivate", "reset_password", "revealer"}
 
 
 def oracle(f: Facts, action: str) -> str:
