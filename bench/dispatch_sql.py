@@ -128,13 +128,14 @@ FINES = "('penalty', 'daily_fine')"
 
 
 def _accrued_days(as_of) -> str:
-    """The days a 按日连续处罚 ``d`` accrued by the cut-off day (the day after its 责令改正 up to its
-    correction, or the cut-off day), written with the day as a literal."""
+    """The days a 按日连续处罚 ``d`` of case ``c`` accrued by the cut-off day (the day after its 责令改正
+    up to its correction, or its case's closing day when closed without one, or the cut-off day),
+    written with the day as a literal."""
     day = as_of.date().isoformat()
     start = "COALESCE(d.correction_ordered_on, d.decided_on)"
     if connection.vendor == "postgresql":
-        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, DATE '{day}'), DATE '{day}') - {start})"
-    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, '{day}'), '{day}')) - julianday({start}))"
+        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, c.closed_on, DATE '{day}'), DATE '{day}') - {start})"
+    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, c.closed_on, '{day}'), '{day}')) - julianday({start}))"
 
 
 def section_three_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:

@@ -27,13 +27,15 @@ CODES = ("3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.8_dangerous_
 
 
 def accrued_days_sql() -> str:
-    """SQL: the days a 按日连续处罚 ``d`` has accrued by the cut-off day (two ``%s``: that day) — from
-    the day after its 责令改正 up to its correction day, or the cut-off day when it was not corrected
-    by then (rules.daily_fine_accrual, the same count as the case page's up to a day)."""
+    """SQL: the days a 按日连续处罚 ``d`` of case ``c`` has accrued by the cut-off day (two ``%s``:
+    that day) — from the day after its 责令改正 up to its correction day, or its case's closing day
+    when the case was closed without one (closing requires it now: a case closed before), or the
+    cut-off day when neither came by then (rules.daily_fine_accrual, the same count as the case
+    page's ``daily_fine_total`` up to a day)."""
     start = "COALESCE(d.correction_ordered_on, d.decided_on)"
     if connection.vendor == "postgresql":
-        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, CAST(%s AS date)), CAST(%s AS date)) - {start})"
-    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, %s), %s)) - julianday({start}))"
+        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, c.closed_on, CAST(%s AS date)), CAST(%s AS date)) - {start})"
+    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, c.closed_on, %s), %s)) - julianday({start}))"
 
 
 def _part(decisions: str, measures: str, typical: str, accountability: str, notices: str, params: list, start, as_of) -> Part:

@@ -366,7 +366,9 @@ def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day
 
 
 def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> tuple[int, Decimal]:
-    end = decision.corrected_on or today or timezone.localdate()
+    """(days, total) of a 按日连续处罚: up to its correction day; a case closed without one (closing
+    now requires it — a case closed before that rule) stops on its closing day; else ``today``."""
+    end = decision.corrected_on or decision.case.closed_on or today or timezone.localdate()
     start = decision.correction_ordered_on or decision.decided_on
     return rules.daily_fine_accrual(decision.amount, start, end)
 

@@ -97,8 +97,8 @@ def _events(case, government: bool):
 
 
 def _stage_context(case):
-    """What the transition guards read; the note is typed in the form itself."""
-    return workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(), has_note=True)
+    """What the transition guards read (``services.case_context``); the note is typed in the form itself."""
+    return services.case_context(case, has_note=True)
 
 
 def _offered(case, action_forms, failed=None):
@@ -145,10 +145,12 @@ def _detail_context(request, case, action_forms, failed=None):
         if d.kind == Decision.Kind.DAILY_FINE:
             d.accrual = services.daily_fine_total(d)
     government = is_government(request.user)
+    ctx = _stage_context(case)
     return {
         "case": case, "parties": case.parties.all(), "decisions": decisions, "government": government,
         "can_handle": government and services.can_handle(request.user, case),
-        "actions": workflow.available_actions(case.stage, ctx=_stage_context(case)), "action_labels": workflow.LABELS,
+        "actions": workflow.available_actions(case.stage, ctx=ctx), "action_labels": workflow.LABELS,
+        "daily_fine_running": government and case.stage != workflow.CLOSED and ctx.daily_fine_running,
         "forms": _offered(case, action_forms, failed), "double_penalty": services.is_double_penalty(case),
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),
