@@ -48,8 +48,10 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     3.3 (DISPATCH_TABLE.md: "penalty decisions, one per penalised party … 不予处罚 decisions are not
     penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
     penalised party of a case (a party belongs to one case: distinct parties), however many clauses;
-    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.9 ("人"):
-    distinct persons held accountable (by name: the records carry no other identity of a person)."""
+    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.5 and 3.9
+    ("人"): distinct persons transferred to the judiciary / held accountable — by name, the records
+    carry no other identity of a person (a person transferred in two cases is one; the party's name
+    read only for the transfers)."""
     cutoff = rowsql.day(_day(as_of))
     window = [rowsql.day(_day(start)), cutoff]
     effective, penalty, daily = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY), str(Decision.Kind.DAILY_FINE)
@@ -58,7 +60,8 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     sql = ("SELECT * FROM "
            "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s) THEN d.party_id END), "
            f"SUM(CASE WHEN d.kind = %s THEN d.amount WHEN d.kind = %s THEN d.amount * {accrued_days_sql()} END), "
-           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN d.party_id END), COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
+           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN (SELECT p.name FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
+           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
            f"{dec}) dd CROSS JOIN "
            "(SELECT COUNT(*) FROM (SELECT d.case_id "
            f"{dec.replace(' WHERE ', ' LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ', 1)} AND d.kind = %s "

@@ -288,14 +288,15 @@ def test_section_three_floors_stop_a_daily_fine_on_its_cases_closing_day(world):
 def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_and_persons(world):
     """The cases the generated data never makes: a 按日连续处罚 (counted with its party, its accrual to
     the cut-off in the amount), two clauses on one party of a case (one penalised party), one official
-    held accountable twice (one person). Both hand-written forms give the app's 3.3–3.10 for the
-    unit and the district; the hand counts: 3.3 = 1 (the unit) + 1 (another case) = 2; amount
-    10,000 + 20 × 10,000 + 20,000 + 30,000 = 260,000 = 26 万元; 3.9 = 1 (committee)."""
+    held accountable twice and a principal transferred in two cases (one person each). Both
+    hand-written forms give the app's 3.3–3.10 for the unit and the district; the hand counts: 3.3 =
+    1 (the unit) + 1 (another case) = 2; amount 10,000 + 20 × 10,000 + 20,000 + 30,000 = 260,000 = 26
+    万元; 3.5 = 1; 3.9 = 1 (committee)."""
     from decimal import Decimal
     from zoneinfo import ZoneInfo
 
     from enforcement import dispatch, services
-    from enforcement.tests.helpers import article, entity, notified_case
+    from enforcement.tests.helpers import article, entity, notified_case, principal
 
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     com = world.user("commerce")
@@ -309,9 +310,11 @@ def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_
     services.decide_penalty(com, other, party=entity(other), article=article(101, "(五)"), amount=30000)
     for measure in ("诫勉谈话", "党内警告"):
         services.record_accountability(world.user("committee"), person_name="赵某", measure=measure)
+    for c in (case, other):  # the principal transferred in both cases: one person
+        services.transfer(com, c, party=principal(c), reason="涉嫌危险作业罪", dangerous_ops=True)
     as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
     start = as_of - datetime.timedelta(days=30)
     unit_values = dispatch.unit_rows(world.org("commerce"), start, as_of)
-    assert (unit_values["3.3"], unit_values["3.3_amount"]) == (2, Decimal("26.0000"))
+    assert (unit_values["3.3"], unit_values["3.3_amount"], unit_values["3.5"]) == (2, Decimal("26.0000"), 1)
     assert dispatch.unit_rows(world.org("committee"), start, as_of)["3.9"] == 1
     _section_three_floors_equal_the_app(world, start, as_of)
