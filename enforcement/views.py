@@ -14,7 +14,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
 
 from . import forms, rules, services, workflow
 from .documents import render_decision, renderable
@@ -50,23 +50,21 @@ case_export = CaseList.as_view(mode="export")
 def case_open(request):
     if not is_government(request.user):
         raise Http404
+    from enterprises.models import Enterprise
+    from hazards.models import Hazard
+
     form = forms.OpenCaseForm(request.POST or None, user=request.user)
+    # an enterprise or hazard the officer cannot see (another region, another sector) is not found
+    named_or_404(form, "enterprise", Enterprise.objects, request.user)
+    hazard = named_or_404(form, "hazard", Hazard.objects, request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        hazard = None
-        if d["hazard"]:
-            from hazards.models import Hazard
-
-            hazard = Hazard.objects.visible_to(request.user).filter(pk=d["hazard"]).first()
-            if hazard is None:
-                form.add_error("hazard", "隐患不存在或不在您的管辖范围内。")
-        if not form.errors:
-            try:
-                case = services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
-                                          hazard=hazard, origin=d["origin"])
-                return redirect("enforcement:case_detail", case.pk)
-            except ServiceError as e:
-                service_error_to_form(form, e)
+        try:
+            case = services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
+                                      hazard=hazard if d["hazard"] else None, origin=d["origin"])
+            return redirect("enforcement:case_detail", case.pk)
+        except ServiceError as e:
+            service_error_to_form(form, e)
     status = 400 if request.method == "POST" else 200
     return render(request, "enforcement/case_open.html", {"form": form}, status=status)
 
