@@ -10,7 +10,7 @@ import re
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-API_VERSION = "1.8.0"
+API_VERSION = "1.9.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
