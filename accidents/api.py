@@ -1,6 +1,7 @@
 """Accident API (/api/v1/accidents/): scoped reads, the report, 补报 and the investigation
 steps. Every write calls one service; refusals come back as 400/403 with field + reason."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -173,10 +174,10 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         ent = None
         if is_enterprise_user(user):
             ent = user.membership.organisation.enterprise
-        elif d.get("enterprise"):
+        elif d.get("enterprise"):  # a unit out of the caller's scope (or none) is not found, as its page
             ent = Enterprise.objects.visible_to(user).filter(pk=d["enterprise"]).first()
             if ent is None:
-                raise serializers.ValidationError({"enterprise": ["单位不存在或不在您的管辖范围内。"]})
+                raise Http404("单位不存在或不在您的管辖范围内。")
         region = ent.region if ent else Region.objects.filter(code=d["township_code"], level="township").first()
         accident = services.report_accident(
             user, region=region, place=d["place"], enterprise=ent, enterprise_name=d["enterprise_name"], sector=sector,

@@ -13,7 +13,8 @@ from accounts.permissions import is_committee, is_enterprise_user, is_government
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from enterprises.models import Enterprise
 
 from . import forms as f
 from . import services, workflow
@@ -53,6 +54,8 @@ def report(request):
     if is_enterprise_user(user):
         form.fields.pop("enterprise_name")
         form.fields.pop("township")
+    else:  # a unit the officer cannot see (another region, another sector) is not found
+        named_or_404(form, "enterprise", Enterprise.objects, user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ent = d.get("enterprise")
@@ -189,25 +192,18 @@ def _run(user, a, action, d):
 
 
 def _linked_case(user, pk):
-    if not pk:
-        return None
+    """The enforcement case a responsibility names: none, or one in the user's scope (anything else —
+    another region, another sector, nothing — is a 404, as opening it would be)."""
     from enforcement.models import Case
 
-    obj = Case.objects.visible_to(user).filter(pk=pk).first()
-    if obj is None:
-        raise ServiceError("执法案件不存在或不在您的管辖范围内。", "case")
-    return obj
+    return get_visible_or_404(Case.objects, user, pk=pk) if pk is not None else None
 
 
 def _linked_accountability(user, pk):
-    if not pk:
-        return None
+    """The accountability record a responsibility names: none, or one in the user's scope (else 404)."""
     from enforcement.models import Accountability
 
-    obj = Accountability.objects.visible_to(user).filter(pk=pk).first()
-    if obj is None:
-        raise ServiceError("问责记录不存在或不在您的管辖范围内。", "accountability")
-    return obj
+    return get_visible_or_404(Accountability.objects, user, pk=pk) if pk is not None else None
 
 
 @require_POST
@@ -303,6 +299,7 @@ def from_tip(request, tip_pk: int):
     form = f.ReportForm(request.POST or None, user=request.user,
                         initial={"enterprise": tip.enterprise_id, "sector": tip.sector_id, "place": tip.address,
                                  "enterprise_name": tip.enterprise_name, "township": tip.region_id})
+    named_or_404(form, "enterprise", Enterprise.objects, request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -38,7 +38,7 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
     articles = {a.sort_order: a for a in PenaltyArticle.objects.all()}
     principal_article = articles[10]  # art. 94: 20,000–50,000 元 for the principal
     n_events, suspended = 0, set()
-    counts = {"penalties": 0, "amount": Decimal(0), "double": 0, "transfers": 0, "suspended_enterprises": set(),
+    counts = {"penalties": 0, "amount": Decimal(0), "double": 0, "transfers": set(), "suspended_enterprises": set(),
               "measure_enterprises": set(), "typical": 0, "typical_dangerous": 0, "accountability": 0, "notices": 0,
               "no_penalty": 0}
     for start in range(0, n_cases, batch):
@@ -124,7 +124,7 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                         if principal is not None and rng.random() < 0.04:
                             decide(principal, "transfer", "case.transfer", reason="涉嫌危险作业罪，移送公安机关",
                                    dangerous=rng.random() < 0.5)
-                            counts["transfers"] += 1
+                            counts["transfers"].add(principal.name)  # 3.5 counts persons (by name)
                     if rng.random() < 0.15:
                         kind = rng.choice(["exposure", "interview"])
                         measures.append((EnterpriseMeasure(enterprise_id=ent.pk, case_id=case.pk, kind=kind,
@@ -183,6 +183,7 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
         summary["cases"] = summary.get("cases", 0) + len(plans)
     if suspended:
         Enterprise.objects.filter(pk__in=suspended).update(status=Enterprise.Status.SUSPENDED)
+    counts["transfers"] = len(counts["transfers"])
     counts["suspended_enterprises"] = len(counts["suspended_enterprises"])
     counts["measure_enterprises"] = len(counts["measure_enterprises"])
     summary["enforcement"] = counts

@@ -11,7 +11,7 @@ from drf_spectacular.authentication import SessionScheme as DRFSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-API_VERSION = "1.8.0"
+API_VERSION = "1.9.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",

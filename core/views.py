@@ -21,6 +21,22 @@ def get_visible_or_404(queryset, user, **lookup):
         raise Http404("不存在或无权查看")
 
 
+def named_or_404(form, field: str, queryset, user):
+    """The object a bound form's ``field`` names by id (a choice, or an id typed in), looked up in
+    ``user``'s scope before the form validates it: an id out of scope — another region, sector or
+    enterprise — or of nothing is a 404, as opening that object would be (never the form's 400
+    "invalid choice", PRODUCT.md: out of scope is 404). Blank or not an id: None, left to the form
+    (its 400 names the field). A form whose choices are narrower than the scope (e.g. only some
+    kinds) still refuses the rest with its 400."""
+    raw = form.data.get(form.add_prefix(field)) if form.is_bound else None
+    raw = str(raw).strip() if raw is not None else ""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    if len(raw) > 18:  # beyond any id
+        raise Http404("不存在或无权查看")
+    return get_visible_or_404(queryset, user, pk=int(raw))
+
+
 def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) -> None:
     """Show a refusal on the form (under its field, else at the top). With ``forbid``, a refusal of
     permission is a 403 page instead (``PermissionDenied`` with the Chinese reason)."""

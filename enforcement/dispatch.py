@@ -27,13 +27,15 @@ CODES = ("3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.8_dangerous_
 
 
 def accrued_days_sql() -> str:
-    """SQL: the days a 按日连续处罚 ``d`` has accrued by the cut-off day (two ``%s``: that day) — from
-    the day after its 责令改正 up to its correction day, or the cut-off day when it was not corrected
-    by then (rules.daily_fine_accrual, the same count as the case page's up to a day)."""
+    """SQL: the days a 按日连续处罚 ``d`` of case ``c`` has accrued by the cut-off day (two ``%s``:
+    that day) — from the day after its 责令改正 up to its correction day, or its case's closing day
+    when the case was closed without one (closing requires it now: a case closed before), or the
+    cut-off day when neither came by then (rules.daily_fine_accrual, the same count as the case
+    page's ``daily_fine_total`` up to a day)."""
     start = "COALESCE(d.correction_ordered_on, d.decided_on)"
     if connection.vendor == "postgresql":
-        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, CAST(%s AS date)), CAST(%s AS date)) - {start})"
-    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, %s), %s)) - julianday({start}))"
+        return f"GREATEST(0, LEAST(COALESCE(d.corrected_on, c.closed_on, CAST(%s AS date)), CAST(%s AS date)) - {start})"
+    return f"MAX(0, julianday(MIN(COALESCE(d.corrected_on, c.closed_on, %s), %s)) - julianday({start}))"
 
 
 def _part(decisions: str, measures: str, typical: str, accountability: str, notices: str, params: list, start, as_of) -> Part:
@@ -46,8 +48,10 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     3.3 (DISPATCH_TABLE.md: "penalty decisions, one per penalised party … 不予处罚 decisions are not
     penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
     penalised party of a case (a party belongs to one case: distinct parties), however many clauses;
-    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.9 ("人"):
-    distinct persons held accountable (by name: the records carry no other identity of a person)."""
+    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.5 and 3.9
+    ("人"): distinct persons transferred to the judiciary / held accountable — by name, the records
+    carry no other identity of a person (a person transferred in two cases is one; the party's name
+    read only for the transfers)."""
     cutoff = rowsql.day(_day(as_of))
     window = [rowsql.day(_day(start)), cutoff]
     effective, penalty, daily = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY), str(Decision.Kind.DAILY_FINE)
@@ -56,7 +60,8 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     sql = ("SELECT * FROM "
            "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s) THEN d.party_id END), "
            f"SUM(CASE WHEN d.kind = %s THEN d.amount WHEN d.kind = %s THEN d.amount * {accrued_days_sql()} END), "
-           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN d.party_id END), COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
+           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN (SELECT p.name FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
+           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
            f"{dec}) dd CROSS JOIN "
            "(SELECT COUNT(*) FROM (SELECT d.case_id "
            f"{dec.replace(' WHERE ', ' LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ', 1)} AND d.kind = %s "

@@ -72,7 +72,7 @@ class PenaltyForm(PartyChoiceForm):
     income = forms.DecimalField(label="上一年年收入（元）", max_digits=14, decimal_places=2, min_value=0, required=False,
                                 help_text="第九十五条、第九十六条（导致事故）按当事人上一年年收入的比例处以罚款")
     reason = forms.CharField(label="说明", required=False,
-                             help_text="已提出不予处罚建议的案件，对单位罚款须写明不予适用的理由")
+                             help_text="已提出不予处罚建议的案件，对单位罚款或依“一案双罚”条款对其负责人员罚款，须写明不予适用的理由")
     decided_on = decided_on_field()
     correction_ordered_on = forms.DateField(label="责令改正日期（可选）", widget=DATE, required=False)
     correction_deadline = forms.DateField(label="改正期限（可选）", widget=DATE, required=False)

@@ -213,8 +213,8 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
     ``correction_ordered_on`` records the 责令改正 that goes with the fine (the order a 逾期 fine
     presupposes; the start of a later 按日连续处罚, art. 112). A person is not fined under a clause of
     一案双罚 when the unit was not punished for the act (``DOUBLE_PENALTY_WITHOUT_UNIT``). While the
-    不予处罚 proposal stands for the case's hazard, the unit is fined only with a written ``reason``
-    (``LENIENCY_NOT_SET_ASIDE``). Arts. 95 / 96 (accident) fine a share of the person's previous year's
+    不予处罚 proposal stands for the case's hazard, the unit — and a person under a clause of 一案双罚,
+    fined for the same act — is fined only with a written ``reason`` (``LENIENCY_NOT_SET_ASIDE``). Arts. 95 / 96 (accident) fine a share of the person's previous year's
     ``income`` (``by_income``; the amount may then be left out where the share is fixed), graded by
     the case's accident where one is linked (``check_accident_grade``)."""
     services._require_handler(actor, case)
@@ -228,9 +228,11 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
         raise ServiceError("本案已对该当事人作出不予行政处罚决定，不能再对其作出行政处罚"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "party")
     reason = (reason or "").strip()
-    set_aside = party.kind == CaseParty.Kind.ENTITY and rules.leniency_proposed(case)
+    same_act = party.kind == CaseParty.Kind.ENTITY or article.fines_the_unit_and_its_persons()
+    set_aside = same_act and rules.leniency_proposed(case)
     if set_aside and not reason:
-        raise ServiceError(LENIENCY_NOT_SET_ASIDE, "reason")
+        raise ServiceError(LENIENCY_NOT_SET_ASIDE if party.kind == CaseParty.Kind.ENTITY
+                           else LENIENCY_NOT_SET_ASIDE_PERSON.format(citation=article.citation), "reason")
     if party.kind == CaseParty.Kind.PERSON and article.fines_the_unit_and_its_persons() and _effective(
             case, case.parties.get(kind=CaseParty.Kind.ENTITY), Decision.Kind.NO_PENALTY).exists():
         raise ServiceError(DOUBLE_PENALTY_WITHOUT_UNIT.format(citation=article.citation), "party")
@@ -268,9 +270,16 @@ def decide_penalty(actor, case: Case, *, party: CaseParty, article: PenaltyArtic
 #: seed 000 三(三)2(1)①: "对企业自查查出的重大事故隐患，已按规定报告并正在采取有效措施消除的，依法不予行政
 #: 处罚" — while the case's hazard meets it (``rules.leniency_proposed``), a fine on the unit is taken
 #: only with the officer's written reason why the exemption does not apply (kept on the decision and
-#: in its event, shown on the case's timeline).
+#: in its event, shown on the case's timeline). The exemption is for the 违法行为, not only for the unit:
+#: a clause of 一案双罚 (arts. 97, 99, 101, 102) fines the 直接负责的主管人员和其他直接责任人员 — the
+#: principal among them — for the unit's same act (seed 000 ② names 一案双罚 as the answer to 排查整治
+#: 不力, the opposite case), so such a fine needs the same written reason. A person's own failure of
+#: duty (art. 94 the principal, arts. 95, 96) is another act and is not covered.
 LENIENCY_NOT_SET_ASIDE = ("本案关联的重大事故隐患系企业自查发现、已按规定报告并正在采取有效措施消除，依法不予行政处罚"
                           "（系统已提出不予处罚建议）；如认为不适用，须在“说明”中写明不予适用的理由。")
+LENIENCY_NOT_SET_ASIDE_PERSON = ("本案关联的重大事故隐患系企业自查发现、已按规定报告并正在采取有效措施消除，依法不予行政处罚"
+                                 "（系统已提出不予处罚建议）；{citation}对直接负责的主管人员和其他直接责任人员的罚款系对"
+                                 "单位同一违法行为的“一案双罚”，同样适用该建议。如认为不适用，须在“说明”中写明不予适用的理由。")
 
 
 #: 一案双罚 (安全生产法 arts. 97, 99, 101, 102: the unit is punished and its 直接负责的主管人员和其他直接
@@ -357,7 +366,9 @@ def daily_fine(actor, case: Case, *, base: Decision, reason: str, amount_per_day
 
 
 def daily_fine_total(decision: Decision, today: datetime.date | None = None) -> tuple[int, Decimal]:
-    end = decision.corrected_on or today or timezone.localdate()
+    """(days, total) of a 按日连续处罚: up to its correction day; a case closed without one (closing
+    now requires it — a case closed before that rule) stops on its closing day; else ``today``."""
+    end = decision.corrected_on or decision.case.closed_on or today or timezone.localdate()
     start = decision.correction_ordered_on or decision.decided_on
     return rules.daily_fine_accrual(decision.amount, start, end)
 

@@ -123,11 +123,20 @@ def add_party(actor, case: Case, *, name: str, role: str, position: str = "") ->
     return party
 
 
+def case_context(case: Case, *, has_note: bool) -> workflow.Context:
+    """What the stage guards read, in one query: an effective decision exists; an effective 按日连续
+    处罚 is still running (no correction day — the case is not closed then)."""
+    from django.db.models import Count, Q
+
+    counts = case.decisions.filter(status=Decision.Status.EFFECTIVE).aggregate(
+        n=Count("id"), running=Count("id", filter=Q(kind=Decision.Kind.DAILY_FINE, corrected_on__isnull=True)))
+    return workflow.Context(has_decision=counts["n"] > 0, has_note=has_note, daily_fine_running=counts["running"] > 0)
+
+
 def advance(actor, case: Case, action: str, *, note: str = "") -> Case:
     """Move the case along the transition table (compare-and-set on the stage)."""
     _require_handler(actor, case)
-    ctx = workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(),
-                           has_note=bool(note.strip()))
+    ctx = case_context(case, has_note=bool(note.strip()))
     reason = workflow.refusal(case.stage, action, ctx)
     if reason:
         raise ServiceError(reason, "action")

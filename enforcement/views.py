@@ -14,7 +14,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
 
 from . import forms, rules, services, workflow
 from .documents import render_decision, renderable
@@ -50,23 +50,21 @@ case_export = CaseList.as_view(mode="export")
 def case_open(request):
     if not is_government(request.user):
         raise Http404
+    from enterprises.models import Enterprise
+    from hazards.models import Hazard
+
     form = forms.OpenCaseForm(request.POST or None, user=request.user)
+    # an enterprise or hazard the officer cannot see (another region, another sector) is not found
+    named_or_404(form, "enterprise", Enterprise.objects, request.user)
+    hazard = named_or_404(form, "hazard", Hazard.objects, request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        hazard = None
-        if d["hazard"]:
-            from hazards.models import Hazard
-
-            hazard = Hazard.objects.visible_to(request.user).filter(pk=d["hazard"]).first()
-            if hazard is None:
-                form.add_error("hazard", "隐患不存在或不在您的管辖范围内。")
-        if not form.errors:
-            try:
-                case = services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
-                                          hazard=hazard, origin=d["origin"])
-                return redirect("enforcement:case_detail", case.pk)
-            except ServiceError as e:
-                service_error_to_form(form, e)
+        try:
+            case = services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
+                                      hazard=hazard if d["hazard"] else None, origin=d["origin"])
+            return redirect("enforcement:case_detail", case.pk)
+        except ServiceError as e:
+            service_error_to_form(form, e)
     status = 400 if request.method == "POST" else 200
     return render(request, "enforcement/case_open.html", {"form": form}, status=status)
 
@@ -97,8 +95,8 @@ def _events(case, government: bool):
 
 
 def _stage_context(case):
-    """What the transition guards read; the note is typed in the form itself."""
-    return workflow.Context(has_decision=case.decisions.filter(status=Decision.Status.EFFECTIVE).exists(), has_note=True)
+    """What the transition guards read (``services.case_context``); the note is typed in the form itself."""
+    return services.case_context(case, has_note=True)
 
 
 def _offered(case, action_forms, failed=None):
@@ -145,10 +143,12 @@ def _detail_context(request, case, action_forms, failed=None):
         if d.kind == Decision.Kind.DAILY_FINE:
             d.accrual = services.daily_fine_total(d)
     government = is_government(request.user)
+    ctx = _stage_context(case)
     return {
         "case": case, "parties": case.parties.all(), "decisions": decisions, "government": government,
         "can_handle": government and services.can_handle(request.user, case),
-        "actions": workflow.available_actions(case.stage, ctx=_stage_context(case)), "action_labels": workflow.LABELS,
+        "actions": workflow.available_actions(case.stage, ctx=ctx), "action_labels": workflow.LABELS,
+        "daily_fine_running": government and case.stage != workflow.CLOSED and ctx.daily_fine_running,
         "forms": _offered(case, action_forms, failed), "double_penalty": services.is_double_penalty(case),
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import is_government
 from core.services import NotPermitted, ServiceError
-from core.views import service_error_to_form
+from core.views import named_or_404, service_error_to_form
 
 from . import forms, services
 
@@ -20,7 +20,10 @@ def facts_new(request, what: str):
         form = forms.AccountabilityForm(request.POST or None, prefix="acc")
         title, call = "登记责任倒查追责问责", services.record_accountability
     elif what == "notice":
+        from accounts.models import Organisation
+
         form = forms.NoticeForm(request.POST or None, prefix="notice", user=request.user)
+        named_or_404(form, "target", Organisation.objects, request.user)  # a unit out of scope: not found
         title, call = "登记约谈通报街道及部门", services.record_notice
     else:
         raise Http404

@@ -2,7 +2,7 @@
 
 立案 → 调查取证 → 告知 → 决定 → 执行 → 结案. A case may be closed straight after the decision
 (nothing left to execute, e.g. 不予处罚) and before any decision only as 不予立案/撤案 from
-filing or investigation.
+filing or investigation; never while a 按日连续处罚 is still running (no correction recorded).
 """
 
 from dataclasses import dataclass
@@ -22,11 +22,19 @@ HANDLER = ("handler",)
 class Context:
     has_decision: bool = False
     has_note: bool = False
+    #: an effective 按日连续处罚 without a correction day: its amount is still growing
+    daily_fine_running: bool = False
 
 
 HAS_DECISION = Guard(lambda a: a.ctx.has_decision, "请先作出至少一项处理决定。")
 NOTE_WITHOUT_DECISION = Guard(lambda a: a.state not in (FILED, INVESTIGATING) or a.ctx.has_note,
                               "未作出决定即结案（不予立案/撤案）须说明理由。")
+#: 安全生产法 art. 112: the daily fine runs until the party corrects; its total is known — and the
+#: decision can be executed and the case closed — only once the correction is recorded (or the
+#: decision revoked)
+NO_RUNNING_DAILY_FINE = Guard(lambda a: not a.ctx.daily_fine_running,
+                              "按日连续处罚尚未登记改正，罚款仍在按日计算，不能结案：请先登记改正日期，或撤销该决定"
+                              "（《中华人民共和国安全生产法》第一百一十二条）。")
 
 WORKFLOW = Workflow(
     name="case",
@@ -40,7 +48,7 @@ WORKFLOW = Workflow(
         Transition("execute", "进入执行", (DECIDED,), EXECUTING, HANDLER),
         # 结案 after the decision, or 不予立案/撤案 (with a reason) before any decision
         Transition("close", "结案", (FILED, INVESTIGATING, DECIDED, EXECUTING), CLOSED, HANDLER,
-                   guards=(NOTE_WITHOUT_DECISION,)),
+                   guards=(NOTE_WITHOUT_DECISION, NO_RUNNING_DAILY_FINE)),
     ),
 )
 ACTIONS = WORKFLOW.actions

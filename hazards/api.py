@@ -115,12 +115,22 @@ class HazardCreateSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- one serializer per action
 
 class ReportSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
+    """双报告 (安全生产法 art. 41): the first report names the competent department (with the workers'
+    congress at once, or not); the congress report that may follow is the enterprise's report to its
+    own 职工大会或者职工代表大会 — addressed to no department, so ``department`` is then left out (or
+    is the one already reported to; another is refused by the service)."""
+
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind="department"), required=False, allow_null=True, default=None,
+        help_text="报告的主管部门：首次报告必填；已报告主管部门后补报职工代表大会时不填")
     to_congress = serializers.BooleanField(default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_department(self, value):
-        if not report_departments(self.context["hazard"]).filter(pk=value.pk).exists():
+        hazard = self.context["hazard"]
+        if value is None or hazard.reported_at is not None:  # no department, or the congress report is what is left
+            return value
+        if not report_departments(hazard).filter(pk=value.pk).exists():
             raise serializers.ValidationError("报告部门须为属地主管部门。")
         return value
 
@@ -196,9 +206,9 @@ assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
 def _effect_there(hazard, action_name, data) -> bool:
     """Actions that keep the status: is the effect of this request already on record?"""
     data = data if isinstance(data, dict) else {}
-    if action_name == "report":  # 双报告 to the same department, and to the congress when asked (default)
-        congress = data.get("to_congress", True) not in (False, "false", "False", "0", 0)
-        return (hazard.reported_at is not None and hazard.reported_to_id == data.get("department")
+    if action_name == "report":  # 双报告 to the same department (or none named: the one on record), and
+        congress = data.get("to_congress", True) not in (False, "false", "False", "0", 0)  # to the congress when asked
+        return (hazard.reported_at is not None and data.get("department") in (None, hazard.reported_to_id)
                 and (hazard.reported_to_congress_at is not None or not congress))
     if action_name == "request_extension":  # a request is pending
         return hazard.extensions.filter(status=ExtensionRequest.Status.PENDING).exists()

@@ -539,7 +539,7 @@ def run_action(actor, hazard: Hazard, action: str, data: dict, *, evidence=None,
 
 def _dispatch(actor, hazard: Hazard, action: str, data: dict):
     if action == "report":
-        return report_hazard(actor, hazard, department=data["department"], to_congress=data.get("to_congress", True),
+        return report_hazard(actor, hazard, department=data.get("department"), to_congress=data.get("to_congress", True),
                              note=data.get("note", ""))
     if action == "submit_plan":
         plan = {k: data.get(k) for k in PLAN_FIELDS}

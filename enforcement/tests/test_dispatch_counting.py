@@ -1,10 +1,11 @@
-"""Rows 3.3 and 3.9 as DISPATCH_TABLE.md defines them, with hand counts.
+"""Rows 3.3, 3.5 and 3.9 as DISPATCH_TABLE.md defines them, with hand counts.
 
 3.3 行政处罚 (次, 万元): "penalty decisions, one per penalised party (an entity and its principal
 penalised in one case are two decisions …), with their amounts summed in 万元; 不予处罚 decisions are
 not penalties". A 按日连续处罚 (安全生产法 art. 112) is a fine: it is counted with its party and its
 amount is what it accrued by the cut-off — "every figure is cumulative from the campaign's start
-date to the cut-off". 3.9 责任倒查追责问责 is counted in 人."""
+date to the cut-off". 3.5 移送司法机关 ("persons transferred to judicial organs") and 3.9 责任倒查追责问责
+are counted in 人: a person is counted once in a period however many records name him."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, entity, notified_case
+from .helpers import article, entity, notified_case, principal
 
 
 def _day(n):
@@ -73,3 +74,17 @@ def test_one_official_held_accountable_twice_is_one_person(world):
     services.record_accountability(committee, person_name="钱某", person_position="执法人员", measure="通报批评")
     assert dispatch.unit_rows(world.org("committee"), _day(-1), _day(0))["3.9"] == 2
     assert dispatch.region_rows(world.district, _day(-1), _day(0))["3.9"] == 2
+
+
+def test_a_person_transferred_in_two_cases_is_one_person(world):
+    """The enterprise's principal is a party of each case against it: transferred in both cases, and
+    in the second case another responsible person (孙某) too — 2 persons, not 3 party records."""
+    handler = world.user("commerce")
+    first = notified_case(world)
+    second = notified_case(world, title="另案", parties=[("other", "孙某")])
+    assert principal(first).name == principal(second).name and principal(first).pk != principal(second).pk
+    services.transfer(handler, first, party=principal(first), reason="涉嫌重大责任事故罪")
+    services.transfer(handler, second, party=principal(second), reason="涉嫌危险作业罪", dangerous_ops=True)
+    services.transfer(handler, second, party=second.parties.get(name="孙某"), reason="涉嫌危险作业罪", dangerous_ops=True)
+    assert dispatch.unit_rows(world.org("commerce"), _day(-1), _day(0))["3.5"] == 2
+    assert dispatch.region_rows(world.district, _day(-1), _day(0))["3.5"] == 2

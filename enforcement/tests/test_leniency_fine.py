@@ -10,7 +10,7 @@ from core.services import ServiceError
 from enforcement import rules, services
 from enforcement.models import Decision
 
-from .helpers import article, entity, major_hazard, notified_case, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, principal
 
 
 def lenient_case(world):
@@ -47,6 +47,39 @@ def test_the_principals_own_failure_of_duty_is_another_act_and_needs_no_such_rea
     case = lenient_case(world)
     d = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(94), amount=20000)
     assert d.kind == "penalty"
+
+
+def _refused_order(world, case):
+    """The unit's fine under art. 102 with its 责令限期消除 (40 days ago, due 10 days ago) — taken with
+    the written reason — on which a 拒不执行 fine of the persons rests (art. 102's 一案双罚)."""
+    return order_to_correct(world, case, 102, reason="现场复查隐患未消除，整改措施未落实")
+
+
+def test_a_fine_on_the_principal_under_a_double_penalty_clause_is_the_same_act_and_needs_the_reason(world):
+    """Art. 102 拒不执行 fines the unit's 直接负责的主管人员 for the unit's act (一案双罚): the leniency
+    for the act (seed 000 三(三)2(1)①) covers it as it covers the unit's fine."""
+    case = lenient_case(world)
+    _refused_order(world, case)
+    for reason in ("", "   "):
+        with pytest.raises(ServiceError) as exc:
+            services.decide_penalty(world.user("commerce"), case, party=principal(case),
+                                    article=article(102, "拒不执行"), amount=50000, reason=reason)
+        assert exc.value.field == "reason" and "不予行政处罚" in exc.value.message and "一案双罚" in exc.value.message
+    assert not Decision.objects.filter(case=case, party=principal(case)).exists()
+    why = "经复查，主要负责人拒不组织消除隐患，不属于正在采取有效措施消除"
+    d = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102, "拒不执行"),
+                                amount=50000, reason=why)
+    assert (d.party, d.amount, d.reason) == (principal(case), 50000, why)
+    ev = events_for(case).filter(verb="case.penalty", data__decision=d.pk).get()
+    assert ev.data["leniency_set_aside"] == why and why in ev.note
+
+
+def test_the_same_double_penalty_fine_needs_no_reason_without_the_proposal(world):
+    case = notified_case(world)
+    _refused_order(world, case)
+    d = services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102, "拒不执行"),
+                                amount=50000)
+    assert d.kind == "penalty" and "leniency_set_aside" not in events_for(case).filter(data__decision=d.pk).get().data
 
 
 def test_without_the_proposal_no_reason_is_asked(world):

@@ -44,7 +44,8 @@ def test_open_case_page_and_banners(client, world):
     order_to_correct(world, case, 101, "(五)", reason=why)
     art = article(101, "(五)逾期")
     services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000, reason=why)
-    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000)
+    # the principal under the same 一案双罚 clause is fined for the same act: the same reason is asked
+    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000, reason=why)
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'data-testid="double-penalty"' in page
     assert client.get("/enforcement/?stage=notified&q=安全出口").content.decode().count(case.number) == 1

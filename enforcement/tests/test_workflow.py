@@ -50,6 +50,10 @@ def test_public_functions_follow_the_table():
     assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.TRANSITIONS) == set(ACTIONS)
 
 
+RUNNING = ("按日连续处罚尚未登记改正，罚款仍在按日计算，不能结案：请先登记改正日期，或撤销该决定"
+           "（《中华人民共和国安全生产法》第一百一十二条）。")
+
+
 @pytest.mark.parametrize("stage,action,ctx,actor,message", [
     ("closed", "close", wf.Context(has_note=True), H, "当前阶段不能执行该操作。"),
     ("filed", "investigate", wf.Context(), OTHER, "只有立案部门的办案人员可以办理本案。"),
@@ -57,6 +61,9 @@ def test_public_functions_follow_the_table():
     ("filed", "close", wf.Context(), H, "未作出决定即结案（不予立案/撤案）须说明理由。"),
     ("investigating", "close", wf.Context(), H, "未作出决定即结案（不予立案/撤案）须说明理由。"),
     ("filed", "fly", wf.Context(), H, "未知操作。"),
+    # 安全生产法 art. 112: a daily fine runs until the correction — no 结案 before it is recorded
+    ("decided", "close", wf.Context(has_decision=True, daily_fine_running=True), H, RUNNING),
+    ("executing", "close", wf.Context(has_decision=True, daily_fine_running=True), H, RUNNING),
 ])
 def test_refusals(stage, action, ctx, actor, message):
     assert wf.refusal(stage, action, ctx, actor) == message
@@ -68,7 +75,7 @@ def test_closing_after_a_decision_needs_no_note():
 
 
 def test_context_defaults_and_immutability():
-    assert wf.Context() == wf.Context(has_decision=False, has_note=False)
+    assert wf.Context() == wf.Context(has_decision=False, has_note=False, daily_fine_running=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         wf.Context().has_note = True
 
@@ -91,6 +98,14 @@ def test_the_case_page_offers_the_procedures_forms_to_the_handler_only(stage):
     advance = {"advance"} if stage != "closed" else set()
     assert set(wf.available_forms(stage, H, with_decision)) == FORMS[stage] | advance
     assert wf.available_forms(stage, OTHER, with_decision) == []
+
+
+def test_a_running_daily_fine_blocks_only_the_closing():
+    running = wf.Context(has_decision=True, has_note=True, daily_fine_running=True)
+    assert wf.available_actions("decided", H, running) == ["execute"]
+    assert wf.available_actions("executing", H, running) == []
+    assert "advance" not in wf.available_forms("executing", H, running)
+    assert "correction" in wf.available_forms("executing", H, running)
 
 
 def test_without_a_decision_the_notified_case_cannot_be_moved_on():

@@ -99,3 +99,57 @@ def test_the_hazard_page_takes_the_later_congress_report_without_a_department(cl
     assert h.reported_to_congress_at is not None and h.reported_to == world.org("commerce")
     page = client.get(f"/hazards/{h.pk}/").content.decode()
     assert "已报告职代会" in page and "补报职工代表大会" in page
+
+
+# ---------------------------------------------------------------- the API (the same rule as the page)
+
+J = "application/json"
+
+
+def _api_report(client, h, body):
+    return client.post(f"/api/v1/hazards/{h.pk}/actions/report/", body, content_type=J)
+
+
+def test_the_api_takes_the_later_congress_report_without_a_department(client, world):
+    """The congress report is the enterprise's report to its own 职工大会或者职工代表大会 (安全生产法
+    art. 41), addressed to no department: the API does not ask for one once the department was told."""
+    today = timezone.localdate()
+    with at(today - datetime.timedelta(days=2)):
+        h = _reported_to_department_only(world)
+    client.force_login(world.user("enterprise"))
+    r = _api_report(client, h, {"to_congress": True, "note": "职代会已通报"})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["reported_to"] == world.org("commerce").pk
+    h.refresh_from_db()
+    assert h.reported_to_congress_at is not None and h.reported_to == world.org("commerce")
+    assert [e.note for e in events_for(h) if e.verb == "hazard.report_congress"] == ["职代会已通报"]
+    # the same request again: the congress report is on record (409 already_done, nothing written)
+    r = _api_report(client, h, {"to_congress": True})
+    assert r.status_code == 409 and r.json()["code"] == "already_done"
+    assert [e.verb for e in events_for(h)].count("hazard.report_congress") == 1
+
+
+def test_the_api_first_report_still_needs_the_department_and_a_second_one_is_refused(client, world):
+    h = major_hazard(world, report=False, plan=False)
+    client.force_login(world.user("enterprise"))
+    for body in ({"to_congress": True}, {"department": None, "to_congress": True}):
+        r = _api_report(client, h, body)
+        assert r.status_code == 400 and "department" in r.json()["errors"], r.json()
+    h.refresh_from_db()
+    assert h.reported_at is None and h.reported_to_congress_at is None
+    h = _reported_to_department_only(world)
+    r = _api_report(client, h, {"department": world.org("emergency").pk, "to_congress": True})
+    assert r.status_code == 400 and "department" in r.json()["errors"]
+    h.refresh_from_db()
+    assert h.reported_to_congress_at is None and h.reported_to == world.org("commerce")
+
+
+def test_the_schema_does_not_require_a_department_for_the_report(client, world):
+    import yaml
+
+    client.force_login(world.user("admin"))
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    report = schema["components"]["schemas"]["ReportRequest"]
+    assert "department" in report["properties"] and "department" not in report.get("required", [])
+    assert report["properties"]["department"].get("nullable") is True

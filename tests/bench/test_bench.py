@@ -236,20 +236,67 @@ def test_the_run_records_the_database_server_and_the_settings_its_figures_depend
     assert f"* Database server: {report._server(server)}." in text
 
 
-def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_and_persons(world):
-    """The cases the generated data never makes: a 按日连续处罚 (counted with its party, its accrual to
-    the cut-off in the amount), two clauses on one party of a case (one penalised party), one official
-    held accountable twice (one person). Both hand-written forms give the app's 3.3–3.10 for the
-    unit and the district; the hand counts: 3.3 = 1 (the unit) + 1 (another case) = 2; amount
-    10,000 + 20 × 10,000 + 20,000 + 30,000 = 260,000 = 26 万元; 3.9 = 1 (committee)."""
+def _section_three_floors_equal_the_app(world, start, as_of, units=("commerce", "committee")):
+    """Both hand-written forms of section 三 give the app's 3.3–3.10 for the district and each unit."""
     from decimal import Decimal
-    from zoneinfo import ZoneInfo
 
     from django.db import connection
 
     from bench.dispatch_sql import section_three_one_scan_sql, section_three_sql
+    from enforcement import dispatch
+
+    keys = ["3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.8_dangerous_ops"]
+    district = world.district
+    sets = [(dispatch.region_rows(district, start, as_of), dict(unit=None))]
+    sets += [(dispatch.unit_rows(world.org(u), start, as_of), dict(unit=world.org(u).pk)) for u in units]
+    for values, kw in sets:
+        app = [Decimal(str(values[k] or 0)) for k in keys]
+        for build in (section_three_sql, section_three_one_scan_sql):
+            sql, params = build(district.level, district.code, start, as_of, **kw)
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                row = list(cur.fetchone())
+            row = [row[0] or 0, (Decimal(str(row[1] or 0)) / 10000).quantize(Decimal("0.0001")), *[v or 0 for v in row[2:]]]
+            assert [Decimal(str(v)) for v in row] == app, (build.__name__, kw)
+
+
+def test_section_three_floors_stop_a_daily_fine_on_its_cases_closing_day(world):
+    """A case closed (before closing required the correction) with its 按日连续处罚 never corrected:
+    the accrual stops on the closing day in the app and in both floors. Hand count: 10,000 a day from
+    day -19 to the closing day -2 = 18 days → 180,000 + the original 10,000 = 19 万元."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
     from enforcement import dispatch, services
+    from enforcement.models import Case
     from enforcement.tests.helpers import article, entity, notified_case
+
+    day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
+    com = world.user("commerce")
+    case = notified_case(world)
+    base = services.decide_penalty(com, case, party=entity(case), article=article(102), amount=10000,
+                                   decided_on=day(-20), correction_ordered_on=day(-20), correction_deadline=day(-15))
+    services.advance(com, case, "decide")
+    services.daily_fine(com, case, base=base, reason="复查仍未改正", decided_on=day(-5))
+    Case.objects.filter(pk=case.pk).update(stage="closed", closed_on=day(-2))
+    as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    start = as_of - datetime.timedelta(days=30)
+    assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.3_amount"] == Decimal("19.0000")
+    _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
+
+
+def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_and_persons(world):
+    """The cases the generated data never makes: a 按日连续处罚 (counted with its party, its accrual to
+    the cut-off in the amount), two clauses on one party of a case (one penalised party), one official
+    held accountable twice and a principal transferred in two cases (one person each). Both
+    hand-written forms give the app's 3.3–3.10 for the unit and the district; the hand counts: 3.3 =
+    1 (the unit) + 1 (another case) = 2; amount 10,000 + 20 × 10,000 + 20,000 + 30,000 = 260,000 = 26
+    万元; 3.5 = 1; 3.9 = 1 (committee)."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from enforcement import dispatch, services
+    from enforcement.tests.helpers import article, entity, notified_case, principal
 
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     com = world.user("commerce")
@@ -263,21 +310,11 @@ def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_
     services.decide_penalty(com, other, party=entity(other), article=article(101, "(五)"), amount=30000)
     for measure in ("诫勉谈话", "党内警告"):
         services.record_accountability(world.user("committee"), person_name="赵某", measure=measure)
+    for c in (case, other):  # the principal transferred in both cases: one person
+        services.transfer(com, c, party=principal(c), reason="涉嫌危险作业罪", dangerous_ops=True)
     as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
     start = as_of - datetime.timedelta(days=30)
-    keys = ["3.3", "3.3_amount", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.8_dangerous_ops"]
-    district = world.district
     unit_values = dispatch.unit_rows(world.org("commerce"), start, as_of)
-    assert (unit_values["3.3"], unit_values["3.3_amount"]) == (2, Decimal("26.0000"))
+    assert (unit_values["3.3"], unit_values["3.3_amount"], unit_values["3.5"]) == (2, Decimal("26.0000"), 1)
     assert dispatch.unit_rows(world.org("committee"), start, as_of)["3.9"] == 1
-    for values, kw in ((dispatch.region_rows(district, start, as_of), dict(unit=None)), (unit_values, dict(
-            unit=world.org("commerce").pk)), (dispatch.unit_rows(world.org("committee"), start, as_of),
-                                            dict(unit=world.org("committee").pk))):
-        app = [Decimal(str(values[k] or 0)) for k in keys]
-        for build in (section_three_sql, section_three_one_scan_sql):
-            sql, params = build(district.level, district.code, start, as_of, **kw)
-            with connection.cursor() as cur:
-                cur.execute(sql, params)
-                row = list(cur.fetchone())
-            row = [row[0] or 0, (Decimal(str(row[1] or 0)) / 10000).quantize(Decimal("0.0001")), *[v or 0 for v in row[2:]]]
-            assert [Decimal(str(v)) for v in row] == app, (build.__name__, kw)
+    _section_three_floors_equal_the_app(world, start, as_of)
