@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
 
@@ -37,7 +37,7 @@ class OrganisationAdmin(AuditedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditedModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     """Read-only: an account (membership) is created, changed (role, inspector flag, details) and
     deactivated on its account page (``/accounts/users/<id>/``), whose services check the account
     rule and write each change's event in the same transaction (docs/accounts.md). An edit saved
@@ -51,15 +51,6 @@ class MembershipAdmin(AuditedModelAdmin):
     @admin.display(description="账号管理")
     def account_page(self, obj):
         return format_html('<a href="{}">在账号管理页面修改</a>', reverse("accounts:user_detail", args=[obj.user_id]))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UserAdmin(DjangoUserAdmin):

@@ -54,7 +54,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Trails are append-only: visible to superusers, never editable or deletable."""
+    """Visible to superusers, never added, edited or deleted here: trails (append-only) and records
+    whose every change must go through a service (e.g. memberships: the account page)."""
 
     def has_add_permission(self, request):
         return False
