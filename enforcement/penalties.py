@@ -388,6 +388,11 @@ def record_correction(actor, decision: Decision, *, corrected_on: datetime.date)
         raise ServiceError("改正日期无效。", "corrected_on")
     if decision.correction_ordered_on and corrected_on < decision.correction_ordered_on:
         raise ServiceError("改正日期不能早于责令改正日期。", "corrected_on")
+    if decision.kind == Decision.Kind.DAILY_FINE and corrected_on < decision.decided_on:
+        # art. 112 fines a unit that *refuses* to correct: corrected before the daily fine was decided,
+        # there was no refusal to fine — the decision is to be revoked, not closed by a correction
+        raise ServiceError("改正日期早于按日连续处罚决定日期：单位在决定前已改正，不应按日连续处罚，请撤销该决定。",
+                           "corrected_on")
     with transaction.atomic():
         if Decision.objects.filter(pk=decision.pk, corrected_on__isnull=True).update(corrected_on=corrected_on) != 1:
             raise StaleState()

@@ -92,3 +92,18 @@ def test_a_case_closed_before_the_rule_stops_accruing_on_its_closing_day(client,
     assert dispatch.unit_rows(unit, _day(-30), _day(-3))["3.3_amount"] == Decimal("18.0000")
     client.force_login(world.user("commerce"))
     assert "累计18日 180000.00" in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+
+
+def test_a_correction_dated_before_the_daily_fine_was_decided_is_refused(world):
+    """Art. 112 fines a unit that refuses to correct: a correction on day -8, before the daily fine
+    decided on day -5, means there was no refusal on day -5 — the decision is revoked, not corrected."""
+    case, daily = _running(world)
+    with pytest.raises(ServiceError) as exc:
+        services.record_correction(world.user("commerce"), daily, corrected_on=_day(-8))
+    assert exc.value.field == "corrected_on" and "撤销" in exc.value.message
+    daily.refresh_from_db()
+    assert daily.corrected_on is None
+    assert not events_for(case).filter(verb="case.corrected").exists()
+    services.record_correction(world.user("commerce"), daily, corrected_on=_day(-5))  # on the decision's day: accepted
+    daily.refresh_from_db()
+    assert daily.corrected_on == _day(-5)

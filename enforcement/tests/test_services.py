@@ -161,7 +161,9 @@ def test_transfer_and_daily_fine(world):
     base = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
                                    decided_on=ordered, correction_ordered_on=ordered)
     services.advance(world.user("commerce"), case, "decide")
-    d = services.daily_fine(world.user("commerce"), case, base=base, reason="复查发现仍未整改")
+    # 复查 on day 3 after the order found it uncorrected (a correction dated before the daily fine is refused)
+    d = services.daily_fine(world.user("commerce"), case, base=base, reason="复查发现仍未整改",
+                            decided_on=ordered + datetime.timedelta(days=3))
     assert services.daily_fine_total(d) == (10, Decimal("10000.00"))
     services.record_correction(world.user("commerce"), d, corrected_on=ordered + datetime.timedelta(days=4))
     assert services.daily_fine_total(d, today=timezone.localdate() + datetime.timedelta(days=99)) == (4, Decimal("4000.00"))
