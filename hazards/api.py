@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.models import Organisation, Sector
 from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin
 from core.api_http import already_done
+from core.views import get_visible_or_404
 from enterprises.models import Enterprise
 
 from . import services, tallies, workflow
@@ -80,7 +81,8 @@ class HazardDetailSerializer(HazardSerializer):
 
 
 class HazardCreateSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
+    enterprise = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                          help_text="单位 id；不在管辖范围内（或不存在）的单位为 404")
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
@@ -94,12 +96,6 @@ class HazardCreateSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     stop_production = serializers.BooleanField(required=False, default=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
 
     def validate_basis_item(self, value):
         if value is None:
@@ -247,7 +243,9 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
     def create(self, request, *args, **kwargs):
         ser = HazardCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
-        data = ser.validated_data
+        # a unit out of the caller's scope (another region, sector or enterprise) or none is not found, as its page
+        data = {**ser.validated_data,
+                "enterprise": get_visible_or_404(Enterprise.objects, request.user, pk=ser.validated_data["enterprise"])}
         hazard = services.register_hazard(request.user, **data)
         # registered just now: no governance plan and no acceptance yet (relation caches instead of two queries)
         Hazard.plan.related.set_cached_value(hazard, None)

@@ -11,6 +11,7 @@ from core.api import ScopedViewSetMixin
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from core.services import NotPermitted, ServiceError
+from core.views import get_visible_or_404
 from hazards.models import ExtensionRequest, Hazard
 
 from . import extensions, services, workflow
@@ -57,19 +58,14 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    # scoped in __init__: an id outside the user's scope answers exactly like an id that does not exist
-    hazard = serializers.PrimaryKeyRelatedField(
-        queryset=Hazard.objects.none(), error_messages={"does_not_exist": "隐患不存在或不在您的管辖范围内。"})
+    # looked up in the caller's scope by the view: an id outside it answers 404, exactly like one that does not exist
+    hazard = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                      help_text="隐患 id；不在管辖范围内（或不存在）的隐患为 404")
     responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
     deadline = serializers.DateField()
     requirements = serializers.CharField()
     report_every_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
     public_notice = serializers.BooleanField(default=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        self.fields["hazard"].queryset = Hazard.objects.visible_to(request.user) if request else Hazard.objects.none()
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -157,6 +153,7 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         if services.proposing_office(request.user) is None:
             raise NotPermitted("只有省、市、县级安委会办公室可以提出挂牌督办。")
         d = self._input(ProposeSerializer)
+        d["hazard"] = get_visible_or_404(Hazard.objects, request.user, pk=d["hazard"])  # out of scope: not found
         return self._done(services.propose_listing(request.user, **d), status.HTTP_201_CREATED)
 
     @extend_schema(request=ApproveSerializer, responses=ListingSerializer)

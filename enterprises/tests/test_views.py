@@ -132,7 +132,7 @@ def test_create_normalises_credit_code(client, world):
     ({"longitude": "abc"}, "longitude"),
     ({"employees": "-3"}, "employees"),
     ({"high_risk_override": "true", "high_risk_reason": ""}, "high_risk_reason"),
-    ({"region": "999999"}, "region"),
+    ({"region": "abc"}, "region"),  # an id of nothing (or out of scope) is a 404: test_scope_ids.py
 ])
 def test_create_bad_input_names_the_field(client, world, overrides, field):
     client.force_login(world.user("committee"))

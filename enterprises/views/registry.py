@@ -8,7 +8,8 @@ from accounts.account_rules import manages_enterprise
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from regions.models import Region
 
 from .. import permissions as perms
 from .. import services
@@ -103,6 +104,7 @@ def enterprise_create(request):
     if not perms.can_register(request.user):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user)
+    named_or_404(form, "region", Region.objects, request.user)  # a township out of scope (or none) is not found
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +124,7 @@ def enterprise_edit(request, pk: int):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
                           initial={"sectors": list(ent.sectors.all())})
+    named_or_404(form, "region", Region.objects, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_enterprise(request.user, ent, **form.service_kwargs())

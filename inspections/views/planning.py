@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import membership
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from .. import documents, forms, redraw, review, services
@@ -149,6 +149,7 @@ def visit_new(request):
         raise PermissionDenied("只有政府部门经办人员可以填报。")
     org = request.user.membership.organisation
     form = forms.VisitForm(request.POST or None, user=request.user, org=org, initial={"visited_on": timezone.localdate()})
+    named_or_404(form, "enterprise", Enterprise.objects, request.user)  # a unit out of scope is not found
     if request.method == "POST" and form.is_valid():
         try:
             services.record_visit(request.user, **form.cleaned_data)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from enterprises.models import Enterprise
 
 from .. import checklist, documents, forms, matching, services
 from ..filters import RecordFilter
@@ -65,6 +66,9 @@ def record_new(request):
     inspectors = services.inspectors_of(request.user.membership.organisation)
     if request.method == "POST":
         form = forms.RecordForm(request.POST, user=request.user, inspectors=inspectors)
+        # a unit or a draw the user cannot see (another region, sector or department) is not found
+        named_or_404(form, "enterprise", Enterprise.objects, request.user)
+        named_or_404(form, "draw", Draw.objects, request.user)
         if form.is_valid():
             try:
                 rec = services.create_record(request.user, **form.cleaned_data)
