@@ -83,3 +83,15 @@ def penalised(world, ent=None, persona="commerce"):
     ent = ent or world.ent_commerce
     if not Decision.objects.filter(case__enterprise=ent, kind="penalty", status="effective").exists():
         decided_case(world, persona=persona, ent=ent)
+
+
+def refused_correction(world, persona="commerce"):
+    """10,000 元 on the unit with a 责令改正 on day -20 (deadline day -15); refused to correct: 按日连续处罚
+    decided on day -5, 10,000 元 a day from day -19, not corrected; the case at 决定. Returns (case, daily)."""
+    handler = world.user(persona)
+    day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
+    case = notified_case(world, persona)
+    base = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=10000,
+                                   decided_on=day(-20), correction_ordered_on=day(-20), correction_deadline=day(-15))
+    services.advance(handler, case, "decide")
+    return case, services.daily_fine(handler, case, base=base, reason="复查仍未改正", decided_on=day(-5))

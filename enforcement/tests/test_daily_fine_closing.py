@@ -16,7 +16,7 @@ from core.services import ServiceError
 from enforcement import dispatch, services
 from enforcement.models import Case
 
-from .helpers import article, entity, notified_case
+from .helpers import refused_correction
 
 
 def _day(n):
@@ -26,14 +26,9 @@ def _day(n):
 def _running(world, stage="execute"):
     """10,000 元 on the unit with a 责令改正 on day -20 (deadline -15); 按日连续处罚 from day -19, decided
     on day -5, not corrected; the case moved on to 执行 (or left at 决定)."""
-    handler = world.user("commerce")
-    case = notified_case(world)
-    base = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=10000,
-                                   decided_on=_day(-20), correction_ordered_on=_day(-20), correction_deadline=_day(-15))
-    services.advance(handler, case, "decide")
-    daily = services.daily_fine(handler, case, base=base, reason="复查仍未改正", decided_on=_day(-5))
+    case, daily = refused_correction(world)
     if stage == "execute":
-        services.advance(handler, case, "execute")
+        services.advance(world.user("commerce"), case, "execute")
     return case, daily
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, entity, notified_case, principal
+from .helpers import article, entity, notified_case, principal, refused_correction
 
 
 def _day(n):
@@ -24,13 +24,7 @@ def _day(n):
 def _fine_and_daily_fine(world):
     """10,000 元 on the unit with a 责令改正 on day -20 (deadline day -15); refused to correct: 按日连续处罚
     decided on day -5, 10,000 元 a day from day -19."""
-    handler = world.user("commerce")
-    case = notified_case(world)
-    base = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=10000,
-                                   decided_on=_day(-20), correction_ordered_on=_day(-20), correction_deadline=_day(-15))
-    services.advance(handler, case, "decide")
-    daily = services.daily_fine(handler, case, base=base, reason="复查仍未改正", decided_on=_day(-5))
-    return case, daily
+    return refused_correction(world)
 
 
 def test_a_daily_fine_counts_with_its_party_and_its_accrual_to_the_cut_off(world):

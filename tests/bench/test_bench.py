@@ -267,17 +267,12 @@ def test_section_three_floors_stop_a_daily_fine_on_its_cases_closing_day(world):
     from decimal import Decimal
     from zoneinfo import ZoneInfo
 
-    from enforcement import dispatch, services
+    from enforcement import dispatch
     from enforcement.models import Case
-    from enforcement.tests.helpers import article, entity, notified_case
+    from enforcement.tests.helpers import refused_correction
 
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
-    com = world.user("commerce")
-    case = notified_case(world)
-    base = services.decide_penalty(com, case, party=entity(case), article=article(102), amount=10000,
-                                   decided_on=day(-20), correction_ordered_on=day(-20), correction_deadline=day(-15))
-    services.advance(com, case, "decide")
-    services.daily_fine(com, case, base=base, reason="复查仍未改正", decided_on=day(-5))
+    case, _ = refused_correction(world)
     Case.objects.filter(pk=case.pk).update(stage="closed", closed_on=day(-2))
     as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
     start = as_of - datetime.timedelta(days=30)
@@ -296,15 +291,11 @@ def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_
     from zoneinfo import ZoneInfo
 
     from enforcement import dispatch, services
-    from enforcement.tests.helpers import article, entity, notified_case, principal
+    from enforcement.tests.helpers import article, entity, notified_case, principal, refused_correction
 
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     com = world.user("commerce")
-    case = notified_case(world)
-    base = services.decide_penalty(com, case, party=entity(case), article=article(102), amount=10000,
-                                   decided_on=day(-20), correction_ordered_on=day(-20), correction_deadline=day(-15))
-    services.advance(com, case, "decide")
-    services.daily_fine(com, case, base=base, reason="复查仍未改正", decided_on=day(-5))
+    case, _ = refused_correction(world)
     other = notified_case(world, title="另案")
     services.decide_penalty(com, other, party=entity(other), article=article(97, "(五)"), amount=20000)
     services.decide_penalty(com, other, party=entity(other), article=article(101, "(五)"), amount=30000)
