@@ -87,6 +87,13 @@ class PrebuiltFieldsMixin:
         return {name: fresh_field(field) for name, field in prebuilt.items()}
 
 
+def visible_id_field(noun: str) -> serializers.IntegerField:
+    """The id of a record the view looks up in the caller's scope (``core.views.get_visible_or_404``):
+    one out of scope — or of nothing — answers 404, as opening it would (never a 400 "invalid pk"
+    that tells it exists); not an id at all is a 400 naming the field."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=f"{noun} id；不在管辖范围内（或不存在）的{noun}为 404")
+
+
 def fresh_field(field):
     """An unbound copy of an unbound serializer field. A field that holds other fields (a nested
     serializer, ``ListField``/``DictField``'s ``child``, a many-related field's ``child_relation``)

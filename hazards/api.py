@@ -9,7 +9,7 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
-from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin
+from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin, visible_id_field
 from core.api_http import already_done
 from core.views import get_visible_or_404
 from enterprises.models import Enterprise
@@ -81,8 +81,7 @@ class HazardDetailSerializer(HazardSerializer):
 
 
 class HazardCreateSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
-                                          help_text="单位 id；不在管辖范围内（或不存在）的单位为 404")
+    enterprise = visible_id_field("单位")
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)

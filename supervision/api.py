@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organisation
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, visible_id_field
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from core.services import NotPermitted, ServiceError
@@ -59,8 +59,7 @@ class ListingSerializer(serializers.ModelSerializer):
 
 class ProposeSerializer(serializers.Serializer):
     # looked up in the caller's scope by the view: an id outside it answers 404, exactly like one that does not exist
-    hazard = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
-                                      help_text="隐患 id；不在管辖范围内（或不存在）的隐患为 404")
+    hazard = visible_id_field("隐患")
     responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
     deadline = serializers.DateField()
     requirements = serializers.CharField()
