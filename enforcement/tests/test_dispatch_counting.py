@@ -21,16 +21,10 @@ def _day(n):
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
-def _fine_and_daily_fine(world):
-    """10,000 元 on the unit with a 责令改正 on day -20 (deadline day -15); refused to correct: 按日连续处罚
-    decided on day -5, 10,000 元 a day from day -19."""
-    return refused_correction(world)
-
-
 def test_a_daily_fine_counts_with_its_party_and_its_accrual_to_the_cut_off(world):
     """Day -19 to today: 20 days × 10,000 = 200,000; with the original 10,000: 210,000 元 = 21 万元, one
     penalised party (the unit)."""
-    _fine_and_daily_fine(world)
+    refused_correction(world)
     rows = dispatch.unit_rows(world.org("commerce"), _day(-30), _day(0))
     assert (rows["3.3"], rows["3.3_amount"]) == (1, Decimal("21.0000"))
     region = dispatch.region_rows(world.district, _day(-30), _day(0))
@@ -40,7 +34,7 @@ def test_a_daily_fine_counts_with_its_party_and_its_accrual_to_the_cut_off(world
 def test_the_accrual_is_dated_it_stops_at_the_cut_off_and_at_the_correction(world):
     """Cut-off day -3: days -19 … -3 = 17 days → 170,000 + 10,000 = 18 万元. Corrected on day -2 (登记改正):
     days -19 … -2 = 18 → 180,000 + 10,000 = 19 万元 at today's cut-off; the day -3 figure is unchanged."""
-    _, daily = _fine_and_daily_fine(world)
+    _, daily = refused_correction(world)
     unit = world.org("commerce")
     assert dispatch.unit_rows(unit, _day(-30), _day(-3))["3.3_amount"] == Decimal("18.0000")
     services.record_correction(world.user("commerce"), daily, corrected_on=_day(-2))
