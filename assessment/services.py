@@ -163,11 +163,7 @@ def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
                     sc.value, sc.evidence = value, evidence
                     sc.score = workflow.indicator_score(ind.weight, value, ind.bands, ind.direction)
                     sc.save(update_fields=["value", "evidence", "score"])
-            total = _total(a)
-            effects, notes = sources.veto_effects(unit, s.year, vetoes)
-            a.total = total
-            a.rating = workflow.apply_vetoes(workflow.rating_of(total, s.thresholds()), effects)
-            a.veto_note = "；".join(notes)[:200]
+            _rate(a, s, vetoes)
             a.computed_at = now
             a.save(update_fields=["total", "rating", "veto_note", "computed_at"])
             out.append(a)
@@ -186,6 +182,15 @@ def compute(actor, s: IndicatorSet, progress=None) -> list[Assessment]:
 def _total(a: Assessment) -> Decimal:
     """The unit's total over its indicators (those not applicable to it converted away: workflow.total_of)."""
     return workflow.total_of([(sc.indicator.weight, sc.final) for sc in a.scores.select_related("indicator")])
+
+
+def _rate(a: Assessment, s: IndicatorSet, vetoes) -> None:
+    """Set the unit's total, its rating with the vetoes that apply now and the note that explains
+    them (否决情况) — together, so a rating changed by a veto always says why (compute and adjust)."""
+    a.total = _total(a)
+    effects, notes = sources.veto_effects(a.unit, s.year, vetoes)
+    a.rating = workflow.apply_vetoes(workflow.rating_of(a.total, s.thresholds()), effects)
+    a.veto_note = "；".join(notes)[:200]
 
 
 def _rank(assessments):
@@ -216,10 +221,8 @@ def adjust(actor, score: Score, *, new_score, reason: str) -> Score:
             raise StaleState()
         score.adjusted_score, score.adjust_reason = new_score, reason.strip()
         a = score.assessment
-        a.total = _total(a)
-        effects, notes = sources.veto_effects(a.unit, s.year, list(s.vetoes.all()))
-        a.rating = workflow.apply_vetoes(workflow.rating_of(a.total, s.thresholds()), effects)
-        a.save(update_fields=["total", "rating"])
+        _rate(a, s, list(s.vetoes.all()))
+        a.save(update_fields=["total", "rating", "veto_note"])
         _rank(list(Assessment.objects.filter(indicator_set=s).select_related("unit")))
         record(actor, "assessment.score_adjusted", a, note=reason.strip(),
                data={"indicator": score.indicator_id, "from": str(before), "to": str(new_score)})

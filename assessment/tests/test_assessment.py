@@ -60,6 +60,19 @@ def test_larger_accident_vetoes_excellent_and_major_fails(world):
     assert by_unit[world.org("housing").pk].rating == "excellent"
 
 
+def test_an_adjustment_that_brings_a_veto_in_says_why_in_the_veto_note(world):
+    """An accident recorded after the computation vetoes at the next adjustment: the rating falls and
+    the note that explains a veto (否决情况) says so — never a 良好 without its 一票否优."""
+    s = _full_marks_set(world)
+    township = world.org("township0")
+    a = Assessment.objects.get(indicator_set=s, unit=township)
+    assert (a.rating, a.veto_note) == ("excellent", "")
+    _accident(world, 3, world.ent_commerce)  # 较大, 光复道街道 (township0)
+    services.adjust(world.user("committee"), a.scores.get(), new_score=99, reason="复核")
+    a.refresh_from_db()
+    assert a.rating == "good" and "一票否优" in a.veto_note
+
+
 def test_computed_indicator_equals_hand_count(world):
     from hazards import services as hz
 
