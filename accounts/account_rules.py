@@ -25,9 +25,12 @@ whistle-blower's identity, deactivates themselves or resets their own password h
 is for that); a superuser's or staff account (Django admin) is managed by superusers only; accounts
 are never deleted (deactivated instead: the law-kept records name the people who acted).
 
-Units (``services.create_organisation``): a committee office's administrators set up the
-government units of its region and below (the units whose people it keeps, rule 2); superusers
-and system jobs any unit; nobody else any (``unit_refusal``).
+Units (``services.create_organisation``, ``update_organisation``): a committee office's administrators
+set up and edit the government units of its region and below (the units whose people it keeps,
+rule 2); superusers and system jobs any unit; nobody else any (``unit_refusal``).
+
+Django-admin privileges (职员, 超级用户, groups, permissions; ``services.set_privileges``): superusers
+only, never on their own account (``privilege_refusal``).
 
 ``refusal`` is the pure decision (facts in, Chinese reason out, no ORM), exhaustively tested;
 ``facts_for`` reads the facts from the database.
@@ -82,6 +85,10 @@ UNIT_NOT_AN_ADMINISTRATOR = "只有安委会办公室的单位管理员、负责
 UNIT_OUT_OF_SCOPE = ("只能在本安委会办公室所辖区划内设立安委会办公室、行业部门或乡镇（街道）；"
                      "第三方机构由系统管理员设立，企业的登录单位随其第一个账户开通。")
 
+#: refusals of changing an account's Django-admin privileges (``privilege_refusal``)
+PRIVILEGES_NOT_SUPERUSER = "只有系统管理员可以设置后台权限（职员状态、超级用户状态、用户组和权限）。"
+PRIVILEGES_SELF = "不能变更自己的后台权限：请由其他系统管理员办理。"
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -125,6 +132,20 @@ def unit_refusal(facts: Facts) -> str:
         return UNIT_NOT_AN_ADMINISTRATOR
     if not facts.in_scope:
         return UNIT_OUT_OF_SCOPE
+    return ""
+
+
+def privilege_refusal(facts: Facts) -> str:
+    """Why the actor may not change an account's Django-admin privileges — 职员, 超级用户, groups,
+    permissions ("" when it may). Pure. They make a privileged account, which superusers alone
+    manage, so superusers alone grant or withdraw them; never on their own account (no one raises
+    their own rights or locks themselves out, as with the role)."""
+    if facts.system:
+        return ""
+    if not facts.superuser:
+        return PRIVILEGES_NOT_SUPERUSER
+    if facts.own_account:
+        return PRIVILEGES_SELF
     return ""
 
 
@@ -228,6 +249,11 @@ def user_refusal(actor, user, action: str) -> str:
     membership = getattr(user, "membership", None)
     organisation = membership.organisation if membership is not None else None
     return refusal(facts_for(actor, organisation=organisation, account=user), action)
+
+
+def privileges_refusal(actor, user) -> str:
+    """Why ``actor`` may not change ``user``'s Django-admin privileges ("" when it may)."""
+    return privilege_refusal(facts_for(actor, organisation=None, account=user))
 
 
 def unit_facts(actor, *, kind: str, region) -> Facts:

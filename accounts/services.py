@@ -1,6 +1,7 @@
 """Writes for organisations, competence and users. Every change writes an event."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from core.events import record
@@ -21,11 +22,7 @@ def create_organisation(actor, *, kind: str, name: str, region, department_type:
     allowed to set up the unit (``account_rules.organisation_refusal``: a committee office's
     administrators the government units of its region and below; superusers and system jobs —
     actor None: demo data, loaders, benchmarks — any); refused: NotPermitted, nothing written."""
-    _refuse_unit(actor, kind=kind, region=region)
-    if kind == Organisation.Kind.DEPARTMENT and department_type is None:
-        raise ServiceError("行业部门必须指定部门类型。", "department_type")
-    if kind == Organisation.Kind.TOWNSHIP and region.level != "township":
-        raise ServiceError("乡镇（街道）机构必须设在乡级区划。", "region")
+    check_organisation(actor, kind=kind, region=region, department_type=department_type)
     with transaction.atomic():
         org = Organisation(kind=kind, name=name, region=region, department_type=department_type, parent=parent,
                            code=code or None, phone=phone)
@@ -48,6 +45,59 @@ def _refuse_unit(actor, *, kind: str, region) -> None:
     reason = rules.organisation_refusal(actor, kind=kind, region=region)
     if reason:
         raise NotPermitted(reason)
+
+
+def check_organisation(actor, *, kind: str, region, department_type: DepartmentType | None) -> None:
+    """The checks of setting up (or keeping) a unit of ``kind`` at ``region``: the organisation
+    account rule, then what the kind needs. ServiceError (NotPermitted for the rule); the Django
+    admin's unit form runs it to show the refusal under its fields before anything is written."""
+    _refuse_unit(actor, kind=kind, region=region)
+    if kind == Organisation.Kind.DEPARTMENT and department_type is None:
+        raise ServiceError("行业部门必须指定部门类型。", "department_type")
+    if kind == Organisation.Kind.TOWNSHIP and region.level != "township":
+        raise ServiceError("乡镇（街道）机构必须设在乡级区划。", "region")
+
+
+#: what ``update_organisation`` changes: a unit's kind and region stay (its people, competences and
+#: records are scoped by them — a unit moved elsewhere is a new unit)
+ORGANISATION_FIELDS = ("name", "code", "phone", "parent", "department_type", "is_active")
+
+
+def update_organisation(actor, org: Organisation, **changes) -> Organisation:
+    """Change a unit's name, code, phone, parent unit, department type or whether it is active (停用:
+    its people lose their scope and no account is created or reactivated in it). ``actor`` must be
+    allowed to set up such a unit where it is (``account_rules.organisation_refusal``, as for
+    ``create_organisation``). One ``organisation.updated`` event with the changed fields (old → new;
+    from/to state active/inactive when that changed) when anything changed."""
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ServiceError("只能修改机构的名称、编码、电话、上级单位、部门类型和启用状态。", sorted(unknown)[0])
+    department_type = changes.get("department_type", org.department_type)
+    check_organisation(actor, kind=org.kind, region=org.region, department_type=department_type)
+    if "code" in changes:
+        changes["code"] = (changes["code"] or "").strip() or None
+    if "parent" in changes and changes["parent"] is not None and changes["parent"].pk == org.pk:
+        raise ServiceError("上级单位不能是本单位。", "parent")
+    diff = {field: (getattr(org, field), value) for field, value in changes.items() if getattr(org, field) != value}
+    if not diff:
+        return org
+    with transaction.atomic():
+        for field, (_, value) in diff.items():
+            setattr(org, field, value)
+        org.full_clean(exclude=["region"])
+        org.save(update_fields=list(diff))
+        states = ("active" if diff["is_active"][0] else "inactive", "active" if org.is_active else "inactive") \
+            if "is_active" in diff else ("", "")
+        record(actor, "organisation.updated", org, from_state=states[0], to_state=states[1],
+               data={"changes": {field: [_plain(old), _plain(new)] for field, (old, new) in diff.items()}})
+    return org
+
+
+def _plain(value):
+    """An event's copy of a value: a row by its id and name."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return {"id": value.pk, "name": str(value)}
 
 
 def can_manage_competence(actor, department: Organisation) -> bool:
@@ -376,8 +426,6 @@ def set_identity_revealer(actor, user, *, allowed: bool, request=None):
     (举报人身份, 举报奖励办法 — kept confidential; only designated persons, every reveal logged).
     ``actor`` must manage the person's account (``account_rules``, action ``revealer``; None = system:
     demo data) and may not designate itself; a person without a unit is managed by superusers only."""
-    from django.contrib.auth.models import Permission
-
     _refuse(rules.user_refusal(actor, user, rules.Action.REVEALER), "user")
 
     perm = Permission.objects.get(content_type__app_label="tips", codename="reveal_identity")
@@ -395,3 +443,80 @@ def set_identity_revealer(actor, user, *, allowed: bool, request=None):
     for cache in ("_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(cache, None)
     return user
+
+
+def _revealer_permission():
+    return Permission.objects.get(content_type__app_label="tips", codename="reveal_identity")
+
+
+def check_privileges(actor, user, *, permissions=()) -> None:
+    """The checks of ``set_privileges``: an active superuser (or a system job), never on its own
+    account (``account_rules.privileges_refusal``); the identity permission only for whom
+    ``set_identity_revealer`` may designate. ServiceError; the Django admin's user form runs it first."""
+    _refuse(rules.privileges_refusal(actor, user), "is_superuser")
+    wants = _revealer_permission().pk in {p.pk for p in permissions}
+    if wants != user.user_permissions.filter(pk=_revealer_permission().pk).exists():
+        _refuse(rules.user_refusal(actor, user, rules.Action.REVEALER), "user_permissions")
+        membership = getattr(user, "membership", None)
+        if wants and (membership is None or not membership.organisation.is_government):
+            raise ServiceError("只有政府部门的人员可以被指定查看举报人身份。", "user_permissions")
+
+
+def set_privileges(actor, user, *, is_staff: bool, is_superuser: bool, groups=(), permissions=(), request=None):
+    """An account's Django-admin privileges — 职员 (the admin opens), 超级用户 (every account, every
+    unit), groups and permissions (e.g. rule tables, backdating) — as the admin's user page sets
+    them. Checked by ``check_privileges``. The whistle-blower identity permission among
+    ``permissions`` is designated by ``set_identity_revealer`` (its own rule and ``user.revealer_set``
+    event). One ``user.privileges_changed`` event (on the account: its membership, else the user) with
+    each changed part old → new, and a security-log row, when anything else changed."""
+    revealer = _revealer_permission()
+    wanted = {p.pk for p in permissions}
+    reveal = revealer.pk in wanted
+    wanted.discard(revealer.pk)
+    had_groups = set(user.groups.values_list("pk", flat=True))
+    had_perms = set(user.user_permissions.exclude(pk=revealer.pk).values_list("pk", flat=True))
+    new_groups = {g.pk for g in groups}
+    changes = {flag: [getattr(user, flag), value] for flag, value in (("is_staff", is_staff), ("is_superuser", is_superuser))
+               if getattr(user, flag) != value}
+    if had_groups != new_groups:
+        changes["groups"] = [_names(Group, had_groups), _names(Group, new_groups)]
+    if had_perms != wanted:
+        changes["permissions"] = [_names(Permission, had_perms), _names(Permission, wanted)]
+    if not changes and reveal == user.user_permissions.filter(pk=revealer.pk).exists():
+        return user  # nothing to change (and nothing refused: a superuser saving its own page as it was)
+    check_privileges(actor, user, permissions=permissions)
+    old_state, new_state = _privilege(user.is_superuser, user.is_staff), _privilege(is_superuser, is_staff)
+    with transaction.atomic():
+        if changes:
+            flags = {flag: changes[flag][1] for flag in ("is_staff", "is_superuser") if flag in changes}
+            if flags:
+                User.objects.filter(pk=user.pk).update(**flags)
+                for flag, value in flags.items():
+                    setattr(user, flag, value)
+            if "groups" in changes:
+                user.groups.set(new_groups)
+            if "permissions" in changes:
+                user.user_permissions.remove(*(had_perms - wanted))
+                user.user_permissions.add(*(wanted - had_perms))
+            membership = getattr(user, "membership", None)
+            record(actor, "user.privileges_changed", membership or user, from_state=old_state,
+                   to_state=new_state, data={"changes": changes})
+            log_security(SecurityLog.Kind.ROLE_CHANGED, request=request, user=actor, target=user.username,
+                         old=old_state, new=new_state)
+        set_identity_revealer(actor, user, allowed=reveal, request=request)  # nothing when unchanged
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    clear_scope(user)
+    return user
+
+
+def _names(model, pks) -> list[str]:
+    if model is Permission:
+        rows = Permission.objects.filter(pk__in=pks).select_related("content_type")
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in rows)
+    return sorted(model.objects.filter(pk__in=pks).values_list("name", flat=True))
+
+
+def _privilege(is_superuser: bool, is_staff: bool) -> str:
+    """The state a privileges event names: superuser, staff or nothing."""
+    return "superuser" if is_superuser else ("staff" if is_staff else "")

@@ -51,6 +51,18 @@ def test_every_refusal_is_chinese_and_names_no_code():
         assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[A-Za-z_]{3,}", text), text
 
 
+def test_the_django_admin_privileges_are_granted_by_superusers_only_never_to_themselves():
+    """职员, 超级用户, groups and permissions make a privileged account, which superusers alone manage;
+    no one raises their own rights or locks themselves out. Written from the rule, as literals."""
+    for values in itertools.product((False, True), repeat=6):
+        f = Facts(*values)
+        expected = ("" if f.system else rules.PRIVILEGES_NOT_SUPERUSER if not f.superuser
+                    else rules.PRIVILEGES_SELF if f.own_account else "")
+        assert rules.privilege_refusal(f) == expected, f
+    for text in (rules.PRIVILEGES_NOT_SUPERUSER, rules.PRIVILEGES_SELF):
+        assert "系统管理员" in text
+
+
 def test_an_unknown_action_is_a_programming_error():
     with pytest.raises(ValueError):
         rules.refusal(Facts(), "delete")
