@@ -140,6 +140,31 @@ def test_an_agency_is_set_up_by_a_superuser_not_by_a_committee_office(leads):
     assert agency.kind == K.AGENCY
 
 
+def test_a_unit_is_edited_under_the_same_rule_as_it_is_set_up_with_its_changes_in_the_event(leads):
+    """update_organisation (the Django admin's unit page): the district committee office's leader
+    edits its department, a department's own leader and another district's office do not."""
+    world = leads
+    org = world.org("commerce")
+    phone = org.phone
+    assert phone != "022-1"
+    for actor, reason in (("commerce_lead", rules.UNIT_NOT_AN_ADMINISTRATOR),
+                          ("other_committee_lead", rules.UNIT_OUT_OF_SCOPE)):
+        with pytest.raises(NotPermitted) as exc:
+            services.update_organisation(world.user(actor), org, phone="022-1")
+        assert exc.value.message == reason
+    lead = world.user("committee_lead")
+    services.update_organisation(lead, org, phone="022-1", is_active=True)  # active already: not a change
+    org.refresh_from_db()
+    assert org.phone == "022-1"
+    event = Event.objects.get(verb="organisation.updated", object_id=org.pk)
+    assert event.actor == lead and event.data == {"changes": {"phone": [phone, "022-1"]}}
+    assert (event.from_state, event.to_state) == ("", "")
+    with pytest.raises(ServiceError):
+        services.update_organisation(lead, org, region=world.townships[0])  # a unit does not move
+    services.update_organisation(lead, org, phone="022-1")
+    assert Event.objects.filter(verb="organisation.updated", object_id=org.pk).count() == 1  # nothing changed
+
+
 def test_system_jobs_still_set_up_units_without_an_actor(world):
     region = Region.objects.get(code=world.ent_other_region.region.parent.code)
     org = services.ensure_organisation(None, kind=K.COMMITTEE, name="河东区安全生产委员会办公室", region=region)
