@@ -89,6 +89,10 @@ def test_a_unit_edited_in_the_admin_writes_its_changes_old_to_new_and_keeps_kind
     assert event.data["changes"] == {"name": [name, "河北区商务局（新）"], "phone": ["", "022-12345678"],
                                      "is_active": [True, False]}
     assert client.post(f"/admin/accounts/organisation/{org.pk}/delete/", {"post": "yes"}).status_code == 403
+    page = client.get(f"/admin/accounts/organisation/{org.pk}/change/")
+    assert page.status_code == 200 and 'name="competences-TOTAL_FORMS"' in page.content.decode()
+    assert ' name="kind"' not in page.content.decode() and ' name="region"' not in page.content.decode()
+    assert client.get(ADD).status_code == 200
 
 
 def test_a_competence_added_and_removed_in_the_admin_is_set_with_its_events(client, world):
