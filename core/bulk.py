@@ -12,6 +12,7 @@ Callers run it inside their own transaction.
 
 import contextlib
 import functools
+import itertools
 import operator
 
 from django.db import connection, connections
@@ -93,6 +94,71 @@ def copy_rows(model):
 
             write.row = write_row
             yield write
+
+
+def insert_columns(model, columns: dict, n: int) -> None:
+    """Insert ``n`` rows of ``model`` given column by column: ``columns`` maps every concrete
+    field's attname to a list of ``n`` values, or to one value every row shares. On PostgreSQL
+    one COPY of the columns zipped into rows: no model instance per row and no attribute reading
+    (the ledger import's schedule, source and event rows). Elsewhere the rows are built as
+    instances (``make``) and
+    written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
+    field (``get_db_prep_save``) unless already of the column's plain type. Every concrete field
+    must be given, so that a field added later fails here instead of taking the column's default —
+    except an auto primary key, which left out is taken from the table's sequence in the rows'
+    order (``allocate_ids``; on SQLite by ``insert``)."""
+    meta = model._meta
+    fields = meta.concrete_fields
+    auto_pk = meta.pk.get_internal_type().endswith("AutoField")
+    if auto_pk and meta.pk.attname not in columns:
+        columns = {meta.pk.attname: allocate_ids(model, n) if connection.vendor == "postgresql" else None, **columns}
+    missing = {f.attname for f in fields} ^ set(columns)
+    if missing:
+        raise ValueError(f"insert_columns({model._meta.label}): columns missing or unknown: {sorted(missing)}")
+    for name, value in columns.items():
+        if isinstance(value, list) and len(value) != n:
+            raise ValueError(f"insert_columns({model._meta.label}): {name} has {len(value)} values, not {n}")
+    if n <= 0:
+        return
+    if connection.vendor != "postgresql":
+        rows = [{name: (value[i] if isinstance(value, list) else value) for name, value in columns.items()} for i in range(n)]
+        insert(model, [make(model, row) for row in rows])
+        return
+    conn = connections[connection.alias]
+    quote = conn.ops.quote_name
+    values = []
+    for f in fields:
+        value = columns[f.attname]
+        if type(f).pre_save is not Field.pre_save and not (isinstance(f, DateField) and not (f.auto_now or f.auto_now_add)):
+            raise ValueError(f"insert_columns({model._meta.label}): {f.name} is prepared from the object (pre_save)")
+        values.append(_prepared(f, value, conn) if isinstance(value, list) else itertools.repeat(f.get_db_prep_save(value, conn), n))
+    names = ", ".join(quote(f.column) for f in fields)
+    with conn.cursor() as cur:
+        with conn.wrap_database_errors, cur.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in zip(*values):
+                write_row(row)
+
+
+def _prepared(field, values: list, conn) -> list:
+    """``values`` as ``bulk_create`` would send them for ``field`` (see ``_row_function``)."""
+    target = field.target_field if field.is_relation else field
+    kind = _AS_IS.get(target.get_internal_type()) if type(field).pre_save is Field.pre_save else None
+    if kind is not None and all(type(v) is kind or (v is None and field.null) for v in values):
+        return values
+    memo: dict = {}
+    out = []
+    for v in values:
+        try:
+            out.append(memo[v])
+        except (KeyError, TypeError):
+            prepared = field.get_db_prep_save(v, conn)
+            try:
+                memo[v] = prepared
+            except TypeError:  # unhashable (a JSON value)
+                pass
+            out.append(prepared)
+    return out
 
 
 def copy_insert(model, objs) -> None:

@@ -107,24 +107,16 @@ class _Recipients:
 
 def schedule_new(hazards) -> None:
     """Store the first alert date that ``build_hazard`` set on newly inserted hazards (their
-    ``next_alert_on``) in the schedule: register_hazard and register_many, in their transaction."""
-    from core.bulk import insert
+    ``next_alert_on``) in the schedule: register_hazard and the import (hazards.registering), in
+    their transaction; one statement for the lot (``core.bulk.insert_columns``)."""
+    from core.bulk import insert_columns
 
     from .models import AlertSchedule
 
-    rows = schedule_rows(hazards)
-    if rows:
-        insert(AlertSchedule, rows)  # COPY on PostgreSQL (an import arms thousands at once), else bulk_create
-
-
-def schedule_rows(hazards) -> list:
-    """The unsaved schedule rows of ``schedule_new`` (hazards.registering sends them itself)."""
-    from core.bulk import make
-
-    from .models import AlertSchedule
-
-    return [make(AlertSchedule, {"hazard_id": h.pk, "next_alert_on": h.__dict__["_next_alert_on"]}) for h in hazards
-            if h.__dict__.get("_next_alert_on") is not None]
+    armed = [(h.pk, h.__dict__["_next_alert_on"]) for h in hazards if h.__dict__.get("_next_alert_on") is not None]
+    if armed:
+        insert_columns(AlertSchedule, {"hazard_id": [pk for pk, _ in armed], "next_alert_on": [on for _, on in armed]},
+                       len(armed))
 
 
 def set_schedule(hazard_pk: int, next_alert_on) -> None:

@@ -7,9 +7,10 @@ inside the caller's transaction. A writer of ``hazards.services`` (listed in its
 count, closed)`` takes them chunk by chunk as the caller builds them (an iterator): on PostgreSQL
 the hazards go into one COPY as they come, so the server inserts them — heap, two dozen indexes —
 on its own core while Python builds the next rows, instead of idling through the building and
-then keeping Python waiting through the inserts; the schedule, source and event rows of each chunk
-are made ready meanwhile and sent after the hazards, one COPY per table. Elsewhere the chunks are
-collected and written in batches.
+then keeping Python waiting through the inserts; the schedule, source and event values of each
+chunk are gathered meanwhile, column by column, and sent after the hazards as one statement per
+table (``core.bulk.insert_columns``: the server builds those rows from arrays, no model instance or
+COPY line per row in Python). Elsewhere the chunks are collected and written in batches.
 
 An entry is (hazard from ``services.build_hazard``, source reference, evidence note or None); a
 note closes the hazard at once (一般, 立即整改), refused by the ``close_now`` guard as on the page.
@@ -17,14 +18,13 @@ note closes the hazard at once (一般, 立即整改), refused by the ``close_no
 
 from django.db import connection, transaction
 
-from core.bulk import allocate_ids, copy_rows, insert, make, row_maker
-from core.events import EventOutsideTransaction, actor_fields, build
-from core.models import Event
+from core.bulk import allocate_ids, copy_rows, insert, insert_columns
+from core.events import EventColumns, EventOutsideTransaction, actor_fields
 from core.services import ServiceError
 
 from . import workflow
-from .alerts import schedule_new, schedule_rows
-from .models import AlertSchedule, Hazard, HazardSource
+from .alerts import schedule_new
+from .models import Hazard, HazardSource
 
 
 def registered_event_data(hazard) -> dict:
@@ -63,22 +63,38 @@ def _org_of(actor):
     return actor_org(actor)
 
 
-def _sources(chunk, org):
-    org_id = org.pk if org is not None else None
-    return [make(HazardSource, {"hazard_id": h.pk, "channel": h.channel, "reported_at": h.first_reported_at,
-                                "organisation_id": org_id, "reference": ref}, {"hazard": h, "organisation": org})
-            for h, ref, _ in chunk]
+class _Companions:
+    """The rows written with each registered hazard besides itself — its alert schedule (when
+    armed), its first source, its ``hazard.registered`` event (and ``hazard.close_now`` for one
+    closed at once) — gathered column by column as the hazards are written and sent after them,
+    one statement per table (``core.bulk.insert_columns``; ``core.events.EventColumns``)."""
 
+    def __init__(self, actor, org):
+        self.hazards: list = []
+        self.org_id = org.pk if org is not None else None
+        self.references: list[str] = []
+        self.events = EventColumns(actor, actor_fields(actor))
 
-def _events(actor, info, chunk):
-    """The events of the registered hazards in order: registered (at the registration instant, as
-    the hazard row says), then close_now for one closed at once."""
-    for hazard, _, note in chunk:
-        yield build(actor, "hazard.registered", hazard, to_state=workflow.REGISTERED,
-                    data=registered_event_data(hazard), actor_info=info, at=hazard.first_reported_at)
-        if note is not None:
-            yield build(actor, "hazard.close_now", hazard, from_state=workflow.REGISTERED, to_state=workflow.CLOSED,
-                        note=note, actor_info=info, at=hazard.status_changed_at)
+    def add(self, chunk) -> None:
+        add_event = self.events.add
+        for hazard, ref, note in chunk:
+            self.hazards.append(hazard)
+            self.references.append(ref)
+            # registered at the registration instant (as the hazard row says), then close_now
+            add_event("hazard.registered", hazard, to_state=workflow.REGISTERED, data=registered_event_data(hazard),
+                      at=hazard.first_reported_at)
+            if note is not None:
+                add_event("hazard.close_now", hazard, from_state=workflow.REGISTERED, to_state=workflow.CLOSED,
+                          note=note, at=hazard.status_changed_at)
+
+    def write(self) -> None:
+        hazards = self.hazards
+        schedule_new(hazards)
+        insert_columns(HazardSource, {"hazard_id": [h.pk for h in hazards], "channel": [h.channel for h in hazards],
+                                      "reported_at": [h.first_reported_at for h in hazards],
+                                      "organisation_id": self.org_id, "reference": self.references, "note": ""},
+                       len(hazards))
+        self.events.write()
 
 
 def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:
@@ -88,23 +104,20 @@ def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch
     for hazard, _, note in entries:
         if note is not None:
             _check_close(hazard, note)
+    closed = sum(1 for _, _, note in entries if note is not None)
     if connection.vendor == "postgresql":
-        closed = sum(1 for _, _, note in entries if note is not None)
         register_stream(actor, [entries], len(entries), closed)
         return closed
     for hazard, _, note in entries:
         if note is not None:
             _close(hazard)
-    info, org = actor_fields(actor), _org_of(actor)
-    closed = 0
+    org = _org_of(actor)
     for i in range(0, len(entries), batch_size):
         chunk = entries[i:i + batch_size]
         insert(Hazard, [h for h, _, _ in chunk])
-        schedule_new([h for h, _, _ in chunk])
-        insert(HazardSource, _sources(chunk, org))
-        events = list(_events(actor, info, chunk))
-        insert(Event, events)
-        closed += len(events) - len(chunk)
+        companions = _Companions(actor, org)
+        companions.add(chunk)
+        companions.write()
     return closed
 
 
@@ -114,23 +127,19 @@ def register_stream(actor, chunks, count: int, closed: int) -> list:
     — or a ``close_now`` guard's ServiceError — ends the writing with it; the caller's
     transaction is then rolled back.
 
-    On PostgreSQL the ids of every row are taken first (one query per table); the iterator then
-    runs while the hazards' COPY holds the connection, so it may not query
-    (``core.bulk.QueryDuringCopy``, raised before anything is sent): what it needs from the
-    database is read before. After each chunk's hazards are sent, the chunk's schedule, source
-    and event rows are made ready while the server is still inserting hazards; they are sent once
-    the hazards' COPY is done."""
+    On PostgreSQL the hazards' ids are taken first (one query); the iterator then runs while the
+    hazards' COPY holds the connection, so it may not query (``core.bulk.QueryDuringCopy``, raised
+    before anything is sent): what it needs from the database is read before. Each chunk's
+    schedule, source and event values are gathered while the server is still inserting hazards;
+    they are sent once the hazards' COPY is done."""
     _require_transaction()
     if connection.vendor != "postgresql":
         entries = [entry for chunk in chunks for entry in chunk]
         register_many(actor, entries)
         return entries
-    hazard_ids, source_ids = _ids(Hazard, count), _ids(HazardSource, count)
-    event_ids = _ids(Event, count + closed)
-    info, org = actor_fields(actor), _org_of(actor)
-    schedule_row, source_row, event_row = row_maker(AlertSchedule), row_maker(HazardSource), row_maker(Event)
+    hazard_ids = _ids(Hazard, count)
+    companions = _Companions(actor, _org_of(actor))
     entries: list = []
-    schedules, sources, events = [], [], []
     with copy_rows(Hazard) as write:
         for chunk in chunks:
             for hazard, _, note in chunk:
@@ -140,20 +149,11 @@ def register_stream(actor, chunks, count: int, closed: int) -> list:
                 hazard.pk = hazard_ids()
                 write(hazard)
             entries.extend(chunk)
-            schedules += map(schedule_row, schedule_rows([h for h, _, _ in chunk]))
-            for source in _sources(chunk, org):
-                source.pk = source_ids()
-                sources.append(source_row(source))
-            for event in _events(actor, info, chunk):
-                event.pk = event_ids()
-                events.append(event_row(event))
-    if len(entries) != count or len(events) != count + closed:
-        raise ValueError(f"register_stream: {len(entries)} entries, {len(events)} events; said {count}, {count + closed}")
-    for model, rows in ((AlertSchedule, schedules), (HazardSource, sources), (Event, events)):
-        if rows:
-            with copy_rows(model) as write:
-                for row in rows:
-                    write.row(row)
+            companions.add(chunk)
+    if len(entries) != count or len(companions.events) != count + closed:
+        raise ValueError(f"register_stream: {len(entries)} entries, {len(companions.events)} events; said {count}, "
+                         f"{count + closed}")
+    companions.write()
     return entries
 
 

@@ -110,3 +110,70 @@ def test_where_in_finds_every_row_once_however_many_values_it_splits_into_chunks
              for pk in qs.values_list("object_id", flat=True)]
     assert sorted(found) == [base + i for i in range(n)]  # the oracle: range(n), each once
     assert PG_CHUNK <= 1000
+
+
+def _columns(events: list) -> dict:
+    """The events' values column by column (one shared value where every event has the same)."""
+    from core.bulk import _template
+
+    _, _, _, attnames = _template(Event)
+    columns = {name: [e.__dict__[name] for e in events] for name in attnames if name != "id"}
+    return {name: (values[0] if len(set(map(repr, values))) == 1 else values) for name, values in columns.items()}
+
+
+def test_insert_columns_writes_what_bulk_create_writes_ids_in_the_rows_order(world):
+    from core.bulk import insert_columns
+
+    user = world.user("commerce")
+    with transaction.atomic():
+        insert_columns(Event, _columns(_events("columns", user)), 7)
+        Event.objects.bulk_create(_events("orm", user))
+    assert _rows("columns") == _rows("orm") and len(_rows("orm")) == 7
+    written = list(Event.objects.filter(verb="columns.done").order_by("pk").values_list("object_id", flat=True))
+    assert written == [10 ** 12 + i for i in range(7)]  # ids ascend in the order the rows were given
+
+
+def test_insert_columns_refuses_a_missing_or_unknown_column_and_a_column_of_another_length(world):
+    from core.bulk import insert_columns
+
+    columns = _columns(_events("columns", None))
+    with transaction.atomic():
+        for bad, n in (({k: v for k, v in columns.items() if k != "note"}, 7), (columns | {"colour": "red"}, 7),
+                       (columns, 6)):
+            with pytest.raises(ValueError):
+                insert_columns(Event, bad, n)
+    assert not Event.objects.filter(verb="columns.done").exists()
+
+
+def test_event_columns_write_what_build_builds_for_each_event(world):
+    """core.events.EventColumns (the bulk form of build) against build with the same arguments."""
+    from core.events import EventColumns, build
+    from core.request_context import request_id_var
+
+    user, obj = world.user("commerce"), world.ent_commerce
+    at = timezone.make_aware(datetime.datetime(2026, 5, 6, 7, 8, 9), datetime.UTC)
+    calls = [("hazard.registered", {"to_state": "registered", "data": {"grade": "general", "n": None}, "at": at}),
+             ("hazard.close_now", {"from_state": "registered", "to_state": "closed", "note": "已整改\n“引号”", "at": at}),
+             ("hazard.noted", {})]
+    token = request_id_var.set("req-42")
+    try:
+        with transaction.atomic():
+            columns = EventColumns(user)
+            for verb, kwargs in calls:
+                columns.add(verb, obj, **kwargs)
+            columns.write()
+            expected = [build(user, verb, obj, **kwargs) for verb, kwargs in calls]
+    finally:
+        request_id_var.reset(token)
+    written = list(Event.objects.filter(object_type="enterprises.enterprise", object_id=obj.pk,
+                                        verb__in=[verb for verb, _ in calls]).order_by("pk"))
+    assert [e.verb for e in written] == [verb for verb, _ in calls]
+    for got, want in zip(written, expected, strict=True):
+        for field in Event._meta.concrete_fields:
+            if field.attname == "id":
+                continue
+            if field.attname == "created_at" and want.verb == "hazard.noted":  # both "now", a moment apart
+                assert abs(got.created_at - want.created_at) < datetime.timedelta(seconds=5)
+                continue
+            assert getattr(got, field.attname) == getattr(want, field.attname), field.attname
+    assert written[0].request_id == "req-42" and written[0].actor_org_id is not None
