@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from enterprises.models import Enterprise
@@ -17,16 +17,6 @@ from hazards.models import Hazard
 from . import documents, matching, services
 from .filters import RecordFilter, SpotCheckFilter
 from .models import Draw, Plan, Record, RecordItem, RedrawRequest, ReviewBatch, SpotCheck, Visit
-
-
-class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
-
-
-class VisibleDraw(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Draw.objects.visible_to(self.context["request"].user)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -100,10 +90,10 @@ class NewFindingSerializer(MatchSerializer):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     inspectors = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.all(), write_only=True)
-    draw = VisibleDraw(required=False, allow_null=True,
-                       help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
+    draw = VisibleRecordField(Draw, "抽取", required=False, allow_null=True,
+                              help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
     signatures = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +111,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
 
 class SpotCheckSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     answers = serializers.DictField(child=serializers.BooleanField(), write_only=True, required=False)
     notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
@@ -139,7 +129,7 @@ class SpotCheckSerializer(serializers.ModelSerializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise(required=False, allow_null=True)
+    enterprise = VisibleRecordField(Enterprise, "单位", required=False, allow_null=True)
 
     class Meta:
         model = Visit

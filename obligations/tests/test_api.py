@@ -23,7 +23,7 @@ def test_create_drill_and_bad_input(client, world):
     other = client.post("/api/v1/obligations/drills/", {"enterprise": world.ent_construction.pk, "plan": "p",
                                                          "held_on": TODAY.isoformat(), "scenario": "s", "participants": 1},
                         content_type="application/json")
-    assert other.status_code == 400 and "enterprise" in other.json()["errors"]  # not visible → unknown id
+    assert other.status_code == 404 and other.json()["code"] == "not_found"  # out of scope: not found, as its page
 
 
 def test_government_may_not_write_through_api(client, world):
