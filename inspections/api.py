@@ -8,11 +8,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.models import Organisation
 from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from enterprises.models import Enterprise
 from hazards.models import Hazard
+from regions.models import Region
 
 from . import documents, matching, services
 from .filters import RecordFilter, SpotCheckFilter
@@ -130,6 +132,8 @@ class SpotCheckSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     enterprise = VisibleRecordField(Enterprise, "单位", required=False, allow_null=True)
+    township = VisibleRecordField(Region, "乡镇（街道）", required=False, allow_null=True)
+    target_organisation = VisibleRecordField(Organisation, "被督导单位", required=False, allow_null=True)
 
     class Meta:
         model = Visit

@@ -1,5 +1,5 @@
 """The unit an inspection record, spot check or visit names (POST /api/v1/inspections/records/,
-spot-checks/, visits/) and the 双随机 draw a record names, outside the caller's scope, are not found
+spot-checks/, visits/), the township and supervised office of a visit and the 双随机 draw a record names, outside the caller's scope, are not found
 (404), as opening them would be — not a 400 "invalid pk" (PRODUCT.md: out of scope is 404). Not an
 id: 400 on the field."""
 
@@ -93,3 +93,27 @@ def test_a_draw_of_another_department_or_region_or_of_nothing_is_404(client, wor
     assert not Record.objects.exists()
     r = client.post("/api/v1/inspections/records/", {**body, "draw": drawn["draw"].pk}, content_type=J)
     assert r.status_code == 201 and r.json()["draw"] == drawn["draw"].pk
+
+
+@pytest.mark.parametrize("what", ["in_scope", "other_region", "missing", "abc"])
+def test_a_visits_township_or_supervised_office_out_of_scope_is_404(client, world, what):
+    """A township and a street office of 河北区 are taken; 河东区's township and bureau, and ids of
+    nothing, are 404; no id is a 400 on the field."""
+    township, office = {
+        "in_scope": (world.townships[0].pk, world.user("township").membership.organisation.pk),
+        "other_region": (world.ent_other_region.region.pk, world.user("other_region").membership.organisation.pk),
+        "missing": (99999999, 99999999), "abc": ("abc", "abc")}[what]
+    client_as(client, world, "emergency")
+    base = {"visited_on": today().isoformat(), "content": "帮扶"}
+    answers = {"township": client.post("/api/v1/inspections/visits/", {**base, "kind": "help_township",
+                                                                      "township": township}, content_type=J),
+               "target_organisation": client.post("/api/v1/inspections/visits/", {
+                   **base, "kind": "supervision", "target_organisation": office}, content_type=J)}
+    for field, r in answers.items():
+        if what == "in_scope":
+            assert r.status_code == 201 and r.json()[field] == {"township": township, "target_organisation": office}[field]
+        elif what == "abc":
+            assert r.status_code == 400 and list(r.json()["errors"]) == [field]
+        else:
+            assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert Visit.objects.count() == (2 if what == "in_scope" else 0)
