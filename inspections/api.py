@@ -63,22 +63,10 @@ class ItemSerializer(serializers.ModelSerializer):
         }
 
 
-def ledger_hazard(request, pk):
-    """The ledger hazard an API body names: none, or one in the caller's scope (else 404)."""
-    from hazards.models import Hazard
-
-    if pk is None:
-        return None
-    hazard = Hazard.objects.visible_to(request.user).filter(pk=pk).first()
-    if hazard is None:
-        raise Http404("该隐患不存在或不在您的管辖范围内。")
-    return hazard
-
-
 class MatchSerializer(serializers.Serializer):
-    existing_hazard = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1,
-        help_text="台账中的同一隐患（被检查单位已登记、尚未销号的隐患编号 id）；null = 不关联。不在管辖范围内的隐患为 404")
+    existing_hazard = VisibleRecordField(
+        Hazard, "隐患", required=False, allow_null=True,
+        help_text="台账中的同一隐患（被检查单位已登记、尚未销号的隐患编号 id）；null = 不关联")
     new_hazard = serializers.BooleanField(required=False, default=False,
                                           help_text="确认为新发现隐患（与判定依据相同的未销号隐患不是同一隐患）")
 
@@ -205,11 +193,9 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def add_finding(self, request, pk=None):
         """A hazard outside the checklist; ``existing_hazard``: it is that open hazard of the enterprise's ledger."""
         rec = self.get_object()
-        body = NewFindingSerializer(data=request.data)
+        body = NewFindingSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        data["existing_hazard"] = ledger_hazard(request, data.get("existing_hazard"))
-        item = services.add_finding(request.user, rec, **data)
+        item = services.add_finding(request.user, rec, **body.validated_data)
         return Response(ItemSerializer(item, context={"request": request}).data, status=201)
 
     @action(detail=True, methods=["post"])
@@ -283,10 +269,10 @@ class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """While the record is a draft: the finding is ``existing_hazard`` of the ledger (at signing it
         becomes a source of it, not a new hazard), or ``new_hazard`` confirmed, or neither (cleared)."""
         item = self.get_object()
-        body = MatchSerializer(data=request.data)
+        body = MatchSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        hazard = ledger_hazard(request, body.validated_data.get("existing_hazard"))
-        item = matching.match_finding(request.user, item, hazard=hazard, new_hazard=body.validated_data["new_hazard"])
+        item = matching.match_finding(request.user, item, hazard=body.validated_data.get("existing_hazard"),
+                                      new_hazard=body.validated_data["new_hazard"])
         return Response(ItemSerializer(item, context={"request": request}).data)
 
 
