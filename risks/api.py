@@ -15,6 +15,7 @@ from .models import Band, BandTable, Level, Method, RiskAssessment, RiskPoint
 
 class RiskPointSerializer(serializers.ModelSerializer):
     enterprise = VisibleRecordField(Enterprise, "单位")
+    level = serializers.ChoiceField(choices=Level.choices, allow_blank=True, read_only=True, help_text="当前等级；尚未评价为空")
     colour = serializers.CharField(read_only=True)
 
     class Meta:

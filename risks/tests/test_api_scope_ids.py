@@ -64,3 +64,15 @@ def test_a_blank_or_non_numeric_unit_or_point_is_400_naming_the_field(client, wo
     r = client.post("/api/v1/risks/assessments/", _assessment_body(point, risk_point=value), content_type=J)
     assert r.status_code == 400 and list(r.json()["errors"]) == ["risk_point"]
     assert RiskPoint.objects.count() == 1 and not RiskAssessment.objects.exists()
+
+
+def test_a_point_not_yet_assessed_answers_a_blank_level_the_schema_allows(client, world, point):
+    """Found by the contract run: a new point's ``level`` is "" (尚未评价), which the schema's enum must hold."""
+    import yaml
+
+    client_as(client, world, "enterprise_other")
+    assert client.get(f"/api/v1/risks/points/{point.pk}/").json()["level"] == ""
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    level = schema["components"]["schemas"]["RiskPoint"]["properties"]["level"]
+    allowed = [v for ref in level["oneOf"] for v in schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]["enum"]]
+    assert "" in allowed and "major" in allowed
