@@ -1,7 +1,6 @@
 """Accident API (/api/v1/accidents/): scoped reads, the report, 补报 and the investigation
 steps. Every write calls one service; refusals come back as 400/403 with field + reason."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user, is_government
-from core.api import ScopedReadOnlyViewSet
+from core.api import ScopedReadOnlyViewSet, VisibleRecordField
 from core.api_http import settles
 from enterprises.models import Enterprise
 from regions.models import Region
@@ -87,7 +86,7 @@ class AccidentSerializer(serializers.ModelSerializer):
 
 
 class AccidentReportSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(required=False, allow_null=True)
+    enterprise = VisibleRecordField(Enterprise, "单位", required=False, allow_null=True)
     enterprise_name = serializers.CharField(required=False, allow_blank=True, default="")
     township_code = serializers.CharField(required=False, allow_blank=True, default="")
     sector_code = serializers.CharField()
@@ -165,19 +164,14 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         user = request.user
         if not (is_government(user) or is_enterprise_user(user)):
             raise PermissionDenied("您无权报告事故。")
-        ser = AccidentReportSerializer(data=request.data)
+        ser = AccidentReportSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         sector = Sector.objects.filter(code=d["sector_code"]).first()
         if sector is None:
             raise serializers.ValidationError({"sector_code": ["行业领域无效。"]})
-        ent = None
-        if is_enterprise_user(user):
-            ent = user.membership.organisation.enterprise
-        elif d.get("enterprise"):  # a unit out of the caller's scope (or none) is not found, as its page
-            ent = Enterprise.objects.visible_to(user).filter(pk=d["enterprise"]).first()
-            if ent is None:
-                raise Http404("单位不存在或不在您的管辖范围内。")
+        # a unit out of the caller's scope (or none) was a 404 already (VisibleRecordField), as its page
+        ent = user.membership.organisation.enterprise if is_enterprise_user(user) else d.get("enterprise")
         region = ent.region if ent else Region.objects.filter(code=d["township_code"], level="township").first()
         accident = services.report_accident(
             user, region=region, place=d["place"], enterprise=ent, enterprise_name=d["enterprise_name"], sector=sector,

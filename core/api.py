@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .files import FileMissing
 from .services import ServiceError
+from .views import get_visible_or_404
 
 MESSAGES = {
     "invalid": "提交的数据有误。",
@@ -87,11 +88,51 @@ class PrebuiltFieldsMixin:
         return {name: fresh_field(field) for name, field in prebuilt.items()}
 
 
-def visible_id_field(noun: str) -> serializers.IntegerField:
-    """The id of a record the view looks up in the caller's scope (``core.views.get_visible_or_404``):
-    one out of scope — or of nothing — answers 404, as opening it would (never a 400 "invalid pk"
-    that tells it exists); not an id at all is a 400 naming the field."""
-    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=f"{noun} id；不在管辖范围内（或不存在）的{noun}为 404")
+#: the largest id a record can have (a bigint primary key); anything above names nothing
+MAX_ID = 2**63 - 1
+
+
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """The id of a record in the caller's scope (``Model.objects.visible_to(request.user)``), given
+    to the serializer as that record; ``to_field="code"`` names it by its code instead (a region).
+    One out of scope — another region, sector or enterprise — or of nothing answers 404, as opening
+    it would (``core.views.get_visible_or_404``; never DRF's 400 "invalid pk" that tells it exists).
+    Not an id at all (text, a number below 1), blank, or null where none is allowed, is a 400 naming
+    the field. ``many=True`` takes a list of them. Its schema: ``core.api_schema.VisibleRecordSchema``."""
+
+    def __init__(self, model, noun: str, *, to_field: str = "pk", **kwargs):
+        self.model, self.noun, self.to_field = model, noun, to_field
+        label = f"{noun} id" if to_field == "pk" else f"{noun}代码"
+        given = kwargs.get("help_text")
+        kwargs["help_text"] = f"{given or label}；不在管辖范围内（或不存在）的{noun}为 404"
+        super().__init__(**kwargs)
+        self.error_messages.update(
+            required=f"须填写{label}。", null=f"须填写{label}。",
+            incorrect_type=f"须为{noun}的编号（正整数 id）。" if to_field == "pk" else f"须为{noun}的代码（数字）。")
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+    def use_pk_only_optimization(self):
+        return self.to_field == "pk"
+
+    def to_representation(self, value):
+        return getattr(value, self.to_field)
+
+    def to_internal_value(self, data):
+        text = str(data).strip() if isinstance(data, str | int) and not isinstance(data, bool) else ""
+        if not (text.isascii() and text.isdigit()):
+            self.fail("incorrect_type")
+        value = text
+        if self.to_field == "pk":
+            if len(text) > len(str(MAX_ID)):  # beyond any id (and int() of a huge text is refused)
+                raise Http404("不存在或无权查看")
+            value = int(text)
+            if value < 1:
+                self.fail("incorrect_type")
+            if value > MAX_ID:
+                raise Http404("不存在或无权查看")
+        return get_visible_or_404(self.model.objects, self.context["request"].user, **{self.to_field: value})
 
 
 def fresh_field(field):

@@ -8,10 +8,12 @@ breaking change gets a new path), the minor number grows with additions (see doc
 import re
 
 from drf_spectacular.authentication import SessionScheme as DRFSessionScheme
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 
-API_VERSION = "1.9.0"
+from .api import MAX_ID
+
+API_VERSION = "1.10.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
@@ -66,6 +68,19 @@ class TokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "Authorization: Token <令牌>（POST /api/v1/auth/token/ 获取，有效期见 expiry）"}
+
+
+class VisibleRecordSchema(OpenApiSerializerFieldExtension):
+    """``core.api.VisibleRecordField``: an id (a positive bigint) or, with ``to_field="code"``, a code;
+    the description (its help text) says that one out of scope is a 404."""
+
+    target_class = "core.api.VisibleRecordField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if self.target.to_field == "pk":
+            return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+        return {"type": "string"}
 
 
 class SessionScheme(DRFSessionScheme):

@@ -11,18 +11,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Organisation
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_http import already_done, settles
 
 from . import permissions as perms
 from . import services
 from .filters import EngagementFilter
 from .models import Engagement, Enterprise
-
-
-class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
 
 
 class ActiveAgency(serializers.PrimaryKeyRelatedField):
@@ -33,7 +28,7 @@ class ActiveAgency(serializers.PrimaryKeyRelatedField):
 
 
 class EngagementSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     agency = ActiveAgency()
     agency_name = serializers.CharField(source="agency.name", read_only=True)

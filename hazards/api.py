@@ -9,9 +9,8 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
-from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin, visible_id_field
+from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
 from core.api_http import already_done
-from core.views import get_visible_or_404
 from enterprises.models import Enterprise
 
 from . import services, tallies, workflow
@@ -81,7 +80,7 @@ class HazardDetailSerializer(HazardSerializer):
 
 
 class HazardCreateSerializer(serializers.Serializer):
-    enterprise = visible_id_field("单位")
+    enterprise = VisibleRecordField(Enterprise, "单位")
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
@@ -242,10 +241,7 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
     def create(self, request, *args, **kwargs):
         ser = HazardCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
-        # a unit out of the caller's scope (another region, sector or enterprise) or none is not found, as its page
-        data = {**ser.validated_data,
-                "enterprise": get_visible_or_404(Enterprise.objects, request.user, pk=ser.validated_data["enterprise"])}
-        hazard = services.register_hazard(request.user, **data)
+        hazard = services.register_hazard(request.user, **ser.validated_data)
         # registered just now: no governance plan and no acceptance yet (relation caches instead of two queries)
         Hazard.plan.related.set_cached_value(hazard, None)
         hazard._prefetched_objects_cache = {"acceptances": Acceptance.objects.none()}

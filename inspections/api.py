@@ -8,25 +8,17 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
+from accounts.models import Organisation
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from enterprises.models import Enterprise
 from hazards.models import Hazard
+from regions.models import Region
 
 from . import documents, matching, services
 from .filters import RecordFilter, SpotCheckFilter
 from .models import Draw, Plan, Record, RecordItem, RedrawRequest, ReviewBatch, SpotCheck, Visit
-
-
-class VisibleEnterprise(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
-
-
-class VisibleDraw(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Draw.objects.visible_to(self.context["request"].user)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -71,22 +63,10 @@ class ItemSerializer(serializers.ModelSerializer):
         }
 
 
-def ledger_hazard(request, pk):
-    """The ledger hazard an API body names: none, or one in the caller's scope (else 404)."""
-    from hazards.models import Hazard
-
-    if pk is None:
-        return None
-    hazard = Hazard.objects.visible_to(request.user).filter(pk=pk).first()
-    if hazard is None:
-        raise Http404("该隐患不存在或不在您的管辖范围内。")
-    return hazard
-
-
 class MatchSerializer(serializers.Serializer):
-    existing_hazard = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1,
-        help_text="台账中的同一隐患（被检查单位已登记、尚未销号的隐患编号 id）；null = 不关联。不在管辖范围内的隐患为 404")
+    existing_hazard = VisibleRecordField(
+        Hazard, "隐患", required=False, allow_null=True,
+        help_text="台账中的同一隐患（被检查单位已登记、尚未销号的隐患编号 id）；null = 不关联")
     new_hazard = serializers.BooleanField(required=False, default=False,
                                           help_text="确认为新发现隐患（与判定依据相同的未销号隐患不是同一隐患）")
 
@@ -100,10 +80,10 @@ class NewFindingSerializer(MatchSerializer):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     inspectors = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.all(), write_only=True)
-    draw = VisibleDraw(required=False, allow_null=True,
-                       help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
+    draw = VisibleRecordField(Draw, "抽取", required=False, allow_null=True,
+                              help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
     signatures = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +101,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
 
 class SpotCheckSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     answers = serializers.DictField(child=serializers.BooleanField(), write_only=True, required=False)
     notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
@@ -139,7 +119,9 @@ class SpotCheckSerializer(serializers.ModelSerializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterprise(required=False, allow_null=True)
+    enterprise = VisibleRecordField(Enterprise, "单位", required=False, allow_null=True)
+    township = VisibleRecordField(Region, "乡镇（街道）", required=False, allow_null=True)
+    target_organisation = VisibleRecordField(Organisation, "被督导单位", required=False, allow_null=True)
 
     class Meta:
         model = Visit
@@ -211,11 +193,9 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def add_finding(self, request, pk=None):
         """A hazard outside the checklist; ``existing_hazard``: it is that open hazard of the enterprise's ledger."""
         rec = self.get_object()
-        body = NewFindingSerializer(data=request.data)
+        body = NewFindingSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        data["existing_hazard"] = ledger_hazard(request, data.get("existing_hazard"))
-        item = services.add_finding(request.user, rec, **data)
+        item = services.add_finding(request.user, rec, **body.validated_data)
         return Response(ItemSerializer(item, context={"request": request}).data, status=201)
 
     @action(detail=True, methods=["post"])
@@ -289,10 +269,10 @@ class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """While the record is a draft: the finding is ``existing_hazard`` of the ledger (at signing it
         becomes a source of it, not a new hazard), or ``new_hazard`` confirmed, or neither (cleared)."""
         item = self.get_object()
-        body = MatchSerializer(data=request.data)
+        body = MatchSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        hazard = ledger_hazard(request, body.validated_data.get("existing_hazard"))
-        item = matching.match_finding(request.user, item, hazard=hazard, new_hazard=body.validated_data["new_hazard"])
+        item = matching.match_finding(request.user, item, hazard=body.validated_data.get("existing_hazard"),
+                                      new_hazard=body.validated_data["new_hazard"])
         return Response(ItemSerializer(item, context={"request": request}).data)
 
 

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.views import get_visible_or_404
 from enterprises.models import Enterprise
 
@@ -25,13 +25,8 @@ from .models import (
 from .summary import obligation_summary
 
 
-class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
-
-
 class RecordSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterpriseField()
+    enterprise = VisibleRecordField(Enterprise, "单位")
     #: the service called on create; receives (actor, enterprise, **validated_data)
     service = None
 
@@ -45,11 +40,6 @@ def _serializer(model, fields, service, extra=None):
                              "read_only_fields": ["created_at"]})
     attrs = {"Meta": meta, "service": staticmethod(service), **(extra or {})}
     return type(f"{model.__name__}Serializer", (RecordSerializer,), attrs)
-
-
-class WorkerChoices(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return SpecialWorker.objects.visible_to(self.context["request"].user)
 
 
 class FindingSerializer(serializers.Serializer):
@@ -83,7 +73,7 @@ WorkerSerializer = _serializer(SpecialWorker, ["name", "id_tail", "operation", "
                                {"expires_on": serializers.DateField(read_only=True),
                                 "review_due_on": serializers.DateField(read_only=True)})
 PermitSerializer = _serializer(WorkPermit, ["kind", "operation", "number", "work_on", "location", "approved_by", "workers"],
-                               services.add_work_permit, {"workers": WorkerChoices(many=True)})
+                               services.add_work_permit, {"workers": VisibleRecordField(SpecialWorker, "特种作业人员", many=True)})
 OutsourcingSerializer = _serializer(Outsourcing, ["kind", "counterpart", "scope", "qualification_ok", "agreement_signed",
                                                   "duties_defined", "unified_management", "start", "end", "chaotic"],
                                     services.add_outsourcing, {"chaotic": serializers.BooleanField(read_only=True)})

@@ -172,7 +172,7 @@ def _register_findings(actor, check: PrincipalCheck, findings: list[dict]) -> li
 # ---------------------------------------------------------------- writes
 
 
-def record_principal_check(actor, enterprise, *, kind: str, held_on, leader: str, participants: str,
+def record_principal_check(actor, enterprise, *, kind: str = PrincipalCheck.Kind.CHECK, held_on, leader: str, participants: str,
                            findings: str = "", hazards: list[dict] | None = None) -> PrincipalCheck:
     """主要负责人带队检查 / 专题研究. ``hazards`` (a 带队检查 only): the hazards the check found, each a
     dict of FINDING_FIELDS — description, grade (一般/重大), sector (one the enterprise may have
@@ -221,7 +221,7 @@ def add_responsibility_list(actor, enterprise, *, kind: str, title: str, issued_
     return row
 
 
-def set_safety_organisation(actor, enterprise, *, has_institution: bool, institution_name: str = "",
+def set_safety_organisation(actor, enterprise, *, has_institution: bool = False, institution_name: str = "",
                             full_time_managers: int = 0, part_time_managers: int = 0, as_of=None) -> SafetyOrganisation:
     _require_writer(actor, enterprise)
     as_of = as_of or timezone.localdate()

@@ -4,7 +4,7 @@ from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from core.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from enterprises.models import Enterprise
 
@@ -13,18 +13,9 @@ from .filters import RiskPointFilter
 from .models import Band, BandTable, Level, Method, RiskAssessment, RiskPoint
 
 
-class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Enterprise.objects.visible_to(self.context["request"].user)
-
-
-class VisiblePointField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return RiskPoint.objects.visible_to(self.context["request"].user)
-
-
 class RiskPointSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterpriseField()
+    enterprise = VisibleRecordField(Enterprise, "单位")
+    level = serializers.ChoiceField(choices=Level.choices, allow_blank=True, read_only=True, help_text="当前等级；尚未评价为空")
     colour = serializers.CharField(read_only=True)
 
     class Meta:
@@ -42,7 +33,7 @@ class RiskPointSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    risk_point = VisiblePointField()
+    risk_point = VisibleRecordField(RiskPoint, "风险点")
     method = serializers.ChoiceField(choices=Method.choices)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     factor_l = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)

@@ -7,11 +7,10 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import Organisation
-from core.api import ScopedViewSetMixin, visible_id_field
+from core.api import ScopedViewSetMixin, VisibleRecordField
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404
 from hazards.models import ExtensionRequest, Hazard
 
 from . import extensions, services, workflow
@@ -58,8 +57,7 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    # looked up in the caller's scope by the view: an id outside it answers 404, exactly like one that does not exist
-    hazard = visible_id_field("隐患")
+    hazard = VisibleRecordField(Hazard, "隐患")
     responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
     deadline = serializers.DateField()
     requirements = serializers.CharField()
@@ -152,7 +150,6 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         if services.proposing_office(request.user) is None:
             raise NotPermitted("只有省、市、县级安委会办公室可以提出挂牌督办。")
         d = self._input(ProposeSerializer)
-        d["hazard"] = get_visible_or_404(Hazard.objects, request.user, pk=d["hazard"])  # out of scope: not found
         return self._done(services.propose_listing(request.user, **d), status.HTTP_201_CREATED)
 
     @extend_schema(request=ApproveSerializer, responses=ListingSerializer)

@@ -101,3 +101,19 @@ def test_report_page_and_api_an_enterprise_out_of_scope_is_404(client, world, wh
     }, content_type="application/json")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
     assert not Accident.objects.exists()
+
+
+@pytest.mark.parametrize("value", [99999999, "abc"])
+def test_api_report_naming_a_unit_of_nothing_is_404_and_no_id_400_on_the_field(client, world, value):
+    occurred = timezone.now() - datetime.timedelta(hours=2)
+    client_as(client, world, "commerce")
+    r = client.post("/api/v1/accidents/", {
+        "enterprise": value, "sector_code": "commerce", "accident_type": "object_strike", "place": "仓库",
+        "summary": "货架倒塌", "occurred_at": occurred.isoformat(),
+        "learned_at": (occurred + datetime.timedelta(minutes=5)).isoformat(), "deaths": 0, "injuries": 1, "loss": "1",
+    }, content_type="application/json")
+    if value == "abc":
+        assert r.status_code == 400 and list(r.json()["errors"]) == ["enterprise"]
+    else:
+        assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert not Accident.objects.exists()

@@ -341,8 +341,8 @@ def test_api_permission_matrix(client, world):
     body = {"agency": _agency(world, "另一家评价公司").pk, "enterprise": world.ent_commerce.pk, "start": day(1).isoformat(),
             "end": day(1).isoformat()}
     check_matrix(client, world, "/api/v1/engagements/", {
-        "anon": (401, 403), "agency": 400, "housing": 400, "other_region": 400, "enterprise_other": 400, "nobody": 400},
-        method="post", data=body, content_type=J)  # an enterprise out of scope is 400 on the field
+        "anon": (401, 403), "agency": 404, "housing": 404, "other_region": 404, "enterprise_other": 404, "nobody": 404},
+        method="post", data=body, content_type=J)  # an enterprise out of scope is not found, as its page
     check_matrix(client, world, "/api/v1/engagements/", {"agency": 403}, method="post", content_type=J,
                  data={**body, "enterprise": world.ent_hazchem.pk})
     check_matrix(client, world, f"/api/v1/engagements/{eng.pk}/end/", {

@@ -63,7 +63,7 @@ def test_create_and_sign(client, world):
     resp = client.post("/api/v1/inspections/records/", {"enterprise": world.ent_other_region.pk, "kind": "routine",
                                                        "inspected_on": today().isoformat(),
                                                        "inspectors": [world.user("emergency").pk]}, content_type="application/json")
-    assert resp.status_code == 400 and "enterprise" in resp.json()["errors"]
+    assert resp.status_code == 404 and resp.json()["code"] == "not_found"  # another region's unit: not found
     client_as(client, world, "emergency2")
     assert client.post(f"/api/v1/inspections/records/{pk}/sign/", content_type="application/json").status_code == 403
     client_as(client, world, "emergency")
@@ -91,7 +91,7 @@ def test_spot_check_and_visit_create(client, world):
     assert body["q2_5"] and body["q2_7"] and body["q2_6"] and not body["q2_2"]
     resp = client.post("/api/v1/inspections/spot-checks/", {"enterprise": world.ent_construction.pk,
                                                            "checked_on": today().isoformat()}, content_type="application/json")
-    assert resp.status_code == 400 and "enterprise" in resp.json()["errors"]
+    assert resp.status_code == 404 and resp.json()["code"] == "not_found"  # another sector's unit: not found
     resp = client.post("/api/v1/inspections/visits/", {"kind": "help_enterprise", "visited_on": today().isoformat(),
                                                       "content": "指导", "enterprise": world.ent_commerce.pk},
                        content_type="application/json")

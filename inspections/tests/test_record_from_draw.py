@@ -90,7 +90,7 @@ def test_another_regions_draw_is_not_usable(client, world, drawn, foreign_draw):
     r = client.post("/api/v1/inspections/records/", {"enterprise": drawn["ent"].pk, "kind": "routine", "draw": foreign_draw.pk,
                                                     "inspected_on": today().isoformat(),
                                                     "inspectors": [u.pk for u in drawn["team"]]}, content_type="application/json")
-    assert r.status_code == 400 and "draw" in r.json()["errors"]
+    assert r.status_code == 404 and r.json()["code"] == "not_found"  # the API alike
     assert not Record.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Ids the inspection forms name outside the user's scope are not found (404), as opening them would
 be — not the form's 400 "invalid choice" (PRODUCT.md: out of scope is 404): the enterprise and the
-双随机 draw of a new record (/inspections/records/new/), the enterprise of a visit (/inspections/visits/new/)."""
+双随机 draw of a new record (/inspections/records/new/), the enterprise, township and supervised
+office of a visit (/inspections/visits/new/)."""
 
 import pytest
 
@@ -80,3 +81,53 @@ def test_visit_enterprise_out_of_scope_is_404(client, world, what):
     r = client.post("/inspections/visits/new/", {**data, "enterprise": "abc"})
     assert r.status_code == 400 and "enterprise" in r.context["form"].errors
     assert not Visit.objects.exists()
+
+
+def _township_visit(township, **over):
+    return {"kind": "help_township", "visited_on": today().isoformat(), "content": "帮扶",
+            "township": getattr(township, "pk", township), **over}
+
+
+def _supervision(org, **over):
+    return {"kind": "supervision", "visited_on": today().isoformat(), "content": "督导",
+            "target_organisation": getattr(org, "pk", org), **over}
+
+
+def test_visit_township_matrix_another_regions_township_is_404(client, world):
+    """河东区's township: the 河北区 bureaus cannot see it — 404, not the form's 400 "invalid choice";
+    who may not record visits — 403; anonymous to the login."""
+    check_matrix(client, world, "/inspections/visits/new/", {
+        "anon": "login", "emergency": 404, "commerce": 404, "housing": 404, "enterprise": 403, "nobody": 403,
+    }, method="post", data=_township_visit(world.ent_other_region.region))
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize("what", ["own_district", "other_region", "missing", "abc"])
+def test_visit_township_in_scope_is_taken_out_of_scope_404_garbage_400(client, world, what):
+    township = {"own_district": world.townships[0], "other_region": world.ent_other_region.region,
+                "missing": 99999999, "abc": "abc"}[what]
+    client_as(client, world, "emergency")
+    r = client.post("/inspections/visits/new/", _township_visit(township))
+    if what == "own_district":
+        assert r.status_code == 302 and Visit.objects.get().township == township
+    elif what == "abc":
+        assert r.status_code == 400 and "township" in r.context["form"].errors
+    else:
+        assert r.status_code == 404 and not Visit.objects.exists()
+
+
+@pytest.mark.parametrize("what", ["street_office", "other_region", "missing", "abc", "enterprise_in_scope"])
+def test_visit_supervised_office_out_of_scope_is_404(client, world, what):
+    """A street office of 河北区 is supervised; 河东区's bureau and an id of nothing are 404; an
+    enterprise's unit in scope is no supervised office — the form's 400, like garbage."""
+    org = {"street_office": world.user("township").membership.organisation,
+           "other_region": world.user("other_region").membership.organisation, "missing": 99999999, "abc": "abc",
+           "enterprise_in_scope": world.user("enterprise").membership.organisation}[what]
+    client_as(client, world, "emergency")
+    r = client.post("/inspections/visits/new/", _supervision(org))
+    if what == "street_office":
+        assert r.status_code == 302 and Visit.objects.get().target_organisation == org
+    elif what in ("abc", "enterprise_in_scope"):
+        assert r.status_code == 400 and "target_organisation" in r.context["form"].errors
+    else:
+        assert r.status_code == 404 and not Visit.objects.exists()

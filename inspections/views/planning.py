@@ -7,11 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Organisation
 from accounts.permissions import membership
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
+from regions.models import Region
 
 from .. import documents, forms, redraw, review, services
 from ..filters import SpotCheckFilter
@@ -149,7 +151,10 @@ def visit_new(request):
         raise PermissionDenied("只有政府部门经办人员可以填报。")
     org = request.user.membership.organisation
     form = forms.VisitForm(request.POST or None, user=request.user, org=org, initial={"visited_on": timezone.localdate()})
-    named_or_404(form, "enterprise", Enterprise.objects, request.user)  # a unit out of scope is not found
+    # a unit, township or supervised office out of scope is not found (one in scope but not offered: the form's 400)
+    named_or_404(form, "enterprise", Enterprise.objects, request.user)
+    named_or_404(form, "township", Region.objects, request.user)
+    named_or_404(form, "target_organisation", Organisation.objects, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_visit(request.user, **form.cleaned_data)

@@ -23,7 +23,7 @@ def test_create_drill_and_bad_input(client, world):
     other = client.post("/api/v1/obligations/drills/", {"enterprise": world.ent_construction.pk, "plan": "p",
                                                          "held_on": TODAY.isoformat(), "scenario": "s", "participants": 1},
                         content_type="application/json")
-    assert other.status_code == 400 and "enterprise" in other.json()["errors"]  # not visible → unknown id
+    assert other.status_code == 404 and other.json()["code"] == "not_found"  # out of scope: not found, as its page
 
 
 def test_government_may_not_write_through_api(client, world):
@@ -56,3 +56,16 @@ def test_cost_api_reports_required_amount(client, world):
                            content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["required_amount"] == "2585000.00" and response.json()["below_required"] is True
+
+
+def test_a_check_without_kind_and_staffing_without_institution_take_the_documented_defaults(client, world):
+    """``kind`` and ``has_institution`` are optional in the schema (defaults 带队检查 / 未设置): leaving
+    them out is that default, not a 500 (found by the contract run)."""
+    client.force_login(world.user("enterprise"))
+    ent = world.ent_commerce.pk
+    check = client.post("/api/v1/obligations/checks/", {"enterprise": ent, "held_on": TODAY.isoformat(), "leader": "王总",
+                                                        "participants": "安全员"}, content_type="application/json")
+    assert check.status_code == 201 and check.json()["kind"] == "check", check.content
+    staffing = client.post("/api/v1/obligations/staffing/", {"enterprise": ent, "as_of": TODAY.isoformat()},
+                           content_type="application/json")
+    assert staffing.status_code == 201 and staffing.json()["has_institution"] is False, staffing.content

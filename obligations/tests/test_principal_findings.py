@@ -173,7 +173,7 @@ def test_only_the_enterprises_own_staff_may_record_findings_through_the_api(clie
     body = {"enterprise": world.ent_commerce.pk, "kind": "check", "held_on": TODAY.isoformat(), "leader": "王总",
             "participants": "安全员", "hazards": [{"description": "灭火器过期", "grade": "general", "sector": "commerce"}]}
     check_matrix(client, world, "/api/v1/obligations/checks/", {
-        "anon": (401, 403), "commerce": 403, "committee": 403, "enterprise_other": 400, "other_region": 400,
-        "nobody": 400}, method="post", data=body, content_type="application/json")
+        "anon": (401, 403), "commerce": 403, "committee": 403, "enterprise_other": 404, "other_region": 404,
+        "agency": 404, "nobody": 404}, method="post", data=body, content_type="application/json")  # as the page
     assert not Hazard.objects.exists()
 
