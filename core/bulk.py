@@ -72,7 +72,7 @@ def row_maker(model):
 def copy_rows(model):
     """PostgreSQL: an open ``COPY model FROM STDIN``; yields ``write(obj)``, which sends the row of
     ``obj`` (its primary key set by the caller, e.g. from ``allocate_ids``) as ``bulk_create``
-    would prepare it, and ``write.row(row)`` sends a row of ``row_maker``'s. Rows go to the server
+    would prepare it, and ``write.row(values)`` sends a row already prepared (``insert_columns``). Rows go to the server
     as they are written, so it inserts them — heap, indexes — while the caller builds the next
     ones; the COPY ends (and is waited for) when the block does. While the block runs the
     connection can run nothing else: a query through Django raises ``QueryDuringCopy`` before
@@ -101,18 +101,15 @@ def insert_columns(model, columns: dict, n: int) -> None:
     field's attname to a list of ``n`` values, or to one value every row shares. On PostgreSQL
     one COPY of the columns zipped into rows: no model instance per row and no attribute reading
     (the ledger import's schedule, source and event rows). Elsewhere the rows are built as
-    instances (``make``) and
-    written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
+    instances (``make``) and written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
     field (``get_db_prep_save``) unless already of the column's plain type. Every concrete field
     must be given, so that a field added later fails here instead of taking the column's default —
     except an auto primary key, which left out is taken from the table's sequence in the rows'
     order (``allocate_ids``; on SQLite by ``insert``)."""
     meta = model._meta
     fields = meta.concrete_fields
-    auto_pk = meta.pk.get_internal_type().endswith("AutoField")
-    if auto_pk and meta.pk.attname not in columns:
-        columns = {meta.pk.attname: allocate_ids(model, n) if connection.vendor == "postgresql" else None, **columns}
-    missing = {f.attname for f in fields} ^ set(columns)
+    allocate = meta.pk.get_internal_type().endswith("AutoField") and meta.pk.attname not in columns
+    missing = {f.attname for f in fields if not (allocate and f is meta.pk)} ^ set(columns)
     if missing:
         raise ValueError(f"insert_columns({model._meta.label}): columns missing or unknown: {sorted(missing)}")
     for name, value in columns.items():
@@ -120,24 +117,23 @@ def insert_columns(model, columns: dict, n: int) -> None:
             raise ValueError(f"insert_columns({model._meta.label}): {name} has {len(value)} values, not {n}")
     if n <= 0:
         return
+    if allocate:
+        columns = {meta.pk.attname: allocate_ids(model, n) if connection.vendor == "postgresql" else None, **columns}
     if connection.vendor != "postgresql":
         rows = [{name: (value[i] if isinstance(value, list) else value) for name, value in columns.items()} for i in range(n)]
         insert(model, [make(model, row) for row in rows])
         return
     conn = connections[connection.alias]
-    quote = conn.ops.quote_name
     values = []
     for f in fields:
         value = columns[f.attname]
         if type(f).pre_save is not Field.pre_save and not (isinstance(f, DateField) and not (f.auto_now or f.auto_now_add)):
             raise ValueError(f"insert_columns({model._meta.label}): {f.name} is prepared from the object (pre_save)")
         values.append(_prepared(f, value, conn) if isinstance(value, list) else itertools.repeat(f.get_db_prep_save(value, conn), n))
-    names = ", ".join(quote(f.column) for f in fields)
-    with conn.cursor() as cur:
-        with conn.wrap_database_errors, cur.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-            write_row = copy.write_row
-            for row in zip(*values):
-                write_row(row)
+    with copy_rows(model) as write:
+        send = write.row
+        for row in zip(*values):
+            send(row)
 
 
 def _prepared(field, values: list, conn) -> list:

@@ -9,8 +9,8 @@ the hazards go into one COPY as they come, so the server inserts them — heap, 
 on its own core while Python builds the next rows, instead of idling through the building and
 then keeping Python waiting through the inserts; the schedule, source and event values of each
 chunk are gathered meanwhile, column by column, and sent after the hazards as one statement per
-table (``core.bulk.insert_columns``: the server builds those rows from arrays, no model instance or
-COPY line per row in Python). Elsewhere the chunks are collected and written in batches.
+table (``core.bulk.insert_columns``: one COPY each, the columns zipped into rows, no model instance
+per row). Elsewhere the chunks are collected and written in batches.
 
 An entry is (hazard from ``services.build_hazard``, source reference, evidence note or None); a
 note closes the hazard at once (一般, 立即整改), refused by the ``close_now`` guard as on the page.
