@@ -23,12 +23,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.admin import AuditedModelAdmin, ReadOnlyAdmin
 from core.models import REGION_LEVELS
 from core.services import ServiceError
-from core.views import service_error_to_form
 
 from . import services
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
 
 User = get_user_model()
+
+
+def _refusal_on_form(form, exc) -> None:
+    """A service's refusal under its field (``core.views.service_error_to_form``), imported when
+    needed: the admin loads with the settings (autodiscover) and ``core.views`` registers a list when
+    loaded, where a job worker must start with none (jobs/tests/test_migrations.py)."""
+    from core.views import service_error_to_form
+
+    service_error_to_form(form, exc)
 
 
 def _for(request, cls):
@@ -92,7 +100,7 @@ class OrganisationForm(forms.ModelForm):
                 services.check_organisation(self.actor, kind=kind, region=region,
                                             department_type=cleaned.get("department_type"))
             except ServiceError as exc:
-                service_error_to_form(self, exc)
+                _refusal_on_form(self, exc)
         if not adding and cleaned.get("parent") is not None and cleaned["parent"].pk == org.pk:
             self.add_error("parent", "上级单位不能是本单位。")
         return cleaned
@@ -204,7 +212,7 @@ class PrivilegesForm(UserChangeForm):
             try:
                 services.check_privileges(self.actor, self.instance, permissions=cleaned.get("user_permissions") or ())
             except ServiceError as exc:
-                service_error_to_form(self, exc)
+                _refusal_on_form(self, exc)
         return cleaned
 
 

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .files import FileMissing
+from .querysets import get_visible_or_404
 from .services import ServiceError
-from .views import get_visible_or_404
 
 MESSAGES = {
     "invalid": "提交的数据有误。",

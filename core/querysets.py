@@ -8,6 +8,7 @@ Subclasses say where their region codes, enterprise and sector live.
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -85,3 +86,11 @@ class RecipientQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(recipient=user)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """Fetch one object inside the user's scope; anything else is a 404 (never a 403)."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("不存在或无权查看")

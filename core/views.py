@@ -10,15 +10,8 @@ from .filters import NotificationFilter
 from .lists import Column, ScopedListView
 from .models import Notification
 from .notifications import mark_read
+from .querysets import get_visible_or_404  # noqa: F401 - imported from here by the views
 from .services import ServiceError
-
-
-def get_visible_or_404(queryset, user, **lookup):
-    """Fetch one object inside the user's scope; anything else is a 404 (never a 403)."""
-    try:
-        return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("不存在或无权查看")
 
 
 def named_or_404(form, field: str, queryset, user):
