@@ -11,6 +11,10 @@ from .models import DeadlineRule, GradeThreshold, InvestigationAuthority, Supple
 
 LEVEL_ORDER = ("state",) + REGION_LEVELS  # state, province, city, county, township
 UP = {"county": "city", "city": "province", "province": "state", "state": None}
+#: 《生产安全事故报告和调查处理条例》（国务院令第493号）第四十六条：本条例自2007年6月1日起施行。An
+#: accident before it is not reported, graded or investigated under these rules (and a date centuries
+#: back is a typing error: Asia/Shanghai had no standard offset then, so it cannot even be written back).
+IN_FORCE_FROM = datetime.date(2007, 6, 1)
 
 
 def thresholds() -> list[workflow.Threshold]:

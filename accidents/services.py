@@ -88,6 +88,9 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
     reported_at = reported_at or now
     if occurred_at is None or occurred_at > now:
         raise ServiceError("事故发生时间不能晚于当前时间。", "occurred_at")
+    if timezone.localtime(occurred_at).date() < rules.IN_FORCE_FROM:
+        raise ServiceError(f"事故发生时间不能早于《生产安全事故报告和调查处理条例》施行之日（{rules.IN_FORCE_FROM:%Y年%-m月%-d日}）。",
+                           "occurred_at")
     if learned_at is None or learned_at < occurred_at:
         raise ServiceError("接到报告时间不能早于事故发生时间。", "learned_at")
     if learned_at > reported_at:

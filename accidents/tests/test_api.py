@@ -80,3 +80,23 @@ def test_measure_api_flow_and_scope(client, world, report):
     client_as(client, world, "committee")
     r = client.post(f"/api/v1/accident-measures/{m.pk}/accept/", {}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+@pytest.mark.parametrize("occurred", ["0416-07-29T19:06:13Z", "2007-05-31T23:30:00+08:00"])
+def test_an_accident_before_the_regulation_was_in_force_is_refused_on_its_field(client, world, occurred):
+    """493号令 (in force from 2007-06-01) governs the report; year 416 (a typo the contract run sent) was
+    accepted and then written back in a local mean time offset no client can read."""
+    client_as(client, world, "enterprise")
+    r = client.post("/api/v1/accidents/", _payload(occurred_at=occurred, learned_at="2026-01-01T00:00:00+08:00"),
+                    content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert "2007年6月1日" in str(r.json()) and "occurred_at" in str(r.json())
+    assert not Accident.objects.exists()
+
+
+def test_an_accident_on_the_day_the_regulation_came_into_force_is_accepted(client, world):
+    client_as(client, world, "enterprise")
+    r = client.post("/api/v1/accidents/", _payload(occurred_at="2007-06-01T00:30:00+08:00",
+                                                   learned_at="2007-06-01T01:00:00+08:00"), content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["occurred_at"].startswith("2007-06-01T00:30:00+08:00")
