@@ -393,13 +393,20 @@ def _cell(value):
     return str(value)
 
 
+def load_registry() -> None:
+    """Import the URLconf, which imports every list view (each registers itself in REGISTRY) — what
+    ``registered`` does on demand in a process that has not served a page, and what the job worker
+    does once before its processes take jobs (``jobs.runner.warm``)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - importing the URLconf imports every list view (fills REGISTRY)
+
+
 def registered(name: str) -> type[ScopedListView] | None:
     """The list view registered as ``name``, or None. In a process that has not served a page
     (the job worker) the list modules are not imported yet: importing the URLconf imports them."""
     if name not in REGISTRY:
-        from django.urls import get_resolver
-
-        get_resolver().url_patterns  # noqa: B018 - importing the URLconf imports every list view (fills REGISTRY)
+        load_registry()
     return REGISTRY.get(name)
 
 

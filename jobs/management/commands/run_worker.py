@@ -1,8 +1,10 @@
-"""python manage.py run_worker — sync the declared schedules, then run the django-q2 cluster."""
+"""python manage.py run_worker — sync the declared schedules, load what the jobs look up
+(``jobs.runner.warm``), then run the django-q2 cluster (its workers are forked from this process)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from jobs.runner import warm
 from jobs.schedules import sync
 
 
@@ -12,4 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = sync()
         self.stdout.write(f"schedules: {counts}")
+        warm()
         call_command("qcluster")
