@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def worker(tmp_path, settings):
-    """A django-q2 cluster in its own process on the test database, killed afterwards."""
+    """The worker as `make run` and the production unit start it (`run_worker`: schedules synced, list
+    views loaded, then the django-q2 cluster) in its own process on the test database, killed afterwards."""
     settings.MEDIA_ROOT = tmp_path
     settings.QINGLING_JOBS_INLINE = False
     db = django_settings.DATABASES["default"]
     env = {**os.environ, "QINGLING_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings", "QINGLING_WORKERS": "1", "MEDIA_ROOT": str(tmp_path),
            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
-    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
+    process = subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env, start_new_session=True,
                                stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT)
     yield process
     os.killpg(process.pid, signal.SIGKILL)
