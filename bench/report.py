@@ -119,8 +119,13 @@ def _server(server: dict) -> str:
     """The run's database server: vendor, version and (PostgreSQL) the settings the figures depend on."""
     if server.get("vendor") != "postgresql":
         return f"{server.get('vendor')} {server.get('version')}"
-    settings = ", ".join(f"`{k}` {_cell(v)}" for k, v in server.items() if k not in ("vendor", "server_version"))
-    return f"PostgreSQL {server.get('server_version')} ({settings})"
+    share = server.get("shared_buffers_share_of_memory")
+    settings = ", ".join(f"`{k}` {_cell(v)}" for k, v in server.items()
+                         if k not in ("vendor", "server_version", "shared_buffers_share_of_memory"))
+    guide = ("" if share is None else
+             f"; `shared_buffers` is {share:.0%} of this machine's memory — docs/operations.md asks for about 25 % "
+             f"on a dedicated database host{'' if share >= 0.2 else ', so this run had less cache than the guide'}")
+    return f"PostgreSQL {server.get('server_version')} ({settings}){guide}"
 
 
 def render_profile(results: dict) -> list[str]:

@@ -77,7 +77,14 @@ def database_server() -> dict:
     with connection.cursor() as cur:
         cur.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(SERVER_SETTINGS)])
         found = {name: _setting(setting, unit) for name, setting, unit in cur.fetchall()}
-    return {"vendor": "postgresql", **{name: found.get(name) for name in SERVER_SETTINGS}}
+        cur.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'")
+        buffers = cur.fetchone()[0]
+    out = {"vendor": "postgresql", **{name: found.get(name) for name in SERVER_SETTINGS}}
+    memory = machine().get("memory_gb")
+    if memory and connection.settings_dict.get("HOST") in ("", "localhost", "127.0.0.1", "::1"):
+        # docs/operations.md: a quarter of a dedicated database host's memory (here the bench's own machine)
+        out["shared_buffers_share_of_memory"] = round(buffers / (memory * 2**30), 2)
+    return out
 
 
 def _setting(value: str, unit: str | None) -> str:

@@ -226,6 +226,15 @@ def test_the_run_records_the_database_server_and_the_settings_its_figures_depend
         assert server["jit"] == "off"
         line = report._server(server)
         assert line.startswith(f"PostgreSQL {server['server_version']} (") and f"`shared_buffers` {server['shared_buffers']}" in line
+        # the share of the machine's memory the operations guide's 25 % is read against (the server is local here)
+        import os
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_size_bytes(current_setting('shared_buffers'))")
+            share = cur.fetchone()[0] / (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+        assert abs(server["shared_buffers_share_of_memory"] - share) <= 0.01
+        assert f"is {server['shared_buffers_share_of_memory']:.0%} of this machine's memory" in line
+        assert ("less cache than the guide" in line) == (server["shared_buffers_share_of_memory"] < 0.2)
     else:
         import sqlite3
 
