@@ -61,7 +61,7 @@ def dispatch_table(request):
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
     history, history_total, shown = [], 0, None
-    if table.campaign:
+    if table.campaign and table.latest is not None:  # no submission at all (table.latest is the unit's latest): none to list
         mine = Submission.objects.visible_to(request.user).filter(unit=table.unit, campaign=table.campaign)
         # the latest few; all of them when there are no more (then the count and the version shown
         # for this cut-off are read from them, not asked for again)

@@ -86,3 +86,20 @@ def test_submission_list_accepts_its_filters_after_the_api_schema_read_the_filte
     client_as(client, world, "commerce")
     response = client.get(reverse("campaigns:submissions"), {"unit": unit.pk, "campaign": campaign.pk})
     assert response.status_code == 200, dict(response.context["filter"].errors) if response.context else None
+
+
+def test_a_unit_that_never_submitted_gets_its_page_without_a_second_look_for_submissions(client, world, scen):
+    """The table already read the unit's latest submission for this campaign; when there is none the
+    page lists an empty history from that, without asking the database again (and with one the
+    history is read, as above)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit, campaign = world.org("commerce"), scen["campaign"]
+    client_as(client, world, "commerce")
+    with CaptureQueriesContext(connection) as ran:
+        page = client.get("/campaigns/dispatch/", {"unit": unit.pk, "campaign": campaign.pk, "as_of": AS_OF_1.isoformat()})
+    assert page.status_code == 200
+    assert page.context["history"] == [] and page.context["history_total"] == 0 and page.context["submitted"] is None
+    asked = [q["sql"] for q in ran.captured_queries if 'FROM "campaigns_submission"' in q["sql"]]
+    assert len(asked) == 1, asked
