@@ -93,12 +93,10 @@ class OrganisationForm(forms.ModelForm):
         adding = org.pk is None
         kind = cleaned.get("kind") if adding else org.kind
         region = cleaned.get("region") if adding else org.region
-        if adding and kind == Organisation.Kind.ENTERPRISE:
-            self.add_error("kind", "生产经营单位的登录单位随其第一个账户开通（账号管理），不在此新建。")
-        elif kind and region is not None:
+        if kind and region is not None:
+            check = services.check_new_organisation if adding else services.check_organisation
             try:
-                services.check_organisation(self.actor, kind=kind, region=region,
-                                            department_type=cleaned.get("department_type"))
+                check(self.actor, kind=kind, region=region, department_type=cleaned.get("department_type"))
             except ServiceError as exc:
                 _refusal_on_form(self, exc)
         if not adding and cleaned.get("parent") is not None and cleaned["parent"].pk == org.pk:
