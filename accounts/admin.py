@@ -299,13 +299,14 @@ class UserAdmin(DjangoUserAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"重置密码：{user.get_username()}", "adminForm": admin.helpers.AdminForm(
-                form, [(None, {"fields": list(form.base_fields)})], {}),
+                form, [(None, {"fields": list(form.fields)})], {}),
             "form_url": form_url, "form": form, "is_popup": False, "add": True, "change": False,
             "has_delete_permission": False, "has_change_permission": True, "has_absolute_url": False,
             "opts": self.opts, "original": user, "save_as": False, "show_save": True,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/auth/user/change_password.html", context)
+        # not Django's page: it offers "disable password-based authentication" whatever the form's fields
+        return TemplateResponse(request, "admin/accounts/reset_password.html", context)
 
     def _reset(self, request, user, form) -> bool:
         membership = getattr(user, "membership", None)
