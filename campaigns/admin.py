@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import AuditedModelAdmin, ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, VersionedRuleAdmin
 
 from .models import BoardRuleSet, BoardSnapshot, Campaign, Phase, Submission
 
@@ -41,7 +41,7 @@ class CampaignAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BoardRuleSet)
-class BoardRuleSetAdmin(AuditedModelAdmin):
+class BoardRuleSetAdmin(VersionedRuleAdmin):  # "board-rules"
     list_display = ("name", "is_active", "updated_at")
 
 
