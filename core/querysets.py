@@ -95,8 +95,8 @@ MAX_ID = 2**63 - 1
 def parse_id(raw) -> int | None:
     """A record id as a form or a request body gives it (text, or an int in JSON): the id, or None
     when it is no id at all — blank, text, a number below 1, a bool or a float — which the caller
-    answers with its 400 naming the field. An id above ``MAX_ID`` names nothing: a 404, as an id of
-    nothing is once looked up. Surrounding spaces and leading zeros are allowed ("007" is 7); the
+    answers with its 400 naming the field. An id above ``MAX_ID`` names nothing: a 404, as does an id
+    of nothing when it is looked up. Surrounding spaces and leading zeros are allowed ("007" is 7); the
     bound is on the value, not on the length of the text (int() of a huge text is never tried)."""
     if isinstance(raw, bool) or not isinstance(raw, str | int):
         return None
