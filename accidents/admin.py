@@ -1,9 +1,9 @@
-"""Administrators edit the rule tables (with a change log); accident rows are read-only here —
-they change only through the services."""
+"""Administrators edit the rule tables (with a change log; the versioned ones — time limits, 补报
+windows — are never deleted); accident rows are read-only here — they change only through the services."""
 
 from django.contrib import admin
 
-from core.admin import AuditedModelAdmin, ReadOnlyAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyAdmin, VersionedRuleAdmin
 
 from .models import Accident, DeadlineRule, GradeThreshold, InvestigationAuthority, SupplementWindow
 
@@ -14,12 +14,12 @@ class GradeThresholdAdmin(AuditedModelAdmin):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(AuditedModelAdmin):
+class DeadlineRuleAdmin(VersionedRuleAdmin):  # "accident-deadlines"
     list_display = ["code", "amount", "basis"]
 
 
 @admin.register(SupplementWindow)
-class SupplementWindowAdmin(AuditedModelAdmin):
+class SupplementWindowAdmin(VersionedRuleAdmin):  # "accident-supplement-windows"
     list_display = ["accident_type", "days", "basis"]
 
 

@@ -93,12 +93,10 @@ class OrganisationForm(forms.ModelForm):
         adding = org.pk is None
         kind = cleaned.get("kind") if adding else org.kind
         region = cleaned.get("region") if adding else org.region
-        if adding and kind == Organisation.Kind.ENTERPRISE:
-            self.add_error("kind", "生产经营单位的登录单位随其第一个账户开通（账号管理），不在此新建。")
-        elif kind and region is not None:
+        if kind and region is not None:
+            check = services.check_new_organisation if adding else services.check_organisation
             try:
-                services.check_organisation(self.actor, kind=kind, region=region,
-                                            department_type=cleaned.get("department_type"))
+                check(self.actor, kind=kind, region=region, department_type=cleaned.get("department_type"))
             except ServiceError as exc:
                 _refusal_on_form(self, exc)
         if not adding and cleaned.get("parent") is not None and cleaned["parent"].pk == org.pk:
@@ -301,13 +299,14 @@ class UserAdmin(DjangoUserAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"重置密码：{user.get_username()}", "adminForm": admin.helpers.AdminForm(
-                form, [(None, {"fields": list(form.base_fields)})], {}),
+                form, [(None, {"fields": list(form.fields)})], {}),
             "form_url": form_url, "form": form, "is_popup": False, "add": True, "change": False,
             "has_delete_permission": False, "has_change_permission": True, "has_absolute_url": False,
             "opts": self.opts, "original": user, "save_as": False, "show_save": True,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/auth/user/change_password.html", context)
+        # not Django's page: it offers "disable password-based authentication" whatever the form's fields
+        return TemplateResponse(request, "admin/accounts/reset_password.html", context)
 
     def _reset(self, request, user, form) -> bool:
         membership = getattr(user, "membership", None)

@@ -21,8 +21,9 @@ def create_organisation(actor, *, kind: str, name: str, region, department_type:
     """Create an organisation at ``region``. Departments need a department type. ``actor`` must be
     allowed to set up the unit (``account_rules.organisation_refusal``: a committee office's
     administrators the government units of its region and below; superusers and system jobs —
-    actor None: demo data, loaders, benchmarks — any); refused: NotPermitted, nothing written."""
-    check_organisation(actor, kind=kind, region=region, department_type=department_type)
+    actor None: demo data, loaders, benchmarks — any); refused: NotPermitted, nothing written. An
+    enterprise's login unit is never set up here, by anyone (``check_new_organisation``)."""
+    check_new_organisation(actor, kind=kind, region=region, department_type=department_type)
     with transaction.atomic():
         org = Organisation(kind=kind, name=name, region=region, department_type=department_type, parent=parent,
                            code=code or None, phone=phone)
@@ -36,9 +37,29 @@ def create_organisation(actor, *, kind: str, name: str, region, department_type:
 def ensure_organisation(actor, *, kind, name, region, **kwargs) -> Organisation:
     """Idempotent variant used by demo data: same kind+name+region is reused. The same guard as
     ``create_organisation``, also when the unit exists (the answer does not depend on it)."""
+    _refuse_enterprise_unit(kind)
     _refuse_unit(actor, kind=kind, region=region)
     existing = Organisation.objects.filter(kind=kind, name=name, region=region).first()
     return existing or create_organisation(actor, kind=kind, name=name, region=region, **kwargs)
+
+
+#: an enterprise's login unit is opened with its first account (``open_enterprise_account`` →
+#: ``enterprises.services.ensure_enterprise_organisation``, which links it to the enterprise and
+#: records ``enterprise.organisation_created``); one set up on its own would be linked to nothing
+ENTERPRISE_UNIT_REFUSAL = "生产经营单位的登录单位随其第一个账户开通（账号管理），不在此新建。"
+
+
+def _refuse_enterprise_unit(kind: str) -> None:
+    if kind == Organisation.Kind.ENTERPRISE:
+        raise ServiceError(ENTERPRISE_UNIT_REFUSAL, "kind")
+
+
+def check_new_organisation(actor, *, kind: str, region, department_type: DepartmentType | None) -> None:
+    """The checks of setting up a new unit: never an enterprise's login unit (ServiceError on
+    ``kind``, whoever asks — a superuser too), then ``check_organisation``. The Django admin's unit
+    form runs it when adding."""
+    _refuse_enterprise_unit(kind)
+    check_organisation(actor, kind=kind, region=region, department_type=department_type)
 
 
 def _refuse_unit(actor, *, kind: str, region) -> None:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_files import FILE_RENDERERS, document_schema, send_document
+from core.querysets import get_visible_or_404, parse_id
 from hazards.asof import instant as parse_as_of
 
 from .models import Campaign
@@ -17,19 +18,18 @@ from .tables import unit_table
 class DispatchTableView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("unit", str), OpenApiParameter("as_of", str), OpenApiParameter("campaign", int)],
+    @extend_schema(parameters=[OpenApiParameter("unit", str), OpenApiParameter("as_of", str), OpenApiParameter("campaign", int, description="专项行动编号；不在管辖范围内（或不存在）的为 404")],
                    responses={200: dict}, summary="调度表（按单位、截止时间）")
     def get(self, request):
         unit = dispatch_unit_or_404(request.user, request.query_params.get("unit"))
         as_of = parse_as_of(request.query_params.get("as_of"))
         campaign = None
         raw = request.query_params.get("campaign", "")
-        if raw:
-            if not raw.isdigit():
+        if raw:  # the campaign whose rows the table shows: one out of scope, or none, is a 404 like ?unit=
+            pk = parse_id(raw)  # beyond any id: 404
+            if pk is None:
                 raise ValidationError({"campaign": ["无效的专项行动编号。"]})
-            campaign = Campaign.objects.visible_to(request.user).filter(pk=int(raw)).first()
-            if campaign is None:
-                raise ValidationError({"campaign": ["专项行动不存在。"]})
+            campaign = get_visible_or_404(Campaign.objects, request.user, pk=pk)
         return Response(unit_table(unit, as_of, campaign).as_json())
 
 

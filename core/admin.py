@@ -53,6 +53,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
 
+class VersionedRuleAdmin(AuditedModelAdmin):
+    """A versioned rule table's rows (``core.ruletables.TABLES``): edited here in place of the version
+    in force (docs/rules.md), never deleted — their versions (``RuleVersion``, by row id) and every
+    figure or deadline computed for a past date read them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Visible to superusers, never added, edited or deleted here: trails (append-only) and records
     whose every change must go through a service (e.g. memberships: the account page)."""

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .files import FileMissing
-from .querysets import get_visible_or_404
+from .querysets import MAX_ID, get_visible_or_404, parse_id  # noqa: F401 - MAX_ID: core.api_schema reads it here
 from .services import ServiceError
 
 MESSAGES = {
@@ -88,10 +88,6 @@ class PrebuiltFieldsMixin:
         return {name: fresh_field(field) for name, field in prebuilt.items()}
 
 
-#: the largest id a record can have (a bigint primary key); anything above names nothing
-MAX_ID = 2**63 - 1
-
-
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     """The id of a record in the caller's scope (``Model.objects.visible_to(request.user)``), given
     to the serializer as that record; ``to_field="code"`` names it by its code instead (a region).
@@ -125,13 +121,9 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type")
         value = text
         if self.to_field == "pk":
-            if len(text) > len(str(MAX_ID)):  # beyond any id (and int() of a huge text is refused)
-                raise Http404("不存在或无权查看")
-            value = int(text)
-            if value < 1:
+            value = parse_id(text)  # beyond any id: 404 (core.querysets.parse_id, as the pages)
+            if value is None:
                 self.fail("incorrect_type")
-            if value > MAX_ID:
-                raise Http404("不存在或无权查看")
         return get_visible_or_404(self.model.objects, self.context["request"].user, **{self.to_field: value})
 
 

@@ -88,6 +88,29 @@ class RecipientQuerySet(models.QuerySet):
         return self.filter(recipient=user)
 
 
+#: the largest id a record can have (a bigint primary key); anything above names nothing
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw) -> int | None:
+    """A record id as a form or a request body gives it (text, or an int in JSON): the id, or None
+    when it is no id at all — blank, text, a number below 1, a bool or a float — which the caller
+    answers with its 400 naming the field. An id above ``MAX_ID`` names nothing: a 404, as does an id
+    of nothing when it is looked up. Surrounding spaces and leading zeros are allowed ("007" is 7); the
+    bound is on the value, not on the length of the text (int() of a huge text is never tried)."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    if not digits:
+        return None  # 0
+    if len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        raise Http404("不存在或无权查看")
+    return int(digits)
+
+
 def get_visible_or_404(queryset, user, **lookup):
     """Fetch one object inside the user's scope; anything else is a 404 (never a 403)."""
     try:

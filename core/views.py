@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +10,7 @@ from .filters import NotificationFilter
 from .lists import Column, ScopedListView
 from .models import Notification
 from .notifications import mark_read
-from .querysets import get_visible_or_404  # noqa: F401 - imported from here by the views
+from .querysets import get_visible_or_404, parse_id  # get_visible_or_404 is imported from here by the views
 from .services import ServiceError
 
 
@@ -20,14 +20,13 @@ def named_or_404(form, field: str, queryset, user):
     enterprise — or of nothing is a 404, as opening that object would be (never the form's 400
     "invalid choice", PRODUCT.md: out of scope is 404). Blank or not an id: None, left to the form
     (its 400 names the field). A form whose choices are narrower than the scope (e.g. only some
-    kinds) still refuses the rest with its 400."""
+    kinds) still refuses the rest with its 400. What is an id: ``core.querysets.parse_id``, as in
+    the API (``core.api.VisibleRecordField``)."""
     raw = form.data.get(form.add_prefix(field)) if form.is_bound else None
-    raw = str(raw).strip() if raw is not None else ""
-    if not (raw.isascii() and raw.isdigit()):
+    pk = parse_id(raw)  # beyond any id: 404
+    if pk is None:
         return None
-    if len(raw) > 18:  # beyond any id
-        raise Http404("不存在或无权查看")
-    return get_visible_or_404(queryset, user, pk=int(raw))
+    return get_visible_or_404(queryset, user, pk=pk)
 
 
 def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) -> None:

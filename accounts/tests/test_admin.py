@@ -166,3 +166,37 @@ def test_a_role_is_not_changed_in_the_admin_without_its_event(client, world):
     assert client.get("/admin/accounts/membership/add/").status_code == 403
     assert client.post(f"/admin/accounts/membership/{membership.pk}/delete/", {"post": "yes"}).status_code == 403
     assert type(membership).objects.filter(pk=membership.pk).exists()
+
+
+def test_the_admin_password_page_offers_no_way_to_disable_password_login(client, world):
+    """Django's page has a “禁用基于密码的验证” button (unset-password) and a usable_password
+    choice; no service disables a password (停用 closes an account), so the page shows neither —
+    Django's own strings and control names, not read from our template."""
+    client.force_login(world.user("admin"))
+    target = world.user("enterprise_safety")
+    page = client.get(f"/admin/auth/user/{target.pk}/password/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="password1"' in html and 'name="password2"' in html and 'name="set-password"' in html
+    for control in ('name="unset-password"', 'name="usable_password"', "禁用基于密码的验证", "基于密码的验证",
+                    "Disable password-based authentication", "unusable_password_field"):
+        assert control not in html, control
+
+
+@pytest.mark.parametrize("post", [
+    {"usable_password": "false", "unset-password": "1"},
+    {"usable_password": "false", "password1": "", "password2": ""},
+    {"usable_password": "false", "set-password": "1"},
+])
+def test_posting_the_disable_choice_never_disables_the_password(client, world, post):
+    admin = world.user("admin")
+    target = world.user("enterprise_safety")
+    target.set_password("Old-pass-7781-kq")
+    target.save(update_fields=["password"])
+    client.force_login(admin)
+    events = Event.objects.count()
+    response = client.post(f"/admin/auth/user/{target.pk}/password/", post)
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert target.has_usable_password() and target.check_password("Old-pass-7781-kq")
+    assert Event.objects.count() == events

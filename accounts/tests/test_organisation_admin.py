@@ -56,6 +56,18 @@ def test_the_admin_refuses_a_unit_its_kind_does_not_allow_under_the_field(client
     assert (Organisation.objects.count(), Event.objects.count()) == (units, events)
 
 
+def test_the_admin_refuses_an_enterprise_login_unit_with_the_services_reason_under_kind(client, world):
+    """The refusal lives in accounts.services (create_organisation / check_new_organisation): the
+    admin shows the service's reason under ``kind`` and writes nothing, for a superuser too."""
+    client.force_login(world.user("admin"))
+    units, events = Organisation.objects.count(), Event.objects.count()
+    response = client.post(ADD, _new_unit(world, kind="enterprise", department_type=""))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["kind"] and errors["kind"] == ["生产经营单位的登录单位随其第一个账户开通（账号管理），不在此新建。"]
+    assert (Organisation.objects.count(), Event.objects.count()) == (units, events)
+
+
 def test_the_organisation_rule_holds_for_a_staff_user_given_the_admin_permissions(client, world):
     """A department leader made staff with the unit permissions still sets up no unit (only a
     committee office's administrators, in their region) — the admin answers with the rule's words."""

@@ -140,6 +140,31 @@ def test_an_agency_is_set_up_by_a_superuser_not_by_a_committee_office(leads):
     assert agency.kind == K.AGENCY
 
 
+@pytest.mark.parametrize("actor", ["admin", None, "committee_lead"])
+@pytest.mark.parametrize("how", ["create", "ensure"])
+def test_nobody_sets_up_an_enterprises_login_unit_on_its_own(leads, actor, how):
+    """An enterprise's login unit is opened with its first account (open_enterprise_account, which
+    links it to the enterprise); set up on its own — by a superuser, a system job, anyone — it would be
+    linked to no enterprise. Refused on ``kind`` in Chinese, nothing written."""
+    world = leads
+    user = world.user(actor) if actor else None
+    units, events = Organisation.objects.count(), Event.objects.count()
+    setup = services.create_organisation if how == "create" else services.ensure_organisation
+    with pytest.raises(ServiceError) as exc:
+        # the name of an enterprise login unit that exists: ensure_organisation does not hand it out either
+        setup(user, kind=K.ENTERPRISE, name=world.ent_commerce.organisation.name, region=world.ent_commerce.region)
+    assert exc.value.field == "kind" and "随其第一个账户开通" in exc.value.message
+    assert (Organisation.objects.count(), Event.objects.count()) == (units, events)
+
+
+def test_an_enterprises_login_unit_is_still_opened_with_its_first_account(world):
+    ent = next(e for e in world.enterprises if not e.organisation_id)  # one without an account yet
+    user = services.open_enterprise_account(world.user("admin"), ent, username="qy_haihe", password="Haihe-2026-kl!",
+                                            role="principal", full_name="海河之星负责人")
+    ent.refresh_from_db()
+    assert ent.organisation.kind == K.ENTERPRISE and user.membership.organisation == ent.organisation
+
+
 def test_a_unit_is_edited_under_the_same_rule_as_it_is_set_up_with_its_changes_in_the_event(leads):
     """update_organisation (the Django admin's unit page): the district committee office's leader
     edits its department, a department's own leader and another district's office do not."""

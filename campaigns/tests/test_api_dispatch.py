@@ -183,3 +183,35 @@ def test_the_submission_list_filters_by_campaign_unit_and_week_and_refuses_garba
         assert r.status_code == 400 and field in r.json()["errors"], query
     client_as(client, world, "commerce")  # a unit sees only its own
     assert ids("") == {v1.pk, v2.pk}
+
+
+@pytest.mark.parametrize("persona", ["commerce", "committee"])
+def test_the_table_of_a_campaign_in_scope_is_200(client, world, campaign, persona):
+    client_as(client, world, persona)
+    r = client.get(f"/api/v1/dispatch/?unit={world.org('commerce').pk}&campaign={campaign.pk}")
+    assert r.status_code == 200, r.content
+
+
+def test_another_regions_campaign_is_404_as_opening_it_would_be(client, world, campaign):
+    """河东区's unit asks for its own table with 河北区's campaign: out of scope is 404 (PRODUCT.md),
+    the same answer as GET /campaigns/{id}/ gives it, never a 400 that tells the campaign exists."""
+    client_as(client, world, "other_region")
+    assert client.get("/api/v1/dispatch/").status_code == 200  # its own table
+    assert client.get(f"/api/v1/campaigns/{campaign.pk}/").status_code == 404
+    r = client.get(f"/api/v1/dispatch/?campaign={campaign.pk}")
+    assert r.status_code == 404 and r.json()["code"] == "not_found", r.content
+
+
+@pytest.mark.parametrize("raw", ["99999999", "9223372036854775807", "9223372036854775808", "9" * 40])
+def test_a_campaign_id_of_nothing_is_404(client, world, campaign, raw):
+    client_as(client, world, "commerce")
+    r = client.get(f"/api/v1/dispatch/?campaign={raw}")
+    assert r.status_code == 404 and r.json()["code"] == "not_found", r.content
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-1", "1.5", "１"])
+def test_a_campaign_that_is_no_id_is_400_naming_the_field(client, world, campaign, raw):
+    client_as(client, world, "commerce")
+    r = client.get("/api/v1/dispatch/", {"campaign": raw})
+    assert r.status_code == 400, r.content
+    assert r.json()["errors"] == {"campaign": ["无效的专项行动编号。"]}
