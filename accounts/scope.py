@@ -91,3 +91,14 @@ def scope_for(user) -> Scope:
 def clear_scope(user) -> None:
     if hasattr(user, "_qingling_scope"):
         del user._qingling_scope
+
+
+def people_visible_to(user):
+    """The accounts ``user`` may name (an inspection record's inspectors): those whose unit is in
+    ``Organisation.objects.visible_to(user)``. Accounts have no scope of their own; an account of
+    another region, or with no unit, is out of scope (404), never named back in an error."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Organisation
+
+    return get_user_model().objects.filter(membership__organisation__in=Organisation.objects.visible_to(user))

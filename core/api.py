@@ -96,8 +96,10 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     Not an id at all (text, a number below 1), blank, or null where none is allowed, is a 400 naming
     the field. ``many=True`` takes a list of them. Its schema: ``core.api_schema.VisibleRecordSchema``."""
 
-    def __init__(self, model, noun: str, *, to_field: str = "pk", **kwargs):
-        self.model, self.noun, self.to_field = model, noun, to_field
+    def __init__(self, model, noun: str, *, to_field: str = "pk", scope=None, **kwargs):
+        # scope(user) → the records the caller may name, for a model with no visible_to of its own
+        # (accounts: people, through the units they belong to); by default Model.objects.visible_to
+        self.model, self.noun, self.to_field, self.scope = model, noun, to_field, scope
         label = f"{noun} id" if to_field == "pk" else f"{noun}代码"
         given = kwargs.get("help_text")
         kwargs["help_text"] = f"{given or label}；不在管辖范围内（或不存在）的{noun}为 404"
@@ -107,7 +109,8 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
             incorrect_type=f"须为{noun}的编号（正整数 id）。" if to_field == "pk" else f"须为{noun}的代码（数字）。")
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
+        user = self.context["request"].user
+        return self.scope(user) if self.scope else self.model.objects.visible_to(user)
 
     def use_pk_only_optimization(self):
         return self.to_field == "pk"
@@ -124,6 +127,11 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
             value = parse_id(text)  # beyond any id: 404 (core.querysets.parse_id, as the pages)
             if value is None:
                 self.fail("incorrect_type")
+        if self.scope:
+            found = self.get_queryset().filter(**{self.to_field: value}).first()
+            if found is None:
+                raise Http404("不存在或无权查看")
+            return found
         return get_visible_or_404(self.model.objects, self.context["request"].user, **{self.to_field: value})
 
 

@@ -81,7 +81,7 @@ class NewFindingSerializer(MatchSerializer):
 
 class RecordSerializer(serializers.ModelSerializer):
     enterprise = VisibleRecordField(Enterprise, "单位")
-    inspectors = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.all(), write_only=True)
+    inspectors = VisibleRecordField(get_user_model(), "检查人员", scope=services.nameable_inspectors, many=True, write_only=True)
     draw = VisibleRecordField(Draw, "抽取", required=False, allow_null=True,
                               help_text="按双随机抽取结果检查时：抽取编号（单位须为抽中单位，检查人员须为为其抽中的人员）")
     signatures = serializers.SerializerMethodField()

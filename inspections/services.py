@@ -68,6 +68,17 @@ def _require_org(actor, *, department: bool = False) -> Organisation:
     return org
 
 
+def nameable_inspectors(actor):
+    """The accounts ``actor`` may name as a record's inspectors (``core.api.VisibleRecordField``'s
+    scope for ``inspectors``): someone who may not record an inspection names nobody (403, as
+    ``create_record`` answers), and only accounts of units in the actor's scope
+    (``accounts.scope.people_visible_to``) — an account elsewhere is not found, never named back."""
+    from accounts.scope import people_visible_to
+
+    _require_org(actor)
+    return people_visible_to(actor)
+
+
 def _require_enterprise(actor, enterprise) -> None:
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise NotPermitted("该单位不在您的管辖范围内。")

@@ -117,3 +117,45 @@ def test_a_visits_township_or_supervised_office_out_of_scope_is_404(client, worl
         else:
             assert r.status_code == 404 and r.json()["code"] == "not_found"
     assert Visit.objects.count() == (2 if what == "in_scope" else 0)
+
+
+def test_an_inspector_out_of_scope_is_not_found_and_never_named_back(client, world):
+    """An account of another region (河东区's inspector) named among a joint inspection's inspectors:
+    404, nothing written, neither its name nor its login in the answer — any account id used to be
+    looked up and named in the 400 ("某某 不是执法检查人员。"). An account with no unit: 404 too."""
+    from accounts.models import Membership
+
+    other = world.user("other_region")
+    Membership.objects.filter(user=other).update(is_inspector=True)
+    client_as(client, world, "emergency")
+    for outsider in (other, world.user("nobody")):
+        resp = client.post("/api/v1/inspections/records/",
+                           _record(world, kind="joint", inspectors=[world.user("emergency").pk, outsider.pk]), content_type=J)
+        assert resp.status_code == 404 and resp.json()["code"] == "not_found", resp.content
+        text = resp.content.decode()
+        assert outsider.username not in text and (not outsider.get_full_name() or outsider.get_full_name() not in text)
+    assert not Record.objects.exists()
+
+
+def test_a_joint_inspection_names_an_inspector_of_another_department_of_the_district(client, world):
+    """联合检查: 应急管理局 with 住建委's inspector (same district, in scope) — recorded with both."""
+    from accounts.models import Membership
+
+    housing = world.user("housing")
+    Membership.objects.filter(user__in=[housing, world.user("emergency")]).update(is_inspector=True)
+    client_as(client, world, "emergency")
+    resp = client.post("/api/v1/inspections/records/",
+                       _record(world, kind="joint", inspectors=[world.user("emergency").pk, housing.pk]), content_type=J)
+    assert resp.status_code == 201, resp.content
+    record = Record.objects.get(pk=resp.json()["id"])
+    assert sorted(record.inspectors.values_list("user_id", flat=True)) == sorted([world.user("emergency").pk, housing.pk])
+
+
+@pytest.mark.parametrize("value, status", [(99999999, 404), ("abc", 400), (0, 400), (True, 400)])
+def test_an_inspector_of_nothing_is_404_and_no_id_is_400_naming_the_field(client, world, value, status):
+    client_as(client, world, "emergency")
+    resp = client.post("/api/v1/inspections/records/", _record(world, inspectors=[value]), content_type=J)
+    assert resp.status_code == status, resp.content
+    if status == 400:
+        assert "inspectors" in resp.json()["errors"]
+    assert not Record.objects.exists()
