@@ -136,23 +136,32 @@ def write_xlsx_tuples(rows: Iterable[tuple], columns: list[Column], path, *, she
 # (removed) or a cell starting like a formula (quoted). Cells are joined by "\n" after a leading
 # "\n", so a cell start is "\n" + its first character (a line break inside a cell followed by
 # "=" is a false alarm: that row merely takes the slow path).
-# The same search finds a cell that is a zero-led or long number (``csv_digits``: written after a tab).
-_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n(?:[" + re.escape("".join(FORMULA_TRIGGERS))
-                       + r"]|0[0-9]+(?=\n|\Z)|[0-9]{11,}(?=\n|\Z))")
+_CSV_SLOW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\n[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+# A cell that may be a zero-led or long number (``csv_digits``: written after a tab) — an all-digit
+# credit code, a phone number. Such a row stays on the fast path; only its text cells are checked
+# one by one (``_csv_marked``; a false alarm, "多行\n0123", is checked and left as it is).
+_CSV_DIGITS = re.compile(r"\n(?:0[0-9]+|[0-9]{11,})(?=\n|\Z)")
+
+
+def _csv_marked(value):
+    """A text cell the fast path passes on (clean, no formula start): after a tab if Excel would
+    change it (``csv_digits``), else as it is."""
+    return CSV_TEXT_MARK + value if value is not None and csv_digits(value) else value
 
 
 def _csv_row_function(kinds: list[str]):
     """A function: a row tuple → the row the csv module writes. The usual row (text columns hold
     str or None, date columns date or None, nothing to clean or quote anywhere) is passed on
     almost as is — the csv module writes None as "" and a date as its ISO text, exactly what
-    ``_csv_text``/``_csv_date`` give — after one regex search over the row's text; any other
-    row goes cell by cell through ``_CSV_CELL``. Generated (as ``collections.namedtuple`` is) so
+    ``_csv_text``/``_csv_date`` give — after one regex search over the row's text (and a second
+    for long or zero-led numbers: a row with one has only its text cells checked for the tab mark);
+    any other row goes cell by cell through ``_CSV_CELL``. Generated (as ``collections.namedtuple`` is) so
     that the usual row costs no Python call per cell."""
     tz = timezone.get_current_timezone()
     env = {"_str": str, "_date": datetime.date, "_dt": datetime.datetime, "_slow": _CSV_SLOW.search,
-           "_dtt": lambda value: _datetime_text(value, tz)}
+           "_digits": _CSV_DIGITS.search, "_m": _csv_marked, "_dtt": lambda value: _datetime_text(value, tz)}
     names = [f"v{i}" for i in range(len(kinds))]
-    guards, fast, slow, probe = [], [], [], []
+    guards, fast, marked, slow, probe = [], [], [], [], []
     for i, (v, kind) in enumerate(zip(names, kinds, strict=True)):
         env[f"_c{i}"] = _CSV_CELL[kind]
         slow.append(f"_c{i}({v})")
@@ -160,22 +169,29 @@ def _csv_row_function(kinds: list[str]):
             guards.append(f"({v} is None or {v}.__class__ is _str)")
             probe.append(f"{{{v}}}")
             fast.append(v)
+            marked.append(f"_m({v})")
         elif kind == DATE:
             guards.append(f"({v} is None or {v}.__class__ is _date)")
             fast.append(v)
+            marked.append(v)
         elif kind == DATETIME:
             guards.append(f"({v} is None or {v}.__class__ is _dt)")
             fast.append(f"(None if {v} is None else _dtt({v}))")
+            marked.append(fast[-1])
         else:
             fast.append(f"_c{i}({v})")
+            marked.append(fast[-1])
     probe_text = "\\n" + "\\n".join(probe)
-    condition = " and ".join([*guards, f'_slow(f"{probe_text}") is None'])
+    condition = " and ".join([*guards, f'_slow(text := f"{probe_text}") is None'])
+    one = "," if len(names) == 1 else ""
     source = "\n".join([
         "def _row(row):",
-        f"    {', '.join(names)}{',' if len(names) == 1 else ''} = row",
+        f"    {', '.join(names)}{one} = row",
         f"    if {condition}:",
-        f"        return ({', '.join(fast)}{',' if len(fast) == 1 else ''})",
-        f"    return ({', '.join(slow)}{',' if len(slow) == 1 else ''})",
+        "        if _digits(text) is None:",
+        f"            return ({', '.join(fast)}{one})",
+        f"        return ({', '.join(marked)}{one})",
+        f"    return ({', '.join(slow)}{one})",
     ])
     exec(source, env)  # noqa: S102 - source built above from constants only
     return env["_row"]
