@@ -37,34 +37,18 @@ def test_an_unfinished_ledger_export_of_the_old_kind_runs_as_a_list_export_and_f
 def test_a_worker_process_that_served_no_page_finds_every_exporting_list():
     """The job worker never loads the URLconf by itself; the export job must still find the list
     it was asked for (in a fresh interpreter, as the worker starts)."""
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
     code = ("import django; django.setup()\n"
             "from core.lists import REGISTRY, registered\n"
             "assert not REGISTRY, sorted(REGISTRY)\n"
             "names = ['hazards.ledger', 'enterprises.list', 'enforcement.cases', 'inspections.spot_checks', 'risks.list']\n"
             "print(','.join(registered(n).__name__ for n in names))\n")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "HazardLedger,EnterpriseList,CaseList,SpotCheckList,RiskPointList"
+    assert _fresh_interpreter(code).strip() == "HazardLedger,EnterpriseList,CaseList,SpotCheckList,RiskPointList"
 
 
 def test_the_worker_loads_every_exporting_list_before_its_cluster_forks_the_job_processes():
     """``run_worker`` imports the list views once, before ``qcluster`` forks the processes that run
     the jobs: a forked job process starts with them (no export pays the ~0.7 s import), and with no
     open database connection inherited from its parent."""
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
     code = ("import django; django.setup()\n"
             "from unittest import mock\n"
             "from django.db import connection\n"
@@ -80,8 +64,19 @@ def test_the_worker_loads_every_exporting_list_before_its_cluster_forks_the_job_
             "names, closed = seen['qcluster']\n"
             "want = ['hazards.ledger', 'enterprises.list', 'enforcement.cases', 'inspections.spot_checks', 'risks.list']\n"
             "print(all(n in names for n in want), closed)\n")
+    assert _fresh_interpreter(code).strip().splitlines()[-1] == "True True"
+
+
+def _fresh_interpreter(code: str) -> str:
+    """Run ``code`` in a new Python process (as the worker starts: nothing imported yet); its stdout."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     done = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "True True"
+    return done.stdout
