@@ -45,7 +45,7 @@ def test_a_worker_process_that_served_no_page_finds_every_exporting_list():
     assert _fresh_interpreter(code).strip() == "HazardLedger,EnterpriseList,CaseList,SpotCheckList,RiskPointList"
 
 
-def test_the_worker_loads_every_exporting_list_before_its_cluster_forks_the_job_processes():
+def test_the_worker_loads_every_exporting_list_before_its_cluster_forks_the_job_processes(tmp_path):
     """``run_worker`` imports the list views once, before ``qcluster`` forks the processes that run
     the jobs: a forked job process starts with them (no export pays the ~0.7 s import), and with no
     open database connection inherited from its parent."""
@@ -64,18 +64,21 @@ def test_the_worker_loads_every_exporting_list_before_its_cluster_forks_the_job_
             "names, closed = seen['qcluster']\n"
             "want = ['hazards.ledger', 'enterprises.list', 'enforcement.cases', 'inspections.spot_checks', 'risks.list']\n"
             "print(all(n in names for n in want), closed)\n")
-    assert _fresh_interpreter(code).strip().splitlines()[-1] == "True True"
+    # its own SQLite file (an in-memory one is never closed): the connection must not depend on the suite's database
+    out = _fresh_interpreter(code, DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}")
+    assert out.strip().splitlines()[-1] == "True True"
 
 
-def _fresh_interpreter(code: str) -> str:
-    """Run ``code`` in a new Python process (as the worker starts: nothing imported yet); its stdout."""
+def _fresh_interpreter(code: str, **environ) -> str:
+    """Run ``code`` in a new Python process (as the worker starts: nothing imported yet), with
+    ``environ`` added to the environment; its stdout."""
     import os
     import subprocess
     import sys
 
     from django.conf import settings
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **environ}
     done = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
