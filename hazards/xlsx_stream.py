@@ -143,44 +143,57 @@ assert all(len(t) == 1 for t in FORMULA_TRIGGERS)  # the fast path tests one cha
 TEXT, DATE = "text", "date"
 
 
+# The fast path's checks of a row's text cells joined by NUL (which no clean cell holds: a cell with
+# one has one NUL too many and takes the slow path): a character ``text_cell`` would escape or
+# remove, Excel's escape syntax ("_x"), a formula start or a blank at a cell's start, a blank at its
+# end. Four searches: one regex with all of them is slower than the four together.
+_ROW_CHARS = re.compile("[&<>\r\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_ROW_STARTS = re.compile("\x00[" + re.escape("".join(sorted(_FORMULA_FIRST | _BLANKS))) + "]")
+_ROW_ENDS = re.compile("[" + re.escape("".join(sorted(_BLANKS))) + "]\x00")
+
+
 def row_function(cells: list) -> Callable[[str, tuple], str]:
     """A function (row number as text, tuple of values) → the row's XML, for columns whose
-    writer is ``TEXT``, ``DATE`` or a function of ``text_cell``'s shape.
+    writer is ``TEXT``, ``DATE`` or a function of ``text_cell``'s shape (not called for ``None``: no cell).
 
     The function is generated (as ``collections.namedtuple`` and ``dataclasses`` do) so that the
-    common cell costs no Python call: plain text (no character to escape or remove, no formula
-    start, no blank at either end, not over Excel's limit) and plain dates are formatted inline;
-    anything else goes through ``text_cell``/``date_cell``/the column's function, which decide
-    exactly as the inline code would."""
-    env = {"_nw": _NEEDS_WORK.search, "_fs": _FORMULA_FIRST | _BLANKS, "_bl": _BLANKS, "_text": text_cell,
-           "_datec": date_cell, "_date": datetime.date, "_str": str, "_len": len}
+    usual row costs no Python call per cell: when its text cells are all text (or empty) and
+    plain — no character to escape or remove, no formula start, no blank at either end, not over
+    Excel's limit: one join and one regex search over the row tell — the whole row is one
+    expression with the cells formatted inline (dates too). Any other row goes cell by cell
+    through ``text_cell``/``date_cell``/the column's function, which decide exactly as the inline
+    code would."""
+    env = {"_chars": _ROW_CHARS.search, "_starts": _ROW_STARTS.search, "_ends": _ROW_ENDS.search, "_text": text_cell, "_datec": date_cell, "_date": datetime.date,
+           "_len": len, "_nul": "\x00".join}
     names = ", ".join(f"v{i}" for i in range(len(cells))) + ("," if len(cells) == 1 else "")
-    lines = ["def _row(r, row):", f"    {names} = row"]
     texts = [i for i, kind in enumerate(cells) if kind == TEXT]
-    if texts:  # one search over the row's text cells (None shows as "None": harmless) instead of one per cell
-        probe = "\\n".join(f"{{v{i}}}" for i in texts)
-        lines.append(f'    p = f"{probe}"')
-        lines.append(f"    plain = _len(p) <= {EXCEL_MAX_CELL} and _nw(p) is None")
+    fast, slow = [], []
     for i, kind in enumerate(cells):
         ref, v = f'<c r="{column_letter(i)}', f"v{i}"
         if kind == TEXT:
-            lines += [f"    if {v} is None or {v} == '':",
-                      f"        c{i} = ''",
-                      f"    elif plain and {v}.__class__ is _str and {v}[0] not in _fs and {v}[-1] not in _bl:",
-                      f"""        c{i} = f'{ref}{{r}}" t="inlineStr"><is><t>{{{v}}}</t></is></c>'""",
-                      "    else:",
-                      f"""        c{i} = _text('{ref}', r, {v})"""]
+            fast.append(f"""('' if not {v} else f'{ref}{{r}}" t="inlineStr"><is><t>{{{v}}}</t></is></c>')""")
+            slow.append(f"_text('{ref}', r, {v})")
         elif kind == DATE:
-            lines += [f"    if {v} is None:",
-                      f"        c{i} = ''",
-                      f"    elif {v}.__class__ is _date:",
-                      f"""        c{i} = f'{ref}{{r}}" s="{S_DATE}"><v>{{{v}.toordinal() - {_EPOCH}}}</v></c>'""",
-                      "    else:",
-                      f"""        c{i} = _datec('{ref}', r, {v})"""]
+            inline = f"""f'{ref}{{r}}" s="{S_DATE}"><v>{{{v}.toordinal() - {_EPOCH}}}</v></c>'"""
+            fast.append(f"('' if {v} is None else {inline} if {v}.__class__ is _date else _datec('{ref}', r, {v}))")
+            slow.append(f"_datec('{ref}', r, {v})")
         else:
-            env[f"_f{i}"] = kind
-            lines.append(f"""    c{i} = _f{i}('{ref}', r, {v})""")
-    lines.append("    return f'<row r=\"{r}\">" + "".join(f"{{c{i}}}" for i in range(len(cells))) + "</row>'")
+            env[f"_f{i}"] = kind  # None is no cell: the function is not asked
+            fast.append(f"('' if {v} is None else _f{i}('{ref}', r, {v}))")
+            slow.append(fast[-1])
+    lines = ["def _row(r, row):", f"    {names} = row"]
+    if texts:  # str.join refuses anything but text: a non-text value in a text column takes the slow path
+        joined = ", ".join(f"v{i} or ''" for i in texts)
+        lines += ["    try:",
+                  f"        p = _nul(('', {joined}, ''))",
+                  "    except TypeError:",
+                  "        p = None",
+                  f"    if p is not None and _len(p) <= {EXCEL_MAX_CELL} and p.count('\\x00') == {len(texts) + 1} "
+                  "and _chars(p) is None and '_x' not in p and _starts(p) is None and _ends(p) is None:",
+                  f"        return ''.join((f'<row r=\"{{r}}\">', {', '.join(fast)}, '</row>'))"]
+        lines.append(f"    return ''.join((f'<row r=\"{{r}}\">', {', '.join(slow)}, '</row>'))")
+    else:
+        lines.append(f"    return ''.join((f'<row r=\"{{r}}\">', {', '.join(fast)}, '</row>'))")
     exec("\n".join(lines), env)  # noqa: S102 - source built above from constants only
     return env["_row"]
 
@@ -207,7 +220,7 @@ def write_rows(path, headers: list[str], widths: list[int], cells: list, rows: I
     """Write ``rows`` (tuples, one value per column) under a bold header row to an xlsx file at
     ``path``; ``cells[i]`` says how column i is written: ``TEXT``, ``DATE`` or a function like
     ``text_cell``/``date_cell``/``auto_cell`` (column prefix, row number text, value) → ``<c>``
-    element or "" for no cell. More rows than a worksheet holds (``sheet_rows``) continue on
+    element or "" for no cell (a ``None`` value is no cell without asking it). More rows than a worksheet holds (``sheet_rows``) continue on
     further sheets, each with the header (``sheet_names``). Returns the number of data rows."""
     return write_sheets(path, [(sheet, headers, widths, cells, rows)], progress=progress, every=every, batch=batch,
                         sheet_rows=sheet_rows)

@@ -14,7 +14,14 @@ def warm() -> None:
     """Once per worker, before it takes jobs: import what every export job looks up (the list views,
     through the URLconf, ~0.7 s) so that no job pays for it. ``run_worker`` calls this before it
     starts the cluster, whose worker processes are forked from it and start with it loaded; the
-    database connection opened meanwhile is closed first (a forked process must not share it)."""
+    database connection opened meanwhile is closed first (a forked process must not share it).
+    Last, every object alive now (Django, the project's modules) is moved out of the cyclic garbage
+    collector's reach (``gc.freeze``, as the ``gc`` documentation advises before forking workers):
+    a full collection during a job no longer walks ~170,000 objects that never become garbage
+    (80 ms a time on the county bench's export), and the forked processes do not write to — and
+    so copy — the memory pages holding them."""
+    import gc
+
     from django.db import connections
     from django.urls import get_resolver
 
@@ -23,6 +30,7 @@ def warm() -> None:
     load_registry()
     get_resolver().reverse_dict  # noqa: B018 - built on the first reverse() (an export job's list URL): ~0.1 s
     connections.close_all()
+    gc.freeze()
 
 
 def run(job_id: int) -> str:
