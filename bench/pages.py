@@ -152,7 +152,7 @@ def bench_b7_export(profile, actors) -> dict:
                                  and not (x["timed_out"] or c["timed_out"])) else "not met",
             "worker_start_s": worker_start,
             "note": "each export runs in a fresh process through jobs.runner.run (the worker's code path), after what "
-                    "the worker does once when it starts (jobs.runner.warm: the list views imported — "
+                    "the worker does once when it starts (jobs.runner.warm: the list views imported, then frozen for the garbage collector — "
                     f"{worker_start} s, paid once per worker, not per "
                     "job, and not in the rows/s); peak RSS "
                     "(ru_maxrss) includes Django itself. Ratio = floor rate ÷ xlsx rate (how many times slower than "
