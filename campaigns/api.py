@@ -7,11 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_files import FILE_RENDERERS, document_schema, send_document
-from core.querysets import get_visible_or_404, parse_id
 from hazards.asof import instant as parse_as_of
 
 from .models import Campaign
-from .querysets import dispatch_unit_or_404
+from .querysets import campaign_or_404, dispatch_unit_or_404
 from .tables import unit_table
 
 
@@ -23,13 +22,8 @@ class DispatchTableView(APIView):
     def get(self, request):
         unit = dispatch_unit_or_404(request.user, request.query_params.get("unit"))
         as_of = parse_as_of(request.query_params.get("as_of"))
-        campaign = None
-        raw = request.query_params.get("campaign", "")
-        if raw:  # the campaign whose rows the table shows: one out of scope, or none, is a 404 like ?unit=
-            pk = parse_id(raw)  # beyond any id: 404
-            if pk is None:
-                raise ValidationError({"campaign": ["无效的专项行动编号。"]})
-            campaign = get_visible_or_404(Campaign.objects, request.user, pk=pk)
+        # the campaign whose rows the table shows: one out of scope, or none, is a 404 like ?unit=
+        campaign = campaign_or_404(request.user, request.query_params.get("campaign"))
         return Response(unit_table(unit, as_of, campaign).as_json())
 
 

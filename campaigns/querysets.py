@@ -67,3 +67,25 @@ def dispatch_unit_or_404(user, raw):
     if unit is None:
         raise Http404("不存在或无权查看")
     return unit
+
+
+def campaign_or_404(user, raw):
+    """The campaign asked for (``?campaign=`` id) among those ``user`` sees, or None when none is
+    asked for (the table's own default); not an id → ServiceError on ``campaign`` (400); out of scope
+    or of nothing → 404 — the page and the API alike."""
+    from django.http import Http404
+
+    from core.querysets import parse_id
+    from core.services import ServiceError
+
+    from .models import Campaign
+
+    if raw in (None, ""):
+        return None
+    pk = parse_id(raw)
+    if pk is None:
+        raise ServiceError("无效的专项行动编号。", "campaign")
+    campaign = Campaign.objects.visible_to(user).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("专项行动不存在。")
+    return campaign

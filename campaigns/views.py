@@ -19,7 +19,7 @@ from . import services
 from .filters import ActivityFilter, SubmissionFilter
 from .forms import ActivityForm
 from .models import Activity, Campaign, Submission
-from .querysets import dispatch_unit_or_404
+from .querysets import campaign_or_404, dispatch_unit_or_404
 from .tables import (
     LINE_CODES,
     differences,
@@ -37,10 +37,7 @@ from .xlsx import export_bytes
 def _table_from_request(request):
     unit = dispatch_unit_or_404(request.user, request.GET.get("unit"))
     as_of = parse_as_of(request.GET.get("as_of"))
-    campaign = None
-    if request.GET.get("campaign", "").isdigit():
-        campaign = Campaign.objects.visible_to(request.user).filter(pk=int(request.GET["campaign"])).first()
-    return unit_table(unit, as_of, campaign)
+    return unit_table(unit, as_of, campaign_or_404(request.user, request.GET.get("campaign")))
 
 
 def index(request):
