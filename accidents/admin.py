@@ -1,15 +1,15 @@
-"""Administrators edit the rule tables (with a change log; the versioned ones — time limits, 补报
-windows — are never deleted); accident rows are read-only here — they change only through the services."""
+"""Administrators edit the rule tables (with a change log; none is deleted: the versioned ones — time
+limits, 补报 windows — and 493号令's thresholds and authorities); accident rows are read-only here — they change only through the services."""
 
 from django.contrib import admin
 
-from core.admin import AuditedModelAdmin, ReadOnlyAdmin, VersionedRuleAdmin
+from core.admin import ReadOnlyAdmin, ReferenceDataAdmin, VersionedRuleAdmin
 
 from .models import Accident, DeadlineRule, GradeThreshold, InvestigationAuthority, SupplementWindow
 
 
 @admin.register(GradeThreshold)
-class GradeThresholdAdmin(AuditedModelAdmin):
+class GradeThresholdAdmin(ReferenceDataAdmin):
     list_display = ["grade", "min_deaths", "min_injuries", "min_loss", "basis"]
 
 
@@ -24,7 +24,7 @@ class SupplementWindowAdmin(VersionedRuleAdmin):  # "accident-supplement-windows
 
 
 @admin.register(InvestigationAuthority)
-class InvestigationAuthorityAdmin(AuditedModelAdmin):
+class InvestigationAuthorityAdmin(ReferenceDataAdmin):
     list_display = ["grade", "level", "basis"]
 
 

@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
-from core.admin import AuditedModelAdmin, ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReferenceDataAdmin
 from core.models import REGION_LEVELS
 from core.services import ServiceError
 
@@ -45,12 +45,12 @@ def _for(request, cls):
 
 
 @admin.register(Sector)
-class SectorAdmin(AuditedModelAdmin):
+class SectorAdmin(ReferenceDataAdmin):
     list_display = ("code", "name", "parent", "high_risk", "drill_months")
 
 
 @admin.register(DepartmentType)
-class DepartmentTypeAdmin(AuditedModelAdmin):
+class DepartmentTypeAdmin(ReferenceDataAdmin):
     list_display = ("code", "name", "comprehensive", "enforcement")
 
 

@@ -62,6 +62,16 @@ class VersionedRuleAdmin(AuditedModelAdmin):
         return False
 
 
+class ReferenceDataAdmin(AuditedModelAdmin):
+    """Reference data other records point at — sectors, department types, regions, 493号令's grade
+    thresholds and investigation authorities: corrected here (with a change log), never deleted.
+    Deleting a sector silently took it off enterprises, standards and plans (changing who sees
+    them); deleting a region deleted its leniency policies (a versioned rule table)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Visible to superusers, never added, edited or deleted here: trails (append-only) and records
     whose every change must go through a service (e.g. memberships: the account page)."""
