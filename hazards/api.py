@@ -79,7 +79,7 @@ class HazardDetailSerializer(HazardSerializer):
         return AcceptanceSerializer(acc).data if acc else None
 
 
-class HazardCreateSerializer(serializers.Serializer):
+class HazardCreateSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     enterprise = VisibleRecordField(Enterprise, "单位")
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
@@ -107,8 +107,9 @@ class HazardCreateSerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------- one serializer per action
+# (every input serializer here builds its fields once per class: core.api.PrebuiltFieldsMixin)
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     """双报告 (安全生产法 art. 41): the first report names the competent department (with the workers'
     congress at once, or not); the congress report that may follow is the enterprise's report to its
     own 职工大会或者职工代表大会 — addressed to no department, so ``department`` is then left out (or
@@ -129,7 +130,7 @@ class ReportSerializer(serializers.Serializer):
         return value
 
 
-class PlanSerializer(serializers.Serializer):
+class PlanSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     goal_tasks = serializers.CharField(required=False, allow_blank=True, default="")
     measures = serializers.CharField(required=False, allow_blank=True, default="")
     funds_materials = serializers.CharField(required=False, allow_blank=True, default="")
@@ -140,7 +141,7 @@ class PlanSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CloseNowSerializer(serializers.Serializer):
+class CloseNowSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     evidence_note = serializers.CharField()
 
 
@@ -148,28 +149,28 @@ class CompletionSerializer(CloseNowSerializer):
     assessment_report = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
     mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     new_deadline = serializers.DateField()
     reason = serializers.CharField()
 
 
-class DecideExtensionSerializer(serializers.Serializer):
+class DecideExtensionSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     into = serializers.IntegerField()
     reason = serializers.CharField()
 
@@ -180,7 +181,7 @@ class MergeSerializer(serializers.Serializer):
         return target
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
 
 
