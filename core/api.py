@@ -71,8 +71,11 @@ class ErrorSerializer(serializers.Serializer):
 class PrebuiltFieldsMixin:
     """For a ``ModelSerializer`` answered on every call: its fields are built from the model once per
     class (DRF otherwise introspects the model for every instance, several ms for a wide model) and
-    each instance gets its own copies to bind. Only for serializers whose fields do not depend on
-    the instance, the context or the request.
+    each instance gets its own copies to bind; for a plain ``Serializer`` taking every call's input,
+    its declared fields are deep-copied once per class instead of once per instance (~0.4 ms for the
+    hazard registration's fourteen). Only for serializers whose fields do not depend on the
+    instance, the context or the request (fields may read the context when they run, as
+    ``VisibleRecordField`` does).
 
     The copies are shallow where that is safe (``fresh_field``): DRF's deep copy of a field runs the
     field's ``__init__`` again with deep-copied arguments (~20 µs a field, ~0.5 ms for the hazard

@@ -79,7 +79,7 @@ class HazardDetailSerializer(HazardSerializer):
         return AcceptanceSerializer(acc).data if acc else None
 
 
-class HazardCreateSerializer(serializers.Serializer):
+class HazardCreateSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     enterprise = VisibleRecordField(Enterprise, "单位")
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
@@ -107,8 +107,9 @@ class HazardCreateSerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------- one serializer per action
+# (every input serializer here builds its fields once per class: core.api.PrebuiltFieldsMixin)
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     """双报告 (安全生产法 art. 41): the first report names the competent department (with the workers'
     congress at once, or not); the congress report that may follow is the enterprise's report to its
     own 职工大会或者职工代表大会 — addressed to no department, so ``department`` is then left out (or
@@ -129,7 +130,7 @@ class ReportSerializer(serializers.Serializer):
         return value
 
 
-class PlanSerializer(serializers.Serializer):
+class PlanSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     goal_tasks = serializers.CharField(required=False, allow_blank=True, default="")
     measures = serializers.CharField(required=False, allow_blank=True, default="")
     funds_materials = serializers.CharField(required=False, allow_blank=True, default="")
@@ -140,7 +141,7 @@ class PlanSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CloseNowSerializer(serializers.Serializer):
+class CloseNowSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     evidence_note = serializers.CharField()
 
 
@@ -148,28 +149,28 @@ class CompletionSerializer(CloseNowSerializer):
     assessment_report = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
     mode = serializers.ChoiceField(choices=Acceptance.Mode.choices, default=Acceptance.Mode.ON_SITE)
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     new_deadline = serializers.DateField()
     reason = serializers.CharField()
 
 
-class DecideExtensionSerializer(serializers.Serializer):
+class DecideExtensionSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     into = serializers.IntegerField()
     reason = serializers.CharField()
 
@@ -180,7 +181,7 @@ class MergeSerializer(serializers.Serializer):
         return target
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -270,19 +271,32 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser.is_valid(raise_exception=True)
         linked = {name: getattr(hazard, name) for name in _LINKED}  # read with the hazard by get_object
         run_action(request.user, hazard, action_name, dict(ser.validated_data))
-        return Response(HazardDetailSerializer(_after_action(hazard.pk, linked), context={"request": request}).data)
+        answered = _after_action(hazard.pk, linked, hazard if action_name in REFRESHED_IN_PLACE else None)
+        return Response(HazardDetailSerializer(answered, context={"request": request}).data)
 
 
 #: the hazard's links the detail shows, read with it by ``HazardViewSet.base_queryset``
 _LINKED = ("enterprise", "sector", "reported_to")
 
+#: actions whose service is one status change (``services._transition``: the conditional UPDATE, then
+#: ``refresh_from_db`` of the caller's instance in the same transaction) and writes the hazard's row
+#: nothing more before it commits: that instance is the row as committed. Not here: 双报告 and the
+#: extensions (their own writers), merge (it writes the target and the sources after).
+REFRESHED_IN_PLACE = frozenset({"submit_plan", "close_now", "submit_completion", "accept", "reject", "void", "reopen"})
 
-def _after_action(pk, linked: dict) -> Hazard:
-    """The hazard as it is after an action, with what the detail shows: the row and its plan read
-    again in one query; the enterprise, sector and reporting department read before the action are
-    attached when the row still points at them (no hazard action edits those rows; 双报告 changes
-    ``reported_to``, which is then read when shown). Narrower than reading the four tables again."""
-    hazard = Hazard.objects.select_related("plan").get(pk=pk)
+
+def _after_action(pk, linked: dict, refreshed: Hazard | None = None) -> Hazard:
+    """The hazard as it is after an action, with what the detail shows. ``refreshed``: the instance
+    the service re-read inside its transaction after its last write to the row (``REFRESHED_IN_PLACE``)
+    — then only its plan is read (the service may have written it: 治理方案); otherwise the row and its
+    plan are read again in one query. The enterprise, sector and reporting department read before the
+    action are attached when the row still points at them (no hazard action edits those rows; 双报告
+    changes ``reported_to``, which is then read when shown). Narrower than reading the four tables again."""
+    if refreshed is not None:
+        hazard = refreshed  # refresh_from_db dropped its relation caches: set again below
+        Hazard.plan.related.set_cached_value(hazard, GovernancePlan.objects.filter(hazard_id=pk).first())
+    else:
+        hazard = Hazard.objects.select_related("plan").get(pk=pk)
     for name, obj in linked.items():
         field = Hazard._meta.get_field(name)
         if getattr(hazard, field.attname) == (obj.pk if obj is not None else None):

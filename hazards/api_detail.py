@@ -99,7 +99,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "province_code", "city_code", "county_code"]
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     evidence = serializers.FileField(help_text="JPG / PNG 图片或 PDF（按内容识别，有大小限制）")
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices, default=Attachment.Kind.EVIDENCE)
 

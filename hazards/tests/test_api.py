@@ -132,9 +132,9 @@ def test_an_action_ignores_list_filters_in_its_query_string(client, world, hazar
 
 def test_an_action_through_a_token_reads_the_database_a_bounded_number_of_times(client, world, hazard):
     """Token + user + scope (1), the hazard (1), the service (compare-and-set, re-read, event, plan:
-    4), the hazard read back with its plan (1), the last acceptance (1) = 8 statements (savepoints
-    aside): no per-field lazy loads, no FilterSet, no scan of the user's other tokens, no query for
-    an enterprise user's own enterprise."""
+    4), its plan read back (1; the row is the one the service re-read), the last acceptance (1)
+    = 8 statements (savepoints aside): no per-field lazy loads, no FilterSet, no scan of the user's
+    other tokens, no query for an enterprise user's own enterprise."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

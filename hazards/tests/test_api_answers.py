@@ -1,7 +1,8 @@
 """What the hazard API reads to answer a write (B4: the per-request cost of the 重大 loop): the
-register answer does not look for a plan or acceptance a new hazard cannot have; an action's
-answer reads the hazard row and its plan again after the write, not its enterprise, sector and
-department, which it read before. Each answer must still equal GET's."""
+register answer does not look for a plan or acceptance a new hazard cannot have; a status
+change answers from the row its service read again in its transaction, reading only the plan
+after the write, not the hazard row, its enterprise, sector and department. Each answer must
+still equal GET's."""
 
 import datetime
 
@@ -39,19 +40,58 @@ def test_register_answers_without_looking_for_a_plan_or_acceptance(client, world
     assert body == client.get(f"/api/v1/hazards/{body['id']}/").json()
 
 
-def test_an_action_reads_the_row_and_plan_again_not_the_enterprise(client, world, hazard):
+def test_a_status_change_answers_from_the_row_its_service_read_again(client, world, hazard):
+    """The service re-reads the row in its transaction after the compare-and-set
+    (``REFRESHED_IN_PLACE``): after the commit the answer reads the plan only, not the hazard row a
+    second time, nor its enterprise and sector."""
     url = f"/api/v1/hazards/{hazard.pk}"
     client_as(client, world, "enterprise")
     with CaptureQueriesContext(connection) as q:
         r = client.post(f"{url}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"}, content_type=J)
     assert r.status_code == 200
     after = _after_commit(q.captured_queries)
-    hazard_reads = [s for s in after if 'FROM "hazards_hazard"' in s]
-    assert len(hazard_reads) == 1 and "hazards_governanceplan" in hazard_reads[0]
+    assert not [s for s in after if 'FROM "hazards_hazard"' in s]
+    assert len([s for s in after if 'FROM "hazards_governanceplan"' in s]) == 1
     assert not [s for s in after if "enterprises_enterprise" in s or "accounts_sector" in s]
     body = r.json()
     assert body == client.get(f"{url}/").json()
     assert body["enterprise_name"] == world.ent_commerce.name and body["sector_code"] == "commerce"
+    assert body["plan"]["measures"] == PLAN["measures"] and body["status"] == "rectifying"
+
+
+def test_every_action_answered_from_the_services_row_equals_get(client, world):
+    """Each action of ``REFRESHED_IN_PLACE`` answers exactly what GET answers right after it (the
+    row, its plan, its last acceptance, its links), through the whole 重大 and 一般 loops."""
+    from hazards.api import REFRESHED_IN_PLACE
+
+    from .conftest import make_general, make_major
+
+    done = set()
+
+    def act(persona, hazard, name, data):
+        client_as(client, world, persona)
+        r = client.post(f"/api/v1/hazards/{hazard.pk}/actions/{name}/", data, content_type=J)
+        assert r.status_code == 200, (name, r.json())
+        assert r.json() == client.get(f"/api/v1/hazards/{hazard.pk}/").json(), name
+        done.add(name)
+        return r.json()
+
+    role = "enterprise"
+    major = make_major(world, actor=role)
+    act(role, major, "submit_plan", {**PLAN, "deadline": "2030-01-31"})
+    act(role, major, "submit_completion", {"evidence_note": "已整改", "assessment_report": "评估报告"})
+    body = act("commerce_lead", major, "reject", {"reason": "不彻底", "next_steps": "再整改"})
+    assert body["last_acceptance"]["decision"] == "rejected" and body["status"] == "rectifying"
+    act(role, major, "submit_completion", {"evidence_note": "已彻底整改"})
+    assert act("commerce_lead", major, "accept", {"mode": "on_site", "opinion": "合格"})["status"] == "closed"
+    deadline = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    body = act("commerce", major, "reopen", {"reason": "复查又发现", "deadline": deadline})
+    assert body["status"] == "rectifying" and body["deadline"] == deadline and body["plan"] is not None
+    general = make_general(world)
+    assert act("commerce", general, "close_now", {"evidence_note": "当场整改"})["status"] == "closed"
+    voided = make_general(world)
+    assert act("commerce", voided, "void", {"reason": "误报"})["status"] == "void"
+    assert done == REFRESHED_IN_PLACE
 
 
 def test_report_answers_the_department_it_was_reported_to(client, world, hazard):
