@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.memory import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域", "发现渠道", "发现日期", "整改期限", "判定依据条款编码",
           "判定理由", "状态(已登记/已销号)", "整改责任人", "责任人电话", "隐患部位", "整改情况"]
@@ -57,14 +59,6 @@ def write_file(path: Path, county_code: str, rows: int, seed: int = 1, offset: i
     wb.save(path)
 
 
-def _vmhwm_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 def child(mode: str, folder: str, username: str) -> dict:
     """Runs in the subprocess: 'floor' (openpyxl read-only pass) or 'import' (the page path)."""
     files = sorted(Path(folder).glob("ledger-*.xlsx"))
@@ -86,7 +80,7 @@ def child(mode: str, folder: str, username: str) -> dict:
         for path in files:
             m += len(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)) - 1
         csecs = time.perf_counter() - t
-        return {"rows": n, "seconds": round(secs, 2), "rows_per_s": round(n / secs, 1), "peak_rss_mb": _vmhwm_mb(),
+        return {"rows": n, "seconds": round(secs, 2), "rows_per_s": round(n / secs, 1), "peak_rss_mb": peak_rss_mb(),
                 "calamine": {"rows": m, "seconds": round(csecs, 2), "rows_per_s": round(m / csecs, 1)}}
     os.environ["QINGLING_JOBS_INLINE"] = "1"  # the job runs in this process: jobs.runner.run, as a worker would
     import django
@@ -137,7 +131,7 @@ def child(mode: str, folder: str, username: str) -> dict:
     return {"rows": rows, "files": len(done_files), "files_total": len(files), "stopped_at_budget": stopped_after is not None,
             "budget_s": budget or None, "created": created, "failures": failures[:3],
             "hazard_events": events, "seconds": round(secs, 2), "rows_per_s": round(rows / secs, 1),
-            "peak_rss_mb": _vmhwm_mb(), "first_page_s": first_page_s}
+            "peak_rss_mb": peak_rss_mb(), "first_page_s": first_page_s}
 
 
 class _Rollback(Exception):

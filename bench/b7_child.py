@@ -7,7 +7,6 @@ not finish in the bench's budget is reported as such, never extrapolated."""
 
 import json
 import os
-import resource
 import sys
 import threading
 import time
@@ -18,9 +17,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("QINGLING_DEV", "1")
 
-
-def _rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+from bench.memory import peak_rss_mb  # noqa: E402 - after the path is set
 
 
 def main(user_id: int, fmt: str, limit: float) -> None:
@@ -47,7 +44,7 @@ def main(user_id: int, fmt: str, limit: float) -> None:
         elapsed = time.perf_counter() - t
         print(json.dumps({"status": "stopped at the time limit", "timed_out": True, "rows": row.get("done", 0),
                           "total": row.get("total", 0), "seconds": round(elapsed, 2),
-                          "rows_per_s": round(row.get("done", 0) / max(elapsed, 1e-6)), "peak_rss_mb": _rss_mb(),
+                          "rows_per_s": round(row.get("done", 0) / max(elapsed, 1e-6)), "peak_rss_mb": peak_rss_mb(),
                           "worker_start_s": round(worker_start, 2)}))
         sys.stdout.flush()
         os._exit(0)
@@ -63,7 +60,7 @@ def main(user_id: int, fmt: str, limit: float) -> None:
         job.result.delete(save=False)
     print(json.dumps({"status": status, "timed_out": False, "rows": rows, "total": job.total, "seconds": round(elapsed, 2),
                       "rows_per_s": round(rows / max(elapsed, 1e-6)), "file_mb": round(size / 2**20, 1),
-                      "peak_rss_mb": _rss_mb(), "worker_start_s": round(worker_start, 2)}))
+                      "peak_rss_mb": peak_rss_mb(), "worker_start_s": round(worker_start, 2)}))
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ def bench_b7_export(profile, actors) -> dict:
                     "the worker does once when it starts (jobs.runner.warm: the list views imported, then frozen for the garbage collector — "
                     f"{worker_start} s, paid once per worker, not per "
                     "job, and not in the rows/s); peak RSS "
-                    "(ru_maxrss) includes Django itself. Ratio = floor rate ÷ xlsx rate (how many times slower than "
+                    "(VmHWM of the export's process) includes Django itself. Ratio = floor rate ÷ xlsx rate (how many times slower than "
                     "reading). Target: both formats < 200 MB and ≥ 20,000 rows/s. At province scale each format has a "
                     f"{B7_LIMIT_S['province']} s budget: an export still running then is stopped and reported with the rows "
                     "its job had written (its progress counter), not extrapolated."}

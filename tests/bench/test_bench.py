@@ -318,3 +318,21 @@ def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_
     assert (unit_values["3.3"], unit_values["3.3_amount"], unit_values["3.5"]) == (2, Decimal("26.0000"), 1)
     assert dispatch.unit_rows(world.org("committee"), start, as_of)["3.9"] == 1
     _section_three_floors_equal_the_app(world, start, as_of)
+
+
+def test_a_benchmark_child_reports_its_own_peak_memory_not_its_parents():
+    """B3's and B7's children report their peak memory (bench.memory.peak_rss_mb): a child started
+    by a process holding 300 MB reports its own few MB — ``ru_maxrss`` would report the parent's,
+    Linux keeping it across execve."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    parent = ("import subprocess, sys\n"
+              "held = bytearray(300 * 2**20)\n"
+              "for i in range(0, len(held), 4096): held[i] = 1\n"
+              "child = 'from bench.memory import peak_rss_mb; print(peak_rss_mb())'\n"
+              "print(subprocess.run([sys.executable, '-c', child], capture_output=True, text=True, check=True).stdout)\n")
+    out = subprocess.run([sys.executable, "-c", parent], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)
+    assert 1 < float(out.stdout.strip()) < 100, out.stdout
