@@ -7,6 +7,7 @@ rows are drawn from the characters that decide between the paths."""
 
 import datetime
 
+from django.utils.safestring import SafeString
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ KINDS = [xlsx_stream.TEXT, xlsx_stream.DATE, xlsx_stream.TEXT, xlsx_stream.auto_
 ALPHABET = ["\x00", "\x01", "\x1f", "\x7f", "\ufffe", "&", "<", ">", "\r", "\n", "\t", " ", "\u3000", "=", "+", "-", "@",
             "＝", "＋", "－", "＠", "_", "x", "0", "D", "\ud800", "隐", "患", "a", '"', "'"]
 text = st.one_of(st.none(), st.just(""), st.text(alphabet=ALPHABET, max_size=8),
+                 st.text(alphabet=ALPHABET, max_size=4).map(SafeString),  # a str subclass is text
                  st.integers(-5, 5), st.just(False), st.floats(allow_nan=True))
 date = st.one_of(st.none(), st.dates(min_value=datetime.date(1900, 3, 1)), st.text(alphabet=ALPHABET, max_size=3),
                  st.datetimes(min_value=datetime.datetime(1900, 3, 1)), st.integers(0, 3))
@@ -46,6 +48,7 @@ def _cell_by_cell(r: str, row: tuple) -> str:
 @example((" 前空格", None, "后空格 ", None, "=1+1"))
 @example(("_x000D_", None, "a&b", None, "x\ry"))
 @example(("字面量_x0041_", None, None, None, None))  # Excel's escape syntax alone
+@example((SafeString("<b>加粗</b>"), None, SafeString("x"), None, None))  # once an endless recursion
 @example((5, None, 0, None, False))  # not text in a text column: numbers are numbers, 0 and False no cell
 @example(("", datetime.datetime(2026, 5, 1, 23, 30), "x", None, "y"))
 @example(("长" * 32768, None, "x", None, None))  # over Excel's cell limit: cut by text_cell
