@@ -37,8 +37,9 @@ from core.xlsx import EXCEL_MAX_CELL, FORMULA_TRIGGERS
 
 # Characters XML 1.0 forbids (removed), plus what needs escaping or the slow path: & < > CR,
 # "_x" (Excel's escape syntax), blanks at the ends are checked separately.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-_NEEDS_WORK = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]|_x")
+_NOT_XML = r"\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"  # and NUL, kept apart: the row check joins on it
+_ILLEGAL = re.compile(rf"[\x00{_NOT_XML}]")
+_NEEDS_WORK = re.compile(rf"[&<>\r\x00{_NOT_XML}]|_x")
 _EXCEL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 _BLANKS = frozenset(" \t\n\r\u3000")
 _EPOCH = datetime.date(1899, 12, 30).toordinal()  # Excel's day 0 in the 1900 date system (from 1900-03-01 on)
@@ -147,7 +148,7 @@ TEXT, DATE = "text", "date"
 # one has one NUL too many and takes the slow path): a character ``text_cell`` would escape or
 # remove, Excel's escape syntax ("_x"), a formula start or a blank at a cell's start, a blank at its
 # end. Four searches: one regex with all of them is slower than the four together.
-_ROW_CHARS = re.compile("[&<>\r\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_ROW_CHARS = re.compile(rf"[&<>\r{_NOT_XML}]")
 _ROW_STARTS = re.compile("\x00[" + re.escape("".join(sorted(_FORMULA_FIRST | _BLANKS))) + "]")
 _ROW_ENDS = re.compile("[" + re.escape("".join(sorted(_BLANKS))) + "]\x00")
 
