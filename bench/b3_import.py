@@ -101,7 +101,7 @@ def child(mode: str, folder: str, username: str) -> dict:
     assert client.get("/hazards/import/").status_code == 200
     first_page_s = round(time.perf_counter() - w, 2)
     before = Event.objects.filter(object_type="hazards.hazard").count()
-    failures, created = [], 0
+    failures, created, per_file = [], 0, []
     budget = float(os.environ.get("BENCH_B3_BUDGET_S", "0"))
     stopped_after = None
     t = time.perf_counter()
@@ -110,6 +110,7 @@ def child(mode: str, folder: str, username: str) -> dict:
             stopped_after = path.name
             break
         data = path.read_bytes()
+        started = time.perf_counter()
         for dry in (True, False):
             # each file's bytes are distinct (its own rows, seed and creation time), so no repeat is
             # detected; the real run still ticks 仍要导入 so that re-running B3 on a kept database
@@ -124,6 +125,7 @@ def child(mode: str, folder: str, username: str) -> dict:
                 break
             if not dry:
                 created += job.summary.get("created", 0)
+        per_file.append(round(time.perf_counter() - started, 3))
     secs = time.perf_counter() - t
     events = Event.objects.filter(object_type="hazards.hazard").count() - before
     done_files = [p for p in files if stopped_after is None or p.name < stopped_after]
@@ -131,7 +133,7 @@ def child(mode: str, folder: str, username: str) -> dict:
     return {"rows": rows, "files": len(done_files), "files_total": len(files), "stopped_at_budget": stopped_after is not None,
             "budget_s": budget or None, "created": created, "failures": failures[:3],
             "hazard_events": events, "seconds": round(secs, 2), "rows_per_s": round(rows / secs, 1),
-            "peak_rss_mb": peak_rss_mb(), "first_page_s": first_page_s}
+            "peak_rss_mb": peak_rss_mb(), "first_page_s": first_page_s, "per_file_s": per_file}
 
 
 class _Rollback(Exception):

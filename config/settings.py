@@ -123,11 +123,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the dev server, commands and tests share the file.
+    # WAL + a busy timeout let the dev server, commands and tests share the file. The page cache is
+    # 32 MB a connection (SQLite's default 2 MB), filled only as pages are read: a 5,000-row ledger
+    # import writes two dozen indexes whose pages did not fit (its hazard insert 0.35 → 0.23 s, B3).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;",
     }
     # Opening the file costs ~25–50 ms (WAL set-up, a checkpoint when the last connection closes):
     # served by gunicorn, each worker keeps its connection (CONN_MAX_AGE, 60 s outside development);

@@ -100,12 +100,13 @@ def insert_columns(model, columns: dict, n: int) -> None:
     """Insert ``n`` rows of ``model`` given column by column: ``columns`` maps every concrete
     field's attname to a list of ``n`` values, or to one value every row shares. On PostgreSQL
     one COPY of the columns zipped into rows: no model instance per row and no attribute reading
-    (the ledger import's schedule, source and event rows). Elsewhere the rows are built as
-    instances (``make``) and written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
+    (the ledger import's schedule, source and event rows); on SQLite inside a transaction one
+    ``executemany`` of them (ids numbered as ``sqlite_insert`` numbers them). Elsewhere the rows are
+    built as instances (``make``) and written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
     field (``get_db_prep_save``) unless already of the column's plain type. Every concrete field
     must be given, so that a field added later fails here instead of taking the column's default —
     except an auto primary key, which left out is taken from the table's sequence in the rows'
-    order (``allocate_ids``; on SQLite by ``insert``)."""
+    order (``allocate_ids``; on SQLite after the table's sequence)."""
     meta = model._meta
     fields = meta.concrete_fields
     allocate = meta.pk.get_internal_type().endswith("AutoField") and meta.pk.attname not in columns
@@ -117,19 +118,30 @@ def insert_columns(model, columns: dict, n: int) -> None:
             raise ValueError(f"insert_columns({model._meta.label}): {name} has {len(value)} values, not {n}")
     if n <= 0:
         return
+    sqlite = connection.vendor == "sqlite" and connection.in_atomic_block
     if allocate:
         columns = {meta.pk.attname: allocate_ids(model, n) if connection.vendor == "postgresql" else None, **columns}
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" and not sqlite:
         rows = [{name: (value[i] if isinstance(value, list) else value) for name, value in columns.items()} for i in range(n)]
         insert(model, [make(model, row) for row in rows])
         return
     conn = connections[connection.alias]
+    if allocate and sqlite:
+        with conn.cursor() as cur:
+            start = _sqlite_last_id(cur, meta.db_table, meta.pk.column)
+        columns[meta.pk.attname] = list(range(start + 1, start + n + 1))
     values = []
     for f in fields:
         value = columns[f.attname]
         if type(f).pre_save is not Field.pre_save and not (isinstance(f, DateField) and not (f.auto_now or f.auto_now_add)):
             raise ValueError(f"insert_columns({model._meta.label}): {f.name} is prepared from the object (pre_save)")
         values.append(_prepared(f, value, conn) if isinstance(value, list) else itertools.repeat(f.get_db_prep_save(value, conn), n))
+    if sqlite:  # one executemany of the zipped columns, as sqlite_insert sends instances' rows
+        q = conn.ops.quote_name
+        with conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+                            f"VALUES ({', '.join(['%s'] * len(fields))})", list(zip(*values)))
+        return
     with copy_rows(model) as write:
         send = write.row
         for row in zip(*values):
@@ -225,6 +237,15 @@ def _row_function(model, conn):
     return row
 
 
+def _sqlite_last_id(cur, table: str, pk: str = "id") -> int:
+    """SQLite: the id after which new rows of ``table`` are numbered — its AUTOINCREMENT sequence (so a
+    deleted row's id is never reused) or its largest id, whichever is higher."""
+    q = connection.ops.quote_name
+    cur.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"coalesce((SELECT max({q(pk)}) FROM {q(table)}), 0))", [table])
+    return cur.fetchone()[0]
+
+
 def sqlite_insert(model, objs) -> None:
     """SQLite: ids allocated after the AUTOINCREMENT sequence (never reusing a deleted row's id),
     rows written with one ``executemany``. Must run inside the caller's transaction."""
@@ -240,9 +261,7 @@ def sqlite_insert(model, objs) -> None:
     q = conn.ops.quote_name
     fields = meta.concrete_fields
     with conn.cursor() as cur:
-        cur.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-                    f"coalesce((SELECT max(id) FROM {q(table)}), 0))", [table])
-        start = cur.fetchone()[0]
+        start = _sqlite_last_id(cur, table)
         for i, obj in enumerate(objs, start + 1):
             obj.pk = i
             obj._state.adding = False

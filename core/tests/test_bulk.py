@@ -177,3 +177,41 @@ def test_event_columns_write_what_build_builds_for_each_event(world):
                 continue
             assert getattr(got, field.attname) == getattr(want, field.attname), field.attname
     assert written[0].request_id == "req-42" and written[0].actor_org_id is not None
+
+
+def test_insert_columns_numbers_rows_after_deleted_ones_and_never_reuses_an_id(world):
+    """The ids insert_columns takes when it numbers the rows itself (SQLite: after the table's
+    AUTOINCREMENT sequence; PostgreSQL: its sequence) are above every id ever used, deleted rows'
+    included, and ascend in the rows' order."""
+    from core.bulk import insert_columns
+
+    with transaction.atomic():
+        insert_columns(Event, _columns(_events("first", None)), 7)
+    first = list(Event.objects.filter(verb="first.done").order_by("pk").values_list("pk", flat=True))
+    from core.immutable import maintenance
+
+    with maintenance():  # the newest rows gone (a restore's wipe): their ids stay used
+        Event.objects.filter(pk__in=first[-3:]).delete()
+    with transaction.atomic():
+        insert_columns(Event, _columns(_events("second", None)), 7)
+    second = list(Event.objects.filter(verb="second.done").order_by("pk").values_list("pk", "object_id"))
+    assert min(pk for pk, _ in second) > max(first)
+    assert [object_id for _, object_id in second] == [10 ** 12 + i for i in range(7)]
+
+
+def test_insert_columns_writes_a_primary_key_the_caller_gives_as_bulk_create_does(world):
+    """AlertSchedule (its primary key is its hazard) given column by column, in and outside a
+    transaction: the rows read back are those bulk_create writes."""
+    from core.bulk import insert_columns
+    from hazards.models import AlertSchedule
+    from hazards.tests.conftest import make_general
+
+    hazards = [make_general(world, description=f"安全出口锁闭{i}") for i in range(4)]
+    AlertSchedule.objects.filter(hazard__in=hazards).delete()
+    day = datetime.date(2026, 5, 6)
+    with transaction.atomic():
+        insert_columns(AlertSchedule, {"hazard_id": [h.pk for h in hazards[:2]], "next_alert_on": [day, day]}, 2)
+    insert_columns(AlertSchedule, {"hazard_id": [h.pk for h in hazards[2:3]], "next_alert_on": day}, 1)
+    AlertSchedule.objects.bulk_create([AlertSchedule(hazard_id=hazards[3].pk, next_alert_on=day)])
+    assert list(AlertSchedule.objects.filter(hazard__in=hazards).order_by("hazard_id").values_list("hazard_id", "next_alert_on")) \
+        == [(h.pk, day) for h in hazards]
