@@ -69,7 +69,7 @@ def row_maker(model):
 
 
 @contextlib.contextmanager
-def copy_rows(model):
+def copy_rows(model, fields=None):
     """PostgreSQL: an open ``COPY model FROM STDIN``; yields ``write(obj)``, which sends the row of
     ``obj`` (its primary key set by the caller, e.g. from ``allocate_ids``) as ``bulk_create``
     would prepare it, and ``write.row(values)`` sends a row already prepared (``insert_columns``). Rows go to the server
@@ -77,10 +77,11 @@ def copy_rows(model):
     ones; the COPY ends (and is waited for) when the block does. While the block runs the
     connection can run nothing else: a query through Django raises ``QueryDuringCopy`` before
     anything is sent (the COPY is then cancelled with the exception, and the transaction is
-    unusable until rolled back, as after any failed statement)."""
+    unusable until rolled back, as after any failed statement). ``fields``: the columns
+    ``write.row`` sends (default every concrete field); a column left out takes its default."""
     meta = model._meta
     conn = connections[connection.alias]  # the wrapper itself, not the per-thread proxy (per value)
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in meta.concrete_fields)
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in (meta.concrete_fields if fields is None else fields))
     make_row = row_maker(model)
     with conn.cursor() as cur:
         # The raw COPY bypasses Django's cursor wrapper: translate driver errors (e.g. a unique
@@ -101,12 +102,13 @@ def insert_columns(model, columns: dict, n: int) -> None:
     field's attname to a list of ``n`` values, or to one value every row shares. On PostgreSQL
     one COPY of the columns zipped into rows: no model instance per row and no attribute reading
     (the ledger import's schedule, source and event rows); on SQLite inside a transaction one
-    ``executemany`` of them (ids numbered as ``sqlite_insert`` numbers them). Elsewhere the rows are
-    built as instances (``make``) and written by ``insert``. The values are what ``bulk_create`` would write: each prepared by its
-    field (``get_db_prep_save``) unless already of the column's plain type. Every concrete field
+    ``executemany`` of them. Elsewhere the rows are built as instances (``make``) and written by
+    ``insert``. The values are what ``bulk_create`` would write: each prepared by its field
+    (``get_db_prep_save``) unless already of the column's plain type. Every concrete field
     must be given, so that a field added later fails here instead of taking the column's default —
     except an auto primary key, which left out is taken from the table's sequence in the rows'
-    order (``allocate_ids``; on SQLite after the table's sequence)."""
+    order (PostgreSQL: the COPY leaves the column out and its default takes ``nextval`` row by row in
+    the server — no round trip for the ids; SQLite: numbered after the table's sequence)."""
     meta = model._meta
     fields = meta.concrete_fields
     allocate = meta.pk.get_internal_type().endswith("AutoField") and meta.pk.attname not in columns
@@ -118,10 +120,10 @@ def insert_columns(model, columns: dict, n: int) -> None:
             raise ValueError(f"insert_columns({model._meta.label}): {name} has {len(value)} values, not {n}")
     if n <= 0:
         return
-    sqlite = connection.vendor == "sqlite" and connection.in_atomic_block
-    if allocate:
-        columns = {meta.pk.attname: allocate_ids(model, n) if connection.vendor == "postgresql" else None, **columns}
-    if connection.vendor != "postgresql" and not sqlite:
+    postgresql, sqlite = connection.vendor == "postgresql", connection.vendor == "sqlite" and connection.in_atomic_block
+    if not postgresql and not sqlite:
+        if allocate:
+            columns = {meta.pk.attname: None, **columns}
         rows = [{name: (value[i] if isinstance(value, list) else value) for name, value in columns.items()} for i in range(n)]
         insert(model, [make(model, row) for row in rows])
         return
@@ -129,7 +131,9 @@ def insert_columns(model, columns: dict, n: int) -> None:
     if allocate and sqlite:
         with conn.cursor() as cur:
             start = _sqlite_last_id(cur, meta.db_table, meta.pk.column)
-        columns[meta.pk.attname] = list(range(start + 1, start + n + 1))
+        columns = {meta.pk.attname: list(range(start + 1, start + n + 1)), **columns}
+    elif allocate:  # PostgreSQL: the COPY leaves the key out; the column's default numbers the rows as they come
+        fields = [f for f in fields if f is not meta.pk]
     values = []
     for f in fields:
         value = columns[f.attname]
@@ -142,7 +146,7 @@ def insert_columns(model, columns: dict, n: int) -> None:
             cur.executemany(f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
                             f"VALUES ({', '.join(['%s'] * len(fields))})", list(zip(*values)))
         return
-    with copy_rows(model) as write:
+    with copy_rows(model, fields) as write:
         send = write.row
         for row in zip(*values):
             send(row)
