@@ -343,22 +343,19 @@ def defer() -> bool:
 
 def count_new(ids) -> None:
     """End a ``defer()``: count the hazards ``ids`` (inserted in this transaction) in one grouped
-    upsert per tally, and let the triggers count this transaction's further writes again. On
-    PostgreSQL one statement reads the new rows once and upserts every tally from them."""
+    upsert per tally, and let the triggers count this transaction's further writes again. The new
+    rows are read once and each key computed once per row (the week of a registration instant,
+    in Asia/Shanghai, was computed for two tallies and the deadline week for three): on
+    PostgreSQL in one statement, on SQLite into a temporary table."""
     ids = list(ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
         if not ids:
             return
-        upserts = []
-        for i, (table, keys, exprs) in enumerate(_tables(connection.vendor, "h")):
-            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
-            upserts.append(f"t{i} AS (INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, "
-                           f"COUNT(*) FROM h GROUP BY {group} ORDER BY {group} "
-                           f"ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n)")
+        upserts = [f"t{i} AS ({_upsert_from(table, keys, 'k')})" for i, (table, keys, _) in enumerate(_tables("postgresql", "h"))]
         with connection.cursor() as cur:
-            cur.execute(f"WITH h AS MATERIALIZED (SELECT {_cols(WATCHED)} FROM {HAZARDS} WHERE id = ANY(%s)), "
+            cur.execute(f"WITH k AS MATERIALIZED ({_keys_select('postgresql')} WHERE h.id = ANY(%s)), "
                         f"{', '.join(upserts)} SELECT 1", [ids])
         return
     install()
@@ -366,13 +363,28 @@ def count_new(ids) -> None:
         return
     import json
 
-    with connection.cursor() as cur:
-        for table, keys, exprs in _tables(connection.vendor, "h"):
-            group = ", ".join(str(i) for i in range(1, len(keys) + 1))
-            cur.execute(f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {', '.join(exprs[k] for k in keys)}, COUNT(*) "
-                        f"FROM {HAZARDS} h WHERE h.id IN (SELECT value FROM json_each(%s)) GROUP BY {group} "
-                        f"ORDER BY {group} ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n",
-                        [json.dumps(ids)])
+    with connection.cursor() as cur:  # the keys once per row in a temporary table, then one upsert per tally
+        cur.execute("DROP TABLE IF EXISTS temp.tally_new_keys")
+        cur.execute(f"CREATE TEMP TABLE tally_new_keys AS {_keys_select(connection.vendor)} "
+                    f"WHERE h.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)])
+        for table, keys, _ in _tables(connection.vendor, "h"):
+            cur.execute(_upsert_from(table, keys, "temp.tally_new_keys"))
+        cur.execute("DROP TABLE temp.tally_new_keys")
+
+
+def _keys_select(vendor: str) -> str:
+    """``SELECT`` of every tally key column of the hazard rows ``h`` (each computed once: the five
+    tallies share them; the caller adds the WHERE)."""
+    main, weekly = _expressions(vendor, "h")
+    keys = {**main, "week": weekly["week"]}  # the weekly tallies' other keys are the main tally's columns
+    return f"SELECT {', '.join(f'{expr} AS {name}' for name, expr in keys.items())} FROM {HAZARDS} h"
+
+
+def _upsert_from(table: str, keys, source: str) -> str:
+    """Add the rows of ``source`` (key columns by name) to ``table``, one grouped upsert in key order."""
+    group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+    return (f"INSERT INTO {table} ({_cols(keys)}, n) SELECT {_cols(keys)}, COUNT(*) FROM {source} GROUP BY {group} "
+            f"ORDER BY {group} ON CONFLICT ({_cols(keys)}) DO UPDATE SET n = {table}.n + excluded.n")
 
 
 @contextlib.contextmanager

@@ -361,3 +361,16 @@ def test_a_migration_that_drops_the_triggers_gets_them_back_after_migrate(world)
     _ensure_tally_triggers(apps.get_app_config("hazards"))  # the post_migrate handler
     assert tallies.installed()
     assert_tally_is_exact()
+
+
+@pytest.mark.postgres
+def test_every_tally_table_keeps_room_on_its_pages_for_hot_updates_of_its_counts():
+    """PostgreSQL: each tally table is stored with fillfactor 70 (migration hazards.0021), so the
+    update of a count stays on its page (HOT) instead of adding an entry to each of its indexes."""
+    from hazards.models import HazardCityTally, HazardCityWeekTally, HazardCountyTally, HazardWeekTally
+
+    models = (HazardTally, HazardWeekTally, HazardCountyTally, HazardCityTally, HazardCityWeekTally)
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [[m._meta.db_table for m in models]])
+        options = dict(cur.fetchall())
+    assert options == {m._meta.db_table: ["fillfactor=70"] for m in models}
