@@ -31,25 +31,6 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
-def repack_tallies() -> None:
-    """PostgreSQL, a kept database (``--skip-setup``): rewrite the tally tables with the fillfactor
-    their migration set (hazards.0021), as a freshly generated database stores them — the step
-    docs/operations.md gives an upgraded one (a few seconds; before anything is timed)."""
-    from django.db import connection
-
-    from hazards import tallies
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cur:
-        for table in (tallies.MAIN, tallies.WEEK, tallies.COUNTY, tallies.CITY, tallies.CITY_WEEK):
-            cur.execute(f"VACUUM FULL {table}")
-            # a rewritten table has no visibility map and its planner statistics are the old table's:
-            # the counts' index-only scans went to the heap (the ledger page p50 36 → 64 ms) until
-            # a plain VACUUM ANALYZE
-            cur.execute(f"VACUUM ANALYZE {table}")
-
-
 def setup_db(profile: str, seed: int) -> dict:
     from django.core.management import call_command
 
@@ -164,7 +145,6 @@ def main():
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        repack_tallies()
     generated = setup_db(args.profile, args.seed) if not args.skip_setup else (
         previous.get("generated") or ({"by_run_at": previous.get("date"), "commit": previous.get("commit"),
                                        "rows_at_that_run_start": previous.get("dataset_at_start")} if previous else None)
