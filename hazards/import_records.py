@@ -4,14 +4,18 @@ duplicate every hazard in it — is noticed: a dry run warns (``duplicate_warnin
 refused unless the user confirms (仍要导入 on the page; ``confirm_duplicate`` in the job's params).
 
 A writer of ``hazards.services`` (listed in its SERVICE_MODULES): ``record_import`` runs inside the
-transaction that writes the hazards, with its event. One query per file, none per row."""
+transaction that writes the hazards, with its event. One query per file, none per row. The import's
+jobs start here too: ``start_import`` (an uploaded file) and ``import_checked`` (正式导入 of the file
+a passed dry run checked, from its job page — the file is not uploaded again)."""
 
 import hashlib
 
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import actor_org
+from accounts.permissions import actor_org, can_write, is_government
 from core.events import actor_fields, record
+from core.services import NotPermitted, ServiceError
 
 from .models import LedgerImport
 
@@ -83,3 +87,59 @@ def record_import(actor, sha256: str, *, rows: int, created: int, job=None, file
            data={"sha256": sha256, "rows": rows, "created": created, "job": getattr(job, "pk", None),
                  "repeated": repeated.pk if repeated else None})
     return entry
+
+
+KIND = "hazards.import"  # the job kind (jobs.handlers.hazards_import)
+IMPORTER_ONLY = "只有政府部门可以导入隐患台账。"
+
+
+def start_import(actor, upload, dry_run: bool, confirm_duplicate: bool = False):
+    """Store an uploaded ledger file and queue its import (or dry run) as a job for ``actor``
+    (the job and its ``job.submitted`` event in one transaction, jobs.services.submit).
+    ``confirm_duplicate``: import it even if the same file was imported before."""
+    from django.core.files.storage import default_storage
+
+    from jobs.services import submit
+
+    stored = default_storage.save(f"imports/hazards/{actor.pk}/{upload.name}", upload)
+    return submit(actor, KIND, f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
+                  {"file": stored, "dry_run": dry_run, "name": upload.name[:200], "confirm_duplicate": confirm_duplicate})
+
+
+def passed_dry_run(job) -> bool:
+    """A finished dry run of a ledger file that found no bad row and has rows to import."""
+    summary = job.summary or {}
+    return (job.kind == KIND and job.status == job.Status.DONE and bool(job.params.get("dry_run"))
+            and not summary.get("errors") and bool(summary.get("created")))
+
+
+def import_checked(actor, checked, confirm_duplicate: bool = False):
+    """正式导入: import for real the file that ``checked`` — the actor's own passed dry run
+    (``passed_dry_run``) — read, as a new job on the same stored file (the job checks every row
+    again, and refuses a file imported before unless ``confirm_duplicate``). Asked again while that
+    import is queued, running or done, it answers that job instead of queueing a second one."""
+    from jobs.models import Job
+    from jobs.services import submit
+
+    if not (is_government(actor) and can_write(actor)):
+        raise NotPermitted(IMPORTER_ONLY)
+    if checked.owner_id != actor.pk or not passed_dry_run(checked):
+        raise ServiceError("只能对本人已通过的试运行执行正式导入。", "job", code="conflict")
+    started = (Job.objects.filter(kind=KIND, owner=actor, params__checked=checked.pk)
+               .exclude(status=Job.Status.FAILED).order_by("-pk").first())
+    if started is not None and (started.status != Job.Status.DONE or (started.summary or {}).get("committed")):
+        return started
+    name = checked.params.get("name", "")
+    return submit(actor, KIND, f"隐患台账导入：{name}"[:200],
+                  {"file": checked.params["file"], "dry_run": False, "name": name,
+                   "confirm_duplicate": bool(confirm_duplicate), "checked": checked.pk})
+
+
+def follow_up(job) -> dict | None:
+    """The job page's 正式导入 form under a passed dry run (``jobs.registry``): where it posts, and
+    the earlier import the dry run found (the form then asks for 仍要导入)."""
+    if not passed_dry_run(job):
+        return None
+    duplicate = (job.summary or {}).get("duplicate_of")
+    return {"label": "正式导入", "url": reverse("hazards:import_run", args=[job.pk]),
+            "duplicate": duplicate_warning(duplicate) if duplicate else ""}

@@ -570,18 +570,6 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
     raise ServiceError("未知操作。", "action")
 
 
-def start_import(actor, upload, dry_run: bool, confirm_duplicate: bool = False):
-    """Store an uploaded ledger file and queue its import (or dry run) as a job for ``actor``
-    (the job and its ``job.submitted`` event in one transaction, jobs.services.submit).
-    ``confirm_duplicate``: import it even if the same file was imported before (import_records)."""
-    from django.core.files.storage import default_storage
-
-    from jobs.services import submit
-
-    stored = default_storage.save(f"imports/hazards/{actor.pk}/{upload.name}", upload)
-    return submit(actor, "hazards.import", f"隐患台账{'试运行' if dry_run else '导入'}：{upload.name}"[:200],
-                  {"file": stored, "dry_run": dry_run, "name": upload.name[:200], "confirm_duplicate": confirm_duplicate})
-
-
 from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
+from .import_records import import_checked, start_import  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", ledger.export, name="export"),
     path("new/", register.register, name="register"),
     path("import/", importing.import_page, name="import"),
+    path("import/<int:pk>/run/", importing.import_run, name="import_run"),
     path("<int:pk>/", detail.detail, name="detail"),
     path("<int:pk>/actions/<str:action>/", detail.act, name="act"),
     path("<int:pk>/attachments/", detail.upload, name="upload"),

@@ -68,7 +68,13 @@ def hazard_reports(job, progress) -> Outcome:
                    name=f"hazard-reports-{timezone.localdate():%Y%m%d}.zip", data={"documents": total})
 
 
-@register("hazards.import")
+def _import_follow_up(job):
+    from hazards.import_records import follow_up
+
+    return follow_up(job)
+
+
+@register("hazards.import", follow_up=_import_follow_up)
 def hazards_import(job, progress) -> Outcome:
     """A ledger import (dry run or real). A real import marks the job in the transaction that
     writes the hazards (``services.record_commit``): an attempt after a worker lost past that

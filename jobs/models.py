@@ -68,6 +68,13 @@ class Job(models.Model):
         return link_for(self) if self.status == self.Status.DONE else None
 
     @property
+    def follow_up(self):
+        """The next step its page offers the owner, if its kind has one (``registry.follow_up_for``)."""
+        from .registry import follow_up_for
+
+        return follow_up_for(self)
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

@@ -1,7 +1,10 @@
-"""The ledger import page: upload an xlsx (dry run first, then import); the work runs as a job."""
+"""The ledger import page: upload an xlsx (dry run first, then import); the work runs as a job.
+A passed dry run's job page offers 正式导入 of the same file (``import_run``)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write, is_government
 from core.services import ServiceError
@@ -14,7 +17,7 @@ from ..importing import COLUMNS, read_rows
 
 def import_page(request):
     if not (is_government(request.user) and can_write(request.user)):
-        raise PermissionDenied("只有政府部门可以导入隐患台账。")
+        raise PermissionDenied(import_records.IMPORTER_ONLY)
     status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -50,3 +53,22 @@ def _readable(form, user) -> bool:
             form.add_error("confirm_duplicate", import_records.refusal(import_records.describe(earlier)))
             return False
     return True
+
+
+@require_POST
+def import_run(request, pk: int):
+    """正式导入 of the file a passed dry run (the user's own job ``pk``) checked: a new job, or the
+    one already started from it. Anyone else's job, or no job, is 404; not a passed dry run, 409."""
+    from hazards.services import import_checked
+    from jobs.views import own_job
+
+    if not (is_government(request.user) and can_write(request.user)):
+        raise PermissionDenied(import_records.IMPORTER_ONLY)
+    checked = own_job(request.user, pk)
+    if checked.kind != import_records.KIND:
+        raise Http404("不存在或无权查看")
+    try:
+        job = import_checked(request.user, checked, confirm_duplicate=request.POST.get("confirm_duplicate") == "on")
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    return redirect("jobs:detail", pk=job.pk)
