@@ -54,6 +54,27 @@ def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld,
     assert "后台任务已完成" in page.content()
 
 
+def test_a_hazard_ledger_dry_run_then_its_import_from_the_job_page_with_a_worker(page, live_server, tworld, tmp_path, worker):
+    """The dry run's job page (polled by htmx until the worker is done) offers 正式导入; the click
+    queues the real import of the same stored file, whose page then shows it committed."""
+    from hazards.models import Hazard
+    from hazards.tests.test_import import good_rows, xlsx
+
+    rows = good_rows(tworld)
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(xlsx(rows))
+    login(page, live_server.url, "hb_shangwu")
+    page.goto(f"{live_server.url}/hazards/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_selector(f"[data-testid=job-message]:has-text('试运行通过：共 {len(rows)} 行')", timeout=120_000)
+    assert not Hazard.objects.exists()
+    page.click("[data-testid=job-follow-up] button[type=submit]")
+    page.wait_for_selector(f"[data-testid=job-message]:has-text('已导入 {len(rows)} 条')", timeout=120_000)
+    assert Hazard.objects.count() == len(rows)
+    assert page.locator("[data-testid=job-follow-up]").count() == 0
+
+
 def test_a_list_export_finishes_in_the_browser_and_the_file_holds_the_list(page, live_server, tworld, tmp_path, worker):
     """The worker has served no page: it must still find the list (core.lists.registered)."""
     from openpyxl import load_workbook
