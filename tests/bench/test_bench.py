@@ -82,6 +82,28 @@ def test_b3_file_imports_with_an_event_per_transition(actors, tmp_path):
     assert events == result["created"] + result["closed"]
 
 
+def test_b3_page_path_uploads_a_dry_run_and_imports_it_from_its_job_page(actors, tmp_path, settings, monkeypatch):
+    """B3's child as the bench runs it (in-process here): each file uploaded as a dry run, then
+    正式导入 from that dry run's job page — two jobs per file, the second on the first's stored file."""
+    from bench.b3_import import child
+    from hazards.models import Hazard
+    from jobs.models import Job
+
+    settings.QINGLING_JOBS_INLINE = True  # what the child's environment sets before django.setup()
+    monkeypatch.setenv("QINGLING_JOBS_INLINE", "1")  # the child sets it in os.environ: restored after the test
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    write_file(tmp_path / "ledger-000000030.xlsx", actors.county.code, 30, seed=11)
+    write_file(tmp_path / "ledger-000000055.xlsx", actors.county.code, 25, seed=12, offset=30)
+    before = Hazard.objects.count()
+    result = child("import", str(tmp_path), actors.emergency_user.username)
+    assert result["failures"] == [] and result["rows"] == 55 and result["created"] == 55 and len(result["per_file_s"]) == 2
+    assert Hazard.objects.count() - before == 55
+    jobs = list(Job.objects.filter(kind="hazards.import").order_by("pk"))
+    assert [j.params["dry_run"] for j in jobs] == [True, False, True, False]
+    for dry, real in zip(jobs[::2], jobs[1::2], strict=True):
+        assert real.params["checked"] == dry.pk and real.params["file"] == dry.params["file"]
+
+
 def test_b3_write_floor_writes_what_the_import_wrote_and_leaves_nothing_behind(actors, tmp_path):
     """The write floor copies exactly the imported rows (hazards, their events, their alert
     schedules, their sources) and rolls every copy back, tallies included."""
