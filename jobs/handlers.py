@@ -74,7 +74,14 @@ def _import_follow_up(job):
     return follow_up(job)
 
 
-@register("hazards.import", follow_up=_import_follow_up)
+def _import_link(job):
+    """A committed import's rows are in the ledger (newest first: they lead it)."""
+    from django.urls import reverse
+
+    return ("查看隐患台账", reverse("hazards:ledger")) if (job.summary or {}).get("committed") else None
+
+
+@register("hazards.import", follow_up=_import_follow_up, link=_import_link)
 def hazards_import(job, progress) -> Outcome:
     """A ledger import (dry run or real). A real import marks the job in the transaction that
     writes the hazards (``services.record_commit``): an attempt after a worker lost past that

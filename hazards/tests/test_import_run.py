@@ -41,6 +41,7 @@ def test_a_passed_dry_run_offers_the_import_and_it_imports_the_same_file_once(cl
     page = client.get(f"/jobs/{dry.pk}/").content.decode()
     assert 'data-testid="job-follow-up"' in page and f'action="/hazards/import/{dry.pk}/run/"' in page
     assert "正式导入" in page and "仍要导入" not in page  # no earlier import of this file
+    assert 'data-testid="job-link"' not in page  # nothing in the ledger yet
 
     real = _followed(_run(client, dry))
     assert real.pk != dry.pk and real.status == Job.Status.DONE and real.summary["committed"] is True
@@ -49,7 +50,9 @@ def test_a_passed_dry_run_offers_the_import_and_it_imports_the_same_file_once(cl
     assert Hazard.objects.count() == len(rows)
     assert Hazard.objects.filter(status=Hazard.Status.CLOSED).count() == 1
     assert Event.objects.filter(verb="job.submitted", object_id=str(real.pk)).count() == 1
-    assert 'data-testid="job-follow-up"' not in client.get(f"/jobs/{real.pk}/").content.decode()
+    page = client.get(f"/jobs/{real.pk}/").content.decode()
+    assert 'data-testid="job-follow-up"' not in page
+    assert '<a class="btn btn-primary" href="/hazards/" data-testid="job-link">查看隐患台账</a>' in page
 
     again = _followed(_run(client, dry))  # a second click: the import already done, not a second one
     assert again.pk == real.pk and Hazard.objects.count() == len(rows)
@@ -114,6 +117,7 @@ def test_a_file_imported_before_needs_the_confirmation_on_the_job_page_too(clien
     refused = _followed(_run(client, dry))
     assert refused.status == Job.Status.DONE and not refused.summary.get("committed")
     assert "未写入任何数据" in refused.message and Hazard.objects.count() == len(rows)
+    assert 'data-testid="job-link"' not in client.get(f"/jobs/{refused.pk}/").content.decode()  # nothing imported
 
     confirmed = _followed(_run(client, dry, confirm_duplicate="on"))  # the refused one wrote nothing: a new job
     assert confirmed.pk != refused.pk and confirmed.summary["committed"] is True
