@@ -118,16 +118,14 @@ def import_checked(actor, checked, confirm_duplicate: bool = False):
     (``passed_dry_run``) — read, as a new job on the same stored file (the job checks every row
     again, and refuses a file imported before unless ``confirm_duplicate``). Asked again while that
     import is queued, running or done, it answers that job instead of queueing a second one."""
-    from jobs.models import Job
     from jobs.services import submit
 
     if not (is_government(actor) and can_write(actor)):
         raise NotPermitted(IMPORTER_ONLY)
     if checked.owner_id != actor.pk or not passed_dry_run(checked):
         raise ServiceError("只能对本人已通过的试运行执行正式导入。", "job", code="conflict")
-    started = (Job.objects.filter(kind=KIND, owner=actor, params__checked=checked.pk)
-               .exclude(status=Job.Status.FAILED).order_by("-pk").first())
-    if started is not None and (started.status != Job.Status.DONE or (started.summary or {}).get("committed")):
+    started = started_import(checked)
+    if started is not None:
         return started
     name = checked.params.get("name", "")
     return submit(actor, KIND, f"隐患台账导入：{name}"[:200],
@@ -135,11 +133,27 @@ def import_checked(actor, checked, confirm_duplicate: bool = False):
                    "confirm_duplicate": bool(confirm_duplicate), "checked": checked.pk})
 
 
+def started_import(checked):
+    """The import started from the dry run ``checked`` (by its owner) that is queued, running or
+    committed — None when there is none, or it failed or was refused (nothing written)."""
+    from jobs.models import Job
+
+    started = (Job.objects.filter(kind=KIND, owner_id=checked.owner_id, params__checked=checked.pk)
+               .exclude(status=Job.Status.FAILED).order_by("-pk").first())
+    if started is not None and (started.status != Job.Status.DONE or (started.summary or {}).get("committed")):
+        return started
+    return None
+
+
 def follow_up(job) -> dict | None:
     """The job page's 正式导入 form under a passed dry run (``jobs.registry``): where it posts, and
-    the earlier import the dry run found (the form then asks for 仍要导入)."""
+    the earlier import the dry run found (the form then asks for 仍要导入). Once its import is
+    started, the same form leads to that import's job (``import_checked`` answers it)."""
     if not passed_dry_run(job):
         return None
+    url = reverse("hazards:import_run", args=[job.pk])
+    started = started_import(job)
+    if started is not None:
+        return {"label": f"查看正式导入（任务 #{started.pk}）", "url": url, "duplicate": ""}
     duplicate = (job.summary or {}).get("duplicate_of")
-    return {"label": "正式导入", "url": reverse("hazards:import_run", args=[job.pk]),
-            "duplicate": duplicate_warning(duplicate) if duplicate else ""}
+    return {"label": "正式导入", "url": url, "duplicate": duplicate_warning(duplicate) if duplicate else ""}

@@ -54,6 +54,8 @@ def test_a_passed_dry_run_offers_the_import_and_it_imports_the_same_file_once(cl
     assert 'data-testid="job-follow-up"' not in page
     assert '<a class="btn btn-primary" href="/hazards/" data-testid="job-link">查看隐患台账</a>' in page
 
+    page = client.get(f"/jobs/{dry.pk}/").content.decode()  # the dry run's page now leads to that import
+    assert f"查看正式导入（任务 #{real.pk}）" in page and ">正式导入<" not in page
     again = _followed(_run(client, dry))  # a second click: the import already done, not a second one
     assert again.pk == real.pk and Hazard.objects.count() == len(rows)
     assert Job.objects.filter(kind="hazards.import").count() == 2
@@ -116,6 +118,8 @@ def test_a_file_imported_before_needs_the_confirmation_on_the_job_page_too(clien
 
     refused = _followed(_run(client, dry))
     assert refused.status == Job.Status.DONE and not refused.summary.get("committed")
+    page = client.get(f"/jobs/{dry.pk}/").content.decode()  # refused, nothing written: offered again
+    assert ">正式导入<" in page and "仍要导入" in page and "查看正式导入" not in page
     assert "未写入任何数据" in refused.message and Hazard.objects.count() == len(rows)
     assert 'data-testid="job-link"' not in client.get(f"/jobs/{refused.pk}/").content.decode()  # nothing imported
 
