@@ -323,8 +323,13 @@ def submit_completion(actor, hazard: Hazard, *, evidence_note: str, assessment_r
 
 
 def _pending_acceptance(hazard) -> Acceptance:
+    """The completion waiting for a decision. None left while the caller's copy still says 待验收:
+    another officer decided it meanwhile — the caller's copy is stale (409), as when the decisions
+    race inside ``_transition``."""
     acc = hazard.acceptances.filter(decision=Acceptance.Decision.PENDING).order_by("-submitted_at").first()
     if acc is None:
+        if hazard.status == workflow.PENDING_ACCEPTANCE and not Hazard.objects.filter(pk=hazard.pk, status=hazard.status).exists():
+            raise StaleState()
         raise ServiceError("没有待验收的整改材料。")
     return acc
 
