@@ -92,7 +92,7 @@ def hazards_import(job, progress) -> Outcome:
 
     earlier = services.committed_summary(job)
     if earlier is not None:
-        result = {k: v for k, v in earlier.items() if k != "committed"}
+        result = dict(earlier)  # "committed" kept: the job page's link and 正式导入's check read it
         return Outcome(message=f"共 {result['total']} 行，已导入 {result['created']} 条（其中已销号 {result['closed']} 条）。",
                        data=result)
     with default_storage.open(job.params["file"], "rb") as fh:

@@ -126,3 +126,22 @@ def test_a_file_imported_before_needs_the_confirmation_on_the_job_page_too(clien
     confirmed = _followed(_run(client, dry, confirm_duplicate="on"))  # the refused one wrote nothing: a new job
     assert confirmed.pk != refused.pk and confirmed.summary["committed"] is True
     assert Hazard.objects.count() == 2 * len(rows)
+
+
+def test_an_import_reported_by_a_retry_after_its_commit_still_counts_as_committed(client, world):
+    """A worker lost after the import's commit: the retry reports the committed outcome instead of
+    importing again (jobs.services.committed_summary) — and that outcome still says committed, so the
+    dry run's page leads to it and a second 正式导入 is not queued."""
+    from jobs.handlers import hazards_import
+
+    client_as(client, world, "commerce")
+    dry = _upload(client, xlsx(good_rows(world)))
+    real = Job.objects.create(owner=world.user("commerce"), kind="hazards.import", title="导入", status=Job.Status.RUNNING,
+                              params={"file": dry.params["file"], "dry_run": False, "checked": dry.pk},
+                              summary={"committed": True, "total": 5, "created": 5, "closed": 1, "errors": [],
+                                       "dry_run": False, "duplicate_of": None})
+    outcome = hazards_import(real, lambda *a, **k: None)
+    assert outcome.data["committed"] is True and not Hazard.objects.exists()  # reported, not imported again
+    Job.objects.filter(pk=real.pk).update(status=Job.Status.DONE, summary=outcome.data)
+    assert _followed(_run(client, dry)).pk == real.pk
+    assert f"查看正式导入（任务 #{real.pk}）" in client.get(f"/jobs/{dry.pk}/").content.decode()
