@@ -9,14 +9,11 @@ nothing: on PostgreSQL streamed into COPY as they are built (``services.register
 elsewhere in batches (``services.register_many``); the search index's pending entries are merged
 after the commit. Enterprise, sector, item and scope look-ups are read once per file."""
 
-import collections
 import datetime
 import functools
-import hashlib
 import io
 import logging
 import re
-import threading
 import unicodedata
 import zipfile
 
@@ -46,6 +43,7 @@ from regions.models import Region
 from . import import_records, services, tallies
 from .acting import CROSS_CUTTING_SECTORS
 from .models import Hazard
+from .parsed_rows import read_rows
 from .search import merge_pending
 
 MAX_ROWS = 5000
@@ -357,32 +355,6 @@ def _cell(value):
     return (clean_cell(value) if value else None) if value.__class__ is str else value
 
 
-_PARSED: "collections.OrderedDict[bytes, tuple]" = collections.OrderedDict()
-_PARSED_KEEP, _PARSED_LOCK = 2, threading.Lock()
-
-
-def read_rows(data: bytes, sha256: str = "") -> tuple[dict, ...]:
-    """``iter_rows`` as a tuple, remembered for the last few files this process read, keyed by
-    the SHA-256 of their bytes: the page's check before queueing, the dry run's job and the real
-    run's job of the same file parse it once (when they run in the same process — inline jobs, a
-    single worker; another process parses it again). The rows are a pure function of the bytes
-    (and the fixed limits), so a hit is exactly what a parse would give; callers must not change
-    them. A file that fails to parse is not remembered (it raises each time). ``sha256``: the
-    bytes' hex digest when the caller has it already."""
-    key = bytes.fromhex(sha256) if sha256 else hashlib.sha256(data).digest()
-    with _PARSED_LOCK:
-        hit = _PARSED.get(key)
-        if hit is not None:
-            _PARSED.move_to_end(key)
-            return hit
-    rows = tuple(iter_rows(data))
-    with _PARSED_LOCK:
-        _PARSED[key] = rows
-        while len(_PARSED) > _PARSED_KEEP:
-            _PARSED.popitem(last=False)
-    return rows
-
-
 class _Abort(Exception):  # roll the import's transaction back (a dry run, or a bad row found after writing began)
     pass
 
@@ -414,7 +386,7 @@ def import_hazards(actor, file, dry_run: bool = True, chunk_size: int = 2000, pr
         with open(file, "rb") as fh:
             data = fh.read()
     sha256 = import_records.digest(data)
-    rows = read_rows(data, sha256)
+    rows = read_rows(data, sha256, keep=dry_run and job is not None)  # a dry run's job: kept for 正式导入's
     total = len(rows)
     if progress:
         progress(0, total)

@@ -191,8 +191,8 @@ def committed_summary(job: Job) -> dict | None:
 def cleanup(now=None) -> dict:
     """Periodic (daily): result files of jobs finished more than ``QINGLING_JOB_RESULT_DAYS`` ago
     are deleted (exports and document batches are copies of what the platform keeps; the job row
-    stays, saying so), and so are the temporary files of attempts whose worker died and progress
-    files of finished jobs. Uploaded import files are kept: they are the source of imported records."""
+    stays, saying so), and so are the temporary files of attempts whose worker died, progress
+    files of finished jobs and the parsed rows kept for an import's jobs (hazards.parsed_rows). Uploaded import files are kept: they are the source of imported records."""
     now = now or timezone.now()
     days = getattr(settings, "QINGLING_JOB_RESULT_DAYS", 30)
     counts = {"results": 0, "temporary": 0}
@@ -213,7 +213,7 @@ def cleanup(now=None) -> dict:
     from django.core.files.storage import default_storage
 
     limit = now.timestamp() - getattr(settings, "QINGLING_JOB_TIMEOUT", 3600) - stale_after().total_seconds()
-    for folder in ("jobs/tmp", "jobs/progress"):
+    for folder in ("jobs/tmp", "jobs/progress", "jobs/parsed"):
         path = os.path.join(str(default_storage.location), folder)
         for entry in os.scandir(path) if os.path.isdir(path) else ():
             if entry.is_file() and entry.stat().st_mtime < limit:

@@ -16,7 +16,7 @@ from functools import partial
 import pytest
 from openpyxl import Workbook
 
-from hazards import importing
+from hazards import importing, parsed_rows
 from hazards.importing import COLUMNS, import_hazards
 from hazards.models import Hazard
 
@@ -54,9 +54,9 @@ def _both_readers(world, data, monkeypatch, dry_run=True):
     ours = import_hazards(world.user("commerce"), data, dry_run=True)
     with monkeypatch.context() as m:
         m.setattr(importing, "iter_rows", partial(importing.iter_rows, reader="openpyxl"))
-        importing._PARSED.clear()
+        parsed_rows.forget()
         oracle = import_hazards(world.user("commerce"), data, dry_run=True)
-    importing._PARSED.clear()
+    parsed_rows.forget()
     return ours, oracle
 
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from core.services import ServiceError
-from hazards import importing
+from hazards import importing, parsed_rows
 from hazards.importing import import_hazards, iter_rows
 from hazards.models import Hazard
 
@@ -99,7 +99,7 @@ def test_a_small_file_with_one_cell_far_below_is_refused_before_any_reader_build
     assert len(out.getvalue()) < 10_000
     start = time.monotonic()
     with pytest.raises(ServiceError) as refused:
-        importing._PARSED.clear()
+        parsed_rows.forget()
         importing.read_rows(out.getvalue())
     assert time.monotonic() - start < 2
     assert "1048576" in refused.value.message and "空行" in refused.value.message

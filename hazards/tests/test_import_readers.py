@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from core.services import ServiceError
 from core.testing import client_as
-from hazards import importing
+from hazards import importing, parsed_rows
 from hazards.models import Hazard
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_the_page_and_both_jobs_parse_a_file_once_and_the_real_run_checks_the_da
     run, nothing written."""
     from jobs.models import Job
 
-    importing._PARSED.clear()
+    parsed_rows.forget()
     calls = []
     real = importing._calamine_values
     monkeypatch.setattr(importing, "_calamine_values", lambda data: calls.append(1) or real(data))

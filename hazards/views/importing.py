@@ -12,7 +12,8 @@ from core.views import service_error_to_form
 
 from .. import import_records
 from ..forms import ImportForm
-from ..importing import COLUMNS, read_rows
+from ..importing import COLUMNS
+from ..parsed_rows import read_rows
 
 
 def import_page(request):
@@ -35,13 +36,13 @@ def import_page(request):
 
 def _readable(form, user) -> bool:
     """Check the file opens and has the required header before queueing it (answer at once); the
-    rows read are remembered for the job (importing.read_rows). A real run of a file already
+    rows read are kept for the job, which may run in another process (hazards.parsed_rows). A real run of a file already
     imported in the user's scope is refused here unless 仍要导入 is ticked (the job checks again)."""
     upload = form.cleaned_data["file"]
     try:
         data = upload.read()
         sha256 = import_records.digest(data)
-        read_rows(data, sha256)
+        read_rows(data, sha256, keep=True)
     except ServiceError as exc:
         service_error_to_form(form, exc)
         return False
