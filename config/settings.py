@@ -392,7 +392,10 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,                         # a missed daily pass runs once, not once per missed day
     "save_limit": 500,
-    "poll": 1,
+    # an empty queue is read again after this many seconds (one indexed query by the cluster's
+    # pusher): the longest a queued job waits for an idle worker; 1 s kept each of an officer's
+    # uploads (dry run, then 正式导入) waiting up to a second more (B3)
+    "poll": float(os.environ.get("QINGLING_QUEUE_POLL", "0.2")),
 }
 if os.environ.get("QUEUE_REDIS_URL"):
     Q_CLUSTER.pop("orm")
