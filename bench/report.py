@@ -22,7 +22,7 @@ TARGETS = {
 }
 TITLES = {
     "B1_dispatch": "dispatch unit and roll-up pages", "B2_ledger": "ledger page (filtered, county committee; province-wide)",
-    "B2b_personas": "ledger page of every persona, plain and with text search", "B3_import": "xlsx import, page path (dry run + import)",
+    "B2b_personas": "ledger page of every persona, plain and with text search", "B3_import": "xlsx import, page path (dry run + 正式导入), jobs run by the worker",
     "B4_http": "whole 重大 loop over HTTP", "B5_alerts": "alert pass (steady state)",
     "B5b_alerts": "alert pass after B3's import", "B6_pages": "statistics, board, home",
     "B7_export": "ledger export as a job",

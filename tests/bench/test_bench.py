@@ -83,7 +83,7 @@ def test_b3_file_imports_with_an_event_per_transition(actors, tmp_path):
 
 
 def test_b3_page_path_uploads_a_dry_run_and_imports_it_from_its_job_page(actors, tmp_path, settings, monkeypatch):
-    """B3's child as the bench runs it (in-process here): each file uploaded as a dry run, then
+    """B3's child with the jobs inline (in-process here): each file uploaded as a dry run, then
     正式导入 from that dry run's job page — two jobs per file, the second on the first's stored file."""
     from bench.b3_import import child
     from hazards.models import Hazard
@@ -91,17 +91,66 @@ def test_b3_page_path_uploads_a_dry_run_and_imports_it_from_its_job_page(actors,
 
     settings.QINGLING_JOBS_INLINE = True  # what the child's environment sets before django.setup()
     monkeypatch.setenv("QINGLING_JOBS_INLINE", "1")  # the child sets it in os.environ: restored after the test
+    monkeypatch.setenv("BENCH_B3_WORKERS", "0")
     settings.MEDIA_ROOT = str(tmp_path / "media")
     write_file(tmp_path / "ledger-000000030.xlsx", actors.county.code, 30, seed=11)
     write_file(tmp_path / "ledger-000000055.xlsx", actors.county.code, 25, seed=12, offset=30)
     before = Hazard.objects.count()
     result = child("import", str(tmp_path), actors.emergency_user.username)
-    assert result["failures"] == [] and result["rows"] == 55 and result["created"] == 55 and len(result["per_file_s"]) == 2
+    assert result["failures"] == [] and result["rows"] == 55 and result["created"] == 55 and result["files"] == 2
+    assert len(result["dry_run_job_s"]) == len(result["import_job_s"]) == 2 and result["workers"] == 0
+    assert result["imported_files"] == ["ledger-000000030.xlsx", "ledger-000000055.xlsx"]
     assert Hazard.objects.count() - before == 55
     jobs = list(Job.objects.filter(kind="hazards.import").order_by("pk"))
     assert [j.params["dry_run"] for j in jobs] == [True, False, True, False]
     for dry, real in zip(jobs[::2], jobs[1::2], strict=True):
         assert real.params["checked"] == dry.pk and real.params["file"] == dry.params["file"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(300)
+def test_b3_page_path_with_the_worker_imports_every_file_and_stops_the_worker(tmp_path, settings, monkeypatch):
+    """B3 as the bench runs it: the jobs run by a real worker (bench.b3_worker, two processes) on
+    this database; every file committed, the worker's processes measured and gone afterwards."""
+    import os
+
+    from bench.actors import ensure_actors
+    from bench.b3_import import child
+    from hazards.models import Hazard
+    from jobs.models import Job
+
+    load_regions(TEST_FILE)
+    generate("tiny", seed=3)
+    actors = ensure_actors("tiny")
+    db = settings.DATABASES["default"]
+    monkeypatch.setenv("DATABASE_URL", f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}")
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings")  # the worker's (the test settings pick their own media)
+    monkeypatch.setenv("QINGLING_DEV", "1")
+    monkeypatch.setenv("BENCH_B3_WORKERS", "2")
+    monkeypatch.delenv("QINGLING_JOBS_INLINE", raising=False)
+    settings.QINGLING_JOBS_INLINE = False
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    for i in range(3):
+        write_file(tmp_path / f"ledger-{20 * (i + 1):09d}.xlsx", actors.county.code, 20, seed=20 + i, offset=20 * i)
+    before = Hazard.objects.count()
+    result = child("import", str(tmp_path), actors.emergency_user.username)
+    assert result["failures"] == [] and result["created"] == result["rows"] == 60 and result["files"] == 3
+    assert Hazard.objects.count() - before == 60
+    assert result["workers"] == 2 and len(result["worker_processes_rss_mb"]) >= 3  # the cluster and its two workers
+    assert all(0 < mb < 1000 for mb in result["worker_processes_rss_mb"])
+    assert set(Job.objects.filter(kind="hazards.import").values_list("status", flat=True)) == {"done"}
+    left = [d for d in os.listdir("/proc") if d.isdigit() and _in_group(d, result["worker_pgid"])]
+    assert left == []  # the worker and everything it started stopped
+
+
+def _in_group(pid: str, pgid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[2]) == pgid
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def test_b3_write_floor_writes_what_the_import_wrote_and_leaves_nothing_behind(actors, tmp_path):
