@@ -134,8 +134,14 @@ def test_b3_page_path_with_the_worker_imports_every_file_and_stops_the_worker(tm
     settings.MEDIA_ROOT = str(tmp_path / "media")
     for i in range(3):
         write_file(tmp_path / f"ledger-{20 * (i + 1):09d}.xlsx", actors.county.code, 20, seed=20 + i, offset=20 * i)
+    from django_q.models import OrmQ
+    from django_q.tasks import async_task
+
+    async_task("math.floor", 1.5, task_name="earlier work")  # queued before B3: held back, then put back
+    earlier = list(OrmQ.objects.values_list("id", "payload"))
     before = Hazard.objects.count()
     result = child("import", str(tmp_path), actors.emergency_user.username)
+    assert result["held_back"] == ["earlier work"] and list(OrmQ.objects.values_list("id", "payload")) == earlier
     assert result["failures"] == [] and result["created"] == result["rows"] == 60 and result["files"] == 3
     assert Hazard.objects.count() - before == 60
     assert result["workers"] == 2 and len(result["worker_processes_rss_mb"]) >= 3  # the cluster and its two workers
