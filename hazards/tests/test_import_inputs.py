@@ -105,19 +105,24 @@ def test_a_small_file_with_one_cell_far_below_is_refused_before_any_reader_build
     assert "1048576" in refused.value.message and "空行" in refused.value.message
 
 
-def test_a_formula_that_failed_is_reported_with_its_row_and_column_not_read_as_empty(world):
-    data = _book(HEADER, [_row(world, 整改期限="2026-02-01"), _row(world)])
+def failed_formula(data: bytes, cell: str) -> bytes:
+    """The workbook ``data`` with ``cell`` of its first sheet replaced by a formula that failed (#N/A)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             content = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                start = content.index(b'<c r="F2"')
+                start = content.index(b'<c r="%s"' % cell.encode())
                 end = content.index(b"</c>", start) + 4
-                content = content[:start] + b'<c r="F2" t="e"><f>VLOOKUP(A2,B:C,2,0)</f><v>#N/A</v></c>' + content[end:]
+                content = content[:start] + b'<c r="%s" t="e"><f>VLOOKUP(A2,B:C,2,0)</f><v>#N/A</v></c>' % cell.encode() + content[end:]
             dst.writestr(item, content)
-    calamine, openpyxl = _both(out.getvalue())
+    return out.getvalue()
+
+
+def test_a_formula_that_failed_is_reported_with_its_row_and_column_not_read_as_empty(world):
+    data = failed_formula(_book(HEADER, [_row(world, 整改期限="2026-02-01"), _row(world)]), "F2")
+    calamine, openpyxl = _both(data)
     assert calamine == openpyxl
-    result = import_hazards(world.user("commerce"), out.getvalue(), dry_run=True)
+    result = import_hazards(world.user("commerce"), data, dry_run=True)
     assert [(e["row"], e["column"]) for e in result["errors"]] == [(2, "整改期限")]
     assert "#N/A" in result["errors"][0]["reason"]
