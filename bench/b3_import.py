@@ -155,8 +155,8 @@ def _pipeline(client, files: list, budget: float) -> dict:
     to_upload, stopped = list(files), False
     t = time.perf_counter()
     while to_upload or pending:
-        if budget and time.perf_counter() - t > budget and not stopped:
-            stopped, to_upload = bool(to_upload) or stopped, []
+        if budget and to_upload and time.perf_counter() - t > budget:
+            stopped, to_upload = True, []
         if to_upload:
             path = to_upload.pop(0)
             job = queued(client.post("/hazards/import/", {"file": SimpleUploadedFile(path.name, path.read_bytes()),

@@ -17,12 +17,13 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+from jobs.progress import write_whole
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,8 @@ def _keep(digest: str, rows: tuple) -> None:
     except (TypeError, ValueError) as exc:  # a value JSON cannot carry: the next process parses again
         log.info("parsed rows of %s not kept: %s", digest, exc)
         return
-    target = path(digest)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(_signature(digest, payload) + b"\n" + payload)
-        os.replace(tmp, target)
+        write_whole(path(digest), _signature(digest, payload) + b"\n" + payload)
     except OSError as exc:
         log.warning("parsed rows of %s not kept: %s", digest, exc)
 

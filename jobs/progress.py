@@ -16,6 +16,15 @@ from django.utils import timezone
 MIN_INTERVAL = 0.5  # seconds between two writes
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` so that a reader in another process sees the old content or the new, never
+    half: a temporary file of this process and thread, renamed over it. Raises ``OSError``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def side_file(job_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "jobs" / "progress" / f"{job_id}.json"
 
@@ -67,10 +76,7 @@ class Heartbeat:
 
     def _beat(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".beat-tmp")
-            tmp.write_text(repr(time.time()))
-            os.replace(tmp, self.path)
+            write_whole(self.path, repr(time.time()).encode())
         except OSError:  # a full disk must not stop the job; the stale delay then decides
             pass
 
@@ -108,11 +114,7 @@ class Progress:
         if total is not None:
             job.total = total
         if transaction.get_connection().in_atomic_block:
-            path = side_file(job.pk)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"done": job.done, "total": job.total, "at": time.time()}))
-            os.replace(tmp, path)
+            write_whole(side_file(job.pk), json.dumps({"done": job.done, "total": job.total, "at": time.time()}).encode())
         else:
             Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
                 done=job.done, total=job.total, heartbeat_at=timezone.now())

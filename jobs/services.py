@@ -192,7 +192,8 @@ def cleanup(now=None) -> dict:
     """Periodic (daily): result files of jobs finished more than ``QINGLING_JOB_RESULT_DAYS`` ago
     are deleted (exports and document batches are copies of what the platform keeps; the job row
     stays, saying so), and so are the temporary files of attempts whose worker died, progress
-    files of finished jobs and the parsed rows kept for an import's jobs (hazards.parsed_rows). Uploaded import files are kept: they are the source of imported records."""
+    files of finished jobs and the parsed rows kept for an import's jobs (hazards.parsed_rows).
+    Uploaded import files are kept: they are the source of imported records."""
     now = now or timezone.now()
     days = getattr(settings, "QINGLING_JOB_RESULT_DAYS", 30)
     counts = {"results": 0, "temporary": 0}
