@@ -1,6 +1,7 @@
 """The only writers of the campaigns app: campaigns, activities, submissions, reminders, snapshots."""
 
 import datetime
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,7 +83,7 @@ def create_campaign(actor, *, name: str, issuer: Organisation, region, start: da
         if units:
             campaign.units.set(units)
         record(actor, "campaign.created", campaign, data=_campaign_data(campaign))
-        _queue_backfill(actor, campaign)
+        queue_backfill(actor, campaign)
     return campaign
 
 
@@ -113,7 +114,7 @@ def update_campaign(actor, campaign: Campaign, *, name: str, start: datetime.dat
         campaign.units.set(units)
         record(actor, "campaign.updated", campaign, data={"before": before, "after": _campaign_data(campaign)})
         if campaign.start.isoformat() < before["start"]:
-            _queue_backfill(actor, campaign)  # started earlier than first said: its earlier weeks too
+            queue_backfill(actor, campaign)  # started earlier than first said: its earlier weeks too
     return campaign
 
 
@@ -252,16 +253,29 @@ def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
 BACKFILL_MAX_WEEKS = 104
 
 
-def backfill_board(actor, region, start: datetime.date, end: datetime.date | None = None) -> int:
-    """Write the missing weekly five-colour snapshot rows of ``region``'s sub-regions for every week
-    from the one containing ``start`` to the one containing ``end`` (default today), each computed
-    from the event trail as of 00:00 of its Monday (``hazards.asof``) — exactly what the weekly job
-    would have written then. Idempotent: weeks (and sub-regions) already written are kept; one
-    event per run that wrote rows. Returns the number of rows written."""
+class Share:
+    """How much of a backfill one call may do: weeks are computed until ``until`` (a
+    ``time.monotonic()`` instant; None: no limit) has passed — at least one per call, so every share
+    moves on — and ``progress(done, total)`` is told each week (written or found written)."""
+
+    def __init__(self, until: float | None = None, progress=None):
+        self.until, self.progress, self.computed, self.done, self.total = until, progress, 0, 0, 0
+
+    def over(self) -> bool:
+        return self.until is not None and self.computed > 0 and time.monotonic() >= self.until
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _backfill_weeks(region, start: datetime.date, end: datetime.date | None) -> tuple[dict, list]:
+    """``region``'s sub-regions by code, and every week (Monday) from the one containing ``start`` to the
+    one containing ``end`` (default today; the last ``BACKFILL_MAX_WEEKS``) with the codes already written."""
     from hazards import asof
     from regions.models import Region
 
-    from .board import board, week_instant
     from .models import BoardSnapshot
 
     today = asof.local_day(timezone.now())
@@ -269,20 +283,48 @@ def backfill_board(actor, region, start: datetime.date, end: datetime.date | Non
     first = start - datetime.timedelta(days=start.weekday())
     last = end - datetime.timedelta(days=end.weekday())
     if first > last:
-        return 0
+        return {}, []
     first = max(first, last - datetime.timedelta(weeks=BACKFILL_MAX_WEEKS - 1))
     children = {r.code: r for r in Region.objects.filter(parent=region)}
     if not children:
-        return 0
+        return {}, []
     done: dict = {}
     for week, code in BoardSnapshot.objects.filter(region__parent=region, week__gte=first, week__lte=last).values_list("week", "region__code"):
         done.setdefault(week, set()).add(code)
     weeks = []
+    week = first
+    while week <= last:
+        weeks.append((week, done.get(week, set())))
+        week += datetime.timedelta(weeks=1)
+    return children, weeks
+
+
+def backfill_board(actor, region, start: datetime.date, end: datetime.date | None = None,
+                   share: Share | None = None) -> tuple[int, bool]:
+    """Write the missing weekly five-colour snapshot rows of ``region``'s sub-regions for every week
+    from the one containing ``start`` to the one containing ``end`` (default today), each computed
+    from the event trail as of 00:00 of its Monday (``hazards.asof``) — exactly what the weekly job
+    would have written then. Idempotent: weeks (and sub-regions) already written are kept; one
+    event per call that wrote rows. ``share``: stop once it is used up (``Share``). Returns (rows
+    written, whether every week is now written)."""
+    children, weeks = _backfill_weeks(region, start, end)
+    share = share or Share()
+    if not share.total:
+        share.total = len(weeks)
+    return _fill(actor, region, children, weeks, share)
+
+
+def _fill(actor, region, children: dict, weeks: list, share: Share) -> tuple[int, bool]:
+    from .board import board, week_instant
+    from .models import BoardSnapshot
+
+    written, complete = [], True
     with transaction.atomic():
-        week = first
-        while week <= last:
-            have = done.get(week, set())
+        for week, have in weeks:
             if len(have) < len(children):
+                if share.over():
+                    complete = False
+                    break
                 wrote = False
                 for fig in board(region, week_instant(week)):
                     if fig["code"] in have:
@@ -291,27 +333,41 @@ def backfill_board(actor, region, start: datetime.date, end: datetime.date | Non
                     snap.set_region_codes(children[fig["code"]])
                     snap.save()
                     wrote = True
+                share.computed += 1
                 if wrote:
-                    weeks.append(week)
-            week += datetime.timedelta(weeks=1)
-        written = BoardSnapshot.objects.filter(region__parent=region, week__in=weeks).count() if weeks else 0
-        if weeks:
+                    written.append(week)
+            share.tick()
+        rows = BoardSnapshot.objects.filter(region__parent=region, week__in=written).count() if written else 0
+        if written:
             record(actor, "campaigns.board_backfilled", region,
-                   data={"from": weeks[0].isoformat(), "to": weeks[-1].isoformat(), "weeks": len(weeks), "rows": written})
-    return written
+                   data={"from": written[0].isoformat(), "to": written[-1].isoformat(), "weeks": len(written), "rows": rows})
+    return rows, complete
 
 
-def backfill_campaign(actor, campaign: Campaign) -> int:
+def backfill_campaign(actor, campaign: Campaign, share: Share | None = None) -> tuple[int, bool]:
     """Trends from the day a campaign starts: backfill the weekly snapshots of its region (and of
     every committee office's region inside it, where the cockpit drills down to) from the campaign's
-    start up to this week. Called when a campaign is created (through the job queue) and by
-    ``manage.py backfill_board``; harmless to repeat."""
+    start up to this week. Called when a campaign is created (through the job queue, a share at a
+    time: ``share``), by the weekly job and by ``manage.py backfill_board``; harmless to repeat.
+    Returns (rows written, whether every week of every region is now written)."""
     from .cockpit import board_region
 
-    total = 0
+    share = share or Share()
+    end = min(campaign.end, timezone.localdate())
+    plans = []
     for region in cockpit_regions(campaign.region):
-        total += backfill_board(actor, board_region(region), campaign.start, min(campaign.end, timezone.localdate()))
-    return total
+        shown = board_region(region)
+        plans.append((shown, *_backfill_weeks(shown, campaign.start, end)))
+    share.total = sum(len(weeks) for _, _, weeks in plans)
+    total = 0
+    for region, children, weeks in plans:
+        if share.over():
+            return total, False
+        rows, complete = _fill(actor, region, children, weeks, share)
+        total += rows
+        if not complete:
+            return total, False
+    return total, True
 
 
 def cockpit_regions(region) -> list:
@@ -322,11 +378,18 @@ def cockpit_regions(region) -> list:
     return [region, *sorted(inside, key=lambda r: r.code)]
 
 
-def _queue_backfill(actor, campaign: Campaign) -> None:
-    """Campaign start: the backfill runs in the job queue (a campaign started long ago has many weeks)."""
+def queue_backfill(actor, campaign: Campaign) -> None:
+    """Campaign start: the backfill runs in the job queue (a campaign started long ago has many weeks),
+    unless a backfill job of the campaign is queued or running already."""
     if campaign.start > timezone.localdate():
         return  # not started yet: the weekly job writes its weeks as they come
+    from jobs.models import Job
     from jobs.services import submit as submit_job
+
+    S = Job.Status
+    if Job.objects.filter(kind="campaigns.board_backfill", params__campaign=campaign.pk,
+                          status__in=[S.PENDING, S.RUNNING, S.RETRYING]).exists():
+        return
 
     submit_job(actor if actor is not None and actor.is_authenticated else None, "campaigns.board_backfill",
                f"回填五色图周快照：{campaign.name}", {"campaign": campaign.pk})

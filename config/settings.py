@@ -407,3 +407,5 @@ QINGLING_JOB_STALE_SECONDS = int(os.environ.get("QINGLING_JOB_STALE_SECONDS", "1
 # finished jobs' result files (exports, document batches, error lists) are deleted after this many days
 QINGLING_JOB_RESULT_DAYS = int(os.environ.get("QINGLING_JOB_RESULT_DAYS", "30"))
 QINGLING_JOB_RETRY_BASE_SECONDS = int(os.environ.get("QINGLING_JOB_RETRY_BASE_SECONDS", "30"))
+# a long job that works in shares (the campaign board backfill) goes back to the end of the queue after this long
+QINGLING_JOB_SHARE_SECONDS = float(os.environ.get("QINGLING_JOB_SHARE_SECONDS", "60"))

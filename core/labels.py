@@ -212,6 +212,7 @@ VERBS: dict[str, str] = {
     "job.done": "后台任务完成",
     "job.failed": "后台任务失败",
     "job.retry": "后台任务重试",
+    "job.requeued": "后台任务分段执行，排队继续",
     # campaigns
     "campaign.created": "创建专项行动",
     "campaign.updated": "修改专项行动",

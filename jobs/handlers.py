@@ -10,7 +10,7 @@ from django.utils import timezone
 import assessment.jobs  # noqa: F401 - registers assessment.compute
 import enterprises.jobs  # noqa: F401 - registers enterprises.import
 
-from .registry import Outcome, register
+from .registry import Outcome, register, share_until
 
 
 def _ledger_rows(job):
@@ -230,7 +230,7 @@ def board_snapshot(job, progress) -> Outcome:
     from campaigns.board import snapshot
     from campaigns.cockpit import board_region
     from campaigns.models import Campaign
-    from campaigns.services import backfill_campaign
+    from campaigns.services import Share, backfill_campaign, queue_backfill
     from regions.models import Region
 
     regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
@@ -245,26 +245,39 @@ def board_snapshot(job, progress) -> Outcome:
     for i, region in enumerate(targets.values(), 1):
         total += snapshot(region)
         progress(i, steps)
-    filled = 0
+    filled, queued = 0, 0
     for j, campaign in enumerate(running, len(targets) + 1):
-        filled += backfill_campaign(None, campaign)
+        rows, complete = backfill_campaign(None, campaign, Share(until=share_until()))
+        filled += rows
+        if not complete:  # many weeks missing (e.g. its own backfill job failed): a job of its own, in shares
+            queue_backfill(None, campaign)
+            queued += 1
         progress(j, steps)
-    return Outcome(message=f"本周五色图快照 {total} 条；补写以往周快照 {filled} 条。", data={"rows": total, "backfilled": filled})
+    more = f"；{queued} 个专项行动的其余周次转入回填任务" if queued else ""
+    return Outcome(message=f"本周五色图快照 {total} 条；补写以往周快照 {filled} 条{more}。",
+                   data={"rows": total, "backfilled": filled, "queued": queued})
 
 
 @register("campaigns.board_backfill")
 def board_backfill(job, progress) -> Outcome:
-    """Campaign start: weekly snapshots from the event trail since the campaign's start."""
+    """Campaign start: weekly snapshots from the event trail since the campaign's start — a province's
+    two years take most of an hour — a share at a time (``registry.share_until``): between shares
+    the job waits at the end of the queue, so the imports and exports submitted meanwhile do not
+    wait for the whole backfill. Each share goes on with the weeks not written yet."""
     from campaigns.models import Campaign
-    from campaigns.services import backfill_campaign
+    from campaigns.services import Share, backfill_campaign
     from core.services import ServiceError
 
     campaign = Campaign.objects.filter(pk=job.params.get("campaign")).first()
     if campaign is None:
         raise ServiceError("专项行动不存在。", "campaign")
-    progress(0, 1)
-    rows = backfill_campaign(job.owner, campaign)
-    progress(1, 1)
+    share = Share(until=share_until(), progress=progress)
+    rows, complete = backfill_campaign(job.owner, campaign, share)
+    rows += (job.summary or {}).get("rows", 0)  # written by the earlier shares
+    progress(share.done, share.total, force=True)
+    if not complete:
+        return Outcome(message=f"已回填 {rows} 条五色图周快照（进度 {share.done}/{share.total}），排队继续处理。",
+                       data={"rows": rows}, resume=True)
     return Outcome(message=f"已回填 {rows} 条五色图周快照。", data={"rows": rows})
 
 

@@ -1,11 +1,17 @@
 """Job kinds: ``@register("hazards.export")`` on a function ``handler(job, progress) -> Outcome | None``.
 
 A handler reads ``job.params``, reports ``progress(done, total)`` at least once per chunk and
-returns an ``Outcome`` (a result file to download and/or a summary line). It raises
+returns an ``Outcome`` (a result file to download and/or a summary line). A long handler may do a
+bounded share of its work and return ``Outcome(resume=True)``: the job goes back to the end of the
+queue (``services.requeue``), so that jobs submitted meanwhile run first, and the handler is
+called again later to go on — it must be resumable (skip what an earlier share did). It raises
 ``core.services.ServiceError`` for a problem of the input (the job fails with that message, no
 retry); any other exception is treated as transient and retried with back-off."""
 
+import time
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 _HANDLERS: dict = {}
 
@@ -18,6 +24,15 @@ class Outcome:
     name: str = ""            # file name offered to the user
     content_type: str = "application/octet-stream"
     data: dict = field(default_factory=dict)
+    #: not finished: run again after the jobs queued meanwhile (``data`` is kept as ``job.summary``)
+    resume: bool = False
+
+
+def share_until() -> float:
+    """The ``time.monotonic()`` instant at which a resumable handler started now ends its share
+    (``QINGLING_JOB_SHARE_SECONDS``, 60 s): long enough to make headway, short enough that a job
+    submitted meanwhile waits at most that long for a worker the long job holds."""
+    return time.monotonic() + settings.QINGLING_JOB_SHARE_SECONDS
 
 
 _ON_FAIL: dict = {}

@@ -48,6 +48,9 @@ def run(job_id: int) -> str:
         log.exception("job %s (%s) attempt %s failed", job.pk, job.kind, job.attempts)
         services.retry_later(job, f"内部错误（{type(exc).__name__}）")
         return "retry"
+    if outcome is not None and outcome.resume:
+        services.requeue(job, outcome)
+        return "resumed"
     services.complete(job, outcome)
     return "done"
 

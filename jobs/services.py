@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.events import record
@@ -131,10 +132,12 @@ def claim(job_id: int) -> Job | None:
     if job.attempts >= job.max_attempts:
         _fail(job, f"已尝试 {job.attempts} 次仍未完成，任务终止。请重新提交。")
         return None
+    resumed = job.status == S.PENDING and job.started_at is not None  # put back by ``requeue``: its progress stays
     with transaction.atomic():
         n = Job.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
             status=S.RUNNING, attempts=job.attempts + 1, started_at=now, heartbeat_at=now, retry_at=None,
-            done=0, message="" if job.status == S.PENDING else f"正在进行第 {job.attempts + 1} 次尝试。")
+            done=job.done if resumed else 0,
+            message=job.message if resumed else "" if job.status == S.PENDING else f"正在进行第 {job.attempts + 1} 次尝试。")
         if not n:
             return None
         record(None, "job.started", job, from_state=job.status, to_state=S.RUNNING, data={"attempt": job.attempts + 1})
@@ -168,6 +171,24 @@ def complete(job: Job, outcome) -> None:
         elif job.result.name:
             job.result.delete(save=False)  # this attempt lost the race (a sweep took the job back)
     clear_side(job.pk)
+
+
+def requeue(job: Job, outcome) -> None:
+    """A share of a long job is done (``Outcome(resume=True)``): the job waits at the end of the
+    queue again — jobs submitted meanwhile go first, so a long backfill never holds a worker for
+    longer than one share — keeping its progress and ``outcome.data`` (as ``summary``) for the
+    next share. Its attempt is given back: a share is not an attempt (``claim`` counts it again)."""
+    now = timezone.now()
+    with transaction.atomic():
+        n = Job.objects.filter(pk=job.pk, status=S.RUNNING, attempts=job.attempts).update(
+            status=S.PENDING, attempts=job.attempts - 1, heartbeat_at=now, done=job.done, total=job.total,
+            summary=json_safe(outcome.data), message=(outcome.message or "已完成一部分，排队继续处理。")[:500])
+        if n:
+            record(None, "job.requeued", job, from_state=S.RUNNING, to_state=S.PENDING,
+                   data={"attempt": job.attempts, "done": job.done, "total": job.total})
+    clear_side(job.pk)
+    if n:
+        enqueue(job.pk)
 
 
 def record_commit(job: Job, summary: dict) -> None:
@@ -273,7 +294,9 @@ def sweep(now=None) -> dict:
         if n:
             enqueue(job.pk)
             counts["recovered"] += 1
-    for job in Job.objects.filter(status=S.PENDING, created_at__lt=now - stale_after()):
+    waited = now - stale_after()  # a job put back by ``requeue`` has waited since its heartbeat
+    for job in Job.objects.filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=waited), status=S.PENDING,
+                                  created_at__lt=waited):
         enqueue(job.pk)
         counts["requeued"] += 1
     return counts

@@ -153,11 +153,8 @@ def _travel(day: datetime.date, hour=9):
     return time_machine.travel(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TZ), tick=False)
 
 
-def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(world, client, settings):
-    """A hazard reported on 2026-03-04, due 03-20, closed 04-08: the Mondays in between say blue
-    (03-09, 03-16: within deadline), orange (03-23 … 04-06: overdue ≤ 30 days), green (04-13)."""
-    settings.QINGLING_JOBS_INLINE = True
-    g = world.townships[0]
+def _closed_late(world) -> None:
+    """A major hazard of the first township reported on 2026-03-04, due 03-20, closed 04-08."""
     with _travel(datetime.date(2026, 3, 4)):
         h = hs.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
                                description="安全出口锁闭", grade="major", basis_reason="重大", deadline=datetime.date(2026, 3, 20),
@@ -169,12 +166,24 @@ def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(wo
         hs.submit_completion(world.user("enterprise"), h, evidence_note="已整改")
         h.refresh_from_db()
         hs.accept(world.user("commerce_lead"), h, opinion="验收通过")
+
+
+#: the first township's colour each Monday for ``_closed_late``: green before the report, blue
+#: (03-09: within its deadline), yellow (03-16: due within 7 days), orange (03-23 … 04-06: overdue
+#: ≤ 30 days), green (04-13: closed)
+CLOSED_LATE_WEEKS = {datetime.date(2026, 3, 2): "green", datetime.date(2026, 3, 9): "blue", datetime.date(2026, 3, 16): "yellow",
+                     datetime.date(2026, 3, 23): "orange", datetime.date(2026, 3, 30): "orange", datetime.date(2026, 4, 6): "orange",
+                     datetime.date(2026, 4, 13): "green"}
+
+
+def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(world, client, settings):
+    settings.QINGLING_JOBS_INLINE = True
+    g = world.townships[0]
+    _closed_late(world)
     with _travel(datetime.date(2026, 4, 15)):
         cs.create_campaign(world.user("committee"), name="治本攻坚", issuer=world.org("committee"), region=world.district,
                            start=datetime.date(2026, 3, 2), end=datetime.date(2026, 12, 31))
-        expected = {datetime.date(2026, 3, 2): "green", datetime.date(2026, 3, 9): "blue", datetime.date(2026, 3, 16): "yellow",
-                    datetime.date(2026, 3, 23): "orange", datetime.date(2026, 3, 30): "orange", datetime.date(2026, 4, 6): "orange",
-                    datetime.date(2026, 4, 13): "green"}
+        expected = CLOSED_LATE_WEEKS
         got = dict(BoardSnapshot.objects.filter(region=g).values_list("week", "colour"))
         assert got == expected
         assert BoardSnapshot.objects.filter(region__parent=world.district).count() == 7 * len(world.townships)
@@ -195,6 +204,50 @@ def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(wo
     assert [w["orange"] for w in trend] == [0, 0, 0, 1, 1, 1, 0] and [w["overdue"] for w in trend] == [0, 0, 0, 1, 1, 1, 0]
     html = resp.content.decode()
     assert 'id="cockpit-trend"' in html and 'data-testid="trend-table"' in html
+
+
+def test_a_backfill_done_one_week_a_share_writes_the_same_weeks_and_counts_every_row(world, settings):
+    """Shares of no time at all: each share of the campaign's backfill job computes one week of one
+    region, then the job goes back to the queue (inline here: run again at once) — the colours are
+    those of the one-pass backfill above, every missing week is one share, and the job's count
+    adds up the shares."""
+    from jobs.models import Job
+
+    settings.QINGLING_JOBS_INLINE = True
+    settings.QINGLING_JOB_SHARE_SECONDS = 0
+    _closed_late(world)
+    with _travel(datetime.date(2026, 4, 15)):
+        campaign = cs.create_campaign(world.user("committee"), name="治本攻坚", issuer=world.org("committee"),
+                                      region=world.district, start=datetime.date(2026, 3, 2), end=datetime.date(2026, 12, 31))
+    assert dict(BoardSnapshot.objects.filter(region=world.townships[0]).values_list("week", "colour")) == CLOSED_LATE_WEEKS
+    job = Job.objects.get(kind="campaigns.board_backfill", params__campaign=campaign.pk)
+    boards = BoardSnapshot.objects.values_list("region__parent", "week").distinct().count()  # (board region, week) pairs
+    assert boards >= len(CLOSED_LATE_WEEKS)
+    shares = Event.objects.filter(verb="job.requeued", object_id=job.pk).count() + 1
+    assert shares == boards == Event.objects.filter(verb="campaigns.board_backfilled").count()
+    rows = BoardSnapshot.objects.count()
+    assert job.status == "done" and job.attempts == 1 and job.summary == {"rows": rows}
+    assert job.message == f"已回填 {rows} 条五色图周快照。" and (job.done, job.total) == (boards, boards)
+
+
+def test_the_weekly_job_leaves_a_long_backfill_to_a_job_of_its_own(world, settings):
+    """The weekly snapshot finds many weeks of a running campaign missing (its backfill job failed):
+    it writes what its share allows and queues the campaign's backfill job for the rest — once."""
+    from jobs.models import Job
+    from jobs.periodic import run_system
+
+    settings.QINGLING_JOB_SHARE_SECONDS = 0
+    _closed_late(world)
+    with _travel(datetime.date(2026, 4, 15)):
+        settings.QINGLING_JOBS_INLINE = False  # its backfill job is queued, not run
+        campaign = cs.create_campaign(world.user("committee"), name="治本攻坚", issuer=world.org("committee"),
+                                      region=world.district, start=datetime.date(2026, 3, 2), end=datetime.date(2026, 12, 31))
+        Job.objects.filter(kind="campaigns.board_backfill").update(status="failed")
+        run_system("campaigns.board_snapshot")
+        run_system("campaigns.board_snapshot")
+    queued = Job.objects.filter(kind="campaigns.board_backfill", params__campaign=campaign.pk, status="pending")
+    assert queued.count() == 1
+    assert BoardSnapshot.objects.filter(region=world.townships[0]).count() < len(CLOSED_LATE_WEEKS)
 
 
 def test_a_campaign_starting_later_backfills_nothing_and_the_weekly_job_adds_one_week(world, settings):

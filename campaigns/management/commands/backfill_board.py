@@ -29,8 +29,8 @@ class Command(BaseCommand):
                 since = datetime.date.fromisoformat(opts["since"])
             except ValueError:
                 raise CommandError("请用 --since 给出起始日期（YYYY-MM-DD）。")
-            total = backfill_board(None, board_region(region), since)
+            total, _ = backfill_board(None, board_region(region), since)
         else:
             today = timezone.localdate()
-            total = sum(backfill_campaign(None, c) for c in Campaign.objects.filter(start__lte=today, end__gte=today))
+            total = sum(backfill_campaign(None, c)[0] for c in Campaign.objects.filter(start__lte=today, end__gte=today))
         self.stdout.write(f"已回填 {total} 条快照。")
