@@ -18,13 +18,7 @@ from jobs.models import Job
 from jobs.registry import Outcome
 from jobs.runner import run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.QINGLING_JOBS_INLINE = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queued")]
 
 
 @pytest.fixture

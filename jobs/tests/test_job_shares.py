@@ -15,15 +15,9 @@ from jobs.models import Job
 from jobs.registry import Outcome
 from jobs.runner import run
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queued")]
 
 SHARES = 3
-
-
-@pytest.fixture(autouse=True)
-def _queue(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.QINGLING_JOBS_INLINE = False
 
 
 @pytest.fixture
