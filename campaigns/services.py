@@ -378,18 +378,21 @@ def cockpit_regions(region) -> list:
     return [region, *sorted(inside, key=lambda r: r.code)]
 
 
+def backfill_queued(campaign: Campaign) -> bool:
+    """Whether a backfill job of ``campaign`` is queued, running or waiting to be retried."""
+    from jobs.models import Job
+
+    S = Job.Status
+    return Job.objects.filter(kind="campaigns.board_backfill", params__campaign=campaign.pk,
+                              status__in=[S.PENDING, S.RUNNING, S.RETRYING]).exists()
+
+
 def queue_backfill(actor, campaign: Campaign) -> None:
     """Campaign start: the backfill runs in the job queue (a campaign started long ago has many weeks),
     unless a backfill job of the campaign is queued or running already."""
-    if campaign.start > timezone.localdate():
+    if campaign.start > timezone.localdate() or backfill_queued(campaign):
         return  # not started yet: the weekly job writes its weeks as they come
-    from jobs.models import Job
     from jobs.services import submit as submit_job
-
-    S = Job.Status
-    if Job.objects.filter(kind="campaigns.board_backfill", params__campaign=campaign.pk,
-                          status__in=[S.PENDING, S.RUNNING, S.RETRYING]).exists():
-        return
 
     submit_job(actor if actor is not None and actor.is_authenticated else None, "campaigns.board_backfill",
                f"回填五色图周快照：{campaign.name}", {"campaign": campaign.pk})

@@ -230,7 +230,7 @@ def board_snapshot(job, progress) -> Outcome:
     from campaigns.board import snapshot
     from campaigns.cockpit import board_region
     from campaigns.models import Campaign
-    from campaigns.services import Share, backfill_campaign, queue_backfill
+    from campaigns.services import Share, backfill_campaign, backfill_queued, queue_backfill
     from regions.models import Region
 
     regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
@@ -247,13 +247,16 @@ def board_snapshot(job, progress) -> Outcome:
         progress(i, steps)
     filled, queued = 0, 0
     for j, campaign in enumerate(running, len(targets) + 1):
-        rows, complete = backfill_campaign(None, campaign, Share(until=share_until()))
-        filled += rows
-        if not complete:  # many weeks missing (e.g. its own backfill job failed): a job of its own, in shares
-            queue_backfill(None, campaign)
+        if backfill_queued(campaign):  # its own job is at it: computing the same weeks beside it would collide
             queued += 1
+        else:
+            rows, complete = backfill_campaign(None, campaign, Share(until=share_until()))
+            filled += rows
+            if not complete:  # many weeks missing (e.g. its own backfill job failed): a job of its own, in shares
+                queue_backfill(None, campaign)
+                queued += 1
         progress(j, steps)
-    more = f"；{queued} 个专项行动的其余周次转入回填任务" if queued else ""
+    more = f"；{queued} 个专项行动的其余周次由其回填任务补写" if queued else ""
     return Outcome(message=f"本周五色图快照 {total} 条；补写以往周快照 {filled} 条{more}。",
                    data={"rows": total, "backfilled": filled, "queued": queued})
 
