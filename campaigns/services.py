@@ -390,8 +390,10 @@ def backfill_queued(campaign: Campaign) -> bool:
 def queue_backfill(actor, campaign: Campaign) -> None:
     """Campaign start: the backfill runs in the job queue (a campaign started long ago has many weeks),
     unless a backfill job of the campaign is queued or running already."""
-    if campaign.start > timezone.localdate() or backfill_queued(campaign):
+    if campaign.start > timezone.localdate():
         return  # not started yet: the weekly job writes its weeks as they come
+    if backfill_queued(campaign):
+        return  # its next share reads the campaign again (an earlier start included)
     from jobs.services import submit as submit_job
 
     submit_job(actor if actor is not None and actor.is_authenticated else None, "campaigns.board_backfill",
