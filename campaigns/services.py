@@ -254,9 +254,10 @@ BACKFILL_MAX_WEEKS = 104
 
 
 class Share:
-    """How much of a backfill one call may do: weeks are computed until ``until`` (a
-    ``time.monotonic()`` instant; None: no limit) has passed — at least one per call, so every share
-    moves on — and ``progress(done, total)`` is told each week (written or found written)."""
+    """How much of a backfill one share (one run of the job) may do: weeks are computed until
+    ``until`` (a ``time.monotonic()`` instant; None: no limit) has passed — at least one per share,
+    so every share moves on — and ``progress(done, total)`` is told each region-week (written or
+    found written)."""
 
     def __init__(self, until: float | None = None, progress=None):
         self.until, self.progress, self.computed, self.done, self.total = until, progress, 0, 0, 0
