@@ -202,9 +202,20 @@ def has_listing() -> bool:
     return _listed(now()) is not None
 
 
+def may_have_been_major_q() -> Q:
+    """The hazards that can have been graded 重大 at some instant: 重大 today, or named by a grade
+    change (``hazard.regraded``, partial index ``GRADE_CHANGE_INDEX``) — with no grade change a
+    hazard's grade at every instant is today's (``_grade``; ``major_rows_sql``'s P1/P2). A cheap
+    test PostgreSQL applies before the trail's sub-selects: without it they ran for every hazard of
+    the scope (the province board as of a past Monday: 15.6 s for 730,000 hazards, 3,557 of them
+    重大)."""
+    changed = Event.objects.filter(object_type=HAZARD, verb=REGRADED).values("object_id")
+    return Q(grade=workflow.MAJOR) | Q(pk__in=changed)
+
+
 def major(qs, at):
     """Major hazards counted at ``at`` (graded major then)."""
-    return annotate(qs, at).filter(grade_at=workflow.MAJOR)
+    return annotate(qs.filter(may_have_been_major_q()), at).filter(grade_at=workflow.MAJOR)
 
 
 def open_q() -> Q:

@@ -133,3 +133,18 @@ def test_the_import_path_records_the_first_grade_like_registration(world):
     ev = Event.objects.get(object_type="hazards.hazard", object_id=h.pk, verb="hazard.registered")
     assert ev.data["grade"] == "major"
     assert asof.state_of(h, T0)["grade"] == "major"
+
+
+def test_a_hazard_lowered_from_major_counts_as_major_before_its_grade_change(world):
+    """The grade trail works both ways (hazards/asof.py ``_grade``): a hazard 重大 until 03-12 and
+    一般 since (a grade change recorded in its trail) counts on the board as of 03-05, not as of
+    03-20 — although it is 一般 today (``may_have_been_major_q`` keeps it for its grade change)."""
+    from core.events import record
+
+    with at(3, 2):
+        h = _register(world, "enterprise", "major")
+    with at(3, 12):
+        Hazard.objects.filter(pk=h.pk).update(grade="general")
+        record(world.user("commerce"), "hazard.regraded", h, data={"grade_from": "major", "grade": "general"})
+    assert _board_total(world, T0) == 1
+    assert _board_total(world, T2) == 0
