@@ -110,11 +110,18 @@ def figures(region: Region, today=None, hazards=None, scope=None) -> list[dict]:
     if today is None and scope is not None and tallies.scope_q(scope) is not None:
         return _now_from_tallies(region, hazards, scope)
     at = asof.instant(today)
-    day = asof.local_day(at)
     children = sub_regions(region)
     if not children:
         return []
-    level = children[0].level
+    by_code = _figures_as_of(Hazard.objects.all() if hazards is None else hazards,
+                             Q(**{f"{region.level}_code": region.code}), children[0].level, at)
+    return _items(children, by_code, asof.local_day(at))
+
+
+def _figures_as_of(base, within: Q, level: str, at: datetime.datetime) -> dict:
+    """The board's counts of the 重大 hazards of ``base`` within ``within`` as of ``at``, one row per
+    ``level`` code (the sub-regions'), in one grouped statement: ``figures`` and ``figures_of_many``."""
+    day = asof.local_day(at)
     open_q, closed_q, overdue_q = asof.open_q(), asof.closed_q(), asof.overdue_q(at)
     agg = {
         "total": Count("pk"),
@@ -127,15 +134,44 @@ def figures(region: Region, today=None, hazards=None, scope=None) -> list[dict]:
         "min_overdue_deadline": Min("deadline_at", filter=overdue_q),
         "min_open_deadline": Min("deadline_at", filter=open_q & Q(deadline_at__gte=day)),
     }
-    listing = asof.has_listing()
-    if listing:
+    if asof.has_listing():
         agg["listed_overdue"] = Count("pk", filter=overdue_q & asof.listed_q())
         agg["listed"] = Count("pk", filter=asof.listed_q())
-    base = Hazard.objects.all() if hazards is None else hazards
-    rows = (asof.major(base.filter(**{f"{region.level}_code": region.code}), at)
-            .values(f"{level}_code").annotate(**agg).order_by(f"{level}_code"))
-    by_code = {r[f"{level}_code"]: r for r in rows}
-    return _items(children, by_code, day)
+    key = f"{level}_code"
+    rows = asof.major(base.filter(within), at).values(key).annotate(**agg).order_by(key)
+    return {r[key]: r for r in rows}
+
+
+def figures_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
+    """``figures(region, today)`` (whole-region scope, as the weekly snapshot reads it) for each of
+    ``regions``, by region pk — one grouped statement per level of their sub-regions instead of one
+    per region: the trail's sub-selects run once for the 重大 hazards of all of them (a backfill
+    week of 105 county cockpits: one statement over the province's townships). ``children``: each
+    region's sub-regions by pk, ordered by code (default: read in one query)."""
+    from hazards.models import Hazard
+
+    at = asof.instant(today)
+    if children is None:
+        children = {r.pk: [] for r in regions}
+        for child in Region.objects.filter(parent__in=[r.pk for r in regions]).order_by("code"):
+            children[child.parent_id].append(child)
+    by_level: dict = {}
+    for region in regions:
+        if children.get(region.pk):
+            by_level.setdefault(children[region.pk][0].level, []).append(region)
+    out = {region.pk: [] for region in regions}
+    day = asof.local_day(at)
+    for level, group in by_level.items():
+        codes: dict = {}
+        for region in group:
+            codes.setdefault(region.level, []).append(region.code)
+        within = Q()
+        for own, these in codes.items():
+            within |= Q(**{f"{own}_code__in": these})
+        by_code = _figures_as_of(Hazard.objects.all(), within, level, at)
+        for region in group:
+            out[region.pk] = _items(children[region.pk], by_code, day)
+    return out
 
 
 def region_totals(region: Region, today=None, hazards=None) -> dict:
@@ -223,7 +259,17 @@ def board(region: Region, today=None, rules: dict | None = None, hazards=None, s
     ``today`` (instant or date) within ``hazards`` (the viewer's scope; None = whole region).
     ``scope`` with no ``today``: now, from the tallies."""
     rules = rules or active_rules(asof.local_day(asof.instant(today)))
-    items = figures(region, today, hazards, scope)
+    return _ranked(figures(region, today, hazards, scope), rules)
+
+
+def boards_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
+    """``board(region, today)`` for each of ``regions`` (whole-region scope), by region pk, from
+    ``figures_of_many`` (one statement per level of their sub-regions): the backfill's weeks."""
+    rules = active_rules(asof.local_day(asof.instant(today)))
+    return {pk: _ranked(items, rules) for pk, items in figures_of_many(regions, today, children).items()}
+
+
+def _ranked(items: list[dict], rules: dict) -> list[dict]:
     for fig in items:
         fig["colour"] = colour(fig, rules)
         fig["colour_label"] = LABELS[fig["colour"]]

@@ -305,44 +305,59 @@ def backfill_board(actor, region, start: datetime.date, end: datetime.date | Non
     """Write the missing weekly five-colour snapshot rows of ``region``'s sub-regions for every week
     from the one containing ``start`` to the one containing ``end`` (default today), each computed
     from the event trail as of 00:00 of its Monday (``hazards.asof``) — exactly what the weekly job
-    would have written then. Idempotent: weeks (and sub-regions) already written are kept; one
-    event per call that wrote rows. ``share``: stop once it is used up (``Share``). Returns (rows
-    written, whether every week is now written)."""
-    children, weeks = _backfill_weeks(region, start, end)
-    share = share or Share()
-    if not share.total:
-        share.total = len(weeks)
-    return _fill(actor, region, children, weeks, share)
+    would have written then. Idempotent: weeks (and sub-regions) already written are kept.
+    ``share``: stop once it is used up (``Share``). Returns (rows written, whether every week is
+    now written)."""
+    return _fill(actor, [(region, *_backfill_weeks(region, start, end))], share or Share())
 
 
-def _fill(actor, region, children: dict, weeks: list, share: Share) -> tuple[int, bool]:
-    from .board import board, week_instant
+def _fill(actor, plans: list, share: Share) -> tuple[int, bool]:
+    """Write the missing rows of ``plans`` — [(board region, its sub-regions by code, [(week, codes
+    written)])] — a week at a time, oldest first: every region missing the week is computed in one
+    statement per level of its sub-regions (``board.boards_of_many``), then the week's rows commit
+    with one ``campaigns.board_backfilled`` event per region that got rows, as the weekly job writes
+    one per region and week. Returns (rows written, whether every week is now written)."""
+    from .board import boards_of_many, week_instant
     from .models import BoardSnapshot
 
-    written, complete = [], True
-    with transaction.atomic():
+    if not share.total:
+        share.total = sum(len(weeks) for _, _, weeks in plans)
+    missing: dict = {}
+    for region, children, weeks in plans:
         for week, have in weeks:
             if len(have) < len(children):
-                if share.over():
-                    complete = False
-                    break
-                wrote = False
-                for fig in board(region, week_instant(week)):
-                    if fig["code"] in have:
-                        continue
-                    snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
-                    snap.set_region_codes(children[fig["code"]])
-                    snap.save()
-                    wrote = True
-                share.computed += 1
-                if wrote:
-                    written.append(week)
-            share.tick()
-        rows = BoardSnapshot.objects.filter(region__parent=region, week__in=written).count() if written else 0
-        if written:
-            record(actor, "campaigns.board_backfilled", region,
-                   data={"from": written[0].isoformat(), "to": written[-1].isoformat(), "weeks": len(written), "rows": rows})
-    return rows, complete
+                missing.setdefault(week, []).append((region, children))
+            else:
+                share.tick()
+    rows = 0
+    for week in sorted(missing):
+        if share.over():
+            return rows, False
+        todo = missing[week]
+        at = week_instant(week)
+        figs = boards_of_many([r for r, _ in todo], at,
+                              children={r.pk: sorted(ch.values(), key=lambda c: c.code) for r, ch in todo})
+        with transaction.atomic():
+            # what another writer (the weekly job) committed since the plan was read is kept
+            have: dict = {}
+            for parent, code in BoardSnapshot.objects.filter(week=week, region__parent__in=[r.pk for r, _ in todo]).values_list(
+                    "region__parent", "region__code"):
+                have.setdefault(parent, set()).add(code)
+            for region, children in todo:
+                new = []
+                for fig in figs[region.pk]:
+                    if fig["code"] not in have.get(region.pk, ()):
+                        snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
+                        snap.set_region_codes(children[fig["code"]])
+                        new.append(snap)
+                if new:
+                    BoardSnapshot.objects.bulk_create(new)
+                    record(actor, "campaigns.board_backfilled", region,
+                           data={"week": week.isoformat(), "as_of": at.isoformat(), "regions": [s.region.code for s in new]})
+                    rows += len(new)
+                share.tick()
+        share.computed += 1
+    return rows, True
 
 
 def backfill_campaign(actor, campaign: Campaign, share: Share | None = None) -> tuple[int, bool]:
@@ -353,22 +368,13 @@ def backfill_campaign(actor, campaign: Campaign, share: Share | None = None) -> 
     Returns (rows written, whether every week of every region is now written)."""
     from .cockpit import board_region
 
-    share = share or Share()
     end = min(campaign.end, timezone.localdate())
-    plans = []
+    shown = {}
     for region in cockpit_regions(campaign.region):
-        shown = board_region(region)
-        plans.append((shown, *_backfill_weeks(shown, campaign.start, end)))
-    share.total = sum(len(weeks) for _, _, weeks in plans)
-    total = 0
-    for region, children, weeks in plans:
-        if share.over():
-            return total, False
-        rows, complete = _fill(actor, region, children, weeks, share)
-        total += rows
-        if not complete:
-            return total, False
-    return total, True
+        board = board_region(region)
+        shown.setdefault(board.pk, board)  # two cockpits may show one region's sub-regions
+    plans = [(board, *_backfill_weeks(board, campaign.start, end)) for board in shown.values()]
+    return _fill(actor, plans, share or Share())
 
 
 def cockpit_regions(region) -> list:

@@ -187,7 +187,11 @@ def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(wo
         got = dict(BoardSnapshot.objects.filter(region=g).values_list("week", "colour"))
         assert got == expected
         assert BoardSnapshot.objects.filter(region__parent=world.district).count() == 7 * len(world.townships)
-        assert Event.objects.filter(verb="campaigns.board_backfilled", object_id=world.district.pk).count() == 1
+        # one event per week written (as the weekly job writes one per week), naming its rows
+        events = Event.objects.filter(verb="campaigns.board_backfilled", object_id=world.district.pk)
+        townships = sorted(t.code for t in world.townships)
+        assert sorted((e.data["week"], tuple(sorted(e.data["regions"]))) for e in events) == [
+            (week.isoformat(), tuple(townships)) for week in sorted(expected)]
         # idempotent: the weekly job and the command write nothing new
         from django.core.management import call_command
 
@@ -196,7 +200,7 @@ def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(wo
         run_system("campaigns.board_snapshot")
         call_command("backfill_board")
         assert BoardSnapshot.objects.filter(region__parent=world.district).count() == 7 * len(world.townships)
-        assert Event.objects.filter(verb="campaigns.board_backfilled", object_id=world.district.pk).count() == 1
+        assert events.count() == len(expected)
         client_as(client, world, "committee")
         resp = client.get("/campaigns/cockpit/")
     trend = resp.context["trend"]
@@ -207,10 +211,10 @@ def test_snapshots_are_backfilled_from_the_event_trail_when_a_campaign_starts(wo
 
 
 def test_a_backfill_done_one_week_a_share_writes_the_same_weeks_and_counts_every_row(world, settings):
-    """Shares of no time at all: each share of the campaign's backfill job computes one week of one
-    region, then the job goes back to the queue (inline here: run again at once) — the colours are
-    those of the one-pass backfill above, every missing week is one share, and the job's count
-    adds up the shares."""
+    """Shares of no time at all: each share of the campaign's backfill job computes one week (of
+    every region missing it: one region here), then the job goes back to the queue (inline here:
+    run again at once) — the colours are those of the one-pass backfill above, every missing week
+    is one share, and the job's count adds up the shares."""
     from jobs.models import Job
 
     settings.QINGLING_JOBS_INLINE = True
@@ -228,6 +232,54 @@ def test_a_backfill_done_one_week_a_share_writes_the_same_weeks_and_counts_every
     rows = BoardSnapshot.objects.count()
     assert job.status == "done" and job.attempts == 1 and job.summary == {"rows": rows}
     assert job.message == f"已回填 {rows} 条五色图周快照。" and (job.done, job.total) == (boards, boards)
+
+
+#: the 河东区 township's colour each Monday for a major hazard reported there on 2026-03-11, due
+#: 04-30 and still open on 04-15: green before the report, then blue (open, due in more than 7 days;
+#: no rate while nothing is due)
+OPEN_LATER_WEEKS = {datetime.date(2026, 3, 2): "green", datetime.date(2026, 3, 9): "green",
+                    **{datetime.date(2026, 3, 16) + datetime.timedelta(weeks=i): "blue" for i in range(5)}}
+
+
+def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its_own_figures(world, settings):
+    """A municipality's campaign with two district cockpits (河北区, 河东区) besides its own (the
+    districts below 市辖区): each share (share length 0) is one week of every region missing it —
+    the two districts' townships in one statement — and each township gets the colours its own
+    hazard gives by the board rules; one event per region and week."""
+    from accounts import services as accounts
+    from accounts.models import Organisation
+    from jobs.models import Job
+    from regions.models import Region
+
+    settings.QINGLING_JOBS_INLINE = True
+    settings.QINGLING_JOB_SHARE_SECONDS = 0
+    hedong = Region.objects.get(code="120102")
+    accounts.ensure_organisation(None, kind=Organisation.Kind.COMMITTEE, name="河东区安全生产委员会办公室", region=hedong)
+    _closed_late(world)
+    with _travel(datetime.date(2026, 3, 11)):
+        hs.register_hazard(world.user("other_region"), enterprise=world.ent_other_region,
+                           sector=world.ent_other_region.sectors.first(), description="储罐区防火堤破损", grade="major",
+                           basis_reason="重大", deadline=datetime.date(2026, 4, 30), notify_people=False)
+    municipality = world.district.parent.parent
+    with _travel(datetime.date(2026, 4, 15)):
+        campaign = cs.create_campaign(None, name="治本攻坚", issuer=world.org("province_committee"),
+                                      region=municipality, start=datetime.date(2026, 3, 2), end=datetime.date(2026, 12, 31))
+    weeks = sorted(CLOSED_LATE_WEEKS)
+    colours = lambda region: dict(BoardSnapshot.objects.filter(region=region).values_list("week", "colour"))  # noqa: E731
+    assert colours(world.townships[0]) == CLOSED_LATE_WEEKS
+    assert colours(world.ent_other_region.region) == OPEN_LATER_WEEKS
+    # the municipality's board (its districts): 河北区 has the township's colours, 河东区 its own
+    assert colours(world.district) == CLOSED_LATE_WEEKS and colours(hedong) == OPEN_LATER_WEEKS
+    boards = [world.district.parent, world.district, hedong]
+    for board in boards:
+        assert set(BoardSnapshot.objects.filter(region__parent=board).values_list("week", flat=True)) == set(weeks)
+        assert BoardSnapshot.objects.filter(region__parent=board).count() == len(weeks) * board.children.count()
+    job = Job.objects.get(kind="campaigns.board_backfill", params__campaign=campaign.pk)
+    shares = Event.objects.filter(verb="job.requeued", object_id=job.pk).count() + 1
+    assert shares == len(weeks)
+    events = Event.objects.filter(verb="campaigns.board_backfilled")
+    assert sorted((e.object_id, e.data["week"]) for e in events) == sorted((b.pk, w.isoformat()) for b in boards for w in weeks)
+    assert job.summary == {"rows": BoardSnapshot.objects.count()} and (job.done, job.total) == (3 * len(weeks), 3 * len(weeks))
 
 
 def test_the_weekly_job_leaves_a_long_backfill_to_a_job_of_its_own(world, settings):
