@@ -282,6 +282,23 @@ def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its
     assert job.summary == {"rows": BoardSnapshot.objects.count()} and (job.done, job.total) == (3 * len(weeks), 3 * len(weeks))
 
 
+def test_a_week_written_in_part_gets_only_its_missing_rows(world):
+    """A week whose rows exist for all but one township (a township added since, or a row lost):
+    the backfill writes that one row — with the colour the rules give — and keeps the others."""
+    _closed_late(world)
+    g = world.townships[0]
+    with _travel(datetime.date(2026, 4, 15)):
+        rows, complete = cs.backfill_board(None, world.district, datetime.date(2026, 3, 2))
+        assert complete and rows == len(CLOSED_LATE_WEEKS) * len(world.townships)
+        week = datetime.date(2026, 3, 23)
+        kept = set(BoardSnapshot.objects.filter(week=week).exclude(region=g).values_list("pk", flat=True))
+        BoardSnapshot.objects.filter(region=g, week=week).delete()
+        assert cs.backfill_board(None, world.district, datetime.date(2026, 3, 2)) == (1, True)
+    assert BoardSnapshot.objects.get(region=g, week=week).colour == CLOSED_LATE_WEEKS[week]
+    assert set(BoardSnapshot.objects.filter(week=week).exclude(region=g).values_list("pk", flat=True)) == kept
+    assert Event.objects.filter(verb="campaigns.board_backfilled").latest("id").data["regions"] == [g.code]
+
+
 def test_the_weekly_job_leaves_a_long_backfill_to_a_job_of_its_own(world, settings):
     """The weekly snapshot finds many weeks of a running campaign missing (its backfill job failed):
     it writes what its share allows (one region-week here) and queues the campaign's backfill job
