@@ -113,14 +113,23 @@ def figures(region: Region, today=None, hazards=None, scope=None) -> list[dict]:
     children = sub_regions(region)
     if not children:
         return []
+    level = children[0].level
     by_code = _figures_as_of(Hazard.objects.all() if hazards is None else hazards,
-                             Q(**{f"{region.level}_code": region.code}), children[0].level, at)
+                             Q(**{f"{region.level}_code": region.code}), [level], at)[level]
     return _items(children, by_code, asof.local_day(at))
 
 
-def _figures_as_of(base, within: Q, level: str, at: datetime.datetime) -> dict:
-    """The board's counts of the 重大 hazards of ``base`` within ``within`` as of ``at``, one row per
-    ``level`` code (the sub-regions'), in one grouped statement: ``figures`` and ``figures_of_many``."""
+#: how ``_figures_as_of`` adds up the rows of smaller regions into a larger one's
+_SUMS = ("total", "closed", "open", "overdue", "due", "on_time", "not_due", "listed", "listed_overdue")
+_MINS = ("min_overdue_deadline", "min_open_deadline")
+
+
+def _figures_as_of(base, within: Q, levels: list[str], at: datetime.datetime) -> dict[str, dict]:
+    """The board's counts of the 重大 hazards of ``base`` within ``within`` as of ``at`` for each
+    region of each of ``levels``: {level: {code: figures}} — from one statement grouped by the codes
+    of every level (``figures`` asks one level; ``figures_of_many`` all its regions' sub-region
+    levels at once), each level's figures added up from those rows (counts summed, earliest
+    deadlines the least)."""
     day = asof.local_day(at)
     open_q, closed_q, overdue_q = asof.open_q(), asof.closed_q(), asof.overdue_q(at)
     agg = {
@@ -137,17 +146,31 @@ def _figures_as_of(base, within: Q, level: str, at: datetime.datetime) -> dict:
     if asof.has_listing():
         agg["listed_overdue"] = Count("pk", filter=overdue_q & asof.listed_q())
         agg["listed"] = Count("pk", filter=asof.listed_q())
-    key = f"{level}_code"
-    rows = asof.major(base.filter(within), at).values(key).annotate(**agg).order_by(key)
-    return {r[key]: r for r in rows}
+    keys = [f"{level}_code" for level in levels]
+    rows = list(asof.major(base.filter(within), at).values(*keys).annotate(**agg).order_by(*keys))
+    out: dict = {}
+    for level, key in zip(levels, keys):
+        by_code = out[level] = {}
+        for r in rows:
+            acc = by_code.get(r[key])
+            if acc is None:
+                by_code[r[key]] = dict(r)
+                continue
+            for k in _SUMS:
+                if k in r:
+                    acc[k] += r[k]
+            for k in _MINS:
+                if r[k] is not None and (acc[k] is None or _date(r[k]) < _date(acc[k])):
+                    acc[k] = r[k]
+    return out
 
 
 def figures_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
     """``figures(region, today)`` (whole-region scope, as the weekly snapshot reads it) for each of
-    ``regions``, by region pk — one grouped statement per level of their sub-regions instead of one
-    per region: the trail's sub-selects run once for the 重大 hazards of all of them (a backfill
-    week of 105 county cockpits: one statement over the province's townships). ``children``: each
-    region's sub-regions by pk, ordered by code (default: read in one query)."""
+    ``regions``, by region pk, in one statement instead of one per region: the trail's sub-selects
+    run once for the 重大 hazards of all of them (a backfill week of a province and its 105 county
+    cockpits: one statement grouped by city, county and township). ``children``: each region's
+    sub-regions by pk, ordered by code (default: read in one query)."""
     from hazards.models import Hazard
 
     at = asof.instant(today)
@@ -155,22 +178,21 @@ def figures_of_many(regions, today=None, children: dict | None = None) -> dict[i
         children = {r.pk: [] for r in regions}
         for child in Region.objects.filter(parent__in=[r.pk for r in regions]).order_by("code"):
             children[child.parent_id].append(child)
-    by_level: dict = {}
-    for region in regions:
-        if children.get(region.pk):
-            by_level.setdefault(children[region.pk][0].level, []).append(region)
     out = {region.pk: [] for region in regions}
+    shown = [r for r in regions if children.get(r.pk)]
+    if not shown:
+        return out
+    codes: dict = {}
+    for region in shown:
+        codes.setdefault(region.level, []).append(region.code)
+    within = Q()
+    for own, these in codes.items():
+        within |= Q(**{f"{own}_code__in": these})
+    levels = sorted({children[r.pk][0].level for r in shown}, key=list(Region.Level.values).index)
+    by_level = _figures_as_of(Hazard.objects.all(), within, levels, at)
     day = asof.local_day(at)
-    for level, group in by_level.items():
-        codes: dict = {}
-        for region in group:
-            codes.setdefault(region.level, []).append(region.code)
-        within = Q()
-        for own, these in codes.items():
-            within |= Q(**{f"{own}_code__in": these})
-        by_code = _figures_as_of(Hazard.objects.all(), within, level, at)
-        for region in group:
-            out[region.pk] = _items(children[region.pk], by_code, day)
+    for region in shown:
+        out[region.pk] = _items(children[region.pk], by_level[children[region.pk][0].level], day)
     return out
 
 

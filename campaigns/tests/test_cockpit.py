@@ -260,6 +260,10 @@ def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its
         hs.register_hazard(world.user("other_region"), enterprise=world.ent_other_region,
                            sector=world.ent_other_region.sectors.first(), description="储罐区防火堤破损", grade="major",
                            basis_reason="重大", deadline=datetime.date(2026, 4, 30), notify_people=False)
+    with _travel(datetime.date(2026, 3, 25)):  # a second 河北区 township: due 04-17, still open
+        hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce2, sector=Sector.objects.get(code="commerce"),
+                           description="消防通道堵塞", grade="major", basis_reason="重大", deadline=datetime.date(2026, 4, 17),
+                           notify_people=False)
     municipality = world.district.parent.parent
     with _travel(datetime.date(2026, 4, 15)):
         campaign = cs.create_campaign(None, name="治本攻坚", issuer=world.org("province_committee"),
@@ -267,9 +271,17 @@ def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its
     weeks = sorted(CLOSED_LATE_WEEKS)
     colours = lambda region: dict(BoardSnapshot.objects.filter(region=region).values_list("week", "colour"))  # noqa: E731
     assert colours(world.townships[0]) == CLOSED_LATE_WEEKS
+    assert colours(world.ent_commerce2.region) == {**{w: "green" for w in weeks[:4]}, datetime.date(2026, 3, 30): "blue",
+                                                   datetime.date(2026, 4, 6): "blue", datetime.date(2026, 4, 13): "yellow"}
     assert colours(world.ent_other_region.region) == OPEN_LATER_WEEKS
-    # the municipality's board (its districts): 河北区 has the township's colours, 河东区 its own
-    assert colours(world.district) == CLOSED_LATE_WEEKS and colours(hedong) == OPEN_LATER_WEEKS
+    # the municipality's board (its districts): 河东区 its township's colours; 河北区 both of its
+    # townships' hazards — orange while the first is overdue, then yellow (the second due in 4 days,
+    # and the first closed late: 0 of 1 due closed on time)
+    assert colours(world.district) == {**CLOSED_LATE_WEEKS, datetime.date(2026, 4, 13): "yellow"}
+    assert colours(hedong) == OPEN_LATER_WEEKS
+    last = BoardSnapshot.objects.get(region=world.district, week=datetime.date(2026, 4, 13)).figures
+    assert {k: last[k] for k in ("total", "closed", "open", "overdue", "on_time", "min_days_left", "rate")} == {
+        "total": 2, "closed": 1, "open": 1, "overdue": 0, "on_time": 0, "min_days_left": 4, "rate": "0.00"}
     boards = [world.district.parent, world.district, hedong]
     for board in boards:
         assert set(BoardSnapshot.objects.filter(region__parent=board).values_list("week", flat=True)) == set(weeks)
