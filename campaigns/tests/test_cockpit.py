@@ -260,7 +260,7 @@ def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its
         hs.register_hazard(world.user("other_region"), enterprise=world.ent_other_region,
                            sector=world.ent_other_region.sectors.first(), description="储罐区防火堤破损", grade="major",
                            basis_reason="重大", deadline=datetime.date(2026, 4, 30), notify_people=False)
-    with _travel(datetime.date(2026, 3, 25)):  # a second 河北区 township: due 04-17, still open
+    with _travel(datetime.date(2026, 3, 11)):  # a second 河北区 township: due 04-17, still open
         hs.register_hazard(world.user("commerce"), enterprise=world.ent_commerce2, sector=Sector.objects.get(code="commerce"),
                            description="消防通道堵塞", grade="major", basis_reason="重大", deadline=datetime.date(2026, 4, 17),
                            notify_people=False)
@@ -271,12 +271,13 @@ def test_a_backfill_week_computes_every_region_missing_it_together_each_with_its
     weeks = sorted(CLOSED_LATE_WEEKS)
     colours = lambda region: dict(BoardSnapshot.objects.filter(region=region).values_list("week", "colour"))  # noqa: E731
     assert colours(world.townships[0]) == CLOSED_LATE_WEEKS
-    assert colours(world.ent_commerce2.region) == {**{w: "green" for w in weeks[:4]}, datetime.date(2026, 3, 30): "blue",
-                                                   datetime.date(2026, 4, 6): "blue", datetime.date(2026, 4, 13): "yellow"}
+    assert colours(world.ent_commerce2.region) == {**{w: "green" for w in weeks[:2]}, **{w: "blue" for w in weeks[2:6]},
+                                                   datetime.date(2026, 4, 13): "yellow"}
     assert colours(world.ent_other_region.region) == OPEN_LATER_WEEKS
     # the municipality's board (its districts): 河东区 its township's colours; 河北区 both of its
-    # townships' hazards — orange while the first is overdue, then yellow (the second due in 4 days,
-    # and the first closed late: 0 of 1 due closed on time)
+    # townships' hazards — yellow on 03-16 (the first due in 4 days, the second in 32), orange while
+    # the first is overdue, then yellow (the second due in 4 days, and the first closed late: 0 of
+    # 1 due closed on time)
     assert colours(world.district) == {**CLOSED_LATE_WEEKS, datetime.date(2026, 4, 13): "yellow"}
     assert colours(hedong) == OPEN_LATER_WEEKS
     last = BoardSnapshot.objects.get(region=world.district, week=datetime.date(2026, 4, 13)).figures
