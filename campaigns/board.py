@@ -310,10 +310,3 @@ def week_instant(week: datetime.date) -> datetime.datetime:
     """The instant a weekly snapshot describes: 00:00 (Asia/Shanghai) of its Monday, so a snapshot
     computed any time later gives the same figures."""
     return asof.start_of(week - datetime.timedelta(days=week.weekday()))
-
-
-def snapshot(region: Region, today: datetime.date | None = None, actor=None) -> int:
-    """Write this week's snapshot rows for the sub-regions of ``region`` (``services.snapshot_board``)."""
-    from .services import snapshot_board
-
-    return snapshot_board(actor, region, today)

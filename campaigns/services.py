@@ -219,34 +219,23 @@ def remind_missing(actor, *, committee: Organisation, campaign: Campaign, moment
 
 
 def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
-    """Write (or complete) this week's five-colour snapshot rows for the sub-regions of ``region``,
-    computed as of 00:00 (Asia/Shanghai) of the week's Monday, so re-running it any later gives the
-    same figures. Idempotent: a row already written for that week is kept unchanged; one event per
-    run that wrote rows."""
-    from hazards import asof
-    from regions.models import Region
+    """``snapshot_boards`` for one region."""
+    return snapshot_boards(actor, [region], today)
 
-    from .board import board, week_instant
-    from .models import BoardSnapshot
+
+def snapshot_boards(actor, regions, today: datetime.date | None = None) -> int:
+    """Write (or complete) this week's five-colour snapshot rows for the sub-regions of each of
+    ``regions``, computed as of 00:00 (Asia/Shanghai) of the week's Monday, so re-running it any
+    later gives the same figures — the backfill's one week (``_fill``: every region in one
+    statement). Idempotent: a row already written for that week is kept unchanged; one
+    ``campaigns.board_snapshot`` event per region that got rows. Returns the rows the week has for
+    them."""
+    from hazards import asof
 
     today = today or asof.local_day(timezone.now())
-    week = today - datetime.timedelta(days=today.weekday())
-    at = week_instant(week)
-    written = []
-    with transaction.atomic():
-        existing = set(BoardSnapshot.objects.filter(region__parent=region, week=week).values_list("region__code", flat=True))
-        children = {r.code: r for r in Region.objects.filter(parent=region)}
-        for fig in board(region, at):
-            if fig["code"] in existing:
-                continue
-            snap = BoardSnapshot(region=children[fig["code"]], week=week, colour=fig["colour"], figures=fig)
-            snap.set_region_codes(children[fig["code"]])
-            snap.save()
-            written.append(fig["code"])
-        if written:
-            record(actor, "campaigns.board_snapshot", region, data={"week": week.isoformat(), "as_of": at.isoformat(),
-                                                                   "regions": written})
-    return len(existing) + len(written)
+    plans = [(region, *_backfill_weeks(region, today, today, today=today)) for region in regions]
+    rows, _ = _fill(actor, plans, Share(), verb="campaigns.board_snapshot")
+    return rows + sum(len(have) for _, _, weeks in plans for _, have in weeks)
 
 
 #: at most this many weeks are backfilled in one pass (a campaign started years ago keeps its last two years)
@@ -271,15 +260,17 @@ class Share:
             self.progress(self.done, self.total)
 
 
-def _backfill_weeks(region, start: datetime.date, end: datetime.date | None) -> tuple[dict, list]:
+def _backfill_weeks(region, start: datetime.date, end: datetime.date | None,
+                    today: datetime.date | None = None) -> tuple[dict, list]:
     """``region``'s sub-regions by code, and every week (Monday) from the one containing ``start`` to the
-    one containing ``end`` (default today; the last ``BACKFILL_MAX_WEEKS``) with the codes already written."""
+    one containing ``end`` (default ``today``, default the calendar's; none after it; the last
+    ``BACKFILL_MAX_WEEKS``) with the codes already written."""
     from hazards import asof
     from regions.models import Region
 
     from .models import BoardSnapshot
 
-    today = asof.local_day(timezone.now())
+    today = today or asof.local_day(timezone.now())
     end = min(end or today, today)
     first = start - datetime.timedelta(days=start.weekday())
     last = end - datetime.timedelta(days=end.weekday())
@@ -311,12 +302,12 @@ def backfill_board(actor, region, start: datetime.date, end: datetime.date | Non
     return _fill(actor, [(region, *_backfill_weeks(region, start, end))], share or Share())
 
 
-def _fill(actor, plans: list, share: Share) -> tuple[int, bool]:
+def _fill(actor, plans: list, share: Share, verb: str = "campaigns.board_backfilled") -> tuple[int, bool]:
     """Write the missing rows of ``plans`` — [(board region, its sub-regions by code, [(week, codes
     written)])] — a week at a time, oldest first: every region missing the week is computed in one
-    statement per level of its sub-regions (``board.boards_of_many``), then the week's rows commit
-    with one ``campaigns.board_backfilled`` event per region that got rows, as the weekly job writes
-    one per region and week. Returns (rows written, whether every week is now written)."""
+    statement (``board.boards_of_many``), then the week's rows commit with one ``verb`` event per
+    region that got rows (the backfill's, or the weekly snapshot's). Returns (rows written, whether
+    every week is now written)."""
     from .board import boards_of_many, week_instant
     from .models import BoardSnapshot
 
@@ -352,7 +343,7 @@ def _fill(actor, plans: list, share: Share) -> tuple[int, bool]:
                         new.append(snap)
                 if new:
                     BoardSnapshot.objects.bulk_create(new)
-                    record(actor, "campaigns.board_backfilled", region,
+                    record(actor, verb, region,
                            data={"week": week.isoformat(), "as_of": at.isoformat(), "regions": [s.region.code for s in new]})
                     rows += len(new)
                 share.tick()

@@ -227,10 +227,9 @@ def board_snapshot(job, progress) -> Outcome:
     of the level its cockpit shows, e.g. the districts of a municipality below its single 市辖区),
     then any week still missing since the start of each running campaign (idempotent per week)."""
     from accounts.models import Organisation
-    from campaigns.board import snapshot
     from campaigns.cockpit import board_region
     from campaigns.models import Campaign
-    from campaigns.services import Share, backfill_campaign, backfill_queued, queue_backfill
+    from campaigns.services import Share, backfill_campaign, backfill_queued, queue_backfill, snapshot_boards
     from regions.models import Region
 
     regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
@@ -240,13 +239,11 @@ def board_snapshot(job, progress) -> Outcome:
         targets.setdefault(shown.pk, shown)
     today = timezone.localdate()
     running = list(Campaign.objects.filter(start__lte=today, end__gte=today))
-    steps = len(targets) + len(running)
-    total = 0
-    for i, region in enumerate(targets.values(), 1):
-        total += snapshot(region)
-        progress(i, steps)
+    steps = 1 + len(running)
+    total = snapshot_boards(None, list(targets.values()))  # every region in one statement
+    progress(1, steps)
     filled, queued = 0, 0
-    for j, campaign in enumerate(running, len(targets) + 1):
+    for j, campaign in enumerate(running, 2):
         if backfill_queued(campaign):  # its own job is at it: computing the same weeks beside it would collide
             queued += 1
         else:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation
-from campaigns.board import snapshot
+from campaigns.services import snapshot_boards
 from regions.models import Region
 
 
@@ -20,5 +20,5 @@ class Command(BaseCommand):
                 raise CommandError(f"区划不存在：{opts['region']}")
         else:
             regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
-        total = sum(snapshot(r) for r in regions)
+        total = snapshot_boards(None, regions)
         self.stdout.write(f"已写入 {total} 条快照。")
