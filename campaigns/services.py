@@ -218,24 +218,24 @@ def remind_missing(actor, *, committee: Organisation, campaign: Campaign, moment
     return out
 
 
-def snapshot_board(actor, region, today: datetime.date | None = None) -> int:
+def snapshot_board(actor, region, today: datetime.date | None = None) -> tuple[int, int]:
     """``snapshot_boards`` for one region."""
     return snapshot_boards(actor, [region], today)
 
 
-def snapshot_boards(actor, regions, today: datetime.date | None = None) -> int:
+def snapshot_boards(actor, regions, today: datetime.date | None = None) -> tuple[int, int]:
     """Write (or complete) this week's five-colour snapshot rows for the sub-regions of each of
     ``regions``, computed as of 00:00 (Asia/Shanghai) of the week's Monday, so re-running it any
     later gives the same figures — the backfill's one week (``_fill``: every region in one
     statement). Idempotent: a row already written for that week is kept unchanged; one
-    ``campaigns.board_snapshot`` event per region that got rows. Returns the rows the week has for
-    them."""
+    ``campaigns.board_snapshot`` event per region that got rows. Returns (the rows the week has for
+    them, how many of those this call wrote)."""
     from hazards import asof
 
     today = today or asof.local_day(timezone.now())
     plans = [(region, *_backfill_weeks(region, today, today, today=today)) for region in regions]
     rows, _ = _fill(actor, plans, Share(), verb="campaigns.board_snapshot")
-    return rows + sum(len(have) for _, _, weeks in plans for _, have in weeks)
+    return rows + sum(len(have) for _, _, weeks in plans for _, have in weeks), rows
 
 
 #: at most this many weeks are backfilled in one pass (a campaign started years ago keeps its last two years)

@@ -240,7 +240,7 @@ def board_snapshot(job, progress) -> Outcome:
     today = timezone.localdate()
     running = list(Campaign.objects.filter(start__lte=today, end__gte=today))
     steps = 1 + len(running)
-    total = snapshot_boards(None, list(targets.values()))  # every region in one statement
+    total, written = snapshot_boards(None, list(targets.values()))  # every region in one statement
     progress(1, steps)
     filled, queued = 0, 0
     for j, campaign in enumerate(running, 2):
@@ -254,8 +254,8 @@ def board_snapshot(job, progress) -> Outcome:
                 queued += 1
         progress(j, steps)
     more = f"；{queued} 个专项行动的其余周次由其回填任务补写" if queued else ""
-    return Outcome(message=f"本周五色图快照 {total} 条；补写以往周快照 {filled} 条{more}。",
-                   data={"rows": total, "backfilled": filled, "queued": queued})
+    return Outcome(message=f"本周五色图快照共 {total} 条（本次写入 {written} 条）；补写以往周快照 {filled} 条{more}。",
+                   data={"rows": total, "written": written, "backfilled": filled, "queued": queued})
 
 
 @register("campaigns.board_backfill")

@@ -64,8 +64,13 @@ def test_board_colours_townships_from_live_data(world):
 
 
 def test_snapshot_board_is_idempotent(world, client):
-    call_command("snapshot_board", "--region", world.district.code)
-    call_command("snapshot_board", "--region", world.district.code)
+    import io
+
+    said = [io.StringIO(), io.StringIO()]
+    call_command("snapshot_board", "--region", world.district.code, stdout=said[0])
+    call_command("snapshot_board", "--region", world.district.code, stdout=said[1])
+    n = len(world.townships)
+    assert [s.getvalue().strip() for s in said] == [f"本周快照共 {n} 条，本次写入 {n} 条。", f"本周快照共 {n} 条，本次写入 0 条。"]
     assert BoardSnapshot.objects.count() == len(world.townships)
     call_command("snapshot_board")  # every region with a committee office (also the city below the province)
     total = BoardSnapshot.objects.count()

@@ -20,5 +20,5 @@ class Command(BaseCommand):
                 raise CommandError(f"区划不存在：{opts['region']}")
         else:
             regions = list(Region.objects.filter(organisations__kind=Organisation.Kind.COMMITTEE).distinct())
-        total = snapshot_boards(None, regions)
-        self.stdout.write(f"已写入 {total} 条快照。")
+        total, written = snapshot_boards(None, regions)
+        self.stdout.write(f"本周快照共 {total} 条，本次写入 {written} 条。")
