@@ -375,7 +375,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # "django" listed clears the console handler Django adds to it for DEBUG: its records (a 404's
+    # warning) reach the root's console once, not twice
+    "loggers": {"django": {"level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
 }
 
 # Task queue (django-q2, see docs/architecture.md "Background jobs"): the broker is the project's

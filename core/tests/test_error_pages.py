@@ -42,3 +42,26 @@ def test_every_error_template_renders_without_a_request_context(template):
 
     html = render_to_string(template)
     assert any(phrase in html for phrase in CHINESE + ("请求有误",))
+
+
+def test_an_unknown_page_is_logged_once_in_development_too(client, world, settings):
+    """With DEBUG on (make run) Django adds a console handler of its own to the "django" logger;
+    the project's logging clears it, so a 404's warning reaches the console once, not twice."""
+    import io
+    import logging
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    handlers = []
+    logger = logging.getLogger("django.request")
+    while logger is not None:  # every handler a django.request record passes through
+        handlers += [h for h in logger.handlers if type(h) is logging.StreamHandler]  # not pytest's capture
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    before = [h.setStream(out) for h in handlers]
+    try:
+        client.get("/logged-once-please/")
+    finally:
+        for h, stream in zip(handlers, before):
+            h.setStream(stream)
+    assert out.getvalue().count("Not Found: /logged-once-please/") == 1
