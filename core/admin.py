@@ -54,9 +54,42 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 class VersionedRuleAdmin(AuditedModelAdmin):
-    """A versioned rule table's rows (``core.ruletables.TABLES``): edited here in place of the version
-    in force (docs/rules.md), never deleted — their versions (``RuleVersion``, by row id) and every
-    figure or deadline computed for a past date read them."""
+    """A versioned rule table's rows (``core.ruletables.TABLES``): never deleted — their versions
+    (``RuleVersion``, by row id) and every figure or deadline computed for a past date read them —
+    and their versioned fields read-only here: a change is a revision with an effective date on the
+    rules page (``rules/<table>/<id>/``: a version, a ``rule.revised`` event). Edited here, the live
+    row — the version in force today — changed in place, and with it every figure computed for a
+    date since that version began. A row added here (e.g. the board's first rule set: the rules
+    page adds rows only to tables that allow it) is in force from today: its version 1 is written
+    with it (``ruletables.note_live_change``), so no earlier date sees it."""
+
+    def _table(self):
+        from .ruletables import TABLES
+
+        return next(t for t in TABLES.values() if t.model == self.model._meta.label)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields  # a new row: its first version is what is entered here
+        return (*fields, *(f for f in self._table().fields if f not in fields), "revise_on_rules_page")
+
+    def save_model(self, request, obj, form, change):
+        from .ruletables import note_live_change
+
+        super().save_model(request, obj, form, change)
+        if not change:
+            note_live_change(request.user, self._table().key, [obj])
+
+    @admin.display(description="修订（带施行日期）")
+    def revise_on_rules_page(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("ruletable_edit", args=[self._table().key, obj.pk])
+        return format_html('<a href="{}">在规则表页面修订</a>（新版本自施行日期起适用，此前的计算不受影响）', url)
 
     def has_delete_permission(self, request, obj=None):
         return False
