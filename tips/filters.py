@@ -14,11 +14,12 @@ class TipFilter(django_filters.FilterSet):
     open = YesNoFilter(label="在办", method="filter_open")
     overdue = OverdueFilter(label="超期")
     extension = YesNoFilter(label="待本单位审批延期", method="filter_extension")
+    review = YesNoFilter(label="待本单位复查", method="filter_review")
     q = SearchFilter(label="关键词", fields=("enterprise_name", "content"))
 
     class Meta:
         model = Tip
-        fields = ["status", "channel", "open", "overdue", "extension", "q"]
+        fields = ["status", "channel", "open", "overdue", "extension", "review", "q"]
 
     def filter_open(self, queryset, name, value):
         if value is None:
@@ -27,8 +28,15 @@ class TipFilter(django_filters.FilterSet):
 
     def filter_extension(self, queryset, name, value):
         """The next level's queue: handling extensions that wait for the user's unit to approve."""
+        return self._queue(queryset, value, queryset.extension_pending_for)
+
+    def filter_review(self, queryset, name, value):
+        """The next level's other queue: reporters' 复查 requests that wait for the user's unit."""
+        return self._queue(queryset, value, queryset.review_pending_for)
+
+    def _queue(self, queryset, value, pending_for):
         if value is None:
             return queryset
         m = getattr(getattr(self.request, "user", None), "membership", None)
-        pending = queryset.extension_pending_for(m.organisation_id if m else None)
+        pending = pending_for(m.organisation_id if m else None)
         return queryset.filter(pk__in=pending.values("pk")) if value else queryset.exclude(pk__in=pending.values("pk"))

@@ -40,6 +40,12 @@ class TipQuerySet(ScopedQuerySet):
         return self.filter(extension_approver_id=organisation_id, extension_requested_at__isnull=False,
                            extension_decided_at__isnull=True)
 
+    def review_pending_for(self, organisation_id):
+        """Tips whose reporter asked for 复查 and ``organisation_id`` (the next level, ``review_org``)
+        has not decided it yet (its queue)."""
+        return self.filter(review_org_id=organisation_id, review_requested_at__isnull=False,
+                           review_decided_at__isnull=True)
+
     def open(self):
         return self.filter(status__in=workflow.OPEN_STATES)
 

@@ -79,3 +79,25 @@ def test_a_superior_department_of_the_same_line_sees_and_decides_the_review_on_t
     assert 'data-testid="act-decide_review"' in page and "复查单位：天津市商务局" in page
     assert client.post(f"/tips/{tip.pk}/decide_review/", {"result": "复查维持原结论"}).status_code == 302
     assert Tip.objects.get(pk=tip.pk).review_result == "复查维持原结论"
+
+
+def test_the_next_levels_review_queue_lists_what_waits_for_it_until_decided(client, world, submit, next_level_leader):
+    """The next level finds the 复查 requests waiting for it — a home card and the inbox filter
+    待本单位复查 — and they leave the queue once decided; the handling unit has no such queue."""
+    from tips import home
+
+    waiting, _ = submit()
+    waiting = handling.request_review(_handled_and_fed_back(world, waiting, "commerce"), reason="仍有货物堵塞")
+    handled, _ = submit()
+    handled = _handled_and_fed_back(world, handled, "commerce")  # fed back, no 复查 asked
+    assert [c["value"] for c in home.cards(next_level_leader) if c["key"] == "tips_reviews"] == [1]
+    client.force_login(next_level_leader)
+    queue = client.get("/tips/?review=true").content.decode()
+    assert waiting.number in queue and handled.number not in queue
+    assert waiting.number not in client.get("/tips/?review=false").content.decode()
+    assert client.get("/api/v1/tips/?review=true").json()["count"] == 1
+    handling.decide_review(world.user("province"), waiting, result="复查维持原核查结论")
+    assert waiting.number not in client.get("/tips/?review=true").content.decode()
+    assert not any(c["key"] == "tips_reviews" for c in home.cards(next_level_leader))
+    for who in ("commerce", "commerce_lead", "committee"):  # handled it, or the same level: nothing waits for them
+        assert not any(c["key"] == "tips_reviews" for c in home.cards(world.user(who)))
