@@ -142,6 +142,27 @@ def _tips(user, request):
     return Tip.objects.visible_to(user)
 
 
+def _inspectors(user, request):
+    """执法检查人员 the user may name on an inspection record (``inspections.services.
+    nameable_inspectors``: accounts of units in the user's scope, for those who may record an
+    inspection); ``other=1``: of other units than the user's own (a joint inspection's)."""
+    from django.contrib.auth import get_user_model
+
+    from inspections import services
+
+    if not services.can_inspect(user):
+        return get_user_model().objects.none()
+    qs = services.nameable_inspectors(user).filter(membership__is_inspector=True, is_active=True)
+    if request.GET.get("other") == "1":
+        qs = qs.exclude(membership__organisation_id=user.membership.organisation_id)
+    return qs.select_related("membership__organisation")
+
+
+def _search_people(qs, q):
+    q = q.strip()
+    return qs.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__istartswith=q))
+
+
 TIP_NUMBER = re.compile(r"^\s*JB\d{0,6}-?0*(\d+)\s*$", re.I)
 
 
@@ -176,6 +197,8 @@ PICKERS: dict[str, Picker] = {
     "account-units": Picker(_account_units, lambda qs, q: qs.filter(name__icontains=q.strip()), lambda o: o.name,
                             lambda o: f"{o.get_kind_display()} · {o.region.name}", order=("kind", "name", "pk")),
     "tips": Picker(_tips, _search_tips, lambda t: t.number, lambda t: t.address[:40], order=("-pk",)),
+    "inspectors": Picker(_inspectors, _search_people, lambda u: u.get_full_name() or u.username,
+                         lambda u: u.membership.organisation.name, order=("membership__organisation__name", "pk")),
 }
 
 
@@ -239,6 +262,21 @@ class PickerSelect(forms.Select):
             if v in labels:  # an id outside the scope is not named, and not offered
                 options.append((None, [self.create_option(name, v, labels[v], True, i)], i))
         return options
+
+
+class PickerSelectMultiple(PickerSelect):
+    """``PickerSelect`` choosing several (e.g. a joint inspection's inspectors of other units)."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unchecked multiple select sends nothing: that is "none chosen"
+
+    def optgroups(self, name, value, attrs=None):
+        return [group for group in super().optgroups(name, value, attrs) if group[1][0]["value"] != ""]
 
 
 class _NoParams:

@@ -6,7 +6,7 @@ from django.utils.timezone import localdate
 
 from core import uploads
 from core.intake import validate_spreadsheet
-from core.pickers import PickerSelect
+from core.pickers import PickerSelect, PickerSelectMultiple
 from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
@@ -37,6 +37,9 @@ class RecordForm(BootstrapMixin, forms.Form):
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
                                                 widget=forms.CheckboxSelectMultiple)
+    other_inspectors = forms.ModelMultipleChoiceField(
+        get_user_model().objects.none(), label="其他单位的检查人员（联合检查）", required=False,
+        widget=PickerSelectMultiple("inspectors", params="other=1", placeholder="输入姓名搜索其他单位的执法检查人员"))
     location = forms.CharField(label="检查场所", max_length=200, required=False)
     draw = forms.ModelChoiceField(Draw.objects.none(), label="双随机抽取（按抽取结果检查时选择）", required=False)
 
@@ -50,6 +53,24 @@ class RecordForm(BootstrapMixin, forms.Form):
         self.fields["inspectors"].queryset = get_user_model().objects.filter(pk__in=[u.pk for u in inspectors])
         self.fields["inspectors"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["inspectors"].widget.attrs = {}
+        # a joint inspection's inspectors of other units: whom the API lets the user name (the
+        # same scope, services.nameable_inspectors), the own unit's being the boxes above
+        from . import services
+
+        others = get_user_model().objects.none()
+        if user is not None and services.can_inspect(user):
+            others = (services.nameable_inspectors(user).filter(membership__is_inspector=True, is_active=True)
+                      .exclude(membership__organisation_id=org_id))
+        self.fields["other_inspectors"].queryset = others
+        self.fields["other_inspectors"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        """One list of inspectors for the service: the own unit's and the other units' chosen."""
+        data = super().clean()
+        others = list(data.pop("other_inspectors", None) or [])
+        if "inspectors" in data:
+            data["inspectors"] = [*data["inspectors"], *others]
+        return data
 
 
 class ItemForm(BootstrapMixin, forms.Form):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.events import events_for
 from core.lists import Column, ScopedListView
+from core.querysets import parse_id
 from core.services import ServiceError
 from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
@@ -69,6 +70,10 @@ def record_new(request):
         # a unit or a draw the user cannot see (another region, sector or department) is not found
         named_or_404(form, "enterprise", Enterprise.objects, request.user)
         named_or_404(form, "draw", Draw.objects, request.user)
+        for raw in request.POST.getlist("other_inspectors"):  # an account out of scope: 404, as in the API
+            pk = parse_id(raw)
+            if pk is not None and not services.nameable_inspectors(request.user).filter(pk=pk).exists():
+                raise Http404("不存在或无权查看")
         if form.is_valid():
             try:
                 rec = services.create_record(request.user, **form.cleaned_data)
