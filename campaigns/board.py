@@ -286,7 +286,8 @@ def board(region: Region, today=None, rules: dict | None = None, hazards=None, s
 
 def boards_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
     """``board(region, today)`` for each of ``regions`` (whole-region scope), by region pk, from
-    ``figures_of_many`` (one statement per level of their sub-regions): the backfill's weeks."""
+    ``figures_of_many`` (one statement for all of them): the backfill's weeks and the weekly
+    snapshot (``services._fill``)."""
     rules = active_rules(asof.local_day(asof.instant(today)))
     return {pk: _ranked(items, rules) for pk, items in figures_of_many(regions, today, children).items()}
 
