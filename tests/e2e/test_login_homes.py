@@ -48,7 +48,8 @@ def test_after_repeated_failures_the_owner_solves_the_captcha_and_logs_in(page, 
     for _ in range(2):  # someone else tries the name with wrong passwords
         page.fill("#id_username", "hb_anweiban")
         page.fill("#id_password", "wrong-password")
-        page.click("button[type=submit]")
+        with page.expect_navigation():  # the answer's page, not the one the click was made on
+            page.click("button[type=submit]")
     assert page.locator("[data-testid=login-captcha]").is_visible()
     width = page.evaluate("""() => new Promise((done) => {
         const img = document.getElementById('captcha-img');
