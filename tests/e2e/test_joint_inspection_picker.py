@@ -4,9 +4,9 @@ inspector found by name in the picker (several may be chosen), beside the own un
 import pytest
 
 from accounts.models import Membership
-from core.demo import DEMO_PASSWORD
 from inspections.models import Record
 from tests.e2e.pickers import pick
+from tests.e2e.test_sweep import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -15,11 +15,7 @@ def test_a_joint_inspection_names_another_departments_inspector_on_a_phone(page,
     housing = tworld.user("housing")
     Membership.objects.filter(user=housing).update(is_inspector=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "hb_yingji")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    login(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/inspections/records/new/")
     ent = tworld.ent_commerce
     pick(page, "#id_enterprise", ent.name[:8], ent.name)
