@@ -24,8 +24,8 @@ def own_job(user, pk) -> Job:
 def live(job: Job) -> Job:
     """Overlay the side-file progress of a job working inside one transaction."""
     if job.status == Job.Status.RUNNING:
-        side = read_side(job.pk)
-        if side and side.get("done", 0) >= job.done:
+        side = read_side(job.pk)  # a heartbeat alone (no progress reported yet) has no "done"
+        if side and "done" in side and side["done"] >= job.done:
             job.done, job.total = side["done"], side.get("total") or job.total
     return job
 

@@ -104,3 +104,24 @@ def test_progress_inside_a_transaction_is_visible_through_the_side_file(client, 
     client_as(client, world, "committee")
     page = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "7 / 20" in page
+
+
+def test_a_running_job_with_a_heartbeat_and_no_progress_yet_shows_its_page(client, world, settings, tmp_path):
+    """The worker's heartbeat file can come before the first progress report: the job's page (and
+    its htmx poll) shows the job, it was a 500 (KeyError on the missing progress)."""
+    import time
+
+    from jobs import services
+    from jobs.models import Job
+    from jobs.progress import beat_file
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = world.user("committee")
+    job = services.submit(owner, "jobs.selftest", "自检", queue=False)
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1)
+    beat_file(job.pk).parent.mkdir(parents=True, exist_ok=True)
+    beat_file(job.pk).write_text(str(time.time()))
+    client_as(client, world, "committee")
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(f"/jobs/{job.pk}/", **headers)
+        assert response.status_code == 200 and 'data-status="running"' in response.content.decode()
