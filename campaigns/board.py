@@ -165,19 +165,15 @@ def _figures_as_of(base, within: Q, levels: list[str], at: datetime.datetime) ->
     return out
 
 
-def figures_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
+def figures_of_many(regions, today, children: dict) -> dict[int, list[dict]]:
     """``figures(region, today)`` (whole-region scope, as the weekly snapshot reads it) for each of
     ``regions``, by region pk, in one statement instead of one per region: the trail's sub-selects
     run once for the 重大 hazards of all of them (a backfill week of a province and its 105 county
     cockpits: one statement grouped by city, county and township). ``children``: each region's
-    sub-regions by pk, ordered by code (default: read in one query)."""
+    sub-regions by pk, ordered by code (the caller has read them)."""
     from hazards.models import Hazard
 
     at = asof.instant(today)
-    if children is None:
-        children = {r.pk: [] for r in regions}
-        for child in Region.objects.filter(parent__in=[r.pk for r in regions]).order_by("code"):
-            children[child.parent_id].append(child)
     out = {region.pk: [] for region in regions}
     shown = [r for r in regions if children.get(r.pk)]
     if not shown:
@@ -284,7 +280,7 @@ def board(region: Region, today=None, rules: dict | None = None, hazards=None, s
     return _ranked(figures(region, today, hazards, scope), rules)
 
 
-def boards_of_many(regions, today=None, children: dict | None = None) -> dict[int, list[dict]]:
+def boards_of_many(regions, today, children: dict) -> dict[int, list[dict]]:
     """``board(region, today)`` for each of ``regions`` (whole-region scope), by region pk, from
     ``figures_of_many`` (one statement for all of them): the backfill's weeks and the weekly
     snapshot (``services._fill``)."""

@@ -314,6 +314,7 @@ def _fill(actor, plans: list, share: Share, verb: str = "campaigns.board_backfil
     if not share.total:
         share.total = sum(len(weeks) for _, _, weeks in plans)
     missing: dict = {}
+    ordered = {region.pk: sorted(children.values(), key=lambda c: c.code) for region, children, _ in plans}
     for region, children, weeks in plans:
         for week, have in weeks:
             if len(have) < len(children):
@@ -326,8 +327,7 @@ def _fill(actor, plans: list, share: Share, verb: str = "campaigns.board_backfil
             return rows, False
         todo = missing[week]
         at = week_instant(week)
-        figs = boards_of_many([r for r, _ in todo], at,
-                              children={r.pk: sorted(ch.values(), key=lambda c: c.code) for r, ch in todo})
+        figs = boards_of_many([r for r, _ in todo], at, children={r.pk: ordered[r.pk] for r, _ in todo})
         with transaction.atomic():
             # what another writer (the weekly job) committed since the plan was read is kept
             have: dict = {}
