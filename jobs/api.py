@@ -38,8 +38,13 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "kind", "title", "status", "done", "total", "percent", "finished", "message", "summary",
-                  "result_name", "result_type", "download", "url", "created_at", "started_at", "finished_at"]
+                  "result_name", "result_type", "download", "url", "created_at", "first_started_at", "started_at",
+                  "finished_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "first_started_at": {"help_text": "首次开始时间（任务第一次开始执行；页面上的“开始时间”）"},
+            "started_at": {"help_text": "本次开始时间（长任务分段继续或重试时，为最近一段或一次的开始）"},
+        }
 
     def get_download(self, obj) -> str | None:
         if obj.status == Job.Status.DONE and obj.result:

@@ -40,7 +40,11 @@ class Job(models.Model):
     result_name = models.CharField("结果文件名", max_length=200, blank=True)
     result_type = models.CharField("结果类型", max_length=100, blank=True)
     created_at = models.DateTimeField("提交时间", default=timezone.now)
+    #: the start of the latest attempt or share (a long job re-queues itself to go on): the queue's
+    #: timeout and the dead-worker sweep read it; pages show ``first_started_at`` as 开始时间
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    #: the start of the first attempt, set once by ``services.claim`` (pages: 开始时间)
+    first_started_at = models.DateTimeField("首次开始时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     retry_at = models.DateTimeField("重试时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -73,6 +77,18 @@ class Job(models.Model):
         from .registry import follow_up_for
 
         return follow_up_for(self)
+
+    @property
+    def first_start(self):
+        """When the job first started, as its pages show it (开始时间); ``started_at`` for a row
+        written before ``first_started_at`` existed and not backfilled."""
+        return self.first_started_at or self.started_at
+
+    @property
+    def latest_start(self):
+        """The start of the current share or attempt (本次开始) when it is not the first start."""
+        first = self.first_start
+        return self.started_at if self.started_at and first and self.started_at != first else None
 
     @property
     def percent(self) -> int:

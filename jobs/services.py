@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.events import record
@@ -136,6 +137,8 @@ def claim(job_id: int) -> Job | None:
     with transaction.atomic():
         n = Job.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
             status=S.RUNNING, attempts=job.attempts + 1, started_at=now, heartbeat_at=now, retry_at=None,
+            # the first start is kept (the database's value, not this read's: another share may have set it)
+            first_started_at=Coalesce(F("first_started_at"), Value(now, output_field=DateTimeField())),
             done=job.done if resumed else 0,
             message=job.message if resumed else "" if job.status == S.PENDING else f"正在进行第 {job.attempts + 1} 次尝试。")
         if not n:

@@ -41,7 +41,7 @@ class JobList(ScopedListView):
     template_name = "jobs/list.html"
     row_template = "jobs/_job_row.html"
     columns = (Column("名称", "title"), Column("状态", "get_status_display"), Column("进度"),
-               Column("提交时间", "created_at"), Column("结果"))
+               Column("提交时间", "created_at"), Column("开始时间", "first_start"), Column("结果"))
     testid = "job-list"
     empty_text = "暂无任务。"
 
