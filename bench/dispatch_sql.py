@@ -143,7 +143,7 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
     region (every record by its own region codes, decisions by their case's), or
     (``unit``) what that organisation itself decided or did. 3.3: one per penalised party of a case
     among the fines (罚款 and 按日连续处罚), the amount with each daily fine's accrual by the cut-off
-    day; 3.5 and 3.9: distinct persons (by name)."""
+    day; 3.5 and 3.9: distinct persons (by 公民身份号码 where recorded, else by name)."""
     dec, other, key = _section_three_sources(level, code, unit)
     sql = ("SELECT "
            f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind IN {FINES}), "
@@ -152,12 +152,13 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
            f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
            "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
            "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) y), "
-           f"(SELECT COUNT(DISTINCT p.name) {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
+           "(SELECT COUNT(DISTINCT CASE WHEN p.id_number = '' THEN 'n:' || p.name ELSE p.id_number END) "
+           f"{dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
            "AND d.kind = 'transfer'), "
            f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
            f"(SELECT COUNT(DISTINCT x.enterprise_id) {other['enterprisemeasure']} AND x.date BETWEEN %s AND %s), "
            f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s), "
-           f"(SELECT COUNT(DISTINCT x.person_name) {other['accountability']} AND x.date BETWEEN %s AND %s), "
+           f"(SELECT COUNT(DISTINCT CASE WHEN x.id_number = '' THEN 'n:' || x.person_name ELSE x.id_number END) {other['accountability']} AND x.date BETWEEN %s AND %s), "
            f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s), "
            f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops)")
     return sql, [key, start.date(), as_of.date()] * 10
@@ -175,11 +176,12 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
            f"WHEN d.kind = 'daily_fine' THEN d.amount * {_accrued_days(as_of)} END), 0), "
            f"(SELECT COUNT(*) FROM (SELECT d.case_id {double} AND d.kind = 'penalty' GROUP BY d.case_id "
            "HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) y), "
-           "COUNT(DISTINCT CASE WHEN d.kind = 'transfer' THEN (SELECT p.name FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
+           "COUNT(DISTINCT CASE WHEN d.kind = 'transfer' THEN (SELECT CASE WHEN p.id_number = '' THEN 'n:' || p.name "
+           "ELSE p.id_number END FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
            f"COUNT(DISTINCT CASE WHEN d.kind = 'suspension' THEN c.enterprise_id END) {dec}) dd CROSS JOIN "
            f"(SELECT COUNT(DISTINCT x.enterprise_id) {other['enterprisemeasure']} AND x.date BETWEEN %s AND %s) mm CROSS JOIN "
            f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s) tt CROSS JOIN "
-           f"(SELECT COUNT(DISTINCT x.person_name) {other['accountability']} AND x.date BETWEEN %s AND %s) aa CROSS JOIN "
+           f"(SELECT COUNT(DISTINCT CASE WHEN x.id_number = '' THEN 'n:' || x.person_name ELSE x.id_number END) {other['accountability']} AND x.date BETWEEN %s AND %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s) nn CROSS JOIN "
            f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops) td")
     return sql, [key, start.date(), as_of.date()] * 7

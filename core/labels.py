@@ -83,6 +83,7 @@ VERBS: dict[str, str] = {
     "case.execute": "进入执行",
     "case.close": "结案",
     "case.party_added": "增加当事人",
+    "case.party_identified": "登记当事人身份号码",
     "case.penalty": "作出行政处罚决定",
     "case.no_penalty": "作出不予行政处罚决定",
     "case.suspension": "责令停产停业整顿",

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.permissions import is_government
+from core import idnumber
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
@@ -19,9 +20,15 @@ from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, Ty
 
 
 class PartySerializer(serializers.ModelSerializer):
+    id_number_masked = serializers.SerializerMethodField(
+        help_text="公民身份号码，仅显示前6位和后4位（出生日期隐去）；未登记为空字符串")
+
     class Meta:
         model = CaseParty
-        fields = ["id", "kind", "role", "name", "position"]
+        fields = ["id", "kind", "role", "name", "position", "id_number_masked"]
+
+    def get_id_number_masked(self, party) -> str:
+        return idnumber.masked(party.id_number)
 
 
 class DecisionSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import connection
 
 from core import rowsql
+from core.idnumber import person_key_sql
 from core.rowsql import Part
 from hazards import asof
 
@@ -49,9 +50,9 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
     penalised party of a case (a party belongs to one case: distinct parties), however many clauses;
     the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.5 and 3.9
-    ("人"): distinct persons transferred to the judiciary / held accountable — by name, the records
-    carry no other identity of a person (a person transferred in two cases is one; the party's name
-    read only for the transfers)."""
+    ("人"): distinct persons transferred to the judiciary / held accountable — by 公民身份号码 where the
+    record carries it, else by name (core.idnumber.person_key_sql: a person transferred in two cases
+    is one; two people of one name with their numbers are two; the party read only for the transfers)."""
     cutoff = rowsql.day(_day(as_of))
     window = [rowsql.day(_day(start)), cutoff]
     effective, penalty, daily = str(Decision.Status.EFFECTIVE), str(Decision.Kind.PENALTY), str(Decision.Kind.DAILY_FINE)
@@ -60,7 +61,8 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     sql = ("SELECT * FROM "
            "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s) THEN d.party_id END), "
            f"SUM(CASE WHEN d.kind = %s THEN d.amount WHEN d.kind = %s THEN d.amount * {accrued_days_sql()} END), "
-           "COUNT(DISTINCT CASE WHEN d.kind = %s THEN (SELECT p.name FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
+           f"COUNT(DISTINCT CASE WHEN d.kind = %s THEN (SELECT {person_key_sql('p.id_number', 'p.name')} "
+           "FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
            "COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
            f"{dec}) dd CROSS JOIN "
            "(SELECT COUNT(*) FROM (SELECT d.case_id "
@@ -70,7 +72,7 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            f"(SELECT COUNT(DISTINCT m.enterprise_id) {measures} AND m.date >= %s AND m.date <= %s) mm CROSS JOIN "
            f"(SELECT COUNT(*), COUNT(CASE WHEN t.dangerous_ops THEN 1 END) {typical} "
            "AND t.published_on >= %s AND t.published_on <= %s) tt CROSS JOIN "
-           f"(SELECT COUNT(DISTINCT a.person_name) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
+           f"(SELECT COUNT(DISTINCT {person_key_sql('a.id_number', 'a.person_name')}) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
     values = [penalty, daily, penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
               *p, effective, *window,

@@ -46,10 +46,30 @@ class OpenCaseForm(BootstrapForm):
         bind(self, user)
 
 
+ID_NUMBER_HELP = "18位，末位可为X；移送司法机关、问责人数按身份号码计人（未填的按姓名计）。页面只显示前6位和后4位。"
+
+
+def id_number_field(required=False):
+    return forms.CharField(label="公民身份号码", max_length=24, required=required, help_text=ID_NUMBER_HELP,
+                           widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}))
+
+
 class PartyForm(BootstrapForm):
     name = forms.CharField(label="姓名", max_length=150)
     role = forms.ChoiceField(label="身份", choices=[c for c in CaseParty.Role.choices if c[0] != "entity"])
     position = forms.CharField(label="职务", max_length=60, required=False)
+    id_number = id_number_field()
+
+
+class PartyIdForm(BootstrapForm):
+    """A person party's 公民身份号码, recorded or corrected while the case is open."""
+
+    party = forms.ModelChoiceField(label="当事人", queryset=CaseParty.objects.none())
+    id_number = id_number_field(required=True)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.filter(kind=CaseParty.Kind.PERSON)
 
 
 class AdvanceForm(BootstrapForm):
@@ -161,6 +181,7 @@ class AccountabilityForm(BootstrapForm):
     """责任倒查追责问责 (dispatch row 3.9), dated the day it was decided."""
 
     person_name = forms.CharField(label="被问责人", max_length=60)
+    id_number = id_number_field()
     person_position = forms.CharField(label="职务", max_length=100, required=False)
     measure = forms.CharField(label="问责方式", max_length=100)
     reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.permissions import actor_org
+from core import idnumber
 from core.events import record
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import workflow
 from .models import (
@@ -107,9 +108,10 @@ def open_case(actor, *, enterprise, title: str, facts: str = "", hazard=None, or
     return case
 
 
-def add_party(actor, case: Case, *, name: str, role: str, position: str = "") -> CaseParty:
+def add_party(actor, case: Case, *, name: str, role: str, position: str = "", id_number: str = "") -> CaseParty:
     """当事人 are identified while the case is filed and investigated (FORM_STAGES["party"]): the
-    告知 and the decisions address the parties known by then."""
+    告知 and the decisions address the parties known by then. ``id_number``: the person's 公民身份号码
+    when known (core.idnumber; the event keeps it masked)."""
     _require_handler(actor, case)
     _check_form_stage(case, "party", "增加当事人（当事人须在调查取证阶段查明）")
     name = (name or "").strip()
@@ -117,10 +119,37 @@ def add_party(actor, case: Case, *, name: str, role: str, position: str = "") ->
         raise ServiceError("请填写当事人姓名。", "name")
     if role not in CaseParty.Role.values or role == CaseParty.Role.ENTITY:
         raise ServiceError("当事人身份无效。", "role")
+    id_number = idnumber.clean(id_number)
     with transaction.atomic():
-        party = CaseParty.objects.create(case=case, kind=CaseParty.Kind.PERSON, role=role, name=name, position=position)
-        record(actor, "case.party_added", case, data={"party": party.pk, "name": name, "role": role})
+        party = CaseParty.objects.create(case=case, kind=CaseParty.Kind.PERSON, role=role, name=name, position=position,
+                                         id_number=id_number)
+        record(actor, "case.party_added", case, data={"party": party.pk, "name": name, "role": role,
+                                                      "id_number": idnumber.masked(id_number)})
     return party
+
+
+def set_party_id_number(actor, case: Case, *, party: CaseParty, id_number: str) -> CaseParty:
+    """Record (or correct) a person party's 公民身份号码 while the case is open — the principal's
+    party is created from the enterprise's record with a name only, and the number is often known
+    only when the person is transferred (FORM_STAGES["party_id"]). One ``case.party_identified``
+    event with the masked numbers before and after."""
+    _require_handler(actor, case)
+    _check_form_stage(case, "party_id", "登记当事人身份号码")
+    if party.case_id != case.pk or party.kind != CaseParty.Kind.PERSON:
+        raise ServiceError("请选择本案的个人当事人。", "party")
+    id_number = idnumber.clean(id_number)
+    if not id_number:
+        raise ServiceError("请填写公民身份号码。", "id_number")
+    with transaction.atomic():
+        locked = lock(party)
+        if locked.id_number == id_number:
+            return locked
+        before = locked.id_number
+        CaseParty.objects.filter(pk=locked.pk).update(id_number=id_number)
+        locked.id_number = id_number
+        record(actor, "case.party_identified", case,
+               data={"party": locked.pk, "name": locked.name, "from": idnumber.masked(before), "to": idnumber.masked(id_number)})
+    return locked
 
 
 def case_context(case: Case, *, has_note: bool) -> workflow.Context:
@@ -378,19 +407,23 @@ def _gov_org(actor) -> Organisation:
 
 
 def record_accountability(actor, *, person_name: str, measure: str, date: datetime.date | None = None,
-                          person_position: str = "", reason: str = "", case: Case | None = None) -> Accountability:
-    """责任倒查: an official held accountable."""
+                          person_position: str = "", reason: str = "", case: Case | None = None,
+                          id_number: str = "") -> Accountability:
+    """责任倒查: an official held accountable; ``id_number`` the person's 公民身份号码 when known
+    (row 3.9 counts persons by it, core.idnumber)."""
     org = _gov_org(actor)
     if not (person_name or "").strip():
         raise ServiceError("请填写被问责人。", "person_name")
     if not (measure or "").strip():
         raise ServiceError("请填写问责方式。", "measure")
+    id_number = idnumber.clean(id_number)
     with transaction.atomic():
         row = Accountability(person_name=person_name.strip(), person_position=person_position, measure=measure,
-                             reason=reason, date=_decided_on(date), case=case, organisation=org)
+                             reason=reason, date=_decided_on(date), case=case, organisation=org, id_number=id_number)
         row.set_region_codes(org.region)
         row.save()
-        record(actor, "enforcement.accountability", row, data={"person": row.person_name})
+        record(actor, "enforcement.accountability", row,
+               data={"person": row.person_name, "id_number": idnumber.masked(id_number)})
     return row
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
+from core import idnumber
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
@@ -71,7 +72,8 @@ def case_open(request):
 
 def _action_forms(case, data=None, only=None):
     specs = {
-        "advance": (forms.AdvanceForm, False), "party": (forms.PartyForm, False), "penalty": (forms.PenaltyForm, True),
+        "advance": (forms.AdvanceForm, False), "party": (forms.PartyForm, False),
+        "party_id": (forms.PartyIdForm, True), "penalty": (forms.PenaltyForm, True),
         "no_penalty": (forms.ReasonForm, False), "suspension": (forms.SuspensionForm, False),
         "resume": (forms.ReasonForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
@@ -102,6 +104,8 @@ def _stage_context(case):
 def _offered(case, action_forms, failed=None):
     """Only the forms of the actions possible now in the case's stage (plus the one that just failed)."""
     names = set(workflow.available_forms(case.stage, ctx=_stage_context(case)))
+    if "party_id" in names and not action_forms["party_id"].fields["party"].queryset.exists():
+        names.discard("party_id")  # no person party to identify (a case against the entity alone)
     return {name: form for name, form in action_forms.items() if name in names or name == failed}
 
 
@@ -109,7 +113,9 @@ def _run(user, case, name, d):
     s = services
     calls = {
         "advance": lambda: s.advance(user, case, d["stage_action"], note=d["note"]),
-        "party": lambda: s.add_party(user, case, name=d["name"], role=d["role"], position=d["position"]),
+        "party": lambda: s.add_party(user, case, name=d["name"], role=d["role"], position=d["position"],
+                                     id_number=d["id_number"]),
+        "party_id": lambda: s.set_party_id_number(user, case, party=d["party"], id_number=d["id_number"]),
         "penalty": lambda: s.decide_penalty(user, case, party=d["party"], article=d["article"], amount=d["amount"],
                                             reason=d["reason"], decided_on=d["decided_on"],
                                             correction_ordered_on=d["correction_ordered_on"],
@@ -287,7 +293,8 @@ class AccountabilityList(ScopedListView):
     template_name = "enforcement/accountability_list.html"
     row_template = "enforcement/_accountability_row.html"
     select_related = ("organisation",)
-    columns = (Column("被问责人", "person_name"), Column("职务", "person_position"), Column("问责方式", "measure"),
+    columns = (Column("被问责人", "person_name"), Column("公民身份号码", lambda row: idnumber.masked(row.id_number)),
+               Column("职务", "person_position"), Column("问责方式", "measure"),
                Column("日期", "date"), Column("实施单位", "organisation.name"))
     empty_text = "暂无记录"
     export_name = "accountability"

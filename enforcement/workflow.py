@@ -83,9 +83,11 @@ def available_actions(stage: str, actor: str = "handler", ctx: Context | None = 
 #: (告知, 陈述申辩) and are taken until execution starts; a transfer to the judiciary may follow from
 #: the investigation on; 按日连续处罚, 改正 and 复查恢复生产 belong to the decision's execution;
 #: exposure/interviews and the credit list follow the decision; a typical case is published once closed;
-#: a decision may be revoked (撤销) from the moment decisions can exist, also after closing.
+#: a decision may be revoked (撤销) from the moment decisions can exist, also after closing; a person
+#: party's 公民身份号码 may be recorded or corrected while the case is open (a transfer may need it late).
 FORM_STAGES = {
     "party": (FILED, INVESTIGATING),
+    "party_id": (FILED, INVESTIGATING, NOTIFIED, DECIDED, EXECUTING),
     "penalty": (NOTIFIED, DECIDED),
     "no_penalty": (NOTIFIED, DECIDED),
     "suspension": (NOTIFIED, DECIDED),
@@ -102,7 +104,7 @@ FORM_STAGES = {
 
 #: what each form does, for the refusal of a form the stage does not offer
 FORM_LABELS = {
-    "advance": "推进阶段", "party": "增加当事人", "penalty": "行政处罚", "no_penalty": "不予处罚",
+    "advance": "推进阶段", "party": "增加当事人", "party_id": "登记当事人身份号码", "penalty": "行政处罚", "no_penalty": "不予处罚",
     "suspension": "责令停产整顿", "transfer": "移送司法机关", "daily_fine": "按日连续处罚", "correction": "登记改正",
     "resume": "复查恢复生产", "measure": "曝光/约谈/联合惩戒", "listing": "提请列入失信名单", "typical": "公布典型案例",
     "revoke": "撤销决定",

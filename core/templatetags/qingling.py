@@ -2,7 +2,7 @@
 
 from django import template
 
-from core import labels
+from core import idnumber, labels
 
 register = template.Library()
 
@@ -96,3 +96,9 @@ def page_query(context, number, param="page"):
     from django.template.defaulttags import querystring
 
     return querystring(context, **{param: number})
+
+
+@register.filter
+def id_masked(value):
+    """``{{ party.id_number|id_masked }}`` → the 公民身份号码 with its birth date hidden (core.idnumber)."""
+    return idnumber.masked(value)

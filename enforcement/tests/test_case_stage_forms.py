@@ -27,28 +27,29 @@ def test_each_stage_offers_exactly_the_actions_the_procedure_allows(client, worl
     handler = world.user("commerce")
     client.force_login(handler)
     case = services.open_case(handler, enterprise=world.ent_commerce, title="未如实记录隐患排查治理情况", facts="台账缺失")
-    # 立案: start the investigation, or 不予立案 with a reason; parties are being identified
-    assert offered(client, case) == {"advance", "party"}
+    # 立案: start the investigation, or 不予立案 with a reason; parties are being identified (the
+    # principal, a person party from the enterprise's record, may get its identity number while open)
+    assert offered(client, case) == {"advance", "party", "party_id"}
     assert advance_choices(client, case) == ["开始调查取证", "结案"]
     services.advance(handler, case, "investigate")
     # 调查取证: notify the findings, 撤案, add parties, transfer suspected crimes
-    assert offered(client, case) == {"advance", "party", "transfer"}
+    assert offered(client, case) == {"advance", "party", "party_id", "transfer"}
     assert advance_choices(client, case) == ["送达告知", "结案"]
     services.advance(handler, case, "notify")
     # 告知: decisions may be taken; the case cannot be moved on before one is taken
-    assert offered(client, case) == {"penalty", "no_penalty", "suspension", "transfer"}
+    assert offered(client, case) == {"penalty", "no_penalty", "suspension", "transfer", "party_id"}
     services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=30000)
-    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "revoke"}
+    assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"}
     assert advance_choices(client, case) == ["作出决定"]
     services.advance(handler, case, "decide")
     # 决定: further decisions until execution starts, execution measures, exposure, credit list
     assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "daily_fine",
-                                     "correction", "resume", "measure", "listing", "revoke"}
+                                     "correction", "resume", "measure", "listing", "revoke", "party_id"}
     assert advance_choices(client, case) == ["进入执行", "结案"]
     services.advance(handler, case, "execute")
     # 执行: no new decision; execution measures and follow-ups
     assert offered(client, case) == {"advance", "transfer", "daily_fine", "correction", "resume", "measure", "listing",
-                                     "revoke"}
+                                     "revoke", "party_id"}
     assert advance_choices(client, case) == ["结案"]
     services.advance(handler, case, "close")
     # 结案: only publication and credit follow-ups remain (and 撤销 of a decision, e.g. after 复议)

@@ -80,14 +80,15 @@ def test_context_defaults_and_immutability():
         wf.Context().has_note = True
 
 
-# The case page's forms per stage, written from the procedure (see test_case_stage_forms.py for the page).
+# The case page's forms per stage, written from the procedure (see test_case_stage_forms.py for the page);
+# a person party's 公民身份号码 ("party_id") may be recorded while the case is open, not once it is closed.
 FORMS = {
-    "filed": {"party"},
-    "investigating": {"party", "transfer"},
-    "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke"},
+    "filed": {"party", "party_id"},
+    "investigating": {"party", "party_id", "transfer"},
+    "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"},
     "decided": {"penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume", "measure",
-                "listing", "revoke"},
-    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke"},
+                "listing", "revoke", "party_id"},
+    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke", "party_id"},
     "closed": {"measure", "listing", "typical", "revoke"},
 }
 
