@@ -92,6 +92,9 @@ TABLES = {t.key: t for t in (
     # 火灾事故 7 days; every other type the "accident-deadlines" row supplement_days); an accident uses
     # the row in force on the day it occurred (accidents.rules.supplement_days)
     Table("accident-supplement-windows", "accidents.SupplementWindow", ("days", "basis"), datetime.date(2007, 6, 1)),
+    # 涉企检查频次上限 by class and 标准化 grade (山西 2025, P; 国办发〔2024〕54号 asks every region for caps):
+    # a 双随机 pool uses the rows in force on the draw's day (inspections.frequency)
+    Table("inspection-frequency-caps", "inspections.FrequencyCap", ("max_per_year", "tag", "basis"), ALWAYS),
 )}
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import RegionCodes
+from enterprises.models import Enterprise
+from obligations.models import SourceTag
 
 from .querysets import DepartmentOwnedQuerySet, EnterpriseLinkedQuerySet, RecordChildQuerySet
 
@@ -40,6 +42,31 @@ class Conflict(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "回避申报"
         constraints = [models.UniqueConstraint(fields=["inspector", "enterprise"], name="inspection_conflict_unique")]
+
+
+class FrequencyCap(models.Model):
+    """涉企行政检查频次上限: how many times in a calendar year one department may inspect one enterprise
+    on its own initiative (planned and 双随机 inspections), by the enterprise's class and 安全生产标准化
+    grade — the better its grade, the fewer (国务院办公厅关于严格规范涉企行政检查的意见, 国办发〔2024〕54号:
+    检查频次上限; the numbers are 山西 2025's: hazchem/metallurgy 2/4/8/12, others 1/2/4/6 for grades
+    一级/二级/三级/未达标, DOMAIN.md §7, tagged P: our "high risk" is ``Enterprise.high_risk``, and the
+    table is a default a province revises on the rules page). Rule table "inspection-frequency-caps"
+    (core.ruletables): a draw uses the rows in force on its day. Inspections for a cause (举报核查,
+    事故调查, 复查) are not capped: a record above the cap is kept and flagged, never refused."""
+
+    high_risk = models.BooleanField("高危行业企业")
+    grade = models.CharField("标准化等级", max_length=4, choices=Enterprise.StandardisationGrade.choices)
+    max_per_year = models.PositiveSmallIntegerField("年度检查上限（次）")
+    tag = models.CharField("来源", max_length=4, choices=SourceTag.choices, default=SourceTag.P)
+    basis = models.CharField("依据", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "涉企检查频次上限"
+        ordering = ["-high_risk", "grade"]
+        constraints = [models.UniqueConstraint(fields=["high_risk", "grade"], name="inspection_frequency_cap_unique")]
+
+    def __str__(self) -> str:
+        return f"{'高危行业' if self.high_risk else '其他行业'}·{self.get_grade_display()}"
 
 
 class Plan(RegionCodes):

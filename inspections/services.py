@@ -16,7 +16,7 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 from core.uploads import accept as accept_upload
 from enterprises.models import Enterprise
 
-from . import checklist
+from . import checklist, frequency
 from .draw import draw as pure_draw
 from .models import (
     SPOT_FIELDS,
@@ -123,7 +123,8 @@ def create_plan(actor, *, title: str, year: int, planned_count: int, month: int 
 
 def plan_pool(plan: Plan, actor) -> list[int]:
     """Ordered ids of the enterprises the plan may draw: visible to the actor, operating, matching
-    the target filters and below the yearly frequency limit."""
+    the target filters and below their yearly frequency cap (``frequency.capped``: the rule table's
+    row for the enterprise's class and 标准化 grade, or the plan's own limit when lower)."""
     qs = Enterprise.objects.visible_to(actor).filter(status=Enterprise.Status.OPERATING)
     sector_ids = list(plan.sectors.values_list("pk", flat=True))
     if sector_ids:
@@ -136,14 +137,8 @@ def plan_pool(plan: Plan, actor) -> list[int]:
     if plan.standardisation_grades:
         qs = qs.filter(standardisation_grade__in=plan.standardisation_grades)
     ids = sorted(set(qs.values_list("pk", flat=True)))
-    if plan.max_per_enterprise:
-        from django.db.models import Count
-
-        full = set(Record.objects.filter(organisation=plan.department, inspected_on__year=plan.year, enterprise_id__in=ids)
-                   .values("enterprise_id").annotate(n=Count("id")).filter(n__gte=plan.max_per_enterprise)
-                   .values_list("enterprise_id", flat=True))
-        ids = [i for i in ids if i not in full]
-    return ids
+    full = frequency.capped(plan.department, plan.year, ids, on=timezone.localdate(), plan_max=plan.max_per_enterprise)
+    return [i for i in ids if i not in full]
 
 
 def conflict_pairs(inspector_ids, enterprise_ids) -> list[list[int]]:

@@ -14,7 +14,7 @@ from core.services import ServiceError
 from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
-from .. import checklist, documents, forms, matching, services
+from .. import checklist, documents, forms, frequency, matching, services
 from ..filters import RecordFilter
 from ..models import Draw, Plan, Record, RecordItem, Visit
 
@@ -143,6 +143,8 @@ def _record_ctx(request, rec, **extra):
         "can_inspect": services.can_inspect(request.user),
         "events": events_for(rec),
     }
+    # outside a draw: where the record stands against the enterprise's yearly cap (government only)
+    ctx["frequency"] = frequency.status(rec) if ctx["can_inspect"] and rec.draw_id is None else None
     ctx.update(extra)
     ctx["findings"] = _findings(request, rec, can_edit, ledger, bound=extra.get("match_form"))
     ctx["groups"] = checklist.groups_for(rec, ctx["items"])

@@ -1,0 +1,59 @@
+"""涉企检查频次上限 (rule table "inspection-frequency-caps", ``models.FrequencyCap``): how many times a
+department may inspect one enterprise in a calendar year on its own initiative, by the enterprise's
+class (``Enterprise.high_risk``) and 安全生产标准化 grade, with the rows in force on the day asked;
+a plan's own ``max_per_enterprise`` may be stricter (the lower of the two holds).
+
+Read, never written: the 双随机 pool leaves out the enterprises at their cap (``capped``); a record
+made outside a draw is kept whatever the count (inspections for a cause — 举报核查, 事故调查, 复查 —
+are not capped) and the record page says when it went beyond the cap (``status``)."""
+
+import datetime
+
+from django.db.models import Count
+
+from core.ruletables import rows_in_force
+
+from .models import FrequencyCap, Record
+
+
+def caps(on: datetime.date) -> dict[tuple[bool, str], int]:
+    """{(high_risk, grade): yearly cap} as in force on ``on``."""
+    rows = rows_in_force("inspection-frequency-caps", FrequencyCap.objects.all(), on)
+    return {(r.high_risk, r.grade): r.max_per_year for r in rows}
+
+
+def cap_for(high_risk: bool, grade: str, table: dict, plan_max: int | None = None) -> int | None:
+    """The cap of one enterprise: the table's row for its class and grade, or the plan's limit when
+    lower; None when neither limits it."""
+    limits = [n for n in (table.get((bool(high_risk), grade)), plan_max or None) if n]
+    return min(limits) if limits else None
+
+
+def capped(department, year: int, enterprise_ids, *, on: datetime.date, plan_max: int | None = None) -> set[int]:
+    """Of ``enterprise_ids``, those the department has inspected ``year`` as often as their cap."""
+    counts = dict(Record.objects.filter(organisation=department, inspected_on__year=year, enterprise_id__in=enterprise_ids)
+                  .values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    if not counts:
+        return set()
+    from enterprises.models import Enterprise
+
+    table = caps(on)
+    full = set()
+    for pk, high_risk, grade in Enterprise.objects.filter(pk__in=counts).values_list("pk", "high_risk", "standardisation_grade"):
+        cap = cap_for(high_risk, grade, table, plan_max)
+        if cap is not None and counts[pk] >= cap:
+            full.add(pk)
+    return full
+
+
+def status(record: Record) -> dict:
+    """Where ``record`` stands against its enterprise's cap: the how-many-th inspection of the year by
+    its department it is (by date, then number), the cap in force on its day, and whether it is beyond."""
+    ent = record.enterprise
+    year = record.inspected_on.year
+    before = Record.objects.filter(organisation_id=record.organisation_id, enterprise_id=ent.pk, inspected_on__year=year)
+    nth = before.filter(inspected_on__lt=record.inspected_on).count() + \
+        before.filter(inspected_on=record.inspected_on, pk__lte=record.pk).count()
+    cap = cap_for(ent.high_risk, ent.standardisation_grade, caps(record.inspected_on))
+    return {"nth": nth, "cap": cap, "beyond": cap is not None and nth > cap, "year": year,
+            "high_risk": ent.high_risk, "grade": ent.get_standardisation_grade_display()}

@@ -1,0 +1,101 @@
+"""涉企检查频次上限 by class and 安全生产标准化 grade (DOMAIN.md §7, 山西 2025: hazchem/metallurgy firms
+2/4/8/12 inspections a year for grades 一级/二级/三级/未达标, other firms 1/2/4/6). The caps below are
+written from that text, not read from the rule table; a plan's own limit holds where it is lower.
+
+The 双随机 pool leaves out an enterprise the department has inspected as often as its cap this year;
+a record made outside a draw is kept (an inspection for a cause is not capped) and its page says it
+went beyond the cap."""
+
+import datetime
+
+import time_machine
+from django.utils import timezone
+
+from core import ruletables
+from enterprises.models import Enterprise
+from inspections import services
+from inspections.models import FrequencyCap
+
+from .factories import record, today
+
+SHANXI_2025 = {(True, "1"): 2, (True, "2"): 4, (True, "3"): 8, (True, "none"): 12,
+               (False, "1"): 1, (False, "2"): 2, (False, "3"): 4, (False, "none"): 6}
+
+
+def _set(ent, *, high_risk, grade):
+    Enterprise.objects.filter(pk=ent.pk).update(high_risk=high_risk, standardisation_grade=grade)
+    ent.refresh_from_db()
+    return ent
+
+
+def _inspect(world, ent, times):
+    for _ in range(times):
+        record(world, ent=ent)
+
+
+def _pool(world, **kw):
+    plan = services.create_plan(world.user("emergency"), title="双随机计划", year=today().year, planned_count=3, **kw)
+    return set(services.plan_pool(plan, world.user("emergency")))
+
+
+def test_the_migration_holds_the_shanxi_2025_caps(db):
+    assert {(r.high_risk, r.grade): r.max_per_year for r in FrequencyCap.objects.all()} == SHANXI_2025
+
+
+def test_the_pool_leaves_out_an_enterprise_at_its_grade_cap(world):
+    """Plan limit 10 (above every cap): 一级 non-high-risk out after 1 inspection; 一级 high-risk after
+    2, not after 1; 未达标 non-high-risk still in after 2."""
+    grade1 = _set(world.ent_commerce, high_risk=False, grade="1")
+    grade1_hr = _set(world.ent_hazchem, high_risk=True, grade="1")
+    unrated = _set(world.ent_commerce2, high_risk=False, grade="none")
+    _inspect(world, grade1, 1)
+    _inspect(world, grade1_hr, 1)
+    _inspect(world, unrated, 2)
+    pool = _pool(world, max_per_enterprise=10)
+    assert grade1.pk not in pool
+    assert grade1_hr.pk in pool and unrated.pk in pool
+    _inspect(world, grade1_hr, 1)
+    pool = _pool(world, max_per_enterprise=10)
+    assert grade1_hr.pk not in pool and unrated.pk in pool
+    # a plan's own limit holds where it is lower than the grade's cap (未达标: 6; the plan: 2)
+    assert unrated.pk not in _pool(world, max_per_enterprise=2)
+
+
+def test_a_revised_cap_holds_from_its_effective_date(world):
+    """The 一级 non-high-risk cap raised from 1 to 3 from tomorrow: today the inspected unit stays out of
+    the pool, tomorrow it is back in."""
+    grade1 = _set(world.ent_commerce, high_risk=False, grade="1")
+    _inspect(world, grade1, 1)
+    row = FrequencyCap.objects.get(high_risk=False, grade="1")
+    tomorrow = today() + datetime.timedelta(days=1)
+    ruletables.revise_row(world.user("committee"), ruletables.table("inspection-frequency-caps"), row,
+                          {"max_per_year": 3}, effective_from=tomorrow, note="本省规定")
+    assert grade1.pk not in _pool(world, max_per_enterprise=10)
+    if tomorrow.year != today().year:
+        return  # the count starts again on 1 January
+    noon = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(12)))
+    with time_machine.travel(noon, tick=False):
+        assert grade1.pk in _pool(world, max_per_enterprise=10)
+
+
+def test_a_record_beyond_the_cap_is_kept_and_its_page_says_so(client, world):
+    grade1 = _set(world.ent_commerce, high_risk=False, grade="1")
+    first = record(world, ent=grade1)
+    second = record(world, ent=grade1)  # e.g. a 举报核查: kept, not refused
+    client.force_login(world.user("emergency"))
+    assert 'data-testid="frequency-beyond"' not in client.get(f"/inspections/records/{first.pk}/").content.decode()
+    page = client.get(f"/inspections/records/{second.pk}/").content.decode()
+    assert 'data-testid="frequency-beyond"' in page
+    assert "第2次检查，超过涉企检查频次上限1次" in page and "标准化等级一级" in page
+    # the enterprise sees its record, not the department's cap note
+    client.force_login(world.user("enterprise"))
+    own = client.get(f"/inspections/records/{second.pk}/")
+    assert own.status_code == 200 and 'data-testid="frequency-beyond"' not in own.content.decode()
+
+
+def test_the_rules_page_lists_the_caps(client, world):
+    client.force_login(world.user("committee"))
+    page = client.get("/rules/inspection-frequency-caps/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "涉企检查频次上限" in text and "山西省2025年" in text
