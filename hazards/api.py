@@ -270,33 +270,21 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)
         linked = {name: getattr(hazard, name) for name in _LINKED}  # read with the hazard by get_object
-        run_action(request.user, hazard, action_name, dict(ser.validated_data))
-        answered = _after_action(hazard.pk, linked, hazard if action_name in REFRESHED_IN_PLACE else None)
+        answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked)
         return Response(HazardDetailSerializer(answered, context={"request": request}).data)
 
 
 #: the hazard's links the detail shows, read with it by ``HazardViewSet.base_queryset``
 _LINKED = ("enterprise", "sector", "reported_to")
 
-#: actions whose service is one status change (``services._transition``: the conditional UPDATE, then
-#: ``refresh_from_db`` of the caller's instance in the same transaction) and writes the hazard's row
-#: nothing more before it commits: that instance is the row as committed. Not here: 双报告 and the
-#: extensions (their own writers), merge (it writes the target and the sources after).
-REFRESHED_IN_PLACE = frozenset({"submit_plan", "close_now", "submit_completion", "accept", "reject", "void", "reopen"})
 
-
-def _after_action(pk, linked: dict, refreshed: Hazard | None = None) -> Hazard:
-    """The hazard as it is after an action, with what the detail shows. ``refreshed``: the instance
-    the service re-read inside its transaction after its last write to the row (``REFRESHED_IN_PLACE``)
-    — then only its plan is read (the service may have written it: 治理方案); otherwise the row and its
-    plan are read again in one query. The enterprise, sector and reporting department read before the
-    action are attached when the row still points at them (no hazard action edits those rows; 双报告
-    changes ``reported_to``, which is then read when shown). Narrower than reading the four tables again."""
-    if refreshed is not None:
-        hazard = refreshed  # refresh_from_db dropped its relation caches: set again below
-        Hazard.plan.related.set_cached_value(hazard, GovernancePlan.objects.filter(hazard_id=pk).first())
-    else:
-        hazard = Hazard.objects.select_related("plan").get(pk=pk)
+def _after_action(hazard: Hazard, linked: dict) -> Hazard:
+    """What the detail shows of ``hazard``, the row as the action left it (``services.run_action``
+    re-reads it in its transaction): its plan is read (the action may have written it: 治理方案); the
+    enterprise, sector and reporting department read before the action are attached when the row
+    still points at them (no hazard action edits those rows; 双报告 changes ``reported_to``, which is
+    then read when shown). Narrower than reading the four tables again."""
+    Hazard.plan.related.set_cached_value(hazard, GovernancePlan.objects.filter(hazard_id=hazard.pk).first())
     for name, obj in linked.items():
         field = Hazard._meta.get_field(name)
         if getattr(hazard, field.attname) == (obj.pk if obj is not None else None):

@@ -42,7 +42,7 @@ def test_register_answers_without_looking_for_a_plan_or_acceptance(client, world
 
 def test_a_status_change_answers_from_the_row_its_service_read_again(client, world, hazard):
     """The service re-reads the row in its transaction after the compare-and-set
-    (``REFRESHED_IN_PLACE``): after the commit the answer reads the plan only, not the hazard row a
+    (``services.REREAD_BY_TRANSITION``): after the commit the answer reads the plan only, not the hazard row a
     second time, nor its enterprise and sector."""
     url = f"/api/v1/hazards/{hazard.pk}"
     client_as(client, world, "enterprise")
@@ -59,10 +59,11 @@ def test_a_status_change_answers_from_the_row_its_service_read_again(client, wor
     assert body["plan"]["measures"] == PLAN["measures"] and body["status"] == "rectifying"
 
 
-def test_every_action_answered_from_the_services_row_equals_get(client, world):
-    """Each action of ``REFRESHED_IN_PLACE`` answers exactly what GET answers right after it (the
-    row, its plan, its last acceptance, its links), through the whole 重大 and 一般 loops."""
-    from hazards.api import REFRESHED_IN_PLACE
+def test_every_action_answers_exactly_what_get_answers_right_after_it(client, world):
+    """Every hazard action (the row ``services.run_action`` returns: re-read by the status change or
+    read again after 双报告, the extensions and merge) answers exactly what GET answers right after it
+    (the row, its plan, its last acceptance, its links), through the whole 重大 and 一般 loops."""
+    from hazards import workflow
 
     from .conftest import make_general, make_major
 
@@ -78,7 +79,12 @@ def test_every_action_answered_from_the_services_row_equals_get(client, world):
 
     role = "enterprise"
     major = make_major(world, actor=role)
+    client_as(client, world, role)
+    dept = client.get(f"/api/v1/hazards/{major.pk}/report-departments/").json()[0]["id"]
+    assert act(role, major, "report", {"department": dept})["reported_to"] == dept
     act(role, major, "submit_plan", {**PLAN, "deadline": "2030-01-31"})
+    act(role, major, "request_extension", {"new_deadline": "2030-03-31", "reason": "设备未到"})
+    assert act("commerce", major, "decide_extension", {"approve": True})["deadline"] == "2030-03-31"
     act(role, major, "submit_completion", {"evidence_note": "已整改", "assessment_report": "评估报告"})
     body = act("commerce_lead", major, "reject", {"reason": "不彻底", "next_steps": "再整改"})
     assert body["last_acceptance"]["decision"] == "rejected" and body["status"] == "rectifying"
@@ -91,7 +97,9 @@ def test_every_action_answered_from_the_services_row_equals_get(client, world):
     assert act("commerce", general, "close_now", {"evidence_note": "当场整改"})["status"] == "closed"
     voided = make_general(world)
     assert act("commerce", voided, "void", {"reason": "误报"})["status"] == "void"
-    assert done == REFRESHED_IN_PLACE
+    kept, duplicate = make_general(world), make_general(world, description="灭火器过期（重复登记）")
+    assert act("commerce", duplicate, "merge", {"into": kept.pk, "reason": "重复登记"})["status"] == "merged"
+    assert done == set(workflow.ACTIONS)
 
 
 def test_report_answers_the_department_it_was_reported_to(client, world, hazard):
