@@ -532,26 +532,19 @@ def register_with_photo(actor, *, photo=None, photo_name: str = "", **fields) ->
     return hazard
 
 
-#: actions whose service is one status change (``_transition``: the conditional UPDATE, then
-#: ``refresh_from_db`` of the caller's instance in the same transaction) and writes the hazard's row
-#: nothing more: after them the caller's instance is the row as committed. 双报告, the extensions and
-#: merge write the row their own way (merge writes the target and the sources after): ``run_action``
-#: reads it again for them.
-REREAD_BY_TRANSITION = frozenset({"submit_plan", "close_now", "submit_completion", "accept", "reject", "void", "reopen"})
-
-
 def run_action(actor, hazard: Hazard, action: str, data: dict, *, evidence=None, evidence_name: str = "") -> Hazard:
     """Run ``action`` with validated ``data`` (a form's cleaned_data or a serializer's validated_data)
     and, when given, attach its evidence (checked upload) — one transaction; raises ServiceError.
-    Returns ``hazard``, the caller's instance, as the action left the row (re-read inside the
-    transaction, after the last write: ``REREAD_BY_TRANSITION`` or here); its relation caches are
-    dropped by the re-read."""
+    Returns ``hazard``, the caller's instance: every action's service leaves it as the row it
+    committed — each re-reads it inside its transaction after its last write to the row (``lock`` /
+    ``_transition``'s ``refresh_from_db``; 双报告 after its own update), so its relation caches are
+    dropped. A service that wrote the row after that re-read would break this:
+    ``hazards/tests/test_api_answers.py`` takes every action through the API and compares the answer
+    with GET."""
     with transaction.atomic():
         _dispatch(actor, hazard, action, data)
         if evidence is not None:
             add_attachment(actor, hazard, evidence, original_name=evidence_name, kind=Attachment.Kind.EVIDENCE)
-        if action not in REREAD_BY_TRANSITION:
-            hazard.refresh_from_db()
     return hazard
 
 

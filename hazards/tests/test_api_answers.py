@@ -42,7 +42,7 @@ def test_register_answers_without_looking_for_a_plan_or_acceptance(client, world
 
 def test_a_status_change_answers_from_the_row_its_service_read_again(client, world, hazard):
     """The service re-reads the row in its transaction after the compare-and-set
-    (``services.REREAD_BY_TRANSITION``): after the commit the answer reads the plan only, not the hazard row a
+    (``services.run_action``): after the commit the answer reads the plan only, not the hazard row a
     second time, nor its enterprise and sector."""
     url = f"/api/v1/hazards/{hazard.pk}"
     client_as(client, world, "enterprise")
@@ -60,8 +60,8 @@ def test_a_status_change_answers_from_the_row_its_service_read_again(client, wor
 
 
 def test_every_action_answers_exactly_what_get_answers_right_after_it(client, world):
-    """Every hazard action (the row ``services.run_action`` returns: re-read by the status change or
-    read again after 双报告, the extensions and merge) answers exactly what GET answers right after it
+    """Every hazard action (the row ``services.run_action`` returns: the caller's instance, re-read by
+    its service inside the transaction after its last write) answers exactly what GET answers right after it
     (the row, its plan, its last acceptance, its links), through the whole 重大 and 一般 loops."""
     from hazards import workflow
 
