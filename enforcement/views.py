@@ -106,7 +106,10 @@ def _offered(case, action_forms, failed=None):
     names = set(workflow.available_forms(case.stage, ctx=_stage_context(case)))
     if "party_id" in names and not action_forms["party_id"].fields["party"].queryset.exists():
         names.discard("party_id")  # no person party to identify (a case against the entity alone)
-    return {name: form for name, form in action_forms.items() if name in names or name == failed}
+    offered = {name: form for name, form in action_forms.items() if name in names or name == failed}
+    for name, form in offered.items():
+        form.title = workflow.FORM_LABELS[name]  # the card's heading: the one list of the forms' names
+    return offered
 
 
 def _run(user, case, name, d):
