@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Organisation
@@ -16,7 +17,7 @@ from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
 
-from . import documents, matching, services
+from . import documents, frequency, matching, services
 from .filters import RecordFilter, SpotCheckFilter
 from .models import Draw, Plan, Record, RecordItem, RedrawRequest, ReviewBatch, SpotCheck, Visit
 
@@ -155,6 +156,16 @@ class RedrawRequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return RedrawRequest.objects.all()
 
 
+class FrequencySerializer(serializers.Serializer):
+    nth = serializers.IntegerField(help_text="本单位当年对该企业的第几次检查（按检查日期，同日按记录编号）")
+    cap = serializers.IntegerField(allow_null=True, help_text="检查日有效的涉企检查频次上限（次/年）；无规则时为空")
+    beyond = serializers.BooleanField(help_text="是否超过频次上限（举报核查、事故调查、复查等有因检查不受此限）")
+    year = serializers.IntegerField(help_text="年度")
+    high_risk = serializers.BooleanField(help_text="高危行业企业")
+    grade = serializers.CharField(help_text="安全生产标准化等级")
+    drawn = serializers.BooleanField(help_text="按双随机抽取结果检查（抽取时已按上限排除）")
+
+
 class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RecordSerializer
     filterset_class = RecordFilter  # the inspections index page's FilterSet
@@ -197,6 +208,16 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         body.is_valid(raise_exception=True)
         item = services.add_finding(request.user, rec, **body.validated_data)
         return Response(ItemSerializer(item, context={"request": request}).data, status=201)
+
+    @extend_schema(responses={200: FrequencySerializer}, summary="该记录在涉企检查频次上限中的位置（政府部门）")
+    @action(detail=True, methods=["get"], url_path="frequency", filter_backends=[], pagination_class=None)
+    def frequency(self, request, pk=None):
+        """Where the record stands against its enterprise's yearly 涉企检查频次上限 (inspections.frequency);
+        what the record page shows government users."""
+        rec = self.get_object()
+        if not services.can_inspect(request.user):
+            raise PermissionDenied("只有政府部门经办人员可以查看检查频次。")
+        return Response(FrequencySerializer({**frequency.status(rec), "drawn": rec.draw_id is not None}).data)
 
     @action(detail=True, methods=["post"])
     @settles(lambda rec, r: rec.inspectors.filter(user=r.user, signed_at__isnull=False).exists())

@@ -99,3 +99,23 @@ def test_the_rules_page_lists_the_caps(client, world):
     assert page.status_code == 200
     text = page.content.decode()
     assert "涉企检查频次上限" in text and "山西省2025年" in text
+
+
+def test_the_api_tells_government_users_where_a_record_stands(client, world):
+    from core.testing import client_as
+
+    grade1 = _set(world.ent_commerce, high_risk=False, grade="1")
+    record(world, ent=grade1)
+    second = record(world, ent=grade1)
+    url = f"/api/v1/inspections/records/{second.pk}/frequency/"
+    client_as(client, world, "emergency")
+    assert client.get(url).json() == {"nth": 2, "cap": 1, "beyond": True, "year": today().year, "high_risk": False,
+                                      "grade": "一级", "drawn": False}
+    client_as(client, world, "enterprise")  # sees its own record, not the department's cap
+    assert client.get(f"/api/v1/inspections/records/{second.pk}/").status_code == 200
+    assert client.get(url).status_code == 403
+    for persona in ("other_region", "enterprise_other"):
+        client_as(client, world, persona)
+        assert client.get(url).status_code == 404, persona
+    client.logout()
+    assert client.get(url).status_code in (401, 403)
