@@ -27,6 +27,8 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
             ["主要负责人", ent.principal_name or "—"]]
     if decision.party.kind == "person":
         rows[0] = ["当事人", f"{decision.party.name}（{ent.name}{decision.party.get_role_display()}）"]
+        if decision.party.id_number:  # the 决定书 identifies the person it is served on: the whole number
+            rows.insert(1, ["公民身份号码", decision.party.id_number])
     table(doc, rows, widths_mm=[40, 116])
     paragraph(doc, f"案由：{case.title}")
     paragraph(doc, f"违法事实：{case.facts or case.title}", align="justify")

@@ -204,3 +204,20 @@ def test_the_accountability_page_records_the_number_and_lists_and_exports_it_mas
                        "acc-date": timezone.localdate().isoformat()})
     assert bad.status_code == 400 and "出生日期无效" in bad.content.decode()
     assert not Accountability.objects.filter(person_name="钱某").exists()
+
+
+def test_the_decision_served_on_a_person_names_his_whole_number(client, world):
+    """The 行政处罚决定书 identifies the person it is served on (the pages show the number masked)."""
+    from documents.render import docx_text
+
+    from .helpers import article
+
+    handler = world.user("commerce")
+    case = notified_case(world)
+    services.set_party_id_number(handler, case, party=principal(case), id_number=ZHANG_A)
+    fine = services.decide_penalty(handler, case, party=principal(case), article=article(94), amount=30000)
+    client.force_login(handler)
+    text = docx_text(client.get(f"/enforcement/decisions/{fine.pk}/document/").content)
+    assert "公民身份号码" in text and ZHANG_A in text
+    unit_fine = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=30000)
+    assert "公民身份号码" not in docx_text(client.get(f"/enforcement/decisions/{unit_fine.pk}/document/").content)
