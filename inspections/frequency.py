@@ -22,6 +22,20 @@ def caps(on: datetime.date) -> dict[tuple[bool, str], int]:
     return {(r.high_risk, r.grade): r.max_per_year for r in rows}
 
 
+def summary(on: datetime.date) -> str:
+    """The caps in force on ``on`` in words, as the plan page shows them."""
+    from enterprises.models import Enterprise
+
+    table = caps(on)
+    parts = []
+    for high_risk, label in ((True, "高危行业企业"), (False, "其他企业")):
+        grades = [f"{name}{table[(high_risk, code)]}次" for code, name in Enterprise.StandardisationGrade.choices
+                  if (high_risk, code) in table]
+        if grades:
+            parts.append(f"{label}：{'、'.join(grades)}")
+    return "；".join(parts)
+
+
 def cap_for(high_risk: bool, grade: str, table: dict, plan_max: int | None = None) -> int | None:
     """The cap of one enterprise: the table's row for its class and grade, or the plan's limit when
     lower; None when neither limits it."""

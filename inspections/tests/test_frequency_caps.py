@@ -119,3 +119,14 @@ def test_the_api_tells_government_users_where_a_record_stands(client, world):
         assert client.get(url).status_code == 404, persona
     client.logout()
     assert client.get(url).status_code in (401, 403)
+
+
+def test_the_plan_page_states_the_caps_and_links_the_table_only_for_its_editors(client, world):
+    plan = services.create_plan(world.user("emergency"), title="双随机计划", year=today().year, planned_count=3)
+    client.force_login(world.user("emergency"))
+    page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+    assert "高危行业企业：一级2次、二级4次、三级8次、未达标12次；其他企业：一级1次、二级2次、三级4次、未达标6次" in page
+    assert "/rules/inspection-frequency-caps/" not in page  # a department may not open the rules page (403)
+    assert client.get("/rules/inspection-frequency-caps/").status_code == 403
+    client.force_login(world.user("committee"))
+    assert "/rules/inspection-frequency-caps/" in client.get(f"/inspections/plans/{plan.pk}/").content.decode()

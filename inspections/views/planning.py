@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import membership
+from core import ruletables
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from .. import documents, forms, redraw, review, services
+from .. import documents, forms, frequency, redraw, review, services
 from ..filters import SpotCheckFilter
 from ..models import Plan, Record, RedrawRequest, ReviewBatch, SpotCheck, Visit
 from .records import docx_response
@@ -81,7 +82,10 @@ def plan_detail(request, pk: int):
     return render(request, "inspections/plan.html", {
         "plan": plan, "form": form, "can_draw": can_draw, "draws": draws, "can_record": can_record, "current": current,
         "requests": requests, "pending": next((r for r in requests if r.status == RedrawRequest.Status.PENDING), None),
-        "can_decide": can_decide, "decision_form": forms.RedrawDecisionForm()}, status=400 if form.errors else 200)
+        "can_decide": can_decide, "decision_form": forms.RedrawDecisionForm(),
+        "caps": frequency.summary(timezone.localdate()),
+        "caps_editable": ruletables.can_edit(request.user, ruletables.table("inspection-frequency-caps")),
+    }, status=400 if form.errors else 200)
 
 
 @require_POST
