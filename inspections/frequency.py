@@ -9,9 +9,10 @@ are not capped) and the record page says when it went beyond the cap (``status``
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from core.ruletables import rows_in_force
+from enterprises.models import Enterprise
 
 from .models import FrequencyCap, Record
 
@@ -24,8 +25,6 @@ def caps(on: datetime.date) -> dict[tuple[bool, str], int]:
 
 def summary(on: datetime.date) -> str:
     """The caps in force on ``on`` in words, as the plan page shows them."""
-    from enterprises.models import Enterprise
-
     table = caps(on)
     parts = []
     for high_risk, label in ((True, "高危行业企业"), (False, "其他企业")):
@@ -49,8 +48,6 @@ def capped(department, year: int, enterprise_ids, *, on: datetime.date, plan_max
                   .values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
     if not counts:
         return set()
-    from enterprises.models import Enterprise
-
     table = caps(on)
     full = set()
     for pk, high_risk, grade in Enterprise.objects.filter(pk__in=counts).values_list("pk", "high_risk", "standardisation_grade"):
@@ -65,9 +62,9 @@ def status(record: Record) -> dict:
     its department it is (by date, then number), the cap in force on its day, and whether it is beyond."""
     ent = record.enterprise
     year = record.inspected_on.year
-    before = Record.objects.filter(organisation_id=record.organisation_id, enterprise_id=ent.pk, inspected_on__year=year)
-    nth = before.filter(inspected_on__lt=record.inspected_on).count() + \
-        before.filter(inspected_on=record.inspected_on, pk__lte=record.pk).count()
+    nth = Record.objects.filter(
+        Q(inspected_on__lt=record.inspected_on) | Q(inspected_on=record.inspected_on, pk__lte=record.pk),
+        organisation_id=record.organisation_id, enterprise_id=ent.pk, inspected_on__year=year).count()
     cap = cap_for(ent.high_risk, ent.standardisation_grade, caps(record.inspected_on))
     return {"nth": nth, "cap": cap, "beyond": cap is not None and nth > cap, "year": year,
             "high_risk": ent.high_risk, "grade": ent.get_standardisation_grade_display()}
