@@ -82,8 +82,10 @@ class Plan(RegionCodes):
     townships = models.ManyToManyField("regions.Region", verbose_name="目标乡镇（街道）", blank=True, related_name="+")
     standardisation_grades = models.JSONField("标准化等级", default=list, blank=True)
     planned_count = models.PositiveIntegerField("计划检查家次")
-    max_per_enterprise = models.PositiveSmallIntegerField("同一企业年度检查上限", default=2,
-                                                          help_text="频次限制：同一企业在本年度被本部门检查的最多次数")
+    max_per_enterprise = models.PositiveSmallIntegerField(
+        "同一企业年度检查上限", null=True, blank=True, default=None,
+        help_text="本计划另加的频次限制（同一企业在本年度被本部门检查的最多次数）；留空则只按涉企检查频次上限表，"
+                  "填写则取两者中较小者")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("制定时间", default=timezone.now)
 

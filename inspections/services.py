@@ -95,7 +95,7 @@ def inspectors_of(org) -> list:
 # ---------------------------------------------------------------- plans and draws
 
 def create_plan(actor, *, title: str, year: int, planned_count: int, month: int | None = None, sectors=(),
-                high_risk_only: bool = False, townships=(), standardisation_grades=(), max_per_enterprise: int = 2) -> Plan:
+                high_risk_only: bool = False, townships=(), standardisation_grades=(), max_per_enterprise: int | None = None) -> Plan:
     org = _require_org(actor, department=True)
     if not (title or "").strip():
         raise ServiceError("请填写计划名称。", "title")
@@ -103,6 +103,8 @@ def create_plan(actor, *, title: str, year: int, planned_count: int, month: int 
         raise ServiceError("月份须在1到12之间。", "month")
     if planned_count < 1:
         raise ServiceError("计划检查家次须至少为1。", "planned_count")
+    if max_per_enterprise is not None and max_per_enterprise < 1:
+        raise ServiceError("同一企业年度检查上限须至少为1次，或留空按频次上限表。", "max_per_enterprise")
     bad = [g for g in standardisation_grades if g not in Enterprise.StandardisationGrade.values]
     if bad:
         raise ServiceError("标准化等级无效。", "standardisation_grades")

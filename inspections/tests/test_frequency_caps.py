@@ -130,3 +130,52 @@ def test_the_plan_page_states_the_caps_and_links_the_table_only_for_its_editors(
     assert client.get("/rules/inspection-frequency-caps/").status_code == 403
     client.force_login(world.user("committee"))
     assert "/rules/inspection-frequency-caps/" in client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+
+
+def test_a_plan_without_its_own_limit_is_bounded_by_the_table_alone(world):
+    """The plan's limit is optional: left out, a 未达标 non-high-risk enterprise stays in the pool after
+    2 and 5 inspections (its cap is 6) and leaves it at 6; a 一级 one leaves after 1."""
+    unrated = _set(world.ent_commerce2, high_risk=False, grade="none")
+    grade1 = _set(world.ent_commerce, high_risk=False, grade="1")
+    plan = services.create_plan(world.user("emergency"), title="双随机计划", year=today().year, planned_count=3)
+    assert plan.max_per_enterprise is None
+    _inspect(world, unrated, 2)
+    _inspect(world, grade1, 1)
+    pool = set(services.plan_pool(plan, world.user("emergency")))
+    assert unrated.pk in pool and grade1.pk not in pool
+    _inspect(world, unrated, 3)
+    assert unrated.pk in set(services.plan_pool(plan, world.user("emergency")))
+    _inspect(world, unrated, 1)
+    assert unrated.pk not in set(services.plan_pool(plan, world.user("emergency")))
+
+
+def test_the_plan_form_takes_no_limit_or_a_positive_one(client, world):
+    from inspections.models import Plan
+
+    client.force_login(world.user("emergency"))
+    form = {"title": "按表计划", "year": today().year, "planned_count": 2, "max_per_enterprise": ""}
+    response = client.post("/inspections/plans/new/", form)
+    assert response.status_code == 302
+    plan = Plan.objects.get(title="按表计划")
+    assert plan.max_per_enterprise is None
+    page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+    assert "同一企业年度上限：按涉企检查频次上限" in page and "本计划" not in page
+    response = client.post("/inspections/plans/new/", {**form, "title": "三次计划", "max_per_enterprise": "3"})
+    plan = Plan.objects.get(title="三次计划")
+    assert plan.max_per_enterprise == 3
+    assert "本计划 3 次，且不超过" in client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+    response = client.post("/inspections/plans/new/", {**form, "title": "零次", "max_per_enterprise": "0"})
+    assert response.status_code == 400
+    assert "max_per_enterprise" in response.context["form"].errors
+    assert not Plan.objects.filter(title="零次").exists()
+
+
+def test_the_service_refuses_a_limit_below_one(world):
+    import pytest
+
+    from core.services import ServiceError
+
+    with pytest.raises(ServiceError) as exc:
+        services.create_plan(world.user("emergency"), title="零次", year=today().year, planned_count=1,
+                             max_per_enterprise=0)
+    assert exc.value.field == "max_per_enterprise" and "至少为1次" in str(exc.value)
