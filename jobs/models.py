@@ -41,10 +41,12 @@ class Job(models.Model):
     result_type = models.CharField("结果类型", max_length=100, blank=True)
     created_at = models.DateTimeField("提交时间", default=timezone.now)
     #: the start of the latest attempt or share (a long job re-queues itself to go on): the queue's
-    #: timeout and the dead-worker sweep read it; pages show ``first_started_at`` as 开始时间
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    #: timeout and the dead-worker sweep read it; pages show ``first_started_at`` as 开始时间 and this
+    #: one, when later, as 本次开始 — the admin uses the same words
+    started_at = models.DateTimeField("本次开始时间", null=True, blank=True,
+                                      help_text="最近一次重试或最近一段（长任务分段继续）的开始时间")
     #: the start of the first attempt, set once by ``services.claim`` (pages: 开始时间)
-    first_started_at = models.DateTimeField("首次开始时间", null=True, blank=True)
+    first_started_at = models.DateTimeField("开始时间", null=True, blank=True, help_text="任务第一次开始执行的时间")
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     retry_at = models.DateTimeField("重试时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
