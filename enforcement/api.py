@@ -119,7 +119,8 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
         qs = super().get_queryset()
         return qs if is_government(self.request.user) else qs.exclude(kind=Decision.Kind.TRANSFER)
 
-    @document_schema("行政处罚决定书等执法文书（docx；有文书的决定）")
+    @document_schema("执法文书（docx）：行政处罚决定书、不予行政处罚决定书、责令停产停业整顿指令书、"
+                     "涉嫌犯罪案件移送书（移送司法机关；仅政府用户）")
     @action(detail=True, methods=["get"], url_path="document", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
     def document(self, request, pk=None):
         from .documents import render_decision, renderable

@@ -1,5 +1,5 @@
 """公文 of enforcement decisions (.docx via documents.render): 行政处罚决定书,
-不予行政处罚决定书, 责令停产停业整顿指令书."""
+不予行政处罚决定书, 责令停产停业整顿指令书, 涉嫌犯罪案件移送书 (移送司法机关)."""
 
 from documents.render import new_document, paragraph, table, to_bytes
 
@@ -9,7 +9,13 @@ TITLES = {
     Decision.Kind.PENALTY: "行政处罚决定书",
     Decision.Kind.NO_PENALTY: "不予行政处罚决定书",
     Decision.Kind.SUSPENSION: "责令停产停业整顿指令书",
+    Decision.Kind.TRANSFER: "涉嫌犯罪案件移送书",
 }
+
+#: 《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号，2020年修订）
+TRANSFER_RULES = "《行政执法机关移送涉嫌犯罪案件的规定》"
+#: its 第六条 (二)–(五): what goes with the 移送书 ((一) is the 移送书 itself)
+TRANSFER_ATTACHMENTS = ("涉嫌犯罪案件情况的调查报告", "涉案物品清单", "有关检验报告或者鉴定结论", "其他有关涉嫌犯罪的材料")
 
 
 def renderable(decision: Decision) -> bool:
@@ -18,6 +24,8 @@ def renderable(decision: Decision) -> bool:
 
 def render_decision(decision: Decision) -> tuple[str, bytes]:
     """(file name, .docx bytes) of the decision's document."""
+    if decision.kind == Decision.Kind.TRANSFER:
+        return _render_transfer(decision)
     case, ent = decision.case, decision.case.enterprise
     org = decision.decided_by_org or case.opened_by_org
     title = TITLES[decision.kind]
@@ -48,4 +56,47 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
     paragraph(doc, "")
     paragraph(doc, org.name, align="right")
     paragraph(doc, f"{decision.decided_on:%Y年%m月%d日}", align="right")
+    return f"{title}-{decision.number}.docx", to_bytes(doc)
+
+
+def _render_transfer(decision: Decision) -> tuple[str, bytes]:
+    """涉嫌犯罪案件移送书 of a 移送司法机关 (the party is a person): addressed to the 公安机关 (第三条; the
+    record names no receiving organ), the person with his whole 公民身份号码 (the receiving organ must
+    identify him; everywhere else the number stays masked), the facts and reason, 危险作业罪 when flagged,
+    the materials of 第六条, the 抄送 to the 人民检察院 and the 回执 the 公安机关 signs (第七条).
+
+    The 抄送 is not in 国务院令第310号 itself: the 两法衔接 rules ask it (高检会〔2006〕2号《关于在行政执法中
+    及时移送涉嫌犯罪案件的意见》一; for 安全生产 应急〔2019〕54号《安全生产行政执法与刑事司法衔接工作办法》)."""
+    case, ent, person = decision.case, decision.case.enterprise, decision.party
+    org = decision.decided_by_org or case.opened_by_org
+    title = TITLES[decision.kind]
+    doc = new_document(org.name, title)
+    paragraph(doc, f"文号：{decision.number}", align="right")
+    paragraph(doc, "公安机关：")
+    table(doc, [["当事人", f"{person.name}（{ent.name}{person.get_role_display()}）"],
+                ["公民身份号码", person.id_number or "未登记"],
+                ["所在单位", ent.name], ["统一社会信用代码", ent.credit_code]], widths_mm=[40, 116])
+    paragraph(doc, f"案由：{case.title}")
+    paragraph(doc, f"涉嫌犯罪事实及移送理由：{decision.reason}", align="justify")
+    if decision.dangerous_ops:
+        paragraph(doc, f"经审查，当事人{person.name}涉嫌危险作业罪（《中华人民共和国刑法》第一百三十四条之一）。",
+                  align="justify")
+    paragraph(doc, f"依照{TRANSFER_RULES}第三条的规定，当事人的行为涉嫌构成犯罪，依法需要追究刑事责任，"
+                   f"现将本案移送公安机关审查。请依照该规定第八条，自接受之日起三日内进行审查，"
+                   f"并将立案或者不予立案的决定书面通知本机关。", align="justify")
+    paragraph(doc, f"附件（{TRANSFER_RULES}第六条）：")
+    for i, name in enumerate(TRANSFER_ATTACHMENTS, 1):
+        paragraph(doc, f"{i}. {name}")
+    paragraph(doc, "")
+    paragraph(doc, org.name, align="right")
+    paragraph(doc, f"{decision.decided_on:%Y年%m月%d日}", align="right")
+    paragraph(doc, "抄送：同级人民检察院")
+    paragraph(doc, "")
+    paragraph(doc, "回　执", bold=True, align="center")
+    paragraph(doc, f"{org.name}：你单位《{title}》（{decision.number}）及所附材料已收到。", align="justify")
+    paragraph(doc, "接收机关（印章）：")
+    paragraph(doc, "签收人：")
+    paragraph(doc, "签收日期：　　年　　月　　日")
+    paragraph(doc, f"（依照{TRANSFER_RULES}第七条，由接收案件的公安机关在本回执上签字；不属于本机关管辖的，"
+                   f"应当在24小时内转送有管辖权的机关，并书面告知移送案件的行政执法机关。）", align="justify", size=10)
     return f"{title}-{decision.number}.docx", to_bytes(doc)

@@ -199,8 +199,10 @@ def case_action(request, pk: int, action: str):
 
 
 def decision_document(request, pk: int):
-    decision = get_visible_or_404(Decision.objects.select_related("case__enterprise", "party", "article"),
-                                  request.user, pk=pk)
+    decisions = Decision.objects.select_related("case__enterprise", "party", "article")
+    if not is_government(request.user):  # 移送司法机关 is hidden from enterprise users (as on the case page and the API)
+        decisions = decisions.exclude(kind=Decision.Kind.TRANSFER)
+    decision = get_visible_or_404(decisions, request.user, pk=pk)
     if not renderable(decision):
         raise Http404
     name, data = render_decision(decision)

@@ -99,8 +99,9 @@ def test_documents_contain_the_facts(client, world):
     text = _download(client, n)
     assert "不予行政处罚决定书" in text and "行政处罚法" in text
     t = services.transfer(world.user("commerce"), case, party=principal(case), reason="x")
+    assert client.get(f"/enforcement/decisions/{t.pk}/document/").status_code == 404  # transfers hidden from the enterprise
     client.force_login(world.user("commerce"))
-    assert client.get(f"/enforcement/decisions/{t.pk}/document/").status_code == 404
+    assert "涉嫌犯罪案件移送书" in _download(client, t)  # the rest: test_transfer_document.py
 
 
 def test_credit_page_actions(client, world):
