@@ -22,6 +22,32 @@ def renderable(decision: Decision) -> bool:
     return decision.kind in TITLES
 
 
+def revocation(decision: Decision) -> tuple | None:
+    """(day, reason) the decision was 撤销 — from its ``case.revoked`` event (the revocation's one
+    record) — or None while it is in force. A revoked decision's document is still given out (the
+    file of what was decided), marked revoked at its head so that it cannot be served as in force."""
+    if decision.status != Decision.Status.REVOKED:
+        return None
+    from django.utils import timezone
+
+    from core.events import object_type_of
+    from core.models import Event
+
+    event = (Event.objects.filter(object_type=object_type_of(decision.case), object_id=decision.case_id,
+                                  verb="case.revoked", data__decision=decision.pk).order_by("-created_at", "-id").first())
+    return (timezone.localdate(event.created_at), event.note) if event else (None, "")
+
+
+def _mark_revoked(doc, decision: Decision) -> None:
+    revoked = revocation(decision)
+    if revoked is None:
+        return
+    day, reason = revoked
+    when = f"已于{day:%Y年%m月%d日}" if day else "已"
+    paragraph(doc, f"【已撤销】本决定{when}撤销，不再执行。" + (f"撤销理由：{reason}" if reason else ""),
+              bold=True, align="justify")
+
+
 def render_decision(decision: Decision) -> tuple[str, bytes]:
     """(file name, .docx bytes) of the decision's document."""
     if decision.kind == Decision.Kind.TRANSFER:
@@ -31,6 +57,7 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
     title = TITLES[decision.kind]
     doc = new_document(org.name, title)
     paragraph(doc, f"文号：{decision.number}", align="right")
+    _mark_revoked(doc, decision)
     rows = [["当事人", decision.party.name], ["统一社会信用代码", ent.credit_code], ["地址", ent.address or "—"],
             ["主要负责人", ent.principal_name or "—"]]
     if decision.party.kind == "person":
@@ -72,6 +99,7 @@ def _render_transfer(decision: Decision) -> tuple[str, bytes]:
     title = TITLES[decision.kind]
     doc = new_document(org.name, title)
     paragraph(doc, f"文号：{decision.number}", align="right")
+    _mark_revoked(doc, decision)
     paragraph(doc, "公安机关：")
     table(doc, [["当事人", f"{person.name}（{ent.name}{person.get_role_display()}）"],
                 ["公民身份号码", person.id_number or "未登记"],
