@@ -49,3 +49,17 @@ def test_a_revoked_penalty_decision_is_marked_too_and_the_others_of_the_case_are
     assert len(head) == 1 and REVOKE_REASON in head[0]
     assert paragraphs.index(head[0]) < next(i for i, p in enumerate(paragraphs) if p.startswith("案由："))
     assert not any("已撤销" in p for p in _page(client, kept)[0])
+
+
+def test_each_revoked_decision_names_its_own_revocation(client, world):
+    """Two transfers of one case revoked for different reasons: each document carries its own."""
+    handler = world.user("commerce")
+    case = notified_case(world)
+    first = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
+    second = services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪")
+    services.revoke_decision(handler, first, reason="甲理由：证据不足")
+    services.revoke_decision(handler, second, reason="乙理由：重复移送")
+    client.force_login(handler)
+    for decision, own, other in ((first, "甲理由", "乙理由"), (second, "乙理由", "甲理由")):
+        head = [p for p in _page(client, decision)[0] if p.startswith("【已撤销】")]
+        assert len(head) == 1 and own in head[0] and other not in head[0]
