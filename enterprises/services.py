@@ -113,6 +113,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         before = {f: getattr(ent, f) for f in PROFILE_FIELDS}
         before_sectors = sorted(ent.sectors.values_list("code", flat=True))
         before_region = ent.region
+        before_high_risk = ent.high_risk
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region
@@ -128,6 +129,8 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         after_sectors = sorted(s.code for s in sectors)
         if after_sectors != before_sectors:
             changes["sectors"] = [before_sectors, after_sectors]
+        if ent.high_risk != before_high_risk:  # derived (sectors, override): its own trail for dated rules
+            changes["high_risk"] = [str(before_high_risk), str(ent.high_risk)]
         if region.pk != before_region.pk:
             changes["region"] = [before_region.code, region.code]
             follow_region(actor, ent)

@@ -65,6 +65,28 @@ def status(record: Record) -> dict:
     nth = Record.objects.filter(
         Q(inspected_on__lt=record.inspected_on) | Q(inspected_on=record.inspected_on, pk__lte=record.pk),
         organisation_id=record.organisation_id, enterprise_id=ent.pk, inspected_on__year=year).count()
-    cap = cap_for(ent.high_risk, ent.standardisation_grade, caps(record.inspected_on))
+    high_risk, grade = class_on(ent, record.inspected_on)
+    cap = cap_for(high_risk, grade, caps(record.inspected_on))
     return {"nth": nth, "cap": cap, "beyond": cap is not None and nth > cap, "year": year,
-            "high_risk": ent.high_risk, "grade": ent.get_standardisation_grade_display()}
+            "high_risk": high_risk, "grade": dict(Enterprise.StandardisationGrade.choices).get(grade, grade)}
+
+
+def class_on(ent: Enterprise, day: datetime.date) -> tuple[bool, str]:
+    """The enterprise's (high_risk, 标准化 grade) on ``day``, from its ``enterprise.updated`` events:
+    each value is the "before" of its first change after that day, else today's. A class change
+    recorded before the events carried ``high_risk`` (it is derived from the sectors and the
+    override) reads as today's class."""
+    from core.events import object_type_of
+    from core.models import Event
+    from hazards.asof import end_of
+
+    high_risk, grade = ent.high_risk, ent.standardisation_grade
+    later = (Event.objects.filter(object_type=object_type_of(ent), object_id=ent.pk, verb="enterprise.updated",
+                                  created_at__gt=end_of(day)).order_by("-created_at", "-id").values_list("data", flat=True))
+    for data in later:  # latest first: the earliest change after ``day`` is applied last and holds
+        changes = (data or {}).get("changes") or {}
+        if "standardisation_grade" in changes:
+            grade = changes["standardisation_grade"][0]
+        if "high_risk" in changes:
+            high_risk = changes["high_risk"][0] == "True"
+    return high_risk, grade

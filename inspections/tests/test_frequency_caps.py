@@ -179,3 +179,62 @@ def test_the_service_refuses_a_limit_below_one(world):
         services.create_plan(world.user("emergency"), title="零次", year=today().year, planned_count=1,
                              max_per_enterprise=0)
     assert exc.value.field == "max_per_enterprise" and "至少为1次" in str(exc.value)
+
+
+def _inspected_on(world, ent, day):
+    return services.create_record(world.user("emergency"), enterprise=ent, inspectors=[world.user("emergency")],
+                                  inspected_on=day)
+
+
+def test_a_record_is_judged_by_the_grade_the_enterprise_had_on_its_day(client, world):
+    """未达标 (other firms: 6 a year) when inspected twice; graded 一级 (1 a year) afterwards through the
+    profile. The second record stays within the cap it was made under; a record after the change is the
+    3rd against a cap of 1. Before, both read today's 一级 and the second said 超过."""
+    from enterprises import services as ent_services
+
+    ent = _set(world.ent_commerce, high_risk=False, grade="none")
+    day = today() - datetime.timedelta(days=1)
+    _inspected_on(world, ent, day)
+    second = _inspected_on(world, ent, day)
+    ent_services.update_enterprise(world.user("commerce"), ent, standardisation_grade="1")
+    client.force_login(world.user("emergency"))
+    page = client.get(f"/inspections/records/{second.pk}/").content.decode()
+    assert 'data-testid="frequency-beyond"' not in page
+    api = client.get(f"/api/v1/inspections/records/{second.pk}/frequency/").json()
+    assert (api["nth"], api["cap"], api["beyond"], api["grade"]) == (2, 6, False, "未达标")
+    if day.year != today().year:
+        return  # 1 January: the count starts again
+    third = _inspected_on(world, ent, today())
+    page = client.get(f"/inspections/records/{third.pk}/").content.decode()
+    assert "第3次检查，超过涉企检查频次上限1次" in page and "标准化等级一级" in page
+    assert ent.pk not in _pool(world, max_per_enterprise=10)  # the draw reads today's grade (一级, cap 1)
+
+
+def test_a_change_of_class_is_read_from_its_own_trail(client, world):
+    """The class (high risk or not) is derived from the sectors and the override; a change of it is
+    written in the profile event, so records made while the enterprise was high-risk (一级: 2 a year)
+    are judged by that after an override took the flag away (一级 other firms: 1)."""
+    import time_machine as tm
+
+    from enterprises import services as ent_services
+    from enterprises.models import Enterprise
+
+    ent = _set(world.ent_commerce, high_risk=False, grade="1")
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    with tm.travel(three_days_ago, tick=False):
+        ent_services.update_enterprise(world.user("commerce"), ent, high_risk_override=True, high_risk_reason="储存危险化学品")
+    assert Enterprise.objects.get(pk=ent.pk).high_risk
+    day = today() - datetime.timedelta(days=1)
+    _inspected_on(world, ent, day)
+    second = _inspected_on(world, ent, day)
+    ent_services.update_enterprise(world.user("commerce"), Enterprise.objects.get(pk=ent.pk), high_risk_override=False,
+                                   high_risk_reason="已停止储存危险化学品")
+    assert not Enterprise.objects.get(pk=ent.pk).high_risk
+    client.force_login(world.user("emergency"))
+    api = client.get(f"/api/v1/inspections/records/{second.pk}/frequency/").json()
+    assert (api["nth"], api["high_risk"], api["cap"], api["beyond"]) == (2, True, 2, False)
+    if day.year != today().year:
+        return  # 1 January: the count starts again
+    third = _inspected_on(world, ent, today())
+    api = client.get(f"/api/v1/inspections/records/{third.pk}/frequency/").json()
+    assert (api["nth"], api["high_risk"], api["cap"], api["beyond"]) == (3, False, 1, True)
