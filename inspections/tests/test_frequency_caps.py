@@ -238,3 +238,18 @@ def test_a_change_of_class_is_read_from_its_own_trail(client, world):
     third = _inspected_on(world, ent, today())
     api = client.get(f"/api/v1/inspections/records/{third.pk}/frequency/").json()
     assert (api["nth"], api["high_risk"], api["cap"], api["beyond"]) == (3, False, 1, True)
+
+
+def test_of_several_later_changes_the_first_tells_the_grade_of_the_day(client, world):
+    """未达标 on the record's day, then 三级, then 一级: the record is judged as 未达标 (6), not by the
+    grade between the changes (三级, 4) nor today's (一级, 1)."""
+    from enterprises import services as ent_services
+    from enterprises.models import Enterprise
+
+    ent = _set(world.ent_commerce, high_risk=False, grade="none")
+    rec = _inspected_on(world, ent, today() - datetime.timedelta(days=1))
+    for grade in ("3", "1"):
+        ent_services.update_enterprise(world.user("commerce"), Enterprise.objects.get(pk=ent.pk), standardisation_grade=grade)
+    client.force_login(world.user("emergency"))
+    api = client.get(f"/api/v1/inspections/records/{rec.pk}/frequency/").json()
+    assert (api["grade"], api["cap"]) == ("未达标", 6)
