@@ -101,13 +101,22 @@ def _five_in_place(hazard) -> list[list[str]]:
             ["责任到位", plan.responsible], ["预案到位", plan.safety_emergency]]
 
 
+def notice_issued(listing) -> bool:
+    """A 挂牌督办通知书 exists once the 安委会 approved the listing (its number is given then): a proposal
+    awaiting approval or declined has none — printing one would announce a 督办 never decided."""
+    return bool(listing.notice_number)
+
+
 def listing_notice_docx(listing) -> bytes:
     """挂牌督办通知书 in the 安委会's name to the lower government where the hazard is, the
-    responsible department and the enterprise, with the plan's 五到位."""
+    responsible department and the enterprise, with the plan's 五到位. Only for an approved listing
+    (``notice_issued``); once 摘牌 it is still given out, headed 【已摘牌】 with the day."""
     hazard = listing.hazard
     ent = hazard.enterprise
     body_name = listing.listing_body.name.replace("办公室", "")
-    doc = new_document("重大事故隐患挂牌督办通知书", listing.notice_number or f"（待审批）{listing.number}")
+    doc = new_document("重大事故隐患挂牌督办通知书", listing.notice_number)
+    if listing.delisted_at:
+        paragraph(doc, f"【已摘牌】本督办事项已于{_d(listing.delisted_at)}摘牌，督办结束。", bold=True)
     addressees = [name for name in (_lower_government(listing), listing.responsible_department.name, ent.name) if name]
     paragraph(doc, f"{'、'.join(dict.fromkeys(addressees))}：")
     paragraph(doc, (f"经研究，决定对{ent.name}存在的重大事故隐患（{hazard.number}：{hazard.description}）"

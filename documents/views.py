@@ -49,6 +49,8 @@ def listing_notice(request, pk: int):
 
     listing = get_visible_or_404(Listing.objects.select_related("hazard__enterprise", "listing_body", "responsible_department"),
                                  request.user, pk=pk)
+    if not hazard_docs.notice_issued(listing):
+        raise Http404("该挂牌督办尚未批准，没有督办通知书")
     return _send(request, hazard_docs.listing_notice_docx(listing), f"挂牌督办通知书-{listing.notice_number or listing.number}",
                  "listing_notice", listing)
 

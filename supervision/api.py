@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -171,9 +172,11 @@ class ListingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @document_schema("挂牌督办通知书（docx，或 doc_format=pdf）", pdf=True)
     @action(detail=True, methods=["get"], url_path="documents/notice", renderer_classes=FILE_RENDERERS, pagination_class=None, filter_backends=[])
     def notice_document(self, request, pk=None):
-        from documents.hazard_docs import listing_notice_docx
+        from documents.hazard_docs import listing_notice_docx, notice_issued
 
         listing = self.get_object()
+        if not notice_issued(listing):
+            raise NotFound("该挂牌督办尚未批准，没有督办通知书。")
         return send_document(request, listing_notice_docx(listing),
                              f"挂牌督办通知书-{listing.notice_number or listing.number}", "listing_notice", listing, pdf=True)
 

@@ -198,6 +198,7 @@ def test_listing_inspection_decision_risk_and_bulletin_documents(client, world):
     listing = sv.propose_listing(world.user("committee"), hazard=make_major(world),
                                  responsible_department=world.org("commerce"),
                                  deadline=today + datetime.timedelta(days=30), requirements="限期整改")
+    listing = sv.approve(world.user("committee_lead"), listing)  # the notice is issued with the approval
     rec = ins.create_record(world.user("emergency"), enterprise=world.ent_commerce, inspectors=[world.user("emergency")],
                             inspected_on=today)
     item = rec.items.first()

@@ -110,3 +110,37 @@ def test_listing_notice_pdf_keeps_the_chinese_facts(client, world):
     for fact in ("挂牌督办通知书", "天津市河北区鑫隆商贸有限公司", "安全出口锁闭", "河北区商务局"):
         assert fact in text, fact
     assert "\ufffd" not in text
+
+
+def test_no_notice_before_the_listing_is_approved_nor_for_a_declined_one(client, world):
+    """The 挂牌督办通知书 is issued with the approval (its number is given then): a proposal awaiting
+    the leader, or declined, has none — neither page nor API prints a 督办 never decided."""
+    from supervision import services as sv
+    from supervision.tests.helpers import propose
+
+    proposed = propose(world, major_hazard(world))
+    declined = sv.decline(world.user("committee_lead"), propose(world, major_hazard(world, description="配电室无防护")),
+                          reason="不属于重大事故隐患")
+    client_as(client, world, "committee")
+    for listing in (proposed, declined):
+        assert client.get(f"/documents/listings/{listing.pk}/notice.docx").status_code == 404
+        assert client.get(f"/api/v1/listings/{listing.pk}/documents/notice/").status_code == 404
+    approved = sv.approve(world.user("committee_lead"), proposed)
+    assert client.get(f"/documents/listings/{approved.pk}/notice.docx").status_code == 200
+    assert client.get(f"/api/v1/listings/{approved.pk}/documents/notice/").status_code == 200
+
+
+def test_a_delisted_notice_says_so_at_its_head(world):
+    from django.utils import timezone
+
+    from supervision import services as sv
+
+    listing = listed(world)
+    assert "已摘牌" not in docx_text(hazard_docs.listing_notice_docx(listing))
+    close_hazard(world, listing.hazard)
+    listing = sv.request_delisting(world.user("enterprise"), listing, note="已验收销号")
+    listing = sv.decide_delisting(world.user("committee_lead"), listing, accept=True)
+    day = timezone.localdate()
+    text = docx_text(hazard_docs.listing_notice_docx(listing))
+    assert f"【已摘牌】本督办事项已于{day.year}年{day.month}月{day.day}日摘牌，督办结束。" in text
+    assert text.index("【已摘牌】") < text.index("经研究")
