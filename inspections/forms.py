@@ -11,7 +11,7 @@ from enterprises.models import Enterprise
 from hazards.models import Hazard
 from regions.models import Region
 
-from .models import SPOT_FIELDS, Draw, Record, RecordItem, Visit
+from .models import SPOT_FIELDS, Draw, Plan, Record, RecordItem, Visit
 
 
 class BootstrapMixin:
@@ -145,9 +145,9 @@ class PlanForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label="计划名称", max_length=150)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     month = forms.IntegerField(label="月份", min_value=1, max_value=12, required=False)
-    planned_count = forms.IntegerField(label="计划检查家次", min_value=1)
+    planned_count = forms.IntegerField(label="计划检查家次", min_value=1, max_value=Plan.MAX_PLANNED)
     max_per_enterprise = forms.IntegerField(
-        label="同一企业年度检查上限（可不填）", min_value=1, required=False,
+        label="同一企业年度检查上限（可不填）", min_value=1, max_value=Plan.MAX_PER_YEAR, required=False,
         help_text="留空则按涉企检查频次上限表（按企业类别和标准化等级）；填写则取两者中较小者")
     high_risk_only = forms.BooleanField(label="仅高危行业企业", required=False)
     sectors = forms.ModelMultipleChoiceField(None, label="目标行业", required=False)

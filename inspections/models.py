@@ -81,6 +81,10 @@ class Plan(RegionCodes):
     high_risk_only = models.BooleanField("仅高危行业企业", default=False)
     townships = models.ManyToManyField("regions.Region", verbose_name="目标乡镇（街道）", blank=True, related_name="+")
     standardisation_grades = models.JSONField("标准化等级", default=list, blank=True)
+    #: the largest numbers a plan may hold (form and ``services.create_plan``): the columns are an integer
+    #: and a small integer, and a number beyond them was a 500 on PostgreSQL
+    MAX_PLANNED, MAX_PER_YEAR = 1_000_000, 366
+
     planned_count = models.PositiveIntegerField("计划检查家次")
     max_per_enterprise = models.PositiveSmallIntegerField(
         "同一企业年度检查上限", null=True, blank=True, default=None,

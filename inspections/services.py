@@ -101,10 +101,10 @@ def create_plan(actor, *, title: str, year: int, planned_count: int, month: int 
         raise ServiceError("请填写计划名称。", "title")
     if month is not None and not 1 <= month <= 12:
         raise ServiceError("月份须在1到12之间。", "month")
-    if planned_count < 1:
-        raise ServiceError("计划检查家次须至少为1。", "planned_count")
-    if max_per_enterprise is not None and max_per_enterprise < 1:
-        raise ServiceError("同一企业年度检查上限须至少为1次，或留空按频次上限表。", "max_per_enterprise")
+    if not 1 <= planned_count <= Plan.MAX_PLANNED:
+        raise ServiceError(f"计划检查家次须在1到{Plan.MAX_PLANNED}之间。", "planned_count")
+    if max_per_enterprise is not None and not 1 <= max_per_enterprise <= Plan.MAX_PER_YEAR:
+        raise ServiceError(f"同一企业年度检查上限须在1到{Plan.MAX_PER_YEAR}次之间，或留空按频次上限表。", "max_per_enterprise")
     bad = [g for g in standardisation_grades if g not in Enterprise.StandardisationGrade.values]
     if bad:
         raise ServiceError("标准化等级无效。", "standardisation_grades")

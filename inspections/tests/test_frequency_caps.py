@@ -178,7 +178,7 @@ def test_the_service_refuses_a_limit_below_one(world):
     with pytest.raises(ServiceError) as exc:
         services.create_plan(world.user("emergency"), title="零次", year=today().year, planned_count=1,
                              max_per_enterprise=0)
-    assert exc.value.field == "max_per_enterprise" and "至少为1次" in str(exc.value)
+    assert exc.value.field == "max_per_enterprise" and "须在1到366次之间" in str(exc.value)
 
 
 def _inspected_on(world, ent, day):
@@ -253,3 +253,27 @@ def test_of_several_later_changes_the_first_tells_the_grade_of_the_day(client, w
     client.force_login(world.user("emergency"))
     api = client.get(f"/api/v1/inspections/records/{rec.pk}/frequency/").json()
     assert (api["grade"], api["cap"]) == ("未达标", 6)
+
+
+def test_numbers_beyond_the_columns_are_refused_on_their_fields_not_a_500(client, world):
+    """The plan's counts are an integer and a small integer column (PostgreSQL refused 100000 in a
+    smallint with a 500): the form and the service refuse them on the field, nothing is kept."""
+    import pytest
+
+    from core.services import ServiceError
+    from inspections.models import Plan
+
+    client.force_login(world.user("emergency"))
+    form = {"title": "超大计划", "year": today().year, "planned_count": 2, "max_per_enterprise": ""}
+    for field, value in (("max_per_enterprise", "100000"), ("max_per_enterprise", "367"), ("planned_count", "3000000000")):
+        response = client.post("/inspections/plans/new/", {**form, field: value})
+        assert response.status_code == 400 and field in response.context["form"].errors, (field, value)
+    assert not Plan.objects.filter(title="超大计划").exists()
+    for kw in ({"max_per_enterprise": 367}, {"planned_count": 1_000_001}):
+        with pytest.raises(ServiceError) as exc:
+            services.create_plan(world.user("emergency"), title="超大计划", year=today().year,
+                                 **{"planned_count": 2, **kw})
+        assert exc.value.field == next(iter(kw))
+    plan = services.create_plan(world.user("emergency"), title="满年计划", year=today().year, planned_count=1_000_000,
+                                max_per_enterprise=366)
+    assert Plan.objects.get(pk=plan.pk).max_per_enterprise == 366
