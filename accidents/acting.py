@@ -107,6 +107,9 @@ def _figures(deaths, injuries, loss) -> tuple[int, int, Decimal]:
         raise ServiceError("死亡人数不能为负数。", "deaths")
     if injuries < 0:
         raise ServiceError("重伤人数不能为负数。", "injuries")
+    for value, field, label in ((deaths, "deaths", "死亡人数"), (injuries, "injuries", "重伤人数")):
+        if value > Accident.MAX_CASUALTIES:  # beyond the integer columns a 500 on PostgreSQL
+            raise ServiceError(f"{label}不能超过{Accident.MAX_CASUALTIES}人。", field)
     try:
         loss = Decimal(str(loss if loss not in (None, "") else 0))
     except InvalidOperation:

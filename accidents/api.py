@@ -96,8 +96,8 @@ class AccidentReportSerializer(serializers.Serializer):
     place = serializers.CharField()
     occurred_at = serializers.DateTimeField()
     learned_at = serializers.DateTimeField()
-    deaths = serializers.IntegerField(min_value=0, default=0)
-    injuries = serializers.IntegerField(min_value=0, default=0)
+    deaths = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES, default=0)
+    injuries = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES, default=0)
     loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
     summary = serializers.CharField()
 
@@ -113,8 +113,8 @@ class AccidentReclassifySerializer(serializers.Serializer):
 
 
 class SupplementSerializer(serializers.Serializer):
-    deaths = serializers.IntegerField(min_value=0)
-    injuries = serializers.IntegerField(min_value=0)
+    deaths = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES)
+    injuries = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES)
     loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     note = serializers.CharField()
 

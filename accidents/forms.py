@@ -7,12 +7,15 @@ from core.forms import StyledForm
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from .models import REPORTABLE_TYPES, Responsibility
+from .models import REPORTABLE_TYPES, Accident, Responsibility
 
 DT = {"type": "datetime-local"}
 D = {"type": "date"}
 REQ = {"required": "此项为必填项。"}
 NUM = {"required": "此项为必填项。", "invalid": "请输入数字。", "min_value": "不能为负数。"}
+#: 死亡人数 / 重伤人数: at most ``Accident.MAX_CASUALTIES``
+PEOPLE = {"min_value": 0, "max_value": Accident.MAX_CASUALTIES,
+          "error_messages": {**NUM, "max_value": f"人数不能超过{Accident.MAX_CASUALTIES}人。"}}
 
 
 class ReportForm(StyledForm):
@@ -34,8 +37,8 @@ class ReportForm(StyledForm):
                                       error_messages={"required": "请填写事故发生时间。", "invalid": "时间格式不正确。"})
     learned_at = forms.DateTimeField(label="单位负责人接到报告时间", widget=forms.DateTimeInput(attrs=DT),
                                      error_messages={"required": "请填写单位负责人接到报告的时间。", "invalid": "时间格式不正确。"})
-    deaths = forms.IntegerField(label="死亡人数（含失踪）", min_value=0, initial=0, error_messages=NUM)
-    injuries = forms.IntegerField(label="重伤人数（含急性工业中毒）", min_value=0, initial=0, error_messages=NUM)
+    deaths = forms.IntegerField(label="死亡人数（含失踪）", initial=0, **PEOPLE)
+    injuries = forms.IntegerField(label="重伤人数（含急性工业中毒）", initial=0, **PEOPLE)
     loss = forms.DecimalField(label="直接经济损失（万元）", min_value=0, max_digits=14, decimal_places=2, initial=0, error_messages=NUM)
     summary = forms.CharField(label="事故简要经过", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, error_messages=REQ)
 
@@ -61,8 +64,8 @@ class ReclassifyForm(StyledForm):
 
 
 class SupplementForm(StyledForm):
-    deaths = forms.IntegerField(label="死亡人数（含失踪）", min_value=0, error_messages=NUM)
-    injuries = forms.IntegerField(label="重伤人数", min_value=0, error_messages=NUM)
+    deaths = forms.IntegerField(label="死亡人数（含失踪）", **PEOPLE)
+    injuries = forms.IntegerField(label="重伤人数", **PEOPLE)
     loss = forms.DecimalField(label="直接经济损失（万元）", min_value=0, max_digits=14, decimal_places=2, error_messages=NUM)
     note = forms.CharField(label="补报说明", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 

@@ -162,6 +162,10 @@ class Accident(RegionCodes):
     report_due_at = models.DateTimeField("报告时限")
     source = models.CharField("报告来源", max_length=12, choices=Source.choices)
     reported_by_org = models.ForeignKey(ORG, verbose_name="报告单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    #: the most deaths / injuries one accident may record (forms, API and ``acting._figures``): the
+    #: columns are integers, and a number beyond them was a 500 on PostgreSQL
+    MAX_CASUALTIES = 100_000
+
     deaths = models.PositiveIntegerField("死亡人数（含失踪）", default=0)
     injuries = models.PositiveIntegerField("重伤人数（含急性工业中毒）", default=0)
     loss = models.DecimalField("直接经济损失（万元）", max_digits=14, decimal_places=2, default=0)
