@@ -16,7 +16,7 @@ from core.api_http import settles
 
 from . import rules, services
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
-from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TypicalCase
+from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TransferOutcome, TypicalCase
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -31,15 +31,49 @@ class PartySerializer(serializers.ModelSerializer):
         return idnumber.masked(party.id_number)
 
 
+class _BlankAsNull:
+    """Read-only: an empty text (nothing recorded) is null, as when no record exists at all."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
+class _NullableText(_BlankAsNull, serializers.CharField):
+    pass
+
+
+class _NullableChoice(_BlankAsNull, serializers.ChoiceField):
+    pass
+
+
+def _police(field, attr, help_text, **kwargs):
+    """A field of the transfer's TransferOutcome (null on other decisions and while nothing is recorded)."""
+    return field(source=f"transfer_outcome.{attr}", read_only=True, allow_null=True,
+                 help_text=f"{help_text}；仅移送司法机关决定，未登记为 null", **kwargs)
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
     article = serializers.StringRelatedField()
     case = serializers.PrimaryKeyRelatedField(read_only=True)
+    # what the 公安机关 did with a transfer (国务院令第310号 第七条至第九条); transfers are government-only
+    transfer_receiving_organ = _police(_NullableText, "receiving_organ", "接收移送的公安机关（签收回执的机关）")
+    transfer_received_on = _police(serializers.DateField, "received_on", "回执签收日期（第七条）")
+    transfer_outcome = _police(_NullableChoice, "outcome",
+                               "公安机关处理结果：filed 立案、not_filed 不予立案（第八条）、forwarded 转送有管辖权的机关（第七条）",
+                               choices=TransferOutcome.Outcome.choices)
+    transfer_notified_on = _police(serializers.DateField, "notified_on", "公安机关书面通知处理结果的日期")
+    transfer_outcome_note = _police(_NullableText, "note", "处理结果的说明（如通知书文号、转送的机关）")
+    transfer_reconsideration_requested_on = _police(
+        serializers.DateField, "reconsideration_requested_on", "不予立案后提请复议的日期（第九条：接到通知之日起3日内）")
+    transfer_reconsideration_result = _police(_NullableText, "reconsideration_result", "复议结果")
 
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
-                  "correction_deadline", "corrected_on", "decided_on", "act_on"]
+                  "correction_deadline", "corrected_on", "decided_on", "act_on", "transfer_receiving_organ",
+                  "transfer_received_on", "transfer_outcome", "transfer_notified_on", "transfer_outcome_note",
+                  "transfer_reconsideration_requested_on", "transfer_reconsideration_result"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -113,7 +147,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["kind"]
 
     def base_queryset(self):
-        return Decision.objects.select_related("party", "article").order_by("-id")
+        return Decision.objects.select_related("party", "article", "transfer_outcome").order_by("-id")
 
     def get_queryset(self):
         qs = super().get_queryset()

@@ -6,7 +6,7 @@ from django.utils.timezone import localdate
 
 from core.pickers import PickerSelect, bind
 
-from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle
+from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle, TransferOutcome
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -118,6 +118,51 @@ class TransferForm(PartyChoiceForm):
     reason = forms.CharField(label="移送理由")
     dangerous_ops = forms.BooleanField(label="涉嫌危险作业罪", required=False)
     decided_on = decided_on_field("移送日期")
+
+
+class TransferAnswerForm(BootstrapForm):
+    """What the 公安机关 did with a transfer of the case (国务院令第310号 第七条至第九条): the transfer is
+    chosen among the case's effective ones at the step the form records (``transfers``)."""
+
+    decision = forms.ModelChoiceField(label="移送决定", queryset=Decision.objects.none())
+
+    def transfers(self, case):
+        return case.decisions.filter(kind=Decision.Kind.TRANSFER, status=Decision.Status.EFFECTIVE)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = self.transfers(case).select_related("party")
+        self.fields["decision"].label_from_instance = lambda d: f"移送 {d.party.name} {d.decided_on:%Y-%m-%d}"
+
+
+class TransferReceiptForm(TransferAnswerForm):
+    """第七条: the 公安机关 signs the 回执 of the 涉嫌犯罪案件移送书."""
+
+    receiving_organ = forms.CharField(label="接收机关", max_length=100, help_text="签收回执的公安机关名称")
+    received_on = forms.DateField(label="回执签收日期", widget=DATE)
+
+
+class TransferOutcomeForm(TransferAnswerForm):
+    """第八条 立案 / 不予立案, or 第七条 转送有管辖权的机关 — notified in writing, once the 回执 is recorded."""
+
+    outcome = forms.ChoiceField(label="公安机关处理结果", choices=TransferOutcome.Outcome.choices)
+    notified_on = forms.DateField(label="书面通知日期", widget=DATE)
+    note = forms.CharField(label="说明（可选）", max_length=300, required=False,
+                           help_text="例如立案/不予立案通知书文号，转送的机关")
+
+    def transfers(self, case):
+        return super().transfers(case).filter(transfer_outcome__isnull=False)
+
+
+class ReconsiderationForm(TransferAnswerForm):
+    """第九条: after a 不予立案 notice the transferring organ may within 3 days ask the 公安机关 to 复议."""
+
+    requested_on = forms.DateField(label="提请复议日期", widget=DATE,
+                                   help_text="应自接到不予立案通知书之日起3日内提请（第九条）")
+    result = forms.CharField(label="复议结果（可选）", max_length=300, required=False)
+
+    def transfers(self, case):
+        return super().transfers(case).filter(transfer_outcome__outcome=TransferOutcome.Outcome.NOT_FILED)
 
 
 class DailyFineForm(BootstrapForm):

@@ -234,6 +234,53 @@ class Decision(models.Model):
         return f"{self.case.number}-{self.pk or 0:03d}"
 
 
+class TransferOutcome(models.Model):
+    """What the 公安机关 did with a 移送司法机关 decision (《行政执法机关移送涉嫌犯罪案件的规定》,
+    国务院令第310号, 2020年修订): 第七条 it signs the 回执 of the 移送书 (or forwards within 24 hours a
+    case not in its jurisdiction, telling the transferring organ in writing); 第八条 it notifies the
+    transferring organ in writing of 立案 or 不予立案; 第九条 on a 不予立案 notice the transferring organ
+    may within 3 days ask it to 复议.
+
+    Shape: a row of its own, one to one with the transfer decision, not columns on ``Decision``:
+    these facts exist for transfers only (seven columns empty on every other kind of decision), they
+    are the police's answer recorded later, not part of the decision (a decision allows no change but
+    its status and ``corrected_on``), and "no row" says plainly "nothing recorded yet". Written only
+    by ``services.record_transfer_receipt`` / ``record_transfer_outcome`` / ``request_reconsideration``;
+    read through the decision (scoped by ``Decision.objects.visible_to``, hidden from enterprises)."""
+
+    class Outcome(models.TextChoices):
+        FILED = "filed", "立案"
+        NOT_FILED = "not_filed", "不予立案"
+        FORWARDED = "forwarded", "转送有管辖权的机关"
+
+    decision = models.OneToOneField(Decision, verbose_name="移送决定", on_delete=models.CASCADE,
+                                    related_name="transfer_outcome")
+    receiving_organ = models.CharField("接收机关", max_length=100)
+    received_on = models.DateField("回执签收日期")
+    outcome = models.CharField("公安机关处理结果", max_length=10, choices=Outcome.choices, blank=True, default="")
+    notified_on = models.DateField("书面通知日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True, default="")
+    reconsideration_requested_on = models.DateField("提请复议日期", null=True, blank=True,
+                                                    help_text="不予立案的，移送机关可以自接到通知之日起3日内提请复议（第九条）")
+    reconsideration_result = models.CharField("复议结果", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "移送案件公安机关处理情况"
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.receiving_organ} {self.get_outcome_display() or '已签收'}"
+
+    @property
+    def reconsideration_late(self) -> bool:
+        """复议 asked more than the 3 days 第九条 gives after the 不予立案 notice (recorded all the same)."""
+        return bool(self.reconsideration_requested_on and self.notified_on
+                    and (self.reconsideration_requested_on - self.notified_on).days > RECONSIDERATION_DAYS)
+
+
+#: 《行政执法机关移送涉嫌犯罪案件的规定》第九条: 复议 may be asked within 3 days of the 不予立案 notice
+RECONSIDERATION_DAYS = 3
+
+
 class EnterpriseMeasure(RegionCodes):
     """曝光 / 约谈 / 联合惩戒 of an enterprise, placed where it was taken: its case's place when it
     belongs to a case, otherwise the enterprise's place on that day."""

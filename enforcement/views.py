@@ -78,7 +78,8 @@ def _action_forms(case, data=None, only=None):
         "resume": (forms.ReasonForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
         "measure": (forms.MeasureForm, False), "typical": (forms.TypicalForm, False), "listing": (forms.ListingForm, False),
-        "revoke": (forms.RevokeForm, True),
+        "revoke": (forms.RevokeForm, True), "transfer_receipt": (forms.TransferReceiptForm, True),
+        "transfer_outcome": (forms.TransferOutcomeForm, True), "reconsideration": (forms.ReconsiderationForm, True),
     }
     out = {}
     for name, (cls, needs_case) in specs.items():
@@ -90,10 +91,15 @@ def _action_forms(case, data=None, only=None):
     return out
 
 
+#: the forms about a transfer: transfers are hidden from enterprise users, so are these forms (404)
+TRANSFER_FORMS = ("transfer_receipt", "transfer_outcome", "reconsideration")
+
+
 def _events(case, government: bool):
-    """The case's timeline; a transfer to the judiciary is not shown outside government (as its decision)."""
+    """The case's timeline; a transfer to the judiciary is not shown outside government (as its decision),
+    nor what the 公安机关 did with it (case.transfer_received / _outcome / _reconsideration)."""
     events = events_for(case)
-    return events if government else events.exclude(verb="case.transfer")
+    return events if government else events.exclude(verb__startswith="case.transfer")
 
 
 def _stage_context(case):
@@ -106,6 +112,9 @@ def _offered(case, action_forms, failed=None):
     names = set(workflow.available_forms(case.stage, ctx=_stage_context(case)))
     if "party_id" in names and not action_forms["party_id"].fields["party"].queryset.exists():
         names.discard("party_id")  # no person party to identify (a case against the entity alone)
+    for name in TRANSFER_FORMS:  # no transfer at the step the form records (no 回执 yet, no 不予立案)
+        if name in names and not action_forms[name].fields["decision"].queryset.exists():
+            names.discard(name)
     offered = {name: form for name, form in action_forms.items() if name in names or name == failed}
     for name, form in offered.items():
         form.title = workflow.FORM_LABELS[name]  # the card's heading: the one list of the forms' names
@@ -139,18 +148,26 @@ def _run(user, case, name, d):
         "listing": lambda: s.propose_listing(user, enterprise=case.enterprise, reason=d["reason"],
                                              duration_months=d["duration_months"], public=d["public"], case=case),
         "revoke": lambda: s.revoke_decision(user, d["decision"], reason=d["reason"]),
+        "transfer_receipt": lambda: s.record_transfer_receipt(user, d["decision"], receiving_organ=d["receiving_organ"],
+                                                              received_on=d["received_on"]),
+        "transfer_outcome": lambda: s.record_transfer_outcome(user, d["decision"], outcome=d["outcome"],
+                                                              notified_on=d["notified_on"], note=d["note"]),
+        "reconsideration": lambda: s.request_reconsideration(user, d["decision"], requested_on=d["requested_on"],
+                                                             result=d["result"]),
     }
     return calls[name]()
 
 
 def _detail_context(request, case, action_forms, failed=None):
-    decisions = list(case.decisions.select_related("party", "article"))
+    decisions = list(case.decisions.select_related("party", "article", "transfer_outcome"))
     if not is_government(request.user):
         decisions = [d for d in decisions if d.kind != Decision.Kind.TRANSFER]
     for d in decisions:
         d.document = renderable(d)
         if d.kind == Decision.Kind.DAILY_FINE:
             d.accrual = services.daily_fine_total(d)
+        if d.kind == Decision.Kind.TRANSFER:  # what the 公安机关 did with it (None: nothing recorded yet)
+            d.police = getattr(d, "transfer_outcome", None)
     government = is_government(request.user)
     ctx = _stage_context(case)
     return {
@@ -173,6 +190,8 @@ def case_detail(request, pk: int):
 @require_POST
 def case_action(request, pk: int, action: str):
     case = get_visible_or_404(Case.objects.select_related("enterprise", "hazard", "opened_by_org"), request.user, pk=pk)
+    if action in TRANSFER_FORMS and not is_government(request.user):
+        raise Http404  # an enterprise user does not learn that the case has transfers
     if not services.can_handle(request.user, case) or not is_government(request.user):
         raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
     action_forms = _action_forms(case, request.POST, only=action)

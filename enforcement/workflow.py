@@ -85,6 +85,11 @@ def available_actions(stage: str, actor: str = "handler", ctx: Context | None = 
 #: exposure/interviews and the credit list follow the decision; a typical case is published once closed;
 #: a decision may be revoked (撤销) from the moment decisions can exist, also after closing; a person
 #: party's 公民身份号码 may be recorded or corrected while the case is open (a transfer may need it late).
+#: What the 公安机关 did with a transfer (回执, 立案/不予立案/转送, 复议: 国务院令第310号 第七条至第九条) is
+#: recorded wherever a transfer can exist and after closing too: the police answer later, on their own
+#: time, and the closed case takes other later records as well (撤销, measures, listings); the page
+#: offers these forms only when the case has a transfer at the step they record (views._offered).
+POLICE_ANSWER_STAGES = (INVESTIGATING, NOTIFIED, DECIDED, EXECUTING, CLOSED)
 FORM_STAGES = {
     "party": (FILED, INVESTIGATING),
     "party_id": (FILED, INVESTIGATING, NOTIFIED, DECIDED, EXECUTING),
@@ -99,6 +104,9 @@ FORM_STAGES = {
     "listing": (DECIDED, EXECUTING, CLOSED),
     "typical": (CLOSED,),
     "revoke": (NOTIFIED, DECIDED, EXECUTING, CLOSED),
+    "transfer_receipt": POLICE_ANSWER_STAGES,
+    "transfer_outcome": POLICE_ANSWER_STAGES,
+    "reconsideration": POLICE_ANSWER_STAGES,
 }
 
 
@@ -107,7 +115,8 @@ FORM_LABELS = {
     "advance": "推进阶段", "party": "增加当事人", "party_id": "登记当事人身份号码", "penalty": "行政处罚", "no_penalty": "不予处罚",
     "suspension": "责令停产整顿", "transfer": "移送司法机关", "daily_fine": "按日连续处罚", "correction": "登记改正",
     "resume": "复查恢复生产", "measure": "曝光/约谈/联合惩戒", "listing": "提请列入失信名单", "typical": "公布典型案例",
-    "revoke": "撤销决定",
+    "revoke": "撤销决定", "transfer_receipt": "登记移送回执", "transfer_outcome": "登记公安机关处理结果",
+    "reconsideration": "不予立案提请复议",
 }
 
 

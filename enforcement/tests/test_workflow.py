@@ -81,15 +81,18 @@ def test_context_defaults_and_immutability():
 
 
 # The case page's forms per stage, written from the procedure (see test_case_stage_forms.py for the page);
-# a person party's 公民身份号码 ("party_id") may be recorded while the case is open, not once it is closed.
+# a person party's 公民身份号码 ("party_id") may be recorded while the case is open, not once it is closed;
+# the 公安机关's answer to a transfer (国务院令第310号 第七条至第九条: 回执, 立案/不予立案, 复议) comes on its
+# own time, from the first stage a transfer exists in (调查取证) and after the case is closed.
+POLICE = {"transfer_receipt", "transfer_outcome", "reconsideration"}
 FORMS = {
     "filed": {"party", "party_id"},
-    "investigating": {"party", "party_id", "transfer"},
-    "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"},
+    "investigating": {"party", "party_id", "transfer"} | POLICE,
+    "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"} | POLICE,
     "decided": {"penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume", "measure",
-                "listing", "revoke", "party_id"},
-    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke", "party_id"},
-    "closed": {"measure", "listing", "typical", "revoke"},
+                "listing", "revoke", "party_id"} | POLICE,
+    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke", "party_id"} | POLICE,
+    "closed": {"measure", "listing", "typical", "revoke"} | POLICE,
 }
 
 
