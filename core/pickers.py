@@ -244,6 +244,16 @@ class PickerSelect(forms.Select):
             a["data-picker-params"] = self.params
         return context
 
+    @staticmethod
+    def _ids(chosen) -> list[int]:
+        """The chosen values that can be record ids (ASCII digits up to ``MAX_ID``): a form shown again
+        with "²" or a number beyond bigint is not looked up (SQLite's OverflowError, a ValueError:
+        a 500), it names nothing."""
+        from .querysets import MAX_ID
+
+        return [int(c) for c in chosen if c.isascii() and c.isdigit() and len(c) <= len(str(MAX_ID))
+                and int(c) <= MAX_ID]
+
     def optgroups(self, name, value, attrs=None):
         """Only the empty choice and the chosen value(s): never the whole (possibly huge) queryset."""
         chosen = {str(v) for v in value if v not in ("", None)}
@@ -253,11 +263,11 @@ class PickerSelect(forms.Select):
         labels = {}
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None:
-            labels = {str(o.pk): str(o) for o in queryset.filter(pk__in=[c for c in chosen if c.isdigit()])}
+            labels = {str(o.pk): str(o) for o in queryset.filter(pk__in=self._ids(chosen))}
         elif self.user is not None and self.picker in PICKERS:
             picker = PICKERS[self.picker]
             qs = picker.queryset(self.user, _NoParams())
-            labels = {str(o.pk): picker.text(o) for o in qs.filter(pk__in=[c for c in chosen if c.isdigit()])}
+            labels = {str(o.pk): picker.text(o) for o in qs.filter(pk__in=self._ids(chosen))}
         for i, v in enumerate(sorted(chosen), start=1):
             if v in labels:  # an id outside the scope is not named, and not offered
                 options.append((None, [self.create_option(name, v, labels[v], True, i)], i))

@@ -2,6 +2,7 @@
 holidays and the rate-limit trail. Reporter identities are stored only encrypted (Fernet)."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,10 @@ from core.models import RegionCodes
 
 from . import workflow
 from .querysets import DEADLINE_FIELD_BY_STATE, TipQuerySet
+
+#: the largest sum of money (元) a fine or reward column holds (numeric(12, 2)): the forms and
+#: ``services`` refuse more — beyond the column it was a 500 on PostgreSQL
+MAX_MONEY = Decimal("9999999999.99")
 
 
 class Tip(RegionCodes):

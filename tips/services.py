@@ -15,7 +15,7 @@ from core.security import log_security
 from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import deadlines, protection, workflow
-from .models import Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
+from .models import MAX_MONEY, Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
 from .routing import route
 from .validators import check_point, check_uploads, clean_text, valid_phone
 
@@ -241,6 +241,7 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
     if result not in workflow.RESULTS:
         raise ServiceError("请选择核查结果。", "result")
     note = clean_text(note, field="note", label="核查情况", max_length=5000, required=True)
+    fine_amount = fine_amount_of(fine_amount)
     if result == workflow.RESULT_UNFOUNDED and (hazard is not None or register):
         raise ServiceError("核查不属实的举报不能关联隐患。", "hazard")
     facts = workflow.Facts(is_handler=is_handler(actor, tip), result=result)
@@ -312,6 +313,26 @@ def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = F
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def fine_amount_of(value) -> Decimal | None:
+    """A fine (元) as a form or a caller gives it: None when blank, else a Decimal of cents from 0 to
+    ``MAX_MONEY`` (the numeric(12, 2) column; beyond it a 500 on PostgreSQL) — anything else is
+    refused on ``fine_amount``."""
+    if value in (None, ""):
+        return None
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError("罚款金额须为数字。", "fine_amount") from None
+    if not value.is_finite():
+        raise ServiceError("罚款金额须为数字。", "fine_amount")
+    if value < 0:
+        raise ServiceError("罚款金额不能为负数。", "fine_amount")
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value <= MAX_MONEY else value
+    if value > MAX_MONEY:
+        raise ServiceError(f"罚款金额不能超过{MAX_MONEY}元。", "fine_amount")
+    return value
+
+
 def fine_base(tip: Tip, typed=None) -> tuple[Decimal | None, bool]:
     """The fine a reward is a share of (RULES.md §1: 15 % of the fine) and whether it is recorded on
     the tip now.
@@ -323,16 +344,7 @@ def fine_base(tip: Tip, typed=None) -> tuple[Decimal | None, bool]:
     case's link to a tip (``Case.origin``) is free text. A typed fine different from the recorded one
     is refused; when the verification recorded none (the penalty came later), the typed fine is
     recorded on the tip once, with the decision, and every later line uses it."""
-    if typed in (None, ""):
-        typed = None
-    else:
-        try:
-            typed = Decimal(str(typed))
-        except (InvalidOperation, ValueError):
-            raise ServiceError("罚款金额须为数字。", "fine_amount") from None
-        if not typed.is_finite() or typed < 0:
-            raise ServiceError("罚款金额不能为负数。", "fine_amount")
-        typed = typed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    typed = fine_amount_of(typed)
     recorded = tip.fine_amount
     if recorded is None:
         return typed, typed is not None
@@ -379,6 +391,8 @@ def decide_reward(actor, tip: Tip, *, policy: RewardPolicy, fine_amount=None, li
                             internal=tip.internal_whistleblower and line == Reward.Line.REPORTER)
     if amount <= 0:
         raise ServiceError("奖励金额须大于零。", "amount")
+    if amount > MAX_MONEY:  # a standard without a cap: beyond the amount column a 500 on PostgreSQL
+        raise ServiceError(f"奖励金额不能超过{MAX_MONEY}元，请核对奖励标准的最高金额。", "amount")
     with transaction.atomic():
         tip = lock(tip)  # serialised: one decision per line (also under a double submit)
         if Reward.objects.filter(tip=tip, line=line).exists():
