@@ -167,8 +167,8 @@ class PlanForm(BootstrapMixin, forms.Form):
 class DrawForm(BootstrapMixin, forms.Form):
     """The first draw of a plan, or (``redraw``) a 重新抽取 request with its reason."""
 
-    count = forms.IntegerField(label="抽取企业数", min_value=1)
-    per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, initial=2)
+    count = forms.IntegerField(label="抽取企业数", min_value=1, max_value=Plan.MAX_PLANNED)
+    per_enterprise = forms.IntegerField(label="每家检查人员数", min_value=1, max_value=Draw.MAX_PER_ENTERPRISE, initial=2)
     reason = forms.CharField(label="重新抽取原因", required=False, max_length=200)
 
     def __init__(self, *args, redraw: bool = False, **kwargs):

@@ -121,6 +121,11 @@ class Draw(RegionCodes):
     enterprise_pool = models.JSONField("企业库（有序）", default=list)
     inspector_pool = models.JSONField("检查人员库（有序）", default=list)
     conflicts = models.JSONField("回避关系", default=list)
+    #: the most inspectors a draw may send to one enterprise (form, ``services.make_draw`` and
+    #: ``redraw.request_redraw``; the number of enterprises is bounded by ``Plan.MAX_PLANNED``): the
+    #: column is a small integer, and a number beyond it was a 500 on PostgreSQL
+    MAX_PER_ENTERPRISE = 100
+
     count = models.PositiveIntegerField("抽取企业数")
     per_enterprise = models.PositiveSmallIntegerField("每家检查人员数", default=2)
     result = models.JSONField("抽取结果", default=list)

@@ -63,10 +63,7 @@ def request_redraw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, re
         raise ServiceError("重新抽取须说明原因。", "reason")
     if len(reason) > REASON_MAX:
         raise ServiceError(f"原因不能超过{REASON_MAX}个字。", "reason")
-    if not count or count < 1:
-        raise ServiceError("抽取企业数须至少为1。", "count")
-    if not per_enterprise or per_enterprise < 1:
-        raise ServiceError("每家企业的检查人员数须至少为1。", "per_enterprise")
+    services.check_draw_counts(count, per_enterprise)
     with transaction.atomic():
         Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one request at a time per plan
         current = plan.draws.filter(superseded=False).first()

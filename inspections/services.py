@@ -175,6 +175,16 @@ def _refuse_recused(inspectors, enterprise) -> None:
     raise ServiceError(f"{'；'.join(reasons)}，须回避，不能检查该单位。", "inspectors", code="recusal")
 
 
+def check_draw_counts(count, per_enterprise) -> None:
+    """A draw's numbers (a first draw or a 重新抽取 request): 1 to ``Plan.MAX_PLANNED`` enterprises,
+    1 to ``Draw.MAX_PER_ENTERPRISE`` inspectors each — beyond the columns a 500 on PostgreSQL."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= Plan.MAX_PLANNED:
+        raise ServiceError(f"抽取企业数须在1到{Plan.MAX_PLANNED}之间。", "count")
+    if (isinstance(per_enterprise, bool) or not isinstance(per_enterprise, int)
+            or not 1 <= per_enterprise <= Draw.MAX_PER_ENTERPRISE):
+        raise ServiceError(f"每家企业的检查人员数须在1到{Draw.MAX_PER_ENTERPRISE}人之间。", "per_enterprise")
+
+
 def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason: str = "", redraw=None) -> Draw:
     """Draw for ``plan``. A plan with a current draw is drawn again only through an approved
     request (``redraw.approve_redraw`` passes it as ``redraw``); the old draw is kept, superseded.
@@ -184,6 +194,7 @@ def make_draw(actor, plan: Plan, *, count: int, per_enterprise: int = 2, reason:
     org = _require_org(actor, department=True)
     if plan.department_id != org.pk:
         raise NotPermitted("只能为本部门的计划抽取。")
+    check_draw_counts(count, per_enterprise)
     current = plan.draws.filter(superseded=False).first()
     if current and redraw is None:
         raise ServiceError("本计划已抽取。重新抽取须提交申请并说明原因，经本部门负责人批准。", "reason",
