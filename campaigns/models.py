@@ -92,6 +92,10 @@ class Activity(RegionCodes):
     date = models.DateField("日期")
     participants = models.TextField("参加人员", blank=True)
     summary = models.TextField("内容", blank=True)
+    #: the largest 人数 an activity may record (form and ``services.record_activity``): the column is
+    #: an integer, and a number beyond it was a 500 on PostgreSQL
+    MAX_COUNT = 100_000
+
     count = models.PositiveIntegerField("人数", null=True, blank=True, help_text="仅用于技术检查员人数")
     attachment = models.FileField("附件", upload_to="campaigns/activities/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -129,8 +129,10 @@ def record_activity(actor, *, unit: Organisation, kind: str, date: datetime.date
         raise ServiceError("组织开展督导检查请在“检查 → 帮扶指导/督导检查”中登记（计入调度表4.8）。", "kind")
     if date > timezone.localdate():
         raise ServiceError("日期不能晚于今天。", "date")
-    if kind == Activity.Kind.INSPECTORS and (count is None or count < 0):
+    if kind == Activity.Kind.INSPECTORS and count is None:
         raise ServiceError("请填写技术检查员人数。", "count")
+    if count is not None and not 0 <= count <= Activity.MAX_COUNT:  # beyond the column a 500 on PostgreSQL
+        raise ServiceError(f"人数须在0到{Activity.MAX_COUNT}之间。", "count")
     if attachment:
         attachment = accept_upload(attachment, "campaign_attachment").content  # core upload policy
     with transaction.atomic():
