@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 
 from core.pickers import PickerSelect, bind
+from core.querysets import parse_id
 
 from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle, TransferOutcome
 
@@ -44,6 +45,16 @@ class OpenCaseForm(BootstrapForm):
 
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
         bind(self, user)
+
+    def clean_hazard(self):
+        """An id as the picker sends it (ASCII digits, ``core.querysets.parse_id``): Python's int()
+        also reads other scripts' digits (٣, ３), which the view's scoped lookup (``named_or_404``)
+        does not — the case was opened with no hazard and nothing said."""
+        value = self.cleaned_data.get("hazard")
+        raw = (self.data.get(self.add_prefix("hazard")) or "").strip()
+        if value is not None and parse_id(raw) is None:
+            raise forms.ValidationError("请从列表中选择隐患，或输入隐患序号（半角数字）。")
+        return value
 
 
 ID_NUMBER_HELP = "18位，末位可为X；移送司法机关、问责人数按身份号码计人（未填的按姓名计）。页面只显示前6位和后4位。"
