@@ -51,7 +51,7 @@ class OpenCaseForm(BootstrapForm):
         also reads other scripts' digits (٣, ３), which the view's scoped lookup (``named_or_404``)
         does not — the case was opened with no hazard and nothing said."""
         value = self.cleaned_data.get("hazard")
-        raw = (self.data.get(self.add_prefix("hazard")) or "").strip()
+        raw = str(self.data.get(self.add_prefix("hazard")) or "").strip()
         if value is not None and parse_id(raw) is None:
             raise forms.ValidationError("请从列表中选择隐患，或输入隐患序号（半角数字）。")
         return value
