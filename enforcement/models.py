@@ -253,7 +253,7 @@ class TransferOutcome(models.Model):
         NOT_FILED = "not_filed", "不予立案"
         FORWARDED = "forwarded", "转送有管辖权的机关"
 
-    decision = models.OneToOneField(Decision, verbose_name="移送决定", on_delete=models.CASCADE,
+    decision = models.OneToOneField(Decision, verbose_name="移送决定", on_delete=models.PROTECT,
                                     related_name="transfer_outcome")
     receiving_organ = models.CharField("接收机关", max_length=100)
     received_on = models.DateField("回执签收日期")

@@ -366,3 +366,18 @@ def test_the_schema_documents_the_fields_read_only_and_nullable(client, world):
     for f in FIELDS:
         assert props[f].get("readOnly") and props[f].get("nullable"), (f, props[f])
         assert "未登记为 null" in props[f]["description"], f
+
+
+def test_a_transfer_with_the_police_answer_cannot_be_deleted_out_from_under_it(world):
+    """The police's answer is kept as long as its transfer (PROTECT, as every decision's own links):
+    deleting the decision directly is refused, the answer stays."""
+    from django.db.models import ProtectedError
+
+    handler = world.user("commerce")
+    case = notified_case(world)
+    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
+    services.record_transfer_receipt(handler, decision, receiving_organ="天津市公安局河北分局",
+                                     received_on=timezone.localdate())
+    with pytest.raises(ProtectedError):
+        decision.delete()
+    assert TransferOutcome.objects.filter(decision=decision).exists()
