@@ -1,7 +1,7 @@
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from regions.loader import DATA_FILE, TEST_FILE, load_regions
 from regions.models import Region
@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, file=None, test=False, **options):
         path = TEST_FILE if test else (file or DATA_FILE)
         started = time.monotonic()
-        result = load_regions(path)
+        try:
+            result = load_regions(path)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         counts = {lvl: Region.objects.filter(level=lvl).count() for lvl in ("province", "city", "county", "township")}
         self.stdout.write(
             f"regions: {result['created']} created, {result['updated']} updated in {time.monotonic() - started:.1f}s; "
