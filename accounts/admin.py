@@ -44,9 +44,40 @@ def _for(request, cls):
     return type(cls.__name__, (cls,), {"actor": request.user})
 
 
+class SectorForm(forms.ModelForm):
+    actor = None
+
+    class Meta:
+        model = Sector
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "high_risk" in self.changed_data:
+            try:
+                services.check_sector_high_risk(self.actor)
+            except ServiceError as exc:
+                _refusal_on_form(self, exc)
+        return cleaned
+
+
 @admin.register(Sector)
 class SectorAdmin(ReferenceDataAdmin):
+    """Reference data with its change log; a change of 高危行业 goes through
+    ``services.set_sector_high_risk``: every enterprise of the sector without 人工认定 derives its 高危
+    again, with its ``enterprise.updated`` event, and the sector records ``sector.high_risk_changed`` —
+    in the admin's transaction, before the row's other fields are saved and logged."""
+
+    form = SectorForm
     list_display = ("code", "name", "parent", "high_risk", "drill_months")
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _for(request, super().get_form(request, obj, **kwargs))
+
+    def save_row(self, request, obj, form, change):
+        if change and "high_risk" in form.changed_data:
+            services.set_sector_high_risk(request.user, Sector.objects.get(pk=obj.pk), high_risk=obj.high_risk)
+        super().save_row(request, obj, form, change)
 
 
 @admin.register(DepartmentType)

@@ -164,6 +164,42 @@ def remove_competence(actor, competence: Competence) -> None:
         competence.delete()
 
 
+#: a sector's 高危行业 flag is reference data every enterprise of the sector derives its 高危 from
+#: (inspection frequency caps, monthly principal checks, staffing rules): the Django admin's superusers
+#: change it, and system jobs (actor None)
+SECTOR_HIGH_RISK_REFUSAL = "只有超级用户可以变更行业领域的高危行业认定。"
+
+
+def check_sector_high_risk(actor) -> None:
+    """The guard of ``set_sector_high_risk`` (the admin's sector form runs it to refuse under the form)."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise NotPermitted(SECTOR_HIGH_RISK_REFUSAL)
+
+
+def set_sector_high_risk(actor, sector: Sector, *, high_risk: bool) -> int:
+    """Turn ``sector``'s 高危行业 flag on or off (compare-and-set on the flag ``sector`` holds:
+    StaleState if another changed it first) and, in the same transaction, derive 高危 again for every
+    enterprise of the sector without 人工认定 (``enterprises.services.follow_sector``: bulk statements,
+    an ``enterprise.updated`` event for each whose flag changes). One ``sector.high_risk_changed``
+    event on the sector (``changes.high_risk`` old → new, how many enterprises changed). The same
+    flag changes nothing and records nothing. Returns how many enterprises changed."""
+    from enterprises.services import follow_sector  # enterprises depend on accounts, not the reverse
+
+    check_sector_high_risk(actor)
+    high_risk = bool(high_risk)
+    before = sector.high_risk
+    if before == high_risk:
+        return 0
+    with transaction.atomic():
+        if Sector.objects.filter(pk=sector.pk, high_risk=before).update(high_risk=high_risk) != 1:
+            raise StaleState()
+        sector.high_risk = high_risk
+        changed = follow_sector(actor, sector)
+        record(actor, "sector.high_risk_changed", sector,
+               data={"changes": {"high_risk": [str(before), str(high_risk)]}, "enterprises": changed})
+    return changed
+
+
 def _refuse(reason: str, field: str | None = None) -> None:
     """A refusal of the account rule (``account_rules``): out of scope or not an administrator is
     NotPermitted (the page answers 404/403); the other refusals name their field."""

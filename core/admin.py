@@ -36,13 +36,20 @@ class AuditedModelAdmin(admin.ModelAdmin):
             else:
                 for level in REGION_LEVELS:
                     setattr(obj, f"{level}_code", "")
-        super().save_model(request, obj, form, change)
+        self.save_row(request, obj, form, change)
         ChangeLog.objects.create(
             user=request.user, user_name=request.user.get_username(),
             action=ChangeLog.Action.UPDATE if change else ChangeLog.Action.CREATE,
             object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
             pre=pre, post=_snapshot(obj), request_id=current_request_id(),
         )
+
+    def save_row(self, request, obj, form, change):
+        """The row's own save (``ModelAdmin.save_model``), between the change log's pre and post
+        snapshots, inside the admin's transaction. A subclass whose field has a writer calls it here
+        first (a sector's 高危行业: ``accounts.services.set_sector_high_risk``), so the log still
+        holds the whole edit."""
+        super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         ChangeLog.objects.create(

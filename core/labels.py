@@ -139,6 +139,7 @@ VERBS: dict[str, str] = {
     "enterprise.import_started": "上传单位名录导入文件",
     "organisation.created": "新建机构",
     "organisation.updated": "修改机构信息",
+    "sector.high_risk_changed": "变更高危行业认定",
     "competence.set": "设置部门监管职责",
     "competence.removed": "取消部门监管职责",
     "user.created": "新建用户",

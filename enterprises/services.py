@@ -139,6 +139,55 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     return ent
 
 
+#: enterprises whose 高危 a sector's change flips, per UPDATE and per event insert (a sector may have
+#: 10⁴–10⁵ enterprises at province scale: bounded statements and memory)
+SECTOR_BATCH = 2000
+
+
+def follow_sector(actor, sector) -> int:
+    """After ``sector``'s 高危行业 flag changed (``accounts.services.set_sector_high_risk``, inside its
+    transaction, the sector row already written): 高危 derived again, as ``derive_high_risk`` does,
+    for every enterprise of the sector without 人工认定 — high-risk when any of its own sectors is, so
+    one with another high-risk sector stays high-risk. Set-based: one query per direction finds the
+    enterprises whose stored flag is now wrong (rows locked), one compare-and-set UPDATE per
+    ``SECTOR_BATCH`` of them (StaleState if one moved meanwhile) and, for each, the event
+    ``update_enterprise`` writes for a change of class — ``enterprise.updated`` with
+    ``changes.high_risk`` ["False", "True"] or back, the trail ``inspections.frequency.class_on`` reads a
+    past day's class from — written with ``core.events.EventColumns`` (the sector named in the note).
+    An enterprise whose flag stays, or with 人工认定, writes nothing. Returns how many changed."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from core.bulk import make
+    from core.events import EventColumns, actor_fields
+    from core.services import StaleState
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("follow_sector runs inside the transaction that changed the sector")
+    through = Enterprise.sectors.through
+    any_high_risk = Exists(through.objects.filter(enterprise_id=OuterRef("pk"), sector__high_risk=True))
+    derived = Enterprise.objects.filter(sectors=sector, high_risk_override__isnull=True)
+    note = f"行业领域“{sector.name}”{'认定为' if sector.high_risk else '不再认定为'}高危行业"[:200]
+    info, now, changed = actor_fields(actor), timezone.now(), 0
+    for before, wrong in ((False, derived.filter(high_risk=False).filter(any_high_risk)),
+                          (True, derived.filter(high_risk=True).filter(~any_high_risk))):
+        rows = list(wrong.select_for_update(of=("self",)).order_by("pk").values_list("pk", "name"))
+        pair = [str(before), str(not before)]  # as update_enterprise writes it: "True" / "False"
+        for i in range(0, len(rows), SECTOR_BATCH):
+            batch = rows[i:i + SECTOR_BATCH]
+            ids = [pk for pk, _ in batch]
+            if Enterprise.objects.filter(pk__in=ids, high_risk=before).update(high_risk=not before,
+                                                                               updated_at=now) != len(ids):
+                raise StaleState()
+            events = EventColumns(actor, info)
+            for pk, name in batch:
+                events.add("enterprise.updated", make(Enterprise, {"id": pk, "name": name}), note=note,
+                           data={"changes": {"high_risk": list(pair)}}, at=now)
+            events.write()
+        changed += len(rows)
+    return changed
+
+
 def follow_region(actor, ent: Enterprise) -> None:
     """A move (属地管理): the login organisation of the enterprise's users and its open hazards
     (hazards.relocation) go where the enterprise now is."""
