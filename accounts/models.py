@@ -9,7 +9,8 @@ from core.querysets import ScopedQuerySet
 
 class Sector(models.Model):
     """行业领域 — reference data (with sub-sectors, e.g. 工贸 → 冶金). ``high_risk`` drives
-    monthly principal checks, half-yearly drills and the enterprise high-risk flag."""
+    monthly principal checks, half-yearly drills and the enterprise high-risk flag: it is changed by
+    ``accounts.services.set_sector_high_risk`` only, which derives its enterprises' flag again."""
 
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60)
