@@ -104,6 +104,40 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
+class RecordIdField(forms.CharField):
+    """A record id typed in a query string (``?enterprise=12``): ASCII digits, surrounding spaces
+    allowed; anything else — a decimal, an exponent, a sign, other scripts' digits ("²", "٣") — is a
+    Chinese form error. An id beyond any record (``core.querysets.MAX_ID``, a bigint) is kept as
+    ``NO_RECORD`` and names nothing: it was an OverflowError on SQLite (a 500), where PostgreSQL
+    simply found nothing."""
+
+    NO_RECORD = 0  # ids start at 1
+
+    def __init__(self, *args, noun: str = "记录", **kwargs):
+        self.noun = noun
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        from .querysets import MAX_ID
+
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        if not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(f"{self.noun}编号须为正整数。", code="invalid")
+        digits = text.lstrip("0")
+        if len(digits) > len(str(MAX_ID)) or int(digits or 0) > MAX_ID:
+            return self.NO_RECORD
+        return int(digits or 0)
+
+
+class RecordIdFilter(django_filters.Filter):
+    """Rows of one record named by id (``field_name`` e.g. "enterprise_id"), through
+    ``RecordIdField``: a bad id is a 400 naming the filter, an id beyond bigint lists nothing."""
+
+    field_class = RecordIdField
+
+
 class OverdueFilter(YesNoFilter):
     """逾期 yes/no through the model's own querysets (``overdue()`` / ``not_overdue()``), so the
     rule lives with the model and runs in the database."""

@@ -20,6 +20,19 @@ from django.http import Http404, JsonResponse
 LIMIT = 20
 
 
+def _id_param(text: str) -> int | None:
+    """A record id named in a picker's query string (``?enterprise=12``): None when the text is no id
+    (blank, words, other scripts' digits — "²" is a digit to ``isdigit`` and no number to ``int``: a
+    ValueError, a 500), 0 — which names nothing — for one beyond any id (``MAX_ID``: a bigger one was
+    an OverflowError on SQLite)."""
+    from .querysets import MAX_ID
+
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text.lstrip("0")) <= len(str(MAX_ID)) and int(text) <= MAX_ID else 0
+
+
 @dataclass(frozen=True)
 class Picker:
     queryset: Callable  # (user, request) -> scoped queryset
@@ -38,8 +51,9 @@ def _hazards(user, request):
         qs = qs.open()
     if request.GET.get("grade") in Hazard.Grade.values:
         qs = qs.filter(grade=request.GET["grade"])
-    if request.GET.get("enterprise", "").isdigit():
-        qs = qs.filter(enterprise_id=int(request.GET["enterprise"]))
+    ent_id = _id_param(request.GET.get("enterprise", ""))
+    if ent_id is not None:
+        qs = qs.filter(enterprise_id=ent_id)
     return qs
 
 
@@ -50,8 +64,8 @@ def _search_hazards(qs, q):
     m = HAZARD_NUMBER.match(q)
     if m:
         return qs.filter(pk=int(m.group(1)))
-    if q.strip().isdigit():
-        return qs.filter(Q(pk=int(q)) | Q(description__contains=q.strip()))
+    if _id_param(q) is not None:
+        return qs.filter(Q(pk=_id_param(q)) | Q(description__contains=q.strip()))
     return qs.filter(Q(description__icontains=q) | Q(enterprise__name__icontains=q) | Q(location__icontains=q))
 
 
@@ -73,8 +87,9 @@ def _regions(user, request):
     level = request.GET.get("level", "")
     if level:
         qs = qs.filter(level=level)
-    if request.GET.get("parent", "").isdigit():
-        qs = qs.filter(parent_id=int(request.GET["parent"]))
+    parent = _id_param(request.GET.get("parent", ""))
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
     return qs
 
 
@@ -84,9 +99,9 @@ def _items(user, request):
     from standards.applicability import applicable_items
     from standards.models import Item
 
-    ent_id = request.GET.get("enterprise", "")
-    if ent_id.isdigit():
-        ent = Enterprise.objects.visible_to(user).filter(pk=int(ent_id)).first()
+    ent_id = _id_param(request.GET.get("enterprise", ""))
+    if ent_id is not None:
+        ent = Enterprise.objects.visible_to(user).filter(pk=ent_id).first()
         if ent is None:
             return Item.objects.none()
         return applicable_items(ent)
@@ -99,11 +114,11 @@ def _sectors(user, request):
     from enterprises.models import Enterprise
 
     qs = Sector.objects.filter(is_active=True)
-    ent_id = request.GET.get("enterprise", "")
-    if ent_id.isdigit():
+    ent_id = _id_param(request.GET.get("enterprise", ""))
+    if ent_id is not None:
         from hazards.acting import allowed_sectors
 
-        ent = Enterprise.objects.visible_to(user).filter(pk=int(ent_id)).first()
+        ent = Enterprise.objects.visible_to(user).filter(pk=ent_id).first()
         return qs.filter(pk__in=allowed_sectors(ent)) if ent else qs.none()
     return qs
 
@@ -171,8 +186,8 @@ def _search_tips(qs, q):
     if m:
         return qs.filter(pk=int(m.group(1)))
     q = q.strip()
-    if q.isdigit():
-        return qs.filter(pk=int(q))
+    if _id_param(q) is not None:
+        return qs.filter(pk=_id_param(q))
     return qs.filter(Q(address__icontains=q) | Q(enterprise__name__icontains=q))
 
 

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Sector
-from core.listfilters import RegionCodeFilter, StableOrderingFilter, YesNoFilter
+from core.listfilters import RecordIdFilter, RegionCodeFilter, StableOrderingFilter, YesNoFilter
 
 from .models import Engagement, Enterprise, ImportJob
 
@@ -68,7 +68,7 @@ class EngagementFilter(django_filters.FilterSet):
     """第三方服务委托: the list page, its export and ``/api/v1/engagements/``."""
 
     q = django_filters.CharFilter(label="机构或单位名称", method="filter_q")
-    enterprise = django_filters.NumberFilter(label="生产经营单位编号", field_name="enterprise_id")
+    enterprise = RecordIdFilter(label="生产经营单位编号", field_name="enterprise_id", noun="生产经营单位")
     state = django_filters.ChoiceFilter(label="状态", choices=Engagement.State.choices, method="filter_state",
                                         empty_label="全部状态")
     engaged_by = django_filters.ChoiceFilter(label="委托方", choices=Engagement.EngagedBy.choices, empty_label="全部委托方")

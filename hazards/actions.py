@@ -9,7 +9,7 @@ from django.db.models import Q
 from accounts.models import Organisation
 
 from . import acting, services, workflow
-from .models import Acceptance, Hazard
+from .models import Acceptance, GovernancePlan, Hazard
 
 #: 双报告 recipients (the service checks the same set)
 report_departments = services.report_departments
@@ -49,7 +49,10 @@ class PlanForm(_Base):
     goal_tasks = forms.CharField(label="治理的目标和任务", required=False, widget=TEXT)
     measures = forms.CharField(label="采取的方法和措施", required=False, widget=TEXT)
     funds_materials = forms.CharField(label="经费和物资的落实", required=False, widget=TEXT)
-    funds_amount = forms.DecimalField(label="治理资金（万元）", required=False, max_digits=12, decimal_places=2, min_value=0)
+    funds_amount = forms.DecimalField(  # bounded by the column (GovernancePlan.MAX_FUNDS; the value implies the digits)
+        label="治理资金（万元）", required=False, decimal_places=2, min_value=0, max_value=GovernancePlan.MAX_FUNDS,
+        error_messages={"invalid": "治理资金须为数字。", "min_value": "治理资金不能为负数。",
+                        "max_value": f"治理资金不能超过{GovernancePlan.MAX_FUNDS}万元。"})
     responsible = forms.CharField(label="负责治理的机构和人员", required=False, widget=TEXT)
     deadline = forms.DateField(label="治理的时限", required=False, widget=DATE)
     safety_emergency = forms.CharField(label="安全措施和应急预案", required=False, widget=TEXT)

@@ -134,7 +134,10 @@ class PlanSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     goal_tasks = serializers.CharField(required=False, allow_blank=True, default="")
     measures = serializers.CharField(required=False, allow_blank=True, default="")
     funds_materials = serializers.CharField(required=False, allow_blank=True, default="")
-    funds_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0)
+    funds_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0,
+        max_value=GovernancePlan.MAX_FUNDS, help_text="治理资金（万元）",
+        error_messages={"min_value": "治理资金不能为负数。", "max_value": f"治理资金不能超过{GovernancePlan.MAX_FUNDS}万元。"})
     responsible = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True)
     safety_emergency = serializers.CharField(required=False, allow_blank=True, default="")

@@ -8,7 +8,14 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from core.listfilters import OverdueFilter, RegionCodeFilter, SearchTermFilter, StableOrderingFilter, YesNoFilter
+from core.listfilters import (
+    OverdueFilter,
+    RecordIdFilter,
+    RegionCodeFilter,
+    SearchTermFilter,
+    StableOrderingFilter,
+    YesNoFilter,
+)
 from enterprises.filters import SectorCodeFilter
 
 from . import workflow
@@ -37,7 +44,7 @@ class HazardFilter(django_filters.FilterSet):
     q = SearchTermFilter(label="描述或单位", max_length=100, method="filter_q")
     region = RegionCodeFilter()
     sector = SectorCodeFilter(method="filter_sector")
-    enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
+    enterprise = RecordIdFilter(label="单位编号", field_name="enterprise_id", noun="单位")
     grade = django_filters.ChoiceFilter(label="隐患等级", choices=Hazard.Grade.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=Hazard.Status.choices)
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices, method="filter_channel")

@@ -69,7 +69,8 @@ class RegisterForm(forms.Form):
         else:
             raw = self.data.get("enterprise") or self.initial.get("enterprise")
             if raw:
-                enterprise = ents.filter(pk=raw).first() if str(raw).isdigit() else None
+                raw = str(raw).strip()  # ASCII digits only: "²" is a digit to isdigit() and no number to int()
+                enterprise = ents.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
         self.enterprise = enterprise
         sectors = Sector.objects.filter(is_active=True)
         if enterprise is not None:

@@ -1,6 +1,7 @@
 """The hazard ledger (隐患台账): hazards, their sources, plans, acceptances, extensions, evidence."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -259,6 +260,10 @@ class GovernancePlan(models.Model):
     goal_tasks = models.TextField("治理的目标和任务")
     measures = models.TextField("采取的方法和措施")
     funds_materials = models.TextField("经费和物资的落实")
+    #: the largest 治理资金 (万元) a plan may record (form, API and ``services.submit_plan``): the column is
+    #: numeric(12, 2), and a sum beyond it was a 500 on PostgreSQL
+    MAX_FUNDS = Decimal("9999999999.99")
+
     funds_amount = models.DecimalField("治理资金（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
     responsible = models.TextField("负责治理的机构和人员")
     deadline = models.DateField("治理时限")

@@ -2,6 +2,7 @@
 transaction, compare-and-set on the status, one event in the same transaction."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -278,10 +279,30 @@ def _lapse_extensions(actor, hazard: Hazard, action: str) -> None:
 PLAN_FIELDS = ("goal_tasks", "measures", "funds_materials", "responsible", "deadline", "safety_emergency")
 
 
+def funds_amount_of(value) -> Decimal | None:
+    """A plan's 治理资金 (万元) as a form or a caller gives it: None when blank, else a Decimal of
+    cents from 0 to ``GovernancePlan.MAX_FUNDS`` (the numeric(12, 2) column; beyond it a 500 on
+    PostgreSQL) — anything else is refused on ``funds_amount``."""
+    if value in (None, ""):
+        return None
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError("治理资金须为数字。", "funds_amount") from None
+    if not value.is_finite():
+        raise ServiceError("治理资金须为数字。", "funds_amount")
+    if value < 0:
+        raise ServiceError("治理资金不能为负数。", "funds_amount")
+    if value > GovernancePlan.MAX_FUNDS:
+        raise ServiceError(f"治理资金不能超过{GovernancePlan.MAX_FUNDS}万元。", "funds_amount")
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def submit_plan(actor, hazard: Hazard, *, plan: dict | None = None, deadline: datetime.date | None = None,
                 note: str = "") -> Hazard:
     """Start rectification. A 重大 hazard needs the six-element governance plan (治理方案)."""
     plan = plan or {}
+    funds_amount = funds_amount_of(plan.get("funds_amount"))
     missing = [label for key, label in workflow.PLAN_ELEMENTS if not str(plan.get(key) or "").strip()]
     if hazard.grade == Hazard.Grade.MAJOR and missing:
         raise ServiceError(f"治理方案缺少：{'、'.join(missing)}。", next(k for k, lbl in workflow.PLAN_ELEMENTS if lbl == missing[0]))
@@ -299,7 +320,7 @@ def submit_plan(actor, hazard: Hazard, *, plan: dict | None = None, deadline: da
         if has_plan:
             GovernancePlan.objects.create(
                 hazard=hazard, goal_tasks=plan["goal_tasks"], measures=plan["measures"],
-                funds_materials=plan["funds_materials"], funds_amount=plan.get("funds_amount"),
+                funds_materials=plan["funds_materials"], funds_amount=funds_amount,
                 responsible=plan["responsible"], deadline=plan["deadline"], safety_emergency=plan["safety_emergency"],
                 created_by=actor if actor is not None and actor.is_authenticated else None)
     return hazard

@@ -2,6 +2,8 @@
 
 import django_filters
 
+from core.listfilters import RecordIdFilter
+
 from .exports import LIST_VIEWS
 from .models import Level, RiskPoint
 
@@ -11,7 +13,7 @@ MAJOR_LARGE = "major_large"
 class RiskPointFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label="风险等级", method="filter_level", empty_label="全部等级",
                                         choices=[*Level.choices, (MAJOR_LARGE, "重大和较大风险")])
-    enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
+    enterprise = RecordIdFilter(label="单位编号", field_name="enterprise_id", noun="单位")
     view = django_filters.ChoiceFilter(label="清单", method="filter_view", empty_label=None,
                                        choices=[(k, v[0]) for k, v in LIST_VIEWS.items()])
 

@@ -137,7 +137,7 @@ def thumbnail(request, pk: int, att_pk: int):
     if att is None:
         raise Http404("附件不存在")
     raw = request.GET.get("w", str(thumbnails.DEFAULT_SIZE))
-    if not raw.isdigit() or int(raw) not in thumbnails.SIZES:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) not in thumbnails.SIZES:  # "²": isdigit, and no int
         sizes = "、".join(str(s) for s in thumbnails.SIZES)
         return HttpResponseBadRequest(f"w：缩略图宽度只能是 {sizes}。", content_type="text/plain; charset=utf-8")
     try:
