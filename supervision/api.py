@@ -16,7 +16,7 @@ from hazards.models import ExtensionRequest, Hazard
 
 from . import extensions, services, workflow
 from .filters import ListingFilter
-from .models import Listing, ProgressReport
+from .models import REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -62,7 +62,10 @@ class ProposeSerializer(serializers.Serializer):
     responsible_department = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="department"))
     deadline = serializers.DateField()
     requirements = serializers.CharField()
-    report_every_days = serializers.IntegerField(min_value=1, max_value=366, default=30)
+    report_every_days = serializers.IntegerField(
+        min_value=Listing.MIN_REPORT_EVERY_DAYS, max_value=Listing.MAX_REPORT_EVERY_DAYS,
+        default=workflow.DEFAULT_REPORT_EVERY_DAYS,
+        error_messages={"min_value": REPORT_EVERY_DAYS_REFUSAL, "max_value": REPORT_EVERY_DAYS_REFUSAL})
     public_notice = serializers.BooleanField(default=True)
 
 

@@ -7,6 +7,7 @@ from accounts.models import Organisation
 from core.pickers import PickerSelect
 
 from . import workflow
+from .models import REPORT_EVERY_DAYS_REFUSAL, Listing
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
@@ -20,8 +21,12 @@ class ProposeForm(forms.Form):
                                                     widget=forms.Select(attrs={"class": "form-select"}))
     deadline = forms.DateField(label="整改期限", widget=DATE)
     requirements = forms.CharField(label="督办要求", widget=TEXT)
-    report_every_days = forms.IntegerField(label="进展报告周期（天）", initial=workflow.DEFAULT_REPORT_EVERY_DAYS, min_value=1,
-                                           max_value=366, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    report_every_days = forms.IntegerField(
+        label="进展报告周期（天）", initial=workflow.DEFAULT_REPORT_EVERY_DAYS,
+        min_value=Listing.MIN_REPORT_EVERY_DAYS, max_value=Listing.MAX_REPORT_EVERY_DAYS,
+        error_messages={"min_value": REPORT_EVERY_DAYS_REFUSAL, "max_value": REPORT_EVERY_DAYS_REFUSAL,
+                        "invalid": "进展报告周期须为整数天数。"},
+        widget=forms.NumberInput(attrs={"class": "form-control"}))
     public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True,
                                        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 

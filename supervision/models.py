@@ -31,6 +31,12 @@ class Listing(models.Model):
                                                related_name="listings_responsible")
     deadline = models.DateField("整改期限", db_index=True)
     requirements = models.TextField("督办要求")
+    #: the 进展报告周期 a listing may ask for, in days (the propose form, the API and
+    #: ``services.propose_listing`` check this one bound): the column is a small integer, and a number
+    #: beyond it was a 500 on PostgreSQL
+    MIN_REPORT_EVERY_DAYS = 1
+    MAX_REPORT_EVERY_DAYS = 366
+
     report_every_days = models.PositiveSmallIntegerField("进展报告周期（天）", default=30,
                                                          help_text="默认每月报告一次（RULES.md §2）")
     status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.PROPOSED, db_index=True)
@@ -82,6 +88,10 @@ class Listing(models.Model):
 
     def latest_report(self):
         return self.progress_reports.order_by("-date", "-id").first()
+
+
+#: the refusal of a 进展报告周期 out of bounds: the form, the API and the service say the same
+REPORT_EVERY_DAYS_REFUSAL = f"进展报告周期须在{Listing.MIN_REPORT_EVERY_DAYS}至{Listing.MAX_REPORT_EVERY_DAYS}天之间。"
 
 
 class ProgressReport(models.Model):

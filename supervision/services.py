@@ -13,7 +13,7 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 from hazards.models import Hazard
 
 from . import workflow
-from .models import Listing, ProgressReport
+from .models import REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
 # Writers split out of this module (the AST test core/tests/test_writers.py allows them): extensions of listed hazards decided by the listing authority
 SERVICE_MODULES = ('extensions',)
@@ -129,8 +129,12 @@ def propose_listing(actor, *, hazard: Hazard, responsible_department: Organisati
     requirements = (requirements or "").strip()
     if not requirements:
         raise ServiceError("请填写督办要求。", "requirements")
-    if not 1 <= int(report_every_days or 0) <= 366:
-        raise ServiceError("进展报告周期须在1至366天之间。", "report_every_days")
+    try:
+        report_every_days = int(report_every_days)
+    except (TypeError, ValueError):
+        raise ServiceError("进展报告周期须为整数天数。", "report_every_days") from None
+    if not Listing.MIN_REPORT_EVERY_DAYS <= report_every_days <= Listing.MAX_REPORT_EVERY_DAYS:
+        raise ServiceError(REPORT_EVERY_DAYS_REFUSAL, "report_every_days")
     now = timezone.now()
     with transaction.atomic():
         listing = Listing.objects.create(

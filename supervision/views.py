@@ -172,8 +172,9 @@ def propose(request):
     departments = services.department_choices().filter(
         **{f"{office.region.level}_code": office.region.code}).order_by("region__code", "name")
     initial = {}
-    if request.method == "GET" and request.GET.get("hazard", "").isdigit():
-        hazard = hazards.filter(pk=int(request.GET["hazard"])).first()
+    raw = request.GET.get("hazard", "").strip()
+    if request.method == "GET" and raw.isascii() and raw.isdigit():  # "²": isdigit, and no int (a 500)
+        hazard = hazards.filter(pk=int(raw)).first()
         if hazard is not None:
             initial["hazard"] = hazard.pk
             department = services.competent_department(hazard)
