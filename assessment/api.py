@@ -19,10 +19,11 @@ from accounts.permissions import membership
 from core.api import ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
+from core.querysets import MAX_ID
 from jobs.api import JobSerializer
 
 from . import services, workflow
-from .models import Assessment, Debrief, IndicatorSet, Score
+from .models import Assessment, Debrief, Indicator, IndicatorSet, Score
 
 
 class AssessmentScoreSerializer(serializers.ModelSerializer):
@@ -79,7 +80,10 @@ class SetCreateSerializer(serializers.Serializer):
 
 class IndicatorInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    weight = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="分值（大于0）")
+    weight = serializers.DecimalField(
+        max_digits=6, decimal_places=2, max_value=IndicatorSet.MAX_TOTAL_WEIGHT,
+        help_text=f"分值（大于0；本套指标分值合计不超过{IndicatorSet.MAX_TOTAL_WEIGHT}）",
+        error_messages={"max_value": f"分值不能超过{IndicatorSet.MAX_TOTAL_WEIGHT}分。"})
     kind = serializers.ChoiceField(choices=[("computed", "系统计算"), ("manual", "人工评分")])
     source = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="数据来源（系统计算的指标必填，见 Indicator.Source）")
@@ -88,17 +92,14 @@ class IndicatorInputSerializer(serializers.Serializer):
                                   help_text="评分档次：[{\"limit\": 界值, \"score\": 得分百分比}, …]，按顺序匹配")
 
     def validate_bands(self, bands):
-        from decimal import Decimal, InvalidOperation
-
         out = []
         for n, band in enumerate(bands, start=1):
+            if "limit" not in band or "score" not in band:
+                raise serializers.ValidationError(f"第{n}档格式不正确：须为数字界值 limit 和 0–100 的得分百分比 score。")
             try:
-                limit, score = Decimal(str(band["limit"])), Decimal(str(band["score"]))
-                if not (limit.is_finite() and score.is_finite() and 0 <= score <= 100):
-                    raise ValueError
-            except (KeyError, InvalidOperation, ValueError, TypeError):
-                raise serializers.ValidationError(f"第{n}档格式不正确：须为数字界值 limit 和 0–100 的得分百分比 score。") from None
-            out.append({"limit": float(limit), "score": float(score)})
+                out.append(Indicator.clean_band(band["limit"], band["score"]))  # finite, bounded (service too)
+            except ValueError as exc:
+                raise serializers.ValidationError(f"第{n}档{exc}。") from None
         return out
 
 
@@ -113,7 +114,7 @@ class IndicatorOutSerializer(serializers.Serializer):
 
 
 class AdjustSerializer(serializers.Serializer):
-    score = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="本考评表中的得分项编号（scores[].id）")
+    score = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本考评表中的得分项编号（scores[].id）")
     new_score = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="调整后得分（0至该项分值）")
     reason = serializers.CharField(max_length=1000, help_text="调整理由（必填）")
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from .models import Indicator, IndicatorSet
+
 
 class _Styled(forms.Form):
     def __init__(self, *args, **kwargs):
@@ -32,8 +34,10 @@ class DebriefForm(_Styled):
 
 class IndicatorForm(_Styled):
     name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
-    weight = forms.DecimalField(label="分值", max_digits=6, decimal_places=2,
-                                error_messages={"required": "请填写分值。", "invalid": "分值须为数字。"})
+    weight = forms.DecimalField(  # the value implies the digits (IndicatorSet.MAX_TOTAL_WEIGHT: the sum's bound)
+        label="分值", decimal_places=2, max_value=IndicatorSet.MAX_TOTAL_WEIGHT,
+        error_messages={"required": "请填写分值。", "invalid": "分值须为数字。",
+                        "max_value": f"分值不能超过{IndicatorSet.MAX_TOTAL_WEIGHT}分。"})
     kind = forms.ChoiceField(label="类型", choices=[("computed", "系统计算"), ("manual", "人工评分")])
     source = forms.ChoiceField(label="数据来源（系统计算）", required=False)
     direction = forms.ChoiceField(label="方向", choices=[("higher", "越高越好"), ("lower", "越低越好")])
@@ -41,26 +45,21 @@ class IndicatorForm(_Styled):
                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1 100\n0.9 80"}))
 
     def __init__(self, *args, **kwargs):
-        from .models import Indicator
-
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", "—")] + list(Indicator.Source.choices)
         for name in ("kind", "source", "direction"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
     def clean_bands(self):
-        from decimal import Decimal, InvalidOperation
-
         out = []
         for n, line in enumerate((self.cleaned_data.get("bands") or "").splitlines(), start=1):
             if not line.strip():
                 continue
             parts = line.split()
-            try:
-                limit, score = (Decimal(p) for p in parts)
-            except (ValueError, InvalidOperation):
+            if len(parts) != 2:
                 raise forms.ValidationError(f"第{n}行格式不正确，应为“界值 得分百分比”。")
-            if not 0 <= score <= 100:
-                raise forms.ValidationError(f"第{n}行得分百分比须在0至100之间。")
-            out.append({"limit": float(limit), "score": float(score)})
+            try:
+                out.append(Indicator.clean_band(*parts))  # finite, within the bounds (also in the service)
+            except ValueError as exc:
+                raise forms.ValidationError(f"第{n}行{exc}。") from None
         return out

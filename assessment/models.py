@@ -2,6 +2,8 @@
 subordinate region (township office) and member department, their indicator scores with the
 evidence behind each computed figure, reviewer adjustments and 述职 records."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -21,6 +23,11 @@ class IndicatorSet(RegionCodes):
         DRAFT = workflow.DRAFT, "制定中"
         COMPUTED = workflow.COMPUTED, "已计算"
         FINALISED = workflow.FINALISED, "已确定"
+
+    #: the most points a set's indicators may weigh together (the forms, the API and
+    #: ``services.add_indicator``): a unit's 总分 reaches the sum of the weights (adjustments, 缺项折算)
+    #: and is a numeric(7, 2) column — beyond it a 500 on PostgreSQL
+    MAX_TOTAL_WEIGHT = Decimal("1000")
 
     year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("名称", max_length=150)
@@ -77,6 +84,11 @@ class Indicator(models.Model):
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     source = models.CharField("数据来源", max_length=32, choices=Source.choices, blank=True)
     direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    #: the largest 界值 (either sign) a 评分档次 may have: an indicator's value is a numeric(12, 4)
+    #: column, so no value reaches beyond it — and a limit must stay a finite number in the JSON
+    #: ("1e400" became Infinity: invalid JSON to PostgreSQL, a failed CHECK on SQLite — a 500)
+    MAX_BAND_LIMIT = Decimal("99999999")
+
     bands = models.JSONField("评分档次", default=list, blank=True,
                              help_text='[{"limit": 0.95, "score": 100}, …] 按顺序取第一个满足的档次（得分为分值的百分比）')
     sort = models.PositiveSmallIntegerField("排序", default=0)
@@ -87,6 +99,25 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def clean_band(cls, limit, score) -> dict:
+        """One 评分档次 as it is stored: ``{"limit": float, "score": float}`` from a 界值 that is a finite
+        number within ``MAX_BAND_LIMIT`` and a 得分百分比 from 0 to 100 — else ValueError with the
+        Chinese reason (the form, the serializer and ``services.add_indicator`` say which band)."""
+        try:
+            if isinstance(limit, bool) or isinstance(score, bool):
+                raise InvalidOperation
+            limit, score = Decimal(str(limit)), Decimal(str(score))
+        except (InvalidOperation, ValueError, TypeError):
+            raise ValueError("格式不正确：界值和得分百分比须为数字") from None
+        if not (limit.is_finite() and score.is_finite()):
+            raise ValueError("格式不正确：界值和得分百分比须为数字")
+        if not 0 <= score <= 100:
+            raise ValueError("得分百分比须在0至100之间")
+        if abs(limit) > cls.MAX_BAND_LIMIT:
+            raise ValueError(f"界值须在-{cls.MAX_BAND_LIMIT}至{cls.MAX_BAND_LIMIT}之间")
+        return {"limit": float(limit), "score": float(score)}
 
 
 class VetoRule(models.Model):

@@ -82,17 +82,30 @@ def add_indicator(actor, s: IndicatorSet, *, name: str, weight, kind: str, sourc
         raise ServiceError("系统计算的指标须选择数据来源。", "source")
     try:
         weight = Decimal(str(weight))
-    except InvalidOperation:
+    except (InvalidOperation, ValueError, TypeError):
+        raise ServiceError("分值须为数字。", "weight") from None
+    if not weight.is_finite():
         raise ServiceError("分值须为数字。", "weight")
     if weight <= 0:
         raise ServiceError("分值须大于0。", "weight")
-    for band in bands or []:
+    if weight > IndicatorSet.MAX_TOTAL_WEIGHT:  # one indicator: also beyond the numeric(6, 2) weight column
+        raise ServiceError(f"分值不能超过{IndicatorSet.MAX_TOTAL_WEIGHT}分。", "weight")
+    cleaned = []
+    for n, band in enumerate(bands or [], start=1):
         if not isinstance(band, dict) or "limit" not in band or "score" not in band:
             raise ServiceError("评分档次格式不正确。", "bands")
+        try:
+            cleaned.append(Indicator.clean_band(band["limit"], band["score"]))
+        except ValueError as exc:
+            raise ServiceError(f"第{n}档{exc}。", "bands") from None
     with transaction.atomic():
+        s = lock(s)  # serialised: two additions may not pass the set's total together
+        taken = sum(s.indicators.values_list("weight", flat=True), Decimal(0))
+        if taken + weight > IndicatorSet.MAX_TOTAL_WEIGHT:  # a unit's 总分 reaches the sum (numeric(7, 2))
+            raise ServiceError(f"本套指标分值合计不能超过{IndicatorSet.MAX_TOTAL_WEIGHT}分（已有{taken}分）。", "weight")
         ind = Indicator.objects.create(indicator_set=s, name=(name or "").strip()[:100] or "未命名指标", weight=weight,
                                        kind=kind, source=source if kind == "computed" else "", direction=direction,
-                                       bands=bands or [], sort=s.indicators.count())
+                                       bands=cleaned, sort=s.indicators.count())
         record(actor, "assessment.indicator_added", s, note=ind.name, data={"indicator": ind.pk})
     return ind
 
@@ -208,7 +221,9 @@ def adjust(actor, score: Score, *, new_score, reason: str) -> Score:
     s = score.assessment.indicator_set
     try:
         new_score = Decimal(str(new_score))
-    except InvalidOperation:
+    except (InvalidOperation, ValueError, TypeError):
+        raise ServiceError("得分须为数字。", "new_score") from None
+    if not new_score.is_finite():  # NaN: no comparison (an InvalidOperation, a 500)
         raise ServiceError("得分须为数字。", "new_score")
     why = workflow.adjust_refusal(s.status, reason or "", new_score, score.indicator.weight, is_reviewer(actor, s))
     if why:
