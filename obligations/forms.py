@@ -6,7 +6,26 @@ from core import uploads
 from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS, Hazard
 
-from .models import EmergencyDrill, Operation, Outsourcing, PrincipalCheck, ResponsibilityList, WorkPermit
+from .models import (
+    MANAGERS_REFUSAL,
+    PARTICIPANTS_REFUSAL,
+    EmergencyDrill,
+    Operation,
+    Outsourcing,
+    PrincipalCheck,
+    ResponsibilityList,
+    SafetyCostExtraction,
+    SafetyOrganisation,
+    WorkPermit,
+)
+
+#: a sum of the cost record: bounded by its numeric(16, 2) column (the value implies the digits)
+MONEY = {"min_value": 0, "max_value": SafetyCostExtraction.MAX_AMOUNT, "decimal_places": 2}
+
+
+def _managers(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=SafetyOrganisation.MAX_MANAGERS,
+                              error_messages={"min_value": MANAGERS_REFUSAL, "max_value": MANAGERS_REFUSAL})
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -111,8 +130,8 @@ class ResponsibilityListForm(BootstrapForm):
 class SafetyOrganisationForm(BootstrapForm):
     has_institution = forms.BooleanField(label="已设置安全管理机构", required=False)
     institution_name = forms.CharField(label="机构名称", required=False, max_length=120)
-    full_time_managers = forms.IntegerField(label="专职安全管理人员（人）", min_value=0, max_value=10000)
-    part_time_managers = forms.IntegerField(label="兼职安全管理人员（人）", min_value=0, max_value=10000)
+    full_time_managers = _managers("专职安全管理人员（人）")
+    part_time_managers = _managers("兼职安全管理人员（人）")
     as_of = forms.DateField(label="填报日期", widget=DATE)
 
 
@@ -158,7 +177,8 @@ class DrillForm(BootstrapForm):
     plan = forms.CharField(label="应急预案", max_length=150)
     held_on = forms.DateField(label="演练日期", widget=DATE)
     scenario = forms.CharField(label="演练情景", max_length=200)
-    participants = forms.IntegerField(label="参演人数", min_value=1, max_value=100000)
+    participants = forms.IntegerField(label="参演人数", min_value=1, max_value=EmergencyDrill.MAX_PARTICIPANTS,
+                                      error_messages={"min_value": PARTICIPANTS_REFUSAL, "max_value": PARTICIPANTS_REFUSAL})
     evaluation = forms.CharField(label="评估总结", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -172,10 +192,11 @@ class CostForm(BootstrapForm):
     industry = forms.ChoiceField(label="适用行业", choices=INDUSTRIES)
     category = forms.CharField(label="类别（建设工程如“房屋建筑工程”；煤矿、非煤矿山如“其他井工矿”“金属矿山（露天）”）",
                                required=False, max_length=60)
-    base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元；煤矿、非煤矿山为产量，吨）", min_value=0, max_digits=16, decimal_places=2)
-    ratio_percent = forms.DecimalField(label="企业提取比例（%）", required=False, min_value=0, max_digits=6, decimal_places=3)
-    amount = forms.DecimalField(label="提取金额（元）", min_value=0, max_digits=16, decimal_places=2)
-    used_amount = forms.DecimalField(label="使用金额（元）", required=False, min_value=0, max_digits=16, decimal_places=2)
+    base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元；煤矿、非煤矿山为产量，吨）", **MONEY)
+    ratio_percent = forms.DecimalField(label="企业提取比例（%）", required=False, min_value=0,
+                                       max_value=SafetyCostExtraction.MAX_RATIO_PERCENT, decimal_places=3)
+    amount = forms.DecimalField(label="提取金额（元）", **MONEY)
+    used_amount = forms.DecimalField(label="使用金额（元）", required=False, **MONEY)
     use = forms.CharField(label="使用情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -6,6 +6,7 @@ Frequencies, staffing thresholds and cost rates are data (``ObligationRule``, ``
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -122,6 +123,10 @@ class SafetyOrganisation(EnterpriseRecord):
 
     has_institution = models.BooleanField("已设置安全管理机构", default=False)
     institution_name = models.CharField("机构名称", max_length=120, blank=True)
+    #: the most 安全管理人员 of either kind a row may record (form, API and
+    #: ``services.set_safety_organisation``): the columns are small integers
+    MAX_MANAGERS = 10_000
+
     full_time_managers = models.PositiveSmallIntegerField("专职安全管理人员", default=0)
     part_time_managers = models.PositiveSmallIntegerField("兼职安全管理人员", default=0)
     as_of = models.DateField("填报日期")
@@ -132,6 +137,10 @@ class SafetyOrganisation(EnterpriseRecord):
 
     def __str__(self) -> str:
         return f"安全管理机构 {self.as_of}"
+
+
+#: the refusal of a number of 安全管理人员 out of bounds (form, API and service say the same)
+MANAGERS_REFUSAL = f"人数须为0到{SafetyOrganisation.MAX_MANAGERS}之间的整数。"
 
 
 class Operation(models.TextChoices):
@@ -244,6 +253,9 @@ class EmergencyDrill(EnterpriseRecord):
     plan = models.CharField("应急预案", max_length=150)
     held_on = models.DateField("演练日期")
     scenario = models.CharField("演练情景", max_length=200)
+    #: the most 参演人数 a drill may record (form, API and ``services.add_drill``)
+    MAX_PARTICIPANTS = 100_000
+
     participants = models.PositiveIntegerField("参演人数")
     evaluation = models.TextField("评估总结", blank=True)
 
@@ -253,6 +265,10 @@ class EmergencyDrill(EnterpriseRecord):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.held_on}"
+
+
+#: the refusal of a 参演人数 out of bounds (form, API and service say the same)
+PARTICIPANTS_REFUSAL = f"参演人数须在1至{EmergencyDrill.MAX_PARTICIPANTS}人之间。"
 
 
 class CostRateTable(models.Model):
@@ -302,6 +318,13 @@ class CostRate(models.Model):
 class SafetyCostExtraction(EnterpriseRecord):
     """安全生产费用提取: period, base, declared ratio, extracted amount, use; the required
     amount is computed from the current rate table when recorded and kept with its table."""
+
+    #: the largest sum (元; for coal and non-coal mines the base is an output in tonnes) a row holds:
+    #: the columns are numeric(16, 2); the forms, the API and ``services.add_cost_extraction`` refuse
+    #: more — also a 应提取金额 computed beyond it (a 500 on PostgreSQL)
+    MAX_AMOUNT = Decimal("99999999999999.99")
+    #: the largest 企业提取比例 (%): a share of the base (the column, numeric(6, 3), ends at 999.999)
+    MAX_RATIO_PERCENT = Decimal("100")
 
     year = models.PositiveSmallIntegerField("年度")
     industry = models.CharField("适用行业", max_length=40)

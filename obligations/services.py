@@ -15,6 +15,8 @@ from core.uploads import accept as accept_upload
 
 from . import rules
 from .models import (
+    MANAGERS_REFUSAL,
+    PARTICIPANTS_REFUSAL,
     CostRate,
     CostRateTable,
     EmergencyDrill,
@@ -229,8 +231,12 @@ def set_safety_organisation(actor, enterprise, *, has_institution: bool = False,
     if has_institution and not (institution_name or "").strip():
         raise ServiceError("已设置机构的，请填写机构名称。", "institution_name")
     for field, value in (("full_time_managers", full_time_managers), ("part_time_managers", part_time_managers)):
-        if value is None or int(value) < 0 or int(value) > 10000:
-            raise ServiceError("人数须为0到10000之间的整数。", field)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not 0 <= value <= SafetyOrganisation.MAX_MANAGERS:  # small-integer columns
+            raise ServiceError(MANAGERS_REFUSAL, field)
     with transaction.atomic():
         row = SafetyOrganisation.objects.create(
             enterprise=enterprise, has_institution=bool(has_institution), institution_name=institution_name or "",
@@ -347,8 +353,8 @@ def add_drill(actor, enterprise, *, plan: str, held_on, scenario: str, participa
         participants = int(participants)
     except (TypeError, ValueError):
         raise ServiceError("参演人数须为整数。", "participants")
-    if participants < 1 or participants > 100000:
-        raise ServiceError("参演人数须至少1人。", "participants")
+    if not 1 <= participants <= EmergencyDrill.MAX_PARTICIPANTS:
+        raise ServiceError(PARTICIPANTS_REFUSAL, "participants")
     with transaction.atomic():
         drill = EmergencyDrill.objects.create(enterprise=enterprise, kind=kind, plan=plan, held_on=held_on,
                                               scenario=scenario, participants=participants,
@@ -357,14 +363,20 @@ def add_drill(actor, enterprise, *, plan: str, held_on, scenario: str, participa
     return drill
 
 
-def _decimal(value, field: str, label: str) -> Decimal:
+def _decimal(value, field: str, label: str, maximum: Decimal = SafetyCostExtraction.MAX_AMOUNT, places="0.01",
+             unit: str = "") -> Decimal:
+    """A non-negative number up to ``maximum`` (its column's bound), to ``places``; else refused on ``field``."""
     try:
         value = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError(f"{label}须为数字。", field) from None
+    if not value.is_finite():
         raise ServiceError(f"{label}须为数字。", field)
-    if not value.is_finite() or value < 0 or value >= Decimal("1e14"):
+    if value < 0:
         raise ServiceError(f"{label}须为非负数。", field)
-    return value.quantize(Decimal("0.01"))
+    if value > maximum:
+        raise ServiceError(f"{label}不能超过{maximum}{unit}。", field)
+    return value.quantize(Decimal(places))
 
 
 def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, amount, category: str = "",
@@ -380,14 +392,18 @@ def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, am
         raise ServiceError("年度无效。", "year")
     industry = _required(industry, "industry", "适用行业")
     base = _decimal(base, "base", "计提依据")
-    amount = _decimal(amount, "amount", "提取金额")
-    used_amount = _decimal(used_amount or 0, "used_amount", "使用金额")
-    ratio = None if ratio_percent in (None, "") else _decimal(ratio_percent, "ratio_percent", "提取比例")
+    amount = _decimal(amount, "amount", "提取金额", unit="元")
+    used_amount = _decimal(used_amount or 0, "used_amount", "使用金额", unit="元")
+    ratio = None if ratio_percent in (None, "") else _decimal(
+        ratio_percent, "ratio_percent", "提取比例", SafetyCostExtraction.MAX_RATIO_PERCENT, "0.001", "%")
     table = current_cost_table()
     if CostRate.objects.filter(table=table, industry=industry, method=CostRate.Method.FLAT).exists() and not \
             CostRate.objects.filter(table=table, industry=industry, category=category).exists():
         raise ServiceError("请选择该行业的工程类别。", "category")
     required = compute_required_cost(table, industry, category, base, min(datetime.date(year, 12, 31), today))
+    if required is not None and required > SafetyCostExtraction.MAX_AMOUNT:  # base × rate: beyond its column
+        raise ServiceError(f"按该计提依据计算的应提取金额超过{SafetyCostExtraction.MAX_AMOUNT}元，请核对计提依据"
+                           "（煤炭生产、非煤矿山开采为产量，吨）。", "base")
     with transaction.atomic():
         row = SafetyCostExtraction.objects.create(
             enterprise=enterprise, year=year, industry=industry, category=category or "", base=base, amount=amount,
