@@ -1,6 +1,9 @@
 """The API as a contract, checked by clients nobody here wrote (issue 18):
 
-1. builds a throw-away SQLite database with the personas world, starts the app on 127.0.0.1;
+1. builds a throw-away database with the personas world — SQLite, or with ``DATABASE_URL`` pointing
+   at PostgreSQL a database of its own on that server (created and dropped here): PostgreSQL
+   refuses what SQLite stores (an integer beyond its column is a ``DataError``, a 500), so CI runs
+   the check on both — and starts the app on 127.0.0.1;
 2. runs schemathesis against /api/schema/ for three personas (committee office, commerce
    department, enterprise) with the checks not_a_server_error, status_code_conformance,
    content_type_conformance, response_schema_conformance;
@@ -62,8 +65,31 @@ def run(cmd, env, **kw):
     return subprocess.run(cmd, env=env, cwd=ROOT, text=True, capture_output=True, **kw)
 
 
-def setup(tmp: Path) -> tuple[dict, dict, int]:
-    env = {**os.environ, "QINGLING_DEV": "1", "DATABASE_URL": f"sqlite:///{tmp / 'api.sqlite3'}",
+def throwaway_postgres() -> tuple[str | None, object]:
+    """With DATABASE_URL on PostgreSQL: a new empty database on that server for this run (its URL)
+    and a function that drops it; else (None, a no-op)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None, lambda: None
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"qingling_api_contract_{os.getpid()}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    def execute(sql):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+    execute(f'DROP DATABASE IF EXISTS "{name}"')
+    execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup(tmp: Path, database_url: str | None) -> tuple[dict, dict, int]:
+    env = {**os.environ, "QINGLING_DEV": "1", "DATABASE_URL": database_url or f"sqlite:///{tmp / 'api.sqlite3'}",
            "MEDIA_ROOT": str(tmp / "media"), "API_THROTTLE_USER": "1000000/min",
            "API_THROTTLE_ADDRESS": "1000000/min", "API_THROTTLE_ANON": "1000000/min",
            "API_EXPORT_SYNC_MAX_ROWS": "0", "QINGLING_JOBS_INLINE": "1"}
@@ -242,11 +268,14 @@ def main():
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="qingling-api-"))
     started = time.time()
-    env, tokens, enterprise = setup(tmp)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(env, port)
+    database_url, drop_database = throwaway_postgres()
+    print("database:", "PostgreSQL" if database_url else "SQLite")
+    server = None
     try:
+        env, tokens, enterprise = setup(tmp, database_url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port)
         schema = tmp / "schema.json"
         schema.write_bytes(urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=120).read())
         package, n_modules, broken = generate_client(schema, tmp)
@@ -275,8 +304,10 @@ def main():
         ok = (total_failures == 0 and len(steps) == LOOP_STEPS and not broken and not non_ascii and n_members > 0
               and total_cases > 0)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_database()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
