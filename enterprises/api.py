@@ -19,7 +19,7 @@ from regions.models import Region
 from . import permissions as perms
 from . import services
 from .filters import EnterpriseFilter
-from .models import Enterprise, SafetyManager
+from .models import EMPLOYEES_REFUSAL, Enterprise, SafetyManager
 from .validators import credit_code_error, normalise_credit_code
 
 
@@ -45,6 +45,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                   "controller_phone", "status", "standardisation_grade", "uses_hazchem", "fire_key_unit", "uses_gas",
                   "has_special_equipment", "safety_managers", "created_at", "updated_at"]
         read_only_fields = ["county_code", "township_code", "high_risk", "created_at", "updated_at"]
+        extra_kwargs = {"employees": {"min_value": 0, "max_value": Enterprise.MAX_EMPLOYEES, "error_messages": {
+            "min_value": EMPLOYEES_REFUSAL, "max_value": EMPLOYEES_REFUSAL}}}
 
     def validate_credit_code(self, value):
         if self.instance is not None:

@@ -6,7 +6,7 @@ from accounts.models import Sector
 from core.intake import validate_spreadsheet
 from regions.models import Region
 
-from .models import Enterprise
+from .models import EMPLOYEES_REFUSAL, Enterprise
 from .validators import credit_code_error, normalise_credit_code
 
 PROFILE_FORM_FIELDS = [
@@ -37,6 +37,9 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
     sectors = forms.ModelMultipleChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
                                              widget=forms.SelectMultiple(attrs={"size": 8}))
     credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    employees = forms.IntegerField(label="从业人员数", min_value=0, max_value=Enterprise.MAX_EMPLOYEES, initial=0,
+                                   error_messages={"min_value": EMPLOYEES_REFUSAL, "max_value": EMPLOYEES_REFUSAL,
+                                                   "invalid": EMPLOYEES_REFUSAL})
     high_risk_override = forms.NullBooleanField(label="人工认定高危", required=False, widget=forms.NullBooleanSelect())
 
     class Meta:

@@ -93,9 +93,8 @@ class ImportResult:
 
 
 TRAILING_NOTE = re.compile(r"（[^（）]*）$")
-#: the largest head count a unit can have (the column is a 32-bit integer on PostgreSQL; China's
-#: largest employers count a few hundred thousand)
-MAX_EMPLOYEES = 10_000_000
+#: the largest head count a unit can have: the model's one bound (the form, the API and the services check it too)
+MAX_EMPLOYEES = Enterprise.MAX_EMPLOYEES
 
 
 def canonical_header(text) -> str:

@@ -49,6 +49,11 @@ class Enterprise(RegionCodes):
     high_risk_override = models.BooleanField("人工认定高危", null=True, blank=True)
     high_risk_reason = models.CharField("认定理由", max_length=200, blank=True)
     scale = models.CharField("规模", max_length=8, choices=Scale.choices, default=Scale.BELOW)
+    #: the largest 从业人员数 a unit may have (the form, the API, the services and the import check this
+    #: one bound): the column is a 32-bit integer on PostgreSQL; China's largest employers count a few
+    #: hundred thousand
+    MAX_EMPLOYEES = 10_000_000
+
     employees = models.PositiveIntegerField("从业人员数", default=0)
     legal_representative = models.CharField("法定代表人", max_length=60, blank=True)
     principal_name = models.CharField("主要负责人", max_length=60, blank=True)
@@ -76,6 +81,10 @@ class Enterprise(RegionCodes):
 
     def __str__(self) -> str:
         return self.name
+
+
+#: the refusal of a 从业人员数 out of bounds (the form, the API and the services say the same)
+EMPLOYEES_REFUSAL = f"从业人员数须为0至{Enterprise.MAX_EMPLOYEES}的整数。"
 
 
 class SafetyManager(models.Model):

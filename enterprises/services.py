@@ -10,7 +10,7 @@ from core.services import NotPermitted, ServiceError
 from hazards.search import tokens as name_tokens
 
 from . import permissions as perms
-from .models import Engagement, Enterprise, ImportJob, SafetyManager
+from .models import EMPLOYEES_REFUSAL, Engagement, Enterprise, ImportJob, SafetyManager
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py):
@@ -47,6 +47,11 @@ def _validate(region, sectors, data) -> None:
     error = coordinates_error(data.get("longitude"), data.get("latitude"))
     if error:
         raise ServiceError(error, "longitude")
+    if "employees" in data:  # the model's bound (the column is a 32-bit integer on PostgreSQL)
+        employees = data["employees"]
+        if isinstance(employees, bool) or not isinstance(employees, int) or \
+                not 0 <= employees <= Enterprise.MAX_EMPLOYEES:
+            raise ServiceError(EMPLOYEES_REFUSAL, "employees")
     if data.get("high_risk_override") is not None and not (data.get("high_risk_reason") or "").strip():
         raise ServiceError("人工认定（或取消）高危须填写理由。", "high_risk_reason")
 
