@@ -26,6 +26,8 @@ class RiskPointSerializer(serializers.ModelSerializer):
                   "emergency_resources", "level", "colour"]
         read_only_fields = ["level"]
         validators = []
+        extra_kwargs = {"longitude": {"min_value": RiskPoint.LONGITUDE_RANGE[0], "max_value": RiskPoint.LONGITUDE_RANGE[1]},
+                        "latitude": {"min_value": RiskPoint.LATITUDE_RANGE[0], "max_value": RiskPoint.LATITUDE_RANGE[1]}}
 
     def create(self, data):
         enterprise = data.pop("enterprise")

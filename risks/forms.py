@@ -4,7 +4,7 @@ from django import forms
 
 from obligations.forms import BootstrapForm
 
-from .models import Level, Method
+from .models import Level, Method, RiskPoint
 
 
 class RiskPointForm(BootstrapForm):
@@ -14,8 +14,10 @@ class RiskPointForm(BootstrapForm):
     location = forms.CharField(label="具体位置", max_length=200)
     hazard_factors = forms.CharField(label="危险有害因素", widget=forms.Textarea(attrs={"rows": 3}))
     consequences = forms.CharField(label="可能导致的后果", max_length=200, required=False)
-    longitude = forms.DecimalField(label="经度", required=False, min_value=-180, max_value=180, max_digits=9, decimal_places=6)
-    latitude = forms.DecimalField(label="纬度", required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label="经度", required=False, min_value=RiskPoint.LONGITUDE_RANGE[0],
+                                   max_value=RiskPoint.LONGITUDE_RANGE[1], max_digits=9, decimal_places=6)
+    latitude = forms.DecimalField(label="纬度", required=False, min_value=RiskPoint.LATITUDE_RANGE[0],
+                                  max_value=RiskPoint.LATITUDE_RANGE[1], max_digits=9, decimal_places=6)
     control_measures = forms.CharField(label="管控措施", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     monitoring = forms.CharField(label="监测监控", max_length=200, required=False)
     review_on = forms.DateField(label="下次评估日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

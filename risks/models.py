@@ -86,6 +86,10 @@ class RiskPoint(models.Model):
     location = models.CharField("具体位置", max_length=200)
     hazard_factors = models.TextField("危险有害因素")
     consequences = models.CharField("可能导致的后果", max_length=200, blank=True)
+    #: the 经度 / 纬度 a point may have (the form, the API and ``services.create_risk_point`` check them)
+    LONGITUDE_RANGE = (-180, 180)
+    LATITUDE_RANGE = (-90, 90)
+
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     control_measures = models.TextField("管控措施", blank=True)

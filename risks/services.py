@@ -3,6 +3,7 @@ engaged agencies (third parties) may add assessments; band tables are published 
 (or the system). Every write records an event."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,6 +53,23 @@ def default_table(method: str, on: datetime.date | None = None) -> BandTable:
     return BandTable.objects.get(pk=chosen.pk) if chosen is not None else None
 
 
+def _coordinate(value, field: str, label: str, bounds: tuple) -> Decimal | None:
+    """A 经度 / 纬度 as a form or a caller gives it: None when blank, else a Decimal within ``bounds``
+    (``RiskPoint.LONGITUDE_RANGE`` / ``LATITUDE_RANGE``) to six places — refused on ``field`` otherwise."""
+    if value in (None, ""):
+        return None
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ServiceError(f"{label}须为数字。", field) from None
+    if not value.is_finite():
+        raise ServiceError(f"{label}须为数字。", field)
+    low, high = bounds
+    if not low <= value <= high:
+        raise ServiceError(f"{label}须在{low}至{high}之间。", field)
+    return value.quantize(Decimal("0.000001"))
+
+
 def create_risk_point(actor, enterprise, *, code: str, **data) -> RiskPoint:
     if actor is not None and not can_manage_points(actor, enterprise):
         raise NotPermitted("只有本单位人员可以登记风险点。")
@@ -61,6 +79,8 @@ def create_risk_point(actor, enterprise, *, code: str, **data) -> RiskPoint:
     code = (code or "").strip()
     if not code:
         raise ServiceError("请填写风险点编号。", "code")
+    data["longitude"] = _coordinate(data.get("longitude"), "longitude", "经度", RiskPoint.LONGITUDE_RANGE)
+    data["latitude"] = _coordinate(data.get("latitude"), "latitude", "纬度", RiskPoint.LATITUDE_RANGE)
     if RiskPoint.objects.filter(enterprise=enterprise, code=code).exists():
         raise ServiceError("本单位已有该编号的风险点。", "code")
     try:
