@@ -74,6 +74,8 @@ def test_the_service_refuses_a_weight_out_of_bounds(world, empty_set, weight):
     with pytest.raises(ServiceError) as exc:
         services.add_indicator(world.user("committee"), empty_set, name="x", weight=weight, kind="manual")
     assert exc.value.field == "weight", exc.value.message
+    if weight in (MAX + Decimal("0.01"), 10**20):  # one weight beyond the bound says so (not "the set's sum")
+        assert exc.value.message == f"分值不能超过{MAX}分。"
     assert not empty_set.indicators.exists()
 
 

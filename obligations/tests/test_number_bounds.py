@@ -128,8 +128,16 @@ def test_safety_managers_beyond_the_bound_are_refused_with_their_reason(client, 
     assert not SafetyOrganisation.objects.exists()
 
 
-def test_the_forms_bound_the_numbers_themselves():
-    from obligations import forms
+def test_the_forms_and_the_serializers_bound_the_numbers_themselves():
+    """Each layer refuses on its own (the service's bound is not the only one; the API schema says it)."""
+    from obligations import api, forms
+
+    for ser_cls, field, over in ((api.DrillSerializer, "participants", EmergencyDrill.MAX_PARTICIPANTS + 1),
+                                 (api.StaffingSerializer, "full_time_managers", SafetyOrganisation.MAX_MANAGERS + 1),
+                                 (api.StaffingSerializer, "part_time_managers", SafetyOrganisation.MAX_MANAGERS + 1),
+                                 (api.CostSerializer, "ratio_percent", "100.001")):
+        ser = ser_cls(data={field: over})
+        assert not ser.is_valid() and field in ser.errors, (ser_cls, field)
 
     assert "participants" in forms.DrillForm({"participants": str(EmergencyDrill.MAX_PARTICIPANTS + 1)}).errors
     for field in ("full_time_managers", "part_time_managers"):
