@@ -68,14 +68,14 @@ PrincipalCheckSerializer = _serializer(
      "hazards": FindingSerializer(many=True, write_only=True, required=False,
                                   help_text="带队检查发现的隐患，每条登记入隐患台账（企业自查）")})
 ListSerializer = _serializer(ResponsibilityList, ["kind", "title", "text", "issued_on"], services.add_responsibility_list)
-def _managers():
-    return serializers.IntegerField(required=False, min_value=0, max_value=SafetyOrganisation.MAX_MANAGERS,
+def _managers(label):
+    return serializers.IntegerField(label=label, required=False, min_value=0, max_value=SafetyOrganisation.MAX_MANAGERS,
                                     error_messages={"min_value": MANAGERS_REFUSAL, "max_value": MANAGERS_REFUSAL})
 
 
 StaffingSerializer = _serializer(SafetyOrganisation, ["has_institution", "institution_name", "full_time_managers",
                                                       "part_time_managers", "as_of"], services.set_safety_organisation,
-                                 {"full_time_managers": _managers(), "part_time_managers": _managers()})
+                                 {"full_time_managers": _managers("专职安全管理人员"), "part_time_managers": _managers("兼职安全管理人员")})
 WorkerSerializer = _serializer(SpecialWorker, ["name", "id_tail", "operation", "certificate_no", "issued_on",
                                                "reviewed_on", "expires_on", "review_due_on"], services.add_special_worker,
                                {"expires_on": serializers.DateField(read_only=True),
@@ -88,14 +88,14 @@ OutsourcingSerializer = _serializer(Outsourcing, ["kind", "counterpart", "scope"
 DrillSerializer = _serializer(EmergencyDrill, ["kind", "plan", "held_on", "scenario", "participants", "evaluation"],
                               services.add_drill,
                               {"participants": serializers.IntegerField(
-                                  min_value=1, max_value=EmergencyDrill.MAX_PARTICIPANTS,
+                                  label="参演人数", min_value=1, max_value=EmergencyDrill.MAX_PARTICIPANTS,
                                   error_messages={"min_value": PARTICIPANTS_REFUSAL, "max_value": PARTICIPANTS_REFUSAL})})
 CostSerializer = _serializer(SafetyCostExtraction, ["year", "industry", "category", "base", "ratio_percent", "amount",
                                                     "used_amount", "use", "required_amount", "below_required"],
                              services.add_cost_extraction,
                              {"required_amount": serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True),
                               "ratio_percent": serializers.DecimalField(
-                                  max_digits=6, decimal_places=3, min_value=0, required=False, allow_null=True,
+                                  label="企业提取比例（%）", max_digits=6, decimal_places=3, min_value=0, required=False, allow_null=True,
                                   max_value=SafetyCostExtraction.MAX_RATIO_PERCENT),
                               "below_required": serializers.BooleanField(read_only=True)})
 
