@@ -68,6 +68,11 @@ PrincipalCheckSerializer = _serializer(
      "hazards": FindingSerializer(many=True, write_only=True, required=False,
                                   help_text="带队检查发现的隐患，每条登记入隐患台账（企业自查）")})
 ListSerializer = _serializer(ResponsibilityList, ["kind", "title", "text", "issued_on"], services.add_responsibility_list)
+def _money(label, **kwargs):
+    return serializers.DecimalField(label=label, max_digits=16, decimal_places=2, min_value=0,
+                                    max_value=SafetyCostExtraction.MAX_AMOUNT, **kwargs)
+
+
 def _managers(label):
     return serializers.IntegerField(label=label, required=False, min_value=0, max_value=SafetyOrganisation.MAX_MANAGERS,
                                     error_messages={"min_value": MANAGERS_REFUSAL, "max_value": MANAGERS_REFUSAL})
@@ -94,6 +99,8 @@ CostSerializer = _serializer(SafetyCostExtraction, ["year", "industry", "categor
                                                     "used_amount", "use", "required_amount", "below_required"],
                              services.add_cost_extraction,
                              {"required_amount": serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True),
+                              "base": _money("计提依据（元）"), "amount": _money("提取金额（元）"),
+                              "used_amount": _money("使用金额（元）", required=False),
                               "ratio_percent": serializers.DecimalField(
                                   label="企业提取比例（%）", max_digits=6, decimal_places=3, min_value=0, required=False, allow_null=True,
                                   max_value=SafetyCostExtraction.MAX_RATIO_PERCENT),

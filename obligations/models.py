@@ -319,10 +319,13 @@ class SafetyCostExtraction(EnterpriseRecord):
     """安全生产费用提取: period, base, declared ratio, extracted amount, use; the required
     amount is computed from the current rate table when recorded and kept with its table."""
 
-    #: the largest sum (元; for coal and non-coal mines the base is an output in tonnes) a row holds:
-    #: the columns are numeric(16, 2); the forms, the API and ``services.add_cost_extraction`` refuse
-    #: more — also a 应提取金额 computed beyond it (a 500 on PostgreSQL)
-    MAX_AMOUNT = Decimal("99999999999999.99")
+    #: the largest sum (元; for coal and non-coal mines the base is an output in tonnes) a row may hold —
+    #: 10万亿, beyond any unit's revenue: the forms, the API and ``services.add_cost_extraction`` refuse
+    #: more, also a 应提取金额 computed beyond it (a computed one beyond the numeric(16, 2) columns was a
+    #: 500 on PostgreSQL). Fifteen significant digits: SQLite keeps a decimal as a double and reads it
+    #: back to 15 digits, so 99999999999999.99 (the column's own end) came back as 1E+14 and failed to
+    #: read (an InvalidOperation)
+    MAX_AMOUNT = Decimal("9999999999999.99")
     #: the largest 企业提取比例 (%): a share of the base (the column, numeric(6, 3), ends at 999.999)
     MAX_RATIO_PERCENT = Decimal("100")
 
