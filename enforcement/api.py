@@ -54,7 +54,7 @@ def _police(field, attr, help_text, **kwargs):
 
 class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
-    article = serializers.StringRelatedField()
+    article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 停产整顿 or 移送 names none
     case = serializers.PrimaryKeyRelatedField(read_only=True)
     # what the 公安机关 did with a transfer (国务院令第310号 第七条至第九条); transfers are government-only
     transfer_receiving_organ = _police(_NullableText, "receiving_organ", "接收移送的公安机关（签收回执的机关）")

@@ -38,10 +38,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     risk_point = VisibleRecordField(RiskPoint, "风险点")
     method = serializers.ChoiceField(choices=Method.choices)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    factor_l = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
-    factor_e = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
-    factor_c = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
-    factor_s = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    factor_l = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    factor_e = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    factor_c = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    factor_s = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
     colour = serializers.CharField(read_only=True)
 
     class Meta:
