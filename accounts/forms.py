@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.http import Http404
 
 from core.forms import StyledForm
 from core.pickers import PickerSelect
+from core.querysets import parse_id
 
 from . import account_rules
 from .models import Competence, Membership, Organisation, Sector
@@ -89,7 +91,11 @@ class AccountCreateForm(PasswordPairMixin, AccountDetailsForm):
             del self.fields["organisation"]
         elif self.is_bound:  # the roles offered follow the unit actually sent
             raw = self.data.get("organisation", "")
-            unit = self.fields["organisation"].queryset.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+            try:
+                unit_id = parse_id(raw)  # ASCII digits only ("²" was a 500)
+            except Http404:
+                unit_id = None  # beyond any id: names no unit (the field says so)
+            unit = self.fields["organisation"].queryset.filter(pk=unit_id).first() if unit_id else None
         self.fit(unit)
 
     def service_kwargs(self) -> dict:

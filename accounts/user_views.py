@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from core.events import events_for
 from core.lists import Column, ScopedListView
+from core.querysets import parse_id
 from core.services import ServiceError
 from core.views import get_visible_or_404, service_error_to_form
 
@@ -80,9 +81,10 @@ def _unit_for_new_account(request):
             raise Http404(NOT_FOUND)
         return ent.organisation, ent
     if raw_org:
-        if not raw_org.isdigit():
+        org_id = parse_id(raw_org)  # ASCII digits only ("²" was a 500); beyond any id: 404
+        if org_id is None:
             raise Http404(NOT_FOUND)
-        unit = account_rules.manageable_organisations(request.user).filter(pk=int(raw_org)).first()
+        unit = account_rules.manageable_organisations(request.user).filter(pk=org_id).first()
         if unit is None:
             raise Http404(NOT_FOUND)
         return unit, None

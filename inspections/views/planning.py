@@ -11,6 +11,7 @@ from accounts.models import Organisation
 from accounts.permissions import membership
 from core import ruletables
 from core.lists import Column, ScopedListView
+from core.querysets import parse_id
 from core.services import NotPermitted, ServiceError
 from core.views import get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
@@ -197,7 +198,8 @@ def review_detail(request, pk: int):
     batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
     form = forms.ReviewConclusionForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        task = batch.tasks.filter(pk=request.POST.get("task") or 0).first() if str(request.POST.get("task", "")).isdigit() else None
+        task_id = parse_id(request.POST.get("task", ""))  # ASCII digits only: "²" was a 500
+        task = batch.tasks.filter(pk=task_id).first() if task_id else None
         if task is None:
             raise Http404
         if form.is_valid():

@@ -83,10 +83,11 @@ def record_new(request):
                 return redirect("inspections:record", pk=rec.pk)
     else:
         initial = {"inspected_on": timezone.localdate(), "inspectors": [request.user.pk]}
-        if request.GET.get("enterprise", "").isdigit():
-            initial["enterprise"] = int(request.GET["enterprise"])
-        if request.GET.get("draw", "").isdigit():  # 按抽取结果检查: the drawn enterprise and its drawn inspectors
-            draw = get_visible_or_404(Draw.objects, request.user, pk=int(request.GET["draw"]))
+        # ids as ASCII digits only ("²" is a digit to isdigit and no number to int: it was a 500)
+        if enterprise_id := parse_id(request.GET.get("enterprise", "")):
+            initial["enterprise"] = enterprise_id
+        if draw_id := parse_id(request.GET.get("draw", "")):  # 按抽取结果检查: the drawn enterprise and its drawn inspectors
+            draw = get_visible_or_404(Draw.objects, request.user, pk=draw_id)
             initial["draw"] = draw.pk
             drawn = services.drawn_inspectors(draw, initial.get("enterprise"))
             if drawn is not None:
