@@ -128,6 +128,7 @@ def schemathesis(schema: Path, base: str, token: str, max_examples: int, report:
            "--exclude-path-regex", "/auth/token/(refresh|revoke)/", "--no-shrink", "--seed", "18",
            "--report", "ndjson", "--report-ndjson-path", str(report)]
     out = subprocess.run(cmd, text=True, capture_output=True)
+    report.with_suffix(".txt").write_text(out.stdout + out.stderr)  # whole, beside the report (--keep keeps it)
     cases = failures = 0
     for line in report.read_text().splitlines() if report.exists() else []:
         event = json.loads(line)
