@@ -35,3 +35,26 @@ class StaleState(ServiceError):
 class NotPermitted(ServiceError):
     def __init__(self, message: str = "您无权执行此操作。"):
         super().__init__(message, None, "permission_denied")
+
+
+def bounded_decimal(value, field: str, label: str, *, high, low=0, places: str = "0.01", unit: str = ""):
+    """A decimal as a form or a caller gives it (text, int, float or Decimal), checked against the
+    bounds of its column — beyond them PostgreSQL raises a DataError (a 500) where SQLite stores
+    anything — and rounded 四舍五入 to ``places``; anything else is refused on ``field`` in Chinese.
+    The one check of a money sum, a rate or a coordinate in every service; blank is the caller's."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError(f"{label}须为数字。", field) from None
+    if not number.is_finite():
+        raise ServiceError(f"{label}须为数字。", field)
+    low, high = Decimal(str(low)), Decimal(str(high))
+    if low == 0 and number < 0:
+        raise ServiceError(f"{label}不能为负数。", field)
+    if low == 0 and number > high:
+        raise ServiceError(f"{label}不能超过{high}{unit}。", field)
+    if not low <= number <= high:
+        raise ServiceError(f"{label}须在{low}至{high}{unit}之间。", field)
+    return number.quantize(Decimal(places), rounding=ROUND_HALF_UP)

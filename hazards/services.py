@@ -2,7 +2,7 @@
 transaction, compare-and-set on the status, one event in the same transaction."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,7 +14,7 @@ from accounts.scope import scope_for
 from core.bulk import make
 from core.events import record
 from core.models import REGION_LEVELS
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal
 from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
 from . import grading, workflow
@@ -281,21 +281,11 @@ PLAN_FIELDS = ("goal_tasks", "measures", "funds_materials", "responsible", "dead
 
 def funds_amount_of(value) -> Decimal | None:
     """A plan's 治理资金 (万元) as a form or a caller gives it: None when blank, else a Decimal of
-    cents from 0 to ``GovernancePlan.MAX_FUNDS`` (the numeric(12, 2) column; beyond it a 500 on
-    PostgreSQL) — anything else is refused on ``funds_amount``."""
+    cents from 0 to ``GovernancePlan.MAX_FUNDS`` (the numeric(12, 2) column) — refused on
+    ``funds_amount`` otherwise (``core.services.bounded_decimal``)."""
     if value in (None, ""):
         return None
-    try:
-        value = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ServiceError("治理资金须为数字。", "funds_amount") from None
-    if not value.is_finite():
-        raise ServiceError("治理资金须为数字。", "funds_amount")
-    if value < 0:
-        raise ServiceError("治理资金不能为负数。", "funds_amount")
-    if value > GovernancePlan.MAX_FUNDS:
-        raise ServiceError(f"治理资金不能超过{GovernancePlan.MAX_FUNDS}万元。", "funds_amount")
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return bounded_decimal(value, "funds_amount", "治理资金", high=GovernancePlan.MAX_FUNDS, unit="万元")
 
 
 def submit_plan(actor, hazard: Hazard, *, plan: dict | None = None, deadline: datetime.date | None = None,

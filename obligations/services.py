@@ -2,7 +2,7 @@
 users may add remarks; the system (actor None) writes demo data. Every write records an event."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import permissions as perms
 from accounts.scope import scope_for
 from core.events import record
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, bounded_decimal
 from core.uploads import accept as accept_upload
 
 from . import rules
@@ -365,18 +365,9 @@ def add_drill(actor, enterprise, *, plan: str, held_on, scenario: str, participa
 
 def _decimal(value, field: str, label: str, maximum: Decimal = SafetyCostExtraction.MAX_AMOUNT, places="0.01",
              unit: str = "") -> Decimal:
-    """A non-negative number up to ``maximum`` (its column's bound), to ``places``; else refused on ``field``."""
-    try:
-        value = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ServiceError(f"{label}须为数字。", field) from None
-    if not value.is_finite():
-        raise ServiceError(f"{label}须为数字。", field)
-    if value < 0:
-        raise ServiceError(f"{label}须为非负数。", field)
-    if value > maximum:
-        raise ServiceError(f"{label}不能超过{maximum}{unit}。", field)
-    return value.quantize(Decimal(places))
+    """A non-negative number up to ``maximum`` (its column's bound), to ``places``; else refused on
+    ``field`` (``core.services.bounded_decimal``)."""
+    return bounded_decimal(value, field, label, high=maximum, places=places, unit=unit)
 
 
 def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, amount, category: str = "",

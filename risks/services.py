@@ -3,7 +3,7 @@ engaged agencies (third parties) may add assessments; band tables are published 
 (or the system). Every write records an event."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import permissions as perms
 from accounts.scope import scope_for
 from core.events import record
-from core.services import NotPermitted, ServiceError
+from core.services import NotPermitted, ServiceError, bounded_decimal
 
 from . import rules
 from .models import Band, BandTable, Level, Method, RiskAssessment, RiskPoint
@@ -58,16 +58,7 @@ def _coordinate(value, field: str, label: str, bounds: tuple) -> Decimal | None:
     (``RiskPoint.LONGITUDE_RANGE`` / ``LATITUDE_RANGE``) to six places — refused on ``field`` otherwise."""
     if value in (None, ""):
         return None
-    try:
-        value = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ServiceError(f"{label}须为数字。", field) from None
-    if not value.is_finite():
-        raise ServiceError(f"{label}须为数字。", field)
-    low, high = bounds
-    if not low <= value <= high:
-        raise ServiceError(f"{label}须在{low}至{high}之间。", field)
-    return value.quantize(Decimal("0.000001"))
+    return bounded_decimal(value, field, label, low=bounds[0], high=bounds[1], places="0.000001")
 
 
 def create_risk_point(actor, enterprise, *, code: str, **data) -> RiskPoint:

@@ -3,7 +3,7 @@ compare-and-set on the status, one event in the same transaction."""
 
 import datetime
 import hmac
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +12,7 @@ from accounts.models import Organisation
 from accounts.scope import scope_for
 from core.events import record
 from core.security import log_security
-from core.services import NotPermitted, ServiceError, StaleState, lock
+from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal, lock
 
 from . import deadlines, protection, workflow
 from .models import MAX_MONEY, Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
@@ -315,22 +315,11 @@ def compute_amount(policy: RewardPolicy, *, fine_amount=None, internal: bool = F
 
 def fine_amount_of(value) -> Decimal | None:
     """A fine (元) as a form or a caller gives it: None when blank, else a Decimal of cents from 0 to
-    ``MAX_MONEY`` (the numeric(12, 2) column; beyond it a 500 on PostgreSQL) — anything else is
-    refused on ``fine_amount``."""
+    ``MAX_MONEY`` (the numeric(12, 2) column) — refused on ``fine_amount`` otherwise
+    (``core.services.bounded_decimal``)."""
     if value in (None, ""):
         return None
-    try:
-        value = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ServiceError("罚款金额须为数字。", "fine_amount") from None
-    if not value.is_finite():
-        raise ServiceError("罚款金额须为数字。", "fine_amount")
-    if value < 0:
-        raise ServiceError("罚款金额不能为负数。", "fine_amount")
-    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value <= MAX_MONEY else value
-    if value > MAX_MONEY:
-        raise ServiceError(f"罚款金额不能超过{MAX_MONEY}元。", "fine_amount")
-    return value
+    return bounded_decimal(value, "fine_amount", "罚款金额", high=MAX_MONEY, unit="元")
 
 
 def fine_base(tip: Tip, typed=None) -> tuple[Decimal | None, bool]:
