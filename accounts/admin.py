@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from core.admin import ReadOnlyAdmin, ReferenceDataAdmin
 from core.models import REGION_LEVELS
-from core.services import ServiceError
+from core.services import ServiceError, StaleState
 
 from . import services
 from .models import Competence, DepartmentType, Membership, Organisation, Sector
@@ -45,15 +45,42 @@ def _for(request, cls):
 
 
 class SectorForm(forms.ModelForm):
+    """A sector's fields, and the 高危行业 flag as this form showed it (``high_risk_seen``, hidden): the
+    flag is changed when the box differs from what the user saw, and ``set_sector_high_risk``
+    compares-and-sets against that — a form opened before another changed the flag neither reverts
+    that change (box left alone) nor overwrites it unseen (box changed: StaleState, shown here)."""
+
     actor = None
+    #: the previous attempt lost the compare-and-set (``SectorAdmin.changeform_view``): refused here
+    stale = False
+    high_risk_seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Sector
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["high_risk_seen"].initial = _seen_value(self.instance.high_risk)
+            if self.stale and self.is_bound:  # shown again: the flag as it is now is what the user sees
+                self.data = self.data.copy()
+                self.data[self.add_prefix("high_risk_seen")] = _seen_value(self.instance.high_risk)
+
+    @property
+    def seen_high_risk(self) -> bool:
+        """The flag as the form showed it; without the hidden field (a client posting the fields
+        alone), as read with this request."""
+        return {"1": True, "0": False}.get(self.cleaned_data.get("high_risk_seen"), self.initial.get("high_risk"))
+
+    def flag_changed(self) -> bool:
+        return self.instance.pk is not None and bool(self.cleaned_data.get("high_risk")) != self.seen_high_risk
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is not None and "high_risk" in self.changed_data:
+        if self.stale:
+            self.add_error(None, sector_stale_refusal(self.instance.high_risk))
+        elif self.flag_changed():
             try:
                 services.check_sector_high_risk(self.actor)
             except ServiceError as exc:
@@ -61,23 +88,51 @@ class SectorForm(forms.ModelForm):
         return cleaned
 
 
+def _seen_value(flag: bool) -> str:
+    return "1" if flag else "0"
+
+
+def sector_stale_refusal(now: bool) -> str:
+    """The refusal when a sector's 高危行业 changed since its form was shown (``now``: the flag as it is)."""
+    return f"该行业的“高危行业”已被他人修改（现为“{'是' if now else '否'}”），本次修改未保存。请核对后重新提交。"
+
+
 @admin.register(Sector)
 class SectorAdmin(ReferenceDataAdmin):
     """Reference data with its change log; a change of 高危行业 goes through
     ``services.set_sector_high_risk``: every enterprise of the sector without 人工认定 derives its 高危
     again, with its ``enterprise.updated`` event, and the sector records ``sector.high_risk_changed`` —
-    in the admin's transaction, before the row's other fields are saved and logged."""
+    in the admin's transaction, before the row's other fields are saved and logged. The row's own
+    save never writes the flag. A flag another changed since the form was shown (the service's
+    compare-and-set lost: StaleState) rolls the whole edit back — nothing saved, no change log — and
+    shows the form again with the user's input, the refusal at the top, and the flag as it is now."""
 
     form = SectorForm
     list_display = ("code", "name", "parent", "high_risk", "drill_months")
 
     def get_form(self, request, obj=None, **kwargs):
-        return _for(request, super().get_form(request, obj, **kwargs))
+        form = _for(request, super().get_form(request, obj, **kwargs))
+        form.stale = getattr(request, "_sector_stale", False)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleState:
+            # the admin's transaction is rolled back; the same request again, refused on the form
+            request._sector_stale = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_row(self, request, obj, form, change):
-        if change and "high_risk" in form.changed_data:
-            services.set_sector_high_risk(request.user, Sector.objects.get(pk=obj.pk), high_risk=obj.high_risk)
-        super().save_row(request, obj, form, change)
+        if not change:
+            return super().save_row(request, obj, form, change)
+        if form.flag_changed():
+            sector = Sector.objects.get(pk=obj.pk)
+            sector.high_risk = form.seen_high_risk  # compare-and-set against what the user saw
+            services.set_sector_high_risk(request.user, sector, high_risk=obj.high_risk)
+        obj.save(update_fields=[f.name for f in Sector._meta.concrete_fields
+                                if not f.primary_key and f.name != "high_risk"])
+        obj.high_risk = Sector.objects.values_list("high_risk", flat=True).get(pk=obj.pk)  # for the change log
 
 
 @admin.register(DepartmentType)

@@ -33,7 +33,7 @@ from regions.models import Region
 
 from .models import Enterprise
 from .permissions import sector_change_refusal
-from .services import derive_high_risk, follow_region, name_tokens
+from .services import derive_high_risk, follow_region, lock_sectors, name_tokens
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 # key, Chinese header, required
@@ -391,12 +391,24 @@ def _write(actor, creates, updates, keys, source) -> None:
 
     through = Enterprise.sectors.through
     with transaction.atomic():
+        # lock order (services.lock_sectors): every sector the rows name and the updated units have now,
+        # then the units; 高危 is derived from the flags as committed, not as the import read them
+        sector_ids = {s.pk for row in (*creates, *(u[0] for u in updates)) for s in row.data["sectors"]}
+        updated_ids = sorted(ent.pk for _, ent, _ in updates)
+        for i in range(0, len(updated_ids), BATCH):
+            sector_ids.update(through.objects.filter(enterprise_id__in=updated_ids[i:i + BATCH])
+                              .values_list("sector_id", flat=True))
+        locked = lock_sectors(sector_ids)
+
+        def sectors_of(row):
+            return [locked[s.pk] for s in row.data["sectors"]]
+
         new_objects = []
         for row in creates:
             d = row.data
             ent = Enterprise(credit_code=d["credit_code"], region=d["region"], **{k: d[k] for k in keys})
             ent.set_region_codes(d["region"])
-            ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
+            ent.high_risk = derive_high_risk(sectors_of(row), ent.high_risk_override)
             ent.name_tokens = name_tokens(ent.name)
             ent.created_at = ent.updated_at = now
             new_objects.append((ent, d["sectors"]))
@@ -415,7 +427,7 @@ def _write(actor, creates, updates, keys, source) -> None:
                 moved.append(ent)
             ent.region = d["region"]
             ent.set_region_codes(d["region"])
-            ent.high_risk = derive_high_risk(d["sectors"], ent.high_risk_override)
+            ent.high_risk = derive_high_risk(sectors_of(row), ent.high_risk_override)
             ent.name_tokens = name_tokens(ent.name)
             ent.updated_at = now
             changed_objects.append(ent)

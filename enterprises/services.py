@@ -39,6 +39,23 @@ def derive(ent: Enterprise, sectors) -> None:
     ent.name_tokens = name_tokens(ent.name)
 
 
+def lock_sectors(sector_ids) -> dict:
+    """Lock the sectors ``sector_ids`` (``SELECT … FOR NO KEY UPDATE``, in pk order) and return them as
+    committed now, by pk. Every writer that derives 高危 from sectors calls it first in its
+    transaction, before it writes an enterprise: a sector's flag changes under the same row lock
+    (``accounts.services.set_sector_high_risk``'s compare-and-set UPDATE, then ``follow_sector`` locks
+    the enterprises), so the two take their locks in one order — sector, then enterprise — and on
+    PostgreSQL whichever comes second reads what the first committed: an edit waits for the flag's
+    change and derives from the new flag, or a flag change waits for the edit and re-derives the
+    edited enterprise. Without it an edit that read the old flag wrote it back after the change
+    committed (``follow_sector`` had already passed that enterprise, or not yet seen it: a new one).
+    ``no_key``: inserting a row that refers to the sector (an enterprise's sector link) is not blocked."""
+    from accounts.models import Sector
+
+    ids = sorted({int(pk) for pk in sector_ids})
+    return {s.pk: s for s in Sector.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")}
+
+
 def _validate(region, sectors, data) -> None:
     if region is None or region.level != "township":
         raise ServiceError("所在区划须为乡镇（街道）。", "region")
@@ -89,6 +106,8 @@ def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **
     sectors = list(sectors)
     _validate(region, sectors, data)
     with transaction.atomic():
+        locked = lock_sectors(s.pk for s in sectors)  # their flags as committed (lock order: sectors first)
+        sectors = [locked[s.pk] for s in sectors]
         ent = Enterprise(name=name.strip(), credit_code=code, region=region,
                          **{k: v for k, v in data.items() if k in PROFILE_FIELDS or k == "status"})
         derive(ent, sectors)
@@ -115,10 +134,15 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     merged.update({k: v for k, v in data.items() if k in PROFILE_FIELDS})
     _validate(region, sectors, merged)
     with transaction.atomic():
+        # lock order: the sectors (old and new: a flag change follows the enterprises of its sector),
+        # then the enterprise; 高危 is derived from the flags as committed, not as the caller read them
+        locked = lock_sectors([*ent.sectors.values_list("pk", flat=True), *(s.pk for s in sectors)])
+        sectors = [locked[s.pk] for s in sectors]
+        stored_high_risk = Enterprise.objects.select_for_update().values_list("high_risk", flat=True).get(pk=ent.pk)
         before = {f: getattr(ent, f) for f in PROFILE_FIELDS}
         before_sectors = sorted(ent.sectors.values_list("code", flat=True))
         before_region = ent.region
-        before_high_risk = ent.high_risk
+        before_high_risk = stored_high_risk  # as stored now (a sector's change may have moved it meanwhile)
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region

@@ -298,3 +298,116 @@ def test_a_staff_user_who_is_not_a_superuser_is_refused_the_flag_in_the_admin(cl
     assert account_services.SECTOR_HIGH_RISK_REFUSAL in response.context["adminform"].form.non_field_errors()
     assert Sector.objects.get(pk=x.pk).high_risk is False and _flags(ents) == BEFORE
     assert Event.objects.count() == events
+
+
+def test_a_stale_admin_form_whose_flag_was_changed_meanwhile_is_refused_on_the_form_and_saves_nothing(
+        client, world, firms):
+    """The page was opened (否), another superuser turned the sector high-risk, then the first ticks
+    是 and changes 演练周期: the compare-and-set against what the form showed loses (StaleState) — a
+    Chinese refusal at the top of the form (the flag as it is now), nothing of the edit saved, no change
+    log. Sent again as shown then (the flag now 是), the edit goes through."""
+    x, ents = firms
+    superuser = get_user_model().objects.create_superuser("sector_admin", "s@example.invalid", "x-Pass-12345")
+    other = get_user_model().objects.create_superuser("other_admin", "o@example.invalid", "x-Pass-12345")
+    client.force_login(superuser)
+    page = client.get(f"/admin/accounts/sector/{x.pk}/change/").content.decode()
+    assert 'name="high_risk_seen" value="0"' in page  # what the browser sends back
+    data = admin_change_data(superuser, x)
+    assert data["high_risk_seen"] == "0"
+    account_services.set_sector_high_risk(other, Sector.objects.get(pk=x.pk), high_risk=True)  # meanwhile
+    events = Event.objects.count()
+    data.update(high_risk="on", drill_months="6")
+    response = client.post(f"/admin/accounts/sector/{x.pk}/change/", data)
+    assert response.status_code == 200
+    errors = list(response.context["adminform"].form.non_field_errors())
+    assert len(errors) == 1 and "已被他人修改" in errors[0] and "现为“是”" in errors[0] and "未保存" in errors[0], errors
+    assert "已被他人修改" in response.content.decode()
+    sector = Sector.objects.get(pk=x.pk)
+    assert (sector.high_risk, sector.drill_months) == (True, 12)  # the other's flag; not the 6 months
+    assert Event.objects.count() == events
+    assert not ChangeLog.objects.filter(object_type="accounts.sector", object_id=str(x.pk)).exists()
+    assert _flags(ents)["only_x"] is True  # followed the other's change, once
+    assert _class_events(ents["only_x"]) == [{"changes": {"high_risk": ["False", "True"]}}]
+    # shown again: the user's input, the flag as it is now in the hidden field
+    assert 'name="high_risk_seen" value="1"' in response.content.decode()
+    assert 'name="drill_months" value="6"' in response.content.decode()
+
+    data["high_risk_seen"] = "1"
+    response = client.post(f"/admin/accounts/sector/{x.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    sector = Sector.objects.get(pk=x.pk)
+    assert (sector.high_risk, sector.drill_months) == (True, 6)
+    assert Event.objects.count() == events  # the flag did not change again
+    assert ChangeLog.objects.filter(object_type="accounts.sector", object_id=str(x.pk)).count() == 1
+
+
+def test_a_stale_admin_form_that_leaves_the_flag_alone_does_not_undo_the_change_made_meanwhile(client, world, firms):
+    """Opened while 否; another turned it 是; the first renames the sector, the box left as shown (unticked):
+    the rename is saved and the flag stays 是 — the form's stale box is not a decision to turn it off."""
+    x, ents = firms
+    superuser = get_user_model().objects.create_superuser("sector_admin", "s@example.invalid", "x-Pass-12345")
+    data = admin_change_data(superuser, x)
+    account_services.set_sector_high_risk(None, Sector.objects.get(pk=x.pk), high_risk=True)
+    data.pop("high_risk", None)
+    data["name"] = "试验行业（更名）"
+    client.force_login(superuser)
+    response = client.post(f"/admin/accounts/sector/{x.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    sector = Sector.objects.get(pk=x.pk)
+    assert (sector.name, sector.high_risk) == ("试验行业（更名）", True)
+    assert _flags(ents)["only_x"] is True
+    assert Event.objects.filter(verb="sector.high_risk_changed").count() == 1
+    log = ChangeLog.objects.get(object_type="accounts.sector", object_id=str(x.pk))
+    assert (log.pre["high_risk"], log.post["high_risk"], log.post["name"]) == (True, True, "试验行业（更名）")
+
+
+# ---------------------------------------------------------------- writers that derive 高危 read the committed flag
+# (sequential here, on any database: the caller holds sector objects read before the flag changed;
+# the two-connection races are in test_sector_high_risk_race.py, PostgreSQL)
+
+
+def test_an_edit_holding_a_sector_read_before_the_flag_changed_derives_from_the_flag_as_it_is(world, firms):
+    x, ents = firms
+    stale_sector = Sector.objects.get(pk=x.pk)  # 否, as an edit form read it
+    stale_ent = Enterprise.objects.get(pk=ents["only_x"].pk)  # 高危 否
+    employees = stale_ent.employees
+    account_services.set_sector_high_risk(None, Sector.objects.get(pk=x.pk), high_risk=True)
+    services.update_enterprise(None, stale_ent, sectors=[stale_sector], employees=31)
+    assert Enterprise.objects.get(pk=stale_ent.pk).high_risk is True  # the sector is high-risk now
+    # the class changed once (the sector's change), not again by the edit
+    events = _class_events(stale_ent)
+    assert [e["changes"].get("high_risk") for e in events] == [["False", "True"], None], events
+    assert events[1]["changes"]["employees"] == [str(employees), "31"]
+
+
+def test_a_new_enterprise_given_a_sector_read_before_the_flag_changed_derives_from_the_flag_as_it_is(world):
+    x = _sector(False)
+    stale_sector = Sector.objects.get(pk=x.pk)
+    account_services.set_sector_high_risk(None, Sector.objects.get(pk=x.pk), high_risk=True)
+    ent = _enterprise(world, "新登记的公司", [stale_sector])
+    assert Enterprise.objects.get(pk=ent.pk).high_risk is True
+
+
+def test_an_import_whose_sectors_were_read_before_the_flag_changed_derives_from_the_flag_as_it_is(world, monkeypatch):
+    """The import reads the sectors when it validates and writes later: the flag changed in between
+    (a superuser in the admin) — the units it creates and updates derive from the flag as it is."""
+    from enterprises import importing
+
+    x = _sector(False)
+    existing = _enterprise(world, "已登记的公司", [x])
+    write = importing._write
+
+    def flag_changes_then_write(*args, **kwargs):
+        account_services.set_sector_high_risk(None, Sector.objects.get(pk=x.pk), high_risk=True)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_write", flag_changes_then_write)
+    new_code = make_credit_code(f"91120105MA7{next(_codes):06d}")
+    rows = [{"单位名称": "已登记的公司（更名）", "统一社会信用代码": existing.credit_code,
+             "乡镇（街道）代码": world.townships[0].code, "行业领域": x.code},
+            {"单位名称": "导入新登记的公司", "统一社会信用代码": new_code,
+             "乡镇（街道）代码": world.townships[0].code, "行业领域": x.code}]
+    result = importing.import_enterprises(None, rows, dry_run=False)
+    assert (result.errors, result.created, result.updated) == ([], 1, 1)
+    assert Enterprise.objects.get(pk=existing.pk).high_risk is True
+    assert Enterprise.objects.get(credit_code=new_code).high_risk is True
