@@ -7,17 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accidents.models import Accident
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _form(page, name):
@@ -28,8 +20,7 @@ def test_accident_from_report_to_published_evaluation_and_lesson_check(page, liv
     occurred = timezone.localtime() - datetime.timedelta(hours=2)
 
     # 1. the enterprise reports (within the hour)
-    _login(page, live_server, "qy_xinlong", "/accidents/new/")
-    page.wait_for_selector("[data-testid=report-form]")
+    log_in(page, live_server.url, "qy_xinlong", next_url="/accidents/new/", wait_for="[data-testid=report-form]", fresh=True)
     page.select_option("#id_sector", label="商贸服务和仓储物流")
     page.select_option("#id_accident_type", label="物体打击")
     page.fill("#id_place", "仓库二层")
@@ -46,7 +37,7 @@ def test_accident_from_report_to_published_evaluation_and_lesson_check(page, liv
     url = f"/accidents/{accident.pk}/"
 
     # 2. the district committee office investigates
-    _login(page, live_server, "hb_anweiban", url)
+    log_in(page, live_server.url, "hb_anweiban", next_url=url, wait_for=None, fresh=True)
     f = _form(page, "start_investigation")
     f.locator("[name=leader_name]").fill("区应急管理局副局长 孙伟")
     f.locator("[name=members]").fill("区应急管理局、区商务局、公安分局")
@@ -68,7 +59,7 @@ def test_accident_from_report_to_published_evaluation_and_lesson_check(page, liv
     assert page.inner_text("[data-testid=accident-status]") == "调查报告已提交"
 
     # 3. the committee office's leader approves (批复)
-    _login(page, live_server, "hb_anweiban_lead", url)
+    log_in(page, live_server.url, "hb_anweiban_lead", next_url=url, wait_for=None, fresh=True)
     f = _form(page, "approve")
     f.locator("[name=doc_no]").fill("河北政批〔2026〕1号")
     f.locator("[name=text]").fill("同意调查报告")
@@ -76,11 +67,11 @@ def test_accident_from_report_to_published_evaluation_and_lesson_check(page, liv
     assert page.inner_text("[data-testid=accident-status]") == "已批复结案"
 
     # 4. the owner closes the exposed problem, the committee office accepts it
-    _login(page, live_server, "hb_shangwu", url)
+    log_in(page, live_server.url, "hb_shangwu", next_url=url, wait_for=None, fresh=True)
     page.locator("[data-testid=measures] [name=note]").fill("已完成全区货架排查")
     page.click("[data-testid=measure-submit]")
     assert page.inner_text("[data-testid=measure-status]") == "待验收"
-    _login(page, live_server, "hb_anweiban", url)
+    log_in(page, live_server.url, "hb_anweiban", next_url=url, wait_for=None, fresh=True)
     page.click("[data-testid=measure-accept]")
     assert page.inner_text("[data-testid=measure-status]") == "已验收"
 

@@ -7,8 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import Sector
-from core.demo import DEMO_PASSWORD
 from hazards import services as hs
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,7 @@ def test_committee_sees_the_five_colour_board(page, live_server, tworld):
         _major(tworld, "enterprise", tworld.ent_commerce, today - datetime.timedelta(days=40))  # 光复道: red
     _major(tworld, "commerce", tworld.ent_commerce2, today + datetime.timedelta(days=3))  # 望海楼: yellow
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/campaigns/board/")
-    page.fill("#id_username", "hb_anweiban")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=board-table]")
+    log_in(page, live_server.url, "hb_anweiban", next_url="/campaigns/board/", wait_for="[data-testid=board-table]")
     page.screenshot(path="/tmp/qingling-board.png", full_page=True)
 
     rows = page.locator("[data-testid=board-row]")

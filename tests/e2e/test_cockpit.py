@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Sector
-from core.demo import DEMO_PASSWORD
 from hazards import services as hs
 from hazards.models import Hazard
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +21,6 @@ def _major(world, persona, ent, deadline, grade="major"):
                               found_on=min(today - datetime.timedelta(days=60), deadline), deadline=deadline, notify_people=False)
 
 
-def _login(page, live_server, next_url):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("#id_username", "hb_anweiban")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_from_a_red_region_to_its_overdue_hazards_in_two_clicks(page, live_server, tworld):
     today = timezone.localdate()
     red = [_major(tworld, "enterprise", tworld.ent_commerce, today - datetime.timedelta(days=40)),
@@ -37,8 +30,7 @@ def test_from_a_red_region_to_its_overdue_hazards_in_two_clicks(page, live_serve
     _major(tworld, "commerce", tworld.ent_commerce2, today - datetime.timedelta(days=5))  # 望海楼: orange
     expected = sorted(h.number for h in Hazard.objects.filter(pk__in=[h.pk for h in red]))
 
-    _login(page, live_server, "/campaigns/cockpit/")
-    page.wait_for_selector("[data-testid=region-tiles]")
+    log_in(page, live_server.url, "hb_anweiban", next_url="/campaigns/cockpit/", wait_for="[data-testid=region-tiles]")
     tile = page.locator("[data-testid=region-tile][data-colour=red]")
     assert tile.count() == 1 and "光复道街道" in tile.inner_text()
 
@@ -63,8 +55,7 @@ def test_the_cockpit_does_not_overflow_at_390_px(page, live_server, tworld):
     today = timezone.localdate()
     _major(tworld, "enterprise", tworld.ent_commerce, today - datetime.timedelta(days=40))
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, live_server, "/campaigns/cockpit/")
-    page.wait_for_selector("[data-testid=ranking-table]")
+    log_in(page, live_server.url, "hb_anweiban", next_url="/campaigns/cockpit/", wait_for="[data-testid=ranking-table]")
     page.wait_for_selector("#cockpit-ranking canvas")  # the charts drew
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{overflow}px horizontal overflow at 390 px"
@@ -83,11 +74,7 @@ def test_on_a_city_map_the_red_district_shape_opens_its_cockpit_then_its_overdue
     with open(finders.find("vendor/maps/province/tianjin.json"), encoding="utf-8") as fh:
         cp = next(f["properties"]["cp"] for f in json.load(fh)["features"] if f["id"] == "120105")
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/?next=/campaigns/cockpit/")
-    page.fill("#id_username", "tj_anweiban")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#cockpit-map[data-ready='1']")
+    log_in(page, live_server.url, "tj_anweiban", next_url="/campaigns/cockpit/", wait_for="#cockpit-map[data-ready='1']")
     page.locator("#cockpit-map").scroll_into_view_if_needed()
     x, y = page.evaluate("(cp) => echarts.getInstanceByDom(document.getElementById('cockpit-map')).convertToPixel({seriesIndex: 0}, cp)", cp)
     box = page.locator("#cockpit-map").bounding_box()

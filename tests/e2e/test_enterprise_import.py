@@ -5,10 +5,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from core.demo import DEMO_PASSWORD
 from enterprises.importing import COLUMNS
 from enterprises.models import Enterprise
 from enterprises.validators import make_credit_code
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +32,7 @@ def test_import_through_the_page(page, live_server, tworld, tmp_path, settings):
     settings.QINGLING_JOBS_INLINE = True  # no worker process beside live_server: the job runs in the request
     path = tmp_path / "enterprises.xlsx"
     path.write_bytes(build_file(tworld.townships[0].code))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "hb_yingji")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    log_in(page, live_server.url, "hb_yingji")
 
     page.goto(f"{live_server.url}/enterprises/import/")
     page.set_input_files("#id_file", str(path))

@@ -7,19 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD
 from hazards.models import Hazard
 from tests.e2e.pickers import pick
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
 
 
 def logout(page):
@@ -45,7 +37,7 @@ def act(page, action, fields, confirm=None):
 
 def test_major_hazard_closed_loop(page, live_server, tworld):
     deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     page.goto(f"{live_server.url}/hazards/new/")
     pick(page, "select[name=sector]", "商贸", "商贸服务和仓储物流")  # only the enterprise's own sectors are offered
     page.select_option("select[name=grade]", "major")
@@ -64,20 +56,20 @@ def test_major_hazard_closed_loop(page, live_server, tworld):
     assert page.inner_text("[data-testid=hazard-status]") == "待验收"
     logout(page)
 
-    login(page, live_server, "hb_shangwu")
+    log_in(page, live_server.url, "hb_shangwu")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
     act(page, "reject", {"reason": "北侧出口仍有货物堆放", "next_steps": "清理北侧出口后重新提交"})
     assert page.inner_text("[data-testid=hazard-status]") == "整改中"
     logout(page)
 
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
     assert "北侧出口仍有货物堆放" in page.inner_text("[data-testid=acceptances]")
     act(page, "submit_completion", {"evidence_note": "北侧出口货物已清理"})
     assert page.inner_text("[data-testid=hazard-status]") == "待验收"
     logout(page)
 
-    login(page, live_server, "hb_shangwu_lead")
+    log_in(page, live_server.url, "hb_shangwu_lead")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
     act(page, "accept", {"opinion": "现场核查已整改到位"}, confirm="销号")
     assert page.inner_text("[data-testid=hazard-status]") == "已销号"

@@ -15,8 +15,8 @@ from django.conf import settings as django_settings
 
 from enterprises.models import Enterprise
 
+from .session import log_in
 from .test_enterprise_import import build_file
-from .test_sweep import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def worker(tmp_path, settings):
 def test_import_finishes_in_the_browser_with_a_worker(page, live_server, tworld, tmp_path, worker):
     path = tmp_path / "enterprises.xlsx"
     path.write_bytes(build_file(tworld.townships[0].code))
-    login(page, live_server.url, "hb_yingji")
+    log_in(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/enterprises/import/")
     page.set_input_files("#id_file", str(path))
     page.uncheck("#id_dry_run")
@@ -63,7 +63,7 @@ def test_a_hazard_ledger_dry_run_then_its_import_from_the_job_page_with_a_worker
     rows = good_rows(tworld)
     path = tmp_path / "台账.xlsx"
     path.write_bytes(xlsx(rows))
-    login(page, live_server.url, "hb_shangwu")
+    log_in(page, live_server.url, "hb_shangwu")
     page.goto(f"{live_server.url}/hazards/import/")
     page.set_input_files("#id_file", str(path))
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
@@ -79,7 +79,7 @@ def test_a_list_export_finishes_in_the_browser_and_the_file_holds_the_list(page,
     """The worker has served no page: it must still find the list (core.lists.registered)."""
     from openpyxl import load_workbook
 
-    login(page, live_server.url, "hb_yingji")
+    log_in(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/enterprises/?q=河北区")
     total = int(page.inner_text("[data-testid=list-total]").split()[1])
     assert total > 0
@@ -102,7 +102,7 @@ def test_the_assessment_computation_runs_on_the_worker_and_the_page_shows_the_re
     from assessment.models import Assessment
 
     s = services.create_set(tworld.user("committee"), year=2026, name="浏览器考评")
-    login(page, live_server.url, "hb_anweiban")
+    log_in(page, live_server.url, "hb_anweiban")
     page.goto(f"{live_server.url}/assessment/{s.pk}/")
     assert "尚未计算" in page.inner_text("[data-testid=results]")
     page.click("[data-testid=compute]")

@@ -3,10 +3,10 @@ finding, signs it, and the finding lands in the hazard ledger."""
 
 import pytest
 
-from core.demo import DEMO_PASSWORD
 from hazards.models import Hazard, HazardSource
 from inspections.models import Record
 from tests.e2e.pickers import pick
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +17,7 @@ def no_horizontal_scroll(page) -> bool:
 
 def test_inspector_fills_and_signs_on_a_phone(page, live_server, tworld):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "hb_yingji")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    log_in(page, live_server.url, "hb_yingji")
 
     ent = tworld.ent_commerce
     page.goto(f"{live_server.url}/inspections/records/new/")

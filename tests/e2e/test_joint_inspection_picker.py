@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Membership
 from inspections.models import Record
 from tests.e2e.pickers import pick
-from tests.e2e.test_sweep import login
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +15,7 @@ def test_a_joint_inspection_names_another_departments_inspector_on_a_phone(page,
     housing = tworld.user("housing")
     Membership.objects.filter(user=housing).update(is_inspector=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, "hb_yingji")
+    log_in(page, live_server.url, "hb_yingji")
     page.goto(f"{live_server.url}/inspections/records/new/")
     ent = tworld.ent_commerce
     pick(page, "#id_enterprise", ent.name[:8], ent.name)

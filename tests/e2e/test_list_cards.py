@@ -8,9 +8,9 @@ with an unbroken Latin run, the case that used to push the enterprise list 117 p
 import pytest
 from django.urls import get_resolver, reverse
 
-from core.demo import DEMO_PASSWORD
 from core.lists import REGISTRY
 from core.tests.test_lists import FACTORIES
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,6 @@ URL_PATTERNS = get_resolver().url_patterns  # importing the URLconf fills REGIST
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 LONG_NAME = "天津市河北区鑫隆商贸有限责任公司光复道街道仓储配送中心XINLONGTRADINGWAREHOUSEANDLOGISTICSCENTRE"
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
 
 
 def layout(page) -> dict:
@@ -101,17 +93,16 @@ READERS = {"accounts.users": "hb_anweiban_lead"}
 
 
 def test_every_list_is_cards_on_a_phone_and_a_table_on_a_desktop(page, live_server, rows):
-    login(page, live_server, "hb_anweiban")
+    log_in(page, live_server.url, "hb_anweiban")
     problems = check_lists(page, live_server, sorted(set(REGISTRY) - set(READERS)))
     for name, username in READERS.items():
-        page.context.clear_cookies()
-        login(page, live_server, username)
+        log_in(page, live_server.url, username, fresh=True)
         problems += check_lists(page, live_server, [name])
     assert not problems, "\n".join(problems)
 
 
 def test_an_enterprise_reads_its_list_and_ledger_on_a_phone(page, live_server, rows):
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     problems = check_lists(page, live_server, ["enterprises.list", "hazards.ledger"])
     assert not problems, "\n".join(problems)
     page.set_viewport_size(PHONE)
@@ -120,7 +111,7 @@ def test_an_enterprise_reads_its_list_and_ledger_on_a_phone(page, live_server, r
 
 
 def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_server, rows):
-    login(page, live_server, "hb_anweiban")
+    log_in(page, live_server.url, "hb_anweiban")
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{reverse('hazards:ledger')}")
     toggle = page.locator("[data-testid=filter-toggle]")

@@ -6,19 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Sector
-from core.demo import DEMO_PASSWORD
 from hazards import services as hz
 from supervision.models import Listing
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
 
 
 def test_committee_proposes_leader_approves_board_shows(page, live_server, tworld):
@@ -28,7 +20,7 @@ def test_committee_proposes_leader_approves_board_shows(page, live_server, tworl
         deadline=timezone.localdate() + datetime.timedelta(days=60))
     deadline = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
 
-    login(page, live_server, "hb_anweiban")
+    log_in(page, live_server.url, "hb_anweiban")
     page.goto(f"{live_server.url}/supervision/propose/?hazard={hazard.pk}")
     assert page.input_value("#id_hazard") == str(hazard.pk)
     assert page.input_value("#id_responsible_department") == str(tworld.org("commerce").pk)
@@ -42,7 +34,7 @@ def test_committee_proposes_leader_approves_board_shows(page, live_server, tworl
     page.click("text=退出")
     page.wait_for_url("**/accounts/login/**")
 
-    login(page, live_server, "hb_anweiban_lead")
+    log_in(page, live_server.url, "hb_anweiban_lead")
     page.goto(f"{live_server.url}/supervision/{listing.pk}/")
     page.click("[data-testid=submit-approve]")
     page.wait_for_selector("[data-testid=confirm-modal].show")  # listing notifies the enterprise: confirmed first

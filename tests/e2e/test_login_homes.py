@@ -4,6 +4,7 @@ import pytest
 
 from core.demo import DEMO_PASSWORD
 from enterprises.models import Enterprise
+from tests.e2e.session import submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -11,10 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def login(page, live_server, username):
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    submit_login(page, username)
 
 
 def test_committee_officer_and_enterprise_principal_see_their_homes(page, live_server, tworld):

@@ -6,7 +6,7 @@ import pytest
 from core import idnumber
 from enforcement import services
 from enforcement.models import CaseParty
-from tests.e2e.test_sweep import login
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_the_handler_records_a_partys_number_on_a_phone(page, live_server, tworl
     case = services.open_case(handler, enterprise=tworld.ent_commerce, title="未如实记录隐患排查治理情况", facts="台账缺失")
     principal = case.parties.get(role=CaseParty.Role.PRINCIPAL)
     page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, handler.username)
+    log_in(page, live_server.url, handler.username)
     page.goto(f"{live_server.url}/enforcement/cases/{case.pk}/")
     card = page.locator("[data-testid=action-form-party_id]")
     assert card.locator("h3").inner_text() == "登记当事人身份号码"

@@ -39,6 +39,7 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 from tests.e2e.test_list_cards import LONG_NAME
 from tests.e2e.test_sweep import _internal, shape
 
@@ -254,14 +255,6 @@ def check(page, url, where, findings) -> bool:
     return True
 
 
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
 def links(page, base, selector="main a[href]"):
     return [u for u in (_internal(h, base) for h in page.evaluate(
         "(s) => [...document.querySelectorAll(s)].map(a => a.getAttribute('href'))", selector)) if u]
@@ -282,7 +275,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, browser_context_args, live
 
     for kind, username in PERSONAS.items():
         page = phone_page(browser, browser_context_args)
-        login(page, base, username)
+        log_in(page, base, username)
         seen: set[str] = set()
         below: list[str] = []
         for depth, queue in ((1, ["/"] + links(page, base, "nav.qingling-nav a[href], main a[href]")), (2, below)):

@@ -6,23 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 from tips import services
 from tips.models import RewardPolicy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
 def test_committee_edits_reward_policy_and_next_decision_uses_it(page, live_server, tworld):
-    _login(page, live_server, "hb_anweiban")
+    log_in(page, live_server.url, "hb_anweiban")
     page.goto(f"{live_server.url}/tips/rules/rewards/")
     page.click("[data-testid=edit-major]")
     page.fill("#id_percent", "20")
@@ -41,7 +33,6 @@ def test_committee_edits_reward_policy_and_next_decision_uses_it(page, live_serv
     reward = services.decide_reward(officer, tip, policy=RewardPolicy.objects.get(code="major", version=1),
                                     fine_amount=100000)
     assert reward.amount == Decimal("20000.00") and reward.policy.version == 2
-    page.context.clear_cookies()
-    _login(page, live_server, "hb_shangwu")
+    log_in(page, live_server.url, "hb_shangwu", fresh=True)
     page.goto(f"{live_server.url}/tips/{tip.pk}/")
     assert "20000.00" in page.content()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from campaigns import services as cs
 from campaigns.tests import tree
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -15,11 +15,7 @@ def test_city_committee_sees_two_district_rollups(page, live_server, tworld):
     t = tree.build(tworld)
     cs.submit(tworld.user("committee"), unit=tworld.org("committee"), campaign=t["campaign"], as_of=timezone.now())
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/campaigns/dispatch/rollup/")
-    page.fill("#id_username", tree.CITY_USER)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=unit-lines]")
+    log_in(page, live_server.url, tree.CITY_USER, next_url="/campaigns/dispatch/rollup/", wait_for="[data-testid=unit-lines]")
     page.screenshot(path="/tmp/qingling-rollup-tree.png", full_page=True)
 
     hebei = page.locator(f"[data-testid=line-{tworld.org('committee').pk}]")

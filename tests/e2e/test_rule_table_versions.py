@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD
 from obligations.models import ObligationRule
 from obligations.services import rule
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_committee_revises_a_rule_from_a_future_date(page, live_server, tworld):
     row = ObligationRule.objects.get(code="principal_study_months")
     d = timezone.localdate() + datetime.timedelta(days=7)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "hb_anweiban")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    log_in(page, live_server.url, "hb_anweiban")
     page.goto(f"{live_server.url}/rules/obligations/{row.pk}/")
     page.fill("#id_value", "2")
     page.fill("#id_effective_from", d.isoformat())

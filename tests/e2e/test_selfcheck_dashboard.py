@@ -4,7 +4,7 @@ drill item is no longer overdue."""
 import pytest
 from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import submit_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -15,10 +15,7 @@ def test_enterprise_records_a_drill_and_it_is_no_longer_overdue(page, live_serve
     demo.load(tworld.ctx)
     page.goto(f"{live_server.url}/obligations/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", "qy_xinlong")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=selfcheck-title]")
+    submit_login(page, "qy_xinlong", wait_for="[data-testid=selfcheck-title]")
     assert "鑫隆商贸" in page.inner_text("[data-testid=selfcheck-title]")
     assert page.get_attribute("[data-testid=item-drills]", "data-status") == "overdue"
     assert page.get_attribute("[data-testid=item-list_deputy]", "data-status") == "overdue"

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 from tests.e2e.sweep_rules import problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -111,15 +111,6 @@ def _internal(href: str | None, base: str) -> str | None:
     return None if SKIP.search(urlsplit(href).path) else href
 
 
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
 def check_page(page, url, findings, persona, shots):
     """Load ``url``, check it at every width; return the links of its main content."""
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
@@ -169,7 +160,7 @@ def _group(user):
 def sweep_persona(page, base, persona, findings, shots, counter, group_seen):
     """Home, menu and every list as this persona; the details and forms below them once per group
     (personas of the same kind of unit and role see the same templates, with their own rows)."""
-    login(page, base, persona)
+    log_in(page, base, persona, fresh=True)
     first = [_internal(h, base) for h in page.evaluate(LINKS_JS, "nav.qingling-nav a[href], main a[href]")]
     queue = [("/", 0)] + [(u, 1) for u in first if u]
     seen: set[str] = set()

@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.e2e.test_hazard_loop import login
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_file_field_is_a_chinese_picker_that_names_the_chosen_file(page, live_server, tworld, tmp_path):
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     page.goto(f"{live_server.url}/hazards/new/")
     picker = page.locator(".qingling-file").first
     assert picker.locator("button").inner_text().startswith("选择文件")
@@ -20,7 +20,7 @@ def test_a_file_field_is_a_chinese_picker_that_names_the_chosen_file(page, live_
 
 
 def test_breadcrumbs_lead_back_to_the_section_and_home(page, live_server, tworld):
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     page.goto(f"{live_server.url}/hazards/new/")
     crumbs = page.locator("[data-testid=breadcrumbs] li").all_inner_texts()
     assert crumbs == ["首页", "隐患台账", "登记隐患"]
@@ -29,6 +29,6 @@ def test_breadcrumbs_lead_back_to_the_section_and_home(page, live_server, tworld
 
 
 def test_an_enterprise_menu_has_no_government_work(page, live_server, tworld):
-    login(page, live_server, "qy_xinlong")
+    log_in(page, live_server.url, "qy_xinlong")
     menu = page.locator("[data-testid=menu] a").all_inner_texts()
     assert "隐患台账" in menu and "举报奖励" not in menu and "监督检查" not in menu
