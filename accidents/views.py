@@ -13,7 +13,7 @@ from accounts.permissions import is_committee, is_enterprise_user, is_government
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
 from enterprises.models import Enterprise
 
 from . import forms as f
@@ -50,7 +50,7 @@ def report(request):
     user = request.user
     if not (is_government(user) or is_enterprise_user(user)):
         raise PermissionDenied("您无权报告事故。")
-    form = f.ReportForm(request.POST or None, user=user)
+    form = f.ReportForm(posted(request), user=user)
     if is_enterprise_user(user):
         form.fields.pop("enterprise_name")
         form.fields.pop("township")
@@ -72,7 +72,7 @@ def report(request):
             if exc.field == "region" and "township" in form.fields:
                 exc.field = "township"
             service_error_to_form(form, exc)
-    return render(request, "accidents/report.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accidents/report.html", {"form": form}, status=form_status(form))
 
 
 ACTIONS = {
@@ -150,9 +150,9 @@ def act(request, pk: int, action: str):
             return redirect("accidents:detail", pk=accident.pk)
         except ServiceError as exc:
             if exc.code == "permission_denied":
-                return detail(request, pk, status=403, error=exc.message)
+                return detail(request, pk, status=form_status(refusal=exc), error=exc.message)
             service_error_to_form(form, exc)
-    return detail(request, pk, bound=form, status=400)
+    return detail(request, pk, bound=form, status=form_status(form))
 
 
 def _run(user, a, action, d):
@@ -217,7 +217,7 @@ def measure_act(request, pk: int, action: str):
     try:
         fns[action](request.user, m, note=form.cleaned_data.get("note", ""))
     except ServiceError as exc:
-        return detail(request, m.accident_id, status=403 if exc.code == "permission_denied" else 400, error=exc.message)
+        return detail(request, m.accident_id, status=form_status(refusal=exc), error=exc.message)
     return redirect("accidents:detail", pk=m.accident_id)
 
 
@@ -266,7 +266,7 @@ def lesson_result(request, pk: int):
             return redirect("accidents:lesson", pk=target.lesson_id)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return lesson(request, target.lesson_id, form=form, status=400)
+    return lesson(request, target.lesson_id, form=form, status=form_status(form))
 
 
 # ---------------------------------------------------------------- public pages (全文公开)
@@ -296,7 +296,7 @@ def from_tip(request, tip_pk: int):
     if not is_government(request.user):
         raise PermissionDenied("仅政府工作人员可以登记瞒报事故。")
     tip = get_visible_or_404(Tip.objects.select_related("region", "sector", "enterprise"), request.user, pk=tip_pk)
-    form = f.ReportForm(request.POST or None, user=request.user,
+    form = f.ReportForm(posted(request), user=request.user,
                         initial={"enterprise": tip.enterprise_id, "sector": tip.sector_id, "place": tip.address,
                                  "enterprise_name": tip.enterprise_name, "township": tip.region_id})
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
@@ -310,4 +310,4 @@ def from_tip(request, tip_pk: int):
             return redirect("accidents:detail", pk=accident.pk)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return render(request, "accidents/report.html", {"form": form, "tip": tip}, status=400 if form.errors else 200)
+    return render(request, "accidents/report.html", {"form": form, "tip": tip}, status=form_status(form))

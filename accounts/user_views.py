@@ -14,7 +14,7 @@ from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from . import account_rules, services
 from .filters import AccountFilter
@@ -105,7 +105,7 @@ def user_create(request):
     fixed = ent is not None
     if fixed and unit is None:
         unit = Organisation(kind=Organisation.Kind.ENTERPRISE, name=ent.name)  # opened with the first account
-    form = AccountCreateForm(request.POST or None, user=request.user, unit=unit, fixed=fixed,
+    form = AccountCreateForm(posted(request), user=request.user, unit=unit, fixed=fixed,
                              initial={"organisation": unit.pk} if unit is not None and unit.pk else None)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
@@ -121,14 +121,14 @@ def user_create(request):
             messages.success(request, f"已新建账户：{user.first_name or user.username}")
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "unit": unit, "ent": ent},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def user_detail(request, pk: int):
     """An account: its details, role and inspector flag (editable here), its state and history."""
     membership = _account_or_404(request.user, pk)
     own = membership.user_id == request.user.pk
-    form = AccountEditForm(request.POST or None, membership=membership, own=own)
+    form = AccountEditForm(posted(request), membership=membership, own=own)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_account(request.user, membership, request=request, **form.service_kwargs())
@@ -143,7 +143,7 @@ def user_detail(request, pk: int):
     return render(request, "accounts/user_detail.html", {
         "membership": membership, "account": membership.user, "form": form, "own": own, "actions": actions,
         "events": events_for(membership),  # the whole history, oldest first, as every record's page shows it
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 ACTIONS = {
@@ -168,7 +168,7 @@ def _account_action(request, pk: int, key: str):
     if key != "password" and active == (key == "reactivate"):
         messages.info(request, "该账户已启用。" if active else "该账户已停用。")
         return redirect("accounts:user_detail", pk=pk)
-    form = spec["form"](request.POST or None)
+    form = spec["form"](posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if key == "password":
@@ -184,7 +184,7 @@ def _account_action(request, pk: int, key: str):
             return redirect("accounts:user_detail", pk=pk)
     return render(request, "accounts/user_action.html", {"membership": membership, "account": membership.user,
                                                          "form": form, "spec": spec},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def user_deactivate(request, pk: int):

@@ -16,7 +16,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from . import account_rules, services, throttle
 from .filters import OrganisationFilter
@@ -92,6 +92,9 @@ class LoginView(auth_views.LoginView):
         log_security(SecurityLog.Kind.LOGIN, request=self.request, user=form.get_user())
         return response
 
+    def form_invalid(self, form):  # a refused sign-in is a 400 naming the reason (Django's answers 200)
+        return self.render_to_response(self.get_context_data(form=form), status=form_status(form))
+
 
 @require_POST
 def logout_view(request):
@@ -124,6 +127,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, self.request.user)  # this session stays signed in
         messages.success(self.request, "密码已修改。")
         return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):  # 400 naming the field (Django's answers 200)
+        return self.render_to_response(self.get_context_data(form=form), status=form_status(form))
 
     def get_success_url(self):
         return "/accounts/profile/"
@@ -168,8 +174,7 @@ def organisation_detail(request, pk: int):
     (管行业必须管安全: department × sector × region, lead or assist)."""
     org = get_visible_or_404(Organisation.objects.select_related("region", "department_type"), request.user, pk=pk)
     can_edit = org.kind == Organisation.Kind.DEPARTMENT and services.can_manage_competence(request.user, org)
-    form = CompetenceForm(request.POST or None)
-    status = 200
+    form = CompetenceForm(posted(request))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("只有安委办可以调整部门监管职责。")
@@ -182,13 +187,12 @@ def organisation_detail(request, pk: int):
             else:
                 messages.success(request, "监管职责已更新。")
                 return redirect("accounts:organisation_detail", pk=org.pk)
-        status = 400
     competences = org.competences.select_related("sector", "region").order_by("sector__sort_order")
     members = org.memberships.select_related("user").order_by("user__username")
     return render(request, "accounts/organisation_detail.html", {
         "org": org, "competences": competences, "members": members, "can_edit": can_edit, "form": form,
         "manages_accounts": account_rules.manages_organisation(request.user, org),
-    }, status=status)
+    }, status=form_status(form))
 
 
 @require_POST

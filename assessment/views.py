@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, service_error_to_form
 
 from . import documents, services
 from .forms import AdjustForm, DebriefForm, IndicatorForm, SetForm
@@ -38,7 +38,7 @@ def set_create(request):
             return redirect("assessment:set", pk=s.pk)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return set_list(request, form=form, status=400)
+    return set_list(request, form=form, status=form_status(form))
 
 
 def set_detail(request, pk: int, error: str = "", status: int = 200, indicator_form=None):
@@ -82,9 +82,9 @@ def indicator_add(request, pk: int):
             return redirect("assessment:set", pk=s.pk)
         except ServiceError as exc:
             if exc.code == "permission_denied":
-                return set_detail(request, pk, error=exc.message, status=403)
+                return set_detail(request, pk, error=exc.message, status=form_status(refusal=exc))
             service_error_to_form(form, exc)
-    return set_detail(request, pk, status=400, indicator_form=form)
+    return set_detail(request, pk, status=form_status(form), indicator_form=form)
 
 
 @require_POST
@@ -98,7 +98,7 @@ def set_action(request, pk: int, action: str):
     try:
         outcome = fn(request.user, s)
     except ServiceError as exc:
-        return set_detail(request, pk, error=exc.message, status=403 if exc.code == "permission_denied" else 400)
+        return set_detail(request, pk, error=exc.message, status=form_status(refusal=exc))
     if action == "compute" and not outcome[1]:  # (job, started): the computation already under way
         messages.info(request, "该考评结果正在计算，未重复提交；下面是正在进行的计算。")
     return redirect("assessment:set", pk=s.pk)
@@ -136,7 +136,7 @@ def adjust(request, pk: int):
             return redirect("assessment:sheet", pk=sc.assessment_id)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return sheet(request, sc.assessment_id, forms={"adjust": form, "adjust_pk": sc.pk}, status=400)
+    return sheet(request, sc.assessment_id, forms={"adjust": form, "adjust_pk": sc.pk}, status=form_status(form))
 
 
 @require_POST
@@ -149,7 +149,7 @@ def debrief(request, pk: int):
             return redirect("assessment:sheet", pk=a.pk)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return sheet(request, a.pk, forms={"debrief": form}, status=400)
+    return sheet(request, a.pk, forms={"debrief": form}, status=form_status(form))
 
 
 def report_docx(request, pk: int):

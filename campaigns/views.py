@@ -11,7 +11,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, service_error_to_form
 from hazards.asof import instant as parse_as_of
 
 from . import rows as R
@@ -98,7 +98,7 @@ def dispatch_submit(request):
         return render(request, "campaigns/dispatch.html", {
             "table": table, "sections": sections, "table_body": table_body(sections, True), "can_submit": True, "history": [],
             "as_of_value": request.POST.get("as_of", ""), "error": exc.message, "error_field": exc.field,
-        }, status=400)
+        }, status=form_status(refusal=exc))
     messages.success(request, f"已报送（第{sub.version}版）。")
     return redirect(f"/campaigns/dispatch/?unit={unit.pk}&as_of={sub.as_of.isoformat()}".replace("+", "%2B"))
 
@@ -196,7 +196,7 @@ class ActivityList(ScopedListView):
                 return redirect("campaigns:activities")
             except ServiceError as exc:
                 service_error_to_form(form, exc)
-        return self.render_list(request, extra={"add_form": form}, status=400)
+        return self.render_list(request, extra={"add_form": form}, status=form_status(form))
 
 
 activities = ActivityList.as_view()

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from accounts.models import Organisation
 from accounts.permissions import committee_org_or_404
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from . import services
 from .forms import CampaignForm
@@ -19,7 +19,7 @@ def _save(request, committee, campaign=None):
     units = Organisation.objects.filter(pk__in=[u.pk for u in reporting_units(committee)]).order_by(
         "kind", "region__code", "name")  # the form wants a queryset
     initial = CampaignForm.initial_for(campaign) if campaign else {}
-    form = CampaignForm(request.POST or None, units=units, initial=initial)
+    form = CampaignForm(posted(request), units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fields = dict(name=d["name"], start=d["start"], end=d["end"], first_report_date=d["first_report_date"],
@@ -38,8 +38,7 @@ def _save(request, committee, campaign=None):
             messages.success(request, "已保存。")
             return redirect("campaigns:index")
     title = f"编辑专项行动：{campaign.name}" if campaign else "新建专项行动"
-    return render(request, "campaigns/campaign_form.html", {"form": form, "title": title},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "title": title}, status=form_status(form))
 
 
 def campaign_new(request):

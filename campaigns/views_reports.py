@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.permissions import actor_org
 from core.services import ServiceError
+from core.views import form_status
 from enterprises.models import Enterprise
 
 from .models import EnterpriseReport
@@ -30,7 +31,7 @@ def reports(request):
     year, quarter = _period(request)
     ent = getattr(org, "enterprise", None) if org is not None and org.kind == "enterprise" else None
     if ent is not None:
-        error = None
+        refused = None
         if request.method == "POST":
             try:
                 submit_report(request.user, enterprise=ent, year=int(request.POST.get("year", 0) or 0),
@@ -38,10 +39,11 @@ def reports(request):
                 messages.success(request, "已报送。")
                 return redirect("campaigns:reports")
             except (ServiceError, ValueError) as exc:
-                error = getattr(exc, "message", "输入无效。")
+                refused = exc
         return render(request, "campaigns/reports_enterprise.html", {
             "enterprise": ent, "items": EnterpriseReport.objects.filter(enterprise=ent), "year": year, "quarter": quarter,
-            "due": due_date(year, quarter), "error": error}, status=400 if error else 200)
+            "due": due_date(year, quarter), "error": getattr(refused, "message", "输入无效。") if refused else None},
+            status=form_status(refusal=refused))
     if (org is None and not request.user.is_superuser) or (org is not None and not org.is_government):
         raise Http404
     ents = Enterprise.objects.visible_to(request.user)

@@ -1,5 +1,6 @@
 """Shared form helpers: Bootstrap classes on plain Django forms (the list filters have their own
-small variant, ``core.lists.style_form``)."""
+small variant, ``core.lists.style_form``); the data a page's form is bound to (``posted``) and the
+status of a page that shows its forms again (``form_status``), imported by the views from ``core.views``."""
 
 from django import forms
 
@@ -19,3 +20,29 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         styled(self)
+
+
+def posted(request):
+    """The data a page's form is bound to: the POST's, even an empty one (an empty POST is a bound form
+    whose required fields are refused — 400 naming them — never the blank form again with 200, as
+    ``request.POST or None`` made it); None for a GET (the blank form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_status(*forms, refusal=None) -> int:
+    """The status of an HTML page that shows its forms again (the one way to decide it; PRODUCT.md:
+    bad input gets a 4xx with the field and the reason in Chinese, shown on the form):
+
+    * ``refusal``, a service's refusal (``ServiceError``) shown on the page: 403 when it refuses
+      permission (``permission_denied``), 409 when the record changed meanwhile (``conflict``,
+      ``StaleState``), else 400;
+    * else 400 when any bound form or formset given has errors (its own validation, or a service's
+      refusal put on it by ``service_error_to_form``);
+    * else 200 (a GET, or a form that is not bound).
+
+    A page that refuses for another reason answers that status itself (``PermissionDenied``,
+    ``Http404``, a 429 of a rate limit). ``core/tests/test_form_status.py`` posts an empty form to
+    every form page and scans the views for statuses written by hand."""
+    if refusal is not None:
+        return {"permission_denied": 403, "conflict": 409}.get(getattr(refusal, "code", None), 400)
+    return 400 if any(f is not None and f.is_bound and not f.is_valid() for f in forms) else 200

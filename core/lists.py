@@ -46,6 +46,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 
+from .forms import form_status
+
 # A row template that shows each column's value (row.cells) — for lists without a special layout.
 GENERIC_ROW = "_list_row.html"
 
@@ -236,7 +238,6 @@ class ScopedListView(View):
         """The page; ``extra``/``status`` let an action re-show the list with its error (400)."""
         self.check_access(request)
         filterset, qs = self.filtered(request)
-        valid = filterset.is_valid()
         page = self.paginator_for(request, filterset, qs).get_page(request.GET.get("page"))
         page.object_list = self.rows_for_page(list(page.object_list))
         columns = self.get_columns(request, filterset)
@@ -252,7 +253,7 @@ class ScopedListView(View):
         }
         context.update(self.extra_context(request))
         context.update(extra or {})
-        return render(request, self.template_name, context, status=status or (200 if valid else 400))
+        return render(request, self.template_name, context, status=status or form_status(filterset.form))
 
 
 class OneQueryPaginator(Paginator):

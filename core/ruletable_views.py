@@ -6,10 +6,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from . import ruletables
+from .forms import form_status, posted
 from .listfilters import SearchFilter, YesNoFilter
 from .lists import Column, ScopedListView
 
@@ -121,11 +122,13 @@ class RuleRowList(ScopedListView):
 
     def post(self, request, key: str):
         self.check_access(request)
-        form = _form_class(self.table)(request.POST) if self.table.can_add else None
-        if form is not None and form.is_valid():
+        if not self.table.can_add:
+            return HttpResponseNotAllowed(["GET"], "该规则表不能新增行。")
+        form = _form_class(self.table)(request.POST)
+        if form.is_valid():
             ruletables.add_row(request.user, self.table, form.cleaned_data)
             return redirect("ruletable_rows", key=key)
-        return self.render_list(request, extra={"add_form": form}, status=400)
+        return self.render_list(request, extra={"add_form": form}, status=form_status(form))
 
 
 table_rows = RuleRowList.as_view()
@@ -157,8 +160,8 @@ def row_edit(request, key: str, pk: int):
     obj = table.model_class.objects.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    form = _form_class(table)(request.POST or None, instance=obj)
-    revision = RevisionFields(request.POST or None, initial={"effective_from": timezone.localdate()})
+    form = _form_class(table)(posted(request), instance=obj)
+    revision = RevisionFields(posted(request), initial={"effective_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and revision.is_valid():
         try:
             version = ruletables.revise_row(request.user, table, table.model_class.objects.get(pk=pk), form.cleaned_data,
@@ -182,4 +185,4 @@ def row_edit(request, key: str, pk: int):
         "unverified": _unverified(table, current),
         "history": [(v, [v.values.get(f) for f in table.fields], v.pk == getattr(getattr(current, "rule_version", None), "pk", None),
                      v.effective_from > today) for v in versions],
-    }, status=400 if request.method == "POST" else 200)
+    }, status=form_status(form, revision))

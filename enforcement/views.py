@@ -15,7 +15,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
 
 from . import forms, rules, services, workflow
 from .documents import render_decision, renderable
@@ -54,7 +54,7 @@ def case_open(request):
     from enterprises.models import Enterprise
     from hazards.models import Hazard
 
-    form = forms.OpenCaseForm(request.POST or None, user=request.user)
+    form = forms.OpenCaseForm(posted(request), user=request.user)
     # an enterprise or hazard the officer cannot see (another region, another sector) is not found
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
     hazard = named_or_404(form, "hazard", Hazard.objects, request.user)
@@ -66,8 +66,7 @@ def case_open(request):
             return redirect("enforcement:case_detail", case.pk)
         except ServiceError as e:
             service_error_to_form(form, e)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "enforcement/case_open.html", {"form": form}, status=status)
+    return render(request, "enforcement/case_open.html", {"form": form}, status=form_status(form))
 
 
 def _action_forms(case, data=None, only=None):
@@ -214,7 +213,7 @@ def case_action(request, pk: int, action: str):
             service_error_to_form(form, e)
     ctx = _detail_context(request, case, action_forms, failed=action)
     ctx["failed"] = action
-    return render(request, "enforcement/case_detail.html", ctx, status=400)
+    return render(request, "enforcement/case_detail.html", ctx, status=form_status(form))
 
 
 def decision_document(request, pk: int):
@@ -285,7 +284,7 @@ def credit_action(request, pk: int, action: str):
     except ServiceError as e:
         view = CreditList()
         view.setup(request)
-        return view.render_list(request, {"error": e}, status=400)
+        return view.render_list(request, {"error": e}, status=form_status(refusal=e))
     messages.success(request, "已办理。")
     return redirect("enforcement:credit_list")
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import is_government
 from core.services import NotPermitted, ServiceError
-from core.views import named_or_404, service_error_to_form
+from core.views import form_status, named_or_404, posted, service_error_to_form
 
 from . import forms, services
 
@@ -17,12 +17,12 @@ def facts_new(request, what: str):
     if not is_government(request.user):
         raise Http404
     if what == "accountability":
-        form = forms.AccountabilityForm(request.POST or None, prefix="acc")
+        form = forms.AccountabilityForm(posted(request), prefix="acc")
         title, call = "登记责任倒查追责问责", services.record_accountability
     elif what == "notice":
         from accounts.models import Organisation
 
-        form = forms.NoticeForm(request.POST or None, prefix="notice", user=request.user)
+        form = forms.NoticeForm(posted(request), prefix="notice", user=request.user)
         named_or_404(form, "target", Organisation.objects, request.user)  # a unit out of scope: not found
         title, call = "登记约谈通报街道及部门", services.record_notice
     else:
@@ -37,5 +37,4 @@ def facts_new(request, what: str):
         else:
             messages.success(request, "已登记。")
             return redirect("enforcement:accountability_list")
-    return render(request, "enforcement/facts_new.html", {"form": form, "title": title},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "enforcement/facts_new.html", {"form": form, "title": title}, status=form_status(form))

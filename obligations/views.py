@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import scope_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from . import forms, services
@@ -83,7 +83,7 @@ def dashboard(request):
     return _obligation_list(request)
 
 
-def enterprise_detail(request, pk: int):
+def enterprise_detail(request, pk: int, remark_form=None):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
     today = timezone.localdate()
     ctx = {
@@ -91,7 +91,7 @@ def enterprise_detail(request, pk: int):
         "summary": obligation_summary(enterprise, today),
         "can_write": services.can_write_records(request.user, enterprise),
         "can_remark": services.can_remark(request.user, enterprise),
-        "remark_form": forms.RemarkForm(), "totals": {},
+        "remark_form": remark_form or forms.RemarkForm(), "totals": {},
         "workers": SpecialWorker.objects.filter(enterprise=enterprise),
         "staffing": SafetyOrganisation.objects.filter(enterprise=enterprise).first(),
     }
@@ -107,7 +107,7 @@ def enterprise_detail(request, pk: int):
         ctx[key] = qs[:shown]
         ctx["totals"][key] = {"total": qs.count(), "shown": shown}
     ctx["kinds"] = {k: v[0] for k, v in KINDS.items()}
-    return render(request, "obligations/enterprise.html", ctx)
+    return render(request, "obligations/enterprise.html", ctx, status=form_status(remark_form))
 
 
 def add_record(request, pk: int, kind: str):
@@ -134,7 +134,8 @@ def add_record(request, pk: int, kind: str):
                 return redirect("obligations:enterprise", pk=enterprise.pk)
     else:
         form = form_class(**extra)
-    return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise}, status=200)
+    return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise},
+                  status=form_status(form))
 
 
 @require_POST
@@ -147,9 +148,8 @@ def add_remark(request, pk: int):
         try:
             services.add_remark(request.user, enterprise, **form.cleaned_data)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, "监管意见已保存。")
-    else:
-        messages.error(request, "请填写监管意见。")
-    return redirect("obligations:enterprise", pk=enterprise.pk)
+            return redirect("obligations:enterprise", pk=enterprise.pk)
+    return enterprise_detail(request, enterprise.pk, remark_form=form)  # the page again, the reason on the form (400)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 from enterprises.models import Enterprise
 
 from . import exports, services
@@ -62,7 +62,7 @@ def point_add(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
     if not services.can_manage_points(request.user, enterprise):
         raise PermissionDenied("只有本单位人员可以登记风险点。")
-    form = RiskPointForm(request.POST or None)
+    form = RiskPointForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             point = services.create_risk_point(request.user, enterprise, **form.cleaned_data)
@@ -71,13 +71,14 @@ def point_add(request, pk: int):
         else:
             messages.success(request, "风险点已登记，请进行评估。")
             return redirect("risks:point", pk=point.pk)
-    return render(request, "risks/form.html", {"form": form, "title": "登记风险点", "enterprise": enterprise})
+    return render(request, "risks/form.html", {"form": form, "title": "登记风险点", "enterprise": enterprise},
+                  status=form_status(form))
 
 
 def point_detail(request, pk: int):
     point = get_visible_or_404(RiskPoint.objects.select_related("enterprise"), request.user, pk=pk)
     can_assess = services.can_assess(request.user, point.enterprise)
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(posted(request))
     if request.method == "POST":
         if not can_assess:
             raise PermissionDenied("您无权评估该风险点。")
@@ -94,7 +95,7 @@ def point_detail(request, pk: int):
                 return redirect("risks:point", pk=point.pk)
     assessments = point.assessments.select_related("band_table", "assessed_by")
     return render(request, "risks/detail.html", {"point": point, "assessments": assessments, "form": form,
-                                                 "can_assess": can_assess, "colours": COLOURS})
+                                                 "can_assess": can_assess, "colours": COLOURS}, status=form_status(form))
 
 
 def point_card(request, pk: int):

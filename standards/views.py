@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, posted, service_error_to_form
 
 from . import permissions as perms
 from . import services
@@ -128,7 +128,7 @@ def key_list_revise(request, pk: int):
         raise PermissionDenied
     initial = {"title": key_list.title, "items": "\n".join(
         f"{i.summary_zh} | {i.summary_en}" if i.summary_en else i.summary_zh for i in key_list.items.all())}
-    form = KeyListForm(request.POST or None, initial=initial)
+    form = KeyListForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.publish_key_list(request.user, key_list.sector, title=form.cleaned_data["title"],
@@ -139,4 +139,4 @@ def key_list_revise(request, pk: int):
             messages.success(request, f"已发布第{new.version}版。")
             return redirect("standards:key_list_detail", pk=new.pk)
     return render(request, "standards/key_list_form.html", {"form": form, "key_list": key_list},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))

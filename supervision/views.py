@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from . import services, workflow
 from .filters import ListingFilter
@@ -99,7 +99,7 @@ def _action_forms(listing, roles, data=None, action=None):
     return out
 
 
-def listing_detail(request, pk: int, bound=None):
+def listing_detail(request, pk: int, bound=None, status=None):
     listing = get_visible_or_404(_listings(request.user), request.user, pk=pk)
     roles = services.roles_for(request.user, listing)
     forms_ = bound if bound is not None else _action_forms(listing, roles)
@@ -111,7 +111,7 @@ def listing_detail(request, pk: int, bound=None):
         "delisting_due": delisting_due(listing) if listing.status == workflow.DELISTING_REQUESTED else None,
         "reports": listing.progress_reports.select_related("reported_by"), "events": events_for(listing),
         "today": timezone.localdate(),
-    }, status=400 if bound is not None else 200)
+    }, status=status or form_status(*(entry["form"] for entry in forms_)))
 
 
 def _run(request, listing, action, form):
@@ -152,8 +152,9 @@ def listing_action(request, pk: int, action: str):
     if entry is None:
         if not roles:
             raise PermissionDenied("您没有办理权限。")
+        # the listing moved on since its page was shown (the action's form is gone from it): 409, saying so
         messages.error(request, "当前状态不能执行该操作，或您没有办理权限。")
-        return redirect("supervision:detail", pk=listing.pk)
+        return listing_detail(request, pk, status=409)
     form = entry["form"]
     if form.is_valid():
         try:
@@ -179,7 +180,7 @@ def propose(request):
             initial["hazard"] = hazard.pk
             department = services.competent_department(hazard)
             initial["responsible_department"] = department.pk if department else None
-    form = ProposeForm(request.POST or None, initial=initial, hazards=hazards, departments=departments)
+    form = ProposeForm(posted(request), initial=initial, hazards=hazards, departments=departments)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -191,5 +192,4 @@ def propose(request):
             return redirect("supervision:detail", pk=listing.pk)
         except ServiceError as exc:
             service_error_to_form(form, exc)
-    return render(request, "supervision/propose.html", {"form": form, "office": office},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "supervision/propose.html", {"form": form, "office": office}, status=form_status(form))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from core import captcha
 from core.security import client_ip
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, posted, service_error_to_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -64,7 +64,7 @@ def captcha_image(request):
 @login_not_required
 @never_cache
 def new_tip(request):
-    form = PublicTipForm(request.POST or None)
+    form = PublicTipForm(posted(request))
     if request.method == "POST":
         # The captcha first: requests without a solved captcha never reach the rate counter, so
         # nobody can use up the counter of an address (or of everyone behind a proxy) for free.
@@ -84,7 +84,7 @@ def new_tip(request):
                 if tip is not None:
                     tip_obj, code = tip
                     return render(request, "tips/public_receipt.html", {"tip": tip_obj, "code": code})
-    return render(request, "tips/public_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "tips/public_form.html", {"form": form}, status=form_status(form))
 
 
 def _form_to_kwargs(form, request) -> dict | None:
@@ -118,9 +118,8 @@ def _submit(request, form):
 @login_not_required
 @never_cache
 def track(request):
-    form = TrackForm(request.POST or None)
-    tip = None
-    status = 200
+    form = TrackForm(posted(request))
+    tip, unknown = None, False
     if request.method == "POST" and form.is_valid():
         try:
             services.check_rate("track", client_ip(request))
@@ -130,13 +129,14 @@ def track(request):
         tip = services.find_by_code(form.cleaned_data["code"])
         if tip is None:
             form.add_error("code", "查询码不正确，请核对后重新输入。")
-            status = 404
+            unknown = True  # no tip has this code: 404, with the reason under the field
     rewards = list(tip.rewards.filter(line=Reward.Line.REPORTER)) if tip else []
     review_form = None
     if tip is not None and tip.feedback_at and tip.review_requested_at is None:
         review_form = ReviewRequestForm(initial={"code": form.cleaned_data["code"]})
     return render(request, "tips/public_track.html", {"form": form, "tip": tip, "rewards": rewards,
-                                                      "review_form": review_form}, status=status)
+                                                      "review_form": review_form},
+                  status=404 if unknown else form_status(form))
 
 
 @login_not_required
@@ -149,7 +149,7 @@ def review_request(request):
     form = ReviewRequestForm(request.POST)
     track_form = TrackForm(request.POST)
     if not form.is_valid():
-        return render(request, "tips/public_track.html", {"form": track_form, "review_form": form}, status=400)
+        return render(request, "tips/public_track.html", {"form": track_form, "review_form": form}, status=form_status(form))
     try:
         services.check_rate("track", client_ip(request))
     except ServiceError as exc:
@@ -165,6 +165,7 @@ def review_request(request):
     except ServiceError as exc:
         service_error_to_form(form, exc)
         return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_form": form},
-                      status=400)
+                      status=form_status(form))
     return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_sent": True,
-                                                      "rewards": list(tip.rewards.filter(line=Reward.Line.REPORTER))})
+                                                      "rewards": list(tip.rewards.filter(line=Reward.Line.REPORTER))},
+                  status=form_status(form))

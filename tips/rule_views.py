@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.events import events_for
 from core.ruletables import later_notice
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, posted, service_error_to_form
 
 from .models import RewardPolicy
 from .rule_admin import can_edit_rules, revise_reward_policy
@@ -53,7 +53,7 @@ def policy_edit(request, code: str):
     if current is None:
         raise Http404
     initial = {"effective_from": today}
-    form = PolicyForm(request.POST or None, instance=None, initial={**{f: getattr(current, f) for f in
+    form = PolicyForm(posted(request), instance=None, initial={**{f: getattr(current, f) for f in
                                                                         PolicyForm.Meta.fields}, **initial})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -67,4 +67,4 @@ def policy_edit(request, code: str):
             service_error_to_form(form, exc)
     return render(request, "tips/rules_reward_edit.html", {"form": form, "current": current,
                                                            "events": events_for(current)},
-                  status=400 if request.method == "POST" else 200)
+                  status=form_status(form))

@@ -2,6 +2,7 @@
 identity reveal (permitted users only) and attachment download."""
 
 from django import forms as django_forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.pickers import bind
 from core.services import ServiceError
-from core.views import get_visible_or_404
+from core.views import form_status, get_visible_or_404, posted
 from hazards.models import Hazard
 
 from . import handling, services, workflow
@@ -116,6 +117,10 @@ def act(request, pk: int, action: str):
     if action not in ACTION_FORMS:
         raise Http404
     key, form_cls = ACTION_FORMS[action]
+    if action in workflow.TRANSITIONS and tip.status not in workflow.TRANSITIONS[action].sources:
+        # the tip moved on since its page was shown (the action's form is gone from it): 409, saying so
+        messages.error(request, f"举报当前状态（{tip.get_status_display()}）不能“{workflow.TRANSITIONS[action].label}”，请刷新页面。")
+        return detail(request, pk, status=409)
     form = form_cls(request.POST)
     if form.is_valid():
         try:
@@ -125,8 +130,8 @@ def act(request, pk: int, action: str):
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, exc.message)
             if action == "decide_extension" and exc.code == "permission_denied":  # not the next level's leader
-                return detail(request, pk, forms={key: form}, status=403)
-    return detail(request, pk, forms={key: form}, status=400)
+                return detail(request, pk, forms={key: form}, status=form_status(refusal=exc))
+    return detail(request, pk, forms={key: form}, status=form_status(form))
 
 
 def _run(request, tip, action, d):
@@ -189,7 +194,7 @@ def reward_act(request, pk: int, reward_pk: int, action: str):
             return redirect("tips:detail", pk=tip.pk)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return detail(request, pk, forms={"pay": form} if action == "pay" else {"note": form}, status=400)
+    return detail(request, pk, forms={"pay": form} if action == "pay" else {"note": form}, status=form_status(form))
 
 
 @require_POST
@@ -215,7 +220,7 @@ def hotline(request):
     """Staff enter a 12350 hotline call on the caller's behalf (same form as the public one)."""
     if not services.hotline_allowed(request.user):
         raise PermissionDenied("仅政府工作人员可以录入热线举报。")
-    form = PublicTipForm(request.POST or None)
+    form = PublicTipForm(posted(request))
     form.fields["captcha"].required = False
     if request.method == "POST" and form.is_valid():
         kwargs = _form_to_kwargs(form, request)
@@ -226,7 +231,7 @@ def hotline(request):
                 return render(request, "tips/public_receipt.html", {"tip": tip, "code": code})
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "tips/hotline.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "tips/hotline.html", {"form": form}, status=form_status(form))
 
 
 __all__ = ["inbox", "detail", "act", "reward_act", "reveal", "attachment", "hotline", "Reward"]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from .. import permissions as perms
 from .. import services
@@ -56,7 +56,7 @@ def engagement_create(request, pk: int):
     side = perms.engaging_side(request.user, ent)
     if side is None:
         raise PermissionDenied("只有本单位具有经办权限的人员或管辖该单位的政府部门经办人员可以委托第三方机构。")
-    form = EngagementForm(request.POST or None, choose_side=side == "any", user=request.user)
+    form = EngagementForm(posted(request), choose_side=side == "any", user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -69,7 +69,7 @@ def engagement_create(request, pk: int):
             return redirect("enterprises:detail", pk=ent.pk)
     label = {"enterprise": "企业委托", "government": "政府购买服务"}.get(side, "")
     return render(request, "enterprises/engagement_form.html", {"form": form, "ent": ent, "side_label": label},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def engagement_end(request, pk: int, eid: int):
@@ -79,7 +79,7 @@ def engagement_end(request, pk: int, eid: int):
     eng.enterprise = ent
     if not perms.can_end_engagement(request.user, eng):
         raise PermissionDenied("只有委托方可以结束该委托。")
-    form = EndEngagementForm(request.POST or None)
+    form = EndEngagementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.end_engagement(request.user, eng, reason=form.cleaned_data["reason"], end=form.cleaned_data.get("end"))
@@ -89,4 +89,4 @@ def engagement_end(request, pk: int, eid: int):
             messages.success(request, f"已结束委托：{eng.agency.name}")
             return redirect("enterprises:detail", pk=ent.pk)
     return render(request, "enterprises/engagement_end.html", {"form": form, "ent": ent, "eng": eng},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))

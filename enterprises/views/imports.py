@@ -10,7 +10,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, service_error_to_form
 
 from .. import permissions as perms
 from .. import services
@@ -30,7 +30,7 @@ def _require_importer(user):
 
 def import_page(request):
     _require_importer(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
+    form = ImportForm(posted(request), request.FILES or None, initial={"dry_run": True})
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_import(request.user, upload=form.cleaned_data["file"],
@@ -41,7 +41,7 @@ def import_page(request):
     mine = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)
     return render(request, "enterprises/import.html", {"form": form, "jobs": mine[:RECENT], "jobs_total": mine.count(),
                                                        "columns": COLUMNS},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 class ImportJobList(ScopedListView):

@@ -8,7 +8,7 @@ from accounts.account_rules import manages_enterprise
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
 from regions.models import Region
 
 from .. import permissions as perms
@@ -103,7 +103,7 @@ def _enforcement_facts(ent) -> dict:
 def enterprise_create(request):
     if not perms.can_register(request.user):
         raise PermissionDenied
-    form = EnterpriseForm(request.POST or None, user=request.user)
+    form = EnterpriseForm(posted(request), user=request.user)
     named_or_404(form, "region", Region.objects, request.user)  # a township out of scope (or none) is not found
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,14 +115,14 @@ def enterprise_create(request):
             messages.success(request, f"已登记：{ent.name}")
             return redirect("enterprises:detail", pk=ent.pk)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "title": "登记生产经营单位"},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def enterprise_edit(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
     if not perms.can_edit_profile(request.user, ent):
         raise PermissionDenied
-    form = EnterpriseForm(request.POST or None, instance=ent, user=request.user,
+    form = EnterpriseForm(posted(request), instance=ent, user=request.user,
                           initial={"sectors": list(ent.sectors.all())})
     named_or_404(form, "region", Region.objects, request.user)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +134,7 @@ def enterprise_edit(request, pk: int):
             messages.success(request, "已保存。")
             return redirect("enterprises:detail", pk=ent.pk)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "ent": ent, "title": f"编辑：{ent.name}"},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def enterprise_contacts(request, pk: int):
@@ -156,9 +156,8 @@ def enterprise_contacts(request, pk: int):
         else:
             messages.success(request, "联系方式已保存。")
             return redirect("enterprises:detail", pk=ent.pk)
-    invalid = post is not None
     return render(request, "enterprises/enterprise_contacts.html", {"form": form, "formset": formset, "ent": ent},
-                  status=400 if invalid else 200)
+                  status=form_status(form, formset))
 
 
 def _approver_status_change(request, pk: int, *, may, refusal: str, form_class, change, done: str, template: str,
@@ -167,7 +166,7 @@ def _approver_status_change(request, pk: int, *, may, refusal: str, form_class, 
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
     if not may(request.user, ent):
         raise PermissionDenied(refusal)
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             change(request.user, ent, reason=form.cleaned_data["reason"])
@@ -176,7 +175,7 @@ def _approver_status_change(request, pk: int, *, may, refusal: str, form_class, 
         else:
             messages.success(request, f"{done}：{ent.name}")
             return redirect("enterprises:detail", pk=ent.pk)
-    return render(request, template, {"form": form, "ent": ent, **context(ent)}, status=400 if form.errors else 200)
+    return render(request, template, {"form": form, "ent": ent, **context(ent)}, status=form_status(form))
 
 
 def enterprise_close(request, pk: int):

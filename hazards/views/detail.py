@@ -11,8 +11,8 @@ from core.events import events_for
 from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import NotPermitted, ServiceError, StaleState
-from core.views import get_visible_or_404, service_error_to_form
+from core.services import ServiceError
+from core.views import form_status, get_visible_or_404, service_error_to_form
 
 from .. import review, services, thumbnails, workflow
 from ..actions import available_for, make_form
@@ -73,7 +73,7 @@ def act(request, pk: int, action: str):
     if action not in workflow.TRANSITIONS:
         raise Http404("未知操作")
     form = make_form(action, hazard, request.user, request.POST, request.FILES)
-    status = 400
+    refusal = None
     if form.is_valid():
         try:
             upload = form.cleaned_data.get("evidence") if action in EVIDENCE_ACTIONS else None
@@ -82,7 +82,7 @@ def act(request, pk: int, action: str):
                                 evidence_name=upload.name if checked else "")
         except ServiceError as exc:
             service_error_to_form(form, exc)
-            status = 403 if isinstance(exc, NotPermitted) else 409 if isinstance(exc, StaleState) else 400
+            refusal = exc
         else:
             messages.success(request, f"已完成：{workflow.TRANSITIONS[action].label}。")
             return redirect("hazards:detail", pk=hazard.pk)
@@ -91,7 +91,7 @@ def act(request, pk: int, action: str):
     ctx["failed_action"] = action
     if action not in [a for a, _, _ in ctx["action_forms"]]:
         ctx["action_forms"].append((action, workflow.TRANSITIONS[action].label, form))
-    return render(request, "hazards/detail.html", ctx, status=status)
+    return render(request, "hazards/detail.html", ctx, status=form_status(form, refusal=refusal))
 
 
 @require_POST
@@ -108,7 +108,7 @@ def upload(request, pk: int):
     except ServiceError as exc:
         ctx = _context(request, hazard)
         ctx["upload_error"] = exc.message
-        return render(request, "hazards/detail.html", ctx, status=400)
+        return render(request, "hazards/detail.html", ctx, status=form_status(refusal=exc))
     messages.success(request, "附件已上传。")
     return redirect("hazards:detail", pk=hazard.pk)
 

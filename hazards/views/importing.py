@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write, is_government
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, service_error_to_form
 
 from .. import import_records
 from ..forms import ImportForm
@@ -19,7 +19,6 @@ from ..parsed_rows import read_rows
 def import_page(request):
     if not (is_government(request.user) and can_write(request.user)):
         raise PermissionDenied(import_records.IMPORTER_ONLY)
-    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid() and _readable(form, request.user):
@@ -28,10 +27,9 @@ def import_page(request):
             job = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["dry_run"],
                                confirm_duplicate=form.cleaned_data["confirm_duplicate"])
             return redirect("jobs:detail", pk=job.pk)
-        status = 400
     else:
         form = ImportForm()
-    return render(request, "hazards/import.html", {"form": form, "columns": COLUMNS}, status=status)
+    return render(request, "hazards/import.html", {"form": form, "columns": COLUMNS}, status=form_status(form))
 
 
 def _readable(form, user) -> bool:

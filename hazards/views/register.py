@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, service_error_to_form
 
 from .. import services
 from ..evidence import check_upload
@@ -36,8 +36,6 @@ def register(request):
             else:
                 messages.success(request, f"已登记隐患 {hazard.number}。")
                 return redirect("hazards:detail", pk=hazard.pk)
-        status = 400
     else:
         form = RegisterForm(initial={"enterprise": request.GET.get("enterprise")}, user=request.user)
-        status = 200
-    return render(request, "hazards/register.html", {"form": form}, status=status)
+    return render(request, "hazards/register.html", {"form": form}, status=form_status(form))

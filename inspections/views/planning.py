@@ -13,7 +13,7 @@ from core import ruletables
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import NotPermitted, ServiceError
-from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -34,7 +34,7 @@ def plan_new(request):
     if not services.can_plan(request.user):
         raise PermissionDenied("只有行业部门可以制定检查计划。")
     org = request.user.membership.organisation
-    form = forms.PlanForm(request.POST or None, org=org, initial={"year": timezone.localdate().year})
+    form = forms.PlanForm(posted(request), org=org, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(request.user, **form.cleaned_data)
@@ -42,14 +42,14 @@ def plan_new(request):
             service_error_to_form(form, exc)
         else:
             return redirect("inspections:plan", pk=plan.pk)
-    return render(request, "inspections/form.html", {"form": form, "title": "制定检查计划"}, status=400 if form.errors else 200)
+    return render(request, "inspections/form.html", {"form": form, "title": "制定检查计划"}, status=form_status(form))
 
 
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(Plan.objects.select_related("department"), request.user, pk=pk)
     can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
     current = plan.draws.filter(superseded=False).first()
-    form = forms.DrawForm(request.POST or None, redraw=current is not None)
+    form = forms.DrawForm(posted(request), redraw=current is not None)
     if request.method == "POST":
         if not can_draw:
             raise PermissionDenied("只能为本部门的计划抽取。")
@@ -86,7 +86,7 @@ def plan_detail(request, pk: int):
         "can_decide": can_decide, "decision_form": forms.RedrawDecisionForm(),
         "caps": frequency.summary(timezone.localdate()),
         "caps_editable": ruletables.can_edit(request.user, ruletables.table("inspection-frequency-caps")),
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 @require_POST
@@ -115,7 +115,7 @@ def spot_check_new(request, enterprise_pk: int):
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_pk)
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以填写抽查记录。")
-    form = forms.SpotCheckForm(request.POST or None, initial={"checked_on": timezone.localdate()})
+    form = forms.SpotCheckForm(posted(request), initial={"checked_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("checked_on", "via_permit_records", "contractor_unqualified",
                                                   "no_agreement", "unclear_duties", "not_unified")}
@@ -127,7 +127,7 @@ def spot_check_new(request, enterprise_pk: int):
             messages.success(request, "抽查记录已保存。")
             return redirect("inspections:spot_checks")
     return render(request, "inspections/spot_check.html", {
-        "form": form, "enterprise": enterprise, "summary": _obligation_summary(enterprise)}, status=400 if form.errors else 200)
+        "form": form, "enterprise": enterprise, "summary": _obligation_summary(enterprise)}, status=form_status(form))
 
 
 class SpotCheckList(ScopedListView):
@@ -155,7 +155,7 @@ def visit_new(request):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以填报。")
     org = request.user.membership.organisation
-    form = forms.VisitForm(request.POST or None, user=request.user, org=org, initial={"visited_on": timezone.localdate()})
+    form = forms.VisitForm(posted(request), user=request.user, org=org, initial={"visited_on": timezone.localdate()})
     # a unit, township or supervised office out of scope is not found (one in scope but not offered: the form's 400)
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
     named_or_404(form, "township", Region.objects, request.user)
@@ -168,7 +168,7 @@ def visit_new(request):
         else:
             messages.success(request, "已保存。")
             return redirect("inspections:index")
-    return render(request, "inspections/form.html", {"form": form, "title": "帮扶指导 / 督导检查"}, status=400 if form.errors else 200)
+    return render(request, "inspections/form.html", {"form": form, "title": "帮扶指导 / 督导检查"}, status=form_status(form))
 
 
 def visit_detail(request, pk: int):
@@ -180,7 +180,7 @@ def review_new(request):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以导入复查批次。")
     inspectors = services.inspectors_of(request.user.membership.organisation)
-    form = forms.ReviewImportForm(request.POST or None, request.FILES or None, inspectors=inspectors)
+    form = forms.ReviewImportForm(posted(request), request.FILES or None, inspectors=inspectors)
     if request.method == "POST" and form.is_valid():
         try:
             ids = review.parse_hazard_ids(form.cleaned_data["file"].read())
@@ -191,12 +191,12 @@ def review_new(request):
         else:
             return redirect("inspections:review", pk=batch.pk)
     return render(request, "inspections/form.html", {"form": form, "title": "导入整改复查批次", "multipart": True},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 def review_detail(request, pk: int):
     batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
-    form = forms.ReviewConclusionForm(request.POST or None, request.FILES or None)
+    form = forms.ReviewConclusionForm(posted(request), request.FILES or None)
     if request.method == "POST":
         task_id = parse_id(request.POST.get("task", ""))  # ASCII digits only: "²" was a 500
         task = batch.tasks.filter(pk=task_id).first() if task_id else None
@@ -211,7 +211,7 @@ def review_detail(request, pk: int):
                 return redirect("inspections:review", pk=batch.pk)
     return render(request, "inspections/review.html", {
         "batch": batch, "tasks": batch.tasks.select_related("hazard__enterprise", "inspector"), "form": form},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 def review_docx(request, pk: int):

@@ -11,7 +11,7 @@ from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import ServiceError
-from core.views import get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, service_error_to_form
 from enterprises.models import Enterprise
 
 from .. import checklist, documents, forms, frequency, matching, services
@@ -93,7 +93,7 @@ def record_new(request):
             if drawn is not None:
                 initial["inspectors"] = drawn
         form = forms.RecordForm(initial=initial, user=request.user, inspectors=inspectors)
-    return render(request, "inspections/record_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "inspections/record_new.html", {"form": form}, status=form_status(form))
 
 
 def _item_form(item, data=None, files=None):
@@ -182,13 +182,14 @@ def item_set(request, pk: int, item_pk: int):
         findings = None
         if saved:  # the line may have become (or stopped being) a finding: its card with the ledger choice
             findings = _findings(request, rec, *_editable(request, rec))
+            form = _item_form(item)  # the line's form afresh
         return render(request, "inspections/_item.html",
-                      {"record": rec, "item": item, "form": _item_form(item) if saved else form, "saved": saved,
+                      {"record": rec, "item": item, "form": form, "saved": saved,
                        "can_edit": True, "progress": _progress(rec), "oob": True, "findings": findings},
-                      status=200 if saved else 400)
+                      status=form_status(form))
     ctx = _record_ctx(request, rec)
     ctx["items"] = [(i, form if i.pk == item.pk else f) for i, f in ctx["items"]]
-    return render(request, "inspections/record.html", ctx, status=400)
+    return render(request, "inspections/record.html", ctx, status=form_status(form))
 
 
 def _record_action(request, pk: int, act, success) -> HttpResponse:
@@ -233,7 +234,7 @@ def finding_add(request, pk: int):
             messages.success(request, "已添加隐患。" if data["existing_hazard"] is None
                              else f"已添加隐患，并关联台账中的{data['existing_hazard'].number}。")
             return redirect("inspections:record", pk=rec.pk)
-    return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=400)
+    return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=form_status(form))
 
 
 @require_POST
@@ -254,7 +255,7 @@ def finding_match(request, pk: int, item_pk: int):
             messages.success(request, f"已关联台账中的{hazard.number}，签名后不再重复登记。" if hazard is not None
                              else "已确认为新发现隐患。" if form.cleaned_data["new_hazard"] else "已取消关联。")
             return redirect(f"/inspections/records/{rec.pk}/#finding-{item.pk}")
-    return render(request, "inspections/record.html", _record_ctx(request, rec, match_form=form), status=400)
+    return render(request, "inspections/record.html", _record_ctx(request, rec, match_form=form), status=form_status(form))
 
 
 @require_POST
@@ -274,7 +275,7 @@ def addendum(request, pk: int):
             service_error_to_form(form, exc, forbid=True)
         else:
             return redirect("inspections:record", pk=rec.pk)
-    return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=400)
+    return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=form_status(form))
 
 
 def record_docx(request, pk: int):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from core.services import ServiceError
-from core.views import service_error_to_form
+from core.views import form_status, posted, service_error_to_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -21,13 +21,14 @@ def recusal(request):
     inspectors = services.inspectors_of(org)
     townships = Region.objects.filter(level="township", path__startswith=org.region.path + "/").order_by("code")
     enterprises = Enterprise.objects.visible_to(request.user).order_by("name")
-    home_form = forms.HomeTownshipForm(request.POST if request.POST.get("form") == "home" else None,
+    # a POST is the form it names; one that names none is the 申报回避 form's (its fields refused, 400)
+    home = request.POST.get("form") == "home"
+    home_form = forms.HomeTownshipForm(posted(request) if home else None,
                                        inspectors=inspectors, townships=townships, prefix="home")
-    conflict_form = forms.ConflictForm(request.POST if request.POST.get("form") == "conflict" else None,
+    conflict_form = forms.ConflictForm(None if home else posted(request),
                                        inspectors=inspectors, enterprises=enterprises, prefix="conflict")
-    status = 200
     if request.method == "POST":
-        form = home_form if request.POST.get("form") == "home" else conflict_form
+        form = home_form if home else conflict_form
         if form.is_valid():
             try:
                 if form is home_form:
@@ -41,11 +42,10 @@ def recusal(request):
             else:
                 messages.success(request, "回避信息已保存。")
                 return redirect("inspections:recusal")
-        status = 400
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors).select_related("home_township")}
     conflicts = (Conflict.objects.visible_to(request.user).filter(inspector__in=inspectors)
                  .select_related("inspector", "enterprise").order_by("inspector_id", "enterprise__name"))
     rows = [{"user": u, "home": profiles.get(u.pk).home_township if u.pk in profiles else None} for u in inspectors]
     return render(request, "inspections/recusal.html", {
         "rows": rows, "conflicts": conflicts, "home_form": home_form, "conflict_form": conflict_form,
-    }, status=status)
+    }, status=form_status(home_form, conflict_form))
