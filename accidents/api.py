@@ -125,11 +125,11 @@ class TeamSerializer(serializers.Serializer):
 
 
 class ExtendSerializer(serializers.Serializer):
-    days = serializers.IntegerField()
+    days = serializers.IntegerField(min_value=1, help_text="延长天数（条例第二十九条：最长不超过规则表所定天数）")
     reason = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class EscalationSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -140,7 +140,7 @@ class ChapterSerializer(serializers.Serializer):
     management_chapter = serializers.CharField()
 
 
-class ApproveSerializer(serializers.Serializer):
+class ReportApprovalSerializer(serializers.Serializer):
     doc_no = serializers.CharField()
     text = serializers.CharField()
 
@@ -186,6 +186,7 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         fn(accident, ser.validated_data)
         return Response(AccidentSerializer(self.base_queryset().get(pk=accident.pk)).data)
 
+    @extend_schema(request=SupplementSerializer, responses=AccidentSerializer, summary="补报伤亡人数（补报期限内）")
     @action(detail=True, methods=["post"])
     @settles(_same_figures)
     def supplement(self, request, pk=None):
@@ -208,35 +209,45 @@ class AccidentViewSet(ScopedReadOnlyViewSet):
         return self._act(request, AccidentReclassifySerializer,
                          lambda a, d: services.reclassify_accident(request.user, a, **d))
 
+    @extend_schema(request=TeamSerializer, responses=AccidentSerializer, summary="成立事故调查组")
     @action(detail=True, methods=["post"], url_path="start-investigation")
     @settles(lambda a, r: _inv(a) is not None)
     def start_investigation(self, request, pk=None):
         return self._act(request, TeamSerializer, lambda a, d: services.start_investigation(request.user, a, **d))
 
+    @extend_schema(request=ExtendSerializer, responses=AccidentSerializer, summary="延长事故调查期限（一次）")
     @action(detail=True, methods=["post"], url_path="extend-investigation")
     @settles(lambda a, r: bool(getattr(_inv(a), "extension_days", 0)))
     def extend_investigation(self, request, pk=None):
         return self._act(request, ExtendSerializer, lambda a, d: services.extend_investigation(request.user, a, **d))
 
+    @extend_schema(request=EscalationSerializer, responses=AccidentSerializer, summary="提级调查")
     @action(detail=True, methods=["post"])
     @settles(lambda a, r: bool(getattr(_inv(a), "escalated", False)))
     def escalate(self, request, pk=None):
-        return self._act(request, ReasonSerializer, lambda a, d: services.escalate(request.user, a, **d))
+        return self._act(request, EscalationSerializer, lambda a, d: services.escalate(request.user, a, **d))
 
+    @extend_schema(request=ChapterSerializer, responses=AccidentSerializer, summary="提交事故调查报告")
     @action(detail=True, methods=["post"], url_path="submit-report")
     @settles(lambda a, r: getattr(_inv(a), "report_submitted_on", None) is not None)
     def submit_report(self, request, pk=None):
         return self._act(request, ChapterSerializer, lambda a, d: services.submit_report(request.user, a, **d))
 
+    @extend_schema(request=ReportApprovalSerializer, responses=AccidentSerializer, summary="批复事故调查报告")
     @action(detail=True, methods=["post"])
     @settles(lambda a, r: getattr(_inv(a), "approved_on", None) is not None)
     def approve(self, request, pk=None):
-        return self._act(request, ApproveSerializer, lambda a, d: services.approve(request.user, a, **d))
+        return self._act(request, ReportApprovalSerializer, lambda a, d: services.approve(request.user, a, **d))
 
+    @extend_schema(request=EvaluationSerializer, responses=AccidentSerializer, summary="发布事故整改和防范措施落实情况评估")
     @action(detail=True, methods=["post"], url_path="publish-evaluation")
     @settles(lambda a, r: a.status == workflow.EVALUATED)
     def publish_evaluation(self, request, pk=None):
         return self._act(request, EvaluationSerializer, lambda a, d: services.publish_evaluation(request.user, a, **d))
+
+
+class MeasureNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class MeasureViewSet(ScopedReadOnlyViewSet):
@@ -249,30 +260,31 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
 
     def _act(self, request, fn):
         m = self.get_object()
-        ser = NoteSerializer(data=request.data)
+        ser = MeasureNoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         fn(request.user, m, note=ser.validated_data["note"])
         m.refresh_from_db()  # the measure get_object() found in scope, as the service left it
         return Response(MeasureSerializer(m).data)
 
+    @extend_schema(request=MeasureNoteSerializer, responses=MeasureSerializer, summary="提交整改措施落实情况")
     @action(detail=True, methods=["post"])
     @settles(lambda m, r: m.status == workflow.M_PENDING)
     def submit(self, request, pk=None):
         return self._act(request, services.submit_measure)
 
+    @extend_schema(request=MeasureNoteSerializer, responses=MeasureSerializer, summary="验收通过整改措施")
     @action(detail=True, methods=["post"])
     @settles(lambda m, r: m.status == workflow.M_CLOSED)
     def accept(self, request, pk=None):
         return self._act(request, services.accept_measure)
 
+    @extend_schema(request=MeasureNoteSerializer, responses=MeasureSerializer, summary="退回整改措施")
     @action(detail=True, methods=["post"])
     @settles(lambda m, r: m.status == workflow.M_OPEN and bool(m.review_note))  # returned, not yet resubmitted
     def reject(self, request, pk=None):
         return self._act(request, services.reject_measure)
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class LessonCheckSerializer(serializers.ModelSerializer):

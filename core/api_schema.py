@@ -13,7 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 
 from .api import MAX_ID
 
-API_VERSION = "1.14.0"
+API_VERSION = "1.15.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
@@ -81,6 +81,19 @@ class VisibleRecordSchema(OpenApiSerializerFieldExtension):
         if self.target.to_field == "pk":
             return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
         return {"type": "string"}
+
+
+class RecordIdSchema(OpenApiSerializerFieldExtension):
+    """A plain ``PrimaryKeyRelatedField`` (reference data: a 处罚条款, a department, an agency; or a model
+    serializer's foreign key) is a positive bigint like ``VisibleRecordField``'s, so a generated client
+    knows its bounds (it answered ``{"type": "integer"}``: any integer, 0 and −1 included)."""
+
+    target_class = "rest_framework.relations.PrimaryKeyRelatedField"
+    match_subclasses = True  # enterprises' ActiveAgency …
+    priority = -1  # VisibleRecordSchema, a subclass's, describes its own (scope, 404)
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
 
 
 class SessionScheme(DRFSessionScheme):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import is_government
 from core import idnumber
-from core.api import ScopedReadOnlyViewSet
+from core.api import MAX_ID, ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 
@@ -93,7 +93,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class PenaltyInputSerializer(serializers.Serializer):
-    party = serializers.IntegerField()
+    party = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本案当事人 id（parties[].id）")
     article = serializers.PrimaryKeyRelatedField(queryset=PenaltyArticle.objects.all())
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
                                       help_text="罚款金额（元）；按上一年年收入固定比例处罚的（第九十五条）可不填")

@@ -9,7 +9,7 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
-from core.api import PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
+from core.api import MAX_ID, PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
 from core.api_http import already_done
 from enterprises.models import Enterprise
 
@@ -87,7 +87,8 @@ class HazardCreateSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     category = serializers.ChoiceField(choices=Hazard.Category.choices, default=Hazard.Category.STATE)
     channel = serializers.ChoiceField(choices=Hazard.Channel.choices, required=False)
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS["location"])
-    basis_item = serializers.IntegerField(required=False, allow_null=True)
+    basis_item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                          help_text="判定依据条款 id（重大隐患必填）")
     basis_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS["basis_reason"])
     found_on = serializers.DateField(required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
@@ -174,7 +175,7 @@ class DecideExtensionSerializer(PrebuiltFieldsMixin, serializers.Serializer):
 
 
 class MergeSerializer(PrebuiltFieldsMixin, serializers.Serializer):
-    into = serializers.IntegerField()
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="合并到的隐患 id（同一单位、未合并或作废）")
     reason = serializers.CharField()
 
     def validate_into(self, value):

@@ -133,6 +133,10 @@ class VisitSerializer(serializers.ModelSerializer):
         return services.record_visit(self.context["request"].user, **data)
 
 
+class AnsweredSerializer(serializers.Serializer):
+    answered = serializers.IntegerField(min_value=0, help_text="本次记为符合的检查项数")
+
+
 class PlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanSerializer
 
@@ -173,6 +177,7 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def base_queryset(self):
         return Record.objects.prefetch_related("inspectors")
 
+    @extend_schema(request=None, responses={200: AnsweredSerializer}, summary="未作答的检查项全部记为符合")
     @action(detail=True, methods=["post"], url_path="answer-remaining")
     @settles(lambda rec, r: not rec.items.filter(result=RecordItem.Result.PENDING).exists())
     def answer_remaining(self, request, pk=None):
@@ -219,6 +224,7 @@ class RecordViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             raise PermissionDenied("只有政府部门经办人员可以查看检查频次。")
         return Response(FrequencySerializer({**frequency.status(rec), "drawn": rec.draw_id is not None}).data)
 
+    @extend_schema(request=None, responses={200: RecordSerializer}, summary="检查人员本人签名")
     @action(detail=True, methods=["post"])
     @settles(lambda rec, r: rec.inspectors.filter(user=r.user, signed_at__isnull=False).exists())
     def sign(self, request, pk=None):

@@ -98,7 +98,9 @@ DrillSerializer = _serializer(EmergencyDrill, ["kind", "plan", "held_on", "scena
 CostSerializer = _serializer(SafetyCostExtraction, ["year", "industry", "category", "base", "ratio_percent", "amount",
                                                     "used_amount", "use", "required_amount", "below_required"],
                              services.add_cost_extraction,
-                             {"required_amount": serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True),
+                             {"year": serializers.IntegerField(label="年度", min_value=SafetyCostExtraction.FIRST_YEAR,
+                                                               help_text="不早于2000年、不晚于今年"),
+                              "required_amount": serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True),
                               "base": _money("计提依据（元）"), "amount": _money("提取金额（元）"),
                               "used_amount": _money("使用金额（元）", required=False),
                               "ratio_percent": serializers.DecimalField(

@@ -329,6 +329,7 @@ class SafetyCostExtraction(EnterpriseRecord):
     #: the largest 企业提取比例 (%): a share of the base (the column, numeric(6, 3), ends at 999.999)
     MAX_RATIO_PERCENT = Decimal("100")
 
+    FIRST_YEAR = 2000  # the earliest year recorded (a later one than today is refused too)
     year = models.PositiveSmallIntegerField("年度")
     industry = models.CharField("适用行业", max_length=40)
     category = models.CharField("类别", max_length=60, blank=True)

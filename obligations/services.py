@@ -379,7 +379,7 @@ def add_cost_extraction(actor, enterprise, *, year: int, industry: str, base, am
         year = int(year)
     except (TypeError, ValueError):
         raise ServiceError("年度无效。", "year")
-    if year < 2000 or year > today.year:
+    if year < SafetyCostExtraction.FIRST_YEAR or year > today.year:
         raise ServiceError("年度无效。", "year")
     industry = _required(industry, "industry", "适用行业")
     base = _decimal(base, "base", "计提依据")
