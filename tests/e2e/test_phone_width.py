@@ -22,6 +22,8 @@ A page fails when
   comparison never fires on a phone;
 * a table in ``main`` sits in no horizontal scroll container (``.table-responsive``): it fits only as long as
   its rows are short. The list partial's card tables (``.list-cards``) are exempt: on a phone they are cards.
+* a button's label in ``main`` breaks over lines: a flex row squeezed it (编辑 stood one character per line in
+  the enterprise page's heading). Buttons keep their label whole (qingling.css) and their rows wrap (``.page-head``).
 
 One live server, one browser, one context per persona (~1,000 pages in about two and a half minutes). A failure
 names the persona, the page (its label in ``details()`` and URL) and the elements that stick out; the pages
@@ -82,7 +84,12 @@ WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
     wide = all.filter(e => !all.some(o => o !== e && e.contains(o))).slice(0, 3)
       .map(e => (e.parentElement ? name(e.parentElement) + '>' : '') + name(e) + ' «' + (e.innerText || '').replace(/\\s+/g, ' ').slice(0, 30) + '»');
   }
-  done({scroll: root.scrollWidth, width, loose, wide});
+  const lines = e => { const r = document.createRange(); r.selectNodeContents(e); const cs = getComputedStyle(e);
+    const line = parseFloat(cs.lineHeight) || 1.2 * parseFloat(cs.fontSize);
+    return r.getBoundingClientRect().height / line; };
+  const broken = [...document.querySelectorAll('main .btn')].filter(b => b.offsetParent && b.innerText.trim() && lines(b) > 1.5)
+    .slice(0, 3).map(b => '«' + b.innerText.replace(/\\s+/g, ' ').trim().slice(0, 20) + '»');
+  done({scroll: root.scrollWidth, width, loose, wide, broken});
 }))"""
 
 
@@ -252,6 +259,8 @@ def check(page, url, where, findings) -> bool:
         findings.append(f"{where}: the page is {m['scroll'] - m['width']} px wider than the phone ({'; '.join(m['wide'])})")
     for table in m["loose"]:
         findings.append(f"{where}: {table} is not in a .table-responsive (a longer row widens the page)")
+    for button in m["broken"]:
+        findings.append(f"{where}: the button {button} breaks over lines (squeezed: give its row flex-wrap or a .page-head)")
     return True
 
 
