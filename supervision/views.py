@@ -152,9 +152,12 @@ def listing_action(request, pk: int, action: str):
     if entry is None:
         if not roles:
             raise PermissionDenied("您没有办理权限。")
-        # the listing moved on since its page was shown (the action's form is gone from it): 409, saying so
         messages.error(request, "当前状态不能执行该操作，或您没有办理权限。")
-        return listing_detail(request, pk, status=409)
+        transition = workflow.TRANSITIONS.get("accept_delisting" if action == "decide_delisting" else action)
+        if transition is not None and listing.status not in transition.sources:
+            # the listing moved on since its page was shown (the action's form is gone from it): 409, saying so
+            return listing_detail(request, pk, status=409)
+        return redirect("supervision:detail", pk=listing.pk)
     form = entry["form"]
     if form.is_valid():
         try:

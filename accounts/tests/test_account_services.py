@@ -250,7 +250,7 @@ def test_deactivating_stops_the_login_keeps_the_account_and_writes_an_event(clie
     assert SecurityLog.objects.filter(kind="account_deactivated", detail__target="qy_xinlong_aq").exists()
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
     response = client.post("/accounts/login/", {"username": "qy_xinlong_aq", "password": DEMO_PASSWORD})
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
     with pytest.raises(ServiceError, match="该账户已停用") as exc:
         services.deactivate_user(world.user("enterprise"), target.membership, reason="再次")
     assert exc.value.code == "conflict"

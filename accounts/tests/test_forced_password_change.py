@@ -52,7 +52,7 @@ def test_after_a_reset_every_page_leads_to_the_password_change_until_it_is_chang
 
     # the same password again is not a change: refused on the field, still pending
     same = client.post("/accounts/password/", {"old_password": RESET, "new_password1": RESET, "new_password2": RESET})
-    assert same.status_code == 200
+    assert same.status_code == 400
     assert same.context["form"].errors["new_password1"] == ["新密码不能与当前密码相同。"]
     assert client.get("/").status_code == 302
 

@@ -18,7 +18,7 @@ def test_login_with_demo_password_reaches_home_and_is_logged(client, world):
 
 def test_wrong_password_is_refused_with_a_clear_message(client, world):
     response = client.post("/accounts/login/", {"username": "hb_anweiban", "password": "wrong"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "用户名或密码错误" in response.content.decode()
     assert SecurityLog.objects.filter(kind="login_failed", username="hb_anweiban").count() == 1
 

@@ -36,7 +36,7 @@ def test_unknown_kind_and_bad_input_never_500(client, world):
     base = f"/obligations/enterprise/{world.ent_commerce.pk}"
     assert client.get(f"{base}/add/nothing/").status_code == 404
     response = client.post(f"{base}/add/drill/", {"kind": "special", "plan": "", "held_on": "2026-13-45", "participants": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     for field in ("plan", "held_on", "participants", "scenario"):
         assert f'data-field="{field}"' in html
@@ -54,7 +54,7 @@ def test_permit_form_refuses_uncertified_worker_on_the_field(client, world):
         "kind": "hot_work", "operation": "welding", "number": "DH-9", "work_on": TODAY.isoformat(), "location": "仓库",
         "approved_by": "安全员", "workers": [w.pk]})
     html = response.content.decode()
-    assert response.status_code == 200 and 'data-field="workers"' in html and "电工作业" in html
+    assert response.status_code == 400 and 'data-field="workers"' in html and "电工作业" in html
 
 
 def test_remarks_by_government_in_scope_only(client, world):
@@ -91,3 +91,14 @@ def test_api_list_is_filtered_by_scope(client, world):
     assert client.get("/api/v1/obligations/drills/").json()["count"] == 1
     client.force_login(world.user("committee"))
     assert client.get("/api/v1/obligations/drills/").json()["count"] == 2
+
+
+def test_an_empty_remark_is_refused_on_the_enterprise_page_with_400_naming_the_field(client, world):
+    from obligations.models import Remark
+
+    client.force_login(world.user("commerce"))
+    response = client.post(f"/obligations/enterprise/{world.ent_commerce.pk}/remark/", {"topic": "演练", "text": ""})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-field="text"' in html and "必填" in html
+    assert "演练" in html  # what was typed is kept on the form
+    assert not Remark.objects.exists()

@@ -129,7 +129,7 @@ def test_the_check_form_registers_a_major_finding_and_shows_a_refusal_under_the_
     refused = client.post(url, _post(world, description="安全出口锁闭", grade="major", sector=commerce.pk,
                                      basis_reason="可能导致群死群伤"))
     html = refused.content.decode()
-    assert refused.status_code == 200 and 'data-field="deadline"' in html and "第1条隐患：重大隐患须确定整改期限。" in html
+    assert refused.status_code == 400 and 'data-field="deadline"' in html and "第1条隐患：重大隐患须确定整改期限。" in html
     assert not PrincipalCheck.objects.exists()
     ok = client.post(url, _post(world, description="安全出口锁闭", grade="major", sector=commerce.pk,
                                 basis_item=_item(world).pk, deadline=DEADLINE.isoformat()))

@@ -180,3 +180,13 @@ def test_decline_and_decide_delisting_endpoints(client, world):
     client.force_login(world.user("committee_lead"))
     response = client.post(url, {"accept": True, "reason": "验收合格"}, content_type="application/json")
     assert response.status_code == 200, response.content
+
+
+def test_an_action_the_listing_has_moved_past_is_409_with_the_reason_on_its_page(client, world):
+    listing = propose(world, major_hazard(world))
+    client_as(client, world, "committee_lead")
+    assert client.post(f"/supervision/{listing.pk}/approve/", {"approve-public_notice": "on"}).status_code == 302
+    late = client.post(f"/supervision/{listing.pk}/decline/", {"decline-reason": "不需要"})  # a page opened before
+    assert late.status_code == 409 and "当前状态不能执行该操作" in late.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == "listed"

@@ -247,3 +247,13 @@ def test_region_picker_lists_every_child_of_a_region_however_many(client, world)
                                        path=f"{county.path}/9{i:08d}") for i in range(600)])
     codes = [r["code"] for r in client.get("/public/tips/regions/?parent=120105").json()["results"]]
     assert len(codes) == before + 600 and "900000599" in codes
+
+
+def test_an_action_the_tip_has_moved_past_is_409_with_the_reason_on_its_page(client, world, named_tip):
+    client.force_login(world.user("commerce"))
+    base = f"/tips/{named_tip.pk}/"
+    assert client.post(base + "accept/", {"note": "受理"}).status_code == 302
+    again = client.post(base + "accept/", {"note": "受理"})  # from a page opened before: the tip is accepted already
+    assert again.status_code == 409 and "不能“受理”" in again.content.decode()
+    named_tip.refresh_from_db()
+    assert named_tip.status == "accepted"
