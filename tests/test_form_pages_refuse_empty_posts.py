@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from importlib import import_module
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from django import forms as django_forms
 from django.conf import settings
 from django.test.utils import ContextList
@@ -212,6 +213,8 @@ def judge(answer, form) -> str | None:
     return f"unexpected status {status}"
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # ~3 minutes alone on SQLite: 13 personas walk the site
 def test_every_form_refuses_an_empty_post_with_a_4xx_and_a_chinese_reason(client, world):
     # the demo's records (core.demo.load_demo's loaders, on the world's context): pages to open
     for app in settings.INSTALLED_APPS:
