@@ -3,7 +3,7 @@ thumbnails load, no horizontal overflow."""
 
 import pytest
 
-from core.demo import DEMO_PASSWORD
+from tests.e2e.session import log_in
 
 from .conftest import make_major
 from .test_evidence_review import photo, to_pending, upload
@@ -19,11 +19,7 @@ def test_before_after_side_by_side_then_stacked(page, live_server, tworld):
     hazard = make_major(tworld)
     upload(tworld, hazard, photo("red", size=(800, 600), when="2026:01:02 03:04:05"), name="before.jpg")
     hazard = to_pending(tworld, hazard, photo("white", size=(600, 800)), name="after.jpg")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "hb_shangwu")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
+    log_in(page, live_server.url, "hb_shangwu")
     for width, side_by_side in ((1366, True), (390, False)):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
