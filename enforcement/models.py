@@ -12,6 +12,7 @@ from core.models import RegionCodes
 
 from . import workflow
 from .querysets import CaseQuerySet, DecisionQuerySet, EnterpriseScopedQuerySet, OwnRegionQuerySet, PlacedQuerySet
+from .transfer_clock import RECONSIDERATION_DAYS  # 第九条's 3 days (the transfer's time limits live there)
 
 USER = settings.AUTH_USER_MODEL
 ORG = "accounts.Organisation"
@@ -277,8 +278,6 @@ class TransferOutcome(models.Model):
                     and (self.reconsideration_requested_on - self.notified_on).days > RECONSIDERATION_DAYS)
 
 
-#: 《行政执法机关移送涉嫌犯罪案件的规定》第九条: 复议 may be asked within 3 days of the 不予立案 notice
-RECONSIDERATION_DAYS = 3
 
 
 class EnterpriseMeasure(RegionCodes):

@@ -122,8 +122,8 @@ def request_reconsideration(actor, decision: Decision, *, requested_on: datetime
     """第九条: after a 不予立案 notice the transferring organ asked the 公安机关 to 复议 on ``requested_on``
     (not before the notice); ``result`` the 复议结果 when known (recorded again with the same day once it
     comes). 第九条 gives 3 days from the notice: a later request is recorded all the same (the law sets
-    no sanction on the record, and the fact happened) and the case page warns 超过第九条规定的3日期限
-    (``TransferOutcome.reconsideration_late``). One ``case.transfer_reconsideration`` event; the same
+    no sanction on the record, and the fact happened), flagged ``TransferOutcome.reconsideration_late`` and
+    shown 逾期办理 among the case page's time limits (``enforcement.transfer_clock``). One ``case.transfer_reconsideration`` event; the same
     values again write nothing."""
     _transfer_for_outcome(actor, decision, "reconsideration", "登记提请复议")
     result = (result or "").strip()

@@ -17,7 +17,7 @@ from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
 
-from . import forms, rules, services, workflow
+from . import forms, rules, services, transfer_clock, workflow
 from .documents import render_decision, renderable
 from .filters import AccountabilityFilter, CaseFilter, CreditListingFilter, TypicalCaseFilter
 from .models import Accountability, Case, CreditListing, Decision, OversightNotice, TypicalCase
@@ -167,6 +167,8 @@ def _detail_context(request, case, action_forms, failed=None):
             d.accrual = services.daily_fine_total(d)
         if d.kind == Decision.Kind.TRANSFER:  # what the 公安机关 did with it (None: nothing recorded yet)
             d.police = getattr(d, "transfer_outcome", None)
+            if d.status == Decision.Status.EFFECTIVE:  # 国务院令第310号's time limits (a revoked transfer runs none)
+                d.clock = transfer_clock.steps(d.decided_on, d.police, timezone.localdate())
     government = is_government(request.user)
     ctx = _stage_context(case)
     return {

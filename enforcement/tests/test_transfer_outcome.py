@@ -110,7 +110,9 @@ def test_not_filed_then_reconsideration_warned_only_after_three_days(client, wor
     assert ev.data["requested_on"] == day(requested).isoformat() and ev.data["late"] is late
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert f"{day(requested):%Y-%m-%d} 提请复议" in page
-    assert ("超过第九条规定的3日期限" in page) is late
+    # the warning is the time limits' line of the 复议 (enforcement.transfer_clock): late, or asked in time
+    assert ('data-step="reconsideration" data-state="late"' in page) is late
+    assert ('data-step="reconsideration" data-state="met"' in page) is not late
     # the result, when it comes, is recorded with the same day: one more event; the same again, none
     services.request_reconsideration(world.user("commerce"), decision, requested_on=day(requested), result="维持不予立案")
     services.request_reconsideration(world.user("commerce"), decision, requested_on=day(requested), result="维持不予立案")
