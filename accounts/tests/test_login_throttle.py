@@ -60,7 +60,7 @@ def test_spraying_many_names_from_one_address_gets_the_captcha(client, world, dj
     assert 'data-testid="login-captcha"' in page
     response = post(client, ATTACKER, "qy_xinlong", "Summer2026!")
     body = response.content.decode()
-    assert response.status_code == 200 and "请先填写验证码" in body and "请填写验证码。" in body
+    assert response.status_code == 400 and "请先填写验证码" in body and "请填写验证码。" in body
     assert failures(ip=ATTACKER) == 5  # the password was not even tried
     # even the right password is not accepted from that address without the captcha
     post(client, ATTACKER, "qy_xinlong", DEMO_PASSWORD)
@@ -83,7 +83,7 @@ def test_attacker_failing_a_victims_name_does_not_lock_out_the_victim(client, wo
 
     # the victim, from her own address, is asked for the captcha — not locked out
     response = post(client, VICTIM, "hb_yingji", DEMO_PASSWORD)
-    assert response.status_code == 200 and not logged_in(client)
+    assert response.status_code == 400 and not logged_in(client)
     assert 'data-testid="login-captcha"' in response.content.decode()
     assert "锁定" not in response.content.decode()
     settings.TIPS_CAPTCHA_TEST_ANSWER = "17"
@@ -113,7 +113,7 @@ def test_wrong_captcha_is_refused_without_counting_as_a_password_guess(client, w
     assert client.get("/accounts/login/captcha.png", REMOTE_ADDR=VICTIM)["Content-Type"] == "image/png"
     response = post(client, VICTIM, "hb_anweiban", DEMO_PASSWORD, captcha="not-a-number")
     body = response.content.decode()
-    assert response.status_code == 200 and not logged_in(client)
+    assert response.status_code == 400 and not logged_in(client)
     assert "验证码错误" in body
     assert failures(username="hb_anweiban") == 3
     assert SecurityLog.objects.filter(kind=SecurityLog.Kind.LOGIN_CAPTCHA_FAILED, username="hb_anweiban",
@@ -132,7 +132,7 @@ def test_hard_block_only_for_the_address_after_the_high_limit(client, world, set
         post(client, ATTACKER, f"guess_{i}", "x", captcha="5")
     assert failures(ip=ATTACKER) == 6
     response = post(client, ATTACKER, "hb_anweiban", DEMO_PASSWORD, captcha="5")
-    assert response.status_code == 200 and not logged_in(client)
+    assert response.status_code == 400 and not logged_in(client)
     assert "该网络地址登录失败次数过多" in response.content.decode()
     assert SecurityLog.objects.filter(kind=SecurityLog.Kind.LOCKED_OUT, ip=ATTACKER, detail__scope="address").exists()
     # the account itself is not blocked: its owner logs in from elsewhere without any captcha
