@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
-from core.admin import ReadOnlyAdmin, ReferenceDataAdmin
+from core.admin import ReadOnlyAdmin, ReferenceDataAdmin, VersionedRuleAdmin
 from core.models import REGION_LEVELS
 from core.services import ServiceError, StaleState
 
@@ -58,6 +58,10 @@ class SectorForm(forms.ModelForm):
     class Meta:
         model = Sector
         fields = "__all__"
+        # shown under the read-only period of an existing sector (SectorAdmin: a versioned rule)
+        help_texts = {"drill_months": "应急演练周期是带施行日期的规则（规则表“行业应急演练周期”）：此处只读，"
+                                      "请由安委会办公室或指定的管理员在规则表页面修订，新取值自施行日期起适用，"
+                                      "此前日期的演练情况仍按原周期判断。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,8 +102,11 @@ def sector_stale_refusal(now: bool) -> str:
 
 
 @admin.register(Sector)
-class SectorAdmin(ReferenceDataAdmin):
-    """Reference data with its change log; a change of 高危行业 goes through
+class SectorAdmin(VersionedRuleAdmin):
+    """Reference data with its change log, never deleted. ``drill_months`` (应急演练周期) is a
+    versioned rule (core.ruletables table "sector-drills"): read-only here with a link to its
+    revision on the rules page (an effective date, a ``rule.revised`` event); a sector added here
+    gets its version 1 from today (``VersionedRuleAdmin``). A change of 高危行业 goes through
     ``services.set_sector_high_risk``: every enterprise of the sector without 人工认定 derives its 高危
     again, with its ``enterprise.updated`` event, and the sector records ``sector.high_risk_changed`` —
     in the admin's transaction, before the row's other fields are saved and logged. The row's own
@@ -130,9 +137,12 @@ class SectorAdmin(ReferenceDataAdmin):
             sector = Sector.objects.get(pk=obj.pk)
             sector.high_risk = form.seen_high_risk  # compare-and-set against what the user saw
             services.set_sector_high_risk(request.user, sector, high_risk=obj.high_risk)
+        # neither the flag (its service above) nor the drill period (a revision on the rules page,
+        # perhaps applied since this form was read) is written by the row's own save
         obj.save(update_fields=[f.name for f in Sector._meta.concrete_fields
-                                if not f.primary_key and f.name != "high_risk"])
-        obj.high_risk = Sector.objects.values_list("high_risk", flat=True).get(pk=obj.pk)  # for the change log
+                                if not f.primary_key and f.name not in ("high_risk", *self._table().fields)])
+        # for the change log: the flag and the period as they are
+        obj.high_risk, obj.drill_months = Sector.objects.values_list("high_risk", "drill_months").get(pk=obj.pk)
 
 
 @admin.register(DepartmentType)

@@ -1,6 +1,7 @@
 """Organisations, sectors, competence and users' memberships."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from core.models import RegionCodes
@@ -10,13 +11,18 @@ from core.querysets import ScopedQuerySet
 class Sector(models.Model):
     """行业领域 — reference data (with sub-sectors, e.g. 工贸 → 冶金). ``high_risk`` drives
     monthly principal checks, half-yearly drills and the enterprise high-risk flag: it is changed by
-    ``accounts.services.set_sector_high_risk`` only, which derives its enterprises' flag again."""
+    ``accounts.services.set_sector_high_risk`` only, which derives its enterprises' flag again.
+    ``drill_months`` (应急预案管理办法 art. 33) is a versioned rule (core.ruletables table
+    "sector-drills"): revised with an effective date on the rules page, read for a date with
+    ``rows_in_force`` (the live value is the one in force today)."""
 
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60)
     parent = models.ForeignKey("self", verbose_name="上级行业", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     high_risk = models.BooleanField("高危行业", default=False)
-    drill_months = models.PositiveSmallIntegerField("应急演练周期（月）", default=12)
+    #: at least yearly (art. 33: 每年至少组织一次综合或专项应急预案演练), at most monthly
+    drill_months = models.PositiveSmallIntegerField("应急演练周期（月）", default=12,
+                                                    validators=[MinValueValidator(1), MaxValueValidator(12)])
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
     is_active = models.BooleanField("启用", default=True)
 

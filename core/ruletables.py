@@ -40,6 +40,9 @@ class Table:
     can_add: bool = False
     #: rows of a table without a ``tag`` column whose value is our own default (R in docs/rules.md)
     unverified_rows: object = None  # callable(row) -> bool
+    #: the pages' name of the table when the model's name does not say which of its fields it holds
+    #: (a sector's drill period, not the sectors)
+    title: str = ""
 
     def unverified(self, row) -> bool:
         """R (our default, not found in a text): shown with the badge 未核实 on the pages."""
@@ -53,7 +56,7 @@ class Table:
 
     @property
     def label(self) -> str:
-        return str(self.model_class._meta.verbose_name_plural)
+        return self.title or str(self.model_class._meta.verbose_name_plural)
 
     @property
     def has_tag(self) -> bool:
@@ -95,6 +98,12 @@ TABLES = {t.key: t for t in (
     # 涉企检查频次上限 by class and 标准化 grade (山西 2025, P; 国办发〔2024〕54号 asks every region for caps):
     # a 双随机 pool uses the rows in force on the draw's day (inspections.frequency)
     Table("inspection-frequency-caps", "inspections.FrequencyCap", ("max_per_year", "tag", "basis"), ALWAYS),
+    # a sector's 应急演练周期 (生产安全事故应急预案管理办法 art. 33, as amended 2019-07-11 by 应急管理部令第2号,
+    # in force 2019-09-01): half-yearly for high-risk sectors and crowded venues, yearly otherwise. An
+    # enterprise's drill status for a day uses its sectors' rows in force that day
+    # (obligations.services.drill_months_for, obligations.summary.Records). Sectors themselves are
+    # reference data (the Django admin): the pages revise the period only.
+    Table("sector-drills", "accounts.Sector", ("drill_months",), datetime.date(2019, 9, 1), title="行业应急演练周期"),
 )}
 
 

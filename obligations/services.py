@@ -95,9 +95,15 @@ def principal_study_months(enterprise) -> int:
     return rule("principal_study_months_high_risk" if enterprise.high_risk else "principal_study_months")
 
 
-def drill_months_for(enterprise) -> int:
-    months = list(enterprise.sectors.values_list("drill_months", flat=True))
-    return rules.drill_months(months) if months else rule("drill_months_default")
+def drill_months_for(enterprise, on: datetime.date | None = None) -> int:
+    """The enterprise's 应急演练周期 on ``on`` (default today): the strictest of its sectors' periods
+    in force that day (rule table "sector-drills"; a sector whose first version is later than ``on``
+    did not exist then), else the default rule of that day."""
+    from core.ruletables import rows_in_force
+
+    on = on or timezone.localdate()
+    months = [s.drill_months for s in rows_in_force("sector-drills", enterprise.sectors.all(), on)]
+    return rules.drill_months(months) if months else rule("drill_months_default", on)
 
 
 def staffing_rule_for(enterprise, on: datetime.date | None = None) -> StaffingRule | None:

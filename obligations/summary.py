@@ -61,15 +61,21 @@ class Records:
         self.drills = _by_enterprise(EmergencyDrill.objects.filter(enterprise_id__in=ids))
         self._costs_year = today.year - self.rule("cost_year_lag")
         self.costs = _by_enterprise(SafetyCostExtraction.objects.filter(enterprise_id__in=ids, year=self._costs_year))
+        from accounts.models import Sector
+        from core.ruletables import rows_in_force
         from enterprises.models import Enterprise
 
+        # each sector's 应急演练周期 as in force on ``today`` (rule table "sector-drills"), one query
+        # for the links, one for the sectors, one for their versions
+        links = list(Enterprise.sectors.through.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "sector_id"))
+        in_force = {s.pk: s.drill_months for s in
+                    rows_in_force("sector-drills", Sector.objects.filter(pk__in={s for _, s in links}), today)}
         self.sector_drill_months = defaultdict(list)
-        for ent_id, months in Enterprise.sectors.through.objects.filter(enterprise_id__in=ids).values_list(
-                "enterprise_id", "sector__drill_months"):
-            self.sector_drill_months[ent_id].append(months)
+        for ent_id, sector_id in links:
+            if sector_id in in_force:  # a sector whose first version is later than ``today`` did not exist then
+                self.sector_drill_months[ent_id].append(in_force[sector_id])
         if not StaffingRule.objects.exists():
             ensure_defaults()
-        from core.ruletables import rows_in_force
 
         self.staffing_rules = rows_in_force("staffing", StaffingRule.objects.order_by("-min_employees"), today)
 

@@ -256,10 +256,10 @@ def _post_sector(client, user, sector, *, high_risk: bool, **changes):
 def test_a_sector_turned_high_risk_in_the_admin_takes_its_enterprises_along(client, world, firms):
     x, ents = firms
     superuser = get_user_model().objects.create_superuser("sector_admin", "s@example.invalid", "x-Pass-12345")
-    response = _post_sector(client, superuser, x, high_risk=True, drill_months="6")
+    response = _post_sector(client, superuser, x, high_risk=True, sort_order="7")
     assert response.status_code == 302, response.content.decode()[:1500]
     sector = Sector.objects.get(pk=x.pk)
-    assert (sector.high_risk, sector.drill_months) == (True, 6)
+    assert (sector.high_risk, sector.sort_order) == (True, 7)
     assert _flags(ents) == {"only_x": True, "x_and_hazchem": True, "x_and_commerce": True, "x_override_no": False,
                             "x_override_yes": True, "not_x": False}
     for key in ("only_x", "x_and_commerce"):
@@ -268,7 +268,7 @@ def test_a_sector_turned_high_risk_in_the_admin_takes_its_enterprises_along(clie
     assert Event.objects.get(verb="sector.high_risk_changed", object_id=x.pk).data["enterprises"] == 2
     log = ChangeLog.objects.get(object_type="accounts.sector", object_id=str(x.pk))  # the admin's trail is kept
     assert (log.pre["high_risk"], log.post["high_risk"]) == (False, True)
-    assert (log.pre["drill_months"], log.post["drill_months"]) == (12, 6)
+    assert (log.pre["sort_order"], log.post["sort_order"]) == (100, 7)
 
     response = _post_sector(client, superuser, sector, high_risk=False)  # and off again
     assert response.status_code == 302
@@ -303,7 +303,7 @@ def test_a_staff_user_who_is_not_a_superuser_is_refused_the_flag_in_the_admin(cl
 def test_a_stale_admin_form_whose_flag_was_changed_meanwhile_is_refused_on_the_form_and_saves_nothing(
         client, world, firms):
     """The page was opened (否), another superuser turned the sector high-risk, then the first ticks
-    是 and changes 演练周期: the compare-and-set against what the form showed loses (StaleState) — a
+    是 and changes 排序: the compare-and-set against what the form showed loses (StaleState) — a
     Chinese refusal at the top of the form (the flag as it is now), nothing of the edit saved, no change
     log. Sent again as shown then (the flag now 是), the edit goes through."""
     x, ents = firms
@@ -316,27 +316,27 @@ def test_a_stale_admin_form_whose_flag_was_changed_meanwhile_is_refused_on_the_f
     assert data["high_risk_seen"] == "0"
     account_services.set_sector_high_risk(other, Sector.objects.get(pk=x.pk), high_risk=True)  # meanwhile
     events = Event.objects.count()
-    data.update(high_risk="on", drill_months="6")
+    data.update(high_risk="on", sort_order="7")
     response = client.post(f"/admin/accounts/sector/{x.pk}/change/", data)
     assert response.status_code == 200
     errors = list(response.context["adminform"].form.non_field_errors())
     assert len(errors) == 1 and "已被他人修改" in errors[0] and "现为“是”" in errors[0] and "未保存" in errors[0], errors
     assert "已被他人修改" in response.content.decode()
     sector = Sector.objects.get(pk=x.pk)
-    assert (sector.high_risk, sector.drill_months) == (True, 12)  # the other's flag; not the 6 months
+    assert (sector.high_risk, sector.sort_order) == (True, 100)  # the other's flag; not the 7
     assert Event.objects.count() == events
     assert not ChangeLog.objects.filter(object_type="accounts.sector", object_id=str(x.pk)).exists()
     assert _flags(ents)["only_x"] is True  # followed the other's change, once
     assert _class_events(ents["only_x"]) == [{"changes": {"high_risk": ["False", "True"]}}]
     # shown again: the user's input, the flag as it is now in the hidden field
     assert 'name="high_risk_seen" value="1"' in response.content.decode()
-    assert 'name="drill_months" value="6"' in response.content.decode()
+    assert 'name="sort_order" value="7"' in response.content.decode()
 
     data["high_risk_seen"] = "1"
     response = client.post(f"/admin/accounts/sector/{x.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:1500]
     sector = Sector.objects.get(pk=x.pk)
-    assert (sector.high_risk, sector.drill_months) == (True, 6)
+    assert (sector.high_risk, sector.sort_order) == (True, 7)
     assert Event.objects.count() == events  # the flag did not change again
     assert ChangeLog.objects.filter(object_type="accounts.sector", object_id=str(x.pk)).count() == 1
 
