@@ -33,7 +33,7 @@ from regions.models import Region
 
 from .models import Enterprise
 from .permissions import sector_change_refusal
-from .services import derive_high_risk, follow_region, lock_sectors, name_tokens
+from .services import derive, derive_high_risk, enterprise_changes, follow_region, lock_sectors
 from .validators import coordinates_error, credit_code_error, normalise_credit_code
 
 # key, Chinese header, required
@@ -237,6 +237,12 @@ def _profile_keys(present) -> list[str]:
     return keys
 
 
+def _state(ent, sector_codes, keys) -> dict:
+    """What ``services.enterprise_changes`` compares, of ``ent`` as it is (or as a row makes it)."""
+    return {**{k: getattr(ent, k) for k in keys}, "sectors": list(sector_codes), "region": ent.region.code,
+            "high_risk": ent.high_risk}
+
+
 def _existing(codes) -> tuple[dict, dict]:
     by_code, sector_ids = {}, {}
     codes = sorted(codes)
@@ -320,24 +326,25 @@ def import_enterprises(actor, rows, dry_run: bool = True, progress=None, source:
         result.errors.extend(row.errors)
     good = [r for r in good if not r.errors]
     keys = _profile_keys(present)
+    sector_codes = dict(Sector.objects.values_list("pk", "code")) if existing else {}  # inactive ones too
     creates, updates = [], []
     for row in good:
         d = row.data
         ent = existing.get(d["credit_code"])
-        sector_ids = {s.pk for s in d["sectors"]}
         if ent is None:
             creates.append(row)
             continue
-        changes = {k: [str(getattr(ent, k)), str(d[k])] for k in keys if getattr(ent, k) != d[k]}
-        if ent.region_id != d["region"].pk:
-            changes["region"] = [ent.region.code, d["region"].code]
+        # what the row changes as the unit reads now (the counts, the moves); the write compares again
+        # against the unit as stored under its row lock (_write), and records that
+        before = _state(ent, (sector_codes[i] for i in existing_sectors.get(ent.pk, ())), keys)
+        after = {**{k: d[k] for k in keys}, "sectors": [s.code for s in d["sectors"]], "region": d["region"].code,
+                 "high_risk": derive_high_risk(d["sectors"], ent.high_risk_override)}
+        changes = enterprise_changes(before, after)
+        if "region" in changes:
             result.moves.append({"row": row.number, "credit_code": ent.credit_code, "name": ent.name,
                                  "from": ent.region.code, "to": d["region"].code, "open_hazards": _open_hazards(ent)})
-        old_sectors = existing_sectors.get(ent.pk, set())
-        if old_sectors != sector_ids:
-            changes["sectors"] = [sorted(old_sectors), sorted(sector_ids)]
         if changes:
-            updates.append((row, ent, changes))
+            updates.append((row, ent))
     result.created, result.updated = len(creates), len(updates)
     result.unchanged = len(good) - len(creates) - len(updates)
     if dry_run or not (creates or updates):
@@ -383,6 +390,13 @@ def _open_hazards(ent) -> int:
 
 
 def _write(actor, creates, updates, keys, source) -> None:
+    """Create and update in one transaction. Lock order (``services.lock_sectors``): every sector the
+    rows name and the updated units have now, then the units (``SELECT … FOR UPDATE`` in pk order, a
+    ``BATCH`` a statement); each update is compared with the unit as stored under that lock
+    (``services.enterprise_changes``, as ``update_enterprise`` does): its event's ``changes`` carry the
+    stored "before" — also of the derived 高危 (``changes.high_risk``, the class trail of
+    ``inspections.frequency.class_on``) — and a unit a concurrent writer has already brought to the
+    row's values writes nothing."""
     now = timezone.now()
     info = actor_fields(actor)  # once for the whole batch
 
@@ -391,10 +405,9 @@ def _write(actor, creates, updates, keys, source) -> None:
 
     through = Enterprise.sectors.through
     with transaction.atomic():
-        # lock order (services.lock_sectors): every sector the rows name and the updated units have now,
-        # then the units; 高危 is derived from the flags as committed, not as the import read them
+        # 高危 is derived from the flags as committed, not as the import read them
         sector_ids = {s.pk for row in (*creates, *(u[0] for u in updates)) for s in row.data["sectors"]}
-        updated_ids = sorted(ent.pk for _, ent, _ in updates)
+        updated_ids = sorted(ent.pk for _, ent in updates)
         for i in range(0, len(updated_ids), BATCH):
             sector_ids.update(through.objects.filter(enterprise_id__in=updated_ids[i:i + BATCH])
                               .values_list("sector_id", flat=True))
@@ -403,13 +416,19 @@ def _write(actor, creates, updates, keys, source) -> None:
         def sectors_of(row):
             return [locked[s.pk] for s in row.data["sectors"]]
 
+        stored, stored_sectors = {}, {}  # the updated units and their sectors' codes, as stored under the lock
+        for i in range(0, len(updated_ids), BATCH):
+            ids = updated_ids[i:i + BATCH]
+            stored.update((e.pk, e) for e in Enterprise.objects.select_for_update(of=("self",)).select_related("region")
+                          .filter(pk__in=ids).order_by("pk"))
+            for ent_id, code in through.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", "sector__code"):
+                stored_sectors.setdefault(ent_id, []).append(code)
+
         new_objects = []
         for row in creates:
             d = row.data
             ent = Enterprise(credit_code=d["credit_code"], region=d["region"], **{k: d[k] for k in keys})
-            ent.set_region_codes(d["region"])
-            ent.high_risk = derive_high_risk(sectors_of(row), ent.high_risk_override)
-            ent.name_tokens = name_tokens(ent.name)
+            derive(ent, sectors_of(row))
             ent.created_at = ent.updated_at = now
             new_objects.append((ent, d["sectors"]))
         for i in range(0, len(new_objects), BATCH):
@@ -419,18 +438,23 @@ def _write(actor, creates, updates, keys, source) -> None:
                                                          "sectors": sorted(s.code for s in sectors)}, e.status)
                   for e, sectors in new_objects]
         changed_objects, resectored, moved = [], [], []
-        for row, ent, changes in updates:
+        for row, planned in updates:
             d = row.data
+            ent = stored.get(planned.pk)
+            if ent is None:  # gone meanwhile (units are not deleted by any service)
+                continue
+            before = _state(ent, stored_sectors.get(ent.pk, ()), keys)
             for k in keys:
                 setattr(ent, k, d[k])
-            if "region" in changes:
-                moved.append(ent)
             ent.region = d["region"]
-            ent.set_region_codes(d["region"])
-            ent.high_risk = derive_high_risk(sectors_of(row), ent.high_risk_override)
-            ent.name_tokens = name_tokens(ent.name)
+            derive(ent, sectors_of(row))  # region codes, 高危 (unless 人工认定), name tokens
+            changes = enterprise_changes(before, _state(ent, (s.code for s in d["sectors"]), keys))
+            if not changes:
+                continue
             ent.updated_at = now
             changed_objects.append(ent)
+            if "region" in changes:
+                moved.append(ent)
             if "sectors" in changes:
                 resectored.append(ent.pk)
                 links += [through(enterprise_id=ent.pk, sector_id=s.pk) for s in d["sectors"]]

@@ -39,6 +39,26 @@ def derive(ent: Enterprise, sectors) -> None:
     ent.name_tokens = name_tokens(ent.name)
 
 
+def enterprise_changes(before: dict, after: dict) -> dict:
+    """The ``changes`` of an ``enterprise.updated`` event — one format for every writer of a unit's
+    profile (``update_enterprise``, the import). ``before`` and ``after`` hold the profile fields
+    compared (those of ``PROFILE_FIELDS`` in ``after``), ``sectors`` (codes), ``region`` (the
+    township code) and ``high_risk`` (the derived 高危; its "before" is the flag as stored, read
+    under the unit's row lock — a sector's change may have moved it since the caller read the unit).
+    Each changed value as [old, new]: a profile field as strings, sectors as sorted code lists,
+    region as codes, high_risk as "False" / "True" (what ``follow_sector`` writes too: the trail
+    ``inspections.frequency.class_on`` reads a past day's class from). Nothing changed: {}."""
+    changes = {f: [str(before[f]), str(after[f])] for f in PROFILE_FIELDS if f in after and before[f] != after[f]}
+    old_sectors, new_sectors = sorted(before["sectors"]), sorted(after["sectors"])
+    if old_sectors != new_sectors:
+        changes["sectors"] = [old_sectors, new_sectors]
+    if bool(before["high_risk"]) != bool(after["high_risk"]):  # derived (sectors, override): its own trail for dated rules
+        changes["high_risk"] = [str(bool(before["high_risk"])), str(bool(after["high_risk"]))]
+    if before["region"] != after["region"]:
+        changes["region"] = [before["region"], after["region"]]
+    return changes
+
+
 def lock_sectors(sector_ids) -> dict:
     """Lock the sectors ``sector_ids`` (``SELECT … FOR NO KEY UPDATE``, in pk order) and return them as
     committed now, by pk. Every writer that derives 高危 from sectors calls it first in its
@@ -139,10 +159,9 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         locked = lock_sectors([*ent.sectors.values_list("pk", flat=True), *(s.pk for s in sectors)])
         sectors = [locked[s.pk] for s in sectors]
         stored_high_risk = Enterprise.objects.select_for_update().values_list("high_risk", flat=True).get(pk=ent.pk)
-        before = {f: getattr(ent, f) for f in PROFILE_FIELDS}
-        before_sectors = sorted(ent.sectors.values_list("code", flat=True))
-        before_region = ent.region
-        before_high_risk = stored_high_risk  # as stored now (a sector's change may have moved it meanwhile)
+        before = {**{f: getattr(ent, f) for f in PROFILE_FIELDS}, "region": ent.region.code,
+                  "sectors": list(ent.sectors.values_list("code", flat=True)),
+                  "high_risk": stored_high_risk}  # as stored now (a sector's change may have moved it meanwhile)
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region
@@ -154,14 +173,9 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
             raise ServiceError(messages[0], field)
         ent.save()
         ent.sectors.set(sectors)
-        changes = {f: [str(before[f]), str(merged[f])] for f in PROFILE_FIELDS if before[f] != merged[f]}
-        after_sectors = sorted(s.code for s in sectors)
-        if after_sectors != before_sectors:
-            changes["sectors"] = [before_sectors, after_sectors]
-        if ent.high_risk != before_high_risk:  # derived (sectors, override): its own trail for dated rules
-            changes["high_risk"] = [str(before_high_risk), str(ent.high_risk)]
-        if region.pk != before_region.pk:
-            changes["region"] = [before_region.code, region.code]
+        changes = enterprise_changes(before, {**merged, "sectors": [s.code for s in sectors], "region": region.code,
+                                              "high_risk": ent.high_risk})
+        if "region" in changes:
             follow_region(actor, ent)
         if changes:
             record(actor, "enterprise.updated", ent, data={"changes": changes})
