@@ -155,3 +155,13 @@ def test_the_summaries_read_the_periods_in_a_constant_number_of_queries(world):
         result = obligation_summaries(many, D(2025, 7, 1))
     assert len(large.captured_queries) == len(small.captured_queries)
     assert result[world.ent_construction.pk]["drill_months"] == 3
+
+
+def test_a_day_before_version_one_is_judged_with_version_one(world):
+    """The platform holds no text older than 2019-09-01 (version 1 of every sector, data migration
+    accounts/0004; core.ruletables ``since``): a 2018 drill status uses it — 建筑施工 half-yearly —
+    rather than treating the sector as absent (default 12 months)."""
+    ent, _ = _construction_only(world)
+    assert ruletables.table("sector-drills").since == D(2019, 9, 1)
+    assert services.drill_months_for(ent, D(2018, 1, 1)) == 6
+    assert obligation_summary(ent, D(2018, 1, 1))["drill_months"] == 6
