@@ -75,14 +75,16 @@ def detail(request, pk: int, forms: dict | None = None, revealed: dict | None = 
     _require_government(request.user)
     tip = get_visible_or_404(Tip.objects.select_related("assigned_org", "sector", "hazard"), request.user, pk=pk)
     handler = services.is_handler(request.user, tip)
-    facts = workflow.Facts(is_handler=handler, result=tip.result)
+    rewards = list(tip.rewards.select_related("decided_by", "approved_by"))
+    facts = workflow.Facts(is_handler=handler, result=tip.result,
+                           rewards_settled=all(r.status == Reward.Status.PAID for r in rewards))
     forms = forms or {}
     ctx = {
         "tip": tip, "events": events_for(tip), "handler": handler,
         "actions": workflow.allowed_actions(tip.status, facts) if handler else [],
         "can_reassign": services.covering_committee(request.user, tip) and tip.status not in workflow.FINAL_STATES,
         "can_reveal": services.can_reveal(request.user) and tip.has_identity, "revealed": revealed,
-        "rewards": tip.rewards.select_related("decided_by", "approved_by"), "attachments": tip.attachments.all(),
+        "rewards": rewards, "attachments": tip.attachments.all(),
         "note_form": forms.get("note", NoteForm()), "verify_form": forms.get("verify", VerifyForm()),
         "reward_form": forms.get("reward", RewardForm()), "pay_form": forms.get("pay", PayForm()),
         "transfer_form": forms.get("transfer", TransferForm()), "reassign_form": forms.get("reassign", ReassignForm()),

@@ -65,8 +65,11 @@ WORKFLOW = Workflow(
         Transition("accept", "受理", (SUBMITTED,), ACCEPTED, HANDLER),
         Transition("start_verification", "开始核查", (ACCEPTED,), VERIFYING, HANDLER),
         Transition("verify", "登记核查结果", (VERIFYING,), VERIFIED, HANDLER),
-        Transition("decide_reward", "决定奖励", (VERIFIED,), REWARD_DECIDED, HANDLER, guards=(REWARDABLE,)),
-        Transition("close", "办结", (VERIFIED, REWARD_DECIDED), CLOSED, HANDLER, guards=(REWARDS_SETTLED, REWARD_OR_REASON)),
+        # facts of the tip (its result, its rewards' payment) are preconditions: the page does not offer the
+        # action; what the handler writes in the form (a reason, the receiving unit) is a guard, checked on submit
+        Transition("decide_reward", "决定奖励", (VERIFIED,), REWARD_DECIDED, HANDLER, preconditions=(REWARDABLE,)),
+        Transition("close", "办结", (VERIFIED, REWARD_DECIDED), CLOSED, HANDLER, preconditions=(REWARDS_SETTLED,),
+                   guards=(REWARD_OR_REASON,)),
         # to a unit outside the platform
         Transition("transfer", "不属本单位职责，移交", (SUBMITTED, ACCEPTED), TRANSFERRED, HANDLER,
                    guards=(TRANSFER_NAMED,)),
@@ -93,4 +96,7 @@ def refusal(state: str, action: str, facts: Facts) -> str | None:
 
 
 def allowed_actions(state: str, facts: Facts) -> list[str]:
-    return [a for a in ACTIONS if refusal(state, a, facts) is None]
+    """The actions the page offers: state, the tip's facts and the actor — not what the form is to supply
+    (the receiving unit and reason of a 移交, the reason for closing without a reward), checked on submit.
+    (Judged with the form's details, 移交 was never offered: the page has no unit before the form.)"""
+    return WORKFLOW.available(state, _kind(facts), facts)

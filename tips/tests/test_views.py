@@ -257,3 +257,21 @@ def test_an_action_the_tip_has_moved_past_is_409_with_the_reason_on_its_page(cli
     assert again.status_code == 409 and "不能“受理”" in again.content.decode()
     named_tip.refresh_from_db()
     assert named_tip.status == "accepted"
+
+
+def test_the_handler_is_offered_the_transfer_and_uses_it(client, world, named_tip):
+    """不属本单位职责，移交: offered on the tip's page once accepted (it was never offered: the page judged the
+    action with the form's unit and reason, which it does not have yet), and it moves the tip."""
+    client.force_login(world.user("commerce"))
+    base = f"/tips/{named_tip.pk}/"
+    assert client.post(base + "accept/", {"note": "受理"}).status_code == 302
+    page = client.get(base).content.decode()
+    assert 'data-testid="act-transfer"' in page and "或写明平台外接收单位" in page
+    r = client.post(base + "transfer/", {"unit": "", "reason": "不属本单位"})
+    assert r.status_code == 400 and "请写明接收单位" in r.content.decode()
+    assert client.post(base + "transfer/", {"unit": "区城市管理委员会", "reason": "占道经营不属本单位职责"}).status_code == 302
+    named_tip.refresh_from_db()
+    assert (named_tip.status, named_tip.transfer_unit) == ("transferred", "区城市管理委员会")
+    client.force_login(world.user("emergency"))  # not the handling unit: offered nothing
+    page = client.get(base).content.decode()
+    assert 'data-testid="act-transfer"' not in page

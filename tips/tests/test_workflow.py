@@ -94,3 +94,17 @@ def test_facts_defaults_and_immutability():
     assert wf.Facts() == wf.Facts(is_handler=False, result="", rewards_settled=True, transfer_unit="", transfer_reason="")
     with pytest.raises(dataclasses.FrozenInstanceError):
         wf.Facts().is_handler = True
+
+
+def test_the_page_offers_what_the_form_is_to_supply_and_not_what_the_tip_rules_out():
+    """The offered actions are judged without the form's details: a 移交 has no receiving unit or reason before
+    its form is filled (judged with them, 移交 was never offered), a close without a reward has no reason yet.
+    The tip's own facts do rule an action out: an unfounded tip gets no reward, unpaid rewards block closing."""
+    blank = dict(transfer_unit="", transfer_reason="")
+    assert {"transfer", "transfer_internal", "mark_duplicate"} <= set(wf.allowed_actions("submitted", facts(**blank)))
+    assert {"transfer", "transfer_internal"} <= set(wf.allowed_actions("accepted", facts(**blank)))
+    assert wf.refusal("accepted", "transfer", facts(**blank)) == "移交须写明接收单位和移交理由。"  # on submit
+    assert "close" in wf.allowed_actions("verified", facts(reward_required=True, no_reward_reason=""))
+    assert "decide_reward" not in wf.allowed_actions("verified", facts(result="unfounded"))
+    assert "close" not in wf.allowed_actions("reward_decided", facts(rewards_settled=False))
+    assert wf.allowed_actions("accepted", facts(OTHER, **blank)) == []
