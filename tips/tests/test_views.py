@@ -211,6 +211,7 @@ def test_staff_pages_drive_the_lifecycle(client, world, named_tip):
     reward = named_tip.rewards.get()
     page = client.get(base).content.decode()
     assert "审批" in page and "办理记录" in page
+    assert 'data-testid="act-close"' not in page  # the reward is not paid yet: 办结 is not offered
     assert client.post(base + f"rewards/{reward.pk}/approve/").status_code == 400  # decider, not a leader
     client.force_login(world.user("commerce_lead"))
     assert client.post(base + f"rewards/{reward.pk}/approve/").status_code == 302
@@ -220,6 +221,7 @@ def test_staff_pages_drive_the_lifecycle(client, world, named_tip):
     # paid on the day of the approval (today): not before it
     assert client.post(base + f"rewards/{reward.pk}/pay/", {"paid_on": timezone.localdate().isoformat(),
                                                             "method": "现金"}).status_code == 302
+    assert 'data-testid="act-close"' in client.get(base).content.decode()  # paid: offered
     assert client.post(base + "close/", {"note": "已办结"}).status_code == 302
     named_tip.refresh_from_db()
     assert named_tip.status == "closed" and named_tip.hazard is not None
