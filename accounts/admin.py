@@ -139,8 +139,8 @@ class SectorAdmin(VersionedRuleAdmin):
             services.set_sector_high_risk(request.user, sector, high_risk=obj.high_risk)
         # neither the flag (its service above) nor the drill period (a revision on the rules page,
         # perhaps applied since this form was read) is written by the row's own save
-        obj.save(update_fields=[f.name for f in Sector._meta.concrete_fields
-                                if not f.primary_key and f.name not in ("high_risk", *self._table().fields)])
+        super().save_row(request, obj, form, change, update_fields=[
+            f.name for f in Sector._meta.concrete_fields if not f.primary_key and f.name not in ("high_risk", *self._table().fields)])
         # for the change log: the flag and the period as they are
         obj.high_risk, obj.drill_months = Sector.objects.values_list("high_risk", "drill_months").get(pk=obj.pk)
 

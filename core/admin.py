@@ -44,12 +44,16 @@ class AuditedModelAdmin(admin.ModelAdmin):
             pre=pre, post=_snapshot(obj), request_id=current_request_id(),
         )
 
-    def save_row(self, request, obj, form, change):
+    def save_row(self, request, obj, form, change, *, update_fields=None):
         """The row's own save (``ModelAdmin.save_model``), between the change log's pre and post
         snapshots, inside the admin's transaction. A subclass whose field has a writer calls it here
         first (a sector's 高危行业: ``accounts.services.set_sector_high_risk``), so the log still
-        holds the whole edit."""
-        super().save_model(request, obj, form, change)
+        holds the whole edit, and saves only ``update_fields`` when some fields are not the row's to
+        write (the flag that service wrote, a versioned rule revised on the rules page)."""
+        if update_fields is None:
+            super().save_model(request, obj, form, change)
+        else:
+            obj.save(update_fields=update_fields)
 
     def delete_model(self, request, obj):
         ChangeLog.objects.create(
