@@ -166,6 +166,12 @@ def load_base(ctx: dict) -> dict:
 def load_demo() -> dict:
     ctx: dict = {"orgs": {}, "users": {}, "enterprises": [], "logins": []}
     load_base(ctx)
+    return load_apps(ctx)
+
+
+def load_apps(ctx: dict) -> dict:
+    """Every app's demo records (``<app>/demo.py``'s ``load``) on ``ctx``'s units and people — the
+    demo's, or a test world's (tests/test_form_pages_refuse_empty_posts.py)."""
     for app in settings.INSTALLED_APPS:
         if "." in app or app == "core":
             continue

@@ -13,16 +13,15 @@ walk that silently found nothing (a page that stopped linking, a persona that lo
 import html
 import re
 from html.parser import HTMLParser
-from importlib import import_module
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django import forms as django_forms
-from django.conf import settings
 from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from core import demo
 from core.testing import client_as
 
 # the role personas first (what each of them is shown), the superuser last (what nobody else is)
@@ -216,17 +215,7 @@ def judge(answer, form) -> str | None:
 @pytest.mark.slow
 @pytest.mark.timeout(1200)  # ~3 minutes alone on SQLite: 13 personas walk the site
 def test_every_form_refuses_an_empty_post_with_a_4xx_and_a_chinese_reason(client, world):
-    # the demo's records (core.demo.load_demo's loaders, on the world's context): pages to open
-    for app in settings.INSTALLED_APPS:
-        if "." in app or app == "core":
-            continue
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
-        module.load(world.ctx)
+    demo.load_apps(world.ctx)  # the demo's records, on the world's units and people: pages to open
     posted, failures = walk_and_post(client, world)
     assert not failures, "\n".join(map(str, failures))
     assert len(posted) >= MIN_TARGETS, sorted(str(k) for k in posted)

@@ -11,13 +11,11 @@ such change after it. Files are built as a user uploads them (xlsx, openpyxl) an
 ``spreadsheets.read_rows``."""
 
 import datetime
-import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import Workbook
 
 from accounts import services as account_services
 from accounts.models import Sector
@@ -26,12 +24,12 @@ from enterprises import importing, services
 from enterprises.importing import import_enterprises
 from enterprises.models import Enterprise
 from enterprises.spreadsheets import read_rows
+from enterprises.tests.test_import import xlsx
 from enterprises.validators import make_credit_code
 from inspections import frequency
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["单位名称", "统一社会信用代码", "乡镇（街道）代码", "行业领域", "从业人员数"]
 _codes = iter(range(1, 100_000))
 
 
@@ -41,14 +39,7 @@ def _code(prefix="91120105MD") -> str:
 
 def _xlsx_rows(rows) -> list[dict]:
     """``rows`` (dicts by header) as an uploaded .xlsx file, read back as the import reads it."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append([r.get(h) for h in HEADERS])
-    out = io.BytesIO()
-    wb.save(out)
-    return read_rows(out.getvalue(), "单位名录.xlsx")
+    return read_rows(xlsx(rows), "单位名录.xlsx")
 
 
 def _row(ent, sectors: str, **extra) -> dict:
