@@ -16,7 +16,7 @@ from hazards.models import ExtensionRequest, Hazard
 
 from . import extensions, services, workflow
 from .filters import ListingFilter
-from .models import REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
+from .models import PERCENTAGE_REFUSAL, REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -80,7 +80,8 @@ class ListingReasonSerializer(serializers.Serializer):
 
 class ProgressSerializer(serializers.Serializer):
     date = serializers.DateField()
-    percentage = serializers.IntegerField(min_value=0, max_value=100)
+    percentage = serializers.IntegerField(min_value=0, max_value=ProgressReport.MAX_PERCENTAGE,
+                                          error_messages={"min_value": PERCENTAGE_REFUSAL, "max_value": PERCENTAGE_REFUSAL})
     text = serializers.CharField()
 
 

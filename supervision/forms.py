@@ -7,7 +7,7 @@ from accounts.models import Organisation
 from core.pickers import PickerSelect
 
 from . import workflow
-from .models import REPORT_EVERY_DAYS_REFUSAL, Listing
+from .models import PERCENTAGE_REFUSAL, REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
@@ -55,7 +55,8 @@ class ReasonForm(forms.Form):
 
 class ProgressForm(forms.Form):
     date = forms.DateField(label="报告日期", widget=DATE, initial=timezone.localdate)
-    percentage = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100,
+    percentage = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=ProgressReport.MAX_PERCENTAGE,
+                                    error_messages={"min_value": PERCENTAGE_REFUSAL, "max_value": PERCENTAGE_REFUSAL},
                                     widget=forms.NumberInput(attrs={"class": "form-control"}))
     text = forms.CharField(label="整改进展", widget=TEXT)
 

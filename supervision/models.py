@@ -94,12 +94,17 @@ class Listing(models.Model):
 REPORT_EVERY_DAYS_REFUSAL = f"进展报告周期须在{Listing.MIN_REPORT_EVERY_DAYS}至{Listing.MAX_REPORT_EVERY_DAYS}天之间。"
 
 
+#: 完成比例 0–100 %: the form, the API, the service and the check constraint (ProgressReport.MAX_PERCENTAGE)
+MAX_PERCENTAGE = 100
+
+
 class ProgressReport(models.Model):
     """A periodic progress report (整改进展) of the enterprise on a listed hazard."""
 
     listing = models.ForeignKey(Listing, verbose_name="挂牌督办", on_delete=models.PROTECT, related_name="progress_reports")
     date = models.DateField("报告日期")
     text = models.TextField("整改进展")
+    MAX_PERCENTAGE = MAX_PERCENTAGE
     percentage = models.PositiveSmallIntegerField("完成比例（%）")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报告人", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("提交时间", default=timezone.now)
@@ -109,7 +114,10 @@ class ProgressReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "督办进展报告"
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(percentage__lte=100), name="progress_percentage_max_100")]
+        constraints = [models.CheckConstraint(condition=models.Q(percentage__lte=MAX_PERCENTAGE), name="progress_percentage_max_100")]
 
     def __str__(self) -> str:
         return f"{self.listing} {self.date} {self.percentage}%"
+
+
+PERCENTAGE_REFUSAL = f"完成比例须为0至{ProgressReport.MAX_PERCENTAGE}之间的整数。"

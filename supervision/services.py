@@ -13,7 +13,7 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 from hazards.models import Hazard
 
 from . import workflow
-from .models import REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
+from .models import PERCENTAGE_REFUSAL, REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
 # Writers split out of this module (the AST test core/tests/test_writers.py allows them): extensions of listed hazards decided by the listing authority
 SERVICE_MODULES = ('extensions',)
@@ -193,13 +193,24 @@ def decline(actor, listing: Listing, *, reason: str) -> Listing:
                            updates={"decline_reason": reason})
 
 
+def _percentage(value) -> int:
+    """完成比例: a whole number 0–100 — an int, or its ASCII digits from a non-form caller ("²", "1e2", 50.5,
+    True are refused on the field, never a ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ServiceError(PERCENTAGE_REFUSAL, "percentage")
+    text = str(value).strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()) or not 0 <= int(text) <= ProgressReport.MAX_PERCENTAGE:
+        raise ServiceError(PERCENTAGE_REFUSAL, "percentage")
+    return int(text)
+
+
 def report_progress(actor, listing: Listing, *, date: datetime.date, text: str, percentage: int) -> ProgressReport:
     """The enterprise reports its rectification progress (default monthly)."""
     text = (text or "").strip()
     if not text:
         raise ServiceError("请填写整改进展。", "text")
-    if percentage is None or not 0 <= int(percentage) <= 100:
-        raise ServiceError("完成比例须在0至100之间。", "percentage")
+    percentage = _percentage(percentage)
     today = timezone.localdate()
     if date is None or date > today:
         raise ServiceError("报告日期不能晚于今天。", "date")

@@ -96,3 +96,52 @@ def test_the_propose_page_still_prefills_a_hazard_by_its_id(client, world):
     client_as(client, world, "committee")
     r = client.get("/supervision/propose/", {"hazard": str(hazard.pk)})
     assert r.context["form"].initial["hazard"] == hazard.pk
+
+
+# ---------------------------------------------------------------- 完成比例 of a progress report: 0–100, one bound
+
+PERCENT = "完成比例须为0至100之间的整数。"  # the refusal, written out (100: a percentage)
+
+
+def test_the_percentage_bound_is_one_constant():
+    from supervision.models import ProgressReport
+
+    assert ProgressReport.MAX_PERCENTAGE == 100
+
+
+@pytest.mark.parametrize("value", ["²", "1e2", "abc", "", " ", "50.5", 50.5, True, None, "101", 101, -1, "-1", "٥٠"])
+def test_the_service_refuses_a_percentage_that_is_not_a_whole_number_from_0_to_100(world, value):
+    """A non-form caller's 完成比例 is refused on its field in Chinese: "²" and "٥٠" (str.isdigit says yes, int
+    refuses or reads another script), a float, a bool, text — never a ValueError (a 500)."""
+    from .helpers import listed
+
+    listing = listed(world)
+    with pytest.raises(ServiceError) as exc:
+        services.report_progress(world.user("enterprise"), listing, date=timezone.localdate(), text="进行中",
+                                 percentage=value)
+    assert (exc.value.field, exc.value.message) == ("percentage", PERCENT)
+    assert not listing.progress_reports.exists()
+
+
+@pytest.mark.parametrize("value, kept", [(0, 0), ("100", 100), (" 40 ", 40)])
+def test_the_service_keeps_a_percentage_from_0_to_100(world, value, kept):
+    from .helpers import listed
+
+    report = services.report_progress(world.user("enterprise"), listed(world), date=timezone.localdate(),
+                                      text="进行中", percentage=value)
+    assert report.percentage == kept
+
+
+def test_the_page_and_the_api_refuse_101_with_the_same_reason(client, world):
+    from .helpers import listed
+
+    listing = listed(world)
+    client_as(client, world, "enterprise")
+    r = client.post(f"/supervision/{listing.pk}/report_progress/", {
+        "report_progress-date": timezone.localdate().isoformat(), "report_progress-percentage": 101,
+        "report_progress-text": "x"})
+    assert r.status_code == 400 and PERCENT in r.content.decode()
+    r = client.post(f"/api/v1/listings/{listing.pk}/progress/", {"date": timezone.localdate().isoformat(),
+                                                                 "percentage": 101, "text": "x"}, content_type=J)
+    assert r.status_code == 400 and r.json()["errors"]["percentage"] == [PERCENT]
+    assert not listing.progress_reports.exists()
