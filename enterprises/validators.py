@@ -54,6 +54,12 @@ def coordinates_error(lng, lat) -> str | None:
     if lng is None or lat is None:
         return "经度和纬度须同时填写。"
     lng_min, lng_max, lat_min, lat_max = CHINA_BOUNDS
-    if not (lng_min <= float(lng) <= lng_max and lat_min <= float(lat) <= lat_max):
+    try:  # a non-form caller may send text ("东经117度"), a bool or a list: refused, never a ValueError
+        if isinstance(lng, bool) or isinstance(lat, bool):
+            raise TypeError
+        lng, lat = float(lng), float(lat)
+    except (TypeError, ValueError):
+        return "经度和纬度须为数字。"
+    if not (lng_min <= lng <= lng_max and lat_min <= lat <= lat_max):  # NaN compares false: refused too
         return "坐标不在中国境内（经度73.4–135.1，纬度3.8–53.6）。"
     return None

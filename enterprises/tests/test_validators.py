@@ -50,3 +50,13 @@ def test_coordinates():
     assert coordinates_error(117.2, 39.1) is None
     assert "同时" in coordinates_error(117.2, None)
     assert "中国境内" in coordinates_error(2.35, 48.85)
+
+
+@pytest.mark.parametrize("lng, lat", [("东经117度", 39.1), (117.2, "abc"), (True, 39.1), ([117], 39), ("nan", "nan"),
+                                      (float("inf"), 39.1)])
+def test_coordinates_that_are_not_numbers_in_china_are_refused_not_raised(lng, lat):
+    """From a non-form caller (the service, an import): text, a bool or a list is refused as not a number;
+    NaN and infinity are not in China. None of them raises (a ValueError was a 500)."""
+    problem = coordinates_error(lng, lat)
+    assert problem in ("经度和纬度须为数字。", "坐标不在中国境内（经度73.4–135.1，纬度3.8–53.6）。")
+    assert (problem == "经度和纬度须为数字。") is (lng in ("东经117度", True) or lat == "abc" or isinstance(lng, list))
