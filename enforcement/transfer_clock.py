@@ -54,7 +54,7 @@ class Step:
 
     @property
     def days_late(self) -> int:
-        """Days past the due date: of the fact when late, of ``today`` is not known here (0 when not late)."""
+        """How many days after its due date a late step was done (0 for any other state)."""
         return (self.done_on - self.due).days if self.state == LATE and self.done_on else 0
 
 
