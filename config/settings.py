@@ -383,6 +383,8 @@ LOGGING = {
 # Task queue (django-q2, see docs/architecture.md "Background jobs"): the broker is the project's
 # own database by default; QUEUE_REDIS_URL switches it to Redis for a province-size deployment.
 QINGLING_JOB_TIMEOUT = int(os.environ.get("QINGLING_JOB_TIMEOUT", "3600"))
+# A document converted to PDF (LibreOffice) in the request: longer is a 503 "try again", never a 500.
+QINGLING_PDF_TIMEOUT_SECONDS = int(os.environ.get("QINGLING_PDF_TIMEOUT_SECONDS", "120"))
 Q_CLUSTER = {
     "name": "qingling",
     "label": "后台任务队列",

@@ -9,6 +9,7 @@ Every app builds its 公文 with ``new_document(title)`` + helpers and returns `
 import io
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -100,10 +101,15 @@ class PdfConversionError(RuntimeError):
     pass
 
 
-def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
+def docx_to_pdf(data: bytes, timeout: float | None = None) -> bytes:
     """Convert .docx bytes to PDF with LibreOffice headless (own profile per call, so parallel
-    conversions don't collide). Raises PdfConversionError if LibreOffice is missing or fails
-    (soffice exits 0 even on failure, so the output file is checked)."""
+    conversions don't collide). Raises PdfConversionError if LibreOffice is missing, fails, cannot start
+    or takes longer than ``timeout`` seconds (default ``QINGLING_PDF_TIMEOUT_SECONDS``); soffice exits 0
+    even on failure, so the output file is checked."""
+    if timeout is None:
+        from django.conf import settings
+
+        timeout = getattr(settings, "QINGLING_PDF_TIMEOUT_SECONDS", 120)
     soffice = soffice_path()
     if not soffice:
         raise PdfConversionError("LibreOffice is not installed (scripts/system-deps.sh installs it).")
@@ -111,14 +117,24 @@ def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
         src = Path(tmp) / "document.docx"
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", tmp, str(src)],
-            capture_output=True, timeout=timeout, env={**os.environ, "HOME": tmp},
-        )
+        try:  # its own process group: soffice starts soffice.bin, which a timeout must stop too
+            proc = subprocess.Popen(
+                [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                 "--convert-to", "pdf", "--outdir", tmp, str(src)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HOME": tmp},
+                start_new_session=True,
+            )
+        except OSError as exc:  # soffice vanished or cannot start
+            raise PdfConversionError(f"conversion could not start: {exc}") from None
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:  # a loaded machine: the caller answers "try again", never a 500
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise PdfConversionError(f"conversion took longer than {timeout} s") from None
         out = Path(tmp) / "document.pdf"
         if not out.exists():
-            raise PdfConversionError(f"conversion failed: {result.stderr.decode(errors='replace')[:500]}")
+            raise PdfConversionError(f"conversion failed: {stderr.decode(errors='replace')[:500]}")
         return out.read_bytes()
 
 

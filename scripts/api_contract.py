@@ -20,6 +20,7 @@ Usage: QINGLING_DEV=1 python scripts/api_contract.py [--max-examples N] [--keep]
 """
 
 import argparse
+import base64
 import datetime
 import importlib
 import io
@@ -140,6 +141,49 @@ def schemathesis(schema: Path, base: str, token: str, max_examples: int, report:
     if out.returncode and not failures:
         failures = 1  # a crash or an error counts
     return cases, failures, out.stdout[-4000:]
+
+
+def failed_cases(report: Path) -> list[str]:
+    """Each failing case of a schemathesis report in one line: the request (body included) and the answer,
+    so that a CI log names what failed, not only how many."""
+    lines = []
+    for line in report.read_text().splitlines() if report.exists() else []:
+        recorder = json.loads(line).get("ScenarioFinished", {}).get("recorder", {})
+        for case_id, checks in recorder.get("checks", {}).items():
+            failed = [c["name"] for c in checks if c.get("status") not in ("success", "skip", "skipped")]
+            if not failed:
+                continue
+            case = recorder.get("cases", {}).get(case_id, {}).get("value", {})
+            interaction = recorder.get("interactions", {}).get(case_id) or {}
+            request, response = interaction.get("request") or {}, interaction.get("response") or {}
+            body = (request.get("body") or {}).get("$base64", "")
+            answer = (response.get("content") or {}).get("$base64", "")
+            def text(b64, limit=300):
+                return base64.b64decode(b64).decode("utf-8", "replace")[:limit] if b64 else ""
+
+            request_id = (response.get("headers") or {}).get("x-request-id", [""])[0]
+            lines.append(f"{', '.join(failed)}: {request.get('method', case.get('method'))} "
+                         f"{request.get('uri', case.get('path'))} → {response.get('status_code')} "
+                         f"(request id {request_id})\n      body: {text(body)!r}\n      answer: {text(answer)!r}")
+    return lines
+
+
+def server_tracebacks(log: Path, limit: int = 3000) -> str:
+    """The server's error reports in its log (from "Internal Server Error" or "Traceback" to the next access
+    line), the last ``limit`` characters of them."""
+    blocks, current = [], None
+    for line in (log.read_text(errors="replace") if log.exists() else "").splitlines():
+        if line.startswith(("Internal Server Error", "Traceback")) and current is None:
+            current = [line]
+        elif current is not None:
+            if line.startswith("["):  # runserver's access line ends the report
+                blocks.append("\n".join(current))
+                current = None
+            else:
+                current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return "\n".join(blocks)[-limit:]
 
 
 def generate_client(schema: Path, tmp: Path):
@@ -296,12 +340,18 @@ def main():
                                                  tmp / f"st-{persona}.ndjson")
             print(f"schemathesis {persona}: cases run {cases}, failures {failures}")
             if failures:
-                print(tail)
+                print(tail[-1500:])
             total_cases += cases
             total_failures += failures
         print(f"cases run {total_cases} / failures {total_failures} / loop steps {len(steps)}/{LOOP_STEPS} "
               f"/ client modules {n_modules - len(broken)}/{n_modules} "
               f"/ enum members ASCII {n_members - len(non_ascii)}/{n_members} ({time.time() - started:.0f}s)")
+        if total_failures:  # last, so that the end of the output (what CI shows) names them
+            print("failing cases:")
+            for persona in PERSONAS:
+                for line in failed_cases(tmp / f"st-{persona}.ndjson"):
+                    print(f"  [{persona}] {line}")
+            print("server tracebacks:\n" + (server_tracebacks(tmp / "server.log") or "  (none)"))
         ok = (total_failures == 0 and len(steps) == LOOP_STEPS and not broken and not non_ascii and n_members > 0
               and total_cases > 0)
     finally:

@@ -1,3 +1,4 @@
+import os
 import shutil
 
 import pytest
@@ -23,3 +24,44 @@ def test_pdf_conversion_keeps_every_glyph():
     for expected in ("责令限期整改指令书", "天津市河北区鑫隆商贸有限公司", "安全出口锁闭", "2026年12月31日"):
         assert expected in text
     assert "\ufffd" not in text
+
+
+def fake_soffice(tmp_path, script: str) -> str:
+    """A PATH whose first ``soffice`` runs ``script`` — the real program's stand-in for what it does on a loaded
+    or broken machine; like Debian's soffice (which starts soffice.bin) the script's commands are children."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    program = bin_dir / "soffice"
+    program.write_text("#!/bin/sh\n" + script + "\n")
+    program.chmod(0o755)
+    return f"{bin_dir}:{os.environ['PATH']}"
+
+
+def test_a_conversion_that_outlasts_its_time_is_a_conversion_error_not_a_crash(tmp_path, monkeypatch):
+    from documents.render import PdfConversionError
+
+    monkeypatch.setenv("PATH", fake_soffice(tmp_path, "sleep 30"))
+    with pytest.raises(PdfConversionError, match="longer than 1 s"):
+        docx_to_pdf(sample(), timeout=1)
+
+
+def test_a_conversion_that_writes_nothing_is_a_conversion_error(tmp_path, monkeypatch):
+    from documents.render import PdfConversionError
+
+    monkeypatch.setenv("PATH", fake_soffice(tmp_path, "echo broken >&2; exit 0"))
+    with pytest.raises(PdfConversionError, match="broken"):
+        docx_to_pdf(sample())
+
+
+def test_a_slow_conversion_is_a_503_in_the_api_and_on_the_page(tmp_path, monkeypatch, settings, client, world):
+    from core.testing import client_as
+    from hazards.tests.conftest import make_major
+
+    settings.QINGLING_PDF_TIMEOUT_SECONDS = 1
+    monkeypatch.setenv("PATH", fake_soffice(tmp_path, "sleep 30"))
+    hazard = make_major(world)
+    client_as(client, world, "commerce")
+    r = client.get(f"/api/v1/hazards/{hazard.pk}/documents/report/?doc_format=pdf")
+    assert r.status_code == 503 and "PDF 生成失败" in r.json()["message"]
+    r = client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=pdf")
+    assert r.status_code == 503 and "PDF 生成失败" in r.content.decode()
