@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 
 import pytest
 
@@ -41,8 +42,10 @@ def test_a_conversion_that_outlasts_its_time_is_a_conversion_error_not_a_crash(t
     from documents.render import PdfConversionError
 
     monkeypatch.setenv("PATH", fake_soffice(tmp_path, "sleep 30"))
+    started = time.monotonic()
     with pytest.raises(PdfConversionError, match="longer than 1 s"):
         docx_to_pdf(sample(), timeout=1)
+    assert time.monotonic() - started < 15  # its children stopped too (else it waits the 30 s of sleep)
 
 
 def test_a_conversion_that_writes_nothing_is_a_conversion_error(tmp_path, monkeypatch):
