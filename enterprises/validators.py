@@ -60,6 +60,8 @@ def coordinates_error(lng, lat) -> str | None:
         lng, lat = float(lng), float(lat)
     except (TypeError, ValueError):
         return "经度和纬度须为数字。"
+    except OverflowError:  # an integer beyond a float: a number, far outside China
+        lng, lat = float("inf"), float("inf")
     if not (lng_min <= lng <= lng_max and lat_min <= lat <= lat_max):  # NaN compares false: refused too
         return "坐标不在中国境内（经度73.4–135.1，纬度3.8–53.6）。"
     return None

@@ -53,10 +53,11 @@ def test_coordinates():
 
 
 @pytest.mark.parametrize("lng, lat", [("东经117度", 39.1), (117.2, "abc"), (True, 39.1), ([117], 39), ("nan", "nan"),
-                                      (float("inf"), 39.1)])
+                                      (float("inf"), 39.1), (10**400, 39.1)])
 def test_coordinates_that_are_not_numbers_in_china_are_refused_not_raised(lng, lat):
     """From a non-form caller (the service, an import): text, a bool or a list is refused as not a number;
-    NaN and infinity are not in China. None of them raises (a ValueError was a 500)."""
+    NaN, infinity and an integer too large for a float are not in China. None of them raises (a ValueError or
+    an OverflowError was a 500)."""
     problem = coordinates_error(lng, lat)
     assert problem in ("经度和纬度须为数字。", "坐标不在中国境内（经度73.4–135.1，纬度3.8–53.6）。")
     assert (problem == "经度和纬度须为数字。") is (lng in ("东经117度", True) or lat == "abc" or isinstance(lng, list))
