@@ -59,14 +59,12 @@ def send_document(request, data: bytes, filename: str, kind: str, obj, *, pdf: b
     if fmt not in ("docx", "pdf"):
         raise APIError(400, "invalid", "doc_format 只能是 docx 或 pdf。", {"doc_format": ["只能是 docx 或 pdf。"]})
     if fmt == "pdf":
-        from documents.render import PdfConversionError, docx_to_pdf, soffice_path
+        from documents.render import PdfConversionError, as_pdf
 
-        if not soffice_path():
-            raise APIError(503, "unavailable", "服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。")
         try:
-            data = docx_to_pdf(data)
-        except PdfConversionError:
-            raise APIError(503, "unavailable", "PDF 生成失败，请稍后重试或下载 Word 版本。") from None
+            data = as_pdf(data)
+        except PdfConversionError as exc:
+            raise APIError(503, "unavailable", str(exc)) from None
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
                  object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt, via="api")
     response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)

@@ -138,6 +138,21 @@ def docx_to_pdf(data: bytes, timeout: float | None = None) -> bytes:
         return out.read_bytes()
 
 
+NO_LIBREOFFICE = "服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。"
+PDF_FAILED = "PDF 生成失败，请稍后重试或下载 Word 版本。"
+
+
+def as_pdf(data: bytes) -> bytes:
+    """A .docx as PDF for a download (the pages' and the API's one way), or PdfConversionError whose message is
+    the Chinese sentence the user reads (answered 503: the Word version is always there)."""
+    if not soffice_path():
+        raise PdfConversionError(NO_LIBREOFFICE)
+    try:
+        return docx_to_pdf(data)
+    except PdfConversionError:
+        raise PdfConversionError(PDF_FAILED) from None
+
+
 def pdf_text(data: bytes) -> str:
     """Text of a PDF via pdftotext (poppler-utils), whitespace removed (it spaces digits and CJK)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:

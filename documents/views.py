@@ -7,7 +7,7 @@ from core.security import log_security
 from core.views import get_visible_or_404
 
 from . import hazard_docs
-from .render import PdfConversionError, docx_to_pdf, soffice_path
+from .render import PdfConversionError, as_pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -17,13 +17,10 @@ def _send(request, data: bytes, filename: str, kind: str, obj) -> HttpResponse:
     if fmt not in ("docx", "pdf"):
         return HttpResponse("format 只能是 docx 或 pdf。", status=400, content_type="text/plain; charset=utf-8")
     if fmt == "pdf":
-        if not soffice_path():
-            return HttpResponse("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。", status=503,
-                                content_type="text/plain; charset=utf-8")
         try:
-            data = docx_to_pdf(data)
-        except PdfConversionError:
-            return HttpResponse("PDF 生成失败，请稍后重试或下载 Word 版本。", status=503, content_type="text/plain; charset=utf-8")
+            data = as_pdf(data)
+        except PdfConversionError as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
                  object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt)
     response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else DOCX)

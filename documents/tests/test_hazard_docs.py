@@ -94,10 +94,12 @@ def test_missing_documents_and_bad_format(client, world):
 
 def test_pdf_is_503_without_libreoffice(client, world, monkeypatch):
     hazard = major_hazard(world)
-    monkeypatch.setattr("documents.views.soffice_path", lambda: None)
+    monkeypatch.setattr("documents.render.soffice_path", lambda: None)
     client_as(client, world, "committee")
     r = client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=pdf")
     assert r.status_code == 503 and "LibreOffice" in r.content.decode()
+    r = client.get(f"/api/v1/hazards/{hazard.pk}/documents/report/?doc_format=pdf")  # the API: the same sentence
+    assert r.status_code == 503 and "未安装 LibreOffice" in r.json()["message"]
 
 
 @pytest.mark.skipif(not HAS_PDF, reason="LibreOffice not installed")
