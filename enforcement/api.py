@@ -2,7 +2,8 @@
 penalty can be decided through POST /api/v1/cases/{id}/penalties/ (400 names the field)."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from core.api import MAX_ID, ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
 
-from . import rules, services
+from . import rules, services, transfer_clock
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
 from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TransferOutcome, TypicalCase
 
@@ -52,6 +53,23 @@ def _police(field, attr, help_text, **kwargs):
                  help_text=f"{help_text}；仅移送司法机关决定，未登记为 null", **kwargs)
 
 
+class TransferStepSerializer(serializers.Serializer):
+    """One time limit of a transfer (国务院令第310号), as the case page shows it."""
+
+    code = serializers.ChoiceField(choices=[("transfer", "移送（第五条）"), ("forward", "转送（第七条）"),
+                                            ("review", "审查（第八条）"), ("reconsideration", "提请复议（第九条）"),
+                                            ("handover", "移交涉案物品（第十一条）")])
+    label = serializers.CharField(help_text="该步骤的名称")
+    article = serializers.CharField(help_text="所依据的条款，如“第五条”")
+    due = serializers.DateField(help_text="期限届满日（“24小时”按日计：决定或签收之日的次日）")
+    done_on = serializers.DateField(allow_null=True, help_text="办理日期；未办理或未登记为 null")
+    state = serializers.ChoiceField(choices=list(transfer_clock.STATE_LABELS.items()),
+                                    help_text="open 期限内、met 按期、late 逾期办理、overdue 已逾期、lapsed 期限已过（可选步骤）、"
+                                              "reminder 提示（本平台不登记其办理）")
+    state_label = serializers.CharField(help_text="状态的中文名称")
+    days_late = serializers.IntegerField(min_value=0, help_text="逾期办理的天数（其他状态为 0）")
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
     article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 停产整顿 or 移送 names none
@@ -67,13 +85,20 @@ class DecisionSerializer(serializers.ModelSerializer):
     transfer_reconsideration_requested_on = _police(
         serializers.DateField, "reconsideration_requested_on", "不予立案后提请复议的日期（第九条：接到通知之日起3日内）")
     transfer_reconsideration_result = _police(_NullableText, "reconsideration_result", "复议结果")
+    transfer_deadlines = serializers.SerializerMethodField(
+        help_text="移送的法定期限（国务院令第310号第五、七、八、九、十一条），按今日计；仅生效的移送司法机关决定，其他为空列表")
 
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
                   "correction_deadline", "corrected_on", "decided_on", "act_on", "transfer_receiving_organ",
                   "transfer_received_on", "transfer_outcome", "transfer_notified_on", "transfer_outcome_note",
-                  "transfer_reconsideration_requested_on", "transfer_reconsideration_result"]
+                  "transfer_reconsideration_requested_on", "transfer_reconsideration_result", "transfer_deadlines"]
+
+    @extend_schema_field(TransferStepSerializer(many=True))
+    def get_transfer_deadlines(self, decision) -> list:
+        today = self.context.setdefault("today", timezone.localdate())  # one day for a whole page of decisions
+        return TransferStepSerializer(transfer_clock.for_decision(decision, today), many=True).data
 
 
 class CaseSerializer(serializers.ModelSerializer):

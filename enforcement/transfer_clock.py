@@ -91,3 +91,12 @@ def steps(decided_on: datetime.date, outcome, today: datetime.date) -> list[Step
         result.append(_step("handover", "移交涉案物品及有关材料", "第十一条", notified, HANDOVER_DAYS, None, today,
                             tracked=False))
     return result
+
+
+def for_decision(decision, today: datetime.date) -> list[Step]:
+    """The steps of a decision (the case page's and the API's one reading): an effective 移送司法机关 runs
+    them from its decision date and its ``transfer_outcome`` (if recorded); any other decision, or a revoked
+    transfer, has none. Reads ``decision.transfer_outcome`` — select it with the decision."""
+    if decision.kind != "transfer" or decision.status != "effective":
+        return []
+    return steps(decision.decided_on, getattr(decision, "transfer_outcome", None), today)

@@ -167,8 +167,7 @@ def _detail_context(request, case, action_forms, failed=None):
             d.accrual = services.daily_fine_total(d)
         if d.kind == Decision.Kind.TRANSFER:  # what the 公安机关 did with it (None: nothing recorded yet)
             d.police = getattr(d, "transfer_outcome", None)
-            if d.status == Decision.Status.EFFECTIVE:  # 国务院令第310号's time limits (a revoked transfer runs none)
-                d.clock = transfer_clock.steps(d.decided_on, d.police, timezone.localdate())
+            d.clock = transfer_clock.for_decision(d, timezone.localdate())  # 国务院令第310号's time limits
     government = is_government(request.user)
     ctx = _stage_context(case)
     return {

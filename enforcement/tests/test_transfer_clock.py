@@ -105,3 +105,39 @@ def test_the_case_page_shows_the_limits_and_a_revoked_transfer_none(client, worl
     services.revoke_decision(world.user("commerce"), decision, reason="移送决定有误")
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert f'data-testid="transfer-clock-{decision.pk}"' not in page
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_same_limits_and_none_for_a_revoked_transfer_or_a_penalty(client, world, transferred):  # noqa: F811
+    """GET /api/v1/decisions/{id}/ carries the case page's time limits (transfer_deadlines), dates counted by hand:
+    decided ten days ago, the 回执 is due the next day; signed today it is 9 days late and the 审查 runs 3 days."""
+    from core.testing import client_as
+
+    case, decision = transferred
+    client_as(client, world, "commerce")
+    body = client.get(f"/api/v1/decisions/{decision.pk}/").json()
+    assert body["transfer_deadlines"] == [{
+        "code": "transfer", "label": "移送公安机关（回执签收）", "article": "第五条", "due": f"{day(-9):%Y-%m-%d}",
+        "done_on": None, "state": "overdue", "state_label": "已逾期", "days_late": 0}]
+    assert post(client, case, "transfer_receipt", decision=decision.pk, receiving_organ=POLICE,
+                received_on=day(0)).status_code == 302
+    [transfer, review] = client.get(f"/api/v1/decisions/{decision.pk}/").json()["transfer_deadlines"]
+    assert (transfer["state"], transfer["done_on"], transfer["days_late"]) == ("late", f"{day(0):%Y-%m-%d}", 9)
+    assert (review["code"], review["article"], review["due"], review["state"]) == (
+        "review", "第八条", f"{day(3):%Y-%m-%d}", "open")
+    listed = {d["id"]: d for d in client.get(f"/api/v1/decisions/?case={case.pk}").json()["results"]}
+    assert listed[decision.pk]["transfer_deadlines"][1]["code"] == "review"
+    services.revoke_decision(world.user("commerce"), decision, reason="移送决定有误")
+    assert client.get(f"/api/v1/decisions/{decision.pk}/").json()["transfer_deadlines"] == []
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_limits_for_a_generated_client():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    field = schema["components"]["schemas"]["Decision"]["properties"]["transfer_deadlines"]
+    step = schema["components"]["schemas"][field["items"]["$ref"].split("/")[-1]]
+    assert field["type"] == "array" and field["readOnly"] is True
+    assert set(step["required"]) >= {"code", "due", "done_on", "state", "days_late"}
+    assert step["properties"]["done_on"]["nullable"] is True
