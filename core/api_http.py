@@ -15,6 +15,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .api import APIError
@@ -25,6 +26,12 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 def _digest(data) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def as_sent(data):
+    """An answer as the client read it — rendered to JSON and read back (a date or a decimal becomes the text
+    the client got) — so that it can be stored and replayed; a JSONField refuses a date (a 500 before)."""
+    return None if data is None else json.loads(JSONRenderer().render(data))
 
 
 def etag_of(data) -> str:
@@ -147,7 +154,7 @@ class HttpSemanticsMixin:
         if self._idem_record is not None:
             if 200 <= response.status_code < 300:
                 IdempotencyRecord.objects.filter(pk=self._idem_record.pk).update(
-                    status_code=response.status_code, body=getattr(response, "data", None))
+                    status_code=response.status_code, body=as_sent(getattr(response, "data", None)))
             else:  # a refused request may be corrected and retried with the same key
                 self._forget()
             self._idem_record = None

@@ -182,3 +182,15 @@ def test_a_department_that_leads_no_sector_gets_its_table_with_section_one_at_ze
     xlsx = client.get(f"/campaigns/dispatch/export/?unit={unit.pk}&as_of={_q(AS_OF_1)}")
     assert xlsx.status_code == 200
     load_workbook(io.BytesIO(xlsx.content))
+
+
+def test_a_reminder_retried_with_its_idempotency_key_answers_the_first_answer(client, world, scen):
+    """POST /api/v1/campaigns/{id}/remind/ answers the reporting week (a date): with an Idempotency-Key the
+    answer is stored and a retry gets it back, the same JSON — never a 500 because a date is not JSON."""
+    client_as(client, world, "committee")
+    url = f"/api/v1/campaigns/{scen['campaign'].pk}/remind/"
+    first = client.post(url, content_type="application/json", HTTP_IDEMPOTENCY_KEY="remind-1")
+    again = client.post(url, content_type="application/json", HTTP_IDEMPOTENCY_KEY="remind-1")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert first.json()["week"] == json.loads(json.dumps(first.json()))["week"]
