@@ -129,6 +129,25 @@ class PenaltyInputSerializer(serializers.Serializer):
                                    help_text="违法行为发生日期（罚款幅度从旧兼从轻）；缺省见 docs/enforcement.md")
 
 
+class TransferReceiptInputSerializer(serializers.Serializer):
+    receiving_organ = serializers.CharField(max_length=100, help_text="接收移送的公安机关（签收回执的机关）")
+    received_on = serializers.DateField(help_text="回执签收日期（第七条）：不晚于今天、不早于移送日期")
+
+
+class TransferOutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=TransferOutcome.Outcome.choices,
+                                      help_text="filed 立案、not_filed 不予立案（第八条）、forwarded 转送有管辖权的机关（第七条）")
+    notified_on = serializers.DateField(help_text="公安机关书面通知的日期：不早于回执签收日期、不晚于今天")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                 help_text="说明（如通知书文号、转送的机关）")
+
+
+class ReconsiderationInputSerializer(serializers.Serializer):
+    requested_on = serializers.DateField(help_text="提请复议日期（第九条：接到不予立案通知书之日起3日内；逾期的照样登记并标明）")
+    result = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                   help_text="复议结果（已知时填写）")
+
+
 def _may_handle(user, case) -> bool:
     return is_government(user) and services.can_handle(user, case)
 
@@ -177,6 +196,35 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs if is_government(self.request.user) else qs.exclude(kind=Decision.Kind.TRANSFER)
+
+    def _police_answer(self, request, writer, serializer_class):
+        """One of the 公安机关's answers to a transfer, written by ``writer`` (enforcement.services; the same
+        values again write nothing, so a retry answers the same decision); refusals are the service's."""
+        decision = self.get_object()  # out of scope, or not a government user's transfer: 404
+        if not _may_handle(request.user, decision.case):  # before the body: one who may not write learns no rule
+            raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        writer(request.user, decision, **data.validated_data)
+        return Response(self.detail_data(self.base_queryset().get(pk=decision.pk)))
+
+    @extend_schema(request=TransferReceiptInputSerializer, responses={200: DecisionSerializer},
+                   summary="登记移送回执：公安机关签收涉嫌犯罪案件移送书（国务院令第310号第七条；立案单位执法人员）")
+    @action(detail=True, methods=["post"], url_path="transfer-receipt")
+    def transfer_receipt(self, request, pk=None):
+        return self._police_answer(request, services.record_transfer_receipt, TransferReceiptInputSerializer)
+
+    @extend_schema(request=TransferOutcomeInputSerializer, responses={200: DecisionSerializer},
+                   summary="登记公安机关处理结果：立案、不予立案（第八条）或转送有管辖权的机关（第七条）")
+    @action(detail=True, methods=["post"], url_path="transfer-outcome")
+    def transfer_outcome(self, request, pk=None):
+        return self._police_answer(request, services.record_transfer_outcome, TransferOutcomeInputSerializer)
+
+    @extend_schema(request=ReconsiderationInputSerializer, responses={200: DecisionSerializer},
+                   summary="登记提请复议：不予立案后提请公安机关复议（第九条）")
+    @action(detail=True, methods=["post"], url_path="transfer-reconsideration")
+    def transfer_reconsideration(self, request, pk=None):
+        return self._police_answer(request, services.request_reconsideration, ReconsiderationInputSerializer)
 
     @document_schema("执法文书（docx）：行政处罚决定书、不予行政处罚决定书、责令停产停业整顿指令书、"
                      "涉嫌犯罪案件移送书（移送司法机关；仅政府用户）")
