@@ -24,6 +24,10 @@ A page fails when
   its rows are short. The list partial's card tables (``.list-cards``) are exempt: on a phone they are cards.
 * a button's label in ``main`` breaks over lines: a flex row squeezed it (编辑 stood one character per line in
   the enterprise page's heading). Buttons keep their label whole (qingling.css) and their rows wrap (``.page-head``).
+* a data table's column heading, a date or a cell of at most four characters breaks over lines (a date and time
+  may break at its space): the table was
+  squeezed to the screen (行政处罚 stood one character per line on the case page) instead of scrolling in its
+  ``.table-responsive`` (qingling.css gives data columns a minimum width on a phone).
 
 One live server, one browser, one context per persona (~1,000 pages in about two and a half minutes). A failure
 names the persona, the page (its label in ``details()`` and URL) and the elements that stick out; the pages
@@ -89,7 +93,16 @@ WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
     return r.getBoundingClientRect().height / line; };
   const broken = [...document.querySelectorAll('main .btn')].filter(b => b.offsetParent && b.innerText.trim() && lines(b) > 1.5)
     .slice(0, 3).map(b => '«' + b.innerText.replace(/\\s+/g, ' ').trim().slice(0, 20) + '»');
-  done({scroll: root.scrollWidth, width, loose, wide, broken});
+  const dataCells = [...document.querySelectorAll('main table:not(.list-cards) > thead th, main table:not(.list-cards) > tbody > tr > td')];
+  const short = c => { const t = c.innerText.trim(); return t && !t.includes('\\n')
+    && (c.tagName === 'TH' ? c.closest('thead') : (t.length <= 4 || /^\\d{4}-\\d{2}-\\d{2}$/.test(t))); };
+  const textLines = c => { const tops = []; const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT); let n;
+    while ((n = walk.nextNode())) { if (!n.textContent.trim()) continue; const r = document.createRange(); r.selectNodeContents(n);
+      for (const b of r.getClientRects()) if (b.width > 0 && !tops.some(t => Math.abs(t - b.top) < b.height / 2)) tops.push(b.top); }
+    return tops.length; };  // the lines its text takes (a badge's or a button's padding is not a line)
+  const squeezed = dataCells.filter(c => c.offsetParent && short(c) && textLines(c) > 1)
+    .slice(0, 3).map(c => '«' + c.innerText.trim().slice(0, 20) + '»');
+  done({scroll: root.scrollWidth, width, loose, wide, broken, squeezed});
 }))"""
 
 
@@ -259,6 +272,9 @@ def check(page, url, where, findings) -> bool:
         findings.append(f"{where}: the page is {m['scroll'] - m['width']} px wider than the phone ({'; '.join(m['wide'])})")
     for table in m["loose"]:
         findings.append(f"{where}: {table} is not in a .table-responsive (a longer row widens the page)")
+    for cell in m["squeezed"]:
+        findings.append(f"{where}: the table cell {cell} breaks over lines (a heading, a date or four characters "
+                        "squeezed: its table should scroll instead)")
     for button in m["broken"]:
         findings.append(f"{where}: the button {button} breaks over lines (squeezed: give its row flex-wrap or a .page-head)")
     return True
