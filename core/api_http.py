@@ -83,6 +83,9 @@ REPEATABLE = {
     "v1_campaigns_remind_create": "催报每单位每周只发送一次站内消息（按周去重）；重复调用不再发送，只返回各单位的提醒情况",
     "v1_tips_reveal_create": "查看举报人身份是只读操作，每次查看都记入安全日志",
     "v1_inspections_records_findings_create": "每次添加一条清单外隐患（检查中可发现多处隐患）；签名锁定后不能再添加",
+    "v1_decisions_transfer_receipt_create": "登记或更正公安机关签收移送书回执的情况；同样的内容再次提交不重复记录，返回该决定",
+    "v1_decisions_transfer_outcome_create": "登记或更正公安机关书面通知的处理结果；同样的内容再次提交不重复记录，返回该决定",
+    "v1_decisions_transfer_reconsideration_create": "登记提请复议，复议结果知悉后以同一日期再次登记；同样的内容再次提交不重复记录，返回该决定",
 }
 
 

@@ -502,9 +502,13 @@ def test_repeating_an_action_that_took_effect_is_409_with_the_current_state(clie
 
     persona, url, body = RECIPES[operation](world)
     client_as(client, world, persona)
-    first = client.post(url, body, content_type=J)
+    first = client.post(url, body, content_type=J, HTTP_IDEMPOTENCY_KEY=f"first-{operation}")
     assert 200 <= first.status_code < 300, (first.status_code, first.content[:600])
     events = Event.objects.count()
+    # retried with its Idempotency-Key: the first answer again, as the client read it (a date in it was a 500)
+    replay = client.post(url, body, content_type=J, HTTP_IDEMPOTENCY_KEY=f"first-{operation}")
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (first.status_code, "true"), replay.content[:600]
+    assert replay.json() == first.json()
     again = client.post(url, body, content_type=J)
     assert again.status_code == 409, (again.status_code, again.content[:600])
     answer = again.json()
