@@ -307,6 +307,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have fields named status / level / channel with different choices.
     "ENUM_NAME_OVERRIDES": {
         "OutboxChannelEnum": "core.models.OutboxMessage.Channel",
+        "TransferOutcomeEnum": "enforcement.models.TransferOutcome.Outcome",  # a decision's answer and its input
         "HazardGradeEnum": "hazards.models.Hazard.Grade",
         "AccidentGradeEnum": "accidents.models.GRADE_CHOICES",
         "OutboxStatusEnum": "core.models.OutboxMessage.Status",
