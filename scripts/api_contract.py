@@ -143,6 +143,10 @@ def schemathesis(schema: Path, base: str, token: str, max_examples: int, report:
     return cases, failures, out.stdout[-4000:]
 
 
+def _text(b64: str, limit: int = 300) -> str:
+    return base64.b64decode(b64).decode("utf-8", "replace")[:limit] if b64 else ""
+
+
 def failed_cases(report: Path) -> list[str]:
     """Each failing case of a schemathesis report in one line: the request (body included) and the answer,
     so that a CI log names what failed, not only how many."""
@@ -158,29 +162,28 @@ def failed_cases(report: Path) -> list[str]:
             request, response = interaction.get("request") or {}, interaction.get("response") or {}
             body = (request.get("body") or {}).get("$base64", "")
             answer = (response.get("content") or {}).get("$base64", "")
-            def text(b64, limit=300):
-                return base64.b64decode(b64).decode("utf-8", "replace")[:limit] if b64 else ""
-
             request_id = (response.get("headers") or {}).get("x-request-id", [""])[0]
             lines.append(f"{', '.join(failed)}: {request.get('method', case.get('method'))} "
                          f"{request.get('uri', case.get('path'))} → {response.get('status_code')} "
-                         f"(request id {request_id})\n      body: {text(body)!r}\n      answer: {text(answer)!r}")
+                         f"(request id {request_id})\n      body: {_text(body)!r}\n      answer: {_text(answer)!r}")
     return lines
 
 
 def server_tracebacks(log: Path, limit: int = 3000) -> str:
-    """The server's error reports in its log (from "Internal Server Error" or "Traceback" to the next access
-    line), the last ``limit`` characters of them."""
+    """The server's error reports in its log — from a line saying "Internal Server Error" (the django.request
+    logger's, after its time stamp) or a bare "Traceback", through the traceback, to the next log line (one
+    starting with a time stamp) — the last ``limit`` characters of them."""
+    stamped = re.compile(r"^(\d{4}-\d{2}-\d{2} |\[)")
     blocks, current = [], None
     for line in (log.read_text(errors="replace") if log.exists() else "").splitlines():
-        if line.startswith(("Internal Server Error", "Traceback")) and current is None:
+        starts = "Internal Server Error" in line or line.startswith("Traceback")
+        if current is not None and (stamped.match(line) or starts) and not line.startswith("Traceback"):
+            blocks.append("\n".join(current))
+            current = None
+        if current is None and starts:
             current = [line]
         elif current is not None:
-            if line.startswith("["):  # runserver's access line ends the report
-                blocks.append("\n".join(current))
-                current = None
-            else:
-                current.append(line)
+            current.append(line)
     if current:
         blocks.append("\n".join(current))
     return "\n".join(blocks)[-limit:]
