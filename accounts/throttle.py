@@ -25,6 +25,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from core.middleware import NUL
 from core.models import SecurityLog
 from core.security import client_ip
 
@@ -38,8 +39,9 @@ def _window_start():
 
 
 def user_failures(username: str) -> int:
-    """Password failures for ``username`` in the window since its last successful login."""
-    if not username:
+    """Password failures for ``username`` in the window since its last successful login. A name with a NUL
+    character has none (no account has such a name; PostgreSQL could not even compare it)."""
+    if not username or NUL in username:
         return 0
     since = _window_start()
     last_success = (

@@ -62,7 +62,14 @@ def dispatch_unit_or_404(user, raw):
         if unit is None:
             raise Http404("请选择单位")
         return unit
-    lookup = {"pk": int(raw)} if str(raw).isdigit() else {"code": str(raw)}
+    from core.middleware import NUL
+    from core.querysets import parse_id
+
+    text = str(raw).strip()
+    if NUL in text:  # no code has one; PostgreSQL cannot compare text with one
+        raise Http404("不存在或无权查看")
+    # an id in ASCII digits ("²" is a digit to str.isdigit but no id: a code, then, of nothing)
+    lookup = {"pk": parse_id(text)} if text.isascii() and text.isdigit() else {"code": text}
     unit = dispatch_units(user).select_related("region").filter(**lookup).first()
     if unit is None:
         raise Http404("不存在或无权查看")

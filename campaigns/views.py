@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import actor_org, committee_org_or_404, government_org_or_404
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
+from core.querysets import parse_id
 from core.security import log_security
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted_text, service_error_to_form
 from hazards.asof import instant as parse_as_of
 
 from . import rows as R
@@ -79,17 +80,24 @@ def dispatch_table(request):
     })
 
 
+def _posted_campaign(request):
+    """The campaign the form names (``campaign``, an id among those the user sees), or None: none
+    named, not an id ("abc" was a 500) or none of the user's."""
+    pk = parse_id(request.POST.get("campaign"))
+    return Campaign.objects.visible_to(request.user).filter(pk=pk).first() if pk else None
+
+
 @require_POST
 def dispatch_submit(request):
     unit = dispatch_unit_or_404(request.user, request.POST.get("unit"))
     try:
         as_of = parse_as_of(request.POST.get("as_of"))
-        campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
+        campaign = _posted_campaign(request)
         if campaign is None:
             raise ServiceError("请选择专项行动。", "campaign")
         manual = {r.code: request.POST.get(f"row_{r.code}") for r in R.ROWS if f"row_{r.code}" in request.POST}
         sub = services.submit(request.user, unit=unit, campaign=campaign, as_of=as_of, manual=manual,
-                              note=request.POST.get("note", ""))
+                              note=posted_text(request, "note"))
     except ServiceError as exc:
         if exc.code == "permission_denied":
             return HttpResponse(exc.message, status=403)
@@ -144,7 +152,7 @@ def rollup_view(request):
 @require_POST
 def remind(request):
     committee = committee_org_or_404(request.user)
-    campaign = Campaign.objects.visible_to(request.user).filter(pk=request.POST.get("campaign") or 0).first()
+    campaign = _posted_campaign(request)
     if campaign is None:
         return HttpResponseBadRequest("请选择专项行动。")
     try:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.permissions import actor_org
 from core.services import ServiceError
-from core.views import form_status
+from core.views import form_status, posted_text
 from enterprises.models import Enterprise
 
 from .models import EnterpriseReport
@@ -35,7 +35,7 @@ def reports(request):
         if request.method == "POST":
             try:
                 submit_report(request.user, enterprise=ent, year=int(request.POST.get("year", 0) or 0),
-                              quarter=int(request.POST.get("quarter", -1) or 0), remarks=request.POST.get("remarks", ""))
+                              quarter=int(request.POST.get("quarter", -1) or 0), remarks=posted_text(request, "remarks"))
                 messages.success(request, "已报送。")
                 return redirect("campaigns:reports")
             except (ServiceError, ValueError) as exc:

@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A NUL character in the path or the query is a 400 before any view compares it with a column
+    # (after CSP and the session, so the 400 page carries the site's headers and the user's name).
+    "core.middleware.NulRefusalMiddleware",
     # Every view needs a login unless marked login_not_required (public tip pages, healthz, login, DRF).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After an administrator's password reset, pages lead to 修改密码 until it is changed.

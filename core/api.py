@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .files import FileMissing
+from .middleware import NUL, NUL_REASON
 from .querysets import MAX_ID, get_visible_or_404, parse_id  # noqa: F401 - MAX_ID: core.api_schema reads it here
 from .services import ServiceError
 
@@ -136,6 +137,23 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
                 raise Http404("不存在或无权查看")
             return found
         return get_visible_or_404(self.model.objects, self.context["request"].user, **{self.to_field: value})
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A reference record named by its code (``"sector": "commerce"``); unknown codes are DRF's 400.
+    A code holding a NUL character is a 400 of its own before the lookup: no code has one, and
+    PostgreSQL cannot compare text with one (a DataError, i.e. a 500). Every writable code reference
+    of the API is one of these (core/tests/test_api_code_fields.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+        self.error_messages["nul"] = NUL_REASON
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and NUL in data:
+            self.fail("nul")
+        return super().to_internal_value(data)
 
 
 def fresh_field(field):

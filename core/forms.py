@@ -29,6 +29,15 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def posted_text(request, name: str) -> str:
+    """A text field of a POST read without a form (a note beside a button), cleaned as every form's
+    and serializer's text is (``core.text.clean_text``): no NUL, which PostgreSQL refuses (a 500),
+    no control characters, which break the exports."""
+    from .text import clean_text
+
+    return clean_text(request.POST.get(name, ""))
+
+
 def form_status(*forms, refusal=None) -> int:
     """The status of an HTML page that shows its forms again (the one way to decide it; PRODUCT.md:
     bad input gets a 4xx with the field and the reason in Chinese, shown on the form):

@@ -43,3 +43,43 @@ class FileMissingMiddleware:
         if isinstance(exception, FileMissing):
             return render(request, "410.html", {"reason": exception.message}, status=410)
         return None
+
+
+NUL = "\x00"
+NUL_REASON = "不能含有空字符（\\0）"
+
+
+def nul_in_address(request) -> str | None:
+    """The part of the address holding a NUL character — ``path`` or the query parameter's name — or None.
+    No code, id or search of this project contains one, and PostgreSQL cannot compare text with one
+    (a DataError, i.e. a 500, wherever such a value reached a query)."""
+    if NUL in request.path_info:
+        return "path"
+    for name, values in request.GET.lists():
+        if NUL in name or any(NUL in value for value in values):
+            return name.replace(NUL, "") or "query"
+    return None
+
+
+class NulRefusalMiddleware:
+    """A path or query parameter with a NUL character answers 400 with the parameter and the reason
+    in Chinese (the API's error body, or the site's 400 page) before any view reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = nul_in_address(request)
+        if where is None:
+            return self.get_response(request)
+        message = f"请求地址有误：{'地址' if where == 'path' else where}{NUL_REASON}。"
+        if request.path_info.startswith("/api/"):
+            from django.http import JsonResponse
+
+            from .api import error_body
+
+            return JsonResponse(error_body("invalid", message, {where: [NUL_REASON]}), status=400,
+                                json_dumps_params={"ensure_ascii": False})
+        from django.shortcuts import render
+
+        return render(request, "400.html", {"reason": message}, status=400)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .filters import NotificationFilter
-from .forms import form_status, posted  # noqa: F401 - the views import them from here, as get_visible_or_404
+from .forms import form_status, posted, posted_text  # noqa: F401 - the views import them from here, as get_visible_or_404
 from .lists import Column, ScopedListView
 from .models import Notification
 from .notifications import mark_read

@@ -15,7 +15,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, service_error_to_form
 
 from . import forms, rules, services, transfer_clock, workflow
 from .documents import render_decision, renderable
@@ -270,14 +270,14 @@ def credit_action(request, pk: int, action: str):
         if action == "confirm":
             services.confirm_listing(request.user, listing)
         elif action == "apply":
-            services.apply_repair(request.user, listing, statement=request.POST.get("statement", ""))
+            services.apply_repair(request.user, listing, statement=posted_text(request, "statement"))
         elif action == "expire":
             services.expire_listing(request.user, listing)
         elif action in ("approve", "deny"):
             repair = listing.repairs.filter(status="pending").first()
             if repair is None:
                 raise ServiceError("没有待审核的修复申请。", "statement")
-            services.decide_repair(request.user, repair, approve=action == "approve", note=request.POST.get("note", ""))
+            services.decide_repair(request.user, repair, approve=action == "approve", note=posted_text(request, "note"))
         else:
             raise Http404
     except NotPermitted as e:

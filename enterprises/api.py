@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Sector
-from core.api import ScopedViewSetMixin, VisibleRecordField
+from core.api import CodeRelatedField, ScopedViewSetMixin, VisibleRecordField
 from core.api_http import settles
 from regions.models import Region
 
@@ -33,7 +33,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     # out of scope (another district, another street) or of nothing: 404; in scope but no township: the service's 400
     region = VisibleRecordField(Region, "乡镇（街道）", to_field="code")
     region_name = serializers.CharField(source="region.name", read_only=True)
-    sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.filter(is_active=True))
+    sectors = CodeRelatedField(many=True, queryset=Sector.objects.filter(is_active=True))
     credit_code = serializers.CharField(max_length=40)
     safety_managers = SafetyManagerSerializer(many=True, required=False)
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, Sector
-from core.api import MAX_ID, PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
+from core.api import MAX_ID, CodeRelatedField, PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
 from core.api_http import already_done
 from enterprises.models import Enterprise
 
@@ -81,7 +81,7 @@ class HazardDetailSerializer(HazardSerializer):
 
 class HazardCreateSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     enterprise = VisibleRecordField(Enterprise, "单位")
-    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(is_active=True))
+    sector = CodeRelatedField(queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
     category = serializers.ChoiceField(choices=Hazard.Category.choices, default=Hazard.Category.STATE)

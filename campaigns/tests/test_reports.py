@@ -41,3 +41,12 @@ def test_reports_page_permissions(client, world):
         "anon": "login", "committee": 200, "commerce": 200, "enterprise": 200, "other_region": 200, "agency": 404, "nobody": 404})
     client_as(client, world, "enterprise")
     assert client.post("/campaigns/reports/", {"year": "2099", "quarter": "1"}).status_code == 400
+
+
+def test_the_page_submits_with_the_remarks_cleaned(client, world):
+    client_as(client, world, "enterprise")
+    with time_machine.travel(datetime.datetime(2026, 4, 20, 9, tzinfo=datetime.UTC), tick=False):
+        r = client.post("/campaigns/reports/", {"year": "2026", "quarter": "1", "remarks": "本季度\x00无新增\x0b隐患 "})
+    assert r.status_code == 302
+    # a form's text is cleaned so (core.text.clean_text): a NUL was a 500 on PostgreSQL
+    assert EnterpriseReport.objects.get(enterprise=world.ent_commerce).remarks == "本季度无新增\n隐患"

@@ -76,8 +76,12 @@ def test_submit_through_the_page(client, world, scen):
     client_as(client, world, "commerce")
     with time_machine.travel(AS_OF_1, tick=False):
         resp = client.post("/campaigns/dispatch/submit/", {"unit": world.org("commerce").pk, "as_of": "2026-03-15T12:00",
-                                                          "campaign": scen["campaign"].pk, "row_4.7": "5"})
+                                                          "campaign": scen["campaign"].pk, "row_4.7": "5",
+                                                          "note": "更正\x00第4.7行\x0b"})
         assert resp.status_code == 302
+        from campaigns.models import Submission
+
+        assert Submission.objects.filter(unit=world.org("commerce")).latest("pk").note == "更正第4.7行"
         bad = client.post("/campaigns/dispatch/submit/", {"unit": world.org("commerce").pk, "as_of": "2026-03-15T12:00",
                                                          "campaign": scen["campaign"].pk, "row_4.7": "-1"})
         assert bad.status_code == 400 and "4.7" in bad.content.decode()
@@ -194,3 +198,17 @@ def test_a_reminder_retried_with_its_idempotency_key_answers_the_first_answer(cl
     assert first.status_code == again.status_code == 200
     assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
     assert first.json()["week"] == json.loads(json.dumps(first.json()))["week"]
+
+
+def test_a_unit_or_campaign_that_is_no_id_is_refused_not_a_500(client, world, scen):
+    client_as(client, world, "commerce")
+    form = {"unit": world.org("commerce").pk, "as_of": "2026-03-15T12:00", "campaign": scen["campaign"].pk}
+    for unit in ("²", "\x00", "０１"):  # a digit to str.isdigit, no id; NUL; full-width digits
+        assert client.post("/campaigns/dispatch/submit/", {**form, "unit": unit}).status_code == 404
+    for campaign in ("abc", "²", "\x00", "0"):
+        r = client.post("/campaigns/dispatch/submit/", {**form, "campaign": campaign})
+        assert r.status_code == 400 and "请选择专项行动" in r.content.decode()
+    client_as(client, world, "committee")
+    for campaign in ("abc", "²", "\x00", ""):
+        r = client.post("/campaigns/dispatch/remind/", {"campaign": campaign})
+        assert r.status_code == 400 and "请选择专项行动" in r.content.decode()
