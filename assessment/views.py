@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_committee
 from core.services import ServiceError
 from core.views import form_status, get_visible_or_404, service_error_to_form
+from documents.delivery import send
 
 from . import documents, services
 from .forms import AdjustForm, DebriefForm, IndicatorForm, SetForm
 from .jobs import computation_for
 from .models import Assessment, IndicatorSet, Score
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -154,6 +154,4 @@ def debrief(request, pk: int):
 
 def report_docx(request, pk: int):
     a = get_visible_or_404(Assessment.objects.select_related("indicator_set__organisation", "unit"), request.user, pk=pk)
-    response = HttpResponse(documents.unit_report(a), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="assessment-{a.indicator_set.year}-{a.pk}.docx"'
-    return response
+    return send(request, documents.unit_report(a), f"assessment-{a.indicator_set.year}-{a.pk}", "assessment_report", a)

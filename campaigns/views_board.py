@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.permissions import committee_org_or_404, government_org_or_404
 from core.services import ServiceError
+from documents.delivery import send
 from hazards import asof
 from hazards.models import Hazard
 from regions.models import Region
@@ -132,9 +133,7 @@ def bulletin(request):
     if request.GET.get("download"):
         data = bulletin_docx(region, issuer, year, quarter, today=now, hazards=Hazard.objects.visible_to(request.user),
                              accidents=accidents)
-        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        resp["Content-Disposition"] = f'attachment; filename="bulletin-{year}Q{quarter}.docx"'
-        return resp
+        return send(request, data, f"bulletin-{year}Q{quarter}", "quarterly_bulletin", region)
     at = bulletin_instant(year, quarter, now)
     items = board(region, at, hazards=Hazard.objects.visible_to(request.user))
     return render(request, "campaigns/bulletin.html", {"year": year, "quarter": quarter, "items": items,

@@ -7,17 +7,15 @@ made on this server); ``send_document(request, data, filename, kind, obj, pdf=�
 file, logged in the security log like the page's download. Scoping is the viewset's
 ``get_object`` (out of scope = 404), as for every other API operation."""
 
-from urllib.parse import quote
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from .api import APIError
+from .uploads import CONTENT_TYPES
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_TYPE = "application/pdf"
+DOCX_TYPE, PDF_TYPE = CONTENT_TYPES["docx"], CONTENT_TYPES["pdf"]
 
 
 class FileRenderer(BaseRenderer):
@@ -51,23 +49,16 @@ def document_schema(summary: str, *, pdf: bool = False, parameters=()):
 
 
 def send_document(request, data: bytes, filename: str, kind: str, obj, *, pdf: bool = False) -> HttpResponse:
-    """The document as an attachment (``filename`` without extension), logged as a download."""
-    from .models import SecurityLog
-    from .security import log_security
+    """The API's download of a generated document (``documents.delivery.deliver``, as the pages'):
+    ``?doc_format=pdf`` where PDF is offered; a format not offered is 400 on ``doc_format``, a PDF that
+    cannot be made 503, both in the API's error body."""
+    from documents.delivery import FormatRefused, asked_format, deliver
+    from documents.render import PdfConversionError
 
-    fmt = request.query_params.get("doc_format", "docx") if pdf else "docx"
-    if fmt not in ("docx", "pdf"):
-        raise APIError(400, "invalid", "doc_format 只能是 docx 或 pdf。", {"doc_format": ["只能是 docx 或 pdf。"]})
-    if fmt == "pdf":
-        from documents.render import PdfConversionError, as_pdf
-
-        try:
-            data = as_pdf(data)
-        except PdfConversionError as exc:
-            raise APIError(503, "unavailable", str(exc)) from None
-    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
-                 object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt, via="api")
-    response = HttpResponse(data, content_type=PDF_TYPE if fmt == "pdf" else DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}.{fmt}')}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        fmt = asked_format(request.query_params.get("doc_format"), pdf=pdf)
+        return deliver(request, data, filename, kind, obj, fmt=fmt, via="api")
+    except FormatRefused as exc:
+        raise APIError(400, "invalid", f"doc_format {exc}", {"doc_format": [str(exc)]}) from None
+    except PdfConversionError as exc:
+        raise APIError(503, "unavailable", str(exc)) from None

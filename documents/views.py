@@ -7,28 +7,7 @@ from core.security import log_security
 from core.views import get_visible_or_404
 
 from . import hazard_docs
-from .render import PdfConversionError, as_pdf
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _send(request, data: bytes, filename: str, kind: str, obj) -> HttpResponse:
-    fmt = request.GET.get("format", "docx")
-    if fmt not in ("docx", "pdf"):
-        return HttpResponse("format 只能是 docx 或 pdf。", status=400, content_type="text/plain; charset=utf-8")
-    if fmt == "pdf":
-        try:
-            data = as_pdf(data)
-        except PdfConversionError as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, document=kind,
-                 object_type=obj._meta.label_lower, object_id=obj.pk, format=fmt)
-    response = HttpResponse(data, content_type="application/pdf" if fmt == "pdf" else DOCX)
-    name = f"{filename}.{fmt}"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+from .delivery import send
 
 
 def hazard_report(request, pk: int):
@@ -38,7 +17,8 @@ def hazard_report(request, pk: int):
                                 request.user, pk=pk)
     if hazard.grade != Hazard.Grade.MAJOR:
         raise Http404("仅重大事故隐患有报告表")
-    return _send(request, hazard_docs.hazard_report_docx(hazard, request.user), f"重大事故隐患报告表-{hazard.number}", "hazard_report", hazard)
+    return send(request, hazard_docs.hazard_report_docx(hazard, request.user), f"重大事故隐患报告表-{hazard.number}",
+                "hazard_report", hazard, pdf=True)
 
 
 def listing_notice(request, pk: int):
@@ -48,8 +28,8 @@ def listing_notice(request, pk: int):
                                  request.user, pk=pk)
     if not hazard_docs.notice_issued(listing):
         raise Http404("该挂牌督办尚未批准，没有督办通知书")
-    return _send(request, hazard_docs.listing_notice_docx(listing), f"挂牌督办通知书-{listing.notice_number or listing.number}",
-                 "listing_notice", listing)
+    return send(request, hazard_docs.listing_notice_docx(listing), f"挂牌督办通知书-{listing.notice_number or listing.number}",
+                "listing_notice", listing, pdf=True)
 
 
 def hazard_acceptance(request, pk: int):
@@ -60,8 +40,8 @@ def hazard_acceptance(request, pk: int):
                   .select_related("decided_by", "decided_by_org").order_by("-decided_at", "-id").first())
     if acceptance is None:
         raise Http404("该隐患尚无验收通过记录")
-    return _send(request, hazard_docs.acceptance_docx(acceptance), f"隐患整改验收销号意见-{hazard.number}",
-                 "hazard_acceptance", hazard)
+    return send(request, hazard_docs.acceptance_docx(acceptance), f"隐患整改验收销号意见-{hazard.number}",
+                "hazard_acceptance", hazard, pdf=True)
 
 
 def hazard_reports_batch(request):

@@ -3,7 +3,7 @@ cases, accountability. Reads via visible_to; writes via one service call per POS
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,10 +12,9 @@ from accounts.permissions import is_government
 from core import idnumber
 from core.events import events_for
 from core.lists import Column, ScopedListView
-from core.models import SecurityLog
-from core.security import log_security
 from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, service_error_to_form
+from documents.delivery import send
 
 from . import forms, rules, services, transfer_clock, workflow
 from .documents import render_decision, renderable
@@ -225,12 +224,7 @@ def decision_document(request, pk: int):
     if not renderable(decision):
         raise Http404
     name, data = render_decision(decision)
-    log_security(SecurityLog.Kind.DOWNLOAD, request=request, user=request.user, object=f"enforcement.decision:{pk}")
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return send(request, data, name.removesuffix(".docx"), "enforcement_decision", decision)
 
 
 class CreditList(ScopedListView):

@@ -5,12 +5,13 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from documents.delivery import send
 from enterprises.models import Enterprise
 
 from . import exports, services
@@ -19,7 +20,6 @@ from .forms import AssessmentForm, RiskPointForm
 from .models import COLOURS, LEVEL_ORDER, Level, RiskPoint
 
 MAP_POINTS = 2000  # points drawn on the map; the page says so when there are more (the table counts all)
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class RiskPointList(ScopedListView):
@@ -103,9 +103,7 @@ def point_card(request, pk: int):
     if not point.level:
         raise Http404("风险点尚未评估")
     data = exports.notification_card(point, point.assessments.select_related("band_table").first())
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="risk-card-{point.pk}.docx"'
-    return response
+    return send(request, data, f"risk-card-{point.pk}", "risk_card", point)
 
 
 def risk_map(request):

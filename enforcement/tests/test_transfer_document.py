@@ -131,7 +131,8 @@ def test_the_download_is_logged_and_the_number_stays_masked_elsewhere(client, wo
     client.force_login(world.user("commerce"))
     _page(client, flagged)
     assert SecurityLog.objects.filter(kind=SecurityLog.Kind.DOWNLOAD, username=world.user("commerce").username,
-                                      detail__object=f"enforcement.decision:{flagged.pk}").exists()
+                                      detail__document="enforcement_decision", detail__object_type="enforcement.decision",
+                                      detail__object_id=flagged.pk).exists()
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert idnumber.masked(WANG) in page and WANG not in page
     api = client.get(f"/api/v1/decisions/{flagged.pk}/").content.decode()

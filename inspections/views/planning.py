@@ -14,13 +14,13 @@ from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
+from documents.delivery import send
 from enterprises.models import Enterprise
 from regions.models import Region
 
 from .. import documents, forms, frequency, redraw, review, services
 from ..filters import SpotCheckFilter
 from ..models import Plan, Record, RedrawRequest, ReviewBatch, SpotCheck, Visit
-from .records import docx_response
 
 
 def _obligation_summary(enterprise):
@@ -216,4 +216,4 @@ def review_detail(request, pk: int):
 
 def review_docx(request, pk: int):
     batch = get_visible_or_404(ReviewBatch.objects, request.user, pk=pk)
-    return docx_response(documents.review_docx(batch), f"整改复查意见书-{batch.pk}.docx")
+    return send(request, documents.review_docx(batch), f"整改复查意见书-{batch.pk}", "inspection_review", batch)

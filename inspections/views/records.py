@@ -12,22 +12,12 @@ from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, service_error_to_form
+from documents.delivery import send
 from enterprises.models import Enterprise
 
 from .. import checklist, documents, forms, frequency, matching, services
 from ..filters import RecordFilter
 from ..models import Draw, Plan, Record, RecordItem, Visit
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def docx_response(data: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    resp = HttpResponse(data, content_type=DOCX)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
-
 
 RECENT = 20
 
@@ -280,7 +270,7 @@ def addendum(request, pk: int):
 
 def record_docx(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
-    return docx_response(documents.record_docx(rec), f"现场检查记录-{rec.number}.docx")
+    return send(request, documents.record_docx(rec), f"现场检查记录-{rec.number}", "inspection_record", rec)
 
 
 def order_docx(request, pk: int, item_pk: int):
@@ -288,4 +278,4 @@ def order_docx(request, pk: int, item_pk: int):
     item = rec.items.filter(pk=item_pk, result=RecordItem.Result.HAZARD).first()
     if item is None:
         raise Http404
-    return docx_response(documents.order_docx(rec, item), f"责令限期整改指令书-{rec.number}-{item.pk}.docx")
+    return send(request, documents.order_docx(rec, item), f"责令限期整改指令书-{rec.number}-{item.pk}", "inspection_order", rec)
