@@ -74,6 +74,8 @@ class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
     article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 停产整顿 or 移送 names none
     case = serializers.PrimaryKeyRelatedField(read_only=True)
+    transfer_to = serializers.CharField(read_only=True, help_text=(
+        "移送司法机关：接收移送的同级公安机关（国务院令第310号第三条），移送书的主送机关；其他决定为空字符串"))
     # what the 公安机关 did with a transfer (国务院令第310号 第七条至第九条); transfers are government-only
     transfer_receiving_organ = _police(_NullableText, "receiving_organ", "接收移送的公安机关（签收回执的机关）")
     transfer_received_on = _police(serializers.DateField, "received_on", "回执签收日期（第七条）")
@@ -91,7 +93,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
-                  "correction_deadline", "corrected_on", "decided_on", "act_on", "transfer_receiving_organ",
+                  "transfer_to", "correction_deadline", "corrected_on", "decided_on", "act_on", "transfer_receiving_organ",
                   "transfer_received_on", "transfer_outcome", "transfer_notified_on", "transfer_outcome_note",
                   "transfer_reconsideration_requested_on", "transfer_reconsideration_result", "transfer_deadlines"]
 

@@ -111,7 +111,7 @@ def _transfer_case(ctx) -> None:
     services.transfer(officer, case, party=person, dangerous_ops=True, decided_on=today - datetime.timedelta(days=21),
                       reason="现场负责人为避免报警影响装卸作业，指使关闭储罐区可燃气体检测报警装置，具有发生重大伤亡事故"
                              "的现实危险，涉嫌危险作业罪（关闭、破坏直接关系生产安全的监控、报警设备，"
-                             "《中华人民共和国刑法》第一百三十四条之一），依法移送公安机关。")
+                             "《中华人民共和国刑法》第一百三十四条之一），依法移送公安机关。", transfer_to="天津市公安局河北分局")
     services.advance(officer, case, "notify")
     services.decide_penalty(officer, case, party=case.parties.get(kind=CaseParty.Kind.ENTITY),
                             article=PenaltyArticle.objects.get(article=99, item="(四)"), amount=40000,

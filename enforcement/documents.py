@@ -87,8 +87,8 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
 
 
 def _render_transfer(decision: Decision) -> tuple[str, bytes]:
-    """涉嫌犯罪案件移送书 of a 移送司法机关 (the party is a person): addressed to the 公安机关 (第三条; the
-    record names no receiving organ), the person with his whole 公民身份号码 (the receiving organ must
+    """涉嫌犯罪案件移送书 of a 移送司法机关 (the party is a person): addressed to the 公安机关 the decision
+    names (第三条: 同级公安机关; a transfer recorded before it was asked names none: "公安机关"), the person with his whole 公民身份号码 (the receiving organ must
     identify him; everywhere else the number stays masked), the facts and reason, 危险作业罪 when flagged,
     the materials of 第六条, the 抄送 to the 人民检察院 and the 回执 the 公安机关 signs (第七条).
 
@@ -100,7 +100,7 @@ def _render_transfer(decision: Decision) -> tuple[str, bytes]:
     doc = new_document(org.name, title)
     paragraph(doc, f"文号：{decision.number}", align="right")
     _mark_revoked(doc, decision)
-    paragraph(doc, "公安机关：")
+    paragraph(doc, f"{decision.transfer_to or '公安机关'}：")
     table(doc, [["当事人", f"{person.name}（{ent.name}{person.get_role_display()}）"],
                 ["公民身份号码", person.id_number or "未登记"],
                 ["所在单位", ent.name], ["统一社会信用代码", ent.credit_code]], widths_mm=[40, 116])

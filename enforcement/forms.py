@@ -127,6 +127,8 @@ class RevokeForm(BootstrapForm):
 
 class TransferForm(PartyChoiceForm):
     reason = forms.CharField(label="移送理由")
+    transfer_to = forms.CharField(label="移送至（公安机关）", max_length=100,
+                                  help_text="同级公安机关，移送书的主送机关，如：天津市公安局河北分局")
     dangerous_ops = forms.BooleanField(label="涉嫌危险作业罪", required=False)
     decided_on = decided_on_field("移送日期")
 

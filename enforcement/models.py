@@ -209,6 +209,10 @@ class Decision(models.Model):
                                  help_text="按上一年年收入比例罚款的条款（安全生产法第九十五条、第九十六条）")
     reason = models.TextField("理由", blank=True)
     dangerous_ops = models.BooleanField("涉嫌危险作业罪", default=False)
+    transfer_to = models.CharField(
+        "移送的公安机关", max_length=100, blank=True, default="",
+        help_text="移送司法机关：接收移送的同级公安机关（《行政执法机关移送涉嫌犯罪案件的规定》第三条），移送书的主送机关；"
+                  "其他决定为空")
     correction_ordered_on = models.DateField("责令改正日期", null=True, blank=True,
                                              help_text="作出责令改正之日；按日连续处罚自其次日起计算（安全生产法第一百一十二条）")
     correction_deadline = models.DateField("改正期限", null=True, blank=True)

@@ -324,9 +324,13 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
     return decision
 
 
-def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops: bool = False,
+TRANSFER_TO_MAX = Decision._meta.get_field("transfer_to").max_length
+
+
+def transfer(actor, case: Case, *, party: CaseParty, reason: str, transfer_to: str, dangerous_ops: bool = False,
              decided_on: datetime.date | None = None) -> Decision:
-    """移送司法机关 of a person (with the 危险作业罪 flag), on ``decided_on`` (default today, never in the future)."""
+    """移送司法机关 of a person (with the 危险作业罪 flag) to the 公安机关 ``transfer_to`` — 同级公安机关
+    (国务院令第310号第三条), the 移送书's addressee — on ``decided_on`` (default today, never in the future)."""
     _require_handler(actor, case)
     _check_form_stage(case, "transfer", "移送司法机关（须在调查取证之后）")
     party = _party(case, party)
@@ -334,10 +338,16 @@ def transfer(actor, case: Case, *, party: CaseParty, reason: str, dangerous_ops:
         raise ServiceError("移送司法机关的对象须为个人。", "party")
     if not (reason or "").strip():
         raise ServiceError("请填写移送理由。", "reason")
+    transfer_to = (transfer_to or "").strip()
+    if not transfer_to:
+        raise ServiceError("请填写接收移送的公安机关（同级公安机关，如“天津市公安局河北分局”）。", "transfer_to")
+    if len(transfer_to) > TRANSFER_TO_MAX:
+        raise ServiceError(f"公安机关名称不能超过{TRANSFER_TO_MAX}字。", "transfer_to")
     decided_on = _decided_on(decided_on)
     with transaction.atomic():
         return _create_decision(actor, case, party, Decision.Kind.TRANSFER, verb="case.transfer", reason=reason,
-                                dangerous_ops=bool(dangerous_ops), decided_on=decided_on)
+                                dangerous_ops=bool(dangerous_ops), decided_on=decided_on, transfer_to=transfer_to,
+                                event_data={"transfer_to": transfer_to})
 
 
 # ---------------------------------------------------------------- measures and publication

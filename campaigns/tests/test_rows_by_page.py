@@ -144,7 +144,8 @@ def test_transfer_moves_3_5(client, world, unit):
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/transfer/", {
-        "transfer-party": principal.pk, "transfer-reason": "涉嫌危险作业罪", "transfer-decided_on": yesterday()}).status_code == 302
+        "transfer-party": principal.pk, "transfer-reason": "涉嫌危险作业罪", "transfer-decided_on": yesterday(),
+        "transfer-transfer_to": "天津市公安局河北分局"}).status_code == 302
     assert moved(before, rows(unit)) == {"3.5": (0, 1)}
 
 

@@ -19,7 +19,7 @@ def test_unit_and_region_rows(world):
     order_to_correct(world, c1, 101, "(五)")  # 责令限期改正 before the window (逾期未改正 presupposes it)
     services.decide_penalty(com, c1, party=entity(c1), article=art, amount=150000)
     services.decide_penalty(com, c1, party=principal(c1), article=art, amount=30000)
-    services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True)
+    services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     services.order_suspension(com, c1, reason="停产整顿")
     services.advance(com, c1, "decide")
     services.advance(com, c1, "close")  # a typical case is published once its case is closed

@@ -71,8 +71,8 @@ def test_a_person_transferred_in_two_cases_is_one_person(world):
     first = notified_case(world)
     second = notified_case(world, title="另案", parties=[("other", "孙某")])
     assert principal(first).name == principal(second).name and principal(first).pk != principal(second).pk
-    services.transfer(handler, first, party=principal(first), reason="涉嫌重大责任事故罪")
-    services.transfer(handler, second, party=principal(second), reason="涉嫌危险作业罪", dangerous_ops=True)
-    services.transfer(handler, second, party=second.parties.get(name="孙某"), reason="涉嫌危险作业罪", dangerous_ops=True)
+    services.transfer(handler, first, party=principal(first), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
+    services.transfer(handler, second, party=principal(second), reason="涉嫌危险作业罪", dangerous_ops=True, transfer_to="天津市公安局河北分局")
+    services.transfer(handler, second, party=second.parties.get(name="孙某"), reason="涉嫌危险作业罪", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     assert dispatch.unit_rows(world.org("commerce"), _day(-1), _day(0))["3.5"] == 2
     assert dispatch.region_rows(world.district, _day(-1), _day(0))["3.5"] == 2

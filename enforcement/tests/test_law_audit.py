@@ -83,6 +83,6 @@ def test_a_suspension_deadline_before_the_decision_is_refused(world):
 def test_transfer_to_the_judiciary_comes_after_investigation(world):
     case = services.open_case(world.user("commerce"), enterprise=world.ent_commerce, title="立案", facts="事实")
     with pytest.raises(ServiceError, match="调查取证之后"):
-        services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪")
+        services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪", transfer_to="天津市公安局河北分局")
     case = services.advance(world.user("commerce"), case, "investigate")
-    assert services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪").pk
+    assert services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪", transfer_to="天津市公安局河北分局").pk

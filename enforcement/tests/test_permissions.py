@@ -53,7 +53,8 @@ def test_construction_case_is_hidden_from_commerce(client, world):
 
 def test_case_action_matrix(client, world, case):
     url = f"/enforcement/cases/{case.pk}/transfer/"  # an action the case's stage (告知) offers
-    data = {"transfer-party": case.parties.get(role="principal").pk, "transfer-reason": "涉嫌危险作业罪"}
+    data = {"transfer-party": case.parties.get(role="principal").pk, "transfer-reason": "涉嫌危险作业罪",
+            "transfer-transfer_to": "天津市公安局河北分局"}
     check_matrix(client, world, url, {
         "anon": "login", "commerce": 302, "commerce_lead": 302, "emergency": 403, "committee": 403, "township": 403,
         "enterprise": 403, "housing": 404, "other_region": 404, "agency": 404, "nobody": 404}, method="post", data=data)

@@ -84,15 +84,15 @@ def test_two_people_of_one_name_transferred_are_two_persons_one_person_written_t
     services.set_party_id_number(handler, second, party=second.parties.get(name="張偉"), id_number=ZHANG_A)
     services.set_party_id_number(handler, first, party=principal(first), id_number=ZHANG_A)
     CaseParty.objects.filter(pk=principal(first).pk).update(name="张伟")
-    services.transfer(handler, first, party=principal(first), reason="涉嫌重大责任事故罪")
-    services.transfer(handler, first, party=first.parties.get(name="张伟", role="other"), reason="涉嫌重大责任事故罪")
-    services.transfer(handler, second, party=second.parties.get(name="張偉"), reason="涉嫌危险作业罪", dangerous_ops=True)
+    services.transfer(handler, first, party=principal(first), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
+    services.transfer(handler, first, party=first.parties.get(name="张伟", role="other"), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
+    services.transfer(handler, second, party=second.parties.get(name="張偉"), reason="涉嫌危险作业罪", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     assert dispatch.unit_rows(world.org("commerce"), _day(-1), _day(0))["3.5"] == 2
     assert dispatch.region_rows(world.district, _day(-1), _day(0))["3.5"] == 2
     # a third case: a 张伟 without a number — a name alone is one more person only if no numbered
     # record could be him; it is counted by name (3), the number being what identifies a person
     third = notified_case(world, title="第三案", parties=[("other", "张伟")])
-    services.transfer(handler, third, party=third.parties.get(name="张伟", role="other"), reason="涉嫌重大责任事故罪")
+    services.transfer(handler, third, party=third.parties.get(name="张伟", role="other"), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
     assert dispatch.unit_rows(world.org("commerce"), _day(-1), _day(0))["3.5"] == 3
 
 

@@ -20,7 +20,7 @@ REVOKE_REASON = "复核发现违法事实认定有误"
 def test_a_revoked_transfer_document_is_marked_revoked_with_its_day_and_reason(client, world):
     handler = world.user("commerce")
     case = notified_case(world)
-    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
+    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
     client.force_login(handler)
     paragraphs, _ = _page(client, decision)
     assert not any("已撤销" in p for p in paragraphs)
@@ -32,14 +32,14 @@ def test_a_revoked_transfer_document_is_marked_revoked_with_its_day_and_reason(c
     expected = f"【已撤销】本决定已于{day.year}年{day.month:02d}月{day.day:02d}日撤销，不再执行。撤销理由：{REVOKE_REASON}"
     for paragraphs, _ in (_page(client, decision), _api(client, decision)):
         assert expected in paragraphs
-        assert paragraphs.index(expected) < paragraphs.index("公安机关：")  # at the head, before the body
+        assert paragraphs.index(expected) < paragraphs.index("天津市公安局河北分局：")  # at the head, before the body
 
 
 def test_a_revoked_penalty_decision_is_marked_too_and_the_others_of_the_case_are_not(client, world):
     """The 行政处罚决定书's renderer (the other path): a fine on the unit revoked, the case's 移送书 kept."""
     handler = world.user("commerce")
     case = notified_case(world)
-    kept = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
+    kept = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
     fine = services.decide_penalty(handler, case, party=entity(case), article=article(102), amount=10000)
     services.revoke_decision(handler, fine, reason=REVOKE_REASON)
     client.force_login(handler)
@@ -55,8 +55,8 @@ def test_each_revoked_decision_names_its_own_revocation(client, world):
     """Two transfers of one case revoked for different reasons: each document carries its own."""
     handler = world.user("commerce")
     case = notified_case(world)
-    first = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
-    second = services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪")
+    first = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
+    second = services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪", transfer_to="天津市公安局河北分局")
     services.revoke_decision(handler, first, reason="甲理由：证据不足")
     services.revoke_decision(handler, second, reason="乙理由：重复移送")
     client.force_login(handler)

@@ -154,8 +154,8 @@ def test_suspension_and_resumption(world):
 def test_transfer_and_daily_fine(world):
     case = notified_case(world)
     with pytest.raises(ServiceError, match="个人"):
-        services.transfer(world.user("commerce"), case, party=entity(case), reason="x")
-    t = services.transfer(world.user("commerce"), case, party=principal(case), reason="拒不执行停产指令", dangerous_ops=True)
+        services.transfer(world.user("commerce"), case, party=entity(case), reason="x", transfer_to="天津市公安局河北分局")
+    t = services.transfer(world.user("commerce"), case, party=principal(case), reason="拒不执行停产指令", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     assert t.dangerous_ops
     ordered = timezone.localdate() - datetime.timedelta(days=10)
     base = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,

@@ -156,7 +156,7 @@ def test_a_transfer_for_the_dangerous_operations_crime_is_an_enforcement_outcome
     the 移送司法机关 may be published."""
     handler = world.user("commerce")
     case = notified_case(world)
-    services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪", dangerous_ops=True)
+    services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     services.advance(handler, case, "decide")
     services.advance(handler, case, "close")
     t = services.publish_typical(handler, case, title="某公司危险作业罪案", summary="……", dangerous_ops=True)

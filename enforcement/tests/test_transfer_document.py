@@ -47,8 +47,8 @@ def transferred(world):
     case = notified_case(world, parties=[("other", "孙某")])
     services.set_party_id_number(handler, case, party=principal(case), id_number=WANG)
     flagged = services.transfer(handler, case, party=principal(case), reason=REASON, dangerous_ops=True,
-                                decided_on=DECIDED)
-    plain = services.transfer(handler, case, party=case.parties.get(name="孙某"), reason="涉嫌重大责任事故罪")
+                                decided_on=DECIDED, transfer_to="天津市公安局河北分局")
+    plain = services.transfer(handler, case, party=case.parties.get(name="孙某"), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
     return case, flagged, plain
 
 
@@ -89,7 +89,7 @@ def test_the_transfer_document_names_the_person_by_his_whole_number_and_the_rule
     assert "涉嫌犯罪案件移送书" in paragraphs[:3]  # the title, under the organ's name
     assert world.org("commerce").name in paragraphs[:3]
     assert f"文号：{flagged.number}" in paragraphs
-    assert "公安机关：" in paragraphs  # addressed generically: the record names no receiving organ
+    assert "天津市公安局河北分局：" in paragraphs  # addressed to the 公安机关 the decision names (第三条)
     # the person, his unit and role, his whole number (not the masked one), the unit's credit code
     assert cells["当事人"] == f"{ent.principal_name}（{ent.name}主要负责人）"
     assert cells["公民身份号码"] == WANG and "*" not in cells["公民身份号码"]

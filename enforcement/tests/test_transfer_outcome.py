@@ -36,7 +36,7 @@ def transferred(world):
     handler = world.user("commerce")
     case = notified_case(world)
     decision = services.transfer(handler, case, party=principal(case), reason="关闭报警装置动火作业",
-                                 dangerous_ops=True, decided_on=day(-10))
+                                 dangerous_ops=True, decided_on=day(-10), transfer_to="天津市公安局河北分局")
     return case, decision
 
 
@@ -377,7 +377,7 @@ def test_a_transfer_with_the_police_answer_cannot_be_deleted_out_from_under_it(w
 
     handler = world.user("commerce")
     case = notified_case(world)
-    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪")
+    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪", transfer_to="天津市公安局河北分局")
     services.record_transfer_receipt(handler, decision, receiving_organ="天津市公安局河北分局",
                                      received_on=timezone.localdate())
     with pytest.raises(ProtectedError):

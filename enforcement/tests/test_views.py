@@ -54,7 +54,7 @@ def test_open_case_page_and_banners(client, world):
 
 def test_enterprise_sees_own_decisions_read_only_without_transfers(client, world):
     case = notified_case(world)
-    services.transfer(world.user("commerce"), case, party=principal(case), reason="危险作业", dangerous_ops=True)
+    services.transfer(world.user("commerce"), case, party=principal(case), reason="危险作业", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000)
     client.force_login(world.user("enterprise"))
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
@@ -98,7 +98,7 @@ def test_documents_contain_the_facts(client, world):
     assert "责令停产停业整顿指令书" in text and "重大事故隐患未消除" in text
     text = _download(client, n)
     assert "不予行政处罚决定书" in text and "行政处罚法" in text
-    t = services.transfer(world.user("commerce"), case, party=principal(case), reason="x")
+    t = services.transfer(world.user("commerce"), case, party=principal(case), reason="x", transfer_to="天津市公安局河北分局")
     assert client.get(f"/enforcement/decisions/{t.pk}/document/").status_code == 404  # transfers hidden from the enterprise
     client.force_login(world.user("commerce"))
     assert "涉嫌犯罪案件移送书" in _download(client, t)  # the rest: test_transfer_document.py

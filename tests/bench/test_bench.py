@@ -392,7 +392,7 @@ def test_section_three_floors_follow_the_row_definitions_on_daily_fines_clauses_
     for measure in ("诫勉谈话", "党内警告"):
         services.record_accountability(world.user("committee"), person_name="赵某", measure=measure)
     for c in (case, other):  # the principal transferred in both cases: one person
-        services.transfer(com, c, party=principal(c), reason="涉嫌危险作业罪", dangerous_ops=True)
+        services.transfer(com, c, party=principal(c), reason="涉嫌危险作业罪", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
     start = as_of - datetime.timedelta(days=30)
     unit_values = dispatch.unit_rows(world.org("commerce"), start, as_of)

@@ -167,7 +167,7 @@ def long_rows(ctx) -> dict:
     person = enf.add_party(officer, case, name="赵立群", role=CaseParty.Role.OTHER_HEAD, position="储运部经理（现场负责人）")
     enf.advance(officer, case, "investigate")
     moved = enf.transfer(officer, case, party=person, dangerous_ops=True, decided_on=today - datetime.timedelta(days=21),
-                         reason="指使关闭报警装置，涉嫌危险作业罪，依法移送公安机关。")
+                         reason="指使关闭报警装置，涉嫌危险作业罪，依法移送公安机关。", transfer_to="天津市公安局河北分局")
     transfers.record_transfer_receipt(officer, moved, receiving_organ="天津市公安局河北分局",
                                       received_on=today - datetime.timedelta(days=20))
     transfers.record_transfer_outcome(officer, moved, outcome="filed", notified_on=today - datetime.timedelta(days=15),
