@@ -144,24 +144,40 @@ def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **
 
 
 def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **data) -> Enterprise:
-    """Edit the profile. Records changed fields (old → new) in the event."""
+    """Edit the profile: the fields given in ``data`` (and ``region`` / ``sectors`` when given) on the
+    enterprise as stored when its row is locked — a field not given keeps its stored value, even one
+    another writer changed after the caller read ``ent``. The guard runs on the caller's view and
+    again on the locked row; when the place or the sectors the guard judged (region, sector set)
+    changed between the caller's read and the lock, StaleState (409: read again and retry) — the
+    scope and sector checks must not pass on a view that is no longer true. Records the changed
+    fields (old → new, old as stored) in the event."""
+    from core.services import StaleState
+
+    seen_region, seen_sectors = ent.region_id, {s.pk for s in ent.sectors.all()}
     region = region or ent.region
     sectors = list(sectors) if sectors is not None else list(ent.sectors.all())
     _check_actor_scope(actor, region, sectors, before=list(ent.sectors.all()))
     if "name" in data and not (data["name"] or "").strip():
         raise ServiceError("单位名称为必填项。", "name")
-    merged = {f: getattr(ent, f) for f in PROFILE_FIELDS}
-    merged.update({k: v for k, v in data.items() if k in PROFILE_FIELDS})
-    _validate(region, sectors, merged)
+    given = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    _validate(region, sectors, {**{f: getattr(ent, f) for f in PROFILE_FIELDS}, **given})
     with transaction.atomic():
         # lock order: the sectors (old and new: a flag change follows the enterprises of its sector),
         # then the enterprise; 高危 is derived from the flags as committed, not as the caller read them
-        locked = lock_sectors([*ent.sectors.values_list("pk", flat=True), *(s.pk for s in sectors)])
+        locked = lock_sectors([*seen_sectors, *(s.pk for s in sectors)])
         sectors = [locked[s.pk] for s in sectors]
-        stored_high_risk = Enterprise.objects.select_for_update().values_list("high_risk", flat=True).get(pk=ent.pk)
-        before = {**{f: getattr(ent, f) for f in PROFILE_FIELDS}, "region": ent.region.code,
-                  "sectors": list(ent.sectors.values_list("code", flat=True)),
-                  "high_risk": stored_high_risk}  # as stored now (a sector's change may have moved it meanwhile)
+        stored = Enterprise.objects.select_for_update().select_related("region").get(pk=ent.pk)
+        stored_sectors = set(Enterprise.sectors.through.objects.filter(enterprise_id=ent.pk)
+                             .values_list("sector_id", flat=True))
+        if stored.region_id != seen_region or stored_sectors != seen_sectors:
+            raise StaleState()  # moved or re-sectored meanwhile: the guard judged another enterprise
+        merged = {**{f: getattr(stored, f) for f in PROFILE_FIELDS}, **given}
+        _validate(region, sectors, merged)
+        before = {**{f: getattr(stored, f) for f in PROFILE_FIELDS}, "region": stored.region.code,
+                  "sectors": [locked[pk].code for pk in stored_sectors],
+                  "high_risk": stored.high_risk}  # as stored now (a sector's change may have moved it meanwhile)
+        for field in Enterprise._meta.concrete_fields:  # the row as stored: a status set meanwhile stays
+            setattr(ent, field.attname, getattr(stored, field.attname))
         for f, v in merged.items():
             setattr(ent, f, v)
         ent.region = region
