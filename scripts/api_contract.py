@@ -143,7 +143,7 @@ def schemathesis(schema: Path, base: str, token: str, max_examples: int, report:
     return cases, failures, out.stdout[-4000:]
 
 
-def _text(b64: str, limit: int = 300) -> str:
+def _text(b64: str, limit: int = 1500) -> str:
     return base64.b64decode(b64).decode("utf-8", "replace")[:limit] if b64 else ""
 
 
@@ -169,24 +169,46 @@ def failed_cases(report: Path) -> list[str]:
     return lines
 
 
-def server_tracebacks(log: Path, limit: int = 3000) -> str:
+def server_tracebacks(log: Path, limit: int = 4000) -> str:
     """The server's error reports in its log — from a line saying "Internal Server Error" (the django.request
     logger's, after its time stamp) or a bare "Traceback", through the traceback, to the next log line (one
-    starting with a time stamp) — the last ``limit`` characters of them."""
+    starting with a time stamp) — each shortened to what names the fault (``_compact``: its first line, the
+    project's own frames, the exception), the same report once with how many times it came, the last
+    ``limit`` characters of them."""
     stamped = re.compile(r"^(\d{4}-\d{2}-\d{2} |\[)")
     blocks, current = [], None
     for line in (log.read_text(errors="replace") if log.exists() else "").splitlines():
         starts = "Internal Server Error" in line or line.startswith("Traceback")
         if current is not None and (stamped.match(line) or starts) and not line.startswith("Traceback"):
-            blocks.append("\n".join(current))
+            blocks.append(current)
             current = None
         if current is None and starts:
             current = [line]
         elif current is not None:
             current.append(line)
     if current:
-        blocks.append("\n".join(current))
-    return "\n".join(blocks)[-limit:]
+        blocks.append(current)
+    counted: dict[str, int] = {}
+    for block in blocks:
+        text = _compact(block)
+        counted[text] = counted.get(text, 0) + 1
+    return "\n".join(text if n == 1 else f"{text}\n  (×{n})" for text, n in counted.items())[-limit:]
+
+
+def _compact(block: list[str]) -> str:
+    """An error report without its time stamp and its library frames: the first line, each frame of the
+    project (neither under site-packages nor the standard library) with its source line, and the exception line(s) of the chain."""
+    first = re.sub(r"^\d{4}-\d{2}-\d{2} [\d:,.]+ ", "", block[0])
+    kept = [first] if first != "Traceback (most recent call last):" else []
+    for i, line in enumerate(block[1:], 1):
+        if line.lstrip().startswith('File "'):
+            if "site-packages" not in line and "/lib/python3." not in line:  # neither a library nor the stdlib
+                kept.append(line)
+                if i + 1 < len(block) and block[i + 1].startswith("    ") and not block[i + 1].lstrip().startswith("File"):
+                    kept.append(block[i + 1])
+        elif line and not line.startswith((" ", "Traceback", "During handling", "The above exception")):
+            kept.append(line)  # an exception of the chain ("DataError: …")
+    return "\n".join(kept)
 
 
 def generate_client(schema: Path, tmp: Path):

@@ -50,3 +50,32 @@ def test_the_server_log_gives_its_error_reports_and_nothing_else(tmp_path):
     assert report.splitlines()[-1] == "TypeError: Object of type date is not JSON serializable"
     assert "django.server" not in report
     assert contract.server_tracebacks(tmp_path / "none.log") == ""
+
+
+def test_an_error_report_keeps_the_projects_frames_and_the_exception_once_with_its_count(tmp_path):
+    report_lines = [
+        "2026-12-05 12:0N:00,000 ERROR django.request Internal Server Error: /api/v1/obligations/checks/",
+        "Traceback (most recent call last):",
+        '  File "/w/.venv/lib/python3.11/site-packages/rest_framework/relations.py", line 457, in to_internal_value',
+        "    return queryset.get(**{self.slug_field: data})",
+        "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+        '  File "/w/obligations/api.py", line 35, in create',
+        "    return type(self).service(self.context['request'].user, enterprise, **validated_data)",
+        "ValueError: A string literal cannot contain NUL (0x00) characters.",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/w/.venv/lib/python3.11/site-packages/psycopg/cursor.py", line 117, in execute',
+        "django.db.utils.DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes",
+    ]
+    log = tmp_path / "server.log"
+    log.write_text("\n".join(line.replace("0N", f"0{n}") for n in (1, 2) for line in report_lines) + "\n")
+    assert contract.server_tracebacks(log).splitlines() == [
+        "ERROR django.request Internal Server Error: /api/v1/obligations/checks/",
+        '  File "/w/obligations/api.py", line 35, in create',
+        "    return type(self).service(self.context['request'].user, enterprise, **validated_data)",
+        "ValueError: A string literal cannot contain NUL (0x00) characters.",
+        "django.db.utils.DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes",
+        "  (×2)",
+    ]

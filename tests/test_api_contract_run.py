@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_api_contract():
     out = subprocess.run([sys.executable, "scripts/api_contract.py"], cwd=ROOT, text=True, capture_output=True,
                          env={**os.environ, "QINGLING_DEV": "1"}, timeout=1450)
-    print(out.stdout[-6000:], out.stderr[-3000:])
-    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
+    print(out.stdout[-12000:], out.stderr[-3000:])
+    assert out.returncode == 0, out.stdout[-12000:] + out.stderr[-3000:]
     assert "failures 0 / loop steps 11/11" in out.stdout
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     assert f"database: {'PostgreSQL' if on_postgres else 'SQLite'}" in out.stdout
