@@ -132,7 +132,8 @@ class PenaltyInputSerializer(serializers.Serializer):
 
 
 class TransferReceiptInputSerializer(serializers.Serializer):
-    receiving_organ = serializers.CharField(max_length=100, help_text="接收移送的公安机关（签收回执的机关）")
+    receiving_organ = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                            help_text="接收移送的公安机关（签收回执的机关）；缺省或空：移送决定的 transfer_to")
     received_on = serializers.DateField(help_text="回执签收日期（第七条）：不晚于今天、不早于移送日期")
 
 

@@ -151,7 +151,8 @@ class TransferAnswerForm(BootstrapForm):
 class TransferReceiptForm(TransferAnswerForm):
     """第七条: the 公安机关 signs the 回执 of the 涉嫌犯罪案件移送书."""
 
-    receiving_organ = forms.CharField(label="接收机关", max_length=100, help_text="签收回执的公安机关名称")
+    receiving_organ = forms.CharField(label="接收机关", max_length=100, required=False,
+                                      help_text="签收回执的公安机关名称；不填即移送决定所写的公安机关")
     received_on = forms.DateField(label="回执签收日期", widget=DATE)
 
 

@@ -53,15 +53,16 @@ def _locked_outcome(decision: Decision) -> TransferOutcome | None:
     return TransferOutcome.objects.filter(decision=locked).first()
 
 
-def record_transfer_receipt(actor, decision: Decision, *, receiving_organ: str,
-                            received_on: datetime.date) -> TransferOutcome:
-    """第七条: the 公安机关 ``receiving_organ`` signed the 回执 of the 移送书 on ``received_on`` (not in
-    the future, not before the transfer). Recorded again with other values it is corrected (not to a
+def record_transfer_receipt(actor, decision: Decision, *, received_on: datetime.date,
+                            receiving_organ: str = "") -> TransferOutcome:
+    """第七条: the 公安机关 ``receiving_organ`` — blank: the one the transfer went to (``transfer_to``, the
+    移送书's addressee) — signed the 回执 of the 移送书 on ``received_on`` (not in the future, not before
+    the transfer). Recorded again with other values it is corrected (not to a
     day after a written notice already recorded). One ``case.transfer_received`` event; the same
     values again write nothing."""
     _transfer_for_outcome(actor, decision, "transfer_receipt", "登记移送回执")
-    receiving_organ = (receiving_organ or "").strip()
-    if not receiving_organ:
+    receiving_organ = (receiving_organ or "").strip() or decision.transfer_to
+    if not receiving_organ:  # a transfer recorded before it named its 公安机关
         raise ServiceError("请填写接收移送的公安机关。", "receiving_organ")
     if len(receiving_organ) > 100:
         raise ServiceError("接收机关名称不能超过100字。", "receiving_organ")

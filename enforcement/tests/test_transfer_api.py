@@ -53,7 +53,7 @@ def test_the_handler_records_receipt_outcome_and_reconsideration_each_once(clien
 @pytest.mark.parametrize("what, body, field, reason", [
     ("receipt", {"receiving_organ": POLICE, "received_on": "2099-01-01"}, "received_on", "回执签收日期不能晚于今天"),
     ("receipt", {"receiving_organ": POLICE}, "received_on", "该字段是必填项"),
-    ("receipt", {"receiving_organ": "  ", "received_on": "{d8}"}, "receiving_organ", "不能为空"),
+    ("receipt", {"receiving_organ": "局" * 101, "received_on": "{d8}"}, "receiving_organ", "100"),
     ("receipt", {"receiving_organ": POLICE, "received_on": "{d20}"}, "received_on", "不能早于移送日期"),
     ("outcome", {"outcome": "filed", "notified_on": "{d5}"}, "outcome", "请先登记公安机关签收移送书回执"),
     ("outcome", {"outcome": "arrested", "notified_on": "{d5}"}, "outcome", "不是合法选项"),

@@ -86,3 +86,37 @@ def test_the_api_gives_it_on_a_transfer_and_blank_on_any_other_decision(client, 
     client_as(client, world, "commerce")
     assert client.get(f"/api/v1/decisions/{transfer.pk}/").json()["transfer_to"] == POLICE
     assert client.get(f"/api/v1/decisions/{other.pk}/").json()["transfer_to"] == ""
+
+
+def test_the_receipt_names_the_transfers_police_organ_unless_another_signed(client, world):
+    from enforcement import transfers
+
+    case = notified_case(world)
+    handler = world.user("commerce")
+    decision = services.transfer(handler, case, party=principal(case), reason="涉嫌危险作业罪", transfer_to=POLICE)
+    row = transfers.record_transfer_receipt(handler, decision, received_on=decision.decided_on)
+    assert row.receiving_organ == POLICE
+    # 第七条: another organ signed (it forwards the case) — named, it is recorded as given
+    row = transfers.record_transfer_receipt(handler, decision, received_on=decision.decided_on,
+                                            receiving_organ="天津市公安局河东分局")
+    assert row.receiving_organ == "天津市公安局河东分局"
+    # through the API, left out: the transfer's organ
+    other = services.transfer(handler, case, party=principal(case), reason="涉嫌重大责任事故罪", transfer_to=POLICE)
+    client_as(client, world, "commerce")
+    r = client.post(f"/api/v1/decisions/{other.pk}/transfer-receipt/", {"received_on": str(other.decided_on)},
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["transfer_receiving_organ"] == POLICE
+
+
+def test_a_transfer_naming_no_organ_needs_the_receipts(world):
+    from enforcement import transfers
+
+    case = notified_case(world)
+    named = services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪",
+                              transfer_to=POLICE)
+    older = Decision.objects.create(case=case, party=principal(case), kind=Decision.Kind.TRANSFER, reason="旧记录",
+                                    decided_by_org=named.decided_by_org, decided_on=named.decided_on)
+    with pytest.raises(ServiceError) as refused:
+        transfers.record_transfer_receipt(world.user("commerce"), older, received_on=older.decided_on)
+    assert refused.value.field == "receiving_organ" and refused.value.message == "请填写接收移送的公安机关。"
