@@ -1,6 +1,15 @@
-"""Chinese pages for the framework's own refusals (CSRF failure); 400/403/404/500 are templates."""
+"""Chinese pages for the framework's own refusals (CSRF failure, an address no view can read);
+400/403/404/500 are templates."""
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+
+def bad_address(request, reason: str) -> HttpResponseBadRequest:
+    """The 400 page with ``reason``: a request whose address (path, query) no view can read — not a
+    form's refusal, whose status is ``core.forms.form_status``'s."""
+    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}, request))
 
 
 def csrf_failure(request, reason=""):

@@ -80,6 +80,6 @@ class NulRefusalMiddleware:
 
             return JsonResponse(error_body("invalid", message, {where: [NUL_REASON]}), status=400,
                                 json_dumps_params={"ensure_ascii": False})
-        from django.shortcuts import render
+        from .errors import bad_address
 
-        return render(request, "400.html", {"reason": message}, status=400)
+        return bad_address(request, message)

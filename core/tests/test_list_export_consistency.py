@@ -80,19 +80,23 @@ def test_date_times_in_a_list_export_are_beijing_time_to_the_minute_and_typed_in
     assert [r[rows[0].index("提交时间")] for r in rows[1:]] == ["2026-03-02 01:30"]
 
 
-def test_a_nul_in_the_search_term_does_not_break_the_export_or_its_log(client, world):
+def test_a_nul_in_the_search_term_is_refused_before_any_export_or_log(client, world):
+    """No search term holds a NUL (PostgreSQL cannot compare one): the address is refused with its reason
+    (core.middleware.NulRefusalMiddleware) — no job, no export log, nothing half done."""
     services.register_hazard(world.user("commerce"), enterprise=world.ent_commerce, sector=Sector.objects.get(code="commerce"),
                              description="货架超高", grade="general")
     client_as(client, world, "commerce")
-    job, content = exported(client, "/hazards/export.xlsx", {"q": "货\x00架", "format": "csv"})
-    assert "\x00" not in repr(Job.objects.get(pk=job.pk).params)
-    assert [r[5] for r in _csv(content)[1:]] == ["货架超高"]  # the term is searched without the NUL
-    log = SecurityLog.objects.filter(kind=SecurityLog.Kind.EXPORT).latest("pk")
-    assert log.detail["filters"]["q"] == "货架"
+    jobs, logs = Job.objects.count(), SecurityLog.objects.filter(kind=SecurityLog.Kind.EXPORT).count()
+    page = client.get("/hazards/export.xlsx", {"q": "货\x00架", "format": "csv"})
+    assert page.status_code == 400 and "请求地址有误：q不能含有空字符（\\0）。" in page.content.decode()
     caches["throttle"].clear()
     api = APIClient()
     api.force_authenticate(world.user("commerce"))
-    assert api.get("/api/v1/hazards/export/", {"q": "货\x00架"}).status_code == 200
+    r = api.get("/api/v1/hazards/export/", {"q": "货\x00架"})
+    assert r.status_code == 400 and r.json()["errors"] == {"q": ["不能含有空字符（\\0）"]}
+    assert Job.objects.count() == jobs and SecurityLog.objects.filter(kind=SecurityLog.Kind.EXPORT).count() == logs
+    _job, content = exported(client, "/hazards/export.xlsx", {"q": "货架", "format": "csv"})
+    assert [r[5] for r in _csv(content)[1:]] == ["货架超高"]
 
 
 def test_the_enterprise_directory_exported_as_csv_imports_back_unchanged(client, world):
