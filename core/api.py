@@ -143,7 +143,7 @@ class CodeRelatedField(serializers.SlugRelatedField):
     """A reference record named by its code (``"sector": "commerce"``); unknown codes are DRF's 400.
     A code holding a NUL character is a 400 of its own before the lookup: no code has one, and
     PostgreSQL cannot compare text with one (a DataError, i.e. a 500). Every writable code reference
-    of the API is one of these (core/tests/test_api_code_fields.py)."""
+    of the API is one of these (core/tests/test_nul_characters.py)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")

@@ -146,10 +146,11 @@ def create_enterprise(actor, *, name: str, credit_code: str, region, sectors, **
 def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **data) -> Enterprise:
     """Edit the profile: the fields given in ``data`` (and ``region`` / ``sectors`` when given) on the
     enterprise as stored when its row is locked — a field not given keeps its stored value, even one
-    another writer changed after the caller read ``ent``. The guard runs on the caller's view and
-    again on the locked row; when the place or the sectors the guard judged (region, sector set)
-    changed between the caller's read and the lock, StaleState (409: read again and retry) — the
-    scope and sector checks must not pass on a view that is no longer true. Records the changed
+    another writer changed after the caller read ``ent``. The permission guard and the field checks
+    run on the caller's view; the field checks run again on the locked row, and the guard's inputs —
+    the place and the sector set — must be unchanged there: changed between the caller's read and
+    the lock, StaleState (409: read again and retry), since the guard judged a unit that is no longer
+    so (only the enterprise row is locked, not its region). Records the changed
     fields (old → new, old as stored) in the event."""
     from core.services import StaleState
 
@@ -166,7 +167,7 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
         # then the enterprise; 高危 is derived from the flags as committed, not as the caller read them
         locked = lock_sectors([*seen_sectors, *(s.pk for s in sectors)])
         sectors = [locked[s.pk] for s in sectors]
-        stored = Enterprise.objects.select_for_update().select_related("region").get(pk=ent.pk)
+        stored = Enterprise.objects.select_for_update(of=("self",)).select_related("region").get(pk=ent.pk)
         stored_sectors = set(Enterprise.sectors.through.objects.filter(enterprise_id=ent.pk)
                              .values_list("sector_id", flat=True))
         if stored.region_id != seen_region or stored_sectors != seen_sectors:
