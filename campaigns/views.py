@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import actor_org, committee_org_or_404, government_org_or_404
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
-from core.querysets import parse_id
 from core.security import log_security
 from core.services import ServiceError
 from core.views import form_status, get_visible_or_404, posted_text, service_error_to_form
@@ -80,19 +79,12 @@ def dispatch_table(request):
     })
 
 
-def _posted_campaign(request):
-    """The campaign the form names (``campaign``, an id among those the user sees), or None: none
-    named, not an id ("abc" was a 500) or none of the user's."""
-    pk = parse_id(request.POST.get("campaign"))
-    return Campaign.objects.visible_to(request.user).filter(pk=pk).first() if pk else None
-
-
 @require_POST
 def dispatch_submit(request):
     unit = dispatch_unit_or_404(request.user, request.POST.get("unit"))
     try:
         as_of = parse_as_of(request.POST.get("as_of"))
-        campaign = _posted_campaign(request)
+        campaign = campaign_or_404(request.user, request.POST.get("campaign"))  # not an id: 400; not one's: 404
         if campaign is None:
             raise ServiceError("请选择专项行动。", "campaign")
         manual = {r.code: request.POST.get(f"row_{r.code}") for r in R.ROWS if f"row_{r.code}" in request.POST}
@@ -152,7 +144,10 @@ def rollup_view(request):
 @require_POST
 def remind(request):
     committee = committee_org_or_404(request.user)
-    campaign = _posted_campaign(request)
+    try:
+        campaign = campaign_or_404(request.user, request.POST.get("campaign"))  # not an id: 400; not one's: 404
+    except ServiceError as exc:
+        return HttpResponseBadRequest(exc.message)
     if campaign is None:
         return HttpResponseBadRequest("请选择专项行动。")
     try:

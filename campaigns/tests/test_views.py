@@ -205,10 +205,14 @@ def test_a_unit_or_campaign_that_is_no_id_is_refused_not_a_500(client, world, sc
     form = {"unit": world.org("commerce").pk, "as_of": "2026-03-15T12:00", "campaign": scen["campaign"].pk}
     for unit in ("²", "\x00", "０１"):  # a digit to str.isdigit, no id; NUL; full-width digits
         assert client.post("/campaigns/dispatch/submit/", {**form, "unit": unit}).status_code == 404
-    for campaign in ("abc", "²", "\x00", "0"):
+    # not an id: 400 naming it (campaign_or_404, as the table's ?campaign=); none named: 400 asking for one
+    for campaign, reason in (("abc", "无效的专项行动编号"), ("²", "无效的专项行动编号"), ("\x00", "无效的专项行动编号"),
+                             ("0", "无效的专项行动编号"), ("", "请选择专项行动")):
         r = client.post("/campaigns/dispatch/submit/", {**form, "campaign": campaign})
-        assert r.status_code == 400 and "请选择专项行动" in r.content.decode()
+        assert r.status_code == 400 and reason in r.content.decode(), campaign
     client_as(client, world, "committee")
-    for campaign in ("abc", "²", "\x00", ""):
+    for campaign, reason in (("abc", "无效的专项行动编号"), ("²", "无效的专项行动编号"), ("\x00", "无效的专项行动编号"),
+                             ("", "请选择专项行动")):
         r = client.post("/campaigns/dispatch/remind/", {"campaign": campaign})
-        assert r.status_code == 400 and "请选择专项行动" in r.content.decode()
+        assert r.status_code == 400 and reason in r.content.decode(), campaign
+    assert client.post("/campaigns/dispatch/remind/", {"campaign": 999999}).status_code == 404  # none of one's: 404
