@@ -155,10 +155,11 @@ def update_enterprise(actor, ent: Enterprise, *, region=None, sectors=None, **da
     fields (old → new, old as stored) in the event."""
     from core.services import StaleState
 
-    seen_region, seen_sectors = ent.region_id, {s.pk for s in ent.sectors.all()}
+    current = list(ent.sectors.all())  # the caller's view (prefetched, or read now)
+    seen_region, seen_sectors = ent.region_id, {s.pk for s in current}
     region = region or ent.region
-    sectors = list(sectors) if sectors is not None else list(ent.sectors.all())
-    _check_actor_scope(actor, region, sectors, before=list(ent.sectors.all()))
+    sectors = list(sectors) if sectors is not None else current
+    _check_actor_scope(actor, region, sectors, before=current)
     if "name" in data and not (data["name"] or "").strip():
         raise ServiceError("单位名称为必填项。", "name")
     given = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
