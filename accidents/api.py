@@ -16,7 +16,7 @@ from regions.models import Region
 
 from . import services, workflow
 from .filters import AccidentFilter, LessonCheckFilter
-from .models import REPORTABLE_TYPES, Accident, Investigation, LessonCheck, Measure
+from .models import CHAPTER_MAX, REPORTABLE_TYPES, TEXT_BOUNDS, Accident, Investigation, LessonCheck, Measure
 
 #: the API's refusals of a missing or unknown 事故类别 (the service says the same for other callers)
 TYPE_ERRORS = {"required": "请选择事故类别。", "null": "请选择事故类别。", "blank": "请选择事故类别。",
@@ -87,13 +87,13 @@ class AccidentSerializer(serializers.ModelSerializer):
 
 class AccidentReportSerializer(serializers.Serializer):
     enterprise = VisibleRecordField(Enterprise, "单位", required=False, allow_null=True)
-    enterprise_name = serializers.CharField(required=False, allow_blank=True, default="")
-    township_code = serializers.CharField(required=False, allow_blank=True, default="")
-    sector_code = serializers.CharField()
+    enterprise_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_BOUNDS["enterprise_name"])
+    township_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=Region._meta.get_field("code").max_length)
+    sector_code = serializers.CharField(max_length=Sector._meta.get_field("code").max_length)
     accident_type = serializers.ChoiceField(
         choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="事故类别",
         help_text="GB 6441-1986 的类别或 road_traffic（道路交通事故）；决定伤亡人数补报期限（道路交通、火灾7日，其他30日）")
-    place = serializers.CharField()
+    place = serializers.CharField(max_length=TEXT_BOUNDS["place"])
     occurred_at = serializers.DateTimeField()
     learned_at = serializers.DateTimeField()
     deaths = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES, default=0)
@@ -104,52 +104,52 @@ class AccidentReportSerializer(serializers.Serializer):
 
 class AccidentClassifySerializer(serializers.Serializer):
     accident_type = serializers.ChoiceField(choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="事故类别")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_BOUNDS["classify_note"])
 
 
 class AccidentReclassifySerializer(serializers.Serializer):
     accident_type = serializers.ChoiceField(choices=REPORTABLE_TYPES, error_messages=TYPE_ERRORS, label="更正后的事故类别")
-    reason = serializers.CharField(label="更正理由", max_length=1000)
+    reason = serializers.CharField(label="更正理由", max_length=TEXT_BOUNDS["reclassify_reason"])
 
 
 class SupplementSerializer(serializers.Serializer):
     deaths = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES)
     injuries = serializers.IntegerField(min_value=0, max_value=Accident.MAX_CASUALTIES)
     loss = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=TEXT_BOUNDS["supplement_note"])
 
 
 class TeamSerializer(serializers.Serializer):
-    leader_name = serializers.CharField()
+    leader_name = serializers.CharField(max_length=TEXT_BOUNDS["leader_name"])
     members = serializers.CharField()
 
 
 class ExtendSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, help_text="延长天数（条例第二十九条：最长不超过规则表所定天数）")
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_BOUNDS["extend_reason"])
 
 
 class EscalationSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_BOUNDS["escalate_reason"])
 
 
 class ChapterSerializer(serializers.Serializer):
     cause = serializers.CharField()
-    nature = serializers.CharField()
-    technical_chapter = serializers.CharField()
-    management_chapter = serializers.CharField()
+    nature = serializers.CharField(max_length=TEXT_BOUNDS["nature"])
+    technical_chapter = serializers.CharField(max_length=CHAPTER_MAX)
+    management_chapter = serializers.CharField(max_length=CHAPTER_MAX)
 
 
 class ReportApprovalSerializer(serializers.Serializer):
-    doc_no = serializers.CharField()
+    doc_no = serializers.CharField(max_length=TEXT_BOUNDS["doc_no"])
     text = serializers.CharField()
 
 
 class EvaluationSerializer(serializers.Serializer):
-    rectification = serializers.CharField()
-    prevention = serializers.CharField()
-    handling = serializers.CharField()
-    conclusion = serializers.CharField()
+    rectification = serializers.CharField(max_length=CHAPTER_MAX)
+    prevention = serializers.CharField(max_length=CHAPTER_MAX)
+    handling = serializers.CharField(max_length=CHAPTER_MAX)
+    conclusion = serializers.CharField(max_length=CHAPTER_MAX)
 
 
 class AccidentViewSet(ScopedReadOnlyViewSet):

@@ -7,7 +7,7 @@ from core.forms import StyledForm
 from enterprises.models import Enterprise
 from regions.models import Region
 
-from .models import REPORTABLE_TYPES, Accident, Responsibility
+from .models import CHAPTER_MAX, REPORTABLE_TYPES, TEXT_BOUNDS, Accident, Responsibility
 
 DT = {"type": "datetime-local"}
 D = {"type": "date"}
@@ -23,7 +23,7 @@ class ReportForm(StyledForm):
 
     enterprise = forms.ModelChoiceField(label="事故单位", queryset=Enterprise.objects.none(), required=False,
                                         error_messages={"invalid_choice": "单位不存在或不在您的管辖范围内。"})
-    enterprise_name = forms.CharField(label="或填写单位名称（名录外单位）", max_length=150, required=False)
+    enterprise_name = forms.CharField(label="或填写单位名称（名录外单位）", max_length=TEXT_BOUNDS["enterprise_name"], required=False)
     township = forms.ModelChoiceField(label="发生地乡镇（街道）", queryset=Region.objects.filter(level="township"), required=False,
                                       error_messages={"invalid_choice": "乡镇（街道）无效。"})
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
@@ -32,7 +32,7 @@ class ReportForm(StyledForm):
         label="事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
         help_text="按《企业职工伤亡事故分类》（GB 6441-1986）；道路上的交通事故选“道路交通事故”。道路交通事故、火灾事故的伤亡人数补报期限为7日，其他为30日。",
         error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
-    place = forms.CharField(label="事故地点", max_length=200, error_messages=REQ)
+    place = forms.CharField(label="事故地点", max_length=TEXT_BOUNDS["place"], error_messages=REQ)
     occurred_at = forms.DateTimeField(label="事故发生时间", widget=forms.DateTimeInput(attrs=DT),
                                       error_messages={"required": "请填写事故发生时间。", "invalid": "时间格式不正确。"})
     learned_at = forms.DateTimeField(label="单位负责人接到报告时间", widget=forms.DateTimeInput(attrs=DT),
@@ -52,7 +52,7 @@ class ClassifyForm(StyledForm):
 
     accident_type = forms.ChoiceField(label="事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
                                       error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
-    note = forms.CharField(label="补录说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label="补录说明", max_length=TEXT_BOUNDS["classify_note"], widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ReclassifyForm(StyledForm):
@@ -60,35 +60,35 @@ class ReclassifyForm(StyledForm):
 
     accident_type = forms.ChoiceField(label="更正后的事故类别", choices=[("", "请选择事故类别")] + REPORTABLE_TYPES,
                                       error_messages={"required": "请选择事故类别。", "invalid_choice": "事故类别无效，请从列表中选择。"})
-    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写更正理由。"})
+    reason = forms.CharField(label="更正理由", max_length=TEXT_BOUNDS["reclassify_reason"], widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写更正理由。"})
 
 
 class SupplementForm(StyledForm):
     deaths = forms.IntegerField(label="死亡人数（含失踪）", **PEOPLE)
     injuries = forms.IntegerField(label="重伤人数", **PEOPLE)
     loss = forms.DecimalField(label="直接经济损失（万元）", min_value=0, max_digits=14, decimal_places=2, error_messages=NUM)
-    note = forms.CharField(label="补报说明", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    note = forms.CharField(label="补报说明", max_length=TEXT_BOUNDS["supplement_note"], widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class FlagsForm(StyledForm):
     omitted = forms.BooleanField(label="漏报", required=False)
     false_report = forms.BooleanField(label="谎报", required=False)
     concealed = forms.BooleanField(label="瞒报", required=False)
-    note = forms.CharField(label="认定说明", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    note = forms.CharField(label="认定说明", max_length=TEXT_BOUNDS["flag_note"], widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class TeamForm(StyledForm):
-    leader_name = forms.CharField(label="调查组组长", max_length=60, error_messages=REQ)
+    leader_name = forms.CharField(label="调查组组长", max_length=TEXT_BOUNDS["leader_name"], error_messages=REQ)
     members = forms.CharField(label="调查组成员（单位及人员）", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class ExtendForm(StyledForm):
     days = forms.IntegerField(label="延长天数", min_value=1, error_messages={**NUM, "min_value": "延长天数至少为1日。"})
-    reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    reason = forms.CharField(label="延长理由", max_length=TEXT_BOUNDS["extend_reason"], widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    reason = forms.CharField(label="理由", max_length=TEXT_BOUNDS["escalate_reason"], widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class NoteForm(StyledForm):
@@ -96,18 +96,18 @@ class NoteForm(StyledForm):
 
 
 class RequiredNoteForm(StyledForm):
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    note = forms.CharField(label="说明", max_length=TEXT_BOUNDS["supervise_note"], widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class ReportChapterForm(StyledForm):
     cause = forms.CharField(label="事故原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
-    nature = forms.CharField(label="事故性质", max_length=40, initial="生产安全责任事故", error_messages=REQ)
-    technical_chapter = forms.CharField(label="技术问题专篇", widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQ)
-    management_chapter = forms.CharField(label="管理问题专篇", widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQ)
+    nature = forms.CharField(label="事故性质", max_length=TEXT_BOUNDS["nature"], initial="生产安全责任事故", error_messages=REQ)
+    technical_chapter = forms.CharField(label="技术问题专篇", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQ)
+    management_chapter = forms.CharField(label="管理问题专篇", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 3}), error_messages=REQ)
 
 
 class ApproveForm(StyledForm):
-    doc_no = forms.CharField(label="批复文号", max_length=60, error_messages=REQ)
+    doc_no = forms.CharField(label="批复文号", max_length=TEXT_BOUNDS["doc_no"], error_messages=REQ)
     text = forms.CharField(label="批复意见", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
@@ -140,10 +140,10 @@ class MeasureForm(StyledForm):
 
 
 class EvaluationForm(StyledForm):
-    rectification = forms.CharField(label="问题整改情况", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
-    prevention = forms.CharField(label="防范措施落实情况", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
-    handling = forms.CharField(label="责任人处理情况", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
-    conclusion = forms.CharField(label="评估结论", widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    rectification = forms.CharField(label="问题整改情况", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    prevention = forms.CharField(label="防范措施落实情况", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    handling = forms.CharField(label="责任人处理情况", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
+    conclusion = forms.CharField(label="评估结论", max_length=CHAPTER_MAX, widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQ)
 
 
 class LessonForm(StyledForm):

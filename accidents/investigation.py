@@ -14,19 +14,19 @@ from core.services import NotPermitted, ServiceError, StaleState
 
 from . import rules, workflow
 from .acting import CODE, _cas, _guard, _text, _writes, is_investigator, is_supervisor
-from .models import Accident, Evaluation, Investigation, Measure, Responsibility
+from .models import CHAPTER_MAX, TEXT_BOUNDS, Accident, Evaluation, Investigation, Measure, Responsibility
 
 # ---------------------------------------------------------------- investigation
 
 def start_investigation(actor, accident: Accident, *, leader_name: str, members: str) -> Investigation:
     """成立调查组 (组长负责制) at the level the grade requires."""
-    leader_name = (leader_name or "").strip()
-    members = (members or "").strip()
+    leader_name = _text(leader_name, "leader_name", "调查组组长", required=False, max_length=TEXT_BOUNDS["leader_name"])
+    members = _text(members, "members", "调查组成员", required=False)
     _guard(actor, accident, "start_investigation", has_team=bool(leader_name and members))
     level = rules.authority_level(accident.grade)
     with transaction.atomic():
         _cas(accident, "start_investigation")
-        inv = Investigation.objects.create(accident=accident, level=level, leader_name=leader_name[:60], members=members,
+        inv = Investigation.objects.create(accident=accident, level=level, leader_name=leader_name, members=members,
                                            authority_name=rules.authority_name(accident.region, level), lead_org=actor_org(actor))
         record(actor, "accident.investigation_started", accident, from_state=workflow.REPORTED, to_state=accident.status,
                data={"level": level, "leader": leader_name, "authority": inv.authority_name})
@@ -35,7 +35,7 @@ def start_investigation(actor, accident: Accident, *, leader_name: str, members:
 
 def extend_investigation(actor, accident: Accident, *, days: int, reason: str) -> Accident:
     """art. 29: one extension of at most 60 days, approved by the investigating government."""
-    reason = _text(reason, "reason", "延长理由", max_length=2000)
+    reason = _text(reason, "reason", "延长理由", max_length=TEXT_BOUNDS["extend_reason"])
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -60,7 +60,7 @@ def extend_investigation(actor, accident: Accident, *, days: int, reason: str) -
 
 def escalate(actor, accident: Accident, *, reason: str) -> Accident:
     """提级调查: the government one level up investigates."""
-    reason = _text(reason, "reason", "提级理由", max_length=2000)
+    reason = _text(reason, "reason", "提级理由", max_length=TEXT_BOUNDS["escalate_reason"])
     inv = getattr(accident, "investigation", None)
     level = inv.level if inv else rules.authority_level(accident.grade)
     up = rules.UP.get(level)
@@ -79,7 +79,7 @@ def escalate(actor, accident: Accident, *, reason: str) -> Accident:
 
 def list_supervision(actor, accident: Accident, *, note: str) -> Accident:
     """挂牌督办 of the investigation by a committee office covering the accident."""
-    note = _text(note, "note", "督办要求", max_length=2000)
+    note = _text(note, "note", "督办要求", max_length=TEXT_BOUNDS["supervise_note"])
     if not is_supervisor(actor, accident):
         raise NotPermitted("只有安全生产委员会办公室可以挂牌督办事故调查。")
     inv = getattr(accident, "investigation", None)
@@ -99,9 +99,9 @@ def submit_report(actor, accident: Accident, *, cause: str, nature: str, technic
                   management_chapter: str) -> Accident:
     """The investigation report, with its 技术问题专篇 and 管理问题专篇 (published in full)."""
     cause = _text(cause, "cause", "事故原因")
-    nature = _text(nature, "nature", "事故性质", max_length=40)
-    technical_chapter = (technical_chapter or "").strip()
-    management_chapter = (management_chapter or "").strip()
+    nature = _text(nature, "nature", "事故性质", max_length=TEXT_BOUNDS["nature"])
+    technical_chapter = _text(technical_chapter, "technical_chapter", "技术问题专篇", required=False, max_length=CHAPTER_MAX)
+    management_chapter = _text(management_chapter, "management_chapter", "管理问题专篇", required=False, max_length=CHAPTER_MAX)
     try:
         _guard(actor, accident, "submit_report", has_chapters=bool(technical_chapter and management_chapter))
     except ServiceError as exc:
@@ -124,7 +124,7 @@ def submit_report(actor, accident: Accident, *, cause: str, nature: str, technic
 
 def approve(actor, accident: Accident, *, doc_no: str, text: str) -> Accident:
     """批复: closes the case; the one-year evaluation falls due from today."""
-    doc_no = _text(doc_no, "doc_no", "批复文号", max_length=60)
+    doc_no = _text(doc_no, "doc_no", "批复文号", max_length=TEXT_BOUNDS["doc_no"])
     text = _text(text, "text", "批复意见")
     _guard(actor, accident, "approve")
     today = timezone.localdate()
@@ -217,7 +217,9 @@ def reject_measure(actor, m: Measure, *, note: str) -> Measure:
 def publish_evaluation(actor, accident: Accident, *, rectification: str, prevention: str, handling: str,
                        conclusion: str) -> Evaluation:
     """The evaluation within one year of closing, published (seed 003 (十八))."""
-    texts = [(rectification or "").strip(), (prevention or "").strip(), (handling or "").strip(), (conclusion or "").strip()]
+    texts = [_text(value, field, label, required=False, max_length=CHAPTER_MAX) for value, field, label in (
+        (rectification, "rectification", "问题整改情况"), (prevention, "prevention", "防范措施落实情况"),
+        (handling, "handling", "责任人处理情况"), (conclusion, "conclusion", "评估结论"))]
     try:
         _guard(actor, accident, "publish_evaluation", has_findings=all(texts))
     except ServiceError as exc:

@@ -94,6 +94,14 @@ class AccidentType(models.TextChoices):
 #: the types a report may choose (everything but 未填写)
 REPORTABLE_TYPES = [(value, label) for value, label in AccidentType.choices if value]
 
+#: The bound of a chapter of the investigation report (技术问题专篇, 管理问题专篇) and of a part of the
+#: one-year evaluation: sections of a published report, longer than a note (``core.text.TEXT_MAX``).
+CHAPTER_MAX = 50_000
+#: Services' bounds of texts the forms and the API declare too (the longer: ``core.text.TEXT_MAX``).
+TEXT_BOUNDS = {"enterprise_name": 150, "place": 200, "leader_name": 60, "nature": 40, "doc_no": 60,
+               "classify_note": 1000, "supplement_note": 1000, "reclassify_reason": 1000,
+               "extend_reason": 2000, "escalate_reason": 2000, "supervise_note": 2000, "flag_note": 2000}
+
 
 class SupplementWindow(models.Model):
     """An accident type with its own 补报 window (493号令 art. 13 ¶2: 道路交通事故、火灾事故 7 days);

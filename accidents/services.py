@@ -42,7 +42,7 @@ from .investigation import (  # noqa: F401  (re-exported)
     submit_report,
 )
 from .lessons import launch_lesson_check, record_lesson_result  # noqa: F401  (re-exported)
-from .models import REPORTABLE_TYPES, Accident, CasualtyChange, Investigation
+from .models import REPORTABLE_TYPES, TEXT_BOUNDS, Accident, CasualtyChange, Investigation
 
 #: writer modules split out of this one (services are the only writers; see core/tests/test_writers.py),
 #: re-exported here so callers keep using ``accidents.services``:
@@ -79,8 +79,8 @@ def report_accident(actor, *, region, place: str, enterprise=None, enterprise_na
         if enterprise.region_id != region.pk:
             raise ServiceError("事故单位不在所选乡镇（街道）。", "enterprise")
         enterprise_name = enterprise.name
-    enterprise_name = _text(enterprise_name, "enterprise_name", "事故单位名称", max_length=150)
-    place = _text(place, "place", "事故地点", max_length=200)
+    enterprise_name = _text(enterprise_name, "enterprise_name", "事故单位名称", max_length=TEXT_BOUNDS["enterprise_name"])
+    place = _text(place, "place", "事故地点", max_length=TEXT_BOUNDS["place"])
     summary = _text(summary, "summary", "事故简要经过")
     if not may_report(actor, enterprise=enterprise, region=region, sector=sector):
         raise NotPermitted("您无权报告该单位或该地区的事故。")
@@ -141,7 +141,7 @@ def update_casualties(actor, accident: Accident, *, deaths, injuries, loss, note
     deaths, injuries, loss = _figures(deaths, injuries, loss)
     if (deaths, injuries, loss) == (accident.deaths, accident.injuries, accident.loss):
         raise ServiceError("伤亡人数和经济损失均未变化。", "deaths")
-    note = _text(note, "note", "补报说明", max_length=1000)
+    note = _text(note, "note", "补报说明", max_length=TEXT_BOUNDS["supplement_note"])
     grade = rules.grade_of(deaths, injuries, loss)
     before = accident.grade
     with transaction.atomic():
@@ -177,7 +177,7 @@ def classify_accident(actor, accident: Accident, *, accident_type: str, note: st
         raise NotPermitted("您无权补录该事故的事故类别。")
     if accident.accident_type:
         raise ServiceError("该事故已填写事故类别，不能再次补录。", "accident_type")
-    note = _text(note, "note", "补录说明", max_length=1000, required=False)
+    note = _text(note, "note", "补录说明", max_length=TEXT_BOUNDS["classify_note"], required=False)
     before = accident.supplement_until
     until = rules.supplement_until(accident_type, rules.occurred_on(accident))
     with transaction.atomic():
@@ -209,7 +209,7 @@ def reclassify_accident(actor, accident: Accident, *, accident_type: str, reason
         raise ServiceError("事故调查报告已批复，事故类别以批复的调查报告为准，不能再更正。", "accident_type")
     if accident_type == accident.accident_type:
         raise ServiceError("新的事故类别与原事故类别相同。", "accident_type")
-    reason = _text(reason, "reason", "更正理由", max_length=1000)
+    reason = _text(reason, "reason", "更正理由", max_length=TEXT_BOUNDS["reclassify_reason"])
     before_type, before_until = accident.accident_type, accident.supplement_until
     until = rules.supplement_until(accident_type, rules.occurred_on(accident))
     with transaction.atomic():
@@ -227,7 +227,7 @@ def set_flags(actor, accident: Accident, *, omitted: bool, false_report: bool, c
     """漏报/谎报/瞒报 findings (迟报 is computed). Only the investigating government."""
     if not is_investigator(actor, accident):
         raise NotPermitted("只有负责事故调查的单位可以认定漏报、谎报、瞒报。")
-    note = _text(note, "flag_note", "认定说明", max_length=2000)
+    note = _text(note, "flag_note", "认定说明", max_length=TEXT_BOUNDS["flag_note"])
     with transaction.atomic():
         changes = {"omitted_report": omitted, "false_report": false_report, "concealed": concealed, "flag_note": note}
         if Accident.objects.filter(pk=accident.pk, status=accident.status).update(**changes) != 1:

@@ -13,7 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 
 from .api import MAX_ID
 
-API_VERSION = "1.17.0"
+API_VERSION = "1.18.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",
@@ -80,7 +80,18 @@ class VisibleRecordSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         if self.target.to_field == "pk":
             return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
-        return {"type": "string"}
+        return {"type": "string", "maxLength": self.target.model._meta.get_field(self.target.to_field).max_length}
+
+
+class CodeRelatedSchema(OpenApiSerializerFieldExtension):
+    """``core.api.CodeRelatedField``: a reference record's code, no longer than the code column (a
+    longer one names nothing: DRF's 400 "不存在")."""
+
+    target_class = "core.api.CodeRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        model = self.target.queryset.model
+        return {"type": "string", "maxLength": model._meta.get_field(self.target.slug_field).max_length}
 
 
 class RecordIdSchema(OpenApiSerializerFieldExtension):

@@ -30,12 +30,17 @@ def posted(request):
 
 
 def posted_text(request, name: str) -> str:
-    """A text field of a POST read without a form (a note beside a button), cleaned as every form's
-    and serializer's text is (``core.text.clean_text``): no NUL, which PostgreSQL refuses (a 500),
-    no control characters, which break the exports."""
-    from .text import clean_text
+    """A text field of a POST read without a form (a note beside a button), cleaned and bounded as
+    every form's and serializer's text is (``core.text``): no NUL, which PostgreSQL refuses (a 500),
+    no control characters, which break the exports; longer than ``TEXT_MAX`` is the ``ServiceError``
+    the view already shows on its form (400, nothing written)."""
+    from .services import ServiceError
+    from .text import TEXT_MAX, clean_text
 
-    return clean_text(request.POST.get(name, ""))
+    value = clean_text(request.POST.get(name, ""))
+    if len(value) > TEXT_MAX:
+        raise ServiceError(f"不能超过{TEXT_MAX}字（现为{len(value)}字）。", name)
+    return value
 
 
 def form_status(*forms, refusal=None) -> int:

@@ -9,6 +9,12 @@ breaks and exotic spaces, and strips the ends. It is applied
   form or serializer can forget it; password fields are left untouched;
 * to every text cell read from an imported spreadsheet (``clean_cell``);
 * again, defensively, by every writer (``core.xlsx``, ``documents.render``) via ``xml_safe``.
+
+Every such field is also bounded: one that declares no ``max_length`` gets ``TEXT_MAX`` (installed
+with the cleaning), so a form refuses a longer text with Django's Chinese message on the field, the
+API answers 400 naming the field, and the schema's ``maxLength`` tells a generated client. Fields of
+longer texts declare their own bound; a service's stricter bound (``_text(..., max_length=…)``) still
+applies after it.
 """
 
 import re
@@ -22,6 +28,11 @@ LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 HSPACE_RUN = re.compile("[ \t]+")
+
+#: The bound of a text written in a box (a reason, a note, an opinion, a measure) when its field
+#: declares none — the hazard's description's (``hazards.models.TEXT_LIMITS``) and the accidents'
+#: services' default. Longer documents (a standard's key list) declare their own.
+TEXT_MAX = 5000
 
 
 def xml_safe(value: str) -> str:
@@ -89,7 +100,10 @@ _installed = False
 
 
 def install() -> None:
-    """Wrap ``to_python`` of Django's and DRF's CharField with ``clean_text`` (idempotent)."""
+    """Wrap ``to_python`` of Django's and DRF's CharField with ``clean_text``, and their constructors
+    with the default bound ``TEXT_MAX`` (idempotent). Runs when Django reads ``core``'s app config,
+    before any app's ``ready()`` imports a form or a serializer (the test walking every form and the
+    API schema fails on a field built earlier)."""
     global _installed
     if _installed:
         return
@@ -107,6 +121,22 @@ def install() -> None:
         return value
 
     forms.CharField.to_python = to_python
+    original_init = forms.CharField.__init__
+    from django.core.validators import MaxLengthValidator
+
+    class TextLengthValidator(MaxLengthValidator):
+        message = "不能超过%(limit_value)d字（现为%(show_value)d字）。"  # Django's says "该变量"
+
+    def init(self, *args, max_length=None, **kwargs):
+        widget = kwargs.get("widget")
+        if max_length is None and not _is_secret(widget) and not (
+                isinstance(widget, type) and issubclass(widget, forms.PasswordInput)):
+            max_length = TEXT_MAX
+        original_init(self, *args, max_length=max_length, **kwargs)
+        self.validators = [TextLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
+                           for v in self.validators]
+
+    forms.CharField.__init__ = init
 
     try:
         from rest_framework import serializers
@@ -124,3 +154,13 @@ def install() -> None:
         return value
 
     serializers.CharField.to_internal_value = to_internal_value
+    drf_init = serializers.CharField.__init__
+
+    def drf_field_init(self, **kwargs):
+        if kwargs.get("max_length") is None and not kwargs.get("read_only") \
+                and not _is_secret(kwargs.get("style", {})):
+            kwargs["max_length"] = TEXT_MAX
+        kwargs["error_messages"] = {"max_length": "不能超过{max_length}字。", **kwargs.get("error_messages", {})}
+        drf_init(self, **kwargs)
+
+    serializers.CharField.__init__ = drf_field_init

@@ -99,9 +99,14 @@ def key_list_detail(request, pk: int):
     })
 
 
+#: A key list's text: a line per item (≤ 200 characters each, ``services.publish_key_list``) for
+#: a few hundred items — longer than a note's ``core.text.TEXT_MAX``.
+KEY_LIST_MAX = 50_000
+
+
 class KeyListForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
-    items = forms.CharField(label="检查事项（每行一项；可用“|”分隔中文摘要与英文摘要）",
+    items = forms.CharField(label="检查事项（每行一项；可用“|”分隔中文摘要与英文摘要）", max_length=KEY_LIST_MAX,
                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 12}))
     note = forms.CharField(label="修订说明", max_length=200, required=False,
                            widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -14,6 +14,7 @@ from core.api_http import already_done, settles
 from . import handling, services, workflow
 from .filters import TipFilter
 from .models import Reward, Tip
+from .validators import TEXT_BOUNDS
 
 
 class RewardSerializer(serializers.ModelSerializer):
@@ -44,22 +45,23 @@ class NoteSerializer(serializers.Serializer):
 class VerifySerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Tip.Result.choices)
     note = serializers.CharField()
-    feedback = serializers.CharField(required=False, allow_blank=True, default="")
+    feedback = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_BOUNDS["feedback"])
 
 
 class TransferSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=120, help_text="移交单位（平台外单位名称）")
-    reason = serializers.CharField(help_text="移交理由：为何不属于本单位职责")
+    reason = serializers.CharField(max_length=TEXT_BOUNDS["transfer_reason"], help_text="移交理由：为何不属于本单位职责")
 
 
 class CloseSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="给举报人的反馈（空则沿用核查反馈）")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_BOUNDS["feedback"],
+                                 help_text="给举报人的反馈（空则沿用核查反馈）")
     no_reward_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
                                              help_text="未予奖励的理由：核查属实、符合奖励条件而未决定奖励即办结时必填（应奖尽奖）")
 
 
 class FeedbackSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="向举报人反馈的办理结果（核查办结后10日内）")
+    text = serializers.CharField(max_length=TEXT_BOUNDS["feedback"], help_text="向举报人反馈的办理结果（核查办结后10日内）")
 
 
 class IdentitySerializer(serializers.Serializer):

@@ -5,8 +5,10 @@ from django import forms
 from accounts.models import Organisation, Sector
 from core.forms import StyledForm, styled
 from core.pickers import PickerSelect
+from hazards.models import TEXT_LIMITS
 
 from .models import Reward, RewardPolicy, Tip
+from .validators import TEXT_BOUNDS
 
 
 class PublicTipForm(forms.Form):
@@ -44,7 +46,7 @@ class NoteForm(StyledForm):
 
 
 class CloseForm(StyledForm):
-    note = forms.CharField(label="向举报人反馈（空则沿用核查时的反馈）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="向举报人反馈（空则沿用核查时的反馈）", max_length=TEXT_BOUNDS["feedback"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
     no_reward_reason = forms.CharField(label="未予奖励的理由（核查属实、符合奖励条件而未奖励时必填，如举报人放弃奖励、无法联系举报人）",
                                        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -52,14 +54,14 @@ class CloseForm(StyledForm):
 class VerifyForm(StyledForm):
     result = forms.ChoiceField(label="核查结果", choices=Tip.Result.choices)
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))
-    feedback = forms.CharField(label="向举报人反馈", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    feedback = forms.CharField(label="向举报人反馈", max_length=TEXT_BOUNDS["feedback"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
     hazard = forms.IntegerField(label="关联已有隐患（可选）", required=False,
                                 widget=PickerSelect("hazards", placeholder="输入隐患编号（如 YH120105-0000044）或描述"))
     register = forms.BooleanField(label="登记为新隐患", required=False)
     grade = forms.ChoiceField(label="隐患等级", choices=[("general", "一般"), ("major", "重大")], required=False)
-    description = forms.CharField(label="隐患描述（由核查人员撰写，不得照抄举报内容）", required=False,
+    description = forms.CharField(label="隐患描述（由核查人员撰写，不得照抄举报内容）", required=False, max_length=TEXT_LIMITS["description"],
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    basis_reason = forms.CharField(label="重大隐患的判定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    basis_reason = forms.CharField(label="重大隐患的判定理由", required=False, max_length=TEXT_LIMITS["basis_reason"], widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fine_amount = forms.DecimalField(label="罚款金额（元）", required=False, max_digits=12, decimal_places=2)
 
@@ -90,12 +92,12 @@ class TransferForm(StyledForm):
     to_org = forms.ModelChoiceField(label="移交至平台内单位（可选）", required=False,
                                     queryset=Organisation.objects.filter(kind__in=("department", "committee", "township")))
     unit = forms.CharField(label="或写明平台外接收单位", required=False, max_length=120)
-    reason = forms.CharField(label="移交理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="移交理由", max_length=TEXT_BOUNDS["transfer_reason"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReassignForm(StyledForm):
     to_org = forms.ModelChoiceField(label="改派至", queryset=Organisation.objects.filter(kind__in=("department", "township")))
-    reason = forms.CharField(label="改派理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="改派理由", max_length=TEXT_BOUNDS["reassign_reason"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DuplicateForm(StyledForm):
@@ -106,23 +108,23 @@ class DuplicateForm(StyledForm):
 
 class ExtendForm(StyledForm):
     extra_days = forms.IntegerField(label="延长天数（最多30日）", min_value=1, max_value=366)
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="延期理由", max_length=TEXT_BOUNDS["extend_reason"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionDecisionForm(StyledForm):
     decision = forms.ChoiceField(label="审批意见", choices=[("approve", "批准延期"), ("refuse", "不批准")])
-    note = forms.CharField(label="说明（不批准时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="说明（不批准时必填）", max_length=TEXT_BOUNDS["extension_note"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FeedbackForm(StyledForm):
-    text = forms.CharField(label="向举报人反馈办理结果", widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label="向举报人反馈办理结果", max_length=TEXT_BOUNDS["feedback"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewDecisionForm(StyledForm):
-    result = forms.CharField(label="复查结论", widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(label="复查结论", max_length=TEXT_BOUNDS["review_result"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewRequestForm(forms.Form):
     code = forms.CharField(label="举报查询码", max_length=40, widget=forms.HiddenInput)
-    reason = forms.CharField(label="对办理结果有异议，申请复查的理由", max_length=2000,
+    reason = forms.CharField(label="对办理结果有异议，申请复查的理由", max_length=TEXT_BOUNDS["review_reason"],
                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

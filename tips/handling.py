@@ -15,7 +15,7 @@ from core.services import NotPermitted, ServiceError, StaleState
 
 from . import deadlines, workflow
 from .models import Tip
-from .validators import clean_text
+from .validators import TEXT_BOUNDS, clean_text
 
 HANDLING_STATES = (workflow.ACCEPTED, workflow.VERIFYING)
 
@@ -70,7 +70,7 @@ def request_extension(actor, tip: Tip, *, extra_days: int, reason: str) -> Tip:
         raise ServiceError("已报请延期，正等待上一级审批。", "extra_days")
     limit, calendar = deadlines.rule("extension")
     extra = _extra_days(extra_days, limit, calendar)
-    reason = clean_text(reason, field="reason", label="延期理由", max_length=1000, required=True)
+    reason = clean_text(reason, field="reason", label="延期理由", max_length=TEXT_BOUNDS["extend_reason"], required=True)
     approver = next_level_office(tip.assigned_org)
     if approver is None:
         raise ServiceError("平台上没有承办单位的上一级部门或安委会办公室，无法报请延期。", "extra_days")
@@ -97,7 +97,7 @@ def decide_extension(actor, tip: Tip, *, approve: bool, note: str = "") -> Tip:
         raise ServiceError("该举报没有待审批的延期申请。", "note")
     if not can_decide_extension(actor, tip):
         raise NotPermitted("延期办理须经承办单位的上一级部门负责人批准，承办单位不能自行批准。")
-    note = clean_text(note, field="note", label="审批意见", max_length=1000, required=not approve)
+    note = clean_text(note, field="note", label="审批意见", max_length=TEXT_BOUNDS["extension_note"], required=not approve)
     now = timezone.now()
     changes = {"extension_decided_at": now, "extension_decision_note": note}
     data = {"days": tip.extension_requested_days, "approver": tip.extension_approver_id}
@@ -154,7 +154,7 @@ def give_feedback(actor, tip: Tip, *, text: str) -> Tip:
         raise NotPermitted("只有承办单位可以反馈。")
     if tip.status not in workflow.FEEDBACK_STATES:
         raise ServiceError("举报核查办结后方可反馈办理结果。", "text")
-    text = clean_text(text, field="text", label="反馈", max_length=2000, required=True)
+    text = clean_text(text, field="text", label="反馈", max_length=TEXT_BOUNDS["feedback"], required=True)
     now = timezone.now()
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, status=tip.status).update(feedback=text, feedback_at=now) != 1:
@@ -225,7 +225,7 @@ def request_review(tip: Tip, *, reason: str, today: datetime.date | None = None)
     last = deadlines.due("review_request", fed_back)
     if today > last:
         raise ServiceError(f"申请复查的期限已过（应于{last:%Y-%m-%d}前申请）。", "reason")
-    reason = clean_text(reason, field="reason", label="复查理由", max_length=2000, required=True)
+    reason = clean_text(reason, field="reason", label="复查理由", max_length=TEXT_BOUNDS["review_reason"], required=True)
     due = deadlines.due("review", today)
     body = review_body(tip)
     with transaction.atomic():
@@ -260,7 +260,7 @@ def decide_review(actor, tip: Tip, *, result: str) -> Tip:
         raise NotPermitted(f"复查由承办单位的上一级单位{body}办理，办理过该举报的单位不能复查。")
     if tip.review_requested_at is None or tip.review_decided_at is not None:
         raise ServiceError("该举报没有待办理的复查申请。", "result")
-    result = clean_text(result, field="result", label="复查结论", max_length=2000, required=True)
+    result = clean_text(result, field="result", label="复查结论", max_length=TEXT_BOUNDS["review_result"], required=True)
     with transaction.atomic():
         if Tip.objects.filter(pk=tip.pk, review_decided_at__isnull=True).update(
                 review_result=result, review_decided_at=timezone.now()) != 1:

@@ -17,7 +17,7 @@ from core.services import NotPermitted, ServiceError, StaleState, bounded_decima
 from . import deadlines, protection, workflow
 from .models import MAX_MONEY, Reward, RewardPolicy, Tip, TipAttachment, TipAttempt
 from .routing import route
-from .validators import check_point, check_uploads, clean_text, valid_phone
+from .validators import TEXT_BOUNDS, check_point, check_uploads, clean_text, valid_phone
 
 # Calendar or working days as the row says (tips.deadlines.DEFAULTS; RULES.md §1: handle within 60
 # calendar days of acceptance; reward decided within 15 working days of the case closing, local example 荆州).
@@ -274,7 +274,7 @@ def verify(actor, tip: Tip, *, result: str, note: str, feedback: str = "", hazar
         from .handling import feedback_due
 
         now = timezone.now()
-        feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+        feedback = clean_text(feedback, field="feedback", label="反馈", max_length=TEXT_BOUNDS["feedback"])
         fed_back = {"feedback_at": now} if feedback else {}
         tip = _transition(actor, tip, "verify", facts, note=note,
                           data={"result": result, "hazard": getattr(hazard, "pk", None), "feedback": bool(feedback)},
@@ -459,7 +459,7 @@ def close(actor, tip: Tip, *, feedback: str = "", no_reward_reason: str = "") ->
                            reward_required=required, no_reward_reason=reason)
     if facts.is_handler and required and not reason:
         raise ServiceError(workflow.refusal(tip.status, "close", facts), "no_reward_reason")
-    new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=2000)
+    new_feedback = clean_text(feedback, field="feedback", label="反馈", max_length=TEXT_BOUNDS["feedback"])
     feedback = new_feedback or tip.feedback
     now = timezone.now()
     fed_back = {"feedback_at": now} if new_feedback or (feedback and tip.feedback_at is None) else {}
@@ -474,7 +474,7 @@ def close(actor, tip: Tip, *, feedback: str = "", no_reward_reason: str = "") ->
 def transfer(actor, tip: Tip, *, unit: str = "", reason: str, to_org: Organisation | None = None) -> Tip:
     """不属于本单位职责: to another unit on the platform (``to_org``, reassigned) or outside it."""
     unit = to_org.name if to_org is not None else clean_text(unit, field="unit", label="移交单位", max_length=120)
-    reason = clean_text(reason, field="reason", label="移交理由", max_length=1000)
+    reason = clean_text(reason, field="reason", label="移交理由", max_length=TEXT_BOUNDS["transfer_reason"])
     if not unit:
         raise ServiceError("请写明接收单位。", "unit")
     if not reason:
@@ -499,7 +499,7 @@ def reassign(actor, tip: Tip, *, to_org: Organisation, reason: str) -> Tip:
         raise ServiceError("已办结的举报不能改派。", None)
     if to_org is None or not to_org.is_government or to_org.county_code != tip.county_code:
         raise ServiceError("请选择本区县的政府单位。", "to_org")
-    reason = clean_text(reason, field="reason", label="改派理由", max_length=1000, required=True)
+    reason = clean_text(reason, field="reason", label="改派理由", max_length=TEXT_BOUNDS["reassign_reason"], required=True)
     with transaction.atomic():
         n = Tip.objects.filter(pk=tip.pk, assigned_org=tip.assigned_org_id, status=tip.status).update(assigned_org=to_org)
         if n != 1:

@@ -16,6 +16,12 @@ LNG_RANGE = (73.5, 135.1)
 LAT_RANGE = (3.8, 53.6)
 
 
+#: Services' bounds of the handling texts, declared by the forms and the API too (others: the
+#: default ``core.text.TEXT_MAX``).
+TEXT_BOUNDS = {"feedback": 2000, "transfer_reason": 1000, "reassign_reason": 1000, "extend_reason": 1000,
+               "extension_note": 1000, "review_reason": 2000, "review_result": 2000}
+
+
 def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = False) -> str:
     text = CONTROL.sub("", strip_tags(value or "")).strip()
     if required and not text:

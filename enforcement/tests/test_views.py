@@ -114,6 +114,9 @@ def test_credit_page_actions(client, world):
     client.force_login(world.user("enterprise"))
     r = client.post(f"/enforcement/credit/{listing.pk}/apply/", {"statement": ""})
     assert r.status_code == 400 and 'data-field="statement"' in r.content.decode()
+    r = client.post(f"/enforcement/credit/{listing.pk}/apply/", {"statement": "改" * 5001})  # core.text.TEXT_MAX
+    assert r.status_code == 400 and "不能超过5000字（现为5001字）" in r.content.decode()
+    assert not listing.repairs.exists()
     # the statement beside the button is cleaned as a form's text (a NUL was a 500 on PostgreSQL)
     assert client.post(f"/enforcement/credit/{listing.pk}/apply/", {"statement": " 已整改\x00\x0b完毕 "}).status_code == 302
     assert listing.repairs.get().statement == "已整改\n完毕"

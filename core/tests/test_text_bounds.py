@@ -1,0 +1,150 @@
+"""Every text the system takes is bounded (``core.text.TEXT_MAX`` where a field declares nothing):
+a longer one is a 400 naming the field with a Chinese reason, and nothing is written; the API's
+schema says ``maxLength`` for every string a request may carry, so a generated client knows.
+
+The walks look at what the running project built (every form class of every project module, the
+generated OpenAPI document), not at the default they test."""
+
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from drf_spectacular.generators import SchemaGenerator
+
+from core.models import Event
+from core.testing import client_as
+from core.text import TEXT_MAX
+
+ROOT = Path(settings.BASE_DIR)
+SKIP_PARTS = {"tests", "migrations", "management"}
+# Formats whose value the field parses (a date, a number written as text, an upload): not free text.
+PARSED_FORMATS = {"date", "date-time", "time", "binary", "uri", "email", "uuid", "decimal", "duration"}
+
+
+def _project_modules():
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(ROOT) or ".venv" in Path(config.path).parts:
+            continue
+        package = importlib.import_module(config.name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, prefix=config.name + "."):
+            if SKIP_PARTS & set(info.name.split(".")):
+                continue
+            yield importlib.import_module(info.name)
+
+
+def _project_forms():
+    for module in _project_modules():
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, forms.BaseForm):
+                yield cls
+
+
+def _secret(field) -> bool:
+    return isinstance(field.widget, forms.PasswordInput)
+
+
+def test_every_text_field_of_every_form_has_a_maximum_length():
+    classes = list(_project_forms())
+    assert len(classes) > 100, "the walk found too few forms to prove anything"
+    unbounded = [f"{cls.__module__}.{cls.__name__}.{name}"
+                 for cls in classes for name, field in cls.base_fields.items()
+                 if isinstance(field, forms.CharField) and not _secret(field) and field.max_length is None]
+    assert unbounded == [], unbounded
+
+
+def _request_strings(schema):
+    components = schema["components"]["schemas"]
+    seen, found = set(), []
+
+    def walk(node, where):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name in seen:
+                return
+            seen.add(name)
+            node, where = components[name], name
+        for key in ("allOf", "oneOf", "anyOf"):
+            for sub in node.get(key, []):
+                walk(sub, where)
+        if node.get("type") == "array":
+            walk(node.get("items", {}), where + "[]")
+        if node.get("type") == "string" and "enum" not in node and node.get("format") not in PARSED_FORMATS:
+            found.append((where, node))
+        for name, prop in node.get("properties", {}).items():
+            if not prop.get("readOnly"):
+                walk(prop, f"{where}.{name}")
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], f"{method.upper()} {path}")
+    return found
+
+
+def test_every_string_an_api_request_may_carry_has_a_max_length_in_the_schema():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    strings = _request_strings(schema)
+    assert len(strings) > 100, "the walk found too few request strings to prove anything"
+    assert [where for where, node in strings if "maxLength" not in node] == []
+    # the default is what the field enforces (see the behaviour tests below), not a larger figure
+    assert {node["maxLength"] for _, node in strings} >= {TEXT_MAX}
+
+
+def test_the_default_bound_applies_to_a_form_field_but_a_declared_one_wins_and_passwords_are_free():
+    class F(forms.Form):
+        note = forms.CharField(widget=forms.Textarea)
+        title = forms.CharField(max_length=20)
+        secret = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+    form = F({"note": "长" * (TEXT_MAX + 1), "title": "题" * 21, "secret": "x" * (TEXT_MAX + 1)})
+    assert not form.is_valid()
+    assert set(form.errors) == {"note", "title"}
+    assert f"不能超过{TEXT_MAX}字（现为{TEXT_MAX + 1}字）" in form.errors["note"][0]
+    assert 'maxlength="5000"' in str(form["note"])  # the browser stops the typing too
+    assert F({"note": "长" * TEXT_MAX, "title": "题" * 20, "secret": "x"}).is_valid()
+
+
+def _voidable(world):
+    from hazards.tests.conftest import make_general
+
+    return make_general(world)  # registered by the commerce department, which may void it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length, status", [(TEXT_MAX + 1, 400), (TEXT_MAX, 200)])
+def test_an_over_long_reason_to_an_api_action_is_a_400_naming_it_and_nothing_changes(client, world, length, status):
+    hazard = _voidable(world)
+    before = Event.objects.count()
+    client_as(client, world, "commerce")
+    response = client.post(f"/api/v1/hazards/{hazard.pk}/actions/void/", {"reason": "重" * length},
+                           content_type="application/json")
+    assert response.status_code == status, response.content
+    hazard.refresh_from_db()
+    if status == 400:
+        assert list(response.json()["errors"]) == ["reason"]
+        assert response.json()["errors"]["reason"] == [f"不能超过{TEXT_MAX}字。"]
+        assert (Event.objects.count(), hazard.status) == (before, "registered")
+    else:
+        assert (Event.objects.count(), hazard.status) == (before + 1, "void")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length, status", [(TEXT_MAX + 1, 400), (TEXT_MAX, 302)])
+def test_an_over_long_reason_on_the_page_is_a_form_error_and_nothing_changes(client, world, length, status):
+    hazard = _voidable(world)
+    before = Event.objects.count()
+    client_as(client, world, "commerce")
+    response = client.post(f"/hazards/{hazard.pk}/actions/void/", {"void-reason": "重" * length})
+    assert response.status_code == status
+    hazard.refresh_from_db()
+    if status == 400:
+        assert f"不能超过{TEXT_MAX}字（现为{TEXT_MAX + 1}字）" in response.content.decode()
+        assert (Event.objects.count(), hazard.status) == (before, "registered")
+    else:
+        assert hazard.status == "void"
