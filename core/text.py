@@ -127,6 +127,10 @@ def install() -> None:
     class TextLengthValidator(MaxLengthValidator):
         message = "不能超过%(limit_value)d字（现为%(show_value)d字）。"  # Django's says "该变量"
 
+        def __call__(self, value):
+            if isinstance(value, str):  # a CharField parsing text into another type (an id) bounds its own
+                super().__call__(value)
+
     def init(self, *args, max_length=None, **kwargs):
         widget = kwargs.get("widget")
         if max_length is None and not _is_secret(widget) and not (
