@@ -135,3 +135,9 @@ def test_an_over_long_reason_is_a_400_naming_it_and_nothing_changes_but_the_boun
     assert response.status_code == done
     hazard.refresh_from_db()
     assert (Event.objects.count(), hazard.status) == (before + 1, "void")
+
+
+def test_a_text_field_parsing_its_text_into_an_id_is_not_measured_as_text():
+    from core.listfilters import RecordIdField
+
+    assert RecordIdField(required=False).clean(" 12 ") == 12  # an int has no length: it was a TypeError (a 500)
