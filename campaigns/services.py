@@ -22,6 +22,7 @@ from .models import Activity, Campaign, Phase, Submission
 SERVICE_MODULES = ("reports",)
 
 _org = actor_org
+NOTE_MAX = Submission._meta.get_field("note").max_length  # 更正说明
 
 
 def _require_unit_writer(actor, unit: Organisation) -> None:
@@ -173,6 +174,9 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
     entered ones for the rest; the invariants must hold. A second submission for the same week is
     a new version (a correction); earlier versions are kept unchanged."""
     _require_unit_writer(actor, unit)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:  # refused, not cut (the column's length)
+        raise ServiceError(f"说明不能超过{NOTE_MAX}字（现为{len(note)}字）。", "note")
     frozen = frozen_values(unit=unit, campaign=campaign, as_of=as_of, manual=manual)
     week = D.week_of(as_of)
     with transaction.atomic():
@@ -181,7 +185,7 @@ def submit(actor, *, unit: Organisation, campaign: Campaign, as_of: datetime.dat
         sub = Submission(campaign=campaign, unit=unit, week=week, version=(last.version + 1) if last else 1, as_of=as_of,
                          values=frozen, submitted_by=actor if actor is not None and actor.is_authenticated else None,
                          submitted_by_name=(actor.get_full_name() or actor.get_username()) if actor is not None else "系统",
-                         note=note[:200])
+                         note=note)
         sub.set_region_codes(unit.region)
         sub.save()
         record(actor, "campaigns.dispatch_submitted", sub, data={"week": week.isoformat(), "version": sub.version})

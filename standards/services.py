@@ -24,6 +24,13 @@ def _check_summary(text, field) -> str:
     return text
 
 
+def _check_english(text, field) -> str:
+    text = (text or "").strip()
+    if len(text) > 300:  # refused, not cut (the column's length)
+        raise ServiceError(f"英文摘要不能超过300个字符（现为{len(text)}个）。", field)
+    return text
+
+
 def revise_standard(actor, standard: Standard, *, note: str = "", item_changes: dict | None = None,
                     **changes) -> Standard:
     """Create version+1 of ``standard`` with ``changes`` (standard fields) and ``item_changes``
@@ -97,7 +104,7 @@ def publish_key_list(actor, sector, *, title: str, items: list[dict], note: str 
     for i, it in enumerate(items, 1):
         cleaned.append(KeyInspectionItem(code=(it.get("code") or f"{prefix}{i}")[:60], sort_order=i,
                                          summary_zh=_check_summary(it.get("summary_zh"), "items"),
-                                         summary_en=(it.get("summary_en") or "").strip()[:300]))
+                                         summary_en=_check_english(it.get("summary_en"), "items")))
     if len({c.code for c in cleaned}) != len(cleaned):
         raise ServiceError("检查事项编码重复。", "items")
     with transaction.atomic():

@@ -257,3 +257,16 @@ def test_township_rows_1_3_and_1_4_stay_blank(client, world, unit):
     assert r.status_code == 302
     sub = Submission.objects.get(unit=township)
     assert sub.values.get("1.3") is None and sub.values.get("1.4") is None
+
+
+def test_a_note_longer_than_its_column_is_refused_on_the_page_not_cut(client, world, unit):
+    from campaigns.models import Campaign, Submission
+
+    campaign = Campaign.objects.get()
+    client.force_login(world.user("commerce"))
+    body = {"unit": unit.pk, "campaign": campaign.pk}
+    r = client.post("/campaigns/dispatch/submit/", {**body, "note": "更" * 201})  # the column holds 200
+    assert r.status_code == 400 and "说明不能超过200字（现为201字）" in r.content.decode()
+    assert not Submission.objects.exists()
+    assert client.post("/campaigns/dispatch/submit/", {**body, "note": "更" * 200}).status_code == 302
+    assert Submission.objects.get().note == "更" * 200

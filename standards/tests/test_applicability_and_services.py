@@ -89,6 +89,11 @@ def test_key_list_new_version_only_by_competent_department(world, catalogue):
     with pytest.raises(ServiceError) as exc:
         services.publish_key_list(world.user("commerce"), commerce, title="x", items=[])
     assert exc.value.field == "items"
+    long_english = [{"summary_zh": "燃气报警器缺失", "summary_en": "a" * 301}]  # the column holds 300: refused, not cut
+    with pytest.raises(ServiceError) as exc:
+        services.publish_key_list(world.user("commerce"), commerce, title="x", items=long_english)
+    assert (exc.value.field, exc.value.message) == ("items", "英文摘要不能超过300个字符（现为301个）。")
+    assert KeyInspectionList.objects.filter(sector=commerce).count() == 2
     # 应急管理局 has competence for 工贸 (parent) → may edit a 工贸 child list; commerce may not
     metallurgy = Sector.objects.get(code="metallurgy")
     assert services.publish_key_list(world.user("emergency"), metallurgy, title="冶金重点", items=items).version == 1
