@@ -120,6 +120,20 @@ class SchemaWithAppTags(AutoSchema):
         module = type(self.view).__module__.split(".")[0]
         return [APP_TAGS[module]] if module in APP_TAGS else super().get_tags()
 
+    def _map_basic_serializer(self, serializer, direction):
+        """A text field bounded by the default alone (``core.text.TEXT_MAX``) says ``maxLength`` where
+        a request carries it, not in an answer: what an answer shows was stored by a service whose
+        bound may be longer (a report's chapter) or older than the default, and a generated client
+        validating answers would refuse that record."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response":
+            for name, field in serializer.fields.items():
+                for part in (field, getattr(field, "child", None)):
+                    if getattr(part, "default_text_bound", False):
+                        prop = schema.get("properties", {}).get(name, {})
+                        (prop.get("items", {}) if part is not field else prop).pop("maxLength", None)
+        return schema
+
 
 def _error_ref():
     return {"$ref": "#/components/schemas/Error"}

@@ -161,10 +161,12 @@ def install() -> None:
     drf_init = serializers.CharField.__init__
 
     def drf_field_init(self, **kwargs):
-        if kwargs.get("max_length") is None and not kwargs.get("read_only") \
-                and not _is_secret(kwargs.get("style", {})):
+        default = kwargs.get("max_length") is None and not kwargs.get("read_only") \
+            and not _is_secret(kwargs.get("style", {}))
+        if default:
             kwargs["max_length"] = TEXT_MAX
         kwargs["error_messages"] = {"max_length": "不能超过{max_length}字。", **kwargs.get("error_messages", {})}
         drf_init(self, **kwargs)
+        self.default_text_bound = default  # the schema says it of requests only (core.api_schema)
 
     serializers.CharField.__init__ = drf_field_init

@@ -96,6 +96,16 @@ def test_every_string_an_api_request_may_carry_has_a_max_length_in_the_schema():
     assert {node["maxLength"] for _, node in strings} >= {TEXT_MAX}
 
 
+def test_an_answer_does_not_promise_the_default_bound_a_request_is_held_to():
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    # the accident's 简要经过: a request carries at most TEXT_MAX; an answer shows what was stored
+    assert components["AccidentReportRequest"]["properties"]["summary"]["maxLength"] == TEXT_MAX
+    assert "maxLength" not in components["Accident"]["properties"]["summary"]
+    assert "maxLength" not in components["Event"]["properties"]["note"]  # an event's note is any writer's text
+    # a bound of the field's own (the column) is true of answers as well
+    assert components["Enterprise"]["properties"]["name"]["maxLength"] == 150
+
+
 def test_the_default_bound_applies_to_a_form_field_but_a_declared_one_wins_and_passwords_are_free():
     class F(forms.Form):
         note = forms.CharField(widget=forms.Textarea)
