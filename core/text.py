@@ -133,9 +133,9 @@ def install() -> None:
 
     def init(self, *args, max_length=None, **kwargs):
         widget = kwargs.get("widget")
-        if max_length is None and not _is_secret(widget) and not (
+        if max_length is None and not isinstance(self, forms.JSONField) and not _is_secret(widget) and not (
                 isinstance(widget, type) and issubclass(widget, forms.PasswordInput)):
-            max_length = TEXT_MAX
+            max_length = TEXT_MAX  # (a JSON value is data parsed whole, not a text written in a box)
         original_init(self, *args, max_length=max_length, **kwargs)
         self.validators = [TextLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
                            for v in self.validators]
