@@ -120,6 +120,7 @@ def test_the_default_bound_applies_to_a_form_field_but_a_declared_one_wins_and_p
     assert set(form.errors) == {"note", "title"}
     assert f"不能超过{TEXT_MAX}字（现为{TEXT_MAX + 1}字）" in form.errors["note"][0]
     assert 'maxlength="5000"' in str(form["note"])  # the browser stops the typing too
+    assert "maxlength" not in str(form["values"]) and form.fields["values"].max_length is None
     assert F({"note": "长" * TEXT_MAX, "title": "题" * 20, "secret": "x", "values": "[1]"}).is_valid()
 
 
