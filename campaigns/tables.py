@@ -308,6 +308,13 @@ def table_body(sections: list, can_submit: bool) -> str:
                         else:
                             shown = _text(value)
                         inner = f'<span data-testid="value-{code}">{shown}</span>' + (' <span class="badge text-bg-light">自动</span>' if c["auto"] else "")
+                    elif row.kind == "bool":  # 是/否: a choice, never the word True typed in a box
+                        options = "".join(
+                            f'<option value="{v}"{" selected" if chosen else ""}>{text}</option>'
+                            for v, text, chosen in (("", "未填", value is None), ("是", "是", value is True),
+                                                    ("否", "否", value is False)))
+                        inner = (f'<select class="form-select form-select-sm" name="row_{code}" '
+                                 f'aria-label="{code}">{options}</select>')
                     else:
                         inner = (f'<input class="form-control form-control-sm" name="row_{code}" '
                                  f'value="{_text(value) if value is not None else ""}" aria-label="{code}">')

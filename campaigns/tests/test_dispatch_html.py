@@ -23,7 +23,7 @@ TABLE = Engine.get_default().from_string("""{% load qingling %}{% for section in
     {% for item in line %}
       <td>{% for cell in item %}{% if forloop.first %}{{ cell.row.code }} {{ cell.row.label }}{% else %}，{{ cell.row.label }}{% endif %}{% endfor %}
         {% for cell in item %}{% if cell.row.remark %}<div class="small text-muted" data-testid="remark-{{ cell.row.code }}">注：{{ cell.row.remark }}</div>{% endif %}{% endfor %}</td>
-      <td>{% for cell in item %}<div data-code="{{ cell.row.code }}">{% if cell.blank %}<span class="text-muted" data-testid="blank-{{ cell.row.code }}">（行业主管部门填写）</span>{% elif cell.auto or not can_submit %}<span data-testid="value-{{ cell.row.code }}">{% if cell.value is None %}<span class="text-muted">—</span>{% elif cell.row.kind == "bool" %}{% if cell.value %}是{% else %}否{% endif %}{% else %}{{ cell.value }}{% endif %}</span>{% if cell.auto %} <span class="badge text-bg-light">自动</span>{% endif %}{% else %}<input class="form-control form-control-sm" name="row_{{ cell.row.code }}" value="{% if cell.value is not None %}{{ cell.value }}{% endif %}" aria-label="{{ cell.row.code }}">{% endif %}</div>{% endfor %}</td>
+      <td>{% for cell in item %}<div data-code="{{ cell.row.code }}">{% if cell.blank %}<span class="text-muted" data-testid="blank-{{ cell.row.code }}">（行业主管部门填写）</span>{% elif cell.auto or not can_submit %}<span data-testid="value-{{ cell.row.code }}">{% if cell.value is None %}<span class="text-muted">—</span>{% elif cell.row.kind == "bool" %}{% if cell.value %}是{% else %}否{% endif %}{% else %}{{ cell.value }}{% endif %}</span>{% if cell.auto %} <span class="badge text-bg-light">自动</span>{% endif %}{% elif cell.row.kind == "bool" %}<select class="form-select form-select-sm" name="row_{{ cell.row.code }}" aria-label="{{ cell.row.code }}"><option value=""{% if cell.value is None %} selected{% endif %}>未填</option><option value="是"{% if cell.value is True %} selected{% endif %}>是</option><option value="否"{% if cell.value is False %} selected{% endif %}>否</option></select>{% else %}<input class="form-control form-control-sm" name="row_{{ cell.row.code }}" value="{% if cell.value is not None %}{{ cell.value }}{% endif %}" aria-label="{{ cell.row.code }}">{% endif %}</div>{% endfor %}</td>
       <td>{% for cell in item %}{% if not forloop.first %}，{% endif %}{{ cell.row.unit }}{% endfor %}</td>
     {% endfor %}
   </tr>{% endfor %}
@@ -39,15 +39,18 @@ ROWS = Engine.get_default().from_string("""{% load qingling %}{% for s in sectio
 
 @pytest.mark.parametrize("can_submit", [True, False])
 @pytest.mark.parametrize("blank", [set(), {"1.3", "1.4"}])
-def test_table_cells_print_as_the_template_did(can_submit, blank):
-    # every kind of value: computed ints, a Decimal amount, both booleans, a manual value, nothing, markup to escape
-    values = {"1.1": 12, "1.2": 0, "3.3": 4, "3.3_amount": Decimal("1.2346"), "4.6": True, "4.7": 3, "4.5": "0.5000",
+@pytest.mark.parametrize("media", [True, False, None])  # 4.6 是/否, entered by hand: a choice of 是 / 否 / 未填
+def test_table_cells_print_as_the_template_did(can_submit, blank, media):
+    # every kind of value: computed ints, a Decimal amount, a boolean, a manual value, nothing, markup to escape
+    values = {"1.1": 12, "1.2": 0, "3.3": 4, "3.3_amount": Decimal("1.2346"), "4.6": media, "4.7": 3, "4.5": "0.5000",
               "2.1": "<b>", "4.1": False}
     auto = {"1.1", "1.2", "3.3", "3.3_amount", "4.5"}
     sections = lines_for(values, auto, blank)
     expected = TABLE.render(Context({"sections": sections, "can_submit": can_submit}))
     assert str(table_body(sections, can_submit)) == expected
     assert "&lt;b&gt;" in expected
+    media_cell = expected.split('data-code="4.6">', 1)[1].split("</div>", 1)[0]
+    assert "True" not in media_cell and "False" not in media_cell  # the box showed the word True
 
 
 def test_rollup_lines_and_rows_print_as_the_template_did(world):
