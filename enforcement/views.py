@@ -115,7 +115,9 @@ def _offered(case, action_forms, failed=None):
             names.discard(name)
     offered = {name: form for name, form in action_forms.items() if name in names or name == failed}
     for name, form in offered.items():
-        form.title = workflow.FORM_LABELS[name]  # the card's heading: the one list of the forms' names
+        # the card's heading: the one list of the forms' names. Not ``form.title``: the template reads
+        # ``form.title`` as the form's field of that name first (公布典型案例's 标题 box stood as its heading)
+        form.card_heading = workflow.FORM_LABELS[name]
     return offered
 
 
