@@ -1,6 +1,6 @@
 """The sweep's reading of a page's text: what counts as a raw identifier or an English word."""
 
-from tests.e2e.sweep_rules import problems
+from tests.e2e.sweep_rules import identifiers, problems
 
 
 def kinds(text):
@@ -22,3 +22,8 @@ def test_english_words_are_caught_but_not_the_allowed_ones():
 def test_codes_glued_to_digits_and_addresses_are_data_not_words():
     text = "统一社会信用代码 91120105MA000001X，隐患 YH120105-0000044，邮箱 a.b@example.invalid，网址 https://x.example/a_b"
     assert kinds(text) == set()
+
+
+def test_a_value_written_into_a_box_is_checked_for_identifiers_but_may_be_data_in_english():
+    assert [token for _kind, token in identifiers("True")] == ["True"]  # the dispatch table's 是/否 box
+    assert identifiers("安全出口锁闭 | Emergency exits locked or blocked") == []  # a key list's bilingual line

@@ -49,13 +49,18 @@ def _strip_addresses(text: str) -> str:
     return re.sub(r"https?://\S+", " ", text)
 
 
+def identifiers(text: str) -> list[tuple[str, str]]:
+    """(kind, token) for every raw identifier in ``text`` — what the sweep asks of the values the server
+    wrote into text boxes: a box may hold data in another language by design (a key list's English
+    summaries), never a Python value or a code (the dispatch table's 是/否 box said "True")."""
+    text = _strip_addresses(text)
+    return [(kind, m.group(0)) for kind, pattern in _IDENTIFIERS for m in pattern.finditer(text)]
+
+
 def problems(text: str) -> list[tuple[str, str]]:
     """(kind, token) for every raw identifier or English word in ``text``."""
+    found = identifiers(text)
     text = _strip_addresses(text)
-    found = []
-    for kind, pattern in _IDENTIFIERS:
-        for m in pattern.finditer(text):
-            found.append((kind, m.group(0)))
     for m in _WORD.finditer(text):
         word = m.group(0)
         if word not in ALLOWED_WORDS and not any(word in tok for _k, tok in found):

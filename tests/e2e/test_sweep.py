@@ -3,8 +3,8 @@ first detail of every list and the forms they lead to — at 1366 px and 390 px 
 
 A page fails when
 * the document is wider than the window (horizontal overflow, ``scrollWidth > innerWidth + 1``);
-* its visible text holds a raw identifier or an English word (tests/e2e/sweep_rules.py, with the
-  short allow-list documented there);
+* its visible text holds a raw identifier or an English word, or a value the server wrote into a text box
+  holds a raw identifier (tests/e2e/sweep_rules.py, with the short allow-list documented there);
 * it is not the home page and has no breadcrumbs;
 * it answers with an error status although the persona reached it by a link the app showed.
 
@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.session import log_in
-from tests.e2e.sweep_rules import problems
+from tests.e2e.sweep_rules import identifiers, problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +89,11 @@ TEXT_JS = """() => {
   for (const el of document.querySelectorAll('main [placeholder]')) parts.push(el.getAttribute('placeholder'));
   for (const el of document.querySelectorAll('main [title]')) parts.push(el.getAttribute('title'));
   parts.push(document.title);
-  return parts.join('\\n');
+  // what the server wrote into a box (the user did not type it): checked for raw identifiers only
+  const boxes = [];
+  for (const el of document.querySelectorAll('main textarea, main input:not([type]), main input[type=text], main input[type=search], main input[type=number]'))
+    if (el.defaultValue) boxes.push(el.defaultValue);
+  return [parts.join('\\n'), boxes.join('\\n')];
 }"""
 WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
   const scroll = document.documentElement.scrollWidth, inner = window.innerWidth;
@@ -137,10 +141,10 @@ def check_page(page, url, findings, persona, shots):
             findings.append(f"{where} @{width}px: overflows by {scroll - inner}px ({'; '.join(culprits)})")
         # login names (the persona's own on its profile, its colleagues' on the account pages) are what
         # people type to log in, not identifiers: longest first, so that "hb_anweiban_lead" goes whole
-        text = page.evaluate(TEXT_JS)
+        text, boxes = page.evaluate(TEXT_JS)
         for name in sorted({persona, *LOGIN_NAMES}, key=len, reverse=True):
-            text = text.replace(name, "")
-        for kind, token in problems(text):
+            text, boxes = text.replace(name, ""), boxes.replace(name, "")
+        for kind, token in problems(text) + [(kind, f"{token}（输入框中）") for kind, token in identifiers(boxes)]:
             if (kind, token) not in seen_words:
                 seen_words.add((kind, token))
                 findings.append(f"{where} @{width}px: {kind} «{token}»")
