@@ -6,6 +6,7 @@ A page fails when
 * its visible text holds a raw identifier or an English word, or a value the server wrote into a text box
   holds a raw identifier (tests/e2e/sweep_rules.py, with the short allow-list documented there);
 * it is not the home page and has no breadcrumbs;
+* a heading in ``main`` holds a form control (a field rendered where a card's title belonged);
 * it answers with an error status although the persona reached it by a link the app showed.
 
 Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
@@ -132,6 +133,10 @@ def check_page(page, url, findings, persona, shots):
     path = urlsplit(page.url).path
     if path != "/" and not path.startswith("/accounts/login") and page.locator("[data-testid=breadcrumbs]").count() == 0:
         findings.append(f"{where}: no breadcrumbs")
+    # a heading is text: a form control inside one stood in for its title (the case page's 公布典型案例 card
+    # was headed by its own 标题 box — the template read form.title as the form's field of that name)
+    if page.locator("main :is(h1, h2, h3, h4, h5, h6) :is(input, select, textarea)").count():
+        findings.append(f"{where}: a heading holds a form control")
     seen_words = set()
     for width in WIDTHS:
         if width != WIDTHS[0]:
