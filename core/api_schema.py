@@ -90,6 +90,8 @@ class CodeRelatedSchema(OpenApiSerializerFieldExtension):
     target_class = "core.api.CodeRelatedField"
 
     def map_serializer_field(self, auto_schema, direction):
+        if self.target.queryset is None:  # a read-only one (none today): no column to bound it by
+            return {"type": "string"}
         model = self.target.queryset.model
         return {"type": "string", "maxLength": model._meta.get_field(self.target.slug_field).max_length}
 

@@ -11,8 +11,9 @@ breaks and exotic spaces, and strips the ends. It is applied
 * again, defensively, by every writer (``core.xlsx``, ``documents.render``) via ``xml_safe``.
 
 Every such field is also bounded: one that declares no ``max_length`` gets ``TEXT_MAX`` (installed
-with the cleaning), so a form refuses a longer text with Django's Chinese message on the field, the
-API answers 400 naming the field, and the schema's ``maxLength`` tells a generated client. Fields of
+with the cleaning; not a password, not a JSON value), so a form refuses a longer text on the field
+("不能超过N字（现为M字）。", its box's ``maxlength`` stops the typing), the API answers 400 naming the
+field ("不能超过N字。"), and the schema's ``maxLength`` tells a generated client. Fields of
 longer texts declare their own bound; a service's stricter bound (``_text(..., max_length=…)``) still
 applies after it.
 """

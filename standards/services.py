@@ -25,9 +25,9 @@ def _check_summary(text, field) -> str:
 
 
 def _check_english(text, field) -> str:
-    text = (text or "").strip()
-    if len(text) > 300:  # refused, not cut (the column's length)
-        raise ServiceError(f"英文摘要不能超过300个字符（现为{len(text)}个）。", field)
+    text, limit = (text or "").strip(), KeyInspectionItem._meta.get_field("summary_en").max_length
+    if len(text) > limit:  # refused, not cut (the column's length)
+        raise ServiceError(f"英文摘要不能超过{limit}个字符（现为{len(text)}个）。", field)
     return text
 
 
