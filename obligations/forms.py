@@ -188,8 +188,13 @@ INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设�
 
 
 class CostForm(BootstrapForm):
+    """The 适用行业 is chosen, never assumed: the box starts on the enterprise's own industry where one of
+    its sectors is one (a 加油站 → 危险品生产与储存), else on "请选择" — it started on the list's first
+    entry, so a 商贸 unit's extraction was saved as 危险品 unless someone noticed."""
+
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    industry = forms.ChoiceField(label="适用行业", choices=INDUSTRIES)
+    industry = forms.ChoiceField(label="适用行业", choices=[("", "请选择适用行业")] + INDUSTRIES,
+                                 error_messages={"required": "请选择适用行业。"})
     category = forms.CharField(label="类别（建设工程如“房屋建筑工程”；煤矿、非煤矿山如“其他井工矿”“金属矿山（露天）”）",
                                required=False, max_length=60)
     base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元；煤矿、非煤矿山为产量，吨）", **MONEY)
@@ -198,6 +203,13 @@ class CostForm(BootstrapForm):
     amount = forms.DecimalField(label="提取金额（元）", **MONEY)
     used_amount = forms.DecimalField(label="使用金额（元）", required=False, **MONEY)
     use = forms.CharField(label="使用情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprise is not None:
+            own = set(enterprise.sectors.values_list("code", flat=True)) & {code for code, _ in INDUSTRIES}
+            if len(own) == 1:  # two industries of its own: the user says which this record is
+                self.fields["industry"].initial = own.pop()
 
 
 class RemarkForm(BootstrapForm):

@@ -117,7 +117,7 @@ def add_record(request, pk: int, kind: str):
     if not services.can_write_records(request.user, enterprise):
         raise PermissionDenied("只有本单位人员可以填报。")
     title, form_class, service = KINDS[kind]
-    extra = {"enterprise": enterprise} if kind in ("permit", "check") else {}
+    extra = {"enterprise": enterprise} if kind in ("permit", "check", "cost") else {}
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **extra)
         if form.is_valid():

@@ -150,3 +150,21 @@ def test_the_forms_and_the_serializers_bound_the_numbers_themselves():
     over = str(MAX_AMOUNT + Decimal("0.01"))
     errors = forms.CostForm({"base": over, "amount": over, "used_amount": over, "ratio_percent": "100.001"}).errors
     assert {"base", "amount", "used_amount", "ratio_percent"} <= set(errors)
+
+
+def test_the_cost_form_starts_on_the_units_own_industry_or_on_a_choice_never_on_the_first_entry(client, world):
+    import re
+
+    def selected(persona, ent):
+        client.force_login(world.user(persona))
+        html = client.get(f"/obligations/enterprise/{ent.pk}/add/cost/").content.decode()
+        select = re.search(r'<select name="industry"[^>]*>(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+
+    assert selected("enterprise_gas_station", world.ent_hazchem) == ["hazchem"]  # a 加油站: 危险品生产与储存
+    assert selected("enterprise", world.ent_commerce) == [""]  # 商贸: none of the list's industries — 请选择
+    client.force_login(world.user("enterprise"))
+    data = {k: v for k, v in _cost().items() if k != "industry"}
+    r = client.post(f"/obligations/enterprise/{world.ent_commerce.pk}/add/cost/", data)
+    assert r.status_code == 400 and "请选择适用行业。" in r.content.decode()
+    assert not SafetyCostExtraction.objects.exists()
