@@ -22,6 +22,14 @@ class StyledForm(forms.Form):
         styled(self)
 
 
+def decision_field(field_class=forms.ChoiceField, *, label: str, choices, **kwargs):
+    """A decision's box (审批结论, 核查结果, 复查结论 …): it starts on "请选择" and a decision must be chosen
+    ("请选择…。"), never taken from the first entry the browser shows selected — 批准, 属实, 整改到位, 立案
+    went on record from a click on 提交 (core/tests/test_decisions_chosen.py)."""
+    return field_class(label=label, choices=[("", "请选择")] + list(choices),
+                       error_messages={"required": f"请选择{label}。"}, **kwargs)
+
+
 def posted(request):
     """The data a page's form is bound to: the POST's, even an empty one (an empty POST is a bound form
     whose required fields are refused — 400 naming them — never the blank form again with 200, as

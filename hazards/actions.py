@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import Organisation
+from core.forms import decision_field
 
 from . import acting, services, workflow
 from .models import Acceptance, GovernancePlan, Hazard
@@ -85,8 +86,8 @@ class ExtensionForm(_Base):
 
 
 class DecideExtensionForm(_Base):
-    approve = forms.TypedChoiceField(label="审批结论", choices=[("1", "批准"), ("0", "不予批准")],
-                                     coerce=lambda v: v == "1")
+    approve = decision_field(forms.TypedChoiceField, label="审批结论", choices=[("1", "批准"), ("0", "不予批准")],
+                             coerce=lambda v: v == "1")
     note = forms.CharField(label="审批意见", required=False, widget=TEXT)
 
 
