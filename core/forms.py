@@ -22,10 +22,11 @@ class StyledForm(forms.Form):
         styled(self)
 
 
-def decision_field(field_class=forms.ChoiceField, *, label: str, choices, **kwargs):
-    """A decision's box (审批结论, 核查结果, 复查结论 …): it starts on "请选择" and a decision must be chosen
-    ("请选择…。"), never taken from the first entry the browser shows selected — 批准, 属实, 整改到位, 立案
-    went on record from a click on 提交 (core/tests/test_decisions_chosen.py)."""
+def chosen_field(field_class=forms.ChoiceField, *, label: str, choices, **kwargs):
+    """A box whose answer must be chosen, never taken from the first entry the browser shows selected: a
+    decision (审批结论, 核查结果, 复查结论, the 公安机关's outcome — 批准, 属实, 整改到位, 立案 went on record from a
+    click on 提交) or a classification with no sensible default (a safety cost's 适用行业). It starts on
+    "请选择" and refuses none chosen with "请选择…。" (core/tests/test_decisions_chosen.py)."""
     return field_class(label=label, choices=[("", "请选择")] + list(choices),
                        error_messages={"required": f"请选择{label}。"}, **kwargs)
 

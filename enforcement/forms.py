@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from core.forms import decision_field
+from core.forms import chosen_field
 from core.pickers import PickerSelect, bind
 from core.querysets import parse_id
 
@@ -160,7 +160,7 @@ class TransferReceiptForm(TransferAnswerForm):
 class TransferOutcomeForm(TransferAnswerForm):
     """第八条 立案 / 不予立案, or 第七条 转送有管辖权的机关 — notified in writing, once the 回执 is recorded."""
 
-    outcome = decision_field(label="公安机关处理结果", choices=TransferOutcome.Outcome.choices)
+    outcome = chosen_field(label="公安机关处理结果", choices=TransferOutcome.Outcome.choices)
     notified_on = forms.DateField(label="书面通知日期", widget=DATE)
     note = forms.CharField(label="说明（可选）", max_length=300, required=False,
                            help_text="例如立案/不予立案通知书文号，转送的机关")

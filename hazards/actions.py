@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import Organisation
-from core.forms import decision_field
+from core.forms import chosen_field
 
 from . import acting, services, workflow
 from .models import Acceptance, GovernancePlan, Hazard
@@ -86,7 +86,7 @@ class ExtensionForm(_Base):
 
 
 class DecideExtensionForm(_Base):
-    approve = decision_field(forms.TypedChoiceField, label="审批结论", choices=[("1", "批准"), ("0", "不予批准")],
+    approve = chosen_field(forms.TypedChoiceField, label="审批结论", choices=[("1", "批准"), ("0", "不予批准")],
                              coerce=lambda v: v == "1")
     note = forms.CharField(label="审批意见", required=False, widget=TEXT)
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.timezone import localdate
 
 from core import uploads
-from core.forms import decision_field
+from core.forms import chosen_field
 from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect, PickerSelectMultiple
 from enterprises.models import Enterprise
@@ -247,7 +247,7 @@ class ReviewImportForm(BootstrapMixin, forms.Form):
 
 
 class ReviewConclusionForm(BootstrapMixin, forms.Form):
-    conclusion = decision_field(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
+    conclusion = chosen_field(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
     note = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label="照片", required=False, validators=[uploads.validator("review_photo")])
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from core import uploads
+from core.forms import chosen_field
 from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS, Hazard
 
@@ -193,8 +194,7 @@ class CostForm(BootstrapForm):
     entry, so a 商贸 unit's extraction was saved as 危险品 unless someone noticed."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    industry = forms.ChoiceField(label="适用行业", choices=[("", "请选择适用行业")] + INDUSTRIES,
-                                 error_messages={"required": "请选择适用行业。"})
+    industry = chosen_field(label="适用行业", choices=INDUSTRIES)
     category = forms.CharField(label="类别（建设工程如“房屋建筑工程”；煤矿、非煤矿山如“其他井工矿”“金属矿山（露天）”）",
                                required=False, max_length=60)
     base = forms.DecimalField(label="计提依据（上年度营业收入或建安工程造价，元；煤矿、非煤矿山为产量，吨）", **MONEY)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organisation
-from core.forms import decision_field
+from core.forms import chosen_field
 from core.pickers import PickerSelect
 
 from . import workflow
@@ -67,7 +67,7 @@ class DelistingRequestForm(forms.Form):
 
 
 class DelistingDecisionForm(forms.Form):
-    decision = decision_field(label="审批结论", choices=[("accept", "同意摘牌"), ("refuse", "不同意摘牌")],
+    decision = chosen_field(label="审批结论", choices=[("accept", "同意摘牌"), ("refuse", "不同意摘牌")],
                               widget=forms.Select(attrs={"class": "form-select"}))
     reason = forms.CharField(label="意见或理由", required=False, widget=TEXT)
 
@@ -81,6 +81,6 @@ class DelistingDecisionForm(forms.Form):
 class ListedExtensionForm(forms.Form):
     """The listing body's decision on the pending extension of a listed hazard."""
 
-    decision = decision_field(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")],
+    decision = chosen_field(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")],
                               widget=forms.Select(attrs={"class": "form-select"}))
     note = forms.CharField(label="审批意见", required=False, widget=TEXT)

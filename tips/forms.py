@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
-from core.forms import StyledForm, decision_field, styled
+from core.forms import StyledForm, chosen_field, styled
 from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS
 
@@ -52,7 +52,7 @@ class CloseForm(StyledForm):
 
 
 class VerifyForm(StyledForm):
-    result = decision_field(label="核查结果", choices=Tip.Result.choices)
+    result = chosen_field(label="核查结果", choices=Tip.Result.choices)
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 3}))
     feedback = forms.CharField(label="向举报人反馈", max_length=TEXT_BOUNDS["feedback"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
     hazard = forms.IntegerField(label="关联已有隐患（可选）", required=False,
@@ -112,7 +112,7 @@ class ExtendForm(StyledForm):
 
 
 class ExtensionDecisionForm(StyledForm):
-    decision = decision_field(label="审批意见", choices=[("approve", "批准延期"), ("refuse", "不批准")])
+    decision = chosen_field(label="审批意见", choices=[("approve", "批准延期"), ("refuse", "不批准")])
     note = forms.CharField(label="说明（不批准时必填）", max_length=TEXT_BOUNDS["extension_note"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

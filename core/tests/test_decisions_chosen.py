@@ -11,6 +11,7 @@ from django.utils import timezone
 from enforcement.forms import TransferOutcomeForm
 from hazards.actions import DecideExtensionForm
 from inspections.forms import ReviewConclusionForm
+from obligations.forms import CostForm
 from supervision.forms import DelistingDecisionForm, ListedExtensionForm
 from tips.forms import ExtensionDecisionForm, VerifyForm
 
@@ -22,6 +23,7 @@ DECISIONS = [
     (TransferOutcomeForm, "outcome", "公安机关处理结果", None),
     (ExtensionDecisionForm, "decision", "审批意见", ["批准延期", "不批准"]),
     (VerifyForm, "result", "核查结果", None),
+    (CostForm, "industry", "适用行业", None),  # a classification with no sensible default (obligations tests: its start)
 ]
 
 
