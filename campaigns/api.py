@@ -110,7 +110,7 @@ class DispatchSubmitSerializer(serializers.Serializer):
     as_of = _SafeDateTimeField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）")
     values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
                                    help_text="手工填报的行：行号 → 数值（系统自动统计的行以系统数据为准，传入的值被忽略）")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.NOTE_MAX,
                                  help_text="更正说明（再次报送同一周时填写）")
 
 
