@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
+from core.forms import chosen_field
 from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect
 from enterprises.models import Enterprise
@@ -35,8 +36,10 @@ class RegisterForm(forms.Form):
                                         widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.none(),
                                     widget=PickerSelect("sectors", depends="#id_enterprise", placeholder="选择行业领域"))
-    grade = forms.ChoiceField(label="隐患等级", choices=Hazard.Grade.choices)
-    category = forms.ChoiceField(label="隐患类别", choices=Hazard.Category.choices)
+    # a classification with no safe default: 一般 preselected filed a 重大 hazard as 一般 (no 挂牌督办, no
+    # major count) from one click on 登记 — both start on 请选择 and are refused unchosen
+    grade = chosen_field(label="隐患等级", choices=Hazard.Grade.choices)
+    category = chosen_field(label="隐患类别", choices=Hazard.Category.choices)
     channel = forms.ChoiceField(label="发现渠道", choices=[("", "按登记单位自动确定")] + list(Hazard.Channel.choices),
                                 required=False)
     location = forms.CharField(label="隐患部位", max_length=200, required=False)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from enforcement.forms import TransferOutcomeForm
 from hazards.actions import DecideExtensionForm
+from hazards.forms import RegisterForm
 from inspections.forms import ReviewConclusionForm
 from obligations.forms import CostForm
 from supervision.forms import DelistingDecisionForm, ListedExtensionForm
@@ -24,6 +25,9 @@ DECISIONS = [
     (ExtensionDecisionForm, "decision", "审批意见", ["批准延期", "不批准"]),
     (VerifyForm, "result", "核查结果", None),
     (CostForm, "industry", "适用行业", None),  # a classification with no sensible default (obligations tests: its start)
+    # classifications a registration must make: 一般 preselected filed a 重大 hazard as 一般 from one click
+    (RegisterForm, "grade", "隐患等级", ["一般", "重大"]),
+    (RegisterForm, "category", "隐患类别", ["人的不安全行为", "物的不安全状态", "管理缺陷"]),
 ]
 
 
@@ -59,3 +63,20 @@ def test_an_extension_posted_without_a_decision_is_refused_and_stays_pending(cli
     assert ExtensionRequest.objects.get().status == "pending"
     assert client.post(url, {"decide_extension-approve": "1"}).status_code == 302  # chosen: decided
     assert ExtensionRequest.objects.get().status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_hazard_registered_without_its_grade_and_category_is_refused_and_nothing_is_filed(client, world):
+    from accounts.models import Sector
+    from hazards.models import Hazard
+
+    client.force_login(world.user("enterprise"))
+    data = {"sector": Sector.objects.get(code="commerce").pk, "description": "安全出口锁闭",
+            "deadline": (timezone.localdate() + datetime.timedelta(days=10)).isoformat()}
+    response = client.post("/hazards/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "请选择隐患等级。" in page and "请选择隐患类别。" in page
+    assert not Hazard.objects.exists()
+    response = client.post("/hazards/new/", data | {"grade": "general", "category": "management"})
+    assert response.status_code == 302
+    assert Hazard.objects.values_list("grade", "category").get() == ("general", "management")

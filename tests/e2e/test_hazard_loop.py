@@ -41,6 +41,7 @@ def test_major_hazard_closed_loop(page, live_server, tworld):
     page.goto(f"{live_server.url}/hazards/new/")
     pick(page, "select[name=sector]", "商贸", "商贸服务和仓储物流")  # only the enterprise's own sectors are offered
     page.select_option("select[name=grade]", "major")
+    page.select_option("select[name=category]", "management")  # both start on 请选择
     page.fill("#id_description", "二楼安全出口锁闭，疏散通道堆放货物")
     page.fill("#id_basis_reason", "安全出口锁闭可能导致群死群伤")
     page.fill("#id_deadline", deadline)
