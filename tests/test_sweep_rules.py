@@ -1,6 +1,6 @@
 """The sweep's reading of a page's text: what counts as a raw identifier or an English word."""
 
-from tests.e2e.sweep_rules import identifiers, problems
+from tests.e2e.sweep_rules import identifiers, long_dates, problems
 
 
 def kinds(text):
@@ -27,3 +27,9 @@ def test_codes_glued_to_digits_and_addresses_are_data_not_words():
 def test_a_value_written_into_a_box_is_checked_for_identifiers_but_may_be_data_in_english():
     assert [token for _kind, token in identifiers("True")] == ["True"]  # the dispatch table's 是/否 box
     assert identifiers("安全出口锁闭 | Emergency exits locked or blocked") == []  # a key list's bilingual line
+
+
+def test_a_cell_holding_only_a_long_form_date_is_reported_but_a_sentence_is_not():
+    cells = ["2026年12月16日", " 2026年1月5日 09:30 ", "2026-12-16", "2026-12-16 09:30", "数据截至2026年12月5日",
+             "2023年第4号", "2026年12月16日前完成"]
+    assert long_dates(cells) == ["2026年12月16日", "2026年1月5日 09:30"]

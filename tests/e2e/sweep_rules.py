@@ -10,6 +10,11 @@ selects) and reports:
 * **English words** — any run of two or more Latin letters standing on its own, unless it is in
   :data:`ALLOWED_WORDS` below.
 
+It also reports a **table cell or description holding nothing but a date written 年月日**: fields and
+tables write dates one way, 2026-12-16 (config/formats); the long form belongs in sentences ("数据截至
+2026年12月5日") and in official documents. A page printing a date without a format used Django's zh-hans
+"2026年12月16日" beside the ISO dates its tables wrote.
+
 Tokens glued to digits (credit codes ``91120105MA0…``, hazard numbers ``YH120105-…``, inspector
 certificates) are not words and are not reported.
 """
@@ -66,3 +71,11 @@ def problems(text: str) -> list[tuple[str, str]]:
         if word not in ALLOWED_WORDS and not any(word in tok for _k, tok in found):
             found.append(("English word", word))
     return found
+
+
+_LONG_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def long_dates(cells: list[str]) -> list[str]:
+    """The cells (``td``/``dd`` texts) that hold only a date or a date and time written 年月日."""
+    return [cell.strip() for cell in cells if _LONG_DATE.fullmatch(cell.strip())]

@@ -7,6 +7,7 @@ A page fails when
   holds a raw identifier (tests/e2e/sweep_rules.py, with the short allow-list documented there);
 * it is not the home page and has no breadcrumbs;
 * a heading in ``main`` holds a form control (a field rendered where a card's title belonged);
+* a table cell or description holds only a date written 年月日 (tables and fields write 2026-12-16);
 * it answers with an error status although the persona reached it by a link the app showed.
 
 Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
@@ -29,7 +30,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.session import log_in
-from tests.e2e.sweep_rules import identifiers, problems
+from tests.e2e.sweep_rules import identifiers, long_dates, problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -137,6 +138,8 @@ def check_page(page, url, findings, persona, shots):
     # was headed by its own 标题 box — the template read form.title as the form's field of that name)
     if page.locator("main :is(h1, h2, h3, h4, h5, h6) :is(input, select, textarea)").count():
         findings.append(f"{where}: a heading holds a form control")
+    for cell in long_dates(page.locator("main :is(td, dd)").all_inner_texts()):
+        findings.append(f"{where}: a date in a table written 年月日 «{cell}» (tables write 2026-12-16)")
     seen_words = set()
     for width in WIDTHS:
         if width != WIDTHS[0]:
