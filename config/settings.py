@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.qingling",
             ],
+            "builtins": ["core.templatetags.dates"],  # |day and |moment on every page (core/templatetags/dates.py)
         },
     }
 ]

@@ -8,6 +8,7 @@ A page fails when
 * it is not the home page and has no breadcrumbs;
 * a heading in ``main`` holds a form control (a field rendered where a card's title belonged);
 * a table cell or description holds only a date written 年月日 (tables and fields write 2026-12-16);
+* a date (``<time>``, from ``|day`` / ``|moment``) is broken over two lines;
 * it answers with an error status although the persona reached it by a link the app showed.
 
 Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
@@ -97,6 +98,8 @@ TEXT_JS = """() => {
     if (el.defaultValue) boxes.push(el.defaultValue);
   return [parts.join('\\n'), boxes.join('\\n')];
 }"""
+BROKEN_DATES_JS = """() => Array.from(document.querySelectorAll('main time'))
+  .filter(t => t.getClientRects().length > 1).map(t => t.textContent)"""
 WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
   const scroll = document.documentElement.scrollWidth, inner = window.innerWidth;
   if (scroll <= inner + 1) { done([scroll, inner, []]); return; }
@@ -145,6 +148,8 @@ def check_page(page, url, findings, persona, shots):
         if width != WIDTHS[0]:
             page.set_viewport_size({"width": width, "height": 844})
         scroll, inner, culprits = page.evaluate(WIDTH_JS)
+        for broken in page.evaluate(BROKEN_DATES_JS):
+            findings.append(f"{where} @{width}px: a date broken over two lines «{broken}»")
         if scroll > inner + 1:
             findings.append(f"{where} @{width}px: overflows by {scroll - inner}px ({'; '.join(culprits)})")
         # login names (the persona's own on its profile, its colleagues' on the account pages) are what
