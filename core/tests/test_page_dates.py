@@ -12,12 +12,12 @@ def render(source, **context):
 
 
 def test_a_date_printed_without_a_format_is_written_as_the_tables_write_it():
-    noon_utc = datetime.datetime(2026, 12, 16, 1, 30, tzinfo=datetime.timezone.utc)
-    assert render("{{ d }}|{{ t }}", d=datetime.date(2026, 12, 6), t=noon_utc) == "2026-12-06|2026-12-16 09:30"
+    half_past_one_utc = datetime.datetime(2026, 12, 16, 1, 30, tzinfo=datetime.UTC)
+    assert render("{{ d }}|{{ t }}", d=datetime.date(2026, 12, 6), t=half_past_one_utc) == "2026-12-06|2026-12-16 09:30"
 
 
 def test_day_and_moment_write_a_time_element_in_local_time():
-    late_utc = datetime.datetime(2026, 12, 16, 17, 5, tzinfo=datetime.timezone.utc)  # 01:05 the next day in Shanghai
+    late_utc = datetime.datetime(2026, 12, 16, 17, 5, tzinfo=datetime.UTC)  # 01:05 the next day in Shanghai
     assert render("{{ d|day }}", d=datetime.date(2026, 12, 6)) == '<time datetime="2026-12-06">2026-12-06</time>'
     assert render("{{ t|moment }}", t=late_utc) == '<time datetime="2026-12-17 01:05">2026-12-17 01:05</time>'
     assert render("{{ t|day }}", t=late_utc) == '<time datetime="2026-12-17">2026-12-17</time>'

@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from core.models import Event
 from core.testing import check_matrix
@@ -161,7 +162,7 @@ def test_the_credit_list_shows_each_listing_s_last_day_and_filters_by_term(clien
     assert pks("ended") == {ended.pk}
     assert client.get("/enforcement/credit/", {"term": "bogus"}).status_code == 400
     client.force_login(world.user("enterprise"))
-    profile = client.get(f"/enterprises/{world.ent_commerce.pk}/").content.decode()
+    profile = strip_tags(client.get(f"/enterprises/{world.ent_commerce.pk}/").content.decode())
     assert "严重失信主体" in profile and f"（至{ends:%Y-%m-%d}）" in profile
 
 

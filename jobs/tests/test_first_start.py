@@ -63,7 +63,7 @@ def test_a_job_whose_second_share_starts_later_keeps_its_first_start_and_its_pag
     assert "本次开始：2026-03-02 09:18:40" in page
     listed = client.get(reverse("jobs:list")).content.decode()
     assert "<th>开始时间</th>" in listed
-    assert '<td data-label="开始时间">2026-03-02 09:00</td>' in listed and "2026-03-02 09:18" not in listed
+    assert '<td data-label="开始时间"><time datetime="2026-03-02 09:00">2026-03-02 09:00</time></td>' in listed and "2026-03-02 09:18" not in listed
     api = client.get(f"/api/v1/jobs/{job.pk}/").json()
     assert datetime.datetime.fromisoformat(api["first_started_at"]) == FIRST
     assert datetime.datetime.fromisoformat(api["started_at"]) == SECOND

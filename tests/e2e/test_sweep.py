@@ -8,7 +8,7 @@ A page fails when
 * it is not the home page and has no breadcrumbs;
 * a heading in ``main`` holds a form control (a field rendered where a card's title belonged);
 * a table cell or description holds only a date written 年月日 (tables and fields write 2026-12-16);
-* a date (``<time>``, from ``|day`` / ``|moment``) is broken over two lines;
+* a date in its text (2026-12-16, 2026-12-16 09:30) is broken over two lines;
 * it answers with an error status although the persona reached it by a link the app showed.
 
 Every persona of the demo (core.demo.load_demo: 19 logins) sweeps its navbar, home and every list
@@ -98,8 +98,22 @@ TEXT_JS = """() => {
     if (el.defaultValue) boxes.push(el.defaultValue);
   return [parts.join('\\n'), boxes.join('\\n')];
 }"""
-BROKEN_DATES_JS = """() => Array.from(document.querySelectorAll('main time'))
-  .filter(t => t.getClientRects().length > 1).map(t => t.textContent)"""
+# every date written in main's text (2026-12-16, 2026-12-16 09:30) measured where it stands: more than one
+# line box is a date broken at its hyphen or before its time
+BROKEN_DATES_JS = """() => {
+  const broken = [], walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement || node.parentElement.closest('option, script, style, textarea')) continue;
+    for (const m of node.textContent.matchAll(/\\d{4}-\\d{2}-\\d{2}(?: \\d{2}:\\d{2})?/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
 WIDTH_JS = """() => new Promise(done => requestAnimationFrame(() => {
   const scroll = document.documentElement.scrollWidth, inner = window.innerWidth;
   if (scroll <= inner + 1) { done([scroll, inner, []]); return; }
