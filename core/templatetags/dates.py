@@ -3,6 +3,8 @@
 one line — on a phone a date inside a sentence or a narrow cell broke at its hyphen ("2026-12-" / "06")
 or between day and time. A template library every template has (``builtins`` in the settings)."""
 
+import datetime
+
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
@@ -11,8 +13,12 @@ register = template.Library()
 
 
 def _time(value, fmt: str):
-    text = date_filter(value, fmt) if value not in (None, "") else ""
-    return format_html('<time datetime="{}">{}</time>', text, text) if text else ""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, datetime.date):  # a text already (a label, a "—"): written as it is
+        return value
+    text = date_filter(value, fmt)
+    return format_html('<time datetime="{}">{}</time>', text, text)
 
 
 @register.filter(expects_localtime=True)
@@ -23,5 +29,5 @@ def day(value):
 
 @register.filter(expects_localtime=True)
 def moment(value):
-    """2026-12-16 09:30 in local time; empty for none."""
-    return _time(value, "Y-m-d H:i")
+    """2026-12-16 09:30 in local time; a date without a time is written as ``day``; empty for none."""
+    return _time(value, "Y-m-d H:i" if isinstance(value, datetime.datetime) else "Y-m-d")

@@ -34,3 +34,8 @@ def test_a_date_box_shows_its_value_as_the_browser_reads_it():
     assert 'value="2026-12-06"' in forms.DateInput(attrs={"type": "date"}).render("d", datetime.date(2026, 12, 6))
     local = timezone.make_aware(datetime.datetime(2026, 12, 6, 9, 30))
     assert 'value="2026-12-06T09:30"' in forms.DateTimeInput(attrs={"type": "datetime-local"}).render("t", local)
+
+
+def test_a_text_is_written_as_it_is_and_a_date_given_to_moment_is_a_day():
+    assert render("{{ d|day }}|{{ d|moment }}", d="本周") == "本周|本周"
+    assert render("{{ d|moment }}", d=datetime.date(2026, 12, 6)) == '<time datetime="2026-12-06">2026-12-06</time>'
