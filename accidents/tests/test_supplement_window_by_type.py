@@ -179,7 +179,7 @@ def test_detail_page_and_list_show_the_type_in_chinese(client, world, fire_at_pe
     report(accident_type="fall", summary="员工从移动梯坠落。")
     client_as(client, world, "committee")
     page = client.get(f"/accidents/{fire_at_petrol_station.pk}/").content.decode()
-    assert 'data-testid="accident-type">火灾' in page and 'data-testid="supplement-until">2025-03-08' in page
+    assert 'data-testid="accident-type">火灾' in page and 'data-testid="supplement-until"><time datetime="2025-03-08">2025-03-08</time>' in page
     listing = client.get("/accidents/", {"accident_type": "fire"})
     assert listing.status_code == 200 and [a.pk for a in listing.context["rows"]] == [fire_at_petrol_station.pk]
     assert "火灾" in listing.content.decode()
