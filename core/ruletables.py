@@ -82,7 +82,7 @@ TABLES = {t.key: t for t in (
     Table("band-tables", "risks.BandTable", ("name", "source", "is_default"), ALWAYS),
     Table("penalty-articles", "enforcement.PenaltyArticle", ("entity_min", "entity_max", "person_min", "person_max",
                                                              "party_roles", "prior_order", "income_percent_min",
-                                                             "income_percent_max"), datetime.date(2021, 9, 1)),
+                                                             "income_percent_max", "suspension"), datetime.date(2021, 9, 1)),
     # 行政处罚法 as revised 2021-01-22, in force 2021-07-15 (art. 33 不予处罚)
     Table("leniency", "enforcement.LeniencyPolicy", ("enabled", "note"), datetime.date(2021, 7, 15)),
     # the five-colour board's thresholds (RULES.md §4: no official criteria, R); a past week's board

@@ -72,7 +72,7 @@ class TransferStepSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
-    article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 停产整顿 or 移送 names none
+    article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 复产 or 移送 names none
     case = serializers.PrimaryKeyRelatedField(read_only=True)
     transfer_to = serializers.CharField(read_only=True, help_text=(
         "移送司法机关：接收移送的同级公安机关（国务院令第310号第三条），移送书的主送机关；其他决定为空字符串"))

@@ -26,6 +26,13 @@ PRIOR_ORDERS = {
     (102, "拒不执行"): ("refused", (102, "")),
 }
 
+#: the clauses that order 责令停产停业整顿 (安全生产法 2021, DOMAIN.md §5.1): art. 94 "逾期未改正的，……责令
+#: 生产经营单位停产停业整顿"; arts. 97, 101 "逾期未改正的，责令停产停业整顿"; art. 99 "情节严重的，责令
+#: 停产停业整顿" (after its fines, for any of its items — no prior order); art. 102 "生产经营单位拒不执行
+#: 的，责令停产停业整顿". A suspension decision names one of them (行政处罚法 第五十九条: the decision states
+#: its legal basis); the prior order of a 逾期 / 拒不执行 clause applies to the suspension as to its fine.
+SUSPENSIONS = {(94, "逾期"), (97, "(五)逾期"), (99, "(四)"), (101, "(四)逾期"), (101, "(五)逾期"), (102, "拒不执行")}
+
 # (sort, article, item, conduct, entity_min, entity_max, person_min, person_max)
 ARTICLES = [
     (10, 94, "", "主要负责人未履行安全生产管理职责", None, None, 2 * W, 5 * W),
@@ -97,3 +104,8 @@ def load_prior_orders(PenaltyArticle) -> None:
     for (article, item), (kind, (order_article, order_item)) in PRIOR_ORDERS.items():
         order = PenaltyArticle.objects.filter(article=order_article, item=order_item).first()
         PenaltyArticle.objects.filter(article=article, item=item).update(prior_order=kind, order_article=order)
+
+
+def load_suspensions(PenaltyArticle) -> None:
+    for article, item in SUSPENSIONS:
+        PenaltyArticle.objects.filter(article=article, item=item).update(suspension=True)

@@ -24,10 +24,11 @@ def id_number(region: str, born: datetime.date, sequence: int) -> str:
     return first17 + ric.calc_check_digit(first17 + "?")  # stdnum computes over number[:-1] (the 18-character form)
 
 
-def _notified(actor, ent, title, hazard=None):
+def _notified(actor, ent, title, hazard=None, filed_days_ago=0):
     from . import services
 
-    case = services.open_case(actor, enterprise=ent, title=title, facts="演示数据：执法检查发现。", hazard=hazard)
+    case = services.open_case(actor, enterprise=ent, title=title, facts="演示数据：执法检查发现。", hazard=hazard,
+                              opened_on=timezone.localdate() - datetime.timedelta(days=filed_days_ago))
     services.advance(actor, case, "investigate")
     services.advance(actor, case, "notify")
     return case
@@ -52,7 +53,7 @@ def _cases(ctx) -> None:
     ent = ents[0]
     art = PenaltyArticle.objects.get(article=101, item="(五)逾期")
 
-    case = _notified(officer, ent, TITLES[0])
+    case = _notified(officer, ent, TITLES[0], filed_days_ago=45)  # filed before the decisions dated back
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     today = timezone.localdate()
     # 逾期未改正 presupposes the 责令限期改正 (with its fine) under 101(五), whose deadline has passed
@@ -82,9 +83,16 @@ def _cases(ctx) -> None:
     services.decide_no_penalty(lead, case)
 
     target = ents[1]
-    case = _notified(officer, target, TITLES[2])
-    services.order_suspension(officer, case, reason="重大事故隐患未消除，存在现实危险",
-                              correction_deadline=timezone.localdate() + datetime.timedelta(days=15))
+    case = _notified(officer, target, TITLES[2], filed_days_ago=30)
+    # 拒不执行 (art. 102) presupposes the order to eliminate the hazard, given with its fine, unheeded
+    services.decide_penalty(officer, case, party=case.parties.get(kind=CaseParty.Kind.ENTITY),
+                            article=PenaltyArticle.objects.get(article=102, item=""), amount=30000,
+                            decided_on=today - datetime.timedelta(days=20),
+                            correction_ordered_on=today - datetime.timedelta(days=20),
+                            correction_deadline=today - datetime.timedelta(days=5))
+    services.order_suspension(officer, case, article=PenaltyArticle.objects.get(article=102, item="拒不执行"),
+                              reason="责令限期消除的重大事故隐患逾期仍未消除，存在现实危险",
+                              correction_deadline=today + datetime.timedelta(days=15))
     services.advance(officer, case, "decide")  # the credit list follows the decision
     services.propose_listing(officer, enterprise=target, reason="拒不执行整改指令（演示）", case=case)
     services.record_notice(users["hb_anweiban"], target=orgs["township1"], kind="notice", reason="辖区隐患整治进度滞后")

@@ -12,6 +12,9 @@ TITLES = {
     Decision.Kind.TRANSFER: "涉嫌犯罪案件移送书",
 }
 
+#: 行政处罚法 第五十九条 (五): a penalty decision tells the party how to seek 行政复议 or 行政诉讼, and when
+#: (行政复议法 第二十条 60 days; 行政诉讼法 第四十六条 6 months) — a fine's and a suspension's alike
+REMEDIES = "如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 #: 《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号，2020年修订）
 TRANSFER_RULES = "《行政执法机关移送涉嫌犯罪案件的规定》"
 #: its 第六条 (二)–(五): what goes with the 移送书 ((一) is the 移送书 itself)
@@ -72,14 +75,17 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
         paragraph(doc, f"以上事实违反了安全生产有关法律规定。依据{art.citation}（{art.conduct}）的规定，"
                        f"本机关决定对当事人处以罚款人民币{decision.amount:,.2f}元。", align="justify")
         paragraph(doc, "当事人应自收到本决定书之日起十五日内缴纳罚款。逾期不缴纳的，每日按罚款数额的百分之三加处罚款。")
-        paragraph(doc, "如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。")
+        paragraph(doc, REMEDIES)
     elif decision.kind == Decision.Kind.NO_PENALTY:
         paragraph(doc, f"本机关决定：不予行政处罚。理由：{decision.reason}", align="justify")
     else:
         deadline = f"，整顿期限至{decision.correction_deadline:%Y年%m月%d日}" if decision.correction_deadline else ""
-        paragraph(doc, f"鉴于：{decision.reason}。依据《中华人民共和国安全生产法》的规定，责令你单位自收到本指令书之日起"
+        art = decision.article  # none on a suspension recorded before its clause was required
+        basis = f"{art.citation}（{art.conduct}）" if art else "《中华人民共和国安全生产法》"
+        paragraph(doc, f"鉴于：{decision.reason}。依据{basis}的规定，责令你单位自收到本指令书之日起"
                        f"停产停业整顿{deadline}。整顿期间不得从事生产经营活动，整改完成后向本机关申请复查，经复查合格方可恢复生产经营。",
                   align="justify")
+        paragraph(doc, REMEDIES)
     paragraph(doc, "")
     paragraph(doc, org.name, align="right")
     paragraph(doc, f"{decision.decided_on:%Y年%m月%d日}", align="right")

@@ -53,6 +53,9 @@ class PenaltyArticle(models.Model):
                                              null=True, blank=True)
     income_percent_max = models.DecimalField("个人罚款上限（上一年年收入的百分比）", max_digits=5, decimal_places=2,
                                              null=True, blank=True)
+    suspension = models.BooleanField("可责令停产停业整顿", default=False,
+                                     help_text="该条款规定了责令停产停业整顿（第九十四条、第九十七条、第一百零一条逾期未改正的，"
+                                               "第九十九条情节严重的，第一百零二条拒不执行的）；停产整顿决定须依据这样的条款作出")
     accident_grade = models.CharField("适用的事故等级", max_length=20, blank=True, default="", choices=ACCIDENT_GRADES,
                                       help_text="按事故等级处罚的条款（第九十五条、第一百一十四条各项）；"
                                                 "案件关联事故的，须与事故等级一致")
@@ -183,6 +186,10 @@ class CaseParty(models.Model):
         return f"{self.name}（{self.get_role_display()}）"
 
 
+#: 安全生产法 第六十五条第一款第（三）项: "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用"
+RESUMPTION_BASIS = "第65条第一款(三)"
+
+
 class Decision(models.Model):
     """A decision in a case about one party. Penalties carry a catalogue article and an amount
     (元) within the article's range for that party; 不予处罚 is not a penalty."""
@@ -237,6 +244,14 @@ class Decision(models.Model):
     @property
     def number(self) -> str:
         return f"{self.case.number}-{self.pk or 0:03d}"
+
+    @property
+    def basis(self) -> str:
+        """The 依据 cell of the case page: the clause of a fine or a suspension; a 复产 decision rests on
+        安全生产法 第六十五条第一款第（三）项 (经审查同意，方可恢复生产经营)."""
+        if self.article_id is not None:
+            return f"第{self.article.article}条{self.article.item}"
+        return RESUMPTION_BASIS if self.kind == self.Kind.RESUMPTION else ""
 
 
 class TransferOutcome(models.Model):

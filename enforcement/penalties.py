@@ -310,8 +310,8 @@ def decide_no_penalty(actor, case: Case, *, reason: str = "", decided_on=None) -
         raise ServiceError("本案已作出不予处罚决定。", "reason")
     reason = reason or "当事人自查发现重大事故隐患，已按规定报告并正在有效整改，依据《中华人民共和国行政处罚法》第三十三条不予行政处罚。"
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
-    if _effective(case, entity, Decision.Kind.PENALTY).exists():
-        raise ServiceError("本案已对该单位作出行政处罚决定，不能再作出不予行政处罚决定"
+    if case.decisions.filter(party=entity, kind__in=services.PENALTY_KINDS, status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("本案已对该单位作出行政处罚决定（罚款或责令停产停业整顿），不能再作出不予行政处罚决定"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "reason")
     persons = [d for d in case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE,
                                                 party__kind=CaseParty.Kind.PERSON).select_related("article", "party")

@@ -224,9 +224,40 @@ def _decided_on(value) -> datetime.date:
     return value
 
 
-def order_suspension(actor, case: Case, *, reason: str, correction_deadline: datetime.date | None = None,
+#: 行政处罚法 第五十九条: a 行政处罚决定书 states the 违法事实 and the 法律依据 — a suspension is a penalty
+#: (第九条 责令停产停业), so it names its clause of 安全生产法 as a fine does
+SUSPENSION_BASIS = "《中华人民共和国行政处罚法》第五十九条"
+
+
+def check_suspension_article(case: Case, article, decided_on: datetime.date) -> datetime.date:
+    """The clause a 责令停产停业整顿 rests on: chosen, one that orders it (``PenaltyArticle.suspension``,
+    catalogue.SUSPENSIONS) in the version in force on the day of the act and on the decision day
+    (行政处罚法 第三十七条: a clause that did not order it then, or no longer does, is not applied),
+    with the earlier correction order its 逾期未改正 / 拒不执行 presupposes (``check_prior_order``,
+    as for its fine). Returns the day of the act: the day the 逾期 / 拒不执行 began, else the filing day."""
+    from core.ruletables import in_force
+
+    from .penalties import ART_37, check_prior_order
+
+    if article is None:
+        raise ServiceError(f"请选择责令停产停业整顿的法律依据（{SUSPENSION_BASIS}）。", "article")
+    began = check_prior_order(case, article, decided_on)
+    act_on = began or min(case.opened_on, decided_on)
+    for day, when in ((act_on, f"违法行为发生时（{act_on:%Y-%m-%d}）"), (decided_on, f"作出决定时（{decided_on:%Y-%m-%d}）")):
+        version = in_force("penalty-articles", article, day)
+        if version is None or not version.suspension:
+            raise ServiceError(f"{when}{article.citation}（{article.conduct}）未规定责令停产停业整顿，"
+                               f"不能依据该条款作出停产整顿决定（{ART_37}）。", "article")
+    return act_on
+
+
+def order_suspension(actor, case: Case, *, article, reason: str, correction_deadline: datetime.date | None = None,
                      decided_on: datetime.date | None = None) -> Decision:
-    """责令停产停业整顿 (decided on ``decided_on``, default today, never in the future): the enterprise becomes suspended."""
+    """责令停产停业整顿 (decided on ``decided_on``, default today, never in the future) under ``article``,
+    a clause that orders it (``check_suspension_article``): the enterprise becomes suspended. It is an
+    administrative penalty of the unit: not after a 不予行政处罚 of the unit in the same case; while the
+    不予处罚 proposal stands, its written reason is also the reason the proposal is not taken (on its
+    event, as a fine's)."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
 
@@ -241,8 +272,19 @@ def order_suspension(actor, case: Case, *, reason: str, correction_deadline: dat
     if correction_deadline is not None and correction_deadline < decided_on:
         raise ServiceError("整改期限不能早于停产整顿决定日期。", "correction_deadline")
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
+    if case.decisions.filter(party=entity, kind=Decision.Kind.NO_PENALTY, status=Decision.Status.EFFECTIVE).exists():
+        raise ServiceError("本案已对该单位作出不予行政处罚决定，不能再责令停产停业整顿（行政处罚）"
+                           "（《中华人民共和国行政处罚法》第三十三条）。", "article")
+    act_on = check_suspension_article(case, article, decided_on)
+    from . import rules
+
+    set_aside = rules.leniency_proposed(case)  # the written reason is also why the proposal is not taken
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",
+                                    note=f"未采纳不予行政处罚建议的理由：{reason.strip()}" if set_aside else "",
+                                    event_data={"article": article.citation,
+                                                **({"leniency_set_aside": reason.strip()} if set_aside else {})},
+                                    article=article, act_on=act_on,
                                     reason=reason, correction_deadline=correction_deadline, decided_on=decided_on)
         set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED, note=f"{case.number} 责令停产整顿",
                               decision=decision)

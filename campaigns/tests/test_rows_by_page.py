@@ -151,12 +151,14 @@ def test_transfer_moves_3_5(client, world, unit):
 
 def test_suspension_moves_3_6_by_its_decision_date(client, world, unit):
     from enforcement.models import Decision
+    from enforcement.tests.helpers import suspension_article
 
     case = _case(world)
     client.force_login(world.user("commerce"))
     before = rows(unit)
     assert client.post(f"/enforcement/cases/{case.pk}/suspension/", {
-        "suspension-reason": "重大事故隐患未消除", "suspension-decided_on": yesterday()}).status_code == 302
+        "suspension-article": suspension_article().pk, "suspension-reason": "重大事故隐患未消除",
+        "suspension-decided_on": yesterday()}).status_code == 302
     assert moved(before, rows(unit)) == {"3.6": (0, 1)}
     assert Decision.objects.get(kind="suspension").decided_on.isoformat() == yesterday()
 

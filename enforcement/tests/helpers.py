@@ -17,6 +17,11 @@ def article(num, item=""):
     return PenaltyArticle.objects.get(article=num, item=item)
 
 
+def suspension_article():
+    """A clause that orders 责令停产停业整顿 with no earlier correction order: art. 99 "情节严重的"."""
+    return article(99, "(四)")
+
+
 def major_hazard(world, *, actor="enterprise", report=True, plan=True, ent=None):
     ent = ent or world.ent_commerce
     h = hz.register_hazard(world.user(actor), enterprise=ent, sector=Sector.objects.get(code="commerce"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal, suspension_article
 
 
 def test_unit_and_region_rows(world):
@@ -20,7 +20,7 @@ def test_unit_and_region_rows(world):
     services.decide_penalty(com, c1, party=entity(c1), article=art, amount=150000)
     services.decide_penalty(com, c1, party=principal(c1), article=art, amount=30000)
     services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True, transfer_to="天津市公安局河北分局")
-    services.order_suspension(com, c1, reason="停产整顿")
+    services.order_suspension(com, c1, article=suspension_article(), reason="停产整顿")
     services.advance(com, c1, "decide")
     services.advance(com, c1, "close")  # a typical case is published once its case is closed
     services.publish_typical(com, c1, title="某商贸公司一案双罚", summary="……", dangerous_ops=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.services import ServiceError
 from enforcement import rules, services
-from enforcement.tests.helpers import article, entity, major_hazard, notified_case, principal
+from enforcement.tests.helpers import article, entity, major_hazard, notified_case, principal, suspension_article
 from hazards import services as hz
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_no_penalty_stays_proposed_once_the_hazard_is_rectified_and_accepted(wor
 def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(world):
     hazard = major_hazard(world)
     case = notified_case(world, hazard=hazard)
-    services.order_suspension(world.user("commerce"), case, reason="重大隐患未消除", decided_on=_day(-5))
+    services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大隐患未消除", decided_on=_day(-5))
     case = services.advance(world.user("commerce"), case, "decide")
     with pytest.raises(ServiceError, match="尚未验收销号"):
         services.resume(world.user("commerce"), case, reason="同意复产")
@@ -58,7 +58,7 @@ def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(w
 
 def test_no_resumption_once_the_case_is_closed(world):
     case = notified_case(world)
-    services.order_suspension(world.user("commerce"), case, reason="x", decided_on=_day(-5))
+    services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="x", decided_on=_day(-5))
     case = services.advance(world.user("commerce"), case, "decide")
     case = services.advance(world.user("commerce"), case, "close")
     with pytest.raises(ServiceError, match="不能作出复产决定"):
@@ -76,7 +76,7 @@ def test_one_party_is_not_fined_twice_under_one_article_in_one_case(world):
 def test_a_suspension_deadline_before_the_decision_is_refused(world):
     case = notified_case(world)
     with pytest.raises(ServiceError) as refused:
-        services.order_suspension(world.user("commerce"), case, reason="x", decided_on=_day(-1), correction_deadline=_day(-30))
+        services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="x", decided_on=_day(-1), correction_deadline=_day(-30))
     assert refused.value.field == "correction_deadline"
 
 

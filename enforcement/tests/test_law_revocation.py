@@ -14,7 +14,7 @@ from enforcement import services
 from enforcement.models import Decision
 from enterprises.models import Enterprise
 
-from .helpers import notified_case, order_to_correct
+from .helpers import notified_case, order_to_correct, suspension_article
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_revoking_a_suspension_ends_it(world):
     for the revocation and one for the status; it cannot be revoked twice, nor 复产 follow it."""
     actor = world.user("commerce")
     case = notified_case(world)
-    suspension = services.order_suspension(actor, case, reason="重大事故隐患未消除", decided_on=_day(-3))
+    suspension = services.order_suspension(actor, case, article=suspension_article(), reason="重大事故隐患未消除", decided_on=_day(-3))
     assert Enterprise.objects.get(pk=world.ent_commerce.pk).status == Enterprise.Status.SUSPENDED
     with pytest.raises(ServiceError) as err:
         services.revoke_decision(actor, suspension, reason=" ")
@@ -46,7 +46,7 @@ def test_revoking_a_suspension_ends_it(world):
 def test_revoke_form_on_the_case_page(client, world):
     actor = world.user("commerce")
     case = notified_case(world)
-    suspension = services.order_suspension(actor, case, reason="重大事故隐患未消除")
+    suspension = services.order_suspension(actor, case, article=suspension_article(), reason="重大事故隐患未消除")
     client.force_login(actor)
     assert 'data-testid="action-form-revoke"' in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     r = client.post(f"/enforcement/cases/{case.pk}/revoke/", {"revoke-decision": suspension.pk, "revoke-reason": "撤销"})

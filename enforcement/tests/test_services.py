@@ -13,7 +13,7 @@ from enforcement import rules, services
 from enforcement.models import Case, CreditListing, Decision, LeniencyPolicy
 from enterprises.models import Enterprise
 
-from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal
+from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal, suspension_article
 
 
 def test_open_case_adds_parties_and_event(world):
@@ -138,11 +138,11 @@ def test_suspension_and_resumption(world):
     case = notified_case(world)
     with pytest.raises(ServiceError, match="不能作出复产决定"):  # the page offers 复产 once decided (FORM_STAGES)
         services.resume(world.user("commerce"), case, reason="复查合格")
-    services.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除")
+    services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
     ent = Enterprise.objects.get(pk=world.ent_commerce.pk)
     assert ent.status == "suspended"
     with pytest.raises(ServiceError, match="停产整顿"):
-        services.order_suspension(world.user("commerce"), Case.objects.get(pk=case.pk), reason="again")
+        services.order_suspension(world.user("commerce"), Case.objects.get(pk=case.pk), article=suspension_article(), reason="again")
     case = services.advance(world.user("commerce"), Case.objects.get(pk=case.pk), "decide")
     services.resume(world.user("commerce_lead"), case, reason="复查合格")
     assert Enterprise.objects.get(pk=ent.pk).status == "operating"

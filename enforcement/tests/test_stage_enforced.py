@@ -16,7 +16,7 @@ from enforcement import services
 from enforcement.models import CaseParty, CreditListing, Decision, EnterpriseMeasure, TypicalCase
 from enterprises.models import Enterprise
 
-from .helpers import article, entity, notified_case, principal
+from .helpers import article, entity, notified_case, principal, suspension_article
 
 FORMS = ("advance", "party", "penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume",
          "measure", "listing", "typical", "revoke")
@@ -109,7 +109,7 @@ def test_the_writers_themselves_hold_the_stages(world):
     executing = case_at(world, "executing")
     for call in (lambda: services.decide_penalty(handler, executing, party=principal(executing), article=article(94),
                                                  amount=20000),
-                 lambda: services.order_suspension(handler, executing, reason="停产整顿"),
+                 lambda: services.order_suspension(handler, executing, article=suspension_article(), reason="停产整顿"),
                  lambda: services.decide_no_penalty(handler, executing, reason="首违轻微")):
         with pytest.raises(ServiceError, match="案件当前阶段"):
             call()

@@ -11,7 +11,7 @@ from documents.render import docx_text
 from enforcement import services
 from enforcement.models import CreditListing
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, penalised, principal
+from .helpers import article, entity, major_hazard, notified_case, order_to_correct, penalised, principal, suspension_article
 
 
 def test_penalty_out_of_range_is_a_form_error(client, world):
@@ -88,7 +88,7 @@ def test_documents_contain_the_facts(client, world):
     order_to_correct(world, case, 101, "(五)")
     p = services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(101, "(五)逾期"),
                                 amount="123456")
-    s = services.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除")
+    s = services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
     lenient = notified_case(world, hazard=major_hazard(world))
     n = services.decide_no_penalty(world.user("commerce"), lenient)
     client.force_login(world.user("enterprise"))

@@ -15,7 +15,7 @@ from accounts.models import Sector
 from core.models import Event
 from core.services import ServiceError
 from enforcement import services as enf
-from enforcement.tests.helpers import notified_case
+from enforcement.tests.helpers import notified_case, suspension_article
 from enterprises import services
 from enterprises.importing import import_enterprises
 from enterprises.models import Enterprise
@@ -37,7 +37,7 @@ def _patch(client, world, persona, ent, data):
 def _suspended(world):
     """鑫隆商贸 suspended by the commerce bureau's case (责令停产停业整顿)."""
     case = notified_case(world)
-    enf.order_suspension(world.user("commerce"), case, reason="重大事故隐患未消除，存在现实危险")
+    enf.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除，存在现实危险")
     assert Enterprise.objects.get(pk=world.ent_commerce.pk).status == "suspended"
     return case
 
