@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from enforcement import dispatch, services
 
-from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal, suspension_article
+from .helpers import (
+    article,
+    decided_case,
+    entity,
+    major_hazard,
+    notified_case,
+    order_to_correct,
+    principal,
+    suspension_article,
+)
 
 
 def test_unit_and_region_rows(world):

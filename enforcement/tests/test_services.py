@@ -13,7 +13,16 @@ from enforcement import rules, services
 from enforcement.models import Case, CreditListing, Decision, LeniencyPolicy
 from enterprises.models import Enterprise
 
-from .helpers import article, decided_case, entity, major_hazard, notified_case, order_to_correct, principal, suspension_article
+from .helpers import (
+    article,
+    decided_case,
+    entity,
+    major_hazard,
+    notified_case,
+    order_to_correct,
+    principal,
+    suspension_article,
+)
 
 
 def test_open_case_adds_parties_and_event(world):

@@ -11,7 +11,16 @@ from documents.render import docx_text
 from enforcement import services
 from enforcement.models import CreditListing
 
-from .helpers import article, entity, major_hazard, notified_case, order_to_correct, penalised, principal, suspension_article
+from .helpers import (
+    article,
+    entity,
+    major_hazard,
+    notified_case,
+    order_to_correct,
+    penalised,
+    principal,
+    suspension_article,
+)
 
 
 def test_penalty_out_of_range_is_a_form_error(client, world):
