@@ -210,6 +210,9 @@ def _amount(value, field="amount") -> Decimal:
 
 def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
                      **fields) -> Decision:
+    decided_on = fields.get("decided_on") or timezone.localdate()
+    if decided_on < case.opened_on:
+        raise ServiceError(f"决定日期（{decided_on:%Y-%m-%d}）不能早于立案日期（{case.opened_on:%Y-%m-%d}）。", "decided_on")
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
     record(actor, verb, case, note=note, data={"decision": decision.pk, "kind": kind, "party": party.name,

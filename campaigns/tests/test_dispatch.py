@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from campaigns import dispatch as D
 from campaigns import services as cs
@@ -171,7 +172,9 @@ def test_penalties_feed_section_three(world, scen):
         pytest.skip("penalty catalogue not loaded")
     commerce = world.user("commerce")
     with at(3, 11):
-        case = es.open_case(commerce, enterprise=world.ent_commerce, title="逾期未整改", facts="检查发现")
+        # filed before its correction order (a decision is never dated before its case)
+        case = es.open_case(commerce, enterprise=world.ent_commerce, title="逾期未整改", facts="检查发现",
+                            opened_on=timezone.localdate() - datetime.timedelta(days=80))
         es.advance(commerce, case, "investigate")
         es.advance(commerce, case, "notify")
         # 逾期未改正 presupposes the 责令限期改正 (with its fine) — made before the campaign

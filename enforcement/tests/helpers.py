@@ -34,12 +34,21 @@ def major_hazard(world, *, actor="enterprise", report=True, plan=True, ent=None)
     return h
 
 
-def notified_case(world, persona="commerce", ent=None, hazard=None, title="未如实记录隐患排查治理情况", parties=()):
-    """A case at 告知. ``parties``: (role, name) of persons identified during the investigation
-    (parties are added while the case is filed or investigated)."""
+#: how long ago a test case is filed by default: before every decision the tests date back (a decision
+#: is never dated before its case was filed); a case about a hazard registered in the test is filed today
+FILED_DAYS_AGO = 60
+
+
+def notified_case(world, persona="commerce", ent=None, hazard=None, title="未如实记录隐患排查治理情况", parties=(),
+                  filed=None):
+    """A case at 告知, filed ``filed`` days from today (default: ``FILED_DAYS_AGO`` days ago; today for a
+    case about a hazard, registered today). ``parties``: (role, name) of persons identified during the
+    investigation (parties are added while the case is filed or investigated)."""
     actor = world.user(persona)
+    if filed is None:
+        filed = 0 if hazard is not None else -FILED_DAYS_AGO
     case = services.open_case(actor, enterprise=ent or world.ent_commerce, title=title, facts="检查发现隐患台账缺失。",
-                              hazard=hazard)
+                              hazard=hazard, opened_on=timezone.localdate() + datetime.timedelta(days=filed))
     services.advance(actor, case, "investigate")
     for role, name in parties:
         services.add_party(actor, case, name=name, role=role)

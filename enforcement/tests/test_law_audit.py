@@ -43,8 +43,9 @@ def test_no_penalty_stays_proposed_once_the_hazard_is_rectified_and_accepted(wor
 
 def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(world):
     hazard = major_hazard(world)
-    case = notified_case(world, hazard=hazard)
-    services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大隐患未消除", decided_on=_day(-5))
+    case = notified_case(world, hazard=hazard, filed=-10)
+    services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大隐患未消除",
+                              decided_on=_day(-5))
     case = services.advance(world.user("commerce"), case, "decide")
     with pytest.raises(ServiceError, match="尚未验收销号"):
         services.resume(world.user("commerce"), case, reason="同意复产")

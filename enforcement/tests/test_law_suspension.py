@@ -159,7 +159,7 @@ def test_a_clause_that_orders_a_suspension_only_from_today_does_not_reach_an_ear
         _suspend(world, earlier, article(102))
     assert "违法行为发生时" in err.value.message
     _nothing_written(earlier)
-    assert _suspend(world, notified_case(world), article(102)).article == article(102)
+    assert _suspend(world, notified_case(world, filed=0), article(102)).article == article(102)
 
 
 def test_no_suspension_after_the_unit_is_not_punished_nor_the_other_way_round(world):

@@ -50,9 +50,10 @@ def test_the_principals_own_failure_of_duty_is_another_act_and_needs_no_such_rea
 
 
 def _refused_order(world, case):
-    """The unit's fine under art. 102 with its 责令限期消除 (40 days ago, due 10 days ago) — taken with
-    the written reason — on which a 拒不执行 fine of the persons rests (art. 102's 一案双罚)."""
-    return order_to_correct(world, case, 102, reason="现场复查隐患未消除，整改措施未落实")
+    """The unit's fine under art. 102 with its 责令立即消除 (today: the case about the hazard was filed
+    today) — taken with the written reason — on which a 拒不执行 fine of the persons rests (art. 102's
+    一案双罚)."""
+    return order_to_correct(world, case, 102, ordered=0, deadline=None, reason="现场复查隐患未消除，整改措施未落实")
 
 
 def test_a_fine_on_the_principal_under_a_double_penalty_clause_is_the_same_act_and_needs_the_reason(world):

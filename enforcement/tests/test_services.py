@@ -121,7 +121,7 @@ def test_no_leniency_when_policy_off(world):
 
 
 def _penalise_on(world, day):
-    case = notified_case(world)
+    case = notified_case(world, filed=(day - timezone.localdate()).days)
     return services.decide_penalty(world.user("commerce"), case, party=entity(case), article=article(102), amount=1000,
                                    decided_on=day)
 

@@ -42,7 +42,8 @@ def _day(n):
 
 def case_at(world, stage):
     handler = world.user("commerce")
-    case = services.open_case(handler, enterprise=world.ent_commerce, title="未采取措施消除事故隐患", facts="安全出口锁闭")
+    case = services.open_case(handler, enterprise=world.ent_commerce, title="未采取措施消除事故隐患", facts="安全出口锁闭",
+                              opened_on=_day(-10))
     for action in PATH.get(stage, []):
         services.advance(handler, case, action)
         if action == "notify":

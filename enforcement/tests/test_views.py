@@ -51,11 +51,11 @@ def test_open_case_page_and_banners(client, world):
     services.advance(world.user("commerce"), case, "notify")
     assert 'data-testid="leniency"' in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     why = "现场核查整改措施未落实，不适用不予处罚"  # the proposal stands: a fine on the unit says why not
-    order_to_correct(world, case, 101, "(五)", reason=why)
-    art = article(101, "(五)逾期")
-    services.decide_penalty(world.user("commerce"), case, party=entity(case), article=art, amount=100000, reason=why)
-    # the principal under the same 一案双罚 clause is fined for the same act: the same reason is asked
-    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=art, amount=20000, reason=why)
+    # the unit ordered to eliminate the hazard at once (the case was filed today) and fined under art. 102
+    order_to_correct(world, case, 102, ordered=0, deadline=None, reason=why)
+    # the principal under 102's 一案双罚 clause is fined for the unit's same act: the same reason is asked
+    services.decide_penalty(world.user("commerce"), case, party=principal(case), article=article(102, "拒不执行"),
+                            amount=50000, reason=why)
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'data-testid="double-penalty"' in page
     assert client.get("/enforcement/?stage=notified&q=安全出口").content.decode().count(case.number) == 1
