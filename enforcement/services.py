@@ -208,11 +208,17 @@ def _amount(value, field="amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def _not_before(day: datetime.date, floor: datetime.date | None, what: str, floor_name: str, field: str) -> None:
+    """A case's dated fact is not dated before the step it follows (行政处罚法 第五十四条 立案 first, then
+    the investigation and the decision, 第五十七条): a decision or a measure of the case not before its
+    filing day, a typical case not before its closing day."""
+    if floor is not None and day < floor:
+        raise ServiceError(f"{what}（{day:%Y-%m-%d}）不能早于{floor_name}（{floor:%Y-%m-%d}）。", field)
+
+
 def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
                      **fields) -> Decision:
-    decided_on = fields.get("decided_on") or timezone.localdate()
-    if decided_on < case.opened_on:
-        raise ServiceError(f"决定日期（{decided_on:%Y-%m-%d}）不能早于立案日期（{case.opened_on:%Y-%m-%d}）。", "decided_on")
+    _not_before(fields.get("decided_on") or timezone.localdate(), case.opened_on, "决定日期", "立案日期", "decided_on")
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
     record(actor, verb, case, note=note, data={"decision": decision.pk, "kind": kind, "party": party.name,
@@ -412,8 +418,11 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
         org = _government_writer(actor, enterprise, kinds=("department", "committee"))
     if kind not in EnterpriseMeasure.Kind.values:
         raise ServiceError("措施类型无效。", "kind")
+    date = _decided_on(date)
+    if case is not None:
+        _not_before(date, case.opened_on, "日期", "立案日期", "date")
     with transaction.atomic():
-        m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=_decided_on(date),
+        m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=date,
                                              note=note, organisation=_acting_org(org, case), created_by=_user(actor),
                                              **(case or enterprise).region_codes())
         record(actor, f"enforcement.{kind}", enterprise, note=note, data={"measure": m.pk})
@@ -444,9 +453,11 @@ def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_op
         raise ServiceError("请填写标题。", "title")
     if not (summary or "").strip():
         raise ServiceError("请填写案例简介。", "summary")
+    published_on = _decided_on(published_on)
+    _not_before(published_on, case.closed_on, "公布日期", "结案日期", "published_on")
     with transaction.atomic():
         t = TypicalCase.objects.create(enterprise=case.enterprise, case=case, title=title.strip(), summary=summary,
-                                       dangerous_ops=bool(dangerous_ops), published_on=_decided_on(published_on),
+                                       dangerous_ops=bool(dangerous_ops), published_on=published_on,
                                        organisation=_decision_org(actor, case), **case.region_codes())
         record(actor, "case.published", case, data={"typical": t.pk, "dangerous_ops": t.dangerous_ops})
     return t

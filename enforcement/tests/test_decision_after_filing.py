@@ -57,3 +57,26 @@ def test_the_page_names_the_field_and_the_filing_day(client, world):
     html = r.content.decode()
     assert 'data-field="decided_on"' in html and f"不能早于立案日期（{_day(FILED):%Y-%m-%d}）" in html
     assert not Decision.objects.filter(case=case).exists()
+
+
+def test_a_measure_of_the_case_is_not_dated_before_its_filing_nor_a_typical_case_before_its_closing(world):
+    """曝光 / 约谈 / 联合惩戒 under a case follow its filing; a typical case is published once the case is
+    closed (seed 000 三(三)2(1)⑤ publishes 典型执法案例 from the enforcement done)."""
+    from enforcement.models import EnterpriseMeasure, TypicalCase
+
+    actor = world.user("commerce")
+    case = notified_case(world, filed=FILED)
+    services.decide_penalty(actor, case, party=entity(case), article=article(102), amount=1000, decided_on=_day(FILED))
+    case = services.advance(actor, case, "decide")
+    with pytest.raises(ServiceError) as err:
+        services.add_measure(actor, enterprise=case.enterprise, kind="interview", case=case, date=_day(FILED - 1))
+    assert err.value.field == "date" and f"不能早于立案日期（{_day(FILED):%Y-%m-%d}）" in err.value.message
+    assert not EnterpriseMeasure.objects.filter(case=case).exists()
+    assert services.add_measure(actor, enterprise=case.enterprise, kind="interview", case=case,
+                                date=_day(FILED)).date == _day(FILED)
+    case = services.advance(actor, services.advance(actor, case, "execute"), "close")  # closed today
+    with pytest.raises(ServiceError) as err:
+        services.publish_typical(actor, case, title="典型案例", summary="简介", published_on=_day(-1))
+    assert err.value.field == "published_on" and f"不能早于结案日期（{_day(0):%Y-%m-%d}）" in err.value.message
+    assert not TypicalCase.objects.filter(case=case).exists()
+    assert services.publish_typical(actor, case, title="典型案例", summary="简介").published_on == _day(0)
