@@ -108,7 +108,8 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                             counts["amount"] += amount
                             counts["double"] += 1
                         if roll > 0.92 and ent.pk not in suspended:
-                            decide(entity, "suspension", "case.suspension", reason="存在重大事故隐患，责令停产停业整顿")
+                            decide(entity, "suspension", "case.suspension", article=articles[40],  # 99(四) 情节严重的
+                                   reason="存在重大事故隐患，责令停产停业整顿")
                             counts["suspended_enterprises"].add(ent.pk)
                             events.append(event(officer, "enterprise.status", "enterprises.enterprise", ent.pk, ent.name,
                                                 decided_at, from_state="operating", to_state="suspended",
