@@ -44,11 +44,11 @@ def posted_text(request, name: str) -> str:
     no control characters, which break the exports; longer than ``TEXT_MAX`` is the ``ServiceError``
     the view already shows on its form (400, nothing written)."""
     from .services import ServiceError
-    from .text import TEXT_MAX, clean_text
+    from .text import TEXT_MAX, clean_text, too_long
 
     value = clean_text(request.POST.get(name, ""))
     if len(value) > TEXT_MAX:
-        raise ServiceError(f"不能超过{TEXT_MAX}字（现为{len(value)}字）。", name)
+        raise ServiceError(too_long(TEXT_MAX, value), name)
     return value
 
 

@@ -34,6 +34,12 @@ HSPACE_RUN = re.compile("[ \t]+")
 #: declares none — the hazard's description's (``hazards.models.TEXT_LIMITS``) and the accidents'
 #: services' default. Longer documents (a standard's key list) declare their own.
 TEXT_MAX = 5000
+#: the refusal of a text longer than its bound on a page (the form's validator and ``core.forms.posted_text``)
+TOO_LONG = "不能超过%(limit_value)d字（现为%(show_value)d字）。"
+
+
+def too_long(limit: int, value: str) -> str:
+    return TOO_LONG % {"limit_value": limit, "show_value": len(value)}
 
 
 def xml_safe(value: str) -> str:
@@ -126,7 +132,7 @@ def install() -> None:
     from django.core.validators import MaxLengthValidator
 
     class TextLengthValidator(MaxLengthValidator):
-        message = "不能超过%(limit_value)d字（现为%(show_value)d字）。"  # Django's says "该变量"
+        message = TOO_LONG  # Django's says "该变量"
 
         def __call__(self, value):
             if isinstance(value, str):  # a CharField parsing text into another type (an id) bounds its own
