@@ -252,9 +252,14 @@ def check_suspension_article(case: Case, article, decided_on: datetime.date) -> 
         raise ServiceError(f"请选择责令停产停业整顿的法律依据（{SUSPENSION_BASIS}）。", "article")
     began = check_prior_order(case, article, decided_on)
     act_on = began or min(case.opened_on, decided_on)
-    for day, when in ((act_on, f"违法行为发生时（{act_on:%Y-%m-%d}）"), (decided_on, f"作出决定时（{decided_on:%Y-%m-%d}）")):
-        version = in_force("penalty-articles", article, day)
-        if version is None or not version.suspension:
+    orders = [(when, bool(version and version.suspension)) for when, version in (
+        (f"违法行为发生时（{act_on:%Y-%m-%d}）", in_force("penalty-articles", article, act_on)),
+        (f"作出决定时（{decided_on:%Y-%m-%d}）", in_force("penalty-articles", article, decided_on)))]
+    if not any(ordered for _, ordered in orders):
+        raise ServiceError(f"{article.citation}（{article.conduct}）未规定责令停产停业整顿，不能依据该条款作出停产整顿决定。",
+                           "article")
+    for when, ordered in orders:  # ordered on one day only: the law of the act, unless the decision's is lighter
+        if not ordered:
             raise ServiceError(f"{when}{article.citation}（{article.conduct}）未规定责令停产停业整顿，"
                                f"不能依据该条款作出停产整顿决定（{ART_37}）。", "article")
     return act_on
@@ -269,6 +274,8 @@ def order_suspension(actor, case: Case, *, article, reason: str, correction_dead
     event, as a fine's)."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
+
+    from . import rules
 
     _require_handler(actor, case)
     _check_form_stage(case, "suspension", "责令停产整顿（须在告知之后、进入执行之前）")
@@ -285,8 +292,6 @@ def order_suspension(actor, case: Case, *, article, reason: str, correction_dead
         raise ServiceError("本案已对该单位作出不予行政处罚决定，不能再责令停产停业整顿（行政处罚）"
                            "（《中华人民共和国行政处罚法》第三十三条）。", "article")
     act_on = check_suspension_article(case, article, decided_on)
-    from . import rules
-
     set_aside = rules.leniency_proposed(case)  # the written reason is also why the proposal is not taken
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.SUSPENSION, verb="case.suspension",

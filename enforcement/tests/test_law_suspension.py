@@ -82,6 +82,7 @@ def test_a_clause_that_does_not_order_a_suspension_is_refused(world, num, item):
         _suspend(world, case, article(num, item))
     assert err.value.field == "article"
     assert f"第{num}条{item}" in err.value.message and "未规定责令停产停业整顿" in err.value.message
+    assert "第三十七条" not in err.value.message  # no version of it ever did: not a question of which law applies
     _nothing_written(case)
 
 
