@@ -267,6 +267,10 @@ TIP_VIDEO_MAX_BYTES = int(os.environ.get("TIP_VIDEO_MAX_BYTES", str(50 * 1024 * 
 TIP_MAX_FILES = int(os.environ.get("TIP_MAX_FILES", "6"))
 TIP_IP_SALT = os.environ.get("TIP_IP_SALT", "") or SECRET_KEY
 
+# django-filter: a list's filter box left blank shows every row — "全部", not "---------" (the
+# forms' boxes start on "请选择": core.forms.install_choose_label)
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     # Token first: an unauthenticated call is 401 with WWW-Authenticate (not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [

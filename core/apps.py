@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
         # here, while Django reads the app list — before any ``ready()`` (the admin's autodiscovery
         # imports forms, Django's own among them) builds a form field.
         text.install()
+        from .forms import install_choose_label
+
+        install_choose_label()  # select boxes start on "请选择", never "---------"
 
     def ready(self):
         from . import immutable, lookups  # noqa: F401  (lookups: registers ``ucontains``)

@@ -5,6 +5,30 @@ status of a page that shows its forms again (``form_status``), imported by the v
 from django import forms
 
 
+#: the blank entry of every select box a user sees: "请选择", never Django's "---------" (a box whose
+#: answer must be chosen refuses the blank: ``chosen_field``; an optional one says （可选） in its label)
+CHOOSE = "请选择"
+
+
+def install_choose_label() -> None:
+    """Make ``CHOOSE`` the blank entry of model choice boxes (``ModelChoiceField``'s ``empty_label``)
+    and of model fields with choices in model forms (``BLANK_CHOICE_DASH``), where a form does not
+    say otherwise. Installed with ``core.text.install`` (core's app config), before any form is
+    built; idempotent."""
+    from django.db.models import fields
+
+    fields.BLANK_CHOICE_DASH[:] = [("", CHOOSE)]  # the list the model fields' get_choices default to
+    init = forms.ModelChoiceField.__init__
+    if getattr(init, "chooses", False):
+        return
+
+    def chooses(self, queryset, *, empty_label=CHOOSE, **kwargs):
+        init(self, queryset, empty_label=empty_label, **kwargs)
+
+    chooses.chooses = True
+    forms.ModelChoiceField.__init__ = chooses
+
+
 def styled(form):
     """Bootstrap classes on each widget: check boxes, selects, everything else a form control."""
     for field in form.fields.values():

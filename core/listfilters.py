@@ -92,7 +92,11 @@ class SearchFilter(SearchTermFilter):
 class StableOrderingFilter(django_filters.OrderingFilter):
     """A user-chosen sort (``?sort=grade``) made total: rows that tie on the chosen fields come
     newest record first ("-id", as every list's default ordering ends), so that the page, the next
-    page and the export list the same rows in the same order on every database."""
+    page and the export list the same rows in the same order on every database. Left blank: "默认排序"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "默认排序")
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in django_filters.constants.EMPTY_VALUES:
