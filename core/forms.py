@@ -4,7 +4,6 @@ status of a page that shows its forms again (``form_status``), imported by the v
 
 from django import forms
 
-
 #: the blank entry of every select box a user sees: "请选择", never Django's "---------" (a box whose
 #: answer must be chosen refuses the blank: ``chosen_field``; an optional one says （可选） in its label)
 CHOOSE = "请选择"
