@@ -201,7 +201,7 @@ class SuspensionForm(BootstrapForm):
     basis); the clause is chosen, never the first one shown."""
 
     article = forms.ModelChoiceField(label="法律依据", queryset=PenaltyArticle.objects.filter(suspension=True),
-                                     empty_label="请选择", error_messages={"required": "请选择法律依据。"},
+                                     error_messages={"required": "请选择法律依据。"},
                                      help_text="规定了责令停产停业整顿的条款；逾期未改正、拒不执行的，须以本案先行作出的责令改正为前提")
     reason = forms.CharField(label="理由")
     correction_deadline = forms.DateField(label="整顿期限", widget=DATE, required=False)
