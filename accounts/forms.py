@@ -12,7 +12,7 @@ from . import account_rules
 from .models import Competence, Membership, Organisation, Sector
 
 
-class CompetenceForm(forms.Form):
+class CompetenceForm(StyledForm):
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
                                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     role = forms.ChoiceField(label="职责", choices=Competence.Role.choices,

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import captcha
+from core.forms import Styled
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
@@ -26,7 +27,7 @@ from .models import Competence, Organisation
 LOGIN_CAPTCHA_SESSION_KEY = "login_captcha"
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(Styled, AuthenticationForm):
     """Login form with the throttles of ``accounts.throttle``: a captcha field appears (and is
     checked before the password) once the user name or the client address has too many failures;
     a blocked address is refused. A wrong captcha never counts as a password guess."""
@@ -104,11 +105,16 @@ def logout_view(request):
     return redirect("login")
 
 
+class StyledPasswordChangeForm(Styled, PasswordChangeForm):
+    """Django's form (it checks the current password), styled as every form of the pages."""
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """修改密码 (Django's form checks the current password); the write is ``services.change_own_password``
     (event, security log, the end of a forced change after a reset — ``accounts.password_change``)."""
 
     template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
 
     def get_context_data(self, **kwargs):
         from .password_change import PAGE_NOTICE, change_pending

@@ -1,29 +1,24 @@
 from django import forms
 
+from core.forms import StyledForm
+
 from .models import Indicator, IndicatorSet
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-control")
-
-
-class SetForm(_Styled):
+class SetForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100,
                               error_messages={"required": "请填写年度。", "invalid": "请输入年份。", "min_value": "年度无效。",
                                               "max_value": "年度无效。"})
     name = forms.CharField(label="名称", max_length=150, error_messages={"required": "请填写名称。"})
 
 
-class AdjustForm(_Styled):
+class AdjustForm(StyledForm):
     new_score = forms.DecimalField(label="得分", max_digits=6, decimal_places=2,
                                    error_messages={"required": "请填写得分。", "invalid": "得分须为数字。"})
     reason = forms.CharField(label="理由", max_length=1000, error_messages={"required": "调整得分须说明理由。"})
 
 
-class DebriefForm(_Styled):
+class DebriefForm(StyledForm):
     leader_name = forms.CharField(label="述职人", max_length=60, error_messages={"required": "请填写述职人。"})
     position = forms.CharField(label="职务", max_length=100, error_messages={"required": "请填写职务。"})
     held_on = forms.DateField(label="述职日期", widget=forms.DateInput(attrs={"type": "date"}),
@@ -32,7 +27,7 @@ class DebriefForm(_Styled):
                               error_messages={"required": "请填写述职内容。"})
 
 
-class IndicatorForm(_Styled):
+class IndicatorForm(StyledForm):
     name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
     weight = forms.DecimalField(  # the value implies the digits (IndicatorSet.MAX_TOTAL_WEIGHT: the sum's bound)
         label="分值", decimal_places=2, max_value=IndicatorSet.MAX_TOTAL_WEIGHT,
@@ -47,8 +42,6 @@ class IndicatorForm(_Styled):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", "—")] + list(Indicator.Source.choices)
-        for name in ("kind", "source", "direction"):
-            self.fields[name].widget.attrs["class"] = "form-select"
 
     def clean_bands(self):
         out = []

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.timezone import localdate as today
 
 from core import uploads
+from core.forms import StyledForm
 
 from .models import Activity
 
@@ -14,39 +15,36 @@ def recordable_kinds():
     return [c for c in Activity.Kind.choices if c[0] != Activity.Kind.SUPERVISION]
 
 
-class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=recordable_kinds, widget=forms.Select(attrs={"class": "form-select"}))
+class ActivityForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", choices=recordable_kinds)
     date = forms.DateField(label="日期（活动开展之日，不能晚于今天）", initial=today,
-                           widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    participants = forms.CharField(label="参加人员", required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
-    summary = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    count = forms.IntegerField(label="人数（技术检查员）", required=False, min_value=0, max_value=Activity.MAX_COUNT, widget=forms.NumberInput(attrs={"class": "form-control"}))
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.CharField(label="参加人员", required=False)
+    summary = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    count = forms.IntegerField(label="人数（技术检查员）", required=False, min_value=0, max_value=Activity.MAX_COUNT)
     attachment = forms.FileField(label="附件（图片/PDF/Word/Excel）", required=False,
-                                 widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
                                  validators=[uploads.validator("campaign_attachment")])  # type sniffed by content
 
 
 WEEKDAY_CHOICES = [(i, name) for i, name in enumerate(("周一", "周二", "周三", "周四", "周五", "周六", "周日"))]
-CONTROL = {"class": "form-control"}
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(StyledForm):
     """专项行动: phases one per line "名称,开始日期,结束日期"; targets one per line "年份:整改率"."""
 
-    name = forms.CharField(label="行动名称", max_length=120, widget=forms.TextInput(attrs=CONTROL))
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date", **CONTROL}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date", **CONTROL}))
+    name = forms.CharField(label="行动名称", max_length=120)
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     first_report_date = forms.DateField(label="首次报送日期", required=False,
-                                        widget=forms.DateInput(attrs={"type": "date", **CONTROL}))
-    report_weekday = forms.TypedChoiceField(label="每周报送日", choices=WEEKDAY_CHOICES, coerce=int, initial=0,
-                                            widget=forms.Select(attrs={"class": "form-select"}))
-    report_time = forms.TimeField(label="报送截止时间", initial="12:00", widget=forms.TimeInput(attrs={"type": "time", **CONTROL}))
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    report_weekday = forms.TypedChoiceField(label="每周报送日", choices=WEEKDAY_CHOICES, coerce=int, initial=0)
+    report_time = forms.TimeField(label="报送截止时间", initial="12:00", widget=forms.TimeInput(attrs={"type": "time"}))
     phases = forms.CharField(label="阶段（每行：名称,开始日期,结束日期）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 4, **CONTROL}))
+                             widget=forms.Textarea(attrs={"rows": 4}))
     targets = forms.CharField(label="整改率目标（每行：年份:百分比）", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3, **CONTROL}))
+                              widget=forms.Textarea(attrs={"rows": 3}))
     units = forms.ModelMultipleChoiceField(label="参加单位（不选则为全部下级单位）", queryset=None, required=False,
-                                           widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}))
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,9 @@
-"""Shared form helpers: Bootstrap classes on plain Django forms (the list filters have their own
+"""Shared form helpers: Bootstrap classes on the pages' forms (``StyledForm``; the list filters have their
 small variant, ``core.lists.style_form``); the data a page's form is bound to (``posted``) and the
 status of a page that shows its forms again (``form_status``), imported by the views from ``core.views``."""
 
 from django import forms
+from django.forms.boundfield import BoundField
 
 #: the blank entry of every select box a user sees: "请选择", never Django's "---------" (a box whose
 #: answer must be chosen refuses the blank: ``chosen_field``; an optional one says （可选） in its label)
@@ -28,21 +29,49 @@ def install_choose_label() -> None:
     forms.ModelChoiceField.__init__ = chooses
 
 
-def styled(form):
-    """Bootstrap classes on each widget: check boxes, selects, everything else a form control."""
-    for field in form.fields.values():
-        css = "form-check-input" if isinstance(field, forms.BooleanField) else (
-            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-        field.widget.attrs.setdefault("class", css)
-    return form
+def widget_class(widget) -> str | None:
+    """The Bootstrap class of a widget (the one rule of the project's forms): a check box or each
+    option of a list of check boxes or radio buttons ``form-check-input``; a select box (single,
+    multiple, a picker, 是/否/未知) ``form-select``; a hidden input none; any other input or text area
+    ``form-control`` (a file input too: Bootstrap 5 styles it so)."""
+    if isinstance(widget, forms.HiddenInput):
+        return None
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # RadioSelect: CheckboxSelectMultiple too
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
 
 
-class StyledForm(forms.Form):
-    """A form whose widgets carry the Bootstrap classes (``styled``)."""
+class StyledBoundField(BoundField):
+    """A field as a page renders it: its widget gets the class ``widget_class`` names, unless the
+    field sets one itself (a small select: ``form-select form-select-sm``). Applied when rendered, so
+    a field a form adds or changes in its ``__init__`` is styled the same."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        styled(self)
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css = widget_class(widget)
+        if css and "class" not in widget.attrs and "class" not in attrs:
+            attrs["class"] = css
+        return attrs
+
+
+class Styled:
+    """The one way a page's form gets its Bootstrap classes (``StyledBoundField``): mixed into
+    ``StyledForm`` and ``StyledModelForm``; every form of the pages derives from one of them
+    (core/tests/test_form_styling.py). The list filters have their small variant
+    (``core.lists.style_form``, the same ``widget_class``); the admin keeps its own look."""
+
+    bound_field_class = StyledBoundField
+
+
+class StyledForm(Styled, forms.Form):
+    """A form whose widgets carry the Bootstrap classes."""
+
+
+class StyledModelForm(Styled, forms.ModelForm):
+    """A model form whose widgets carry the Bootstrap classes."""
 
 
 def chosen_field(field_class=forms.ChoiceField, *, label: str, choices, **kwargs):

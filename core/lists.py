@@ -82,12 +82,15 @@ class Column:
 
 
 def style_form(form):
-    """Bootstrap classes on a filter form's widgets (kept on the widget, rendered by _list.html)."""
+    """Bootstrap classes on a filter form's widgets, the small variant of ``core.forms.widget_class``
+    (kept on the widget, rendered by _list.html)."""
     from .formrender import list_form_renderer
+    from .forms import widget_class
 
     for field in form.fields.values():
-        css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
+        css = widget_class(field.widget)
+        if css:  # the small variant of a select box or an input: form-select form-select-sm
+            field.widget.attrs.setdefault("class", css if css == "form-check-input" else f"{css} {css}-sm")
     form.renderer = list_form_renderer()  # the same HTML, plain selects/inputs without a template per option
     return form
 

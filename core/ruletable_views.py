@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from . import ruletables
-from .forms import form_status, posted
+from .forms import StyledForm, StyledModelForm, form_status, posted
 from .listfilters import SearchFilter, YesNoFilter
 from .lists import Column, ScopedListView
 
@@ -25,10 +25,10 @@ def _table(key):
 
 
 def _form_class(table):
-    return forms.modelform_factory(table.model_class, fields=table.fields)
+    return forms.modelform_factory(table.model_class, form=StyledModelForm, fields=table.fields)
 
 
-class RevisionFields(forms.Form):
+class RevisionFields(StyledForm):
     """The date a revision takes effect (today or later; earlier only for a designated admin —
     checked in core.ruletables.revise_row) and why."""
 

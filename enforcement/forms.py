@@ -4,32 +4,22 @@ from django import forms
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect, bind
 from core.querysets import parse_id
 
 from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle, TransferOutcome
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def decided_on_field(label="决定日期"):
     """The date the fact happened (entered by the user, default today, never in the future): the
     dispatch table counts it by this date (docs/dispatch.md)."""
     return forms.DateField(label=f"{label}（不能晚于今天，缺省为今天）", initial=localdate, required=False, widget=DATE)
-TEXT = {"class": "form-control"}
 
 
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            css = "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(f.widget, forms.Select) else "form-control")
-            f.widget.attrs.setdefault("class", css)
-
-
-class OpenCaseForm(BootstrapForm):
+class OpenCaseForm(StyledForm):
     enterprise = forms.ModelChoiceField(label="当事单位", queryset=None,
                                         widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     title = forms.CharField(label="案由", max_length=200)
@@ -66,14 +56,14 @@ def id_number_field(required=False):
                            widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}))
 
 
-class PartyForm(BootstrapForm):
+class PartyForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=150)
     role = forms.ChoiceField(label="身份", choices=[c for c in CaseParty.Role.choices if c[0] != "entity"])
     position = forms.CharField(label="职务", max_length=60, required=False)
     id_number = id_number_field()
 
 
-class PartyIdForm(BootstrapForm):
+class PartyIdForm(StyledForm):
     """A person party's 公民身份号码, recorded or corrected while the case is open."""
 
     party = forms.ModelChoiceField(label="当事人", queryset=CaseParty.objects.none())
@@ -84,12 +74,12 @@ class PartyIdForm(BootstrapForm):
         self.fields["party"].queryset = case.parties.filter(kind=CaseParty.Kind.PERSON)
 
 
-class AdvanceForm(BootstrapForm):
+class AdvanceForm(StyledForm):
     stage_action = forms.ChoiceField(label="操作", choices=[(a, a) for a in ("investigate", "notify", "decide", "execute", "close")])
     note = forms.CharField(label="说明", required=False)
 
 
-class PartyChoiceForm(BootstrapForm):
+class PartyChoiceForm(StyledForm):
     party = forms.ModelChoiceField(label="当事人", queryset=CaseParty.objects.none())
 
     def __init__(self, *args, case=None, **kwargs):
@@ -113,7 +103,7 @@ class PenaltyForm(PartyChoiceForm):
                                        "缺省为立案日期，逾期未改正、拒不执行的为改正期限届满的次日")
 
 
-class RevokeForm(BootstrapForm):
+class RevokeForm(StyledForm):
     """撤销 an effective decision of the case (e.g. after 复议 or on finding it wrong); revoking a
     停产整顿 decision lifts the suspension it imposed."""
 
@@ -134,7 +124,7 @@ class TransferForm(PartyChoiceForm):
     decided_on = decided_on_field("移送日期")
 
 
-class TransferAnswerForm(BootstrapForm):
+class TransferAnswerForm(StyledForm):
     """What the 公安机关 did with a transfer of the case (国务院令第310号 第七条至第九条): the transfer is
     chosen among the case's effective ones at the step the form records (``transfers``)."""
 
@@ -180,7 +170,7 @@ class ReconsiderationForm(TransferAnswerForm):
         return super().transfers(case).filter(transfer_outcome__outcome=TransferOutcome.Outcome.NOT_FILED)
 
 
-class DailyFineForm(BootstrapForm):
+class DailyFineForm(StyledForm):
     """按日连续处罚: the original fine (with its 责令改正) and the refusal facts; the per-day amount
     is the original amount (安全生产法 art. 112), set by the service."""
 
@@ -192,11 +182,11 @@ class DailyFineForm(BootstrapForm):
         self.fields["base"].queryset = case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE)
 
 
-class ReasonForm(BootstrapForm):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SuspensionForm(BootstrapForm):
+class SuspensionForm(StyledForm):
     """责令停产停业整顿 under a clause that orders it (行政处罚法 第五十九条: the decision names its legal
     basis); the clause is chosen, never the first one shown."""
 
@@ -208,7 +198,7 @@ class SuspensionForm(BootstrapForm):
     decided_on = decided_on_field()
 
 
-class CorrectionForm(BootstrapForm):
+class CorrectionForm(StyledForm):
     """登记改正 of a 按日连续处罚 (its accrual stops) or of a fine with a 责令改正 (corrected by the
     deadline: no 逾期未改正 / 拒不执行 later)."""
 
@@ -224,26 +214,26 @@ class CorrectionForm(BootstrapForm):
         self.fields["decision"].label_from_instance = lambda d: f"{d.get_kind_display()} {d.party.name} {d.decided_on:%Y-%m-%d}"
 
 
-class MeasureForm(BootstrapForm):
+class MeasureForm(StyledForm):
     kind = forms.ChoiceField(label="措施", choices=EnterpriseMeasure.Kind.choices)
     note = forms.CharField(label="说明", required=False)
     date = decided_on_field("日期")
 
 
-class TypicalForm(BootstrapForm):
+class TypicalForm(StyledForm):
     title = forms.CharField(label="标题", max_length=200)
     summary = forms.CharField(label="案例简介", widget=forms.Textarea(attrs={"rows": 3}))
     dangerous_ops = forms.BooleanField(label="危险作业罪案例", required=False)
     published_on = decided_on_field("公布日期")
 
 
-class ListingForm(BootstrapForm):
+class ListingForm(StyledForm):
     reason = forms.CharField(label="列入事由")
     duration_months = forms.IntegerField(label="期限（月）", initial=36, min_value=1, max_value=120)
     public = forms.BooleanField(label="向社会公开", required=False, initial=True)
 
 
-class AccountabilityForm(BootstrapForm):
+class AccountabilityForm(StyledForm):
     """责任倒查追责问责 (dispatch row 3.9), dated the day it was decided."""
 
     person_name = forms.CharField(label="被问责人", max_length=60)
@@ -254,7 +244,7 @@ class AccountabilityForm(BootstrapForm):
     date = decided_on_field("问责日期")
 
 
-class NoticeForm(BootstrapForm):
+class NoticeForm(StyledForm):
     """约谈 / 通报 of a township office or department (dispatch row 3.10), dated the day it happened."""
 
     target = forms.ModelChoiceField(label="对象单位", queryset=None)

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Sector
+from core.forms import StyledForm, StyledModelForm
 from core.intake import validate_spreadsheet
 from regions.models import Region
 
@@ -17,19 +18,7 @@ PROFILE_FORM_FIELDS = [
 ]
 
 
-class BootstrapMixin:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+class EnterpriseForm(StyledModelForm):
     """The profile. No 经营状态: a new unit operates; 停产整顿 and 复产 are enforcement decisions,
     关闭 has its own page (``enterprise_close``)."""
 
@@ -53,7 +42,6 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
             self.fields["credit_code"].disabled = True
         self.fields["high_risk_override"].widget.choices = [
             ("unknown", "按行业自动判定"), ("true", "认定为高危"), ("false", "认定为非高危")]
-        self._style()
 
     def clean_credit_code(self):
         if self.instance.pk:
@@ -73,25 +61,23 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class CloseForm(BootstrapMixin, forms.Form):
+class CloseForm(StyledForm):
     reason = forms.CharField(label="关闭（注销）理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "关闭（注销）须填写理由。"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
 
 
-class ContactsForm(BootstrapMixin, forms.Form):
+class ContactsForm(StyledForm):
     principal_phone = forms.CharField(label="主要负责人电话", max_length=20, required=False)
     controller_phone = forms.CharField(label="实际控制人电话", max_length=20, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
 
 
-class SafetyManagerForm(BootstrapMixin, forms.Form):
+class SafetyManagerForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=60, required=False)
     phone = forms.CharField(label="电话", max_length=20, required=False)
     full_time = forms.BooleanField(label="专职", required=False, initial=True)
@@ -99,7 +85,6 @@ class SafetyManagerForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
 
     def clean(self):
         data = super().clean()
@@ -112,7 +97,7 @@ SafetyManagerFormSet = forms.formset_factory(SafetyManagerForm, extra=1, can_del
                                              validate_max=True)
 
 
-class ImportForm(BootstrapMixin, forms.Form):
+class ImportForm(StyledForm):
     file = forms.FileField(label="文件（.xlsx 或 .csv）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)
 
@@ -120,7 +105,6 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -131,16 +115,15 @@ class ImportForm(BootstrapMixin, forms.Form):
         return f
 
 
-class ReopenForm(BootstrapMixin, forms.Form):
+class ReopenForm(StyledForm):
     reason = forms.CharField(label="恢复正常经营理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "恢复正常经营须填写理由。"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
 
 
-class EngagementForm(BootstrapMixin, forms.Form):
+class EngagementForm(StyledForm):
     """委托第三方机构: the agency is chosen with the ``agencies`` picker (active agencies only)."""
 
     agency = forms.ModelChoiceField(label="第三方机构", queryset=None, error_messages={
@@ -168,10 +151,9 @@ class EngagementForm(BootstrapMixin, forms.Form):
         else:
             del self.fields["engaged_by"]
         bind(self, user)
-        self._style()
 
 
-class EndEngagementForm(BootstrapMixin, forms.Form):
+class EndEngagementForm(StyledForm):
     end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                           help_text="不填：今天。尚未开始的委托在开始日期前结束的，不再开始。", error_messages={"invalid": "请输入正确的日期。"})
     reason = forms.CharField(label="提前结束理由", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
@@ -179,4 +161,3 @@ class EndEngagementForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()

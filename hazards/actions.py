@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import Organisation
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 
 from . import acting, services, workflow
 from .models import Acceptance, GovernancePlan, Hazard
@@ -19,15 +19,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
 
 
-class _Base(forms.Form):
+class _Base(StyledForm):
     def __init__(self, *args, hazard: Hazard, **kwargs):
         self.hazard = hazard
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
 
 
 

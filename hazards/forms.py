@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect
 from enterprises.models import Enterprise
@@ -31,7 +31,7 @@ def applicable_items(enterprise):
     return items_for(enterprise).filter(standard__status="in_force")
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(StyledForm):
     enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=Enterprise.objects.none(),
                                         widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.none(),
@@ -86,17 +86,9 @@ class RegisterForm(forms.Form):
             self.fields["sector"].widget.params = f"enterprise={enterprise.pk}"
             self.fields["basis_item"].widget.depends = ""
             self.fields["basis_item"].widget.params = f"enterprise={enterprise.pk}"
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
-class ImportForm(forms.Form):
+class ImportForm(StyledForm):
     file = forms.FileField(label="隐患台账文件（.xlsx）", validators=[validate_spreadsheet])
     dry_run = forms.BooleanField(label="试运行（只检查，不写入）", required=False, initial=True)
     confirm_duplicate = forms.BooleanField(

@@ -1,11 +1,11 @@
-"""Inspection forms (Bootstrap classes added in ``BootstrapMixin``)."""
+"""Inspection forms."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.timezone import localdate
 
 from core import uploads
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 from core.intake import validate_spreadsheet
 from core.pickers import PickerSelect, PickerSelectMultiple
 from enterprises.models import Enterprise
@@ -14,24 +14,10 @@ from regions.models import Region
 
 from .models import SPOT_FIELDS, Draw, Plan, Record, RecordItem, Visit
 
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            w = f.widget
-            if isinstance(w, forms.CheckboxInput):
-                w.attrs.setdefault("class", "form-check-input")
-            elif isinstance(w, forms.Select) and not isinstance(w, forms.SelectMultiple):
-                w.attrs.setdefault("class", "form-select")
-            else:
-                w.attrs.setdefault("class", "form-control")
-
-
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class RecordForm(BootstrapMixin, forms.Form):
+class RecordForm(StyledForm):
     enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位",
                                         widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
     kind = forms.ChoiceField(label="检查类型", choices=Record.Kind.choices)
@@ -74,7 +60,7 @@ class RecordForm(BootstrapMixin, forms.Form):
         return data
 
 
-class ItemForm(BootstrapMixin, forms.Form):
+class ItemForm(StyledForm):
     result = forms.ChoiceField(label="结论", choices=RecordItem.Result.choices)
     note = forms.CharField(label="说明/隐患描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     grade = forms.ChoiceField(label="隐患等级", required=False, choices=[("", "—"), *Hazard.Grade.choices])
@@ -127,7 +113,7 @@ class FindingForm(ItemForm):
         self.fields["existing_hazard"].widget.choices = ledger_choices(ledger)
 
 
-class MatchForm(BootstrapMixin, forms.Form):
+class MatchForm(StyledForm):
     """What a finding is with respect to the ledger: the same as an open hazard, or a new one."""
 
     existing_hazard = LedgerHazardField()
@@ -138,11 +124,11 @@ class MatchForm(BootstrapMixin, forms.Form):
         self.fields["existing_hazard"].widget.choices = ledger_choices(ledger)
 
 
-class AddendumForm(BootstrapMixin, forms.Form):
+class AddendumForm(StyledForm):
     text = forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlanForm(BootstrapMixin, forms.Form):
+class PlanForm(StyledForm):
     title = forms.CharField(label="计划名称", max_length=150)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     month = forms.IntegerField(label="月份", min_value=1, max_value=12, required=False)
@@ -165,7 +151,7 @@ class PlanForm(BootstrapMixin, forms.Form):
             self.fields["townships"].queryset = Region.objects.filter(level="township", path__startswith=org.region.path + "/")
 
 
-class DrawForm(BootstrapMixin, forms.Form):
+class DrawForm(StyledForm):
     """The first draw of a plan, or (``redraw``) a 重新抽取 request with its reason."""
 
     count = forms.IntegerField(label="抽取企业数", min_value=1, max_value=Plan.MAX_PLANNED)
@@ -181,12 +167,12 @@ class DrawForm(BootstrapMixin, forms.Form):
             del self.fields["reason"]
 
 
-class RedrawDecisionForm(BootstrapMixin, forms.Form):
+class RedrawDecisionForm(StyledForm):
     decision_note = forms.CharField(label="审批意见", required=False, max_length=200,
                                     help_text="不予批准时必填。")
 
 
-class SpotCheckForm(BootstrapMixin, forms.Form):
+class SpotCheckForm(StyledForm):
     checked_on = forms.DateField(label="抽查日期（不能晚于今天）", initial=localdate, widget=DATE)
     via_permit_records = forms.BooleanField(label="2.6 通过作业票记录发现", required=False)
     contractor_unqualified = forms.BooleanField(label="2.7① 承包承租单位不具备安全生产条件或资质", required=False)
@@ -203,9 +189,6 @@ class SpotCheckForm(BootstrapMixin, forms.Form):
                 continue
             self.fields[field] = forms.BooleanField(label=f"{code} {SPOT_QUESTIONS[code]}", required=False)
             self.fields[f"{field}_note"] = forms.CharField(label=f"{code} 问题说明", required=False, max_length=500)
-        for name, f in self.fields.items():
-            if name.startswith("q"):
-                f.widget.attrs.setdefault("class", "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else "form-control")
 
     def answers(self):
         return {code: self.cleaned_data.get(field, False) for code, field in SPOT_FIELDS.items() if code != "2.7"}
@@ -214,7 +197,7 @@ class SpotCheckForm(BootstrapMixin, forms.Form):
         return {code: self.cleaned_data.get(f"{field}_note", "") for code, field in SPOT_FIELDS.items() if code != "2.7"}
 
 
-class VisitForm(BootstrapMixin, forms.Form):
+class VisitForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
     visited_on = forms.DateField(label="日期（开展之日，不能晚于今天）", initial=localdate, widget=DATE)
     township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False,
@@ -235,7 +218,7 @@ class VisitForm(BootstrapMixin, forms.Form):
             kind__in=["committee", "department", "township"], region__path__startswith=path).exclude(pk=getattr(org, "pk", None))
 
 
-class ReviewImportForm(BootstrapMixin, forms.Form):
+class ReviewImportForm(StyledForm):
     title = forms.CharField(label="批次名称", max_length=150)
     file = forms.FileField(label="隐患清单（xlsx，第一列为隐患编号）", validators=[validate_spreadsheet])
     inspector = forms.ModelChoiceField(get_user_model().objects.none(), label="复查人员")
@@ -246,13 +229,13 @@ class ReviewImportForm(BootstrapMixin, forms.Form):
         self.fields["inspector"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class ReviewConclusionForm(BootstrapMixin, forms.Form):
+class ReviewConclusionForm(StyledForm):
     conclusion = chosen_field(label="复查结论", choices=[("passed", "整改到位"), ("failed", "整改不到位")])
     note = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label="照片", required=False, validators=[uploads.validator("review_photo")])
 
 
-class HomeTownshipForm(BootstrapMixin, forms.Form):
+class HomeTownshipForm(StyledForm):
     inspector = forms.ModelChoiceField(label="执法检查人员", queryset=None)
     township = forms.ModelChoiceField(label="居住乡镇（街道）", queryset=None, required=False)
 
@@ -265,7 +248,7 @@ class HomeTownshipForm(BootstrapMixin, forms.Form):
         self.fields["township"].queryset = townships
 
 
-class ConflictForm(BootstrapMixin, forms.Form):
+class ConflictForm(StyledForm):
     inspector = forms.ModelChoiceField(label="执法检查人员", queryset=None)
     enterprise = forms.ModelChoiceField(label="生产经营单位", queryset=None)
     reason = forms.CharField(label="回避原因", max_length=200)

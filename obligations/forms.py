@@ -3,7 +3,7 @@
 from django import forms
 
 from core import uploads
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS, Hazard
 
@@ -28,25 +28,10 @@ def _managers(label):
     return forms.IntegerField(label=label, min_value=0, max_value=SafetyOrganisation.MAX_MANAGERS,
                               error_messages={"min_value": MANAGERS_REFUSAL, "max_value": MANAGERS_REFUSAL})
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class FindingForm(BootstrapForm):
+class FindingForm(StyledForm):
     """One hazard a principal-led check found, with what any hazard registration carries (its checks:
     ``hazards.services.check_hazard``, through ``services.record_principal_check``)."""
 
@@ -88,7 +73,7 @@ class FindingForm(BootstrapForm):
 FindingFormSet = forms.formset_factory(FindingForm, extra=3, max_num=30, validate_max=True)
 
 
-class PrincipalCheckForm(BootstrapForm):
+class PrincipalCheckForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=PrincipalCheck.Kind.choices)
     held_on = forms.DateField(label="日期", widget=DATE)
     leader = forms.CharField(label="带队/主持人", max_length=60)
@@ -119,7 +104,7 @@ class PrincipalCheckForm(BootstrapForm):
         return False
 
 
-class ResponsibilityListForm(BootstrapForm):
+class ResponsibilityListForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=ResponsibilityList.Kind.choices)
     title = forms.CharField(label="标题", max_length=120)
     issued_on = forms.DateField(label="印发日期", widget=DATE)
@@ -128,7 +113,7 @@ class ResponsibilityListForm(BootstrapForm):
                            validators=[uploads.validator("obligation_list")])  # type sniffed by content
 
 
-class SafetyOrganisationForm(BootstrapForm):
+class SafetyOrganisationForm(StyledForm):
     has_institution = forms.BooleanField(label="已设置安全管理机构", required=False)
     institution_name = forms.CharField(label="机构名称", required=False, max_length=120)
     full_time_managers = _managers("专职安全管理人员（人）")
@@ -136,7 +121,7 @@ class SafetyOrganisationForm(BootstrapForm):
     as_of = forms.DateField(label="填报日期", widget=DATE)
 
 
-class SpecialWorkerForm(BootstrapForm):
+class SpecialWorkerForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=60)
     id_tail = forms.CharField(label="身份证后四位", max_length=4, required=False)
     operation = forms.ChoiceField(label="作业类别", choices=Operation.choices)
@@ -145,7 +130,7 @@ class SpecialWorkerForm(BootstrapForm):
     reviewed_on = forms.DateField(label="最近复审日期", required=False, widget=DATE)
 
 
-class WorkPermitForm(BootstrapForm):
+class WorkPermitForm(StyledForm):
     kind = forms.ChoiceField(label="作业票类型", choices=WorkPermit.Kind.choices)
     operation = forms.ChoiceField(label="所需特种作业类别", choices=Operation.choices)
     number = forms.CharField(label="作业票编号", max_length=40)
@@ -161,7 +146,7 @@ class WorkPermitForm(BootstrapForm):
         self.fields["workers"].queryset = SpecialWorker.objects.filter(enterprise=enterprise)
 
 
-class OutsourcingForm(BootstrapForm):
+class OutsourcingForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=Outsourcing.Kind.choices)
     counterpart = forms.CharField(label="承包/承租单位", max_length=150)
     scope = forms.CharField(label="项目/场所", max_length=200, required=False)
@@ -173,7 +158,7 @@ class OutsourcingForm(BootstrapForm):
     end = forms.DateField(label="结束日期", required=False, widget=DATE)
 
 
-class DrillForm(BootstrapForm):
+class DrillForm(StyledForm):
     kind = forms.ChoiceField(label="演练类型", choices=EmergencyDrill.Kind.choices)
     plan = forms.CharField(label="应急预案", max_length=150)
     held_on = forms.DateField(label="演练日期", widget=DATE)
@@ -188,7 +173,7 @@ INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设�
               ("other", "其他行业（标准待补充）")]
 
 
-class CostForm(BootstrapForm):
+class CostForm(StyledForm):
     """The 适用行业 is chosen, never assumed: the box starts on the enterprise's own industry where one of
     its sectors is one (a 加油站 → 危险品生产与储存), else on "请选择" — it started on the list's first
     entry, so a 商贸 unit's extraction was saved as 危险品 unless someone noticed."""
@@ -212,6 +197,6 @@ class CostForm(BootstrapForm):
                 self.fields["industry"].initial = own.pop()
 
 
-class RemarkForm(BootstrapForm):
+class RemarkForm(StyledForm):
     topic = forms.CharField(label="事项", max_length=40, required=False)
     text = forms.CharField(label="监管意见", widget=forms.Textarea(attrs={"rows": 3}))

@@ -2,12 +2,12 @@
 
 from django import forms
 
-from obligations.forms import BootstrapForm
+from core.forms import StyledForm
 
 from .models import Level, Method, RiskPoint
 
 
-class RiskPointForm(BootstrapForm):
+class RiskPointForm(StyledForm):
     code = forms.CharField(label="编号（一点一号）", max_length=40)
     name = forms.CharField(label="风险点名称", max_length=120)
     category = forms.CharField(label="风险类别", max_length=60)
@@ -29,7 +29,7 @@ class RiskPointForm(BootstrapForm):
     emergency_resources = forms.CharField(label="应急资源", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssessmentForm(BootstrapForm):
+class AssessmentForm(StyledForm):
     method = forms.ChoiceField(label="方法", choices=Method.choices)
     factor_l = forms.CharField(label="L（可能性）", required=False, max_length=10)
     factor_e = forms.CharField(label="E（暴露频繁程度，LEC）", required=False, max_length=10)

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core.forms import StyledForm
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
 from core.views import form_status, posted, service_error_to_form
@@ -104,12 +105,11 @@ def key_list_detail(request, pk: int):
 KEY_LIST_MAX = 50_000
 
 
-class KeyListForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+class KeyListForm(StyledForm):
+    title = forms.CharField(label="标题", max_length=200)
     items = forms.CharField(label="检查事项（每行一项；可用“|”分隔中文摘要与英文摘要）", max_length=KEY_LIST_MAX,
-                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 12}))
-    note = forms.CharField(label="修订说明", max_length=200, required=False,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
+                            widget=forms.Textarea(attrs={"rows": 12}))
+    note = forms.CharField(label="修订说明", max_length=200, required=False)
 
     def clean_items(self):
         parsed = []

@@ -4,32 +4,29 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organisation
-from core.forms import chosen_field
+from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect
 
 from . import workflow
 from .models import PERCENTAGE_REFUSAL, REPORT_EVERY_DAYS_REFUSAL, Listing, ProgressReport
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
-TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(StyledForm):
     hazard = forms.ModelChoiceField(label="重大事故隐患", queryset=None,
                                     widget=PickerSelect("hazards", params="open=1&grade=major",
                                                         placeholder="输入隐患编号或描述（未销号的重大隐患）"))
-    responsible_department = forms.ModelChoiceField(label="督办责任部门", queryset=None,
-                                                    widget=forms.Select(attrs={"class": "form-select"}))
+    responsible_department = forms.ModelChoiceField(label="督办责任部门", queryset=None)
     deadline = forms.DateField(label="整改期限", widget=DATE)
     requirements = forms.CharField(label="督办要求", widget=TEXT)
     report_every_days = forms.IntegerField(
         label="进展报告周期（天）", initial=workflow.DEFAULT_REPORT_EVERY_DAYS,
         min_value=Listing.MIN_REPORT_EVERY_DAYS, max_value=Listing.MAX_REPORT_EVERY_DAYS,
         error_messages={"min_value": REPORT_EVERY_DAYS_REFUSAL, "max_value": REPORT_EVERY_DAYS_REFUSAL,
-                        "invalid": "进展报告周期须为整数天数。"},
-        widget=forms.NumberInput(attrs={"class": "form-control"}))
-    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True,
-                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+                        "invalid": "进展报告周期须为整数天数。"})
+    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True)
 
     def __init__(self, *args, hazards=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,31 +41,28 @@ class ProposeForm(forms.Form):
         return value
 
 
-class ApproveForm(forms.Form):
-    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True,
-                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+class ApproveForm(StyledForm):
+    public_notice = forms.BooleanField(label="向社会公告", required=False, initial=True)
     note = forms.CharField(label="审批意见", required=False, widget=TEXT)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由", widget=TEXT)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StyledForm):
     date = forms.DateField(label="报告日期", widget=DATE, initial=timezone.localdate)
     percentage = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=ProgressReport.MAX_PERCENTAGE,
-                                    error_messages={"min_value": PERCENTAGE_REFUSAL, "max_value": PERCENTAGE_REFUSAL},
-                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+                                    error_messages={"min_value": PERCENTAGE_REFUSAL, "max_value": PERCENTAGE_REFUSAL})
     text = forms.CharField(label="整改进展", widget=TEXT)
 
 
-class DelistingRequestForm(forms.Form):
+class DelistingRequestForm(StyledForm):
     note = forms.CharField(label="摘牌申请说明", required=False, widget=TEXT)
 
 
-class DelistingDecisionForm(forms.Form):
-    decision = chosen_field(label="审批结论", choices=[("accept", "同意摘牌"), ("refuse", "不同意摘牌")],
-                              widget=forms.Select(attrs={"class": "form-select"}))
+class DelistingDecisionForm(StyledForm):
+    decision = chosen_field(label="审批结论", choices=[("accept", "同意摘牌"), ("refuse", "不同意摘牌")])
     reason = forms.CharField(label="意见或理由", required=False, widget=TEXT)
 
     def clean(self):
@@ -78,9 +72,8 @@ class DelistingDecisionForm(forms.Form):
         return data
 
 
-class ListedExtensionForm(forms.Form):
+class ListedExtensionForm(StyledForm):
     """The listing body's decision on the pending extension of a listed hazard."""
 
-    decision = chosen_field(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")],
-                              widget=forms.Select(attrs={"class": "form-select"}))
+    decision = chosen_field(label="延期申请", choices=[("approve", "同意延期"), ("deny", "不同意")])
     note = forms.CharField(label="审批意见", required=False, widget=TEXT)

@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
-from core.forms import StyledForm, chosen_field, styled
+from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS
 
@@ -11,7 +11,7 @@ from .models import Reward, RewardPolicy, Tip
 from .validators import TEXT_BOUNDS
 
 
-class PublicTipForm(forms.Form):
+class PublicTipForm(StyledForm):
     township = forms.CharField(label="乡镇（街道）", max_length=12, error_messages={"required": "请选择到乡镇（街道）一级。"})
     address = forms.CharField(label="详细地址", max_length=200, error_messages={"required": "请填写地址。"})
     longitude = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6,
@@ -31,14 +31,10 @@ class PublicTipForm(forms.Form):
     contact = forms.CharField(label="其他联系方式", max_length=100, required=False)
     captcha = forms.CharField(label="验证码（请计算图中算式）", max_length=8, error_messages={"required": "请填写验证码。"})
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        styled(self)
 
-
-class TrackForm(forms.Form):
+class TrackForm(StyledForm):
     code = forms.CharField(label="举报查询码", max_length=40, error_messages={"required": "请输入查询码。"},
-                           widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
 class NoteForm(StyledForm):
@@ -124,7 +120,7 @@ class ReviewDecisionForm(StyledForm):
     result = forms.CharField(label="复查结论", max_length=TEXT_BOUNDS["review_result"], widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewRequestForm(forms.Form):
+class ReviewRequestForm(StyledForm):
     code = forms.CharField(label="举报查询码", max_length=40, widget=forms.HiddenInput)
     reason = forms.CharField(label="对办理结果有异议，申请复查的理由", max_length=TEXT_BOUNDS["review_reason"],
-                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+                             widget=forms.Textarea(attrs={"rows": 3}))

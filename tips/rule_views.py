@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.events import events_for
+from core.forms import StyledModelForm
 from core.ruletables import later_notice
 from core.services import ServiceError
 from core.views import form_status, posted, service_error_to_form
@@ -16,18 +17,12 @@ from .models import RewardPolicy
 from .rule_admin import can_edit_rules, revise_reward_policy
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(StyledModelForm):
     class Meta:
         model = RewardPolicy
         fields = ["name", "kind", "percent", "min_amount", "max_amount", "fixed_amount", "internal_topup_percent",
                   "topup_above_cap", "basis", "effective_from"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else
-                                      "form-check-input" if isinstance(f.widget, forms.CheckboxInput) else "form-control")
 
 
 def _require(user):
