@@ -71,6 +71,7 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
             insert(CaseParty, parties, batch)
             party_of = {(p.case_id, p.role): p for p in parties}
             events, decisions, measures, typical, account, notices = [], [], [], [], [], []
+            resumptions = []
             for case, ent, county, unit, path, days in plans:
                 officer = actor(unit.officers[0], unit)
                 repr_ = f"AJ{ent.county_code}-{case.pk:06d} {case.title[:30]}"
@@ -108,15 +109,17 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                             counts["amount"] += amount
                             counts["double"] += 1
                         if roll > 0.92 and ent.pk not in suspended:
-                            decide(entity, "suspension", "case.suspension", article=articles[40],  # 99(四) 情节严重的
-                                   reason="存在重大事故隐患，责令停产停业整顿")
+                            order = decide(entity, "suspension", "case.suspension", article=articles[40],  # 99(四) 情节严重的
+                                           reason="存在重大事故隐患，责令停产停业整顿")
                             counts["suspended_enterprises"].add(ent.pk)
                             events.append(event(officer, "enterprise.status", "enterprises.enterprise", ent.pk, ent.name,
                                                 decided_at, from_state="operating", to_state="suspended",
                                                 note=f"AJ{ent.county_code}-{case.pk:06d} 责令停产整顿"))
                             if path[-1] == "closed":
                                 back = t[-1] - datetime.timedelta(hours=2)
-                                decide(entity, "resumption", "case.resumption", reason="复查合格", _when=back)
+                                back_decision = decide(entity, "resumption", "case.resumption", reason="复查合格", _when=back,
+                                                       _out=resumptions)
+                                back_decision.lifts = order  # the suspension it lifts: its id once inserted
                                 events.append(event(officer, "enterprise.status", "enterprises.enterprise", ent.pk, ent.name,
                                                     back, from_state="suspended", to_state="operating",
                                                     note=f"AJ{ent.county_code}-{case.pk:06d} 复查合格，恢复生产经营"))
@@ -158,6 +161,10 @@ def gen_cases(rng, ents, counties, n_cases, today, batch, summary) -> int:
                     notice.set_region_codes(county.region)
                     notices.append((notice, committee, t[-1]))
             insert(Decision, [d[0] for d in decisions], batch)
+            for d, *_ in resumptions:  # after the suspensions they lift, whose ids are known now
+                d.lifts_id = d.lifts.pk
+            insert(Decision, [d[0] for d in resumptions], batch)
+            decisions += resumptions
             for d, who, verb, repr_, when, name in decisions:
                 events.append(event(who, verb, "enforcement.case", d.case_id, repr_, when,
                                     data={"decision": d.pk, "kind": d.kind, "party": name, "amount": str(d.amount)}))

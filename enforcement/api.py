@@ -87,13 +87,15 @@ class DecisionSerializer(serializers.ModelSerializer):
     transfer_reconsideration_requested_on = _police(
         serializers.DateField, "reconsideration_requested_on", "不予立案后提请复议的日期（第九条：接到通知之日起3日内）")
     transfer_reconsideration_result = _police(_NullableText, "reconsideration_result", "复议结果")
+    lifts = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=(
+        "复产复查决定：所解除的责令停产停业整顿决定的id（安全生产法第六十五条第一款第（三）项）；其他决定为null"))
     transfer_deadlines = serializers.SerializerMethodField(
         help_text="移送的法定期限（国务院令第310号第五、七、八、九、十一条），按今日计；仅生效的移送司法机关决定，其他为空列表")
 
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
-                  "transfer_to", "correction_deadline", "corrected_on", "decided_on", "act_on", "transfer_receiving_organ",
+                  "transfer_to", "correction_deadline", "corrected_on", "decided_on", "act_on", "lifts", "transfer_receiving_organ",
                   "transfer_received_on", "transfer_outcome", "transfer_notified_on", "transfer_outcome_note",
                   "transfer_reconsideration_requested_on", "transfer_reconsideration_result", "transfer_deadlines"]
 

@@ -1,5 +1,7 @@
 """公文 of enforcement decisions (.docx via documents.render): 行政处罚决定书,
-不予行政处罚决定书, 责令停产停业整顿指令书, 涉嫌犯罪案件移送书 (移送司法机关)."""
+不予行政处罚决定书, 责令停产停业整顿指令书, 整改复查意见书 (复产), 涉嫌犯罪案件移送书 (移送司法机关)."""
+
+from django.utils import timezone
 
 from documents.render import new_document, paragraph, table, to_bytes
 
@@ -10,7 +12,10 @@ TITLES = {
     Decision.Kind.NO_PENALTY: "不予行政处罚决定书",
     Decision.Kind.SUSPENSION: "责令停产停业整顿指令书",
     Decision.Kind.TRANSFER: "涉嫌犯罪案件移送书",
+    Decision.Kind.RESUMPTION: "整改复查意见书",
 }
+#: the basis of a 复产 decision (``models.RESUMPTION_BASIS`` on the case page), as its document cites it
+RESUMPTION_CITATION = "《中华人民共和国安全生产法》第六十五条第一款第（三）项"
 
 #: 行政处罚法 第五十九条 (五): a penalty decision tells the party how to seek 行政复议 or 行政诉讼, and when
 #: (行政复议法 第二十条 60 days; 行政诉讼法 第四十六条 6 months) — a fine's and a suspension's alike
@@ -69,8 +74,11 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
             rows.insert(1, ["公民身份号码", decision.party.id_number])
     table(doc, rows, widths_mm=[40, 116])
     paragraph(doc, f"案由：{case.title}")
-    paragraph(doc, f"违法事实：{case.facts or case.title}", align="justify")
-    if decision.kind == Decision.Kind.PENALTY:
+    if decision.kind != Decision.Kind.RESUMPTION:  # a review's opinion, not a finding of facts
+        paragraph(doc, f"违法事实：{case.facts or case.title}", align="justify")
+    if decision.kind == Decision.Kind.RESUMPTION:
+        _resumption_body(doc, decision)
+    elif decision.kind == Decision.Kind.PENALTY:
         art = decision.article
         paragraph(doc, f"以上事实违反了安全生产有关法律规定。依据{art.citation}（{art.conduct}）的规定，"
                        f"本机关决定对当事人处以罚款人民币{decision.amount:,.2f}元。", align="justify")
@@ -90,6 +98,20 @@ def render_decision(decision: Decision) -> tuple[str, bytes]:
     paragraph(doc, org.name, align="right")
     paragraph(doc, f"{decision.decided_on:%Y年%m月%d日}", align="right")
     return f"{title}-{decision.number}.docx", to_bytes(doc)
+
+
+def _resumption_body(doc, decision: Decision) -> None:
+    """整改复查意见书: the suspension it lifts (its 指令书's number and day), the hazard's 销号, the
+    review's opinion and the approval to resume under 安全生产法 第六十五条第一款第（三）项."""
+    lifted, hazard = decision.lifts, decision.case.hazard
+    order = (f"本机关于{lifted.decided_on:%Y年%m月%d日}以《{TITLES[Decision.Kind.SUSPENSION]}》（{lifted.number}）"
+             f"责令你单位停产停业整顿" if lifted else "你单位被责令停产停业整顿")
+    paragraph(doc, f"{order}。本机关对整改情况进行了复查。", align="justify")
+    if hazard is not None and hazard.closed_at is not None:
+        paragraph(doc, f"本案的重大事故隐患（{hazard.number}）已于{timezone.localdate(hazard.closed_at):%Y年%m月%d日}验收销号。",
+                  align="justify")
+    paragraph(doc, f"复查意见：{decision.reason}", align="justify")
+    paragraph(doc, f"依据{RESUMPTION_CITATION}的规定，经审查，同意你单位恢复生产经营。", align="justify")
 
 
 def _render_transfer(decision: Decision) -> tuple[str, bytes]:

@@ -186,6 +186,15 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ResumeForm(StyledForm):
+    """复产复查: the review's opinion and its day (not before the suspension it lifts nor before the
+    hazard's 销号 — checked by ``services.resume``)."""
+
+    reason = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写复查意见。"})
+    decided_on = decided_on_field("复查日期")
+
+
 class SuspensionForm(StyledForm):
     """责令停产停业整顿 under a clause that orders it (行政处罚法 第五十九条: the decision names its legal
     basis); the clause is chosen, never the first one shown."""

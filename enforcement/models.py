@@ -226,6 +226,9 @@ class Decision(models.Model):
     base = models.ForeignKey("self", verbose_name="原处罚决定", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="daily_fines", help_text="按日连续处罚所依据的原罚款决定")
     corrected_on = models.DateField("改正日期", null=True, blank=True)
+    lifts = models.ForeignKey("self", verbose_name="解除的停产整顿决定", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="lifted_by",
+                              help_text="复产复查决定：经复查同意恢复生产经营而解除的责令停产停业整顿决定；其他决定为空")
     act_on = models.DateField("违法行为发生日期", null=True, blank=True,
                               help_text="罚款幅度适用违法行为发生时的规定，作出决定时的规定较轻的适用新规定（行政处罚法第三十七条）")
     decided_on = models.DateField("决定日期", default=timezone.localdate, db_index=True)

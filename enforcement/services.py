@@ -305,11 +305,20 @@ def order_suspension(actor, case: Case, *, article, reason: str, correction_dead
     return decision
 
 
+def suspension_in_force(case: Case) -> Decision | None:
+    """The case's 停产整顿 decision still in force: effective and not lifted by an effective 复产
+    decision (the latest such, should a case have ordered a second one after a resumption)."""
+    return (case.decisions.filter(kind=Decision.Kind.SUSPENSION, status=Decision.Status.EFFECTIVE)
+            .exclude(lifted_by__status=Decision.Status.EFFECTIVE).order_by("-decided_on", "-pk").first())
+
+
 def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None = None) -> Decision:
-    """复产复查 (decided on ``decided_on``, default today, never in the future): after review, a
-    suspended enterprise resumes operating — only while the case executes its decisions, under a
-    suspension in force, and once the case's major hazard is eliminated (验收销号): 安全生产法 art. 65
-    (resume only after review), DOMAIN.md (pass → 核销 and resume)."""
+    """复产复查 (decided on ``decided_on``, the day of the review — default today, never in the future):
+    after review, a suspended enterprise resumes operating — only while the case executes its
+    decisions, under a suspension in force, once the case's major hazard is eliminated (验收销号), and
+    not dated before the suspension it lifts nor before that 销号: 安全生产法 第六十五条第一款第（三）项
+    ("重大事故隐患排除后，经审查同意，方可恢复生产经营"), DOMAIN.md (pass → 核销 and resume). The decision
+    names the suspension it lifts (``Decision.lifts``); its document is the 整改复查意见书."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
     from hazards import workflow as hazard_workflow
@@ -319,36 +328,41 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
     if not (reason or "").strip():
         raise ServiceError("请填写复查意见。", "reason")
     ent = Enterprise.objects.get(pk=case.enterprise_id)
-    if ent.status != Enterprise.Status.SUSPENDED or not case.decisions.filter(
-            kind=Decision.Kind.SUSPENSION, status=Decision.Status.EFFECTIVE).exists():
+    lifted = suspension_in_force(case)
+    if ent.status != Enterprise.Status.SUSPENDED or lifted is None:
         raise ServiceError("该单位未在本案中被责令停产整顿。", "reason")
-    if case.hazard_id is not None and case.hazard.status != hazard_workflow.CLOSED:
-        raise ServiceError(f"本案的事故隐患（{case.hazard.number}）尚未验收销号，复查不能通过。", "reason")
+    hazard = case.hazard if case.hazard_id is not None else None
+    if hazard is not None and hazard.status != hazard_workflow.CLOSED:
+        raise ServiceError(f"本案的事故隐患（{hazard.number}）尚未验收销号，复查不能通过。", "reason")
     decided_on = _decided_on(decided_on)
+    _not_before(decided_on, lifted.decided_on, "复查日期", "责令停产停业整顿决定日期", "decided_on")
+    if hazard is not None and hazard.closed_at is not None:
+        _not_before(decided_on, timezone.localdate(hazard.closed_at), "复查日期", f"事故隐患{hazard.number}的销号日期",
+                    "decided_on")
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
         decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason,
-                                    decided_on=decided_on)
+                                    decided_on=decided_on, lifts=lifted, event_data={"lifts": lifted.pk})
         set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营",
                               decision=decision)
     return decision
 
 
 def _suspended_elsewhere(enterprise_id: int, revoked: Decision) -> bool:
-    """Another 停产整顿 decision of the enterprise is still in force: effective, and its case has
-    no effective 复产 decision on or after it."""
-    others = (Decision.objects.filter(case__enterprise_id=enterprise_id, kind=Decision.Kind.SUSPENSION,
-                                      status=Decision.Status.EFFECTIVE).exclude(pk=revoked.pk))
-    return any(not Decision.objects.filter(case_id=s.case_id, kind=Decision.Kind.RESUMPTION, status=Decision.Status.EFFECTIVE,
-                                           decided_on__gte=s.decided_on).exists() for s in others)
+    """Another 停产整顿 decision of the enterprise is still in force: effective and not lifted by an
+    effective 复产 decision."""
+    return (Decision.objects.filter(case__enterprise_id=enterprise_id, kind=Decision.Kind.SUSPENSION,
+                                    status=Decision.Status.EFFECTIVE).exclude(pk=revoked.pk)
+            .exclude(lifted_by__status=Decision.Status.EFFECTIVE).exists())
 
 
 def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
     """撤销 an effective decision (compare-and-set on its status; one ``case.revoked`` event). The
     revoked decision stops counting (dispatch, 一案双罚, closure grounds). Revoking a 停产整顿
     decision ends the suspension it imposed: a suspended enterprise operates again (its own
-    ``enterprise.status`` event) unless another suspension of it is still in force. A fine that a
-    按日连续处罚 builds on is revoked only after that daily fine."""
+    ``enterprise.status`` event) unless another suspension of it is still in force; revoking a 复产
+    decision puts the suspension it lifted back in force (the enterprise is suspended again). A fine
+    that a 按日连续处罚 builds on is revoked only after that daily fine."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
 
@@ -374,9 +388,17 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
                 set_enterprise_status(actor, ent, Enterprise.Status.OPERATING,
                                       note=f"{case.number} 停产整顿决定已撤销，解除停产整顿", decision=decision)
                 lifted = True
+        restored = False
+        if decision.kind == Decision.Kind.RESUMPTION and decision.lifts_id is not None:
+            # the review's approval is void: the suspension it lifted is in force again
+            ent = Enterprise.objects.select_for_update().get(pk=case.enterprise_id)
+            if ent.status == Enterprise.Status.OPERATING and suspension_in_force(case) is not None:
+                set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED,
+                                      note=f"{case.number} 复产复查决定已撤销，继续停产停业整顿", decision=decision)
+                restored = True
         record(actor, "case.revoked", case, note=reason,
                data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
-                     "suspension_lifted": lifted})
+                     "suspension_lifted": lifted, "suspension_restored": restored})
     return decision
 
 

@@ -73,7 +73,7 @@ def _action_forms(case, data=None, only=None):
         "advance": (forms.AdvanceForm, False), "party": (forms.PartyForm, False),
         "party_id": (forms.PartyIdForm, True), "penalty": (forms.PenaltyForm, True),
         "no_penalty": (forms.ReasonForm, False), "suspension": (forms.SuspensionForm, False),
-        "resume": (forms.ReasonForm, False), "transfer": (forms.TransferForm, True),
+        "resume": (forms.ResumeForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
         "measure": (forms.MeasureForm, False), "typical": (forms.TypicalForm, False), "listing": (forms.ListingForm, False),
         "revoke": (forms.RevokeForm, True), "transfer_receipt": (forms.TransferReceiptForm, True),
@@ -136,7 +136,7 @@ def _run(user, case, name, d):
         "no_penalty": lambda: s.decide_no_penalty(user, case, reason=d["reason"]),
         "suspension": lambda: s.order_suspension(user, case, article=d["article"], reason=d["reason"],
                                                   correction_deadline=d["correction_deadline"], decided_on=d["decided_on"]),
-        "resume": lambda: s.resume(user, case, reason=d["reason"]),
+        "resume": lambda: s.resume(user, case, reason=d["reason"], decided_on=d["decided_on"]),
         "transfer": lambda: s.transfer(user, case, party=d["party"], reason=d["reason"], transfer_to=d["transfer_to"],
                                         dangerous_ops=d["dangerous_ops"], decided_on=d["decided_on"]),
         "daily_fine": lambda: s.daily_fine(user, case, base=d["base"], reason=d["reason"]),
@@ -159,7 +159,7 @@ def _run(user, case, name, d):
 
 
 def _detail_context(request, case, action_forms, failed=None):
-    decisions = list(case.decisions.select_related("party", "article", "transfer_outcome"))
+    decisions = list(case.decisions.select_related("party", "article", "transfer_outcome", "lifts__case"))
     if not is_government(request.user):
         decisions = [d for d in decisions if d.kind != Decision.Kind.TRANSFER]
     for d in decisions:

@@ -324,11 +324,12 @@ def _write_status(actor, ent: Enterprise, status: str, note: str = "", data=None
 def set_enterprise_status(actor, ent: Enterprise, status: str, note: str = "", *, decision) -> Enterprise:
     """Compare-and-set the status into or out of 停产整顿, for the enforcement services only
     (``order_suspension``, ``resume``, ``revoke_decision``): ``decision`` is the enforcement
-    decision of this enterprise that governs the change — an effective 责令停产停业整顿 to suspend;
-    an effective 复产复查 or a revoked 停产整顿 to resume. Nothing else enters or leaves a suspension."""
+    decision of this enterprise that governs the change — an effective 责令停产停业整顿 or a revoked
+    复产复查 (its suspension in force again) to suspend; an effective 复产复查 or a revoked 停产整顿 to resume. Nothing else enters or leaves a suspension."""
     from enforcement.models import Decision
 
-    kinds = {(Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED): {(Decision.Kind.SUSPENSION, Decision.Status.EFFECTIVE)},
+    kinds = {(Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED): {(Decision.Kind.SUSPENSION, Decision.Status.EFFECTIVE),
+                                                                          (Decision.Kind.RESUMPTION, Decision.Status.REVOKED)},
              (Enterprise.Status.SUSPENDED, Enterprise.Status.OPERATING): {(Decision.Kind.RESUMPTION, Decision.Status.EFFECTIVE),
                                                                           (Decision.Kind.SUSPENSION, Decision.Status.REVOKED)}}
     allowed = kinds.get((ent.status, status), set())

@@ -53,8 +53,11 @@ def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(w
     hazard.refresh_from_db()
     hz.accept(world.user("commerce"), hazard, opinion="合格")
     case.refresh_from_db()
-    decision = services.resume(world.user("commerce"), case, reason="复查合格", decided_on=_day(-1))
-    assert decision.decided_on == _day(-1)
+    # the review follows the 销号 (closed today): not dated the day before
+    with pytest.raises(ServiceError, match="不能早于事故隐患.*的销号日期"):
+        services.resume(world.user("commerce"), case, reason="复查合格", decided_on=_day(-1))
+    decision = services.resume(world.user("commerce"), case, reason="复查合格", decided_on=_day(0))
+    assert decision.decided_on == _day(0)
 
 
 def test_no_resumption_once_the_case_is_closed(world):

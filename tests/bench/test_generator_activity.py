@@ -57,6 +57,7 @@ def wipe_generated() -> None:
         Reward.objects.all().delete()
         Tip.objects.update(duplicate_of=None)
         Tip.objects.all().delete()
+        E.Decision.objects.update(lifts=None)  # a resumption protects the suspension it lifts
         for model in (E.Decision, E.TypicalCase, E.EnterpriseMeasure, E.Accountability, E.OversightNotice, E.CaseParty,
                       E.Case, I.RecordItem, I.RecordInspector, I.Record, I.SpotCheck, I.Visit, HazardSource, Hazard):
             model.objects.all().delete()
@@ -118,6 +119,19 @@ def test_every_state_change_has_its_event(generated):
                       .order_by("created_at", "id").values_list("to_state", flat=True)]
             assert states and states[-1] == (obj.stage if model is Case else obj.status), obj
     assert Event.objects.filter(verb="inspection.spot_check").count() == generated["spot_checks"]
+
+
+def test_every_generated_resumption_lifts_a_suspension_of_its_case_decided_before_it(generated):
+    from enforcement import services
+    from enforcement.models import Case, Decision
+
+    resumptions = list(Decision.objects.filter(kind="resumption").select_related("lifts"))
+    assert resumptions, "the tiny profile generates no resumption: nothing proved"
+    for r in resumptions:
+        assert r.lifts is not None and r.lifts.kind == "suspension" and r.lifts.case_id == r.case_id, r
+        assert r.lifts.decided_on <= r.decided_on
+    for case in Case.objects.filter(pk__in=[r.case_id for r in resumptions]):
+        assert services.suspension_in_force(case) is None
 
 
 def test_visible_to_the_county_committee_and_detail_pages_render(generated, client):
