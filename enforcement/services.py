@@ -318,7 +318,8 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
     decisions, under a suspension in force, once the case's major hazard is eliminated (验收销号), and
     not dated before the suspension it lifts nor before that 销号: 安全生产法 第六十五条第一款第（三）项
     ("重大事故隐患排除后，经审查同意，方可恢复生产经营"), DOMAIN.md (pass → 核销 and resume). The decision
-    names the suspension it lifts (``Decision.lifts``); its document is the 整改复查意见书."""
+    names the suspension it lifts (``Decision.lifts``); its document is the 整改复查意见书. The unit
+    operates again unless an order of another of its cases is in force too."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
     from hazards import workflow as hazard_workflow
@@ -341,10 +342,14 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
                     "decided_on")
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
+        # the unit operates again unless another case's order is still in force (a revoked 复产 put it back)
+        elsewhere = _suspended_elsewhere(ent.pk, lifted)
         decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason,
-                                    decided_on=decided_on, lifts=lifted, event_data={"lifts": lifted.pk})
-        set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营",
-                              decision=decision)
+                                    decided_on=decided_on, lifts=lifted,
+                                    event_data={"lifts": lifted.pk, "still_suspended": elsewhere})
+        if not elsewhere:
+            set_enterprise_status(actor, ent, Enterprise.Status.OPERATING, note=f"{case.number} 复查合格，恢复生产经营",
+                                  decision=decision)
     return decision
 
 

@@ -89,6 +89,27 @@ def test_revoking_a_resumption_whose_suspension_was_revoked_leaves_the_unit_oper
     assert [e for e in events_for(case) if e.verb == "case.revoked"][-1].data["suspension_restored"] is False
 
 
+def test_the_unit_operates_again_only_when_no_order_of_another_case_is_in_force(world):
+    first, order = _suspended_case(world, on=-5)
+    back = services.resume(world.user("commerce"), first, reason="复查合格", decided_on=_day(-4))
+    second, other = _suspended_case(world, on=-3)
+    services.revoke_decision(world.user("commerce"), back, reason="复查时隐患仍未消除")  # the first order in force again
+    assert services.suspension_in_force(first) == order and _status(first) == Enterprise.Status.SUSPENDED
+    services.resume(world.user("commerce"), second, reason="复查合格")
+    assert _status(second) == Enterprise.Status.SUSPENDED  # the first case's order still stands
+    assert [e for e in events_for(second) if e.verb == "case.resumption"][-1].data["still_suspended"] is True
+    services.resume(world.user("commerce"), first, reason="再次复查合格")
+    assert _status(first) == Enterprise.Status.OPERATING
+
+
+def test_revoking_an_order_operates_the_unit_when_the_other_cases_order_was_lifted(world):
+    first, _ = _suspended_case(world, on=-5)
+    services.resume(world.user("commerce"), first, reason="复查合格", decided_on=_day(-4))
+    second, other = _suspended_case(world, on=-3)
+    services.revoke_decision(world.user("commerce"), other, reason="依据错误")
+    assert _status(second) == Enterprise.Status.OPERATING
+
+
 def _close(world, hazard):
     hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
     hazard.refresh_from_db()
