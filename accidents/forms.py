@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation, Sector
-from core.forms import StyledForm
+from core.forms import StyledForm, chosen_field
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -112,7 +112,7 @@ class ApproveForm(StyledForm):
 
 
 class ResponsibilityForm(StyledForm):
-    kind = forms.ChoiceField(label="处理类型", choices=Responsibility.Kind.choices)
+    kind = chosen_field(label="处理类型", choices=Responsibility.Kind.choices)
     subject = forms.CharField(label="处理对象", max_length=120, error_messages=REQ)
     measure = forms.CharField(label="处理意见", max_length=200, error_messages=REQ)
     case = forms.IntegerField(label="执法案件编号（可选）", required=False, error_messages={"invalid": "请输入案件序号。"})

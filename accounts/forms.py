@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.http import Http404
 
-from core.forms import StyledForm
+from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect
 from core.querysets import parse_id
 
@@ -15,8 +15,8 @@ from .models import Competence, Membership, Organisation, Sector
 class CompetenceForm(StyledForm):
     sector = forms.ModelChoiceField(label="行业领域", queryset=Sector.objects.filter(is_active=True),
                                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    role = forms.ChoiceField(label="职责", choices=Competence.Role.choices,
-                             widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    role = chosen_field(label="职责", choices=Competence.Role.choices,
+                        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
 
 
 # ---------------------------------------------------------------- account administration

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import StyledForm
+from core.forms import StyledForm, chosen_field
 
 from .models import Indicator, IndicatorSet
 
@@ -33,9 +33,9 @@ class IndicatorForm(StyledForm):
         label="分值", decimal_places=2, max_value=IndicatorSet.MAX_TOTAL_WEIGHT,
         error_messages={"required": "请填写分值。", "invalid": "分值须为数字。",
                         "max_value": f"分值不能超过{IndicatorSet.MAX_TOTAL_WEIGHT}分。"})
-    kind = forms.ChoiceField(label="类型", choices=[("computed", "系统计算"), ("manual", "人工评分")])
+    kind = chosen_field(label="类型", choices=[("computed", "系统计算"), ("manual", "人工评分")])
     source = forms.ChoiceField(label="数据来源（系统计算）", required=False)
-    direction = forms.ChoiceField(label="方向", choices=[("higher", "越高越好"), ("lower", "越低越好")])
+    direction = chosen_field(label="方向", choices=[("higher", "越高越好"), ("lower", "越低越好")])
     bands = forms.CharField(label="评分档次（每行“界值 得分百分比”，按顺序匹配）", required=False,
                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1 100\n0.9 80"}))
 

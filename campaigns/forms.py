@@ -4,7 +4,7 @@ from django import forms
 from django.utils.timezone import localdate as today
 
 from core import uploads
-from core.forms import StyledForm
+from core.forms import StyledForm, chosen_field
 
 from .models import Activity
 
@@ -16,7 +16,7 @@ def recordable_kinds():
 
 
 class ActivityForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=recordable_kinds)
+    kind = chosen_field(label="类型", choices=recordable_kinds)
     date = forms.DateField(label="日期（活动开展之日，不能晚于今天）", initial=today,
                            widget=forms.DateInput(attrs={"type": "date"}))
     participants = forms.CharField(label="参加人员", required=False)

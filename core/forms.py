@@ -77,10 +77,18 @@ class StyledModelForm(Styled, forms.ModelForm):
 def chosen_field(field_class=forms.ChoiceField, *, label: str, choices, **kwargs):
     """A box whose answer must be chosen, never taken from the first entry the browser shows selected: a
     decision (审批结论, 核查结果, 复查结论, the 公安机关's outcome — 批准, 属实, 整改到位, 立案 went on record from a
-    click on 提交) or a classification with no sensible default (a safety cost's 适用行业). It starts on
-    "请选择" and refuses none chosen with "请选择…。" (core/tests/test_decisions_chosen.py)."""
-    return field_class(label=label, choices=[("", "请选择")] + list(choices),
-                       error_messages={"required": f"请选择{label}。"}, **kwargs)
+    click on 提交) or a classification with no sensible default (a safety cost's 适用行业, a visit's or an
+    activity's 类型 — each counted in its own row of the weekly table, a party's 身份 — its fine's range). It
+    starts on "请选择" and refuses none chosen with "请选择…。" (core/tests/test_decisions_chosen.py;
+    core/tests/test_choice_boxes.py walks every box). ``choices`` may be callable (read when a form is built)."""
+    if callable(choices):
+        listed = choices
+
+        def choices():
+            return [("", CHOOSE)] + list(listed())
+    else:
+        choices = [("", CHOOSE)] + list(choices)
+    return field_class(label=label, choices=choices, error_messages={"required": f"请选择{label}。"}, **kwargs)
 
 
 def posted(request):

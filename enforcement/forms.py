@@ -58,7 +58,7 @@ def id_number_field(required=False):
 
 class PartyForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=150)
-    role = forms.ChoiceField(label="身份", choices=[c for c in CaseParty.Role.choices if c[0] != "entity"])
+    role = chosen_field(label="身份", choices=[c for c in CaseParty.Role.choices if c[0] != "entity"])
     position = forms.CharField(label="职务", max_length=60, required=False)
     id_number = id_number_field()
 
@@ -75,7 +75,7 @@ class PartyIdForm(StyledForm):
 
 
 class AdvanceForm(StyledForm):
-    stage_action = forms.ChoiceField(label="操作", choices=[(a, a) for a in ("investigate", "notify", "decide", "execute", "close")])
+    stage_action = chosen_field(label="操作", choices=[(a, a) for a in ("investigate", "notify", "decide", "execute", "close")])
     note = forms.CharField(label="说明", required=False)
 
 
@@ -224,7 +224,7 @@ class CorrectionForm(StyledForm):
 
 
 class MeasureForm(StyledForm):
-    kind = forms.ChoiceField(label="措施", choices=EnterpriseMeasure.Kind.choices)
+    kind = chosen_field(label="措施", choices=EnterpriseMeasure.Kind.choices)
     note = forms.CharField(label="说明", required=False)
     date = decided_on_field("日期")
 
@@ -257,7 +257,7 @@ class NoticeForm(StyledForm):
     """约谈 / 通报 of a township office or department (dispatch row 3.10), dated the day it happened."""
 
     target = forms.ModelChoiceField(label="对象单位", queryset=None)
-    kind = forms.ChoiceField(label="方式", choices=OversightNotice.Kind.choices)
+    kind = chosen_field(label="方式", choices=OversightNotice.Kind.choices)
     reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     date = decided_on_field("日期")
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_government
 from core import idnumber
 from core.events import events_for
+from core.forms import CHOOSE
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, service_error_to_form
@@ -85,7 +86,7 @@ def _action_forms(case, data=None, only=None):
         bound = data if name == only else None
         out[name] = cls(bound, prefix=name, **kwargs)
     allowed = workflow.available_actions(case.stage, ctx=_stage_context(case)) if only != "advance" else workflow.ACTIONS
-    out["advance"].fields["stage_action"].choices = [(a, workflow.LABELS[a]) for a in allowed]
+    out["advance"].fields["stage_action"].choices = [("", CHOOSE)] + [(a, workflow.LABELS[a]) for a in allowed]
     return out
 
 

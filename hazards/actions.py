@@ -65,12 +65,12 @@ class CompletionForm(EvidenceForm):
 
 
 class AcceptForm(_Base):
-    mode = forms.ChoiceField(label="验收方式", choices=Acceptance.Mode.choices)
+    mode = chosen_field(label="验收方式", choices=Acceptance.Mode.choices)
     opinion = forms.CharField(label="验收意见", required=False, widget=TEXT)
 
 
 class RejectForm(_Base):
-    mode = forms.ChoiceField(label="验收方式", choices=Acceptance.Mode.choices)
+    mode = chosen_field(label="验收方式", choices=Acceptance.Mode.choices)
     reason = forms.CharField(label="不通过理由", widget=TEXT)
     next_steps = forms.CharField(label="下一步要求", required=False, widget=TEXT)
 

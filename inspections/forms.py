@@ -20,7 +20,7 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 class RecordForm(StyledForm):
     enterprise = forms.ModelChoiceField(Enterprise.objects.none(), label="被检查单位",
                                         widget=PickerSelect("enterprises", placeholder="输入单位名称或统一社会信用代码"))
-    kind = forms.ChoiceField(label="检查类型", choices=Record.Kind.choices)
+    kind = chosen_field(label="检查类型", choices=Record.Kind.choices)
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label="检查人员",
                                                 widget=forms.CheckboxSelectMultiple)
@@ -198,7 +198,7 @@ class SpotCheckForm(StyledForm):
 
 
 class VisitForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=Visit.Kind.choices)
+    kind = chosen_field(label="类型", choices=Visit.Kind.choices)
     visited_on = forms.DateField(label="日期（开展之日，不能晚于今天）", initial=localdate, widget=DATE)
     township = forms.ModelChoiceField(Region.objects.none(), label="乡镇（街道）", required=False,
                                       widget=PickerSelect("regions", params="level=township", placeholder="输入乡镇（街道）名称"))

@@ -74,7 +74,7 @@ FindingFormSet = forms.formset_factory(FindingForm, extra=3, max_num=30, validat
 
 
 class PrincipalCheckForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=PrincipalCheck.Kind.choices)
+    kind = chosen_field(label="类型", choices=PrincipalCheck.Kind.choices)
     held_on = forms.DateField(label="日期", widget=DATE)
     leader = forms.CharField(label="带队/主持人", max_length=60)
     participants = forms.CharField(label="参加人员", max_length=300)
@@ -105,7 +105,7 @@ class PrincipalCheckForm(StyledForm):
 
 
 class ResponsibilityListForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=ResponsibilityList.Kind.choices)
+    kind = chosen_field(label="类型", choices=ResponsibilityList.Kind.choices)
     title = forms.CharField(label="标题", max_length=120)
     issued_on = forms.DateField(label="印发日期", widget=DATE)
     text = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -124,15 +124,15 @@ class SafetyOrganisationForm(StyledForm):
 class SpecialWorkerForm(StyledForm):
     name = forms.CharField(label="姓名", max_length=60)
     id_tail = forms.CharField(label="身份证后四位", max_length=4, required=False)
-    operation = forms.ChoiceField(label="作业类别", choices=Operation.choices)
+    operation = chosen_field(label="作业类别", choices=Operation.choices)
     certificate_no = forms.CharField(label="证书编号", max_length=40)
     issued_on = forms.DateField(label="初领/换证日期", widget=DATE)
     reviewed_on = forms.DateField(label="最近复审日期", required=False, widget=DATE)
 
 
 class WorkPermitForm(StyledForm):
-    kind = forms.ChoiceField(label="作业票类型", choices=WorkPermit.Kind.choices)
-    operation = forms.ChoiceField(label="所需特种作业类别", choices=Operation.choices)
+    kind = chosen_field(label="作业票类型", choices=WorkPermit.Kind.choices)
+    operation = chosen_field(label="所需特种作业类别", choices=Operation.choices)
     number = forms.CharField(label="作业票编号", max_length=40)
     work_on = forms.DateField(label="作业日期", widget=DATE)
     location = forms.CharField(label="作业地点", max_length=120)
@@ -147,7 +147,7 @@ class WorkPermitForm(StyledForm):
 
 
 class OutsourcingForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=Outsourcing.Kind.choices)
+    kind = chosen_field(label="类型", choices=Outsourcing.Kind.choices)
     counterpart = forms.CharField(label="承包/承租单位", max_length=150)
     scope = forms.CharField(label="项目/场所", max_length=200, required=False)
     qualification_ok = forms.BooleanField(label="具备安全生产条件或相应资质", required=False)
@@ -159,7 +159,7 @@ class OutsourcingForm(StyledForm):
 
 
 class DrillForm(StyledForm):
-    kind = forms.ChoiceField(label="演练类型", choices=EmergencyDrill.Kind.choices)
+    kind = chosen_field(label="演练类型", choices=EmergencyDrill.Kind.choices)
     plan = forms.CharField(label="应急预案", max_length=150)
     held_on = forms.DateField(label="演练日期", widget=DATE)
     scenario = forms.CharField(label="演练情景", max_length=200)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.forms import StyledForm
+from core.forms import StyledForm, chosen_field
 
 from .models import Level, Method, RiskPoint
 
@@ -30,7 +30,7 @@ class RiskPointForm(StyledForm):
 
 
 class AssessmentForm(StyledForm):
-    method = forms.ChoiceField(label="方法", choices=Method.choices)
+    method = chosen_field(label="方法", choices=Method.choices)
     factor_l = forms.CharField(label="L（可能性）", required=False, max_length=10)
     factor_e = forms.CharField(label="E（暴露频繁程度，LEC）", required=False, max_length=10)
     factor_c = forms.CharField(label="C（后果，LEC）", required=False, max_length=10)

@@ -63,7 +63,7 @@ class VerifyForm(StyledForm):
 
 
 class RewardForm(StyledForm):
-    line = forms.ChoiceField(label="奖励项", choices=Reward.Line.choices)
+    line = chosen_field(label="奖励项", choices=Reward.Line.choices)
     policy = forms.ModelChoiceField(label="奖励标准", queryset=RewardPolicy.objects.filter(is_active=True))
     fine_amount = forms.DecimalField(label="罚款金额（元）（核查时已登记的，按登记金额计算，无需再填）", required=False,
                                      max_digits=12, decimal_places=2)

@@ -19,11 +19,14 @@ def logout(page):
     page.wait_for_url("**/accounts/login/**")
 
 
-def act(page, action, fields, confirm=None):
-    """Open the action, fill it, submit; ``confirm`` is a phrase the confirmation step must state."""
+def act(page, action, fields, confirm=None, choose=None):
+    """Open the action, fill it, choose in its boxes (they start on 请选择), submit; ``confirm`` is a
+    phrase the confirmation step must state."""
     page.click(f"[data-testid=action-{action}] summary")
     for name, value in fields.items():
         page.fill(f"#id_{action}-{name}", value)
+    for name, value in (choose or {}).items():
+        page.select_option(f"#id_{action}-{name}", value)
     page.click(f"[data-testid=submit-{action}]")
     if confirm:
         page.wait_for_selector("[data-testid=confirm-modal].show")
@@ -59,7 +62,7 @@ def test_major_hazard_closed_loop(page, live_server, tworld):
 
     log_in(page, live_server.url, "hb_shangwu")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
-    act(page, "reject", {"reason": "北侧出口仍有货物堆放", "next_steps": "清理北侧出口后重新提交"})
+    act(page, "reject", {"reason": "北侧出口仍有货物堆放", "next_steps": "清理北侧出口后重新提交"}, choose={"mode": "on_site"})
     assert page.inner_text("[data-testid=hazard-status]") == "整改中"
     logout(page)
 
@@ -72,7 +75,7 @@ def test_major_hazard_closed_loop(page, live_server, tworld):
 
     log_in(page, live_server.url, "hb_shangwu_lead")
     page.goto(f"{live_server.url}/hazards/{hazard.pk}/")
-    act(page, "accept", {"opinion": "现场核查已整改到位"}, confirm="销号")
+    act(page, "accept", {"opinion": "现场核查已整改到位"}, confirm="销号", choose={"mode": "on_site"})
     assert page.inner_text("[data-testid=hazard-status]") == "已销号"
     page.screenshot(path="/tmp/qingling-hazard-closed.png", full_page=True)
     hazard.refresh_from_db()
