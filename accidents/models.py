@@ -54,6 +54,9 @@ class DeadlineRule(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "事故办理时限"
 
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}：{self.amount}"
+
     @classmethod
     def value(cls, code: str) -> int:
         return cls.objects.get(code=code).amount

@@ -8,6 +8,7 @@ from core.pickers import PickerSelect
 from hazards.models import TEXT_LIMITS, Hazard
 
 from .models import (
+    COST_INDUSTRIES,
     MANAGERS_REFUSAL,
     PARTICIPANTS_REFUSAL,
     EmergencyDrill,
@@ -168,9 +169,7 @@ class DrillForm(StyledForm):
     evaluation = forms.CharField(label="评估总结", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设工程施工"), ("fireworks", "烟花爆竹"),
-              ("coal", "煤炭生产（按原煤产量，元/吨）"), ("noncoal_mine", "非煤矿山开采（按开采量，元/吨）"),
-              ("other", "其他行业（标准待补充）")]
+INDUSTRIES = COST_INDUSTRIES
 
 
 class CostForm(StyledForm):

@@ -60,6 +60,9 @@ class StaffingRule(models.Model):
         ordering = ["high_risk", "min_employees"]
         constraints = [models.UniqueConstraint(fields=["high_risk", "min_employees"], name="staffing_rule_unique")]
 
+    def __str__(self) -> str:
+        return f"{'高危行业' if self.high_risk else '其他行业'}·从业人员{self.min_employees}人以上"
+
 
 class EnterpriseRecord(models.Model):
     """Common columns: the enterprise, who entered it and when."""
@@ -290,6 +293,12 @@ class CostRateTable(models.Model):
         return f"{self.name}（第{self.version}版）"
 
 
+#: the industries of the 安全生产费用 extraction rates (财资〔2022〕136号), as the pages name them
+COST_INDUSTRIES = [("hazchem", "危险品生产与储存"), ("construction", "建设工程施工"), ("fireworks", "烟花爆竹"),
+                   ("coal", "煤炭生产（按原煤产量，元/吨）"), ("noncoal_mine", "非煤矿山开采（按开采量，元/吨）"),
+                   ("other", "其他行业（标准待补充）")]
+
+
 class CostRate(models.Model):
     """One band of a rate table. ``marginal`` bands apply each rate to the slice of the base in
     [lower, upper) (超额累退); ``flat`` applies one rate to the whole base (e.g. 建安工程造价)."""
@@ -313,6 +322,22 @@ class CostRate(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "提取比例"
         ordering = ["table", "industry", "category", "lower"]
+
+    def __str__(self) -> str:
+        where = dict(COST_INDUSTRIES).get(self.industry, self.industry) + (f"·{self.category}" if self.category else "")
+        if self.method == self.Method.PER_TON:
+            return f"{where} 每吨{self.unit_rate.normalize():f}元"
+        band = (f"（{_yuan(self.lower)}以上{f'至{_yuan(self.upper)}' if self.upper is not None else ''}）"
+                if self.method == self.Method.MARGINAL else "")
+        return f"{where} {self.get_method_display()}{band} {self.rate_percent.normalize():f}%"
+
+
+def _yuan(amount) -> str:
+    """An amount as a page says it: 1000万元, 2.5亿元, 5000元."""
+    for unit, size in (("亿元", 100_000_000), ("万元", 10_000)):
+        if amount >= size:
+            return f"{(amount / size).normalize():f}{unit}"
+    return f"{amount.normalize():f}元"
 
 
 class SafetyCostExtraction(EnterpriseRecord):

@@ -285,6 +285,9 @@ class DeadlineRule(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "举报办理期限"
 
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}：{self.working_days}{'日' if self.calendar_days else '个工作日'}"
+
 
 class Holiday(models.Model):
     """A public holiday (or, with ``is_workday``, a make-up working weekend day 调休)."""
@@ -296,6 +299,9 @@ class Holiday(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "节假日"
         ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name or ''}{'（调休上班）' if self.is_workday else ''}".strip()
 
 
 class TipAttempt(models.Model):
