@@ -2,6 +2,8 @@
 small variant, ``core.lists.style_form``); the data a page's form is bound to (``posted``) and the
 status of a page that shows its forms again (``form_status``), imported by the views from ``core.views``."""
 
+import copy
+
 from django import forms
 from django.forms.boundfield import BoundField
 
@@ -43,10 +45,23 @@ def widget_class(widget) -> str | None:
     return "form-control"
 
 
+#: the template of a list of check boxes or radio buttons on the pages
+CHECK_LIST = "core/widgets/check_list.html"
+
+
 class StyledBoundField(BoundField):
     """A field as a page renders it: its widget gets the class ``widget_class`` names, unless the
     field sets one itself (a small select: ``form-select form-select-sm``). Applied when rendered, so
     a field a form adds or changes in its ``__init__`` is styled the same."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.RadioSelect) and widget.template_name != CHECK_LIST:
+            # a list of check boxes or radio buttons: each option a Bootstrap .form-check (the class on its
+            # input only — Django's template would also put it on the list's wrapper, a 1em box)
+            widget = copy.copy(widget)
+            widget.template_name = CHECK_LIST
+        return super().as_widget(widget, attrs, only_initial)
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

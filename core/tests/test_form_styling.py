@@ -112,6 +112,11 @@ def test_each_kind_of_control_is_rendered_with_its_bootstrap_class():
                                     "unknown", "picker", "secret", "kept", "carried", "added_later"}
     assert unstyled(f"<form>{html}</form>") == []
     assert len(by_name["ticks"]) == 2 and len(by_name["radio"]) == 2  # each option is a check box / radio button
+    # a list of them: each option a .form-check with its label, the list itself no control (a 1em box squeezed
+    # the inspectors' names into a column a character wide)
+    for name in ("ticks", "radio"):
+        assert f'<div id="id_{name}">' in html
+        assert html.count(f'<label class="form-check-label" for="id_{name}_') == 2
     assert by_name["kept"][0][2] == {"form-select", "form-select-sm"}  # a class the field sets stays
     assert by_name["carried"][0][2] == set()  # a hidden value gets none
 
