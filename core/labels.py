@@ -30,6 +30,8 @@ VERBS: dict[str, str] = {
     "hazard.decide_extension": "审批延期",
     "hazard.listing_deadline": "整改期限改为挂牌督办通知书期限",
     "hazard.merge": "合并到重复隐患",
+    "hazard.site_order": "责令采取现场处理措施",
+    "hazard.site_order_lifted": "经审查同意，解除现场处理措施",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
     "hazard.due": "整改即将到期提醒",

@@ -166,3 +166,38 @@ def acceptance_docx(acceptance) -> bytes:
     paragraph(doc, "经验收，该隐患已整改完毕，同意销号。" if acceptance.decision == "accepted" else "经验收，该隐患未整改到位。")
     paragraph(doc, f"验收单位（盖章）：{acceptance.decided_by_org.name if acceptance.decided_by_org else ''}", align="right")
     return to_bytes(doc)
+
+
+CHINESE_ORDINALS = "一二三"
+
+
+def site_order_docx(order) -> bytes:
+    """现场处理措施决定书 of a major hazard (安全生产法 第六十五条第一款第（三）项): the unit, the hazard, the
+    situation that cannot be kept safe, the measures ordered, when production may resume, the remedies
+    (which do not stop the measures: 行政复议法 第四十二条, 行政诉讼法 第五十六条) and, once lifted, the review."""
+    from hazards.site_orders import LAW
+
+    hazard, ent = order.hazard, order.hazard.enterprise
+    doc = new_document("现场处理措施决定书", f"文号：{order.number}")
+    table(doc, [
+        ["被检查单位", ent.name],
+        ["统一社会信用代码", ent.credit_code],
+        ["地址", ent.address or "—"],
+        ["主要负责人", ent.principal_name or "—"],
+        ["隐患编号", hazard.number],
+        ["隐患描述", hazard.description],
+        ["判定依据", _basis(hazard)],
+    ], widths_mm=[40, 116])
+    paragraph(doc, f"经检查，你单位存在上述重大事故隐患。鉴于：{order.reason}。依据{LAW}的规定，本机关决定：", align="justify")
+    measures = order.measures
+    for i, (ordinal, measure) in enumerate(zip(CHINESE_ORDINALS, measures, strict=False), 1):
+        paragraph(doc, f"{ordinal}、责令{measure}{'。' if i == len(measures) else '；'}", align="justify")
+    paragraph(doc, "重大事故隐患排除后，经本机关审查同意，方可恢复生产经营和使用。", align="justify")
+    paragraph(doc, "如不服本决定，可以依法申请行政复议或者提起行政诉讼，但本决定不停止执行。", align="justify")
+    if order.lifted_on:
+        paragraph(doc, f"【已解除】经审查同意，本机关于{_d(order.lifted_on)}解除上述措施。审查意见：{order.lift_opinion}",
+                  bold=True, align="justify")
+    paragraph(doc, "")
+    paragraph(doc, order.ordered_by_org.name, align="right")
+    paragraph(doc, _d(order.ordered_on), align="right")
+    return to_bytes(doc)

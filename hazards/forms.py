@@ -1,6 +1,7 @@
 """Register and import forms of the hazard ledger."""
 
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Sector
 from accounts.permissions import is_enterprise_user
@@ -94,3 +95,25 @@ class ImportForm(StyledForm):
     confirm_duplicate = forms.BooleanField(
         label="仍要导入", required=False,
         help_text="本单位已导入过完全相同的文件时，正式导入会重复登记其中的每一条隐患，须勾选此项确认。")
+
+
+class SiteOrderForm(StyledForm):
+    """现场处理措施 (安全生产法 第六十五条第一款第（三）项); checked by ``services.order_site_measures``."""
+
+    withdraw_workers = forms.BooleanField(label="责令从危险区域内撤出作业人员", required=False)
+    halt = forms.BooleanField(label="责令暂时停产停业", required=False)
+    stop_use = forms.BooleanField(label="责令停止使用相关设施、设备", required=False)
+    facilities = forms.CharField(label="停止使用的设施、设备（选择停止使用时必填）", max_length=200, required=False)
+    reason = forms.CharField(label="理由（重大事故隐患排除前或者排除过程中无法保证安全的情形）", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请写明排除前或者排除过程中无法保证安全的情形。"})
+    ordered_on = forms.DateField(label="决定日期（不能晚于今天，缺省为今天）", required=False, initial=timezone.localdate,
+                                 widget=DATE)
+
+
+class SiteOrderLiftForm(StyledForm):
+    """经审查同意恢复 (the hazard 销号 first); checked by ``services.lift_site_order``."""
+
+    opinion = forms.CharField(label="审查意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "请填写审查意见。"})
+    lifted_on = forms.DateField(label="解除日期（不能晚于今天，缺省为今天）", required=False, initial=timezone.localdate,
+                                widget=DATE)

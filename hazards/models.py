@@ -330,6 +330,48 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at", "-id"]
 
 
+class SiteOrder(models.Model):
+    """现场处理措施 of a major hazard (安全生产法 第六十五条第一款第（三）项): where the hazard cannot be
+    kept safe before or while it is eliminated, the department orders the workers out of the danger
+    zone, a temporary stop of production or business, or the stop of the facilities and equipment
+    concerned; production resumes only after the hazard is eliminated and the department reviewed
+    and agreed (``lifted_on``, ``lift_opinion``). Not a penalty (行政处罚法 第九条 names 责令停产停业 as
+    one; this is the measure of the inspection): it needs no case. Written only by
+    ``hazards.site_orders``; read through its hazard (scoped)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="site_orders")
+    withdraw_workers = models.BooleanField("责令从危险区域内撤出作业人员", default=False)
+    halt = models.BooleanField("责令暂时停产停业", default=False)
+    stop_use = models.BooleanField("责令停止使用相关设施、设备", default=False)
+    facilities = models.CharField("停止使用的设施、设备", max_length=200, blank=True)
+    reason = models.TextField("理由（排除前或者排除过程中无法保证安全的情形）")
+    ordered_on = models.DateField("决定日期")
+    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    ordered_by_org = models.ForeignKey("accounts.Organisation", verbose_name="决定机关", on_delete=models.PROTECT,
+                                       related_name="+")
+    lifted_on = models.DateField("解除日期（经审查同意恢复）", null=True, blank=True)
+    lift_opinion = models.TextField("审查意见", blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "现场处理措施"
+        ordering = ["-ordered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.number} 现场处理措施（{self.ordered_on:%Y-%m-%d}）"
+
+    @property
+    def number(self) -> str:
+        return f"{self.hazard.number}-XC{self.pk or 0:02d}"
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures ordered, as the law words them."""
+        return [label for on, label in ((self.withdraw_workers, "从危险区域内撤出作业人员"), (self.halt, "暂时停产停业"),
+                                        (self.stop_use, f"停止使用{self.facilities or '相关设施、设备'}")) if on]
+
+
 def evidence_path(instance, filename):
     return f"evidence/{instance.hazard_id}/{instance.sha256[:2]}/{instance.sha256}"
 

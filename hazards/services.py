@@ -37,7 +37,7 @@ from .search import tokens as search_tokens
 #: import_records.py: the record of a committed ledger import (file hash per scope), with its event
 #: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
-SERVICE_MODULES = ("alerts", "extending", "import_records", "registering", "relocation", "reporting")
+SERVICE_MODULES = ("alerts", "extending", "import_records", "registering", "relocation", "reporting", "site_orders")
 
 _org = actor_org
 
@@ -595,3 +595,4 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
 from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .import_records import import_checked, start_import  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)
+from .site_orders import lift_site_order, order_site_measures  # noqa: E402,F401 - split out (SERVICE_MODULES)

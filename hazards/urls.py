@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, importing, ledger, register
+from .views import detail, importing, ledger, register, site_orders
 
 app_name = "hazards"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", detail.upload, name="upload"),
     path("<int:pk>/attachments/<int:att_pk>/", detail.download, name="download"),
     path("<int:pk>/attachments/<int:att_pk>/thumb.jpg", detail.thumbnail, name="thumbnail"),
+    path("<int:pk>/site-orders/new/", site_orders.order_new, name="site_order_new"),
+    path("<int:pk>/site-orders/<int:oid>/lift/", site_orders.order_lift, name="site_order_lift"),
+    path("<int:pk>/site-orders/<int:oid>/document.docx", site_orders.order_document, name="site_order_document"),
 ]

@@ -14,7 +14,7 @@ from core.security import log_security
 from core.services import ServiceError
 from core.views import form_status, get_visible_or_404, service_error_to_form
 
-from .. import review, services, thumbnails, workflow
+from .. import review, services, site_orders, thumbnails, workflow
 from ..actions import available_for, make_form
 from ..evidence import check_upload
 from ..filters import listing_model
@@ -50,7 +50,13 @@ def _context(request, hazard, forms=None):
             listings = list(hazard.listings.all())
         except Exception:  # noqa: BLE001 - the supervision app's shape is not ours
             listings = []
+    orders = list(hazard.site_orders.select_related("ordered_by_org"))
+    can_order_site = site_orders.can_order(request.user, hazard)
     return {
+        "site_orders": orders, "can_order_site": can_order_site,
+        # 现场处理措施 are offered for a major hazard not yet eliminated with none in force
+        "site_order_offered": can_order_site and hazard.grade == "major" and hazard.status in workflow.OPEN_STATES
+        and not any(o.lifted_on is None for o in orders),
         "hazard": hazard, "action_forms": action_forms, "attachments": review.shown(attachments, request.user, hazard),
         "comparison": review.comparison(hazard, request.user, attachments), "timeline": timeline,
         "sources": hazard.sources.select_related("organisation"), "plan": getattr(hazard, "plan", None),

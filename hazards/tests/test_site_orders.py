@@ -1,0 +1,174 @@
+"""现场处理措施 of a major hazard, as 安全生产法 第六十五条第一款第（三）项 words them:
+
+"对检查中发现的事故隐患，应当责令立即排除；重大事故隐患排除前或者排除过程中无法保证安全的，应当责令从危险区域内
+撤出作业人员，责令暂时停产停业或者停止使用相关设施、设备；重大事故隐患排除后，经审查同意，方可恢复生产经营和使用。"
+
+So: a major hazard not yet eliminated; at least one of the three measures (停止使用 names the facilities);
+the situation that cannot be kept safe is written; lifted only after the hazard is eliminated (销号) and a
+review, never dated before either. Ordered by the department competent for the hazard; every other
+persona is refused, out of scope is 404. The measures and the refusals below are written from the law.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+
+from core.events import events_for
+from core.services import NotPermitted, ServiceError
+from core.testing import check_matrix
+from enforcement.tests.helpers import major_hazard
+from hazards import services
+from hazards.models import SiteOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def _day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _order(world, hazard, **kw):
+    data = {"halt": True, "withdraw_workers": True, "reason": "仓库安全出口锁闭，火灾时人员无法疏散", **kw}
+    return services.order_site_measures(world.user("commerce"), hazard, **data)
+
+
+def _close(world, hazard):
+    services.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    hazard = services.accept(world.user("commerce"), hazard, mode="on_site", opinion="合格")
+    hazard.refresh_from_db()
+    return hazard
+
+
+def _nothing_written(hazard):
+    assert not SiteOrder.objects.filter(hazard=hazard).exists()
+    assert not [e for e in events_for(hazard) if e.verb == "hazard.site_order"]
+
+
+def test_the_department_orders_the_measures_and_the_hazard_records_them(world):
+    hazard = major_hazard(world)
+    order = _order(world, hazard, stop_use=True, facilities="2号仓库货梯", ordered_on=_day(0))
+    assert order.measures == ["从危险区域内撤出作业人员", "暂时停产停业", "停止使用2号仓库货梯"]
+    assert order.ordered_by_org == world.org("commerce") and order.lifted_on is None
+    event = [e for e in events_for(hazard) if e.verb == "hazard.site_order"][-1]
+    assert event.data["site_order"] == order.pk and event.data["measures"] == order.measures
+
+
+@pytest.mark.parametrize("kw, field, reason", [
+    ({"halt": False, "withdraw_workers": False}, "halt", "请至少选择一项措施。"),
+    ({"stop_use": True, "facilities": " "}, "facilities", "请写明停止使用的设施、设备。"),
+    ({"reason": "  "}, "reason", "请写明排除前或者排除过程中无法保证安全的情形。"),
+    ({"ordered_on": "tomorrow"}, "ordered_on", "日期不能晚于今天。"),
+], ids=["no measure", "facilities unnamed", "no situation", "future"])
+def test_an_incomplete_order_is_refused_and_nothing_is_written(world, kw, field, reason):
+    hazard = major_hazard(world)
+    if kw.get("ordered_on") == "tomorrow":
+        kw = {**kw, "ordered_on": _day(1)}
+    with pytest.raises(ServiceError) as refused:
+        _order(world, hazard, **kw)
+    assert (refused.value.field, refused.value.message) == (field, reason)
+    _nothing_written(hazard)
+
+
+def test_only_a_major_hazard_not_yet_eliminated_and_one_order_at_a_time(world):
+    from accounts.models import Sector
+
+    general = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                       sector=Sector.objects.get(code="commerce"), description="灭火器过期",
+                                       grade="general", notify_people=False)
+    with pytest.raises(ServiceError, match="只能对尚未销号的重大事故隐患"):
+        _order(world, general)
+    _nothing_written(general)
+    hazard = major_hazard(world)
+    _order(world, hazard)
+    with pytest.raises(ServiceError, match="已有未解除的现场处理措施"):
+        _order(world, hazard)
+    assert SiteOrder.objects.filter(hazard=hazard).count() == 1
+    closed = _close(world, major_hazard(world))
+    with pytest.raises(ServiceError, match="只能对尚未销号的重大事故隐患"):
+        _order(world, closed)
+    _nothing_written(closed)
+
+
+@pytest.mark.parametrize("persona", ["enterprise", "committee", "township", "housing", "other_region", "agency"])
+def test_no_one_but_the_competent_department_orders_or_lifts(world, persona):
+    hazard = major_hazard(world)
+    with pytest.raises(NotPermitted):
+        services.order_site_measures(world.user(persona), hazard, halt=True, reason="无法保证安全")
+    _nothing_written(hazard)
+    order = _order(world, hazard)
+    hazard = _close(world, hazard)
+    with pytest.raises(NotPermitted):
+        services.lift_site_order(world.user(persona), order, opinion="同意恢复")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
+
+
+def test_lifted_only_after_the_hazard_is_eliminated_and_not_dated_before_it(world):
+    hazard = major_hazard(world)
+    order = _order(world, hazard)
+    with pytest.raises(ServiceError, match="重大事故隐患排除（验收销号）后，经审查同意，方可恢复"):
+        services.lift_site_order(world.user("commerce"), order, opinion="同意恢复")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
+    hazard = _close(world, hazard)
+    order.refresh_from_db()
+    with pytest.raises(ServiceError, match="不能早于隐患销号日期"):
+        services.lift_site_order(world.user("commerce"), order, opinion="同意恢复", lifted_on=_day(-1))
+    with pytest.raises(ServiceError, match="请填写审查意见。"):
+        services.lift_site_order(world.user("commerce"), order, opinion=" ")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
+    services.lift_site_order(world.user("commerce"), order, opinion="隐患已排除，同意恢复生产经营")
+    order.refresh_from_db()
+    assert order.lifted_on == _day(0) and order.lift_opinion == "隐患已排除，同意恢复生产经营"
+    assert [e for e in events_for(hazard) if e.verb == "hazard.site_order_lifted"][-1].data["site_order"] == order.pk
+    with pytest.raises(ServiceError, match="已于.*解除"):
+        services.lift_site_order(world.user("commerce"), order, opinion="再次")
+
+
+def test_the_pages_order_and_lift_for_the_department_and_refuse_the_others(client, world):
+    hazard = major_hazard(world)
+    url = f"/hazards/{hazard.pk}/site-orders/new/"
+    check_matrix(client, world, url, {"commerce": 200, "enterprise": 403, "committee": 403, "housing": (403, 404),
+                                      "other_region": 404, "enterprise_other": 404, "anon": "login"})
+    post = {"halt": "on", "reason": "仓库安全出口锁闭", "ordered_on": _day(0).isoformat()}
+    check_matrix(client, world, url, {"enterprise": 403, "other_region": 404, "enterprise_other": 404, "anon": "login"},
+                 method="post", data=post)
+    _nothing_written(hazard)
+    client.force_login(world.user("commerce"))
+    r = client.post(url, {"reason": "仓库安全出口锁闭"})
+    assert r.status_code == 400 and "请至少选择一项措施。" in r.content.decode()
+    _nothing_written(hazard)
+    assert client.post(url, post).status_code == 302
+    order = SiteOrder.objects.get(hazard=hazard)
+    html = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'data-testid="site-orders"' in html and "暂时停产停业" in html and "未解除" in html
+    assert 'data-testid="site-order-new"' not in html  # one in force: none offered
+    lift = f"/hazards/{hazard.pk}/site-orders/{order.pk}/lift/"
+    r = client.post(lift, {"opinion": "同意恢复"})
+    assert r.status_code == 400 and "方可恢复生产经营和使用" in r.content.decode()
+    _close(world, hazard)
+    check_matrix(client, world, lift, {"enterprise": 403, "other_region": 404, "anon": "login"}, method="post",
+                 data={"opinion": "同意恢复"})
+    client.force_login(world.user("commerce"))
+    assert client.post(lift, {"opinion": "隐患已排除，同意恢复"}).status_code == 302
+    order.refresh_from_db()
+    assert order.lifted_on == _day(0)
+    assert client.get(f"/hazards/{hazard.pk}/site-orders/999999/lift/").status_code == 404
+
+
+def test_the_decision_document_orders_what_the_law_says_and_reaches_the_unit(client, world):
+    hazard = major_hazard(world)
+    order = _order(world, hazard, stop_use=True, facilities="2号仓库货梯")
+    url = f"/hazards/{hazard.pk}/site-orders/{order.pk}/document.docx"
+    check_matrix(client, world, url, {"commerce": 200, "enterprise": 200, "committee": 200, "other_region": 404,
+                                      "enterprise_other": 404, "anon": "login"})
+    client.force_login(world.user("enterprise"))
+    text = "\n".join(p.text for p in Document(io.BytesIO(client.get(url).content)).paragraphs)
+    assert "现场处理措施决定书" in text and order.number in text
+    assert "鉴于：仓库安全出口锁闭，火灾时人员无法疏散。依据《中华人民共和国安全生产法》第六十五条第一款第（三）项的规定" in text
+    assert "一、责令从危险区域内撤出作业人员；" in text and "二、责令暂时停产停业；" in text
+    assert "三、责令停止使用2号仓库货梯。" in text
+    assert "重大事故隐患排除后，经本机关审查同意，方可恢复生产经营和使用。" in text
+    assert "【已解除】" not in text

@@ -1,0 +1,64 @@
+"""现场处理措施 of a major hazard: order (a department competent for it), lift after 销号 and review,
+and the 现场处理措施决定书. Read through the hazard (scoped: out of scope is 404)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from core.services import NotPermitted, ServiceError
+from core.views import form_status, posted, service_error_to_form
+
+from .. import services, site_orders
+from ..forms import SiteOrderForm, SiteOrderLiftForm
+from .detail import _hazard
+
+
+def _order(hazard, oid: int):
+    order = hazard.site_orders.filter(pk=oid).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def _page(request, hazard, form, call, title: str, done: str, order=None):
+    if not site_orders.can_order(request.user, hazard):
+        raise PermissionDenied("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(**form.cleaned_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("hazards:detail", hazard.pk)
+    return render(request, "hazards/site_order_form.html",
+                  {"hazard": hazard, "form": form, "title": title, "order": order, "law": site_orders.LAW},
+                  status=form_status(form))
+
+
+def order_new(request, pk: int):
+    hazard = _hazard(request, pk)
+    form = SiteOrderForm(posted(request))
+    return _page(request, hazard, form, lambda **data: services.order_site_measures(request.user, hazard, **data),
+                 "责令采取现场处理措施", "已责令采取现场处理措施。")
+
+
+def order_lift(request, pk: int, oid: int):
+    hazard = _hazard(request, pk)
+    order = _order(hazard, oid)
+    form = SiteOrderLiftForm(posted(request))
+    return _page(request, hazard, form, lambda **data: services.lift_site_order(request.user, order, **data),
+                 "解除现场处理措施（经审查同意恢复生产经营和使用）", "已解除现场处理措施。", order=order)
+
+
+def order_document(request, pk: int, oid: int):
+    from documents.delivery import send
+    from documents.hazard_docs import site_order_docx
+
+    hazard = _hazard(request, pk)
+    order = _order(hazard, oid)
+    return send(request, site_order_docx(order), f"现场处理措施决定书-{order.number}", "hazard_site_order", hazard,
+                pdf=True)
