@@ -19,7 +19,7 @@ from docx import Document
 from core.events import events_for
 from core.services import NotPermitted, ServiceError
 from core.testing import check_matrix
-from enforcement.tests.helpers import major_hazard
+from enforcement.tests.helpers import PLAN, major_hazard
 from hazards import services
 from hazards.models import SiteOrder
 
@@ -125,6 +125,26 @@ def test_lifted_only_after_the_hazard_is_eliminated_and_not_dated_before_it(worl
     assert [e for e in events_for(hazard) if e.verb == "hazard.site_order_lifted"][-1].data["site_order"] == order.pk
     with pytest.raises(ServiceError, match="已于.*解除"):
         services.lift_site_order(world.user("commerce"), order, opinion="再次")
+
+
+def test_the_review_is_not_dated_before_the_hazard_was_closed_even_when_the_order_is_older(world):
+    from accounts.models import Sector
+
+    hazard = services.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
+                                      sector=Sector.objects.get(code="commerce"), description="安全出口锁闭", grade="major",
+                                      basis_reason="可能导致群死群伤", deadline=_day(30), found_on=_day(-10),
+                                      notify_people=False)
+    hazard = services.report_hazard(world.user("enterprise"), hazard, department=world.org("commerce"))
+    hazard = services.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
+    with pytest.raises(ServiceError, match="不能早于隐患发现日期"):
+        _order(world, hazard, ordered_on=_day(-11))
+    order = _order(world, hazard, ordered_on=_day(-5))
+    _close(world, hazard)  # today
+    order.refresh_from_db()
+    with pytest.raises(ServiceError) as refused:
+        services.lift_site_order(world.user("commerce"), order, opinion="同意恢复", lifted_on=_day(-2))
+    assert refused.value.field == "lifted_on" and "不能早于隐患销号日期" in refused.value.message
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
 
 
 def test_the_pages_order_and_lift_for_the_department_and_refuse_the_others(client, world):
