@@ -79,11 +79,23 @@ def load(ctx: dict) -> None:
     services.submit_plan(users["qy_xinlong"], m0, plan=_plan(m0.deadline))
     for h in majors[1:4]:
         services.submit_plan(users["hb_shangwu"], h, plan=_plan(h.deadline))
+    # 现场处理措施 (安全生产法 第六十五条第一款第（三）项): one in force, one lifted after its hazard's 销号
+    def after_found(h):  # the department ordered them two days after the hazard was found
+        return min(today, h.found_on + datetime.timedelta(days=2))
+
+    m3 = Hazard.objects.get(pk=majors[3].pk)
+    services.order_site_measures(users["hb_shangwu"], m3, withdraw_workers=True, halt=True,
+                                 reason="仓库疏散通道堵塞，火灾时人员无法疏散", ordered_on=after_found(m3))
+    m1 = Hazard.objects.get(pk=majors[1].pk)
+    stop_use = services.order_site_measures(users["hb_shangwu"], m1, stop_use=True, facilities="液化气钢瓶间",
+                                            reason="液化气泄漏无报警装置，无法保证安全", ordered_on=after_found(m1))
     services.submit_completion(users["qy_xinlong"], majors[0], evidence_note="已拆除门锁，恢复疏散通道")
     m1 = Hazard.objects.get(pk=majors[1].pk)
     services.submit_completion(None, m1, evidence_note="已加装泄漏报警装置")
     m1.refresh_from_db()
     services.accept(users["hb_shangwu_lead"], m1, mode="on_site", opinion="现场核查已整改到位")
+    stop_use.refresh_from_db()
+    services.lift_site_order(users["hb_shangwu"], stop_use, opinion="已加装泄漏报警装置，经审查同意恢复使用")
     m2 = Hazard.objects.get(pk=majors[2].pk)
     services.submit_completion(None, m2, evidence_note="已清理超量储存")
     m2.refresh_from_db()
