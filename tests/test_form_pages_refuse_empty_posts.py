@@ -143,12 +143,12 @@ def shown_reasons(response) -> list[str]:
     return [r for r in reasons if CJK.search(r) and html.escape(r) in body]
 
 
-def walk_and_post(client, world) -> tuple[dict, list]:
-    """(answers, failures): the status of each form target's empty POST, and what went wrong."""
+def walk_pages(client, world, personas):
+    """(persona, url, response, page) for every HTML page each persona opens: from the home page and every
+    page URL pattern without parameters, following the links of each page, one page per URL pattern (and
+    fixed word). The client is signed in as the persona while its pages are yielded."""
     roots = sorted(set(parameterless_routes(get_resolver())))
-    posted: dict = {}
-    failures: list = []
-    for persona in PERSONAS:
+    for persona in personas:
         client_as(client, world, persona)
         opened: set = set()
         queue = ["/"] + [r for r in roots if not r.startswith(SKIP_PATHS) and not NOT_PAGES.search(r)]
@@ -170,24 +170,32 @@ def walk_and_post(client, world) -> tuple[dict, list]:
                 target = local(href, url)
                 if target and not NOT_PAGES.search(target):
                     queue.append(target)
-            for form in page.forms:
-                target = local(form["action"], url) if form["action"] else url
-                if target is None:
-                    continue
-                try:
-                    target_key = pattern_key(target.split("?")[0])
-                except Resolver404:
-                    failures.append((persona, url, target, "the form posts to no URL of the app"))
-                    continue
-                if target_key in posted:
-                    continue
-                answer = client.post(target, {}, **({"HTTP_HX_REQUEST": "true"} if form["hx"] else {}))
-                posted[target_key] = (persona, target, answer.status_code)
-                problem = judge(answer, form)
-                if problem:
-                    failures.append((persona, url, target, answer.status_code, problem))
-                if persona != "anon" and not client.session.get("_auth_user_id"):
-                    client_as(client, world, persona)  # the POST signed the persona out: back in
+            yield persona, url, response, page
+
+
+def walk_and_post(client, world) -> tuple[dict, list]:
+    """(answers, failures): the status of each form target's empty POST, and what went wrong."""
+    posted: dict = {}
+    failures: list = []
+    for persona, url, _, page in walk_pages(client, world, PERSONAS):
+        for form in page.forms:
+            target = local(form["action"], url) if form["action"] else url
+            if target is None:
+                continue
+            try:
+                target_key = pattern_key(target.split("?")[0])
+            except Resolver404:
+                failures.append((persona, url, target, "the form posts to no URL of the app"))
+                continue
+            if target_key in posted:
+                continue
+            answer = client.post(target, {}, **({"HTTP_HX_REQUEST": "true"} if form["hx"] else {}))
+            posted[target_key] = (persona, target, answer.status_code)
+            problem = judge(answer, form)
+            if problem:
+                failures.append((persona, url, target, answer.status_code, problem))
+            if persona != "anon" and not client.session.get("_auth_user_id"):
+                client_as(client, world, persona)  # the POST signed the persona out: back in
     return posted, failures
 
 

@@ -11,21 +11,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
-from django.urls import get_resolver
-from django.urls.exceptions import Resolver404
 
 from core import demo
 from core.forms import Styled, StyledForm
 from core.pickers import PickerSelect
-from core.testing import client_as
-from tests.test_form_pages_refuse_empty_posts import (
-    NOT_PAGES,
-    SKIP_PATHS,
-    Page,
-    local,
-    parameterless_routes,
-    pattern_key,
-)
+from tests.test_form_pages_refuse_empty_posts import pattern_key, walk_pages
 
 from .test_text_bounds import _project_forms
 
@@ -149,30 +139,11 @@ def test_every_control_of_every_form_a_persona_is_shown_carries_its_class(client
     the links of each page, one page per URL pattern), looking at every form's controls — the lists'
     filters, the action forms, the forms written in the templates."""
     demo.load_apps(world.ctx)
-    roots = sorted(set(parameterless_routes(get_resolver())))
     failures, with_forms = [], set()
-    for persona in PERSONAS:
-        client_as(client, world, persona)
-        opened: set = set()
-        queue = ["/"] + [r for r in roots if not r.startswith(SKIP_PATHS) and not NOT_PAGES.search(r)]
-        while queue:
-            url = queue.pop(0)
-            try:
-                key = pattern_key(url.split("?")[0])
-            except Resolver404:
-                continue
-            if key in opened:
-                continue
-            opened.add(key)
-            response = client.get(url)
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            body = response.content.decode()
-            page = Page()
-            page.feed(body)
-            queue += [t for t in (local(h, url) for h in page.links) if t and not NOT_PAGES.search(t)]
-            if "<form" in body:
-                with_forms.add(key)
-            failures += [f"{persona} {url}: {problem}" for problem in unstyled(body)]
+    for persona, url, response, _ in walk_pages(client, world, PERSONAS):
+        body = response.content.decode()
+        if "<form" in body:
+            with_forms.add(pattern_key(url.split("?")[0]))
+        failures += [f"{persona} {url}: {problem}" for problem in unstyled(body)]
     assert sorted(set(failures)) == [], "\n".join(sorted(set(failures)))
     assert len(with_forms) >= MIN_PAGES, len(with_forms)
