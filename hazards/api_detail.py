@@ -33,7 +33,7 @@ from .actions import report_departments
 from .disclosure import sees_tip_channel, shown_channel
 from .evidence import add_attachment, check_upload
 from .exports import XLSX_TYPE, ledger_workbook
-from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource
+from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource, SiteOrder
 
 
 class PlanOutSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
@@ -58,6 +58,22 @@ class ExtensionOutSerializer(serializers.ModelSerializer):
         model = ExtensionRequest
         fields = ["id", "requested_at", "reason", "old_deadline", "requested_deadline", "status", "decided_at",
                   "decision_note"]
+
+
+class SiteOrderOutSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="文号（现场处理措施决定书）")
+    measures = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                     help_text="责令的措施（安全生产法第六十五条第一款第（三）项的用语）")
+    ordered_by_org_name = serializers.CharField(source="ordered_by_org.name", read_only=True)
+    document = serializers.SerializerMethodField(help_text="现场处理措施决定书下载地址（页面，须登录，按管辖范围）")
+
+    class Meta:
+        model = SiteOrder
+        fields = ["id", "number", "withdraw_workers", "halt", "stop_use", "facilities", "measures", "reason",
+                  "ordered_on", "ordered_by_org", "ordered_by_org_name", "lifted_on", "lift_opinion", "document"]
+
+    def get_document(self, obj) -> str:
+        return f"/hazards/{obj.hazard_id}/site-orders/{obj.pk}/document.docx"
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -123,6 +139,14 @@ class HazardDetailMoreMixin:
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def extensions(self, request, pk=None):
         return Response(ExtensionOutSerializer(self.get_object().extensions.all(), many=True).data)
+
+    @extend_schema(responses=SiteOrderOutSerializer(many=True),
+                   summary="现场处理措施（撤出作业人员、暂时停产停业、停止使用设施设备）及其解除")
+    @action(detail=True, methods=["get"], url_path="site-orders", pagination_class=None, filter_backends=[])
+    def site_orders(self, request, pk=None):
+        hazard = self.get_object()
+        orders = hazard.site_orders.select_related("ordered_by_org", "hazard")
+        return Response(SiteOrderOutSerializer(orders, many=True).data)
 
     @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")
     @action(detail=True, methods=["get"], url_path="report-departments", pagination_class=None, filter_backends=[])

@@ -192,3 +192,16 @@ def test_the_decision_document_orders_what_the_law_says_and_reaches_the_unit(cli
     assert "三、责令停止使用2号仓库货梯。" in text
     assert "重大事故隐患排除后，经本机关审查同意，方可恢复生产经营和使用。" in text
     assert "【已解除】" not in text
+
+
+def test_the_api_gives_a_hazards_measures_in_scope_only(client, world):
+    hazard = major_hazard(world)
+    order = _order(world, hazard, stop_use=True, facilities="2号仓库货梯")
+    url = f"/api/v1/hazards/{hazard.pk}/site-orders/"
+    check_matrix(client, world, url, {"commerce": 200, "enterprise": 200, "other_region": 404, "enterprise_other": 404,
+                                      "anon": (401, 403)})
+    client.force_login(world.user("commerce"))
+    [row] = client.get(url).json()
+    assert row["id"] == order.pk and row["halt"] is True and row["lifted_on"] is None
+    assert row["measures"] == ["从危险区域内撤出作业人员", "暂时停产停业", "停止使用2号仓库货梯"]
+    assert row["document"] == f"/hazards/{hazard.pk}/site-orders/{order.pk}/document.docx"
