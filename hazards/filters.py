@@ -51,6 +51,7 @@ class HazardFilter(django_filters.FilterSet):
     open = YesNoFilter(label="未销号", method="filter_open")
     overdue = OverdueFilter(label="逾期未改")
     listed = YesNoFilter(label="挂牌督办", method="filter_listed")
+    site_order = YesNoFilter(label="现场处理措施未解除", method="filter_site_order")
     progress = django_filters.ChoiceFilter(label="整改情况", choices=PROGRESS, method="filter_progress")
     item = django_filters.CharFilter(label="判定依据条款编码", field_name="basis_item__code")
     found_from = django_filters.DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte",
@@ -67,7 +68,7 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "open", "overdue", "listed", "progress", "item",
+        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "open", "overdue", "listed", "site_order", "progress", "item",
                   "found_from", "found_to"]
 
     def __init__(self, *args, **kwargs):
@@ -124,6 +125,15 @@ class HazardFilter(django_filters.FilterSet):
         if value == "closed":
             return queryset.filter(status=workflow.CLOSED)
         return queryset
+
+    def filter_site_order(self, queryset, name, value):
+        """Hazards with 现场处理措施 in force (ordered, not lifted: 安全生产法 第六十五条第一款第（三）项)."""
+        if value is None:
+            return queryset
+        from .models import SiteOrder
+
+        held = SiteOrder.objects.filter(lifted_on__isnull=True).values("hazard_id")
+        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
     def filter_listed(self, queryset, name, value):
         if value is None:

@@ -205,3 +205,23 @@ def test_the_api_gives_a_hazards_measures_in_scope_only(client, world):
     assert row["id"] == order.pk and row["halt"] is True and row["lifted_on"] is None
     assert row["measures"] == ["从危险区域内撤出作业人员", "暂时停产停业", "停止使用2号仓库货梯"]
     assert row["document"] == f"/hazards/{hazard.pk}/site-orders/{order.pk}/document.docx"
+
+
+def test_the_ledger_finds_the_hazards_with_measures_in_force(client, world):
+    held, lifted, none = major_hazard(world), major_hazard(world), major_hazard(world)
+    _order(world, held)
+    order = _order(world, lifted)
+    lifted = _close(world, lifted)
+    services.lift_site_order(world.user("commerce"), SiteOrder.objects.get(pk=order.pk), opinion="同意恢复")
+    client.force_login(world.user("commerce"))
+
+    def shown(query):
+        html = client.get(f"/hazards/?{query}").content.decode()
+        return {h.number for h in (held, lifted, none) if h.number in html}
+
+    assert shown("site_order=true") == {held.number}
+    assert shown("site_order=false") == {lifted.number, none.number}
+    assert shown("") == {held.number, lifted.number, none.number}
+    assert client.get("/hazards/?site_order=maybe").status_code == 400
+    client.force_login(world.user("other_region"))
+    assert held.number not in client.get("/hazards/?site_order=true").content.decode()
