@@ -205,6 +205,11 @@ def test_the_api_gives_a_hazards_measures_in_scope_only(client, world):
     assert row["id"] == order.pk and row["halt"] is True and row["lifted_on"] is None
     assert row["measures"] == ["从危险区域内撤出作业人员", "暂时停产停业", "停止使用2号仓库货梯"]
     assert row["document"] == f"/hazards/{hazard.pk}/site-orders/{order.pk}/document.docx"
+    other = major_hazard(world)  # none ordered: not listed
+    listed = client.get("/api/v1/hazards/?site_order=true").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["id"] for r in rows] == [hazard.pk] and other.pk in {
+        r["id"] for r in (lambda j: j["results"] if isinstance(j, dict) else j)(client.get("/api/v1/hazards/").json())}
 
 
 def test_the_ledger_finds_the_hazards_with_measures_in_force(client, world):
