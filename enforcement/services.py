@@ -12,6 +12,7 @@ from accounts.permissions import actor_org
 from core import idnumber
 from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState, lock
+from hazards.asof import check_not_before, check_not_future
 
 from . import workflow
 from .models import (
@@ -211,9 +212,8 @@ def _amount(value, field="amount") -> Decimal:
 def _not_before(day: datetime.date, floor: datetime.date | None, what: str, floor_name: str, field: str) -> None:
     """A case's dated fact is not dated before the step it follows (行政处罚法 第五十四条 立案 first, then
     the investigation and the decision, 第五十七条): a decision or a measure of the case not before its
-    filing day, a typical case not before its closing day."""
-    if floor is not None and day < floor:
-        raise ServiceError(f"{what}（{day:%Y-%m-%d}）不能早于{floor_name}（{floor:%Y-%m-%d}）。", field)
+    filing day, a typical case not before its closing day (``hazards.asof.check_not_before``)."""
+    check_not_before(day, floor, field, what, floor_name)
 
 
 def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
@@ -227,10 +227,7 @@ def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_da
 
 
 def _decided_on(value) -> datetime.date:
-    value = value or timezone.localdate()
-    if value > timezone.localdate():
-        raise ServiceError("决定日期不能晚于今天。", "decided_on")
-    return value
+    return check_not_future(value or timezone.localdate(), "decided_on", "决定日期")
 
 
 #: 行政处罚法 第五十九条: a 行政处罚决定书 states the 违法事实 and the 法律依据 — a suspension is a penalty

@@ -106,6 +106,17 @@ def check_not_future(day: datetime.date, field: str, label: str = "日期") -> d
     return day
 
 
+def check_not_before(day: datetime.date, floor: datetime.date | None, field: str, label: str, floor_label: str) -> datetime.date:
+    """A dated fact is not dated before the step it follows (a case's decision not before its filing,
+    a 复产 not before the suspension it lifts nor the hazard's 销号, a 现场处理措施 not before the hazard
+    was found …): "{label}（day）不能早于{floor_label}（floor）。" on ``field``."""
+    if floor is not None and day < floor:
+        from core.services import ServiceError
+
+        raise ServiceError(f"{label}（{day:%Y-%m-%d}）不能早于{floor_label}（{floor:%Y-%m-%d}）。", field)
+    return day
+
+
 # ---------------------------------------------------------------- hazards as of t
 
 def _events(object_type: str, at: datetime.datetime):

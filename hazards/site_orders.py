@@ -13,6 +13,7 @@ from core.services import NotPermitted, ServiceError, StaleState
 
 from . import workflow
 from .acting import actor_kind
+from .asof import check_not_before, check_not_future
 from .models import Hazard, SiteOrder
 
 LAW = "《中华人民共和国安全生产法》第六十五条第一款第（三）项"
@@ -26,15 +27,6 @@ def can_order(actor, hazard: Hazard) -> bool:
 def _require(actor, hazard: Hazard) -> None:
     if not can_order(actor, hazard):
         raise NotPermitted("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
-
-
-def _day(value, field: str, floor: datetime.date | None, floor_name: str) -> datetime.date:
-    value = value or timezone.localdate()
-    if value > timezone.localdate():
-        raise ServiceError("日期不能晚于今天。", field)
-    if floor is not None and value < floor:
-        raise ServiceError(f"日期（{value:%Y-%m-%d}）不能早于{floor_name}（{floor:%Y-%m-%d}）。", field)
-    return value
 
 
 def open_site_order(hazard: Hazard) -> SiteOrder | None:
@@ -58,7 +50,8 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
         raise ServiceError("请写明停止使用的设施、设备。", "facilities")
     if not reason:
         raise ServiceError("请写明排除前或者排除过程中无法保证安全的情形。", "reason")
-    ordered_on = _day(ordered_on, "ordered_on", hazard.found_on, "隐患发现日期")
+    ordered_on = check_not_future(ordered_on or timezone.localdate(), "ordered_on", "决定日期")
+    check_not_before(ordered_on, hazard.found_on, "ordered_on", "决定日期", "隐患发现日期")
     with transaction.atomic():
         Hazard.objects.select_for_update().filter(pk=hazard.pk).first()  # one order at a time per hazard
         if open_site_order(hazard) is not None:
@@ -87,7 +80,8 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
     if not opinion:
         raise ServiceError("请填写审查意见。", "opinion")
     closed_on = timezone.localdate(hazard.closed_at)
-    lifted_on = _day(lifted_on, "lifted_on", max(order.ordered_on, closed_on),
+    lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
+    check_not_before(lifted_on, max(order.ordered_on, closed_on), "lifted_on", "解除日期",
                      "隐患销号日期" if closed_on >= order.ordered_on else "措施决定日期")
     with transaction.atomic():
         if SiteOrder.objects.filter(pk=order.pk, lifted_on__isnull=True).update(

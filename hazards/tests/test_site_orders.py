@@ -61,7 +61,7 @@ def test_the_department_orders_the_measures_and_the_hazard_records_them(world):
     ({"halt": False, "withdraw_workers": False}, "halt", "请至少选择一项措施。"),
     ({"stop_use": True, "facilities": " "}, "facilities", "请写明停止使用的设施、设备。"),
     ({"reason": "  "}, "reason", "请写明排除前或者排除过程中无法保证安全的情形。"),
-    ({"ordered_on": "tomorrow"}, "ordered_on", "日期不能晚于今天。"),
+    ({"ordered_on": "tomorrow"}, "ordered_on", "决定日期不能晚于今天。"),
 ], ids=["no measure", "facilities unnamed", "no situation", "future"])
 def test_an_incomplete_order_is_refused_and_nothing_is_written(world, kw, field, reason):
     hazard = major_hazard(world)
