@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.events import record
-from core.services import NotPermitted, ServiceError, StaleState
+from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import workflow
 from .acting import actor_kind
@@ -29,6 +29,11 @@ def _require(actor, hazard: Hazard) -> None:
         raise NotPermitted("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
 
 
+def orderable(hazard: Hazard) -> bool:
+    """The measures are for a major hazard not yet eliminated (已登记, 整改中, 待验收)."""
+    return hazard.grade == "major" and hazard.status in workflow.OPEN_STATES
+
+
 def open_site_order(hazard: Hazard) -> SiteOrder | None:
     """The hazard's measures in force (ordered, not lifted)."""
     return hazard.site_orders.filter(lifted_on__isnull=True).first()
@@ -41,8 +46,6 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
     ``ordered_on`` (default today; not in the future, not before the hazard was found). One set of
     measures in force per hazard; a ``hazard.site_order`` event on the hazard."""
     _require(actor, hazard)
-    if hazard.grade != "major" or hazard.status not in workflow.OPEN_STATES:
-        raise ServiceError("只能对尚未销号的重大事故隐患责令采取现场处理措施（" + LAW + "）。", "halt")
     if not (withdraw_workers or halt or stop_use):
         raise ServiceError("请至少选择一项措施。", "halt")
     facilities, reason = (facilities or "").strip(), (reason or "").strip()
@@ -53,7 +56,9 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
     ordered_on = check_not_future(ordered_on or timezone.localdate(), "ordered_on", "决定日期")
     check_not_before(ordered_on, hazard.found_on, "ordered_on", "决定日期", "隐患发现日期")
     with transaction.atomic():
-        Hazard.objects.select_for_update().filter(pk=hazard.pk).first()  # one order at a time per hazard
+        lock(hazard)  # one order at a time per hazard; its grade and state as re-read under the lock
+        if not orderable(hazard):
+            raise ServiceError("只能对尚未销号的重大事故隐患责令采取现场处理措施（" + LAW + "）。", "halt")
         if open_site_order(hazard) is not None:
             raise ServiceError("该隐患已有未解除的现场处理措施。", "halt")
         order = SiteOrder.objects.create(

@@ -55,8 +55,7 @@ def _context(request, hazard, forms=None):
     return {
         "site_orders": orders, "can_order_site": can_order_site,
         # 现场处理措施 are offered for a major hazard not yet eliminated with none in force
-        "site_order_offered": can_order_site and hazard.grade == "major" and hazard.status in workflow.OPEN_STATES
-        and not any(o.lifted_on is None for o in orders),
+        "site_order_offered": can_order_site and site_orders.orderable(hazard) and not any(o.lifted_on is None for o in orders),
         "hazard": hazard, "action_forms": action_forms, "attachments": review.shown(attachments, request.user, hazard),
         "comparison": review.comparison(hazard, request.user, attachments), "timeline": timeline,
         "sources": hazard.sources.select_related("organisation"), "plan": getattr(hazard, "plan", None),
