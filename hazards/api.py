@@ -18,7 +18,7 @@ from .actions import available_for, merge_targets, report_departments, run_actio
 from .api_detail import AcceptanceSerializer, HazardDetailMoreMixin, PlanOutSerializer
 from .disclosure import shown_channel
 from .filters import HazardFilter
-from .models import TEXT_LIMITS, Acceptance, ExtensionRequest, GovernancePlan, Hazard
+from .models import STATED_CATEGORIES, TEXT_LIMITS, Acceptance, ExtensionRequest, GovernancePlan, Hazard
 
 
 class HazardSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
@@ -84,7 +84,8 @@ class HazardCreateSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     sector = CodeRelatedField(queryset=Sector.objects.filter(is_active=True))
     description = serializers.CharField(max_length=TEXT_LIMITS["description"])
     grade = serializers.ChoiceField(choices=Hazard.Grade.choices)
-    category = serializers.ChoiceField(choices=Hazard.Category.choices, default=Hazard.Category.STATE)
+    category = serializers.ChoiceField(choices=STATED_CATEGORIES, required=False,
+                                       help_text="隐患类别；不填时记为“未注明”（不代为选择）")
     channel = serializers.ChoiceField(choices=Hazard.Channel.choices, required=False)
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS["location"])
     basis_item = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,

@@ -248,6 +248,7 @@ LEDGER_COLUMNS = [
     Column("统一社会信用代码", None, 20, TEXT),
     Column("行业领域", None, 14, TEXT),
     Column("隐患等级", None, 10, TEXT),
+    Column("隐患类别", None, 14, TEXT),
     Column("隐患描述", None, 40, TEXT),
     Column("隐患部位", None, 14, TEXT),
     Column("发现渠道", None, 14, TEXT),
@@ -267,7 +268,7 @@ LEDGER_COLUMNS = [
 ]
 HEADERS = [c.header for c in LEDGER_COLUMNS]
 _LEDGER_FIELDS = ("pk", "county_code", "enterprise__name", "enterprise__credit_code", "sector_id", "grade",
-                  "description", "location", "channel", "found_on", "deadline", "original_deadline", "status",
+                  "category", "description", "location", "channel", "found_on", "deadline", "original_deadline", "status",
                   "responsible_person", "basis_item__code", "basis_reason", "township_code", "closed_at")
 
 
@@ -323,8 +324,8 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
     from .models import Hazard
 
     today = today or timezone.localdate()
-    grades, channels, statuses = (_labels(Hazard.Grade.choices), _labels(Hazard.Channel.choices),
-                                  _labels(Hazard.Status.choices))
+    grades, categories, channels, statuses = (_labels(Hazard.Grade.choices), _labels(Hazard.Category.choices),
+                                              _labels(Hazard.Channel.choices), _labels(Hazard.Status.choices))
     if mask_tips:
         from .disclosure import SHOWN_AS, TIP
 
@@ -333,16 +334,16 @@ def ledger_rows(queryset, today: datetime.date | None = None, *, chunk_size: int
     open_states = frozenset(workflow.OPEN_STATES)
     regions: dict = {None: "", "": ""}  # code → name; a code with no region (none loaded) has no name
     for batch in _batches(_raw_rows(queryset.values_list(*_LEDGER_FIELDS), chunk_size), chunk_size):
-        unseen = ({row[1] for row in batch} | {row[16] for row in batch}) - regions.keys()
+        unseen = ({row[1] for row in batch} | {row[17] for row in batch}) - regions.keys()
         if unseen:
             for qs in where_in(Region.objects.all(), "code", unseen):
                 regions.update(qs.values_list("code", "name"))
             regions.update((code, "") for code in unseen - regions.keys())
-        for (pk, county, name, credit, sector, grade, description, location, channel, found_on, deadline,
+        for (pk, county, name, credit, sector, grade, category, description, location, channel, found_on, deadline,
              original, status, person, basis, reason, township, closed_at) in batch:
             overdue = status in open_states and deadline is not None and deadline < today
             yield (f"YH{county or '000000'}-{pk or 0:07d}", name, credit, sectors.get(sector), grades.get(grade, grade),
-                   description, location, channels.get(channel, channel), found_on, deadline, original,
+                   categories.get(category, category), description, location, channels.get(channel, channel), found_on, deadline, original,
                    statuses.get(status, status), "是" if overdue else "否", person, basis or "", reason,
                    regions[county], regions[township], county, township, closed_at)
 

@@ -11,7 +11,7 @@ from core.pickers import PickerSelect
 from enterprises.models import Enterprise
 
 from . import acting
-from .models import TEXT_LIMITS, Hazard
+from .models import STATED_CATEGORIES, TEXT_LIMITS, Hazard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,7 +40,7 @@ class RegisterForm(StyledForm):
     # a classification with no safe default: 一般 preselected filed a 重大 hazard as 一般 (no 挂牌督办, no
     # major count) from one click on 登记 — both start on 请选择 and are refused unchosen
     grade = chosen_field(label="隐患等级", choices=Hazard.Grade.choices)
-    category = chosen_field(label="隐患类别", choices=Hazard.Category.choices)
+    category = chosen_field(label="隐患类别", choices=STATED_CATEGORIES)
     channel = forms.ChoiceField(label="发现渠道", choices=[("", "按登记单位自动确定")] + list(Hazard.Channel.choices),
                                 required=False)
     location = forms.CharField(label="隐患部位", max_length=200, required=False)

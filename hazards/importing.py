@@ -49,14 +49,19 @@ from .search import merge_pending
 MAX_ROWS = 5000
 UNREADABLE = "无法读取 Excel 文件，请使用 .xlsx 格式。"
 REQUIRED = ["统一社会信用代码", "隐患描述", "隐患等级", "行业领域"]
-COLUMNS = REQUIRED + ["发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
+COLUMNS = REQUIRED + ["隐患类别", "发现渠道", "发现日期", "整改期限", "判定依据条款编码", "判定理由", "状态", "整改责任人",
                       "责任人电话", "隐患部位", "整改情况"]
 FIELD_COLUMN = {"enterprise": "统一社会信用代码", "description": "隐患描述", "grade": "隐患等级", "sector": "行业领域",
-                "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限", "basis_item": "判定依据条款编码",
+                "category": "隐患类别", "channel": "发现渠道", "found_on": "发现日期", "deadline": "整改期限",
+                "basis_item": "判定依据条款编码",
                 "basis_reason": "判定理由", "evidence_note": "整改情况", "location": "隐患部位",
                 "responsible_person": "整改责任人", "responsible_phone": "责任人电话", "status": "状态", None: "—"}
 GRADES = {label: value for value, label in Hazard.Grade.choices} | {"重大隐患": "major", "一般隐患": "general"}
 CHANNELS = {label: value for value, label in Hazard.Channel.choices}
+#: 隐患类别 by its name (the ledger export writes the names, 未注明 included); an empty cell is 未注明 —
+#: an old ledger without the column is not given a class nobody chose
+CATEGORIES = {label: value for value, label in Hazard.Category.choices}
+CATEGORY_REASON = "应为“人的不安全行为”“物的不安全状态”“管理缺陷”之一（不清楚可留空，记为“未注明”）。"
 STATUSES = {"已登记": "registered", "": "registered", "已销号": "closed"}
 log = logging.getLogger("qingling.hazards")
 
@@ -534,6 +539,7 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
             row_errors.append({"row": n, "column": "统一社会信用代码", "reason": "必填：请填写单位的统一社会信用代码。"})
         grade = _pick(r, row_errors, "隐患等级", GRADES, "应为“一般”或“重大”。")
         sector = _pick(r, row_errors, "行业领域", sectors, "未知的行业领域。")
+        category = _pick(r, row_errors, "隐患类别", CATEGORIES, CATEGORY_REASON, optional=True)
         channel = _pick(r, row_errors, "发现渠道", CHANNELS, "未知的发现渠道。", optional=True)
         status = _pick(r, row_errors, "状态", STATUSES, "应为“已登记”或“已销号”。")
         item = _pick(r, row_errors, "判定依据条款编码", items, "未找到该条款编码。", optional=True)
@@ -547,7 +553,8 @@ def _validate(actor, rows, enterprises, sectors, items, cache, errors, check_onl
         try:
             # The same validation as registering one hazard on the page (services.build_hazard).
             fields = {"enterprise": ent, "sector": sector, "description": _text(r.get("隐患描述")), "grade": grade,
-                      "channel": channel, "found_on": found_on, "deadline": deadline, "basis_item": item,
+                      "category": category or Hazard.Category.UNSTATED, "channel": channel, "found_on": found_on,
+                      "deadline": deadline, "basis_item": item,
                       "basis_reason": _text(r.get("判定理由")), "location": _text(r.get("隐患部位")),
                       "responsible_person": _text(r.get("整改责任人")),  # too long: refused with the row (build_hazard)
                       "responsible_phone": _text(r.get("责任人电话"))}

@@ -35,6 +35,11 @@ class Hazard(RegionCodes):
         MAJOR = workflow.MAJOR, "重大"
 
     class Category(models.TextChoices):
+        #: a registration that did not say (an imported ledger without the column, an API client
+        #: without the field, a hazard filed from an inspection, a tip, a principal's check or an
+        #: accident's lessons): stored as not stated rather than as a class nobody chose. The
+        #: registration page makes the user choose one of the three (``STATED_CATEGORIES``).
+        UNSTATED = "", "未注明"
         BEHAVIOUR = "behaviour", "人的不安全行为"
         STATE = "state", "物的不安全状态"
         MANAGEMENT = "management", "管理缺陷"
@@ -70,7 +75,7 @@ class Hazard(RegionCodes):
     description = models.TextField("隐患描述")
     # character n-grams of description + location (hazards.search), GIN-indexed on PostgreSQL
     search_tokens = models.TextField("检索词", blank=True, default="", editable=False)
-    category = models.CharField("隐患类别", max_length=12, choices=Category.choices, default=Category.STATE)
+    category = models.CharField("隐患类别", max_length=12, choices=Category.choices, default=Category.UNSTATED, blank=True)
     grade = models.CharField("隐患等级", max_length=8, choices=Grade.choices)
     sub_grade = models.CharField("地方细分等级", max_length=20, blank=True)
     basis_item = models.ForeignKey("standards.Item", verbose_name="判定依据", null=True, blank=True, on_delete=models.PROTECT,
@@ -210,6 +215,11 @@ class Hazard(RegionCodes):
 TEXT_LIMITS = {"description": 5000, "basis_reason": 2000,
                **{name: Hazard._meta.get_field(name).max_length
                   for name in ("location", "responsible_person", "responsible_phone", "sub_grade", "finder_name")}}
+
+
+#: the classes a user chooses among (the registration page, the import's 隐患类别 column, the API's
+#: ``category``): every class but 未注明, which is what a registration that did not say stores
+STATED_CATEGORIES = [(value, label) for value, label in Hazard.Category.choices if value]
 
 
 class AlertSchedule(models.Model):

@@ -28,7 +28,7 @@ from .models import Hazard, HazardSource
 
 
 def registered_event_data(hazard) -> dict:
-    return {"grade": hazard.grade, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
+    return {"grade": hazard.grade, "category": hazard.category, "channel": hazard.channel, "enterprise": hazard.enterprise_id,
             "sector": hazard.sector.code, "basis_item": hazard.basis_item_id}
 
 

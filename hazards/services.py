@@ -95,7 +95,7 @@ def build_hazard(actor, *, cache: dict | None = None, check_only: bool = False, 
 
 
 def check_hazard(actor, *, enterprise, sector, description: str, grade: str, channel: str | None = None,
-                 found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.STATE,
+                 found_on: datetime.date | None = None, location: str = "", category: str = Hazard.Category.UNSTATED,
                  basis_item=None, basis_reason: str = "", deadline: datetime.date | None = None,
                  responsible_person: str = "", responsible_phone: str = "", stop_production: bool = False,
                  sub_grade: str = "", finder_name: str = "", cache: dict) -> dict:

@@ -21,12 +21,16 @@ XML_ILLEGAL = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x
 TODAY = datetime.date(2026, 6, 15)
 
 
+#: the three classes of a hazard (人的不安全行为、物的不安全状态、管理缺陷), and a registration that did not say
+CATEGORY_NAMES = {"behaviour": "人的不安全行为", "state": "物的不安全状态", "management": "管理缺陷", "": "未注明"}
+
+
 def _reference_row(h: Hazard) -> list:
     """The ledger's columns, computed from the object as a reader of the spec would."""
     open_ = h.status in ("registered", "rectifying", "pending_acceptance")
     return [
         f"YH{h.county_code or '000000'}-{h.pk:07d}", h.enterprise.name, h.enterprise.credit_code, h.sector.name,
-        {"general": "一般", "major": "重大"}[h.grade], h.description, h.location,
+        {"general": "一般", "major": "重大"}[h.grade], CATEGORY_NAMES[h.category], h.description, h.location,
         dict(Hazard.Channel.choices)[h.channel], h.found_on, h.deadline, h.original_deadline,
         dict(Hazard.Status.choices)[h.status], "是" if open_ and h.deadline and h.deadline < TODAY else "否",
         h.responsible_person, h.basis_item.code if h.basis_item else "", h.basis_reason,
@@ -90,6 +94,7 @@ def corpus(world):
             "deadline": None if i % 5 == 4 else TODAY + datetime.timedelta(days=(i % 3 - 1) * 7),
             "original_deadline": TODAY - datetime.timedelta(days=7) if i % 4 == 0 else None,  # extended
             "location": ["", "=A1", "仓库二层\x0b", "-地下室"][i % 4],
+            "category": ["", "behaviour", "state", "management"][(i + 1) % 4],
             "responsible_person": ["", "@张三", "李四"][i % 3],
             "basis_item": item if i % 4 == 1 else None, "township_code": "" if i % 6 == 5 else None,
             "closed_at": (timezone.make_aware(datetime.datetime(2026, 5, 1, 23, 30)) + datetime.timedelta(hours=i, seconds=37, microseconds=5)
@@ -106,6 +111,7 @@ def corpus(world):
     assert any(h.original_deadline for h in hazards) and any(h.deadline is None for h in hazards)
     assert any(h.basis_item_id for h in hazards) and any(h.closed_at for h in hazards)
     assert any(h.township_code == "" for h in hazards)
+    assert {h.category for h in hazards} == set(CATEGORY_NAMES)
     return hazards
 
 
@@ -122,9 +128,9 @@ def test_xlsx_export_cells_equal_the_reference_built_from_objects(corpus, tmp_pa
         assert [c.value for c in cells] == [v for v, _ in expected], h.pk
         assert [bool(c.quotePrefix) for c in cells] == [q for _, q in expected], h.pk
         assert all(c.data_type != "f" for c in cells)
-        dates = [c for c in cells[8:11] if isinstance(c.value, datetime.datetime)]
+        dates = [c for c in cells[9:12] if isinstance(c.value, datetime.datetime)]
         assert [c.number_format for c in dates] == ["yyyy-mm-dd"] * len(dates)
-        assert cells[20].value is None or cells[20].number_format == "yyyy-mm-dd hh:mm"
+        assert cells[21].value is None or cells[21].number_format == "yyyy-mm-dd hh:mm"
 
 
 @pytest.mark.django_db

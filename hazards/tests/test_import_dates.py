@@ -103,6 +103,13 @@ def _with_builtin_format(data: bytes, number_format_id: int, *, error_cell: str 
     return out.getvalue()
 
 
+def _letter(column: str) -> str:
+    """The column letter of ``column`` in the import's header (``COLUMNS``)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(COLUMNS.index(column) + 1)
+
+
 def _serial_book(world, rows: int = 2) -> bytes:
     """Rows whose dates are Excel serials (46143 = 2026-05-01, 46182 = 2026-06-09) styled yyyy/m/d."""
     wb = Workbook()
@@ -111,7 +118,7 @@ def _serial_book(world, rows: int = 2) -> bytes:
     for i in range(rows):
         ws.append([_row(world, 46143, 46182, 隐患描述=f"配电箱未上锁{i}").get(c) for c in COLUMNS])
     for r in range(2, rows + 2):
-        for col in ("F", "G"):
+        for col in (_letter("发现日期"), _letter("整改期限")):
             ws[f"{col}{r}"].number_format = "yyyy/m/d"
     buf = io.BytesIO()
     wb.save(buf)
@@ -129,6 +136,6 @@ def test_a_cell_in_a_builtin_east_asian_date_format_is_a_date_for_both_readers(w
 
 def test_a_file_with_a_failed_formula_still_reads_its_east_asian_dates(world):
     # the #N/A sends the whole file through openpyxl: only the cell holding it is an error
-    data = _with_builtin_format(_serial_book(world), 31, error_cell="E2")
+    data = _with_builtin_format(_serial_book(world), 31, error_cell=f"{_letter('发现渠道')}2")
     result = import_hazards(world.user("commerce"), data, dry_run=True)
     assert [(e["row"], e["column"]) for e in result["errors"]] == [(2, "发现渠道")], result["errors"]

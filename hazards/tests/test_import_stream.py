@@ -35,7 +35,7 @@ def _check_written(world, result, n=5):
         assert verbs == (["hazard.registered", "hazard.close_now"] if h.status == "closed" else ["hazard.registered"])
         registered = Event.objects.get(object_type="hazards.hazard", object_id=h.pk, verb="hazard.registered")
         assert registered.created_at == h.first_reported_at and registered.actor_id == world.user("commerce").pk
-        assert registered.data == {"grade": h.grade, "channel": h.channel, "enterprise": h.enterprise_id,
+        assert registered.data == {"grade": h.grade, "category": h.category, "channel": h.channel, "enterprise": h.enterprise_id,
                                    "sector": h.sector.code, "basis_item": h.basis_item_id}
         assert registered.object_repr == str(h)[:200]
         source = HazardSource.objects.get(hazard=h)
