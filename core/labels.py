@@ -34,6 +34,7 @@ VERBS: dict[str, str] = {
     "hazard.site_order_lifted": "经审查同意，解除现场处理措施",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
+    "hazard.classify": "注明隐患类别",
     "hazard.due": "整改即将到期提醒",
     "hazard.overdue": "整改逾期提醒",
     "hazard.updated": "修改隐患信息",

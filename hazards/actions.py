@@ -10,7 +10,7 @@ from accounts.models import Organisation
 from core.forms import StyledForm, chosen_field
 
 from . import acting, services, workflow
-from .models import Acceptance, GovernancePlan, Hazard
+from .models import STATED_CATEGORIES, Acceptance, GovernancePlan, Hazard
 
 #: 双报告 recipients (the service checks the same set)
 report_departments = services.report_departments
@@ -115,10 +115,15 @@ class ReopenForm(_Base):
     deadline = forms.DateField(label="新的整改期限", required=False, widget=DATE)
 
 
+class ClassifyForm(_Base):
+    category = chosen_field(label="隐患类别", choices=STATED_CATEGORIES)
+
+
 FORMS = {
     "report": ReportForm, "submit_plan": PlanForm, "close_now": EvidenceForm, "submit_completion": CompletionForm,
     "accept": AcceptForm, "reject": RejectForm, "request_extension": ExtensionForm,
     "decide_extension": DecideExtensionForm, "merge": MergeForm, "void": ReasonForm, "reopen": ReopenForm,
+    "classify": ClassifyForm,
 }
 assert set(FORMS) == set(workflow.ACTIONS)
 
@@ -135,7 +140,7 @@ def available_for(user, hazard) -> list[str]:
     kind = acting.actor_kind(user, hazard)
     if kind is None:
         return []
-    return workflow.available_actions(hazard.status, kind, hazard.grade)
+    return workflow.available_actions(hazard.status, kind, hazard.grade, unstated=not hazard.category)
 
 
 # The dispatch of an action to its service lives in services (one call per composite write).

@@ -229,11 +229,11 @@ def register_hazard(actor, *, source_reference: str = "", notify_people: bool = 
 # ---------------------------------------------------------------- transitions
 
 def _context(hazard, actor, **facts) -> workflow.Context:
-    return workflow.Context(grade=hazard.grade, **facts)
+    return workflow.Context(grade=hazard.grade, unstated=not hazard.category, **facts)
 
 
 def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, note: str = "", data=None,
-                updates: dict | None = None) -> Hazard:
+                updates: dict | None = None, expect: dict | None = None) -> Hazard:
     kind = _require_kind(actor, hazard)
     reason = workflow.refusal(hazard.status, action, kind, ctx)
     if reason:
@@ -251,7 +251,8 @@ def _transition(actor, hazard: Hazard, action: str, ctx: workflow.Context, *, no
     elif "deadline" in fields or old not in workflow.OPEN_STATES or (old == workflow.PENDING_ACCEPTANCE and new != old):
         # (back from 待验收: the alerts skipped while the acceptance was pending are due again)
         rearm = first_alert_on(fields.get("deadline", hazard.deadline))
-    won = Hazard.objects.filter(pk=hazard.pk, status=old).update(**fields)
+    # compare-and-set on the state and on what the guard read (``expect``: e.g. the class still 未注明)
+    won = Hazard.objects.filter(pk=hazard.pk, status=old, **(expect or {})).update(**fields)
     if won != 1:
         raise StaleState()
     if rearm is not ...:
@@ -474,6 +475,15 @@ def reopen(actor, hazard: Hazard, *, reason: str, deadline: datetime.date | None
                            updates=updates, data={"deadline": deadline.isoformat() if deadline else None})
 
 
+def classify(actor, hazard: Hazard, *, category: str) -> Hazard:
+    """注明隐患类别 of a hazard registered without it (未注明), once; its state is kept."""
+    if category not in CATEGORIES or not category:
+        raise ServiceError("请选择隐患类别：人的不安全行为、物的不安全状态或管理缺陷。", "category")
+    with transaction.atomic():
+        return _transition(actor, hazard, "classify", _context(hazard, actor), data={"category": category},
+                           updates={"category": category}, expect={"category": Hazard.Category.UNSTATED})
+
+
 def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "",
                reported_at: datetime.datetime | None = None) -> HazardSource:
     """Another report of the same hazard (a tip verified as already in the ledger, an inspection
@@ -589,6 +599,8 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
         return void(actor, hazard, reason=data["reason"])
     if action == "reopen":
         return reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
+    if action == "classify":
+        return classify(actor, hazard, category=data["category"])
     raise ServiceError("未知操作。", "action")
 
 

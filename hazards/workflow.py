@@ -55,6 +55,7 @@ class Context:
     has_reason: bool = False  # reason given (reject, void, extension, merge)
     reported: bool = False  # 双报告 done
     pending_extension: bool = False
+    unstated: bool = False  # the 隐患类别 was not stated (未注明: Hazard.Category.UNSTATED)
 
 
 MAJOR_ONLY = Guard(lambda a: a.ctx.grade == MAJOR, "“{label}”仅适用于重大隐患。")
@@ -64,6 +65,7 @@ EVIDENCE = Guard(lambda a: a.ctx.has_evidence, "请提供整改完成的证据�
 PLAN = Guard(lambda a: a.ctx.grade != MAJOR or a.ctx.has_plan,
              "重大隐患须先制定治理方案（目标任务、措施、经费物资、机构人员、时限、安全措施和应急预案六要素齐全）。")
 NOT_SUBMITTER = Guard(lambda a: not a.ctx.is_submitter, "验收人不能是整改材料的提交人。")
+UNSTATED_ONLY = Guard(lambda a: a.ctx.unstated, "隐患类别已注明，“{label}”仅适用于类别未注明的隐患。")
 NO_PENDING_EXTENSION = Guard(lambda a: not a.ctx.pending_extension, "已有待审批的延期申请。")
 PENDING_EXTENSION = Guard(lambda a: a.ctx.pending_extension, "没有待审批的延期申请。")
 #: acceptance (and its rejection): for 重大 only the competent department
@@ -101,6 +103,10 @@ WORKFLOW = Workflow(
         Transition("void", "作废", OPEN_STATES, VOID, ("department", "committee", "superuser"), guards=(REASON,)),
         Transition("reopen", "重新打开（再次发现）", (CLOSED,), RECTIFYING,
                    ("enterprise", "department", "committee", "township", "superuser"), guards=(REASON,)),
+        # a hazard registered without its 隐患类别 (an imported ledger, an inspection's finding …) is
+        # given it by the unit or an officer who handles it, once (销号 does not end the ledger's record)
+        Transition("classify", "注明隐患类别", OPEN_STATES + (CLOSED,), None,
+                   ("enterprise", "department", "township", "superuser"), preconditions=(UNSTATED_ONLY,)),
     ),
 )
 TRANSITIONS = WORKFLOW.by_action
@@ -116,6 +122,7 @@ def target_state(state: str, action: str) -> str:
     return WORKFLOW.target(state, action)
 
 
-def available_actions(state: str, actor: str, grade: str) -> list[str]:
-    """Actions whose state/actor/grade rules allow them (details such as evidence are checked on submit)."""
-    return WORKFLOW.available(state, actor, Context(grade=grade))
+def available_actions(state: str, actor: str, grade: str, unstated: bool = False) -> list[str]:
+    """Actions whose state/actor/grade rules allow them (details such as evidence are checked on submit);
+    ``unstated``: the hazard's 隐患类别 is 未注明."""
+    return WORKFLOW.available(state, actor, Context(grade=grade, unstated=unstated))

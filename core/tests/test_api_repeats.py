@@ -104,6 +104,10 @@ def h_void(world):
     return "commerce", _act(_hazard(world), "void"), {"reason": "误登记"}
 
 
+def h_classify(world):
+    return "commerce", _act(_hazard(world, state="closed"), "classify"), {"category": "behaviour"}
+
+
 def h_reopen(world):
     return "commerce", _act(_hazard(world, state="closed"), "reopen"), {"reason": "再次发现", "deadline": _iso(15)}
 
@@ -438,6 +442,7 @@ RECIPES = {
     "hazards_action:accept": h_accept, "hazards_action:reject": h_reject,
     "hazards_action:request_extension": h_request_extension, "hazards_action:decide_extension": h_decide_extension,
     "hazards_action:merge": h_merge, "hazards_action:void": h_void, "hazards_action:reopen": h_reopen,
+    "hazards_action:classify": h_classify,
     "v1_listings_approve_create": l_approve, "v1_listings_decline_create": l_decline,
     "v1_listings_request_delisting_create": l_request_delisting,
     "v1_listings_decide_delisting_create": l_decide_delisting,

@@ -99,6 +99,7 @@ def test_every_action_answers_exactly_what_get_answers_right_after_it(client, wo
     assert act("commerce", voided, "void", {"reason": "误报"})["status"] == "void"
     kept, duplicate = make_general(world), make_general(world, description="灭火器过期（重复登记）")
     assert act("commerce", duplicate, "merge", {"into": kept.pk, "reason": "重复登记"})["status"] == "merged"
+    assert kept.category == "" and act("commerce", kept, "classify", {"category": "management"})["category"] == "management"
     assert done == set(workflow.ACTIONS)
 
 

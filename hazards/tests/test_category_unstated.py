@@ -127,3 +127,98 @@ def test_a_finding_of_an_inspection_is_registered_as_not_stated(world):
     inspections.sign(world.user("emergency"), rec)
     item.refresh_from_db()
     assert item.hazard.category == "" and item.hazard.get_category_display() == "未注明"
+
+
+# ---------------------------------------------------------------- 注明隐患类别 (the classify action)
+
+def test_a_hazard_without_its_class_is_given_one_once_on_its_page_with_an_event(client, world):
+    hazard = make_general(world)
+    client_as(client, world, "enterprise")
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f'action="/hazards/{hazard.pk}/actions/classify/"' in page and "注明隐患类别" in page
+    url = f"/hazards/{hazard.pk}/actions/classify/"
+    response = client.post(url, {})  # none chosen: refused on the form, nothing written
+    assert response.status_code == 400 and "请选择隐患类别。" in response.content.decode()
+    assert client.post(url, {"classify-category": ""}).status_code == 400
+    hazard.refresh_from_db()
+    assert hazard.category == ""
+    assert client.post(url, {"classify-category": "management"}).status_code == 302
+    hazard.refresh_from_db()
+    assert (hazard.category, hazard.status) == ("management", "registered")
+    event = Event.objects.get(object_type="hazards.hazard", object_id=hazard.pk, verb="hazard.classify")
+    assert event.data == {"category": "management"} and event.actor == world.user("enterprise")
+    assert event.from_state == event.to_state == "registered"
+    # stated now: not offered again, and a second class is refused with nothing changed
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f'action="/hazards/{hazard.pk}/actions/classify/"' not in page and "<td>管理缺陷</td>" in page
+    response = client.post(url, {"classify-category": "behaviour"})
+    assert response.status_code == 400 and "隐患类别已注明" in response.content.decode()
+    hazard.refresh_from_db()
+    assert hazard.category == "management"
+    assert Event.objects.filter(verb="hazard.classify").count() == 1
+
+
+def test_a_chosen_class_cannot_be_overwritten_and_an_empty_one_cannot_be_given(world):
+    chosen = make_general(world, category="state")
+    with pytest.raises(services.ServiceError, match="隐患类别已注明"):
+        services.classify(world.user("commerce"), chosen, category="behaviour")
+    unstated = make_general(world)
+    for wrong in ("", "other"):
+        with pytest.raises(services.ServiceError) as exc:
+            services.classify(world.user("commerce"), unstated, category=wrong)
+        assert exc.value.field == "category"
+    assert dict(Hazard.objects.values_list("pk", "category")) == {chosen.pk: "state", unstated.pk: ""}
+    assert not Event.objects.filter(verb="hazard.classify").exists()
+
+
+def test_a_stale_page_loses_to_the_class_given_meanwhile(world):
+    hazard = make_general(world)
+    stale = Hazard.objects.get(pk=hazard.pk)  # read before the other user's class was given
+    services.classify(world.user("enterprise"), hazard, category="behaviour")
+    with pytest.raises(services.StaleState):
+        services.classify(world.user("commerce"), stale, category="management")
+    assert Hazard.objects.get(pk=hazard.pk).category == "behaviour"
+    assert Event.objects.filter(verb="hazard.classify").count() == 1
+
+
+def test_who_may_give_a_class_and_who_is_not_shown_the_hazard(client, world):
+    from core.testing import check_matrix
+
+    hazard = make_general(world)
+    url = f"/hazards/{hazard.pk}/actions/classify/"
+    check_matrix(client, world, url, {
+        "housing": 404, "other_region": 404, "enterprise_other": 404, "agency": 404, "nobody": 404, "anon": "login",
+        "committee": 400, "province": 400}, method="post", data={"classify-category": "state"})
+    assert Hazard.objects.get(pk=hazard.pk).category == ""
+    for persona, category in (("township", "behaviour"), ("commerce", "state"), ("enterprise", "management")):
+        h = make_general(world)
+        check_matrix(client, world, f"/hazards/{h.pk}/actions/classify/", {persona: 302}, method="post",
+                     data={"classify-category": category})
+        assert Hazard.objects.get(pk=h.pk).category == category, persona
+
+
+def test_a_closed_hazard_from_an_old_ledger_is_given_its_class_and_stays_closed(world):
+    import_hazards(world.user("commerce"), xlsx(good_rows(world, 1), header=OLD_LEDGER), dry_run=False)
+    closed = Hazard.objects.get(status="closed")
+    assert closed.category == ""
+    services.classify(world.user("commerce"), closed, category="management")
+    closed.refresh_from_db()
+    assert (closed.status, closed.category, closed.next_alert_on) == ("closed", "management", None)
+
+
+def test_the_api_gives_a_class_once_and_answers_a_repeat_with_409(client, world):
+    hazard = make_general(world)
+    client_as(client, world, "commerce")
+    url = f"/api/v1/hazards/{hazard.pk}/actions/classify/"
+    assert "classify" in client.get(f"/api/v1/hazards/{hazard.pk}/").json()["available_actions"]
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 400 and "category" in response.json()["errors"]
+    response = client.post(url, {"category": "behaviour"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["category"] == "behaviour"
+    assert "classify" not in response.json()["available_actions"]
+    assert client.post(url, {"category": "behaviour"}, content_type="application/json").status_code == 409
+    response = client.post(url, {"category": "state"}, content_type="application/json")
+    assert response.status_code == 400 and "隐患类别已注明" in str(response.json())
+    assert Hazard.objects.get(pk=hazard.pk).category == "behaviour"
+    client_as(client, world, "housing")
+    assert client.post(url, {"category": "state"}, content_type="application/json").status_code == 404
