@@ -15,6 +15,13 @@ GENERAL_TEXTS = ["灭火器压力不足", "疏散指示标志损坏", "配电箱
                  "安全警示标识缺失", "劳动防护用品未佩戴", "应急照明失效", "特种设备未按期检验", "气瓶未固定"]
 MAJOR_TEXTS = ["安全出口锁闭、疏散通道堵塞", "燃气管道未安装泄漏报警装置", "危险化学品储存超量",
                "深基坑未按方案支护", "有限空间作业未审批"]
+#: the 隐患类别 a registering user chose for each text (a text not here, e.g. a duplicate, is 未注明 and
+#: shows the 注明隐患类别 action)
+CATEGORY_OF = {"灭火器压力不足": "state", "疏散指示标志损坏": "state", "配电箱未上锁": "state",
+               "电气线路私拉乱接": "behaviour", "货架超高堆放": "behaviour", "安全警示标识缺失": "state",
+               "劳动防护用品未佩戴": "behaviour", "应急照明失效": "state", "特种设备未按期检验": "management",
+               "气瓶未固定": "state", "安全出口锁闭、疏散通道堵塞": "behaviour", "燃气管道未安装泄漏报警装置": "state",
+               "危险化学品储存超量": "management", "深基坑未按方案支护": "management", "有限空间作业未审批": "management"}
 
 
 def _plan(deadline):
@@ -40,7 +47,8 @@ def load(ctx: dict) -> None:
             users[actor], enterprise=ent, sector=sector, description=text, grade=grade,
             found_on=today - datetime.timedelta(days=found_ago), deadline=today + datetime.timedelta(days=days),
             basis_reason="依据判定标准，可能导致群死群伤" if grade == "major" else "", source_reference=f"demo:{n}",
-            responsible_person=f"责任人{n:02d}", responsible_phone=f"1370000{n:04d}", notify_people=False, **kw)
+            responsible_person=f"责任人{n:02d}", responsible_phone=f"1370000{n:04d}", notify_people=False,
+            category=kw.pop("category", CATEGORY_OF.get(text.removeprefix("自查："), "")), **kw)
 
     xinlong, star, hotel = ents[0], ents[1], ents[2]
     # General hazards by inspection (commerce bureau) across commerce enterprises, some closed at once.

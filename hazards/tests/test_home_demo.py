@@ -35,3 +35,5 @@ def test_demo_ledger_is_realistic_and_idempotent(world):
     assert Hazard.objects.filter(reopen_count__gt=0).exists()
     assert Hazard.objects.filter(grade="major", plan__isnull=False, reported_at__isnull=False).exists()
     assert len(set(HazardSource.objects.values_list("channel", flat=True))) >= 3
+    # each 隐患类别 a user chose, and hazards registered without one (注明隐患类别 offered)
+    assert set(Hazard.objects.values_list("category", flat=True)) == {"", "behaviour", "state", "management"}
