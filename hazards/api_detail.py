@@ -22,13 +22,15 @@ from rest_framework.response import Response
 from accounts.models import Organisation
 from core.api import PrebuiltFieldsMixin
 from core.api_files import FILE_RENDERERS, FileRenderer, document_schema, send_document
+from core.api_http import already_done
 from core.events import events_for
 from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
+from core.services import StaleState
 from jobs.api import JobSerializer
 
-from . import acting, workflow
+from . import acting, services, site_orders, workflow
 from .actions import report_departments
 from .disclosure import sees_tip_channel, shown_channel
 from .evidence import add_attachment, check_upload
@@ -76,6 +78,26 @@ class SiteOrderOutSerializer(serializers.ModelSerializer):
         return f"/hazards/{obj.hazard_id}/site-orders/{obj.pk}/document.docx"
 
 
+class SiteOrderInSerializer(PrebuiltFieldsMixin, serializers.Serializer):
+    """责令采取现场处理措施 (安全生产法 第六十五条第一款第（三）项), checked by ``services.order_site_measures``."""
+
+    withdraw_workers = serializers.BooleanField(default=False, help_text="责令从危险区域内撤出作业人员")
+    halt = serializers.BooleanField(default=False, help_text="责令暂时停产停业")
+    stop_use = serializers.BooleanField(default=False, help_text="责令停止使用相关设施、设备（须写明 facilities）")
+    facilities = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                       help_text="停止使用的设施、设备")
+    reason = serializers.CharField(max_length=2000, help_text="重大事故隐患排除前或者排除过程中无法保证安全的情形")
+    ordered_on = serializers.DateField(required=False, help_text="决定日期（缺省为今天；不能晚于今天，不能早于隐患发现日期）")
+
+
+class SiteOrderLiftSerializer(PrebuiltFieldsMixin, serializers.Serializer):
+    """经审查同意，恢复生产经营和使用 (the hazard 销号 first), checked by ``services.lift_site_order``."""
+
+    opinion = serializers.CharField(max_length=2000, help_text="审查意见")
+    lifted_on = serializers.DateField(required=False,
+                                      help_text="解除日期（缺省为今天；不能晚于今天，不能早于措施决定日期和隐患销号日期）")
+
+
 class SourceSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -120,6 +142,13 @@ class UploadSerializer(PrebuiltFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices, default=Attachment.Kind.EVIDENCE)
 
 
+def _may_order(user, hazard) -> None:
+    """现场处理措施 are ordered and lifted by the department competent for the hazard (403 for anyone
+    else who sees it), as on the page."""
+    if not site_orders.can_order(user, hazard):
+        raise PermissionDenied("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
+
+
 class HazardDetailMoreMixin:
     """Extra read and upload operations of HazardViewSet (``self.get_object`` scopes: 404 outside)."""
 
@@ -140,13 +169,45 @@ class HazardDetailMoreMixin:
     def extensions(self, request, pk=None):
         return Response(ExtensionOutSerializer(self.get_object().extensions.all(), many=True).data)
 
-    @extend_schema(responses=SiteOrderOutSerializer(many=True),
+    @extend_schema(methods=["get"], responses=SiteOrderOutSerializer(many=True),
                    summary="现场处理措施（撤出作业人员、暂时停产停业、停止使用设施设备）及其解除")
-    @action(detail=True, methods=["get"], url_path="site-orders", pagination_class=None, filter_backends=[])
+    @extend_schema(methods=["post"], request=SiteOrderInSerializer, responses={201: SiteOrderOutSerializer},
+                   summary="责令采取现场处理措施（负有监管职责的主管部门；尚未销号的重大事故隐患，每个隐患同时只有一项未解除）")
+    @action(detail=True, methods=["get", "post"], url_path="site-orders", pagination_class=None, filter_backends=[])
     def site_orders(self, request, pk=None):
         hazard = self.get_object()
-        orders = hazard.site_orders.select_related("ordered_by_org", "hazard")
-        return Response(SiteOrderOutSerializer(orders, many=True).data)
+        if request.method == "GET":
+            orders = hazard.site_orders.select_related("ordered_by_org", "hazard")
+            return Response(SiteOrderOutSerializer(orders, many=True).data)
+        _may_order(request.user, hazard)
+        in_force = site_orders.open_site_order(hazard)
+        if in_force is not None:  # the measures are in force already: answered with them
+            already_done(SiteOrderOutSerializer(in_force).data, "该隐患已有未解除的现场处理措施（附当前措施）。")
+        ser = SiteOrderInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        order = services.order_site_measures(request.user, hazard, **ser.validated_data)
+        return Response(SiteOrderOutSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SiteOrderLiftSerializer, responses=SiteOrderOutSerializer,
+                   summary="解除现场处理措施（重大事故隐患验收销号后，经审查同意恢复生产经营和使用）")
+    @action(detail=True, methods=["post"], url_path=r"site-orders/(?P<order_pk>[0-9]+)/lift", pagination_class=None,
+            filter_backends=[])
+    def lift_site_order(self, request, pk=None, order_pk=None):
+        hazard = self.get_object()
+        order = hazard.site_orders.filter(pk=order_pk).first()  # an order of the visible hazard, else 404
+        if order is None:
+            raise Http404
+        _may_order(request.user, hazard)
+        if order.lifted_on is not None:
+            already_done(SiteOrderOutSerializer(order).data)
+        ser = SiteOrderLiftSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        order.hazard = hazard
+        try:
+            order = services.lift_site_order(request.user, order, **ser.validated_data)
+        except StaleState:  # lifted meanwhile by someone else: that is done too
+            already_done(SiteOrderOutSerializer(hazard.site_orders.get(pk=order.pk)).data)
+        return Response(SiteOrderOutSerializer(order).data)
 
     @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")
     @action(detail=True, methods=["get"], url_path="report-departments", pagination_class=None, filter_backends=[])

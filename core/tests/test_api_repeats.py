@@ -104,6 +104,25 @@ def h_void(world):
     return "commerce", _act(_hazard(world), "void"), {"reason": "误登记"}
 
 
+def h_site_order(world):
+    from enforcement.tests.helpers import major_hazard
+
+    h = major_hazard(world)
+    return "commerce", f"/api/v1/hazards/{h.pk}/site-orders/", {"halt": True, "reason": "安全出口锁闭，无法保证安全"}
+
+
+def h_lift_site_order(world):
+    from enforcement.tests.helpers import major_hazard
+    from hazards import services as hz
+
+    h = major_hazard(world)
+    order = hz.order_site_measures(world.user("commerce"), h, halt=True, reason="安全出口锁闭，无法保证安全")
+    hz.submit_completion(world.user("enterprise"), h, evidence_note="已整改")
+    h.refresh_from_db()
+    hz.accept(world.user("commerce"), h, mode="on_site", opinion="合格")
+    return "commerce", f"/api/v1/hazards/{h.pk}/site-orders/{order.pk}/lift/", {"opinion": "经复查，同意恢复生产经营"}
+
+
 def h_classify(world):
     return "commerce", _act(_hazard(world, state="closed"), "classify"), {"category": "behaviour"}
 
@@ -443,6 +462,7 @@ RECIPES = {
     "hazards_action:request_extension": h_request_extension, "hazards_action:decide_extension": h_decide_extension,
     "hazards_action:merge": h_merge, "hazards_action:void": h_void, "hazards_action:reopen": h_reopen,
     "hazards_action:classify": h_classify,
+    "v1_hazards_site_orders_create": h_site_order, "v1_hazards_site_orders_lift_create": h_lift_site_order,
     "v1_listings_approve_create": l_approve, "v1_listings_decline_create": l_decline,
     "v1_listings_request_delisting_create": l_request_delisting,
     "v1_listings_decide_delisting_create": l_decide_delisting,
@@ -519,9 +539,9 @@ def test_repeating_an_action_that_took_effect_is_409_with_the_current_state(clie
     answer = again.json()
     assert answer["code"] == "already_done" and answer["message"] and answer["errors"] == {}
     assert isinstance(answer["current"], dict) and answer["current"].get("id"), answer
-    if "penalties" not in url and not url.endswith("/submit/"):  # the object acted on
+    if "penalties" not in url and not url.endswith(("/submit/", "/site-orders/")):  # the object acted on
         assert str(answer["current"]["id"]) in url.split("/")
     else:
-        # the penalty decision / the dispatch submission on record: what the first call made
+        # the penalty decision / the dispatch submission / the 现场处理措施 on record: what the first call made
         assert answer["current"]["id"] == first.json()["id"]
     assert Event.objects.count() == events, "a repeat changes nothing"

@@ -230,3 +230,91 @@ def test_the_ledger_finds_the_hazards_with_measures_in_force(client, world):
     assert client.get("/hazards/?site_order=maybe").status_code == 400
     client.force_login(world.user("other_region"))
     assert held.number not in client.get("/hazards/?site_order=true").content.decode()
+
+
+# ---------------------------------------------------------------- ordered and lifted through the API
+
+J = "application/json"
+
+
+def test_the_api_orders_the_measures_for_the_competent_department_only(client, world):
+    hazard = major_hazard(world)
+    url = f"/api/v1/hazards/{hazard.pk}/site-orders/"
+    body = {"withdraw_workers": True, "stop_use": True, "facilities": "2号仓库货梯", "reason": "仓库安全出口锁闭，火灾时人员无法疏散"}
+    # out of scope: not found; in scope but not the competent department: refused; nothing written
+    check_matrix(client, world, url, {
+        "housing": 404, "other_region": 404, "enterprise_other": 404, "agency": 404, "nobody": 404, "anon": (401, 403),
+        "enterprise": 403, "committee": 403, "township": 403}, method="post", data=body, content_type=J)
+    _nothing_written(hazard)
+    client.force_login(world.user("commerce"))
+    response = client.post(url, body, content_type=J)
+    assert response.status_code == 201, response.json()
+    row = response.json()
+    assert row["measures"] == ["从危险区域内撤出作业人员", "停止使用2号仓库货梯"] and row["halt"] is False
+    assert row["ordered_on"] == _day(0).isoformat() and row["lifted_on"] is None
+    order = SiteOrder.objects.get(hazard=hazard)
+    assert (order.pk, order.ordered_by_org) == (row["id"], world.org("commerce"))
+    assert [e.data["site_order"] for e in events_for(hazard) if e.verb == "hazard.site_order"] == [order.pk]
+    assert client.get(url).json() == [row]
+    # a second order while these are in force: the measures in force, nothing new
+    again = client.post(url, {"halt": True, "reason": "再次"}, content_type=J)
+    assert again.status_code == 409 and again.json()["current"]["id"] == order.pk
+    assert SiteOrder.objects.filter(hazard=hazard).count() == 1
+    # …and to anyone else who sees the hazard, a refusal still (not the department's answer)
+    check_matrix(client, world, url, {"enterprise": 403, "committee": 403, "township": 403}, method="post",
+                 data=body, content_type=J)
+
+
+@pytest.mark.parametrize("body, field, reason", [
+    ({"reason": "无法保证安全"}, "halt", "请至少选择一项措施。"),
+    ({"stop_use": True, "reason": "无法保证安全"}, "facilities", "请写明停止使用的设施、设备。"),
+    ({"halt": True}, "reason", None),
+    ({"halt": True, "reason": "无法保证安全", "ordered_on": "tomorrow"}, "ordered_on", "决定日期不能晚于今天。"),
+    ({"halt": True, "reason": "无法保证安全", "ordered_on": "2026-13-01"}, "ordered_on", None),
+    ({"halt": "是", "reason": "无法保证安全"}, "halt", None),
+    ({"halt": True, "reason": "x" * 2001}, "reason", None),
+], ids=["no measure", "facilities unnamed", "no situation", "future", "no date", "not a boolean", "too long"])
+def test_an_incomplete_order_through_the_api_is_a_400_on_its_field_and_nothing_is_written(client, world, body, field,
+                                                                                          reason):
+    hazard = major_hazard(world)
+    if body.get("ordered_on") == "tomorrow":
+        body = {**body, "ordered_on": _day(1).isoformat()}
+    client.force_login(world.user("commerce"))
+    response = client.post(f"/api/v1/hazards/{hazard.pk}/site-orders/", body, content_type=J)
+    assert response.status_code == 400 and field in response.json()["errors"], response.json()
+    if reason:
+        assert reason in str(response.json()["errors"][field])
+    _nothing_written(hazard)
+
+
+def test_the_api_lifts_after_the_hazard_is_eliminated_once_and_for_the_department_only(client, world):
+    hazard = major_hazard(world)
+    order = _order(world, hazard)
+    url = f"/api/v1/hazards/{hazard.pk}/site-orders/{order.pk}/lift/"
+    client.force_login(world.user("commerce"))
+    response = client.post(url, {"opinion": "同意恢复"}, content_type=J)
+    assert response.status_code == 400 and "经审查同意，方可恢复" in str(response.json())
+    hazard = _close(world, hazard)
+    check_matrix(client, world, url, {
+        "housing": 404, "other_region": 404, "enterprise_other": 404, "agency": 404, "anon": (401, 403),
+        "enterprise": 403, "committee": 403, "township": 403}, method="post", data={"opinion": "同意恢复"},
+        content_type=J)
+    client.force_login(world.user("commerce"))
+    response = client.post(url, {"opinion": "同意恢复", "lifted_on": _day(-1).isoformat()}, content_type=J)
+    assert response.status_code == 400 and "不能早于隐患销号日期" in str(response.json()["errors"]["lifted_on"])
+    assert client.post(url, {}, content_type=J).status_code == 400
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
+    response = client.post(url, {"opinion": "隐患已排除，同意恢复生产经营"}, content_type=J)
+    assert response.status_code == 200, response.json()
+    assert (response.json()["id"], response.json()["lifted_on"]) == (order.pk, _day(0).isoformat())
+    order.refresh_from_db()
+    assert (order.lifted_on, order.lift_opinion, order.lifted_by) == (_day(0), "隐患已排除，同意恢复生产经营",
+                                                                     world.user("commerce"))
+    again = client.post(url, {"opinion": "再次"}, content_type=J)
+    assert again.status_code == 409 and again.json()["current"]["lift_opinion"] == "隐患已排除，同意恢复生产经营"
+    assert len([e for e in events_for(hazard) if e.verb == "hazard.site_order_lifted"]) == 1
+    # an order of another hazard is not found through this one
+    other = major_hazard(world)
+    foreign = _order(world, other)
+    assert client.post(f"/api/v1/hazards/{hazard.pk}/site-orders/{foreign.pk}/lift/", {"opinion": "同意"},
+                       content_type=J).status_code == 404
