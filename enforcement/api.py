@@ -14,6 +14,7 @@ from core import idnumber
 from core.api import MAX_ID, ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
 from core.api_http import settles
+from core.text import TEXT_MAX
 
 from . import rules, services, transfer_clock
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
@@ -133,6 +134,28 @@ class PenaltyInputSerializer(serializers.Serializer):
                                    help_text="违法行为发生日期（罚款幅度从旧兼从轻）；缺省见 docs/enforcement.md")
 
 
+class SuspensionInputSerializer(serializers.Serializer):
+    """责令停产停业整顿, as the case page's form (checked by ``services.order_suspension``)."""
+
+    article = serializers.PrimaryKeyRelatedField(
+        queryset=PenaltyArticle.objects.filter(suspension=True),
+        help_text="法律依据：规定了责令停产停业整顿的处罚条款 id（逾期未改正、拒不执行的，须以本案先行作出的责令改正为前提）")
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text="理由")
+    correction_deadline = serializers.DateField(required=False, allow_null=True, default=None,
+                                                help_text="整顿期限（不早于决定日期）")
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                       help_text="决定日期（缺省为今天；不能晚于今天）")
+
+
+class ResumptionInputSerializer(serializers.Serializer):
+    """复产复查, as the case page's form (checked by ``services.resume``)."""
+
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text="复查意见")
+    decided_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="复查日期（缺省为今天；不能晚于今天，不能早于所解除的停产整顿决定日期和本案隐患的销号日期）")
+
+
 class TransferReceiptInputSerializer(serializers.Serializer):
     receiving_organ = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
                                             help_text="接收移送的公安机关（签收回执的机关）；缺省或空：移送决定的 transfer_to")
@@ -189,6 +212,45 @@ class CaseViewSet(ScopedReadOnlyViewSet):
                                            amount=data.validated_data["amount"], reason=data.validated_data["reason"],
                                            act_on=data.validated_data["act_on"], income=data.validated_data["income"])
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(request=SuspensionInputSerializer, responses={201: DecisionSerializer},
+                   summary="责令停产停业整顿（须在告知之后、进入执行之前；该单位停产整顿）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda case, r: _may_handle(r.user, case) and services.suspension_in_force(case) is not None,
+             current=lambda view, case: DecisionSerializer(services.suspension_in_force(case)).data)
+    def suspension(self, request, pk=None):
+        case = self._handled_case(request)
+        data = SuspensionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.order_suspension(request.user, case, **data.validated_data)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResumptionInputSerializer, responses={201: DecisionSerializer},
+                   summary="复产复查决定（隐患验收销号后，经复查同意恢复生产经营；执行阶段）")
+    @action(detail=True, methods=["post"])
+    @settles(lambda case, r: _may_handle(r.user, case) and _resumed(case) is not None,
+             current=lambda view, case: DecisionSerializer(_resumed(case)).data)
+    def resumption(self, request, pk=None):
+        case = self._handled_case(request)
+        data = ResumptionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.resume(request.user, case, **data.validated_data)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    def _handled_case(self, request):
+        case = self.get_object()
+        if not _may_handle(request.user, case):
+            raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
+        return case
+
+
+def _resumed(case):
+    """The 复产 decision in force that lifted the case's last suspension (none in force any more), if any."""
+    if services.suspension_in_force(case) is not None:
+        return None
+    return (case.decisions.filter(kind=Decision.Kind.RESUMPTION, status=Decision.Status.EFFECTIVE)
+            .select_related("party", "article").order_by("-decided_on", "-pk").first())
 
 
 class DecisionViewSet(ScopedReadOnlyViewSet):

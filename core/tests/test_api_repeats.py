@@ -390,6 +390,24 @@ def e_penalties(world):
                                                                "amount": "20000", "reason": "逾期未改正"}
 
 
+def e_suspension(world):
+    from enforcement.tests.helpers import notified_case, suspension_article
+
+    case = notified_case(world, filed=-10)
+    return "commerce", f"/api/v1/cases/{case.pk}/suspension/", {"article": suspension_article().pk,
+                                                                 "reason": "重大事故隐患未消除"}
+
+
+def e_resumption(world):
+    from enforcement import services as es
+    from enforcement.tests.helpers import notified_case, suspension_article
+
+    case = notified_case(world, filed=-10)
+    es.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
+    es.advance(world.user("commerce"), case, "decide")
+    return "commerce", f"/api/v1/cases/{case.pk}/resumption/", {"reason": "复查合格，同意恢复生产经营"}
+
+
 # ---------------------------------------------------------------- campaigns (调度表), assessment
 
 def c_submit(world):
@@ -484,7 +502,8 @@ RECIPES = {
     "v1_inspections_records_sign_create": i_sign,
     "v1_inspections_findings_match_create": i_match,
     "v1_inspections_lines_answer_create": i_answer,
-    "v1_cases_penalties_create": e_penalties,
+    "v1_cases_penalties_create": e_penalties, "v1_cases_suspension_create": e_suspension,
+    "v1_cases_resumption_create": e_resumption,
     "v1_campaigns_submit_create": c_submit,
     "v1_assessment_sets_indicators_create": as_indicators, "v1_assessment_sets_finalise_create": as_finalise,
     "v1_assessments_adjust_create": as_adjust, "v1_assessments_debriefs_create": as_debriefs,
@@ -539,9 +558,9 @@ def test_repeating_an_action_that_took_effect_is_409_with_the_current_state(clie
     answer = again.json()
     assert answer["code"] == "already_done" and answer["message"] and answer["errors"] == {}
     assert isinstance(answer["current"], dict) and answer["current"].get("id"), answer
-    if "penalties" not in url and not url.endswith(("/submit/", "/site-orders/")):  # the object acted on
+    if not url.endswith(("/penalties/", "/suspension/", "/resumption/", "/submit/", "/site-orders/")):  # the object acted on
         assert str(answer["current"]["id"]) in url.split("/")
     else:
-        # the penalty decision / the dispatch submission / the 现场处理措施 on record: what the first call made
+        # the decision / the dispatch submission / the 现场处理措施 on record: what the first call made
         assert answer["current"]["id"] == first.json()["id"]
     assert Event.objects.count() == events, "a repeat changes nothing"
