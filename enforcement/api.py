@@ -246,9 +246,8 @@ class CaseViewSet(ScopedReadOnlyViewSet):
 
 
 def _resumed(case):
-    """The 复产 decision in force that lifted the case's last suspension (none in force any more), if any."""
-    if services.suspension_in_force(case) is not None:
-        return None
+    """The case's 复产 decision in force, if any (it lifted the case's suspension: a case orders one while
+    its unit operates, before the execution stage in which it is lifted)."""
     return (case.decisions.filter(kind=Decision.Kind.RESUMPTION, status=Decision.Status.EFFECTIVE)
             .select_related("party", "article").order_by("-decided_on", "-pk").first())
 
