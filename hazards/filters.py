@@ -132,7 +132,7 @@ class HazardFilter(django_filters.FilterSet):
             return queryset
         from .models import SiteOrder
 
-        held = SiteOrder.objects.filter(lifted_on__isnull=True).values("hazard_id")
+        held = SiteOrder.objects.in_force().values("hazard_id")
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
     def filter_listed(self, queryset, name, value):

@@ -340,6 +340,12 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at", "-id"]
 
 
+class SiteOrderQuerySet(models.QuerySet):
+    def in_force(self):
+        """Measures ordered and not lifted (no review agreed to resume yet)."""
+        return self.filter(lifted_on__isnull=True)
+
+
 class SiteOrder(models.Model):
     """现场处理措施 of a major hazard (安全生产法 第六十五条第一款第（三）项): where the hazard cannot be
     kept safe before or while it is eliminated, the department orders the workers out of the danger
@@ -363,6 +369,8 @@ class SiteOrder(models.Model):
     lift_opinion = models.TextField("审查意见", blank=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
+
+    objects = SiteOrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "现场处理措施"

@@ -36,7 +36,7 @@ def orderable(hazard: Hazard) -> bool:
 
 def open_site_order(hazard: Hazard) -> SiteOrder | None:
     """The hazard's measures in force (ordered, not lifted)."""
-    return hazard.site_orders.filter(lifted_on__isnull=True).first()
+    return hazard.site_orders.in_force().first()
 
 
 def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False, halt: bool = False,
@@ -89,7 +89,7 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
     check_not_before(lifted_on, max(order.ordered_on, closed_on), "lifted_on", "解除日期",
                      "隐患销号日期" if closed_on >= order.ordered_on else "措施决定日期")
     with transaction.atomic():
-        if SiteOrder.objects.filter(pk=order.pk, lifted_on__isnull=True).update(
+        if SiteOrder.objects.in_force().filter(pk=order.pk).update(  # compare-and-set: still in force
                 lifted_on=lifted_on, lift_opinion=opinion,
                 lifted_by=actor if actor is not None and actor.is_authenticated else None) != 1:
             raise StaleState()
