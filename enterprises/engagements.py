@@ -161,4 +161,4 @@ def _end_engagements_on_closure(actor, ent: Enterprise, reason: str) -> None:
                   .filter(enterprise=ent).filter(Q(end__isnull=True) | Q(end__gt=today))
                   .exclude(pk__in=Engagement.objects.cancelled().values("pk")).order_by("start", "pk"))
     for eng in open_ended:
-        _end_engagement(actor, eng, reason=f"单位关闭（注销）：{reason}"[:200], end=today, data={"closure": True})
+        _end_engagement(actor, eng, reason=f"单位关闭（注销）：{reason}", end=today, data={"closure": True})

@@ -150,7 +150,7 @@ class Engagement(models.Model):
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
-    end_reason = models.CharField("提前结束理由", max_length=200, blank=True)
+    end_reason = models.TextField("提前结束理由", blank=True)  # whole: a closure's reason is quoted in it
 
     objects = EngagementQuerySet.as_manager()
 

@@ -90,3 +90,14 @@ def test_a_refused_closure_ends_no_engagement(world, unit):
     assert {e.pk: e.end for e in Engagement.objects.filter(enterprise=ent)} == {
         engs["open"].pk: None, engs["until_60"].pk: day(60), engs["future"].pk: None, engs["over"].pk: day(-1)}
     assert not Event.objects.filter(verb=ENDED, object_id=ent.pk).exists()
+
+
+def test_a_long_closing_reason_reaches_every_engagement_and_its_event_whole(world, unit):
+    ent, engs = unit
+    reason = "营业执照已注销；" + "经核查，该单位已停止全部生产经营活动，场所已交还出租方。" * 12  # > 200 characters
+    assert len(reason) > 300
+    services.close_enterprise(world.user("commerce_lead"), ent, reason=reason)
+    quoted = "单位关闭（注销）：" + reason
+    assert Engagement.objects.get(pk=engs["open"].pk).end_reason == quoted
+    events = Event.objects.filter(verb=ENDED, object_id=ent.pk)
+    assert {e.data["reason"] for e in events} == {quoted} and {e.note for e in events} == {quoted}
