@@ -202,9 +202,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     @settles(lambda case, r: _may_handle(r.user, case) and _same_penalty(case, r) is not None,
              current=lambda view, case: DecisionSerializer(_same_penalty(case, view.request)).data)
     def penalties(self, request, pk=None):
-        case = self.get_object()
-        if not _may_handle(request.user, case):
-            raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
+        case = self._handled_case(request)
         data = PenaltyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         party = case.parties.filter(pk=data.validated_data["party"]).first()
@@ -213,18 +211,13 @@ class CaseViewSet(ScopedReadOnlyViewSet):
                                            act_on=data.validated_data["act_on"], income=data.validated_data["income"])
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
-
     @extend_schema(request=SuspensionInputSerializer, responses={201: DecisionSerializer},
                    summary="责令停产停业整顿（须在告知之后、进入执行之前；该单位停产整顿）")
     @action(detail=True, methods=["post"])
     @settles(lambda case, r: _may_handle(r.user, case) and services.suspension_in_force(case) is not None,
              current=lambda view, case: DecisionSerializer(services.suspension_in_force(case)).data)
     def suspension(self, request, pk=None):
-        case = self._handled_case(request)
-        data = SuspensionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        decision = services.order_suspension(request.user, case, **data.validated_data)
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return self._decide(request, SuspensionInputSerializer, services.order_suspension)
 
     @extend_schema(request=ResumptionInputSerializer, responses={201: DecisionSerializer},
                    summary="复产复查决定（隐患验收销号后，经复查同意恢复生产经营；执行阶段）")
@@ -232,17 +225,22 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     @settles(lambda case, r: _may_handle(r.user, case) and _resumed(case) is not None,
              current=lambda view, case: DecisionSerializer(_resumed(case)).data)
     def resumption(self, request, pk=None):
-        case = self._handled_case(request)
-        data = ResumptionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        decision = services.resume(request.user, case, **data.validated_data)
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return self._decide(request, ResumptionInputSerializer, services.resume)
 
     def _handled_case(self, request):
         case = self.get_object()
         if not _may_handle(request.user, case):
             raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
         return case
+
+    def _decide(self, request, input_class, write):
+        """A decision of the case's handler (refused before its body is read): ``write(user, case,
+        **input)``, answered 201 with the decision."""
+        case = self._handled_case(request)
+        data = input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = write(request.user, case, **data.validated_data)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 def _resumed(case):
