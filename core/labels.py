@@ -32,6 +32,8 @@ VERBS: dict[str, str] = {
     "hazard.merge": "合并到重复隐患",
     "hazard.site_order": "责令采取现场处理措施",
     "hazard.site_order_lifted": "经审查同意，解除现场处理措施",
+    "hazard.compulsory_measure": "采取强制措施（停止供电等）",
+    "hazard.compulsory_measure_lifted": "解除强制措施",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
     "hazard.classify": "注明隐患类别",

@@ -201,3 +201,44 @@ def site_order_docx(order) -> bytes:
     paragraph(doc, order.ordered_by_org.name, align="right")
     paragraph(doc, _d(order.ordered_on), align="right")
     return to_bytes(doc)
+
+
+def compulsory_measure_docx(measure) -> bytes:
+    """强制措施通知书 (安全生产法 第七十条: "通知应当采用书面形式，有关单位应当予以配合"): addressed to the units
+    asked to stop the power or the civil explosives, naming the defied decision, the defiance, the real
+    danger, the approval of the department's 主要负责人, when the measures take effect and how the unit
+    was told (24 hours ahead of a power stop, save an emergency); once lifted, the lifting."""
+    from hazards.site_orders import ART_70_CITATION
+
+    order = measure.site_order
+    hazard, ent = order.hazard, order.hazard.enterprise
+    measures = "、".join(measure.measures)
+    doc = new_document("强制措施通知书", f"文号：{measure.number}")
+    paragraph(doc, f"{measure.notified_units}：")
+    table(doc, [
+        ["生产经营单位", ent.name],
+        ["统一社会信用代码", ent.credit_code],
+        ["地址", ent.address or "—"],
+        ["隐患编号", hazard.number],
+        ["重大事故隐患", hazard.description],
+        ["现场处理措施决定", f"{order.number}（{_d(order.ordered_on)}）：责令{'；'.join(order.measures)}"],
+    ], widths_mm=[40, 116])
+    paragraph(doc, f"上述单位存在重大事故隐患，本机关已依法作出上述决定。该单位拒不执行：{measure.defiance}。"
+                   f"有发生生产安全事故的现实危险：{measure.danger}。", align="justify")
+    paragraph(doc, f"依据{ART_70_CITATION}的规定，经本机关主要负责人（{measure.approved_by_name}）于{_d(measure.decided_on)}批准，"
+                   f"请你单位自{timezone.localtime(measure.takes_effect_at):%Y年%m月%d日%H时%M分}起对该单位采取{measures}的措施，"
+                   "强制其履行决定，并予以配合。", align="justify")
+    if measure.emergency:
+        paragraph(doc, f"因有危及生产安全的紧急情形（{measure.emergency_reason}），本措施未提前二十四小时通知该单位。",
+                  align="justify")
+    elif measure.enterprise_notified_at is not None:
+        paragraph(doc, f"本机关已于{timezone.localtime(measure.enterprise_notified_at):%Y年%m月%d日%H时%M分}通知该单位。",
+                  align="justify")
+    paragraph(doc, "该单位依法履行行政决定、采取相应措施消除事故隐患的，本机关将及时通知你单位解除上述措施。", align="justify")
+    if measure.lifted_on:
+        paragraph(doc, f"【已解除】本机关于{_d(measure.lifted_on)}解除上述措施。履行决定、消除事故隐患的情况：{measure.lift_note}",
+                  bold=True, align="justify")
+    paragraph(doc, "")
+    paragraph(doc, measure.decided_by_org.name, align="right")
+    paragraph(doc, _d(measure.decided_on), align="right")
+    return to_bytes(doc)

@@ -35,7 +35,7 @@ from .actions import report_departments
 from .disclosure import sees_tip_channel, shown_channel
 from .evidence import add_attachment, check_upload
 from .exports import XLSX_TYPE, ledger_workbook
-from .models import Acceptance, Attachment, ExtensionRequest, GovernancePlan, HazardSource, SiteOrder
+from .models import Acceptance, Attachment, CompulsoryMeasure, ExtensionRequest, GovernancePlan, HazardSource, SiteOrder
 
 
 class PlanOutSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
@@ -62,17 +62,33 @@ class ExtensionOutSerializer(serializers.ModelSerializer):
                   "decision_note"]
 
 
+class CompulsoryMeasureOutSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="文号（强制措施通知书）")
+    measures = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                     help_text="强制措施（安全生产法第七十条的用语：停止供电、停止供应民用爆炸物品，及其他措施）")
+    decided_by_org_name = serializers.CharField(source="decided_by_org.name", read_only=True)
+
+    class Meta:
+        model = CompulsoryMeasure
+        fields = ["id", "number", "stop_power", "stop_explosives", "other_measures", "measures", "notified_units",
+                  "defiance", "danger", "decided_on", "approved_by_name", "decided_by_org", "decided_by_org_name",
+                  "enterprise_notified_at", "takes_effect_at", "emergency", "emergency_reason", "lifted_on", "lift_note"]
+
+
 class SiteOrderOutSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True, help_text="文号（现场处理措施决定书）")
     measures = serializers.ListField(child=serializers.CharField(), read_only=True,
                                      help_text="责令的措施（安全生产法第六十五条第一款第（三）项的用语）")
     ordered_by_org_name = serializers.CharField(source="ordered_by_org.name", read_only=True)
     document = serializers.SerializerMethodField(help_text="现场处理措施决定书下载地址（页面，须登录，按管辖范围）")
+    compulsory_measures = CompulsoryMeasureOutSerializer(many=True, read_only=True,
+                                                         help_text="拒不执行时采取的强制措施（安全生产法第七十条）及其解除")
 
     class Meta:
         model = SiteOrder
         fields = ["id", "number", "withdraw_workers", "halt", "stop_use", "facilities", "measures", "reason",
-                  "ordered_on", "ordered_by_org", "ordered_by_org_name", "lifted_on", "lift_opinion", "document"]
+                  "ordered_on", "ordered_by_org", "ordered_by_org_name", "lifted_on", "lift_opinion", "document",
+                  "compulsory_measures"]
 
     def get_document(self, obj) -> str:
         return f"/hazards/{obj.hazard_id}/site-orders/{obj.pk}/document.docx"
@@ -177,7 +193,8 @@ class HazardDetailMoreMixin:
     def site_orders(self, request, pk=None):
         hazard = self.get_object()
         if request.method == "GET":
-            orders = hazard.site_orders.select_related("ordered_by_org", "hazard")
+            orders = hazard.site_orders.select_related("ordered_by_org", "hazard").prefetch_related(
+                "compulsory_measures__decided_by_org", "compulsory_measures__site_order__hazard")
             return Response(SiteOrderOutSerializer(orders, many=True).data)
         _may_order(request.user, hazard)
         in_force = site_orders.open_site_order(hazard)

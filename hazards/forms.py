@@ -117,3 +117,41 @@ class SiteOrderLiftForm(StyledForm):
                               error_messages={"required": "请填写审查意见。"})
     lifted_on = forms.DateField(label="解除日期（不能晚于今天，缺省为今天）", required=False, initial=timezone.localdate,
                                 widget=DATE)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CompulsoryMeasureForm(StyledForm):
+    """强制措施 to enforce a 现场处理措施 the unit defies (安全生产法 第七十条); checked by
+    ``services.take_compulsory_measures``."""
+
+    stop_power = forms.BooleanField(label="通知有关单位停止供电", required=False)
+    stop_explosives = forms.BooleanField(label="通知有关单位停止供应民用爆炸物品", required=False)
+    other_measures = forms.CharField(label="其他强制措施", max_length=200, required=False)
+    notified_units = forms.CharField(label="书面通知的有关单位（如供电企业、民用爆炸物品供应单位）", max_length=200,
+                                     error_messages={"required": "请写明书面通知的有关单位（如供电企业、民用爆炸物品供应单位）。"})
+    defiance = forms.CharField(label="生产经营单位拒不执行决定的情形", max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}),
+                               error_messages={"required": "请写明生产经营单位拒不执行决定的情形。"})
+    danger = forms.CharField(label="有发生生产安全事故的现实危险", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请写明有发生生产安全事故的现实危险。"})
+    enterprise_notified_at = forms.DateTimeField(label="通知生产经营单位的时间（停止供电须提前二十四小时通知）",
+                                                 required=False, widget=DATETIME)
+    takes_effect_at = forms.DateTimeField(label="措施实施时间", widget=DATETIME,
+                                          error_messages={"required": "请填写措施实施时间。"})
+    emergency = forms.BooleanField(label="有危及生产安全的紧急情形（停止供电可不提前通知）", required=False)
+    emergency_reason = forms.CharField(label="紧急情形", max_length=2000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    decided_on = forms.DateField(label="主要负责人批准日期（不能晚于今天，缺省为今天）", required=False,
+                                 initial=timezone.localdate, widget=DATE)
+
+
+class CompulsoryLiftForm(StyledForm):
+    """及时解除 once the unit complies and eliminates the hazard; checked by ``services.lift_compulsory_measures``."""
+
+    note = forms.CharField(label="生产经营单位履行决定、消除事故隐患的情况", max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "请写明生产经营单位履行决定、消除事故隐患的情况。"})
+    lifted_on = forms.DateField(label="解除日期（不能晚于今天，缺省为今天）", required=False, initial=timezone.localdate,
+                                widget=DATE)

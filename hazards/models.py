@@ -394,6 +394,63 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.hazard_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
+class CompulsoryMeasureQuerySet(models.QuerySet):
+    def in_force(self):
+        """Measures taken and not lifted."""
+        return self.filter(lifted_on__isnull=True)
+
+
+class CompulsoryMeasure(models.Model):
+    """强制措施 to enforce a 现场处理措施 the unit defies (安全生产法 第七十条, quoted in
+    ``hazards.site_orders.ART_70``): with the approval of the department's 主要负责人, the department
+    notifies the units concerned in writing to stop supplying power, or civil explosives, or takes a
+    like measure; power is stopped no sooner than 24 hours after the unit was told, save in an emergency
+    endangering safety; the measures are lifted as soon as the unit complies and eliminates the hazard.
+    Written only by ``hazards.site_orders``; read through its order's hazard (scoped)."""
+
+    site_order = models.ForeignKey(SiteOrder, verbose_name="现场处理措施", on_delete=models.PROTECT,
+                                   related_name="compulsory_measures")
+    stop_power = models.BooleanField("通知有关单位停止供电", default=False)
+    stop_explosives = models.BooleanField("通知有关单位停止供应民用爆炸物品", default=False)
+    other_measures = models.CharField("其他强制措施", max_length=200, blank=True)
+    notified_units = models.CharField("书面通知的有关单位", max_length=200)
+    defiance = models.TextField("生产经营单位拒不执行的情形")
+    danger = models.TextField("有发生生产安全事故的现实危险")
+    decided_on = models.DateField("批准日期")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人（本部门主要负责人）", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    approved_by_name = models.CharField("批准人姓名", max_length=60)
+    decided_by_org = models.ForeignKey("accounts.Organisation", verbose_name="决定机关", on_delete=models.PROTECT,
+                                       related_name="+")
+    enterprise_notified_at = models.DateTimeField("通知生产经营单位的时间", null=True, blank=True)
+    takes_effect_at = models.DateTimeField("措施实施时间")
+    emergency = models.BooleanField("危及生产安全的紧急情形", default=False)
+    emergency_reason = models.TextField("紧急情形", blank=True)
+    lifted_on = models.DateField("解除日期", null=True, blank=True)
+    lift_note = models.TextField("履行决定、消除隐患的情况", blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    objects = CompulsoryMeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "强制措施（停止供电等）"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.site_order.hazard.number} 强制措施（{self.decided_on:%Y-%m-%d}）"
+
+    @property
+    def number(self) -> str:
+        return f"{self.site_order.number}-QZ{self.pk or 0:02d}"
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures, as the law words them."""
+        return ([m for flag, m in ((self.stop_power, "停止供电"), (self.stop_explosives, "停止供应民用爆炸物品")) if flag]
+                + ([self.other_measures] if self.other_measures else []))
+
+
 class Attachment(models.Model):
     """Photos and documents of a hazard (jpg / png / pdf, content-sniffed, SHA-256 stored).
     Served only through scoped views, never by URL."""

@@ -607,4 +607,4 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
 from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .import_records import import_checked, start_import  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)
-from .site_orders import lift_site_order, order_site_measures  # noqa: E402,F401 - split out (SERVICE_MODULES)
+from .site_orders import lift_compulsory_measures, lift_site_order, order_site_measures, take_compulsory_measures  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*

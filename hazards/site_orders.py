@@ -14,9 +14,19 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 from . import workflow
 from .acting import actor_kind
 from .asof import check_not_before, check_not_future
-from .models import Hazard, SiteOrder
+from .models import CompulsoryMeasure, Hazard, SiteOrder
 
 LAW = "《中华人民共和国安全生产法》第六十五条第一款第（三）项"
+ART_70_CITATION = "《中华人民共和国安全生产法》第七十条"
+#: 安全生产法 (2021) 第七十条, as quoted from the law (not one of the seed documents: docs/hazards.md marks it R)
+ART_70 = ("负有安全生产监督管理职责的部门依法对存在重大事故隐患的生产经营单位作出停产停业、停止施工、停止使用相关设施或者"
+          "设备的决定，生产经营单位应当依法执行，及时消除事故隐患。生产经营单位拒不执行，有发生生产安全事故的现实危险的，"
+          "在保证安全的前提下，经本部门主要负责人批准，负有安全生产监督管理职责的部门可以采取通知有关单位停止供电、停止供应"
+          "民用爆炸物品等措施，强制生产经营单位履行决定。通知应当采用书面形式，有关单位应当予以配合。负有安全生产监督管理职责"
+          "的部门依照前款规定采取停止供电措施，除有危及生产安全的紧急情形外，应当提前二十四小时通知生产经营单位。生产经营单位"
+          "依法履行行政决定、采取相应措施消除事故隐患的，负有安全生产监督管理职责的部门应当及时解除前款规定的措施。")
+#: how long before power is stopped the unit must be told (第七十条第二款), save in an emergency
+POWER_NOTICE = datetime.timedelta(hours=24)
 
 
 def can_order(actor, hazard: Hazard) -> bool:
@@ -71,6 +81,111 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
     return order
 
 
+def enforceable(order: SiteOrder) -> bool:
+    """第七十条 enforces a decision to stop production or business, or the use of facilities (停产停业、停止
+    使用相关设施或者设备): an order in force that ordered 暂时停产停业 or 停止使用 (not one that only withdrew
+    the workers), with no compulsory measures in force yet."""
+    return (order.lifted_on is None and (order.halt or order.stop_use)
+            and not order.compulsory_measures.in_force().exists())
+
+
+def may_approve_compulsion(actor, hazard: Hazard) -> bool:
+    """The department competent for the hazard, through its 主要负责人 (the 负责人 role; a superuser)."""
+    from accounts.models import Membership
+
+    if not can_order(actor, hazard):
+        return False
+    return actor.is_superuser or actor.membership.role == Membership.Role.LEADER
+
+
+def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = False, stop_explosives: bool = False,
+                             other_measures: str = "", notified_units: str = "", defiance: str = "", danger: str = "",
+                             takes_effect_at: datetime.datetime | None = None,
+                             enterprise_notified_at: datetime.datetime | None = None, emergency: bool = False,
+                             emergency_reason: str = "", decided_on: datetime.date | None = None) -> CompulsoryMeasure:
+    """强制措施 (安全生产法 第七十条) against a unit defying ``order``: approved by the department's
+    主要负责人 (the actor), the units concerned notified in writing (``notified_units``) to stop the power
+    or the civil explosives, or another measure; the unit's defiance and the real danger written; power
+    stopped no sooner than 24 hours after the unit was told, unless an emergency endangering safety is
+    written. One set in force per order; a ``hazard.compulsory_measure`` event on the hazard."""
+    hazard = order.hazard
+    _require(actor, hazard)
+    if not may_approve_compulsion(actor, hazard):
+        raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+    other_measures, notified_units = (other_measures or "").strip(), (notified_units or "").strip()
+    defiance, danger, emergency_reason = (defiance or "").strip(), (danger or "").strip(), (emergency_reason or "").strip()
+    if not (stop_power or stop_explosives or other_measures):
+        raise ServiceError("请至少选择一项措施（停止供电、停止供应民用爆炸物品或其他措施）。", "stop_power")
+    if not notified_units:
+        raise ServiceError("请写明书面通知的有关单位（如供电企业、民用爆炸物品供应单位）。", "notified_units")
+    if not defiance:
+        raise ServiceError("请写明生产经营单位拒不执行决定的情形。", "defiance")
+    if not danger:
+        raise ServiceError("请写明有发生生产安全事故的现实危险。", "danger")
+    if takes_effect_at is None:
+        raise ServiceError("请填写措施实施时间。", "takes_effect_at")
+    decided_on = check_not_future(decided_on or timezone.localdate(), "decided_on", "批准日期")
+    check_not_before(decided_on, order.ordered_on, "decided_on", "批准日期", "现场处理措施决定日期")
+    if timezone.localdate(takes_effect_at) < decided_on:
+        raise ServiceError("措施实施时间不能早于批准日期。", "takes_effect_at")
+    if enterprise_notified_at is not None and enterprise_notified_at > takes_effect_at:
+        raise ServiceError("通知生产经营单位的时间不能晚于措施实施时间。", "enterprise_notified_at")
+    if emergency and not emergency_reason:
+        raise ServiceError("请写明危及生产安全的紧急情形。", "emergency_reason")
+    if stop_power and not emergency:
+        if enterprise_notified_at is None:
+            raise ServiceError("停止供电应当提前二十四小时通知生产经营单位：请填写通知时间"
+                               f"（危及生产安全的紧急情形除外，{ART_70_CITATION}第二款）。", "enterprise_notified_at")
+        if takes_effect_at - enterprise_notified_at < POWER_NOTICE:
+            raise ServiceError("停止供电应当提前二十四小时通知生产经营单位：实施时间须在通知后二十四小时以后"
+                               f"（危及生产安全的紧急情形除外，{ART_70_CITATION}第二款）。", "takes_effect_at")
+    with transaction.atomic():
+        lock(hazard)  # one set in force per order; the order as re-read under the lock
+        order = SiteOrder.objects.get(pk=order.pk)
+        if not (order.lifted_on is None and (order.halt or order.stop_use)):
+            raise ServiceError("强制措施只用于尚未解除的责令暂时停产停业或者停止使用相关设施、设备的决定"
+                               f"（{ART_70_CITATION}）。", "stop_power")
+        if order.compulsory_measures.in_force().exists():
+            raise ServiceError("该现场处理措施已有未解除的强制措施。", "stop_power")
+        measure = CompulsoryMeasure.objects.create(
+            site_order=order, stop_power=bool(stop_power), stop_explosives=bool(stop_explosives),
+            other_measures=other_measures, notified_units=notified_units, defiance=defiance, danger=danger,
+            decided_on=decided_on, approved_by=actor if actor.is_authenticated else None,
+            approved_by_name=(actor.get_full_name() or actor.get_username())[:60],
+            decided_by_org=actor.membership.organisation, enterprise_notified_at=enterprise_notified_at,
+            takes_effect_at=takes_effect_at, emergency=bool(emergency), emergency_reason=emergency_reason if emergency else "")
+        record(actor, "hazard.compulsory_measure", hazard, note="；".join(measure.measures),
+               data={"site_order": order.pk, "compulsory_measure": measure.pk, "measures": measure.measures,
+                     "notified_units": notified_units, "decided_on": decided_on.isoformat(),
+                     "takes_effect_at": takes_effect_at.isoformat(), "emergency": bool(emergency)})
+    return measure
+
+
+def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "",
+                             lifted_on: datetime.date | None = None) -> CompulsoryMeasure:
+    """及时解除 (第七十条第二款): the unit performs the decision and takes the measures that eliminate the
+    hazard — written in ``note``; on ``lifted_on`` (default today; not before the measures were approved);
+    compare-and-set on ``lifted_on``, a ``hazard.compulsory_measure_lifted`` event."""
+    hazard = measure.site_order.hazard
+    _require(actor, hazard)
+    if measure.lifted_on is not None:
+        raise ServiceError(f"该强制措施已于{measure.lifted_on:%Y-%m-%d}解除。", "note")
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("请写明生产经营单位履行决定、消除事故隐患的情况。", "note")
+    lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
+    check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
+    with transaction.atomic():
+        if CompulsoryMeasure.objects.in_force().filter(pk=measure.pk).update(  # compare-and-set: still in force
+                lifted_on=lifted_on, lift_note=note,
+                lifted_by=actor if actor is not None and actor.is_authenticated else None) != 1:
+            raise StaleState()
+        measure.lifted_on, measure.lift_note = lifted_on, note
+        record(actor, "hazard.compulsory_measure_lifted", hazard, note=note,
+               data={"compulsory_measure": measure.pk, "lifted_on": lifted_on.isoformat()})
+    return measure
+
+
 def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: datetime.date | None = None) -> SiteOrder:
     """经审查同意，恢复生产经营和使用: only once the hazard is eliminated (验收销号), on ``lifted_on``
     (default today; not before the order nor before the 销号), with the review's opinion; compare-and-set
@@ -84,6 +199,8 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError("请填写审查意见。", "opinion")
+    if order.compulsory_measures.in_force().exists():
+        raise ServiceError(f"该现场处理措施的强制措施（停止供电等）尚未解除，请先解除（{ART_70_CITATION}）。", "opinion")
     closed_on = timezone.localdate(hazard.closed_at)
     lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
     check_not_before(lifted_on, max(order.ordered_on, closed_on), "lifted_on", "解除日期",

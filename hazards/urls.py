@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/site-orders/new/", site_orders.order_new, name="site_order_new"),
     path("<int:pk>/site-orders/<int:oid>/lift/", site_orders.order_lift, name="site_order_lift"),
     path("<int:pk>/site-orders/<int:oid>/document.docx", site_orders.order_document, name="site_order_document"),
+    path("<int:pk>/site-orders/<int:oid>/compulsion/new/", site_orders.compulsion_new, name="compulsion_new"),
+    path("<int:pk>/site-orders/<int:oid>/compulsion/<int:mid>/lift/", site_orders.compulsion_lift,
+         name="compulsion_lift"),
+    path("<int:pk>/site-orders/<int:oid>/compulsion/<int:mid>/document.docx", site_orders.compulsion_document,
+         name="compulsion_document"),
 ]

@@ -1,0 +1,232 @@
+"""强制措施 against a unit that defies a 现场处理措施, as 安全生产法 第七十条 words them:
+
+"生产经营单位拒不执行，有发生生产安全事故的现实危险的，在保证安全的前提下，经本部门主要负责人批准，负有安全生产
+监督管理职责的部门可以采取通知有关单位停止供电、停止供应民用爆炸物品等措施，强制生产经营单位履行决定。通知应当
+采用书面形式，有关单位应当予以配合。负有安全生产监督管理职责的部门依照前款规定采取停止供电措施，除有危及生产安全
+的紧急情形外，应当提前二十四小时通知生产经营单位。生产经营单位依法履行行政决定、采取相应措施消除事故隐患的，负有
+安全生产监督管理职责的部门应当及时解除前款规定的措施。"
+
+So: a decision to stop production or the use of facilities (暂时停产停业 / 停止使用), defied; the defiance and
+the real danger written; approved by the department's 主要负责人; the units concerned named (written
+notice); power stopped no sooner than 24 hours after the unit was told, save an emergency; lifted once
+the unit complies. The hours below are counted by hand.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+
+from core.events import events_for
+from core.services import NotPermitted, ServiceError
+from core.testing import check_matrix, client_as
+from enforcement.tests.helpers import major_hazard
+from hazards import services
+from hazards.models import CompulsoryMeasure, SiteOrder
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+LEAD = "commerce_lead"  # the commerce bureau's 负责人 (its 主要负责人 here)
+
+
+def _order(world, hazard=None, **kw):
+    hazard = hazard or major_hazard(world)
+    data = {"halt": True, "reason": "仓库安全出口锁闭，火灾时人员无法疏散", **kw}
+    return services.order_site_measures(world.user("commerce"), hazard, **data)
+
+
+def _now():
+    return timezone.now().replace(microsecond=0)
+
+
+def _compel(world, order, persona=LEAD, **kw):
+    told = _now()
+    data = {"stop_power": True, "notified_units": "国网天津市电力公司河北供电分公司",
+            "defiance": "责令暂时停产停业后仍在仓库内组织作业", "danger": "安全出口锁闭，仓库内存放大量可燃物",
+            "enterprise_notified_at": told, "takes_effect_at": told + 24 * HOUR, **kw}
+    return services.take_compulsory_measures(world.user(persona), order, **data)
+
+
+def _none_taken(order):
+    assert not CompulsoryMeasure.objects.filter(site_order=order).exists()
+    assert not [e for e in events_for(order.hazard) if e.verb == "hazard.compulsory_measure"]
+
+
+def test_the_principal_of_the_department_stops_the_power_of_a_unit_defying_its_halt(world):
+    order = _order(world)
+    measure = _compel(world, order, stop_explosives=True)
+    assert measure.measures == ["停止供电", "停止供应民用爆炸物品"]
+    assert (measure.approved_by, measure.decided_by_org) == (world.user(LEAD), world.org("commerce"))
+    assert measure.decided_on == timezone.localdate() and measure.lifted_on is None
+    event = [e for e in events_for(order.hazard) if e.verb == "hazard.compulsory_measure"][-1]
+    assert event.data["compulsory_measure"] == measure.pk and event.data["measures"] == ["停止供电", "停止供应民用爆炸物品"]
+    assert event.actor == world.user(LEAD)
+
+
+@pytest.mark.parametrize("persona", ["commerce", "enterprise", "committee", "township", "housing", "other_region",
+                                     "agency"])
+def test_no_one_but_the_principal_of_the_competent_department_takes_them(world, persona):
+    order = _order(world)
+    with pytest.raises(NotPermitted):
+        _compel(world, order, persona=persona)
+    _none_taken(order)
+
+
+def test_only_a_defied_halt_or_stop_of_use_in_force_and_one_set_at_a_time(world):
+    workers_only = _order(world, halt=False, withdraw_workers=True)
+    with pytest.raises(ServiceError, match="只用于尚未解除的责令暂时停产停业或者停止使用"):
+        _compel(world, workers_only)
+    _none_taken(workers_only)
+    stop_use = _order(world, halt=False, stop_use=True, facilities="2号仓库货梯")
+    _compel(world, stop_use)
+    with pytest.raises(ServiceError, match="已有未解除的强制措施"):
+        _compel(world, stop_use, stop_power=False, stop_explosives=True)
+    assert CompulsoryMeasure.objects.filter(site_order=stop_use).count() == 1
+
+
+@pytest.mark.parametrize("kw, field, reason", [
+    ({"stop_power": False}, "stop_power", "请至少选择一项措施（停止供电、停止供应民用爆炸物品或其他措施）。"),
+    ({"notified_units": " "}, "notified_units", "请写明书面通知的有关单位（如供电企业、民用爆炸物品供应单位）。"),
+    ({"defiance": ""}, "defiance", "请写明生产经营单位拒不执行决定的情形。"),
+    ({"danger": " "}, "danger", "请写明有发生生产安全事故的现实危险。"),
+    ({"takes_effect_at": None}, "takes_effect_at", "请填写措施实施时间。"),
+    ({"decided_on": "tomorrow"}, "decided_on", "批准日期不能晚于今天。"),
+    ({"decided_on": "before the order"}, "decided_on", "不能早于现场处理措施决定日期"),
+    ({"takes_effect_at": "yesterday"}, "takes_effect_at", "措施实施时间不能早于批准日期。"),
+    ({"enterprise_notified_at": "after"}, "enterprise_notified_at", "通知生产经营单位的时间不能晚于措施实施时间。"),
+], ids=["no measure", "no unit notified", "no defiance", "no danger", "no time", "future", "before the order",
+        "effect before approval", "told after"])
+def test_an_incomplete_compulsion_is_refused_and_nothing_is_written(world, kw, field, reason):
+    order = _order(world)
+    now = _now()
+    replace = {"tomorrow": timezone.localdate() + datetime.timedelta(days=1),
+               "before the order": order.ordered_on - datetime.timedelta(days=1),
+               "yesterday": now - 24 * HOUR, "after": now + 25 * HOUR}
+    kw = {k: replace.get(v, v) if isinstance(v, str) else v for k, v in kw.items()}
+    with pytest.raises(ServiceError) as refused:
+        _compel(world, order, **kw)
+    assert refused.value.field == field and reason in refused.value.message
+    _none_taken(order)
+
+
+def test_power_is_stopped_no_sooner_than_24_hours_after_the_unit_was_told_save_an_emergency(world):
+    told = _now()
+    for effect, notified in ((told + 24 * HOUR - datetime.timedelta(minutes=1), told), (told + 30 * HOUR, None)):
+        order = _order(world)
+        with pytest.raises(ServiceError, match="停止供电应当提前二十四小时通知生产经营单位") as refused:
+            _compel(world, order, takes_effect_at=effect, enterprise_notified_at=notified)
+        assert refused.value.field == ("takes_effect_at" if notified else "enterprise_notified_at")
+        _none_taken(order)
+    # exactly 24 hours after: in time
+    assert _compel(world, _order(world), takes_effect_at=told + 24 * HOUR, enterprise_notified_at=told).stop_power
+    # an emergency endangering safety needs no notice, but is written
+    order = _order(world)
+    with pytest.raises(ServiceError, match="请写明危及生产安全的紧急情形。"):
+        _compel(world, order, emergency=True, enterprise_notified_at=None, takes_effect_at=told + HOUR)
+    _none_taken(order)
+    measure = _compel(world, order, emergency=True, emergency_reason="仓库内发现可燃气体浓度超标，仍在作业",
+                      enterprise_notified_at=None, takes_effect_at=told + HOUR)
+    assert measure.emergency and measure.enterprise_notified_at is None
+    # the 24 hours concern the power only: civil explosives may stop at once
+    explosives = _compel(world, _order(world), stop_power=False, stop_explosives=True, enterprise_notified_at=None,
+                         takes_effect_at=told)
+    assert explosives.measures == ["停止供应民用爆炸物品"]
+
+
+def test_the_measures_are_lifted_once_the_unit_complies_and_before_the_order_is(world):
+    order = _order(world)
+    measure = _compel(world, order)
+    hazard = order.hazard
+    services.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    services.accept(world.user("commerce"), hazard, mode="on_site", opinion="合格")
+    order.refresh_from_db()
+    with pytest.raises(ServiceError, match="强制措施（停止供电等）尚未解除"):  # the order's lifting waits for them
+        services.lift_site_order(world.user("commerce"), order, opinion="同意恢复")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None
+    with pytest.raises(ServiceError, match="请写明生产经营单位履行决定、消除事故隐患的情况。"):
+        services.lift_compulsory_measures(world.user("commerce"), measure, note=" ")
+    with pytest.raises(ServiceError, match="不能早于强制措施批准日期"):
+        services.lift_compulsory_measures(world.user("commerce"), measure, note="已停产并消除隐患",
+                                          lifted_on=measure.decided_on - datetime.timedelta(days=1))
+    with pytest.raises(NotPermitted):
+        services.lift_compulsory_measures(world.user("enterprise"), measure, note="已停产")
+    assert CompulsoryMeasure.objects.get(pk=measure.pk).lifted_on is None
+    # the department lifts (the law asks it to, at once; no further approval is named)
+    services.lift_compulsory_measures(world.user("commerce"), measure, note="该单位已停产，隐患已验收销号")
+    measure.refresh_from_db()
+    assert (measure.lifted_on, measure.lift_note) == (timezone.localdate(), "该单位已停产，隐患已验收销号")
+    assert [e for e in events_for(order.hazard) if e.verb == "hazard.compulsory_measure_lifted"][-1].data[
+        "compulsory_measure"] == measure.pk
+    with pytest.raises(ServiceError, match="已于.*解除"):
+        services.lift_compulsory_measures(world.user("commerce"), measure, note="再次")
+    services.lift_site_order(world.user("commerce"), order, opinion="同意恢复")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is not None
+
+
+def test_the_pages_offer_the_measures_to_the_principal_and_refuse_the_others(client, world):
+    order = _order(world)
+    hazard = order.hazard
+    new = f"/hazards/{hazard.pk}/site-orders/{order.pk}/compulsion/new/"
+    client_as(client, world, "commerce")
+    assert f'href="{new}"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    client_as(client, world, LEAD)
+    assert f'href="{new}"' in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    page = client.get(new).content.decode()
+    assert "第七十条" in page and "提前二十四小时通知生产经营单位" in page
+    told = timezone.localtime(_now())
+    body = {"stop_power": "on", "notified_units": "河北供电分公司", "defiance": "停产后仍在作业", "danger": "可燃物大量堆放",
+            "enterprise_notified_at": told.strftime("%Y-%m-%dT%H:%M"),
+            "takes_effect_at": (told + 23 * HOUR).strftime("%Y-%m-%dT%H:%M")}
+    response = client.post(new, body)
+    assert response.status_code == 400 and "提前二十四小时" in response.content.decode()
+    _none_taken(order)
+    check_matrix(client, world, new, {
+        "housing": 404, "other_region": 404, "enterprise_other": 404, "agency": 404, "anon": "login",
+        "commerce": 403, "enterprise": 403, "committee": 403, "township": 403}, method="post",
+        data=body | {"takes_effect_at": (told + 25 * HOUR).strftime("%Y-%m-%dT%H:%M")})
+    _none_taken(order)
+    client_as(client, world, LEAD)
+    assert client.post(new, body | {"takes_effect_at": (told + 25 * HOUR).strftime("%Y-%m-%dT%H:%M")}).status_code == 302
+    measure = CompulsoryMeasure.objects.get(site_order=order)
+    assert timezone.localtime(measure.takes_effect_at).strftime("%Y-%m-%dT%H:%M") == (told + 25 * HOUR).strftime(
+        "%Y-%m-%dT%H:%M")
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f'data-testid="compulsion-{measure.pk}"' in page and "停止供电" in page and f'href="{new}"' not in page
+    lift = f"/hazards/{hazard.pk}/site-orders/{order.pk}/compulsion/{measure.pk}/lift/"
+    check_matrix(client, world, lift, {"enterprise": 403, "housing": 404, "anon": "login"}, method="post",
+                 data={"note": "已停产"})
+    client_as(client, world, "commerce")
+    assert client.post(lift, {}).status_code == 400
+    assert client.post(lift, {"note": "该单位已停止作业，隐患正在整改"}).status_code == 302
+    assert CompulsoryMeasure.objects.get(pk=measure.pk).lifted_on == timezone.localdate()
+    other = _order(world)  # a measure is found only under its own order and hazard
+    assert client.get(f"/hazards/{other.hazard.pk}/site-orders/{other.pk}/compulsion/{measure.pk}/lift/").status_code == 404
+
+
+def test_the_written_notice_is_addressed_to_the_units_concerned_and_names_the_law(client, world):
+    order = _order(world)
+    measure = _compel(world, order)
+    url = f"/hazards/{order.hazard.pk}/site-orders/{order.pk}/compulsion/{measure.pk}/document.docx"
+    check_matrix(client, world, url, {"housing": 404, "other_region": 404, "enterprise_other": 404, "anon": "login",
+                                      "enterprise": 200, "commerce": 200})
+    client_as(client, world, "commerce")
+    text = "\n".join(p.text for p in Document(io.BytesIO(client.get(url).content)).paragraphs)
+    assert text.startswith("强制措施通知书") or "强制措施通知书" in text
+    assert "国网天津市电力公司河北供电分公司：" in text and "《中华人民共和国安全生产法》第七十条" in text
+    assert "停止供电的措施" in text and "责令暂时停产停业后仍在仓库内组织作业" in text
+    told = timezone.localtime(measure.enterprise_notified_at)
+    assert f"本机关已于{told:%Y年%m月%d日%H时%M分}通知该单位" in text
+    assert "【已解除】" not in text
+
+
+def test_the_api_gives_the_measures_with_their_order(client, world):
+    order = _order(world)
+    measure = _compel(world, order)
+    client_as(client, world, "enterprise")
+    [row] = client.get(f"/api/v1/hazards/{order.hazard.pk}/site-orders/").json()
+    [given] = row["compulsory_measures"]
+    assert (given["id"], given["measures"], given["notified_units"]) == (measure.pk, ["停止供电"], measure.notified_units)
+    assert given["lifted_on"] is None and given["approved_by_name"] == measure.approved_by_name
