@@ -172,6 +172,7 @@ def test_the_pages_offer_the_measures_to_the_principal_and_refuse_the_others(cli
     new = f"/hazards/{hazard.pk}/site-orders/{order.pk}/compulsion/new/"
     client_as(client, world, "commerce")
     assert f'href="{new}"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert client.get(new).status_code == 403  # the form itself is the principal's
     client_as(client, world, LEAD)
     assert f'href="{new}"' in client.get(f"/hazards/{hazard.pk}/").content.decode()
     page = client.get(new).content.decode()
