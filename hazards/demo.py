@@ -92,8 +92,16 @@ def load(ctx: dict) -> None:
         return min(today, h.found_on + datetime.timedelta(days=2))
 
     m3 = Hazard.objects.get(pk=majors[3].pk)
-    services.order_site_measures(users["hb_shangwu"], m3, withdraw_workers=True, halt=True,
-                                 reason="仓库疏散通道堵塞，火灾时人员无法疏散", ordered_on=after_found(m3))
+    halted = services.order_site_measures(users["hb_shangwu"], m3, withdraw_workers=True, halt=True,
+                                          reason="仓库疏散通道堵塞，火灾时人员无法疏散", ordered_on=after_found(m3))
+    # the unit went on working: its power is stopped (安全生产法 第七十条), the unit told 24 hours before —
+    # at 9:00 on the day of the order (or now, when that is still to come)
+    nine = timezone.make_aware(datetime.datetime.combine(halted.ordered_on, datetime.time(9)))
+    told = min(nine, timezone.now().replace(second=0, microsecond=0))
+    services.take_compulsory_measures(
+        users["hb_shangwu_lead"], halted, stop_power=True, notified_units="国网天津市电力公司河北供电分公司",
+        defiance="责令暂时停产停业后，仓库仍在夜间组织装卸作业", danger="疏散通道堵塞，仓库内存放大量纸箱等可燃物",
+        enterprise_notified_at=told, takes_effect_at=told + datetime.timedelta(hours=24), decided_on=halted.ordered_on)
     m1 = Hazard.objects.get(pk=majors[1].pk)
     stop_use = services.order_site_measures(users["hb_shangwu"], m1, stop_use=True, facilities="液化气钢瓶间",
                                             reason="液化气泄漏无报警装置，无法保证安全", ordered_on=after_found(m1))

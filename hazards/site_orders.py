@@ -128,6 +128,8 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
     check_not_before(decided_on, order.ordered_on, "decided_on", "批准日期", "现场处理措施决定日期")
     if timezone.localdate(takes_effect_at) < decided_on:
         raise ServiceError("措施实施时间不能早于批准日期。", "takes_effect_at")
+    if enterprise_notified_at is not None and enterprise_notified_at > timezone.now():
+        raise ServiceError("通知生产经营单位的时间不能晚于现在（请在通知后登记）。", "enterprise_notified_at")
     if enterprise_notified_at is not None and enterprise_notified_at > takes_effect_at:
         raise ServiceError("通知生产经营单位的时间不能晚于措施实施时间。", "enterprise_notified_at")
     if emergency and not emergency_reason:

@@ -16,6 +16,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.utils import timezone
 from docx import Document
 
@@ -95,15 +96,25 @@ def test_only_a_defied_halt_or_stop_of_use_in_force_and_one_set_at_a_time(world)
     ({"decided_on": "tomorrow"}, "decided_on", "批准日期不能晚于今天。"),
     ({"decided_on": "before the order"}, "decided_on", "不能早于现场处理措施决定日期"),
     ({"takes_effect_at": "yesterday"}, "takes_effect_at", "措施实施时间不能早于批准日期。"),
-    ({"enterprise_notified_at": "after"}, "enterprise_notified_at", "通知生产经营单位的时间不能晚于措施实施时间。"),
+    ({"enterprise_notified_at": "after"}, "enterprise_notified_at", "通知生产经营单位的时间不能晚于现在"),
+    ({"enterprise_notified_at": "later"}, "enterprise_notified_at", "通知生产经营单位的时间不能晚于措施实施时间。"),
 ], ids=["no measure", "no unit notified", "no defiance", "no danger", "no time", "future", "before the order",
-        "effect before approval", "told after"])
+        "effect before approval", "told in the future", "told after"])
 def test_an_incomplete_compulsion_is_refused_and_nothing_is_written(world, kw, field, reason):
+    # at noon today, so that an hour or two back is still today
+    noon = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
+    with time_machine.travel(noon, tick=False):
+        _refused_and_nothing_written(world, kw, field, reason)
+
+
+def _refused_and_nothing_written(world, kw, field, reason):
     order = _order(world)
     now = _now()
     replace = {"tomorrow": timezone.localdate() + datetime.timedelta(days=1),
                "before the order": order.ordered_on - datetime.timedelta(days=1),
                "yesterday": now - 24 * HOUR, "after": now + 25 * HOUR}
+    if kw.get("enterprise_notified_at") == "later":  # told after the power was stopped (both in the past)
+        kw = {"enterprise_notified_at": now - HOUR, "takes_effect_at": now - 2 * HOUR}
     kw = {k: replace.get(v, v) if isinstance(v, str) else v for k, v in kw.items()}
     with pytest.raises(ServiceError) as refused:
         _compel(world, order, **kw)
