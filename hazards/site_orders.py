@@ -178,14 +178,22 @@ def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "
     lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
     check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
     with transaction.atomic():
-        if CompulsoryMeasure.objects.in_force().filter(pk=measure.pk).update(  # compare-and-set: still in force
-                lifted_on=lifted_on, lift_note=note,
-                lifted_by=actor if actor is not None and actor.is_authenticated else None) != 1:
-            raise StaleState()
-        measure.lifted_on, measure.lift_note = lifted_on, note
-        record(actor, "hazard.compulsory_measure_lifted", hazard, note=note,
-               data={"compulsory_measure": measure.pk, "lifted_on": lifted_on.isoformat()})
+        _lift(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
     return measure
+
+
+def _lift(actor, row, hazard, verb: str, lifted_on: datetime.date, **text) -> None:
+    """Lift ``row`` (a SiteOrder or a CompulsoryMeasure) on ``lifted_on`` with its ``text`` (the opinion,
+    the note): compare-and-set on it still being in force (StaleState otherwise), ``verb`` on the hazard."""
+    by = actor if actor is not None and actor.is_authenticated else None
+    if type(row).objects.in_force().filter(pk=row.pk).update(lifted_on=lifted_on, lifted_by=by, **text) != 1:
+        raise StaleState()
+    row.lifted_on = lifted_on
+    for name, value in text.items():
+        setattr(row, name, value)
+    key = "site_order" if isinstance(row, SiteOrder) else "compulsory_measure"
+    record(actor, verb, hazard, note=next(iter(text.values())),
+           data={key: row.pk, "lifted_on": lifted_on.isoformat()})
 
 
 def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: datetime.date | None = None) -> SiteOrder:
@@ -201,18 +209,13 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError("请填写审查意见。", "opinion")
-    if order.compulsory_measures.in_force().exists():
-        raise ServiceError(f"该现场处理措施的强制措施（停止供电等）尚未解除，请先解除（{ART_70_CITATION}）。", "opinion")
     closed_on = timezone.localdate(hazard.closed_at)
     lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
     check_not_before(lifted_on, max(order.ordered_on, closed_on), "lifted_on", "解除日期",
                      "隐患销号日期" if closed_on >= order.ordered_on else "措施决定日期")
     with transaction.atomic():
-        if SiteOrder.objects.in_force().filter(pk=order.pk).update(  # compare-and-set: still in force
-                lifted_on=lifted_on, lift_opinion=opinion,
-                lifted_by=actor if actor is not None and actor.is_authenticated else None) != 1:
-            raise StaleState()
-        order.lifted_on, order.lift_opinion = lifted_on, opinion
-        record(actor, "hazard.site_order_lifted", hazard, note=opinion,
-               data={"site_order": order.pk, "lifted_on": lifted_on.isoformat()})
+        lock(hazard)  # no 强制措施 taken meanwhile (take_compulsory_measures holds the same lock)
+        if order.compulsory_measures.in_force().exists():
+            raise ServiceError(f"该现场处理措施的强制措施（停止供电等）尚未解除，请先解除（{ART_70_CITATION}）。", "opinion")
+        _lift(actor, order, hazard, "hazard.site_order_lifted", lifted_on, lift_opinion=opinion)
     return order
