@@ -86,7 +86,7 @@ def enforceable(order: SiteOrder) -> bool:
     使用相关设施或者设备): an order in force that ordered 暂时停产停业 or 停止使用 (not one that only withdrew
     the workers), with no compulsory measures in force yet."""
     return (order.lifted_on is None and (order.halt or order.stop_use)
-            and not order.compulsory_measures.in_force().exists())
+            and not any(m.lifted_on is None for m in order.compulsory_measures.all()))  # prefetched on the page
 
 
 def may_approve_compulsion(actor, hazard: Hazard) -> bool:

@@ -54,8 +54,7 @@ def _context(request, hazard, forms=None):
     can_order_site = site_orders.can_order(request.user, hazard)
     may_compel = can_order_site and site_orders.may_approve_compulsion(request.user, hazard)
     for o in orders:  # 强制措施 (第七十条) offered to the 主要负责人 for a defied 停产停业 / 停止使用 in force
-        o.compulsion_offered = may_compel and o.lifted_on is None and (o.halt or o.stop_use) and not any(
-            m.lifted_on is None for m in o.compulsory_measures.all())
+        o.compulsion_offered = may_compel and site_orders.enforceable(o)
     return {
         "site_orders": orders, "can_order_site": can_order_site,
         # 现场处理措施 are offered for a major hazard not yet eliminated with none in force
