@@ -186,6 +186,8 @@ def test_the_pages_offer_the_measures_to_the_principal_and_refuse_the_others(cli
     assert client.get(new).status_code == 403  # the form itself is the principal's
     client_as(client, world, LEAD)
     assert f'href="{new}"' in client.get(f"/hazards/{hazard.pk}/").content.decode()
+    workers_only = _order(world, halt=False, withdraw_workers=True)  # no stop to enforce: not offered
+    assert "compulsion/new/" not in client.get(f"/hazards/{workers_only.hazard.pk}/").content.decode()
     page = client.get(new).content.decode()
     assert "第七十条" in page and "提前二十四小时通知生产经营单位" in page
     told = timezone.localtime(_now())
