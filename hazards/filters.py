@@ -40,12 +40,19 @@ PROGRESS = (("counted", "全部（不含已合并、作废）"), ("open", "未�
             ("due", f"逾期或{DUE_DAYS}日内到期"), ("closed", "已整改销号"))
 
 
+#: 隐患类别 as a filter: the three classes and 未注明, whose stored value ("") a query string cannot carry
+#: (an empty value means "any"), so it is asked for as ``unstated``
+UNSTATED = "unstated"
+CATEGORY_CHOICES = [(UNSTATED if not value else value, label) for value, label in Hazard.Category.choices]
+
+
 class HazardFilter(django_filters.FilterSet):
     q = SearchTermFilter(label="描述或单位", max_length=100, method="filter_q")
     region = RegionCodeFilter()
     sector = SectorCodeFilter(method="filter_sector")
     enterprise = RecordIdFilter(label="单位编号", field_name="enterprise_id", noun="单位")
     grade = django_filters.ChoiceFilter(label="隐患等级", choices=Hazard.Grade.choices)
+    category = django_filters.ChoiceFilter(label="隐患类别", choices=CATEGORY_CHOICES, method="filter_category")
     status = django_filters.ChoiceFilter(label="状态", choices=Hazard.Status.choices)
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices, method="filter_channel")
     open = YesNoFilter(label="未销号", method="filter_open")
@@ -68,7 +75,7 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "sector", "enterprise", "grade", "status", "channel", "open", "overdue", "listed", "site_order", "progress", "item",
+        fields = ["q", "region", "sector", "enterprise", "grade", "category", "status", "channel", "open", "overdue", "listed", "site_order", "progress", "item",
                   "found_from", "found_to"]
 
     def __init__(self, *args, **kwargs):
@@ -125,6 +132,9 @@ class HazardFilter(django_filters.FilterSet):
         if value == "closed":
             return queryset.filter(status=workflow.CLOSED)
         return queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category="" if value == UNSTATED else value)
 
     def filter_site_order(self, queryset, name, value):
         """Hazards with 现场处理措施 in force (ordered, not lifted: 安全生产法 第六十五条第一款第（三）项)."""

@@ -222,3 +222,21 @@ def test_the_api_gives_a_class_once_and_answers_a_repeat_with_409(client, world)
     assert Hazard.objects.get(pk=hazard.pk).category == "behaviour"
     client_as(client, world, "housing")
     assert client.post(url, {"category": "state"}, content_type="application/json").status_code == 404
+
+
+def test_the_ledger_filters_by_class_including_not_stated_on_the_page_and_the_api(client, world):
+    by_class = {c: make_general(world, category=c, description=f"类别{c or '未注明'}")
+                for c in ("", "behaviour", "state", "management")}
+    client_as(client, world, "commerce")
+    for asked, expected in (("unstated", ""), ("behaviour", "behaviour"), ("state", "state"), ("management", "management")):
+        page = client.get("/hazards/", {"category": asked}).content.decode()
+        shown = {pk for pk in (h.pk for h in by_class.values()) if f'href="/hazards/{pk}/"' in page}
+        assert shown == {by_class[expected].pk}, asked
+        rows = client.get("/api/v1/hazards/", {"category": asked}).json()["results"]
+        assert [r["id"] for r in rows] == [by_class[expected].pk], asked
+    assert len(client.get("/api/v1/hazards/").json()["results"]) == 4  # no class asked: all
+    page = client.get("/hazards/").content.decode()
+    box = re.search(r'<select name="category".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", box)[1:] == ["未注明", *NAMES]
+    response = client.get("/api/v1/hazards/", {"category": "other"})
+    assert response.status_code == 400 and "category" in response.json()["errors"]
