@@ -340,9 +340,11 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at", "-id"]
 
 
-class SiteOrderQuerySet(models.QuerySet):
+class InForceQuerySet(models.QuerySet):
+    """Measures that are lifted on a day (``lifted_on``): a 现场处理措施, a 强制措施."""
+
     def in_force(self):
-        """Measures ordered and not lifted (no review agreed to resume yet)."""
+        """Measures taken and not lifted (for a 现场处理措施: no review agreed to resume yet)."""
         return self.filter(lifted_on__isnull=True)
 
 
@@ -370,7 +372,7 @@ class SiteOrder(models.Model):
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
-    objects = SiteOrderQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "现场处理措施"
@@ -392,12 +394,6 @@ class SiteOrder(models.Model):
 
 def evidence_path(instance, filename):
     return f"evidence/{instance.hazard_id}/{instance.sha256[:2]}/{instance.sha256}"
-
-
-class CompulsoryMeasureQuerySet(models.QuerySet):
-    def in_force(self):
-        """Measures taken and not lifted."""
-        return self.filter(lifted_on__isnull=True)
 
 
 class CompulsoryMeasure(models.Model):
@@ -431,7 +427,7 @@ class CompulsoryMeasure(models.Model):
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
-    objects = CompulsoryMeasureQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "强制措施（停止供电等）"
