@@ -4,7 +4,6 @@ transaction, compare-and-set on the status, one event in the same transaction.""
 import datetime
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,7 +36,9 @@ from .search import tokens as search_tokens
 #: import_records.py: the record of a committed ledger import (file hash per scope), with its event
 #: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
-SERVICE_MODULES = ("alerts", "extending", "import_records", "registering", "relocation", "reporting", "site_orders")
+#: attaching.py: photos and evidence files of a hazard (and registering one with its photo)
+SERVICE_MODULES = ("alerts", "attaching", "extending", "import_records", "registering", "relocation", "reporting",
+                   "site_orders")
 
 _org = actor_org
 
@@ -513,46 +514,6 @@ def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note
     return src
 
 
-# ---------------------------------------------------------------- attachments and composite writes
-
-def can_attach(actor, hazard: Hazard) -> bool:
-    """Who may add files to a hazard: whoever may act on it, while it is not merged/void."""
-    return actor_kind(actor, hazard) is not None and hazard.status not in workflow.FINAL_STATES
-
-
-def add_attachment(actor, hazard: Hazard, checked, *, original_name: str, kind: str = Attachment.Kind.PHOTO) -> Attachment:
-    """Store a checked file (``evidence.check_upload``) for ``hazard``: the actor must be able to
-    act on the hazard (``actor_kind``) and the hazard must not be merged/void."""
-    if not can_attach(actor, hazard):
-        raise NotPermitted("您不能为该隐患上传附件。")
-    if kind not in Attachment.Kind.values:
-        raise ServiceError("附件类型无效。", "kind")
-    from .evidence import placement
-
-    with transaction.atomic():
-        review = placement(hazard, checked.sha256, kind)  # refuses a file already on this hazard (locked row)
-        att = Attachment(hazard=hazard, kind=kind, original_name=(original_name or "file")[:200],
-                         content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
-                         exif_time=checked.exif_time, exif_gps=checked.exif_gps, uploaded_at=timezone.now(),
-                         uploaded_by=actor if actor is not None and actor.is_authenticated else None, **review)
-        att.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.data), save=False)
-        att.save()
-        record(actor, "hazard.attachment_added", hazard,
-               data={"attachment": att.pk, "kind": kind, "sha256": checked.sha256, "name": att.original_name,
-                     "stage": review["stage"],
-                     "duplicate_of": review["duplicate_of"].pk if review["duplicate_of"] else None})
-    return att
-
-
-def register_with_photo(actor, *, photo=None, photo_name: str = "", **fields) -> Hazard:
-    """``register_hazard`` and, when given, its photo (checked upload) — one transaction."""
-    with transaction.atomic():
-        hazard = register_hazard(actor, **fields)
-        if photo is not None:
-            add_attachment(actor, hazard, photo, original_name=photo_name, kind=Attachment.Kind.PHOTO)
-    return hazard
-
-
 def run_action(actor, hazard: Hazard, action: str, data: dict, *, evidence=None, evidence_name: str = "") -> Hazard:
     """Run ``action`` with validated ``data`` (a form's cleaned_data or a serializer's validated_data)
     and, when given, attach its evidence (checked upload) — one transaction; raises ServiceError.
@@ -604,6 +565,7 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
     raise ServiceError("未知操作。", "action")
 
 
+from .attaching import add_attachment, can_attach, register_with_photo  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .import_records import import_checked, start_import  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)
