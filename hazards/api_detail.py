@@ -114,6 +114,35 @@ class SiteOrderLiftSerializer(PrebuiltFieldsMixin, serializers.Serializer):
                                       help_text="解除日期（缺省为今天；不能晚于今天，不能早于措施决定日期和隐患销号日期）")
 
 
+class CompulsoryMeasureInSerializer(PrebuiltFieldsMixin, serializers.Serializer):
+    """强制措施 (安全生产法 第七十条) against a unit defying a 现场处理措施, checked by
+    ``services.take_compulsory_measures``."""
+
+    stop_power = serializers.BooleanField(default=False, help_text="通知有关单位停止供电")
+    stop_explosives = serializers.BooleanField(default=False, help_text="通知有关单位停止供应民用爆炸物品")
+    other_measures = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                           help_text="其他强制措施")
+    notified_units = serializers.CharField(max_length=200, help_text="书面通知的有关单位（如供电企业、民用爆炸物品供应单位）")
+    defiance = serializers.CharField(max_length=2000, help_text="生产经营单位拒不执行决定的情形")
+    danger = serializers.CharField(max_length=2000, help_text="有发生生产安全事故的现实危险")
+    enterprise_notified_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="通知生产经营单位的时间（停止供电须提前二十四小时通知，紧急情形除外；不能晚于现在和措施实施时间）")
+    takes_effect_at = serializers.DateTimeField(help_text="措施实施时间（不能早于批准日期）")
+    emergency = serializers.BooleanField(default=False, help_text="有危及生产安全的紧急情形（停止供电可不提前通知）")
+    emergency_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                             help_text="紧急情形（emergency 为 true 时必填）")
+    decided_on = serializers.DateField(required=False,
+                                       help_text="主要负责人批准日期（缺省为今天；不能晚于今天，不能早于现场处理措施决定日期）")
+
+
+class CompulsoryLiftSerializer(PrebuiltFieldsMixin, serializers.Serializer):
+    """及时解除 once the unit complies and eliminates the hazard, checked by ``services.lift_compulsory_measures``."""
+
+    note = serializers.CharField(max_length=2000, help_text="生产经营单位履行决定、消除事故隐患的情况")
+    lifted_on = serializers.DateField(required=False, help_text="解除日期（缺省为今天；不能晚于今天，不能早于批准日期）")
+
+
 class SourceSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -163,6 +192,20 @@ def _may_order(user, hazard) -> None:
     else who sees it), as on the page."""
     if not site_orders.can_order(user, hazard):
         raise PermissionDenied("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
+
+
+def _visible_order(hazard, order_pk) -> SiteOrder:
+    """An order of the visible hazard (404 otherwise), its measures prefetched."""
+    order = hazard.site_orders.filter(pk=order_pk).prefetch_related("compulsory_measures__decided_by_org").first()
+    if order is None:
+        raise Http404
+    order.hazard = hazard
+    return order
+
+
+def _measure_out(measure: CompulsoryMeasure) -> dict:
+    return CompulsoryMeasureOutSerializer(CompulsoryMeasure.objects.select_related("decided_by_org").get(
+        pk=measure.pk)).data
 
 
 class HazardDetailMoreMixin:
@@ -225,6 +268,48 @@ class HazardDetailMoreMixin:
         except StaleState:  # lifted meanwhile by someone else: that is done too
             already_done(SiteOrderOutSerializer(hazard.site_orders.get(pk=order.pk)).data)
         return Response(SiteOrderOutSerializer(order).data)
+
+    @extend_schema(request=CompulsoryMeasureInSerializer, responses={201: CompulsoryMeasureOutSerializer},
+                   summary="采取强制措施（安全生产法第七十条：生产经营单位拒不执行暂时停产停业或者停止使用的决定，"
+                           "经本部门主要负责人批准，通知有关单位停止供电、停止供应民用爆炸物品等；由主要负责人办理）")
+    @action(detail=True, methods=["post"], url_path=r"site-orders/(?P<order_pk>[0-9]+)/compulsory-measures",
+            pagination_class=None, filter_backends=[])
+    def compulsory_measures(self, request, pk=None, order_pk=None):
+        hazard = self.get_object()
+        order = _visible_order(hazard, order_pk)
+        _may_order(request.user, hazard)
+        if not site_orders.may_approve_compulsion(request.user, hazard):
+            raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{site_orders.ART_70_CITATION}）。")
+        in_force = next((m for m in order.compulsory_measures.all() if m.lifted_on is None), None)
+        if in_force is not None:  # taken already: answered with the measures in force
+            already_done(CompulsoryMeasureOutSerializer(in_force).data, "该现场处理措施已有未解除的强制措施（附当前措施）。")
+        ser = CompulsoryMeasureInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        measure = services.take_compulsory_measures(request.user, order, **ser.validated_data)
+        return Response(_measure_out(measure), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CompulsoryLiftSerializer, responses=CompulsoryMeasureOutSerializer,
+                   summary="解除强制措施（生产经营单位依法履行行政决定、采取相应措施消除事故隐患的，及时解除）")
+    @action(detail=True, methods=["post"],
+            url_path=r"site-orders/(?P<order_pk>[0-9]+)/compulsory-measures/(?P<measure_pk>[0-9]+)/lift",
+            pagination_class=None, filter_backends=[])
+    def lift_compulsory_measures(self, request, pk=None, order_pk=None, measure_pk=None):
+        hazard = self.get_object()
+        order = _visible_order(hazard, order_pk)
+        measure = next((m for m in order.compulsory_measures.all() if m.pk == int(measure_pk)), None)
+        if measure is None:  # a measure of the visible order, else 404
+            raise Http404
+        _may_order(request.user, hazard)
+        if measure.lifted_on is not None:
+            already_done(CompulsoryMeasureOutSerializer(measure).data)
+        ser = CompulsoryLiftSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        measure.site_order = order
+        try:
+            services.lift_compulsory_measures(request.user, measure, **ser.validated_data)
+        except StaleState:  # lifted meanwhile by someone else: that is done too
+            already_done(_measure_out(measure))
+        return Response(_measure_out(measure))
 
     @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")
     @action(detail=True, methods=["get"], url_path="report-departments", pagination_class=None, filter_backends=[])

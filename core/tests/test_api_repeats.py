@@ -123,6 +123,39 @@ def h_lift_site_order(world):
     return "commerce", f"/api/v1/hazards/{h.pk}/site-orders/{order.pk}/lift/", {"opinion": "经复查，同意恢复生产经营"}
 
 
+def _site_order(world):
+    from enforcement.tests.helpers import major_hazard
+    from hazards import services as hz
+
+    h = major_hazard(world)
+    return h, hz.order_site_measures(world.user("commerce"), h, halt=True, reason="安全出口锁闭，无法保证安全")
+
+
+def h_compulsory_measures(world):
+    from django.utils import timezone
+
+    h, order = _site_order(world)
+    told = timezone.localtime()
+    return "commerce_lead", f"/api/v1/hazards/{h.pk}/site-orders/{order.pk}/compulsory-measures/", {
+        "stop_explosives": True, "notified_units": "民用爆炸物品供应单位", "defiance": "停产后仍在作业", "danger": "可燃物堆放",
+        "takes_effect_at": told.isoformat()}
+
+
+def h_lift_compulsory_measures(world):
+    import datetime
+
+    from django.utils import timezone
+    from hazards import services as hz
+
+    h, order = _site_order(world)
+    told = timezone.now()
+    measure = hz.take_compulsory_measures(
+        world.user("commerce_lead"), order, stop_power=True, notified_units="供电公司", defiance="停产后仍在作业",
+        danger="可燃物堆放", enterprise_notified_at=told, takes_effect_at=told + datetime.timedelta(hours=24))
+    return "commerce", (f"/api/v1/hazards/{h.pk}/site-orders/{order.pk}/compulsory-measures/{measure.pk}/lift/"), {
+        "note": "该单位已停止作业"}
+
+
 def h_classify(world):
     return "commerce", _act(_hazard(world, state="closed"), "classify"), {"category": "behaviour"}
 
@@ -481,6 +514,8 @@ RECIPES = {
     "hazards_action:merge": h_merge, "hazards_action:void": h_void, "hazards_action:reopen": h_reopen,
     "hazards_action:classify": h_classify,
     "v1_hazards_site_orders_create": h_site_order, "v1_hazards_site_orders_lift_create": h_lift_site_order,
+    "v1_hazards_site_orders_compulsory_measures_create": h_compulsory_measures,
+    "v1_hazards_site_orders_compulsory_measures_lift_create": h_lift_compulsory_measures,
     "v1_listings_approve_create": l_approve, "v1_listings_decline_create": l_decline,
     "v1_listings_request_delisting_create": l_request_delisting,
     "v1_listings_decide_delisting_create": l_decide_delisting,
@@ -558,9 +593,10 @@ def test_repeating_an_action_that_took_effect_is_409_with_the_current_state(clie
     answer = again.json()
     assert answer["code"] == "already_done" and answer["message"] and answer["errors"] == {}
     assert isinstance(answer["current"], dict) and answer["current"].get("id"), answer
-    if not url.endswith(("/penalties/", "/suspension/", "/resumption/", "/submit/", "/site-orders/")):  # the object acted on
+    if not url.endswith(("/penalties/", "/suspension/", "/resumption/", "/submit/", "/site-orders/",
+                          "/compulsory-measures/")):  # the object acted on
         assert str(answer["current"]["id"]) in url.split("/")
     else:
-        # the decision / the dispatch submission / the 现场处理措施 on record: what the first call made
+        # the decision / the dispatch submission / the 现场处理措施 or 强制措施 on record: what the first call made
         assert answer["current"]["id"] == first.json()["id"]
     assert Event.objects.count() == events, "a repeat changes nothing"
