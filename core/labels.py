@@ -37,6 +37,7 @@ VERBS: dict[str, str] = {
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
     "hazard.classify": "注明隐患类别",
+    "hazard.reclassify": "更正隐患类别",
     "hazard.due": "整改即将到期提醒",
     "hazard.overdue": "整改逾期提醒",
     "hazard.updated": "修改隐患信息",

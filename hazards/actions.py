@@ -119,11 +119,21 @@ class ClassifyForm(_Base):
     category = chosen_field(label="隐患类别", choices=STATED_CATEGORIES)
 
 
+class ReclassifyForm(_Base):
+    category = chosen_field(label="更正后的隐患类别", choices=STATED_CATEGORIES)
+    reason = forms.CharField(label="更正理由", widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the classes it may become: every stated class but the one it has
+        self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0] != self.hazard.category]
+
+
 FORMS = {
     "report": ReportForm, "submit_plan": PlanForm, "close_now": EvidenceForm, "submit_completion": CompletionForm,
     "accept": AcceptForm, "reject": RejectForm, "request_extension": ExtensionForm,
     "decide_extension": DecideExtensionForm, "merge": MergeForm, "void": ReasonForm, "reopen": ReopenForm,
-    "classify": ClassifyForm,
+    "classify": ClassifyForm, "reclassify": ReclassifyForm,
 }
 assert set(FORMS) == set(workflow.ACTIONS)
 

@@ -198,12 +198,17 @@ class ClassifySerializer(PrebuiltFieldsMixin, serializers.Serializer):
     category = serializers.ChoiceField(choices=STATED_CATEGORIES, help_text="隐患类别（仅类别未注明的隐患可注明）")
 
 
+class ReclassifySerializer(ReasonSerializer):
+    category = serializers.ChoiceField(choices=STATED_CATEGORIES, help_text="更正后的隐患类别（仅已注明类别的隐患；须与原类别不同）")
+    reason = serializers.CharField(help_text="更正理由")
+
+
 ACTION_SERIALIZERS = {
     "report": ReportSerializer, "submit_plan": PlanSerializer, "close_now": CloseNowSerializer,
     "submit_completion": CompletionSerializer, "accept": AcceptSerializer, "reject": RejectSerializer,
     "request_extension": ExtensionSerializer, "decide_extension": DecideExtensionSerializer,
     "merge": MergeSerializer, "void": ReasonSerializer, "reopen": ReopenSerializer,
-    "classify": ClassifySerializer,
+    "classify": ClassifySerializer, "reclassify": ReclassifySerializer,
 }
 assert set(ACTION_SERIALIZERS) == set(workflow.ACTIONS)
 
@@ -222,8 +227,8 @@ def _effect_there(hazard, action_name, data) -> bool:
         if last is None or last.status == ExtensionRequest.Status.PENDING or not isinstance(data.get("approve"), bool):
             return False
         return last.status == (ExtensionRequest.Status.APPROVED if data["approve"] else ExtensionRequest.Status.DENIED)
-    if action_name == "classify":  # the class asked for is the one on record (another one: refused, 400)
-        return bool(hazard.category) and data.get("category") == hazard.category
+    if action_name in ("classify", "reclassify"):  # the class asked for is the one on record (classify: another one
+        return bool(hazard.category) and data.get("category") == hazard.category  # is refused, 400)
     return False
 
 

@@ -485,6 +485,22 @@ def classify(actor, hazard: Hazard, *, category: str) -> Hazard:
                            updates={"category": category}, expect={"category": Hazard.Category.UNSTATED})
 
 
+def reclassify(actor, hazard: Hazard, *, category: str, reason: str) -> Hazard:
+    """更正隐患类别 of a hazard whose class was stated wrongly, with the reason; its state is kept. The
+    event keeps the class it had (``category_before``); a compare-and-set on that class (a page read
+    before someone else corrected it loses)."""
+    if category not in CATEGORIES or not category:
+        raise ServiceError("请选择隐患类别：人的不安全行为、物的不安全状态或管理缺陷。", "category")
+    reason = (reason or "").strip()
+    before = hazard.category
+    if before and category == before:
+        raise ServiceError("新的隐患类别与原隐患类别相同。", "category")
+    with transaction.atomic():
+        return _transition(actor, hazard, "reclassify", _context(hazard, actor, has_reason=bool(reason)), note=reason,
+                           data={"category": category, "category_before": before}, updates={"category": category},
+                           expect={"category": before})
+
+
 def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "",
                reported_at: datetime.datetime | None = None) -> HazardSource:
     """Another report of the same hazard (a tip verified as already in the ledger, an inspection
@@ -562,6 +578,8 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
         return reopen(actor, hazard, reason=data["reason"], deadline=data.get("deadline"))
     if action == "classify":
         return classify(actor, hazard, category=data["category"])
+    if action == "reclassify":
+        return reclassify(actor, hazard, category=data["category"], reason=data["reason"])
     raise ServiceError("未知操作。", "action")
 
 

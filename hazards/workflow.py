@@ -66,6 +66,7 @@ PLAN = Guard(lambda a: a.ctx.grade != MAJOR or a.ctx.has_plan,
              "重大隐患须先制定治理方案（目标任务、措施、经费物资、机构人员、时限、安全措施和应急预案六要素齐全）。")
 NOT_SUBMITTER = Guard(lambda a: not a.ctx.is_submitter, "验收人不能是整改材料的提交人。")
 UNSTATED_ONLY = Guard(lambda a: a.ctx.unstated, "隐患类别已注明，“{label}”仅适用于类别未注明的隐患。")
+STATED_ONLY = Guard(lambda a: not a.ctx.unstated, "隐患类别未注明，请使用“注明隐患类别”。")
 NO_PENDING_EXTENSION = Guard(lambda a: not a.ctx.pending_extension, "已有待审批的延期申请。")
 PENDING_EXTENSION = Guard(lambda a: a.ctx.pending_extension, "没有待审批的延期申请。")
 #: acceptance (and its rejection): for 重大 only the competent department
@@ -107,6 +108,10 @@ WORKFLOW = Workflow(
         # given it by the unit or an officer who handles it, once (销号 does not end the ledger's record)
         Transition("classify", "注明隐患类别", OPEN_STATES + (CLOSED,), None,
                    ("enterprise", "department", "township", "superuser"), preconditions=(UNSTATED_ONLY,)),
+        # a class stated wrongly is corrected by the same, with the reason (the event keeps the old one)
+        Transition("reclassify", "更正隐患类别", OPEN_STATES + (CLOSED,), None,
+                   ("enterprise", "department", "township", "superuser"), preconditions=(STATED_ONLY,),
+                   guards=(REASON,)),
     ),
 )
 TRANSITIONS = WORKFLOW.by_action

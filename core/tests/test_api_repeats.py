@@ -35,13 +35,13 @@ PLAN = {"goal_tasks": "消除隐患", "measures": "拆除门锁", "funds_materia
         "safety_emergency": "停用该区域，预案已修订"}
 
 
-def _hazard(world, grade="general", state="registered"):
+def _hazard(world, grade="general", state="registered", **kw):
     from accounts.models import Sector
     from hazards import services as hz
 
     h = hz.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce,
                            sector=Sector.objects.get(code="commerce"), description="安全出口锁闭", grade=grade,
-                           basis_reason="可能导致群死群伤", deadline=_today() + datetime.timedelta(days=20))
+                           basis_reason="可能导致群死群伤", deadline=_today() + datetime.timedelta(days=20), **kw)
     if state in ("rectifying", "pending", "closed"):
         h = hz.submit_plan(world.user("enterprise"), h, plan={**PLAN, "deadline": _today() + datetime.timedelta(days=20)})
     if state in ("pending", "closed"):
@@ -158,6 +158,11 @@ def h_lift_compulsory_measures(world):
 
 def h_classify(world):
     return "commerce", _act(_hazard(world, state="closed"), "classify"), {"category": "behaviour"}
+
+
+def h_reclassify(world):
+    h = _hazard(world, state="closed", category="state")
+    return "enterprise", _act(h, "reclassify"), {"category": "management", "reason": "登记时选错"}
 
 
 def h_reopen(world):
@@ -512,7 +517,7 @@ RECIPES = {
     "hazards_action:accept": h_accept, "hazards_action:reject": h_reject,
     "hazards_action:request_extension": h_request_extension, "hazards_action:decide_extension": h_decide_extension,
     "hazards_action:merge": h_merge, "hazards_action:void": h_void, "hazards_action:reopen": h_reopen,
-    "hazards_action:classify": h_classify,
+    "hazards_action:classify": h_classify, "hazards_action:reclassify": h_reclassify,
     "v1_hazards_site_orders_create": h_site_order, "v1_hazards_site_orders_lift_create": h_lift_site_order,
     "v1_hazards_site_orders_compulsory_measures_create": h_compulsory_measures,
     "v1_hazards_site_orders_compulsory_measures_lift_create": h_lift_compulsory_measures,

@@ -100,6 +100,7 @@ def test_every_action_answers_exactly_what_get_answers_right_after_it(client, wo
     kept, duplicate = make_general(world), make_general(world, description="灭火器过期（重复登记）")
     assert act("commerce", duplicate, "merge", {"into": kept.pk, "reason": "重复登记"})["status"] == "merged"
     assert kept.category == "" and act("commerce", kept, "classify", {"category": "management"})["category"] == "management"
+    assert act("enterprise", kept, "reclassify", {"category": "behaviour", "reason": "登记时选错"})["category"] == "behaviour"
     assert done == set(workflow.ACTIONS)
 
 

@@ -15,7 +15,7 @@ from hazards import workflow as wf
 E, D, C, T, A, S = "enterprise", "department", "committee", "township", "agency", "superuser"
 STATES = ("registered", "rectifying", "pending_acceptance", "closed", "merged", "void")
 ACTIONS = ("report", "submit_plan", "close_now", "submit_completion", "accept", "reject", "request_extension",
-           "decide_extension", "merge", "void", "reopen", "classify")
+           "decide_extension", "merge", "void", "reopen", "classify", "reclassify")
 ACTOR_KINDS = (E, D, C, T, A, S)
 
 # (state, action, grade): (target, actor kinds allowed); every other cell is refused.
@@ -60,20 +60,23 @@ ALLOWED = {
     # 注明隐患类别 of a hazard registered without it (未注明), by who handles it; state kept, closed included
     **{(state, "classify", grade): (state, {E, D, T, S})
        for state in ("registered", "rectifying", "pending_acceptance", "closed") for grade in ("general", "major")},
+    # 更正隐患类别 of a hazard whose class was stated (wrongly), with the reason: the same actors and states
+    **{(state, "reclassify", grade): (state, {E, D, T, S})
+       for state in ("registered", "rectifying", "pending_acceptance", "closed") for grade in ("general", "major")},
 }
 
 LABELS = {
     "report": "双报告（报告主管部门和职代会）", "submit_plan": "提交治理方案并开始整改", "close_now": "立即整改完毕并销号",
     "submit_completion": "提交整改完成材料", "accept": "验收通过并销号", "reject": "验收不通过（退回整改）",
     "request_extension": "申请延期", "decide_extension": "审批延期", "merge": "合并到重复隐患", "void": "作废",
-    "reopen": "重新打开（再次发现）", "classify": "注明隐患类别",
+    "reopen": "重新打开（再次发现）", "classify": "注明隐患类别", "reclassify": "更正隐患类别",
 }
 
 
 def permissive(state, action, grade):
     """Every detail guard satisfied: only state, grade and actor decide."""
     return wf.Context(grade=grade, has_plan=True, is_submitter=False, has_evidence=True, has_reason=True,
-                      reported=True, pending_extension=action == "decide_extension", unstated=True)
+                      reported=True, pending_extension=action == "decide_extension", unstated=action != "reclassify")
 
 
 def test_table_matches_the_oracle():
@@ -86,12 +89,15 @@ def test_public_functions_follow_the_table():
         for kind in ACTOR_KINDS:
             assert (wf.refusal(state, action, kind, permissive(state, action, grade)) is None) == (kind in kinds)
             if action != "decide_extension":  # available_actions cannot know of a pending extension
-                offered = wf.available_actions(state, kind, grade, unstated=True)
+                offered = wf.available_actions(state, kind, grade, unstated=action != "reclassify")
                 assert (action in offered) == (kind in kinds), (state, action, kind)
         assert wf.target_state(state, action) == target
     # 注明隐患类别 is offered for a hazard whose class is 未注明 only
     assert "classify" not in wf.available_actions("registered", E, "general")
     assert "classify" not in wf.available_actions("closed", D, "major", unstated=False)
+    # 更正隐患类别 for a hazard whose class is stated only (未注明 is given one, not corrected)
+    assert "reclassify" in wf.available_actions("registered", E, "general")
+    assert "reclassify" not in wf.available_actions("closed", D, "major", unstated=True)
     assert wf.available_actions("merged", S, "major") == []
     assert set(wf.ACTIONS) == set(ACTIONS) and set(wf.STATES) == set(STATES)
     assert set(wf.OPEN_STATES) == {"registered", "rectifying", "pending_acceptance"}
@@ -134,6 +140,12 @@ def test_labels():
     ("merged", "classify", S, wf.Context(grade="general", unstated=True), "当前状态不能执行“注明隐患类别”。"),
     ("rectifying", "classify", C, wf.Context(grade="major", unstated=True), "您所在单位不能执行“注明隐患类别”。"),
     ("registered", "classify", A, wf.Context(grade="general", unstated=True), "您所在单位不能执行“注明隐患类别”。"),
+    ("registered", "reclassify", E, wf.Context(grade="general", unstated=True, has_reason=True),
+     "隐患类别未注明，请使用“注明隐患类别”。"),
+    ("closed", "reclassify", D, wf.Context(grade="major"), "请填写理由。"),
+    ("merged", "reclassify", D, wf.Context(grade="major", has_reason=True), "当前状态不能执行“更正隐患类别”。"),
+    ("rectifying", "reclassify", C, wf.Context(grade="general", has_reason=True), "您所在单位不能执行“更正隐患类别”。"),
+    ("registered", "reclassify", A, wf.Context(grade="major", has_reason=True), "您所在单位不能执行“更正隐患类别”。"),
     ("registered", "fly", S, wf.Context(), "未知操作。"),
 ])
 def test_refusals(state, action, actor, ctx, message):

@@ -30,6 +30,17 @@ def _hazard(request, pk):
                                       "created_by_org"), request.user, pk=pk)
 
 
+def _class_change(ev) -> str:
+    """The 隐患类别 an event gave (注明) or changed (更正: old → new), as the timeline shows it."""
+    if ev.verb not in ("hazard.classify", "hazard.reclassify"):
+        return ""
+    names = dict(Hazard.Category.choices)
+    new = names.get((ev.data or {}).get("category"), "")
+    if ev.verb == "hazard.classify":
+        return new
+    return f"{names.get(ev.data.get('category_before'), '未注明')} → {new}"
+
+
 def _context(request, hazard, forms=None):
     actions = available_for(request.user, hazard)
     forms = forms or {}
@@ -43,7 +54,7 @@ def _context(request, hazard, forms=None):
     for ev in events_for(hazard).select_related("actor_org"):
         att = by_event.get((ev.data or {}).get("attachment")) if ev.verb == "hazard.attachment_added" else None
         timeline.append((ev, att, labels.verb_label(ev.verb),
-                         STATE_LABELS.get(ev.to_state) or labels.state_label(ev.to_state, ev.verb)))
+                         STATE_LABELS.get(ev.to_state) or labels.state_label(ev.to_state, ev.verb), _class_change(ev)))
     listings = []
     if listing_model() is not None:
         try:
