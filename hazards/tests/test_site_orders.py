@@ -165,6 +165,10 @@ def test_the_pages_order_and_lift_for_the_department_and_refuse_the_others(clien
     html = client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert 'data-testid="site-orders"' in html and "暂时停产停业" in html and "未解除" in html
     assert 'data-testid="site-order-new"' not in html  # one in force: none offered
+    # the registration's 停产停业整改 (否 here) is shown beside the halt the order made
+    fields = html[html.index('data-testid="hazard-fields"'):]
+    assert (f'<th>停产停业整改</th><td>否<span data-testid="halting-order">；现场处理措施责令暂时停产停业（{order.number}，'
+            f'<time datetime="{_day(0):%Y-%m-%d}">{_day(0):%Y-%m-%d}</time>起，尚未解除）</span></td>') in fields
     lift = f"/hazards/{hazard.pk}/site-orders/{order.pk}/lift/"
     r = client.post(lift, {"opinion": "同意恢复"})
     assert r.status_code == 400 and "方可恢复生产经营和使用" in r.content.decode()
@@ -175,6 +179,7 @@ def test_the_pages_order_and_lift_for_the_department_and_refuse_the_others(clien
     assert client.post(lift, {"opinion": "隐患已排除，同意恢复"}).status_code == 302
     order.refresh_from_db()
     assert order.lifted_on == _day(0)
+    assert 'data-testid="halting-order"' not in client.get(f"/hazards/{hazard.pk}/").content.decode()  # lifted
     assert client.get(f"/hazards/{hazard.pk}/site-orders/999999/lift/").status_code == 404
 
 

@@ -68,6 +68,8 @@ def _context(request, hazard, forms=None):
         o.compulsion_offered = may_compel and site_orders.enforceable(o)
     return {
         "site_orders": orders, "can_order_site": can_order_site,
+        # the 停产停业整改 the registration said, beside the 暂时停产停业 a 现场处理措施 in force orders
+        "halting_order": next((o for o in orders if o.lifted_on is None and o.halt), None),
         # 现场处理措施 are offered for a major hazard not yet eliminated with none in force
         "site_order_offered": can_order_site and site_orders.orderable(hazard) and not any(o.lifted_on is None for o in orders),
         "hazard": hazard, "action_forms": action_forms, "attachments": review.shown(attachments, request.user, hazard),
