@@ -59,6 +59,7 @@ class HazardFilter(django_filters.FilterSet):
     overdue = OverdueFilter(label="逾期未改")
     listed = YesNoFilter(label="挂牌督办", method="filter_listed")
     site_order = YesNoFilter(label="现场处理措施未解除", method="filter_site_order")
+    compulsion = YesNoFilter(label="强制措施未解除", method="filter_compulsion")
     progress = django_filters.ChoiceFilter(label="整改情况", choices=PROGRESS, method="filter_progress")
     item = django_filters.CharFilter(label="判定依据条款编码", field_name="basis_item__code")
     found_from = django_filters.DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte",
@@ -75,7 +76,8 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "sector", "enterprise", "grade", "category", "status", "channel", "open", "overdue", "listed", "site_order", "progress", "item",
+        fields = ["q", "region", "sector", "enterprise", "grade", "category", "status", "channel", "open", "overdue", "listed", "site_order", "compulsion",
+                  "progress", "item",
                   "found_from", "found_to"]
 
     def __init__(self, *args, **kwargs):
@@ -142,7 +144,17 @@ class HazardFilter(django_filters.FilterSet):
             return queryset
         from .models import SiteOrder
 
-        held = SiteOrder.objects.in_force().values("hazard_id")
+        held = SiteOrder.objects.held_hazards()
+        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
+
+    def filter_compulsion(self, queryset, name, value):
+        """Hazards with 强制措施 in force (停止供电 etc., 安全生产法 第七十条: to be lifted as soon as the unit
+        complies — the list a department keeps an eye on)."""
+        if value is None:
+            return queryset
+        from .models import CompulsoryMeasure
+
+        held = CompulsoryMeasure.objects.held_hazards()
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
     def filter_listed(self, queryset, name, value):

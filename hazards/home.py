@@ -5,7 +5,7 @@ a few enterprises — count their rows directly."""
 from django.utils import timezone
 
 from . import tallies
-from .models import Hazard
+from .models import CompulsoryMeasure, Hazard, SiteOrder
 
 
 def figures(user) -> dict:
@@ -18,6 +18,22 @@ def figures(user) -> dict:
     return {"open": open_qs.count(), "open_major": open_qs.major().count(), "overdue": qs.overdue(today).count()}
 
 
+def measure_cards(user) -> list[dict]:
+    """现场处理措施 and 强制措施 in force on hazards the user sees — shown while there are any (the
+    department reviews and lifts them; the unit lives under them), each linking to the ledger filtered
+    the same way."""
+    qs = Hazard.objects.visible_to(user)
+    shown = []
+    for key, title, model, query, hint in (
+            ("site_orders", "现场处理措施未解除", SiteOrder, "site_order", "撤出作业人员、暂时停产停业、停止使用设施设备；销号后经审查同意解除"),
+            ("compulsions", "强制措施未解除", CompulsoryMeasure, "compulsion", "停止供电、停止供应民用爆炸物品等；单位履行决定后应当及时解除")):
+        value = qs.filter(pk__in=model.objects.held_hazards()).count()
+        if value:
+            shown.append({"key": f"hazards_{key}", "title": title, "value": value, "url": f"/hazards/?{query}=true",
+                          "hint": hint})
+    return shown
+
+
 def cards(user) -> list[dict]:
     fig = figures(user)
     return [
@@ -27,4 +43,5 @@ def cards(user) -> list[dict]:
          "url": "/hazards/?open=true&grade=major", "hint": "须制定治理方案、由主管部门验收销号"},
         {"key": "hazards_overdue", "title": "逾期未整改隐患", "value": fig["overdue"],
          "url": "/hazards/?overdue=true", "hint": "超过整改期限仍未销号"},
+        *measure_cards(user),
     ]

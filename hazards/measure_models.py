@@ -14,6 +14,12 @@ class InForceQuerySet(models.QuerySet):
         """Measures taken and not lifted (for a 现场处理措施: no review agreed to resume yet)."""
         return self.filter(lifted_on__isnull=True)
 
+    def held_hazards(self):
+        """The ids of the hazards with such measures in force (a subquery: the ledger's filters
+        ``site_order`` / ``compulsion`` and the home cards that link to them count the same)."""
+        path = "hazard_id" if self.model is SiteOrder else "site_order__hazard_id"
+        return self.in_force().values(path)
+
 
 class SiteOrder(models.Model):
     """现场处理措施 of a major hazard (安全生产法 第六十五条第一款第（三）项): where the hazard cannot be

@@ -360,3 +360,62 @@ def test_the_api_lifts_the_measures_once_for_the_department_only(client, world):
     assert client.post(f"/api/v1/hazards/{other.hazard.pk}/site-orders/{order.pk}/compulsory-measures/{measure.pk}/lift/",
                        {"note": "已停产"}, content_type=J).status_code == 404
     assert CompulsoryMeasure.objects.get(pk=foreign.pk).lifted_on is None
+
+
+def test_the_ledger_finds_the_hazards_with_compulsory_measures_in_force_on_the_page_api_and_export(client, world):
+    from openpyxl import load_workbook
+
+    held, lifted_order, none = _order(world), _order(world), _order(world)
+    _compel(world, held)
+    services.lift_compulsory_measures(world.user("commerce"), _compel(world, lifted_order), note="该单位已停止作业")
+    hazards = {"held": held.hazard, "lifted": lifted_order.hazard, "none": none.hazard}
+    client_as(client, world, "commerce")
+
+    def page(query):
+        html = client.get(f"/hazards/?{query}").content.decode()
+        return {k for k, h in hazards.items() if h.number in html}
+
+    def api(query):
+        ids = {r["id"] for r in client.get(f"/api/v1/hazards/?{query}").json()["results"]}
+        return {k for k, h in hazards.items() if h.pk in ids}
+
+    def export(query):
+        rows = load_workbook(io.BytesIO(client.get(f"/api/v1/hazards/export/?{query}").content), read_only=True)
+        numbers = {row[0] for row in rows.active.iter_rows(min_row=2, values_only=True)}
+        return {k for k, h in hazards.items() if h.number in numbers}
+
+    for read in (page, api, export):
+        assert read("compulsion=true") == {"held"}, read.__name__
+        assert read("compulsion=false") == {"lifted", "none"}, read.__name__
+        assert read("") == {"held", "lifted", "none"}, read.__name__
+    assert client.get("/hazards/?compulsion=maybe").status_code == 400
+    assert "compulsion" in client.get("/api/v1/hazards/?compulsion=maybe").json()["errors"]
+    assert 'name="compulsion"' in client.get("/hazards/").content.decode()  # offered in the page's filters
+    client_as(client, world, "other_region")
+    assert held.hazard.number not in client.get("/hazards/?compulsion=true").content.decode()
+    assert client.get("/api/v1/hazards/?compulsion=true").json()["results"] == []
+
+
+def test_the_home_counts_the_measures_in_force_that_the_user_sees_and_links_to_them(client, world):
+    import re
+
+    def card(persona, key):
+        client_as(client, world, persona)
+        html = client.get("/").content.decode()
+        found = re.search(rf'href="([^"]+)">\s*<div class="card card-metric[^"]*" data-testid="card-{key}">.*?'
+                          rf'data-testid="value-{key}">(\d+)<', html, re.S)
+        return (found.group(1), int(found.group(2))) if found else None
+
+    assert card("commerce", "hazards_site_orders") is None  # none in force: no card
+    first, second = _order(world), _order(world)
+    _compel(world, first)
+    assert card("commerce", "hazards_site_orders") == ("/hazards/?site_order=true", 2)
+    assert card("commerce", "hazards_compulsions") == ("/hazards/?compulsion=true", 1)
+    assert card("enterprise", "hazards_compulsions") == ("/hazards/?compulsion=true", 1)  # the unit under them
+    assert card("other_region", "hazards_site_orders") is None and card("housing", "hazards_compulsions") is None
+    client_as(client, world, "commerce")
+    assert "共 1 条" in client.get("/hazards/?compulsion=true").content.decode()
+    measure = CompulsoryMeasure.objects.get(site_order=first)
+    services.lift_compulsory_measures(world.user("commerce"), measure, note="该单位已停止作业")
+    assert card("commerce", "hazards_compulsions") is None
+    assert card("commerce", "hazards_site_orders") == ("/hazards/?site_order=true", 2)
