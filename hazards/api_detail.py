@@ -208,6 +208,20 @@ def _measure_out(measure: CompulsoryMeasure) -> dict:
         pk=measure.pk)).data
 
 
+def _lifted(request, row, body, lift, current) -> Response:
+    """Lift ``row`` (a 现场处理措施 or a 强制措施) with the checked ``body``: lifted already — or meanwhile by
+    someone else (``StaleState``) — answers 409 ``already_done`` with ``current()``, the row as stored."""
+    if row.lifted_on is not None:
+        already_done(current())
+    ser = body(data=request.data)
+    ser.is_valid(raise_exception=True)
+    try:
+        lift(request.user, row, **ser.validated_data)
+    except StaleState:  # lifted meanwhile by someone else: that is done too
+        already_done(current())
+    return Response(current())
+
+
 class HazardDetailMoreMixin:
     """Extra read and upload operations of HazardViewSet (``self.get_object`` scopes: 404 outside)."""
 
@@ -254,20 +268,10 @@ class HazardDetailMoreMixin:
             filter_backends=[])
     def lift_site_order(self, request, pk=None, order_pk=None):
         hazard = self.get_object()
-        order = hazard.site_orders.filter(pk=order_pk).first()  # an order of the visible hazard, else 404
-        if order is None:
-            raise Http404
+        order = _visible_order(hazard, order_pk)
         _may_order(request.user, hazard)
-        if order.lifted_on is not None:
-            already_done(SiteOrderOutSerializer(order).data)
-        ser = SiteOrderLiftSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        order.hazard = hazard
-        try:
-            order = services.lift_site_order(request.user, order, **ser.validated_data)
-        except StaleState:  # lifted meanwhile by someone else: that is done too
-            already_done(SiteOrderOutSerializer(hazard.site_orders.get(pk=order.pk)).data)
-        return Response(SiteOrderOutSerializer(order).data)
+        return _lifted(request, order, SiteOrderLiftSerializer, services.lift_site_order,
+                       lambda: SiteOrderOutSerializer(hazard.site_orders.get(pk=order.pk)).data)
 
     @extend_schema(request=CompulsoryMeasureInSerializer, responses={201: CompulsoryMeasureOutSerializer},
                    summary="采取强制措施（安全生产法第七十条：生产经营单位拒不执行暂时停产停业或者停止使用的决定，"
@@ -300,16 +304,9 @@ class HazardDetailMoreMixin:
         if measure is None:  # a measure of the visible order, else 404
             raise Http404
         _may_order(request.user, hazard)
-        if measure.lifted_on is not None:
-            already_done(CompulsoryMeasureOutSerializer(measure).data)
-        ser = CompulsoryLiftSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
         measure.site_order = order
-        try:
-            services.lift_compulsory_measures(request.user, measure, **ser.validated_data)
-        except StaleState:  # lifted meanwhile by someone else: that is done too
-            already_done(_measure_out(measure))
-        return Response(_measure_out(measure))
+        return _lifted(request, measure, CompulsoryLiftSerializer, services.lift_compulsory_measures,
+                       lambda: _measure_out(measure))
 
     @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")
     @action(detail=True, methods=["get"], url_path="report-departments", pagination_class=None, filter_backends=[])
