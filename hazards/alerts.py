@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core.notifications import notify
 
@@ -17,21 +18,53 @@ def _enterprise_users(enterprise, roles=("principal",)):
     return User.objects.filter(membership__organisation_id=enterprise.organisation_id, membership__role__in=roles, is_active=True)
 
 
-def notify_major_registered(hazard) -> None:
-    """重大隐患 registered: the principal and the actual controller (PRODUCT.md; seed 002 item 11)."""
+def _tell_the_unit(hazard, kind: str, key: str, title: str, body: str) -> None:
+    """The unit's principal users (in-app and e-mail) and its 主要负责人 and 实际控制人 by SMS, once per ``key``."""
     ent = hazard.enterprise
-    title = f"重大事故隐患登记通知：{ent.name}"
-    body = f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline or '待定'}。"
     url = f"/hazards/{hazard.pk}/"
     for user in _enterprise_users(ent):
-        notify(kind="hazard.major_registered", dedupe_key=f"hazard:{hazard.pk}:registered:user:{user.pk}",
+        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:user:{user.pk}",
                title=title, body=body, url=url, obj=hazard, user=user, channels=("inapp", "email"))
     if ent.principal_phone:
-        notify(kind="hazard.major_registered", dedupe_key=f"hazard:{hazard.pk}:registered:principal",
+        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:principal",
                title=title, body=body, obj=hazard, name=ent.principal_name, phone=ent.principal_phone, channels=("sms",))
     if ent.controller_phone:
-        notify(kind="hazard.major_registered", dedupe_key=f"hazard:{hazard.pk}:registered:controller",
+        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:controller",
                title=title, body=body, obj=hazard, name=ent.controller_name, phone=ent.controller_phone, channels=("sms",))
+
+
+def notify_major_registered(hazard) -> None:
+    """重大隐患 registered: the principal and the actual controller (PRODUCT.md; seed 002 item 11)."""
+    _tell_the_unit(hazard, "hazard.major_registered", "registered", f"重大事故隐患登记通知：{hazard.enterprise.name}",
+                   f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline or '待定'}。")
+
+
+def notify_site_order(hazard, order, *, lifted: bool = False) -> None:
+    """现场处理措施 ordered (the unit must withdraw, stop, stop using at once) or lifted (it may resume)."""
+    if lifted:
+        _tell_the_unit(hazard, "hazard.site_order_lifted", f"site_order:{order.pk}:lifted",
+                       f"现场处理措施已解除：{hazard.number}",
+                       f"{order.number}：经审查同意，自{order.lifted_on:%Y-%m-%d}起解除（{'；'.join(order.measures)}），"
+                       "可以恢复生产经营和使用。")
+        return
+    _tell_the_unit(hazard, "hazard.site_order", f"site_order:{order.pk}",
+                   f"现场处理措施决定：{hazard.number}",
+                   f"{order.number}：责令{'；'.join(order.measures)}（自{order.ordered_on:%Y-%m-%d}起）。"
+                   "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用；决定书见隐患页面。")
+
+
+def notify_compulsory_measure(hazard, measure, *, lifted: bool = False) -> None:
+    """强制措施 taken against the unit (安全生产法 第七十条) or lifted."""
+    if lifted:
+        _tell_the_unit(hazard, "hazard.compulsory_measure_lifted", f"compulsory_measure:{measure.pk}:lifted",
+                       f"强制措施已解除：{hazard.number}",
+                       f"{measure.number}：{'；'.join(measure.measures)}自{measure.lifted_on:%Y-%m-%d}起解除。")
+        return
+    at = timezone.localtime(measure.takes_effect_at)
+    _tell_the_unit(hazard, "hazard.compulsory_measure", f"compulsory_measure:{measure.pk}",
+                   f"强制措施通知：{hazard.number}",
+                   f"{measure.number}：因拒不执行现场处理措施决定，将于{at:%Y-%m-%d %H:%M}起采取{'；'.join(measure.measures)}的措施"
+                   "（安全生产法第七十条）。依法履行决定、消除事故隐患后，将及时解除。")
 
 
 def notify_rejected(hazard, acceptance, reason: str, next_steps: str) -> None:

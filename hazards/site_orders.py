@@ -13,6 +13,7 @@ from core.services import NotPermitted, ServiceError, StaleState, lock
 
 from . import workflow
 from .acting import actor_kind
+from .alerts import notify_compulsory_measure, notify_site_order
 from .asof import check_not_before, check_not_future
 from .models import CompulsoryMeasure, Hazard, SiteOrder
 
@@ -78,6 +79,7 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
             ordered_by_org=actor.membership.organisation)
         record(actor, "hazard.site_order", hazard, note="；".join(order.measures),
                data={"site_order": order.pk, "measures": order.measures, "ordered_on": ordered_on.isoformat()})
+        notify_site_order(hazard, order)
     return order
 
 
@@ -160,6 +162,7 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
                data={"site_order": order.pk, "compulsory_measure": measure.pk, "measures": measure.measures,
                      "notified_units": notified_units, "decided_on": decided_on.isoformat(),
                      "takes_effect_at": takes_effect_at.isoformat(), "emergency": bool(emergency)})
+        notify_compulsory_measure(hazard, measure)
     return measure
 
 
@@ -179,6 +182,7 @@ def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "
     check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
     with transaction.atomic():
         _lift(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
+        notify_compulsory_measure(hazard, measure, lifted=True)
     return measure
 
 
@@ -218,4 +222,5 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
         if order.compulsory_measures.in_force().exists():
             raise ServiceError(f"该现场处理措施的强制措施（停止供电等）尚未解除，请先解除（{ART_70_CITATION}）。", "opinion")
         _lift(actor, order, hazard, "hazard.site_order_lifted", lifted_on, lift_opinion=opinion)
+        notify_site_order(hazard, order, lifted=True)
     return order

@@ -419,3 +419,50 @@ def test_the_home_counts_the_measures_in_force_that_the_user_sees_and_links_to_t
     services.lift_compulsory_measures(world.user("commerce"), measure, note="该单位已停止作业")
     assert card("commerce", "hazards_compulsions") is None
     assert card("commerce", "hazards_site_orders") == ("/hazards/?site_order=true", 2)
+
+
+def test_the_unit_is_told_when_measures_are_ordered_taken_and_lifted(world):
+    from core.models import Notification, OutboxMessage
+
+    def told(kind):
+        notes = list(Notification.objects.filter(kind=kind).values_list("recipient__username", "title", "body"))
+        sms = sorted(OutboxMessage.objects.filter(kind=kind, channel="sms").values_list("address", flat=True))
+        return notes, sms
+
+    ent = world.ent_commerce
+    principal = world.user("enterprise")
+    phones = sorted(p for p in (ent.principal_phone, ent.controller_phone) if p)  # 主要负责人, 实际控制人
+    assert len(phones) == 2
+    order = _order(world)
+    hazard = order.hazard
+    notes, sms = told("hazard.site_order")
+    assert [(u, t) for u, t, _ in notes] == [(principal.username, f"现场处理措施决定：{hazard.number}")]
+    assert f"{order.number}：责令暂时停产停业" in notes[0][2] and "经审查同意，方可恢复生产经营和使用" in notes[0][2]
+    assert sms == phones
+    measure = _compel(world, order)
+    notes, sms = told("hazard.compulsory_measure")
+    effect = timezone.localtime(measure.takes_effect_at)
+    assert [(u, t) for u, t, _ in notes] == [(principal.username, f"强制措施通知：{hazard.number}")]
+    assert f"将于{effect:%Y-%m-%d %H:%M}起采取停止供电的措施" in notes[0][2] and sms == phones
+    services.lift_compulsory_measures(world.user("commerce"), measure, note="该单位已停止作业")
+    notes, _ = told("hazard.compulsory_measure_lifted")
+    assert [(u, t) for u, t, _ in notes] == [(principal.username, f"强制措施已解除：{hazard.number}")]
+    services.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    services.accept(world.user("commerce"), hazard, mode="on_site", opinion="合格")
+    services.lift_site_order(world.user("commerce"), SiteOrder.objects.get(pk=order.pk), opinion="同意恢复")
+    notes, sms = told("hazard.site_order_lifted")
+    assert [(u, t) for u, t, _ in notes] == [(principal.username, f"现场处理措施已解除：{hazard.number}")]
+    assert "可以恢复生产经营和使用" in notes[0][2] and sms == phones
+    # nobody of another unit is told anything
+    kinds = ("hazard.site_order", "hazard.site_order_lifted", "hazard.compulsory_measure", "hazard.compulsory_measure_lifted")
+    assert not Notification.objects.filter(kind__in=kinds).exclude(recipient__membership__organisation=ent.organisation_id).exists()
+
+
+def test_a_refused_order_tells_nobody(world):
+    from core.models import Notification
+
+    hazard = major_hazard(world)
+    with pytest.raises(ServiceError):
+        services.order_site_measures(world.user("commerce"), hazard, reason="无法保证安全")  # no measure chosen
+    assert not Notification.objects.filter(kind="hazard.site_order").exists()
