@@ -145,6 +145,7 @@ def h_lift_compulsory_measures(world):
     import datetime
 
     from django.utils import timezone
+
     from hazards import services as hz
 
     h, order = _site_order(world)
