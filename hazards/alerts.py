@@ -63,7 +63,7 @@ def notify_compulsory_measure(hazard, measure, *, lifted: bool = False) -> None:
     at = timezone.localtime(measure.takes_effect_at)
     _tell_the_unit(hazard, "hazard.compulsory_measure", f"compulsory_measure:{measure.pk}",
                    f"强制措施通知：{hazard.number}",
-                   f"{measure.number}：因拒不执行现场处理措施决定，将于{at:%Y-%m-%d %H:%M}起采取{'；'.join(measure.measures)}的措施"
+                   f"{measure.number}：因拒不执行现场处理措施决定，自{at:%Y-%m-%d %H:%M}起采取{'；'.join(measure.measures)}的措施"
                    "（安全生产法第七十条）。依法履行决定、消除事故隐患后，将及时解除。")
 
 

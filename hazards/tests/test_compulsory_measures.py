@@ -444,7 +444,7 @@ def test_the_unit_is_told_when_measures_are_ordered_taken_and_lifted(world):
     notes, sms = told("hazard.compulsory_measure")
     effect = timezone.localtime(measure.takes_effect_at)
     assert [(u, t) for u, t, _ in notes] == [(principal.username, f"强制措施通知：{hazard.number}")]
-    assert f"将于{effect:%Y-%m-%d %H:%M}起采取停止供电的措施" in notes[0][2] and sms == phones
+    assert f"拒不执行现场处理措施决定，自{effect:%Y-%m-%d %H:%M}起采取停止供电的措施" in notes[0][2] and sms == phones
     services.lift_compulsory_measures(world.user("commerce"), measure, note="该单位已停止作业")
     notes, _ = told("hazard.compulsory_measure_lifted")
     assert [(u, t) for u, t, _ in notes] == [(principal.username, f"强制措施已解除：{hazard.number}")]
