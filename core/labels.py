@@ -34,6 +34,8 @@ VERBS: dict[str, str] = {
     "hazard.site_order_lifted": "经审查同意，解除现场处理措施",
     "hazard.compulsory_measure": "采取强制措施（停止供电等）",
     "hazard.compulsory_measure_lifted": "解除强制措施",
+    "case.compulsory_measure": "采取强制措施（停止供电等）",
+    "case.compulsory_measure_lifted": "解除强制措施",
     "hazard.void": "作废",
     "hazard.reopen": "重新打开（再次发现）",
     "hazard.classify": "注明隐患类别",

@@ -208,10 +208,32 @@ def compulsory_measure_docx(measure) -> bytes:
     asked to stop the power or the civil explosives, naming the defied decision, the defiance, the real
     danger, the approval of the department's 主要负责人, when the measures take effect and how the unit
     was told (24 hours ahead of a power stop, save an emergency); once lifted, the lifting."""
+    order = measure.site_order
+    hazard = order.hazard
+    return _compulsion_docx(measure, hazard.enterprise, [
+        ["隐患编号", hazard.number],
+        ["重大事故隐患", hazard.description],
+        ["现场处理措施决定", f"{order.number}（{_d(order.ordered_on)}）：责令{'；'.join(order.measures)}"],
+    ])
+
+
+def suspension_compulsion_docx(measure) -> bytes:
+    """强制措施通知书 of a 强制措施 enforcing a case's 责令停产停业整顿 (安全生产法 第七十条), as above."""
+    decision = measure.suspension
+    case = decision.case
+    rows = [["案件编号", case.number], ["案由", case.title],
+            ["责令停产停业整顿决定", f"{decision.number}（{_d(decision.decided_on)}）：责令停产停业整顿"
+                                     + (f"，依据{decision.basis}" if decision.basis else "")]]
+    if case.hazard_id is not None:
+        rows.insert(1, ["重大事故隐患", f"{case.hazard.number} {case.hazard.description}"])
+    return _compulsion_docx(measure, case.enterprise, rows)
+
+
+def _compulsion_docx(measure, ent, decision_rows: list) -> bytes:
+    """The notice to the units asked to stop the power or the civil explosives: the unit, the defied
+    decision (``decision_rows``), the defiance and danger, the approval, when, the unit's notice, the lifting."""
     from hazards.site_orders import ART_70_CITATION
 
-    order = measure.site_order
-    hazard, ent = order.hazard, order.hazard.enterprise
     measures = "、".join(measure.measures)
     doc = new_document("强制措施通知书", f"文号：{measure.number}")
     paragraph(doc, f"{measure.notified_units}：")
@@ -219,9 +241,7 @@ def compulsory_measure_docx(measure) -> bytes:
         ["生产经营单位", ent.name],
         ["统一社会信用代码", ent.credit_code],
         ["地址", ent.address or "—"],
-        ["隐患编号", hazard.number],
-        ["重大事故隐患", hazard.description],
-        ["现场处理措施决定", f"{order.number}（{_d(order.ordered_on)}）：责令{'；'.join(order.measures)}"],
+        *decision_rows,
     ], widths_mm=[40, 116])
     paragraph(doc, f"上述单位存在重大事故隐患，本机关已依法作出上述决定。该单位拒不执行：{measure.defiance}。"
                    f"有发生生产安全事故的现实危险：{measure.danger}。", align="justify")

@@ -13,12 +13,28 @@ from accounts.permissions import is_government
 from core import idnumber
 from core.api import MAX_ID, ScopedReadOnlyViewSet
 from core.api_files import FILE_RENDERERS, document_schema, send_document
-from core.api_http import settles
+from core.api_http import already_done, settles
 from core.text import TEXT_MAX
+from hazards.api_detail import (
+    CompulsoryLiftSerializer,
+    CompulsoryMeasureInSerializer,
+    CompulsoryMeasureOutSerializer,
+    lift_answer,
+)
+from hazards.site_orders import ART_70_CITATION
 
-from . import rules, services, transfer_clock
+from . import compulsion, rules, services, transfer_clock
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
-from .models import Case, CaseParty, CreditListing, Decision, PenaltyArticle, TransferOutcome, TypicalCase
+from .models import (
+    Case,
+    CaseParty,
+    CreditListing,
+    Decision,
+    PenaltyArticle,
+    SuspensionCompulsion,
+    TransferOutcome,
+    TypicalCase,
+)
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -71,6 +87,13 @@ class TransferStepSerializer(serializers.Serializer):
     days_late = serializers.IntegerField(min_value=0, help_text="逾期办理的天数（其他状态为 0）")
 
 
+class SuspensionCompulsionSerializer(CompulsoryMeasureOutSerializer):
+    """强制措施 (安全生产法 第七十条) enforcing a 责令停产停业整顿: the same record as a hazard's."""
+
+    class Meta(CompulsoryMeasureOutSerializer.Meta):
+        model = SuspensionCompulsion
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     party = PartySerializer(read_only=True)
     article = serializers.StringRelatedField(allow_null=True)  # a 不予处罚, 复产 or 移送 names none
@@ -92,13 +115,17 @@ class DecisionSerializer(serializers.ModelSerializer):
         "复产复查决定：所解除的责令停产停业整顿决定的id（安全生产法第六十五条第一款第（三）项）；其他决定为null"))
     transfer_deadlines = serializers.SerializerMethodField(
         help_text="移送的法定期限（国务院令第310号第五、七、八、九、十一条），按今日计；仅生效的移送司法机关决定，其他为空列表")
+    compulsory_measures = SuspensionCompulsionSerializer(
+        many=True, read_only=True,
+        help_text="责令停产停业整顿：拒不执行时采取的强制措施（安全生产法第七十条）及其解除；其他决定为空列表")
 
     class Meta:
         model = Decision
         fields = ["id", "case", "kind", "status", "party", "article", "amount", "income", "reason", "dangerous_ops",
                   "transfer_to", "correction_deadline", "corrected_on", "decided_on", "act_on", "lifts", "transfer_receiving_organ",
                   "transfer_received_on", "transfer_outcome", "transfer_notified_on", "transfer_outcome_note",
-                  "transfer_reconsideration_requested_on", "transfer_reconsideration_result", "transfer_deadlines"]
+                  "transfer_reconsideration_requested_on", "transfer_reconsideration_result", "transfer_deadlines",
+                  "compulsory_measures"]
 
     @extend_schema_field(TransferStepSerializer(many=True))
     def get_transfer_deadlines(self, decision) -> list:
@@ -243,6 +270,11 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
+def _measure_data(measure) -> dict:
+    return SuspensionCompulsionSerializer(SuspensionCompulsion.objects.select_related("decided_by_org").get(
+        pk=measure.pk)).data
+
+
 def _resumed(case):
     """The case's 复产 decision in force, if any (it lifted the case's suspension: a case orders one while
     its unit operates, before the execution stage in which it is lifted)."""
@@ -255,7 +287,46 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["kind"]
 
     def base_queryset(self):
-        return Decision.objects.select_related("party", "article", "transfer_outcome").order_by("-id")
+        return (Decision.objects.select_related("party", "article", "transfer_outcome")
+                .prefetch_related("compulsory_measures__decided_by_org").order_by("-id"))
+
+    def _suspension(self, request):
+        """A 责令停产停业整顿 in scope (404 otherwise: no other decision has 强制措施) that the caller handles (403)."""
+        decision = self.get_object()
+        if decision.kind != Decision.Kind.SUSPENSION:
+            raise Http404
+        if not _may_handle(request.user, decision.case):
+            raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
+        return decision
+
+    @extend_schema(request=CompulsoryMeasureInSerializer, responses={201: SuspensionCompulsionSerializer},
+                   summary="采取强制措施（安全生产法第七十条：拒不执行责令停产停业整顿决定，经本部门主要负责人批准，"
+                           "通知有关单位停止供电、停止供应民用爆炸物品等；由主要负责人办理）")
+    @action(detail=True, methods=["post"], url_path="compulsory-measures")
+    def compulsory_measures(self, request, pk=None):
+        decision = self._suspension(request)
+        if not compulsion.may_compel(request.user, decision.case):
+            raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+        in_force = next((m for m in decision.compulsory_measures.all() if m.lifted_on is None), None)
+        if in_force is not None:  # taken already: answered with the measures in force
+            already_done(SuspensionCompulsionSerializer(in_force).data, "该决定已有未解除的强制措施（附当前措施）。")
+        data = CompulsoryMeasureInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure = services.take_suspension_measures(request.user, decision, **data.validated_data)
+        return Response(_measure_data(measure), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CompulsoryLiftSerializer, responses=SuspensionCompulsionSerializer,
+                   summary="解除强制措施（生产经营单位依法履行行政决定、采取相应措施消除事故隐患的，及时解除）")
+    @action(detail=True, methods=["post"], url_path=r"compulsory-measures/(?P<measure_pk>[0-9]+)/lift")
+    def lift_compulsory_measures(self, request, pk=None, measure_pk=None):
+        decision = self.get_object()
+        measure = next((m for m in decision.compulsory_measures.all() if m.pk == int(measure_pk)), None)
+        if measure is None:  # a measure of the visible decision, else 404
+            raise Http404
+        self._suspension(request)
+        measure.suspension = decision
+        return lift_answer(request, measure, CompulsoryLiftSerializer, services.lift_suspension_measures,
+                           lambda: _measure_data(measure))
 
     def get_queryset(self):
         qs = super().get_queryset()

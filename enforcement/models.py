@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accidents.models import GRADE_CHOICES as ACCIDENT_GRADES
 from core.models import RegionCodes
+from hazards.measure_models import CompulsionFields
 
 from . import workflow
 from .querysets import CaseQuerySet, DecisionQuerySet, EnterpriseScopedQuerySet, OwnRegionQuerySet, PlacedQuerySet
@@ -255,6 +256,27 @@ class Decision(models.Model):
         if self.article_id is not None:
             return f"第{self.article.article}条{self.article.item}"
         return RESUMPTION_BASIS if self.kind == self.Kind.RESUMPTION else ""
+
+
+class SuspensionCompulsion(CompulsionFields):
+    """强制措施 (安全生产法 第七十条) enforcing a case's 责令停产停业整顿 that the unit defies: the same record as
+    for a hazard's 现场处理措施 (``hazards.CompulsoryMeasure``, ``CompulsionFields``), approved by the 主要负责人
+    of the department handling the case; lifted as soon as the unit complies, and before the 复产 that lifts
+    the suspension. Written only by ``enforcement.compulsion``; read through its decision's case (scoped)."""
+
+    suspension = models.ForeignKey(Decision, verbose_name="责令停产停业整顿决定", on_delete=models.PROTECT,
+                                   related_name="compulsory_measures")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "强制措施（责令停产停业整顿）"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.suspension.number} 强制措施（{self.decided_on:%Y-%m-%d}）"
+
+    @property
+    def number(self) -> str:
+        return f"{self.suspension.number}-QZ{self.pk or 0:02d}"
 
 
 class TransferOutcome(models.Model):

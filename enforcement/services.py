@@ -339,6 +339,8 @@ def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None =
                     "decided_on")
     entity = case.parties.get(kind=CaseParty.Kind.ENTITY)
     with transaction.atomic():
+        lock(case)  # no 强制措施 taken meanwhile (take_suspension_measures holds the same lock)
+        check_none_in_force(lifted, "复产")
         # the unit operates again unless another case's order is still in force (a revoked 复产 put it back)
         elsewhere = _suspended_elsewhere(ent.pk, lifted)
         decision = _create_decision(actor, case, entity, Decision.Kind.RESUMPTION, verb="case.resumption", reason=reason,
@@ -379,6 +381,8 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
     if decision.kind == Decision.Kind.PENALTY and decision.daily_fines.filter(status=Decision.Status.EFFECTIVE).exists():
         raise ServiceError("该罚款决定已作出按日连续处罚，请先撤销按日连续处罚决定。", "decision")
     with transaction.atomic():
+        lock(case)  # no 强制措施 taken meanwhile (take_suspension_measures holds the same lock)
+        check_none_in_force(decision, "撤销")
         if Decision.objects.filter(pk=decision.pk, status=Decision.Status.EFFECTIVE).update(
                 status=Decision.Status.REVOKED) != 1:
             raise StaleState()
@@ -545,9 +549,10 @@ def record_notice(actor, *, target: Organisation, kind: str, date: datetime.date
 #: writer modules split out of this one (services are the only writers; core/tests/test_writers.py),
 #: re-exported here so callers keep using ``enforcement.services``: credit.py — 失信名单, 信用修复, 行业禁入;
 #: penalties.py — 行政处罚, 不予处罚, 按日连续处罚 and 改正; transfers.py — what the 公安机关 did with a
-#: 移送司法机关 (回执, 立案 / 不予立案 / 转送, 复议)
-SERVICE_MODULES = ("credit", "penalties", "transfers")
+#: 移送司法机关 (回执, 立案 / 不予立案 / 转送, 复议); compulsion.py — 强制措施 (第七十条) enforcing a 责令停产停业整顿
+SERVICE_MODULES = ("compulsion", "credit", "penalties", "transfers")
 
+from .compulsion import check_none_in_force, lift_suspension_measures, take_suspension_measures  # noqa: E402, F401  (re-exported)
 from .credit import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
     apply_repair,
     ban_person,

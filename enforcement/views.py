@@ -17,7 +17,7 @@ from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, service_error_to_form
 from documents.delivery import send
 
-from . import forms, rules, services, transfer_clock, workflow
+from . import compulsion, forms, rules, services, transfer_clock, workflow
 from .documents import render_decision, renderable
 from .filters import AccountabilityFilter, CaseFilter, CreditListingFilter, TypicalCaseFilter
 from .models import Accountability, Case, CreditListing, Decision, OversightNotice, TypicalCase
@@ -160,13 +160,17 @@ def _run(user, case, name, d):
 
 
 def _detail_context(request, case, action_forms, failed=None):
-    decisions = list(case.decisions.select_related("party", "article", "transfer_outcome", "lifts__case"))
+    decisions = list(case.decisions.select_related("party", "article", "transfer_outcome", "lifts__case")
+                     .prefetch_related("compulsory_measures", "lifted_by"))
+    may_compel = is_government(request.user) and compulsion.may_compel(request.user, case)
     if not is_government(request.user):
         decisions = [d for d in decisions if d.kind != Decision.Kind.TRANSFER]
     for d in decisions:
         d.document = renderable(d)
         if d.kind == Decision.Kind.DAILY_FINE:
             d.accrual = services.daily_fine_total(d)
+        if d.kind == Decision.Kind.SUSPENSION:  # 强制措施 (第七十条) offered to the 主要负责人 while it is defied
+            d.compulsion_offered = may_compel and compulsion.enforceable(d)
         if d.kind == Decision.Kind.TRANSFER:  # what the 公安机关 did with it (None: nothing recorded yet)
             d.police = getattr(d, "transfer_outcome", None)
             d.clock = transfer_clock.for_decision(d, timezone.localdate())  # 国务院令第310号's time limits

@@ -18,19 +18,23 @@ def _enterprise_users(enterprise, roles=("principal",)):
     return User.objects.filter(membership__organisation_id=enterprise.organisation_id, membership__role__in=roles, is_active=True)
 
 
-def _tell_the_unit(hazard, kind: str, key: str, title: str, body: str) -> None:
-    """The unit's principal users (in-app and e-mail) and its 主要负责人 and 实际控制人 by SMS, once per ``key``."""
-    ent = hazard.enterprise
-    url = f"/hazards/{hazard.pk}/"
+def tell_the_unit(ent, obj, url: str, kind: str, key: str, title: str, body: str) -> None:
+    """The unit ``ent``'s principal users (in-app and e-mail) and its 主要负责人 and 实际控制人 by SMS, once per
+    ``key`` of ``obj`` (a hazard, a case) whose page is ``url``."""
+    prefix = f"{obj._meta.model_name}:{obj.pk}:{key}"
     for user in _enterprise_users(ent):
-        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:user:{user.pk}",
-               title=title, body=body, url=url, obj=hazard, user=user, channels=("inapp", "email"))
+        notify(kind=kind, dedupe_key=f"{prefix}:user:{user.pk}",
+               title=title, body=body, url=url, obj=obj, user=user, channels=("inapp", "email"))
     if ent.principal_phone:
-        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:principal",
-               title=title, body=body, obj=hazard, name=ent.principal_name, phone=ent.principal_phone, channels=("sms",))
+        notify(kind=kind, dedupe_key=f"{prefix}:principal",
+               title=title, body=body, obj=obj, name=ent.principal_name, phone=ent.principal_phone, channels=("sms",))
     if ent.controller_phone:
-        notify(kind=kind, dedupe_key=f"hazard:{hazard.pk}:{key}:controller",
-               title=title, body=body, obj=hazard, name=ent.controller_name, phone=ent.controller_phone, channels=("sms",))
+        notify(kind=kind, dedupe_key=f"{prefix}:controller",
+               title=title, body=body, obj=obj, name=ent.controller_name, phone=ent.controller_phone, channels=("sms",))
+
+
+def _tell_the_unit(hazard, kind: str, key: str, title: str, body: str) -> None:
+    tell_the_unit(hazard.enterprise, hazard, f"/hazards/{hazard.pk}/", kind, key, title, body)
 
 
 def notify_major_registered(hazard) -> None:
@@ -53,18 +57,25 @@ def notify_site_order(hazard, order, *, lifted: bool = False) -> None:
                    "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用；决定书见隐患页面。")
 
 
-def notify_compulsory_measure(hazard, measure, *, lifted: bool = False) -> None:
-    """强制措施 taken against the unit (安全生产法 第七十条) or lifted."""
+def notify_compulsion(ent, obj, url: str, number: str, measure, *, defied: str, lifted: bool = False) -> None:
+    """强制措施 (安全生产法 第七十条) taken against the unit ``ent`` for defying the ``defied`` decision, or
+    lifted; told about ``obj`` (the hazard, the case) numbered ``number``."""
+    kind = f"{obj._meta.model_name}.compulsory_measure"  # hazard.… / case.…: the events' verbs
     if lifted:
-        _tell_the_unit(hazard, "hazard.compulsory_measure_lifted", f"compulsory_measure:{measure.pk}:lifted",
-                       f"强制措施已解除：{hazard.number}",
-                       f"{measure.number}：{'；'.join(measure.measures)}自{measure.lifted_on:%Y-%m-%d}起解除。")
+        tell_the_unit(ent, obj, url, f"{kind}_lifted", f"compulsory_measure:{measure.pk}:lifted",
+                      f"强制措施已解除：{number}",
+                      f"{measure.number}：{'；'.join(measure.measures)}自{measure.lifted_on:%Y-%m-%d}起解除。")
         return
     at = timezone.localtime(measure.takes_effect_at)
-    _tell_the_unit(hazard, "hazard.compulsory_measure", f"compulsory_measure:{measure.pk}",
-                   f"强制措施通知：{hazard.number}",
-                   f"{measure.number}：因拒不执行现场处理措施决定，自{at:%Y-%m-%d %H:%M}起采取{'；'.join(measure.measures)}的措施"
-                   "（安全生产法第七十条）。依法履行决定、消除事故隐患后，将及时解除。")
+    tell_the_unit(ent, obj, url, kind, f"compulsory_measure:{measure.pk}", f"强制措施通知：{number}",
+                  f"{measure.number}：因拒不执行{defied}，自{at:%Y-%m-%d %H:%M}起采取{'；'.join(measure.measures)}的措施"
+                  "（安全生产法第七十条）。依法履行决定、消除事故隐患后，将及时解除。")
+
+
+def notify_compulsory_measure(hazard, measure, *, lifted: bool = False) -> None:
+    """强制措施 of a hazard's 现场处理措施 taken or lifted."""
+    notify_compulsion(hazard.enterprise, hazard, f"/hazards/{hazard.pk}/", hazard.number, measure,
+                      defied="现场处理措施决定", lifted=lifted)
 
 
 def notify_rejected(hazard, acceptance, reason: str, next_steps: str) -> None:

@@ -115,8 +115,8 @@ class SiteOrderLiftSerializer(PrebuiltFieldsMixin, serializers.Serializer):
 
 
 class CompulsoryMeasureInSerializer(PrebuiltFieldsMixin, serializers.Serializer):
-    """强制措施 (安全生产法 第七十条) against a unit defying a 现场处理措施, checked by
-    ``services.take_compulsory_measures``."""
+    """强制措施 (安全生产法 第七十条) against a unit defying a 现场处理措施 or a 责令停产停业整顿, checked by
+    ``hazards.site_orders.compulsion_fields`` (through ``take_compulsory_measures`` / ``take_suspension_measures``)."""
 
     stop_power = serializers.BooleanField(default=False, help_text="通知有关单位停止供电")
     stop_explosives = serializers.BooleanField(default=False, help_text="通知有关单位停止供应民用爆炸物品")
@@ -133,7 +133,7 @@ class CompulsoryMeasureInSerializer(PrebuiltFieldsMixin, serializers.Serializer)
     emergency_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
                                              help_text="紧急情形（emergency 为 true 时必填）")
     decided_on = serializers.DateField(required=False,
-                                       help_text="主要负责人批准日期（缺省为今天；不能晚于今天，不能早于现场处理措施决定日期）")
+                                       help_text="主要负责人批准日期（缺省为今天；不能晚于今天，不能早于所执行的决定——现场处理措施或责令停产停业整顿——的日期）")
 
 
 class CompulsoryLiftSerializer(PrebuiltFieldsMixin, serializers.Serializer):
@@ -208,7 +208,7 @@ def _measure_out(measure: CompulsoryMeasure) -> dict:
         pk=measure.pk)).data
 
 
-def _lifted(request, row, body, lift, current) -> Response:
+def lift_answer(request, row, body, lift, current) -> Response:
     """Lift ``row`` (a 现场处理措施 or a 强制措施) with the checked ``body``: lifted already — or meanwhile by
     someone else (``StaleState``) — answers 409 ``already_done`` with ``current()``, the row as stored."""
     if row.lifted_on is not None:
@@ -270,7 +270,7 @@ class HazardDetailMoreMixin:
         hazard = self.get_object()
         order = _visible_order(hazard, order_pk)
         _may_order(request.user, hazard)
-        return _lifted(request, order, SiteOrderLiftSerializer, services.lift_site_order,
+        return lift_answer(request, order, SiteOrderLiftSerializer, services.lift_site_order,
                        lambda: SiteOrderOutSerializer(hazard.site_orders.get(pk=order.pk)).data)
 
     @extend_schema(request=CompulsoryMeasureInSerializer, responses={201: CompulsoryMeasureOutSerializer},
@@ -305,7 +305,7 @@ class HazardDetailMoreMixin:
             raise Http404
         _may_order(request.user, hazard)
         measure.site_order = order
-        return _lifted(request, measure, CompulsoryLiftSerializer, services.lift_compulsory_measures,
+        return lift_answer(request, measure, CompulsoryLiftSerializer, services.lift_compulsory_measures,
                        lambda: _measure_out(measure))
 
     @extend_schema(responses=DepartmentSerializer(many=True), summary="双报告可报告的主管部门")

@@ -65,16 +65,12 @@ class SiteOrder(models.Model):
                                         (self.stop_use, f"停止使用{self.facilities or '相关设施、设备'}")) if on]
 
 
-class CompulsoryMeasure(models.Model):
-    """强制措施 to enforce a 现场处理措施 the unit defies (安全生产法 第七十条, quoted in
-    ``hazards.site_orders.ART_70``): with the approval of the department's 主要负责人, the department
-    notifies the units concerned in writing to stop supplying power, or civil explosives, or takes a
-    like measure; power is stopped no sooner than 24 hours after the unit was told, save in an emergency
-    endangering safety; the measures are lifted as soon as the unit complies and eliminates the hazard.
-    Written only by ``hazards.site_orders``; read through its order's hazard (scoped)."""
+class CompulsionFields(models.Model):
+    """What a 强制措施 of 安全生产法 第七十条 records, whichever decision it enforces — a 现场处理措施 of a hazard
+    (``CompulsoryMeasure``) or a case's 责令停产停业整顿 (``enforcement.SuspensionCompulsion``): the measures, the
+    units told in writing, the defiance and the danger, the 主要负责人's approval, the notice to the unit and
+    when they take effect, an emergency, and their lifting. Checked by ``hazards.site_orders.compulsion_fields``."""
 
-    site_order = models.ForeignKey(SiteOrder, verbose_name="现场处理措施", on_delete=models.PROTECT,
-                                   related_name="compulsory_measures")
     stop_power = models.BooleanField("通知有关单位停止供电", default=False)
     stop_explosives = models.BooleanField("通知有关单位停止供应民用爆炸物品", default=False)
     other_measures = models.CharField("其他强制措施", max_length=200, blank=True)
@@ -99,6 +95,27 @@ class CompulsoryMeasure(models.Model):
     objects = InForceQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures, as the law words them."""
+        return ([m for flag, m in ((self.stop_power, "停止供电"), (self.stop_explosives, "停止供应民用爆炸物品")) if flag]
+                + ([self.other_measures] if self.other_measures else []))
+
+
+class CompulsoryMeasure(CompulsionFields):
+    """强制措施 to enforce a 现场处理措施 the unit defies (安全生产法 第七十条, quoted in
+    ``hazards.site_orders.ART_70``): with the approval of the department's 主要负责人, the department
+    notifies the units concerned in writing to stop supplying power, or civil explosives, or takes a
+    like measure; power is stopped no sooner than 24 hours after the unit was told, save in an emergency
+    endangering safety; the measures are lifted as soon as the unit complies and eliminates the hazard.
+    Written only by ``hazards.site_orders``; read through its order's hazard (scoped)."""
+
+    site_order = models.ForeignKey(SiteOrder, verbose_name="现场处理措施", on_delete=models.PROTECT,
+                                   related_name="compulsory_measures")
+
+    class Meta:
         verbose_name = verbose_name_plural = "强制措施（停止供电等）"
         ordering = ["-decided_on", "-id"]
 
@@ -108,9 +125,3 @@ class CompulsoryMeasure(models.Model):
     @property
     def number(self) -> str:
         return f"{self.site_order.number}-QZ{self.pk or 0:02d}"
-
-    @property
-    def measures(self) -> list[str]:
-        """The measures, as the law words them."""
-        return ([m for flag, m in ((self.stop_power, "停止供电"), (self.stop_explosives, "停止供应民用爆炸物品")) if flag]
-                + ([self.other_measures] if self.other_measures else []))

@@ -114,6 +114,43 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
     _require(actor, hazard)
     if not may_approve_compulsion(actor, hazard):
         raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+    fields = compulsion_fields(
+        actor, floor=order.ordered_on, floor_name="现场处理措施决定日期", stop_power=stop_power,
+        stop_explosives=stop_explosives, other_measures=other_measures, notified_units=notified_units,
+        defiance=defiance, danger=danger, takes_effect_at=takes_effect_at, enterprise_notified_at=enterprise_notified_at,
+        emergency=emergency, emergency_reason=emergency_reason, decided_on=decided_on)
+    with transaction.atomic():
+        lock(hazard)  # one set in force per order; the order as re-read under the lock
+        order = SiteOrder.objects.get(pk=order.pk)
+        if not (order.lifted_on is None and (order.halt or order.stop_use)):
+            raise ServiceError("强制措施只用于尚未解除的责令暂时停产停业或者停止使用相关设施、设备的决定"
+                               f"（{ART_70_CITATION}）。", "stop_power")
+        if order.compulsory_measures.in_force().exists():
+            raise ServiceError("该现场处理措施已有未解除的强制措施。", "stop_power")
+        measure = CompulsoryMeasure.objects.create(site_order=order, **fields)
+        record(actor, "hazard.compulsory_measure", hazard, note="；".join(measure.measures),
+               data={"site_order": order.pk, **compulsion_event(measure)})
+        notify_compulsory_measure(hazard, measure)
+    return measure
+
+
+def compulsion_event(measure) -> dict:
+    """What the event of a 强制措施 records (beside the decision it enforces)."""
+    return {"compulsory_measure": measure.pk, "measures": measure.measures, "notified_units": measure.notified_units,
+            "decided_on": measure.decided_on.isoformat(), "takes_effect_at": measure.takes_effect_at.isoformat(),
+            "emergency": measure.emergency}
+
+
+def compulsion_fields(actor, *, floor: datetime.date, floor_name: str, stop_power: bool = False,
+                      stop_explosives: bool = False, other_measures: str = "", notified_units: str = "",
+                      defiance: str = "", danger: str = "", takes_effect_at: datetime.datetime | None = None,
+                      enterprise_notified_at: datetime.datetime | None = None, emergency: bool = False,
+                      emergency_reason: str = "", decided_on: datetime.date | None = None) -> dict:
+    """The checks of 第七十条 on a 强制措施, whichever decision it enforces (approved not before ``floor``,
+    the day of that decision, named ``floor_name``): a measure, the units told in writing, the defiance,
+    the real danger, when it takes effect (not before the approval), the notice to the unit (a fact: not in
+    the future, not after the effect; 24 hours before a power stop unless an emergency is written). Returns
+    the record's values, the approving 主要负责人 (``actor``) and unit included; ServiceError on its field."""
     other_measures, notified_units = (other_measures or "").strip(), (notified_units or "").strip()
     defiance, danger, emergency_reason = (defiance or "").strip(), (danger or "").strip(), (emergency_reason or "").strip()
     if not (stop_power or stop_explosives or other_measures):
@@ -127,7 +164,7 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
     if takes_effect_at is None:
         raise ServiceError("请填写措施实施时间。", "takes_effect_at")
     decided_on = check_not_future(decided_on or timezone.localdate(), "decided_on", "批准日期")
-    check_not_before(decided_on, order.ordered_on, "decided_on", "批准日期", "现场处理措施决定日期")
+    check_not_before(decided_on, floor, "decided_on", "批准日期", floor_name)
     if timezone.localdate(takes_effect_at) < decided_on:
         raise ServiceError("措施实施时间不能早于批准日期。", "takes_effect_at")
     if enterprise_notified_at is not None and enterprise_notified_at > timezone.now():
@@ -143,27 +180,13 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
         if takes_effect_at - enterprise_notified_at < POWER_NOTICE:
             raise ServiceError("停止供电应当提前二十四小时通知生产经营单位：实施时间须在通知后二十四小时以后"
                                f"（危及生产安全的紧急情形除外，{ART_70_CITATION}第二款）。", "takes_effect_at")
-    with transaction.atomic():
-        lock(hazard)  # one set in force per order; the order as re-read under the lock
-        order = SiteOrder.objects.get(pk=order.pk)
-        if not (order.lifted_on is None and (order.halt or order.stop_use)):
-            raise ServiceError("强制措施只用于尚未解除的责令暂时停产停业或者停止使用相关设施、设备的决定"
-                               f"（{ART_70_CITATION}）。", "stop_power")
-        if order.compulsory_measures.in_force().exists():
-            raise ServiceError("该现场处理措施已有未解除的强制措施。", "stop_power")
-        measure = CompulsoryMeasure.objects.create(
-            site_order=order, stop_power=bool(stop_power), stop_explosives=bool(stop_explosives),
-            other_measures=other_measures, notified_units=notified_units, defiance=defiance, danger=danger,
-            decided_on=decided_on, approved_by=actor if actor.is_authenticated else None,
-            approved_by_name=(actor.get_full_name() or actor.get_username())[:60],
-            decided_by_org=actor.membership.organisation, enterprise_notified_at=enterprise_notified_at,
-            takes_effect_at=takes_effect_at, emergency=bool(emergency), emergency_reason=emergency_reason if emergency else "")
-        record(actor, "hazard.compulsory_measure", hazard, note="；".join(measure.measures),
-               data={"site_order": order.pk, "compulsory_measure": measure.pk, "measures": measure.measures,
-                     "notified_units": notified_units, "decided_on": decided_on.isoformat(),
-                     "takes_effect_at": takes_effect_at.isoformat(), "emergency": bool(emergency)})
-        notify_compulsory_measure(hazard, measure)
-    return measure
+    return {"stop_power": bool(stop_power), "stop_explosives": bool(stop_explosives), "other_measures": other_measures,
+            "notified_units": notified_units, "defiance": defiance, "danger": danger, "decided_on": decided_on,
+            "approved_by": actor if actor.is_authenticated else None,
+            "approved_by_name": (actor.get_full_name() or actor.get_username())[:60],
+            "decided_by_org": actor.membership.organisation, "enterprise_notified_at": enterprise_notified_at,
+            "takes_effect_at": takes_effect_at, "emergency": bool(emergency),
+            "emergency_reason": emergency_reason if emergency else ""}
 
 
 def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "",
@@ -181,14 +204,15 @@ def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "
     lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
     check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
     with transaction.atomic():
-        _lift(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
+        lift_measure(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
         notify_compulsory_measure(hazard, measure, lifted=True)
     return measure
 
 
-def _lift(actor, row, hazard, verb: str, lifted_on: datetime.date, **text) -> None:
-    """Lift ``row`` (a SiteOrder or a CompulsoryMeasure) on ``lifted_on`` with its ``text`` (the opinion,
-    the note): compare-and-set on it still being in force (StaleState otherwise), ``verb`` on the hazard."""
+def lift_measure(actor, row, obj, verb: str, lifted_on: datetime.date, **text) -> None:
+    """Lift ``row`` (a SiteOrder, or a 强制措施 of a hazard or of a case) on ``lifted_on`` with its ``text``
+    (the opinion, the note): compare-and-set on it still being in force (StaleState otherwise), ``verb`` on
+    ``obj`` (the hazard, the case)."""
     by = actor if actor is not None and actor.is_authenticated else None
     if type(row).objects.in_force().filter(pk=row.pk).update(lifted_on=lifted_on, lifted_by=by, **text) != 1:
         raise StaleState()
@@ -196,7 +220,7 @@ def _lift(actor, row, hazard, verb: str, lifted_on: datetime.date, **text) -> No
     for name, value in text.items():
         setattr(row, name, value)
     key = "site_order" if isinstance(row, SiteOrder) else "compulsory_measure"
-    record(actor, verb, hazard, note=next(iter(text.values())),
+    record(actor, verb, obj, note=next(iter(text.values())),
            data={key: row.pk, "lifted_on": lifted_on.isoformat()})
 
 
@@ -221,6 +245,6 @@ def lift_site_order(actor, order: SiteOrder, *, opinion: str = "", lifted_on: da
         lock(hazard)  # no 强制措施 taken meanwhile (take_compulsory_measures holds the same lock)
         if order.compulsory_measures.in_force().exists():
             raise ServiceError(f"该现场处理措施的强制措施（停止供电等）尚未解除，请先解除（{ART_70_CITATION}）。", "opinion")
-        _lift(actor, order, hazard, "hazard.site_order_lifted", lifted_on, lift_opinion=opinion)
+        lift_measure(actor, order, hazard, "hazard.site_order_lifted", lifted_on, lift_opinion=opinion)
         notify_site_order(hazard, order, lifted=True)
     return order

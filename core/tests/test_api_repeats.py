@@ -437,6 +437,37 @@ def e_suspension(world):
                                                                  "reason": "重大事故隐患未消除"}
 
 
+def _suspension(world):
+    from enforcement import services as es
+    from enforcement.tests.helpers import notified_case, suspension_article
+
+    case = notified_case(world, filed=-10)
+    return es.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
+
+
+def e_compulsory_measures(world):
+    from django.utils import timezone
+
+    return "commerce_lead", f"/api/v1/decisions/{_suspension(world).pk}/compulsory-measures/", {
+        "stop_explosives": True, "notified_units": "民用爆炸物品供应单位", "defiance": "停产后仍在生产", "danger": "可燃物堆放",
+        "takes_effect_at": timezone.localtime().isoformat()}
+
+
+def e_lift_compulsory_measures(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from enforcement import services as es
+
+    decision = _suspension(world)
+    told = timezone.now()
+    measure = es.take_suspension_measures(
+        world.user("commerce_lead"), decision, stop_power=True, notified_units="供电公司", defiance="停产后仍在生产",
+        danger="可燃物堆放", enterprise_notified_at=told, takes_effect_at=told + datetime.timedelta(hours=24))
+    return "commerce", f"/api/v1/decisions/{decision.pk}/compulsory-measures/{measure.pk}/lift/", {"note": "已停止生产"}
+
+
 def e_resumption(world):
     from enforcement import services as es
     from enforcement.tests.helpers import notified_case, suspension_article
@@ -544,6 +575,8 @@ RECIPES = {
     "v1_inspections_findings_match_create": i_match,
     "v1_inspections_lines_answer_create": i_answer,
     "v1_cases_penalties_create": e_penalties, "v1_cases_suspension_create": e_suspension,
+    "v1_decisions_compulsory_measures_create": e_compulsory_measures,
+    "v1_decisions_compulsory_measures_lift_create": e_lift_compulsory_measures,
     "v1_cases_resumption_create": e_resumption,
     "v1_campaigns_submit_create": c_submit,
     "v1_assessment_sets_indicators_create": as_indicators, "v1_assessment_sets_finalise_create": as_finalise,

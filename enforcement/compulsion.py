@@ -1,0 +1,103 @@
+"""强制措施 (安全生产法 第七十条) enforcing a case's 责令停产停业整顿 the unit defies: "负有安全生产监督管理职责的
+部门依法对存在重大事故隐患的生产经营单位作出停产停业……的决定，生产经营单位应当依法执行……生产经营单位拒不执行，有发生
+生产安全事故的现实危险的，在保证安全的前提下，经本部门主要负责人批准，……可以采取通知有关单位停止供电、停止供应民用
+爆炸物品等措施" (the whole text: ``hazards.site_orders.ART_70``, marked R). The same record and checks as for a
+hazard's 现场处理措施 (``hazards.site_orders.compulsion_fields``): approved by the 主要负责人 (the 负责人 role) of
+the department handling the case, one set in force per decision, lifted by the department as soon as the unit
+complies — and before the 复产 that lifts the suspension. Called as ``enforcement.services.*``."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.events import record
+from core.services import NotPermitted, ServiceError, lock
+from hazards.alerts import notify_compulsion
+from hazards.asof import check_not_before, check_not_future
+from hazards.site_orders import ART_70_CITATION, compulsion_event, compulsion_fields, lift_measure
+
+from .models import Decision, SuspensionCompulsion
+
+DEFIED = "责令停产停业整顿决定"
+
+
+def in_force(decision: Decision) -> bool:
+    """A 责令停产停业整顿 still in force: effective, not lifted by an effective 复产 decision."""
+    return (decision.kind == Decision.Kind.SUSPENSION and decision.status == Decision.Status.EFFECTIVE
+            and not any(r.status == Decision.Status.EFFECTIVE for r in decision.lifted_by.all()))
+
+
+def may_compel(actor, case) -> bool:
+    """The department handling the case, through its 主要负责人 (the 负责人 role; a superuser)."""
+    from accounts.models import Membership
+
+    from .services import can_handle
+
+    if actor is None or not actor.is_authenticated or not can_handle(actor, case):
+        return False
+    return actor.is_superuser or actor.membership.role == Membership.Role.LEADER
+
+
+def enforceable(decision: Decision) -> bool:
+    """A suspension in force with no 强制措施 in force yet (its measures prefetched on the page)."""
+    return in_force(decision) and not any(m.lifted_on is None for m in decision.compulsory_measures.all())
+
+
+def _tell(case, measure, *, lifted: bool = False) -> None:
+    notify_compulsion(case.enterprise, case, f"/enforcement/cases/{case.pk}/", case.number, measure, defied=DEFIED,
+                      lifted=lifted)
+
+
+def take_suspension_measures(actor, decision: Decision, **fields) -> SuspensionCompulsion:
+    """强制措施 against a unit defying the case's 责令停产停业整顿 ``decision``: the 主要负责人 of the department
+    handling the case approves; ``fields`` as ``compulsion_fields`` checks them (not before the decision's
+    day). One set in force per decision; a ``case.compulsory_measure`` event on the case; the unit is told."""
+    from .services import _require_handler
+
+    case = decision.case
+    _require_handler(actor, case)
+    if not may_compel(actor, case):
+        raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+    values = compulsion_fields(actor, floor=decision.decided_on, floor_name="责令停产停业整顿决定日期", **fields)
+    with transaction.atomic():
+        lock(case)  # one set in force per decision; the decision as re-read under the lock (复产 and 撤销 take it too)
+        decision = Decision.objects.get(pk=decision.pk)
+        if not in_force(decision):
+            raise ServiceError(f"强制措施只用于尚未解除的责令停产停业整顿决定（{ART_70_CITATION}）。", "stop_power")
+        if decision.compulsory_measures.in_force().exists():
+            raise ServiceError("该责令停产停业整顿决定已有未解除的强制措施。", "stop_power")
+        measure = SuspensionCompulsion.objects.create(suspension=decision, **values)
+        record(actor, "case.compulsory_measure", case, note="；".join(measure.measures),
+               data={"decision": decision.pk, **compulsion_event(measure)})
+        _tell(case, measure)
+    return measure
+
+
+def lift_suspension_measures(actor, measure: SuspensionCompulsion, *, note: str = "",
+                             lifted_on: datetime.date | None = None) -> SuspensionCompulsion:
+    """及时解除 (第七十条第二款) once the unit performs the decision and takes the measures that eliminate the
+    hazard — written in ``note``; on ``lifted_on`` (default today; not before the approval); the department
+    handling the case; compare-and-set on ``lifted_on``, a ``case.compulsory_measure_lifted`` event."""
+    from .services import _require_handler
+
+    case = measure.suspension.case
+    _require_handler(actor, case)
+    if measure.lifted_on is not None:
+        raise ServiceError(f"该强制措施已于{measure.lifted_on:%Y-%m-%d}解除。", "note")
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("请写明生产经营单位履行决定、消除事故隐患的情况。", "note")
+    lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
+    check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
+    with transaction.atomic():
+        lift_measure(actor, measure, case, "case.compulsory_measure_lifted", lifted_on, lift_note=note)
+        _tell(case, measure, lifted=True)
+    return measure
+
+
+def check_none_in_force(decision: Decision, what: str) -> None:
+    """A 复产 or a 撤销 of ``decision`` (a suspension) waits for its 强制措施 to be lifted (call under the case's lock)."""
+    if decision.kind == Decision.Kind.SUSPENSION and decision.compulsory_measures.in_force().exists():
+        raise ServiceError(f"该责令停产停业整顿决定的强制措施（停止供电等）尚未解除，请先解除后再{what}"
+                           f"（{ART_70_CITATION}）。", "reason")
