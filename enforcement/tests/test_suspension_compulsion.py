@@ -235,3 +235,9 @@ def test_the_api_takes_and_lifts_them_for_the_principal_and_the_department_only(
     assert response.status_code == 200 and response.json()["lifted_on"] == timezone.localdate().isoformat()
     assert client.post(lift, {"note": "再次"}, content_type=J).status_code == 409
     assert [e.verb for e in events_for(case)].count("case.compulsory_measure_lifted") == 1
+    # a measure is found only under its own decision
+    _, second = _suspended(world, ent=world.ent_commerce2)
+    foreign = _compel(world, second)
+    assert client.post(f"/api/v1/decisions/{decision.pk}/compulsory-measures/{foreign.pk}/lift/", {"note": "已停产"},
+                       content_type=J).status_code == 404
+    assert SuspensionCompulsion.objects.get(pk=foreign.pk).lifted_on is None
