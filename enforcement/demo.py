@@ -90,9 +90,15 @@ def _cases(ctx) -> None:
                             decided_on=today - datetime.timedelta(days=20),
                             correction_ordered_on=today - datetime.timedelta(days=20),
                             correction_deadline=today - datetime.timedelta(days=5))
-    services.order_suspension(officer, case, article=PenaltyArticle.objects.get(article=102, item="拒不执行"),
-                              reason="责令限期消除的重大事故隐患逾期仍未消除，存在现实危险",
-                              correction_deadline=today + datetime.timedelta(days=15))
+    suspension = services.order_suspension(officer, case, article=PenaltyArticle.objects.get(article=102, item="拒不执行"),
+                                           reason="责令限期消除的重大事故隐患逾期仍未消除，存在现实危险",
+                                           correction_deadline=today + datetime.timedelta(days=15))
+    # …and still defied: the 负责人 approves stopping the power, told 24 hours ahead (第七十条)
+    told = timezone.now().replace(second=0, microsecond=0)
+    services.take_suspension_measures(
+        lead, suspension, stop_power=True, notified_units="国网天津市电力公司河北供电分公司",
+        defiance="责令停产停业整顿后夜间仍在仓库内组织作业", danger="重大事故隐患未消除，仓库内存放大量可燃物",
+        enterprise_notified_at=told, takes_effect_at=told + datetime.timedelta(hours=24))
     services.advance(officer, case, "decide")  # the credit list follows the decision
     services.propose_listing(officer, enterprise=target, reason="拒不执行整改指令（演示）", case=case)
     services.record_notice(users["hb_anweiban"], target=orgs["township1"], kind="notice", reason="辖区隐患整治进度滞后")
