@@ -17,7 +17,7 @@ class InForceQuerySet(models.QuerySet):
     def held_hazards(self):
         """The ids of the hazards with such measures in force (a subquery: the ledger's filters
         ``site_order`` / ``compulsion`` and the home cards that link to them count the same)."""
-        path = "hazard_id" if self.model is SiteOrder else "site_order__hazard_id"
+        path = {SiteOrder: "hazard_id", CompulsoryMeasure: "site_order__hazard_id"}[self.model]  # a hazard's measures
         return self.in_force().values(path)
 
 
