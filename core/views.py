@@ -39,6 +39,27 @@ def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) ->
     form.add_error(field, error.message)
 
 
+def submit_form(request, form, call, done: str, to):
+    """A service's form page on POST: a valid ``form`` goes to ``call(**form.cleaned_data)``; a refusal of
+    permission (``NotPermitted``) is the 403 page, any other ``ServiceError`` lands on the form; done: the
+    ``done`` message and a redirect to ``to``. Returns that redirect, or None (render the form again)."""
+    from django.contrib import messages
+
+    from .services import NotPermitted
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(**form.cleaned_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message)
+        except ServiceError as exc:
+            service_error_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(to)
+    return None
+
+
 @login_not_required
 def healthz(request):
     return JsonResponse({"status": "ok"})

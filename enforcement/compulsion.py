@@ -9,13 +9,17 @@ complies — and before the 复产 that lifts the suspension. Called as ``enforc
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.events import record
 from core.services import NotPermitted, ServiceError, lock
 from hazards.alerts import notify_compulsion
-from hazards.asof import check_not_before, check_not_future
-from hazards.site_orders import ART_70_CITATION, compulsion_event, compulsion_fields, lift_measure
+from hazards.site_orders import (
+    ART_70_CITATION,
+    compulsion_event,
+    compulsion_fields,
+    compulsion_lift_checks,
+    lift_measure,
+)
 
 from .models import Decision, SuspensionCompulsion
 
@@ -83,13 +87,7 @@ def lift_suspension_measures(actor, measure: SuspensionCompulsion, *, note: str 
 
     case = measure.suspension.case
     _require_handler(actor, case)
-    if measure.lifted_on is not None:
-        raise ServiceError(f"该强制措施已于{measure.lifted_on:%Y-%m-%d}解除。", "note")
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError("请写明生产经营单位履行决定、消除事故隐患的情况。", "note")
-    lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
-    check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
+    note, lifted_on = compulsion_lift_checks(measure, note, lifted_on)
     with transaction.atomic():
         lift_measure(actor, measure, case, "case.compulsory_measure_lifted", lifted_on, lift_note=note)
         _tell(case, measure, lifted=True)

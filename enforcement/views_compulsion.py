@@ -1,14 +1,12 @@
 """强制措施 (安全生产法 第七十条) enforcing a case's 责令停产停业整顿: take (the 主要负责人 of the department handling
 the case), lift (that department), the 强制措施通知书. Read through the decision (scoped: out of scope is 404)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.permissions import is_government
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 from documents.delivery import send
 from hazards.forms import CompulsoryLiftForm, CompulsoryMeasureForm
 from hazards.site_orders import ART_70, ART_70_CITATION
@@ -38,16 +36,9 @@ def _page(request, decision, form, call, title: str, done: str, *, principal: bo
         raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
     if principal and not compulsion.may_compel(request.user, case):
         raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(**form.cleaned_data)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("enforcement:case_detail", case.pk)
+    answered = submit_form(request, form, call, done, f"/enforcement/cases/{case.pk}/")
+    if answered is not None:
+        return answered
     return render(request, "enforcement/compulsion_form.html",
                   {"decision": decision, "case": case, "form": form, "title": title, "art_70": ART_70},
                   status=form_status(form))

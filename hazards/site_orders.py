@@ -196,6 +196,16 @@ def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "
     compare-and-set on ``lifted_on``, a ``hazard.compulsory_measure_lifted`` event."""
     hazard = measure.site_order.hazard
     _require(actor, hazard)
+    note, lifted_on = compulsion_lift_checks(measure, note, lifted_on)
+    with transaction.atomic():
+        lift_measure(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
+        notify_compulsory_measure(hazard, measure, lifted=True)
+    return measure
+
+
+def compulsion_lift_checks(measure, note: str, lifted_on: datetime.date | None) -> tuple[str, datetime.date]:
+    """The checks of a 强制措施's lifting, whichever decision it enforces: not lifted yet, the unit's compliance
+    written, dated not in the future and not before the approval. Returns the note and the day."""
     if measure.lifted_on is not None:
         raise ServiceError(f"该强制措施已于{measure.lifted_on:%Y-%m-%d}解除。", "note")
     note = (note or "").strip()
@@ -203,10 +213,7 @@ def lift_compulsory_measures(actor, measure: CompulsoryMeasure, *, note: str = "
         raise ServiceError("请写明生产经营单位履行决定、消除事故隐患的情况。", "note")
     lifted_on = check_not_future(lifted_on or timezone.localdate(), "lifted_on", "解除日期")
     check_not_before(lifted_on, measure.decided_on, "lifted_on", "解除日期", "强制措施批准日期")
-    with transaction.atomic():
-        lift_measure(actor, measure, hazard, "hazard.compulsory_measure_lifted", lifted_on, lift_note=note)
-        notify_compulsory_measure(hazard, measure, lifted=True)
-    return measure
+    return note, lifted_on
 
 
 def lift_measure(actor, row, obj, verb: str, lifted_on: datetime.date, **text) -> None:

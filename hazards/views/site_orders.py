@@ -1,13 +1,11 @@
 """现场处理措施 of a major hazard: order (a department competent for it), lift after 销号 and review,
 and the 现场处理措施决定书. Read through the hazard (scoped: out of scope is 404)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, posted, service_error_to_form
+from core.views import form_status, posted, submit_form
 
 from .. import services, site_orders
 from ..forms import CompulsoryLiftForm, CompulsoryMeasureForm, SiteOrderForm, SiteOrderLiftForm
@@ -26,16 +24,9 @@ def _page(request, hazard, form, call, title: str, done: str, order=None, *, may
         raise PermissionDenied("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
     if may is not None and not may(request.user, hazard):
         raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{site_orders.ART_70_CITATION}）。")
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(**form.cleaned_data)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("hazards:detail", hazard.pk)
+    answered = submit_form(request, form, call, done, f"/hazards/{hazard.pk}/")
+    if answered is not None:
+        return answered
     return render(request, "hazards/site_order_form.html",
                   {"hazard": hazard, "form": form, "title": title, "order": order, "law": site_orders.LAW,
                    "art_70": site_orders.ART_70 if law == 70 else ""},
