@@ -57,13 +57,14 @@ def take_suspension_measures(actor, decision: Decision, **fields) -> SuspensionC
     """强制措施 against a unit defying the case's 责令停产停业整顿 ``decision``: the 主要负责人 of the department
     handling the case approves; ``fields`` as ``compulsion_fields`` checks them (not before the decision's
     day). One set in force per decision; a ``case.compulsory_measure`` event on the case; the unit is told."""
-    from .services import _require_handler
+    from .services import _decision_org, _require_handler
 
     case = decision.case
     _require_handler(actor, case)
     if not may_compel(actor, case):
         raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
-    values = compulsion_fields(actor, floor=decision.decided_on, floor_name="责令停产停业整顿决定日期", **fields)
+    # the deciding unit: the 主要负责人's department (a superuser without one acts for the department handling the case)
+    values = compulsion_fields(actor, _decision_org(actor, case), floor=decision.decided_on, floor_name="责令停产停业整顿决定日期", **fields)
     with transaction.atomic():
         lock(case)  # one set in force per decision; the decision as re-read under the lock (复产 and 撤销 take it too)
         decision = Decision.objects.get(pk=decision.pk)

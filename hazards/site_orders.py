@@ -115,7 +115,7 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
     if not may_approve_compulsion(actor, hazard):
         raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
     fields = compulsion_fields(
-        actor, floor=order.ordered_on, floor_name="现场处理措施决定日期", stop_power=stop_power,
+        actor, actor.membership.organisation, floor=order.ordered_on, floor_name="现场处理措施决定日期", stop_power=stop_power,
         stop_explosives=stop_explosives, other_measures=other_measures, notified_units=notified_units,
         defiance=defiance, danger=danger, takes_effect_at=takes_effect_at, enterprise_notified_at=enterprise_notified_at,
         emergency=emergency, emergency_reason=emergency_reason, decided_on=decided_on)
@@ -141,7 +141,7 @@ def compulsion_event(measure) -> dict:
             "emergency": measure.emergency}
 
 
-def compulsion_fields(actor, *, floor: datetime.date, floor_name: str, stop_power: bool = False,
+def compulsion_fields(actor, org, *, floor: datetime.date, floor_name: str, stop_power: bool = False,
                       stop_explosives: bool = False, other_measures: str = "", notified_units: str = "",
                       defiance: str = "", danger: str = "", takes_effect_at: datetime.datetime | None = None,
                       enterprise_notified_at: datetime.datetime | None = None, emergency: bool = False,
@@ -150,7 +150,8 @@ def compulsion_fields(actor, *, floor: datetime.date, floor_name: str, stop_powe
     the day of that decision, named ``floor_name``): a measure, the units told in writing, the defiance,
     the real danger, when it takes effect (not before the approval), the notice to the unit (a fact: not in
     the future, not after the effect; 24 hours before a power stop unless an emergency is written). Returns
-    the record's values, the approving 主要负责人 (``actor``) and unit included; ServiceError on its field."""
+    the record's values, the approving 主要负责人 (``actor``) and the deciding unit ``org`` included;
+    ServiceError on its field."""
     other_measures, notified_units = (other_measures or "").strip(), (notified_units or "").strip()
     defiance, danger, emergency_reason = (defiance or "").strip(), (danger or "").strip(), (emergency_reason or "").strip()
     if not (stop_power or stop_explosives or other_measures):
@@ -184,7 +185,7 @@ def compulsion_fields(actor, *, floor: datetime.date, floor_name: str, stop_powe
             "notified_units": notified_units, "defiance": defiance, "danger": danger, "decided_on": decided_on,
             "approved_by": actor if actor.is_authenticated else None,
             "approved_by_name": (actor.get_full_name() or actor.get_username())[:60],
-            "decided_by_org": actor.membership.organisation, "enterprise_notified_at": enterprise_notified_at,
+            "decided_by_org": org, "enterprise_notified_at": enterprise_notified_at,
             "takes_effect_at": takes_effect_at, "emergency": bool(emergency),
             "emergency_reason": emergency_reason if emergency else ""}
 

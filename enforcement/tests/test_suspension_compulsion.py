@@ -241,3 +241,11 @@ def test_the_api_takes_and_lifts_them_for_the_principal_and_the_department_only(
     assert client.post(f"/api/v1/decisions/{decision.pk}/compulsory-measures/{foreign.pk}/lift/", {"note": "已停产"},
                        content_type=J).status_code == 404
     assert SuspensionCompulsion.objects.get(pk=foreign.pk).lifted_on is None
+
+
+def test_a_superuser_without_a_unit_takes_them_for_the_department_handling_the_case(world):
+    admin = world.user("admin")
+    assert admin.is_superuser and getattr(admin, "membership", None) is None
+    case, decision = _suspended(world)
+    measure = _compel(world, decision, persona="admin")
+    assert (measure.decided_by_org, measure.approved_by) == (case.opened_by_org, admin)
