@@ -21,7 +21,7 @@ from hazards.api_detail import (
     CompulsoryMeasureOutSerializer,
     lift_answer,
 )
-from hazards.site_orders import ART_70_CITATION
+from hazards.site_orders import PRINCIPAL_ONLY
 
 from . import compulsion, rules, services, transfer_clock
 from .filters import CaseFilter, CreditListingFilter, TypicalCaseFilter
@@ -287,7 +287,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["kind"]
 
     def base_queryset(self):
-        return (Decision.objects.select_related("party", "article", "transfer_outcome")
+        return (Decision.objects.select_related("party", "article", "transfer_outcome", "case")  # case: a 强制措施's 文号
                 .prefetch_related("compulsory_measures__decided_by_org").order_by("-id"))
 
     def _suspension(self, request):
@@ -306,7 +306,7 @@ class DecisionViewSet(ScopedReadOnlyViewSet):
     def compulsory_measures(self, request, pk=None):
         decision = self._suspension(request)
         if not compulsion.may_compel(request.user, decision.case):
-            raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+            raise PermissionDenied(PRINCIPAL_ONLY)
         in_force = next((m for m in decision.compulsory_measures.all() if m.lifted_on is None), None)
         if in_force is not None:  # taken already: answered with the measures in force
             already_done(SuspensionCompulsionSerializer(in_force).data, "该决定已有未解除的强制措施（附当前措施）。")

@@ -15,6 +15,7 @@ from core.services import NotPermitted, ServiceError, lock
 from hazards.alerts import notify_compulsion
 from hazards.site_orders import (
     ART_70_CITATION,
+    PRINCIPAL_ONLY,
     compulsion_event,
     compulsion_fields,
     compulsion_lift_checks,
@@ -62,7 +63,7 @@ def take_suspension_measures(actor, decision: Decision, **fields) -> SuspensionC
     case = decision.case
     _require_handler(actor, case)
     if not may_compel(actor, case):
-        raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+        raise NotPermitted(PRINCIPAL_ONLY)
     # the deciding unit: the 主要负责人's department (a superuser without one acts for the department handling the case)
     values = compulsion_fields(actor, _decision_org(actor, case), floor=decision.decided_on, floor_name="责令停产停业整顿决定日期", **fields)
     with transaction.atomic():

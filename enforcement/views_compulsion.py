@@ -9,7 +9,7 @@ from accounts.permissions import is_government
 from core.views import form_status, get_visible_or_404, posted, submit_form
 from documents.delivery import send
 from hazards.forms import CompulsoryLiftForm, CompulsoryMeasureForm
-from hazards.site_orders import ART_70, ART_70_CITATION
+from hazards.site_orders import ART_70, PRINCIPAL_ONLY
 
 from . import compulsion, services
 from .models import Decision
@@ -35,7 +35,7 @@ def _page(request, decision, form, call, title: str, done: str, *, principal: bo
     if not (is_government(request.user) and services.can_handle(request.user, case)):
         raise PermissionDenied("只有立案单位的执法人员可以办理该案件。")
     if principal and not compulsion.may_compel(request.user, case):
-        raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+        raise PermissionDenied(PRINCIPAL_ONLY)
     answered = submit_form(request, form, call, done, f"/enforcement/cases/{case.pk}/")
     if answered is not None:
         return answered

@@ -283,7 +283,7 @@ class HazardDetailMoreMixin:
         order = _visible_order(hazard, order_pk)
         _may_order(request.user, hazard)
         if not site_orders.may_approve_compulsion(request.user, hazard):
-            raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{site_orders.ART_70_CITATION}）。")
+            raise PermissionDenied(site_orders.PRINCIPAL_ONLY)
         in_force = next((m for m in order.compulsory_measures.all() if m.lifted_on is None), None)
         if in_force is not None:  # taken already: answered with the measures in force
             already_done(CompulsoryMeasureOutSerializer(in_force).data, "该现场处理措施已有未解除的强制措施（附当前措施）。")

@@ -26,6 +26,8 @@ ART_70 = ("负有安全生产监督管理职责的部门依法对存在重大事
           "民用爆炸物品等措施，强制生产经营单位履行决定。通知应当采用书面形式，有关单位应当予以配合。负有安全生产监督管理职责"
           "的部门依照前款规定采取停止供电措施，除有危及生产安全的紧急情形外，应当提前二十四小时通知生产经营单位。生产经营单位"
           "依法履行行政决定、采取相应措施消除事故隐患的，负有安全生产监督管理职责的部门应当及时解除前款规定的措施。")
+#: the refusal to anyone but the 主要负责人 (第七十条: "经本部门主要负责人批准"), on pages, API and services alike
+PRINCIPAL_ONLY = f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。"
 #: how long before power is stopped the unit must be told (第七十条第二款), save in an emergency
 POWER_NOTICE = datetime.timedelta(hours=24)
 
@@ -113,7 +115,7 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
     hazard = order.hazard
     _require(actor, hazard)
     if not may_approve_compulsion(actor, hazard):
-        raise NotPermitted(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{ART_70_CITATION}）。")
+        raise NotPermitted(PRINCIPAL_ONLY)
     fields = compulsion_fields(
         actor, actor.membership.organisation, floor=order.ordered_on, floor_name="现场处理措施决定日期", stop_power=stop_power,
         stop_explosives=stop_explosives, other_measures=other_measures, notified_units=notified_units,

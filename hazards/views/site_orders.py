@@ -23,7 +23,7 @@ def _page(request, hazard, form, call, title: str, done: str, order=None, *, may
     if not site_orders.can_order(request.user, hazard):
         raise PermissionDenied("只有负责该隐患的行业主管部门可以责令采取或解除现场处理措施。")
     if may is not None and not may(request.user, hazard):
-        raise PermissionDenied(f"强制措施须经本部门主要负责人批准，由主要负责人办理（{site_orders.ART_70_CITATION}）。")
+        raise PermissionDenied(site_orders.PRINCIPAL_ONLY)
     answered = submit_form(request, form, call, done, f"/hazards/{hazard.pk}/")
     if answered is not None:
         return answered
