@@ -39,25 +39,37 @@ def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) ->
     form.add_error(field, error.message)
 
 
-def submit_form(request, form, call, done: str, to):
-    """A service's form page on POST: a valid ``form`` goes to ``call(**form.cleaned_data)``; a refusal of
-    permission (``NotPermitted``) is the 403 page, any other ``ServiceError`` lands on the form; done: the
-    ``done`` message and a redirect to ``to``. Returns that redirect, or None (render the form again)."""
+def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=None, refused=None):
+    """The one POST flow of a service's form (every HTML form page that calls a service goes through it).
+
+    On POST with a valid ``form``: ``result = call(**form.cleaned_data)``. Done: the ``done`` message (a
+    string, a callable of the result, or None for no message) and a redirect to ``to`` (a URL, a view
+    name, or a callable of the result giving one of those or a response). Returns that response.
+
+    A refusal (``ServiceError``) lands on the form (``service_error_to_form``: under its field, else at
+    the top), its field first renamed by ``rename`` ({service field: form field}); with ``forbid`` (the
+    default) a refusal of permission is the 403 page instead. ``refused(exc)``, if given, sees the refusal
+    first and may answer it itself (a page shown again with the refusal's status). Returns None when the
+    form must be shown again — the caller renders it with ``form_status(form)``."""
     from django.contrib import messages
+    from django.http import HttpResponseBase
 
-    from .services import NotPermitted
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(**form.cleaned_data)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(to)
-    return None
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(**form.cleaned_data)
+    except ServiceError as exc:
+        if rename and exc.field in rename:
+            exc.field = rename[exc.field]
+        if refused is not None and (answer := refused(exc)) is not None:
+            return answer
+        service_error_to_form(form, exc, forbid=forbid)
+        return None
+    message = done(result) if callable(done) else done
+    if message:
+        messages.success(request, message)
+    target = to(result) if callable(to) else to
+    return target if isinstance(target, HttpResponseBase) else redirect(target)
 
 
 @login_not_required
