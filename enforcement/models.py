@@ -266,6 +266,7 @@ class SuspensionCompulsion(CompulsionFields):
 
     suspension = models.ForeignKey(Decision, verbose_name="责令停产停业整顿决定", on_delete=models.PROTECT,
                                    related_name="compulsory_measures")
+    held_path = "suspension__case_id"  # InForceQuerySet.held: the case whose suspension it enforces
 
     class Meta:
         verbose_name = verbose_name_plural = "强制措施（责令停产停业整顿）"

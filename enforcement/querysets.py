@@ -42,6 +42,12 @@ class DecisionQuerySet(EnterpriseScopedQuerySet):
     def penalties(self):
         return self.filter(kind="penalty", status="effective")
 
+    def suspensions_in_force(self):
+        """责令停产停业整顿 decisions in force: effective and not lifted by an effective 复产复查决定 — the one
+        query of it (a case's: ``services.suspension_in_force``; the case list's filter and home card);
+        ``compulsion.in_force`` asks the same of a decision in hand, its 复产 prefetched."""
+        return self.filter(kind="suspension", status="effective").exclude(lifted_by__status="effective")
+
 
 class OwnRegionQuerySet(ScopedQuerySet):
     """Rows with their own region codes and no enterprise (government-only records)."""

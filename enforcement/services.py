@@ -305,8 +305,7 @@ def order_suspension(actor, case: Case, *, article, reason: str, correction_dead
 def suspension_in_force(case: Case) -> Decision | None:
     """The case's 停产整顿 decision still in force: effective and not lifted by an effective 复产
     decision (the latest such, should a case have ordered a second one after a resumption)."""
-    return (case.decisions.filter(kind=Decision.Kind.SUSPENSION, status=Decision.Status.EFFECTIVE)
-            .exclude(lifted_by__status=Decision.Status.EFFECTIVE).order_by("-decided_on", "-pk").first())
+    return case.decisions.suspensions_in_force().order_by("-decided_on", "-pk").first()
 
 
 def resume(actor, case: Case, *, reason: str, decided_on: datetime.date | None = None) -> Decision:

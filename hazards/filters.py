@@ -144,7 +144,7 @@ class HazardFilter(django_filters.FilterSet):
             return queryset
         from .models import SiteOrder
 
-        held = SiteOrder.objects.held_hazards()
+        held = SiteOrder.objects.held()
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
     def filter_compulsion(self, queryset, name, value):
@@ -154,7 +154,7 @@ class HazardFilter(django_filters.FilterSet):
             return queryset
         from .models import CompulsoryMeasure
 
-        held = CompulsoryMeasure.objects.held_hazards()
+        held = CompulsoryMeasure.objects.held()
         return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
 
     def filter_listed(self, queryset, name, value):

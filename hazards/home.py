@@ -27,7 +27,7 @@ def measure_cards(user) -> list[dict]:
     for key, title, model, query, hint in (
             ("site_orders", "现场处理措施未解除", SiteOrder, "site_order", "撤出作业人员、暂时停产停业、停止使用设施设备；销号后经审查同意解除"),
             ("compulsions", "强制措施未解除", CompulsoryMeasure, "compulsion", "停止供电、停止供应民用爆炸物品等；单位履行决定后应当及时解除")):
-        value = qs.filter(pk__in=model.objects.held_hazards()).count()
+        value = qs.filter(pk__in=model.objects.held()).count()
         if value:
             shown.append({"key": f"hazards_{key}", "title": title, "value": value, "url": f"/hazards/?{query}=true",
                           "hint": hint})

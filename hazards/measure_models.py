@@ -14,11 +14,11 @@ class InForceQuerySet(models.QuerySet):
         """Measures taken and not lifted (for a 现场处理措施: no review agreed to resume yet)."""
         return self.filter(lifted_on__isnull=True)
 
-    def held_hazards(self):
-        """The ids of the hazards with such measures in force (a subquery: the ledger's filters
-        ``site_order`` / ``compulsion`` and the home cards that link to them count the same)."""
-        path = {SiteOrder: "hazard_id", CompulsoryMeasure: "site_order__hazard_id"}[self.model]  # a hazard's measures
-        return self.in_force().values(path)
+    def held(self):
+        """The ids of what such measures in force hold (a subquery): the hazards of 现场处理措施 and of their
+        强制措施, the cases of a 责令停产停业整顿's 强制措施 (``held_path`` of the model). The lists' filters
+        (``site_order`` / ``compulsion``) and the home cards that link to them count the same."""
+        return self.in_force().values(self.model.held_path)
 
 
 class SiteOrder(models.Model):
@@ -46,6 +46,7 @@ class SiteOrder(models.Model):
                                   related_name="+")
 
     objects = InForceQuerySet.as_manager()
+    held_path = "hazard_id"  # InForceQuerySet.held: the hazard an order holds
 
     class Meta:
         verbose_name = verbose_name_plural = "现场处理措施"
@@ -114,6 +115,7 @@ class CompulsoryMeasure(CompulsionFields):
 
     site_order = models.ForeignKey(SiteOrder, verbose_name="现场处理措施", on_delete=models.PROTECT,
                                    related_name="compulsory_measures")
+    held_path = "site_order__hazard_id"  # InForceQuerySet.held: the hazard under the order it enforces
 
     class Meta:
         verbose_name = verbose_name_plural = "强制措施（停止供电等）"
