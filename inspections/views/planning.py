@@ -13,7 +13,7 @@ from core import ruletables
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, submit_form
 from documents.delivery import send
 from enterprises.models import Enterprise
 from regions.models import Region
@@ -35,13 +35,10 @@ def plan_new(request):
         raise PermissionDenied("只有行业部门可以制定检查计划。")
     org = request.user.membership.organisation
     form = forms.PlanForm(posted(request), org=org, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            return redirect("inspections:plan", pk=plan.pk)
+    answered = submit_form(request, form, lambda **data: services.create_plan(request.user, **data), None,
+                           lambda plan: f"/inspections/plans/{plan.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "inspections/form.html", {"form": form, "title": "制定检查计划"}, status=form_status(form))
 
 
@@ -50,20 +47,18 @@ def plan_detail(request, pk: int):
     can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
     current = plan.draws.filter(superseded=False).first()
     form = forms.DrawForm(posted(request), redraw=current is not None)
-    if request.method == "POST":
-        if not can_draw:
-            raise PermissionDenied("只能为本部门的计划抽取。")
-        if form.is_valid():
-            try:
-                if current is None:
-                    services.make_draw(request.user, plan, **form.cleaned_data)
-                else:  # 重新抽取: a request the department's 负责人 decides
-                    redraw.request_redraw(request.user, plan, **form.cleaned_data)
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
-            else:
-                messages.success(request, "抽取完成。" if current is None else "已提交重新抽取申请，待本部门负责人审批。")
-                return redirect("inspections:plan", pk=plan.pk)
+    if request.method == "POST" and not can_draw:
+        raise PermissionDenied("只能为本部门的计划抽取。")
+
+    def draw(**data):
+        if current is None:
+            return services.make_draw(request.user, plan, **data)
+        return redraw.request_redraw(request.user, plan, **data)  # 重新抽取: a request the department's 负责人 decides
+
+    answered = submit_form(request, form, draw, "抽取完成。" if current is None else "已提交重新抽取申请，待本部门负责人审批。",
+                           f"/inspections/plans/{plan.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     names = dict(Enterprise.objects.filter(pk__in={r["enterprise"] for d in plan.draws.all() for r in d.result})
                  .values_list("pk", "name"))
     from django.contrib.auth import get_user_model
@@ -116,16 +111,16 @@ def spot_check_new(request, enterprise_pk: int):
     if not services.can_inspect(request.user):
         raise PermissionDenied("只有政府部门经办人员可以填写抽查记录。")
     form = forms.SpotCheckForm(posted(request), initial={"checked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("checked_on", "via_permit_records", "contractor_unqualified",
-                                                  "no_agreement", "unclear_duties", "not_unified")}
-        try:
-            services.record_spot_check(request.user, enterprise=enterprise, answers=form.answers(), notes=form.notes(), **data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "抽查记录已保存。")
-            return redirect("inspections:spot_checks")
+
+    def record(**cleaned):
+        data = {k: cleaned[k] for k in ("checked_on", "via_permit_records", "contractor_unqualified",
+                                        "no_agreement", "unclear_duties", "not_unified")}
+        return services.record_spot_check(request.user, enterprise=enterprise, answers=form.answers(), notes=form.notes(),
+                                          **data)
+
+    answered = submit_form(request, form, record, "抽查记录已保存。", "inspections:spot_checks", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "inspections/spot_check.html", {
         "form": form, "enterprise": enterprise, "summary": _obligation_summary(enterprise)}, status=form_status(form))
 
@@ -160,14 +155,10 @@ def visit_new(request):
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
     named_or_404(form, "township", Region.objects, request.user)
     named_or_404(form, "target_organisation", Organisation.objects, request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_visit(request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("inspections:index")
+    answered = submit_form(request, form, lambda **data: services.record_visit(request.user, **data), "已保存。",
+                           "inspections:index", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "inspections/form.html", {"form": form, "title": "帮扶指导 / 督导检查"}, status=form_status(form))
 
 
@@ -181,15 +172,15 @@ def review_new(request):
         raise PermissionDenied("只有政府部门经办人员可以导入复查批次。")
     inspectors = services.inspectors_of(request.user.membership.organisation)
     form = forms.ReviewImportForm(posted(request), request.FILES or None, inspectors=inspectors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ids = review.parse_hazard_ids(form.cleaned_data["file"].read())
-            batch = review.import_batch(request.user, title=form.cleaned_data["title"], hazard_ids=ids,
-                                        inspector=form.cleaned_data["inspector"])
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            return redirect("inspections:review", pk=batch.pk)
+
+    def import_batch(**data):
+        ids = review.parse_hazard_ids(data["file"].read())  # an unreadable file: refused on the form, too
+        return review.import_batch(request.user, title=data["title"], hazard_ids=ids, inspector=data["inspector"])
+
+    answered = submit_form(request, form, import_batch, None, lambda batch: f"/inspections/reviews/{batch.pk}/",
+                           forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "inspections/form.html", {"form": form, "title": "导入整改复查批次", "multipart": True},
                   status=form_status(form))
 
@@ -202,13 +193,10 @@ def review_detail(request, pk: int):
         task = batch.tasks.filter(pk=task_id).first() if task_id else None
         if task is None:
             raise Http404
-        if form.is_valid():
-            try:
-                review.conclude(request.user, task, **form.cleaned_data)
-            except ServiceError as exc:
-                service_error_to_form(form, exc, forbid=True)
-            else:
-                return redirect("inspections:review", pk=batch.pk)
+        answered = submit_form(request, form, lambda **data: review.conclude(request.user, task, **data), None,
+                               f"/inspections/reviews/{batch.pk}/")
+        if answered is not None:
+            return answered
     return render(request, "inspections/review.html", {
         "batch": batch, "tasks": batch.tasks.select_related("hazard__enterprise", "inspector"), "form": form},
         status=form_status(form))

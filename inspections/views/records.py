@@ -11,7 +11,7 @@ from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, submit_form
 from documents.delivery import send
 from enterprises.models import Enterprise
 
@@ -64,13 +64,10 @@ def record_new(request):
             pk = parse_id(raw)
             if pk is not None and not services.nameable_inspectors(request.user).filter(pk=pk).exists():
                 raise Http404("不存在或无权查看")
-        if form.is_valid():
-            try:
-                rec = services.create_record(request.user, **form.cleaned_data)
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
-            else:
-                return redirect("inspections:record", pk=rec.pk)
+        answered = submit_form(request, form, lambda **data: services.create_record(request.user, **data), None,
+                               lambda rec: f"/inspections/records/{rec.pk}/", forbid=False)
+        if answered is not None:
+            return answered
     else:
         initial = {"inspected_on": timezone.localdate(), "inspectors": [request.user.pk]}
         # ids as ASCII digits only ("²" is a digit to isdigit and no number to int: it was a 500)
@@ -156,18 +153,8 @@ def item_set(request, pk: int, item_pk: int):
     except RecordItem.DoesNotExist:
         raise Http404
     form = _item_form(item, request.POST, request.FILES)
-    saved = False
-    if form.is_valid():
-        try:
-            services.set_item(request.user, item, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            saved = True
-            if not request.htmx:
-                messages.success(request, "已保存。")
-                return redirect(f"/inspections/records/{rec.pk}/#item-{item.pk}")
-    if request.htmx:  # answered inline: this line, the progress counter and (saved) the 发现隐患 card change
+
+    def inline(form, saved: bool):  # answered inline: this line, the progress counter and (saved) the 发现隐患 card change
         item.refresh_from_db()
         findings = None
         if saved:  # the line may have become (or stopped being) a finding: its card with the ledger choice
@@ -177,6 +164,15 @@ def item_set(request, pk: int, item_pk: int):
                       {"record": rec, "item": item, "form": form, "saved": saved,
                        "can_edit": True, "progress": _progress(rec), "oob": True, "findings": findings},
                       status=form_status(form))
+
+    answered = submit_form(request, form, lambda **data: services.set_item(request.user, item, **data),
+                           None if request.htmx else "已保存。",
+                           lambda _: inline(form, saved=True) if request.htmx
+                           else f"/inspections/records/{rec.pk}/#item-{item.pk}", forbid=False)
+    if answered is not None:
+        return answered
+    if request.htmx:
+        return inline(form, saved=False)
     ctx = _record_ctx(request, rec)
     ctx["items"] = [(i, form if i.pk == item.pk else f) for i, f in ctx["items"]]
     return render(request, "inspections/record.html", ctx, status=form_status(form))
@@ -214,16 +210,17 @@ def finding_add(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
     form = forms.FindingForm(request.POST, request.FILES, prefix="f",
                              ledger=matching.open_hazards(request.user, rec.enterprise))
-    if form.is_valid():
-        data = dict(form.cleaned_data, existing_hazard=_ledger_hazard(request, form.cleaned_data["existing_hazard"]))
-        try:
-            services.add_finding(request.user, rec, **data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已添加隐患。" if data["existing_hazard"] is None
-                             else f"已添加隐患，并关联台账中的{data['existing_hazard'].number}。")
-            return redirect("inspections:record", pk=rec.pk)
+
+    def add(**data):  # the ledger hazard it is (if any)
+        data["existing_hazard"] = _ledger_hazard(request, data["existing_hazard"])
+        services.add_finding(request.user, rec, **data)
+        return data["existing_hazard"]
+
+    answered = submit_form(request, form, add,
+                           lambda hazard: "已添加隐患。" if hazard is None else f"已添加隐患，并关联台账中的{hazard.number}。",
+                           f"/inspections/records/{rec.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "inspections/record.html", _record_ctx(request, rec, finding_form=form), status=form_status(form))
 
 
@@ -235,16 +232,18 @@ def finding_match(request, pk: int, item_pk: int):
     if item is None:
         raise Http404
     form = forms.MatchForm(request.POST, prefix=f"m{item.pk}", ledger=matching.open_hazards(request.user, rec.enterprise))
-    if form.is_valid():
-        hazard = _ledger_hazard(request, form.cleaned_data["existing_hazard"])
-        try:
-            matching.match_finding(request.user, item, hazard=hazard, new_hazard=form.cleaned_data["new_hazard"])
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            messages.success(request, f"已关联台账中的{hazard.number}，签名后不再重复登记。" if hazard is not None
-                             else "已确认为新发现隐患。" if form.cleaned_data["new_hazard"] else "已取消关联。")
-            return redirect(f"/inspections/records/{rec.pk}/#finding-{item.pk}")
+
+    def match(**data):  # the ledger hazard it is (if any)
+        hazard = _ledger_hazard(request, data["existing_hazard"])
+        matching.match_finding(request.user, item, hazard=hazard, new_hazard=data["new_hazard"])
+        return hazard
+
+    answered = submit_form(request, form, match,
+                           lambda hazard: f"已关联台账中的{hazard.number}，签名后不再重复登记。" if hazard is not None
+                           else "已确认为新发现隐患。" if form.cleaned_data["new_hazard"] else "已取消关联。",
+                           f"/inspections/records/{rec.pk}/#finding-{item.pk}")
+    if answered is not None:
+        return answered
     return render(request, "inspections/record.html", _record_ctx(request, rec, match_form=form), status=form_status(form))
 
 
@@ -258,13 +257,10 @@ def sign(request, pk: int):
 def addendum(request, pk: int):
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
     form = forms.AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_addendum(request.user, rec, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            return redirect("inspections:record", pk=rec.pk)
+    answered = submit_form(request, form, lambda **data: services.add_addendum(request.user, rec, **data), None,
+                           f"/inspections/records/{rec.pk}/")
+    if answered is not None:
+        return answered
     return render(request, "inspections/record.html", _record_ctx(request, rec, addendum_form=form), status=form_status(form))
 
 

@@ -1,11 +1,9 @@
 """Recusal (回避) facts the 双随机 draw honours: inspectors' home townships and declared conflicts."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from core.services import ServiceError
-from core.views import form_status, posted, service_error_to_form
+from core.views import form_status, posted, submit_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -27,21 +25,17 @@ def recusal(request):
                                        inspectors=inspectors, townships=townships, prefix="home")
     conflict_form = forms.ConflictForm(None if home else posted(request),
                                        inspectors=inspectors, enterprises=enterprises, prefix="conflict")
-    if request.method == "POST":
-        form = home_form if home else conflict_form
-        if form.is_valid():
-            try:
-                if form is home_form:
-                    services.set_home_township(request.user, inspector=form.cleaned_data["inspector"],
-                                               township=form.cleaned_data["township"])
-                else:
-                    services.declare_conflict(request.user, inspector=form.cleaned_data["inspector"],
-                                              enterprise=form.cleaned_data["enterprise"], reason=form.cleaned_data["reason"])
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
-            else:
-                messages.success(request, "回避信息已保存。")
-                return redirect("inspections:recusal")
+
+    def save(**data):
+        if home:
+            return services.set_home_township(request.user, inspector=data["inspector"], township=data["township"])
+        return services.declare_conflict(request.user, inspector=data["inspector"], enterprise=data["enterprise"],
+                                         reason=data["reason"])
+
+    answered = submit_form(request, home_form if home else conflict_form, save, "回避信息已保存。", "inspections:recusal",
+                           forbid=False)
+    if answered is not None:
+        return answered
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors).select_related("home_township")}
     conflicts = (Conflict.objects.visible_to(request.user).filter(inspector__in=inspectors)
                  .select_related("inspector", "enterprise").order_by("inspector_id", "enterprise__name"))
