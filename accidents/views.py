@@ -13,7 +13,7 @@ from accounts.permissions import is_committee, is_enterprise_user, is_government
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, submit_form
 from enterprises.models import Enterprise
 
 from . import forms as f
@@ -56,22 +56,20 @@ def report(request):
         form.fields.pop("township")
     else:  # a unit the officer cannot see (another region, another sector) is not found
         named_or_404(form, "enterprise", Enterprise.objects, user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        ent = d.get("enterprise")
-        if is_enterprise_user(user):
-            ent = user.membership.organisation.enterprise
-        region = ent.region if ent else d.get("township")
-        try:
-            accident = services.report_accident(
-                user, region=region, place=d["place"], enterprise=ent, enterprise_name=d.get("enterprise_name", ""),
-                sector=d["sector"], accident_type=d["accident_type"], occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"],
-                injuries=d["injuries"], loss=d["loss"], summary=d["summary"])
-            return redirect("accidents:detail", pk=accident.pk)
-        except ServiceError as exc:
-            if exc.field == "region" and "township" in form.fields:
-                exc.field = "township"
-            service_error_to_form(form, exc)
+
+    def call(**d):
+        ent = user.membership.organisation.enterprise if is_enterprise_user(user) else d.get("enterprise")
+        return services.report_accident(
+            user, region=ent.region if ent else d.get("township"), place=d["place"], enterprise=ent,
+            enterprise_name=d.get("enterprise_name", ""), sector=d["sector"], accident_type=d["accident_type"],
+            occurred_at=d["occurred_at"], learned_at=d["learned_at"], deaths=d["deaths"], injuries=d["injuries"],
+            loss=d["loss"], summary=d["summary"])
+
+    # a refusal of the region lands under 乡镇 (an enterprise user has no such box: at the top, as before)
+    answered = submit_form(request, form, call, None, lambda accident: redirect("accidents:detail", pk=accident.pk),
+                           forbid=False, rename={"region": "township"})
+    if answered is not None:
+        return answered
     return render(request, "accidents/report.html", {"form": form}, status=form_status(form))
 
 
@@ -142,16 +140,21 @@ def act(request, pk: int, action: str):
     cls = ACTIONS[action]
     form = cls(request.POST, accident=accident) if cls is f.MeasureForm else cls(request.POST)
     form._action = action
-    if form.is_valid():
-        try:
-            result = _run(request.user, accident, action, form.cleaned_data)
-            if action == "lesson_check":
-                return redirect("accidents:lesson", pk=result.pk)
-            return redirect("accidents:detail", pk=accident.pk)
-        except ServiceError as exc:
-            if exc.code == "permission_denied":
-                return detail(request, pk, status=form_status(refusal=exc), error=exc.message)
-            service_error_to_form(form, exc)
+
+    def to(result):  # a launched 举一反三 check: its page; else back to the accident
+        if action == "lesson_check":
+            return redirect("accidents:lesson", pk=result.pk)
+        return redirect("accidents:detail", pk=accident.pk)
+
+    def refused(exc):  # a refusal of permission: the detail page with the reason at the top
+        if exc.code == "permission_denied":
+            return detail(request, pk, status=form_status(refusal=exc), error=exc.message)
+        return None
+
+    answered = submit_form(request, form, lambda **d: _run(request.user, accident, action, d), None, to,
+                           forbid=False, refused=refused)
+    if answered is not None:
+        return answered
     return detail(request, pk, bound=form, status=form_status(form))
 
 
@@ -256,16 +259,17 @@ def lesson_result(request, pk: int):
     target = get_visible_or_404(LessonTarget.objects.select_related("lesson", "enterprise"), request.user, pk=pk)
     get_visible_or_404(LessonCheck.objects, request.user, pk=target.lesson_id) if is_government(request.user) else None
     form = f.LessonResultForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
+
+    def call(**d):
         hazards = []
         if d.get("hazard_description"):
             hazards.append({"description": d["hazard_description"], "grade": "general", "deadline": d.get("hazard_deadline")})
-        try:
-            services.record_lesson_result(request.user, target, note=d["note"], hazards=hazards)
-            return redirect("accidents:lesson", pk=target.lesson_id)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+        return services.record_lesson_result(request.user, target, note=d["note"], hazards=hazards)
+
+    answered = submit_form(request, form, call, None, lambda r: redirect("accidents:lesson", pk=target.lesson_id),
+                           forbid=False)
+    if answered is not None:
+        return answered
     return lesson(request, target.lesson_id, form=form, status=form_status(form))
 
 
@@ -300,14 +304,15 @@ def from_tip(request, tip_pk: int):
                         initial={"enterprise": tip.enterprise_id, "sector": tip.sector_id, "place": tip.address,
                                  "enterprise_name": tip.enterprise_name, "township": tip.region_id})
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            accident = services.record_concealed_from_tip(
-                request.user, tip, place=d["place"], occurred_at=d["occurred_at"], learned_at=d["learned_at"],
-                deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"],
-                accident_type=d["accident_type"])
-            return redirect("accidents:detail", pk=accident.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+
+    def call(**d):
+        return services.record_concealed_from_tip(
+            request.user, tip, place=d["place"], occurred_at=d["occurred_at"], learned_at=d["learned_at"],
+            deaths=d["deaths"], injuries=d["injuries"], loss=d["loss"], summary=d["summary"], sector=d["sector"],
+            accident_type=d["accident_type"])
+
+    answered = submit_form(request, form, call, None, lambda accident: redirect("accidents:detail", pk=accident.pk),
+                           forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "accidents/report.html", {"form": form, "tip": tip}, status=form_status(form))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, submit_form
 from documents.delivery import send
 
 from . import documents, services
@@ -32,12 +32,10 @@ def set_create(request):
     if not is_committee(request.user):
         raise PermissionDenied("只有安全生产委员会办公室可以制定考评指标。")
     form = SetForm(request.POST)
-    if form.is_valid():
-        try:
-            s = services.create_set(request.user, **form.cleaned_data)
-            return redirect("assessment:set", pk=s.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+    answered = submit_form(request, form, lambda **d: services.create_set(request.user, **d), None,
+                           lambda s: redirect("assessment:set", pk=s.pk), forbid=False)
+    if answered is not None:
+        return answered
     return set_list(request, form=form, status=form_status(form))
 
 
@@ -76,14 +74,16 @@ def computation(request, pk: int):
 def indicator_add(request, pk: int):
     s = get_visible_or_404(IndicatorSet.objects, request.user, pk=pk)
     form = IndicatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_indicator(request.user, s, **form.cleaned_data)
-            return redirect("assessment:set", pk=s.pk)
-        except ServiceError as exc:
-            if exc.code == "permission_denied":
-                return set_detail(request, pk, error=exc.message, status=form_status(refusal=exc))
-            service_error_to_form(form, exc)
+
+    def refused(exc):  # a refusal of permission: the set's page with the reason at the top
+        if exc.code == "permission_denied":
+            return set_detail(request, pk, error=exc.message, status=form_status(refusal=exc))
+        return None
+
+    answered = submit_form(request, form, lambda **d: services.add_indicator(request.user, s, **d), None,
+                           lambda r: redirect("assessment:set", pk=s.pk), forbid=False, refused=refused)
+    if answered is not None:
+        return answered
     return set_detail(request, pk, status=form_status(form), indicator_form=form)
 
 
@@ -130,12 +130,10 @@ def sheet(request, pk: int, forms: dict | None = None, status: int = 200):
 def adjust(request, pk: int):
     sc = get_visible_or_404(Score.objects.select_related("assessment__indicator_set", "indicator"), request.user, pk=pk)
     form = AdjustForm(request.POST)
-    if form.is_valid():
-        try:
-            services.adjust(request.user, sc, **form.cleaned_data)
-            return redirect("assessment:sheet", pk=sc.assessment_id)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+    answered = submit_form(request, form, lambda **d: services.adjust(request.user, sc, **d), None,
+                           lambda r: redirect("assessment:sheet", pk=sc.assessment_id), forbid=False)
+    if answered is not None:
+        return answered
     return sheet(request, sc.assessment_id, forms={"adjust": form, "adjust_pk": sc.pk}, status=form_status(form))
 
 
@@ -143,12 +141,10 @@ def adjust(request, pk: int):
 def debrief(request, pk: int):
     a = get_visible_or_404(Assessment.objects.select_related("indicator_set"), request.user, pk=pk)
     form = DebriefForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_debrief(request.user, a, **form.cleaned_data)
-            return redirect("assessment:sheet", pk=a.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+    answered = submit_form(request, form, lambda **d: services.add_debrief(request.user, a, **d), None,
+                           lambda r: redirect("assessment:sheet", pk=a.pk), forbid=False)
+    if answered is not None:
+        return answered
     return sheet(request, a.pk, forms={"debrief": form}, status=form_status(form))
 
 

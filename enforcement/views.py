@@ -14,7 +14,7 @@ from core.events import events_for
 from core.forms import CHOOSE
 from core.lists import Column, ScopedListView
 from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, submit_form
 from documents.delivery import send
 
 from . import compulsion, forms, rules, services, transfer_clock, workflow
@@ -58,14 +58,15 @@ def case_open(request):
     # an enterprise or hazard the officer cannot see (another region, another sector) is not found
     named_or_404(form, "enterprise", Enterprise.objects, request.user)
     hazard = named_or_404(form, "hazard", Hazard.objects, request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
-                                      hazard=hazard if d["hazard"] else None, origin=d["origin"])
-            return redirect("enforcement:case_detail", case.pk)
-        except ServiceError as e:
-            service_error_to_form(form, e)
+
+    def call(**d):
+        return services.open_case(request.user, enterprise=d["enterprise"], title=d["title"], facts=d["facts"],
+                                  hazard=hazard if d["hazard"] else None, origin=d["origin"])
+
+    answered = submit_form(request, form, call, None, lambda case: redirect("enforcement:case_detail", case.pk),
+                           forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "enforcement/case_open.html", {"form": form}, status=form_status(form))
 
 
@@ -209,15 +210,11 @@ def case_action(request, pk: int, action: str):
         # rule: _check_form_stage), whatever the URL names
         form.is_valid()
         form.add_error(None, f"案件当前阶段（{case.get_stage_display()}）不能办理“{workflow.FORM_LABELS[action]}”。")
-    elif form.is_valid():
-        try:
-            _run(request.user, case, action, form.cleaned_data)
-            messages.success(request, "已办理。")
-            return redirect("enforcement:case_detail", case.pk)
-        except NotPermitted as e:
-            raise PermissionDenied(e.message)
-        except ServiceError as e:
-            service_error_to_form(form, e)
+    else:  # a refusal of permission (NotPermitted) is the 403 page
+        answered = submit_form(request, form, lambda **d: _run(request.user, case, action, d), "已办理。",
+                               lambda r: redirect("enforcement:case_detail", case.pk))
+        if answered is not None:
+            return answered
     ctx = _detail_context(request, case, action_forms, failed=action)
     ctx["failed"] = action
     return render(request, "enforcement/case_detail.html", ctx, status=form_status(form))

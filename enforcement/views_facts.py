@@ -1,14 +1,11 @@
 """Recording pages of the dated facts that have no case page: 责任倒查追责问责 (dispatch row 3.9)
 and 约谈通报街道及部门 (row 3.10). One service call per POST; each fact carries its own date."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.permissions import is_government
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, named_or_404, posted, service_error_to_form
+from core.views import form_status, named_or_404, posted, submit_form
 
 from . import forms, services
 
@@ -27,14 +24,8 @@ def facts_new(request, what: str):
         title, call = "登记约谈通报街道及部门", services.record_notice
     else:
         raise Http404
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(request.user, **form.cleaned_data)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已登记。")
-            return redirect("enforcement:accountability_list")
+    # a refusal of permission (NotPermitted) is the 403 page
+    answered = submit_form(request, form, lambda **d: call(request.user, **d), "已登记。", "enforcement:accountability_list")
+    if answered is not None:
+        return answered
     return render(request, "enforcement/facts_new.html", {"form": form, "title": title}, status=form_status(form))

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.events import events_for
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from . import services, workflow
 from .filters import ListingFilter
@@ -114,9 +113,8 @@ def listing_detail(request, pk: int, bound=None, status=None):
     }, status=status or form_status(*(entry["form"] for entry in forms_)))
 
 
-def _run(request, listing, action, form):
+def _run(request, listing, action, d):
     user = request.user
-    d = form.cleaned_data
     if action == "approve":
         services.approve(user, listing, public_notice=d["public_notice"], note=d.get("note", ""))
         return "已批准挂牌督办。"
@@ -159,12 +157,11 @@ def listing_action(request, pk: int, action: str):
             return listing_detail(request, pk, status=409)
         return redirect("supervision:detail", pk=listing.pk)
     form = entry["form"]
-    if form.is_valid():
-        try:
-            messages.success(request, _run(request, listing, action, form))
-            return redirect("supervision:detail", pk=listing.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+    # _run answers the success message
+    answered = submit_form(request, form, lambda **d: _run(request, listing, action, d), lambda message: message,
+                           lambda r: redirect("supervision:detail", pk=listing.pk), forbid=False)
+    if answered is not None:
+        return answered
     return listing_detail(request, pk, bound=forms_)
 
 
@@ -184,15 +181,15 @@ def propose(request):
             department = services.competent_department(hazard)
             initial["responsible_department"] = department.pk if department else None
     form = ProposeForm(posted(request), initial=initial, hazards=hazards, departments=departments)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            listing = services.propose_listing(
-                request.user, hazard=d["hazard"], responsible_department=d["responsible_department"],
-                deadline=d["deadline"], requirements=d["requirements"], report_every_days=d["report_every_days"],
-                public_notice=d["public_notice"])
-            messages.success(request, "挂牌督办建议已提交，待安委会负责人审批。")
-            return redirect("supervision:detail", pk=listing.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+
+    def call(**d):
+        return services.propose_listing(
+            request.user, hazard=d["hazard"], responsible_department=d["responsible_department"],
+            deadline=d["deadline"], requirements=d["requirements"], report_every_days=d["report_every_days"],
+            public_notice=d["public_notice"])
+
+    answered = submit_form(request, form, call, "挂牌督办建议已提交，待安委会负责人审批。",
+                           lambda listing: redirect("supervision:detail", pk=listing.pk), forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "supervision/propose.html", {"form": form, "office": office}, status=form_status(form))
