@@ -2,15 +2,13 @@
 
 import json
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 from documents.delivery import send
 from enterprises.models import Enterprise
 
@@ -63,14 +61,10 @@ def point_add(request, pk: int):
     if not services.can_manage_points(request.user, enterprise):
         raise PermissionDenied("只有本单位人员可以登记风险点。")
     form = RiskPointForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.create_risk_point(request.user, enterprise, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "风险点已登记，请进行评估。")
-            return redirect("risks:point", pk=point.pk)
+    answered = submit_form(request, form, lambda **d: services.create_risk_point(request.user, enterprise, **d),
+                           "风险点已登记，请进行评估。", lambda point: f"/risks/points/{point.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "risks/form.html", {"form": form, "title": "登记风险点", "enterprise": enterprise},
                   status=form_status(form))
 
@@ -79,20 +73,17 @@ def point_detail(request, pk: int):
     point = get_visible_or_404(RiskPoint.objects.select_related("enterprise"), request.user, pk=pk)
     can_assess = services.can_assess(request.user, point.enterprise)
     form = AssessmentForm(posted(request))
-    if request.method == "POST":
-        if not can_assess:
-            raise PermissionDenied("您无权评估该风险点。")
-        if form.is_valid():
-            d = form.cleaned_data
-            factors = {k: d[f"factor_{k}"] for k in "lecs" if d.get(f"factor_{k}")}
-            try:
-                services.assess(request.user, point, method=d["method"], factors=factors, level=d.get("level") or "",
-                                reason=d.get("reason") or "")
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
-            else:
-                messages.success(request, "评估已保存。")
-                return redirect("risks:point", pk=point.pk)
+    if request.method == "POST" and not can_assess:
+        raise PermissionDenied("您无权评估该风险点。")
+
+    def assess(**d):
+        factors = {k: d[f"factor_{k}"] for k in "lecs" if d.get(f"factor_{k}")}
+        return services.assess(request.user, point, method=d["method"], factors=factors, level=d.get("level") or "",
+                               reason=d.get("reason") or "")
+
+    answered = submit_form(request, form, assess, "评估已保存。", f"/risks/points/{point.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     assessments = point.assessments.select_related("band_table", "assessed_by")
     return render(request, "risks/detail.html", {"point": point, "assessments": assessments, "form": form,
                                                  "can_assess": can_assess, "colours": COLOURS}, status=form_status(form))

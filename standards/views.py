@@ -2,16 +2,14 @@
 detail, key inspection lists and publishing a new list version (competent departments)."""
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from core.forms import StyledForm
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, posted, service_error_to_form
+from core.views import form_status, posted, submit_form
 
 from . import permissions as perms
 from . import services
@@ -134,14 +132,11 @@ def key_list_revise(request, pk: int):
     initial = {"title": key_list.title, "items": "\n".join(
         f"{i.summary_zh} | {i.summary_en}" if i.summary_en else i.summary_zh for i in key_list.items.all())}
     form = KeyListForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.publish_key_list(request.user, key_list.sector, title=form.cleaned_data["title"],
-                                            items=form.cleaned_data["items"], note=form.cleaned_data["note"])
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, f"已发布第{new.version}版。")
-            return redirect("standards:key_list_detail", pk=new.pk)
+    answered = submit_form(
+        request, form,
+        lambda **d: services.publish_key_list(request.user, key_list.sector, title=d["title"], items=d["items"], note=d["note"]),
+        lambda new: f"已发布第{new.version}版。", lambda new: f"/standards/key-lists/{new.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "standards/key_list_form.html", {"form": form, "key_list": key_list},
                   status=form_status(form))

@@ -1,13 +1,11 @@
 """第三方服务委托 pages: the scoped list (core.lists), and on an enterprise's profile the forms to
 engage an agency and to end an engagement early (services.engage_agency / end_engagement)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from .. import permissions as perms
 from .. import services
@@ -57,16 +55,13 @@ def engagement_create(request, pk: int):
     if side is None:
         raise PermissionDenied("只有本单位具有经办权限的人员或管辖该单位的政府部门经办人员可以委托第三方机构。")
     form = EngagementForm(posted(request), choose_side=side == "any", user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.engage_agency(request.user, agency=data["agency"], enterprise=ent, start=data["start"],
-                                   end=data.get("end"), engaged_by=data.get("engaged_by") or None, note=data.get("note", ""))
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            messages.success(request, f"已委托：{data['agency'].name}")
-            return redirect("enterprises:detail", pk=ent.pk)
+    answered = submit_form(
+        request, form,
+        lambda **d: services.engage_agency(request.user, agency=d["agency"], enterprise=ent, start=d["start"], end=d.get("end"),
+                                           engaged_by=d.get("engaged_by") or None, note=d.get("note", "")),
+        lambda _: f"已委托：{form.cleaned_data['agency'].name}", f"/enterprises/{ent.pk}/")
+    if answered is not None:
+        return answered
     label = {"enterprise": "企业委托", "government": "政府购买服务"}.get(side, "")
     return render(request, "enterprises/engagement_form.html", {"form": form, "ent": ent, "side_label": label},
                   status=form_status(form))
@@ -80,13 +75,10 @@ def engagement_end(request, pk: int, eid: int):
     if not perms.can_end_engagement(request.user, eng):
         raise PermissionDenied("只有委托方可以结束该委托。")
     form = EndEngagementForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_engagement(request.user, eng, reason=form.cleaned_data["reason"], end=form.cleaned_data.get("end"))
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            messages.success(request, f"已结束委托：{eng.agency.name}")
-            return redirect("enterprises:detail", pk=ent.pk)
+    answered = submit_form(request, form,
+                           lambda **d: services.end_engagement(request.user, eng, reason=d["reason"], end=d.get("end")),
+                           lambda _: f"已结束委托：{eng.agency.name}", f"/enterprises/{ent.pk}/")
+    if answered is not None:
+        return answered
     return render(request, "enterprises/engagement_end.html", {"form": form, "ent": ent, "eng": eng},
                   status=form_status(form))

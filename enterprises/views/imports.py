@@ -10,7 +10,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from .. import permissions as perms
 from .. import services
@@ -31,13 +31,11 @@ def _require_importer(user):
 def import_page(request):
     _require_importer(request.user)
     form = ImportForm(posted(request), request.FILES or None, initial={"dry_run": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_import(request.user, upload=form.cleaned_data["file"],
-                                        dry_run=form.cleaned_data["dry_run"])
-            return redirect("enterprises:import_job", pk=job.pk)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+    answered = submit_form(request, form,
+                           lambda **d: services.start_import(request.user, upload=d["file"], dry_run=d["dry_run"]),
+                           None, lambda job: f"/enterprises/import/{job.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     mine = ImportJob.objects.visible_to(request.user).filter(created_by=request.user)
     return render(request, "enterprises/import.html", {"form": form, "jobs": mine[:RECENT], "jobs_total": mine.count(),
                                                        "columns": COLUMNS},

@@ -1,14 +1,12 @@
 """List and xlsx export (one scoped list, core.lists), detail, create, edit and contacts pages."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.account_rules import manages_enterprise
 from core.events import events_for
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, submit_form
 from regions.models import Region
 
 from .. import permissions as perms
@@ -105,15 +103,11 @@ def enterprise_create(request):
         raise PermissionDenied
     form = EnterpriseForm(posted(request), user=request.user)
     named_or_404(form, "region", Region.objects, request.user)  # a township out of scope (or none) is not found
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ent = services.create_enterprise(request.user, credit_code=data["credit_code"], **form.service_kwargs())
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, f"已登记：{ent.name}")
-            return redirect("enterprises:detail", pk=ent.pk)
+    answered = submit_form(
+        request, form, lambda **d: services.create_enterprise(request.user, credit_code=d["credit_code"], **form.service_kwargs()),
+        lambda ent: f"已登记：{ent.name}", lambda ent: f"/enterprises/{ent.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "enterprises/enterprise_form.html", {"form": form, "title": "登记生产经营单位"},
                   status=form_status(form))
 
@@ -125,14 +119,10 @@ def enterprise_edit(request, pk: int):
     form = EnterpriseForm(posted(request), instance=ent, user=request.user,
                           initial={"sectors": list(ent.sectors.all())})
     named_or_404(form, "region", Region.objects, request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_enterprise(request.user, ent, **form.service_kwargs())
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("enterprises:detail", pk=ent.pk)
+    answered = submit_form(request, form, lambda **_: services.edit_enterprise(request.user, ent, **form.service_kwargs()),
+                           "已保存。", f"/enterprises/{ent.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "enterprises/enterprise_form.html", {"form": form, "ent": ent, "title": f"编辑：{ent.name}"},
                   status=form_status(form))
 
@@ -146,16 +136,16 @@ def enterprise_contacts(request, pk: int):
     post = request.POST if request.method == "POST" else None
     form = ContactsForm(post, initial={"principal_phone": ent.principal_phone, "controller_phone": ent.controller_phone})
     formset = SafetyManagerFormSet(post, initial=initial, prefix="sm", form_kwargs={"empty_permitted": False})
-    if post is not None and form.is_valid() and formset.is_valid():
+
+    def save(**data):
         managers = [f.cleaned_data for f in formset.forms
                     if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")]
-        try:
-            services.update_contacts(request.user, ent, safety_managers=managers, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "联系方式已保存。")
-            return redirect("enterprises:detail", pk=ent.pk)
+        return services.update_contacts(request.user, ent, safety_managers=managers, **data)
+
+    if formset.is_valid():  # the safety managers are saved with the form, only when both are valid
+        answered = submit_form(request, form, save, "联系方式已保存。", f"/enterprises/{ent.pk}/", forbid=False)
+        if answered is not None:
+            return answered
     return render(request, "enterprises/enterprise_contacts.html", {"form": form, "formset": formset, "ent": ent},
                   status=form_status(form, formset))
 
@@ -167,14 +157,10 @@ def _approver_status_change(request, pk: int, *, may, refusal: str, form_class, 
     if not may(request.user, ent):
         raise PermissionDenied(refusal)
     form = form_class(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            change(request.user, ent, reason=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            service_error_to_form(form, exc, forbid=True)
-        else:
-            messages.success(request, f"{done}：{ent.name}")
-            return redirect("enterprises:detail", pk=ent.pk)
+    answered = submit_form(request, form, lambda **d: change(request.user, ent, reason=d["reason"]),
+                           lambda _: f"{done}：{ent.name}", f"/enterprises/{ent.pk}/")
+    if answered is not None:
+        return answered
     return render(request, template, {"form": form, "ent": ent, **context(ent)}, status=form_status(form))
 
 

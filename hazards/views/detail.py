@@ -12,7 +12,7 @@ from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, submit_form
 
 from .. import review, services, site_orders, thumbnails, workflow
 from ..actions import available_for, make_form
@@ -94,25 +94,24 @@ def act(request, pk: int, action: str):
     if action not in workflow.TRANSITIONS:
         raise Http404("未知操作")
     form = make_form(action, hazard, request.user, request.POST, request.FILES)
-    refusal = None
-    if form.is_valid():
-        try:
-            upload = form.cleaned_data.get("evidence") if action in EVIDENCE_ACTIONS else None
-            checked = check_upload(upload) if upload else None
-            services.run_action(request.user, hazard, action, form.cleaned_data, evidence=checked,
-                                evidence_name=upload.name if checked else "")
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-            refusal = exc
-        else:
-            messages.success(request, f"已完成：{workflow.TRANSITIONS[action].label}。")
-            return redirect("hazards:detail", pk=hazard.pk)
+
+    def run(**data):
+        upload = data.get("evidence") if action in EVIDENCE_ACTIONS else None
+        checked = check_upload(upload) if upload else None  # its refusal lands on the form too
+        return services.run_action(request.user, hazard, action, data, evidence=checked,
+                                   evidence_name=upload.name if checked else "")
+
+    refusals = []  # the refusal shown on the form also gives the page its status (403, 409, else 400)
+    answered = submit_form(request, form, run, f"已完成：{workflow.TRANSITIONS[action].label}。",
+                           f"/hazards/{hazard.pk}/", forbid=False, refused=refusals.append)
+    if answered is not None:
+        return answered
     hazard.refresh_from_db()
     ctx = _context(request, hazard, {action: form})
     ctx["failed_action"] = action
     if action not in [a for a, _, _ in ctx["action_forms"]]:
         ctx["action_forms"].append((action, workflow.TRANSITIONS[action].label, form))
-    return render(request, "hazards/detail.html", ctx, status=form_status(form, refusal=refusal))
+    return render(request, "hazards/detail.html", ctx, status=form_status(form, refusal=next(iter(refusals), None)))
 
 
 @require_POST

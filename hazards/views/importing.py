@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write, is_government
 from core.services import ServiceError
-from core.views import form_status, service_error_to_form
+from core.views import form_status, submit_form
 
 from .. import import_records
 from ..forms import ImportForm
@@ -19,39 +19,31 @@ from ..parsed_rows import read_rows
 def import_page(request):
     if not (is_government(request.user) and can_write(request.user)):
         raise PermissionDenied(import_records.IMPORTER_ONLY)
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid() and _readable(form, request.user):
-            from hazards.services import start_import
-
-            job = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["dry_run"],
-                               confirm_duplicate=form.cleaned_data["confirm_duplicate"])
-            return redirect("jobs:detail", pk=job.pk)
-    else:
-        form = ImportForm()
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    answered = submit_form(request, form, lambda **data: _start(request.user, **data), None,
+                           lambda job: redirect("jobs:detail", pk=job.pk), forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "hazards/import.html", {"form": form, "columns": COLUMNS}, status=form_status(form))
 
 
-def _readable(form, user) -> bool:
+def _start(user, file, dry_run: bool, confirm_duplicate: bool):
     """Check the file opens and has the required header before queueing it (answer at once); the
     rows read are kept for the job, which may run in another process (hazards.parsed_rows). A real run of a file already
-    imported in the user's scope is refused here unless 仍要导入 is ticked (the job checks again)."""
-    upload = form.cleaned_data["file"]
+    imported in the user's scope is refused here unless 仍要导入 is ticked (the job checks again). Then queue it."""
+    from hazards.services import start_import
+
     try:
-        data = upload.read()
+        data = file.read()
         sha256 = import_records.digest(data)
         read_rows(data, sha256, keep=True)
-    except ServiceError as exc:
-        service_error_to_form(form, exc)
-        return False
     finally:
-        upload.seek(0)
-    if not form.cleaned_data["dry_run"] and not form.cleaned_data["confirm_duplicate"]:
+        file.seek(0)
+    if not dry_run and not confirm_duplicate:
         earlier = import_records.earlier_import(user, sha256)
         if earlier is not None:
-            form.add_error("confirm_duplicate", import_records.refusal(import_records.describe(earlier)))
-            return False
-    return True
+            raise ServiceError(import_records.refusal(import_records.describe(earlier)), "confirm_duplicate")
+    return start_import(user, file, dry_run, confirm_duplicate=confirm_duplicate)
 
 
 @require_POST
