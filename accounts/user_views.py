@@ -13,8 +13,7 @@ from django.shortcuts import redirect, render
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from . import account_rules, services
 from .filters import AccountFilter
@@ -91,11 +90,7 @@ def _unit_for_new_account(request):
     return None, None
 
 
-def _on_password1(error: ServiceError) -> ServiceError:
-    """A refused password (the validators run in the service) is shown under the first password field."""
-    if error.field == "password":
-        error.field = "password1"
-    return error
+ON_PASSWORD1 = {"password": "password1"}  # a refused password (the service runs the validators): under the first field
 
 
 def user_create(request):
@@ -107,19 +102,18 @@ def user_create(request):
         unit = Organisation(kind=Organisation.Kind.ENTERPRISE, name=ent.name)  # opened with the first account
     form = AccountCreateForm(posted(request), user=request.user, unit=unit, fixed=fixed,
                              initial={"organisation": unit.pk} if unit is not None and unit.pk else None)
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        try:
-            if fixed:
-                user = services.open_enterprise_account(request.user, ent, request=request, **kwargs)
-            else:
-                user = services.create_user(request.user, organisation=form.cleaned_data["organisation"],
-                                            request=request, **kwargs)
-        except ServiceError as exc:
-            service_error_to_form(form, _on_password1(exc))
-        else:
-            messages.success(request, f"已新建账户：{user.first_name or user.username}")
-            return redirect("accounts:user_detail", pk=user.pk)
+
+    def create(**data):
+        if fixed:
+            return services.open_enterprise_account(request.user, ent, request=request, **form.service_kwargs())
+        return services.create_user(request.user, organisation=data["organisation"], request=request,
+                                    **form.service_kwargs())
+
+    answered = submit_form(request, form, create, lambda user: f"已新建账户：{user.first_name or user.username}",
+                           lambda user: redirect("accounts:user_detail", pk=user.pk),
+                           forbid=False, rename=ON_PASSWORD1)
+    if answered is not None:
+        return answered
     return render(request, "accounts/user_form.html", {"form": form, "unit": unit, "ent": ent},
                   status=form_status(form))
 
@@ -129,14 +123,12 @@ def user_detail(request, pk: int):
     membership = _account_or_404(request.user, pk)
     own = membership.user_id == request.user.pk
     form = AccountEditForm(posted(request), membership=membership, own=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_account(request.user, membership, request=request, **form.service_kwargs())
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("accounts:user_detail", pk=pk)
+    answered = submit_form(request, form,
+                           lambda **_: services.edit_account(request.user, membership, request=request,
+                                                             **form.service_kwargs()),
+                           "已保存。", lambda _: redirect("accounts:user_detail", pk=pk), forbid=False)
+    if answered is not None:
+        return answered
     actions = {action: not account_rules.account_refusal(request.user, membership, action)
                for action in (account_rules.Action.DEACTIVATE, account_rules.Action.REACTIVATE,
                               account_rules.Action.RESET_PASSWORD)}
@@ -169,19 +161,18 @@ def _account_action(request, pk: int, key: str):
         messages.info(request, "该账户已启用。" if active else "该账户已停用。")
         return redirect("accounts:user_detail", pk=pk)
     form = spec["form"](posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if key == "password":
-                services.reset_password(request.user, membership, password=form.cleaned_data["password1"],
-                                        request=request)
-            else:
-                change = services.reactivate_user if key == "reactivate" else services.deactivate_user
-                change(request.user, membership, reason=form.cleaned_data["reason"], request=request)
-        except ServiceError as exc:
-            service_error_to_form(form, _on_password1(exc), forbid=True)
-        else:
-            messages.success(request, f"{spec['done']}：{membership.user.first_name or membership.user.username}")
-            return redirect("accounts:user_detail", pk=pk)
+
+    def act(**data):
+        if key == "password":
+            return services.reset_password(request.user, membership, password=data["password1"], request=request)
+        change = services.reactivate_user if key == "reactivate" else services.deactivate_user
+        return change(request.user, membership, reason=data["reason"], request=request)
+
+    answered = submit_form(request, form, act,
+                           lambda _: f"{spec['done']}：{membership.user.first_name or membership.user.username}",
+                           lambda _: redirect("accounts:user_detail", pk=pk), rename=ON_PASSWORD1)
+    if answered is not None:
+        return answered
     return render(request, "accounts/user_action.html", {"membership": membership, "account": membership.user,
                                                          "form": form, "spec": spec},
                   status=form_status(form))

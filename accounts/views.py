@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,8 @@ from core.forms import Styled
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.services import NotPermitted
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from . import account_rules, services, throttle
 from .filters import OrganisationFilter
@@ -124,15 +124,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return ctx
 
     def form_valid(self, form):
-        try:
-            services.change_own_password(self.request.user, password=form.cleaned_data["new_password1"],
-                                         request=self.request)
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.form_invalid(form)
-        update_session_auth_hash(self.request, self.request.user)  # this session stays signed in
-        messages.success(self.request, "密码已修改。")
-        return HttpResponseRedirect(self.get_success_url())
+        request = self.request
+
+        def change(**data):
+            services.change_own_password(request.user, password=data["new_password1"], request=request)
+            update_session_auth_hash(request, request.user)  # this session stays signed in
+
+        answered = submit_form(request, form, change, "密码已修改。", self.get_success_url(), forbid=False)
+        return answered if answered is not None else self.form_invalid(form)
 
     def form_invalid(self, form):  # 400 naming the field (Django's answers 200)
         return self.render_to_response(self.get_context_data(form=form), status=form_status(form))
@@ -184,15 +183,13 @@ def organisation_detail(request, pk: int):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("只有安委办可以调整部门监管职责。")
-        if form.is_valid():
-            try:
-                services.set_competence(request.user, department=org, sector=form.cleaned_data["sector"],
-                                        role=form.cleaned_data["role"])
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
-            else:
-                messages.success(request, "监管职责已更新。")
-                return redirect("accounts:organisation_detail", pk=org.pk)
+        answered = submit_form(request, form,
+                               lambda **data: services.set_competence(request.user, department=org,
+                                                                      sector=data["sector"], role=data["role"]),
+                               "监管职责已更新。",
+                               lambda _: redirect("accounts:organisation_detail", pk=org.pk), forbid=False)
+        if answered is not None:
+            return answered
     competences = org.competences.select_related("sector", "region").order_by("sector__sort_order")
     members = org.memberships.select_related("user").order_by("user__username")
     return render(request, "accounts/organisation_detail.html", {

@@ -11,7 +11,7 @@ from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted_text, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted_text, submit_form
 from hazards.asof import instant as parse_as_of
 
 from . import rows as R
@@ -192,13 +192,11 @@ class ActivityList(ScopedListView):
 
     def post(self, request):
         form = ActivityForm(request.POST, request.FILES, auto_id="add_%s")
-        if form.is_valid():
-            try:
-                services.record_activity(request.user, unit=self.org, **form.cleaned_data)
-                messages.success(request, "已登记。")
-                return redirect("campaigns:activities")
-            except ServiceError as exc:
-                service_error_to_form(form, exc)
+        answered = submit_form(request, form,
+                               lambda **data: services.record_activity(request.user, unit=self.org, **data),
+                               "已登记。", "campaigns:activities", forbid=False)
+        if answered is not None:
+            return answered
         return self.render_list(request, extra={"add_form": form}, status=form_status(form))
 
 

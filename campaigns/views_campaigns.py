@@ -1,13 +1,11 @@
 """The committee office creates and edits its campaigns (one service call per POST, with events)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.models import Organisation
 from accounts.permissions import committee_org_or_404
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, posted, service_error_to_form
+from core.views import form_status, get_visible_or_404, posted, submit_form
 
 from . import services
 from .forms import CampaignForm
@@ -20,23 +18,19 @@ def _save(request, committee, campaign=None):
         "kind", "region__code", "name")  # the form wants a queryset
     initial = CampaignForm.initial_for(campaign) if campaign else {}
     form = CampaignForm(posted(request), units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(**d):
         fields = dict(name=d["name"], start=d["start"], end=d["end"], first_report_date=d["first_report_date"],
                       report_weekday=d["report_weekday"], report_time=d["report_time"], phases=d["phases"],
                       targets=d["targets"], units=list(d["units"]))
-        try:
-            if campaign is None:
-                campaign = services.create_campaign(request.user, issuer=committee, region=committee.region, **fields)
-            else:
-                campaign = services.update_campaign(request.user, campaign, **fields)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("campaigns:index")
+        if campaign is None:
+            return services.create_campaign(request.user, issuer=committee, region=committee.region, **fields)
+        return services.update_campaign(request.user, campaign, **fields)
+
+    # a refusal of permission (NotPermitted, the services' only one) is the 403 page: forbid
+    answered = submit_form(request, form, save, "已保存。", "campaigns:index")
+    if answered is not None:
+        return answered
     title = f"编辑专项行动：{campaign.name}" if campaign else "新建专项行动"
     return render(request, "campaigns/campaign_form.html", {"form": form, "title": title}, status=form_status(form))
 

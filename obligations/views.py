@@ -1,6 +1,5 @@
 """Self-check dashboard (enterprise), scoped enterprise list (government), record forms."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,8 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import scope_for
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, service_error_to_form
+from core.views import form_status, get_visible_or_404, submit_form
 from enterprises.models import Enterprise
 
 from . import forms, services
@@ -118,24 +116,24 @@ def add_record(request, pk: int, kind: str):
         raise PermissionDenied("只有本单位人员可以填报。")
     title, form_class, service = KINDS[kind]
     extra = {"enterprise": enterprise} if kind in ("permit", "check", "cost") else {}
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **extra)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items()}
-            if kind == "cost" and data.get("used_amount") is None:
-                data["used_amount"] = 0
-            try:
-                service(request.user, enterprise, **data)
-            except ServiceError as exc:
-                if not (hasattr(form, "service_error") and form.service_error(exc)):
-                    service_error_to_form(form, exc)
-            else:
-                messages.success(request, f"{title}已保存。")
-                return redirect("obligations:enterprise", pk=enterprise.pk)
-    else:
-        form = form_class(**extra)
-    return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise},
-                  status=form_status(form))
+    form = form_class(request.POST, request.FILES, **extra) if request.method == "POST" else form_class(**extra)
+
+    def page():
+        return render(request, "obligations/form.html", {"form": form, "title": title, "enterprise": enterprise},
+                      status=form_status(form))
+
+    def save(**data):
+        if kind == "cost" and data.get("used_amount") is None:
+            data["used_amount"] = 0
+        return service(request.user, enterprise, **data)
+
+    def refused(exc):  # a refusal of one of the form's findings lands under that finding's field
+        return page() if hasattr(form, "service_error") and form.service_error(exc) else None
+
+    answered = submit_form(request, form, save, f"{title}已保存。",
+                           lambda _: redirect("obligations:enterprise", pk=enterprise.pk),
+                           forbid=False, refused=refused)
+    return answered if answered is not None else page()
 
 
 @require_POST
@@ -144,12 +142,9 @@ def add_remark(request, pk: int):
     if not services.can_remark(request.user, enterprise):
         raise PermissionDenied("无权填写监管意见。")
     form = forms.RemarkForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_remark(request.user, enterprise, **form.cleaned_data)
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, "监管意见已保存。")
-            return redirect("obligations:enterprise", pk=enterprise.pk)
+    answered = submit_form(request, form, lambda **data: services.add_remark(request.user, enterprise, **data),
+                           "监管意见已保存。", lambda _: redirect("obligations:enterprise", pk=enterprise.pk),
+                           forbid=False)
+    if answered is not None:
+        return answered
     return enterprise_detail(request, enterprise.pk, remark_form=form)  # the page again, the reason on the form (400)

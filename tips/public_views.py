@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from core import captcha
 from core.security import client_ip
 from core.services import ServiceError
-from core.views import form_status, posted, service_error_to_form
+from core.views import form_status, posted, submit_form
 from enterprises.models import Enterprise
 from regions.models import Region
 
@@ -68,32 +68,30 @@ def new_tip(request):
     if request.method == "POST":
         # The captcha first: requests without a solved captcha never reach the rate counter, so
         # nobody can use up the counter of an address (or of everyone behind a proxy) for free.
-        captcha_ok = captcha.check(request.session, request.POST.get("captcha", ""))
-        if captcha_ok:
+        if captcha.check(request.session, request.POST.get("captcha", "")):
             try:
                 services.check_rate("submit", client_ip(request))
             except ServiceError as exc:
                 form.is_valid()
                 form.add_error(None, exc.message)
                 return render(request, "tips/public_form.html", {"form": form}, status=429)
-        if form.is_valid():
-            if not captcha_ok:
-                form.add_error("captcha", "验证码错误或已失效，请重新计算图中算式。")
-            else:
-                tip = _submit(request, form)
-                if tip is not None:
-                    tip_obj, code = tip
-                    return render(request, "tips/public_receipt.html", {"tip": tip_obj, "code": code})
+            answered = submit_form(request, form, lambda **data: _submit(request, **data), None,
+                                   lambda sent: render(request, "tips/public_receipt.html",
+                                                       {"tip": sent[0], "code": sent[1]}),
+                                   forbid=False, rename={"region": "township"})
+            if answered is not None:
+                return answered
+        elif form.is_valid():
+            form.add_error("captcha", "验证码错误或已失效，请重新计算图中算式。")
     return render(request, "tips/public_form.html", {"form": form}, status=form_status(form))
 
 
-def _form_to_kwargs(form, request) -> dict | None:
-    """submit_tip keyword arguments (without region) from a valid form, or None with a form error."""
-    d = form.cleaned_data
+def _tip_kwargs(request, d: dict) -> dict:
+    """submit_tip keyword arguments (without region) from a valid form's data; an enterprise that is
+    not in the registry is refused under its field."""
     enterprise = Enterprise.objects.filter(pk=d["enterprise"]).first() if d.get("enterprise") else None
     if d.get("enterprise") and enterprise is None:
-        form.add_error("enterprise", "所选单位不存在。")
-        return None
+        raise ServiceError("所选单位不存在。", "enterprise")
     return dict(sector=d["sector"], address=d["address"], content=d["content"], enterprise=enterprise,
                 enterprise_name=d.get("enterprise_name", ""), longitude=d.get("longitude"), latitude=d.get("latitude"),
                 anonymous=d.get("anonymous", False), name=d.get("name", ""), phone=d.get("phone", ""),
@@ -101,18 +99,20 @@ def _form_to_kwargs(form, request) -> dict | None:
                 files=request.FILES.getlist("files"))
 
 
-def _submit(request, form):
-    kwargs = _form_to_kwargs(form, request)
-    if kwargs is None:
-        return None
-    region = Region.objects.filter(code=form.cleaned_data["township"]).first()
+def _form_to_kwargs(form, request) -> dict | None:
+    """submit_tip keyword arguments (without region) from a valid form, or None with a form error
+    (``tips.views.hotline``, the same form entered by staff)."""
     try:
-        return services.submit_tip(None, region=region, **kwargs)
+        return _tip_kwargs(request, form.cleaned_data)
     except ServiceError as exc:
-        if exc.field == "region":
-            exc.field = "township"
-        service_error_to_form(form, exc)
+        form.add_error(exc.field, exc.message)
         return None
+
+
+def _submit(request, **d):
+    """submit_tip from a valid form's data: (tip, tracking code); a refusal lands on the form."""
+    kwargs = _tip_kwargs(request, d)
+    return services.submit_tip(None, region=Region.objects.filter(code=d["township"]).first(), **kwargs)
 
 
 @login_not_required
@@ -160,12 +160,15 @@ def review_request(request):
         track_form.is_valid()
         track_form.add_error("code", "查询码不正确，请核对后重新输入。")
         return render(request, "tips/public_track.html", {"form": track_form}, status=404)
-    try:
-        tip = handling.request_review(tip, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        service_error_to_form(form, exc)
-        return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_form": form},
-                      status=form_status(form))
-    return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_sent": True,
-                                                      "rewards": list(tip.rewards.filter(line=Reward.Line.REPORTER))},
+
+    def sent(reviewed):  # the request sent: the tracking page says so
+        return render(request, "tips/public_track.html", {
+            "form": track_form, "tip": reviewed, "review_sent": True,
+            "rewards": list(reviewed.rewards.filter(line=Reward.Line.REPORTER))}, status=form_status(form))
+
+    answered = submit_form(request, form, lambda **data: handling.request_review(tip, reason=data["reason"]), None,
+                           sent, forbid=False)
+    if answered is not None:
+        return answered
+    return render(request, "tips/public_track.html", {"form": track_form, "tip": tip, "review_form": form},
                   status=form_status(form))

@@ -4,14 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from core.events import events_for
 from core.forms import StyledModelForm
 from core.ruletables import later_notice
-from core.services import ServiceError
-from core.views import form_status, posted, service_error_to_form
+from core.views import form_status, posted, submit_form
 
 from .models import RewardPolicy
 from .rule_admin import can_edit_rules, revise_reward_policy
@@ -50,16 +49,17 @@ def policy_edit(request, code: str):
     initial = {"effective_from": today}
     form = PolicyForm(posted(request), instance=None, initial={**{f: getattr(current, f) for f in
                                                                         PolicyForm.Meta.fields}, **initial})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            new = revise_reward_policy(request.user, current, **d)
-            notice = later_notice(new)
-            if notice:  # inserted before a later version: say how far it reaches
-                messages.warning(request, notice)
-            return redirect("tips:rules_rewards")
-        except ServiceError as exc:
-            service_error_to_form(form, exc)
+
+    def revise(**data):
+        new = revise_reward_policy(request.user, current, **data)
+        notice = later_notice(new)
+        if notice:  # inserted before a later version: say how far it reaches
+            messages.warning(request, notice)
+        return new
+
+    answered = submit_form(request, form, revise, None, "tips:rules_rewards", forbid=False)
+    if answered is not None:
+        return answered
     return render(request, "tips/rules_reward_edit.html", {"form": form, "current": current,
                                                            "events": events_for(current)},
                   status=form_status(form))
