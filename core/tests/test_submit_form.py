@@ -1,0 +1,101 @@
+"""``core.views.submit_form``, the one POST flow of the form pages, as its docstring promises it: the
+service is called only with a valid POST, a refusal lands under the field it names (renamed where the form
+calls it otherwise) or is the 403 page, a page may answer a refusal itself, the message and the target may
+depend on the result."""
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from core.services import NotPermitted, ServiceError
+from core.views import submit_form
+
+
+class PlaceForm(forms.Form):
+    township = forms.CharField()
+    note = forms.CharField(required=False)
+
+
+def _request(method="post", data=None):
+    request = getattr(RequestFactory(), method)("/x/", data or {})
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _posted(data=None):
+    request = _request(data={"township": "120105001", "note": "n"} if data is None else data)
+    return request, PlaceForm(request.POST)
+
+
+def test_a_get_or_an_invalid_form_never_reaches_the_service():
+    calls = []
+    request = _request("get")
+    assert submit_form(request, PlaceForm(), calls.append, "好", "/done/") is None
+    request, form = _posted({"note": "没有街道"})
+    assert submit_form(request, form, lambda **d: calls.append(d), "好", "/done/") is None
+    assert calls == [] and "township" in form.errors
+
+
+def test_the_service_gets_the_cleaned_data_and_the_result_names_the_message_and_the_target():
+    request, form = _posted()
+    seen = {}
+
+    def call(**data):
+        seen.update(data)
+        return 42
+
+    answer = submit_form(request, form, call, lambda n: f"已保存第{n}号。", lambda n: f"/things/{n}/")
+    assert seen == {"township": "120105001", "note": "n"}
+    assert (answer.status_code, answer["Location"]) == (302, "/things/42/")
+    assert [m.message for m in get_messages(request)] == ["已保存第42号。"]
+
+
+def test_no_message_when_none_is_given_and_a_target_may_be_a_response():
+    request, form = _posted()
+    answer = submit_form(request, form, lambda **d: "收据", None, lambda r: HttpResponse(r, status=200))
+    assert (answer.status_code, answer.content.decode()) == (200, "收据")
+    assert list(get_messages(request)) == []
+
+
+def test_a_refusal_lands_under_its_field_renamed_to_the_form_s_name():
+    request, form = _posted()
+
+    def refuse(**d):
+        raise ServiceError("该街道不在本区。", "region")
+
+    assert submit_form(request, form, refuse, "好", "/done/", rename={"region": "township"}) is None
+    assert form.errors["township"] == ["该街道不在本区。"]
+    request, form = _posted()
+    assert submit_form(request, form, refuse, "好", "/done/") is None  # a field the form lacks: at the top
+    assert form.non_field_errors() == ["该街道不在本区。"] and list(get_messages(request)) == []
+
+
+def test_a_refused_permission_is_the_403_page_unless_the_page_shows_it_on_the_form():
+    def refuse(**d):
+        raise NotPermitted("只有本部门可以办理。")
+
+    request, form = _posted()
+    with pytest.raises(PermissionDenied, match="只有本部门可以办理。"):
+        submit_form(request, form, refuse, "好", "/done/")
+    request, form = _posted()
+    assert submit_form(request, form, refuse, "好", "/done/", forbid=False) is None
+    assert form.non_field_errors() == ["只有本部门可以办理。"]
+
+
+def test_a_page_may_answer_a_refusal_itself_or_let_it_land():
+    def refuse(**d):
+        raise ServiceError("已被他人处理。", "note")
+
+    request, form = _posted()
+    answer = submit_form(request, form, refuse, "好", "/done/", refused=lambda exc: HttpResponse(exc.message, status=409))
+    assert (answer.status_code, answer.content.decode()) == (409, "已被他人处理。") and not form.errors
+    kept = []
+    request, form = _posted()
+    assert submit_form(request, form, refuse, "好", "/done/", refused=kept.append) is None
+    assert [e.message for e in kept] == ["已被他人处理。"] and form.errors["note"] == ["已被他人处理。"]
