@@ -37,6 +37,8 @@ def test_a_get_or_an_invalid_form_never_reaches_the_service():
     calls = []
     request = _request("get")
     assert submit_form(request, PlaceForm(), calls.append, "好", "/done/") is None
+    # a GET never writes, even with a form bound to its query (a link cannot change anything)
+    assert submit_form(request, PlaceForm({"township": "120105001"}), lambda **d: calls.append(d), "好", "/done/") is None
     request, form = _posted({"note": "没有街道"})
     assert submit_form(request, form, lambda **d: calls.append(d), "好", "/done/") is None
     assert calls == [] and "township" in form.errors
