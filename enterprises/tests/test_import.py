@@ -52,6 +52,11 @@ def test_dry_run_reports_and_writes_nothing_then_real_run_is_idempotent(world):
     assert real.created == 1 and Event.objects.count() == n[1] + 1
     again = import_enterprises(actor, rows, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1) and Event.objects.count() == n[1] + 1
+    # the file corrected (row 3's sector) and imported again: only that row is written, row 2 is unchanged
+    rows[1] = row(world, 2)
+    fixed = import_enterprises(actor, rows, dry_run=False)
+    assert (fixed.created, fixed.updated, fixed.unchanged) == (1, 0, 1) and Event.objects.count() == n[1] + 2
+    assert Enterprise.objects.filter(name="导入测试2有限公司").exists()
     # dropping 轻工 is outside the commerce bureau's competence (test_status_law.py): the 应急管理局 does it
     changed = import_enterprises(world.user("emergency"), [row(world, 1, 从业人员数="31", 行业领域="commerce")], dry_run=False)
     assert changed.updated == 1

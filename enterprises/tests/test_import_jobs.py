@@ -33,6 +33,8 @@ def test_import_page_shows_the_latest_five_with_the_total_and_the_list_pages(cli
     page = client.get("/enterprises/import/")
     assert len(page.context["jobs"]) == 5 and page.context["jobs_total"] == 7
     assert "共 7 条" in page.content.decode() and reverse("enterprises:import_jobs") in page.content.decode()
+    # the page says what a real run does with a bad row (docs/import-formats.md: why not all-or-nothing here)
+    assert "正式导入时无错误的行写入，有错误的行跳过并逐行列出原因" in page.content.decode()
     full = client.get(reverse("enterprises:import_jobs"))
     assert full.context["total"] == 7 and "other.xlsx" not in full.content.decode()
     assert client.get(reverse("enterprises:import_jobs"), {"dry_run": "maybe"}).status_code == 400
