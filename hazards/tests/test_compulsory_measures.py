@@ -467,3 +467,26 @@ def test_a_refused_order_tells_nobody(world):
     with pytest.raises(ServiceError):
         services.order_site_measures(world.user("commerce"), hazard, reason="无法保证安全")  # no measure chosen
     assert not Notification.objects.filter(kind="hazard.site_order").exists()
+
+
+def test_a_lift_that_loses_the_race_answers_409_with_the_measure_as_the_winner_stored_it(client, world, monkeypatch):
+    """Two officers lift the same measures at once: the second's compare-and-set finds them lifted meanwhile
+    (StaleState) and the API answers what "lifted already" answers — 409 with the stored measure, one event."""
+    order = _order(world)
+    measure = _compel(world, order)
+    hazard = order.hazard
+    lift = services.lift_compulsory_measures
+
+    def after_the_other(actor, row, **kw):  # the other officer's lift lands between the read and the write
+        lift(world.user("commerce_lead"), CompulsoryMeasure.objects.get(pk=row.pk), note="已由科长解除")
+        return lift(actor, row, **kw)
+
+    monkeypatch.setattr(services, "lift_compulsory_measures", after_the_other)
+    client_as(client, world, "commerce")
+    url = f"/api/v1/hazards/{hazard.pk}/site-orders/{order.pk}/compulsory-measures/{measure.pk}/lift/"
+    response = client.post(url, {"note": "该单位已停止作业"}, content_type=J)
+    assert response.status_code == 409 and response.json()["code"] == "already_done", response.json()
+    assert response.json()["current"]["lift_note"] == "已由科长解除"
+    stored = CompulsoryMeasure.objects.get(pk=measure.pk)
+    assert (stored.lift_note, stored.lifted_by) == ("已由科长解除", world.user("commerce_lead"))
+    assert len([e for e in events_for(hazard) if e.verb == "hazard.compulsory_measure_lifted"]) == 1
