@@ -128,3 +128,33 @@ def test_the_import_applies_the_same_sector_rule_on_the_row(world, two_sector_un
     assert same.errors == [] and same.unchanged == 1
     by_emergency = import_enterprises(world.user("emergency"), rows, dry_run=False)
     assert by_emergency.errors == [] and _sectors(ent) == ["commerce", "hazchem", "light_industry"]
+
+
+def test_the_dry_run_counts_the_hazards_moving_with_each_unit_in_one_query_whatever_the_units(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.validators import make_credit_code
+
+    old, new = world.townships[0], world.townships[1]
+    units = [services.create_enterprise(world.user("committee"), name=f"迁移测试{i}有限公司",
+                                        credit_code=make_credit_code(f"91120105MA05ABC{i:02d}"), region=old,
+                                        sectors=[Sector.objects.get(code="commerce")])
+             for i in range(3)]
+    for ent, n in zip(units, (2, 1, 0)):
+        for i in range(n):
+            _hazard(world, ent, f"隐患{i}")
+    hs.void(world.user("commerce"), _hazard(world, units[2], "重复登记"), reason="重复登记")  # over: does not move
+
+    def dry(rows):
+        with CaptureQueriesContext(connection) as queries:
+            result = import_enterprises(world.user("emergency"), rows, dry_run=True)
+        return result, len(queries)
+
+    three, three_queries = dry([_row(ent, new.code) for ent in units])
+    assert [(m["name"], m["open_hazards"]) for m in three.moves] == [
+        ("迁移测试0有限公司", 2), ("迁移测试1有限公司", 1), ("迁移测试2有限公司", 0)]
+    assert all(set(m) == {"row", "credit_code", "name", "from", "to", "open_hazards"} for m in three.moves)
+    one, one_queries = dry([_row(units[0], new.code)])
+    assert [m["open_hazards"] for m in one.moves] == [2]
+    assert three_queries == one_queries
