@@ -52,6 +52,22 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class HeldFilter(YesNoFilter):
+    """是: the rows whose id is among ``ids()`` — a subquery of ids, built when the filter runs (e.g. the
+    hazards under 现场处理措施 in force, the cases whose 责令停产停业整顿 is in force); 否: the others. The home
+    cards that link to such a list count ``ids()`` too, so card and list cannot differ."""
+
+    def __init__(self, *args, ids, **kwargs):
+        self.ids = ids
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        ids = self.ids()
+        return qs.filter(pk__in=ids) if value else qs.exclude(pk__in=ids)
+
+
 class SearchTermField(forms.CharField):
     """A search box's term: cleaned as stored multi-line text is (``core.text.clean_text``), so
     runs of spaces or a tab inside the term are kept, not squeezed into one space — the term must

@@ -4,36 +4,22 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from core.listfilters import SearchFilter, YesNoFilter
+from core.listfilters import HeldFilter, SearchFilter, YesNoFilter
 
 from .models import Accountability, Case, CreditListing, Decision, SuspensionCompulsion, TypicalCase
 
 
 class CaseFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label="阶段", choices=Case.Stage.choices, empty_label="全部阶段")
-    suspended = YesNoFilter(label="停产停业整顿中", method="filter_suspended")
-    compulsion = YesNoFilter(label="强制措施未解除", method="filter_compulsion")
+    # a 责令停产停业整顿 in force (effective, no effective 复产复查决定 lifted it): the units the department must
+    # check before it lets them resume; 强制措施 in force enforcing it (停止供电 etc., 安全生产法 第七十条)
+    suspended = HeldFilter(label="停产停业整顿中", ids=lambda: Decision.objects.suspensions_in_force().values("case_id"))
+    compulsion = HeldFilter(label="强制措施未解除", ids=lambda: SuspensionCompulsion.objects.held())
     q = SearchFilter(label="案由或单位名称", fields=("title", "enterprise__name"))
 
     class Meta:
         model = Case
         fields = ["stage", "suspended", "compulsion", "q"]
-
-    @staticmethod
-    def _held(queryset, ids, value):
-        if value is None:
-            return queryset
-        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
-
-    def filter_suspended(self, queryset, name, value):
-        """Cases whose 责令停产停业整顿 is in force (effective, no effective 复产复查决定 lifted it): the units the
-        department must check before it lets them resume."""
-        return self._held(queryset, Decision.objects.suspensions_in_force().values("case_id"), value)
-
-    def filter_compulsion(self, queryset, name, value):
-        """Cases with 强制措施 in force enforcing their suspension (停止供电 etc., 安全生产法 第七十条: to be lifted
-        as soon as the unit complies)."""
-        return self._held(queryset, SuspensionCompulsion.objects.held(), value)
 
 
 class CreditListingFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.listfilters import (
+    HeldFilter,
     OverdueFilter,
     RecordIdFilter,
     RegionCodeFilter,
@@ -20,7 +21,7 @@ from enterprises.filters import SectorCodeFilter
 
 from . import workflow
 from .disclosure import channel_choices, filter_channel
-from .models import Hazard
+from .models import CompulsoryMeasure, Hazard, SiteOrder
 
 
 def listing_model():
@@ -57,9 +58,12 @@ class HazardFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label="发现渠道", choices=Hazard.Channel.choices, method="filter_channel")
     open = YesNoFilter(label="未销号", method="filter_open")
     overdue = OverdueFilter(label="逾期未改")
-    listed = YesNoFilter(label="挂牌督办", method="filter_listed")
-    site_order = YesNoFilter(label="现场处理措施未解除", method="filter_site_order")
-    compulsion = YesNoFilter(label="强制措施未解除", method="filter_compulsion")
+    # only listings in force (approved, not delisted) — a declined or delisted one is not 挂牌督办
+    listed = HeldFilter(label="挂牌督办", ids=lambda: listing_model().objects.supervised().values("hazard_id"))
+    # 现场处理措施 in force (ordered, not lifted: 安全生产法 第六十五条第一款第（三）项); 强制措施 in force (停止供电
+    # etc., 第七十条: to be lifted as soon as the unit complies — the lists a department keeps an eye on)
+    site_order = HeldFilter(label="现场处理措施未解除", ids=lambda: SiteOrder.objects.held())
+    compulsion = HeldFilter(label="强制措施未解除", ids=lambda: CompulsoryMeasure.objects.held())
     progress = django_filters.ChoiceFilter(label="整改情况", choices=PROGRESS, method="filter_progress")
     item = django_filters.CharFilter(label="判定依据条款编码", field_name="basis_item__code")
     found_from = django_filters.DateFilter(label="发现日期自", field_name="found_on", lookup_expr="gte",
@@ -137,31 +141,5 @@ class HazardFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category="" if value == UNSTATED else value)
-
-    def filter_site_order(self, queryset, name, value):
-        """Hazards with 现场处理措施 in force (ordered, not lifted: 安全生产法 第六十五条第一款第（三）项)."""
-        if value is None:
-            return queryset
-        from .models import SiteOrder
-
-        held = SiteOrder.objects.held()
-        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
-
-    def filter_compulsion(self, queryset, name, value):
-        """Hazards with 强制措施 in force (停止供电 etc., 安全生产法 第七十条: to be lifted as soon as the unit
-        complies — the list a department keeps an eye on)."""
-        if value is None:
-            return queryset
-        from .models import CompulsoryMeasure
-
-        held = CompulsoryMeasure.objects.held()
-        return queryset.filter(pk__in=held) if value else queryset.exclude(pk__in=held)
-
-    def filter_listed(self, queryset, name, value):
-        if value is None:
-            return queryset
-        # only listings in force (approved, not delisted) — a declined or delisted one is not 挂牌督办
-        in_force = listing_model().objects.supervised().values("hazard_id")
-        return queryset.filter(pk__in=in_force) if value else queryset.exclude(pk__in=in_force)
 
 

@@ -5,7 +5,7 @@ a few enterprises — count their rows directly."""
 from django.utils import timezone
 
 from . import tallies
-from .models import CompulsoryMeasure, Hazard, SiteOrder
+from .models import Hazard
 
 
 def figures(user) -> dict:
@@ -21,13 +21,15 @@ def figures(user) -> dict:
 def measure_cards(user) -> list[dict]:
     """现场处理措施 and 强制措施 in force on hazards the user sees — shown while there are any (the
     department reviews and lifts them; the unit lives under them), each linking to the ledger filtered
-    the same way."""
+    the same way (counted with the ledger's own filter: ``HazardFilter.site_order`` / ``compulsion``)."""
+    from .filters import HazardFilter
+
     qs = Hazard.objects.visible_to(user)
     shown = []
-    for key, title, model, query, hint in (
-            ("site_orders", "现场处理措施未解除", SiteOrder, "site_order", "撤出作业人员、暂时停产停业、停止使用设施设备；销号后经审查同意解除"),
-            ("compulsions", "强制措施未解除", CompulsoryMeasure, "compulsion", "停止供电、停止供应民用爆炸物品等；单位履行决定后应当及时解除")):
-        value = qs.filter(pk__in=model.objects.held()).count()
+    for key, title, query, hint in (
+            ("site_orders", "现场处理措施未解除", "site_order", "撤出作业人员、暂时停产停业、停止使用设施设备；销号后经审查同意解除"),
+            ("compulsions", "强制措施未解除", "compulsion", "停止供电、停止供应民用爆炸物品等；单位履行决定后应当及时解除")):
+        value = qs.filter(pk__in=HazardFilter.base_filters[query].ids()).count()
         if value:
             shown.append({"key": f"hazards_{key}", "title": title, "value": value, "url": f"/hazards/?{query}=true",
                           "hint": hint})
