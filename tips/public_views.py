@@ -99,16 +99,6 @@ def _tip_kwargs(request, d: dict) -> dict:
                 files=request.FILES.getlist("files"))
 
 
-def _form_to_kwargs(form, request) -> dict | None:
-    """submit_tip keyword arguments (without region) from a valid form, or None with a form error
-    (``tips.views.hotline``, the same form entered by staff)."""
-    try:
-        return _tip_kwargs(request, form.cleaned_data)
-    except ServiceError as exc:
-        form.add_error(exc.field, exc.message)
-        return None
-
-
 def _submit(request, **d):
     """submit_tip from a valid form's data: (tip, tracking code); a refusal lands on the form."""
     kwargs = _tip_kwargs(request, d)

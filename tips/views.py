@@ -5,7 +5,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_government
@@ -13,7 +13,7 @@ from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.pickers import bind
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted
+from core.views import form_status, get_visible_or_404, posted, submit_form
 from hazards.models import Hazard
 
 from . import handling, services, workflow
@@ -34,7 +34,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Reward, Tip
-from .public_views import Region, _form_to_kwargs
+from .public_views import Region, _tip_kwargs
 from .reward_rules import reward_refusal
 
 
@@ -124,16 +124,14 @@ def act(request, pk: int, action: str):
         messages.error(request, f"举报当前状态（{tip.get_status_display()}）不能“{workflow.TRANSITIONS[action].label}”，请刷新页面。")
         return detail(request, pk, status=409)
     form = form_cls(request.POST)
-    if form.is_valid():
-        try:
-            _run(request, tip, action, form.cleaned_data)
-            return redirect("tips:detail", pk=tip.pk)
-        except ServiceError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, exc.message)
-            if action == "decide_extension" and exc.code == "permission_denied":  # not the next level's leader
-                return detail(request, pk, forms={key: form}, status=form_status(refusal=exc))
-    return detail(request, pk, forms={key: form}, status=form_status(form))
+
+    refusals = []  # the refusal lands on the form; an extension decided by another than the next level's leader: 403
+    answered = submit_form(request, form, lambda **d: _run(request, tip, action, d), None, f"/tips/{tip.pk}/",
+                           forbid=False, refused=refusals.append)
+    if answered is not None:
+        return answered
+    not_leader = action == "decide_extension" and refusals and refusals[0].code == "permission_denied"
+    return detail(request, pk, forms={key: form}, status=form_status(refusal=refusals[0]) if not_leader else form_status(form))
 
 
 def _run(request, tip, action, d):
@@ -187,15 +185,15 @@ def reward_act(request, pk: int, reward_pk: int, action: str):
     if reward is None or action not in ("approve", "pay"):
         raise Http404
     form = PayForm(request.POST) if action == "pay" else NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            if action == "approve":
-                services.approve_reward(request.user, reward)
-            else:
-                services.pay_reward(request.user, reward, **form.cleaned_data)
-            return redirect("tips:detail", pk=tip.pk)
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+    def decide(**data):
+        if action == "approve":
+            return services.approve_reward(request.user, reward)
+        return services.pay_reward(request.user, reward, **data)
+
+    answered = submit_form(request, form, decide, None, f"/tips/{tip.pk}/", forbid=False)
+    if answered is not None:
+        return answered
     return detail(request, pk, forms={"pay": form} if action == "pay" else {"note": form}, status=form_status(form))
 
 
@@ -224,15 +222,14 @@ def hotline(request):
         raise PermissionDenied("仅政府工作人员可以录入热线举报。")
     form = PublicTipForm(posted(request))
     form.fields["captcha"].required = False
-    if request.method == "POST" and form.is_valid():
-        kwargs = _form_to_kwargs(form, request)
-        if kwargs is not None:
-            try:
-                tip, code = services.submit_tip(request.user, channel=Tip.Channel.HOTLINE,
-                                                region=Region.objects.filter(code=form.cleaned_data["township"]).first(), **kwargs)
-                return render(request, "tips/public_receipt.html", {"tip": tip, "code": code})
-            except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    answered = submit_form(
+        request, form,
+        lambda **d: services.submit_tip(request.user, channel=Tip.Channel.HOTLINE,
+                                        region=Region.objects.filter(code=d["township"]).first(), **_tip_kwargs(request, d)),
+        None, lambda sent: render(request, "tips/public_receipt.html", {"tip": sent[0], "code": sent[1]}),
+        forbid=False, rename={"region": "township"})
+    if answered is not None:
+        return answered
     return render(request, "tips/hotline.html", {"form": form}, status=form_status(form))
 
 

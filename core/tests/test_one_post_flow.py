@@ -3,6 +3,7 @@ refusal on the form or the 403 page, message, redirect). Walk the code and fail 
 refusal on a form by itself. Allowed: ``core/views.py`` (the flow itself) and the Django admin's forms
 (``admin.py``: the admin has its own form flow, which they feed)."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,18 @@ def _sources():
 def test_no_view_lands_a_service_refusal_on_a_form_by_itself():
     found = sorted(rel for rel, text in _sources() if "service_error_to_form(" in text and rel not in ALLOWED)
     assert found == [], f"post these forms through core.views.submit_form: {found}"
+
+
+#: a refusal's field put on a form by hand (``form.add_error(exc.field …)``): the same flow written again
+BY_HAND = re.compile(r"add_error\(\s*(exc|e|error)\.field")
+BY_HAND_ALLOWED = {"core/ruletable_views.py": "two forms on one page (the row, the revision): a refusal lands on the one it names"}
+
+
+def test_no_view_puts_a_refusal_s_field_on_a_form_by_hand():
+    found = sorted(rel for rel, text in _sources() if BY_HAND.search(text) and rel not in BY_HAND_ALLOWED)
+    assert found == [], f"post these forms through core.views.submit_form: {found}"
+    sources = dict(_sources())
+    assert [rel for rel in BY_HAND_ALLOWED if not BY_HAND.search(sources[rel])] == []
 
 
 def test_every_allowed_place_still_does_it():
