@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from . import ruletables
 from .forms import StyledForm, StyledModelForm, form_status, posted
 from .listfilters import SearchFilter, YesNoFilter
 from .lists import Column, ScopedListView
+from .views import submit_form
 
 REFUSED = "只有安委会办公室或指定的管理员可以维护规则表。"
 
@@ -152,8 +154,6 @@ def row_edit(request, key: str, pk: int):
     the row's history (every version, its date and who made it) below the form."""
     from django.utils import timezone
 
-    from core.services import ServiceError
-
     table = _table(key)
     if not ruletables.can_edit(request.user, table):
         raise PermissionDenied(REFUSED)
@@ -162,19 +162,21 @@ def row_edit(request, key: str, pk: int):
         raise Http404
     form = _form_class(table)(posted(request), instance=obj)
     revision = RevisionFields(posted(request), initial={"effective_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid() and revision.is_valid():
-        try:
-            version = ruletables.revise_row(request.user, table, table.model_class.objects.get(pk=pk), form.cleaned_data,
-                                            effective_from=revision.cleaned_data["effective_from"],
-                                            note=revision.cleaned_data["revision_note"])
-        except ServiceError as e:
-            target = revision if e.field in revision.fields else form
-            target.add_error(e.field if e.field in target.fields else None, e.message)
-        else:
-            notice = ruletables.later_notice(version)
-            if notice:  # inserted before a later version: say how far it reaches
-                messages.warning(request, notice)
-            return redirect("ruletable_edit", key=key, pk=pk)
+
+    def revise(**values):
+        return ruletables.revise_row(request.user, table, table.model_class.objects.get(pk=pk), values,
+                                     effective_from=revision.cleaned_data["effective_from"],
+                                     note=revision.cleaned_data["revision_note"])
+
+    def back(version):
+        notice = ruletables.later_notice(version)
+        if notice:  # inserted before a later version: say how far it reaches
+            messages.warning(request, notice)
+        return reverse("ruletable_edit", kwargs={"key": key, "pk": pk})
+
+    answer = submit_form(request, form, revise, None, back, forbid=False, also=(revision,))
+    if answer:
+        return answer
     obj.refresh_from_db()
     versions = ruletables.history(table, obj)
     headers = [table.model_class._meta.get_field(f).verbose_name for f in table.fields]

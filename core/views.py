@@ -39,7 +39,7 @@ def service_error_to_form(form, error: ServiceError, *, forbid: bool = False) ->
     form.add_error(field, error.message)
 
 
-def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=None, refused=None):
+def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=None, refused=None, also=()):
     """The one POST flow of a service's form (every HTML form page that calls a service goes through it).
 
     On POST with a valid ``form``: ``result = call(**form.cleaned_data)``. Done: the ``done`` message (a
@@ -50,11 +50,16 @@ def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=No
     the top), its field first renamed by ``rename`` ({service field: form field}); with ``forbid`` (the
     default) a refusal of permission is the 403 page instead. ``refused(exc)``, if given, sees the refusal
     first and may answer it itself (a page shown again with the refusal's status). Returns None when the
-    form must be shown again — the caller renders it with ``form_status(form)``."""
+    form must be shown again — the caller renders it with ``form_status(form)``.
+
+    ``also``: further forms of the same page (a row and the revision that dates it). Every one must be
+    valid (each shows its own errors) before the service is called — still with ``form``'s cleaned data;
+    the call reads the others' itself. A refusal lands on the first of them that has its field, else at
+    the top of ``form``."""
     from django.contrib import messages
     from django.http import HttpResponseBase
 
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST" or not all([f.is_valid() for f in (form, *also)]):  # a list: every form validated
         return None
     try:
         result = call(**form.cleaned_data)
@@ -63,7 +68,8 @@ def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=No
             exc.field = rename[exc.field]
         if refused is not None and (answer := refused(exc)) is not None:
             return answer
-        service_error_to_form(form, exc, forbid=forbid)
+        named = next((f for f in also if exc.field in f.fields), form)
+        service_error_to_form(named, exc, forbid=forbid)
         return None
     message = done(result) if callable(done) else done
     if message:

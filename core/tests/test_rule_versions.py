@@ -120,6 +120,9 @@ def test_edit_page_creates_a_version_and_shows_the_history(client, world):
         assert "第1版" in page and "第2版" in page and "2025-06-10" in page and "待施行" in page
         bad = client.post(f"/rules/obligations/{row.pk}/", {"value": "4", "tag": "R", "effective_from": "2025-06-01"})
         assert bad.status_code == 400 and "施行日期不能早于今天" in bad.content.decode()
+        # the refusal names the revision's date: it stands under that field, not on the row's form
+        assert [e[:8] for e in bad.context["revision"].errors["effective_from"]] == ["施行日期不能早于"]
+        assert not bad.context["form"].errors
         assert client.post(f"/rules/obligations/{row.pk}/", {"value": "4", "tag": "R"}).status_code == 400
 
 

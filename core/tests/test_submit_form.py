@@ -101,3 +101,38 @@ def test_a_page_may_answer_a_refusal_itself_or_let_it_land():
     request, form = _posted()
     assert submit_form(request, form, refuse, "好", "/done/", refused=kept.append) is None
     assert [e.message for e in kept] == ["已被他人处理。"] and form.errors["note"] == ["已被他人处理。"]
+
+
+class DatedForm(forms.Form):
+    effective_from = forms.DateField()
+
+
+def test_a_page_of_two_forms_posts_only_when_both_are_valid_and_a_refusal_lands_on_the_one_it_names():
+    calls = []
+    request = _request(data={"note": "n", "effective_from": "不是日期"})
+    form, dated = PlaceForm(request.POST), DatedForm(request.POST)
+    assert submit_form(request, form, lambda **d: calls.append(d), "好", "/done/", also=(dated,)) is None
+    # each form shows its own errors, the second one too, and nothing was called
+    assert calls == [] and "township" in form.errors and "effective_from" in dated.errors
+    request = _request(data={"township": "120105001", "effective_from": "不是日期"})
+    form, dated = PlaceForm(request.POST), DatedForm(request.POST)
+    assert submit_form(request, form, lambda **d: calls.append(d), "好", "/done/", also=(dated,)) is None
+    assert calls == [] and not form.errors and "effective_from" in dated.errors
+
+    def refuse(field):
+        def call(**d):
+            calls.append(d)
+            raise ServiceError("生效日期早于该行的设立日期。", field)
+        return call
+
+    request = _request(data={"township": "120105001", "effective_from": "2026-01-01"})
+    form, dated = PlaceForm(request.POST), DatedForm(request.POST)
+    assert submit_form(request, form, refuse("effective_from"), "好", "/done/", also=(dated,)) is None
+    assert calls == [{"township": "120105001", "note": ""}]  # the first form's data; the page reads the others
+    assert dated.errors["effective_from"] == ["生效日期早于该行的设立日期。"] and not form.errors
+    form, dated = PlaceForm(request.POST), DatedForm(request.POST)
+    assert submit_form(request, form, refuse("township"), "好", "/done/", also=(dated,)) is None
+    assert form.errors["township"] == ["生效日期早于该行的设立日期。"] and not dated.errors
+    form, dated = PlaceForm(request.POST), DatedForm(request.POST)
+    assert submit_form(request, form, refuse("other"), "好", "/done/", also=(dated,)) is None
+    assert form.non_field_errors() == ["生效日期早于该行的设立日期。"] and not dated.errors
