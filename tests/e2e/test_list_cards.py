@@ -110,6 +110,13 @@ def test_an_enterprise_reads_its_list_and_ledger_on_a_phone(page, live_server, r
     assert LONG_NAME in page.inner_text("table.list-cards tbody tr >> nth=0")
 
 
+def _open_filters(page):
+    """Tap 筛选 and wait, as a person does, until the panel has slid fully open: Bootstrap moves the
+    focus into the panel when its transition ends, and a tap landing at that instant could be lost."""
+    page.locator("[data-testid=filter-toggle]").click()
+    page.locator("[data-testid=filter-panel].show:not(.showing)").wait_for(state="visible")
+
+
 def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_server, rows):
     log_in(page, live_server.url, "hb_anweiban")
     page.set_viewport_size(PHONE)
@@ -118,9 +125,8 @@ def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_ser
     assert toggle.inner_text().strip() == "筛选"  # no filter set: no count
     # data first: the form waits in the closed panel
     assert not page.locator("[data-testid=filter-form]").is_visible()
-    toggle.click()
+    _open_filters(page)
     panel = page.locator("[data-testid=filter-panel]")
-    panel.locator("#id_grade").wait_for(state="visible")
     panel.locator("#id_grade").select_option("general")
     panel.locator("#id_q").fill("灭火器")
     panel.locator("button[type=submit]").click()
@@ -129,7 +135,7 @@ def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_ser
     assert not page.locator("[data-testid=filter-form]").is_visible()
     assert page.locator("table.list-cards tbody tr").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.locator("[data-testid=filter-toggle]").click()
+    _open_filters(page)
     page.locator("[data-testid=filter-panel] .btn-close").click()
     page.locator("[data-testid=filter-form]").wait_for(state="hidden")
     # on a desktop the same page shows the form above the table, without the button
