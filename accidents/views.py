@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee, is_enterprise_user, is_government
 from core.events import events_for
 from core.lists import Column, ScopedListView
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, submit_form
+from core.views import form_status, get_visible_or_404, named_or_404, posted, press, submit_form
 from enterprises.models import Enterprise
 
 from . import forms as f
@@ -217,11 +217,9 @@ def measure_act(request, pk: int, action: str):
         raise Http404
     form = f.NoteForm(request.POST)
     form.is_valid()
-    try:
-        fns[action](request.user, m, note=form.cleaned_data.get("note", ""))
-    except ServiceError as exc:
-        return detail(request, m.accident_id, status=form_status(refusal=exc), error=exc.message)
-    return redirect("accidents:detail", pk=m.accident_id)
+    return press(request, lambda: fns[action](request.user, m, note=form.cleaned_data.get("note", "")), None,
+                 reverse("accidents:detail", args=[m.accident_id]),
+                 lambda exc, status: detail(request, m.accident_id, status=status, error=exc.message), forbid=False)
 
 
 def lesson(request, pk: int, form=None, status=200):

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_committee
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, submit_form
+from core.views import form_status, get_visible_or_404, press, submit_form
 from documents.delivery import send
 
 from . import documents, services
@@ -95,13 +94,14 @@ def set_action(request, pk: int, action: str):
     fn = {"compute": services.start_compute, "finalise": services.finalise}.get(action)
     if fn is None:
         return set_detail(request, pk, error="未知操作。", status=404)
-    try:
-        outcome = fn(request.user, s)
-    except ServiceError as exc:
-        return set_detail(request, pk, error=exc.message, status=form_status(refusal=exc))
-    if action == "compute" and not outcome[1]:  # (job, started): the computation already under way
-        messages.info(request, "该考评结果正在计算，未重复提交；下面是正在进行的计算。")
-    return redirect("assessment:set", pk=s.pk)
+
+    def back(outcome):
+        if action == "compute" and not outcome[1]:  # (job, started): the computation already under way
+            messages.info(request, "该考评结果正在计算，未重复提交；下面是正在进行的计算。")
+        return reverse("assessment:set", args=[s.pk])
+
+    return press(request, lambda: fn(request.user, s), None, back,
+                 lambda exc, status: set_detail(request, pk, error=exc.message, status=status), forbid=False)
 
 
 def summary_xlsx(request, pk: int):

@@ -228,8 +228,8 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+    if isinstance(exc, DjangoPermissionDenied):  # its Chinese reason, if it gives one, is the message
+        exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, exceptions.UnsupportedMediaType):
         response = Response(error_body("unsupported_media_type"), status=status.HTTP_400_BAD_REQUEST)
         return response

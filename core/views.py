@@ -56,9 +56,6 @@ def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=No
     valid (each shows its own errors) before the service is called — still with ``form``'s cleaned data;
     the call reads the others' itself. A refusal lands on the first of them that has its field, else at
     the top of ``form``."""
-    from django.contrib import messages
-    from django.http import HttpResponseBase
-
     if request.method != "POST" or not all([f.is_valid() for f in (form, *also)]):  # a list: every form validated
         return None
     try:
@@ -71,11 +68,37 @@ def submit_form(request, form, call, done, to, *, forbid: bool = True, rename=No
         named = next((f for f in also if exc.field in f.fields), form)
         service_error_to_form(named, exc, forbid=forbid)
         return None
+    return _done(request, result, done, to)
+
+
+def _done(request, result, done, to):
+    """A service's action done: the ``done`` message (a string, a callable of the result, or None) and the
+    answer ``to`` names (a URL, a view name, or a callable of the result giving one of those or a response)."""
+    from django.contrib import messages
+    from django.http import HttpResponseBase
+
     message = done(result) if callable(done) else done
     if message:
         messages.success(request, message)
     target = to(result) if callable(to) else to
     return target if isinstance(target, HttpResponseBase) else redirect(target)
+
+
+def press(request, call, done, to, shown, *, forbid: bool = True):
+    """The one flow of a button without a form (sign, 计算, a credit action): ``result = call()``, then
+    the ``done`` message and the redirect to ``to`` as in :func:`submit_form`.
+
+    A refusal (``ServiceError``) is never a redirect: with ``forbid`` (the default) a refused permission
+    is the 403 page; any other refusal answers ``shown(exc, status)`` — the button's page shown again
+    saying why (``templates/_refusal.html``), with ``status`` = ``form_status(refusal=exc)`` (400, 403,
+    409)."""
+    try:
+        result = call()
+    except ServiceError as exc:
+        if forbid and exc.code == "permission_denied":
+            raise PermissionDenied(exc.message)
+        return shown(exc, form_status(refusal=exc))
+    return _done(request, result, done, to)
 
 
 @login_not_required

@@ -1,7 +1,6 @@
 """Pages: case list / open / detail with actions, decision documents, credit list, typical
 cases, accountability. Reads via visible_to; writes via one service call per POST."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,8 +12,8 @@ from core import idnumber
 from core.events import events_for
 from core.forms import CHOOSE
 from core.lists import Column, ScopedListView
-from core.services import NotPermitted, ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, submit_form
+from core.services import ServiceError
+from core.views import form_status, get_visible_or_404, named_or_404, posted, posted_text, press, submit_form
 from documents.delivery import send
 
 from . import compulsion, forms, rules, services, transfer_clock, workflow
@@ -264,28 +263,27 @@ credit_list = CreditList.as_view()
 @require_POST
 def credit_action(request, pk: int, action: str):
     listing = get_visible_or_404(CreditListing.objects.select_related("enterprise"), request.user, pk=pk)
-    try:
+    if action not in ("confirm", "apply", "expire", "approve", "deny"):
+        raise Http404
+
+    def act():
         if action == "confirm":
-            services.confirm_listing(request.user, listing)
-        elif action == "apply":
-            services.apply_repair(request.user, listing, statement=posted_text(request, "statement"))
-        elif action == "expire":
-            services.expire_listing(request.user, listing)
-        elif action in ("approve", "deny"):
-            repair = listing.repairs.filter(status="pending").first()
-            if repair is None:
-                raise ServiceError("没有待审核的修复申请。", "statement")
-            services.decide_repair(request.user, repair, approve=action == "approve", note=posted_text(request, "note"))
-        else:
-            raise Http404
-    except NotPermitted as e:
-        raise PermissionDenied(e.message)
-    except ServiceError as e:
+            return services.confirm_listing(request.user, listing)
+        if action == "apply":
+            return services.apply_repair(request.user, listing, statement=posted_text(request, "statement"))
+        if action == "expire":
+            return services.expire_listing(request.user, listing)
+        repair = listing.repairs.filter(status="pending").first()
+        if repair is None:
+            raise ServiceError("没有待审核的修复申请。", "statement")
+        return services.decide_repair(request.user, repair, approve=action == "approve", note=posted_text(request, "note"))
+
+    def shown(exc, status):
         view = CreditList()
         view.setup(request)
-        return view.render_list(request, {"error": e}, status=form_status(refusal=e))
-    messages.success(request, "已办理。")
-    return redirect("enforcement:credit_list")
+        return view.render_list(request, {"error": exc.message, "error_field": exc.field}, status=status)
+
+    return press(request, act, "已办理。", "enforcement:credit_list", shown)
 
 
 class TypicalList(ScopedListView):

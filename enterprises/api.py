@@ -110,7 +110,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
             self.require_if_match(ent)
             services.update_contacts(user, ent, **{k: v for k, v in data.items() if k in CONTACT_KEYS})
         else:
-            raise PermissionDenied()
+            raise PermissionDenied(perms.REGISTRARS_ONLY)
         ent = self.base_queryset().get(pk=ent.pk)
         return Response(self.get_serializer(ent).data)
 
@@ -119,7 +119,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
     def destroy(self, request, *args, **kwargs):
         ent = self.get_object()
         if not perms.can_edit_profile(request.user, ent):
-            raise PermissionDenied()
+            raise PermissionDenied(perms.REGISTRARS_ONLY)
         body = request.data if hasattr(request.data, "get") else {}
         reason = body.get("reason") or request.query_params.get("reason") or ""
         services.close_enterprise(request.user, ent, reason=str(reason))
@@ -133,7 +133,7 @@ class EnterpriseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Upda
         """Only a closed unit: a suspended one is 409 (it resumes through 复产复查, an enforcement decision)."""
         ent = self.get_object()
         if not perms.can_edit_profile(request.user, ent):
-            raise PermissionDenied()
+            raise PermissionDenied(perms.REGISTRARS_ONLY)
         body = EnterpriseReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.reopen_enterprise(request.user, ent, reason=body.validated_data["reason"])

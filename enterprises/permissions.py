@@ -3,6 +3,9 @@
 from accounts import permissions as perms
 from accounts.scope import scope_for
 
+#: the refusal of what :func:`can_register` guards, as the 403 page says it
+REGISTRARS_ONLY = "只有政府部门的经办人员可以登记、编辑和导入生产经营单位。"
+
 
 def can_register(user) -> bool:
     """Create enterprises, edit whole profiles, import: government users with a write role."""

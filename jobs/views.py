@@ -50,9 +50,14 @@ job_list = JobList.as_view()
 
 
 def job_detail(request, pk: int):
-    job = live(own_job(request.user, pk))
+    return job_page(request, live(own_job(request.user, pk)))
+
+
+def job_page(request, job: Job, *, error: str = "", status: int = 200):
+    """A job's page (its fragment for htmx's polling); ``error``: a refused follow-up (正式导入) said at
+    its top, answered with ``status``."""
     template = "jobs/_job.html" if request.htmx else "jobs/job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "error": error}, status=status)
 
 
 def job_download(request, pk: int):

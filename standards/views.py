@@ -128,7 +128,7 @@ def key_list_revise(request, pk: int):
     if not key_list.is_current:
         raise Http404("只能修订当前版本")
     if not perms.can_edit_key_list(request.user, key_list.sector):
-        raise PermissionDenied
+        raise PermissionDenied("只有对该行业负有监管职责的部门经办人员可以修订重点检查事项清单。")
     initial = {"title": key_list.title, "items": "\n".join(
         f"{i.summary_zh} | {i.summary_en}" if i.summary_en else i.summary_zh for i in key_list.items.all())}
     form = KeyListForm(posted(request), initial=initial)

@@ -150,12 +150,14 @@ def listing_action(request, pk: int, action: str):
     if entry is None:
         if not roles:
             raise PermissionDenied("您没有办理权限。")
-        messages.error(request, "当前状态不能执行该操作，或您没有办理权限。")
         transition = workflow.TRANSITIONS.get("accept_delisting" if action == "decide_delisting" else action)
-        if transition is not None and listing.status not in transition.sources:
-            # the listing moved on since its page was shown (the action's form is gone from it): 409, saying so
-            return listing_detail(request, pk, status=409)
-        return redirect("supervision:detail", pk=listing.pk)
+        moved_on = (transition is not None and listing.status not in transition.sources) or (
+            action == "decide_extension" and roles & {"leader", "superuser"})  # no extension pending (any more)
+        if not moved_on:  # the state offers the action, not to this user's part in the listing
+            raise PermissionDenied("您在该挂牌督办中的职责不能办理此项。")
+        # the listing moved on since its page was shown (the action's form is gone from it): 409, saying so
+        messages.error(request, "当前状态不能执行该操作，请刷新页面。")
+        return listing_detail(request, pk, status=409)
     form = entry["form"]
     # _run answers the success message
     answered = submit_form(request, form, lambda **d: _run(request, listing, action, d), lambda message: message,

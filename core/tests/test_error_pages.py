@@ -65,3 +65,48 @@ def test_an_unknown_page_is_logged_once_in_development_too(client, world, settin
         for h, stream in zip(handlers, before):
             h.setStream(stream)
     assert out.getvalue().count("Not Found: /logged-once-please/") == 1
+
+
+def test_a_refusal_s_403_page_says_why(client, world):
+    client_as(client, world, "commerce")
+    org = world.user("commerce").membership.organisation
+    response = client.post(f"/accounts/organisations/{org.pk}/", {"sector": "", "role": "lead"})
+    assert_chinese_error(response, 403, "无权进行此操作")
+    assert '<p class="alert alert-warning" role="alert" data-testid="error-reason">只有安委办可以调整部门监管职责。</p>' \
+        in response.content.decode()
+
+
+def test_a_403_without_a_reason_shows_only_the_general_text():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("403.html", {"exception": ""})
+    assert "无权进行此操作" in html and 'data-testid="error-reason"' not in html
+
+
+def test_every_403_a_project_view_raises_says_why():
+    """A bare ``PermissionDenied`` shows the user only "无权进行此操作"; every refusal the project raises
+    names its reason (the Django admin's own forms excepted)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    skip = {".venv", "node_modules", "tests", "migrations", "bench", "staticfiles", "var", "__pycache__"}
+    bare = re.compile(r"raise (?:\w+\.)?PermissionDenied(?:\(\s*\))?\s*(?:#.*)?$", re.M)
+    found = sorted(f"{p.relative_to(root)}:{text[:m.start()].count(chr(10)) + 1}"
+                   for p in root.rglob("*.py") if not skip.intersection(p.relative_to(root).parts)
+                   and p.name != "admin.py" for text in [p.read_text(encoding="utf-8")] for m in bare.finditer(text))
+    assert found == []
+
+
+def test_the_api_keeps_the_reason_of_a_refusal_raised_by_shared_code():
+    from django.core.exceptions import PermissionDenied
+
+    from core.api import exception_handler
+
+    response = exception_handler(PermissionDenied("只有本部门可以办理。"), {})
+    assert response.status_code == 403
+    assert (response.data["code"], response.data["message"]) == ("permission_denied", "只有本部门可以办理。")
+    response = exception_handler(PermissionDenied(), {})  # none given: the general Chinese text
+    assert response.status_code == 403 and response.data["message"] and "只有本部门" not in response.data["message"]

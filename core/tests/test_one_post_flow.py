@@ -45,3 +45,17 @@ def test_every_allowed_place_still_does_it():
 def test_the_form_pages_use_the_one_flow():
     users = sorted(rel for rel, text in _sources() if "submit_form(" in text and rel != "core/views.py")
     assert len(users) >= 25, users  # every app's form pages (25 modules when this test was written)
+
+
+#: a refusal flashed and redirected (a 302 saying nothing went wrong): buttons answer through core.views.press
+FLASHED = re.compile(r"messages\.error\(\s*request,\s*(exc|e|error)\.message")
+
+
+def test_no_view_flashes_a_refusal_and_redirects():
+    found = sorted(rel for rel, text in _sources() if FLASHED.search(text))
+    assert found == [], f"answer these buttons through core.views.press: {found}"
+
+
+def test_the_buttons_use_the_one_flow():
+    users = sorted(rel for rel, text in _sources() if "press(request" in text and rel != "core/views.py")
+    assert len(users) >= 6, users  # accidents, assessment, enforcement, hazards, inspections (+ the imports) when written

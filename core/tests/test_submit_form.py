@@ -1,7 +1,8 @@
 """``core.views.submit_form``, the one POST flow of the form pages, as its docstring promises it: the
 service is called only with a valid POST, a refusal lands under the field it names (renamed where the form
 calls it otherwise) or is the 403 page, a page may answer a refusal itself, the message and the target may
-depend on the result."""
+depend on the result. ``core.views.press``, the flow of a button without a form: done, a message and a
+redirect; refused, the page again with the refusal's status (never a redirect) or the 403 page."""
 
 import pytest
 from django import forms
@@ -13,7 +14,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from core.services import NotPermitted, ServiceError
-from core.views import submit_form
+from core.views import press, submit_form
 
 
 class PlaceForm(forms.Form):
@@ -136,3 +137,35 @@ def test_a_page_of_two_forms_posts_only_when_both_are_valid_and_a_refusal_lands_
     form, dated = PlaceForm(request.POST), DatedForm(request.POST)
     assert submit_form(request, form, refuse("other"), "好", "/done/", also=(dated,)) is None
     assert form.non_field_errors() == ["生效日期早于该行的设立日期。"] and not dated.errors
+
+
+def _shown(exc, status):
+    return HttpResponse(f"页面：{exc.message}", status=status)
+
+
+def test_a_button_done_says_so_and_redirects():
+    request = _request()
+    answer = press(request, lambda: 7, lambda n: f"已签名（{n}）。", lambda n: f"/records/{n}/", _shown)
+    assert (answer.status_code, answer["Location"]) == (302, "/records/7/")
+    assert [m.message for m in get_messages(request)] == ["已签名（7）。"]
+
+
+def test_a_button_refused_shows_its_page_again_with_the_refusal_s_status_never_a_redirect():
+    from core.services import StaleState
+
+    def refuse(exc):
+        def call():
+            raise exc
+        return call
+
+    for exc, status in ((ServiceError("尚有3项未填写检查结论。", "record"), 400), (StaleState("该申请已审批。"), 409)):
+        request = _request()
+        answer = press(request, refuse(exc), "好", "/done/", _shown)
+        assert (answer.status_code, answer.content.decode()) == (status, f"页面：{exc.message}")
+        assert list(get_messages(request)) == []  # no "done" message for a refusal
+    request = _request()
+    with pytest.raises(PermissionDenied, match="只有本记录的检查人员可以签名。"):
+        press(request, refuse(NotPermitted("只有本记录的检查人员可以签名。")), "好", "/done/", _shown)
+    # a page that shows a refused permission itself: the page again, with 403
+    answer = press(request, refuse(NotPermitted("只有本记录的检查人员可以签名。")), "好", "/done/", _shown, forbid=False)
+    assert (answer.status_code, answer.content.decode()) == (403, "页面：只有本记录的检查人员可以签名。")

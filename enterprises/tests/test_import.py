@@ -108,7 +108,9 @@ def test_page_flow_dry_run_then_run(client, world):
     real = ImportJob.objects.latest("id")
     assert response.status_code == 302 and not real.dry_run and real.created == 1 and real.parent == job
     assert Enterprise.objects.filter(name="导入测试1有限公司").exists()
-    assert client.post(f"/enterprises/import/{real.pk}/run/").status_code == 409
+    again = client.post(f"/enterprises/import/{real.pk}/run/")  # the import's page again, saying why
+    assert again.status_code == 409 and 'data-testid="form-errors">只能对已完成的试运行执行正式导入。' in again.content.decode()
+    assert f'<h1 class="h4">导入任务：{real.file_name}</h1>' in again.content.decode()
     bad = client.post("/enterprises/import/", {"file": SimpleUploadedFile("e.pdf", b"%PDF")})
     assert bad.status_code == 400 and 'data-field="file"' in bad.content.decode()
     # an unreadable workbook is refused at intake (core.intake), before any job is created

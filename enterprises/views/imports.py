@@ -3,14 +3,14 @@ and the list of one's own import jobs (list layer)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, posted, submit_form
+from core.views import form_status, get_visible_or_404, posted, press, submit_form
 
 from .. import permissions as perms
 from .. import services
@@ -25,7 +25,7 @@ RECENT = 5  # the import page shows the latest few and links to the full list
 
 def _require_importer(user):
     if not perms.can_register(user):
-        raise PermissionDenied
+        raise PermissionDenied(perms.REGISTRARS_ONLY)
 
 
 def import_page(request):
@@ -66,11 +66,16 @@ import_jobs = ImportJobList.as_view()
 
 def import_job(request, pk: int):
     _require_importer(request.user)
-    job = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
+    return _import_job_page(request, get_visible_or_404(ImportJob.objects, request.user, pk=pk))
+
+
+def _import_job_page(request, job: ImportJob, *, error: str = "", status: int = 200):
+    """An import's page (its fragment for htmx's polling); ``error``: a refused 正式导入 said at its top."""
     template = "enterprises/_import_job.html" if request.htmx else "enterprises/import_job.html"
     errors = job.errors[:SHOWN_ERRORS]
     return render(request, template, {"job": job, "errors": errors, "more_errors": len(job.errors) - len(errors),
-                                      "errors_download": _errors_download(request.user, job) if job.errors else None})
+                                      "errors_download": _errors_download(request.user, job) if job.errors else None,
+                                      "error": error}, status=status)
 
 
 #: the import page lists this many row errors; every one is in the job's CSV (errors_download)
@@ -93,11 +98,9 @@ def import_run(request, pk: int):
     """Import the file of a finished dry run for real (only its good rows)."""
     _require_importer(request.user)
     checked = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
-    try:
-        job = services.run_checked_import(request.user, checked)
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=409 if exc.code == "conflict" else 403)
-    return redirect("enterprises:import_job", pk=job.pk)
+    return press(request, lambda: services.run_checked_import(request.user, checked), None,
+                 lambda job: reverse("enterprises:import_job", args=[job.pk]),
+                 lambda exc, status: _import_job_page(request, checked, error=exc.message, status=status))
 
 
 def import_template(request):

@@ -98,9 +98,10 @@ def _enforcement_facts(ent) -> dict:
     return {"credit": credit_status(ent), "closure": closure_proposal(ent)}
 
 
+
 def enterprise_create(request):
     if not perms.can_register(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(perms.REGISTRARS_ONLY)
     form = EnterpriseForm(posted(request), user=request.user)
     named_or_404(form, "region", Region.objects, request.user)  # a township out of scope (or none) is not found
     answered = submit_form(
@@ -115,7 +116,7 @@ def enterprise_create(request):
 def enterprise_edit(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.select_related("region"), request.user, pk=pk)
     if not perms.can_edit_profile(request.user, ent):
-        raise PermissionDenied
+        raise PermissionDenied(perms.REGISTRARS_ONLY)
     form = EnterpriseForm(posted(request), instance=ent, user=request.user,
                           initial={"sectors": list(ent.sectors.all())})
     named_or_404(form, "region", Region.objects, request.user)
@@ -130,7 +131,7 @@ def enterprise_edit(request, pk: int):
 def enterprise_contacts(request, pk: int):
     ent = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     if not perms.can_edit_contacts(request.user, ent):
-        raise PermissionDenied
+        raise PermissionDenied("只有政府部门经办人员或本单位的经办人员可以修改联系人。")
     initial = [{"name": m.name, "phone": m.phone, "full_time": m.full_time, "certificate_no": m.certificate_no}
                for m in ent.safety_managers.order_by("id")]
     post = request.POST if request.method == "POST" else None

@@ -95,6 +95,9 @@ def test_a_dry_run_with_a_bad_row_or_a_real_run_is_refused_with_409(client, worl
     assert 'data-testid="job-follow-up"' not in client.get(f"/jobs/{bad.pk}/").content.decode()
     response = _run(client, bad)
     assert response.status_code == 409 and "只能对本人已通过的试运行执行正式导入" in response.content.decode()
+    # the job's page again (not a bare text), the refusal at its top
+    assert 'data-testid="form-errors">只能对本人已通过的试运行执行正式导入' in response.content.decode()
+    assert 'data-testid="page-title"' in response.content.decode()
 
     real = _upload(client, xlsx(good_rows(world)), dry_run=False)
     assert real.summary["committed"] is True

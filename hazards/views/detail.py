@@ -1,9 +1,9 @@
 """Hazard detail, the action forms posting to the services, evidence upload and download."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import labels
@@ -12,7 +12,7 @@ from core.files import open_stored
 from core.models import SecurityLog
 from core.security import log_security
 from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, submit_form
+from core.views import form_status, get_visible_or_404, press, submit_form
 
 from .. import review, services, site_orders, thumbnails, workflow
 from ..actions import available_for, make_form
@@ -121,16 +121,16 @@ def upload(request, pk: int):
         raise PermissionDenied("您不能为该隐患上传附件。")
     f = request.FILES.get("evidence")
     kind = request.POST.get("kind") or Attachment.Kind.PHOTO
-    try:
+
+    def attach():
         if f is None:
             raise ServiceError("请选择文件。", "evidence")
-        services.add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
-    except ServiceError as exc:
-        ctx = _context(request, hazard)
-        ctx["upload_error"] = exc.message
-        return render(request, "hazards/detail.html", ctx, status=form_status(refusal=exc))
-    messages.success(request, "附件已上传。")
-    return redirect("hazards:detail", pk=hazard.pk)
+        return services.add_attachment(request.user, hazard, check_upload(f), original_name=f.name, kind=kind)
+
+    def shown(exc, status):  # under the upload's file field, where the refusal belongs
+        return render(request, "hazards/detail.html", {**_context(request, hazard), "upload_error": exc.message}, status=status)
+
+    return press(request, attach, "附件已上传。", reverse("hazards:detail", args=[hazard.pk]), shown, forbid=False)
 
 
 def download(request, pk: int, att_pk: int):

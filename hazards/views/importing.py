@@ -2,13 +2,14 @@
 A passed dry run's job page offers 正式导入 of the same file (``import_run``)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write, is_government
 from core.services import ServiceError
-from core.views import form_status, submit_form
+from core.views import form_status, press, submit_form
 
 from .. import import_records
 from ..forms import ImportForm
@@ -51,15 +52,14 @@ def import_run(request, pk: int):
     """正式导入 of the file a passed dry run (the user's own job ``pk``) checked: a new job, or the
     one already started from it. Anyone else's job, or no job, is 404; not a passed dry run, 409."""
     from hazards.services import import_checked
-    from jobs.views import own_job
+    from jobs.views import job_page, live, own_job
 
     if not (is_government(request.user) and can_write(request.user)):
         raise PermissionDenied(import_records.IMPORTER_ONLY)
     checked = own_job(request.user, pk)
     if checked.kind != import_records.KIND:
         raise Http404("不存在或无权查看")
-    try:
-        job = import_checked(request.user, checked, confirm_duplicate=request.POST.get("confirm_duplicate") == "on")
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
-    return redirect("jobs:detail", pk=job.pk)
+    return press(request, lambda: import_checked(request.user, checked,
+                                                 confirm_duplicate=request.POST.get("confirm_duplicate") == "on"),
+                 None, lambda job: reverse("jobs:detail", args=[job.pk]),
+                 lambda exc, status: job_page(request, live(checked), error=exc.message, status=status), forbid=False)

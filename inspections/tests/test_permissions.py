@@ -68,8 +68,9 @@ def test_record_writes(client, world, data):
     check_matrix(client, world, f"/inspections/records/{draft.pk}/sign/",
                  {"other_region": 404, "emergency2": 403, "enterprise": 403}, method="post")
     client_as(client, world, "emergency")
-    assert client.post(f"/inspections/records/{draft.pk}/sign/").status_code == 302
-    assert not Record.objects.get(pk=draft.pk).locked  # unanswered lines: refused with the reason
+    refused = client.post(f"/inspections/records/{draft.pk}/sign/")  # unanswered lines: the record again, saying why
+    assert refused.status_code == 400 and "项未填写检查结论" in refused.content.decode()
+    assert not Record.objects.get(pk=draft.pk).locked
     check_matrix(client, world, f"/inspections/records/{draft.pk}/answer-remaining/",
                  {"other_region": 404, "housing": 404, "enterprise": 403, "anon": "login"}, method="post")
     client_as(client, world, "emergency")

@@ -152,10 +152,14 @@ def test_the_plan_page_turns_a_second_draw_into_a_request_and_the_leader_decides
     client.force_login(world.user("emergency_lead"))
     page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
     assert 'data-testid="redraw-approve"' in page
-    r = client.post(f"/inspections/redraws/{req.pk}/refuse/", {"decision_note": ""}, follow=True)
-    assert "请填写不予批准的理由" in r.content.decode() and RedrawRequest.objects.get().status == "pending"
+    r = client.post(f"/inspections/redraws/{req.pk}/refuse/", {"decision_note": ""})  # the plan again, under the field
+    assert r.status_code == 400 and RedrawRequest.objects.get().status == "pending"
+    assert '<div class="invalid-feedback d-block" data-field="decision_note">请填写不予批准的理由。</div>' in r.content.decode()
     r = client.post(f"/inspections/redraws/{req.pk}/approve/", {"decision_note": "同意"})
     assert r.status_code == 302
+    # decided already (a second leader's page opened before): 409, saying so on the plan's page
+    late = client.post(f"/inspections/redraws/{req.pk}/refuse/", {"decision_note": "不同意"})
+    assert late.status_code == 409 and "该申请已审批。" in late.content.decode()
     first.refresh_from_db()
     assert first.superseded and RedrawRequest.objects.get().status == "approved"
 

@@ -1,9 +1,8 @@
 """Plans and 双随机 draws, spot-checks, visits and batch reviews."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,7 +11,6 @@ from accounts.permissions import membership
 from core import ruletables
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
-from core.services import NotPermitted, ServiceError
 from core.views import form_status, get_visible_or_404, named_or_404, posted, submit_form
 from documents.delivery import send
 from enterprises.models import Enterprise
@@ -59,6 +57,12 @@ def plan_detail(request, pk: int):
                            f"/inspections/plans/{plan.pk}/", forbid=False)
     if answered is not None:
         return answered
+    return _plan_page(request, plan, can_draw, current, form)
+
+
+def _plan_page(request, plan, can_draw, current, form, decision_form=None, status=None):
+    """The plan's page: its draws, the 重新抽取 requests (with the decision form, bound when a decision was
+    refused: answered with ``status``) and the draw form."""
     names = dict(Enterprise.objects.filter(pk__in={r["enterprise"] for d in plan.draws.all() for r in d.result})
                  .values_list("pk", "name"))
     from django.contrib.auth import get_user_model
@@ -78,10 +82,10 @@ def plan_detail(request, pk: int):
     return render(request, "inspections/plan.html", {
         "plan": plan, "form": form, "can_draw": can_draw, "draws": draws, "can_record": can_record, "current": current,
         "requests": requests, "pending": next((r for r in requests if r.status == RedrawRequest.Status.PENDING), None),
-        "can_decide": can_decide, "decision_form": forms.RedrawDecisionForm(),
+        "can_decide": can_decide, "decision_form": decision_form or forms.RedrawDecisionForm(),
         "caps": frequency.summary(timezone.localdate()),
         "caps_editable": ruletables.can_edit(request.user, ruletables.table("inspection-frequency-caps")),
-    }, status=form_status(form))
+    }, status=status or form_status(form))
 
 
 @require_POST
@@ -89,21 +93,23 @@ def redraw_decide(request, pk: int, decision: str):
     """批准 / 不予批准 a 重新抽取 request (the department's 负责人, not the requester)."""
     req = get_visible_or_404(RedrawRequest.objects.select_related("plan", "draw", "requested_by"), request.user, pk=pk)
     form = forms.RedrawDecisionForm(request.POST)
-    note = form.cleaned_data["decision_note"] if form.is_valid() else ""
-    try:
-        if form.errors:
-            raise ServiceError(form.errors["decision_note"][0], "decision_note")
+
+    def decide(decision_note):
         if decision == "approve":
-            new = redraw.approve_redraw(request.user, req, note=note)
-            messages.success(request, f"已批准，已重新抽取（第{new.pk}号抽取）。")
-        else:
-            redraw.refuse_redraw(request.user, req, note=note)
-            messages.success(request, "已不予批准，原抽取结果继续有效。")
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    return redirect("inspections:plan", pk=req.plan_id)
+            return redraw.approve_redraw(request.user, req, note=decision_note)
+        redraw.refuse_redraw(request.user, req, note=decision_note)
+
+    refusals = []  # a request decided meanwhile by another is 409, the others 400 (403: the 403 page)
+    answered = submit_form(request, form, decide,
+                           lambda new: f"已批准，已重新抽取（第{new.pk}号抽取）。" if new is not None else "已不予批准，原抽取结果继续有效。",
+                           f"/inspections/plans/{req.plan_id}/", refused=refusals.append)
+    if answered is not None:
+        return answered
+    plan = req.plan
+    can_draw = services.can_plan(request.user) and request.user.membership.organisation_id == plan.department_id
+    current = plan.draws.filter(superseded=False).first()
+    return _plan_page(request, plan, can_draw, current, forms.DrawForm(redraw=current is not None), decision_form=form,
+                      status=form_status(refusal=refusals[0]) if refusals else form_status(form))
 
 
 def spot_check_new(request, enterprise_pk: int):

@@ -1,17 +1,16 @@
 """Inspection records: list, new, the phone-friendly record page, signing, documents."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.events import events_for
 from core.lists import Column, ScopedListView
 from core.querysets import parse_id
-from core.services import ServiceError
-from core.views import form_status, get_visible_or_404, named_or_404, submit_form
+from core.views import form_status, get_visible_or_404, named_or_404, press, submit_form
 from documents.delivery import send
 from enterprises.models import Enterprise
 
@@ -179,18 +178,13 @@ def item_set(request, pk: int, item_pk: int):
 
 
 def _record_action(request, pk: int, act, success) -> HttpResponse:
-    """Run one record action from a button (no form): a refusal of permission is a 403, any other
-    refusal a message on the record page; success says what happened (``success(result)``)."""
+    """Run one record action from a button (no form, ``core.views.press``): a refusal of permission is a
+    403, any other refusal the record page again saying why (400/409); success says what happened
+    (``success(result)``)."""
     rec = get_visible_or_404(Record.objects, request.user, pk=pk)
-    try:
-        result = act(request.user, rec)
-    except ServiceError as exc:
-        if exc.code == "permission_denied":
-            raise PermissionDenied(exc.message)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success(result))
-    return redirect("inspections:record", pk=rec.pk)
+    return press(request, lambda: act(request.user, rec), success, reverse("inspections:record", args=[rec.pk]),
+                 lambda exc, status: render(request, "inspections/record.html",
+                                            _record_ctx(request, rec, error=exc.message, error_field=exc.field), status=status))
 
 
 @require_POST

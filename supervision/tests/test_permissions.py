@@ -76,7 +76,8 @@ def test_approve_action_matrix(client, world):
     url = f"/supervision/{listing.pk}/approve/"
     check_matrix(client, world, url, {
         "anon": "login", "other_region": 404, "housing": 404, "enterprise_other": 404, "nobody": 404,
-        "emergency": 403, "township": 403, "committee": 302, "commerce": 302, "enterprise": 302,
+        # the office, the department and the unit see the listing; approving is the committee's leader's part: 403
+        "emergency": 403, "township": 403, "committee": 403, "commerce": 403, "enterprise": 403,
     }, method="post", data={"approve-public_notice": "on"})
     listing.refresh_from_db()
     assert listing.status == "proposed"
@@ -190,3 +191,18 @@ def test_an_action_the_listing_has_moved_past_is_409_with_the_reason_on_its_page
     assert late.status_code == 409 and "当前状态不能执行该操作" in late.content.decode()
     listing.refresh_from_db()
     assert listing.status == "listed"
+
+
+def test_an_extension_decided_meanwhile_is_409_and_an_action_not_one_s_part_is_403(client, world):
+    listing = propose(world, major_hazard(world))
+    client_as(client, world, "committee_lead")
+    assert client.post(f"/supervision/{listing.pk}/approve/", {"approve-public_notice": "on"}).status_code == 302
+    # no extension pending (decided by another meanwhile, or none asked): the leader's page is out of date
+    late = client.post(f"/supervision/{listing.pk}/decide_extension/", {"decide_extension-decision": "approve"})
+    assert late.status_code == 409 and "当前状态不能执行该操作" in late.content.decode()
+    # the unit sees the listing and reports progress; deciding an extension is not its part
+    client_as(client, world, "enterprise")
+    refused = client.post(f"/supervision/{listing.pk}/decide_extension/", {"decide_extension-decision": "approve"})
+    assert refused.status_code == 403 and "职责不能办理此项" in refused.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == "listed" and not listing.hazard.extensions.exists()
