@@ -1,12 +1,14 @@
 """Dispatch-table pages: a unit's table (view / submit / xlsx), the roll-up with 催报, the activity log."""
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import actor_org, committee_org_or_404, government_org_or_404
+from core.errors import bad_address
 from core.lists import Column, ScopedListView
 from core.models import SecurityLog
 from core.security import log_security
@@ -53,7 +55,7 @@ def dispatch_table(request):
     try:
         table = _table_from_request(request)
     except ServiceError as exc:
-        return HttpResponseBadRequest(exc.message)
+        return bad_address(request, exc.message)
     org = actor_org(request.user)
     can_submit = table.campaign is not None and org is not None and org.pk == table.unit.pk and request.user.membership.can_write
     units = reporting_units(org, table.campaign) if org is not None and org.kind == "committee" else []
@@ -92,7 +94,7 @@ def dispatch_submit(request):
                               note=posted_text(request, "note"))
     except ServiceError as exc:
         if exc.code == "permission_denied":
-            return HttpResponse(exc.message, status=403)
+            raise PermissionDenied(exc.message)
         table = unit_table(unit, parse_as_of(None))
         sections = lines_for(table.values, table.auto, R.blank_codes(unit))
         return render(request, "campaigns/dispatch.html", {
@@ -107,7 +109,7 @@ def dispatch_export(request):
     try:
         table = _table_from_request(request)
     except ServiceError as exc:
-        return HttpResponseBadRequest(exc.message)
+        return bad_address(request, exc.message)
     data = export_bytes(table.unit.name, table.as_of, table.values, table.auto)
     log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="dispatch_table", unit=table.unit.pk)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -126,7 +128,7 @@ def rollup_view(request):
     try:
         as_of = parse_as_of(request.GET.get("as_of"))
     except ServiceError as exc:
-        return HttpResponseBadRequest(exc.message)
+        return bad_address(request, exc.message)
     data = rollup(committee, as_of)
     sections = []
     if data["campaign"] is not None:
@@ -147,13 +149,13 @@ def remind(request):
     try:
         campaign = campaign_or_404(request.user, request.POST.get("campaign"))  # not an id: 400; not one's: 404
     except ServiceError as exc:
-        return HttpResponseBadRequest(exc.message)
+        return bad_address(request, exc.message)
     if campaign is None:
-        return HttpResponseBadRequest("请选择专项行动。")
+        return bad_address(request, "请选择专项行动。")
     try:
         lines = services.remind_missing(request.user, committee=committee, campaign=campaign)
     except ServiceError as exc:
-        return HttpResponse(exc.message, status=403)
+        raise PermissionDenied(exc.message)
     if not lines:
         messages.success(request, "本周各单位均已报送，无需催报。")
     for line in lines:  # who was reminded how, unit by unit

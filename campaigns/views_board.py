@@ -4,12 +4,13 @@ import json
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.permissions import committee_org_or_404, government_org_or_404
+from core.errors import bad_address
 from core.services import ServiceError
 from documents.delivery import send
 from hazards import asof
@@ -54,7 +55,7 @@ def stats(request):
     try:
         at, past = _as_of(request)
     except ServiceError as exc:
-        return HttpResponse(exc.message, status=400)
+        return bad_address(request, exc.message)
     # now: the pre-aggregated tallies (scope); a past instant: the event trail
     data = statistics(Hazard.objects.visible_to(request.user), region, grade=grade,
                       today=at if past else None, scope=request.user)
@@ -79,7 +80,7 @@ def board_view(request):
     try:
         at, past = _as_of(request)  # the board as of any past instant (default now)
     except ServiceError as exc:
-        return HttpResponse(exc.message, status=400)
+        return bad_address(request, exc.message)
     items = board(region, at if past else None, hazards=Hazard.objects.visible_to(request.user),
                   scope=request.user)  # scoped like the statistics; now from the tallies
     weeks = list(BoardSnapshot.objects.filter(region__parent=region).order_by("-week").values_list("week", flat=True).distinct()[:8])
@@ -125,8 +126,7 @@ def bulletin(request):
         year, quarter = parse_quarter(request.GET.get("year"), request.GET.get("quarter"), now)
     except ServiceError as exc:
         label = {"year": "年份", "quarter": "季度"}.get(exc.field, "")
-        return HttpResponse(f"{label}：{exc.message}" if label else exc.message, status=400,
-                            content_type="text/plain; charset=utf-8")
+        return bad_address(request, f"{label}：{exc.message}" if label else exc.message)
     from accidents.figures import quarter_counts  # accident section (issue 21)
 
     accidents = quarter_counts(request.user, year, quarter)

@@ -1,8 +1,8 @@
 """The committee office's cockpit page (驾驶舱): committee-office users of the region and above only."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
+from core.errors import bad_address
 from core.services import ServiceError
 from hazards import asof
 
@@ -14,7 +14,7 @@ def cockpit_view(request):
     try:
         at = asof.instant(request.GET.get("as_of"))
     except ServiceError as exc:
-        return HttpResponse(f"截止时间有误：{exc.message}", status=400, content_type="text/plain; charset=utf-8")
+        return bad_address(request, f"截止时间有误：{exc.message}")
     data = cockpit(request.user, region, at)
     status = request.GET.get("dispatch", "")
     if status not in DISPATCH_LABELS:

@@ -46,6 +46,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 
+from .errors import bad_address
 from .forms import form_status
 
 # A row template that shows each column's value (row.cells) — for lists without a special layout.
@@ -228,12 +229,11 @@ class ScopedListView(View):
         query = request.GET.copy()
         fmt = query.pop("format", [self.export_formats[0]])[-1]
         if fmt not in self.export_formats:
-            return HttpResponse(f"导出格式（format）：只支持 {'、'.join(self.export_formats)}。", status=400,
-                                content_type="text/plain; charset=utf-8")
+            return bad_address(request, f"导出格式（format）：只支持 {'、'.join(self.export_formats)}。")
         query.pop("page", None)
         filterset = self.filterset_class(query, queryset=self.scoped_queryset(request.user), request=request)
         if not filterset.is_valid():
-            return HttpResponse(filter_errors_text(filterset), status=400, content_type="text/plain; charset=utf-8")
+            return bad_address(request, filter_errors_text(filterset))
         job = queue_export(request, self, query, fmt)
         return redirect("jobs:detail", pk=job.pk)
 

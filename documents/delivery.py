@@ -16,6 +16,7 @@ the pages ``send`` (plain text 400 / 503), the API ``core.api_files.send_documen
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from core.errors import bad_address
 from core.models import SecurityLog
 from core.security import log_security
 from core.uploads import CONTENT_TYPES
@@ -53,6 +54,6 @@ def send(request, data: bytes, filename: str, document: str, obj, *, pdf: bool =
     try:
         return deliver(request, data, filename, document, obj, fmt=asked_format(request.GET.get("format"), pdf=pdf))
     except FormatRefused as exc:
-        return HttpResponse(f"format {exc}", status=400, content_type="text/plain; charset=utf-8")
+        return bad_address(request, f"文件格式（format）：{exc}")
     except PdfConversionError as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")

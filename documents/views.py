@@ -1,7 +1,8 @@
 """Scoped, logged downloads of generated 公文 (.docx, or PDF with ?format=pdf)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
+from core.errors import bad_address
 from core.models import SecurityLog
 from core.security import log_security
 from core.views import get_visible_or_404
@@ -56,7 +57,7 @@ def hazard_reports_batch(request):
     query.pop("page", None)
     f = HazardLedger.filterset_class(query, queryset=HazardLedger.scoped_queryset(request.user), request=request)
     if not f.is_valid():
-        return HttpResponse(filter_errors_text(f), status=400, content_type="text/plain; charset=utf-8")
+        return bad_address(request, filter_errors_text(f))
     job = submit(request.user, "documents.hazard_reports", "批量生成重大事故隐患报告表", {"query": dict(query.lists())})
     log_security(SecurityLog.Kind.EXPORT, request=request, user=request.user, what="documents.hazard_reports",
                  job=job.pk)

@@ -131,7 +131,7 @@ def shown_reasons(response) -> list[str]:
     """The reasons of a refused POST the page shows: its forms' errors, or the refusal it names."""
     reasons = [message for _, message in form_errors(response)]
     for ctx in contexts(response):
-        for key in ("error", "upload_error"):
+        for key in ("error", "upload_error", "reason", "exception"):  # a page's refusal; the 400 / 403 page's reason
             value = ctx.get(key)
             if value:
                 reasons.append(str(getattr(value, "message", value)))

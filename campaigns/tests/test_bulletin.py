@@ -160,7 +160,8 @@ def test_a_quarter_not_begun_or_not_a_quarter_is_a_400_naming_its_field(client, 
         client_as(client, world, "committee")
         for extra in ({}, {"download": "1"}):
             resp = client.get("/campaigns/bulletin/", {**params, **extra})
-            assert resp.status_code == 400 and resp.content.decode().startswith(f"{label}："), (params, extra)
+            # the 400 page, its reason naming the field
+            assert resp.status_code == 400 and f'<p class="mb-4">{label}：' in resp.content.decode(), (params, extra)
         api = client.get("/api/v1/bulletin/document/", params)
         assert api.status_code == 400 and set(api.json()["errors"]) == {field}, api.content
 

@@ -110,3 +110,19 @@ def test_the_api_keeps_the_reason_of_a_refusal_raised_by_shared_code():
     assert (response.data["code"], response.data["message"]) == ("permission_denied", "只有本部门可以办理。")
     response = exception_handler(PermissionDenied(), {})  # none given: the general Chinese text
     assert response.status_code == 403 and response.data["message"] and "只有本部门" not in response.data["message"]
+
+
+def test_no_page_answers_a_refusal_as_bare_text():
+    """A refusal's reason is shown on a page (the 400 page, ``core.errors.bad_address``; the 403 page;
+    or the page the request came from), not as a bare text answer the browser shows unstyled."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    skip = {".venv", "node_modules", "tests", "migrations", "bench", "staticfiles", "var", "__pycache__"}
+    bare = re.compile(r"HttpResponse(?:BadRequest|Forbidden)?\(\s*(?:f?\"[^\"]*\{)?(?:exc|e|error)\.message")
+    found = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                   if not skip.intersection(p.relative_to(root).parts) and bare.search(p.read_text(encoding="utf-8")))
+    assert found == []
