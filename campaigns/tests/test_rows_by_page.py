@@ -269,6 +269,7 @@ def test_a_note_longer_than_its_column_is_refused_on_the_page_not_cut(client, wo
     body = {"unit": unit.pk, "campaign": campaign.pk}
     r = client.post("/campaigns/dispatch/submit/", {**body, "note": "更" * 201})  # the column holds 200
     assert r.status_code == 400 and "说明不能超过200字（现为201字）" in r.content.decode()
+    assert 'data-testid="form-errors" data-field="note">说明不能超过200字' in r.content.decode()  # named by its field
     assert not Submission.objects.exists()
     assert client.post("/campaigns/dispatch/submit/", {**body, "note": "更" * 200}).status_code == 302
     assert Submission.objects.get().note == "更" * 200

@@ -98,7 +98,6 @@ def _enforcement_facts(ent) -> dict:
     return {"credit": credit_status(ent), "closure": closure_proposal(ent)}
 
 
-
 def enterprise_create(request):
     if not perms.can_register(request.user):
         raise PermissionDenied(perms.REGISTRARS_ONLY)
