@@ -8,7 +8,7 @@ Chinese (RFC 6266 ``filename*``, ``django.utils.http.content_disposition_header`
 
 ``asked_format(raw, pdf=…)`` reads the format a request asks for: "docx" unless PDF is offered and
 asked; anything else is ``FormatRefused``. The callers answer the two errors in their own shape —
-the pages ``send`` (plain text 400 / 503), the API ``core.api_files.send_document``
+the pages ``send`` (the 400 / 503 pages), the API ``core.api_files.send_document``
 (the API's error body) — and read the format from their own parameter (``?format=`` on the pages,
 ``?doc_format=`` in the API, where ``format`` is DRF's renderer choice).
 """
@@ -16,7 +16,7 @@ the pages ``send`` (plain text 400 / 503), the API ``core.api_files.send_documen
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from core.errors import bad_address
+from core.errors import bad_address, unavailable
 from core.models import SecurityLog
 from core.security import log_security
 from core.uploads import CONTENT_TYPES
@@ -50,10 +50,13 @@ def deliver(request, data: bytes, filename: str, document: str, obj, *, fmt: str
 
 def send(request, data: bytes, filename: str, document: str, obj, *, pdf: bool = False) -> HttpResponse:
     """A page's download of a generated document (``deliver``): ``?format=pdf`` where PDF is
-    offered; a format not offered is 400, a PDF that cannot be made 503 (plain text, the reason)."""
+    offered; a format not offered is the 400 page, a PDF that cannot be made the 503 page (the reason,
+    and the Word version's link: it is always there)."""
     try:
         return deliver(request, data, filename, document, obj, fmt=asked_format(request.GET.get("format"), pdf=pdf))
     except FormatRefused as exc:
         return bad_address(request, f"文件格式（format）：{exc}")
     except PdfConversionError as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        word = request.GET.copy()
+        word.pop("format", None)
+        return unavailable(request, str(exc), alternative=("下载 Word 版本", f"{request.path}?{word.urlencode()}".rstrip("?")))

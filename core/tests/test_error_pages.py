@@ -114,7 +114,8 @@ def test_the_api_keeps_the_reason_of_a_refusal_raised_by_shared_code():
 
 def test_no_page_answers_a_refusal_as_bare_text():
     """A refusal's reason is shown on a page (the 400 page, ``core.errors.bad_address``; the 403 page;
-    or the page the request came from), not as a bare text answer the browser shows unstyled."""
+    the 503 page, ``core.errors.unavailable``; or the page the request came from), not as a bare text
+    answer the browser shows unstyled."""
     import re
     from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_no_page_answers_a_refusal_as_bare_text():
 
     root = Path(settings.BASE_DIR)
     skip = {".venv", "node_modules", "tests", "migrations", "bench", "staticfiles", "var", "__pycache__"}
-    bare = re.compile(r"HttpResponse(?:BadRequest|Forbidden)?\(\s*(?:f?\"[^\"]*\{)?(?:exc|e|error)\.message")
+    bare = re.compile(r"HttpResponse(?:BadRequest|Forbidden)?\(\s*(?:f?\"[^\"]*\{)?(?:(?:exc|e|error)\.message|str\((?:exc|e|error)\))")
     found = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                    if not skip.intersection(p.relative_to(root).parts) and bare.search(p.read_text(encoding="utf-8")))
     assert found == []

@@ -1,5 +1,6 @@
 """重大事故隐患报告表, 挂牌督办通知书, 验收（销号）意见: facts in the .docx / PDF, scoped and logged downloads."""
 
+import re
 import shutil
 
 import pytest
@@ -97,7 +98,13 @@ def test_pdf_is_503_without_libreoffice(client, world, monkeypatch):
     monkeypatch.setattr("documents.render.soffice_path", lambda: None)
     client_as(client, world, "committee")
     r = client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=pdf")
-    assert r.status_code == 503 and "LibreOffice" in r.content.decode()
+    assert r.status_code == 503 and r["Content-Type"].startswith("text/html")
+    page = r.content.decode()  # the 503 page: the reason, and the Word version it can have instead
+    assert re.search(r'data-testid="error-reason">服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本。</p>', page)
+    word = re.search(r'<a [^>]*href="([^"]*)" data-testid="error-alternative">下载 Word 版本</a>', page)
+    assert word and word[1] == f"/documents/hazards/{hazard.pk}/report.docx"
+    got = client.get(word[1])
+    assert got.status_code == 200 and docx_text(got.content)
     r = client.get(f"/api/v1/hazards/{hazard.pk}/documents/report/?doc_format=pdf")  # the API: the same sentence
     assert r.status_code == 503 and "未安装 LibreOffice" in r.json()["message"]
 

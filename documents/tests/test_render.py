@@ -67,4 +67,5 @@ def test_a_slow_conversion_is_a_503_in_the_api_and_on_the_page(tmp_path, monkeyp
     r = client.get(f"/api/v1/hazards/{hazard.pk}/documents/report/?doc_format=pdf")
     assert r.status_code == 503 and "PDF 生成失败" in r.json()["message"]
     r = client.get(f"/documents/hazards/{hazard.pk}/report.docx?format=pdf")
-    assert r.status_code == 503 and "PDF 生成失败" in r.content.decode()
+    assert r.status_code == 503 and 'data-testid="error-reason">PDF 生成失败' in r.content.decode()
+    assert f'href="/documents/hazards/{hazard.pk}/report.docx" data-testid="error-alternative"' in r.content.decode()
