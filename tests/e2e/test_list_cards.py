@@ -143,3 +143,22 @@ def test_phone_filters_open_in_a_panel_and_the_button_counts_them(page, live_ser
     assert page.locator("[data-testid=filter-form]").is_visible()
     assert not page.locator("[data-testid=filter-toggle]").is_visible()
     assert page.input_value("#id_grade") == "general"
+
+
+def test_a_filter_field_tapped_while_the_panel_slides_in_keeps_the_focus(page, live_server, rows):
+    """Bootstrap's focus trap puts the focus on the panel when its slide ends; a field the user
+    tapped during the slide keeps it (core/static/core/ui.js), so the keyboard stays up."""
+    log_in(page, live_server.url, "hb_anweiban")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{reverse('hazards:ledger')}")
+    page.locator("[data-testid=filter-toggle]").click()
+    page.locator("[data-testid=filter-panel].showing").wait_for(state="attached")
+    still_sliding = page.evaluate("""() => {
+        document.querySelector('#id_q').focus();
+        return document.querySelector('[data-testid=filter-panel]').classList.contains('showing');
+    }""")
+    assert still_sliding  # the tap landed during the slide, the case this is about
+    page.locator("[data-testid=filter-panel].show:not(.showing)").wait_for(state="visible")
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.type("灭火器")
+    assert page.input_value("#id_q") == "灭火器"

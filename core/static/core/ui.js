@@ -53,3 +53,19 @@ window.addEventListener('resize', function () {
     if (chart) chart.resize();
   });
 });
+
+// An off-canvas panel (the lists' 筛选 on a phone) moves the focus onto itself when its slide ends
+// (Bootstrap's focus trap): a field tapped while it slides would lose the focus, and the keyboard
+// with it. The field focused during the slide gets the focus back.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll(".offcanvas, [class*='offcanvas-']").forEach(function (panel) {
+    var tapped = null;
+    panel.addEventListener("show.bs.offcanvas", function () { tapped = null; });
+    panel.addEventListener("focusin", function (e) { if (e.target !== panel && panel.classList.contains("showing")) { tapped = e.target; } });
+    panel.addEventListener("shown.bs.offcanvas", function () {
+      if (tapped && document.activeElement !== tapped && panel.contains(tapped)) { tapped.focus(); }
+      tapped = null;
+    });
+  });
+});
