@@ -4,7 +4,9 @@
 爆炸物品等措施" (the whole text: ``hazards.site_orders.ART_70``, marked R). The same record and checks as for a
 hazard's 现场处理措施 (``hazards.site_orders.compulsion_fields``): approved by the 主要负责人 (the 负责人 role) of
 the department handling the case, one set in force per decision, lifted by the department as soon as the unit
-complies — and before the 复产 that lifts the suspension. Called as ``enforcement.services.*``."""
+complies — and before the 复产 that lifts the suspension. The article is for a unit "存在重大事故隐患": the case
+must concern a major hazard not yet eliminated (its 关联隐患 重大, not 销号), which the measures enforce the
+elimination of. Called as ``enforcement.services.*``."""
 
 import datetime
 
@@ -22,7 +24,7 @@ from hazards.site_orders import (
     lift_measure,
 )
 
-from .models import Decision, SuspensionCompulsion
+from .models import Case, Decision, SuspensionCompulsion
 
 DEFIED = "责令停产停业整顿决定"
 
@@ -31,6 +33,19 @@ def in_force(decision: Decision) -> bool:
     """A 责令停产停业整顿 still in force: effective, not lifted by an effective 复产 decision."""
     return (decision.kind == Decision.Kind.SUSPENSION and decision.status == Decision.Status.EFFECTIVE
             and not any(r.status == Decision.Status.EFFECTIVE for r in decision.lifted_by.all()))
+
+
+#: the refusal when the case concerns no major hazard not yet eliminated (第七十条: "对存在重大事故隐患的生产经营单位")
+NO_MAJOR_HAZARD = (f"强制措施只用于对存在重大事故隐患的生产经营单位作出的责令停产停业整顿决定（{ART_70_CITATION}）："
+                   "本案未关联尚未销号的重大事故隐患。")
+
+
+def concerns_major_hazard(case) -> bool:
+    """The case's 关联隐患 is a major hazard not yet eliminated (已登记, 整改中, 待验收): what 第七十条's measures
+    enforce the elimination of. A case without one (a fine for a missing ledger, a general hazard) has none."""
+    from hazards.site_orders import orderable
+
+    return case.hazard_id is not None and orderable(case.hazard)
 
 
 def may_compel(actor, case) -> bool:
@@ -45,8 +60,10 @@ def may_compel(actor, case) -> bool:
 
 
 def enforceable(decision: Decision) -> bool:
-    """A suspension in force with no 强制措施 in force yet (its measures prefetched on the page)."""
-    return in_force(decision) and not any(m.lifted_on is None for m in decision.compulsory_measures.all())
+    """A suspension in force with no 强制措施 in force yet (its measures prefetched on the page), of a case
+    concerning a major hazard not yet eliminated."""
+    return (in_force(decision) and not any(m.lifted_on is None for m in decision.compulsory_measures.all())
+            and concerns_major_hazard(decision.case))
 
 
 def _tell(case, measure, *, lifted: bool = False) -> None:
@@ -73,6 +90,8 @@ def take_suspension_measures(actor, decision: Decision, **fields) -> SuspensionC
             raise ServiceError(f"强制措施只用于尚未解除的责令停产停业整顿决定（{ART_70_CITATION}）。", "stop_power")
         if decision.compulsory_measures.in_force().exists():
             raise ServiceError("该责令停产停业整顿决定已有未解除的强制措施。", "stop_power")
+        if not concerns_major_hazard(Case.objects.select_related("hazard").get(pk=case.pk)):  # as it stands under the lock
+            raise ServiceError(NO_MAJOR_HAZARD, "stop_power")
         measure = SuspensionCompulsion.objects.create(suspension=decision, **values)
         record(actor, "case.compulsory_measure", case, note="；".join(measure.measures),
                data={"decision": decision.pk, **compulsion_event(measure)})

@@ -83,7 +83,11 @@ def _cases(ctx) -> None:
     services.decide_no_penalty(lead, case)
 
     target = ents[1]
-    case = _notified(officer, target, TITLES[2], filed_days_ago=30)
+    # the major hazard the unit was ordered to eliminate (第七十条's measures are for a unit with one)
+    defied = hz.register_hazard(officer, enterprise=target, sector=sector, description="仓库内违规存放大量可燃物，消防设施停用（演示）",
+                                grade="major", basis_reason="可能导致群死群伤", notify_people=False,
+                                found_on=today - datetime.timedelta(days=31), deadline=today - datetime.timedelta(days=5))
+    case = _notified(officer, target, TITLES[2], hazard=defied, filed_days_ago=30)
     # 拒不执行 (art. 102) presupposes the order to eliminate the hazard, given with its fine, unheeded
     services.decide_penalty(officer, case, party=case.parties.get(kind=CaseParty.Kind.ENTITY),
                             article=PenaltyArticle.objects.get(article=102, item=""), amount=30000,

@@ -165,9 +165,9 @@ def e_suspension(world):
 
 def _suspension(world):
     from enforcement import services as es
-    from enforcement.tests.helpers import notified_case, suspension_article
+    from enforcement.tests.helpers import major_hazard, notified_case, suspension_article
 
-    case = notified_case(world, filed=-10)
+    case = notified_case(world, hazard=major_hazard(world))  # 第七十条: a unit with a major hazard not yet eliminated
     return es.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
 
 

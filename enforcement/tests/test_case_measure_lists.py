@@ -25,6 +25,10 @@ def _suspend(world, case):
     return services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大事故隐患未消除")
 
 
+def _found(world, ent):
+    return major_hazard(world, actor="commerce", ent=ent, report=False, plan=False)
+
+
 @pytest.fixture
 def cases(world):
     """Six cases of the commerce bureau, each in a known state (a unit is suspended once at a time)."""
@@ -42,9 +46,10 @@ def cases(world):
     _suspend(world, built["suspended"])
     built["revoked"] = notified_case(world, ent=ents[1], title="停产决定已撤销")
     services.revoke_decision(world.user("commerce"), _suspend(world, built["revoked"]), reason="事实认定有误")
-    built["compelled"] = notified_case(world, ent=ents[2], title="停止供电中")
+    # 强制措施 are for a unit with a major hazard not yet eliminated (第七十条): the department found one at each
+    built["compelled"] = notified_case(world, ent=ents[2], title="停止供电中", hazard=_found(world, ents[2]))
     _compel(world, _suspend(world, built["compelled"]))
-    built["compulsion_lifted"] = notified_case(world, ent=ents[3], title="强制措施已解除")
+    built["compulsion_lifted"] = notified_case(world, ent=ents[3], title="强制措施已解除", hazard=_found(world, ents[3]))
     lifted = _compel(world, _suspend(world, built["compulsion_lifted"]))
     services.lift_suspension_measures(world.user("commerce"), lifted, note="已停止生产")
     built["fined"] = decided_case(world, ent=ents[4], title="仅罚款")

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from docx import Document
 
+from accounts.models import Sector
 from core.events import events_for
 from core.models import Notification
 from core.services import NotPermitted, ServiceError
@@ -30,7 +31,11 @@ HOUR = datetime.timedelta(hours=1)
 LEAD = "commerce_lead"  # the commerce bureau's 负责人 (its 主要负责人 here)
 
 
-def _suspended(world, hazard=None, ent=None):
+def _suspended(world, hazard=None, ent=None, *, about_major_hazard=True):
+    """A 责令停产停业整顿 in force; its case concerns a major hazard not yet eliminated (第七十条) unless told not."""
+    if hazard is None and about_major_hazard:  # another unit's hazard is registered by the department that found it
+        hazard = major_hazard(world, ent=ent) if ent is None else major_hazard(world, actor="commerce", ent=ent, report=False,
+                                                                                  plan=False)
     case = notified_case(world, hazard=hazard, ent=ent, filed=0 if hazard is not None else -10)
     decision = services.order_suspension(world.user("commerce"), case, article=suspension_article(),
                                          reason="重大事故隐患未消除")
@@ -95,6 +100,41 @@ def test_only_a_suspension_in_force_is_enforced(world):
     decision.refresh_from_db()
     with pytest.raises(ServiceError, match="只用于尚未解除的责令停产停业整顿决定"):
         _compel(world, decision)
+    _none_taken(decision)
+
+
+@pytest.mark.parametrize("about", ["no hazard", "a general hazard", "a major hazard since eliminated"])
+def test_they_enforce_only_a_suspension_of_a_unit_with_a_major_hazard_not_yet_eliminated(client, world, about):
+    """第七十条: "对存在重大事故隐患的生产经营单位作出停产停业……的决定……拒不执行……可以采取……措施"."""
+    hazard = None
+    if about == "a general hazard":
+        hazard = hz.register_hazard(world.user("enterprise"), enterprise=world.ent_commerce, description="灭火器过期",
+                                    sector=Sector.objects.get(code="commerce"), grade="general",
+                                    deadline=timezone.localdate() + datetime.timedelta(days=10))
+    elif about == "a major hazard since eliminated":
+        hazard = major_hazard(world)
+    case, decision = _suspended(world, hazard, about_major_hazard=False)
+    if about == "a major hazard since eliminated":
+        hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+        hz.accept(world.user("commerce"), hazard, opinion="合格")
+    with pytest.raises(ServiceError, match="只用于对存在重大事故隐患的生产经营单位作出的责令停产停业整顿决定") as refused:
+        _compel(world, decision)
+    assert refused.value.field == "stop_power" and "第七十条" in refused.value.message
+    _none_taken(decision)
+    # the page does not offer them, the form page and the API refuse them with the reason
+    client_as(client, world, LEAD)
+    new = f"/enforcement/decisions/{decision.pk}/compulsion/new/"
+    assert new not in client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    told = timezone.localtime().replace(second=0, microsecond=0)
+    r = client.post(new, {"stop_power": "on", "notified_units": "供电公司", "defiance": "仍在生产", "danger": "可燃物",
+                          "enterprise_notified_at": told.strftime("%Y-%m-%dT%H:%M"),
+                          "takes_effect_at": (told + 25 * HOUR).strftime("%Y-%m-%dT%H:%M")})
+    assert r.status_code == 400 and "未关联尚未销号的重大事故隐患" in r.content.decode()
+    r = client.post(f"/api/v1/decisions/{decision.pk}/compulsory-measures/", {
+        "stop_power": True, "notified_units": "供电公司", "defiance": "仍在生产", "danger": "可燃物",
+        "enterprise_notified_at": told.isoformat(), "takes_effect_at": (told + 25 * HOUR).isoformat()},
+        content_type="application/json")
+    assert r.status_code == 400 and "未关联尚未销号的重大事故隐患" in r.json()["message"]
     _none_taken(decision)
 
 
