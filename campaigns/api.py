@@ -93,11 +93,20 @@ class SubmissionSerializer(serializers.ModelSerializer):
                   "submitted_at", "note"]
 
 
-class _SafeDateTimeField(serializers.DateTimeField):
-    """DRF's field, but a naive time at the edge of the calendar (0001-01-01T00:00) that cannot be
-    made aware is a 400 like the other out-of-range times, not a 500."""
+class _AsOfField(serializers.DateTimeField):
+    """A cut-off as everywhere else (``hazards.asof.instant``): a bare date is the end of that day in
+    Asia/Shanghai — as ``GET /dispatch/?as_of=`` and the pages read it — not its midnight (DRF's
+    reading, which froze a table without the facts of that day); a naive time is Asia/Shanghai. A time
+    at the edge of the calendar (0001-01-01T00:00) that cannot be made aware is a 400, not a 500."""
 
     def to_internal_value(self, value):
+        if isinstance(value, str) and len(value.strip()) <= 10:
+            from core.services import ServiceError
+
+            try:
+                return parse_as_of(value)
+            except ServiceError:
+                self.fail("invalid", format="YYYY-MM-DD 或 ISO 8601 时间")
         try:
             return super().to_internal_value(value)
         except OverflowError:
@@ -107,7 +116,7 @@ class _SafeDateTimeField(serializers.DateTimeField):
 class DispatchSubmitSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
                                     help_text="填报单位编号（默认本单位；只能报送本单位）")
-    as_of = _SafeDateTimeField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）")
+    as_of = _AsOfField(help_text="统计截止时间（不能晚于当前时间，不能早于行动开始日期）；只写日期时为当日24时（北京时间）")
     values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
                                    help_text="手工填报的行：行号 → 数值（系统自动统计的行以系统数据为准，传入的值被忽略）")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.NOTE_MAX,

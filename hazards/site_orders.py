@@ -88,9 +88,11 @@ def order_site_measures(actor, hazard: Hazard, *, withdraw_workers: bool = False
 def enforceable(order: SiteOrder) -> bool:
     """第七十条 enforces a decision to stop production or business, or the use of facilities (停产停业、停止
     使用相关设施或者设备): an order in force that ordered 暂时停产停业 or 停止使用 (not one that only withdrew
-    the workers), with no compulsory measures in force yet."""
+    the workers), with no compulsory measures in force yet, while its hazard is a major one not yet eliminated
+    (第七十条 is for a unit "存在重大事故隐患"; once it is 销号 the order waits for its 审查 and lifting, not for force)."""
     return (order.lifted_on is None and (order.halt or order.stop_use)
-            and not any(m.lifted_on is None for m in order.compulsory_measures.all()))  # prefetched on the page
+            and not any(m.lifted_on is None for m in order.compulsory_measures.all())  # prefetched on the page
+            and orderable(order.hazard))
 
 
 def may_approve_compulsion(actor, hazard: Hazard) -> bool:
@@ -129,6 +131,9 @@ def take_compulsory_measures(actor, order: SiteOrder, *, stop_power: bool = Fals
                                f"（{ART_70_CITATION}）。", "stop_power")
         if order.compulsory_measures.in_force().exists():
             raise ServiceError("该现场处理措施已有未解除的强制措施。", "stop_power")
+        if not orderable(hazard):  # as re-read under the lock: eliminated (销号), voided or merged meanwhile
+            raise ServiceError(f"强制措施只用于尚未消除的重大事故隐患（{ART_70_CITATION}）：该隐患的状态为“{hazard.get_status_display()}”，"
+                               "请审查后解除现场处理措施。", "stop_power")
         measure = CompulsoryMeasure.objects.create(site_order=order, **fields)
         record(actor, "hazard.compulsory_measure", hazard, note="；".join(measure.measures),
                data={"site_order": order.pk, **compulsion_event(measure)})

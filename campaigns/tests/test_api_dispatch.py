@@ -233,3 +233,22 @@ def test_a_campaign_that_is_no_id_is_400_naming_the_field(client, world, campaig
         assert r.json()["errors"] == {"campaign": ["无效的专项行动编号。"]}
     else:
         assert "无效的专项行动编号。" in r.content.decode()
+
+
+def test_a_bare_date_as_cut_off_is_the_end_of_that_day_in_shanghai_as_on_the_pages(client, world, campaign):
+    """DISPATCH_TABLE.md: the cut-off is an instant, every date taken in Asia/Shanghai; a date alone is
+    the whole day (as ``GET /dispatch/?as_of=`` and the page read it), not its first instant."""
+    from zoneinfo import ZoneInfo
+
+    client_as(client, world, "commerce")
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    r = client.post(_url(campaign), {"as_of": day.isoformat()}, content_type=J)
+    assert r.status_code == 201, r.content
+    end_of_day = datetime.datetime.combine(day, datetime.time(23, 59, 59, 999999), tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert Submission.objects.get().as_of == end_of_day
+    live = client.get(f"/api/v1/dispatch/?unit={world.org('commerce').pk}&as_of={day.isoformat()}").json()
+    assert datetime.datetime.fromisoformat(live["as_of"]) == end_of_day
+    for bad in ("2026-13-45", "明天"):
+        r = client.post(_url(campaign), {"as_of": bad}, content_type=J)
+        assert r.status_code == 400 and "as_of" in r.json()["errors"], r.content
+    assert Submission.objects.count() == 1

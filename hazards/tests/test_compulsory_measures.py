@@ -146,6 +146,23 @@ def test_power_is_stopped_no_sooner_than_24_hours_after_the_unit_was_told_save_a
     assert explosives.measures == ["停止供应民用爆炸物品"]
 
 
+def test_none_are_taken_once_the_hazard_is_eliminated_while_the_order_awaits_its_review(client, world):
+    """第七十条: the measures force a unit "存在重大事故隐患" to comply, and are lifted once it has eliminated the
+    hazard. After 销号 the halt stays in force until the department's 审查 lifts it — but there is nothing left to force."""
+    order = _order(world)
+    hazard = order.hazard
+    services.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    services.accept(world.user("commerce"), hazard, mode="on_site", opinion="合格")
+    assert SiteOrder.objects.get(pk=order.pk).lifted_on is None  # the halt awaits its review
+    with pytest.raises(ServiceError, match="强制措施只用于尚未消除的重大事故隐患（.*第七十条.*）：该隐患的状态为“已销号”") as refused:
+        _compel(world, SiteOrder.objects.get(pk=order.pk))
+    assert refused.value.field == "stop_power" and "请审查后解除现场处理措施" in refused.value.message
+    _none_taken(order)
+    client_as(client, world, LEAD)  # not offered on the hazard's page either
+    assert f"/site-orders/{order.pk}/compulsion/new/" not in client.get(f"/hazards/{hazard.pk}/").content.decode()
+
+
 def test_the_measures_are_lifted_once_the_unit_complies_and_before_the_order_is(world):
     order = _order(world)
     measure = _compel(world, order)
