@@ -155,9 +155,10 @@ def check_prior_order(case: Case, article: PenaltyArticle, decided_on: datetime.
 def _hazard_order_due(case: Case, decided_on: datetime.date) -> datetime.date | None:
     """Art. 102's order ("责令立即消除或者限期消除") may be the department's own registration of the
     case's hazard with the rectification deadline it set (the 整改指令 of an inspection), not only a
-    fine: refused from the day after that deadline while the hazard was not closed by it. None when
-    the case has no such hazard (registered by a government body before the decision day, with a
-    deadline, not closed by it)."""
+    fine: refused from the day after that deadline unless the unit finished by it (``Hazard.
+    completed_by_deadline``: closed by it, or its completion submitted by it and accepted or still awaiting
+    the department — the department's slowness is not the unit's refusal). None when the case has no such
+    hazard (registered by a government body before the decision day, with a deadline, not finished by it)."""
     from hazards.workflow import FINAL_STATES
 
     hazard = case.hazard
@@ -167,8 +168,8 @@ def _hazard_order_due(case: Case, decided_on: datetime.date) -> datetime.date | 
         return None
     if timezone.localtime(hazard.created_at).date() > decided_on:
         return None
-    if hazard.closed_at is not None and timezone.localtime(hazard.closed_at).date() <= hazard.deadline:
-        return None  # eliminated within the time the order gave: nothing refused
+    if hazard.completed_by_deadline():  # eliminated within the time the order gave (closed by it, or the
+        return None  # completion submitted by it accepted or awaiting the department): nothing refused
     return hazard.deadline + datetime.timedelta(days=1)
 
 

@@ -115,9 +115,9 @@ def leniency_proposed(case) -> bool:
     if found is not None and timezone.localtime(reported).date() >= timezone.localtime(found).date():
         return False
     # 正在采取有效措施消除: under rectification within its deadline — or rectified since (accepted
-    # and closed on time: the most compliant enterprise must not lose the proposal by finishing)
+    # on time, Hazard.completed_by_deadline: the most compliant enterprise must not lose the proposal by finishing)
     if hazard.status == hazard_workflow.CLOSED:
-        if hazard.closed_at is None or (hazard.deadline and timezone.localtime(hazard.closed_at).date() > hazard.deadline):
+        if hazard.closed_at is None or (hazard.deadline and not hazard.completed_by_deadline()):
             return False
     elif not hazard.leniency_marker():
         return False

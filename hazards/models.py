@@ -195,17 +195,31 @@ class Hazard(RegionCodes):
         today = today or timezone.localdate()
         return self.is_open() and self.deadline is not None and self.deadline < today
 
+    def completed_by_deadline(self) -> bool:
+        """The unit finished within its deadline (Asia/Shanghai days): closed by it, or a completion it
+        submitted by it that was accepted or still awaits the department's decision — a slow acceptance is
+        not the unit's delay (one sent back, 验收不通过, was not a completion). False without a deadline."""
+        if self.deadline is None:
+            return False
+        if self.closed_at is not None and timezone.localtime(self.closed_at).date() <= self.deadline:
+            return True
+        from .asof import end_of
+
+        return self.acceptances.filter(decision__in=(Acceptance.Decision.ACCEPTED, Acceptance.Decision.PENDING),
+                                       submitted_at__lte=end_of(self.deadline)).exists()
+
     @property
     def is_self_found(self) -> bool:
         return self.channel in SELF_CHANNELS
 
     def leniency_marker(self) -> bool:
         """Self-found, reported (双报告: to the department and to the workers' congress, 安全生产法
-        art. 41), under effective rectification with a plan (seed 000 三(三)2(1)①)."""
+        art. 41), under effective rectification with a plan (seed 000 三(三)2(1)①): within its deadline,
+        or past it only while a completion submitted by then awaits the department's acceptance."""
         return (
             self.is_self_found and self.reported_at is not None and self.reported_to_congress_at is not None
             and self.status in (workflow.RECTIFYING, workflow.PENDING_ACCEPTANCE)
-            and hasattr(self, "plan") and not self.is_overdue()
+            and hasattr(self, "plan") and (not self.is_overdue() or self.completed_by_deadline())
         )
 
 

@@ -90,3 +90,41 @@ def test_transfer_to_the_judiciary_comes_after_investigation(world):
         services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪", transfer_to="天津市公安局河北分局")
     case = services.advance(world.user("commerce"), case, "investigate")
     assert services.transfer(world.user("commerce"), case, party=principal(case), reason="涉嫌危险作业罪", transfer_to="天津市公安局河北分局").pk
+
+
+def _past_deadline(hazard, days_ago):
+    """The hazard's deadline moved ``days_ago`` days into the past (as if time had run on)."""
+    type(hazard).objects.filter(pk=hazard.pk).update(deadline=_day(-days_ago))
+    hazard.refresh_from_db()
+    return hazard.deadline
+
+
+def test_no_penalty_stays_proposed_while_a_completion_submitted_in_time_awaits_acceptance(world):
+    """正在采取有效措施消除 (seed 000 三(三)2(1)①): a unit that sent its completion within the deadline has
+    done its part; the department accepting it after the deadline does not make the unit late."""
+    hazard = major_hazard(world)
+    case = notified_case(world, hazard=hazard)
+    hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    from hazards.models import Acceptance
+
+    Acceptance.objects.filter(hazard=hazard).update(submitted_at=timezone.now() - datetime.timedelta(days=3))
+    _past_deadline(hazard, 1)  # sent 3 days ago, the deadline was yesterday, still awaiting acceptance
+    case.hazard.refresh_from_db()
+    assert case.hazard.status == "pending_acceptance" and rules.leniency_proposed(case)
+    hz.accept(world.user("commerce"), case.hazard, opinion="合格")  # accepted today, after the deadline
+    case.hazard.refresh_from_db()
+    assert case.hazard.status == "closed" and rules.leniency_proposed(case)
+
+
+def test_no_penalty_is_not_proposed_when_the_completion_came_after_the_deadline(world):
+    hazard = major_hazard(world)
+    case = notified_case(world, hazard=hazard)
+    _past_deadline(hazard, 1)
+    case.hazard.refresh_from_db()
+    assert not rules.leniency_proposed(case)  # overdue, nothing sent
+    hz.submit_completion(world.user("enterprise"), case.hazard, evidence_note="已整改")  # sent today: late
+    case.hazard.refresh_from_db()
+    assert not rules.leniency_proposed(case)
+    hz.accept(world.user("commerce"), case.hazard, opinion="合格")
+    case.hazard.refresh_from_db()
+    assert not rules.leniency_proposed(case)

@@ -20,7 +20,7 @@ from core.services import ServiceError
 from enforcement import services
 from enforcement.models import PenaltyArticle
 
-from .helpers import article, entity, notified_case, order_to_correct, principal
+from .helpers import PLAN, article, entity, notified_case, order_to_correct, principal
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +270,40 @@ def _case_on_hazard(world, registered_by: str, description: str, deadline: datet
     services.advance(world.user("commerce"), case, "investigate")
     services.advance(world.user("commerce"), case, "notify")
     return case
+
+
+def test_a_completion_sent_in_time_is_no_refusal_however_late_the_department_accepts_it(world):
+    """Art. 102 "拒不执行" is the unit's: a unit that sent its completion by the deadline the department set
+    executed the order, whether the department accepts it after the deadline or has not decided yet; one
+    sent back (验收不通过) was no completion, and the refusal counts from the day after the deadline."""
+    from hazards import services as hs
+    from hazards.models import Acceptance
+
+    deadline = _day(-5)
+    case = _case_on_hazard(world, "commerce", "安全出口锁闭", deadline)
+    hazard = case.hazard
+    hs.submit_plan(world.user("enterprise"), hazard, plan=PLAN)
+    hazard.refresh_from_db()
+    hs.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    Acceptance.objects.filter(hazard=hazard).update(submitted_at=timezone.now() - datetime.timedelta(days=6))
+    fine = dict(party=principal(case), article=article(102, "拒不执行"), amount=50000)
+    with pytest.raises(ServiceError, match="先行责令改正"):  # awaiting the department's acceptance
+        services.decide_penalty(world.user("commerce"), case, **fine)
+    hazard.refresh_from_db()
+    hs.reject(world.user("commerce"), hazard, reason="安全出口仍锁闭", next_steps="拆除门锁")
+    case.hazard.refresh_from_db()
+    assert services.decide_penalty(world.user("commerce"), case, **fine).pk  # sent back: refused from D+1
+    accepted = _case_on_hazard(world, "commerce", "消防通道堵塞", deadline)
+    hs.submit_plan(world.user("enterprise"), accepted.hazard, plan=PLAN)
+    accepted.hazard.refresh_from_db()
+    hs.submit_completion(world.user("enterprise"), accepted.hazard, evidence_note="已整改")
+    Acceptance.objects.filter(hazard=accepted.hazard).update(submitted_at=timezone.now() - datetime.timedelta(days=6))
+    accepted.hazard.refresh_from_db()
+    hs.accept(world.user("commerce"), accepted.hazard, opinion="合格")  # today, five days after the deadline
+    accepted.refresh_from_db()
+    with pytest.raises(ServiceError, match="先行责令改正"):
+        services.decide_penalty(world.user("commerce"), accepted, party=principal(accepted),
+                                article=article(102, "拒不执行"), amount=50000)
 
 
 def test_refusal_counts_from_the_deadline_the_department_set_on_the_cases_hazard(world):
