@@ -52,18 +52,22 @@ def closure_grounds(penalty_dates) -> str | None:
 
 
 def closure_proposal(enterprise) -> str | None:
-    """提请关闭 (art. 113): the enterprise has an open major hazard and enough entity penalties.
-    Returns the reason text to show, or None."""
+    """提请关闭 (art. 113(一): "存在重大事故隐患，一百八十日内三次或者一年内四次受到本法规定的行政处罚"):
+    the enterprise has an open major hazard and was penalised often enough. A time it "受到行政处罚" is
+    one decision day of one case (行政处罚法 art. 9: a fine, 按日连续处罚 or a 责令停产停业整顿 of the unit,
+    ``services.PENALTY_KINDS``): a case fining the unit under three clauses on one day is once, not three
+    times; its 责令停产停业整顿 decided later is another time. Returns the reason text to show, or None."""
     from hazards.models import Hazard
 
     from .models import CaseParty, Decision
+    from .services import PENALTY_KINDS
 
     if not Hazard.objects.filter(enterprise=enterprise).open().major().exists():
         return None
-    dates = list(Decision.objects.filter(case__enterprise=enterprise, kind=Decision.Kind.PENALTY,
-                                         status=Decision.Status.EFFECTIVE, party__kind=CaseParty.Kind.ENTITY)
-                 .values_list("decided_on", flat=True))
-    ground = closure_grounds(dates)
+    times = set(Decision.objects.filter(case__enterprise=enterprise, kind__in=PENALTY_KINDS,
+                                        status=Decision.Status.EFFECTIVE, party__kind=CaseParty.Kind.ENTITY)
+                .values_list("case_id", "decided_on"))
+    ground = closure_grounds([day for _, day in times])
     if ground is None:
         return None
     return f"存在未消除的重大事故隐患，且{ground}，建议依据安全生产法第一百一十三条提请予以关闭。"

@@ -259,3 +259,22 @@ def test_a_superuser_without_an_organisation_acts_for_the_case_and_is_refused_wi
                            {"measure-kind": "exposure", "measure-note": "", "measure-date": ""})
     assert response.status_code in (200, 302)
     assert EnterpriseMeasure.objects.filter(case=case, kind="exposure", organisation=world.org("commerce")).exists()
+
+
+def test_closure_counts_each_time_the_unit_was_penalised_not_each_clause_or_decision(world):
+    """Art. 113(一) "一百八十日内三次……受到本法规定的行政处罚": a case fining the unit under three clauses on
+    one day is one time; a 责令停产停业整顿 (行政处罚法 art. 9: 责令停产停业 is a 行政处罚) decided in its own case
+    is another."""
+    major_hazard(world)
+    today = timezone.localdate()
+    once = notified_case(world, filed=-100)
+    for art in (article(102), article(97, "(五)"), article(101, "(五)")):
+        services.decide_penalty(world.user("commerce"), once, party=entity(once), article=art, amount=20000,
+                                decided_on=today - datetime.timedelta(days=90))
+    assert rules.closure_proposal(world.ent_commerce) is None  # three decisions, one time
+    _penalise_on(world, today - datetime.timedelta(days=60))
+    assert rules.closure_proposal(world.ent_commerce) is None  # two times
+    suspended = notified_case(world, filed=-40)
+    services.order_suspension(world.user("commerce"), suspended, article=suspension_article(), reason="情节严重",
+                              decided_on=today - datetime.timedelta(days=30))
+    assert "180日内受到3次行政处罚" in rules.closure_proposal(world.ent_commerce)
