@@ -115,6 +115,7 @@ VERBS: dict[str, str] = {
     "credit.listed": "列入失信名单",
     "credit.ban": "行业禁入",
     "credit.expired": "失信名单期满移出",
+    "credit.withdrawn": "列入依据撤销，移出失信名单",
     "credit.repair_applied": "申请信用修复",
     "credit.repair_decided": "信用修复审核",
     "credit.repaired": "完成信用修复",
@@ -256,7 +257,7 @@ STATES: dict[str, str] = {
     "filed": "立案", "investigating": "调查取证", "notified": "告知", "decided": "决定", "executing": "执行",
     "effective": "已生效", "revoked": "已撤销", "recorded": "已登记", "pending": "待审批", "approved": "已批准",
     "denied": "未批准", "draft": "草稿", "signed": "已签名", "locked": "已锁定", "open": "未完成",
-    "active": "有效", "expired": "已过期", "repaired": "已修复",
+    "active": "有效", "expired": "已过期", "repaired": "已修复", "withdrawn": "依据撤销移出",
 }
 
 

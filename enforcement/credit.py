@@ -5,7 +5,7 @@ callers keep using ``enforcement.services``); the actor checks are that module's
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from core.events import record
@@ -38,22 +38,55 @@ def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | No
 
 
 def _check_listing_ground(enterprise, case: Case | None) -> None:
-    from .models import Decision
-
     if case is not None:
         if case.enterprise_id != enterprise.pk:
             raise ServiceError("该案件的当事单位不是本单位。", "case")
         services._check_form_stage(case, "listing", "提请列入严重失信主体名单（须在作出决定之后）")
-        if not services.penalties_in_force(case).filter(party__kind="entity").exists():
+    if not _ground_holds(enterprise.pk, case):
+        if case is not None:
             raise ServiceError("本案尚未对该单位作出已生效的行政处罚决定，不能提请列入严重失信主体名单"
                                "（列入对象为因安全生产违法行为受到行政处罚的生产经营单位）。", "reason")
-        return
+        raise ServiceError("该单位没有已生效的行政处罚决定，也没有生产安全事故记录，不能提请列入严重失信主体名单。", "reason")
+
+
+def _ground_holds(enterprise_id: int, case: Case | None) -> bool:
+    """Seed 002 item 3's ground of a listing: from a case, an administrative penalty of the unit in force in
+    that case (``services.PENALTY_KINDS``); without one, such a penalty in any case or an accident on record."""
+    from .models import Decision
+
+    if case is not None:
+        return services.penalties_in_force(case).filter(party__kind="entity").exists()
     from accidents.models import Accident
 
-    penalised = Decision.objects.filter(case__enterprise=enterprise, kind__in=services.PENALTY_KINDS,
-                                        status=Decision.Status.EFFECTIVE, party__kind="entity").exists()
-    if not penalised and not Accident.objects.filter(enterprise=enterprise).exists():
-        raise ServiceError("该单位没有已生效的行政处罚决定，也没有生产安全事故记录，不能提请列入严重失信主体名单。", "reason")
+    return (Decision.objects.filter(case__enterprise_id=enterprise_id, kind__in=services.PENALTY_KINDS,
+                                    status=Decision.Status.EFFECTIVE, party__kind="entity").exists()
+            or Accident.objects.filter(enterprise_id=enterprise_id).exists())
+
+
+#: the note of a listing withdrawn because the penalty it rests on was revoked
+WITHDRAWN_NOTE = "{number} 行政处罚决定已撤销，列入依据不复存在，移出严重失信主体名单。"
+
+
+def withdraw_unfounded(actor, case: Case) -> list[int]:
+    """After a 行政处罚 of ``case``'s unit is revoked (``services.revoke_decision``, in its transaction): every
+    proposed or listed entry of the unit whose ground no longer holds — the case's own, or one without a case
+    when the unit has no penalty in force and no accident left — is withdrawn (compare-and-set, a
+    ``credit.withdrawn`` event each) and leaves the public list. Returns the ids withdrawn."""
+    live = (CreditListing.Status.PROPOSED, CreditListing.Status.LISTED)
+    candidates = CreditListing.objects.filter(enterprise_id=case.enterprise_id, status__in=live).filter(
+        models.Q(case=case) | models.Q(case__isnull=True)).select_related("case")
+    withdrawn = []
+    for listing in candidates:
+        if _ground_holds(case.enterprise_id, listing.case):
+            continue
+        old = listing.status
+        if CreditListing.objects.filter(pk=listing.pk, status=old).update(status=CreditListing.Status.WITHDRAWN) != 1:
+            raise StaleState()
+        listing.status = CreditListing.Status.WITHDRAWN
+        record(actor, "credit.withdrawn", listing, from_state=old, to_state=listing.status,
+               note=WITHDRAWN_NOTE.format(number=case.number), data={"case": case.pk})
+        withdrawn.append(listing.pk)
+    return withdrawn
 
 
 def _listing_transition(actor, listing: CreditListing, old: str, new: str, verb: str, note: str = "") -> CreditListing:
@@ -72,6 +105,8 @@ def confirm_listing(actor, listing: CreditListing) -> CreditListing:
         raise NotPermitted("列入名单须由负责人审批。")
     if listing.status != CreditListing.Status.PROPOSED:
         raise ServiceError("只有拟列入的记录可以确认列入。", "status")
+    if not _ground_holds(listing.enterprise_id, listing.case):  # revoked since it was proposed
+        raise ServiceError("列入依据的行政处罚决定已撤销，不能确认列入严重失信主体名单。", "status")
     return _listing_transition(actor, listing, CreditListing.Status.PROPOSED, CreditListing.Status.LISTED, "credit.listed")
 
 

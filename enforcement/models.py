@@ -410,13 +410,15 @@ class OversightNotice(RegionCodes):
 
 
 class CreditListing(models.Model):
-    """严重失信主体名单 entry: proposed → listed → repaired / expired."""
+    """严重失信主体名单 entry: proposed → listed → repaired / expired; proposed or listed → withdrawn when the
+    行政处罚 it rests on is revoked (``credit.withdraw_unfounded``)."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "拟列入"
         LISTED = "listed", "已列入"
         REPAIRED = "repaired", "已信用修复"
         EXPIRED = "expired", "期满移出"
+        WITHDRAWN = "withdrawn", "依据撤销移出"
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -365,7 +365,8 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
     decision ends the suspension it imposed: a suspended enterprise operates again (its own
     ``enterprise.status`` event) unless another suspension of it is still in force; revoking a 复产
     decision puts the suspension it lifted back in force (the enterprise is suspended again). A fine
-    that a 按日连续处罚 builds on is revoked only after that daily fine."""
+    that a 按日连续处罚 builds on is revoked only after that daily fine. Revoking a 行政处罚 of the unit withdraws
+    the 严重失信 listings that rested on it (``credit.withdraw_unfounded``, same transaction)."""
     from enterprises.models import Enterprise
     from enterprises.services import set_enterprise_status
 
@@ -401,9 +402,14 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
                 set_enterprise_status(actor, ent, Enterprise.Status.SUSPENDED,
                                       note=f"{case.number} 复产复查决定已撤销，继续停产停业整顿", decision=decision)
                 restored = True
+        withdrawn = []
+        if decision.kind in PENALTY_KINDS and decision.party.kind == CaseParty.Kind.ENTITY:
+            from .credit import withdraw_unfounded  # the listings resting on it leave the 严重失信 list
+
+            withdrawn = withdraw_unfounded(actor, case)
         record(actor, "case.revoked", case, note=reason,
                data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
-                     "suspension_lifted": lifted, "suspension_restored": restored})
+                     "suspension_lifted": lifted, "suspension_restored": restored, "listings_withdrawn": withdrawn})
     return decision
 
 

@@ -278,3 +278,44 @@ def test_closure_counts_each_time_the_unit_was_penalised_not_each_clause_or_deci
     services.order_suspension(world.user("commerce"), suspended, article=suspension_article(), reason="情节严重",
                               decided_on=today - datetime.timedelta(days=30))
     assert "180日内受到3次行政处罚" in rules.closure_proposal(world.ent_commerce)
+
+
+def test_revoking_the_penalty_a_listing_rests_on_withdraws_it_from_the_list(world):
+    """Seed 002 item 3 lists units "因安全生产违法行为受到行政处罚的": once the penalty is revoked (撤销) the
+    listing has no ground — withdrawn in the revocation's transaction, off the public list; a listing that
+    rests on another case's penalty in force stays."""
+    from core.events import events_for
+    from supervision.public_views import public_credit_list
+
+    today = timezone.localdate()
+    case = decided_case(world)
+    listed = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="拒不整改", case=case)
+    services.confirm_listing(world.user("commerce_lead"), listed)
+    other = decided_case(world, title="另案处罚")
+    kept = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="另案", case=other)
+    assert list(public_credit_list(today).filter(pk=listed.pk)) == [listed]
+    fine = case.decisions.get(kind="penalty")
+    services.revoke_decision(world.user("commerce"), fine, reason="事实认定有误")
+    assert CreditListing.objects.get(pk=listed.pk).status == "withdrawn"
+    assert CreditListing.objects.get(pk=kept.pk).status == "proposed"
+    assert not public_credit_list(today).filter(pk=listed.pk).exists()
+    [withdrawn] = [e for e in events_for(CreditListing.objects.get(pk=listed.pk)) if e.verb == "credit.withdrawn"]
+    assert (withdrawn.from_state, withdrawn.to_state) == ("listed", "withdrawn") and case.number in withdrawn.note
+    revoked = Event.objects.filter(verb="case.revoked", object_id=case.pk).latest("id")
+    assert revoked.data["listings_withdrawn"] == [listed.pk]
+    assert rules.credit_status(world.ent_commerce)["code"] == "proposed"  # the other case's proposal stands
+    # a listing without a case rests on any penalty in force or an accident: it goes with the last penalty
+    general = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="多次处罚")
+    services.revoke_decision(world.user("commerce"), other.decisions.get(kind="penalty"), reason="程序违法")
+    assert {x.pk: x.status for x in CreditListing.objects.filter(pk__in=(kept.pk, general.pk))} == {
+        kept.pk: "withdrawn", general.pk: "withdrawn"}
+    assert rules.credit_status(world.ent_commerce)["code"] == "good"
+
+
+def test_a_proposal_whose_penalty_was_revoked_meanwhile_is_not_confirmed(world):
+    case = decided_case(world)
+    listing = services.propose_listing(world.user("commerce"), enterprise=world.ent_commerce, reason="拒不整改", case=case)
+    Decision.objects.filter(case=case, kind="penalty").update(status="revoked")  # revoked since the proposal
+    with pytest.raises(ServiceError, match="列入依据的行政处罚决定已撤销"):
+        services.confirm_listing(world.user("commerce_lead"), listing)
+    assert CreditListing.objects.get(pk=listing.pk).status == "proposed"
