@@ -59,7 +59,7 @@ window.addEventListener('resize', function () {
 // with it. The field focused during the slide gets the focus back.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
-  document.querySelectorAll(".offcanvas, [class*='offcanvas-']").forEach(function (panel) {
+  document.querySelectorAll(".offcanvas, .offcanvas-sm, .offcanvas-md, .offcanvas-lg, .offcanvas-xl, .offcanvas-xxl").forEach(function (panel) {
     var tapped = null;
     panel.addEventListener("show.bs.offcanvas", function () { tapped = null; });
     panel.addEventListener("focusin", function (e) { if (e.target !== panel && panel.classList.contains("showing")) { tapped = e.target; } });
