@@ -100,7 +100,7 @@ class _AsOfField(serializers.DateTimeField):
     at the edge of the calendar (0001-01-01T00:00) that cannot be made aware is a 400, not a 500."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and len(value.strip()) <= 10:
+        if isinstance(value, str) and 0 < len(value.strip()) <= 10:  # blank stays DRF's refusal (not "now")
             from core.services import ServiceError
 
             try:

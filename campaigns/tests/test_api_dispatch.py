@@ -248,7 +248,7 @@ def test_a_bare_date_as_cut_off_is_the_end_of_that_day_in_shanghai_as_on_the_pag
     assert Submission.objects.get().as_of == end_of_day
     live = client.get(f"/api/v1/dispatch/?unit={world.org('commerce').pk}&as_of={day.isoformat()}").json()
     assert datetime.datetime.fromisoformat(live["as_of"]) == end_of_day
-    for bad in ("2026-13-45", "明天"):
+    for bad in ("2026-13-45", "明天", "", " "):
         r = client.post(_url(campaign), {"as_of": bad}, content_type=J)
         assert r.status_code == 400 and "as_of" in r.json()["errors"], r.content
     assert Submission.objects.count() == 1
