@@ -97,6 +97,12 @@ TRAILING_NOTE = re.compile(r"（[^（）]*）$")
 MAX_EMPLOYEES = Enterprise.MAX_EMPLOYEES
 
 
+#: the template's example row begins its 单位名称 with this (``spreadsheets.template_workbook``); a row that still
+#: does is refused, not registered as a unit named “示例：…”
+EXAMPLE_MARK = "示例："
+EXAMPLE_ROW = "这是模板中的示例行，请删除或改为实际单位后再导入。"
+
+
 def canonical_header(text) -> str:
     """A header as the import reads it: without white space, a trailing ``*`` or a trailing
     bracketed note (``单位名称（必填）``, ``从业人员数（人）``, ``地址 (详细)``); a bracket inside
@@ -157,6 +163,8 @@ def _clean_row(row: _Row, ctx: _Context, present: set) -> None:
                 row.error(key, f"不能超过{ctx.max_len[key]}个字符。")
     if not data.get("name"):
         row.error("name", "单位名称为必填项。")
+    elif data["name"].startswith(EXAMPLE_MARK):  # the template's example row, uploaded as it came
+        row.error("name", EXAMPLE_ROW)
     code = normalise_credit_code(_text(raw.get(HEADER["credit_code"])))
     data["credit_code"] = code
     if not code:

@@ -13,7 +13,7 @@ from core.intake import NO_DATA_ROWS, check_spreadsheet
 from core.services import ServiceError
 from core.text import clean_cell
 
-from .importing import COLUMNS, MAX_ROWS, REQUIRED, canonical_header
+from .importing import COLUMNS, EXAMPLE_MARK, MAX_ROWS, REQUIRED, canonical_header
 from .validators import make_credit_code
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +91,7 @@ def template_workbook() -> bytes:
     ws = wb.active
     ws.title = "生产经营单位"
     ws.append([h + ("*" if required else "") for _, h, required in COLUMNS])
-    ws.append(["示例：天津市某某商贸有限公司", make_credit_code("91120105MA0000001"), "120105001", "commerce、light_industry",
+    ws.append([f"{EXAMPLE_MARK}天津市某某商贸有限公司", make_credit_code("91120105MA0000001"), "120105001", "commerce、light_industry",
                "天津市河北区示范路1号", "117.2", "39.15", "规下", 25, "张三", "李四", "13800000000", "王五",
                "13900000000", "正常经营", "否", "是", "是", "否"])
     for col in ws.columns:

@@ -119,13 +119,22 @@ def test_page_flow_dry_run_then_run(client, world):
     assert ImportJob.objects.latest("id") == real
 
 
-def test_template_download_is_importable(client, world):
+def test_template_download_is_importable_once_its_example_row_names_a_real_unit(client, world):
+    """The example row shows a valid row, cell by cell; uploaded as it came it is refused (not registered as a
+    unit named “示例：…”), and with a real name it imports without an error."""
     client.force_login(world.user("committee"))
     response = client.get("/enterprises/import/template.xlsx")
     wb = load_workbook(io.BytesIO(response.content))
     assert [c.value.rstrip("*") for c in wb.active[1]] == HEADERS
     rows = read_rows(response.content, "t.xlsx")
-    assert import_enterprises(world.user("committee"), rows, dry_run=True).errors == []
+    result = import_enterprises(world.user("committee"), rows, dry_run=True)
+    assert result.errors == [{"row": 2, "column": "单位名称", "reason": "这是模板中的示例行，请删除或改为实际单位后再导入。"}]
+    assert result.created == 0
+    wb.active["A2"] = "天津市河北区示范商贸有限公司"
+    buf = io.BytesIO()
+    wb.save(buf)
+    named = import_enterprises(world.user("committee"), read_rows(buf.getvalue(), "t.xlsx"), dry_run=True)
+    assert named.errors == [] and named.created == 1
 
 
 def test_the_template_with_its_other_sheets_moved_in_front_is_still_read_from_the_directory_sheet(client, world):
@@ -138,7 +147,8 @@ def test_the_template_with_its_other_sheets_moved_in_front_is_still_read_from_th
     wb.save(buf)
     rows = read_rows(buf.getvalue(), "t.xlsx")
     assert [r["_row"] for r in rows] == [2] and rows[0]["单位名称*"].startswith("示例：")
-    assert import_enterprises(world.user("committee"), rows, dry_run=True).errors == []
+    assert [e["reason"] for e in import_enterprises(world.user("committee"), rows, dry_run=True).errors] == [
+        "这是模板中的示例行，请删除或改为实际单位后再导入。"]  # read from the directory sheet: only the name refused
 
 
 def test_management_command(world, tmp_path, capsys):
