@@ -110,15 +110,15 @@ def test_a_closed_unit_engages_no_one(world):
 # ---------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("start, end, field", [
-    (day(10), day(9), "end"),  # end before start
-    (day(-367), None, "start"),  # more than a year (366 days) ago
-    (day(367), None, "start"),  # more than a year ahead
-    (day(-30), day(-1), "end"),  # already over: it would grant nothing
+@pytest.mark.parametrize("start, end, field", [  # days from today, counted when the test runs (not at collection:
+    (10, 9, "end"),  # end before start                 a run crossing midnight in Asia/Shanghai moved them)
+    (-367, None, "start"),  # more than a year (366 days) ago
+    (367, None, "start"),  # more than a year ahead
+    (-30, -1, "end"),  # already over: it would grant nothing
 ])
 def test_dates_out_of_order_or_out_of_range_are_refused_on_their_field(world, start, end, field):
     with pytest.raises(ServiceError) as exc:
-        _engage(world, start=start, end=end)
+        _engage(world, start=day(start), end=None if end is None else day(end))
     assert exc.value.field == field
 
 
