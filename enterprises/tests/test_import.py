@@ -127,6 +127,7 @@ def test_template_download_is_importable_once_its_example_row_names_a_real_unit(
     wb = load_workbook(io.BytesIO(response.content))
     assert [c.value.rstrip("*") for c in wb.active[1]] == HEADERS
     rows = read_rows(response.content, "t.xlsx")
+    assert "第2行为示例行，导入前请删除或改为实际单位" in "".join(str(r[0].value) for r in wb["填写说明"].iter_rows())
     result = import_enterprises(world.user("committee"), rows, dry_run=True)
     assert result.errors == [{"row": 2, "column": "单位名称", "reason": "这是模板中的示例行，请删除或改为实际单位后再导入。"}]
     assert result.created == 0
