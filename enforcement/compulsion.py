@@ -22,6 +22,7 @@ from hazards.site_orders import (
     compulsion_fields,
     compulsion_lift_checks,
     lift_measure,
+    orderable,
 )
 
 from .models import Case, Decision, SuspensionCompulsion
@@ -43,8 +44,6 @@ NO_MAJOR_HAZARD = (f"强制措施只用于对存在重大事故隐患的生产�
 def concerns_major_hazard(case) -> bool:
     """The case's 关联隐患 is a major hazard not yet eliminated (已登记, 整改中, 待验收): what 第七十条's measures
     enforce the elimination of. A case without one (a fine for a missing ledger, a general hazard) has none."""
-    from hazards.site_orders import orderable
-
     return case.hazard_id is not None and orderable(case.hazard)
 
 
