@@ -154,27 +154,34 @@ def set_party_id_number(actor, case: Case, *, party: CaseParty, id_number: str) 
 
 
 def case_context(case: Case, *, has_note: bool) -> workflow.Context:
-    """What the stage guards read, in one query: an effective decision exists; an effective 按日连续
-    处罚 is still running (no correction day — the case is not closed then)."""
+    """What the stage guards read: an effective decision exists; an effective 按日连续处罚 is still running
+    (no correction day) or a 责令停产停业整顿 is still in force (no 复产, not revoked) — the case is not
+    closed then."""
     from django.db.models import Count, Q
 
     counts = case.decisions.filter(status=Decision.Status.EFFECTIVE).aggregate(
-        n=Count("id"), running=Count("id", filter=Q(kind=Decision.Kind.DAILY_FINE, corrected_on__isnull=True)))
-    return workflow.Context(has_decision=counts["n"] > 0, has_note=has_note, daily_fine_running=counts["running"] > 0)
+        n=Count("id"), running=Count("id", filter=Q(kind=Decision.Kind.DAILY_FINE, corrected_on__isnull=True)),
+        suspensions=Count("id", filter=Q(kind=Decision.Kind.SUSPENSION)))
+    suspended = counts["suspensions"] > 0 and case.decisions.suspensions_in_force().exists()
+    return workflow.Context(has_decision=counts["n"] > 0, has_note=has_note, daily_fine_running=counts["running"] > 0,
+                            suspension_in_force=suspended)
 
 
 def advance(actor, case: Case, action: str, *, note: str = "") -> Case:
     """Move the case along the transition table (compare-and-set on the stage)."""
     _require_handler(actor, case)
-    ctx = case_context(case, has_note=bool(note.strip()))
-    reason = workflow.refusal(case.stage, action, ctx)
-    if reason:
-        raise ServiceError(reason, "action")
-    old, new = case.stage, workflow.target_state(case.stage, action)
-    updates = {"stage": new}
-    if new == workflow.CLOSED:
-        updates["closed_on"] = timezone.localdate()
     with transaction.atomic():
+        # the guards read the decisions under the case lock the decision writers hold: no suspension or
+        # daily fine is decided between the check and the move
+        lock(case)
+        ctx = case_context(case, has_note=bool(note.strip()))
+        reason = workflow.refusal(case.stage, action, ctx)
+        if reason:
+            raise ServiceError(reason, "action")
+        old, new = case.stage, workflow.target_state(case.stage, action)
+        updates = {"stage": new}
+        if new == workflow.CLOSED:
+            updates["closed_on"] = timezone.localdate()
         if Case.objects.filter(pk=case.pk, stage=old).update(**updates) != 1:
             raise StaleState()
         for k, v in updates.items():
@@ -219,6 +226,11 @@ def _not_before(day: datetime.date, floor: datetime.date | None, what: str, floo
 def _create_decision(actor, case, party, kind, *, verb, note: str = "", event_data: dict | None = None,
                      **fields) -> Decision:
     _not_before(fields.get("decided_on") or timezone.localdate(), case.opened_on, "决定日期", "立案日期", "decided_on")
+    # under the case lock ``advance`` holds: a decision is not added to a case closing meanwhile (its 结案 guards
+    # read the decisions — a suspension or daily fine in force — under the same lock)
+    stage = case.stage
+    if lock(case).stage != stage:
+        raise StaleState()
     decision = Decision.objects.create(case=case, party=party, kind=kind, decided_by=_user(actor),
                                        decided_by_org=_decision_org(actor, case), **fields)
     record(actor, verb, case, note=note, data={"decision": decision.pk, "kind": kind, "party": party.name,

@@ -181,6 +181,7 @@ def _detail_context(request, case, action_forms, failed=None):
         "can_handle": government and services.can_handle(request.user, case),
         "actions": workflow.available_actions(case.stage, ctx=ctx), "action_labels": workflow.LABELS,
         "daily_fine_running": government and case.stage != workflow.CLOSED and ctx.daily_fine_running,
+        "suspension_in_force": government and case.stage != workflow.CLOSED and ctx.suspension_in_force,
         "forms": _offered(case, action_forms, failed), "double_penalty": services.is_double_penalty(case),
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),

@@ -24,6 +24,8 @@ class Context:
     has_note: bool = False
     #: an effective 按日连续处罚 without a correction day: its amount is still growing
     daily_fine_running: bool = False
+    #: an effective 责令停产停业整顿 neither lifted by an effective 复产 nor revoked: the unit is still suspended
+    suspension_in_force: bool = False
 
 
 HAS_DECISION = Guard(lambda a: a.ctx.has_decision, "请先作出至少一项处理决定。")
@@ -35,6 +37,13 @@ NOTE_WITHOUT_DECISION = Guard(lambda a: a.state not in (FILED, INVESTIGATING) or
 NO_RUNNING_DAILY_FINE = Guard(lambda a: not a.ctx.daily_fine_running,
                               "按日连续处罚尚未登记改正，罚款仍在按日计算，不能结案：请先登记改正日期，或撤销该决定"
                               "（《中华人民共和国安全生产法》第一百一十二条）。")
+
+#: 安全生产法 art. 65(一)(三) "经审查同意，方可恢复生产经营": a 责令停产停业整顿 is executed once the review lets
+#: the unit resume (复产, offered while the case decides and executes) or the decision is revoked — a case closed
+#: before that would leave the unit suspended with no 复产 to give
+NO_SUSPENSION_IN_FORCE = Guard(lambda a: not a.ctx.suspension_in_force,
+                               "责令停产停业整顿尚未解除，不能结案：请在复查合格后作出复产决定，或撤销该决定"
+                               "（《中华人民共和国安全生产法》第六十五条第一款第（三）项）。")
 
 WORKFLOW = Workflow(
     name="case",
@@ -48,7 +57,7 @@ WORKFLOW = Workflow(
         Transition("execute", "进入执行", (DECIDED,), EXECUTING, HANDLER),
         # 结案 after the decision, or 不予立案/撤案 (with a reason) before any decision
         Transition("close", "结案", (FILED, INVESTIGATING, DECIDED, EXECUTING), CLOSED, HANDLER,
-                   guards=(NOTE_WITHOUT_DECISION, NO_RUNNING_DAILY_FINE)),
+                   guards=(NOTE_WITHOUT_DECISION, NO_RUNNING_DAILY_FINE, NO_SUSPENSION_IN_FORCE)),
     ),
 )
 ACTIONS = WORKFLOW.actions
@@ -99,7 +108,9 @@ FORM_STAGES = {
     "transfer": (INVESTIGATING, NOTIFIED, DECIDED, EXECUTING),
     "daily_fine": (DECIDED, EXECUTING),
     "correction": (DECIDED, EXECUTING),
-    "resume": (DECIDED, EXECUTING),
+    # and on a case closed while its suspension was in force (before ``NO_SUSPENSION_IN_FORCE``): offered there
+    # only while that suspension is in force (``available_forms``), so the unit is not left with no 复产 to get
+    "resume": (DECIDED, EXECUTING, CLOSED),
     "measure": (DECIDED, EXECUTING, CLOSED),
     "listing": (DECIDED, EXECUTING, CLOSED),
     "typical": (CLOSED,),
@@ -128,5 +139,7 @@ def available_forms(stage: str, actor: str = "handler", ctx: Context | None = No
         return []
     out = ["advance"] if available_actions(stage, actor, ctx) else []
     has_decision = ctx is not None and ctx.has_decision
+    suspended = ctx is not None and ctx.suspension_in_force
     return out + [name for name, stages in FORM_STAGES.items()
-                  if stage in stages and (name != "revoke" or has_decision)]
+                  if stage in stages and (name != "revoke" or has_decision)
+                  and (name != "resume" or stage != CLOSED or suspended)]

@@ -31,6 +31,7 @@ def test_unit_and_region_rows(world):
     services.transfer(com, c1, party=principal(c1), reason="拒不执行", dangerous_ops=True, transfer_to="天津市公安局河北分局")
     services.order_suspension(com, c1, article=suspension_article(), reason="停产整顿")
     services.advance(com, c1, "decide")
+    services.resume(com, c1, reason="复查合格")  # the suspension ends before the case closes (art. 65)
     services.advance(com, c1, "close")  # a typical case is published once its case is closed
     services.publish_typical(com, c1, title="某商贸公司一案双罚", summary="……", dangerous_ops=True)
     c2 = notified_case(world, hazard=major_hazard(world))

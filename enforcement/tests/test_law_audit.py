@@ -1,6 +1,6 @@
 """Enforcement as the law words it (seed 000 三(三)2(1)①; 安全生产法 arts. 65, 113; 行政处罚法 art. 29):
 不予处罚 only for a hazard reported before the case and kept for one rectified since; 复产 only
-after the case's hazard is eliminated, dated, while the case executes; one fine per party and
+after the case's hazard is eliminated, dated; no 结案 while a suspension is in force; one fine per party and
 article; a suspension's deadline not before it; 移送 after investigation."""
 
 import datetime
@@ -60,12 +60,14 @@ def test_resumption_waits_for_the_hazard_to_be_eliminated_and_carries_its_date(w
     assert decision.decided_on == _day(0)
 
 
-def test_no_resumption_once_the_case_is_closed(world):
+def test_no_resumption_on_a_closed_case_without_a_suspension_in_force(world):
+    """复产 lifts a suspension in force: a closed case whose suspension was lifted (or never ordered) gets none."""
     case = notified_case(world)
     services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="x", decided_on=_day(-5))
     case = services.advance(world.user("commerce"), case, "decide")
+    services.resume(world.user("commerce"), case, reason="复查合格")
     case = services.advance(world.user("commerce"), case, "close")
-    with pytest.raises(ServiceError, match="不能作出复产决定"):
+    with pytest.raises(ServiceError, match="未在本案中被责令停产整顿"):
         services.resume(world.user("commerce"), case, reason="复查合格")
 
 
@@ -128,3 +130,33 @@ def test_no_penalty_is_not_proposed_when_the_completion_came_after_the_deadline(
     hz.accept(world.user("commerce"), case.hazard, opinion="合格")
     case.hazard.refresh_from_db()
     assert not rules.leniency_proposed(case)
+
+
+def test_a_case_is_not_closed_while_its_suspension_is_in_force(world):
+    """安全生产法 art. 65(一)(三) "重大事故隐患排除后，经审查同意，方可恢复生产经营": the suspension ends with the
+    复产 after review (offered while the case decides and executes) or with its revocation; a case closed
+    before would leave the unit suspended with no 复产 left to give."""
+    hazard = major_hazard(world)
+    case = notified_case(world, hazard=hazard, filed=-10)
+    order = services.order_suspension(world.user("commerce"), case, article=suspension_article(), reason="重大隐患未消除",
+                                      decided_on=_day(-5))
+    case = services.advance(world.user("commerce"), case, "decide")
+    with pytest.raises(ServiceError, match="责令停产停业整顿尚未解除，不能结案"):
+        services.advance(world.user("commerce"), case, "close")
+    case = services.advance(world.user("commerce"), case, "execute")
+    with pytest.raises(ServiceError, match="责令停产停业整顿尚未解除，不能结案"):
+        services.advance(world.user("commerce"), case, "close")
+    case.refresh_from_db()
+    assert case.stage == "executing"
+    hz.submit_completion(world.user("enterprise"), hazard, evidence_note="已整改")
+    hazard.refresh_from_db()
+    hz.accept(world.user("commerce"), hazard, opinion="合格")
+    services.resume(world.user("commerce"), case, reason="复查合格")
+    assert services.advance(world.user("commerce"), case, "close").stage == "closed"
+    # revoked instead: nothing in force either
+    other = notified_case(world, filed=-10)
+    services.order_suspension(world.user("commerce"), other, article=suspension_article(), reason="情节严重",
+                              decided_on=_day(-5))
+    other = services.advance(world.user("commerce"), other, "decide")
+    services.revoke_decision(world.user("commerce"), other.decisions.get(kind="suspension"), reason="事实认定有误")
+    assert order.kind == "suspension" and services.advance(world.user("commerce"), other, "close").stage == "closed"

@@ -52,6 +52,8 @@ def test_public_functions_follow_the_table():
 
 RUNNING = ("按日连续处罚尚未登记改正，罚款仍在按日计算，不能结案：请先登记改正日期，或撤销该决定"
            "（《中华人民共和国安全生产法》第一百一十二条）。")
+SUSPENDED = ("责令停产停业整顿尚未解除，不能结案：请在复查合格后作出复产决定，或撤销该决定"
+             "（《中华人民共和国安全生产法》第六十五条第一款第（三）项）。")
 
 
 @pytest.mark.parametrize("stage,action,ctx,actor,message", [
@@ -64,6 +66,9 @@ RUNNING = ("按日连续处罚尚未登记改正，罚款仍在按日计算，�
     # 安全生产法 art. 112: a daily fine runs until the correction — no 结案 before it is recorded
     ("decided", "close", wf.Context(has_decision=True, daily_fine_running=True), H, RUNNING),
     ("executing", "close", wf.Context(has_decision=True, daily_fine_running=True), H, RUNNING),
+    # art. 65(一)(三): the suspension ends with the 复产 after review (or its revocation) — not by closing the case
+    ("decided", "close", wf.Context(has_decision=True, suspension_in_force=True), H, SUSPENDED),
+    ("executing", "close", wf.Context(has_decision=True, suspension_in_force=True), H, SUSPENDED),
 ])
 def test_refusals(stage, action, ctx, actor, message):
     assert wf.refusal(stage, action, ctx, actor) == message
@@ -75,7 +80,8 @@ def test_closing_after_a_decision_needs_no_note():
 
 
 def test_context_defaults_and_immutability():
-    assert wf.Context() == wf.Context(has_decision=False, has_note=False, daily_fine_running=False)
+    assert wf.Context() == wf.Context(has_decision=False, has_note=False, daily_fine_running=False,
+                                      suspension_in_force=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         wf.Context().has_note = True
 
