@@ -132,6 +132,10 @@ def test_every_generated_resumption_lifts_a_suspension_of_its_case_decided_befor
         assert r.lifts.decided_on <= r.decided_on
     for case in Case.objects.filter(pk__in=[r.case_id for r in resumptions]):
         assert services.suspension_in_force(case) is None
+    # a case is not closed while its suspension is in force (安全生产法 art. 65(一)(三)): the generator does not either
+    assert Decision.objects.filter(kind="suspension", case__stage="closed").exists(), "no closed suspended case: nothing proved"
+    for case in Case.objects.filter(stage="closed", decisions__kind="suspension").distinct():
+        assert services.suspension_in_force(case) is None, case
 
 
 def test_visible_to_the_county_committee_and_detail_pages_render(generated, client):
