@@ -12,7 +12,7 @@ from core.events import record
 from core.services import NotPermitted, ServiceError, StaleState
 
 from . import rules, services
-from .models import Case, CreditListing, CreditRepair, SectorBan
+from .models import Case, CaseParty, CreditListing, CreditRepair, SectorBan
 
 
 def propose_listing(actor, *, enterprise, reason: str, start: datetime.date | None = None, duration_months: int = 36,
@@ -154,17 +154,56 @@ def decide_repair(actor, repair: CreditRepair, *, approve: bool, note: str = "")
     return repair
 
 
-def ban_person(actor, *, enterprise, person_name: str, term: str, reason: str = "", case: Case | None = None,
-               start: datetime.date | None = None) -> SectorBan:
-    """行业禁入 for a principal (five years / lifetime)."""
+#: 安全生产法 第九十四条第二款 (the ground of every ban, cited in its refusals)
+ART_94 = "《中华人民共和国安全生产法》第九十四条第二款"
+
+
+def ban_person(actor, *, enterprise, person_name: str, ground: str, start: datetime.date | None = None,
+               reason: str = "", case: Case | None = None, accident=None) -> SectorBan:
+    """行业禁入 of the unit's 主要负责人 on a ground of 第九十四条第二款, the term following from it
+    (``SectorBan.TERMS``): a criminal penalty or a 撤职处分 bars for five years from ``start`` (the end of the
+    sentence, the day of the 处分: required, not in the future); responsibility for a 重大 or 特别重大
+    accident of the unit (``accident``, one the actor sees) bars for life from ``start`` (default today).
+    From a case, the person is one of its 主要负责人 parties. The same ban is not recorded twice."""
+    from accidents import workflow as accident_workflow
+    from accidents.models import Accident
+    from hazards.asof import check_not_future
+
     org = services._government_writer(actor, enterprise)
-    if not (person_name or "").strip():
+    person_name = (person_name or "").strip()
+    if not person_name:
         raise ServiceError("请填写人员姓名。", "person_name")
-    if term not in SectorBan.Term.values:
-        raise ServiceError("期限无效。", "term")
+    if case is not None and not case.parties.filter(role=CaseParty.Role.PRINCIPAL, name=person_name).exists():
+        raise ServiceError(f"行业禁入的对象是生产经营单位的主要负责人：{person_name}不是本案的主要负责人当事人（{ART_94}）。",
+                           "person_name")
+    if ground not in SectorBan.Ground.values:
+        raise ServiceError(f"请选择行业禁入的依据（{ART_94}）。", "ground")
+    if ground == SectorBan.Ground.ACCIDENT:
+        grades = (accident_workflow.MAJOR, accident_workflow.ESPECIALLY_MAJOR)
+        if accident is None or not Accident.objects.visible_to(actor).filter(pk=accident.pk).exists():
+            raise ServiceError(f"请选择该负责人负有责任的重大、特别重大生产安全事故（{ART_94}）。", "accident")
+        if accident.enterprise_id != enterprise.pk:
+            raise ServiceError(f"所选事故（{accident.enterprise_name}）不是本单位的事故。", "accident")
+        if accident.grade not in grades:
+            raise ServiceError(f"终身行业禁入适用于对重大、特别重大生产安全事故负有责任的主要负责人，所选事故为"
+                               f"{accident.get_grade_display()}（{ART_94}）。", "accident")
+        start = check_not_future(start or timezone.localdate(), "start", "禁入起始日期")
+    else:
+        accident = None  # a five-year ban rests on the sentence or the 处分, not on an accident
+        if start is None:
+            what = "刑罚执行完毕之日" if ground == SectorBan.Ground.CRIMINAL else "受处分之日"
+            raise ServiceError(f"请填写{what}：五年禁入自该日起计算（{ART_94}）。", "start")
+        start = check_not_future(start, "start", "禁入起始日期")
+    term = SectorBan.TERMS[ground]
     with transaction.atomic():
-        ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name.strip(), term=term,
-                                       reason=reason, start=start or timezone.localdate(),
+        services.lock(enterprise)  # two officers recording the same ban: one is recorded
+        if SectorBan.objects.filter(enterprise=enterprise, person_name=person_name, ground=ground, start=start,
+                                    accident=accident).exists():
+            raise ServiceError(f"{person_name}的该项行业禁入已登记。", "person_name")
+        ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name, ground=ground,
+                                       accident=accident, term=term, reason=(reason or "").strip(), start=start,
                                        organisation=services._acting_org(org, case))
-        record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term})
+        record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term,
+                                                      "ground": ground, "start": start.isoformat(),
+                                                      "accident": accident.pk if accident else None})
     return ban

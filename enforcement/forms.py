@@ -8,7 +8,7 @@ from core.forms import StyledForm, chosen_field
 from core.pickers import PickerSelect, bind
 from core.querysets import parse_id
 
-from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle, TransferOutcome
+from .models import CaseParty, Decision, EnterpriseMeasure, OversightNotice, PenaltyArticle, SectorBan, TransferOutcome
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -240,6 +240,34 @@ class ListingForm(StyledForm):
     reason = forms.CharField(label="列入事由")
     duration_months = forms.IntegerField(label="期限（月）", initial=36, min_value=1, max_value=120)
     public = forms.BooleanField(label="向社会公开", required=False, initial=True)
+
+
+class BanForm(StyledForm):
+    """行业禁入 of a 主要负责人 party of the case (安全生产法 第九十四条第二款): the ground sets the term."""
+
+    person_name = forms.ChoiceField(label="主要负责人", choices=())
+    ground = chosen_field(label="禁入依据", choices=SectorBan.Ground.choices)
+    start = forms.DateField(label="起始日期（不能晚于今天）", widget=DATE, required=False,
+                            help_text="受刑事处罚的为刑罚执行完毕之日，受撤职处分的为受处分之日（五年内不得担任任何生产经营单位的"
+                                      "主要负责人）；对重大、特别重大事故负有责任的终身不得担任本行业生产经营单位的主要负责人，缺省为今天")
+    accident = forms.ModelChoiceField(label="负有责任的事故（终身禁入）", queryset=None, required=False)
+    reason = forms.CharField(label="事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @staticmethod
+    def principals(case):
+        return list(case.parties.filter(role=CaseParty.Role.PRINCIPAL).values_list("name", flat=True).distinct())
+
+    def __init__(self, *args, case=None, **kwargs):
+        from accidents import workflow as accident_workflow
+        from accidents.models import Accident
+
+        super().__init__(*args, **kwargs)
+        self.fields["person_name"].choices = [("", "请选择")] + [(n, n) for n in self.principals(case)]
+        # the case's unit's 重大/特别重大 accidents (the service checks the officer sees the one chosen)
+        self.fields["accident"].queryset = Accident.objects.filter(
+            enterprise_id=case.enterprise_id,
+            grade__in=(accident_workflow.MAJOR, accident_workflow.ESPECIALLY_MAJOR)).order_by("-occurred_at")
+        self.fields["accident"].label_from_instance = lambda a: f"{a.occurred_at:%Y-%m-%d} {a.get_grade_display()}"
 
 
 class AccountabilityForm(StyledForm):

@@ -1,6 +1,7 @@
 """执法与信用: cases, parties, decisions (penalty, 不予处罚, 停产整顿, 移送, 按日连续处罚),
 enterprise measures, typical cases, accountability, notices, credit list, repairs and bans."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -466,19 +467,55 @@ class CreditRepair(models.Model):
 
 
 class SectorBan(models.Model):
-    """行业禁入 of a principal: five years or lifetime."""
+    """行业禁入 of a unit's 主要负责人 (安全生产法 第九十四条第二款): after a criminal penalty or a 撤职处分, five
+    years from the end of the sentence or the day of the 处分, as the principal of any production unit; for
+    responsibility for a 重大 or 特别重大 accident, for life, as the principal of a unit of the same sector.
+    The term follows from the ground (``credit.ban_person``); rows recorded before the ground was required
+    have none."""
 
     class Term(models.TextChoices):
         FIVE_YEARS = "five_years", "五年内不得担任"
         LIFETIME = "lifetime", "终身不得担任"
 
+    class Ground(models.TextChoices):
+        CRIMINAL = "criminal", "受刑事处罚"
+        DISMISSAL = "dismissal", "受撤职处分"
+        ACCIDENT = "accident", "对重大、特别重大生产安全事故负有责任"
+
+    #: the term each ground carries (第九十四条第二款)
+    TERMS = {Ground.CRIMINAL: Term.FIVE_YEARS, Ground.DISMISSAL: Term.FIVE_YEARS, Ground.ACCIDENT: Term.LIFETIME}
+
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     person_name = models.CharField("人员", max_length=60)
+    ground = models.CharField("禁入依据", max_length=12, choices=Ground.choices, blank=True)
+    accident = models.ForeignKey("accidents.Accident", verbose_name="负有责任的事故", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     term = models.CharField("期限", max_length=12, choices=Term.choices)
-    start = models.DateField("起始日期", default=timezone.localdate)
+    start = models.DateField("起始日期", default=timezone.localdate,
+                             help_text="刑罚执行完毕之日、受处分之日，或终身禁入的决定之日")
     reason = models.TextField("事由", blank=True)
     organisation = models.ForeignKey(ORG, verbose_name="决定单位", on_delete=models.PROTECT, related_name="+")
+
+    @property
+    def ends_on(self):
+        """The last day of a five-year ban (None: for life). "五年内" counted from ``start``: the day before its
+        fifth anniversary (29 February counts to 28 February)."""
+        if self.term != self.Term.FIVE_YEARS:
+            return None
+        try:
+            anniversary = self.start.replace(year=self.start.year + 5)
+        except ValueError:
+            anniversary = self.start.replace(year=self.start.year + 5, day=28) + datetime.timedelta(days=1)
+        return anniversary - datetime.timedelta(days=1)
+
+    def in_force(self, today) -> bool:
+        return self.start <= today and (self.ends_on is None or today <= self.ends_on)
+
+    def __str__(self):
+        scope = "本行业" if self.term == self.Term.LIFETIME else "任何"
+        until = f"（{self.start:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}）" if self.ends_on else f"（自{self.start:%Y-%m-%d}起）"
+        return f"{self.person_name}{self.get_term_display()}{scope}生产经营单位的主要负责人{until}"
 
     objects = EnterpriseScopedQuerySet.as_manager()
 

@@ -143,12 +143,13 @@ def months_after(start: datetime.date, months: int) -> datetime.date:
 
 def credit_status(enterprise, today: datetime.date | None = None) -> dict:
     """The enterprise's credit status for its profile: {"code", "label", "listing", "bans"}.
-    code: "listed" (严重失信, in force; ``listing`` the one in force the longest), "proposed" (拟列入), "good"."""
+    code: "listed" (严重失信, in force; ``listing`` the one in force the longest), "proposed" (拟列入), "good";
+    ``bans``: the 行业禁入 of its principals in force today."""
     from .models import CreditListing, SectorBan
 
     today = today or timezone.localdate()
     listings = list(CreditListing.objects.filter(enterprise=enterprise, status__in=["listed", "proposed"]))
-    bans = list(SectorBan.objects.filter(enterprise=enterprise))
+    bans = [b for b in SectorBan.objects.filter(enterprise=enterprise) if b.in_force(today)]  # a lapsed one is kept
     in_force = [x for x in listings if x.status == "listed" and x.ends_on >= today]
     if in_force:  # the listing in force the longest: the enterprise is listed until its last day
         return {"code": "listed", "label": "严重失信主体", "listing": max(in_force, key=lambda x: (x.ends_on, x.pk)),

@@ -19,7 +19,7 @@ from documents.delivery import send
 from . import compulsion, forms, rules, services, transfer_clock, workflow
 from .documents import render_decision, renderable
 from .filters import AccountabilityFilter, CaseFilter, CreditListingFilter, TypicalCaseFilter
-from .models import Accountability, Case, CreditListing, Decision, OversightNotice, TypicalCase
+from .models import Accountability, Case, CreditListing, Decision, OversightNotice, SectorBan, TypicalCase
 
 
 class CaseList(ScopedListView):
@@ -77,6 +77,7 @@ def _action_forms(case, data=None, only=None):
         "resume": (forms.ResumeForm, False), "transfer": (forms.TransferForm, True),
         "daily_fine": (forms.DailyFineForm, True), "correction": (forms.CorrectionForm, True),
         "measure": (forms.MeasureForm, False), "typical": (forms.TypicalForm, False), "listing": (forms.ListingForm, False),
+        "ban": (forms.BanForm, True),
         "revoke": (forms.RevokeForm, True), "transfer_receipt": (forms.TransferReceiptForm, True),
         "transfer_outcome": (forms.TransferOutcomeForm, True), "reconsideration": (forms.ReconsiderationForm, True),
     }
@@ -111,6 +112,8 @@ def _offered(case, action_forms, failed=None):
     names = set(workflow.available_forms(case.stage, ctx=_stage_context(case)))
     if "party_id" in names and not action_forms["party_id"].fields["party"].queryset.exists():
         names.discard("party_id")  # no person party to identify (a case against the entity alone)
+    if "ban" in names and not forms.BanForm.principals(case):
+        names.discard("ban")  # 行业禁入 is of a 主要负责人: none is a party of the case
     for name in TRANSFER_FORMS:  # no transfer at the step the form records (no 回执 yet, no 不予立案)
         if name in names and not action_forms[name].fields["decision"].queryset.exists():
             names.discard(name)
@@ -149,6 +152,8 @@ def _run(user, case, name, d):
         "listing": lambda: s.propose_listing(user, enterprise=case.enterprise, reason=d["reason"],
                                              duration_months=d["duration_months"], public=d["public"], case=case),
         "revoke": lambda: s.revoke_decision(user, d["decision"], reason=d["reason"]),
+        "ban": lambda: s.ban_person(user, enterprise=case.enterprise, person_name=d["person_name"], ground=d["ground"],
+                                    start=d["start"], reason=d["reason"], case=case, accident=d["accident"]),
         "transfer_receipt": lambda: s.record_transfer_receipt(user, d["decision"], receiving_organ=d["receiving_organ"],
                                                               received_on=d["received_on"]),
         "transfer_outcome": lambda: s.record_transfer_outcome(user, d["decision"], outcome=d["outcome"],
@@ -186,6 +191,7 @@ def _detail_context(request, case, action_forms, failed=None):
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),
         "credit": rules.credit_status(case.enterprise), "events": _events(case, government),
+        "bans": SectorBan.objects.filter(case=case).order_by("start", "pk") if government else (),
     }
 
 

@@ -113,6 +113,8 @@ FORM_STAGES = {
     "resume": (DECIDED, EXECUTING, CLOSED),
     "measure": (DECIDED, EXECUTING, CLOSED),
     "listing": (DECIDED, EXECUTING, CLOSED),
+    # 行业禁入 (第九十四条第二款) follows a sentence, a 处分 or an accident's findings: once the case is decided, and later
+    "ban": (DECIDED, EXECUTING, CLOSED),
     "typical": (CLOSED,),
     "revoke": (NOTIFIED, DECIDED, EXECUTING, CLOSED),
     "transfer_receipt": POLICE_ANSWER_STAGES,
@@ -126,7 +128,7 @@ FORM_LABELS = {
     "advance": "推进阶段", "party": "增加当事人", "party_id": "登记当事人身份号码", "penalty": "行政处罚", "no_penalty": "不予处罚",
     "suspension": "责令停产整顿", "transfer": "移送司法机关", "daily_fine": "按日连续处罚", "correction": "登记改正",
     "resume": "复查恢复生产", "measure": "曝光/约谈/联合惩戒", "listing": "提请列入失信名单", "typical": "公布典型案例",
-    "revoke": "撤销决定", "transfer_receipt": "登记移送回执", "transfer_outcome": "登记公安机关处理结果",
+    "revoke": "撤销决定", "ban": "行业禁入", "transfer_receipt": "登记移送回执", "transfer_outcome": "登记公安机关处理结果",
     "reconsideration": "不予立案提请复议",
 }
 

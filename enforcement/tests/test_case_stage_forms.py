@@ -46,24 +46,25 @@ def test_each_stage_offers_exactly_the_actions_the_procedure_allows(client, worl
     assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"}
     assert advance_choices(client, case) == ["作出决定"]
     services.advance(handler, case, "decide")
-    # 决定: further decisions until execution starts, execution measures, exposure, credit list
+    # 决定: further decisions until execution starts, execution measures, exposure, credit list, 行业禁入 of the
+    # principal (a party of the case)
     assert offered(client, case) == {"advance", "penalty", "no_penalty", "suspension", "transfer", "daily_fine",
-                                     "correction", "resume", "measure", "listing", "revoke", "party_id"}
+                                     "correction", "resume", "measure", "listing", "ban", "revoke", "party_id"}
     assert advance_choices(client, case) == ["进入执行", "结案"]
     services.advance(handler, case, "execute")
     # 执行: no new decision; execution measures and follow-ups
     assert offered(client, case) == {"advance", "transfer", "daily_fine", "correction", "resume", "measure", "listing",
-                                     "revoke", "party_id"}
+                                     "ban", "revoke", "party_id"}
     assert advance_choices(client, case) == ["结案"]
     services.advance(handler, case, "close")
     # 结案: only publication and credit follow-ups remain (and 撤销 of a decision, e.g. after 复议)
-    assert offered(client, case) == {"measure", "listing", "typical", "revoke"}
+    assert offered(client, case) == {"measure", "listing", "ban", "typical", "revoke"}
     # each card is headed by its action's name — text, not a form control (公布典型案例's card was headed by
     # its own 标题 box: the template read ``form.title`` as the form's field of that name)
     html = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     headings = dict(re.findall(r'data-testid="action-heading-([a-z_]+)">(.*?)</h3>', html, re.S))
     assert headings == {"measure": "曝光/约谈/联合惩戒", "listing": "提请列入失信名单", "typical": "公布典型案例",
-                        "revoke": "撤销决定"}
+                        "ban": "行业禁入", "revoke": "撤销决定"}
 
 
 def test_nobody_but_the_handler_sees_any_action(client, world):

@@ -87,7 +87,8 @@ def test_context_defaults_and_immutability():
 
 
 # The case page's forms per stage, written from the procedure (see test_case_stage_forms.py for the page);
-# a person party's 公民身份号码 ("party_id") may be recorded while the case is open, not once it is closed;
+# 行业禁入 (安全生产法 art. 94(2)) follows a sentence, a 处分 or an accident's findings: from the decision on, after
+# closing too; a person party's 公民身份号码 ("party_id") may be recorded while the case is open, not once it is closed;
 # the 公安机关's answer to a transfer (国务院令第310号 第七条至第九条: 回执, 立案/不予立案, 复议) comes on its
 # own time, from the first stage a transfer exists in (调查取证) and after the case is closed.
 POLICE = {"transfer_receipt", "transfer_outcome", "reconsideration"}
@@ -96,9 +97,10 @@ FORMS = {
     "investigating": {"party", "party_id", "transfer"} | POLICE,
     "notified": {"penalty", "no_penalty", "suspension", "transfer", "revoke", "party_id"} | POLICE,
     "decided": {"penalty", "no_penalty", "suspension", "transfer", "daily_fine", "correction", "resume", "measure",
-                "listing", "revoke", "party_id"} | POLICE,
-    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "revoke", "party_id"} | POLICE,
-    "closed": {"measure", "listing", "typical", "revoke"} | POLICE,
+                "listing", "ban", "revoke", "party_id"} | POLICE,
+    "executing": {"transfer", "daily_fine", "correction", "resume", "measure", "listing", "ban", "revoke",
+                  "party_id"} | POLICE,
+    "closed": {"measure", "listing", "ban", "typical", "revoke"} | POLICE,
 }
 
 
