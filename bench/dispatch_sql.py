@@ -125,6 +125,8 @@ def _section_three_sources(level: str, code: str, unit: int | None) -> tuple[str
 
 
 FINES = "('penalty', 'daily_fine')"
+#: 一案双罚 (3.4): the administrative penalties of the case — fines, daily fines, 责令停产停业整顿 (行政处罚法 第九条)
+PENALTIES = "('penalty', 'daily_fine', 'suspension')"
 
 
 def _accrued_days(as_of) -> str:
@@ -150,7 +152,7 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
            f"(SELECT COALESCE(SUM(CASE WHEN d.kind = 'penalty' THEN d.amount ELSE d.amount * {_accrued_days(as_of)} END), 0) "
            f"{dec} AND d.kind IN {FINES}), "
            f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
-           "AND d.kind = 'penalty' GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
+           f"AND d.kind IN {PENALTIES} GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 "
            "AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) y), "
            "(SELECT COUNT(DISTINCT CASE WHEN p.id_number = '' THEN 'n:' || p.name ELSE p.id_number END) "
            f"{dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
@@ -174,7 +176,7 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
     sql = (f"SELECT * FROM (SELECT COUNT(DISTINCT CASE WHEN d.kind IN {FINES} THEN d.party_id END), "
            "COALESCE(SUM(CASE WHEN d.kind = 'penalty' THEN d.amount "
            f"WHEN d.kind = 'daily_fine' THEN d.amount * {_accrued_days(as_of)} END), 0), "
-           f"(SELECT COUNT(*) FROM (SELECT d.case_id {double} AND d.kind = 'penalty' GROUP BY d.case_id "
+           f"(SELECT COUNT(*) FROM (SELECT d.case_id {double} AND d.kind IN {PENALTIES} GROUP BY d.case_id "
            "HAVING MAX(CASE WHEN p.role = 'entity' THEN 1 ELSE 0 END) = 1 AND MAX(CASE WHEN p.role = 'principal' THEN 1 ELSE 0 END) = 1) y), "
            "COUNT(DISTINCT CASE WHEN d.kind = 'transfer' THEN (SELECT CASE WHEN p.id_number = '' THEN 'n:' || p.name "
            "ELSE p.id_number END FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "

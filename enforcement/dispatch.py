@@ -14,6 +14,7 @@ from core.idnumber import person_key_sql
 from core.rowsql import Part
 from hazards import asof
 
+from . import services  # PENALTY_KINDS: what 一案双罚 counts (3.4)
 from .models import CaseParty, Decision
 
 WAN = Decimal(10000)
@@ -44,7 +45,8 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     unit or region (``params`` once per ``%s`` in it, before the day window, which is appended):
     decisions ``d`` (joined to its case ``c``), measures ``m``, typical cases ``t``,
     accountability ``a``, notices ``n``. Decisions are read once for 3.3, its amount, 3.5 and 3.6;
-    一案双罚 (3.4) groups the penalties by case.
+    一案双罚 (3.4) groups the penalties by case: the unit and its 主要负责人 each under an administrative penalty of
+    the case in force — a fine, a daily fine or a 责令停产停业整顿 (行政处罚法 第九条; the principal's is a fine).
 
     3.3 (DISPATCH_TABLE.md: "penalty decisions, one per penalised party … 不予处罚 decisions are not
     penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
@@ -66,7 +68,7 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            "COUNT(DISTINCT CASE WHEN d.kind = %s THEN c.enterprise_id END) "
            f"{dec}) dd CROSS JOIN "
            "(SELECT COUNT(*) FROM (SELECT d.case_id "
-           f"{dec.replace(' WHERE ', ' LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ', 1)} AND d.kind = %s "
+           f"{dec.replace(' WHERE ', ' LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ', 1)} AND d.kind IN (%s, %s, %s) "
            "GROUP BY d.case_id HAVING MAX(CASE WHEN p.role = %s THEN 1 ELSE 0 END) = 1 "
            "AND MAX(CASE WHEN p.role = %s THEN 1 ELSE 0 END) = 1) x) db CROSS JOIN "
            f"(SELECT COUNT(DISTINCT m.enterprise_id) {measures} AND m.date >= %s AND m.date <= %s) mm CROSS JOIN "
@@ -76,7 +78,8 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
     values = [penalty, daily, penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
               *p, effective, *window,
-              *p, effective, *window, penalty, str(CaseParty.Role.ENTITY), str(CaseParty.Role.PRINCIPAL),
+              *p, effective, *window, *(str(k) for k in services.PENALTY_KINDS), str(CaseParty.Role.ENTITY),
+              str(CaseParty.Role.PRINCIPAL),
               *p, *window, *p, *window, *p, *window, *p, *window]
 
     def decode(row):

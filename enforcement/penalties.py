@@ -292,8 +292,9 @@ DOUBLE_PENALTY_WITHOUT_UNIT = ("本案已对单位作出不予行政处罚决定
 
 
 def is_double_penalty(case: Case) -> bool:
-    """一案双罚: the entity and its principal are both penalised in this case."""
-    roles = set(case.decisions.filter(kind=Decision.Kind.PENALTY, status=Decision.Status.EFFECTIVE)
+    """一案双罚: the entity and its principal are both penalised in this case — each under an administrative penalty
+    in force (``services.PENALTY_KINDS``: a fine, a daily fine, a 责令停产停业整顿 of the unit)."""
+    roles = set(case.decisions.filter(kind__in=services.PENALTY_KINDS, status=Decision.Status.EFFECTIVE)
                 .values_list("party__role", flat=True))
     return {CaseParty.Role.ENTITY, CaseParty.Role.PRINCIPAL} <= roles
 

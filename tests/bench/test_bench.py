@@ -417,3 +417,29 @@ def test_a_benchmark_child_reports_its_own_peak_memory_not_its_parents():
               "print(subprocess.run([sys.executable, '-c', child], capture_output=True, text=True, check=True).stdout)\n")
     out = subprocess.run([sys.executable, "-c", parent], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)
     assert 1 < float(out.stdout.strip()) < 100, out.stdout
+
+
+def test_section_three_counts_a_suspended_unit_with_its_principal_fined_as_one_double_penalty(world):
+    """一案双罚 (3.4) is the unit and its 主要负责人 each under an administrative penalty of one case; a
+    责令停产停业整顿 is one (行政处罚法 第九条). Hand count: case A — the unit suspended, its principal fined → 1;
+    case B — only the principal fined → 0; case C — the principal fined, the unit's suspension revoked → 0.
+    The app and both hand-written floors give 1."""
+    from zoneinfo import ZoneInfo
+
+    from enforcement import dispatch, services
+    from enforcement.tests.helpers import article, notified_case, principal, suspension_article
+
+    day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
+    com = world.user("commerce")
+    a, b, c = (notified_case(world, title=t) for t in ("甲案", "乙案", "丙案"))
+    revoked = services.order_suspension(com, c, article=suspension_article(), reason="情节严重", decided_on=day(-3))
+    services.revoke_decision(com, revoked, reason="复议撤销")  # the unit operates again
+    services.order_suspension(com, a, article=suspension_article(), reason="情节严重", decided_on=day(-3))
+    for case in (a, b, c):
+        services.decide_penalty(com, case, party=principal(case), article=article(94), amount=20000)
+    assert [services.is_double_penalty(x) for x in (a, b, c)] == [True, False, False]
+    as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    start = as_of - datetime.timedelta(days=30)
+    assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.4"] == 1
+    assert dispatch.region_rows(world.district, start, as_of)["3.4"] == 1
+    _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
