@@ -37,10 +37,47 @@ def _tell_the_unit(hazard, kind: str, key: str, title: str, body: str) -> None:
     tell_the_unit(hazard.enterprise, hazard, f"/hazards/{hazard.pk}/", kind, key, title, body)
 
 
+def _major_registered_text(hazard) -> tuple[str, str]:
+    return (f"重大事故隐患登记通知：{hazard.enterprise.name}",
+            f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline or '待定'}。")
+
+
 def notify_major_registered(hazard) -> None:
-    """重大隐患 registered: the principal and the actual controller (PRODUCT.md; seed 002 item 11)."""
-    _tell_the_unit(hazard, "hazard.major_registered", "registered", f"重大事故隐患登记通知：{hazard.enterprise.name}",
-                   f"{hazard.number}：{hazard.description[:60]}；整改期限 {hazard.deadline or '待定'}。")
+    """重大隐患 registered (or a hazard become major by a merge): the principal and the actual controller
+    (PRODUCT.md; seed 002 item 11)."""
+    _tell_the_unit(hazard, "hazard.major_registered", "registered", *_major_registered_text(hazard))
+
+
+def notify_major_registered_bulk(hazards) -> int:
+    """``notify_major_registered`` for hazards registered in bulk (the ledger import, ``hazards.registering``):
+    each major hazard still open gets the same messages under the same dedupe keys as one registered on the
+    page (``tell_the_unit``), written set-based (``notify_bulk``: one query for the principals' accounts, the
+    rows in bulk) inside the import's transaction; a hazard imported as already eliminated gets none.
+    Returns the number of new messages."""
+    from core.notifications import notify_bulk
+
+    from . import workflow
+
+    majors = [h for h in hazards if h.grade == "major" and h.status != workflow.CLOSED]
+    if not majors:
+        return 0
+    recipients = _Recipients()
+    recipients.prime({h.enterprise.organisation_id for h in majors})
+    alerts = []
+    for h in majors:
+        ent = h.enterprise
+        title, body = _major_registered_text(h)
+        prefix = f"hazard:{h.pk}:registered"
+        common = {"kind": "hazard.major_registered", "title": title, "body": body, "url": f"/hazards/{h.pk}/",
+                  "obj_type": "hazards.hazard", "obj_id": h.pk}
+        for user in recipients.for_org(ent.organisation_id):
+            alerts.append({**common, "dedupe_key": f"{prefix}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
+        for who, name, phone in (("principal", ent.principal_name, ent.principal_phone),
+                                 ("controller", ent.controller_name, ent.controller_phone)):
+            if phone:
+                alerts.append({**common, "url": "", "dedupe_key": f"{prefix}:{who}", "name": name, "phone": phone,
+                               "channels": ("sms",)})
+    return notify_bulk(alerts) if alerts else 0
 
 
 def notify_site_order(hazard, order, *, lifted: bool = False) -> None:

@@ -1,6 +1,7 @@
 """Registering many hazards at once (the ledger import): exactly what ``services.register_hazard``
 (+ ``close_now`` for a hazard closed at once) writes for one — the hazard, its alert schedule,
-its first source, one ``hazard.registered`` event (and one ``hazard.close_now``) — for a batch,
+its first source, one ``hazard.registered`` event (and one ``hazard.close_now``), the 重大隐患 alert to the
+unit's principal and actual controller — for a batch,
 inside the caller's transaction. A writer of ``hazards.services`` (listed in its SERVICE_MODULES).
 
 ``register_many(actor, entries)`` takes the entries in hand. ``register_stream(actor, chunks,
@@ -23,7 +24,7 @@ from core.events import EventColumns, EventOutsideTransaction, actor_fields
 from core.services import ServiceError
 
 from . import workflow
-from .alerts import schedule_new
+from .alerts import notify_major_registered_bulk, schedule_new
 from .models import Hazard, HazardSource
 
 
@@ -95,6 +96,8 @@ class _Companions:
                                       "organisation_id": self.org_id, "reference": self.references, "note": ""},
                        len(hazards))
         self.events.write()
+        # the 重大隐患 alert to the unit's principal and actual controller, as for one registered on the page
+        notify_major_registered_bulk(hazards)
 
 
 def register_many(actor, entries: list[tuple[Hazard, str, str | None]], *, batch_size: int = 1000) -> int:

@@ -455,6 +455,10 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
             # the grade trail hazards.asof reads: "grade" is the grade from this instant on
             record(actor, "hazard.regraded", into, note=reason,
                    data={"grade_from": grade_from, "grade": into.grade, "cause": "merge", "merged": hazard.pk})
+            if into.grade == Hazard.Grade.MAJOR:  # now a major hazard: its unit's principal and controller are told
+                from .alerts import notify_major_registered
+
+                notify_major_registered(into)
     return hazard
 
 

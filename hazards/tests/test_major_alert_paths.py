@@ -1,0 +1,77 @@
+"""Every way a major hazard enters the ledger tells the unit's principal and actual controller (seed 002
+item 11; PRODUCT.md: 重大隐患 → the principal and the actual controller are alerted at once): registered on
+the page, imported from a ledger (``hazards.registering``), or become major when a major duplicate is merged
+into it. The recipients expected here are read from the enterprise's record (its principal accounts, its
+principal's and controller's phones), not from the alert code; a second pass sends nothing."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Membership, Sector
+from core.models import Notification, OutboxMessage
+from hazards import alerts
+from hazards import services as hs
+from hazards.importing import import_hazards
+from hazards.models import Hazard
+
+from .test_import import good_rows, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _expected(ent):
+    principals = set(Membership.objects.filter(organisation_id=ent.organisation_id, role=Membership.Role.PRINCIPAL,
+                                               user__is_active=True).values_list("user_id", flat=True))
+    phones = {p for p in (ent.principal_phone, ent.controller_phone) if p}
+    return principals, phones
+
+
+def _told(hazard):
+    notes = set(Notification.objects.filter(kind="hazard.major_registered", object_id=hazard.pk)
+                .values_list("recipient_id", flat=True))
+    sms = set(OutboxMessage.objects.filter(kind="hazard.major_registered", object_id=hazard.pk, channel="sms")
+              .values_list("address", flat=True))
+    return notes, sms
+
+
+def test_an_imported_open_major_hazard_tells_the_principal_and_the_controller_once(world):
+    ent = world.ent_commerce
+    principals, phones = _expected(ent)
+    assert principals and len(phones) == 2, "the demo unit has a principal account and both phones: nothing proved"
+    data = xlsx(good_rows(world))
+    import_hazards(world.user("commerce"), data, dry_run=True)
+    assert not Notification.objects.exists() and not OutboxMessage.objects.exists()  # a dry run sends nothing
+    result = import_hazards(world.user("commerce"), data, dry_run=False)
+    assert result["committed"]
+    major = Hazard.objects.get(grade="major")
+    assert _told(major) == (principals, phones)
+    emails = OutboxMessage.objects.filter(kind="hazard.major_registered", object_id=major.pk, channel="email")
+    assert set(emails.values_list("recipient_user_id", flat=True)) == principals
+    note = Notification.objects.filter(kind="hazard.major_registered", object_id=major.pk).first()
+    assert major.number in note.body and ent.name in note.title and note.url == f"/hazards/{major.pk}/"
+    for h in Hazard.objects.exclude(pk=major.pk):  # 一般, and the one imported as 已销号
+        assert _told(h) == (set(), set())
+    # the same keys as a registration on the page: telling it again sends nothing
+    before = (Notification.objects.count(), OutboxMessage.objects.count())
+    alerts.notify_major_registered(major)
+    assert alerts.notify_major_registered_bulk([major]) == 0
+    assert (Notification.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def test_a_general_hazard_become_major_by_a_merge_tells_the_principal_and_the_controller(world):
+    ent = world.ent_commerce
+    principals, phones = _expected(ent)
+    commerce = Sector.objects.get(code="commerce")
+    found = timezone.localdate() - datetime.timedelta(days=3)
+    general = hs.register_hazard(world.user("enterprise"), enterprise=ent, sector=commerce, description="安全出口堵塞",
+                                 grade="general", found_on=found)
+    major = hs.register_hazard(world.user("commerce"), enterprise=ent, sector=commerce, description="安全出口锁闭",
+                               grade="major", basis_reason="可能导致群死群伤", found_on=found, notify_people=False,
+                               deadline=found + datetime.timedelta(days=30))
+    assert _told(general) == (set(), set())
+    hs.merge(world.user("committee"), major, into=general, reason="同一隐患")
+    general.refresh_from_db()
+    assert general.grade == "major"
+    assert _told(general) == (principals, phones)
