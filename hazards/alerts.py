@@ -50,15 +50,13 @@ def notify_major_registered(hazard) -> None:
 
 def notify_major_registered_bulk(hazards) -> int:
     """``notify_major_registered`` for hazards registered in bulk (the ledger import, ``hazards.registering``):
-    each major hazard still open gets the same messages under the same dedupe keys as one registered on the
+    each major hazard gets the same messages under the same dedupe keys as one registered on the
     page (``tell_the_unit``), written set-based (``notify_bulk``: one query for the principals' accounts, the
-    rows in bulk) inside the import's transaction; a hazard imported as already eliminated gets none.
-    Returns the number of new messages."""
+    rows in bulk) inside the import's transaction (a major hazard is never imported as eliminated: 立即整改
+    销号 is for 一般 only). Returns the number of new messages."""
     from core.notifications import notify_bulk
 
-    from . import workflow
-
-    majors = [h for h in hazards if h.grade == "major" and h.status != workflow.CLOSED]
+    majors = [h for h in hazards if h.grade == "major"]
     if not majors:
         return 0
     recipients = _Recipients()
