@@ -127,6 +127,8 @@ def _section_three_sources(level: str, code: str, unit: int | None) -> tuple[str
 FINES = "('penalty', 'daily_fine')"
 #: 一案双罚 (3.4): the administrative penalties of the case — fines, daily fines, 责令停产停业整顿 (行政处罚法 第九条)
 PENALTIES = "('penalty', 'daily_fine', 'suspension')"
+#: 3.8: a typical case counts at a cut-off before the day it was withdrawn (its outcome revoked), not after
+LIVE_TYPICAL = " AND (x.withdrawn_on IS NULL OR x.withdrawn_on > %s)"
 
 
 def _accrued_days(as_of) -> str:
@@ -159,11 +161,12 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
            "AND d.kind = 'transfer'), "
            f"(SELECT COUNT(DISTINCT c.enterprise_id) {dec} AND d.kind = 'suspension'), "
            f"(SELECT COUNT(DISTINCT x.enterprise_id) {other['enterprisemeasure']} AND x.date BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s), "
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s{LIVE_TYPICAL}), "
            f"(SELECT COUNT(DISTINCT CASE WHEN x.id_number = '' THEN 'n:' || x.person_name ELSE x.id_number END) {other['accountability']} AND x.date BETWEEN %s AND %s), "
            f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s), "
-           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops)")
-    return sql, [key, start.date(), as_of.date()] * 10
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s{LIVE_TYPICAL} AND x.dangerous_ops)")
+    t, end = [key, start.date(), as_of.date()], [as_of.date()]
+    return sql, t * 6 + t + end + t * 2 + t + end
 
 
 def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | None = None) -> tuple[str, list]:
@@ -182,11 +185,12 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
            "ELSE p.id_number END FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
            f"COUNT(DISTINCT CASE WHEN d.kind = 'suspension' THEN c.enterprise_id END) {dec}) dd CROSS JOIN "
            f"(SELECT COUNT(DISTINCT x.enterprise_id) {other['enterprisemeasure']} AND x.date BETWEEN %s AND %s) mm CROSS JOIN "
-           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s) tt CROSS JOIN "
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s{LIVE_TYPICAL}) tt CROSS JOIN "
            f"(SELECT COUNT(DISTINCT CASE WHEN x.id_number = '' THEN 'n:' || x.person_name ELSE x.id_number END) {other['accountability']} AND x.date BETWEEN %s AND %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {other['oversightnotice']} AND x.date BETWEEN %s AND %s) nn CROSS JOIN "
-           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s AND x.dangerous_ops) td")
-    return sql, [key, start.date(), as_of.date()] * 7
+           f"(SELECT COUNT(*) {other['typicalcase']} AND x.published_on BETWEEN %s AND %s{LIVE_TYPICAL} AND x.dangerous_ops) td")
+    t, end = [key, start.date(), as_of.date()], [as_of.date()]
+    return sql, t * 3 + t + end + t * 2 + t + end
 
 
 ACTIVITY_KINDS = ("study", "research", "onsite", "preach", "media", "supervision")

@@ -305,7 +305,7 @@ REST_KNOX = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "清零 Qingling API",
     "DESCRIPTION": "重大事故隐患排查整治平台 REST API (scoped to the caller's region and sectors).",
-    "VERSION": "1.23.0",  # = core.api_schema.API_VERSION (docs/api.md: versioning)
+    "VERSION": "1.24.0",  # = core.api_schema.API_VERSION (docs/api.md: versioning)
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_schema.postprocess"],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "SERVE_INCLUDE_SCHEMA": False,

@@ -13,7 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 
 from .api import MAX_ID
 
-API_VERSION = "1.23.0"
+API_VERSION = "1.24.0"
 
 APP_TAGS = {
     "core": "auth", "regions": "regions", "accounts": "accounts", "enterprises": "enterprises",

@@ -393,7 +393,7 @@ class CreditListingViewSet(ScopedReadOnlyViewSet):
 class TypicalCaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = TypicalCase
-        fields = ["id", "enterprise", "title", "summary", "dangerous_ops", "published_on"]
+        fields = ["id", "enterprise", "title", "summary", "dangerous_ops", "published_on", "withdrawn_on", "withdrawal_reason"]
 
 
 class TypicalCaseViewSet(ScopedReadOnlyViewSet):

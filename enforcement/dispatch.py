@@ -73,14 +73,15 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            "AND MAX(CASE WHEN p.role = %s THEN 1 ELSE 0 END) = 1) x) db CROSS JOIN "
            f"(SELECT COUNT(DISTINCT m.enterprise_id) {measures} AND m.date >= %s AND m.date <= %s) mm CROSS JOIN "
            f"(SELECT COUNT(*), COUNT(CASE WHEN t.dangerous_ops THEN 1 END) {typical} "
-           "AND t.published_on >= %s AND t.published_on <= %s) tt CROSS JOIN "
+           "AND t.published_on >= %s AND t.published_on <= %s AND (t.withdrawn_on IS NULL OR t.withdrawn_on > %s)) tt "
+           "CROSS JOIN "
            f"(SELECT COUNT(DISTINCT {person_key_sql('a.id_number', 'a.person_name')}) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
     values = [penalty, daily, penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
               *p, effective, *window,
               *p, effective, *window, *(str(k) for k in services.PENALTY_KINDS), str(CaseParty.Role.ENTITY),
               str(CaseParty.Role.PRINCIPAL),
-              *p, *window, *p, *window, *p, *window, *p, *window]
+              *p, *window, *p, *window, cutoff, *p, *window, *p, *window]
 
     def decode(row):
         n, amount, transferred, suspended, double, measured, typical_n, dangerous, accountable, noticed = row

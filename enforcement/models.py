@@ -360,6 +360,10 @@ class TypicalCase(RegionCodes):
     dangerous_ops = models.BooleanField("危险作业罪案例", default=False)
     published_on = models.DateField("公布日期", default=timezone.localdate)
     organisation = models.ForeignKey(ORG, verbose_name="公布单位", on_delete=models.PROTECT, related_name="+")
+    #: the day it was withdrawn (撤回) because the outcome it published was revoked (``services.revoke_decision``);
+    #: kept, off the public page, and counted in 3.8 only at cut-offs before that day
+    withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
+    withdrawal_reason = models.CharField("撤回原因", max_length=200, blank=True)
 
     objects = PlacedQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -419,9 +420,12 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
             from .credit import withdraw_unfounded  # the listings resting on it leave the 严重失信 list
 
             withdrawn = withdraw_unfounded(actor, case)
+        # a typical case published on the outcome now revoked is withdrawn with it (kept, off the public page)
+        typical = withdraw_unfounded_typical(case) if decision.kind in (*PENALTY_KINDS, Decision.Kind.TRANSFER) else []
         record(actor, "case.revoked", case, note=reason,
                data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
-                     "suspension_lifted": lifted, "suspension_restored": restored, "listings_withdrawn": withdrawn})
+                     "suspension_lifted": lifted, "suspension_restored": restored, "listings_withdrawn": withdrawn,
+                     "typical_withdrawn": typical})
     return decision
 
 
@@ -489,6 +493,25 @@ def penalties_in_force(case: Case):
     return case.decisions.filter(kind__in=PENALTY_KINDS, status=Decision.Status.EFFECTIVE)
 
 
+def outcome_in_force(case: Case) -> bool:
+    """The case has an enforcement outcome a typical case can publish: an administrative penalty in force, or a
+    移送司法机关 in force (the 危险作业罪 cases seed 000 ⑤ names are transfers)."""
+    return case.decisions.filter(Q(kind__in=PENALTY_KINDS) | Q(kind=Decision.Kind.TRANSFER),
+                                 status=Decision.Status.EFFECTIVE).exists()
+
+
+def withdraw_unfounded_typical(case: Case) -> list[int]:
+    """The case's published typical cases whose outcome was revoked (no penalty or transfer in force any more):
+    withdrawn (撤回) today, kept; the ids (for the revocation's event). Inside the revocation's transaction."""
+    if outcome_in_force(case):
+        return []
+    published = list(TypicalCase.objects.filter(case=case, withdrawn_on__isnull=True).values_list("pk", flat=True))
+    if published:
+        TypicalCase.objects.filter(pk__in=published, withdrawn_on__isnull=True).update(
+            withdrawn_on=timezone.localdate(), withdrawal_reason="所公布的处理决定已撤销")
+    return published
+
+
 def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_ops: bool = False,
                     published_on: datetime.date | None = None) -> TypicalCase:
     """公布典型执法案例 (seed 000 三(三)2(1)⑤ "根据监管执法情况 … 公布安全生产典型执法案例（含危险作业罪）"):
@@ -496,8 +519,7 @@ def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_op
     penalty, or a 移送司法机关 (the 危险作业罪 cases the seed names are transfers)."""
     _require_handler(actor, case)
     _check_form_stage(case, "typical", "公布典型执法案例（须在结案之后）")
-    if not penalties_in_force(case).exists() and not case.decisions.filter(
-            kind=Decision.Kind.TRANSFER, status=Decision.Status.EFFECTIVE).exists():
+    if not outcome_in_force(case):
         raise ServiceError("本案没有已生效的行政处罚或移送司法机关决定，不能作为典型执法案例公布。", "title")
     if not (title or "").strip():
         raise ServiceError("请填写标题。", "title")

@@ -42,8 +42,9 @@ def notice_board(request):
                                    if item.status == workflow.DELISTED and item.delisting_published_at else None)
     return render(request, "supervision/public_board.html", {
         "page": page, "today": today,
-        # every published typical case, 20 a page with its own pager (?typical_page=), newest first
-        "typical": Paginator(TypicalCase.objects.select_related("organisation").order_by("-published_on", "-id"), 20)
+        # every published typical case not withdrawn, 20 a page with its own pager (?typical_page=), newest first
+        "typical": Paginator(TypicalCase.objects.filter(withdrawn_on__isnull=True).select_related("organisation")
+                             .order_by("-published_on", "-id"), 20)
         .get_page(request.GET.get("typical_page")),
         # the 严重失信主体名单 in force, 50 a page with its own pager (?credit_page=)
         "credit": Paginator(public_credit_list(today), 50).get_page(request.GET.get("credit_page")),

@@ -443,3 +443,27 @@ def test_section_three_counts_a_suspended_unit_with_its_principal_fined_as_one_d
     assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.4"] == 1
     assert dispatch.region_rows(world.district, start, as_of)["3.4"] == 1
     _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
+
+
+def test_section_three_floors_count_a_withdrawn_typical_case_only_before_its_withdrawal(world):
+    """A typical case published on day -4 and withdrawn on day -1 (its penalty revoked): 3.8 and its 危险作业罪
+    其中 count it at a cut-off on day -2 (1) and not on day 0 (0), in the app and both floors."""
+    from zoneinfo import ZoneInfo
+
+    from enforcement import dispatch, services
+    from enforcement.models import TypicalCase
+    from enforcement.tests.helpers import article, entity, notified_case
+
+    day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
+    com = world.user("commerce")
+    case = notified_case(world, filed=-30)
+    services.decide_penalty(com, case, party=entity(case), article=article(102), amount=20000, decided_on=day(-20))
+    services.advance(com, case, "decide")
+    services.advance(com, case, "close")
+    typical = services.publish_typical(com, case, title="案例", summary="……", dangerous_ops=True)
+    TypicalCase.objects.filter(pk=typical.pk).update(published_on=day(-4), withdrawn_on=day(-1))  # the dates set up
+    for n, expected in ((-2, 1), (0, 0)):
+        as_of = datetime.datetime.combine(day(n), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+        start = as_of - datetime.timedelta(days=10)
+        assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.8_dangerous_ops"] == expected
+        _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
