@@ -158,7 +158,7 @@ def case_context(case: Case, *, has_note: bool) -> workflow.Context:
     """What the stage guards read: an effective decision exists; an effective 按日连续处罚 is still running
     (no correction day) or a 责令停产停业整顿 is still in force (no 复产, not revoked) — the case is not
     closed then."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     counts = case.decisions.filter(status=Decision.Status.EFFECTIVE).aggregate(
         n=Count("id"), running=Count("id", filter=Q(kind=Decision.Kind.DAILY_FINE, corrected_on__isnull=True)),
