@@ -268,6 +268,8 @@ class BanForm(StyledForm):
             enterprise_id=case.enterprise_id,
             grade__in=(accident_workflow.MAJOR, accident_workflow.ESPECIALLY_MAJOR)).order_by("-occurred_at")
         self.fields["accident"].label_from_instance = lambda a: f"{a.occurred_at:%Y-%m-%d} {a.get_grade_display()}"
+        if not self.fields["accident"].queryset.exists():
+            self.fields["accident"].help_text = "本单位没有重大、特别重大生产安全事故记录，不能以此为依据终身禁入。"
 
 
 class AccountabilityForm(StyledForm):

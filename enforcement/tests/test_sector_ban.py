@@ -83,6 +83,10 @@ def test_a_lifetime_ban_rests_on_a_major_accident_of_the_unit(world):
     case = decided_case(world)
     major = _accident(world, deaths=10)  # 493号令 第三条: 10人以上30人以下死亡 — 重大事故
     assert major.grade == "major"
+    from enforcement.forms import BanForm
+
+    form = BanForm(case=case)
+    assert list(form.fields["accident"].queryset) == [major] and not form.fields["accident"].help_text
     ban = _ban(world, case, ground="accident", accident=major)
     assert (ban.term, ban.start, ban.ends_on, ban.accident) == ("lifetime", _day(0), None, major)
     assert ban.in_force(_day(365 * 60))
@@ -141,6 +145,7 @@ def test_the_case_page_records_a_ban_and_shows_it(client, world):
     client.force_login(world.user("commerce"))
     page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'data-testid="action-form-ban"' in page and principal(case).name in page
+    assert "本单位没有重大、特别重大生产安全事故记录" in page  # no accident to choose: the form says so
     r = client.post(f"/enforcement/cases/{case.pk}/ban/", {"ban-person_name": principal(case).name,
                                                           "ban-ground": "dismissal", "ban-start": "", "ban-reason": ""})
     assert r.status_code == 400 and "受处分之日" in r.content.decode()
