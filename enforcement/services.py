@@ -17,13 +17,9 @@ from hazards.asof import check_not_before, check_not_future
 
 from . import workflow
 from .models import (
-    Accountability,
     Case,
     CaseParty,
     Decision,
-    EnterpriseMeasure,
-    OversightNotice,
-    TypicalCase,
 )
 
 # ---------------------------------------------------------------- who may act
@@ -455,33 +451,7 @@ def transfer(actor, case: Case, *, party: CaseParty, reason: str, transfer_to: s
                                 event_data={"transfer_to": transfer_to})
 
 
-# ---------------------------------------------------------------- measures and publication
-
-def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = None, note: str = "",
-                case: Case | None = None) -> EnterpriseMeasure:
-    """曝光 / 约谈 / 联合惩戒 of an enterprise. Under a case it is one of the case's actions: for its
-    handlers only (as on the case's page), wherever the enterprise is now — it stays with the case,
-    where the case was filed. Without a case the enterprise must be in the writer's jurisdiction."""
-    if case is not None:
-        org = _government_writer(actor, kinds=("department", "committee"))
-        _require_handler(actor, case)
-        if case.enterprise_id != enterprise.pk:
-            raise ServiceError("该案件的当事单位不是本单位。", "case")
-        _check_form_stage(case, "measure", "曝光、约谈或联合惩戒（须在作出决定之后）")
-    else:
-        org = _government_writer(actor, enterprise, kinds=("department", "committee"))
-    if kind not in EnterpriseMeasure.Kind.values:
-        raise ServiceError("措施类型无效。", "kind")
-    date = _decided_on(date)
-    if case is not None:
-        _not_before(date, case.opened_on, "日期", "立案日期", "date")
-    with transaction.atomic():
-        m = EnterpriseMeasure.objects.create(enterprise=enterprise, case=case, kind=kind, date=date,
-                                             note=note, organisation=_acting_org(org, case), created_by=_user(actor),
-                                             **(case or enterprise).region_codes())
-        record(actor, f"enforcement.{kind}", enterprise, note=note, data={"measure": m.pk})
-    return m
-
+# ---------------------------------------------------------------- penalties in force
 
 #: 行政处罚 among a case's decisions (行政处罚法 art. 9: 罚款; 责令停产停业): what a 严重失信 listing
 #: rests on (seed 002 item 3 "因安全生产违法行为受到行政处罚的生产经营单位") and a typical case reports
@@ -493,103 +463,14 @@ def penalties_in_force(case: Case):
     return case.decisions.filter(kind__in=PENALTY_KINDS, status=Decision.Status.EFFECTIVE)
 
 
-def outcome_in_force(case: Case) -> bool:
-    """The case has an enforcement outcome a typical case can publish: an administrative penalty in force, or a
-    移送司法机关 in force (the 危险作业罪 cases seed 000 ⑤ names are transfers)."""
-    return case.decisions.filter(Q(kind__in=PENALTY_KINDS) | Q(kind=Decision.Kind.TRANSFER),
-                                 status=Decision.Status.EFFECTIVE).exists()
-
-
-def withdraw_unfounded_typical(case: Case) -> list[int]:
-    """The case's published typical cases whose outcome was revoked (no penalty or transfer in force any more):
-    withdrawn (撤回) today, kept; the ids (for the revocation's event). Inside the revocation's transaction."""
-    if outcome_in_force(case):
-        return []
-    published = list(TypicalCase.objects.filter(case=case, withdrawn_on__isnull=True).values_list("pk", flat=True))
-    if published:
-        TypicalCase.objects.filter(pk__in=published, withdrawn_on__isnull=True).update(
-            withdrawn_on=timezone.localdate(), withdrawal_reason="所公布的处理决定已撤销")
-    return published
-
-
-def publish_typical(actor, case: Case, *, title: str, summary: str, dangerous_ops: bool = False,
-                    published_on: datetime.date | None = None) -> TypicalCase:
-    """公布典型执法案例 (seed 000 三(三)2(1)⑤ "根据监管执法情况 … 公布安全生产典型执法案例（含危险作业罪）"):
-    of a closed case (FORM_STAGES["typical"]) with an enforcement outcome in force — an administrative
-    penalty, or a 移送司法机关 (the 危险作业罪 cases the seed names are transfers)."""
-    _require_handler(actor, case)
-    _check_form_stage(case, "typical", "公布典型执法案例（须在结案之后）")
-    if not outcome_in_force(case):
-        raise ServiceError("本案没有已生效的行政处罚或移送司法机关决定，不能作为典型执法案例公布。", "title")
-    if not (title or "").strip():
-        raise ServiceError("请填写标题。", "title")
-    if not (summary or "").strip():
-        raise ServiceError("请填写案例简介。", "summary")
-    published_on = _decided_on(published_on)
-    _not_before(published_on, case.closed_on, "公布日期", "结案日期", "published_on")
-    with transaction.atomic():
-        t = TypicalCase.objects.create(enterprise=case.enterprise, case=case, title=title.strip(), summary=summary,
-                                       dangerous_ops=bool(dangerous_ops), published_on=published_on,
-                                       organisation=_decision_org(actor, case), **case.region_codes())
-        record(actor, "case.published", case, data={"typical": t.pk, "dangerous_ops": t.dangerous_ops})
-    return t
-
-
-# ---------------------------------------------------------------- accountability and notices
-
-def _gov_org(actor) -> Organisation:
-    org = _government_writer(actor, kinds=("department", "committee"))
-    if org is None:
-        raise ServiceError("超级用户须以单位身份登记。", "organisation")
-    return org
-
-
-def record_accountability(actor, *, person_name: str, measure: str, date: datetime.date | None = None,
-                          person_position: str = "", reason: str = "", case: Case | None = None,
-                          id_number: str = "") -> Accountability:
-    """责任倒查: an official held accountable; ``id_number`` the person's 公民身份号码 when known
-    (row 3.9 counts persons by it, core.idnumber)."""
-    org = _gov_org(actor)
-    if not (person_name or "").strip():
-        raise ServiceError("请填写被问责人。", "person_name")
-    if not (measure or "").strip():
-        raise ServiceError("请填写问责方式。", "measure")
-    id_number = idnumber.clean(id_number)
-    with transaction.atomic():
-        row = Accountability(person_name=person_name.strip(), person_position=person_position, measure=measure,
-                             reason=reason, date=_decided_on(date), case=case, organisation=org, id_number=id_number)
-        row.set_region_codes(org.region)
-        row.save()
-        record(actor, "enforcement.accountability", row,
-               data={"person": row.person_name, "id_number": idnumber.masked(id_number)})
-    return row
-
-
-def record_notice(actor, *, target: Organisation, kind: str, date: datetime.date | None = None,
-                  reason: str = "") -> OversightNotice:
-    """约谈 / 通报 a township office or a department of the actor's region."""
-    org = _gov_org(actor)
-    if target is None or target.kind not in (Organisation.Kind.TOWNSHIP, Organisation.Kind.DEPARTMENT):
-        raise ServiceError("对象须为街道（乡镇）或部门。", "target")
-    if not Organisation.objects.visible_to(actor).filter(pk=target.pk).exists():
-        raise ServiceError("对象单位不在您的辖区内。", "target")
-    if kind not in OversightNotice.Kind.values:
-        raise ServiceError("方式无效。", "kind")
-    with transaction.atomic():
-        row = OversightNotice(target=target, kind=kind, date=_decided_on(date), reason=reason, organisation=org)
-        row.set_region_codes(org.region)
-        row.save()
-        record(actor, f"enforcement.notice_{kind}", row, data={"target": target.pk})
-    return row
-
-
-# ---------------------------------------------------------------- split writers (credit.py, penalties.py, transfers.py)
+# ---------------------------------------------------------------- split writers (credit, measures, penalties, transfers)
 
 #: writer modules split out of this one (services are the only writers; core/tests/test_writers.py),
-#: re-exported here so callers keep using ``enforcement.services``: credit.py — 失信名单, 信用修复, 行业禁入;
+#: re-exported here so callers keep using ``enforcement.services``: measures.py — 曝光/约谈/联合惩戒, 典型执法案例,
+#: 责任倒查, 约谈/通报 of subordinate offices; credit.py — 失信名单, 信用修复, 行业禁入;
 #: penalties.py — 行政处罚, 不予处罚, 按日连续处罚 and 改正; transfers.py — what the 公安机关 did with a
 #: 移送司法机关 (回执, 立案 / 不予立案 / 转送, 复议); compulsion.py — 强制措施 (第七十条) enforcing a 责令停产停业整顿
-SERVICE_MODULES = ("compulsion", "credit", "penalties", "transfers")
+SERVICE_MODULES = ("compulsion", "credit", "measures", "penalties", "transfers")
 
 from .compulsion import check_none_in_force, lift_suspension_measures, take_suspension_measures  # noqa: E402, F401  (re-exported)
 from .credit import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
@@ -599,6 +480,14 @@ from .credit import (  # noqa: E402, F401  (after the helpers it uses; re-export
     decide_repair,
     expire_listing,
     propose_listing,
+)
+from .measures import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
+    add_measure,
+    outcome_in_force,
+    publish_typical,
+    record_accountability,
+    record_notice,
+    withdraw_unfounded_typical,
 )
 from .penalties import (  # noqa: E402, F401  (after the helpers it uses; re-exported)
     ART_112,
