@@ -8,7 +8,6 @@ are that module's."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -49,7 +48,7 @@ def add_measure(actor, *, enterprise, kind: str, date: datetime.date | None = No
 def outcome_in_force(case: Case) -> bool:
     """The case has an enforcement outcome a typical case can publish: an administrative penalty in force, or a
     移送司法机关 in force (the 危险作业罪 cases seed 000 ⑤ names are transfers)."""
-    return case.decisions.filter(Q(kind__in=services.PENALTY_KINDS) | Q(kind=Decision.Kind.TRANSFER),
+    return case.decisions.filter(kind__in=(*services.PENALTY_KINDS, Decision.Kind.TRANSFER),
                                  status=Decision.Status.EFFECTIVE).exists()
 
 
