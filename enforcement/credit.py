@@ -158,22 +158,27 @@ def decide_repair(actor, repair: CreditRepair, *, approve: bool, note: str = "")
 ART_94 = "《中华人民共和国安全生产法》第九十四条第二款"
 
 
-def ban_person(actor, *, enterprise, person_name: str, ground: str, start: datetime.date | None = None,
-               reason: str = "", case: Case | None = None, accident=None) -> SectorBan:
+def ban_person(actor, case: Case, *, person_name: str, ground: str, start: datetime.date | None = None,
+               reason: str = "", accident=None) -> SectorBan:
     """行业禁入 of the unit's 主要负责人 on a ground of 第九十四条第二款, the term following from it
     (``SectorBan.TERMS``): a criminal penalty or a 撤职处分 bars for five years from ``start`` (the end of the
     sentence, the day of the 处分: required, not in the future); responsibility for a 重大 or 特别重大
     accident of the unit (``accident``, one the actor sees) bars for life from ``start`` (default today).
-    From a case, the person is one of its 主要负责人 parties. The same ban is not recorded twice."""
+    Recorded in a case of the unit by its handler, from its decision on (``FORM_STAGES["ban"]``), of one of the
+    case's 主要负责人 parties — so the person is known to have been the unit's principal. The same ban is not
+    recorded twice."""
     from accidents import workflow as accident_workflow
     from accidents.models import Accident
     from hazards.asof import check_not_future
 
+    enterprise = case.enterprise
     org = services._government_writer(actor, enterprise)
+    services._require_handler(actor, case)
+    services._check_form_stage(case, "ban", "登记行业禁入（须在作出决定之后）")
     person_name = (person_name or "").strip()
     if not person_name:
         raise ServiceError("请填写人员姓名。", "person_name")
-    if case is not None and not case.parties.filter(role=CaseParty.Role.PRINCIPAL, name=person_name).exists():
+    if not case.parties.filter(role=CaseParty.Role.PRINCIPAL, name=person_name).exists():
         raise ServiceError(f"行业禁入的对象是生产经营单位的主要负责人：{person_name}不是本案的主要负责人当事人（{ART_94}）。",
                            "person_name")
     if ground not in SectorBan.Ground.values:

@@ -37,7 +37,7 @@ def _accident(world, *, deaths):
 
 def _ban(world, case, **kw):
     kw.setdefault("person_name", principal(case).name)
-    return services.ban_person(world.user("commerce"), enterprise=case.enterprise, case=case, **kw)
+    return services.ban_person(world.user("commerce"), case, **kw)
 
 
 @pytest.mark.parametrize("ground", ["criminal", "dismissal"])
@@ -110,7 +110,7 @@ def test_an_accident_of_another_unit_is_refused(world):
     major = _accident(world, deaths=12)  # of 鑫隆商贸
     other = decided_case(world, persona="emergency", ent=world.ent_construction)
     with pytest.raises(ServiceError) as exc:
-        services.ban_person(world.user("emergency"), enterprise=other.enterprise, case=other,
+        services.ban_person(world.user("emergency"), other,
                             person_name=principal(other).name, ground="accident", accident=major)
     assert exc.value.field == "accident"
     assert not SectorBan.objects.exists()
@@ -188,6 +188,27 @@ def test_anonymous_is_sent_to_the_login_and_the_service_refuses_an_enterprise(cl
     r = client.post(f"/enforcement/cases/{case.pk}/ban/", data)
     assert r.status_code == 302 and "/login" in r["Location"]
     with pytest.raises(NotPermitted):
-        services.ban_person(world.user("enterprise"), enterprise=case.enterprise, person_name=principal(case).name,
-                            ground="dismissal", start=_day(-1))
+        services.ban_person(world.user("enterprise"), case, person_name=principal(case).name, ground="dismissal",
+                            start=_day(-1))
     assert not SectorBan.objects.exists()
+
+
+def test_the_service_records_a_ban_only_in_its_case_from_the_decision_on_by_the_case_handler(world):
+    """The service holds the page's rules (FORM_STAGES["ban"], the handler): before the decision the case has
+    established nothing a ban rests on; an officer of another department who sees the unit (应急管理局, the
+    comprehensive supervisor) does not record a ban in the 商务局's case."""
+    from enterprises.models import Enterprise
+
+    from .helpers import notified_case
+
+    early = notified_case(world)  # at 告知, its 主要负责人 a party since the filing
+    with pytest.raises(ServiceError) as exc:
+        _ban(world, early, ground="dismissal", start=_day(-1))
+    assert exc.value.field == "kind" and "告知" in exc.value.message
+    case = decided_case(world)
+    emergency = world.user("emergency")
+    assert Enterprise.objects.visible_to(emergency).filter(pk=case.enterprise_id).exists()
+    with pytest.raises(NotPermitted):
+        services.ban_person(emergency, case, person_name=principal(case).name, ground="dismissal", start=_day(-1))
+    assert not SectorBan.objects.exists()
+    assert _ban(world, case, ground="dismissal", start=_day(-1)).case == case

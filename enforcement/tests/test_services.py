@@ -219,7 +219,8 @@ def test_a_listing_keeps_its_last_day_and_expires_only_after_it(world):
 
 
 def test_bans_measures_accountability_notices(world):
-    ban = services.ban_person(world.user("commerce"), enterprise=world.ent_commerce, person_name="负责人01", ground="dismissal",
+    case = decided_case(world)
+    ban = services.ban_person(world.user("commerce"), case, person_name=principal(case).name, ground="dismissal",
                               start=timezone.localdate())
     assert rules.credit_status(world.ent_commerce)["bans"] == [ban]
     with pytest.raises(ServiceError) as err:
@@ -246,13 +247,11 @@ def test_a_superuser_without_an_organisation_acts_for_the_case_and_is_refused_wi
     case = decided_case(world)  # measures and the credit list follow the decision
     m = services.add_measure(admin, enterprise=case.enterprise, kind="interview", case=case)
     listing = services.propose_listing(admin, enterprise=case.enterprise, reason="重大事故隐患拒不整改", case=case)
-    ban = services.ban_person(admin, enterprise=case.enterprise, person_name=principal(case).name, ground="dismissal",
-                              start=timezone.localdate(), case=case)
+    ban = services.ban_person(admin, case, person_name=principal(case).name, ground="dismissal",
+                              start=timezone.localdate())
     assert m.organisation == listing.organisation == ban.organisation == case.opened_by_org == world.org("commerce")
     for call in (lambda: services.add_measure(admin, enterprise=world.ent_commerce, kind="interview"),
-                 lambda: services.propose_listing(admin, enterprise=world.ent_commerce, reason="拒不整改"),
-                 lambda: services.ban_person(admin, enterprise=world.ent_commerce, person_name="负责人03", ground="dismissal",
-                                                   start=timezone.localdate())):
+                 lambda: services.propose_listing(admin, enterprise=world.ent_commerce, reason="拒不整改")):
         with pytest.raises(ServiceError) as err:
             call()
         assert err.value.field == "organisation" and "单位" in err.value.message
