@@ -104,6 +104,7 @@ VERBS: dict[str, str] = {
     "case.revoked": "撤销决定",
     "case.corrected": "登记改正",
     "case.published": "公布典型执法案例",
+    "case.typical_withdrawn": "撤回典型执法案例",
     "enforcement.accountability": "责任追究",
     "enforcement.exposure": "曝光",
     "enforcement.interview": "约谈",

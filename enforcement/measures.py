@@ -52,15 +52,22 @@ def outcome_in_force(case: Case) -> bool:
                                  status=Decision.Status.EFFECTIVE).exists()
 
 
-def withdraw_unfounded_typical(case: Case) -> list[int]:
+TYPICAL_WITHDRAWAL_REASON = "所公布的处理决定已撤销"
+
+
+def withdraw_unfounded_typical(actor, case: Case) -> list[int]:
     """The case's published typical cases whose outcome was revoked (no penalty or transfer in force any more):
-    withdrawn (撤回) today, kept; the ids (for the revocation's event). Inside the revocation's transaction."""
+    withdrawn (撤回) today, kept, with an event of their own on the case; the ids (the revocation's event names
+    them too). Inside the revocation's transaction."""
     if outcome_in_force(case):
         return []
     published = list(TypicalCase.objects.filter(case=case, withdrawn_on__isnull=True).values_list("pk", flat=True))
     if published:
+        today = timezone.localdate()
         TypicalCase.objects.filter(pk__in=published, withdrawn_on__isnull=True).update(
-            withdrawn_on=timezone.localdate(), withdrawal_reason="所公布的处理决定已撤销")
+            withdrawn_on=today, withdrawal_reason=TYPICAL_WITHDRAWAL_REASON)
+        record(actor, "case.typical_withdrawn", case, note=TYPICAL_WITHDRAWAL_REASON,
+               data={"typical": published, "withdrawn_on": today.isoformat()})
     return published
 
 

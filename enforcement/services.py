@@ -417,7 +417,7 @@ def revoke_decision(actor, decision: Decision, *, reason: str) -> Decision:
 
             withdrawn = withdraw_unfounded(actor, case)
         # a typical case published on the outcome now revoked is withdrawn with it (kept, off the public page)
-        typical = withdraw_unfounded_typical(case)
+        typical = withdraw_unfounded_typical(actor, case)
         record(actor, "case.revoked", case, note=reason,
                data={"decision": decision.pk, "kind": decision.kind, "party": decision.party.name,
                      "suspension_lifted": lifted, "suspension_restored": restored, "listings_withdrawn": withdrawn,

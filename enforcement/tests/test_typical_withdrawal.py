@@ -41,6 +41,9 @@ def test_revoking_one_of_two_penalties_keeps_the_typical_case(world):
     services.revoke_decision(world.user("commerce"), unit, reason="复议撤销")
     typical.refresh_from_db()
     assert typical.withdrawn_on is None
+    from core.events import events_for
+
+    assert not events_for(case).filter(verb="case.typical_withdrawn").exists()
 
 
 def test_revoking_the_last_penalty_withdraws_it_keeps_it_and_records_it(client, world):
@@ -53,9 +56,14 @@ def test_revoking_the_last_penalty_withdraws_it_keeps_it_and_records_it(client, 
 
     last = events_for(case).filter(verb="case.revoked").order_by("-pk").first()
     assert last.data["typical_withdrawn"] == [typical.pk]
+    # the withdrawal is a state change of its own: one event, by the officer who revoked, naming the row and day
+    own = list(events_for(case).filter(verb="case.typical_withdrawn"))
+    assert [(e.actor, e.data["typical"], e.data["withdrawn_on"]) for e in own] == [
+        (world.user("commerce"), [typical.pk], _day(0).isoformat())]
     # off the public page, kept on the officers' list with its withdrawal, in the API with its date
     assert "某公司一案双罚" not in client.get("/public/supervision/").content.decode()
     client.force_login(world.user("commerce"))
+    assert "撤回典型执法案例" in client.get(f"/enforcement/cases/{case.pk}/").content.decode()  # the case's history
     page = client.get("/enforcement/typical/").content.decode()
     assert "某公司一案双罚" in page and 'data-testid="typical-withdrawn"' in page
     row = client.get(f"/api/v1/typical-cases/{typical.pk}/").json()
