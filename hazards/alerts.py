@@ -18,19 +18,47 @@ def _enterprise_users(enterprise, roles=("principal",)):
     return User.objects.filter(membership__organisation_id=enterprise.organisation_id, membership__role__in=roles, is_active=True)
 
 
+# The one scheme of a unit alert's recipients and dedupe keys, for the alert sent at once (``tell_the_unit``)
+# and the ones written in bulk (the import's ``notify_major_registered_bulk``, the deadline pass): an alert
+# ``<model>:<pk>:<what>`` goes to each principal account (``…:user:<pk>``) and by SMS to each person named
+# on the record (``…:<role>``), one SMS per number — a 主要负责人 who is also the 实际控制人 (or the hazard's
+# 整改责任人) gets one message, not two.
+
+def alert_prefix(model_name: str, pk: int, what: str) -> str:
+    return f"{model_name}:{pk}:{what}"
+
+
+def user_key(prefix: str, user_pk: int) -> str:
+    return f"{prefix}:user:{user_pk}"
+
+
+def sms_recipients(*people):
+    """(role, name, phone) of the people to text, in the order given, the first of each number (spaces
+    ignored); a person without a phone is skipped. Their dedupe key is ``f"{prefix}:{role}"``."""
+    seen = set()
+    for role, name, phone in people:
+        number = (phone or "").replace(" ", "")
+        if number and number not in seen:
+            seen.add(number)
+            yield role, name, phone
+
+
+def unit_people(ent) -> tuple:
+    """The unit's 主要负责人 and 实际控制人 as ``sms_recipients`` takes them."""
+    return (("principal", ent.principal_name, ent.principal_phone),
+            ("controller", ent.controller_name, ent.controller_phone))
+
+
 def tell_the_unit(ent, obj, url: str, kind: str, key: str, title: str, body: str) -> None:
     """The unit ``ent``'s principal users (in-app and e-mail) and its 主要负责人 and 实际控制人 by SMS, once per
     ``key`` of ``obj`` (a hazard, a case) whose page is ``url``."""
-    prefix = f"{obj._meta.model_name}:{obj.pk}:{key}"
+    prefix = alert_prefix(obj._meta.model_name, obj.pk, key)
     for user in _enterprise_users(ent):
-        notify(kind=kind, dedupe_key=f"{prefix}:user:{user.pk}",
+        notify(kind=kind, dedupe_key=user_key(prefix, user.pk),
                title=title, body=body, url=url, obj=obj, user=user, channels=("inapp", "email"))
-    if ent.principal_phone:
-        notify(kind=kind, dedupe_key=f"{prefix}:principal",
-               title=title, body=body, obj=obj, name=ent.principal_name, phone=ent.principal_phone, channels=("sms",))
-    if ent.controller_phone:
-        notify(kind=kind, dedupe_key=f"{prefix}:controller",
-               title=title, body=body, obj=obj, name=ent.controller_name, phone=ent.controller_phone, channels=("sms",))
+    for role, name, phone in sms_recipients(*unit_people(ent)):
+        notify(kind=kind, dedupe_key=f"{prefix}:{role}", title=title, body=body, obj=obj, name=name, phone=phone,
+               channels=("sms",))
 
 
 def _tell_the_unit(hazard, kind: str, key: str, title: str, body: str) -> None:
@@ -65,16 +93,14 @@ def notify_major_registered_bulk(hazards) -> int:
     for h in majors:
         ent = h.enterprise
         title, body = _major_registered_text(h)
-        prefix = f"hazard:{h.pk}:registered"
+        prefix = alert_prefix("hazard", h.pk, "registered")
         common = {"kind": "hazard.major_registered", "title": title, "body": body, "url": f"/hazards/{h.pk}/",
                   "obj_type": "hazards.hazard", "obj_id": h.pk}
         for user in recipients.for_org(ent.organisation_id):
-            alerts.append({**common, "dedupe_key": f"{prefix}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
-        for who, name, phone in (("principal", ent.principal_name, ent.principal_phone),
-                                 ("controller", ent.controller_name, ent.controller_phone)):
-            if phone:
-                alerts.append({**common, "url": "", "dedupe_key": f"{prefix}:{who}", "name": name, "phone": phone,
-                               "channels": ("sms",)})
+            alerts.append({**common, "dedupe_key": user_key(prefix, user[0]), "user": user, "channels": ("inapp", "email")})
+        for role, name, phone in sms_recipients(*unit_people(ent)):
+            alerts.append({**common, "url": "", "dedupe_key": f"{prefix}:{role}", "name": name, "phone": phone,
+                           "channels": ("sms",)})
     return notify_bulk(alerts) if alerts else 0
 
 
@@ -306,19 +332,17 @@ def send_deadline_alerts(today=None, *, batch_size: int = 5000) -> int:
                 # the acceptance is pending (the accepting department's digest lists it); a rejection
                 # re-arms the schedule (services._transition)
                 continue
-            base = f"hazard:{pk}:{kind}:{deadline.isoformat()}"
+            base = alert_prefix("hazard", pk, f"{kind}:{deadline.isoformat()}")
             common = {"kind": f"hazard.{kind}", "title": f"隐患{_deadline_text(kind, deadline, today)}：{ent_name}",
                       "body": f"{hazard_number(county, pk)}：{head}；整改期限 {deadline:%Y-%m-%d}。",
                       "url": f"/hazards/{pk}/", "obj_type": "hazards.hazard", "obj_id": pk}
             for user in recipients.for_org(org):
-                alerts.append({**common, "dedupe_key": f"{base}:user:{user[0]}", "user": user, "channels": ("inapp", "email")})
-            phones = set()  # one SMS per number: the same person may hold two of the roles
-            for who, name, phone in (("responsible", resp_name, resp_phone), ("principal", principal_name, principal_phone),
-                                     ("controller", controller_name, controller_phone)):
-                if phone and phone.replace(" ", "") not in phones:
-                    phones.add(phone.replace(" ", ""))
-                    alerts.append({**common, "dedupe_key": f"{base}:{who}", "name": name, "phone": phone,
-                                   "channels": ("sms",)})
+                alerts.append({**common, "dedupe_key": user_key(base, user[0]), "user": user, "channels": ("inapp", "email")})
+            for role, name, phone in sms_recipients(("responsible", resp_name, resp_phone),
+                                                    ("principal", principal_name, principal_phone),
+                                                    ("controller", controller_name, controller_phone)):
+                alerts.append({**common, "dedupe_key": f"{base}:{role}", "name": name, "phone": phone,
+                               "channels": ("sms",)})
         with transaction.atomic():
             created = notify_bulk(alerts, queue=False)
             _advance(moves)

@@ -75,3 +75,25 @@ def test_a_general_hazard_become_major_by_a_merge_tells_the_principal_and_the_co
     general.refresh_from_db()
     assert general.grade == "major"
     assert _told(general) == (principals, phones)
+
+
+@pytest.mark.parametrize("path", ["page", "import"])
+def test_a_principal_who_is_also_the_controller_gets_one_sms_not_two(world, path):
+    """One person, one number: a unit whose 主要负责人 is its 实际控制人 (the same phone, typed once with spaces)
+    is texted once about its 重大隐患, whichever way the hazard arrives — the deadline pass did so already."""
+    ent = world.ent_commerce
+    number = ent.principal_phone
+    assert number and ent.controller_phone != number, "the demo unit has two numbers: nothing proved"
+    ent.controller_name, ent.controller_phone = ent.principal_name, f"{number[:3]} {number[3:7]} {number[7:]}"
+    ent.save(update_fields=["controller_name", "controller_phone"])
+    if path == "page":
+        found = timezone.localdate() - datetime.timedelta(days=3)
+        major = hs.register_hazard(world.user("commerce"), enterprise=ent, sector=Sector.objects.get(code="commerce"),
+                                   description="安全出口锁闭", grade="major", basis_reason="可能导致群死群伤",
+                                   found_on=found, deadline=found + datetime.timedelta(days=30))
+    else:
+        assert import_hazards(world.user("commerce"), xlsx(good_rows(world)), dry_run=False)["committed"]
+        major = Hazard.objects.get(grade="major")
+    sms = list(OutboxMessage.objects.filter(kind="hazard.major_registered", object_id=major.pk, channel="sms")
+               .values_list("address", flat=True))
+    assert sms == [number]
