@@ -163,7 +163,8 @@ def ban_person(actor, case: Case, *, person_name: str, ground: str, start: datet
     """行业禁入 of the unit's 主要负责人 on a ground of 第九十四条第二款, the term following from it
     (``SectorBan.TERMS``): a criminal penalty or a 撤职处分 bars for five years from ``start`` (the end of the
     sentence, the day of the 处分: required, not in the future); responsibility for a 重大 or 特别重大
-    accident of the unit (``accident``, one the actor sees) bars for life from ``start`` (default today).
+    accident of the unit (``accident``, one the actor sees) bars for life from ``start`` (default today), as the
+    principal of a unit of the accident's 行业领域 (recorded with the ban: the unit's sectors may change).
     Recorded in a case of the unit by its handler, from its decision on (``FORM_STAGES["ban"]``), of one of the
     case's 主要负责人 parties — so the person is known to have been the unit's principal. The same ban is not
     recorded twice."""
@@ -206,9 +207,10 @@ def ban_person(actor, case: Case, *, person_name: str, ground: str, start: datet
                                     accident=accident).exists():
             raise ServiceError(f"{person_name}的该项行业禁入已登记。", "person_name")
         ban = SectorBan.objects.create(enterprise=enterprise, case=case, person_name=person_name, ground=ground,
-                                       accident=accident, term=term, reason=(reason or "").strip(), start=start,
+                                       accident=accident, sector=accident.sector if accident else None, term=term, reason=(reason or "").strip(), start=start,
                                        organisation=services._acting_org(org, case))
         record(actor, "credit.ban", enterprise, data={"ban": ban.pk, "person": ban.person_name, "term": term,
                                                       "ground": ground, "start": start.isoformat(),
-                                                      "accident": accident.pk if accident else None})
+                                                      "accident": accident.pk if accident else None,
+                                                      "sector": ban.sector.code if ban.sector_id else None})
     return ban

@@ -495,6 +495,9 @@ class SectorBan(models.Model):
     ground = models.CharField("禁入依据", max_length=12, choices=Ground.choices, blank=True)
     accident = models.ForeignKey("accidents.Accident", verbose_name="负有责任的事故", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    #: the 本行业 a lifetime ban bars: the accident's 行业领域, recorded with the ban (the unit's sectors may change)
+    sector = models.ForeignKey("accounts.Sector", verbose_name="禁入行业", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     term = models.CharField("期限", max_length=12, choices=Term.choices)
     start = models.DateField("起始日期", default=timezone.localdate,
                              help_text="刑罚执行完毕之日、受处分之日，或终身禁入的决定之日")
@@ -517,7 +520,10 @@ class SectorBan(models.Model):
         return self.start <= today and (self.ends_on is None or today <= self.ends_on)
 
     def __str__(self):
-        scope = "本行业" if self.term == self.Term.LIFETIME else "任何"
+        if self.term == self.Term.LIFETIME:
+            scope = f"本行业（{self.sector.name}）" if self.sector_id else "本行业"
+        else:
+            scope = "任何"
         until = f"（{self.start:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}）" if self.ends_on else f"（自{self.start:%Y-%m-%d}起）"
         return f"{self.person_name}{self.get_term_display()}{scope}生产经营单位的主要负责人{until}"
 

@@ -149,7 +149,7 @@ def credit_status(enterprise, today: datetime.date | None = None) -> dict:
 
     today = today or timezone.localdate()
     listings = list(CreditListing.objects.filter(enterprise=enterprise, status__in=["listed", "proposed"]))
-    bans = [b for b in SectorBan.objects.filter(enterprise=enterprise) if b.in_force(today)]  # a lapsed one is kept
+    bans = [b for b in SectorBan.objects.filter(enterprise=enterprise).select_related("sector") if b.in_force(today)]  # a lapsed one is kept
     in_force = [x for x in listings if x.status == "listed" and x.ends_on >= today]
     if in_force:  # the listing in force the longest: the enterprise is listed until its last day
         return {"code": "listed", "label": "严重失信主体", "listing": max(in_force, key=lambda x: (x.ends_on, x.pk)),

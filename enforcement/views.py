@@ -191,7 +191,7 @@ def _detail_context(request, case, action_forms, failed=None):
         "leniency": government and rules.leniency_proposed(case),
         "closure": government and rules.closure_proposal(case.enterprise),
         "credit": rules.credit_status(case.enterprise), "events": _events(case, government),
-        "bans": (SectorBan.objects.filter(case=case).select_related("accident", "organisation").order_by("start", "pk")
+        "bans": (SectorBan.objects.filter(case=case).select_related("accident", "organisation", "sector").order_by("start", "pk")
                  if government else ()),
     }
 

@@ -44,7 +44,7 @@ def _ban(world, case, **kw):
 def test_a_sentence_or_a_dismissal_bars_for_five_years_from_its_day(world, ground):
     case = decided_case(world)
     ban = _ban(world, case, ground=ground, start=datetime.date(2024, 3, 10))
-    assert ban.term == "five_years" and ban.accident is None
+    assert ban.term == "five_years" and ban.accident is None and ban.sector is None
     assert ban.ends_on == datetime.date(2029, 3, 9)  # 五年内: up to the day before the fifth anniversary
     assert ban.in_force(datetime.date(2029, 3, 9)) and not ban.in_force(datetime.date(2029, 3, 10))
     assert not ban.in_force(datetime.date(2024, 3, 9))
@@ -90,7 +90,12 @@ def test_a_lifetime_ban_rests_on_a_major_accident_of_the_unit(world):
     ban = _ban(world, case, ground="accident", accident=major)
     assert (ban.term, ban.start, ban.ends_on, ban.accident) == ("lifetime", _day(0), None, major)
     assert ban.in_force(_day(365 * 60))
-    assert "终身不得担任本行业生产经营单位的主要负责人" in str(ban)
+    # 本行业 is the accident's 行业领域, recorded with the ban: a later change of the unit's sectors does not move it
+    assert ban.sector == major.sector == Sector.objects.get(code="commerce")
+    case.enterprise.sectors.set([Sector.objects.get(code="tourism")])
+    ban = SectorBan.objects.get(pk=ban.pk)
+    assert "终身不得担任本行业（商贸服务和仓储物流）生产经营单位的主要负责人" in str(ban)
+    assert events_for(case.enterprise).get(verb="credit.ban").data["sector"] == "commerce"
 
 
 def test_no_lifetime_ban_for_a_larger_or_general_accident_or_none(world):
