@@ -124,8 +124,9 @@ def _section_three_sources(level: str, code: str, unit: int | None) -> tuple[str
     return dec + " AND d.status = 'effective' AND d.decided_on BETWEEN %s AND %s", other, key
 
 
+#: 3.3's amount: the fines (a suspension carries none)
 FINES = "('penalty', 'daily_fine')"
-#: 一案双罚 (3.4): the administrative penalties of the case — fines, daily fines, 责令停产停业整顿 (行政处罚法 第九条)
+#: 3.3's count and 一案双罚 (3.4): the administrative penalties — fines, daily fines, 责令停产停业整顿 (行政处罚法 第九条)
 PENALTIES = "('penalty', 'daily_fine', 'suspension')"
 #: 3.8: a typical case counts at a cut-off before the day it was withdrawn (its outcome revoked), not after
 LIVE_TYPICAL = " AND (x.withdrawn_on IS NULL OR x.withdrawn_on > %s)"
@@ -146,11 +147,11 @@ def section_three_sql(level: str, code: str, start, as_of, unit: int | None = No
     """Section 三 (3.3–3.10) by hand, one statement of scalar sub-selects (one per figure): for a
     region (every record by its own region codes, decisions by their case's), or
     (``unit``) what that organisation itself decided or did. 3.3: one per penalised party of a case
-    among the fines (罚款 and 按日连续处罚), the amount with each daily fine's accrual by the cut-off
-    day; 3.5 and 3.9: distinct persons (by 公民身份号码 where recorded, else by name)."""
+    among the administrative penalties (罚款, 按日连续处罚, 责令停产停业整顿: ``PENALTIES``), the amount of the
+    fines (``FINES``) with each daily fine's accrual by the cut-off day; 3.5 and 3.9: distinct persons (by 公民身份号码 where recorded, else by name)."""
     dec, other, key = _section_three_sources(level, code, unit)
     sql = ("SELECT "
-           f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind IN {FINES}), "
+           f"(SELECT COUNT(DISTINCT d.party_id) {dec} AND d.kind IN {PENALTIES}), "
            f"(SELECT COALESCE(SUM(CASE WHEN d.kind = 'penalty' THEN d.amount ELSE d.amount * {_accrued_days(as_of)} END), 0) "
            f"{dec} AND d.kind IN {FINES}), "
            f"(SELECT COUNT(*) FROM (SELECT d.case_id {dec.replace('WHERE', 'JOIN enforcement_caseparty p ON p.id = d.party_id WHERE', 1)} "
@@ -176,7 +177,7 @@ def section_three_one_scan_sql(level: str, code: str, start, as_of, unit: int | 
     ``section_three_sql`` (the same numbers)."""
     dec, other, key = _section_three_sources(level, code, unit)
     double = dec.replace(" WHERE ", " LEFT JOIN enforcement_caseparty p ON p.id = d.party_id WHERE ", 1)
-    sql = (f"SELECT * FROM (SELECT COUNT(DISTINCT CASE WHEN d.kind IN {FINES} THEN d.party_id END), "
+    sql = (f"SELECT * FROM (SELECT COUNT(DISTINCT CASE WHEN d.kind IN {PENALTIES} THEN d.party_id END), "
            "COALESCE(SUM(CASE WHEN d.kind = 'penalty' THEN d.amount "
            f"WHEN d.kind = 'daily_fine' THEN d.amount * {_accrued_days(as_of)} END), 0), "
            f"(SELECT COUNT(*) FROM (SELECT d.case_id {double} AND d.kind IN {PENALTIES} GROUP BY d.case_id "

@@ -49,9 +49,11 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     the case in force — a fine, a daily fine or a 责令停产停业整顿 (行政处罚法 第九条; the principal's is a fine).
 
     3.3 (DISPATCH_TABLE.md: "penalty decisions, one per penalised party … 不予处罚 decisions are not
-    penalties"): the fines — 罚款 and 按日连续处罚 (安全生产法 art. 112, a fine too) — counted once per
-    penalised party of a case (a party belongs to one case: distinct parties), however many clauses;
-    the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day. 3.5 and 3.9
+    penalties"): the administrative penalties as 3.4 reads them — 罚款, 按日连续处罚 (安全生产法 art. 112, a fine
+    too) and 责令停产停业整顿 (行政处罚法 第九条) — counted once per penalised party of a case (a party belongs
+    to one case: distinct parties), however many clauses or kinds (a unit fined and suspended in one case is
+    one); the amount sums every fine, a 按日连续处罚 with what it accrued by the cut-off day (a suspension
+    carries none). So 一案双罚 in 3.4 is always two penalised parties in 3.3. 3.5 and 3.9
     ("人"): distinct persons transferred to the judiciary / held accountable — by 公民身份号码 where the
     record carries it, else by name (core.idnumber.person_key_sql: a person transferred in two cases
     is one; two people of one name with their numbers are two; the party read only for the transfers)."""
@@ -61,7 +63,7 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
     dec = f"{decisions} AND d.status = %s AND d.decided_on >= %s AND d.decided_on <= %s"
     p = params
     sql = ("SELECT * FROM "
-           "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s) THEN d.party_id END), "
+           "(SELECT COUNT(DISTINCT CASE WHEN d.kind IN (%s, %s, %s) THEN d.party_id END), "
            f"SUM(CASE WHEN d.kind = %s THEN d.amount WHEN d.kind = %s THEN d.amount * {accrued_days_sql()} END), "
            f"COUNT(DISTINCT CASE WHEN d.kind = %s THEN (SELECT {person_key_sql('p.id_number', 'p.name')} "
            "FROM enforcement_caseparty p WHERE p.id = d.party_id) END), "
@@ -77,7 +79,7 @@ def _part(decisions: str, measures: str, typical: str, accountability: str, noti
            "CROSS JOIN "
            f"(SELECT COUNT(DISTINCT {person_key_sql('a.id_number', 'a.person_name')}) {accountability} AND a.date >= %s AND a.date <= %s) aa CROSS JOIN "
            f"(SELECT COUNT(*) {notices} AND n.date >= %s AND n.date <= %s) nn")
-    values = [penalty, daily, penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
+    values = [*(str(k) for k in services.PENALTY_KINDS), penalty, daily, cutoff, cutoff, str(Decision.Kind.TRANSFER), str(Decision.Kind.SUSPENSION),
               *p, effective, *window,
               *p, effective, *window, *(str(k) for k in services.PENALTY_KINDS), str(CaseParty.Role.ENTITY),
               str(CaseParty.Role.PRINCIPAL),

@@ -159,7 +159,8 @@ def test_suspension_moves_3_6_by_its_decision_date(client, world, unit):
     assert client.post(f"/enforcement/cases/{case.pk}/suspension/", {
         "suspension-article": suspension_article().pk, "suspension-reason": "重大事故隐患未消除",
         "suspension-decided_on": yesterday()}).status_code == 302
-    assert moved(before, rows(unit)) == {"3.6": (0, 1)}
+    # a 责令停产停业整顿 is an administrative penalty of the unit (行政处罚法 第九条): 3.3 counts it too (no amount)
+    assert moved(before, rows(unit)) == {"3.3": (0, 1), "3.6": (0, 1)}
     assert Decision.objects.get(kind="suspension").decided_on.isoformat() == yesterday()
 
 

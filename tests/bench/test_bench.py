@@ -2,6 +2,7 @@
 file imports cleanly with one event per transition. (Timing is never asserted.)"""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -422,26 +423,32 @@ def test_a_benchmark_child_reports_its_own_peak_memory_not_its_parents():
 def test_section_three_counts_a_suspended_unit_with_its_principal_fined_as_one_double_penalty(world):
     """一案双罚 (3.4) is the unit and its 主要负责人 each under an administrative penalty of one case; a
     责令停产停业整顿 is one (行政处罚法 第九条). Hand count: case A — the unit suspended, its principal fined → 1;
-    case B — only the principal fined → 0; case C — the principal fined, the unit's suspension revoked → 0.
-    The app and both hand-written floors give 1."""
+    case B — only the principal fined → 0; case C — the principal fined, the unit's suspension revoked → 0;
+    case D (another unit) — the unit fined and suspended → 0. The app and both hand-written floors give 1.
+    3.3 counts the penalised parties of each case, whatever the kinds (so 一案双罚 is two of them): A 2 (the
+    suspended unit, the principal), B 1, C 1 (the revoked suspension is no penalty), D 1 (one party, two kinds)
+    → 5; the amount the fines only: the three principals' 2 万元 and D's 1 万元 = 7 万元."""
     from zoneinfo import ZoneInfo
 
     from enforcement import dispatch, services
-    from enforcement.tests.helpers import article, notified_case, principal, suspension_article
+    from enforcement.tests.helpers import article, entity, notified_case, principal, suspension_article
 
     day = lambda n: timezone.localdate() + datetime.timedelta(days=n)  # noqa: E731
     com = world.user("commerce")
     a, b, c = (notified_case(world, title=t) for t in ("甲案", "乙案", "丙案"))
+    d = notified_case(world, ent=world.ent_commerce2, title="丁案")  # another unit (one suspension at a time)
     revoked = services.order_suspension(com, c, article=suspension_article(), reason="情节严重", decided_on=day(-3))
     services.revoke_decision(com, revoked, reason="复议撤销")  # the unit operates again
     services.order_suspension(com, a, article=suspension_article(), reason="情节严重", decided_on=day(-3))
     for case in (a, b, c):
         services.decide_penalty(com, case, party=principal(case), article=article(94), amount=20000)
-    assert [services.is_double_penalty(x) for x in (a, b, c)] == [True, False, False]
+    services.decide_penalty(com, d, party=entity(d), article=article(102), amount=10000)
+    services.order_suspension(com, d, article=suspension_article(), reason="情节严重", decided_on=day(-2))
+    assert [services.is_double_penalty(x) for x in (a, b, c, d)] == [True, False, False, False]
     as_of = datetime.datetime.combine(day(0), datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
     start = as_of - datetime.timedelta(days=30)
-    assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.4"] == 1
-    assert dispatch.region_rows(world.district, start, as_of)["3.4"] == 1
+    for rows in (dispatch.unit_rows(world.org("commerce"), start, as_of), dispatch.region_rows(world.district, start, as_of)):
+        assert (rows["3.3"], rows["3.3_amount"], rows["3.4"]) == (5, Decimal("7"), 1)
     _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
 
 
