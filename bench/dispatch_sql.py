@@ -35,7 +35,13 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
     scope_params = [code, _dt(start), _dt(as_of)]
     ev = "e.object_type = 'hazards.hazard' AND e.object_id = h.id"
     order = "ORDER BY e.created_at DESC, e.id DESC"
-    last_state = f"SELECT e.to_state FROM core_event e WHERE {ev} AND e.created_at <= %s AND e.to_state <> '' {order} LIMIT 1"
+    # the state at the cut-off; before the hazard's first event (reported before it was entered) its first
+    # state, unless a duplicate merged into it had been reported by then (it counts itself)
+    first = "ORDER BY e.created_at, e.id"
+    alone = "NOT EXISTS (SELECT 1 FROM hazards_hazard m WHERE m.merged_into_id = h.id AND m.first_reported_at <= %s)"
+    last_state = (f"SELECT COALESCE((SELECT e.to_state FROM core_event e WHERE {ev} AND e.created_at <= %s "
+                  f"AND e.to_state <> '' {order} LIMIT 1), (SELECT e.to_state FROM core_event e WHERE {ev} "
+                  f"AND e.to_state <> '' AND {alone} {first} LIMIT 1)) AS to_state")
     has = "(e.data ? 'grade')" if pg else "(json_type(e.data, '$.grade') IS NOT NULL)"
     grade = "(e.data ->> 'grade')" if pg else "json_extract(e.data, '$.grade')"
     changed = (f"SELECT e.object_id FROM core_event e{'' if pg else ' INDEXED BY hazard_grade_change_idx'} "
@@ -49,25 +55,28 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
                     f"WHERE {scope} AND h.grade = 'major'")
         else:
             rows = f"SELECT h.channel, ({last_state}) AS st FROM hazards_hazard h WHERE {scope} AND h.grade = 'major'"
-        params = [at, *scope_params]
+        params = [at, at, *scope_params]
     elif pg:
-        trail = (f"SELECT (array_agg(e.to_state {order}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS st, "
-                 f"(array_agg({grade} {order}) FILTER (WHERE e.created_at <= %s AND {has}))[1] AS ga, "
+        trail = (f"SELECT COALESCE((array_agg(e.to_state {order}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1], "
+                 f"CASE WHEN {alone} THEN (array_agg(e.to_state {first}) FILTER (WHERE e.to_state <> ''))[1] END) AS st, "
+                 f"COALESCE((array_agg({grade} {order}) FILTER (WHERE e.created_at <= %s AND {has}))[1], "
+                 f"(array_agg({grade} {first}) FILTER (WHERE {has}))[1]) AS ga, "
                  f"(array_agg({grade} {order}) FILTER (WHERE {has}))[1] AS gl FROM core_event e WHERE {ev}")
         rows = (f"SELECT h.channel, s.to_state AS st FROM hazards_hazard h CROSS JOIN LATERAL ({last_state}) s "
                 f"WHERE {scope} AND h.grade = 'major' AND h.id NOT IN ({changed}) "
                 f"UNION ALL SELECT h.channel, x.st FROM hazards_hazard h CROSS JOIN LATERAL ({trail}) x "
                 f"WHERE {scope} AND h.id IN ({changed}) AND {rule}")
-        params = [at, *scope_params, at, at, *scope_params]
+        params = [at, at, *scope_params, at, at, at, *scope_params]
     else:
-        def last(value, cond):
+        def last(value, cond, order=order):
             return f"(SELECT {value} FROM core_event e WHERE {ev}{cond} {order} LIMIT 1)"
         rows = (f"SELECT h.channel, ({last_state}) AS st FROM hazards_hazard h "
                 f"WHERE h.grade = 'major' AND {scope} AND h.id NOT IN ({changed}) "
                 f"UNION ALL SELECT channel, st FROM (SELECT h.channel, h.grade, ({last_state}) AS st, "
-                f"{last(grade, f' AND e.created_at <= %s AND {has}')} AS ga, {last(grade, f' AND {has}')} AS gl "
+                f"COALESCE({last(grade, f' AND e.created_at <= %s AND {has}')}, {last(grade, f' AND {has}', first)}) AS ga, "
+                f"{last(grade, f' AND {has}')} AS gl "
                 f"FROM hazards_hazard h WHERE h.id IN ({changed}) AND {scope}) h WHERE {rule}")
-        params = [at, *scope_params, at, at, *scope_params]
+        params = [at, at, *scope_params, at, at, at, *scope_params]
     sql = (
         f"WITH x AS {'' if pg else 'MATERIALIZED '}({rows}) "
         f"SELECT COALESCE(SUM(CASE WHEN channel IN {SELF} THEN 1 ELSE 0 END), 0), "

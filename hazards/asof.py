@@ -10,6 +10,12 @@ its weekly snapshot, the quarterly bulletin, the statistics, the home cards — 
 * A hazard's state, grade, deadline and listing at instant ``t`` come from the event trail
   (``core.models.Event``): the last event at or before ``t`` that set each of them. A hazard not yet
   first reported at ``t`` does not exist at ``t``.
+* A hazard first reported **before it was entered** (an inspection finding filed when its record was
+  signed, after the inspection day; an earlier report added as a source — ``first_reported_at`` moved
+  back) exists from its first report: at a cut-off before its first event it is in its **first state**
+  with its **first grade** (its registration's) — unless a duplicate later merged into it had been
+  reported by then (``merged_into``, first reported at or before ``t``): that one stands for it at ``t``
+  and is counted itself, so the hazard is not counted twice (``FIRST_STATE``).
 * The grade trail: ``hazard.registered`` carries the first grade, ``hazard.regraded`` every later
   change (``grade_from`` → ``grade``; today only a merge raises a grade) — those two verbs and no
   other (``TRAIL_VERBS``): a grade change is always written as ``hazard.regraded``. Hazards whose grade changed
@@ -123,8 +129,21 @@ def _events(object_type: str, at: datetime.datetime):
     return Event.objects.filter(object_type=object_type, object_id=OuterRef("pk"), created_at__lte=at).order_by("-created_at", "-id")
 
 
+def _first_state(at):
+    """The first state of a hazard with no event at or before ``at`` (reported before it was entered), or
+    nothing when a duplicate merged into it had been reported by ``at`` (it is counted itself then)."""
+    from django.apps import apps
+
+    Hazard = apps.get_model("hazards", "Hazard")
+    represented = Hazard.objects.filter(merged_into=OuterRef(OuterRef("pk")), first_reported_at__lte=at)
+    return Subquery(Event.objects.filter(object_type=HAZARD, object_id=OuterRef("pk")).exclude(to_state="")
+                    .filter(~Exists(represented)).order_by("created_at", "id").values("to_state")[:1])
+
+
 def _state(at):
-    return Subquery(_events(HAZARD, at).exclude(to_state="").values("to_state")[:1])
+    """The state set by the last event at or before ``at``; before the first event, the first state (``_first_state``)."""
+    return Coalesce(Subquery(_events(HAZARD, at).exclude(to_state="").values("to_state")[:1]), _first_state(at),
+                    output_field=CharField())
 
 
 #: The events of a hazard's grade trail (the registration, then each change).
@@ -132,11 +151,11 @@ REGISTERED, REGRADED = "hazard.registered", "hazard.regraded"
 TRAIL_VERBS = (REGISTERED, REGRADED)
 
 
-def _grade_events(at):
+def _grade_events(at, *, first: bool = False):
     qs = Event.objects.filter(object_type=HAZARD, object_id=OuterRef("pk"), verb__in=TRAIL_VERBS)
     if at is not None:
         qs = qs.filter(created_at__lte=at)
-    return (qs.filter(data__has_key="grade").order_by("-created_at", "-id")
+    return (qs.filter(data__has_key="grade").order_by(*(("created_at", "id") if first else ("-created_at", "-id")))
             .annotate(g=KeyTextTransform("grade", "data")).values("g")[:1])
 
 
@@ -145,9 +164,11 @@ def _grade(at):
     the first grade, ``hazard.regraded`` every later change (``grade_from`` → ``grade``; merging a
     重大 hazard into a 一般 one raises the survivor). Fallback, documented: a hazard with no grade
     event, or whose latest recorded grade is not its grade today (changed before the trail was
-    written), counts with today's grade at every instant — the behaviour before the trail."""
+    written), counts with today's grade at every instant — the behaviour before the trail. Before its first
+    event (reported before it was entered) a hazard has its first grade, the registration's."""
     trail_at, trail_last = Subquery(_grade_events(at)), Subquery(_grade_events(None))
-    return Case(When(Q(grade=trail_last), then=Coalesce(trail_at, F("grade"))), default=F("grade"),
+    trail_first = Subquery(_grade_events(None, first=True))
+    return Case(When(Q(grade=trail_last), then=Coalesce(trail_at, trail_first, F("grade"))), default=F("grade"),
                 output_field=CharField())
 
 
@@ -339,21 +360,30 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
     graded = f"e.verb IN ('{REGISTERED}', '{REGRADED}') AND {has_grade}"
     latest = "ORDER BY e.created_at DESC, e.id DESC"
     rule = "(CASE WHEN c.grade = c.grade_last THEN COALESCE(c.grade_at, c.grade) ELSE c.grade END) = %s"
-    state = (f"SELECT e.to_state FROM core_event e WHERE {trail} AND e.created_at <= %s AND e.to_state <> %s "
-             f"{latest} LIMIT 1")
+    # the state at t: the last event at or before t; before the first event, the first state unless a
+    # duplicate merged into the hazard had been reported by t (FIRST_STATE in the module's docstring)
+    unrepresented = "NOT EXISTS (SELECT 1 FROM hazards_hazard m WHERE m.merged_into_id = c.id AND m.first_reported_at <= %s)"
+    first = "ORDER BY e.created_at, e.id"
+    state = (f"COALESCE((SELECT e.to_state FROM core_event e WHERE {trail} AND e.created_at <= %s AND e.to_state <> %s "
+             f"{latest} LIMIT 1), (SELECT e.to_state FROM core_event e WHERE {trail} AND e.to_state <> %s AND {unrepresented} "
+             f"{first} LIMIT 1))")
+    state_params = [t, "", "", t]
     if vendor == "postgresql":
         changed = f"SELECT e.object_id FROM core_event e WHERE {grade_change_predicate(vendor)}"
         p1 = (f"SELECT c.id, c.channel, s.to_state AS state_at FROM ({inner}) c "
-              f"CROSS JOIN LATERAL ({state}) s WHERE c.grade = %s AND c.id NOT IN ({changed})")
+              f"CROSS JOIN LATERAL (SELECT {state} AS to_state) s WHERE c.grade = %s AND c.id NOT IN ({changed})")
         p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, x.* FROM ({inner}) c "
               f"CROSS JOIN LATERAL (SELECT "
-              f"(array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1] AS state_at, "
-              f"(array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {graded}))[1] AS grade_at, "
+              f"COALESCE((array_agg(e.to_state {latest}) FILTER (WHERE e.created_at <= %s AND e.to_state <> ''))[1], "
+              f"CASE WHEN {unrepresented} THEN (array_agg(e.to_state {first}) FILTER (WHERE e.to_state <> ''))[1] END) "
+              "AS state_at, "
+              f"COALESCE((array_agg({grade} {latest}) FILTER (WHERE e.created_at <= %s AND {graded}))[1], "
+              f"(array_agg({grade} {first}) FILTER (WHERE {graded}))[1]) AS grade_at, "
               f"(array_agg({grade} {latest}) FILTER (WHERE {graded}))[1] AS grade_last "
               f"FROM core_event e WHERE {trail}) x WHERE c.id IN ({changed})) c WHERE {rule}")
         sql = (f"SELECT r.id, r.channel, r.state_at FROM ({p1} UNION ALL {p2}) r "
                f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
-        return sql, [*inner_params, t, "", workflow.MAJOR, *inner_params, t, t, workflow.MAJOR]
+        return sql, [*inner_params, *state_params, workflow.MAJOR, *inner_params, t, t, t, workflow.MAJOR]
 
     # SQLite keeps no statistics unless ANALYZE was run: it would walk the scope's region index
     # (every hazard of a county) and prefer event_object_idx (object_type = …) to the partial
@@ -380,10 +410,11 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
             drive_params.append(conn.ops.adapt_datetimefield_value(instant(since)))
     p1 = (f"SELECT c.id, c.channel, ({state}) AS state_at {drive} "
           f"AND c.id NOT IN ({changed}) AND {member.replace('h.id', 'c.id')}")
+    first_grade = f"(SELECT {grade} FROM core_event e WHERE {trail} AND {graded} {first} LIMIT 1)"
     p2 = (f"SELECT c.id, c.channel, c.state_at FROM (SELECT c.id, c.grade, c.channel, ({state}) AS state_at, "
-          f"{last(grade, f' AND e.created_at <= %s AND {graded}')} AS grade_at, "
+          f"COALESCE({last(grade, f' AND e.created_at <= %s AND {graded}')}, {first_grade}) AS grade_at, "
           f"{last(grade, f' AND {graded}')} AS grade_last FROM hazards_hazard c "
           f"WHERE c.id IN ({changed}) AND {member.replace('h.id', 'c.id')}) c WHERE {rule}")
     sql = (f"WITH r AS {materialized}({p1} UNION ALL {p2}) SELECT r.id, r.channel, r.state_at FROM r "
            f"WHERE r.state_at IS NOT NULL AND r.state_at NOT IN ({final})")
-    return sql, [t, "", *drive_params, *inner_params, t, "", t, *inner_params, workflow.MAJOR]
+    return sql, [*state_params, *drive_params, *inner_params, *state_params, t, *inner_params, workflow.MAJOR]

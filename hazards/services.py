@@ -13,7 +13,7 @@ from accounts.scope import scope_for
 from core.bulk import make
 from core.events import record
 from core.models import REGION_LEVELS
-from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal
+from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal, lock
 from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
 from . import grading, workflow
@@ -207,13 +207,24 @@ def make_checked(actor, checked: dict, cache: dict) -> Hazard:
     return hazard
 
 
-def register_hazard(actor, *, source_reference: str = "", notify_people: bool = True, **fields) -> Hazard:
+def register_hazard(actor, *, source_reference: str = "", notify_people: bool = True,
+                    reported_at: datetime.datetime | None = None, **fields) -> Hazard:
     """Register a hazard in the ledger (see ``build_hazard`` for the preconditions).
 
-    Effects: a hazard in ``registered``, its first source, an event; for 重大, alerts to the
+    ``reported_at``: when the report was made, if before it is entered — an inspection finding filed when
+    its record is signed, after the inspection day (DISPATCH_TABLE.md: a hazard counts by when it was
+    first reported, not by when it was typed in); never later than now nor before the day it was found.
+    The hazard exists from then at every cut-off (``hazards.asof``: in its first state until its first
+    event). Effects: a hazard in ``registered``, its first source, an event; for 重大, alerts to the
     principal and the actual controller.
     """
     hazard = build_hazard(actor, **fields)
+    if reported_at is not None:
+        from .asof import local_day
+
+        if local_day(reported_at) < hazard.found_on:
+            raise ServiceError("报告时间不能早于发现日期。", "reported_at")
+        hazard.first_reported_at = min(reported_at, hazard.first_reported_at)
     with transaction.atomic():
         hazard.save()
         schedule_new([hazard])
@@ -428,6 +439,12 @@ def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
     _require_kind(actor, into)
     _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
     with transaction.atomic():
+        # the survivor as it is now, locked: its first report, grade and deadline may have moved since the
+        # caller read it (an earlier source added meanwhile was written back stale — the report lost)
+        lock(into)
+        refusal = merge_refusal(hazard, into)
+        if refusal:
+            raise ServiceError(refusal, "into")
         hazard = _transition(actor, hazard, "merge", _context(hazard, actor, has_reason=bool(reason.strip())),
                              note=reason, updates={"merged_into": into}, data={"into": into.pk})
         HazardSource.objects.filter(hazard=hazard).update(hazard=into)
@@ -522,6 +539,9 @@ def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note
         raise ServiceError("发现渠道无效。", "channel")
     reported_at = reported_at or timezone.now()
     with transaction.atomic():
+        lock(hazard)  # its first report as it is now (two reports added at once: the earlier one wins)
+        if hazard.status in workflow.FINAL_STATES:
+            raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
         src = HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=reported_at,
                                           organisation=_org(actor), reference=reference, note=note)
         data = {"channel": channel, "reference": reference, "reported_at": reported_at.isoformat()}

@@ -35,6 +35,13 @@ from hazards.models import Hazard
 from .models import RecordItem
 
 
+def reported_at(rec):
+    """When a record's findings were reported: the inspection day (its hour is not recorded: its end), never
+    later than now — a finding that becomes a source of a ledger hazard and one registered as a new hazard
+    alike (DISPATCH_TABLE.md: a hazard counts by when it was first reported, not when it was typed in)."""
+    return min(end_of(rec.inspected_on), timezone.now())
+
+
 def open_hazards(actor, enterprise):
     """The enterprise's open hazards the actor can see, the ones a finding may be matched to
     (most urgent deadline first)."""
@@ -161,10 +168,8 @@ def link_findings(actor, rec) -> list[RecordItem]:
         hazard = _survivor(item.existing_hazard)
         if hazard.status == hazard_workflow.VOID:
             continue
-        # the inspection's report: the inspection day (its hour is not recorded), never later than now
-        at = min(end_of(rec.inspected_on), timezone.now())
         add_source(actor, hazard, channel=Hazard.Channel.INSPECTION, reference=f"inspections.record:{rec.pk}",
-                   note=f"现场检查{rec.number}发现：{item.note}"[:200], reported_at=at)
+                   note=f"现场检查{rec.number}发现：{item.note}"[:200], reported_at=reported_at(rec))
         if RecordItem.objects.filter(pk=item.pk, hazard__isnull=True).update(hazard=hazard) != 1:
             raise StaleState()
         linked.append(item)

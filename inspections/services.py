@@ -433,9 +433,10 @@ def _register_findings(actor, rec: Record) -> None:
     from hazards.models import Hazard
     from hazards.services import register_hazard
 
-    from .matching import link_findings
+    from .matching import link_findings, reported_at
 
     link_findings(actor, rec)  # findings matched to a ledger hazard: a source of it, not a new hazard
+    at = reported_at(rec)  # the inspection day, not the day the record was signed
     for item in rec.items.filter(result=RecordItem.Result.HAZARD, hazard__isnull=True).select_related(
             "standard_item__standard", "key_item__key_list"):
         basis_reason = ""
@@ -448,7 +449,7 @@ def _register_findings(actor, rec: Record) -> None:
             actor, enterprise=rec.enterprise, sector=_sector_for(actor, rec, item), description=item.note,
             grade=item.grade, channel=Hazard.Channel.INSPECTION, found_on=rec.inspected_on,
             location=rec.location, basis_item=basis_item, basis_reason=basis_reason, deadline=item.deadline,
-            source_reference=f"inspections.record:{rec.pk}",
+            source_reference=f"inspections.record:{rec.pk}", reported_at=at,
             finder_name=", ".join(ri.user.get_full_name() or ri.user.username for ri in rec.inspectors.all()),
         )
         RecordItem.objects.filter(pk=item.pk, hazard__isnull=True).update(hazard=hazard)
