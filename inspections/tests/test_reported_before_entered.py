@@ -79,12 +79,14 @@ def test_a_hazard_the_inspection_found_before_the_enterprise_entered_it_counts_f
     assert _section_one(world, _cutoff(rec.inspected_on)) == [0, 0, 1, 0]
 
 
-def test_a_duplicate_reported_first_stands_for_the_hazard_until_merged_so_it_counts_once(world):
+@pytest.mark.parametrize("survivor_grade", ["major", "general"])  # 一般: raised by the merge (a grade change)
+def test_a_duplicate_reported_first_stands_for_the_hazard_until_merged_so_it_counts_once(world, survivor_grade):
     with days_ago(5):
         first = _self_found(world, description="安全出口锁闭（先报）")
-    survivor = _self_found(world, description="安全出口锁闭")  # entered today, the same hazard
+    survivor = _self_found(world, grade=survivor_grade, description="安全出口锁闭")  # entered today, the same hazard
     hz.merge(world.user("committee"), first, into=survivor, reason="同一隐患")
     survivor.refresh_from_db()
+    assert survivor.grade == "major"
     assert survivor.first_reported_at == Hazard.objects.get(pk=first.pk).first_reported_at
     cut = _cutoff(today() - datetime.timedelta(days=2))  # the duplicate existed, the survivor was not entered
     assert _section_one(world, cut) == [1, 0, 0, 0]
