@@ -88,8 +88,13 @@ def _corpus(world, seed):
                         if into is not None:
                             into.refresh_from_db()
                             hs.merge(world.user("commerce"), h, into=into, reason="同一隐患")
-                    elif move < 0.95:
+                    elif move < 0.93:
                         _regrade(h, "general" if h.grade == "major" else "major")
+                    elif h.status not in ("merged", "void"):
+                        # an inspection that had found it days before it was entered: reported before
+                        # its first event (first state and grade until then)
+                        hs.add_source(world.user("commerce"), h, channel="inspection",
+                                      reported_at=h.first_reported_at - datetime.timedelta(days=rng.choice([1, 3])))
                 except ServiceError:
                     pass
     return made, day
@@ -125,6 +130,7 @@ def test_section_one_set_based_equals_the_event_trail_at_every_cut_off(world, se
 
     changed = Event.objects.filter(object_type="hazards.hazard", verb="hazard.regraded")
     assert changed.filter(data__grade="general").exists() and changed.filter(data__grade="major").exists()
+    assert Event.objects.filter(verb="hazard.source_added", data__has_key="channel_from").exists()  # reported earlier
 
 
 def test_a_lowered_grade_counts_as_major_before_the_change_and_not_after(world):
