@@ -39,9 +39,9 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
     # state, unless a duplicate merged into it had been reported by then (it counts itself)
     first = "ORDER BY e.created_at, e.id"
     alone = "NOT EXISTS (SELECT 1 FROM hazards_hazard m WHERE m.merged_into_id = h.id AND m.first_reported_at <= %s)"
-    last_state = (f"SELECT COALESCE((SELECT e.to_state FROM core_event e WHERE {ev} AND e.created_at <= %s "
-                  f"AND e.to_state <> '' {order} LIMIT 1), (SELECT e.to_state FROM core_event e WHERE {ev} "
-                  f"AND e.to_state <> '' AND {alone} {first} LIMIT 1)) AS to_state")
+    only_last = f"SELECT e.to_state FROM core_event e WHERE {ev} AND e.created_at <= %s AND e.to_state <> '' {order} LIMIT 1"
+    first_state = f"SELECT e.to_state FROM core_event e WHERE {ev} AND e.to_state <> '' AND {alone} {first} LIMIT 1"
+    last_state = f"SELECT COALESCE(({only_last}), ({first_state})) AS to_state"
     has = "(e.data ? 'grade')" if pg else "(json_type(e.data, '$.grade') IS NOT NULL)"
     grade = "(e.data ->> 'grade')" if pg else "json_extract(e.data, '$.grade')"
     changed = (f"SELECT e.object_id FROM core_event e{'' if pg else ' INDEXED BY hazard_grade_change_idx'} "
@@ -62,7 +62,9 @@ def section_one_sql(level: str, code: str, sector_ids, start, as_of, *, current_
                  f"COALESCE((array_agg({grade} {order}) FILTER (WHERE e.created_at <= %s AND {has}))[1], "
                  f"(array_agg({grade} {first}) FILTER (WHERE {has}))[1]) AS ga, "
                  f"(array_agg({grade} {order}) FILTER (WHERE {has}))[1] AS gl FROM core_event e WHERE {ev}")
-        rows = (f"SELECT h.channel, s.to_state AS st FROM hazards_hazard h CROSS JOIN LATERAL ({last_state}) s "
+        # the fastest form: the last state by a LATERAL index probe, the first state only where it found none
+        rows = (f"SELECT h.channel, COALESCE(s.to_state, ({first_state})) AS st FROM hazards_hazard h "
+                f"LEFT JOIN LATERAL ({only_last}) s ON TRUE "
                 f"WHERE {scope} AND h.grade = 'major' AND h.id NOT IN ({changed}) "
                 f"UNION ALL SELECT h.channel, x.st FROM hazards_hazard h CROSS JOIN LATERAL ({trail}) x "
                 f"WHERE {scope} AND h.id IN ({changed}) AND {rule}")
