@@ -15,7 +15,7 @@ its weekly snapshot, the quarterly bulletin, the statistics, the home cards — 
   back) exists from its first report: at a cut-off before its first event it is in its **first state**
   with its **first grade** (its registration's) — unless a duplicate later merged into it had been
   reported by then (``merged_into``, first reported at or before ``t``): that one stands for it at ``t``
-  and is counted itself, so the hazard is not counted twice (``FIRST_STATE``).
+  and is counted itself, so the hazard is not counted twice (``_first_state``).
 * The grade trail: ``hazard.registered`` carries the first grade, ``hazard.regraded`` every later
   change (``grade_from`` → ``grade``; today only a merge raises a grade) — those two verbs and no
   other (``TRAIL_VERBS``): a grade change is always written as ``hazard.regraded``. Hazards whose grade changed
@@ -361,7 +361,7 @@ def major_rows_sql(qs, at: datetime.datetime, *, since: datetime.datetime | None
     latest = "ORDER BY e.created_at DESC, e.id DESC"
     rule = "(CASE WHEN c.grade = c.grade_last THEN COALESCE(c.grade_at, c.grade) ELSE c.grade END) = %s"
     # the state at t: the last event at or before t; before the first event, the first state unless a
-    # duplicate merged into the hazard had been reported by t (FIRST_STATE in the module's docstring)
+    # duplicate merged into the hazard had been reported by t (``_first_state``, the module's docstring)
     unrepresented = "NOT EXISTS (SELECT 1 FROM hazards_hazard m WHERE m.merged_into_id = c.id AND m.first_reported_at <= %s)"
     first = "ORDER BY e.created_at, e.id"
     last_state = (f"SELECT e.to_state FROM core_event e WHERE {trail} AND e.created_at <= %s AND e.to_state <> %s "
