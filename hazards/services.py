@@ -13,7 +13,7 @@ from accounts.scope import scope_for
 from core.bulk import make
 from core.events import record
 from core.models import REGION_LEVELS
-from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal, lock
+from core.services import NotPermitted, ServiceError, StaleState, bounded_decimal
 from supervision import workflow as listing_workflow  # pure (core.workflow only): the listing states
 
 from . import grading, workflow
@@ -37,8 +37,9 @@ from .search import tokens as search_tokens
 #: registering.py: many hazards at once (the ledger import: register_many, register_stream)
 #: relocation.py: open hazards following an enterprise that moves township (属地管理)
 #: attaching.py: photos and evidence files of a hazard (and registering one with its photo)
-SERVICE_MODULES = ("alerts", "attaching", "extending", "import_records", "registering", "relocation", "reporting",
-                   "site_orders")
+#: dedupe.py: one hazard however many reports — merging a duplicate, adding a report as a source
+SERVICE_MODULES = ("alerts", "attaching", "dedupe", "extending", "import_records", "registering", "relocation",
+                   "reporting", "site_orders")
 
 _org = actor_org
 
@@ -402,83 +403,6 @@ def _refuse_if_listed(hazard: Hazard, what: str, hint: str) -> None:
         raise ServiceError(f"该隐患正由{listing.listing_body.name}{doing}，不能{what}；{hint}", "reason")
 
 
-def merge_refusal(hazard: Hazard, into: Hazard) -> str | None:
-    """Why ``hazard`` may not be merged into ``into`` (None: it may). A closed survivor takes only a
-    duplicate report of what its acceptance covered (found by its closing day, not 重大 into 一般):
-    anything else would be 销号 with no acceptance. A 重大 hazard is not merged into a 一般 one that
-    rectification has started on: the survivor would become 重大 with no 治理方案 and with an
-    acceptance asked for a 一般 hazard — the 一般 one is merged into the 重大 one."""
-    if into.pk == hazard.pk:
-        return "不能合并到自身。"
-    if into.enterprise_id != hazard.enterprise_id:
-        return "只能合并同一单位的隐患。"
-    if into.status in workflow.FINAL_STATES:
-        return "目标隐患已合并或作废。"
-    if into.status not in workflow.OPEN_STATES:
-        # a closed survivor: only a duplicate report of what its acceptance covered — found before it
-        # was closed (on its closing day: reported before the closing), and not graver than it was
-        # accepted as; anything else would be 销号 with no acceptance (a hazard found again is reopened)
-        closed_on = timezone.localdate(into.closed_at) if into.closed_at else None
-        found_on = hazard.found_on or timezone.localdate(hazard.first_reported_at)
-        if closed_on is None or found_on > closed_on or (found_on == closed_on and hazard.first_reported_at > into.closed_at):
-            return ("目标隐患已销号，而本隐患是在销号之后发现的：不能合并（否则未经验收即销号）；"
-                    "如同一隐患再次出现，请先对目标隐患办理“重新打开”再合并。")
-        if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
-            return "目标隐患按一般隐患验收销号，不能把重大隐患合并进去（重大隐患须经主管部门验收）。"
-    if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR and into.status != workflow.REGISTERED:
-        return "目标隐患为一般隐患且已开始整改，合并后将升为重大隐患而没有治理方案、按一般隐患验收：请将目标隐患合并到本重大隐患。"
-    return None
-
-
-def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
-    """De-duplicate: ``hazard`` becomes merged into ``into``; the survivor keeps every source and
-    the earliest channel and first-report time. The merged one is counted nowhere."""
-    refusal = merge_refusal(hazard, into)
-    if refusal:
-        raise ServiceError(refusal, "into")
-    _require_kind(actor, into)
-    _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
-    with transaction.atomic():
-        # the survivor as it is now, locked: its first report, grade and deadline may have moved since the
-        # caller read it (an earlier source added meanwhile was written back stale — the report lost)
-        lock(into)
-        refusal = merge_refusal(hazard, into)
-        if refusal:
-            raise ServiceError(refusal, "into")
-        hazard = _transition(actor, hazard, "merge", _context(hazard, actor, has_reason=bool(reason.strip())),
-                             note=reason, updates={"merged_into": into}, data={"into": into.pk})
-        HazardSource.objects.filter(hazard=hazard).update(hazard=into)
-        earliest = HazardSource.objects.filter(hazard=into).order_by("reported_at", "id").first()
-        updates = {"first_reported_at": min(into.first_reported_at, hazard.first_reported_at)}
-        if earliest is not None:
-            updates["channel"] = earliest.channel
-        if hazard.grade == Hazard.Grade.MAJOR and into.grade != Hazard.Grade.MAJOR:
-            updates.update(grade=Hazard.Grade.MAJOR, basis_item=hazard.basis_item, basis_reason=hazard.basis_reason)
-        merged_in = {"merged": hazard.pk}
-        if into.status in workflow.OPEN_STATES and hazard.deadline and (into.deadline is None or hazard.deadline < into.deadline):
-            # the same hazard: the earlier deadline holds (a merge never hides an overdue one); the
-            # deadline trail hazards.asof reads takes it from this event. A closed survivor keeps its
-            # own: its acceptance judged it against that deadline (on time or late stays as decided)
-            updates["deadline"] = hazard.deadline
-            merged_in.update(deadline=hazard.deadline.isoformat(), deadline_from=into.deadline and into.deadline.isoformat())
-        grade_from = into.grade
-        Hazard.objects.filter(pk=into.pk).update(**updates)
-        if "deadline" in updates:
-            set_schedule(into.pk, first_alert_on(updates["deadline"]))
-        into.refresh_from_db()
-        record(actor, "hazard.merged_in", into, from_state=into.status, to_state=into.status, note=reason,
-               data={**merged_in, "channel": into.channel})
-        if into.grade != grade_from:
-            # the grade trail hazards.asof reads: "grade" is the grade from this instant on
-            record(actor, "hazard.regraded", into, note=reason,
-                   data={"grade_from": grade_from, "grade": into.grade, "cause": "merge", "merged": hazard.pk})
-            if into.grade == Hazard.Grade.MAJOR:  # now a major hazard: its unit's principal and controller are told
-                from .alerts import notify_major_registered
-
-                notify_major_registered(into)
-    return hazard
-
-
 def void(actor, hazard: Hazard, *, reason: str) -> Hazard:
     _refuse_if_listed(hazard, "作废", "须先由挂牌单位作出不予挂牌决定或办理摘牌。")
     with transaction.atomic():
@@ -520,38 +444,6 @@ def reclassify(actor, hazard: Hazard, *, category: str, reason: str) -> Hazard:
         return _transition(actor, hazard, "reclassify", _context(hazard, actor, has_reason=bool(reason)), note=reason,
                            data={"category": category, "category_before": before}, updates={"category": category},
                            expect={"category": before})
-
-
-def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note: str = "",
-               reported_at: datetime.datetime | None = None) -> HazardSource:
-    """Another report of the same hazard (a tip verified as already in the ledger, an inspection
-    finding matched to a ledger hazard): one source row and one ``hazard.source_added`` event.
-
-    ``reported_at`` (default now) is when that report was made. As for a merge, the hazard's
-    channel is that of its earliest report: a report earlier than the hazard's first one (an
-    inspection that found it before the enterprise registered it) moves ``first_reported_at``
-    back and gives the hazard that report's channel. A merged or void hazard takes no source
-    (it is counted nowhere: the report would be lost)."""
-    _require_kind(actor, hazard)
-    if hazard.status in workflow.FINAL_STATES:
-        raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
-    if channel not in CHANNELS:
-        raise ServiceError("发现渠道无效。", "channel")
-    reported_at = reported_at or timezone.now()
-    with transaction.atomic():
-        lock(hazard)  # its first report as it is now (two reports added at once: the earlier one wins)
-        if hazard.status in workflow.FINAL_STATES:
-            raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
-        src = HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=reported_at,
-                                          organisation=_org(actor), reference=reference, note=note)
-        data = {"channel": channel, "reference": reference, "reported_at": reported_at.isoformat()}
-        if reported_at < hazard.first_reported_at:
-            data["channel_from"] = hazard.channel
-            Hazard.objects.filter(pk=hazard.pk).update(first_reported_at=reported_at, channel=channel)
-            hazard.refresh_from_db()
-            data["hazard_channel"] = hazard.channel
-        record(actor, "hazard.source_added", hazard, data=data)
-    return src
 
 
 def run_action(actor, hazard: Hazard, action: str, data: dict, *, evidence=None, evidence_name: str = "") -> Hazard:
@@ -608,6 +500,7 @@ def _dispatch(actor, hazard: Hazard, action: str, data: dict):
 
 
 from .attaching import add_attachment, can_attach, register_with_photo  # noqa: E402,F401 - split out (SERVICE_MODULES)
+from .dedupe import add_source, merge, merge_refusal  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .extending import decide_extension, request_extension, set_listed_deadline  # noqa: E402,F401 - split out (SERVICE_MODULES); called as services.*
 from .import_records import import_checked, start_import  # noqa: E402,F401 - split out (SERVICE_MODULES)
 from .reporting import report_departments, report_hazard  # noqa: E402,F401 - split out (SERVICE_MODULES)
