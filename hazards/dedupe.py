@@ -48,18 +48,20 @@ def merge_refusal(hazard: Hazard, into: Hazard) -> str | None:
 def merge(actor, hazard: Hazard, *, into: Hazard, reason: str) -> Hazard:
     """De-duplicate: ``hazard`` becomes merged into ``into``; the survivor keeps every source and
     the earliest channel and first-report time. The merged one is counted nowhere."""
-    refusal = merge_refusal(hazard, into)
-    if refusal:
-        raise ServiceError(refusal, "into")
     _require_kind(actor, into)
-    _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
     with transaction.atomic():
-        # the survivor as it is now, locked: its first report, grade and deadline may have moved since the
-        # caller read it (an earlier source added meanwhile was written back stale — the report lost)
-        lock(into)
+        # both rows locked, in id order: two merges of the same pair in opposite directions queue on the
+        # first lock instead of each holding one row and deadlocking on the other. The survivor is re-read
+        # as it is now: its first report, grade and deadline may have moved since the caller read it (an
+        # earlier source added meanwhile was written back stale — the report lost); the duplicate keeps the
+        # caller's reading (its state is compared-and-set by the transition). Decided under the locks only.
+        list(Hazard._base_manager.select_for_update().filter(pk__in=(hazard.pk, into.pk))
+             .order_by("pk").values_list("pk"))
+        into.refresh_from_db()
         refusal = merge_refusal(hazard, into)
         if refusal:
             raise ServiceError(refusal, "into")
+        _refuse_if_listed(hazard, "合并到其他隐患", "请将重复的隐患合并到该挂牌隐患。")
         hazard = _transition(actor, hazard, "merge", _context(hazard, actor, has_reason=bool(reason.strip())),
                              note=reason, updates={"merged_into": into}, data={"into": into.pk})
         HazardSource.objects.filter(hazard=hazard).update(hazard=into)
@@ -105,13 +107,13 @@ def add_source(actor, hazard: Hazard, *, channel: str, reference: str = "", note
     back and gives the hazard that report's channel. A merged or void hazard takes no source
     (it is counted nowhere: the report would be lost)."""
     _require_kind(actor, hazard)
-    if hazard.status in workflow.FINAL_STATES:
-        raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
     if channel not in CHANNELS:
         raise ServiceError("发现渠道无效。", "channel")
     reported_at = reported_at or timezone.now()
     with transaction.atomic():
-        lock(hazard)  # its first report as it is now (two reports added at once: the earlier one wins)
+        # decided on the row as it is now, locked: its state and first report (two reports added at once:
+        # the earlier one wins; a hazard merged meanwhile takes none)
+        lock(hazard)
         if hazard.status in workflow.FINAL_STATES:
             raise ServiceError(f"该隐患{hazard.get_status_display()}，不能再增加发现来源。", "hazard")
         src = HazardSource.objects.create(hazard=hazard, channel=channel, reported_at=reported_at,
