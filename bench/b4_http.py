@@ -4,7 +4,8 @@ gunicorn (2 sync workers, config.wsgi, DEBUG off) on 127.0.0.1 at a free port, w
 reads, loaded by locust (headless, 20 users of FastHttpUser, bounded duration). Errors are counted
 from every response (locust's request event hook in bench/locustfile.py, not its CSV); then the
 hazard events written are checked against the successful calls, step by step (0 lost). Floor: the
-same service calls in-process (no HTTP), measured in the same run. The bodies, the evidence photo
+same service calls in-process (no HTTP) in as many processes as gunicorn has workers, measured in the
+same run. The bodies, the evidence photo
 and the token header come from bench/b4_common.py (shared with the locustfile). The bench users'
 tokens are issued in-process before the load and all revoked at the end. CPU per call of the
 gunicorn workers, of locust and of the floor is recorded next to the rates (bench/b4_profile.py
@@ -37,6 +38,8 @@ from bench.b4_common import (
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 USERS = 20
+#: gunicorn's workers, and the processes of the in-process floor (the same cores for both)
+WORKERS = 2
 #: threads per gunicorn worker (1 = sync workers; more = gthread: a worker waiting for SQLite's write
 #: lock or the disk serves another request meanwhile)
 THREADS = int(os.environ.get("B4_GUNICORN_THREADS", "1"))
@@ -101,13 +104,35 @@ def revoke_tokens(users) -> int:
     return AuthToken.objects.filter(user__in=users).delete()[0]  # users or their ids
 
 
-def service_floor(actors, staff: list, department_users: list, n: int, passes: int = 3) -> dict:
+def service_floor(actors, staff: list, department_users: list, n: int, passes: int = 3, processes: int = 1) -> dict:
     """The same loop in-process, n times per pass: the service calls the API views make
     (register_hazard, run_action submit_plan, check_upload + add_attachment, run_action
     submit_completion, run_action accept) — state-changing calls per second without HTTP,
-    serialisers or auth. The floor is the fastest of ``passes`` passes (a single short pass varied
-    by a third between runs on the shared 2 cores; the best pass is the stricter, steadier floor);
-    every pass's rate is reported."""
+    serialisers or auth. With ``processes`` > 1 each pass forks that many processes (B4 gives as many
+    as gunicorn has workers), loop i going to process i mod processes — disjoint users when there are
+    as many staff and officers as a multiple of it — started together, timed from their common start
+    to the last one's end: the floor has the cores the served site has (one process waiting for a
+    commit's fsync leaves the other core idle, which two gunicorn workers do not). The floor is the
+    fastest of ``passes`` passes (a single short pass varied by a third between runs on the shared 2
+    cores; the best pass is the stricter, steadier floor); every pass's rate is reported."""
+    due = deadline()
+    calls = len(STEPS) * n
+    runs = []
+    for _ in range(passes):
+        if processes == 1:
+            t = time.perf_counter()
+            cpu = time.process_time()
+            _floor_loops(staff, department_users, range(n), due, random.Random(4))
+            runs.append((time.perf_counter() - t, time.process_time() - cpu))
+        else:
+            runs.append(_forked_pass(staff, department_users, n, due, processes))
+    secs, cpu = min(runs)
+    return {"loops": n, "passes": passes, "processes": processes, "calls": calls, "seconds": round(secs, 2),
+            "calls_per_s": round(calls / secs, 1), "pass_calls_per_s": [round(calls / s, 1) for s, _ in runs],
+            "loops_per_s": round(n / secs, 2), "cpu_ms_per_call": round(1000 * cpu / calls, 1)}
+
+
+def _floor_loops(staff: list, department_users: list, indices, due, rng) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import Sector
@@ -116,30 +141,55 @@ def service_floor(actors, staff: list, department_users: list, n: int, passes: i
     from hazards.models import Attachment
 
     sector = Sector.objects.get(code="commerce")
-    rng = random.Random(4)
-    due = deadline()
-    calls = len(STEPS) * n
-    runs = []
-    for _ in range(passes):
-        t = time.perf_counter()
-        cpu = time.process_time()
-        for i in range(n):
-            ent, user, _ = staff[i % len(staff)]
-            dept = department_users[i % len(department_users)]
-            h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
-                                         description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
-            services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
-            h.refresh_from_db()
-            services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
-                                    original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
-            services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
-            h.refresh_from_db()
-            services.run_action(dept, h, "accept", dict(ACCEPTANCE))
-        runs.append((time.perf_counter() - t, time.process_time() - cpu))
-    secs, cpu = min(runs)
-    return {"loops": n, "passes": passes, "calls": calls, "seconds": round(secs, 2), "calls_per_s": round(calls / secs, 1),
-            "pass_calls_per_s": [round(calls / s, 1) for s, _ in runs],
-            "loops_per_s": round(n / secs, 2), "cpu_ms_per_call": round(1000 * cpu / calls, 1)}
+    for i in indices:
+        ent, user, _ = staff[i % len(staff)]
+        dept = department_users[i % len(department_users)]
+        h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
+                                     description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
+        services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
+        h.refresh_from_db()
+        services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
+                                original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
+        services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
+        h.refresh_from_db()
+        services.run_action(dept, h, "accept", dict(ACCEPTANCE))
+
+
+def _forked_pass(staff: list, department_users: list, n: int, due, processes: int) -> tuple[float, float]:
+    """One pass of the floor over ``processes`` forked processes: (seconds from their common start to the
+    last one's end, their CPU seconds together). A process that fails fails the floor (RuntimeError)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    ctx = multiprocessing.get_context("fork")
+    connections.close_all()  # each child opens its own connection; none is shared across the fork
+    ready = ctx.Barrier(processes + 1)
+    answers = ctx.SimpleQueue()
+
+    def child(k: int) -> None:
+        try:
+            ready.wait(60)
+            cpu = time.process_time()
+            _floor_loops(staff, department_users, range(k, n, processes), due, random.Random(4 + k))
+            answers.put((time.perf_counter(), time.process_time() - cpu, ""))
+        except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            answers.put((time.perf_counter(), 0.0, repr(exc)))
+        finally:
+            connections.close_all()
+
+    children = [ctx.Process(target=child, args=(k,)) for k in range(processes)]
+    for proc in children:
+        proc.start()
+    ready.wait(60)
+    started = time.perf_counter()  # CLOCK_MONOTONIC: the children's clock too
+    results = [answers.get() for _ in children]
+    for proc in children:
+        proc.join(60)
+    failed = [error for _, _, error in results if error]
+    if failed:
+        raise RuntimeError(f"B4's floor: a process failed: {failed[0]}")
+    return max(end for end, _, _ in results) - started, sum(cpu for _, cpu, _ in results)
 
 
 def _wait_up(url: str, proc, timeout: float = 60) -> None:
@@ -184,7 +234,8 @@ def bench_b4_http(profile, actors) -> dict:
     if len(staff) < USERS:
         return {"error": f"only {len(staff)} commerce enterprises in the bench department's scope"}
     Sector.objects.get(code="commerce")
-    floor = service_floor(actors, staff, [u for u, _ in officers_], 30 if profile == "province" else 50)
+    # the floor gets as many processes as gunicorn has workers (below): the same cores the site has
+    floor = service_floor(actors, staff, [u for u, _ in officers_], 30 if profile == "province" else 50, processes=WORKERS)
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     user_ids = [u.pk for u, _ in officers_] + [u.pk for _, u, _ in staff]
@@ -212,7 +263,7 @@ def bench_b4_http(profile, actors) -> dict:
         cfg.write_text(json.dumps({"pairs": [{"enterprise_token": tok, "department_token": officers_[i][1], "enterprise": ent.pk}
                                              for i, (ent, _, tok) in enumerate(staff)],
                                    "sector": "commerce", "counts_file": str(counts_file)}))
-        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--threads", str(THREADS),
+        gunicorn = subprocess.Popen([str(VENV_BIN / "gunicorn"), "config.wsgi", "--workers", str(WORKERS), "--threads", str(THREADS),
                                      "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "gunicorn.log", "w"))
         try:
@@ -260,7 +311,7 @@ def bench_b4_http(profile, actors) -> dict:
     lost_total = sum(abs(v) for v in lost.values())
     return {"figure": f"{rate} calls/s ({counts.get('loops', {}).get('completed', 0)} whole loops in {round(active)} s), "
                       f"{errors} errors, {lost_total} lost events",
-            "floor": f"in-process services {floor['calls_per_s']} calls/s (fastest of {floor['passes']} passes: "
+            "floor": f"in-process services in {floor['processes']} processes {floor['calls_per_s']} calls/s (fastest of {floor['passes']} passes: "
                      f"{', '.join(map(str, floor['pass_calls_per_s']))})", "ratio": ratio, "calls_per_s": rate,
             "successful_calls": ok, "tokens_revoked": revoked, "by_step": done, "loops": counts.get("loops"), "errors": errors,
             "hazard_events_written": written, "lost_events": lost, "duration_s": duration, "locust_wall_s": round(wall, 1),
@@ -269,7 +320,7 @@ def bench_b4_http(profile, actors) -> dict:
             "cpu_ms_per_call": {"gunicorn": round(1000 * server_cpu / max(seen["responses"] if seen else ok, 1), 1),
                                 "locust": round(1000 * locust_cpu / max(seen["responses"] if seen else ok, 1), 1),
                                 "in_process_floor": floor["cpu_ms_per_call"]},
-            "gunicorn": {"workers": 2, "threads": THREADS}, "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
+            "gunicorn": {"workers": WORKERS, "threads": THREADS}, "csv_stats": stats, "service_floor": floor, "gunicorn_log_tail": gunicorn_errors.strip()[-500:], "responses": seen,
             "verdict": "met" if (seen is not None and errors == 0 and lost_total == 0 and exact <= 2) else "not met",
             "note": "one call = one state-changing request (register, submit_plan, evidence upload, submit_completion, "
                     "accept); HTTP rate = successful calls ÷ the load's window (first request sent → last answer "

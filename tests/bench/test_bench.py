@@ -236,6 +236,36 @@ def test_b4_service_floor_walks_the_whole_major_loop_with_an_event_per_step(acto
     assert [v for v in verbs if v in VERBS.values()] == list(VERBS.values())
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(300)
+def test_b4_floor_in_two_processes_runs_every_loop_once_split_between_them():
+    """B4's floor as the bench runs it, in as many forked processes as gunicorn's workers: four loops,
+    two per process with disjoint users, every hazard closed with its five events; the pass is timed
+    from the processes' common start (the floor is not a single process against the site's two)."""
+    from bench.b4_http import VERBS, enterprise_staff, officers, service_floor
+    from hazards.models import Hazard
+
+    load_regions(TEST_FILE)
+    generate("tiny", seed=3)
+    actors = ensure_actors("tiny")
+    staff = enterprise_staff(actors, 2)
+    depts = [u for u, _ in officers(actors, 2)]
+    before = set(Hazard.objects.values_list("pk", flat=True))
+    result = service_floor(actors, staff, depts, 4, passes=1, processes=2)
+    assert (result["calls"], result["processes"], result["pass_calls_per_s"]) == (20, 2, [result["calls_per_s"]])
+    new = Hazard.objects.exclude(pk__in=before)
+    assert sorted(new.values_list("status", flat=True)) == ["closed"] * 4
+    # loop i went to process i mod 2: each enterprise's user registered two, each officer accepted two
+    assert sorted(new.values_list("enterprise_id", flat=True)) == sorted([ent.pk for ent, _, _ in staff] * 2)
+    accepted_by = Event.objects.filter(verb="hazard.accept", object_id__in=new.values("pk")).values_list("actor_id", flat=True)
+    assert sorted(accepted_by) == sorted([u.pk for u in depts] * 2)
+    for pk in new.values_list("pk", flat=True):
+        verbs = list(Event.objects.filter(object_type="hazards.hazard", object_id=pk).order_by("created_at", "id")
+                     .values_list("verb", flat=True))
+        assert [v for v in verbs if v in VERBS.values()] == list(VERBS.values())
+
+
 def test_report_renders_the_county_and_the_province_sections_with_their_load():
     from bench import report
 
