@@ -97,3 +97,45 @@ def test_a_principal_who_is_also_the_controller_gets_one_sms_not_two(world, path
     sms = list(OutboxMessage.objects.filter(kind="hazard.major_registered", object_id=major.pk, channel="sms")
                .values_list("address", flat=True))
     assert sms == [number]
+
+
+def test_major_alerts_written_in_bulk_read_the_units_in_one_query_whatever_the_caller_loaded(world):
+    """The import hands its hazards over with enterprises read for its checks only (a few columns): the bulk
+    alert reads the names, units and people it needs for the whole batch at once — its queries do not grow
+    with the enterprises — and tells each unit what its own record says (the oracle: ``_expected``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.models import Enterprise
+
+    units = [world.ent_commerce, world.ent_commerce2, world.ent_construction, world.ent_hazchem]
+    found = timezone.localdate() - datetime.timedelta(days=3)
+    majors = []
+    for ent in units:
+        sector = ent.sectors.first()
+        majors.append(hs.register_hazard(world.user("committee"), enterprise=ent, sector=sector, description="安全出口锁闭",
+                                         grade="major", basis_reason="可能导致群死群伤", found_on=found, notify_people=False,
+                                         deadline=found + datetime.timedelta(days=30)))
+    assert all(_told(h) == (set(), set()) for h in majors)
+
+    def as_imported(hazards):  # each with its enterprise as the import reads it: every other column deferred
+        fresh = list(Hazard.objects.filter(pk__in=[h.pk for h in hazards]).order_by("pk"))
+        for h in fresh:
+            h.enterprise = Enterprise.objects.only("id", "credit_code", "region_id").get(pk=h.enterprise_id)
+        return fresh
+
+    one, rest = as_imported(majors[:1]), as_imported(majors[1:])
+    with CaptureQueriesContext(connection) as q1:
+        alerts.notify_major_registered_bulk(one)
+    with CaptureQueriesContext(connection) as q3:
+        alerts.notify_major_registered_bulk(rest)
+    assert len(q3.captured_queries) == len(q1.captured_queries), [x["sql"][:120] for x in q3.captured_queries]
+    told = 0
+    for h, ent in zip(majors, units):
+        principals, phones = _expected(ent)
+        told += bool(principals or phones)
+        assert _told(h) == (principals, phones)
+        if principals:
+            note = Notification.objects.filter(kind="hazard.major_registered", object_id=h.pk).first()
+            assert ent.name in note.title
+    assert told >= 2, "fewer than two units with anyone to tell: nothing proved"
