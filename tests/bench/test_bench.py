@@ -505,3 +505,17 @@ def test_section_three_floors_count_a_withdrawn_typical_case_only_before_its_wit
         start = as_of - datetime.timedelta(days=10)
         assert dispatch.unit_rows(world.org("commerce"), start, as_of)["3.8_dangerous_ops"] == expected
         _section_three_floors_equal_the_app(world, start, as_of, units=("commerce",))
+
+
+def test_b4_floor_timed_before_and_after_the_load_is_its_fastest_pass_with_every_pass_reported():
+    from bench.b4_http import fastest_floor
+
+    before = {"loops": 30, "passes": 3, "processes": 2, "calls": 150, "seconds": 1.63, "calls_per_s": 92.0,
+              "pass_calls_per_s": [84.0, 73.7, 92.0], "loops_per_s": 18.4, "cpu_ms_per_call": 9.1}
+    after = {"loops": 30, "passes": 3, "processes": 2, "calls": 150, "seconds": 1.0, "calls_per_s": 150.0,
+             "pass_calls_per_s": [150.0, 120.0, 131.0], "loops_per_s": 30.0, "cpu_ms_per_call": 7.6}
+    for first, second in ((before, after), (after, before)):
+        floor = fastest_floor(first, second)
+        assert floor["calls_per_s"] == 150.0 and floor["seconds"] == 1.0 and floor["cpu_ms_per_call"] == 7.6
+        assert floor["passes"] == 6 and sorted(floor["pass_calls_per_s"]) == [73.7, 84.0, 92.0, 120.0, 131.0, 150.0]
+    assert fastest_floor(before, after)["pass_calls_per_s"][:3] == [84.0, 73.7, 92.0]  # in the order run
