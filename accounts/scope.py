@@ -89,8 +89,10 @@ def scope_for(user) -> Scope:
 
 
 def clear_scope(user) -> None:
-    if hasattr(user, "_qingling_scope"):
-        del user._qingling_scope
+    """Forget the user's scope and what was decided from it (``hazards.acting``'s memo of visible
+    enterprises)."""
+    for name in ("_qingling_scope", "_qingling_visible_enterprises"):
+        user.__dict__.pop(name, None)
 
 
 def people_visible_to(user):

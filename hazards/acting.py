@@ -43,9 +43,22 @@ def _enterprise_visible(actor, enterprise) -> bool:
         return enterprise.pk in scope.enterprise_ids
     if scope.sector_ids is None and scope.level:
         return getattr(enterprise, f"{scope.level}_code") == scope.region_code
-    from enterprises.models import Enterprise
+    seen = _visible_memo(actor)
+    if enterprise.pk not in seen:
+        from enterprises.models import Enterprise
 
-    return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
+        seen[enterprise.pk] = Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
+    return seen[enterprise.pk]
+
+
+def _visible_memo(actor) -> dict:
+    """The sector-limited department's answers so far, kept with its scope on the user object (one
+    request's user: a guard and the answer's available actions ask the same question; an accept
+    asked it twice). ``accounts.scope.clear_scope`` drops it with the scope."""
+    memo = actor.__dict__.get("_qingling_visible_enterprises")
+    if memo is None:
+        memo = actor.__dict__["_qingling_visible_enterprises"] = {}
+    return memo
 
 
 def _require_kind(actor, obj) -> str:

@@ -241,7 +241,10 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
     queryset = Hazard.objects.none()  # for the schema; get_queryset scopes
 
     def base_queryset(self):
-        return Hazard.objects.select_related("enterprise", "sector", "reported_to")
+        qs = Hazard.objects.select_related("enterprise", "sector", "reported_to")
+        if self.action == "perform_action":  # the answer shows the plan (one-to-one); see _after_action
+            qs = qs.select_related("plan")
+        return qs
 
     def known_total(self, request, filterset):
         """The list's total from the tallies when its filters allow (``tallies.filtered_total``), for
@@ -287,21 +290,29 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)
         linked = {name: getattr(hazard, name) for name in _LINKED}  # read with the hazard by get_object
-        answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked)
+        plan = Hazard.plan.related.get_cached_value(hazard)  # None: no plan (select_related caches that too)
+        answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked,
+                                 plan=None if action_name in _WRITES_PLAN else plan)
         return Response(HazardDetailSerializer(answered, context={"request": request}).data)
 
 
 #: the hazard's links the detail shows, read with it by ``HazardViewSet.base_queryset``
 _LINKED = ("enterprise", "sector", "reported_to")
+#: the actions whose service writes a governance plan (``services.submit_plan``, its only writer;
+#: a plan is never edited or deleted afterwards)
+_WRITES_PLAN = frozenset({"submit_plan"})
 
 
-def _after_action(hazard: Hazard, linked: dict) -> Hazard:
+def _after_action(hazard: Hazard, linked: dict, plan=None) -> Hazard:
     """What the detail shows of ``hazard``, the row as the action left it (``services.run_action``
-    re-reads it in its transaction): its plan is read (the action may have written it: 治理方案); the
+    re-reads it in its transaction): its plan — ``plan``, the one read with the hazard before the
+    action, or read now when none was (no plan then, or an action that writes one: 治理方案); the
     enterprise, sector and reporting department read before the action are attached when the row
     still points at them (no hazard action edits those rows; 双报告 changes ``reported_to``, which is
     then read when shown). Narrower than reading the four tables again."""
-    Hazard.plan.related.set_cached_value(hazard, GovernancePlan.objects.filter(hazard_id=hazard.pk).first())
+    if plan is None:
+        plan = GovernancePlan.objects.filter(hazard_id=hazard.pk).first()
+    Hazard.plan.related.set_cached_value(hazard, plan)
     for name, obj in linked.items():
         field = Hazard._meta.get_field(name)
         if getattr(hazard, field.attname) == (obj.pk if obj is not None else None):
