@@ -83,11 +83,40 @@ def refuse_pending_password_change(user) -> None:
 
 class SharedCounters:
     """Counters in the ``throttle`` cache (settings.CACHES), which every worker process shares: in a
-    per-process cache each limit would be multiplied by the number of gunicorn workers."""
+    per-process cache each limit would be multiplied by the number of gunicorn workers.
+
+    One number per caller instead of DRF's list of its request times in the window (which every
+    request read, grew and wrote back whole: at B4's ~80 calls/s one address's list held ~4,700
+    times, 0.67 ms of CPU a request against 0.26 ms for a short one). The number is the generic cell
+    rate algorithm's "theoretical arrival time": each allowed request moves it on by
+    ``duration / num_requests``, and a request is refused while it lies more than ``duration`` less
+    one step ahead of now. The limit is the same: ``num_requests`` at once, then one every step — at
+    most ``num_requests`` in any window of ``duration`` (DRF's sliding log allows a second burst
+    after the window; this spreads it). ``wait()``: the seconds until the next request is allowed.
+    A list left by DRF's throttle (before a deploy) is read as no history."""
 
     @property
     def cache(self):
         return caches["throttle"]
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        step = self.duration / self.num_requests
+        due = self.cache.get(self.key)
+        due = max(due, now) if isinstance(due, float) else now
+        self._wait = due + step - self.duration - now
+        if self._wait > 0:
+            return False
+        self.cache.set(self.key, due + step, self.duration)
+        return True
+
+    def wait(self):
+        return self._wait
 
 
 class UserThrottle(SharedCounters, UserRateThrottle):

@@ -132,7 +132,9 @@ def test_expired_tokens_are_refused_and_removed(client, user):
 
 def test_throttle_counters_are_seen_by_another_worker_process(client, user):
     """gunicorn runs several processes: a limit reached in one must hold in the others, so the
-    counters cannot live in a per-process cache. Another Python process reads the counter."""
+    counters cannot live in a per-process cache. Two refused passwords here, then another Python
+    process asks the same throttle (3/min) for the same address: the third request passes there and
+    the fourth is refused, for at most one step (60 s / 3)."""
     import json
     import subprocess
     import sys
@@ -145,13 +147,51 @@ def test_throttle_counters_are_seen_by_another_worker_process(client, user):
     SimpleRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"}
     try:
         for _ in range(2):
-            obtain(client, user.username, "wrong")
+            assert obtain(client, user.username, "wrong").status_code == 400
     finally:
         SimpleRateThrottle.THROTTLE_RATES = old
-    key = "throttle_token_127.0.0.1"
-    code = ("import django, json, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
-            "django.setup(); from django.core.cache import caches; "
-            f"print(json.dumps(len(caches['throttle'].get({key!r}) or [])))")
+    code = ("import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            "django.setup(); from django.test import RequestFactory; from core.api_security import TokenObtainThrottle; "
+            "TokenObtainThrottle.rate = '3/min'; request = RequestFactory().post('/api/v1/auth/token/'); "
+            "answers = []\nfor _ in range(2):\n    t = TokenObtainThrottle(); answers.append([t.allow_request(request, None), "
+            "t.wait()])\nprint(json.dumps(answers))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=settings.BASE_DIR,
                          timeout=60, check=True)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == 2
+    (third_ok, _), (fourth_ok, wait) = json.loads(out.stdout.strip().splitlines()[-1])
+    assert third_ok is True and fourth_ok is False and 0 < wait <= 20  # one step, less the time since the first
+
+
+def test_throttle_allows_the_rate_at_once_then_one_request_a_step(settings):
+    """The counter of a caller (core.api_security.SharedCounters): with a limit of 4 a minute, four
+    requests at the same instant pass and the fifth is refused for 15 s (one step); 15 s later one
+    more passes and the next is refused again; a minute after the last request the whole limit is
+    there again. Expected from the rate alone (N in any window of the duration, one step = 60 s / N)."""
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from core.api_security import AddressThrottle
+
+    caches["throttle"].clear()
+    clock = [1_000_000.0]
+
+    class Throttle(AddressThrottle):
+        rate = "4/min"
+        timer = staticmethod(lambda: clock[0])
+
+    request = RequestFactory().get("/api/v1/me/", REMOTE_ADDR="10.9.8.7")
+
+    def ask():
+        t = Throttle()
+        return t.allow_request(request, None), t.wait()
+
+    assert [ask()[0] for _ in range(4)] == [True] * 4
+    refused, wait = ask()
+    assert refused is False and wait == pytest.approx(15)
+    clock[0] += 14.9
+    assert ask()[0] is False
+    clock[0] += 0.1
+    assert ask()[0] is True and ask()[0] is False
+    clock[0] += 60
+    assert [ask()[0] for _ in range(5)] == [True] * 4 + [False]
+    other = RequestFactory().get("/api/v1/me/", REMOTE_ADDR="10.9.8.6")  # another address has its own counter
+    assert Throttle().allow_request(other, None) is True

@@ -114,3 +114,38 @@ def test_report_answers_the_department_it_was_reported_to(client, world, hazard)
     body = r.json()
     assert body["reported_to"] == dept.pk and body["reported_to_name"] == dept.name
     assert body == client.get(f"/api/v1/hazards/{hazard.pk}/").json()
+
+
+def test_an_action_on_a_hazard_with_a_plan_answers_with_the_plan_read_with_the_hazard(client, world, hazard):
+    """A plan, once submitted, is never edited (``services.submit_plan`` is its only writer): an
+    action that does not write one answers with the plan read with the hazard by the scoped lookup
+    (one join) — no query of its own for it, before or after the write; the answer equals GET's."""
+    url = f"/api/v1/hazards/{hazard.pk}"
+    client_as(client, world, "enterprise")
+    assert client.post(f"{url}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"}, content_type=J).status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(f"{url}/actions/submit_completion/", {"evidence_note": "已整改"}, content_type=J)
+    assert r.status_code == 200, r.json()
+    assert not [s["sql"] for s in q.captured_queries if 'FROM "hazards_governanceplan"' in s["sql"]]
+    body = r.json()
+    assert body["plan"]["measures"] == PLAN["measures"] and body["status"] == "pending_acceptance"
+    assert body == client.get(f"{url}/").json()
+
+
+def test_a_sector_limited_department_asks_once_whether_it_sees_the_enterprise(client, world, hazard):
+    """An industry department sees an enterprise through its sectors — a query
+    (``hazards.acting._enterprise_visible``). Accepting asks it for the guard and again for the
+    answer's available actions: the second time is answered from the first (same user object, one
+    request)."""
+    url = f"/api/v1/hazards/{hazard.pk}"
+    client_as(client, world, "enterprise")
+    assert client.post(f"{url}/actions/submit_plan/", {**PLAN, "deadline": "2030-01-31"}, content_type=J).status_code == 200
+    assert client.post(f"{url}/actions/submit_completion/", {"evidence_note": "已整改"}, content_type=J).status_code == 200
+    client_as(client, world, "commerce_lead")
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(f"{url}/actions/accept/", {"mode": "on_site", "opinion": "合格"}, content_type=J)
+    assert r.status_code == 200, r.json()
+    asked = [s["sql"] for s in q.captured_queries
+             if s["sql"].startswith('SELECT 1 AS "a" FROM "enterprises_enterprise"')]
+    assert len(asked) == 1, asked
+    assert r.json()["status"] == "closed" and r.json()["available_actions"] == client.get(f"{url}/").json()["available_actions"]
