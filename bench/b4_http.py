@@ -156,12 +156,11 @@ def _floor_loops(staff: list, department_users: list, indices, due, rng) -> None
         dept = department_users[i % len(department_users)]
         h = services.register_hazard(user, enterprise=ent, sector=sector, grade="major", location="后厨",
                                      description=DESCRIPTION, basis_reason=BASIS_REASON, deadline=due)
+        # run_action leaves h as the row it committed (re-read in its transaction): no refresh needed
         services.run_action(user, h, "submit_plan", {**PLAN, "deadline": due, "note": ""})
-        h.refresh_from_db()
         services.add_attachment(user, h, check_upload(SimpleUploadedFile(EVIDENCE_NAME, evidence_png(rng), "image/png")),
                                 original_name=EVIDENCE_NAME, kind=Attachment.Kind.EVIDENCE)
         services.run_action(user, h, "submit_completion", {**COMPLETION, "assessment_report": ""})
-        h.refresh_from_db()
         services.run_action(dept, h, "accept", dict(ACCEPTANCE))
 
 
