@@ -152,7 +152,8 @@ else:
     # and sector filters are, and a pooler in transaction mode (PgBouncer) cannot keep them.
     # PG_CLIENT_BINDING=1 goes back to Django's default.
     if not env_bool("PG_CLIENT_BINDING"):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=None)
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
