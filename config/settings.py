@@ -145,15 +145,6 @@ else:
     # issue 15) and never paid back on these pages; PG_JIT=1 turns it back on
     if not env_bool("PG_JIT"):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Parameters sent apart from the statement (psycopg's server-side binding) instead of quoted into
-    # it in Python (Django's default ClientCursor): B4's API loop 70.7 → 80.2 calls/s at province
-    # scale, gunicorn's CPU 17.0 → 15.3 ms a call. No prepared statements (prepare_threshold None):
-    # a plan kept for a statement's later calls would be a generic one, blind to how skewed the region
-    # and sector filters are, and a pooler in transaction mode (PgBouncer) cannot keep them.
-    # PG_CLIENT_BINDING=1 goes back to Django's default.
-    if not env_bool("PG_CLIENT_BINDING"):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
