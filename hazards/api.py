@@ -290,7 +290,7 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser = ACTION_SERIALIZERS[action_name](data=request.data, context={"request": request, "hazard": hazard})
         ser.is_valid(raise_exception=True)
         linked = {name: getattr(hazard, name) for name in _LINKED}  # read with the hazard by get_object
-        plan = Hazard.plan.related.get_cached_value(hazard)  # None: no plan (select_related caches that too)
+        plan = Hazard.plan.related.get_cached_value(hazard, None)  # None: no plan (select_related caches that too)
         answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked,
                                  plan=None if action_name in _WRITES_PLAN else plan)
         return Response(HazardDetailSerializer(answered, context={"request": request}).data)
