@@ -90,10 +90,11 @@ class SharedCounters:
     times, 0.67 ms of CPU a request against 0.26 ms for a short one). The number is the generic cell
     rate algorithm's "theoretical arrival time": each allowed request moves it on by
     ``duration / num_requests``, and a request is refused while it lies more than ``duration`` less
-    one step ahead of now. The limit is the same: ``num_requests`` at once, then one every step — at
-    most ``num_requests`` in any window of ``duration`` (DRF's sliding log allows a second burst
-    after the window; this spreads it). ``wait()``: the seconds until the next request is allowed.
-    A list left by DRF's throttle (before a deploy) is read as no history."""
+    one step ahead of now: ``num_requests`` at once, then one every step — the same sustained rate as
+    DRF's sliding log, but not its hard cap per window: after a full burst the next requests come one
+    a step, so one window of ``duration`` can hold up to twice the limit less one (DRF: the limit;
+    it then refuses everything until the burst leaves the window). ``wait()``: the seconds until
+    the next step. A list left by DRF's throttle (before a deploy) is read as no history."""
 
     @property
     def cache(self):
@@ -141,6 +142,10 @@ class AddressThrottle(SharedCounters, SimpleRateThrottle):
 
 
 class TokenObtainThrottle(AddressThrottle):
-    """Password guessing through the token endpoint: per address."""
+    """Password guessing through the token endpoint: per address, with DRF's sliding log — a hard cap
+    of the limit in any window (``SharedCounters`` would let a window hold up to twice the limit
+    right after a burst); its list stays short (``API_THROTTLE_TOKEN``, 20/min), so it costs little."""
 
     scope = "token"
+    allow_request = SimpleRateThrottle.allow_request
+    wait = SimpleRateThrottle.wait

@@ -134,7 +134,8 @@ def test_throttle_counters_are_seen_by_another_worker_process(client, user):
     """gunicorn runs several processes: a limit reached in one must hold in the others, so the
     counters cannot live in a per-process cache. Two refused passwords here, then another Python
     process asks the same throttle (3/min) for the same address: the third request passes there and
-    the fourth is refused, for at most one step (60 s / 3)."""
+    the fourth is refused until the first leaves the window (the token endpoint's throttle keeps
+    DRF's sliding log: a hard cap per window against password guessing)."""
     import json
     import subprocess
     import sys
@@ -158,14 +159,14 @@ def test_throttle_counters_are_seen_by_another_worker_process(client, user):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=settings.BASE_DIR,
                          timeout=60, check=True)
     (third_ok, _), (fourth_ok, wait) = json.loads(out.stdout.strip().splitlines()[-1])
-    assert third_ok is True and fourth_ok is False and 0 < wait <= 20  # one step, less the time since the first
+    assert third_ok is True and fourth_ok is False and 0 < wait <= 60  # the window, less the time since the first
 
 
 def test_throttle_allows_the_rate_at_once_then_one_request_a_step(settings):
     """The counter of a caller (core.api_security.SharedCounters): with a limit of 4 a minute, four
     requests at the same instant pass and the fifth is refused for 15 s (one step); 15 s later one
     more passes and the next is refused again; a minute after the last request the whole limit is
-    there again. Expected from the rate alone (N in any window of the duration, one step = 60 s / N)."""
+    there again. Expected from the rate alone (a burst of N, then one request a step = 60 s / N)."""
     from django.core.cache import caches
     from django.test import RequestFactory
 
@@ -195,3 +196,29 @@ def test_throttle_allows_the_rate_at_once_then_one_request_a_step(settings):
     assert [ask()[0] for _ in range(5)] == [True] * 4 + [False]
     other = RequestFactory().get("/api/v1/me/", REMOTE_ADDR="10.9.8.6")  # another address has its own counter
     assert Throttle().allow_request(other, None) is True
+
+
+def test_the_token_endpoint_refuses_a_whole_window_after_its_limit():
+    """Password guessing: the token endpoint's throttle caps every window at its limit (DRF's
+    sliding log), not only the sustained rate — 3 a minute: after three attempts, none passes 20 s
+    (one step of the API's counters) or 59 s later; 60 s after them the limit is back."""
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from core.api_security import TokenObtainThrottle
+
+    caches["throttle"].clear()
+    clock = [2_000_000.0]
+
+    class Throttle(TokenObtainThrottle):
+        rate = "3/min"
+        timer = staticmethod(lambda: clock[0])
+
+    request = RequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="10.9.8.5")
+    assert [Throttle().allow_request(request, None) for _ in range(4)] == [True, True, True, False]
+    clock[0] += 20
+    assert Throttle().allow_request(request, None) is False
+    clock[0] += 39
+    assert Throttle().allow_request(request, None) is False
+    clock[0] += 1.01
+    assert Throttle().allow_request(request, None) is True
