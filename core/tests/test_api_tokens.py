@@ -162,23 +162,26 @@ def test_throttle_counters_are_seen_by_another_worker_process(client, user):
     assert third_ok is True and fourth_ok is False and 0 < wait <= 60  # the window, less the time since the first
 
 
+def _on_a_clock(throttle_class, rate: str):
+    """``throttle_class`` at ``rate`` on a clock the test moves (``clock[0]``, seconds), its
+    counters cleared."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    clock = [1_000_000.0]
+    return type("Clocked", (throttle_class,), {"rate": rate, "timer": staticmethod(lambda: clock[0])}), clock
+
+
 def test_throttle_allows_the_rate_at_once_then_one_request_a_step(settings):
     """The counter of a caller (core.api_security.SharedCounters): with a limit of 4 a minute, four
     requests at the same instant pass and the fifth is refused for 15 s (one step); 15 s later one
     more passes and the next is refused again; a minute after the last request the whole limit is
     there again. Expected from the rate alone (a burst of N, then one request a step = 60 s / N)."""
-    from django.core.cache import caches
     from django.test import RequestFactory
 
     from core.api_security import AddressThrottle
 
-    caches["throttle"].clear()
-    clock = [1_000_000.0]
-
-    class Throttle(AddressThrottle):
-        rate = "4/min"
-        timer = staticmethod(lambda: clock[0])
-
+    Throttle, clock = _on_a_clock(AddressThrottle, "4/min")
     request = RequestFactory().get("/api/v1/me/", REMOTE_ADDR="10.9.8.7")
 
     def ask():
@@ -202,18 +205,11 @@ def test_the_token_endpoint_refuses_a_whole_window_after_its_limit():
     """Password guessing: the token endpoint's throttle caps every window at its limit (DRF's
     sliding log), not only the sustained rate — 3 a minute: after three attempts, none passes 20 s
     (one step of the API's counters) or 59 s later; 60 s after them the limit is back."""
-    from django.core.cache import caches
     from django.test import RequestFactory
 
     from core.api_security import TokenObtainThrottle
 
-    caches["throttle"].clear()
-    clock = [2_000_000.0]
-
-    class Throttle(TokenObtainThrottle):
-        rate = "3/min"
-        timer = staticmethod(lambda: clock[0])
-
+    Throttle, clock = _on_a_clock(TokenObtainThrottle, "3/min")
     request = RequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="10.9.8.5")
     assert [Throttle().allow_request(request, None) for _ in range(4)] == [True, True, True, False]
     clock[0] += 20
