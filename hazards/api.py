@@ -291,22 +291,19 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
         ser.is_valid(raise_exception=True)
         linked = {name: getattr(hazard, name) for name in _LINKED}  # read with the hazard by get_object
         plan = Hazard.plan.related.get_cached_value(hazard, None)  # None: no plan (select_related caches that too)
-        answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked,
-                                 plan=None if action_name in _WRITES_PLAN else plan)
+        answered = _after_action(run_action(request.user, hazard, action_name, dict(ser.validated_data)), linked, plan)
         return Response(HazardDetailSerializer(answered, context={"request": request}).data)
 
 
 #: the hazard's links the detail shows, read with it by ``HazardViewSet.base_queryset``
 _LINKED = ("enterprise", "sector", "reported_to")
-#: the actions whose service writes a governance plan (``services.submit_plan``, its only writer;
-#: a plan is never edited or deleted afterwards)
-_WRITES_PLAN = frozenset({"submit_plan"})
 
 
 def _after_action(hazard: Hazard, linked: dict, plan=None) -> Hazard:
     """What the detail shows of ``hazard``, the row as the action left it (``services.run_action``
     re-reads it in its transaction): its plan — ``plan``, the one read with the hazard before the
-    action, or read now when none was (no plan then, or an action that writes one: 治理方案); the
+    action (a plan is written once, by ``services.submit_plan`` on a hazard that has none, and never
+    edited or deleted), or read now when there was none (治理方案 may have just written it); the
     enterprise, sector and reporting department read before the action are attached when the row
     still points at them (no hazard action edits those rows; 双报告 changes ``reported_to``, which is
     then read when shown). Narrower than reading the four tables again."""

@@ -1,8 +1,8 @@
 """What the hazard API reads to answer a write (B4: the per-request cost of the 重大 loop): the
 register answer does not look for a plan or acceptance a new hazard cannot have; a status
-change answers from the row its service read again in its transaction, reading only the plan
-after the write, not the hazard row, its enterprise, sector and department. Each answer must
-still equal GET's."""
+change answers from the row its service read again in its transaction, reading at most the plan
+after the write (none when the lookup had read one), not the hazard row, its enterprise, sector and
+department. Each answer must still equal GET's."""
 
 import datetime
 
