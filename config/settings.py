@@ -167,10 +167,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
-        "BACKEND": "core.throttle_cache.ThrottleFileCache",  # FileBasedCache without zlib (per-request cost)
+        # diskcache: one SQLite file (WAL) every worker process on the host opens — a counter read and
+        # written in ~0.1 ms of CPU, against ~0.3 ms for a file per key written through a temporary
+        # file and a rename (Django's FileBasedCache). A busy file is waited for up to
+        # DATABASE_TIMEOUT; entries expire with the throttle's window; size_limit bounds the file.
+        "BACKEND": "diskcache.DjangoCache",
         "LOCATION": os.environ.get("THROTTLE_CACHE_DIR", str(BASE_DIR / "var" / "throttle"))
         + (f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""),
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
+        "SHARDS": 1,
+        "DATABASE_TIMEOUT": 1.0,
+        "OPTIONS": {"size_limit": 64 * 2**20},
     },
 }
 if os.environ.get("THROTTLE_REDIS_URL"):
