@@ -2,7 +2,6 @@
 DRF's settings can import them without a cycle)."""
 
 import binascii
-from functools import cache
 from hmac import compare_digest
 
 from django.core.cache import caches
@@ -21,26 +20,6 @@ USER_RELATED = ("user__membership__organisation__region", "user__membership__org
                 "user__membership__organisation__enterprise")
 
 
-
-@cache
-def _token_deferred() -> tuple:
-    """What no API call reads of the token's user, membership, organisation and enterprise (the scope
-    reads the enterprise's id; events the user's names and the organisation's): 39 of the query's 83
-    columns, not compiled and not built on every call (``core.querysets.defer_all_but``)."""
-    from django.contrib.auth import get_user_model
-
-    from enterprises.models import Enterprise
-
-    from .querysets import defer_all_but
-
-    user = get_user_model()
-    return (*defer_all_but("user", user, {f.name for f in user._meta.concrete_fields} - {
-                "password", "last_login", "date_joined", "email"}),
-            "user__membership__phone", "user__membership__inspector_cert", "user__membership__created_at",
-            "user__membership__organisation__phone", "user__membership__organisation__created_at",
-            *defer_all_but("user__membership__organisation__enterprise", Enterprise, {"name"}))
-
-
 class TokenAuthentication(KnoxTokenAuthentication):
     """``Authorization: Token <key>``; expired, revoked or inactive-user tokens are 401 with
     ``WWW-Authenticate: Token`` (knox uses the header prefix as the challenge).
@@ -57,7 +36,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
         msg = _("Invalid token.")  # knox's message (the API's error handler gives the Chinese sentence)
         token = token.decode("utf-8")
         candidates = (get_token_model().objects.filter(token_key=token[:CONSTANTS.TOKEN_KEY_LENGTH])
-                      .select_related(*USER_RELATED).defer(*_token_deferred()))
+                      .select_related(*USER_RELATED))
         for auth_token in candidates:
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 from .api_auth import delete_expired  # the token writers live there

@@ -117,12 +117,3 @@ def get_visible_or_404(queryset, user, **lookup):
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("不存在或无权查看")
-
-
-def defer_all_but(path: str, model, keep) -> list[str]:
-    """``QuerySet.defer()`` arguments that leave, of ``model`` reached through ``select_related(path)``,
-    only its primary key and the fields named in ``keep``: a query read on every API call (the token's
-    user and organisation, the hazard's enterprise) then compiles and builds a few columns instead of
-    every one. A deferred field read later is its own query (correct, only slower): keep what the
-    callers read."""
-    return [f"{path}__{f.name}" for f in model._meta.concrete_fields if not f.primary_key and f.name not in keep]

@@ -21,9 +21,7 @@ Personas are the demo's named users (PRODUCT.md), built by the same services:
     anon                         not logged in
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 
@@ -250,21 +248,3 @@ def admin_change_data(request_user, obj) -> dict:
         elif value is not None:
             data[name] = str(value)
     return data
-
-
-@contextmanager
-def deferred_reads():
-    """Every read of a field its query left out (``.defer()``: Django reads it with a query of its
-    own, ``refresh_from_db(fields=[…])``), as (model name, fields), while the block runs."""
-    from django.db.models import Model
-
-    seen = []
-    original = Model.refresh_from_db
-
-    def recording(self, using=None, fields=None, from_queryset=None):
-        if fields:
-            seen.append((type(self).__name__, tuple(fields)))
-        return original(self, using=using, fields=fields, from_queryset=from_queryset)
-
-    with mock.patch.object(Model, "refresh_from_db", recording):
-        yield seen

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from accounts.models import Organisation, Sector
 from core.api import MAX_ID, CodeRelatedField, PrebuiltFieldsMixin, ScopedViewSetMixin, VisibleRecordField
 from core.api_http import already_done
-from core.querysets import defer_all_but
 from enterprises.models import Enterprise
 
 from . import services, tallies, workflow
@@ -76,7 +75,7 @@ class HazardDetailSerializer(HazardSerializer):
         if prefetched is not None:  # newest first (Acceptance.Meta.ordering), as the query below
             acc = next(iter(prefetched), None)
         else:
-            acc = obj.acceptances.select_related("decided_by_org").defer(*_ORG_NAME_ONLY).first()
+            acc = obj.acceptances.select_related("decided_by_org").first()
         return AcceptanceSerializer(acc).data if acc else None
 
 
@@ -242,7 +241,7 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
     queryset = Hazard.objects.none()  # for the schema; get_queryset scopes
 
     def base_queryset(self):
-        qs = Hazard.objects.select_related("enterprise", "sector", "reported_to").defer(*_ENTERPRISE_DEFERRED)
+        qs = Hazard.objects.select_related("enterprise", "sector", "reported_to")
         if self.action == "perform_action":  # the answer shows the plan (one-to-one); see _after_action
             qs = qs.select_related("plan")
         return qs
@@ -298,12 +297,6 @@ class HazardViewSet(HazardDetailMoreMixin, ScopedViewSetMixin, mixins.ListModelM
 
 #: the hazard's links the detail shows, read with it by ``HazardViewSet.base_queryset``
 _LINKED = ("enterprise", "sector", "reported_to")
-#: of the hazard's enterprise the detail shows the name; the rest of its 31 columns (address, principal,
-#: search words…) is left unread on every call: an action that needs one reads it (core.querysets.defer_all_but)
-_ENTERPRISE_DEFERRED = defer_all_but("enterprise", Enterprise, {
-    "name", "region", "county_code", "township_code", "organisation", "status"})
-#: of the department that decided an acceptance, the answer shows the name
-_ORG_NAME_ONLY = defer_all_but("decided_by_org", Organisation, {"name"})
 
 
 def _after_action(hazard: Hazard, linked: dict, plan=None) -> Hazard:

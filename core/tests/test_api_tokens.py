@@ -112,50 +112,6 @@ def test_a_call_reads_its_token_user_and_scope_in_one_query(client, user, django
     assert scope_for(found).region_code == user.membership.organisation.region.code
 
 
-def test_the_token_query_leaves_out_what_no_call_reads(client, world):
-    """Read with the token on every call, its user, membership, organisation and enterprise come
-    without the password hash, the dates, the telephones and the enterprise's columns but its name
-    (``core.api_security._token_deferred``); calls that read the actor's scope, names, role and unit —
-    who am I, registering a 重大 hazard, its plan, the list and the detail, as the enterprise and as a
-    department — read none of those with a query of its own."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from core.testing import deferred_reads
-    from hazards.tests.conftest import PLAN
-
-    tokens = {}
-    for persona in ("enterprise", "commerce"):
-        u = world.user(persona)
-        u.set_password(PASSWORD)
-        u.save()
-        tokens[persona] = obtain(client, u.username).json()["token"]
-    client.logout()
-    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
-    with deferred_reads() as late, CaptureQueriesContext(connection) as q:
-        ent = {"HTTP_AUTHORIZATION": f"Token {tokens['enterprise']}"}
-        dept = {"HTTP_AUTHORIZATION": f"Token {tokens['commerce']}"}
-        assert client.get("/api/v1/me/", **ent).status_code == 200
-        r = client.post("/api/v1/hazards/", {"enterprise": world.ent_commerce.pk, "sector": "commerce", "grade": "major",
-                                             "description": "安全出口锁闭", "basis_reason": "可能导致群死群伤",
-                                             "deadline": deadline}, content_type=J, **ent)
-        assert r.status_code == 201, r.json()
-        url = f"/api/v1/hazards/{r.json()['id']}/"
-        assert client.post(url + "actions/submit_plan/", {**PLAN, "deadline": deadline}, content_type=J,
-                           **ent).status_code == 200
-        for headers in (ent, dept):
-            assert client.get(url, **headers).json()["plan"]["measures"] == PLAN["measures"]
-            assert client.get("/api/v1/hazards/", **headers).status_code == 200
-            assert client.get("/api/v1/me/", **headers).status_code == 200
-    assert late == []
-    token_reads = [x["sql"] for x in q.captured_queries if 'FROM "knox_authtoken"' in x["sql"]]
-    assert len(token_reads) == 9
-    for sql in token_reads:
-        assert '"auth_user"."username"' in sql and '"accounts_organisation"."name"' in sql
-        assert '"auth_user"."password"' not in sql and '"enterprises_enterprise"."address"' not in sql
-        assert '"enterprises_enterprise"."name_tokens"' not in sql and '"accounts_membership"."phone"' not in sql
-
-
 def test_expired_tokens_are_refused_and_removed(client, user):
     """The presented expired token is refused and deleted at once; the user's other expired tokens
     are removed when a new token is issued (they are refused anyway whenever presented)."""
