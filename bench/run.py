@@ -80,9 +80,6 @@ def database_server() -> dict:
         cur.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'")
         buffers = cur.fetchone()[0]
     out = {"vendor": "postgresql", **{name: found.get(name) for name in SERVER_SETTINGS}}
-    # config/settings.py: parameters bound on the server, a statement prepared after this many runs
-    threshold = connection.connection.prepare_threshold if connection.features.uses_server_side_binding else None
-    out["prepared_statements"] = "off" if threshold is None else f"after {threshold} runs on a connection"
     memory = machine().get("memory_gb")
     if memory and connection.settings_dict.get("HOST") in ("", "localhost", "127.0.0.1", "::1"):
         # docs/operations.md: a quarter of a dedicated database host's memory (here the bench's own machine)

@@ -145,15 +145,6 @@ else:
     # issue 15) and never paid back on these pages; PG_JIT=1 turns it back on
     if not env_bool("PG_JIT"):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Parameters bound on the server, and psycopg's automatic prepared statements: a statement run
-    # more than PREPARE_THRESHOLD times on a connection is parsed and planned once for it (the API's
-    # token and scoped lookups plan in ~0.8 ms and run in ~0.1; B4 over HTTP measured 73.8 → 98.3
-    # calls/s, docs/scaling.md). Behind PgBouncer in transaction mode this needs PgBouncer ≥ 1.21
-    # with max_prepared_statements > 0; DATABASE_PREPARED_STATEMENTS=0 turns it off.
-    if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["ENGINE"] = "core.postgresql"  # bulk writes batched under the protocol's parameter limit
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
