@@ -145,6 +145,10 @@ else:
     # issue 15) and never paid back on these pages; PG_JIT=1 turns it back on
     if not env_bool("PG_JIT"):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Django's backend whose per-request health check looks at the socket before it sends SELECT 1
+    # (core/postgresql/base.py: no round trip while the connection is open and quiet)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "core.postgresql"
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env_bool("DATABASE_POOL"):
     # psycopg 3 connection pool (Django ≥ 5.1); pooling replaces persistent connections.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
