@@ -9,15 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
-from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication as DRFSessionAuthentication
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-#: what every scoped API call reads next (accounts.scope.compute_scope): loaded with the token in one query
-USER_RELATED = ("user__membership__organisation__region", "user__membership__organisation__department_type",
-                "user__membership__organisation__enterprise")
+from .token_lookup import tokens_with_key
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -26,18 +23,16 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     Knox's own check reads every token of the user on every request (to delete the expired ones)
     and then the membership, organisation and region one query each. Here one query reads the
-    token with its user and what the scope needs; the presented token is checked exactly as knox
-    does (digest compared in constant time, expired → deleted and refused, inactive user →
-    refused). Deleting the user's *other* expired tokens is housekeeping, not a check (an expired
+    token with its user and what the scope needs (``core.token_lookup``: its SQL written once); the
+    presented token is checked exactly as knox does (digest compared in constant time, expired →
+    deleted and refused, inactive user → refused). Deleting the user's *other* expired tokens is housekeeping, not a check (an expired
     token is refused whenever it is presented): it runs when a token is issued
     (``core.api_auth.issue``). The deletions are written in ``core.api_auth`` (the token writers)."""
 
     def authenticate_credentials(self, token):
         msg = _("Invalid token.")  # knox's message (the API's error handler gives the Chinese sentence)
         token = token.decode("utf-8")
-        candidates = (get_token_model().objects.filter(token_key=token[:CONSTANTS.TOKEN_KEY_LENGTH])
-                      .select_related(*USER_RELATED))
-        for auth_token in candidates:
+        for auth_token in tokens_with_key(token[:CONSTANTS.TOKEN_KEY_LENGTH]):
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 from .api_auth import delete_expired  # the token writers live there
 
