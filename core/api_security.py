@@ -25,9 +25,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
     and then the membership, organisation and region one query each. Here one query reads the
     token with its user and what the scope needs (``core.token_lookup``: its SQL written once); the
     presented token is checked exactly as knox does (digest compared in constant time, expired →
-    deleted and refused, inactive user → refused). Deleting the user's *other* expired tokens is housekeeping, not a check (an expired
-    token is refused whenever it is presented): it runs when a token is issued
-    (``core.api_auth.issue``). The deletions are written in ``core.api_auth`` (the token writers)."""
+    deleted and refused, inactive user → refused). Deleting the user's *other* expired tokens is
+    housekeeping, not a check (an expired token is refused whenever it is presented): it runs when a
+    token is issued (``core.api_auth.issue``). The deletions are written in ``core.api_auth`` (the
+    token writers)."""
 
     def authenticate_credentials(self, token):
         msg = _("Invalid token.")  # knox's message (the API's error handler gives the Chinese sentence)

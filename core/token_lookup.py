@@ -1,11 +1,11 @@
-"""The API token's lookup, its SQL written once a process.
+"""The API token's lookup, its SQL written once a connection.
 
 Every token-authenticated call reads the token with its user and what the scope needs next
 (``accounts.scope.compute_scope``: the membership, its organisation, the organisation's region,
 department type and enterprise) — the rows of ``Token.objects.filter(token_key=…)
-.select_related(*USER_RELATED)``. Through the ORM that query is compiled again on every call: 0.9 ms
-of CPU on the province database, against 0.4 ms to run it (py-spy on benchmark B4's gunicorn
-workers: the lookup was 18 % of their time, the compiling 40 % of that; docs/scaling.md). Here its
+.select_related(*USER_RELATED)``. Through the ORM that query is compiled again on every call (py-spy
+on benchmark B4's gunicorn workers: the lookup was 18 % of their time, the compiling 40 % of that;
+docs/scaling.md); the lookup cost 1.65–1.8 ms of CPU on the province database, 0.33–0.37 ms here. Here its
 statement is written once per connection from the models' fields, and each call runs it and builds
 the same instances with the same relation caches as ``select_related`` — each value passed through
 the converters the ORM applies (the backend's, then the field's), a missing related row cached as
