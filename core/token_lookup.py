@@ -5,7 +5,7 @@ Every token-authenticated call reads the token with its user and what the scope 
 department type and enterprise) — the rows of ``Token.objects.filter(token_key=…)
 .select_related(*USER_RELATED)``. Through the ORM that query is compiled again on every call (py-spy
 on benchmark B4's gunicorn workers: the lookup was 18 % of their time, the compiling 40 % of that;
-docs/scaling.md); the lookup cost 1.65–1.8 ms of CPU on the province database, 0.33–0.37 ms here. Here its
+docs/scaling.md); the lookup cost 1.65–1.8 ms of CPU on the province database, 0.33–0.37 ms here. Its
 statement is written once per connection from the models' fields, and each call runs it and builds
 the same instances with the same relation caches as ``select_related`` — each value passed through
 the converters the ORM applies (the backend's, then the field's), a missing related row cached as
@@ -95,7 +95,7 @@ class _Statement:
 def tokens_with_key(token_key: str) -> list:
     """The tokens whose ``token_key`` is ``token_key``, each with its user, membership, organisation
     and the organisation's region, department type and enterprise read in the same statement."""
-    connection = connections[router.db_for_read(get_token_model()) or "default"]
+    connection = connections[router.db_for_read(get_token_model())]  # an alias ("default" without a router's opinion)
     statement = _statements.get(connection)
     if statement is None:
         statement = _statements[connection] = _Statement(connection)
